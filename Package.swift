@@ -1,0 +1,60 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "RawNet",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "rawnet", targets: ["rawnet"]),
+        .executable(name: "rawnet-relay", targets: ["rawnet-relay"]),
+        .library(name: "RawNetSocket", targets: ["RawNetSocket"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
+        .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+    ],
+    targets: [
+        // Wire formats, checksums, pcapng. No I/O.
+        .target(name: "RawNetWire"),
+        // I/O-free engines: ARP, routing, IPv4, ICMP, UDP, TCP, impairments.
+        .target(name: "RawNetCore", dependencies: [
+            "RawNetWire",
+            .product(name: "DequeModule", package: "swift-collections"),
+            .product(name: "HeapModule", package: "swift-collections"),
+        ]),
+        // Deterministic in-process network with a virtual clock.
+        .target(name: "RawNetSim", dependencies: ["RawNetCore", "RawNetWire"]),
+        // The only Glibc user: sockets, event loop, clocks, processes.
+        .target(name: "RawNetPlatform"),
+        // Router and host daemons, control, app API, topology, supervisor.
+        .target(name: "RawNetDaemon", dependencies: [
+            "RawNetCore", "RawNetWire", "RawNetPlatform",
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "Yams", package: "Yams"),
+            .product(name: "DequeModule", package: "swift-collections"),
+        ]),
+        // The socket library apps link.
+        .target(name: "RawNetSocket", dependencies: ["RawNetPlatform", "RawNetWire"]),
+        // chat, ping, traceroute, nc, demo: built on RawNetSocket only.
+        .target(name: "RawNetApps", dependencies: ["RawNetSocket", "RawNetWire"]),
+        .executableTarget(name: "rawnet", dependencies: [
+            "RawNetWire", "RawNetCore", "RawNetSim", "RawNetPlatform",
+            "RawNetDaemon", "RawNetSocket", "RawNetApps",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+        // Minimal C relay: the reference for forwarding benchmarks.
+        .executableTarget(name: "rawnet-relay"),
+
+        .testTarget(name: "RawNetWireTests", dependencies: ["RawNetWire"]),
+        .testTarget(name: "RawNetCoreTests", dependencies: ["RawNetCore", "RawNetWire"]),
+        .testTarget(name: "RawNetSimTests", dependencies: ["RawNetSim", "RawNetCore", "RawNetWire"]),
+        .testTarget(name: "RawNetPlatformTests", dependencies: ["RawNetPlatform"]),
+        .testTarget(name: "RawNetDaemonTests", dependencies: [
+            "RawNetDaemon", "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetSocket",
+        ]),
+        .testTarget(name: "RawNetAppsTests", dependencies: ["RawNetApps", "RawNetSocket", "RawNetWire"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
