@@ -33,8 +33,7 @@ extension IPNode {
         EthernetHeader(destination: .zero, source: .zero, etherType: .ipv4).serialize(into: &frame)
         frame.append(contentsOf: packet)
         return dispatchLocallyOriginated(frame: frame, destination: header.destination,
-                                         route: routingTable.lookup(header.destination),
-                     now: now)
+                                         route: routingTable.lookup(header.destination), now: now)
     }
 
     /// Tells the sender of a delivered packet that it could not be handled here,
