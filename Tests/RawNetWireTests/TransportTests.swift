@@ -97,7 +97,9 @@ import Testing
         tcp.serialize(into: &out)
         #expect(out.count == 28 && tcp.dataOffset == 7)
         #expect(Array(out[20...]) == [30, 5, 1, 2, 3, 1, 0, 0])
-        #expect(try TCPHeader(parsing: out) == tcp)
+        var expected = tcp
+        expected.options.removeLast()   // end-of-list is padding on parse
+        #expect(try TCPHeader(parsing: out) == expected)
     }
 
     @Test func tcp_badOptionsAndOffsets_areNamed() {
