@@ -67,8 +67,6 @@ public struct Ladder: Sendable {
             if t.tcp.flags == .ack && t.payloadLength == 0 && !t.isNetworkDuplicate {
                 if lastAck[t.fromClient] == t.tcp.acknowledgmentNumber { annotations.append("duplicate ACK") }
                 lastAck[t.fromClient] = t.tcp.acknowledgmentNumber
-            } else if t.tcp.flags.contains(.ack) {
-                lastAck[t.fromClient] = t.tcp.acknowledgmentNumber
             }
             if t.isRetransmission {
                 annotations.append("↻ retransmission" + (t.retransmissionReason.map { " (\($0))" } ?? ""))
