@@ -20,15 +20,15 @@ extension TCPPlot {
         let allTimes = bars.map(\.time) + acks.map(\.time) + windows.map(\.time)
         let xHigh = max((allTimes.max() ?? 1) * 1.04, 1)
         let left = 80.0, plotWidth = Double(width) - left - 30
-        let topHeight = (Double(height) - 140) * 0.62, bottomHeight = (Double(height) - 140) * 0.38
+        let topHeight = (Double(height) - 170) * 0.62, bottomHeight = (Double(height) - 170) * 0.38
         let seqHigh = max((bars.map(\.high) + acks.map(\.value) + sacks.map(\.high)).max() ?? 1, 1) * 1.05
-        let top = Frame(left: left, top: 45, width: plotWidth, height: topHeight,
+        let top = Frame(left: left, top: 60, width: plotWidth, height: topHeight,
                         xLow: 0, xHigh: xHigh, yLow: 0, yHigh: seqHigh)
         let cwndMax = windows.compactMap(\.cwnd).max() ?? 0
         let ssMax = windows.compactMap(\.ssthresh).max() ?? 0
         // A huge ssthresh ("infinite" before the first loss) would flatten cwnd: cap the scale.
         let windowHigh = max(cwndMax > 0 ? max(cwndMax, min(ssMax, cwndMax * 2)) : ssMax, 1) * 1.1
-        let bottom = Frame(left: left, top: 45 + topHeight + 60, width: plotWidth, height: bottomHeight,
+        let bottom = Frame(left: left, top: 60 + topHeight + 65, width: plotWidth, height: bottomHeight,
                            xLow: 0, xHigh: xHigh, yLow: 0, yHigh: windowHigh)
 
         svg.open("defs")
@@ -67,7 +67,7 @@ extension TCPPlot {
             }
         }
         svg.close("g")
-        legend(&svg, x: top.left + 12, y: top.top + 12, entries: [
+        legend(&svg, x: top.left, y: top.top - 10, entries: [
             ("segment sent", TCPPlot.newColour, nil), ("retransmitted", TCPPlot.retransmitColour, nil),
             ("lost (✗)", TCPPlot.retransmitColour, "2,2"), ("acknowledged", TCPPlot.ackColour, nil),
             ("SACKed block", TCPPlot.sackColour, nil),
@@ -93,7 +93,7 @@ extension TCPPlot {
             svg.close("g")
             var entries: [(String, String, String?)] = [("cwnd", TCPPlot.cwndColour, nil), ("ssthresh", TCPPlot.ssthreshColour, "6,4")]
             if ssMax > windowHigh { entries[1].0 = "ssthresh (above the top: \(Int(ssMax)))" }
-            legend(&svg, x: bottom.left + 12, y: bottom.top + 12, entries: entries)
+            legend(&svg, x: bottom.left, y: bottom.top - 10, entries: entries)
         }
         return svg.document(title: title)
     }
@@ -118,15 +118,13 @@ extension TCPPlot {
         svg.text(f.left - 60, f.top + f.height / 2, yLabel, anchor: "middle", rotate: true)
     }
 
+    /// A one-row legend whose baseline is at `y`: a line sample and a label per entry.
     private func legend(_ svg: inout SVGCanvas, x: Double, y: Double, entries: [(String, String, String?)]) {
-        let width = Double((entries.map(\.0.count).max() ?? 0) * 7 + 40)
-        svg.element("rect", [("x", SVGCanvas.number(x)), ("y", SVGCanvas.number(y)), ("width", SVGCanvas.number(width)),
-                             ("height", SVGCanvas.number(Double(entries.count) * 16 + 8)), ("fill", "white"),
-                             ("fill-opacity", "0.9"), ("stroke", "#aaa")])
-        for (i, entry) in entries.enumerated() {
-            let rowY = y + 14 + Double(i) * 16
-            svg.line(x + 6, rowY - 4, x + 26, rowY - 4, stroke: entry.1, width: 3, dash: entry.2)
-            svg.text(x + 32, rowY, entry.0, size: 11)
+        var cursor = x
+        for entry in entries {
+            svg.line(cursor, y - 4, cursor + 20, y - 4, stroke: entry.1, width: 3, dash: entry.2)
+            svg.text(cursor + 25, y, entry.0, size: 11)
+            cursor += 25 + Double(entry.0.count) * 6.5 + 18
         }
     }
 }
