@@ -65,7 +65,7 @@ public enum Encapsulation {
             transportLength = 8 + data.count
         case .icmp(let icmp):
             cells = [("ICMP \(icmp.length)", icmp.length)]
-            step(number, "ICMP message", total: icmp.length, adds: "ICMP: " + String(FrameText.icmp(icmp).dropFirst(5)))
+            step(number, "ICMP message", total: icmp.length, adds: "ICMP: " + FrameText.icmpName(icmp))
             transportLength = icmp.length
         default:
             cells = [("payload \(transportLength)", transportLength)]

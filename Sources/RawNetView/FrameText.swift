@@ -94,14 +94,23 @@ enum FrameText {
             return "ICMP echo request id \(id) seq \(seq) len \(payload.count)"
         case .echoReply(let id, let seq, let payload):
             return "ICMP echo reply id \(id) seq \(seq) len \(payload.count)"
-        case .destinationUnreachable(let code, let quoted):
-            return "ICMP \(unreachableName(code))" + quote(quoted)
-        case .timeExceeded(let code, let quoted):
-            let what = code == .timeToLive ? "time exceeded in transit (TTL 0)"
+        case .destinationUnreachable(_, let quoted), .timeExceeded(_, let quoted):
+            return "ICMP \(icmpName(icmp))" + quote(quoted)
+        case .other(_, _, _, let body):
+            return "ICMP \(icmpName(icmp)) len \(body.count + 8)"
+        }
+    }
+
+    /// What the message means, without its details: `echo request`, `port unreachable`, …
+    static func icmpName(_ icmp: ICMPMessage) -> String {
+        switch icmp {
+        case .echoRequest: return "echo request"
+        case .echoReply: return "echo reply"
+        case .destinationUnreachable(let code, _): return unreachableName(code)
+        case .timeExceeded(let code, _):
+            return code == .timeToLive ? "time exceeded in transit (TTL 0)"
                 : code == .fragmentReassembly ? "time exceeded (fragment reassembly)" : "time exceeded code \(code.code)"
-            return "ICMP \(what)" + quote(quoted)
-        case .other(let type, let code, _, let body):
-            return "ICMP type \(type) code \(code) len \(body.count + 8)"
+        case .other(let type, let code, _, _): return "type \(type) code \(code)"
         }
     }
 
@@ -119,15 +128,21 @@ enum FrameText {
 
     /// ` (for A > B UDP port 7000)` from the quoted header and first payload bytes of an ICMP error.
     static func quote(_ quoted: [UInt8]) -> String {
+        let text = quotedPacket(quoted)
+        return text.isEmpty ? "" : " (for " + text + ")"
+    }
+
+    /// `A > B UDP port 7000` (the quoted destination port), or empty when the quote is unreadable.
+    static func quotedPacket(_ quoted: [UInt8]) -> String {
         guard let ip = try? IPv4Header(parsing: quoted, verifyChecksum: false, requireFullPacket: false) else {
             return ""
         }
-        var text = " (for \(ip.source) > \(ip.destination) \(ip.protocolNumber)"
+        var text = "\(ip.source) > \(ip.destination) \(ip.protocolNumber)"
         let start = ip.headerLength
         if (ip.protocolNumber == .udp || ip.protocolNumber == .tcp), quoted.count >= start + 4 {
             let port = UInt16(quoted[start + 2]) << 8 | UInt16(quoted[start + 3])
             text += " port \(port)"
         }
-        return text + ")"
+        return text
     }
 }

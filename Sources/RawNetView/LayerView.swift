@@ -118,7 +118,7 @@ public enum LayerView {
             var box = Box(title: "ICMP", size: "\(icmp.length) bytes")
             box.field("Type", "\(icmp.type)")
             box.field("Code", "\(icmp.code)")
-            box.field("Meaning", String(FrameText.icmp(icmp).dropFirst(5)))
+            box.field("Meaning", FrameText.icmpName(icmp))
             box.field("Checksum", status(sums.storedTransport ?? 0, sums.transport))
             switch icmp {
             case .echoRequest(let id, let seq, let payload), .echoReply(let id, let seq, let payload):
@@ -127,7 +127,7 @@ public enum LayerView {
                 return [box] + dataBoxes(payload)
             default:
                 if let quoted = icmp.quotedIPv4Header {
-                    box.field("Quoted packet", "\(quoted.source) > \(quoted.destination) \(quoted.protocolNumber) ttl \(quoted.timeToLive) id \(quoted.identification)")
+                    box.field("Quoted packet", FrameText.quotedPacket(icmp.quoted) + ", ttl \(quoted.timeToLive) id \(quoted.identification)")
                 }
                 box.lines += hexLines(icmp.quoted)
                 return [box]
