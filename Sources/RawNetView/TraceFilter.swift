@@ -130,7 +130,9 @@ struct TraceFilterParser {
         var words: [String] = []
         var current = ""
         for ch in text {
-            if ch == "(" || ch == ")" || ch.isWhitespace {
+            if ch == "!" && current.isEmpty {
+                words.append("!")
+            } else if ch == "(" || ch == ")" || ch.isWhitespace {
                 if !current.isEmpty { words.append(current); current = "" }
                 if !ch.isWhitespace { words.append(String(ch)) }
             } else {

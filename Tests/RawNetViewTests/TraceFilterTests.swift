@@ -1,0 +1,116 @@
+import Testing
+import RawNetCore
+import RawNetWire
+@testable import RawNetView
+
+@Suite struct TraceFilterTests {
+    func parse(_ text: String) throws -> TraceFilter { try TraceFilter(parsing: text) }
+
+    @Test func primitives_parse() throws {
+        #expect(try parse("") == .everything)
+        #expect(try parse("  tcp ") == .tcp)
+        #expect(try parse("UDP") == .udp)
+        #expect(try parse("port 7000") == .port(7000))
+        #expect(try parse("host 10.0.1.10") == .host(IPv4Address(10, 0, 1, 10)))
+        #expect(try parse("node alice") == .node("alice"))
+        #expect(try parse("on r1:eth1") == .interface(node: "r1", interface: "eth1"))
+        #expect(try parse("dropped") == .dropped)
+    }
+
+    @Test func combinations_bindAndTighterThanOr() throws {
+        #expect(try parse("tcp port 7000") == .and(.tcp, .port(7000)))
+        #expect(try parse("tcp and port 7000 or arp") == .or(.and(.tcp, .port(7000)), .arp))
+        #expect(try parse("tcp and (port 7000 or arp)") == .and(.tcp, .or(.port(7000), .arp)))
+        #expect(try parse("not icmp && !arp") == .and(.not(.icmp), .not(.arp)))
+        #expect(try parse("(udp)||(icmp)") == .or(.udp, .icmp))
+    }
+
+    @Test func description_parsesBackToTheSameFilter() throws {
+        for text in ["tcp and (port 7000 or arp)", "not (udp or icmp) and node bob", "on r1:eth0 or host 10.0.2.20 and dropped"] {
+            let filter = try parse(text)
+            #expect(try parse(filter.description) == filter, "\(text) → \(filter)")
+        }
+    }
+
+    @Test(arguments: [
+        ("port", "bad filter: port needs a number from 0 to 65535"),
+        ("port http", "bad filter (word 2): port needs a number from 0 to 65535, got 'http'"),
+        ("port 70000", "bad filter (word 2): port needs a number from 0 to 65535, got '70000'"),
+        ("host 10.0.1", "bad filter (word 2): host needs an IPv4 address such as 10.0.1.10, got '10.0.1'"),
+        ("tpc", "bad filter (word 1): unknown word 'tpc'; expected one of tcp, udp, icmp, arp, dropped, port N, host A.B.C.D, node NAME, on NODE:IF, not, ("),
+        ("tcp and", "bad filter: the filter ends where a condition was expected (tcp, udp, icmp, arp, dropped, port N, host A.B.C.D, node NAME, on NODE:IF, not, ()"),
+        ("or udp", "bad filter (word 1): 'or' needs a condition before it"),
+        ("(tcp", "bad filter (word 1): '(' is never closed"),
+        ("tcp)", "bad filter (word 2): ')' without a matching '('"),
+        ("on r1", "bad filter (word 2): on needs NODE:INTERFACE such as r1:eth0, got 'r1'"),
+        ("node", "bad filter: node needs a node name"),
+    ])
+    func badText_givesAClearError(text: String, message: String) {
+        #expect(throws: TraceFilterError.self) { try TraceFilter(parsing: text) }
+        do {
+            _ = try TraceFilter(parsing: text)
+        } catch {
+            #expect(error.description == message)
+        }
+    }
+
+    func count(_ text: String, in events: [TraceEvent] = Fixture.exchange) throws -> Int {
+        let filter = try parse(text)
+        return events.filter(filter.matches).count
+    }
+
+    @Test func matching_onTheScriptedExchange() throws {
+        let all = Fixture.exchange
+        let frames = all.filter { $0.frame != nil }.count
+        let transports = all.filter { $0.kind == .transport }.count
+        #expect(frames == 26 && transports == 6)
+        #expect(try count("") == all.count)
+        #expect(try count("tcp") == all.count)                      // transport events are TCP's too
+        #expect(try count("port 7000") == all.count)                // frames by port, transport events by conn=
+        #expect(try count("port 7001") == 0)
+        #expect(try count("udp or icmp or arp") == 0)
+        #expect(try count("dropped") == 1)
+        #expect(try count("on r1:eth1") == 1)
+        #expect(try count("node bob") == 12)
+        #expect(try count("node alice and not tcp") == 0)
+        #expect(try count("node alice and host 10.0.2.20") == 13 + transports)
+        #expect(try count("host 10.9.9.9") == 0)
+    }
+
+    @Test func matching_otherProtocols() throws {
+        let events = GoldenInputs.otherFrames
+        #expect(try count("arp", in: events) == 2)
+        #expect(try count("udp", in: events) == 2)
+        #expect(try count("icmp", in: events) == 3)
+        #expect(try count("port 7001", in: events) == 2)       // the ICMP error quotes port 7001 but is not UDP
+        #expect(try count("host 10.0.1.1", in: events) == 3)   // ARP request, ARP reply, time exceeded
+        #expect(try count("tcp", in: events) == 3)             // the intact and the corrupted segments; the truncated ones do not decode
+    }
+}
+
+@Suite struct TransportDetailTests {
+    @Test func parsesFieldsAndFreeText() {
+        let d = TransportDetail(parsing: "event=retransmit conn=10.0.1.10:40000>10.0.2.20:7000 seq=1007 len=6 reason=dupack after 3 dup acks")
+        #expect(d.event == "retransmit")
+        #expect(d.sequenceNumber == 1007 && d.length == 6)
+        #expect(d.isRetransmission && d.retransmissionReason == "duplicate ACKs")
+        #expect(d.connection?.local == TCPEndpoint(address: IPv4Address(10, 0, 1, 10), port: 40000))
+        #expect(d.connection?.remote == TCPEndpoint("10.0.2.20:7000"))
+        #expect(d.freeText == "after 3 dup acks")
+    }
+
+    @Test func buildsText_thatParsesBack() {
+        let d = TransportDetail(fields: ["event": "cwnd", "cwnd": "14600", "ssthresh": "65535", "note": "slow start"])
+        #expect(d.text == "event=cwnd cwnd=14600 ssthresh=65535 note=slow_start")
+        let back = TransportDetail(parsing: d.text)
+        #expect(back == d && back.congestionWindow == 14600 && back.slowStartThreshold == 65535)
+    }
+
+    @Test func freeFormText_isStillUnderstoodWhereItCanBe() {
+        #expect(TransportDetail(parsing: "retransmission timeout fired").retransmissionReason == "timeout")
+        #expect(TransportDetail(parsing: "retransmit: SACK hole").retransmissionReason == "SACK")
+        #expect(!TransportDetail(parsing: "state ESTABLISHED").isRetransmission)
+        #expect(TransportDetail(parsing: "=x a=b").fields.count == 1)
+        #expect(TransportDetail(parsing: "conn=nonsense").connection == nil)
+    }
+}
