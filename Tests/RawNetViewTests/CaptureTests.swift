@@ -84,6 +84,7 @@ import RawNetWire
             return row
         }
         try #require(rows.count == 25 + extra.count, "tshark saw \(rows.count) packets")
+        #expect(rows[25 + 2]["udp.checksum.status"] == "1", "the UDP datagram's own checksum verifies")
         #expect(Set(rows.compactMap { $0["frame.interface_name"] }) == ["alice:eth0", "bob:eth0", "r1:eth0", "r1:eth1"])
         for (index, row) in rows.enumerated() {
             let isCorrupted = index == rows.count - 1
