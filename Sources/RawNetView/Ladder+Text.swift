@@ -22,7 +22,7 @@ extension Ladder {
         let blank = String(repeating: " ", count: timeWidth) + "  │" + String(repeating: " ", count: inner) + "│"
         out += blank + "\n"
         for row in rows {
-            let time = Text.leftPad(Text.milliseconds(nanoseconds: row.time - startTime), timeWidth)
+            let time = Text.leftPad(Text.milliseconds(nanoseconds: row.time &- startTime), timeWidth)
             var line = painter.paint(time, .time) + "  │"
             switch row {
             case .segment(_, let fromClient, let label, let lostAt, let annotations):
@@ -76,7 +76,7 @@ extension Ladder {
         out += "    participant C as \(Ladder.mermaidText(titles.client, isName: true))\n"
         out += "    participant S as \(Ladder.mermaidText(titles.server, isName: true))\n"
         for row in rows {
-            let time = Text.milliseconds(nanoseconds: row.time - startTime) + " ms"
+            let time = Text.milliseconds(nanoseconds: row.time &- startTime) + " ms"
             switch row {
             case .segment(_, let fromClient, let label, let lostAt, let annotations):
                 let (from, to) = fromClient ? ("C", "S") : ("S", "C")

@@ -32,7 +32,7 @@ struct SVGCanvas {
     /// `value` with at most two decimals, no trailing zeros, no exponent.
     static func number(_ value: Double) -> String {
         guard value.isFinite else { return "0" }
-        let hundredths = Int64((value * 100).rounded())
+        let hundredths = Int64((min(max(value, -1e15), 1e15) * 100).rounded())
         let sign = hundredths < 0 ? "-" : ""
         let magnitude = hundredths.magnitude
         let whole = magnitude / 100, fraction = magnitude % 100

@@ -218,7 +218,7 @@ struct TCPFlow {
                 let e = transportEvents[j]
                 return !usedReasons.contains(j) && e.atClient == t.fromClient && e.detail.isRetransmission
                     && (e.detail.sequenceNumber.map { $0 == t.tcp.sequenceNumber } ?? transmissions[i].isRetransmission)
-                    && e.time <= t.time && t.time - e.time <= 1_000_000_000
+                    && e.time <= t.time && t.time &- e.time <= 1_000_000_000
             }
             if let j = candidates.last {
                 usedReasons.insert(j)

@@ -35,7 +35,7 @@ public struct TCPPlot: Sendable {
                 timeWindow: ClosedRange<Int64>? = nil, startTime: Int64? = nil) {
         let kept = timeWindow.map { w in events.filter { w.contains($0.time) } } ?? events
         let start = startTime ?? kept.map(\.time).min() ?? 0
-        func ms(_ t: Int64) -> Double { Double(t - start) / 1_000_000 }
+        func ms(_ t: Int64) -> Double { Double(t &- start) / 1_000_000 }
         guard let key = connection ?? TCPFlow.connections(in: kept).first else {
             self.connection = nil
             fromClient = true

@@ -26,6 +26,13 @@ public struct TraceFormatter: Sendable {
         self.placeWidth = placeWidth
     }
 
+    /// The line for `event` followed by its headers in boxes (`LayerView`), for `trace --layers`.
+    public mutating func formatWithLayers(_ event: TraceEvent) -> String {
+        let line = format(event)
+        guard let frame = event.frame else { return line + "\n" }
+        return line + "\n" + LayerView.render(frame: frame, usesColour: painter.usesColour)
+    }
+
     /// One line (no newline) for `event`; sets `startTime` from the first event if unset.
     public mutating func format(_ event: TraceEvent) -> String {
         if startTime == nil { startTime = event.time }
@@ -41,7 +48,7 @@ public struct TraceFormatter: Sendable {
 
     /// One line for `event` without changing `startTime` (0 when unset).
     public func line(for event: TraceEvent) -> String {
-        let time = Text.leftPad(Text.milliseconds(nanoseconds: event.time - (startTime ?? event.time)), 9)
+        let time = Text.leftPad(Text.milliseconds(nanoseconds: event.time &- (startTime ?? event.time)), 9)
         var place = event.node
         if let interface = event.interface { place += ":" + interface }
         var line = painter.paint(time, .time) + " " + painter.paint(Text.rightPad(place, placeWidth), .place) + " "

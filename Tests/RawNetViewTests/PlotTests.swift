@@ -68,5 +68,6 @@ import RawNetWire
         #expect(SVGCanvas.number(1.005) == "1" || SVGCanvas.number(1.005) == "1.01")
         #expect(SVGCanvas.number(-2.5) == "-2.5")
         #expect(SVGCanvas.number(.nan) == "0")
+        #expect(SVGCanvas.number(1e300) == "1000000000000000")
     }
 }

@@ -38,6 +38,27 @@ import RawNetWire
         #expect(TraceFormatter(startTime: Fixture.t0).line(for: event).hasSuffix("✗ DROPPED (no reason given)"))
     }
 
+    @Test func extremeTimes_doNotTrap() {
+        let events = [TraceEvent(time: .max, node: "a", kind: .note, detail: "late"),
+                      TraceEvent(time: .min, node: "a", kind: .note, detail: "early")]
+        var formatter = TraceFormatter()
+        #expect(formatter.format(events).split(separator: "\n").count == 2)
+        let tcp = Fixture.exchange.enumerated().map { i, e -> TraceEvent in
+            var copy = e
+            copy.time = i % 2 == 0 ? .max - Int64(i) : .min + Int64(i)
+            return copy
+        }
+        #expect(!Ladder(events: tcp).renderText().isEmpty)
+        #expect(XMLCheck.problem(in: TCPPlot(events: tcp).renderSVG()) == nil)
+    }
+
+    @Test func withLayers_addsTheBoxesAfterTheLine() {
+        var formatter = TraceFormatter(startTime: Fixture.t0)
+        let event = TraceEvent(time: Fixture.t0, node: "alice", interface: "eth0", kind: .sent, frame: FixtureFrames.hello)
+        let text = formatter.formatWithLayers(event)
+        #expect(text == formatter.line(for: event) + "\n" + Goldens.helloLayers + "\n")
+    }
+
     @Test func millisecondText_roundsToMicroseconds() {
         #expect(Text.milliseconds(nanoseconds: 0) == "0.000")
         #expect(Text.milliseconds(nanoseconds: 1_499) == "0.001")
