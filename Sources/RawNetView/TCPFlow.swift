@@ -34,9 +34,14 @@ struct TCPTransmission {
     var tcp: TCPHeader
     var ipIdentification: UInt16
     var payloadLength: Int
+    /// The first `sent` observation (the sender's, when it is traced).
     var sentTime: Int64?
+    /// The last `received` observation (the receiver's, after any routers).
     var receivedTime: Int64?
     var droppedTime: Int64?
+    /// `kind@node:interface` of every observation: the same place seeing the same frame
+    /// twice means the network made a copy.
+    var observations: Set<String> = []
     /// `node:interface (reason)` of the drop.
     var dropPlace: String?
     var dropReason: String?
@@ -53,7 +58,11 @@ struct TCPTransmission {
     var sequenceLength: UInt32 {
         UInt32(payloadLength) + (tcp.flags.contains(.syn) ? 1 : 0) + (tcp.flags.contains(.fin) ? 1 : 0)
     }
-    var isLost: Bool { droppedTime != nil && receivedTime == nil }
+    /// Dropped, and not received anywhere after the drop.
+    var isLost: Bool {
+        guard let droppedTime else { return false }
+        return receivedTime.map { $0 < droppedTime } ?? true
+    }
 
     func matches(_ other: TCPTransmission) -> Bool {
         fromClient == other.fromClient && ipIdentification == other.ipIdentification
@@ -77,8 +86,12 @@ struct TCPFlow {
     var notes: [TCPFlowNote] = []
     /// Transport events of this connection, with the side they belong to.
     var transportEvents: [(time: Int64, atClient: Bool, detail: TransportDetail)] = []
-    var clientNode: String?
-    var serverNode: String?
+    /// The node that owns each endpoint, judged from the evidence: a node that sends the
+    /// side's frames with the highest TTL made them; failing that, the node that receives
+    /// frames for it with the lowest TTL is the last hop's far end.
+    private var nodeEvidence: [Bool: (node: String, score: Int)] = [:]
+    var clientNode: String? { nodeEvidence[true]?.node }
+    var serverNode: String? { nodeEvidence[false]?.node }
     var clientISN: UInt32?
     var serverISN: UInt32?
 
@@ -128,10 +141,8 @@ struct TCPFlow {
         guard key.contains(source, destination) else { return }
         let fromClient = source == key.client
         switch event.kind {
-        case .sent:
-            if fromClient { clientNode = clientNode ?? event.node } else { serverNode = serverNode ?? event.node }
-        case .received:
-            if fromClient { serverNode = serverNode ?? event.node } else { clientNode = clientNode ?? event.node }
+        case .sent: consider(event.node, forClient: fromClient, score: 1000 + Int(ip.timeToLive))
+        case .received: consider(event.node, forClient: !fromClient, score: 512 - Int(ip.timeToLive))
         default: break
         }
         if tcp.flags.contains(.syn) {
@@ -140,15 +151,11 @@ struct TCPFlow {
         var candidate = TCPTransmission(fromClient: fromClient, tcp: tcp, ipIdentification: ip.identification,
                                         payloadLength: data.count)
         let place = event.node + (event.interface.map { ":" + $0 } ?? "")
-        // The latest transmission of the same frame whose slot for this kind of observation is free.
+        // The latest transmission of the same frame not yet seen this way at this place
+        // (a router receives and sends the same frame; only a copy is seen twice at one place).
+        let observation = "\(event.kind.rawValue)@\(place)"
         let index = transmissions.lastIndex { t in
-            guard t.matches(candidate) else { return false }
-            switch event.kind {
-            case .sent: return t.sentTime == nil && t.receivedTime == nil
-            case .received: return t.receivedTime == nil && t.droppedTime == nil
-            case .dropped: return t.droppedTime == nil && t.receivedTime == nil
-            default: return true
-            }
+            t.matches(candidate) && (event.kind == .impaired || !t.observations.contains(observation))
         }
         if event.kind == .impaired {
             let text = [event.reason, event.detail].compactMap { $0 }.joined(separator: "; ")
@@ -164,9 +171,15 @@ struct TCPFlow {
         }
     }
 
+    private mutating func consider(_ node: String, forClient: Bool, score: Int) {
+        if let best = nodeEvidence[forClient], best.score >= score { return }
+        nodeEvidence[forClient] = (node, score)
+    }
+
     private func apply(_ event: TraceEvent, place: String, to t: inout TCPTransmission) {
+        t.observations.insert("\(event.kind.rawValue)@\(place)")
         switch event.kind {
-        case .sent: t.sentTime = event.time
+        case .sent: t.sentTime = t.sentTime ?? event.time
         case .received: t.receivedTime = event.time
         case .dropped:
             t.droppedTime = event.time

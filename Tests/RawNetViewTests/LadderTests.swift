@@ -161,3 +161,50 @@ private func trimmed(_ text: some StringProtocol) -> String {
     while s.last == " " { s = s.dropLast() }
     return String(s)
 }
+
+@Suite struct LadderRouterTests {
+    /// The exchange as r1 sees it too: every frame received on one interface and sent on
+    /// the other. Forwarded frames are the same transmission, not network duplicates.
+    static var withRouter: [TraceEvent] {
+        var events = Fixture.exchange
+        for e in Fixture.exchange where e.kind == .sent && e.frame != nil {
+            let fromAlice = e.node == "alice"
+            let inbound = TraceEvent(time: e.time + 300_000, node: "r1", interface: fromAlice ? "eth0" : "eth1",
+                                     kind: .received, frame: e.frame)
+            events.append(inbound)
+            let lost = Fixture.exchange.contains { $0.kind == .dropped && $0.time > e.time && $0.time - e.time < 1_000_000 }
+            if !lost {
+                let far = Fixture.exchange.first { $0.kind == .received && $0.time > e.time && $0.time - e.time <= 1_000_000 }!
+                events.append(TraceEvent(time: e.time + 600_000, node: "r1", interface: fromAlice ? "eth1" : "eth0",
+                                         kind: .sent, frame: far.frame))
+            }
+        }
+        return events.sorted { $0.time < $1.time }
+    }
+
+    @Test func forwardedFrames_areOneArrowEach() {
+        let router = Ladder(events: Self.withRouter)
+        let endpoints = Ladder(events: Fixture.exchange)
+        #expect(router.rows == endpoints.rows)
+        #expect(router.renderText() == Goldens.ladder + "\n")
+    }
+
+    @Test func routerAlone_seesTheLossAndTheRetransmission() {
+        let ladder = Ladder(events: Self.withRouter.filter { $0.node == "r1" })
+        let text = ladder.renderText()
+        #expect(text.contains("✗ lost at r1:eth1 (injected loss)"))
+        #expect(text.contains("↻ retransmission (timeout)") == false)   // alice's transport event is not r1's
+        #expect(text.contains("│  ↻ retransmission\n"))
+        #expect(!text.contains("duplicate made by the network"))
+    }
+
+    @Test func aCopySeenTwiceAtOnePlace_isANetworkDuplicate() {
+        var events = Fixture.exchange
+        let data = events.first { $0.kind == .received && $0.node == "bob" && ($0.frame?.count ?? 0) == 60 && $0.time == Fixture.at(11) }!
+        var copy = data
+        copy.time += 2_000_000
+        events.append(copy)
+        let text = Ladder(events: events.sorted { $0.time < $1.time }).renderText()
+        #expect(text.contains("⧉ duplicate made by the network"))
+    }
+}
