@@ -76,7 +76,7 @@ public enum AppSocketOption: UInt8, Sendable {
 }
 
 /// Result codes, modelled on errno.
-public enum AppStatus: UInt8, Sendable, Equatable, CustomStringConvertible {
+public enum AppStatus: UInt8, Error, Sendable, Equatable, CustomStringConvertible {
     case ok = 0
     case addressInUse = 1
     case connectionRefused = 2
