@@ -26,8 +26,15 @@ let package = Package(
         ]),
         // Deterministic in-process network with a virtual clock.
         .target(name: "RawNetSim", dependencies: ["RawNetCore", "RawNetWire"]),
+        // Private C shim for Linux calls the Glibc module does not export
+        // (epoll, eventfd, pipe2, a signal handler); used only by RawNetPlatform.
+        .target(name: "CRawNetPlatform"),
         // The only Glibc user: sockets, event loop, clocks, processes.
-        .target(name: "RawNetPlatform"),
+        .target(name: "RawNetPlatform", dependencies: [
+            "CRawNetPlatform",
+            .product(name: "DequeModule", package: "swift-collections"),
+            .product(name: "HeapModule", package: "swift-collections"),
+        ]),
         // Router and host daemons, control, app API, topology, supervisor.
         .target(name: "RawNetDaemon", dependencies: [
             "RawNetCore", "RawNetWire", "RawNetPlatform",

@@ -88,7 +88,7 @@ public struct ImpairmentEngine: Sendable {
         let burstLost = settings.lossBurst.map { streams.burst.step(&burstIsBad, model: $0) } ?? false
         let randomLost = streams.loss.chance(settings.loss)
         if burstLost || randomLost {
-            let reason: DropReason = burstLost ? .burstLoss : .randomLoss
+            let reason: ImpairmentDropReason = burstLost ? .burstLoss : .randomLoss
             if burstLost { counters.droppedBurstLoss &+= 1 } else { counters.droppedRandomLoss &+= 1 }
             return ImpairmentOutcome(frameNumber: number, isPassThrough: false,
                                      events: [.dropped(reason)], duplicateEvents: [])

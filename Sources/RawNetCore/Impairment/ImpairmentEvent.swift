@@ -7,7 +7,7 @@ public enum ImpairmentEvent: Hashable, Sendable, CustomStringConvertible {
     /// Leaves now (no delay).
     case passed
     /// Never leaves.
-    case dropped(DropReason)
+    case dropped(ImpairmentDropReason)
     /// Leaves after this long (rate wait, delay, jitter and keeping order together).
     case delayed(Duration)
     /// A second copy was made; its own events are listed separately.
@@ -36,7 +36,7 @@ public enum ImpairmentEvent: Hashable, Sendable, CustomStringConvertible {
 }
 
 /// Why the impairment dropped a frame.
-public enum DropReason: String, Hashable, Sendable, Codable, CustomStringConvertible {
+public enum ImpairmentDropReason: String, Hashable, Sendable, Codable, CustomStringConvertible {
     /// Random loss (`loss`).
     case randomLoss
     /// The Gilbert–Elliott model (`gemodel`).
