@@ -19,3 +19,13 @@ public enum WallClock {
         return Int64(time.tv_sec) * 1_000_000_000 + Int64(time.tv_nsec)
     }
 }
+
+extension MonotonicClock {
+    /// Blocks the calling thread for `duration` (for CLI tools and tests, never in a daemon's loop).
+    public static func sleep(for duration: Duration) {
+        let ns = duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000
+        var request = timespec(tv_sec: Int(ns / 1_000_000_000), tv_nsec: Int(ns % 1_000_000_000))
+        var remaining = timespec()
+        while nanosleep(&request, &remaining) != 0 && errno == EINTR { request = remaining }
+    }
+}

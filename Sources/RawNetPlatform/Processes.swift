@@ -105,3 +105,23 @@ public enum Processes {
         return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
     }
 }
+
+/// The process environment as a dictionary.
+public enum ProcessEnvironment {
+    public static var all: [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+
+    public static func value(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+}

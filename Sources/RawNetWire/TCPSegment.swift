@@ -38,7 +38,9 @@ public struct TCPView {
         pseudoHeader.checksum(bytes, protocol: .tcp, excluding: checksum)
     }
 
-    /// Parses the options. Throws `badValue`/`truncated` naming `TCP.optionLength` or the option.
+    /// Parses the options. End-of-list ends them: it and the padding after it are not
+    /// returned (serialization pads with zeros again), so parse∘serialize is the identity
+    /// on option lists without `.endOfList`. Throws `badValue`/`truncated` naming `TCP.optionLength` or the option.
     public func options() throws(WireError) -> [TCPOption] {
         let raw = optionBytes
         var result: [TCPOption] = []
@@ -48,7 +50,7 @@ public struct TCPView {
         let end = raw.count
         while i < end {
             let kind = raw.loadUInt8(at: i)
-            if kind == 0 { result.append(.endOfList); break }
+            if kind == 0 { break }
             if kind == 1 { result.append(.noOperation); i += 1; continue }
             guard i + 1 < end else {
                 throw WireError.truncated(layer: "TCP", field: "optionLength", needed: i + 2, available: end)
