@@ -146,7 +146,9 @@ public final class HostConnection {
         while true {
             do {
                 if try connection.write(bytes) != nil { return }
-                _ = try connection.fileDescriptor.waitUntilReadable(timeout: .milliseconds(5))
+                guard connection.fileDescriptor.waitWritable(timeout: requestTimeout) else { throw NetworkError.timedOut }
+            } catch let error as NetworkError {
+                throw error
             } catch {
                 throw .hostClosedConnection
             }
@@ -156,7 +158,7 @@ public final class HostConnection {
     /// Reads one message, waiting at most `timeout`; nil when the time ran out.
     private func readMessage(timeout: Duration?) throws(NetworkError) -> AppMessage? {
         do {
-            guard try connection.fileDescriptor.waitUntilReadable(timeout: timeout) else { return nil }
+            guard connection.fileDescriptor.waitReadable(timeout: timeout ?? .seconds(86_400 * 365)) else { return nil }
             guard let bytes = try connection.read(maximumLength: 70_000) else { return nil }
             if bytes.isEmpty {
                 isClosed = true

@@ -36,7 +36,7 @@ extension NodeDaemon {
     private func countNoSocket(_ packet: DeliveredPacket) {
         if let interface = packet.interface { ip.countDrop(.noSocketOnPort, interface: interface) }
         if !subscribers.isEmpty {
-            trace(direction: "drop", interface: packet.interface, bytes: packet.packet, isPacket: true,
+            trace(.dropped, interface: packet.interface, bytes: packet.packet, isPacket: true,
                   reason: DropReason.noSocketOnPort.rawValue)
         }
     }

@@ -64,16 +64,7 @@ public final class NodeDaemon {
         log[metadataKey: "node"] = .string(name)
         self.logger = log
 
-        let interfaces = node.interfaces.map {
-            IPInterface(name: $0.name, macAddress: $0.macAddress, address: $0.address)
-        }
-        ip = IPNode(interfaces: interfaces, configuration: IPNodeConfiguration(isForwarding: kind == .router))
-        if let gateway = node.gateway, !ip.setDefaultGateway(gateway) {
-            throw NodeDaemonError("gateway \(gateway) of '\(name)' is on none of its subnets")
-        }
-        for route in node.routes where !ip.addStaticRoute(to: route.destination, via: route.nextHop) {
-            throw NodeDaemonError("route to \(route.destination) via \(route.nextHop) of '\(name)': next hop on none of its subnets")
-        }
+        ip = IPNode(node)
         loop = try EventLoop()
         try setUpInterfaces()
         control = try ControlServer(loop: loop, path: paths.control(node: name)) { [unowned self] client, line in
@@ -166,7 +157,7 @@ public final class NodeDaemon {
     // MARK: Frames
 
     private func frameArrived(_ frame: [UInt8], on index: Int) {
-        if !subscribers.isEmpty { trace(direction: "in", interface: index, bytes: frame) }
+        if !subscribers.isEmpty { trace(.received, interface: index, bytes: frame) }
         perform(ip.receive(frame: frame, on: index, now: Self.now()))
         rearmTimer()
     }
@@ -181,7 +172,7 @@ public final class NodeDaemon {
                 deliver(packet)
             case .dropped(let record):
                 if !subscribers.isEmpty {
-                    trace(direction: "drop", interface: record.interface, bytes: record.bytes,
+                    trace(.dropped, interface: record.interface, bytes: record.bytes,
                           isPacket: record.interface == nil, reason: record.reason.rawValue, detail: record.detail)
                 }
             case .event:
@@ -204,7 +195,7 @@ public final class NodeDaemon {
             let dropReason: DropReason = reason == .queueFull ? .queueOverflow : .injectedLoss
             ip.countDrop(dropReason, interface: index)
             if !subscribers.isEmpty {
-                trace(direction: "drop", interface: index, bytes: frame, reason: dropReason.rawValue,
+                trace(.dropped, interface: index, bytes: frame, reason: dropReason.rawValue,
                       detail: reason.description)
             }
         }
@@ -218,14 +209,14 @@ public final class NodeDaemon {
         port.send(frame)
         let after = port.counters.drops
         if after == before {
-            if !subscribers.isEmpty { trace(direction: "out", interface: index, bytes: frame) }
+            if !subscribers.isEmpty { trace(.sent, interface: index, bytes: frame) }
             return
         }
         for (reason, count) in after where count > before[reason, default: 0] {
             let dropReason: DropReason = reason == .queueOverflow ? .queueOverflow : .linkDown
             for _ in 0..<(count - before[reason, default: 0]) { ip.countDrop(dropReason, interface: index) }
             if !subscribers.isEmpty {
-                trace(direction: "drop", interface: index, bytes: frame, reason: dropReason.rawValue,
+                trace(.dropped, interface: index, bytes: frame, reason: dropReason.rawValue,
                       detail: reason.description)
             }
         }
@@ -266,13 +257,28 @@ public final class NodeDaemon {
 
     // MARK: Trace
 
-    func trace(direction: String, interface: Int?, bytes: [UInt8], isPacket: Bool = false,
+    /// Streams one event to every subscriber. `bytes` is an Ethernet frame, or
+    /// with `isPacket` a bare IPv4 packet (given a blank Ethernet header).
+    func trace(_ kind: TraceEvent.Kind, interface: Int?, bytes: [UInt8], isPacket: Bool = false,
                reason: String? = nil, detail: String? = nil) {
         let name = interface.flatMap { node.interfaces.indices.contains($0) ? node.interfaces[$0].name : nil }
-        let event = TraceEvent(time: Double(WallClock.now()) / 1e9, node: node.name, interface: name,
-                               direction: direction, length: bytes.count,
-                               summary: TraceEvent.summarize(bytes, isPacket: isPacket), reason: reason, detail: detail)
+        var frame = bytes
+        if isPacket { frame = [UInt8](repeating: 0, count: 12) + [0x08, 0x00] + bytes }
+        let event = TraceEvent(time: WallClock.now(), node: node.name, interface: name, kind: kind, frame: frame,
+                               reason: reason, detail: detail)
         guard let line = try? ControlCodec.encodeLine(event) else { return }
         for subscriber in subscribers { control?.send(line, to: subscriber) }
+    }
+}
+
+extension NodeDaemon {
+    /// Sends log lines to standard error (the supervisor keeps it in `NODE.log`),
+    /// at `info` level or `debug` when `verbose`. Call once per process.
+    public static func bootstrapLogging(verbose: Bool = false) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = verbose ? .debug : .info
+            return handler
+        }
     }
 }
