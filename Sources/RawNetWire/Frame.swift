@@ -77,14 +77,24 @@ public enum Frame {
 
     /// An IPv4 frame (EtherType set to IPv4) with all lengths and checksums computed, padded.
     public static func ipv4(ethernet: EthernetHeader, ip: IPv4Header, _ payload: IPv4Payload) -> [UInt8] {
-        var header = ethernet
-        header.etherType = .ipv4
         var out: [UInt8] = []
         out.reserveCapacity(EthernetView.headerLength + ip.headerLength + 64)
+        serializeIPv4(ethernet: ethernet, ip: ip, payload, into: &out)
+        return out
+    }
+
+    /// Appends an IPv4 frame to `out` (reuse a buffer with `removeAll(keepingCapacity: true)`
+    /// on hot paths). The frame is padded to 60 bytes counted from where it starts.
+    public static func serializeIPv4(ethernet: EthernetHeader, ip: IPv4Header, _ payload: IPv4Payload, into out: inout [UInt8]) {
+        let start = out.count
+        var header = ethernet
+        header.etherType = .ipv4
         header.serialize(into: &out)
         Packet.serializeIPv4(ip: ip, payload, into: &out)
-        pad(&out)
-        return out
+        let length = out.count - start
+        if length < EthernetView.minimumFrameLength {
+            out.append(contentsOf: repeatElement(0, count: EthernetView.minimumFrameLength - length))
+        }
     }
 
     /// An Ethernet/IPv4/ICMP frame.
