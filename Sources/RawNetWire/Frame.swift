@@ -20,6 +20,20 @@ public enum Packet {
     /// Appends an IPv4 packet: header (protocol, total length, checksum set) then the payload.
     /// Precondition: the packet fits in 65535 bytes.
     public static func serializeIPv4(ip: IPv4Header, _ payload: IPv4Payload, into out: inout [UInt8]) {
+        if case .tcp(let tcp, let data) = payload {
+            // Hot path: size everything first, grow once, write in place.
+            let ipLength = ip.headerLength, tcpLength = tcp.checkedHeaderLength()
+            let total = ipLength + tcpLength + data.count
+            precondition(ip.options.count <= 40 && total <= 0xFFFF, "IPv4 packet too long")
+            out.appendWriting(total) { w in
+                ip.write(to: &w, totalLength: UInt16(total), protocolNumber: .tcp)
+                data.withUnsafeBytes { raw in
+                    tcp.writeSegment(to: &w, headerLength: tcpLength, payload: raw,
+                                     pseudoHeader: IPv4PseudoHeader(source: ip.source, destination: ip.destination))
+                }
+            }
+            return
+        }
         var header = ip
         let start = out.count
         switch payload {
