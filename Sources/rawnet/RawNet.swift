@@ -7,6 +7,7 @@ struct RawNet: ParsableCommand {
         abstract: "A network you can watch: real Ethernet, IPv4, ICMP, UDP and TCP between daemons joined by Unix sockets.",
         subcommands: [
             Up.self, Down.self, Status.self,
+            Bench.self,
         ]
     )
 }
