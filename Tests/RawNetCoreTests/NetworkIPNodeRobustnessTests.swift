@@ -130,6 +130,14 @@ private func allDrops(_ node: IPNode) -> Int {
         #expect(broadcastPing.count == 1)
     }
 
+    @Test func directedBroadcastOfAnotherSubnet_isNotForwarded() {
+        var lab = TestLab.basic()
+        lab.run("alice") { node, now in node.send(ping, to: IPv4Address(10, 0, 2, 255), now: now) }
+        #expect(lab.drops["r1"]?.map(\.reason) == [.notForUs])
+        #expect(lab.frames(from: "r1").allSatisfy { DecodedFrame(parsing: $0).arp != nil })
+        #expect(lab.delivered["bob"] == nil)
+    }
+
     @Test func unknownProtocol_getsProtocolUnreachable() throws {
         var lab = TestLab.basic()
         lab.run("alice") { node, now in node.send(.raw([0xde, 0xad]), to: TestLab.r1West, now: now) }
@@ -200,5 +208,30 @@ private func allDrops(_ node: IPNode) -> Int {
             """)
         #expect(lab.nodes["alice"]!.formattedNeighbours(now: .zero)
                 == "10.0.1.1 dev eth0 lladdr \(r1MAC) REACHABLE (60s left)")
+    }
+}
+
+@Suite struct NetworkICMPRateLimitTests {
+    @Test func icmpErrors_areRateLimited_andRecover() {
+        var r1 = IPNode(interfaces: [TestLab.interface("r1", "eth0", "10.0.1.1/24")],
+                        configuration: IPNodeConfiguration(isForwarding: true, icmpErrorBurst: 3,
+                                                           icmpErrorInterval: .milliseconds(100)))
+        // Teach r1 alice's MAC so its errors go straight out.
+        _ = r1.receive(frame: Frame.arp(ethernet: EthernetHeader(destination: .broadcast, source: aliceMAC, etherType: .arp),
+                                        arp: .request(senderMAC: aliceMAC, senderIP: TestLab.alice, targetIP: TestLab.r1West)),
+                       on: 0, now: .zero)
+        func errorsSent(at time: Instant, count: Int) -> Int {
+            var sent = 0
+            for _ in 0..<count {
+                let outputs = r1.receive(frame: frameToR1(ping, destination: IPv4Address(192, 0, 2, 1)), on: 0, now: time)
+                sent += outputs.filter { if case .transmit = $0 { return true } else { return false } }.count
+            }
+            return sent
+        }
+        #expect(errorsSent(at: .zero, count: 5) == 3)
+        #expect(r1.icmpErrorsSuppressed == 2)
+        #expect(r1.interfaces[0].counters[.noRoute] == 5)  // every packet is still counted
+        #expect(errorsSent(at: .zero + .milliseconds(250), count: 5) == 2)
+        #expect(errorsSent(at: .zero + .seconds(10), count: 5) == 3)
     }
 }

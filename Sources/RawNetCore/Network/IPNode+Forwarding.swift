@@ -63,11 +63,10 @@ extension IPNode {
         }
     }
 
-    /// An ICMP error about `packet` to its sender, unless RFC 1122 3.2.2 and RFC 1812
-    /// 4.3.2.7 forbid one: never about an ICMP error, a fragment other than the first,
-    /// a broadcast or multicast, a link-layer broadcast, or a source that names no
-    /// single host. When this node sent `packet` itself, the error is delivered to its
-    /// own upper layers instead, as a real stack reports a failed send to the app.
+    /// Whether RFC 1122 3.2.2 and RFC 1812 4.3.2.7 allow an ICMP error about this
+    /// packet: never about an ICMP error, a fragment other than the first, a
+    /// broadcast or multicast, a link-layer broadcast, or a source that names no
+    /// single host.
     func icmpErrorAllowed(about original: IPv4Header, packet: [UInt8], linkBroadcast: Bool) -> Bool {
         guard !linkBroadcast, original.fragmentOffset == 0 else { return false }
         if Self.isBroadcastOrMulticast(original.destination)
@@ -88,6 +87,9 @@ extension IPNode {
         return true
     }
 
+    /// An ICMP error about `packet` to its sender, when allowed and within the rate
+    /// limit. When this node sent `packet` itself, the error is delivered to its own
+    /// upper layers instead, as a real stack reports a failed send to the app.
     mutating func icmpError(_ message: ICMPMessage, about packet: [UInt8], arrivedOn inbound: Int?, linkBroadcast: Bool,
                             now: Instant) -> [NodeOutput] {
         guard let original = try? IPv4Header(parsing: packet, verifyChecksum: false, requireFullPacket: false),
@@ -99,6 +101,7 @@ extension IPNode {
             header.totalLength = UInt16(bytes.count)
             return [.deliver(DeliveredPacket(header: header, transport: .icmp(message), packet: bytes, interface: nil))]
         }
+        guard takeICMPErrorToken(now: now) else { return [] }
         // Reply from the address the packet came in on, so traceroute names that interface.
         let source = inbound.flatMap { interfaces.indices.contains($0) ? interfaces[$0].address.address : nil }
         var outputs: [NodeOutput] = [.event(.icmpErrorSent(type: message.type, code: message.code,

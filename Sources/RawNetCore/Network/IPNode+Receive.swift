@@ -89,7 +89,8 @@ extension IPNode {
             return [drop(.badSourceAddress, interface: interface, bytes: frame, detail: "source \(header.source)")]
         }
         let destination = header.destination
-        if isOwnAddress(destination) || isBroadcast(destination, on: interface) {
+        // Directed broadcasts of any attached subnet end here (RFC 1812 5.3.5.2: not forwarded by default).
+        if isOwnAddress(destination) || interfaces.indices.contains(where: { isBroadcast(destination, on: $0) }) {
             return receiveLocal(frame: frame, on: interface, isBroadcast: isLinkBroadcast || !isOwnAddress(destination),
                                 now: now)
         }

@@ -172,11 +172,12 @@ public final class NodeDaemon {
                 deliver(packet)
             case .dropped(let record):
                 if !subscribers.isEmpty {
-                    trace(.dropped, interface: record.interface, bytes: record.bytes,
-                          isPacket: record.interface == nil, reason: record.reason.rawValue, detail: record.detail)
+                    broadcast(TraceEvent(record, node: node.name, interfaceNames: interfaceNames, time: WallClock.now()))
                 }
-            case .event:
-                break
+            case .event(let event):
+                if !subscribers.isEmpty {
+                    broadcast(TraceEvent(event, node: node.name, interfaceNames: interfaceNames, time: WallClock.now()))
+                }
             }
         }
     }
@@ -264,11 +265,17 @@ public final class NodeDaemon {
         let name = interface.flatMap { node.interfaces.indices.contains($0) ? node.interfaces[$0].name : nil }
         var frame = bytes
         if isPacket { frame = [UInt8](repeating: 0, count: 12) + [0x08, 0x00] + bytes }
-        let event = TraceEvent(time: WallClock.now(), node: node.name, interface: name, kind: kind, frame: frame,
-                               reason: reason, detail: detail)
+        broadcast(TraceEvent(time: WallClock.now(), node: node.name, interface: name, kind: kind, frame: frame,
+                             reason: reason, detail: detail))
+    }
+
+    /// Sends one trace event to every subscriber.
+    func broadcast(_ event: TraceEvent) {
         guard let line = try? ControlCodec.encodeLine(event) else { return }
         for subscriber in subscribers { control?.send(line, to: subscriber) }
     }
+
+    var interfaceNames: [String] { node.interfaces.map(\.name) }
 }
 
 extension NodeDaemon {
