@@ -26,8 +26,15 @@ let package = Package(
         ]),
         // Deterministic in-process network with a virtual clock.
         .target(name: "RawNetSim", dependencies: ["RawNetCore", "RawNetWire"]),
+        // Private C shim for Linux calls the Glibc module does not export
+        // (epoll, eventfd, pipe2, a signal handler); used only by RawNetPlatform.
+        .target(name: "CRawNetPlatform"),
         // The only Glibc user: sockets, event loop, clocks, processes.
-        .target(name: "RawNetPlatform"),
+        .target(name: "RawNetPlatform", dependencies: [
+            "CRawNetPlatform",
+            .product(name: "DequeModule", package: "swift-collections"),
+            .product(name: "HeapModule", package: "swift-collections"),
+        ]),
         // Router and host daemons, control, app API, topology, supervisor.
         .target(name: "RawNetDaemon", dependencies: [
             "RawNetCore", "RawNetWire", "RawNetPlatform",
@@ -35,13 +42,15 @@ let package = Package(
             .product(name: "Yams", package: "Yams"),
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
+        // Watching: trace lines, per-layer views, ladder diagrams, SVG plots, capture files.
+        .target(name: "RawNetView", dependencies: ["RawNetCore", "RawNetWire"]),
         // The socket library apps link.
         .target(name: "RawNetSocket", dependencies: ["RawNetPlatform", "RawNetWire"]),
         // chat, ping, traceroute, nc, demo: built on RawNetSocket only.
         .target(name: "RawNetApps", dependencies: ["RawNetSocket", "RawNetWire"]),
         .executableTarget(name: "rawnet", dependencies: [
             "RawNetWire", "RawNetCore", "RawNetSim", "RawNetPlatform",
-            "RawNetDaemon", "RawNetSocket", "RawNetApps",
+            "RawNetDaemon", "RawNetSocket", "RawNetApps", "RawNetView",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Minimal C relay: the reference for forwarding benchmarks.
@@ -54,6 +63,7 @@ let package = Package(
         .testTarget(name: "RawNetDaemonTests", dependencies: [
             "RawNetDaemon", "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetSocket",
         ]),
+        .testTarget(name: "RawNetViewTests", dependencies: ["RawNetView", "RawNetCore", "RawNetWire"]),
         .testTarget(name: "RawNetAppsTests", dependencies: ["RawNetApps", "RawNetSocket", "RawNetWire"]),
     ],
     swiftLanguageModes: [.v6]

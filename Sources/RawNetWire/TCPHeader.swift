@@ -1,3 +1,13 @@
+/// TCP (RFC 9293; options from RFC 7323 and RFC 2018): `TCPFlags`, `SACKBlock`, `TCPOption`,
+/// the checked `TCPView` and the `TCPHeader` value.
+///
+///     let tcp = try TCPHeader(parsing: ipPayload, pseudoHeader: .init(source: s, destination: d)) // verifies
+///     let tcp = try TCPHeader(parsing: ipPayload)                                                  // structure only
+///     tcp.serialize(into: &out, payload: data, pseudoHeader: ph)  // data offset, padding, checksum
+///
+/// Options are parsed into `TCPOption`s; unknown kinds are kept byte for byte, so a
+/// segment with unknown options serializes back unchanged.
+
 /// TCP control flags (RFC 9293 §3.1, plus ECE/CWR from RFC 3168).
 public struct TCPFlags: OptionSet, Hashable, Sendable {
     public let rawValue: UInt8

@@ -5,6 +5,8 @@ struct RawNet: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rawnet",
         abstract: "A network you can watch: real Ethernet, IPv4, ICMP, UDP and TCP between daemons joined by Unix sockets.",
-        subcommands: []
+        subcommands: [
+            Up.self, Down.self, Status.self,
+        ]
     )
 }

@@ -1,0 +1,33 @@
+#ifndef CRAWNETPLATFORM_H
+#define CRAWNETPLATFORM_H
+
+// Linux calls that Swift's Glibc module does not export. Only RawNetPlatform
+// imports this module; everything here is wrapped there, typed.
+
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/types.h>
+#include <spawn.h>
+
+/// pipe2(2) with the given flags (O_NONBLOCK, O_CLOEXEC).
+int rawnet_pipe2(int fds[2], int flags);
+
+/// accept4(2) without the peer address.
+int rawnet_accept4(int fd, int flags);
+
+/// The POSIX_SPAWN_SETSID flag value (a GNU extension).
+short rawnet_posix_spawn_setsid_flag(void);
+
+/// Installs a handler for `signo` that writes the signal number as one byte to
+/// `fd` (a non-blocking pipe). Several descriptors may listen to one signal
+/// (up to 8). Returns 0 or -1 with errno set.
+int rawnet_signal_forward(int signo, int fd);
+
+/// Stops forwarding `signo` to `fd`; when no descriptor is left, the default
+/// disposition is restored. Returns 0 or -1 with errno set.
+int rawnet_signal_unforward(int signo, int fd);
+
+/// The calling thread's errno (for Swift code that wants a stable accessor).
+int rawnet_errno(void);
+
+#endif

@@ -1,0 +1,90 @@
+#define _GNU_SOURCE
+#include "CRawNetPlatform.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define RAWNET_MAX_SIGNAL 65
+#define RAWNET_FDS_PER_SIGNAL 8
+
+// Write ends of the loops' signal pipes, per signal; -1 means a free slot.
+// Read from the handler, so atomics only.
+static _Atomic int forward_fds[RAWNET_MAX_SIGNAL][RAWNET_FDS_PER_SIGNAL];
+static atomic_flag table_ready_lock = ATOMIC_FLAG_INIT;
+static int table_ready = 0;
+
+static void ensure_table(void) {
+    while (atomic_flag_test_and_set(&table_ready_lock)) { }
+    if (!table_ready) {
+        for (int s = 0; s < RAWNET_MAX_SIGNAL; s++)
+            for (int i = 0; i < RAWNET_FDS_PER_SIGNAL; i++)
+                atomic_store(&forward_fds[s][i], -1);
+        table_ready = 1;
+    }
+    atomic_flag_clear(&table_ready_lock);
+}
+
+static void forward_handler(int signo) {
+    int saved = errno;
+    if (signo > 0 && signo < RAWNET_MAX_SIGNAL) {
+        unsigned char byte = (unsigned char)signo;
+        for (int i = 0; i < RAWNET_FDS_PER_SIGNAL; i++) {
+            int fd = atomic_load(&forward_fds[signo][i]);
+            if (fd >= 0) {
+                ssize_t ignored = write(fd, &byte, 1);
+                (void)ignored;
+            }
+        }
+    }
+    errno = saved;
+}
+
+int rawnet_accept4(int fd, int flags) { return accept4(fd, NULL, NULL, flags); }
+
+int rawnet_pipe2(int fds[2], int flags) { return pipe2(fds, flags); }
+
+short rawnet_posix_spawn_setsid_flag(void) { return POSIX_SPAWN_SETSID; }
+
+int rawnet_errno(void) { return errno; }
+
+int rawnet_signal_forward(int signo, int fd) {
+    if (signo <= 0 || signo >= RAWNET_MAX_SIGNAL || fd < 0) { errno = EINVAL; return -1; }
+    ensure_table();
+    int placed = 0;
+    for (int i = 0; i < RAWNET_FDS_PER_SIGNAL && !placed; i++) {
+        int expected = -1;
+        if (atomic_compare_exchange_strong(&forward_fds[signo][i], &expected, fd)) placed = 1;
+    }
+    if (!placed) { errno = ENOSPC; return -1; }
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = forward_handler;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    if (sigaction(signo, &action, NULL) != 0) return -1;
+    return 0;
+}
+
+int rawnet_signal_unforward(int signo, int fd) {
+    if (signo <= 0 || signo >= RAWNET_MAX_SIGNAL) { errno = EINVAL; return -1; }
+    ensure_table();
+    int remaining = 0;
+    for (int i = 0; i < RAWNET_FDS_PER_SIGNAL; i++) {
+        int expected = fd;
+        atomic_compare_exchange_strong(&forward_fds[signo][i], &expected, -1);
+        if (atomic_load(&forward_fds[signo][i]) >= 0) remaining++;
+    }
+    if (remaining == 0) {
+        struct sigaction action;
+        memset(&action, 0, sizeof action);
+        action.sa_handler = SIG_DFL;
+        sigemptyset(&action.sa_mask);
+        if (sigaction(signo, &action, NULL) != 0) return -1;
+    }
+    return 0;
+}

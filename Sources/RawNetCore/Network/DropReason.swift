@@ -1,0 +1,68 @@
+/// Why a frame or packet was dropped. Every drop in RawNet has one
+/// (DESIGN.md, principle 5); each is counted per interface and traced.
+public enum DropReason: String, Sendable, Hashable, Codable, CodingKeyRepresentable, CaseIterable,
+    CustomStringConvertible {
+    /// The impairment model dropped it on purpose.
+    case injectedLoss = "injected loss"
+    /// An egress queue was full.
+    case queueOverflow = "queue overflow"
+    /// Its TTL ran out at a router.
+    case ttlExpired = "TTL expired"
+    /// No route matched the destination.
+    case noRoute = "no route"
+    /// The next hop never answered ARP.
+    case noARPAnswer = "no ARP answer"
+    /// Too many packets were already waiting for one ARP answer.
+    case arpQueueOverflow = "ARP queue overflow"
+    /// A header checksum did not match (often an injected corruption).
+    case badChecksum = "bad checksum"
+    /// The bytes do not form a valid frame or packet.
+    case malformed = "malformed"
+    /// No app has a socket on the destination port.
+    case noSocketOnPort = "no socket on port"
+    /// The interface or its link is down.
+    case linkDown = "link down"
+    /// Addressed to another MAC or IP address, and this node does not forward.
+    case notForUs = "not for us"
+    /// An EtherType, IP protocol or ICMP type this node does not handle.
+    case unsupportedProtocol = "unsupported protocol"
+    /// An IPv4 fragment; RawNet does not reassemble.
+    case fragment = "fragment (no reassembly)"
+    /// A packet whose source address cannot be genuine (a broadcast, or this node's own).
+    case badSourceAddress = "bad source address"
+    /// A packet that would need fragmenting on a link, with DF set or no fragmenting supported.
+    case tooBig = "too big for the link"
+
+    public var description: String { rawValue }
+}
+
+/// Frame and drop counts of one interface, as `rawnet status` shows them.
+public struct InterfaceCounters: Sendable, Hashable, Codable {
+    public var receivedFrames = 0
+    public var receivedBytes = 0
+    public var sentFrames = 0
+    public var sentBytes = 0
+    /// Drops by reason; reasons never seen are absent.
+    public var drops: [DropReason: Int] = [:]
+
+    public init() {}
+
+    /// All drops on this interface.
+    public var totalDrops: Int { drops.values.reduce(0, +) }
+
+    public mutating func countReceived(bytes: Int) {
+        receivedFrames += 1
+        receivedBytes += bytes
+    }
+
+    public mutating func countSent(bytes: Int) {
+        sentFrames += 1
+        sentBytes += bytes
+    }
+
+    public mutating func countDrop(_ reason: DropReason) {
+        drops[reason, default: 0] += 1
+    }
+
+    public subscript(reason: DropReason) -> Int { drops[reason] ?? 0 }
+}

@@ -1,0 +1,109 @@
+import RawNetWire
+
+extension IPNode {
+    /// Routes a packet that is not for this node: TTL check and decrement,
+    /// longest-prefix match, ARP for the next hop.
+    mutating func forward(frame: [UInt8], header: IPv4Header, from inbound: Int, isLinkBroadcast: Bool,
+                          now: Instant) -> [NodeOutput] {
+        // RFC 1812 5.3.4: a packet that came as a link-layer broadcast is not forwarded.
+        guard !isLinkBroadcast else {
+            return [drop(.notForUs, interface: inbound, bytes: frame, detail: "link-layer broadcast is not forwarded")]
+        }
+        let end = min(frame.count, EthernetView.headerLength + Int(header.totalLength))
+        guard header.timeToLive > 1 else {
+            let packet = Array(frame[EthernetView.headerLength..<end])
+            return [drop(.ttlExpired, interface: inbound, bytes: frame, detail: "TTL \(header.timeToLive)")]
+                + icmpError(.timeExceeded(.timeToLive, quoted: ICMPMessage.quote(packet)),
+                            about: packet, arrivedOn: inbound, linkBroadcast: false, now: now)
+        }
+        guard let route = routingTable.lookup(header.destination) else {
+            let packet = Array(frame[EthernetView.headerLength..<end])
+            return [drop(.noRoute, interface: inbound, bytes: frame, detail: "no route to \(header.destination)")]
+                + icmpError(.destinationUnreachable(.network, quoted: ICMPMessage.quote(packet)),
+                            about: packet, arrivedOn: inbound, linkBroadcast: false, now: now)
+        }
+        let outbound = route.interface
+        guard interfaces[outbound].isUp else {
+            return [drop(.linkDown, interface: outbound, bytes: frame, detail: "\(interfaces[outbound].name) is down")]
+        }
+        var outgoing = Array(frame[0..<end])
+        let ttl: UInt8
+        do {
+            ttl = try IPv4Header.decrementTTL(inPacket: &outgoing, at: EthernetView.headerLength)
+        } catch {
+            return [drop(.malformed, interface: inbound, bytes: frame, detail: error.description)]
+        }
+        var outputs: [NodeOutput] = [.event(.forwarded(from: inbound, to: outbound, source: header.source,
+                                                       destination: header.destination, timeToLive: ttl))]
+        outputs += sendFrame(outgoing, toward: route.neighbour(for: header.destination), interface: outbound,
+                             inbound: inbound, now: now)
+        return outputs
+    }
+
+    /// Sends a frame holding an IPv4 packet to a neighbour: at once if its MAC
+    /// address is known, else after ARP (the frame waits in the ARP cache).
+    mutating func sendFrame(_ frame: [UInt8], toward neighbour: IPv4Address, interface: Int, inbound: Int?,
+                            now: Instant) -> [NodeOutput] {
+        let own = interfaces[interface]
+        guard own.isUp else {
+            return [drop(.linkDown, interface: interface, bytes: frame, detail: "\(own.name) is down")]
+        }
+        if isBroadcast(neighbour, on: interface) {
+            return [transmit(Self.addressed(frame, to: .broadcast, from: own.macAddress), interface: interface)]
+        }
+        switch arpCache.resolve(neighbour, interface: interface, packet: PendingFrame(frame: frame, inboundInterface: inbound),
+                                now: now) {
+        case .resolved(let mac):
+            return [transmit(Self.addressed(frame, to: mac, from: own.macAddress), interface: interface)]
+        case .queued(let sendRequest):
+            return sendRequest ? arpRequest(for: neighbour, interface: interface) : []
+        case .overflow:
+            return [drop(.arpQueueOverflow, interface: interface, bytes: frame,
+                         detail: "already \(configuration.arp.maximumPendingPerAddress) packets waiting for \(neighbour)")]
+        }
+    }
+
+    /// An ICMP error about `packet` to its sender, unless RFC 1122 3.2.2 and RFC 1812
+    /// 4.3.2.7 forbid one: never about an ICMP error, a fragment other than the first,
+    /// a broadcast or multicast, a link-layer broadcast, or a source that names no
+    /// single host. When this node sent `packet` itself, the error is delivered to its
+    /// own upper layers instead, as a real stack reports a failed send to the app.
+    func icmpErrorAllowed(about original: IPv4Header, packet: [UInt8], linkBroadcast: Bool) -> Bool {
+        guard !linkBroadcast, original.fragmentOffset == 0 else { return false }
+        if Self.isBroadcastOrMulticast(original.destination)
+            || interfaces.indices.contains(where: { isBroadcast(original.destination, on: $0) }) {
+            return false
+        }
+        let source = original.source
+        if source == .any || Self.isBroadcastOrMulticast(source) || source.value >> 24 == 127 || source.value >> 28 == 0xF {
+            return false
+        }
+        if original.protocolNumber == .icmp {
+            let typeOffset = original.headerLength
+            guard typeOffset < packet.count else { return false }
+            // Echo request/reply, timestamp, information and address mask messages are queries; all else is an error.
+            let queries: Set<UInt8> = [0, 8, 13, 14, 15, 16, 17, 18]
+            return queries.contains(packet[typeOffset])
+        }
+        return true
+    }
+
+    mutating func icmpError(_ message: ICMPMessage, about packet: [UInt8], arrivedOn inbound: Int?, linkBroadcast: Bool,
+                            now: Instant) -> [NodeOutput] {
+        guard let original = try? IPv4Header(parsing: packet, verifyChecksum: false, requireFullPacket: false),
+              icmpErrorAllowed(about: original, packet: packet, linkBroadcast: linkBroadcast) else { return [] }
+        if isOwnAddress(original.source) {
+            var header = IPv4Header(identification: takeIdentification(), timeToLive: configuration.defaultTimeToLive,
+                                    protocolNumber: .icmp, source: original.source, destination: original.source)
+            let bytes = Packet.ipv4(ip: header, .icmp(message))
+            header.totalLength = UInt16(bytes.count)
+            return [.deliver(DeliveredPacket(header: header, transport: .icmp(message), packet: bytes, interface: nil))]
+        }
+        // Reply from the address the packet came in on, so traceroute names that interface.
+        let source = inbound.flatMap { interfaces.indices.contains($0) ? interfaces[$0].address.address : nil }
+        var outputs: [NodeOutput] = [.event(.icmpErrorSent(type: message.type, code: message.code,
+                                                           destination: original.source))]
+        outputs += send(.icmp(message), to: original.source, from: source, now: now)
+        return outputs
+    }
+}

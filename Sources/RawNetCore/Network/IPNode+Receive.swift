@@ -1,0 +1,166 @@
+import RawNetWire
+
+extension IPNode {
+    /// Handles one Ethernet frame that arrived on `interface`.
+    public mutating func receive(frame: [UInt8], on interface: Int, now: Instant) -> [NodeOutput] {
+        guard interfaces.indices.contains(interface) else {
+            return [drop(.malformed, interface: nil, bytes: frame, detail: "no interface number \(interface)")]
+        }
+        guard interfaces[interface].isUp else {
+            return [drop(.linkDown, interface: interface, bytes: frame)]
+        }
+        interfaces[interface].counters.countReceived(bytes: frame.count)
+        let ethernet: EthernetHeader
+        do {
+            ethernet = try EthernetHeader(parsing: frame)
+        } catch {
+            return [drop(.malformed, interface: interface, bytes: frame, detail: error.description)]
+        }
+        let isLinkBroadcast = ethernet.destination.isBroadcast
+        guard isLinkBroadcast || ethernet.destination == interfaces[interface].macAddress else {
+            return [drop(.notForUs, interface: interface, bytes: frame, detail: "frame for \(ethernet.destination)")]
+        }
+        switch ethernet.etherType {
+        case .arp:
+            return receiveARP(frame: frame, on: interface, now: now)
+        case .ipv4:
+            return receiveIPv4(frame: frame, on: interface, isLinkBroadcast: isLinkBroadcast, now: now)
+        default:
+            return [drop(.unsupportedProtocol, interface: interface, bytes: frame,
+                         detail: "EtherType \(ethernet.etherType)")]
+        }
+    }
+
+    // MARK: ARP
+
+    private mutating func receiveARP(frame: [UInt8], on interface: Int, now: Instant) -> [NodeOutput] {
+        let arp: ARPPacket
+        do {
+            arp = try frame.withUnsafeBytes { raw in
+                try ARPPacket(parsing: UnsafeRawBufferPointer(rebasing: raw[EthernetView.headerLength...]))
+            }
+        } catch {
+            return [drop(.malformed, interface: interface, bytes: frame, detail: "\(error)")]
+        }
+        let own = interfaces[interface]
+        if arp.senderIP == own.address.address {
+            return [drop(.badSourceAddress, interface: interface, bytes: frame,
+                         detail: "\(arp.senderMAC) claims this interface's address \(arp.senderIP)")]
+        }
+        var outputs: [NodeOutput] = []
+        let isTargetedAtUs = arp.targetIP == own.address.address
+        let knewBefore = arpCache.lookup(arp.senderIP, interface: interface, now: now)
+        let released = arpCache.learn(arp.senderIP, macAddress: arp.senderMAC, interface: interface,
+                                      isTargetedAtUs: isTargetedAtUs, now: now)
+        let knowsNow = arpCache.lookup(arp.senderIP, interface: interface, now: now)
+        if let knowsNow, knowsNow != knewBefore {
+            outputs.append(.event(.arpResolved(interface: interface, address: arp.senderIP, macAddress: knowsNow)))
+        }
+        for pending in released {
+            outputs.append(transmit(Self.addressed(pending.frame, to: arp.senderMAC, from: own.macAddress),
+                                    interface: interface))
+        }
+        if arp.operation == .request && isTargetedAtUs {
+            let reply = Frame.arp(ethernet: EthernetHeader(destination: arp.senderMAC, source: own.macAddress, etherType: .arp),
+                                  arp: .reply(to: arp, mac: own.macAddress))
+            outputs.append(transmit(reply, interface: interface))
+        }
+        return outputs
+    }
+
+    // MARK: IPv4
+
+    private mutating func receiveIPv4(frame: [UInt8], on interface: Int, isLinkBroadcast: Bool,
+                                      now: Instant) -> [NodeOutput] {
+        let header: IPv4Header
+        do {
+            header = try frame.withUnsafeBytes { raw in
+                try IPv4Header(parsing: UnsafeRawBufferPointer(rebasing: raw[EthernetView.headerLength...]))
+            }
+        } catch let error as WireError {
+            if case .badChecksum = error {
+                return [drop(.badChecksum, interface: interface, bytes: frame, detail: error.description)]
+            }
+            return [drop(.malformed, interface: interface, bytes: frame, detail: error.description)]
+        } catch {
+            return [drop(.malformed, interface: interface, bytes: frame, detail: "\(error)")]
+        }
+        if Self.isBroadcastOrMulticast(header.source) || isOwnAddress(header.source) {
+            return [drop(.badSourceAddress, interface: interface, bytes: frame, detail: "source \(header.source)")]
+        }
+        let destination = header.destination
+        if isOwnAddress(destination) || isBroadcast(destination, on: interface) {
+            return receiveLocal(frame: frame, on: interface, isBroadcast: isLinkBroadcast || !isOwnAddress(destination),
+                                now: now)
+        }
+        guard configuration.isForwarding, !Self.isBroadcastOrMulticast(destination) else {
+            return [drop(.notForUs, interface: interface, bytes: frame, detail: "packet for \(destination)")]
+        }
+        return forward(frame: frame, header: header, from: interface, isLinkBroadcast: isLinkBroadcast, now: now)
+    }
+
+    /// Delivers a packet for this node: answers pings, hands the rest to the upper layers.
+    /// `interface` is nil for packets this node sent to itself.
+    mutating func receiveLocal(frame: [UInt8], on interface: Int?, isBroadcast: Bool, now: Instant) -> [NodeOutput] {
+        let decoded = DecodedFrame(parsing: frame)
+        if let error = decoded.error {
+            let reason: DropReason
+            if case .badChecksum = error { reason = .badChecksum } else { reason = .malformed }
+            return [drop(reason, interface: interface, bytes: frame, detail: error.description)]
+        }
+        guard case .ipv4(let header, let transport) = decoded.payload else {
+            return [drop(.malformed, interface: interface, bytes: frame)]
+        }
+        let end = min(frame.count, EthernetView.headerLength + Int(header.totalLength))
+        let packet = Array(frame[EthernetView.headerLength..<end])
+        switch transport {
+        case .fragment:
+            return [drop(.fragment, interface: interface, bytes: frame)]
+        case .undecoded:
+            return [drop(.malformed, interface: interface, bytes: frame)]
+        case .other(let protocolNumber, _):
+            var outputs = [drop(.unsupportedProtocol, interface: interface, bytes: frame,
+                                detail: "IP protocol \(protocolNumber.rawValue)")]
+            if !isBroadcast {
+                outputs += icmpError(.destinationUnreachable(.protocol, quoted: ICMPMessage.quote(packet)),
+                                     about: packet, arrivedOn: interface, linkBroadcast: false, now: now)
+            }
+            return outputs
+        case .icmp(.echoRequest(let identifier, let sequence, let data)):
+            guard !isBroadcast else {
+                return [drop(.notForUs, interface: interface, bytes: frame, detail: "broadcast ping is not answered")]
+            }
+            var outputs: [NodeOutput] = [.event(.echoAnswered(to: header.source, identifier: identifier, sequence: sequence))]
+            outputs += send(.icmp(.echoReply(identifier: identifier, sequence: sequence, payload: data)),
+                            to: header.source, from: header.destination, now: now)
+            return outputs
+        case .icmp, .udp, .tcp:
+            return [.deliver(DeliveredPacket(header: header, transport: transport, packet: packet, interface: interface))]
+        }
+    }
+
+    /// True for 255.255.255.255 and the directed broadcast of the subnet of `interface`.
+    func isBroadcast(_ address: IPv4Address, on interface: Int) -> Bool {
+        if address == .broadcast { return true }
+        let prefix = interfaces[interface].address.prefix
+        return prefix.length <= 30 && address == prefix.broadcast
+    }
+
+    static func isBroadcastOrMulticast(_ address: IPv4Address) -> Bool {
+        address == .broadcast || address.value >> 28 == 0xE
+    }
+
+    /// `frame` with its Ethernet addresses set and the IPv4 EtherType, padded to the minimum.
+    static func addressed(_ frame: [UInt8], to destination: MACAddress, from source: MACAddress) -> [UInt8] {
+        var frame = frame
+        let dst = destination.bytes, src = source.bytes
+        for i in 0..<6 {
+            frame[i] = dst[i]
+            frame[6 + i] = src[i]
+        }
+        frame[12] = 0x08
+        frame[13] = 0x00
+        Frame.pad(&frame)
+        return frame
+    }
+}

@@ -1,0 +1,70 @@
+import RawNetWire
+
+extension IPNode {
+    /// Sends a packet this node originates (a ping, a traceroute probe, a UDP
+    /// datagram or TCP segment from an app). The route decides the interface and,
+    /// unless `source` is given, the source address. A packet to one of the node's
+    /// own addresses is delivered back to it without touching a link.
+    public mutating func send(_ payload: IPv4Payload, to destination: IPv4Address, from source: IPv4Address? = nil,
+                              timeToLive: UInt8? = nil, now: Instant) -> [NodeOutput] {
+        let route = routingTable.lookup(destination)
+        let chosenSource = source
+            ?? (isOwnAddress(destination) ? destination : nil)
+            ?? route.map { $0.preferredSource ?? interfaces[$0.interface].address.address }
+            ?? interfaces.first?.address.address
+            ?? .any
+        let header = IPv4Header(identification: takeIdentification(),
+                                timeToLive: timeToLive ?? configuration.defaultTimeToLive,
+                                protocolNumber: IPNode.protocolNumber(of: payload),
+                                source: chosenSource, destination: destination)
+        var frame: [UInt8] = []
+        EthernetHeader(destination: .zero, source: .zero, etherType: .ipv4).serialize(into: &frame)
+        Packet.serializeIPv4(ip: header, payload, into: &frame)
+        return dispatchLocallyOriginated(frame: frame, destination: destination, route: route, now: now)
+    }
+
+    /// Sends an IPv4 packet this node built whole (header and checksums included).
+    public mutating func send(packet: [UInt8], now: Instant) -> [NodeOutput] {
+        guard let header = try? IPv4Header(parsing: packet, verifyChecksum: false) else {
+            return [drop(.malformed, interface: nil, bytes: packet, detail: "locally sent packet is not IPv4")]
+        }
+        var frame: [UInt8] = []
+        frame.reserveCapacity(EthernetView.headerLength + packet.count)
+        EthernetHeader(destination: .zero, source: .zero, etherType: .ipv4).serialize(into: &frame)
+        frame.append(contentsOf: packet)
+        return dispatchLocallyOriginated(frame: frame, destination: header.destination,
+                                         route: routingTable.lookup(header.destination), now: now)
+    }
+
+    /// Tells the sender of a delivered packet that it could not be handled here,
+    /// e.g. `.port` when no socket listens on its UDP port (RFC 1122 3.2.2.1).
+    public mutating func sendDestinationUnreachable(_ code: ICMPUnreachableCode, about delivered: DeliveredPacket,
+                                                    now: Instant) -> [NodeOutput] {
+        icmpError(.destinationUnreachable(code, quoted: ICMPMessage.quote(delivered.packet)), about: delivered.packet,
+                  arrivedOn: delivered.interface, linkBroadcast: false, now: now)
+    }
+
+    /// Routes a frame whose Ethernet header is still blank, holding a locally originated packet.
+    private mutating func dispatchLocallyOriginated(frame: [UInt8], destination: IPv4Address, route: Route?, now: Instant) -> [NodeOutput] {
+        if isOwnAddress(destination) {
+            return receiveLocal(frame: frame, on: nil, isBroadcast: false, now: now)
+        }
+        guard let route else {
+            let packet = Array(frame.dropFirst(EthernetView.headerLength))
+            return [drop(.noRoute, interface: nil, bytes: packet, detail: "no route to \(destination)")]
+                + icmpError(.destinationUnreachable(.network, quoted: ICMPMessage.quote(packet)),
+                            about: packet, arrivedOn: nil, linkBroadcast: false, now: now)
+        }
+        return sendFrame(frame, toward: route.neighbour(for: destination), interface: route.interface, inbound: nil,
+                         now: now)
+    }
+
+    static func protocolNumber(of payload: IPv4Payload) -> IPProtocol {
+        switch payload {
+        case .icmp: return .icmp
+        case .udp: return .udp
+        case .tcp: return .tcp
+        case .raw: return IPProtocol(255)
+        }
+    }
+}

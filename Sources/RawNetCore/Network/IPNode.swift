@@ -1,0 +1,168 @@
+import RawNetWire
+
+/// Settings of an `IPNode`.
+public struct IPNodeConfiguration: Sendable, Equatable {
+    /// Routers forward packets not addressed to them; hosts drop them ("not for us").
+    public var isForwarding: Bool
+    /// TTL of packets this node originates.
+    public var defaultTimeToLive: UInt8
+    public var arp: ARPCacheConfiguration
+
+    public init(isForwarding: Bool, defaultTimeToLive: UInt8 = 64, arp: ARPCacheConfiguration = ARPCacheConfiguration()) {
+        self.isForwarding = isForwarding
+        self.defaultTimeToLive = defaultTimeToLive
+        self.arp = arp
+    }
+}
+
+/// A packet waiting for ARP: a whole frame whose Ethernet addresses are filled
+/// in once the neighbour answers, and the interface it came in on (nil when
+/// this node originated it), to know whom to tell if it cannot be delivered.
+public struct PendingFrame: Sendable, Equatable {
+    public var frame: [UInt8]
+    public var inboundInterface: Int?
+}
+
+/// The IPv4 layer of a router or a host, without I/O: frames come in through
+/// `receive`, locally originated packets through `send`, time through `poll`;
+/// everything to do comes back as `NodeOutput`s.
+///
+/// It answers ARP and pings for its own addresses, validates every header,
+/// delivers ICMP, UDP and TCP for its addresses to the upper layers, and (when
+/// forwarding) routes by longest-prefix match with TTL decrement, sending ICMP
+/// time exceeded and destination unreachable as RFC 792/1122/1812 describe.
+public struct IPNode: Sendable {
+    public let configuration: IPNodeConfiguration
+    public internal(set) var interfaces: [IPInterface]
+    public var routingTable: RoutingTable
+    public internal(set) var arpCache: ARPCache<PendingFrame>
+    /// Drops of locally sent packets that never reached an interface (e.g. no route).
+    public internal(set) var localDrops: [DropReason: Int] = [:]
+    var nextIdentification: UInt16 = 1
+
+    /// A node with these interfaces and a connected route for each.
+    public init(interfaces: [IPInterface], configuration: IPNodeConfiguration) {
+        self.configuration = configuration
+        self.interfaces = interfaces
+        self.routingTable = RoutingTable()
+        self.arpCache = ARPCache(configuration: configuration.arp)
+        for (index, interface) in interfaces.enumerated() {
+            routingTable.add(Route(destination: interface.address.prefix, nextHop: nil, interface: index,
+                                   kind: .connected, preferredSource: interface.address.address))
+        }
+    }
+
+    /// Adds a static route through a neighbour; the interface is the one whose
+    /// subnet holds `nextHop`. Returns false (and adds nothing) if none does.
+    @discardableResult
+    public mutating func addStaticRoute(to destination: IPv4Prefix, via nextHop: IPv4Address, metric: Int = 0) -> Bool {
+        guard let index = interfaces.firstIndex(where: { $0.address.prefix.contains(nextHop) }) else { return false }
+        routingTable.add(Route(destination: destination, nextHop: nextHop, interface: index, kind: .static, metric: metric))
+        return true
+    }
+
+    /// Makes `gateway` the default route (a host's default gateway).
+    @discardableResult
+    public mutating func setDefaultGateway(_ gateway: IPv4Address) -> Bool {
+        addStaticRoute(to: IPv4Prefix(network: .any, length: 0), via: gateway)
+    }
+
+    /// The index of the interface with this name.
+    public func interfaceIndex(named name: String) -> Int? {
+        interfaces.firstIndex { $0.name == name }
+    }
+
+    /// True if `address` is one of this node's interface addresses.
+    public func isOwnAddress(_ address: IPv4Address) -> Bool {
+        interfaces.contains { $0.address.address == address }
+    }
+
+    /// Brings an interface up or down. Going down forgets its neighbours and drops
+    /// the packets waiting for them ("link down").
+    public mutating func setInterface(_ index: Int, isUp: Bool) -> [NodeOutput] {
+        guard interfaces.indices.contains(index), interfaces[index].isUp != isUp else { return [] }
+        interfaces[index].isUp = isUp
+        guard !isUp else { return [] }
+        return arpCache.flush(interface: index).map { pending in
+            drop(.linkDown, interface: index, bytes: pending.frame)
+        }
+    }
+
+    /// Records a drop that happened outside this engine on an interface, such as
+    /// egress queue overflow or injected loss, so all counters live in one place.
+    public mutating func countDrop(_ reason: DropReason, interface: Int) {
+        guard interfaces.indices.contains(interface) else { return }
+        interfaces[interface].counters.countDrop(reason)
+    }
+
+    /// Retries ARP requests that are due and gives up on neighbours that never
+    /// answered: their packets are dropped ("no ARP answer") and, for packets this
+    /// node forwarded, the sender gets an ICMP host unreachable.
+    public mutating func poll(now: Instant) -> [NodeOutput] {
+        var outputs: [NodeOutput] = []
+        for event in arpCache.poll(now: now) {
+            switch event {
+            case .sendRequest(let key):
+                outputs += arpRequest(for: key.address, interface: key.interface)
+            case .failed(let key, let pending):
+                outputs.append(.event(.arpGaveUp(interface: key.interface, address: key.address)))
+                for item in pending {
+                    outputs.append(drop(.noARPAnswer, interface: key.interface, bytes: item.frame,
+                                        detail: "no answer from \(key.address)"))
+                    let packet = Array(item.frame.dropFirst(EthernetView.headerLength))
+                    outputs += icmpError(.destinationUnreachable(.host, quoted: ICMPMessage.quote(packet)),
+                                         about: packet, arrivedOn: item.inboundInterface,
+                                         linkBroadcast: false, now: now)
+                }
+            }
+        }
+        return outputs
+    }
+
+    /// When `poll` next has work, if ever.
+    public func nextDeadline() -> Instant? {
+        arpCache.nextDeadline()
+    }
+
+    /// The routing table as `ip route` prints it.
+    public var formattedRoutes: String {
+        routingTable.formatted(interfaceNames: interfaces.map(\.name))
+    }
+
+    /// The ARP cache as `ip neigh` prints it.
+    public func formattedNeighbours(now: Instant) -> String {
+        arpCache.formatted(now: now, interfaceNames: interfaces.map(\.name))
+    }
+
+    // MARK: Shared helpers
+
+    /// Counts a drop and describes it.
+    mutating func drop(_ reason: DropReason, interface: Int?, bytes: [UInt8], detail: String? = nil) -> NodeOutput {
+        if let interface, interfaces.indices.contains(interface) {
+            interfaces[interface].counters.countDrop(reason)
+        } else {
+            localDrops[reason, default: 0] += 1
+        }
+        return .dropped(DropRecord(reason: reason, interface: interface, bytes: bytes, detail: detail))
+    }
+
+    /// Counts and emits a frame leaving an interface.
+    mutating func transmit(_ frame: [UInt8], interface: Int) -> NodeOutput {
+        interfaces[interface].counters.countSent(bytes: frame.count)
+        return .transmit(interface: interface, frame: frame)
+    }
+
+    /// A broadcast ARP request for `target` out of `interface`.
+    mutating func arpRequest(for target: IPv4Address, interface: Int) -> [NodeOutput] {
+        let own = interfaces[interface]
+        guard own.isUp else { return [] }
+        let frame = Frame.arp(ethernet: EthernetHeader(destination: .broadcast, source: own.macAddress, etherType: .arp),
+                              arp: .request(senderMAC: own.macAddress, senderIP: own.address.address, targetIP: target))
+        return [transmit(frame, interface: interface), .event(.arpRequestSent(interface: interface, target: target))]
+    }
+
+    mutating func takeIdentification() -> UInt16 {
+        defer { nextIdentification &+= 1 }
+        return nextIdentification
+    }
+}

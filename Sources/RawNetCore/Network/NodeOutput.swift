@@ -1,0 +1,82 @@
+import RawNetWire
+
+/// One interface of an `IPNode`.
+public struct IPInterface: Sendable, Equatable {
+    public var name: String
+    public var macAddress: MACAddress
+    public var address: IPv4InterfaceAddress
+    /// A down interface neither sends nor receives; frames meeting it are dropped as "link down".
+    public var isUp: Bool
+    public var counters = InterfaceCounters()
+
+    public init(name: String, macAddress: MACAddress, address: IPv4InterfaceAddress, isUp: Bool = true) {
+        self.name = name
+        self.macAddress = macAddress
+        self.address = address
+        self.isUp = isUp
+    }
+}
+
+/// An IPv4 packet addressed to this node, for its upper layers (UDP, TCP, ping,
+/// traceroute). Checksums of every layer have been verified.
+public struct DeliveredPacket: Sendable, Equatable {
+    public var header: IPv4Header
+    /// The decoded transport: ICMP (echo replies and errors), UDP or TCP with its data.
+    public var transport: DecodedFrame.Transport
+    /// The whole IPv4 packet (without Ethernet padding), e.g. to quote in an ICMP
+    /// port unreachable via `IPNode.sendDestinationUnreachable`.
+    public var packet: [UInt8]
+    /// The interface it arrived on; nil when this node sent it to itself.
+    public var interface: Int?
+
+    public init(header: IPv4Header, transport: DecodedFrame.Transport, packet: [UInt8], interface: Int?) {
+        self.header = header
+        self.transport = transport
+        self.packet = packet
+        self.interface = interface
+    }
+}
+
+/// A frame or packet that went no further, and why.
+public struct DropRecord: Sendable, Equatable {
+    public var reason: DropReason
+    /// The interface where it was dropped; nil for a locally sent packet with nowhere to go.
+    public var interface: Int?
+    /// The bytes as they were when dropped: an Ethernet frame, or for locally sent
+    /// packets that never got a link header, the IPv4 packet.
+    public var bytes: [UInt8]
+    /// A precise cause when there is one, e.g. `IPv4.headerChecksum: bad checksum 0x1234, computed 0xb861`.
+    public var detail: String?
+
+    public init(reason: DropReason, interface: Int?, bytes: [UInt8], detail: String? = nil) {
+        self.reason = reason
+        self.interface = interface
+        self.bytes = bytes
+        self.detail = detail
+    }
+}
+
+/// Things an `IPNode` did that a trace should show, beyond frames in and out.
+public enum NodeEvent: Sendable, Equatable {
+    case arpRequestSent(interface: Int, target: IPv4Address)
+    case arpResolved(interface: Int, address: IPv4Address, macAddress: MACAddress)
+    case arpGaveUp(interface: Int, address: IPv4Address)
+    /// A router passed a packet on.
+    case forwarded(from: Int, to: Int, source: IPv4Address, destination: IPv4Address, timeToLive: UInt8)
+    /// This node sent an ICMP error (type, code) to `destination`.
+    case icmpErrorSent(type: UInt8, code: UInt8, destination: IPv4Address)
+    /// This node answered a ping.
+    case echoAnswered(to: IPv4Address, identifier: UInt16, sequence: UInt16)
+}
+
+/// What an `IPNode` asks its shell to do.
+public enum NodeOutput: Sendable, Equatable {
+    /// Send this Ethernet frame out of an interface.
+    case transmit(interface: Int, frame: [UInt8])
+    /// Hand this packet to the node's upper layers.
+    case deliver(DeliveredPacket)
+    /// Nothing more happens to this frame or packet; already counted.
+    case dropped(DropRecord)
+    /// For the trace.
+    case event(NodeEvent)
+}

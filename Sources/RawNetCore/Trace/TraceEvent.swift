@@ -1,0 +1,108 @@
+/// One thing a daemon saw or did, as streamed by `subscribe` on its control
+/// socket and consumed by `rawnet trace`, `capture`, `ladder`, `plot` and the demo.
+/// Frames travel whole, so any consumer can decode every layer itself.
+public struct TraceEvent: Codable, Sendable, Hashable {
+    public enum Kind: String, Codable, Sendable, Hashable {
+        /// A frame arrived on an interface (after any ingress impairment).
+        case received
+        /// A frame left on an interface (after egress impairment decided its fate).
+        case sent
+        /// A frame was dropped; `reason` says why (a `DropReason` or impairment reason).
+        case dropped
+        /// The impairment acted on a frame: delayed, duplicated, corrupted, reordered, held back.
+        case impaired
+        /// A transport-layer event: TCP state change, retransmission and why, window change.
+        case transport
+        /// Anything else worth showing (link up/down, ARP resolution failed, ...).
+        case note
+    }
+
+    /// Wall-clock time in nanoseconds since the Unix epoch.
+    public var time: Int64
+    public var node: String
+    public var interface: String?
+    public var kind: Kind
+    /// The whole Ethernet frame, when the event concerns one.
+    public var frame: [UInt8]?
+    /// Drop reason or impairment action, short and human-readable.
+    public var reason: String?
+    /// Free text: TCP event details, notes.
+    public var detail: String?
+
+    public init(time: Int64, node: String, interface: String? = nil, kind: Kind,
+                frame: [UInt8]? = nil, reason: String? = nil, detail: String? = nil) {
+        self.time = time
+        self.node = node
+        self.interface = interface
+        self.kind = kind
+        self.frame = frame
+        self.reason = reason
+        self.detail = detail
+    }
+
+    enum CodingKeys: String, CodingKey { case time, node, interface, kind, frame, reason, detail }
+
+    // Frames are carried as lowercase hex in JSON: compact, readable, no Foundation needed.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        time = try c.decode(Int64.self, forKey: .time)
+        node = try c.decode(String.self, forKey: .node)
+        interface = try c.decodeIfPresent(String.self, forKey: .interface)
+        kind = try c.decode(Kind.self, forKey: .kind)
+        reason = try c.decodeIfPresent(String.self, forKey: .reason)
+        detail = try c.decodeIfPresent(String.self, forKey: .detail)
+        if let hex = try c.decodeIfPresent(String.self, forKey: .frame) {
+            guard let bytes = TraceEvent.bytes(fromHex: hex) else {
+                throw DecodingError.dataCorruptedError(forKey: .frame, in: c, debugDescription: "frame is not hex")
+            }
+            frame = bytes
+        } else {
+            frame = nil
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(time, forKey: .time)
+        try c.encode(node, forKey: .node)
+        try c.encodeIfPresent(interface, forKey: .interface)
+        try c.encode(kind, forKey: .kind)
+        try c.encodeIfPresent(reason, forKey: .reason)
+        try c.encodeIfPresent(detail, forKey: .detail)
+        if let frame { try c.encode(TraceEvent.hex(frame), forKey: .frame) }
+    }
+
+    static let hexDigits = Array("0123456789abcdef".utf8)
+
+    public static func hex(_ bytes: [UInt8]) -> String {
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for b in bytes {
+            out.append(hexDigits[Int(b >> 4)])
+            out.append(hexDigits[Int(b & 0x0F)])
+        }
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    public static func bytes(fromHex hex: String) -> [UInt8]? {
+        let utf8 = Array(hex.utf8)
+        guard utf8.count % 2 == 0 else { return nil }
+        func nibble(_ c: UInt8) -> UInt8? {
+            switch c {
+            case 0x30...0x39: return c - 0x30
+            case 0x61...0x66: return c - 0x61 + 10
+            case 0x41...0x46: return c - 0x41 + 10
+            default: return nil
+            }
+        }
+        var out = [UInt8]()
+        out.reserveCapacity(utf8.count / 2)
+        var i = 0
+        while i < utf8.count {
+            guard let hi = nibble(utf8[i]), let lo = nibble(utf8[i + 1]) else { return nil }
+            out.append(hi << 4 | lo)
+            i += 2
+        }
+        return out
+    }
+}

@@ -1,0 +1,43 @@
+import RawNetCore
+
+/// What `status` answers on a daemon's control socket.
+public struct NodeStatus: Codable, Sendable, Equatable {
+    public var node: String
+    public var kind: String            // "router" or "host"
+    public var pid: Int32
+    public var uptimeSeconds: Double
+    public var interfaces: [InterfaceStatus]
+
+    public init(node: String, kind: String, pid: Int32, uptimeSeconds: Double, interfaces: [InterfaceStatus]) {
+        self.node = node
+        self.kind = kind
+        self.pid = pid
+        self.uptimeSeconds = uptimeSeconds
+        self.interfaces = interfaces
+    }
+}
+
+/// One interface in `NodeStatus`.
+public struct InterfaceStatus: Codable, Sendable, Equatable {
+    public var name: String
+    public var mac: String
+    public var address: String         // "10.0.1.1/24"
+    public var peer: String?           // "r1:eth0", nil when unconnected
+    public var isUp: Bool
+    public var queuedFrames: Int
+    public var counters: InterfaceCounters
+    /// One-line summary of the egress impairment, nil for a perfect wire.
+    public var impairment: String?
+
+    public init(name: String, mac: String, address: String, peer: String?, isUp: Bool,
+                queuedFrames: Int, counters: InterfaceCounters, impairment: String?) {
+        self.name = name
+        self.mac = mac
+        self.address = address
+        self.peer = peer
+        self.isUp = isUp
+        self.queuedFrames = queuedFrames
+        self.counters = counters
+        self.impairment = impairment
+    }
+}

@@ -1,0 +1,50 @@
+import RawNetPlatform
+
+/// Finds the running lab a command acts on: `--lab NAME`, else `$RAWNET_LAB`,
+/// else the only lab under the run-directory base.
+public enum LabLocator {
+    public struct Located: Sendable {
+        public var name: String
+        public var runDirectory: String
+        public var paths: SocketPaths { SocketPaths(runDirectory: runDirectory) }
+
+        /// The lab's topology, as the daemons read it.
+        public func topology() throws -> Topology {
+            try TopologyLoader.load(path: paths.topologyFile)
+        }
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case noLab
+        case severalLabs([String])
+        case notRunning(String)
+
+        public var description: String {
+            switch self {
+            case .noLab: return "no lab is running; start one with `rawnet up`"
+            case let .severalLabs(names):
+                return "several labs are running (\(names.joined(separator: ", "))); choose one with --lab NAME"
+            case let .notRunning(name): return "lab '\(name)' is not running; start it with `rawnet up`"
+            }
+        }
+    }
+
+    public static func locate(_ explicit: String?, base: String? = nil,
+                              environment: [String: String] = ProcessEnvironment.all) throws -> Located {
+        let base = base ?? RunDirectory.baseDirectory()
+        let name: String
+        if let explicit, !explicit.isEmpty {
+            name = explicit
+        } else if let fromEnvironment = environment["RAWNET_LAB"], !fromEnvironment.isEmpty {
+            name = fromEnvironment
+        } else {
+            let labs = RunDirectory.listLabs(base: base)
+            guard !labs.isEmpty else { throw Failure.noLab }
+            guard labs.count == 1 else { throw Failure.severalLabs(labs) }
+            name = labs[0]
+        }
+        let directory = try RunDirectory(labName: name, base: base)
+        guard FileSystem.exists(SocketPaths(runDirectory: directory.path).topologyFile) else { throw Failure.notRunning(name) }
+        return Located(name: name, runDirectory: directory.path)
+    }
+}

@@ -1,0 +1,165 @@
+import RawNetPlatform
+
+/// Why a lab could not be started or stopped.
+public enum LabError: Error, CustomStringConvertible {
+    case invalidTopology(TopologyError)
+    case alreadyRunning(lab: String, pids: [Int32])
+    case runDirectory(String)
+    case spawnFailed(node: String, reason: String)
+    case nodeFailed(node: String, logTail: String)
+    case notReady(nodes: [String])
+
+    public var description: String {
+        switch self {
+        case let .invalidTopology(error):
+            return "the topology is not valid:\n" + error.issues.map { "  " + $0.description }.joined(separator: "\n")
+        case let .alreadyRunning(lab, pids):
+            return "lab '\(lab)' is already running (pids \(pids.map(String.init).joined(separator: ", "))); run `rawnet down --lab \(lab)` first"
+        case let .runDirectory(reason):
+            return "cannot prepare the run directory: \(reason)"
+        case let .spawnFailed(node, reason):
+            return "cannot start node '\(node)': \(reason)"
+        case let .nodeFailed(node, logTail):
+            return "node '\(node)' exited while starting; the end of its log:\n\(logTail)"
+        case let .notReady(nodes):
+            return "these nodes did not answer on their control sockets in time: \(nodes.joined(separator: ", "))"
+        }
+    }
+}
+
+/// Starts and stops the daemons of a lab: one process per node, recorded in the
+/// lab's run directory (see DESIGN.md, "Decisions taken while building").
+public struct LabSupervisor {
+    /// The `rawnet` executable that runs `rawnet router|host NAME --run-dir DIR`.
+    public var executable: String
+    /// Base folder for run directories (nil: `RunDirectory.baseDirectory()`).
+    public var base: String?
+
+    public init(executable: String, base: String? = nil) {
+        self.executable = executable
+        self.base = base
+    }
+
+    /// What `up` did.
+    public struct UpReport: Sendable {
+        public var topology: Topology
+        public var runDirectory: String
+        public var pids: [String: Int32]
+        public var cleanedCrashedLab: Bool
+    }
+
+    /// Validates the topology, refuses a lab already running, cleans one that
+    /// crashed, starts every node and waits until each answers `status`.
+    public func up(yaml: String, file: String, readyTimeout: Duration = .seconds(15)) throws(LabError) -> UpReport {
+        let topology: Topology
+        do { topology = try TopologyLoader.parse(yaml: yaml, file: file) } catch { throw .invalidTopology(error) }
+
+        let runDirectory: RunDirectory
+        do { runDirectory = try RunDirectory(labName: topology.name, base: base) } catch { throw .runDirectory("\(error)") }
+        let paths = SocketPaths(runDirectory: runDirectory.path)
+        do { try paths.check(topology, file: file) } catch { throw .invalidTopology(error) }
+
+        var cleaned = false
+        if runDirectory.exists {
+            let alive = runningPIDs(in: runDirectory)
+            if !alive.isEmpty { throw .alreadyRunning(lab: topology.name, pids: alive.map(\.pid)) }
+            do { try runDirectory.remove() } catch { throw .runDirectory("\(error)") }
+            cleaned = true
+        }
+        do {
+            try runDirectory.create()
+            try FileSystem.writeBytes(Array(yaml.utf8), to: paths.topologyFile)
+        } catch {
+            throw .runDirectory("\(error)")
+        }
+
+        var pids: [String: Int32] = [:]
+        for node in topology.nodes {
+            do {
+                pids[node.name] = try Processes.spawn(
+                    executable: executable,
+                    arguments: [node.kind.rawValue, node.name, "--run-dir", runDirectory.path],
+                    logPath: paths.logFile(node: node.name))
+            } catch {
+                stop(pids: Array(pids.values))
+                throw .spawnFailed(node: node.name, reason: "\(error)")
+            }
+        }
+
+        // Wait until every node answers on its control socket.
+        let deadline = MonotonicClock.now() + readyTimeout.nanoseconds
+        var waiting = Set(topology.nodes.map(\.name))
+        while !waiting.isEmpty {
+            for name in waiting.sorted() {
+                if let pid = pids[name], !Processes.isAlive(pid) || ((try? Processes.reap(pid)) ?? nil) != nil {
+                    stop(pids: Array(pids.values))
+                    throw .nodeFailed(node: name, logTail: logTail(paths.logFile(node: name)))
+                }
+                if let client = try? ControlClient(path: paths.control(node: name)),
+                   let answer = try? client.request(ControlRequest(command: "status"), timeout: .milliseconds(500)),
+                   answer.ok {
+                    waiting.remove(name)
+                }
+            }
+            if waiting.isEmpty { break }
+            if MonotonicClock.now() > deadline {
+                stop(pids: Array(pids.values))
+                throw .notReady(nodes: waiting.sorted())
+            }
+            sleepBriefly()
+        }
+        return UpReport(topology: topology, runDirectory: runDirectory.path, pids: pids, cleanedCrashedLab: cleaned)
+    }
+
+    /// Stops every daemon of a lab (SIGTERM, then SIGKILL after a grace period)
+    /// and removes its run directory. Works after a crash too.
+    /// Returns the nodes that had to be killed.
+    @discardableResult
+    public func down(labName: String, grace: Duration = .seconds(3)) throws(LabError) -> [String] {
+        let runDirectory: RunDirectory
+        do { runDirectory = try RunDirectory(labName: labName, base: base) } catch { throw .runDirectory("\(error)") }
+        let running = runningPIDs(in: runDirectory)
+        for (_, pid) in running { try? Processes.kill(pid, signal: 15) }
+        let deadline = MonotonicClock.now() + grace.nanoseconds
+        var killed: [String] = []
+        for (node, pid) in running {
+            while Processes.isAlive(pid) && MonotonicClock.now() < deadline {
+                _ = try? Processes.reap(pid)
+                sleepBriefly()
+            }
+            if Processes.isAlive(pid) {
+                try? Processes.kill(pid, signal: 9)
+                killed.append(node)
+            }
+            _ = try? Processes.reap(pid)
+        }
+        if runDirectory.exists {
+            do { try runDirectory.remove() } catch { throw .runDirectory("\(error)") }
+        }
+        return killed
+    }
+
+    /// Nodes of a lab whose pid file names a live process.
+    public func runningPIDs(in runDirectory: RunDirectory) -> [(node: String, pid: Int32)] {
+        guard let files = try? runDirectory.list() else { return [] }
+        return files.filter { $0.hasSuffix(".pid") }.sorted().compactMap { file in
+            let node = String(file.dropLast(4))
+            guard let pid = runDirectory.pidFile(for: node).read(), Processes.isAlive(pid) else { return nil }
+            return (node, pid)
+        }
+    }
+
+    private func stop(pids: [Int32]) {
+        for pid in pids { try? Processes.kill(pid, signal: 9); _ = try? Processes.reap(pid) }
+    }
+
+    private func logTail(_ path: String) -> String {
+        guard let bytes = try? FileSystem.readBytes(at: path) else { return "(no log)" }
+        let text = String(decoding: bytes, as: UTF8.self)
+        return text.split(separator: "\n").suffix(15).joined(separator: "\n")
+    }
+
+    private func sleepBriefly() {
+        MonotonicClock.sleep(for: .milliseconds(20))
+    }
+}

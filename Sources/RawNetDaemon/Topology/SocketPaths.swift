@@ -1,0 +1,58 @@
+/// Where a lab's files live inside its run directory (see DESIGN.md, "Run directory"):
+/// `NODE.IF` per interface, `NODE.ctl`, `NODE.api`, `NODE.pid`, `NODE.log`, and `lab.yaml`.
+public struct SocketPaths: Sendable, Equatable {
+    /// `sun_path` holds 108 bytes including the terminating NUL.
+    public static let maximumLength = 107
+    /// Suffixes the run directory uses for a node's own files, so no interface may be named so.
+    static let reservedSuffixes: Set<String> = ["ctl", "api", "pid", "log", "yaml"]
+
+    public let runDirectory: String
+
+    public init(runDirectory: String) {
+        var directory = runDirectory
+        while directory.count > 1 && directory.hasSuffix("/") { directory.removeLast() }
+        self.runDirectory = directory
+    }
+
+    /// The datagram socket of one interface.
+    public func link(node: String, interface: String) -> String { file("\(node).\(interface)") }
+    /// The node's control socket.
+    public func control(node: String) -> String { file("\(node).ctl") }
+    /// A host's app API socket.
+    public func appAPI(node: String) -> String { file("\(node).api") }
+    public func pidFile(node: String) -> String { file("\(node).pid") }
+    public func logFile(node: String) -> String { file("\(node).log") }
+    /// The checked topology the daemons read.
+    public var topologyFile: String { file("lab.yaml") }
+
+    private func file(_ name: String) -> String {
+        runDirectory.hasSuffix("/") ? runDirectory + name : runDirectory + "/" + name
+    }
+
+    /// Problems with socket paths that would not fit in `sun_path`.
+    public func issues(for topology: Topology, file: String) -> [TopologyIssue] {
+        var issues = IssueCollector(file: file)
+        func check(_ path: String, _ location: TopologyLocation, _ field: String) {
+            let length = path.utf8.count
+            if length > Self.maximumLength {
+                issues.add(location, field,
+                           "socket path '\(path)' is \(length) bytes, more than the \(Self.maximumLength) a Unix socket allows; use a shorter run directory or name")
+            }
+        }
+        for node in topology.nodes {
+            check(control(node: node.name), .node(node.name), "")
+            if node.kind == .host { check(appAPI(node: node.name), .node(node.name), "") }
+            for interface in node.interfaces {
+                check(link(node: node.name, interface: interface.name), .node(node.name),
+                      "interfaces.\(interface.name)")
+            }
+        }
+        return issues.issues
+    }
+
+    /// Throws when any socket path of the lab would not fit in `sun_path`.
+    public func check(_ topology: Topology, file: String) throws(TopologyError) {
+        let found = issues(for: topology, file: file)
+        if !found.isEmpty { throw TopologyError(issues: found) }
+    }
+}

@@ -1,0 +1,149 @@
+import RawNetWire
+
+/// A lab: named nodes (hosts and routers) and the point-to-point links that join
+/// their interfaces. Built from a topology file by `TopologyLoader`, which refuses
+/// a file with any error before anything starts.
+public struct Topology: Sendable, Equatable {
+    /// The lab name; it names the run directory.
+    public var name: String
+    /// Nodes in file order.
+    public var nodes: [TopologyNode]
+    /// Links in file order.
+    public var links: [TopologyLink]
+
+    public init(name: String, nodes: [TopologyNode], links: [TopologyLink]) {
+        self.name = name
+        self.nodes = nodes
+        self.links = links
+    }
+
+    /// The node with this name, if any.
+    public func node(named name: String) -> TopologyNode? {
+        nodes.first { $0.name == name }
+    }
+
+    /// The link attached to this interface, if any, and which end of it the interface is.
+    public func link(attachedTo endpoint: LinkEndpoint) -> (link: TopologyLink, isEndA: Bool)? {
+        for link in links {
+            if link.a == endpoint { return (link, true) }
+            if link.b == endpoint { return (link, false) }
+        }
+        return nil
+    }
+}
+
+/// What a node does with packets that are not addressed to it.
+public enum NodeKind: String, Sendable, Equatable, CaseIterable {
+    /// Delivers packets for its own addresses to apps; never forwards.
+    case host
+    /// Forwards packets between its interfaces.
+    case router
+}
+
+/// One host or router of a lab.
+public struct TopologyNode: Sendable, Equatable {
+    public var name: String
+    public var kind: NodeKind
+    /// Interfaces in file order (a host written with `ip:` has one, `eth0`).
+    public var interfaces: [TopologyInterface]
+    /// The default gateway, if any; it becomes a default route.
+    public var gateway: IPv4Address?
+    /// Static routes in file order.
+    public var routes: [StaticRoute]
+
+    public init(name: String, kind: NodeKind, interfaces: [TopologyInterface],
+                gateway: IPv4Address? = nil, routes: [StaticRoute] = []) {
+        self.name = name
+        self.kind = kind
+        self.interfaces = interfaces
+        self.gateway = gateway
+        self.routes = routes
+    }
+
+    /// The interface with this name, if any.
+    public func interface(named name: String) -> TopologyInterface? {
+        interfaces.first { $0.name == name }
+    }
+}
+
+/// One interface of a node: a name such as `eth0`, its IPv4 address with prefix,
+/// and a MAC address derived stably from `node.interface`.
+public struct TopologyInterface: Sendable, Equatable {
+    public var name: String
+    public var address: IPv4InterfaceAddress
+    public var macAddress: MACAddress
+
+    public init(name: String, address: IPv4InterfaceAddress, macAddress: MACAddress) {
+        self.name = name
+        self.address = address
+        self.macAddress = macAddress
+    }
+
+    /// The MAC address RawNet gives an interface that names none.
+    public static func defaultMACAddress(node: String, interface: String) -> MACAddress {
+        MACAddress.derived(from: "\(node).\(interface)")
+    }
+}
+
+/// A static route: packets to `destination` go to the neighbour `nextHop`.
+public struct StaticRoute: Sendable, Equatable {
+    public var destination: IPv4Prefix
+    public var nextHop: IPv4Address
+
+    public init(destination: IPv4Prefix, nextHop: IPv4Address) {
+        self.destination = destination
+        self.nextHop = nextHop
+    }
+}
+
+/// One end of a link, written `node:interface` in a topology file.
+public struct LinkEndpoint: Sendable, Hashable, CustomStringConvertible {
+    public var node: String
+    public var interface: String
+
+    public init(node: String, interface: String) {
+        self.node = node
+        self.interface = interface
+    }
+
+    /// Parses `node:interface`; nil when the text has another shape.
+    public init?(_ text: String) {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+        node = String(parts[0])
+        interface = String(parts[1])
+    }
+
+    public var description: String { "\(node):\(interface)" }
+}
+
+/// A cable between two interfaces. Impairment settings are kept as written
+/// (`["loss": "5%", "delay": "10ms"]`); the impairment model parses them.
+public struct TopologyLink: Sendable, Equatable {
+    public var a: LinkEndpoint
+    public var b: LinkEndpoint
+    /// Impairments on frames sent from `a` towards `b` (the egress of `a`).
+    public var impairmentAToB: [String: String]
+    /// Impairments on frames sent from `b` towards `a` (the egress of `b`).
+    public var impairmentBToA: [String: String]
+    /// The egress queue limit in frames for both ends, if the file sets one.
+    public var queueLimit: Int?
+
+    public init(a: LinkEndpoint, b: LinkEndpoint,
+                impairmentAToB: [String: String] = [:], impairmentBToA: [String: String] = [:],
+                queueLimit: Int? = nil) {
+        self.a = a
+        self.b = b
+        self.impairmentAToB = impairmentAToB
+        self.impairmentBToA = impairmentBToA
+        self.queueLimit = queueLimit
+    }
+
+    /// The link's name as commands show it, e.g. `alice:eth0-r1:eth0`.
+    public var name: String { "\(a)-\(b)" }
+
+    /// Impairments on the egress of the given end.
+    public func impairment(leaving endpoint: LinkEndpoint) -> [String: String] {
+        endpoint == a ? impairmentAToB : impairmentBToA
+    }
+}

@@ -1,0 +1,94 @@
+import RawNetWire
+
+/// A node as read from the file, before the whole lab is checked. Fields that
+/// could not be read are nil, so later checks still know the node and its
+/// interface names and do not report follow-on errors.
+struct DraftNode {
+    var name: String
+    var kind: NodeKind?
+    var interfaces: [DraftInterface] = []
+    var gateway: IPv4Address?
+    var routes: [DraftRoute] = []
+
+    func interface(named name: String) -> DraftInterface? {
+        interfaces.first { $0.name == name }
+    }
+}
+
+struct DraftInterface {
+    var name: String
+    /// The field path to report problems with this interface's address.
+    var field: String
+    var address: IPv4InterfaceAddress?
+}
+
+struct DraftRoute {
+    var index: Int
+    var destination: IPv4Prefix?
+    var nextHop: IPv4Address?
+}
+
+struct DraftLink {
+    var number: Int
+    var a: LinkEndpoint?
+    var b: LinkEndpoint?
+    var impairmentAToB: [String: String] = [:]
+    var impairmentBToA: [String: String] = [:]
+    var queueLimit: Int?
+}
+
+struct DraftTopology {
+    var name: String?
+    var nodes: [DraftNode] = []
+    var links: [DraftLink] = []
+
+    func node(named name: String) -> DraftNode? {
+        nodes.first { $0.name == name }
+    }
+
+    /// The checked model; call only when no issue was found.
+    func finished() -> Topology {
+        let nodes = nodes.map { draft in
+            TopologyNode(
+                name: draft.name, kind: draft.kind ?? .host,
+                interfaces: draft.interfaces.compactMap { interface in
+                    interface.address.map {
+                        TopologyInterface(
+                            name: interface.name, address: $0,
+                            macAddress: TopologyInterface.defaultMACAddress(node: draft.name, interface: interface.name))
+                    }
+                },
+                gateway: draft.gateway,
+                routes: draft.routes.compactMap { route in
+                    guard let destination = route.destination, let nextHop = route.nextHop else { return nil }
+                    return StaticRoute(destination: destination, nextHop: nextHop)
+                })
+        }
+        let links = links.compactMap { draft -> TopologyLink? in
+            guard let a = draft.a, let b = draft.b else { return nil }
+            return TopologyLink(a: a, b: b, impairmentAToB: draft.impairmentAToB,
+                                impairmentBToA: draft.impairmentBToA, queueLimit: draft.queueLimit)
+        }
+        return Topology(name: name ?? "lab", nodes: nodes, links: links)
+    }
+}
+
+/// Names that become parts of socket paths: a letter or digit, then letters,
+/// digits, `-` or `_`; at most 32 characters.
+enum PathSafeName {
+    static let maximumLength = 32
+
+    static func problem(with name: String) -> String? {
+        if name.isEmpty { return "must not be empty" }
+        if name.utf8.count > maximumLength { return "'\(name)' is longer than \(maximumLength) characters" }
+        let bytes = Array(name.utf8)
+        func isAlphanumeric(_ b: UInt8) -> Bool {
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A)
+        }
+        guard isAlphanumeric(bytes[0]),
+              bytes.allSatisfy({ isAlphanumeric($0) || $0 == 0x2D || $0 == 0x5F }) else {
+            return "'\(name)' cannot be used in a socket path (use letters, digits, '-' and '_', starting with a letter or digit)"
+        }
+        return nil
+    }
+}

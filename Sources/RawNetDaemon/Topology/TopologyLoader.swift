@@ -1,0 +1,68 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Reads and checks topology files. Every problem in a file is collected and
+/// reported together, each naming the file, node or link, and field.
+public enum TopologyLoader {
+    /// The name used in messages for the built-in lab.
+    public static let defaultLabFile = "(built-in default lab)"
+
+    /// The lab `rawnet up` starts when no file is given: two hosts and one router.
+    public static let defaultLabYAML = """
+        name: basic
+        nodes:
+          alice:  { kind: host,   ip: 10.0.1.10/24, gateway: 10.0.1.1 }
+          bob:    { kind: host,   ip: 10.0.2.20/24, gateway: 10.0.2.1 }
+          r1:     { kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24 } }
+        links:
+          - endpoints: [alice:eth0, r1:eth0]
+          - endpoints: [r1:eth1, bob:eth0]
+
+        """
+
+    /// Parses and checks a topology given as YAML text. `file` names it in messages.
+    public static func parse(yaml: String, file: String) throws(TopologyError) -> Topology {
+        var parser = TopologyParser(file: file)
+        let draft = parser.parse(yaml: yaml)
+        var validator = TopologyValidator(issues: parser.issues)
+        validator.check(draft)
+        let issues = validator.issues.issues
+        if !issues.isEmpty { throw TopologyError(issues: issues) }
+        return draft.finished()
+    }
+
+    /// Reads, parses and checks a topology file.
+    public static func load(path: String) throws(TopologyError) -> Topology {
+        let data: Data
+        do {
+            data = try Data(contentsOf: URL(fileURLWithPath: path))
+        } catch {
+            throw TopologyError(issues: [TopologyIssue(file: path, location: .document, field: "",
+                                                       message: "cannot read the file (\(error.localizedDescription))")])
+        }
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw TopologyError(issues: [TopologyIssue(file: path, location: .document, field: "",
+                                                       message: "the file is not UTF-8 text")])
+        }
+        return try parse(yaml: text, file: path)
+    }
+
+    /// The built-in default lab, already checked.
+    public static func defaultLab() -> Topology {
+        do {
+            return try parse(yaml: defaultLabYAML, file: defaultLabFile)
+        } catch {
+            preconditionFailure("the built-in lab is invalid: \(error)")
+        }
+    }
+
+    /// Parses, checks, and also checks every socket path against `runDirectory`.
+    public static func parse(yaml: String, file: String, runDirectory: String) throws(TopologyError) -> Topology {
+        let topology = try parse(yaml: yaml, file: file)
+        try SocketPaths(runDirectory: runDirectory).check(topology, file: file)
+        return topology
+    }
+}

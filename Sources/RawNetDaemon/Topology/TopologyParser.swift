@@ -1,0 +1,342 @@
+import RawNetWire
+import Yams
+
+/// Reads the YAML shape of a topology file into drafts, noting every field that
+/// is missing, unknown or unreadable. Semantic checks are `TopologyValidator`'s.
+struct TopologyParser {
+    var issues: IssueCollector
+
+    init(file: String) { issues = IssueCollector(file: file) }
+
+    mutating func parse(yaml: String) -> DraftTopology {
+        var draft = DraftTopology()
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: yaml)
+        } catch let error as YamlError {
+            issues.add(.document, "", "not valid YAML: \(Self.summary(of: error))")
+            return draft
+        } catch {
+            issues.add(.document, "", "not valid YAML: \(error)")
+            return draft
+        }
+        guard let root, let mapping = root.mapping else {
+            issues.add(.document, "", "expected a mapping with 'name', 'nodes' and 'links'")
+            return draft
+        }
+        let fields = fieldTable(mapping, location: .document, prefix: "",
+                                allowed: ["name", "nodes", "links"])
+        if let name = fields["name"] {
+            if let text = scalar(name, .document, "name") {
+                if let problem = PathSafeName.problem(with: text) {
+                    issues.add(.document, "name", problem)
+                } else {
+                    draft.name = text
+                }
+            }
+        } else {
+            issues.add(.document, "name", "missing field")
+        }
+        if let nodes = fields["nodes"] {
+            draft.nodes = parseNodes(nodes)
+        } else {
+            issues.add(.document, "nodes", "missing field")
+        }
+        if let links = fields["links"] {
+            draft.links = parseLinks(links)
+        } else {
+            issues.add(.document, "links", "missing field")
+        }
+        return draft
+    }
+
+    // MARK: Nodes
+
+    private mutating func parseNodes(_ node: Node) -> [DraftNode] {
+        guard let mapping = node.mapping, !mapping.isEmpty else {
+            issues.add(.document, "nodes", "expected a mapping from node names to nodes")
+            return []
+        }
+        var result: [DraftNode] = []
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string else {
+                issues.add(.document, "nodes", "a node name must be plain text")
+                continue
+            }
+            if result.contains(where: { $0.name == name }) {
+                issues.add(.node(name), "", "defined twice")
+                continue
+            }
+            if let problem = PathSafeName.problem(with: name) {
+                issues.add(.node(name), "", "bad node name: \(problem)")
+            }
+            result.append(parseNode(name: name, value))
+        }
+        return result
+    }
+
+    private mutating func parseNode(name: String, _ node: Node) -> DraftNode {
+        var draft = DraftNode(name: name)
+        let location = TopologyLocation.node(name)
+        guard let mapping = node.mapping else {
+            issues.add(location, "", "expected a mapping such as { kind: host, ip: 10.0.1.10/24 }")
+            return draft
+        }
+        let fields = fieldTable(mapping, location: location, prefix: "",
+                                allowed: ["kind", "ip", "gateway", "interfaces", "routes"])
+        if let kind = fields["kind"] {
+            if let text = scalar(kind, location, "kind") {
+                if let value = NodeKind(rawValue: text) {
+                    draft.kind = value
+                } else {
+                    issues.add(location, "kind", "unknown kind '\(text)' (expected host or router)")
+                }
+            }
+        } else {
+            issues.add(location, "kind", "missing field")
+        }
+
+        switch (fields["ip"], fields["interfaces"]) {
+        case (let ip?, nil):
+            if draft.kind == .router {
+                issues.add(location, "ip", "a router names its interfaces: use 'interfaces: { eth0: A.B.C.D/N, ... }'")
+            }
+            draft.interfaces = [DraftInterface(name: "eth0", field: "ip",
+                                               address: interfaceAddress(ip, location, "ip"))]
+        case (nil, let interfaces?):
+            draft.interfaces = parseInterfaces(interfaces, location)
+        case (_?, _?):
+            issues.add(location, "ip", "give either 'ip' (one interface, eth0) or 'interfaces', not both")
+            if let interfaces = fields["interfaces"] { draft.interfaces = parseInterfaces(interfaces, location) }
+        case (nil, nil):
+            issues.add(location, draft.kind == .router ? "interfaces" : "ip", "missing field")
+        }
+
+        if let gateway = fields["gateway"], let text = scalar(gateway, location, "gateway") {
+            if let address = IPv4Address(text) {
+                draft.gateway = address
+            } else {
+                issues.add(location, "gateway", "bad address '\(text)' (expected A.B.C.D)")
+            }
+        }
+        if let routes = fields["routes"] {
+            draft.routes = parseRoutes(routes, location)
+        }
+        return draft
+    }
+
+    private mutating func parseInterfaces(_ node: Node, _ location: TopologyLocation) -> [DraftInterface] {
+        guard let mapping = node.mapping, !mapping.isEmpty else {
+            issues.add(location, "interfaces", "expected a mapping such as { eth0: 10.0.1.1/24 }")
+            return []
+        }
+        var result: [DraftInterface] = []
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string else {
+                issues.add(location, "interfaces", "an interface name must be plain text")
+                continue
+            }
+            let field = "interfaces.\(name)"
+            if result.contains(where: { $0.name == name }) {
+                issues.add(location, field, "interface defined twice")
+                continue
+            }
+            if let problem = PathSafeName.problem(with: name) {
+                issues.add(location, field, "bad interface name: \(problem)")
+            } else if SocketPaths.reservedSuffixes.contains(name) {
+                issues.add(location, field, "'\(name)' is reserved for the node's own files; choose another interface name")
+            }
+            result.append(DraftInterface(name: name, field: field,
+                                         address: interfaceAddress(value, location, field)))
+        }
+        return result
+    }
+
+    private mutating func parseRoutes(_ node: Node, _ location: TopologyLocation) -> [DraftRoute] {
+        guard let sequence = node.sequence else {
+            issues.add(location, "routes", "expected a list such as [ { to: 10.0.3.0/24, via: 10.0.2.2 } ]")
+            return []
+        }
+        var result: [DraftRoute] = []
+        for (index, item) in sequence.enumerated() {
+            let prefix = "routes[\(index)]"
+            var route = DraftRoute(index: index)
+            guard let mapping = item.mapping else {
+                issues.add(location, prefix, "expected { to: A.B.C.D/N, via: A.B.C.D }")
+                result.append(route)
+                continue
+            }
+            let fields = fieldTable(mapping, location: location, prefix: prefix + ".", allowed: ["to", "via"])
+            if let to = fields["to"] {
+                if let text = scalar(to, location, prefix + ".to") {
+                    if text == "default" {
+                        route.destination = IPv4Prefix(network: .any, length: 0)
+                    } else if let destination = IPv4Prefix(text) {
+                        route.destination = destination
+                    } else {
+                        issues.add(location, prefix + ".to", "bad prefix '\(text)' (expected A.B.C.D/N or 'default')")
+                    }
+                }
+            } else {
+                issues.add(location, prefix + ".to", "missing field")
+            }
+            if let via = fields["via"] {
+                if let text = scalar(via, location, prefix + ".via") {
+                    if let nextHop = IPv4Address(text) {
+                        route.nextHop = nextHop
+                    } else {
+                        issues.add(location, prefix + ".via", "bad address '\(text)' (expected A.B.C.D)")
+                    }
+                }
+            } else {
+                issues.add(location, prefix + ".via", "missing field")
+            }
+            result.append(route)
+        }
+        return result
+    }
+
+    // MARK: Links
+
+    private mutating func parseLinks(_ node: Node) -> [DraftLink] {
+        guard let sequence = node.sequence else {
+            issues.add(.document, "links", "expected a list of links")
+            return []
+        }
+        var result: [DraftLink] = []
+        for (index, item) in sequence.enumerated() {
+            let location = TopologyLocation.link(index + 1)
+            var link = DraftLink(number: index + 1)
+            defer { result.append(link) }
+            guard let mapping = item.mapping else {
+                issues.add(location, "", "expected { endpoints: [node:interface, node:interface] }")
+                continue
+            }
+            let fields = fieldTable(mapping, location: location, prefix: "",
+                                    allowed: ["endpoints", "impair", "queue"])
+            if let endpoints = fields["endpoints"] {
+                if let list = endpoints.sequence, list.count == 2 {
+                    for (position, endpointNode) in list.enumerated() {
+                        let field = "endpoints[\(position)]"
+                        guard let text = scalar(endpointNode, location, field) else { continue }
+                        guard let endpoint = LinkEndpoint(text) else {
+                            issues.add(location, field, "bad endpoint '\(text)' (expected node:interface)")
+                            continue
+                        }
+                        if position == 0 { link.a = endpoint } else { link.b = endpoint }
+                    }
+                } else {
+                    issues.add(location, "endpoints", "expected exactly two endpoints [node:interface, node:interface]")
+                }
+            } else {
+                issues.add(location, "endpoints", "missing field")
+            }
+            if let impair = fields["impair"] {
+                parseImpairment(impair, location, into: &link)
+            }
+            if let queue = fields["queue"], let text = scalar(queue, location, "queue") {
+                if let limit = Int(text), limit > 0, limit <= 1_000_000 {
+                    link.queueLimit = limit
+                } else {
+                    issues.add(location, "queue", "bad queue limit '\(text)' (expected a whole number of frames, 1 to 1000000)")
+                }
+            }
+        }
+        return result
+    }
+
+    private mutating func parseImpairment(_ node: Node, _ location: TopologyLocation, into link: inout DraftLink) {
+        guard let mapping = node.mapping else {
+            issues.add(location, "impair", "expected a mapping such as { loss: 5%, delay: 10ms }")
+            return
+        }
+        let directional = mapping.keys.contains { ["a_to_b", "b_to_a"].contains($0.scalar?.string) }
+        if directional {
+            let fields = fieldTable(mapping, location: location, prefix: "impair.", allowed: ["a_to_b", "b_to_a"])
+            if let forward = fields["a_to_b"] {
+                link.impairmentAToB = settings(forward, location, "impair.a_to_b")
+            }
+            if let backward = fields["b_to_a"] {
+                link.impairmentBToA = settings(backward, location, "impair.b_to_a")
+            }
+        } else {
+            let both = settings(node, location, "impair")
+            link.impairmentAToB = both
+            link.impairmentBToA = both
+        }
+    }
+
+    /// A flat mapping of setting names to scalar values, kept as text.
+    private mutating func settings(_ node: Node, _ location: TopologyLocation, _ field: String) -> [String: String] {
+        guard let mapping = node.mapping else {
+            issues.add(location, field, "expected a mapping such as { loss: 5%, delay: 10ms }")
+            return [:]
+        }
+        var result: [String: String] = [:]
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string else {
+                issues.add(location, field, "a setting name must be plain text")
+                continue
+            }
+            if result[name] != nil {
+                issues.add(location, "\(field).\(name)", "given twice")
+                continue
+            }
+            if let text = scalar(value, location, "\(field).\(name)") { result[name] = text }
+        }
+        return result
+    }
+
+    // MARK: Helpers
+
+    /// The fields of a mapping by name; unknown and repeated fields are reported.
+    private mutating func fieldTable(_ mapping: Node.Mapping, location: TopologyLocation, prefix: String,
+                                     allowed: [String]) -> [String: Node] {
+        var table: [String: Node] = [:]
+        for (key, value) in mapping {
+            guard let name = key.scalar?.string else {
+                issues.add(location, prefix.isEmpty ? "" : String(prefix.dropLast()), "a field name must be plain text")
+                continue
+            }
+            guard allowed.contains(name) else {
+                let expected = allowed.map { "'\($0)'" }.joined(separator: ", ")
+                issues.add(location, prefix + name, "unknown field (expected one of \(expected))")
+                continue
+            }
+            if table[name] != nil {
+                issues.add(location, prefix + name, "given twice")
+                continue
+            }
+            table[name] = value
+        }
+        return table
+    }
+
+    private mutating func scalar(_ node: Node, _ location: TopologyLocation, _ field: String) -> String? {
+        guard let text = node.scalar?.string else {
+            issues.add(location, field, "expected a single value, not a list or mapping")
+            return nil
+        }
+        return text
+    }
+
+    private mutating func interfaceAddress(_ node: Node, _ location: TopologyLocation,
+                                           _ field: String) -> IPv4InterfaceAddress? {
+        guard let text = scalar(node, location, field) else { return nil }
+        guard let address = IPv4InterfaceAddress(text) else {
+            issues.add(location, field, "bad address '\(text)' (expected A.B.C.D/N)")
+            return nil
+        }
+        return address
+    }
+
+    private static func summary(of error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+             .composer(_, let problem, let mark, _):
+            return "\(problem) at line \(mark.line), column \(mark.column)"
+        default:
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,140 @@
+import Glibc
+
+/// Errors from file helpers, naming the path.
+public struct FileSystemError: Error, Equatable, Sendable, CustomStringConvertible {
+    public var operation: String
+    public var path: String
+    public var errno: Errno
+
+    public var description: String { "\(operation) \(path): \(errno)" }
+}
+
+/// Small file helpers (bytes in, bytes out) for state files such as JSON.
+public enum FileSystem {
+    /// The whole file as bytes.
+    public static func readBytes(at path: String) throws(FileSystemError) -> [UInt8] {
+        let fd = try open(path, O_RDONLY | O_CLOEXEC, operation: "open")
+        defer { fd.close() }
+        var result: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 65_536)
+        while true {
+            let count: Int?
+            do {
+                count = try Errno.rethrowing { try chunk.withUnsafeMutableBytes { try fd.read(into: $0) } }
+            } catch {
+                throw FileSystemError(operation: "read", path: path, errno: error)
+            }
+            guard let count, count > 0 else { return result }
+            result += chunk[..<count]
+        }
+    }
+
+    /// Writes the bytes to a temporary file beside `path`, then renames it into
+    /// place, so readers never see half a file.
+    public static func writeBytes(_ bytes: [UInt8], to path: String, mode: mode_t = 0o600) throws(FileSystemError) {
+        let temporary = path + ".tmp.\(getpid())"
+        let fd = try open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode: mode, operation: "create")
+        do {
+            try fd.writeAll(bytes)
+        } catch {
+            fd.close()
+            unlink(temporary)
+            throw FileSystemError(operation: "write", path: temporary, errno: error)
+        }
+        fd.close()
+        if rename(temporary, path) != 0 {
+            let error = Errno.current
+            unlink(temporary)
+            throw FileSystemError(operation: "rename to", path: path, errno: error)
+        }
+    }
+
+    /// Whether something exists at `path` (without following a final symlink).
+    public static func exists(_ path: String) -> Bool {
+        var info = stat()
+        return lstat(path, &info) == 0
+    }
+
+    /// Removes a file; a missing file is not an error.
+    public static func removeFile(at path: String) throws(FileSystemError) {
+        if unlink(path) != 0, Errno.current != .noSuchFile {
+            throw FileSystemError(operation: "remove", path: path, errno: .current)
+        }
+    }
+
+    /// Creates `path` and any missing parents with `mode`; existing ones are kept.
+    public static func makeDirectories(_ path: String, mode: mode_t = 0o700) throws(FileSystemError) {
+        var prefix = path.hasPrefix("/") ? "" : "."
+        for component in path.split(separator: "/") {
+            prefix += "/" + component
+            if mkdir(prefix, mode) != 0, Errno.current != .fileExists {
+                throw FileSystemError(operation: "mkdir", path: prefix, errno: .current)
+            }
+        }
+    }
+
+    /// Names in a directory, sorted, without "." and "..".
+    public static func listDirectory(_ path: String) throws(FileSystemError) -> [String] {
+        guard let directory = opendir(path) else {
+            throw FileSystemError(operation: "list", path: path, errno: .current)
+        }
+        defer { closedir(directory) }
+        var names: [String] = []
+        while let entry = readdir(directory) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
+            }
+            if name != "." && name != ".." { names.append(name) }
+        }
+        return names.sorted()
+    }
+
+    /// Removes a file or a directory with everything in it; missing is fine.
+    public static func removeTree(at path: String) throws(FileSystemError) {
+        var info = stat()
+        guard lstat(path, &info) == 0 else { return }
+        if (info.st_mode & S_IFMT) == S_IFDIR {
+            for name in try listDirectory(path) { try removeTree(at: path + "/" + name) }
+            if rmdir(path) != 0 { throw FileSystemError(operation: "rmdir", path: path, errno: .current) }
+        } else {
+            try removeFile(at: path)
+        }
+    }
+
+    private static func open(_ path: String, _ flags: Int32, mode: mode_t = 0, operation: String) throws(FileSystemError) -> FileDescriptor {
+        do {
+            return FileDescriptor(rawValue: try retryingOnInterrupt { Glibc.open(path, flags, mode) })
+        } catch {
+            throw FileSystemError(operation: operation, path: path, errno: error)
+        }
+    }
+}
+
+/// A file holding one process id, as daemons leave in their run directory.
+public struct PIDFile: Sendable {
+    public let path: String
+
+    public init(path: String) { self.path = path }
+
+    /// Writes `pid` (default: this process) followed by a newline.
+    public func write(_ pid: Int32 = getpid()) throws(FileSystemError) {
+        try FileSystem.writeBytes(Array("\(pid)\n".utf8), to: path, mode: 0o644)
+    }
+
+    /// The recorded pid, or nil when the file is missing or malformed.
+    public func read() -> Int32? {
+        guard let bytes = try? FileSystem.readBytes(at: path) else { return nil }
+        let text = String(decoding: bytes, as: UTF8.self).trimmingWhitespace
+        guard let pid = Int32(text), pid > 0 else { return nil }
+        return pid
+    }
+
+    public func remove() { try? FileSystem.removeFile(at: path) }
+}
+
+extension String {
+    var trimmingWhitespace: String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\n" || $0 == "\t" || $0 == "\r" }
+        return String(drop(while: isSpace).reversed().drop(while: isSpace).reversed())
+    }
+}

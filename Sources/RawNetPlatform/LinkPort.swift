@@ -1,0 +1,198 @@
+import Glibc
+import DequeModule
+
+/// Why a `LinkPort` dropped a frame.
+public enum LinkDropReason: String, Hashable, Sendable, CaseIterable, CustomStringConvertible {
+    /// The egress queue was full.
+    case queueOverflow = "queue overflow"
+    /// Nobody is bound at the peer path (ENOENT, ECONNREFUSED, ...).
+    case peerDown = "peer down"
+    /// Any other send failure (e.g. EMSGSIZE).
+    case sendFailed = "send failed"
+
+    public var description: String { rawValue }
+}
+
+/// Frame and byte counters of one `LinkPort`.
+public struct LinkCounters: Equatable, Sendable {
+    public var framesIn = 0
+    public var bytesIn = 0
+    public var framesOut = 0
+    public var bytesOut = 0
+    public var drops: [LinkDropReason: Int] = [:]
+
+    public init() {}
+
+    /// All drops, whatever the reason.
+    public var totalDrops: Int { drops.values.reduce(0, +) }
+}
+
+/// One end of a cable: receives datagrams on a socket bound at `localPath`,
+/// sends to the socket bound at `peerPath`, and never blocks its loop.
+///
+/// Sending uses a second, unbound socket connected to the peer path. A
+/// connected socket makes the kernel report writability (EPOLLOUT) from the
+/// peer's receive queue (`net.unix.max_dgram_qlen`), which an unconnected
+/// `sendto` socket does not; and the receiving socket stays unconnected, so a
+/// restarted peer can always reach it. When the peer's queue is full the frame
+/// waits in a bounded egress queue, drained when the kernel reports room.
+/// When the peer is gone (ENOENT, ECONNREFUSED) the frame is a counted drop and
+/// the next send reconnects, so a restarted peer is picked up by itself.
+public final class LinkPort {
+    public let localAddress: UnixSocketAddress
+    public let peerAddress: UnixSocketAddress
+    /// Most frames held while the peer's kernel queue is full.
+    public let queueLimit: Int
+    public private(set) var counters = LinkCounters()
+    /// Called on the loop for every received frame (valid only during the call).
+    public var onFrame: (UnsafeRawBufferPointer) -> Void
+
+    private let loop: EventLoop
+    private let receiver: UnixDatagramSocket
+    private let sender: UnixDatagramSocket
+    private var isConnected = false
+    private var egress = Deque<[UInt8]>()
+    private var receiveBuffer: UnsafeMutableRawBufferPointer
+    private static let maximumFrame = 65_536
+    /// Frames read per readiness event before yielding to other descriptors.
+    private static let readBatch = 64
+
+    /// Binds at `localPath` (removing a stale socket file) and registers with `loop`.
+    /// - Throws: `SocketError` for a path over 107 bytes or a socket/bind failure.
+    public init(
+        loop: EventLoop, localPath: String, peerPath: String, queueLimit: Int = 256,
+        onFrame: @escaping (UnsafeRawBufferPointer) -> Void = { _ in }
+    ) throws {
+        precondition(queueLimit >= 0, "queue limit must not be negative")
+        self.loop = loop
+        self.localAddress = try UnixSocketAddress(path: localPath)
+        self.peerAddress = try UnixSocketAddress(path: peerPath)
+        self.queueLimit = queueLimit
+        self.onFrame = onFrame
+        receiver = try UnixDatagramSocket(boundTo: localAddress)
+        sender = try UnixDatagramSocket()
+        receiveBuffer = .allocate(byteCount: Self.maximumFrame, alignment: 16)
+        try loop.setReadHandler(for: receiver.fileDescriptor) { [unowned self] in self.readFrames() }
+        _ = connectIfNeeded()
+    }
+
+    deinit {
+        receiveBuffer.deallocate()
+    }
+
+    /// Unregisters from the loop and closes both sockets (removing the bound file).
+    public func close() {
+        loop.remove(receiver.fileDescriptor)
+        loop.remove(sender.fileDescriptor)
+        receiver.close()
+        sender.close()
+        egress.removeAll()
+    }
+
+    /// The sending socket's descriptor (for status and tests).
+    public var senderDescriptor: FileDescriptor { sender.fileDescriptor }
+
+    /// Frames waiting in the egress queue.
+    public var queuedFrames: Int { egress.count }
+
+    /// Sends one frame now, or queues it if the peer's queue is full, or
+    /// counts a drop (queue overflow, peer down). Never blocks.
+    public func send(_ frame: [UInt8]) {
+        if !egress.isEmpty {
+            enqueue(frame)
+            return
+        }
+        switch transmit(frame) {
+        case .sent: break
+        case .wouldBlock: enqueue(frame)
+        case .dropped(let reason): counters.drops[reason, default: 0] += 1
+        }
+    }
+
+    /// Sends one frame given as raw bytes (copied only if it must wait).
+    public func send(_ frame: UnsafeRawBufferPointer) {
+        send(Array(frame))
+    }
+
+    private enum Transmission { case sent, wouldBlock, dropped(LinkDropReason) }
+
+    private func transmit(_ frame: [UInt8]) -> Transmission {
+        guard connectIfNeeded() else { return .dropped(.peerDown) }
+        var outcome = sender.send(frame)
+        if case .peerGone = outcome {
+            // The peer may have restarted: its old socket is dead, a new one
+            // may be bound at the same path. Reconnect once and retry.
+            isConnected = false
+            guard connectIfNeeded() else { return .dropped(.peerDown) }
+            outcome = sender.send(frame)
+        }
+        switch outcome {
+        case .sent:
+            counters.framesOut += 1
+            counters.bytesOut += frame.count
+            return .sent
+        case .wouldBlock:
+            return .wouldBlock
+        case .peerGone:
+            isConnected = false
+            return .dropped(.peerDown)
+        case .failed:
+            return .dropped(.sendFailed)
+        }
+    }
+
+    private func connectIfNeeded() -> Bool {
+        if isConnected { return true }
+        do {
+            try sender.connect(to: peerAddress)
+            isConnected = true
+        } catch {
+            isConnected = false
+        }
+        return isConnected
+    }
+
+    private func enqueue(_ frame: [UInt8]) {
+        guard egress.count < queueLimit else {
+            counters.drops[.queueOverflow, default: 0] += 1
+            return
+        }
+        egress.append(frame)
+        if egress.count == 1 { watchWritable(true) }
+    }
+
+    private func watchWritable(_ on: Bool) {
+        try? loop.setWriteHandler(for: sender.fileDescriptor, on ? { [unowned self] in self.drain() } : nil)
+    }
+
+    private func drain() {
+        while let frame = egress.first {
+            switch transmit(frame) {
+            case .sent:
+                egress.removeFirst()
+            case .wouldBlock:
+                return
+            case .dropped(let reason):
+                // The peer vanished: what waits for it is stale. Drop it all.
+                counters.drops[reason, default: 0] += reason == .peerDown ? egress.count : 1
+                if reason == .peerDown { egress.removeAll() } else { egress.removeFirst() }
+            }
+        }
+        watchWritable(false)
+    }
+
+    private func readFrames() {
+        for _ in 0..<Self.readBatch {
+            let count: Int?
+            do {
+                count = try receiver.receive(into: receiveBuffer)
+            } catch {
+                return
+            }
+            guard let count else { return }
+            counters.framesIn += 1
+            counters.bytesIn += count
+            onFrame(UnsafeRawBufferPointer(rebasing: receiveBuffer[..<count]))
+        }
+    }
+}

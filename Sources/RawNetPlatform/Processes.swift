@@ -1,0 +1,127 @@
+import Glibc
+import CRawNetPlatform
+
+/// How a child process ended.
+public enum ProcessExit: Equatable, Sendable, CustomStringConvertible {
+    case exited(code: Int32)
+    case signaled(signal: Int32)
+
+    public var description: String {
+        switch self {
+        case .exited(let code): return "exited with status \(code)"
+        case .signaled(let signal): return "killed by signal \(signal)"
+        }
+    }
+}
+
+/// Spawning and watching processes (daemons, apps, test children).
+public enum Processes {
+    /// Starts `executable` with `arguments` (not including argv[0]) in a new
+    /// session (so it outlives the parent and its terminal), stdin from
+    /// /dev/null, stdout and stderr appended to `logPath` (or /dev/null).
+    /// - Returns: the child's pid.
+    public static func spawn(
+        executable: String, arguments: [String], logPath: String? = nil,
+        environment: [String: String]? = nil
+    ) throws(Errno) -> Int32 {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, logPath ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var defaults = sigset_t()
+        sigfillset(&defaults)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        var mask = sigset_t()
+        sigemptyset(&mask)
+        posix_spawnattr_setsigmask(&attributes, &mask)
+        let flags = rawnet_posix_spawn_setsid_flag() | Int16(POSIX_SPAWN_SETSIGDEF) | Int16(POSIX_SPAWN_SETSIGMASK)
+        posix_spawnattr_setflags(&attributes, flags)
+
+        let argv = [executable] + arguments
+        let env = environment.map { $0.map { "\($0.key)=\($0.value)" } } ?? currentEnvironment()
+        var pid: pid_t = 0
+        let status = withCStrings(argv) { argvPointers in
+            withCStrings(env) { envPointers in
+                posix_spawn(&pid, executable, &actions, &attributes, argvPointers, envPointers)
+            }
+        }
+        if status != 0 { throw Errno(rawValue: status) }
+        return pid
+    }
+
+    /// Sends `signal` to `pid` (a negative pid names a process group).
+    public static func kill(_ pid: Int32, signal: Int32) throws(Errno) {
+        try retryingOnInterrupt { Glibc.kill(pid, signal) }
+    }
+
+    /// Whether a process with this pid exists (a zombie counts until reaped).
+    public static func isAlive(_ pid: Int32) -> Bool {
+        Glibc.kill(pid, 0) == 0 || Errno.current == .permissionDenied || Errno.current.rawValue == EPERM
+    }
+
+    /// Reaps `pid` if it has ended, without blocking.
+    /// - Returns: how it ended, or nil while it still runs.
+    /// - Throws: `ECHILD` if it is not our child (or was already reaped).
+    public static func reap(_ pid: Int32) throws(Errno) -> ProcessExit? {
+        var status: Int32 = 0
+        let result = try retryingOnInterrupt { waitpid(pid, &status, WNOHANG) }
+        if result == 0 { return nil }
+        let low = status & 0x7f
+        if low == 0 { return .exited(code: (status >> 8) & 0xff) }
+        return .signaled(signal: low)
+    }
+
+    /// The absolute path of the running executable (/proc/self/exe).
+    public static func currentExecutablePath() -> String? {
+        var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        guard count > 0 else { return nil }
+        return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+
+    /// This process's id.
+    public static var currentPID: Int32 { getpid() }
+
+    private static func currentEnvironment() -> [String] {
+        var result: [String] = []
+        var pointer = environ
+        while let entry = pointer.pointee {
+            result.append(String(cString: entry))
+            pointer += 1
+        }
+        return result
+    }
+
+    private static func withCStrings<R>(_ strings: [String], _ body: (UnsafePointer<UnsafeMutablePointer<CChar>?>) -> R) -> R {
+        let copies = strings.map { strdup($0) }
+        defer { copies.forEach { free($0) } }
+        let pointers = copies + [nil]
+        return pointers.withUnsafeBufferPointer { body($0.baseAddress!) }
+    }
+}
+
+/// The process environment as a dictionary.
+public enum ProcessEnvironment {
+    public static var all: [String: String] {
+        var result: [String: String] = [:]
+        var pointer = environ
+        while let entry = pointer.pointee {
+            let text = String(cString: entry)
+            if let equals = text.firstIndex(of: "=") {
+                result[String(text[..<equals])] = String(text[text.index(after: equals)...])
+            }
+            pointer += 1
+        }
+        return result
+    }
+
+    public static func value(_ name: String) -> String? {
+        getenv(name).map { String(cString: $0) }
+    }
+}

@@ -1,0 +1,219 @@
+/// Parsing and serialization of TCP headers and their options: `TCPView` and the
+/// `TCPHeader` extensions `init(parsing:pseudoHeader:)` and `serialize(into:…)`.
+
+/// A checked view over a TCP segment (an IPv4 payload): the data offset is at least 5
+/// and the header fits in the bytes. After `init`, accessors cannot trap.
+public struct TCPView {
+    public static let minimumHeaderLength = 20
+    public let bytes: UnsafeRawBufferPointer
+
+    public init(_ bytes: UnsafeRawBufferPointer) throws(WireError) {
+        try bytes.require(TCPView.minimumHeaderLength, layer: "TCP", field: "header")
+        let offset = bytes.loadUInt8(at: 12) >> 4
+        guard offset >= 5 else {
+            throw WireError.badValue(layer: "TCP", field: "dataOffset", value: UInt64(offset), expected: "5...15 (words)")
+        }
+        try bytes.require(Int(offset) * 4, layer: "TCP", field: "options")
+        self.bytes = bytes
+    }
+
+    public var sourcePort: UInt16 { bytes.loadUInt16(at: 0) }
+    public var destinationPort: UInt16 { bytes.loadUInt16(at: 2) }
+    public var sequenceNumber: UInt32 { bytes.loadUInt32(at: 4) }
+    public var acknowledgmentNumber: UInt32 { bytes.loadUInt32(at: 8) }
+    /// Header length in bytes (data offset × 4).
+    public var headerLength: Int { Int(bytes.loadUInt8(at: 12) >> 4) * 4 }
+    public var flags: TCPFlags { TCPFlags(rawValue: bytes.loadUInt8(at: 13)) }
+    public var window: UInt16 { bytes.loadUInt16(at: 14) }
+    public var checksum: UInt16 { bytes.loadUInt16(at: 16) }
+    public var urgentPointer: UInt16 { bytes.loadUInt16(at: 18) }
+    public var optionBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[20..<headerLength]) }
+    public var payload: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: bytes[headerLength...]) }
+
+    public func isChecksumValid(_ pseudoHeader: IPv4PseudoHeader) -> Bool {
+        pseudoHeader.isValid(bytes, protocol: .tcp)
+    }
+
+    public func computedChecksum(_ pseudoHeader: IPv4PseudoHeader) -> UInt16 {
+        pseudoHeader.checksum(bytes, protocol: .tcp, excluding: checksum)
+    }
+
+    /// Parses the options. End-of-list ends them: it and the padding after it are not
+    /// returned (serialization pads with zeros again), so parse∘serialize is the identity
+    /// on option lists without `.endOfList`. Throws `badValue`/`truncated` naming `TCP.optionLength` or the option.
+    public func options() throws(WireError) -> [TCPOption] {
+        let raw = optionBytes
+        var result: [TCPOption] = []
+        if raw.isEmpty { return result }
+        result.reserveCapacity(raw.count / 2)
+        var i = 0
+        let end = raw.count
+        while i < end {
+            let kind = raw.loadUInt8(at: i)
+            if kind == 0 { break }
+            if kind == 1 { result.append(.noOperation); i += 1; continue }
+            guard i + 1 < end else {
+                throw WireError.truncated(layer: "TCP", field: "optionLength", needed: i + 2, available: end)
+            }
+            let length = Int(raw.loadUInt8(at: i + 1))
+            guard length >= 2 else {
+                throw WireError.badValue(layer: "TCP", field: "optionLength", value: UInt64(length), expected: "at least 2")
+            }
+            guard i + length <= end else {
+                throw WireError.truncated(layer: "TCP", field: "optionLength", needed: i + length, available: end)
+            }
+            switch kind {
+            case 2:
+                try Self.expect(length, 4, "maximumSegmentSize")
+                result.append(.maximumSegmentSize(raw.loadUInt16(at: i + 2)))
+            case 3:
+                try Self.expect(length, 3, "windowScale")
+                result.append(.windowScale(raw.loadUInt8(at: i + 2)))
+            case 4:
+                try Self.expect(length, 2, "sackPermitted")
+                result.append(.sackPermitted)
+            case 5:
+                guard (length - 2) % 8 == 0, length > 2 else {
+                    throw WireError.badValue(layer: "TCP", field: "sack", value: UInt64(length), expected: "length 2+8n, n ≥ 1")
+                }
+                var blocks: [SACKBlock] = []
+                blocks.reserveCapacity((length - 2) / 8)
+                var j = i + 2
+                while j < i + length {
+                    blocks.append(SACKBlock(left: raw.loadUInt32(at: j), right: raw.loadUInt32(at: j + 4)))
+                    j += 8
+                }
+                result.append(.sack(blocks))
+            case 8:
+                try Self.expect(length, 10, "timestamps")
+                result.append(.timestamps(value: raw.loadUInt32(at: i + 2), echoReply: raw.loadUInt32(at: i + 6)))
+            default:
+                result.append(.unknown(kind: kind, data: raw.copyBytes(i + 2..<i + length)))
+            }
+            i += length
+        }
+        return result
+    }
+
+    @inline(__always)
+    private static func expect(_ length: Int, _ wanted: Int, _ field: String) throws(WireError) {
+        if length != wanted {
+            throw WireError.badValue(layer: "TCP", field: field, value: UInt64(length), expected: "option length \(wanted)")
+        }
+    }
+}
+
+extension TCPOption {
+    /// Bytes on the wire, including kind and length.
+    public var encodedLength: Int {
+        switch self {
+        case .endOfList, .noOperation: return 1
+        case .maximumSegmentSize: return 4
+        case .windowScale: return 3
+        case .sackPermitted: return 2
+        case .sack(let blocks): return 2 + 8 * blocks.count
+        case .timestamps: return 10
+        case .unknown(_, let data): return 2 + data.count
+        }
+    }
+
+    func serialize(into out: inout [UInt8]) {
+        switch self {
+        case .endOfList: out.append(0)
+        case .noOperation: out.append(1)
+        case .maximumSegmentSize(let mss): out.append(2); out.append(4); out.appendUInt16(mss)
+        case .windowScale(let shift): out.append(3); out.append(3); out.append(shift)
+        case .sackPermitted: out.append(4); out.append(2)
+        case .sack(let blocks):
+            out.append(5); out.append(UInt8(truncatingIfNeeded: 2 + 8 * blocks.count))
+            for block in blocks { out.appendUInt32(block.left); out.appendUInt32(block.right) }
+        case .timestamps(let value, let echo):
+            out.append(8); out.append(10); out.appendUInt32(value); out.appendUInt32(echo)
+        case .unknown(let kind, let data):
+            out.append(kind); out.append(UInt8(truncatingIfNeeded: 2 + data.count)); out.append(contentsOf: data)
+        }
+    }
+}
+
+extension TCPHeader: CustomStringConvertible {
+    public init(_ view: TCPView) throws(WireError) {
+        self.init(sourcePort: view.sourcePort, destinationPort: view.destinationPort,
+                  sequenceNumber: view.sequenceNumber, acknowledgmentNumber: view.acknowledgmentNumber,
+                  flags: view.flags, window: view.window, checksum: view.checksum,
+                  urgentPointer: view.urgentPointer, options: try view.options())
+    }
+
+    /// Parses the header of `segment` (the whole IPv4 payload: the checksum covers it
+    /// all). With a pseudo-header, a wrong checksum throws `badChecksum` naming `TCP.checksum`.
+    public init(parsing segment: UnsafeRawBufferPointer, pseudoHeader: IPv4PseudoHeader? = nil) throws(WireError) {
+        let view = try TCPView(segment)
+        if let pseudoHeader, !view.isChecksumValid(pseudoHeader) {
+            throw WireError.badChecksum(layer: "TCP", field: "checksum", stored: view.checksum,
+                                        computed: view.computedChecksum(pseudoHeader))
+        }
+        try self.init(view)
+    }
+
+    public init(parsing segment: [UInt8], pseudoHeader: IPv4PseudoHeader? = nil) throws(WireError) {
+        self = try segment.withWireBytes { raw throws(WireError) in try TCPHeader(parsing: raw, pseudoHeader: pseudoHeader) }
+    }
+
+    /// Bytes of options as serialized, before padding.
+    public var optionsLength: Int { options.reduce(0) { $0 + $1.encodedLength } }
+
+    /// Data offset in 32-bit words: 5 plus the options padded to a multiple of 4.
+    public var dataOffset: Int { 5 + (optionsLength + 3) / 4 }
+
+    /// Header length in bytes (`dataOffset` × 4).
+    public var headerLength: Int { dataOffset * 4 }
+
+    /// Appends the header exactly as stored (the checksum as held in `checksum`),
+    /// options padded with zeros. Precondition: options fit in 40 bytes.
+    public func serialize(into out: inout [UInt8]) {
+        let optionBytes = optionsLength
+        precondition(optionBytes <= 40, "TCP options exceed 40 bytes")
+        let padded = (optionBytes + 3) / 4 * 4
+        out.appendUInt16(sourcePort)
+        out.appendUInt16(destinationPort)
+        out.appendUInt32(sequenceNumber)
+        out.appendUInt32(acknowledgmentNumber)
+        out.append(UInt8(5 + padded / 4) << 4)
+        out.append(flags.rawValue)
+        out.appendUInt16(window)
+        out.appendUInt16(checksum)
+        out.appendUInt16(urgentPointer)
+        for option in options { option.serialize(into: &out) }
+        for _ in optionBytes..<padded { out.append(0) }
+    }
+
+    /// Appends header and `payload` with the checksum computed over the pseudo-header.
+    public func serialize(into out: inout [UInt8], payload: UnsafeRawBufferPointer, pseudoHeader: IPv4PseudoHeader) {
+        let start = out.count
+        var header = self
+        header.checksum = 0
+        header.serialize(into: &out)
+        out.append(contentsOf: payload)
+        let end = out.count
+        let sum = out.withUnsafeBytes {
+            InternetChecksum.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<end]),
+                                      initial: pseudoHeader.sum(protocol: .tcp, length: end - start))
+        }
+        out.storeUInt16(sum, at: start + 16)
+    }
+
+    /// Appends header and `payload` with the checksum computed over the pseudo-header.
+    public func serialize(into out: inout [UInt8], payload: [UInt8], pseudoHeader: IPv4PseudoHeader) {
+        payload.withUnsafeBytes { serialize(into: &out, payload: $0, pseudoHeader: pseudoHeader) }
+    }
+
+    public var description: String {
+        var names: [String] = []
+        let all: [(TCPFlags, String)] = [(.syn, "S"), (.fin, "F"), (.rst, "R"), (.psh, "P"), (.ack, "."),
+                                         (.urg, "U"), (.ece, "E"), (.cwr, "W")]
+        for (flag, name) in all where flags.contains(flag) { names.append(name) }
+        var text = "TCP \(sourcePort) > \(destinationPort) [\(names.joined())] seq \(sequenceNumber)"
+        if flags.contains(.ack) { text += " ack \(acknowledgmentNumber)" }
+        text += " win \(window)"
+        return text
+    }
+}

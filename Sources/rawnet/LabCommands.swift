@@ -1,0 +1,122 @@
+import ArgumentParser
+import RawNetDaemon
+import RawNetPlatform
+
+/// Options shared by commands that act on a running lab.
+struct LabOption: ParsableArguments {
+    @Option(name: .long, help: "The lab to act on (default: $RAWNET_LAB, else the only lab running).")
+    var lab: String?
+
+    func locate() throws -> LabLocator.Located {
+        do { return try LabLocator.locate(lab) } catch { throw Failure("\(error)") }
+    }
+}
+
+struct Up: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Start a lab: one daemon process per node of the topology.",
+        discussion: "With no file, the built-in default lab starts: alice (10.0.1.10) — r1 — bob (10.0.2.20).")
+
+    @Argument(help: "A topology file (YAML). Examples are in Config/.")
+    var topology: String?
+
+    func run() throws {
+        let yaml: String, file: String
+        if let topology {
+            do {
+                yaml = String(decoding: try FileSystem.readBytes(at: topology), as: UTF8.self)
+            } catch {
+                throw Failure("cannot read the topology file: \(error)")
+            }
+            file = topology
+        } else {
+            yaml = TopologyLoader.defaultLabYAML
+            file = TopologyLoader.defaultLabFile
+        }
+        guard let executable = Processes.currentExecutablePath() else {
+            throw Failure("cannot find the rawnet executable (/proc/self/exe)")
+        }
+        let report: LabSupervisor.UpReport
+        do {
+            report = try LabSupervisor(executable: executable).up(yaml: yaml, file: file)
+        } catch {
+            throw Failure("\(error)")
+        }
+        if report.cleanedCrashedLab { print("cleaned up the run directory of a lab that had crashed") }
+        print("lab '\(report.topology.name)' is up in \(report.runDirectory)")
+        for node in report.topology.nodes {
+            let addresses = node.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", ")
+            print("  \(node.name.padding(10)) \(node.kind.rawValue.padding(7)) pid \(String(report.pids[node.name] ?? 0).padding(7)) \(addresses)")
+        }
+        for link in report.topology.links { print("  link \(link.name)") }
+    }
+}
+
+struct Down: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Stop a lab's daemons and remove its run directory.")
+
+    @OptionGroup var labOption: LabOption
+
+    func run() throws {
+        let name: String
+        if let explicit = labOption.lab { name = explicit } else { name = try labOption.locate().name }
+        let killed: [String]
+        do {
+            killed = try LabSupervisor(executable: "").down(labName: name)
+        } catch {
+            throw Failure("\(error)")
+        }
+        if !killed.isEmpty { print("had to kill: \(killed.joined(separator: ", "))") }
+        print("lab '\(name)' is down")
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Show a lab's nodes, pids, links and per-interface counters with drops by reason.")
+
+    @OptionGroup var labOption: LabOption
+
+    func run() throws {
+        let located = try labOption.locate()
+        let topology = try located.topology()
+        print("lab '\(located.name)' in \(located.runDirectory)")
+        for node in topology.nodes {
+            let status: NodeStatus
+            do {
+                let client = try ControlClient(path: located.paths.control(node: node.name))
+                let response = try client.request(ControlRequest(command: "status"))
+                guard response.ok, let result = response.result else {
+                    print("\(node.name.padding(10)) error: \(response.error ?? "no answer")")
+                    continue
+                }
+                status = try result.decode(NodeStatus.self)
+            } catch {
+                print("\(node.name.padding(10)) \(node.kind.rawValue.padding(7)) DOWN (\(error))")
+                continue
+            }
+            print("\(status.node.padding(10)) \(status.kind.padding(7)) pid \(String(status.pid).padding(7)) up \(Int(status.uptimeSeconds))s")
+            for interface in status.interfaces {
+                let c = interface.counters
+                var line = "    \(interface.name.padding(6)) \(interface.address.padding(16)) \(interface.mac)  "
+                line += interface.isUp ? "up  " : "DOWN"
+                line += "  ↔ \((interface.peer ?? "-").padding(10))"
+                line += " in \(c.receivedFrames) frames/\(c.receivedBytes) B, out \(c.sentFrames) frames/\(c.sentBytes) B"
+                if interface.queuedFrames > 0 { line += ", queued \(interface.queuedFrames)" }
+                print(line)
+                if c.totalDrops > 0 {
+                    let reasons = c.drops.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }
+                    print("           drops \(c.totalDrops): \(reasons.joined(separator: ", "))")
+                }
+                if let impairment = interface.impairment { print("           impairment out: \(impairment)") }
+            }
+        }
+    }
+}
+
+extension String {
+    /// Pads with spaces on the right to at least `width` characters.
+    func padding(_ width: Int) -> String {
+        count >= width ? self : self + String(repeating: " ", count: width - count)
+    }
+}

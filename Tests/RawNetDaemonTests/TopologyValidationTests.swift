@@ -1,0 +1,209 @@
+import RawNetDaemon
+import Testing
+
+/// The messages a topology produces, or an empty list if it is accepted.
+private func problems(_ yaml: String, file: String = "lab.yaml") -> [String] {
+    do {
+        _ = try TopologyLoader.parse(yaml: yaml, file: file)
+        return []
+    } catch {
+        return error.issues.map(\.description)
+    }
+}
+
+/// A two-host, one-router lab with one line swapped in for testing.
+private func lab(alice: String = "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.1.1 }",
+                 r1: String = "{ kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24 } }",
+                 links: String = "  - endpoints: [alice:eth0, r1:eth0]\n  - endpoints: [r1:eth1, bob:eth0]") -> String {
+    """
+    name: t
+    nodes:
+      alice: \(alice)
+      bob: { kind: host, ip: 10.0.2.20/24, gateway: 10.0.2.1 }
+      r1: \(r1)
+    links:
+    \(links)
+    """
+}
+
+@Suite struct TopologyValidationTests {
+    @Test func baseline_isAccepted() {
+        #expect(problems(lab()) == [])
+    }
+
+    @Test func unknownNodeInLink() {
+        let found = problems(lab(links: "  - endpoints: [alice:eth0, r1:eth0]\n  - endpoints: [r1:eth1, carol:eth0]"))
+        #expect(found == ["lab.yaml: link 2: field 'endpoints[1]': unknown node 'carol'"])
+    }
+
+    @Test func unknownInterfaceInLink() {
+        let found = problems(lab(links: "  - endpoints: [alice:eth1, r1:eth0]\n  - endpoints: [r1:eth1, bob:eth0]"))
+        #expect(found == ["lab.yaml: link 1: field 'endpoints[0]': unknown interface 'eth1' on node 'alice' (it has: eth0)"])
+    }
+
+    @Test func interfaceUsedTwice() {
+        let found = problems(lab(links: """
+              - endpoints: [alice:eth0, r1:eth0]
+              - endpoints: [r1:eth1, bob:eth0]
+              - endpoints: [bob:eth0, r1:eth1]
+            """))
+        #expect(found == [
+            "lab.yaml: link 3: field 'endpoints[0]': interface bob:eth0 is used twice: it is already on link 2",
+            "lab.yaml: link 3: field 'endpoints[1]': interface r1:eth1 is used twice: it is already on link 2",
+        ])
+    }
+
+    @Test func linkToItself() {
+        let found = problems(lab(links: "  - endpoints: [alice:eth0, alice:eth0]\n  - endpoints: [r1:eth1, bob:eth0]"))
+        #expect(found == ["lab.yaml: link 1: field 'endpoints': a link cannot join alice:eth0 to itself"])
+    }
+
+    @Test func duplicateAddress() {
+        let found = problems(lab(r1: "{ kind: router, interfaces: { eth0: 10.0.1.10/24, eth1: 10.0.2.1/24 } }"))
+        #expect(found.contains(
+            "lab.yaml: node 'r1': field 'interfaces.eth0': duplicate address 10.0.1.10: already used by node 'alice' field 'ip'"))
+    }
+
+    @Test func gatewayOutsideSubnet() {
+        let found = problems(lab(alice: "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.2.1 }"))
+        #expect(found == [
+            "lab.yaml: node 'alice': field 'gateway': 10.0.2.1 is not reachable: it is outside this node's subnets (10.0.1.10/24)"
+        ])
+    }
+
+    @Test func gatewayIsOwnAddress() {
+        let found = problems(lab(alice: "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.1.10 }"))
+        #expect(found == ["lab.yaml: node 'alice': field 'gateway': 10.0.1.10 is this node's own address"])
+    }
+
+    @Test func routeViaUnreachableNextHop() {
+        let found = problems(lab(r1: """
+            { kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24 },
+                  routes: [ { to: 10.0.9.0/24, via: 10.0.2.2 }, { to: 10.0.8.0/24, via: 10.0.7.1 } ] }
+            """))
+        #expect(found == [
+            "lab.yaml: node 'r1': field 'routes[1].via': 10.0.7.1 is not reachable: it is outside this node's subnets (10.0.1.1/24, 10.0.2.1/24)"
+        ])
+    }
+
+    @Test func badAddressText() {
+        let found = problems(lab(r1: "{ kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.300/24 } }"))
+        #expect(found == ["lab.yaml: node 'r1': field 'interfaces.eth1': bad address '10.0.2.300/24' (expected A.B.C.D/N)"])
+    }
+
+    @Test func addressWithoutPrefixLength() {
+        let found = problems(lab(alice: "{ kind: host, ip: 10.0.1.10, gateway: 10.0.1.1 }"))
+        #expect(found == ["lab.yaml: node 'alice': field 'ip': bad address '10.0.1.10' (expected A.B.C.D/N)"])
+    }
+
+    @Test func badRouteText() {
+        let found = problems(lab(r1: """
+            { kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24 },
+                  routes: [ { to: 10.0.9.0/33, via: 10.0.2.x } ] }
+            """))
+        #expect(found == [
+            "lab.yaml: node 'r1': field 'routes[0].to': bad prefix '10.0.9.0/33' (expected A.B.C.D/N or 'default')",
+            "lab.yaml: node 'r1': field 'routes[0].via': bad address '10.0.2.x' (expected A.B.C.D)",
+        ])
+    }
+
+    @Test func unknownKind() {
+        let found = problems(lab(alice: "{ kind: switch, ip: 10.0.1.10/24, gateway: 10.0.1.1 }"))
+        #expect(found == ["lab.yaml: node 'alice': field 'kind': unknown kind 'switch' (expected host or router)"])
+    }
+
+    @Test func missingFields() {
+        let found = problems(lab(alice: "{ ip: 10.0.1.10/24, gateway: 10.0.1.1 }", r1: "{ kind: router }"))
+        #expect(found.contains("lab.yaml: node 'alice': field 'kind': missing field"))
+        #expect(found.contains("lab.yaml: node 'r1': field 'interfaces': missing field"))
+        let routeMissing = problems(lab(r1: """
+            { kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24 }, routes: [ { to: 10.0.9.0/24 } ] }
+            """))
+        #expect(routeMissing == ["lab.yaml: node 'r1': field 'routes[0].via': missing field"])
+        #expect(problems("nodes: {}\n") == [
+            "lab.yaml: lab: field 'name': missing field",
+            "lab.yaml: lab: field 'nodes': expected a mapping from node names to nodes",
+            "lab.yaml: lab: field 'links': missing field",
+        ])
+    }
+
+    @Test func nodeNameNotUsableInSocketPath() {
+        let yaml = lab().replacingOccurrences(of: "alice", with: "al/ice")
+        #expect(problems(yaml) == [
+            "lab.yaml: node 'al/ice': bad node name: 'al/ice' cannot be used in a socket path (use letters, digits, '-' and '_', starting with a letter or digit)"
+        ])
+        let reserved = problems(lab(r1: "{ kind: router, interfaces: { eth0: 10.0.1.1/24, ctl: 10.0.2.1/24 } }",
+                                    links: "  - endpoints: [alice:eth0, r1:eth0]\n  - endpoints: [r1:ctl, bob:eth0]"))
+        #expect(reserved == [
+            "lab.yaml: node 'r1': field 'interfaces.ctl': 'ctl' is reserved for the node's own files; choose another interface name"
+        ])
+    }
+
+    @Test func unknownFieldAndRouterWithIP() {
+        let found = problems(lab(alice: "{ kind: host, ip: 10.0.1.10/24, gatway: 10.0.1.1 }",
+                                 r1: "{ kind: router, ip: 10.0.1.1/24 }",
+                                 links: "  - endpoints: [alice:eth0, r1:eth0]"))
+        #expect(found.contains(
+            "lab.yaml: node 'alice': field 'gatway': unknown field (expected one of 'kind', 'ip', 'gateway', 'interfaces', 'routes')"))
+        #expect(found.contains(
+            "lab.yaml: node 'r1': field 'ip': a router names its interfaces: use 'interfaces: { eth0: A.B.C.D/N, ... }'"))
+    }
+
+    @Test func endsInDifferentSubnets() {
+        let found = problems(lab(links: "  - endpoints: [alice:eth0, r1:eth1]\n  - endpoints: [r1:eth0, bob:eth0]"))
+        #expect(found.contains(
+            "lab.yaml: link 1: field 'endpoints': the two ends are in different subnets (10.0.1.10/24 and 10.0.2.1/24), so they could never reach each other"))
+    }
+
+    @Test func badLinkShapes() {
+        let found = problems(lab(links: """
+              - endpoints: [alice-eth0, r1:eth0]
+              - endpoints: [r1:eth1]
+              - { endpoints: [r1:eth1, bob:eth0], queue: lots, impair: { a_to_b: { loss: 1% }, delay: 5ms } }
+            """))
+        #expect(found == [
+            "lab.yaml: link 1: field 'endpoints[0]': bad endpoint 'alice-eth0' (expected node:interface)",
+            "lab.yaml: link 2: field 'endpoints': expected exactly two endpoints [node:interface, node:interface]",
+            "lab.yaml: link 3: field 'impair.delay': unknown field (expected one of 'a_to_b', 'b_to_a')",
+            "lab.yaml: link 3: field 'queue': bad queue limit 'lots' (expected a whole number of frames, 1 to 1000000)",
+        ])
+    }
+
+    @Test func yamlSyntaxError_namesFileAndLine() {
+        let found = problems("name: t\nnodes: { alice: [\n", file: "broken.yaml")
+        #expect(found.count == 1)
+        #expect(found.first?.hasPrefix("broken.yaml: lab: not valid YAML: ") == true)
+        #expect(found.first?.contains("line ") == true)
+    }
+
+    @Test func allProblemsAreCollected() {
+        let found = problems("""
+            name: t
+            nodes:
+              alice: { kind: host, ip: 10.0.1.10/24, gateway: 10.0.5.1 }
+              bob:   { kind: hots, ip: 10.0.2.20/24 }
+              r1:    { kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.20/24 } }
+            links:
+              - endpoints: [alice:eth0, r1:eth0]
+              - endpoints: [r1:eth1, bob:eth0]
+              - endpoints: [r1:eth2, dave:eth0]
+            """, file: "many.yaml")
+        #expect(found.count == 5)
+        #expect(found.allSatisfy { $0.hasPrefix("many.yaml: ") })
+    }
+
+    @Test func socketPathLength_isCheckedAgainstTheRunDirectory() throws {
+        let topology = TopologyLoader.defaultLab()
+        let short = SocketPaths(runDirectory: "/tmp/rawnet-1000/basic")
+        #expect(short.issues(for: topology, file: "x.yaml").isEmpty)
+        let longDirectory = "/tmp/" + String(repeating: "d", count: 95)  // 100 bytes
+        let issues = SocketPaths(runDirectory: longDirectory).issues(for: topology, file: "x.yaml")
+        // "/alice.eth0" makes 111 bytes; "/r1.ctl" makes 107 and fits.
+        #expect(issues.map(\.description).contains(
+            "x.yaml: node 'alice': field 'interfaces.eth0': socket path '\(longDirectory)/alice.eth0' is 111 bytes, more than the 107 a Unix socket allows; use a shorter run directory or name"))
+        #expect(!issues.contains { $0.location == .node("r1") && $0.field == "" })
+        #expect(throws: TopologyError.self) {
+            _ = try TopologyLoader.parse(yaml: TopologyLoader.defaultLabYAML, file: "x.yaml", runDirectory: longDirectory)
+        }
+    }
+}
