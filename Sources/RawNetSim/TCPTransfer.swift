@@ -11,8 +11,17 @@ public struct TCPTransfer: Sendable {
     public var backward: SimLinkSettings
     public var clientConfiguration = TCPConfiguration()
     public var serverConfiguration = TCPConfiguration()
+    /// Which link model carries the segments.
+    public var linkModel: LinkModel = .impairmentEngine
     /// Give up (and report failure) after this much simulated time.
     public var timeLimit: Duration = .seconds(3600)
+
+    public enum LinkModel: String, Sendable {
+        /// Real serialized segments through ``ImpairmentEngine`` (checksums catch corruption).
+        case impairmentEngine
+        /// The small built-in ``SeededLink`` (segment values; corruption flagged).
+        case simple
+    }
 
     public static let clientAddress = IPv4Address(10, 0, 1, 10)
     public static let serverAddress = IPv4Address(10, 0, 2, 20)
@@ -53,9 +62,24 @@ public struct TCPTransfer: Sendable {
         let sentDigest = SHA256.hash(data)
         try? server.listen(port: Self.serverPort, backlog: 4)
         let clientID = try! client.connect(to: Self.serverAddress, port: Self.serverPort, now: Instant.zero)
-        var network = SimNetwork<SeededLink>(stacks: [client, server])
-        network.connect(0, 1, with: SeededLink(settings: forward, seed: seedFor("forward")))
-        network.connect(1, 0, with: SeededLink(settings: backward, seed: seedFor("backward")))
+        switch linkModel {
+        case .simple:
+            var network = SimNetwork<SeededLink>(stacks: [client, server])
+            network.connect(0, 1, with: SeededLink(settings: forward, seed: seedFor("forward")))
+            network.connect(1, 0, with: SeededLink(settings: backward, seed: seedFor("backward")))
+            return drive(&network, clientID: clientID, data: data, sentDigest: sentDigest)
+        case .impairmentEngine:
+            var network = SimNetwork<ImpairedLink>(stacks: [client, server])
+            network.connect(0, 1, with: ImpairedLink(settings: ImpairedLink.settings(for: forward), seed: seedFor("forward"),
+                                                     source: Self.clientAddress, destination: Self.serverAddress))
+            network.connect(1, 0, with: ImpairedLink(settings: ImpairedLink.settings(for: backward), seed: seedFor("backward"),
+                                                     source: Self.serverAddress, destination: Self.clientAddress))
+            return drive(&network, clientID: clientID, data: data, sentDigest: sentDigest)
+        }
+    }
+
+    private func drive<Link: SimLinkModel>(_ network: inout SimNetwork<Link>, clientID: TCPConnectionID,
+                                           data: [UInt8], sentDigest: [UInt8]) -> TCPTransferResult {
 
         var written = 0
         var clientClosed = false
@@ -130,7 +154,6 @@ public struct TCPTransfer: Sendable {
             dataCompletedAt: dataDoneAt.map { $0 - .zero },
             closedAt: finishedAt.map { $0 - .zero },
             clientStats: network.stacks[0].connection(clientID)?.stats,
-            forwardCounters: network.links[1]?.counters, backwardCounters: network.links[1000]?.counters,
             steps: steps)
     }
 }
@@ -147,8 +170,6 @@ public struct TCPTransferResult: Sendable, CustomStringConvertible {
     /// When both sides had closed (client in TIME-WAIT or CLOSED, server CLOSED).
     public var closedAt: Duration?
     public var clientStats: TCPConnectionStats?
-    public var forwardCounters: SimLinkCounters?
-    public var backwardCounters: SimLinkCounters?
     public var steps: Int
 
     public var isSuccess: Bool { failure == nil && closedAt != nil }
