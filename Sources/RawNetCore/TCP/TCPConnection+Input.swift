@@ -110,7 +110,15 @@ extension TCPConnection {
         sndWl2 = 1
     }
 
-    private mutating func handleSynchronized(_ segment: TCPSegment, now: Instant) {
+    private mutating func handleSynchronized(_ arriving: TCPSegment, now: Instant) {
+        var segment = arriving
+        // Simultaneous open: the peer's SYN-ACK repeats the SYN already taken;
+        // drop the SYN bit and let the ACK complete the handshake (RFC 9293 figure 8).
+        if state == .synReceived, segment.header.flags.contains([.syn, .ack]),
+           segment.sequenceNumber == irs, !isPassive {
+            segment.header.flags.remove(.syn)
+            segment.header.sequenceNumber = (irs + 1).rawValue
+        }
         let h = segment.header
         let flags = h.flags
         let segPos = segment.sequenceNumber.unwrap(isn: irs, near: rcvNxt)
