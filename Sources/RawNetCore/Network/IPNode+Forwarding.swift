@@ -33,33 +33,42 @@ extension IPNode {
         } catch {
             return [drop(.malformed, interface: inbound, bytes: frame, detail: error.description)]
         }
-        var outputs: [NodeOutput] = [.event(.forwarded(from: inbound, to: outbound, source: header.source,
-                                                       destination: header.destination, timeToLive: ttl))]
-        outputs += sendFrame(outgoing, toward: route.neighbour(for: header.destination), interface: outbound,
-                             inbound: inbound, now: now)
+        var outputs: [NodeOutput] = []
+        outputs.reserveCapacity(2)
+        outputs.append(.event(.forwarded(from: inbound, to: outbound, source: header.source,
+                                         destination: header.destination, timeToLive: ttl)))
+        sendFrame(consume outgoing, toward: route.neighbour(for: header.destination), interface: outbound,
+                  inbound: inbound, now: now, into: &outputs)
         return outputs
     }
 
     /// Sends a frame holding an IPv4 packet to a neighbour: at once if its MAC
     /// address is known, else after ARP (the frame waits in the ARP cache).
-    mutating func sendFrame(_ frame: [UInt8], toward neighbour: IPv4Address, interface: Int, inbound: Int?,
-                            now: Instant) -> [NodeOutput] {
+    mutating func sendFrame(_ frame: consuming [UInt8], toward neighbour: IPv4Address, interface: Int, inbound: Int?,
+                            now: Instant, into outputs: inout [NodeOutput]) {
         let own = interfaces[interface]
         guard own.isUp else {
-            return [drop(.linkDown, interface: interface, bytes: frame, detail: "\(own.name) is down")]
+            outputs.append(drop(.linkDown, interface: interface, bytes: frame, detail: "\(own.name) is down"))
+            return
         }
         if isBroadcast(neighbour, on: interface) {
-            return [transmit(Self.addressed(frame, to: .broadcast, from: own.macAddress), interface: interface)]
+            outputs.append(transmit(Self.addressed(frame, to: .broadcast, from: own.macAddress), interface: interface))
+            return
         }
-        switch arpCache.resolve(neighbour, interface: interface, packet: PendingFrame(frame: frame, inboundInterface: inbound),
-                                now: now) {
+        if let mac = arpCache.lookup(neighbour, interface: interface, now: now) {
+            outputs.append(transmit(Self.addressed(frame, to: mac, from: own.macAddress), interface: interface))
+            return
+        }
+        let pending = PendingFrame(frame: frame, inboundInterface: inbound)
+        switch arpCache.resolve(neighbour, interface: interface, packet: pending, now: now) {
         case .resolved(let mac):
-            return [transmit(Self.addressed(frame, to: mac, from: own.macAddress), interface: interface)]
+            // Not reached after the lookup above; kept so every case sends.
+            outputs.append(transmit(Self.addressed(pending.frame, to: mac, from: own.macAddress), interface: interface))
         case .queued(let sendRequest):
-            return sendRequest ? arpRequest(for: neighbour, interface: interface) : []
+            if sendRequest { outputs += arpRequest(for: neighbour, interface: interface) }
         case .overflow:
-            return [drop(.arpQueueOverflow, interface: interface, bytes: frame,
-                         detail: "already \(configuration.arp.maximumPendingPerAddress) packets waiting for \(neighbour)")]
+            outputs.append(drop(.arpQueueOverflow, interface: interface, bytes: pending.frame,
+                                detail: "already \(configuration.arp.maximumPendingPerAddress) packets waiting for \(neighbour)"))
         }
     }
 

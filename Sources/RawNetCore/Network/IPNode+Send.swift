@@ -55,8 +55,10 @@ extension IPNode {
                 + icmpError(.destinationUnreachable(.network, quoted: ICMPMessage.quote(packet)),
                             about: packet, arrivedOn: nil, linkBroadcast: false, now: now)
         }
-        return sendFrame(frame, toward: route.neighbour(for: destination), interface: route.interface, inbound: nil,
-                         now: now)
+        var outputs: [NodeOutput] = []
+        sendFrame(frame, toward: route.neighbour(for: destination), interface: route.interface, inbound: nil,
+                  now: now, into: &outputs)
+        return outputs
     }
 
     static func protocolNumber(of payload: IPv4Payload) -> IPProtocol {
