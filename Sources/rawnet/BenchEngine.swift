@@ -5,9 +5,9 @@ import RawNetWire
 /// `rawnet bench forward`: how long the router engine (`IPNode`) takes to forward
 /// one frame (validate, route, decrement TTL, readdress), against the least a
 /// forwarder must do (copy the frame and decrement its TTL) measured in the same run.
-struct BenchForward: ParsableCommand {
+struct BenchEngine: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "forward",
+        commandName: "engine",
         abstract: "Forwarding speed of the IPv4 engine of a router."
     )
 
