@@ -37,7 +37,7 @@ let package = Package(
         ]),
         // Router and host daemons, control, app API, topology, supervisor.
         .target(name: "RawNetDaemon", dependencies: [
-            "RawNetCore", "RawNetWire", "RawNetPlatform",
+            "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetSocket",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "DequeModule", package: "swift-collections"),

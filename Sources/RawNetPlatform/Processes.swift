@@ -61,8 +61,20 @@ public enum Processes {
     }
 
     /// Whether a process with this pid exists (a zombie counts until reaped).
+    /// A zombie (ended, not yet reaped — e.g. an orphan whose reaper is slow) counts as dead.
     public static func isAlive(_ pid: Int32) -> Bool {
-        Glibc.kill(pid, 0) == 0 || Errno.current == .permissionDenied || Errno.current.rawValue == EPERM
+        guard Glibc.kill(pid, 0) == 0 || Errno.current == .permissionDenied || Errno.current.rawValue == EPERM else {
+            return false
+        }
+        return !isZombie(pid)
+    }
+
+    /// Whether /proc says the process has ended but was not reaped.
+    static func isZombie(_ pid: Int32) -> Bool {
+        guard let bytes = try? FileSystem.readBytes(at: "/proc/\(pid)/stat") else { return false }
+        // Format: "pid (comm) S ...": the state follows the last ')'.
+        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")), close + 2 < bytes.count else { return false }
+        return bytes[close + 2] == UInt8(ascii: "Z")
     }
 
     /// Reaps `pid` if it has ended, without blocking.

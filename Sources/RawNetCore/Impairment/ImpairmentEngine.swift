@@ -199,7 +199,7 @@ public struct ImpairmentEngine: Sendable {
     private mutating func sampleDelay() -> Duration {
         let base = settings.delay.nanoseconds
         let spread = settings.jitter.nanoseconds
-        guard spread > 0 else { return .nanoseconds(base) }
+        guard spread > 0 else { return .nanoseconds(min(base, 100_000_000_000_000_000)) }
         let deviation: Double
         switch settings.distribution {
         case .uniform: deviation = (2 * streams.delay.nextUnit() - 1) * Double(spread)
@@ -207,7 +207,8 @@ public struct ImpairmentEngine: Sendable {
         }
         let total = (Double(base) + deviation).rounded()
         if !(total > 0) { return .zero }
-        return .nanoseconds(total >= 9.0e18 ? Int64(9.0e18) : Int64(total))
+        // Capped at about three years so instants never wrap.
+        return .nanoseconds(total >= 1e17 ? Int64(1e17) : Int64(total))
     }
 
     func refreshFastPathValue() -> Bool {

@@ -134,7 +134,7 @@ public enum ImpairmentText {
     /// Splits "1.5ms" into ("1.5", "ms").
     static func splitUnit(_ text: String) -> (String, String) {
         let end = text.firstIndex { !($0.isNumber || $0 == "." || $0 == "-" || $0 == "+") } ?? text.endIndex
-        return (String(text[..<end]), String(text[end...]))
+        return (String(text[..<end]), trim(String(text[end...])))
     }
 
     /// A decimal number without exponent or hex forms: digits with at most one point.

@@ -1,0 +1,62 @@
+/// Settings for one TCP connection. The defaults are the lab defaults.
+public struct TCPConfiguration: Sendable {
+    /// Largest segment payload this side will accept and send (MSS option, RFC 9293 §3.7.1).
+    public var maximumSegmentSize = 1460
+    /// Bytes the application may queue for sending.
+    public var sendBufferSize = 64 * 1024
+    /// Bytes of receive buffer; the advertised window never exceeds it.
+    public var receiveBufferSize = 64 * 1024
+    /// Lower bound of the retransmission timeout. RFC 6298 says 1 s; the lab
+    /// default is 200 ms, as in Linux, so that loss recovery is visible but quick.
+    public var minimumRTO: Duration = .milliseconds(200)
+    /// Upper bound of the retransmission timeout (RFC 6298 §2.5 allows 60 s).
+    public var maximumRTO: Duration = .seconds(60)
+    /// Timeout before the first RTT sample (RFC 6298 §2.1).
+    public var initialRTO: Duration = .seconds(1)
+    /// Maximum segment lifetime; TIME-WAIT lasts twice this.
+    public var maximumSegmentLifetime: Duration = .seconds(30)
+    /// Nagle's algorithm (RFC 9293 §3.7.4).
+    public var isNagleEnabled = true
+    /// Delayed acknowledgments (RFC 9293 §3.8.6.3): at most every second full
+    /// segment and at most `delayedAckTimeout` late.
+    public var isDelayedAckEnabled = true
+    public var delayedAckTimeout: Duration = .milliseconds(40)
+    public var congestionControl: TCPCongestionAlgorithm = .newReno
+    /// Initial congestion window in segments (RFC 6928).
+    public var initialWindowSegments = 10
+    /// Offer and use SACK (RFC 2018, RFC 6675).
+    public var isSACKEnabled = true
+    /// Offer and use timestamps (RFC 7323 §3).
+    public var isTimestampsEnabled = true
+    /// Offer window scaling (RFC 7323 §2); the shift is chosen from the receive buffer.
+    public var isWindowScalingEnabled = true
+    /// Retransmission timeouts in a row after which the connection is aborted.
+    public var maximumRetransmissions = 15
+    /// Retransmissions of a SYN or SYN-ACK before giving up.
+    public var maximumSYNRetransmissions = 6
+    /// Keepalive (RFC 9293 §3.8.4), off by default.
+    public var keepalive: Keepalive?
+    /// Record events for tracing (off for fast benchmarks).
+    public var recordsEvents = true
+
+    public struct Keepalive: Sendable {
+        public var idle: Duration
+        public var interval: Duration
+        public var probes: Int
+        public init(idle: Duration = .seconds(7200), interval: Duration = .seconds(75), probes: Int = 9) {
+            self.idle = idle
+            self.interval = interval
+            self.probes = probes
+        }
+    }
+
+    public init() {}
+
+    /// Window-scale shift that lets the receive buffer be advertised in 16 bits.
+    var receiveWindowShift: Int {
+        guard isWindowScalingEnabled else { return 0 }
+        var shift = 0
+        while shift < 14 && (receiveBufferSize >> shift) > 65535 { shift += 1 }
+        return shift
+    }
+}

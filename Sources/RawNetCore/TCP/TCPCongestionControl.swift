@@ -1,0 +1,132 @@
+/// Which congestion controller a connection uses.
+public enum TCPCongestionAlgorithm: String, Sendable, CaseIterable {
+    /// Slow start and congestion avoidance (RFC 5681) with NewReno or SACK recovery.
+    case newReno
+    /// CUBIC (RFC 9438).
+    case cubic
+}
+
+/// The congestion window and slow-start threshold, and how they react to
+/// acknowledgments, fast retransmits and timeouts. All sizes in bytes.
+public struct TCPCongestionControl: Sendable {
+    public let algorithm: TCPCongestionAlgorithm
+    public private(set) var mss: Int
+    public internal(set) var window: Int
+    public internal(set) var slowStartThreshold: Int
+    /// Bytes acknowledged in congestion avoidance not yet turned into growth.
+    private var bytesAcked = 0
+
+    // CUBIC state (RFC 9438 §4), windows in segments.
+    private var cubicWMax = 0.0
+    private var cubicK = 0.0
+    private var cubicEpochStart: Instant?
+    private var cubicRenoEstimate = 0.0
+    static let cubicC = 0.4
+    static let cubicBeta = 0.7
+
+    public init(algorithm: TCPCongestionAlgorithm, mss: Int, initialWindowSegments: Int) {
+        self.algorithm = algorithm
+        self.mss = mss
+        window = initialWindowSegments * mss
+        slowStartThreshold = Int.max / 2
+    }
+
+    public var isInSlowStart: Bool { window < slowStartThreshold }
+
+    /// Called when the sender learns the peer's MSS (before any data moves).
+    mutating func setMSS(_ newMSS: Int, initialWindowSegments: Int) {
+        mss = newMSS
+        window = initialWindowSegments * newMSS
+    }
+
+    /// New data was acknowledged outside loss recovery.
+    mutating func onAck(bytes acked: Int, now: Instant, smoothedRTT: Duration?) {
+        if isInSlowStart {
+            // RFC 5681 §3.1 with appropriate byte counting, L = 2 (RFC 3465).
+            window += Swift.min(acked, 2 * mss)
+            return
+        }
+        switch algorithm {
+        case .newReno:
+            bytesAcked += acked
+            if bytesAcked >= window {
+                bytesAcked -= window
+                window += mss
+            }
+        case .cubic:
+            cubicAvoidance(acked: acked, now: now, rtt: smoothedRTT ?? .milliseconds(100))
+        }
+    }
+
+    private mutating func cubicAvoidance(acked: Int, now: Instant, rtt: Duration) {
+        let segmentSize = Double(mss)
+        var cwnd = Double(window) / segmentSize
+        if cubicEpochStart == nil {
+            cubicEpochStart = now
+            if cwnd < cubicWMax {
+                cubicK = cubeRoot((cubicWMax - cwnd) / Self.cubicC)
+            } else {
+                cubicK = 0
+                cubicWMax = cwnd
+            }
+            cubicRenoEstimate = cwnd
+        }
+        let t = (now - cubicEpochStart!).seconds
+        let target = Self.cubicC * cube(t + rtt.seconds - cubicK) + cubicWMax
+        // Reno-friendly region (§4.3).
+        let alpha = 3 * (1 - Self.cubicBeta) / (1 + Self.cubicBeta)
+        cubicRenoEstimate += alpha * (Double(acked) / segmentSize) / cwnd
+        if cubicRenoEstimate > target {
+            cwnd = Swift.max(cwnd, cubicRenoEstimate)
+        } else {
+            let capped = Swift.min(target, 1.5 * cwnd)
+            if capped > cwnd { cwnd += (capped - cwnd) / cwnd * (Double(acked) / segmentSize) }
+        }
+        window = Swift.max(Int(cwnd * segmentSize), window)
+    }
+
+    /// Loss detected by duplicate ACKs or SACK: returns the new threshold. The
+    /// caller then sets the window as its recovery algorithm prescribes.
+    mutating func onCongestionEvent(flightSize: Int, now: Instant) {
+        bytesAcked = 0
+        switch algorithm {
+        case .newReno:
+            slowStartThreshold = Swift.max(flightSize / 2, 2 * mss)
+        case .cubic:
+            let cwnd = Double(window) / Double(mss)
+            // Fast convergence (§4.7).
+            cubicWMax = cwnd < cubicWMax ? cwnd * (1 + Self.cubicBeta) / 2 : cwnd
+            cubicEpochStart = nil
+            slowStartThreshold = Swift.max(Int(Double(window) * Self.cubicBeta), 2 * mss)
+        }
+    }
+
+    /// The retransmission timer expired (RFC 5681 §3.1 equation 4; RFC 9438 §4.8).
+    mutating func onTimeout(flightSize: Int) {
+        onCongestionEvent(flightSize: flightSize, now: .zero)
+        if algorithm == .cubic { cubicEpochStart = nil }
+        window = mss
+    }
+
+    /// Loss recovery ended with a full acknowledgment.
+    mutating func onRecoveryExit(flightSize: Int) {
+        window = Swift.min(slowStartThreshold, Swift.max(flightSize, mss) + mss)
+        if algorithm == .newReno { window = Swift.max(window, 2 * mss) }
+    }
+}
+
+@inline(__always) private func cube(_ x: Double) -> Double { x * x * x }
+
+/// Real cube root by Newton's method (the core uses no libm).
+func cubeRoot(_ x: Double) -> Double {
+    if x == 0 { return 0 }
+    let sign = x < 0 ? -1.0 : 1.0
+    let a = x * sign
+    var y = a > 1 ? a / 3 : 1.0
+    for _ in 0..<100 {
+        let next = y - (y * y * y - a) / (3 * y * y)
+        if abs(next - y) <= 1e-12 * next { y = next; break }
+        y = next
+    }
+    return sign * y
+}

@@ -1,0 +1,278 @@
+import RawNetWire
+
+/// One TCP connection (RFC 9293), free of I/O: segments and the time come in as
+/// arguments, segments to send come out of ``poll(now:)``, and
+/// ``nextDeadline()`` says when `poll` must be called again at the latest.
+///
+/// Internally both sequence spaces are kept as 64-bit *positions* counted from the
+/// initial sequence numbers (the SYN is position 0, data byte *k* is position
+/// *k* + 1), so no comparison inside ever wraps; numbers are wrapped to 32 bits
+/// only on the wire.
+public struct TCPConnection: Sendable {
+    public let id: TCPConnectionID
+    public let configuration: TCPConfiguration
+    /// True for a connection created by a listener from an arriving SYN.
+    public let isPassive: Bool
+    public internal(set) var state: TCPState = .closed
+    /// Why the connection ended, if it ended abnormally.
+    public internal(set) var error: TCPConnectionError?
+
+    // Send side (positions from the ISS).
+    let iss: SequenceNumber
+    var sndUna = 0
+    var sndNxt = 0
+    var sndMax = 0
+    var sndWnd = 0
+    var sndWl1 = 0
+    var sndWl2 = 0
+    var maxSndWnd = 0
+    var sendBuffer: TCPSendBuffer
+    var isFINQueued = false
+
+    // Receive side (positions from the IRS).
+    var irs = SequenceNumber(0)
+    var rcvNxt = 0
+    var rcvAdv = 0
+    var reassembler = TCPReassembler()
+    var receiveQueue: [UInt8] = []
+    var receiveHead = 0
+    var remoteFINPosition: Int?
+    var isFINReceived = false
+
+    // Negotiated options.
+    var sendMSS: Int
+    var sndWndShift = 0
+    var rcvWndShift = 0
+    var isWindowScaleOn = false
+    var isSACKPermitted = false
+    var isTimestampsOn = false
+    var tsRecent: UInt32 = 0
+    var lastAckSent = 0
+
+    // Acknowledgments.
+    var isAckNeeded = false
+    var bytesSinceAck = 0
+    var delayedAckDeadline: Instant?
+    var challengeWindowStart = Instant.zero
+    var challengeACKsInWindow = 0
+
+    // Timers.
+    var retransmitDeadline: Instant?
+    var persistDeadline: Instant?
+    var persistBackoff = 0
+    var timeWaitDeadline: Instant?
+    var keepaliveDeadline: Instant?
+    var keepaliveProbesSent = 0
+    var probesUnanswered = 0
+
+    // Round-trip time and loss recovery.
+    var rtt: TCPRTTEstimator
+    var rttSample: RTTSample?
+    var consecutiveTimeouts = 0
+    var congestion: TCPCongestionControl
+    var duplicateAcks = 0
+    var isInRecovery = false
+    var recoveryPoint = 0
+    var highRetransmitted = 0
+    var scoreboard = TCPSACKScoreboard()
+    var forcedRetransmit: (position: Int, reason: TCPRetransmitReason)?
+
+    var outbox: [TCPSegment] = []
+    var pendingEvents: [TCPEvent] = []
+    var counters = Counters()
+
+    struct RTTSample: Sendable { var position: Int; var sentAt: Instant }
+
+    struct Counters: Sendable {
+        var retransmissions = 0
+        var timeouts = 0
+        var fastRetransmits = 0
+        var totalDuplicateAcks = 0
+        var bytesSent = 0
+        var bytesRetransmitted = 0
+        var bytesReceived = 0
+        var segmentsSent = 0
+        var segmentsReceived = 0
+    }
+
+    init(id: TCPConnectionID, configuration: TCPConfiguration, iss: SequenceNumber, isPassive: Bool) {
+        self.id = id
+        self.configuration = configuration
+        self.iss = iss
+        self.isPassive = isPassive
+        sendBuffer = TCPSendBuffer(capacity: configuration.sendBufferSize)
+        sendMSS = 536
+        rtt = TCPRTTEstimator(minimum: configuration.minimumRTO, maximum: configuration.maximumRTO,
+                              initial: configuration.initialRTO)
+        congestion = TCPCongestionControl(algorithm: configuration.congestionControl, mss: 536,
+                                          initialWindowSegments: configuration.initialWindowSegments)
+    }
+
+    /// Opens a connection actively: the first ``poll(now:)`` sends the SYN.
+    public static func connect(id: TCPConnectionID, configuration: TCPConfiguration = TCPConfiguration(),
+                               initialSequenceNumber: SequenceNumber, now: Instant) -> TCPConnection {
+        var connection = TCPConnection(id: id, configuration: configuration, iss: initialSequenceNumber,
+                                       isPassive: false)
+        connection.setState(.synSent, now: now)
+        return connection
+    }
+
+    /// Opens a connection passively from a SYN that reached a listener; the first
+    /// ``poll(now:)`` sends the SYN-ACK. Returns nil if `syn` is not a plain SYN.
+    public init?(acceptingSYN syn: TCPSegment, configuration: TCPConfiguration = TCPConfiguration(),
+                 initialSequenceNumber: SequenceNumber, now: Instant) {
+        let flags = syn.header.flags
+        guard flags.contains(.syn), !flags.contains(.ack), !flags.contains(.rst) else { return nil }
+        self.init(id: TCPConnectionID(arriving: syn), configuration: configuration,
+                  iss: initialSequenceNumber, isPassive: true)
+        learnPeer(fromSYN: syn)
+        setState(.synReceived, now: now)
+    }
+
+    // MARK: Application interface
+
+    /// Queues bytes for sending and returns how many fit in the send buffer.
+    /// Throws once the connection was closed for sending.
+    public mutating func send(_ bytes: some Collection<UInt8>) throws -> Int {
+        switch state {
+        case .synSent, .synReceived, .established, .closeWait:
+            guard !isFINQueued else { throw TCPUsageError.connectionClosing }
+            return sendBuffer.append(bytes)
+        default:
+            throw error ?? TCPUsageError.connectionClosing
+        }
+    }
+
+    /// Room left in the send buffer.
+    public var sendBufferSpace: Int { sendBuffer.freeSpace }
+    /// Bytes written but not yet acknowledged by the peer.
+    public var unacknowledgedByteCount: Int { sendBuffer.count }
+
+    /// Bytes received in order and not yet read.
+    public var availableByteCount: Int { receiveQueue.count - receiveHead }
+
+    /// True once the peer's FIN arrived and every byte before it was read.
+    public var isEndOfStream: Bool { isFINReceived && availableByteCount == 0 }
+
+    /// Reads up to `maxCount` bytes received in order.
+    public mutating func receive(maxCount: Int = .max) -> [UInt8] {
+        let count = Swift.min(maxCount, availableByteCount)
+        guard count > 0 else { return [] }
+        let bytes = Array(receiveQueue[receiveHead..<(receiveHead + count)])
+        receiveHead += count
+        if receiveHead == receiveQueue.count {
+            receiveQueue.removeAll(keepingCapacity: true)
+            receiveHead = 0
+        } else if receiveHead >= 16384 && receiveHead * 2 >= receiveQueue.count {
+            receiveQueue.removeFirst(receiveHead)
+            receiveHead = 0
+        }
+        if receivesData && windowUpdateIsWorthSending { isAckNeeded = true }
+        return bytes
+    }
+
+    /// Closes the sending direction gracefully: queued bytes go out, then a FIN.
+    public mutating func close(now: Instant) {
+        switch state {
+        case .synSent:
+            setState(.closed, now: now)
+        case .synReceived:
+            isFINQueued = true  // FIN-WAIT-1 once the handshake completes
+        case .established:
+            isFINQueued = true
+            setState(.finWait1, now: now)
+        case .closeWait:
+            isFINQueued = true
+            setState(.lastAck, now: now)
+        default:
+            break
+        }
+    }
+
+    /// Aborts the connection: a RST goes to the peer if it is synchronized.
+    public mutating func abort(now: Instant) {
+        if state.isSynchronized && state != .timeWait {
+            outbox.append(makeSegment(position: sndMax, flags: [.rst], payload: [], now: now))
+        }
+        fail(.aborted, now: now)
+    }
+
+    /// Earliest instant at which a timer runs out, nil if none is armed.
+    public func nextDeadline() -> Instant? {
+        var earliest: Instant?
+        for deadline in [retransmitDeadline, persistDeadline, delayedAckDeadline, timeWaitDeadline, keepaliveDeadline] {
+            if let d = deadline, earliest == nil || d < earliest! { earliest = d }
+        }
+        return earliest
+    }
+
+    /// True if segments are waiting to be collected by ``poll(now:)`` right now.
+    public var hasPendingOutput: Bool { !outbox.isEmpty || isAckNeeded }
+
+    /// Returns and forgets the events recorded since the last call.
+    public mutating func drainEvents() -> [TCPEvent] {
+        defer { pendingEvents.removeAll() }
+        return pendingEvents
+    }
+
+    /// Fires timers that are due, then returns every segment ready to send.
+    public mutating func poll(now: Instant) -> [TCPSegment] {
+        fireTimers(now: now)
+        output(now: now)
+        defer { outbox.removeAll(keepingCapacity: true) }
+        return outbox
+    }
+
+    // MARK: Helpers shared by the extensions
+
+    var receivesData: Bool { state == .established || state == .finWait1 || state == .finWait2 }
+
+    var unreadByteCount: Int { receiveQueue.count - receiveHead }
+
+    /// How much the window could open right now without receiver silly window syndrome.
+    var windowUpdateIsWorthSending: Bool {
+        let free = configuration.receiveBufferSize - unreadByteCount
+        let current = Swift.max(rcvAdv - rcvNxt, 0)
+        return free - current >= Swift.min(configuration.receiveBufferSize / 2, configuration.maximumSegmentSize)
+    }
+
+    /// Position one past the last data byte (where the FIN goes).
+    var dataEnd: Int { sendBuffer.endIndex + 1 }
+    /// Position one past everything that will ever be sent so far (FIN included).
+    var finalEnd: Int { dataEnd + (isFINQueued ? 1 : 0) }
+    var isFINAcked: Bool { isFINQueued && sndUna >= dataEnd + 1 }
+
+    mutating func record(_ kind: TCPEvent.Kind, now: Instant) {
+        if configuration.recordsEvents { pendingEvents.append(TCPEvent(time: now, kind: kind)) }
+    }
+
+    mutating func setState(_ newState: TCPState, now: Instant) {
+        guard newState != state else { return }
+        record(.stateChanged(from: state, to: newState), now: now)
+        state = newState
+        switch newState {
+        case .timeWait:
+            timeWaitDeadline = now + configuration.maximumSegmentLifetime * 2
+            retransmitDeadline = nil
+            persistDeadline = nil
+            keepaliveDeadline = nil
+        case .closed:
+            retransmitDeadline = nil
+            persistDeadline = nil
+            delayedAckDeadline = nil
+            timeWaitDeadline = nil
+            keepaliveDeadline = nil
+            isAckNeeded = false
+        case .established:
+            if let keepalive = configuration.keepalive { keepaliveDeadline = now + keepalive.idle }
+        default:
+            break
+        }
+    }
+
+    mutating func fail(_ reason: TCPConnectionError, now: Instant) {
+        if error == nil { error = reason }
+        record(.failed(reason), now: now)
+        setState(.closed, now: now)
+    }
+}

@@ -1,0 +1,138 @@
+/// The connection states of RFC 9293 §3.3.2.
+public enum TCPState: String, Sendable, CaseIterable, CustomStringConvertible {
+    case closed, listen, synSent, synReceived, established
+    case finWait1, finWait2, closeWait, closing, lastAck, timeWait
+
+    /// True once both sequence numbers are known (every state after SYN-RECEIVED).
+    public var isSynchronized: Bool {
+        switch self {
+        case .closed, .listen, .synSent: false
+        default: true
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .closed: "CLOSED"
+        case .listen: "LISTEN"
+        case .synSent: "SYN-SENT"
+        case .synReceived: "SYN-RECEIVED"
+        case .established: "ESTABLISHED"
+        case .finWait1: "FIN-WAIT-1"
+        case .finWait2: "FIN-WAIT-2"
+        case .closeWait: "CLOSE-WAIT"
+        case .closing: "CLOSING"
+        case .lastAck: "LAST-ACK"
+        case .timeWait: "TIME-WAIT"
+        }
+    }
+}
+
+/// Why a connection ended abnormally.
+public enum TCPConnectionError: Error, Hashable, Sendable, CustomStringConvertible {
+    /// The peer answered the SYN with a reset (nothing listens there).
+    case connectionRefused
+    /// The peer reset an established connection.
+    case connectionReset
+    /// No acknowledgment after the retransmission limit.
+    case timedOut(retransmissions: Int)
+    /// The peer stopped answering keepalive probes.
+    case keepaliveTimedOut
+    /// The local application aborted the connection.
+    case aborted
+
+    public var description: String {
+        switch self {
+        case .connectionRefused: "connection refused (RST in reply to SYN)"
+        case .connectionReset: "connection reset by peer"
+        case .timedOut(let n): "connection timed out after \(n) retransmissions"
+        case .keepaliveTimedOut: "connection timed out (keepalive unanswered)"
+        case .aborted: "connection aborted locally"
+        }
+    }
+}
+
+/// Errors from the application-facing calls.
+public enum TCPUsageError: Error, Hashable, Sendable {
+    /// Sending after close() or on a connection that cannot send.
+    case connectionClosing
+    case notConnected
+    case portInUse
+}
+
+/// Why a segment was sent again.
+public enum TCPRetransmitReason: String, Sendable {
+    /// The retransmission timer expired.
+    case timeout
+    /// Three duplicate ACKs (RFC 5681 §3.2).
+    case fastRetransmit
+    /// A partial ACK during NewReno recovery (RFC 6582).
+    case partialAck
+    /// The SACK scoreboard marked it lost (RFC 6675).
+    case sackLoss
+}
+
+/// Something that happened inside a connection, for traces and plots.
+public struct TCPEvent: Sendable, Hashable, CustomStringConvertible {
+    public enum Kind: Sendable, Hashable {
+        case stateChanged(from: TCPState, to: TCPState)
+        case retransmitted(sequence: UInt32, length: Int, reason: TCPRetransmitReason)
+        case retransmissionTimeout(rto: Duration, backoff: Int)
+        case enteredRecovery(sack: Bool, cwnd: Int, ssthresh: Int)
+        case exitedRecovery(cwnd: Int)
+        case sendWindowChanged(Int)
+        case receiveWindowChanged(Int)
+        case zeroWindowProbe
+        case challengeACK
+        case keepaliveProbe
+        case failed(TCPConnectionError)
+    }
+
+    public var time: Instant
+    public var kind: Kind
+
+    public var description: String { "\(time) \(kind)" }
+}
+
+/// The visible internals of a connection (RFC 9293 names where there are some).
+public struct TCPConnectionStats: Sendable, Hashable {
+    public var state: TCPState
+    public var sndUna: UInt32
+    public var sndNxt: UInt32
+    public var sndMax: UInt32
+    public var rcvNxt: UInt32
+    public var sendWindow: Int
+    public var receiveWindow: Int
+    public var smoothedRTT: Duration?
+    public var rttVariation: Duration
+    public var rto: Duration
+    public var congestionWindow: Int
+    public var slowStartThreshold: Int
+    public var isInRecovery: Bool
+    public var retransmissions: Int
+    public var timeouts: Int
+    public var fastRetransmits: Int
+    public var duplicateAcks: Int
+    public var totalDuplicateAcks: Int
+    /// SACKed ranges the sender holds, as sequence numbers.
+    public var sackScoreboard: [SACKBlockRange]
+    /// Missing ranges in the receive reassembly, as sequence numbers.
+    public var reassemblyHoles: [SACKBlockRange]
+    public var bytesSent: Int
+    public var bytesRetransmitted: Int
+    public var bytesReceived: Int
+    public var segmentsSent: Int
+    public var segmentsReceived: Int
+    public var sendMSS: Int
+    public var sendWindowShift: Int
+    public var receiveWindowShift: Int
+    public var isSACKPermitted: Bool
+    public var isTimestampsEnabled: Bool
+}
+
+/// A range of sequence numbers [left, right).
+public struct SACKBlockRange: Sendable, Hashable {
+    public var left: UInt32
+    public var right: UInt32
+    public init(left: UInt32, right: UInt32) { self.left = left; self.right = right }
+}

@@ -1,0 +1,184 @@
+import RawNetCore
+import RawNetWire
+
+/// One simulated bulk transfer: a client connects, writes `size` seeded random
+/// bytes and closes; the server accepts, reads to end of stream and closes.
+/// Everything is derived from `seed`, so a failing run replays exactly.
+public struct TCPTransfer: Sendable {
+    public var size: Int
+    public var seed: UInt64
+    public var forward: SimLinkSettings
+    public var backward: SimLinkSettings
+    public var clientConfiguration = TCPConfiguration()
+    public var serverConfiguration = TCPConfiguration()
+    /// Which link model carries the segments.
+    public var linkModel: LinkModel = .impairmentEngine
+    /// Give up (and report failure) after this much simulated time.
+    public var timeLimit: Duration = .seconds(3600)
+
+    public enum LinkModel: String, Sendable {
+        /// Real serialized segments through ``ImpairmentEngine`` (checksums catch corruption).
+        case impairmentEngine
+        /// The small built-in ``SeededLink`` (segment values; corruption flagged).
+        case simple
+    }
+
+    public static let clientAddress = IPv4Address(10, 0, 1, 10)
+    public static let serverAddress = IPv4Address(10, 0, 2, 20)
+    public static let serverPort: UInt16 = 5001
+
+    public init(size: Int, seed: UInt64, forward: SimLinkSettings, backward: SimLinkSettings) {
+        self.size = size
+        self.seed = seed
+        self.forward = forward
+        self.backward = backward
+    }
+
+    /// The command-line style description that replays this run.
+    public var replayDescription: String {
+        "TCPTransfer(size: \(size), seed: \(seed)) forward[\(forward)] backward[\(backward)] "
+            + "cc=\(clientConfiguration.congestionControl) sack=\(clientConfiguration.isSACKEnabled)"
+    }
+
+    public func run() -> TCPTransferResult {
+        let root = SeededRandom(seed: seed)
+        func seedFor(_ label: String) -> UInt64 {
+            var generator = root.derived(label)
+            return generator.next()
+        }
+        var client = TCPStack(address: Self.clientAddress, configuration: clientConfiguration,
+                              initialSequenceNumbers: .seeded(seedFor("client-isn")))
+        var server = TCPStack(address: Self.serverAddress, configuration: serverConfiguration,
+                              initialSequenceNumbers: .seeded(seedFor("server-isn")))
+        var data = [UInt8]()
+        data.reserveCapacity(size)
+        var bytesRandom = root.derived("data")
+        while data.count < size {
+            let word = bytesRandom.next()
+            for shift in stride(from: 0, to: 64, by: 8) where data.count < size {
+                data.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
+            }
+        }
+        let sentDigest = SHA256.hash(data)
+        try? server.listen(port: Self.serverPort, backlog: 4)
+        let clientID = try! client.connect(to: Self.serverAddress, port: Self.serverPort, now: Instant.zero)
+        switch linkModel {
+        case .simple:
+            var network = SimNetwork<SeededLink>(stacks: [client, server])
+            network.connect(0, 1, with: SeededLink(settings: forward, seed: seedFor("forward")))
+            network.connect(1, 0, with: SeededLink(settings: backward, seed: seedFor("backward")))
+            return drive(&network, clientID: clientID, data: data, sentDigest: sentDigest)
+        case .impairmentEngine:
+            var network = SimNetwork<ImpairedLink>(stacks: [client, server])
+            network.connect(0, 1, with: ImpairedLink(settings: ImpairedLink.settings(for: forward), seed: seedFor("forward"),
+                                                     source: Self.clientAddress, destination: Self.serverAddress))
+            network.connect(1, 0, with: ImpairedLink(settings: ImpairedLink.settings(for: backward), seed: seedFor("backward"),
+                                                     source: Self.serverAddress, destination: Self.clientAddress))
+            return drive(&network, clientID: clientID, data: data, sentDigest: sentDigest)
+        }
+    }
+
+    private func drive<Link: SimLinkModel>(_ network: inout SimNetwork<Link>, clientID: TCPConnectionID,
+                                           data: [UInt8], sentDigest: [UInt8]) -> TCPTransferResult {
+
+        var written = 0
+        var clientClosed = false
+        var serverID: TCPConnectionID?
+        var serverClosed = false
+        var received = 0
+        var receivedDigest = SHA256()
+        var dataDoneAt: Instant?
+        var finishedAt: Instant?
+        var failure: String?
+
+        var steps = 0
+        while true {
+            steps += 1
+            // Applications.
+            var acted = true
+            while acted {
+                acted = false
+                if written < size, let n = try? network.stacks[0].send(data[written...], on: clientID), n > 0 {
+                    written += n
+                    acted = true
+                }
+                if written == size && !clientClosed {
+                    network.stacks[0].close(clientID, now: network.now)
+                    network.stacks[0].release(clientID)
+                    clientClosed = true
+                }
+                if serverID == nil { serverID = network.stacks[1].accept(port: Self.serverPort) }
+                if let id = serverID {
+                    let bytes = network.stacks[1].receive(on: id)
+                    if !bytes.isEmpty {
+                        received += bytes.count
+                        receivedDigest.update(bytes)
+                        acted = true
+                    }
+                    if !serverClosed, let c = network.stacks[1].connection(id), c.isEndOfStream {
+                        network.stacks[1].close(id, now: network.now)
+                        network.stacks[1].release(id)
+                        serverClosed = true
+                        dataDoneAt = network.now
+                    }
+                }
+                if network.settle() { acted = true }
+            }
+            let clientState = network.stacks[0].connection(clientID)
+            let serverState = serverID.flatMap { network.stacks[1].connection($0) }
+            if let e = clientState?.error ?? serverState?.error {
+                failure = "connection failed: \(e)"
+                break
+            }
+            let clientDone = clientState == nil || clientState!.state == .timeWait || clientState!.state == .closed
+            let serverDone = serverClosed && (serverState == nil || serverState!.state == .closed)
+            if clientDone && serverDone && finishedAt == nil { finishedAt = network.now }
+            if clientState == nil && serverDone { break }
+            guard let next = network.nextDeadline() else {
+                if finishedAt == nil { failure = "stalled: nothing left to happen" }
+                break
+            }
+            if next - .zero > timeLimit {
+                failure = "time limit \(timeLimit) exceeded"
+                break
+            }
+            network.advance(to: next)
+        }
+        let finalDigest = receivedDigest.finalize()
+        if failure == nil && (received != size || finalDigest != sentDigest) {
+            failure = "data mismatch: received \(received) of \(size) bytes"
+        }
+        return TCPTransferResult(
+            transfer: self, failure: failure, bytesReceived: received,
+            digestsMatch: finalDigest == sentDigest,
+            dataCompletedAt: dataDoneAt.map { $0 - .zero },
+            closedAt: finishedAt.map { $0 - .zero },
+            clientStats: network.stacks[0].connection(clientID)?.stats,
+            steps: steps)
+    }
+}
+
+/// What a ``TCPTransfer`` achieved.
+public struct TCPTransferResult: Sendable, CustomStringConvertible {
+    public var transfer: TCPTransfer
+    /// nil when the bytes arrived intact and both sides closed cleanly.
+    public var failure: String?
+    public var bytesReceived: Int
+    public var digestsMatch: Bool
+    /// When the server read the end of stream.
+    public var dataCompletedAt: Duration?
+    /// When both sides had closed (client in TIME-WAIT or CLOSED, server CLOSED).
+    public var closedAt: Duration?
+    public var clientStats: TCPConnectionStats?
+    public var steps: Int
+
+    public var isSuccess: Bool { failure == nil && closedAt != nil }
+
+    public var description: String {
+        var text = isSuccess ? "ok" : "FAILED (\(failure ?? "did not close"))"
+        text += ": \(transfer.replayDescription) received=\(bytesReceived)"
+        if let t = dataCompletedAt { text += " data@\(t)" }
+        if let t = closedAt { text += " closed@\(t)" }
+        return text
+    }
+}
