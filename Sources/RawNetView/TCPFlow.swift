@@ -205,7 +205,7 @@ struct TCPFlow {
         let detail = TransportDetail(parsing: text)
         guard let atClient = side(of: event, detail) else { return }
         transportEvents.append((event.time, atClient, detail))
-        if detail.newState == "TIME_WAIT" {
+        if detail.newState == "TIME-WAIT" {
             let node = (atClient ? clientNode : serverNode) ?? (atClient ? "client" : "server")
             notes.append(TCPFlowNote(time: event.time, atClient: atClient, text: "\(node) enters TIME_WAIT"))
         }

@@ -13,18 +13,19 @@ import RawNetWire
 /// | `conn` | `10.0.1.10:40000>10.0.2.20:7000` | the connection, this node's endpoint first |
 /// | `seq` | decimal, absolute | first sequence number concerned |
 /// | `len` | decimal | bytes concerned |
-/// | `reason` | `timeout`, `dupack`, `sack` | why a segment was retransmitted |
-/// | `from`, `to` | `SYN_SENT`, `ESTABLISHED`, `TIME_WAIT`, … | a state change |
+/// | `reason` | `timeout`, `dupack`, `partial_ack`, `sack` | why a segment was retransmitted |
+/// | `from`, `to` | `SYN-SENT`, `ESTABLISHED`, `TIME-WAIT`, … (`_` for `-` accepted) | a state change |
 /// | `cwnd`, `ssthresh` | decimal bytes | congestion window and slow-start threshold |
 /// | `rto`, `srtt` | decimal microseconds | timer values |
 ///
 /// Examples a TCP connection emits:
 ///
 ///     event=retransmit conn=10.0.1.10:40000>10.0.2.20:7000 seq=1001 len=5 reason=timeout
-///     event=state conn=10.0.1.10:40000>10.0.2.20:7000 from=FIN_WAIT_2 to=TIME_WAIT
+///     event=state conn=10.0.1.10:40000>10.0.2.20:7000 from=FIN-WAIT-2 to=TIME-WAIT
 ///     event=cwnd conn=10.0.1.10:40000>10.0.2.20:7000 cwnd=14600 ssthresh=65535
 ///
-/// Build one with `TransportDetail(fields:)` and use `text` as the event's detail.
+/// Build one with `TransportDetail(fields:)`, or from a `TCPEvent` with
+/// `TransportDetail(_:connection:)`, and use `text` as the event's detail.
 public struct TransportDetail: Hashable, Sendable, CustomStringConvertible {
     /// Fields in the order they appeared.
     public private(set) var fields: [(key: String, value: String)]
@@ -77,8 +78,9 @@ public struct TransportDetail: Hashable, Sendable, CustomStringConvertible {
     public var slowStartThreshold: Int? { self["ssthresh"].flatMap { Int($0) } }
     public var sequenceNumber: UInt32? { self["seq"].flatMap { UInt32($0) } }
     public var length: Int? { self["len"].flatMap { Int($0) } }
-    /// The state entered (`to=`), if this is a state change.
-    public var newState: String? { self["to"] }
+    /// The state entered (`to=`), if this is a state change, in RFC 9293 spelling
+    /// (`TIME-WAIT`; `TIME_WAIT` is read the same way).
+    public var newState: String? { self["to"].map { $0.uppercased().replacing("_", with: "-") } }
 
     /// The connection named by `conn=`, local endpoint first.
     public var connection: (local: TCPEndpoint, remote: TCPEndpoint)? {
@@ -102,6 +104,7 @@ public struct TransportDetail: Hashable, Sendable, CustomStringConvertible {
         if source.contains("timeout") || source.contains("rto") { return "timeout" }
         if source.contains("dup") { return "duplicate ACKs" }
         if source.contains("sack") { return "SACK" }
+        if source.contains("partial") { return "partial ACK" }
         return reason
     }
 }

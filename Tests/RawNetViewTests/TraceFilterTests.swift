@@ -2,6 +2,7 @@ import Testing
 import RawNetCore
 import RawNetWire
 @testable import RawNetView
+@testable import RawNetCore
 
 @Suite struct TraceFilterTests {
     func parse(_ text: String) throws -> TraceFilter { try TraceFilter(parsing: text) }
@@ -112,5 +113,44 @@ import RawNetWire
         #expect(!TransportDetail(parsing: "state ESTABLISHED").isRetransmission)
         #expect(TransportDetail(parsing: "=x a=b").fields.count == 1)
         #expect(TransportDetail(parsing: "conn=nonsense").connection == nil)
+    }
+}
+
+@Suite struct TransportDetailFromTCPTests {
+    static let id = TCPConnectionID(localAddress: IPv4Address(10, 0, 1, 10), localPort: 40000,
+                                    remoteAddress: IPv4Address(10, 0, 2, 20), remotePort: 7000)
+
+    func text(_ kind: TCPEvent.Kind) -> String {
+        TransportDetail(TCPEvent(time: .zero, kind: kind), connection: Self.id).text
+    }
+
+    @Test func everyKind_followsTheConvention() {
+        let conn = "conn=10.0.1.10:40000>10.0.2.20:7000"
+        #expect(text(.stateChanged(from: .finWait2, to: .timeWait)) == "event=state \(conn) from=FIN-WAIT-2 to=TIME-WAIT")
+        #expect(text(.retransmitted(sequence: 1007, length: 6, reason: .timeout)) == "event=retransmit \(conn) seq=1007 len=6 reason=timeout")
+        #expect(text(.retransmitted(sequence: 1, length: 2, reason: .fastRetransmit)).hasSuffix("reason=dupack"))
+        #expect(text(.retransmissionTimeout(rto: .milliseconds(200), backoff: 1)) == "event=rto \(conn) rto=200000 backoff=1")
+        #expect(text(.enteredRecovery(sack: true, cwnd: 4380, ssthresh: 4380)) == "event=recovery \(conn) sack=yes cwnd=4380 ssthresh=4380")
+        #expect(text(.failed(.connectionReset)) == "event=failed \(conn) connection reset by peer")
+        #expect(TransportDetail.congestion(window: 14600, threshold: 65535, connection: Self.id).text
+                == "event=cwnd \(conn) cwnd=14600 ssthresh=65535")
+        let reasons: [TCPRetransmitReason] = [.timeout, .fastRetransmit, .partialAck, .sackLoss]
+        #expect(reasons.map { TransportDetail(parsing: text(.retransmitted(sequence: 1, length: 1, reason: $0))).retransmissionReason }
+                == ["timeout", "duplicate ACKs", "partial ACK", "SACK"])
+    }
+
+    /// The exchange with its transport events written by the converter instead of by hand.
+    @Test func ladder_readsConvertedEvents() {
+        var events = Fixture.exchange.filter { $0.kind != .transport }
+        func add(_ ms: Double, _ kind: TCPEvent.Kind) {
+            events.append(TraceEvent(time: Fixture.at(ms), node: "alice", kind: .transport,
+                                     detail: TransportDetail(TCPEvent(time: .zero, kind: kind), connection: Self.id).text))
+        }
+        add(219, .retransmissionTimeout(rto: .milliseconds(200), backoff: 1))
+        add(220, .retransmitted(sequence: 1007, length: 6, reason: .timeout))
+        add(304, .stateChanged(from: .finWait2, to: .timeWait))
+        let text = Ladder(events: events.sorted { $0.time < $1.time }).renderText()
+        #expect(text.contains("│  ↻ retransmission (timeout)\n"))
+        #expect(text.contains("│ alice enters TIME_WAIT "))
     }
 }
