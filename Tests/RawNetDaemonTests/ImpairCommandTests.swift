@@ -32,7 +32,7 @@ struct ImpairCommandTests {
         let table = try lab.impair(["--show"])
         let row = try #require(table.split(separator: "\n").first { $0.hasPrefix("alice:eth0 → r1:eth0") })
         let cells = row.split(separator: " ", omittingEmptySubsequences: true)
-        #expect(cells.count > 5 && cells[3] == "\(lossy.lost)" && cells[4] == "0", "row: \(row)")
+        #expect(cells.count > 6 && cells[4] == "\(lossy.lost)" && cells[5] == "0", "row: \(row)")
         #expect(row.hasSuffix("loss 30%"))
 
         let cleared = try lab.impair(["alice-r1", "--clear"])
