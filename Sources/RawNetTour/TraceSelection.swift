@@ -95,6 +95,35 @@ public struct HopFilter: Sendable {
         }
     }
 
+    /// Which of `events` (a batch in time order) to show. A `sent` line stamped a
+    /// little after its `received` twin (the sender stamps after handing the frame
+    /// over) is still paired, as long as both are in the batch.
+    public mutating func admit(_ events: [TraceEvent]) -> [Bool] {
+        var shown = [Bool](repeating: true, count: events.count)
+        // Pair received lines with sent lines of the same batch first, in either order.
+        var sentIndices: [String: [Int]] = [:]
+        for (index, event) in events.enumerated() where event.kind == .sent {
+            guard let interface = event.interface, let peer = peers[event.node + ":" + interface] else { continue }
+            sentIndices[peer, default: []].append(index)
+        }
+        var paired = Set<Int>()
+        for (index, event) in events.enumerated() where event.kind == .received {
+            guard let interface = event.interface, let frame = event.frame else { continue }
+            let candidates = sentIndices[event.node + ":" + interface] ?? []
+            if let match = candidates.first(where: { !paired.contains($0) && events[$0].frame == frame
+                                                     && abs(events[$0].time - event.time) < 1_000_000_000 }) {
+                paired.insert(match)
+                shown[index] = false
+            }
+        }
+        for (index, event) in events.enumerated() {
+            if event.kind == .sent && paired.contains(index) { continue }
+            if event.kind == .received && !shown[index] { continue }
+            shown[index] = admits(event)
+        }
+        return shown
+    }
+
     /// True when `event` should be shown; call for events in time order.
     public mutating func admits(_ event: TraceEvent) -> Bool {
         guard let interface = event.interface, let frame = event.frame else { return true }

@@ -103,8 +103,8 @@ struct TraceCommand: ParsableCommand {
         try live.run(duration: watch.duration) { events in
             var out = ""
             var saved: [UInt8] = []
-            for event in events {
-                let isShownHop = live.hops.admits(event)
+            let hopMask = live.hops.admit(events)
+            for (event, isShownHop) in zip(events, hopMask) {
                 guard filter.matches(event) else { continue }
                 saved += TraceFile.line(for: event)
                 guard isShownHop || bothEnds else { continue }
