@@ -50,7 +50,8 @@ final class DaemonTestLab {
     init(yaml: String) throws {
         executable = try Self.rawnetExecutable()
         Self.counter += 1
-        base = "/tmp/rnt-\(Processes.currentPID)-\(Self.counter)"
+        // Suites run in parallel and the counter is not atomic: the clock keeps two labs apart.
+        base = "/tmp/rnt-\(Processes.currentPID)-\(Self.counter)-\(MonotonicClock.now() % 1_000_000_007)"
         topology = try TopologyLoader.parse(yaml: yaml, file: "test")
         runDirectory = base + "/rawnet/" + topology.name
         try? FileSystem.removeTree(at: base)

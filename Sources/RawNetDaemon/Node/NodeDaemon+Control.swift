@@ -36,14 +36,6 @@ public struct ARPAnswer: Codable, Sendable, Equatable {
     public var text: String
 }
 
-/// What `impair` answers: the interface's egress settings now.
-public struct ImpairAnswer: Codable, Sendable, Equatable {
-    public var interface: String
-    public var direction: String
-    public var settings: String
-    public var isPerfect: Bool
-}
-
 /// One app socket, as `sockets` answers it.
 public struct SocketInfo: Codable, Sendable, Equatable {
     public var id: UInt32
@@ -156,41 +148,6 @@ extension NodeDaemon {
         perform(ip.setInterface(index, isUp: isUp))
         logger.info("\(name) \(isUp ? "up" : "down")")
         return .success(["interface": name, "state": isUp ? "up" : "down"])
-    }
-
-    /// `impair` interface=eth0 [direction=out] (settings="loss 20% delay 10ms" | action=clear | action=show)
-    func impair(_ args: [String: String]) -> ControlResponse {
-        guard let name = args["interface"] else { return .failure("impair needs interface=NAME") }
-        guard let index = ip.interfaceIndex(named: name) else { return unknownInterface(name) }
-        let direction = args["direction"]?.lowercased() ?? "out"
-        guard ["out", "egress", "tx"].contains(direction) else {
-            let peer = peers[index].map { " (impair \($0) instead)" } ?? ""
-            return .failure("impairments apply to frames leaving an interface: direction must be 'out'; to impair frames arriving on \(name), impair its peer's egress\(peer)")
-        }
-        let action = args["action"]?.lowercased() ?? (args["settings"] == nil ? "show" : "set")
-        let now = Self.now()
-        switch action {
-        case "show":
-            break
-        case "clear":
-            impairments[index].clear(now: now)
-            logger.info("\(name) impairment cleared")
-        case "set":
-            let text = args["settings"] ?? ""
-            do {
-                let settings = try ImpairmentSettings(parsing: text)
-                let dropped = impairments[index].update(settings, now: now)
-                for _ in 0..<dropped { ip.countDrop(.queueOverflow, interface: index) }
-                logger.info("\(name) impairment: \(settings)")
-            } catch {
-                return .failure("bad impairment settings '\(text)': \(error)")
-            }
-        default:
-            return .failure("impair action must be set, clear or show, not '\(action)'")
-        }
-        let settings = impairments[index].settings
-        return .success(ImpairAnswer(interface: name, direction: "out", settings: settings.description,
-                                     isPerfect: settings.isPerfect))
     }
 
     func socketList() -> [SocketInfo] {

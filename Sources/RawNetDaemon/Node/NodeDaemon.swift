@@ -27,6 +27,8 @@ public final class NodeDaemon {
     var ip: IPNode
     var ports: [LinkPort] = []
     var impairments: [ImpairmentEngine] = []
+    /// True when frames skip the impairment engines (see `bypassEnvironmentVariable`).
+    public let isImpairmentBypassed: Bool
     /// `node:interface` of each interface's peer, nil when not cabled.
     var peers: [String?] = []
     var control: ControlServer?
@@ -47,8 +49,12 @@ public final class NodeDaemon {
     /// Sets up the node `name` of the lab in `runDirectory` (reading `lab.yaml`
     /// there): binds its link sockets, control socket and (hosts) app API.
     /// - Parameter kind: the kind the command line asked for; a mismatch is an error.
-    public init(name: String, kind: NodeKind, runDirectory: String, logger: Logger? = nil) throws {
+    /// - Parameter bypassImpairment: send frames straight to the links, skipping the
+    ///   impairment engines; by default, as `RAWNET_BYPASS_IMPAIRMENT=1` says.
+    public init(name: String, kind: NodeKind, runDirectory: String, logger: Logger? = nil,
+                bypassImpairment: Bool = NodeDaemon.isBypassRequestedByEnvironment) throws {
         paths = SocketPaths(runDirectory: runDirectory)
+        isImpairmentBypassed = bypassImpairment
         do {
             topology = try TopologyLoader.load(path: paths.topologyFile)
             try paths.check(topology, file: paths.topologyFile)
@@ -109,7 +115,7 @@ public final class NodeDaemon {
             ports.append(port)
             peers.append(peer?.description)
             var settings = ImpairmentSettings.perfect
-            for (option, value) in attached?.link.impairment(leaving: endpoint) ?? [:] {
+            for (option, value) in isImpairmentBypassed ? [:] : attached?.link.impairment(leaving: endpoint) ?? [:] {
                 do {
                     try settings.set(option, to: value)
                 } catch {
@@ -143,6 +149,7 @@ public final class NodeDaemon {
         let pidFile = PIDFile(path: paths.pidFile(node: node.name))
         try pidFile.write()
         logger.info("\(node.kind.rawValue) \(node.name) up: \(node.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", "))")
+        if isImpairmentBypassed { logger.info("impairment engines bypassed (\(Self.bypassEnvironmentVariable))") }
         defer {
             shutDown()
             pidFile.remove()
@@ -194,21 +201,17 @@ public final class NodeDaemon {
     /// Puts a frame through the interface's impairment, then onto the link.
     private func egress(_ frame: [UInt8], on index: Int) {
         guard impairments.indices.contains(index) else { return }
+        if isImpairmentBypassed {
+            put(frame, on: index)
+            return
+        }
         let now = Self.now()
         let outcome = impairments[index].submit(frame, now: now)
         if outcome.isPassThrough {
             put(frame, on: index)
             return
         }
-        for event in outcome.allEvents {
-            guard case .dropped(let reason) = event else { continue }
-            let dropReason: DropReason = reason == .queueFull ? .queueOverflow : .injectedLoss
-            ip.countDrop(dropReason, interface: index)
-            if !subscribers.isEmpty {
-                trace(.dropped, interface: index, bytes: frame, reason: dropReason.rawValue,
-                      detail: reason.description)
-            }
-        }
+        account(outcome, frame: frame, on: index)
         impairments[index].release(now: now) { put($0.bytes, on: index) }
     }
 
