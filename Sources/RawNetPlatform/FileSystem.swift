@@ -62,6 +62,21 @@ public enum FileSystem {
         }
     }
 
+    /// Creates a FIFO (named pipe), e.g. to feed a child's standard input bit by bit.
+    public static func makeFIFO(at path: String, mode: mode_t = 0o600) throws(FileSystemError) {
+        if mkfifo(path, mode) != 0 {
+            throw FileSystemError(operation: "mkfifo", path: path, errno: .current)
+        }
+    }
+
+    /// Opens a file for writing (appending), e.g. the writing end of a FIFO.
+    /// Blocks until a reader opens a FIFO. The caller closes the descriptor.
+    public static func openForWriting(_ path: String) throws(FileSystemError) -> FileDescriptor {
+        let fd = Glibc.open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError(operation: "open", path: path, errno: .current) }
+        return FileDescriptor(rawValue: fd)
+    }
+
     /// Creates `path` and any missing parents with `mode`; existing ones are kept.
     public static func makeDirectories(_ path: String, mode: mode_t = 0o700) throws(FileSystemError) {
         var prefix = path.hasPrefix("/") ? "" : "."

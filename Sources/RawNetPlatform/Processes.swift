@@ -18,16 +18,17 @@ public enum ProcessExit: Equatable, Sendable, CustomStringConvertible {
 public enum Processes {
     /// Starts `executable` with `arguments` (not including argv[0]) in a new
     /// session (so it outlives the parent and its terminal), stdin from
-    /// /dev/null, stdout and stderr appended to `logPath` (or /dev/null).
+    /// `inputPath` (a file or FIFO; /dev/null when nil), stdout and stderr
+    /// appended to `logPath` (or /dev/null).
     /// - Returns: the child's pid.
     public static func spawn(
         executable: String, arguments: [String], logPath: String? = nil,
-        environment: [String: String]? = nil
+        environment: [String: String]? = nil, inputPath: String? = nil
     ) throws(Errno) -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, inputPath ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
 

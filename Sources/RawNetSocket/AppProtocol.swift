@@ -33,10 +33,30 @@ import RawNetWire
 /// | 0x82 | error       | status u8                                   | message (UTF-8) |
 /// | 0x83 | icmpError   | from 4, type u8, code u8, original destination 4, original port u16 | – |
 ///
-/// Reserved for TCP (added later): 0x10 listen (backlog u16), 0x11 accept,
-/// 0x12 shutdown (how u8); host → app 0x90 accepted (new socket id, peer
-/// address 4, port u16), 0x91 stream data, 0x92 peer closed. Stream data
-/// from the app uses `send`.
+/// TCP (kinds 0x10–0x1F and 0x90–0x9F):
+///
+/// | kind | name        | fields                                      | payload |
+/// |------|-------------|---------------------------------------------|---------|
+/// | 0x10 | listen      | backlog u16                                 | – |
+/// | 0x11 | shutdown    | how u8 (0 read, 1 write, 2 both)            | – |
+/// | 0x12 | status      | –                                           | – |
+/// | 0x90 | accepted    | new socket u32, peer 4, peer port u16, local 4, local port u16 | – |
+/// | 0x91 | streamData  | –                                           | data |
+/// | 0x92 | peerClosed  | –                                           | – |
+/// | 0x93 | sent        | count u32                                   | – |
+/// | 0x94 | writable    | free space u32                              | – |
+///
+/// A TCP `connect` is answered when the handshake ends: `reply` ok, or
+/// connectionRefused (RST), hostUnreachable (ICMP), timedOut. Stream bytes go
+/// out with `send`, answered by `sent` (how many bytes the send buffer took,
+/// possibly fewer than offered, possibly 0); after a short `sent` the host sends
+/// `writable` once the buffer has room again. The host pushes `streamData`
+/// only while the app keeps reading its end of the app connection; when the app
+/// stops, the TCP receive window closes. `accepted` arrives on the listening
+/// socket for each new connection (the new socket belongs to the same app).
+/// `peerClosed` is end of stream (FIN after all data). Resets and time-outs of
+/// an established connection arrive as `error`. `status` is answered by `reply`
+/// whose message is `key=value` pairs separated by spaces (see `TCPSocketStatus`).
 ///
 /// ICMP sockets work like Linux "ping sockets": the socket's local port is
 /// the echo identifier. The app sends whole ICMP messages (`sendTo` with port
@@ -46,9 +66,9 @@ import RawNetWire
 public enum AppMessageKind: UInt8, Sendable {
     case hello = 0x01, open = 0x02, bind = 0x03, connect = 0x04
     case sendTo = 0x05, send = 0x06, setOption = 0x07, close = 0x08
-    // 0x10...0x1F: reserved for TCP requests (listen, accept, shutdown).
+    case listen = 0x10, shutdown = 0x11, status = 0x12
     case reply = 0x80, datagram = 0x81, error = 0x82, icmpError = 0x83
-    // 0x90...0x9F: reserved for TCP events (accepted, stream data, peer closed).
+    case accepted = 0x90, streamData = 0x91, peerClosed = 0x92, sent = 0x93, writable = 0x94
 }
 
 /// Transport protocols an app can open a socket for.
@@ -73,6 +93,21 @@ public enum AppSocketOption: UInt8, Sendable {
     /// When non-zero, ICMP errors about this UDP socket's datagrams arrive as
     /// `icmpError` messages (like Linux `IP_RECVERR`), as traceroute needs.
     case receiveErrors = 2
+    /// TCP: non-zero turns Nagle's algorithm off (like `TCP_NODELAY`).
+    case noDelay = 3
+    /// TCP: 0 acknowledges every segment at once, non-zero delays ACKs (the default).
+    case delayedAck = 4
+    /// TCP: congestion control, 0 NewReno (the default), 1 CUBIC.
+    case congestionControl = 5
+    /// TCP: send buffer size in bytes.
+    case sendBufferSize = 6
+    /// TCP: receive buffer size in bytes (the largest window offered).
+    case receiveBufferSize = 7
+}
+
+/// How `shutdown` closes a TCP socket, as `SHUT_RD`, `SHUT_WR`, `SHUT_RDWR`.
+public enum AppShutdown: UInt8, Sendable {
+    case read = 0, write = 1, both = 2
 }
 
 /// Result codes, modelled on errno.
@@ -125,12 +160,21 @@ public enum AppMessage: Sendable, Equatable {
     case send(request: UInt32, socket: UInt32, payload: [UInt8])
     case setOption(request: UInt32, socket: UInt32, option: AppSocketOption, value: Int32)
     case close(request: UInt32, socket: UInt32)
+    case listen(request: UInt32, socket: UInt32, backlog: UInt16)
+    case shutdown(request: UInt32, socket: UInt32, how: AppShutdown)
+    case status(request: UInt32, socket: UInt32)
     case reply(request: UInt32, socket: UInt32, status: AppStatus, localAddress: IPv4Address, localPort: UInt16,
                message: String)
     case datagram(socket: UInt32, from: IPv4Address, port: UInt16, timeToLive: UInt8, payload: [UInt8])
     case error(socket: UInt32, status: AppStatus, message: String)
     case icmpError(socket: UInt32, from: IPv4Address, type: UInt8, code: UInt8,
                    originalDestination: IPv4Address, originalPort: UInt16)
+    case accepted(socket: UInt32, newSocket: UInt32, peer: IPv4Address, peerPort: UInt16,
+                  localAddress: IPv4Address, localPort: UInt16)
+    case streamData(socket: UInt32, payload: [UInt8])
+    case peerClosed(socket: UInt32)
+    case sent(request: UInt32, socket: UInt32, count: UInt32)
+    case writable(socket: UInt32, freeSpace: UInt32)
 
     /// Why a message could not be decoded.
     public struct DecodingError: Error, Equatable, CustomStringConvertible {
@@ -144,8 +188,9 @@ public enum AppMessage: Sendable, Equatable {
         case .hello(let r, _, _), .open(let r, _): return r
         case .bind(let r, _, _, _), .connect(let r, _, _, _), .sendTo(let r, _, _, _, _): return r
         case .send(let r, _, _), .setOption(let r, _, _, _), .close(let r, _): return r
-        case .reply(let r, _, _, _, _, _): return r
-        case .datagram, .error, .icmpError: return 0
+        case .listen(let r, _, _), .shutdown(let r, _, _), .status(let r, _): return r
+        case .reply(let r, _, _, _, _, _), .sent(let r, _, _): return r
+        case .datagram, .error, .icmpError, .accepted, .streamData, .peerClosed, .writable: return 0
         }
     }
 
@@ -179,6 +224,23 @@ public enum AppMessage: Sendable, Equatable {
         case .icmpError(let s, let from, let type, let code, let destination, let port):
             out.head(.icmpError, 0, s); out.address(from); out.u8(type); out.u8(code)
             out.address(destination); out.u16(port)
+        case .listen(let r, let s, let backlog):
+            out.head(.listen, r, s); out.u16(backlog)
+        case .shutdown(let r, let s, let how):
+            out.head(.shutdown, r, s); out.u8(how.rawValue)
+        case .status(let r, let s):
+            out.head(.status, r, s)
+        case .accepted(let s, let new, let peer, let peerPort, let local, let localPort):
+            out.head(.accepted, 0, s); out.u32(new); out.address(peer); out.u16(peerPort)
+            out.address(local); out.u16(localPort)
+        case .streamData(let s, let payload):
+            out.head(.streamData, 0, s); out.bytes(payload)
+        case .peerClosed(let s):
+            out.head(.peerClosed, 0, s)
+        case .sent(let r, let s, let count):
+            out.head(.sent, r, s); out.u32(count)
+        case .writable(let s, let free):
+            out.head(.writable, 0, s); out.u32(free)
         }
         return out.buffer
     }
@@ -241,6 +303,29 @@ public enum AppMessage: Sendable, Equatable {
             let destination = try reader.address()
             self = .icmpError(socket: s, from: from, type: type, code: code, originalDestination: destination,
                               originalPort: try reader.u16("original port"))
+        case .listen:
+            self = .listen(request: r, socket: s, backlog: try reader.u16("backlog"))
+        case .shutdown:
+            let raw = try reader.u8("how")
+            guard let how = AppShutdown(rawValue: raw) else { throw DecodingError(reason: "unknown shutdown \(raw)") }
+            self = .shutdown(request: r, socket: s, how: how)
+        case .status:
+            self = .status(request: r, socket: s)
+        case .accepted:
+            let new = try reader.u32("new socket")
+            let peer = try reader.address()
+            let peerPort = try reader.u16("peer port")
+            let local = try reader.address()
+            self = .accepted(socket: s, newSocket: new, peer: peer, peerPort: peerPort, localAddress: local,
+                             localPort: try reader.u16("local port"))
+        case .streamData:
+            self = .streamData(socket: s, payload: reader.rest())
+        case .peerClosed:
+            self = .peerClosed(socket: s)
+        case .sent:
+            self = .sent(request: r, socket: s, count: try reader.u32("count"))
+        case .writable:
+            self = .writable(socket: s, freeSpace: try reader.u32("free space"))
         }
     }
 }

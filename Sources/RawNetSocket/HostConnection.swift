@@ -9,6 +9,14 @@ public enum SocketEvent: Sendable, Equatable {
     case error(NetworkError)
     /// An ICMP error about a datagram this socket sent (only with `receiveErrors` on).
     case icmpError(ICMPErrorReport)
+    /// TCP: a listener accepted a connection, now socket `socket`.
+    case accepted(socket: UInt32, peer: IPv4Address, peerPort: UInt16, localAddress: IPv4Address, localPort: UInt16)
+    /// TCP: bytes of the stream, in order.
+    case streamData([UInt8])
+    /// TCP: the peer closed its direction (FIN after all its data).
+    case endOfStream
+    /// TCP: the send buffer has room again.
+    case writable(freeSpace: Int)
 }
 
 /// An ICMP error about one of a UDP socket's datagrams, as traceroute reads it.
@@ -74,15 +82,19 @@ public final class HostConnection {
         var socket: UInt32
         var localAddress: IPv4Address
         var localPort: UInt16
+        /// The message text of a `reply` (e.g. a TCP status), or empty.
+        var message = ""
+        /// For a TCP `send`: how many bytes the host took.
+        var count = 0
     }
 
     /// Sends a request and waits for its reply; a non-ok reply throws.
-    func request(_ make: (UInt32) -> AppMessage) throws(NetworkError) -> ReplyInfo {
+    func request(timeout: Duration? = nil, _ make: (UInt32) -> AppMessage) throws(NetworkError) -> ReplyInfo {
         guard !isClosed else { throw .hostClosedConnection }
         let id = nextRequest
         nextRequest = nextRequest == UInt32.max ? 1 : nextRequest + 1
         try write(make(id))
-        let deadline = MonotonicClock.now() &+ requestTimeout.totalNanoseconds
+        let deadline = MonotonicClock.now() &+ (timeout ?? requestTimeout).totalNanoseconds
         while true {
             let remaining = deadline &- MonotonicClock.now()
             guard remaining > 0, let message = try readMessage(timeout: .nanoseconds(remaining)) else {
@@ -90,7 +102,10 @@ public final class HostConnection {
             }
             if case .reply(let r, let socket, let status, let address, let port, let text) = message, r == id {
                 if let error = NetworkError(status: status, message: text) { throw error }
-                return ReplyInfo(socket: socket, localAddress: address, localPort: port)
+                return ReplyInfo(socket: socket, localAddress: address, localPort: port, message: text)
+            }
+            if case .sent(let r, let socket, let count) = message, r == id {
+                return ReplyInfo(socket: socket, localAddress: .any, localPort: 0, count: Int(count))
             }
             file(message)
         }
@@ -127,6 +142,58 @@ public final class HostConnection {
     /// Forgets queued events of a closed socket.
     func forget(socket: UInt32) { events[socket] = nil }
 
+    /// Whether events for `socket` are waiting.
+    func hasEvents(socket: UInt32) -> Bool { !(events[socket]?.isEmpty ?? true) }
+
+    /// Removes and returns the first queued event of `socket` that `matches`, without waiting.
+    func takeQueuedEvent(socket: UInt32, where matches: (SocketEvent) -> Bool) -> SocketEvent? {
+        guard let index = events[socket]?.firstIndex(where: matches) else { return nil }
+        return events[socket]!.remove(at: index)
+    }
+
+    /// Waits until the host sent something, or until one of `descriptors`
+    /// (e.g. standard input, 0) is readable, at most `timeout` (nil: for ever).
+    /// Everything the host sent is queued for its sockets, so their
+    /// non-blocking calls (timeout `.zero`) find it. Returns the descriptors
+    /// of `descriptors` that are readable. For apps that wait on several
+    /// things at once, like a chat reading the keyboard and the network.
+    @discardableResult
+    public func wait(timeout: Duration?, alsoWatching descriptors: [Int32] = []) throws(NetworkError) -> [Int32] {
+        guard !isClosed else { throw .hostClosedConnection }
+        let own = connection.fileDescriptor
+        let others = descriptors.map { FileDescriptor(rawValue: $0) }
+        let hasQueued = events.values.contains { !$0.isEmpty }
+        let ready = FileDescriptor.waitReadable([own] + others, timeout: hasQueued ? .zero : timeout)
+        if ready.contains(own) { try drain() }
+        return ready.filter { $0 != own }.map(\.rawValue)
+    }
+
+    /// Queues every message already waiting on the connection, without blocking.
+    func drain() throws(NetworkError) {
+        while let message = try readMessage(timeout: .zero) { file(message) }
+    }
+
+    /// Waits for the first event of `socket` that `matches`, queuing the rest;
+    /// nil after `timeout` (nil: for ever).
+    func waitForEvent(socket: UInt32, timeout: Duration?, where matches: (SocketEvent) -> Bool)
+        throws(NetworkError) -> SocketEvent? {
+        let deadline = timeout.map { MonotonicClock.now() &+ $0.totalNanoseconds }
+        while true {
+            if let event = takeQueuedEvent(socket: socket, where: matches) { return event }
+            var wait: Duration? = nil
+            if let deadline {
+                let remaining = deadline &- MonotonicClock.now()
+                if remaining <= 0 {
+                    try drain()
+                    return takeQueuedEvent(socket: socket, where: matches)
+                }
+                wait = .nanoseconds(remaining)
+            }
+            guard let message = try readMessage(timeout: wait) else { continue }
+            file(message)
+        }
+    }
+
     private func file(_ message: AppMessage) {
         switch message {
         case .datagram(let socket, let from, let port, let ttl, let payload):
@@ -136,6 +203,15 @@ public final class HostConnection {
         case .icmpError(let socket, let from, let type, let code, let destination, let port):
             events[socket, default: []].append(.icmpError(ICMPErrorReport(
                 from: from, type: type, code: code, originalDestination: destination, originalPort: port)))
+        case .accepted(let socket, let new, let peer, let peerPort, let local, let localPort):
+            events[socket, default: []].append(.accepted(socket: new, peer: peer, peerPort: peerPort,
+                                                         localAddress: local, localPort: localPort))
+        case .streamData(let socket, let payload):
+            events[socket, default: []].append(.streamData(payload))
+        case .peerClosed(let socket):
+            events[socket, default: []].append(.endOfStream)
+        case .writable(let socket, let free):
+            events[socket, default: []].append(.writable(freeSpace: Int(free)))
         default:
             break // a reply nobody waits for any more
         }

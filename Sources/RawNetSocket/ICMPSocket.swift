@@ -56,7 +56,7 @@ public final class ICMPSocket {
                 guard let message = try? ICMPMessage(parsing: payload, verifyChecksum: false) else { continue }
                 return ICMPReceived(from: from, timeToLive: ttl, message: message, length: payload.count)
             case .error(let error)?: throw error
-            case .icmpError?: continue
+            case .icmpError?, .accepted?, .streamData?, .endOfStream?, .writable?: continue
             }
         }
     }

@@ -87,7 +87,7 @@ public final class UDPSocket {
             case .datagram(let from, let port, let ttl, let payload)?:
                 return UDPDatagram(from: from, port: port, timeToLive: ttl, payload: payload)
             case .error(let error)?: throw error
-            case .icmpError?: continue
+            case .icmpError?, .accepted?, .streamData?, .endOfStream?, .writable?: continue
             }
         }
     }

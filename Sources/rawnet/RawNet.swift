@@ -9,7 +9,7 @@ struct RawNet: ParsableCommand {
             Up.self, Down.self, Status.self,
             RouterDaemonCommand.self, HostDaemonCommand.self,
             PingCommand.self, TracerouteCommand.self, Routes.self, ARP.self, Link.self,
-            Impair.self,
+            Impair.self, Sockets.self, ChatCommand.self, NCCommand.self,
             TraceCommand.self, CaptureCommand.self, LadderCommand.self, PlotCommand.self, DemoCommand.self,
             Bench.self,
         ]

@@ -17,6 +17,7 @@ final class AppServer {
         var output = Deque<[UInt8]>()
         var isWatchingWritable = false
         var name = ""
+        var pid: UInt32 = 0
         init(id: Int, connection: UnixConnection) {
             self.id = id
             self.connection = connection
@@ -31,6 +32,11 @@ final class AppServer {
     private var buffer = [UInt8](repeating: 0, count: 70_000)
     /// Called when an app went away, to close its sockets.
     var onDisconnect: (Int) -> Void = { _ in }
+    /// Called when an app's queue of messages emptied after having been full
+    /// enough to hold back stream data (see `isBacklogged`).
+    var onDrained: (Int) -> Void = { _ in }
+    /// An app with this many messages waiting gets no more stream data until it reads.
+    static let streamBacklogLimit = 8
     /// Messages not delivered because an app's queue was full.
     private(set) var overflowCount = 0
 
@@ -50,7 +56,20 @@ final class AppServer {
     }
 
     /// Records the name an app gave in `hello`.
-    func setName(_ name: String, for id: Int) { clients[id]?.name = name }
+    func setName(_ name: String, pid: UInt32, for id: Int) {
+        clients[id]?.name = name
+        clients[id]?.pid = pid
+    }
+
+    /// The name and pid an app gave in `hello`.
+    func identity(of id: Int) -> (name: String, pid: UInt32)? {
+        clients[id].map { ($0.name, $0.pid) }
+    }
+
+    /// Whether the app is slow to read: stream data should wait.
+    func isBacklogged(_ id: Int) -> Bool {
+        (clients[id]?.output.count ?? 0) >= Self.streamBacklogLimit
+    }
 
     /// Queues one message for an app.
     func send(_ message: AppMessage, to id: Int) {
@@ -111,12 +130,14 @@ final class AppServer {
             guard written != nil else { break }
             client.output.removeFirst()
         }
+        let wasWatching = client.isWatchingWritable
         let wantsWritable = !client.output.isEmpty
         if wantsWritable != client.isWatchingWritable {
             client.isWatchingWritable = wantsWritable
             try? loop.setWriteHandler(for: client.connection.fileDescriptor,
                                       wantsWritable ? { [unowned self] in self.writable(client.id) } : nil)
         }
+        if wasWatching && !wantsWritable { onDrained(client.id) }
     }
 
     private func writable(_ id: Int) {

@@ -1,3 +1,4 @@
+import RawNetCore
 import RawNetSocket
 import RawNetWire
 
@@ -14,8 +15,48 @@ struct HostSocket: Equatable {
     var peerPort: UInt16 = 0
     var timeToLive: UInt8?
     var receivesErrors = false
+    /// TCP only: the socket's part in the host's `TCPStack`.
+    var tcp = TCPSocketState()
 
     var isConnected: Bool { peerAddress != nil }
+}
+
+/// What a TCP socket adds to a host socket.
+struct TCPSocketState: Equatable {
+    /// The connection once connecting or accepted.
+    var connection: TCPConnectionID?
+    var isListening = false
+    /// The `connect` request to answer when the handshake ends.
+    var pendingConnect: UInt32?
+    /// Why connecting failed when the stack cannot tell (ICMP error, no route).
+    var failure: AppStatus?
+    /// A `send` was cut short; tell the app when there is room.
+    var wantsWritable = false
+    var isEndOfStreamReported = false
+    var isErrorReported = false
+    var isWriteShut = false
+    var isReadShut = false
+    var options = TCPSocketOptions()
+}
+
+/// The options an app set with `setOption`, applied when a connection is made.
+struct TCPSocketOptions: Equatable {
+    var isNagleEnabled: Bool?
+    var isDelayedAckEnabled: Bool?
+    var congestionControl: TCPCongestionAlgorithm?
+    var sendBufferSize: Int?
+    var receiveBufferSize: Int?
+
+    /// `base` with these options applied.
+    func configuration(from base: TCPConfiguration) -> TCPConfiguration {
+        var configuration = base
+        if let isNagleEnabled { configuration.isNagleEnabled = isNagleEnabled }
+        if let isDelayedAckEnabled { configuration.isDelayedAckEnabled = isDelayedAckEnabled }
+        if let congestionControl { configuration.congestionControl = congestionControl }
+        if let sendBufferSize { configuration.sendBufferSize = sendBufferSize }
+        if let receiveBufferSize { configuration.receiveBufferSize = receiveBufferSize }
+        return configuration
+    }
 }
 
 /// The host's sockets and their ports: which app owns what, ephemeral port
@@ -24,12 +65,15 @@ struct SocketTable {
     private(set) var sockets: [UInt32: HostSocket] = [:]
     private var udpPorts: [UInt16: UInt32] = [:]
     private var icmpIdentifiers: [UInt16: UInt32] = [:]
+    /// TCP ports held by bound sockets (listeners and connecting sockets).
+    private var tcpPorts: [UInt16: UInt32] = [:]
+    /// TCP connections by their four numbers.
+    private(set) var tcpConnections: [TCPConnectionID: UInt32] = [:]
     private var nextSocketID: UInt32 = 1
     private var nextEphemeral: [AppProtocolNumber: UInt16] = [:]
 
     /// Opens a socket for `owner`. ICMP sockets get an identifier at once.
     mutating func open(owner: Int, protocolNumber: AppProtocolNumber) -> Result<HostSocket, AppStatus> {
-        guard protocolNumber != .tcp else { return .failure(.protocolNotSupported) }
         var socket = HostSocket(id: nextSocketID, owner: owner, protocolNumber: protocolNumber)
         nextSocketID = nextSocketID == UInt32.max ? 1 : nextSocketID + 1
         sockets[socket.id] = socket
@@ -69,7 +113,11 @@ struct SocketTable {
         case .icmp:
             if chosen == 0 { chosen = socket.localPort }
         case .tcp:
-            return .failure(.protocolNotSupported)
+            guard socket.localPort == 0, socket.tcp.connection == nil else { return .failure(.invalidArgument) }
+            if chosen == 0 {
+                guard let free = ephemeralPort(for: .tcp) else { return .failure(.addressInUse) }
+                chosen = free
+            }
         }
         switch socket.protocolNumber {
         case .udp:
@@ -80,7 +128,8 @@ struct SocketTable {
             icmpIdentifiers[socket.localPort] = nil
             icmpIdentifiers[chosen] = id
         case .tcp:
-            return .failure(.protocolNotSupported)
+            guard tcpPorts[chosen] == nil else { return .failure(.addressInUse) }
+            tcpPorts[chosen] = id
         }
         socket.localAddress = address
         socket.localPort = chosen
@@ -94,8 +143,46 @@ struct SocketTable {
         switch socket.protocolNumber {
         case .udp: if udpPorts[socket.localPort] == id { udpPorts[socket.localPort] = nil }
         case .icmp: if icmpIdentifiers[socket.localPort] == id { icmpIdentifiers[socket.localPort] = nil }
-        case .tcp: break
+        case .tcp:
+            if tcpPorts[socket.localPort] == id { tcpPorts[socket.localPort] = nil }
+            if let connection = socket.tcp.connection, tcpConnections[connection] == id {
+                tcpConnections[connection] = nil
+            }
         }
+    }
+
+    /// Adds a socket for a connection a listener accepted, owned by the listener's app.
+    mutating func openAccepted(owner: Int, connection: TCPConnectionID) -> HostSocket {
+        var socket = HostSocket(id: nextSocketID, owner: owner, protocolNumber: .tcp)
+        nextSocketID = nextSocketID == UInt32.max ? 1 : nextSocketID + 1
+        socket.localAddress = connection.localAddress
+        socket.localPort = connection.localPort
+        socket.peerAddress = connection.remoteAddress
+        socket.peerPort = connection.remotePort
+        socket.tcp.connection = connection
+        sockets[socket.id] = socket
+        tcpConnections[connection] = socket.id
+        return socket
+    }
+
+    /// Records that a TCP socket now names `connection`.
+    mutating func attach(_ id: UInt32, to connection: TCPConnectionID) {
+        guard var socket = sockets[id] else { return }
+        socket.tcp.connection = connection
+        socket.peerAddress = connection.remoteAddress
+        socket.peerPort = connection.remotePort
+        sockets[id] = socket
+        tcpConnections[connection] = id
+    }
+
+    /// The TCP socket holding `port` (a listener or a bound connecting socket).
+    func tcpSocket(boundTo port: UInt16) -> HostSocket? {
+        tcpPorts[port].flatMap { sockets[$0] }
+    }
+
+    /// The socket of a TCP connection.
+    func tcpSocket(for connection: TCPConnectionID) -> HostSocket? {
+        tcpConnections[connection].flatMap { sockets[$0] }
     }
 
     /// Closes every socket of one app (it disconnected). Returns how many.
@@ -130,7 +217,12 @@ struct SocketTable {
         let range = appEphemeralPorts
         var candidate = nextEphemeral[protocolNumber] ?? range.lowerBound
         for _ in 0..<range.count {
-            let taken = protocolNumber == .icmp ? icmpIdentifiers[candidate] != nil : udpPorts[candidate] != nil
+            let taken: Bool
+            switch protocolNumber {
+            case .icmp: taken = icmpIdentifiers[candidate] != nil
+            case .udp: taken = udpPorts[candidate] != nil
+            case .tcp: taken = tcpPorts[candidate] != nil
+            }
             let current = candidate
             candidate = candidate == range.upperBound ? range.lowerBound : candidate + 1
             if !taken {

@@ -43,6 +43,17 @@ public struct SocketInfo: Codable, Sendable, Equatable {
     public var protocolName: String
     public var local: String
     public var peer: String?
+    /// TCP state (`LISTEN`, `ESTABLISHED`, …); `UNCONN` or `ESTAB`-less for UDP and ICMP, as `ss` prints.
+    public var state: String?
+    /// The owning app's name and pid, from its hello.
+    public var appName: String?
+    public var pid: UInt32?
+    /// Bytes received and not yet read by the app; for a listener, connections waiting.
+    public var receiveQueue: Int?
+    /// Bytes sent and not yet acknowledged; for a listener, its backlog.
+    public var sendQueue: Int?
+    /// TCP internals as `key=value` words (rto, cwnd, retransmissions, …).
+    public var internals: String?
 }
 
 extension NodeDaemon {
@@ -141,9 +152,29 @@ extension NodeDaemon {
 
     func socketList() -> [SocketInfo] {
         sockets.sockets.values.sorted { $0.id < $1.id }.map { socket in
-            SocketInfo(id: socket.id, app: socket.owner, protocolName: socket.protocolNumber.description,
-                       local: "\(socket.localAddress):\(socket.localPort)",
-                       peer: socket.peerAddress.map { "\($0):\(socket.peerPort)" })
+            var info = SocketInfo(id: socket.id, app: socket.owner, protocolName: socket.protocolNumber.description,
+                                  local: "\(socket.localAddress):\(socket.localPort)",
+                                  peer: socket.peerAddress.map { "\($0):\(socket.peerPort)" })
+            if let identity = apps?.identity(of: socket.owner) {
+                info.appName = identity.name
+                info.pid = identity.pid
+            }
+            if socket.protocolNumber == .tcp {
+                let text = statusText(of: socket)
+                var fields: [String: String] = [:]
+                for word in text.split(separator: " ") {
+                    if let eq = word.firstIndex(of: "=") { fields[String(word[..<eq])] = String(word[word.index(after: eq)...]) }
+                }
+                info.state = fields["state"]
+                info.receiveQueue = fields["recvq"].flatMap { Int($0) }
+                info.sendQueue = fields["sendq"].flatMap { Int($0) }
+                info.internals = text
+            } else {
+                info.state = socket.isConnected ? "ESTAB" : "UNCONN"
+                info.receiveQueue = 0
+                info.sendQueue = 0
+            }
+            return info
         }
     }
 

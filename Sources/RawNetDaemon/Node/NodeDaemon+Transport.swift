@@ -3,7 +3,7 @@ import RawNetSocket
 import RawNetWire
 
 /// The host's transport layer: UDP and ICMP sockets of apps, demultiplexing of
-/// delivered packets by protocol and port. (TCP comes later.)
+/// delivered packets by protocol and port. TCP is in NodeDaemon+TCP.swift.
 extension NodeDaemon {
     // MARK: Arriving packets
 
@@ -13,9 +13,8 @@ extension NodeDaemon {
             deliverUDP(packet, udp: udp, payload: payload)
         case .icmp(let message):
             deliverICMP(packet, message: message)
-        case .tcp:
-            // No TCP yet: nobody listens, as for a closed port (an RST will come with TCP).
-            countNoSocket(packet)
+        case .tcp(let header, let payload):
+            deliverTCP(packet, header: header, payload: payload)
         default:
             break
         }
@@ -33,7 +32,7 @@ extension NodeDaemon {
                              timeToLive: header.timeToLive, payload: payload), to: socket.owner)
     }
 
-    private func countNoSocket(_ packet: DeliveredPacket) {
+    func countNoSocket(_ packet: DeliveredPacket) {
         if let interface = packet.interface { ip.countDrop(.noSocketOnPort, interface: interface) }
         if !subscribers.isEmpty {
             trace(.dropped, interface: packet.interface, bytes: packet.packet, isPacket: true,
@@ -76,6 +75,8 @@ extension NodeDaemon {
                     apps?.send(.error(socket: socket.id, status: status,
                                       message: "ICMP \(message) from \(header.source)"), to: socket.owner)
                 }
+            case .tcp:
+                tcpICMPError(message, quoted: quoted, inner: inner)
             default:
                 return
             }
@@ -96,9 +97,10 @@ extension NodeDaemon {
     // MARK: App requests
 
     func handleAppMessage(_ message: AppMessage, from client: Int) {
+        if handleTCPRequest(message, from: client) { return }
         switch message {
         case .hello(let request, let pid, let name):
-            apps?.setName(name, for: client)
+            apps?.setName(name, pid: pid, for: client)
             logger.debug("app \(client) hello: \(name) pid \(pid)")
             reply(request, to: client)
         case .open(let request, let protocolNumber):
@@ -146,6 +148,8 @@ extension NodeDaemon {
                 socket.timeToLive = value == 0 ? nil : UInt8(value)
             case .receiveErrors:
                 socket.receivesErrors = value != 0
+            default:
+                return reply(request, socket: id, status: .protocolNotSupported, message: "a TCP option", to: client)
             }
             sockets.update(socket)
             reply(request, socket: socket, to: client)
@@ -153,14 +157,17 @@ extension NodeDaemon {
             guard owned(id, client, request) != nil else { return }
             sockets.close(id)
             reply(request, socket: id, to: client)
-        case .reply, .datagram, .error, .icmpError:
+        case .listen(let request, let id, _), .shutdown(let request, let id, _), .status(let request, let id):
+            guard owned(id, client, request) != nil else { return }
+            reply(request, socket: id, status: .protocolNotSupported, message: "TCP sockets only", to: client)
+        case .reply, .datagram, .error, .icmpError, .accepted, .streamData, .peerClosed, .sent, .writable:
             apps?.send(.reply(request: message.requestID, socket: 0, status: .invalidArgument, localAddress: .any,
                               localPort: 0, message: "apps may not send host messages"), to: client)
         }
     }
 
     /// The socket if this app owns it; otherwise answers `badSocket`.
-    private func owned(_ id: UInt32, _ client: Int, _ request: UInt32) -> HostSocket? {
+    func owned(_ id: UInt32, _ client: Int, _ request: UInt32) -> HostSocket? {
         if let socket = sockets.socket(id, ownedBy: client) { return socket }
         reply(request, socket: id, status: .badSocket, message: "no socket \(id) on this connection", to: client)
         return nil
@@ -215,13 +222,13 @@ extension NodeDaemon {
 
     // MARK: Replies
 
-    private func reply(_ request: UInt32, socket: HostSocket, status: AppStatus = .ok, message: String = "",
+    func reply(_ request: UInt32, socket: HostSocket, status: AppStatus = .ok, message: String = "",
                        to client: Int) {
         apps?.send(.reply(request: request, socket: socket.id, status: status, localAddress: socket.localAddress,
                           localPort: socket.localPort, message: message), to: client)
     }
 
-    private func reply(_ request: UInt32, socket: UInt32 = 0, status: AppStatus = .ok, message: String = "",
+    func reply(_ request: UInt32, socket: UInt32 = 0, status: AppStatus = .ok, message: String = "",
                        to client: Int) {
         apps?.send(.reply(request: request, socket: socket, status: status, localAddress: .any, localPort: 0,
                           message: message), to: client)

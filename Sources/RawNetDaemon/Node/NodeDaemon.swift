@@ -34,6 +34,9 @@ public final class NodeDaemon {
     var control: ControlServer?
     var apps: AppServer?
     var sockets = SocketTable()
+    /// The host's TCP (nil on routers); see NodeDaemon+TCP.swift.
+    var tcp: TCPStack?
+    var tcpRun = TCPRunState()
     var subscribers: Set<Int> = []
     private var timer: TimerID?
     private var timerDeadline: Int64?
@@ -83,10 +86,16 @@ public final class NodeDaemon {
                 self.rearmTimer()
             }
             server.onDisconnect = { [unowned self] client in
-                let count = self.sockets.closeAll(ownedBy: client)
+                let count = self.closeSockets(ownedBy: client)
                 if count > 0 { self.logger.info("app \(client) left, closed \(count) socket(s)") }
+                self.rearmTimer()
+            }
+            server.onDrained = { [unowned self] _ in
+                self.runTCP()
+                self.rearmTimer()
             }
             apps = server
+            tcp = Self.makeTCPStack(for: node)
         }
     }
 
@@ -231,6 +240,7 @@ public final class NodeDaemon {
     /// Keeps one loop timer at the earliest deadline of the IP layer and impairments.
     func rearmTimer() {
         var next = ip.nextDeadline()
+        if let deadline = tcp?.nextDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
         for engine in impairments {
             if let deadline = engine.nextDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
         }
@@ -253,6 +263,7 @@ public final class NodeDaemon {
     private func timerFired() {
         let now = Self.now()
         perform(ip.poll(now: now))
+        runTCP()
         for index in impairments.indices {
             impairments[index].release(now: now) { put($0.bytes, on: index) }
         }
