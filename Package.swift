@@ -71,7 +71,7 @@ let package = Package(
         ]),
         .testTarget(name: "RawNetViewTests", dependencies: ["RawNetView", "RawNetCore", "RawNetWire"]),
         .testTarget(name: "RawNetTourTests", dependencies: [
-            "RawNetTour", "RawNetView", "RawNetDaemon", "RawNetPlatform", "RawNetCore", "RawNetWire",
+            "RawNetTour", "RawNetView", "RawNetDaemon", "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetSocket",
         ]),
         .testTarget(name: "RawNetAppsTests", dependencies: ["RawNetApps", "RawNetSocket", "RawNetWire"]),
     ],

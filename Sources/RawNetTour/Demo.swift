@@ -41,8 +41,6 @@ public final class Demo {
     var allEvents: [TraceEvent] = []
     /// Scenes whose evidence was missing, with what was missing.
     public private(set) var failures: [(scene: DemoScene, missing: String)] = []
-    /// Scenes skipped because TCP is missing.
-    public private(set) var skipped: [DemoScene] = []
     var currentScene: DemoScene = .encapsulation
     var sceneStart: Int64 = 0
     /// Set by Ctrl-C: the tour stops after the current step and cleans up.
@@ -179,12 +177,6 @@ public final class Demo {
     }
 
     func say(_ line: String) { output(line) }
-
-    /// Marks a scene that needs TCP when TCP sockets are not available.
-    func skipForTCP(_ scene: DemoScene) {
-        skipped.append(scene)
-        say("  " + painter.paint("⚠ " + DemoText.needsTCP.text(options.language), .impaired))
-    }
 
     /// Wraps at about 78 columns, indented by two.
     func wrap(_ text: String, width: Int = 76) -> String {

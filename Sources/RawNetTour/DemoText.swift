@@ -13,14 +13,6 @@ struct Said: Sendable {
 /// The scenes of the tour, in order: each makes one idea visible.
 public enum DemoScene: String, Sendable, CaseIterable {
     case encapsulation, connectionless, unreliable, ports, handshake, delivery, ordering, close, timeToLive, wayBack
-
-    /// True when the scene needs TCP sockets.
-    var needsTCP: Bool {
-        switch self {
-        case .handshake, .delivery, .ordering, .close: return true
-        default: return false
-        }
-    }
 }
 
 /// What the tour says in one scene: a title, the story, the commands a user
@@ -53,7 +45,6 @@ enum DemoText {
     static let notice = Said(en: "notice", ko: "눈여겨볼 점")
     static let evidence = Said(en: "evidence", ko: "증거")
     static let pressEnter = Said(en: "press Enter for the next scene", ko: "다음 장면으로 가려면 Enter를 누르세요")
-    static let needsTCP = Said(en: "scene needs TCP — not yet available", ko: "이 장면에는 TCP가 필요합니다 — 아직 준비되지 않았습니다")
     static let labHint = Said(
         en: "The commands act on the only lab running; with other labs up, add --lab tour (or export RAWNET_LAB=tour).",
         ko: "명령은 실행 중인 유일한 랩에 적용됩니다. 다른 랩도 떠 있다면 --lab tour 를 붙이세요(또는 export RAWNET_LAB=tour).")
@@ -223,17 +214,17 @@ enum DemoText {
                     ko: "TCP는 순서를 지킨다: 먼저 온 세그먼트를 붙잡아 두었다가 다시 맞춘다"),
         story: Said(
             en: """
-                Now the alice → r1 cable reorders: some segments overtake the ones sent before them. \
+                Now the r1 → r2 cable reorders: some segments overtake the ones sent before them. \
                 bob's TCP keeps a segment that arrives early, asks again for the missing bytes \
                 (duplicate ACKs), and hands the app the bytes only in order.
                 """,
             ko: """
-                이번에는 alice → r1 케이블이 순서를 뒤섞습니다. 어떤 세그먼트는 먼저 보낸 것을 추월합니다. \
+                이번에는 r1 → r2 케이블이 순서를 뒤섞습니다. 어떤 세그먼트는 먼저 보낸 것을 추월합니다. \
                 bob의 TCP는 일찍 온 세그먼트를 붙잡아 두고, 빠진 바이트를 다시 달라고(중복 ACK) 한 뒤, \
                 앱에는 순서대로만 건네줍니다.
                 """),
-        commands: ["rawnet impair alice-r1 --direction out --delay 20ms --reorder 30%",
-                   "rawnet chat alice --connect bob:7000", "rawnet impair alice-r1 --clear"],
+        commands: ["rawnet impair r1-r2 --direction out --delay 25ms --reorder 30%",
+                   "rawnet chat alice --connect bob:7000", "rawnet impair r1-r2 --clear"],
         notice: Said(en: "the wire's order differs from the order bob's app reads: TCP put it back.",
                      ko: "케이블 위의 순서와 bob의 앱이 읽은 순서가 다릅니다. TCP가 제자리로 돌려놓았습니다."))
 
