@@ -1,4 +1,5 @@
 import Foundation
+import RawNetPlatform
 import Testing
 
 /// Runs the real `rawnet` executable as a user would, with a private run-directory
@@ -47,36 +48,41 @@ final class RawNetRunner {
         return environment
     }
 
-    /// Starts `rawnet arguments` and returns the process (output goes to files in the base).
-    func start(_ arguments: [String], name: String) throws -> (Process, outputPath: String, errorPath: String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.environment = environment
-        let outputPath = base + "/\(name).out", errorPath = base + "/\(name).err"
-        FileManager.default.createFile(atPath: outputPath, contents: nil)
-        FileManager.default.createFile(atPath: errorPath, contents: nil)
-        process.standardOutput = FileHandle(forWritingAtPath: outputPath)
-        process.standardError = FileHandle(forWritingAtPath: errorPath)
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return (process, outputPath, errorPath)
+    /// Starts `rawnet arguments` (stdout and stderr both to `BASE/name.out`) and returns its pid.
+    /// RawNetPlatform's spawn and reap are used rather than Foundation's Process, which does
+    /// not always notice the end of a child that left daemons running (`rawnet up`).
+    func start(_ arguments: [String], name: String) throws -> (pid: Int32, outputPath: String) {
+        let outputPath = base + "/\(name).out"
+        let pid = try Processes.spawn(executable: executable, arguments: arguments, logPath: outputPath,
+                                      environment: environment)
+        return (pid, outputPath)
+    }
+
+    /// Waits for a started command; nil when it is still running after `timeout` seconds (then killed).
+    func wait(_ pid: Int32, timeout: Double) throws -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let exit = try Processes.reap(pid) {
+                if case .exited(let code) = exit { return code }
+                return 128
+            }
+            usleep(20_000)
+        }
+        try? Processes.kill(pid, signal: SignalNumber.kill)
+        _ = try? Processes.reap(pid)
+        return nil
     }
 
     /// Runs `rawnet arguments` to the end (killed after `timeout` seconds).
+    /// `errors` and `output` both hold everything the command printed.
     @discardableResult
     func run(_ arguments: [String], timeout: Double = 60) throws -> Run {
-        let (process, outputPath, errorPath) = try start(arguments, name: "run-\(UUID().uuidString.prefix(8))")
-        let deadline = Date().addingTimeInterval(timeout)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
-        if process.isRunning {
-            process.terminate()
-            process.waitUntilExit()
+        let (pid, outputPath) = try start(arguments, name: "run-\(UUID().uuidString.prefix(8))")
+        guard let status = try wait(pid, timeout: timeout) else {
             throw TestFailure("rawnet \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
         }
-        return Run(status: process.terminationStatus,
-                   output: (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "",
-                   errors: (try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        return Run(status: status, output: text, errors: text)
     }
 }
 

@@ -10,7 +10,7 @@ import Testing
         let up = try runner.run(["up"])
         try #require(up.status == 0, "\(up.output)\(up.errors)")
         let saved = runner.base + "/run.jsonl"
-        let (trace, outputPath, _) = try runner.start(["trace", "--save", saved, "--duration", "4"], name: "trace")
+        let (trace, outputPath) = try runner.start(["trace", "--save", saved, "--duration", "4"], name: "trace")
         usleep(700_000)
 
         // A TCP exchange alice → bob:7000: connect, one line each way, close.
@@ -26,8 +26,7 @@ import Testing
         server.close()
         listener.close()
 
-        trace.waitUntilExit()
-        #expect(trace.terminationStatus == 0)
+        #expect(try runner.wait(trace, timeout: 10) == 0)
         let printed = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         #expect(printed.contains("TCP"), "trace printed the segments:\n\(printed)")
 
@@ -68,15 +67,14 @@ import Testing
         let runner = try RawNetRunner()
         try #require(try runner.run(["up"]).status == 0)
         let pcap = runner.base + "/live.pcapng"
-        let (capture, _, errorPath) = try runner.start(["capture", "-w", pcap, "--duration", "3"], name: "capture")
+        let (capture, outputPath) = try runner.start(["capture", "-w", pcap, "--duration", "3"], name: "capture")
         usleep(600_000)
         let ping = try runner.run(["ping", "alice", "bob", "-c", "3", "-i", "0.2"])
         #expect(ping.status == 0)
         // While the capture still runs, the file already holds whole blocks tshark can read.
         let early = try TsharkVerdict(file: pcap)
         #expect(early.packets > 0 && early.malformed == 0)
-        capture.waitUntilExit()
-        #expect(capture.terminationStatus == 0, "\((try? String(contentsOfFile: errorPath, encoding: .utf8)) ?? "")")
+        #expect(try runner.wait(capture, timeout: 10) == 0, "\((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")")
         let verdict = try TsharkVerdict(file: pcap)
         #expect(verdict.packets >= 12)  // 3 requests and 3 replies, each over 2 cables
         #expect(verdict.malformed == 0 && verdict.badChecksums.isEmpty)
