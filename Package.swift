@@ -67,7 +67,7 @@ let package = Package(
         .testTarget(name: "RawNetSimTests", dependencies: ["RawNetSim", "RawNetCore", "RawNetWire"]),
         .testTarget(name: "RawNetPlatformTests", dependencies: ["RawNetPlatform"]),
         .testTarget(name: "RawNetDaemonTests", dependencies: [
-            "RawNetDaemon", "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetSocket",
+            "RawNetDaemon", "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetSocket", "RawNetSim",
         ]),
         .testTarget(name: "RawNetViewTests", dependencies: ["RawNetView", "RawNetCore", "RawNetWire"]),
         .testTarget(name: "RawNetTourTests", dependencies: [

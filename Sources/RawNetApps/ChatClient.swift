@@ -187,7 +187,7 @@ struct ChatSession {
                 let status = try stream.status()
                 let f = status.fields
                 let ms: (String) -> String = { key in f[key].flatMap { Double($0) }.map { "\(Int($0 / 1000))ms" } ?? "-" }
-                show(paint("tcp \(status.state)  rto \(ms("rto"))  srtt \(ms("srtt"))  cwnd \(f["cwnd"] ?? "-")  ssthresh \(f["ssthresh"] ?? "-")  retransmissions \(f["retrans"] ?? "0") (timeouts \(f["timeouts"] ?? "0"), fast \(f["fast_retrans"] ?? "0"))  sent \(f["bytes_sent"] ?? "0") B  received \(f["bytes_received"] ?? "0") B", .dim))
+                show(paint("tcp \(status.state)  rto \(ms("rto"))  srtt \(ms("srtt"))  cwnd \(f["cwnd"] ?? "-")  ssthresh \(windowText(f["ssthresh"]))  retransmissions \(f["retrans"] ?? "0") (timeouts \(f["timeouts"] ?? "0"), fast \(f["fast_retrans"] ?? "0"))  sent \(f["bytes_sent"] ?? "0") B  received \(f["bytes_received"] ?? "0") B", .dim))
             } catch {
                 show(paint("stats: \(error)", .warning))
             }
@@ -262,4 +262,10 @@ struct LineBuffer {
         }
         return nil
     }
+}
+
+/// A window in bytes as text; "∞" for the "no threshold yet" value TCP starts with.
+func windowText(_ text: String?) -> String {
+    guard let text, let value = Int(text) else { return text ?? "-" }
+    return value >= Int(Int32.max) ? "∞" : text
 }

@@ -69,10 +69,19 @@ public enum FileSystem {
         }
     }
 
-    /// Opens a file for writing (appending), e.g. the writing end of a FIFO.
-    /// Blocks until a reader opens a FIFO. The caller closes the descriptor.
-    public static func openForWriting(_ path: String) throws(FileSystemError) -> FileDescriptor {
-        let fd = Glibc.open(path, O_WRONLY | O_APPEND | O_CLOEXEC)
+    /// Opens a FIFO's writing end without waiting for a reader (Linux opens a
+    /// FIFO read-write at once), so a child can then open it for reading.
+    /// Open it before spawning the child. Closing it is the reader's end of file.
+    public static func openFIFOForWriting(_ path: String) throws(FileSystemError) -> FileDescriptor {
+        let fd = Glibc.open(path, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError(operation: "open", path: path, errno: .current) }
+        return FileDescriptor(rawValue: fd)
+    }
+
+    /// Opens a file for reading without blocking (a FIFO opens even with no writer yet).
+    /// The caller closes the descriptor.
+    public static func openForReading(_ path: String) throws(FileSystemError) -> FileDescriptor {
+        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard fd >= 0 else { throw FileSystemError(operation: "open", path: path, errno: .current) }
         return FileDescriptor(rawValue: fd)
     }

@@ -27,10 +27,31 @@ struct AppProtocolTests {
             .error(socket: 9, status: .connectionRefused, message: "port unreachable"),
             .icmpError(socket: 9, from: IPv4Address(10, 0, 1, 1), type: 11, code: 0,
                        originalDestination: address, originalPort: 33435),
+            .listen(request: 10, socket: 9, backlog: 16),
+            .shutdown(request: 11, socket: 9, how: .write),
+            .status(request: 12, socket: 9),
+            .setOption(request: 13, socket: 9, option: .congestionControl, value: 1),
+            .accepted(socket: 9, newSocket: 10, peer: address, peerPort: 49153, localAddress: IPv4Address(10, 0, 2, 20),
+                      localPort: 7000),
+            .streamData(socket: 10, payload: Array("line\n".utf8)),
+            .peerClosed(socket: 10),
+            .sent(request: 14, socket: 10, count: 65_000),
+            .writable(socket: 10, freeSpace: 16_384),
         ]
         for message in messages {
             #expect(try AppMessage(decoding: message.encoded()) == message)
         }
+    }
+
+    @Test func tcpMessages_haveTheDocumentedLayout() throws {
+        // accepted: kind 0x90, request 0, listener 9, new socket 10, peer 10.0.1.10:49153, local 10.0.2.20:7000
+        let accepted = AppMessage.accepted(socket: 9, newSocket: 10, peer: IPv4Address(10, 0, 1, 10), peerPort: 49153,
+                                           localAddress: IPv4Address(10, 0, 2, 20), localPort: 7000).encoded()
+        #expect(accepted == [0x90, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 10, 10, 0, 1, 10, 0xC0, 0x01, 10, 0, 2, 20, 0x1B, 0x58])
+        let sent = AppMessage.sent(request: 5, socket: 10, count: 1000).encoded()
+        #expect(sent == [0x93, 0, 0, 0, 5, 0, 0, 0, 10, 0, 0, 0x03, 0xE8])
+        #expect(throws: AppMessage.DecodingError.self) { try AppMessage(decoding: [0x11, 0, 0, 0, 1, 0, 0, 0, 9, 7]) }
+        #expect(throws: AppMessage.DecodingError.self) { try AppMessage(decoding: [0x90, 0, 0, 0, 0, 0, 0, 0, 9, 0]) }
     }
 
     @Test func truncatedOrUnknownMessages_throwAndNeverTrap() {

@@ -26,9 +26,9 @@ import Testing
         let log = dir.file("child.log")
         let fifo = dir.file("input")
         try FileSystem.makeFIFO(at: fifo)
+        let writer = try FileSystem.openFIFOForWriting(fifo)
         let pid = try Processes.spawn(executable: "/bin/sh", arguments: ["-c", "read a; read b; echo \"$b $a\""],
                                       logPath: log, inputPath: fifo)
-        let writer = try FileSystem.openForWriting(fifo)
         try writer.writeAll(Array("first\n".utf8))
         try writer.writeAll(Array("second\n".utf8))
         writer.close()
