@@ -7,7 +7,6 @@ import Testing
 final class RawNetRunner {
     let base: String
     let executable: String
-    private nonisolated(unsafe) static var instances = 0
 
     struct Run {
         var status: Int32
@@ -17,8 +16,8 @@ final class RawNetRunner {
 
     init() throws {
         executable = try Self.rawnetExecutable()
-        Self.instances += 1
-        base = "/tmp/rntour-\(getpid())-\(Self.instances)"
+        // Suites run in parallel: a random part keeps their bases apart.
+        base = "/tmp/rntour-\(getpid())-\(UUID().uuidString.prefix(8))"
         try? FileManager.default.removeItem(atPath: base)
         try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true,
                                                 attributes: [.posixPermissions: 0o700])
