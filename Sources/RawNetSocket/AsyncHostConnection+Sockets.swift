@@ -18,6 +18,8 @@ struct AsyncSocketState {
     var isWriting = false
     var writeQueue: [CheckedContinuation<Void, Never>] = []
     var waiters: [Int: CheckedContinuation<Void, any Error>] = [:]
+    /// Counts events (`wakeWaiters`), so a waiter can tell whether it missed one.
+    var generation = 0
 
     var unreadByteCount: Int { inbox.count - inboxHead }
 }

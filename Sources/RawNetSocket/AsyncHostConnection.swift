@@ -128,19 +128,30 @@ public actor AsyncHostConnection {
         let id = nextRequest
         nextRequest = nextRequest == UInt32.max ? 1 : nextRequest + 1
         let message = make(id)
-        let wait = { (continuation: CheckedContinuation<ReplyInfo, any Error>) in
-            let timer = self.executor.schedule(after: timeout ?? self.requestTimeout) { [weak self] in
-                self?.assumeIsolated { $0.finishRequest(id, with: .failure(NetworkError.timedOut)) }
-            }
-            self.pending[id] = PendingRequest(continuation: continuation, timer: timer)
-            self.updateReadInterest()
-            self.send(message)
+        guard isCancellable else {
+            return try await awaitReply(to: message, id: id, timeout: timeout, isCancellable: false)
         }
-        guard isCancellable else { return try await withCheckedThrowingContinuation(wait) }
+        // The operation calls an isolated method, so the waiting starts on this actor's thread.
         return try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation(wait)
+            try await self.awaitReply(to: message, id: id, timeout: timeout, isCancellable: true)
         } onCancel: {
             post { $0.finishRequest(id, with: .failure(CancellationError())) }
+        }
+    }
+
+    /// Sends `message` and waits for its reply. A cancellation that came
+    /// before this runs is seen here; one that comes later finds the request pending.
+    private func awaitReply(to message: AppMessage, id: UInt32, timeout: Duration?, isCancellable: Bool)
+        async throws -> ReplyInfo {
+        if isCancellable { try Task.checkCancellation() }
+        if let closedReason { throw closedReason }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<ReplyInfo, any Error>) in
+            let timer = executor.schedule(after: timeout ?? requestTimeout) { [weak self] in
+                self?.assumeIsolated { $0.finishRequest(id, with: .failure(NetworkError.timedOut)) }
+            }
+            pending[id] = PendingRequest(continuation: continuation, timer: timer)
+            updateReadInterest()
+            send(message)
         }
     }
 
@@ -181,16 +192,33 @@ public actor AsyncHostConnection {
     func waitForEvent(on id: UInt32) async throws {
         try Task.checkCancellation()
         if let closedReason { throw closedReason }
-        guard sockets[id] != nil else { throw NetworkError.badSocket }
+        guard let generation = sockets[id]?.generation else { throw NetworkError.badSocket }
         let token = nextWaiterToken
         nextWaiterToken += 1
         try await withTaskCancellationHandler {
-            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
-                sockets[id]?.waiters[token] = continuation
-                updateReadInterest()
-            }
+            try await self.suspendWaiter(token, on: id, unlessPast: generation)
         } onCancel: {
             post { $0.cancelWaiter(token, on: id) }
+        }
+    }
+
+    /// Registers the waiter, unless something already happened on the socket
+    /// since the caller looked (its `generation` moved on while this task was
+    /// between the caller and here), so no wake-up is ever missed.
+    private func suspendWaiter(_ token: Int, on id: UInt32, unlessPast generation: Int) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            if Task.isCancelled {
+                continuation.resume(throwing: CancellationError())
+            } else if let closedReason {
+                continuation.resume(throwing: closedReason)
+            } else if sockets[id] == nil {
+                continuation.resume(throwing: NetworkError.badSocket)
+            } else if sockets[id]!.generation != generation {
+                continuation.resume()
+            } else {
+                sockets[id]!.waiters[token] = continuation
+                updateReadInterest()
+            }
         }
     }
 
@@ -202,8 +230,10 @@ public actor AsyncHostConnection {
 
     /// Resumes every task waiting on socket `id`; they look again at its state.
     func wakeWaiters(on id: UInt32) {
-        guard let waiters = sockets[id]?.waiters, !waiters.isEmpty else { return }
-        sockets[id]?.waiters = [:]
+        guard let waiters = sockets[id]?.waiters else { return }
+        sockets[id]!.generation &+= 1
+        guard !waiters.isEmpty else { return }
+        sockets[id]!.waiters = [:]
         for waiter in waiters.values { waiter.resume() }
     }
 
