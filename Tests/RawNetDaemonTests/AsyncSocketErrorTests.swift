@@ -66,30 +66,30 @@ struct AsyncSocketErrorTests {
     @Test func peerClosingWithUnreadData_resetsTheWriter() async throws {
         let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
         defer { lab.stop() }
-        let runDirectory = lab.runDirectory
+        // bob's app buffers at most 64 KiB and never reads: the rest stays in bob's TCP buffer.
+        let bobHost = try await AsyncHostConnection(runDirectory: lab.runDirectory, host: "bob", appName: "stuck",
+                                                    bufferLimit: 65_536)
+        let listener = try await AsyncTCPListener(bobHost, port: 9000)
+        let aliceHost = try await AsyncHostConnection(runDirectory: lab.runDirectory, host: "alice", appName: "source")
+        let client = try await AsyncTCPStream.connect(aliceHost, to: Support.bob, port: 9000)
+        let server = try await listener.accept()
+        let writer = Task {
+            var random = SeededRandomBytes(seed: 3)
+            try await client.write(random.bytes(3_000_000))
+        }
+        // Watched through bob's control socket: asking the app API would let bob's app read.
+        var unread = 0
+        for _ in 0..<250 where unread == 0 {
+            try await Task.sleep(for: .milliseconds(20))
+            unread = try lab.sockets("bob").compactMap(\.receiveQueue).max() ?? 0
+        }
+        #expect(unread > 0, "data waits unread in bob's host")
         try await Support.withDeadline {
-            // bob's app buffers at most 64 KiB and never reads: the rest stays in bob's TCP buffer.
-            let bobHost = try await AsyncHostConnection(runDirectory: runDirectory, host: "bob", appName: "stuck",
-                                                        bufferLimit: 65_536)
-            let listener = try await AsyncTCPListener(bobHost, port: 9000)
-            let aliceHost = try await AsyncHostConnection(runDirectory: runDirectory, host: "alice", appName: "source")
-            let client = try await AsyncTCPStream.connect(aliceHost, to: Support.bob, port: 9000)
-            let server = try await listener.accept()
-            let writer = Task {
-                var random = SeededRandomBytes(seed: 3)
-                try await client.write(random.bytes(3_000_000))
-            }
-            var unread = 0
-            for _ in 0..<200 where unread == 0 {
-                try await Task.sleep(for: .milliseconds(20))
-                unread = Int(try await server.status().fields["recvq"] ?? "") ?? 0
-            }
-            #expect(unread > 0, "data waits unread in bob's host")
             await server.close()  // with unread data: RST, as on Linux
             await #expect(throws: NetworkError.connectionReset) { try await writer.value }
             await #expect(throws: NetworkError.connectionReset) { _ = try await client.read() }
-            #expect(NetworkError.connectionReset.description == "connection reset by peer")
         }
+        #expect(NetworkError.connectionReset.description == "connection reset by peer")
     }
 
     @Test func closedHostConnection_failsCallsWithAReadableError() async throws {
