@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "RawNet",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rawnet", targets: ["rawnet"]),
         .executable(name: "rawnet-relay", targets: ["rawnet-relay"]),
