@@ -48,9 +48,13 @@ let package = Package(
         .target(name: "RawNetSocket", dependencies: ["RawNetPlatform", "RawNetWire"]),
         // chat, ping, traceroute, nc, demo: built on RawNetSocket only.
         .target(name: "RawNetApps", dependencies: ["RawNetSocket", "RawNetWire"]),
+        // Benchmark harness: scenarios, references (relay, Linux namespaces), reports, lab generator.
+        .target(name: "RawNetBench", dependencies: [
+            "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetDaemon",
+        ]),
         .executableTarget(name: "rawnet", dependencies: [
             "RawNetWire", "RawNetCore", "RawNetSim", "RawNetPlatform",
-            "RawNetDaemon", "RawNetSocket", "RawNetApps", "RawNetView",
+            "RawNetDaemon", "RawNetSocket", "RawNetApps", "RawNetView", "RawNetBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Minimal C relay: the reference for forwarding benchmarks.
@@ -64,6 +68,7 @@ let package = Package(
             "RawNetDaemon", "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetSocket",
         ]),
         .testTarget(name: "RawNetViewTests", dependencies: ["RawNetView", "RawNetCore", "RawNetWire"]),
+        .testTarget(name: "RawNetBenchTests", dependencies: ["RawNetBench", "RawNetDaemon", "RawNetPlatform"]),
         .testTarget(name: "RawNetAppsTests", dependencies: ["RawNetApps", "RawNetSocket", "RawNetWire"]),
     ],
     swiftLanguageModes: [.v6]
