@@ -7,9 +7,10 @@ import RawNetPlatform
 public final class LinuxReference: @unchecked Sendable {
     // Safety: used by one scenario thread.
     public let lab: LinuxLab
-    private let server: Process
+    private let server: Int32
     private let cpus: CPUPlan
     private let workDirectory: String
+    private var isStopped = false
     public static let iperfPort = 5201
 
     /// Builds the lab and starts an iperf3 server in h2.
@@ -22,9 +23,14 @@ public final class LinuxReference: @unchecked Sendable {
                 ["ip", "netns", "exec", lab.h2, "taskset", "-c", Self.list(cpus.endpoints),
                  "iperf3", "--server", "--bind", LinuxLab.h2Address, "--port", String(Self.iperfPort)],
                 logPath: "\(workDirectory)/\(lab.h2)-iperf3.log")
-            try waitForServer()
         } catch {
             lab.tearDown()
+            throw error
+        }
+        do {
+            try waitForServer()
+        } catch {
+            stop()
             throw error
         }
     }
@@ -33,7 +39,8 @@ public final class LinuxReference: @unchecked Sendable {
 
     /// Stops the server and deletes the namespaces.
     public func stop() {
-        if server.isRunning { server.terminate(); server.waitUntilExit() }
+        if !isStopped { Shell.stop(pid: server) }
+        isStopped = true
         lab.tearDown()
     }
 
@@ -121,7 +128,7 @@ public final class LinuxReference: @unchecked Sendable {
         for _ in 0..<50 {
             let sockets = (try? Shell.run(["ip", "netns", "exec", lab.h2, "ss", "-ltn"]))?.standardOutput ?? ""
             if sockets.contains(":\(Self.iperfPort)") { return }
-            if !server.isRunning { throw BenchError("iperf3 server in \(lab.h2) ended at once (see \(workDirectory)/\(lab.h2)-iperf3.log)") }
+            if !Shell.isRunning(pid: server) { throw BenchError("iperf3 server in \(lab.h2) ended at once (see \(workDirectory)/\(lab.h2)-iperf3.log)") }
             MonotonicClock.sleep(for: .milliseconds(50))
         }
         throw BenchError("iperf3 server in \(lab.h2) did not listen within 2.5 s")

@@ -1,4 +1,5 @@
 import Foundation
+import RawNetPlatform
 
 /// Runs system tools (ip, nft, ethtool, iperf3, apt-get) for the Linux
 /// reference, capturing their output.
@@ -47,16 +48,32 @@ public enum Shell {
         return output.standardOutput
     }
 
-    /// Starts a long-running command with output going to `logPath`.
-    public static func start(_ arguments: [String], logPath: String) throws -> Process {
-        let process = try makeProcess(arguments, environment: nil)
-        _ = FileManager.default.createFile(atPath: logPath, contents: nil)
-        let log = FileHandle(forWritingAtPath: logPath)
-        process.standardOutput = log
-        process.standardError = log
-        process.standardInput = FileHandle.nullDevice
-        try process.run()
-        return process
+    /// Starts a long-running command with output going to `logPath`, with
+    /// default signal handling (Foundation's Process would pass on the
+    /// caller's blocked signals, and a blocked SIGTERM cannot stop the child).
+    /// - Returns: the child's pid; stop it with `stop(pid:)`.
+    public static func start(_ arguments: [String], logPath: String) throws -> Int32 {
+        guard let name = arguments.first else { throw BenchError("empty command") }
+        guard let executable = name.hasPrefix("/") ? name : which(name) else {
+            throw BenchError("`\(name)` is not installed (not found in PATH)")
+        }
+        return try Processes.spawn(executable: executable, arguments: Array(arguments.dropFirst()), logPath: logPath)
+    }
+
+    /// Stops a child started with `start`: SIGTERM, then SIGKILL after a
+    /// second, and reaps it.
+    public static func stop(pid: Int32) {
+        try? Processes.kill(pid, signal: 15)
+        for attempt in 0..<200 {
+            if (try? Processes.reap(pid)) != nil { return }
+            if attempt == 100 { try? Processes.kill(pid, signal: 9) }
+            MonotonicClock.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// Whether a child started with `start` still runs.
+    public static func isRunning(pid: Int32) -> Bool {
+        (try? Processes.reap(pid)) == .some(nil)
     }
 
     /// The full path of an executable found in PATH (plus the sbin directories), if any.
