@@ -54,9 +54,13 @@ let package = Package(
             "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetDaemon",
             "RawNetSocket", "RawNetApps", "RawNetView",
         ]),
+        // Benchmark harness: scenarios, references (relay, Linux namespaces), reports, lab generator.
+        .target(name: "RawNetBench", dependencies: [
+            "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetDaemon",
+        ]),
         .executableTarget(name: "rawnet", dependencies: [
             "RawNetWire", "RawNetCore", "RawNetSim", "RawNetPlatform",
-            "RawNetDaemon", "RawNetSocket", "RawNetApps", "RawNetView", "RawNetTour",
+            "RawNetDaemon", "RawNetSocket", "RawNetApps", "RawNetView", "RawNetTour", "RawNetBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Minimal C relay: the reference for forwarding benchmarks.
@@ -73,6 +77,7 @@ let package = Package(
         .testTarget(name: "RawNetTourTests", dependencies: [
             "RawNetTour", "RawNetView", "RawNetDaemon", "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetSocket",
         ]),
+        .testTarget(name: "RawNetBenchTests", dependencies: ["RawNetBench", "RawNetDaemon", "RawNetPlatform"]),
         .testTarget(name: "RawNetAppsTests", dependencies: ["RawNetApps", "RawNetSocket", "RawNetWire"]),
     ],
     swiftLanguageModes: [.v6]

@@ -11,7 +11,7 @@ struct RawNet: ParsableCommand {
             PingCommand.self, TracerouteCommand.self, Routes.self, ARP.self, Link.self,
             Impair.self, Sockets.self, ChatCommand.self, NCCommand.self,
             TraceCommand.self, CaptureCommand.self, LadderCommand.self, PlotCommand.self, DemoCommand.self,
-            Bench.self,
+            Bench.self, Gen.self,
         ]
     )
 }

@@ -1,0 +1,106 @@
+/// Runs each case of a scenario, turning a failing case into a result with
+/// its error so the remaining cases still run.
+func runCases(_ cases: [BenchCase], options: BenchOptions, log: @Sendable (String) -> Void) -> [CaseResult] {
+    cases.map { benchCase in
+        do {
+            return try CaseRunner.run(benchCase, options: options, log: log)
+        } catch {
+            log("  \(benchCase.scenario)/\(benchCase.name) failed: \(error)")
+            return CaseResult.failed(benchCase, error: "\(error)")
+        }
+    }
+}
+
+extension CaseResult {
+    /// A scenario that could not start (e.g. missing packages), as one failed row.
+    public static func setupFailure(scenario: String, error: String) -> CaseResult {
+        CaseResult(scenario: scenario, name: "(setup)", unit: "", better: .higher, measured: nil, reference: nil,
+                   ratio: nil, goal: nil, note: nil, error: error)
+    }
+
+    static func failed(_ benchCase: BenchCase, error: String) -> CaseResult {
+        CaseResult(scenario: benchCase.scenario, name: benchCase.name, unit: benchCase.unit, better: benchCase.better,
+                   measured: nil, reference: nil, ratio: nil, goal: nil, note: benchCase.note, error: error)
+    }
+}
+
+/// A measured side built on a forwarder the RawNet hook starts for each run.
+private func forwarderSide(_ make: (@Sendable (String, [Int]) throws -> any FrameForwarder)?, options: BenchOptions,
+                           _ body: @escaping @Sendable (any FrameForwarder, RunContext) throws -> RunResult) -> BenchSide? {
+    guard let make else { return nil }
+    let directory = options.workDirectory
+    return BenchSide(label: "rawnet router") { context in
+        let forwarder = try make(directory, context.cpus.forwarder)
+        defer { forwarder.stop() }
+        return try body(forwarder, context)
+    }
+}
+
+/// The relay side: a fresh relay process per run, pinned like the router.
+private func relaySide(options: BenchOptions,
+                       _ body: @escaping @Sendable (any FrameForwarder, RunContext) throws -> RunResult) throws -> BenchSide {
+    let executable = try RelayReference.locate(explicit: options.relayPath)
+    let directory = options.workDirectory
+    return BenchSide(label: "rawnet-relay") { context in
+        let relay = try RelayReference(executable: executable, workDirectory: directory, cpus: context.cpus.forwarder)
+        defer { relay.stop() }
+        return try body(relay, context)
+    }
+}
+
+let pendingDaemons = "RawNet side pending: needs the router/host daemons"
+
+/// forward: 1514-byte frames per second through one router daemon against the relay. Goal ≥ 60 %.
+public struct ForwardScenario: Scenario {
+    public let name = "forward"
+    public var rawnet: RawNetSides
+    public init(rawnet: RawNetSides = .referencesOnly) { self.rawnet = rawnet }
+
+    public func run(options: BenchOptions, log: @escaping @Sendable (String) -> Void) throws -> [CaseResult] {
+        let count = options.isSmoke ? 5_000 : 300_000
+        let pump: @Sendable (any FrameForwarder, RunContext) throws -> RunResult = { forwarder, context in
+            .figure(try FrameTraffic.throughput(through: forwarder.leftToRight,
+                                                frame: forwarder.frame(size: 1514, towardsRight: true),
+                                                count: count, cpus: context.cpus.endpoints))
+        }
+        let measured = forwarderSide(rawnet.makeForwarder, options: options, pump)
+        let benchCase = BenchCase(
+            scenario: name, name: "1514-byte frames through one forwarder", unit: "frames/s", better: .higher,
+            measured: measured, reference: try relaySide(options: options, pump), goal: .ratioAtLeast(0.6),
+            note: measured == nil ? pendingDaemons : nil)
+        return runCases([benchCase], options: options, log: log)
+    }
+}
+
+/// tcp: app-to-app goodput through one router (1, 10 and 100 connections)
+/// against the relay's bytes/s for 1514-byte frames. Goal ≥ 1/3.
+public struct TCPScenario: Scenario {
+    public let name = "tcp"
+    public var rawnet: RawNetSides
+    public var connectionCounts: [Int]
+    public init(rawnet: RawNetSides = .referencesOnly, connectionCounts: [Int] = [1, 10, 100]) {
+        self.rawnet = rawnet
+        self.connectionCounts = connectionCounts
+    }
+
+    public func run(options: BenchOptions, log: @escaping @Sendable (String) -> Void) throws -> [CaseResult] {
+        let count = options.isSmoke ? 5_000 : 300_000
+        let reference = try relaySide(options: options) { relay, context in
+            let frames = try FrameTraffic.throughput(through: relay.leftToRight,
+                                                     frame: relay.frame(size: 1514, towardsRight: true),
+                                                     count: count, cpus: context.cpus.endpoints)
+            return .figure(frames * 1514 / 1e6)
+        }
+        let cases = connectionCounts.map { connections in
+            let hook = rawnet.tcpGoodput
+            let measured = hook.map { goodput in
+                BenchSide(label: "rawnet tcp") { context in .figure(try goodput(connections, context)) }
+            }
+            return BenchCase(
+                scenario: name, name: "goodput, \(connections) connection\(connections == 1 ? "" : "s") (aggregate)",
+                unit: "MB/s", better: .higher, measured: measured, reference: reference,
+                goal: .ratioAtLeast(1.0 / 3.0), note: measured == nil ? pendingDaemons : nil)
+        }
+        return runCases(cases, options: options, log: log)
+    }
+}

@@ -1,0 +1,198 @@
+import RawNetPlatform
+
+/// Errors of the benchmark traffic generators and references.
+public struct BenchError: Error, CustomStringConvertible, Sendable {
+    public var message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// One direction through a forwarder: frames written to `inject` (a socket
+/// the forwarder is bound at) come out at `collect` (a socket we bind).
+public struct FramePath: Sendable, Equatable {
+    public var inject: String
+    public var collect: String
+
+    public init(inject: String, collect: String) {
+        self.inject = inject
+        self.collect = collect
+    }
+}
+
+/// Traffic through a forwarder over Unix datagram sockets, as links carry it:
+/// blocking sender and receiver threads pinned to the endpoint CPUs.
+public enum FrameTraffic {
+    /// Sends `count` copies of `frame` into `path.inject` and counts them out
+    /// at `path.collect`. Returns frames per second from the first send to the
+    /// last frame received. Fails if frames stop arriving for `stallTimeout`.
+    public static func throughput(through path: FramePath, frame: [UInt8], count: Int, cpus: [Int],
+                                  stallTimeout: Duration = .seconds(3)) throws -> Double {
+        let receiver = try UnixDatagramSocket(boundTo: path.collect)
+        let sender = try connectedSender(to: path.inject)
+        try sender.fileDescriptor.setNonBlocking(false)
+        let outcome = Outcome()
+        let receiveFD = receiver.fileDescriptor
+        let receiverThread = try PlatformThread.start {
+            try? CPUs.pinCurrentThread(cpus)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
+            defer { buffer.deallocate() }
+            var received = 0
+            while received < count {
+                do {
+                    if let length = try receiveFD.read(into: buffer) {
+                        if length == frame.count { received += 1 }
+                        continue
+                    }
+                } catch {
+                    outcome.failure = "receive at \(path.collect): \(error)"
+                    break
+                }
+                if !receiveFD.waitReadable(timeout: stallTimeout) {
+                    outcome.failure = "frames stopped arriving at \(path.collect) after \(received) of \(count)"
+                    break
+                }
+            }
+            outcome.finishedAt = MonotonicClock.now()
+            outcome.received = received
+        }
+        let started = MonotonicClock.now()
+        let sendFD = sender.fileDescriptor
+        let sendFailure = try PinnedThread.run(cpus: cpus) { () -> String? in
+            frame.withUnsafeBytes { bytes in
+                for _ in 0..<count {
+                    do {
+                        _ = try sendFD.write(bytes)
+                    } catch {
+                        return "send to \(path.inject): \(error)"
+                    }
+                }
+                return nil
+            }
+        }
+        receiverThread.join()
+        withExtendedLifetime((receiver, sender)) {}
+        if let failure = sendFailure ?? outcome.failure { throw BenchError(failure) }
+        let seconds = Double(outcome.finishedAt - started) / 1e9
+        return Double(outcome.received) / seconds
+    }
+
+    /// Bounces one frame `rounds` times: out through `forward`, echoed by a
+    /// thread back through `back`. Returns each round trip in seconds.
+    public static func roundTrips(forward: FramePath, back: FramePath, frame: [UInt8], rounds: Int, cpus: [Int],
+                                  timeout: Duration = .seconds(2)) throws -> [Double] {
+        let farEnd = try UnixDatagramSocket(boundTo: forward.collect)
+        let nearEnd = try UnixDatagramSocket(boundTo: back.collect)
+        let echoSender = try connectedSender(to: back.inject)
+        let sender = try connectedSender(to: forward.inject)
+        let outcome = Outcome()
+        let farFD = farEnd.fileDescriptor
+        let echoFD = echoSender.fileDescriptor
+        let echoThread = try PlatformThread.start {
+            try? CPUs.pinCurrentThread(cpus)
+            let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
+            defer { buffer.deallocate() }
+            var echoed = 0
+            while echoed < rounds {
+                guard farFD.waitReadable(timeout: timeout) else {
+                    outcome.failure = "no frame reached \(forward.collect) after \(echoed) round trips"
+                    return
+                }
+                guard let length = try? farFD.read(into: buffer) else { continue }
+                _ = try? echoFD.write(UnsafeRawBufferPointer(rebasing: buffer[..<length]))
+                echoed += 1
+            }
+        }
+        let nearFD = nearEnd.fileDescriptor
+        let sendFD = sender.fileDescriptor
+        let measured = try PinnedThread.run(cpus: cpus) { () -> Result<[Double], BenchError> in
+            Result { () throws(BenchError) -> [Double] in
+                try bounce(frame: frame, rounds: rounds, sendFD: sendFD, nearFD: nearFD, timeout: timeout,
+                           answerPath: back.collect)
+            }
+        }
+        echoThread.join()
+        withExtendedLifetime((farEnd, nearEnd, echoSender, sender)) {}
+        if let failure = outcome.failure { throw BenchError(failure) }
+        return try measured.get()
+    }
+
+    private static func bounce(frame: [UInt8], rounds: Int, sendFD: FileDescriptor, nearFD: FileDescriptor,
+                               timeout: Duration, answerPath: String) throws(BenchError) -> [Double] {
+        var times: [Double] = []
+        times.reserveCapacity(rounds)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
+        defer { buffer.deallocate() }
+        for round in 0..<rounds {
+            let started = MonotonicClock.now()
+            do {
+                _ = try frame.withUnsafeBytes { bytes throws(Errno) in try sendFD.write(bytes) }
+                var answered = false
+                while !answered {
+                    guard nearFD.waitReadable(timeout: timeout) else {
+                        throw BenchError("round trip \(round + 1) got no answer at \(answerPath)")
+                    }
+                    if let length = try nearFD.read(into: buffer), length == frame.count { answered = true }
+                }
+            } catch let error as BenchError {
+                throw error
+            } catch {
+                throw BenchError("round trip \(round + 1): \(error)")
+            }
+            times.append(Double(MonotonicClock.now() - started) / 1e9)
+        }
+        return times
+    }
+
+    /// An unbound datagram socket connected to `path`, retrying while the
+    /// forwarder is still starting (up to two seconds).
+    static func connectedSender(to path: String) throws -> UnixDatagramSocket {
+        let socket = try UnixDatagramSocket()
+        let address = try UnixSocketAddress(path: path)
+        var lastError: Error?
+        for _ in 0..<200 {
+            do {
+                try socket.connect(to: address)
+                return socket
+            } catch {
+                lastError = error
+                MonotonicClock.sleep(for: .milliseconds(10))
+            }
+        }
+        throw BenchError("cannot connect to \(path): \(lastError.map { "\($0)" } ?? "unknown error")")
+    }
+
+    /// Results a worker thread leaves for the thread that joins it.
+    private final class Outcome: @unchecked Sendable {
+        // Safety: written by the worker before it ends, read after `join`.
+        var failure: String?
+        var received = 0
+        var finishedAt: Int64 = 0
+    }
+}
+
+/// Runs a closure on a fresh thread pinned to some CPUs and returns its value,
+/// so the calling thread's own affinity is left alone.
+public enum PinnedThread {
+    public static func run<T: Sendable>(cpus: [Int], _ body: @escaping @Sendable () -> T) throws -> T {
+        let box = ResultBox<T>()
+        let thread = try PlatformThread.start {
+            do {
+                try CPUs.pinCurrentThread(cpus)
+            } catch {
+                box.pinFailure = "cannot pin a thread to CPU \(cpus): \(error)"
+                return
+            }
+            box.value = body()
+        }
+        thread.join()
+        if let failure = box.pinFailure { throw BenchError(failure) }
+        guard let value = box.value else { throw BenchError("the pinned thread gave no result") }
+        return value
+    }
+
+    private final class ResultBox<T>: @unchecked Sendable {
+        // Safety: written by the worker before it ends, read after `join`.
+        var value: T?
+        var pinFailure: String?
+    }
+}

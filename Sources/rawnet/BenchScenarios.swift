@@ -1,0 +1,128 @@
+import ArgumentParser
+import Foundation
+import RawNetBench
+
+/// Options shared by `rawnet bench forward|tcp|loss|latency|scale|sim|all`.
+struct BenchScenarioOptions: ParsableArguments {
+    @Flag(help: "One short run of each case (seconds): checks the harness, figures are not kept in BENCHMARKS.md.")
+    var smoke = false
+    @Option(help: "Runs per side per case (at least 5 unless --smoke).") var runs = 5
+    @Option(help: "Where to write the JSON results.") var json = "bench-results.json"
+    @Flag(help: "Do not merge the rows into BENCHMARKS.md.") var noMarkdown = false
+    @Option(help: "The Markdown file whose results section is updated.") var markdown = "BENCHMARKS.md"
+    @Flag(help: "Install missing Debian packages (iperf3 nftables ethtool) with apt-get.") var install = false
+    @Option(help: "The rawnet-relay executable (default: next to rawnet, or $RAWNET_RELAY).") var relay: String?
+    @Option(help: "Directory for temporary sockets and logs.") var workDirectory = "/tmp"
+
+    func validate() throws {
+        guard runs >= 1 else { throw ValidationError("--runs must be positive") }
+        guard smoke || runs >= 5 else { throw ValidationError("--runs must be at least 5 for real figures (or use --smoke)") }
+    }
+
+    var benchOptions: BenchOptions {
+        BenchOptions(runs: smoke ? 1 : runs, isSmoke: smoke, installsMissingPackages: install || ProcessInfo.processInfo.environment["CI"] != nil,
+                     relayPath: relay, workDirectory: workDirectory)
+    }
+
+    /// Runs the named scenarios, prints the table, writes JSON and Markdown.
+    func run(_ names: [String]) throws {
+        let options = benchOptions
+        if !smoke && isDebugBuild {
+            print("warning: this is a debug build; benchmark figures need `swift build -c release`")
+        }
+        print("rawnet bench \(names.joined(separator: " ")): \(options.runs) run(s) per side, \(options.cpus)")
+        let log: @Sendable (String) -> Void = { print($0) }
+        var results: [CaseResult] = []
+        for name in names {
+            guard let scenario = Scenarios.named(name, rawnet: .referencesOnly) else { continue }
+            print("== \(name)")
+            do {
+                results += try scenario.run(options: options, log: log)
+            } catch {
+                print("\(name) failed: \(error)")
+                results.append(.setupFailure(scenario: name, error: "\(error)"))
+            }
+        }
+        let report = BenchReport(command: (["rawnet"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+                                 options: options, results: results)
+        print("")
+        print(report.table())
+        try report.json().write(toFile: json, atomically: true, encoding: .utf8)
+        print("JSON: \(json)")
+        if !noMarkdown && !smoke {
+            let document = (try? String(contentsOfFile: markdown, encoding: .utf8)) ?? "# Benchmarks\n"
+            try report.mergedMarkdown(into: document).write(toFile: markdown, atomically: true, encoding: .utf8)
+            print("Markdown rows: \(markdown)")
+        }
+        if report.hasFailures { throw ExitCode.failure }
+    }
+
+    private var isDebugBuild: Bool {
+        #if DEBUG
+        return true
+        #else
+        return false
+        #endif
+    }
+}
+
+/// `rawnet bench forward`: 1514-byte frames/s through one forwarder against the relay.
+struct BenchForward: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "forward",
+        abstract: "1514-byte frames per second through one router against the minimal relay (goal ≥ 60 %).")
+    @OptionGroup var options: BenchScenarioOptions
+    func run() throws { try options.run(["forward"]) }
+}
+
+/// `rawnet bench tcp`: goodput through one router against the relay's bytes/s.
+struct BenchTCP: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "tcp",
+        abstract: "TCP goodput app to app through one router, 1, 10 and 100 connections, against the relay's bytes/s (goal ≥ 1/3).")
+    @OptionGroup var options: BenchScenarioOptions
+    func run() throws { try options.run(["tcp"]) }
+}
+
+/// `rawnet bench loss`: goodput retained under loss against Linux bbr and cubic.
+struct BenchLoss: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "loss",
+        abstract: "Goodput retained at 1, 5 and 10 % loss against Linux (namespaces, nftables, iperf3; needs root).")
+    @OptionGroup var options: BenchScenarioOptions
+    func run() throws { try options.run(["loss"]) }
+}
+
+/// `rawnet bench latency`: chat round trip against the relay, connect time against Linux.
+struct BenchLatency: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "latency",
+        abstract: "Chat-line round trip p50/p99 against the relay (goal p50 ≤ 3×); TCP connect time against Linux.")
+    @OptionGroup var options: BenchScenarioOptions
+    func run() throws { try options.run(["latency"]) }
+}
+
+/// `rawnet bench scale`: a generated 100-node lab.
+struct BenchScale: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "scale",
+        abstract: "A generated 100-node lab: time to up, memory per daemon, reachability, 1 000 TCP connections.")
+    @OptionGroup var options: BenchScenarioOptions
+    func run() throws { try options.run(["scale"]) }
+}
+
+/// `rawnet bench sim`: simulated lossy transfers per CPU-second.
+struct BenchSim: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "sim",
+        abstract: "Simulated lossy transfers per CPU-second.")
+    @OptionGroup var options: BenchScenarioOptions
+    func run() throws { try options.run(["sim"]) }
+}
+
+/// `rawnet bench all`: every scenario in turn.
+struct BenchAll: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "all",
+        abstract: "Every scenario: forward, tcp, loss, latency, scale, sim.")
+    @OptionGroup var options: BenchScenarioOptions
+    func run() throws { try options.run(Scenarios.names) }
+}
+
+/// The scenario subcommands, for the `bench` group's list.
+let benchScenarioCommands: [ParsableCommand.Type] = [
+    BenchForward.self, BenchTCP.self, BenchLoss.self, BenchLatency.self, BenchScale.self, BenchSim.self, BenchAll.self,
+]

@@ -1,0 +1,70 @@
+import Testing
+import RawNetPlatform
+@testable import RawNetBench
+
+/// One short run of every scenario, so the benchmarks never rot. The Linux
+/// parts need root and the Debian packages iperf3, nftables and ethtool: when
+/// they are missing these tests fail and say what to install.
+@Suite(.serialized) struct SmokeTests {
+    private let options = BenchOptions.smoke()
+    private let log: @Sendable (String) -> Void = { _ in }
+
+    private func expectNoFailures(_ results: [CaseResult]) {
+        for result in results {
+            #expect(result.error == nil, "\(result.scenario)/\(result.name): \(result.error ?? "")")
+        }
+    }
+
+    @Test func forward_relayCarriesFrames() throws {
+        let results = try ForwardScenario().run(options: options, log: log)
+        expectNoFailures(results)
+        let relay = try #require(results.first?.reference)
+        #expect(relay.summary.median > 1_000, "relay carried \(relay.summary.median) frames/s")
+        #expect(results.first?.goal?.isMet == nil, "no RawNet side yet: the goal is pending")
+    }
+
+    @Test func tcp_relayBytesPerSecond() throws {
+        let results = try TCPScenario(connectionCounts: [1]).run(options: options, log: log)
+        expectNoFailures(results)
+        #expect(try #require(results.first?.reference).summary.median > 1, "MB/s")
+    }
+
+    @Test func latency_relayRoundTripsAndLinuxConnects() throws {
+        let results = try LatencyScenario().run(options: options, log: log)
+        expectNoFailures(results)
+        #expect(results.count == 2)
+        let relay = try #require(results.first?.reference?.summary)
+        #expect(relay.sampleCount == 300)
+        #expect(relay.p50! > 0 && relay.p50! <= relay.p99!)
+        let linux = try #require(results.last?.reference?.summary)
+        #expect(linux.sampleCount == 50)
+        #expect(linux.p50! > 0)
+    }
+
+    @Test func loss_linuxReferenceAtFivePercent() throws {
+        let results = try LossScenario(lossRates: [5], algorithms: ["bbr"]).run(options: options, log: log)
+        expectNoFailures(results)
+        #expect(results.count == 2)
+        #expect(try #require(results.first?.reference).summary.median > 1, "clean goodput in Mbit/s")
+        let retained = try #require(results.last?.reference).summary.median
+        #expect(retained > 0 && retained < 5, "retained share \(retained)")
+        #expect(LinuxTools.missingPackages().isEmpty)
+        let leftovers = try Shell.check(["ip", "netns", "list"]).split(separator: "\n")
+            .filter { $0.contains("rnbench-") && $0.contains("-\(Processes.currentPID)-") }
+        #expect(leftovers.isEmpty, "namespaces left behind: \(leftovers)")
+    }
+
+    @Test func scale_generatesAndValidatesTheLab() throws {
+        let results = try ScaleScenario().run(options: options, log: log)
+        expectNoFailures(results)
+        #expect(results.count == 5)
+        #expect(try #require(results.first?.measured).summary.median > 0)
+        #expect(results.dropFirst().allSatisfy { $0.goal?.isMet == nil }, "daemon cases are pending")
+    }
+
+    @Test func sim_isPendingWithoutError() throws {
+        let results = try SimScenario().run(options: options, log: log)
+        expectNoFailures(results)
+        #expect(results.first?.note != nil)
+    }
+}

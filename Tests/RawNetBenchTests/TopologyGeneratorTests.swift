@@ -1,0 +1,49 @@
+import Testing
+import RawNetDaemon
+@testable import RawNetBench
+
+@Suite struct TopologyGeneratorTests {
+    @Test(arguments: TopologyGenerator.Shape.allCases)
+    func hundredNodeLab_parsesAndValidates(shape: TopologyGenerator.Shape) throws {
+        let generator = try TopologyGenerator(routers: 30, hosts: 70, shape: shape)
+        let topology = try TopologyLoader.parse(yaml: generator.yaml(), file: "generated",
+                                                runDirectory: "/tmp/rawnet-0/scale")
+        #expect(topology.nodes.count == 100)
+        #expect(topology.nodes.filter { $0.kind == .router }.count == 30)
+        #expect(topology.nodes.filter { $0.kind == .host }.count == 70)
+        // A tree (or chain) of 30 routers has 29 router links, plus one link per host.
+        #expect(topology.links.count == 29 + 70)
+    }
+
+    @Test func everyRouter_routesEveryHostSubnet() throws {
+        let generator = try TopologyGenerator(routers: 7, hosts: 20, shape: .tree)
+        let topology = try TopologyLoader.parse(yaml: generator.yaml(), file: "generated")
+        for router in topology.nodes where router.kind == .router {
+            let connected = router.interfaces.map(\.address.prefix)
+            let routed = router.routes.map(\.destination)
+            let hasDefault = routed.contains { $0.length == 0 }
+            for host in topology.nodes where host.kind == .host {
+                let address = host.interfaces[0].address.address
+                let covered = connected.contains { $0.contains(address) } || routed.contains { $0.length > 0 && $0.contains(address) }
+                // Routers other than the root may leave hosts outside their subtree to the default route.
+                #expect(covered || hasDefault, "\(router.name) has no way to \(host.name)")
+            }
+        }
+        let root = try #require(topology.node(named: "r1"))
+        #expect(!root.routes.contains { $0.destination.length == 0 }, "the root has no parent to default to")
+    }
+
+    @Test func chainParentsAndFarPair() throws {
+        let generator = try TopologyGenerator(routers: 5, hosts: 10, shape: .chain)
+        #expect(generator.parent(of: 0) == nil)
+        #expect(generator.parent(of: 4) == 3)
+        let pair = try #require(generator.farHostPair())
+        #expect(generator.router(ofHost: pair.from) == 0)
+        #expect(generator.router(ofHost: pair.to) == 4)
+    }
+
+    @Test func badCounts_areRefused() {
+        #expect(throws: BenchError.self) { try TopologyGenerator(routers: 0, hosts: 1) }
+        #expect(throws: BenchError.self) { try TopologyGenerator(routers: 1, hosts: -1) }
+    }
+}
