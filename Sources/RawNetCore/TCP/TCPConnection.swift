@@ -167,7 +167,13 @@ public struct TCPConnection: Sendable {
             receiveQueue.removeFirst(receiveHead)
             receiveHead = 0
         }
-        if receivesData && windowUpdateIsWorthSending { isAckNeeded = true }
+        // A standalone window update only when the peer may be held back by the
+        // old window: it is under two segments, or the new one is twice as large.
+        if receivesData && windowUpdateIsWorthSending {
+            let current = Swift.max(rcvAdv - rcvNxt, 0)
+            let free = configuration.receiveBufferSize - unreadByteCount
+            if current < 2 * configuration.maximumSegmentSize || free >= 2 * current { isAckNeeded = true }
+        }
         return bytes
     }
 
