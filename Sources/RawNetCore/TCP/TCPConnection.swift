@@ -180,9 +180,11 @@ public struct TCPConnection: Sendable {
     /// Closes the sending direction gracefully: queued bytes go out, then a FIN.
     public mutating func close(now: Instant) {
         switch state {
-        case .synSent:
-            setState(.closed, now: now)
-        case .synReceived:
+        case .synSent where sendBuffer.isEmpty:
+            setState(.closed, now: now)  // RFC 9293 §3.10.4: nothing to deliver, delete the TCB
+        case .synSent, .synReceived:
+            // Queued data still goes out once the handshake completes, then the FIN
+            // (as RFC 9293 prescribes for SYN-RECEIVED; done for SYN-SENT too).
             isFINQueued = true  // FIN-WAIT-1 once the handshake completes
         case .established:
             isFINQueued = true
