@@ -18,6 +18,9 @@ extension TCPConnection {
             maxSndWnd = Swift.max(maxSndWnd, sndWnd)
         }
         probesUnanswered = 0
+        // A peer that answers with a zero window is alive: the retransmission
+        // limit is for silence, not for a receiver that is merely full.
+        if sndWnd == 0 && ackPos == sndUna { consecutiveTimeouts = 0 }
 
         var sackAdded = false
         if isSACKPermitted {
