@@ -13,7 +13,7 @@ import Darwin
 ///
 /// Speed is measured in process CPU time, goodput in simulated time, so the
 /// figures do not depend on what else the machine is doing.
-@Suite struct TCPSimulationBenchmarkTests {
+@Suite(.serialized) struct TCPSimulationBenchmarkTests {
     static var isEnabled: Bool { getenv("RAWNET_SIM_BENCH") != nil }
 
     static func cpuSeconds() -> Double {
