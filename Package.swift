@@ -37,7 +37,7 @@ let package = Package(
         ]),
         // Router and host daemons, control, app API, topology, supervisor.
         .target(name: "RawNetDaemon", dependencies: [
-            "RawNetCore", "RawNetWire", "RawNetPlatform",
+            "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetSocket",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Yams", package: "Yams"),
             .product(name: "DequeModule", package: "swift-collections"),
@@ -61,7 +61,7 @@ let package = Package(
         .testTarget(name: "RawNetSimTests", dependencies: ["RawNetSim", "RawNetCore", "RawNetWire"]),
         .testTarget(name: "RawNetPlatformTests", dependencies: ["RawNetPlatform"]),
         .testTarget(name: "RawNetDaemonTests", dependencies: [
-            "RawNetDaemon", "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetSocket",
+            "RawNetDaemon", "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetSocket", "RawNetSim",
         ]),
         .testTarget(name: "RawNetViewTests", dependencies: ["RawNetView", "RawNetCore", "RawNetWire"]),
         .testTarget(name: "RawNetAppsTests", dependencies: ["RawNetApps", "RawNetSocket", "RawNetWire"]),

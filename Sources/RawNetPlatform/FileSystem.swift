@@ -62,6 +62,30 @@ public enum FileSystem {
         }
     }
 
+    /// Creates a FIFO (named pipe), e.g. to feed a child's standard input bit by bit.
+    public static func makeFIFO(at path: String, mode: mode_t = 0o600) throws(FileSystemError) {
+        if mkfifo(path, mode) != 0 {
+            throw FileSystemError(operation: "mkfifo", path: path, errno: .current)
+        }
+    }
+
+    /// Opens a FIFO's writing end without waiting for a reader (Linux opens a
+    /// FIFO read-write at once), so a child can then open it for reading.
+    /// Open it before spawning the child. Closing it is the reader's end of file.
+    public static func openFIFOForWriting(_ path: String) throws(FileSystemError) -> FileDescriptor {
+        let fd = Glibc.open(path, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError(operation: "open", path: path, errno: .current) }
+        return FileDescriptor(rawValue: fd)
+    }
+
+    /// Opens a file for reading without blocking (a FIFO opens even with no writer yet).
+    /// The caller closes the descriptor.
+    public static func openForReading(_ path: String) throws(FileSystemError) -> FileDescriptor {
+        let fd = Glibc.open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
+        guard fd >= 0 else { throw FileSystemError(operation: "open", path: path, errno: .current) }
+        return FileDescriptor(rawValue: fd)
+    }
+
     /// Creates `path` and any missing parents with `mode`; existing ones are kept.
     public static func makeDirectories(_ path: String, mode: mode_t = 0o700) throws(FileSystemError) {
         var prefix = path.hasPrefix("/") ? "" : "."

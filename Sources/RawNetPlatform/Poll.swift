@@ -27,3 +27,33 @@ extension FileDescriptor {
         }
     }
 }
+
+extension FileDescriptor {
+    /// Waits until at least one of `descriptors` is readable (or hung up), at
+    /// most `timeout` (nil: for ever). Returns the readable ones (empty on timeout).
+    public static func waitReadable(_ descriptors: [FileDescriptor], timeout: Duration?) -> [FileDescriptor] {
+        guard !descriptors.isEmpty else { return [] }
+        var fds = descriptors.map { pollfd(fd: $0.rawValue, events: Int16(POLLIN), revents: 0) }
+        let deadline = timeout.map {
+            MonotonicClock.now() + $0.components.seconds * 1_000_000_000 + $0.components.attoseconds / 1_000_000_000
+        }
+        while true {
+            var ms: Int32 = -1
+            if let deadline { ms = Int32(clamping: (max(0, deadline - MonotonicClock.now()) + 999_999) / 1_000_000) }
+            let result = poll(&fds, nfds_t(fds.count), ms)
+            if result > 0 {
+                return zip(descriptors, fds).filter { $0.1.revents != 0 }.map(\.0)
+            }
+            if result == 0 { return [] }
+            if errno != EINTR { return descriptors }  // let the callers' reads report the error
+        }
+    }
+
+    /// Standard input, output and error.
+    public static let standardInput = FileDescriptor(rawValue: 0)
+    public static let standardOutput = FileDescriptor(rawValue: 1)
+    public static let standardError = FileDescriptor(rawValue: 2)
+
+    /// Whether the descriptor is a terminal.
+    public var isTerminal: Bool { isatty(rawValue) == 1 }
+}

@@ -18,16 +18,17 @@ public enum ProcessExit: Equatable, Sendable, CustomStringConvertible {
 public enum Processes {
     /// Starts `executable` with `arguments` (not including argv[0]) in a new
     /// session (so it outlives the parent and its terminal), stdin from
-    /// /dev/null, stdout and stderr appended to `logPath` (or /dev/null).
+    /// `inputPath` (a file or FIFO; /dev/null when nil), stdout and stderr
+    /// appended to `logPath` (or /dev/null).
     /// - Returns: the child's pid.
     public static func spawn(
         executable: String, arguments: [String], logPath: String? = nil,
-        environment: [String: String]? = nil
+        environment: [String: String]? = nil, inputPath: String? = nil
     ) throws(Errno) -> Int32 {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 0, inputPath ?? "/dev/null", O_RDONLY, 0)
         posix_spawn_file_actions_addopen(&actions, 1, logPath ?? "/dev/null", O_WRONLY | O_CREAT | O_APPEND, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
 
@@ -61,8 +62,20 @@ public enum Processes {
     }
 
     /// Whether a process with this pid exists (a zombie counts until reaped).
+    /// A zombie (ended, not yet reaped — e.g. an orphan whose reaper is slow) counts as dead.
     public static func isAlive(_ pid: Int32) -> Bool {
-        Glibc.kill(pid, 0) == 0 || Errno.current == .permissionDenied || Errno.current.rawValue == EPERM
+        guard Glibc.kill(pid, 0) == 0 || Errno.current == .permissionDenied || Errno.current.rawValue == EPERM else {
+            return false
+        }
+        return !isZombie(pid)
+    }
+
+    /// Whether /proc says the process has ended but was not reaped.
+    static func isZombie(_ pid: Int32) -> Bool {
+        guard let bytes = try? FileSystem.readBytes(at: "/proc/\(pid)/stat") else { return false }
+        // Format: "pid (comm) S ...": the state follows the last ')'.
+        guard let close = bytes.lastIndex(of: UInt8(ascii: ")")), close + 2 < bytes.count else { return false }
+        return bytes[close + 2] == UInt8(ascii: "Z")
     }
 
     /// Reaps `pid` if it has ended, without blocking.

@@ -76,9 +76,14 @@ public struct EthernetHeader: Hashable, Sendable, CustomStringConvertible {
 
     /// Appends the 14 header bytes.
     public func serialize(into out: inout [UInt8]) {
-        out.appendMAC(destination)
-        out.appendMAC(source)
-        out.appendUInt16(etherType.rawValue)
+        out.appendWriting(EthernetView.headerLength) { write(to: &$0) }
+    }
+
+    @inline(__always)
+    func write(to writer: inout WireWriter) {
+        writer.put(destination)
+        writer.put(source)
+        writer.put(etherType.rawValue)
     }
 
     public var description: String { "\(source) > \(destination) \(etherType)" }

@@ -20,6 +20,20 @@ public enum Packet {
     /// Appends an IPv4 packet: header (protocol, total length, checksum set) then the payload.
     /// Precondition: the packet fits in 65535 bytes.
     public static func serializeIPv4(ip: IPv4Header, _ payload: IPv4Payload, into out: inout [UInt8]) {
+        if case .tcp(let tcp, let data) = payload {
+            // Hot path: size everything first, grow once, write in place.
+            let ipLength = ip.headerLength, tcpLength = tcp.checkedHeaderLength()
+            let total = ipLength + tcpLength + data.count
+            precondition(ip.options.count <= 40 && total <= 0xFFFF, "IPv4 packet too long")
+            out.appendWriting(total) { w in
+                ip.write(to: &w, totalLength: UInt16(total), protocolNumber: .tcp)
+                data.withUnsafeBytes { raw in
+                    tcp.writeSegment(to: &w, headerLength: tcpLength, payload: raw,
+                                     pseudoHeader: IPv4PseudoHeader(source: ip.source, destination: ip.destination))
+                }
+            }
+            return
+        }
         var header = ip
         let start = out.count
         switch payload {
@@ -77,14 +91,24 @@ public enum Frame {
 
     /// An IPv4 frame (EtherType set to IPv4) with all lengths and checksums computed, padded.
     public static func ipv4(ethernet: EthernetHeader, ip: IPv4Header, _ payload: IPv4Payload) -> [UInt8] {
-        var header = ethernet
-        header.etherType = .ipv4
         var out: [UInt8] = []
         out.reserveCapacity(EthernetView.headerLength + ip.headerLength + 64)
+        serializeIPv4(ethernet: ethernet, ip: ip, payload, into: &out)
+        return out
+    }
+
+    /// Appends an IPv4 frame to `out` (reuse a buffer with `removeAll(keepingCapacity: true)`
+    /// on hot paths). The frame is padded to 60 bytes counted from where it starts.
+    public static func serializeIPv4(ethernet: EthernetHeader, ip: IPv4Header, _ payload: IPv4Payload, into out: inout [UInt8]) {
+        let start = out.count
+        var header = ethernet
+        header.etherType = .ipv4
         header.serialize(into: &out)
         Packet.serializeIPv4(ip: ip, payload, into: &out)
-        pad(&out)
-        return out
+        let length = out.count - start
+        if length < EthernetView.minimumFrameLength {
+            out.append(contentsOf: repeatElement(0, count: EthernetView.minimumFrameLength - length))
+        }
     }
 
     /// An Ethernet/IPv4/ICMP frame.

@@ -189,22 +189,28 @@ public struct IPv4Header: Hashable, Sendable, CustomStringConvertible {
     /// Precondition: at most 40 option bytes.
     public func serialize(into out: inout [UInt8]) {
         precondition(options.count <= 40, "IPv4 options exceed 40 bytes")
-        let start = out.count
+        out.appendWriting(headerLength) { write(to: &$0, totalLength: totalLength, protocolNumber: protocolNumber) }
+    }
+
+    /// Writes the header into zeroed space, with the given total length and protocol,
+    /// and its checksum.
+    @inline(__always)
+    func write(to writer: inout WireWriter, totalLength: UInt16, protocolNumber: IPProtocol) {
+        let start = writer.offset
         let length = headerLength
-        out.append(0x40 | UInt8(length / 4))
-        out.append(dscp << 2 | ecn & 0x3)
-        out.appendUInt16(totalLength)
-        out.appendUInt16(identification)
-        out.appendUInt16(UInt16(flags.rawValue) << 13 | fragmentOffset & 0x1FFF)
-        out.append(timeToLive)
-        out.append(protocolNumber.rawValue)
-        out.appendUInt16(0)
-        out.appendIPv4(source)
-        out.appendIPv4(destination)
-        out.append(contentsOf: options)
-        for _ in options.count..<(length - IPv4View.minimumHeaderLength) { out.append(0) }
-        let sum = out.withUnsafeBytes { InternetChecksum.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<start + length])) }
-        out.storeUInt16(sum, at: start + 10)
+        writer.put(0x40 | UInt8(length / 4))
+        writer.put(dscp << 2 | ecn & 0x3)
+        writer.put(totalLength)
+        writer.put(identification)
+        writer.put(UInt16(flags.rawValue) << 13 | fragmentOffset & 0x1FFF)
+        writer.put(timeToLive)
+        writer.put(protocolNumber.rawValue)
+        writer.skip(2)
+        writer.put(source.value)
+        writer.put(destination.value)
+        if !options.isEmpty { writer.put(options) }
+        writer.offset = start + length
+        writer.store(InternetChecksum.checksum(writer.bytes(start..<start + length)), at: start + 10)
     }
 
     /// Decrements the TTL of the IPv4 header at `offset` in `packet` and updates the

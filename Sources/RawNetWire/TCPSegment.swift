@@ -117,6 +117,24 @@ extension TCPOption {
         }
     }
 
+    @inline(__always)
+    func write(to w: inout WireWriter) {
+        switch self {
+        case .endOfList: w.put(UInt8(0))
+        case .noOperation: w.put(UInt8(1))
+        case .maximumSegmentSize(let mss): w.put(UInt16(0x0204)); w.put(mss)
+        case .windowScale(let shift): w.put(UInt16(0x0303)); w.put(shift)
+        case .sackPermitted: w.put(UInt16(0x0402))
+        case .sack(let blocks):
+            w.put(UInt8(5)); w.put(UInt8(truncatingIfNeeded: 2 + 8 * blocks.count))
+            for block in blocks { w.put(block.left); w.put(block.right) }
+        case .timestamps(let value, let echo):
+            w.put(UInt16(0x080A)); w.put(value); w.put(echo)
+        case .unknown(let kind, let data):
+            w.put(kind); w.put(UInt8(truncatingIfNeeded: 2 + data.count)); w.put(data)
+        }
+    }
+
     func serialize(into out: inout [UInt8]) {
         switch self {
         case .endOfList: out.append(0)
@@ -170,40 +188,58 @@ extension TCPHeader: CustomStringConvertible {
     /// Appends the header exactly as stored (the checksum as held in `checksum`),
     /// options padded with zeros. Precondition: options fit in 40 bytes.
     public func serialize(into out: inout [UInt8]) {
-        let optionBytes = optionsLength
-        precondition(optionBytes <= 40, "TCP options exceed 40 bytes")
-        let padded = (optionBytes + 3) / 4 * 4
-        out.appendUInt16(sourcePort)
-        out.appendUInt16(destinationPort)
-        out.appendUInt32(sequenceNumber)
-        out.appendUInt32(acknowledgmentNumber)
-        out.append(UInt8(5 + padded / 4) << 4)
-        out.append(flags.rawValue)
-        out.appendUInt16(window)
-        out.appendUInt16(checksum)
-        out.appendUInt16(urgentPointer)
-        for option in options { option.serialize(into: &out) }
-        for _ in optionBytes..<padded { out.append(0) }
+        let length = checkedHeaderLength()
+        out.appendWriting(length) { write(to: &$0, headerLength: length, checksum: checksum) }
     }
 
     /// Appends header and `payload` with the checksum computed over the pseudo-header.
     public func serialize(into out: inout [UInt8], payload: UnsafeRawBufferPointer, pseudoHeader: IPv4PseudoHeader) {
-        let start = out.count
-        var header = self
-        header.checksum = 0
-        header.serialize(into: &out)
-        out.append(contentsOf: payload)
-        let end = out.count
-        let sum = out.withUnsafeBytes {
-            InternetChecksum.checksum(UnsafeRawBufferPointer(rebasing: $0[start..<end]),
-                                      initial: pseudoHeader.sum(protocol: .tcp, length: end - start))
+        let length = checkedHeaderLength()
+        out.appendWriting(length + payload.count) { w in
+            writeSegment(to: &w, headerLength: length, payload: payload, pseudoHeader: pseudoHeader)
         }
-        out.storeUInt16(sum, at: start + 16)
     }
 
     /// Appends header and `payload` with the checksum computed over the pseudo-header.
     public func serialize(into out: inout [UInt8], payload: [UInt8], pseudoHeader: IPv4PseudoHeader) {
         payload.withUnsafeBytes { serialize(into: &out, payload: $0, pseudoHeader: pseudoHeader) }
+    }
+
+    /// `headerLength`, trapping if the options exceed 40 bytes.
+    @inline(__always)
+    func checkedHeaderLength() -> Int {
+        let optionBytes = optionsLength
+        precondition(optionBytes <= 40, "TCP options exceed 40 bytes")
+        return 20 + (optionBytes + 3) / 4 * 4
+    }
+
+    /// Writes the header into zeroed space (padding stays zero).
+    @inline(__always)
+    func write(to w: inout WireWriter, headerLength: Int, checksum: UInt16) {
+        let start = w.offset
+        w.put(sourcePort)
+        w.put(destinationPort)
+        w.put(sequenceNumber)
+        w.put(acknowledgmentNumber)
+        w.put(UInt8(headerLength / 4) << 4)
+        w.put(flags.rawValue)
+        w.put(window)
+        w.put(checksum)
+        w.put(urgentPointer)
+        for option in options { option.write(to: &w) }
+        w.offset = start + headerLength
+    }
+
+    /// Writes header and payload into zeroed space and fills in the checksum.
+    @inline(__always)
+    func writeSegment(to w: inout WireWriter, headerLength: Int, payload: UnsafeRawBufferPointer,
+                      pseudoHeader: IPv4PseudoHeader) {
+        let start = w.offset
+        write(to: &w, headerLength: headerLength, checksum: 0)
+        w.put(payload)
+        let end = w.offset
+        let sum = InternetChecksum.checksum(w.bytes(start..<end), initial: pseudoHeader.sum(protocol: .tcp, length: end - start))
+        w.store(sum, at: start + 16)
     }
 
     public var description: String {

@@ -92,7 +92,11 @@ struct Status: ParsableCommand {
                 }
                 status = try result.decode(NodeStatus.self)
             } catch {
-                print("\(node.name.padding(10)) \(node.kind.rawValue.padding(7)) DOWN (\(error))")
+                let reason = (error as? ControlClientError).map { e -> String in
+                    if case .notRunning = e { return "not running" }
+                    return "\(e)"
+                } ?? "\(error)"
+                print("\(node.name.padding(10)) \(node.kind.rawValue.padding(7)) DOWN (\(reason))")
                 continue
             }
             print("\(status.node.padding(10)) \(status.kind.padding(7)) pid \(String(status.pid).padding(7)) up \(Int(status.uptimeSeconds))s")

@@ -7,6 +7,10 @@ struct RawNet: ParsableCommand {
         abstract: "A network you can watch: real Ethernet, IPv4, ICMP, UDP and TCP between daemons joined by Unix sockets.",
         subcommands: [
             Up.self, Down.self, Status.self,
+            RouterDaemonCommand.self, HostDaemonCommand.self,
+            PingCommand.self, TracerouteCommand.self, Routes.self, ARP.self, Link.self,
+            Impair.self, Sockets.self, ChatCommand.self, NCCommand.self,
+            Bench.self,
         ]
     )
 }

@@ -1,3 +1,4 @@
+import RawNetCore
 import RawNetDaemon
 import Testing
 
@@ -205,5 +206,38 @@ private func lab(alice: String = "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.
         #expect(throws: TopologyError.self) {
             _ = try TopologyLoader.parse(yaml: TopologyLoader.defaultLabYAML, file: "x.yaml", runDirectory: longDirectory)
         }
+    }
+}
+
+@Suite struct TopologyImpairmentTests {
+    @Test func badImpairmentValues_areNamedByField() {
+        let found = problems(lab(links: """
+              - endpoints: [alice:eth0, r1:eth0]
+                impair: { loss: lots, delay: 10ms, wobble: 3 }
+              - endpoints: [r1:eth1, bob:eth0]
+                impair: { a_to_b: { loss: 150% }, b_to_a: { delay: -5ms } }
+            """))
+        #expect(found.count == 4)
+        #expect(found.contains { $0.hasPrefix("lab.yaml: link 1: field 'impair.loss': loss: cannot read 'lots'") })
+        #expect(found.contains("lab.yaml: link 1: field 'impair.wobble': unknown impairment option 'wobble'"))
+        #expect(found.contains { $0.hasPrefix("lab.yaml: link 2: field 'impair.a_to_b") && $0.contains("loss") })
+        #expect(found.contains { $0.hasPrefix("lab.yaml: link 2: field 'impair.b_to_a") && $0.contains("delay") })
+    }
+
+    @Test func goodImpairments_areParsedPerDirection() throws {
+        let topology = try TopologyLoader.parse(yaml: lab(links: """
+              - endpoints: [alice:eth0, r1:eth0]
+              - endpoints: [r1:eth1, bob:eth0]
+                impair: { a_to_b: { loss: 5%, delay: 10ms }, b_to_a: { corrupt: 1% } }
+            """), file: "lab.yaml")
+        let link = topology.links[1]
+        let forward = link.impairmentSettings(leaving: link.a)
+        #expect(forward.loss == 0.05)
+        #expect(forward.delay == .milliseconds(10))
+        #expect(forward.corrupt == 0)
+        let backward = link.impairmentSettings(leaving: link.b)
+        #expect(backward.corrupt == 0.01)
+        #expect(backward.loss == 0)
+        #expect(topology.links[0].impairmentSettings(leaving: topology.links[0].a).isPerfect)
     }
 }

@@ -20,6 +20,28 @@ import Testing
         #expect(!Processes.isAlive(pid))
     }
 
+    @Test func childReadsStandardInputFromAFIFO() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let log = dir.file("child.log")
+        let fifo = dir.file("input")
+        try FileSystem.makeFIFO(at: fifo)
+        let writer = try FileSystem.openFIFOForWriting(fifo)
+        let pid = try Processes.spawn(executable: "/bin/sh", arguments: ["-c", "read a; read b; echo \"$b $a\""],
+                                      logPath: log, inputPath: fifo)
+        try writer.writeAll(Array("first\n".utf8))
+        try writer.writeAll(Array("second\n".utf8))
+        writer.close()
+        var exit: ProcessExit?
+        let limit = MonotonicClock.now() + 5_000_000_000
+        while exit == nil && MonotonicClock.now() < limit {
+            exit = try Processes.reap(pid)
+            if exit == nil { usleep(5_000) }
+        }
+        #expect(exit == .exited(code: 0))
+        #expect(String(decoding: try FileSystem.readBytes(at: log), as: UTF8.self) == "second first\n")
+    }
+
     @Test func killedChildReportsTheSignal() throws {
         let pid = try Processes.spawn(executable: "/bin/sleep", arguments: ["30"])
         #expect(Processes.isAlive(pid))

@@ -113,6 +113,17 @@ extension ImpairmentEngine {
         return dropped
     }
 
+    /// Starts every random stream again from `seed` (and forgets the burst
+    /// state and the reorder gap count), so the same traffic meets the same
+    /// fates as the last time this seed was set. Settings and frames in flight stay.
+    public mutating func reseed(_ seed: UInt64) {
+        self.seed = seed
+        settings.seed = seed
+        streams = Streams(seed: seed)
+        burstIsBad = false
+        reorderCounter = 0
+    }
+
     /// Back to a perfect wire: nothing is lost, delayed or held from now on.
     /// Frames in flight still leave at their release time; held-back ones are let go.
     public mutating func clear(now: Instant) {

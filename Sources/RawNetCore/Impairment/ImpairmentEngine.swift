@@ -128,6 +128,7 @@ public struct ImpairmentEngine: Sendable {
             let begin: Instant
             if lineFreeAt > now {
                 begin = lineFreeAt
+                counters.queued &+= 1
                 events.append(.queued(behind: lineQueue.count, wait: begin - now))
             } else {
                 begin = now

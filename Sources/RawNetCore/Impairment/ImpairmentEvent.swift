@@ -116,6 +116,8 @@ public struct ImpairmentCounters: Hashable, Sendable, Codable {
     public var heldBack: UInt64 = 0
     /// Copies that left later than they arrived.
     public var delayed: UInt64 = 0
+    /// Copies that waited for the line (the rate limit) behind earlier ones.
+    public var queued: UInt64 = 0
 
     /// All drops together.
     public var dropped: UInt64 { droppedRandomLoss + droppedBurstLoss + droppedQueueFull }

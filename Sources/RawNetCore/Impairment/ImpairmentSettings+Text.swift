@@ -64,6 +64,14 @@ extension ImpairmentSettings: CustomStringConvertible {
     /// Options left out keep perfect-wire values. The result is validated.
     public init(parsing text: String) throws(ImpairmentSettingsError) {
         self.init()
+        try apply(parsing: text)
+    }
+
+    /// Reads settings written as words, as ``init(parsing:)`` does, on top of
+    /// these settings: options left out keep their current values ("perfect"
+    /// or "clear" among the words resets everything before it). The result is
+    /// validated; on error `self` may be partly changed, so work on a copy.
+    public mutating func apply(parsing text: String) throws(ImpairmentSettingsError) {
         var words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)
             .filter { $0 != "·" && $0 != "|" }
         words.reverse()

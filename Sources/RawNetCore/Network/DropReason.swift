@@ -32,8 +32,18 @@ public enum DropReason: String, Sendable, Hashable, Codable, CodingKeyRepresenta
     case badSourceAddress = "bad source address"
     /// A packet that would need fragmenting on a link, with DF set or no fragmenting supported.
     case tooBig = "too big for the link"
+    /// The operating system refused to send the frame for another reason.
+    case sendFailed = "send failed"
 
     public var description: String { rawValue }
+
+    /// The reason to count when the impairment model drops a frame on purpose.
+    public init(_ impairment: ImpairmentDropReason) {
+        switch impairment {
+        case .randomLoss, .burstLoss: self = .injectedLoss
+        case .queueFull: self = .queueOverflow
+        }
+    }
 }
 
 /// Frame and drop counts of one interface, as `rawnet status` shows them.

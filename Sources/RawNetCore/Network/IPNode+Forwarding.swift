@@ -33,41 +33,49 @@ extension IPNode {
         } catch {
             return [drop(.malformed, interface: inbound, bytes: frame, detail: error.description)]
         }
-        var outputs: [NodeOutput] = [.event(.forwarded(from: inbound, to: outbound, source: header.source,
-                                                       destination: header.destination, timeToLive: ttl))]
-        outputs += sendFrame(outgoing, toward: route.neighbour(for: header.destination), interface: outbound,
-                             inbound: inbound, now: now)
+        var outputs: [NodeOutput] = []
+        outputs.reserveCapacity(2)
+        outputs.append(.event(.forwarded(from: inbound, to: outbound, source: header.source,
+                                         destination: header.destination, timeToLive: ttl)))
+        sendFrame(consume outgoing, toward: route.neighbour(for: header.destination), interface: outbound,
+                  inbound: inbound, now: now, into: &outputs)
         return outputs
     }
 
     /// Sends a frame holding an IPv4 packet to a neighbour: at once if its MAC
     /// address is known, else after ARP (the frame waits in the ARP cache).
-    mutating func sendFrame(_ frame: [UInt8], toward neighbour: IPv4Address, interface: Int, inbound: Int?,
-                            now: Instant) -> [NodeOutput] {
+    mutating func sendFrame(_ frame: consuming [UInt8], toward neighbour: IPv4Address, interface: Int, inbound: Int?,
+                            now: Instant, into outputs: inout [NodeOutput]) {
         let own = interfaces[interface]
         guard own.isUp else {
-            return [drop(.linkDown, interface: interface, bytes: frame, detail: "\(own.name) is down")]
+            outputs.append(drop(.linkDown, interface: interface, bytes: frame, detail: "\(own.name) is down"))
+            return
         }
         if isBroadcast(neighbour, on: interface) {
-            return [transmit(Self.addressed(frame, to: .broadcast, from: own.macAddress), interface: interface)]
+            outputs.append(transmit(Self.addressed(frame, to: .broadcast, from: own.macAddress), interface: interface))
+            return
         }
-        switch arpCache.resolve(neighbour, interface: interface, packet: PendingFrame(frame: frame, inboundInterface: inbound),
-                                now: now) {
+        if let mac = arpCache.lookup(neighbour, interface: interface, now: now) {
+            outputs.append(transmit(Self.addressed(frame, to: mac, from: own.macAddress), interface: interface))
+            return
+        }
+        let pending = PendingFrame(frame: frame, inboundInterface: inbound)
+        switch arpCache.resolve(neighbour, interface: interface, packet: pending, now: now) {
         case .resolved(let mac):
-            return [transmit(Self.addressed(frame, to: mac, from: own.macAddress), interface: interface)]
+            // Not reached after the lookup above; kept so every case sends.
+            outputs.append(transmit(Self.addressed(pending.frame, to: mac, from: own.macAddress), interface: interface))
         case .queued(let sendRequest):
-            return sendRequest ? arpRequest(for: neighbour, interface: interface) : []
+            if sendRequest { outputs += arpRequest(for: neighbour, interface: interface) }
         case .overflow:
-            return [drop(.arpQueueOverflow, interface: interface, bytes: frame,
-                         detail: "already \(configuration.arp.maximumPendingPerAddress) packets waiting for \(neighbour)")]
+            outputs.append(drop(.arpQueueOverflow, interface: interface, bytes: pending.frame,
+                                detail: "already \(configuration.arp.maximumPendingPerAddress) packets waiting for \(neighbour)"))
         }
     }
 
-    /// An ICMP error about `packet` to its sender, unless RFC 1122 3.2.2 and RFC 1812
-    /// 4.3.2.7 forbid one: never about an ICMP error, a fragment other than the first,
-    /// a broadcast or multicast, a link-layer broadcast, or a source that names no
-    /// single host. When this node sent `packet` itself, the error is delivered to its
-    /// own upper layers instead, as a real stack reports a failed send to the app.
+    /// Whether RFC 1122 3.2.2 and RFC 1812 4.3.2.7 allow an ICMP error about this
+    /// packet: never about an ICMP error, a fragment other than the first, a
+    /// broadcast or multicast, a link-layer broadcast, or a source that names no
+    /// single host.
     func icmpErrorAllowed(about original: IPv4Header, packet: [UInt8], linkBroadcast: Bool) -> Bool {
         guard !linkBroadcast, original.fragmentOffset == 0 else { return false }
         if Self.isBroadcastOrMulticast(original.destination)
@@ -88,6 +96,9 @@ extension IPNode {
         return true
     }
 
+    /// An ICMP error about `packet` to its sender, when allowed and within the rate
+    /// limit. When this node sent `packet` itself, the error is delivered to its own
+    /// upper layers instead, as a real stack reports a failed send to the app.
     mutating func icmpError(_ message: ICMPMessage, about packet: [UInt8], arrivedOn inbound: Int?, linkBroadcast: Bool,
                             now: Instant) -> [NodeOutput] {
         guard let original = try? IPv4Header(parsing: packet, verifyChecksum: false, requireFullPacket: false),
@@ -99,6 +110,7 @@ extension IPNode {
             header.totalLength = UInt16(bytes.count)
             return [.deliver(DeliveredPacket(header: header, transport: .icmp(message), packet: bytes, interface: nil))]
         }
+        guard takeICMPErrorToken(now: now) else { return [] }
         // Reply from the address the packet came in on, so traceroute names that interface.
         let source = inbound.flatMap { interfaces.indices.contains($0) ? interfaces[$0].address.address : nil }
         var outputs: [NodeOutput] = [.event(.icmpErrorSent(type: message.type, code: message.code,

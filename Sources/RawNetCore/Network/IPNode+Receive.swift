@@ -89,7 +89,8 @@ extension IPNode {
             return [drop(.badSourceAddress, interface: interface, bytes: frame, detail: "source \(header.source)")]
         }
         let destination = header.destination
-        if isOwnAddress(destination) || isBroadcast(destination, on: interface) {
+        // Directed broadcasts of any attached subnet end here (RFC 1812 5.3.5.2: not forwarded by default).
+        if isOwnAddress(destination) || interfaces.indices.contains(where: { isBroadcast(destination, on: $0) }) {
             return receiveLocal(frame: frame, on: interface, isBroadcast: isLinkBroadcast || !isOwnAddress(destination),
                                 now: now)
         }
@@ -151,15 +152,17 @@ extension IPNode {
     }
 
     /// `frame` with its Ethernet addresses set and the IPv4 EtherType, padded to the minimum.
-    static func addressed(_ frame: [UInt8], to destination: MACAddress, from source: MACAddress) -> [UInt8] {
-        var frame = frame
-        let dst = destination.bytes, src = source.bytes
-        for i in 0..<6 {
-            frame[i] = dst[i]
-            frame[6 + i] = src[i]
+    static func addressed(_ frame: consuming [UInt8], to destination: MACAddress, from source: MACAddress) -> [UInt8] {
+        frame.withUnsafeMutableBytes { raw in
+            guard raw.count >= EthernetView.headerLength else { return }
+            for i in 0..<6 {
+                let shift = UInt64(40 - 8 * i)
+                raw[i] = UInt8(truncatingIfNeeded: destination.value >> shift)
+                raw[6 + i] = UInt8(truncatingIfNeeded: source.value >> shift)
+            }
+            raw[12] = 0x08
+            raw[13] = 0x00
         }
-        frame[12] = 0x08
-        frame[13] = 0x00
         Frame.pad(&frame)
         return frame
     }

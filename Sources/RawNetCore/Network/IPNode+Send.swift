@@ -25,13 +25,13 @@ extension IPNode {
 
     /// Sends an IPv4 packet this node built whole (header and checksums included).
     public mutating func send(packet: [UInt8], now: Instant) -> [NodeOutput] {
-        guard let header = try? IPv4Header(parsing: packet, verifyChecksum: false) else {
-            return [drop(.malformed, interface: nil, bytes: packet, detail: "locally sent packet is not IPv4")]
-        }
         var frame: [UInt8] = []
         frame.reserveCapacity(EthernetView.headerLength + packet.count)
         EthernetHeader(destination: .zero, source: .zero, etherType: .ipv4).serialize(into: &frame)
         frame.append(contentsOf: packet)
+        guard let header = try? IPv4Header(parsing: packet, verifyChecksum: false) else {
+            return [drop(.malformed, interface: nil, bytes: frame, detail: "locally sent packet is not IPv4")]
+        }
         return dispatchLocallyOriginated(frame: frame, destination: header.destination,
                                          route: routingTable.lookup(header.destination), now: now)
     }
@@ -51,12 +51,14 @@ extension IPNode {
         }
         guard let route else {
             let packet = Array(frame.dropFirst(EthernetView.headerLength))
-            return [drop(.noRoute, interface: nil, bytes: packet, detail: "no route to \(destination)")]
+            return [drop(.noRoute, interface: nil, bytes: frame, detail: "no route to \(destination)")]
                 + icmpError(.destinationUnreachable(.network, quoted: ICMPMessage.quote(packet)),
                             about: packet, arrivedOn: nil, linkBroadcast: false, now: now)
         }
-        return sendFrame(frame, toward: route.neighbour(for: destination), interface: route.interface, inbound: nil,
-                         now: now)
+        var outputs: [NodeOutput] = []
+        sendFrame(frame, toward: route.neighbour(for: destination), interface: route.interface, inbound: nil,
+                  now: now, into: &outputs)
+        return outputs
     }
 
     static func protocolNumber(of payload: IPv4Payload) -> IPProtocol {

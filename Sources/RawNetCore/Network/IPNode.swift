@@ -7,11 +7,18 @@ public struct IPNodeConfiguration: Sendable, Equatable {
     /// TTL of packets this node originates.
     public var defaultTimeToLive: UInt8
     public var arp: ARPCacheConfiguration
+    /// ICMP errors this node may send in a burst (RFC 1812 4.3.2.8 asks routers to limit them).
+    public var icmpErrorBurst: Int
+    /// One more ICMP error may be sent per this interval once the burst is spent; zero means no limit.
+    public var icmpErrorInterval: Duration
 
-    public init(isForwarding: Bool, defaultTimeToLive: UInt8 = 64, arp: ARPCacheConfiguration = ARPCacheConfiguration()) {
+    public init(isForwarding: Bool, defaultTimeToLive: UInt8 = 64, arp: ARPCacheConfiguration = ARPCacheConfiguration(),
+                icmpErrorBurst: Int = 10, icmpErrorInterval: Duration = .milliseconds(100)) {
         self.isForwarding = isForwarding
         self.defaultTimeToLive = defaultTimeToLive
         self.arp = arp
+        self.icmpErrorBurst = max(1, icmpErrorBurst)
+        self.icmpErrorInterval = icmpErrorInterval
     }
 }
 
@@ -38,7 +45,12 @@ public struct IPNode: Sendable {
     public internal(set) var arpCache: ARPCache<PendingFrame>
     /// Drops of locally sent packets that never reached an interface (e.g. no route).
     public internal(set) var localDrops: [DropReason: Int] = [:]
+    /// ICMP errors not sent because of the rate limit.
+    public internal(set) var icmpErrorsSuppressed = 0
     var nextIdentification: UInt16 = 1
+    /// Token bucket of the ICMP error rate limit: tokens left and when they were last counted.
+    var icmpErrorTokens: Int
+    var icmpErrorTokensCountedAt = Instant.zero
 
     /// A node with these interfaces and a connected route for each.
     public init(interfaces: [IPInterface], configuration: IPNodeConfiguration) {
@@ -46,6 +58,7 @@ public struct IPNode: Sendable {
         self.interfaces = interfaces
         self.routingTable = RoutingTable()
         self.arpCache = ARPCache(configuration: configuration.arp)
+        self.icmpErrorTokens = configuration.icmpErrorBurst
         for (index, interface) in interfaces.enumerated() {
             routingTable.add(Route(destination: interface.address.prefix, nextHop: nil, interface: index,
                                    kind: .connected, preferredSource: interface.address.address))
@@ -159,6 +172,27 @@ public struct IPNode: Sendable {
         let frame = Frame.arp(ethernet: EthernetHeader(destination: .broadcast, source: own.macAddress, etherType: .arp),
                               arp: .request(senderMAC: own.macAddress, senderIP: own.address.address, targetIP: target))
         return [transmit(frame, interface: interface), .event(.arpRequestSent(interface: interface, target: target))]
+    }
+
+    /// Takes one token from the ICMP error bucket; false when the limit is reached.
+    mutating func takeICMPErrorToken(now: Instant) -> Bool {
+        let interval = configuration.icmpErrorInterval, burst = configuration.icmpErrorBurst
+        guard interval > .zero else { return true }
+        if icmpErrorTokens >= burst {
+            icmpErrorTokensCountedAt = now
+        } else if now > icmpErrorTokensCountedAt {
+            let earned = (now - icmpErrorTokensCountedAt).nanoseconds / interval.nanoseconds
+            if earned > 0 {
+                icmpErrorTokens = Int(min(Int64(burst), Int64(icmpErrorTokens) + earned))
+                icmpErrorTokensCountedAt += .nanoseconds(earned * interval.nanoseconds)
+            }
+        }
+        guard icmpErrorTokens > 0 else {
+            icmpErrorsSuppressed += 1
+            return false
+        }
+        icmpErrorTokens -= 1
+        return true
     }
 
     mutating func takeIdentification() -> UInt16 {

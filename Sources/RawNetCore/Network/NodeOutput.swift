@@ -42,8 +42,8 @@ public struct DropRecord: Sendable, Equatable {
     public var reason: DropReason
     /// The interface where it was dropped; nil for a locally sent packet with nowhere to go.
     public var interface: Int?
-    /// The bytes as they were when dropped: an Ethernet frame, or for locally sent
-    /// packets that never got a link header, the IPv4 packet.
+    /// The Ethernet frame as it was when dropped. A packet this node sent that never
+    /// reached a link carries zero MAC addresses.
     public var bytes: [UInt8]
     /// A precise cause when there is one, e.g. `IPv4.headerChecksum: bad checksum 0x1234, computed 0xb861`.
     public var detail: String?

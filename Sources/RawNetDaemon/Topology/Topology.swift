@@ -1,3 +1,4 @@
+import RawNetCore
 import RawNetWire
 
 /// A lab: named nodes (hosts and routers) and the point-to-point links that join
@@ -118,7 +119,8 @@ public struct LinkEndpoint: Sendable, Hashable, CustomStringConvertible {
 }
 
 /// A cable between two interfaces. Impairment settings are kept as written
-/// (`["loss": "5%", "delay": "10ms"]`); the impairment model parses them.
+/// (`["loss": "5%", "delay": "10ms"]`) and were checked by the impairment model
+/// when the file was loaded; `impairmentSettings(leaving:)` gives them parsed.
 public struct TopologyLink: Sendable, Equatable {
     public var a: LinkEndpoint
     public var b: LinkEndpoint
@@ -142,8 +144,19 @@ public struct TopologyLink: Sendable, Equatable {
     /// The link's name as commands show it, e.g. `alice:eth0-r1:eth0`.
     public var name: String { "\(a)-\(b)" }
 
-    /// Impairments on the egress of the given end.
+    /// Impairments on the egress of the given end, as written.
     public func impairment(leaving endpoint: LinkEndpoint) -> [String: String] {
         endpoint == a ? impairmentAToB : impairmentBToA
+    }
+
+    /// Impairments on the egress of the given end, read by the impairment model.
+    /// Loading checked every value, so nothing here can fail; an option the model
+    /// stopped knowing since would be skipped.
+    public func impairmentSettings(leaving endpoint: LinkEndpoint) -> ImpairmentSettings {
+        var settings = ImpairmentSettings()
+        for (name, text) in impairment(leaving: endpoint).sorted(by: { $0.key < $1.key }) {
+            try? settings.set(name, to: text)
+        }
+        return settings
     }
 }

@@ -1,3 +1,4 @@
+import RawNetCore
 import RawNetWire
 import Yams
 
@@ -266,13 +267,16 @@ struct TopologyParser {
         }
     }
 
-    /// A flat mapping of setting names to scalar values, kept as text.
+    /// A flat mapping of setting names to scalar values, kept as text once the
+    /// impairment model has read each one.
     private mutating func settings(_ node: Node, _ location: TopologyLocation, _ field: String) -> [String: String] {
         guard let mapping = node.mapping else {
             issues.add(location, field, "expected a mapping such as { loss: 5%, delay: 10ms }")
             return [:]
         }
         var result: [String: String] = [:]
+        var combined = ImpairmentSettings()
+        var allRead = true
         for (key, value) in mapping {
             guard let name = key.scalar?.string else {
                 issues.add(location, field, "a setting name must be plain text")
@@ -282,7 +286,17 @@ struct TopologyParser {
                 issues.add(location, "\(field).\(name)", "given twice")
                 continue
             }
-            if let text = scalar(value, location, "\(field).\(name)") { result[name] = text }
+            guard let text = scalar(value, location, "\(field).\(name)") else { continue }
+            do {
+                try combined.set(name, to: text)
+            } catch {
+                issues.add(location, "\(field).\(name)", error.description)
+                allRead = false
+            }
+            result[name] = text
+        }
+        if allRead {
+            do { try combined.validate() } catch { issues.add(location, field, error.description) }
         }
         return result
     }

@@ -1,0 +1,271 @@
+import RawNetSocket
+import RawNetWire
+
+/// `rawnet chat HOST --connect DEST:PORT [--name NAME] [--udp]`: reads lines
+/// from standard input and sends them to the room; shows what the room
+/// sends. Slash commands change this host's link while chatting (through
+/// the host daemon's control socket) or show the connection's TCP internals.
+public struct ChatClient {
+    public var room: IPv4Address
+    public var port: UInt16
+    public var name: String
+    public var isUDP = false
+    /// Colours and a prompt (when standard output is a terminal).
+    public var isColored = false
+    /// For slash commands that impair the host's link; nil disables them.
+    public var control: HostControl?
+    /// UDP: how long to wait for late lines after the end of input.
+    public var lingerAfterInput: Duration = .seconds(1)
+
+    public init(room: IPv4Address, port: UInt16, name: String) {
+        self.room = room
+        self.port = port
+        self.name = name
+    }
+
+    /// What a UDP session saw, printed at the end (and used by tests).
+    public struct Summary: Sendable, Equatable {
+        public var received = 0
+        public var lost = 0
+        public var late = 0
+        public var duplicates = 0
+    }
+
+    /// Runs until standard input ends, `/quit`, or the room goes away.
+    /// `show` gets every line for the screen.
+    @discardableResult
+    public func run(on host: HostConnection, show: @escaping (String) -> Void) throws(NetworkError) -> Summary {
+        var session = ChatSession(client: self, show: show)
+        return try isUDP ? session.runUDP(on: host) : session.runTCP(on: host)
+    }
+}
+
+/// One running chat: the screen, the slash commands, the impairment in force.
+struct ChatSession {
+    let client: ChatClient
+    let show: (String) -> Void
+    var impairment: [(key: String, value: String)] = []
+    var input = LineBuffer()
+    var summary = ChatClient.Summary()
+
+    init(client: ChatClient, show: @escaping (String) -> Void) {
+        self.client = client
+        self.show = show
+    }
+
+    // MARK: TCP
+
+    mutating func runTCP(on host: HostConnection) throws(NetworkError) -> ChatClient.Summary {
+        let stream = try TCPStream.connect(host, to: client.room, port: client.port,
+                                           options: TCPOptions(isNagleEnabled: false))
+        show(paint("chat: \(client.name) on \(host.host) (\(stream.localAddress):\(stream.localPort)) → room \(client.room):\(client.port) over TCP. /help for commands.", .dim))
+        try stream.write(client.name + "\n")
+        var isInputDone = false
+        while true {
+            while let line = try stream.readLine(timeout: .zero) { show(render(line)) }
+            if stream.isEndOfStream {
+                show(paint("* the room closed the connection", .dim))
+                stream.close()
+                return summary
+            }
+            if isInputDone {
+                stream.close()
+                return summary
+            }
+            let ready = try host.wait(timeout: nil, alsoWatching: [AppTerminal.standardInput])
+            guard ready.contains(AppTerminal.standardInput) else { continue }
+            let bytes = try AppTerminal.readInput()
+            if bytes.isEmpty { isInputDone = true }
+            input.append(bytes, atEnd: bytes.isEmpty)
+            while let line = input.nextLine() {
+                if line.hasPrefix("/") {
+                    if command(line, stream: stream) == .quit { isInputDone = true; break }
+                } else if !line.isEmpty {
+                    try stream.write(line + "\n")
+                }
+            }
+        }
+    }
+
+    // MARK: UDP
+
+    mutating func runUDP(on host: HostConnection) throws(NetworkError) -> ChatClient.Summary {
+        let socket = try UDPSocket(host)
+        try socket.connect(to: client.room, port: client.port)
+        show(paint("chat: \(client.name) on \(host.host) (port \(socket.localPort)) → room \(client.room):\(client.port) over UDP: lines may be lost or come out of order. /help for commands.", .dim))
+        try socket.send(Array("HELLO \(client.name)".utf8))
+        var tracker = ChatSequenceTracker()
+        var sequence = 0
+        var inputEndedAt: Double?
+        while true {
+            while let datagram = try receiveUDP(socket) {
+                guard let message = ChatProtocol.Datagram(parsing: datagram.payload) else {
+                    show(paint(String(decoding: datagram.payload, as: UTF8.self), .dim))
+                    continue
+                }
+                let line = render("\(message.name): \(message.text)")
+                switch tracker.record(message.name, sequence: message.sequence) {
+                case .inOrder: show(line)
+                case .gap(let missing):
+                    show(paint("[lost \(missing)]", .warning) + " " + paint("(from \(message.name))", .dim))
+                    show(line)
+                case .late: show(line + " " + paint("[out of order]", .warning))
+                case .duplicate: show(line + " " + paint("[duplicate]", .warning))
+                }
+            }
+            if let ended = inputEndedAt {
+                let linger = Double(client.lingerAfterInput.components.seconds)
+                    + Double(client.lingerAfterInput.components.attoseconds) / 1e18
+                if AppTerminal.monotonicSeconds() - ended >= linger { break }
+                try host.wait(timeout: .milliseconds(50))
+                continue
+            }
+            let ready = try host.wait(timeout: nil, alsoWatching: [AppTerminal.standardInput])
+            guard ready.contains(AppTerminal.standardInput) else { continue }
+            let bytes = try AppTerminal.readInput()
+            input.append(bytes, atEnd: bytes.isEmpty)
+            var quits = bytes.isEmpty
+            while let line = input.nextLine() {
+                if line.hasPrefix("/") {
+                    if command(line, stream: nil) == .quit { quits = true; break }
+                } else if !line.isEmpty {
+                    sequence += 1
+                    try? socket.send(ChatProtocol.Datagram(sequence: sequence, name: client.name, text: line).encoded)
+                }
+            }
+            if quits { inputEndedAt = AppTerminal.monotonicSeconds() }
+        }
+        try? socket.send(Array("BYE \(client.name)".utf8))
+        summary = ChatClient.Summary(received: tracker.receivedCount, lost: tracker.missingCount,
+                                     late: tracker.lateCount, duplicates: tracker.duplicateCount)
+        show(paint("udp summary: received \(summary.received), lost \(summary.lost), out of order \(summary.late), duplicates \(summary.duplicates)", .dim))
+        try? socket.close()
+        return summary
+    }
+
+    /// A datagram if one is here; port unreachable (no room) is shown, not fatal.
+    private func receiveUDP(_ socket: UDPSocket) throws(NetworkError) -> UDPDatagram? {
+        do {
+            return try socket.receive(timeout: .zero)
+        } catch .connectionRefused {
+            show(paint("* no room answers on \(client.room):\(client.port) (ICMP port unreachable)", .warning))
+            return nil
+        }
+    }
+
+    // MARK: Slash commands
+
+    enum CommandResult { case handled, quit }
+
+    mutating func command(_ line: String, stream: TCPStream?) -> CommandResult {
+        let words = line.split(separator: " ").map(String.init)
+        let verb = words.first?.dropFirst().lowercased() ?? ""
+        switch verb {
+        case "quit", "exit":
+            return .quit
+        case "help":
+            show(paint("/loss 20%  /reorder 20%  /delay 50ms  /duplicate 5%  (impair this host's link; 0 turns one off)", .dim))
+            show(paint("/clear (perfect wire again)  /stats (TCP internals)  /quit", .dim))
+        case "loss", "reorder", "delay", "duplicate", "corrupt", "jitter":
+            guard words.count == 2 else {
+                show(paint("usage: /\(verb) VALUE, e.g. /\(verb) \(verb == "delay" || verb == "jitter" ? "50ms" : "20%")", .warning))
+                break
+            }
+            impairment.removeAll { $0.key == verb }
+            let value = words[1]
+            if !["0", "0%", "0ms", "off"].contains(value) { impairment.append((verb, value)) }
+            applyImpairment()
+        case "clear":
+            impairment.removeAll()
+            applyImpairment()
+        case "stats":
+            guard let stream else {
+                show(paint("UDP has no connection state: sequence numbers are all there is", .dim))
+                break
+            }
+            do {
+                let status = try stream.status()
+                let f = status.fields
+                let ms: (String) -> String = { key in f[key].flatMap { Double($0) }.map { "\(Int($0 / 1000))ms" } ?? "-" }
+                show(paint("tcp \(status.state)  rto \(ms("rto"))  srtt \(ms("srtt"))  cwnd \(f["cwnd"] ?? "-")  ssthresh \(windowText(f["ssthresh"]))  retransmissions \(f["retrans"] ?? "0") (timeouts \(f["timeouts"] ?? "0"), fast \(f["fast_retrans"] ?? "0"))  sent \(f["bytes_sent"] ?? "0") B  received \(f["bytes_received"] ?? "0") B", .dim))
+            } catch {
+                show(paint("stats: \(error)", .warning))
+            }
+        default:
+            show(paint("unknown command \(line); /help lists them", .warning))
+        }
+        return .handled
+    }
+
+    private func applyImpairment() {
+        guard let control = client.control else {
+            show(paint("impairments need the host's control socket", .warning))
+            return
+        }
+        let text = impairment.map { "\($0.key) \($0.value)" }.joined(separator: " ")
+        do {
+            var now = ""
+            for interface in try control.interfaceNames() {
+                now = try control.impair(interface: interface, settings: text.isEmpty ? nil : text)
+            }
+            show(paint("* \(control.host) link now: \(now)", .dim))
+        } catch {
+            show(paint("impair: \(error)", .warning))
+        }
+    }
+
+    // MARK: Screen
+
+    enum Style { case dim, warning }
+
+    func paint(_ text: String, _ style: Style) -> String {
+        guard client.isColored else { return text }
+        switch style {
+        case .dim: return "\u{1B}[2m\(text)\u{1B}[0m"
+        case .warning: return "\u{1B}[33m\(text)\u{1B}[0m"
+        }
+    }
+
+    /// A room line with the speaker's name in a colour of its own.
+    func render(_ line: String) -> String {
+        guard client.isColored else { return line }
+        if line.hasPrefix("* ") { return paint(line, .dim) }
+        guard let colon = line.firstIndex(of: ":") else { return line }
+        let speaker = line[..<colon]
+        let colours = [31, 32, 34, 35, 36, 91, 92, 94, 95, 96]
+        let hash = speaker.unicodeScalars.reduce(5381) { ($0 &* 33) &+ Int($1.value) }
+        let colour = colours[abs(hash) % colours.count]
+        return "\u{1B}[1;\(colour)m\(speaker)\u{1B}[0m" + line[colon...]
+    }
+}
+
+/// Splits bytes from standard input into lines.
+struct LineBuffer {
+    private var bytes: [UInt8] = []
+    private var ended = false
+
+    mutating func append(_ more: [UInt8], atEnd: Bool) {
+        bytes += more
+        if atEnd { ended = true }
+    }
+
+    mutating func nextLine() -> String? {
+        if let newline = bytes.firstIndex(of: 0x0A) {
+            var line = Array(bytes[..<newline])
+            bytes.removeSubrange(...newline)
+            if line.last == 0x0D { line.removeLast() }
+            return String(decoding: line, as: UTF8.self)
+        }
+        if ended && !bytes.isEmpty {
+            defer { bytes.removeAll() }
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return nil
+    }
+}
+
+/// A window in bytes as text; "∞" for the "no threshold yet" value TCP starts with.
+func windowText(_ text: String?) -> String {
+    guard let text, let value = Int(text) else { return text ?? "-" }
+    return value >= Int(Int32.max) ? "∞" : text
+}

@@ -1,0 +1,97 @@
+/// The chat's wire conventions (see README, "Chat protocol"):
+///
+/// - **TCP**: lines of UTF-8 ending in `\n`. A client's first line is its
+///   name; every later line is a message. The room sends each message to
+///   every client (the sender too) as `NAME: text`, and announces
+///   `* NAME joined from ADDRESS:PORT` and `* NAME left`.
+/// - **UDP**: one line per datagram. A client first sends `HELLO NAME`, and
+///   `BYE NAME` when it quits; each message is `SEQ NAME: text`, SEQ counting
+///   from 1 per client. The room relays every message datagram unchanged to
+///   every client it heard a HELLO from (the sender too), and sends notices
+///   as `* …`. Receivers track SEQ per sender to spot lost, late and
+///   duplicated lines; nothing is resent.
+public enum ChatProtocol {
+    /// A UDP chat message: `SEQ NAME: text`.
+    public struct Datagram: Sendable, Equatable {
+        public var sequence: Int
+        public var name: String
+        public var text: String
+
+        public init(sequence: Int, name: String, text: String) {
+            self.sequence = sequence
+            self.name = name
+            self.text = text
+        }
+
+        public var encoded: [UInt8] { Array("\(sequence) \(name): \(text)".utf8) }
+
+        /// Reads a message datagram; nil for anything else (notices, HELLO, BYE, garbage).
+        public init?(parsing bytes: [UInt8]) {
+            let line = String(decoding: bytes, as: UTF8.self)
+            guard let space = line.firstIndex(of: " "), let sequence = Int(line[..<space]), sequence > 0 else {
+                return nil
+            }
+            let rest = line[line.index(after: space)...]
+            guard let colon = rest.firstRange(of: ": ") else { return nil }
+            self.init(sequence: sequence, name: String(rest[..<colon.lowerBound]),
+                      text: String(rest[colon.upperBound...]))
+        }
+    }
+
+    /// A name usable in the protocol: no spaces, colons or control characters, 1–32 characters.
+    public static func isValidName(_ name: String) -> Bool {
+        !name.isEmpty && name.count <= 32 && name.unicodeScalars.allSatisfy {
+            $0.value > 0x20 && $0 != ":" && $0.value != 0x7F
+        }
+    }
+}
+
+/// Per-sender bookkeeping of UDP chat sequence numbers: what arrived in
+/// order, late (out of order), twice, or never.
+public struct ChatSequenceTracker: Sendable {
+    /// What one arriving message means.
+    public enum Verdict: Sendable, Equatable {
+        /// The next expected line.
+        case inOrder
+        /// Ahead of the next expected: `missing` lines were skipped (maybe lost, maybe late).
+        case gap(missing: Int)
+        /// Earlier than a line already shown: it arrived out of order.
+        case late
+        /// Seen before.
+        case duplicate
+    }
+
+    private var highest: [String: Int] = [:]
+    private var seen: [String: Set<Int>] = [:]
+    /// Lines that arrived late.
+    public private(set) var lateCount = 0
+    public private(set) var duplicateCount = 0
+    public private(set) var receivedCount = 0
+
+    public init() {}
+
+    public mutating func record(_ name: String, sequence: Int) -> Verdict {
+        if seen[name, default: []].contains(sequence) {
+            duplicateCount += 1
+            return .duplicate
+        }
+        seen[name, default: []].insert(sequence)
+        receivedCount += 1
+        let top = highest[name] ?? 0
+        if sequence == top + 1 {
+            highest[name] = sequence
+            return .inOrder
+        }
+        if sequence > top {
+            highest[name] = sequence
+            return .gap(missing: sequence - top - 1)
+        }
+        lateCount += 1
+        return .late
+    }
+
+    /// Lines below the highest sequence seen that never arrived, over all senders.
+    public var missingCount: Int {
+        highest.reduce(0) { total, entry in total + entry.value - (seen[entry.key]?.count ?? 0) }
+    }
+}

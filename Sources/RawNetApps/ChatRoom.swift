@@ -1,0 +1,102 @@
+import RawNetSocket
+import RawNetWire
+
+/// `rawnet chat HOST --listen PORT`: a chat room. TCP clients on PORT and UDP
+/// clients on the same port number (see `ChatProtocol`). Runs until the
+/// process is stopped; `log` gets one line per join, leave and message.
+public struct ChatRoom {
+    public var port: UInt16
+    public init(port: UInt16) { self.port = port }
+
+    private final class Member {
+        let stream: TCPStream
+        var name: String?
+        var isGone = false
+        init(stream: TCPStream) { self.stream = stream }
+        var label: String { "\(stream.remoteAddress):\(stream.remotePort)" }
+    }
+
+    /// Runs the room; returns only on a host error. `until` is asked between
+    /// rounds whether to stop (tests); `log` gets every event.
+    public func run(on host: HostConnection, until shouldStop: () -> Bool = { false },
+                    log: (String) -> Void) throws(NetworkError) {
+        let listener = try TCPListener(host, port: port, backlog: 32, options: TCPOptions(isNagleEnabled: false))
+        let udp = try UDPSocket(host)
+        try udp.bind(port: listener.localPort)
+        log("room open on \(host.host) port \(listener.localPort) (tcp and udp)")
+        var members: [Member] = []
+        var udpPeers: [String: (IPv4Address, UInt16)] = [:]  // "address:port" → peer
+        var udpNames: [String: String] = [:]
+
+        func broadcast(_ line: String) {
+            log(line)
+            for member in members where member.name != nil && !member.isGone {
+                do { try member.stream.write(line + "\n") } catch { member.isGone = true }
+            }
+        }
+        func broadcastUDP(_ bytes: [UInt8]) {
+            for (address, port) in udpPeers.values { try? udp.send(bytes, to: address, port: port) }
+        }
+
+        while !shouldStop() {
+            try host.wait(timeout: .milliseconds(500))
+            while let stream = try listener.accept(timeout: .zero) { members.append(Member(stream: stream)) }
+            for member in members where !member.isGone {
+                do {
+                    while let line = try member.stream.readLine(timeout: .zero) {
+                        if let name = member.name {
+                            broadcast("\(name): \(line)")
+                        } else {
+                            let wanted = line.trimmingSpaces()
+                            member.name = ChatProtocol.isValidName(wanted) ? wanted : "guest\(member.stream.remotePort)"
+                            broadcast("* \(member.name!) joined from \(member.label)")
+                        }
+                    }
+                    if member.stream.isEndOfStream { member.isGone = true }
+                } catch {
+                    member.isGone = true
+                }
+            }
+            for member in members where member.isGone {
+                member.stream.close()
+                if let name = member.name {
+                    member.name = nil
+                    broadcast("* \(name) left")
+                }
+            }
+            members.removeAll { $0.isGone }
+            while let datagram = try? udp.receive(timeout: .zero) {
+                let key = "\(datagram.from):\(datagram.port)"
+                let text = String(decoding: datagram.payload, as: UTF8.self)
+                if text.hasPrefix("HELLO ") {
+                    let name = String(text.dropFirst(6))
+                    udpPeers[key] = (datagram.from, datagram.port)
+                    udpNames[key] = name
+                    log("* \(name) joined over udp from \(key)")
+                    broadcastUDP(Array("* \(name) joined from \(key)".utf8))
+                } else if text.hasPrefix("BYE ") {
+                    let name = udpNames[key] ?? key
+                    udpPeers[key] = nil
+                    udpNames[key] = nil
+                    log("* \(name) left (udp)")
+                    broadcastUDP(Array("* \(name) left".utf8))
+                } else if udpPeers[key] != nil, let message = ChatProtocol.Datagram(parsing: datagram.payload) {
+                    log("\(message.name) #\(message.sequence): \(message.text)")
+                    broadcastUDP(datagram.payload)
+                }
+            }
+        }
+        listener.close()
+    }
+}
+
+extension String {
+    /// Without leading and trailing spaces, tabs and carriage returns.
+    func trimmingSpaces() -> String {
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\r" }
+        guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+            return ""
+        }
+        return String(self[first...last])
+    }
+}

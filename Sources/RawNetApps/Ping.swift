@@ -1,0 +1,196 @@
+import RawNetSocket
+import RawNetWire
+
+/// Counts and round-trip times of one ping run, as ping's closing lines show them.
+public struct PingSummary: Sendable, Equatable {
+    public var transmitted = 0
+    public var received = 0
+    /// ICMP errors and send failures.
+    public var errors = 0
+    /// Round-trip times in milliseconds, in arrival order.
+    public var roundTripTimes: [Double] = []
+    /// Wall time of the run in milliseconds.
+    public var elapsedMilliseconds = 0.0
+
+    public var lossPercent: Double {
+        transmitted == 0 ? 0 : Double(transmitted - received) * 100 / Double(transmitted)
+    }
+
+    /// The two closing lines (after the `--- NAME ping statistics ---` header).
+    public var lines: [String] {
+        var first = "\(transmitted) packets transmitted, \(received) received"
+        if errors > 0 { first += ", +\(errors) errors" }
+        first += ", \(Ping.format(lossPercent, maximumDecimals: 4))% packet loss, time \(Int(elapsedMilliseconds))ms"
+        guard !roundTripTimes.isEmpty else { return [first] }
+        let count = Double(roundTripTimes.count)
+        let minimum = roundTripTimes.min()!, maximum = roundTripTimes.max()!
+        let mean = roundTripTimes.reduce(0, +) / count
+        let meanOfSquares = roundTripTimes.map { $0 * $0 }.reduce(0, +) / count
+        let deviation = (max(0, meanOfSquares - mean * mean)).squareRoot()
+        let values = [minimum, mean, maximum, deviation].map { Ping.fixed($0, decimals: 3) }
+        return [first, "rtt min/avg/max/mdev = \(values.joined(separator: "/")) ms"]
+    }
+}
+
+/// `ping`: ICMP echo requests through an `ICMPSocket`, printing each reply and
+/// error as Linux ping does, then the statistics.
+public struct Ping {
+    public var destination: IPv4Address
+    /// What the user typed (a node name or the address), for the header lines.
+    public var destinationName: String
+    /// Stop after this many requests (nil: until `shouldStop` says so).
+    public var count: Int? = 4
+    public var interval: Duration = .seconds(1)
+    /// How long to wait for the last reply.
+    public var lastReplyTimeout: Duration = .seconds(2)
+    /// Bytes of ICMP data (56 gives 64-byte ICMP messages, 84-byte packets).
+    public var payloadSize = 56
+    public var timeToLive: UInt8?
+
+    public init(destination: IPv4Address, destinationName: String? = nil) {
+        self.destination = destination
+        self.destinationName = destinationName ?? destination.description
+    }
+
+    /// Pings through `connection`, writing lines to `output`.
+    /// - Parameter shouldStop: polled between requests (e.g. after Ctrl-C).
+    public func run(on connection: HostConnection, output: (String) -> Void,
+                    shouldStop: () -> Bool = { false }) throws(NetworkError) -> PingSummary {
+        let socket = try ICMPSocket(connection)
+        if let timeToLive { try socket.setTimeToLive(timeToLive) }
+        let clock = ContinuousClock()
+        let start = clock.now
+        var summary = PingSummary()
+        var sentAt: [UInt16: ContinuousClock.Instant] = [:]
+        var answered: Set<UInt16> = []
+        output("PING \(destinationName) (\(destination)) \(payloadSize)(\(payloadSize + 28)) bytes of data.")
+
+        var sequence: UInt16 = 0
+        var nextSend = start
+        while count.map({ summary.transmitted < $0 }) ?? true, !shouldStop() {
+            sequence &+= 1
+            summary.transmitted += 1
+            sentAt[sequence] = clock.now
+            do {
+                try socket.sendEcho(to: destination, sequence: sequence, payload: Self.payload(size: payloadSize))
+            } catch {
+                summary.errors += 1
+                output("ping: sendmsg: \(Self.capitalized(error.description))")
+            }
+            nextSend = nextSend.advanced(by: interval)
+            let isLast = count.map { summary.transmitted >= $0 } ?? false
+            let waitUntil = isLast ? clock.now.advanced(by: lastReplyTimeout) : nextSend
+            try receive(on: socket, until: waitUntil, clock: clock, sentAt: sentAt, answered: &answered,
+                        summary: &summary, output: output, stopWhenAllAnswered: isLast)
+        }
+        summary.elapsedMilliseconds = Self.milliseconds(clock.now - start)
+        try? socket.close()
+        output("")
+        output("--- \(destinationName) ping statistics ---")
+        summary.lines.forEach(output)
+        return summary
+    }
+
+    private func receive(on socket: ICMPSocket, until deadline: ContinuousClock.Instant, clock: ContinuousClock,
+                         sentAt: [UInt16: ContinuousClock.Instant], answered: inout Set<UInt16>,
+                         summary: inout PingSummary, output: (String) -> Void,
+                         stopWhenAllAnswered: Bool) throws(NetworkError) {
+        while true {
+            if stopWhenAllAnswered && answered.count + summary.errors >= summary.transmitted { return }
+            let remaining = deadline - clock.now
+            guard remaining > .zero, let received = try socket.receive(timeout: remaining) else { return }
+            switch received.message {
+            case .echoReply(_, let sequence, _):
+                guard let sent = sentAt[sequence] else { continue }
+                let rtt = Self.milliseconds(clock.now - sent)
+                let duplicate = !answered.insert(sequence).inserted
+                if !duplicate {
+                    summary.received += 1
+                    summary.roundTripTimes.append(rtt)
+                }
+                output("\(received.length) bytes from \(received.from): icmp_seq=\(sequence) ttl=\(received.timeToLive) time=\(Self.roundTrip(rtt)) ms\(duplicate ? " (DUP!)" : "")")
+            case .destinationUnreachable, .timeExceeded:
+                let sequence = Self.quotedSequence(received.message)
+                summary.errors += 1
+                output("From \(received.from) icmp_seq=\(sequence.map(String.init) ?? "?") \(Self.errorText(received.message))")
+            default:
+                continue
+            }
+        }
+    }
+
+    /// Linux ping's words for an ICMP error.
+    public static func errorText(_ message: ICMPMessage) -> String {
+        switch message {
+        case .timeExceeded(let code, _):
+            return code.code == 0 ? "Time to live exceeded" : "Frag reassembly time exceeded"
+        case .destinationUnreachable(let code, _):
+            switch code.code {
+            case 0: return "Destination Net Unreachable"
+            case 1: return "Destination Host Unreachable"
+            case 2: return "Destination Protocol Unreachable"
+            case 3: return "Destination Port Unreachable"
+            case 4: return "Frag needed"
+            case 13: return "Packet filtered"
+            default: return "Dest Unreachable, Bad Code: \(code.code)"
+            }
+        default:
+            return message.description
+        }
+    }
+
+    /// The sequence number of the echo request an ICMP error quotes.
+    static func quotedSequence(_ message: ICMPMessage) -> UInt16? {
+        guard let header = message.quotedIPv4Header else { return nil }
+        let inner = message.quoted.dropFirst(header.headerLength)
+        guard inner.count >= 8 else { return nil }
+        let start = inner.startIndex
+        return UInt16(inner[start + 6]) << 8 | UInt16(inner[start + 7])
+    }
+
+    /// Echo data like Linux ping's: bytes counting up from 0x10 after the first 8.
+    static func payload(size: Int) -> [UInt8] {
+        (0..<max(0, size)).map { $0 < 8 ? 0 : UInt8(truncatingIfNeeded: 0x10 + $0 - 8) }
+    }
+
+    static func milliseconds(_ duration: Duration) -> Double {
+        let (seconds, attoseconds) = duration.components
+        return Double(seconds) * 1000 + Double(attoseconds) / 1e15
+    }
+
+    /// RTTs as ping prints them: 3 significant decimals below 10 ms, fewer above.
+    static func roundTrip(_ ms: Double) -> String {
+        if ms >= 100 { return fixed(ms, decimals: 0) }
+        if ms >= 10 { return fixed(ms, decimals: 1) }
+        return fixed(ms, decimals: 3)
+    }
+
+    static func fixed(_ value: Double, decimals: Int) -> String {
+        var scale = 1.0
+        for _ in 0..<decimals { scale *= 10 }
+        let rounded = (value * scale).rounded() / scale
+        var text = String(Int(rounded))
+        guard decimals > 0 else { return text }
+        var fraction = Int(((rounded - Double(Int(rounded))) * scale).rounded())
+        if fraction < 0 { fraction = -fraction }
+        var digits = String(fraction)
+        while digits.count < decimals { digits = "0" + digits }
+        text += "." + digits
+        return text
+    }
+
+    /// Up to `maximumDecimals` decimals, trailing zeros removed (as ping prints the loss).
+    static func format(_ value: Double, maximumDecimals: Int) -> String {
+        var text = fixed(value, decimals: maximumDecimals)
+        if text.contains(".") {
+            while text.hasSuffix("0") { text.removeLast() }
+            if text.hasSuffix(".") { text.removeLast() }
+        }
+        return text
+    }
+
+    static func capitalized(_ text: String) -> String {
+        guard let first = text.first else { return text }
+        return first.uppercased() + text.dropFirst()
+    }
+}

@@ -1,0 +1,59 @@
+extension NodeEvent: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .arpRequestSent(_, let target):
+            return "ARP who-has \(target)"
+        case .arpResolved(_, let address, let mac):
+            return "ARP \(address) is-at \(mac)"
+        case .arpGaveUp(_, let address):
+            return "ARP gave up on \(address): no answer"
+        case .forwarded(_, _, let source, let destination, let ttl):
+            return "forwarded \(source) > \(destination), TTL now \(ttl)"
+        case .icmpErrorSent(let type, let code, let destination):
+            let name: String
+            switch (type, code) {
+            case (11, 0): name = "time exceeded (TTL)"
+            case (3, 0): name = "network unreachable"
+            case (3, 1): name = "host unreachable"
+            case (3, 2): name = "protocol unreachable"
+            case (3, 3): name = "port unreachable"
+            default: name = "type \(type) code \(code)"
+            }
+            return "ICMP \(name) sent to \(destination)"
+        case .echoAnswered(let destination, let identifier, let sequence):
+            return "echo reply to \(destination) id \(identifier) seq \(sequence)"
+        }
+    }
+
+    /// The interface the event concerns, if any.
+    public var interface: Int? {
+        switch self {
+        case .arpRequestSent(let interface, _), .arpResolved(let interface, _, _), .arpGaveUp(let interface, _):
+            return interface
+        case .forwarded(_, let to, _, _, _):
+            return to
+        case .icmpErrorSent, .echoAnswered:
+            return nil
+        }
+    }
+}
+
+extension TraceEvent {
+    /// The trace record of a drop inside an `IPNode`.
+    public init(_ drop: DropRecord, node: String, interfaceNames: [String], time: Int64) {
+        self.init(time: time, node: node, interface: drop.interface.flatMap { interfaceNames.name(at: $0) },
+                  kind: .dropped, frame: drop.bytes, reason: drop.reason.rawValue, detail: drop.detail)
+    }
+
+    /// The trace record of something an `IPNode` did besides moving frames.
+    public init(_ event: NodeEvent, node: String, interfaceNames: [String], time: Int64) {
+        self.init(time: time, node: node, interface: event.interface.flatMap { interfaceNames.name(at: $0) },
+                  kind: .note, detail: event.description)
+    }
+}
+
+extension Array where Element == String {
+    fileprivate func name(at index: Int) -> String? {
+        indices.contains(index) ? self[index] : nil
+    }
+}

@@ -1,0 +1,153 @@
+import DequeModule
+import RawNetPlatform
+import RawNetSocket
+
+/// The host's app API listener (`NODE.api`, SOCK_SEQPACKET): accepts app
+/// connections, decodes their messages and queues messages back to them.
+/// Never blocks: a slow app's messages wait in a bounded queue; beyond it
+/// datagrams are dropped, as a full socket receive buffer drops them.
+final class AppServer {
+    typealias Handler = (_ client: Int, _ message: AppMessage) -> Void
+
+    static let maximumQueuedMessages = 1024
+
+    private final class Client {
+        let id: Int
+        let connection: UnixConnection
+        var output = Deque<[UInt8]>()
+        var isWatchingWritable = false
+        var name = ""
+        var pid: UInt32 = 0
+        init(id: Int, connection: UnixConnection) {
+            self.id = id
+            self.connection = connection
+        }
+    }
+
+    private let loop: EventLoop
+    private let listener: UnixListener
+    private var clients: [Int: Client] = [:]
+    private var nextClientID = 1
+    private let handler: Handler
+    private var buffer = [UInt8](repeating: 0, count: 70_000)
+    /// Called when an app went away, to close its sockets.
+    var onDisconnect: (Int) -> Void = { _ in }
+    /// Called when an app's queue of messages emptied after having been full
+    /// enough to hold back stream data (see `isBacklogged`).
+    var onDrained: (Int) -> Void = { _ in }
+    /// An app with this many messages waiting gets no more stream data until it reads.
+    static let streamBacklogLimit = 8
+    /// Messages not delivered because an app's queue was full.
+    private(set) var overflowCount = 0
+
+    init(loop: EventLoop, path: String, handler: @escaping Handler) throws {
+        self.loop = loop
+        self.handler = handler
+        listener = try UnixListener(kind: .seqpacket, path: path)
+        try loop.setReadHandler(for: listener.fileDescriptor) { [unowned self] in self.acceptClients() }
+    }
+
+    var connectionCount: Int { clients.count }
+
+    func close() {
+        for id in Array(clients.keys) { disconnect(id) }
+        loop.remove(listener.fileDescriptor)
+        listener.close()
+    }
+
+    /// Records the name an app gave in `hello`.
+    func setName(_ name: String, pid: UInt32, for id: Int) {
+        clients[id]?.name = name
+        clients[id]?.pid = pid
+    }
+
+    /// The name and pid an app gave in `hello`.
+    func identity(of id: Int) -> (name: String, pid: UInt32)? {
+        clients[id].map { ($0.name, $0.pid) }
+    }
+
+    /// Whether the app is slow to read: stream data should wait.
+    func isBacklogged(_ id: Int) -> Bool {
+        (clients[id]?.output.count ?? 0) >= Self.streamBacklogLimit
+    }
+
+    /// Queues one message for an app.
+    func send(_ message: AppMessage, to id: Int) {
+        guard let client = clients[id] else { return }
+        guard client.output.count < Self.maximumQueuedMessages else {
+            overflowCount += 1
+            return
+        }
+        client.output.append(message.encoded())
+        flush(client)
+    }
+
+    private func acceptClients() {
+        while let connection = try? listener.accept() {
+            let client = Client(id: nextClientID, connection: connection)
+            nextClientID += 1
+            clients[client.id] = client
+            try? loop.setReadHandler(for: connection.fileDescriptor) { [unowned self] in self.readable(client.id) }
+        }
+    }
+
+    private func readable(_ id: Int) {
+        // A few messages per wake-up, so one busy app cannot starve the links.
+        for _ in 0..<32 {
+            guard let client = clients[id] else { return }
+            let count: Int?
+            do {
+                count = try buffer.withUnsafeMutableBytes { try client.connection.read(into: $0) }
+            } catch {
+                disconnect(id)
+                return
+            }
+            guard let count else { return }
+            if count == 0 {
+                disconnect(id)
+                return
+            }
+            let bytes = Array(buffer[..<count])
+            do {
+                handler(id, try AppMessage(decoding: bytes))
+            } catch {
+                let request = bytes.count >= 5 ? bytes[1..<5].reduce(UInt32(0)) { $0 << 8 | UInt32($1) } : 0
+                send(.reply(request: request, socket: 0, status: .protocolError, localAddress: .any, localPort: 0,
+                            message: error.description), to: id)
+            }
+        }
+    }
+
+    private func flush(_ client: Client) {
+        while let first = client.output.first {
+            let written: Int?
+            do {
+                written = try client.connection.write(first)
+            } catch {
+                disconnect(client.id)
+                return
+            }
+            guard written != nil else { break }
+            client.output.removeFirst()
+        }
+        let wasWatching = client.isWatchingWritable
+        let wantsWritable = !client.output.isEmpty
+        if wantsWritable != client.isWatchingWritable {
+            client.isWatchingWritable = wantsWritable
+            try? loop.setWriteHandler(for: client.connection.fileDescriptor,
+                                      wantsWritable ? { [unowned self] in self.writable(client.id) } : nil)
+        }
+        if wasWatching && !wantsWritable { onDrained(client.id) }
+    }
+
+    private func writable(_ id: Int) {
+        if let client = clients[id] { flush(client) }
+    }
+
+    private func disconnect(_ id: Int) {
+        guard let client = clients.removeValue(forKey: id) else { return }
+        loop.remove(client.connection.fileDescriptor)
+        client.connection.close()
+        onDisconnect(id)
+    }
+}

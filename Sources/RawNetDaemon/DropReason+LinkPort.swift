@@ -1,0 +1,13 @@
+import RawNetCore
+import RawNetPlatform
+
+extension DropReason {
+    /// The reason to count when a link port could not send a frame.
+    public init(_ link: LinkDropReason) {
+        switch link {
+        case .queueOverflow: self = .queueOverflow
+        case .peerDown: self = .linkDown
+        case .sendFailed: self = .sendFailed
+        }
+    }
+}

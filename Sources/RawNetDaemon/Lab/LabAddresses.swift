@@ -1,0 +1,22 @@
+import RawNetWire
+
+/// Why a destination typed on the command line means no address.
+public struct DestinationError: Error, CustomStringConvertible {
+    public var description: String
+}
+
+extension Topology {
+    /// The address a command means by `text`: an IPv4 address as written, or
+    /// a node's name (its first interface's address).
+    public func resolveAddress(_ text: String) throws(DestinationError) -> IPv4Address {
+        if let address = IPv4Address(text) { return address }
+        guard let node = node(named: text) else {
+            let names = nodes.map(\.name).joined(separator: ", ")
+            throw DestinationError(description: "'\(text)' is neither an IPv4 address nor a node of lab '\(name)' (nodes: \(names))")
+        }
+        guard let first = node.interfaces.first else {
+            throw DestinationError(description: "node '\(text)' has no interface address")
+        }
+        return first.address.address
+    }
+}

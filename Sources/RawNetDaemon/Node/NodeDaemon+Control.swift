@@ -1,0 +1,184 @@
+import RawNetCore
+import RawNetPlatform
+import RawNetWire
+
+/// A route as `routes` answers it.
+public struct RouteInfo: Codable, Sendable, Equatable {
+    public var destination: String
+    public var nextHop: String?
+    public var interface: String
+    public var kind: String
+    public var metric: Int
+}
+
+/// What `routes` answers: the table, and the same as `ip route` prints it.
+public struct RoutesAnswer: Codable, Sendable, Equatable {
+    public var routes: [RouteInfo]
+    public var text: String
+}
+
+/// A neighbour as `arp` answers it.
+public struct NeighbourInfo: Codable, Sendable, Equatable {
+    public var address: String
+    public var interface: String
+    /// "reachable" or "incomplete".
+    public var state: String
+    public var mac: String?
+    /// Seconds until a reachable entry expires.
+    public var expiresInSeconds: Double?
+    /// Packets waiting for an incomplete entry.
+    public var waiting: Int?
+}
+
+/// What `arp` answers.
+public struct ARPAnswer: Codable, Sendable, Equatable {
+    public var entries: [NeighbourInfo]
+    public var text: String
+}
+
+/// One app socket, as `sockets` answers it.
+public struct SocketInfo: Codable, Sendable, Equatable {
+    public var id: UInt32
+    public var app: Int
+    public var protocolName: String
+    public var local: String
+    public var peer: String?
+    /// TCP state (`LISTEN`, `ESTABLISHED`, …); `UNCONN` or `ESTAB`-less for UDP and ICMP, as `ss` prints.
+    public var state: String?
+    /// The owning app's name and pid, from its hello.
+    public var appName: String?
+    public var pid: UInt32?
+    /// Bytes received and not yet read by the app; for a listener, connections waiting.
+    public var receiveQueue: Int?
+    /// Bytes sent and not yet acknowledged; for a listener, its backlog.
+    public var sendQueue: Int?
+    /// TCP internals as `key=value` words (rto, cwnd, retransmissions, …).
+    public var internals: String?
+}
+
+extension NodeDaemon {
+    /// Every control command, for `help` and error messages.
+    static let controlCommands = ["status", "routes", "arp", "link", "impair", "sockets", "subscribe", "help"]
+
+    func handleControlLine(_ line: [UInt8], from client: Int) -> [UInt8]? {
+        let request: ControlRequest
+        do {
+            request = try ControlCodec.decodeLine(ControlRequest.self, from: line)
+        } catch {
+            return ControlServer.failureLine(
+                "bad request: expected one line of JSON like {\"command\":\"status\"} (\(error))")
+        }
+        let response = answer(request, from: client)
+        defer { rearmTimer() }
+        return (try? ControlCodec.encodeLine(response)) ?? ControlServer.failureLine("internal error encoding the answer")
+    }
+
+    func answer(_ request: ControlRequest, from client: Int) -> ControlResponse {
+        switch request.command {
+        case "status": return .success(status())
+        case "routes": return .success(routes())
+        case "arp": return .success(neighbours())
+        case "link": return link(request.args)
+        case "impair": return impair(request.args)
+        case "sockets": return .success(socketList())
+        case "subscribe":
+            subscribers.insert(client)
+            return .success(["subscribed": node.name])
+        case "help": return .success(Self.controlCommands)
+        default:
+            return .failure("unknown command '\(request.command)'; known: \(Self.controlCommands.joined(separator: ", "))")
+        }
+    }
+
+    func status() -> NodeStatus {
+        let interfaces = ip.interfaces.enumerated().map { index, interface in
+            let engine = impairments[index]
+            return InterfaceStatus(
+                name: interface.name, mac: interface.macAddress.description, address: interface.address.description,
+                peer: peers[index], isUp: interface.isUp,
+                queuedFrames: ports[index].queuedFrames + engine.pendingCount, counters: interface.counters,
+                impairment: engine.settings.isPerfect ? nil : engine.settings.description)
+        }
+        return NodeStatus(node: node.name, kind: node.kind.rawValue, pid: Processes.currentPID,
+                          uptimeSeconds: Double(MonotonicClock.now() - startedAt) / 1e9, interfaces: interfaces)
+    }
+
+    private func interfaceName(_ index: Int) -> String {
+        ip.interfaces.indices.contains(index) ? ip.interfaces[index].name : "if\(index)"
+    }
+
+    func routes() -> RoutesAnswer {
+        let list = ip.routingTable.routes.map { route in
+            RouteInfo(destination: route.destination.length == 0 ? "default" : route.destination.description,
+                      nextHop: route.nextHop?.description, interface: interfaceName(route.interface),
+                      kind: route.kind.rawValue, metric: route.metric)
+        }
+        return RoutesAnswer(routes: list, text: ip.formattedRoutes)
+    }
+
+    func neighbours() -> ARPAnswer {
+        let now = Self.now()
+        let list = ip.arpCache.entries.sorted { $0.key < $1.key }.map { key, entry in
+            var info = NeighbourInfo(address: key.address.description, interface: interfaceName(key.interface),
+                                     state: "incomplete")
+            switch entry {
+            case .reachable(let mac, let expiresAt):
+                info.state = "reachable"
+                info.mac = mac.description
+                info.expiresInSeconds = max(0, (expiresAt - now).seconds)
+            case .incomplete(_, _, let pending):
+                info.waiting = pending.count
+            }
+            return info
+        }
+        return ARPAnswer(entries: list, text: ip.formattedNeighbours(now: now))
+    }
+
+    /// `link` interface=eth0 state=up|down
+    func link(_ args: [String: String]) -> ControlResponse {
+        guard let name = args["interface"] else { return .failure("link needs interface=NAME") }
+        guard let index = ip.interfaceIndex(named: name) else { return unknownInterface(name) }
+        let isUp: Bool
+        switch args["state"]?.lowercased() {
+        case "up": isUp = true
+        case "down": isUp = false
+        case nil: return .failure("link needs state=up or state=down")
+        case let other?: return .failure("link state must be up or down, not '\(other)'")
+        }
+        perform(ip.setInterface(index, isUp: isUp))
+        logger.info("\(name) \(isUp ? "up" : "down")")
+        return .success(["interface": name, "state": isUp ? "up" : "down"])
+    }
+
+    func socketList() -> [SocketInfo] {
+        sockets.sockets.values.sorted { $0.id < $1.id }.map { socket in
+            var info = SocketInfo(id: socket.id, app: socket.owner, protocolName: socket.protocolNumber.description,
+                                  local: "\(socket.localAddress):\(socket.localPort)",
+                                  peer: socket.peerAddress.map { "\($0):\(socket.peerPort)" })
+            if let identity = apps?.identity(of: socket.owner) {
+                info.appName = identity.name
+                info.pid = identity.pid
+            }
+            if socket.protocolNumber == .tcp {
+                let text = statusText(of: socket)
+                var fields: [String: String] = [:]
+                for word in text.split(separator: " ") {
+                    if let eq = word.firstIndex(of: "=") { fields[String(word[..<eq])] = String(word[word.index(after: eq)...]) }
+                }
+                info.state = fields["state"]
+                info.receiveQueue = fields["recvq"].flatMap { Int($0) }
+                info.sendQueue = fields["sendq"].flatMap { Int($0) }
+                info.internals = text
+            } else {
+                info.state = socket.isConnected ? "ESTAB" : "UNCONN"
+                info.receiveQueue = 0
+                info.sendQueue = 0
+            }
+            return info
+        }
+    }
+
+    private func unknownInterface(_ name: String) -> ControlResponse {
+        .failure("\(node.name) has no interface '\(name)' (has \(ip.interfaces.map(\.name).joined(separator: ", ")))")
+    }
+}

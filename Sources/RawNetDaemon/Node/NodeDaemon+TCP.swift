@@ -1,0 +1,279 @@
+import RawNetCore
+import RawNetPlatform
+import RawNetSocket
+import RawNetWire
+
+/// Bookkeeping of the daemon's TCP pass (see `runTCP`).
+struct TCPRunState {
+    var isRunning = false
+    var needsAnotherPass = false
+}
+
+/// The host's TCP: one `TCPStack` for the host's address, fed with arriving
+/// segments, polled after every input and at its deadlines, its segments sent
+/// through the IP layer, and its connections tied to app sockets.
+extension NodeDaemon {
+    static func makeTCPStack(for node: TopologyNode) -> TCPStack {
+        let address = node.interfaces.first?.address.address ?? .any
+        var configuration = TCPConfiguration()
+        configuration.recordsEvents = true
+        return TCPStack(address: address, configuration: configuration,
+                        initialSequenceNumbers: .keyed(key0: .random(in: .min ... .max), key1: .random(in: .min ... .max)))
+    }
+
+    // MARK: Segments
+
+    /// A TCP segment for this host: into the stack (demultiplexed there by the four numbers).
+    func deliverTCP(_ packet: DeliveredPacket, header tcpHeader: TCPHeader, payload: [UInt8]) {
+        guard tcp != nil else { return countNoSocket(packet) }
+        let segment = TCPSegment(source: packet.header.source, destination: packet.header.destination,
+                                 header: tcpHeader, payload: payload)
+        let now = Self.now()
+        let id = TCPConnectionID(arriving: segment)
+        let resetsBefore = tcp!.resetsSent
+        // A SYN for a listener makes a connection with the listener's options.
+        if tcp!.connection(id) == nil, tcpHeader.flags.contains(.syn), !tcpHeader.flags.contains(.ack),
+           let listener = sockets.tcpSocket(boundTo: id.localPort), listener.tcp.isListening {
+            let base = tcp!.configuration
+            tcp!.configuration = listener.tcp.options.configuration(from: base)
+            tcp!.handle(segment, now: now)
+            tcp!.configuration = base
+        } else {
+            tcp!.handle(segment, now: now)
+        }
+        if tcp!.resetsSent > resetsBefore || (tcp!.connection(id) == nil && tcp!.listeners[id.localPort] == nil) {
+            countNoSocket(packet)
+        }
+        runTCP()
+    }
+
+    /// Polls the stack until it is quiet: sends its segments, traces its
+    /// events, and brings every TCP socket's app up to date. Re-entrant calls
+    /// (a segment to ourselves arriving while we send) ask for another pass.
+    func runTCP() {
+        guard tcp != nil else { return }
+        if tcpRun.isRunning {
+            tcpRun.needsAnotherPass = true
+            return
+        }
+        tcpRun.isRunning = true
+        defer { tcpRun.isRunning = false }
+        var passes = 0
+        repeat {
+            tcpRun.needsAnotherPass = false
+            let now = Self.now()
+            let segments = tcp!.poll(now: now)
+            let events = tcp!.drainEvents()
+            for segment in segments { transmit(segment, now: now) }
+            if !subscribers.isEmpty { trace(events) }
+            updateTCPSockets(now: now)
+            passes += 1
+        } while tcpRun.needsAnotherPass && passes < 64
+    }
+
+    private func transmit(_ segment: TCPSegment, now: Instant) {
+        let outputs = ip.send(.tcp(segment.header, payload: segment.payload), to: segment.destination,
+                              from: segment.source, now: now)
+        for case .dropped(let record) in outputs where record.reason == .noRoute || record.reason == .linkDown {
+            let id = TCPConnectionID(localAddress: segment.source, localPort: segment.header.sourcePort,
+                                     remoteAddress: segment.destination, remotePort: segment.header.destinationPort)
+            if let socket = sockets.tcpSocket(for: id), socket.tcp.pendingConnect != nil {
+                fail(socket, with: .networkUnreachable, now: now)
+            }
+        }
+        perform(outputs)
+    }
+
+    /// Ends a connection that is still connecting, e.g. after an ICMP error.
+    func fail(_ socket: HostSocket, with status: AppStatus, now: Instant) {
+        guard let id = socket.tcp.connection else { return }
+        var updated = socket
+        updated.tcp.failure = status
+        sockets.update(updated)
+        tcp?.abort(id, now: now)
+        tcpRun.needsAnotherPass = true
+    }
+
+    /// An ICMP error quoting one of our TCP segments: a connecting socket gives up.
+    func tcpICMPError(_ message: ICMPMessage, quoted: IPv4Header, inner: [UInt8]) {
+        guard inner.count >= 4 else { return }
+        let id = TCPConnectionID(localAddress: quoted.source, localPort: UInt16(inner[0]) << 8 | UInt16(inner[1]),
+                                 remoteAddress: quoted.destination,
+                                 remotePort: UInt16(inner[2]) << 8 | UInt16(inner[3]))
+        guard let socket = sockets.tcpSocket(for: id), socket.tcp.pendingConnect != nil else { return }
+        fail(socket, with: Self.status(forICMPType: message.type, code: message.code), now: Self.now())
+        runTCP()
+    }
+
+    // MARK: Sockets and their apps
+
+    /// Accepts waiting connections, answers finished connects, pushes data,
+    /// end of stream, errors and `writable` to the apps.
+    private func updateTCPSockets(now: Instant) {
+        for socket in sockets.sockets.values where socket.protocolNumber == .tcp {
+            if socket.tcp.isListening {
+                while let id = tcp!.accept(port: socket.localPort) {
+                    let accepted = sockets.openAccepted(owner: socket.owner, connection: id)
+                    apps?.send(.accepted(socket: socket.id, newSocket: accepted.id, peer: id.remoteAddress,
+                                         peerPort: id.remotePort, localAddress: id.localAddress,
+                                         localPort: id.localPort), to: socket.owner)
+                }
+            } else if socket.tcp.connection != nil {
+                update(socket, now: now)
+            }
+        }
+    }
+
+    private func update(_ original: HostSocket, now: Instant) {
+        var socket = original
+        guard let id = socket.tcp.connection else { return }
+        let owner = socket.owner
+        guard let connection = tcp!.connection(id) else { return }
+        if let request = socket.tcp.pendingConnect {
+            if connection.state.isSynchronized {
+                socket.tcp.pendingConnect = nil
+                apps?.send(.reply(request: request, socket: socket.id, status: .ok, localAddress: id.localAddress,
+                                  localPort: id.localPort, message: ""), to: owner)
+            } else if connection.state == .closed {
+                let status = socket.tcp.failure ?? Self.status(for: connection.error)
+                socket.tcp.pendingConnect = nil
+                socket.tcp.isErrorReported = true
+                apps?.send(.reply(request: request, socket: socket.id, status: status, localAddress: id.localAddress,
+                                  localPort: id.localPort, message: connection.error?.description ?? ""), to: owner)
+            }
+        }
+        // Received bytes, while the app keeps up.
+        while true {
+            guard let available = tcp!.connection(id)?.availableByteCount, available > 0 else { break }
+            if socket.tcp.isReadShut {
+                _ = tcp!.receive(on: id)
+                tcpRun.needsAnotherPass = true
+                break
+            }
+            guard apps?.isBacklogged(owner) == false else { break }
+            let bytes = tcp!.receive(on: id, maxCount: 32 * 1024)
+            apps?.send(.streamData(socket: socket.id, payload: bytes), to: owner)
+            tcpRun.needsAnotherPass = true
+        }
+        let current = tcp!.connection(id) ?? connection
+        if current.isEndOfStream && !socket.tcp.isEndOfStreamReported && !socket.tcp.isReadShut {
+            socket.tcp.isEndOfStreamReported = true
+            apps?.send(.peerClosed(socket: socket.id), to: owner)
+        }
+        if current.state == .closed, let error = current.error, error != .aborted,
+           !socket.tcp.isErrorReported, socket.tcp.pendingConnect == nil {
+            socket.tcp.isErrorReported = true
+            apps?.send(.error(socket: socket.id, status: Self.status(for: error), message: error.description), to: owner)
+        }
+        if socket.tcp.wantsWritable {
+            let space = current.sendBufferSpace
+            if space >= max(1, current.configuration.sendBufferSize / 4) || current.state == .closed {
+                socket.tcp.wantsWritable = false
+                apps?.send(.writable(socket: socket.id, freeSpace: UInt32(clamping: space)), to: owner)
+            }
+        }
+        if socket != original { sockets.update(socket) }
+    }
+
+    static func status(for error: TCPConnectionError?) -> AppStatus {
+        switch error {
+        case .connectionRefused?: return .connectionRefused
+        case .connectionReset?: return .connectionReset
+        case .timedOut?, .keepaliveTimedOut?: return .timedOut
+        case .aborted?, nil: return .connectionReset
+        }
+    }
+
+    /// Closes a TCP socket as Linux does: a listener stops (its pending
+    /// connections are reset); a connection with unread data is reset,
+    /// otherwise it ends with a FIN. The stack forgets it once it is closed.
+    func closeTCP(_ socket: HostSocket) {
+        let now = Self.now()
+        if socket.tcp.isListening {
+            tcp?.stopListening(port: socket.localPort, now: now)
+        } else if let id = socket.tcp.connection, let connection = tcp?.connection(id) {
+            if connection.availableByteCount > 0 {
+                tcp?.abort(id, now: now)
+            } else {
+                tcp?.close(id, now: now)
+            }
+            tcp?.release(id)
+        }
+        sockets.close(socket.id)
+        runTCP()
+    }
+
+    /// Closes every socket of an app that went away. Returns how many.
+    @discardableResult
+    func closeSockets(ownedBy owner: Int) -> Int {
+        let owned = sockets.sockets.values.filter { $0.owner == owner }.sorted { $0.id < $1.id }
+        for socket in owned {
+            if socket.protocolNumber == .tcp {
+                closeTCP(socket)
+            } else {
+                sockets.close(socket.id)
+            }
+        }
+        return owned.count
+    }
+
+    // MARK: Trace
+
+    private func trace(_ events: [(TCPConnectionID, TCPEvent)]) {
+        for (id, event) in events {
+            let conn = "conn=\(id.localAddress):\(id.localPort)>\(id.remoteAddress):\(id.remotePort)"
+            var text: String
+            switch event.kind {
+            case .stateChanged(let from, let to):
+                text = "event=state \(conn) from=\(from) to=\(to)"
+            case .retransmitted(let sequence, let length, let reason):
+                let cwnd = tcp?.connection(id)?.stats
+                text = "event=retransmit \(conn) seq=\(sequence) len=\(length) reason=\(Self.reasonWord(reason))"
+                if let cwnd { text += " cwnd=\(cwnd.congestionWindow) ssthresh=\(cwnd.slowStartThreshold)" }
+            case .retransmissionTimeout(let rto, let backoff):
+                text = "event=rto \(conn) rto=\(Self.microseconds(rto)) backoff=\(backoff)"
+            case .enteredRecovery(let sack, let cwnd, let ssthresh):
+                text = "event=recovery \(conn) sack=\(sack) cwnd=\(cwnd) ssthresh=\(ssthresh)"
+            case .exitedRecovery(let cwnd):
+                text = "event=recovered \(conn) cwnd=\(cwnd)"
+            case .sendWindowChanged(let window):
+                text = "event=snd_wnd \(conn) wnd=\(window)"
+            case .receiveWindowChanged(let window):
+                text = "event=rcv_wnd \(conn) wnd=\(window)"
+            case .zeroWindowProbe:
+                text = "event=zero_window_probe \(conn)"
+            case .challengeACK:
+                text = "event=challenge_ack \(conn)"
+            case .keepaliveProbe:
+                text = "event=keepalive \(conn)"
+            case .failed(let error):
+                text = "event=failed \(conn) error=\(Self.errorWord(error)) \(error)"
+            }
+            broadcast(TraceEvent(time: WallClock.now(), node: node.name, kind: .transport, detail: text))
+        }
+    }
+
+    static func reasonWord(_ reason: TCPRetransmitReason) -> String {
+        switch reason {
+        case .timeout: return "timeout"
+        case .fastRetransmit: return "dupack"
+        case .partialAck: return "partial_ack"
+        case .sackLoss: return "sack"
+        }
+    }
+
+    static func errorWord(_ error: TCPConnectionError) -> String {
+        switch error {
+        case .connectionRefused: return "refused"
+        case .connectionReset: return "reset"
+        case .timedOut: return "timed_out"
+        case .keepaliveTimedOut: return "keepalive_timed_out"
+        case .aborted: return "aborted"
+        }
+    }
+
+    static func microseconds(_ duration: Duration) -> Int64 {
+        let (seconds, attoseconds) = duration.components
+        return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
+    }
+}

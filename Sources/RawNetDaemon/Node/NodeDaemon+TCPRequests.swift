@@ -1,0 +1,215 @@
+import RawNetCore
+import RawNetSocket
+import RawNetWire
+
+/// App requests on TCP sockets: bind is shared with UDP; listen, connect,
+/// send, shutdown, options, status and close are TCP's own.
+extension NodeDaemon {
+    /// Handles `message` if it is about one of the app's TCP sockets; false otherwise.
+    func handleTCPRequest(_ message: AppMessage, from client: Int) -> Bool {
+        let request = message.requestID
+        let id: UInt32
+        switch message {
+        case .connect(_, let s, _, _), .send(_, let s, _), .sendTo(_, let s, _, _, _), .setOption(_, let s, _, _),
+             .close(_, let s), .listen(_, let s, _), .shutdown(_, let s, _), .status(_, let s):
+            id = s
+        default:
+            return false
+        }
+        guard let socket = sockets.socket(id, ownedBy: client), socket.protocolNumber == .tcp, tcp != nil else {
+            return false
+        }
+        let now = Self.now()
+        switch message {
+        case .listen(_, _, let backlog):
+            listen(socket, backlog: Int(backlog), request: request, client: client)
+        case .connect(_, _, let address, let port):
+            connect(socket, to: address, port: port, request: request, client: client, now: now)
+        case .send(_, _, let payload):
+            send(payload, on: socket, request: request, client: client)
+        case .sendTo:
+            reply(request, socket: socket, status: .invalidArgument, message: "TCP sockets use send", to: client)
+        case .setOption(_, _, let option, let value):
+            setOption(option, value, on: socket, request: request, client: client)
+        case .shutdown(_, _, let how):
+            shutdown(socket, how: how, request: request, client: client, now: now)
+        case .status:
+            reply(request, socket: socket, message: statusText(of: socket), to: client)
+        case .close:
+            closeTCP(socket)
+            reply(request, socket: id, to: client)
+        default:
+            return false
+        }
+        runTCP()
+        return true
+    }
+
+    private func listen(_ socket: HostSocket, backlog: Int, request: UInt32, client: Int) {
+        guard socket.tcp.connection == nil else {
+            return reply(request, socket: socket, status: .invalidArgument, message: "socket is connected", to: client)
+        }
+        var bound = socket
+        if bound.localPort == 0 {
+            switch sockets.bind(socket.id, address: .any, port: 0) {
+            case .success(let value): bound = value
+            case .failure(let status): return reply(request, socket: socket, status: status, to: client)
+            }
+        }
+        if !bound.tcp.isListening {
+            do {
+                try tcp!.listen(port: bound.localPort, backlog: max(1, backlog))
+            } catch {
+                return reply(request, socket: bound, status: .addressInUse, to: client)
+            }
+            bound.tcp.isListening = true
+            sockets.update(bound)
+        }
+        reply(request, socket: bound, to: client)
+    }
+
+    private func connect(_ socket: HostSocket, to address: IPv4Address, port: UInt16, request: UInt32, client: Int,
+                         now: Instant) {
+        guard !socket.tcp.isListening, socket.tcp.connection == nil else {
+            let text = socket.tcp.isListening ? "socket is listening" : "socket is already connected"
+            return reply(request, socket: socket, status: .invalidArgument, message: text, to: client)
+        }
+        guard port != 0, address != .any else {
+            return reply(request, socket: socket, status: .invalidArgument, message: "no port or address", to: client)
+        }
+        var bound = socket
+        if bound.localPort == 0 {
+            switch sockets.bind(socket.id, address: .any, port: 0) {
+            case .success(let value): bound = value
+            case .failure(let status): return reply(request, socket: socket, status: status, to: client)
+            }
+        }
+        let configuration = bound.tcp.options.configuration(from: tcp!.configuration)
+        let id: TCPConnectionID
+        do {
+            id = try tcp!.connect(to: address, port: port, localPort: bound.localPort, configuration: configuration,
+                                  now: now)
+        } catch {
+            return reply(request, socket: bound, status: .addressInUse, message: "connection exists", to: client)
+        }
+        sockets.attach(bound.id, to: id)
+        guard var attached = sockets.socket(bound.id, ownedBy: client) else { return }
+        attached.tcp.pendingConnect = request  // answered by updateTCPSockets when the handshake ends
+        sockets.update(attached)
+    }
+
+    private func send(_ payload: [UInt8], on socket: HostSocket, request: UInt32, client: Int) {
+        guard let id = socket.tcp.connection, let connection = tcp!.connection(id) else {
+            return reply(request, socket: socket, status: .notConnected, to: client)
+        }
+        if socket.tcp.isWriteShut {
+            return reply(request, socket: socket, status: .notConnected, message: "broken pipe (shut down for writing)",
+                         to: client)
+        }
+        if connection.state == .closed {
+            let status = connection.error.map { Self.status(for: $0) } ?? .notConnected
+            return reply(request, socket: socket, status: status, message: "broken pipe", to: client)
+        }
+        let count: Int
+        do {
+            count = try tcp!.send(payload, on: id)
+        } catch {
+            return reply(request, socket: socket, status: .notConnected, message: "broken pipe", to: client)
+        }
+        if count < payload.count {
+            var updated = socket
+            updated.tcp.wantsWritable = true
+            sockets.update(updated)
+        }
+        apps?.send(.sent(request: request, socket: socket.id, count: UInt32(count)), to: client)
+    }
+
+    private func setOption(_ option: AppSocketOption, _ value: Int32, on socket: HostSocket, request: UInt32,
+                           client: Int) {
+        var updated = socket
+        switch option {
+        case .timeToLive, .receiveErrors:
+            return reply(request, socket: socket, status: .protocolNotSupported, message: "a UDP option", to: client)
+        case .noDelay: updated.tcp.options.isNagleEnabled = value == 0
+        case .delayedAck: updated.tcp.options.isDelayedAckEnabled = value != 0
+        case .congestionControl:
+            switch value {
+            case 0: updated.tcp.options.congestionControl = .newReno
+            case 1: updated.tcp.options.congestionControl = .cubic
+            default:
+                return reply(request, socket: socket, status: .invalidArgument,
+                             message: "congestion control is 0 (NewReno) or 1 (CUBIC)", to: client)
+            }
+        case .sendBufferSize, .receiveBufferSize:
+            guard (1024...(16 << 20)).contains(value) else {
+                return reply(request, socket: socket, status: .invalidArgument,
+                             message: "buffer sizes are 1 KiB to 16 MiB", to: client)
+            }
+            if option == .sendBufferSize { updated.tcp.options.sendBufferSize = Int(value) }
+            else { updated.tcp.options.receiveBufferSize = Int(value) }
+        }
+        // Like Linux, options shape the connection when it is made (connect or an arriving SYN).
+        sockets.update(updated)
+        let note = socket.tcp.connection == nil ? "" : "applies to connections made after this"
+        reply(request, socket: updated, message: note, to: client)
+    }
+
+    private func shutdown(_ socket: HostSocket, how: AppShutdown, request: UInt32, client: Int, now: Instant) {
+        guard let id = socket.tcp.connection else {
+            return reply(request, socket: socket, status: .notConnected, to: client)
+        }
+        var updated = socket
+        if how != .read, !socket.tcp.isWriteShut {
+            updated.tcp.isWriteShut = true
+            tcp!.close(id, now: now)
+        }
+        if how != .write { updated.tcp.isReadShut = true }
+        sockets.update(updated)
+        reply(request, socket: updated, to: client)
+    }
+
+    /// The socket's state and TCP internals as `key=value` words.
+    func statusText(of socket: HostSocket) -> String {
+        var words = ["proto=tcp", "local=\(socket.localAddress):\(socket.localPort)"]
+        if socket.tcp.isListening {
+            let listener = tcp?.listeners[socket.localPort]
+            words.append("state=LISTEN")
+            words.append("recvq=\(listener?.ready.count ?? 0)")
+            words.append("sendq=\(listener?.backlog ?? 0)")
+            return words.joined(separator: " ")
+        }
+        guard let id = socket.tcp.connection, let connection = tcp?.connection(id) else {
+            words.append("state=CLOSED")
+            return words.joined(separator: " ")
+        }
+        let s = connection.stats
+        words.append("peer=\(id.remoteAddress):\(id.remotePort)")
+        words.append("state=\(s.state)")
+        words.append("recvq=\(connection.availableByteCount)")
+        words.append("sendq=\(connection.unacknowledgedByteCount)")
+        words.append("rto=\(Self.microseconds(s.rto))")
+        if let srtt = s.smoothedRTT { words.append("srtt=\(Self.microseconds(srtt))") }
+        words.append("rttvar=\(Self.microseconds(s.rttVariation))")
+        words.append("cwnd=\(s.congestionWindow)")
+        words.append("ssthresh=\(s.slowStartThreshold)")
+        words.append("mss=\(s.sendMSS)")
+        words.append("snd_wnd=\(s.sendWindow)")
+        words.append("rcv_wnd=\(s.receiveWindow)")
+        words.append("retrans=\(s.retransmissions)")
+        words.append("timeouts=\(s.timeouts)")
+        words.append("fast_retrans=\(s.fastRetransmits)")
+        words.append("dupacks=\(s.totalDuplicateAcks)")
+        words.append("bytes_sent=\(s.bytesSent)")
+        words.append("bytes_retrans=\(s.bytesRetransmitted)")
+        words.append("bytes_received=\(s.bytesReceived)")
+        words.append("segs_out=\(s.segmentsSent)")
+        words.append("segs_in=\(s.segmentsReceived)")
+        words.append("sack=\(s.isSACKPermitted)")
+        words.append("timestamps=\(s.isTimestampsEnabled)")
+        words.append("congestion=\(connection.configuration.congestionControl.rawValue)")
+        words.append("nagle=\(connection.configuration.isNagleEnabled)")
+        words.append("delayed_ack=\(connection.configuration.isDelayedAckEnabled)")
+        if s.isInRecovery { words.append("recovery=true") }
+        return words.joined(separator: " ")
+    }
+}

@@ -1,0 +1,305 @@
+import Logging
+import RawNetCore
+import RawNetPlatform
+import RawNetSocket
+import RawNetWire
+
+/// Why a daemon could not start.
+public struct NodeDaemonError: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
+}
+
+/// The process behind one router or host of a lab (`rawnet router NAME` /
+/// `rawnet host NAME`): one event loop driving the node's `IPNode`, one
+/// `LinkPort` and one egress `ImpairmentEngine` per interface, the control
+/// socket, and for hosts the app API with its UDP and ICMP sockets.
+///
+/// Everything runs on the loop's thread. Input never stops it: malformed
+/// frames are counted drops, bad control lines and bad app messages get error
+/// answers. SIGTERM or SIGINT end `run()`, removing the node's socket and pid files.
+public final class NodeDaemon {
+    public let node: TopologyNode
+    public let topology: Topology
+    public let paths: SocketPaths
+    let logger: Logger
+    let loop: EventLoop
+    var ip: IPNode
+    var ports: [LinkPort] = []
+    var impairments: [ImpairmentEngine] = []
+    /// True when frames skip the impairment engines (see `bypassEnvironmentVariable`).
+    public let isImpairmentBypassed: Bool
+    /// `node:interface` of each interface's peer, nil when not cabled.
+    var peers: [String?] = []
+    var control: ControlServer?
+    var apps: AppServer?
+    var sockets = SocketTable()
+    /// The host's TCP (nil on routers); see NodeDaemon+TCP.swift.
+    var tcp: TCPStack?
+    var tcpRun = TCPRunState()
+    var subscribers: Set<Int> = []
+    private var timer: TimerID?
+    private var timerDeadline: Int64?
+    let startedAt = MonotonicClock.now()
+    private var isShutDown = false
+
+    /// Default egress queue limit of a link port when the topology sets none.
+    public static let defaultQueueLimit = 256
+
+    /// Sets up the node `name` of the lab in `runDirectory` (reading `lab.yaml`
+    /// there): binds its link sockets, control socket and (hosts) app API.
+    /// - Parameter kind: the kind the command line asked for; a mismatch is an error.
+    /// - Parameter bypassImpairment: send frames straight to the links, skipping the
+    ///   impairment engines; by default, as `RAWNET_BYPASS_IMPAIRMENT=1` says.
+    public init(name: String, kind: NodeKind, runDirectory: String, logger: Logger? = nil,
+                bypassImpairment: Bool = NodeDaemon.isBypassRequestedByEnvironment) throws {
+        paths = SocketPaths(runDirectory: runDirectory)
+        isImpairmentBypassed = bypassImpairment
+        do {
+            topology = try TopologyLoader.load(path: paths.topologyFile)
+            try paths.check(topology, file: paths.topologyFile)
+        } catch {
+            throw NodeDaemonError("cannot load the lab: \(error)")
+        }
+        guard let node = topology.node(named: name) else {
+            let names = topology.nodes.map(\.name).joined(separator: ", ")
+            throw NodeDaemonError("lab '\(topology.name)' has no node named '\(name)' (nodes: \(names))")
+        }
+        guard node.kind == kind else {
+            throw NodeDaemonError("node '\(name)' is a \(node.kind.rawValue), not a \(kind.rawValue): run 'rawnet \(node.kind.rawValue) \(name)'")
+        }
+        self.node = node
+        var log = logger ?? Logger(label: "rawnet.\(name)")
+        log[metadataKey: "node"] = .string(name)
+        self.logger = log
+
+        ip = IPNode(node)
+        loop = try EventLoop()
+        try setUpInterfaces()
+        control = try ControlServer(loop: loop, path: paths.control(node: name)) { [unowned self] client, line in
+            self.handleControlLine(line, from: client)
+        }
+        control?.onDisconnect = { [unowned self] client in self.subscribers.remove(client) }
+        if kind == .host {
+            let server = try AppServer(loop: loop, path: paths.appAPI(node: name)) { [unowned self] client, message in
+                self.handleAppMessage(message, from: client)
+                self.rearmTimer()
+            }
+            server.onDisconnect = { [unowned self] client in
+                let count = self.closeSockets(ownedBy: client)
+                if count > 0 { self.logger.info("app \(client) left, closed \(count) socket(s)") }
+                self.rearmTimer()
+            }
+            server.onDrained = { [unowned self] _ in
+                self.runTCP()
+                self.rearmTimer()
+            }
+            apps = server
+            tcp = Self.makeTCPStack(for: node)
+        }
+    }
+
+    private func setUpInterfaces() throws {
+        let now = Instant(nanoseconds: MonotonicClock.now())
+        for (index, interface) in node.interfaces.enumerated() {
+            let endpoint = LinkEndpoint(node: node.name, interface: interface.name)
+            let attached = topology.link(attachedTo: endpoint)
+            let peer = attached.map { $0.isEndA ? $0.link.b : $0.link.a }
+            // An uncabled interface still gets a socket; its peer path is its own name with ".none".
+            let peerPath = peer.map { paths.link(node: $0.node, interface: $0.interface) }
+                ?? paths.link(node: node.name, interface: interface.name) + ".none"
+            let port = try LinkPort(loop: loop, localPath: paths.link(node: node.name, interface: interface.name),
+                                    peerPath: peerPath,
+                                    queueLimit: attached?.link.queueLimit ?? Self.defaultQueueLimit)
+            port.onFrame = { [unowned self] bytes in self.frameArrived(Array(bytes), on: index) }
+            ports.append(port)
+            peers.append(peer?.description)
+            var settings = ImpairmentSettings.perfect
+            for (option, value) in isImpairmentBypassed ? [:] : attached?.link.impairment(leaving: endpoint) ?? [:] {
+                do {
+                    try settings.set(option, to: value)
+                } catch {
+                    throw NodeDaemonError("impairment '\(option): \(value)' on \(endpoint): \(error)")
+                }
+            }
+            var engine = ImpairmentEngine(seed: Self.seed(for: endpoint))
+            engine.update(settings, now: now)
+            impairments.append(engine)
+        }
+    }
+
+    /// A stable seed per interface, so a lab replays the same fates when no seed is given.
+    static func seed(for endpoint: LinkEndpoint) -> UInt64 {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in endpoint.description.utf8 {
+            hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+        }
+        return hash
+    }
+
+    /// Runs until SIGTERM or SIGINT, then removes the node's files.
+    public func run() throws {
+        EventLoop.ignoreBrokenPipeSignal()
+        for signal in [SignalNumber.terminate, SignalNumber.interrupt] {
+            try loop.onSignal(signal) { [unowned self] number in
+                self.logger.info("signal \(number): shutting down")
+                self.loop.stop()
+            }
+        }
+        let pidFile = PIDFile(path: paths.pidFile(node: node.name))
+        try pidFile.write()
+        logger.info("\(node.kind.rawValue) \(node.name) up: \(node.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", "))")
+        if isImpairmentBypassed { logger.info("impairment engines bypassed (\(Self.bypassEnvironmentVariable))") }
+        defer {
+            shutDown()
+            pidFile.remove()
+        }
+        rearmTimer()
+        try loop.run()
+    }
+
+    /// Closes every socket (removing the files). Safe to call twice.
+    public func shutDown() {
+        guard !isShutDown else { return }
+        isShutDown = true
+        control?.close()
+        apps?.close()
+        for port in ports { port.close() }
+        logger.info("stopped")
+    }
+
+    static func now() -> Instant { Instant(nanoseconds: MonotonicClock.now()) }
+
+    // MARK: Frames
+
+    private func frameArrived(_ frame: [UInt8], on index: Int) {
+        if !subscribers.isEmpty { trace(.received, interface: index, bytes: frame) }
+        perform(ip.receive(frame: frame, on: index, now: Self.now()))
+        rearmTimer()
+    }
+
+    /// Carries out what the IP layer asked for.
+    func perform(_ outputs: [NodeOutput]) {
+        for output in outputs {
+            switch output {
+            case .transmit(let interface, let frame):
+                egress(frame, on: interface)
+            case .deliver(let packet):
+                deliver(packet)
+            case .dropped(let record):
+                if !subscribers.isEmpty {
+                    broadcast(TraceEvent(record, node: node.name, interfaceNames: interfaceNames, time: WallClock.now()))
+                }
+            case .event(let event):
+                if !subscribers.isEmpty {
+                    broadcast(TraceEvent(event, node: node.name, interfaceNames: interfaceNames, time: WallClock.now()))
+                }
+            }
+        }
+    }
+
+    /// Puts a frame through the interface's impairment, then onto the link.
+    private func egress(_ frame: [UInt8], on index: Int) {
+        guard impairments.indices.contains(index) else { return }
+        if isImpairmentBypassed {
+            put(frame, on: index)
+            return
+        }
+        let now = Self.now()
+        let outcome = impairments[index].submit(frame, now: now)
+        if outcome.isPassThrough {
+            put(frame, on: index)
+            return
+        }
+        account(outcome, frame: frame, on: index)
+        impairments[index].release(now: now) { put($0.bytes, on: index) }
+    }
+
+    /// Hands a frame to the link socket, counting what the port drops.
+    private func put(_ frame: [UInt8], on index: Int) {
+        let port = ports[index]
+        let before = port.counters.drops
+        port.send(frame)
+        let after = port.counters.drops
+        if after == before {
+            if !subscribers.isEmpty { trace(.sent, interface: index, bytes: frame) }
+            return
+        }
+        for (reason, count) in after where count > before[reason, default: 0] {
+            let dropReason: DropReason = reason == .queueOverflow ? .queueOverflow : .linkDown
+            for _ in 0..<(count - before[reason, default: 0]) { ip.countDrop(dropReason, interface: index) }
+            if !subscribers.isEmpty {
+                trace(.dropped, interface: index, bytes: frame, reason: dropReason.rawValue,
+                      detail: reason.description)
+            }
+        }
+    }
+
+    // MARK: Timer
+
+    /// Keeps one loop timer at the earliest deadline of the IP layer and impairments.
+    func rearmTimer() {
+        var next = ip.nextDeadline()
+        if let deadline = tcp?.nextDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
+        for engine in impairments {
+            if let deadline = engine.nextDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
+        }
+        guard let next else {
+            if let timer { loop.cancel(timer) }
+            timer = nil
+            timerDeadline = nil
+            return
+        }
+        if timerDeadline == next.nanoseconds { return }
+        if let timer { loop.cancel(timer) }
+        timerDeadline = next.nanoseconds
+        timer = loop.schedule(at: next.nanoseconds) { [unowned self] in
+            self.timer = nil
+            self.timerDeadline = nil
+            self.timerFired()
+        }
+    }
+
+    private func timerFired() {
+        let now = Self.now()
+        perform(ip.poll(now: now))
+        runTCP()
+        for index in impairments.indices {
+            impairments[index].release(now: now) { put($0.bytes, on: index) }
+        }
+        rearmTimer()
+    }
+
+    // MARK: Trace
+
+    /// Streams one event to every subscriber. `bytes` is an Ethernet frame, or
+    /// with `isPacket` a bare IPv4 packet (given a blank Ethernet header).
+    func trace(_ kind: TraceEvent.Kind, interface: Int?, bytes: [UInt8], isPacket: Bool = false,
+               reason: String? = nil, detail: String? = nil) {
+        let name = interface.flatMap { node.interfaces.indices.contains($0) ? node.interfaces[$0].name : nil }
+        var frame = bytes
+        if isPacket { frame = [UInt8](repeating: 0, count: 12) + [0x08, 0x00] + bytes }
+        broadcast(TraceEvent(time: WallClock.now(), node: node.name, interface: name, kind: kind, frame: frame,
+                             reason: reason, detail: detail))
+    }
+
+    /// Sends one trace event to every subscriber.
+    func broadcast(_ event: TraceEvent) {
+        guard let line = try? ControlCodec.encodeLine(event) else { return }
+        for subscriber in subscribers { control?.send(line, to: subscriber) }
+    }
+
+    var interfaceNames: [String] { node.interfaces.map(\.name) }
+}
+
+extension NodeDaemon {
+    /// Sends log lines to standard error (the supervisor keeps it in `NODE.log`),
+    /// at `info` level or `debug` when `verbose`. Call once per process.
+    public static func bootstrapLogging(verbose: Bool = false) {
+        LoggingSystem.bootstrap { label in
+            var handler = StreamLogHandler.standardError(label: label)
+            handler.logLevel = verbose ? .debug : .info
+            return handler
+        }
+    }
+}

@@ -1,0 +1,74 @@
+extension Topology {
+    /// The links a command-line name refers to. Accepted: the full name
+    /// `alice:eth0-r1:eth0` (either order), one endpoint `r1:eth1`, or the two
+    /// node names `alice-r1` (either order; every link between them).
+    public func links(matching name: String) -> [TopologyLink] {
+        if let endpoint = LinkEndpoint(name) {
+            return links.filter { $0.a == endpoint || $0.b == endpoint }
+        }
+        let parts = name.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        // Full names hold one '-' between two endpoints; node names may hold more.
+        for split in 1..<max(1, parts.count) {
+            let left = parts[..<split].joined(separator: "-"), right = parts[split...].joined(separator: "-")
+            if let a = LinkEndpoint(left), let b = LinkEndpoint(right) {
+                return links.filter { ($0.a == a && $0.b == b) || ($0.a == b && $0.b == a) }
+            }
+            let found = links.filter {
+                ($0.a.node == left && $0.b.node == right) || ($0.a.node == right && $0.b.node == left)
+            }
+            if !found.isEmpty { return found }
+        }
+        return []
+    }
+
+    /// The topology as a YAML file that loads back to an equal topology
+    /// (MAC addresses are derived again on loading). The run directory's
+    /// `lab.yaml` is written from this.
+    public var yamlText: String {
+        var lines = ["name: \(name)", "nodes:"]
+        for node in nodes {
+            var fields = ["kind: \(node.kind.rawValue)"]
+            if node.kind == .host, node.interfaces.count == 1, node.interfaces[0].name == "eth0" {
+                fields.append("ip: \(node.interfaces[0].address)")
+            } else {
+                let list = node.interfaces.map { "\($0.name): \($0.address)" }.joined(separator: ", ")
+                fields.append("interfaces: { \(list) }")
+            }
+            if let gateway = node.gateway { fields.append("gateway: \(gateway)") }
+            if !node.routes.isEmpty {
+                let list = node.routes.map { "{ to: \($0.destination), via: \($0.nextHop) }" }.joined(separator: ", ")
+                fields.append("routes: [ \(list) ]")
+            }
+            lines.append("  \(node.name): { \(fields.joined(separator: ", ")) }")
+        }
+        lines.append("links:")
+        for link in links {
+            lines.append("  - endpoints: [\(link.a), \(link.b)]")
+            if link.impairmentAToB == link.impairmentBToA {
+                if !link.impairmentAToB.isEmpty { lines.append("    impair: \(Self.flow(link.impairmentAToB))") }
+            } else {
+                lines.append("    impair: { a_to_b: \(Self.flow(link.impairmentAToB)), b_to_a: \(Self.flow(link.impairmentBToA)) }")
+            }
+            if let limit = link.queueLimit { lines.append("    queue: \(limit)") }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// `{ delay: "10ms", loss: "5%" }`, keys sorted, values quoted.
+    private static func flow(_ settings: [String: String]) -> String {
+        let items = settings.sorted { $0.key < $1.key }.map { "\($0.key): \(quoted($0.value))" }
+        return items.isEmpty ? "{}" : "{ " + items.joined(separator: ", ") + " }"
+    }
+
+    private static func quoted(_ text: String) -> String {
+        var out = "\""
+        for character in text {
+            switch character {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            default: out.append(character)
+            }
+        }
+        return out + "\""
+    }
+}

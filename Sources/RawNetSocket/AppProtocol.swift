@@ -1,0 +1,373 @@
+import RawNetWire
+
+/// The app API: the messages an app and its host daemon exchange over the
+/// host's `NODE.api` Unix SOCK_SEQPACKET socket (one message per packet).
+///
+/// Every message starts with the same 9 bytes, all integers big-endian:
+///
+///     0      1              5              9
+///     +------+--------------+--------------+---------------------+---------+
+///     | kind | request id   | socket id    | kind-specific fields| payload |
+///     +------+--------------+--------------+---------------------+---------+
+///
+/// The app numbers its requests; the host answers each with one `reply`
+/// carrying the same request id. Messages the host sends on its own
+/// (`datagram`, `error`, `icmpError`) carry request id 0. Socket ids are chosen
+/// by the host in `open` and are never 0. The payload is whatever follows the
+/// fixed fields (to the end of the packet).
+///
+/// Kind-specific fields (after the 9-byte head):
+///
+/// | kind | name        | fields                                      | payload |
+/// |------|-------------|---------------------------------------------|---------|
+/// | 0x01 | hello       | pid u32                                     | app name (UTF-8) |
+/// | 0x02 | open        | protocol u8 (1 ICMP, 17 UDP, 6 TCP)         | – |
+/// | 0x03 | bind        | address 4, port u16 (0: ephemeral)          | – |
+/// | 0x04 | connect     | address 4, port u16                         | – |
+/// | 0x05 | sendTo      | address 4, port u16                         | data |
+/// | 0x06 | send        | –                                           | data |
+/// | 0x07 | setOption   | option u8, value i32                        | – |
+/// | 0x08 | close       | –                                           | – |
+/// | 0x80 | reply       | status u8, local address 4, local port u16  | message (UTF-8) |
+/// | 0x81 | datagram    | from address 4, from port u16, ttl u8       | data |
+/// | 0x82 | error       | status u8                                   | message (UTF-8) |
+/// | 0x83 | icmpError   | from 4, type u8, code u8, original destination 4, original port u16 | – |
+///
+/// TCP (kinds 0x10–0x1F and 0x90–0x9F):
+///
+/// | kind | name        | fields                                      | payload |
+/// |------|-------------|---------------------------------------------|---------|
+/// | 0x10 | listen      | backlog u16                                 | – |
+/// | 0x11 | shutdown    | how u8 (0 read, 1 write, 2 both)            | – |
+/// | 0x12 | status      | –                                           | – |
+/// | 0x90 | accepted    | new socket u32, peer 4, peer port u16, local 4, local port u16 | – |
+/// | 0x91 | streamData  | –                                           | data |
+/// | 0x92 | peerClosed  | –                                           | – |
+/// | 0x93 | sent        | count u32                                   | – |
+/// | 0x94 | writable    | free space u32                              | – |
+///
+/// A TCP `connect` is answered when the handshake ends: `reply` ok, or
+/// connectionRefused (RST), hostUnreachable (ICMP), timedOut. Stream bytes go
+/// out with `send`, answered by `sent` (how many bytes the send buffer took,
+/// possibly fewer than offered, possibly 0); after a short `sent` the host sends
+/// `writable` once the buffer has room again. The host pushes `streamData`
+/// only while the app keeps reading its end of the app connection; when the app
+/// stops, the TCP receive window closes. `accepted` arrives on the listening
+/// socket for each new connection (the new socket belongs to the same app).
+/// `peerClosed` is end of stream (FIN after all data). Resets and time-outs of
+/// an established connection arrive as `error`. `status` is answered by `reply`
+/// whose message is `key=value` pairs separated by spaces (see `TCPSocketStatus`).
+///
+/// ICMP sockets work like Linux "ping sockets": the socket's local port is
+/// the echo identifier. The app sends whole ICMP messages (`sendTo` with port
+/// 0); the host puts in the identifier and the checksum. It receives echo
+/// replies with that identifier and ICMP errors quoting its echo requests,
+/// as whole ICMP messages in `datagram`.
+public enum AppMessageKind: UInt8, Sendable {
+    case hello = 0x01, open = 0x02, bind = 0x03, connect = 0x04
+    case sendTo = 0x05, send = 0x06, setOption = 0x07, close = 0x08
+    case listen = 0x10, shutdown = 0x11, status = 0x12
+    case reply = 0x80, datagram = 0x81, error = 0x82, icmpError = 0x83
+    case accepted = 0x90, streamData = 0x91, peerClosed = 0x92, sent = 0x93, writable = 0x94
+}
+
+/// Transport protocols an app can open a socket for.
+public enum AppProtocolNumber: UInt8, Sendable, CustomStringConvertible {
+    case icmp = 1
+    case tcp = 6
+    case udp = 17
+
+    public var description: String {
+        switch self {
+        case .icmp: return "icmp"
+        case .tcp: return "tcp"
+        case .udp: return "udp"
+        }
+    }
+}
+
+/// Socket options for `setOption`.
+public enum AppSocketOption: UInt8, Sendable {
+    /// The IPv4 TTL of packets the socket sends (1–255; 0 restores the default 64).
+    case timeToLive = 1
+    /// When non-zero, ICMP errors about this UDP socket's datagrams arrive as
+    /// `icmpError` messages (like Linux `IP_RECVERR`), as traceroute needs.
+    case receiveErrors = 2
+    /// TCP: non-zero turns Nagle's algorithm off (like `TCP_NODELAY`).
+    case noDelay = 3
+    /// TCP: 0 acknowledges every segment at once, non-zero delays ACKs (the default).
+    case delayedAck = 4
+    /// TCP: congestion control, 0 NewReno (the default), 1 CUBIC.
+    case congestionControl = 5
+    /// TCP: send buffer size in bytes.
+    case sendBufferSize = 6
+    /// TCP: receive buffer size in bytes (the largest window offered).
+    case receiveBufferSize = 7
+}
+
+/// How `shutdown` closes a TCP socket, as `SHUT_RD`, `SHUT_WR`, `SHUT_RDWR`.
+public enum AppShutdown: UInt8, Sendable {
+    case read = 0, write = 1, both = 2
+}
+
+/// Result codes, modelled on errno.
+public enum AppStatus: UInt8, Error, Sendable, Equatable, CustomStringConvertible {
+    case ok = 0
+    case addressInUse = 1
+    case connectionRefused = 2
+    case hostUnreachable = 3
+    case networkUnreachable = 4
+    case timedOut = 5
+    case connectionReset = 6
+    case notConnected = 7
+    case invalidArgument = 8
+    case badSocket = 9
+    case protocolNotSupported = 10
+    case messageTooLong = 11
+    case protocolError = 12
+
+    /// The text Linux's `strerror` would give, in lower case.
+    public var description: String {
+        switch self {
+        case .ok: return "success"
+        case .addressInUse: return "address already in use"
+        case .connectionRefused: return "connection refused"
+        case .hostUnreachable: return "no route to host"
+        case .networkUnreachable: return "network is unreachable"
+        case .timedOut: return "timed out"
+        case .connectionReset: return "connection reset by peer"
+        case .notConnected: return "socket is not connected"
+        case .invalidArgument: return "invalid argument"
+        case .badSocket: return "bad socket"
+        case .protocolNotSupported: return "protocol not supported"
+        case .messageTooLong: return "message too long"
+        case .protocolError: return "protocol error"
+        }
+    }
+}
+
+/// First ephemeral port (RFC 6335's dynamic range, 49152–65535), used when an
+/// app binds port 0 or sends from an unbound socket.
+public let appEphemeralPorts: ClosedRange<UInt16> = 49152...65535
+
+/// One app API message, decoded.
+public enum AppMessage: Sendable, Equatable {
+    case hello(request: UInt32, pid: UInt32, name: String)
+    case open(request: UInt32, protocol: AppProtocolNumber)
+    case bind(request: UInt32, socket: UInt32, address: IPv4Address, port: UInt16)
+    case connect(request: UInt32, socket: UInt32, address: IPv4Address, port: UInt16)
+    case sendTo(request: UInt32, socket: UInt32, address: IPv4Address, port: UInt16, payload: [UInt8])
+    case send(request: UInt32, socket: UInt32, payload: [UInt8])
+    case setOption(request: UInt32, socket: UInt32, option: AppSocketOption, value: Int32)
+    case close(request: UInt32, socket: UInt32)
+    case listen(request: UInt32, socket: UInt32, backlog: UInt16)
+    case shutdown(request: UInt32, socket: UInt32, how: AppShutdown)
+    case status(request: UInt32, socket: UInt32)
+    case reply(request: UInt32, socket: UInt32, status: AppStatus, localAddress: IPv4Address, localPort: UInt16,
+               message: String)
+    case datagram(socket: UInt32, from: IPv4Address, port: UInt16, timeToLive: UInt8, payload: [UInt8])
+    case error(socket: UInt32, status: AppStatus, message: String)
+    case icmpError(socket: UInt32, from: IPv4Address, type: UInt8, code: UInt8,
+                   originalDestination: IPv4Address, originalPort: UInt16)
+    case accepted(socket: UInt32, newSocket: UInt32, peer: IPv4Address, peerPort: UInt16,
+                  localAddress: IPv4Address, localPort: UInt16)
+    case streamData(socket: UInt32, payload: [UInt8])
+    case peerClosed(socket: UInt32)
+    case sent(request: UInt32, socket: UInt32, count: UInt32)
+    case writable(socket: UInt32, freeSpace: UInt32)
+
+    /// Why a message could not be decoded.
+    public struct DecodingError: Error, Equatable, CustomStringConvertible {
+        public var reason: String
+        public var description: String { "bad app API message: \(reason)" }
+    }
+
+    /// The request id (0 for messages the host sends unasked).
+    public var requestID: UInt32 {
+        switch self {
+        case .hello(let r, _, _), .open(let r, _): return r
+        case .bind(let r, _, _, _), .connect(let r, _, _, _), .sendTo(let r, _, _, _, _): return r
+        case .send(let r, _, _), .setOption(let r, _, _, _), .close(let r, _): return r
+        case .listen(let r, _, _), .shutdown(let r, _, _), .status(let r, _): return r
+        case .reply(let r, _, _, _, _, _), .sent(let r, _, _): return r
+        case .datagram, .error, .icmpError, .accepted, .streamData, .peerClosed, .writable: return 0
+        }
+    }
+
+    /// Serializes the message.
+    public func encoded() -> [UInt8] {
+        var out = MessageWriter()
+        switch self {
+        case .hello(let r, let pid, let name):
+            out.head(.hello, r, 0); out.u32(pid); out.bytes(Array(name.utf8))
+        case .open(let r, let proto):
+            out.head(.open, r, 0); out.u8(proto.rawValue)
+        case .bind(let r, let s, let address, let port):
+            out.head(.bind, r, s); out.address(address); out.u16(port)
+        case .connect(let r, let s, let address, let port):
+            out.head(.connect, r, s); out.address(address); out.u16(port)
+        case .sendTo(let r, let s, let address, let port, let payload):
+            out.head(.sendTo, r, s); out.address(address); out.u16(port); out.bytes(payload)
+        case .send(let r, let s, let payload):
+            out.head(.send, r, s); out.bytes(payload)
+        case .setOption(let r, let s, let option, let value):
+            out.head(.setOption, r, s); out.u8(option.rawValue); out.u32(UInt32(bitPattern: value))
+        case .close(let r, let s):
+            out.head(.close, r, s)
+        case .reply(let r, let s, let status, let address, let port, let message):
+            out.head(.reply, r, s); out.u8(status.rawValue); out.address(address); out.u16(port)
+            out.bytes(Array(message.utf8))
+        case .datagram(let s, let from, let port, let ttl, let payload):
+            out.head(.datagram, 0, s); out.address(from); out.u16(port); out.u8(ttl); out.bytes(payload)
+        case .error(let s, let status, let message):
+            out.head(.error, 0, s); out.u8(status.rawValue); out.bytes(Array(message.utf8))
+        case .icmpError(let s, let from, let type, let code, let destination, let port):
+            out.head(.icmpError, 0, s); out.address(from); out.u8(type); out.u8(code)
+            out.address(destination); out.u16(port)
+        case .listen(let r, let s, let backlog):
+            out.head(.listen, r, s); out.u16(backlog)
+        case .shutdown(let r, let s, let how):
+            out.head(.shutdown, r, s); out.u8(how.rawValue)
+        case .status(let r, let s):
+            out.head(.status, r, s)
+        case .accepted(let s, let new, let peer, let peerPort, let local, let localPort):
+            out.head(.accepted, 0, s); out.u32(new); out.address(peer); out.u16(peerPort)
+            out.address(local); out.u16(localPort)
+        case .streamData(let s, let payload):
+            out.head(.streamData, 0, s); out.bytes(payload)
+        case .peerClosed(let s):
+            out.head(.peerClosed, 0, s)
+        case .sent(let r, let s, let count):
+            out.head(.sent, r, s); out.u32(count)
+        case .writable(let s, let free):
+            out.head(.writable, 0, s); out.u32(free)
+        }
+        return out.buffer
+    }
+
+    /// Decodes one message; never traps on bad bytes.
+    public init(decoding bytes: [UInt8]) throws(DecodingError) {
+        var reader = MessageReader(bytes: bytes)
+        let rawKind = try reader.u8("kind")
+        guard let kind = AppMessageKind(rawValue: rawKind) else {
+            throw DecodingError(reason: "unknown kind 0x\(String(rawKind, radix: 16))")
+        }
+        let r = try reader.u32("request id")
+        let s = try reader.u32("socket id")
+        switch kind {
+        case .hello:
+            let pid = try reader.u32("pid")
+            self = .hello(request: r, pid: pid, name: String(decoding: reader.rest(), as: UTF8.self))
+        case .open:
+            let raw = try reader.u8("protocol")
+            guard let proto = AppProtocolNumber(rawValue: raw) else {
+                throw DecodingError(reason: "unknown protocol \(raw)")
+            }
+            self = .open(request: r, protocol: proto)
+        case .bind:
+            self = .bind(request: r, socket: s, address: try reader.address(), port: try reader.u16("port"))
+        case .connect:
+            self = .connect(request: r, socket: s, address: try reader.address(), port: try reader.u16("port"))
+        case .sendTo:
+            let address = try reader.address()
+            let port = try reader.u16("port")
+            self = .sendTo(request: r, socket: s, address: address, port: port, payload: reader.rest())
+        case .send:
+            self = .send(request: r, socket: s, payload: reader.rest())
+        case .setOption:
+            let raw = try reader.u8("option")
+            guard let option = AppSocketOption(rawValue: raw) else {
+                throw DecodingError(reason: "unknown option \(raw)")
+            }
+            self = .setOption(request: r, socket: s, option: option, value: Int32(bitPattern: try reader.u32("value")))
+        case .close:
+            self = .close(request: r, socket: s)
+        case .reply:
+            let status = try reader.status()
+            let address = try reader.address()
+            let port = try reader.u16("port")
+            self = .reply(request: r, socket: s, status: status, localAddress: address, localPort: port,
+                          message: String(decoding: reader.rest(), as: UTF8.self))
+        case .datagram:
+            let from = try reader.address()
+            let port = try reader.u16("port")
+            let ttl = try reader.u8("ttl")
+            self = .datagram(socket: s, from: from, port: port, timeToLive: ttl, payload: reader.rest())
+        case .error:
+            let status = try reader.status()
+            self = .error(socket: s, status: status, message: String(decoding: reader.rest(), as: UTF8.self))
+        case .icmpError:
+            let from = try reader.address()
+            let type = try reader.u8("type")
+            let code = try reader.u8("code")
+            let destination = try reader.address()
+            self = .icmpError(socket: s, from: from, type: type, code: code, originalDestination: destination,
+                              originalPort: try reader.u16("original port"))
+        case .listen:
+            self = .listen(request: r, socket: s, backlog: try reader.u16("backlog"))
+        case .shutdown:
+            let raw = try reader.u8("how")
+            guard let how = AppShutdown(rawValue: raw) else { throw DecodingError(reason: "unknown shutdown \(raw)") }
+            self = .shutdown(request: r, socket: s, how: how)
+        case .status:
+            self = .status(request: r, socket: s)
+        case .accepted:
+            let new = try reader.u32("new socket")
+            let peer = try reader.address()
+            let peerPort = try reader.u16("peer port")
+            let local = try reader.address()
+            self = .accepted(socket: s, newSocket: new, peer: peer, peerPort: peerPort, localAddress: local,
+                             localPort: try reader.u16("local port"))
+        case .streamData:
+            self = .streamData(socket: s, payload: reader.rest())
+        case .peerClosed:
+            self = .peerClosed(socket: s)
+        case .sent:
+            self = .sent(request: r, socket: s, count: try reader.u32("count"))
+        case .writable:
+            self = .writable(socket: s, freeSpace: try reader.u32("free space"))
+        }
+    }
+}
+
+private struct MessageWriter {
+    var buffer: [UInt8] = []
+    mutating func head(_ kind: AppMessageKind, _ request: UInt32, _ socket: UInt32) {
+        u8(kind.rawValue); u32(request); u32(socket)
+    }
+    mutating func u8(_ value: UInt8) { buffer.append(value) }
+    mutating func u16(_ value: UInt16) { buffer.append(UInt8(value >> 8)); buffer.append(UInt8(value & 0xFF)) }
+    mutating func u32(_ value: UInt32) {
+        for shift in stride(from: 24, through: 0, by: -8) { buffer.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+    }
+    mutating func address(_ value: IPv4Address) { u32(value.value) }
+    mutating func bytes(_ value: [UInt8]) { buffer.append(contentsOf: value) }
+}
+
+private struct MessageReader {
+    let bytes: [UInt8]
+    var offset = 0
+
+    mutating func u8(_ field: String) throws(AppMessage.DecodingError) -> UInt8 {
+        guard offset < bytes.count else { throw AppMessage.DecodingError(reason: "too short for \(field)") }
+        defer { offset += 1 }
+        return bytes[offset]
+    }
+    mutating func u16(_ field: String) throws(AppMessage.DecodingError) -> UInt16 {
+        UInt16(try u8(field)) << 8 | UInt16(try u8(field))
+    }
+    mutating func u32(_ field: String) throws(AppMessage.DecodingError) -> UInt32 {
+        var value: UInt32 = 0
+        for _ in 0..<4 { value = value << 8 | UInt32(try u8(field)) }
+        return value
+    }
+    mutating func address() throws(AppMessage.DecodingError) -> IPv4Address { IPv4Address(try u32("address")) }
+    mutating func status() throws(AppMessage.DecodingError) -> AppStatus {
+        let raw = try u8("status")
+        return AppStatus(rawValue: raw) ?? .protocolError
+    }
+    mutating func rest() -> [UInt8] {
+        defer { offset = bytes.count }
+        return offset < bytes.count ? Array(bytes[offset...]) : []
+    }
+}

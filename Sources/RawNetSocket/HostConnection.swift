@@ -1,0 +1,264 @@
+import RawNetPlatform
+import RawNetWire
+
+/// Something the host sent to one socket without being asked.
+public enum SocketEvent: Sendable, Equatable {
+    /// A datagram (UDP payload, or a whole ICMP message on an ICMP socket).
+    case datagram(from: IPv4Address, port: UInt16, timeToLive: UInt8, payload: [UInt8])
+    /// An asynchronous error, e.g. connection refused on a connected UDP socket.
+    case error(NetworkError)
+    /// An ICMP error about a datagram this socket sent (only with `receiveErrors` on).
+    case icmpError(ICMPErrorReport)
+    /// TCP: a listener accepted a connection, now socket `socket`.
+    case accepted(socket: UInt32, peer: IPv4Address, peerPort: UInt16, localAddress: IPv4Address, localPort: UInt16)
+    /// TCP: bytes of the stream, in order.
+    case streamData([UInt8])
+    /// TCP: the peer closed its direction (FIN after all its data).
+    case endOfStream
+    /// TCP: the send buffer has room again.
+    case writable(freeSpace: Int)
+}
+
+/// An ICMP error about one of a UDP socket's datagrams, as traceroute reads it.
+public struct ICMPErrorReport: Sendable, Equatable {
+    /// The router or host that sent the ICMP error.
+    public var from: IPv4Address
+    public var type: UInt8
+    public var code: UInt8
+    /// Where the datagram that caused it was going.
+    public var originalDestination: IPv4Address
+    public var originalPort: UInt16
+
+    /// True for ICMP time exceeded in transit.
+    public var isTimeExceeded: Bool { type == 11 }
+    /// True for ICMP destination unreachable, port unreachable.
+    public var isPortUnreachable: Bool { type == 3 && code == 3 }
+}
+
+/// One app's connection to a host daemon's app API (`RUNDIR/HOST.api`).
+/// Blocking calls with timeouts; use it from one thread.
+///
+///     let host = try HostConnection(runDirectory: dir, host: "alice", appName: "ping")
+///     let socket = try UDPSocket(host)
+public final class HostConnection {
+    /// The host's name.
+    public let host: String
+    /// How long a request may wait for its reply.
+    public var requestTimeout: Duration = .seconds(5)
+
+    private let connection: UnixConnection
+    private var nextRequest: UInt32 = 1
+    private var events: [UInt32: [SocketEvent]] = [:]
+    private var isClosed = false
+
+    /// The path of a host's app API socket inside a lab's run directory.
+    public static func appAPIPath(runDirectory: String, host: String) -> String {
+        (runDirectory.hasSuffix("/") ? runDirectory : runDirectory + "/") + host + ".api"
+    }
+
+    /// Connects to `host`'s app API in `runDirectory` and says hello.
+    public init(runDirectory: String, host: String, appName: String) throws(NetworkError) {
+        self.host = host
+        let path = Self.appAPIPath(runDirectory: runDirectory, host: host)
+        do {
+            connection = try UnixConnection.connect(kind: .seqpacket, to: path)
+        } catch {
+            throw .hostNotRunning(host: host, path: path, reason: "\(error)")
+        }
+        _ = try request { .hello(request: $0, pid: UInt32(bitPattern: Processes.currentPID), name: appName) }
+    }
+
+    deinit { connection.close() }
+
+    /// Closes the connection; the host closes every socket of this app.
+    public func close() {
+        isClosed = true
+        connection.close()
+    }
+
+    // MARK: Internals used by the socket types
+
+    struct ReplyInfo {
+        var socket: UInt32
+        var localAddress: IPv4Address
+        var localPort: UInt16
+        /// The message text of a `reply` (e.g. a TCP status), or empty.
+        var message = ""
+        /// For a TCP `send`: how many bytes the host took.
+        var count = 0
+    }
+
+    /// Sends a request and waits for its reply; a non-ok reply throws.
+    func request(timeout: Duration? = nil, _ make: (UInt32) -> AppMessage) throws(NetworkError) -> ReplyInfo {
+        guard !isClosed else { throw .hostClosedConnection }
+        let id = nextRequest
+        nextRequest = nextRequest == UInt32.max ? 1 : nextRequest + 1
+        try write(make(id))
+        let deadline = MonotonicClock.now() &+ (timeout ?? requestTimeout).totalNanoseconds
+        while true {
+            let remaining = deadline &- MonotonicClock.now()
+            guard remaining > 0, let message = try readMessage(timeout: .nanoseconds(remaining)) else {
+                throw .timedOut
+            }
+            if case .reply(let r, let socket, let status, let address, let port, let text) = message, r == id {
+                if let error = NetworkError(status: status, message: text) { throw error }
+                return ReplyInfo(socket: socket, localAddress: address, localPort: port, message: text)
+            }
+            if case .sent(let r, let socket, let count) = message, r == id {
+                return ReplyInfo(socket: socket, localAddress: .any, localPort: 0, count: Int(count))
+            }
+            file(message)
+        }
+    }
+
+    /// Sends a request without waiting for the reply (used when closing).
+    func post(_ make: (UInt32) -> AppMessage) {
+        guard !isClosed else { return }
+        let id = nextRequest
+        nextRequest = nextRequest == UInt32.max ? 1 : nextRequest + 1
+        try? write(make(id))
+    }
+
+    /// The next event for `socket`, waiting at most `timeout` (nil: for ever).
+    func nextEvent(socket: UInt32, timeout: Duration?) throws(NetworkError) -> SocketEvent? {
+        let deadline = timeout.map { MonotonicClock.now() &+ $0.totalNanoseconds }
+        while true {
+            if var queue = events[socket], !queue.isEmpty {
+                let first = queue.removeFirst()
+                events[socket] = queue
+                return first
+            }
+            var wait: Duration? = nil
+            if let deadline {
+                let remaining = deadline &- MonotonicClock.now()
+                if remaining <= 0 { return nil }
+                wait = .nanoseconds(remaining)
+            }
+            guard let message = try readMessage(timeout: wait) else { return nil }
+            file(message)
+        }
+    }
+
+    /// Forgets queued events of a closed socket.
+    func forget(socket: UInt32) { events[socket] = nil }
+
+    /// Whether events for `socket` are waiting.
+    func hasEvents(socket: UInt32) -> Bool { !(events[socket]?.isEmpty ?? true) }
+
+    /// Removes and returns the first queued event of `socket` that `matches`, without waiting.
+    func takeQueuedEvent(socket: UInt32, where matches: (SocketEvent) -> Bool) -> SocketEvent? {
+        guard let index = events[socket]?.firstIndex(where: matches) else { return nil }
+        return events[socket]!.remove(at: index)
+    }
+
+    /// Waits until the host sent something, or until one of `descriptors`
+    /// (e.g. standard input, 0) is readable, at most `timeout` (nil: for ever).
+    /// Everything the host sent is queued for its sockets, so their
+    /// non-blocking calls (timeout `.zero`) find it. Returns the descriptors
+    /// of `descriptors` that are readable. For apps that wait on several
+    /// things at once, like a chat reading the keyboard and the network.
+    @discardableResult
+    public func wait(timeout: Duration?, alsoWatching descriptors: [Int32] = []) throws(NetworkError) -> [Int32] {
+        guard !isClosed else { throw .hostClosedConnection }
+        let own = connection.fileDescriptor
+        let others = descriptors.map { FileDescriptor(rawValue: $0) }
+        let hasQueued = events.values.contains { !$0.isEmpty }
+        let ready = FileDescriptor.waitReadable([own] + others, timeout: hasQueued ? .zero : timeout)
+        if ready.contains(own) { try drain() }
+        return ready.filter { $0 != own }.map(\.rawValue)
+    }
+
+    /// Queues every message already waiting on the connection, without blocking.
+    func drain() throws(NetworkError) {
+        while let message = try readMessage(timeout: .zero) { file(message) }
+    }
+
+    /// Waits for the first event of `socket` that `matches`, queuing the rest;
+    /// nil after `timeout` (nil: for ever).
+    func waitForEvent(socket: UInt32, timeout: Duration?, where matches: (SocketEvent) -> Bool)
+        throws(NetworkError) -> SocketEvent? {
+        let deadline = timeout.map { MonotonicClock.now() &+ $0.totalNanoseconds }
+        while true {
+            if let event = takeQueuedEvent(socket: socket, where: matches) { return event }
+            var wait: Duration? = nil
+            if let deadline {
+                let remaining = deadline &- MonotonicClock.now()
+                if remaining <= 0 {
+                    try drain()
+                    return takeQueuedEvent(socket: socket, where: matches)
+                }
+                wait = .nanoseconds(remaining)
+            }
+            guard let message = try readMessage(timeout: wait) else { continue }
+            file(message)
+        }
+    }
+
+    private func file(_ message: AppMessage) {
+        switch message {
+        case .datagram(let socket, let from, let port, let ttl, let payload):
+            events[socket, default: []].append(.datagram(from: from, port: port, timeToLive: ttl, payload: payload))
+        case .error(let socket, let status, let text):
+            if let error = NetworkError(status: status, message: text) { events[socket, default: []].append(.error(error)) }
+        case .icmpError(let socket, let from, let type, let code, let destination, let port):
+            events[socket, default: []].append(.icmpError(ICMPErrorReport(
+                from: from, type: type, code: code, originalDestination: destination, originalPort: port)))
+        case .accepted(let socket, let new, let peer, let peerPort, let local, let localPort):
+            events[socket, default: []].append(.accepted(socket: new, peer: peer, peerPort: peerPort,
+                                                         localAddress: local, localPort: localPort))
+        case .streamData(let socket, let payload):
+            events[socket, default: []].append(.streamData(payload))
+        case .peerClosed(let socket):
+            events[socket, default: []].append(.endOfStream)
+        case .writable(let socket, let free):
+            events[socket, default: []].append(.writable(freeSpace: Int(free)))
+        default:
+            break // a reply nobody waits for any more
+        }
+    }
+
+    private func write(_ message: AppMessage) throws(NetworkError) {
+        let bytes = message.encoded()
+        while true {
+            do {
+                if try connection.write(bytes) != nil { return }
+                guard connection.fileDescriptor.waitWritable(timeout: requestTimeout) else { throw NetworkError.timedOut }
+            } catch let error as NetworkError {
+                throw error
+            } catch {
+                throw .hostClosedConnection
+            }
+        }
+    }
+
+    /// Reads one message, waiting at most `timeout`; nil when the time ran out.
+    private func readMessage(timeout: Duration?) throws(NetworkError) -> AppMessage? {
+        do {
+            guard connection.fileDescriptor.waitReadable(timeout: timeout ?? .seconds(86_400 * 365)) else { return nil }
+            guard let bytes = try connection.read(maximumLength: 70_000) else { return nil }
+            if bytes.isEmpty {
+                isClosed = true
+                throw NetworkError.hostClosedConnection
+            }
+            do {
+                return try AppMessage(decoding: bytes)
+            } catch {
+                throw NetworkError.protocolError(error.description)
+            }
+        } catch let error as NetworkError {
+            throw error
+        } catch {
+            throw .hostClosedConnection
+        }
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds, saturating.
+    var totalNanoseconds: Int64 {
+        let (seconds, attoseconds) = components
+        let (ns, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return ns &+ attoseconds / 1_000_000_000
+    }
+}

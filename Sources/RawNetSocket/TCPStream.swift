@@ -1,0 +1,259 @@
+import RawNetWire
+
+/// Options of a TCP socket, applied when its connection is made (set them
+/// before `connect`, or on the listener for the connections it accepts).
+/// nil leaves the host's default.
+public struct TCPOptions: Sendable, Equatable {
+    /// false turns Nagle's algorithm off, like `TCP_NODELAY` (good for chat lines).
+    public var isNagleEnabled: Bool?
+    public var isDelayedAckEnabled: Bool?
+    public var congestionControl: TCPCongestion?
+    public var sendBufferSize: Int?
+    public var receiveBufferSize: Int?
+
+    public init(isNagleEnabled: Bool? = nil, isDelayedAckEnabled: Bool? = nil, congestionControl: TCPCongestion? = nil,
+                sendBufferSize: Int? = nil, receiveBufferSize: Int? = nil) {
+        self.isNagleEnabled = isNagleEnabled
+        self.isDelayedAckEnabled = isDelayedAckEnabled
+        self.congestionControl = congestionControl
+        self.sendBufferSize = sendBufferSize
+        self.receiveBufferSize = receiveBufferSize
+    }
+
+    /// The `setOption` pairs these options stand for.
+    var settings: [(AppSocketOption, Int32)] {
+        var result: [(AppSocketOption, Int32)] = []
+        if let isNagleEnabled { result.append((.noDelay, isNagleEnabled ? 0 : 1)) }
+        if let isDelayedAckEnabled { result.append((.delayedAck, isDelayedAckEnabled ? 1 : 0)) }
+        if let congestionControl { result.append((.congestionControl, congestionControl == .newReno ? 0 : 1)) }
+        if let sendBufferSize { result.append((.sendBufferSize, Int32(clamping: sendBufferSize))) }
+        if let receiveBufferSize { result.append((.receiveBufferSize, Int32(clamping: receiveBufferSize))) }
+        return result
+    }
+}
+
+/// TCP congestion control algorithms a host offers.
+public enum TCPCongestion: String, Sendable, Equatable, CaseIterable {
+    case newReno = "newreno"
+    case cubic
+}
+
+/// A connected TCP socket on a RawNet host: a byte stream to one peer.
+///
+///     let host = try HostConnection(runDirectory: dir, host: "alice", appName: "hello")
+///     let stream = try TCPStream.connect(host, to: IPv4Address("10.0.2.20")!, port: 7000)
+///     try stream.write("hello\n")
+///     while let line = try stream.readLine() { print(line) }
+///     stream.close()
+///
+/// Calls block (with the given time limits); use a stream from one thread.
+/// To wait on several streams or on the keyboard too, call
+/// `HostConnection.wait(timeout:alsoWatching:)` and then read with timeout `.zero`.
+public final class TCPStream {
+    public let connection: HostConnection
+    /// The host's id for this socket.
+    public let id: UInt32
+    public let localAddress: IPv4Address
+    public let localPort: UInt16
+    public let remoteAddress: IPv4Address
+    public let remotePort: UInt16
+    /// How long `write` waits for room in the send buffer before failing (nil: for ever).
+    public var writeTimeout: Duration? = .seconds(120)
+
+    private var inbox: [UInt8] = []
+    private var inboxHead = 0
+    private var pendingError: NetworkError?
+    private var isClosed = false
+    /// True once the peer closed its direction and every byte was read.
+    public var isEndOfStream: Bool { sawEndOfStream && inboxHead == inbox.count }
+    private var sawEndOfStream = false
+
+    init(connection: HostConnection, id: UInt32, local: IPv4Address, localPort: UInt16, remote: IPv4Address,
+         remotePort: UInt16) {
+        self.connection = connection
+        self.id = id
+        self.localAddress = local
+        self.localPort = localPort
+        self.remoteAddress = remote
+        self.remotePort = remotePort
+    }
+
+    deinit {
+        if !isClosed { connection.post { [id] in .close(request: $0, socket: id) } }
+    }
+
+    /// Opens a connection to `address`:`port` and waits for the handshake.
+    /// Throws `connectionRefused` (the peer answered RST), `hostUnreachable`
+    /// or `networkUnreachable` (ICMP, no route), or `timedOut`.
+    /// - Parameter localPort: 0 for an ephemeral port (49152–65535).
+    public static func connect(_ connection: HostConnection, to address: IPv4Address, port: UInt16,
+                               localPort: UInt16 = 0, options: TCPOptions = TCPOptions(),
+                               timeout: Duration = .seconds(75)) throws(NetworkError) -> TCPStream {
+        let id = try connection.request { .open(request: $0, protocol: .tcp) }.socket
+        do {
+            for (option, value) in options.settings {
+                _ = try connection.request { .setOption(request: $0, socket: id, option: option, value: value) }
+            }
+            if localPort != 0 {
+                _ = try connection.request { .bind(request: $0, socket: id, address: .any, port: localPort) }
+            }
+            let reply = try connection.request(timeout: timeout) {
+                .connect(request: $0, socket: id, address: address, port: port)
+            }
+            return TCPStream(connection: connection, id: id, local: reply.localAddress, localPort: reply.localPort,
+                             remote: address, remotePort: port)
+        } catch {
+            connection.forget(socket: id)
+            connection.post { .close(request: $0, socket: id) }
+            throw error
+        }
+    }
+
+    // MARK: Reading
+
+    /// Reads up to `maxCount` bytes, waiting for at least one. Returns an
+    /// empty array at end of stream. Throws `connectionReset` or `timedOut`
+    /// when the connection broke.
+    public func read(maxCount: Int = 65_536) throws(NetworkError) -> [UInt8] {
+        try read(maxCount: maxCount, timeout: nil) ?? []
+    }
+
+    /// Like `read(maxCount:)`, but returns nil when nothing arrived within `timeout`
+    /// (`.zero`: only what is already here).
+    public func read(maxCount: Int = 65_536, timeout: Duration?) throws(NetworkError) -> [UInt8]? {
+        if inboxHead == inbox.count { try fill(timeout: timeout) }
+        if inboxHead < inbox.count {
+            let count = min(maxCount, inbox.count - inboxHead)
+            let bytes = Array(inbox[inboxHead..<(inboxHead + count)])
+            inboxHead += count
+            compact()
+            return bytes
+        }
+        if sawEndOfStream { return [] }
+        if let pendingError { throw pendingError }
+        return nil
+    }
+
+    /// Reads one line (without its `\n` or `\r\n`), decoded as UTF-8; nil at end
+    /// of stream (a last line without newline is returned first).
+    public func readLine() throws(NetworkError) -> String? {
+        while true {
+            if let line = try readLine(timeout: nil) { return line }
+            if isEndOfStream { return nil }
+        }
+    }
+
+    /// A whole line if one is here within `timeout`; nil otherwise (check `isEndOfStream`).
+    public func readLine(timeout: Duration?) throws(NetworkError) -> String? {
+        let deadline = timeout.map { ContinuousClock.now + $0 }
+        while true {
+            if let newline = inbox[inboxHead...].firstIndex(of: 0x0A) {
+                var end = newline
+                if end > inboxHead && inbox[end - 1] == 0x0D { end -= 1 }
+                let line = String(decoding: inbox[inboxHead..<end], as: UTF8.self)
+                inboxHead = newline + 1
+                compact()
+                return line
+            }
+            if sawEndOfStream {
+                guard inboxHead < inbox.count else { return nil }
+                let line = String(decoding: inbox[inboxHead...], as: UTF8.self)
+                inboxHead = inbox.count
+                compact()
+                return line
+            }
+            if let pendingError { throw pendingError }
+            let remaining = deadline.map { max(.zero, $0 - ContinuousClock.now) }
+            let before = inbox.count
+            try fill(timeout: remaining)
+            if inbox.count == before && !sawEndOfStream && pendingError == nil,
+               let remaining, remaining == .zero { return nil }
+        }
+    }
+
+    /// Whether bytes (or the end of stream, or an error) are here to be read without waiting.
+    public var hasPendingInput: Bool {
+        inboxHead < inbox.count || connection.hasEvents(socket: id) || sawEndOfStream || pendingError != nil
+    }
+
+    /// Moves what the host sent into the inbox, waiting at most `timeout` for something.
+    private func fill(timeout: Duration?) throws(NetworkError) {
+        var wait = timeout
+        while let event = try connection.waitForEvent(socket: id, timeout: wait, where: Self.isInput) {
+            switch event {
+            case .streamData(let bytes): inbox.append(contentsOf: bytes)
+            case .endOfStream: sawEndOfStream = true
+            case .error(let error): pendingError = error
+            default: break
+            }
+            wait = .zero  // then take whatever else is already here
+        }
+    }
+
+    private static func isInput(_ event: SocketEvent) -> Bool {
+        switch event {
+        case .streamData, .endOfStream, .error: return true
+        default: return false
+        }
+    }
+
+    private func compact() {
+        if inboxHead == inbox.count {
+            inbox.removeAll(keepingCapacity: true)
+            inboxHead = 0
+        } else if inboxHead > 65_536 {
+            inbox.removeFirst(inboxHead)
+            inboxHead = 0
+        }
+    }
+
+    // MARK: Writing
+
+    /// Writes every byte, waiting while the host's send buffer is full.
+    public func write(_ bytes: [UInt8]) throws(NetworkError) {
+        var offset = 0
+        while offset < bytes.count {
+            if let pendingError { throw pendingError }
+            let end = min(bytes.count, offset + 60_000)
+            let chunk = Array(bytes[offset..<end])
+            let taken = try connection.request { [id] in .send(request: $0, socket: id, payload: chunk) }.count
+            offset += taken
+            if taken < chunk.count {
+                guard let event = try connection.waitForEvent(socket: id, timeout: writeTimeout, where: {
+                    if case .writable = $0 { return true }
+                    if case .error = $0 { return true }
+                    return false
+                }) else { throw NetworkError.timedOut }
+                if case .error(let error) = event {
+                    pendingError = error
+                    throw error
+                }
+            }
+        }
+    }
+
+    /// Writes a string as UTF-8.
+    public func write(_ text: String) throws(NetworkError) { try write(Array(text.utf8)) }
+
+    // MARK: Closing and status
+
+    /// Sends a FIN: the peer reads end of stream; this side can still read.
+    public func shutdownWrite() throws(NetworkError) {
+        _ = try connection.request { [id] in .shutdown(request: $0, socket: id, how: .write) }
+    }
+
+    /// Closes the socket: a FIN after the data already written, or a RST if
+    /// received bytes were left unread (as Linux does).
+    public func close() {
+        guard !isClosed else { return }
+        isClosed = true
+        connection.forget(socket: id)
+        _ = try? connection.request { [id] in .close(request: $0, socket: id) }
+    }
+
+    /// The connection's state and TCP internals as the host sees them now.
+    public func status() throws(NetworkError) -> TCPSocketStatus {
+        let reply = try connection.request { [id] in .status(request: $0, socket: id) }
+        return TCPSocketStatus(parsing: reply.message)
+    }
+}

@@ -1,0 +1,65 @@
+import RawNetCore
+import RawNetWire
+
+/// Turns trace events into a pcapng capture for Wireshark (`rawnet capture -w FILE`),
+/// using RawNetWire's `PcapngWriter`.
+///
+/// - One pcapng interface per `node:interface` seen, named that way (`r1:eth0`), added
+///   the first time it carries a packet.
+/// - **Which events become packets:** `sent` and `received` events that carry a frame
+///   and name an interface — the bytes that really crossed a cable, as a packet
+///   capture on that interface would see them. A frame forwarded by a router thus
+///   appears once per interface it crossed (as in a real multi-interface capture).
+/// - Not captured: `dropped` frames (the writer has no per-packet comment to mark them,
+///   and a capture should show what was on the wire), `impaired` events (the
+///   following `sent` event carries the resulting bytes, corrupted or not),
+///   `transport` and `note` events (no frame).
+/// - Timestamps are the events' wall-clock nanoseconds (`if_tsresol` 9).
+///
+///     var capture = CaptureWriter()
+///     for event in events { capture.add(event) }
+///     try write(capture.takeBytes())   // as often as wanted; the first bytes hold the section header
+public struct CaptureWriter: Sendable {
+    private var writer: PcapngWriter
+    private var interfaces: [String: Int] = [:]
+    /// Interface names in pcapng order.
+    public private(set) var interfaceNames: [String] = []
+    /// Packets written so far.
+    public private(set) var packetCount = 0
+
+    public init(application: String = "RawNet") {
+        writer = PcapngWriter(application: application)
+    }
+
+    /// True when `event` would become a packet.
+    public static func captures(_ event: TraceEvent) -> Bool {
+        (event.kind == .sent || event.kind == .received) && event.frame != nil && event.interface != nil
+    }
+
+    /// Adds `event` as a packet if it is one (see `captures`); returns whether it was added.
+    @discardableResult
+    public mutating func add(_ event: TraceEvent) -> Bool {
+        guard CaptureWriter.captures(event), let frame = event.frame, let interface = event.interface else { return false }
+        let name = event.node + ":" + interface
+        let index: Int
+        if let known = interfaces[name] {
+            index = known
+        } else {
+            index = writer.addInterface(name: name)
+            interfaces[name] = index
+            interfaceNames.append(name)
+        }
+        writer.addPacket(interface: index, timestampNanoseconds: UInt64(max(0, event.time)), bytes: frame)
+        packetCount += 1
+        return true
+    }
+
+    /// Adds every event that is a packet; returns how many were added.
+    @discardableResult
+    public mutating func add(_ events: [TraceEvent]) -> Int {
+        events.reduce(0) { count, event in count + (add(event) ? 1 : 0) }
+    }
+
+    /// The pcapng bytes produced since the last call (the first call includes the section header).
+    public mutating func takeBytes() -> [UInt8] { writer.takeBytes() }
+}

@@ -1,0 +1,148 @@
+import RawNetWire
+
+/// One-line text of each layer of a decoded frame, in the spirit of tcpdump.
+enum FrameText {
+    /// The layers of `frame` joined by ` | `, then a checksum or structure warning.
+    static func summary(_ decoded: DecodedFrame, painter: TextPainter) -> String {
+        var parts: [String] = []
+        if let eth = decoded.ethernet {
+            parts.append("\(Text.shortMAC(eth.source))>\(Text.shortMAC(eth.destination))")
+        }
+        switch decoded.payload {
+        case .arp(let arp): parts.append(self.arp(arp))
+        case .ipv4(let ip, let transport):
+            parts.append(ipv4(ip))
+            if let text = self.transport(transport) { parts.append(text) }
+        case .other(let type, let bytes): parts.append("EtherType \(Text.hex(UInt64(type.rawValue), digits: 4)) \(bytes.count) bytes")
+        case .undecoded(let bytes): parts.append("undecoded \(bytes.count) bytes")
+        }
+        var line = parts.joined(separator: " | ")
+        if let error = decoded.error {
+            switch error {
+            case .badChecksum(let layer, _, _, _):
+                line += " " + painter.paint("⚠ bad checksum (\(layer))", .warning)
+            default:
+                line += " " + painter.paint("⚠ malformed: \(error)", .warning)
+            }
+        }
+        return line
+    }
+
+    static func arp(_ arp: ARPPacket) -> String {
+        switch arp.operation {
+        case .request: return "ARP who-has \(arp.targetIP) tell \(arp.senderIP)"
+        case .reply: return "ARP \(arp.senderIP) is-at \(arp.senderMAC)"
+        default: return "ARP op \(arp.operation.rawValue) \(arp.senderIP) > \(arp.targetIP)"
+        }
+    }
+
+    static func ipv4(_ ip: IPv4Header) -> String {
+        var text = "IPv4 \(ip.source) > \(ip.destination) ttl \(ip.timeToLive) id \(ip.identification)"
+        if ip.isFragment {
+            text += " frag off \(Int(ip.fragmentOffset) * 8)" + (ip.flags.contains(.moreFragments) ? " MF" : "")
+        }
+        return text
+    }
+
+    static func transport(_ transport: DecodedFrame.Transport) -> String? {
+        switch transport {
+        case .tcp(let tcp, let data): return self.tcp(tcp, dataLength: data.count)
+        case .udp(let udp, let data): return "UDP \(udp.sourcePort) > \(udp.destinationPort) len \(data.count)"
+        case .icmp(let icmp): return self.icmp(icmp)
+        case .fragment(let bytes): return "fragment \(bytes.count) bytes"
+        case .other(let proto, let bytes): return "protocol \(proto.rawValue) \(bytes.count) bytes"
+        case .undecoded(let bytes): return "undecoded \(bytes.count) bytes"
+        }
+    }
+
+    /// tcpdump's flag letters: F S R P, `.` for ACK, then U E W; `none` when empty.
+    static func flags(_ flags: TCPFlags) -> String {
+        let order: [(TCPFlags, String)] = [(.fin, "F"), (.syn, "S"), (.rst, "R"), (.psh, "P"), (.ack, "."),
+                                           (.urg, "U"), (.ece, "E"), (.cwr, "W")]
+        let text = order.filter { flags.contains($0.0) }.map(\.1).joined()
+        return text.isEmpty ? "none" : text
+    }
+
+    static func tcp(_ tcp: TCPHeader, dataLength: Int) -> String {
+        var text = "TCP \(tcp.sourcePort) > \(tcp.destinationPort) [\(flags(tcp.flags))] seq \(tcp.sequenceNumber)"
+        if dataLength > 0 { text += ":\(tcp.sequenceNumber &+ UInt32(truncatingIfNeeded: dataLength))" }
+        if tcp.flags.contains(.ack) { text += " ack \(tcp.acknowledgmentNumber)" }
+        text += " win \(tcp.window)"
+        if tcp.flags.contains(.urg) { text += " urg \(tcp.urgentPointer)" }
+        text += " len \(dataLength)"
+        if !tcp.options.isEmpty { text += " [\(tcp.options.map(option).joined(separator: ","))]" }
+        return text
+    }
+
+    static func option(_ option: TCPOption) -> String {
+        switch option {
+        case .endOfList: return "eol"
+        case .noOperation: return "nop"
+        case .maximumSegmentSize(let mss): return "mss \(mss)"
+        case .windowScale(let shift): return "wscale \(shift)"
+        case .sackPermitted: return "sackOK"
+        case .sack(let blocks):
+            return "sack \(blocks.count) " + blocks.map { "{\($0.left):\($0.right)}" }.joined()
+        case .timestamps(let value, let echo): return "TS val \(value) ecr \(echo)"
+        case .unknown(let kind, let data): return "opt-\(kind) len \(data.count + 2)"
+        }
+    }
+
+    static func icmp(_ icmp: ICMPMessage) -> String {
+        switch icmp {
+        case .echoRequest(let id, let seq, let payload):
+            return "ICMP echo request id \(id) seq \(seq) len \(payload.count)"
+        case .echoReply(let id, let seq, let payload):
+            return "ICMP echo reply id \(id) seq \(seq) len \(payload.count)"
+        case .destinationUnreachable(_, let quoted), .timeExceeded(_, let quoted):
+            return "ICMP \(icmpName(icmp))" + quote(quoted)
+        case .other(_, _, _, let body):
+            return "ICMP \(icmpName(icmp)) len \(body.count + 8)"
+        }
+    }
+
+    /// What the message means, without its details: `echo request`, `port unreachable`, …
+    static func icmpName(_ icmp: ICMPMessage) -> String {
+        switch icmp {
+        case .echoRequest: return "echo request"
+        case .echoReply: return "echo reply"
+        case .destinationUnreachable(let code, _): return unreachableName(code)
+        case .timeExceeded(let code, _):
+            return code == .timeToLive ? "time exceeded in transit (TTL 0)"
+                : code == .fragmentReassembly ? "time exceeded (fragment reassembly)" : "time exceeded code \(code.code)"
+        case .other(let type, let code, _, _): return "type \(type) code \(code)"
+        }
+    }
+
+    static func unreachableName(_ code: ICMPUnreachableCode) -> String {
+        switch code {
+        case .network: return "network unreachable"
+        case .host: return "host unreachable"
+        case .protocol: return "protocol unreachable"
+        case .port: return "port unreachable"
+        case .fragmentationNeeded(let mtu): return "fragmentation needed (mtu \(mtu))"
+        case .administrativelyProhibited: return "administratively prohibited"
+        default: return "destination unreachable code \(code.code)"
+        }
+    }
+
+    /// ` (for A > B UDP port 7000)` from the quoted header and first payload bytes of an ICMP error.
+    static func quote(_ quoted: [UInt8]) -> String {
+        let text = quotedPacket(quoted)
+        return text.isEmpty ? "" : " (for " + text + ")"
+    }
+
+    /// `A > B UDP port 7000` (the quoted destination port), or empty when the quote is unreadable.
+    static func quotedPacket(_ quoted: [UInt8]) -> String {
+        guard let ip = try? IPv4Header(parsing: quoted, verifyChecksum: false, requireFullPacket: false) else {
+            return ""
+        }
+        var text = "\(ip.source) > \(ip.destination) \(ip.protocolNumber)"
+        let start = ip.headerLength
+        if (ip.protocolNumber == .udp || ip.protocolNumber == .tcp), quoted.count >= start + 4 {
+            let port = UInt16(quoted[start + 2]) << 8 | UInt16(quoted[start + 3])
+            text += " port \(port)"
+        }
+        return text
+    }
+}

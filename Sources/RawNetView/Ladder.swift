@@ -1,0 +1,120 @@
+import RawNetCore
+import RawNetWire
+
+/// A sequence ("ladder") diagram of one TCP connection, built from trace events seen
+/// at the two endpoints' interfaces (or at any one observation point), for `rawnet ladder`.
+///
+///      time (ms)  client alice 10.0.1.10:40000           server bob 10.0.2.20:7000
+///          0.000  │─ SYN seq=0 ───────────────────────────▶│
+///          2.000  │◀─────────────────────── SYN-ACK seq=0 ack=1 ─│
+///         20.000  │─ DATA seq=7 ack=1 len=6 ──✗            │  ✗ lost at r1:eth1 (injected loss)
+///
+/// Sequence and acknowledgment numbers are relative to each side's initial sequence
+/// number. A segment dropped on the way ends in `✗`; a segment that resends bytes
+/// already sent is marked as a retransmission, with its reason when a `transport`
+/// event says it (see `TransportDetail`). A TIME_WAIT state change adds a note.
+public struct Ladder: Sendable {
+    /// One line of the diagram.
+    public enum Row: Hashable, Sendable {
+        /// A segment: who sent it, its label, and what became of it.
+        case segment(time: Int64, fromClient: Bool, label: String, lostAt: String?, annotations: [String])
+        /// A note on one side's lane.
+        case note(time: Int64, atClient: Bool, text: String)
+
+        public var time: Int64 {
+            switch self {
+            case .segment(let time, _, _, _, _), .note(let time, _, _): return time
+            }
+        }
+    }
+
+    /// The connection drawn (nil when the events hold no TCP segment).
+    public let connection: TCPConnectionKey?
+    public let clientNode: String?
+    public let serverNode: String?
+    /// Rows in time order.
+    public let rows: [Row]
+    /// Times are shown relative to this (nanoseconds).
+    public let startTime: Int64
+
+    /// TCP connections in `events`, in order of first appearance (client first in each).
+    public static func connections(in events: [TraceEvent]) -> [TCPConnectionKey] {
+        TCPFlow.connections(in: events)
+    }
+
+    /// Builds the ladder of `connection` (default: the first one in `events`), keeping only
+    /// events whose time lies in `timeWindow` (nanoseconds, as `TraceEvent.time`) when given.
+    /// Times are shown relative to `startTime`, by default the first event kept.
+    public init(events: [TraceEvent], connection: TCPConnectionKey? = nil,
+                timeWindow: ClosedRange<Int64>? = nil, startTime: Int64? = nil) {
+        let kept = timeWindow.map { window in events.filter { window.contains($0.time) } } ?? events
+        self.startTime = startTime ?? kept.map(\.time).min() ?? 0
+        guard let key = connection ?? TCPFlow.connections(in: kept).first else {
+            self.connection = nil
+            clientNode = nil
+            serverNode = nil
+            rows = []
+            return
+        }
+        let flow = TCPFlow(key: key, events: kept)
+        self.connection = key
+        clientNode = flow.clientNode
+        serverNode = flow.serverNode
+        var lastAck: [Bool: UInt32] = [:]
+        var rows: [Row] = flow.transmissions.map { t in
+            var annotations: [String] = []
+            // A pure ACK repeating the previous one from the same side: the receiver saw a gap.
+            if t.tcp.flags == .ack && t.payloadLength == 0 && !t.isNetworkDuplicate {
+                if lastAck[t.fromClient] == t.tcp.acknowledgmentNumber { annotations.append("duplicate ACK") }
+                lastAck[t.fromClient] = t.tcp.acknowledgmentNumber
+            }
+            if t.isRetransmission {
+                annotations.append("↻ retransmission" + (t.retransmissionReason.map { " (\($0))" } ?? ""))
+            }
+            if t.isNetworkDuplicate { annotations.append("⧉ duplicate made by the network") }
+            var lostAt: String?
+            if t.isLost {
+                lostAt = t.dropPlace ?? "?"
+                annotations.append("✗ lost at \(lostAt!) (\(t.dropReason ?? "no reason given"))")
+            }
+            annotations += t.impairments.map { "~ \($0)" }
+            return .segment(time: t.time, fromClient: t.fromClient, label: Ladder.label(t, flow: flow),
+                            lostAt: lostAt, annotations: annotations)
+        }
+        rows += flow.notes.map { .note(time: $0.time, atClient: $0.atClient, text: $0.text) }
+        self.rows = rows.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+    }
+
+    /// `SYN seq=0`, `SYN-ACK seq=0 ack=1`, `DATA seq=1 ack=1 len=6`, `ACK seq=1 ack=7 SACK=13-19`, `FIN-ACK …`, `RST …`.
+    static func label(_ t: TCPTransmission, flow: TCPFlow) -> String {
+        let flags = t.tcp.flags
+        let hasAck = flags.contains(.ack)
+        var name: String
+        if flags.contains(.rst) { name = hasAck ? "RST-ACK" : "RST" }
+        else if flags.contains(.syn) { name = hasAck ? "SYN-ACK" : "SYN" }
+        else if flags.contains(.fin) { name = hasAck ? "FIN-ACK" : "FIN" }
+        else if t.payloadLength > 0 { name = "DATA" }
+        else { name = hasAck ? "ACK" : "[\(FrameText.flags(flags))]" }
+        if t.payloadLength > 0 && (flags.contains(.fin) || flags.contains(.syn)) { name += "+DATA" }
+        name += " seq=\(flow.relative(t.tcp.sequenceNumber, fromClient: t.fromClient))"
+        if hasAck { name += " ack=\(flow.relativeAck(t.tcp.acknowledgmentNumber, fromClient: t.fromClient))" }
+        if t.payloadLength > 0 { name += " len=\(t.payloadLength)" }
+        for option in t.tcp.options {
+            if case .sack(let blocks) = option {
+                let ranges = blocks.map { b in
+                    "\(flow.relativeAck(b.left, fromClient: t.fromClient))-\(flow.relativeAck(b.right, fromClient: t.fromClient))"
+                }
+                name += " SACK=" + ranges.joined(separator: ",")
+            }
+        }
+        return name
+    }
+
+    /// The participant titles: `client alice 10.0.1.10:40000`.
+    var titles: (client: String, server: String) {
+        guard let connection else { return ("client", "server") }
+        let c = ["client", clientNode, connection.client.description].compactMap { $0 }.joined(separator: " ")
+        let s = ["server", serverNode, connection.server.description].compactMap { $0 }.joined(separator: " ")
+        return (c, s)
+    }
+}

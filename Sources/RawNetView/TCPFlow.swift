@@ -1,0 +1,266 @@
+import RawNetCore
+import RawNetWire
+
+/// A TCP connection seen in a trace: the client (who sent the first SYN, or the
+/// first segment seen) and the server.
+public struct TCPConnectionKey: Hashable, Sendable, CustomStringConvertible {
+    public var client: TCPEndpoint
+    public var server: TCPEndpoint
+
+    public init(client: TCPEndpoint, server: TCPEndpoint) {
+        self.client = client
+        self.server = server
+    }
+
+    /// Parses `A.B.C.D:P>E.F.G.H:Q` (client first), e.g. from the CLI.
+    public init?(_ text: some StringProtocol) {
+        let parts = text.split(separator: ">", omittingEmptySubsequences: false)
+        guard parts.count == 2, let c = TCPEndpoint(parts[0]), let s = TCPEndpoint(parts[1]) else { return nil }
+        self.init(client: c, server: s)
+    }
+
+    public var description: String { "\(client)>\(server)" }
+
+    /// True when the two endpoints are this connection's, in either order.
+    public func contains(_ a: TCPEndpoint, _ b: TCPEndpoint) -> Bool {
+        (a == client && b == server) || (a == server && b == client)
+    }
+}
+
+/// One segment as it travelled: every observation of the same frame (sent by one
+/// node, received by another, dropped on the way) grouped together.
+struct TCPTransmission {
+    var fromClient: Bool
+    var tcp: TCPHeader
+    var ipIdentification: UInt16
+    var payloadLength: Int
+    /// The first `sent` observation (the sender's, when it is traced).
+    var sentTime: Int64?
+    /// The last `received` observation (the receiver's, after any routers).
+    var receivedTime: Int64?
+    var droppedTime: Int64?
+    /// `kind@node:interface` of every observation: the same place seeing the same frame
+    /// twice means the network made a copy.
+    var observations: Set<String> = []
+    /// `node:interface (reason)` of the drop.
+    var dropPlace: String?
+    var dropReason: String?
+    /// What an impairment did to it (delayed, corrupted, …).
+    var impairments: [String] = []
+    var isRetransmission = false
+    var retransmissionReason: String?
+    /// A second copy of the same frame (same IP id), made by the network.
+    var isNetworkDuplicate = false
+
+    /// Earliest observation.
+    var time: Int64 { [sentTime, receivedTime, droppedTime].compactMap { $0 }.min() ?? 0 }
+    /// Sequence space used: data, plus one each for SYN and FIN.
+    var sequenceLength: UInt32 {
+        UInt32(payloadLength) + (tcp.flags.contains(.syn) ? 1 : 0) + (tcp.flags.contains(.fin) ? 1 : 0)
+    }
+    /// Dropped, and not received anywhere after the drop.
+    var isLost: Bool {
+        guard let droppedTime else { return false }
+        return receivedTime.map { $0 < droppedTime } ?? true
+    }
+
+    func matches(_ other: TCPTransmission) -> Bool {
+        fromClient == other.fromClient && ipIdentification == other.ipIdentification
+            && tcp.sequenceNumber == other.tcp.sequenceNumber && tcp.acknowledgmentNumber == other.tcp.acknowledgmentNumber
+            && tcp.flags == other.tcp.flags && payloadLength == other.payloadLength
+    }
+}
+
+/// A transport event of the connection worth showing on its own (e.g. TIME_WAIT).
+struct TCPFlowNote {
+    var time: Int64
+    var atClient: Bool
+    var text: String
+}
+
+/// The analysis the ladder and the plot share: the segments of one connection,
+/// grouped, with retransmissions found and explained, plus its transport events.
+struct TCPFlow {
+    var key: TCPConnectionKey
+    var transmissions: [TCPTransmission] = []
+    var notes: [TCPFlowNote] = []
+    /// Transport events of this connection, with the side they belong to.
+    var transportEvents: [(time: Int64, atClient: Bool, detail: TransportDetail)] = []
+    /// The node that owns each endpoint, judged from the evidence: a node that sends the
+    /// side's frames with the highest TTL made them; failing that, the node that receives
+    /// frames for it with the lowest TTL is the last hop's far end.
+    private var nodeEvidence: [Bool: (node: String, score: Int)] = [:]
+    var clientNode: String? { nodeEvidence[true]?.node }
+    var serverNode: String? { nodeEvidence[false]?.node }
+    var clientISN: UInt32?
+    var serverISN: UInt32?
+
+    /// Connections in order of first appearance.
+    static func connections(in events: [TraceEvent]) -> [TCPConnectionKey] {
+        var keys: [TCPConnectionKey] = []
+        for event in events where event.kind != .transport && event.kind != .note {
+            guard let frame = event.frame else { continue }
+            let decoded = DecodedFrame(parsing: frame, verifyChecksums: false)
+            guard let ip = decoded.ipv4, let tcp = decoded.tcp else { continue }
+            let a = TCPEndpoint(address: ip.source, port: tcp.sourcePort)
+            let b = TCPEndpoint(address: ip.destination, port: tcp.destinationPort)
+            if let index = keys.firstIndex(where: { $0.contains(a, b) }) {
+                // A SYN without ACK names the client even if an earlier segment was seen first.
+                if tcp.flags.contains(.syn) && !tcp.flags.contains(.ack) && keys[index].client != a {
+                    keys[index] = TCPConnectionKey(client: a, server: b)
+                }
+            } else {
+                let isServerReply = tcp.flags.contains(.syn) && tcp.flags.contains(.ack)
+                keys.append(isServerReply ? TCPConnectionKey(client: b, server: a) : TCPConnectionKey(client: a, server: b))
+            }
+        }
+        return keys
+    }
+
+    init(key: TCPConnectionKey, events: [TraceEvent]) {
+        self.key = key
+        let ordered = events.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+        var pendingTransport: [TraceEvent] = []
+        for event in ordered {
+            switch event.kind {
+            case .transport: pendingTransport.append(event)
+            case .note: continue
+            default: observe(event)
+            }
+        }
+        for event in pendingTransport { attach(transport: event) }
+        findRetransmissions()
+    }
+
+    private mutating func observe(_ event: TraceEvent) {
+        guard let frame = event.frame else { return }
+        let decoded = DecodedFrame(parsing: frame, verifyChecksums: false)
+        guard let ip = decoded.ipv4, case .tcp(let tcp, let data)? = decoded.transport else { return }
+        let source = TCPEndpoint(address: ip.source, port: tcp.sourcePort)
+        let destination = TCPEndpoint(address: ip.destination, port: tcp.destinationPort)
+        guard key.contains(source, destination) else { return }
+        let fromClient = source == key.client
+        switch event.kind {
+        case .sent: consider(event.node, forClient: fromClient, score: 1000 + Int(ip.timeToLive))
+        case .received: consider(event.node, forClient: !fromClient, score: 512 - Int(ip.timeToLive))
+        default: break
+        }
+        if tcp.flags.contains(.syn) {
+            if fromClient { clientISN = clientISN ?? tcp.sequenceNumber } else { serverISN = serverISN ?? tcp.sequenceNumber }
+        }
+        var candidate = TCPTransmission(fromClient: fromClient, tcp: tcp, ipIdentification: ip.identification,
+                                        payloadLength: data.count)
+        let place = event.node + (event.interface.map { ":" + $0 } ?? "")
+        // The latest transmission of the same frame not yet seen this way at this place
+        // (a router receives and sends the same frame; only a copy is seen twice at one place).
+        let observation = "\(event.kind.rawValue)@\(place)"
+        let index = transmissions.lastIndex { t in
+            t.matches(candidate) && (event.kind == .impaired || !t.observations.contains(observation))
+        }
+        if event.kind == .impaired {
+            let text = [event.reason, event.detail].compactMap { $0 }.joined(separator: "; ")
+            if let index { transmissions[index].impairments.append("\(text) at \(place)") }
+            return
+        }
+        if let index {
+            apply(event, place: place, to: &transmissions[index])
+        } else {
+            candidate.isNetworkDuplicate = transmissions.contains { $0.matches(candidate) }
+            apply(event, place: place, to: &candidate)
+            transmissions.append(candidate)
+        }
+    }
+
+    private mutating func consider(_ node: String, forClient: Bool, score: Int) {
+        if let best = nodeEvidence[forClient], best.score >= score { return }
+        nodeEvidence[forClient] = (node, score)
+    }
+
+    private func apply(_ event: TraceEvent, place: String, to t: inout TCPTransmission) {
+        t.observations.insert("\(event.kind.rawValue)@\(place)")
+        switch event.kind {
+        case .sent: t.sentTime = t.sentTime ?? event.time
+        case .received: t.receivedTime = event.time
+        case .dropped:
+            t.droppedTime = event.time
+            t.dropPlace = place
+            t.dropReason = event.reason ?? event.detail
+        default: break
+        }
+    }
+
+    /// Which side a transport event belongs to: by `conn=`, else by node name; nil if not this connection's.
+    private func side(of event: TraceEvent, _ detail: TransportDetail) -> Bool? {
+        if let conn = detail.connection {
+            guard key.contains(conn.local, conn.remote) else { return nil }
+            return conn.local == key.client
+        }
+        if event.node == clientNode { return true }
+        if event.node == serverNode { return false }
+        return nil
+    }
+
+    private mutating func attach(transport event: TraceEvent) {
+        guard let text = event.detail ?? event.reason else { return }
+        let detail = TransportDetail(parsing: text)
+        guard let atClient = side(of: event, detail) else { return }
+        transportEvents.append((event.time, atClient, detail))
+        if detail.newState == "TIME-WAIT" {
+            let node = (atClient ? clientNode : serverNode) ?? (atClient ? "client" : "server")
+            notes.append(TCPFlowNote(time: event.time, atClient: atClient, text: "\(node) enters TIME_WAIT"))
+        }
+    }
+
+    private mutating func findRetransmissions() {
+        transmissions.sort { $0.time < $1.time }
+        var highestEnd: [Bool: UInt32] = [:]
+        var usedReasons = Set<Int>()
+        for i in transmissions.indices {
+            let t = transmissions[i]
+            let length = t.sequenceLength
+            guard length > 0, !t.isNetworkDuplicate else { continue }
+            let end = t.tcp.sequenceNumber &+ length
+            if let highest = highestEnd[t.fromClient], Int32(bitPattern: end &- highest) <= 0 {
+                transmissions[i].isRetransmission = true
+            }
+            if highestEnd[t.fromClient].map({ Int32(bitPattern: end &- $0) > 0 }) ?? true {
+                highestEnd[t.fromClient] = end
+            }
+            // A `retransmit` event of the sender, at or shortly before this send, naming this sequence number.
+            let candidates = transportEvents.indices.filter { j in
+                let e = transportEvents[j]
+                return !usedReasons.contains(j) && e.atClient == t.fromClient && e.detail.isRetransmission
+                    && (e.detail.sequenceNumber.map { $0 == t.tcp.sequenceNumber } ?? transmissions[i].isRetransmission)
+                    && e.time <= t.time && t.time &- e.time <= 1_000_000_000
+            }
+            if let j = candidates.last {
+                usedReasons.insert(j)
+                transmissions[i].isRetransmission = true
+                transmissions[i].retransmissionReason = transportEvents[j].detail.retransmissionReason
+            }
+        }
+        // Retransmit events that matched no segment still deserve a line.
+        for (j, e) in transportEvents.enumerated() where e.detail.isRetransmission && !usedReasons.contains(j) {
+            var text = "retransmit"
+            if let seq = e.detail.sequenceNumber { text += " seq=\(relative(seq, fromClient: e.atClient))" }
+            if let reason = e.detail.retransmissionReason { text += " (\(reason))" }
+            notes.append(TCPFlowNote(time: e.time, atClient: e.atClient, text: text))
+        }
+        notes.sort { $0.time < $1.time }
+    }
+
+    /// A sequence number relative to the sender's initial sequence number.
+    func relative(_ seq: UInt32, fromClient: Bool) -> Int64 {
+        let isn = (fromClient ? clientISN : serverISN) ?? firstSequence(fromClient: fromClient) ?? seq
+        return Int64(seq &- isn)
+    }
+
+    /// An acknowledgment number relative to the other side's initial sequence number.
+    func relativeAck(_ ack: UInt32, fromClient: Bool) -> Int64 {
+        relative(ack, fromClient: !fromClient)
+    }
+
+    private func firstSequence(fromClient: Bool) -> UInt32? {
+        transmissions.first { $0.fromClient == fromClient }?.tcp.sequenceNumber
+    }
+}

@@ -1,0 +1,87 @@
+import RawNetWire
+
+/// Small text helpers shared by the renderers: ANSI colour, time stamps, hex and
+/// padding that counts characters (not bytes), so box drawing lines up.
+
+/// The colours the renderers use. `plain` emits no escape codes at all.
+public struct TextPainter: Sendable {
+    /// True when ANSI escape sequences are emitted (the CLI decides, e.g. by `isatty`).
+    public var usesColour: Bool
+
+    public init(usesColour: Bool) { self.usesColour = usesColour }
+
+    public static let plain = TextPainter(usesColour: false)
+    public static let colour = TextPainter(usesColour: true)
+
+    /// ANSI SGR codes by role.
+    public enum Role: String, Sendable {
+        case time = "2"            // dim
+        case place = "1"           // bold
+        case outgoing = "32"       // green
+        case incoming = "34"       // blue
+        case dropped = "1;31"      // bold red
+        case impaired = "33"       // yellow
+        case transport = "35"      // magenta
+        case note = "36"           // cyan
+        case warning = "31"        // red
+        case heading = "1;36"      // bold cyan
+    }
+
+    /// `text` wrapped in the role's escape codes (or unchanged when plain).
+    public func paint(_ text: String, _ role: Role) -> String {
+        usesColour ? "\u{1B}[\(role.rawValue)m\(text)\u{1B}[0m" : text
+    }
+}
+
+enum Text {
+    /// Milliseconds with three decimals, e.g. `12.345`; negative spans keep their sign.
+    static func milliseconds(nanoseconds: Int64) -> String {
+        let negative = nanoseconds < 0
+        let magnitude = nanoseconds.magnitude
+        let micros = (magnitude + 500) / 1_000
+        let whole = micros / 1_000, fraction = micros % 1_000
+        let digits = String(fraction)
+        return (negative ? "-" : "") + "\(whole)." + String(repeating: "0", count: 3 - digits.count) + digits
+    }
+
+    static func leftPad(_ text: String, _ width: Int) -> String {
+        let n = text.count
+        return n >= width ? text : String(repeating: " ", count: width - n) + text
+    }
+
+    static func rightPad(_ text: String, _ width: Int) -> String {
+        let n = text.count
+        return n >= width ? text : text + String(repeating: " ", count: width - n)
+    }
+
+    /// Cuts `text` to `width` characters, ending in `…` when cut.
+    static func truncate(_ text: String, _ width: Int) -> String {
+        guard text.count > width else { return text }
+        guard width > 1 else { return String(text.prefix(max(width, 0))) }
+        return String(text.prefix(width - 1)) + "…"
+    }
+
+    static func hex(_ value: UInt64, digits: Int) -> String {
+        let s = String(value, radix: 16)
+        return "0x" + String(repeating: "0", count: max(0, digits - s.count)) + s
+    }
+
+    static func hexByte(_ byte: UInt8) -> String {
+        let s = String(byte, radix: 16)
+        return s.count == 1 ? "0" + s : s
+    }
+
+    /// The last three octets of a MAC address, or `broadcast`.
+    static func shortMAC(_ mac: MACAddress) -> String {
+        if mac.isBroadcast { return "broadcast" }
+        return mac.bytes.suffix(3).map(hexByte).joined(separator: ":")
+    }
+
+    /// Printable ASCII kept, everything else shown as `.`; newlines as `⏎`.
+    static func printable(_ bytes: some Sequence<UInt8>) -> String {
+        String(bytes.map { b -> Character in
+            if b == 0x0A { return "⏎" }
+            return (0x20...0x7E).contains(b) ? Character(Unicode.Scalar(b)) : "."
+        })
+    }
+}

@@ -1,0 +1,86 @@
+import RawNetCore
+import RawNetWire
+
+/// Formats trace events one line each, for `rawnet trace`:
+///
+///        0.512 alice:eth0  → 3c:4d:5e>6f:70:81 | IPv4 10.0.1.10 > 10.0.2.20 ttl 64 id 2 | TCP 40000 > 7000 [S.] …
+///        8.000 r1:eth1     · … | TCP 40000 > 7000 [P.] seq 1001:1006 ack 5001 win 65535 len 5 ✗ DROPPED (injected loss)
+///
+/// Columns: time in milliseconds since `startTime` (three decimals), where
+/// (`node:interface`), an arrow (`→` sent, `←` received, `·` otherwise), the layers
+/// (Ethernet short MACs, ARP or IPv4, then TCP/UDP/ICMP), then what happened to the
+/// frame. Frames are decoded without trusting checksums: a corrupted frame still
+/// prints, marked `⚠ bad checksum (LAYER)`.
+public struct TraceFormatter: Sendable {
+    /// Times are shown relative to this (nanoseconds, as `TraceEvent.time`). When nil,
+    /// the first formatted event sets it.
+    public var startTime: Int64?
+    /// Colour or plain text.
+    public var painter: TextPainter
+    /// The `node:interface` column is padded to this many characters.
+    public var placeWidth: Int
+
+    public init(startTime: Int64? = nil, usesColour: Bool = false, placeWidth: Int = 11) {
+        self.startTime = startTime
+        self.painter = TextPainter(usesColour: usesColour)
+        self.placeWidth = placeWidth
+    }
+
+    /// The line for `event` followed by its headers in boxes (`LayerView`), for `trace --layers`.
+    public mutating func formatWithLayers(_ event: TraceEvent) -> String {
+        let line = format(event)
+        guard let frame = event.frame else { return line + "\n" }
+        return line + "\n" + LayerView.render(frame: frame, usesColour: painter.usesColour)
+    }
+
+    /// One line (no newline) for `event`; sets `startTime` from the first event if unset.
+    public mutating func format(_ event: TraceEvent) -> String {
+        if startTime == nil { startTime = event.time }
+        return line(for: event)
+    }
+
+    /// Formats many events, one line each, each ending in a newline.
+    public mutating func format(_ events: [TraceEvent]) -> String {
+        var out = ""
+        for event in events { out += format(event) + "\n" }
+        return out
+    }
+
+    /// One line for `event` without changing `startTime` (0 when unset).
+    public func line(for event: TraceEvent) -> String {
+        let time = Text.leftPad(Text.milliseconds(nanoseconds: event.time &- (startTime ?? event.time)), 9)
+        var place = event.node
+        if let interface = event.interface { place += ":" + interface }
+        var line = painter.paint(time, .time) + " " + painter.paint(Text.rightPad(place, placeWidth), .place) + " "
+        switch event.kind {
+        case .sent: line += painter.paint("→", .outgoing) + " "
+        case .received: line += painter.paint("←", .incoming) + " "
+        case .dropped, .impaired: line += "· "
+        case .transport: line += painter.paint("•", .transport) + " "
+        case .note: line += painter.paint("#", .note) + " "
+        }
+        if let frame = event.frame {
+            line += FrameText.summary(DecodedFrame(parsing: frame), painter: painter)
+        }
+        let suffix = outcome(of: event)
+        if !suffix.isEmpty { line += (event.frame == nil ? "" : " ") + suffix }
+        return line
+    }
+
+    private func outcome(of event: TraceEvent) -> String {
+        let words = [event.reason, event.detail].compactMap { $0 }.filter { !$0.isEmpty }
+        switch event.kind {
+        case .sent, .received:
+            return words.isEmpty ? "" : "(" + words.joined(separator: "; ") + ")"
+        case .dropped:
+            let reason = event.reason ?? event.detail ?? "no reason given"
+            return painter.paint("✗ DROPPED (\(reason))", .dropped)
+        case .impaired:
+            return painter.paint("~ " + (words.isEmpty ? "impaired" : words.joined(separator: "; ")), .impaired)
+        case .transport:
+            return painter.paint("TCP " + words.joined(separator: "; "), .transport)
+        case .note:
+            return painter.paint(words.joined(separator: "; "), .note)
+        }
+    }
+}

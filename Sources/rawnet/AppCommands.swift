@@ -1,0 +1,91 @@
+import ArgumentParser
+import RawNetApps
+import RawNetDaemon
+import RawNetSocket
+import RawNetWire
+
+/// Connects to a host of the located lab and resolves DEST (a node name or an address).
+func openHost(_ host: String, destination: String, labOption: LabOption, app: String) throws
+    -> (HostConnection, IPv4Address) {
+    let located = try labOption.locate()
+    let topology = try located.topology()
+    guard let node = topology.node(named: host) else {
+        throw Failure("lab '\(located.name)' has no node '\(host)'")
+    }
+    guard node.kind == .host else { throw Failure("'\(host)' is a \(node.kind.rawValue); apps run on hosts") }
+    let address: IPv4Address
+    do { address = try topology.resolveAddress(destination) } catch { throw Failure("\(error)") }
+    do {
+        return (try HostConnection(runDirectory: located.runDirectory, host: host, appName: app), address)
+    } catch {
+        throw Failure("\(error)")
+    }
+}
+
+struct PingCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ping", abstract: "Send ICMP echo requests from a host, like ping.")
+
+    @Argument(help: "The host to ping from.") var host: String
+    @Argument(help: "A node name or an IPv4 address.") var destination: String
+    @Option(name: .short, help: "Stop after N requests.") var count: Int = 4
+    @Option(name: .short, help: "Seconds between requests.") var interval: Double = 1
+    @Option(name: .short, help: "Seconds to wait for the last reply.") var wait: Double = 2
+    @Option(name: .short, help: "Data bytes per request.") var size: Int = 56
+    @Option(name: .short, help: "TTL of the requests.") var ttl: UInt8?
+    @OptionGroup var labOption: LabOption
+
+    func validate() throws {
+        guard count > 0 else { throw ValidationError("-c needs a positive count") }
+        guard interval > 0, wait > 0 else { throw ValidationError("-i and -w need positive seconds") }
+        guard (0...65_000).contains(size) else { throw ValidationError("-s must be 0-65000") }
+    }
+
+    func run() throws {
+        let (connection, address) = try openHost(host, destination: destination, labOption: labOption, app: "ping")
+        var ping = Ping(destination: address, destinationName: destination)
+        ping.count = count
+        ping.interval = .milliseconds(Int64(interval * 1000))
+        ping.lastReplyTimeout = .milliseconds(Int64(wait * 1000))
+        ping.payloadSize = size
+        ping.timeToLive = ttl
+        let summary: PingSummary
+        do {
+            summary = try ping.run(on: connection) { print($0) }
+        } catch {
+            throw Failure("ping: \(error)")
+        }
+        if summary.received == 0 { throw ExitCode(1) }
+    }
+}
+
+struct TracerouteCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "traceroute", abstract: "Show the routers on the path from a host, like traceroute (UDP probes).")
+
+    @Argument(help: "The host to trace from.") var host: String
+    @Argument(help: "A node name or an IPv4 address.") var destination: String
+    @Option(name: .short, help: "Most hops to try.") var maxHops: Int = 30
+    @Option(name: .short, help: "Probes per hop.") var queries: Int = 3
+    @Option(name: .short, help: "Seconds to wait for each probe's answer.") var wait: Double = 2
+    @OptionGroup var labOption: LabOption
+
+    func validate() throws {
+        guard (1...255).contains(maxHops) else { throw ValidationError("-m must be 1-255") }
+        guard (1...10).contains(queries) else { throw ValidationError("-q must be 1-10") }
+        guard wait > 0 else { throw ValidationError("-w needs positive seconds") }
+    }
+
+    func run() throws {
+        let (connection, address) = try openHost(host, destination: destination, labOption: labOption, app: "traceroute")
+        var traceroute = Traceroute(destination: address, destinationName: destination)
+        traceroute.maximumHops = maxHops
+        traceroute.probesPerHop = queries
+        traceroute.probeTimeout = .milliseconds(Int64(wait * 1000))
+        do {
+            _ = try traceroute.run(on: connection) { print($0) }
+        } catch {
+            throw Failure("traceroute: \(error)")
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import ArgumentParser
+import RawNetApps
+import RawNetDaemon
+import RawNetSocket
+import RawNetWire
+
+/// A host of the located lab, connected for an app.
+struct AppHost {
+    let connection: HostConnection
+    let runDirectory: String
+    let topology: Topology
+
+    init(_ host: String, labOption: LabOption, app: String) throws {
+        let located = try labOption.locate()
+        topology = try located.topology()
+        guard let node = topology.node(named: host) else { throw Failure("lab '\(located.name)' has no node '\(host)'") }
+        guard node.kind == .host else { throw Failure("'\(host)' is a \(node.kind.rawValue); apps run on hosts") }
+        runDirectory = located.runDirectory
+        do {
+            connection = try HostConnection(runDirectory: runDirectory, host: host, appName: app)
+        } catch {
+            throw Failure("\(error)")
+        }
+    }
+
+    func resolve(_ text: String) throws -> IPv4Address {
+        do { return try topology.resolveAddress(text) } catch { throw Failure("\(error)") }
+    }
+
+    /// `DEST:PORT` with DEST a node name or an address.
+    func resolveEndpoint(_ text: String) throws -> (IPv4Address, UInt16) {
+        guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]), port != 0 else {
+            throw Failure("'\(text)' is not DEST:PORT (e.g. bob:7000 or 10.0.2.20:7000)")
+        }
+        return (try resolve(String(text[..<colon])), port)
+    }
+}
+
+struct ChatCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "chat", abstract: "A terminal chat over TCP or UDP between hosts of the lab.",
+        discussion: """
+        Run a room with --listen PORT (TCP and UDP on that port), then join it from any host with
+        --connect DEST:PORT. Inside the chat: /loss 20%, /reorder 20%, /delay 50ms, /clear impair this
+        host's link; /stats shows the connection's TCP internals; /quit leaves.
+        """)
+
+    @Argument(help: "The host to run on.") var host: String
+    @Option(help: "Run a room on this port.") var listen: UInt16?
+    @Option(help: "Join the room at DEST:PORT (DEST: node name or address).") var connect: String?
+    @Option(help: "Your name in the room (default: the host's name).") var name: String?
+    @Flag(help: "Chat over UDP: lines carry sequence numbers; lost and late lines are marked.") var udp = false
+    @Flag(help: "Plain text even on a terminal.") var noColor = false
+    @OptionGroup var labOption: LabOption
+
+    func validate() throws {
+        guard (listen == nil) != (connect == nil) else { throw ValidationError("give either --listen PORT or --connect DEST:PORT") }
+        if let name, !ChatProtocol.isValidName(name) {
+            throw ValidationError("--name must be 1-32 characters without spaces or colons")
+        }
+    }
+
+    func run() throws {
+        let app = try AppHost(host, labOption: labOption, app: listen != nil ? "chat-room" : "chat")
+        if let listen {
+            do {
+                try ChatRoom(port: listen).run(on: app.connection) { AppTerminal.write($0 + "\n") }
+            } catch {
+                throw Failure("chat: \(error)")
+            }
+            return
+        }
+        let (address, port) = try app.resolveEndpoint(connect ?? "")
+        var client = ChatClient(room: address, port: port, name: name ?? host)
+        client.isUDP = udp
+        client.isColored = !noColor && AppTerminal.isOutputTerminal
+        client.control = try? HostControl(runDirectory: app.runDirectory, host: host)
+        do {
+            try client.run(on: app.connection) { AppTerminal.write($0 + "\n") }
+        } catch {
+            throw Failure("chat: \(error)")
+        }
+    }
+}
+
+struct NCCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nc", abstract: "Standard input to a TCP or UDP socket and the socket to standard output, like netcat.",
+        discussion: """
+        rawnet nc bob -l 9000 > received.bin      (wait for one connection on bob)
+        rawnet nc alice bob 9000 < file.bin       (send a file from alice; ends when both sides are done)
+        With --stats a summary with bytes/s goes to standard error at the end.
+        """)
+
+    @Argument(help: "The host to run on.") var host: String
+    @Argument(help: "DEST PORT to connect to (DEST: node name or address).") var target: [String] = []
+    @Option(name: .short, help: "Listen on this port instead.") var listenPort: UInt16?
+    @Flag(help: "UDP instead of TCP.") var udp = false
+    @Flag(help: "Print bytes sent and received and bytes/s to standard error at the end.") var stats = false
+    @Flag(help: "Turn Nagle's algorithm off (TCP_NODELAY).") var noDelay = false
+    @Option(help: "Congestion control: newreno or cubic.") var congestion: String?
+    @Flag(name: .short, help: "Say what happens on standard error.") var verbose = false
+    @OptionGroup var labOption: LabOption
+
+    func validate() throws {
+        if listenPort == nil && target.count != 2 { throw ValidationError("give DEST PORT, or -l PORT") }
+        if listenPort != nil && !target.isEmpty { throw ValidationError("-l PORT takes no DEST PORT") }
+        if let congestion, TCPCongestion(rawValue: congestion.lowercased()) == nil {
+            throw ValidationError("--congestion is newreno or cubic")
+        }
+    }
+
+    func run() throws {
+        let app = try AppHost(host, labOption: labOption, app: "nc")
+        let mode: NetCat.Mode
+        if let listenPort {
+            mode = .listen(port: listenPort)
+        } else {
+            guard let port = UInt16(target[1]), port != 0 else { throw Failure("'\(target[1])' is not a port") }
+            mode = .connect(address: try app.resolve(target[0]), port: port)
+        }
+        var nc = NetCat(mode: mode)
+        nc.isUDP = udp
+        nc.options.isNagleEnabled = noDelay ? false : nil
+        nc.options.congestionControl = congestion.flatMap { TCPCongestion(rawValue: $0.lowercased()) }
+        do {
+            let summary = try nc.run(on: app.connection) { if verbose { AppTerminal.writeError("nc: \($0)\n") } }
+            if stats { AppTerminal.writeError("nc: \(summary)\n") }
+        } catch {
+            throw Failure("nc: \(error)")
+        }
+    }
+}

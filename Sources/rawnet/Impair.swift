@@ -1,0 +1,195 @@
+import ArgumentParser
+import RawNetCore
+import RawNetDaemon
+
+/// `rawnet impair`: change, clear or show the impairments of a running lab.
+///
+/// Every direction of a link is the egress of exactly one interface, so each
+/// change becomes one `impair` control command per direction, sent to the node
+/// that owns that egress. Everything is checked first (target, values, each
+/// daemon answering); only then is anything changed.
+struct Impair: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Add loss, delay, reordering, duplication, corruption or a rate limit to a link, like netem.",
+        discussion: """
+            TARGET is a link as status shows it (alice:eth0-r1:eth0, or alice-r1 when only one link \
+            joins the two nodes) or an interface NODE:IF.
+            Direction: for NODE:IF, out (default) is frames leaving the interface, in is frames \
+            coming to it (the peer's egress), both is both. For a link, both is the default; out \
+            and in are relative to the end written first.
+            Options given change only those settings and keep the others; --clear alone returns \
+            to a perfect wire; --clear with options starts from a perfect wire. --seed N restarts \
+            the random choices from N, so the same traffic meets the same fates again.
+            Values use tc's units: 20% or 0.2, 50ms, 2mbit, 1500kbit.
+            Examples:
+              rawnet impair alice-r1 --loss 30% --direction out
+              rawnet impair r1:eth1 --delay 50ms --jitter 5ms --distribution normal --direction both
+              rawnet impair alice-r1 --loss-burst 1%,30%,100%,0% --seed 7
+              rawnet impair alice-r1 --clear
+              rawnet impair --show
+            """)
+
+    @Argument(help: "A link (alice:eth0-r1:eth0 or alice-r1) or an interface (NODE:IF).")
+    var target: String?
+
+    @Option(help: "Random loss, e.g. 20%.") var loss: String?
+    @Option(name: .customLong("loss-burst"), help: "Gilbert–Elliott loss P,R,1-H,1-K, e.g. 1%,30%,100%,0%.")
+    var lossBurst: String?
+    @Option(help: "Share of frames sent ahead of earlier ones, e.g. 10%.") var reorder: String?
+    @Option(help: "Reorder gap N: after a reordered frame, the next N-1 are never reordered.") var gap: String?
+    @Option(name: .customLong("hold-back"), help: "Hold a reordered frame until N later frames left.")
+    var holdBack: String?
+    @Option(help: "One-way delay, e.g. 20ms.") var delay: String?
+    @Option(help: "Jitter around the delay, e.g. 5ms.") var jitter: String?
+    @Option(help: "Jitter shape: uniform or normal.") var distribution: String?
+    @Option(help: "Share of frames sent twice, e.g. 1%.") var duplicate: String?
+    @Option(help: "Share of frames with one bit flipped, e.g. 1%.") var corrupt: String?
+    @Option(help: "Line rate, e.g. 2mbit.") var rate: String?
+    @Option(help: "Most frames the impairment holds (netem's limit), e.g. 100.") var queue: String?
+    @Option(help: "Seed for every random choice.") var seed: String?
+    @Option(help: "out, in or both (see below).") var direction: String?
+    @Flag(help: "Back to a perfect wire (with options: start from one).") var clear = false
+    @Flag(help: "Show every link direction's settings and counters (or TARGET's only).") var show = false
+    @OptionGroup var labOption: LabOption
+
+    /// The settings given, in a fixed order, as (option, value).
+    var givenOptions: [(String, String)] {
+        let all: [(String, String?)] = [
+            ("loss", loss), ("gemodel", lossBurst), ("reorder", reorder), ("gap", gap), ("hold-back", holdBack),
+            ("delay", delay), ("jitter", jitter), ("distribution", distribution), ("duplicate", duplicate),
+            ("corrupt", corrupt), ("rate", rate), ("queue", queue), ("seed", seed),
+        ]
+        return all.compactMap { name, value in value.map { (name, String($0.filter { !$0.isWhitespace })) } }
+    }
+
+    /// The settings text a daemon reads, e.g. "loss 20% delay 50ms".
+    var settingsText: String { givenOptions.map { "\($0.0) \($0.1)" }.joined(separator: " ") }
+
+    func validate() throws {
+        if let direction, ImpairDirection(rawValue: direction.lowercased()) == nil {
+            throw ValidationError("--direction must be out, in or both, not '\(direction)'")
+        }
+        if show {
+            guard givenOptions.isEmpty, !clear else { throw ValidationError("--show changes nothing: give it no settings and no --clear") }
+        } else if target == nil {
+            throw ValidationError("name a link or NODE:IF to impair, or use --show")
+        }
+        // Each value on its own, then all together: a bad one is refused before anything changes.
+        var settings = ImpairmentSettings.perfect
+        for (option, value) in givenOptions {
+            do {
+                try settings.set(option, to: value)
+            } catch {
+                throw ValidationError("--\(Self.flag(option)) \(value): \(error)")
+            }
+        }
+        do { try settings.validate() } catch { throw ValidationError("\(error)") }
+    }
+
+    static func flag(_ option: String) -> String { option == "gemodel" ? "loss-burst" : option }
+
+    func run() throws {
+        let located = try labOption.locate()
+        let topology = try located.topology()
+        let chosen = direction.flatMap { ImpairDirection(rawValue: $0.lowercased()) }
+        let directions: [LinkDirection]
+        if let target {
+            do { directions = try topology.impairDirections(target: target, direction: chosen) } catch {
+                throw Failure("\(error)")
+            }
+        } else {
+            directions = topology.linkDirections
+        }
+        if show || (givenOptions.isEmpty && !clear) {
+            try ImpairTable(located: located, directions: directions).print(all: target == nil)
+            return
+        }
+        // Check every daemon answers and accepts the result before changing any.
+        for direction in directions {
+            let current = try Self.answer(located, direction, ["action": "show"])
+            if current.isBypassed == true {
+                throw Failure("\(direction.from.node) runs with the impairment engine bypassed (\(NodeDaemon.bypassEnvironmentVariable)=1); nothing was changed")
+            }
+            var merged = ImpairmentSettings.perfect
+            if !clear {
+                do { merged = try ImpairmentSettings(parsing: current.settings) } catch {
+                    throw Failure("\(direction.from): cannot read its current settings '\(current.settings)': \(error)")
+                }
+            }
+            do { try merged.apply(parsing: settingsText) } catch {
+                throw Failure("\(direction): \(error); nothing was changed")
+            }
+        }
+        var args: [String: String] = [:]
+        if clear && givenOptions.isEmpty {
+            args["action"] = "clear"
+        } else {
+            args["action"] = clear ? "set" : "update"
+            args["settings"] = settingsText
+        }
+        var done: [String] = []
+        for direction in directions {
+            let answer: ImpairAnswer
+            do { answer = try Self.answer(located, direction, args) } catch {
+                let changed = done.isEmpty ? "nothing was changed" : "already changed: \(done.joined(separator: "; "))"
+                throw Failure("\(error) (\(changed))")
+            }
+            done.append(direction.description)
+            print("\(direction): \(answer.settings)")
+        }
+    }
+
+    /// Sends `impair` for one direction to the node owning its egress.
+    static func answer(_ located: LabLocator.Located, _ direction: LinkDirection,
+                       _ extra: [String: String]) throws -> ImpairAnswer {
+        var args = extra
+        args["interface"] = direction.from.interface
+        args["direction"] = "out"
+        let result = try controlCall(located, node: direction.from.node, "impair", args)
+        guard let answer = try? result?.decode(ImpairAnswer.self) else {
+            throw Failure("\(direction.from.node): bad answer to impair")
+        }
+        return answer
+    }
+}
+
+/// The `--show` table: one row per link direction, counters and settings.
+struct ImpairTable {
+    var located: LabLocator.Located
+    var directions: [LinkDirection]
+
+    static let columns = ["submitted", "lost", "burst", "qfull", "dup", "corrupt", "reord", "delayed", "queued", "held"]
+
+    func print(all: Bool) throws {
+        var rows: [[String]] = []
+        var settings: [String] = []
+        for direction in directions {
+            let answer: ImpairAnswer
+            do { answer = try Impair.answer(located, direction, ["action": "show"]) } catch {
+                rows.append([direction.description] + Self.columns.map { _ in "-" })
+                settings.append("(\(error))")
+                continue
+            }
+            let c = answer.counters ?? ImpairmentCounters()
+            let numbers = [c.submitted, c.droppedRandomLoss, c.droppedBurstLoss, c.droppedQueueFull, c.duplicated,
+                           c.corrupted, c.reordered, c.delayed, c.queued, UInt64(answer.pendingFrames ?? 0)]
+            rows.append([direction.description] + numbers.map { String($0) })
+            var text = answer.settings
+            if answer.isBypassed == true { text = "(engine bypassed)" }
+            settings.append(text)
+        }
+        let header = ["direction"] + Self.columns
+        var widths = header.map(\.count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        func line(_ cells: [String], _ last: String) -> String {
+            var text = cells[0].padding(widths[0])
+            for i in 1..<cells.count {
+                text += "  " + String(repeating: " ", count: max(0, widths[i] - cells[i].count)) + cells[i]
+            }
+            return text + "  " + last
+        }
+        Swift.print(line(header, "settings"))
+        for (row, text) in zip(rows, settings) { Swift.print(line(row, text)) }
+        if all, directions.isEmpty { Swift.print("(the lab has no links)") }
+    }
+}

@@ -1,0 +1,52 @@
+import ArgumentParser
+import RawNetDaemon
+
+struct Sockets: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List a host's sockets like `ss -tuanp`: protocol, state, queues, addresses, owning app.",
+        discussion: "With -i, each TCP socket's internals follow on an indented line (rto and srtt in µs, cwnd in bytes, retransmissions).")
+
+    @Argument(help: "A host.") var host: String
+    @Flag(name: .short, help: "Show TCP internals.") var info = false
+    @OptionGroup var labOption: LabOption
+
+    func run() throws {
+        let result = try controlCall(try labOption.locate(), node: host, "sockets")
+        guard let sockets = try? result?.decode([SocketInfo].self) else { throw Failure("\(host): bad answer") }
+        print(Self.table(sockets, internals: info))
+    }
+
+    /// The listing as `ss` lays it out.
+    static func table(_ sockets: [SocketInfo], internals: Bool) -> String {
+        var rows = [["Netid", "State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port", "Process"]]
+        var extra: [Int: String] = [:]
+        for socket in sockets {
+            let process = socket.appName.map { "(\"\($0)\",pid=\(socket.pid ?? 0),sock=\(socket.id))" } ?? "(app=\(socket.app),sock=\(socket.id))"
+            rows.append([socket.protocolName, socket.state ?? "-", String(socket.receiveQueue ?? 0),
+                         String(socket.sendQueue ?? 0), socket.local.replacingAny(), socket.peer ?? "*:*", process])
+            if internals, socket.protocolName == "tcp", let text = socket.internals, socket.state != "LISTEN" {
+                let skip: Set<String> = ["proto", "local", "peer", "state", "recvq", "sendq"]
+                extra[rows.count - 1] = text.split(separator: " ").filter { word in
+                    !skip.contains(String(word.prefix { $0 != "=" }))
+                }.joined(separator: " ")
+            }
+        }
+        var widths = [Int](repeating: 0, count: rows[0].count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        var lines: [String] = []
+        for (index, row) in rows.enumerated() {
+            let cells = row.enumerated().map { i, cell in
+                i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
+            }
+            lines.append(cells.joined(separator: "  "))
+            if let text = extra[index] { lines.append("\t " + text) }
+        }
+        if sockets.isEmpty { lines.append("(no sockets)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+private extension String {
+    /// `0.0.0.0:7000` as `ss` prints a wildcard: `*:7000`.
+    func replacingAny() -> String { hasPrefix("0.0.0.0:") ? "*" + dropFirst(7) : self }
+}

@@ -1,0 +1,34 @@
+import RawNetApps
+import Testing
+
+@Suite struct ChatProtocolTests {
+    @Test func datagram_roundTripsAndRejectsNotices() {
+        let message = ChatProtocol.Datagram(sequence: 12, name: "ann", text: "hi: there")
+        #expect(ChatProtocol.Datagram(parsing: message.encoded) == message)
+        #expect(ChatProtocol.Datagram(parsing: Array("* ann joined".utf8)) == nil)
+        #expect(ChatProtocol.Datagram(parsing: Array("HELLO ann".utf8)) == nil)
+        #expect(ChatProtocol.Datagram(parsing: Array("0 ann: zero is not a sequence".utf8)) == nil)
+        #expect(ChatProtocol.Datagram(parsing: [0xFF, 0x20, 0x3A]) == nil)
+    }
+
+    @Test func names_withoutSpacesOrColons() {
+        #expect(ChatProtocol.isValidName("alice"))
+        #expect(!ChatProtocol.isValidName("a b"))
+        #expect(!ChatProtocol.isValidName("a:b"))
+        #expect(!ChatProtocol.isValidName(""))
+    }
+
+    @Test func tracker_marksGapsLateAndDuplicateLines() {
+        var tracker = ChatSequenceTracker()
+        #expect(tracker.record("a", sequence: 1) == .inOrder)
+        #expect(tracker.record("a", sequence: 4) == .gap(missing: 2))
+        #expect(tracker.record("b", sequence: 1) == .inOrder)
+        #expect(tracker.record("a", sequence: 3) == .late)
+        #expect(tracker.record("a", sequence: 3) == .duplicate)
+        #expect(tracker.record("a", sequence: 5) == .inOrder)
+        #expect(tracker.missingCount == 1)  // a's 2 never came
+        #expect(tracker.lateCount == 1)
+        #expect(tracker.duplicateCount == 1)
+        #expect(tracker.receivedCount == 5)
+    }
+}

@@ -1,0 +1,46 @@
+@testable import RawNetApps
+import RawNetWire
+import Testing
+
+struct PingFormatTests {
+    @Test func summary_linesReadLikeLinuxPing() {
+        var summary = PingSummary()
+        summary.transmitted = 3
+        summary.received = 2
+        summary.errors = 1
+        summary.roundTripTimes = [1.0, 3.0]
+        summary.elapsedMilliseconds = 2003.7
+        #expect(summary.lines == [
+            "3 packets transmitted, 2 received, +1 errors, 33.3333% packet loss, time 2003ms",
+            "rtt min/avg/max/mdev = 1.000/2.000/3.000/1.000 ms",
+        ])
+    }
+
+    @Test func summary_withoutReplies_hasNoRTTLine() {
+        var summary = PingSummary()
+        summary.transmitted = 2
+        #expect(summary.lines == ["2 packets transmitted, 0 received, 100% packet loss, time 0ms"])
+    }
+
+    @Test func icmpErrors_useLinuxPingWords() {
+        #expect(Ping.errorText(.destinationUnreachable(.host, quoted: [])) == "Destination Host Unreachable")
+        #expect(Ping.errorText(.timeExceeded(.timeToLive, quoted: [])) == "Time to live exceeded")
+    }
+
+    @Test func quotedSequence_comesFromTheQuotedEchoRequest() {
+        let request = Packet.ipv4(ip: IPv4Header(protocolNumber: .icmp, source: IPv4Address(10, 0, 1, 10), destination: IPv4Address(10, 0, 2, 20)),
+                                  .icmp(.echoRequest(identifier: 7, sequence: 513, payload: [1, 2, 3, 4])))
+        let error = ICMPMessage.timeExceeded(.timeToLive, quoted: ICMPMessage.quote(request))
+        #expect(Ping.quotedSequence(error) == 513)
+    }
+
+    @Test func tracerouteHop_printsAddressOnceAndStarsForSilence() {
+        let router = IPv4Address(10, 0, 12, 2)
+        let hop = TracerouteHop(timeToLive: 2, probes: [
+            .init(from: router, milliseconds: 0.5, annotation: nil),
+            .init(from: nil, milliseconds: nil, annotation: nil),
+            .init(from: router, milliseconds: 1.25, annotation: nil),
+        ])
+        #expect(hop.line == " 2  10.0.12.2  0.500 ms *  1.250 ms")
+    }
+}

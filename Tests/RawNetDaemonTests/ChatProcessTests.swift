@@ -1,0 +1,217 @@
+import RawNetDaemon
+import RawNetPlatform
+import RawNetSim
+import Testing
+
+/// `rawnet chat` and `rawnet nc` as real processes on a lab of real daemons:
+/// alice (10.0.1.10) — r1 — bob (10.0.2.20).
+@Suite(.serialized) struct ChatProcessTests {
+    static let yaml = """
+        name: chat
+        nodes:
+          alice: { kind: host, ip: 10.0.1.10/24, gateway: 10.0.1.1 }
+          bob:   { kind: host, ip: 10.0.2.20/24, gateway: 10.0.2.1 }
+          r1:    { kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24 } }
+        links:
+          - endpoints: [alice:eth0, r1:eth0]
+          - endpoints: [r1:eth1, bob:eth0]
+        """
+
+    /// Starts a client and waits until it is in the room.
+    private func join(_ lab: DaemonTestLab, _ host: String, name: String, port: Int = 7000,
+                      udp: Bool = false) throws -> AppProcess {
+        let client = try AppProcess(lab: lab, ["chat", host, "--connect", "bob:\(port)", "--name", name]
+                                        + (udp ? ["--udp"] : []), name: name, feedsInput: true)
+        try client.waitForOutput("\(name) joins") { $0.contains("* \(name) joined from") }
+        return client
+    }
+
+    @Test func threeClientsOnTwoHostsGetEveryLineOnceAndInOrderUnderLossAndReorder() throws {
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
+        try room.waitForOutput("room open") { $0.contains("room open") }
+        let clients = [try join(lab, "alice", name: "ann"), try join(lab, "alice", name: "al"),
+                       try join(lab, "bob", name: "bo")]
+        // Both directions of the alice link: everything from and to two of the clients.
+        try lab.impair("r1", "eth0", "loss 20% reorder 20% seed 7")
+        try lab.impair("alice", "eth0", "loss 20% reorder 20% seed 8")
+        var expected: [String] = []
+        for round in 1...5 {
+            for (index, client) in clients.enumerated() {
+                let name = ["ann", "al", "bo"][index]
+                try client.type("line \(round) from \(name)")
+                expected.append("\(name): line \(round) from \(name)")
+            }
+        }
+        for (index, client) in clients.enumerated() {
+            try client.waitForOutput("all lines at client \(index)", timeout: .seconds(40)) { output in
+                expected.allSatisfy { output.contains($0) }
+            }
+        }
+        for client in clients {
+            let lines = client.output.split(separator: "\n").map(String.init).filter { expected.contains($0) }
+            #expect(lines.count == expected.count, "each line exactly once:\n\(client.output)")
+            #expect(Set(lines).count == expected.count)
+            for name in ["ann", "al", "bo"] {
+                let own = lines.filter { $0.hasPrefix(name + ":") }
+                #expect(own == expected.filter { $0.hasPrefix(name + ":") }, "in order from \(name)")
+            }
+        }
+        let dropped = try lab.impair("r1", "eth0", "loss 20% reorder 20%").counters?.droppedRandomLoss ?? 0
+        #expect(dropped > 0, "the impairment dropped frames")
+        for client in clients { client.closeInput() }
+        try room.waitForOutput("leaves") { $0.components(separatedBy: " left").count >= 4 }
+    }
+
+    @Test func udpChatMarksMatchTheImpairmentCounters() throws {
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
+        try room.waitForOutput("room open") { $0.contains("room open") }
+        let sender = try join(lab, "alice", name: "sam", udp: true)
+        let receiver = try join(lab, "alice", name: "rae", udp: true)
+        try receiver.waitForOutput("sam seen") { _ in true }
+        // Only sam's lines cross r1 → bob once impaired; the relays come back unimpaired.
+        try lab.impair("r1", "eth1", "loss 20% reorder 20% seed 11")
+        for index in 1...60 {
+            try sender.type("message \(index)")
+            MonotonicClock.sleep(for: .milliseconds(5))
+        }
+        // Frames still held back leave behind the next ones: keep the hold-back, drop nothing more.
+        MonotonicClock.sleep(for: .milliseconds(100))
+        try lab.impair("r1", "eth1", "reorder 0% loss 0%")
+        for index in 61...63 { try sender.type("message \(index)") }
+        try receiver.waitForOutput("the last line") { $0.contains("sam: message 63") }
+        MonotonicClock.sleep(for: .milliseconds(300))
+        let counters = try lab.impair("r1", "eth1", nil).counters
+        receiver.closeInput()
+        sender.closeInput()
+        try receiver.waitForOutput("summary") { $0.contains("udp summary") }
+        let output = receiver.output
+        let summary = output.split(separator: "\n").first { $0.hasPrefix("udp summary") }.map(String.init) ?? ""
+        let numbers = summary.split(whereSeparator: { !$0.isNumber }).compactMap { Int($0) }
+        let lost = Int(counters?.droppedRandomLoss ?? 0)
+        let reordered = Int(counters?.reordered ?? 0)  // held back or sent ahead: every reordered copy
+        #expect(lost > 0 && reordered > 0, "the impairment acted: \(String(describing: counters))")
+        #expect(numbers.count == 4, "summary: \(summary)")
+        if numbers.count == 4 {
+            #expect(numbers[0] == 63 - lost, "received")
+            #expect(numbers[1] == lost, "lost")
+            #expect(numbers[2] == reordered, "out of order")
+        }
+        #expect(output.components(separatedBy: "[out of order]").count - 1 == reordered)
+    }
+
+    @Test func fiveMegabytesThroughNcUnderLossReorderDuplicationAndCorruption() throws {
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        var random = SeededRandomBytes(seed: 42)
+        let data = random.bytes(5_000_000)
+        let inputPath = lab.base + "/send.bin"
+        try FileSystem.writeBytes(data, to: inputPath)
+        let receiver = try AppProcess(lab: lab, ["nc", "bob", "-l", "9000"], name: "nc-l",
+                                      outputPath: lab.base + "/received.bin")
+        try waitForSocket(lab, "bob", port: 9000)
+        for (node, interface) in [("r1", "eth1"), ("bob", "eth0")] {
+            try lab.impair(node, interface, "loss 10% reorder 10% duplicate 2% corrupt 2%")
+        }
+        let sender = try AppProcess(lab: lab, ["nc", "alice", "bob", "9000", "--stats"], name: "nc",
+                                    inputPath: inputPath)
+        #expect(sender.waitForExit(timeout: .seconds(100)) == .exited(code: 0), "\(sender.output)")
+        #expect(receiver.waitForExit(timeout: .seconds(10)) == .exited(code: 0))
+        let received = try FileSystem.readBytes(at: lab.base + "/received.bin")
+        #expect(received.count == data.count)
+        #expect(SHA256.hash(received) == SHA256.hash(data))
+        #expect(sender.output.contains("sent 5000000 bytes"))
+    }
+
+    @Test func twoRoomsAndAnNcOnOneHostEachGetOnlyTheirOwnTraffic() throws {
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        let rooms = [try AppProcess(lab: lab, ["chat", "bob", "--listen", "7001"], name: "room1"),
+                     try AppProcess(lab: lab, ["chat", "bob", "--listen", "7002"], name: "room2")]
+        for room in rooms { try room.waitForOutput("room open") { $0.contains("room open") } }
+        let receiver = try AppProcess(lab: lab, ["nc", "bob", "-l", "9000"], name: "nc-l",
+                                      outputPath: lab.base + "/received.bin")
+        try waitForSocket(lab, "bob", port: 9000)
+        let one = try join(lab, "alice", name: "one", port: 7001)
+        let two = try join(lab, "alice", name: "two", port: 7002)
+        var random = SeededRandomBytes(seed: 5)
+        let data = random.bytes(200_000)
+        try FileSystem.writeBytes(data, to: lab.base + "/send.bin")
+        let sender = try AppProcess(lab: lab, ["nc", "alice", "bob", "9000"], name: "nc", inputPath: lab.base + "/send.bin")
+        try one.type("hello room one")
+        try two.type("hello room two")
+        try one.waitForOutput("room one line") { $0.contains("one: hello room one") }
+        try two.waitForOutput("room two line") { $0.contains("two: hello room two") }
+        #expect(sender.waitForExit(timeout: .seconds(20)) == .exited(code: 0))
+        #expect(receiver.waitForExit(timeout: .seconds(10)) == .exited(code: 0))
+        #expect(try FileSystem.readBytes(at: lab.base + "/received.bin") == data)
+        #expect(!one.output.contains("two") && !two.output.contains("one:"))
+        #expect(!rooms[0].output.contains("room two") && !rooms[1].output.contains("room one"))
+        let sockets = try lab.sockets("bob")
+        #expect(sockets.contains { $0.local == "0.0.0.0:7001" && $0.state == "LISTEN" })
+        #expect(sockets.contains { $0.local == "0.0.0.0:7002" && $0.state == "LISTEN" })
+        #expect(Set(sockets.compactMap(\.pid)).count == 2, "two room apps own the sockets: \(sockets)")
+    }
+
+    @Test func killedAppResetsItsPeerAndFreesThePortRefusedAndInUseAreClear() throws {
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        // The receiver writes to a pipe nobody reads: it stops reading, data stays unread in its host.
+        let pipe = lab.base + "/stuck"
+        try FileSystem.makeFIFO(at: pipe)
+        let pipeReader = try FileSystem.openForReading(pipe)
+        defer { pipeReader.close() }
+        let receiver = try AppProcess(lab: lab, ["nc", "bob", "-l", "9000"], name: "nc-l", outputPath: pipe)
+        try waitForSocket(lab, "bob", port: 9000)
+        let inUse = try lab.rawnet(["nc", "bob", "-l", "9000"])
+        #expect(inUse.status != 0 && inUse.output.contains("address already in use"), "\(inUse.output)")
+        var random = SeededRandomBytes(seed: 9)
+        try FileSystem.writeBytes(random.bytes(3_000_000), to: lab.base + "/big.bin")
+        let sender = try AppProcess(lab: lab, ["nc", "alice", "bob", "9000"], name: "nc", inputPath: lab.base + "/big.bin")
+        try waitForCondition("data waits unread on bob") {
+            try lab.sockets("bob").contains { ($0.receiveQueue ?? 0) > 0 }
+        }
+        receiver.kill()
+        #expect(sender.waitForExit(timeout: .seconds(10)) == .exited(code: 1))
+        #expect(sender.output.contains("connection reset by peer"), "\(sender.output)")
+        try waitForCondition("bob frees port 9000") { try lab.sockets("bob").isEmpty }
+        let again = try AppProcess(lab: lab, ["nc", "bob", "-l", "9000"], name: "nc-l2")
+        try waitForSocket(lab, "bob", port: 9000)
+        again.kill()
+        let refused = try lab.rawnet(["nc", "alice", "bob", "9999"])
+        #expect(refused.status != 0 && refused.output.contains("connection refused"), "\(refused.output)")
+    }
+
+    private func waitForSocket(_ lab: DaemonTestLab, _ host: String, port: Int) throws {
+        try waitForCondition("\(host) listens on \(port)") {
+            try lab.sockets(host).contains { $0.local.hasSuffix(":\(port)") && $0.state == "LISTEN" }
+        }
+    }
+
+    private func waitForCondition(_ what: String, timeout: Duration = .seconds(10), _ condition: () throws -> Bool) throws {
+        let deadline = MonotonicClock.now() + timeout.components.seconds * 1_000_000_000
+        while MonotonicClock.now() < deadline {
+            if try condition() { return }
+            MonotonicClock.sleep(for: .milliseconds(20))
+        }
+        throw HarnessError("\(what): not within \(timeout)")
+    }
+}
+
+/// Reproducible test data.
+struct SeededRandomBytes {
+    var state: UInt64
+    init(seed: UInt64) { state = seed &* 0x9E37_79B9_7F4A_7C15 | 1 }
+    mutating func bytes(_ count: Int) -> [UInt8] {
+        var result = [UInt8]()
+        result.reserveCapacity(count)
+        while result.count < count {
+            state ^= state << 13; state ^= state >> 7; state ^= state << 17
+            withUnsafeBytes(of: state) { result.append(contentsOf: $0.prefix(count - result.count)) }
+        }
+        return result
+    }
+}

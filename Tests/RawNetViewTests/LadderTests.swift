@@ -1,0 +1,210 @@
+import Testing
+import RawNetCore
+import RawNetWire
+@testable import RawNetView
+
+@Suite struct LadderTests {
+    @Test func scriptedExchange_matchesGoldenDiagram() {
+        let ladder = Ladder(events: Fixture.exchange)
+        #expect(ladder.connection == TCPConnectionKey("10.0.1.10:40000>10.0.2.20:7000"))
+        #expect(ladder.clientNode == "alice" && ladder.serverNode == "bob")
+        #expect(ladder.renderText() == Goldens.ladder + "\n")
+    }
+
+    @Test func scriptedExchange_matchesGoldenMermaid() {
+        let mermaid = Ladder(events: Fixture.exchange).renderMermaid()
+        #expect(mermaid == Goldens.mermaid + "\n")
+        #expect(MermaidCheck.problems(mermaid) == [])
+    }
+
+    @Test func textRows_allHaveTheServerLaneInTheSameColumn() {
+        let text = stripANSI(Ladder(events: Fixture.exchange).renderText(usesColour: true))
+        let lanes = text.split(separator: "\n").dropFirst().map { line -> Int? in
+            let chars = Array(line)
+            return chars.indices.filter { chars[$0] == "│" }.last
+        }
+        #expect(Set(lanes.compactMap { $0 }).count == 1)
+        #expect(lanes.allSatisfy { $0 != nil })
+    }
+
+    /// Seen from alice alone: the lost segment is not marked lost (nobody saw it dropped),
+    /// but resending bytes already sent is still a retransmission, with the reason from alice's event.
+    @Test func oneObservationPoint_stillFindsTheRetransmission() {
+        let ladder = Ladder(events: Fixture.exchange.filter { $0.node == "alice" })
+        let segments = ladder.rows.compactMap { row -> (String, [String])? in
+            if case .segment(_, _, let label, _, let annotations) = row { return (label, annotations) }
+            return nil
+        }
+        #expect(segments.count == 13)
+        #expect(segments.filter { $0.1.contains("↻ retransmission (timeout)") }.map(\.0) == ["DATA seq=7 ack=1 len=6"])
+        #expect(!segments.contains { $0.1.contains { $0.hasPrefix("✗") } })
+    }
+
+    /// Without transport events a resent range is still a retransmission, without a reason.
+    @Test func retransmissionWithoutTransportEvent_hasNoReason() {
+        let ladder = Ladder(events: Fixture.exchange.filter { $0.kind != .transport })
+        let text = ladder.renderText()
+        #expect(text.contains("│  ↻ retransmission\n"))
+        #expect(!text.contains("TIME_WAIT"))
+    }
+
+    @Test func retransmitEventsByReason_areShown() {
+        var events = Fixture.exchange.filter { !($0.detail?.contains("retransmit") ?? false) }
+        events.append(Fixture.transport("alice", at: 219.5, "event=retransmit seq=1007 reason=sack"))
+        let text = Ladder(events: events).renderText()
+        #expect(text.contains("↻ retransmission (SACK)"))
+    }
+
+    @Test func severalConnections_listedAndSelectable() {
+        // A second connection from alice's port 40001, later in time.
+        let other = Fixture.segment(from: Fixture.alice, sentAt: 400, arrivesAt: 401, id: 20, seq: 9000, ack: 0, flags: .syn)
+            .map { event -> TraceEvent in
+                var e = event
+                var frame = e.frame!
+                frame[34] = 0x9C; frame[35] = 0x41   // source port 40001 (checksum not needed here)
+                e.frame = frame
+                return e
+            }
+        let events = Fixture.exchange + other
+        let keys = Ladder.connections(in: events)
+        #expect(keys.map(\.description) == ["10.0.1.10:40000>10.0.2.20:7000", "10.0.1.10:40001>10.0.2.20:7000"])
+        let second = Ladder(events: events, connection: keys[1])
+        #expect(second.rows.count == 1)
+        #expect(second.renderText().contains("│─ SYN seq=0 ─"))
+    }
+
+    @Test func timeWindow_keepsOnlyThoseEvents() {
+        let window = Fixture.at(200)...Fixture.at(250)
+        let ladder = Ladder(events: Fixture.exchange, timeWindow: window)
+        #expect(ladder.startTime == Fixture.at(220))
+        #expect(ladder.rows.count == 2)
+        // Only the window's segments: ISNs unknown, so numbers are relative to the first seen.
+        #expect(ladder.renderText().contains("    0.000  │─ DATA seq=0 ack=0 len=6 "))
+    }
+
+    @Test func noTCP_saysSo() {
+        #expect(Ladder(events: GoldenInputs.otherFrames.filter { $0.frame.map { DecodedFrame(parsing: $0).tcp == nil } ?? true })
+            .renderText() == "no TCP connection in these events\n")
+        #expect(MermaidCheck.problems(Ladder(events: []).renderMermaid()) == [])
+    }
+
+    @Test func arrows_areExactlyTheLaneWidth() {
+        for width in [30, 44, 60] {
+            for fromClient in [true, false] {
+                for lost in [true, false] {
+                    let arrow = Ladder.arrow(label: "DATA seq=1 ack=1 len=6", fromClient: fromClient, isLost: lost, width: width)
+                    #expect(arrow.count == width, "\(arrow)")
+                }
+            }
+        }
+    }
+
+    @Test func mermaidText_removesWhatMermaidWouldMisread() {
+        #expect(Ladder.mermaidText("a;b#c\nd") == "a,bno.c d")
+        #expect(Ladder.mermaidText("host 10.0.1.10:40000", isName: true) == "host 10.0.1.10 port 40000")
+        #expect(Ladder.mermaidText("lost at r1:eth1") == "lost at r1:eth1")
+    }
+}
+
+/// A small structural check of Mermaid sequence diagrams: the header, declared
+/// participants, and every other line a message or a note between declared ones.
+enum MermaidCheck {
+    static func problems(_ text: String) -> [String] {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var problems: [String] = []
+        if lines.last == "" { lines.removeLast() } else { problems.append("no final newline") }
+        guard lines.first == "sequenceDiagram" else { return ["first line is not sequenceDiagram"] }
+        var participants = Set<String>()
+        for (n, line) in lines.enumerated().dropFirst() {
+            guard line.hasPrefix("    ") else { problems.append("line \(n + 1) not indented"); continue }
+            let body = line.dropFirst(4)
+            if body.contains(";") || body.contains("#") { problems.append("line \(n + 1) has ; or #") }
+            if body.hasPrefix("participant ") {
+                let words = body.split(separator: " ", maxSplits: 3)
+                guard words.count == 4, words[2] == "as", !words[3].contains(":") else {
+                    problems.append("line \(n + 1): bad participant"); continue
+                }
+                participants.insert(String(words[1]))
+            } else if body.hasPrefix("Note over ") {
+                let rest = body.dropFirst("Note over ".count)
+                guard let colon = rest.firstIndex(of: ":") else { problems.append("line \(n + 1): note without text"); continue }
+                let who = rest[..<colon].split(separator: ",").map { trimmed($0) }
+                if !who.allSatisfy({ participants.contains($0) || participants.isEmpty && $0 == "client" }) {
+                    problems.append("line \(n + 1): note over an undeclared participant")
+                }
+            } else if let colon = body.firstIndex(of: ":") {
+                let head = String(body[..<colon])
+                let arrows = ["->>", "-x", "-->>", "--x", "->", "-)"]
+                guard let arrow = arrows.first(where: { head.contains($0) }),
+                      let range = head.range(of: arrow) else {
+                    problems.append("line \(n + 1): no arrow"); continue
+                }
+                let from = String(head[..<range.lowerBound]), to = String(head[range.upperBound...])
+                if !participants.contains(from) || !participants.contains(to) {
+                    problems.append("line \(n + 1): arrow between undeclared participants \(from) \(to)")
+                }
+                if trimmed(body[body.index(after: colon)...]).isEmpty {
+                    problems.append("line \(n + 1): empty message")
+                }
+            } else {
+                problems.append("line \(n + 1): not a participant, message or note")
+            }
+        }
+        return problems
+    }
+}
+
+
+private func trimmed(_ text: some StringProtocol) -> String {
+    var s = Substring(text)
+    while s.first == " " { s = s.dropFirst() }
+    while s.last == " " { s = s.dropLast() }
+    return String(s)
+}
+
+@Suite struct LadderRouterTests {
+    /// The exchange as r1 sees it too: every frame received on one interface and sent on
+    /// the other. Forwarded frames are the same transmission, not network duplicates.
+    static var withRouter: [TraceEvent] {
+        var events = Fixture.exchange
+        for e in Fixture.exchange where e.kind == .sent && e.frame != nil {
+            let fromAlice = e.node == "alice"
+            let inbound = TraceEvent(time: e.time + 300_000, node: "r1", interface: fromAlice ? "eth0" : "eth1",
+                                     kind: .received, frame: e.frame)
+            events.append(inbound)
+            let lost = Fixture.exchange.contains { $0.kind == .dropped && $0.time > e.time && $0.time - e.time < 1_000_000 }
+            if !lost {
+                let far = Fixture.exchange.first { $0.kind == .received && $0.time > e.time && $0.time - e.time <= 1_000_000 }!
+                events.append(TraceEvent(time: e.time + 600_000, node: "r1", interface: fromAlice ? "eth1" : "eth0",
+                                         kind: .sent, frame: far.frame))
+            }
+        }
+        return events.sorted { $0.time < $1.time }
+    }
+
+    @Test func forwardedFrames_areOneArrowEach() {
+        let router = Ladder(events: Self.withRouter)
+        let endpoints = Ladder(events: Fixture.exchange)
+        #expect(router.rows == endpoints.rows)
+        #expect(router.renderText() == Goldens.ladder + "\n")
+    }
+
+    @Test func routerAlone_seesTheLossAndTheRetransmission() {
+        let ladder = Ladder(events: Self.withRouter.filter { $0.node == "r1" })
+        let text = ladder.renderText()
+        #expect(text.contains("✗ lost at r1:eth1 (injected loss)"))
+        #expect(text.contains("↻ retransmission (timeout)") == false)   // alice's transport event is not r1's
+        #expect(text.contains("│  ↻ retransmission\n"))
+        #expect(!text.contains("duplicate made by the network"))
+    }
+
+    @Test func aCopySeenTwiceAtOnePlace_isANetworkDuplicate() {
+        var events = Fixture.exchange
+        let data = events.first { $0.kind == .received && $0.node == "bob" && ($0.frame?.count ?? 0) == 60 && $0.time == Fixture.at(11) }!
+        var copy = data
+        copy.time += 2_000_000
+        events.append(copy)
+        let text = Ladder(events: events.sorted { $0.time < $1.time }).renderText()
+        #expect(text.contains("⧉ duplicate made by the network"))
+    }
+}

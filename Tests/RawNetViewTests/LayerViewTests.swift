@@ -1,0 +1,76 @@
+import Testing
+import RawNetCore
+import RawNetWire
+@testable import RawNetView
+
+@Suite struct LayerViewTests {
+    @Test func helloSegment_matchesGoldenBoxes() {
+        #expect(LayerView.render(frame: FixtureFrames.hello) == Goldens.helloLayers + "\n")
+    }
+
+    @Test func helloSegment_matchesGoldenEncapsulation() {
+        #expect(Encapsulation.render(frame: FixtureFrames.hello) == Goldens.helloEncapsulation + "\n")
+    }
+
+    @Test func everyBoxLine_hasTheSameWidth() {
+        for frame in [FixtureFrames.hello, FixtureFrames.arpRequest, FixtureFrames.udp, FixtureFrames.echoRequest,
+                      FixtureFrames.timeExceeded, FixtureFrames.portUnreachable, Fixture.exchange[1].frame!] {
+            let lines = LayerView.render(frame: frame).split(separator: "\n").filter { "┌│└".contains($0.first!) }
+            #expect(!lines.isEmpty)
+            #expect(lines.allSatisfy { $0.count == Box.width }, "\(lines.filter { $0.count != Box.width })")
+        }
+    }
+
+    @Test func corruptedSegment_showsWhichChecksumIsBadAndTheRightValue() {
+        let text = LayerView.render(frame: FixtureFrames.flipped(FixtureFrames.hello, byte: 56, bit: 2))
+        #expect(text.contains("│ Header checksum   0x23aa ✓ verifies"))
+        #expect(text.contains("│ Checksum          0x85c2 ✗ BAD (should be 0x89c2)"))
+        #expect(text.contains("Text: \"hehlo⏎\""))
+        #expect(text.hasSuffix("  ⚠ TCP.checksum: bad checksum 0x85c2, computed 0x89c2\n"))
+    }
+
+    @Test func corruptedIPv4Header_isFlagged() {
+        let text = LayerView.render(frame: FixtureFrames.flipped(FixtureFrames.hello, byte: 22, bit: 0))
+        #expect(text.contains("│ Time to live      65 hops"))
+        #expect(text.contains("│ Header checksum   0x23aa ✗ BAD (should be 0x22aa)"))
+    }
+
+    @Test func otherProtocols_showTheirFields() {
+        let arp = LayerView.render(frame: FixtureFrames.arpRequest)
+        #expect(arp.contains("│ Destination       ff:ff:ff:ff:ff:ff (broadcast)"))
+        #expect(arp.contains("│ Operation         1 (request)"))
+        #expect(arp.hasSuffix("  + 18 bytes of Ethernet padding (frames are at least 60 bytes)\n"))
+        let udp = LayerView.render(frame: FixtureFrames.udp)
+        #expect(udp.contains("│ Length            15 bytes (8 header + 7 data)"))
+        #expect(udp.contains("✓ verifies"))
+        #expect(!udp.contains("BAD"))
+        let ping = LayerView.render(frame: FixtureFrames.echoRequest)
+        #expect(ping.contains("│ Meaning           echo request"))
+        #expect(ping.contains("│ Identifier        77"))
+        let unreachable = LayerView.render(frame: FixtureFrames.portUnreachable)
+        #expect(unreachable.contains("│ Quoted packet     10.0.1.10 > 10.0.2.20 UDP port 7001, ttl 63 id 9"))
+        let syn = LayerView.render(frame: Fixture.exchange[1].frame!)
+        for option in ["mss 1460", "sackOK", "TS val 100 ecr 0", "wscale 7"] {
+            #expect(syn.contains("│                   \(option) ") || syn.contains("│ Options           \(option) "), "\(option)")
+        }
+    }
+
+    @Test func encapsulation_ofUDPAndICMPAndARP() {
+        let udp = Encapsulation.render(frame: FixtureFrames.udp)
+        #expect(udp.contains("2. UDP datagram = UDP header 8 + data 7"))
+        #expect(udp.contains("4. Ethernet frame = Ethernet header 14 + IP packet 35 + padding 11"))
+        #expect(udp.contains("│ Ethernet 14   │ IPv4 20   │ UDP 8   │ \"hi bob⏎\"   │ pad 11   │"))
+        let ping = Encapsulation.render(frame: FixtureFrames.echoRequest)
+        #expect(ping.contains("1. ICMP message"))
+        #expect(ping.contains("3. Ethernet frame"))
+        #expect(Encapsulation.render(frame: FixtureFrames.arpRequest).contains("1. Ethernet frame carrying ARP"))
+        #expect(Encapsulation.render(frame: [1, 2, 3]) == "not an Ethernet frame (3 bytes)\n")
+    }
+
+    @Test func longData_isCutInTheHexDump() {
+        let lines = LayerView.hexLines((0..<300).map { UInt8(truncatingIfNeeded: $0) })
+        #expect(lines.count == 17)
+        #expect(lines.first == "0000  00 01 02 03 04 05 06 07 08 09 0a 0b 0c 0d 0e 0f  ................")
+        #expect(lines.last == "… 44 more bytes")
+    }
+}
