@@ -246,3 +246,19 @@ extension TCPScriptedReliabilityTests {
         #expect(s.connection.error == nil)
     }
 }
+
+extension TCPScriptedReliabilityTests {
+    @Test func limitedTransmit_firstTwoDuplicateAcks_eachReleaseOneNewSegment() throws {
+        var s = try TCPScript.established()
+        try s.send(Array(bytes[0..<10_000]) + Array(bytes[0..<3000]))
+        for i in 0..<10 { try s.expectSegment(at: .zero, seq: 1 + 1000 * i, payloadCount: 1000) }
+        try s.expectNothing(until: .at(ms: 5))
+        s.deliver(s.peer([], seq: 1, ack: 1), at: .at(ms: 10))
+        try s.expectSegment(at: .at(ms: 10), seq: 10_001, payloadCount: 1000)
+        s.deliver(s.peer([], seq: 1, ack: 1), at: .at(ms: 10))
+        try s.expectSegment(at: .at(ms: 10), seq: 11_001, payloadCount: 1000)
+        s.deliver(s.peer([], seq: 1, ack: 1), at: .at(ms: 10))
+        try s.expectSegment(at: .at(ms: 10), seq: 1, payloadCount: 1000)
+        #expect(s.connection.stats.isInRecovery)
+    }
+}
