@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "RawNet",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rawnet", targets: ["rawnet"]),
         .executable(name: "rawnet-relay", targets: ["rawnet-relay"]),
@@ -48,9 +48,15 @@ let package = Package(
         .target(name: "RawNetSocket", dependencies: ["RawNetPlatform", "RawNetWire"]),
         // chat, ping, traceroute, nc, demo: built on RawNetSocket only.
         .target(name: "RawNetApps", dependencies: ["RawNetSocket", "RawNetWire"]),
+        // Watching a running lab (trace streams from many daemons, saved traces) and
+        // the guided tour `rawnet demo`: needs the daemons, the views and the apps.
+        .target(name: "RawNetTour", dependencies: [
+            "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetDaemon",
+            "RawNetSocket", "RawNetApps", "RawNetView",
+        ]),
         .executableTarget(name: "rawnet", dependencies: [
             "RawNetWire", "RawNetCore", "RawNetSim", "RawNetPlatform",
-            "RawNetDaemon", "RawNetSocket", "RawNetApps", "RawNetView",
+            "RawNetDaemon", "RawNetSocket", "RawNetApps", "RawNetView", "RawNetTour",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // Minimal C relay: the reference for forwarding benchmarks.
@@ -64,6 +70,9 @@ let package = Package(
             "RawNetDaemon", "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetSocket", "RawNetSim",
         ]),
         .testTarget(name: "RawNetViewTests", dependencies: ["RawNetView", "RawNetCore", "RawNetWire"]),
+        .testTarget(name: "RawNetTourTests", dependencies: [
+            "RawNetTour", "RawNetView", "RawNetDaemon", "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetSocket",
+        ]),
         .testTarget(name: "RawNetAppsTests", dependencies: ["RawNetApps", "RawNetSocket", "RawNetWire"]),
     ],
     swiftLanguageModes: [.v6]

@@ -125,6 +125,12 @@ public enum FileSystem {
         }
     }
 
+    /// Opens (creating if needed, mode 0644) `path` for appending, for files that
+    /// grow while a tool runs (saved traces, live captures).
+    public static func openForAppending(_ path: String) throws(FileSystemError) -> FileDescriptor {
+        try open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode: 0o644, operation: "open")
+    }
+
     private static func open(_ path: String, _ flags: Int32, mode: mode_t = 0, operation: String) throws(FileSystemError) -> FileDescriptor {
         do {
             return FileDescriptor(rawValue: try retryingOnInterrupt { Glibc.open(path, flags, mode) })

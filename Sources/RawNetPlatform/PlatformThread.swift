@@ -33,4 +33,15 @@ public final class PlatformThread: @unchecked Sendable {
     public func join() {
         pthread_join(handle, nil)
     }
+
+    /// Lets the thread free its resources when it ends; do not `join` it after this.
+    public func detach() {
+        pthread_detach(handle)
+    }
+
+    /// An identifier of the calling thread (`pthread_self`), never 0; equal
+    /// only for the same thread while it runs.
+    public static var currentID: UInt {
+        UInt(pthread_self())
+    }
 }

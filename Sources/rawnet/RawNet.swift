@@ -10,6 +10,7 @@ struct RawNet: ParsableCommand {
             RouterDaemonCommand.self, HostDaemonCommand.self,
             PingCommand.self, TracerouteCommand.self, Routes.self, ARP.self, Link.self,
             Impair.self, Sockets.self, ChatCommand.self, NCCommand.self,
+            TraceCommand.self, CaptureCommand.self, LadderCommand.self, PlotCommand.self, DemoCommand.self,
             Bench.self,
         ]
     )

@@ -23,6 +23,10 @@ public final class ControlClient {
     private let connection: UnixConnection
     private var buffer: [UInt8] = []
 
+    /// The connection's descriptor, for waiting on several daemons at once
+    /// (then read with `nextLine(timeout: .zero)` until it returns nil).
+    public var fileDescriptor: FileDescriptor { connection.fileDescriptor }
+
     public init(path: String) throws(ControlClientError) {
         self.path = path
         do {

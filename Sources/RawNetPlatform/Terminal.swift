@@ -1,0 +1,24 @@
+import Glibc
+
+/// The process's standard streams as a terminal program sees them: whether
+/// they are terminals (colour, prompts) and flushing standard output when it
+/// is a pipe, so a live tool's lines reach the reader as they happen.
+public enum Terminal {
+    /// True when `fd` is a terminal.
+    public static func isTerminal(_ fd: Int32) -> Bool { isatty(fd) == 1 }
+
+    /// True when standard output is a terminal (and not a pipe or a file).
+    public static var standardOutputIsTerminal: Bool { isTerminal(STDOUT_FILENO) }
+
+    /// True when standard input is a terminal.
+    public static var standardInputIsTerminal: Bool { isTerminal(STDIN_FILENO) }
+
+    /// Pushes what `print` has buffered to standard output now.
+    public static func flushStandardOutput() { fflush(nil) }  // nil: every output stream
+
+    /// True when colour should be used on standard output: a terminal, and
+    /// `NO_COLOR` not set (https://no-color.org).
+    public static var prefersColour: Bool {
+        standardOutputIsTerminal && (ProcessEnvironment.value("NO_COLOR") ?? "").isEmpty
+    }
+}

@@ -1,0 +1,154 @@
+import RawNetCore
+import RawNetDaemon
+import RawNetPlatform
+import RawNetSocket
+import RawNetView
+import RawNetWire
+
+/// Scenes about IP itself and UDP: connectionless, unreliable, ports.
+extension Demo {
+    static let aliceAddress = IPv4Address("10.0.1.10")!
+    static let bobAddress = IPv4Address("10.0.2.20")!
+    static let carolAddress = IPv4Address("10.0.3.30")!
+
+    /// carol's cable is out; alice's datagrams still leave, r3's ARP goes unanswered,
+    /// and the only news is an ICMP host unreachable from r3, seconds later.
+    func connectionlessScene() throws {
+        try control("carol", "link", ["interface": "eth0", "state": "down"])
+        say("  $ rawnet link carol:eth0 down")
+        defer { _ = try? control("carol", "link", ["interface": "eth0", "state": "up"]) }
+        let alice = try host("alice", app: "udp-sender")
+        let socket = try UDPSocket(alice)
+        try socket.bind(port: 0)
+        try socket.setReceivesErrors(true)
+        var sent = 0
+        for number in 1...3 {
+            do {
+                try socket.send(Array("hello carol #\(number)".utf8), to: Self.carolAddress, port: 5000)
+                sent += 1
+                say("    alice: sendto(10.0.3.30:5000, \"hello carol #\(number)\") → ok")
+            } catch {
+                say("    alice: sendto failed: \(error)")
+            }
+            MonotonicClock.sleep(for: .milliseconds(100))
+        }
+        // r3 retries ARP once a second, three times, then gives up.
+        var report: ICMPErrorReport?
+        let deadline = MonotonicClock.now() + 5_000_000_000
+        while report == nil && MonotonicClock.now() < deadline {
+            if case .icmpError(let error)? = try socket.receiveEvent(timeout: .milliseconds(200)) { report = error }
+        }
+        if let report {
+            say("    alice's socket, \(String(format1: Double(WallClock.now() - sceneStart) / 1e9)) s later: ICMP type \(report.type) code \(report.code) from \(report.from) about \(report.originalDestination):\(report.originalPort)")
+        }
+        try? socket.close()
+        let events = collect()
+        show(events, filter: "host 10.0.3.30 and not icmp or icmp or dropped", limit: 16)
+        let leftAlice = events.filter { $0.node == "alice" && $0.kind == .sent && isUDP($0, to: 5000) }.count
+        check(sent == 3 && leftAlice == 3, "alice's 3 sends succeeded and 3 datagrams left alice:eth0 (saw \(leftAlice))")
+        let arpRequests = events.filter { $0.node == "r3" && $0.interface == "eth0" && $0.kind == .sent && isARPRequest($0) }.count
+        check(arpRequests >= 2, "r3 asked for 10.0.3.30 by ARP again and again (\(arpRequests) requests), nobody answered")
+        let gaveUp = events.contains { $0.node == "r3" && $0.kind == .dropped && $0.reason == DropReason.noARPAnswer.rawValue }
+        check(gaveUp, "r3 dropped the datagrams: no ARP answer")
+        check(report.map { $0.type == 3 && $0.code == 1 } ?? false, "alice heard back only from a router: ICMP host unreachable")
+    }
+
+    /// Numbered datagrams over a lossy, reordering cable: gaps and disorder at bob.
+    func unreliableScene() throws {
+        let settings = "loss 20% delay 30ms reorder 25% seed 5"
+        try control("r1", "impair", ["interface": "eth1", "settings": settings])
+        say("  $ rawnet impair r1:eth1 --loss 20% --delay 30ms --reorder 25% --seed 5")
+        defer { _ = try? control("r1", "impair", ["interface": "eth1", "action": "clear"]) }
+        let bob = try host("bob", app: "udp-receiver")
+        let receiver = try UDPSocket(bob)
+        try receiver.bind(port: 6000)
+        let alice = try host("alice", app: "udp-sender")
+        let sender = try UDPSocket(alice)
+        try sender.bind(port: 0)
+        let count = 20
+        for number in 1...count {
+            try sender.send(Array("datagram \(number)".utf8), to: Self.bobAddress, port: 6000)
+            MonotonicClock.sleep(for: .milliseconds(8))
+        }
+        var arrived: [Int] = []
+        while let datagram = try receiver.receive(timeout: .milliseconds(400)) {
+            let text = String(decoding: datagram.payload, as: UTF8.self)
+            if let number = Int(text.split(separator: " ").last ?? "") { arrived.append(number) }
+        }
+        try? sender.close()
+        try? receiver.close()
+        let events = collect()
+        show(events, filter: "udp and port 6000 and (on r1:eth1 or dropped)", limit: 10)
+        let lost = (1...count).filter { !arrived.contains($0) }
+        var overtaken: [Int] = []
+        for (index, number) in arrived.enumerated() where arrived[..<index].contains(where: { $0 > number }) {
+            overtaken.append(number)
+        }
+        say("    alice sent:   " + (1...count).map(String.init).joined(separator: " "))
+        say("    bob received: " + arrived.map { overtaken.contains($0) ? painter.paint(String($0), .impaired) : String($0) }
+            .joined(separator: " "))
+        say("    lost: \(lost.isEmpty ? "none" : lost.map(String.init).joined(separator: " "))"
+            + "   arrived after a later one: \(overtaken.isEmpty ? "none" : overtaken.map(String.init).joined(separator: " "))")
+        let drops = events.filter { $0.kind == .dropped && $0.node == "r1" && isUDP($0, to: 6000) }.count
+        check(!lost.isEmpty && drops == lost.count, "\(lost.count) datagrams lost, each one a trace line ✗ DROPPED at r1:eth1")
+        check(!overtaken.isEmpty, "\(overtaken.count) datagrams arrived out of order")
+    }
+
+    /// Two apps on bob's one address, told apart by port; a third port has nobody.
+    func portsScene() throws {
+        let chat = try host("bob", app: "app-7000")
+        let first = try UDPSocket(chat)
+        try first.bind(port: 7000)
+        let other = try host("bob", app: "app-7001")
+        let second = try UDPSocket(other)
+        try second.bind(port: 7001)
+        if let sockets = try? control("bob", "sockets")?.decode([SocketInfo].self) {
+            say("  $ rawnet sockets bob")
+            for socket in sockets { say("    \(socket.protocolName.padded(5)) \(socket.local.padded(18)) app \(socket.app)") }
+        }
+        let alice = try host("alice", app: "udp-sender")
+        let sender = try UDPSocket(alice)
+        try sender.bind(port: 0)
+        try sender.setReceivesErrors(true)
+        for (port, text) in [(UInt16(7000), "for the app on 7000"), (7001, "for the app on 7001"), (7002, "for port 7002")] {
+            try sender.send(Array(text.utf8), to: Self.bobAddress, port: port)
+        }
+        func drain(_ socket: UDPSocket) throws -> [String] {
+            var texts: [String] = []
+            while let d = try socket.receive(timeout: .milliseconds(300)) { texts.append(String(decoding: d.payload, as: UTF8.self)) }
+            return texts
+        }
+        let atFirst = try drain(first), atSecond = try drain(second)
+        var refused: ICMPErrorReport?
+        if case .icmpError(let report)? = try sender.receiveEvent(timeout: .milliseconds(500)) { refused = report }
+        let events = collect()
+        show(events, filter: "host 10.0.2.20 and (udp or icmp) and (node bob)", limit: 8)
+        say("    app on port 7000 read: \(atFirst.map { "\"\($0)\"" }.joined(separator: ", "))")
+        say("    app on port 7001 read: \(atSecond.map { "\"\($0)\"" }.joined(separator: ", "))")
+        check(atFirst == ["for the app on 7000"] && atSecond == ["for the app on 7001"],
+              "each app on 10.0.2.20 got only the datagram for its port")
+        let noSocket = events.contains { $0.node == "bob" && $0.kind == .dropped && $0.reason == DropReason.noSocketOnPort.rawValue }
+        check(noSocket && (refused?.isPortUnreachable ?? false), "port 7002: 'no socket on port' at bob, ICMP port unreachable back to alice")
+        try? first.close(); try? second.close(); try? sender.close()
+    }
+
+    func isUDP(_ event: TraceEvent, to port: UInt16) -> Bool {
+        guard let frame = event.frame, let udp = DecodedFrame(parsing: frame, verifyChecksums: false).udp else { return false }
+        return udp.destinationPort == port
+    }
+
+    func isARPRequest(_ event: TraceEvent) -> Bool {
+        guard let frame = event.frame, let arp = DecodedFrame(parsing: frame, verifyChecksums: false).arp else { return false }
+        return arp.operation == .request
+    }
+}
+
+extension String {
+    func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+
+    /// One decimal, without Foundation.
+    init(format1 value: Double) {
+        let tenths = Int((value * 10).rounded())
+        self = "\(tenths / 10).\(abs(tenths % 10))"
+    }
+}

@@ -1,0 +1,215 @@
+import RawNetCore
+import RawNetPlatform
+import RawNetSocket
+import RawNetView
+import RawNetWire
+
+/// Scenes on TCP: encapsulation of a chat line, the handshake, delivery under
+/// loss, ordering under reordering, the close. bob listens on port 7000; each
+/// scene opens its own connection from alice, so each ladder starts clean.
+extension Demo {
+    static let chatPort: UInt16 = 7000
+
+    /// A connected pair: alice's stream and bob's accepted stream.
+    struct ChatPair {
+        let listener: RawNetSocket.TCPListener
+        let alice: TCPStream
+        let bob: TCPStream
+        var key: TCPConnectionKey {
+            TCPConnectionKey(client: TCPEndpoint(address: alice.localAddress, port: alice.localPort),
+                             server: TCPEndpoint(address: Demo.bobAddress, port: Demo.chatPort))
+        }
+        func close() {
+            alice.close()
+            bob.close()
+            listener.close()
+        }
+    }
+
+    /// bob listens, alice connects (Nagle off, so each line is its own segment, as a chat app would want).
+    func openChat() throws -> ChatPair {
+        do {
+            let listener = try RawNetSocket.TCPListener(try host("bob", app: "chat-server"), port: Self.chatPort)
+            let alice = try TCPStream.connect(try host("alice", app: "chat"), to: Self.bobAddress, port: Self.chatPort,
+                                              options: TCPOptions(isNagleEnabled: false), timeout: .seconds(5))
+            guard let bob = try listener.accept(timeout: .seconds(5)) else { throw DemoFailure("bob accepted nothing") }
+            return ChatPair(listener: listener, alice: alice, bob: bob)
+        } catch let error as DemoFailure {
+            throw error
+        } catch {
+            throw DemoFailure("TCP chat between alice and bob: \(error)")
+        }
+    }
+
+    /// Sends `lines` from alice (one write each, `gap` apart) and reads them at bob within `timeout`.
+    func chat(_ pair: ChatPair, lines: [String], gap: Duration, timeout: Duration) throws -> [String] {
+        for line in lines {
+            try pair.alice.write(line + "\n")
+            if gap > .zero { MonotonicClock.sleep(for: gap) }
+        }
+        var read: [String] = []
+        let deadline = ContinuousClock.now + timeout
+        while read.count < lines.count, ContinuousClock.now < deadline {
+            if let line = try pair.bob.readLine(timeout: .milliseconds(200)) { read.append(line) }
+            if pair.bob.isEndOfStream { break }
+        }
+        return read
+    }
+
+    /// Prints ladder rows of `key` (those `keep` selects, at most `limit`), times relative to the scene.
+    func showLadder(_ events: [TraceEvent], key: TCPConnectionKey, limit: Int = 16,
+                    keep: (Ladder.Row) -> Bool = { _ in true }) -> Ladder {
+        let ladder = Ladder(events: events, connection: key, startTime: sceneStart)
+        let kept = ladder.rows.filter(keep)
+        say(painter.paint("  $ rawnet ladder --connection '\(key)'", .time))
+        let text = Ladder(events: events, connection: key, startTime: sceneStart).renderText(usesColour: options.usesColour)
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        if lines.last == "" { lines.removeLast() }
+        // Header and the blank lane line, then the chosen rows (rows are lines 2..., in order).
+        let header = lines.prefix(2)
+        let rowLines = Array(lines.dropFirst(2).prefix(ladder.rows.count))
+        for line in header { say("  " + line) }
+        var shown = 0
+        for (row, line) in zip(ladder.rows, rowLines) where kept.contains(row) {
+            if shown == limit { say(painter.paint("    … \(kept.count - limit) more rows", .time)); break }
+            say("  " + line)
+            shown += 1
+        }
+        return ladder
+    }
+
+    static func label(_ row: Ladder.Row) -> String? {
+        if case .segment(_, _, let label, _, _) = row { return label }
+        return nil
+    }
+
+    static func annotations(_ row: Ladder.Row) -> [String] {
+        if case .segment(_, _, _, _, let annotations) = row { return annotations }
+        return []
+    }
+
+    func encapsulationScene() throws {
+        let pair = try openChat()
+        defer { pair.close() }
+        let read = try chat(pair, lines: ["hello, bob"], gap: .zero, timeout: .seconds(3))
+        let events = collect()
+        let frame = events.first { event in
+            guard event.node == "alice", event.kind == .sent, let frame = event.frame,
+                  case .tcp(let tcp, let data)? = DecodedFrame(parsing: frame, verifyChecksums: false).transport else { return false }
+            return tcp.destinationPort == Self.chatPort && !data.isEmpty
+        }?.frame
+        if let frame {
+            for line in Encapsulation.render(frame: frame, usesColour: options.usesColour)
+                .split(separator: "\n", omittingEmptySubsequences: false) { say("  " + line) }
+        }
+        check(frame != nil, "the TCP segment carrying \"hello, bob\" as it left alice:eth0, in an IP packet in an Ethernet frame")
+        check(read == ["hello, bob"], "bob's app read the line unchanged")
+    }
+
+    func tcpScene(_ scene: DemoScene) throws {
+        switch scene {
+        case .handshake: try handshakeScene()
+        case .delivery: try deliveryScene()
+        case .ordering: try orderingScene()
+        case .close: try closeScene()
+        default: break
+        }
+    }
+
+    func handshakeScene() throws {
+        let pair = try openChat()
+        defer { pair.close() }
+        _ = try chat(pair, lines: ["hi"], gap: .zero, timeout: .seconds(3))
+        let events = collect()
+        let ladder = showLadder(events, key: pair.key, limit: 5)
+        let labels = ladder.rows.compactMap(Self.label).prefix(3).map { String($0.prefix(while: { $0 != " " })) }
+        check(labels == ["SYN", "SYN-ACK", "ACK"], "the first three segments: SYN, SYN-ACK, ACK (saw \(labels.joined(separator: ", ")))")
+    }
+
+    func deliveryScene() throws {
+        let pair = try openChat()
+        defer { pair.close() }
+        try control("alice", "impair", ["interface": "eth0", "settings": "loss 30% seed 4"])
+        say("  $ rawnet impair alice:eth0 --loss 30% --seed 4")
+        let lines = (1...10).map { "line \($0) of 10" }
+        let read: [String]
+        do {
+            read = try chat(pair, lines: lines, gap: .milliseconds(20), timeout: .seconds(20))
+        } catch {
+            _ = try? control("alice", "impair", ["interface": "eth0", "action": "clear"])
+            throw error
+        }
+        _ = try? control("alice", "impair", ["interface": "eth0", "action": "clear"])
+        let events = collect()
+        let ladder = showLadder(events, key: pair.key, limit: 14) { row in
+            !Self.annotations(row).isEmpty
+        }
+        say("    bob's app read: " + read.map { $0.replacing(" of 10", with: "") }.joined(separator: ", "))
+        let lost = ladder.rows.filter { if case .segment(_, true, _, let lostAt?, _) = $0 { return lostAt.hasPrefix("alice") } else { return false } }.count
+        let resent = ladder.rows.filter { Self.annotations($0).contains { $0.contains("retransmission") } }.count
+        check(lost > 0, "\(lost) segments from alice lost on the cable (✗ in the ladder)")
+        check(resent > 0, "\(resent) retransmissions (↻)")
+        check(read == lines, "all 10 lines arrived, in order")
+    }
+
+    func orderingScene() throws {
+        let pair = try openChat()
+        defer { pair.close() }
+        try control("r1", "impair", ["interface": "eth1", "settings": "delay 25ms reorder 30% seed 3"])
+        say("  $ rawnet impair r1:eth1 --delay 25ms --reorder 30% --seed 3")
+        let lines = (1...10).map { "line \($0) of 10" }
+        let read: [String]
+        do {
+            read = try chat(pair, lines: lines, gap: .milliseconds(5), timeout: .seconds(10))
+        } catch {
+            _ = try? control("r1", "impair", ["interface": "eth1", "action": "clear"])
+            throw error
+        }
+        _ = try? control("r1", "impair", ["interface": "eth1", "action": "clear"])
+        let events = collect()
+        // The order data segments reached bob's interface.
+        var arrivals: [Int] = []
+        for event in events where event.node == "bob" && event.kind == .received {
+            guard let frame = event.frame, case .tcp(let tcp, let data)? = DecodedFrame(parsing: frame, verifyChecksums: false).transport,
+                  tcp.destinationPort == Self.chatPort, tcp.sourcePort == pair.alice.localPort, !data.isEmpty else { continue }
+            // Each line is its own segment ("line N of 10\n"); a retransmission shows its number again.
+            let text = String(decoding: data, as: UTF8.self)
+            if let number = Int(text.split(separator: " ").dropFirst().first ?? "") { arrivals.append(number) }
+        }
+        _ = showLadder(events, key: pair.key, limit: 16) { row in
+            (Self.label(row)?.hasPrefix("DATA") ?? false) || !Self.annotations(row).isEmpty
+        }
+        var outOfOrder: [Int] = []
+        for (index, n) in arrivals.enumerated() where arrivals[..<index].contains(where: { $0 > n }) && !outOfOrder.contains(n) {
+            outOfOrder.append(n)
+        }
+        say("    segments reached bob in the order: " + arrivals.map(String.init).joined(separator: " "))
+        say("    bob's app read:                    " + read.compactMap { $0.split(separator: " ").dropFirst().first }.joined(separator: " "))
+        check(!outOfOrder.isEmpty, "lines \(outOfOrder.map(String.init).joined(separator: ", ")) reached bob after a later one")
+        check(read == lines, "bob's app read all 10 lines in the order sent")
+    }
+
+    func closeScene() throws {
+        let pair = try openChat()
+        _ = try chat(pair, lines: ["bye"], gap: .zero, timeout: .seconds(3))
+        pair.alice.close()  // FIN
+        // bob reads the end of the stream, then closes his side: his FIN.
+        let deadline = ContinuousClock.now + .seconds(3)
+        while !pair.bob.isEndOfStream, ContinuousClock.now < deadline { _ = try? pair.bob.read(timeout: .milliseconds(100)) }
+        let sawEnd = pair.bob.isEndOfStream
+        pair.bob.close()
+        pair.listener.close()
+        let events = collect(quiet: .milliseconds(300))
+        var closing = false
+        let ladder = showLadder(events, key: pair.key, limit: 8) { row in
+            if let label = Self.label(row), label.hasPrefix("FIN") { closing = true }
+            return closing
+        }
+        let labels = ladder.rows.compactMap(Self.label)
+        let fins = labels.filter { $0.hasPrefix("FIN") }.count
+        let firstFIN = labels.firstIndex { $0.hasPrefix("FIN") } ?? labels.count
+        let acksAfter = labels[firstFIN...].filter { $0.hasPrefix("ACK") }.count
+        check(sawEnd, "bob's app read the end of the stream after alice closed")
+        check(fins == 2 && acksAfter >= 1, "two FINs (one per direction), each acknowledged (saw \(fins) FINs, \(acksAfter) ACKs after the first)")
+    }
+}

@@ -1,0 +1,280 @@
+/// The tour's languages.
+public enum DemoLanguage: String, Sendable, CaseIterable {
+    case en, ko
+}
+
+/// A text in every language of the tour.
+struct Said: Sendable {
+    var en: String
+    var ko: String
+    func text(_ language: DemoLanguage) -> String { language == .ko ? ko : en }
+}
+
+/// The scenes of the tour, in order: each makes one idea visible.
+public enum DemoScene: String, Sendable, CaseIterable {
+    case encapsulation, connectionless, unreliable, ports, handshake, delivery, ordering, close, timeToLive, wayBack
+}
+
+/// What the tour says in one scene: a title, the story, the commands a user
+/// would type to do the same by hand, and what to look at.
+struct SceneText: Sendable {
+    var title: Said
+    var story: Said
+    var commands: [String]
+    var notice: Said
+}
+
+/// Every word the tour prints, English and Korean side by side.
+enum DemoText {
+    static let intro = Said(
+        en: """
+            Welcome to RawNet. Six daemons are running on this machine: three hosts (alice, bob, carol) \
+            and three routers (r1, r2, r3), joined by Unix sockets that act as cables. Every frame \
+            below is a real Ethernet frame with a real IPv4 packet inside, built and checksummed by \
+            RawNet and shown as it crossed a cable. Each scene shows one idea, the commands to do the \
+            same by hand, and the evidence.
+            """,
+        ko: """
+            RawNet에 오신 것을 환영합니다. 지금 이 컴퓨터에서 데몬 여섯 개가 돌고 있습니다. 호스트 셋\
+            (alice, bob, carol)과 라우터 셋(r1, r2, r3)이고, 유닉스 소켓이 그 사이의 케이블 역할을 합니다. \
+            아래에 보이는 프레임은 모두 RawNet이 직접 만들고 체크섬까지 계산한 진짜 이더넷 프레임이며, \
+            그 안에는 진짜 IPv4 패킷이 들어 있습니다. 장면마다 개념 하나, 직접 해 볼 명령, 그리고 증거를 보여 줍니다.
+            """)
+    static let labLine = Said(en: "The lab", ko: "실습 네트워크")
+    static let byHand = Said(en: "do it by hand", ko: "직접 해 보기")
+    static let notice = Said(en: "notice", ko: "눈여겨볼 점")
+    static let evidence = Said(en: "evidence", ko: "증거")
+    static let pressEnter = Said(en: "press Enter for the next scene", ko: "다음 장면으로 가려면 Enter를 누르세요")
+    static let labHint = Said(
+        en: "The commands act on the only lab running; with other labs up, add --lab tour (or export RAWNET_LAB=tour).",
+        ko: "명령은 실행 중인 유일한 랩에 적용됩니다. 다른 랩도 떠 있다면 --lab tour 를 붙이세요(또는 export RAWNET_LAB=tour).")
+    static let outro = Said(
+        en: "That was the tour. Keep the lab with `rawnet demo --keep` (or start any lab with `rawnet up`) and try:",
+        ko: "투어는 여기까지입니다. `rawnet demo --keep`으로 랩을 남겨 두거나 `rawnet up`으로 랩을 띄운 뒤 이런 것들을 해 보세요:")
+    static let allPassed = Said(en: "every scene showed its evidence", ko: "모든 장면이 증거를 보여 주었습니다")
+    static let someFailed = Said(en: "evidence missing in", ko: "증거가 빠진 장면")
+    static let labKept = Said(en: "the lab keeps running; stop it with `rawnet down --lab tour`",
+                              ko: "랩은 계속 실행 중입니다. `rawnet down --lab tour`로 멈추세요")
+    static let labStopped = Said(en: "lab stopped", ko: "랩을 멈췄습니다")
+
+    static let tryCommands = [
+        "rawnet status",
+        "rawnet trace --filter 'not arp'",
+        "rawnet chat bob --listen 7000            # in one terminal",
+        "rawnet chat alice --connect bob:7000     # in another",
+        "rawnet impair r1-r2 --loss 30% --reorder 20% --delay 20ms",
+        "rawnet trace --save run.jsonl --duration 20; rawnet ladder --from run.jsonl",
+        "rawnet plot --from run.jsonl -o run.svg",
+        "rawnet capture -w lab.pcapng --duration 20   # then open it in Wireshark",
+        "rawnet traceroute bob alice; rawnet routes r2",
+    ]
+
+    static func scene(_ scene: DemoScene) -> SceneText {
+        switch scene {
+        case .encapsulation: return encapsulation
+        case .connectionless: return connectionless
+        case .unreliable: return unreliable
+        case .ports: return ports
+        case .handshake: return handshake
+        case .delivery: return delivery
+        case .ordering: return ordering
+        case .close: return close
+        case .timeToLive: return timeToLive
+        case .wayBack: return wayBack
+        }
+    }
+
+    static let encapsulation = SceneText(
+        title: Said(en: "Each layer wraps the one above", ko: "계층마다 위 계층을 감싼다"),
+        story: Said(
+            en: """
+                alice's app writes one line to its socket. The host's TCP puts a header with ports and \
+                sequence numbers in front of it, IP puts the addresses in front of that, and Ethernet \
+                adds the MAC addresses for the next cable. Here is that very frame, taken from the trace \
+                as it left alice, unwrapped one layer at a time.
+                """,
+            ko: """
+                alice의 앱이 소켓에 한 줄을 씁니다. 호스트의 TCP가 포트와 순서 번호가 담긴 헤더를 앞에 붙이고, \
+                IP가 그 앞에 주소를 붙이고, 이더넷이 다음 케이블에서 쓸 MAC 주소를 붙입니다. \
+                alice를 떠나는 순간 트레이스에서 잡은 바로 그 프레임을, 한 겹씩 벗겨 보겠습니다.
+                """),
+        commands: ["rawnet chat bob --listen 7000", "rawnet chat alice --connect bob:7000",
+                   "rawnet trace alice:eth0 --layers --filter 'tcp and port 7000'"],
+        notice: Said(
+            en: "the data is the same bytes at every step; each step only adds a header (and the byte count grows).",
+            ko: "데이터 바이트는 어느 단계에서나 그대로이고, 단계마다 헤더만 하나씩 늘어납니다(바이트 수가 커지는 것을 보세요)."))
+
+    static let connectionless = SceneText(
+        title: Said(en: "IP is connectionless: packets leave even when nobody is there",
+                    ko: "IP는 비연결성: 받을 상대가 없어도 패킷은 떠난다"),
+        story: Said(
+            en: """
+                We unplug carol's cable, then alice sends her three UDP datagrams. Nothing stops alice: \
+                IP asks no one first, so every send succeeds and the packets travel through r1 to r3. \
+                r3 asks "who has 10.0.3.30?" (ARP) and gets no answer; after three tries it gives up \
+                and, much later than the sends, tells alice with an ICMP "host unreachable".
+                """,
+            ko: """
+                carol의 케이블을 뽑은 뒤 alice가 carol에게 UDP 데이터그램 세 개를 보냅니다. alice를 막는 것은 \
+                아무것도 없습니다. IP는 미리 상대에게 묻지 않으므로 보내기는 매번 성공하고, 패킷은 r1을 거쳐 \
+                r3까지 갑니다. r3가 "10.0.3.30 누구야?"(ARP)라고 물어도 대답이 없고, 세 번 시도한 뒤 포기하고서야 \
+                ICMP "host unreachable"로 alice에게 알립니다. 보낸 지 한참 뒤의 일입니다.
+                """),
+        commands: ["rawnet link carol:eth0 down", "rawnet trace --filter 'host 10.0.3.30 or icmp'",
+                   "rawnet chat alice --connect carol:5000 --udp", "rawnet link carol:eth0 up"],
+        notice: Said(
+            en: "alice's sends all succeeded; the only news comes later, from a router, not from carol.",
+            ko: "alice의 전송은 모두 성공했습니다. 소식은 나중에, carol이 아니라 라우터에게서 옵니다."))
+
+    static let unreliable = SceneText(
+        title: Said(en: "IP and UDP are unreliable: packets get lost and arrive out of order",
+                    ko: "IP와 UDP는 비신뢰성: 패킷은 사라지고 순서가 뒤바뀐다"),
+        story: Said(
+            en: """
+                We make the r1 → r2 cable bad: 20 % loss, 30 ms delay, and a quarter of the frames \
+                overtaking the ones before them. alice sends twenty numbered UDP datagrams to bob. UDP \
+                adds only ports and a checksum to IP, so bob gets what the network delivers — gaps and \
+                all, in whatever order.
+                """,
+            ko: """
+                r1 → r2 케이블을 나쁘게 만듭니다. 손실 20 %, 지연 30 ms, 그리고 프레임 네 개 중 하나는 앞선 \
+                프레임을 추월합니다. alice가 번호를 붙인 UDP 데이터그램 스무 개를 bob에게 보냅니다. UDP는 IP에 \
+                포트와 체크섬만 더할 뿐이라, bob은 네트워크가 건네주는 그대로 받습니다. 빠진 것은 빠진 채로, \
+                순서는 뒤섞인 채로.
+                """),
+        commands: ["rawnet impair r1-r2 --direction out --loss 20% --delay 30ms --reorder 25%",
+                   "rawnet chat bob --listen 6000 --udp", "rawnet chat alice --connect bob:6000 --udp",
+                   "rawnet impair r1-r2 --clear"],
+        notice: Said(
+            en: "the missing numbers never come back, and nobody tells alice; an app on UDP must cope itself.",
+            ko: "빠진 번호는 다시 오지 않고, 누구도 alice에게 알려 주지 않습니다. UDP 위의 앱은 스스로 대처해야 합니다."))
+
+    static let ports = SceneText(
+        title: Said(en: "Ports: many apps share one IP address", ko: "포트: 여러 앱이 IP 주소 하나를 함께 쓴다"),
+        story: Said(
+            en: """
+                Two apps run on bob, both at 10.0.2.20: one listens on UDP port 7000, the other on 7001. \
+                alice sends one datagram to each, and one to port 7002 where nothing listens. bob's host \
+                reads the destination port and hands each datagram to its own app; for 7002 it answers \
+                with ICMP "port unreachable".
+                """,
+            ko: """
+                bob에서 앱 두 개가 돌고 있습니다. 둘 다 주소는 10.0.2.20이고, 하나는 UDP 7000번, 다른 하나는 \
+                7001번 포트를 엽니다. alice가 각 포트에 하나씩, 그리고 아무도 없는 7002번에 하나를 보냅니다. \
+                bob의 호스트는 목적지 포트를 보고 데이터그램을 제 주인에게 건네고, 7002번에는 ICMP \
+                "port unreachable"로 답합니다.
+                """),
+        commands: ["rawnet chat bob --listen 7000 --udp", "rawnet chat bob --listen 7001 --udp",
+                   "rawnet sockets bob", "rawnet trace bob --filter udp"],
+        notice: Said(
+            en: "same IP address, different ports: each app got only its own datagram.",
+            ko: "IP 주소는 같고 포트만 다릅니다. 앱마다 자기 데이터그램만 받았습니다."))
+
+    static let handshake = SceneText(
+        title: Said(en: "TCP connects first: the 3-way handshake", ko: "TCP는 먼저 연결한다: 3-way handshake"),
+        story: Said(
+            en: """
+                bob listens on TCP port 7000 and alice connects. Before any data, three segments: \
+                alice's SYN ("let's talk, my numbers start here"), bob's SYN-ACK ("yes, and mine start \
+                here"), alice's ACK. Only the two hosts know about this connection; the routers just \
+                forward packets.
+                """,
+            ko: """
+                bob이 TCP 7000번 포트에서 기다리고 alice가 연결합니다. 데이터보다 먼저 세그먼트 세 개가 오갑니다. \
+                alice의 SYN("이야기하자, 내 번호는 여기서 시작해"), bob의 SYN-ACK("좋아, 내 번호는 여기서 \
+                시작해"), alice의 ACK. 이 연결은 두 호스트만 알고 있는 논리적인 연결이고, 라우터는 그저 패킷을 \
+                전달할 뿐입니다.
+                """),
+        commands: ["rawnet chat bob --listen 7000", "rawnet chat alice --connect bob:7000",
+                   "rawnet ladder --duration 10"],
+        notice: Said(en: "SYN, SYN-ACK, ACK — then data may flow both ways.",
+                     ko: "SYN, SYN-ACK, ACK. 그다음에야 양쪽으로 데이터가 흐를 수 있습니다."))
+
+    static let delivery = SceneText(
+        title: Said(en: "TCP guarantees delivery: lost segments are sent again",
+                    ko: "TCP는 전달을 보장한다: 잃어버린 세그먼트는 다시 보낸다"),
+        story: Said(
+            en: """
+                Now 30 % of the frames on the alice → r1 cable are lost, and alice sends ten chat lines. \
+                bob acknowledges what he receives; what is not acknowledged in time, alice's TCP sends \
+                again. Every line arrives, in order.
+                """,
+            ko: """
+                이번에는 alice → r1 케이블에서 프레임의 30 %가 사라지고, alice가 채팅 열 줄을 보냅니다. \
+                bob은 받은 것을 ACK로 알려 주고, 제때 확인받지 못한 것은 alice의 TCP가 다시 보냅니다. \
+                모든 줄이 순서대로 도착합니다.
+                """),
+        commands: ["rawnet impair alice-r1 --direction out --loss 30%", "rawnet chat alice --connect bob:7000",
+                   "rawnet trace --filter 'tcp and (dropped or not arp)'", "rawnet impair alice-r1 --clear"],
+        notice: Said(en: "the ✗ lines are frames the cable ate; the ↻ lines are TCP sending them again.",
+                     ko: "✗ 표시는 케이블이 삼킨 프레임이고, ↻ 표시는 TCP가 그것을 다시 보낸 것입니다."))
+
+    static let ordering = SceneText(
+        title: Said(en: "TCP keeps order: segments are held and reassembled",
+                    ko: "TCP는 순서를 지킨다: 먼저 온 세그먼트를 붙잡아 두었다가 다시 맞춘다"),
+        story: Said(
+            en: """
+                Now the r1 → r2 cable reorders: some segments overtake the ones sent before them. \
+                bob's TCP keeps a segment that arrives early, asks again for the missing bytes \
+                (duplicate ACKs), and hands the app the bytes only in order.
+                """,
+            ko: """
+                이번에는 r1 → r2 케이블이 순서를 뒤섞습니다. 어떤 세그먼트는 먼저 보낸 것을 추월합니다. \
+                bob의 TCP는 일찍 온 세그먼트를 붙잡아 두고, 빠진 바이트를 다시 달라고(중복 ACK) 한 뒤, \
+                앱에는 순서대로만 건네줍니다.
+                """),
+        commands: ["rawnet impair r1-r2 --direction out --delay 25ms --reorder 30%",
+                   "rawnet chat alice --connect bob:7000", "rawnet impair r1-r2 --clear"],
+        notice: Said(en: "the wire's order differs from the order bob's app reads: TCP put it back.",
+                     ko: "케이블 위의 순서와 bob의 앱이 읽은 순서가 다릅니다. TCP가 제자리로 돌려놓았습니다."))
+
+    static let close = SceneText(
+        title: Said(en: "TCP says goodbye: the 4-way close", ko: "TCP의 작별 인사: 4-way close"),
+        story: Said(
+            en: """
+                alice is done and closes: FIN ("I have nothing more to send"), bob's ACK, then bob's own \
+                FIN when his side is done too, and alice's last ACK. Each direction is closed on its own.
+                """,
+            ko: """
+                alice가 할 말을 마치고 연결을 닫습니다. FIN("더 보낼 것이 없어"), bob의 ACK, bob도 끝나면 \
+                bob의 FIN, 그리고 alice의 마지막 ACK. 두 방향이 각각 따로 닫힙니다.
+                """),
+        commands: ["rawnet chat alice --connect bob:7000   (then Ctrl-D)", "rawnet ladder --duration 10"],
+        notice: Said(en: "two FINs, two ACKs; alice then waits in TIME-WAIT before forgetting the connection.",
+                     ko: "FIN 두 번, ACK 두 번. 그 뒤 alice는 연결을 잊기 전에 TIME-WAIT 상태로 잠시 기다립니다."))
+
+    static let timeToLive = SceneText(
+        title: Said(en: "TTL: every router takes one; at zero the packet dies and the router says so",
+                    ko: "TTL: 라우터마다 하나씩 줄고, 0이 되면 패킷은 버려지고 라우터가 알린다"),
+        story: Said(
+            en: """
+                Every IP packet carries a TTL that each router lowers by one. traceroute sends probes \
+                with TTL 1, 2, 3…: the router where the TTL runs out drops the probe and answers with \
+                ICMP "time exceeded", naming itself. So the path from alice to bob appears hop by hop.
+                """,
+            ko: """
+                IP 패킷마다 TTL이 있고, 라우터를 지날 때마다 1씩 줄어듭니다. traceroute는 TTL을 1, 2, 3…으로 \
+                늘려 가며 탐침을 보냅니다. TTL이 다 떨어진 라우터는 탐침을 버리고 ICMP "time exceeded"로 \
+                자기 주소를 알려 줍니다. 그렇게 alice에서 bob까지의 경로가 한 홉씩 드러납니다.
+                """),
+        commands: ["rawnet traceroute alice bob", "rawnet trace --filter icmp"],
+        notice: Said(en: "each hop's answer comes from the router whose TTL hit zero; bob answers last (port unreachable).",
+                     ko: "홉마다 TTL이 0이 된 라우터가 답하고, 마지막에는 bob이 답합니다(port unreachable)."))
+
+    static let wayBack = SceneText(
+        title: Said(en: "The way back may differ from the way out", ko: "돌아오는 길은 가는 길과 다를 수 있다"),
+        story: Said(
+            en: """
+                IP routes each packet on its own, hop by hop, by its destination only. In this lab r2 \
+                sends traffic for alice's network the long way, through r3. traceroute from both ends \
+                shows it: alice → bob crosses r1, r2; bob → alice crosses r2, r3, r1.
+                """,
+            ko: """
+                IP는 패킷마다 따로, 홉마다, 목적지만 보고 길을 정합니다. 이 랩에서 r2는 alice 쪽 네트워크로 가는 \
+                트래픽을 r3를 거치는 먼 길로 보냅니다. 양쪽에서 traceroute를 해 보면 드러납니다. \
+                alice → bob은 r1, r2를 지나고, bob → alice는 r2, r3, r1을 지납니다.
+                """),
+        commands: ["rawnet traceroute alice bob", "rawnet traceroute bob alice", "rawnet routes r2"],
+        notice: Said(en: "nothing ties a reply to the path of its request.",
+                     ko: "응답이 요청과 같은 길로 돌아와야 한다는 규칙은 없습니다."))
+}

@@ -1,0 +1,149 @@
+import RawNetCore
+import RawNetDaemon
+
+/// A target named on the command line of `trace` or `capture` that means nothing in the lab.
+public struct TraceSelectionError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Which daemons to subscribe to and which of their events to keep, from the
+/// targets typed after `rawnet trace`: `NODE` (all its interfaces and node
+/// events), `NODE:IF` (one interface), or a link — `A:IF-B:IF` as `rawnet status`
+/// names it, or `A-B` when one link joins nodes A and B (both ends). No target
+/// means every node.
+public struct TraceSelection: Sendable {
+    /// One place to watch: a whole node, or one of its interfaces.
+    public struct Scope: Hashable, Sendable {
+        public var node: String
+        public var interface: String?
+    }
+
+    /// The nodes to subscribe to, in topology order.
+    public let nodes: [String]
+    /// What to keep; nil keeps everything the nodes report.
+    public let scopes: Set<Scope>?
+
+    public init(targets: [String], topology: Topology) throws(TraceSelectionError) {
+        guard !targets.isEmpty else {
+            nodes = topology.nodes.map(\.name)
+            scopes = nil
+            return
+        }
+        var scopes = Set<Scope>()
+        for target in targets {
+            scopes.formUnion(try Self.scopes(for: target, topology: topology))
+        }
+        let wanted = Set(scopes.map(\.node))
+        nodes = topology.nodes.map(\.name).filter(wanted.contains)
+        self.scopes = scopes
+    }
+
+    /// True when `event` happened in a selected place.
+    public func includes(_ event: TraceEvent) -> Bool {
+        guard let scopes else { return true }
+        if scopes.contains(Scope(node: event.node, interface: nil)) { return true }
+        guard let interface = event.interface else { return false }
+        return scopes.contains(Scope(node: event.node, interface: interface))
+    }
+
+    static func scopes(for target: String, topology: Topology) throws(TraceSelectionError) -> [Scope] {
+        let nodeNames = topology.nodes.map(\.name).joined(separator: ", ")
+        if let node = topology.node(named: target) { return [Scope(node: node.name, interface: nil)] }
+        if let endpoint = LinkEndpoint(target) {
+            guard let node = topology.node(named: endpoint.node) else {
+                throw TraceSelectionError("'\(target)': lab '\(topology.name)' has no node '\(endpoint.node)' (nodes: \(nodeNames))")
+            }
+            guard node.interface(named: endpoint.interface) != nil else {
+                let names = node.interfaces.map(\.name).joined(separator: ", ")
+                throw TraceSelectionError("'\(target)': node '\(node.name)' has no interface '\(endpoint.interface)' (has \(names))")
+            }
+            return [Scope(node: endpoint.node, interface: endpoint.interface)]
+        }
+        if let link = topology.links.first(where: { $0.name == target }) {
+            return [Scope(node: link.a.node, interface: link.a.interface), Scope(node: link.b.node, interface: link.b.interface)]
+        }
+        let parts = target.split(separator: "-", omittingEmptySubsequences: false).map(String.init)
+        if parts.count == 2 {
+            let joining = topology.links.filter { Set([$0.a.node, $0.b.node]) == Set(parts) }
+            if joining.count == 1, let link = joining.first {
+                return [Scope(node: link.a.node, interface: link.a.interface), Scope(node: link.b.node, interface: link.b.interface)]
+            }
+            if joining.count > 1 {
+                throw TraceSelectionError("'\(target)': several links join \(parts[0]) and \(parts[1]); name one as A:IF-B:IF (\(joining.map(\.name).joined(separator: ", ")))")
+            }
+        }
+        let links = topology.links.map(\.name).joined(separator: ", ")
+        throw TraceSelectionError("'\(target)' is not a node, NODE:INTERFACE or link of lab '\(topology.name)' (nodes: \(nodeNames); links: \(links))")
+    }
+}
+
+/// Keeps one line per frame per hop: a frame that crosses a cable is reported
+/// twice — `sent` by one end, `received` by the other — and this drops the
+/// `received` twin when its `sent` line was seen (same bytes, the link's other
+/// end, within a second). A frame forwarded by a router thus shows as one line
+/// per cable it crossed. A received frame whose sender is not watched still shows.
+public struct HopFilter: Sendable {
+    private var peers: [String: String] = [:]
+    /// Frames sent recently, by the place they will be received.
+    private var expected: [String: [(frame: [UInt8], time: Int64)]] = [:]
+
+    public init(topology: Topology) {
+        for link in topology.links {
+            peers["\(link.a)"] = "\(link.b)"
+            peers["\(link.b)"] = "\(link.a)"
+        }
+    }
+
+    /// Which of `events` (a batch in time order) to show. A `sent` line stamped a
+    /// little after its `received` twin (the sender stamps after handing the frame
+    /// over) is still paired, as long as both are in the batch.
+    public mutating func admit(_ events: [TraceEvent]) -> [Bool] {
+        var shown = [Bool](repeating: true, count: events.count)
+        // Pair received lines with sent lines of the same batch first, in either order.
+        var sentIndices: [String: [Int]] = [:]
+        for (index, event) in events.enumerated() where event.kind == .sent {
+            guard let interface = event.interface, let peer = peers[event.node + ":" + interface] else { continue }
+            sentIndices[peer, default: []].append(index)
+        }
+        var paired = Set<Int>()
+        for (index, event) in events.enumerated() where event.kind == .received {
+            guard let interface = event.interface, let frame = event.frame else { continue }
+            let candidates = sentIndices[event.node + ":" + interface] ?? []
+            if let match = candidates.first(where: { !paired.contains($0) && events[$0].frame == frame
+                                                     && abs(events[$0].time - event.time) < 1_000_000_000 }) {
+                paired.insert(match)
+                shown[index] = false
+            }
+        }
+        for (index, event) in events.enumerated() {
+            if event.kind == .sent && paired.contains(index) { continue }
+            if event.kind == .received && !shown[index] { continue }
+            shown[index] = admits(event)
+        }
+        return shown
+    }
+
+    /// True when `event` should be shown; call for events in time order.
+    public mutating func admits(_ event: TraceEvent) -> Bool {
+        guard let interface = event.interface, let frame = event.frame else { return true }
+        let place = event.node + ":" + interface
+        switch event.kind {
+        case .sent:
+            guard let peer = peers[place] else { return true }
+            var list = expected[peer, default: []].filter { event.time - $0.time < 1_000_000_000 }
+            list.append((frame, event.time))
+            expected[peer] = list.suffix(256)
+            return true
+        case .received:
+            guard var list = expected[place],
+                  let index = list.firstIndex(where: { $0.frame == frame && event.time - $0.time < 1_000_000_000 })
+            else { return true }
+            list.remove(at: index)
+            expected[place] = list
+            return false
+        default:
+            return true
+        }
+    }
+}

@@ -1,0 +1,156 @@
+import RawNetCore
+import RawNetDaemon
+import RawNetPlatform
+
+/// Why a trace stream could not start.
+public struct TraceStreamError: Error, CustomStringConvertible {
+    public var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// Trace events from several daemons at once: one `subscribe` connection per
+/// node, all watched by one event loop, merged into time order.
+///
+/// Each daemon stamps its events with the wall clock; events from different
+/// daemons arrive on different sockets, so a frame's `received` line may reach
+/// us before the neighbour's `sent` line. `take(settledFor:)` hands out only
+/// events older than a short settling time, sorted by time, so the merged
+/// stream reads in the order things happened.
+///
+///     let stream = try TraceStream(runDirectory: dir, nodes: ["alice", "r1"])
+///     while !stream.isInterrupted {
+///         stream.read(for: .milliseconds(200))
+///         for event in stream.take() { print(event) }
+///     }
+public final class TraceStream {
+    /// The subscribed nodes.
+    public let nodes: [String]
+    /// Nodes whose daemon closed the stream (stopped or crashed).
+    public private(set) var endedNodes: [String] = []
+    /// True after SIGINT or SIGTERM when `stopOnInterrupt()` was called.
+    public private(set) var isInterrupted = false
+    /// Events read so far (all of them, handed out or not).
+    public private(set) var eventCount = 0
+    /// Lines that were not trace events (should not happen; counted, not fatal).
+    public private(set) var badLines = 0
+
+    private let loop: EventLoop
+    private var clients: [String: ControlClient] = [:]
+    private var pending: [(event: TraceEvent, order: Int)] = []
+
+    /// Subscribes to every node in `nodes` (daemons of the lab in `runDirectory`).
+    public init(runDirectory: String, nodes: [String]) throws(TraceStreamError) {
+        self.nodes = nodes
+        do { loop = try EventLoop() } catch { throw TraceStreamError("cannot create an event loop: \(error)") }
+        let paths = SocketPaths(runDirectory: runDirectory)
+        for node in nodes {
+            let client: ControlClient
+            do {
+                client = try ControlClient(path: paths.control(node: node))
+                let answer = try client.request(ControlRequest(command: "subscribe"))
+                guard answer.ok else { throw TraceStreamError("\(node) refused to stream: \(answer.error ?? "no reason")") }
+            } catch let error as TraceStreamError {
+                throw error
+            } catch {
+                throw TraceStreamError("cannot subscribe to \(node): \(error)")
+            }
+            clients[node] = client
+            do {
+                try loop.setReadHandler(for: client.fileDescriptor) { [unowned self] in self.drain(node) }
+            } catch {
+                throw TraceStreamError("cannot watch \(node)'s control socket: \(error)")
+            }
+        }
+    }
+
+    deinit { close() }
+
+    /// Makes Ctrl-C (SIGINT) and SIGTERM end `read` and set `isInterrupted`,
+    /// instead of killing the process, so the caller can finish cleanly.
+    public func stopOnInterrupt() throws(TraceStreamError) {
+        do {
+            for signal in [SignalNumber.interrupt, SignalNumber.terminate] {
+                try loop.onSignal(signal) { [unowned self] _ in
+                    self.isInterrupted = true
+                    self.loop.stop()
+                }
+            }
+        } catch {
+            throw TraceStreamError("cannot catch Ctrl-C: \(error)")
+        }
+    }
+
+    /// True when every subscribed daemon has closed its stream.
+    public var isFinished: Bool { clients.isEmpty }
+
+    /// Reads whatever arrives for `duration` (less if interrupted or every stream ended).
+    public func read(for duration: Duration) {
+        let deadline = MonotonicClock.now() + duration.nanosecondsForTour
+        while !isInterrupted && !clients.isEmpty {
+            let remaining = deadline - MonotonicClock.now()
+            if remaining <= 0 { break }
+            do { try loop.runOnce(timeout: .nanoseconds(remaining)) } catch { break }
+        }
+    }
+
+    /// Reads until no event has arrived for `quiet`, at most `limit`.
+    public func readUntilQuiet(quiet: Duration = .milliseconds(150), limit: Duration = .seconds(3)) {
+        let deadline = MonotonicClock.now() + limit.nanosecondsForTour
+        while MonotonicClock.now() < deadline && !isInterrupted && !clients.isEmpty {
+            let before = eventCount
+            read(for: quiet)
+            if eventCount == before { break }
+        }
+    }
+
+    /// Events at least `settledFor` old (by the wall clock), in time order; they are
+    /// removed from the stream. Later events wait for the next call.
+    public func take(settledFor: Duration = .milliseconds(100)) -> [TraceEvent] {
+        let limit = WallClock.now() - settledFor.nanosecondsForTour
+        let ready = pending.filter { $0.event.time <= limit }
+        pending.removeAll { $0.event.time <= limit }
+        return ready.sorted { ($0.event.time, $0.order) < ($1.event.time, $1.order) }.map(\.event)
+    }
+
+    /// Every event not yet handed out, in time order.
+    public func takeAll() -> [TraceEvent] {
+        let all = pending.sorted { ($0.event.time, $0.order) < ($1.event.time, $1.order) }.map(\.event)
+        pending.removeAll()
+        return all
+    }
+
+    /// Ends every subscription.
+    public func close() {
+        for (_, client) in clients { loop.remove(client.fileDescriptor) }
+        clients.removeAll()
+    }
+
+    private func drain(_ node: String) {
+        guard let client = clients[node] else { return }
+        do {
+            while let line = try client.nextLine(timeout: .zero) {
+                guard !line.isEmpty else { continue }
+                if let event = try? ControlCodec.decodeLine(TraceEvent.self, from: line) {
+                    pending.append((event, eventCount))
+                    eventCount += 1
+                } else {
+                    badLines += 1
+                }
+            }
+        } catch {
+            loop.remove(client.fileDescriptor)
+            clients[node] = nil
+            endedNodes.append(node)
+        }
+    }
+}
+
+extension Duration {
+    /// Whole nanoseconds (saturating), for arithmetic on the monotonic clock.
+    var nanosecondsForTour: Int64 {
+        let (seconds, attoseconds) = components
+        let (ns, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        if overflow { return seconds < 0 ? .min : .max }
+        return ns &+ attoseconds / 1_000_000_000
+    }
+}

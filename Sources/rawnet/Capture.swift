@@ -1,0 +1,59 @@
+import ArgumentParser
+import RawNetCore
+import RawNetTour
+import RawNetView
+
+struct CaptureCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "capture",
+        abstract: "Write the frames crossing the lab's cables to a pcapng file for Wireshark.",
+        discussion: """
+            One pcapng interface per NODE:INTERFACE. The file grows while the capture runs \
+            (Wireshark can open it meanwhile); Ctrl-C stops. With --from, converts a trace saved \
+            by `rawnet trace --save` instead of watching the lab.
+              rawnet capture -w lab.pcapng --duration 10
+              rawnet capture r1 -w r1.pcapng
+              rawnet capture --from run.jsonl -w run.pcapng
+            """)
+
+    @OptionGroup var watch: WatchOptions
+    @Option(name: .short, help: "The pcapng file to write.") var write: String
+    @Option(name: .long, help: "Convert this saved trace (JSON lines) instead of capturing live.") var from: String?
+    @OptionGroup var labOption: LabOption
+
+    func validate() throws {
+        if from != nil && (!watch.targets.isEmpty || watch.duration != nil) {
+            throw ValidationError("--from converts a saved trace; it takes no targets and no --duration")
+        }
+    }
+
+    func run() throws {
+        let filter = watch.parsedFilter
+        var capture = CaptureWriter()
+        let file: GrowingFile
+        do { file = try GrowingFile(path: write) } catch { throw Failure("\(error)") }
+        if let from {
+            let events: [TraceEvent]
+            do { events = try TraceFile.read(path: from) } catch { throw Failure("\(error)") }
+            for event in events where filter.matches(event) {
+                capture.add(event)
+                if let count = watch.count, capture.packetCount >= count { break }
+            }
+            do { try file.append(capture.takeBytes()) } catch { throw Failure("\(error)") }
+            print("\(capture.packetCount) packets on \(capture.interfaceNames.count) interfaces written to \(write)")
+            return
+        }
+        let live = try LiveWatch(targets: watch.targets, labOption: labOption)
+        printToStandardError("capturing \(live.selection.nodes.joined(separator: ", ")) of lab '\(live.located.name)' to \(write); Ctrl-C stops")
+        try live.run(duration: watch.duration) { events in
+            for event in events where filter.matches(event) {
+                capture.add(event)
+                if let count = watch.count, capture.packetCount >= count { break }
+            }
+            // Written after every read (at most 200 ms apart), so the file is always whole blocks.
+            do { try file.append(capture.takeBytes()) } catch { throw Failure("\(error)") }
+            return watch.count.map { capture.packetCount < $0 } ?? true
+        }
+        printToStandardError("\(capture.packetCount) packets on \(capture.interfaceNames.count) interfaces written to \(write)")
+    }
+}

@@ -1,0 +1,56 @@
+import ArgumentParser
+import RawNetPlatform
+import RawNetTour
+
+struct DemoCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "A guided tour of RawNet: every idea (layers, IP, UDP, ports, TCP, TTL, routes) shown on a live lab.",
+        discussion: """
+            Starts its own lab 'tour' (three routers in a triangle, three hosts), runs one scene per \
+            idea, prints the commands to do each by hand and the evidence from the trace, then stops \
+            the lab. Exits non-zero when a scene's evidence is missing.
+            """)
+
+    @Option(name: .long, help: "Language of the narration: en or ko.") var lang: String = "en"
+    @Flag(name: .long, help: "Wait for Enter between scenes.") var step = false
+    @Flag(name: .long, help: "Open a tmux layout (trace, two chats, status) on the lab and leave it running.") var tmux = false
+    @Flag(name: .long, help: "Leave the lab running at the end.") var keep = false
+    @Option(name: .long, help: "Also write every frame of the tour to this pcapng file.") var capture: String?
+    @Option(name: .long, help: "Only these scenes, comma-separated (\(DemoScene.allCases.map(\.rawValue).joined(separator: ", "))).")
+    var scenes: String?
+
+    func validate() throws {
+        guard DemoLanguage(rawValue: lang) != nil else { throw ValidationError("--lang must be en or ko") }
+        for name in sceneNames where DemoScene(rawValue: name) == nil {
+            throw ValidationError("unknown scene '\(name)'; scenes: \(DemoScene.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    var sceneNames: [String] { scenes.map { $0.split(separator: ",").map { $0.trimmingCharacters() } } ?? [] }
+
+    func run() throws {
+        guard let executable = Processes.currentExecutablePath() else {
+            throw Failure("cannot find the rawnet executable (/proc/self/exe)")
+        }
+        // Output into a closed pipe (`rawnet demo | head`) must not kill the tour before it stops its lab.
+        EventLoop.ignoreBrokenPipeSignal()
+        var options = DemoOptions(executable: executable)
+        options.language = DemoLanguage(rawValue: lang) ?? .en
+        options.isStepping = step
+        options.keepsLab = keep || tmux
+        options.capturePath = capture
+        options.usesColour = Terminal.prefersColour
+        options.scenes = sceneNames.compactMap(DemoScene.init(rawValue:))
+        let demo: Demo
+        do { demo = try Demo(options: options) { print($0); Terminal.flushStandardOutput() } } catch { throw Failure("\(error)") }
+        let passed: Bool
+        do { passed = try demo.run() } catch { throw Failure("\(error)") }
+        if tmux { try DemoTmux.open(executable: executable) }
+        if !passed { throw ExitCode(1) }
+    }
+}
+
+extension Substring {
+    func trimmingCharacters() -> String { String(drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
+}

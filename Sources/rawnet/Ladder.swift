@@ -1,0 +1,99 @@
+import ArgumentParser
+import RawNetCore
+import RawNetPlatform
+import RawNetTour
+import RawNetView
+
+/// Where `ladder` and `plot` get their events: a saved trace or a live watch.
+struct EventSourceOptions: ParsableArguments {
+    @Option(name: .long, help: "Read a trace saved by `rawnet trace --save`.") var from: String?
+    @Option(name: .long, help: "Watch the running lab for this many seconds instead.") var duration: Double?
+    @Option(name: .long, help: "The connection, as CLIENT:PORT>SERVER:PORT (default: the first one seen; see --list).")
+    var connection: String?
+
+    func validate() throws {
+        if (from == nil) == (duration == nil) {
+            throw ValidationError("give either --from FILE.jsonl (a saved trace) or --duration SECONDS (watch the lab now)")
+        }
+        if let duration, duration <= 0 { throw ValidationError("--duration needs a positive number of seconds") }
+        if let connection, TCPConnectionKey(connection) == nil {
+            throw ValidationError("--connection must look like 10.0.1.10:40000>10.0.2.20:7000, not '\(connection)'")
+        }
+    }
+
+    var connectionKey: TCPConnectionKey? { connection.flatMap { TCPConnectionKey($0) } }
+
+    func events(labOption: LabOption) throws -> [TraceEvent] {
+        if let from {
+            do { return try TraceFile.read(path: from) } catch { throw Failure("\(error)") }
+        }
+        let live = try LiveWatch(targets: [], labOption: labOption)
+        printToStandardError("watching lab '\(live.located.name)' for \(duration ?? 0) s; Ctrl-C ends early")
+        var all: [TraceEvent] = []
+        try live.run(duration: duration) { all += $0; return true }
+        return all
+    }
+
+    /// The chosen connection, checked against what the events hold.
+    func chosenConnection(in events: [TraceEvent]) throws -> TCPConnectionKey {
+        let known = Ladder.connections(in: events)
+        guard let first = known.first else { throw Failure("no TCP connection in these events") }
+        guard let wanted = connectionKey else { return first }
+        guard let match = known.first(where: { $0.contains(wanted.client, wanted.server) }) else {
+            throw Failure("no connection \(wanted) in these events; seen: \(known.map(\.description).joined(separator: ", "))")
+        }
+        return match
+    }
+}
+
+struct LadderCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ladder",
+        abstract: "Draw a TCP connection as a ladder (sequence) diagram: handshake, data, losses, retransmissions, close.",
+        discussion: """
+              rawnet trace --save run.jsonl --duration 20     (then, in another terminal, chat)
+              rawnet ladder --from run.jsonl --list
+              rawnet ladder --from run.jsonl --connection 10.0.1.10:49152>10.0.2.20:7000
+              rawnet ladder --duration 10 --mermaid > ladder.mmd
+            """)
+
+    @OptionGroup var source: EventSourceOptions
+    @Flag(name: .long, help: "Write Mermaid (sequenceDiagram) text instead of the terminal drawing.") var mermaid = false
+    @Flag(name: .long, help: "List the TCP connections in the events and stop.") var list = false
+    @OptionGroup var labOption: LabOption
+
+    func run() throws {
+        let events = try source.events(labOption: labOption)
+        if list {
+            let connections = Ladder.connections(in: events)
+            if connections.isEmpty { print("no TCP connection in these events") }
+            for key in connections {
+                let frames = events.filter { CaptureWriter.captures($0) && TraceFilter.port(key.client.port).matches($0) }.count
+                print("\(key)   (\(frames) frame observations)")
+            }
+            return
+        }
+        let key = try source.chosenConnection(in: events)
+        let ladder = Ladder(events: events, connection: key)
+        print(mermaid ? ladder.renderMermaid() : ladder.renderText(usesColour: Terminal.prefersColour), terminator: "")
+    }
+}
+
+struct PlotCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "plot",
+        abstract: "Write an SVG time-sequence and congestion-window graph of one TCP connection.",
+        discussion: "  rawnet plot --from run.jsonl -o transfer.svg")
+
+    @OptionGroup var source: EventSourceOptions
+    @Option(name: .short, help: "The SVG file to write.") var output: String
+    @OptionGroup var labOption: LabOption
+
+    func run() throws {
+        let events = try source.events(labOption: labOption)
+        let key = try source.chosenConnection(in: events)
+        let svg = TCPPlot(events: events, connection: key).renderSVG()
+        do { try FileSystem.writeBytes(Array(svg.utf8), to: output, mode: 0o644) } catch { throw Failure("cannot write \(output): \(error)") }
+        print("plot of \(key) written to \(output)")
+    }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import RawNetCore
+import RawNetDaemon
+import RawNetPlatform
+import RawNetTour
+import RawNetView
+
+/// Writes a line to standard error (status lines that must not mix with piped output).
+func printToStandardError(_ text: String) {
+    try? FileDescriptor(rawValue: 2).writeAll(Array((text + "\n").utf8))
+}
+
+/// Options shared by the commands that watch a running lab.
+struct WatchOptions: ParsableArguments {
+    @Argument(help: "What to watch: NODE, NODE:INTERFACE, or a link (A-B or A:IF-B:IF). Default: every node.")
+    var targets: [String] = []
+
+    @Option(name: .long, help: "Keep only matching events, e.g. 'udp and port 7000', 'host 10.0.1.10', 'on r1:eth1', 'dropped', 'not arp'.")
+    var filter: String?
+
+    @Option(name: .long, help: "Stop after this many seconds.")
+    var duration: Double?
+
+    @Option(name: .long, help: "Stop after this many events (capture: packets).")
+    var count: Int?
+
+    func validate() throws {
+        if let filter {
+            do { _ = try TraceFilter(parsing: filter) } catch { throw ValidationError("--filter: \(error)") }
+        }
+        if let duration, duration <= 0 { throw ValidationError("--duration needs a positive number of seconds") }
+        if let count, count <= 0 { throw ValidationError("--count needs a positive number") }
+    }
+
+    var parsedFilter: TraceFilter { filter.flatMap { try? TraceFilter(parsing: $0) } ?? .everything }
+}
+
+/// A live session over a located lab: subscriptions, selection, the per-hop filter.
+struct LiveWatch {
+    let located: LabLocator.Located
+    let topology: Topology
+    let selection: TraceSelection
+    let stream: TraceStream
+    var hops: HopFilter
+
+    init(targets: [String], labOption: LabOption) throws {
+        located = try labOption.locate()
+        topology = try located.topology()
+        do { selection = try TraceSelection(targets: targets, topology: topology) } catch { throw Failure("\(error)") }
+        do {
+            stream = try TraceStream(runDirectory: located.runDirectory, nodes: selection.nodes)
+            try stream.stopOnInterrupt()
+        } catch {
+            throw Failure("\(error)")
+        }
+        hops = HopFilter(topology: topology)
+    }
+
+    /// Reads until the duration passes, Ctrl-C, every daemon stops, or `handle` returns false.
+    /// `handle` gets the selected events in time order.
+    func run(duration: Double?, _ handle: ([TraceEvent]) throws -> Bool) throws {
+        let deadline = duration.map { MonotonicClock.now() + Int64($0 * 1e9) }
+        while true {
+            var remaining = Int64(200_000_000)
+            if let deadline { remaining = min(remaining, deadline - MonotonicClock.now()) }
+            if remaining > 0 { stream.read(for: .nanoseconds(remaining)) }
+            let ended = stream.isInterrupted || stream.isFinished || deadline.map { MonotonicClock.now() >= $0 } ?? false
+            let events = (ended ? stream.takeAll() : stream.take()).filter(selection.includes)
+            if try !handle(events) || ended { break }
+        }
+        if !stream.endedNodes.isEmpty { printToStandardError("stream ended by: \(stream.endedNodes.joined(separator: ", "))") }
+    }
+}
+
+struct TraceCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "trace",
+        abstract: "Show every frame the lab's daemons send, receive or drop, one line each, live.",
+        discussion: """
+            Each frame appears once per cable it crosses (its sending end's line; the receiving \
+            end's twin is left out unless --both-ends). Ctrl-C stops. Examples:
+              rawnet trace                          everything
+              rawnet trace r1 --filter 'icmp'       ICMP seen by r1
+              rawnet trace alice-r1 --layers        every header of frames on that link
+              rawnet trace --save run.jsonl --duration 10   keep the events for ladder/plot/capture
+            """)
+
+    @OptionGroup var watch: WatchOptions
+    @Flag(name: .long, help: "Show every header of each frame in boxes.") var layers = false
+    @Flag(name: .long, help: "Also show the receiving end's line for each frame.") var bothEnds = false
+    @Option(name: .long, help: "Also write the events (selected, filtered) as JSON lines to this file.") var save: String?
+    @OptionGroup var labOption: LabOption
+
+    func run() throws {
+        var live = try LiveWatch(targets: watch.targets, labOption: labOption)
+        let filter = watch.parsedFilter
+        let file: GrowingFile?
+        do { file = try save.map { try GrowingFile(path: $0) } } catch { throw Failure("\(error)") }
+        var formatter = TraceFormatter(usesColour: Terminal.prefersColour)
+        var shown = 0
+        printToStandardError("tracing \(live.selection.nodes.joined(separator: ", ")) of lab '\(live.located.name)'"
+                             + (watch.filter.map { " (filter: \($0))" } ?? "") + "; Ctrl-C stops")
+        try live.run(duration: watch.duration) { events in
+            var out = ""
+            var saved: [UInt8] = []
+            let hopMask = live.hops.admit(events)
+            for (event, isShownHop) in zip(events, hopMask) {
+                guard filter.matches(event) else { continue }
+                saved += TraceFile.line(for: event)
+                guard isShownHop || bothEnds else { continue }
+                out += (layers ? formatter.formatWithLayers(event) : formatter.format(event)) + "\n"
+                shown += 1
+                if let count = watch.count, shown >= count { break }
+            }
+            print(out, terminator: "")
+            Terminal.flushStandardOutput()
+            do { try file?.append(saved) } catch { throw Failure("\(error)") }
+            return watch.count.map { shown < $0 } ?? true
+        }
+        printToStandardError("\(shown) events shown" + (save.map { "; saved to \($0)" } ?? ""))
+    }
+}

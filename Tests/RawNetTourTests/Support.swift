@@ -1,0 +1,126 @@
+import Foundation
+import RawNetPlatform
+import Testing
+
+/// Runs the real `rawnet` executable as a user would, with a private run-directory
+/// base (`XDG_RUNTIME_DIR`), so the tests never see or touch another lab.
+final class RawNetRunner {
+    let base: String
+    let executable: String
+
+    struct Run {
+        var status: Int32
+        var output: String
+        var errors: String
+    }
+
+    init() throws {
+        executable = try Self.rawnetExecutable()
+        // Suites run in parallel: a random part keeps their bases apart.
+        base = "/tmp/rntour-\(getpid())-\(UUID().uuidString.prefix(8))"
+        try? FileManager.default.removeItem(atPath: base)
+        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true,
+                                                attributes: [.posixPermissions: 0o700])
+    }
+
+    deinit {
+        for lab in ["tour", "basic"] { _ = try? run(["down", "--lab", lab]) }
+        try? FileManager.default.removeItem(atPath: base)
+    }
+
+    static func rawnetExecutable() throws -> String {
+        var candidates: [String] = []
+        let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
+        candidates.append(bundle + "/rawnet")
+        var source = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        source.removeLast(3)
+        candidates.append(source.joined(separator: "/") + "/.build/debug/rawnet")
+        for path in candidates where FileManager.default.isExecutableFile(atPath: path) { return path }
+        throw TestFailure("the rawnet executable is missing (looked at \(candidates.joined(separator: ", "))); run `swift build` first")
+    }
+
+    var environment: [String: String] {
+        var environment = ProcessInfo.processInfo.environment
+        environment["XDG_RUNTIME_DIR"] = base
+        environment["RAWNET_LAB"] = nil
+        environment["NO_COLOR"] = "1"
+        return environment
+    }
+
+    /// Starts `rawnet arguments` (stdout and stderr both to `BASE/name.out`) and returns its pid.
+    /// RawNetPlatform's spawn and reap are used rather than Foundation's Process, which does
+    /// not always notice the end of a child that left daemons running (`rawnet up`).
+    func start(_ arguments: [String], name: String) throws -> (pid: Int32, outputPath: String) {
+        let outputPath = base + "/\(name).out"
+        let pid = try Processes.spawn(executable: executable, arguments: arguments, logPath: outputPath,
+                                      environment: environment)
+        return (pid, outputPath)
+    }
+
+    /// Waits for a started command; nil when it is still running after `timeout` seconds (then killed).
+    func wait(_ pid: Int32, timeout: Double) throws -> Int32? {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let exit = try Processes.reap(pid) {
+                if case .exited(let code) = exit { return code }
+                return 128
+            }
+            usleep(20_000)
+        }
+        try? Processes.kill(pid, signal: SignalNumber.kill)
+        _ = try? Processes.reap(pid)
+        return nil
+    }
+
+    /// Runs `rawnet arguments` to the end (killed after `timeout` seconds).
+    /// `errors` and `output` both hold everything the command printed.
+    @discardableResult
+    func run(_ arguments: [String], timeout: Double = 60) throws -> Run {
+        let (pid, outputPath) = try start(arguments, name: "run-\(UUID().uuidString.prefix(8))")
+        guard let status = try wait(pid, timeout: timeout) else {
+            throw TestFailure("rawnet \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
+        }
+        let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        return Run(status: status, output: text, errors: text)
+    }
+}
+
+struct TestFailure: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
+}
+
+/// tshark's verdict on a capture, with checksum validation on for IPv4, ICMP, UDP and TCP.
+struct TsharkVerdict {
+    var packets = 0
+    var malformed = 0
+    var badChecksums: [Int] = []
+
+    static let tshark = "/usr/bin/tshark"
+
+    init(file: String) throws {
+        let fields = ["frame.number", "_ws.malformed", "ip.checksum.status", "icmp.checksum.status",
+                      "udp.checksum.status", "tcp.checksum.status"]
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.tshark)
+        process.arguments = ["-r", file, "-n", "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
+                             "-o", "udp.check_checksum:TRUE", "-T", "fields", "-E", "separator=\t",
+                             "-E", "occurrence=a", "-E", "aggregator=,"] + fields.flatMap { ["-e", $0] }
+        let output = Pipe(), errors = Pipe()
+        process.standardOutput = output
+        process.standardError = errors
+        try process.run()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else { throw TestFailure("tshark failed: \(errorText)") }
+        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
+            let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            packets += 1
+            if columns.count > 1 && !columns[1].isEmpty { malformed += 1 }
+            // tshark checksum status: 0 bad, 1 good, 2 unverified (e.g. a quoted header cut short).
+            let statuses = columns.dropFirst(2).flatMap { $0.split(separator: ",") }
+            if statuses.contains("0") { badChecksums.append(Int(columns[0]) ?? 0) }
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import RawNetCore
+import RawNetDaemon
+import RawNetTour
+import Testing
+
+struct TraceSelectionTests {
+    let topology = TopologyLoader.defaultLab()
+
+    func event(_ node: String, _ interface: String?, _ kind: TraceEvent.Kind, time: Int64, frame: [UInt8]? = [1, 2, 3]) -> TraceEvent {
+        TraceEvent(time: time, node: node, interface: interface, kind: kind, frame: frame)
+    }
+
+    @Test func targets_nodeInterfaceAndLink() throws {
+        let all = try TraceSelection(targets: [], topology: topology)
+        #expect(all.nodes == topology.nodes.map(\.name))
+        #expect(all.includes(event("bob", "eth0", .sent, time: 0)))
+
+        let node = try TraceSelection(targets: ["r1"], topology: topology)
+        #expect(node.nodes == ["r1"])
+        #expect(node.includes(event("r1", nil, .note, time: 0, frame: nil)))
+        #expect(!node.includes(event("alice", "eth0", .sent, time: 0)))
+
+        let interface = try TraceSelection(targets: ["r1:eth1"], topology: topology)
+        #expect(interface.includes(event("r1", "eth1", .sent, time: 0)))
+        #expect(!interface.includes(event("r1", "eth0", .sent, time: 0)))
+
+        let link = try TraceSelection(targets: ["alice-r1"], topology: topology)
+        #expect(Set(link.nodes) == ["alice", "r1"])
+        #expect(link.includes(event("r1", "eth0", .received, time: 0)))
+        #expect(!link.includes(event("r1", "eth1", .sent, time: 0)))
+        let named = try TraceSelection(targets: ["alice:eth0-r1:eth0"], topology: topology)
+        #expect(named.scopes == link.scopes)
+    }
+
+    @Test func targets_errorsNameTheChoices() {
+        #expect(throws: TraceSelectionError.self) { try TraceSelection(targets: ["carol"], topology: topology) }
+        do {
+            _ = try TraceSelection(targets: ["r1:eth9"], topology: topology)
+            Issue.record("r1:eth9 accepted")
+        } catch {
+            #expect(error.description.contains("node 'r1' has no interface 'eth9' (has eth0, eth1)"))
+        }
+    }
+
+    @Test func hops_oneLinePerFramePerCable_inEitherStampOrder() {
+        var hops = HopFilter(topology: topology)
+        // alice sends, r1 receives (stamped earlier than the send), r1 forwards, bob receives.
+        let batch = [
+            event("r1", "eth0", .received, time: 10, frame: [9, 9]),
+            event("alice", "eth0", .sent, time: 11, frame: [9, 9]),
+            event("r1", "eth1", .sent, time: 20, frame: [8, 8]),
+            event("bob", "eth0", .received, time: 21, frame: [8, 8]),
+            event("r1", "eth1", .dropped, time: 30, frame: [7]),
+        ]
+        #expect(hops.admit(batch) == [false, true, true, false, true])
+        // A received frame whose twin came in an earlier batch is still recognised.
+        #expect(hops.admit([event("alice", "eth0", .sent, time: 40, frame: [6])]) == [true])
+        #expect(hops.admit([event("r1", "eth0", .received, time: 41, frame: [6])]) == [false])
+        // One whose sender is not watched shows.
+        #expect(hops.admit([event("r1", "eth0", .received, time: 50, frame: [5])]) == [true])
+    }
+}

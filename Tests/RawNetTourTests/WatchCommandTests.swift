@@ -1,0 +1,103 @@
+import Foundation
+import RawNetSocket
+import RawNetWire
+import Testing
+
+/// `trace --save`, then `ladder`, `plot` and `capture --from` on the saved file, on a real lab.
+@Suite(.serialized) struct WatchCommandTests {
+    @Test func traceSave_thenLadderPlotCapture() throws {
+        let runner = try RawNetRunner()
+        let up = try runner.run(["up"])
+        try #require(up.status == 0, "\(up.output)\(up.errors)")
+        let saved = runner.base + "/run.jsonl"
+        let (trace, outputPath) = try runner.start(["trace", "--save", saved, "--duration", "4"], name: "trace")
+        usleep(700_000)
+
+        // A TCP exchange alice → bob:7000: connect, one line each way, close.
+        let directory = runner.base + "/rawnet/basic"
+        let listener = try RawNetSocket.TCPListener(try HostConnection(runDirectory: directory, host: "bob", appName: "test"), port: 7000)
+        let client = try TCPStream.connect(try HostConnection(runDirectory: directory, host: "alice", appName: "test"),
+                                           to: IPv4Address("10.0.2.20")!, port: 7000, timeout: .seconds(5))
+        let server = try #require(try listener.accept(timeout: .seconds(5)))
+        try client.write("hello\n")
+        #expect(try server.readLine(timeout: .seconds(3)) == "hello")
+        client.close()
+        usleep(200_000)
+        server.close()
+        listener.close()
+
+        #expect(try runner.wait(trace, timeout: 10) == 0)
+        let printed = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        #expect(printed.contains("TCP"), "trace printed the segments:\n\(printed)")
+
+        let key = "10.0.1.10:\(client.localPort)>10.0.2.20:7000"
+        let list = try runner.run(["ladder", "--from", saved, "--list"])
+        #expect(list.output.contains(key), "\(list.output)")
+        let ladder = try runner.run(["ladder", "--from", saved, "--connection", key])
+        #expect(ladder.status == 0, "\(ladder.errors)")
+        let rows = ladder.output.split(separator: "\n").map(String.init)
+        let labels = rows.compactMap { row -> String? in
+            for name in ["SYN-ACK", "SYN", "FIN-ACK", "DATA", "ACK"] where row.contains(" \(name) ") { return name }
+            return nil
+        }
+        #expect(Array(labels.prefix(3)) == ["SYN", "SYN-ACK", "ACK"], "\(ladder.output)")
+        #expect(labels.contains("DATA"))
+        #expect(labels.filter { $0 == "FIN-ACK" }.count == 2, "\(ladder.output)")
+        let mermaid = try runner.run(["ladder", "--from", saved, "--mermaid"])
+        #expect(mermaid.output.hasPrefix("sequenceDiagram\n"))
+
+        let svgPath = runner.base + "/run.svg"
+        let plot = try runner.run(["plot", "--from", saved, "-o", svgPath])
+        #expect(plot.status == 0, "\(plot.errors)")
+        let svg = try String(contentsOfFile: svgPath, encoding: .utf8)
+        let trimmed = svg.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(trimmed.components(separatedBy: "<svg").count == 2 && trimmed.hasSuffix("</svg>"))
+        #expect(svg.contains("retransmitted") && svg.contains("10.0.1.10:\(client.localPort)"), "the plot names its connection")
+
+        let pcap = runner.base + "/run.pcapng"
+        let capture = try runner.run(["capture", "--from", saved, "-w", pcap])
+        #expect(capture.status == 0, "\(capture.errors)")
+        let verdict = try TsharkVerdict(file: pcap)
+        #expect(verdict.packets > 8)
+        #expect(verdict.malformed == 0 && verdict.badChecksums.isEmpty)
+        _ = try runner.run(["down", "--lab", "basic"])
+    }
+
+    @Test func liveCapture_streamsAReadableFile() throws {
+        let runner = try RawNetRunner()
+        try #require(try runner.run(["up"]).status == 0)
+        let pcap = runner.base + "/live.pcapng"
+        let (capture, outputPath) = try runner.start(["capture", "-w", pcap, "--duration", "3"], name: "capture")
+        usleep(600_000)
+        let ping = try runner.run(["ping", "alice", "bob", "-c", "3", "-i", "0.2"])
+        #expect(ping.status == 0)
+        // While the capture still runs, the file already holds whole blocks tshark can read.
+        let early = try TsharkVerdict(file: pcap)
+        #expect(early.packets > 0 && early.malformed == 0)
+        #expect(try runner.wait(capture, timeout: 10) == 0, "\((try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "")")
+        let verdict = try TsharkVerdict(file: pcap)
+        #expect(verdict.packets >= 12)  // 3 requests and 3 replies, each over 2 cables
+        #expect(verdict.malformed == 0 && verdict.badChecksums.isEmpty)
+        _ = try runner.run(["down", "--lab", "basic"])
+    }
+
+    @Test func clearErrors_forBadFiltersTargetsAndSources() throws {
+        let runner = try RawNetRunner()
+        let filter = try runner.run(["trace", "--filter", "port seven"])
+        #expect(filter.status != 0)
+        #expect(filter.errors.contains("--filter:"), "\(filter.errors)")
+        let unbalanced = try runner.run(["trace", "--filter", "udp and ("])
+        #expect(unbalanced.errors.contains("--filter:"))
+        let source = try runner.run(["ladder"])
+        #expect(source.errors.contains("give either --from FILE.jsonl"))
+        try #require(try runner.run(["up"]).status == 0)
+        let target = try runner.run(["trace", "nosuch", "--duration", "1"])
+        #expect(target.status != 0)
+        #expect(target.errors.contains("'nosuch' is not a node, NODE:INTERFACE or link of lab 'basic'"), "\(target.errors)")
+        let bad = runner.base + "/bad.jsonl"
+        try "{\"time\":1}\n".write(toFile: bad, atomically: true, encoding: .utf8)
+        let read = try runner.run(["ladder", "--from", bad])
+        #expect(read.errors.contains("line 1: not a trace event"), "\(read.errors)")
+        _ = try runner.run(["down", "--lab", "basic"])
+    }
+}
