@@ -11,6 +11,8 @@ public struct TCPTransfer: Sendable {
     public var backward: SimLinkSettings
     public var clientConfiguration = TCPConfiguration()
     public var serverConfiguration = TCPConfiguration()
+    /// Keep every segment put on a wire in the result (for replaying a failure).
+    public var recordsTrace = false
     /// Which link model carries the segments.
     public var linkModel: LinkModel = .impairmentEngine
     /// Give up (and report failure) after this much simulated time.
@@ -81,6 +83,7 @@ public struct TCPTransfer: Sendable {
     private func drive<Link: SimLinkModel>(_ network: inout SimNetwork<Link>, clientID: TCPConnectionID,
                                            data: [UInt8], sentDigest: [UInt8]) -> TCPTransferResult {
 
+        if recordsTrace { network.trace = [] }
         var written = 0
         var clientClosed = false
         var serverID: TCPConnectionID?
@@ -90,6 +93,8 @@ public struct TCPTransfer: Sendable {
         var dataDoneAt: Instant?
         var finishedAt: Instant?
         var failure: String?
+        var clientStatsAtEnd: TCPConnectionStats?
+        var eventLog: [String] = []
 
         var steps = 0
         while true {
@@ -120,9 +125,21 @@ public struct TCPTransfer: Sendable {
                         network.stacks[1].release(id)
                         serverClosed = true
                         dataDoneAt = network.now
+                        clientStatsAtEnd = network.stacks[0].connection(clientID)?.stats
                     }
                 }
                 if network.settle() { acted = true }
+                if clientConfiguration.recordsEvents {
+                    for i in 0..<2 {
+                        for (id, event) in network.stacks[i].drainEvents() {
+                            switch event.kind {
+                            case .retransmissionTimeout, .enteredRecovery, .exitedRecovery, .stateChanged, .retransmitted:
+                                eventLog.append("\(i == 0 ? "client" : "server") \(id.localPort) \(event)")
+                            default: break
+                            }
+                        }
+                    }
+                }
             }
             let clientState = network.stacks[0].connection(clientID)
             let serverState = serverID.flatMap { network.stacks[1].connection($0) }
@@ -153,8 +170,9 @@ public struct TCPTransfer: Sendable {
             digestsMatch: finalDigest == sentDigest,
             dataCompletedAt: dataDoneAt.map { $0 - .zero },
             closedAt: finishedAt.map { $0 - .zero },
-            clientStats: network.stacks[0].connection(clientID)?.stats,
-            steps: steps)
+            clientStats: clientStatsAtEnd ?? network.stacks[0].connection(clientID)?.stats,
+            steps: steps, eventLog: eventLog,
+            trace: network.trace?.map { "\($0.0) \($0.1)" } ?? [])
     }
 }
 
@@ -171,6 +189,10 @@ public struct TCPTransferResult: Sendable, CustomStringConvertible {
     public var closedAt: Duration?
     public var clientStats: TCPConnectionStats?
     public var steps: Int
+    /// Connection events (state changes, timeouts, recovery, retransmissions) when recorded.
+    public var eventLog: [String] = []
+    /// Every segment sent, as text, when ``TCPTransfer/recordsTrace`` is set.
+    public var trace: [String] = []
 
     public var isSuccess: Bool { failure == nil && closedAt != nil }
 

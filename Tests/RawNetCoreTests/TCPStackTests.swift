@@ -121,3 +121,19 @@ import RawNetWire
 extension Instant {
     static func at(_ ms: Int64) -> Instant { Instant(nanoseconds: ms * 1_000_000) }
 }
+
+extension TCPStackTests {
+    @Test func closedButUnreleasedConnection_answersLikeNoSocket() throws {
+        var s = stack()
+        let id = try s.connect(to: remote, port: 80, now: .zero)
+        _ = s.poll(now: .zero)
+        s.abort(id, now: .zero)
+        _ = s.poll(now: .zero)
+        s.handle(TCPSegment(source: remote, destination: local,
+                            header: TCPHeader(sourcePort: 80, destinationPort: id.localPort, sequenceNumber: 9,
+                                              acknowledgmentNumber: 77, flags: [.ack], window: 0)), now: .at(1))
+        let out = s.poll(now: .at(1))
+        #expect(out.map(\.flags) == [[.rst]])
+        #expect(out.first?.header.sequenceNumber == 77)
+    }
+}

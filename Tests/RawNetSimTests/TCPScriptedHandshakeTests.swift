@@ -141,3 +141,16 @@ import RawNetSim
         try s.expectNothing(until: .at(ms: 5000))
     }
 }
+
+extension TCPScriptedHandshakeTests {
+    @Test func synSent_closeWithQueuedData_sendsDataThenFinAfterHandshake() throws {
+        var s = TCPScript.activeOpen()
+        try s.expectSegment(flags: [.syn])
+        try s.send([1, 2, 3])
+        s.close()
+        #expect(s.connection.state == .synSent)
+        s.deliver(s.peer([.syn], seq: 0, ack: 1, options: [.maximumSegmentSize(1000)]), at: .at(ms: 10))
+        #expect(s.connection.state == .finWait1)
+        try s.expectSegment(at: .at(ms: 10), flags: [.ack, .psh, .fin], seq: 1, ack: 1, payloadCount: 3)
+    }
+}

@@ -174,3 +174,91 @@ import RawNetSim
         #expect(s.connection.stats.congestionWindow == 14_000)
     }
 }
+
+extension TCPScriptedReliabilityTests {
+    @Test func cubic_threeDuplicateAcks_reduceWindowByBetaPointSeven() throws {
+        var c = TCPScript.plainConfiguration
+        c.congestionControl = .cubic
+        var s = try TCPScript.established(c)
+        try s.send(Array(bytes[0..<5000]))
+        s.discardUnread()
+        for _ in 0..<3 { s.deliver(s.peer([], seq: 1, ack: 1), at: .at(ms: 10)) }
+        try s.expectSegment(at: .at(ms: 10), seq: 1, payloadCount: 1000)
+        #expect(s.connection.stats.slowStartThreshold == 7000)
+    }
+
+    @Test func afterTimeout_duplicateAcksBelowRecoveryPoint_doNotFastRetransmit() throws {
+        var s = try TCPScript.established()
+        try s.send(Array(bytes[0..<5000]))
+        s.discardUnread()
+        try s.expectSegment(at: .at(ms: 200), seq: 1, payloadCount: 1000)
+        // Old duplicates of ACK 1 arrive after the timeout (RFC 6582 §3.2 step 1).
+        for _ in 0..<3 { s.deliver(s.peer([], seq: 1, ack: 1), at: .at(ms: 205)) }
+        try s.expectNothing(until: .at(ms: 205))
+        #expect(s.connection.stats.fastRetransmits == 0)
+    }
+
+    @Test func receiver_outOfOrderOverlappingDuplicateSegments_areReassembledExactly() throws {
+        var s = try TCPScript.established()
+        let data = Array(bytes[0..<3000])
+        s.deliver(s.peer([], seq: 2001, ack: 1, payload: Array(data[2000..<3000])), at: .at(ms: 1))
+        s.deliver(s.peer([], seq: 1501, ack: 1, payload: Array(data[1500..<2500])), at: .at(ms: 2))
+        s.deliver(s.peer([], seq: 1501, ack: 1, payload: Array(data[1500..<2500])), at: .at(ms: 3))
+        #expect(s.connection.stats.reassemblyHoles.count == 1)
+        s.deliver(s.peer([], seq: 1, ack: 1, payload: Array(data[0..<1600])), at: .at(ms: 4))
+        #expect(s.read() == data)
+        #expect(s.connection.stats.reassemblyHoles.isEmpty)
+        let acks = s.unread.map { s.relativeAck($0.segment) }
+        #expect(acks == [1, 1, 1, 3001])
+    }
+}
+
+extension TCPScriptedReliabilityTests {
+    @Test func timeout_withSendWindowShutByReorderedOldAck_stillRetransmitsHead() throws {
+        var s = try TCPScript.established()
+        try s.send(Array(bytes[0..<2000]))
+        s.discardUnread()
+        // The window update overtook the older zero-window ACK; the same seq/ack
+        // numbers let the stale zero window win (RFC 9293 §3.10.7.4).
+        s.deliver(s.peer([], seq: 1, ack: 1, window: 0), at: .at(ms: 10))
+        try s.expectSegment(at: .at(ms: 200), seq: 1, payloadCount: 1000)
+        try s.expectSegment(at: .at(ms: 600), seq: 1, payloadCount: 1000)
+        s.deliver(s.peer([], seq: 1, ack: 1001, window: 8000), at: .at(ms: 610))
+        try s.expectSegment(at: .at(ms: 610), seq: 1001, payloadCount: 1000)
+    }
+}
+
+extension TCPScriptedReliabilityTests {
+    @Test func timeout_peerKeepsAnsweringWithZeroWindow_isNotAborted() throws {
+        var c = TCPScript.plainConfiguration
+        c.maximumRetransmissions = 3
+        c.maximumRTO = .seconds(1)
+        var s = try TCPScript.established(c)
+        try s.send(Array(bytes[0..<1000]))
+        s.discardUnread()
+        s.deliver(s.peer([], seq: 1, ack: 1, window: 0), at: .at(ms: 10))
+        for step in 1...12 {
+            s.advance(to: .at(ms: Double(step) * 1000))
+            for sent in s.unread { s.deliver(s.peer([], seq: 1, ack: 1, window: 0), at: sent.time) }
+            s.discardUnread()
+        }
+        #expect(s.connection.state == .established)
+        #expect(s.connection.error == nil)
+    }
+}
+
+extension TCPScriptedReliabilityTests {
+    @Test func limitedTransmit_firstTwoDuplicateAcks_eachReleaseOneNewSegment() throws {
+        var s = try TCPScript.established()
+        try s.send(Array(bytes[0..<10_000]) + Array(bytes[0..<3000]))
+        for i in 0..<10 { try s.expectSegment(at: .zero, seq: 1 + 1000 * i, payloadCount: 1000) }
+        try s.expectNothing(until: .at(ms: 5))
+        s.deliver(s.peer([], seq: 1, ack: 1), at: .at(ms: 10))
+        try s.expectSegment(at: .at(ms: 10), seq: 10_001, payloadCount: 1000)
+        s.deliver(s.peer([], seq: 1, ack: 1), at: .at(ms: 10))
+        try s.expectSegment(at: .at(ms: 10), seq: 11_001, payloadCount: 1000)
+        s.deliver(s.peer([], seq: 1, ack: 1), at: .at(ms: 10))
+        try s.expectSegment(at: .at(ms: 10), seq: 1, payloadCount: 1000)
+        #expect(s.connection.stats.isInRecovery)
+    }
+}

@@ -6,7 +6,6 @@ import RawNetCore
     @Test func cleanLink_transfers256KiB_andClosesBothSides() {
         let transfer = TCPTransfer(size: 256 * 1024, seed: 1, forward: SimLinkSettings(), backward: SimLinkSettings())
         let result = transfer.run()
-        print(result)
         #expect(result.isSuccess, "\(result)")
     }
 
@@ -14,7 +13,6 @@ import RawNetCore
         let s = SimLinkSettings(loss: 0.2, reorder: 0.2, duplicate: 0.05, corrupt: 0.05)
         for seed in 0..<20 as Range<UInt64> {
             let result = TCPTransfer(size: 256 * 1024, seed: seed, forward: s, backward: s).run()
-            print(result)
             #expect(result.isSuccess, "\(result)")
         }
     }

@@ -18,6 +18,9 @@ extension TCPConnection {
             maxSndWnd = Swift.max(maxSndWnd, sndWnd)
         }
         probesUnanswered = 0
+        // A peer that answers with a zero window is alive: the retransmission
+        // limit is for silence, not for a receiver that is merely full.
+        if sndWnd == 0 && ackPos == sndUna { consecutiveTimeouts = 0 }
 
         var sackAdded = false
         if isSACKPermitted {
@@ -101,39 +104,49 @@ extension TCPConnection {
 
     // MARK: SACK-based loss recovery (RFC 6675)
 
+    /// The holes below the highest SACKed byte, lowest first, each with the RFC 6675
+    /// IsLost verdict (the same for every byte of a hole). One pass, from the top.
+    func sackHoles() -> [(range: Range<Int>, isLost: Bool)] {
+        let ranges = scoreboard.ranges
+        var result: [(range: Range<Int>, isLost: Bool)] = []
+        var bytesAbove = 0
+        var index = ranges.count - 1
+        while index >= 0 {
+            bytesAbove += ranges[index].count
+            let lower = index == 0 ? sndUna : ranges[index - 1].upperBound
+            if lower < ranges[index].lowerBound {
+                let countAbove = ranges.count - index
+                result.append((lower..<ranges[index].lowerBound, bytesAbove > 2 * sendMSS || countAbove >= 3))
+            }
+            index -= 1
+        }
+        return result.reversed()
+    }
+
     /// RFC 6675 §4 SetPipe: bytes believed to be in the network.
     func pipe() -> Int {
         var total = 0
-        var cursor = sndUna
-        for range in scoreboard.ranges {
-            if range.lowerBound > cursor {
-                let hole = cursor..<range.lowerBound
-                if !scoreboard.isLost(hole.lowerBound, mss: sendMSS) { total += hole.count }
-                total += Swift.max(0, Swift.min(hole.upperBound, highRetransmitted) - hole.lowerBound)
-            }
-            cursor = range.upperBound
+        for hole in sackHoles() {
+            if !hole.isLost { total += hole.range.count }
+            total += Swift.max(0, Swift.min(hole.range.upperBound, highRetransmitted) - hole.range.lowerBound)
         }
-        if sndMax > cursor {
-            total += sndMax - cursor
-            total += Swift.max(0, Swift.min(sndMax, highRetransmitted) - cursor)
+        let top = Swift.max(scoreboard.highestSACKed ?? sndUna, sndUna)
+        if sndMax > top {
+            total += sndMax - top
+            total += Swift.max(0, Swift.min(sndMax, highRetransmitted) - top)
         }
         return total
     }
 
     /// RFC 6675 §4 NextSeg: the next range to send and why.
     func nextSegment() -> (position: Int, length: Int, reason: TCPRetransmitReason?)? {
-        var cursor = sndUna
         var laterHole: (Int, Int)?
-        for range in scoreboard.ranges {
-            if range.lowerBound > cursor {
-                let start = Swift.max(cursor, highRetransmitted)
-                if start < range.lowerBound {
-                    let length = Swift.min(sendMSS, range.lowerBound - start)
-                    if scoreboard.isLost(start, mss: sendMSS) { return (start, length, .sackLoss) }
-                    if laterHole == nil { laterHole = (start, length) }
-                }
-            }
-            cursor = range.upperBound
+        for hole in sackHoles() {
+            let start = Swift.max(hole.range.lowerBound, highRetransmitted)
+            guard start < hole.range.upperBound else { continue }
+            let length = Swift.min(sendMSS, hole.range.upperBound - start)
+            if hole.isLost { return (start, length, .sackLoss) }
+            if laterHole == nil { laterHole = (start, length) }
         }
         // Rule 2: new data, if the peer's window allows.
         if sndMax < finalEnd {
@@ -141,6 +154,7 @@ extension TCPConnection {
             let length = Swift.min(sendMSS, dataEnd - sndMax, room)
             if length > 0 || (sndMax == dataEnd && isFINQueued) { return (sndMax, Swift.max(length, 0), nil) }
         }
+        // Rule 3: a hole not yet judged lost.
         if let (start, length) = laterHole { return (start, length, .sackLoss) }
         return nil
     }

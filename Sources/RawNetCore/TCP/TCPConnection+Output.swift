@@ -24,7 +24,12 @@ extension TCPConnection {
             } else {
                 if let forced = forcedRetransmit {
                     forcedRetransmit = nil
-                    _ = emitData(from: forced.position, maxLength: sendMSS, reason: forced.reason, now: now)
+                    var length = sendMSS
+                    if isSACKPermitted, let next = scoreboard.nextStart(after: forced.position) {
+                        length = Swift.min(length, next - forced.position)
+                    }
+                    let consumed = emitData(from: forced.position, maxLength: length, reason: forced.reason, now: now)
+                    if forced.position == sndNxt { sndNxt += consumed }
                 }
                 normalOutput(now: now)
             }

@@ -54,6 +54,10 @@ extension TCPConnection {
         }
         rttSample = nil
         sndNxt = sndUna
+        // The head goes out even if the peer's window looks shut: a window
+        // reduced by a reordered old ACK must not stall the connection, and the
+        // peer answers with its real window either way.
+        if sndUna >= 1 { forcedRetransmit = (sndUna, .timeout) }
         retransmitDeadline = now + rtt.timeout
     }
 

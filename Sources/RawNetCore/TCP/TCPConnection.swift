@@ -167,16 +167,24 @@ public struct TCPConnection: Sendable {
             receiveQueue.removeFirst(receiveHead)
             receiveHead = 0
         }
-        if receivesData && windowUpdateIsWorthSending { isAckNeeded = true }
+        // A standalone window update only when the peer may be held back by the
+        // old window: it is under two segments, or the new one is twice as large.
+        if receivesData && windowUpdateIsWorthSending {
+            let current = Swift.max(rcvAdv - rcvNxt, 0)
+            let free = configuration.receiveBufferSize - unreadByteCount
+            if current < 2 * configuration.maximumSegmentSize || free >= 2 * current { isAckNeeded = true }
+        }
         return bytes
     }
 
     /// Closes the sending direction gracefully: queued bytes go out, then a FIN.
     public mutating func close(now: Instant) {
         switch state {
-        case .synSent:
-            setState(.closed, now: now)
-        case .synReceived:
+        case .synSent where sendBuffer.isEmpty:
+            setState(.closed, now: now)  // RFC 9293 §3.10.4: nothing to deliver, delete the TCB
+        case .synSent, .synReceived:
+            // Queued data still goes out once the handshake completes, then the FIN
+            // (as RFC 9293 prescribes for SYN-RECEIVED; done for SYN-SENT too).
             isFINQueued = true  // FIN-WAIT-1 once the handshake completes
         case .established:
             isFINQueued = true

@@ -97,7 +97,7 @@ public struct TCPStack: Sendable {
     /// Takes one arriving segment addressed to this host.
     public mutating func handle(_ segment: TCPSegment, now: Instant) {
         let id = TCPConnectionID(arriving: segment)
-        if connections[id] != nil {
+        if let existing = connections[id], existing.state != .closed {
             connections[id]!.handle(segment, now: now)
             noteProgress(of: id)
             return
