@@ -56,7 +56,7 @@ let package = Package(
         ]),
         // Benchmark harness: scenarios, references (relay, Linux namespaces), reports, lab generator.
         .target(name: "RawNetBench", dependencies: [
-            "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetDaemon",
+            "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetDaemon", "RawNetSocket", "RawNetSim",
         ]),
         .executableTarget(name: "rawnet", dependencies: [
             "RawNetWire", "RawNetCore", "RawNetSim", "RawNetPlatform",

@@ -33,8 +33,9 @@ struct BenchScenarioOptions: ParsableArguments {
         print("rawnet bench \(names.joined(separator: " ")): \(options.runs) run(s) per side, \(options.cpus)")
         let log: @Sendable (String) -> Void = { print($0) }
         var results: [CaseResult] = []
+        let sides = LabSides.make()
         for name in names {
-            guard let scenario = Scenarios.named(name, rawnet: .referencesOnly) else { continue }
+            guard let scenario = Scenarios.named(name, rawnet: sides) else { continue }
             print("== \(name)")
             do {
                 results += try scenario.run(options: options, log: log)
