@@ -50,7 +50,7 @@ struct ScaleLab: Sendable {
     static func residentKilobytes(pid: Int32) -> Int? {
         guard let bytes = try? FileSystem.readBytes(at: "/proc/\(pid)/status") else { return nil }
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") where line.hasPrefix("VmRSS:") {
-            return Int(line.dropFirst(6).split(separator: " ").first ?? "")
+            return Int(line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
         }
         return nil
     }
