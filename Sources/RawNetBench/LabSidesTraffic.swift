@@ -97,14 +97,20 @@ enum LabTraffic {
         let chunk = [UInt8](repeating: 0x61, count: 16_384)
         var index = 0
         while !flags.stop.load(ordering: .acquiring) {
-            do {
-                try streams[index].write(chunk)
-            } catch NetworkError.timedOut {
-                // The send buffer stayed full; try the next connection.
-            }
+            try writeUnlessFull(streams[index], chunk)
             index = (index + 1) % streams.count
         }
         for stream in streams { stream.close() }
+    }
+
+    /// Writes `chunk`; a send buffer that stayed full past the stream's write timeout is not an error.
+    private static func writeUnlessFull(_ stream: TCPStream, _ chunk: [UInt8]) throws {
+        let outcome = Result { () throws(NetworkError) in try stream.write(chunk) }
+        switch outcome {
+        case .success: return
+        case .failure(.timedOut): return  // try the next connection
+        case .failure(let error): throw error
+        }
     }
 
     private static func receiveBulk(runDirectory: String, connections: Int, port: UInt16, seconds: Double,
