@@ -34,7 +34,7 @@ struct BenchScenarioOptions: ParsableArguments {
         let log: @Sendable (String) -> Void = { print($0) }
         var results: [CaseResult] = []
         for name in names {
-            guard let scenario = Scenarios.named(name, rawnet: .referencesOnly) else { continue }
+            guard let scenario = Scenarios.named(name, rawnet: Self.rawnetSides) else { continue }
             print("== \(name)")
             do {
                 results += try scenario.run(options: options, log: log)
@@ -56,6 +56,13 @@ struct BenchScenarioOptions: ParsableArguments {
         }
         if report.hasFailures { throw ExitCode.failure }
     }
+
+    /// The RawNet sides plugged into the scenarios.
+    static let rawnetSides: RawNetSides = {
+        var sides = RawNetSides.referencesOnly
+        RouterForwarder.plug(into: &sides)
+        return sides
+    }()
 
     private var isDebugBuild: Bool {
         #if DEBUG
