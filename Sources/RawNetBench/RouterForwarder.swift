@@ -14,7 +14,9 @@ import Synchronization
 /// learned), waits for the replies, and checks that one UDP frame crosses
 /// with its TTL decremented. Links get the largest queue a lab allows, so
 /// like the relay the router holds frames rather than dropping them while the
-/// receiver catches up.
+/// receiver catches up. A frame only crosses if addressed to the router's
+/// interface on its side: an echo must send `frame(size:towardsRight:)` of the
+/// other direction, not the bytes it received.
 public final class RouterForwarder: FrameForwarder, @unchecked Sendable {
     // Safety: immutable after init except `isStopped`, touched only by the owning scenario.
     public let leftToRight: FramePath
