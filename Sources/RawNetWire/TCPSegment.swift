@@ -41,11 +41,10 @@ public struct TCPView {
     /// Parses the options. End-of-list ends them: it and the padding after it are not
     /// returned (serialization pads with zeros again), so parse∘serialize is the identity
     /// on option lists without `.endOfList`. Throws `badValue`/`truncated` naming `TCP.optionLength` or the option.
-    public func options() throws(WireError) -> [TCPOption] {
+    public func options() throws(WireError) -> TCPOptionList {
         let raw = optionBytes
-        var result: [TCPOption] = []
+        var result = TCPOptionList()
         if raw.isEmpty { return result }
-        result.reserveCapacity(raw.count / 2)
         var i = 0
         let end = raw.count
         while i < end {
@@ -76,8 +75,8 @@ public struct TCPView {
                 guard (length - 2) % 8 == 0, length > 2 else {
                     throw WireError.badValue(layer: "TCP", field: "sack", value: UInt64(length), expected: "length 2+8n, n ≥ 1")
                 }
-                var blocks: [SACKBlock] = []
-                blocks.reserveCapacity((length - 2) / 8)
+                // At most 4 blocks: the option lies within 40 bytes.
+                var blocks = SACKBlockList()
                 var j = i + 2
                 while j < i + length {
                     blocks.append(SACKBlock(left: raw.loadUInt32(at: j), right: raw.loadUInt32(at: j + 4)))
