@@ -5,10 +5,10 @@
 ///     options.append(.sack([SACKBlock(left: 100, right: 200)]))
 ///
 /// Both behave like arrays (random access, mutable, range-replaceable, array literals) but
-/// keep their elements inline, so parsing a header allocates nothing for options. A SACK
-/// option holds at most 4 blocks (all that fit in 40 bytes of options); appending a fifth
-/// traps. An option list keeps its first 6 options inline and any further ones (only
-/// possible with many NOPs or small unknown options) in an array.
+/// keep their contents inline, so parsing a header allocates nothing for options (an
+/// `.unknown` option's data array is made only when that element is read). Both are
+/// bounded by the 40 bytes of option space: a SACK option holds at most 4 blocks, a list
+/// at most 40 bytes of options; going past either traps.
 
 /// The blocks of one SACK option (RFC 2018): at most `capacity` (4), stored inline.
 public struct SACKBlockList: RandomAccessCollection, MutableCollection, RangeReplaceableCollection,
@@ -86,22 +86,22 @@ public struct SACKBlockList: RandomAccessCollection, MutableCollection, RangeRep
     public var description: String { Array(self).description }
 }
 
-/// The options of one TCP header, in order. The first `inlineCapacity` (6) are stored
-/// inline; more go to an array.
+/// The options of one TCP header, in order, held as their wire encoding in 40 inline bytes
+/// (the most a header has room for) plus a table of where each option starts. Reading an
+/// element decodes it; appending encodes it. Precondition on `append`: the options stay
+/// within 40 bytes (a header cannot carry more).
 public struct TCPOptionList: RandomAccessCollection, MutableCollection, RangeReplaceableCollection,
                              ExpressibleByArrayLiteral, Hashable, Sendable, CustomStringConvertible {
-    /// Options held without allocation.
-    public static let inlineCapacity = 6
+    /// Bytes of options a TCP header can carry.
+    public static let byteCapacity = 40
+    private typealias Forty = (UInt64, UInt64, UInt64, UInt64, UInt64)
 
-    private var option0 = TCPOption.noOperation
-    private var option1 = TCPOption.noOperation
-    private var option2 = TCPOption.noOperation
-    private var option3 = TCPOption.noOperation
-    private var option4 = TCPOption.noOperation
-    private var option5 = TCPOption.noOperation
-    private var inlineCount: UInt8 = 0
-    /// Options after the sixth; empty (no allocation) in the common case.
-    private var overflow: [TCPOption] = []
+    /// The options back to back as on the wire (no end-of-list padding); zero past `byteCount`.
+    private var bytes: Forty = (0, 0, 0, 0, 0)
+    /// Byte offset of each option; bit 7 marks one held as `.unknown`. Zero past `optionCount`.
+    private var starts: Forty = (0, 0, 0, 0, 0)
+    private var byteCount: UInt8 = 0
+    private var optionCount: UInt8 = 0
 
     public init() {}
 
@@ -110,48 +110,92 @@ public struct TCPOptionList: RandomAccessCollection, MutableCollection, RangeRep
     }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { Int(inlineCount) + overflow.count }
+    public var endIndex: Int { Int(optionCount) }
+
+    /// Bytes the options take on the wire, before padding.
+    public var encodedLength: Int { Int(byteCount) }
+
+    /// Calls `body` with the encoded options (`encodedLength` bytes).
+    @inline(__always)
+    func withEncodedBytes<R>(_ body: (UnsafeRawBufferPointer) -> R) -> R {
+        withUnsafeBytes(of: bytes) { body(UnsafeRawBufferPointer(rebasing: $0[0..<Int(byteCount)])) }
+    }
+
+    @inline(__always)
+    private func start(_ position: Int) -> UInt8 {
+        withUnsafeBytes(of: starts) { $0.load(fromByteOffset: position, as: UInt8.self) }
+    }
 
     public subscript(position: Int) -> TCPOption {
         get {
-            precondition(position >= 0 && position < endIndex, "TCP option index out of range")
-            switch position {
-            case 0: return option0
-            case 1: return option1
-            case 2: return option2
-            case 3: return option3
-            case 4: return option4
-            case 5: return option5
-            default: return overflow[position - Self.inlineCapacity]
+            precondition(position >= 0 && position < Int(optionCount), "TCP option index out of range")
+            let mark = start(position)
+            let from = Int(mark & 0x3F)
+            let to = position + 1 < Int(optionCount) ? Int(start(position + 1) & 0x3F) : Int(byteCount)
+            return withUnsafeBytes(of: bytes) { raw in
+                let kind = raw.loadUInt8(at: from)
+                if mark & 0x80 != 0 { return .unknown(kind: kind, data: raw.copyBytes(from + 2..<to)) }
+                switch kind {
+                case 0: return .endOfList
+                case 1: return .noOperation
+                case 2: return .maximumSegmentSize(raw.loadUInt16(at: from + 2))
+                case 3: return .windowScale(raw.loadUInt8(at: from + 2))
+                case 4: return .sackPermitted
+                case 5:
+                    var blocks = SACKBlockList()
+                    var j = from + 2
+                    while j + 8 <= to {
+                        blocks.append(SACKBlock(left: raw.loadUInt32(at: j), right: raw.loadUInt32(at: j + 4)))
+                        j += 8
+                    }
+                    return .sack(blocks)
+                default: return .timestamps(value: raw.loadUInt32(at: from + 2), echoReply: raw.loadUInt32(at: from + 6))
+                }
             }
         }
         set {
-            precondition(position >= 0 && position < endIndex, "TCP option index out of range")
-            store(newValue, at: position)
+            precondition(position >= 0 && position < Int(optionCount), "TCP option index out of range")
+            replaceSubrange(position..<position + 1, with: CollectionOfOne(newValue))
         }
     }
 
-    @inline(__always)
-    private mutating func store(_ option: TCPOption, at position: Int) {
-        switch position {
-        case 0: option0 = option
-        case 1: option1 = option
-        case 2: option2 = option
-        case 3: option3 = option
-        case 4: option4 = option
-        case 5: option5 = option
-        default: overflow[position - Self.inlineCapacity] = option
-        }
-    }
-
-    @inline(__always)
+    /// Appends `option`. Precondition: the options stay within `byteCapacity` bytes.
     public mutating func append(_ option: TCPOption) {
-        if inlineCount < UInt8(Self.inlineCapacity) {
-            store(option, at: Int(inlineCount))
-            inlineCount &+= 1
-        } else {
-            overflow.append(option)
+        let length = option.encodedLength
+        precondition(Int(byteCount) + length <= Self.byteCapacity, "TCP options exceed 40 bytes")
+        let offset = Int(byteCount)
+        withUnsafeMutableBytes(of: &bytes) { raw in
+            var writer = WireWriter(raw, at: offset)
+            option.write(to: &writer)
         }
+        var mark = UInt8(offset)
+        if case .unknown = option { mark |= 0x80 }
+        recordStart(mark)
+        byteCount &+= UInt8(length)
+    }
+
+    @inline(__always)
+    private mutating func recordStart(_ mark: UInt8) {
+        let position = Int(optionCount)
+        withUnsafeMutableBytes(of: &starts) { $0.storeBytes(of: mark, toByteOffset: position, as: UInt8.self) }
+        optionCount &+= 1
+    }
+
+    /// Parser's entry: records an option already checked to start at `offset` of the
+    /// bytes that `finishParsing` copies.
+    @inline(__always)
+    mutating func noteParsedOption(at offset: Int, isUnknown: Bool) {
+        recordStart(UInt8(truncatingIfNeeded: offset) | (isUnknown ? 0x80 : 0))
+    }
+
+    /// Parser's entry: copies the checked option bytes (at most 40).
+    @inline(__always)
+    mutating func finishParsing(_ encoded: UnsafeRawBufferPointer) {
+        let count = Swift.min(encoded.count, Self.byteCapacity)
+        withUnsafeMutableBytes(of: &bytes) { raw in
+            if count > 0 { raw.baseAddress!.copyMemory(from: encoded.baseAddress!, byteCount: count) }
+        }
+        byteCount = UInt8(count)
     }
 
     public mutating func replaceSubrange<C: Collection>(_ subrange: Range<Int>, with newElements: C)
@@ -164,12 +208,14 @@ public struct TCPOptionList: RandomAccessCollection, MutableCollection, RangeRep
     }
 
     public static func == (lhs: TCPOptionList, rhs: TCPOptionList) -> Bool {
-        lhs.count == rhs.count && lhs.elementsEqual(rhs)
+        lhs.byteCount == rhs.byteCount && lhs.optionCount == rhs.optionCount
+            && lhs.bytes == rhs.bytes && lhs.starts == rhs.starts
     }
 
     public func hash(into hasher: inout Hasher) {
-        hasher.combine(count)
-        for option in self { hasher.combine(option) }
+        hasher.combine(optionCount)
+        withEncodedBytes { hasher.combine(bytes: $0) }
+        withUnsafeBytes(of: starts) { hasher.combine(bytes: UnsafeRawBufferPointer(rebasing: $0[0..<Int(optionCount)])) }
     }
 
     public var description: String { Array(self).description }
