@@ -16,21 +16,22 @@ public struct SACKBlockList: RandomAccessCollection, MutableCollection, RangeRep
     /// The most blocks one SACK option can carry in 40 bytes of TCP options.
     public static let capacity = 4
 
-    private var block0 = SACKBlock(left: 0, right: 0)
-    private var block1 = SACKBlock(left: 0, right: 0)
-    private var block2 = SACKBlock(left: 0, right: 0)
-    private var block3 = SACKBlock(left: 0, right: 0)
-    private var storedCount: UInt8 = 0
+    @usableFromInline var block0 = SACKBlock(left: 0, right: 0)
+    @usableFromInline var block1 = SACKBlock(left: 0, right: 0)
+    @usableFromInline var block2 = SACKBlock(left: 0, right: 0)
+    @usableFromInline var block3 = SACKBlock(left: 0, right: 0)
+    @usableFromInline var storedCount: UInt8 = 0
 
-    public init() {}
+    @inlinable public init() {}
 
     public init(arrayLiteral elements: SACKBlock...) {
         for block in elements { append(block) }
     }
 
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { Int(storedCount) }
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { Int(storedCount) }
 
+    @inlinable
     public subscript(position: Int) -> SACKBlock {
         get {
             precondition(position >= 0 && position < Int(storedCount), "SACK block index out of range")
@@ -47,8 +48,8 @@ public struct SACKBlockList: RandomAccessCollection, MutableCollection, RangeRep
         }
     }
 
-    @inline(__always)
-    private mutating func store(_ block: SACKBlock, at position: Int) {
+    @inlinable @inline(__always)
+    mutating func store(_ block: SACKBlock, at position: Int) {
         switch position {
         case 0: block0 = block
         case 1: block1 = block
@@ -58,9 +59,9 @@ public struct SACKBlockList: RandomAccessCollection, MutableCollection, RangeRep
     }
 
     /// Appends `block`. Precondition: fewer than `capacity` blocks are held.
-    @inline(__always)
+    @inlinable @inline(__always)
     public mutating func append(_ block: SACKBlock) {
-        precondition(storedCount < UInt8(Self.capacity), "a SACK option holds at most 4 blocks")
+        precondition(storedCount < 4, "a SACK option holds at most 4 blocks")
         store(block, at: Int(storedCount))
         storedCount &+= 1
     }
@@ -94,26 +95,26 @@ public struct TCPOptionList: RandomAccessCollection, MutableCollection, RangeRep
                              ExpressibleByArrayLiteral, Hashable, Sendable, CustomStringConvertible {
     /// Bytes of options a TCP header can carry.
     public static let byteCapacity = 40
-    private typealias Forty = (UInt64, UInt64, UInt64, UInt64, UInt64)
+    @usableFromInline typealias Forty = (UInt64, UInt64, UInt64, UInt64, UInt64)
 
     /// The options back to back as on the wire (no end-of-list padding); zero past `byteCount`.
-    private var bytes: Forty = (0, 0, 0, 0, 0)
+    @usableFromInline var bytes: Forty = (0, 0, 0, 0, 0)
     /// Byte offset of each option; bit 7 marks one held as `.unknown`. Zero past `optionCount`.
-    private var starts: Forty = (0, 0, 0, 0, 0)
-    private var byteCount: UInt8 = 0
-    private var optionCount: UInt8 = 0
+    @usableFromInline var starts: Forty = (0, 0, 0, 0, 0)
+    @usableFromInline var byteCount: UInt8 = 0
+    @usableFromInline var optionCount: UInt8 = 0
 
-    public init() {}
+    @inlinable public init() {}
 
     public init(arrayLiteral elements: TCPOption...) {
         for option in elements { append(option) }
     }
 
-    public var startIndex: Int { 0 }
-    public var endIndex: Int { Int(optionCount) }
+    @inlinable public var startIndex: Int { 0 }
+    @inlinable public var endIndex: Int { Int(optionCount) }
 
     /// Bytes the options take on the wire, before padding.
-    public var encodedLength: Int { Int(byteCount) }
+    @inlinable public var encodedLength: Int { Int(byteCount) }
 
     /// Calls `body` with the encoded options (`encodedLength` bytes).
     @inline(__always)
@@ -121,13 +122,14 @@ public struct TCPOptionList: RandomAccessCollection, MutableCollection, RangeRep
         withUnsafeBytes(of: bytes) { body(UnsafeRawBufferPointer(rebasing: $0[0..<Int(byteCount)])) }
     }
 
-    @inline(__always)
-    private func start(_ position: Int) -> UInt8 {
+    @inlinable @inline(__always)
+    func start(_ position: Int) -> UInt8 {
         withUnsafeBytes(of: starts) { $0.load(fromByteOffset: position, as: UInt8.self) }
     }
 
+    @inlinable
     public subscript(position: Int) -> TCPOption {
-        get {
+        @inline(__always) get {
             precondition(position >= 0 && position < Int(optionCount), "TCP option index out of range")
             let mark = start(position)
             let from = Int(mark & 0x3F)
