@@ -77,7 +77,7 @@ let package = Package(
         .testTarget(name: "RawNetTourTests", dependencies: [
             "RawNetTour", "RawNetView", "RawNetDaemon", "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetSocket",
         ]),
-        .testTarget(name: "RawNetBenchTests", dependencies: ["RawNetBench", "RawNetDaemon", "RawNetPlatform"]),
+        .testTarget(name: "RawNetBenchTests", dependencies: ["RawNetBench", "RawNetDaemon", "RawNetPlatform", "RawNetWire"]),
         .testTarget(name: "RawNetAppsTests", dependencies: ["RawNetApps", "RawNetSocket", "RawNetWire"]),
     ],
     swiftLanguageModes: [.v6]

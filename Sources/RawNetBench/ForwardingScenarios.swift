@@ -26,10 +26,11 @@ extension CaseResult {
 
 /// A measured side built on a forwarder the RawNet hook starts for each run.
 private func forwarderSide(_ make: (@Sendable (String, [Int]) throws -> any FrameForwarder)?, options: BenchOptions,
+                           label: String = "rawnet router",
                            _ body: @escaping @Sendable (any FrameForwarder, RunContext) throws -> RunResult) -> BenchSide? {
     guard let make else { return nil }
     let directory = options.workDirectory
-    return BenchSide(label: "rawnet router") { context in
+    return BenchSide(label: label) { context in
         let forwarder = try make(directory, context.cpus.forwarder)
         defer { forwarder.stop() }
         return try body(forwarder, context)
@@ -68,7 +69,15 @@ public struct ForwardScenario: Scenario {
             scenario: name, name: "1514-byte frames through one forwarder", unit: "frames/s", better: .higher,
             measured: measured, reference: try relaySide(options: options, pump), goal: .ratioAtLeast(0.6),
             note: measured == nil ? pendingDaemons : nil)
-        return runCases([benchCase], options: options, log: log)
+        // The idle impairment engine against none: overhead ≤ 10 % means idle ≥ bypassed / 1.1.
+        let idle = forwarderSide(rawnet.makeForwarder, options: options, label: "router, idle impairment engine", pump)
+        let bypassed = forwarderSide(rawnet.makeBypassedForwarder, options: options,
+                                     label: "router, engine bypassed", pump)
+        let overheadCase = BenchCase(
+            scenario: name, name: "1514-byte frames, idle impairment engine vs bypassed", unit: "frames/s",
+            better: .higher, measured: idle, reference: bypassed, goal: .ratioAtLeast(1 / 1.1),
+            note: idle == nil || bypassed == nil ? pendingDaemons : "overhead ≤ 10 %: ratio ≥ 1/1.1")
+        return runCases([benchCase, overheadCase], options: options, log: log)
     }
 }
 

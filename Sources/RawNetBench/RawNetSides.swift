@@ -31,6 +31,9 @@ extension RelayReference: FrameForwarder {
 public struct RawNetSides: Sendable {
     /// forward, latency: a router daemon between two links, pinned to `cpus`.
     public var makeForwarder: (@Sendable (_ workDirectory: String, _ cpus: [Int]) throws -> any FrameForwarder)?
+    /// forward: the same router with its impairment engines bypassed (`RAWNET_BYPASS_IMPAIRMENT=1`),
+    /// the reference for the idle engine's overhead.
+    public var makeBypassedForwarder: (@Sendable (_ workDirectory: String, _ cpus: [Int]) throws -> any FrameForwarder)?
     /// tcp: app-to-app goodput through one router in MB/s with `connections` concurrent connections.
     public var tcpGoodput: (@Sendable (_ connections: Int, _ context: RunContext) throws -> Double)?
     /// loss: goodput under `lossPercent` % random loss divided by clean goodput (one pair of transfers).

@@ -61,7 +61,7 @@ public struct TCPScript {
 
     /// A connection created by a listener from the peer's SYN at t = 0 (SYN-ACK pending).
     public static func passiveOpen(_ configuration: TCPConfiguration = plainConfiguration,
-                                   synOptions: [TCPOption] = [.maximumSegmentSize(1460)],
+                                   synOptions: TCPOptionList = [.maximumSegmentSize(1460)],
                                    iss: UInt32 = 1000, peerISS: UInt32 = 5000) -> TCPScript {
         let syn = TCPSegment(source: remoteAddress, destination: localAddress,
                              header: TCPHeader(sourcePort: remotePort, destinationPort: localPort,
@@ -76,7 +76,7 @@ public struct TCPScript {
 
     /// An ESTABLISHED connection (opened actively, handshake done at t = 0, nothing unread).
     public static func established(_ configuration: TCPConfiguration = plainConfiguration,
-                                   peerWindow: UInt16 = 65535, peerOptions: [TCPOption] = [.maximumSegmentSize(1000)])
+                                   peerWindow: UInt16 = 65535, peerOptions: TCPOptionList = [.maximumSegmentSize(1000)])
         throws -> TCPScript {
         var script = activeOpen(configuration)
         try script.expectSegment(flags: [.syn])
@@ -92,7 +92,7 @@ public struct TCPScript {
 
     /// A segment from the peer. `seq` counts from the peer's ISN, `ack` from ours.
     public func peer(_ flags: TCPFlags, seq: Int, ack: Int? = nil, window: UInt16 = 65535,
-                     payload: [UInt8] = [], options: [TCPOption] = []) -> TCPSegment {
+                     payload: [UInt8] = [], options: TCPOptionList = []) -> TCPSegment {
         var f = flags
         if ack != nil { f.insert(.ack) }
         let header = TCPHeader(sourcePort: Self.remotePort, destinationPort: Self.localPort,
@@ -104,7 +104,7 @@ public struct TCPScript {
 
     /// SACK option for relative ranges of our own sequence space.
     public func sack(_ ranges: [Range<Int>]) -> TCPOption {
-        .sack(ranges.map { SACKBlock(left: (iss + $0.lowerBound).rawValue, right: (iss + $0.upperBound).rawValue) })
+        .sack(SACKBlockList(ranges.map { SACKBlock(left: (iss + $0.lowerBound).rawValue, right: (iss + $0.upperBound).rawValue) }))
     }
 
     /// Relative sequence number of one of our segments.

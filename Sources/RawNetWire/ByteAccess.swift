@@ -4,17 +4,17 @@
 /// (that is what the checked views are for).
 
 extension UnsafeRawBufferPointer {
-    @inline(__always)
+    @inlinable @inline(__always)
     func loadUInt8(at offset: Int) -> UInt8 {
         load(fromByteOffset: offset, as: UInt8.self)
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     func loadUInt16(at offset: Int) -> UInt16 {
         UInt16(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt16.self))
     }
 
-    @inline(__always)
+    @inlinable @inline(__always)
     func loadUInt32(at offset: Int) -> UInt32 {
         UInt32(bigEndian: loadUnaligned(fromByteOffset: offset, as: UInt32.self))
     }
@@ -32,7 +32,7 @@ extension UnsafeRawBufferPointer {
     }
 
     /// Copies `range` into a new array (empty when the range is empty).
-    @inline(__always)
+    @inlinable @inline(__always)
     func copyBytes(_ range: Range<Int>) -> [UInt8] {
         range.isEmpty ? [] : Array(self[range])
     }

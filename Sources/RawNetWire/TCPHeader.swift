@@ -5,8 +5,9 @@
 ///     let tcp = try TCPHeader(parsing: ipPayload)                                                  // structure only
 ///     tcp.serialize(into: &out, payload: data, pseudoHeader: ph)  // data offset, padding, checksum
 ///
-/// Options are parsed into `TCPOption`s; unknown kinds are kept byte for byte, so a
-/// segment with unknown options serializes back unchanged.
+/// Options are parsed into `TCPOption`s held in a `TCPOptionList` (inline storage, see
+/// TCPOptionList.swift); unknown kinds are kept byte for byte, so a segment with unknown
+/// options serializes back unchanged.
 
 /// TCP control flags (RFC 9293 §3.1, plus ECE/CWR from RFC 3168).
 public struct TCPFlags: OptionSet, Hashable, Sendable {
@@ -37,7 +38,7 @@ public enum TCPOption: Hashable, Sendable {
     case maximumSegmentSize(UInt16)                 // kind 2, len 4
     case windowScale(UInt8)                         // kind 3, len 3
     case sackPermitted                              // kind 4, len 2
-    case sack([SACKBlock])                          // kind 5, len 2+8n
+    case sack(SACKBlockList)                        // kind 5, len 2+8n, n ≤ 4
     case timestamps(value: UInt32, echoReply: UInt32) // kind 8, len 10
     case unknown(kind: UInt8, data: [UInt8])        // any other kind, data excludes kind/len
 }
@@ -53,11 +54,11 @@ public struct TCPHeader: Hashable, Sendable {
     public var window: UInt16
     public var checksum: UInt16
     public var urgentPointer: UInt16
-    public var options: [TCPOption]
+    public var options: TCPOptionList
 
     public init(sourcePort: UInt16, destinationPort: UInt16, sequenceNumber: UInt32,
                 acknowledgmentNumber: UInt32, flags: TCPFlags, window: UInt16,
-                checksum: UInt16 = 0, urgentPointer: UInt16 = 0, options: [TCPOption] = []) {
+                checksum: UInt16 = 0, urgentPointer: UInt16 = 0, options: TCPOptionList = []) {
         self.sourcePort = sourcePort
         self.destinationPort = destinationPort
         self.sequenceNumber = sequenceNumber

@@ -41,17 +41,16 @@ public struct TCPView {
     /// Parses the options. End-of-list ends them: it and the padding after it are not
     /// returned (serialization pads with zeros again), so parse∘serialize is the identity
     /// on option lists without `.endOfList`. Throws `badValue`/`truncated` naming `TCP.optionLength` or the option.
-    public func options() throws(WireError) -> [TCPOption] {
+    public func options() throws(WireError) -> TCPOptionList {
         let raw = optionBytes
-        var result: [TCPOption] = []
+        var result = TCPOptionList()
         if raw.isEmpty { return result }
-        result.reserveCapacity(raw.count / 2)
         var i = 0
         let end = raw.count
         while i < end {
             let kind = raw.loadUInt8(at: i)
             if kind == 0 { break }
-            if kind == 1 { result.append(.noOperation); i += 1; continue }
+            if kind == 1 { result.noteParsedOption(at: i, isUnknown: false); i += 1; continue }
             guard i + 1 < end else {
                 throw WireError.truncated(layer: "TCP", field: "optionLength", needed: i + 2, available: end)
             }
@@ -63,35 +62,22 @@ public struct TCPView {
                 throw WireError.truncated(layer: "TCP", field: "optionLength", needed: i + length, available: end)
             }
             switch kind {
-            case 2:
-                try Self.expect(length, 4, "maximumSegmentSize")
-                result.append(.maximumSegmentSize(raw.loadUInt16(at: i + 2)))
-            case 3:
-                try Self.expect(length, 3, "windowScale")
-                result.append(.windowScale(raw.loadUInt8(at: i + 2)))
-            case 4:
-                try Self.expect(length, 2, "sackPermitted")
-                result.append(.sackPermitted)
+            case 2: try Self.expect(length, 4, "maximumSegmentSize")
+            case 3: try Self.expect(length, 3, "windowScale")
+            case 4: try Self.expect(length, 2, "sackPermitted")
             case 5:
+                // At most 4 blocks: the option lies within 40 bytes.
                 guard (length - 2) % 8 == 0, length > 2 else {
                     throw WireError.badValue(layer: "TCP", field: "sack", value: UInt64(length), expected: "length 2+8n, n ≥ 1")
                 }
-                var blocks: [SACKBlock] = []
-                blocks.reserveCapacity((length - 2) / 8)
-                var j = i + 2
-                while j < i + length {
-                    blocks.append(SACKBlock(left: raw.loadUInt32(at: j), right: raw.loadUInt32(at: j + 4)))
-                    j += 8
-                }
-                result.append(.sack(blocks))
-            case 8:
-                try Self.expect(length, 10, "timestamps")
-                result.append(.timestamps(value: raw.loadUInt32(at: i + 2), echoReply: raw.loadUInt32(at: i + 6)))
-            default:
-                result.append(.unknown(kind: kind, data: raw.copyBytes(i + 2..<i + length)))
+            case 8: try Self.expect(length, 10, "timestamps")
+            default: break
             }
+            result.noteParsedOption(at: i, isUnknown: !(2...5).contains(kind) && kind != 8)
             i += length
         }
+        // The list holds the checked options as they are on the wire; reading one decodes it.
+        result.finishParsing(UnsafeRawBufferPointer(rebasing: raw[0..<i]))
         return result
     }
 
@@ -177,7 +163,7 @@ extension TCPHeader: CustomStringConvertible {
     }
 
     /// Bytes of options as serialized, before padding.
-    public var optionsLength: Int { options.reduce(0) { $0 + $1.encodedLength } }
+    public var optionsLength: Int { options.encodedLength }
 
     /// Data offset in 32-bit words: 5 plus the options padded to a multiple of 4.
     public var dataOffset: Int { 5 + (optionsLength + 3) / 4 }
@@ -226,7 +212,7 @@ extension TCPHeader: CustomStringConvertible {
         w.put(window)
         w.put(checksum)
         w.put(urgentPointer)
-        for option in options { option.write(to: &w) }
+        options.withEncodedBytes { w.put($0) }
         w.offset = start + headerLength
     }
 

@@ -33,9 +33,8 @@ struct BenchScenarioOptions: ParsableArguments {
         print("rawnet bench \(names.joined(separator: " ")): \(options.runs) run(s) per side, \(options.cpus)")
         let log: @Sendable (String) -> Void = { print($0) }
         var results: [CaseResult] = []
-        let sides = LabSides.make()
         for name in names {
-            guard let scenario = Scenarios.named(name, rawnet: sides) else { continue }
+            guard let scenario = Scenarios.named(name, rawnet: Self.rawnetSides) else { continue }
             print("== \(name)")
             do {
                 results += try scenario.run(options: options, log: log)
@@ -57,6 +56,13 @@ struct BenchScenarioOptions: ParsableArguments {
         }
         if report.hasFailures { throw ExitCode.failure }
     }
+
+    /// The RawNet sides plugged into the scenarios.
+    static let rawnetSides: RawNetSides = {
+        var sides = LabSides.make()
+        RouterForwarder.plug(into: &sides)
+        return sides
+    }()
 
     private var isDebugBuild: Bool {
         #if DEBUG

@@ -112,6 +112,14 @@ struct BenchWire: ParsableCommand {
                         let segment = UnsafeRawBufferPointer(rebasing: packet[ipv4.headerLength..<Int(ipv4.totalLength)])
                         let header = try TCPHeader(parsing: segment, pseudoHeader: IPv4PseudoHeader(ipv4))
                         acc &+= UInt64(header.sequenceNumber) &+ UInt64(header.options.count) &+ ethernet.source.value
+                        // Read every option as a `TCPOption` value (the list decodes on read).
+                        for option in header.options {
+                            switch option {
+                            case .timestamps(let value, let echo): acc &+= UInt64(value ^ echo)
+                            case .sack(let blocks): for block in blocks { acc &+= UInt64(block.right &- block.left) }
+                            default: acc &+= 1
+                            }
+                        }
                     } catch {
                         acc &+= 1
                     }

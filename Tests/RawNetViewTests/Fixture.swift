@@ -28,7 +28,7 @@ enum Fixture {
     /// A TCP frame from `from` to the other side, as seen on the sender's link
     /// (`farSide` false: TTL 64, sender → router) or the receiver's (TTL 63, router → receiver).
     static func tcpFrame(from sender: Side, farSide: Bool, id: UInt16, seq: UInt32, ack: UInt32,
-                         flags: TCPFlags, window: UInt16 = 65535, options: [TCPOption] = [],
+                         flags: TCPFlags, window: UInt16 = 65535, options: TCPOptionList = [],
                          payload: [UInt8] = []) -> [UInt8] {
         let receiver = sender.node == "alice" ? bob : alice
         let eth = farSide
@@ -44,7 +44,7 @@ enum Fixture {
     /// The sender's `sent` event and the receiver's `received` (or r1's `dropped`) event of one segment.
     static func segment(from sender: Side, sentAt: Double, arrivesAt: Double?, droppedAt: Double? = nil,
                         id: UInt16, seq: UInt32, ack: UInt32, flags: TCPFlags, window: UInt16 = 65535,
-                        options: [TCPOption] = [], payload: String = "") -> [TraceEvent] {
+                        options: TCPOptionList = [], payload: String = "") -> [TraceEvent] {
         let bytes = Array(payload.utf8)
         let receiver = sender.node == "alice" ? bob : alice
         var events = [TraceEvent(time: at(sentAt), node: sender.node, interface: "eth0", kind: .sent,
@@ -66,7 +66,7 @@ enum Fixture {
         TraceEvent(time: at(time), node: node, kind: .transport, detail: detail)
     }
 
-    static let synOptions: [TCPOption] = [.maximumSegmentSize(1460), .sackPermitted,
+    static let synOptions: TCPOptionList = [.maximumSegmentSize(1460), .sackPermitted,
                                           .timestamps(value: 100, echoReply: 0), .noOperation, .windowScale(7)]
 
     /// The whole exchange in time order.

@@ -5,8 +5,8 @@ import Testing
 @Suite struct PropertyTests {
     static let seeds: [UInt64] = [1, 2, 3, 0xC0FFEE]
 
-    func randomOptions(_ random: inout TestRandom) -> [TCPOption] {
-        var options: [TCPOption] = []
+    func randomOptions(_ random: inout TestRandom) -> TCPOptionList {
+        var options: TCPOptionList = []
         var length = 0
         while true {
             let option: TCPOption

@@ -164,7 +164,7 @@ extension TCPConnection {
         var header = TCPHeader(sourcePort: id.localPort, destinationPort: id.remotePort,
                                sequenceNumber: SequenceNumber(wrapping: position, isn: iss).rawValue,
                                acknowledgmentNumber: 0, flags: flags, window: 0)
-        var options: [TCPOption] = []
+        var options: TCPOptionList = []
         let isSYN = flags.contains(.syn)
         if isSYN {
             let offering = state == .synSent
@@ -189,9 +189,10 @@ extension TCPConnection {
             }
             if isSACKPermitted && !isSYN && reassembler.hasHoles {
                 let limit = isTimestampsOn ? 3 : 4
-                let blocks = reassembler.sackRanges(limit: limit).map {
-                    SACKBlock(left: SequenceNumber(wrapping: $0.lowerBound + 1, isn: irs).rawValue,
-                              right: SequenceNumber(wrapping: $0.upperBound + 1, isn: irs).rawValue)
+                var blocks = SACKBlockList()
+                for range in reassembler.sackRanges(limit: limit) {
+                    blocks.append(SACKBlock(left: SequenceNumber(wrapping: range.lowerBound + 1, isn: irs).rawValue,
+                                            right: SequenceNumber(wrapping: range.upperBound + 1, isn: irs).rawValue))
                 }
                 options.append(.sack(blocks))
             }

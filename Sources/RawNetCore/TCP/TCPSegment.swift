@@ -25,7 +25,7 @@ public struct TCPSegment: Hashable, Sendable, CustomStringConvertible {
     public var acknowledgmentNumber: SequenceNumber { SequenceNumber(header.acknowledgmentNumber) }
 
     /// The SACK blocks carried in the options, if any.
-    public var sackBlocks: [SACKBlock] {
+    public var sackBlocks: SACKBlockList {
         for option in header.options { if case .sack(let blocks) = option { return blocks } }
         return []
     }

@@ -1,0 +1,61 @@
+import RawNetPlatform
+import RawNetWire
+import Testing
+@testable import RawNetBench
+
+/// The router side of `forward`: frames are real and addressed through the
+/// router, and one short run of the scenario measures both cases.
+@Suite(.serialized) struct RouterForwarderTests {
+    private var sides: RawNetSides {
+        var sides = RawNetSides.referencesOnly
+        RouterForwarder.plug(into: &sides)
+        return sides
+    }
+
+    @Test func frame_isAValidUDPFrameThroughTheRouter() throws {
+        let frame = RouterForwarder.frame(size: 1514, from: RouterForwarder.left, to: RouterForwarder.right)
+        #expect(frame.count == 1514)
+        let decoded = DecodedFrame(parsing: frame)
+        #expect(decoded.error == nil)
+        let ethernet = try EthernetHeader(parsing: frame)
+        #expect(ethernet.destination == RouterForwarder.left.routerMAC)
+        #expect(ethernet.source == RouterForwarder.left.macAddress)
+        guard case .ipv4(let header, .udp) = decoded.payload else {
+            Issue.record("not IPv4/UDP: \(decoded.payload)")
+            return
+        }
+        #expect(header.source == RouterForwarder.left.address)
+        #expect(header.destination == RouterForwarder.right.address)
+        #expect(header.timeToLive == 64)
+        #expect(Int(header.totalLength) == 1500)
+        let small = RouterForwarder.frame(size: 20, from: RouterForwarder.right, to: RouterForwarder.left)
+        #expect(small.count == EthernetView.minimumFrameLength)
+        #expect(DecodedFrame(parsing: small).error == nil)
+    }
+
+    @Test func router_forwardsBothWaysWithTTLDecremented() throws {
+        let router = try RouterForwarder(executable: RouterForwarder.locateRawnet(), workDirectory: "/tmp",
+                                         cpus: [0], bypassImpairment: false)
+        defer { router.stop() }
+        // The start-up already checked one frame each way; now count a short burst.
+        let rate = try FrameTraffic.throughput(through: router.rightToLeft, frame: router.frame(size: 1514, towardsRight: false),
+                                               count: 500, cpus: [0])
+        #expect(rate > 100, "\(rate) frames/s")
+        router.stop()
+        #expect(!FileSystem.exists(router.runDirectory), "the lab directory is removed")
+    }
+
+    @Test func forward_smokeMeasuresRouterAndEngineOverhead() throws {
+        let results = try ForwardScenario(rawnet: sides).run(options: .smoke(), log: { _ in })
+        #expect(results.count == 2)
+        for result in results {
+            #expect(result.error == nil, "\(result.name): \(result.error ?? "")")
+            #expect(try #require(result.measured).summary.median > 1_000, "\(result.name)")
+            #expect(try #require(result.reference).summary.median > 1_000, "\(result.name)")
+            #expect(result.ratio != nil)
+            #expect(result.goal?.isMet != nil, "a measured goal is met or not, not pending")
+        }
+        #expect(results.last?.measured?.label == "router, idle impairment engine")
+        #expect(results.last?.reference?.label == "router, engine bypassed")
+    }
+}
