@@ -64,16 +64,19 @@ public struct TCPStack: Sendable {
 
     public func connection(_ id: TCPConnectionID) -> TCPConnection? { connections[id] }
 
+    /// True if the stack holds a connection `id` (without copying it).
+    public func hasConnection(_ id: TCPConnectionID) -> Bool { connections.index(forKey: id) != nil }
+
     /// Runs `body` on a connection in place.
     @discardableResult
     public mutating func withConnection<R>(_ id: TCPConnectionID, _ body: (inout TCPConnection) throws -> R) rethrows -> R? {
-        guard connections[id] != nil else { return nil }
-        return try body(&connections[id]!)
+        guard let index = connections.index(forKey: id) else { return nil }
+        return try body(&connections.values[index])
     }
 
     public mutating func send(_ bytes: some Collection<UInt8>, on id: TCPConnectionID) throws -> Int {
-        guard connections[id] != nil else { throw TCPUsageError.notConnected }
-        return try connections[id]!.send(bytes)
+        guard let index = connections.index(forKey: id) else { throw TCPUsageError.notConnected }
+        return try connections.values[index].send(bytes)
     }
 
     public mutating func receive(on id: TCPConnectionID, maxCount: Int = .max) -> [UInt8] {
@@ -97,9 +100,9 @@ public struct TCPStack: Sendable {
     /// Takes one arriving segment addressed to this host.
     public mutating func handle(_ segment: TCPSegment, now: Instant) {
         let id = TCPConnectionID(arriving: segment)
-        if let existing = connections[id], existing.state != .closed {
-            connections[id]!.handle(segment, now: now)
-            noteProgress(of: id)
+        if let index = connections.index(forKey: id), connections.values[index].state != .closed {
+            connections.values[index].handle(segment, now: now)
+            noteProgress(of: id, at: index)
             return
         }
         let flags = segment.header.flags
@@ -132,13 +135,13 @@ public struct TCPStack: Sendable {
         outbox.removeAll()
         var closedAny = false
         for id in order {
-            guard connections[id] != nil else { continue }
-            segments.append(contentsOf: connections[id]!.poll(now: now))
+            guard let index = connections.index(forKey: id) else { continue }
+            segments.append(contentsOf: connections.values[index].poll(now: now))
             if configuration.recordsEvents {
-                for event in connections[id]!.drainEvents() { events.append((id, event)) }
+                for event in connections.values[index].drainEvents() { events.append((id, event)) }
             }
-            noteProgress(of: id)
-            if connections[id]!.state == .closed { closedAny = true }
+            noteProgress(of: id, at: index)
+            if connections.values[index].state == .closed { closedAny = true }
         }
         if closedAny { removeFinished() }
         return segments
@@ -148,7 +151,8 @@ public struct TCPStack: Sendable {
     public func nextDeadline() -> Instant? {
         var earliest: Instant?
         for id in order {
-            if let d = connections[id]?.nextDeadline(), earliest == nil || d < earliest! { earliest = d }
+            guard let index = connections.index(forKey: id) else { continue }
+            if let d = connections.values[index].nextDeadline(), earliest == nil || d < earliest! { earliest = d }
         }
         return earliest
     }
@@ -175,12 +179,19 @@ public struct TCPStack: Sendable {
 
     /// Moves passive connections from the handshake list to the accept queue.
     private mutating func noteProgress(of id: TCPConnectionID) {
-        guard let connection = connections[id], connection.isPassive,
+        guard let index = connections.index(forKey: id) else { return }
+        noteProgress(of: id, at: index)
+    }
+
+    /// `noteProgress(of:)` for a connection already looked up (read in place, not copied).
+    private mutating func noteProgress(of id: TCPConnectionID, at position: Dictionary<TCPConnectionID, TCPConnection>.Index) {
+        guard connections.values[position].isPassive, !listeners.isEmpty,
               var listener = listeners[id.localPort],
               let index = listener.handshaking.firstIndex(of: id) else { return }
-        if connection.state == .synReceived { return }
+        let state = connections.values[position].state
+        if state == .synReceived { return }
         listener.handshaking.remove(at: index)
-        if connection.state == .closed {
+        if state == .closed {
             released.insert(id)  // never accepted: nobody else will release it
         } else {
             listener.ready.append(id)

@@ -7,6 +7,33 @@ import RawNetWire
 struct TCPRunState {
     var isRunning = false
     var needsAnotherPass = false
+    /// Connections whose socket must be brought up to date on the next pass:
+    /// touched by an arriving segment or an app request, named by an event of
+    /// the stack, just accepted, or holding data an app was too slow to take.
+    var dirty: Set<TCPConnectionID> = []
+
+    mutating func markDirty(_ id: TCPConnectionID?) {
+        if let id { dirty.insert(id) }
+    }
+}
+
+/// The few fields of a connection that its socket follows, read in place.
+struct TCPConnectionView {
+    let state: TCPState
+    let error: TCPConnectionError?
+    let availableByteCount: Int
+    let isEndOfStream: Bool
+    let sendBufferSpace: Int
+    let sendBufferSize: Int
+
+    init(_ connection: borrowing TCPConnection) {
+        state = connection.state
+        error = connection.error
+        availableByteCount = connection.availableByteCount
+        isEndOfStream = connection.isEndOfStream
+        sendBufferSpace = connection.sendBufferSpace
+        sendBufferSize = connection.configuration.sendBufferSize
+    }
 }
 
 /// The host's TCP: one `TCPStack` for the host's address, fed with arriving
@@ -31,8 +58,9 @@ extension NodeDaemon {
         let now = Self.now()
         let id = TCPConnectionID(arriving: segment)
         let resetsBefore = tcp!.resetsSent
+        tcpRun.markDirty(id)
         // A SYN for a listener makes a connection with the listener's options.
-        if tcp!.connection(id) == nil, tcpHeader.flags.contains(.syn), !tcpHeader.flags.contains(.ack),
+        if !tcp!.hasConnection(id), tcpHeader.flags.contains(.syn), !tcpHeader.flags.contains(.ack),
            let listener = sockets.tcpSocket(boundTo: id.localPort), listener.tcp.isListening {
             let base = tcp!.configuration
             tcp!.configuration = listener.tcp.options.configuration(from: base)
@@ -41,7 +69,7 @@ extension NodeDaemon {
         } else {
             tcp!.handle(segment, now: now)
         }
-        if tcp!.resetsSent > resetsBefore || (tcp!.connection(id) == nil && tcp!.listeners[id.localPort] == nil) {
+        if tcp!.resetsSent > resetsBefore || (!tcp!.hasConnection(id) && tcp!.listeners[id.localPort] == nil) {
             countNoSocket(packet)
         }
         runTCP()
@@ -66,6 +94,7 @@ extension NodeDaemon {
             let events = tcp!.drainEvents()
             for segment in segments { transmit(segment, now: now) }
             if !subscribers.isEmpty { trace(events) }
+            for (id, _) in events { tcpRun.dirty.insert(id) }
             updateTCPSockets(now: now)
             passes += 1
         } while tcpRun.needsAnotherPass && passes < 64
@@ -91,6 +120,7 @@ extension NodeDaemon {
         updated.tcp.failure = status
         sockets.update(updated)
         tcp?.abort(id, now: now)
+        tcpRun.markDirty(id)
         tcpRun.needsAnotherPass = true
     }
 
@@ -109,26 +139,59 @@ extension NodeDaemon {
 
     /// Accepts waiting connections, answers finished connects, pushes data,
     /// end of stream, errors and `writable` to the apps.
+    ///
+    /// Only sockets whose connection changed since the last pass are visited
+    /// (see `TCPRunState.dirty`); sockets accepted in this pass, and those
+    /// still holding data their app could not take, are visited again on the next.
     private func updateTCPSockets(now: Instant) {
+        guard tcp!.configuration.recordsEvents else { return updateAllTCPSockets(now: now) }
+        let touched = tcpRun.dirty
+        tcpRun.dirty.removeAll(keepingCapacity: true)
+        var accepted: [TCPConnectionID] = []
+        for (port, listener) in tcp!.listeners where !listener.ready.isEmpty {
+            guard let socket = sockets.tcpSocket(boundTo: port), socket.tcp.isListening else { continue }
+            accepted += acceptConnections(on: socket)
+        }
+        for id in touched {
+            guard let socket = sockets.tcpSocket(for: id), !socket.tcp.isListening else { continue }
+            if update(socket, now: now) { tcpRun.dirty.insert(id) }
+        }
+        tcpRun.dirty.formUnion(accepted)
+    }
+
+    /// Every TCP socket, for a stack that records no events to say which changed.
+    private func updateAllTCPSockets(now: Instant) {
         for socket in sockets.sockets.values where socket.protocolNumber == .tcp {
             if socket.tcp.isListening {
-                while let id = tcp!.accept(port: socket.localPort) {
-                    let accepted = sockets.openAccepted(owner: socket.owner, connection: id)
-                    apps?.send(.accepted(socket: socket.id, newSocket: accepted.id, peer: id.remoteAddress,
-                                         peerPort: id.remotePort, localAddress: id.localAddress,
-                                         localPort: id.localPort), to: socket.owner)
-                }
+                acceptConnections(on: socket)
             } else if socket.tcp.connection != nil {
                 update(socket, now: now)
             }
         }
     }
 
-    private func update(_ original: HostSocket, now: Instant) {
+    /// Opens a socket for every connection waiting on a listener; returns their connections.
+    @discardableResult
+    private func acceptConnections(on socket: HostSocket) -> [TCPConnectionID] {
+        var ids: [TCPConnectionID] = []
+        while let id = tcp!.accept(port: socket.localPort) {
+            let accepted = sockets.openAccepted(owner: socket.owner, connection: id)
+            apps?.send(.accepted(socket: socket.id, newSocket: accepted.id, peer: id.remoteAddress,
+                                 peerPort: id.remotePort, localAddress: id.localAddress,
+                                 localPort: id.localPort), to: socket.owner)
+            ids.append(id)
+        }
+        return ids
+    }
+
+    /// Brings one socket up to date with its connection. Returns true if
+    /// received data is still waiting for its app.
+    @discardableResult
+    private func update(_ original: HostSocket, now: Instant) -> Bool {
         var socket = original
-        guard let id = socket.tcp.connection else { return }
+        guard let id = socket.tcp.connection else { return false }
         let owner = socket.owner
-        guard let connection = tcp!.connection(id) else { return }
+        guard let connection = tcp!.withConnection(id, { TCPConnectionView($0) }) else { return false }
         if let request = socket.tcp.pendingConnect {
             if connection.state.isSynchronized {
                 socket.tcp.pendingConnect = nil
@@ -143,19 +206,25 @@ extension NodeDaemon {
             }
         }
         // Received bytes, while the app keeps up.
-        while true {
-            guard let available = tcp!.connection(id)?.availableByteCount, available > 0 else { break }
+        var available = connection.availableByteCount
+        var hasRead = false
+        while available > 0 {
             if socket.tcp.isReadShut {
                 _ = tcp!.receive(on: id)
+                available = 0
+                hasRead = true
                 tcpRun.needsAnotherPass = true
                 break
             }
             guard apps?.isBacklogged(owner) == false else { break }
-            let bytes = tcp!.receive(on: id, maxCount: 32 * 1024)
+            guard let (bytes, left) = tcp!.withConnection(id, { ($0.receive(maxCount: 32 * 1024), $0.availableByteCount) })
+            else { break }
+            available = left
+            hasRead = true
             apps?.send(.streamData(socket: socket.id, payload: bytes), to: owner)
             tcpRun.needsAnotherPass = true
         }
-        let current = tcp!.connection(id) ?? connection
+        let current = hasRead ? tcp!.withConnection(id, { TCPConnectionView($0) }) ?? connection : connection
         if current.isEndOfStream && !socket.tcp.isEndOfStreamReported && !socket.tcp.isReadShut {
             socket.tcp.isEndOfStreamReported = true
             apps?.send(.peerClosed(socket: socket.id), to: owner)
@@ -167,12 +236,13 @@ extension NodeDaemon {
         }
         if socket.tcp.wantsWritable {
             let space = current.sendBufferSpace
-            if space >= max(1, current.configuration.sendBufferSize / 4) || current.state == .closed {
+            if space >= max(1, current.sendBufferSize / 4) || current.state == .closed {
                 socket.tcp.wantsWritable = false
                 apps?.send(.writable(socket: socket.id, freeSpace: UInt32(clamping: space)), to: owner)
             }
         }
         if socket != original { sockets.update(socket) }
+        return available > 0
     }
 
     static func status(for error: TCPConnectionError?) -> AppStatus {

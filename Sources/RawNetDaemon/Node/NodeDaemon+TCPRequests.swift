@@ -41,6 +41,7 @@ extension NodeDaemon {
         default:
             return false
         }
+        tcpRun.markDirty(sockets.socket(id, ownedBy: client)?.tcp.connection)
         runTCP()
         return true
     }
@@ -99,7 +100,8 @@ extension NodeDaemon {
     }
 
     private func send(_ payload: [UInt8], on socket: HostSocket, request: UInt32, client: Int) {
-        guard let id = socket.tcp.connection, let connection = tcp!.connection(id) else {
+        guard let id = socket.tcp.connection,
+              let connection = tcp!.withConnection(id, { (state: $0.state, error: $0.error) }) else {
             return reply(request, socket: socket, status: .notConnected, to: client)
         }
         if socket.tcp.isWriteShut {
