@@ -207,11 +207,14 @@ public struct TCPConnection: Sendable {
 
     /// Earliest instant at which a timer runs out, nil if none is armed.
     public func nextDeadline() -> Instant? {
-        var earliest: Instant?
-        for deadline in [retransmitDeadline, persistDeadline, delayedAckDeadline, timeWaitDeadline, keepaliveDeadline] {
-            if let d = deadline, earliest == nil || d < earliest! { earliest = d }
+        // Without an array: this runs for every connection whenever the host rearms its timer.
+        func earlier(_ a: Instant?, _ b: Instant?) -> Instant? {
+            guard let a else { return b }
+            guard let b else { return a }
+            return b < a ? b : a
         }
-        return earliest
+        return earlier(earlier(earlier(earlier(retransmitDeadline, persistDeadline), delayedAckDeadline),
+                               timeWaitDeadline), keepaliveDeadline)
     }
 
     /// True if segments are waiting to be collected by ``poll(now:)`` right now.

@@ -100,7 +100,7 @@ public struct TCPStack: Sendable {
     /// Takes one arriving segment addressed to this host.
     public mutating func handle(_ segment: TCPSegment, now: Instant) {
         let id = TCPConnectionID(arriving: segment)
-        if let index = connections.index(forKey: id), connections.values[index].state != .closed {
+        if let index = connections.index(forKey: id), inPlace(index, { $0.state }) != .closed {
             connections.values[index].handle(segment, now: now)
             noteProgress(of: id, at: index)
             return
@@ -136,12 +136,13 @@ public struct TCPStack: Sendable {
         var closedAny = false
         for id in order {
             guard let index = connections.index(forKey: id) else { continue }
-            segments.append(contentsOf: connections.values[index].poll(now: now))
+            let (output, state) = inPlace(index) { ($0.poll(now: now), $0.state) }
+            segments.append(contentsOf: output)
             if configuration.recordsEvents {
-                for event in connections.values[index].drainEvents() { events.append((id, event)) }
+                for event in inPlace(index, { $0.drainEvents() }) { events.append((id, event)) }
             }
             noteProgress(of: id, at: index)
-            if connections.values[index].state == .closed { closedAny = true }
+            if state == .closed { closedAny = true }
         }
         if closedAny { removeFinished() }
         return segments
@@ -157,6 +158,16 @@ public struct TCPStack: Sendable {
         return earliest
     }
 
+    /// ``nextDeadline()`` reading each connection in place instead of copying it.
+    public mutating func earliestDeadline() -> Instant? {
+        var earliest: Instant?
+        for id in order {
+            guard let index = connections.index(forKey: id) else { continue }
+            if let d = inPlace(index, { $0.nextDeadline() }), earliest == nil || d < earliest! { earliest = d }
+        }
+        return earliest
+    }
+
     /// Events recorded since the last call, with the connection they belong to.
     public mutating func drainEvents() -> [(TCPConnectionID, TCPEvent)] {
         defer { events.removeAll() }
@@ -164,6 +175,13 @@ public struct TCPStack: Sendable {
     }
 
     // MARK: Internals
+
+    /// Runs `body` on the connection at `index` through the dictionary's
+    /// in-place access, so reading a field does not copy the whole connection.
+    private mutating func inPlace<R>(_ index: Dictionary<TCPConnectionID, TCPConnection>.Index,
+                                     _ body: (inout TCPConnection) -> R) -> R {
+        body(&connections.values[index])
+    }
 
     private mutating func insert(_ connection: TCPConnection) {
         connections[connection.id] = connection
@@ -185,10 +203,10 @@ public struct TCPStack: Sendable {
 
     /// `noteProgress(of:)` for a connection already looked up (read in place, not copied).
     private mutating func noteProgress(of id: TCPConnectionID, at position: Dictionary<TCPConnectionID, TCPConnection>.Index) {
-        guard connections.values[position].isPassive, !listeners.isEmpty,
+        let (isPassive, state) = inPlace(position) { ($0.isPassive, $0.state) }
+        guard isPassive, !listeners.isEmpty,
               var listener = listeners[id.localPort],
               let index = listener.handshaking.firstIndex(of: id) else { return }
-        let state = connections.values[position].state
         if state == .synReceived { return }
         listener.handshaking.remove(at: index)
         if state == .closed {

@@ -240,7 +240,7 @@ public final class NodeDaemon {
     /// Keeps one loop timer at the earliest deadline of the IP layer and impairments.
     func rearmTimer() {
         var next = ip.nextDeadline()
-        if let deadline = tcp?.nextDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
+        if let deadline = tcp?.earliestDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
         for engine in impairments {
             if let deadline = engine.nextDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
         }
