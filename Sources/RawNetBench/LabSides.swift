@@ -123,17 +123,7 @@ final class BenchLab: @unchecked Sendable {
     var pids: [String: Int32] { report.pids }
 
     /// The default lab: alice 10.0.1.10 — r1 — bob 10.0.2.20.
-    static let defaultYAML = """
-        name: bench
-        nodes:
-          alice:  { kind: host,   ip: 10.0.1.10/24, gateway: 10.0.1.1 }
-          bob:    { kind: host,   ip: 10.0.2.20/24, gateway: 10.0.2.1 }
-          r1:     { kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24 } }
-        links:
-          - endpoints: [alice:eth0, r1:eth0]
-          - endpoints: [r1:eth1, bob:eth0]
-
-        """
+    static let defaultYAML = TopologyLoader.defaultLabYAML(named: "bench")
 
     /// The default lab pinned like the forwarding references: r1 on the forwarder CPUs, hosts with the endpoints.
     static func oneRouter(_ settings: LabSettings, context: RunContext) throws -> BenchLab {

@@ -6,16 +6,7 @@ import Testing
 /// `rawnet chat` and `rawnet nc` as real processes on a lab of real daemons:
 /// alice (10.0.1.10) — r1 — bob (10.0.2.20).
 @Suite(.serialized) struct ChatProcessTests {
-    static let yaml = """
-        name: chat
-        nodes:
-          alice: { kind: host, ip: 10.0.1.10/24, gateway: 10.0.1.1 }
-          bob:   { kind: host, ip: 10.0.2.20/24, gateway: 10.0.2.1 }
-          r1:    { kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24 } }
-        links:
-          - endpoints: [alice:eth0, r1:eth0]
-          - endpoints: [r1:eth1, bob:eth0]
-        """
+    static let yaml = TopologyLoader.defaultLabYAML(named: "chat")
 
     /// Starts a client and waits until it is in the room.
     private func join(_ lab: DaemonTestLab, _ host: String, name: String, port: Int = 7000,

@@ -110,3 +110,11 @@ private struct EngineLab {
         }
     }
 }
+
+@Test func defaultLabUnderAnotherName_isTheDefaultLabRenamed() throws {
+    let renamed = try TopologyLoader.parse(yaml: TopologyLoader.defaultLabYAML(named: "chat"), file: "test")
+    var expected = TopologyLoader.defaultLab()
+    #expect(renamed.name == "chat")
+    expected.name = "chat"
+    #expect(renamed == expected)
+}

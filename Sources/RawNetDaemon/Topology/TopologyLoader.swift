@@ -23,6 +23,12 @@ public enum TopologyLoader {
 
         """
 
+    /// The default lab under another name (its run directory follows the name),
+    /// for tools and tests that start it beside a user's lab.
+    public static func defaultLabYAML(named name: String) -> String {
+        "name: \(name)\n" + defaultLabYAML.drop(while: { $0 != "\n" }).dropFirst()
+    }
+
     /// Parses and checks a topology given as YAML text. `file` names it in messages.
     public static func parse(yaml: String, file: String) throws(TopologyError) -> Topology {
         var parser = TopologyParser(file: file)
