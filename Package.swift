@@ -6,6 +6,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "rawnet", targets: ["rawnet"]),
+        .executable(name: "rawnetd", targets: ["rawnetd"]),
         .executable(name: "rawnet-relay", targets: ["rawnet-relay"]),
         .library(name: "RawNetSocket", targets: ["RawNetSocket"]),
     ],
@@ -35,12 +36,17 @@ let package = Package(
             .product(name: "DequeModule", package: "swift-collections"),
             .product(name: "HeapModule", package: "swift-collections"),
         ]),
-        // Router and host daemons, control, app API, topology, supervisor.
+        // Router and host daemons, control, app API, the topology model and lab.conf.
+        // No Yams and no Foundation: this is what every daemon process maps.
         .target(name: "RawNetDaemon", dependencies: [
             "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetSocket",
             .product(name: "Logging", package: "swift-log"),
-            .product(name: "Yams", package: "Yams"),
             .product(name: "DequeModule", package: "swift-collections"),
+        ]),
+        // Topology files (YAML) and the lab supervisor behind `rawnet up`/`down`.
+        .target(name: "RawNetLab", dependencies: [
+            "RawNetDaemon", "RawNetCore", "RawNetWire", "RawNetPlatform",
+            .product(name: "Yams", package: "Yams"),
         ]),
         // Watching: trace lines, per-layer views, ladder diagrams, SVG plots, capture files.
         .target(name: "RawNetView", dependencies: ["RawNetCore", "RawNetWire"]),
@@ -52,17 +58,22 @@ let package = Package(
         // the guided tour `rawnet demo`: needs the daemons, the views and the apps.
         .target(name: "RawNetTour", dependencies: [
             "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetDaemon",
-            "RawNetSocket", "RawNetApps", "RawNetView",
+            "RawNetSocket", "RawNetApps", "RawNetView", "RawNetLab",
         ]),
         // Benchmark harness: scenarios, references (relay, Linux namespaces), reports, lab generator.
         .target(name: "RawNetBench", dependencies: [
-            "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetDaemon", "RawNetSocket", "RawNetSim",
+            "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetDaemon", "RawNetSocket", "RawNetSim", "RawNetLab",
         ]),
+        // `rawnetd` is listed so that building `rawnet` (also `swift run rawnet`) builds it too:
+        // `rawnet up` runs the daemons with it (DESIGN.md, "Daemon executable").
         .executableTarget(name: "rawnet", dependencies: [
             "RawNetWire", "RawNetCore", "RawNetSim", "RawNetPlatform",
-            "RawNetDaemon", "RawNetSocket", "RawNetApps", "RawNetView", "RawNetTour", "RawNetBench",
+            "RawNetDaemon", "RawNetLab", "RawNetSocket", "RawNetApps", "RawNetView", "RawNetTour", "RawNetBench",
+            "rawnetd",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+        // One node daemon and nothing else: small in memory (no Foundation, Yams, ArgumentParser).
+        .executableTarget(name: "rawnetd", dependencies: ["RawNetDaemon", "RawNetPlatform"]),
         // Minimal C relay: the reference for forwarding benchmarks.
         .executableTarget(name: "rawnet-relay"),
 
@@ -71,13 +82,13 @@ let package = Package(
         .testTarget(name: "RawNetSimTests", dependencies: ["RawNetSim", "RawNetCore", "RawNetWire"]),
         .testTarget(name: "RawNetPlatformTests", dependencies: ["RawNetPlatform"]),
         .testTarget(name: "RawNetDaemonTests", dependencies: [
-            "RawNetDaemon", "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetSocket", "RawNetSim",
+            "RawNetDaemon", "RawNetLab", "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetSocket", "RawNetSim",
         ]),
         .testTarget(name: "RawNetViewTests", dependencies: ["RawNetView", "RawNetCore", "RawNetWire"]),
         .testTarget(name: "RawNetTourTests", dependencies: [
-            "RawNetTour", "RawNetView", "RawNetDaemon", "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetSocket",
+            "RawNetTour", "RawNetView", "RawNetDaemon", "RawNetLab", "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetSocket",
         ]),
-        .testTarget(name: "RawNetBenchTests", dependencies: ["RawNetBench", "RawNetDaemon", "RawNetPlatform", "RawNetWire"]),
+        .testTarget(name: "RawNetBenchTests", dependencies: ["RawNetBench", "RawNetDaemon", "RawNetLab", "RawNetPlatform", "RawNetWire"]),
         .testTarget(name: "RawNetAppsTests", dependencies: ["RawNetApps", "RawNetSocket", "RawNetWire"]),
     ],
     swiftLanguageModes: [.v6]

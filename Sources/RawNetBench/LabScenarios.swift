@@ -1,4 +1,5 @@
 import RawNetDaemon
+import RawNetLab
 import RawNetPlatform
 
 /// scale: a generated lab of 100 nodes (30 routers, 70 hosts): time to `up`

@@ -55,6 +55,13 @@ public enum FileSystem {
         return lstat(path, &info) == 0
     }
 
+    /// Whether `path` is a regular file this process may execute (following symlinks).
+    public static func isExecutableFile(_ path: String) -> Bool {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return false }
+        return access(path, X_OK) == 0
+    }
+
     /// Removes a file; a missing file is not an error.
     public static func removeFile(at path: String) throws(FileSystemError) {
         if unlink(path) != 0, Errno.current != .noSuchFile {

@@ -98,6 +98,11 @@ public enum Processes {
         return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// Ends this process with `status` (stdio buffers are flushed).
+    public static func exit(status: Int32) -> Never {
+        Glibc.exit(status)
+    }
+
     /// This process's id.
     public static var currentPID: Int32 { getpid() }
 

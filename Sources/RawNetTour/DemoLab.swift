@@ -1,4 +1,5 @@
 import RawNetDaemon
+import RawNetLab
 import RawNetPlatform
 
 /// The lab `rawnet demo` runs: three routers in a triangle with a host on each

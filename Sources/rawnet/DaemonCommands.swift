@@ -1,5 +1,6 @@
 import ArgumentParser
 import RawNetDaemon
+import RawNetLab
 import RawNetPlatform
 
 /// Options of the two daemon commands the supervisor spawns.
@@ -7,25 +8,27 @@ struct DaemonOptions: ParsableArguments {
     @Argument(help: "The node's name in the lab's topology.")
     var name: String
 
-    @Option(name: .customLong("run-dir"), help: "The lab's run directory (holding lab.yaml).")
+    @Option(name: .customLong("run-dir"), help: "The lab's run directory (holding lab.conf, or lab.yaml).")
     var runDirectory: String
 
     @Flag(name: .long, help: "Log debug messages too.")
     var verbose = false
 
     func run(kind: NodeKind) throws {
-        NodeDaemon.bootstrapLogging(verbose: verbose)
-        let daemon: NodeDaemon
+        let arguments = DaemonArguments(kind: kind, name: name, runDirectory: runDirectory, isVerbose: verbose)
+        try Self.writeLabConfigIfMissing(runDirectory: runDirectory)
+        do { try DaemonLaunch.run(arguments) } catch { throw Failure("\(error)") }
+    }
+
+    /// Daemons read `lab.conf`; a run directory prepared by hand with only
+    /// `lab.yaml` gets one here, since this executable can read YAML.
+    static func writeLabConfigIfMissing(runDirectory: String) throws {
+        let paths = SocketPaths(runDirectory: runDirectory)
+        guard !FileSystem.exists(paths.labConfigFile), FileSystem.exists(paths.topologyFile) else { return }
         do {
-            daemon = try NodeDaemon(name: name, kind: kind, runDirectory: runDirectory)
+            try LabConfig.write(try TopologyLoader.load(path: paths.topologyFile), to: paths)
         } catch {
-            throw Failure("\(kind.rawValue) \(name): \(error)")
-        }
-        do {
-            try daemon.run()
-        } catch {
-            daemon.shutDown()
-            throw Failure("\(kind.rawValue) \(name) stopped: \(error)")
+            throw Failure("cannot prepare \(paths.labConfigFile) from lab.yaml: \(error)")
         }
     }
 }

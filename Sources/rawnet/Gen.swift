@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import RawNetBench
 import RawNetDaemon
+import RawNetLab
 
 /// `rawnet gen`: writes a large generated lab topology.
 struct Gen: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import RawNetDaemon
+import RawNetLab
 import RawNetPlatform
 
 /// Options shared by commands that act on a running lab.
@@ -36,9 +37,11 @@ struct Up: ParsableCommand {
         guard let executable = Processes.currentExecutablePath() else {
             throw Failure("cannot find the rawnet executable (/proc/self/exe)")
         }
+        let supervisor = LabSupervisor(executable: executable)
+        if supervisor.isUsingFallbackDaemon { try? FileDescriptor.standardError.writeAll(Array((supervisor.fallbackNote + "\n").utf8)) }
         let report: LabSupervisor.UpReport
         do {
-            report = try LabSupervisor(executable: executable).up(yaml: yaml, file: file)
+            report = try supervisor.up(yaml: yaml, file: file)
         } catch {
             throw Failure("\(error)")
         }

@@ -1,5 +1,6 @@
 import Testing
 import RawNetDaemon
+import RawNetLab
 @testable import RawNetBench
 
 @Suite struct TopologyGeneratorTests {

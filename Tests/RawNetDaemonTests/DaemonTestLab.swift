@@ -1,4 +1,5 @@
 import RawNetDaemon
+import RawNetLab
 import RawNetPlatform
 import Testing
 
@@ -23,7 +24,10 @@ final class DaemonTestLab {
     let base: String
     let runDirectory: String
     let topology: Topology
+    /// `rawnet`, for the commands tests run.
     let executable: String
+    /// What runs the daemons: `rawnetd` beside `rawnet`, or `rawnet` itself when asked to.
+    let daemonExecutable: String
     private(set) var pids: [String: Int32] = [:]
     private var isStopped = false
     private nonisolated(unsafe) static var counter = 0
@@ -46,9 +50,20 @@ final class DaemonTestLab {
         throw HarnessError("the rawnet executable is missing (looked at \(candidates.joined(separator: ", "))); run `swift build` first")
     }
 
-    /// Writes `yaml` as lab.yaml and starts one daemon per node, waiting until each answers `status`.
-    init(yaml: String) throws {
+    /// The daemon-only executable built beside `rawnet` (the build makes both).
+    static func daemonExecutable(besideRawnet rawnet: String) throws -> String {
+        guard let path = DaemonLaunch.daemonExecutable(besideExecutable: rawnet) else {
+            throw HarnessError("no rawnetd beside \(rawnet); run `swift build` first")
+        }
+        return path
+    }
+
+    /// Writes `yaml` as lab.yaml and lab.conf and starts one daemon per node, waiting until each
+    /// answers `status`. The daemons are `rawnetd` processes, or `rawnet router|host` with
+    /// `usingFallbackDaemon`.
+    init(yaml: String, usingFallbackDaemon: Bool = false) throws {
         executable = try Self.rawnetExecutable()
+        daemonExecutable = usingFallbackDaemon ? executable : try Self.daemonExecutable(besideRawnet: executable)
         Self.counter += 1
         // Suites run in parallel and the counter is not atomic: the clock keeps two labs apart.
         base = "/tmp/rnt-\(Processes.currentPID)-\(Self.counter)-\(MonotonicClock.now() % 1_000_000_007)"
@@ -57,6 +72,7 @@ final class DaemonTestLab {
         try? FileSystem.removeTree(at: base)
         try FileSystem.makeDirectories(runDirectory, mode: 0o700)
         try FileSystem.writeBytes(Array(yaml.utf8), to: paths.topologyFile)
+        try LabConfig.write(topology, to: paths)
         do {
             for node in topology.nodes { try start(node.name) }
             for node in topology.nodes { try waitUntilReady(node.name) }
@@ -76,7 +92,7 @@ final class DaemonTestLab {
     /// Starts (or restarts) one node's daemon.
     func start(_ node: String) throws {
         guard let kind = topology.node(named: node)?.kind else { throw HarnessError("no node \(node)") }
-        pids[node] = try Processes.spawn(executable: executable,
+        pids[node] = try Processes.spawn(executable: daemonExecutable,
                                          arguments: [kind.rawValue, node, "--run-dir", runDirectory],
                                          logPath: paths.logFile(node: node))
     }

@@ -1,4 +1,5 @@
 import RawNetDaemon
+import RawNetLab
 import RawNetPlatform
 import Testing
 

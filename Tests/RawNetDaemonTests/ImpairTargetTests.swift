@@ -1,4 +1,5 @@
 import RawNetDaemon
+import RawNetLab
 import Testing
 
 /// How `rawnet impair TARGET --direction D` picks the egresses to change.

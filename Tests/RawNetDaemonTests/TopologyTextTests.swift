@@ -1,4 +1,5 @@
 import RawNetDaemon
+import RawNetLab
 import Testing
 
 private let configDirectory: String = {

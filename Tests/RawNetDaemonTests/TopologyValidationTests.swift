@@ -1,5 +1,6 @@
 import RawNetCore
 import RawNetDaemon
+import RawNetLab
 import Testing
 
 /// The messages a topology produces, or an empty list if it is accepted.

@@ -1,5 +1,6 @@
 import RawNetCore
 import RawNetDaemon
+import RawNetLab
 import RawNetTour
 import Testing
 

@@ -8,9 +8,9 @@ public enum LabLocator {
         public var runDirectory: String
         public var paths: SocketPaths { SocketPaths(runDirectory: runDirectory) }
 
-        /// The lab's topology, as the daemons read it.
+        /// The lab's topology, as the daemons read it (`lab.conf`).
         public func topology() throws -> Topology {
-            try TopologyLoader.load(path: paths.topologyFile)
+            try LabConfig.load(path: paths.labConfigFile)
         }
     }
 
@@ -44,7 +44,7 @@ public enum LabLocator {
             name = labs[0]
         }
         let directory = try RunDirectory(labName: name, base: base)
-        guard FileSystem.exists(SocketPaths(runDirectory: directory.path).topologyFile) else { throw Failure.notRunning(name) }
+        guard FileSystem.exists(SocketPaths(runDirectory: directory.path).labConfigFile) else { throw Failure.notRunning(name) }
         return Located(name: name, runDirectory: directory.path)
     }
 }

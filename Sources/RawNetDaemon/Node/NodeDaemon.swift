@@ -46,7 +46,7 @@ public final class NodeDaemon {
     /// Default egress queue limit of a link port when the topology sets none.
     public static let defaultQueueLimit = 256
 
-    /// Sets up the node `name` of the lab in `runDirectory` (reading `lab.yaml`
+    /// Sets up the node `name` of the lab in `runDirectory` (reading `lab.conf`
     /// there): binds its link sockets, control socket and (hosts) app API.
     /// - Parameter kind: the kind the command line asked for; a mismatch is an error.
     /// - Parameter bypassImpairment: send frames straight to the links, skipping the
@@ -56,8 +56,8 @@ public final class NodeDaemon {
         paths = SocketPaths(runDirectory: runDirectory)
         isImpairmentBypassed = bypassImpairment
         do {
-            topology = try TopologyLoader.load(path: paths.topologyFile)
-            try paths.check(topology, file: paths.topologyFile)
+            topology = try LabConfig.load(path: paths.labConfigFile)
+            try paths.check(topology, file: paths.labConfigFile)
         } catch {
             throw NodeDaemonError("cannot load the lab: \(error)")
         }

@@ -1,10 +1,10 @@
 /// Where a lab's files live inside its run directory (see DESIGN.md, "Run directory"):
-/// `NODE.IF` per interface, `NODE.ctl`, `NODE.api`, `NODE.pid`, `NODE.log`, and `lab.yaml`.
+/// `NODE.IF` per interface, `NODE.ctl`, `NODE.api`, `NODE.pid`, `NODE.log`, `lab.yaml` and `lab.conf`.
 public struct SocketPaths: Sendable, Equatable {
     /// `sun_path` holds 108 bytes including the terminating NUL.
     public static let maximumLength = 107
     /// Suffixes the run directory uses for a node's own files, so no interface may be named so.
-    static let reservedSuffixes: Set<String> = ["ctl", "api", "pid", "log", "yaml"]
+    public static let reservedSuffixes: Set<String> = ["ctl", "api", "pid", "log", "yaml", "conf"]
 
     public let runDirectory: String
 
@@ -22,8 +22,10 @@ public struct SocketPaths: Sendable, Equatable {
     public func appAPI(node: String) -> String { file("\(node).api") }
     public func pidFile(node: String) -> String { file("\(node).pid") }
     public func logFile(node: String) -> String { file("\(node).log") }
-    /// The checked topology the daemons read.
+    /// The checked topology as YAML (what `rawnet up` was given, for people and tools).
     public var topologyFile: String { file("lab.yaml") }
+    /// The resolved lab the daemons read (`LabConfig`, no YAML needed).
+    public var labConfigFile: String { file("lab.conf") }
 
     private func file(_ name: String) -> String {
         runDirectory.hasSuffix("/") ? runDirectory + name : runDirectory + "/" + name

@@ -51,11 +51,13 @@ public struct TopologyError: Error, Sendable, CustomStringConvertible {
 }
 
 /// Collects issues for one file while a topology is read and checked.
-struct IssueCollector {
-    let file: String
-    var issues: [TopologyIssue] = []
+public struct IssueCollector: Sendable {
+    public let file: String
+    public var issues: [TopologyIssue] = []
 
-    mutating func add(_ location: TopologyLocation, _ field: String, _ message: String) {
+    public init(file: String) { self.file = file }
+
+    public mutating func add(_ location: TopologyLocation, _ field: String, _ message: String) {
         issues.append(TopologyIssue(file: file, location: location, field: field, message: message))
     }
 }

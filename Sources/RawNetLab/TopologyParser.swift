@@ -1,4 +1,5 @@
 import RawNetCore
+import RawNetDaemon
 import RawNetWire
 import Yams
 

@@ -1,3 +1,4 @@
+import RawNetDaemon
 import RawNetWire
 
 /// A node as read from the file, before the whole lab is checked. Fields that

@@ -1,3 +1,4 @@
+import RawNetDaemon
 import RawNetWire
 
 /// Checks a lab as a whole: links join existing, unused interfaces of one subnet;

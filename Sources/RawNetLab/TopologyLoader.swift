@@ -3,6 +3,7 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
+import RawNetDaemon
 
 /// Reads and checks topology files. Every problem in a file is collected and
 /// reported together, each naming the file, node or link, and field.

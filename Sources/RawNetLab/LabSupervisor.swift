@@ -1,3 +1,4 @@
+import RawNetDaemon
 import RawNetPlatform
 
 /// Why a lab could not be started or stopped.
@@ -30,14 +31,31 @@ public enum LabError: Error, CustomStringConvertible {
 /// Starts and stops the daemons of a lab: one process per node, recorded in the
 /// lab's run directory (see DESIGN.md, "Decisions taken while building").
 public struct LabSupervisor {
-    /// The `rawnet` executable that runs `rawnet router|host NAME --run-dir DIR`.
+    /// The `rawnet` executable; it runs `rawnet router|host NAME --run-dir DIR`
+    /// when no `rawnetd` lies beside it.
     public var executable: String
+    /// What runs the daemons: `rawnetd` beside `executable` when it is there
+    /// (much smaller in memory), else `executable` itself.
+    public var daemonExecutable: String
     /// Base folder for run directories (nil: `RunDirectory.baseDirectory()`).
     public var base: String?
 
-    public init(executable: String, base: String? = nil) {
+    /// - Parameter daemonExecutable: what runs the daemons; by default `rawnetd`
+    ///   beside `executable`, else `executable` itself.
+    public init(executable: String, daemonExecutable: String? = nil, base: String? = nil) {
         self.executable = executable
+        self.daemonExecutable = daemonExecutable
+            ?? DaemonLaunch.daemonExecutable(besideExecutable: executable) ?? executable
         self.base = base
+    }
+
+    /// True when the daemons run as `rawnet router|host` because no `rawnetd` was found.
+    public var isUsingFallbackDaemon: Bool { daemonExecutable == executable }
+
+    /// The line `rawnet up` prints when the daemons run as `rawnet` itself.
+    public var fallbackNote: String {
+        "note: no \(DaemonLaunch.daemonExecutableName) beside \(executable); the daemons run as 'rawnet router|host' "
+            + "(about twice the memory each; `swift build` builds \(DaemonLaunch.daemonExecutableName))"
     }
 
     /// What `up` did.
@@ -69,6 +87,7 @@ public struct LabSupervisor {
         do {
             try runDirectory.create()
             try FileSystem.writeBytes(Array(yaml.utf8), to: paths.topologyFile)
+            try LabConfig.write(topology, to: paths)
         } catch {
             throw .runDirectory("\(error)")
         }
@@ -77,7 +96,7 @@ public struct LabSupervisor {
         for node in topology.nodes {
             do {
                 pids[node.name] = try Processes.spawn(
-                    executable: executable,
+                    executable: daemonExecutable,
                     arguments: [node.kind.rawValue, node.name, "--run-dir", runDirectory.path],
                     logPath: paths.logFile(node: node.name))
             } catch {

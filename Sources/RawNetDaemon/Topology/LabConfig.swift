@@ -1,0 +1,128 @@
+import RawNetPlatform
+
+/// The lab as the daemons read it: `lab.conf` in the run directory, written by
+/// `rawnet up` from the checked topology. It exists so a daemon needs no YAML
+/// library (and so no Foundation): one record per line, every value resolved
+/// (MAC addresses included), nothing left to default.
+///
+/// ```
+/// rawnet-lab-config 1
+/// lab name=basic
+/// node name=alice kind=host gateway=10.0.1.1
+/// interface node=alice name=eth0 address=10.0.1.10/24 mac=02:5e:…
+/// route node=r1 to=10.0.3.0/24 via=10.0.2.2
+/// link a=alice:eth0 b=r1:eth0 queue=50
+/// impair from=r1:eth1 option=loss value=5%
+/// ```
+///
+/// A record is a keyword and `key=value` fields separated by spaces; a value
+/// escapes backslash, space, tab, CR and LF as `\\`, `\s`, `\t`, `\r`, `\n`.
+/// Lines starting with `#` and blank lines are skipped. Records refer only to
+/// what earlier lines declared. `impair` sets one option on the egress of the
+/// link end named by `from`. To add a setting, give a record a new optional key
+/// (writer and `LabConfigReader`); unknown keys are refused, so a daemon never
+/// silently ignores what `up` meant.
+public enum LabConfig {
+    /// The first line of every file; the number changes when old daemons could
+    /// not read new files.
+    public static let header = "rawnet-lab-config 1"
+
+    /// The file's text for a checked topology.
+    public static func text(for topology: Topology) -> String {
+        var lines = [
+            "# RawNet lab configuration, written by `rawnet up` for the daemons (the lab as given is lab.yaml).",
+            header,
+            record("lab", ["name": topology.name]),
+        ]
+        for node in topology.nodes {
+            lines.append(record("node", ["name": node.name, "kind": node.kind.rawValue,
+                                         "gateway": node.gateway?.description]))
+            for interface in node.interfaces {
+                lines.append(record("interface", ["node": node.name, "name": interface.name,
+                                                  "address": interface.address.description,
+                                                  "mac": interface.macAddress.description]))
+            }
+            for route in node.routes {
+                lines.append(record("route", ["node": node.name, "to": route.destination.description,
+                                              "via": route.nextHop.description]))
+            }
+        }
+        for link in topology.links {
+            lines.append(record("link", ["a": link.a.description, "b": link.b.description,
+                                         "queue": link.queueLimit.map(String.init)]))
+            for (end, settings) in [(link.a, link.impairmentAToB), (link.b, link.impairmentBToA)] {
+                for (option, value) in settings.sorted(by: { $0.key < $1.key }) {
+                    lines.append(record("impair", ["from": end.description, "option": option, "value": value]))
+                }
+            }
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Reads the file's text. `file` names it in messages.
+    public static func parse(_ text: String, file: String) throws(LabConfigError) -> Topology {
+        var reader = LabConfigReader(file: file)
+        return try reader.read(text)
+    }
+
+    /// Reads and parses a file.
+    public static func load(path: String) throws(LabConfigError) -> Topology {
+        let bytes: [UInt8]
+        do { bytes = try FileSystem.readBytes(at: path) } catch {
+            throw LabConfigError(file: path, line: nil, message: "cannot read the file (\(error))")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            throw LabConfigError(file: path, line: nil, message: "the file is not UTF-8 text")
+        }
+        return try parse(text, file: path)
+    }
+
+    /// Writes `lab.conf` for `topology` into the run directory of `paths`.
+    public static func write(_ topology: Topology, to paths: SocketPaths) throws(FileSystemError) {
+        try FileSystem.writeBytes(Array(text(for: topology).utf8), to: paths.labConfigFile)
+    }
+
+    /// One line: the keyword and the fields whose value is not nil, in the given order.
+    static func record(_ keyword: String, _ fields: KeyValuePairs<String, String?>) -> String {
+        var line = keyword
+        for (key, value) in fields {
+            guard let value else { continue }
+            line += " " + key + "=" + escaped(value)
+        }
+        return line
+    }
+
+    static func escaped(_ value: String) -> String {
+        var out = ""
+        for character in value {
+            switch character {
+            case "\\": out += "\\\\"
+            case " ": out += "\\s"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            case "\n": out += "\\n"
+            case "\r\n": out += "\\r\\n"
+            default: out.append(character)
+            }
+        }
+        return out
+    }
+}
+
+/// A `lab.conf` that cannot be used: the file, the line (from 1) and what is wrong.
+public struct LabConfigError: Error, Sendable, Equatable, CustomStringConvertible {
+    public var file: String
+    public var line: Int?
+    public var message: String
+
+    public init(file: String, line: Int?, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String {
+        if let line { return "\(file) line \(line): \(message)" }
+        return "\(file): \(message)"
+    }
+}

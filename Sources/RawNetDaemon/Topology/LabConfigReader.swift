@@ -1,0 +1,233 @@
+import RawNetCore
+import RawNetWire
+
+/// Reads `lab.conf` (see `LabConfig`) line by line into a `Topology`. The first
+/// problem ends the reading with its line number; nothing in the text can trap.
+struct LabConfigReader {
+    let file: String
+    private var lineNumber = 0
+    private var name: String?
+    private var nodes: [TopologyNode] = []
+    private var links: [TopologyLink] = []
+    /// Interfaces already on a link.
+    private var cabled: Set<LinkEndpoint> = []
+
+    init(file: String) { self.file = file }
+
+    mutating func read(_ text: String) throws(LabConfigError) -> Topology {
+        var sawHeader = false
+        for content in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
+            lineNumber += 1
+            if content.allSatisfy({ $0 == " " || $0 == "\t" }) || content.hasPrefix("#") { continue }
+            if !sawHeader {
+                guard content == LabConfig.header else {
+                    throw fail("expected '\(LabConfig.header)' as the first line, found '\(content.prefix(60))' (start the lab again with `rawnet up`)")
+                }
+                sawHeader = true
+                continue
+            }
+            var record = try LabConfigRecord(content, line: lineNumber, file: file)
+            try take(&record)
+            try record.finish()
+        }
+        guard sawHeader else { throw LabConfigError(file: file, line: nil, message: "the file is empty") }
+        guard let name else { throw LabConfigError(file: file, line: nil, message: "no 'lab' record names the lab") }
+        return Topology(name: name, nodes: nodes, links: links)
+    }
+
+    private mutating func take(_ record: inout LabConfigRecord) throws(LabConfigError) {
+        if record.keyword != "lab", name == nil {
+            throw fail("'\(record.keyword)' before the 'lab' record")
+        }
+        switch record.keyword {
+        case "lab":
+            guard name == nil else { throw fail("a second 'lab' record") }
+            name = try record.name("name")
+        case "node": try readNode(&record)
+        case "interface": try readInterface(&record)
+        case "route": try readRoute(&record)
+        case "link": try readLink(&record)
+        case "impair": try readImpairment(&record)
+        default:
+            throw fail("unknown record '\(record.keyword)' (expected lab, node, interface, route, link or impair)")
+        }
+    }
+
+    private mutating func readNode(_ record: inout LabConfigRecord) throws(LabConfigError) {
+        let nodeName = try record.name("name")
+        guard !nodes.contains(where: { $0.name == nodeName }) else { throw fail("node '\(nodeName)' appears twice") }
+        let kindText = try record.required("kind")
+        guard let kind = NodeKind(rawValue: kindText) else {
+            throw fail("unknown kind '\(kindText)' (expected host or router)")
+        }
+        var gateway: IPv4Address?
+        if let text = try record.optional("gateway") { gateway = try address(text, "gateway") }
+        nodes.append(TopologyNode(name: nodeName, kind: kind, interfaces: [], gateway: gateway))
+    }
+
+    private mutating func readInterface(_ record: inout LabConfigRecord) throws(LabConfigError) {
+        let index = try nodeIndex(try record.required("node"))
+        let interfaceName = try record.name("name")
+        guard nodes[index].interface(named: interfaceName) == nil else {
+            throw fail("interface '\(nodes[index].name):\(interfaceName)' appears twice")
+        }
+        let addressText = try record.required("address")
+        guard let interfaceAddress = IPv4InterfaceAddress(addressText) else {
+            throw fail("bad address '\(addressText)' in 'address' (expected A.B.C.D/N)")
+        }
+        let macText = try record.required("mac")
+        guard let mac = MACAddress(macText) else { throw fail("bad MAC address '\(macText)' in 'mac'") }
+        nodes[index].interfaces.append(TopologyInterface(name: interfaceName, address: interfaceAddress, macAddress: mac))
+    }
+
+    private mutating func readRoute(_ record: inout LabConfigRecord) throws(LabConfigError) {
+        let index = try nodeIndex(try record.required("node"))
+        let destinationText = try record.required("to")
+        guard let destination = IPv4Prefix(destinationText) else {
+            throw fail("bad prefix '\(destinationText)' in 'to' (expected A.B.C.D/N)")
+        }
+        let nextHop = try address(try record.required("via"), "via")
+        nodes[index].routes.append(StaticRoute(destination: destination, nextHop: nextHop))
+    }
+
+    private mutating func readLink(_ record: inout LabConfigRecord) throws(LabConfigError) {
+        let a = try endpoint(try record.required("a"), "a")
+        let b = try endpoint(try record.required("b"), "b")
+        guard a != b else { throw fail("a link cannot join \(a) to itself") }
+        for end in [a, b] where cabled.contains(end) { throw fail("interface \(end) is on two links") }
+        var queueLimit: Int?
+        if let text = try record.optional("queue") {
+            guard let limit = Int(text), (1...1_000_000).contains(limit) else {
+                throw fail("bad queue limit '\(text)' (expected a whole number of frames, 1 to 1000000)")
+            }
+            queueLimit = limit
+        }
+        cabled.formUnion([a, b])
+        links.append(TopologyLink(a: a, b: b, queueLimit: queueLimit))
+    }
+
+    private mutating func readImpairment(_ record: inout LabConfigRecord) throws(LabConfigError) {
+        let end = try endpoint(try record.required("from"), "from")
+        guard let index = links.firstIndex(where: { $0.a == end || $0.b == end }) else {
+            throw fail("'from' names \(end), which no earlier link joins")
+        }
+        let option = try record.required("option")
+        let value = try record.required("value")
+        var check = ImpairmentSettings()
+        do { try check.set(option, to: value) } catch { throw fail("impairment on \(end): \(error)") }
+        let isEndA = links[index].a == end
+        let existing = isEndA ? links[index].impairmentAToB : links[index].impairmentBToA
+        guard existing[option] == nil else { throw fail("impairment option '\(option)' set twice on \(end)") }
+        if isEndA { links[index].impairmentAToB[option] = value } else { links[index].impairmentBToA[option] = value }
+    }
+
+    private func nodeIndex(_ nodeName: String) throws(LabConfigError) -> Int {
+        guard let index = nodes.firstIndex(where: { $0.name == nodeName }) else {
+            throw fail("unknown node '\(nodeName)' (declare it with a 'node' record first)")
+        }
+        return index
+    }
+
+    private func endpoint(_ text: String, _ key: String) throws(LabConfigError) -> LinkEndpoint {
+        guard let end = LinkEndpoint(text) else { throw fail("bad endpoint '\(text)' in '\(key)' (expected node:interface)") }
+        let index = try nodeIndex(end.node)
+        guard nodes[index].interface(named: end.interface) != nil else {
+            throw fail("unknown interface '\(end.interface)' on node '\(end.node)' in '\(key)'")
+        }
+        return end
+    }
+
+    private func address(_ text: String, _ key: String) throws(LabConfigError) -> IPv4Address {
+        guard let value = IPv4Address(text) else { throw fail("bad address '\(text)' in '\(key)' (expected A.B.C.D)") }
+        return value
+    }
+
+    private func fail(_ message: String) -> LabConfigError {
+        LabConfigError(file: file, line: lineNumber, message: message)
+    }
+}
+
+/// One line of `lab.conf`: a keyword and its `key=value` fields, each taken once.
+struct LabConfigRecord {
+    let keyword: String
+    private var fields: [(key: String, value: String)]
+    private let line: Int
+    private let file: String
+
+    init(_ text: Substring, line: Int, file: String) throws(LabConfigError) {
+        self.line = line
+        self.file = file
+        let words = text.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        keyword = words.first.map(String.init) ?? ""
+        fields = []
+        for word in words.dropFirst() {
+            guard let equals = word.firstIndex(of: "="), equals != word.startIndex else {
+                throw LabConfigError(file: file, line: line, message: "expected key=value, found '\(word.prefix(60))'")
+            }
+            let key = String(word[..<equals])
+            guard !fields.contains(where: { $0.key == key }) else {
+                throw LabConfigError(file: file, line: line, message: "'\(key)' given twice")
+            }
+            guard let value = Self.unescaped(word[word.index(after: equals)...]) else {
+                throw LabConfigError(file: file, line: line, message: "bad escape in the value of '\(key)' (known: \\\\ \\s \\t \\r \\n)")
+            }
+            fields.append((key, value))
+        }
+    }
+
+    /// Removes and returns the value of `key`, nil when absent.
+    mutating func optional(_ key: String) throws(LabConfigError) -> String? {
+        guard let index = fields.firstIndex(where: { $0.key == key }) else { return nil }
+        return fields.remove(at: index).value
+    }
+
+    /// Removes and returns the value of `key`; absent is an error.
+    mutating func required(_ key: String) throws(LabConfigError) -> String {
+        guard let value = try optional(key) else {
+            throw LabConfigError(file: file, line: line, message: "'\(keyword)' needs '\(key)=…'")
+        }
+        return value
+    }
+
+    /// A required name usable in a socket path: letters, digits, `-`, `_`, up to 64 characters.
+    mutating func name(_ key: String) throws(LabConfigError) -> String {
+        let value = try required(key)
+        let isSafe = !value.isEmpty && value.utf8.count <= 64 && value.utf8.allSatisfy { byte in
+            (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
+                || byte == 0x2D || byte == 0x5F
+        }
+        guard isSafe else {
+            throw LabConfigError(file: file, line: line, message: "bad name '\(value.prefix(60))' in '\(key)' (letters, digits, '-' and '_')")
+        }
+        return value
+    }
+
+    /// Fails when a field was not taken.
+    func finish() throws(LabConfigError) {
+        guard let extra = fields.first else { return }
+        throw LabConfigError(file: file, line: line, message: "unknown field '\(extra.key)' in '\(keyword)'")
+    }
+
+    static func unescaped(_ text: Substring) -> String? {
+        var out = ""
+        var escaping = false
+        for character in text {
+            if escaping {
+                switch character {
+                case "\\": out.append("\\")
+                case "s": out.append(" ")
+                case "t": out.append("\t")
+                case "r": out.append("\r")
+                case "n": out.append("\n")
+                default: return nil
+                }
+                escaping = false
+            } else if character == "\\" {
+                escaping = true
+            } else {
+                out.append(character)
+            }
+        }
+        return escaping ? nil : out
+    }
+}
