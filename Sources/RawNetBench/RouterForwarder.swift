@@ -1,4 +1,5 @@
 import RawNetDaemon
+import RawNetLab
 import RawNetPlatform
 import RawNetWire
 import Synchronization
@@ -91,9 +92,12 @@ public final class RouterForwarder: FrameForwarder, @unchecked Sendable {
         try? FileSystem.removeTree(at: runDirectory)
         try FileSystem.makeDirectories(runDirectory, mode: 0o700)
         try FileSystem.writeBytes(Array(Self.labYAML.utf8), to: paths.topologyFile)
+        try LabConfig.write(try TopologyLoader.parse(yaml: Self.labYAML, file: "forward bench lab"), to: paths)
         var environment = ProcessEnvironment.all
         environment[NodeDaemon.bypassEnvironmentVariable] = bypassImpairment ? "1" : nil
-        pid = try Processes.spawn(executable: executable, arguments: ["router", Self.router, "--run-dir", runDirectory],
+        // The router runs as a lab's daemons do: rawnetd when it was built beside rawnet.
+        let daemon = DaemonLaunch.daemonExecutable(besideExecutable: executable) ?? executable
+        pid = try Processes.spawn(executable: daemon, arguments: ["router", Self.router, "--run-dir", runDirectory],
                                   logPath: paths.logFile(node: Self.router), environment: environment)
         do {
             try CPUs.pin(pid: pid, cpus)

@@ -59,8 +59,8 @@ final class DaemonTestLab {
     }
 
     /// Writes `yaml` as lab.yaml and lab.conf and starts one daemon per node, waiting until each
-    /// answers `status`. The daemons are `rawnetd` processes, or `rawnet router|host` with
-    /// `usingFallbackDaemon`.
+    /// answers `status`. The daemons are `rawnetd` processes; with `usingFallbackDaemon` they are
+    /// `rawnet router|host` and only lab.yaml is written (they make lab.conf from it).
     init(yaml: String, usingFallbackDaemon: Bool = false) throws {
         executable = try Self.rawnetExecutable()
         daemonExecutable = usingFallbackDaemon ? executable : try Self.daemonExecutable(besideRawnet: executable)
@@ -72,7 +72,8 @@ final class DaemonTestLab {
         try? FileSystem.removeTree(at: base)
         try FileSystem.makeDirectories(runDirectory, mode: 0o700)
         try FileSystem.writeBytes(Array(yaml.utf8), to: paths.topologyFile)
-        try LabConfig.write(topology, to: paths)
+        // The fallback daemons (`rawnet router|host`) write lab.conf from lab.yaml themselves.
+        if !usingFallbackDaemon { try LabConfig.write(topology, to: paths) }
         do {
             for node in topology.nodes { try start(node.name) }
             for node in topology.nodes { try waitUntilReady(node.name) }
