@@ -43,7 +43,7 @@ public struct ScaleScenario: Scenario {
                       measured: upHook.map { body in BenchSide(label: "rawnet up") { .figure(try body(labFile, $0)) } },
                       reference: nil, goal: .valueAtMost(5), note: upHook == nil ? pendingDaemons : nil),
             BenchCase(scenario: name, name: "resident memory per idle daemon", unit: "MB", better: .lower,
-                      measured: hooked(rawnet.idleDaemonMemory, label: "rawnet daemon"), reference: nil,
+                      measured: hooked(rawnet.idleDaemonMemory, label: "rawnetd"), reference: nil,
                       goal: .valueAtMost(20), note: rawnet.idleDaemonMemory == nil ? pendingDaemons : nil),
             BenchCase(scenario: name, name: "hosts reaching a far host", unit: "%", better: .higher,
                       measured: hooked(rawnet.reachability, label: "rawnet ping"), reference: nil,

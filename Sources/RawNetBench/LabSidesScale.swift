@@ -34,12 +34,17 @@ struct ScaleLab: Sendable {
     }
 
     /// The largest resident set (VmRSS) of any daemon of the idle lab, in MB (10^6 bytes).
+    /// The daemons must be `rawnetd` (what `rawnet up` runs when it was built).
     func idleMemory() throws -> Double {
         let lab = try start()
         defer { lab.stop() }
         MonotonicClock.sleep(for: .seconds(1))
         var largest = 0
         for (node, pid) in lab.pids {
+            let executable = Processes.executablePath(of: pid) ?? "(unknown)"
+            guard executable.hasSuffix("/" + DaemonLaunch.daemonExecutableName) else {
+                throw BenchError("\(node) runs \(executable), not \(DaemonLaunch.daemonExecutableName): build it beside rawnet")
+            }
             guard let kilobytes = Self.residentKilobytes(pid: pid) else { throw BenchError("no VmRSS for \(node) (pid \(pid))") }
             largest = max(largest, kilobytes)
         }

@@ -92,8 +92,17 @@ public enum Processes {
 
     /// The absolute path of the running executable (/proc/self/exe).
     public static func currentExecutablePath() -> String? {
+        executablePath(ofProcessFile: "/proc/self/exe")
+    }
+
+    /// The executable another process runs (/proc/PID/exe), nil when unknown.
+    public static func executablePath(of pid: Int32) -> String? {
+        executablePath(ofProcessFile: "/proc/\(pid)/exe")
+    }
+
+    private static func executablePath(ofProcessFile link: String) -> String? {
         var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
-        let count = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+        let count = readlink(link, &buffer, buffer.count - 1)
         guard count > 0 else { return nil }
         return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
