@@ -19,6 +19,8 @@ let package = Package(
     targets: [
         // Wire formats, checksums, pcapng. No I/O.
         .target(name: "RawNetWire"),
+        // A small JSON codec over Codable without Foundation, for the control protocol.
+        .target(name: "RawNetJSON"),
         // I/O-free engines: ARP, routing, IPv4, ICMP, UDP, TCP, impairments.
         .target(name: "RawNetCore", dependencies: [
             "RawNetWire",
@@ -39,7 +41,7 @@ let package = Package(
         // Router and host daemons, control, app API, the topology model and lab.conf.
         // No Yams and no Foundation: this is what every daemon process maps.
         .target(name: "RawNetDaemon", dependencies: [
-            "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetSocket",
+            "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetSocket", "RawNetJSON",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
@@ -51,7 +53,7 @@ let package = Package(
         // Watching: trace lines, per-layer views, ladder diagrams, SVG plots, capture files.
         .target(name: "RawNetView", dependencies: ["RawNetCore", "RawNetWire"]),
         // The socket library apps link.
-        .target(name: "RawNetSocket", dependencies: ["RawNetPlatform", "RawNetWire"]),
+        .target(name: "RawNetSocket", dependencies: ["RawNetPlatform", "RawNetWire", "RawNetJSON"]),
         // chat, ping, traceroute, nc, demo: built on RawNetSocket only.
         .target(name: "RawNetApps", dependencies: ["RawNetSocket", "RawNetWire"]),
         // Watching a running lab (trace streams from many daemons, saved traces) and
@@ -73,16 +75,15 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // One node daemon and nothing else: small in memory (no Foundation, Yams, ArgumentParser).
-        // Linked with the Swift runtime inside (-static-stdlib): about 3.5 MB less resident per
-        // daemon (BENCHMARKS.md, "Memory per daemon"). The static FoundationEssentials needs its
-        // two helper libraries named. rawnet itself stays dynamic.
+        // Linked with the Swift runtime inside (-static-stdlib): only the parts it uses are
+        // resident (BENCHMARKS.md, "Memory per daemon"). rawnet itself stays dynamic.
         .executableTarget(name: "rawnetd", dependencies: ["RawNetDaemon", "RawNetPlatform"],
-                          linkerSettings: [.unsafeFlags(["-static-stdlib", "-l_FoundationCShims", "-l_FoundationCollections"],
-                                                        .when(platforms: [.linux]))]),
+                          linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux]))]),
         // Minimal C relay: the reference for forwarding benchmarks.
         .executableTarget(name: "rawnet-relay"),
 
         .testTarget(name: "RawNetWireTests", dependencies: ["RawNetWire"]),
+        .testTarget(name: "RawNetJSONTests", dependencies: ["RawNetJSON"]),
         .testTarget(name: "RawNetCoreTests", dependencies: ["RawNetCore", "RawNetWire"]),
         .testTarget(name: "RawNetSimTests", dependencies: ["RawNetSim", "RawNetCore", "RawNetWire"]),
         .testTarget(name: "RawNetPlatformTests", dependencies: ["RawNetPlatform"]),

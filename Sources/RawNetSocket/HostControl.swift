@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import RawNetJSON
 import RawNetPlatform
 
 /// A small client for a host daemon's control socket (`RUNDIR/HOST.ctl`), for
@@ -55,7 +51,7 @@ public final class HostControl {
     private func call<Result: Decodable>(_ command: String, _ args: [String: String]) throws(NetworkError) -> Result {
         let line: [UInt8]
         do {
-            line = Array(try JSONEncoder().encode(Request(command: command, args: args))) + [0x0A]
+            line = try JSONNodeEncoder().encode(Request(command: command, args: args)) + [0x0A]
         } catch {
             throw .protocolError("cannot encode \(command)")
         }
@@ -75,12 +71,12 @@ public final class HostControl {
             buffer += chunk
         }
         let end = buffer.firstIndex(of: 0x0A)!
-        let answer = Data(buffer[..<end])
+        let answer = Array(buffer[..<end])
         buffer.removeSubrange(...end)
-        if let failure = try? JSONDecoder().decode(Failure.self, from: answer), !failure.ok {
+        if let failure = try? JSONNodeDecoder().decode(Failure.self, from: answer), !failure.ok {
             throw .invalidArgument(failure.error ?? "\(command) failed")
         }
-        guard let response = try? JSONDecoder().decode(Response<Result>.self, from: answer),
+        guard let response = try? JSONNodeDecoder().decode(Response<Result>.self, from: answer),
               let result = response.result else {
             throw .protocolError("unexpected answer to \(command)")
         }

@@ -3,27 +3,39 @@ import RawNetLab
 import RawNetPlatform
 import Testing
 
-/// Libraries a daemon must not load: full Foundation, its ICU and i18n parts, networking and XML.
+/// Libraries a daemon must not load: any Foundation, its ICU and i18n parts, networking and XML.
 private let forbiddenLibraries = [
-    "libFoundation.so", "libFoundationInternationalization.so", "lib_FoundationICU.so",
-    "libFoundationNetworking.so", "libFoundationXML.so",
+    "libFoundation.so", "libFoundationEssentials.so", "libFoundationInternationalization.so",
+    "lib_FoundationICU.so", "libFoundationNetworking.so", "libFoundationXML.so",
 ]
 
-/// The shared libraries an ELF file names as NEEDED, read with `readelf -d`.
-private func neededLibraries(of path: String) throws -> [String] {
-    let readelf = ["/usr/bin/readelf", "/bin/readelf"].first(where: FileSystem.isExecutableFile)
-    guard let readelf else { throw HarnessError("readelf (binutils) is needed to check what \(path) links") }
-    let output = "/tmp/rnt-readelf-\(Processes.currentPID).out"
+/// The output of a binutils tool (`readelf`, `nm`) run on `path`; fails loudly when the tool is missing.
+private func binutils(_ tool: String, _ arguments: [String], on path: String) throws -> String {
+    guard let program = ["/usr/bin/" + tool, "/bin/" + tool].first(where: FileSystem.isExecutableFile) else {
+        throw HarnessError("\(tool) (binutils) is needed to check what \(path) links")
+    }
+    let output = "/tmp/rnt-\(tool)-\(Processes.currentPID).out"
     defer { try? FileSystem.removeFile(at: output) }
     try? FileSystem.removeFile(at: output)
-    let pid = try Processes.spawn(executable: readelf, arguments: ["-d", path], logPath: output)
+    let pid = try Processes.spawn(executable: program, arguments: arguments + [path], logPath: output)
     var exit: ProcessExit?
-    for _ in 0..<500 where exit == nil {
+    for _ in 0..<3000 where exit == nil {
         exit = try Processes.reap(pid)
         if exit == nil { MonotonicClock.sleep(for: .milliseconds(10)) }
     }
-    guard exit == .exited(code: 0) else { throw HarnessError("readelf -d \(path) ended with \(String(describing: exit))") }
-    let text = String(decoding: try FileSystem.readBytes(at: output), as: UTF8.self)
+    guard exit == .exited(code: 0) else { throw HarnessError("\(tool) \(path) ended with \(String(describing: exit))") }
+    return String(decoding: try FileSystem.readBytes(at: output), as: UTF8.self)
+}
+
+/// Symbols (defined or needed) of a module, by its mangled name, in an ELF file's symbol table.
+private func symbolCount(ofModule module: String, in path: String) throws -> Int {
+    let mangled = "\(module.utf8.count)\(module)"
+    return try binutils("nm", [], on: path).split(separator: "\n").count { $0.contains(mangled) }
+}
+
+/// The shared libraries an ELF file names as NEEDED, read with `readelf -d`.
+private func neededLibraries(of path: String) throws -> [String] {
+    let text = try binutils("readelf", ["-d"], on: path)
     // Lines look like: 0x0000000000000001 (NEEDED)  Shared library: [libc.so.6]
     return text.split(separator: "\n").filter { $0.contains("(NEEDED)") }.compactMap { line in
         guard let open = line.lastIndex(of: "["), let close = line.lastIndex(of: "]"), open < close else { return nil }
@@ -58,6 +70,16 @@ struct DaemonExecutableTests {
         }
         // The same check finds Foundation in rawnet (Yams and the command line need it).
         #expect(try neededLibraries(of: rawnet).contains("libFoundation.so"))
+    }
+
+    @Test func rawnetd_holdsNoFoundationCode_evenLinkedStatically() throws {
+        let rawnet = try DaemonTestLab.rawnetExecutable()
+        let daemon = try DaemonTestLab.daemonExecutable(besideRawnet: rawnet)
+        #expect(try symbolCount(ofModule: "FoundationEssentials", in: daemon) == 0)
+        #expect(try symbolCount(ofModule: "Yams", in: daemon) == 0)
+        #expect(try symbolCount(ofModule: "RawNetJSON", in: daemon) > 0, "the control protocol's own codec is there")
+        // The control: rawnet uses FoundationEssentials, and nm shows it.
+        #expect(try symbolCount(ofModule: "FoundationEssentials", in: rawnet) > 0)
     }
 
     @Test func runningDaemons_areRawnetd_andMapNoFoundation() throws {

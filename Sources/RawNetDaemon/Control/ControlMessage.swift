@@ -1,8 +1,4 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+import RawNetJSON
 
 /// One request on a daemon's control socket: a single line of JSON,
 /// e.g. `{"command":"status"}` or `{"command":"link","args":{"interface":"eth0","state":"down"}}`.
@@ -84,30 +80,27 @@ public enum JSONValue: Codable, Sendable, Equatable {
         }
     }
 
-    /// Converts any encodable value into a JSONValue (through JSON bytes).
+    /// Converts any encodable value into a JSONValue (through a JSON tree).
     public init<T: Encodable>(encoding value: T) throws {
-        let data = try JSONEncoder().encode(value)
-        self = try JSONDecoder().decode(JSONValue.self, from: data)
+        self = try JSONNodeDecoder().decode(JSONValue.self, from: JSONNodeEncoder().encodeNode(value))
     }
 
     /// Decodes this value as a concrete type.
     public func decode<T: Decodable>(_ type: T.Type) throws -> T {
-        let data = try JSONEncoder().encode(self)
-        return try JSONDecoder().decode(type, from: data)
+        try JSONNodeDecoder().decode(type, from: JSONNodeEncoder().encodeNode(self))
     }
 }
 
-/// Line codec shared by the control server and clients.
+/// Line codec shared by the control server and clients: compact JSON, keys
+/// sorted, one value per line (RawNetJSON, so daemons need no Foundation).
 public enum ControlCodec {
     public static func encodeLine<T: Encodable>(_ value: T) throws -> [UInt8] {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        var bytes = [UInt8](try encoder.encode(value))
+        var bytes = try JSONNodeEncoder().encode(value)
         bytes.append(0x0A)
         return bytes
     }
 
     public static func decodeLine<T: Decodable>(_ type: T.Type, from line: some Collection<UInt8>) throws -> T {
-        try JSONDecoder().decode(type, from: Data(line))
+        try JSONNodeDecoder().decode(type, from: line)
     }
 }
