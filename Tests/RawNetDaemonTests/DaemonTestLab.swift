@@ -64,6 +64,7 @@ final class DaemonTestLab {
     init(yaml: String, usingFallbackDaemon: Bool = false) throws {
         executable = try Self.rawnetExecutable()
         daemonExecutable = usingFallbackDaemon ? executable : try Self.daemonExecutable(besideRawnet: executable)
+        Processes.tetherChildrenToThisProcess()
         Self.counter += 1
         // Suites run in parallel and the counter is not atomic: the clock keeps two labs apart.
         base = "/tmp/rnt-\(Processes.currentPID)-\(Self.counter)-\(MonotonicClock.now() % 1_000_000_007)"
