@@ -7,8 +7,14 @@ import Testing
 /// the machine is small.
 @Suite(.serialized)
 struct DaemonProcessTests {
-    @Test func ping_defaultLab_answersBothWays() throws {
-        let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
+    /// The default lab with its links on `kind` sockets.
+    private static func defaultLab(linkSocket kind: LinkSocketKind) -> String {
+        "link_socket: \(kind)\n" + TopologyLoader.defaultLabYAML
+    }
+
+    @Test(arguments: LinkSocketKind.allCases)
+    func ping_defaultLab_answersBothWays(linkSocket: LinkSocketKind) throws {
+        let lab = try DaemonTestLab(yaml: Self.defaultLab(linkSocket: linkSocket))
         defer { lab.stop() }
         let there = try lab.rawnet(["ping", "alice", "bob", "-c", "2", "-i", "0.1"])
         #expect(there.status == 0, "\(there.output)")
@@ -64,8 +70,9 @@ struct DaemonProcessTests {
         #expect(try lab.rawnet(["ping", "alice", "bob", "-c", "1"]).status == 0)
     }
 
-    @Test func routerKilledAndRestarted_pingWorksAgain() throws {
-        let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
+    @Test(arguments: LinkSocketKind.allCases)
+    func routerKilledAndRestarted_pingWorksAgain(linkSocket: LinkSocketKind) throws {
+        let lab = try DaemonTestLab(yaml: Self.defaultLab(linkSocket: linkSocket))
         defer { lab.stop() }
         #expect(try lab.rawnet(["ping", "alice", "bob", "-c", "1"]).status == 0)
         try lab.kill("r1", signal: SignalNumber.kill)
@@ -83,7 +90,10 @@ struct DaemonProcessTests {
         defer { lab.stop() }
         #expect(try lab.rawnet(["ping", "alice", "bob", "-c", "1"]).status == 0)
         let before = try lab.status("r1").interfaces[0].counters.totalDrops
-        let sender = try UnixDatagramSocket()
+        // Injected as a tool would: on the lab's socket type, standing for no interface.
+        let kind = lab.topology.linkSocketKind
+        let intoR1 = try LinkClient(kind: kind, connectingTo: lab.paths.link(node: "r1", interface: "eth0"))
+        let intoBob = try LinkClient(kind: kind, connectingTo: lab.paths.link(node: "bob", interface: "eth0"))
         var generator = SystemRandomNumberGenerator()
         var frames: [[UInt8]] = [[], [0x01], Array(repeating: 0xFF, count: 14)]
         // An Ethernet header for r1 with an IPv4 EtherType and a truncated, lying IPv4 header.
@@ -97,8 +107,8 @@ struct DaemonProcessTests {
             frames.append(frame)
         }
         for frame in frames {
-            _ = try sender.send(frame, to: lab.paths.link(node: "r1", interface: "eth0"))
-            _ = try sender.send(frame, to: lab.paths.link(node: "bob", interface: "eth0"))
+            _ = intoR1.send(frame)
+            _ = intoBob.send(frame)
         }
         MonotonicClock.sleep(for: .milliseconds(200))
         #expect(try lab.status("r1").interfaces[0].counters.totalDrops > before)
