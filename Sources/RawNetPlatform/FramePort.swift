@@ -8,7 +8,7 @@ public enum LinkSocketKind: String, Sendable, CaseIterable, CustomStringConverti
 
     /// What a lab uses when its topology names no type: the faster one as
     /// measured end to end (BENCHMARKS.md, "Router forwarding").
-    public static let `default`: LinkSocketKind = .datagram
+    public static let `default`: LinkSocketKind = .seqpacket
 
     public var description: String { rawValue }
 

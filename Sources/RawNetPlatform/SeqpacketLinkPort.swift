@@ -28,7 +28,7 @@ public final class SeqpacketLinkPort: FramePort {
 
     /// The first and the longest wait before connecting again.
     public static let firstRetryDelay: Duration = .milliseconds(5)
-    public static let longestRetryDelay: Duration = .milliseconds(200)
+    public static let longestRetryDelay: Duration = .milliseconds(50)
 
     private let loop: EventLoop
     private let listener: UnixListener
