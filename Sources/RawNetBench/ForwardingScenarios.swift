@@ -57,7 +57,8 @@ let pendingDaemons = "RawNet side pending: needs the router/host daemons"
 
 /// forward: 1514-byte frames per second through one router daemon against the
 /// relay over the same socket type, for both link socket types (goal ≥ 60 %
-/// each); the router over seqpacket against the router over datagram; and the
+/// each); the router over seqpacket against the router over datagram, and the
+/// relay likewise; and the
 /// idle impairment engine against none (on the default socket type).
 public struct ForwardScenario: Scenario {
     public let name = "forward"
@@ -89,6 +90,11 @@ public struct ForwardScenario: Scenario {
             scenario: name, name: "1514-byte frames, router over seqpacket vs datagram links", unit: "frames/s",
             better: .higher, measured: overSeqpacket, reference: overDatagram, goal: nil,
             note: overSeqpacket == nil ? pendingDaemons : "ratio > 1: seqpacket links are faster")
+        let relayTypeCase = BenchCase(
+            scenario: name, name: "1514-byte frames, relay over seqpacket vs datagram sockets", unit: "frames/s",
+            better: .higher, measured: try relaySide(options: options, socketKind: .seqpacket, label: "relay, seqpacket", pump),
+            reference: try relaySide(options: options, socketKind: .datagram, label: "relay, datagram", pump), goal: nil,
+            note: "the same question for the relay, so both ratios come from alternating runs")
         // The idle impairment engine against none: overhead ≤ 10 % means idle ≥ bypassed / 1.1.
         let idle = forwarderSide(rawnet.makeForwarder, options: options, label: "router, idle impairment engine", pump)
         let bypassed = forwarderSide(rawnet.makeBypassedForwarder, options: options,
@@ -97,7 +103,7 @@ public struct ForwardScenario: Scenario {
             scenario: name, name: "1514-byte frames, idle impairment engine vs bypassed", unit: "frames/s",
             better: .higher, measured: idle, reference: bypassed, goal: .ratioAtLeast(1 / 1.1),
             note: idle == nil || bypassed == nil ? pendingDaemons : "overhead ≤ 10 %: ratio ≥ 1/1.1")
-        return runCases(perKind + [typeCase, overheadCase], options: options, log: log)
+        return runCases(perKind + [typeCase, relayTypeCase, overheadCase], options: options, log: log)
     }
 }
 

@@ -5,7 +5,7 @@ import DequeModule
 /// Every port listens at `localPath`. Of the two ends of a cable, the one
 /// whose path sorts last (byte order) connects to the other's listener and
 /// opens with a `LinkHello` naming its own path; the listener takes a
-/// connection whose hello names its peer path as the cable, answers with its
+/// connection whose hello names its peer's socket file as the cable, answers with its
 /// own hello, and closes the cable it had before. So a peer that restarts is
 /// picked up again without restarting this end: a restarted connecting end
 /// simply connects again, and when the listening end restarts, the
@@ -281,16 +281,22 @@ public final class SeqpacketLinkPort: FramePort {
     }
 
     /// Handles a hello. On the cable we dialled it is the listener's answer;
-    /// on an accepted connection it must name the peer path to become the
-    /// cable. Returns false when the connection was closed.
+    /// on an accepted connection it must name the peer's socket to become the
+    /// cable. Only file names are compared: both ends live in one run
+    /// directory, which two daemons may have been given in different spellings
+    /// (relative, absolute). Returns false when the connection was closed.
     private func introduce(_ attachment: Attachment, claiming path: String) -> Bool {
         if attachment === cable { return true }
-        guard path == peerAddress.path else {
+        guard Self.fileName(of: path) == Self.fileName(of: peerAddress.path) else {
             forget(attachment)
             return false
         }
         _ = try? attachment.connection.write(LinkHello.message(from: localAddress.path))
         become(attachment)
         return true
+    }
+
+    private static func fileName(of path: String) -> Substring {
+        path.split(separator: "/", omittingEmptySubsequences: true).last ?? Substring(path)
     }
 }

@@ -78,10 +78,15 @@ struct DaemonProcessTests {
         try lab.kill("r1", signal: SignalNumber.kill)
         let lost = try lab.rawnet(["ping", "alice", "bob", "-c", "1", "-w", "0.3"])
         #expect(lost.status == 1)
+        let cableAfterKill = try lab.status("alice").interfaces[0].isLinkConnected
+        #expect(cableAfterKill == (linkSocket == .seqpacket ? false : nil))
         try lab.start("r1")
         try lab.waitUntilReady("r1")
         let again = try lab.rawnet(["ping", "alice", "bob", "-c", "2", "-i", "0.1"])
         #expect(again.status == 0, "\(again.output)")
+        for node in ["alice", "bob"] where linkSocket == .seqpacket {
+            #expect(try lab.status(node).interfaces[0].isLinkConnected == true, "\(node) took the restarted r1's cable")
+        }
         #expect(lab.isRunning("alice") && lab.isRunning("bob"))
     }
 
