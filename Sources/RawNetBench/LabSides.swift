@@ -85,6 +85,7 @@ final class BenchLab: @unchecked Sendable {
     /// Starts `yaml`, then pins routers to `routerCPUs` and hosts to `hostCPUs` (nil: no pinning).
     init(yaml: String, executable: String, routerCPUs: [Int]? = nil, hostCPUs: [Int]? = nil,
          readyTimeout: Duration = .seconds(60)) throws {
+        Processes.tetherChildrenToThisProcess()
         base = "/tmp/rnlab-\(Processes.currentPID)-\(Self.nextSerial())"
         try? FileSystem.removeTree(at: base)
         supervisor = LabSupervisor(executable: executable, base: base)

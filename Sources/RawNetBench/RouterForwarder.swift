@@ -91,6 +91,7 @@ public final class RouterForwarder: FrameForwarder, @unchecked Sendable {
     /// Writes the lab, starts the router pinned to `cpus`, and primes its ARP cache.
     public init(executable: String, workDirectory: String, cpus: [Int], bypassImpairment: Bool,
                 socketKind: LinkSocketKind = .default) throws {
+        Processes.tetherChildrenToThisProcess()
         runDirectory = "\(workDirectory)/rnfwd-\(Processes.currentPID)-\(Self.nextSerial())"
         isImpairmentBypassed = bypassImpairment
         self.socketKind = socketKind

@@ -1,5 +1,6 @@
 import Glibc
 import CRawNetPlatform
+import Synchronization
 
 /// How a child process ended.
 public enum ProcessExit: Equatable, Sendable, CustomStringConvertible {
@@ -16,6 +17,21 @@ public enum ProcessExit: Equatable, Sendable, CustomStringConvertible {
 
 /// Spawning and watching processes (daemons, apps, test children).
 public enum Processes {
+    /// Set in a child's environment to the pid it is tethered to: a daemon
+    /// that finds this process gone shuts down (see `tetherChildrenToThisProcess`).
+    public static let tetherVariable = "RAWNET_TETHER_PID"
+
+    private static let isTetheringChildren = Atomic<Bool>(false)
+
+    /// From now on every child this process spawns carries `RAWNET_TETHER_PID`
+    /// with this process's pid, and so does everything those children spawn
+    /// with the environment they inherited. Test harnesses and benchmarks call
+    /// this so that their labs end with them even when they are killed. An
+    /// `environment` given to `spawn` that names a tether keeps its own.
+    public static func tetherChildrenToThisProcess() {
+        isTetheringChildren.store(true, ordering: .relaxed)
+    }
+
     /// Starts `executable` with `arguments` (not including argv[0]) in a new
     /// session (so it outlives the parent and its terminal), stdin from
     /// `inputPath` (a file or FIFO; /dev/null when nil), stdout and stderr
@@ -45,7 +61,11 @@ public enum Processes {
         posix_spawnattr_setflags(&attributes, flags)
 
         let argv = [executable] + arguments
-        let env = environment.map { $0.map { "\($0.key)=\($0.value)" } } ?? currentEnvironment()
+        var env = environment.map { $0.map { "\($0.key)=\($0.value)" } } ?? currentEnvironment()
+        if isTetheringChildren.load(ordering: .relaxed), environment?[tetherVariable] == nil {
+            env.removeAll { $0.hasPrefix(tetherVariable + "=") }
+            env.append("\(tetherVariable)=\(getpid())")
+        }
         var pid: pid_t = 0
         let status = withCStrings(argv) { argvPointers in
             withCStrings(env) { envPointers in

@@ -167,12 +167,14 @@ public final class Demo {
     }
 
     /// Records one expected piece of evidence; prints ✓ or ✗.
-    func check(_ condition: Bool, _ what: String) {
+    /// The line is printed in the tour's language; a failure is recorded in English.
+    func check(_ condition: Bool, _ what: Said) {
+        let language = options.language
         if condition {
-            say("  " + painter.paint("✓", .outgoing) + " " + what)
+            say("  " + painter.paint("✓", .outgoing) + " " + what.text(language))
         } else {
-            say("  " + painter.paint("✗ missing: " + what, .dropped))
-            failures.append((currentScene, what))
+            say("  " + painter.paint("✗ " + DemoText.missing.text(language) + ": " + what.text(language), .dropped))
+            failures.append((currentScene, what.en))
         }
     }
 

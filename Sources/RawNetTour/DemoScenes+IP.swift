@@ -45,12 +45,16 @@ extension Demo {
         let events = collect()
         show(events, filter: "host 10.0.3.30 and not icmp or icmp or dropped", limit: 16)
         let leftAlice = events.filter { $0.node == "alice" && $0.kind == .sent && isUDP($0, to: 5000) }.count
-        check(sent == 3 && leftAlice == 3, "alice's 3 sends succeeded and 3 datagrams left alice:eth0 (saw \(leftAlice))")
+        check(sent == 3 && leftAlice == 3, Said(en: "alice's 3 sends succeeded and 3 datagrams left alice:eth0 (saw \(leftAlice))",
+              ko: "alice의 send 3번이 모두 성공했고 데이터그램 3개가 alice:eth0을 떠났습니다 (본 것: \(leftAlice)개)"))
         let arpRequests = events.filter { $0.node == "r3" && $0.interface == "eth0" && $0.kind == .sent && isARPRequest($0) }.count
-        check(arpRequests >= 2, "r3 asked for 10.0.3.30 by ARP again and again (\(arpRequests) requests), nobody answered")
+        check(arpRequests >= 2, Said(en: "r3 asked for 10.0.3.30 by ARP again and again (\(arpRequests) requests), nobody answered",
+              ko: "r3가 ARP로 10.0.3.30을 계속 찾았지만 (요청 \(arpRequests)번) 아무도 답하지 않았습니다"))
         let gaveUp = events.contains { $0.node == "r3" && $0.kind == .dropped && $0.reason == DropReason.noARPAnswer.rawValue }
-        check(gaveUp, "r3 dropped the datagrams: no ARP answer")
-        check(report.map { $0.type == 3 && $0.code == 1 } ?? false, "alice heard back only from a router: ICMP host unreachable")
+        check(gaveUp, Said(en: "r3 dropped the datagrams: no ARP answer",
+              ko: "r3가 데이터그램을 버렸습니다: ARP 응답 없음"))
+        check(report.map { $0.type == 3 && $0.code == 1 } ?? false, Said(en: "alice heard back only from a router: ICMP host unreachable",
+              ko: "alice에게 돌아온 것은 라우터가 보낸 ICMP host unreachable뿐입니다"))
     }
 
     /// Numbered datagrams over a lossy, reordering cable: gaps and disorder at bob.
@@ -90,8 +94,10 @@ extension Demo {
         say("    lost: \(lost.isEmpty ? "none" : lost.map(String.init).joined(separator: " "))"
             + "   arrived after a later one: \(overtaken.isEmpty ? "none" : overtaken.map(String.init).joined(separator: " "))")
         let drops = events.filter { $0.kind == .dropped && $0.node == "r1" && isUDP($0, to: 6000) }.count
-        check(!lost.isEmpty && drops == lost.count, "\(lost.count) datagrams lost, each one a trace line ✗ DROPPED at r1:eth1")
-        check(!overtaken.isEmpty, "\(overtaken.count) datagrams arrived out of order")
+        check(!lost.isEmpty && drops == lost.count, Said(en: "\(lost.count) datagrams lost, each one a trace line ✗ DROPPED at r1:eth1",
+              ko: "데이터그램 \(lost.count)개가 사라졌고, 하나하나가 r1:eth1의 ✗ DROPPED 추적 줄로 남았습니다"))
+        check(!overtaken.isEmpty, Said(en: "\(overtaken.count) datagrams arrived out of order",
+              ko: "데이터그램 \(overtaken.count)개가 순서가 바뀐 채 도착했습니다"))
     }
 
     /// Two apps on bob's one address, told apart by port; a third port has nobody.
@@ -126,9 +132,11 @@ extension Demo {
         say("    app on port 7000 read: \(atFirst.map { "\"\($0)\"" }.joined(separator: ", "))")
         say("    app on port 7001 read: \(atSecond.map { "\"\($0)\"" }.joined(separator: ", "))")
         check(atFirst == ["for the app on 7000"] && atSecond == ["for the app on 7001"],
-              "each app on 10.0.2.20 got only the datagram for its port")
+              Said(en: "each app on 10.0.2.20 got only the datagram for its port",
+              ko: "10.0.2.20의 각 앱은 자기 포트로 온 데이터그램만 받았습니다"))
         let noSocket = events.contains { $0.node == "bob" && $0.kind == .dropped && $0.reason == DropReason.noSocketOnPort.rawValue }
-        check(noSocket && (refused?.isPortUnreachable ?? false), "port 7002: 'no socket on port' at bob, ICMP port unreachable back to alice")
+        check(noSocket && (refused?.isPortUnreachable ?? false), Said(en: "port 7002: 'no socket on port' at bob, ICMP port unreachable back to alice",
+              ko: "포트 7002: bob에서 'no socket on port', alice에게는 ICMP port unreachable"))
         try? first.close(); try? second.close(); try? sender.close()
     }
 

@@ -37,9 +37,11 @@ extension Demo {
             return decoded.ipv4?.source
         })
         let routers = [IPv4Address("10.0.1.1")!, IPv4Address("10.0.12.2")!]
-        check(Set(routers) == sources, "ICMP time exceeded from r1 (10.0.1.1) and r2 (10.0.12.2), one per expired probe")
+        check(Set(routers) == sources, Said(en: "ICMP time exceeded from r1 (10.0.1.1) and r2 (10.0.12.2), one per expired probe",
+              ko: "r1 (10.0.1.1)과 r2 (10.0.12.2)가 TTL이 다한 탐침마다 ICMP time exceeded를 보냈습니다"))
         let expected = [IPv4Address("10.0.1.1")!, IPv4Address("10.0.12.2")!, Self.bobAddress]
-        check(hops == expected.map(Optional.some), "the hops are r1 (10.0.1.1), r2 (10.0.12.2), bob")
+        check(hops == expected.map(Optional.some), Said(en: "the hops are r1 (10.0.1.1), r2 (10.0.12.2), bob",
+              ko: "거쳐 간 홉: r1 (10.0.1.1), r2 (10.0.12.2), bob"))
     }
 
     func wayBackScene() throws {
@@ -51,8 +53,10 @@ extension Demo {
             say("  $ rawnet routes r2")
             for line in routes.text.split(separator: "\n") { say("    " + line) }
         }
-        check(out.count == 3, "alice → bob: \(out.count) hops (r1, r2, bob)")
+        check(out.count == 3, Said(en: "alice → bob: \(out.count) hops (r1, r2, bob)",
+              ko: "alice → bob: 홉 \(out.count)개 (r1, r2, bob)"))
         let backExpected = [IPv4Address("10.0.2.1")!, IPv4Address("10.0.23.3")!, IPv4Address("10.0.13.1")!, Self.aliceAddress]
-        check(back == backExpected.map(Optional.some), "bob → alice: 4 hops (r2, r3, r1, alice) — through r3, which the way out never touched")
+        check(back == backExpected.map(Optional.some), Said(en: "bob → alice: 4 hops (r2, r3, r1, alice) — through r3, which the way out never touched",
+              ko: "bob → alice: 홉 4개 (r2, r3, r1, alice) — 가는 길에는 없던 r3를 거쳐 돌아옵니다"))
     }
 }

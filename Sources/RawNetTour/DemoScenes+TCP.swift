@@ -102,8 +102,10 @@ extension Demo {
             for line in Encapsulation.render(frame: frame, usesColour: options.usesColour)
                 .split(separator: "\n", omittingEmptySubsequences: false) { say("  " + line) }
         }
-        check(frame != nil, "the TCP segment carrying \"hello, bob\" as it left alice:eth0, in an IP packet in an Ethernet frame")
-        check(read == ["hello, bob"], "bob's app read the line unchanged")
+        check(frame != nil, Said(en: "the TCP segment carrying \"hello, bob\" as it left alice:eth0, in an IP packet in an Ethernet frame",
+              ko: "\"hello, bob\"을 실은 TCP 세그먼트가 IP 패킷에, 그 패킷이 이더넷 프레임에 담겨 alice:eth0을 떠났습니다"))
+        check(read == ["hello, bob"], Said(en: "bob's app read the line unchanged",
+              ko: "bob의 앱이 그 줄을 그대로 읽었습니다"))
     }
 
     func tcpScene(_ scene: DemoScene) throws {
@@ -123,7 +125,8 @@ extension Demo {
         let events = collect()
         let ladder = showLadder(events, key: pair.key, limit: 5)
         let labels = ladder.rows.compactMap(Self.label).prefix(3).map { String($0.prefix(while: { $0 != " " })) }
-        check(labels == ["SYN", "SYN-ACK", "ACK"], "the first three segments: SYN, SYN-ACK, ACK (saw \(labels.joined(separator: ", ")))")
+        check(labels == ["SYN", "SYN-ACK", "ACK"], Said(en: "the first three segments: SYN, SYN-ACK, ACK (saw \(labels.joined(separator: ", ")))",
+              ko: "처음 세 세그먼트: SYN, SYN-ACK, ACK (본 것: \(labels.joined(separator: ", ")))"))
     }
 
     func deliveryScene() throws {
@@ -147,9 +150,12 @@ extension Demo {
         say("    bob's app read: " + read.map { $0.replacing(" of 10", with: "") }.joined(separator: ", "))
         let lost = ladder.rows.filter { if case .segment(_, true, _, let lostAt?, _) = $0 { return lostAt.hasPrefix("alice") } else { return false } }.count
         let resent = ladder.rows.filter { Self.annotations($0).contains { $0.contains("retransmission") } }.count
-        check(lost > 0, "\(lost) segments from alice lost on the cable (✗ in the ladder)")
-        check(resent > 0, "\(resent) retransmissions (↻)")
-        check(read == lines, "all 10 lines arrived, in order")
+        check(lost > 0, Said(en: "\(lost) segments from alice lost on the cable (✗ in the ladder)",
+              ko: "alice가 보낸 세그먼트 \(lost)개가 케이블에서 사라졌습니다 (사다리 그림의 ✗)"))
+        check(resent > 0, Said(en: "\(resent) retransmissions (↻)",
+              ko: "재전송 \(resent)번 (↻)"))
+        check(read == lines, Said(en: "all 10 lines arrived, in order",
+              ko: "10줄이 모두 순서대로 도착했습니다"))
     }
 
     func orderingScene() throws {
@@ -185,8 +191,10 @@ extension Demo {
         }
         say("    segments reached bob in the order: " + arrivals.map(String.init).joined(separator: " "))
         say("    bob's app read:                    " + read.compactMap { $0.split(separator: " ").dropFirst().first }.joined(separator: " "))
-        check(!outOfOrder.isEmpty, "lines \(outOfOrder.map(String.init).joined(separator: ", ")) reached bob after a later one")
-        check(read == lines, "bob's app read all 10 lines in the order sent")
+        check(!outOfOrder.isEmpty, Said(en: "lines \(outOfOrder.map(String.init).joined(separator: ", ")) reached bob after a later one",
+              ko: "\(outOfOrder.map(String.init).joined(separator: ", "))번 줄은 뒤의 줄보다 늦게 bob에 닿았습니다"))
+        check(read == lines, Said(en: "bob's app read all 10 lines in the order sent",
+              ko: "bob의 앱은 10줄을 보낸 순서대로 모두 읽었습니다"))
     }
 
     func closeScene() throws {
@@ -209,7 +217,9 @@ extension Demo {
         let fins = labels.filter { $0.hasPrefix("FIN") }.count
         let firstFIN = labels.firstIndex { $0.hasPrefix("FIN") } ?? labels.count
         let acksAfter = labels[firstFIN...].filter { $0.hasPrefix("ACK") }.count
-        check(sawEnd, "bob's app read the end of the stream after alice closed")
-        check(fins == 2 && acksAfter >= 1, "two FINs (one per direction), each acknowledged (saw \(fins) FINs, \(acksAfter) ACKs after the first)")
+        check(sawEnd, Said(en: "bob's app read the end of the stream after alice closed",
+              ko: "alice가 닫은 뒤 bob의 앱이 스트림의 끝을 읽었습니다"))
+        check(fins == 2 && acksAfter >= 1, Said(en: "two FINs (one per direction), each acknowledged (saw \(fins) FINs, \(acksAfter) ACKs after the first)",
+              ko: "FIN 두 개 (방향마다 하나), 각각 ACK를 받았습니다 (본 것: FIN \(fins)개, 첫 FIN 뒤 ACK \(acksAfter)개)"))
     }
 }

@@ -52,6 +52,7 @@ enum DemoText {
         en: "That was the tour. Keep the lab with `rawnet demo --keep` (or start any lab with `rawnet up`) and try:",
         ko: "투어는 여기까지입니다. `rawnet demo --keep`으로 랩을 남겨 두거나 `rawnet up`으로 랩을 띄운 뒤 이런 것들을 해 보세요:")
     static let allPassed = Said(en: "every scene showed its evidence", ko: "모든 장면이 증거를 보여 주었습니다")
+    static let missing = Said(en: "missing", ko: "빠짐")
     static let someFailed = Said(en: "evidence missing in", ko: "증거가 빠진 장면")
     static let labKept = Said(en: "the lab keeps running; stop it with `rawnet down --lab tour`",
                               ko: "랩은 계속 실행 중입니다. `rawnet down --lab tour`로 멈추세요")

@@ -6,7 +6,10 @@ enum FrameText {
     static func summary(_ decoded: DecodedFrame, painter: TextPainter) -> String {
         var parts: [String] = []
         if let eth = decoded.ethernet {
-            parts.append("\(Text.shortMAC(eth.source))>\(Text.shortMAC(eth.destination))")
+            // A node traces events above the link layer (a packet with no socket
+            // to take it) with a blank Ethernet header: say so instead of 00:00:00.
+            let isBlank = eth.source.bytes.allSatisfy { $0 == 0 } && eth.destination.bytes.allSatisfy { $0 == 0 }
+            parts.append(isBlank ? "(above Ethernet)" : "\(Text.shortMAC(eth.source))>\(Text.shortMAC(eth.destination))")
         }
         switch decoded.payload {
         case .arp(let arp): parts.append(self.arp(arp))

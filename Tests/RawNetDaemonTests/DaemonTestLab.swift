@@ -49,6 +49,7 @@ final class DaemonTestLab {
     /// Writes `yaml` as lab.yaml and starts one daemon per node, waiting until each answers `status`.
     init(yaml: String) throws {
         executable = try Self.rawnetExecutable()
+        Processes.tetherChildrenToThisProcess()
         Self.counter += 1
         // Suites run in parallel and the counter is not atomic: the clock keeps two labs apart.
         base = "/tmp/rnt-\(Processes.currentPID)-\(Self.counter)-\(MonotonicClock.now() % 1_000_000_007)"

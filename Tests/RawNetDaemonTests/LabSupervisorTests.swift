@@ -11,6 +11,7 @@ private final class CommandRunner {
 
     init() throws {
         executable = try DaemonTestLab.rawnetExecutable()
+        Processes.tetherChildrenToThisProcess()
         Self.instances += 1
         base = "/tmp/rns-\(Processes.currentPID)-\(Self.instances)"
         try? FileSystem.removeTree(at: base)

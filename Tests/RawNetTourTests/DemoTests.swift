@@ -45,7 +45,8 @@ import Testing
         #expect(run.status == 0, "\(run.output)\n\(run.errors)")
         #expect(run.output.contains("포트: 여러 앱이 IP 주소 하나를 함께 쓴다"))
         #expect(run.output.contains("직접 해 보기"))
-        #expect(run.output.contains("✓ each app on 10.0.2.20 got only the datagram for its port"))
+        #expect(run.output.contains("✓ 10.0.2.20의 각 앱은 자기 포트로 온 데이터그램만 받았습니다"))
+        #expect(!run.output.contains("each app on 10.0.2.20"), "an English check line in the Korean tour")
     }
 
     @Test func demo_refusesUnknownScenesAndLanguages() throws {

@@ -16,6 +16,7 @@ final class RawNetRunner {
 
     init() throws {
         executable = try Self.rawnetExecutable()
+        Processes.tetherChildrenToThisProcess()
         // Suites run in parallel: a random part keeps their bases apart.
         base = "/tmp/rntour-\(getpid())-\(UUID().uuidString.prefix(8))"
         try? FileManager.default.removeItem(atPath: base)

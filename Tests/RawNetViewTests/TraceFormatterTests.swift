@@ -38,6 +38,17 @@ import RawNetWire
         #expect(TraceFormatter(startTime: Fixture.t0).line(for: event).hasSuffix("✗ DROPPED (no reason given)"))
     }
 
+    @Test func packetTracedAboveEthernet_saysSoInsteadOfZeroMACs() {
+        // A host traces "no socket on port" with a blank Ethernet header in front of the IPv4 packet.
+        let packet = Array(FixtureFrames.udp.dropFirst(14))
+        let frame = [UInt8](repeating: 0, count: 12) + [0x08, 0x00] + packet
+        let event = TraceEvent(time: Fixture.t0, node: "bob", interface: "eth0", kind: .dropped, frame: frame,
+                               reason: "no socket on port")
+        let line = TraceFormatter(startTime: Fixture.t0).line(for: event)
+        #expect(line.contains("(above Ethernet) | IPv4 "), "\(line)")
+        #expect(!line.contains("00:00:00"))
+    }
+
     @Test func extremeTimes_doNotTrap() {
         let events = [TraceEvent(time: .max, node: "a", kind: .note, detail: "late"),
                       TraceEvent(time: .min, node: "a", kind: .note, detail: "early")]

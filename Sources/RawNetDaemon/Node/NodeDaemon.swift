@@ -156,7 +156,25 @@ public final class NodeDaemon {
             pidFile.remove()
         }
         rearmTimer()
+        watchForAbandonment()
         try loop.run()
+    }
+
+    /// Once a second: shut down when the run directory is gone (the lab was
+    /// removed under us) or when the process named by `RAWNET_TETHER_PID`
+    /// (a test or benchmark that started this lab) has ended.
+    private func watchForAbandonment() {
+        let tether = ProcessEnvironment.value(Processes.tetherVariable).flatMap { Int32($0) }
+        if let tether { logger.info("tethered to pid \(tether): stopping when it ends") }
+        _ = loop.scheduleRepeating(every: .seconds(1)) { [unowned self] in
+            if !FileSystem.exists(self.paths.runDirectory) {
+                self.logger.notice("run directory \(self.paths.runDirectory) is gone: shutting down")
+                self.loop.stop()
+            } else if let tether, !Processes.isAlive(tether) {
+                self.logger.notice("pid \(tether), which started this lab, has ended: shutting down")
+                self.loop.stop()
+            }
+        }
     }
 
     /// Closes every socket (removing the files). Safe to call twice.
