@@ -1,3 +1,5 @@
+import RawNetPlatform
+
 /// Runs each case of a scenario, turning a failing case into a result with
 /// its error so the remaining cases still run.
 func runCases(_ cases: [BenchCase], options: BenchOptions, log: @Sendable (String) -> Void) -> [CaseResult] {
@@ -25,25 +27,27 @@ extension CaseResult {
 }
 
 /// A measured side built on a forwarder the RawNet hook starts for each run.
-private func forwarderSide(_ make: (@Sendable (String, [Int]) throws -> any FrameForwarder)?, options: BenchOptions,
+private func forwarderSide(_ make: (@Sendable (String, [Int], LinkSocketKind) throws -> any FrameForwarder)?,
+                           socketKind: LinkSocketKind = .default, options: BenchOptions,
                            label: String = "rawnet router",
                            _ body: @escaping @Sendable (any FrameForwarder, RunContext) throws -> RunResult) -> BenchSide? {
     guard let make else { return nil }
     let directory = options.workDirectory
     return BenchSide(label: label) { context in
-        let forwarder = try make(directory, context.cpus.forwarder)
+        let forwarder = try make(directory, context.cpus.forwarder, socketKind)
         defer { forwarder.stop() }
         return try body(forwarder, context)
     }
 }
 
 /// The relay side: a fresh relay process per run, pinned like the router.
-private func relaySide(options: BenchOptions,
+private func relaySide(options: BenchOptions, socketKind: LinkSocketKind = .datagram, label: String = "rawnet-relay",
                        _ body: @escaping @Sendable (any FrameForwarder, RunContext) throws -> RunResult) throws -> BenchSide {
     let executable = try RelayReference.locate(explicit: options.relayPath)
     let directory = options.workDirectory
-    return BenchSide(label: "rawnet-relay") { context in
-        let relay = try RelayReference(executable: executable, workDirectory: directory, cpus: context.cpus.forwarder)
+    return BenchSide(label: label) { context in
+        let relay = try RelayReference(executable: executable, workDirectory: directory, cpus: context.cpus.forwarder,
+                                       socketKind: socketKind)
         defer { relay.stop() }
         return try body(relay, context)
     }
@@ -51,7 +55,11 @@ private func relaySide(options: BenchOptions,
 
 let pendingDaemons = "RawNet side pending: needs the router/host daemons"
 
-/// forward: 1514-byte frames per second through one router daemon against the relay. Goal ≥ 60 %.
+/// forward: 1514-byte frames per second through one router daemon against the
+/// relay over the same socket type, for both link socket types (goal ≥ 60 %
+/// each); the router over seqpacket against the router over datagram, and the
+/// relay likewise; and the
+/// idle impairment engine against none (on the default socket type).
 public struct ForwardScenario: Scenario {
     public let name = "forward"
     public var rawnet: RawNetSides
@@ -64,11 +72,29 @@ public struct ForwardScenario: Scenario {
                                                 frame: forwarder.frame(size: 1514, towardsRight: true),
                                                 count: count, cpus: context.cpus.endpoints))
         }
-        let measured = forwarderSide(rawnet.makeForwarder, options: options, pump)
-        let benchCase = BenchCase(
-            scenario: name, name: "1514-byte frames through one forwarder", unit: "frames/s", better: .higher,
-            measured: measured, reference: try relaySide(options: options, pump), goal: .ratioAtLeast(0.6),
-            note: measured == nil ? pendingDaemons : nil)
+        let kinds = [LinkSocketKind.default] + LinkSocketKind.allCases.filter { $0 != .default }
+        let perKind = try kinds.map { kind in
+            let measured = forwarderSide(rawnet.makeForwarder, socketKind: kind, options: options,
+                                         label: "rawnet router (\(kind))", pump)
+            return BenchCase(
+                scenario: name, name: "1514-byte frames through one forwarder, \(kind) links", unit: "frames/s",
+                better: .higher, measured: measured,
+                reference: try relaySide(options: options, socketKind: kind, label: "rawnet-relay (\(kind))", pump),
+                goal: .ratioAtLeast(0.6), note: measured == nil ? pendingDaemons : nil)
+        }
+        let overSeqpacket = forwarderSide(rawnet.makeForwarder, socketKind: .seqpacket, options: options,
+                                          label: "router, seqpacket links", pump)
+        let overDatagram = forwarderSide(rawnet.makeForwarder, socketKind: .datagram, options: options,
+                                         label: "router, datagram links", pump)
+        let typeCase = BenchCase(
+            scenario: name, name: "1514-byte frames, router over seqpacket vs datagram links", unit: "frames/s",
+            better: .higher, measured: overSeqpacket, reference: overDatagram, goal: nil,
+            note: overSeqpacket == nil ? pendingDaemons : "ratio > 1: seqpacket links are faster")
+        let relayTypeCase = BenchCase(
+            scenario: name, name: "1514-byte frames, relay over seqpacket vs datagram sockets", unit: "frames/s",
+            better: .higher, measured: try relaySide(options: options, socketKind: .seqpacket, label: "relay, seqpacket", pump),
+            reference: try relaySide(options: options, socketKind: .datagram, label: "relay, datagram", pump), goal: nil,
+            note: "the same question for the relay, so both ratios come from alternating runs")
         // The idle impairment engine against none: overhead ≤ 10 % means idle ≥ bypassed / 1.1.
         let idle = forwarderSide(rawnet.makeForwarder, options: options, label: "router, idle impairment engine", pump)
         let bypassed = forwarderSide(rawnet.makeBypassedForwarder, options: options,
@@ -77,7 +103,7 @@ public struct ForwardScenario: Scenario {
             scenario: name, name: "1514-byte frames, idle impairment engine vs bypassed", unit: "frames/s",
             better: .higher, measured: idle, reference: bypassed, goal: .ratioAtLeast(1 / 1.1),
             note: idle == nil || bypassed == nil ? pendingDaemons : "overhead ≤ 10 %: ratio ≥ 1/1.1")
-        return runCases([benchCase, overheadCase], options: options, log: log)
+        return runCases(perKind + [typeCase, relayTypeCase, overheadCase], options: options, log: log)
     }
 }
 

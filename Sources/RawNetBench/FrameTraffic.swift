@@ -8,30 +8,45 @@ public struct BenchError: Error, CustomStringConvertible, Sendable {
 }
 
 /// One direction through a forwarder: frames written to `inject` (a socket
-/// the forwarder is bound at) come out at `collect` (a socket we bind).
+/// the forwarder is bound at or listens at) come out at `collect`.
+///
+/// Datagram: `collect` is a path we bind. Seqpacket: `collect` is the
+/// forwarder's other listening socket, which we connect to; both connections
+/// open with a link hello standing for `injectAs` / `collectAs` (the
+/// neighbour interfaces' paths, which a router port checks), and traffic
+/// starts once the forwarder answered both.
 public struct FramePath: Sendable, Equatable {
     public var inject: String
     public var collect: String
+    public var socketKind: LinkSocketKind
+    public var injectAs: String?
+    public var collectAs: String?
 
-    public init(inject: String, collect: String) {
+    public init(inject: String, collect: String, socketKind: LinkSocketKind = .datagram,
+                injectAs: String? = nil, collectAs: String? = nil) {
         self.inject = inject
         self.collect = collect
+        self.socketKind = socketKind
+        self.injectAs = injectAs
+        self.collectAs = collectAs
     }
 }
 
-/// Traffic through a forwarder over Unix datagram sockets, as links carry it:
-/// blocking sender and receiver threads pinned to the endpoint CPUs.
+/// Traffic through a forwarder over Unix sockets, as links carry it
+/// (datagram or seqpacket, as the path says): blocking sender and receiver
+/// threads pinned to the endpoint CPUs.
 public enum FrameTraffic {
     /// Sends `count` copies of `frame` into `path.inject` and counts them out
     /// at `path.collect`. Returns frames per second from the first send to the
     /// last frame received. Fails if frames stop arriving for `stallTimeout`.
     public static func throughput(through path: FramePath, frame: [UInt8], count: Int, cpus: [Int],
                                   stallTimeout: Duration = .seconds(3)) throws -> Double {
-        let receiver = try UnixDatagramSocket(boundTo: path.collect)
-        let sender = try connectedSender(to: path.inject)
-        try sender.fileDescriptor.setNonBlocking(false)
+        let ends = try FrameEnds(path)
+        let sender = ends.sender
+        try sender.setNonBlocking(false)
         let outcome = Outcome()
-        let receiveFD = receiver.fileDescriptor
+        let receiveFD = ends.receiver
+        let isSeqpacket = path.socketKind == .seqpacket
         let receiverThread = try PlatformThread.start {
             try? CPUs.pinCurrentThread(cpus)
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
@@ -40,6 +55,10 @@ public enum FrameTraffic {
             while received < count {
                 do {
                     if let length = try receiveFD.read(into: buffer) {
+                        if length == 0 && isSeqpacket {
+                            outcome.failure = "the forwarder closed the connection at \(path.collect) after \(received) of \(count)"
+                            break
+                        }
                         if length == frame.count { received += 1 }
                         continue
                     }
@@ -56,7 +75,7 @@ public enum FrameTraffic {
             outcome.received = received
         }
         let started = MonotonicClock.now()
-        let sendFD = sender.fileDescriptor
+        let sendFD = sender
         let sendFailure = try PinnedThread.run(cpus: cpus) { () -> String? in
             frame.withUnsafeBytes { bytes in
                 for _ in 0..<count {
@@ -70,7 +89,7 @@ public enum FrameTraffic {
             }
         }
         receiverThread.join()
-        withExtendedLifetime((receiver, sender)) {}
+        withExtendedLifetime(ends) {}
         if let failure = sendFailure ?? outcome.failure { throw BenchError(failure) }
         let seconds = Double(outcome.finishedAt - started) / 1e9
         return Double(outcome.received) / seconds
@@ -80,6 +99,9 @@ public enum FrameTraffic {
     /// thread back through `back`. Returns each round trip in seconds.
     public static func roundTrips(forward: FramePath, back: FramePath, frame: [UInt8], rounds: Int, cpus: [Int],
                                   timeout: Duration = .seconds(2)) throws -> [Double] {
+        guard forward.socketKind == .datagram, back.socketKind == .datagram else {
+            throw BenchError("round trips are measured over datagram links only")
+        }
         let farEnd = try UnixDatagramSocket(boundTo: forward.collect)
         let nearEnd = try UnixDatagramSocket(boundTo: back.collect)
         let echoSender = try connectedSender(to: back.inject)
@@ -167,6 +189,48 @@ public enum FrameTraffic {
         var failure: String?
         var received = 0
         var finishedAt: Int64 = 0
+    }
+}
+
+/// The harness's two sockets on one `FramePath`: where it sends and where it receives.
+final class FrameEnds {
+    let sender: FileDescriptor
+    let receiver: FileDescriptor
+    private let owners: [AnyObject]
+
+    init(_ path: FramePath) throws {
+        switch path.socketKind {
+        case .datagram:
+            let receiver = try UnixDatagramSocket(boundTo: path.collect)
+            let sender = try FrameTraffic.connectedSender(to: path.inject)
+            self.sender = sender.fileDescriptor
+            self.receiver = receiver.fileDescriptor
+            owners = [receiver, sender]
+        case .seqpacket:
+            let collector = try FrameEnds.connect(to: path.collect, as: path.collectAs)
+            let injector = try FrameEnds.connect(to: path.inject, as: path.injectAs)
+            sender = injector.sendDescriptor
+            receiver = collector.sendDescriptor
+            owners = [collector, injector]
+        }
+    }
+
+    /// Connects (retrying while the forwarder starts) and waits for the hello answer.
+    private static func connect(to path: String, as identity: String?) throws -> LinkClient {
+        var lastError: Error?
+        for _ in 0..<200 {
+            do {
+                let client = try LinkClient(kind: .seqpacket, connectingTo: path, as: identity)
+                if identity != nil, try !client.waitForAnswer(timeout: .seconds(2)) {
+                    throw BenchError("no link hello answer from \(path)")
+                }
+                return client
+            } catch {
+                lastError = error
+                MonotonicClock.sleep(for: .milliseconds(10))
+            }
+        }
+        throw BenchError("cannot connect to \(path): \(lastError.map { "\($0)" } ?? "unknown error")")
     }
 }
 

@@ -1,3 +1,5 @@
+import RawNetPlatform
+
 /// A forwarder between two pairs of link sockets that frames can be pushed
 /// through: the relay (`RelayReference`) or, once it exists, a router daemon.
 public protocol FrameForwarder: AnyObject, Sendable {
@@ -29,11 +31,13 @@ extension RelayReference: FrameForwarder {
 /// `frame(size:towardsRight:)` builds a valid Ethernet/IPv4 frame through the
 /// router (static ARP entries or an answering neighbour are up to the hook).
 public struct RawNetSides: Sendable {
-    /// forward, latency: a router daemon between two links, pinned to `cpus`.
-    public var makeForwarder: (@Sendable (_ workDirectory: String, _ cpus: [Int]) throws -> any FrameForwarder)?
+    /// forward: a router daemon between two links of the given socket type, pinned to `cpus`.
+    public var makeForwarder: (@Sendable (_ workDirectory: String, _ cpus: [Int], _ linkSocket: LinkSocketKind) throws
+        -> any FrameForwarder)?
     /// forward: the same router with its impairment engines bypassed (`RAWNET_BYPASS_IMPAIRMENT=1`),
     /// the reference for the idle engine's overhead.
-    public var makeBypassedForwarder: (@Sendable (_ workDirectory: String, _ cpus: [Int]) throws -> any FrameForwarder)?
+    public var makeBypassedForwarder: (@Sendable (_ workDirectory: String, _ cpus: [Int], _ linkSocket: LinkSocketKind) throws
+        -> any FrameForwarder)?
     /// tcp: app-to-app goodput through one router in MB/s with `connections` concurrent connections.
     public var tcpGoodput: (@Sendable (_ connections: Int, _ context: RunContext) throws -> Double)?
     /// loss: goodput under `lossPercent` % random loss divided by clean goodput (one pair of transfers).

@@ -4,23 +4,37 @@ import Synchronization
 /// The minimal C relay (`rawnet-relay`) running between two pairs of sockets:
 /// the reference forwarder for the forward, tcp and latency scenarios.
 /// Frames injected at `leftToRight.inject` come out at `leftToRight.collect`,
-/// and the reverse for `rightToLeft`.
+/// and the reverse for `rightToLeft`. Over datagram sockets (the relay binds
+/// and sends to paths) or seqpacket ones (`--seqpacket`: the relay listens and
+/// the harness connects to both sides).
 public final class RelayReference: @unchecked Sendable {
     // Safety: immutable after init except `isStopped`, touched only by the owning scenario.
     public let leftToRight: FramePath
     public let rightToLeft: FramePath
+    public let socketKind: LinkSocketKind
     private let pid: Int32
     private var isStopped = false
 
     /// Starts the relay, pinned to `cpus`, with its sockets in `workDirectory`.
-    public init(executable: String, workDirectory: String, cpus: [Int]) throws {
+    public init(executable: String, workDirectory: String, cpus: [Int],
+                socketKind: LinkSocketKind = .datagram) throws {
         let stem = "\(workDirectory)/rnbench-\(Processes.currentPID)-\(Self.nextSerial())"
         let bindA = stem + "-a.in", peerA = stem + "-a.out"
         let bindB = stem + "-b.in", peerB = stem + "-b.out"
-        leftToRight = FramePath(inject: bindA, collect: peerB)
-        rightToLeft = FramePath(inject: bindB, collect: peerA)
-        pid = try Processes.spawn(executable: executable, arguments: [bindA, peerA, bindB, peerB],
-                                  logPath: stem + ".log")
+        self.socketKind = socketKind
+        let arguments: [String]
+        switch socketKind {
+        case .datagram:
+            leftToRight = FramePath(inject: bindA, collect: peerB)
+            rightToLeft = FramePath(inject: bindB, collect: peerA)
+            arguments = [bindA, peerA, bindB, peerB]
+        case .seqpacket:
+            // The relay answers any hello; the names only mirror the datagram layout.
+            leftToRight = FramePath(inject: bindA, collect: bindB, socketKind: .seqpacket, injectAs: peerA, collectAs: peerB)
+            rightToLeft = FramePath(inject: bindB, collect: bindA, socketKind: .seqpacket, injectAs: peerB, collectAs: peerA)
+            arguments = ["--seqpacket", bindA, bindB]
+        }
+        pid = try Processes.spawn(executable: executable, arguments: arguments, logPath: stem + ".log")
         do {
             try CPUs.pin(pid: pid, cpus)
             try Self.waitForSockets([bindA, bindB], pid: pid)

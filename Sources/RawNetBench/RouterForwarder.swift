@@ -9,7 +9,9 @@ import Synchronization
 ///
 /// The lab has three nodes: `left` (10.0.1.10) — `r1` (10.0.1.1 | 10.0.2.1) —
 /// `right` (10.0.2.20). Only `r1` runs; the harness plays `left` and `right`
-/// by binding their link sockets (`left.eth0`, `right.eth0`). Before handing
+/// by binding their link sockets (`left.eth0`, `right.eth0`) on datagram
+/// links, or on seqpacket links by connecting to the router's sockets with a
+/// hello standing for those paths. Before handing
 /// the forwarder out it teaches the router both neighbours' MAC addresses
 /// with an ARP request from each (RFC 826: a request aimed at the router is
 /// learned), waits for the replies, and checks that one UDP frame crosses
@@ -26,6 +28,8 @@ public final class RouterForwarder: FrameForwarder, @unchecked Sendable {
     public let runDirectory: String
     /// True when the daemon runs with `RAWNET_BYPASS_IMPAIRMENT=1`.
     public let isImpairmentBypassed: Bool
+    /// The lab's `link_socket`.
+    public let socketKind: LinkSocketKind
     private let pid: Int32
     private var isStopped = false
 
@@ -46,8 +50,12 @@ public final class RouterForwarder: FrameForwarder, @unchecked Sendable {
         var routerMAC: MACAddress { TopologyInterface.defaultMACAddress(node: RouterForwarder.router, interface: routerInterface) }
     }
 
-    /// The lab file the daemon reads.
-    static let labYAML = """
+    /// The lab file the daemon reads, its links on `socketKind` sockets.
+    static func labYAML(socketKind: LinkSocketKind) -> String {
+        "link_socket: \(socketKind)\n" + labBody
+    }
+
+    private static let labBody = """
         name: \(labName)
         nodes:
           left:  { kind: host, ip: 10.0.1.10/24, gateway: 10.0.1.1 }
@@ -62,38 +70,53 @@ public final class RouterForwarder: FrameForwarder, @unchecked Sendable {
         """
 
     /// `makeForwarder` for `RawNetSides`: the router with its (idle) impairment engines.
-    public static func make(workDirectory: String, cpus: [Int]) throws -> any FrameForwarder {
-        try RouterForwarder(executable: locateRawnet(), workDirectory: workDirectory, cpus: cpus, bypassImpairment: false)
+    public static func make(workDirectory: String, cpus: [Int],
+                            socketKind: LinkSocketKind = .default) throws -> any FrameForwarder {
+        try RouterForwarder(executable: locateRawnet(), workDirectory: workDirectory, cpus: cpus, bypassImpairment: false,
+                            socketKind: socketKind)
     }
 
     /// The same router started with `RAWNET_BYPASS_IMPAIRMENT=1`: no engines at all.
-    public static func makeBypassed(workDirectory: String, cpus: [Int]) throws -> any FrameForwarder {
-        try RouterForwarder(executable: locateRawnet(), workDirectory: workDirectory, cpus: cpus, bypassImpairment: true)
+    public static func makeBypassed(workDirectory: String, cpus: [Int],
+                                    socketKind: LinkSocketKind = .default) throws -> any FrameForwarder {
+        try RouterForwarder(executable: locateRawnet(), workDirectory: workDirectory, cpus: cpus, bypassImpairment: true,
+                            socketKind: socketKind)
     }
 
     /// Sets both router hooks of `sides`.
     public static func plug(into sides: inout RawNetSides) {
-        sides.makeForwarder = { try make(workDirectory: $0, cpus: $1) }
-        sides.makeBypassedForwarder = { try makeBypassed(workDirectory: $0, cpus: $1) }
+        sides.makeForwarder = { try make(workDirectory: $0, cpus: $1, socketKind: $2) }
+        sides.makeBypassedForwarder = { try makeBypassed(workDirectory: $0, cpus: $1, socketKind: $2) }
     }
 
     /// Writes the lab, starts the router pinned to `cpus`, and primes its ARP cache.
-    public init(executable: String, workDirectory: String, cpus: [Int], bypassImpairment: Bool) throws {
+    public init(executable: String, workDirectory: String, cpus: [Int], bypassImpairment: Bool,
+                socketKind: LinkSocketKind = .default) throws {
         Processes.tetherChildrenToThisProcess()
         runDirectory = "\(workDirectory)/rnfwd-\(Processes.currentPID)-\(Self.nextSerial())"
         isImpairmentBypassed = bypassImpairment
+        self.socketKind = socketKind
         let paths = SocketPaths(runDirectory: runDirectory)
         let routerLeft = paths.link(node: Self.router, interface: Self.left.routerInterface)
         let routerRight = paths.link(node: Self.router, interface: Self.right.routerInterface)
         let leftSocket = paths.link(node: Self.left.node, interface: "eth0")
         let rightSocket = paths.link(node: Self.right.node, interface: "eth0")
-        leftToRight = FramePath(inject: routerLeft, collect: rightSocket)
-        rightToLeft = FramePath(inject: routerRight, collect: leftSocket)
+        switch socketKind {
+        case .datagram:
+            leftToRight = FramePath(inject: routerLeft, collect: rightSocket)
+            rightToLeft = FramePath(inject: routerRight, collect: leftSocket)
+        case .seqpacket:
+            leftToRight = FramePath(inject: routerLeft, collect: routerRight, socketKind: .seqpacket,
+                                    injectAs: leftSocket, collectAs: rightSocket)
+            rightToLeft = FramePath(inject: routerRight, collect: routerLeft, socketKind: .seqpacket,
+                                    injectAs: rightSocket, collectAs: leftSocket)
+        }
 
         try? FileSystem.removeTree(at: runDirectory)
         try FileSystem.makeDirectories(runDirectory, mode: 0o700)
-        try FileSystem.writeBytes(Array(Self.labYAML.utf8), to: paths.topologyFile)
-        try LabConfig.write(try TopologyLoader.parse(yaml: Self.labYAML, file: "forward bench lab"), to: paths)
+        let yaml = Self.labYAML(socketKind: socketKind)
+        try FileSystem.writeBytes(Array(yaml.utf8), to: paths.topologyFile)
+        try LabConfig.write(try TopologyLoader.parse(yaml: yaml, file: "forward bench lab"), to: paths)
         var environment = ProcessEnvironment.all
         environment[NodeDaemon.bypassEnvironmentVariable] = bypassImpairment ? "1" : nil
         // The router runs as a lab's daemons do: rawnetd when it was built beside rawnet.
@@ -103,7 +126,8 @@ public final class RouterForwarder: FrameForwarder, @unchecked Sendable {
         do {
             try CPUs.pin(pid: pid, cpus)
             try waitUntilRunning(pidFile: paths.pidFile(node: Self.router), log: paths.logFile(node: Self.router))
-            try Self.teachNeighbours(leftToRight: leftToRight, rightToLeft: rightToLeft)
+            try Self.teachNeighbours(socketKind: socketKind, routerLeft: routerLeft, routerRight: routerRight,
+                                     leftSocket: leftSocket, rightSocket: rightSocket)
         } catch {
             stop()
             throw error

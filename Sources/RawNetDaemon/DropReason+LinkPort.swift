@@ -6,7 +6,7 @@ extension DropReason {
     public init(_ link: LinkDropReason) {
         switch link {
         case .queueOverflow: self = .queueOverflow
-        case .peerDown: self = .linkDown
+        case .peerDown, .notConnected: self = .linkDown
         case .sendFailed: self = .sendFailed
         }
     }

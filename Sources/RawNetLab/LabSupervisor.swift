@@ -67,7 +67,8 @@ public struct LabSupervisor {
     }
 
     /// Validates the topology, refuses a lab already running, cleans one that
-    /// crashed, starts every node and waits until each answers `status`.
+    /// crashed, starts every node and waits until each answers `status` with
+    /// its link cables connected.
     public func up(yaml: String, file: String, readyTimeout: Duration = .seconds(15)) throws(LabError) -> UpReport {
         let topology: Topology
         do { topology = try TopologyLoader.parse(yaml: yaml, file: file) } catch { throw .invalidTopology(error) }
@@ -105,7 +106,8 @@ public struct LabSupervisor {
             }
         }
 
-        // Wait until every node answers on its control socket.
+        // Wait until every node answers on its control socket with its cables
+        // connected (seqpacket: the connecting end may retry for a few ms).
         let deadline = MonotonicClock.now() + readyTimeout.nanoseconds
         var waiting = Set(topology.nodes.map(\.name))
         while !waiting.isEmpty {
@@ -116,7 +118,7 @@ public struct LabSupervisor {
                 }
                 if let client = try? ControlClient(path: paths.control(node: name)),
                    let answer = try? client.request(ControlRequest(command: "status"), timeout: .milliseconds(500)),
-                   answer.ok {
+                   answer.ok, Self.cablesAreConnected(answer) {
                     waiting.remove(name)
                 }
             }
@@ -128,6 +130,13 @@ public struct LabSupervisor {
             sleepBriefly()
         }
         return UpReport(topology: topology, runDirectory: runDirectory.path, pids: pids, cleanedCrashedLab: cleaned)
+    }
+
+    /// True unless a node's status shows a cabled interface whose seqpacket
+    /// cable is not connected yet (datagram links have nothing to wait for).
+    static func cablesAreConnected(_ answer: ControlResponse) -> Bool {
+        guard let status = try? answer.result?.decode(NodeStatus.self) else { return true }
+        return status.interfaces.allSatisfy { $0.peer == nil || $0.isLinkConnected != false }
     }
 
     /// Stops every daemon of a lab (SIGTERM, then SIGKILL after a grace period)

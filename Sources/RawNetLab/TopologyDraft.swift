@@ -1,4 +1,5 @@
 import RawNetDaemon
+import RawNetPlatform
 import RawNetWire
 
 /// A node as read from the file, before the whole lab is checked. Fields that
@@ -40,6 +41,7 @@ struct DraftLink {
 
 struct DraftTopology {
     var name: String?
+    var linkSocket: LinkSocketKind?
     var nodes: [DraftNode] = []
     var links: [DraftLink] = []
 
@@ -70,7 +72,7 @@ struct DraftTopology {
             return TopologyLink(a: a, b: b, impairmentAToB: draft.impairmentAToB,
                                 impairmentBToA: draft.impairmentBToA, queueLimit: draft.queueLimit)
         }
-        return Topology(name: name ?? "lab", nodes: nodes, links: links)
+        return Topology(name: name ?? "lab", nodes: nodes, links: links, linkSocket: linkSocket)
     }
 }
 

@@ -1,5 +1,6 @@
 import RawNetCore
 import RawNetDaemon
+import RawNetPlatform
 import RawNetWire
 import Yams
 
@@ -27,7 +28,7 @@ struct TopologyParser {
             return draft
         }
         let fields = fieldTable(mapping, location: .document, prefix: "",
-                                allowed: ["name", "nodes", "links"])
+                                allowed: ["name", "nodes", "links", "link_socket"])
         if let name = fields["name"] {
             if let text = scalar(name, .document, "name") {
                 if let problem = PathSafeName.problem(with: text) {
@@ -38,6 +39,14 @@ struct TopologyParser {
             }
         } else {
             issues.add(.document, "name", "missing field")
+        }
+        if let kind = fields["link_socket"], let text = scalar(kind, .document, "link_socket") {
+            if let value = LinkSocketKind(rawValue: text) {
+                draft.linkSocket = value
+            } else {
+                let choices = LinkSocketKind.allCases.map(\.rawValue).joined(separator: " or ")
+                issues.add(.document, "link_socket", "unknown socket type '\(text)' (expected \(choices))")
+            }
         }
         if let nodes = fields["nodes"] {
             draft.nodes = parseNodes(nodes)

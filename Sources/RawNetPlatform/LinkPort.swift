@@ -7,6 +7,8 @@ public enum LinkDropReason: String, Hashable, Sendable, CaseIterable, CustomStri
     case queueOverflow = "queue overflow"
     /// Nobody is bound at the peer path (ENOENT, ECONNREFUSED, ...).
     case peerDown = "peer down"
+    /// A seqpacket port has no connection to its peer (not up yet, restarting, or gone).
+    case notConnected = "not connected"
     /// Any other send failure (e.g. EMSGSIZE).
     case sendFailed = "send failed"
 
@@ -27,7 +29,8 @@ public struct LinkCounters: Equatable, Sendable {
     public var totalDrops: Int { drops.values.reduce(0, +) }
 }
 
-/// One end of a cable: receives datagrams on a socket bound at `localPath`,
+/// One end of a cable over datagram sockets (`LinkSocketKind.datagram`; the
+/// seqpacket end is `SeqpacketLinkPort`): receives datagrams on a socket bound at `localPath`,
 /// sends to the socket bound at `peerPath`, and never blocks its loop.
 ///
 /// Sending uses a second, unbound socket connected to the peer path. A
@@ -38,7 +41,7 @@ public struct LinkCounters: Equatable, Sendable {
 /// waits in a bounded egress queue, drained when the kernel reports room.
 /// When the peer is gone (ENOENT, ECONNREFUSED) the frame is a counted drop and
 /// the next send reconnects, so a restarted peer is picked up by itself.
-public final class LinkPort {
+public final class LinkPort: FramePort {
     public let localAddress: UnixSocketAddress
     public let peerAddress: UnixSocketAddress
     /// Most frames held while the peer's kernel queue is full.
@@ -50,7 +53,7 @@ public final class LinkPort {
     private let loop: EventLoop
     private let receiver: UnixDatagramSocket
     private let sender: UnixDatagramSocket
-    private var isConnected = false
+    private var isSenderConnected = false
     private var egress = Deque<[UInt8]>()
     private var receiveBuffer: UnsafeMutableRawBufferPointer
     private static let maximumFrame = 65_536
@@ -89,6 +92,11 @@ public final class LinkPort {
         egress.removeAll()
     }
 
+    public var socketKind: LinkSocketKind { .datagram }
+
+    /// Whether the sending socket is connected to a socket bound at the peer path.
+    public var isConnected: Bool { isSenderConnected }
+
     /// The sending socket's descriptor (for status and tests).
     public var senderDescriptor: FileDescriptor { sender.fileDescriptor }
 
@@ -122,7 +130,7 @@ public final class LinkPort {
         if case .peerGone = outcome {
             // The peer may have restarted: its old socket is dead, a new one
             // may be bound at the same path. Reconnect once and retry.
-            isConnected = false
+            isSenderConnected = false
             guard connectIfNeeded() else { return .dropped(.peerDown) }
             outcome = sender.send(frame)
         }
@@ -134,7 +142,7 @@ public final class LinkPort {
         case .wouldBlock:
             return .wouldBlock
         case .peerGone:
-            isConnected = false
+            isSenderConnected = false
             return .dropped(.peerDown)
         case .failed:
             return .dropped(.sendFailed)
@@ -142,14 +150,14 @@ public final class LinkPort {
     }
 
     private func connectIfNeeded() -> Bool {
-        if isConnected { return true }
+        if isSenderConnected { return true }
         do {
             try sender.connect(to: peerAddress)
-            isConnected = true
+            isSenderConnected = true
         } catch {
-            isConnected = false
+            isSenderConnected = false
         }
-        return isConnected
+        return isSenderConnected
     }
 
     private func enqueue(_ frame: [UInt8]) {

@@ -110,6 +110,9 @@ struct Status: ParsableCommand {
                 line += "  ↔ \((interface.peer ?? "-").padding(10))"
                 line += " in \(c.receivedFrames) frames/\(c.receivedBytes) B, out \(c.sentFrames) frames/\(c.sentBytes) B"
                 if interface.queuedFrames > 0 { line += ", queued \(interface.queuedFrames)" }
+                if interface.peer != nil, interface.isLinkConnected == false {
+                    line += ", \(interface.linkSocket ?? "link") not connected"
+                }
                 print(line)
                 if c.totalDrops > 0 {
                     let reasons = c.drops.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }

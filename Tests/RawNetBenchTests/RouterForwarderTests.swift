@@ -33,9 +33,10 @@ import Testing
         #expect(DecodedFrame(parsing: small).error == nil)
     }
 
-    @Test func router_forwardsBothWaysWithTTLDecremented() throws {
+    @Test(arguments: LinkSocketKind.allCases)
+    func router_forwardsBothWaysWithTTLDecremented(linkSocket: LinkSocketKind) throws {
         let router = try RouterForwarder(executable: RouterForwarder.locateRawnet(), workDirectory: "/tmp",
-                                         cpus: [0], bypassImpairment: false)
+                                         cpus: [0], bypassImpairment: false, socketKind: linkSocket)
         defer { router.stop() }
         // The start-up already checked one frame each way; now count a short burst.
         let rate = try FrameTraffic.throughput(through: router.rightToLeft, frame: router.frame(size: 1514, towardsRight: false),
@@ -47,15 +48,21 @@ import Testing
 
     @Test func forward_smokeMeasuresRouterAndEngineOverhead() throws {
         let results = try ForwardScenario(rawnet: sides).run(options: .smoke(), log: { _ in })
-        #expect(results.count == 2)
+        #expect(results.count == 5)
+        #expect(results.prefix(2).map(\.name) == LinkSocketKind.allCases.sorted { a, _ in a == .default }
+            .map { "1514-byte frames through one forwarder, \($0) links" })
         for result in results {
             #expect(result.error == nil, "\(result.name): \(result.error ?? "")")
             #expect(try #require(result.measured).summary.median > 1_000, "\(result.name)")
             #expect(try #require(result.reference).summary.median > 1_000, "\(result.name)")
             #expect(result.ratio != nil)
+            if result.name.contains("seqpacket vs datagram") { continue }
             #expect(result.goal?.isMet != nil, "a measured goal is met or not, not pending")
         }
         #expect(results.last?.measured?.label == "router, idle impairment engine")
         #expect(results.last?.reference?.label == "router, engine bypassed")
+        #expect(results[2].measured?.label == "router, seqpacket links")
+        #expect(results[2].reference?.label == "router, datagram links")
+        #expect(results[3].measured?.label == "relay, seqpacket" && results[3].reference?.label == "relay, datagram")
     }
 }

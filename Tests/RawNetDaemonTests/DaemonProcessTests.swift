@@ -8,9 +8,19 @@ import Testing
 /// the machine is small.
 @Suite(.serialized)
 struct DaemonProcessTests {
-    @Test func ping_defaultLab_answersBothWays() throws {
-        let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
+    /// The default lab with its links on `kind` sockets.
+    private static func defaultLab(linkSocket kind: LinkSocketKind) -> String {
+        "link_socket: \(kind)\n" + TopologyLoader.defaultLabYAML
+    }
+
+    @Test(arguments: LinkSocketKind.allCases)
+    func ping_defaultLab_answersBothWays(linkSocket: LinkSocketKind) throws {
+        let lab = try DaemonTestLab(yaml: Self.defaultLab(linkSocket: linkSocket))
         defer { lab.stop() }
+        for node in ["alice", "r1", "bob"] {
+            let kinds = try lab.status(node).interfaces.map(\.linkSocket)
+            #expect(kinds.allSatisfy { $0 == linkSocket.rawValue }, "\(node) runs its links on \(kinds)")
+        }
         let there = try lab.rawnet(["ping", "alice", "bob", "-c", "2", "-i", "0.1"])
         #expect(there.status == 0, "\(there.output)")
         #expect(there.output.contains("PING bob (10.0.2.20) 56(84) bytes of data."))
@@ -65,17 +75,23 @@ struct DaemonProcessTests {
         #expect(try lab.rawnet(["ping", "alice", "bob", "-c", "1"]).status == 0)
     }
 
-    @Test func routerKilledAndRestarted_pingWorksAgain() throws {
-        let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
+    @Test(arguments: LinkSocketKind.allCases)
+    func routerKilledAndRestarted_pingWorksAgain(linkSocket: LinkSocketKind) throws {
+        let lab = try DaemonTestLab(yaml: Self.defaultLab(linkSocket: linkSocket))
         defer { lab.stop() }
         #expect(try lab.rawnet(["ping", "alice", "bob", "-c", "1"]).status == 0)
         try lab.kill("r1", signal: SignalNumber.kill)
         let lost = try lab.rawnet(["ping", "alice", "bob", "-c", "1", "-w", "0.3"])
         #expect(lost.status == 1)
+        let cableAfterKill = try lab.status("alice").interfaces[0].isLinkConnected
+        #expect(cableAfterKill == (linkSocket == .seqpacket ? false : nil))
         try lab.start("r1")
         try lab.waitUntilReady("r1")
         let again = try lab.rawnet(["ping", "alice", "bob", "-c", "2", "-i", "0.1"])
         #expect(again.status == 0, "\(again.output)")
+        for node in ["alice", "bob"] where linkSocket == .seqpacket {
+            #expect(try lab.status(node).interfaces[0].isLinkConnected == true, "\(node) took the restarted r1's cable")
+        }
         #expect(lab.isRunning("alice") && lab.isRunning("bob"))
     }
 
@@ -84,7 +100,10 @@ struct DaemonProcessTests {
         defer { lab.stop() }
         #expect(try lab.rawnet(["ping", "alice", "bob", "-c", "1"]).status == 0)
         let before = try lab.status("r1").interfaces[0].counters.totalDrops
-        let sender = try UnixDatagramSocket()
+        // Injected as a tool would: on the lab's socket type, standing for no interface.
+        let kind = lab.topology.linkSocketKind
+        let intoR1 = try LinkClient(kind: kind, connectingTo: lab.paths.link(node: "r1", interface: "eth0"))
+        let intoBob = try LinkClient(kind: kind, connectingTo: lab.paths.link(node: "bob", interface: "eth0"))
         var generator = SystemRandomNumberGenerator()
         var frames: [[UInt8]] = [[], [0x01], Array(repeating: 0xFF, count: 14)]
         // An Ethernet header for r1 with an IPv4 EtherType and a truncated, lying IPv4 header.
@@ -98,8 +117,8 @@ struct DaemonProcessTests {
             frames.append(frame)
         }
         for frame in frames {
-            _ = try sender.send(frame, to: lab.paths.link(node: "r1", interface: "eth0"))
-            _ = try sender.send(frame, to: lab.paths.link(node: "bob", interface: "eth0"))
+            _ = intoR1.send(frame)
+            _ = intoBob.send(frame)
         }
         MonotonicClock.sleep(for: .milliseconds(200))
         #expect(try lab.status("r1").interfaces[0].counters.totalDrops > before)

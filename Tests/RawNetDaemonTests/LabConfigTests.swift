@@ -10,9 +10,10 @@ private let configDirectory: String = {
 }()
 
 /// A lab with every kind of record: routes (one default), a gateway, an
-/// uncabled interface, a queue limit and impairments in both directions.
+/// uncabled interface, a queue limit, impairments in both directions and datagram links.
 private let fullLabYAML = """
     name: full
+    link_socket: datagram
     nodes:
       alice: { kind: host, ip: 10.0.1.10/24, gateway: 10.0.1.1 }
       bob:   { kind: host, ip: 10.0.2.20/24, gateway: 10.0.2.1 }
@@ -46,7 +47,9 @@ private let fullLabYAML = """
         #expect(again.links[0].impairmentBToA == ["corrupt": "1%", "seed": "7"])
         #expect(again.links[0].queueLimit == 32)
         #expect(again.links[1].impairmentAToB == again.links[1].impairmentBToA)
+        #expect(again.linkSocket == .datagram)
         let lines = text.split(separator: "\n")
+        #expect(lines.contains("lab name=full link_socket=datagram"))
         #expect(lines.contains("link a=alice:eth0 b=r1:eth0 queue=32"))
         #expect(lines.contains("impair from=r1:eth0 option=corrupt value=1%"))
         #expect(lines.contains("route node=r1 to=0.0.0.0/0 via=10.0.2.20"))
@@ -80,6 +83,8 @@ private let fullLabYAML = """
         ("rawnet-lab-config 1\n", "lab.conf: no 'lab' record names the lab"),
         ("rawnet-lab-config 1\nnode name=a kind=host\n", "lab.conf line 2: 'node' before the 'lab' record"),
         (head + "lab name=u\n", "lab.conf line 3: a second 'lab' record"),
+        ("rawnet-lab-config 1\nlab name=t link_socket=stream\n",
+         "lab.conf line 2: unknown link_socket 'stream' (expected seqpacket or datagram)"),
         (head + "switch name=s\n", "lab.conf line 3: unknown record 'switch' (expected lab, node, interface, route, link or impair)"),
         (head + "node name=a\n", "lab.conf line 3: 'node' needs 'kind=…'"),
         (head + "node name=a kind=switch\n", "lab.conf line 3: unknown kind 'switch' (expected host or router)"),

@@ -28,9 +28,17 @@ public struct InterfaceStatus: Codable, Sendable, Equatable {
     public var counters: InterfaceCounters
     /// One-line summary of the egress impairment, nil for a perfect wire.
     public var impairment: String?
+    /// The link's socket type (`seqpacket`, `datagram`), nil from older daemons.
+    public var linkSocket: String?
+    /// Seqpacket links: whether the cable to the peer is connected. Nil for
+    /// datagram links (there is no connection to tell) and from older daemons.
+    public var isLinkConnected: Bool?
 
     public init(name: String, mac: String, address: String, peer: String?, isUp: Bool,
-                queuedFrames: Int, counters: InterfaceCounters, impairment: String?) {
+                queuedFrames: Int, counters: InterfaceCounters, impairment: String?,
+                linkSocket: String? = nil, isLinkConnected: Bool? = nil) {
+        self.linkSocket = linkSocket
+        self.isLinkConnected = isLinkConnected
         self.name = name
         self.mac = mac
         self.address = address

@@ -97,7 +97,9 @@ extension NodeDaemon {
                 name: interface.name, mac: interface.macAddress.description, address: interface.address.description,
                 peer: peers[index], isUp: interface.isUp,
                 queuedFrames: ports[index].queuedFrames + engine.pendingCount, counters: interface.counters,
-                impairment: engine.settings.isPerfect ? nil : engine.settings.description)
+                impairment: engine.settings.isPerfect ? nil : engine.settings.description,
+                linkSocket: ports[index].socketKind.rawValue,
+                isLinkConnected: ports[index].socketKind == .seqpacket ? ports[index].isConnected : nil)
         }
         return NodeStatus(node: node.name, kind: node.kind.rawValue, pid: Processes.currentPID,
                           uptimeSeconds: Double(MonotonicClock.now() - startedAt) / 1e9, interfaces: interfaces)

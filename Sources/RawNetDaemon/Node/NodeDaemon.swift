@@ -12,7 +12,8 @@ public struct NodeDaemonError: Error, CustomStringConvertible {
 
 /// The process behind one router or host of a lab (`rawnet router NAME` /
 /// `rawnet host NAME`): one event loop driving the node's `IPNode`, one
-/// `LinkPort` and one egress `ImpairmentEngine` per interface, the control
+/// link port (`FramePort`: datagram or seqpacket, as the lab says) and one
+/// egress `ImpairmentEngine` per interface, the control
 /// socket, and for hosts the app API with its UDP and ICMP sockets.
 ///
 /// Everything runs on the loop's thread. Input never stops it: malformed
@@ -25,7 +26,7 @@ public final class NodeDaemon {
     let logger: Logger
     let loop: EventLoop
     var ip: IPNode
-    var ports: [LinkPort] = []
+    var ports: [any FramePort] = []
     var impairments: [ImpairmentEngine] = []
     /// True when frames skip the impairment engines (see `bypassEnvironmentVariable`).
     public let isImpairmentBypassed: Bool
@@ -108,9 +109,9 @@ public final class NodeDaemon {
             // An uncabled interface still gets a socket; its peer path is its own name with ".none".
             let peerPath = peer.map { paths.link(node: $0.node, interface: $0.interface) }
                 ?? paths.link(node: node.name, interface: interface.name) + ".none"
-            let port = try LinkPort(loop: loop, localPath: paths.link(node: node.name, interface: interface.name),
-                                    peerPath: peerPath,
-                                    queueLimit: attached?.link.queueLimit ?? Self.defaultQueueLimit)
+            let port = try topology.linkSocketKind.openPort(
+                loop: loop, localPath: paths.link(node: node.name, interface: interface.name), peerPath: peerPath,
+                queueLimit: attached?.link.queueLimit ?? Self.defaultQueueLimit)
             port.onFrame = { [unowned self] bytes in self.frameArrived(Array(bytes), on: index) }
             ports.append(port)
             peers.append(peer?.description)

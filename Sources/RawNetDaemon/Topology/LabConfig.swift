@@ -7,7 +7,7 @@ import RawNetPlatform
 ///
 /// ```
 /// rawnet-lab-config 1
-/// lab name=basic
+/// lab name=basic link_socket=seqpacket
 /// node name=alice kind=host gateway=10.0.1.1
 /// interface node=alice name=eth0 address=10.0.1.10/24 mac=02:5e:…
 /// route node=r1 to=10.0.3.0/24 via=10.0.2.2
@@ -32,7 +32,7 @@ public enum LabConfig {
         var lines = [
             "# RawNet lab configuration, written by `rawnet up` for the daemons (the lab as given is lab.yaml).",
             header,
-            record("lab", ["name": topology.name]),
+            record("lab", ["name": topology.name, "link_socket": topology.linkSocket?.rawValue]),
         ]
         for node in topology.nodes {
             lines.append(record("node", ["name": node.name, "kind": node.kind.rawValue,

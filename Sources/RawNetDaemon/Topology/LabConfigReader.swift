@@ -1,3 +1,4 @@
+import RawNetPlatform
 import RawNetCore
 import RawNetWire
 
@@ -7,6 +8,7 @@ struct LabConfigReader {
     let file: String
     private var lineNumber = 0
     private var name: String?
+    private var linkSocket: LinkSocketKind?
     private var nodes: [TopologyNode] = []
     private var links: [TopologyLink] = []
     /// Interfaces already on a link.
@@ -32,7 +34,7 @@ struct LabConfigReader {
         }
         guard sawHeader else { throw LabConfigError(file: file, line: nil, message: "the file is empty") }
         guard let name else { throw LabConfigError(file: file, line: nil, message: "no 'lab' record names the lab") }
-        return Topology(name: name, nodes: nodes, links: links)
+        return Topology(name: name, nodes: nodes, links: links, linkSocket: linkSocket)
     }
 
     private mutating func take(_ record: inout LabConfigRecord) throws(LabConfigError) {
@@ -43,6 +45,12 @@ struct LabConfigReader {
         case "lab":
             guard name == nil else { throw fail("a second 'lab' record") }
             name = try record.name("name")
+            if let text = try record.optional("link_socket") {
+                guard let kind = LinkSocketKind(rawValue: text) else {
+                    throw fail("unknown link_socket '\(text)' (expected seqpacket or datagram)")
+                }
+                linkSocket = kind
+            }
         case "node": try readNode(&record)
         case "interface": try readInterface(&record)
         case "route": try readRoute(&record)

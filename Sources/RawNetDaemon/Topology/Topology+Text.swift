@@ -25,7 +25,9 @@ extension Topology {
     /// (MAC addresses are derived again on loading). The run directory's
     /// `lab.yaml` is written from this.
     public var yamlText: String {
-        var lines = ["name: \(name)", "nodes:"]
+        var lines = ["name: \(name)"]
+        if let linkSocket { lines.append("link_socket: \(linkSocket.rawValue)") }
+        lines.append("nodes:")
         for node in nodes {
             var fields = ["kind: \(node.kind.rawValue)"]
             if node.kind == .host, node.interfaces.count == 1, node.interfaces[0].name == "eth0" {

@@ -1,4 +1,5 @@
 import RawNetCore
+import RawNetPlatform
 import RawNetWire
 
 /// A lab: named nodes (hosts and routers) and the point-to-point links that join
@@ -11,12 +12,18 @@ public struct Topology: Sendable, Equatable {
     public var nodes: [TopologyNode]
     /// Links in file order.
     public var links: [TopologyLink]
+    /// The socket type of every link as the file gives it (`link_socket:`), nil when unset.
+    public var linkSocket: LinkSocketKind?
 
-    public init(name: String, nodes: [TopologyNode], links: [TopologyLink]) {
+    public init(name: String, nodes: [TopologyNode], links: [TopologyLink], linkSocket: LinkSocketKind? = nil) {
         self.name = name
         self.nodes = nodes
         self.links = links
+        self.linkSocket = linkSocket
     }
+
+    /// The socket type the lab's links use: the file's, else `LinkSocketKind.default`.
+    public var linkSocketKind: LinkSocketKind { linkSocket ?? .default }
 
     /// The node with this name, if any.
     public func node(named name: String) -> TopologyNode? {

@@ -1,0 +1,181 @@
+import Glibc
+import Testing
+@testable import RawNetPlatform
+
+/// Seqpacket link ports: `a` (path sorts first) listens for the cable, `b` connects.
+@Suite struct SeqpacketLinkPortTests {
+    @Test func connectingEnd_isTheOneWhosePathSortsLast() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let loop = try EventLoop()
+        let a = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b"))
+        let b = try SeqpacketLinkPort(loop: loop, localPath: dir.file("b"), peerPath: dir.file("a"))
+        #expect(!a.isConnecting && b.isConnecting)
+        #expect(b.isConnected, "a listener was there: the connect completes at once")
+        #expect(try run(loop, until: { a.isConnected }))
+        #expect(a.socketKind == .seqpacket)
+    }
+
+    @Test func framesFlowBothWays_inOrder() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let loop = try EventLoop()
+        var atA: [[UInt8]] = [], atB: [[UInt8]] = []
+        let a = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b")) { atA.append(Array($0)) }
+        let b = try SeqpacketLinkPort(loop: loop, localPath: dir.file("b"), peerPath: dir.file("a")) { atB.append(Array($0)) }
+        for i in 0..<100 { b.send([UInt8(i), 1, 2]) }
+        #expect(try run(loop, until: { a.isConnected }))
+        a.send([42])
+        #expect(try run(loop, until: { atA.count == 100 && atB.count == 1 }))
+        #expect(atA.map { $0[0] } == (0..<100).map { UInt8($0) }, "the hello is not a frame; order is kept")
+        #expect(atB == [[42]])
+        #expect(b.counters.framesOut == 100 && b.counters.bytesOut == 300 && b.counters.totalDrops == 0)
+        #expect(a.counters.framesIn == 100 && b.counters.framesIn == 1)
+    }
+
+    @Test func noPeer_isANotConnectedDrop_andTheConnectingEndRetriesUntilThePeerComes() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let loop = try EventLoop()
+        var received = 0
+        let b = try SeqpacketLinkPort(loop: loop, localPath: dir.file("b"), peerPath: dir.file("a"))
+        b.send([1])
+        #expect(b.counters.drops[.notConnected] == 1)
+        #expect(!b.isConnected && loop.nextDeadline != nil, "a retry is scheduled on the loop")
+        try loop.runOnce(timeout: .milliseconds(30))
+        let a = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b")) { _ in received += 1 }
+        #expect(try run(loop, until: { b.isConnected && a.isConnected }))
+        b.send([2])
+        #expect(try run(loop, until: { received == 1 }))
+    }
+
+    @Test func listeningPeerRestarts_connectingEndReconnects() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let loop = try EventLoop()
+        var received = 0
+        var a: SeqpacketLinkPort? = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b"))
+        let b = try SeqpacketLinkPort(loop: loop, localPath: dir.file("b"), peerPath: dir.file("a"))
+        #expect(try run(loop, until: { a!.isConnected }))
+        a?.close()
+        a = nil
+        #expect(try run(loop, until: { !b.isConnected }), "the cable's end of file is seen")
+        b.send([3])
+        #expect(b.counters.drops[.notConnected] == 1)
+        let a2 = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b")) { _ in received += 1 }
+        #expect(try run(loop, until: { b.isConnected && a2.isConnected }))
+        b.send([4])
+        b.send([5])
+        #expect(try run(loop, until: { received == 2 }))
+    }
+
+    @Test func connectingPeerRestarts_listenerTakesTheNewConnection() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let loop = try EventLoop()
+        var received = 0
+        let a = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b"))
+        var b: SeqpacketLinkPort? = try SeqpacketLinkPort(loop: loop, localPath: dir.file("b"), peerPath: dir.file("a")) { _ in
+            received += 1
+        }
+        #expect(try run(loop, until: { a.isConnected }))
+        let first = a.cableDescriptor
+        b?.close()
+        b = nil
+        #expect(try run(loop, until: { !a.isConnected }))
+        a.send([6])
+        #expect(a.counters.drops[.notConnected] == 1)
+        let b2 = try SeqpacketLinkPort(loop: loop, localPath: dir.file("b"), peerPath: dir.file("a")) { _ in received += 1 }
+        #expect(try run(loop, until: { a.isConnected }))
+        #expect(a.cableDescriptor != nil && b2.isConnected)
+        _ = first
+        a.send([7])
+        #expect(try run(loop, until: { received == 1 }))
+        #expect(a.otherConnections == 0)
+    }
+
+    @Test func injector_framesArrive_butTheCableStays() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let loop = try EventLoop()
+        var atA: [[UInt8]] = [], atB: [[UInt8]] = []
+        let a = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b")) { atA.append(Array($0)) }
+        let b = try SeqpacketLinkPort(loop: loop, localPath: dir.file("b"), peerPath: dir.file("a")) { atB.append(Array($0)) }
+        #expect(try run(loop, until: { a.isConnected }))
+        let injector = try LinkClient(kind: .seqpacket, connectingTo: dir.file("a"))
+        #expect(injector.send([0xEE, 1]) == .sent)
+        #expect(try run(loop, until: { atA == [[0xEE, 1]] }))
+        a.send([9])
+        #expect(try run(loop, until: { atB == [[9]] }), "frames still leave on the cable, not to the injector")
+        #expect(try injector.receive(timeout: .milliseconds(20)) == nil)
+        // A hello naming a path that is not the peer's is refused.
+        let stranger = try LinkClient(kind: .seqpacket, connectingTo: dir.file("a"), as: dir.file("c"))
+        _ = try run(loop, until: { false }, timeout: .milliseconds(100))
+        #expect(a.otherConnections == 1, "only the injector stays")
+        #expect(throws: Errno.self) { _ = try stranger.receive(timeout: .seconds(1)) }
+        #expect(a.isConnected && b.isConnected)
+    }
+
+    @Test func clientStandingForThePeer_becomesTheCable() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let loop = try EventLoop()
+        var atA: [[UInt8]] = []
+        let a = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b")) { atA.append(Array($0)) }
+        let client = try LinkClient(kind: .seqpacket, connectingTo: dir.file("a"), as: dir.file("b"))
+        #expect(try run(loop, until: { a.isConnected }))
+        #expect(try client.waitForAnswer(timeout: .seconds(1)))
+        a.send([1, 2, 3])
+        #expect(try client.receive(timeout: .seconds(1)) == [1, 2, 3])
+        #expect(client.send([4]) == .sent)
+        #expect(try run(loop, until: { atA == [[4]] }))
+    }
+
+    @Test func egressQueueIsBounded_andDrainsWhenThePeerReads() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let loop = try EventLoop()
+        let a = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b"), queueLimit: 8)
+        // A peer that takes the cable but does not read: the socket buffer fills.
+        let silent = try LinkClient(kind: .seqpacket, connectingTo: dir.file("a"), as: dir.file("b"))
+        #expect(try run(loop, until: { a.isConnected }))
+        let frame = [UInt8](repeating: 0xAB, count: 1514)
+        for _ in 0..<1_000 { a.send(frame) }
+        #expect(a.counters.framesOut >= 1 && a.counters.framesOut < 1_000)
+        #expect(a.queuedFrames == 8)
+        #expect(a.counters.drops[.queueOverflow] == 1_000 - 8 - a.counters.framesOut)
+        let cable = try #require(a.cableDescriptor)
+        #expect(loop.isWatchingWritable(cable))
+        let before = MonotonicClock.now()
+        try loop.runOnce(timeout: .milliseconds(50))
+        #expect(MonotonicClock.now() - before < 1_000_000_000, "the loop does not block")
+        var drained = 0
+        let sentBefore = a.counters.framesOut
+        #expect(try run(loop, until: {
+            while (try? silent.receive(timeout: .zero)) ?? nil != nil { drained += 1 }
+            return a.queuedFrames == 0
+        }))
+        while (try? silent.receive(timeout: .milliseconds(10))) ?? nil != nil { drained += 1 }
+        #expect(a.counters.framesOut == sentBefore + 8)
+        #expect(drained == a.counters.framesOut)
+        #expect(!loop.isWatchingWritable(cable))
+    }
+
+    @Test func pathTooLong_isAClearError() throws {
+        let loop = try EventLoop()
+        let long = "/tmp/" + String(repeating: "x", count: 110)
+        #expect(throws: SocketError.pathTooLong(path: long, byteCount: long.utf8.count, limit: 107)) {
+            _ = try SeqpacketLinkPort(loop: loop, localPath: long, peerPath: "/tmp/peer")
+        }
+        #expect(throws: SocketError.self) {
+            _ = try LinkSocketKind.seqpacket.openPort(loop: loop, localPath: "/tmp/rn-short", peerPath: long)
+        }
+    }
+
+    @Test func hello_roundTrips_andOtherBytesAreNotOne() {
+        #expect(LinkHello.path(in: LinkHello.message(from: "/run/lab/alice.eth0")) == "/run/lab/alice.eth0")
+        #expect(LinkHello.path(in: Array("rawnet-link 1 ".utf8)) == nil)
+        #expect(LinkHello.path(in: [0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 2, 0, 0, 0, 0, 1, 8, 0]) == nil)
+        #expect(LinkHello.path(in: []) == nil)
+    }
+}
