@@ -40,7 +40,7 @@ public struct LossScenario: Scenario {
                 let isGoalReference = index == 0
                 let hook = rawnet.lossRetained
                 let measured = isGoalReference ? hook.map { retained in
-                    BenchSide(label: "rawnet tcp") { context in .figure(try retained(loss, context)) }
+                    BenchSide(label: "rawnet tcp bbr") { context in .figure(try retained(loss, context)) }
                 } : nil
                 cases.append(BenchCase(
                     scenario: name, name: "goodput retained at \(loss)% loss" + (isGoalReference ? "" : " (\(algorithm))"),
