@@ -113,8 +113,9 @@ extension TCPConnection {
         } else {
             congestion.window = congestion.slowStartThreshold + 3 * sendMSS
         }
-        // With RACK the segments marked lost go out first; no forced head.
-        if !usesRACK { forcedRetransmit = (sndUna, .fastRetransmit) }
+        // The first retransmission goes out whatever the window (RFC 6675 §5
+        // step 4.2); with RACK it is the lowest segment marked lost.
+        forcedRetransmit = (sndUna, usesRACK ? .rackLoss : .fastRetransmit)
         counters.fastRetransmits += 1
         record(.enteredRecovery(sack: isSACKPermitted, cwnd: congestion.window,
                                 ssthresh: congestion.slowStartThreshold), now: now)

@@ -221,8 +221,11 @@ extension TCPConnection {
     // MARK: Recovery output and pacing
 
     /// Loss recovery with RACK: segments marked lost first (lowest first), then
-    /// new data, while the window exceeds what is in flight.
+    /// new data, while the window exceeds what is in flight. Just after recovery
+    /// began, the first lost segment goes out whatever the window.
     mutating func rackRecoveryOutput(now: Instant) {
+        var isWindowWaived = forcedRetransmit != nil
+        forcedRetransmit = nil
         var inFlight = sentSegments.bytesInFlight
         var cursor = sentSegments.indices.lowerBound
         var guardCount = 0
@@ -231,8 +234,9 @@ extension TCPConnection {
             while cursor < sentSegments.indices.upperBound && !sentSegments[cursor].isLost { cursor += 1 }
             if cursor < sentSegments.indices.upperBound {
                 let lost = sentSegments[cursor]
-                guard congestion.window - inFlight >= Swift.min(lost.length, sendMSS), !isPacingBlocked(now: now)
-                else { return }
+                guard isWindowWaived || congestion.window - inFlight >= Swift.min(lost.length, sendMSS),
+                      !isPacingBlocked(now: now) else { return }
+                isWindowWaived = false
                 let consumed = emitData(from: lost.start, maxLength: lost.length, reason: .rackLoss, now: now)
                 if consumed == 0 { return }
                 notePaced(consumed, now: now)
