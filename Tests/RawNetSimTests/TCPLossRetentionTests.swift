@@ -4,7 +4,9 @@ import RawNetSim
 
 /// Goodput retained under random loss on the data direction (issue 8's loss
 /// case, in simulation): a lab-like path, RTT 100 µs, 400 Mbit/s, 64 KiB
-/// buffers, 1 MiB transfers, loss on the forward link only.
+/// buffers, 512 KiB transfers, loss on the forward link only. Goodput counts
+/// from ESTABLISHED, as the lab bench does, so a lost SYN (1 s initial RTO)
+/// does not weigh in.
 @Suite struct TCPLossRetentionTests {
     struct Variant: Sendable, CustomTestStringConvertible {
         var name: String
@@ -13,7 +15,7 @@ import RawNetSim
         var testDescription: String { name }
     }
 
-    static let size = 1 << 20
+    static let size = 512 * 1024
     static let seeds: [UInt64] = [1, 2, 3]
 
     /// Mean goodput in bytes per simulated second over `seeds`.
@@ -31,11 +33,11 @@ import RawNetSim
             transfer.clientConfiguration = config
             transfer.serverConfiguration = config
             let result = transfer.run()
-            guard result.isSuccess, let done = result.dataCompletedAt else {
+            guard result.isSuccess, let duration = result.dataDuration else {
                 Issue.record("transfer failed: \(result)")
                 continue
             }
-            total += Double(size) / done.seconds
+            total += Double(size) / duration.seconds
             timeouts += result.clientStats?.timeouts ?? 0
         }
         return (total / Double(seeds.count), timeouts)
@@ -47,14 +49,15 @@ import RawNetSim
         return (lossy.goodput / clean, lossy.timeouts)
     }
 
-    /// Floors measured with these seeds (2026-11-24): NewReno with RACK off keeps
-    /// 0.017 at 10 % loss (22 timeouts in 3 transfers), BBR with RACK-TLP 0.635
-    /// (1 timeout). The floors leave room for small changes elsewhere in the stack.
+    /// Measured with these seeds (2026-11-24): NewReno with RACK off keeps 0.014
+    /// at 10 % loss (13 timeouts in 3 transfers), BBR with RACK-TLP 0.959 (1
+    /// timeout). The floors leave room for small changes elsewhere in the stack.
     @Test func bbrWithRACK_at10PercentLoss_retainsFarMoreThanNewRenoWithoutRACK() {
         let old = Self.retained(Variant(name: "newreno", algorithm: .newReno, isRACKEnabled: false), loss: 0.10)
         let new = Self.retained(Variant(name: "bbr+rack", algorithm: .bbr, isRACKEnabled: true), loss: 0.10)
+        print("retained at 10 % loss: newreno without RACK \(old.share) (\(old.timeouts) RTOs), bbr+rack \(new.share) (\(new.timeouts) RTOs)")
         #expect(old.share < 0.1)
-        #expect(new.share >= 0.5, "BBR with RACK-TLP retained \(new.share) at 10 % loss")
+        #expect(new.share >= 0.85, "BBR with RACK-TLP retained \(new.share) at 10 % loss")
         #expect(new.timeouts <= 3)
         #expect(new.share > 10 * old.share)
     }
