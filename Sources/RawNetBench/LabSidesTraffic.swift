@@ -42,6 +42,18 @@ enum LabTraffic {
         return lossy / clean
     }
 
+    /// loss: one clean transfer with the loss case's controller, in Mbit/s (like
+    /// the Linux rows), to show what the shares are shares of.
+    static func cleanGoodput(_ settings: LabSettings, context: RunContext) throws -> Double {
+        let lab = try BenchLab.oneRouter(settings, context: context)
+        defer { lab.stop() }
+        let seconds: Double = context.isSmoke ? 0.5 : 3
+        let options = TCPOptions(congestionControl: lossCongestion)
+        let bytesPerSecond = try bulkGoodput(lab: lab, connections: 1, port: 5001, seconds: seconds,
+                                             cpus: context.cpus.endpoints, options: options)
+        return bytesPerSecond * 8 / 1e6
+    }
+
     /// Frames the impairment of `interface` dropped by random loss so far.
     static func droppedByLoss(_ control: ControlClient, interface: String) throws -> Double {
         let answer = try control.call("impair", ["interface": interface, "action": "show"])

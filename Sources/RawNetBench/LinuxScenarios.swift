@@ -29,6 +29,13 @@ public struct LossScenario: Scenario {
                 },
                 note: "Linux only: h1–r1–h2 namespaces, veth MTU 1500, offloads off"))
         }
+        if let hook = rawnet.lossCleanGoodput {
+            cases.append(BenchCase(
+                scenario: name, name: "RawNet bbr goodput, no loss", unit: "Mbit/s", better: .higher,
+                measured: BenchSide(label: "rawnet tcp bbr") { context in .figure(try hook(context)) },
+                reference: nil,
+                note: "RawNet only: alice–r1–bob, BBR and RACK-TLP on both hosts, as in the shares below"))
+        }
         for loss in lossRates {
             for (index, algorithm) in algorithms.enumerated() {
                 let reference = BenchSide(label: "linux \(algorithm)") { _ in
