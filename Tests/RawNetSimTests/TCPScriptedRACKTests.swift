@@ -150,3 +150,15 @@ import RawNetSim
         #expect(s.connection.stats.bbr != nil)
     }
 }
+
+extension TCPScriptedRACKTests {
+    @Test func smallFlight_probeWaitsTwiceTheDelayedAckTime() throws {
+        var s = try Self.established()
+        try s.send(Array(bytes[0..<1500]))  // one full segment and a small one: the peer may delay its ACK
+        s.discardUnread()
+        // 2·SRTT (20 ms) + 2 × 40 ms.
+        try s.expectNothing(until: .at(ms: 109.9))
+        try s.expectSegment(at: .at(ms: 110), seq: 1001, payloadCount: 500)
+        #expect(Self.reasons(&s) == [.lossProbe])
+    }
+}

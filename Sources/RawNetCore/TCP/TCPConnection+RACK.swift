@@ -183,10 +183,12 @@ extension TCPConnection {
             lossProbeDeadline = nil
             return
         }
-        // 2·SRTT, plus the peer's delayed-ACK time when only one segment is out
-        // (the lab's 40 ms), else 2 ms of slack as Linux adds.
+        // 2·SRTT plus 2 ms of slack (as Linux adds); when less than two full
+        // segments are out the peer may hold its ACK back for its delayed-ACK
+        // time (the lab's 40 ms), so twice that is added instead, leaving room
+        // for a late timer in a busy daemon.
         var timeout = srtt * 2
-        timeout += sndMax - sndUna <= sendMSS ? configuration.delayedAckTimeout : .milliseconds(2)
+        timeout += sndMax - sndUna < 2 * sendMSS ? configuration.delayedAckTimeout * 2 : .milliseconds(2)
         let deadline = now + timeout
         if let rto = retransmitDeadline, deadline >= rto {
             lossProbeDeadline = nil
