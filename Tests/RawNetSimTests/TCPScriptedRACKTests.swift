@@ -16,10 +16,11 @@ import RawNetSim
         return c
     }
 
-    static func established() throws -> TCPScript {
+    static func established(peerWindow: UInt16 = 65535) throws -> TCPScript {
         var s = TCPScript.activeOpen(rackConfiguration)
         try s.expectSegment(flags: [.syn])
-        s.deliver(s.peer([.syn], seq: 0, ack: 1, options: [.maximumSegmentSize(1000), .sackPermitted]),
+        s.deliver(s.peer([.syn], seq: 0, ack: 1, window: peerWindow,
+                         options: [.maximumSegmentSize(1000), .sackPermitted]),
                   at: .at(ms: 10))
         try s.expectSegment(flags: [.ack])
         return s
@@ -160,5 +161,23 @@ extension TCPScriptedRACKTests {
         try s.expectNothing(until: .at(ms: 109.9))
         try s.expectSegment(at: .at(ms: 110), seq: 1001, payloadCount: 500)
         #expect(Self.reasons(&s) == [.lossProbe])
+    }
+
+    @Test func lostRetransmission_withThePeersWindowFull_isProbedInsteadOfTimingOut() throws {
+        var s = try Self.established(peerWindow: 5000)
+        try s.send(Array(bytes[0..<8000]))
+        for i in 0..<5 { try s.expectSegment(at: .at(ms: 10), seq: 1 + 1000 * i) }  // the window's 5000 bytes
+        s.deliver(s.peer([], seq: 1, ack: 1, window: 5000, options: [s.sack([1001..<4001])]), at: .at(ms: 20))
+        try s.expectSegment(at: .at(ms: 20), seq: 1)
+        // Segment 5 arrives, the retransmission does not; the window holds nothing
+        // new, so nothing sent after the retransmission can reveal its loss.
+        s.deliver(s.peer([], seq: 1, ack: 1, window: 5000, options: [s.sack([1001..<5001])]), at: .at(ms: 30))
+        try s.expectNothing(until: .at(ms: 51.9))
+        try s.expectSegment(at: .at(ms: 52), seq: 1, payloadCount: 1000)  // 2·SRTT + 2 ms after that ACK
+        #expect(Self.reasons(&s) == [.rackLoss, .lossProbe])
+        s.deliver(s.peer([], seq: 1, ack: 5001, window: 5000), at: .at(ms: 62))
+        #expect(!s.connection.stats.isInRecovery)
+        try s.expectSegment(at: .at(ms: 62), seq: 5001)
+        #expect(s.connection.stats.timeouts == 0)
     }
 }

@@ -178,8 +178,8 @@ extension TCPConnection {
     mutating func armLossProbeIfDue(now: Instant) {
         guard isLossProbeDue else { return }
         isLossProbeDue = false
-        guard usesRACK, state.isSynchronized, !isInRecovery, lossProbe == nil, scoreboard.isEmpty,
-              sndMax > sndUna, let srtt = rtt.smoothed else {
+        guard usesRACK, state.isSynchronized, sndMax > sndUna, let srtt = rtt.smoothed,
+              isInRecovery ? isRecoveryStalled : (lossProbe == nil && scoreboard.isEmpty) else {
             lossProbeDeadline = nil
             return
         }
@@ -197,11 +197,31 @@ extension TCPConnection {
         }
     }
 
+    /// Recovery can send nothing more (every lost segment was resent, and the
+    /// peer's window or the data has run out), so a lost retransmission could
+    /// only be found by something sent after it: nothing will be.
+    var isRecoveryStalled: Bool {
+        guard sentSegments.firstLostIndex == nil else { return false }
+        if sndMax >= finalEnd { return true }
+        let room = sndUna + sndWnd - sndMax
+        return room < Swift.min(sendMSS, dataEnd - sndMax)
+    }
+
     /// The probe timer ran out: send one new segment if the peer's window takes
     /// it, else the last segment again, and restart the retransmission timer.
+    /// In a stalled recovery (a step beyond RFC 8985 §7, which probes only
+    /// outside recovery) the probe resends the oldest outstanding segment, the
+    /// one holding the window back, instead of waiting for the RTO.
     mutating func onLossProbeTimeout(now: Instant) {
-        guard usesRACK, sndUna >= 1, sndMax > sndUna, !isInRecovery, lossProbe == nil,
-              state != .closed, state != .timeWait else { return }
+        guard usesRACK, sndUna >= 1, sndMax > sndUna, state != .closed, state != .timeWait else { return }
+        if isInRecovery {
+            guard isRecoveryStalled, let oldest = sentSegments.first, oldest.isInFlight else { return }
+            _ = emitData(from: oldest.start, maxLength: oldest.length, reason: .lossProbe, now: now)
+            counters.lossProbes += 1
+            retransmitDeadline = now + rtt.timeout
+            return
+        }
+        guard lossProbe == nil else { return }
         let room = sndUna + sndWnd - sndMax
         let newLength = Swift.min(sendMSS, dataEnd - sndMax, room)
         var isRetransmission = false
