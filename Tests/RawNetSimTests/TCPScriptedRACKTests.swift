@@ -180,4 +180,20 @@ extension TCPScriptedRACKTests {
         try s.expectSegment(at: .at(ms: 62), seq: 5001)
         #expect(s.connection.stats.timeouts == 0)
     }
+
+    @Test func stalledRecoveryProbes_backOff_thenTheRTOTakesOver() throws {
+        var s = try Self.established(peerWindow: 5000)
+        try s.send(Array(bytes[0..<8000]))
+        s.discardUnread()
+        s.deliver(s.peer([], seq: 1, ack: 1, window: 5000, options: [s.sack([1001..<4001])]), at: .at(ms: 20))
+        s.deliver(s.peer([], seq: 1, ack: 1, window: 5000, options: [s.sack([1001..<5001])]), at: .at(ms: 30))
+        s.discardUnread()
+        try s.expectSegment(at: .at(ms: 52), seq: 1)   // 22 ms after the last ACK
+        try s.expectSegment(at: .at(ms: 96), seq: 1)   // then 44 ms
+        try s.expectSegment(at: .at(ms: 184), seq: 1)  // then 88 ms; that was the third
+        try s.expectNothing(until: .at(ms: 383.9))
+        try s.expectSegment(at: .at(ms: 384), seq: 1)  // the RTO, 200 ms after the last probe
+        #expect(s.connection.stats.lossProbes == 3)
+        #expect(s.connection.stats.timeouts == 1)
+    }
 }

@@ -152,7 +152,10 @@ extension TCPConnection {
                 congestion.window = Swift.max(congestion.slowStartThreshold, sendMSS)
             }
         }
-        if advanced { isLossProbeDue = true }
+        if advanced {
+            isLossProbeDue = true
+            stalledRecoveryProbes = 0
+        }
     }
 
     /// The RACK timer ran out: judge again with the time that passed.
@@ -189,6 +192,8 @@ extension TCPConnection {
         // for a late timer in a busy daemon.
         var timeout = srtt * 2
         timeout += sndMax - sndUna < 2 * sendMSS ? configuration.delayedAckTimeout * 2 : .milliseconds(2)
+        // Probes of one stalled recovery back off as the RTO does.
+        for _ in 0..<stalledRecoveryProbes { timeout = timeout * 2 }
         let deadline = now + timeout
         if let rto = retransmitDeadline, deadline >= rto {
             lossProbeDeadline = nil
@@ -196,6 +201,9 @@ extension TCPConnection {
             lossProbeDeadline = deadline
         }
     }
+
+    /// Probes one stalled recovery may send before the RTO takes over.
+    static let maximumStalledRecoveryProbes = 3
 
     /// Recovery can send nothing more (every lost segment was resent, and the
     /// peer's window or the data has run out), so a lost retransmission could
@@ -219,6 +227,9 @@ extension TCPConnection {
             _ = emitData(from: oldest.start, maxLength: oldest.length, reason: .lossProbe, now: now)
             counters.lossProbes += 1
             retransmitDeadline = now + rtt.timeout
+            // A probe can be lost too: up to three in a row, each after twice the wait.
+            stalledRecoveryProbes += 1
+            if stalledRecoveryProbes < Self.maximumStalledRecoveryProbes { isLossProbeDue = true }
             return
         }
         guard lossProbe == nil else { return }

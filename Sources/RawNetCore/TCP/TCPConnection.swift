@@ -88,6 +88,8 @@ public struct TCPConnection: Sendable {
     /// The outstanding tail loss probe: SND.MAX after it, and whether it resent data.
     var lossProbe: (end: Int, isRetransmission: Bool)?
     var isLossProbeDue = false
+    /// Probes sent in the current stalled recovery without progress since.
+    var stalledRecoveryProbes = 0
     var pacingReleaseAt = Instant.zero
     var pacingDeadline: Instant?
 
