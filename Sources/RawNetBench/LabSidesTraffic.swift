@@ -21,7 +21,11 @@ enum LabTraffic {
 
     /// The congestion controller of both hosts' sockets in the loss case: BBR,
     /// as the Linux reference it is compared with (RACK-TLP is on either way).
-    static let lossCongestion: TCPCongestion = .bbr
+    /// `RAWNET_BENCH_LOSS_CC=newreno|cubic` measures another for comparison
+    /// (the labels name it; use `--no-markdown` to keep BENCHMARKS.md's rows).
+    static var lossCongestion: TCPCongestion {
+        ProcessEnvironment.value("RAWNET_BENCH_LOSS_CC").flatMap { TCPCongestion(rawValue: $0) } ?? .bbr
+    }
 
     /// loss: goodput with `lossPercent` % random loss on r1's egress towards bob
     /// (the data direction only) divided by a clean transfer just before it, in the same lab.
