@@ -145,8 +145,9 @@ extension TCPConnection {
         }
         if let probe = lossProbe, sndUna >= probe.end {
             lossProbe = nil
-            // RFC 8985 §7.4: a probe that retransmitted and was needed repaired a
-            // loss, which calls for the congestion response recovery would make.
+            // RFC 8985 §7.4: a retransmitting probe is taken to have repaired a
+            // loss unless a DSACK shows the original arrived; this stack reads no
+            // DSACK, so it always makes the response recovery would make.
             if probe.isRetransmission && !isInRecovery && !congestion.ignoresLoss {
                 congestion.onCongestionEvent(flightSize: sndMax - sndUna, now: now)
                 congestion.window = Swift.max(congestion.slowStartThreshold, sendMSS)
