@@ -23,6 +23,7 @@ public enum LabSides {
         sides.lossRetained = { loss, context in
             try LabTraffic.retained(settings, lossPercent: loss, context: context)
         }
+        sides.lossCleanGoodput = { context in try LabTraffic.cleanGoodput(settings, context: context) }
         sides.chatRoundTrips = { context in try LabTraffic.chatRoundTrips(settings, context: context) }
         sides.connectTimes = { context in try LabTraffic.connectTimes(settings, context: context) }
         let scale = ScaleLab(settings: settings, routers: scaleRouters, hosts: scaleHosts)

@@ -19,6 +19,14 @@ enum LabTraffic {
         return try bulkGoodput(lab: lab, connections: connections, port: 5001, seconds: seconds, cpus: context.cpus.endpoints) / 1e6
     }
 
+    /// The congestion controller of both hosts' sockets in the loss case: BBR,
+    /// as the Linux reference it is compared with (RACK-TLP is on either way).
+    /// `RAWNET_BENCH_LOSS_CC=newreno|cubic` measures another for comparison
+    /// (the labels name it; use `--no-markdown` to keep BENCHMARKS.md's rows).
+    static var lossCongestion: TCPCongestion {
+        ProcessEnvironment.value("RAWNET_BENCH_LOSS_CC").flatMap { TCPCongestion(rawValue: $0) } ?? .bbr
+    }
+
     /// loss: goodput with `lossPercent` % random loss on r1's egress towards bob
     /// (the data direction only) divided by a clean transfer just before it, in the same lab.
     static func retained(_ settings: LabSettings, lossPercent: Int, context: RunContext) throws -> Double {
@@ -26,15 +34,28 @@ enum LabTraffic {
         defer { lab.stop() }
         let seconds: Double = context.isSmoke ? 1 : 3
         let cpus = context.cpus.endpoints
-        let clean = try bulkGoodput(lab: lab, connections: 1, port: 5001, seconds: seconds, cpus: cpus)
+        let options = TCPOptions(congestionControl: lossCongestion)
+        let clean = try bulkGoodput(lab: lab, connections: 1, port: 5001, seconds: seconds, cpus: cpus, options: options)
         let control = try ControlClient(path: SocketPaths(runDirectory: lab.runDirectory).control(node: "r1"))
         let set = try control.call("impair", ["interface": "eth1", "action": "set", "settings": "loss \(lossPercent)%"])
         if case .failure(let failure) = set { throw BenchError("impair r1:eth1 failed: \(failure)") }
-        let lossy = try bulkGoodput(lab: lab, connections: 1, port: 5002, seconds: seconds, cpus: cpus)
+        let lossy = try bulkGoodput(lab: lab, connections: 1, port: 5002, seconds: seconds, cpus: cpus, options: options)
         let dropped = try droppedByLoss(control, interface: "eth1")
         guard dropped > 0 else { throw BenchError("the loss on r1:eth1 dropped no frames") }
         guard clean > 0 else { throw BenchError("the clean transfer moved no bytes") }
         return lossy / clean
+    }
+
+    /// loss: one clean transfer with the loss case's controller, in Mbit/s (like
+    /// the Linux rows), to show what the shares are shares of.
+    static func cleanGoodput(_ settings: LabSettings, context: RunContext) throws -> Double {
+        let lab = try BenchLab.oneRouter(settings, context: context)
+        defer { lab.stop() }
+        let seconds: Double = context.isSmoke ? 0.5 : 3
+        let options = TCPOptions(congestionControl: lossCongestion)
+        let bytesPerSecond = try bulkGoodput(lab: lab, connections: 1, port: 5001, seconds: seconds,
+                                             cpus: context.cpus.endpoints, options: options)
+        return bytesPerSecond * 8 / 1e6
     }
 
     /// Frames the impairment of `interface` dropped by random loss so far.
@@ -48,14 +69,17 @@ enum LabTraffic {
     }
 
     /// Bytes per second alice → bob over `connections` connections during
-    /// `seconds`, counted from the moment bob accepted every connection.
-    static func bulkGoodput(lab: BenchLab, connections: Int, port: UInt16, seconds: Double, cpus: [Int]) throws -> Double {
+    /// `seconds`, counted from the moment bob accepted every connection; `options`
+    /// apply to the sockets of both ends.
+    static func bulkGoodput(lab: BenchLab, connections: Int, port: UInt16, seconds: Double, cpus: [Int],
+                            options: TCPOptions = TCPOptions()) throws -> Double {
         let runDirectory = lab.runDirectory
         let flags = TransferFlags()
         let sender = try PlatformThread.start {
             try? CPUs.pinCurrentThread(cpus)
             do {
-                try sendBulk(runDirectory: runDirectory, connections: connections, port: port, flags: flags)
+                try sendBulk(runDirectory: runDirectory, connections: connections, port: port, options: options,
+                             flags: flags)
             } catch {
                 if !flags.stop.load(ordering: .acquiring) { flags.fail("sender: \(error)") }
             }
@@ -65,7 +89,7 @@ enum LabTraffic {
             defer { flags.stop.store(true, ordering: .releasing) }
             do {
                 return .success(try receiveBulk(runDirectory: runDirectory, connections: connections, port: port,
-                                                seconds: seconds, flags: flags))
+                                                seconds: seconds, options: options, flags: flags))
             } catch {
                 return .failure(BenchError("receiver: \(error)"))
             }
@@ -77,7 +101,8 @@ enum LabTraffic {
         return Double(bytes) / elapsed
     }
 
-    private static func sendBulk(runDirectory: String, connections: Int, port: UInt16, flags: TransferFlags) throws {
+    private static func sendBulk(runDirectory: String, connections: Int, port: UInt16, options: TCPOptions,
+                                 flags: TransferFlags) throws {
         let host = try HostConnection(runDirectory: runDirectory, host: alice, appName: "bench-send")
         defer { host.close() }
         while !flags.listening.load(ordering: .acquiring) {
@@ -86,7 +111,7 @@ enum LabTraffic {
         }
         var streams: [TCPStream] = []
         for _ in 0..<connections {
-            let stream = try TCPStream.connect(host, to: bobAddress, port: port, timeout: .seconds(10))
+            let stream = try TCPStream.connect(host, to: bobAddress, port: port, options: options, timeout: .seconds(10))
             stream.writeTimeout = .milliseconds(100)
             streams.append(stream)
         }
@@ -114,10 +139,10 @@ enum LabTraffic {
     }
 
     private static func receiveBulk(runDirectory: String, connections: Int, port: UInt16, seconds: Double,
-                                    flags: TransferFlags) throws -> (Int, Double) {
+                                    options: TCPOptions, flags: TransferFlags) throws -> (Int, Double) {
         let host = try HostConnection(runDirectory: runDirectory, host: bob, appName: "bench-receive")
         defer { host.close() }
-        let listener = try TCPListener(host, port: port, backlog: connections + 16)
+        let listener = try TCPListener(host, port: port, backlog: connections + 16, options: options)
         defer { listener.close() }
         flags.listening.store(true, ordering: .releasing)
         var streams: [TCPStream] = []

@@ -29,6 +29,14 @@ public struct LossScenario: Scenario {
                 },
                 note: "Linux only: h1–r1–h2 namespaces, veth MTU 1500, offloads off"))
         }
+        let controller = LabTraffic.lossCongestion.rawValue
+        if let hook = rawnet.lossCleanGoodput {
+            cases.append(BenchCase(
+                scenario: name, name: "RawNet \(controller) goodput, no loss", unit: "Mbit/s", better: .higher,
+                measured: BenchSide(label: "rawnet tcp \(controller)") { context in .figure(try hook(context)) },
+                reference: nil,
+                note: "RawNet only: alice–r1–bob, \(controller) and RACK-TLP on both hosts, as in the shares below"))
+        }
         for loss in lossRates {
             for (index, algorithm) in algorithms.enumerated() {
                 let reference = BenchSide(label: "linux \(algorithm)") { _ in
@@ -40,7 +48,7 @@ public struct LossScenario: Scenario {
                 let isGoalReference = index == 0
                 let hook = rawnet.lossRetained
                 let measured = isGoalReference ? hook.map { retained in
-                    BenchSide(label: "rawnet tcp") { context in .figure(try retained(loss, context)) }
+                    BenchSide(label: "rawnet tcp \(controller)") { context in .figure(try retained(loss, context)) }
                 } : nil
                 cases.append(BenchCase(
                     scenario: name, name: "goodput retained at \(loss)% loss" + (isGoalReference ? "" : " (\(algorithm))"),

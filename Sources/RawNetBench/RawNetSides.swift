@@ -42,6 +42,8 @@ public struct RawNetSides: Sendable {
     public var tcpGoodput: (@Sendable (_ connections: Int, _ context: RunContext) throws -> Double)?
     /// loss: goodput under `lossPercent` % random loss divided by clean goodput (one pair of transfers).
     public var lossRetained: (@Sendable (_ lossPercent: Int, _ context: RunContext) throws -> Double)?
+    /// loss: clean goodput in Mbit/s with the loss case's congestion control (what the shares divide by).
+    public var lossCleanGoodput: (@Sendable (RunContext) throws -> Double)?
     /// latency: chat-line round trips in seconds.
     public var chatRoundTrips: (@Sendable (RunContext) throws -> [Double])?
     /// latency: TCP connect times through one router, in seconds.

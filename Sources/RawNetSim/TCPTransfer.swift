@@ -94,6 +94,7 @@ public struct TCPTransfer: Sendable {
         var finishedAt: Instant?
         var failure: String?
         var clientStatsAtEnd: TCPConnectionStats?
+        var establishedAt: Instant?
         var eventLog: [String] = []
 
         var steps = 0
@@ -143,6 +144,9 @@ public struct TCPTransfer: Sendable {
             }
             let clientState = network.stacks[0].connection(clientID)
             let serverState = serverID.flatMap { network.stacks[1].connection($0) }
+            if establishedAt == nil, let state = clientState?.state, state.isSynchronized, state != .synReceived {
+                establishedAt = network.now
+            }
             if let e = clientState?.error ?? serverState?.error {
                 failure = "connection failed: \(e)"
                 break
@@ -169,6 +173,7 @@ public struct TCPTransfer: Sendable {
             transfer: self, failure: failure, bytesReceived: received,
             digestsMatch: finalDigest == sentDigest,
             dataCompletedAt: dataDoneAt.map { $0 - .zero },
+            establishedAt: establishedAt.map { $0 - .zero },
             closedAt: finishedAt.map { $0 - .zero },
             clientStats: clientStatsAtEnd ?? network.stacks[0].connection(clientID)?.stats,
             steps: steps, eventLog: eventLog,
@@ -185,6 +190,14 @@ public struct TCPTransferResult: Sendable, CustomStringConvertible {
     public var digestsMatch: Bool
     /// When the server read the end of stream.
     public var dataCompletedAt: Duration?
+    /// When the client reached ESTABLISHED.
+    public var establishedAt: Duration?
+    /// From ESTABLISHED to the server reading the end of stream: the data phase
+    /// alone, without a handshake slowed by a lost SYN.
+    public var dataDuration: Duration? {
+        guard let done = dataCompletedAt, let start = establishedAt else { return nil }
+        return done - start
+    }
     /// When both sides had closed (client in TIME-WAIT or CLOSED, server CLOSED).
     public var closedAt: Duration?
     public var clientStats: TCPConnectionStats?

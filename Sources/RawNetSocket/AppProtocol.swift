@@ -97,7 +97,7 @@ public enum AppSocketOption: UInt8, Sendable {
     case noDelay = 3
     /// TCP: 0 acknowledges every segment at once, non-zero delays ACKs (the default).
     case delayedAck = 4
-    /// TCP: congestion control, 0 NewReno (the default), 1 CUBIC.
+    /// TCP: congestion control, 0 NewReno (the default), 1 CUBIC, 2 BBR.
     case congestionControl = 5
     /// TCP: send buffer size in bytes.
     case sendBufferSize = 6

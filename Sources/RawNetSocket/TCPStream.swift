@@ -25,7 +25,7 @@ public struct TCPOptions: Sendable, Equatable {
         var result: [(AppSocketOption, Int32)] = []
         if let isNagleEnabled { result.append((.noDelay, isNagleEnabled ? 0 : 1)) }
         if let isDelayedAckEnabled { result.append((.delayedAck, isDelayedAckEnabled ? 1 : 0)) }
-        if let congestionControl { result.append((.congestionControl, congestionControl == .newReno ? 0 : 1)) }
+        if let congestionControl { result.append((.congestionControl, congestionControl.optionValue)) }
         if let sendBufferSize { result.append((.sendBufferSize, Int32(clamping: sendBufferSize))) }
         if let receiveBufferSize { result.append((.receiveBufferSize, Int32(clamping: receiveBufferSize))) }
         return result
@@ -36,6 +36,16 @@ public struct TCPOptions: Sendable, Equatable {
 public enum TCPCongestion: String, Sendable, Equatable, CaseIterable {
     case newReno = "newreno"
     case cubic
+    case bbr
+
+    /// The value of the app protocol's `congestionControl` option.
+    var optionValue: Int32 {
+        switch self {
+        case .newReno: 0
+        case .cubic: 1
+        case .bbr: 2
+        }
+    }
 }
 
 /// A connected TCP socket on a RawNet host: a byte stream to one peer.

@@ -7,7 +7,7 @@ extension TransportDetail {
     /// | `TCPEvent.Kind` | detail |
     /// |---|---|
     /// | `stateChanged` | `event=state from=ESTABLISHED to=FIN-WAIT-1` |
-    /// | `retransmitted` | `event=retransmit seq=… len=… reason=timeout\|dupack\|partial_ack\|sack` |
+    /// | `retransmitted` | `event=retransmit seq=… len=… reason=timeout\|dupack\|partial_ack\|sack\|rack\|tlp` |
     /// | `retransmissionTimeout` | `event=rto rto=… backoff=…` (rto in microseconds) |
     /// | `enteredRecovery` | `event=recovery sack=yes\|no cwnd=… ssthresh=…` |
     /// | `exitedRecovery` | `event=recovery_end cwnd=…` |
@@ -25,6 +25,8 @@ extension TransportDetail {
             case .fastRetransmit: "dupack"
             case .partialAck: "partial_ack"
             case .sackLoss: "sack"
+            case .rackLoss: "rack"
+            case .lossProbe: "tlp"
             }
             self.init(fields: ["event": "retransmit", "conn": conn, "seq": "\(sequence)", "len": "\(length)", "reason": name])
         case .retransmissionTimeout(let rto, let backoff):

@@ -13,7 +13,7 @@ import RawNetWire
 /// | `conn` | `10.0.1.10:40000>10.0.2.20:7000` | the connection, this node's endpoint first |
 /// | `seq` | decimal, absolute | first sequence number concerned |
 /// | `len` | decimal | bytes concerned |
-/// | `reason` | `timeout`, `dupack`, `partial_ack`, `sack` | why a segment was retransmitted |
+/// | `reason` | `timeout`, `dupack`, `partial_ack`, `sack`, `rack`, `tlp` | why a segment was retransmitted |
 /// | `from`, `to` | `SYN-SENT`, `ESTABLISHED`, `TIME-WAIT`, … (`_` for `-` accepted) | a state change |
 /// | `cwnd`, `ssthresh` | decimal bytes | congestion window and slow-start threshold |
 /// | `rto`, `srtt` | decimal microseconds | timer values |

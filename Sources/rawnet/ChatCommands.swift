@@ -98,7 +98,7 @@ struct NCCommand: ParsableCommand {
     @Flag(help: "UDP instead of TCP.") var udp = false
     @Flag(help: "Print bytes sent and received and bytes/s to standard error at the end.") var stats = false
     @Flag(help: "Turn Nagle's algorithm off (TCP_NODELAY).") var noDelay = false
-    @Option(help: "Congestion control: newreno or cubic.") var congestion: String?
+    @Option(help: "Congestion control: newreno, cubic or bbr.") var congestion: String?
     @Flag(name: .short, help: "Say what happens on standard error.") var verbose = false
     @OptionGroup var labOption: LabOption
 
@@ -106,7 +106,7 @@ struct NCCommand: ParsableCommand {
         if listenPort == nil && target.count != 2 { throw ValidationError("give DEST PORT, or -l PORT") }
         if listenPort != nil && !target.isEmpty { throw ValidationError("-l PORT takes no DEST PORT") }
         if let congestion, TCPCongestion(rawValue: congestion.lowercased()) == nil {
-            throw ValidationError("--congestion is newreno or cubic")
+            throw ValidationError("--congestion is newreno, cubic or bbr")
         }
     }
 

@@ -41,6 +41,13 @@ import RawNetPlatform
         try expectCleanedUp()
     }
 
+    @Test func loss_cleanGoodputWithBBR() throws {
+        let hook = try #require(sides.lossCleanGoodput)
+        let megabits = try hook(context)
+        #expect(megabits > 0.1, "clean goodput \(megabits) Mbit/s")
+        try expectCleanedUp()
+    }
+
     @Test func latency_chatRoundTripsAgainstTheRelay() throws {
         let results = try LatencyScenario(rawnet: sides, includesLinux: false).run(options: options, log: log)
         expectNoFailures(results)

@@ -8,9 +8,12 @@ import RawNetSim
 @Suite struct TCPScriptedReliabilityTests {
     let bytes = (0..<10_000).map { UInt8(truncatingIfNeeded: $0) }
 
+    /// SACK with RFC 6675 duplicate-ACK counting alone (RACK-TLP off); RACK has
+    /// its own tests in TCPScriptedRACKTests.
     var sackConfiguration: TCPConfiguration {
         var c = TCPScript.plainConfiguration
         c.isSACKEnabled = true
+        c.isRACKEnabled = false
         return c
     }
 

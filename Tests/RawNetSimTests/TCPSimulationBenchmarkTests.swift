@@ -46,13 +46,13 @@ import Darwin
     }
 
     @Test(.enabled(if: isEnabled))
-    func goodputRetained_underLoss_NewRenoSACK_andCUBIC_atRTT100usAnd10ms() {
+    func goodputRetained_underLoss_NewRenoCUBICAndBBR_withSACKAndRACK_atRTT100usAnd10ms() {
         let size = 8 * 1024 * 1024
         let seeds = 3
         for rtt in [Duration.microseconds(100), .milliseconds(10)] {
-            for algorithm in [TCPCongestionAlgorithm.newReno, .cubic] {
+            for algorithm in [TCPCongestionAlgorithm.newReno, .cubic, .bbr] {
                 var baseline = 0.0
-                var line = "BENCH goodput rtt=\(rtt) cc=\(algorithm)+SACK rate=100Mbit/s:"
+                var line = "BENCH goodput rtt=\(rtt) cc=\(algorithm)+SACK+RACK rate=100Mbit/s:"
                 for loss in [0.0, 0.01, 0.05, 0.10] {
                     var total = 0.0
                     for seed in 0..<seeds {

@@ -6,9 +6,9 @@ import RawNetSim
 /// {0, 20 %}, duplication {0, 5 %} and corruption {0, 5 %}, impairing both
 /// directions, through the real impairment engine and real checksums.
 ///
-/// Seed *i* runs combination *i* mod 32 with the stack variant (i / 32) mod 4
-/// (NewReno+SACK, CUBIC+SACK, NewReno without SACK, CUBIC without SACK or
-/// timestamps). CI runs 512 seeds; `RAWNET_SIM_SEEDS=10000 swift test --filter
+/// Seed *i* runs combination *i* mod 32 with the stack variant (i / 32) mod 5
+/// (NewReno+SACK+RACK-TLP, CUBIC+SACK+RACK-TLP, NewReno without SACK, CUBIC
+/// without SACK or timestamps, BBR+SACK+RACK-TLP). CI runs 512 seeds; `RAWNET_SIM_SEEDS=10000 swift test --filter
 /// TCPSimulationMatrix` runs 10 000; `RAWNET_SIM_SEED=N` replays one seed.
 @Suite struct TCPSimulationMatrixTests {
     struct Combination: Sendable, CustomTestStringConvertible {
@@ -53,13 +53,14 @@ import RawNetSim
         var t = TCPTransfer(size: 256 * 1024, seed: UInt64(seed), forward: link, backward: link)
         var config = TCPConfiguration()
         config.recordsEvents = false
-        switch (seed / combinations.count) % 4 {
+        switch (seed / combinations.count) % 5 {
         case 1: config.congestionControl = .cubic
         case 2: config.isSACKEnabled = false
         case 3:
             config.congestionControl = .cubic
             config.isSACKEnabled = false
             config.isTimestampsEnabled = false
+        case 4: config.congestionControl = .bbr
         default: break
         }
         t.clientConfiguration = config

@@ -26,6 +26,13 @@ public struct TCPConfiguration: Sendable {
     public var initialWindowSegments = 10
     /// Offer and use SACK (RFC 2018, RFC 6675).
     public var isSACKEnabled = true
+    /// RACK-TLP loss detection (RFC 8985) when SACK is in use: segments are
+    /// judged lost by send time (lost retransmissions too), and a tail loss
+    /// probe replaces most timeouts. Off: RFC 6675 duplicate-ACK counting only.
+    public var isRACKEnabled = true
+    /// Pace segments at the controller's rate when it has one (BBR), in bursts
+    /// of its send quantum.
+    public var isPacingEnabled = true
     /// Offer and use timestamps (RFC 7323 §3).
     public var isTimestampsEnabled = true
     /// Offer window scaling (RFC 7323 §2); the shift is chosen from the receive buffer.

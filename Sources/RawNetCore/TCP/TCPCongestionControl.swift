@@ -4,6 +4,9 @@ public enum TCPCongestionAlgorithm: String, Sendable, CaseIterable {
     case newReno
     /// CUBIC (RFC 9438).
     case cubic
+    /// BBR (draft-cardwell-iccrg-bbr-congestion-control): a model of bottleneck
+    /// bandwidth and round-trip time; random loss does not shrink the window.
+    case bbr
 }
 
 /// The congestion window and slow-start threshold, and how they react to
@@ -24,23 +27,46 @@ public struct TCPCongestionControl: Sendable {
     static let cubicC = 0.4
     static let cubicBeta = 0.7
 
+    /// BBR's model, for `.bbr` only.
+    public private(set) var bbr: TCPBBR?
+
     public init(algorithm: TCPCongestionAlgorithm, mss: Int, initialWindowSegments: Int) {
         self.algorithm = algorithm
         self.mss = mss
         window = initialWindowSegments * mss
         slowStartThreshold = Int.max / 2
+        if algorithm == .bbr { bbr = TCPBBR(mss: mss, initialWindow: window) }
     }
 
     public var isInSlowStart: Bool { window < slowStartThreshold }
+
+    /// True when losses leave the window alone (BBR).
+    public var ignoresLoss: Bool { algorithm == .bbr }
 
     /// Called when the sender learns the peer's MSS (before any data moves).
     mutating func setMSS(_ newMSS: Int, initialWindowSegments: Int) {
         mss = newMSS
         window = initialWindowSegments * newMSS
+        if algorithm == .bbr { bbr = TCPBBR(mss: newMSS, initialWindow: window) }
+    }
+
+    /// BBR: takes the rate sample of one ACK (in or out of recovery) and sets the window.
+    mutating func onRateSample(_ sample: TCPRateSample, bytesInFlight: Int, smoothedRTT: Duration?, now: Instant) {
+        guard var model = bbr else { return }
+        if model.pacingRate == 0 { model.start(smoothedRTT: smoothedRTT) }
+        window = model.update(sample: sample, window: window, bytesInFlight: bytesInFlight, now: now)
+        bbr = model
+    }
+
+    /// Bytes per second to pace at, nil when the controller does not pace.
+    public var pacingRate: Double? {
+        guard let rate = bbr?.pacingRate, rate > 0 else { return nil }
+        return rate
     }
 
     /// New data was acknowledged outside loss recovery.
     mutating func onAck(bytes acked: Int, now: Instant, smoothedRTT: Duration?) {
+        if algorithm == .bbr { return }  // BBR grows from rate samples
         if isInSlowStart {
             // RFC 5681 §3.1 with appropriate byte counting, L = 2 (RFC 3465).
             window += Swift.min(acked, 2 * mss)
@@ -55,6 +81,8 @@ public struct TCPCongestionControl: Sendable {
             }
         case .cubic:
             cubicAvoidance(acked: acked, now: now, rtt: smoothedRTT ?? .milliseconds(100))
+        case .bbr:
+            break
         }
     }
 
@@ -98,6 +126,8 @@ public struct TCPCongestionControl: Sendable {
             cubicWMax = cwnd < cubicWMax ? cwnd * (1 + Self.cubicBeta) / 2 : cwnd
             cubicEpochStart = nil
             slowStartThreshold = Swift.max(Int(Double(window) * Self.cubicBeta), 2 * mss)
+        case .bbr:
+            break  // loss is not congestion to BBR
         }
     }
 
@@ -105,11 +135,13 @@ public struct TCPCongestionControl: Sendable {
     mutating func onTimeout(flightSize: Int) {
         onCongestionEvent(flightSize: flightSize, now: .zero)
         if algorithm == .cubic { cubicEpochStart = nil }
+        bbr?.onTimeout()
         window = mss
     }
 
     /// Loss recovery ended with a full acknowledgment.
     mutating func onRecoveryExit(flightSize: Int) {
+        if algorithm == .bbr { return }
         window = Swift.min(slowStartThreshold, Swift.max(flightSize, mss) + mss)
         if algorithm == .newReno { window = Swift.max(window, 2 * mss) }
     }

@@ -22,6 +22,9 @@ extension TCPConnection {
         // limit is for silence, not for a receiver that is merely full.
         if sndWnd == 0 && ackPos == sndUna { consecutiveTimeouts = 0 }
 
+        // Per-segment records: the cumulative part first, so that segments it
+        // delivers are not taken for reordered ones below a new SACK block.
+        if ackPos > sndUna { recordCumulativeAck(upTo: ackPos, now: now) }
         var sackAdded = false
         if isSACKPermitted {
             for block in segment.sackBlocks {
@@ -29,9 +32,13 @@ extension TCPConnection {
                 let right = SequenceNumber(block.right).unwrap(isn: iss, near: sndUna)
                 let lower = Swift.max(left, ackPos)
                 let upper = Swift.min(right, sndMax)
-                if lower < upper && scoreboard.add(lower..<upper) { sackAdded = true }
+                if lower < upper && scoreboard.add(lower..<upper) {
+                    sackAdded = true
+                    recordSACK(lower..<upper, now: now)
+                }
             }
         }
+        defer { finishAck(advanced: ackPos > sndUna || sackAdded, now: now) }
 
         if ackPos > sndUna {
             newDataAcknowledged(upTo: ackPos, now: now)
@@ -46,6 +53,7 @@ extension TCPConnection {
             if !isSACKPermitted { congestion.window += sendMSS }  // NewReno inflation
             return
         }
+        if usesRACK { return }  // RACK judges loss by time (finishAck)
         let sackSaysLost = isSACKPermitted && scoreboard.isLost(sndUna, mss: sendMSS)
         if (duplicateAcks >= 3 || sackSaysLost) && sndUna >= recoveryPoint {
             enterRecovery(now: now)
@@ -69,9 +77,13 @@ extension TCPConnection {
         retransmitDeadline = sndMax > sndUna ? now + rtt.timeout : nil
         duplicateAcks = 0
         if isInRecovery {
+            if isRecoveringFromTimeout {
+                congestion.onAck(bytes: acked, now: now, smoothedRTT: rtt.smoothed)  // slow start again
+            }
             if sndUna >= recoveryPoint {
                 isInRecovery = false
-                congestion.onRecoveryExit(flightSize: sndMax - sndUna)
+                if !isRecoveringFromTimeout { congestion.onRecoveryExit(flightSize: sndMax - sndUna) }
+                isRecoveringFromTimeout = false
                 record(.exitedRecovery(cwnd: congestion.window), now: now)
             } else if !isSACKPermitted {
                 // NewReno partial ACK (RFC 6582 §3.2 step 5).
@@ -85,18 +97,25 @@ extension TCPConnection {
         }
     }
 
-    private mutating func enterRecovery(now: Instant) {
+    mutating func enterRecovery(now: Instant) {
         isInRecovery = true
         recoveryPoint = sndMax
         sndNxt = sndMax
+        lossProbe = nil
+        lossProbeDeadline = nil
         congestion.onCongestionEvent(flightSize: sndMax - sndUna, now: now)
-        if isSACKPermitted {
+        if congestion.ignoresLoss {
+            // BBR keeps its window; recovery only decides what to resend.
+            highRetransmitted = sndUna
+        } else if isSACKPermitted {
             congestion.window = congestion.slowStartThreshold
             highRetransmitted = sndUna
         } else {
             congestion.window = congestion.slowStartThreshold + 3 * sendMSS
         }
-        forcedRetransmit = (sndUna, .fastRetransmit)
+        // The first retransmission goes out whatever the window (RFC 6675 §5
+        // step 4.2); with RACK it is the lowest segment marked lost.
+        forcedRetransmit = (sndUna, usesRACK ? .rackLoss : .fastRetransmit)
         counters.fastRetransmits += 1
         record(.enteredRecovery(sack: isSACKPermitted, cwnd: congestion.window,
                                 ssthresh: congestion.slowStartThreshold), now: now)

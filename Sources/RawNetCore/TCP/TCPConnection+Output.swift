@@ -18,8 +18,11 @@ extension TCPConnection {
         default:
             break
         }
+        if let deadline = pacingDeadline, deadline <= now { pacingDeadline = nil }
         if sndUna >= 1 {
-            if isInRecovery && isSACKPermitted {
+            if isInRecovery && usesRACK {
+                rackRecoveryOutput(now: now)
+            } else if isInRecovery && isSACKPermitted {
                 sackRecoveryOutput(now: now)
             } else {
                 if let forced = forcedRetransmit {
@@ -32,8 +35,10 @@ extension TCPConnection {
                     if forced.position == sndNxt { sndNxt += consumed }
                 }
                 normalOutput(now: now)
+                noteAppLimitedIfIdle()
             }
             armPersistIfStalled(now: now)
+            armLossProbeIfDue(now: now)
         }
         if isAckNeeded { emitPureAck(now: now) }
     }
@@ -68,10 +73,19 @@ extension TCPConnection {
                     break  // Nagle: one small segment in flight at a time
                 }
             }
+            if isPacingBlocked(now: now) { break }
             let consumed = emitData(from: sndNxt, maxLength: length, reason: .timeout, now: now)
             if consumed == 0 { break }
+            notePaced(consumed, now: now)
             sndNxt += consumed
         }
+    }
+
+    /// Delivery-rate estimation: the sender has sent all it has and the window
+    /// is not full, so rate samples taken now may understate the path.
+    private mutating func noteAppLimitedIfIdle() {
+        guard tracksSentSegments, sndNxt >= finalEnd, sndMax - sndUna < congestion.window else { return }
+        deliveryRate.markAppLimited(bytesInFlight: sndMax - sndUna)
     }
 
     private mutating func sackRecoveryOutput(now: Instant) {
@@ -135,6 +149,8 @@ extension TCPConnection {
         if length > 0 && position + length == dataEnd { flags.insert(.psh) }
         let payload = sendBuffer.bytes(from: position - 1, count: length)
         outbox.append(makeSegment(position: position, flags: flags, payload: payload, now: now))
+        recordTransmission(from: position, consumed: consumed, now: now)
+        if position + consumed > sndMax { isLossProbeDue = true }
         if position < sndMax {
             counters.retransmissions += 1
             counters.bytesRetransmitted += length

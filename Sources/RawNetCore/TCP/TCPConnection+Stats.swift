@@ -3,7 +3,7 @@ extension TCPConnection {
     public var stats: TCPConnectionStats {
         func sendSeq(_ position: Int) -> UInt32 { SequenceNumber(wrapping: position, isn: iss).rawValue }
         func receiveSeq(_ position: Int) -> UInt32 { SequenceNumber(wrapping: position, isn: irs).rawValue }
-        return TCPConnectionStats(
+        var result = TCPConnectionStats(
             state: state, sndUna: sendSeq(sndUna), sndNxt: sendSeq(sndNxt), sndMax: sendSeq(sndMax),
             rcvNxt: receiveSeq(rcvNxt), sendWindow: sndWnd, receiveWindow: Swift.max(rcvAdv - rcvNxt, 0),
             smoothedRTT: rtt.smoothed, rttVariation: rtt.variation, rto: rtt.timeout,
@@ -19,5 +19,12 @@ extension TCPConnection {
             bytesReceived: counters.bytesReceived, segmentsSent: counters.segmentsSent,
             segmentsReceived: counters.segmentsReceived, sendMSS: sendMSS, sendWindowShift: sndWndShift,
             receiveWindowShift: rcvWndShift, isSACKPermitted: isSACKPermitted, isTimestampsEnabled: isTimestampsOn)
+        result.lossProbes = counters.lossProbes
+        result.segmentsMarkedLost = counters.segmentsMarkedLost
+        if let model = congestion.bbr {
+            result.bbr = .init(mode: model.mode, bandwidth: model.bandwidth, minRTT: model.minRTT,
+                               pacingRate: model.pacingRate)
+        }
+        return result
     }
 }

@@ -9,6 +9,15 @@ extension TCPConnection {
             retransmitDeadline = nil
             onRetransmitTimeout(now: now)
         }
+        if let deadline = rackDeadline, deadline <= now {
+            rackDeadline = nil
+            onRACKTimeout(now: now)
+        }
+        if let deadline = lossProbeDeadline, deadline <= now {
+            lossProbeDeadline = nil
+            onLossProbeTimeout(now: now)
+        }
+        if let deadline = pacingDeadline, deadline <= now { pacingDeadline = nil }
         if let deadline = persistDeadline, deadline <= now {
             persistDeadline = nil
             onPersistTimeout(now: now)
@@ -40,10 +49,13 @@ extension TCPConnection {
         counters.timeouts += 1
         rtt.backOff()
         record(.retransmissionTimeout(rto: rtt.timeout, backoff: rtt.backoffCount), now: now)
+        lossProbe = nil
+        lossProbeDeadline = nil
         if sndUna >= 1 {
             congestion.onTimeout(flightSize: sndMax - sndUna)
             if isInRecovery {
                 isInRecovery = false
+                isRecoveringFromTimeout = false
                 record(.exitedRecovery(cwnd: congestion.window), now: now)
             }
             recoveryPoint = sndMax
@@ -51,6 +63,17 @@ extension TCPConnection {
             forcedRetransmit = nil
             // A second timeout in a row may mean the peer reneged on its SACKs.
             if consecutiveTimeouts >= 2 { scoreboard.removeAll() }
+            if usesRACK {
+                // RFC 8985 §6.3: everything not SACKed is lost; recovery resends it
+                // lowest first as the window regrows from one segment.
+                markAllLostAfterTimeout(forgettingSACKs: consecutiveTimeouts >= 2)
+                isInRecovery = true
+                isRecoveringFromTimeout = true
+                rttSample = nil
+                sndNxt = sndMax
+                retransmitDeadline = now + rtt.timeout
+                return
+            }
         }
         rttSample = nil
         sndNxt = sndUna

@@ -76,6 +76,22 @@ public struct TCPConnection: Sendable {
     var highRetransmitted = 0
     var scoreboard = TCPSACKScoreboard()
     var forcedRetransmit: (position: Int, reason: TCPRetransmitReason)?
+    /// Recovery began with a retransmission timeout (the window regrows by slow start).
+    var isRecoveringFromTimeout = false
+
+    // RACK-TLP (RFC 8985), delivery rate and pacing.
+    var sentSegments = TCPSentSegments()
+    var deliveryRate = TCPDeliveryRateEstimator()
+    var rack = TCPRACKState()
+    var rackDeadline: Instant?
+    var lossProbeDeadline: Instant?
+    /// The outstanding tail loss probe: SND.MAX after it, and whether it resent data.
+    var lossProbe: (end: Int, isRetransmission: Bool)?
+    var isLossProbeDue = false
+    /// Probes sent in the current stalled recovery without progress since.
+    var stalledRecoveryProbes = 0
+    var pacingReleaseAt = Instant.zero
+    var pacingDeadline: Instant?
 
     var outbox: [TCPSegment] = []
     var pendingEvents: [TCPEvent] = []
@@ -93,6 +109,8 @@ public struct TCPConnection: Sendable {
         var bytesReceived = 0
         var segmentsSent = 0
         var segmentsReceived = 0
+        var lossProbes = 0
+        var segmentsMarkedLost = 0
     }
 
     init(id: TCPConnectionID, configuration: TCPConfiguration, iss: SequenceNumber, isPassive: Bool) {
@@ -213,8 +231,9 @@ public struct TCPConnection: Sendable {
             guard let b else { return a }
             return b < a ? b : a
         }
-        return earlier(earlier(earlier(earlier(retransmitDeadline, persistDeadline), delayedAckDeadline),
-                               timeWaitDeadline), keepaliveDeadline)
+        let base = earlier(earlier(earlier(earlier(retransmitDeadline, persistDeadline), delayedAckDeadline),
+                                   timeWaitDeadline), keepaliveDeadline)
+        return earlier(earlier(earlier(base, rackDeadline), lossProbeDeadline), pacingDeadline)
     }
 
     /// True if segments are waiting to be collected by ``poll(now:)`` right now.
@@ -267,7 +286,9 @@ public struct TCPConnection: Sendable {
             retransmitDeadline = nil
             persistDeadline = nil
             keepaliveDeadline = nil
+            clearLossTimers()
         case .closed:
+            clearLossTimers()
             retransmitDeadline = nil
             persistDeadline = nil
             delayedAckDeadline = nil
@@ -279,6 +300,12 @@ public struct TCPConnection: Sendable {
         default:
             break
         }
+    }
+
+    mutating func clearLossTimers() {
+        rackDeadline = nil
+        lossProbeDeadline = nil
+        pacingDeadline = nil
     }
 
     mutating func fail(_ reason: TCPConnectionError, now: Instant) {

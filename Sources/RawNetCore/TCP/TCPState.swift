@@ -70,6 +70,10 @@ public enum TCPRetransmitReason: String, Sendable {
     case partialAck
     /// The SACK scoreboard marked it lost (RFC 6675).
     case sackLoss
+    /// RACK judged it lost by send time (RFC 8985 §6).
+    case rackLoss
+    /// A tail loss probe (RFC 8985 §7).
+    case lossProbe
 }
 
 /// Something that happened inside a connection, for traces and plots.
@@ -128,6 +132,22 @@ public struct TCPConnectionStats: Sendable, Hashable {
     public var receiveWindowShift: Int
     public var isSACKPermitted: Bool
     public var isTimestampsEnabled: Bool
+    /// Tail loss probes sent (RFC 8985 §7).
+    public var lossProbes: Int = 0
+    /// Segments RACK judged lost by time (RFC 8985 §6), retransmissions included.
+    public var segmentsMarkedLost: Int = 0
+    /// BBR's state, nil for the other controllers.
+    public var bbr: BBRSummary?
+
+    /// What BBR believes about the path.
+    public struct BBRSummary: Sendable, Hashable {
+        public var mode: TCPBBR.Mode
+        /// Bottleneck bandwidth estimate, bytes per second.
+        public var bandwidth: Double
+        public var minRTT: Duration?
+        /// Pacing rate, bytes per second.
+        public var pacingRate: Double
+    }
 }
 
 /// A range of sequence numbers [left, right).

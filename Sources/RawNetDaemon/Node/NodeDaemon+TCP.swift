@@ -329,6 +329,8 @@ extension NodeDaemon {
         case .fastRetransmit: return "dupack"
         case .partialAck: return "partial_ack"
         case .sackLoss: return "sack"
+        case .rackLoss: return "rack"
+        case .lossProbe: return "tlp"
         }
     }
 

@@ -138,9 +138,10 @@ extension NodeDaemon {
             switch value {
             case 0: updated.tcp.options.congestionControl = .newReno
             case 1: updated.tcp.options.congestionControl = .cubic
+            case 2: updated.tcp.options.congestionControl = .bbr
             default:
                 return reply(request, socket: socket, status: .invalidArgument,
-                             message: "congestion control is 0 (NewReno) or 1 (CUBIC)", to: client)
+                             message: "congestion control is 0 (NewReno), 1 (CUBIC) or 2 (BBR)", to: client)
             }
         case .sendBufferSize, .receiveBufferSize:
             guard (1024...(16 << 20)).contains(value) else {
@@ -209,6 +210,11 @@ extension NodeDaemon {
         words.append("sack=\(s.isSACKPermitted)")
         words.append("timestamps=\(s.isTimestampsEnabled)")
         words.append("congestion=\(connection.configuration.congestionControl.rawValue)")
+        words.append("tlp=\(s.lossProbes) rack_lost=\(s.segmentsMarkedLost)")
+        if let bbr = s.bbr {
+            words.append("bbr_mode=\(bbr.mode.rawValue) bbr_bw=\(Int(bbr.bandwidth)) pacing_rate=\(Int(bbr.pacingRate))")
+            if let minRTT = bbr.minRTT { words.append("min_rtt=\(Self.microseconds(minRTT))") }
+        }
         words.append("nagle=\(connection.configuration.isNagleEnabled)")
         words.append("delayed_ack=\(connection.configuration.isDelayedAckEnabled)")
         if s.isInRecovery { words.append("recovery=true") }

@@ -1,0 +1,46 @@
+import RawNetDaemon
+import RawNetSocket
+import RawNetWire
+import Testing
+
+/// The congestion-control option by name, through the app API to real daemons.
+@Suite(.serialized)
+struct CongestionOptionProcessTests {
+    private typealias Support = AsyncSocketSupport
+
+    @Test func bbrOption_reachesBothEnds_andShowsInStatus() async throws {
+        let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
+        defer { lab.stop() }
+        let runDirectory = lab.runDirectory
+        try await Support.withDeadline(.seconds(30)) {
+            let options = TCPOptions(congestionControl: .bbr)
+            let bobHost = try await AsyncHostConnection(runDirectory: runDirectory, host: "bob", appName: "sink")
+            let listener = try await AsyncTCPListener(bobHost, port: 9100, options: options)
+            let aliceHost = try await AsyncHostConnection(runDirectory: runDirectory, host: "alice", appName: "source")
+            let client = try await AsyncTCPStream.connect(aliceHost, to: Support.bob, port: 9100, options: options)
+            let server = try await listener.accept()
+            let data = [UInt8](repeating: 0x5A, count: 256 * 1024)
+            async let received = Support.readAll(server)
+            try await client.write(data)
+            try await client.shutdownWrite()
+            #expect(try await received == data)
+
+            let sender = try await client.status()
+            #expect(sender.fields["congestion"] == "bbr", "\(sender)")
+            #expect(sender.fields["bbr_mode"] != nil, "\(sender)")
+            #expect(Int(sender.fields["bbr_bw"] ?? "") ?? 0 > 0, "a quarter MiB gives BBR a bandwidth: \(sender)")
+            #expect(sender.fields["tlp"] != nil, "\(sender)")
+            let receiver = try await server.status()
+            #expect(receiver.fields["congestion"] == "bbr", "\(receiver)")
+            await client.close()
+            await server.close()
+            await listener.close()
+        }
+    }
+
+    @Test func optionValues_nameEachController() {
+        #expect(TCPCongestion.allCases.map(\.rawValue) == ["newreno", "cubic", "bbr"])
+        let settings = TCPCongestion.allCases.map { TCPOptions(congestionControl: $0) }
+        #expect(settings.map { $0 == TCPOptions(congestionControl: .bbr) } == [false, false, true])
+    }
+}
