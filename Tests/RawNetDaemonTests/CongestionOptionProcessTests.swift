@@ -1,4 +1,5 @@
 import RawNetDaemon
+import RawNetLab
 import RawNetSocket
 import RawNetWire
 import Testing
