@@ -146,6 +146,9 @@ import Testing
         #expect(sockets.contains { $0.local == "0.0.0.0:7001" && $0.state == "LISTEN" })
         #expect(sockets.contains { $0.local == "0.0.0.0:7002" && $0.state == "LISTEN" })
         #expect(Set(sockets.compactMap(\.pid)).count == 2, "two room apps own the sockets: \(sockets)")
+        // A connected client shows the address its route chose, not the wildcard it was bound to.
+        let clients = try lab.sockets("alice").filter { $0.state == "ESTABLISHED" && $0.peer == "10.0.2.20:7001" }
+        #expect(clients.count == 1 && clients.allSatisfy { $0.local.hasPrefix("10.0.1.10:") }, "\(clients)")
     }
 
     @Test func killedAppResetsItsPeerAndFreesThePortRefusedAndInUseAreClear() throws {

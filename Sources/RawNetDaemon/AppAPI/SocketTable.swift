@@ -169,6 +169,8 @@ struct SocketTable {
     mutating func attach(_ id: UInt32, to connection: TCPConnectionID) {
         guard var socket = sockets[id] else { return }
         socket.tcp.connection = connection
+        // Bound to any address, a connecting socket now has the one its route chose (as `ss` shows it).
+        socket.localAddress = connection.localAddress
         socket.peerAddress = connection.remoteAddress
         socket.peerPort = connection.remotePort
         sockets[id] = socket
