@@ -106,6 +106,13 @@ public final class AsyncTCPStream: Sendable {
         await connection.closeSocket(id)
     }
 
+    /// Changes options of the open connection (see `TCPStream.setOptions`).
+    public func setOptions(_ options: TCPOptions) async throws(NetworkError) {
+        for (option, value) in options.settings {
+            _ = try await connection.typedRequest { [id] in .setOption(request: $0, socket: id, option: option, value: value) }
+        }
+    }
+
     /// The connection's state and TCP internals as the host sees them now.
     public func status() async throws(NetworkError) -> TCPSocketStatus {
         let reply = try await connection.typedRequest { [id] in .status(request: $0, socket: id) }

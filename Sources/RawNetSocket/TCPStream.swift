@@ -261,6 +261,16 @@ public final class TCPStream {
         _ = try? connection.request { [id] in .close(request: $0, socket: id) }
     }
 
+    /// Changes options of the open connection, like setsockopt after connect:
+    /// Nagle, delayed ACK, congestion control and the send buffer take effect
+    /// at once; the receive buffer only for connections made later, because
+    /// the handshake fixed the window scale (the host says so in its reply).
+    public func setOptions(_ options: TCPOptions) throws(NetworkError) {
+        for (option, value) in options.settings {
+            _ = try connection.request { [id] in .setOption(request: $0, socket: id, option: option, value: value) }
+        }
+    }
+
     /// The connection's state and TCP internals as the host sees them now.
     public func status() throws(NetworkError) -> TCPSocketStatus {
         let reply = try connection.request { [id] in .status(request: $0, socket: id) }

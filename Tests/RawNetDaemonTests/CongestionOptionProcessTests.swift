@@ -39,6 +39,36 @@ struct CongestionOptionProcessTests {
         }
     }
 
+    @Test func optionsOnAnOpenConnection_takeEffectAtOnce() async throws {
+        let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
+        defer { lab.stop() }
+        let runDirectory = lab.runDirectory
+        try await Support.withDeadline(.seconds(30)) {
+            let bobHost = try await AsyncHostConnection(runDirectory: runDirectory, host: "bob", appName: "sink")
+            let listener = try await AsyncTCPListener(bobHost, port: 9101)
+            let aliceHost = try await AsyncHostConnection(runDirectory: runDirectory, host: "alice", appName: "source")
+            let client = try await AsyncTCPStream.connect(aliceHost, to: Support.bob, port: 9101)
+            let server = try await listener.accept()
+            #expect(try await client.status().fields["congestion"] == "newReno")
+
+            try await client.setOptions(TCPOptions(isNagleEnabled: false, congestionControl: .bbr, sendBufferSize: 256 * 1024))
+            let changed = try await client.status()
+            #expect(changed.fields["congestion"] == "bbr", "\(changed)")
+            #expect(changed.fields["bbr_mode"] != nil, "BBR's model runs on the live connection: \(changed)")
+            // The connection carries on under its new controller.
+            let data = [UInt8](repeating: 0xA5, count: 128 * 1024)
+            async let received = Support.readAll(server)
+            try await client.write(data)
+            try await client.shutdownWrite()
+            #expect(try await received == data)
+            #expect(Int(try await client.status().fields["bbr_bw"] ?? "") ?? 0 > 0)
+            #expect(try await server.status().fields["congestion"] == "newReno", "the peer keeps its own")
+            await client.close()
+            await server.close()
+            await listener.close()
+        }
+    }
+
     @Test func optionValues_nameEachController() {
         #expect(TCPCongestion.allCases.map(\.rawValue) == ["newreno", "cubic", "bbr"])
         let settings = TCPCongestion.allCases.map { TCPOptions(congestionControl: $0) }

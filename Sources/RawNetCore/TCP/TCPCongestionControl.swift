@@ -38,6 +38,15 @@ public struct TCPCongestionControl: Sendable {
         if algorithm == .bbr { bbr = TCPBBR(mss: mss, initialWindow: window) }
     }
 
+    /// A controller of `algorithm` that carries on from `current`'s window and
+    /// threshold, as Linux does when a live socket changes TCP_CONGESTION.
+    public init(switchingTo algorithm: TCPCongestionAlgorithm, from current: TCPCongestionControl) {
+        self.init(algorithm: algorithm, mss: current.mss, initialWindowSegments: 1)
+        window = current.window
+        slowStartThreshold = current.slowStartThreshold
+        if algorithm == .bbr { bbr = TCPBBR(mss: mss, initialWindow: window) }
+    }
+
     public var isInSlowStart: Bool { window < slowStartThreshold }
 
     /// True when losses leave the window alone (BBR).

@@ -10,7 +10,7 @@ import RawNetWire
 /// only on the wire.
 public struct TCPConnection: Sendable {
     public let id: TCPConnectionID
-    public let configuration: TCPConfiguration
+    public internal(set) var configuration: TCPConfiguration
     /// True for a connection created by a listener from an arriving SYN.
     public let isPassive: Bool
     public internal(set) var state: TCPState = .closed

@@ -1,8 +1,11 @@
 /// The bytes the application has written and the peer has not yet acknowledged,
 /// indexed by absolute stream index (byte 0 is the first byte ever written).
 public struct TCPSendBuffer: Sendable {
-    /// The most bytes held at once.
-    public let capacity: Int
+    /// The most bytes held at once. Lowering it below `count` keeps what is
+    /// held and takes nothing more until the buffer drains below the new size.
+    public var capacity: Int {
+        didSet { capacity = Swift.max(capacity, 1) }
+    }
     private var storage: [UInt8] = []
     private var head = 0
     /// Stream index of the first byte still held.
@@ -18,7 +21,7 @@ public struct TCPSendBuffer: Sendable {
     /// Stream index one past the last byte written.
     public var endIndex: Int { startIndex + count }
     /// Room left for new bytes.
-    public var freeSpace: Int { capacity - count }
+    public var freeSpace: Int { Swift.max(capacity - count, 0) }
     public var isEmpty: Bool { count == 0 }
 
     /// Appends as many of `bytes` as fit and returns how many were taken.

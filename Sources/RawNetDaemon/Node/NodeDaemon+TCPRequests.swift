@@ -30,7 +30,7 @@ extension NodeDaemon {
         case .sendTo:
             reply(request, socket: socket, status: .invalidArgument, message: "TCP sockets use send", to: client)
         case .setOption(_, _, let option, let value):
-            setOption(option, value, on: socket, request: request, client: client)
+            setOption(option, value, on: socket, request: request, client: client, now: now)
         case .shutdown(_, _, let how):
             shutdown(socket, how: how, request: request, client: client, now: now)
         case .status:
@@ -127,7 +127,7 @@ extension NodeDaemon {
     }
 
     private func setOption(_ option: AppSocketOption, _ value: Int32, on socket: HostSocket, request: UInt32,
-                           client: Int) {
+                           client: Int, now: Instant) {
         var updated = socket
         switch option {
         case .timeToLive, .receiveErrors:
@@ -151,9 +151,26 @@ extension NodeDaemon {
             if option == .sendBufferSize { updated.tcp.options.sendBufferSize = Int(value) }
             else { updated.tcp.options.receiveBufferSize = Int(value) }
         }
-        // Like Linux, options shape the connection when it is made (connect or an arriving SYN).
+        // The socket keeps the options for connections it makes later (connect, or
+        // accepted ones for a listener); a connected socket's connection changes at once.
         sockets.update(updated)
-        let note = socket.tcp.connection == nil ? "" : "applies to connections made after this"
+        var note = ""
+        if let id = socket.tcp.connection {
+            let options = updated.tcp.options
+            tcp!.withConnection(id) { connection in
+                switch option {
+                case .noDelay: connection.setNagle(options.isNagleEnabled ?? true)
+                case .delayedAck: connection.setDelayedAck(options.isDelayedAckEnabled ?? true, now: now)
+                case .congestionControl: connection.setCongestionControl(options.congestionControl ?? .newReno)
+                case .sendBufferSize: connection.setSendBufferSize(options.sendBufferSize ?? 64 * 1024)
+                case .receiveBufferSize, .timeToLive, .receiveErrors: break
+                }
+            }
+            if option == .receiveBufferSize {
+                // As on Linux: the window scale was fixed by the handshake.
+                note = "the receive buffer applies to connections made after this (window scale is set at the handshake)"
+            }
+        }
         reply(request, socket: updated, message: note, to: client)
     }
 
