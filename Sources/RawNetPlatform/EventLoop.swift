@@ -50,6 +50,11 @@ public final class EventLoop {
     /// Called on the loop after any `waker.wake()`.
     public var onWake: (() -> Void)?
 
+    /// Called on the loop once per wake-up, after every ready handler and due
+    /// timer ran and before the loop waits again: work worth doing once for a
+    /// whole burst of input (a transport pass after a batch of frames).
+    public var afterEvents: (() -> Void)?
+
     public init() throws(Errno) {
         epoll = FileDescriptor(rawValue: try retryingOnInterrupt { epoll_create1(Int32(EPOLL_CLOEXEC)) })
         do {
@@ -309,6 +314,7 @@ public final class EventLoop {
             }
         }
         runDueTimers()
+        if !isStopping { afterEvents?() }
     }
 }
 

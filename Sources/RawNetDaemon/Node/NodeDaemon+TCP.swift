@@ -7,6 +7,8 @@ import RawNetWire
 struct TCPRunState {
     var isRunning = false
     var needsAnotherPass = false
+    /// A pass is due once the loop handled everything that woke it (see `requestTCPPass`).
+    var isPassRequested = false
     /// Connections whose socket must be brought up to date on the next pass:
     /// touched by an arriving segment or an app request, named by an event of
     /// the stack, just accepted, or holding data an app was too slow to take.
@@ -72,7 +74,19 @@ extension NodeDaemon {
         if tcp!.resetsSent > resetsBefore || (!tcp!.hasConnection(id) && tcp!.listeners[id.localPort] == nil) {
             countNoSocket(packet)
         }
-        runTCP()
+        // In-order data waits for the end of the burst; anything the stack must answer at once goes now.
+        if tcp!.hasUrgentOutput { runTCP() } else { requestTCPPass() }
+    }
+
+    /// Asks for a TCP pass after everything that woke the loop was handled, so
+    /// a burst of frames or app messages costs one pass (and the segments of
+    /// one burst are acknowledged together, as a receive batch is in Linux).
+    func requestTCPPass() {
+        if tcpRun.isRunning {
+            tcpRun.needsAnotherPass = true
+        } else {
+            tcpRun.isPassRequested = true
+        }
     }
 
     /// Polls the stack until it is quiet: sends its segments, traces its
@@ -85,6 +99,7 @@ extension NodeDaemon {
             return
         }
         tcpRun.isRunning = true
+        tcpRun.isPassRequested = false
         defer { tcpRun.isRunning = false }
         var passes = 0
         repeat {
@@ -132,7 +147,7 @@ extension NodeDaemon {
                                  remotePort: UInt16(inner[2]) << 8 | UInt16(inner[3]))
         guard let socket = sockets.tcpSocket(for: id), socket.tcp.pendingConnect != nil else { return }
         fail(socket, with: Self.status(forICMPType: message.type, code: message.code), now: Self.now())
-        runTCP()
+        requestTCPPass()
     }
 
     // MARK: Sockets and their apps
@@ -191,7 +206,7 @@ extension NodeDaemon {
         var socket = original
         guard let id = socket.tcp.connection else { return false }
         let owner = socket.owner
-        guard let connection = tcp!.withConnection(id, { TCPConnectionView($0) }) else { return false }
+        guard let connection = tcp!.inspect(id, { TCPConnectionView($0) }) else { return false }
         if let request = socket.tcp.pendingConnect {
             if connection.state.isSynchronized {
                 socket.tcp.pendingConnect = nil
@@ -224,7 +239,7 @@ extension NodeDaemon {
             apps?.send(.streamData(socket: socket.id, payload: bytes), to: owner)
             tcpRun.needsAnotherPass = true
         }
-        let current = hasRead ? tcp!.withConnection(id, { TCPConnectionView($0) }) ?? connection : connection
+        let current = hasRead ? tcp!.inspect(id, { TCPConnectionView($0) }) ?? connection : connection
         if current.isEndOfStream && !socket.tcp.isEndOfStreamReported && !socket.tcp.isReadShut {
             socket.tcp.isEndOfStreamReported = true
             apps?.send(.peerClosed(socket: socket.id), to: owner)
@@ -261,8 +276,8 @@ extension NodeDaemon {
         let now = Self.now()
         if socket.tcp.isListening {
             tcp?.stopListening(port: socket.localPort, now: now)
-        } else if let id = socket.tcp.connection, let connection = tcp?.connection(id) {
-            if connection.availableByteCount > 0 {
+        } else if let id = socket.tcp.connection, let unread = tcp?.inspect(id, { $0.availableByteCount }) {
+            if unread > 0 {
                 tcp?.abort(id, now: now)
             } else {
                 tcp?.close(id, now: now)
@@ -270,7 +285,7 @@ extension NodeDaemon {
             tcp?.release(id)
         }
         sockets.close(socket.id)
-        runTCP()
+        requestTCPPass()
     }
 
     /// Closes every socket of an app that went away. Returns how many.
