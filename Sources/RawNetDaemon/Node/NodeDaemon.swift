@@ -102,10 +102,9 @@ public final class NodeDaemon {
     }
 
     /// Work done once per wake-up of the loop, after every frame, app message
-    /// and timer of that wake-up: the TCP pass they asked for (or one that
-    /// waited for room in an egress queue), then the timer.
+    /// and timer of that wake-up: the TCP pass they asked for, then the timer.
     func finishWakeUp() {
-        if tcpRun.isPassRequested || tcp?.hasDueConnections == true && tcpBudget > 0 {
+        if tcpRun.isPassRequested {
             runTCP()
             isTimerStale = true
         }
