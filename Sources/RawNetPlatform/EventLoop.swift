@@ -180,9 +180,14 @@ public final class EventLoop {
         while let first = timers.min, timerActions[first.id] == nil { _ = timers.popMin() }
     }
 
+    /// Runs the timers due now. A timer scheduled by one of them runs on a
+    /// later round at the earliest, so one that keeps rescheduling itself in
+    /// the past cannot keep the loop from its descriptors.
     private func runDueTimers() {
         let now = MonotonicClock.now()
+        let firstNew = nextTimerID
         while !isStopping, let first = timers.min, first.deadline <= now {
+            if first.id >= firstNew && timerActions[first.id]?.interval == nil { break }
             _ = timers.popMin()
             guard let timer = timerActions[first.id] else { continue }
             if let interval = timer.interval {

@@ -23,6 +23,8 @@ public struct TCPStack: Sendable {
     private var nextSerial: UInt64 = 0
     /// Slots of connections to visit on the next poll.
     private var due: [Int] = []
+    /// Where the next poll starts in creation order (after one a budget stopped).
+    private var resumeSerial: UInt64 = 0
     private var timers = Heap<TimerEntry>()
     public private(set) var listeners: [UInt16: TCPListener] = [:]
     /// Connections the application gave up; removed once CLOSED.
@@ -204,15 +206,32 @@ public struct TCPStack: Sendable {
 
     /// Fires due timers and returns every segment to send, visiting only the
     /// connections touched since the last poll or whose timer is due.
-    public mutating func poll(now: Instant) -> [TCPSegment] {
+    ///
+    /// - Parameter budget: the segments the caller can take now (room in its
+    ///   interface queue, as Linux's TCP small queues hold a socket back rather
+    ///   than let the qdisc drop). No further connection is visited once the
+    ///   segments reach it; those left stay due (``hasDueConnections``) and go
+    ///   first on a later poll, so none is starved.
+    public mutating func poll(now: Instant, budget: Int = .max) -> [TCPSegment] {
         var segments = outbox
         outbox.removeAll()
         hasUrgentOutput = false
         collectDueTimers(now: now)
         guard !due.isEmpty else { return segments }
-        if due.count > 1 { due.sort { entries[$0].serial < entries[$1].serial } }
+        if due.count > 1 {
+            // Creation order, starting at the connection a budget stopped last time.
+            let cursor = resumeSerial
+            due.sort { a, b in
+                let (x, y) = (entries[a].serial, entries[b].serial)
+                if (x < cursor) != (y < cursor) { return y < cursor }
+                return x < y
+            }
+        }
         var closedAny = false
+        var visitedCount = 0
         for slot in due {
+            if segments.count >= budget { break }
+            visitedCount += 1
             entries[slot].isDue = false
             let id = entries[slot].connection.id
             segments.append(contentsOf: entries[slot].connection.poll(now: now))
@@ -223,11 +242,15 @@ public struct TCPStack: Sendable {
             schedule(slot)
             if entries[slot].connection.state == .closed { closedAny = true }
         }
-        let visited = due
-        due.removeAll(keepingCapacity: true)
+        let visited = Array(due[..<visitedCount])
+        due.removeFirst(visitedCount)
+        resumeSerial = due.first.map { entries[$0].serial } ?? 0
         if closedAny { removeFinished(among: visited) }
         return segments
     }
+
+    /// True while connections wait for a poll (touched, timer due, or left by a budget).
+    public var hasDueConnections: Bool { !due.isEmpty || !outbox.isEmpty }
 
     /// Earliest timer over all connections (those waiting for a poll included).
     public func nextDeadline() -> Instant? {
@@ -240,9 +263,11 @@ public struct TCPStack: Sendable {
 
     /// ``nextDeadline()`` that also forgets stale timers on its way, so it
     /// costs little however many connections there are.
-    public mutating func earliestDeadline() -> Instant? {
+    /// - Parameter includingDue: false leaves out connections waiting for a
+    ///   poll (a caller that cannot poll them yet, e.g. its queue is full).
+    public mutating func earliestDeadline(includingDue: Bool = true) -> Instant? {
         while let top = timers.min, !isLive(top) { _ = timers.removeMin() }
-        let fromDue = earliestOfDue()
+        let fromDue = includingDue ? earliestOfDue() : nil
         guard let top = timers.min?.deadline else { return fromDue }
         return fromDue.map { Swift.min($0, top) } ?? top
     }
@@ -362,6 +387,7 @@ public struct TCPStack: Sendable {
             if slot != last {
                 entries.swapAt(slot, last)
                 slots[entries[slot].connection.id] = slot
+                if entries[slot].isDue, let index = due.firstIndex(of: last) { due[index] = slot }
             }
             entries.removeLast()
         }

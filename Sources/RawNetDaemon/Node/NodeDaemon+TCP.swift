@@ -105,14 +105,29 @@ extension NodeDaemon {
         repeat {
             tcpRun.needsAnotherPass = false
             let now = Self.now()
-            let segments = tcp!.poll(now: now)
+            let segments = tcp!.poll(now: now, budget: tcpBudget)
             let events = tcp!.drainEvents()
             for segment in segments { transmit(segment, now: now) }
             if !subscribers.isEmpty { trace(events) }
             for (id, _) in events { tcpRun.dirty.insert(id) }
             updateTCPSockets(now: now)
             passes += 1
-        } while tcpRun.needsAnotherPass && passes < 64
+        } while (tcpRun.needsAnotherPass || tcp!.hasDueConnections && tcpBudget > 0) && passes < 64
+    }
+
+    /// Segments the interfaces can take now without their egress queues
+    /// dropping, keeping room for one connection's burst. Connections left
+    /// over wait for the queue to drain (the port's writable wake-up), as
+    /// Linux's TCP small queues hold a socket back instead of letting the
+    /// qdisc drop its segments. At least one connection runs while the queues are empty.
+    var tcpBudget: Int {
+        var budget = Int.max
+        for port in ports {
+            let headroom = min(64, port.queueLimit / 2)
+            let room = port.queueLimit - port.queuedFrames - headroom
+            budget = min(budget, port.queuedFrames == 0 ? max(room, 1) : max(room, 0))
+        }
+        return budget
     }
 
     private func transmit(_ segment: TCPSegment, now: Instant) {

@@ -102,9 +102,10 @@ public final class NodeDaemon {
     }
 
     /// Work done once per wake-up of the loop, after every frame, app message
-    /// and timer of that wake-up: the TCP pass they asked for, then the timer.
+    /// and timer of that wake-up: the TCP pass they asked for (or one that
+    /// waited for room in an egress queue), then the timer.
     func finishWakeUp() {
-        if tcpRun.isPassRequested {
+        if tcpRun.isPassRequested || tcp?.hasDueConnections == true && tcpBudget > 0 {
             runTCP()
             isTimerStale = true
         }
@@ -253,7 +254,11 @@ public final class NodeDaemon {
     func rearmTimer() {
         isTimerStale = false
         var next = ip.nextDeadline()
-        if let deadline = tcp?.earliestDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
+        // Connections a full egress queue holds back wait for its writable wake-up, not a timer.
+        let isHeldBack = tcp?.hasDueConnections == true && tcpBudget == 0
+        if let deadline = tcp?.earliestDeadline(includingDue: !isHeldBack), next.map({ deadline < $0 }) ?? true {
+            next = deadline
+        }
         for engine in impairments {
             if let deadline = engine.nextDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
         }
