@@ -160,8 +160,11 @@ enum LabTraffic {
             let now = MonotonicClock.now()
             if now >= deadline { break }
             try host.wait(timeout: .nanoseconds(min(deadline - now, 50_000_000)))
-            for stream in streams {
-                while let chunk = try stream.read(maxCount: 1 << 20, timeout: .zero), !chunk.isEmpty {
+            // `wait` queued everything the host sent: only streams with input are read
+            // (a read with timeout zero on an idle stream would still ask the socket).
+            for stream in streams where stream.hasPendingInput {
+                while stream.hasPendingInput, let chunk = try stream.read(maxCount: 1 << 20, timeout: .zero),
+                      !chunk.isEmpty {
                     bytes += chunk.count
                 }
             }

@@ -50,6 +50,11 @@ public final class EventLoop {
     /// Called on the loop after any `waker.wake()`.
     public var onWake: (() -> Void)?
 
+    /// Called on the loop once per wake-up, after every ready handler and due
+    /// timer ran and before the loop waits again: work worth doing once for a
+    /// whole burst of input (a transport pass after a batch of frames).
+    public var afterEvents: (() -> Void)?
+
     public init() throws(Errno) {
         epoll = FileDescriptor(rawValue: try retryingOnInterrupt { epoll_create1(Int32(EPOLL_CLOEXEC)) })
         do {
@@ -175,9 +180,14 @@ public final class EventLoop {
         while let first = timers.min, timerActions[first.id] == nil { _ = timers.popMin() }
     }
 
+    /// Runs the timers due now. A timer scheduled by one of them runs on a
+    /// later round at the earliest, so one that keeps rescheduling itself in
+    /// the past cannot keep the loop from its descriptors.
     private func runDueTimers() {
         let now = MonotonicClock.now()
+        let firstNew = nextTimerID
         while !isStopping, let first = timers.min, first.deadline <= now {
+            if first.id >= firstNew && timerActions[first.id]?.interval == nil { break }
             _ = timers.popMin()
             guard let timer = timerActions[first.id] else { continue }
             if let interval = timer.interval {
@@ -309,6 +319,7 @@ public final class EventLoop {
             }
         }
         runDueTimers()
+        if !isStopping { afterEvents?() }
     }
 }
 

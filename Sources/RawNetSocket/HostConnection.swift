@@ -50,6 +50,8 @@ public final class HostConnection {
     private var nextRequest: UInt32 = 1
     private var events: [UInt32: [SocketEvent]] = [:]
     private var isClosed = false
+    /// One seqpacket message at a time is read here (the largest is under 70 000 bytes).
+    private var receiveBuffer = [UInt8](repeating: 0, count: 70_000)
 
     /// The path of a host's app API socket inside a lab's run directory.
     public static func appAPIPath(runDirectory: String, host: String) -> String {
@@ -232,16 +234,20 @@ public final class HostConnection {
     }
 
     /// Reads one message, waiting at most `timeout`; nil when the time ran out.
+    /// With a zero timeout it only reads what is there (one system call, no poll first).
     private func readMessage(timeout: Duration?) throws(NetworkError) -> AppMessage? {
         do {
-            guard connection.fileDescriptor.waitReadable(timeout: timeout ?? .seconds(86_400 * 365)) else { return nil }
-            guard let bytes = try connection.read(maximumLength: 70_000) else { return nil }
-            if bytes.isEmpty {
+            if timeout != .zero {
+                guard connection.fileDescriptor.waitReadable(timeout: timeout ?? .seconds(86_400 * 365)) else { return nil }
+            }
+            let received = try receiveBuffer.withUnsafeMutableBytes { try connection.read(into: $0) }
+            guard let count = received else { return nil }
+            if count == 0 {
                 isClosed = true
                 throw NetworkError.hostClosedConnection
             }
             do {
-                return try AppMessage(decoding: bytes)
+                return try AppMessage(decoding: Array(receiveBuffer[..<count]))
             } catch {
                 throw NetworkError.protocolError(error.description)
             }

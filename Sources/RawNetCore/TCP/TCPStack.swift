@@ -1,17 +1,31 @@
+import HeapModule
 import RawNetWire
 
 /// All TCP of one host, free of I/O: demultiplexes arriving segments by their
 /// four numbers, runs listeners with bounded backlogs, answers segments for no
 /// socket with a RST (RFC 9293 §3.10.7.1), and collects everything to send.
 ///
-/// Connections are polled in the order they were created, so a simulation that
-/// drives a stack is deterministic.
+/// A poll visits only the connections that need it: those touched since the
+/// last poll (a segment, an application call) and those whose timer is due
+/// (a heap of deadlines), so its cost follows the work, not the number of
+/// connections. Visited connections are polled in the order they were
+/// created, so a simulation that drives a stack is deterministic.
 public struct TCPStack: Sendable {
     public let address: IPv4Address
     public var configuration: TCPConfiguration
     private var initialSequenceNumbers: TCPInitialSequenceNumbers
-    public private(set) var connections: [TCPConnectionID: TCPConnection] = [:]
-    private var order: [TCPConnectionID] = []
+    /// The connections, in no particular order (see `Entry`); `slots` finds them.
+    private var entries: [Entry] = []
+    private var slots: [TCPConnectionID: Int] = [:]
+    /// The last connection looked up, to skip hashing for a run of segments of one connection.
+    private var cachedID: TCPConnectionID?
+    private var cachedSlot = 0
+    private var nextSerial: UInt64 = 0
+    /// Slots of connections to visit on the next poll.
+    private var due: [Int] = []
+    /// Where the next poll starts in creation order (after one a budget stopped).
+    private var resumeSerial: UInt64 = 0
+    private var timers = Heap<TimerEntry>()
     public private(set) var listeners: [UInt16: TCPListener] = [:]
     /// Connections the application gave up; removed once CLOSED.
     private var released: Set<TCPConnectionID> = []
@@ -20,6 +34,32 @@ public struct TCPStack: Sendable {
     private var events: [(TCPConnectionID, TCPEvent)] = []
     /// RSTs sent for segments that reached no socket.
     public private(set) var resetsSent = 0
+    /// True when a segment handled since the last poll wants its answer at once
+    /// (see ``handle(_:now:)``); the next poll clears it.
+    public private(set) var hasUrgentOutput = false
+
+    /// One connection with its bookkeeping.
+    private struct Entry: Sendable {
+        var connection: TCPConnection
+        /// Creation order.
+        let serial: UInt64
+        /// True while the slot is in `due`.
+        var isDue = false
+        /// The deadline of this connection's live entry in `timers`, if any.
+        var scheduled: Instant?
+    }
+
+    /// A connection's timer; stale once the connection's `scheduled` differs
+    /// (an earlier deadline replaced it) or the connection is gone.
+    private struct TimerEntry: Comparable, Sendable {
+        var deadline: Instant
+        var serial: UInt64
+        var id: TCPConnectionID
+        static func < (a: TimerEntry, b: TimerEntry) -> Bool {
+            a.deadline < b.deadline || (a.deadline == b.deadline && a.serial < b.serial)
+        }
+        static func == (a: TimerEntry, b: TimerEntry) -> Bool { a.deadline == b.deadline && a.serial == b.serial }
+    }
 
     public init(address: IPv4Address, configuration: TCPConfiguration = TCPConfiguration(),
                 initialSequenceNumbers: TCPInitialSequenceNumbers) {
@@ -47,7 +87,7 @@ public struct TCPStack: Sendable {
                                  configuration: TCPConfiguration? = nil, now: Instant) throws -> TCPConnectionID {
         let local = localPort ?? allocateEphemeralPort(remote: remote, port: port)
         let id = TCPConnectionID(localAddress: address, localPort: local, remoteAddress: remote, remotePort: port)
-        guard connections[id] == nil else { throw TCPUsageError.portInUse }
+        guard slots[id] == nil else { throw TCPUsageError.portInUse }
         let isn = initialSequenceNumbers.next(for: id, now: now)
         insert(TCPConnection.connect(id: id, configuration: configuration ?? self.configuration,
                                      initialSequenceNumber: isn, now: now))
@@ -62,47 +102,82 @@ public struct TCPStack: Sendable {
         return id
     }
 
-    public func connection(_ id: TCPConnectionID) -> TCPConnection? { connections[id] }
+    /// Every connection by its four numbers (a copy: for tests and status, not hot paths).
+    public var connections: [TCPConnectionID: TCPConnection] {
+        Dictionary(uniqueKeysWithValues: entries.map { ($0.connection.id, $0.connection) })
+    }
+
+    /// How many connections the stack holds.
+    public var connectionCount: Int { entries.count }
+
+    /// A copy of connection `id`, if the stack holds it.
+    public func connection(_ id: TCPConnectionID) -> TCPConnection? {
+        slot(of: id).map { entries[$0].connection }
+    }
 
     /// True if the stack holds a connection `id` (without copying it).
-    public func hasConnection(_ id: TCPConnectionID) -> Bool { connections.index(forKey: id) != nil }
+    public func hasConnection(_ id: TCPConnectionID) -> Bool { slot(of: id) != nil }
 
-    /// Runs `body` on a connection in place.
+    /// Reads connection `id` without copying or changing it.
+    public func inspect<R>(_ id: TCPConnectionID, _ body: (borrowing TCPConnection) throws -> R) rethrows -> R? {
+        guard let slot = slot(of: id) else { return nil }
+        return try body(entries[slot].connection)
+    }
+
+    /// Runs `body` on a connection in place; the connection is visited on the next poll.
     @discardableResult
     public mutating func withConnection<R>(_ id: TCPConnectionID, _ body: (inout TCPConnection) throws -> R) rethrows -> R? {
-        guard let index = connections.index(forKey: id) else { return nil }
-        return try body(&connections.values[index])
+        guard let slot = lookUp(id) else { return nil }
+        markDue(slot)
+        return try body(&entries[slot].connection)
     }
 
     public mutating func send(_ bytes: some Collection<UInt8>, on id: TCPConnectionID) throws -> Int {
-        guard let index = connections.index(forKey: id) else { throw TCPUsageError.notConnected }
-        return try connections.values[index].send(bytes)
+        guard let slot = lookUp(id) else { throw TCPUsageError.notConnected }
+        markDue(slot)
+        return try entries[slot].connection.send(bytes)
     }
 
     public mutating func receive(on id: TCPConnectionID, maxCount: Int = .max) -> [UInt8] {
-        connections[id]?.receive(maxCount: maxCount) ?? []
+        withConnection(id) { $0.receive(maxCount: maxCount) } ?? []
     }
 
     public mutating func close(_ id: TCPConnectionID, now: Instant) {
-        connections[id]?.close(now: now)
+        withConnection(id) { $0.close(now: now) }
     }
 
     public mutating func abort(_ id: TCPConnectionID, now: Instant) {
-        connections[id]?.abort(now: now)
+        withConnection(id) { $0.abort(now: now) }
     }
 
     /// The application is done with `id`: the stack forgets it once it is CLOSED
     /// (after TIME-WAIT if it closed first).
-    public mutating func release(_ id: TCPConnectionID) { released.insert(id) }
+    public mutating func release(_ id: TCPConnectionID) {
+        released.insert(id)
+        if let slot = lookUp(id) { markDue(slot) }
+    }
 
     // MARK: Segments and time
 
     /// Takes one arriving segment addressed to this host.
     public mutating func handle(_ segment: TCPSegment, now: Instant) {
         let id = TCPConnectionID(arriving: segment)
-        if let index = connections.index(forKey: id), inPlace(index, { $0.state }) != .closed {
-            connections.values[index].handle(segment, now: now)
-            noteProgress(of: id, at: index)
+        if let slot = lookUp(id), entries[slot].connection.state != .closed {
+            markDue(slot)
+            let expected = entries[slot].connection.rcvNxt
+            let hadHoles = entries[slot].connection.reassembler.hasHoles
+            entries[slot].connection.handle(segment, now: now)
+            noteProgress(of: id, at: slot)
+            // Only in-order data may wait for the end of a burst to be acknowledged
+            // together (as a receive batch is); anything else out of order, a
+            // duplicate, a hole, a handshake or FIN, a probe, is answered at once,
+            // so the peer sees every duplicate ACK.
+            if entries[slot].connection.isAckNeeded || !entries[slot].connection.outbox.isEmpty {
+                let holes = hadHoles || entries[slot].connection.reassembler.hasHoles
+                let advanced = entries[slot].connection.rcvNxt - expected
+                let isInOrderData = !segment.payload.isEmpty && !holes && advanced == segment.payload.count
+                if !isInOrderData || !entries[slot].connection.outbox.isEmpty { hasUrgentOutput = true }
+            }
             return
         }
         let flags = segment.header.flags
@@ -129,43 +204,72 @@ public struct TCPStack: Sendable {
         reply(toStray: segment)
     }
 
-    /// Fires due timers everywhere and returns every segment to send.
-    public mutating func poll(now: Instant) -> [TCPSegment] {
+    /// Fires due timers and returns every segment to send, visiting only the
+    /// connections touched since the last poll or whose timer is due.
+    ///
+    /// - Parameter budget: the segments the caller can take now (room in its
+    ///   interface queue, as Linux's TCP small queues hold a socket back rather
+    ///   than let the qdisc drop). No further connection is visited once the
+    ///   segments reach it; those left stay due (``hasDueConnections``) and go
+    ///   first on a later poll, so none is starved.
+    public mutating func poll(now: Instant, budget: Int = .max) -> [TCPSegment] {
         var segments = outbox
         outbox.removeAll()
-        var closedAny = false
-        for id in order {
-            guard let index = connections.index(forKey: id) else { continue }
-            let (output, state) = inPlace(index) { ($0.poll(now: now), $0.state) }
-            segments.append(contentsOf: output)
-            if configuration.recordsEvents {
-                for event in inPlace(index, { $0.drainEvents() }) { events.append((id, event)) }
+        hasUrgentOutput = false
+        collectDueTimers(now: now)
+        guard !due.isEmpty else { return segments }
+        if due.count > 1 {
+            // Creation order, starting at the connection a budget stopped last time.
+            let cursor = resumeSerial
+            due.sort { a, b in
+                let (x, y) = (entries[a].serial, entries[b].serial)
+                if (x < cursor) != (y < cursor) { return y < cursor }
+                return x < y
             }
-            noteProgress(of: id, at: index)
-            if state == .closed { closedAny = true }
         }
-        if closedAny { removeFinished() }
+        var closedAny = false
+        var visitedCount = 0
+        for slot in due {
+            if segments.count >= budget { break }
+            visitedCount += 1
+            entries[slot].isDue = false
+            let id = entries[slot].connection.id
+            segments.append(contentsOf: entries[slot].connection.poll(now: now))
+            if configuration.recordsEvents {
+                for event in entries[slot].connection.drainEvents() { events.append((id, event)) }
+            }
+            noteProgress(of: id, at: slot)
+            schedule(slot)
+            if entries[slot].connection.state == .closed { closedAny = true }
+        }
+        let visited = Array(due[..<visitedCount])
+        due.removeFirst(visitedCount)
+        resumeSerial = due.first.map { entries[$0].serial } ?? 0
+        if closedAny { removeFinished(among: visited) }
         return segments
     }
 
-    /// Earliest timer over all connections.
+    /// True while connections wait for a poll (touched, timer due, or left by a budget).
+    public var hasDueConnections: Bool { !due.isEmpty || !outbox.isEmpty }
+
+    /// Earliest timer over all connections (those waiting for a poll included).
     public func nextDeadline() -> Instant? {
-        var earliest: Instant?
-        for id in order {
-            guard let index = connections.index(forKey: id) else { continue }
-            if let d = connections.values[index].nextDeadline(), earliest == nil || d < earliest! { earliest = d }
+        var earliest = earliestOfDue()
+        for entry in timers.unordered where isLive(entry) {
+            if earliest.map({ entry.deadline < $0 }) ?? true { earliest = entry.deadline }
         }
         return earliest
     }
 
-    /// ``nextDeadline()`` reading each connection in place instead of copying it.
-    public mutating func earliestDeadline() -> Instant? {
-        var earliest: Instant?
-        for id in order {
-            guard let index = connections.index(forKey: id) else { continue }
-            if let d = inPlace(index, { $0.nextDeadline() }), earliest == nil || d < earliest! { earliest = d }
-        }
-        return earliest
+    /// ``nextDeadline()`` that also forgets stale timers on its way, so it
+    /// costs little however many connections there are.
+    /// - Parameter includingDue: false leaves out connections waiting for a
+    ///   poll (a caller that cannot poll them yet, e.g. its queue is full).
+    public mutating func earliestDeadline(includingDue: Bool = true) -> Instant? {
+        while let top = timers.min, !isLive(top) { _ = timers.removeMin() }
+        let fromDue = includingDue ? earliestOfDue() : nil
+        guard let top = timers.min?.deadline else { return fromDue }
+        return fromDue.map { Swift.min($0, top) } ?? top
     }
 
     /// Events recorded since the last call, with the connection they belong to.
@@ -176,37 +280,89 @@ public struct TCPStack: Sendable {
 
     // MARK: Internals
 
-    /// Runs `body` on the connection at `index` through the dictionary's
-    /// in-place access, so reading a field does not copy the whole connection.
-    private mutating func inPlace<R>(_ index: Dictionary<TCPConnectionID, TCPConnection>.Index,
-                                     _ body: (inout TCPConnection) -> R) -> R {
-        body(&connections.values[index])
+    private func slot(of id: TCPConnectionID) -> Int? {
+        if id == cachedID { return cachedSlot }
+        return slots[id]
     }
 
+    private mutating func lookUp(_ id: TCPConnectionID) -> Int? {
+        if id == cachedID { return cachedSlot }
+        guard let slot = slots[id] else { return nil }
+        cachedID = id
+        cachedSlot = slot
+        return slot
+    }
+
+    private mutating func markDue(_ slot: Int) {
+        guard !entries[slot].isDue else { return }
+        entries[slot].isDue = true
+        due.append(slot)
+    }
+
+    /// Queues the connection's next deadline if it is earlier than the one queued.
+    private mutating func schedule(_ slot: Int) {
+        guard let deadline = entries[slot].connection.nextDeadline() else { return }
+        if let scheduled = entries[slot].scheduled, scheduled <= deadline { return }
+        entries[slot].scheduled = deadline
+        timers.insert(TimerEntry(deadline: deadline, serial: entries[slot].serial, id: entries[slot].connection.id))
+    }
+
+    /// Marks due every connection whose queued deadline has come.
+    private mutating func collectDueTimers(now: Instant) {
+        while let top = timers.min, top.deadline <= now {
+            _ = timers.removeMin()
+            guard isLive(top), let slot = slots[top.id] else { continue }
+            entries[slot].scheduled = nil
+            markDue(slot)
+        }
+    }
+
+    private func isLive(_ entry: TimerEntry) -> Bool {
+        guard let slot = slot(of: entry.id) else { return false }
+        return entries[slot].serial == entry.serial && entries[slot].scheduled == entry.deadline
+    }
+
+    private func earliestOfDue() -> Instant? {
+        var earliest: Instant?
+        for slot in due {
+            if let d = entries[slot].connection.nextDeadline(), earliest.map({ d < $0 }) ?? true { earliest = d }
+        }
+        return earliest
+    }
+
+    /// Adds a connection; one that replaces a CLOSED connection of the same
+    /// four numbers (not yet forgotten) takes over its slot.
     private mutating func insert(_ connection: TCPConnection) {
-        connections[connection.id] = connection
-        order.append(connection.id)
+        let entry = Entry(connection: connection, serial: nextSerial)
+        nextSerial += 1
+        if let slot = slots[connection.id] {
+            let wasDue = entries[slot].isDue
+            entries[slot] = entry
+            entries[slot].isDue = wasDue
+            released.remove(connection.id)
+            markDue(slot)
+            return
+        }
+        let slot = entries.count
+        entries.append(entry)
+        slots[connection.id] = slot
+        markDue(slot)
     }
 
     private mutating func reply(toStray segment: TCPSegment) {
         if let reset = TCPConnection.reset(replyingTo: segment) {
+            hasUrgentOutput = true
             outbox.append(reset)
             resetsSent += 1
         }
     }
 
-    /// Moves passive connections from the handshake list to the accept queue.
-    private mutating func noteProgress(of id: TCPConnectionID) {
-        guard let index = connections.index(forKey: id) else { return }
-        noteProgress(of: id, at: index)
-    }
-
-    /// `noteProgress(of:)` for a connection already looked up (read in place, not copied).
-    private mutating func noteProgress(of id: TCPConnectionID, at position: Dictionary<TCPConnectionID, TCPConnection>.Index) {
-        let (isPassive, state) = inPlace(position) { ($0.isPassive, $0.state) }
-        guard isPassive, !listeners.isEmpty,
+    /// Moves a passive connection from the handshake list to the accept queue once it left SYN-RECEIVED.
+    private mutating func noteProgress(of id: TCPConnectionID, at slot: Int) {
+        guard entries[slot].connection.isPassive, !listeners.isEmpty,
               var listener = listeners[id.localPort],
               let index = listener.handshaking.firstIndex(of: id) else { return }
+        let state = entries[slot].connection.state
         if state == .synReceived { return }
         listener.handshaking.remove(at: index)
         if state == .closed {
@@ -217,14 +373,25 @@ public struct TCPStack: Sendable {
         listeners[id.localPort] = listener
     }
 
-    private mutating func removeFinished() {
-        order.removeAll { id in
-            guard let connection = connections[id] else { return true }
-            guard connection.state == .closed, released.contains(id) else { return false }
-            connections[id] = nil
-            released.remove(id)
-            return true
+    /// Forgets the visited connections that are CLOSED and released. A slot is
+    /// filled by the last entry, so only that entry's slot number changes.
+    private mutating func removeFinished(among visited: [Int]) {
+        let finished = visited.filter { slot in
+            entries[slot].connection.state == .closed && released.contains(entries[slot].connection.id)
         }
+        for slot in finished.sorted(by: >) {
+            let id = entries[slot].connection.id
+            released.remove(id)
+            slots[id] = nil
+            let last = entries.count - 1
+            if slot != last {
+                entries.swapAt(slot, last)
+                slots[entries[slot].connection.id] = slot
+                if entries[slot].isDue, let index = due.firstIndex(of: last) { due[index] = slot }
+            }
+            entries.removeLast()
+        }
+        cachedID = nil
     }
 
     private mutating func allocateEphemeralPort(remote: IPv4Address, port: UInt16) -> UInt16 {
@@ -232,7 +399,7 @@ public struct TCPStack: Sendable {
             let candidate = nextEphemeralPort
             nextEphemeralPort = nextEphemeralPort == 65535 ? 49152 : nextEphemeralPort + 1
             let id = TCPConnectionID(localAddress: address, localPort: candidate, remoteAddress: remote, remotePort: port)
-            if connections[id] == nil && listeners[candidate] == nil { return candidate }
+            if slots[id] == nil && listeners[candidate] == nil { return candidate }
         }
         return nextEphemeralPort
     }

@@ -68,6 +68,8 @@ extension NodeDaemon {
             return ControlServer.failureLine(
                 "bad request: expected one line of JSON like {\"command\":\"status\"} (\(error))")
         }
+        // Answers describe settled state: a TCP pass asked for by input of this wake-up runs first.
+        if tcpRun.isPassRequested { runTCP() }
         let response = answer(request, from: client)
         defer { rearmTimer() }
         return (try? ControlCodec.encodeLine(response)) ?? ControlServer.failureLine("internal error encoding the answer")

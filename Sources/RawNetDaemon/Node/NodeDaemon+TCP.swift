@@ -7,6 +7,8 @@ import RawNetWire
 struct TCPRunState {
     var isRunning = false
     var needsAnotherPass = false
+    /// A pass is due once the loop handled everything that woke it (see `requestTCPPass`).
+    var isPassRequested = false
     /// Connections whose socket must be brought up to date on the next pass:
     /// touched by an arriving segment or an app request, named by an event of
     /// the stack, just accepted, or holding data an app was too slow to take.
@@ -72,7 +74,19 @@ extension NodeDaemon {
         if tcp!.resetsSent > resetsBefore || (!tcp!.hasConnection(id) && tcp!.listeners[id.localPort] == nil) {
             countNoSocket(packet)
         }
-        runTCP()
+        // In-order data waits for the end of the burst; anything the stack must answer at once goes now.
+        if tcp!.hasUrgentOutput { runTCP() } else { requestTCPPass() }
+    }
+
+    /// Asks for a TCP pass after everything that woke the loop was handled, so
+    /// a burst of frames or app messages costs one pass (and the segments of
+    /// one burst are acknowledged together, as a receive batch is in Linux).
+    func requestTCPPass() {
+        if tcpRun.isRunning {
+            tcpRun.needsAnotherPass = true
+        } else {
+            tcpRun.isPassRequested = true
+        }
     }
 
     /// Polls the stack until it is quiet: sends its segments, traces its
@@ -85,19 +99,35 @@ extension NodeDaemon {
             return
         }
         tcpRun.isRunning = true
+        tcpRun.isPassRequested = false
         defer { tcpRun.isRunning = false }
         var passes = 0
         repeat {
             tcpRun.needsAnotherPass = false
             let now = Self.now()
-            let segments = tcp!.poll(now: now)
+            let segments = tcp!.poll(now: now, budget: tcpBudget)
             let events = tcp!.drainEvents()
             for segment in segments { transmit(segment, now: now) }
             if !subscribers.isEmpty { trace(events) }
             for (id, _) in events { tcpRun.dirty.insert(id) }
             updateTCPSockets(now: now)
             passes += 1
-        } while tcpRun.needsAnotherPass && passes < 64
+        } while (tcpRun.needsAnotherPass || tcp!.hasDueConnections && tcpBudget > 0) && passes < 64
+    }
+
+    /// Segments the interfaces can take now without their egress queues
+    /// dropping, keeping room for one connection's burst. Connections left
+    /// over wait for the queue to drain (the port's writable wake-up), as
+    /// Linux's TCP small queues hold a socket back instead of letting the
+    /// qdisc drop its segments. At least one connection runs while the queues are empty.
+    var tcpBudget: Int {
+        var budget = Int.max
+        for port in ports {
+            let headroom = min(64, port.queueLimit / 2)
+            let room = port.queueLimit - port.queuedFrames - headroom
+            budget = min(budget, port.queuedFrames == 0 ? max(room, 1) : max(room, 0))
+        }
+        return budget
     }
 
     private func transmit(_ segment: TCPSegment, now: Instant) {
@@ -132,7 +162,7 @@ extension NodeDaemon {
                                  remotePort: UInt16(inner[2]) << 8 | UInt16(inner[3]))
         guard let socket = sockets.tcpSocket(for: id), socket.tcp.pendingConnect != nil else { return }
         fail(socket, with: Self.status(forICMPType: message.type, code: message.code), now: Self.now())
-        runTCP()
+        requestTCPPass()
     }
 
     // MARK: Sockets and their apps
@@ -191,7 +221,7 @@ extension NodeDaemon {
         var socket = original
         guard let id = socket.tcp.connection else { return false }
         let owner = socket.owner
-        guard let connection = tcp!.withConnection(id, { TCPConnectionView($0) }) else { return false }
+        guard let connection = tcp!.inspect(id, { TCPConnectionView($0) }) else { return false }
         if let request = socket.tcp.pendingConnect {
             if connection.state.isSynchronized {
                 socket.tcp.pendingConnect = nil
@@ -224,7 +254,7 @@ extension NodeDaemon {
             apps?.send(.streamData(socket: socket.id, payload: bytes), to: owner)
             tcpRun.needsAnotherPass = true
         }
-        let current = hasRead ? tcp!.withConnection(id, { TCPConnectionView($0) }) ?? connection : connection
+        let current = hasRead ? tcp!.inspect(id, { TCPConnectionView($0) }) ?? connection : connection
         if current.isEndOfStream && !socket.tcp.isEndOfStreamReported && !socket.tcp.isReadShut {
             socket.tcp.isEndOfStreamReported = true
             apps?.send(.peerClosed(socket: socket.id), to: owner)
@@ -261,8 +291,8 @@ extension NodeDaemon {
         let now = Self.now()
         if socket.tcp.isListening {
             tcp?.stopListening(port: socket.localPort, now: now)
-        } else if let id = socket.tcp.connection, let connection = tcp?.connection(id) {
-            if connection.availableByteCount > 0 {
+        } else if let id = socket.tcp.connection, let unread = tcp?.inspect(id, { $0.availableByteCount }) {
+            if unread > 0 {
                 tcp?.abort(id, now: now)
             } else {
                 tcp?.close(id, now: now)
@@ -270,7 +300,7 @@ extension NodeDaemon {
             tcp?.release(id)
         }
         sockets.close(socket.id)
-        runTCP()
+        requestTCPPass()
     }
 
     /// Closes every socket of an app that went away. Returns how many.

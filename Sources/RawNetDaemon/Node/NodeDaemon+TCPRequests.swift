@@ -42,7 +42,7 @@ extension NodeDaemon {
             return false
         }
         tcpRun.markDirty(sockets.socket(id, ownedBy: client)?.tcp.connection)
-        runTCP()
+        requestTCPPass()
         return true
     }
 
@@ -101,7 +101,7 @@ extension NodeDaemon {
 
     private func send(_ payload: [UInt8], on socket: HostSocket, request: UInt32, client: Int) {
         guard let id = socket.tcp.connection,
-              let connection = tcp!.withConnection(id, { (state: $0.state, error: $0.error) }) else {
+              let connection = tcp!.inspect(id, { (state: $0.state, error: $0.error) }) else {
             return reply(request, socket: socket, status: .notConnected, to: client)
         }
         if socket.tcp.isWriteShut {

@@ -41,6 +41,8 @@ public final class NodeDaemon {
     var subscribers: Set<Int> = []
     private var timer: TimerID?
     private var timerDeadline: Int64?
+    /// Something changed a deadline since the timer was last set (see `finishWakeUp`).
+    var isTimerStale = false
     let startedAt = MonotonicClock.now()
     private var isShutDown = false
 
@@ -84,20 +86,31 @@ public final class NodeDaemon {
         if kind == .host {
             let server = try AppServer(loop: loop, path: paths.appAPI(node: name)) { [unowned self] client, message in
                 self.handleAppMessage(message, from: client)
-                self.rearmTimer()
+                self.isTimerStale = true
             }
             server.onDisconnect = { [unowned self] client in
                 let count = self.closeSockets(ownedBy: client)
                 if count > 0 { self.logger.info("app \(client) left, closed \(count) socket(s)") }
-                self.rearmTimer()
+                self.isTimerStale = true
             }
             server.onDrained = { [unowned self] _ in
-                self.runTCP()
-                self.rearmTimer()
+                self.requestTCPPass()
             }
             apps = server
             tcp = Self.makeTCPStack(for: node)
         }
+        loop.afterEvents = { [unowned self] in self.finishWakeUp() }
+    }
+
+    /// Work done once per wake-up of the loop, after every frame, app message
+    /// and timer of that wake-up: the TCP pass they asked for (or one that
+    /// waited for room in an egress queue), then the timer.
+    func finishWakeUp() {
+        if tcpRun.isPassRequested || tcp?.hasDueConnections == true && tcpBudget > 0 {
+            runTCP()
+            isTimerStale = true
+        }
+        if isTimerStale { rearmTimer() }
     }
 
     private func setUpInterfaces() throws {
@@ -194,7 +207,7 @@ public final class NodeDaemon {
     private func frameArrived(_ frame: [UInt8], on index: Int) {
         if !subscribers.isEmpty { trace(.received, interface: index, bytes: frame) }
         perform(ip.receive(frame: frame, on: index, now: Self.now()))
-        rearmTimer()
+        isTimerStale = true
     }
 
     /// Carries out what the IP layer asked for.
@@ -258,8 +271,13 @@ public final class NodeDaemon {
 
     /// Keeps one loop timer at the earliest deadline of the IP layer and impairments.
     func rearmTimer() {
+        isTimerStale = false
         var next = ip.nextDeadline()
-        if let deadline = tcp?.earliestDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
+        // Connections a full egress queue holds back wait for its writable wake-up, not a timer.
+        let isHeldBack = tcp?.hasDueConnections == true && tcpBudget == 0
+        if let deadline = tcp?.earliestDeadline(includingDue: !isHeldBack), next.map({ deadline < $0 }) ?? true {
+            next = deadline
+        }
         for engine in impairments {
             if let deadline = engine.nextDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
         }
