@@ -42,10 +42,19 @@ struct TCPConnectionView {
 /// segments, polled after every input and at its deadlines, its segments sent
 /// through the IP layer, and its connections tied to app sockets.
 extension NodeDaemon {
+    /// The host TCP's default send and receive buffer, in bytes.
+    public static let hostBufferSize = 256 * 1024
+
     static func makeTCPStack(for node: TopologyNode) -> TCPStack {
         let address = node.interfaces.first?.address.address ?? .any
         var configuration = TCPConfiguration()
         configuration.recordsEvents = true
+        // Linux starts a socket at 128 KiB of receive buffer and autotunes it
+        // up to 6 MiB; RawNet does not autotune, so hosts start at 256 KiB each
+        // way (window scale 3), enough for the lab's fast links. Apps change
+        // it per socket with `TCPOptions`.
+        configuration.sendBufferSize = NodeDaemon.hostBufferSize
+        configuration.receiveBufferSize = NodeDaemon.hostBufferSize
         return TCPStack(address: address, configuration: configuration,
                         initialSequenceNumbers: .keyed(key0: .random(in: .min ... .max), key1: .random(in: .min ... .max)))
     }
