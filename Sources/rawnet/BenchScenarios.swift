@@ -97,10 +97,12 @@ struct BenchLoss: ParsableCommand {
     func run() throws { try options.run(["loss"]) }
 }
 
-/// `rawnet bench latency`: chat round trip against the relay, connect time against Linux.
+/// `rawnet bench latency` (also `rawnet bench chat`): chat round trip against
+/// the relay, connect time against Linux.
 struct BenchLatency: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "latency",
-        abstract: "Chat-line round trip p50/p99 against the relay (goal p50 ≤ 3×); TCP connect time against Linux.")
+        abstract: "Chat-line round trip p50/p99 against the relay (goal p50 ≤ 3×); TCP connect time against Linux. Also `bench chat`.",
+        aliases: ["chat"])
     @OptionGroup var options: BenchScenarioOptions
     func run() throws { try options.run(["latency"]) }
 }

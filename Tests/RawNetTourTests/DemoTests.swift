@@ -49,6 +49,16 @@ import Testing
         #expect(!run.output.contains("each app on 10.0.2.20"), "an English check line in the Korean tour")
     }
 
+    @Test func benchChat_isTheLatencyScenario() throws {
+        let runner = try RawNetRunner()
+        let help = try runner.run(["bench", "chat", "--help"])
+        #expect(help.status == 0, "\(help.output)\n\(help.errors)")
+        #expect(help.output.contains("Chat-line round trip p50/p99 against the relay"))
+        let wrong = try runner.run(["bench", "chat", "--runs", "2"])
+        #expect(wrong.status != 0)
+        #expect(wrong.errors.contains("--runs must be at least 5"))
+    }
+
     @Test func demo_refusesUnknownScenesAndLanguages() throws {
         let runner = try RawNetRunner()
         let scene = try runner.run(["demo", "--scenes", "nosuch"])
