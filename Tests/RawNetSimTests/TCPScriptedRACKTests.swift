@@ -196,4 +196,21 @@ extension TCPScriptedRACKTests {
         #expect(s.connection.stats.lossProbes == 3)
         #expect(s.connection.stats.timeouts == 1)
     }
+
+    @Test func recoveryStalledByARACKTimerRetransmission_isProbedInsteadOfTimingOut() throws {
+        var s = try Self.established(peerWindow: 3000)
+        try s.send(Array(bytes[0..<6000]))
+        for i in 0..<3 { try s.expectSegment(at: .at(ms: 10), seq: 1 + 1000 * i) }  // the window's 3000 bytes
+        // Two segments SACKed: the hole waits for the RACK timer (10 ms + 2.5 ms).
+        s.deliver(s.peer([], seq: 1, ack: 1, window: 3000, options: [s.sack([1001..<3001])]), at: .at(ms: 20))
+        try s.expectSegment(at: .at(ms: 22.5), seq: 1, payloadCount: 1000)
+        // That retransmission left on a timer, not on an ACK, with the peer's
+        // window full: it is lost, and only a probe can reveal it before the RTO.
+        try s.expectNothing(until: .at(ms: 44.4))
+        try s.expectSegment(at: .at(ms: 44.5), seq: 1, payloadCount: 1000)  // 2·SRTT + 2 ms after it
+        #expect(Self.reasons(&s) == [.rackLoss, .lossProbe])
+        s.deliver(s.peer([], seq: 1, ack: 3001, window: 3000), at: .at(ms: 54.5))
+        try s.expectSegment(at: .at(ms: 54.5), seq: 3001)
+        #expect(s.connection.stats.timeouts == 0)
+    }
 }

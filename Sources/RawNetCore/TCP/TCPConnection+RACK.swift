@@ -180,7 +180,12 @@ extension TCPConnection {
     /// Arms (or re-arms) the probe timer after new data went out or an ACK
     /// advanced SND.UNA, when §7.2's conditions hold.
     mutating func armLossProbeIfDue(now: Instant) {
-        guard isLossProbeDue else { return }
+        // A recovery also stalls without an ACK: its last lost segment may leave
+        // on the RACK or pacing timer, or once an egress queue has room. Without
+        // this its loss would wait for the RTO.
+        let isStalledWithoutProbe = isInRecovery && lossProbeDeadline == nil && usesRACK
+            && stalledRecoveryProbes < Self.maximumStalledRecoveryProbes && isRecoveryStalled
+        guard isLossProbeDue || isStalledWithoutProbe else { return }
         isLossProbeDue = false
         guard usesRACK, state.isSynchronized, sndMax > sndUna, let srtt = rtt.smoothed,
               isInRecovery ? isRecoveryStalled : (lossProbe == nil && scoreboard.isEmpty) else {
