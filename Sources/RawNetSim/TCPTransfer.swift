@@ -94,6 +94,8 @@ public struct TCPTransfer: Sendable {
         var finishedAt: Instant?
         var failure: String?
         var clientStatsAtEnd: TCPConnectionStats?
+        var clientSendBufferCapacity: Int?
+        var serverReceiveBufferCapacity: Int?
         var establishedAt: Instant?
         var eventLog: [String] = []
 
@@ -122,6 +124,8 @@ public struct TCPTransfer: Sendable {
                         acted = true
                     }
                     if !serverClosed, let c = network.stacks[1].connection(id), c.isEndOfStream {
+                        serverReceiveBufferCapacity = c.receiveBufferCapacity
+                        clientSendBufferCapacity = network.stacks[0].connection(clientID)?.sendBufferCapacity
                         network.stacks[1].close(id, now: network.now)
                         network.stacks[1].release(id)
                         serverClosed = true
@@ -176,7 +180,8 @@ public struct TCPTransfer: Sendable {
             establishedAt: establishedAt.map { $0 - .zero },
             closedAt: finishedAt.map { $0 - .zero },
             clientStats: clientStatsAtEnd ?? network.stacks[0].connection(clientID)?.stats,
-            steps: steps, eventLog: eventLog,
+            steps: steps, clientSendBufferCapacity: clientSendBufferCapacity,
+            serverReceiveBufferCapacity: serverReceiveBufferCapacity, eventLog: eventLog,
             trace: network.trace?.map { "\($0.0) \($0.1)" } ?? [])
     }
 }
@@ -202,6 +207,10 @@ public struct TCPTransferResult: Sendable, CustomStringConvertible {
     public var closedAt: Duration?
     public var clientStats: TCPConnectionStats?
     public var steps: Int
+    /// The client's send buffer and the server's receive buffer when the data
+    /// was all read (grown by autotuning when it is on).
+    public var clientSendBufferCapacity: Int?
+    public var serverReceiveBufferCapacity: Int?
     /// Connection events (state changes, timeouts, recovery, retransmissions) when recorded.
     public var eventLog: [String] = []
     /// Every segment sent, as text, when ``TCPTransfer/recordsTrace`` is set.

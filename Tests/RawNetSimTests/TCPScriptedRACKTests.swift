@@ -213,4 +213,24 @@ extension TCPScriptedRACKTests {
         try s.expectSegment(at: .at(ms: 54.5), seq: 3001)
         #expect(s.connection.stats.timeouts == 0)
     }
+
+    /// Two ACKs handled before the next output pass (a daemon whose egress
+    /// queue is full polls later): the first marks new data sent during
+    /// recovery lost, the second ends recovery. The lost segment must still go.
+    @Test func segmentStillLostWhenRecoveryEnds_startsTheNextRecovery_insteadOfTheRTO() throws {
+        var s = try Self.established()
+        try s.send(Array(bytes[0..<10_000]))
+        s.discardUnread()
+        s.deliver(s.peer([], seq: 1, ack: 1, options: [s.sack([1001..<10_001])]), at: .at(ms: 20))
+        try s.expectSegment(at: .at(ms: 20), seq: 1)  // recovery up to 10001, cwnd 5000
+        s.advance(to: .at(ms: 25))
+        try s.send(Array(bytes[10_000..<14_000]))
+        for i in 0..<4 { try s.expectSegment(at: .at(ms: 25), seq: 10_001 + 1000 * i) }
+        s.advance(to: .at(ms: 30))
+        s.connection.handle(s.peer([], seq: 1, ack: 1, options: [s.sack([1001..<10_001, 11_001..<14_001])]),
+                            now: .at(ms: 30))
+        s.connection.handle(s.peer([], seq: 1, ack: 10_001, options: [s.sack([11_001..<14_001])]), now: .at(ms: 30))
+        try s.expectSegment(at: .at(ms: 30), seq: 10_001, payloadCount: 1000)
+        #expect(s.connection.stats.timeouts == 0)
+    }
 }

@@ -4,8 +4,18 @@ public struct TCPConfiguration: Sendable {
     public var maximumSegmentSize = 1460
     /// Bytes the application may queue for sending.
     public var sendBufferSize = 64 * 1024
-    /// Bytes of receive buffer; the advertised window never exceeds it.
+    /// Bytes of receive buffer; the advertised window never exceeds it. With
+    /// `receiveBufferLimit` set this is where autotuning starts.
     public var receiveBufferSize = 64 * 1024
+    /// Receive-buffer autotuning (like Linux's `tcp_rmem` maximum): when set,
+    /// the buffer grows from `receiveBufferSize` up to this as the application
+    /// reads at a rate the window could not carry (dynamic right-sizing), and
+    /// the window scale is chosen for this size. nil: the buffer stays fixed.
+    public var receiveBufferLimit: Int?
+    /// Send-buffer autotuning (like Linux's `tcp_wmem` maximum): when set, the
+    /// send buffer grows from `sendBufferSize` up to this with the congestion
+    /// window. nil: the buffer stays fixed.
+    public var sendBufferLimit: Int?
     /// Lower bound of the retransmission timeout. RFC 6298 says 1 s; the lab
     /// default is 200 ms, as in Linux, so that loss recovery is visible but quick.
     public var minimumRTO: Duration = .milliseconds(200)
@@ -59,11 +69,12 @@ public struct TCPConfiguration: Sendable {
 
     public init() {}
 
-    /// Window-scale shift that lets the receive buffer be advertised in 16 bits.
+    /// Window-scale shift that lets the receive buffer, at its largest, be advertised in 16 bits.
     var receiveWindowShift: Int {
         guard isWindowScalingEnabled else { return 0 }
+        let largest = Swift.max(receiveBufferSize, receiveBufferLimit ?? 0)
         var shift = 0
-        while shift < 14 && (receiveBufferSize >> shift) > 65535 { shift += 1 }
+        while shift < 14 && (largest >> shift) > 65535 { shift += 1 }
         return shift
     }
 }

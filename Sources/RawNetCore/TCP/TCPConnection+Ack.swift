@@ -73,6 +73,7 @@ extension TCPConnection {
         if highRetransmitted < sndUna { highRetransmitted = sndUna }
         consecutiveTimeouts = 0
         rtt.resetBackoff()
+        autotuneSendBuffer()
         // RFC 6298 §5.3: restart the timer on every ACK of new data.
         retransmitDeadline = sndMax > sndUna ? now + rtt.timeout : nil
         duplicateAcks = 0

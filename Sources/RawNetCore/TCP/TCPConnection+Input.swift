@@ -60,7 +60,7 @@ extension TCPConnection {
             isTimestampsOn = true
             tsRecent = value
         }
-        rcvAdv = rcvNxt + Swift.min(configuration.receiveBufferSize, 65535 << rcvWndShift)
+        rcvAdv = rcvNxt + Swift.min(receiveBufferSize, 65535 << rcvWndShift)
         reassembler = TCPReassembler(nextIndex: 0)
     }
 
@@ -249,6 +249,7 @@ extension TCPConnection {
             receiveQueue.append(contentsOf: delivered)
             rcvNxt = reassembler.nextIndex + 1
             counters.bytesReceived += delivered.count
+            autotuneReceiveBuffer(now: now)
         }
         let inOrderAndWhole = segPos == expected && delivered.count == payload.count
         if !inOrderAndWhole || hadHoles || reassembler.hasHoles || !configuration.isDelayedAckEnabled {

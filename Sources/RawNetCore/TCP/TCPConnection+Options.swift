@@ -24,9 +24,11 @@ extension TCPConnection {
         if algorithm != .bbr { pacingDeadline = nil }
     }
 
-    /// A new send buffer size; shrinking keeps the bytes already written.
+    /// A new send buffer size; shrinking keeps the bytes already written. A
+    /// size set by the application ends send-buffer autotuning, as on Linux.
     public mutating func setSendBufferSize(_ bytes: Int) {
         configuration.sendBufferSize = bytes
+        configuration.sendBufferLimit = nil
         sendBuffer.capacity = bytes
     }
 }

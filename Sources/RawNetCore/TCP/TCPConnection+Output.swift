@@ -217,7 +217,7 @@ extension TCPConnection {
             delayedAckDeadline = nil
             bytesSinceAck = 0
         } else if isSYN {
-            header.window = UInt16(clamping: configuration.receiveBufferSize)
+            header.window = UInt16(clamping: receiveBufferSize)
         }
         header.options = options
         counters.segmentsSent += 1
@@ -227,7 +227,7 @@ extension TCPConnection {
     private mutating func openReceiveWindowIfWorthwhile(now: Instant) {
         guard windowUpdateIsWorthSending || rcvAdv < rcvNxt else { return }
         let wasZero = rcvAdv <= rcvNxt
-        rcvAdv = rcvNxt + configuration.receiveBufferSize - unreadByteCount
+        rcvAdv = rcvNxt + receiveBufferSize - unreadByteCount
         if wasZero { record(.receiveWindowChanged(rcvAdv - rcvNxt), now: now) }
     }
 

@@ -137,7 +137,13 @@ extension TCPConnection {
     /// After an ACK: RACK loss detection, the BBR rate sample, the end of a loss probe.
     mutating func finishAck(advanced: Bool, now: Instant) {
         guard tracksSentSegments else { return }
-        if detectLossByTime(now: now) && !isInRecovery { enterRecovery(now: now) }
+        // A segment still marked lost when recovery ended (new data sent during
+        // recovery, judged lost but held back by the window or pacing when the
+        // cumulative ACK passed the recovery point) starts the next recovery:
+        // ordinary output neither resends it nor counts it out of the flight,
+        // so without this the connection waited for the RTO.
+        let isLossFound = detectLossByTime(now: now)
+        if !isInRecovery && usesRACK && (isLossFound || sentSegments.firstLostIndex != nil) { enterRecovery(now: now) }
         let minimum = congestion.bbr?.minRTT ?? rack.minRTT
         if let sample = deliveryRate.finishSample(minimumInterval: minimum), congestion.algorithm == .bbr {
             congestion.onRateSample(sample, bytesInFlight: sentSegments.bytesInFlight, smoothedRTT: rtt.smoothed,

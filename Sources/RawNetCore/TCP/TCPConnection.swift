@@ -35,6 +35,9 @@ public struct TCPConnection: Sendable {
     var rcvAdv = 0
     var reassembler = TCPReassembler()
     var receiveQueue: [UInt8] = []
+    /// The receive buffer's size now (`configuration.receiveBufferSize` unless autotuning grew it).
+    var receiveBufferSize: Int
+    var receiveAutotuning: TCPReceiveAutotuning?
     var receiveHead = 0
     var remoteFINPosition: Int?
     var isFINReceived = false
@@ -119,6 +122,10 @@ public struct TCPConnection: Sendable {
         self.iss = iss
         self.isPassive = isPassive
         sendBuffer = TCPSendBuffer(capacity: configuration.sendBufferSize)
+        receiveBufferSize = configuration.receiveBufferSize
+        if let limit = configuration.receiveBufferLimit, limit > configuration.receiveBufferSize {
+            receiveAutotuning = TCPReceiveAutotuning(limit: limit, maximumSegmentSize: configuration.maximumSegmentSize)
+        }
         sendMSS = 536
         rtt = TCPRTTEstimator(minimum: configuration.minimumRTO, maximum: configuration.maximumRTO,
                               initial: configuration.initialRTO)
@@ -178,6 +185,7 @@ public struct TCPConnection: Sendable {
         guard count > 0 else { return [] }
         let bytes = Array(receiveQueue[receiveHead..<(receiveHead + count)])
         receiveHead += count
+        receiveAutotuning?.noteRead(count)
         if receiveHead == receiveQueue.count {
             receiveQueue.removeAll(keepingCapacity: true)
             receiveHead = 0
@@ -189,7 +197,7 @@ public struct TCPConnection: Sendable {
         // old window: it is under two segments, or the new one is twice as large.
         if receivesData && windowUpdateIsWorthSending {
             let current = Swift.max(rcvAdv - rcvNxt, 0)
-            let free = configuration.receiveBufferSize - unreadByteCount
+            let free = receiveBufferSize - unreadByteCount
             if current < 2 * configuration.maximumSegmentSize || free >= 2 * current { isAckNeeded = true }
         }
         return bytes
@@ -261,9 +269,9 @@ public struct TCPConnection: Sendable {
 
     /// How much the window could open right now without receiver silly window syndrome.
     var windowUpdateIsWorthSending: Bool {
-        let free = configuration.receiveBufferSize - unreadByteCount
+        let free = receiveBufferSize - unreadByteCount
         let current = Swift.max(rcvAdv - rcvNxt, 0)
-        return free - current >= Swift.min(configuration.receiveBufferSize / 2, configuration.maximumSegmentSize)
+        return free - current >= Swift.min(receiveBufferSize / 2, configuration.maximumSegmentSize)
     }
 
     /// Position one past the last data byte (where the FIN goes).

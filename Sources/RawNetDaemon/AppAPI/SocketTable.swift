@@ -53,8 +53,15 @@ struct TCPSocketOptions: Equatable {
         if let isNagleEnabled { configuration.isNagleEnabled = isNagleEnabled }
         if let isDelayedAckEnabled { configuration.isDelayedAckEnabled = isDelayedAckEnabled }
         if let congestionControl { configuration.congestionControl = congestionControl }
-        if let sendBufferSize { configuration.sendBufferSize = sendBufferSize }
-        if let receiveBufferSize { configuration.receiveBufferSize = receiveBufferSize }
+        // A size the app chose turns autotuning off for that side, as on Linux.
+        if let sendBufferSize {
+            configuration.sendBufferSize = sendBufferSize
+            configuration.sendBufferLimit = nil
+        }
+        if let receiveBufferSize {
+            configuration.receiveBufferSize = receiveBufferSize
+            configuration.receiveBufferLimit = nil
+        }
         return configuration
     }
 }

@@ -34,7 +34,7 @@ struct TCPConnectionView {
         availableByteCount = connection.availableByteCount
         isEndOfStream = connection.isEndOfStream
         sendBufferSpace = connection.sendBufferSpace
-        sendBufferSize = connection.configuration.sendBufferSize
+        sendBufferSize = connection.sendBufferCapacity
     }
 }
 
@@ -42,19 +42,23 @@ struct TCPConnectionView {
 /// segments, polled after every input and at its deadlines, its segments sent
 /// through the IP layer, and its connections tied to app sockets.
 extension NodeDaemon {
-    /// The host TCP's default send and receive buffer, in bytes.
+    /// The host TCP's default send and receive buffer, in bytes: where autotuning starts.
     public static let hostBufferSize = 256 * 1024
+    /// The most either buffer grows to by autotuning (Linux: `tcp_rmem`/`tcp_wmem` maximum).
+    public static let hostBufferLimit = 4 * 1024 * 1024
 
     static func makeTCPStack(for node: TopologyNode) -> TCPStack {
         let address = node.interfaces.first?.address.address ?? .any
         var configuration = TCPConfiguration()
         configuration.recordsEvents = true
         // Linux starts a socket at 128 KiB of receive buffer and autotunes it
-        // up to 6 MiB; RawNet does not autotune, so hosts start at 256 KiB each
-        // way (window scale 3), enough for the lab's fast links. Apps change
-        // it per socket with `TCPOptions`.
+        // up to 6 MiB; hosts start at 256 KiB each way and autotune up to
+        // 4 MiB (window scale 7), growing only while a connection moves data
+        // that fast. A size an app sets with `TCPOptions` is fixed instead.
         configuration.sendBufferSize = NodeDaemon.hostBufferSize
         configuration.receiveBufferSize = NodeDaemon.hostBufferSize
+        configuration.sendBufferLimit = NodeDaemon.hostBufferLimit
+        configuration.receiveBufferLimit = NodeDaemon.hostBufferLimit
         return TCPStack(address: address, configuration: configuration,
                         initialSequenceNumbers: .keyed(key0: .random(in: .min ... .max), key1: .random(in: .min ... .max)))
     }
@@ -388,3 +392,4 @@ extension NodeDaemon {
         return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
     }
 }
+
