@@ -73,6 +73,18 @@ final class RawNetRunner {
         return nil
     }
 
+    /// Waits until the output of a started command contains `text` (a command's "ready"
+    /// line), rather than guessing how long a busy machine takes to start it.
+    func waitForOutput(_ outputPath: String, containing text: String, timeout: Double = 20) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let printed = try? String(contentsOfFile: outputPath, encoding: .utf8), printed.contains(text) { return }
+            usleep(10_000)
+        }
+        let printed = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
+        throw TestFailure("no '\(text)' within \(timeout) s; printed:\n\(printed)")
+    }
+
     /// Runs `rawnet arguments` to the end (killed after `timeout` seconds).
     /// `errors` and `output` both hold everything the command printed.
     @discardableResult

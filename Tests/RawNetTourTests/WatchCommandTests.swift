@@ -10,8 +10,9 @@ import Testing
         let up = try runner.run(["up"])
         try #require(up.status == 0, "\(up.output)\(up.errors)")
         let saved = runner.base + "/run.jsonl"
-        let (trace, outputPath) = try runner.start(["trace", "--save", saved, "--duration", "4"], name: "trace")
-        usleep(700_000)
+        let (trace, outputPath) = try runner.start(["trace", "--save", saved, "--duration", "6"], name: "trace")
+        try runner.waitForOutput(outputPath, containing: "Ctrl-C stops")
+        usleep(100_000)
 
         // A TCP exchange alice → bob:7000: connect, one line each way, close.
         let directory = runner.base + "/rawnet/basic"
@@ -67,8 +68,9 @@ import Testing
         let runner = try RawNetRunner()
         try #require(try runner.run(["up"]).status == 0)
         let pcap = runner.base + "/live.pcapng"
-        let (capture, outputPath) = try runner.start(["capture", "-w", pcap, "--duration", "3"], name: "capture")
-        usleep(600_000)
+        let (capture, outputPath) = try runner.start(["capture", "-w", pcap, "--duration", "4"], name: "capture")
+        try runner.waitForOutput(outputPath, containing: "Ctrl-C stops")
+        usleep(100_000)
         let ping = try runner.run(["ping", "alice", "bob", "-c", "3", "-i", "0.2"])
         #expect(ping.status == 0)
         // While the capture still runs, the file already holds whole blocks tshark can read.
