@@ -20,7 +20,7 @@ import RawNetWire
 ///
 /// | kind | name        | fields                                      | payload |
 /// |------|-------------|---------------------------------------------|---------|
-/// | 0x01 | hello       | pid u32                                     | app name (UTF-8) |
+/// | 0x01 | hello       | pid u32, features u32 (`AppFeatures`)       | app name (UTF-8) |
 /// | 0x02 | open        | protocol u8 (1 ICMP, 17 UDP, 6 TCP)         | – |
 /// | 0x03 | bind        | address 4, port u16 (0: ephemeral)          | – |
 /// | 0x04 | connect     | address 4, port u16                         | – |
@@ -40,17 +40,37 @@ import RawNetWire
 /// | 0x10 | listen      | backlog u16                                 | – |
 /// | 0x11 | shutdown    | how u8 (0 read, 1 write, 2 both)            | – |
 /// | 0x12 | status      | –                                           | – |
+/// | 0x13 | write       | – (request id 0: never answered)            | data |
 /// | 0x90 | accepted    | new socket u32, peer 4, peer port u16, local 4, local port u16 | – |
 /// | 0x91 | streamData  | –                                           | data |
 /// | 0x92 | peerClosed  | –                                           | – |
 /// | 0x93 | sent        | count u32                                   | – |
 /// | 0x94 | writable    | free space u32                              | – |
+/// | 0x95 | credit      | bytes u32                                   | – |
+/// | 0x96 | streamBatch | – (socket id 0)                             | records: socket u32, length u32, data |
 ///
 /// A TCP `connect` is answered when the handshake ends: `reply` ok, or
 /// connectionRefused (RST), hostUnreachable (ICMP), timedOut. Stream bytes go
-/// out with `send`, answered by `sent` (how many bytes the send buffer took,
-/// possibly fewer than offered, possibly 0); after a short `sent` the host sends
-/// `writable` once the buffer has room again. The host pushes `streamData`
+/// out in one of two ways:
+/// - `send`, answered by `sent` (how many bytes the send buffer took,
+///   possibly fewer than offered, possibly 0); after a short `sent` the host
+///   sends `writable` once the buffer has room again. One round trip per write.
+/// - With the `writeCredit` feature (said in `hello`), writes need no answer:
+///   the host grants bytes of send-buffer space with `credit` (first right
+///   after the connect `reply` or the `accepted`, then whenever at least a
+///   quarter of the buffer, at most 64 KiB, is free and not yet granted), and
+///   the app sends `write` messages carrying at most the credit it holds. The
+///   host takes every byte of such a write into the send buffer: granted space
+///   is reserved, so it neither refuses nor queues anything beyond the buffer.
+///   A write beyond the credit is a protocol error (`error`, bytes dropped).
+///   Bytes written after the connection ended are dropped; the end itself
+///   arrives as `error` (reset, time-out), which the library throws on the
+///   next call, as an OS does for writes after a reset.
+/// With the `streamBatch` feature the host gathers the stream bytes of one
+/// TCP pass for all of the app's sockets into `streamBatch` messages (each at
+/// most 64 KiB), one record per piece that would have been a `streamData`,
+/// in the same order; any other message to the app first sends the batch.
+/// The host pushes `streamData`
 /// only while the app keeps reading its end of the app connection; when the app
 /// stops, the TCP receive window closes. `accepted` arrives on the listening
 /// socket for each new connection (the new socket belongs to the same app).
@@ -66,9 +86,32 @@ import RawNetWire
 public enum AppMessageKind: UInt8, Sendable {
     case hello = 0x01, open = 0x02, bind = 0x03, connect = 0x04
     case sendTo = 0x05, send = 0x06, setOption = 0x07, close = 0x08
-    case listen = 0x10, shutdown = 0x11, status = 0x12
+    case listen = 0x10, shutdown = 0x11, status = 0x12, write = 0x13
     case reply = 0x80, datagram = 0x81, error = 0x82, icmpError = 0x83
-    case accepted = 0x90, streamData = 0x91, peerClosed = 0x92, sent = 0x93, writable = 0x94
+    case accepted = 0x90, streamData = 0x91, peerClosed = 0x92, sent = 0x93, writable = 0x94, credit = 0x95
+    case streamBatch = 0x96
+}
+
+/// What an app's library understands beyond the base protocol, said in `hello`.
+public struct AppFeatures: OptionSet, Sendable, Equatable {
+    public let rawValue: UInt32
+    public init(rawValue: UInt32) { self.rawValue = rawValue }
+
+    /// TCP writes by `write` within `credit` the host grants, with no answer
+    /// per write (instead of `send` and `sent`).
+    public static let writeCredit = AppFeatures(rawValue: 1)
+    /// Stream bytes of several sockets in one `streamBatch` message.
+    public static let streamBatch = AppFeatures(rawValue: 2)
+}
+
+/// One record of a `streamBatch`: stream bytes for one socket.
+public struct AppStreamChunk: Sendable, Equatable {
+    public var socket: UInt32
+    public var payload: [UInt8]
+    public init(socket: UInt32, payload: [UInt8]) {
+        self.socket = socket
+        self.payload = payload
+    }
 }
 
 /// Transport protocols an app can open a socket for.
@@ -152,7 +195,7 @@ public let appEphemeralPorts: ClosedRange<UInt16> = 49152...65535
 
 /// One app API message, decoded.
 public enum AppMessage: Sendable, Equatable {
-    case hello(request: UInt32, pid: UInt32, name: String)
+    case hello(request: UInt32, pid: UInt32, features: AppFeatures, name: String)
     case open(request: UInt32, protocol: AppProtocolNumber)
     case bind(request: UInt32, socket: UInt32, address: IPv4Address, port: UInt16)
     case connect(request: UInt32, socket: UInt32, address: IPv4Address, port: UInt16)
@@ -163,6 +206,8 @@ public enum AppMessage: Sendable, Equatable {
     case listen(request: UInt32, socket: UInt32, backlog: UInt16)
     case shutdown(request: UInt32, socket: UInt32, how: AppShutdown)
     case status(request: UInt32, socket: UInt32)
+    /// Stream bytes within the app's credit; never answered.
+    case write(socket: UInt32, payload: [UInt8])
     case reply(request: UInt32, socket: UInt32, status: AppStatus, localAddress: IPv4Address, localPort: UInt16,
                message: String)
     case datagram(socket: UInt32, from: IPv4Address, port: UInt16, timeToLive: UInt8, payload: [UInt8])
@@ -175,6 +220,10 @@ public enum AppMessage: Sendable, Equatable {
     case peerClosed(socket: UInt32)
     case sent(request: UInt32, socket: UInt32, count: UInt32)
     case writable(socket: UInt32, freeSpace: UInt32)
+    /// More bytes of send buffer the app may fill with `write`.
+    case credit(socket: UInt32, bytes: UInt32)
+    /// Stream bytes for several sockets, in order.
+    case streamBatch([AppStreamChunk])
 
     /// Why a message could not be decoded.
     public struct DecodingError: Error, Equatable, CustomStringConvertible {
@@ -185,12 +234,12 @@ public enum AppMessage: Sendable, Equatable {
     /// The request id (0 for messages the host sends unasked).
     public var requestID: UInt32 {
         switch self {
-        case .hello(let r, _, _), .open(let r, _): return r
+        case .hello(let r, _, _, _), .open(let r, _): return r
         case .bind(let r, _, _, _), .connect(let r, _, _, _), .sendTo(let r, _, _, _, _): return r
         case .send(let r, _, _), .setOption(let r, _, _, _), .close(let r, _): return r
         case .listen(let r, _, _), .shutdown(let r, _, _), .status(let r, _): return r
         case .reply(let r, _, _, _, _, _), .sent(let r, _, _): return r
-        case .datagram, .error, .icmpError, .accepted, .streamData, .peerClosed, .writable: return 0
+        case .datagram, .error, .icmpError, .accepted, .streamData, .peerClosed, .writable, .write, .credit, .streamBatch: return 0
         }
     }
 
@@ -198,8 +247,8 @@ public enum AppMessage: Sendable, Equatable {
     public func encoded() -> [UInt8] {
         var out = MessageWriter()
         switch self {
-        case .hello(let r, let pid, let name):
-            out.head(.hello, r, 0); out.u32(pid); out.bytes(Array(name.utf8))
+        case .hello(let r, let pid, let features, let name):
+            out.head(.hello, r, 0); out.u32(pid); out.u32(features.rawValue); out.bytes(Array(name.utf8))
         case .open(let r, let proto):
             out.head(.open, r, 0); out.u8(proto.rawValue)
         case .bind(let r, let s, let address, let port):
@@ -230,6 +279,8 @@ public enum AppMessage: Sendable, Equatable {
             out.head(.shutdown, r, s); out.u8(how.rawValue)
         case .status(let r, let s):
             out.head(.status, r, s)
+        case .write(let s, let payload):
+            out.head(.write, 0, s); out.bytes(payload)
         case .accepted(let s, let new, let peer, let peerPort, let local, let localPort):
             out.head(.accepted, 0, s); out.u32(new); out.address(peer); out.u16(peerPort)
             out.address(local); out.u16(localPort)
@@ -241,8 +292,33 @@ public enum AppMessage: Sendable, Equatable {
             out.head(.sent, r, s); out.u32(count)
         case .writable(let s, let free):
             out.head(.writable, 0, s); out.u32(free)
+        case .credit(let s, let bytes):
+            out.head(.credit, 0, s); out.u32(bytes)
+        case .streamBatch(let chunks):
+            out.head(.streamBatch, 0, 0)
+            for chunk in chunks { Self.appendRecord(socket: chunk.socket, payload: chunk.payload[...], to: &out.buffer) }
         }
         return out.buffer
+    }
+
+    /// The bytes of `.write(socket:payload:)`, made straight from a slice (one copy).
+    public static func encodedWrite(socket: UInt32, payload: ArraySlice<UInt8>) -> [UInt8] {
+        var out = MessageWriter()
+        out.buffer.reserveCapacity(9 + payload.count)
+        out.head(.write, 0, socket)
+        out.buffer.append(contentsOf: payload)
+        return out.buffer
+    }
+
+    /// The 9-byte head of a `streamBatch`, to which `appendRecord` adds records.
+    public static let streamBatchHead: [UInt8] = [AppMessageKind.streamBatch.rawValue, 0, 0, 0, 0, 0, 0, 0, 0]
+
+    /// Appends one `streamBatch` record (socket, length, bytes) to `buffer`.
+    public static func appendRecord(socket: UInt32, payload: ArraySlice<UInt8>, to buffer: inout [UInt8]) {
+        for value in [socket, UInt32(payload.count)] {
+            for shift in stride(from: 24, through: 0, by: -8) { buffer.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+        }
+        buffer.append(contentsOf: payload)
     }
 
     /// Decodes one message; never traps on bad bytes.
@@ -257,7 +333,8 @@ public enum AppMessage: Sendable, Equatable {
         switch kind {
         case .hello:
             let pid = try reader.u32("pid")
-            self = .hello(request: r, pid: pid, name: String(decoding: reader.rest(), as: UTF8.self))
+            let features = AppFeatures(rawValue: try reader.u32("features"))
+            self = .hello(request: r, pid: pid, features: features, name: String(decoding: reader.rest(), as: UTF8.self))
         case .open:
             let raw = try reader.u8("protocol")
             guard let proto = AppProtocolNumber(rawValue: raw) else {
@@ -311,6 +388,8 @@ public enum AppMessage: Sendable, Equatable {
             self = .shutdown(request: r, socket: s, how: how)
         case .status:
             self = .status(request: r, socket: s)
+        case .write:
+            self = .write(socket: s, payload: reader.rest())
         case .accepted:
             let new = try reader.u32("new socket")
             let peer = try reader.address()
@@ -326,6 +405,16 @@ public enum AppMessage: Sendable, Equatable {
             self = .sent(request: r, socket: s, count: try reader.u32("count"))
         case .writable:
             self = .writable(socket: s, freeSpace: try reader.u32("free space"))
+        case .credit:
+            self = .credit(socket: s, bytes: try reader.u32("bytes"))
+        case .streamBatch:
+            var chunks: [AppStreamChunk] = []
+            while !reader.isAtEnd {
+                let socket = try reader.u32("record socket")
+                let count = Int(try reader.u32("record length"))
+                chunks.append(AppStreamChunk(socket: socket, payload: try reader.bytes(count, "record data")))
+            }
+            self = .streamBatch(chunks)
         }
     }
 }
@@ -365,6 +454,12 @@ private struct MessageReader {
     mutating func status() throws(AppMessage.DecodingError) -> AppStatus {
         let raw = try u8("status")
         return AppStatus(rawValue: raw) ?? .protocolError
+    }
+    var isAtEnd: Bool { offset >= bytes.count }
+    mutating func bytes(_ count: Int, _ field: String) throws(AppMessage.DecodingError) -> [UInt8] {
+        guard count <= bytes.count - offset else { throw AppMessage.DecodingError(reason: "too short for \(field)") }
+        defer { offset += count }
+        return Array(bytes[offset..<(offset + count)])
     }
     mutating func rest() -> [UInt8] {
         defer { offset = bytes.count }

@@ -251,12 +251,12 @@ extension AppMessage {
     /// The socket a message is about (0 for hello and open).
     var socketID: UInt32 {
         switch self {
-        case .hello, .open: return 0
+        case .hello, .open, .streamBatch: return 0
         case .bind(_, let s, _, _), .connect(_, let s, _, _), .sendTo(_, let s, _, _, _), .send(_, let s, _),
              .setOption(_, let s, _, _), .close(_, let s), .listen(_, let s, _), .shutdown(_, let s, _),
              .status(_, let s), .reply(_, let s, _, _, _, _), .datagram(let s, _, _, _, _), .error(let s, _, _),
              .icmpError(let s, _, _, _, _, _), .accepted(let s, _, _, _, _, _), .streamData(let s, _),
-             .peerClosed(let s), .sent(_, let s, _), .writable(let s, _):
+             .peerClosed(let s), .sent(_, let s, _), .writable(let s, _), .write(let s, _), .credit(let s, _):
             return s
         }
     }

@@ -99,7 +99,7 @@ public actor AsyncHostConnection {
         // From here on the initializer runs on the executor's thread.
         updateReadInterest()
         let pid = UInt32(bitPattern: Processes.currentPID)
-        _ = try await typedRequest { .hello(request: $0, pid: pid, name: appName) }
+        _ = try await typedRequest { .hello(request: $0, pid: pid, features: [], name: appName) }
     }
 
     deinit {

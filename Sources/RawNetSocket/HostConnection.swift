@@ -49,6 +49,8 @@ public final class HostConnection {
     private let connection: UnixConnection
     private var nextRequest: UInt32 = 1
     private var events: [UInt32: [SocketEvent]] = [:]
+    /// TCP: bytes of send buffer the host granted per socket and not yet written.
+    private var credits: [UInt32: Int] = [:]
     private var isClosed = false
     /// One seqpacket message at a time is read here (the largest is under 70 000 bytes).
     private var receiveBuffer = [UInt8](repeating: 0, count: 70_000)
@@ -67,7 +69,9 @@ public final class HostConnection {
         } catch {
             throw .hostNotRunning(host: host, path: path, reason: "\(error)")
         }
-        _ = try request { .hello(request: $0, pid: UInt32(bitPattern: Processes.currentPID), name: appName) }
+        _ = try request {
+            .hello(request: $0, pid: UInt32(bitPattern: Processes.currentPID), features: [.writeCredit, .streamBatch], name: appName)
+        }
     }
 
     deinit { connection.close() }
@@ -141,8 +145,45 @@ public final class HostConnection {
         }
     }
 
-    /// Forgets queued events of a closed socket.
-    func forget(socket: UInt32) { events[socket] = nil }
+    /// Forgets queued events and credit of a closed socket.
+    func forget(socket: UInt32) {
+        events[socket] = nil
+        credits[socket] = nil
+    }
+
+    // MARK: Writing within credit
+
+    /// Bytes `socket` may write now without waiting (the host's credit).
+    func credit(socket: UInt32) -> Int { max(0, credits[socket] ?? 0) }
+
+    /// Sends `bytes` (at most `credit(socket:)`) as one `write`, which the host never answers.
+    func write(_ bytes: ArraySlice<UInt8>, socket: UInt32) throws(NetworkError) {
+        guard !isClosed else { throw .hostClosedConnection }
+        credits[socket] = (credits[socket] ?? 0) - bytes.count
+        try write(encoded: AppMessage.encodedWrite(socket: socket, payload: bytes))
+    }
+
+    /// Waits until `socket` has credit or an error is queued for it, at most
+    /// `timeout` (nil: for ever). False when the time ran out.
+    func waitForCredit(socket: UInt32, timeout: Duration?) throws(NetworkError) -> Bool {
+        let deadline = timeout.map { MonotonicClock.now() &+ $0.totalNanoseconds }
+        while credit(socket: socket) == 0 && !hasQueuedError(socket: socket) {
+            var wait: Duration? = nil
+            if let deadline {
+                let remaining = deadline &- MonotonicClock.now()
+                if remaining <= 0 { return false }
+                wait = .nanoseconds(remaining)
+            }
+            guard let message = try readMessage(timeout: wait) else { continue }
+            file(message)
+        }
+        return true
+    }
+
+    /// Whether an error event is queued for `socket`.
+    func hasQueuedError(socket: UInt32) -> Bool {
+        events[socket]?.contains { if case .error = $0 { true } else { false } } ?? false
+    }
 
     /// Whether events for `socket` are waiting.
     func hasEvents(socket: UInt32) -> Bool { !(events[socket]?.isEmpty ?? true) }
@@ -214,13 +255,20 @@ public final class HostConnection {
             events[socket, default: []].append(.endOfStream)
         case .writable(let socket, let free):
             events[socket, default: []].append(.writable(freeSpace: Int(free)))
+        case .credit(let socket, let bytes):
+            credits[socket, default: 0] += Int(bytes)
+        case .streamBatch(let chunks):
+            for chunk in chunks { events[chunk.socket, default: []].append(.streamData(chunk.payload)) }
         default:
             break // a reply nobody waits for any more
         }
     }
 
     private func write(_ message: AppMessage) throws(NetworkError) {
-        let bytes = message.encoded()
+        try write(encoded: message.encoded())
+    }
+
+    private func write(encoded bytes: [UInt8]) throws(NetworkError) {
         while true {
             do {
                 if try connection.write(bytes) != nil { return }

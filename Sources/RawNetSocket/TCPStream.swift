@@ -74,6 +74,7 @@ public final class TCPStream {
     private var inboxHead = 0
     private var pendingError: NetworkError?
     private var isClosed = false
+    private var isWriteShut = false
     /// True once the peer closed its direction and every byte was read.
     public var isEndOfStream: Bool { sawEndOfStream && inboxHead == inbox.count }
     private var sawEndOfStream = false
@@ -220,26 +221,69 @@ public final class TCPStream {
     // MARK: Writing
 
     /// Writes every byte, waiting while the host's send buffer is full.
+    ///
+    /// Bytes go out within the credit the host granted (see `AppMessage.write`):
+    /// the call returns once they are on their way, without a round trip per
+    /// write, and waits only when the send buffer is full. An error that ended
+    /// the connection (a reset, a time-out) is thrown by the next call, as an
+    /// OS does for a write after a reset; bytes written after it are lost, as
+    /// they would be in a kernel's send buffer.
     public func write(_ bytes: [UInt8]) throws(NetworkError) {
+        try checkWritable()
         var offset = 0
         while offset < bytes.count {
-            if let pendingError { throw pendingError }
-            let end = min(bytes.count, offset + 60_000)
-            let chunk = Array(bytes[offset..<end])
-            let taken = try connection.request { [id] in .send(request: $0, socket: id, payload: chunk) }.count
-            offset += taken
-            if taken < chunk.count {
-                guard let event = try connection.waitForEvent(socket: id, timeout: writeTimeout, where: {
-                    if case .writable = $0 { return true }
-                    if case .error = $0 { return true }
-                    return false
-                }) else { throw NetworkError.timedOut }
-                if case .error(let error) = event {
-                    pendingError = error
-                    throw error
-                }
+            if connection.credit(socket: id) == 0 {
+                guard try connection.waitForCredit(socket: id, timeout: writeTimeout) else { throw NetworkError.timedOut }
+                try takeQueuedError()
+                if let pendingError { throw pendingError }
             }
+            offset = try writeWithinCredit(bytes, from: offset)
         }
+    }
+
+    /// Writes as many bytes as the send buffer has room for now, without
+    /// waiting (like a non-blocking `send`): returns how many, 0 when it is full.
+    public func writeAvailable(_ bytes: [UInt8]) throws(NetworkError) -> Int {
+        try checkWritable()
+        return try writeWithinCredit(bytes, from: 0)
+    }
+
+    /// Whether a write would take bytes now without waiting (the host granted room).
+    public var isWritable: Bool { connection.credit(socket: id) > 0 }
+
+    /// Sends bytes from `offset` on, as many as the credit allows, in messages
+    /// of at most 60 000 bytes; returns the offset reached.
+    private func writeWithinCredit(_ bytes: [UInt8], from offset: Int) throws(NetworkError) -> Int {
+        var offset = offset
+        while offset < bytes.count {
+            let count = min(connection.credit(socket: id), bytes.count - offset, 60_000)
+            guard count > 0 else { break }
+            try connection.write(bytes[offset..<(offset + count)], socket: id)
+            offset += count
+        }
+        return offset
+    }
+
+    /// Throws if this side may not write: closed, shut for writing, or the
+    /// connection ended with an error (one the host already sent counts).
+    private func checkWritable() throws(NetworkError) {
+        guard !isClosed else { throw NetworkError.badSocket }
+        guard !isWriteShut else { throw NetworkError.notConnected }
+        if pendingError == nil {
+            try connection.drain()
+            try takeQueuedError()
+        }
+        if let pendingError { throw pendingError }
+    }
+
+    /// Moves an error the host sent for this socket into `pendingError` (read
+    /// throws it too, once the bytes before it are read).
+    private func takeQueuedError() throws(NetworkError) {
+        guard pendingError == nil, let event = connection.takeQueuedEvent(socket: id, where: {
+            if case .error = $0 { return true }
+            return false
+        }), case .error(let error) = event else { return }
+        pendingError = error
     }
 
     /// Writes a string as UTF-8.
@@ -250,6 +294,7 @@ public final class TCPStream {
     /// Sends a FIN: the peer reads end of stream; this side can still read.
     public func shutdownWrite() throws(NetworkError) {
         _ = try connection.request { [id] in .shutdown(request: $0, socket: id, how: .write) }
+        isWriteShut = true
     }
 
     /// Closes the socket: a FIN after the data already written, or a RST if

@@ -15,7 +15,8 @@ struct AppProtocolTests {
     @Test func everyKind_roundTrips() throws {
         let address = IPv4Address(10, 0, 1, 10)
         let messages: [AppMessage] = [
-            .hello(request: 1, pid: 4242, name: "ping"),
+            .hello(request: 1, pid: 4242, features: .writeCredit, name: "ping"),
+            .hello(request: 1, pid: 4242, features: [], name: ""),
             .open(request: 2, protocol: .udp),
             .bind(request: 3, socket: 9, address: .any, port: 0),
             .connect(request: 4, socket: 9, address: address, port: 7),
@@ -37,6 +38,12 @@ struct AppProtocolTests {
             .peerClosed(socket: 10),
             .sent(request: 14, socket: 10, count: 65_000),
             .writable(socket: 10, freeSpace: 16_384),
+            .write(socket: 10, payload: Array("bytes".utf8)),
+            .write(socket: 10, payload: []),
+            .credit(socket: 10, bytes: 262_144),
+            .streamBatch([AppStreamChunk(socket: 10, payload: [1, 2]), AppStreamChunk(socket: 11, payload: []),
+                          AppStreamChunk(socket: 10, payload: [3])]),
+            .streamBatch([]),
         ]
         for message in messages {
             #expect(try AppMessage(decoding: message.encoded()) == message)
@@ -50,6 +57,22 @@ struct AppProtocolTests {
         #expect(accepted == [0x90, 0, 0, 0, 0, 0, 0, 0, 9, 0, 0, 0, 10, 10, 0, 1, 10, 0xC0, 0x01, 10, 0, 2, 20, 0x1B, 0x58])
         let sent = AppMessage.sent(request: 5, socket: 10, count: 1000).encoded()
         #expect(sent == [0x93, 0, 0, 0, 5, 0, 0, 0, 10, 0, 0, 0x03, 0xE8])
+        let credit = AppMessage.credit(socket: 10, bytes: 65_536).encoded()
+        #expect(credit == [0x95, 0, 0, 0, 0, 0, 0, 0, 10, 0, 1, 0, 0])
+        let write = AppMessage.write(socket: 10, payload: [0xAB]).encoded()
+        #expect(write == [0x13, 0, 0, 0, 0, 0, 0, 0, 10, 0xAB])
+        #expect(AppMessage.encodedWrite(socket: 10, payload: [0xAB, 0xCD][1...]) == [0x13, 0, 0, 0, 0, 0, 0, 0, 10, 0xCD])
+        let hello = AppMessage.hello(request: 1, pid: 7, features: .writeCredit, name: "a").encoded()
+        #expect(hello == [0x01, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 7, 0, 0, 0, 1, 0x61])
+        #expect(throws: AppMessage.DecodingError.self) { try AppMessage(decoding: [0x95, 0, 0, 0, 0, 0, 0, 0, 9, 0]) }
+        // streamBatch: head with socket 0, then socket u32, length u32, bytes per record.
+        let batch = AppMessage.streamBatch([AppStreamChunk(socket: 10, payload: [0xAB])]).encoded()
+        #expect(batch == [0x96, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 1, 0xAB])
+        for length in 10..<batch.count {  // a record cut anywhere is refused
+            #expect(throws: AppMessage.DecodingError.self) { try AppMessage(decoding: Array(batch[..<length])) }
+        }
+        let lying = [0x96, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 10, 0xFF, 0xFF, 0xFF, 0xFF, 0xAB] as [UInt8]
+        #expect(throws: AppMessage.DecodingError.self) { try AppMessage(decoding: lying) }
         #expect(throws: AppMessage.DecodingError.self) { try AppMessage(decoding: [0x11, 0, 0, 0, 1, 0, 0, 0, 9, 7]) }
         #expect(throws: AppMessage.DecodingError.self) { try AppMessage(decoding: [0x90, 0, 0, 0, 0, 0, 0, 0, 9, 0]) }
     }

@@ -18,6 +18,9 @@ final class AppServer {
         var isWatchingWritable = false
         var name = ""
         var pid: UInt32 = 0
+        var features: AppFeatures = []
+        /// A `streamBatch` being gathered (empty when none).
+        var batch: [UInt8] = []
         init(id: Int, connection: UnixConnection) {
             self.id = id
             self.connection = connection
@@ -55,10 +58,16 @@ final class AppServer {
         listener.close()
     }
 
-    /// Records the name an app gave in `hello`.
-    func setName(_ name: String, pid: UInt32, for id: Int) {
+    /// Records the name, pid and features an app gave in `hello`.
+    func setName(_ name: String, pid: UInt32, features: AppFeatures, for id: Int) {
         clients[id]?.name = name
         clients[id]?.pid = pid
+        clients[id]?.features = features
+    }
+
+    /// Whether the app writes TCP bytes within credit (`AppFeatures.writeCredit`).
+    func usesWriteCredit(_ id: Int) -> Bool {
+        clients[id]?.features.contains(.writeCredit) ?? false
     }
 
     /// The name and pid an app gave in `hello`.
@@ -71,14 +80,57 @@ final class AppServer {
         (clients[id]?.output.count ?? 0) >= Self.streamBacklogLimit
     }
 
-    /// Queues one message for an app.
+    /// The largest `streamBatch` message, in bytes.
+    static let batchLimit = 64 * 1024
+    /// Apps with a batch being gathered.
+    private var batchingClients: [Int] = []
+
+    /// Queues stream bytes for an app: into its `streamBatch` if it reads
+    /// those (sent by `sendBatches`, or before any other message to it), else
+    /// as one `streamData`.
+    func sendStreamData(_ bytes: [UInt8], socket: UInt32, to id: Int) {
+        guard let client = clients[id] else { return }
+        guard client.features.contains(.streamBatch) else { return send(.streamData(socket: socket, payload: bytes), to: id) }
+        if !client.batch.isEmpty && client.batch.count + 8 + bytes.count > Self.batchLimit { sendBatch(of: client) }
+        if client.batch.isEmpty {
+            client.batch = AppMessage.streamBatchHead
+            client.batch.reserveCapacity(Self.batchLimit)
+            batchingClients.append(id)
+        }
+        AppMessage.appendRecord(socket: socket, payload: bytes[...], to: &client.batch)
+    }
+
+    /// Sends every batch being gathered (at the end of a TCP pass).
+    func sendBatches() {
+        for id in batchingClients {
+            if let client = clients[id], !client.batch.isEmpty { sendBatch(of: client) }
+        }
+        batchingClients.removeAll(keepingCapacity: true)
+    }
+
+    private func sendBatch(of client: Client) {
+        let bytes = client.batch
+        client.batch = []
+        enqueue(bytes, for: client, isEssential: true)  // stream bytes taken from TCP are never dropped
+    }
+
+    /// Queues one message for an app. Beyond `maximumQueuedMessages` a message
+    /// is dropped, except `credit`: a lost grant could never be granted again,
+    /// and grants are few by construction (a few per socket's send buffer).
     func send(_ message: AppMessage, to id: Int) {
         guard let client = clients[id] else { return }
-        guard client.output.count < Self.maximumQueuedMessages else {
+        if !client.batch.isEmpty { sendBatch(of: client) }  // keeps the order of the app's messages
+        var isEssential = false
+        if case .credit = message { isEssential = true }
+        enqueue(message.encoded(), for: client, isEssential: isEssential)
+    }
+
+    private func enqueue(_ bytes: [UInt8], for client: Client, isEssential: Bool) {
+        guard client.output.count < Self.maximumQueuedMessages || isEssential else {
             overflowCount += 1
             return
         }
-        client.output.append(message.encoded())
+        client.output.append(bytes)
         flush(client)
     }
 

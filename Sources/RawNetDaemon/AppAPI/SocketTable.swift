@@ -32,6 +32,9 @@ struct TCPSocketState: Equatable {
     var failure: AppStatus?
     /// A `send` was cut short; tell the app when there is room.
     var wantsWritable = false
+    /// Bytes of send buffer granted to the app by `credit` and not yet
+    /// written: reserved, so every `write` within it is taken whole.
+    var credit = 0
     var isEndOfStreamReported = false
     var isErrorReported = false
     var isWriteShut = false

@@ -126,6 +126,7 @@ extension NodeDaemon {
             updateTCPSockets(now: now)
             passes += 1
         } while (tcpRun.needsAnotherPass || tcp!.hasDueConnections && tcpBudget > 0) && passes < 64
+        apps?.sendBatches()
     }
 
     /// Segments the interfaces can take now without their egress queues
@@ -218,10 +219,13 @@ extension NodeDaemon {
     private func acceptConnections(on socket: HostSocket) -> [TCPConnectionID] {
         var ids: [TCPConnectionID] = []
         while let id = tcp!.accept(port: socket.localPort) {
-            let accepted = sockets.openAccepted(owner: socket.owner, connection: id)
+            var accepted = sockets.openAccepted(owner: socket.owner, connection: id)
             apps?.send(.accepted(socket: socket.id, newSocket: accepted.id, peer: id.remoteAddress,
                                  peerPort: id.remotePort, localAddress: id.localAddress,
                                  localPort: id.localPort), to: socket.owner)
+            if let view = tcp!.inspect(id, { TCPConnectionView($0) }), grantCredit(to: &accepted, view) {
+                sockets.update(accepted)
+            }
             ids.append(id)
         }
         return ids
@@ -264,7 +268,7 @@ extension NodeDaemon {
             else { break }
             available = left
             hasRead = true
-            apps?.send(.streamData(socket: socket.id, payload: bytes), to: owner)
+            apps?.sendStreamData(bytes, socket: socket.id, to: owner)
             tcpRun.needsAnotherPass = true
         }
         let current = hasRead ? tcp!.inspect(id, { TCPConnectionView($0) }) ?? connection : connection
@@ -277,6 +281,7 @@ extension NodeDaemon {
             socket.tcp.isErrorReported = true
             apps?.send(.error(socket: socket.id, status: Self.status(for: error), message: error.description), to: owner)
         }
+        if grantCredit(to: &socket, current) { socket.tcp.wantsWritable = false }
         if socket.tcp.wantsWritable {
             let space = current.sendBufferSpace
             if space >= max(1, current.sendBufferSize / 4) || current.state == .closed {
@@ -286,6 +291,21 @@ extension NodeDaemon {
         }
         if socket != original { sockets.update(socket) }
         return available > 0
+    }
+
+    /// Grants the app of a `writeCredit` socket the send-buffer space that is
+    /// free and not yet granted, once it is worth a message: a quarter of the
+    /// buffer, at most 64 KiB (the first grant is the whole free buffer). Only
+    /// for a connected socket whose app may still write. True if it granted.
+    func grantCredit(to socket: inout HostSocket, _ connection: TCPConnectionView) -> Bool {
+        guard socket.tcp.pendingConnect == nil, !socket.tcp.isWriteShut,
+              connection.state == .established || connection.state == .closeWait,
+              apps?.usesWriteCredit(socket.owner) == true else { return false }
+        let free = connection.sendBufferSpace - socket.tcp.credit
+        guard free > 0, free >= min(64 * 1024, max(1, connection.sendBufferSize / 4)) else { return false }
+        socket.tcp.credit += free
+        apps?.send(.credit(socket: socket.id, bytes: UInt32(clamping: free)), to: socket.owner)
+        return true
     }
 
     static func status(for error: TCPConnectionError?) -> AppStatus {

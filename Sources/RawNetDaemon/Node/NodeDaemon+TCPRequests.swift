@@ -11,7 +11,7 @@ extension NodeDaemon {
         let id: UInt32
         switch message {
         case .connect(_, let s, _, _), .send(_, let s, _), .sendTo(_, let s, _, _, _), .setOption(_, let s, _, _),
-             .close(_, let s), .listen(_, let s, _), .shutdown(_, let s, _), .status(_, let s):
+             .close(_, let s), .listen(_, let s, _), .shutdown(_, let s, _), .status(_, let s), .write(let s, _):
             id = s
         default:
             return false
@@ -27,6 +27,8 @@ extension NodeDaemon {
             connect(socket, to: address, port: port, request: request, client: client, now: now)
         case .send(_, _, let payload):
             send(payload, on: socket, request: request, client: client)
+        case .write(_, let payload):
+            write(payload, on: socket, client: client)
         case .sendTo:
             reply(request, socket: socket, status: .invalidArgument, message: "TCP sockets use send", to: client)
         case .setOption(_, _, let option, let value):
@@ -124,6 +126,34 @@ extension NodeDaemon {
             sockets.update(updated)
         }
         apps?.send(.sent(request: request, socket: socket.id, count: UInt32(count)), to: client)
+    }
+
+    /// Bytes within the app's credit (`AppFeatures.writeCredit`): taken whole,
+    /// never answered. The space was reserved when it was granted; if the send
+    /// buffer shrank since, it holds the promised bytes beyond its size (as a
+    /// smaller buffer keeps what it holds). Bytes for a connection that ended
+    /// or was shut for writing are dropped: the library refuses those writes
+    /// itself, and the end of the connection reaches it as `error`.
+    private func write(_ payload: [UInt8], on socket: HostSocket, client: Int) {
+        var updated = socket
+        guard payload.count <= socket.tcp.credit else {
+            apps?.send(.error(socket: socket.id, status: .protocolError,
+                              message: "write of \(payload.count) bytes beyond the credit of \(socket.tcp.credit)"),
+                       to: client)
+            return
+        }
+        updated.tcp.credit -= payload.count
+        sockets.update(updated)
+        guard let id = socket.tcp.connection, !socket.tcp.isWriteShut,
+              let state = tcp!.inspect(id, { $0.state }), state != .closed else { return }
+        tcp!.withConnection(id) { connection in
+            let size = connection.configuration.sendBufferSize
+            if connection.sendBufferSpace < payload.count {
+                connection.setSendBufferSize(connection.unacknowledgedByteCount + payload.count)
+            }
+            _ = try? connection.send(payload)
+            if connection.configuration.sendBufferSize != size { connection.setSendBufferSize(size) }
+        }
     }
 
     private func setOption(_ option: AppSocketOption, _ value: Int32, on socket: HostSocket, request: UInt32,

@@ -99,8 +99,8 @@ extension NodeDaemon {
     func handleAppMessage(_ message: AppMessage, from client: Int) {
         if handleTCPRequest(message, from: client) { return }
         switch message {
-        case .hello(let request, let pid, let name):
-            apps?.setName(name, pid: pid, for: client)
+        case .hello(let request, let pid, let features, let name):
+            apps?.setName(name, pid: pid, features: features, for: client)
             logger.debug("app \(client) hello: \(name) pid \(pid)")
             reply(request, to: client)
         case .open(let request, let protocolNumber):
@@ -160,7 +160,14 @@ extension NodeDaemon {
         case .listen(let request, let id, _), .shutdown(let request, let id, _), .status(let request, let id):
             guard owned(id, client, request) != nil else { return }
             reply(request, socket: id, status: .protocolNotSupported, message: "TCP sockets only", to: client)
-        case .reply, .datagram, .error, .icmpError, .accepted, .streamData, .peerClosed, .sent, .writable:
+        case .write(let id, _):
+            // Never answered: a closed socket's late writes are dropped; another kind of socket is an error.
+            if sockets.socket(id, ownedBy: client) != nil {
+                apps?.send(.error(socket: id, status: .protocolNotSupported, message: "write is for TCP sockets"),
+                           to: client)
+            }
+        case .reply, .datagram, .error, .icmpError, .accepted, .streamData, .peerClosed, .sent, .writable, .credit,
+             .streamBatch:
             apps?.send(.reply(request: message.requestID, socket: 0, status: .invalidArgument, localAddress: .any,
                               localPort: 0, message: "apps may not send host messages"), to: client)
         }
