@@ -112,30 +112,23 @@ enum LabTraffic {
         var streams: [TCPStream] = []
         for _ in 0..<connections {
             let stream = try TCPStream.connect(host, to: bobAddress, port: port, options: options, timeout: .seconds(10))
-            stream.writeTimeout = .milliseconds(100)
             streams.append(stream)
         }
         while !flags.accepted.load(ordering: .acquiring) {
             if flags.stop.load(ordering: .acquiring) { return }
             MonotonicClock.sleep(for: .milliseconds(1))
         }
-        let chunk = [UInt8](repeating: 0x61, count: 16_384)
-        var index = 0
+        // Like a sender built on poll(2): every connection with room takes what
+        // fits without waiting; only when none has room does it wait for the host.
+        let chunk = [UInt8](repeating: 0x61, count: 65_536)
         while !flags.stop.load(ordering: .acquiring) {
-            try writeUnlessFull(streams[index], chunk)
-            index = (index + 1) % streams.count
+            var wrote = false
+            for stream in streams where stream.isWritable {
+                if try stream.writeAvailable(chunk) > 0 { wrote = true }
+            }
+            if !wrote { _ = try host.wait(timeout: .milliseconds(50)) }
         }
         for stream in streams { stream.close() }
-    }
-
-    /// Writes `chunk`; a send buffer that stayed full past the stream's write timeout is not an error.
-    private static func writeUnlessFull(_ stream: TCPStream, _ chunk: [UInt8]) throws {
-        let outcome = Result { () throws(NetworkError) in try stream.write(chunk) }
-        switch outcome {
-        case .success: return
-        case .failure(.timedOut): return  // try the next connection
-        case .failure(let error): throw error
-        }
     }
 
     private static func receiveBulk(runDirectory: String, connections: Int, port: UInt16, seconds: Double,
