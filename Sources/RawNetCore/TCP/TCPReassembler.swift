@@ -74,14 +74,29 @@ public struct TCPReassembler: Sendable {
             latestStart = piece.start
             return
         }
-        let mergedStart = Swift.min(piece.start, pieces[first].start)
-        let mergedEnd = Swift.max(piece.end, pieces[last - 1].end)
-        var merged = [UInt8](repeating: 0, count: mergedEnd - mergedStart)
-        merged.replaceSubrange((piece.start - mergedStart)..<(piece.end - mergedStart), with: piece.bytes)
-        for held in pieces[first..<last] {
-            merged.replaceSubrange((held.start - mergedStart)..<(held.end - mergedStart), with: held.bytes)
+        // The common case behind a hole: the new bytes extend one held piece at its
+        // end. Grow it in place, so a long run held out of order is not copied
+        // again for every segment that lands after it.
+        if last - first == 1 && pieces[first].start <= piece.start {
+            let heldEnd = pieces[first].end
+            if piece.end > heldEnd { pieces[first].bytes.append(contentsOf: piece.bytes[(heldEnd - piece.start)...]) }
+            latestStart = pieces[first].start
+            return
         }
-        pieces.replaceSubrange(first..<last, with: [Piece(start: mergedStart, bytes: merged)])
+        // Otherwise join the overlapping runs in start order, each adding only the
+        // bytes past what is joined so far; the first run's storage is reused.
+        var runs = Array(pieces[first..<last])
+        let position = runs.firstIndex { $0.start > piece.start } ?? runs.count
+        runs.insert(piece, at: position)
+        let mergedStart = runs[0].start
+        var merged: [UInt8] = []
+        swap(&merged, &runs[0].bytes)
+        pieces.removeSubrange(first..<last)
+        for run in runs.dropFirst() {
+            let joinedEnd = mergedStart + merged.count
+            if run.end > joinedEnd { merged.append(contentsOf: run.bytes[(joinedEnd - run.start)...]) }
+        }
+        pieces.insert(Piece(start: mergedStart, bytes: merged), at: first)
         latestStart = mergedStart
     }
 
