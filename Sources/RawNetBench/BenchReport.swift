@@ -25,6 +25,11 @@ public struct BenchReport: Codable, Sendable {
         self.results = results
     }
 
+    /// A report saved by `json()`.
+    public init(json: Data) throws {
+        self = try JSONDecoder().decode(BenchReport.self, from: json)
+    }
+
     /// Whether any case failed to run.
     public var hasFailures: Bool { results.contains { $0.error != nil } }
 

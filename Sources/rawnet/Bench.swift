@@ -5,6 +5,6 @@ struct Bench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
         abstract: "Measure RawNet's hot paths (use a release build).",
-        subcommands: benchScenarioCommands + [BenchWire.self, BenchSockets.self, BenchEngine.self]
+        subcommands: benchScenarioCommands + [BenchRecord.self, BenchWire.self, BenchSockets.self, BenchEngine.self]
     )
 }

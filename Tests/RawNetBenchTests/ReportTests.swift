@@ -29,6 +29,14 @@ import Testing
         #expect(decoded.command == "rawnet bench forward")
     }
 
+    @Test func savedReport_mergesLikeTheRunThatMadeIt() throws {
+        let original = report(321, command: "rawnet bench forward --no-markdown")
+        let saved = try JSONDecoderHelper.decode(original.json())
+        let document = "# Benchmarks\n"
+        #expect(saved.mergedMarkdown(into: document) == original.mergedMarkdown(into: document))
+        #expect(throws: (any Error).self) { try JSONDecoderHelper.decode("{\"command\": 3}") }
+    }
+
     @Test func iperfReport_readsReceivedGoodput() throws {
         let json = #"{"start":{},"end":{"sum_sent":{"bits_per_second":2.1e9},"sum_received":{"bits_per_second":2.0e9}}}"#
         #expect(try LinuxReference.receivedMegabitsPerSecond(json: json) == 2000)

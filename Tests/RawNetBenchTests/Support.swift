@@ -3,6 +3,6 @@ import Foundation
 
 enum JSONDecoderHelper {
     static func decode(_ text: String) throws -> BenchReport {
-        try JSONDecoder().decode(BenchReport.self, from: Data(text.utf8))
+        try BenchReport(json: Data(text.utf8))
     }
 }
