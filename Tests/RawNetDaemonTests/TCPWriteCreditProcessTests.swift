@@ -113,7 +113,9 @@ struct TCPWriteCreditProcessTests {
         let pair = try connectedPair(lab, port: 9102)
         var random = SeededRandomBytes(seed: 12)
         let data = random.bytes(240_000)
-        // Within the first credit (the whole 256 KiB buffer): every write returns at once…
+        // The first credit (the whole 256 KiB buffer) follows the connect reply as its own message.
+        #expect(try pair.alice.waitForCredit(socket: pair.client.id, timeout: .seconds(5)))
+        // Within it, every write returns at once…
         for start in stride(from: 0, to: data.count, by: 16_000) {
             #expect(try pair.client.writeAvailable(Array(data[start..<min(data.count, start + 16_000)])) == 16_000)
         }
@@ -123,8 +125,12 @@ struct TCPWriteCreditProcessTests {
         #expect(received == data, "every byte a write accepted arrives, then a FIN")
         #expect(pair.server.isEndOfStream)
         // alice's host forgot the app's socket and still serves new apps.
-        MonotonicClock.sleep(for: .milliseconds(50))
-        #expect(try lab.sockets("alice").allSatisfy { $0.app != 0 && $0.appName != "source" })
+        var forgotten = false
+        for _ in 0..<500 where !forgotten {
+            forgotten = try lab.sockets("alice").allSatisfy { $0.app != 0 && $0.appName != "source" }
+            if !forgotten { MonotonicClock.sleep(for: .milliseconds(10)) }
+        }
+        #expect(forgotten, "alice's host still lists the gone app's socket after 5 s")
         let again = try connectedPair(lab, port: 9103)
         try again.client.write(Array("still here\n".utf8))
         #expect(try again.server.readLine() == "still here")
