@@ -132,7 +132,9 @@ public final class TCPStream {
     /// Like `read(maxCount:)`, but returns nil when nothing arrived within `timeout`
     /// (`.zero`: only what is already here).
     public func read(maxCount: Int = 65_536, timeout: Duration?) throws(NetworkError) -> [UInt8]? {
-        if inboxHead == inbox.count { try fill(timeout: timeout) }
+        // After the end of stream or an error nothing more can come: answer at
+        // once, as recv(2) returns 0 again rather than waiting.
+        if inboxHead == inbox.count && !sawEndOfStream && pendingError == nil { try fill(timeout: timeout) }
         if inboxHead < inbox.count {
             let count = min(maxCount, inbox.count - inboxHead)
             let bytes = Array(inbox[inboxHead..<(inboxHead + count)])

@@ -175,7 +175,7 @@ struct TCPWriteCreditProcessTests {
         var lastProgress = MonotonicClock.now()
         while received.map(\.count).reduce(0, +) < 12 * 150_000 && MonotonicClock.now() - lastProgress < 5_000_000_000 {
             for index in 0..<12 where sent[index] < 150_000 {
-                sent[index] += try clients[index].writeAvailable(Array(data[index][sent[index]...]))
+                sent[index] += try clients[index].writeAvailable(Array(data[index][sent[index]..<min(150_000, sent[index] + 65_536)]))
                 if sent[index] == 150_000 { clients[index].close() }
             }
             try bobHost.wait(timeout: .milliseconds(5))
@@ -188,7 +188,10 @@ struct TCPWriteCreditProcessTests {
         }
         for index in 0..<12 {
             #expect(received[index] == data[index], "stream \(index) byte-exact")
-            #expect(try servers[index].read(timeout: .seconds(2)) == [], "then its end of stream")
+            #expect(servers[index].isEndOfStream, "then its end of stream")
+            let before = MonotonicClock.now()
+            #expect(try servers[index].read(timeout: .seconds(10)) == [], "read again at the end: empty")
+            #expect(MonotonicClock.now() - before < 5_000_000_000, "at once, not after the timeout")
         }
     }
 }
