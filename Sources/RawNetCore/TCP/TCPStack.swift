@@ -168,15 +168,20 @@ public struct TCPStack: Sendable {
             let hadHoles = entries[slot].connection.reassembler.hasHoles
             entries[slot].connection.handle(segment, now: now)
             noteProgress(of: id, at: slot)
-            // Only in-order data may wait for the end of a burst to be acknowledged
-            // together (as a receive batch is); anything else out of order, a
-            // duplicate, a hole, a handshake or FIN, a probe, is answered at once,
-            // so the peer sees every duplicate ACK.
+            // In-order data waits for the end of a burst to be acknowledged together
+            // (as a receive batch is). So does data around a hole when SACK is on:
+            // the burst's one ACK carries the newest SACK blocks, which is what the
+            // sender's loss detection reads (RFC 6675, RACK), much as Linux's receive
+            // offload answers a batch with one ACK. Without SACK the sender counts
+            // duplicate ACKs, so each goes at once; so does anything else: a
+            // duplicate, a handshake or FIN, a probe.
             if entries[slot].connection.isAckNeeded || !entries[slot].connection.outbox.isEmpty {
                 let holes = hadHoles || entries[slot].connection.reassembler.hasHoles
                 let advanced = entries[slot].connection.rcvNxt - expected
                 let isInOrderData = !segment.payload.isEmpty && !holes && advanced == segment.payload.count
-                if !isInOrderData || !entries[slot].connection.outbox.isEmpty { hasUrgentOutput = true }
+                let isHeldForSACK = !segment.payload.isEmpty && holes && entries[slot].connection.isSACKPermitted
+                    && !segment.header.flags.contains(.fin)
+                if !(isInOrderData || isHeldForSACK) || !entries[slot].connection.outbox.isEmpty { hasUrgentOutput = true }
             }
             return
         }
