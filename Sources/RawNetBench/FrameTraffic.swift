@@ -99,16 +99,30 @@ public enum FrameTraffic {
     /// thread back through `back`. Returns each round trip in seconds.
     public static func roundTrips(forward: FramePath, back: FramePath, frame: [UInt8], rounds: Int, cpus: [Int],
                                   timeout: Duration = .seconds(2)) throws -> [Double] {
-        guard forward.socketKind == .datagram, back.socketKind == .datagram else {
-            throw BenchError("round trips are measured over datagram links only")
+        guard forward.socketKind == back.socketKind else {
+            throw BenchError("round trips need both directions on one socket type")
         }
-        let farEnd = try UnixDatagramSocket(boundTo: forward.collect)
-        let nearEnd = try UnixDatagramSocket(boundTo: back.collect)
-        let echoSender = try connectedSender(to: back.inject)
-        let sender = try connectedSender(to: forward.inject)
+        // Datagram: four sockets, one bound or connected per path end. Seqpacket:
+        // a connection carries both directions, so the forward path's two
+        // connections are all it takes (the far one echoes on itself, the near
+        // one hears the answer).
+        let farFD, echoFD, nearFD, sendFD: FileDescriptor
+        let owners: [AnyObject]
+        switch forward.socketKind {
+        case .datagram:
+            let farEnd = try UnixDatagramSocket(boundTo: forward.collect)
+            let nearEnd = try UnixDatagramSocket(boundTo: back.collect)
+            let echoSender = try connectedSender(to: back.inject)
+            let sender = try connectedSender(to: forward.inject)
+            (farFD, echoFD, nearFD, sendFD) = (farEnd.fileDescriptor, echoSender.fileDescriptor,
+                                               nearEnd.fileDescriptor, sender.fileDescriptor)
+            owners = [farEnd, nearEnd, echoSender, sender]
+        case .seqpacket:
+            let ends = try FrameEnds(forward)
+            (farFD, echoFD, nearFD, sendFD) = (ends.receiver, ends.receiver, ends.sender, ends.sender)
+            owners = [ends]
+        }
         let outcome = Outcome()
-        let farFD = farEnd.fileDescriptor
-        let echoFD = echoSender.fileDescriptor
         let echoThread = try PlatformThread.start {
             try? CPUs.pinCurrentThread(cpus)
             let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 65_536, alignment: 16)
@@ -124,8 +138,6 @@ public enum FrameTraffic {
                 echoed += 1
             }
         }
-        let nearFD = nearEnd.fileDescriptor
-        let sendFD = sender.fileDescriptor
         let measured = try PinnedThread.run(cpus: cpus) { () -> Result<[Double], BenchError> in
             Result { () throws(BenchError) -> [Double] in
                 try bounce(frame: frame, rounds: rounds, sendFD: sendFD, nearFD: nearFD, timeout: timeout,
@@ -133,7 +145,7 @@ public enum FrameTraffic {
             }
         }
         echoThread.join()
-        withExtendedLifetime((farEnd, nearEnd, echoSender, sender)) {}
+        withExtendedLifetime(owners) {}
         if let failure = outcome.failure { throw BenchError(failure) }
         return try measured.get()
     }

@@ -69,8 +69,8 @@ public struct LossScenario: Scenario {
     }
 }
 
-/// latency: chat-line round trip p50/p99 against the relay's round trip
-/// (goal p50 ≤ 3×), and TCP connect time against Linux's connect through
+/// latency: chat-line round trip p50/p99 against the relay's round trip, the
+/// relay over the labs' default link socket type (goal p50 ≤ 3×), and TCP connect time against Linux's connect through
 /// the namespace router.
 public struct LatencyScenario: Scenario {
     public let name = "latency"
@@ -97,7 +97,8 @@ public struct LatencyScenario: Scenario {
                 rounds: rounds, cpus: context.cpus.endpoints).map { $0 * 1e6 })
         }
         let relay = BenchSide(label: "rawnet-relay") { context in
-            let relay = try RelayReference(executable: executable, workDirectory: directory, cpus: context.cpus.forwarder)
+            let relay = try RelayReference(executable: executable, workDirectory: directory, cpus: context.cpus.forwarder,
+                                           socketKind: .default)
             defer { relay.stop() }
             return try bounce(relay, context)
         }
