@@ -132,9 +132,10 @@ public final class TCPStream {
     /// Like `read(maxCount:)`, but returns nil when nothing arrived within `timeout`
     /// (`.zero`: only what is already here).
     public func read(maxCount: Int = 65_536, timeout: Duration?) throws(NetworkError) -> [UInt8]? {
-        // After the end of stream or an error nothing more can come: answer at
-        // once, as recv(2) returns 0 again rather than waiting.
-        if inboxHead == inbox.count && !sawEndOfStream && pendingError == nil { try fill(timeout: timeout) }
+        // After the end of stream nothing more can come, and after an error only
+        // bytes already here (a write may have taken the error before them): answer
+        // at once, as recv(2) returns 0 again rather than waiting.
+        if inboxHead == inbox.count && !sawEndOfStream { try fill(timeout: pendingError == nil ? timeout : .zero) }
         if inboxHead < inbox.count {
             let count = min(maxCount, inbox.count - inboxHead)
             let bytes = Array(inbox[inboxHead..<(inboxHead + count)])
@@ -175,7 +176,14 @@ public final class TCPStream {
                 compact()
                 return line
             }
-            if let pendingError { throw pendingError }
+            if let pendingError {
+                // Bytes sent before the error may still be queued (a write can take
+                // the error first): read those, then throw.
+                let before = inbox.count
+                try fill(timeout: .zero)
+                if inbox.count == before && !sawEndOfStream { throw pendingError }
+                continue
+            }
             let remaining = deadline.map { max(.zero, $0 - ContinuousClock.now) }
             let before = inbox.count
             try fill(timeout: remaining)
@@ -236,7 +244,7 @@ public final class TCPStream {
         while offset < bytes.count {
             if connection.credit(socket: id) == 0 {
                 guard try connection.waitForCredit(socket: id, timeout: writeTimeout) else { throw NetworkError.timedOut }
-                try takeQueuedError()
+                takeQueuedError()
                 if let pendingError { throw pendingError }
             }
             offset = try writeWithinCredit(bytes, from: offset)
@@ -273,14 +281,14 @@ public final class TCPStream {
         guard !isWriteShut else { throw NetworkError.notConnected }
         if pendingError == nil {
             try connection.drain()
-            try takeQueuedError()
+            takeQueuedError()
         }
         if let pendingError { throw pendingError }
     }
 
     /// Moves an error the host sent for this socket into `pendingError` (read
     /// throws it too, once the bytes before it are read).
-    private func takeQueuedError() throws(NetworkError) {
+    private func takeQueuedError() {
         guard pendingError == nil, let event = connection.takeQueuedEvent(socket: id, where: {
             if case .error = $0 { return true }
             return false

@@ -82,12 +82,15 @@ struct TCPWriteCreditProcessTests {
         let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
         defer { lab.stop() }
         let pair = try connectedPair(lab, port: 9101)
+        // A line reaches alice's app before the reset; it does not read it yet.
+        try pair.server.write("before the reset\n")
         // bob's app never reads: write until bytes wait unread in bob's host (its app's
         // socket holds some first), then close there: a RST, as on Linux.
         let block = [UInt8](repeating: 7, count: 16_384)
         var unread = 0
         for _ in 0..<500 where unread == 0 {
-            _ = try pair.client.writeAvailable(block)
+            // Always leave some credit unwritten, so the write below has room.
+            if pair.alice.credit(socket: pair.client.id) > block.count { _ = try pair.client.writeAvailable(block) }
             try pair.alice.wait(timeout: .milliseconds(10))
             unread = try lab.sockets("bob").compactMap(\.receiveQueue).reduce(0, +)
         }
@@ -104,7 +107,10 @@ struct TCPWriteCreditProcessTests {
         #expect(throws: NetworkError.connectionReset) { try pair.client.write([1, 2, 3]) }
         #expect(throws: NetworkError.connectionReset) { try pair.client.write([4]) }
         #expect(throws: NetworkError.connectionReset) { _ = try pair.client.writeAvailable([5]) }
+        // Reading still yields the bytes that came before the reset, then the reset.
+        #expect(try pair.client.readLine(timeout: .seconds(1)) == "before the reset")
         #expect(throws: NetworkError.connectionReset) { _ = try pair.client.read(timeout: .seconds(1)) }
+        #expect(throws: NetworkError.connectionReset) { _ = try pair.client.readLine(timeout: .seconds(1)) }
     }
 
     @Test func appGoneWithWritesInFlight_losesNoAcceptedByte() throws {

@@ -54,4 +54,18 @@ import RawNetSim
         buffer.capacity = 0
         #expect(buffer.capacity == 1, "a capacity is at least one byte")
     }
+
+    @Test func promisedBytes_goInWhole_andTheBufferKeepsItsSizeAndAutotuning() throws {
+        var c = TCPScript.plainConfiguration
+        c.sendBufferSize = 4_000
+        c.sendBufferLimit = 64_000
+        var s = try TCPScript.established(c)
+        #expect(try s.connection.send([UInt8](repeating: 1, count: 3_000)) == 3_000)
+        #expect(try s.connection.sendPromised([UInt8](repeating: 2, count: 2_500)) == 2_500)
+        #expect(s.connection.unacknowledgedByteCount == 5_500)
+        #expect(s.connection.sendBufferCapacity == 4_000, "the size stays")
+        #expect(s.connection.sendBufferSpace == 0)
+        #expect(try s.connection.send([3]) == 0, "nothing more until it drains below its size")
+        #expect(s.connection.configuration.sendBufferLimit == 64_000, "autotuning stays on")
+    }
 }

@@ -31,4 +31,15 @@ extension TCPConnection {
         configuration.sendBufferLimit = nil
         sendBuffer.capacity = bytes
     }
+
+    /// Queues all of `bytes`, beyond the send buffer's room if need be: bytes
+    /// already promised to an application (granted before the buffer shrank).
+    /// The buffer keeps its size and autotuning, and takes nothing more until
+    /// it has drained below that size.
+    public mutating func sendPromised(_ bytes: some Collection<UInt8>) throws -> Int {
+        let capacity = sendBuffer.capacity
+        sendBuffer.capacity = Swift.max(capacity, sendBuffer.count + bytes.count)
+        defer { sendBuffer.capacity = capacity }
+        return try send(bytes)
+    }
 }

@@ -28,6 +28,9 @@ struct TCPSentSegment: Sendable {
 struct TCPSentSegments: Sendable {
     private var storage: [TCPSentSegment] = []
     private var head = 0
+    /// Records marked lost, kept as they change, so that asking whether any is
+    /// lost (on every ACK) does not scan the flight.
+    private var lostCount = 0
 
     var isEmpty: Bool { head == storage.count }
     var count: Int { storage.count - head }
@@ -37,14 +40,21 @@ struct TCPSentSegments: Sendable {
 
     subscript(index: Int) -> TCPSentSegment {
         get { storage[index] }
-        set { storage[index] = newValue }
+        set {
+            if storage[index].isLost != newValue.isLost { lostCount += newValue.isLost ? 1 : -1 }
+            storage[index] = newValue
+        }
     }
 
-    mutating func append(_ segment: TCPSentSegment) { storage.append(segment) }
+    mutating func append(_ segment: TCPSentSegment) {
+        if segment.isLost { lostCount += 1 }
+        storage.append(segment)
+    }
 
     mutating func removeAll() {
         storage.removeAll(keepingCapacity: true)
         head = 0
+        lostCount = 0
     }
 
     /// Index of the segment holding `position`, if any (binary search).
@@ -66,6 +76,7 @@ struct TCPSentSegments: Sendable {
         upper.start = position
         storage[index].end = position
         storage.insert(upper, at: index + 1)
+        if upper.isLost { lostCount += 1 }
     }
 
     /// Removes the records wholly below `position`, handing each to `body` first;
@@ -73,6 +84,7 @@ struct TCPSentSegments: Sendable {
     mutating func removeAcknowledged(below position: Int, _ body: (TCPSentSegment) -> Void) {
         while head < storage.count, storage[head].end <= position {
             body(storage[head])
+            if storage[head].isLost { lostCount -= 1 }
             head += 1
         }
         if head < storage.count, storage[head].start < position { storage[head].start = position }
@@ -94,6 +106,8 @@ struct TCPSentSegments: Sendable {
 
     /// The lowest record marked lost, if any.
     var firstLostIndex: Int? {
+        assert(lostCount == storage[head...].count(where: \.isLost), "lost records miscounted")
+        guard lostCount > 0 else { return nil }
         for index in head..<storage.count where storage[index].isLost { return index }
         return nil
     }

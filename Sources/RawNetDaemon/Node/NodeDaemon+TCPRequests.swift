@@ -146,14 +146,7 @@ extension NodeDaemon {
         sockets.update(updated)
         guard let id = socket.tcp.connection, !socket.tcp.isWriteShut,
               let state = tcp!.inspect(id, { $0.state }), state != .closed else { return }
-        tcp!.withConnection(id) { connection in
-            let size = connection.configuration.sendBufferSize
-            if connection.sendBufferSpace < payload.count {
-                connection.setSendBufferSize(connection.unacknowledgedByteCount + payload.count)
-            }
-            _ = try? connection.send(payload)
-            if connection.configuration.sendBufferSize != size { connection.setSendBufferSize(size) }
-        }
+        tcp!.withConnection(id) { connection in _ = try? connection.sendPromised(payload) }
     }
 
     private func setOption(_ option: AppSocketOption, _ value: Int32, on socket: HostSocket, request: UInt32,
