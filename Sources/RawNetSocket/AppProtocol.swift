@@ -311,13 +311,16 @@ public enum AppMessage: Sendable, Equatable {
     }
 
     /// The 9-byte head of a `streamBatch`, to which `appendRecord` adds records.
-    public static let streamBatchHead: [UInt8] = [AppMessageKind.streamBatch.rawValue, 0, 0, 0, 0, 0, 0, 0, 0]
+    public static let streamBatchHead: [UInt8] = {
+        var out = MessageWriter()
+        out.head(.streamBatch, 0, 0)
+        return out.buffer
+    }()
 
     /// Appends one `streamBatch` record (socket, length, bytes) to `buffer`.
     public static func appendRecord(socket: UInt32, payload: ArraySlice<UInt8>, to buffer: inout [UInt8]) {
-        for value in [socket, UInt32(payload.count)] {
-            for shift in stride(from: 24, through: 0, by: -8) { buffer.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
-        }
+        buffer.appendBigEndian(socket)
+        buffer.appendBigEndian(UInt32(payload.count))
         buffer.append(contentsOf: payload)
     }
 
@@ -426,11 +429,16 @@ private struct MessageWriter {
     }
     mutating func u8(_ value: UInt8) { buffer.append(value) }
     mutating func u16(_ value: UInt16) { buffer.append(UInt8(value >> 8)); buffer.append(UInt8(value & 0xFF)) }
-    mutating func u32(_ value: UInt32) {
-        for shift in stride(from: 24, through: 0, by: -8) { buffer.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
-    }
+    mutating func u32(_ value: UInt32) { buffer.appendBigEndian(value) }
     mutating func address(_ value: IPv4Address) { u32(value.value) }
     mutating func bytes(_ value: [UInt8]) { buffer.append(contentsOf: value) }
+}
+
+extension Array where Element == UInt8 {
+    /// Appends `value` most significant byte first, as every field of the protocol.
+    fileprivate mutating func appendBigEndian(_ value: UInt32) {
+        for shift in stride(from: 24, through: 0, by: -8) { append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) }
+    }
 }
 
 private struct MessageReader {
