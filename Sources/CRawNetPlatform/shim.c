@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <malloc.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -51,6 +52,10 @@ int rawnet_pipe2(int fds[2], int flags) { return pipe2(fds, flags); }
 short rawnet_posix_spawn_setsid_flag(void) { return POSIX_SPAWN_SETSID; }
 
 int rawnet_errno(void) { return errno; }
+
+int rawnet_malloc_thresholds(int mmap_threshold, int trim_threshold) {
+    return mallopt(M_MMAP_THRESHOLD, mmap_threshold) && mallopt(M_TRIM_THRESHOLD, trim_threshold);
+}
 
 int rawnet_signal_forward(int signo, int fd) {
     if (signo <= 0 || signo >= RAWNET_MAX_SIGNAL || fd < 0) { errno = EINVAL; return -1; }

@@ -58,8 +58,13 @@ public final class HostControl {
         var sent = 0
         while sent < line.count {
             guard connection.fileDescriptor.waitWritable(timeout: .seconds(5)) else { throw .timedOut }
-            guard let n = try? connection.write(Array(line[sent...])) else { throw .hostClosedConnection }
-            sent += n ?? 0
+            let written: Int?  // nil: the socket is full for now, wait again
+            do {
+                written = try connection.write(Array(line[sent...]))
+            } catch {
+                throw .hostClosedConnection
+            }
+            sent += written ?? 0
         }
         while !buffer.contains(0x0A) {
             guard connection.fileDescriptor.waitReadable(timeout: .seconds(5)) else { throw .timedOut }

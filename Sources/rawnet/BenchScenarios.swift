@@ -26,15 +26,21 @@ struct BenchScenarioOptions: ParsableArguments {
 
     /// Runs the named scenarios, prints the table, writes JSON and Markdown.
     func run(_ names: [String]) throws {
+        try run(names.compactMap { name in Scenarios.named(name, rawnet: Self.rawnetSides) })
+    }
+
+    /// Runs `scenarios`, prints the table, writes JSON and Markdown.
+    func run(_ scenarios: [any Scenario]) throws {
         let options = benchOptions
+        let names = scenarios.map(\.name)
         if !smoke && isDebugBuild {
             print("warning: this is a debug build; benchmark figures need `swift build -c release`")
         }
         print("rawnet bench \(names.joined(separator: " ")): \(options.runs) run(s) per side, \(options.cpus)")
         let log: @Sendable (String) -> Void = { print($0) }
         var results: [CaseResult] = []
-        for name in names {
-            guard let scenario = Scenarios.named(name, rawnet: Self.rawnetSides) else { continue }
+        for scenario in scenarios {
+            let name = scenario.name
             print("== \(name)")
             do {
                 results += try scenario.run(options: options, log: log)
@@ -86,7 +92,19 @@ struct BenchTCP: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "tcp",
         abstract: "TCP goodput app to app through one router, 1, 10 and 100 connections, against the relay's bytes/s (goal ≥ 1/3).")
     @OptionGroup var options: BenchScenarioOptions
-    func run() throws { try options.run(["tcp"]) }
+    @Option(name: .customLong("connections"), parsing: .upToNextOption,
+            help: "Connection counts to measure (default: 1 10 100).")
+    var connectionCounts: [Int] = [1, 10, 100]
+
+    func validate() throws {
+        guard !connectionCounts.isEmpty, connectionCounts.allSatisfy({ (1...10_000).contains($0) }) else {
+            throw ValidationError("--connections takes counts from 1 to 10000")
+        }
+    }
+
+    func run() throws {
+        try options.run([TCPScenario(rawnet: BenchScenarioOptions.rawnetSides, connectionCounts: connectionCounts)])
+    }
 }
 
 /// `rawnet bench loss`: goodput retained under loss against Linux bbr and cubic.

@@ -1,4 +1,5 @@
 import ArgumentParser
+import RawNetPlatform
 
 @main
 struct RawNet: ParsableCommand {
@@ -14,4 +15,11 @@ struct RawNet: ParsableCommand {
             Bench.self, Gen.self,
         ]
     )
+
+    /// Every verb may stream (apps, benches, daemons run in the foreground):
+    /// the heap keeps its pages for reuse first.
+    static func main() {
+        HeapTuning.tuneForStreaming()
+        main(nil)
+    }
 }

@@ -9,6 +9,8 @@ func writeError(_ text: String) {
     try? FileDescriptor.standardError.writeAll(Array((text + "\n").utf8))
 }
 
+HeapTuning.tuneForStreaming()
+
 let arguments: DaemonArguments
 do {
     guard let parsed = try DaemonArguments.parse(Array(CommandLine.arguments.dropFirst())) else {

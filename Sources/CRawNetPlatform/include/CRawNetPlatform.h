@@ -28,6 +28,12 @@ int rawnet_signal_forward(int signo, int fd);
 /// disposition is restored. Returns 0 or -1 with errno set.
 int rawnet_signal_unforward(int signo, int fd);
 
+/// Sets glibc's malloc thresholds: blocks of `mmap_threshold` bytes or more get
+/// their own mapping, and free memory at the top of the heap goes back to the
+/// kernel only beyond `trim_threshold` bytes. Returns 1 on success, 0 if
+/// either value was refused.
+int rawnet_malloc_thresholds(int mmap_threshold, int trim_threshold);
+
 /// The calling thread's errno (for Swift code that wants a stable accessor).
 int rawnet_errno(void);
 

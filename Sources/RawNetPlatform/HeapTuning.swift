@@ -1,0 +1,23 @@
+import CRawNetPlatform
+
+/// glibc's allocator, tuned for processes that stream bytes.
+///
+/// By default glibc gives every block of 128 KiB or more its own mapping and
+/// returns free memory at the top of the heap to the kernel as soon as
+/// 128 KiB of it gather. A host daemon or an app that passes 64 KiB messages
+/// and megabyte buffers back and forth then maps, faults in, zeroes and unmaps
+/// fresh pages for nearly every message: in `rawnet bench tcp` that cost the
+/// receiving host more time than its TCP did. Raising both thresholds keeps
+/// those pages in the heap for reuse.
+public enum HeapTuning {
+    /// Blocks from 8 MiB up still get their own mapping (TCP buffers stop at 4 MiB).
+    public static let mappingThreshold = 8 << 20
+    /// Up to 16 MiB of free memory may stay at the top of the heap.
+    public static let trimThreshold = 16 << 20
+
+    /// Applies the thresholds to this process. Returns false if glibc refused them.
+    @discardableResult
+    public static func tuneForStreaming() -> Bool {
+        rawnet_malloc_thresholds(Int32(mappingThreshold), Int32(trimThreshold)) == 1
+    }
+}
