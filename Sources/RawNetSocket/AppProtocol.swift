@@ -324,8 +324,27 @@ public enum AppMessage: Sendable, Equatable {
         buffer.append(contentsOf: payload)
     }
 
+    /// Appends one `streamBatch` record whose bytes `fill` appends to `buffer`
+    /// itself (no copy in between); the length is written once they are there.
+    public static func appendRecord(socket: UInt32, to buffer: inout [UInt8], payload fill: (inout [UInt8]) -> Void) {
+        buffer.appendBigEndian(socket)
+        let lengthIndex = buffer.count
+        buffer.appendBigEndian(UInt32(0))
+        fill(&buffer)
+        let length = UInt32(buffer.count - lengthIndex - 4)
+        for (offset, shift) in [24, 16, 8, 0].enumerated() {
+            buffer[lengthIndex + offset] = UInt8(truncatingIfNeeded: length >> UInt32(shift))
+        }
+    }
+
     /// Decodes one message; never traps on bad bytes.
     public init(decoding bytes: [UInt8]) throws(DecodingError) {
+        try self.init(decoding: bytes[...])
+    }
+
+    /// Decodes one message from `bytes` (e.g. the filled part of a read
+    /// buffer): only payloads are copied out.
+    public init(decoding bytes: ArraySlice<UInt8>) throws(DecodingError) {
         var reader = MessageReader(bytes: bytes)
         let rawKind = try reader.u8("kind")
         guard let kind = AppMessageKind(rawValue: rawKind) else {
@@ -442,11 +461,17 @@ extension Array where Element == UInt8 {
 }
 
 private struct MessageReader {
-    let bytes: [UInt8]
-    var offset = 0
+    let bytes: ArraySlice<UInt8>
+    /// Position in `bytes` (an index of the slice, not counted from zero).
+    var offset: Int
+
+    init(bytes: ArraySlice<UInt8>) {
+        self.bytes = bytes
+        offset = bytes.startIndex
+    }
 
     mutating func u8(_ field: String) throws(AppMessage.DecodingError) -> UInt8 {
-        guard offset < bytes.count else { throw AppMessage.DecodingError(reason: "too short for \(field)") }
+        guard offset < bytes.endIndex else { throw AppMessage.DecodingError(reason: "too short for \(field)") }
         defer { offset += 1 }
         return bytes[offset]
     }
@@ -463,14 +488,14 @@ private struct MessageReader {
         let raw = try u8("status")
         return AppStatus(rawValue: raw) ?? .protocolError
     }
-    var isAtEnd: Bool { offset >= bytes.count }
+    var isAtEnd: Bool { offset >= bytes.endIndex }
     mutating func bytes(_ count: Int, _ field: String) throws(AppMessage.DecodingError) -> [UInt8] {
-        guard count <= bytes.count - offset else { throw AppMessage.DecodingError(reason: "too short for \(field)") }
+        guard count <= bytes.endIndex - offset else { throw AppMessage.DecodingError(reason: "too short for \(field)") }
         defer { offset += count }
         return Array(bytes[offset..<(offset + count)])
     }
     mutating func rest() -> [UInt8] {
-        defer { offset = bytes.count }
-        return offset < bytes.count ? Array(bytes[offset...]) : []
+        defer { offset = bytes.endIndex }
+        return offset < bytes.endIndex ? Array(bytes[offset...]) : []
     }
 }

@@ -295,7 +295,7 @@ public final class HostConnection {
                 throw NetworkError.hostClosedConnection
             }
             do {
-                return try AppMessage(decoding: Array(receiveBuffer[..<count]))
+                return try AppMessage(decoding: receiveBuffer[..<count])
             } catch {
                 throw NetworkError.protocolError(error.description)
             }

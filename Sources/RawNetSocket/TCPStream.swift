@@ -138,6 +138,10 @@ public final class TCPStream {
         if inboxHead == inbox.count && !sawEndOfStream { try fill(timeout: pendingError == nil ? timeout : .zero) }
         if inboxHead < inbox.count {
             let count = min(maxCount, inbox.count - inboxHead)
+            if inboxHead == 0 && count == inbox.count {
+                defer { inbox = [] }  // all of it: hand the bytes over without copying
+                return inbox
+            }
             let bytes = Array(inbox[inboxHead..<(inboxHead + count)])
             inboxHead += count
             compact()
@@ -202,7 +206,13 @@ public final class TCPStream {
         var wait = timeout
         while let event = try connection.waitForEvent(socket: id, timeout: wait, where: Self.isInput) {
             switch event {
-            case .streamData(let bytes): inbox.append(contentsOf: bytes)
+            case .streamData(let bytes):
+                if inboxHead == inbox.count {
+                    inbox = bytes  // nothing unread: take the chunk as it is
+                    inboxHead = 0
+                } else {
+                    inbox.append(contentsOf: bytes)
+                }
             case .endOfStream: sawEndOfStream = true
             case .error(let error): pendingError = error
             default: break

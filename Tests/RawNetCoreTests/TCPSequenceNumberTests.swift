@@ -70,6 +70,34 @@ import RawNetCore
         #expect(buffer.isEmpty)
         #expect(buffer.startIndex == 200_000)
     }
+
+    /// Writes small and large (kept as written), acknowledgements anywhere and
+    /// reads across chunk edges, against a flat array of every byte written.
+    @Test(arguments: [UInt64(1), 2, 3, 4])
+    func matchesAFlatModel_underRandomWritesAcksAndReads(seed: UInt64) {
+        var random = SeededRandom(seed: seed)
+        var buffer = TCPSendBuffer(capacity: 200_000)
+        var written: [UInt8] = []
+        var acknowledged = 0
+        for step in 0..<400 {
+            let size = random.chance(0.3) ? Int.random(in: 16_384...70_000, using: &random) : Int.random(in: 1...3_000, using: &random)
+            let bytes = (0..<size).map { UInt8(truncatingIfNeeded: (written.count + $0) &* 31 &+ step) }
+            let taken = buffer.append(bytes)
+            #expect(taken == min(size, 200_000 - (written.count - acknowledged)))
+            written += bytes.prefix(taken)
+            #expect(buffer.endIndex == written.count)
+            if random.chance(0.5) {
+                acknowledged = min(written.count, acknowledged + Int.random(in: 0...90_000, using: &random))
+                buffer.removeBytes(before: acknowledged)
+            }
+            #expect(buffer.startIndex == acknowledged)
+            let from = Int.random(in: max(0, acknowledged - 100)...written.count, using: &random)
+            let count = Int.random(in: 0...5_000, using: &random)
+            let lower = max(from, acknowledged), upper = min(from + count, written.count)
+            let expected = lower < upper ? Array(written[lower..<upper]) : []
+            #expect(buffer.bytes(from: from, count: count) == expected)
+        }
+    }
 }
 
 @Suite struct TCPReassemblerTests {

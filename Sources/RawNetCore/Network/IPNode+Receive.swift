@@ -113,7 +113,8 @@ extension IPNode {
             return [drop(.malformed, interface: interface, bytes: frame)]
         }
         let end = min(frame.count, EthernetView.headerLength + Int(header.totalLength))
-        let packet = Array(frame[EthernetView.headerLength..<end])
+        let packetRange = EthernetView.headerLength..<end
+        var packet: [UInt8] { Array(frame[packetRange]) }
         switch transport {
         case .fragment:
             return [drop(.fragment, interface: interface, bytes: frame)]
@@ -136,7 +137,8 @@ extension IPNode {
                             to: header.source, from: header.destination, now: now)
             return outputs
         case .icmp, .udp, .tcp:
-            return [.deliver(DeliveredPacket(header: header, transport: transport, packet: packet, interface: interface))]
+            return [.deliver(DeliveredPacket(header: header, transport: transport, packetIn: frame, at: packetRange,
+                                             interface: interface))]
         }
     }
 

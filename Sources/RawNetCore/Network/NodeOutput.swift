@@ -23,17 +23,40 @@ public struct DeliveredPacket: Sendable, Equatable {
     public var header: IPv4Header
     /// The decoded transport: ICMP (echo replies and errors), UDP or TCP with its data.
     public var transport: DecodedFrame.Transport
-    /// The whole IPv4 packet (without Ethernet padding), e.g. to quote in an ICMP
-    /// port unreachable via `IPNode.sendDestinationUnreachable`.
-    public var packet: [UInt8]
+    /// The bytes the packet came in (a whole frame, or the packet alone) and
+    /// where the packet lies in them: the packet is cut out only when asked for.
+    private var carrier: [UInt8]
+    private var packetRange: Range<Int>
     /// The interface it arrived on; nil when this node sent it to itself.
     public var interface: Int?
 
+    /// The whole IPv4 packet (without Ethernet header or padding), e.g. to quote
+    /// in an ICMP port unreachable via `IPNode.sendDestinationUnreachable`.
+    public var packet: [UInt8] {
+        get { Array(carrier[packetRange]) }
+        set {
+            carrier = newValue
+            packetRange = newValue.indices
+        }
+    }
+
     public init(header: IPv4Header, transport: DecodedFrame.Transport, packet: [UInt8], interface: Int?) {
+        self.init(header: header, transport: transport, packetIn: packet, at: packet.indices, interface: interface)
+    }
+
+    /// A packet lying at `range` of `carrier` (the frame it arrived in), not copied out.
+    public init(header: IPv4Header, transport: DecodedFrame.Transport, packetIn carrier: [UInt8], at range: Range<Int>,
+                interface: Int?) {
         self.header = header
         self.transport = transport
-        self.packet = packet
+        self.carrier = carrier
+        self.packetRange = range.clamped(to: carrier.indices)
         self.interface = interface
+    }
+
+    public static func == (a: DeliveredPacket, b: DeliveredPacket) -> Bool {
+        a.header == b.header && a.transport == b.transport && a.interface == b.interface
+            && a.carrier[a.packetRange].elementsEqual(b.carrier[b.packetRange])
     }
 }
 

@@ -184,6 +184,23 @@ public struct TCPConnection: Sendable {
         let count = Swift.min(maxCount, availableByteCount)
         guard count > 0 else { return [] }
         let bytes = Array(receiveQueue[receiveHead..<(receiveHead + count)])
+        consumeReceived(count)
+        return bytes
+    }
+
+    /// Like ``receive(maxCount:)``, but appends the bytes to `buffer` and
+    /// returns how many there were.
+    @discardableResult
+    public mutating func receive(maxCount: Int = .max, appendingTo buffer: inout [UInt8]) -> Int {
+        let count = Swift.min(maxCount, availableByteCount)
+        guard count > 0 else { return 0 }
+        buffer.append(contentsOf: receiveQueue[receiveHead..<(receiveHead + count)])
+        consumeReceived(count)
+        return count
+    }
+
+    /// The app took the next `count` bytes of the receive queue.
+    private mutating func consumeReceived(_ count: Int) {
         receiveHead += count
         receiveAutotuning?.noteRead(count)
         if receiveHead == receiveQueue.count {
@@ -200,7 +217,6 @@ public struct TCPConnection: Sendable {
             let free = receiveBufferSize - unreadByteCount
             if current < 2 * configuration.maximumSegmentSize || free >= 2 * current { isAckNeeded = true }
         }
-        return bytes
     }
 
     /// Closes the sending direction gracefully: queued bytes go out, then a FIN.

@@ -1,15 +1,29 @@
+import DequeModule
+
 /// The bytes the application has written and the peer has not yet acknowledged,
 /// indexed by absolute stream index (byte 0 is the first byte ever written).
+///
+/// The bytes are kept as the chunks they were written in: a large write is
+/// held as the array the app handed over (no copy), small writes are gathered
+/// into one chunk, and an acknowledgement drops whole chunks from the front
+/// (nothing is shifted). Only a segment's payload is copied out.
 public struct TCPSendBuffer: Sendable {
     /// The most bytes held at once. Lowering it below `count` keeps what is
     /// held and takes nothing more until the buffer drains below the new size.
     public var capacity: Int {
         didSet { capacity = Swift.max(capacity, 1) }
     }
-    private var storage: [UInt8] = []
-    private var head = 0
+    /// Writes from this size up are kept as they came; smaller ones are
+    /// appended to a last chunk that is still smaller than this.
+    static let gatheringLimit = 16 * 1024
+
+    private var chunks = Deque<[UInt8]>()
+    /// Stream index of the first byte of each chunk.
+    private var chunkStarts = Deque<Int>()
     /// Stream index of the first byte still held.
     public private(set) var startIndex = 0
+    /// Stream index one past the last byte written.
+    public private(set) var endIndex = 0
 
     public init(capacity: Int) {
         precondition(capacity > 0, "send buffer capacity must be positive")
@@ -17,9 +31,7 @@ public struct TCPSendBuffer: Sendable {
     }
 
     /// Number of bytes held.
-    public var count: Int { storage.count - head }
-    /// Stream index one past the last byte written.
-    public var endIndex: Int { startIndex + count }
+    public var count: Int { endIndex - startIndex }
     /// Room left for new bytes.
     public var freeSpace: Int { Swift.max(capacity - count, 0) }
     public var isEmpty: Bool { count == 0 }
@@ -29,31 +41,58 @@ public struct TCPSendBuffer: Sendable {
     public mutating func append(_ bytes: some Collection<UInt8>) -> Int {
         let taken = Swift.min(bytes.count, freeSpace)
         guard taken > 0 else { return 0 }
-        storage.append(contentsOf: bytes.prefix(taken))
+        if taken < Self.gatheringLimit, !chunks.isEmpty, chunks[chunks.count - 1].count < Self.gatheringLimit {
+            chunks[chunks.count - 1].append(contentsOf: bytes.prefix(taken))
+        } else if taken == bytes.count, taken >= Self.gatheringLimit, let whole = bytes as? [UInt8] {
+            chunks.append(whole)
+            chunkStarts.append(endIndex)
+        } else {
+            var chunk: [UInt8] = []
+            chunk.reserveCapacity(Swift.max(taken, taken < Self.gatheringLimit ? Self.gatheringLimit : 0))
+            chunk.append(contentsOf: bytes.prefix(taken))
+            chunks.append(chunk)
+            chunkStarts.append(endIndex)
+        }
+        endIndex += taken
         return taken
     }
 
     /// Copies `count` bytes starting at stream index `index` (clipped to what is held).
     public func bytes(from index: Int, count: Int) -> [UInt8] {
-        let lower = Swift.max(index, startIndex)
+        var lower = Swift.max(index, startIndex)
         let upper = Swift.min(index + count, endIndex)
         guard lower < upper else { return [] }
-        let base = head - startIndex
-        return Array(storage[(base + lower)..<(base + upper)])
+        var result: [UInt8] = []
+        result.reserveCapacity(upper - lower)
+        var slot = chunkSlot(containing: lower)
+        while lower < upper {
+            let chunk = chunks[slot], start = chunkStarts[slot]
+            let end = Swift.min(upper, start + chunk.count)
+            result.append(contentsOf: chunk[(lower - start)..<(end - start)])
+            lower = end
+            slot += 1
+        }
+        return result
     }
 
     /// Forgets every byte before stream index `index` (they were acknowledged).
     public mutating func removeBytes(before index: Int) {
         let upto = Swift.min(index, endIndex)
         guard upto > startIndex else { return }
-        head += upto - startIndex
         startIndex = upto
-        if head == storage.count {
-            storage.removeAll(keepingCapacity: true)
-            head = 0
-        } else if head >= 4096 && head * 2 >= storage.count {
-            storage.removeFirst(head)
-            head = 0
+        while let first = chunks.first, chunkStarts[0] + first.count <= upto {
+            chunks.removeFirst()
+            chunkStarts.removeFirst()
         }
+    }
+
+    /// The chunk holding stream index `index` (startIndex ≤ index < endIndex).
+    private func chunkSlot(containing index: Int) -> Int {
+        var low = 0, high = chunkStarts.count - 1
+        while low < high {
+            let middle = (low + high + 1) / 2
+            if chunkStarts[middle] <= index { low = middle } else { high = middle - 1 }
+        }
+        return low
     }
 }

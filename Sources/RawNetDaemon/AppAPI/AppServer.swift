@@ -100,6 +100,24 @@ final class AppServer {
         AppMessage.appendRecord(socket: socket, payload: bytes[...], to: &client.batch)
     }
 
+    /// Whether app `id` reads stream batches (and so takes ``appendStreamData(socket:to:count:_:)``).
+    func readsStreamBatches(_ id: Int) -> Bool {
+        clients[id]?.features.contains(.streamBatch) ?? false
+    }
+
+    /// Queues `count` stream bytes for app `id`, which reads stream batches:
+    /// `fill` appends them straight into its batch.
+    func appendStreamData(socket: UInt32, to id: Int, count: Int, _ fill: (inout [UInt8]) -> Void) {
+        guard let client = clients[id] else { return }
+        if !client.batch.isEmpty && client.batch.count + 8 + count > Self.batchLimit { sendBatch(of: client) }
+        if client.batch.isEmpty {
+            client.batch = AppMessage.streamBatchHead
+            client.batch.reserveCapacity(Swift.max(Self.batchLimit, client.batch.count + 8 + count))
+            batchingClients.append(id)
+        }
+        AppMessage.appendRecord(socket: socket, to: &client.batch, payload: fill)
+    }
+
     /// Sends every batch being gathered (at the end of a TCP pass).
     func sendBatches() {
         for id in batchingClients {
@@ -159,7 +177,7 @@ final class AppServer {
                 disconnect(id)
                 return
             }
-            let bytes = Array(buffer[..<count])
+            let bytes = buffer[..<count]
             do {
                 handler(id, try AppMessage(decoding: bytes))
             } catch {

@@ -263,12 +263,21 @@ extension NodeDaemon {
                 tcpRun.needsAnotherPass = true
                 break
             }
-            guard apps?.isBacklogged(owner) == false else { break }
-            guard let (bytes, left) = tcp!.withConnection(id, { ($0.receive(maxCount: 32 * 1024), $0.availableByteCount) })
-            else { break }
-            available = left
+            guard let apps, !apps.isBacklogged(owner) else { break }
+            let count = min(available, 32 * 1024)
+            if apps.readsStreamBatches(owner) {
+                // Straight from the receive queue into the app's batch.
+                apps.appendStreamData(socket: socket.id, to: owner, count: count) { batch in
+                    _ = tcp!.withConnection(id) { $0.receive(maxCount: count, appendingTo: &batch) }
+                }
+                available = tcp!.inspect(id) { $0.availableByteCount } ?? 0
+            } else {
+                guard let (bytes, left) = tcp!.withConnection(id, { ($0.receive(maxCount: count), $0.availableByteCount) })
+                else { break }
+                available = left
+                apps.sendStreamData(bytes, socket: socket.id, to: owner)
+            }
             hasRead = true
-            apps?.sendStreamData(bytes, socket: socket.id, to: owner)
             tcpRun.needsAnotherPass = true
         }
         let current = hasRead ? tcp!.inspect(id, { TCPConnectionView($0) }) ?? connection : connection
