@@ -18,9 +18,21 @@ extension IPNode {
                                 protocolNumber: IPNode.protocolNumber(of: payload),
                                 source: chosenSource, destination: destination)
         var frame: [UInt8] = []
+        frame.reserveCapacity(EthernetView.headerLength + header.headerLength + Self.reservedLength(of: payload))
         EthernetHeader(destination: .zero, source: .zero, etherType: .ipv4).serialize(into: &frame)
         Packet.serializeIPv4(ip: header, payload, into: &frame)
         return dispatchLocallyOriginated(frame: frame, destination: destination, route: route, now: now)
+    }
+
+    /// Room to reserve for `payload` (headers at their longest), so a frame is
+    /// allocated once and never grown.
+    static func reservedLength(of payload: IPv4Payload) -> Int {
+        switch payload {
+        case .tcp(_, let data): 60 + data.count
+        case .udp(_, let data): 8 + data.count
+        case .raw(let bytes): bytes.count
+        case .icmp: 576
+        }
     }
 
     /// Sends an IPv4 packet this node built whole (header and checksums included).
