@@ -113,6 +113,27 @@ import Testing
         #expect(link.outcomes.last!.isPassThrough)
     }
 
+    @Test func passThroughIfIdle_countsLikeSubmit_andRefusesWhileImpairedOrHolding() {
+        var engine = ImpairmentEngine(settings: .perfect, seed: 1)
+        let first = engine.passThroughIfIdle(), second = engine.passThroughIfIdle()
+        #expect(first && second)
+        #expect(engine.counters.submitted == 2 && engine.counters.passedThrough == 2)
+        let numbered = engine.submit(testFrame(0), now: Instant(nanoseconds: 0))
+        #expect(numbered.frameNumber == 3)  // the idle frames were numbered too
+        engine.update(ImpairmentSettings(delay: .milliseconds(5)), now: Instant(nanoseconds: 1))
+        let whileDelaying = engine.passThroughIfIdle()
+        #expect(!whileDelaying)
+        #expect(engine.counters.submitted == 3)
+        _ = engine.submit(testFrame(1), now: Instant(nanoseconds: 2))
+        engine.update(.perfect, now: Instant(nanoseconds: 3))
+        let whileHolding = engine.passThroughIfIdle()
+        #expect(!whileHolding)  // a frame is still held: it must not be overtaken
+        engine.release(now: Instant(nanoseconds: 10_000_000)) { _ in }
+        _ = engine.submit(testFrame(2), now: Instant(nanoseconds: 10_000_001))
+        let afterDraining = engine.passThroughIfIdle()
+        #expect(afterDraining)
+    }
+
     @Test func update_withSmallerQueue_dropsTheNewestInFlight() {
         var link = ImpairedLink(ImpairmentSettings(delay: .milliseconds(100)))
         for i in 0..<10 { link.send(testFrame(i), at: Instant(nanoseconds: Int64(i) * 1_000_000)) }

@@ -73,6 +73,19 @@ public struct ImpairmentEngine: Sendable {
     // MARK: - Submitting
 
     /// Decides the fate of one frame entering the link at `now`.
+    /// The perfect-wire fast path without an outcome or a clock reading: when
+    /// the engine is idle (nothing set, nothing held) it counts the frame as
+    /// passed through and returns true, and the caller sends it at once, as
+    /// after a pass-through ``submit(_:now:)``. Otherwise it returns false and
+    /// counts nothing: submit the frame.
+    public mutating func passThroughIfIdle() -> Bool {
+        guard isFastPath else { return false }
+        frameCount &+= 1
+        counters.submitted &+= 1
+        counters.passedThrough &+= 1
+        return true
+    }
+
     public mutating func submit(_ frame: [UInt8], now: Instant) -> ImpairmentOutcome {
         frameCount &+= 1
         counters.submitted &+= 1

@@ -233,7 +233,7 @@ public final class NodeDaemon {
     /// Puts a frame through the interface's impairment, then onto the link.
     private func egress(_ frame: [UInt8], on index: Int) {
         guard impairments.indices.contains(index) else { return }
-        if isImpairmentBypassed {
+        if isImpairmentBypassed || impairments[index].passThroughIfIdle() {
             put(frame, on: index)
             return
         }
