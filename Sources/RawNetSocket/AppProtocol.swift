@@ -319,9 +319,7 @@ public enum AppMessage: Sendable, Equatable {
 
     /// Appends one `streamBatch` record (socket, length, bytes) to `buffer`.
     public static func appendRecord(socket: UInt32, payload: ArraySlice<UInt8>, to buffer: inout [UInt8]) {
-        buffer.appendBigEndian(socket)
-        buffer.appendBigEndian(UInt32(payload.count))
-        buffer.append(contentsOf: payload)
+        appendRecord(socket: socket, to: &buffer) { $0.append(contentsOf: payload) }
     }
 
     /// Appends one `streamBatch` record whose bytes `fill` appends to `buffer`
@@ -332,8 +330,8 @@ public enum AppMessage: Sendable, Equatable {
         buffer.appendBigEndian(UInt32(0))
         fill(&buffer)
         let length = UInt32(buffer.count - lengthIndex - 4)
-        for (offset, shift) in [24, 16, 8, 0].enumerated() {
-            buffer[lengthIndex + offset] = UInt8(truncatingIfNeeded: length >> UInt32(shift))
+        for offset in 0..<4 {
+            buffer[lengthIndex + offset] = UInt8(truncatingIfNeeded: length >> UInt32(24 - 8 * offset))
         }
     }
 

@@ -72,7 +72,6 @@ public struct ImpairmentEngine: Sendable {
 
     // MARK: - Submitting
 
-    /// Decides the fate of one frame entering the link at `now`.
     /// The perfect-wire fast path without an outcome or a clock reading: when
     /// the engine is idle (nothing set, nothing held) it counts the frame as
     /// passed through and returns true, and the caller sends it at once, as
@@ -86,14 +85,14 @@ public struct ImpairmentEngine: Sendable {
         return true
     }
 
+    /// Decides the fate of one frame entering the link at `now`.
     public mutating func submit(_ frame: [UInt8], now: Instant) -> ImpairmentOutcome {
-        frameCount &+= 1
-        counters.submitted &+= 1
-        if isFastPath {
-            counters.passedThrough &+= 1
+        if passThroughIfIdle() {
             return ImpairmentOutcome(frameNumber: frameCount, isPassThrough: true,
                                      events: ImpairmentOutcome.passedOnly, duplicateEvents: [])
         }
+        frameCount &+= 1
+        counters.submitted &+= 1
         advance(to: now)
         isFastPath = false
         let number = frameCount

@@ -25,20 +25,14 @@ public struct DeliveredPacket: Sendable, Equatable {
     public var transport: DecodedFrame.Transport
     /// The bytes the packet came in (a whole frame, or the packet alone) and
     /// where the packet lies in them: the packet is cut out only when asked for.
-    private var carrier: [UInt8]
-    private var packetRange: Range<Int>
+    private let carrier: [UInt8]
+    private let packetRange: Range<Int>
     /// The interface it arrived on; nil when this node sent it to itself.
     public var interface: Int?
 
     /// The whole IPv4 packet (without Ethernet header or padding), e.g. to quote
     /// in an ICMP port unreachable via `IPNode.sendDestinationUnreachable`.
-    public var packet: [UInt8] {
-        get { Array(carrier[packetRange]) }
-        set {
-            carrier = newValue
-            packetRange = newValue.indices
-        }
-    }
+    public var packet: [UInt8] { Array(carrier[packetRange]) }
 
     public init(header: IPv4Header, transport: DecodedFrame.Transport, packet: [UInt8], interface: Int?) {
         self.init(header: header, transport: transport, packetIn: packet, at: packet.indices, interface: interface)

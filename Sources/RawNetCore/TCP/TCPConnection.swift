@@ -181,10 +181,8 @@ public struct TCPConnection: Sendable {
 
     /// Reads up to `maxCount` bytes received in order.
     public mutating func receive(maxCount: Int = .max) -> [UInt8] {
-        let count = Swift.min(maxCount, availableByteCount)
-        guard count > 0 else { return [] }
-        let bytes = Array(receiveQueue[receiveHead..<(receiveHead + count)])
-        consumeReceived(count)
+        var bytes: [UInt8] = []
+        receive(maxCount: maxCount, appendingTo: &bytes)
         return bytes
     }
 
@@ -195,12 +193,6 @@ public struct TCPConnection: Sendable {
         let count = Swift.min(maxCount, availableByteCount)
         guard count > 0 else { return 0 }
         buffer.append(contentsOf: receiveQueue[receiveHead..<(receiveHead + count)])
-        consumeReceived(count)
-        return count
-    }
-
-    /// The app took the next `count` bytes of the receive queue.
-    private mutating func consumeReceived(_ count: Int) {
         receiveHead += count
         receiveAutotuning?.noteRead(count)
         if receiveHead == receiveQueue.count {
@@ -217,6 +209,7 @@ public struct TCPConnection: Sendable {
             let free = receiveBufferSize - unreadByteCount
             if current < 2 * configuration.maximumSegmentSize || free >= 2 * current { isAckNeeded = true }
         }
+        return count
     }
 
     /// Closes the sending direction gracefully: queued bytes go out, then a FIN.

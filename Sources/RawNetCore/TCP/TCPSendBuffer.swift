@@ -17,9 +17,13 @@ public struct TCPSendBuffer: Sendable {
     /// appended to a last chunk that is still smaller than this.
     static let gatheringLimit = 16 * 1024
 
-    private var chunks = Deque<[UInt8]>()
-    /// Stream index of the first byte of each chunk.
-    private var chunkStarts = Deque<Int>()
+    /// Bytes as written, with the stream index of each chunk's first byte.
+    private struct Chunk {
+        var start: Int
+        var bytes: [UInt8]
+        var end: Int { start + bytes.count }
+    }
+    private var chunks = Deque<Chunk>()
     /// Stream index of the first byte still held.
     public private(set) var startIndex = 0
     /// Stream index one past the last byte written.
@@ -41,17 +45,15 @@ public struct TCPSendBuffer: Sendable {
     public mutating func append(_ bytes: some Collection<UInt8>) -> Int {
         let taken = Swift.min(bytes.count, freeSpace)
         guard taken > 0 else { return 0 }
-        if taken < Self.gatheringLimit, !chunks.isEmpty, chunks[chunks.count - 1].count < Self.gatheringLimit {
-            chunks[chunks.count - 1].append(contentsOf: bytes.prefix(taken))
+        if taken < Self.gatheringLimit, !chunks.isEmpty, chunks[chunks.count - 1].bytes.count < Self.gatheringLimit {
+            chunks[chunks.count - 1].bytes.append(contentsOf: bytes.prefix(taken))
         } else if taken == bytes.count, taken >= Self.gatheringLimit, let whole = bytes as? [UInt8] {
-            chunks.append(whole)
-            chunkStarts.append(endIndex)
+            chunks.append(Chunk(start: endIndex, bytes: whole))
         } else {
-            var chunk: [UInt8] = []
-            chunk.reserveCapacity(Swift.max(taken, taken < Self.gatheringLimit ? Self.gatheringLimit : 0))
-            chunk.append(contentsOf: bytes.prefix(taken))
+            var chunk = Chunk(start: endIndex, bytes: [])
+            chunk.bytes.reserveCapacity(Swift.max(taken, Self.gatheringLimit))
+            chunk.bytes.append(contentsOf: bytes.prefix(taken))
             chunks.append(chunk)
-            chunkStarts.append(endIndex)
         }
         endIndex += taken
         return taken
@@ -66,9 +68,9 @@ public struct TCPSendBuffer: Sendable {
         result.reserveCapacity(upper - lower)
         var slot = chunkSlot(containing: lower)
         while lower < upper {
-            let chunk = chunks[slot], start = chunkStarts[slot]
-            let end = Swift.min(upper, start + chunk.count)
-            result.append(contentsOf: chunk[(lower - start)..<(end - start)])
+            let chunk = chunks[slot]
+            let end = Swift.min(upper, chunk.end)
+            result.append(contentsOf: chunk.bytes[(lower - chunk.start)..<(end - chunk.start)])
             lower = end
             slot += 1
         }
@@ -80,18 +82,15 @@ public struct TCPSendBuffer: Sendable {
         let upto = Swift.min(index, endIndex)
         guard upto > startIndex else { return }
         startIndex = upto
-        while let first = chunks.first, chunkStarts[0] + first.count <= upto {
-            chunks.removeFirst()
-            chunkStarts.removeFirst()
-        }
+        while let first = chunks.first, first.end <= upto { chunks.removeFirst() }
     }
 
     /// The chunk holding stream index `index` (startIndex ≤ index < endIndex).
     private func chunkSlot(containing index: Int) -> Int {
-        var low = 0, high = chunkStarts.count - 1
+        var low = 0, high = chunks.count - 1
         while low < high {
             let middle = (low + high + 1) / 2
-            if chunkStarts[middle] <= index { low = middle } else { high = middle - 1 }
+            if chunks[middle].start <= index { low = middle } else { high = middle - 1 }
         }
         return low
     }

@@ -91,13 +91,7 @@ final class AppServer {
     func sendStreamData(_ bytes: [UInt8], socket: UInt32, to id: Int) {
         guard let client = clients[id] else { return }
         guard client.features.contains(.streamBatch) else { return send(.streamData(socket: socket, payload: bytes), to: id) }
-        if !client.batch.isEmpty && client.batch.count + 8 + bytes.count > Self.batchLimit { sendBatch(of: client) }
-        if client.batch.isEmpty {
-            client.batch = AppMessage.streamBatchHead
-            client.batch.reserveCapacity(Self.batchLimit)
-            batchingClients.append(id)
-        }
-        AppMessage.appendRecord(socket: socket, payload: bytes[...], to: &client.batch)
+        appendStreamData(socket: socket, to: id, count: bytes.count) { $0.append(contentsOf: bytes) }
     }
 
     /// Whether app `id` reads stream batches (and so takes ``appendStreamData(socket:to:count:_:)``).

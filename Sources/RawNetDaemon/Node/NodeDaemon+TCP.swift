@@ -268,9 +268,11 @@ extension NodeDaemon {
             if apps.readsStreamBatches(owner) {
                 // Straight from the receive queue into the app's batch.
                 apps.appendStreamData(socket: socket.id, to: owner, count: count) { batch in
-                    _ = tcp!.withConnection(id) { $0.receive(maxCount: count, appendingTo: &batch) }
+                    available = tcp!.withConnection(id) { connection in
+                        connection.receive(maxCount: count, appendingTo: &batch)
+                        return connection.availableByteCount
+                    } ?? 0
                 }
-                available = tcp!.inspect(id) { $0.availableByteCount } ?? 0
             } else {
                 guard let (bytes, left) = tcp!.withConnection(id, { ($0.receive(maxCount: count), $0.availableByteCount) })
                 else { break }
