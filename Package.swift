@@ -38,46 +38,53 @@ let package = Package(
             .product(name: "DequeModule", package: "swift-collections"),
             .product(name: "HeapModule", package: "swift-collections"),
         ]),
-        // Router and host daemons, control, app API, the topology model and lab.conf.
-        // No Yams and no Foundation: this is what every daemon process maps.
+        // The contracts between processes: the app API (messages, status codes, TCPOptions),
+        // the control protocol and its one client, node status, socket-path rules.
+        .target(name: "RawNetContracts", dependencies: ["RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetJSON"]),
+        // The lab model: topology, lab.conf (what daemons read), lab lookup, a daemon's command line.
+        // No Yams and no Foundation.
+        .target(name: "RawNetLabModel", dependencies: ["RawNetContracts", "RawNetCore", "RawNetWire", "RawNetPlatform"]),
+        // Router and host daemons: the loop, link ports, impairments, the IP node, control and
+        // the host's transport. No Yams and no Foundation: this is what every daemon process maps.
         .target(name: "RawNetDaemon", dependencies: [
-            "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetSocket", "RawNetJSON",
+            "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetContracts", "RawNetLabModel", "RawNetJSON",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "DequeModule", package: "swift-collections"),
         ]),
         // Topology files (YAML) and the lab supervisor behind `rawnet up`/`down`.
         .target(name: "RawNetLab", dependencies: [
-            "RawNetDaemon", "RawNetCore", "RawNetWire", "RawNetPlatform",
+            "RawNetLabModel", "RawNetContracts", "RawNetCore", "RawNetWire", "RawNetPlatform",
             .product(name: "Yams", package: "Yams"),
         ]),
         // Watching: trace lines, per-layer views, ladder diagrams, SVG plots, capture files.
         .target(name: "RawNetView", dependencies: ["RawNetCore", "RawNetWire"]),
         // The socket library apps link.
-        .target(name: "RawNetSocket", dependencies: ["RawNetPlatform", "RawNetWire", "RawNetJSON"]),
+        .target(name: "RawNetSocket", dependencies: ["RawNetContracts", "RawNetPlatform", "RawNetWire", "RawNetJSON"]),
         // chat, ping, traceroute, nc, demo: built on RawNetSocket only.
         .target(name: "RawNetApps", dependencies: ["RawNetSocket", "RawNetWire"]),
         // Watching a running lab (trace streams from many daemons, saved traces) and
         // the guided tour `rawnet demo`: needs the daemons, the views and the apps.
         .target(name: "RawNetTour", dependencies: [
-            "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetDaemon",
+            "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetContracts", "RawNetLabModel",
             "RawNetSocket", "RawNetApps", "RawNetView", "RawNetLab",
         ]),
         // Benchmark harness: scenarios, references (relay, Linux namespaces), reports, lab generator.
         .target(name: "RawNetBench", dependencies: [
-            "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetDaemon", "RawNetSocket", "RawNetSim", "RawNetLab",
+            "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetContracts", "RawNetLabModel", "RawNetDaemon",
+            "RawNetSocket", "RawNetSim", "RawNetLab",
         ]),
         // `rawnetd` is listed so that building `rawnet` (also `swift run rawnet`) builds it too:
         // `rawnet up` runs the daemons with it (DESIGN.md, "Daemon executable").
         .executableTarget(name: "rawnet", dependencies: [
             "RawNetWire", "RawNetCore", "RawNetSim", "RawNetPlatform",
-            "RawNetDaemon", "RawNetLab", "RawNetSocket", "RawNetApps", "RawNetView", "RawNetTour", "RawNetBench",
+            "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetSocket", "RawNetApps", "RawNetView", "RawNetTour", "RawNetBench",
             "rawnetd",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // One node daemon and nothing else: small in memory (no Foundation, Yams, ArgumentParser).
         // Linked with the Swift runtime inside (-static-stdlib): only the parts it uses are
         // resident (BENCHMARKS.md, "Memory per daemon"). rawnet itself stays dynamic.
-        .executableTarget(name: "rawnetd", dependencies: ["RawNetDaemon", "RawNetPlatform"],
+        .executableTarget(name: "rawnetd", dependencies: ["RawNetDaemon", "RawNetLabModel", "RawNetPlatform"],
                           linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux]))]),
         // Minimal C relay: the reference for forwarding benchmarks.
         .executableTarget(name: "rawnet-relay"),
@@ -88,13 +95,14 @@ let package = Package(
         .testTarget(name: "RawNetSimTests", dependencies: ["RawNetSim", "RawNetCore", "RawNetWire"]),
         .testTarget(name: "RawNetPlatformTests", dependencies: ["RawNetPlatform"]),
         .testTarget(name: "RawNetDaemonTests", dependencies: [
-            "RawNetDaemon", "RawNetLab", "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetSocket", "RawNetSim",
+            "RawNetDaemon", "RawNetContracts", "RawNetLabModel", "RawNetLab", "RawNetCore", "RawNetWire", "RawNetPlatform",
+            "RawNetSocket", "RawNetSim",
         ]),
         .testTarget(name: "RawNetViewTests", dependencies: ["RawNetView", "RawNetCore", "RawNetWire"]),
         .testTarget(name: "RawNetTourTests", dependencies: [
-            "RawNetTour", "RawNetView", "RawNetDaemon", "RawNetLab", "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetSocket",
+            "RawNetTour", "RawNetView", "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetSocket",
         ]),
-        .testTarget(name: "RawNetBenchTests", dependencies: ["RawNetBench", "RawNetDaemon", "RawNetLab", "RawNetPlatform", "RawNetWire"]),
+        .testTarget(name: "RawNetBenchTests", dependencies: ["RawNetBench", "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetPlatform", "RawNetWire"]),
         .testTarget(name: "RawNetAppsTests", dependencies: ["RawNetApps", "RawNetSocket", "RawNetWire"]),
     ],
     swiftLanguageModes: [.v6]

@@ -1,3 +1,4 @@
+import RawNetContracts
 import RawNetSocket
 import RawNetWire
 

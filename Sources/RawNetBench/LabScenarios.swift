@@ -1,5 +1,7 @@
+import RawNetContracts
 import RawNetDaemon
 import RawNetLab
+import RawNetLabModel
 import RawNetPlatform
 
 /// scale: a generated lab of 100 nodes (30 routers, 70 hosts): time to `up`

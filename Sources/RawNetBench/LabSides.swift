@@ -1,5 +1,7 @@
+import RawNetContracts
 import RawNetDaemon
 import RawNetLab
+import RawNetLabModel
 import RawNetPlatform
 import Synchronization
 

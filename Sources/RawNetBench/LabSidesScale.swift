@@ -1,5 +1,7 @@
+import RawNetContracts
 import RawNetCore
 import RawNetDaemon
+import RawNetLabModel
 import RawNetPlatform
 import RawNetSim
 import RawNetSocket
@@ -42,8 +44,8 @@ struct ScaleLab: Sendable {
         var largest = 0
         for (node, pid) in lab.pids {
             let executable = Processes.executablePath(of: pid) ?? "(unknown)"
-            guard executable.hasSuffix("/" + DaemonLaunch.daemonExecutableName) else {
-                throw BenchError("\(node) runs \(executable), not \(DaemonLaunch.daemonExecutableName): build it beside rawnet")
+            guard executable.hasSuffix("/" + DaemonArguments.daemonExecutableName) else {
+                throw BenchError("\(node) runs \(executable), not \(DaemonArguments.daemonExecutableName): build it beside rawnet")
             }
             guard let kilobytes = Self.residentKilobytes(pid: pid) else { throw BenchError("no VmRSS for \(node) (pid \(pid))") }
             largest = max(largest, kilobytes)

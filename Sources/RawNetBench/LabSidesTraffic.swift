@@ -1,4 +1,6 @@
+import RawNetContracts
 import RawNetDaemon
+import RawNetLabModel
 import RawNetPlatform
 import RawNetSocket
 import RawNetWire

@@ -1,5 +1,7 @@
+import RawNetContracts
 import RawNetDaemon
 import RawNetLab
+import RawNetLabModel
 import RawNetPlatform
 import RawNetWire
 import Synchronization
@@ -120,7 +122,7 @@ public final class RouterForwarder: FrameForwarder, @unchecked Sendable {
         var environment = ProcessEnvironment.all
         environment[NodeDaemon.bypassEnvironmentVariable] = bypassImpairment ? "1" : nil
         // The router runs as a lab's daemons do: rawnetd when it was built beside rawnet.
-        let daemon = DaemonLaunch.daemonExecutable(besideExecutable: executable) ?? executable
+        let daemon = DaemonArguments.daemonExecutable(besideExecutable: executable) ?? executable
         pid = try Processes.spawn(executable: daemon, arguments: ["router", Self.router, "--run-dir", runDirectory],
                                   logPath: paths.logFile(node: Self.router), environment: environment)
         do {

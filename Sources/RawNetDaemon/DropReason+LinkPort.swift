@@ -1,4 +1,6 @@
+import RawNetContracts
 import RawNetCore
+import RawNetLabModel
 import RawNetPlatform
 
 extension DropReason {

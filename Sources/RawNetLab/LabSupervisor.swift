@@ -1,4 +1,5 @@
-import RawNetDaemon
+import RawNetContracts
+import RawNetLabModel
 import RawNetPlatform
 
 /// Why a lab could not be started or stopped.
@@ -45,7 +46,7 @@ public struct LabSupervisor {
     public init(executable: String, daemonExecutable: String? = nil, base: String? = nil) {
         self.executable = executable
         self.daemonExecutable = daemonExecutable
-            ?? DaemonLaunch.daemonExecutable(besideExecutable: executable) ?? executable
+            ?? DaemonArguments.daemonExecutable(besideExecutable: executable) ?? executable
         self.base = base
     }
 
@@ -54,8 +55,8 @@ public struct LabSupervisor {
 
     /// The line `rawnet up` prints when the daemons run as `rawnet` itself.
     public var fallbackNote: String {
-        "note: no \(DaemonLaunch.daemonExecutableName) beside \(executable); the daemons run as 'rawnet router|host' "
-            + "(about twice the memory each; `swift build` builds \(DaemonLaunch.daemonExecutableName))"
+        "note: no \(DaemonArguments.daemonExecutableName) beside \(executable); the daemons run as 'rawnet router|host' "
+            + "(about twice the memory each; `swift build` builds \(DaemonArguments.daemonExecutableName))"
     }
 
     /// What `up` did.

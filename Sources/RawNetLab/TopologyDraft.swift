@@ -1,4 +1,5 @@
-import RawNetDaemon
+import RawNetContracts
+import RawNetLabModel
 import RawNetPlatform
 import RawNetWire
 

@@ -3,7 +3,8 @@ import FoundationEssentials
 #else
 import Foundation
 #endif
-import RawNetDaemon
+import RawNetContracts
+import RawNetLabModel
 
 /// Reads and checks topology files. Every problem in a file is collected and
 /// reported together, each naming the file, node or link, and field.

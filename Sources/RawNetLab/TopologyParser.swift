@@ -1,5 +1,6 @@
+import RawNetContracts
 import RawNetCore
-import RawNetDaemon
+import RawNetLabModel
 import RawNetPlatform
 import RawNetWire
 import Yams

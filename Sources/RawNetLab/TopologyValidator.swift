@@ -1,4 +1,5 @@
-import RawNetDaemon
+import RawNetContracts
+import RawNetLabModel
 import RawNetWire
 
 /// Checks a lab as a whole: links join existing, unused interfaces of one subnet;

@@ -1,3 +1,4 @@
+import RawNetContracts
 import RawNetWire
 
 /// What the connection keeps for one open socket (on its thread only).

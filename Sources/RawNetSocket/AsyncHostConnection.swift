@@ -1,3 +1,4 @@
+import RawNetContracts
 import RawNetPlatform
 import RawNetWire
 

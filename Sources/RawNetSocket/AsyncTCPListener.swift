@@ -1,3 +1,4 @@
+import RawNetContracts
 import RawNetWire
 
 /// A listening TCP socket on a RawNet host, for Swift concurrency.

@@ -1,3 +1,4 @@
+import RawNetContracts
 import RawNetWire
 
 /// A UDP socket on a RawNet host, for Swift concurrency. It is bound when

@@ -1,3 +1,4 @@
+import RawNetContracts
 import RawNetPlatform
 import RawNetWire
 
@@ -57,7 +58,7 @@ public final class HostConnection {
 
     /// The path of a host's app API socket inside a lab's run directory.
     public static func appAPIPath(runDirectory: String, host: String) -> String {
-        (runDirectory.hasSuffix("/") ? runDirectory : runDirectory + "/") + host + ".api"
+        SocketPaths(runDirectory: runDirectory).appAPI(node: host)
     }
 
     /// Connects to `host`'s app API in `runDirectory` and says hello.

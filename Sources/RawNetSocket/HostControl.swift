@@ -1,34 +1,28 @@
+import RawNetContracts
 import RawNetJSON
 import RawNetPlatform
 
 /// A small client for a host daemon's control socket (`RUNDIR/HOST.ctl`), for
 /// apps that change their own host's link while they run (chat's `/loss 20%`).
-/// Blocking, one JSON line each way.
+/// Blocking, one JSON line each way, over the one `ControlClient`.
 public final class HostControl {
     public let host: String
-    private let connection: UnixConnection
-    private var buffer: [UInt8] = []
+    private let client: ControlClient
 
     /// Connects to `host`'s control socket in `runDirectory`.
     public init(runDirectory: String, host: String) throws(NetworkError) {
         self.host = host
-        let path = (runDirectory.hasSuffix("/") ? runDirectory : runDirectory + "/") + host + ".ctl"
+        let path = SocketPaths(runDirectory: runDirectory).control(node: host)
         do {
-            connection = try UnixConnection.connect(kind: .stream, to: path)
+            client = try ControlClient(path: path)
         } catch {
             throw .hostNotRunning(host: host, path: path, reason: "\(error)")
         }
     }
 
-    deinit { connection.close() }
-
     /// The names of the host's interfaces.
     public func interfaceNames() throws(NetworkError) -> [String] {
-        struct Status: Decodable {
-            struct Interface: Decodable { var name: String }
-            var interfaces: [Interface]
-        }
-        let status: Status = try call("status", [:])
+        let status: NodeStatus = try call("status", [:])
         return status.interfaces.map(\.name)
     }
 
@@ -37,55 +31,32 @@ public final class HostControl {
     /// Returns the settings now in force, as text.
     @discardableResult
     public func impair(interface: String, settings: String?) throws(NetworkError) -> String {
-        struct Answer: Decodable { var settings: String }
         var args = ["interface": interface]
         if let settings { args["settings"] = settings } else { args["action"] = "clear" }
-        let answer: Answer = try call("impair", args)
+        let answer: ImpairAnswer = try call("impair", args)
         return answer.settings
     }
 
-    private struct Request: Encodable { var command: String; var args: [String: String] }
-    private struct Response<Result: Decodable>: Decodable { var ok: Bool; var result: Result?; var error: String? }
-    private struct Failure: Decodable { var ok: Bool; var error: String? }
-
-    private func call<Result: Decodable>(_ command: String, _ args: [String: String]) throws(NetworkError) -> Result {
-        let line: [UInt8]
+    private func call<Answer: Decodable>(_ command: String, _ args: [String: String]) throws(NetworkError) -> Answer {
+        let outcome: Result<JSONValue?, ControlCallFailure>
         do {
-            line = try JSONNodeEncoder().encode(Request(command: command, args: args)) + [0x0A]
+            outcome = try client.call(command, args)
         } catch {
-            throw .protocolError("cannot encode \(command)")
-        }
-        var sent = 0
-        while sent < line.count {
-            guard connection.fileDescriptor.waitWritable(timeout: .seconds(5)) else { throw .timedOut }
-            let written: Int?  // nil: the socket is full for now, wait again
-            do {
-                written = try connection.write(Array(line[sent...]))
-            } catch {
-                throw .hostClosedConnection
+            switch error {
+            case .timedOut: throw .timedOut
+            case .closed, .notRunning: throw .hostClosedConnection
+            case .badAnswer(_, let reason): throw .protocolError("bad answer to \(command): \(reason)")
             }
-            sent += written ?? 0
         }
-        while !buffer.contains(0x0A) {
-            guard connection.fileDescriptor.waitReadable(timeout: .seconds(5)) else { throw .timedOut }
-            let read: [UInt8]??
-            do { read = try connection.read(maximumLength: 65_536) } catch { read = nil }
-            guard let result = read else { throw .hostClosedConnection }
-            guard let chunk = result else { continue }
-            if chunk.isEmpty { throw .hostClosedConnection }
-            buffer += chunk
+        switch outcome {
+        case .failure(let failure):
+            throw .invalidArgument(failure.message)
+        case .success(let value):
+            guard let value, let result = try? value.decode(Answer.self) else {
+                throw .protocolError("unexpected answer to \(command)")
+            }
+            return result
         }
-        let end = buffer.firstIndex(of: 0x0A)!
-        let answer = Array(buffer[..<end])
-        buffer.removeSubrange(...end)
-        if let failure = try? JSONNodeDecoder().decode(Failure.self, from: answer), !failure.ok {
-            throw .invalidArgument(failure.error ?? "\(command) failed")
-        }
-        guard let response = try? JSONNodeDecoder().decode(Response<Result>.self, from: answer),
-              let result = response.result else {
-            throw .protocolError("unexpected answer to \(command)")
-        }
-        return result
     }
 }
 

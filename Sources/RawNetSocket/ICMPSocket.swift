@@ -1,3 +1,4 @@
+import RawNetContracts
 import RawNetWire
 
 /// An ICMP message received on an `ICMPSocket`.

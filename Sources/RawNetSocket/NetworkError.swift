@@ -1,3 +1,5 @@
+import RawNetContracts
+
 /// What can go wrong with a RawNet socket, with readable descriptions
 /// ("connection refused", "host unreachable").
 public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {

@@ -1,3 +1,4 @@
+import RawNetContracts
 import RawNetWire
 
 /// One received UDP datagram.

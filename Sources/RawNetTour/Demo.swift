@@ -1,6 +1,7 @@
+import RawNetContracts
 import RawNetCore
-import RawNetDaemon
 import RawNetLab
+import RawNetLabModel
 import RawNetPlatform
 import RawNetSocket
 import RawNetView

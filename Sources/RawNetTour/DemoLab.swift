@@ -1,5 +1,6 @@
-import RawNetDaemon
+import RawNetContracts
 import RawNetLab
+import RawNetLabModel
 import RawNetPlatform
 
 /// The lab `rawnet demo` runs: three routers in a triangle with a host on each

@@ -1,6 +1,7 @@
 import RawNetApps
+import RawNetContracts
 import RawNetCore
-import RawNetDaemon
+import RawNetLabModel
 import RawNetSocket
 import RawNetView
 import RawNetWire

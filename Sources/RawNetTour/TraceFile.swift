@@ -1,5 +1,6 @@
+import RawNetContracts
 import RawNetCore
-import RawNetDaemon
+import RawNetLabModel
 import RawNetPlatform
 
 /// A problem reading a saved trace.

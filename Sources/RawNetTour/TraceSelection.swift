@@ -1,5 +1,6 @@
+import RawNetContracts
 import RawNetCore
-import RawNetDaemon
+import RawNetLabModel
 
 /// A target named on the command line of `trace` or `capture` that means nothing in the lab.
 public struct TraceSelectionError: Error, CustomStringConvertible {

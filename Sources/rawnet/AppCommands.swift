@@ -1,6 +1,8 @@
 import ArgumentParser
 import RawNetApps
+import RawNetContracts
 import RawNetDaemon
+import RawNetLabModel
 import RawNetSocket
 import RawNetWire
 

@@ -1,6 +1,8 @@
 import ArgumentParser
+import RawNetContracts
 import RawNetDaemon
 import RawNetLab
+import RawNetLabModel
 import RawNetPlatform
 
 /// Options of the two daemon commands the supervisor spawns.

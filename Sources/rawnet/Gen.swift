@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import RawNetBench
+import RawNetContracts
 import RawNetDaemon
 import RawNetLab
+import RawNetLabModel
 
 /// `rawnet gen`: writes a large generated lab topology.
 struct Gen: ParsableCommand {

@@ -1,6 +1,8 @@
 import ArgumentParser
+import RawNetContracts
 import RawNetCore
 import RawNetDaemon
+import RawNetLabModel
 
 /// `rawnet impair`: change, clear or show the impairments of a running lab.
 ///

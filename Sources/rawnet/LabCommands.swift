@@ -1,6 +1,8 @@
 import ArgumentParser
+import RawNetContracts
 import RawNetDaemon
 import RawNetLab
+import RawNetLabModel
 import RawNetPlatform
 
 /// Options shared by commands that act on a running lab.

@@ -1,5 +1,7 @@
 import ArgumentParser
+import RawNetContracts
 import RawNetDaemon
+import RawNetLabModel
 
 /// Sends one control command to a node and returns its result.
 func controlCall(_ located: LabLocator.Located, node: String, _ command: String,

@@ -1,5 +1,7 @@
 import ArgumentParser
+import RawNetContracts
 import RawNetDaemon
+import RawNetLabModel
 
 struct Sockets: ParsableCommand {
     static let configuration = CommandConfiguration(

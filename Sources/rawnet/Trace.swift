@@ -1,6 +1,8 @@
 import ArgumentParser
+import RawNetContracts
 import RawNetCore
 import RawNetDaemon
+import RawNetLabModel
 import RawNetPlatform
 import RawNetTour
 import RawNetView

@@ -1,4 +1,6 @@
+import RawNetContracts
 import RawNetDaemon
+import RawNetLabModel
 import RawNetPlatform
 
 // `rawnetd router|host NAME --run-dir DIR`: one node daemon and nothing else, so

@@ -1,6 +1,8 @@
-import Testing
+import RawNetContracts
 import RawNetDaemon
 import RawNetLab
+import RawNetLabModel
+import Testing
 @testable import RawNetBench
 
 @Suite struct TopologyGeneratorTests {

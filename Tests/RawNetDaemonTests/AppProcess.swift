@@ -1,4 +1,6 @@
+import RawNetContracts
 import RawNetDaemon
+import RawNetLabModel
 import RawNetPlatform
 
 /// A `rawnet` app (chat, nc) running as a real process in a test lab, its

@@ -1,5 +1,7 @@
+import RawNetContracts
 import RawNetDaemon
 import RawNetLab
+import RawNetLabModel
 import RawNetPlatform
 import Testing
 
@@ -52,7 +54,7 @@ final class DaemonTestLab {
 
     /// The daemon-only executable built beside `rawnet` (the build makes both).
     static func daemonExecutable(besideRawnet rawnet: String) throws -> String {
-        guard let path = DaemonLaunch.daemonExecutable(besideExecutable: rawnet) else {
+        guard let path = DaemonArguments.daemonExecutable(besideExecutable: rawnet) else {
             throw HarnessError("no rawnetd beside \(rawnet); run `swift build` first")
         }
         return path

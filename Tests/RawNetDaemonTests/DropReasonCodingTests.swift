@@ -1,6 +1,8 @@
 import Foundation
+import RawNetContracts
 import RawNetCore
 import RawNetDaemon
+import RawNetLabModel
 import RawNetPlatform
 import Testing
 

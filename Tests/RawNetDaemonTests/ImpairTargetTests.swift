@@ -1,5 +1,7 @@
+import RawNetContracts
 import RawNetDaemon
 import RawNetLab
+import RawNetLabModel
 import Testing
 
 /// How `rawnet impair TARGET --direction D` picks the egresses to change.

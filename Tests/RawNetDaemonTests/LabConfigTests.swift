@@ -1,4 +1,6 @@
 @testable import RawNetDaemon
+@testable import RawNetLabModel
+import RawNetContracts
 import RawNetLab
 import RawNetWire
 import Testing

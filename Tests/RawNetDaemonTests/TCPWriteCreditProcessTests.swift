@@ -1,7 +1,9 @@
+@testable import RawNetSocket
+import RawNetContracts
 import RawNetDaemon
 import RawNetLab
+import RawNetLabModel
 import RawNetPlatform
-@testable import RawNetSocket
 import RawNetWire
 import Testing
 

@@ -1,6 +1,8 @@
+import RawNetContracts
 import RawNetCore
 import RawNetDaemon
 import RawNetLab
+import RawNetLabModel
 import RawNetWire
 import Testing
 

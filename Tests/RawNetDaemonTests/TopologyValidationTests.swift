@@ -1,6 +1,8 @@
+import RawNetContracts
 import RawNetCore
 import RawNetDaemon
 import RawNetLab
+import RawNetLabModel
 import Testing
 
 /// The messages a topology produces, or an empty list if it is accepted.

@@ -1,4 +1,5 @@
 import Foundation
+import RawNetContracts
 import RawNetSocket
 import RawNetWire
 import Testing

@@ -1,6 +1,7 @@
 import DequeModule
+import RawNetContracts
+import RawNetLabModel
 import RawNetPlatform
-import RawNetSocket
 
 /// The host's app API listener (`NODE.api`, SOCK_SEQPACKET): accepts app
 /// connections, decodes their messages and queues messages back to them.

@@ -1,5 +1,6 @@
+import RawNetContracts
 import RawNetCore
-import RawNetSocket
+import RawNetLabModel
 import RawNetWire
 
 /// One socket an app opened on a host.

@@ -1,3 +1,5 @@
+import RawNetContracts
+import RawNetLabModel
 import RawNetPlatform
 
 /// The control socket of a daemon: a Unix stream listener speaking one JSON

@@ -1,60 +1,8 @@
+import RawNetContracts
 import RawNetCore
+import RawNetLabModel
 import RawNetPlatform
 import RawNetWire
-
-/// A route as `routes` answers it.
-public struct RouteInfo: Codable, Sendable, Equatable {
-    public var destination: String
-    public var nextHop: String?
-    public var interface: String
-    public var kind: String
-    public var metric: Int
-}
-
-/// What `routes` answers: the table, and the same as `ip route` prints it.
-public struct RoutesAnswer: Codable, Sendable, Equatable {
-    public var routes: [RouteInfo]
-    public var text: String
-}
-
-/// A neighbour as `arp` answers it.
-public struct NeighbourInfo: Codable, Sendable, Equatable {
-    public var address: String
-    public var interface: String
-    /// "reachable" or "incomplete".
-    public var state: String
-    public var mac: String?
-    /// Seconds until a reachable entry expires.
-    public var expiresInSeconds: Double?
-    /// Packets waiting for an incomplete entry.
-    public var waiting: Int?
-}
-
-/// What `arp` answers.
-public struct ARPAnswer: Codable, Sendable, Equatable {
-    public var entries: [NeighbourInfo]
-    public var text: String
-}
-
-/// One app socket, as `sockets` answers it.
-public struct SocketInfo: Codable, Sendable, Equatable {
-    public var id: UInt32
-    public var app: Int
-    public var protocolName: String
-    public var local: String
-    public var peer: String?
-    /// TCP state (`LISTEN`, `ESTABLISHED`, …); `UNCONN` or `ESTAB`-less for UDP and ICMP, as `ss` prints.
-    public var state: String?
-    /// The owning app's name and pid, from its hello.
-    public var appName: String?
-    public var pid: UInt32?
-    /// Bytes received and not yet read by the app; for a listener, connections waiting.
-    public var receiveQueue: Int?
-    /// Bytes sent and not yet acknowledged; for a listener, its backlog.
-    public var sendQueue: Int?
-    /// TCP internals as `key=value` words (rto, cwnd, retransmissions, …).
-    public var internals: String?
-}
 
 extension NodeDaemon {
     /// Every control command, for `help` and error messages.

@@ -1,6 +1,7 @@
+import RawNetContracts
 import RawNetCore
+import RawNetLabModel
 import RawNetPlatform
-import RawNetSocket
 import RawNetWire
 
 /// Bookkeeping of the daemon's TCP pass (see `runTCP`).

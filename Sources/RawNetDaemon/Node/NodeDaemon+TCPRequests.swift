@@ -1,5 +1,6 @@
+import RawNetContracts
 import RawNetCore
-import RawNetSocket
+import RawNetLabModel
 import RawNetWire
 
 /// App requests on TCP sockets: bind is shared with UDP; listen, connect,

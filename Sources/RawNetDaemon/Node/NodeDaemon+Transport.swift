@@ -1,5 +1,6 @@
+import RawNetContracts
 import RawNetCore
-import RawNetSocket
+import RawNetLabModel
 import RawNetWire
 
 /// The host's transport layer: UDP and ICMP sockets of apps, demultiplexing of

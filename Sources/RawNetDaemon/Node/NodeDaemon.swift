@@ -1,7 +1,8 @@
 import Logging
+import RawNetContracts
 import RawNetCore
+import RawNetLabModel
 import RawNetPlatform
-import RawNetSocket
 import RawNetWire
 
 /// Why a daemon could not start.

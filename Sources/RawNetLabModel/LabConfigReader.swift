@@ -1,5 +1,6 @@
-import RawNetPlatform
+import RawNetContracts
 import RawNetCore
+import RawNetPlatform
 import RawNetWire
 
 /// Reads `lab.conf` (see `LabConfig`) line by line into a `Topology`. The first

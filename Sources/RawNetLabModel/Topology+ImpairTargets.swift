@@ -1,3 +1,5 @@
+import RawNetContracts
+
 /// Which way along a link an impairment applies, as `rawnet impair --direction` reads it.
 public enum ImpairDirection: String, Sendable, CaseIterable {
     /// Frames leaving the named interface (or the link's first endpoint as written).

@@ -1,3 +1,4 @@
+import RawNetContracts
 import RawNetPlatform
 
 /// The lab as the daemons read it: `lab.conf` in the run directory, written by

@@ -1,3 +1,4 @@
+import RawNetContracts
 import RawNetPlatform
 
 /// Finds the running lab a command acts on: `--lab NAME`, else `$RAWNET_LAB`,

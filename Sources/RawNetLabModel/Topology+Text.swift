@@ -1,3 +1,5 @@
+import RawNetContracts
+
 extension Topology {
     /// The links a command-line name refers to. Accepted: the full name
     /// `alice:eth0-r1:eth0` (either order), one endpoint `r1:eth1`, or the two

@@ -1,3 +1,5 @@
+import RawNetContracts
+
 /// Where in a topology file a problem was found.
 public enum TopologyLocation: Sendable, Hashable, CustomStringConvertible {
     /// The document itself (its top-level fields).

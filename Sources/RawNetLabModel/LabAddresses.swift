@@ -1,3 +1,4 @@
+import RawNetContracts
 import RawNetWire
 
 /// Why a destination typed on the command line means no address.

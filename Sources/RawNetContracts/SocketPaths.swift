@@ -1,3 +1,4 @@
+
 /// Where a lab's files live inside its run directory (see DESIGN.md, "Run directory"):
 /// `NODE.IF` per interface, `NODE.ctl`, `NODE.api`, `NODE.pid`, `NODE.log`, `lab.yaml` and `lab.conf`.
 public struct SocketPaths: Sendable, Equatable {
@@ -29,32 +30,5 @@ public struct SocketPaths: Sendable, Equatable {
 
     private func file(_ name: String) -> String {
         runDirectory.hasSuffix("/") ? runDirectory + name : runDirectory + "/" + name
-    }
-
-    /// Problems with socket paths that would not fit in `sun_path`.
-    public func issues(for topology: Topology, file: String) -> [TopologyIssue] {
-        var issues = IssueCollector(file: file)
-        func check(_ path: String, _ location: TopologyLocation, _ field: String) {
-            let length = path.utf8.count
-            if length > Self.maximumLength {
-                issues.add(location, field,
-                           "socket path '\(path)' is \(length) bytes, more than the \(Self.maximumLength) a Unix socket allows; use a shorter run directory or name")
-            }
-        }
-        for node in topology.nodes {
-            check(control(node: node.name), .node(node.name), "")
-            if node.kind == .host { check(appAPI(node: node.name), .node(node.name), "") }
-            for interface in node.interfaces {
-                check(link(node: node.name, interface: interface.name), .node(node.name),
-                      "interfaces.\(interface.name)")
-            }
-        }
-        return issues.issues
-    }
-
-    /// Throws when any socket path of the lab would not fit in `sun_path`.
-    public func check(_ topology: Topology, file: String) throws(TopologyError) {
-        let found = issues(for: topology, file: file)
-        if !found.isEmpty { throw TopologyError(issues: found) }
     }
 }
