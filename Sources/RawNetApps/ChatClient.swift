@@ -186,9 +186,8 @@ struct ChatSession {
             }
             do {
                 let status = try stream.status()
-                let f = status.fields
-                let ms: (String) -> String = { key in f[key].flatMap { Double($0) }.map { "\(Int($0 / 1000))ms" } ?? "-" }
-                show(paint("tcp \(status.state)  rto \(ms("rto"))  srtt \(ms("srtt"))  cwnd \(f["cwnd"] ?? "-")  ssthresh \(windowText(f["ssthresh"]))  retransmissions \(f["retrans"] ?? "0") (timeouts \(f["timeouts"] ?? "0"), fast \(f["fast_retrans"] ?? "0"))  sent \(f["bytes_sent"] ?? "0") B  received \(f["bytes_received"] ?? "0") B", .dim))
+                let ms: (Duration?) -> String = { $0.map { "\($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)ms" } ?? "-" }
+                show(paint("tcp \(status.state)  rto \(ms(status.rto))  srtt \(ms(status.smoothedRTT))  cwnd \(status.congestionWindow.map(String.init) ?? "-")  ssthresh \(windowText(status.slowStartThreshold.map(String.init)))  retransmissions \(status.retransmissions) (timeouts \(status.timeouts), fast \(status.fastRetransmissions))  sent \(status.bytesSent) B  received \(status.bytesReceived) B", .dim))
             } catch {
                 show(paint("stats: \(error)", .warning))
             }

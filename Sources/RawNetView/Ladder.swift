@@ -12,7 +12,7 @@ import RawNetWire
 /// Sequence and acknowledgment numbers are relative to each side's initial sequence
 /// number. A segment dropped on the way ends in `✗`; a segment that resends bytes
 /// already sent is marked as a retransmission, with its reason when a `transport`
-/// event says it (see `TransportDetail`). A TIME_WAIT state change adds a note.
+/// event says it (see `TCPTraceEvent`). A TIME_WAIT state change adds a note.
 public struct Ladder: Sendable {
     /// One line of the diagram.
     public enum Row: Hashable, Sendable {

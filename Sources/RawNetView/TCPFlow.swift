@@ -85,7 +85,7 @@ struct TCPFlow {
     var transmissions: [TCPTransmission] = []
     var notes: [TCPFlowNote] = []
     /// Transport events of this connection, with the side they belong to.
-    var transportEvents: [(time: Int64, atClient: Bool, detail: TransportDetail)] = []
+    var transportEvents: [(time: Int64, atClient: Bool, event: TCPTraceEvent)] = []
     /// The node that owns each endpoint, judged from the evidence: a node that sends the
     /// side's frames with the highest TTL made them; failing that, the node that receives
     /// frames for it with the lowest TTL is the last hop's far end.
@@ -190,22 +190,17 @@ struct TCPFlow {
     }
 
     /// Which side a transport event belongs to: by `conn=`, else by node name; nil if not this connection's.
-    private func side(of event: TraceEvent, _ detail: TransportDetail) -> Bool? {
-        if let conn = detail.connection {
-            guard key.contains(conn.local, conn.remote) else { return nil }
-            return conn.local == key.client
-        }
-        if event.node == clientNode { return true }
-        if event.node == serverNode { return false }
-        return nil
+    private func side(of event: TCPTraceEvent) -> Bool? {
+        let conn = TCPEndpoint.ends(of: event.connection)
+        guard key.contains(conn.local, conn.remote) else { return nil }
+        return conn.local == key.client
     }
 
     private mutating func attach(transport event: TraceEvent) {
-        guard let text = event.detail ?? event.reason else { return }
-        let detail = TransportDetail(parsing: text)
-        guard let atClient = side(of: event, detail) else { return }
+        guard let detail = event.detail.flatMap(TCPTraceEvent.init(detail:)),
+              let atClient = side(of: detail) else { return }
         transportEvents.append((event.time, atClient, detail))
-        if detail.newState == "TIME-WAIT" {
+        if case .stateChanged(_, to: .timeWait) = detail.kind {
             let node = (atClient ? clientNode : serverNode) ?? (atClient ? "client" : "server")
             notes.append(TCPFlowNote(time: event.time, atClient: atClient, text: "\(node) enters TIME_WAIT"))
         }
@@ -229,24 +224,35 @@ struct TCPFlow {
             // A `retransmit` event of the sender, at or shortly before this send, naming this sequence number.
             let candidates = transportEvents.indices.filter { j in
                 let e = transportEvents[j]
-                return !usedReasons.contains(j) && e.atClient == t.fromClient && e.detail.isRetransmission
-                    && (e.detail.sequenceNumber.map { $0 == t.tcp.sequenceNumber } ?? transmissions[i].isRetransmission)
+                guard case .retransmitted(let sequence, _, _) = e.event.kind else { return false }
+                return !usedReasons.contains(j) && e.atClient == t.fromClient && sequence == t.tcp.sequenceNumber
                     && e.time <= t.time && t.time &- e.time <= 1_000_000_000
             }
-            if let j = candidates.last {
+            if let j = candidates.last, case .retransmitted(_, _, let reason) = transportEvents[j].event.kind {
                 usedReasons.insert(j)
                 transmissions[i].isRetransmission = true
-                transmissions[i].retransmissionReason = transportEvents[j].detail.retransmissionReason
+                transmissions[i].retransmissionReason = Self.words(for: reason)
             }
         }
         // Retransmit events that matched no segment still deserve a line.
-        for (j, e) in transportEvents.enumerated() where e.detail.isRetransmission && !usedReasons.contains(j) {
-            var text = "retransmit"
-            if let seq = e.detail.sequenceNumber { text += " seq=\(relative(seq, fromClient: e.atClient))" }
-            if let reason = e.detail.retransmissionReason { text += " (\(reason))" }
+        for (j, e) in transportEvents.enumerated() where !usedReasons.contains(j) {
+            guard case .retransmitted(let sequence, _, let reason) = e.event.kind else { continue }
+            let text = "retransmit seq=\(relative(sequence, fromClient: e.atClient)) (\(Self.words(for: reason)))"
             notes.append(TCPFlowNote(time: e.time, atClient: e.atClient, text: text))
         }
         notes.sort { $0.time < $1.time }
+    }
+
+    /// Why a segment was sent again, in the words the ladder prints.
+    static func words(for reason: TCPRetransmitReason) -> String {
+        switch reason {
+        case .timeout: "timeout"
+        case .fastRetransmit: "duplicate ACKs"
+        case .sackLoss: "SACK"
+        case .partialAck: "partial ACK"
+        case .rackLoss: "rack"
+        case .lossProbe: "tlp"
+        }
     }
 
     /// A sequence number relative to the sender's initial sequence number.

@@ -9,7 +9,7 @@ import RawNetWire
 /// blue when new, red when retransmitted, with a red cross when it was lost; the
 /// green step line is the highest acknowledgment received; orange bars are SACKed
 /// blocks. Bottom panel: `cwnd` and `ssthresh` over time, from the sender's
-/// `transport` events carrying `cwnd=` / `ssthresh=` (see `TransportDetail`).
+/// `transport` events carrying `cwnd=` / `ssthresh=` (see `TCPTraceEvent`).
 public struct TCPPlot: Sendable {
     /// Which way the plotted data flows.
     public enum Direction: Sendable, Hashable {
@@ -81,7 +81,7 @@ public struct TCPPlot: Sendable {
         self.acks = acks.sorted { $0.0 < $1.0 }
         self.sacks = sacks
         windows = flow.transportEvents.filter { $0.atClient == fromClient }.compactMap { e in
-            let cwnd = e.detail.congestionWindow.map(Double.init), ssthresh = e.detail.slowStartThreshold.map(Double.init)
+            let cwnd = e.event.congestionWindow.map(Double.init), ssthresh = e.event.slowStartThreshold.map(Double.init)
             guard cwnd != nil || ssthresh != nil else { return nil }
             return (ms(e.time), cwnd, ssthresh)
         }

@@ -15,7 +15,7 @@ import RawNetWire
 /// `and` binds tighter than `or`; `and` may be left out. The empty text selects
 /// everything. Events without a frame (transport, notes) match `node`/`on`, `tcp`
 /// (transport events are TCP's), and `port`/`host` through a `conn=` field in their
-/// detail (see `TransportDetail`).
+/// detail (see `TCPTraceEvent`).
 public indirect enum TraceFilter: Hashable, Sendable, CustomStringConvertible {
     case everything
     case tcp, udp, icmp, arp
@@ -78,7 +78,7 @@ public indirect enum TraceFilter: Hashable, Sendable, CustomStringConvertible {
 
     private func connection(of event: TraceEvent) -> (local: TCPEndpoint, remote: TCPEndpoint)? {
         guard event.kind == .transport, let detail = event.detail else { return nil }
-        return TransportDetail(parsing: detail).connection
+        return TCPTraceEvent(detail: detail).map { TCPEndpoint.ends(of: $0.connection) }
     }
 
     /// The filter written back as text that parses to the same filter.

@@ -104,7 +104,7 @@ struct AsyncSocketProcessTests {
             #expect(bytes.count == data.count)
             #expect(bytes == data)
             let status = try await client.status()
-            #expect(Int(status.fields["bytes_sent"] ?? "") ?? 0 >= data.count, "\(status)")
+            #expect(status.bytesSent >= data.count, "\(status)")
             await client.close()
             await server.close()
             await listener.close()

@@ -50,7 +50,8 @@ import RawNetWire
 
     @Test func retransmitEventsByReason_areShown() {
         var events = Fixture.exchange.filter { !($0.detail?.contains("retransmit") ?? false) }
-        events.append(Fixture.transport("alice", at: 219.5, "event=retransmit seq=1007 reason=sack"))
+        events.append(Fixture.transport("alice", at: 219.5,
+                                        "event=retransmit conn=10.0.1.10:40000>10.0.2.20:7000 seq=1007 len=6 reason=sack"))
         let text = Ladder(events: events).renderText()
         #expect(text.contains("↻ retransmission (SACK)"))
     }

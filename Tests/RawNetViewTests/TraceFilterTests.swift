@@ -89,62 +89,16 @@ import RawNetWire
     }
 }
 
-@Suite struct TransportDetailTests {
-    @Test func parsesFieldsAndFreeText() {
-        let d = TransportDetail(parsing: "event=retransmit conn=10.0.1.10:40000>10.0.2.20:7000 seq=1007 len=6 reason=dupack after 3 dup acks")
-        #expect(d.event == "retransmit")
-        #expect(d.sequenceNumber == 1007 && d.length == 6)
-        #expect(d.isRetransmission && d.retransmissionReason == "duplicate ACKs")
-        #expect(d.connection?.local == TCPEndpoint(address: IPv4Address(10, 0, 1, 10), port: 40000))
-        #expect(d.connection?.remote == TCPEndpoint("10.0.2.20:7000"))
-        #expect(d.freeText == "after 3 dup acks")
-    }
-
-    @Test func buildsText_thatParsesBack() {
-        let d = TransportDetail(fields: ["event": "cwnd", "cwnd": "14600", "ssthresh": "65535", "note": "slow start"])
-        #expect(d.text == "event=cwnd cwnd=14600 ssthresh=65535 note=slow_start")
-        let back = TransportDetail(parsing: d.text)
-        #expect(back == d && back.congestionWindow == 14600 && back.slowStartThreshold == 65535)
-    }
-
-    @Test func freeFormText_isStillUnderstoodWhereItCanBe() {
-        #expect(TransportDetail(parsing: "retransmission timeout fired").retransmissionReason == "timeout")
-        #expect(TransportDetail(parsing: "retransmit: SACK hole").retransmissionReason == "SACK")
-        #expect(!TransportDetail(parsing: "state ESTABLISHED").isRetransmission)
-        #expect(TransportDetail(parsing: "=x a=b").fields.count == 1)
-        #expect(TransportDetail(parsing: "conn=nonsense").connection == nil)
-    }
-}
-
-@Suite struct TransportDetailFromTCPTests {
+@Suite struct TransportEventViewTests {
     static let id = TCPConnectionID(localAddress: IPv4Address(10, 0, 1, 10), localPort: 40000,
                                     remoteAddress: IPv4Address(10, 0, 2, 20), remotePort: 7000)
 
-    func text(_ kind: TCPEvent.Kind) -> String {
-        TransportDetail(TCPEvent(time: .zero, kind: kind), connection: Self.id).text
-    }
-
-    @Test func everyKind_followsTheConvention() {
-        let conn = "conn=10.0.1.10:40000>10.0.2.20:7000"
-        #expect(text(.stateChanged(from: .finWait2, to: .timeWait)) == "event=state \(conn) from=FIN-WAIT-2 to=TIME-WAIT")
-        #expect(text(.retransmitted(sequence: 1007, length: 6, reason: .timeout)) == "event=retransmit \(conn) seq=1007 len=6 reason=timeout")
-        #expect(text(.retransmitted(sequence: 1, length: 2, reason: .fastRetransmit)).hasSuffix("reason=dupack"))
-        #expect(text(.retransmissionTimeout(rto: .milliseconds(200), backoff: 1)) == "event=rto \(conn) rto=200000 backoff=1")
-        #expect(text(.enteredRecovery(sack: true, cwnd: 4380, ssthresh: 4380)) == "event=recovery \(conn) sack=yes cwnd=4380 ssthresh=4380")
-        #expect(text(.failed(.connectionReset)) == "event=failed \(conn) connection reset by peer")
-        #expect(TransportDetail.congestion(window: 14600, threshold: 65535, connection: Self.id).text
-                == "event=cwnd \(conn) cwnd=14600 ssthresh=65535")
-        let reasons: [TCPRetransmitReason] = [.timeout, .fastRetransmit, .partialAck, .sackLoss]
-        #expect(reasons.map { TransportDetail(parsing: text(.retransmitted(sequence: 1, length: 1, reason: $0))).retransmissionReason }
-                == ["timeout", "duplicate ACKs", "partial ACK", "SACK"])
-    }
-
-    /// The exchange with its transport events written by the converter instead of by hand.
-    @Test func ladder_readsConvertedEvents() {
+    /// The exchange with its transport events written by the core's encoder instead of by hand.
+    @Test func ladder_readsEncodedEvents() {
         var events = Fixture.exchange.filter { $0.kind != .transport }
         func add(_ ms: Double, _ kind: TCPEvent.Kind) {
             events.append(TraceEvent(time: Fixture.at(ms), node: "alice", kind: .transport,
-                                     detail: TransportDetail(TCPEvent(time: .zero, kind: kind), connection: Self.id).text))
+                                     detail: TCPTraceEvent(TCPEvent(time: .zero, kind: kind), connection: Self.id).detail))
         }
         add(219, .retransmissionTimeout(rto: .milliseconds(200), backoff: 1))
         add(220, .retransmitted(sequence: 1007, length: 6, reason: .timeout))
@@ -152,5 +106,13 @@ import RawNetWire
         let text = Ladder(events: events.sorted { $0.time < $1.time }).renderText()
         #expect(text.contains("│  ↻ retransmission (timeout)\n"))
         #expect(text.contains("│ alice enters TIME_WAIT "))
+    }
+
+    @Test func filter_findsTheConnectionOfATransportEvent() throws {
+        let detail = TCPTraceEvent(connection: Self.id, kind: .congestionChanged,
+                                   congestion: .init(window: 14600, threshold: 65535)).detail
+        let event = TraceEvent(time: 0, node: "alice", kind: .transport, detail: detail)
+        #expect(try TraceFilter(parsing: "host 10.0.2.20").matches(event))
+        #expect(try !TraceFilter(parsing: "host 10.0.9.9").matches(event))
     }
 }

@@ -1,29 +1,107 @@
+import RawNetCore
+import RawNetWire
 
-/// A TCP socket's state and internals, as the host reports them
-/// (`TCPStream.status()`), e.g. for a chat's `/stats`.
+/// A TCP socket's state and internals as the host reports them: the answer
+/// to an app's `status` request (`TCPStream.status()`, chat's `/stats`) and
+/// the `internals` of each TCP socket in the control `sockets` answer
+/// (`rawnet sockets -i`). On the wire it is `key=value` words (`text`);
+/// this type is the one encoder and decoder of them.
 public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
-    /// Every reported field, by name: `state`, `rto` and `srtt` (microseconds),
-    /// `cwnd`, `ssthresh`, `retrans`, `timeouts`, `recvq`, `sendq`, `bytes_sent`, …
-    public var fields: [String: String]
-    /// The fields in the order the host gave them.
-    public var text: String
+    /// Every key a status may carry, in the order the host writes them.
+    /// Times are microseconds, windows and queues bytes.
+    public enum Key: String, CaseIterable, Sendable {
+        case proto, local, peer, state, recvq, sendq, rto, srtt, rttvar, cwnd, ssthresh, mss
+        case sndWindow = "snd_wnd", receiveWindow = "rcv_wnd"
+        case retrans, timeouts
+        case fastRetrans = "fast_retrans"
+        case dupacks
+        case bytesSent = "bytes_sent", bytesRetrans = "bytes_retrans", bytesReceived = "bytes_received"
+        case segsOut = "segs_out", segsIn = "segs_in"
+        case sack, timestamps, congestion, tlp
+        case rackLost = "rack_lost"
+        case bbrMode = "bbr_mode", bbrBandwidth = "bbr_bw", pacingRate = "pacing_rate", minRTT = "min_rtt"
+        case nagle
+        case delayedAck = "delayed_ack"
+        case recovery
+    }
 
+    /// Every field, by key, as text.
+    public private(set) var fields: [Key: String]
+    /// The fields in the order the host gave them.
+    public let text: String
+
+    /// Reads what a host wrote; unknown words are ignored.
     public init(parsing text: String) {
         self.text = text
-        var fields: [String: String] = [:]
+        var fields: [Key: String] = [:]
         for word in text.split(separator: " ") {
-            guard let eq = word.firstIndex(of: "=") else { continue }
-            fields[String(word[..<eq])] = String(word[word.index(after: eq)...])
+            guard let eq = word.firstIndex(of: "="), let key = Key(rawValue: String(word[..<eq])) else { continue }
+            fields[key] = String(word[word.index(after: eq)...])
         }
         self.fields = fields
     }
 
-    public var state: String { fields["state"] ?? "?" }
-    public var retransmissions: Int { fields["retrans"].flatMap { Int($0) } ?? 0 }
-    public var congestionWindow: Int? { fields["cwnd"].flatMap { Int($0) } }
+    private init(_ pairs: [(Key, String)]) {
+        text = pairs.map { "\($0.0.rawValue)=\($0.1)" }.joined(separator: " ")
+        fields = Dictionary(pairs, uniquingKeysWith: { _, last in last })
+    }
+
+    /// A listening socket: `recvq` connections ready to accept, `sendq` its backlog.
+    public static func listening(local: String, ready: Int, backlog: Int) -> TCPSocketStatus {
+        TCPSocketStatus([(.proto, "tcp"), (.local, local), (.state, "LISTEN"), (.recvq, "\(ready)"), (.sendq, "\(backlog)")])
+    }
+
+    /// A socket with no connection (closed, or not yet connected).
+    public static func closed(local: String) -> TCPSocketStatus {
+        TCPSocketStatus([(.proto, "tcp"), (.local, local), (.state, "CLOSED")])
+    }
+
+    /// A connection's internals.
+    public static func connection(local: String, peer: String, stats s: TCPConnectionStats, receiveQueue: Int,
+                                  sendQueue: Int, congestionControl: String, isNagleEnabled: Bool,
+                                  isDelayedAckEnabled: Bool) -> TCPSocketStatus {
+        let us = TCPTraceEvent.microseconds
+        var pairs: [(Key, String)] = [(.proto, "tcp"), (.local, local), (.peer, peer), (.state, s.state.description),
+                                      (.recvq, "\(receiveQueue)"), (.sendq, "\(sendQueue)"), (.rto, "\(us(s.rto))")]
+        if let srtt = s.smoothedRTT { pairs.append((.srtt, "\(us(srtt))")) }
+        pairs += [(.rttvar, "\(us(s.rttVariation))"), (.cwnd, "\(s.congestionWindow)"),
+                  (.ssthresh, "\(s.slowStartThreshold)"), (.mss, "\(s.sendMSS)"), (.sndWindow, "\(s.sendWindow)"),
+                  (.receiveWindow, "\(s.receiveWindow)"), (.retrans, "\(s.retransmissions)"),
+                  (.timeouts, "\(s.timeouts)"), (.fastRetrans, "\(s.fastRetransmits)"),
+                  (.dupacks, "\(s.totalDuplicateAcks)"), (.bytesSent, "\(s.bytesSent)"),
+                  (.bytesRetrans, "\(s.bytesRetransmitted)"), (.bytesReceived, "\(s.bytesReceived)"),
+                  (.segsOut, "\(s.segmentsSent)"), (.segsIn, "\(s.segmentsReceived)"),
+                  (.sack, "\(s.isSACKPermitted)"), (.timestamps, "\(s.isTimestampsEnabled)"),
+                  (.congestion, congestionControl), (.tlp, "\(s.lossProbes)"), (.rackLost, "\(s.segmentsMarkedLost)")]
+        if let bbr = s.bbr {
+            pairs += [(.bbrMode, bbr.mode.rawValue), (.bbrBandwidth, "\(Int(bbr.bandwidth))"),
+                      (.pacingRate, "\(Int(bbr.pacingRate))")]
+            if let minRTT = bbr.minRTT { pairs.append((.minRTT, "\(us(minRTT))")) }
+        }
+        pairs += [(.nagle, "\(isNagleEnabled)"), (.delayedAck, "\(isDelayedAckEnabled)")]
+        if s.isInRecovery { pairs.append((.recovery, "true")) }
+        return TCPSocketStatus(pairs)
+    }
+
+    public subscript(key: Key) -> String? { fields[key] }
+    private func int(_ key: Key) -> Int? { fields[key].flatMap { Int($0) } }
+    private func duration(_ key: Key) -> Duration? { fields[key].flatMap { Int64($0) }.map { .microseconds($0) } }
+
+    public var state: String { fields[.state] ?? "?" }
+    /// Bytes received and not yet read; for a listener, connections ready to accept.
+    public var receiveQueue: Int? { int(.recvq) }
+    /// Bytes sent and not yet acknowledged; for a listener, its backlog.
+    public var sendQueue: Int? { int(.sendq) }
+    public var retransmissions: Int { int(.retrans) ?? 0 }
+    public var timeouts: Int { int(.timeouts) ?? 0 }
+    public var fastRetransmissions: Int { int(.fastRetrans) ?? 0 }
+    public var congestionWindow: Int? { int(.cwnd) }
+    public var slowStartThreshold: Int? { int(.ssthresh) }
+    public var bytesSent: Int { int(.bytesSent) ?? 0 }
+    public var bytesReceived: Int { int(.bytesReceived) ?? 0 }
     /// The retransmission timeout.
-    public var rto: Duration? { fields["rto"].flatMap { Int64($0) }.map { .microseconds($0) } }
-    public var smoothedRTT: Duration? { fields["srtt"].flatMap { Int64($0) }.map { .microseconds($0) } }
+    public var rto: Duration? { duration(.rto) }
+    public var smoothedRTT: Duration? { duration(.srtt) }
 
     public var description: String { text }
 }

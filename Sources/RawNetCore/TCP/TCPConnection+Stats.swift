@@ -28,3 +28,9 @@ extension TCPConnection {
         return result
     }
 }
+
+extension TCPConnection {
+    /// The congestion window and slow-start threshold, in bytes, without building `stats`.
+    public var congestionWindow: Int { congestion.window }
+    public var slowStartThreshold: Int { congestion.slowStartThreshold }
+}

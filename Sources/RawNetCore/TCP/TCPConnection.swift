@@ -98,6 +98,8 @@ public struct TCPConnection: Sendable {
 
     var outbox: [TCPSegment] = []
     var pendingEvents: [TCPEvent] = []
+    /// The congestion window and threshold last reported by a `congestionChanged` event.
+    var reportedCongestion: (window: Int, threshold: Int) = (0, 0)
     var counters = Counters()
 
     struct RTTSample: Sendable { var position: Int; var sentAt: Instant }
@@ -266,8 +268,18 @@ public struct TCPConnection: Sendable {
     public mutating func poll(now: Instant) -> [TCPSegment] {
         fireTimers(now: now)
         output(now: now)
+        if configuration.recordsEvents { reportCongestionChange(now: now) }
         defer { outbox.removeAll(keepingCapacity: true) }
         return outbox
+    }
+
+    /// Records `congestionChanged` when the window or threshold moved since the
+    /// last report: at most one event per poll, however many ACKs moved them.
+    mutating func reportCongestionChange(now: Instant) {
+        let current = (window: congestion.window, threshold: congestion.slowStartThreshold)
+        guard current != reportedCongestion, state.isSynchronized else { return }
+        reportedCongestion = current
+        record(.congestionChanged(cwnd: current.window, ssthresh: current.threshold), now: now)
     }
 
     // MARK: Helpers shared by the extensions

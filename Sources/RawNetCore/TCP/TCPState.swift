@@ -84,6 +84,9 @@ public struct TCPEvent: Sendable, Hashable, CustomStringConvertible {
         case retransmissionTimeout(rto: Duration, backoff: Int)
         case enteredRecovery(sack: Bool, cwnd: Int, ssthresh: Int)
         case exitedRecovery(cwnd: Int)
+        /// The congestion window or slow-start threshold changed since the
+        /// connection last reported them (one event per poll at most).
+        case congestionChanged(cwnd: Int, ssthresh: Int)
         case sendWindowChanged(Int)
         case receiveWindowChanged(Int)
         case zeroWindowProbe
@@ -94,6 +97,11 @@ public struct TCPEvent: Sendable, Hashable, CustomStringConvertible {
 
     public var time: Instant
     public var kind: Kind
+
+    public init(time: Instant, kind: Kind) {
+        self.time = time
+        self.kind = kind
+    }
 
     public var description: String { "\(time) \(kind)" }
 }

@@ -112,15 +112,11 @@ extension NodeDaemon {
                 info.pid = identity.pid
             }
             if socket.protocolNumber == .tcp {
-                let text = statusText(of: socket)
-                var fields: [String: String] = [:]
-                for word in text.split(separator: " ") {
-                    if let eq = word.firstIndex(of: "=") { fields[String(word[..<eq])] = String(word[word.index(after: eq)...]) }
-                }
-                info.state = fields["state"]
-                info.receiveQueue = fields["recvq"].flatMap { Int($0) }
-                info.sendQueue = fields["sendq"].flatMap { Int($0) }
-                info.internals = text
+                let status = tcpStatus(of: socket)
+                info.state = status.state
+                info.receiveQueue = status.receiveQueue
+                info.sendQueue = status.sendQueue
+                info.internals = status.text
             } else {
                 info.state = socket.isConnected ? "ESTAB" : "UNCONN"
                 info.receiveQueue = 0

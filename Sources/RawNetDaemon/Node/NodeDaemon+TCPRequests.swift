@@ -37,7 +37,7 @@ extension NodeDaemon {
         case .shutdown(_, _, let how):
             shutdown(socket, how: how, request: request, client: client, now: now)
         case .status:
-            reply(request, socket: socket, message: statusText(of: socket), to: client)
+            reply(request, socket: socket, message: tcpStatus(of: socket).text, to: client)
         case .close:
             closeTCP(socket)
             reply(request, socket: id, to: client)
@@ -212,53 +212,22 @@ extension NodeDaemon {
         reply(request, socket: updated, to: client)
     }
 
-    /// The socket's state and TCP internals as `key=value` words.
-    func statusText(of socket: HostSocket) -> String {
-        var words = ["proto=tcp", "local=\(socket.localAddress):\(socket.localPort)"]
+    /// The socket's state and TCP internals as `key=value` words (`TCPSocketStatus`).
+    func tcpStatus(of socket: HostSocket) -> TCPSocketStatus {
+        let local = "\(socket.localAddress):\(socket.localPort)"
         if socket.tcp.isListening {
             let listener = tcp?.listeners[socket.localPort]
-            words.append("state=LISTEN")
-            words.append("recvq=\(listener?.ready.count ?? 0)")
-            words.append("sendq=\(listener?.backlog ?? 0)")
-            return words.joined(separator: " ")
+            return TCPSocketStatus.listening(local: local, ready: listener?.ready.count ?? 0,
+                                             backlog: listener?.backlog ?? 0)
         }
         guard let id = socket.tcp.connection, let connection = tcp?.connection(id) else {
-            words.append("state=CLOSED")
-            return words.joined(separator: " ")
+            return TCPSocketStatus.closed(local: local)
         }
-        let s = connection.stats
-        words.append("peer=\(id.remoteAddress):\(id.remotePort)")
-        words.append("state=\(s.state)")
-        words.append("recvq=\(connection.availableByteCount)")
-        words.append("sendq=\(connection.unacknowledgedByteCount)")
-        words.append("rto=\(Self.microseconds(s.rto))")
-        if let srtt = s.smoothedRTT { words.append("srtt=\(Self.microseconds(srtt))") }
-        words.append("rttvar=\(Self.microseconds(s.rttVariation))")
-        words.append("cwnd=\(s.congestionWindow)")
-        words.append("ssthresh=\(s.slowStartThreshold)")
-        words.append("mss=\(s.sendMSS)")
-        words.append("snd_wnd=\(s.sendWindow)")
-        words.append("rcv_wnd=\(s.receiveWindow)")
-        words.append("retrans=\(s.retransmissions)")
-        words.append("timeouts=\(s.timeouts)")
-        words.append("fast_retrans=\(s.fastRetransmits)")
-        words.append("dupacks=\(s.totalDuplicateAcks)")
-        words.append("bytes_sent=\(s.bytesSent)")
-        words.append("bytes_retrans=\(s.bytesRetransmitted)")
-        words.append("bytes_received=\(s.bytesReceived)")
-        words.append("segs_out=\(s.segmentsSent)")
-        words.append("segs_in=\(s.segmentsReceived)")
-        words.append("sack=\(s.isSACKPermitted)")
-        words.append("timestamps=\(s.isTimestampsEnabled)")
-        words.append("congestion=\(connection.configuration.congestionControl.rawValue)")
-        words.append("tlp=\(s.lossProbes) rack_lost=\(s.segmentsMarkedLost)")
-        if let bbr = s.bbr {
-            words.append("bbr_mode=\(bbr.mode.rawValue) bbr_bw=\(Int(bbr.bandwidth)) pacing_rate=\(Int(bbr.pacingRate))")
-            if let minRTT = bbr.minRTT { words.append("min_rtt=\(Self.microseconds(minRTT))") }
-        }
-        words.append("nagle=\(connection.configuration.isNagleEnabled)")
-        words.append("delayed_ack=\(connection.configuration.isDelayedAckEnabled)")
-        if s.isInRecovery { words.append("recovery=true") }
-        return words.joined(separator: " ")
+        return TCPSocketStatus.connection(
+            local: local, peer: "\(id.remoteAddress):\(id.remotePort)", stats: connection.stats,
+            receiveQueue: connection.availableByteCount, sendQueue: connection.unacknowledgedByteCount,
+            congestionControl: connection.configuration.congestionControl.rawValue,
+            isNagleEnabled: connection.configuration.isNagleEnabled,
+            isDelayedAckEnabled: connection.configuration.isDelayedAckEnabled)
     }
 }
