@@ -41,7 +41,6 @@ public final class EventLoop {
     private var nextTimerID: UInt64 = 1
     private var signalPipe: (read: FileDescriptor, write: FileDescriptor)?
     private var signalHandlers: [Int32: (Int32) -> Void] = [:]
-    private var keptAlive: [AnyObject] = []
     private var isStopping = false
 
     /// Wakes the loop from any thread; also carries work submitted with `execute`.
@@ -97,11 +96,6 @@ public final class EventLoop {
     public func remove(_ fd: FileDescriptor) {
         guard let registration = registrations.removeValue(forKey: fd.rawValue) else { return }
         if registration.isAdded { _ = epoll_ctl(epoll.rawValue, EPOLL_CTL_DEL, fd.rawValue, nil) }
-    }
-
-    /// Keeps `object` (typically a socket owner) alive as long as the loop.
-    public func keepAlive(_ object: AnyObject) {
-        keptAlive.append(object)
     }
 
     /// Whether `fd` has writable interest now (for tests and status).

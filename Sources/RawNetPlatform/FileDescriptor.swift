@@ -56,13 +56,6 @@ public struct FileDescriptor: Hashable, Sendable, CustomStringConvertible {
         if wanted != flags { try retryingOnInterrupt { fcntl(rawValue, F_SETFL, wanted) } }
     }
 
-    /// Turns FD_CLOEXEC on or off.
-    public func setCloseOnExec(_ on: Bool = true) throws(Errno) {
-        let flags = try retryingOnInterrupt { fcntl(rawValue, F_GETFD) }
-        let wanted = on ? flags | FD_CLOEXEC : flags & ~FD_CLOEXEC
-        if wanted != flags { try retryingOnInterrupt { fcntl(rawValue, F_SETFD, wanted) } }
-    }
-
     /// Whether O_NONBLOCK is set.
     public var isNonBlocking: Bool {
         (fcntl(rawValue, F_GETFL) & O_NONBLOCK) != 0

@@ -139,8 +139,4 @@ public final class UnixConnection {
         try Errno.rethrowing { try bytes.withUnsafeBytes { try write($0) } }
     }
 
-    /// Shuts down the sending side (the peer reads end of file).
-    public func shutdownWriting() {
-        _ = Glibc.shutdown(fileDescriptor.rawValue, Int32(SHUT_WR))
-    }
 }

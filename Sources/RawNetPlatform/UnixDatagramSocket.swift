@@ -64,9 +64,6 @@ public final class UnixDatagramSocket {
         connectedAddress = address
     }
 
-    /// Forgets the connected peer (the next `connect` sets a new one).
-    public func markDisconnected() { connectedAddress = nil }
-
     /// Sends one datagram to `address` without blocking.
     public func send(_ bytes: UnsafeRawBufferPointer, to address: UnixSocketAddress) -> SendOutcome {
         let result = address.withSockAddr { pointer, length in
@@ -116,12 +113,6 @@ public final class UnixDatagramSocket {
         guard let count else { return nil }
         buffer.removeSubrange(count...)
         return buffer
-    }
-
-    /// Sets SO_SNDBUF / SO_RCVBUF (the kernel doubles the value for bookkeeping).
-    public func setBufferSizes(send: Int32? = nil, receive: Int32? = nil) throws(Errno) {
-        if let send { try SocketCalls.setOption(fileDescriptor, level: SOL_SOCKET, name: SO_SNDBUF, value: send) }
-        if let receive { try SocketCalls.setOption(fileDescriptor, level: SOL_SOCKET, name: SO_RCVBUF, value: receive) }
     }
 
     private static func classify(_ call: () -> Int) -> SendOutcome {

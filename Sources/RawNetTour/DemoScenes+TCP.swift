@@ -13,7 +13,7 @@ extension Demo {
 
     /// A connected pair: alice's stream and bob's accepted stream.
     struct ChatPair {
-        let listener: RawNetSocket.TCPListener
+        let listener: TCPListener
         let alice: TCPStream
         let bob: TCPStream
         var key: TCPConnectionKey {
@@ -30,7 +30,7 @@ extension Demo {
     /// bob listens, alice connects (Nagle off, so each line is its own segment, as a chat app would want).
     func openChat() throws -> ChatPair {
         do {
-            let listener = try RawNetSocket.TCPListener(try host("bob", app: "chat-server"), port: Self.chatPort)
+            let listener = try TCPListener(try host("bob", app: "chat-server"), port: Self.chatPort)
             let alice = try TCPStream.connect(try host("alice", app: "chat"), to: Self.bobAddress, port: Self.chatPort,
                                               options: TCPOptions(isNagleEnabled: false), timeout: .seconds(5))
             guard let bob = try listener.accept(timeout: .seconds(5)) else { throw DemoFailure("bob accepted nothing") }

@@ -26,7 +26,7 @@ public struct TCPStack: Sendable {
     /// Where the next poll starts in creation order (after one a budget stopped).
     private var resumeSerial: UInt64 = 0
     private var timers = Heap<TimerEntry>()
-    public private(set) var listeners: [UInt16: TCPListener] = [:]
+    public private(set) var listeners: [UInt16: TCPListenQueue] = [:]
     /// Connections the application gave up; removed once CLOSED.
     private var released: Set<TCPConnectionID> = []
     private var outbox: [TCPSegment] = []
@@ -73,7 +73,7 @@ public struct TCPStack: Sendable {
     /// Starts listening on `port` with room for `backlog` pending connections.
     public mutating func listen(port: UInt16, backlog: Int = 16) throws {
         guard listeners[port] == nil else { throw TCPUsageError.portInUse }
-        listeners[port] = TCPListener(port: port, backlog: backlog)
+        listeners[port] = TCPListenQueue(port: port, backlog: backlog)
     }
 
     /// Stops listening; connections already accepted are unaffected.

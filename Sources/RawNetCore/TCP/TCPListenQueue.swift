@@ -2,7 +2,7 @@
 /// still in the handshake plus those waiting for ``TCPStack/accept(port:)``
 /// never exceed `backlog`. A SYN beyond that is dropped (as Linux does), so the
 /// peer retries after its SYN timeout instead of being refused.
-public struct TCPListener: Sendable {
+public struct TCPListenQueue: Sendable {
     public let port: UInt16
     public let backlog: Int
     /// Connections in SYN-RECEIVED.
