@@ -62,11 +62,15 @@ let package = Package(
         .target(name: "RawNetSocket", dependencies: ["RawNetContracts", "RawNetPlatform", "RawNetWire", "RawNetJSON"]),
         // chat, ping, traceroute, nc, demo: built on RawNetSocket only.
         .target(name: "RawNetApps", dependencies: ["RawNetSocket", "RawNetWire"]),
-        // Watching a running lab (trace streams from many daemons, saved traces) and
-        // the guided tour `rawnet demo`: needs the daemons, the views and the apps.
+        // Watching a running lab: trace streams from many daemons merged by time,
+        // selections and the hop filter, saved traces.
+        .target(name: "RawNetWatch", dependencies: [
+            "RawNetContracts", "RawNetLabModel", "RawNetCore", "RawNetWire", "RawNetPlatform",
+        ]),
+        // The guided tour `rawnet demo` only: needs the lab, the watching, the views and the apps.
         .target(name: "RawNetTour", dependencies: [
             "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetContracts", "RawNetLabModel",
-            "RawNetSocket", "RawNetApps", "RawNetView", "RawNetLab",
+            "RawNetSocket", "RawNetApps", "RawNetView", "RawNetLab", "RawNetWatch",
         ]),
         // Benchmark harness: scenarios, references (relay, Linux namespaces), reports, lab generator.
         .target(name: "RawNetBench", dependencies: [
@@ -77,7 +81,7 @@ let package = Package(
         // `rawnet up` runs the daemons with it (DESIGN.md, "Daemon executable").
         .executableTarget(name: "rawnet", dependencies: [
             "RawNetWire", "RawNetCore", "RawNetSim", "RawNetPlatform",
-            "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetSocket", "RawNetApps", "RawNetView", "RawNetTour", "RawNetBench",
+            "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetSocket", "RawNetApps", "RawNetView", "RawNetWatch", "RawNetTour", "RawNetBench",
             "rawnetd",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -99,9 +103,13 @@ let package = Package(
             "RawNetSocket", "RawNetSim",
         ]),
         .testTarget(name: "RawNetViewTests", dependencies: ["RawNetView", "RawNetCore", "RawNetWire"]),
-        .testTarget(name: "RawNetTourTests", dependencies: [
-            "RawNetTour", "RawNetView", "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetSocket",
+        // Runs the built executables as a user would (and tshark on captures), for the
+        // watch, tour and bench tests.
+        .target(name: "RawNetTestSupport", dependencies: ["RawNetPlatform"], path: "Tests/RawNetTestSupport"),
+        .testTarget(name: "RawNetWatchTests", dependencies: [
+            "RawNetWatch", "RawNetTestSupport", "RawNetContracts", "RawNetLabModel", "RawNetLab", "RawNetCore", "RawNetWire", "RawNetSocket",
         ]),
+        .testTarget(name: "RawNetTourTests", dependencies: ["RawNetTour", "RawNetTestSupport"]),
         .testTarget(name: "RawNetBenchTests", dependencies: ["RawNetBench", "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetPlatform", "RawNetWire"]),
         .testTarget(name: "RawNetAppsTests", dependencies: ["RawNetApps", "RawNetSocket", "RawNetWire"]),
     ],

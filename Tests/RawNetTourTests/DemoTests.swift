@@ -1,4 +1,5 @@
 import Foundation
+import RawNetTestSupport
 import Testing
 
 /// The tour end to end: real daemons, real apps, the real `rawnet demo` process.
