@@ -72,16 +72,22 @@ let package = Package(
             "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetContracts", "RawNetLabModel",
             "RawNetSocket", "RawNetApps", "RawNetView", "RawNetLab", "RawNetWatch",
         ]),
+        // Private C shim for the GNU calls only benchmarks make (CPU affinity, entering a
+        // network namespace); used only by RawNetBenchPlatform.
+        .target(name: "CRawNetBench"),
+        // System code only benchmarks use: CPU pinning, process CPU time, the Unix socket
+        // comparison, kernel TCP connect timing inside a namespace. No daemon links it.
+        .target(name: "RawNetBenchPlatform", dependencies: ["CRawNetBench", "RawNetPlatform"]),
         // Benchmark harness: scenarios, references (relay, Linux namespaces), reports, lab generator.
         .target(name: "RawNetBench", dependencies: [
-            "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetContracts", "RawNetLabModel", "RawNetDaemon",
+            "RawNetPlatform", "RawNetBenchPlatform", "RawNetCore", "RawNetWire", "RawNetContracts", "RawNetLabModel", "RawNetDaemon",
             "RawNetSocket", "RawNetSim", "RawNetLab",
         ]),
         // `rawnetd` is listed so that building `rawnet` (also `swift run rawnet`) builds it too:
         // `rawnet up` runs the daemons with it (DESIGN.md, "Daemon executable").
         .executableTarget(name: "rawnet", dependencies: [
             "RawNetWire", "RawNetCore", "RawNetSim", "RawNetPlatform",
-            "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetSocket", "RawNetApps", "RawNetView", "RawNetWatch", "RawNetTour", "RawNetBench",
+            "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetSocket", "RawNetApps", "RawNetView", "RawNetWatch", "RawNetTour", "RawNetBench", "RawNetBenchPlatform",
             "rawnetd",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -110,7 +116,7 @@ let package = Package(
             "RawNetWatch", "RawNetTestSupport", "RawNetContracts", "RawNetLabModel", "RawNetLab", "RawNetCore", "RawNetWire", "RawNetSocket",
         ]),
         .testTarget(name: "RawNetTourTests", dependencies: ["RawNetTour", "RawNetTestSupport"]),
-        .testTarget(name: "RawNetBenchTests", dependencies: ["RawNetBench", "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetPlatform", "RawNetWire"]),
+        .testTarget(name: "RawNetBenchTests", dependencies: ["RawNetBench", "RawNetBenchPlatform", "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetPlatform", "RawNetWire"]),
         .testTarget(name: "RawNetAppsTests", dependencies: ["RawNetApps", "RawNetSocket", "RawNetWire"]),
     ],
     swiftLanguageModes: [.v6]
