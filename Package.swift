@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "rawnet", targets: ["rawnet"]),
         .executable(name: "rawnetd", targets: ["rawnetd"]),
+        .executable(name: "rawnet-bench", targets: ["rawnet-bench"]),
         .executable(name: "rawnet-relay", targets: ["rawnet-relay"]),
         .library(name: "RawNetSocket", targets: ["RawNetSocket"]),
     ],
@@ -83,11 +84,14 @@ let package = Package(
             "RawNetPlatform", "RawNetBenchPlatform", "RawNetCore", "RawNetWire", "RawNetContracts", "RawNetLabModel", "RawNetDaemon",
             "RawNetSocket", "RawNetSim", "RawNetLab",
         ]),
-        // `rawnetd` is listed so that building `rawnet` (also `swift run rawnet`) builds it too:
-        // `rawnet up` runs the daemons with it (DESIGN.md, "Daemon executable").
+        // The command line. No benchmark or simulation code: `rawnet bench …` and `rawnet gen …`
+        // execute `rawnet-bench` beside it. `rawnetd` is listed so that building `rawnet` (also
+        // `swift run rawnet`) builds it too: `rawnet up` runs the daemons with it (DESIGN.md,
+        // "Daemon executable"). `rawnet-bench` is not listed: SwiftPM links the libraries of a
+        // listed executable into `rawnet` (RawNetBench, RawNetSim); `swift build` builds it.
         .executableTarget(name: "rawnet", dependencies: [
-            "RawNetWire", "RawNetCore", "RawNetSim", "RawNetPlatform",
-            "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetSocket", "RawNetApps", "RawNetView", "RawNetWatch", "RawNetTour", "RawNetBench", "RawNetBenchPlatform",
+            "RawNetWire", "RawNetCore", "RawNetPlatform",
+            "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetSocket", "RawNetApps", "RawNetView", "RawNetWatch", "RawNetTour",
             "rawnetd",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -96,6 +100,13 @@ let package = Package(
         // resident (BENCHMARKS.md, "Memory per daemon"). rawnet itself stays dynamic.
         .executableTarget(name: "rawnetd", dependencies: ["RawNetDaemon", "RawNetLabModel", "RawNetPlatform"],
                           linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux]))]),
+        // The benchmark command line: every `rawnet bench` subcommand and `gen`. The only
+        // executable that links the harness (and through it RawNetSim).
+        .executableTarget(name: "rawnet-bench", dependencies: [
+            "RawNetBench", "RawNetBenchPlatform", "RawNetCore", "RawNetWire", "RawNetPlatform",
+            "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // Minimal C relay: the reference for forwarding benchmarks.
         .executableTarget(name: "rawnet-relay"),
 
@@ -116,7 +127,7 @@ let package = Package(
             "RawNetWatch", "RawNetTestSupport", "RawNetContracts", "RawNetLabModel", "RawNetLab", "RawNetCore", "RawNetWire", "RawNetSocket",
         ]),
         .testTarget(name: "RawNetTourTests", dependencies: ["RawNetTour", "RawNetTestSupport"]),
-        .testTarget(name: "RawNetBenchTests", dependencies: ["RawNetBench", "RawNetBenchPlatform", "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetPlatform", "RawNetWire"]),
+        .testTarget(name: "RawNetBenchTests", dependencies: ["RawNetBench", "RawNetBenchPlatform", "RawNetTestSupport", "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetPlatform", "RawNetWire"]),
         .testTarget(name: "RawNetAppsTests", dependencies: ["RawNetApps", "RawNetSocket", "RawNetWire"]),
     ],
     swiftLanguageModes: [.v6]

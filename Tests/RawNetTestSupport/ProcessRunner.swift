@@ -15,8 +15,13 @@ public final class RawNetRunner {
     }
 
     /// - Parameter name: the executable's file name among the build products.
-    public init(executable name: String = "rawnet") throws {
-        executable = try Self.builtExecutable(named: name)
+    public convenience init(executable name: String = "rawnet") throws {
+        try self.init(executableAt: Self.builtExecutable(named: name))
+    }
+
+    /// Runs the executable at `path` (a copy placed elsewhere, for instance).
+    public init(executableAt path: String) throws {
+        executable = path
         Processes.tetherChildrenToThisProcess()
         // Suites run in parallel: a random part keeps their bases apart.
         base = "/tmp/rntour-\(getpid())-\(UUID().uuidString.prefix(8))"
