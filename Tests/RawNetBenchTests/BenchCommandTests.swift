@@ -18,7 +18,8 @@ import Testing
         let help = try bench.run(["--help"])
         #expect(help.status == 0, "\(help.output)")
         for name in ["forward", "tcp", "loss", "latency", "scale", "sim", "all", "record", "wire", "sockets", "engine", "gen"] {
-            #expect(help.output.contains("  \(name) "), "missing \(name):\n\(help.output)")
+            let listed = help.output.contains("  \(name) ") || help.output.contains("  \(name), ")
+            #expect(listed, "missing \(name):\n\(help.output)")
         }
     }
 
