@@ -7,6 +7,7 @@ let package = Package(
     products: [
         .executable(name: "rawnet", targets: ["rawnet"]),
         .executable(name: "rawnetd", targets: ["rawnetd"]),
+        .executable(name: "rawnet-bench", targets: ["rawnet-bench"]),
         .executable(name: "rawnet-relay", targets: ["rawnet-relay"]),
         .library(name: "RawNetSocket", targets: ["RawNetSocket"]),
     ],
@@ -62,22 +63,35 @@ let package = Package(
         .target(name: "RawNetSocket", dependencies: ["RawNetContracts", "RawNetPlatform", "RawNetWire", "RawNetJSON"]),
         // chat, ping, traceroute, nc, demo: built on RawNetSocket only.
         .target(name: "RawNetApps", dependencies: ["RawNetSocket", "RawNetWire"]),
-        // Watching a running lab (trace streams from many daemons, saved traces) and
-        // the guided tour `rawnet demo`: needs the daemons, the views and the apps.
+        // Watching a running lab: trace streams from many daemons merged by time,
+        // selections and the hop filter, saved traces.
+        .target(name: "RawNetWatch", dependencies: [
+            "RawNetContracts", "RawNetLabModel", "RawNetCore", "RawNetWire", "RawNetPlatform",
+        ]),
+        // The guided tour `rawnet demo` only: needs the lab, the watching, the views and the apps.
         .target(name: "RawNetTour", dependencies: [
             "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetContracts", "RawNetLabModel",
-            "RawNetSocket", "RawNetApps", "RawNetView", "RawNetLab",
+            "RawNetSocket", "RawNetApps", "RawNetView", "RawNetLab", "RawNetWatch",
         ]),
+        // Private C shim for the GNU calls only benchmarks make (CPU affinity, entering a
+        // network namespace); used only by RawNetBenchPlatform.
+        .target(name: "CRawNetBench"),
+        // System code only benchmarks use: CPU pinning, process CPU time, the Unix socket
+        // comparison, kernel TCP connect timing inside a namespace. No daemon links it.
+        .target(name: "RawNetBenchPlatform", dependencies: ["CRawNetBench", "RawNetPlatform"]),
         // Benchmark harness: scenarios, references (relay, Linux namespaces), reports, lab generator.
         .target(name: "RawNetBench", dependencies: [
-            "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetContracts", "RawNetLabModel", "RawNetDaemon",
+            "RawNetPlatform", "RawNetBenchPlatform", "RawNetCore", "RawNetWire", "RawNetContracts", "RawNetLabModel", "RawNetDaemon",
             "RawNetSocket", "RawNetSim", "RawNetLab",
         ]),
-        // `rawnetd` is listed so that building `rawnet` (also `swift run rawnet`) builds it too:
-        // `rawnet up` runs the daemons with it (DESIGN.md, "Daemon executable").
+        // The command line. No benchmark or simulation code: `rawnet bench …` and `rawnet gen …`
+        // execute `rawnet-bench` beside it. `rawnetd` is listed so that building `rawnet` (also
+        // `swift run rawnet`) builds it too: `rawnet up` runs the daemons with it (DESIGN.md,
+        // "Daemon executable"). `rawnet-bench` is not listed: SwiftPM links the libraries of a
+        // listed executable into `rawnet` (RawNetBench, RawNetSim); `swift build` builds it.
         .executableTarget(name: "rawnet", dependencies: [
-            "RawNetWire", "RawNetCore", "RawNetSim", "RawNetPlatform",
-            "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetSocket", "RawNetApps", "RawNetView", "RawNetTour", "RawNetBench",
+            "RawNetWire", "RawNetCore", "RawNetPlatform",
+            "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetSocket", "RawNetApps", "RawNetView", "RawNetWatch", "RawNetTour",
             "rawnetd",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -86,6 +100,13 @@ let package = Package(
         // resident (BENCHMARKS.md, "Memory per daemon"). rawnet itself stays dynamic.
         .executableTarget(name: "rawnetd", dependencies: ["RawNetDaemon", "RawNetLabModel", "RawNetPlatform"],
                           linkerSettings: [.unsafeFlags(["-static-stdlib"], .when(platforms: [.linux]))]),
+        // The benchmark command line: every `rawnet bench` subcommand and `gen`. The only
+        // executable that links the harness (and through it RawNetSim).
+        .executableTarget(name: "rawnet-bench", dependencies: [
+            "RawNetBench", "RawNetBenchPlatform", "RawNetCore", "RawNetWire", "RawNetPlatform",
+            "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
         // Minimal C relay: the reference for forwarding benchmarks.
         .executableTarget(name: "rawnet-relay"),
 
@@ -99,10 +120,14 @@ let package = Package(
             "RawNetSocket", "RawNetSim",
         ]),
         .testTarget(name: "RawNetViewTests", dependencies: ["RawNetView", "RawNetCore", "RawNetWire"]),
-        .testTarget(name: "RawNetTourTests", dependencies: [
-            "RawNetTour", "RawNetView", "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetPlatform", "RawNetCore", "RawNetWire", "RawNetSocket",
+        // Runs the built executables as a user would (and tshark on captures), for the
+        // watch, tour and bench tests.
+        .target(name: "RawNetTestSupport", dependencies: ["RawNetPlatform"], path: "Tests/RawNetTestSupport"),
+        .testTarget(name: "RawNetWatchTests", dependencies: [
+            "RawNetWatch", "RawNetTestSupport", "RawNetContracts", "RawNetLabModel", "RawNetLab", "RawNetCore", "RawNetWire", "RawNetSocket",
         ]),
-        .testTarget(name: "RawNetBenchTests", dependencies: ["RawNetBench", "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetPlatform", "RawNetWire"]),
+        .testTarget(name: "RawNetTourTests", dependencies: ["RawNetTour", "RawNetTestSupport"]),
+        .testTarget(name: "RawNetBenchTests", dependencies: ["RawNetBench", "RawNetBenchPlatform", "RawNetTestSupport", "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetPlatform", "RawNetWire"]),
         .testTarget(name: "RawNetAppsTests", dependencies: ["RawNetApps", "RawNetSocket", "RawNetWire"]),
     ],
     swiftLanguageModes: [.v6]

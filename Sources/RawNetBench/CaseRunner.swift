@@ -1,3 +1,4 @@
+import RawNetBenchPlatform
 import RawNetPlatform
 
 /// CPU pinning for benchmark threads and processes.

@@ -1,3 +1,4 @@
+import RawNetBenchPlatform
 import RawNetContracts
 import RawNetCore
 import RawNetDaemon

@@ -1,4 +1,5 @@
 import Foundation
+import RawNetBenchPlatform
 import RawNetPlatform
 
 /// Kernel TCP measured in a `LinuxLab`: iperf3 goodput from h1 to h2 through

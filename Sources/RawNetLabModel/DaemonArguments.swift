@@ -19,10 +19,19 @@ public struct DaemonArguments: Sendable, Equatable {
     /// What `rawnetd --help` prints.
     public static let usage = """
         usage: rawnetd router|host NAME --run-dir DIR [--verbose]
+               rawnetd --version
 
         Runs one node of a lab in the foreground, reading DIR/lab.conf (written by
         `rawnet up`). `rawnet up` starts these for you; `rawnet router|host` does the same.
         """
+
+    /// What `rawnetd --version` prints.
+    public static let versionLine = RawNetVersion.line(program: daemonExecutableName)
+
+    /// Whether the arguments after the program name ask only for the version (`--version`).
+    public static func asksForVersion(_ arguments: [String]) -> Bool {
+        arguments.contains("--version")
+    }
 
     /// Reads the arguments after the program name. Nil with `--help`.
     public static func parse(_ arguments: [String]) throws(DaemonUsageError) -> DaemonArguments? {

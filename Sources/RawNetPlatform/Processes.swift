@@ -76,6 +76,18 @@ public enum Processes {
         return pid
     }
 
+    /// Replaces this process with `executable` run with `arguments` (not including
+    /// argv[0], which is `executable`): execv(3). The pid, environment, open
+    /// descriptors and terminal stay, so what the program prints and its exit status
+    /// are the caller's. Returns only by throwing, when the program cannot be run.
+    public static func exec(executable: String, arguments: [String]) throws(Errno) -> Never {
+        let error = withCStrings([executable] + arguments) { argv in
+            execv(executable, argv)
+            return Errno.current
+        }
+        throw error
+    }
+
     /// Sends `signal` to `pid` (a negative pid names a process group).
     public static func kill(_ pid: Int32, signal: Int32) throws(Errno) {
         try retryingOnInterrupt { Glibc.kill(pid, signal) }

@@ -5,6 +5,7 @@ import RawNetLabModel
 import RawNetPlatform
 import RawNetSocket
 import RawNetView
+import RawNetWatch
 import RawNetWire
 
 /// How `rawnet demo` runs.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import RawNetCore
-import RawNetTour
+import RawNetWatch
 import RawNetView
 
 struct CaptureCommand: ParsableCommand {

@@ -1,7 +1,7 @@
 import ArgumentParser
 import RawNetCore
 import RawNetPlatform
-import RawNetTour
+import RawNetWatch
 import RawNetView
 
 /// Where `ladder` and `plot` get their events: a saved trace or a live watch.

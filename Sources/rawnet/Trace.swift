@@ -4,7 +4,7 @@ import RawNetCore
 import RawNetDaemon
 import RawNetLabModel
 import RawNetPlatform
-import RawNetTour
+import RawNetWatch
 import RawNetView
 
 /// Writes a line to standard error (status lines that must not mix with piped output).

@@ -13,6 +13,10 @@ func writeError(_ text: String) {
 
 HeapTuning.tuneForStreaming()
 
+if DaemonArguments.asksForVersion(Array(CommandLine.arguments.dropFirst())) {
+    print(DaemonArguments.versionLine)
+    Processes.exit(status: 0)
+}
 let arguments: DaemonArguments
 do {
     guard let parsed = try DaemonArguments.parse(Array(CommandLine.arguments.dropFirst())) else {

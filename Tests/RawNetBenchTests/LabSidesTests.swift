@@ -1,4 +1,5 @@
 import Testing
+import RawNetBenchPlatform
 import RawNetPlatform
 @testable import RawNetBench
 

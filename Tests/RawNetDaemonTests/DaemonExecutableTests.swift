@@ -29,6 +29,20 @@ private func binutils(_ tool: String, _ arguments: [String], on path: String) th
     return String(decoding: try FileSystem.readBytes(at: output), as: UTF8.self)
 }
 
+/// What `program arguments` printed (stdout and stderr) and how it ended.
+private func output(of program: String, _ arguments: [String]) throws -> (exit: ProcessExit?, text: String) {
+    let output = "/tmp/rnt-run-\(Processes.currentPID)-\(MonotonicClock.now() % 1_000_000_007).out"
+    defer { try? FileSystem.removeFile(at: output) }
+    let pid = try Processes.spawn(executable: program, arguments: arguments, logPath: output)
+    var exit: ProcessExit?
+    for _ in 0..<3000 where exit == nil {
+        exit = try Processes.reap(pid)
+        if exit == nil { MonotonicClock.sleep(for: .milliseconds(10)) }
+    }
+    if exit == nil { try? Processes.kill(pid, signal: SignalNumber.kill); _ = try? Processes.reap(pid) }
+    return (exit, String(decoding: try FileSystem.readBytes(at: output), as: UTF8.self))
+}
+
 /// Symbols (defined or needed) of a module, by its mangled name, in an ELF file's symbol table.
 private func symbolCount(ofModule module: String, in path: String) throws -> Int {
     let mangled = "\(module.utf8.count)\(module)"
@@ -153,5 +167,29 @@ struct DaemonExecutableTests {
             #expect(throws: DaemonUsageError.self) { try DaemonArguments.parse(arguments) }
             do { _ = try DaemonArguments.parse(arguments) } catch { #expect("\(error)" == message) }
         }
+    }
+
+    @Test func rawnetAndRawnetd_printTheVersion() throws {
+        let rawnet = try DaemonTestLab.rawnetExecutable()
+        let daemon = try DaemonTestLab.daemonExecutable(besideRawnet: rawnet)
+        let cli = try output(of: rawnet, ["--version"])
+        #expect(cli.exit == .exited(code: 0))
+        #expect(cli.text == "rawnet \(RawNetVersion.current)\n", "\(cli.text)")
+        let node = try output(of: daemon, ["--version"])
+        #expect(node.exit == .exited(code: 0))
+        #expect(node.text == "rawnetd \(RawNetVersion.current)\n", "\(node.text)")
+        #expect(DaemonArguments.usage.contains("rawnetd --version"))
+    }
+
+    @Test func rawnetAndRawnetd_holdNoBenchmarkOrSimulationCode() throws {
+        let rawnet = try DaemonTestLab.rawnetExecutable()
+        let daemon = try DaemonTestLab.daemonExecutable(besideRawnet: rawnet)
+        for path in [rawnet, daemon] {
+            for module in ["RawNetBench", "RawNetBenchPlatform", "RawNetSim", "rawnet_bench"] {
+                #expect(try symbolCount(ofModule: module, in: path) == 0, "\(path) holds \(module) code")
+            }
+        }
+        // The control: rawnet's own modules are there, and nm shows them.
+        #expect(try symbolCount(ofModule: "RawNetWatch", in: rawnet) > 0)
     }
 }

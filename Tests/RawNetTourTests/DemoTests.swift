@@ -1,4 +1,5 @@
 import Foundation
+import RawNetTestSupport
 import Testing
 
 /// The tour end to end: real daemons, real apps, the real `rawnet demo` process.
@@ -47,33 +48,6 @@ import Testing
         #expect(run.output.contains("직접 해 보기"))
         #expect(run.output.contains("✓ 10.0.2.20의 각 앱은 자기 포트로 온 데이터그램만 받았습니다"))
         #expect(!run.output.contains("each app on 10.0.2.20"), "an English check line in the Korean tour")
-    }
-
-    @Test func benchChat_isTheLatencyScenario() throws {
-        let runner = try RawNetRunner()
-        let help = try runner.run(["bench", "chat", "--help"])
-        #expect(help.status == 0, "\(help.output)\n\(help.errors)")
-        #expect(help.output.contains("Chat-line round trip p50/p99 against the relay"))
-        let wrong = try runner.run(["bench", "chat", "--runs", "2"])
-        #expect(wrong.status != 0)
-        #expect(wrong.errors.contains("--runs must be at least 5"))
-    }
-
-    @Test func benchTCP_measuresOnlyTheConnectionCountsGiven() throws {
-        let runner = try RawNetRunner()
-        let zero = try runner.run(["bench", "tcp", "--connections", "0"])
-        #expect(zero.status != 0)
-        #expect(zero.errors.contains("--connections takes counts from 1 to 10000"))
-        let json = "/tmp/rawnet-bench-tcp-\(ProcessInfo.processInfo.processIdentifier).json"
-        defer { try? FileManager.default.removeItem(atPath: json) }
-        let run = try runner.run(["bench", "tcp", "--smoke", "--connections", "2", "--json", json, "--no-markdown"],
-                                 timeout: 120)
-        #expect(run.status == 0, "\(run.output)\n\(run.errors)")
-        #expect(run.output.contains("goodput, 2 connections (aggregate)"))
-        #expect(!run.output.contains("goodput, 1 connection"))
-        #expect(!run.output.contains("goodput, 100 connections"))
-        let report = try String(contentsOfFile: json, encoding: .utf8)
-        #expect(report.contains("goodput, 2 connections"))
     }
 
     @Test func demo_refusesUnknownScenesAndLanguages() throws {

@@ -8,7 +8,6 @@
 #include <sys/eventfd.h>
 #include <sys/types.h>
 #include <spawn.h>
-#include "CRawNetPlatformBench.h"
 
 /// pipe2(2) with the given flags (O_NONBLOCK, O_CLOEXEC).
 int rawnet_pipe2(int fds[2], int flags);

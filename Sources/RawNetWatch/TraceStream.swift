@@ -86,7 +86,7 @@ public final class TraceStream {
 
     /// Reads whatever arrives for `duration` (less if interrupted or every stream ended).
     public func read(for duration: Duration) {
-        let deadline = MonotonicClock.now() + duration.nanosecondsForTour
+        let deadline = MonotonicClock.now() + duration.wholeNanoseconds
         while !isInterrupted && !clients.isEmpty {
             let remaining = deadline - MonotonicClock.now()
             if remaining <= 0 { break }
@@ -96,7 +96,7 @@ public final class TraceStream {
 
     /// Reads until no event has arrived for `quiet`, at most `limit`.
     public func readUntilQuiet(quiet: Duration = .milliseconds(150), limit: Duration = .seconds(3)) {
-        let deadline = MonotonicClock.now() + limit.nanosecondsForTour
+        let deadline = MonotonicClock.now() + limit.wholeNanoseconds
         while MonotonicClock.now() < deadline && !isInterrupted && !clients.isEmpty {
             let before = eventCount
             read(for: quiet)
@@ -107,7 +107,7 @@ public final class TraceStream {
     /// Events at least `settledFor` old (by the wall clock), in time order; they are
     /// removed from the stream. Later events wait for the next call.
     public func take(settledFor: Duration = .milliseconds(100)) -> [TraceEvent] {
-        let limit = WallClock.now() - settledFor.nanosecondsForTour
+        let limit = WallClock.now() - settledFor.wholeNanoseconds
         let ready = pending.filter { $0.event.time <= limit }
         pending.removeAll { $0.event.time <= limit }
         return ready.sorted { ($0.event.time, $0.order) < ($1.event.time, $1.order) }.map(\.event)
@@ -146,9 +146,9 @@ public final class TraceStream {
     }
 }
 
-extension Duration {
+private extension Duration {
     /// Whole nanoseconds (saturating), for arithmetic on the monotonic clock.
-    var nanosecondsForTour: Int64 {
+    var wholeNanoseconds: Int64 {
         let (seconds, attoseconds) = components
         let (ns, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
         if overflow { return seconds < 0 ? .min : .max }

@@ -1,5 +1,5 @@
 #define _GNU_SOURCE
-#include "CRawNetPlatformBench.h"
+#include "CRawNetBench.h"
 
 #include <errno.h>
 #include <sched.h>

@@ -1,4 +1,5 @@
 import Glibc
+import RawNetPlatform
 
 /// Measures how many frames per second one Unix socket type carries between
 /// two threads (one blocking sender, one blocking receiver), as a link would.

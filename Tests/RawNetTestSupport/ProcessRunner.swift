@@ -1,21 +1,27 @@
 import Foundation
 import RawNetPlatform
-import Testing
 
-/// Runs the real `rawnet` executable as a user would, with a private run-directory
-/// base (`XDG_RUNTIME_DIR`), so the tests never see or touch another lab.
-final class RawNetRunner {
-    let base: String
-    let executable: String
+/// Runs a real built executable (`rawnet` by default, or `rawnet-bench`, `rawnetd`)
+/// as a user would, with a private run-directory base (`XDG_RUNTIME_DIR`), so the
+/// tests never see or touch another lab. Shared by the watch, tour and bench tests.
+public final class RawNetRunner {
+    public let base: String
+    public let executable: String
 
-    struct Run {
-        var status: Int32
-        var output: String
-        var errors: String
+    public struct Run: Sendable {
+        public var status: Int32
+        public var output: String
+        public var errors: String
     }
 
-    init() throws {
-        executable = try Self.rawnetExecutable()
+    /// - Parameter name: the executable's file name among the build products.
+    public convenience init(executable name: String = "rawnet") throws {
+        try self.init(executableAt: Self.builtExecutable(named: name))
+    }
+
+    /// Runs the executable at `path` (a copy placed elsewhere, for instance).
+    public init(executableAt path: String) throws {
+        executable = path
         Processes.tetherChildrenToThisProcess()
         // Suites run in parallel: a random part keeps their bases apart.
         base = "/tmp/rntour-\(getpid())-\(UUID().uuidString.prefix(8))"
@@ -25,22 +31,25 @@ final class RawNetRunner {
     }
 
     deinit {
-        for lab in ["tour", "basic"] { _ = try? run(["down", "--lab", lab]) }
+        if executable.hasSuffix("/rawnet") {
+            for lab in ["tour", "basic"] { _ = try? run(["down", "--lab", lab]) }
+        }
         try? FileManager.default.removeItem(atPath: base)
     }
 
-    static func rawnetExecutable() throws -> String {
+    /// A build product beside the test bundle, else in the package's `.build/debug`.
+    public static func builtExecutable(named name: String = "rawnet") throws -> String {
         var candidates: [String] = []
         let bundle = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().path
-        candidates.append(bundle + "/rawnet")
+        candidates.append(bundle + "/" + name)
         var source = #filePath.split(separator: "/", omittingEmptySubsequences: false)
         source.removeLast(3)
-        candidates.append(source.joined(separator: "/") + "/.build/debug/rawnet")
+        candidates.append(source.joined(separator: "/") + "/.build/debug/" + name)
         for path in candidates where FileManager.default.isExecutableFile(atPath: path) { return path }
-        throw TestFailure("the rawnet executable is missing (looked at \(candidates.joined(separator: ", "))); run `swift build` first")
+        throw TestFailure("the \(name) executable is missing (looked at \(candidates.joined(separator: ", "))); run `swift build` first")
     }
 
-    var environment: [String: String] {
+    public var environment: [String: String] {
         var environment = ProcessInfo.processInfo.environment
         environment["XDG_RUNTIME_DIR"] = base
         environment["RAWNET_LAB"] = nil
@@ -48,10 +57,10 @@ final class RawNetRunner {
         return environment
     }
 
-    /// Starts `rawnet arguments` (stdout and stderr both to `BASE/name.out`) and returns its pid.
+    /// Starts the executable with `arguments` (stdout and stderr both to `BASE/name.out`) and returns its pid.
     /// RawNetPlatform's spawn and reap are used rather than Foundation's Process, which does
     /// not always notice the end of a child that left daemons running (`rawnet up`).
-    func start(_ arguments: [String], name: String) throws -> (pid: Int32, outputPath: String) {
+    public func start(_ arguments: [String], name: String) throws -> (pid: Int32, outputPath: String) {
         let outputPath = base + "/\(name).out"
         let pid = try Processes.spawn(executable: executable, arguments: arguments, logPath: outputPath,
                                       environment: environment)
@@ -59,7 +68,7 @@ final class RawNetRunner {
     }
 
     /// Waits for a started command; nil when it is still running after `timeout` seconds (then killed).
-    func wait(_ pid: Int32, timeout: Double) throws -> Int32? {
+    public func wait(_ pid: Int32, timeout: Double) throws -> Int32? {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let exit = try Processes.reap(pid) {
@@ -75,7 +84,7 @@ final class RawNetRunner {
 
     /// Waits until the output of a started command contains `text` (a command's "ready"
     /// line), rather than guessing how long a busy machine takes to start it.
-    func waitForOutput(_ outputPath: String, containing text: String, timeout: Double = 20) throws {
+    public func waitForOutput(_ outputPath: String, containing text: String, timeout: Double = 20) throws {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let printed = try? String(contentsOfFile: outputPath, encoding: .utf8), printed.contains(text) { return }
@@ -85,33 +94,33 @@ final class RawNetRunner {
         throw TestFailure("no '\(text)' within \(timeout) s; printed:\n\(printed)")
     }
 
-    /// Runs `rawnet arguments` to the end (killed after `timeout` seconds).
+    /// Runs the executable with `arguments` to the end (killed after `timeout` seconds).
     /// `errors` and `output` both hold everything the command printed.
     @discardableResult
-    func run(_ arguments: [String], timeout: Double = 60) throws -> Run {
+    public func run(_ arguments: [String], timeout: Double = 60) throws -> Run {
         let (pid, outputPath) = try start(arguments, name: "run-\(UUID().uuidString.prefix(8))")
         guard let status = try wait(pid, timeout: timeout) else {
-            throw TestFailure("rawnet \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
+            throw TestFailure("\(executable) \(arguments.joined(separator: " ")) did not finish in \(timeout) s")
         }
         let text = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         return Run(status: status, output: text, errors: text)
     }
 }
 
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+public struct TestFailure: Error, CustomStringConvertible {
+    public var description: String
+    public init(_ description: String) { self.description = description }
 }
 
 /// tshark's verdict on a capture, with checksum validation on for IPv4, ICMP, UDP and TCP.
-struct TsharkVerdict {
-    var packets = 0
-    var malformed = 0
-    var badChecksums: [Int] = []
+public struct TsharkVerdict {
+    public var packets = 0
+    public var malformed = 0
+    public var badChecksums: [Int] = []
 
-    static let tshark = "/usr/bin/tshark"
+    public static let tshark = "/usr/bin/tshark"
 
-    init(file: String) throws {
+    public init(file: String) throws {
         let fields = ["frame.number", "_ws.malformed", "ip.checksum.status", "icmp.checksum.status",
                       "udp.checksum.status", "tcp.checksum.status"]
         let process = Process()

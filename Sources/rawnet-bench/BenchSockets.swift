@@ -1,4 +1,5 @@
 import ArgumentParser
+import RawNetBenchPlatform
 import RawNetPlatform
 
 /// `rawnet bench sockets`: frames/s of Unix datagram vs seqpacket sockets for links.

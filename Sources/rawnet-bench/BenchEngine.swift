@@ -2,7 +2,7 @@ import ArgumentParser
 import RawNetCore
 import RawNetWire
 
-/// `rawnet bench forward`: how long the router engine (`IPNode`) takes to forward
+/// `rawnet bench engine`: how long the router engine (`IPNode`) takes to forward
 /// one frame (validate, route, decrement TTL, readdress), against the least a
 /// forwarder must do (copy the frame and decrement its TTL) measured in the same run.
 struct BenchEngine: ParsableCommand {

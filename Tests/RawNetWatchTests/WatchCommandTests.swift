@@ -1,6 +1,7 @@
 import Foundation
 import RawNetContracts
 import RawNetSocket
+import RawNetTestSupport
 import RawNetWire
 import Testing
 

@@ -1,5 +1,6 @@
 import Glibc
-import CRawNetPlatform
+import CRawNetBench
+import RawNetPlatform
 
 /// Kernel TCP connect timing for the Linux reference benchmark. Each side runs
 /// on its own thread that first enters a network namespace (created by the

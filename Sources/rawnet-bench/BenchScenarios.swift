@@ -11,7 +11,7 @@ struct BenchScenarioOptions: ParsableArguments {
     @Flag(help: "Do not merge the rows into BENCHMARKS.md.") var noMarkdown = false
     @Option(help: "The Markdown file whose results section is updated.") var markdown = "BENCHMARKS.md"
     @Flag(help: "Install missing Debian packages (iperf3 nftables ethtool) with apt-get.") var install = false
-    @Option(help: "The rawnet-relay executable (default: next to rawnet, or $RAWNET_RELAY).") var relay: String?
+    @Option(help: "The rawnet-relay executable (default: next to rawnet-bench, or $RAWNET_RELAY).") var relay: String?
     @Option(help: "Directory for temporary sockets and logs.") var workDirectory = "/tmp"
 
     func validate() throws {
@@ -49,7 +49,8 @@ struct BenchScenarioOptions: ParsableArguments {
                 results.append(.setupFailure(scenario: name, error: "\(error)"))
             }
         }
-        let report = BenchReport(command: (["rawnet"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
+        // Recorded as users type it: `rawnet bench …` runs this executable with the same arguments.
+        let report = BenchReport(command: (["rawnet", "bench"] + CommandLine.arguments.dropFirst()).joined(separator: " "),
                                  options: options, results: results)
         print("")
         print(report.table())

@@ -2,7 +2,7 @@ import RawNetContracts
 import RawNetCore
 import RawNetLab
 import RawNetLabModel
-import RawNetTour
+import RawNetWatch
 import Testing
 
 struct TraceSelectionTests {

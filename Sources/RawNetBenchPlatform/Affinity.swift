@@ -1,5 +1,6 @@
 import Glibc
-import CRawNetPlatform
+import CRawNetBench
+import RawNetPlatform
 
 /// CPU pinning, so that benchmark sides run on the same CPUs run after run.
 extension Processes {

@@ -1,7 +1,8 @@
-#ifndef CRAWNETPLATFORM_BENCH_H
-#define CRAWNETPLATFORM_BENCH_H
+#ifndef CRAWNETBENCH_H
+#define CRAWNETBENCH_H
 
-// GNU calls used by benchmarks: CPU affinity and network namespaces.
+// GNU calls only the benchmarks use: CPU affinity and network namespaces.
+// Imported by RawNetBenchPlatform alone; no daemon links it.
 
 #include <sys/types.h>
 
