@@ -112,9 +112,17 @@ let package = Package(
 
         .testTarget(name: "RawNetWireTests", dependencies: ["RawNetWire"]),
         .testTarget(name: "RawNetJSONTests", dependencies: ["RawNetJSON"]),
-        .testTarget(name: "RawNetCoreTests", dependencies: ["RawNetCore", "RawNetWire"]),
+        // The core's tests, the scripted TCP tests (TCPScript from RawNetSim) among them.
+        .testTarget(name: "RawNetCoreTests", dependencies: ["RawNetCore", "RawNetWire", "RawNetSim"]),
         .testTarget(name: "RawNetSimTests", dependencies: ["RawNetSim", "RawNetCore", "RawNetWire"]),
         .testTarget(name: "RawNetPlatformTests", dependencies: ["RawNetPlatform"]),
+        .testTarget(name: "RawNetContractsTests", dependencies: ["RawNetContracts", "RawNetCore", "RawNetWire", "RawNetJSON"]),
+        .testTarget(name: "RawNetLabModelTests", dependencies: ["RawNetLabModel", "RawNetLab", "RawNetContracts", "RawNetWire"]),
+        .testTarget(name: "RawNetLabTests", dependencies: [
+            "RawNetLab", "RawNetLabModel", "RawNetContracts", "RawNetTestSupport", "RawNetCore", "RawNetWire", "RawNetPlatform",
+        ]),
+        .testTarget(name: "RawNetSocketTests", dependencies: ["RawNetSocket", "RawNetContracts", "RawNetWire"]),
+        .testTarget(name: "RawNetBenchPlatformTests", dependencies: ["RawNetBenchPlatform"]),
         .testTarget(name: "RawNetDaemonTests", dependencies: [
             "RawNetDaemon", "RawNetContracts", "RawNetLabModel", "RawNetLab", "RawNetCore", "RawNetWire", "RawNetPlatform",
             "RawNetSocket", "RawNetSim",

@@ -1,4 +1,3 @@
-@testable import RawNetDaemon
 @testable import RawNetLabModel
 import RawNetContracts
 import RawNetLab

@@ -1,5 +1,4 @@
 import RawNetContracts
-import RawNetDaemon
 import RawNetLab
 import RawNetLabModel
 import Testing

@@ -1,5 +1,5 @@
 import RawNetContracts
-import RawNetDaemon
+import RawNetTestSupport
 import RawNetLab
 import RawNetLabModel
 import RawNetPlatform
@@ -13,7 +13,7 @@ private final class CommandRunner {
     private nonisolated(unsafe) static var instances = 0
 
     init() throws {
-        executable = try DaemonTestLab.rawnetExecutable()
+        executable = try RawNetRunner.builtExecutable()
         Processes.tetherChildrenToThisProcess()
         Self.instances += 1
         base = "/tmp/rns-\(Processes.currentPID)-\(Self.instances)"
@@ -44,12 +44,12 @@ private final class CommandRunner {
         while true {
             if let exit = try Processes.reap(pid) {
                 let output = String(decoding: (try? FileSystem.readBytes(at: outputPath)) ?? [], as: UTF8.self)
-                guard case .exited(let code) = exit else { throw HarnessError("rawnet \(arguments) ended by \(exit):\n\(output)") }
+                guard case .exited(let code) = exit else { throw TestFailure("rawnet \(arguments) ended by \(exit):\n\(output)") }
                 return (code, output)
             }
             if MonotonicClock.now() > deadline {
                 try? Processes.kill(pid, signal: SignalNumber.kill)
-                throw HarnessError("rawnet \(arguments) did not finish in time")
+                throw TestFailure("rawnet \(arguments) did not finish in time")
             }
             MonotonicClock.sleep(for: .milliseconds(10))
         }

@@ -1,6 +1,5 @@
 import RawNetContracts
 import RawNetCore
-import RawNetDaemon
 import RawNetLab
 import RawNetLabModel
 import Testing
