@@ -49,6 +49,12 @@ public final class EventLoop {
     /// Called on the loop after any `waker.wake()`.
     public var onWake: (() -> Void)?
 
+    /// Called on the loop once per wake-up, before any handler or timer runs,
+    /// with the monotonic time (nanoseconds) of the wake-up: the one clock
+    /// reading the loop makes for it, which its due timers are judged by too.
+    /// Handlers of that wake-up can take it as their `now`.
+    public var beforeEvents: ((Int64) -> Void)?
+
     /// Called on the loop once per wake-up, after every ready handler and due
     /// timer ran and before the loop waits again: work worth doing once for a
     /// whole burst of input (a transport pass after a batch of frames).
@@ -177,8 +183,7 @@ public final class EventLoop {
     /// Runs the timers due now. A timer scheduled by one of them runs on a
     /// later round at the earliest, so one that keeps rescheduling itself in
     /// the past cannot keep the loop from its descriptors.
-    private func runDueTimers() {
-        let now = MonotonicClock.now()
+    private func runDueTimers(now: Int64) {
         let firstNew = nextTimerID
         while !isStopping, let first = timers.min, first.deadline <= now {
             if first.id >= firstNew && timerActions[first.id]?.interval == nil { break }
@@ -295,6 +300,8 @@ public final class EventLoop {
             if error == .interrupted { return }
             throw error
         }
+        let now = MonotonicClock.now()
+        beforeEvents?(now)
         for index in 0..<Int(ready) where !isStopping {
             let event = events[index]
             let fd = Int32(bitPattern: UInt32(truncatingIfNeeded: event.data.u64))
@@ -312,7 +319,7 @@ public final class EventLoop {
                 handler()
             }
         }
-        runDueTimers()
+        runDueTimers(now: now)
         if !isStopping { afterEvents?() }
     }
 }

@@ -71,11 +71,11 @@ struct TCPSocketOptions: Equatable {
 }
 
 /// The host's sockets and their ports: which app owns what, ephemeral port
-/// choice, and demultiplexing of arriving datagrams. No I/O.
+/// choice; arriving datagrams are demultiplexed by its `TransportDemux`. No I/O.
 struct SocketTable {
     private(set) var sockets: [UInt32: HostSocket] = [:]
-    private var udpPorts: [UInt16: UInt32] = [:]
-    private var icmpIdentifiers: [UInt16: UInt32] = [:]
+    /// UDP ports and echo identifiers, and which socket an arriving packet is for (Core).
+    private(set) var demux = TransportDemux()
     /// TCP ports held by bound sockets (listeners and connecting sockets).
     private var tcpPorts: [UInt16: UInt32] = [:]
     /// TCP connections by their four numbers.
@@ -95,7 +95,7 @@ struct SocketTable {
             }
             socket.localPort = port
             sockets[socket.id] = socket
-            icmpIdentifiers[port] = socket.id
+            _ = demux.bindEcho(identifier: port, socket: socket.id)
         }
         return .success(socket)
     }
@@ -107,7 +107,17 @@ struct SocketTable {
     }
 
     mutating func update(_ socket: HostSocket) {
-        if sockets[socket.id] != nil { sockets[socket.id] = socket }
+        guard sockets[socket.id] != nil else { return }
+        sockets[socket.id] = socket
+        if socket.protocolNumber == .udp, socket.localPort != 0 {
+            demux.updateUDP(port: socket.localPort, Self.binding(of: socket))
+        }
+    }
+
+    /// What demultiplexing needs of a UDP socket.
+    private static func binding(of socket: HostSocket) -> UDPBinding {
+        UDPBinding(socket: socket.id, localAddress: socket.localAddress, peerAddress: socket.peerAddress,
+                   peerPort: socket.peerPort)
     }
 
     /// Binds a socket to a port (0: ephemeral). Rebinding is refused.
@@ -132,12 +142,11 @@ struct SocketTable {
         }
         switch socket.protocolNumber {
         case .udp:
-            guard udpPorts[chosen] == nil else { return .failure(.addressInUse) }
-            udpPorts[chosen] = id
+            guard !demux.isUDPPortBound(chosen) else { return .failure(.addressInUse) }
         case .icmp:
-            if let holder = icmpIdentifiers[chosen], holder != id { return .failure(.addressInUse) }
-            icmpIdentifiers[socket.localPort] = nil
-            icmpIdentifiers[chosen] = id
+            guard demux.bindEcho(identifier: chosen, socket: id, previous: socket.localPort) else {
+                return .failure(.addressInUse)
+            }
         case .tcp:
             guard tcpPorts[chosen] == nil else { return .failure(.addressInUse) }
             tcpPorts[chosen] = id
@@ -145,6 +154,7 @@ struct SocketTable {
         socket.localAddress = address
         socket.localPort = chosen
         sockets[id] = socket
+        if socket.protocolNumber == .udp { _ = demux.bindUDP(port: chosen, Self.binding(of: socket)) }
         return .success(socket)
     }
 
@@ -152,8 +162,8 @@ struct SocketTable {
     mutating func close(_ id: UInt32) {
         guard let socket = sockets.removeValue(forKey: id) else { return }
         switch socket.protocolNumber {
-        case .udp: if udpPorts[socket.localPort] == id { udpPorts[socket.localPort] = nil }
-        case .icmp: if icmpIdentifiers[socket.localPort] == id { icmpIdentifiers[socket.localPort] = nil }
+        case .udp: demux.unbindUDP(port: socket.localPort, socket: id)
+        case .icmp: demux.unbindEcho(identifier: socket.localPort, socket: id)
         case .tcp:
             if tcpPorts[socket.localPort] == id { tcpPorts[socket.localPort] = nil }
             if let connection = socket.tcp.connection, tcpConnections[connection] == id {
@@ -198,33 +208,6 @@ struct SocketTable {
         tcpConnections[connection].flatMap { sockets[$0] }
     }
 
-    /// Closes every socket of one app (it disconnected). Returns how many.
-    @discardableResult
-    mutating func closeAll(ownedBy owner: Int) -> Int {
-        let ids = sockets.values.filter { $0.owner == owner }.map(\.id)
-        for id in ids { close(id) }
-        return ids.count
-    }
-
-    /// The UDP socket a datagram to `port` from `source:sourcePort` goes to:
-    /// the socket bound there, unless it is connected to another peer.
-    func udpSocket(port: UInt16, destination: IPv4Address, source: IPv4Address, sourcePort: UInt16) -> HostSocket? {
-        guard let id = udpPorts[port], let socket = sockets[id] else { return nil }
-        if socket.localAddress != .any && socket.localAddress != destination { return nil }
-        if let peer = socket.peerAddress, peer != source || socket.peerPort != sourcePort { return nil }
-        return socket
-    }
-
-    /// The UDP socket bound to `port`, whatever its peer (for ICMP errors).
-    func udpSocket(boundTo port: UInt16) -> HostSocket? {
-        udpPorts[port].flatMap { sockets[$0] }
-    }
-
-    /// The ICMP socket with this echo identifier.
-    func icmpSocket(identifier: UInt16) -> HostSocket? {
-        icmpIdentifiers[identifier].flatMap { sockets[$0] }
-    }
-
     /// A free port in 49152–65535, chosen round-robin.
     private mutating func ephemeralPort(for protocolNumber: AppProtocolNumber) -> UInt16? {
         let range = appEphemeralPorts
@@ -232,8 +215,8 @@ struct SocketTable {
         for _ in 0..<range.count {
             let taken: Bool
             switch protocolNumber {
-            case .icmp: taken = icmpIdentifiers[candidate] != nil
-            case .udp: taken = udpPorts[candidate] != nil
+            case .icmp: taken = demux.echoSocket(identifier: candidate) != nil
+            case .udp: taken = demux.isUDPPortBound(candidate)
             case .tcp: taken = tcpPorts[candidate] != nil
             }
             let current = candidate

@@ -17,7 +17,7 @@ extension NodeDaemon {
                 "bad request: expected one line of JSON like {\"command\":\"status\"} (\(error))")
         }
         // Answers describe settled state: a TCP pass asked for by input of this wake-up runs first.
-        if tcpRun.isPassRequested { runTCP() }
+        host?.runPassIfRequested(now: now)
         let response = answer(request, from: client)
         defer { rearmTimer() }
         return (try? ControlCodec.encodeLine(response)) ?? ControlServer.failureLine("internal error encoding the answer")
@@ -30,7 +30,7 @@ extension NodeDaemon {
         case "arp": return .success(neighbours())
         case "link": return link(request.args)
         case "impair": return impair(request.args)
-        case "sockets": return .success(socketList())
+        case "sockets": return .success(host?.socketList() ?? [])
         case "subscribe":
             subscribers.insert(client)
             return .success(["subscribed": node.name])
@@ -52,7 +52,7 @@ extension NodeDaemon {
                 isLinkConnected: ports[index].socketKind == .seqpacket ? ports[index].isConnected : nil)
         }
         return NodeStatus(node: node.name, kind: node.kind.rawValue, pid: Processes.currentPID,
-                          uptimeSeconds: Double(MonotonicClock.now() - startedAt) / 1e9, interfaces: interfaces)
+                          uptimeSeconds: Double(now.nanoseconds - startedAt.nanoseconds) / 1e9, interfaces: interfaces)
     }
 
     private func interfaceName(_ index: Int) -> String {
@@ -69,7 +69,6 @@ extension NodeDaemon {
     }
 
     func neighbours() -> ARPAnswer {
-        let now = Self.now()
         let list = ip.arpCache.entries.sorted { $0.key < $1.key }.map { key, entry in
             var info = NeighbourInfo(address: key.address.description, interface: interfaceName(key.interface),
                                      state: "incomplete")
@@ -100,30 +99,6 @@ extension NodeDaemon {
         perform(ip.setInterface(index, isUp: isUp))
         logger.info("\(name) \(isUp ? "up" : "down")")
         return .success(["interface": name, "state": isUp ? "up" : "down"])
-    }
-
-    func socketList() -> [SocketInfo] {
-        sockets.sockets.values.sorted { $0.id < $1.id }.map { socket in
-            var info = SocketInfo(id: socket.id, app: socket.owner, protocolName: socket.protocolNumber.description,
-                                  local: "\(socket.localAddress):\(socket.localPort)",
-                                  peer: socket.peerAddress.map { "\($0):\(socket.peerPort)" })
-            if let identity = apps?.identity(of: socket.owner) {
-                info.appName = identity.name
-                info.pid = identity.pid
-            }
-            if socket.protocolNumber == .tcp {
-                let status = tcpStatus(of: socket)
-                info.state = status.state
-                info.receiveQueue = status.receiveQueue
-                info.sendQueue = status.sendQueue
-                info.internals = status.text
-            } else {
-                info.state = socket.isConnected ? "ESTAB" : "UNCONN"
-                info.receiveQueue = 0
-                info.sendQueue = 0
-            }
-            return info
-        }
     }
 
     private func unknownInterface(_ name: String) -> ControlResponse {

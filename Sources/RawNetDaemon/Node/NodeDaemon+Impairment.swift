@@ -33,7 +33,6 @@ extension NodeDaemon {
             return .failure("impairments apply to frames leaving an interface: direction must be 'out'; to impair frames arriving on \(name), impair its peer's egress\(peer)")
         }
         let action = args["action"]?.lowercased() ?? (args["settings"] == nil ? "show" : "set")
-        let now = Self.now()
         switch action {
         case "show":
             break

@@ -15,7 +15,8 @@ public struct NodeDaemonError: Error, CustomStringConvertible {
 /// `rawnet host NAME`): one event loop driving the node's `IPNode`, one
 /// link port (`FramePort`: datagram or seqpacket, as the lab says) and one
 /// egress `ImpairmentEngine` per interface, the control
-/// socket, and for hosts the app API with its UDP and ICMP sockets.
+/// socket, and for hosts a `HostTransport`: the app API with the apps'
+/// UDP, ICMP and TCP sockets and the host's TCP.
 ///
 /// Everything runs on the loop's thread. Input never stops it: malformed
 /// frames are counted drops, bad control lines and bad app messages get error
@@ -35,16 +36,21 @@ public final class NodeDaemon {
     var peers: [String?] = []
     var control: ControlServer?
     var apps: AppServer?
-    var sockets = SocketTable()
-    /// The host's TCP (nil on routers); see NodeDaemon+TCP.swift.
-    var tcp: TCPStack?
-    var tcpRun = TCPRunState()
-    var subscribers: Set<Int> = []
+    /// The host's transport: sockets, TCP and the app API (nil on routers).
+    var host: HostTransport<NodeDaemon, AppServer>?
+    var subscribers: Set<Int> = [] {
+        didSet { host?.isTracing = !subscribers.isEmpty }
+    }
+    /// The monotonic time of the loop's current wake-up: read once when it
+    /// starts (`EventLoop.beforeEvents`) and passed down to everything it runs.
+    private(set) var now = NodeDaemon.readClock()
+    /// The wall-clock time trace events of the current wake-up carry, read at most once per wake-up.
+    private var wakeUpWallTime: Int64?
     private var timer: TimerID?
     private var timerDeadline: Int64?
     /// Something changed a deadline since the timer was last set (see `finishWakeUp`).
     var isTimerStale = false
-    let startedAt = MonotonicClock.now()
+    let startedAt = NodeDaemon.readClock()
     private var isShutDown = false
 
     /// Default egress queue limit of a link port when the topology sets none.
@@ -86,19 +92,26 @@ public final class NodeDaemon {
         control?.onDisconnect = { [unowned self] client in self.subscribers.remove(client) }
         if kind == .host {
             let server = try AppServer(loop: loop, path: paths.appAPI(node: name)) { [unowned self] client, message in
-                self.handleAppMessage(message, from: client)
+                self.host?.handleAppMessage(message, from: client, now: self.now)
                 self.isTimerStale = true
             }
             server.onDisconnect = { [unowned self] client in
-                let count = self.closeSockets(ownedBy: client)
+                let count = self.host?.closeSockets(ownedBy: client, now: self.now) ?? 0
                 if count > 0 { self.logger.info("app \(client) left, closed \(count) socket(s)") }
                 self.isTimerStale = true
             }
             server.onDrained = { [unowned self] _ in
-                self.requestTCPPass()
+                self.host?.requestTCPPass()
             }
             apps = server
-            tcp = Self.makeTCPStack(for: node)
+            let transport = HostTransport(node: node, network: self, apps: server, logger: self.logger)
+            transport.emit = { [unowned self] event in self.broadcast(event) }
+            transport.traceTime = { [unowned self] in self.wallTime }
+            host = transport
+        }
+        loop.beforeEvents = { [unowned self] time in
+            self.now = Instant(nanoseconds: time)
+            self.wakeUpWallTime = nil
         }
         loop.afterEvents = { [unowned self] in self.finishWakeUp() }
     }
@@ -107,15 +120,14 @@ public final class NodeDaemon {
     /// and timer of that wake-up: the TCP pass they asked for (or one that
     /// waited for room in an egress queue), then the timer.
     func finishWakeUp() {
-        if tcpRun.isPassRequested || tcp?.hasDueConnections == true && tcpBudget > 0 {
-            runTCP()
+        if let host, host.isPassDue {
+            host.runTCP(now: now)
             isTimerStale = true
         }
         if isTimerStale { rearmTimer() }
     }
 
     private func setUpInterfaces() throws {
-        let now = Instant(nanoseconds: MonotonicClock.now())
         for (index, interface) in node.interfaces.enumerated() {
             let endpoint = LinkEndpoint(node: node.name, interface: interface.name)
             let attached = topology.link(attachedTo: endpoint)
@@ -201,13 +213,22 @@ public final class NodeDaemon {
         logger.info("stopped")
     }
 
-    static func now() -> Instant { Instant(nanoseconds: MonotonicClock.now()) }
+    /// The monotonic clock; the loop reads it once per wake-up (see `now`).
+    static func readClock() -> Instant { Instant(nanoseconds: MonotonicClock.now()) }
+
+    /// The wall-clock time for trace events of this wake-up (read when the first one needs it).
+    var wallTime: Int64 {
+        if let wakeUpWallTime { return wakeUpWallTime }
+        let time = WallClock.now()
+        wakeUpWallTime = time
+        return time
+    }
 
     // MARK: Frames
 
     private func frameArrived(_ frame: [UInt8], on index: Int) {
         if !subscribers.isEmpty { trace(.received, interface: index, bytes: frame) }
-        perform(ip.receive(frame: frame, on: index, now: Self.now()))
+        perform(ip.receive(frame: frame, on: index, now: now))
         isTimerStale = true
     }
 
@@ -221,11 +242,11 @@ public final class NodeDaemon {
                 deliver(packet)
             case .dropped(let record):
                 if !subscribers.isEmpty {
-                    broadcast(TraceEvent(record, node: node.name, interfaceNames: interfaceNames, time: WallClock.now()))
+                    broadcast(TraceEvent(record, node: node.name, interfaceNames: interfaceNames, time: wallTime))
                 }
             case .event(let event):
                 if !subscribers.isEmpty {
-                    broadcast(TraceEvent(event, node: node.name, interfaceNames: interfaceNames, time: WallClock.now()))
+                    broadcast(TraceEvent(event, node: node.name, interfaceNames: interfaceNames, time: wallTime))
                 }
             }
         }
@@ -238,7 +259,6 @@ public final class NodeDaemon {
             put(frame, on: index)
             return
         }
-        let now = Self.now()
         let outcome = impairments[index].submit(frame, now: now)
         if outcome.isPassThrough {
             put(frame, on: index)
@@ -275,8 +295,7 @@ public final class NodeDaemon {
         isTimerStale = false
         var next = ip.nextDeadline()
         // Connections a full egress queue holds back wait for its writable wake-up, not a timer.
-        let isHeldBack = tcp?.hasDueConnections == true && tcpBudget == 0
-        if let deadline = tcp?.earliestDeadline(includingDue: !isHeldBack), next.map({ deadline < $0 }) ?? true {
+        if let deadline = host?.earliestDeadline(), next.map({ deadline < $0 }) ?? true {
             next = deadline
         }
         for engine in impairments {
@@ -299,9 +318,9 @@ public final class NodeDaemon {
     }
 
     private func timerFired() {
-        let now = Self.now()
+        let now = self.now
         perform(ip.poll(now: now))
-        runTCP()
+        host?.runTCP(now: now)
         for index in impairments.indices {
             impairments[index].release(now: now) { put($0.bytes, on: index) }
         }
@@ -317,7 +336,7 @@ public final class NodeDaemon {
         let name = interface.flatMap { node.interfaces.indices.contains($0) ? node.interfaces[$0].name : nil }
         var frame = bytes
         if isPacket { frame = [UInt8](repeating: 0, count: 12) + [0x08, 0x00] + bytes }
-        broadcast(TraceEvent(time: WallClock.now(), node: node.name, interface: name, kind: kind, frame: frame,
+        broadcast(TraceEvent(time: wallTime, node: node.name, interface: name, kind: kind, frame: frame,
                              reason: reason, detail: detail))
     }
 
@@ -328,6 +347,63 @@ public final class NodeDaemon {
     }
 
     var interfaceNames: [String] { node.interfaces.map(\.name) }
+
+    // MARK: Packets for this node
+
+    /// A packet the IP layer delivered to this node: to the host's transport;
+    /// a router has no sockets (UDP gets a port unreachable, as on a host with no socket there).
+    func deliver(_ packet: DeliveredPacket) {
+        if let host { return host.deliver(packet, now: now) }
+        switch packet.transport {
+        case .udp:
+            countNoSocket(packet)
+            perform(ip.sendDestinationUnreachable(.port, about: packet, now: now))
+        case .tcp:
+            countNoSocket(packet)
+        default:
+            break
+        }
+    }
+}
+
+/// The IP layer as the host's transport sees it.
+extension NodeDaemon: HostNetwork {
+    func send(_ payload: IPv4Payload, to destination: IPv4Address, from source: IPv4Address?, timeToLive: UInt8?,
+              now: Instant) -> [NodeOutput] {
+        ip.send(payload, to: destination, from: source, timeToLive: timeToLive, now: now)
+    }
+
+    func sendPortUnreachable(about packet: DeliveredPacket, now: Instant) -> [NodeOutput] {
+        ip.sendDestinationUnreachable(.port, about: packet, now: now)
+    }
+
+    func isOwnAddress(_ address: IPv4Address) -> Bool {
+        ip.isOwnAddress(address)
+    }
+
+    func countNoSocket(_ packet: DeliveredPacket) {
+        if let interface = packet.interface { ip.countDrop(.noSocketOnPort, interface: interface) }
+        if !subscribers.isEmpty {
+            trace(.dropped, interface: packet.interface, bytes: packet.packet, isPacket: true,
+                  reason: DropReason.noSocketOnPort.rawValue)
+        }
+    }
+
+    /// Segments the interfaces can take now without their egress queues
+    /// dropping, keeping room for one connection's burst. Connections left
+    /// over wait for the queue to drain (the port's writable wake-up), as
+    /// Linux's TCP small queues hold a socket back instead of letting the
+    /// qdisc drop its segments. At least one connection runs while the queues are empty.
+    var segmentBudget: Int {
+        var budget = Int.max
+        for port in ports {
+            let headroom = min(64, port.queueLimit / 2)
+            let room = port.queueLimit - port.queuedFrames - headroom
+            budget = min(budget, port.queuedFrames == 0 ? max(room, 1) : max(room, 0))
+        }
+        return budget
+    }
+
 }
 
 extension NodeDaemon {

@@ -5,9 +5,9 @@ import RawNetWire
 
 /// App requests on TCP sockets: bind is shared with UDP; listen, connect,
 /// send, shutdown, options, status and close are TCP's own.
-extension NodeDaemon {
+extension HostTransport {
     /// Handles `message` if it is about one of the app's TCP sockets; false otherwise.
-    func handleTCPRequest(_ message: AppMessage, from client: Int) -> Bool {
+    func handleTCPRequest(_ message: AppMessage, from client: Int, now: Instant) -> Bool {
         let request = message.requestID
         let id: UInt32
         switch message {
@@ -17,10 +17,9 @@ extension NodeDaemon {
         default:
             return false
         }
-        guard let socket = sockets.socket(id, ownedBy: client), socket.protocolNumber == .tcp, tcp != nil else {
+        guard let socket = sockets.socket(id, ownedBy: client), socket.protocolNumber == .tcp else {
             return false
         }
-        let now = Self.now()
         switch message {
         case .listen(_, _, let backlog):
             listen(socket, backlog: Int(backlog), request: request, client: client)
@@ -39,7 +38,7 @@ extension NodeDaemon {
         case .status:
             reply(request, socket: socket, message: tcpStatus(of: socket).text, to: client)
         case .close:
-            closeTCP(socket)
+            closeTCP(socket, now: now)
             reply(request, socket: id, to: client)
         default:
             return false
@@ -62,7 +61,7 @@ extension NodeDaemon {
         }
         if !bound.tcp.isListening {
             do {
-                try tcp!.listen(port: bound.localPort, backlog: max(1, backlog))
+                try tcp.listen(port: bound.localPort, backlog: max(1, backlog))
             } catch {
                 return reply(request, socket: bound, status: .addressInUse, to: client)
             }
@@ -88,10 +87,10 @@ extension NodeDaemon {
             case .failure(let status): return reply(request, socket: socket, status: status, to: client)
             }
         }
-        let configuration = bound.tcp.options.configuration(from: tcp!.configuration)
+        let configuration = bound.tcp.options.configuration(from: tcp.configuration)
         let id: TCPConnectionID
         do {
-            id = try tcp!.connect(to: address, port: port, localPort: bound.localPort, configuration: configuration,
+            id = try tcp.connect(to: address, port: port, localPort: bound.localPort, configuration: configuration,
                                   now: now)
         } catch {
             return reply(request, socket: bound, status: .addressInUse, message: "connection exists", to: client)
@@ -104,7 +103,7 @@ extension NodeDaemon {
 
     private func send(_ payload: [UInt8], on socket: HostSocket, request: UInt32, client: Int) {
         guard let id = socket.tcp.connection,
-              let connection = tcp!.inspect(id, { (state: $0.state, error: $0.error) }) else {
+              let connection = tcp.inspect(id, { (state: $0.state, error: $0.error) }) else {
             return reply(request, socket: socket, status: .notConnected, to: client)
         }
         if socket.tcp.isWriteShut {
@@ -117,7 +116,7 @@ extension NodeDaemon {
         }
         let count: Int
         do {
-            count = try tcp!.send(payload, on: id)
+            count = try tcp.send(payload, on: id)
         } catch {
             return reply(request, socket: socket, status: .notConnected, message: "broken pipe", to: client)
         }
@@ -126,7 +125,7 @@ extension NodeDaemon {
             updated.tcp.wantsWritable = true
             sockets.update(updated)
         }
-        apps?.send(.sent(request: request, socket: socket.id, count: UInt32(count)), to: client)
+        apps.send(.sent(request: request, socket: socket.id, count: UInt32(count)), to: client)
     }
 
     /// Bytes within the app's credit (`AppFeatures.writeCredit`): taken whole,
@@ -138,7 +137,7 @@ extension NodeDaemon {
     private func write(_ payload: [UInt8], on socket: HostSocket, client: Int) {
         var updated = socket
         guard payload.count <= socket.tcp.credit else {
-            apps?.send(.error(socket: socket.id, status: .protocolError,
+            apps.send(.error(socket: socket.id, status: .protocolError,
                               message: "write of \(payload.count) bytes beyond the credit of \(socket.tcp.credit)"),
                        to: client)
             return
@@ -146,8 +145,8 @@ extension NodeDaemon {
         updated.tcp.credit -= payload.count
         sockets.update(updated)
         guard let id = socket.tcp.connection, !socket.tcp.isWriteShut,
-              let state = tcp!.inspect(id, { $0.state }), state != .closed else { return }
-        tcp!.withConnection(id) { connection in _ = try? connection.sendPromised(payload) }
+              let state = tcp.inspect(id, { $0.state }), state != .closed else { return }
+        tcp.withConnection(id) { connection in _ = try? connection.sendPromised(payload) }
     }
 
     private func setOption(_ option: AppSocketOption, _ value: Int32, on socket: HostSocket, request: UInt32,
@@ -181,7 +180,7 @@ extension NodeDaemon {
         var note = ""
         if let id = socket.tcp.connection {
             let options = updated.tcp.options
-            tcp!.withConnection(id) { connection in
+            tcp.withConnection(id) { connection in
                 switch option {
                 case .noDelay: connection.setNagle(options.isNagleEnabled ?? true)
                 case .delayedAck: connection.setDelayedAck(options.isDelayedAckEnabled ?? true, now: now)
@@ -205,29 +204,10 @@ extension NodeDaemon {
         var updated = socket
         if how != .read, !socket.tcp.isWriteShut {
             updated.tcp.isWriteShut = true
-            tcp!.close(id, now: now)
+            tcp.close(id, now: now)
         }
         if how != .write { updated.tcp.isReadShut = true }
         sockets.update(updated)
         reply(request, socket: updated, to: client)
-    }
-
-    /// The socket's state and TCP internals as `key=value` words (`TCPSocketStatus`).
-    func tcpStatus(of socket: HostSocket) -> TCPSocketStatus {
-        let local = "\(socket.localAddress):\(socket.localPort)"
-        if socket.tcp.isListening {
-            let listener = tcp?.listeners[socket.localPort]
-            return TCPSocketStatus.listening(local: local, ready: listener?.ready.count ?? 0,
-                                             backlog: listener?.backlog ?? 0)
-        }
-        guard let id = socket.tcp.connection, let connection = tcp?.connection(id) else {
-            return TCPSocketStatus.closed(local: local)
-        }
-        return TCPSocketStatus.connection(
-            local: local, peer: "\(id.remoteAddress):\(id.remotePort)", stats: connection.stats,
-            receiveQueue: connection.availableByteCount, sendQueue: connection.unacknowledgedByteCount,
-            congestionControl: connection.configuration.congestionControl.rawValue,
-            isNagleEnabled: connection.configuration.isNagleEnabled,
-            isDelayedAckEnabled: connection.configuration.isDelayedAckEnabled)
     }
 }

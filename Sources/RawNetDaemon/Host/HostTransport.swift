@@ -1,87 +1,105 @@
+import Logging
 import RawNetContracts
 import RawNetCore
 import RawNetLabModel
 import RawNetWire
 
-/// The host's transport layer: UDP and ICMP sockets of apps, demultiplexing of
-/// delivered packets by protocol and port. TCP is in NodeDaemon+TCP.swift.
-extension NodeDaemon {
+/// A host's transport layer: the UDP, ICMP and TCP sockets of its apps
+/// (`SocketTable`), its TCP (`TCPStack`), the handling of app API messages,
+/// and the delivery of packets the IP layer hands up (demultiplexed by the
+/// core's `TransportDemux`). Routers have none.
+///
+/// No I/O and no clock: the IP layer is reached through `Network`, apps through
+/// `Apps`, trace events leave through `emit`, and every call takes the time of
+/// the loop's wake-up as `now`. So it runs the same in the daemon and in
+/// tests (see `HostHarness`). Everything runs on one thread.
+final class HostTransport<Network: HostNetwork, Apps: AppMessageSink> {
+    let node: TopologyNode
+    unowned let network: Network
+    unowned let apps: Apps
+    let logger: Logger
+    var sockets = SocketTable()
+    /// The host's TCP; see HostTransport+TCP.swift.
+    var tcp: TCPStack
+    var tcpRun = TCPRunState()
+    /// Whether anyone listens to trace events (`emit` is called only then).
+    var isTracing = false
+    /// Receives trace events (TCP events, drops).
+    var emit: (TraceEvent) -> Void = { _ in }
+    /// The wall-clock time stamped on trace events (read once per wake-up by the daemon).
+    var traceTime: () -> Int64 = { 0 }
+
+    init(node: TopologyNode, network: Network, apps: Apps, tcp: TCPStack? = nil,
+         logger: Logger = Logger(label: "rawnet.host")) {
+        self.node = node
+        self.network = network
+        self.apps = apps
+        self.logger = logger
+        self.tcp = tcp ?? Self.makeTCPStack(for: node)
+    }
+
+    /// Sends one trace event to whoever listens.
+    func broadcast(_ event: TraceEvent) {
+        emit(event)
+    }
+
+    func perform(_ outputs: [NodeOutput]) {
+        network.perform(outputs)
+    }
+
     // MARK: Arriving packets
 
-    func deliver(_ packet: DeliveredPacket) {
+    /// A packet the IP layer delivered to this host: to the socket it is for.
+    func deliver(_ packet: DeliveredPacket, now: Instant) {
         switch packet.transport {
         case .udp(let udp, let payload):
-            deliverUDP(packet, udp: udp, payload: payload)
+            deliverUDP(packet, udp: udp, payload: payload, now: now)
         case .icmp(let message):
-            deliverICMP(packet, message: message)
+            deliverICMP(packet, message: message, now: now)
         case .tcp(let header, let payload):
-            deliverTCP(packet, header: header, payload: payload)
+            deliverTCP(packet, header: header, payload: payload, now: now)
         default:
             break
         }
     }
 
-    private func deliverUDP(_ packet: DeliveredPacket, udp: UDPHeader, payload: [UInt8]) {
+    private func deliverUDP(_ packet: DeliveredPacket, udp: UDPHeader, payload: [UInt8], now: Instant) {
         let header = packet.header
-        guard let socket = sockets.udpSocket(port: udp.destinationPort, destination: header.destination,
-                                             source: header.source, sourcePort: udp.sourcePort) else {
-            countNoSocket(packet)
-            perform(ip.sendDestinationUnreachable(.port, about: packet, now: Self.now()))
+        guard let id = sockets.demux.udpSocket(port: udp.destinationPort, destination: header.destination,
+                                               source: header.source, sourcePort: udp.sourcePort),
+              let socket = sockets.sockets[id] else {
+            network.countNoSocket(packet)
+            perform(network.sendPortUnreachable(about: packet, now: now))
             return
         }
-        apps?.send(.datagram(socket: socket.id, from: header.source, port: udp.sourcePort,
-                             timeToLive: header.timeToLive, payload: payload), to: socket.owner)
+        apps.send(.datagram(socket: socket.id, from: header.source, port: udp.sourcePort,
+                            timeToLive: header.timeToLive, payload: payload), to: socket.owner)
     }
 
-    func countNoSocket(_ packet: DeliveredPacket) {
-        if let interface = packet.interface { ip.countDrop(.noSocketOnPort, interface: interface) }
-        if !subscribers.isEmpty {
-            trace(.dropped, interface: packet.interface, bytes: packet.packet, isPacket: true,
-                  reason: DropReason.noSocketOnPort.rawValue)
-        }
-    }
-
-    private func deliverICMP(_ packet: DeliveredPacket, message: ICMPMessage) {
+    private func deliverICMP(_ packet: DeliveredPacket, message: ICMPMessage, now: Instant) {
         let header = packet.header
-        var bytes: [UInt8] = []
-        message.serialize(into: &bytes)
-        switch message {
-        case .echoReply(let identifier, _, _):
-            guard let socket = sockets.icmpSocket(identifier: identifier) else { return }
-            apps?.send(.datagram(socket: socket.id, from: header.source, port: 0, timeToLive: header.timeToLive,
-                                 payload: bytes), to: socket.owner)
-        case .destinationUnreachable, .timeExceeded:
-            guard let quoted = message.quotedIPv4Header else { return }
-            let inner = Array(message.quoted.dropFirst(quoted.headerLength))
-            switch quoted.protocolNumber {
-            case .icmp:
-                // The quote holds our echo request: type 8, code, checksum, identifier.
-                guard inner.count >= 6, inner[0] == 8 else { return }
-                let identifier = UInt16(inner[4]) << 8 | UInt16(inner[5])
-                guard let socket = sockets.icmpSocket(identifier: identifier) else { return }
-                apps?.send(.datagram(socket: socket.id, from: header.source, port: 0, timeToLive: header.timeToLive,
-                                     payload: bytes), to: socket.owner)
-            case .udp:
-                guard inner.count >= 4 else { return }
-                let sourcePort = UInt16(inner[0]) << 8 | UInt16(inner[1])
-                let destinationPort = UInt16(inner[2]) << 8 | UInt16(inner[3])
-                guard let socket = sockets.udpSocket(boundTo: sourcePort) else { return }
-                if socket.receivesErrors {
-                    apps?.send(.icmpError(socket: socket.id, from: header.source, type: message.type, code: message.code,
-                                          originalDestination: quoted.destination, originalPort: destinationPort),
-                               to: socket.owner)
-                } else if socket.peerAddress == quoted.destination, socket.peerPort == destinationPort {
-                    // Like Linux: only a connected socket hears about errors, as its next call failing.
-                    let status = Self.status(forICMPType: message.type, code: message.code)
-                    apps?.send(.error(socket: socket.id, status: status,
-                                      message: "ICMP \(message) from \(header.source)"), to: socket.owner)
-                }
-            case .tcp:
-                tcpICMPError(message, quoted: quoted, inner: inner)
-            default:
-                return
+        switch sockets.demux.target(of: message) {
+        case .echoReply(let id), .echoError(let id):
+            guard let socket = sockets.sockets[id] else { return }
+            var bytes: [UInt8] = []
+            message.serialize(into: &bytes)
+            apps.send(.datagram(socket: socket.id, from: header.source, port: 0, timeToLive: header.timeToLive,
+                                payload: bytes), to: socket.owner)
+        case .udpError(let id, let destination, let port, let isConnectedPeer):
+            guard let socket = sockets.sockets[id] else { return }
+            if socket.receivesErrors {
+                apps.send(.icmpError(socket: socket.id, from: header.source, type: message.type, code: message.code,
+                                     originalDestination: destination, originalPort: port),
+                          to: socket.owner)
+            } else if isConnectedPeer {
+                // Like Linux: only a connected socket hears about errors, as its next call failing.
+                let status = Self.status(forICMPType: message.type, code: message.code)
+                apps.send(.error(socket: socket.id, status: status,
+                                 message: "ICMP \(message) from \(header.source)"), to: socket.owner)
             }
-        default:
+        case .tcpError(let id):
+            tcpICMPError(message, connection: id, now: now)
+        case .udp, .noUDPSocket, .tcp, .none:
             return
         }
     }
@@ -97,11 +115,11 @@ extension NodeDaemon {
 
     // MARK: App requests
 
-    func handleAppMessage(_ message: AppMessage, from client: Int) {
-        if handleTCPRequest(message, from: client) { return }
+    func handleAppMessage(_ message: AppMessage, from client: Int, now: Instant) {
+        if handleTCPRequest(message, from: client, now: now) { return }
         switch message {
         case .hello(let request, let pid, let features, let name):
-            apps?.setName(name, pid: pid, features: features, for: client)
+            apps.setName(name, pid: pid, features: features, for: client)
             logger.debug("app \(client) hello: \(name) pid \(pid)")
             reply(request, to: client)
         case .open(let request, let protocolNumber):
@@ -111,7 +129,7 @@ extension NodeDaemon {
             }
         case .bind(let request, let id, let address, let port):
             guard owned(id, client, request) != nil else { return }
-            guard address == .any || ip.isOwnAddress(address) else {
+            guard address == .any || network.isOwnAddress(address) else {
                 return reply(request, socket: id, status: .invalidArgument,
                              message: "\(address) is not an address of \(node.name)", to: client)
             }
@@ -132,13 +150,13 @@ extension NodeDaemon {
             reply(request, socket: socket, to: client)
         case .sendTo(let request, let id, let address, let port, let payload):
             guard let socket = owned(id, client, request) else { return }
-            transmit(payload, from: socket, to: address, port: port, request: request, client: client)
+            transmit(payload, from: socket, to: address, port: port, request: request, client: client, now: now)
         case .send(let request, let id, let payload):
             guard let socket = owned(id, client, request) else { return }
             guard let peer = socket.peerAddress else {
                 return reply(request, socket: id, status: .notConnected, to: client)
             }
-            transmit(payload, from: socket, to: peer, port: socket.peerPort, request: request, client: client)
+            transmit(payload, from: socket, to: peer, port: socket.peerPort, request: request, client: client, now: now)
         case .setOption(let request, let id, let option, let value):
             guard var socket = owned(id, client, request) else { return }
             switch option {
@@ -164,12 +182,12 @@ extension NodeDaemon {
         case .write(let id, _):
             // Never answered: a closed socket's late writes are dropped; another kind of socket is an error.
             if sockets.socket(id, ownedBy: client) != nil {
-                apps?.send(.error(socket: id, status: .protocolNotSupported, message: "write is for TCP sockets"),
+                apps.send(.error(socket: id, status: .protocolNotSupported, message: "write is for TCP sockets"),
                            to: client)
             }
         case .reply, .datagram, .error, .icmpError, .accepted, .streamData, .peerClosed, .sent, .writable, .credit,
              .streamBatch:
-            apps?.send(.reply(request: message.requestID, socket: 0, status: .invalidArgument, localAddress: .any,
+            apps.send(.reply(request: message.requestID, socket: 0, status: .invalidArgument, localAddress: .any,
                               localPort: 0, message: "apps may not send host messages"), to: client)
         }
     }
@@ -194,7 +212,7 @@ extension NodeDaemon {
     }
 
     private func transmit(_ payload: [UInt8], from socket: HostSocket, to address: IPv4Address, port: UInt16,
-                          request: UInt32, client: Int) {
+                          request: UInt32, client: Int, now: Instant) {
         var socket = socket
         let ipPayload: IPv4Payload
         switch socket.protocolNumber {
@@ -217,7 +235,7 @@ extension NodeDaemon {
             return reply(request, socket: socket.id, status: .protocolNotSupported, to: client)
         }
         let source = socket.localAddress == .any ? nil : socket.localAddress
-        let outputs = ip.send(ipPayload, to: address, from: source, timeToLive: socket.timeToLive, now: Self.now())
+        let outputs = network.send(ipPayload, to: address, from: source, timeToLive: socket.timeToLive, now: now)
         var status = AppStatus.ok
         var text = ""
         for case .dropped(let record) in outputs where record.reason == .noRoute || record.reason == .linkDown {
@@ -232,13 +250,13 @@ extension NodeDaemon {
 
     func reply(_ request: UInt32, socket: HostSocket, status: AppStatus = .ok, message: String = "",
                        to client: Int) {
-        apps?.send(.reply(request: request, socket: socket.id, status: status, localAddress: socket.localAddress,
+        apps.send(.reply(request: request, socket: socket.id, status: status, localAddress: socket.localAddress,
                           localPort: socket.localPort, message: message), to: client)
     }
 
     func reply(_ request: UInt32, socket: UInt32 = 0, status: AppStatus = .ok, message: String = "",
                        to client: Int) {
-        apps?.send(.reply(request: request, socket: socket, status: status, localAddress: .any, localPort: 0,
+        apps.send(.reply(request: request, socket: socket, status: status, localAddress: .any, localPort: 0,
                           message: message), to: client)
     }
 }

@@ -47,7 +47,9 @@ extension NodeDaemon {
     public static let hostBufferSize = 256 * 1024
     /// The most either buffer grows to by autotuning (Linux: `tcp_rmem`/`tcp_wmem` maximum).
     public static let hostBufferLimit = 4 * 1024 * 1024
+}
 
+extension HostTransport {
     static func makeTCPStack(for node: TopologyNode) -> TCPStack {
         let address = node.interfaces.first?.address.address ?? .any
         var configuration = TCPConfiguration()
@@ -67,29 +69,27 @@ extension NodeDaemon {
     // MARK: Segments
 
     /// A TCP segment for this host: into the stack (demultiplexed there by the four numbers).
-    func deliverTCP(_ packet: DeliveredPacket, header tcpHeader: TCPHeader, payload: [UInt8]) {
-        guard tcp != nil else { return countNoSocket(packet) }
+    func deliverTCP(_ packet: DeliveredPacket, header tcpHeader: TCPHeader, payload: [UInt8], now: Instant) {
         let segment = TCPSegment(source: packet.header.source, destination: packet.header.destination,
                                  header: tcpHeader, payload: payload)
-        let now = Self.now()
         let id = TCPConnectionID(arriving: segment)
-        let resetsBefore = tcp!.resetsSent
+        let resetsBefore = tcp.resetsSent
         tcpRun.markDirty(id)
         // A SYN for a listener makes a connection with the listener's options.
-        if !tcp!.hasConnection(id), tcpHeader.flags.contains(.syn), !tcpHeader.flags.contains(.ack),
+        if !tcp.hasConnection(id), tcpHeader.flags.contains(.syn), !tcpHeader.flags.contains(.ack),
            let listener = sockets.tcpSocket(boundTo: id.localPort), listener.tcp.isListening {
-            let base = tcp!.configuration
-            tcp!.configuration = listener.tcp.options.configuration(from: base)
-            tcp!.handle(segment, now: now)
-            tcp!.configuration = base
+            let base = tcp.configuration
+            tcp.configuration = listener.tcp.options.configuration(from: base)
+            tcp.handle(segment, now: now)
+            tcp.configuration = base
         } else {
-            tcp!.handle(segment, now: now)
+            tcp.handle(segment, now: now)
         }
-        if tcp!.resetsSent > resetsBefore || (!tcp!.hasConnection(id) && tcp!.listeners[id.localPort] == nil) {
-            countNoSocket(packet)
+        if tcp.resetsSent > resetsBefore || (!tcp.hasConnection(id) && tcp.listeners[id.localPort] == nil) {
+            network.countNoSocket(packet)
         }
         // In-order data waits for the end of the burst; anything the stack must answer at once goes now.
-        if tcp!.hasUrgentOutput { runTCP() } else { requestTCPPass() }
+        if tcp.hasUrgentOutput { runTCP(now: now) } else { requestTCPPass() }
     }
 
     /// Asks for a TCP pass after everything that woke the loop was handled, so
@@ -103,11 +103,28 @@ extension NodeDaemon {
         }
     }
 
+    /// Whether a TCP pass is due at the end of this wake-up: one was asked
+    /// for, or connections are due and the interfaces can take their segments.
+    var isPassDue: Bool {
+        tcpRun.isPassRequested || tcp.hasDueConnections && network.segmentBudget > 0
+    }
+
+    /// Runs the pass input of this wake-up asked for, if any (so an answer describes settled state).
+    func runPassIfRequested(now: Instant) {
+        if tcpRun.isPassRequested { runTCP(now: now) }
+    }
+
+    /// When the TCP needs polling next. Connections a full egress queue holds
+    /// back wait for its writable wake-up, not a timer.
+    func earliestDeadline() -> Instant? {
+        let isHeldBack = tcp.hasDueConnections && network.segmentBudget == 0
+        return tcp.earliestDeadline(includingDue: !isHeldBack)
+    }
+
     /// Polls the stack until it is quiet: sends its segments, traces its
     /// events, and brings every TCP socket's app up to date. Re-entrant calls
     /// (a segment to ourselves arriving while we send) ask for another pass.
-    func runTCP() {
-        guard tcp != nil else { return }
+    func runTCP(now: Instant) {
         if tcpRun.isRunning {
             tcpRun.needsAnotherPass = true
             return
@@ -118,36 +135,20 @@ extension NodeDaemon {
         var passes = 0
         repeat {
             tcpRun.needsAnotherPass = false
-            let now = Self.now()
-            let segments = tcp!.poll(now: now, budget: tcpBudget)
-            let events = tcp!.drainEvents()
+            let segments = tcp.poll(now: now, budget: network.segmentBudget)
+            let events = tcp.drainEvents()
             for segment in segments { transmit(segment, now: now) }
-            if !subscribers.isEmpty { trace(events) }
+            if isTracing { trace(events) }
             for (id, _) in events { tcpRun.dirty.insert(id) }
             updateTCPSockets(now: now)
             passes += 1
-        } while (tcpRun.needsAnotherPass || tcp!.hasDueConnections && tcpBudget > 0) && passes < 64
-        apps?.sendBatches()
-    }
-
-    /// Segments the interfaces can take now without their egress queues
-    /// dropping, keeping room for one connection's burst. Connections left
-    /// over wait for the queue to drain (the port's writable wake-up), as
-    /// Linux's TCP small queues hold a socket back instead of letting the
-    /// qdisc drop its segments. At least one connection runs while the queues are empty.
-    var tcpBudget: Int {
-        var budget = Int.max
-        for port in ports {
-            let headroom = min(64, port.queueLimit / 2)
-            let room = port.queueLimit - port.queuedFrames - headroom
-            budget = min(budget, port.queuedFrames == 0 ? max(room, 1) : max(room, 0))
-        }
-        return budget
+        } while (tcpRun.needsAnotherPass || tcp.hasDueConnections && network.segmentBudget > 0) && passes < 64
+        apps.sendBatches()
     }
 
     private func transmit(_ segment: TCPSegment, now: Instant) {
-        let outputs = ip.send(.tcp(segment.header, payload: segment.payload), to: segment.destination,
-                              from: segment.source, now: now)
+        let outputs = network.send(.tcp(segment.header, payload: segment.payload), to: segment.destination,
+                                   from: segment.source, timeToLive: nil, now: now)
         for case .dropped(let record) in outputs where record.reason == .noRoute || record.reason == .linkDown {
             let id = TCPConnectionID(localAddress: segment.source, localPort: segment.header.sourcePort,
                                      remoteAddress: segment.destination, remotePort: segment.header.destinationPort)
@@ -164,19 +165,15 @@ extension NodeDaemon {
         var updated = socket
         updated.tcp.failure = status
         sockets.update(updated)
-        tcp?.abort(id, now: now)
+        tcp.abort(id, now: now)
         tcpRun.markDirty(id)
         tcpRun.needsAnotherPass = true
     }
 
     /// An ICMP error quoting one of our TCP segments: a connecting socket gives up.
-    func tcpICMPError(_ message: ICMPMessage, quoted: IPv4Header, inner: [UInt8]) {
-        guard inner.count >= 4 else { return }
-        let id = TCPConnectionID(localAddress: quoted.source, localPort: UInt16(inner[0]) << 8 | UInt16(inner[1]),
-                                 remoteAddress: quoted.destination,
-                                 remotePort: UInt16(inner[2]) << 8 | UInt16(inner[3]))
+    func tcpICMPError(_ message: ICMPMessage, connection id: TCPConnectionID, now: Instant) {
         guard let socket = sockets.tcpSocket(for: id), socket.tcp.pendingConnect != nil else { return }
-        fail(socket, with: Self.status(forICMPType: message.type, code: message.code), now: Self.now())
+        fail(socket, with: Self.status(forICMPType: message.type, code: message.code), now: now)
         requestTCPPass()
     }
 
@@ -189,11 +186,11 @@ extension NodeDaemon {
     /// (see `TCPRunState.dirty`); sockets accepted in this pass, and those
     /// still holding data their app could not take, are visited again on the next.
     private func updateTCPSockets(now: Instant) {
-        guard tcp!.configuration.recordsEvents else { return updateAllTCPSockets(now: now) }
+        guard tcp.configuration.recordsEvents else { return updateAllTCPSockets(now: now) }
         let touched = tcpRun.dirty
         tcpRun.dirty.removeAll(keepingCapacity: true)
         var accepted: [TCPConnectionID] = []
-        for (port, listener) in tcp!.listeners where !listener.ready.isEmpty {
+        for (port, listener) in tcp.listeners where !listener.ready.isEmpty {
             guard let socket = sockets.tcpSocket(boundTo: port), socket.tcp.isListening else { continue }
             accepted += acceptConnections(on: socket)
         }
@@ -219,12 +216,12 @@ extension NodeDaemon {
     @discardableResult
     private func acceptConnections(on socket: HostSocket) -> [TCPConnectionID] {
         var ids: [TCPConnectionID] = []
-        while let id = tcp!.accept(port: socket.localPort) {
+        while let id = tcp.accept(port: socket.localPort) {
             var accepted = sockets.openAccepted(owner: socket.owner, connection: id)
-            apps?.send(.accepted(socket: socket.id, newSocket: accepted.id, peer: id.remoteAddress,
+            apps.send(.accepted(socket: socket.id, newSocket: accepted.id, peer: id.remoteAddress,
                                  peerPort: id.remotePort, localAddress: id.localAddress,
                                  localPort: id.localPort), to: socket.owner)
-            if let view = tcp!.inspect(id, { TCPConnectionView($0) }), grantCredit(to: &accepted, view) {
+            if let view = tcp.inspect(id, { TCPConnectionView($0) }), grantCredit(to: &accepted, view) {
                 sockets.update(accepted)
             }
             ids.append(id)
@@ -239,17 +236,17 @@ extension NodeDaemon {
         var socket = original
         guard let id = socket.tcp.connection else { return false }
         let owner = socket.owner
-        guard let connection = tcp!.inspect(id, { TCPConnectionView($0) }) else { return false }
+        guard let connection = tcp.inspect(id, { TCPConnectionView($0) }) else { return false }
         if let request = socket.tcp.pendingConnect {
             if connection.state.isSynchronized {
                 socket.tcp.pendingConnect = nil
-                apps?.send(.reply(request: request, socket: socket.id, status: .ok, localAddress: id.localAddress,
+                apps.send(.reply(request: request, socket: socket.id, status: .ok, localAddress: id.localAddress,
                                   localPort: id.localPort, message: ""), to: owner)
             } else if connection.state == .closed {
                 let status = socket.tcp.failure ?? Self.status(for: connection.error)
                 socket.tcp.pendingConnect = nil
                 socket.tcp.isErrorReported = true
-                apps?.send(.reply(request: request, socket: socket.id, status: status, localAddress: id.localAddress,
+                apps.send(.reply(request: request, socket: socket.id, status: status, localAddress: id.localAddress,
                                   localPort: id.localPort, message: connection.error?.description ?? ""), to: owner)
             }
         }
@@ -258,24 +255,24 @@ extension NodeDaemon {
         var hasRead = false
         while available > 0 {
             if socket.tcp.isReadShut {
-                _ = tcp!.receive(on: id)
+                _ = tcp.receive(on: id)
                 available = 0
                 hasRead = true
                 tcpRun.needsAnotherPass = true
                 break
             }
-            guard let apps, !apps.isBacklogged(owner) else { break }
+            guard !apps.isBacklogged(owner) else { break }
             let count = min(available, 32 * 1024)
             if apps.readsStreamBatches(owner) {
                 // Straight from the receive queue into the app's batch.
                 apps.appendStreamData(socket: socket.id, to: owner, count: count) { batch in
-                    available = tcp!.withConnection(id) { connection in
+                    available = tcp.withConnection(id) { connection in
                         connection.receive(maxCount: count, appendingTo: &batch)
                         return connection.availableByteCount
                     } ?? 0
                 }
             } else {
-                guard let (bytes, left) = tcp!.withConnection(id, { ($0.receive(maxCount: count), $0.availableByteCount) })
+                guard let (bytes, left) = tcp.withConnection(id, { ($0.receive(maxCount: count), $0.availableByteCount) })
                 else { break }
                 available = left
                 apps.sendStreamData(bytes, socket: socket.id, to: owner)
@@ -283,22 +280,22 @@ extension NodeDaemon {
             hasRead = true
             tcpRun.needsAnotherPass = true
         }
-        let current = hasRead ? tcp!.inspect(id, { TCPConnectionView($0) }) ?? connection : connection
+        let current = hasRead ? tcp.inspect(id, { TCPConnectionView($0) }) ?? connection : connection
         if current.isEndOfStream && !socket.tcp.isEndOfStreamReported && !socket.tcp.isReadShut {
             socket.tcp.isEndOfStreamReported = true
-            apps?.send(.peerClosed(socket: socket.id), to: owner)
+            apps.send(.peerClosed(socket: socket.id), to: owner)
         }
         if current.state == .closed, let error = current.error, error != .aborted,
            !socket.tcp.isErrorReported, socket.tcp.pendingConnect == nil {
             socket.tcp.isErrorReported = true
-            apps?.send(.error(socket: socket.id, status: Self.status(for: error), message: error.description), to: owner)
+            apps.send(.error(socket: socket.id, status: Self.status(for: error), message: error.description), to: owner)
         }
         if grantCredit(to: &socket, current) { socket.tcp.wantsWritable = false }
         if socket.tcp.wantsWritable {
             let space = current.sendBufferSpace
             if space >= max(1, current.sendBufferSize / 4) || current.state == .closed {
                 socket.tcp.wantsWritable = false
-                apps?.send(.writable(socket: socket.id, freeSpace: UInt32(clamping: space)), to: owner)
+                apps.send(.writable(socket: socket.id, freeSpace: UInt32(clamping: space)), to: owner)
             }
         }
         if socket != original { sockets.update(socket) }
@@ -312,11 +309,11 @@ extension NodeDaemon {
     func grantCredit(to socket: inout HostSocket, _ connection: TCPConnectionView) -> Bool {
         guard socket.tcp.pendingConnect == nil, !socket.tcp.isWriteShut,
               connection.state == .established || connection.state == .closeWait,
-              apps?.usesWriteCredit(socket.owner) == true else { return false }
+              apps.usesWriteCredit(socket.owner) else { return false }
         let free = connection.sendBufferSpace - socket.tcp.credit
         guard free > 0, free >= min(64 * 1024, max(1, connection.sendBufferSize / 4)) else { return false }
         socket.tcp.credit += free
-        apps?.send(.credit(socket: socket.id, bytes: UInt32(clamping: free)), to: socket.owner)
+        apps.send(.credit(socket: socket.id, bytes: UInt32(clamping: free)), to: socket.owner)
         return true
     }
 
@@ -332,17 +329,16 @@ extension NodeDaemon {
     /// Closes a TCP socket as Linux does: a listener stops (its pending
     /// connections are reset); a connection with unread data is reset,
     /// otherwise it ends with a FIN. The stack forgets it once it is closed.
-    func closeTCP(_ socket: HostSocket) {
-        let now = Self.now()
+    func closeTCP(_ socket: HostSocket, now: Instant) {
         if socket.tcp.isListening {
-            tcp?.stopListening(port: socket.localPort, now: now)
-        } else if let id = socket.tcp.connection, let unread = tcp?.inspect(id, { $0.availableByteCount }) {
+            tcp.stopListening(port: socket.localPort, now: now)
+        } else if let id = socket.tcp.connection, let unread = tcp.inspect(id, { $0.availableByteCount }) {
             if unread > 0 {
-                tcp?.abort(id, now: now)
+                tcp.abort(id, now: now)
             } else {
-                tcp?.close(id, now: now)
+                tcp.close(id, now: now)
             }
-            tcp?.release(id)
+            tcp.release(id)
         }
         sockets.close(socket.id)
         requestTCPPass()
@@ -350,34 +346,15 @@ extension NodeDaemon {
 
     /// Closes every socket of an app that went away. Returns how many.
     @discardableResult
-    func closeSockets(ownedBy owner: Int) -> Int {
+    func closeSockets(ownedBy owner: Int, now: Instant) -> Int {
         let owned = sockets.sockets.values.filter { $0.owner == owner }.sorted { $0.id < $1.id }
         for socket in owned {
             if socket.protocolNumber == .tcp {
-                closeTCP(socket)
+                closeTCP(socket, now: now)
             } else {
                 sockets.close(socket.id)
             }
         }
         return owned.count
     }
-
-    // MARK: Trace
-
-    private func trace(_ events: [(TCPConnectionID, TCPEvent)]) {
-        for (id, event) in events {
-            var congestion: TCPTraceEvent.Congestion?
-            switch event.kind {
-            case .retransmitted, .exitedRecovery:
-                congestion = tcp?.inspect(id) {
-                    TCPTraceEvent.Congestion(window: $0.congestionWindow, threshold: $0.slowStartThreshold)
-                }
-            default:
-                break
-            }
-            let text = TCPTraceEvent(event, connection: id, congestion: congestion).detail
-            broadcast(TraceEvent(time: WallClock.now(), node: node.name, kind: .transport, detail: text))
-        }
-    }
 }
-
