@@ -42,7 +42,9 @@ public final class NodeDaemon {
         didSet { host?.isTracing = !subscribers.isEmpty }
     }
     /// The monotonic time of the loop's current wake-up: read once when it
-    /// starts (`EventLoop.beforeEvents`) and passed down to everything it runs.
+    /// starts (`EventLoop.beforeEvents`) and passed down to every handler and
+    /// timer it runs; read once more for the TCP pass that ends the wake-up
+    /// (`finishWakeUp`). Each phase sees one time.
     private(set) var now = NodeDaemon.readClock()
     /// The wall-clock time trace events of the current wake-up carry, read at most once per wake-up.
     private var wakeUpWallTime: Int64?
@@ -121,6 +123,10 @@ public final class NodeDaemon {
     /// waited for room in an egress queue), then the timer.
     func finishWakeUp() {
         if let host, host.isPassDue {
+            // The pass's segments leave now, after all the input of this
+            // wake-up: they are stamped with a second reading (stamping them
+            // with the wake-up's start cost a fifth of one connection's goodput).
+            now = Self.readClock()
             host.runTCP(now: now)
             isTimerStale = true
         }
@@ -213,7 +219,7 @@ public final class NodeDaemon {
         logger.info("stopped")
     }
 
-    /// The monotonic clock; the loop reads it once per wake-up (see `now`).
+    /// The monotonic clock: read when the loop wakes and before the closing TCP pass (see `now`).
     static func readClock() -> Instant { Instant(nanoseconds: MonotonicClock.now()) }
 
     /// The wall-clock time for trace events of this wake-up (read when the first one needs it).
