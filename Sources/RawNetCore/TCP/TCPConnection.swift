@@ -268,16 +268,17 @@ public struct TCPConnection: Sendable {
     public mutating func poll(now: Instant) -> [TCPSegment] {
         fireTimers(now: now)
         output(now: now)
-        if configuration.recordsEvents { reportCongestionChange(now: now) }
         defer { outbox.removeAll(keepingCapacity: true) }
         return outbox
     }
 
     /// Records `congestionChanged` when the window or threshold moved since the
-    /// last report: at most one event per poll, however many ACKs moved them.
-    mutating func reportCongestionChange(now: Instant) {
+    /// last report. `TCPStack` calls it once per poll of the connection while
+    /// someone watches (`TCPStack.reportsCongestion`), so however many ACKs
+    /// moved them, a poll reports them once, and nobody pays when nobody looks.
+    public mutating func reportCongestionChange(now: Instant) {
         let current = (window: congestion.window, threshold: congestion.slowStartThreshold)
-        guard current != reportedCongestion, state.isSynchronized else { return }
+        guard configuration.recordsEvents, current != reportedCongestion, state.isSynchronized else { return }
         reportedCongestion = current
         record(.congestionChanged(cwnd: current.window, ssthresh: current.threshold), now: now)
     }

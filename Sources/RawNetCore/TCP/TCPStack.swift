@@ -32,6 +32,9 @@ public struct TCPStack: Sendable {
     private var outbox: [TCPSegment] = []
     private var nextEphemeralPort: UInt16 = 49152
     private var events: [(TCPConnectionID, TCPEvent)] = []
+    /// Record `congestionChanged` events (once per poll of a connection whose
+    /// window moved). A host turns it on while someone subscribes to its trace.
+    public var reportsCongestion = false
     /// RSTs sent for segments that reached no socket.
     public private(set) var resetsSent = 0
     /// True when a segment handled since the last poll wants its answer at once
@@ -241,6 +244,7 @@ public struct TCPStack: Sendable {
             let id = entries[slot].connection.id
             segments.append(contentsOf: entries[slot].connection.poll(now: now))
             if configuration.recordsEvents {
+                if reportsCongestion { entries[slot].connection.reportCongestionChange(now: now) }
                 for event in entries[slot].connection.drainEvents() { events.append((id, event)) }
             }
             noteProgress(of: id, at: slot)

@@ -23,7 +23,9 @@ final class HostTransport<Network: HostNetwork, Apps: AppMessageSink> {
     var tcp: TCPStack
     var tcpRun = TCPRunState()
     /// Whether anyone listens to trace events (`emit` is called only then).
-    var isTracing = false
+    var isTracing = false {
+        didSet { tcp.reportsCongestion = isTracing }
+    }
     /// Receives trace events (TCP events, drops).
     var emit: (TraceEvent) -> Void = { _ in }
     /// The wall-clock time stamped on trace events (read once per wake-up by the daemon).
