@@ -50,7 +50,11 @@ public enum LinuxNamespaces {
     /// Runs `ip ARGUMENTS`; a failure names the command and what `ip` said.
     @discardableResult
     static func check(_ arguments: [String], node: String) throws(LabError) -> String {
-        let result = try ip(arguments)
+        let result: Output
+        do { result = try ip(arguments) } catch {
+            guard case .attachFailed(_, let reason) = error else { throw error }
+            throw .attachFailed(node: node, reason: reason)
+        }
         guard result.status == 0 else {
             let said = result.errors.trimmingCharacters(in: .whitespacesAndNewlines)
             throw .attachFailed(node: node, reason: "`ip \(arguments.joined(separator: " "))` failed: \(said)")

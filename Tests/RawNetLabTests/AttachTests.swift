@@ -130,6 +130,7 @@ import Testing
             #expect(!status.output.contains("not connected"), "\(status.output)")
 
             let trace = try runner.start(["trace", "--duration", "4"], name: "trace")
+            try runner.waitForOutput(trace.outputPath, containing: "tracing")
             let toBob = try runner.run(["exec", "linux", "--", "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.0.2.20"])
             #expect(toBob.status == 0 && toBob.output.contains(" 0% packet loss"), "\(toBob.output)")
             let toRouter = try runner.run(["exec", "linux", "--", "ping", "-c", "3", "-i", "0.2", "-W", "2", "10.0.1.1"])
