@@ -9,6 +9,10 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
+#include <sched.h>
+#include <sys/ioctl.h>
+#include <linux/if.h>
+#include <linux/if_tun.h>
 
 #define RAWNET_MAX_SIGNAL 65
 #define RAWNET_FDS_PER_SIGNAL 8
@@ -92,4 +96,23 @@ int rawnet_signal_unforward(int signo, int fd) {
         if (sigaction(signo, &action, NULL) != 0) return -1;
     }
     return 0;
+}
+
+int rawnet_set_net_namespace(int fd) { return setns(fd, CLONE_NEWNET); }
+
+int rawnet_tap_open(const char *name) {
+    if (strlen(name) >= IFNAMSIZ) { errno = ENAMETOOLONG; return -1; }
+    int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0) return -1;
+    struct ifreq request;
+    memset(&request, 0, sizeof request);
+    request.ifr_flags = IFF_TAP | IFF_NO_PI;
+    strncpy(request.ifr_name, name, IFNAMSIZ - 1);
+    if (ioctl(fd, TUNSETIFF, &request) < 0) {
+        int saved = errno;
+        close(fd);
+        errno = saved;
+        return -1;
+    }
+    return fd;
 }

@@ -1,11 +1,12 @@
 
 /// Where a lab's files live inside its run directory (see DESIGN.md, "Run directory"):
-/// `NODE.IF` per interface, `NODE.ctl`, `NODE.api`, `NODE.pid`, `NODE.log`, `lab.yaml` and `lab.conf`.
+/// `NODE.IF` per interface, `NODE.ctl`, `NODE.api`, `NODE.pid`, `NODE.log`, `NODE.netns`
+/// (an attached linux node), `lab.yaml` and `lab.conf`.
 public struct SocketPaths: Sendable, Equatable {
     /// `sun_path` holds 108 bytes including the terminating NUL.
     public static let maximumLength = 107
     /// Suffixes the run directory uses for a node's own files, so no interface may be named so.
-    public static let reservedSuffixes: Set<String> = ["ctl", "api", "pid", "log", "yaml", "conf"]
+    public static let reservedSuffixes: Set<String> = ["ctl", "api", "pid", "log", "yaml", "conf", "netns"]
 
     public let runDirectory: String
 
@@ -23,6 +24,9 @@ public struct SocketPaths: Sendable, Equatable {
     public func appAPI(node: String) -> String { file("\(node).api") }
     public func pidFile(node: String) -> String { file("\(node).pid") }
     public func logFile(node: String) -> String { file("\(node).log") }
+    /// The record of the network namespace `rawnet attach` created for a linux node:
+    /// its name, one line. `rawnet down` removes exactly the namespace named here.
+    public func namespaceRecord(node: String) -> String { file("\(node).netns") }
     /// The checked topology as YAML (what `rawnet up` was given, for people and tools).
     public var topologyFile: String { file("lab.yaml") }
     /// The resolved lab the daemons read (`LabConfig`, no YAML needed).

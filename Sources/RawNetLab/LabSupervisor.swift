@@ -10,6 +10,10 @@ public enum LabError: Error, CustomStringConvertible {
     case spawnFailed(node: String, reason: String)
     case nodeFailed(node: String, logTail: String)
     case notReady(nodes: [String])
+    /// `rawnet attach` could not join a linux node to the lab (everything it made was undone).
+    case attachFailed(node: String, reason: String)
+    /// `rawnet down` stopped the lab but could not remove these namespaces.
+    case namespacesLeft([String])
 
     public var description: String {
         switch self {
@@ -25,6 +29,11 @@ public enum LabError: Error, CustomStringConvertible {
             return "node '\(node)' exited while starting; the end of its log:\n\(logTail)"
         case let .notReady(nodes):
             return "these nodes did not answer on their control sockets in time: \(nodes.joined(separator: ", "))"
+        case let .attachFailed(node, reason):
+            return "cannot attach '\(node)': \(reason)"
+        case let .namespacesLeft(problems):
+            return "the lab is down, but these network namespaces could not be removed:\n"
+                + problems.map { "  " + $0 }.joined(separator: "\n")
         }
     }
 }
@@ -83,6 +92,7 @@ public struct LabSupervisor {
         if runDirectory.exists {
             let alive = runningPIDs(in: runDirectory)
             if !alive.isEmpty { throw .alreadyRunning(lab: topology.name, pids: alive.map(\.pid)) }
+            _ = LinuxNamespaces.removeRecorded(in: runDirectory)
             do { try runDirectory.remove() } catch { throw .runDirectory("\(error)") }
             cleaned = true
         }
@@ -95,7 +105,12 @@ public struct LabSupervisor {
         }
 
         var pids: [String: Int32] = [:]
-        for node in topology.nodes {
+        // A linux node has no daemon: `rawnet attach` starts its bridge later.
+        let daemonNodes = topology.nodes.filter(\.kind.hasDaemon)
+        let linuxEnds = Set(topology.nodes.filter { !$0.kind.hasDaemon }.flatMap { node in
+            node.interfaces.map { LinkEndpoint(node: node.name, interface: $0.name).description }
+        })
+        for node in daemonNodes {
             do {
                 pids[node.name] = try Processes.spawn(
                     executable: daemonExecutable,
@@ -110,7 +125,7 @@ public struct LabSupervisor {
         // Wait until every node answers on its control socket with its cables
         // connected (seqpacket: the connecting end may retry for a few ms).
         let deadline = MonotonicClock.now() + readyTimeout.nanoseconds
-        var waiting = Set(topology.nodes.map(\.name))
+        var waiting = Set(daemonNodes.map(\.name))
         while !waiting.isEmpty {
             for name in waiting.sorted() {
                 if let pid = pids[name], !Processes.isAlive(pid) || ((try? Processes.reap(pid)) ?? nil) != nil {
@@ -119,7 +134,7 @@ public struct LabSupervisor {
                 }
                 if let client = try? ControlClient(path: paths.control(node: name)),
                    let answer = try? client.request(ControlRequest(command: "status"), timeout: .milliseconds(500)),
-                   answer.ok, Self.cablesAreConnected(answer) {
+                   answer.ok, Self.cablesAreConnected(answer, ignoringPeers: linuxEnds) {
                     waiting.remove(name)
                 }
             }
@@ -135,13 +150,19 @@ public struct LabSupervisor {
 
     /// True unless a node's status shows a cabled interface whose seqpacket
     /// cable is not connected yet (datagram links have nothing to wait for).
-    static func cablesAreConnected(_ answer: ControlResponse) -> Bool {
+    /// Cables to `ignoringPeers` (`node:interface`, the ends of linux nodes,
+    /// which connect only once attached) are not waited for.
+    static func cablesAreConnected(_ answer: ControlResponse, ignoringPeers: Set<String> = []) -> Bool {
         guard let status = try? answer.result?.decode(NodeStatus.self) else { return true }
-        return status.interfaces.allSatisfy { $0.peer == nil || $0.isLinkConnected != false }
+        return status.interfaces.allSatisfy {
+            $0.peer == nil || ignoringPeers.contains($0.peer!) || $0.isLinkConnected != false
+        }
     }
 
     /// Stops every daemon of a lab (SIGTERM, then SIGKILL after a grace period)
-    /// and removes its run directory. Works after a crash too.
+    /// and the bridges of attached linux nodes, removes the network namespaces
+    /// the lab recorded as its own (`NODE.netns`) and its run directory.
+    /// Works after a crash too.
     /// Returns the nodes that had to be killed.
     @discardableResult
     public func down(labName: String, grace: Duration = .seconds(3)) throws(LabError) -> [String] {
@@ -162,9 +183,11 @@ public struct LabSupervisor {
             }
             _ = try? Processes.reap(pid)
         }
+        let namespaceProblems = LinuxNamespaces.removeRecorded(in: runDirectory)
         if runDirectory.exists {
             do { try runDirectory.remove() } catch { throw .runDirectory("\(error)") }
         }
+        if !namespaceProblems.isEmpty { throw .namespacesLeft(namespaceProblems) }
         return killed
     }
 
@@ -182,7 +205,7 @@ public struct LabSupervisor {
         for pid in pids { try? Processes.kill(pid, signal: 9); _ = try? Processes.reap(pid) }
     }
 
-    private func logTail(_ path: String) -> String {
+    func logTail(_ path: String) -> String {
         guard let bytes = try? FileSystem.readBytes(at: path) else { return "(no log)" }
         let text = String(decoding: bytes, as: UTF8.self)
         return text.split(separator: "\n").suffix(15).joined(separator: "\n")

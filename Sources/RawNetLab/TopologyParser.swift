@@ -101,7 +101,7 @@ struct TopologyParser {
                 if let value = NodeKind(rawValue: text) {
                     draft.kind = value
                 } else {
-                    issues.add(location, "kind", "unknown kind '\(text)' (expected host or router)")
+                    issues.add(location, "kind", "unknown kind '\(text)' (expected host, router or linux)")
                 }
             }
         } else {

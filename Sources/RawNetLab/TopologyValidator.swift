@@ -9,6 +9,7 @@ struct TopologyValidator {
 
     mutating func check(_ lab: DraftTopology) {
         checkAddresses(lab)
+        for node in lab.nodes where node.kind == .linux { checkLinuxNode(node) }
         for node in lab.nodes { checkNextHops(node) }
         checkLinks(lab)
     }
@@ -35,6 +36,23 @@ struct TopologyValidator {
             }
         }
     }
+
+    /// A linux node's interfaces become Linux network devices of the same name
+    /// (`rawnet attach`), so each name must be one Linux accepts and not the loopback's.
+    private mutating func checkLinuxNode(_ node: DraftNode) {
+        for interface in node.interfaces {
+            if interface.name.utf8.count > Self.linuxInterfaceNameLimit {
+                issues.add(.node(node.name), interface.field,
+                           "'\(interface.name)' is too long for a Linux interface name (at most \(Self.linuxInterfaceNameLimit) characters)")
+            } else if interface.name == "lo" {
+                issues.add(.node(node.name), interface.field,
+                           "'lo' is the Linux loopback device's name; choose another interface name")
+            }
+        }
+    }
+
+    /// IFNAMSIZ (16) less the terminating NUL.
+    static let linuxInterfaceNameLimit = 15
 
     private mutating func checkNextHops(_ node: DraftNode) {
         let location = TopologyLocation.node(node.name)

@@ -67,7 +67,7 @@ struct LabConfigReader {
         guard !nodes.contains(where: { $0.name == nodeName }) else { throw fail("node '\(nodeName)' appears twice") }
         let kindText = try record.required("kind")
         guard let kind = NodeKind(rawValue: kindText) else {
-            throw fail("unknown kind '\(kindText)' (expected host or router)")
+            throw fail("unknown kind '\(kindText)' (expected host, router or linux)")
         }
         var gateway: IPv4Address?
         if let text = try record.optional("gateway") { gateway = try address(text, "gateway") }

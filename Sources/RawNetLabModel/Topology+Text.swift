@@ -32,7 +32,7 @@ extension Topology {
         lines.append("nodes:")
         for node in nodes {
             var fields = ["kind: \(node.kind.rawValue)"]
-            if node.kind == .host, node.interfaces.count == 1, node.interfaces[0].name == "eth0" {
+            if node.kind != .router, node.interfaces.count == 1, node.interfaces[0].name == "eth0" {
                 fields.append("ip: \(node.interfaces[0].address)")
             } else {
                 let list = node.interfaces.map { "\($0.name): \($0.address)" }.joined(separator: ", ")

@@ -47,9 +47,16 @@ public enum NodeKind: String, Sendable, Equatable, CaseIterable {
     case host
     /// Forwards packets between its interfaces.
     case router
+    /// A link end no RawNet daemon owns: the Linux kernel's own stack in a network
+    /// namespace, joined to the lab by `rawnet attach` (a TAP device bridged to the link).
+    case linux
+
+    /// Whether `rawnet up` starts a daemon for nodes of this kind (a linux node's
+    /// end is brought up later by `rawnet attach`).
+    public var hasDaemon: Bool { self != .linux }
 }
 
-/// One host or router of a lab.
+/// One host, router or attached Linux end of a lab.
 public struct TopologyNode: Sendable, Equatable {
     public var name: String
     public var kind: NodeKind

@@ -25,7 +25,7 @@ public struct TraceStreamError: Error, CustomStringConvertible {
 ///     }
 public final class TraceStream {
     /// The subscribed nodes.
-    public let nodes: [String]
+    public private(set) var nodes: [String] = []
     /// Nodes whose daemon closed the stream (stopped or crashed).
     public private(set) var endedNodes: [String] = []
     /// True after SIGINT or SIGTERM when `stopOnInterrupt()` was called.
@@ -39,15 +39,27 @@ public final class TraceStream {
     private var clients: [String: ControlClient] = [:]
     private var pending: [(event: TraceEvent, order: Int)] = []
 
+    /// Nodes left out because nothing answered on their control socket
+    /// (with `skippingAbsent`: a linux node not attached, a daemon that is down).
+    public private(set) var absentNodes: [String] = []
+
     /// Subscribes to every node in `nodes` (daemons of the lab in `runDirectory`).
-    public init(runDirectory: String, nodes: [String]) throws(TraceStreamError) {
-        self.nodes = nodes
+    /// With `skippingAbsent`, a node whose control socket has no daemon behind it
+    /// is left out (listed in `absentNodes`) instead of failing the whole stream,
+    /// unless no node at all answers.
+    public init(runDirectory: String, nodes: [String], skippingAbsent: Bool = false) throws(TraceStreamError) {
         do { loop = try EventLoop() } catch { throw TraceStreamError("cannot create an event loop: \(error)") }
         let paths = SocketPaths(runDirectory: runDirectory)
+        var subscribed: [String] = []
+        var absent: [String] = []
         for node in nodes {
             let client: ControlClient
             do {
-                client = try ControlClient(path: paths.control(node: node))
+                guard let connected = try Self.connect(paths.control(node: node), skippingAbsent: skippingAbsent) else {
+                    absent.append(node)
+                    continue
+                }
+                client = connected
                 let answer = try client.request(ControlRequest(command: "subscribe"))
                 guard answer.ok else { throw TraceStreamError("\(node) refused to stream: \(answer.error ?? "no reason")") }
             } catch let error as TraceStreamError {
@@ -61,10 +73,26 @@ public final class TraceStream {
             } catch {
                 throw TraceStreamError("cannot watch \(node)'s control socket: \(error)")
             }
+            subscribed.append(node)
         }
+        if subscribed.isEmpty && !nodes.isEmpty {
+            throw TraceStreamError("no node answers on its control socket (\(absent.joined(separator: ", ")))")
+        }
+        self.nodes = subscribed
+        absentNodes = absent
     }
 
     deinit { close() }
+
+    /// A client on `path`; nil when no daemon is there and `skippingAbsent` allows that.
+    private static func connect(_ path: String, skippingAbsent: Bool) throws(ControlClientError) -> ControlClient? {
+        do {
+            return try ControlClient(path: path)
+        } catch {
+            if skippingAbsent, case .notRunning = error { return nil }
+            throw error
+        }
+    }
 
     /// Makes Ctrl-C (SIGINT) and SIGTERM end `read` and set `isInterrupted`,
     /// instead of killing the process, so the caller can finish cleanly.

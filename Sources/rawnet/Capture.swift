@@ -44,7 +44,7 @@ struct CaptureCommand: ParsableCommand {
             return
         }
         let live = try LiveWatch(targets: watch.targets, labOption: labOption)
-        printToStandardError("capturing \(live.selection.nodes.joined(separator: ", ")) of lab '\(live.located.name)' to \(write); Ctrl-C stops")
+        printToStandardError("capturing \(live.stream.nodes.joined(separator: ", ")) of lab '\(live.located.name)' to \(write); Ctrl-C stops")
         try live.run(duration: watch.duration) { events in
             for event in events where filter.matches(event) {
                 capture.add(event)

@@ -51,7 +51,8 @@ struct Up: ParsableCommand {
         print("lab '\(report.topology.name)' is up in \(report.runDirectory)")
         for node in report.topology.nodes {
             let addresses = node.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", ")
-            print("  \(node.name.padding(10)) \(node.kind.rawValue.padding(7)) pid \(String(report.pids[node.name] ?? 0).padding(7)) \(addresses)")
+            let process = report.pids[node.name].map { "pid \(String($0).padding(7))" } ?? "(rawnet attach)"
+            print("  \(node.name.padding(10)) \(node.kind.rawValue.padding(7)) \(process.padding(11)) \(addresses)")
         }
         for link in report.topology.links { print("  link \(link.name)") }
     }
@@ -101,10 +102,16 @@ struct Status: ParsableCommand {
                     if case .notRunning = e { return "not running" }
                     return "\(e)"
                 } ?? "\(error)"
-                print("\(node.name.padding(10)) \(node.kind.rawValue.padding(7)) DOWN (\(reason))")
+                if node.kind == .linux, case .notRunning? = error as? ControlClientError {
+                    print("\(node.name.padding(10)) \(node.kind.rawValue.padding(7)) not attached (rawnet attach \(node.name))")
+                } else {
+                    print("\(node.name.padding(10)) \(node.kind.rawValue.padding(7)) DOWN (\(reason))")
+                }
                 continue
             }
-            print("\(status.node.padding(10)) \(status.kind.padding(7)) pid \(String(status.pid).padding(7)) up \(Int(status.uptimeSeconds))s")
+            var head = "\(status.node.padding(10)) \(status.kind.padding(7)) pid \(String(status.pid).padding(7)) up \(Int(status.uptimeSeconds))s"
+            if let namespace = status.namespace { head += ", attached in namespace \(namespace)" }
+            print(head)
             for interface in status.interfaces {
                 let c = interface.counters
                 var line = "    \(interface.name.padding(6)) \(interface.address.padding(16)) \(interface.mac)  "

@@ -50,10 +50,15 @@ struct LiveWatch {
         topology = try located.topology()
         do { selection = try TraceSelection(targets: targets, topology: topology) } catch { throw Failure("\(error)") }
         do {
-            stream = try TraceStream(runDirectory: located.runDirectory, nodes: selection.nodes)
+            // With no target, a node without a daemon (a linux node not attached) is left out, not fatal.
+            stream = try TraceStream(runDirectory: located.runDirectory, nodes: selection.nodes,
+                                     skippingAbsent: targets.isEmpty)
             try stream.stopOnInterrupt()
         } catch {
             throw Failure("\(error)")
+        }
+        if !stream.absentNodes.isEmpty {
+            printToStandardError("not watching \(stream.absentNodes.joined(separator: ", ")): nothing answers on its control socket (a linux node that is not attached, or a daemon that is down)")
         }
         hops = HopFilter(topology: topology)
     }
@@ -100,7 +105,7 @@ struct TraceCommand: ParsableCommand {
         do { file = try save.map { try GrowingFile(path: $0) } } catch { throw Failure("\(error)") }
         var formatter = TraceFormatter(usesColour: Terminal.prefersColour)
         var shown = 0
-        printToStandardError("tracing \(live.selection.nodes.joined(separator: ", ")) of lab '\(live.located.name)'"
+        printToStandardError("tracing \(live.stream.nodes.joined(separator: ", ")) of lab '\(live.located.name)'"
                              + (watch.filter.map { " (filter: \($0))" } ?? "") + "; Ctrl-C stops")
         try live.run(duration: watch.duration) { events in
             var out = ""

@@ -157,7 +157,7 @@ struct DaemonExecutableTests {
             == DaemonArguments(kind: .host, name: "alice", runDirectory: "/run/lab", isVerbose: true))
         #expect(try DaemonArguments.parse(["host", "alice", "--help"]) == nil)
         let bad: [([String], String)] = [
-            (["switch", "s1", "--run-dir", "/x"], "unknown kind 'switch' (expected router or host)"),
+            (["switch", "s1", "--run-dir", "/x"], "unknown kind 'switch' (expected router, host or linux)"),
             (["router", "--run-dir", "/x"], "expected a kind and a node name, found 1 word(s)"),
             (["router", "r1"], "missing --run-dir DIR"),
             (["router", "r1", "--run-dir"], "--run-dir needs a directory"),

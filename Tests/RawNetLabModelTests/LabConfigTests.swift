@@ -88,7 +88,7 @@ private let fullLabYAML = """
          "lab.conf line 2: unknown link_socket 'stream' (expected seqpacket or datagram)"),
         (head + "switch name=s\n", "lab.conf line 3: unknown record 'switch' (expected lab, node, interface, route, link or impair)"),
         (head + "node name=a\n", "lab.conf line 3: 'node' needs 'kind=…'"),
-        (head + "node name=a kind=switch\n", "lab.conf line 3: unknown kind 'switch' (expected host or router)"),
+        (head + "node name=a kind=switch\n", "lab.conf line 3: unknown kind 'switch' (expected host, router or linux)"),
         (head + "node name=a/b kind=host\n", "lab.conf line 3: bad name 'a/b' in 'name'"),
         (head + "node name=a kind=host colour=red\n", "lab.conf line 3: unknown field 'colour' in 'node'"),
         (head + "node name=a kind=host kind=router\n", "lab.conf line 3: 'kind' given twice"),

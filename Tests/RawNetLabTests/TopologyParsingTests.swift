@@ -71,7 +71,7 @@ private let configDirectory: String = {
         #expect(host.routes == [StaticRoute(destination: IPv4Prefix("10.9.0.0/16")!, nextHop: IPv4Address("10.0.2.1")!)])
     }
 
-    @Test(arguments: ["default.yaml", "chain.yaml", "asymmetric.yaml", "demo.yaml"])
+    @Test(arguments: ["default.yaml", "chain.yaml", "asymmetric.yaml", "demo.yaml", "linux.yaml"])
     func shippedExamples_validate(file: String) throws {
         let path = configDirectory + "/" + file
         let lab = try TopologyLoader.load(path: path)

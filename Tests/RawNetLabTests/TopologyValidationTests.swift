@@ -112,7 +112,7 @@ private func lab(alice: String = "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.
 
     @Test func unknownKind() {
         let found = problems(lab(alice: "{ kind: switch, ip: 10.0.1.10/24, gateway: 10.0.1.1 }"))
-        #expect(found == ["lab.yaml: node 'alice': field 'kind': unknown kind 'switch' (expected host or router)"])
+        #expect(found == ["lab.yaml: node 'alice': field 'kind': unknown kind 'switch' (expected host, router or linux)"])
     }
 
     @Test func missingFields() {

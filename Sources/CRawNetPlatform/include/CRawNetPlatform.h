@@ -33,6 +33,16 @@ int rawnet_signal_unforward(int signo, int fd);
 /// either value was refused.
 int rawnet_malloc_thresholds(int mmap_threshold, int trim_threshold);
 
+/// setns(2) into the network namespace open at `fd`, for the calling thread
+/// only (threads started later inherit it). Returns 0 or -1 with errno set.
+int rawnet_set_net_namespace(int fd);
+
+/// Opens /dev/net/tun as a TAP device named `name` (IFF_TAP | IFF_NO_PI: one
+/// Ethernet frame per read and write, no packet-information header), in the
+/// calling thread's network namespace, non-blocking and close-on-exec.
+/// Returns the descriptor or -1 with errno set.
+int rawnet_tap_open(const char *name);
+
 /// The calling thread's errno (for Swift code that wants a stable accessor).
 int rawnet_errno(void);
 

@@ -3,12 +3,16 @@ import RawNetCore
 /// What `status` answers on a daemon's control socket.
 public struct NodeStatus: Codable, Sendable, Equatable {
     public var node: String
-    public var kind: String            // "router" or "host"
+    public var kind: String            // "router", "host" or "linux"
     public var pid: Int32
     public var uptimeSeconds: Double
     public var interfaces: [InterfaceStatus]
+    /// A linux node's network namespace (its bridge answers); nil for daemons.
+    public var namespace: String?
 
-    public init(node: String, kind: String, pid: Int32, uptimeSeconds: Double, interfaces: [InterfaceStatus]) {
+    public init(node: String, kind: String, pid: Int32, uptimeSeconds: Double, interfaces: [InterfaceStatus],
+                namespace: String? = nil) {
+        self.namespace = namespace
         self.node = node
         self.kind = kind
         self.pid = pid

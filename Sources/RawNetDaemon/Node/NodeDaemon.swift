@@ -77,6 +77,9 @@ public final class NodeDaemon {
             let names = topology.nodes.map(\.name).joined(separator: ", ")
             throw NodeDaemonError("lab '\(topology.name)' has no node named '\(name)' (nodes: \(names))")
         }
+        guard node.kind.hasDaemon else {
+            throw NodeDaemonError("node '\(name)' is a linux node: no RawNet stack runs it; `rawnet attach \(name)` joins a Linux namespace to the lab in its place")
+        }
         guard node.kind == kind else {
             throw NodeDaemonError("node '\(name)' is a \(node.kind.rawValue), not a \(kind.rawValue): run 'rawnet \(node.kind.rawValue) \(name)'")
         }

@@ -1,0 +1,134 @@
+import RawNetContracts
+import RawNetCore
+import RawNetLabModel
+import RawNetPlatform
+
+extension LinuxBridge {
+    /// The control commands a bridge answers (the daemons' protocol, without
+    /// what only a RawNet stack has: its routes, ARP cache and sockets are the kernel's).
+    static let controlCommands = ["status", "impair", "link", "subscribe", "help"]
+
+    func handleControlLine(_ line: [UInt8], from client: Int) -> [UInt8]? {
+        let request: ControlRequest
+        do {
+            request = try ControlCodec.decodeLine(ControlRequest.self, from: line)
+        } catch {
+            return ControlServer.failureLine(
+                "bad request: expected one line of JSON like {\"command\":\"status\"} (\(error))")
+        }
+        let response = answer(request, from: client)
+        return (try? ControlCodec.encodeLine(response)) ?? ControlServer.failureLine("internal error encoding the answer")
+    }
+
+    func answer(_ request: ControlRequest, from client: Int) -> ControlResponse {
+        switch request.command {
+        case "status": return .success(status())
+        case "impair": return impair(request.args)
+        case "link": return link(request.args)
+        case "subscribe":
+            subscribers.insert(client)
+            return .success(["subscribed": node.name])
+        case "help": return .success(Self.controlCommands)
+        case "routes", "arp", "sockets":
+            let tool = ["routes": "ip route", "arp": "ip neigh", "sockets": "ss -tan"][request.command] ?? ""
+            return .failure("\(node.name) is a Linux namespace ('\(namespace)'); its kernel keeps that: run `rawnet exec \(node.name) -- \(tool)`")
+        default:
+            return .failure("unknown command '\(request.command)'; known: \(Self.controlCommands.joined(separator: ", "))")
+        }
+    }
+
+    func status() -> NodeStatus {
+        let interfaces = node.interfaces.enumerated().map { index, interface in
+            let engine = impairments[index]
+            return InterfaceStatus(
+                name: interface.name, mac: interface.macAddress.description, address: interface.address.description,
+                peer: peers[index], isUp: isUp[index],
+                queuedFrames: ports[index].queuedFrames + engine.pendingCount, counters: counters[index],
+                impairment: engine.settings.isPerfect ? nil : engine.settings.description,
+                linkSocket: ports[index].socketKind.rawValue,
+                isLinkConnected: ports[index].socketKind == .seqpacket ? ports[index].isConnected : nil)
+        }
+        return NodeStatus(node: node.name, kind: node.kind.rawValue, pid: Processes.currentPID,
+                          uptimeSeconds: Double(now.nanoseconds - startedAt.nanoseconds) / 1e9,
+                          interfaces: interfaces, namespace: namespace)
+    }
+
+    private func interfaceIndex(_ args: [String: String]) -> Result<Int, ControlFailure> {
+        guard let name = args["interface"] else { return .failure(ControlFailure("needs interface=NAME")) }
+        guard let index = node.interfaces.firstIndex(where: { $0.name == name }) else {
+            let names = node.interfaces.map(\.name).joined(separator: ", ")
+            return .failure(ControlFailure("\(node.name) has no interface '\(name)' (has \(names))"))
+        }
+        return .success(index)
+    }
+
+    /// `link` interface=eth0 state=up|down: the bridge stops carrying frames
+    /// either way on that interface (the kernel's device stays as it is).
+    func link(_ args: [String: String]) -> ControlResponse {
+        let index: Int
+        switch interfaceIndex(args) {
+        case .success(let found): index = found
+        case .failure(let failure): return .failure("link \(failure.message)")
+        }
+        switch args["state"]?.lowercased() {
+        case "up": isUp[index] = true
+        case "down": isUp[index] = false
+        case nil: return .failure("link needs state=up or state=down")
+        case let other?: return .failure("link state must be up or down, not '\(other)'")
+        }
+        let name = node.interfaces[index].name
+        logger.info("\(name) \(isUp[index] ? "up" : "down")")
+        return .success(["interface": name, "state": isUp[index] ? "up" : "down"])
+    }
+
+    /// `impair`, as a daemon answers it: the egress of one interface (frames
+    /// the kernel sends towards the lab). Actions `set`, `update`, `clear`, `show`.
+    func impair(_ args: [String: String]) -> ControlResponse {
+        let index: Int
+        switch interfaceIndex(args) {
+        case .success(let found): index = found
+        case .failure(let failure): return .failure("impair \(failure.message)")
+        }
+        let name = node.interfaces[index].name
+        let direction = args["direction"]?.lowercased() ?? "out"
+        guard ["out", "egress", "tx"].contains(direction) else {
+            let peer = peers[index].map { " (impair \($0) instead)" } ?? ""
+            return .failure("impairments apply to frames leaving an interface: direction must be 'out'; to impair frames arriving on \(name), impair its peer's egress\(peer)")
+        }
+        let action = args["action"]?.lowercased() ?? (args["settings"] == nil ? "show" : "set")
+        switch action {
+        case "show":
+            break
+        case "clear":
+            impairments[index].clear(now: now)
+            logger.info("\(name) impairment cleared")
+        case "set", "update":
+            let text = args["settings"] ?? ""
+            var settings = action == "set" ? ImpairmentSettings.perfect : impairments[index].settings
+            var given = ImpairmentSettings.perfect
+            do {
+                try settings.apply(parsing: text)
+                try given.apply(parsing: text)
+            } catch {
+                return .failure("bad impairment settings '\(text)': \(error)")
+            }
+            let dropped = impairments[index].update(settings, now: now)
+            for _ in 0..<dropped { counters[index].countDrop(.queueOverflow) }
+            if let seed = given.seed { impairments[index].reseed(seed) }
+            logger.info("\(name) impairment: \(impairments[index].settings)")
+        default:
+            return .failure("impair action must be set, update, clear or show, not '\(action)'")
+        }
+        let engine = impairments[index]
+        return .success(ImpairAnswer(interface: name, settings: engine.settings.description,
+                                     isPerfect: engine.settings.isPerfect, counters: engine.counters,
+                                     pendingFrames: engine.pendingCount, seed: String(engine.seed),
+                                     isBypassed: false))
+    }
+}
+
+/// A control request that names no usable interface.
+struct ControlFailure: Error {
+    var message: String
+    init(_ message: String) { self.message = message }
+}

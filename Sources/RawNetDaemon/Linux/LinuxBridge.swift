@@ -1,0 +1,320 @@
+import Logging
+import RawNetContracts
+import RawNetCore
+import RawNetLabModel
+import RawNetPlatform
+import RawNetWire
+
+/// The process behind an attached linux node (`rawnetd linux NAME`, started by
+/// `rawnet attach NAME`): the node's end of each cable, owned by the Linux
+/// kernel of a network namespace instead of a RawNet `IPNode`.
+///
+/// Per interface it holds a TAP device of the same name inside the node's
+/// namespace (the kernel's interface, configured by `rawnet attach`) and the
+/// interface's link port (`FramePort`, datagram or seqpacket as the lab says,
+/// so it meets the peer daemon exactly as a RawNet node would). Frames the
+/// kernel sends go through the interface's egress `ImpairmentEngine` to the
+/// link; frames from the link go straight to the kernel (their impairment is
+/// the peer's egress). The kernel does ARP, IP and TCP itself.
+///
+/// Its control socket `NODE.ctl` speaks the daemons' protocol for `status`,
+/// `impair`, `link`, `subscribe` and `help`, so `rawnet status`, `impair`,
+/// `trace` and `capture` treat it as any node. One thread, one loop.
+public final class LinuxBridge {
+    public let node: TopologyNode
+    public let topology: Topology
+    public let paths: SocketPaths
+    /// The network namespace the TAP devices live in.
+    public let namespace: String
+    let logger: Logger
+    let loop: EventLoop
+    var taps: [TapDevice] = []
+    var ports: [any FramePort] = []
+    var impairments: [ImpairmentEngine] = []
+    var counters: [InterfaceCounters] = []
+    var isUp: [Bool] = []
+    var peers: [String?] = []
+    var control: ControlServer?
+    var subscribers: Set<Int> = []
+    private(set) var now = LinuxBridge.readClock()
+    private var wakeUpWallTime: Int64?
+    private var timer: TimerID?
+    private var timerDeadline: Int64?
+    let startedAt = LinuxBridge.readClock()
+    private var isShutDown = false
+    private var tapBuffer: UnsafeMutableRawBufferPointer
+    private static let maximumFrame = 65_536
+    /// Frames read from a TAP per readiness event before yielding.
+    private static let readBatch = 64
+
+    /// Sets up the linux node `name` of the lab in `runDirectory`: enters the
+    /// namespace named in `NODE.netns`, creates a TAP device per interface there,
+    /// opens the link sockets and the control socket.
+    public init(name: String, runDirectory: String, logger: Logger? = nil) throws {
+        paths = SocketPaths(runDirectory: runDirectory)
+        do {
+            topology = try LabConfig.load(path: paths.labConfigFile)
+            try paths.check(topology, file: paths.labConfigFile)
+        } catch {
+            throw NodeDaemonError("cannot load the lab: \(error)")
+        }
+        guard let node = topology.node(named: name) else {
+            let names = topology.nodes.map(\.name).joined(separator: ", ")
+            throw NodeDaemonError("lab '\(topology.name)' has no node named '\(name)' (nodes: \(names))")
+        }
+        guard node.kind == .linux else {
+            throw NodeDaemonError("node '\(name)' is a \(node.kind.rawValue), not a linux node: run 'rawnet \(node.kind.rawValue) \(name)'")
+        }
+        self.node = node
+        var log = logger ?? Logger(label: "rawnet.\(name)")
+        log[metadataKey: "node"] = .string(name)
+        self.logger = log
+        tapBuffer = .allocate(byteCount: Self.maximumFrame, alignment: 16)
+
+        let record = paths.namespaceRecord(node: name)
+        guard let bytes = try? FileSystem.readBytes(at: record) else {
+            throw NodeDaemonError("node '\(name)' has no network namespace (\(record) is missing): `rawnet attach \(name)` creates it and starts this bridge")
+        }
+        namespace = String(decoding: bytes, as: UTF8.self).filter { !$0.isWhitespace }
+        do {
+            try NetworkNamespace.enter(path: NetworkNamespace.path(named: namespace))
+        } catch {
+            throw NodeDaemonError("cannot enter network namespace '\(namespace)': \(error)")
+        }
+        loop = try EventLoop()
+        try setUpInterfaces()
+        control = try ControlServer(loop: loop, path: paths.control(node: name)) { [unowned self] client, line in
+            self.handleControlLine(line, from: client)
+        }
+        control?.onDisconnect = { [unowned self] client in self.subscribers.remove(client) }
+        loop.beforeEvents = { [unowned self] time in
+            self.now = Instant(nanoseconds: time)
+            self.wakeUpWallTime = nil
+        }
+        loop.afterEvents = { [unowned self] in self.rearmTimer() }
+    }
+
+    deinit { tapBuffer.deallocate() }
+
+    private func setUpInterfaces() throws {
+        for (index, interface) in node.interfaces.enumerated() {
+            let tap: TapDevice
+            do {
+                tap = try TapDevice(name: interface.name)
+            } catch {
+                throw NodeDaemonError("cannot create TAP device '\(interface.name)' in namespace '\(namespace)': \(error)")
+            }
+            taps.append(tap)
+            try loop.setReadHandler(for: tap.fileDescriptor) { [unowned self] in self.readTap(index) }
+
+            let endpoint = LinkEndpoint(node: node.name, interface: interface.name)
+            let attached = topology.link(attachedTo: endpoint)
+            let peer = attached.map { $0.isEndA ? $0.link.b : $0.link.a }
+            let peerPath = peer.map { paths.link(node: $0.node, interface: $0.interface) }
+                ?? paths.link(node: node.name, interface: interface.name) + ".none"
+            let port = try topology.linkSocketKind.openPort(
+                loop: loop, localPath: paths.link(node: node.name, interface: interface.name), peerPath: peerPath,
+                queueLimit: attached?.link.queueLimit ?? NodeDaemon.defaultQueueLimit)
+            port.onFrame = { [unowned self] bytes in self.frameArrived(bytes, on: index) }
+            ports.append(port)
+            peers.append(peer?.description)
+            counters.append(InterfaceCounters())
+            isUp.append(true)
+
+            var engine = ImpairmentEngine(seed: NodeDaemon.seed(for: endpoint))
+            engine.update(attached?.link.impairmentSettings(leaving: endpoint) ?? .perfect, now: now)
+            impairments.append(engine)
+        }
+    }
+
+    /// Runs until SIGTERM or SIGINT (or the run directory disappears), then
+    /// closes the TAP devices (removing them) and the node's socket and pid files.
+    public func run() throws {
+        EventLoop.ignoreBrokenPipeSignal()
+        for signal in [SignalNumber.terminate, SignalNumber.interrupt] {
+            try loop.onSignal(signal) { [unowned self] number in
+                self.logger.info("signal \(number): shutting down")
+                self.loop.stop()
+            }
+        }
+        let pidFile = PIDFile(path: paths.pidFile(node: node.name))
+        try pidFile.write()
+        let list = node.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", ")
+        logger.info("linux \(node.name) bridged in namespace \(namespace): \(list)")
+        defer {
+            shutDown()
+            pidFile.remove()
+        }
+        let tether = ProcessEnvironment.value(Processes.tetherVariable).flatMap { Int32($0) }
+        _ = loop.scheduleRepeating(every: .seconds(1)) { [unowned self] in
+            if !FileSystem.exists(self.paths.runDirectory) {
+                self.logger.notice("run directory \(self.paths.runDirectory) is gone: shutting down")
+                self.loop.stop()
+            } else if let tether, !Processes.isAlive(tether) {
+                self.logger.notice("pid \(tether), which started this lab, has ended: shutting down")
+                self.loop.stop()
+            }
+        }
+        try loop.run()
+    }
+
+    /// Closes every socket and TAP device. Safe to call twice.
+    public func shutDown() {
+        guard !isShutDown else { return }
+        isShutDown = true
+        control?.close()
+        for port in ports { port.close() }
+        for (index, tap) in taps.enumerated() {
+            loop.remove(tap.fileDescriptor)
+            taps[index].close()
+        }
+        logger.info("stopped")
+    }
+
+    static func readClock() -> Instant { Instant(nanoseconds: MonotonicClock.now()) }
+
+    var wallTime: Int64 {
+        if let wakeUpWallTime { return wakeUpWallTime }
+        let time = WallClock.now()
+        wakeUpWallTime = time
+        return time
+    }
+
+    // MARK: Frames
+
+    /// Kernel → lab: each frame the kernel sent out of the TAP goes through the egress impairment.
+    private func readTap(_ index: Int) {
+        for _ in 0..<Self.readBatch {
+            let count: Int?
+            do {
+                count = try taps[index].read(into: tapBuffer)
+            } catch {
+                logger.warning("reading \(taps[index].name): \(error)")
+                return
+            }
+            guard let count, count > 0 else { return }
+            egress(Array(UnsafeRawBufferPointer(rebasing: tapBuffer[..<count])), on: index)
+        }
+    }
+
+    private func egress(_ frame: [UInt8], on index: Int) {
+        guard isUp[index] else {
+            drop(frame, on: index, reason: .linkDown, detail: "interface down")
+            return
+        }
+        if impairments[index].passThroughIfIdle() {
+            put(frame, on: index)
+            return
+        }
+        let outcome = impairments[index].submit(frame, now: now)
+        if outcome.isPassThrough {
+            put(frame, on: index)
+            return
+        }
+        account(outcome, frame: frame, on: index)
+        impairments[index].release(now: now) { put($0.bytes, on: index) }
+    }
+
+    /// Hands a frame to the link socket, counting what the port drops.
+    private func put(_ frame: [UInt8], on index: Int) {
+        let port = ports[index]
+        let before = port.counters.drops
+        port.send(frame)
+        let after = port.counters.drops
+        if after == before {
+            counters[index].countSent(bytes: frame.count)
+            if !subscribers.isEmpty { trace(.sent, interface: index, bytes: frame) }
+            return
+        }
+        for (reason, count) in after where count > before[reason, default: 0] {
+            let dropReason = DropReason(reason)
+            for _ in 0..<(count - before[reason, default: 0]) { counters[index].countDrop(dropReason) }
+            if !subscribers.isEmpty {
+                trace(.dropped, interface: index, bytes: frame, reason: dropReason.rawValue, detail: reason.description)
+            }
+        }
+    }
+
+    /// Lab → kernel: a frame from the link, written to the TAP as if it arrived on the wire.
+    private func frameArrived(_ bytes: UnsafeRawBufferPointer, on index: Int) {
+        counters[index].countReceived(bytes: bytes.count)
+        if !subscribers.isEmpty { trace(.received, interface: index, bytes: Array(bytes)) }
+        guard isUp[index] else {
+            drop(Array(bytes), on: index, reason: .linkDown, detail: "interface down")
+            return
+        }
+        do {
+            if try !taps[index].write(bytes) {
+                drop(Array(bytes), on: index, reason: .queueOverflow, detail: "the kernel's TAP backlog is full")
+            }
+        } catch {
+            drop(Array(bytes), on: index, reason: .sendFailed, detail: "write to TAP \(taps[index].name): \(error)")
+        }
+    }
+
+    private func drop(_ frame: [UInt8], on index: Int, reason: DropReason, detail: String) {
+        counters[index].countDrop(reason)
+        if !subscribers.isEmpty { trace(.dropped, interface: index, bytes: frame, reason: reason.rawValue, detail: detail) }
+    }
+
+    /// Counts and traces what the impairment did to one submitted frame (as a daemon does).
+    private func account(_ outcome: ImpairmentOutcome, frame: [UInt8], on index: Int) {
+        for event in outcome.allEvents {
+            switch event {
+            case .passed:
+                continue
+            case .dropped(let reason):
+                let dropReason: DropReason = reason == .queueFull ? .queueOverflow : .injectedLoss
+                counters[index].countDrop(dropReason)
+                if !subscribers.isEmpty {
+                    let traced = reason == .burstLoss ? "burst loss" : dropReason.rawValue
+                    trace(.dropped, interface: index, bytes: frame, reason: traced,
+                          detail: "impairment: \(reason) (frame \(outcome.frameNumber))")
+                }
+            default:
+                if !subscribers.isEmpty {
+                    trace(.impaired, interface: index, bytes: frame, reason: NodeDaemon.traceReason(event),
+                          detail: "impairment: frame \(outcome.frameNumber) \(event)")
+                }
+            }
+        }
+    }
+
+    // MARK: Timer
+
+    /// Keeps one loop timer at the earliest deadline of the impairment engines.
+    private func rearmTimer() {
+        var next: Instant?
+        for engine in impairments {
+            if let deadline = engine.nextDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
+        }
+        guard let next else {
+            if let timer { loop.cancel(timer) }
+            timer = nil
+            timerDeadline = nil
+            return
+        }
+        if timerDeadline == next.nanoseconds { return }
+        if let timer { loop.cancel(timer) }
+        timerDeadline = next.nanoseconds
+        timer = loop.schedule(at: next.nanoseconds) { [unowned self] in
+            self.timer = nil
+            self.timerDeadline = nil
+            for index in self.impairments.indices {
+                self.impairments[index].release(now: self.now) { self.put($0.bytes, on: index) }
+            }
+        }
+    }
+
+    // MARK: Trace
+
+    func trace(_ kind: TraceEvent.Kind, interface: Int, bytes: [UInt8], reason: String? = nil, detail: String? = nil) {
+        broadcast(TraceEvent(time: wallTime, node: node.name, interface: node.interfaces[interface].name, kind: kind,
+                             frame: bytes, reason: reason, detail: detail))
+    }
+
+    func broadcast(_ event: TraceEvent) {
+        guard let line = try? ControlCodec.encodeLine(event) else { return }
+        for subscriber in subscribers { control?.send(line, to: subscriber) }
+    }
+}
