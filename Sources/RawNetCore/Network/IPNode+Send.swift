@@ -56,6 +56,37 @@ extension IPNode {
                   arrivedOn: delivered.interface, linkBroadcast: false, now: now)
     }
 
+    /// Answers a packet for this node that no socket takes, as a host with no
+    /// socket there does (a router has no sockets at all): a TCP segment gets a
+    /// RST computed from it (RFC 9293 §3.10.7.1; never one for a RST), a UDP
+    /// datagram an ICMP port unreachable (RFC 1122 3.2.2.1). Either way it is a
+    /// counted "no socket on port" drop. A TCP segment to a broadcast address gets no RST.
+    public mutating func refuse(_ delivered: DeliveredPacket, now: Instant) -> [NodeOutput] {
+        let packet = delivered.packet
+        var frame: [UInt8] = []
+        frame.reserveCapacity(EthernetView.headerLength + packet.count)
+        EthernetHeader(destination: .zero, source: .zero, etherType: .ipv4).serialize(into: &frame)
+        frame.append(contentsOf: packet)
+        let header = delivered.header
+        switch delivered.transport {
+        case .tcp(let tcp, let payload):
+            var outputs = [drop(.noSocketOnPort, interface: delivered.interface, bytes: frame,
+                                detail: "no TCP socket on port \(tcp.destinationPort)")]
+            let segment = TCPSegment(source: header.source, destination: header.destination, header: tcp,
+                                     payload: payload)
+            if isOwnAddress(header.destination), let reset = TCPConnection.reset(replyingTo: segment) {
+                outputs += send(.tcp(reset.header, payload: []), to: reset.destination, from: reset.source, now: now)
+            }
+            return outputs
+        case .udp(let udp, _):
+            return [drop(.noSocketOnPort, interface: delivered.interface, bytes: frame,
+                         detail: "no UDP socket on port \(udp.destinationPort)")]
+                + sendDestinationUnreachable(.port, about: delivered, now: now)
+        default:
+            return []
+        }
+    }
+
     /// Routes a frame whose Ethernet header is still blank, holding a locally originated packet.
     private mutating func dispatchLocallyOriginated(frame: [UInt8], destination: IPv4Address, route: Route?, now: Instant) -> [NodeOutput] {
         if isOwnAddress(destination) {
