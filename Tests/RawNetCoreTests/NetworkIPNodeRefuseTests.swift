@@ -70,3 +70,52 @@ import Testing
     }
 }
 
+/// ICMP errors quote as much of the offending datagram as fits in 576 bytes (RFC 1812 §4.3.2.3), as Linux's do.
+@Suite struct NetworkICMPQuoteTests {
+    /// Alice sends a UDP datagram with `size` bytes of data to a closed port on bob; bob answers port unreachable.
+    private func portUnreachable(dataSize size: Int) throws -> (error: DeliveredPacket, datagram: DeliveredPacket,
+                                                                 frame: [UInt8]) {
+        var lab = TestLab.basic()
+        let udp = UDPHeader(sourcePort: 40000, destinationPort: 9)
+        let data = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7) }
+        lab.run("alice") { node, now in node.send(.udp(udp, payload: data), to: TestLab.bob, now: now) }
+        let datagram = try #require(lab.delivered["bob"]?.first)
+        let before = lab.sent.count
+        lab.run("bob") { node, now in node.refuse(datagram, now: now) }
+        let frame = try #require(lab.sent[before...].first { $0.from.node == "bob" }?.frame)
+        let error = try #require(lab.delivered["alice"]?.first)
+        return (error, datagram, frame)
+    }
+
+    @Test func largeDatagram_isQuotedUpTo576BytesOfErrorDatagram() throws {
+        let (error, datagram, frame) = try portUnreachable(dataSize: 1200)
+        #expect(error.header.totalLength == 576)
+        #expect(error.packet.count == 576)
+        guard case .destinationUnreachable(.port, let quoted)? = error.icmp else {
+            Issue.record("expected port unreachable, got \(String(describing: error.icmp))"); return
+        }
+        #expect(quoted.count == 548)
+        #expect(quoted == Array(datagram.packet[0..<548]))
+        // On the wire: the IP and ICMP checksums verify, and the frame holds exactly 576 bytes of IP.
+        let decoded = DecodedFrame(parsing: frame)
+        #expect(decoded.error == nil)
+        #expect(decoded.ipv4?.totalLength == 576)
+        #expect(frame.count == 14 + 576)
+        #expect(InternetChecksum.sum(frame[34...]) == 0xFFFF)
+    }
+
+    @Test func smallDatagram_isQuotedWhole() throws {
+        let (error, datagram, _) = try portUnreachable(dataSize: 100)
+        guard case .destinationUnreachable(.port, let quoted)? = error.icmp else {
+            Issue.record("expected port unreachable"); return
+        }
+        #expect(quoted == datagram.packet)
+        #expect(error.packet.count == 20 + 8 + 20 + 8 + 100)
+    }
+
+    @Test func errorQuote_bounds() {
+        #expect(ICMPMessage.errorQuote(Array(repeating: 0x45, count: 2000)).count == 548)
+        #expect(ICMPMessage.errorQuote(Array(repeating: 0x45, count: 548)).count == 548)
+        #expect(ICMPMessage.errorQuote([0x45, 0, 0]) == [0x45, 0, 0])
+    }
+}

@@ -52,7 +52,7 @@ extension IPNode {
     /// e.g. `.port` when no socket listens on its UDP port (RFC 1122 3.2.2.1).
     public mutating func sendDestinationUnreachable(_ code: ICMPUnreachableCode, about delivered: DeliveredPacket,
                                                     now: Instant) -> [NodeOutput] {
-        icmpError(.destinationUnreachable(code, quoted: ICMPMessage.quote(delivered.packet)), about: delivered.packet,
+        icmpError(.destinationUnreachable(code, quoted: ICMPMessage.errorQuote(delivered.packet)), about: delivered.packet,
                   arrivedOn: delivered.interface, linkBroadcast: false, now: now)
     }
 
@@ -95,7 +95,7 @@ extension IPNode {
         guard let route else {
             let packet = Array(frame.dropFirst(EthernetView.headerLength))
             return [drop(.noRoute, interface: nil, bytes: frame, detail: "no route to \(destination)")]
-                + icmpError(.destinationUnreachable(.network, quoted: ICMPMessage.quote(packet)),
+                + icmpError(.destinationUnreachable(.network, quoted: ICMPMessage.errorQuote(packet)),
                             about: packet, arrivedOn: nil, linkBroadcast: false, now: now)
         }
         var outputs: [NodeOutput] = []
