@@ -161,6 +161,19 @@ public enum ICMPMessage: Hashable, Sendable, CustomStringConvertible {
         return Array(packet[0..<length])
     }
 
+    /// The most an ICMP error datagram may be, IP header included (RFC 1812 §4.3.2.3; Linux's limit).
+    public static let maximumErrorDatagramLength = 576
+
+    /// The quote an error message this node originates carries for `packet`:
+    /// as much of it as fits in a `maximumErrorDatagramLength`-byte error
+    /// datagram with a 20-byte IP header and the 8-byte ICMP header (548
+    /// bytes), as RFC 1812 §4.3.2.3 asks and Linux does; the whole packet when
+    /// it is smaller. Always at least what `quote(_:)` takes.
+    public static func errorQuote(_ packet: [UInt8]) -> [UInt8] {
+        let room = maximumErrorDatagramLength - 20 - 8
+        return packet.count <= room ? packet : Array(packet[0..<room])
+    }
+
     public var type: UInt8 {
         switch self {
         case .echoRequest: return 8

@@ -2,6 +2,7 @@ import RawNetContracts
 import RawNetDaemon
 import RawNetLab
 import RawNetLabModel
+import RawNetPlatform
 import RawNetSocket
 import RawNetWire
 import Testing
@@ -63,6 +64,18 @@ struct AsyncSocketErrorTests {
             try await udp.connect(to: Support.bob, port: 9999)
             try await udp.send([1, 2, 3])
             await #expect(throws: NetworkError.connectionRefused) { _ = try await udp.receive() }
+
+            // A router has no sockets: it refuses at once too (RST; ICMP port unreachable), on either address.
+            let r1 = IPv4Address(10, 0, 2, 1)
+            let started = MonotonicClock.now()
+            await #expect(throws: NetworkError.connectionRefused) {
+                _ = try await AsyncTCPStream.connect(aliceHost, to: r1, port: 7000)
+            }
+            #expect(MonotonicClock.now() - started < 2_000_000_000, "the router answered at once")
+            let toRouter = try await AsyncUDPSocket(aliceHost)
+            try await toRouter.connect(to: r1, port: 9999)
+            try await toRouter.send([1, 2, 3])
+            await #expect(throws: NetworkError.connectionRefused) { _ = try await toRouter.receive() }
         }
     }
 

@@ -13,13 +13,13 @@ extension IPNode {
         guard header.timeToLive > 1 else {
             let packet = Array(frame[EthernetView.headerLength..<end])
             return [drop(.ttlExpired, interface: inbound, bytes: frame, detail: "TTL \(header.timeToLive)")]
-                + icmpError(.timeExceeded(.timeToLive, quoted: ICMPMessage.quote(packet)),
+                + icmpError(.timeExceeded(.timeToLive, quoted: ICMPMessage.errorQuote(packet)),
                             about: packet, arrivedOn: inbound, linkBroadcast: false, now: now)
         }
         guard let route = routingTable.lookup(header.destination) else {
             let packet = Array(frame[EthernetView.headerLength..<end])
             return [drop(.noRoute, interface: inbound, bytes: frame, detail: "no route to \(header.destination)")]
-                + icmpError(.destinationUnreachable(.network, quoted: ICMPMessage.quote(packet)),
+                + icmpError(.destinationUnreachable(.network, quoted: ICMPMessage.errorQuote(packet)),
                             about: packet, arrivedOn: inbound, linkBroadcast: false, now: now)
         }
         let outbound = route.interface

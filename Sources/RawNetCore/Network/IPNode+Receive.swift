@@ -124,7 +124,7 @@ extension IPNode {
             var outputs = [drop(.unsupportedProtocol, interface: interface, bytes: frame,
                                 detail: "IP protocol \(protocolNumber.rawValue)")]
             if !isBroadcast {
-                outputs += icmpError(.destinationUnreachable(.protocol, quoted: ICMPMessage.quote(packet)),
+                outputs += icmpError(.destinationUnreachable(.protocol, quoted: ICMPMessage.errorQuote(packet)),
                                      about: packet, arrivedOn: interface, linkBroadcast: false, now: now)
             }
             return outputs

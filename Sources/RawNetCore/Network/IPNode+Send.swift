@@ -52,8 +52,39 @@ extension IPNode {
     /// e.g. `.port` when no socket listens on its UDP port (RFC 1122 3.2.2.1).
     public mutating func sendDestinationUnreachable(_ code: ICMPUnreachableCode, about delivered: DeliveredPacket,
                                                     now: Instant) -> [NodeOutput] {
-        icmpError(.destinationUnreachable(code, quoted: ICMPMessage.quote(delivered.packet)), about: delivered.packet,
+        icmpError(.destinationUnreachable(code, quoted: ICMPMessage.errorQuote(delivered.packet)), about: delivered.packet,
                   arrivedOn: delivered.interface, linkBroadcast: false, now: now)
+    }
+
+    /// Answers a packet for this node that no socket takes, as a host with no
+    /// socket there does (a router has no sockets at all): a TCP segment gets a
+    /// RST computed from it (RFC 9293 §3.10.7.1; never one for a RST), a UDP
+    /// datagram an ICMP port unreachable (RFC 1122 3.2.2.1). Either way it is a
+    /// counted "no socket on port" drop. A TCP segment to a broadcast address gets no RST.
+    public mutating func refuse(_ delivered: DeliveredPacket, now: Instant) -> [NodeOutput] {
+        let packet = delivered.packet
+        var frame: [UInt8] = []
+        frame.reserveCapacity(EthernetView.headerLength + packet.count)
+        EthernetHeader(destination: .zero, source: .zero, etherType: .ipv4).serialize(into: &frame)
+        frame.append(contentsOf: packet)
+        let header = delivered.header
+        switch delivered.transport {
+        case .tcp(let tcp, let payload):
+            var outputs = [drop(.noSocketOnPort, interface: delivered.interface, bytes: frame,
+                                detail: "no TCP socket on port \(tcp.destinationPort)")]
+            let segment = TCPSegment(source: header.source, destination: header.destination, header: tcp,
+                                     payload: payload)
+            if isOwnAddress(header.destination), let reset = TCPConnection.reset(replyingTo: segment) {
+                outputs += send(.tcp(reset.header, payload: []), to: reset.destination, from: reset.source, now: now)
+            }
+            return outputs
+        case .udp(let udp, _):
+            return [drop(.noSocketOnPort, interface: delivered.interface, bytes: frame,
+                         detail: "no UDP socket on port \(udp.destinationPort)")]
+                + sendDestinationUnreachable(.port, about: delivered, now: now)
+        default:
+            return []
+        }
     }
 
     /// Routes a frame whose Ethernet header is still blank, holding a locally originated packet.
@@ -64,7 +95,7 @@ extension IPNode {
         guard let route else {
             let packet = Array(frame.dropFirst(EthernetView.headerLength))
             return [drop(.noRoute, interface: nil, bytes: frame, detail: "no route to \(destination)")]
-                + icmpError(.destinationUnreachable(.network, quoted: ICMPMessage.quote(packet)),
+                + icmpError(.destinationUnreachable(.network, quoted: ICMPMessage.errorQuote(packet)),
                             about: packet, arrivedOn: nil, linkBroadcast: false, now: now)
         }
         var outputs: [NodeOutput] = []

@@ -123,7 +123,7 @@ public struct IPNode: Sendable {
                     outputs.append(drop(.noARPAnswer, interface: key.interface, bytes: item.frame,
                                         detail: "no answer from \(key.address)"))
                     let packet = Array(item.frame.dropFirst(EthernetView.headerLength))
-                    outputs += icmpError(.destinationUnreachable(.host, quoted: ICMPMessage.quote(packet)),
+                    outputs += icmpError(.destinationUnreachable(.host, quoted: ICMPMessage.errorQuote(packet)),
                                          about: packet, arrivedOn: item.inboundInterface,
                                          linkBroadcast: false, now: now)
                 }

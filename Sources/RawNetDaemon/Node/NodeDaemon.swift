@@ -360,18 +360,11 @@ public final class NodeDaemon {
     // MARK: Packets for this node
 
     /// A packet the IP layer delivered to this node: to the host's transport;
-    /// a router has no sockets (UDP gets a port unreachable, as on a host with no socket there).
+    /// a router has no sockets, so it answers as a host with no socket there
+    /// does: TCP gets a RST, UDP an ICMP port unreachable (`IPNode.refuse`).
     func deliver(_ packet: DeliveredPacket) {
         if let host { return host.deliver(packet, now: now) }
-        switch packet.transport {
-        case .udp:
-            countNoSocket(packet)
-            perform(ip.sendDestinationUnreachable(.port, about: packet, now: now))
-        case .tcp:
-            countNoSocket(packet)
-        default:
-            break
-        }
+        perform(ip.refuse(packet, now: now))
     }
 }
 
