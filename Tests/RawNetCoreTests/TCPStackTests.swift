@@ -112,7 +112,7 @@ import RawNetWire
                                               acknowledgmentNumber: s.connection(id)!.stats.sndNxt,
                                               flags: [.rst, .ack], window: 0)), now: .at(1))
         #expect(s.connection(id)?.error == .connectionRefused)
-        s.release(id)
+        s.release(id, now: .at(1))
         _ = s.poll(now: .at(2))
         #expect(s.connection(id) == nil)
     }

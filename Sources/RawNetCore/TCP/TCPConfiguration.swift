@@ -51,6 +51,12 @@ public struct TCPConfiguration: Sendable {
     public var maximumRetransmissions = 15
     /// Retransmissions of a SYN or SYN-ACK before giving up.
     public var maximumSYNRetransmissions = 6
+    /// How long an orphaned connection (its application gone) waits in
+    /// FIN-WAIT-2 for the peer's FIN before it is forgotten (Linux `tcp_fin_timeout`).
+    public var finWait2Timeout: Duration = .seconds(60)
+    /// Retransmission timeouts in a row, or zero-window probes, after which an
+    /// orphaned connection is aborted (Linux `tcp_orphan_retries`: 0 means 8).
+    public var orphanRetries = 8
     /// Keepalive (RFC 9293 §3.8.4), off by default.
     public var keepalive: Keepalive?
     /// Record events for tracing (off for fast benchmarks).

@@ -79,7 +79,7 @@ public struct TCPStack: Sendable {
     /// Stops listening; connections already accepted are unaffected.
     public mutating func stopListening(port: UInt16, now: Instant) {
         guard let listener = listeners.removeValue(forKey: port) else { return }
-        for id in listener.handshaking + listener.ready { abort(id, now: now) ; release(id) }
+        for id in listener.handshaking + listener.ready { abort(id, now: now) ; release(id, now: now) }
     }
 
     /// Opens a connection to `remote`:`port`; the SYN leaves on the next poll.
@@ -150,11 +150,14 @@ public struct TCPStack: Sendable {
         withConnection(id) { $0.abort(now: now) }
     }
 
-    /// The application is done with `id`: the stack forgets it once it is CLOSED
-    /// (after TIME-WAIT if it closed first).
-    public mutating func release(_ id: TCPConnectionID) {
+    /// The application is done with `id` (closed it or died): the connection is
+    /// orphaned (see `TCPConnection.orphan(now:)`) and the stack forgets it once
+    /// it is CLOSED (after TIME-WAIT if it closed first).
+    public mutating func release(_ id: TCPConnectionID, now: Instant) {
         released.insert(id)
-        if let slot = lookUp(id) { markDue(slot) }
+        guard let slot = lookUp(id) else { return }
+        entries[slot].connection.orphan(now: now)
+        markDue(slot)
     }
 
     // MARK: Segments and time

@@ -338,7 +338,7 @@ extension HostTransport {
             } else {
                 tcp.close(id, now: now)
             }
-            tcp.release(id)
+            tcp.release(id, now: now)
         }
         sockets.close(socket.id)
         requestTCPPass()
