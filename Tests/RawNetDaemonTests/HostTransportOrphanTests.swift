@@ -120,4 +120,39 @@ struct HostTransportOrphanTests {
         #expect(errorStatus(pair.a, socket: client) == nil)
     }
 
+    @Test("the sockets listing shows connections no app owns: TIME-WAIT after a close, with no app")
+    func listingShowsOrphans() {
+        let pair = HostPair()
+        let (client, server) = connect(pair)
+        pair.a.call(1) { .close(request: $0, socket: client) }
+        pair.advance(by: .milliseconds(100))
+        let finWait2 = pair.a.transport.socketList().filter { $0.id == 0 }
+        #expect(finWait2.map(\.state) == ["FIN-WAIT-2"])
+        pair.b.call(1) { .close(request: $0, socket: server) }
+        pair.advance(by: .milliseconds(100))
+        let list = pair.a.transport.socketList()
+        let orphan = list.first { $0.state == "TIME-WAIT" }
+        #expect(orphan != nil, "\(list)")
+        #expect(orphan?.id == 0 && orphan?.app == 0 && orphan?.appName == nil && orphan?.pid == nil)
+        #expect(orphan?.local.hasPrefix("10.0.0.1:") == true && orphan?.peer == "10.0.0.2:80")
+        #expect(orphan?.internals?.contains("state=TIME-WAIT") == true)
+        // bob closed second: his connection is gone at once; his listener is still his app's.
+        #expect(pair.b.transport.socketList().map(\.state) == ["LISTEN"])
+        // TIME-WAIT ends after 2 MSL, and with it the listing's row.
+        pair.advance(by: .seconds(61))
+        #expect(pair.a.transport.socketList().isEmpty)
+    }
+
+    @Test("a connection not yet accepted is listed with no app (SYN-RECEIVED, then ESTABLISHED)")
+    func listingShowsUnacceptedConnections() {
+        let pair = HostPair()
+        _ = connect(pair)  // neighbours known: the next connect's first frame is its SYN
+        let client = pair.a.open(1, .tcp)
+        pair.a.call(1) { .connect(request: $0, socket: client, address: pair.b.address, port: 80) }
+        // Only alice's SYN reaches bob.
+        for (_, frame) in pair.a.takeFrames() { pair.b.receive(frame) }
+        let list = pair.b.transport.socketList()
+        #expect(list.contains { $0.id == 0 && $0.state == "SYN-RECEIVED" && $0.local == "10.0.0.2:80" }, "\(list)")
+    }
+
 }

@@ -107,6 +107,9 @@ public struct TCPStack: Sendable {
         Dictionary(uniqueKeysWithValues: entries.map { ($0.connection.id, $0.connection) })
     }
 
+    /// The four numbers of every connection the stack holds, in no particular order.
+    public var connectionIDs: [TCPConnectionID] { entries.map(\.connection.id) }
+
     /// How many connections the stack holds.
     public var connectionCount: Int { entries.count }
 
