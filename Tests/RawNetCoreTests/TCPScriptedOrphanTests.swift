@@ -59,4 +59,15 @@ import RawNetSim
         #expect(s.connection.state == .closed)
         #expect(s.connection.error == .timedOut(retransmissions: 8))
     }
+
+    @Test func halfOpen_givesUpAfterFiveSYNACKRetries() throws {
+        var s = TCPScript.passiveOpen()
+        try s.expectSegment(at: .zero, flags: [.syn, .ack])
+        s.advance(to: .at(ms: 600_000))
+        // SYN-ACK again at 1, 3, 7, 15 and 31 s; given up (with a RST) at 63 s (Linux: tcp_synack_retries 5).
+        #expect(s.unread.map(\.segment.flags) == Array(repeating: [.syn, .ack], count: 5) + [[.rst]])
+        #expect(s.unread.map(\.time) == [1.0, 3, 7, 15, 31, 63].map { Instant.at(ms: $0 * 1000) })
+        #expect(s.connection.state == .closed)
+        #expect(s.connection.error == .timedOut(retransmissions: 5))
+    }
 }

@@ -155,4 +155,37 @@ struct HostTransportOrphanTests {
         #expect(list.contains { $0.id == 0 && $0.state == "SYN-RECEIVED" && $0.local == "10.0.0.2:80" }, "\(list)")
     }
 
+    @Test("without SYN cookies, a SYN for a full listen queue is a counted drop with its reason, never a silent one")
+    func fullListenQueueIsACountedDrop() {
+        let pair = HostPair()
+        _ = connect(pair, backlog: 1)  // accepted at once: the queue is empty again
+        pair.b.transport.tcp.configuration.isSYNCookiesEnabled = false
+        for _ in 0..<2 {
+            let client = pair.a.open(1, .tcp)
+            pair.a.call(1) { .connect(request: $0, socket: client, address: pair.b.address, port: 80) }
+        }
+        // Both SYNs reach bob; the first fills the queue (SYN-RECEIVED), the second is dropped.
+        for (_, frame) in pair.a.takeFrames() { pair.b.receive(frame) }
+        #expect(pair.b.ip.interfaces[0].counters[.listenQueueFull] == 1)
+        #expect(pair.b.drops.map(\.reason) == [.listenQueueFull])
+        #expect(pair.b.drops.first?.detail == "1 handshaking + 0 ready, backlog 1")
+    }
+
+    @Test("with SYN cookies (the default), a full listen queue still lets real clients in")
+    func synCookiesLetClientsIn() {
+        let pair = HostPair()
+        _ = connect(pair, backlog: 1)
+        var requests: [UInt32] = []
+        for _ in 0..<2 {
+            let client = pair.a.open(1, .tcp)
+            requests.append(pair.a.request(1) { .connect(request: $0, socket: client, address: pair.b.address, port: 80) })
+        }
+        pair.advance(by: .milliseconds(100))
+        for request in requests { #expect(replyStatus(pair.a.answer(to: request, client: 1)) == .ok) }
+        #expect(pair.b.transport.tcp.listeners[80]?.synCookiesSent == 1)
+        #expect(pair.b.transport.tcp.listeners[80]?.synCookiesAccepted == 1)
+        let accepted = (pair.b.apps.messages[1] ?? []).filter { if case .accepted = $0 { true } else { false } }
+        #expect(accepted.count == 3)
+        #expect(pair.b.drops.isEmpty)
+    }
 }

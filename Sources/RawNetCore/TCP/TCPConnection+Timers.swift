@@ -36,8 +36,8 @@ extension TCPConnection {
     /// segment and go back to the first unacknowledged byte.
     private mutating func onRetransmitTimeout(now: Instant) {
         guard sndMax > sndUna, state != .closed, state != .timeWait else { return }
-        var limit = state.isSynchronized && state != .synReceived
-            ? configuration.maximumRetransmissions : configuration.maximumSYNRetransmissions
+        var limit = state.isSynchronized && state != .synReceived ? configuration.maximumRetransmissions
+            : isPassive ? configuration.maximumSYNACKRetransmissions : configuration.maximumSYNRetransmissions
         if isOrphaned { limit = Swift.min(limit, configuration.orphanRetries) }
         if consecutiveTimeouts >= limit {
             if state.isSynchronized {
