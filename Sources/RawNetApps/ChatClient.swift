@@ -186,8 +186,9 @@ struct ChatSession {
             }
             do {
                 let status = try stream.status()
-                let ms: (Duration?) -> String = { $0.map { "\($0.components.seconds * 1000 + $0.components.attoseconds / 1_000_000_000_000_000)ms" } ?? "-" }
-                show(paint("tcp \(status.state)  rto \(ms(status.rto))  srtt \(ms(status.smoothedRTT))  cwnd \(status.congestionWindow.map(String.init) ?? "-")  ssthresh \(windowText(status.slowStartThreshold.map(String.init)))  retransmissions \(status.retransmissions) (timeouts \(status.timeouts), fast \(status.fastRetransmissions))  sent \(status.bytesSent) B  received \(status.bytesReceived) B", .dim))
+                let time: (Duration?) -> String = TCPSocketStatus.readableTime
+                let window: (Int?) -> String = TCPSocketStatus.readableWindow
+                show(paint("tcp \(status.state)  rto \(time(status.rto))  srtt \(time(status.smoothedRTT))  cwnd \(window(status.congestionWindow))  ssthresh \(window(status.slowStartThreshold))  retransmissions \(status.retransmissions) (timeouts \(status.timeouts), fast \(status.fastRetransmissions))  sent \(status.bytesSent) B  received \(status.bytesReceived) B", .dim))
             } catch {
                 show(paint("stats: \(error)", .warning))
             }
@@ -264,8 +265,3 @@ struct LineBuffer {
     }
 }
 
-/// A window in bytes as text; "∞" for the "no threshold yet" value TCP starts with.
-func windowText(_ text: String?) -> String {
-    guard let text, let value = Int(text) else { return text ?? "-" }
-    return value >= Int(Int32.max) ? "∞" : text
-}

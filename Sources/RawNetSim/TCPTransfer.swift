@@ -112,7 +112,7 @@ public struct TCPTransfer: Sendable {
                 }
                 if written == size && !clientClosed {
                     network.stacks[0].close(clientID, now: network.now)
-                    network.stacks[0].release(clientID)
+                    network.stacks[0].release(clientID, now: network.now)
                     clientClosed = true
                 }
                 if serverID == nil { serverID = network.stacks[1].accept(port: Self.serverPort) }
@@ -127,7 +127,7 @@ public struct TCPTransfer: Sendable {
                         serverReceiveBufferCapacity = c.receiveBufferCapacity
                         clientSendBufferCapacity = network.stacks[0].connection(clientID)?.sendBufferCapacity
                         network.stacks[1].close(id, now: network.now)
-                        network.stacks[1].release(id)
+                        network.stacks[1].release(id, now: network.now)
                         serverClosed = true
                         dataDoneAt = network.now
                         clientStatsAtEnd = network.stacks[0].connection(clientID)?.stats

@@ -6,7 +6,7 @@ import RawNetLabModel
 struct Sockets: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List a host's sockets like `ss -tuanp`: protocol, state, queues, addresses, owning app.",
-        discussion: "With -i, each TCP socket's internals follow on an indented line (rto and srtt in µs, cwnd in bytes, retransmissions).")
+        discussion: "Connections the host's TCP still holds with no app (SYN-RECEIVED, FIN-WAIT-*, CLOSING, LAST-ACK, TIME-WAIT) are listed too, with no process. With -i, each TCP connection's internals follow on an indented line (times with units, cwnd and ssthresh in bytes, `-` for an unset ssthresh, retransmissions).")
 
     @Argument(help: "A host.") var host: String
     @Flag(name: .short, help: "Show TCP internals.") var info = false
@@ -23,14 +23,14 @@ struct Sockets: ParsableCommand {
         var rows = [["Netid", "State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port", "Process"]]
         var extra: [Int: String] = [:]
         for socket in sockets {
-            let process = socket.appName.map { "(\"\($0)\",pid=\(socket.pid ?? 0),sock=\(socket.id))" } ?? "(app=\(socket.app),sock=\(socket.id))"
+            // A connection no app owns any more (socket 0) shows no process, as `ss` shows an orphan.
+            let process = socket.appName.map { "(\"\($0)\",pid=\(socket.pid ?? 0),sock=\(socket.id))" }
+                ?? (socket.id == 0 ? "" : "(app=\(socket.app),sock=\(socket.id))")
             rows.append([socket.protocolName, socket.state ?? "-", String(socket.receiveQueue ?? 0),
                          String(socket.sendQueue ?? 0), socket.local.replacingAny(), socket.peer ?? "*:*", process])
             if internals, socket.protocolName == "tcp", let text = socket.internals, socket.state != "LISTEN" {
-                let skip: Set<String> = ["proto", "local", "peer", "state", "recvq", "sendq"]
-                extra[rows.count - 1] = text.split(separator: " ").filter { word in
-                    !skip.contains(String(word.prefix { $0 != "=" }))
-                }.joined(separator: " ")
+                extra[rows.count - 1] = TCPSocketStatus(parsing: text)
+                    .readable(skipping: [.proto, .local, .peer, .state, .recvq, .sendq])
             }
         }
         var widths = [Int](repeating: 0, count: rows[0].count)

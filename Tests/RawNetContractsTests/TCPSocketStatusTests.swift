@@ -48,6 +48,35 @@ import Testing
         let odd = TCPSocketStatus(parsing: "state=ESTABLISHED nonsense cwnd=abc future_key=1")
         #expect(odd.state == "ESTABLISHED" && odd.congestionWindow == nil && odd.retransmissions == 0)
     }
+
+    @Test func readable_showsTimesWithUnits_andAnUnsetSSThreshAsADash() {
+        var stats = Self.stats()
+        stats.smoothedRTT = .microseconds(1234)
+        stats.rttVariation = .microseconds(617)
+        stats.slowStartThreshold = Int.max / 2
+        let status = TCPSocketStatus.connection(
+            local: "a", peer: "b", stats: stats, receiveQueue: 0, sendQueue: 0, congestionControl: "cubic",
+            isNagleEnabled: true, isDelayedAckEnabled: true)
+        // The wire form stays machine-readable: microseconds, the raw threshold.
+        #expect(status.text.contains("rto=200000 srtt=1234 rttvar=617"))
+        #expect(status.text.contains("ssthresh=\(Int.max / 2)"))
+        let text = status.readable(skipping: [.proto, .local, .peer, .state, .recvq, .sendq])
+        #expect(text.hasPrefix("rto 200ms  srtt 1.2ms  rttvar 617µs  cwnd 14600  ssthresh -  mss 1460"), "\(text)")
+        #expect(!text.contains("4611686018427387903"))
+        #expect(!text.contains("proto") && !text.contains("state"))
+        #expect(TCPSocketStatus(parsing: "rto=1000000 future=3 odd").readable() == "rto 1s  future 3  odd")
+    }
+
+    @Test func readableTimes() {
+        let time = TCPSocketStatus.readableTime(microseconds:)
+        #expect(time(0) == "0µs" && time(850) == "850µs")
+        #expect(time(1000) == "1ms" && time(1200) == "1.2ms" && time(12_340) == "12.3ms" && time(99_990) == "100ms")
+        #expect(time(200_000) == "200ms" && time(1_500_000) == "1.5s" && time(60_000_000) == "60s")
+        #expect(TCPSocketStatus.readableTime(nil) == "-")
+        #expect(TCPSocketStatus.readableTime(.milliseconds(40)) == "40ms")
+        #expect(TCPSocketStatus.readableWindow(8760) == "8760" && TCPSocketStatus.readableWindow(Int.max / 2) == "-")
+        #expect(TCPSocketStatus.readableWindow(nil) == "-")
+    }
 }
 
 @Suite struct SocketPathsTests {

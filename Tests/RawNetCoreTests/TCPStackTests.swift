@@ -58,13 +58,46 @@ import RawNetWire
         #expect(id.remotePort == 5555)
     }
 
-    @Test func listener_fullBacklog_dropsFurtherSyns_silently() throws {
+    @Test func listener_fullBacklog_withoutCookies_dropsFurtherSyns() throws {
         var s = stack()
+        s.configuration.isSYNCookiesEnabled = false
         try s.listen(port: 80, backlog: 2)
         for port in [5001, 5002, 5003] as [UInt16] { s.handle(segment([.syn], from: port), now: .zero) }
         #expect(s.poll(now: .zero).count == 2)
         #expect(s.listeners[80]?.droppedSYNs == 1)
         #expect(s.listeners[80]?.handshaking.count == 2)
+    }
+
+    @Test func listener_fullBacklog_answersWithSYNCookies_andTheReturnedCookieMakesTheConnection() throws {
+        var s = stack()
+        try s.listen(port: 80, backlog: 1)
+        s.handle(segment([.syn], from: 5001), now: .zero)  // fills the queue (SYN-RECEIVED)
+        s.handle(segment([.syn], from: 5002, seq: 9000), now: .zero)
+        let out = s.poll(now: .zero)
+        #expect(out.map(\.flags) == [[.syn, .ack], [.syn, .ack]])
+        let cookieSynAck = try #require(out.first { $0.header.destinationPort == 5002 })
+        #expect(cookieSynAck.header.acknowledgmentNumber == 9001)
+        #expect(Array(cookieSynAck.header.options) == [.maximumSegmentSize(1460)])  // no state, no other option
+        #expect(s.connectionCount == 1)
+        #expect(s.listeners[80]?.synCookiesSent == 1 && s.listeners[80]?.droppedSYNs == 0)
+        // A forged ACK (wrong cookie) gets a RST and makes nothing.
+        s.handle(segment([.ack], from: 5002, seq: 9001, ack: cookieSynAck.header.sequenceNumber &+ 2), now: .at(1))
+        #expect(s.poll(now: .at(1)).map(\.flags) == [[.rst]])
+        #expect(s.connectionCount == 1)
+        // The real one, with data: an ESTABLISHED connection to accept, the data in it.
+        s.handle(segment([.ack, .psh], from: 5002, seq: 9001, ack: cookieSynAck.header.sequenceNumber &+ 1,
+                         payload: [1, 2, 3]), now: .at(2))
+        let accepted = s.accept(port: 80)
+        let id = try #require(accepted)
+        #expect(id.remotePort == 5002)
+        #expect(s.connection(id)?.state == .established)
+        #expect(s.connection(id)?.availableByteCount == 3)
+        #expect(s.listeners[80]?.synCookiesAccepted == 1)
+        // A cookie is good for two 64-second periods, not longer.
+        s.handle(segment([.syn], from: 5003, seq: 100), now: .at(3))
+        let late = try #require(s.poll(now: .at(3)).first { $0.header.destinationPort == 5003 })
+        s.handle(segment([.ack], from: 5003, seq: 101, ack: late.header.sequenceNumber &+ 1), now: .at(200_000))
+        #expect(s.poll(now: .at(200_000)).filter { $0.header.destinationPort == 5003 }.map(\.flags) == [[.rst]])
     }
 
     @Test func listener_strayAck_getsRst_strayRstIgnored() throws {
@@ -112,7 +145,7 @@ import RawNetWire
                                               acknowledgmentNumber: s.connection(id)!.stats.sndNxt,
                                               flags: [.rst, .ack], window: 0)), now: .at(1))
         #expect(s.connection(id)?.error == .connectionRefused)
-        s.release(id)
+        s.release(id, now: .at(1))
         _ = s.poll(now: .at(2))
         #expect(s.connection(id) == nil)
     }

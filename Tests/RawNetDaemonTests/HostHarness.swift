@@ -121,6 +121,11 @@ final class HostHarness: HostNetwork {
         if let interface = packet.interface { ip.countDrop(.noSocketOnPort, interface: interface) }
     }
 
+    func countDrop(_ reason: DropReason, packet: DeliveredPacket, detail: String?) {
+        if let interface = packet.interface { ip.countDrop(reason, interface: interface) }
+        drops.append(DropRecord(reason: reason, interface: packet.interface, bytes: packet.packet, detail: detail))
+    }
+
     var segmentBudget: Int { budget }
 
     // MARK: Driving it

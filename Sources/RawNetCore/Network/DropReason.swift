@@ -20,6 +20,8 @@ public enum DropReason: String, Sendable, Hashable, Codable, CodingKeyRepresenta
     case malformed = "malformed"
     /// No app has a socket on the destination port.
     case noSocketOnPort = "no socket on port"
+    /// A SYN for a listener whose queue of pending connections is full.
+    case listenQueueFull = "listen queue full"
     /// The interface or its link is down.
     case linkDown = "link down"
     /// Addressed to another MAC or IP address, and this node does not forward.

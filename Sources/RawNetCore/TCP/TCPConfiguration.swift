@@ -49,8 +49,20 @@ public struct TCPConfiguration: Sendable {
     public var isWindowScalingEnabled = true
     /// Retransmission timeouts in a row after which the connection is aborted.
     public var maximumRetransmissions = 15
-    /// Retransmissions of a SYN or SYN-ACK before giving up.
+    /// Retransmissions of a SYN before giving up (Linux `tcp_syn_retries`).
     public var maximumSYNRetransmissions = 6
+    /// Retransmissions of a SYN-ACK before a half-open connection is given up
+    /// (Linux `tcp_synack_retries`), so spoofed SYNs hold a listener's queue for about a minute.
+    public var maximumSYNACKRetransmissions = 5
+    /// How long an orphaned connection (its application gone) waits in
+    /// FIN-WAIT-2 for the peer's FIN before it is forgotten (Linux `tcp_fin_timeout`).
+    public var finWait2Timeout: Duration = .seconds(60)
+    /// Retransmission timeouts in a row, or zero-window probes, after which an
+    /// orphaned connection is aborted (Linux `tcp_orphan_retries`: 0 means 8).
+    public var orphanRetries = 8
+    /// Answer SYNs with SYN cookies (RFC 4987) while a listener's queue is
+    /// full, as Linux does with `tcp_syncookies=1`; off: such SYNs are dropped.
+    public var isSYNCookiesEnabled = true
     /// Keepalive (RFC 9293 §3.8.4), off by default.
     public var keepalive: Keepalive?
     /// Record events for tracing (off for fast benchmarks).

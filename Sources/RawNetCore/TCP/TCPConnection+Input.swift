@@ -220,6 +220,13 @@ extension TCPConnection {
 
         // 7. Segment text.
         if !segment.payload.isEmpty && receivesData {
+            // The application is gone, so new data can never be read: reset
+            // rather than acknowledge it into nothing (RFC 1122 4.2.2.13; Linux's TCPAbortOnData).
+            if isOrphaned && segPos + segment.payload.count > rcvNxt {
+                if let reply = Self.reset(replyingTo: segment) { outbox.append(reply) }
+                fail(.aborted, now: now)
+                return
+            }
             receiveText(segment.payload, at: segPos, now: now)
         }
 

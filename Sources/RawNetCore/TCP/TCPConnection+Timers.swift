@@ -36,8 +36,9 @@ extension TCPConnection {
     /// segment and go back to the first unacknowledged byte.
     private mutating func onRetransmitTimeout(now: Instant) {
         guard sndMax > sndUna, state != .closed, state != .timeWait else { return }
-        let limit = state.isSynchronized && state != .synReceived
-            ? configuration.maximumRetransmissions : configuration.maximumSYNRetransmissions
+        var limit = state.isSynchronized && state != .synReceived ? configuration.maximumRetransmissions
+            : isPassive ? configuration.maximumSYNACKRetransmissions : configuration.maximumSYNRetransmissions
+        if isOrphaned { limit = Swift.min(limit, configuration.orphanRetries) }
         if consecutiveTimeouts >= limit {
             if state.isSynchronized {
                 outbox.append(makeSegment(position: sndMax, flags: [.rst], payload: [], now: now))
@@ -89,6 +90,12 @@ extension TCPConnection {
         guard sndMax == sndUna, sndNxt < finalEnd, state.isSynchronized else { return }
         if probesUnanswered >= configuration.maximumRetransmissions {
             fail(.timedOut(retransmissions: probesUnanswered), now: now)
+            return
+        }
+        // An orphan's window that stays shut (even with each probe answered) ends it, as Linux bounds it by backoff.
+        if isOrphaned && persistBackoff >= configuration.orphanRetries {
+            outbox.append(makeSegment(position: sndMax, flags: [.rst], payload: [], now: now))
+            fail(.timedOut(retransmissions: persistBackoff), now: now)
             return
         }
         if sndWnd > 0 {

@@ -16,6 +16,9 @@ public struct TCPConnection: Sendable {
     public internal(set) var state: TCPState = .closed
     /// Why the connection ended, if it ended abnormally.
     public internal(set) var error: TCPConnectionError?
+    /// True once the application is gone (it closed or died): nothing will
+    /// read what arrives, and the connection's life is bounded (see ``orphan(now:)``).
+    public internal(set) var isOrphaned = false
 
     // Send side (positions from the ISS).
     let iss: SequenceNumber
@@ -63,6 +66,7 @@ public struct TCPConnection: Sendable {
     var retransmitDeadline: Instant?
     var persistDeadline: Instant?
     var persistBackoff = 0
+    /// When TIME-WAIT ends, or an orphaned FIN-WAIT-2 gives up waiting for the peer's FIN.
     var timeWaitDeadline: Instant?
     var keepaliveDeadline: Instant?
     var keepaliveProbesSent = 0
@@ -234,6 +238,16 @@ public struct TCPConnection: Sendable {
         }
     }
 
+    /// The application is gone (closed its socket or died), as Linux orphans a
+    /// socket: new data arriving now is answered with a RST (RFC 9293 §3.10.7.4,
+    /// RFC 1122 4.2.2.13), FIN-WAIT-2 lasts at most `finWait2Timeout`, and
+    /// retransmissions and zero-window probes give up after `orphanRetries`.
+    public mutating func orphan(now: Instant) {
+        guard !isOrphaned else { return }
+        isOrphaned = true
+        if state == .finWait2 { timeWaitDeadline = now + configuration.finWait2Timeout }
+    }
+
     /// Aborts the connection: a RST goes to the peer if it is synchronized.
     public mutating func abort(now: Instant) {
         if state.isSynchronized && state != .timeWait {
@@ -327,6 +341,8 @@ public struct TCPConnection: Sendable {
             isAckNeeded = false
         case .established:
             if let keepalive = configuration.keepalive { keepaliveDeadline = now + keepalive.idle }
+        case .finWait2:
+            if isOrphaned { timeWaitDeadline = now + configuration.finWait2Timeout }
         default:
             break
         }

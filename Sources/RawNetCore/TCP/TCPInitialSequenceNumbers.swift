@@ -20,6 +20,16 @@ public struct TCPInitialSequenceNumbers: Sendable {
         TCPInitialSequenceNumbers(source: .seeded(SeededRandom(seed: seed)))
     }
 
+    /// The secret of SYN cookies: the ISN key (altered), or one drawn from the seed.
+    var cookieKeys: (UInt64, UInt64) {
+        switch source {
+        case .keyed(let k0, let k1): return (k1 ^ 0x5379_4E43_6F6F_6B69, k0 &+ 0x6573_5246_4334_3938)
+        case .seeded(let random):
+            var derived = SeededRandom(seed: random.seed ^ 0xC00C_1E5E_C0DE_0001)
+            return (derived.next(), derived.next())
+        }
+    }
+
     /// The ISN for a new connection.
     public mutating func next(for id: TCPConnectionID, now: Instant) -> SequenceNumber {
         switch source {

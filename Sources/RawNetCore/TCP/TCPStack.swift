@@ -14,6 +14,7 @@ public struct TCPStack: Sendable {
     public let address: IPv4Address
     public var configuration: TCPConfiguration
     private var initialSequenceNumbers: TCPInitialSequenceNumbers
+    private let synCookies: TCPSYNCookies
     /// The connections, in no particular order (see `Entry`); `slots` finds them.
     private var entries: [Entry] = []
     private var slots: [TCPConnectionID: Int] = [:]
@@ -69,6 +70,8 @@ public struct TCPStack: Sendable {
         self.address = address
         self.configuration = configuration
         self.initialSequenceNumbers = initialSequenceNumbers
+        let keys = initialSequenceNumbers.cookieKeys
+        self.synCookies = TCPSYNCookies(key0: keys.0, key1: keys.1)
     }
 
     // MARK: Sockets
@@ -82,7 +85,7 @@ public struct TCPStack: Sendable {
     /// Stops listening; connections already accepted are unaffected.
     public mutating func stopListening(port: UInt16, now: Instant) {
         guard let listener = listeners.removeValue(forKey: port) else { return }
-        for id in listener.handshaking + listener.ready { abort(id, now: now) ; release(id) }
+        for id in listener.handshaking + listener.ready { abort(id, now: now) ; release(id, now: now) }
     }
 
     /// Opens a connection to `remote`:`port`; the SYN leaves on the next poll.
@@ -109,6 +112,9 @@ public struct TCPStack: Sendable {
     public var connections: [TCPConnectionID: TCPConnection] {
         Dictionary(uniqueKeysWithValues: entries.map { ($0.connection.id, $0.connection) })
     }
+
+    /// The four numbers of every connection the stack holds, in no particular order.
+    public var connectionIDs: [TCPConnectionID] { entries.map(\.connection.id) }
 
     /// How many connections the stack holds.
     public var connectionCount: Int { entries.count }
@@ -153,11 +159,14 @@ public struct TCPStack: Sendable {
         withConnection(id) { $0.abort(now: now) }
     }
 
-    /// The application is done with `id`: the stack forgets it once it is CLOSED
-    /// (after TIME-WAIT if it closed first).
-    public mutating func release(_ id: TCPConnectionID) {
+    /// The application is done with `id` (closed it or died): the connection is
+    /// orphaned (see `TCPConnection.orphan(now:)`) and the stack forgets it once
+    /// it is CLOSED (after TIME-WAIT if it closed first).
+    public mutating func release(_ id: TCPConnectionID, now: Instant) {
         released.insert(id)
-        if let slot = lookUp(id) { markDue(slot) }
+        guard let slot = lookUp(id) else { return }
+        entries[slot].connection.orphan(now: now)
+        markDue(slot)
     }
 
     // MARK: Segments and time
@@ -192,12 +201,17 @@ public struct TCPStack: Sendable {
         if var listener = listeners[id.localPort] {
             if flags.contains(.rst) { return }
             if flags.contains(.ack) {
+                if !flags.contains(.syn), acceptCookie(segment, id: id, listener: &listener, now: now) { return }
                 reply(toStray: segment)
                 return
             }
             guard flags.contains(.syn) else { return }
             if listener.isFull {
-                listener.droppedSYNs += 1
+                if configuration.isSYNCookiesEnabled {
+                    sendCookie(answering: segment, id: id, listener: &listener, now: now)
+                } else {
+                    listener.droppedSYNs += 1
+                }
                 listeners[id.localPort] = listener
                 return
             }
@@ -356,6 +370,46 @@ public struct TCPStack: Sendable {
         entries.append(entry)
         slots[connection.id] = slot
         markDue(slot)
+    }
+
+    /// Answers a SYN for a full listener with a SYN-ACK whose ISN is a cookie; keeps no state.
+    private mutating func sendCookie(answering syn: TCPSegment, id: TCPConnectionID, listener: inout TCPListenQueue,
+                                     now: Instant) {
+        var peerMSS = 536
+        for case .maximumSegmentSize(let value) in syn.header.options { peerMSS = Int(value) }
+        let cookie = synCookies.cookie(for: id, peerISN: syn.header.sequenceNumber,
+                                       mss: Swift.min(peerMSS, configuration.maximumSegmentSize), now: now)
+        let header = TCPHeader(sourcePort: id.localPort, destinationPort: id.remotePort, sequenceNumber: cookie,
+                               acknowledgmentNumber: syn.header.sequenceNumber &+ 1, flags: [.syn, .ack],
+                               window: UInt16(Swift.min(configuration.receiveBufferSize, 65535)),
+                               options: [.maximumSegmentSize(UInt16(clamping: configuration.maximumSegmentSize))])
+        outbox.append(TCPSegment(source: syn.destination, destination: syn.source, header: header))
+        hasUrgentOutput = true
+        listener.synCookiesSent += 1
+        listener.lastCookieSentAt = now
+    }
+
+    /// Makes a connection from an ACK that returns a valid SYN cookie, shortly
+    /// after cookies were sent and while the accept queue has room. True if it did.
+    private mutating func acceptCookie(_ segment: TCPSegment, id: TCPConnectionID, listener: inout TCPListenQueue,
+                                       now: Instant) -> Bool {
+        guard let sentAt = listener.lastCookieSentAt, now - sentAt <= .seconds(128),
+              listener.ready.count < listener.backlog else { return false }
+        let cookie = segment.header.acknowledgmentNumber &- 1
+        let peerISN = segment.header.sequenceNumber &- 1
+        guard let mss = synCookies.check(cookie, for: id, peerISN: peerISN, now: now) else { return false }
+        let syn = TCPSegment(source: segment.source, destination: segment.destination,
+                             header: TCPHeader(sourcePort: id.remotePort, destinationPort: id.localPort,
+                                               sequenceNumber: peerISN, acknowledgmentNumber: 0, flags: [.syn],
+                                               window: segment.header.window, options: [.maximumSegmentSize(UInt16(mss))]))
+        guard let connection = TCPConnection(cookieSYN: syn, configuration: configuration, cookie: cookie, now: now)
+        else { return false }
+        listener.synCookiesAccepted += 1
+        listener.handshaking.append(id)
+        listeners[id.localPort] = listener
+        insert(connection)
+        handle(segment, now: now)  // the ACK completes the handshake (and any data in it is taken)
+        return true
     }
 
     private mutating func reply(toStray segment: TCPSegment) {

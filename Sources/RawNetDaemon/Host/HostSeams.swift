@@ -16,6 +16,8 @@ protocol HostNetwork: AnyObject {
     func isOwnAddress(_ address: IPv4Address) -> Bool
     /// Counts (and traces) a packet no socket took: a "no socket on port" drop.
     func countNoSocket(_ packet: DeliveredPacket)
+    /// Counts (and traces) a delivered packet the transport dropped for `reason`.
+    func countDrop(_ reason: DropReason, packet: DeliveredPacket, detail: String?)
     /// How many connections' segments the interfaces can take now (see `NodeDaemon.segmentBudget`).
     var segmentBudget: Int { get }
 }

@@ -384,10 +384,14 @@ extension NodeDaemon: HostNetwork {
     }
 
     func countNoSocket(_ packet: DeliveredPacket) {
-        if let interface = packet.interface { ip.countDrop(.noSocketOnPort, interface: interface) }
+        countDrop(.noSocketOnPort, packet: packet, detail: nil)
+    }
+
+    func countDrop(_ reason: DropReason, packet: DeliveredPacket, detail: String?) {
+        if let interface = packet.interface { ip.countDrop(reason, interface: interface) }
         if !subscribers.isEmpty {
             trace(.dropped, interface: packet.interface, bytes: packet.packet, isPacket: true,
-                  reason: DropReason.noSocketOnPort.rawValue)
+                  reason: reason.rawValue, detail: detail)
         }
     }
 

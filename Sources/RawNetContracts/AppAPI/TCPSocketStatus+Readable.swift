@@ -1,0 +1,56 @@
+/// A socket's internals for people: the wire form stays `key=value` words with
+/// times in microseconds (machine-readable); renderers (`rawnet sockets -i`,
+/// chat's `/stats`) show times with units and an unset ssthresh as `-`.
+extension TCPSocketStatus {
+    /// Keys whose values are microseconds.
+    public static let timeKeys: Set<Key> = [.rto, .srtt, .rttvar, .minRTT]
+
+    /// A time for people: `850µs`, `1.2ms`, `200ms`, `1.5s`.
+    public static func readableTime(microseconds us: Int64) -> String {
+        func decimal(_ value: Int64, per unit: Int64, _ suffix: String) -> String {
+            // One decimal below 100 units, none above (as `ss` rounds its rtt).
+            if value >= 100 * unit || value % unit == 0 { return "\((value + unit / 2) / unit)\(suffix)" }
+            let tenths = (value * 10 + unit / 2) / unit
+            return tenths % 10 == 0 ? "\(tenths / 10)\(suffix)" : "\(tenths / 10).\(tenths % 10)\(suffix)"
+        }
+        if us < 1000 { return "\(us)µs" }
+        if us < 1_000_000 { return decimal(us, per: 1000, "ms") }
+        return decimal(us, per: 1_000_000, "s")
+    }
+
+    /// A duration for people, `-` when there is none (no RTT sample yet).
+    public static func readableTime(_ duration: Duration?) -> String {
+        guard let duration else { return "-" }
+        let (seconds, attoseconds) = duration.components
+        return readableTime(microseconds: seconds * 1_000_000 + attoseconds / 1_000_000_000_000)
+    }
+
+    /// A congestion window or threshold in bytes; `-` for the "not set yet"
+    /// value a connection starts with (ssthresh before the first loss).
+    public static func readableWindow(_ value: Int?) -> String {
+        guard let value else { return "-" }
+        return value >= Int(Int32.max) ? "-" : "\(value)"
+    }
+
+    /// The value of one word for people.
+    public static func readableValue(of key: Key, _ value: String) -> String {
+        if timeKeys.contains(key), let us = Int64(value) { return readableTime(microseconds: us) }
+        if key == .ssthresh || key == .cwnd, let bytes = Int(value) { return readableWindow(bytes) }
+        return value
+    }
+
+    /// The internals as `key value` pairs for people (`rto 200ms  srtt 1.2ms
+    /// ssthresh -`), in the host's order, leaving out `skipping`. Words this
+    /// version does not know are shown as they came.
+    public func readable(skipping: Set<Key> = []) -> String {
+        var parts: [String] = []
+        for word in text.split(separator: " ") {
+            guard let eq = word.firstIndex(of: "=") else { parts.append(String(word)); continue }
+            let name = String(word[..<eq]), value = String(word[word.index(after: eq)...])
+            guard let key = Key(rawValue: name) else { parts.append("\(name) \(value)"); continue }
+            if skipping.contains(key) { continue }
+            parts.append("\(name) \(Self.readableValue(of: key, value))")
+        }
+        return parts.joined(separator: "  ")
+    }
+}
