@@ -134,7 +134,7 @@ let package = Package(
         .testTarget(name: "RawNetWatchTests", dependencies: [
             "RawNetWatch", "RawNetTestSupport", "RawNetContracts", "RawNetLabModel", "RawNetLab", "RawNetCore", "RawNetWire", "RawNetSocket",
         ]),
-        .testTarget(name: "RawNetTourTests", dependencies: ["RawNetTour", "RawNetTestSupport"]),
+        .testTarget(name: "RawNetTourTests", dependencies: ["RawNetTour", "RawNetView", "RawNetTestSupport"]),
         .testTarget(name: "RawNetBenchTests", dependencies: ["RawNetBench", "RawNetBenchPlatform", "RawNetTestSupport", "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetPlatform", "RawNetWire"]),
         .testTarget(name: "RawNetAppsTests", dependencies: ["RawNetApps", "RawNetSocket", "RawNetWire"]),
     ],

@@ -66,8 +66,8 @@ public final class Demo {
         say(DemoLab.picture)
         let start = try DemoLab.start(executable: options.executable, base: options.base)
         runDirectory = start.runDirectory
-        if case .reused = start { say("(reusing the running lab '\(DemoLab.name)')") }
-        say(painter.paint(DemoText.labHint.text(language), .time))
+        if case .reused = start { say(DemoText.reusingLab.text(language)) }
+        say(painter.paint(wrap(DemoText.labHint.text(language), indent: ""), .time))
         defer { finish(start) }
         do {
             stream = try TraceStream(runDirectory: runDirectory, nodes: ["alice", "bob", "carol", "r1", "r2", "r3"])
@@ -82,18 +82,19 @@ public final class Demo {
             if interrupted { throw DemoFailure("interrupted") }
             if options.isStepping && index < scenes.count - 1 {
                 say(painter.paint("⏎ " + DemoText.pressEnter.text(language), .time))
-                _ = readLine()
+                waitForEnter()
+                if interrupted { throw DemoFailure("interrupted") }
             }
         }
         say("")
-        say(painter.paint(DemoText.outro.text(language), .heading))
-        for command in DemoText.tryCommands { say("  $ " + command) }
+        say(painter.paint(wrap(DemoText.outro.text(language), indent: ""), .heading))
+        for command in DemoText.tryCommands(language) { say("  $ " + command) }
         say("")
         if failures.isEmpty {
             say(painter.paint("✓ " + DemoText.allPassed.text(language), .outgoing))
         } else {
             let list = failures.map { "\($0.scene.rawValue) (\($0.missing))" }.joined(separator: "; ")
-            say(painter.paint("✗ " + DemoText.someFailed.text(language) + ": " + list, .dropped))
+            say(painter.paint(wrap("✗ " + DemoText.someFailed.text(language) + ": " + list, indent: ""), .dropped))
         }
         return failures.isEmpty
     }
@@ -105,9 +106,9 @@ public final class Demo {
             writer.add(allEvents)
             do {
                 try FileSystem.writeBytes(writer.takeBytes(), to: path, mode: 0o644)
-                say("capture: \(writer.packetCount) packets written to \(path)")
+                say(DemoText.captured(writer.packetCount, path).text(options.language))
             } catch {
-                say("cannot write the capture \(path): \(error)")
+                say(DemoText.captureFailed(path, "\(error)").text(options.language))
             }
         }
         if case .started = start, !options.keepsLab {
@@ -125,12 +126,18 @@ public final class Demo {
         let text = DemoText.scene(scene)
         currentScene = scene
         say("")
-        let heading = "━━ \(number)/\(total) · \(text.title.text(language)) "
-        say(painter.paint(heading + String(repeating: "━", count: max(3, 78 - heading.count)), .heading))
+        // A long title wraps; the rule of ━ ends its last line at column 78.
+        var heading = DisplayWidth.wrap(text.title.text(language), width: 74, indent: "━━ \(number)/\(total) · ",
+                                        continuation: "   ")
+        let last = heading.removeLast() + " "
+        heading.append(last + String(repeating: "━", count: max(3, 78 - DisplayWidth.of(last))))
+        say(painter.paint(heading.joined(separator: "\n"), .heading))
         say(wrap(text.story.text(language)))
         say(painter.paint(DemoText.byHand.text(language) + ":", .place))
-        for command in text.commands { say("  $ " + command) }
-        say(painter.paint(DemoText.notice.text(language) + ": ", .place) + text.notice.text(language))
+        for command in text.commands { say("  $ " + view(command)) }
+        let notice = wrap(DemoText.notice.text(language) + ": " + text.notice.text(language), indent: "")
+        let label = DemoText.notice.text(language) + ":"
+        say(painter.paint(label, .place) + notice.dropFirst(label.count))
         say(painter.paint(DemoText.evidence.text(language) + ":", .place))
         _ = collect()  // anything left over belongs to no scene
         sceneStart = WallClock.now()
@@ -162,40 +169,58 @@ public final class Demo {
         var formatter = TraceFormatter(startTime: sceneStart, usesColour: options.usesColour)
         var lines: [String] = []
         for (event, isShown) in zip(events, hops.admit(events)) where isShown && selector.matches(event) {
-            lines.append("    " + formatter.format(event))
+            lines.append(formatter.format(event))
         }
         say(painter.paint("  $ rawnet trace --filter '\(filter)'", .time))
-        for line in lines.prefix(limit) { say(line) }
-        if lines.count > limit { say(painter.paint("    … \(lines.count - limit) more", .time)) }
+        for line in lines.prefix(limit) { say(fit(view(line), indent: "    ", continuation: String(repeating: " ", count: 16))) }
+        if lines.count > limit { say(painter.paint("    " + DemoText.more(lines.count - limit).text(options.language), .time)) }
+    }
+
+    /// A view's own words in the tour's language (the Korean glossary's terms).
+    func view(_ text: String) -> String {
+        options.language == .ko ? KoreanViews.translate(text) : text
+    }
+
+    /// One line of a view, wrapped at spaces to the tour's width, 80 columns.
+    func fit(_ line: String, indent: String, continuation: String) -> String {
+        DisplayWidth.wrap(line, width: Self.width, indent: indent, continuation: continuation).joined(separator: "\n")
+    }
+
+    /// Every line the tour prints fits this many terminal columns.
+    public static let width = 80
+
+    /// Waits for Enter at the `--step` prompt; Ctrl-C (caught by the trace
+    /// stream's loop) ends the wait and the tour, which then cleans up.
+    private func waitForEnter() {
+        while !interrupted {
+            stream.read(for: .milliseconds(100))
+            if stream.isInterrupted { interrupted = true; break }
+            if FileDescriptor.standardInput.waitReadable(timeout: .zero) {
+                _ = readLine()
+                break
+            }
+        }
     }
 
     /// Records one expected piece of evidence; prints ✓ or ✗.
-    /// The line is printed in the tour's language; a failure is recorded in English.
+    /// The line is printed, and a failure recorded, in the tour's language.
     func check(_ condition: Bool, _ what: Said) {
         let language = options.language
         if condition {
-            say("  " + painter.paint("✓", .outgoing) + " " + what.text(language))
+            let lines = wrap(what.text(language), indent: "  ✓ ", continuation: "    ")
+            say("  " + painter.paint("✓", .outgoing) + lines.dropFirst(3))
         } else {
-            say("  " + painter.paint("✗ " + DemoText.missing.text(language) + ": " + what.text(language), .dropped))
-            failures.append((currentScene, what.en))
+            say(painter.paint(wrap("✗ " + DemoText.missing.text(language) + ": " + what.text(language)), .dropped))
+            failures.append((currentScene, what.text(language)))
         }
     }
 
     func say(_ line: String) { output(line) }
 
-    /// Wraps at about 78 columns, indented by two.
-    func wrap(_ text: String, width: Int = 76) -> String {
-        var lines: [String] = []
-        var line = ""
-        for word in text.split(separator: " ") {
-            if !line.isEmpty && line.count + 1 + word.count > width {
-                lines.append("  " + line)
-                line = ""
-            }
-            line += (line.isEmpty ? "" : " ") + word
-        }
-        if !line.isEmpty { lines.append("  " + line) }
-        return lines.joined(separator: "\n")
+    /// Wraps at 78 display columns (Hangul counts two), at spaces, indented by two
+    /// (or `indent`; later lines by `continuation`, default the same).
+    func wrap(_ text: String, indent: String = "  ", continuation: String? = nil) -> String {
+        DisplayWidth.wrap(text, width: 78, indent: indent, continuation: continuation).joined(separator: "\n")
     }
 
     // MARK: Lab helpers

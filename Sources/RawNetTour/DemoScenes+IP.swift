@@ -27,9 +27,9 @@ extension Demo {
             do {
                 try socket.send(Array("hello carol #\(number)".utf8), to: Self.carolAddress, port: 5000)
                 sent += 1
-                say("    alice: sendto(10.0.3.30:5000, \"hello carol #\(number)\") → ok")
+                say("    alice: sendto(10.0.3.30:5000, \"hello carol #\(number)\") → " + Said(en: "ok", ko: "성공").text(options.language))
             } catch {
-                say("    alice: sendto failed: \(error)")
+                say("    alice: sendto " + Said(en: "failed", ko: "실패").text(options.language) + ": \(error)")
             }
             MonotonicClock.sleep(for: .milliseconds(100))
         }
@@ -40,7 +40,11 @@ extension Demo {
             if case .icmpError(let error)? = try socket.receiveEvent(timeout: .milliseconds(200)) { report = error }
         }
         if let report {
-            say("    alice's socket, \(String(format1: Double(WallClock.now() - sceneStart) / 1e9)) s later: ICMP type \(report.type) code \(report.code) from \(report.from) about \(report.originalDestination):\(report.originalPort)")
+            let seconds = String(format1: Double(WallClock.now() - sceneStart) / 1e9)
+            let icmp = "ICMP type \(report.type) code \(report.code)"
+            say(wrap(Said(en: "alice's socket, \(seconds) s later: \(icmp) from \(report.from) about \(report.originalDestination):\(report.originalPort)",
+                          ko: "\(seconds)초 뒤 alice의 소켓: \(report.from)이 보낸 \(icmp) (\(report.originalDestination):\(report.originalPort)에 관한 것)")
+                .text(options.language), indent: "    ", continuation: "      "))
         }
         try? socket.close()
         let events = collect()
@@ -89,14 +93,16 @@ extension Demo {
         for (index, number) in arrived.enumerated() where arrived[..<index].contains(where: { $0 > number }) {
             overtaken.append(number)
         }
-        say("    alice sent:   " + (1...count).map(String.init).joined(separator: " "))
-        say("    bob received: " + arrived.map { overtaken.contains($0) ? painter.paint(String($0), .impaired) : String($0) }
-            .joined(separator: " "))
-        say("    lost: \(lost.isEmpty ? "none" : lost.map(String.init).joined(separator: " "))"
-            + "   arrived after a later one: \(overtaken.isEmpty ? "none" : overtaken.map(String.init).joined(separator: " "))")
+        let none = DemoText.none.text(options.language)
+        labelled([(Said(en: "alice sent:", ko: "alice가 보낸 것:"), (1...count).map(String.init).joined(separator: " ")),
+                  (Said(en: "bob received:", ko: "bob이 받은 것:"),
+                   arrived.map { overtaken.contains($0) ? painter.paint(String($0), .impaired) : String($0) }.joined(separator: " ")),
+                  (Said(en: "lost:", ko: "손실:"), lost.isEmpty ? none : lost.map(String.init).joined(separator: " ")),
+                  (Said(en: "arrived after a later one:", ko: "뒤의 것보다 늦게 도착:"),
+                   overtaken.isEmpty ? none : overtaken.map(String.init).joined(separator: " "))])
         let drops = events.filter { $0.kind == .dropped && $0.node == "r1" && isUDP($0, to: 6000) }.count
         check(!lost.isEmpty && drops == lost.count, Said(en: "\(lost.count) datagrams lost, each one a trace line ✗ DROPPED at r1:eth1",
-              ko: "데이터그램 \(lost.count)개가 사라졌고, 하나하나가 r1:eth1의 ✗ DROPPED 추적 줄로 남았습니다"))
+              ko: "데이터그램 \(lost.count)개가 사라졌고, 하나하나가 r1:eth1의 ✗ 버려짐 추적 줄로 남았습니다"))
         check(!overtaken.isEmpty, Said(en: "\(overtaken.count) datagrams arrived out of order",
               ko: "데이터그램 \(overtaken.count)개가 순서가 바뀐 채 도착했습니다"))
     }
@@ -111,7 +117,8 @@ extension Demo {
         try second.bind(port: 7001)
         if let sockets = try? control("bob", "sockets")?.decode([SocketInfo].self) {
             say("  $ rawnet sockets bob")
-            for socket in sockets { say("    \(socket.protocolName.padded(5)) \(socket.local.padded(18)) app \(socket.app)") }
+            let app = Said(en: "app", ko: "앱").text(options.language)
+            for socket in sockets { say("    \(socket.protocolName.padded(5)) \(socket.local.padded(18)) \(app) \(socket.app)") }
         }
         let alice = try host("alice", app: "udp-sender")
         let sender = try UDPSocket(alice)
@@ -130,14 +137,16 @@ extension Demo {
         if case .icmpError(let report)? = try sender.receiveEvent(timeout: .milliseconds(500)) { refused = report }
         let events = collect()
         show(events, filter: "host 10.0.2.20 and (udp or icmp) and (node bob)", limit: 8)
-        say("    app on port 7000 read: \(atFirst.map { "\"\($0)\"" }.joined(separator: ", "))")
-        say("    app on port 7001 read: \(atSecond.map { "\"\($0)\"" }.joined(separator: ", "))")
+        labelled([7000, 7001].map { port in
+            (Said(en: "app on port \(port) read:", ko: "포트 \(port)의 앱이 읽은 것:"),
+             (port == 7000 ? atFirst : atSecond).map { "\"\($0)\"" }.joined(separator: ", "))
+        })
         check(atFirst == ["for the app on 7000"] && atSecond == ["for the app on 7001"],
               Said(en: "each app on 10.0.2.20 got only the datagram for its port",
               ko: "10.0.2.20의 각 앱은 자기 포트로 온 데이터그램만 받았습니다"))
         let noSocket = events.contains { $0.node == "bob" && $0.kind == .dropped && $0.reason == DropReason.noSocketOnPort.rawValue }
         check(noSocket && (refused?.isPortUnreachable ?? false), Said(en: "port 7002: 'no socket on port' at bob, ICMP port unreachable back to alice",
-              ko: "포트 7002: bob에서 'no socket on port', alice에게는 ICMP port unreachable"))
+              ko: "포트 7002: bob에서 '포트에 소켓 없음'으로 버려졌고, alice에게는 ICMP port unreachable"))
         try? first.close(); try? second.close(); try? sender.close()
     }
 
@@ -152,8 +161,21 @@ extension Demo {
     }
 }
 
+extension Demo {
+    /// Lines of `label value`, the values lined up after the widest label
+    /// (in display columns), wrapped under their value at the tour's width.
+    func labelled(_ rows: [(Said, String)]) {
+        let labels = rows.map { $0.0.text(options.language) }
+        let column = (labels.map { DisplayWidth.of($0) }.max() ?? 0) + 1
+        for (label, (_, value)) in zip(labels, rows) {
+            say(fit(DisplayWidth.rightPad(label, column) + value, indent: "    ",
+                    continuation: String(repeating: " ", count: 4 + column)))
+        }
+    }
+}
+
 extension String {
-    func padded(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
+    func padded(_ width: Int) -> String { DisplayWidth.rightPad(self, width) }
 
     /// One decimal, without Foundation.
     init(format1 value: Double) {

@@ -18,7 +18,7 @@ extension Demo {
         say("  $ rawnet traceroute \(from) \(name)")
         let hops: [TracerouteHop]
         do {
-            hops = try traceroute.run(on: connection) { say("    " + $0) }
+            hops = try traceroute.run(on: connection) { say(fit($0, indent: "    ", continuation: "      ")) }
         } catch {
             throw DemoFailure("traceroute from \(from): \(error)")
         }
@@ -39,7 +39,7 @@ extension Demo {
         })
         let routers = [IPv4Address("10.0.1.1")!, IPv4Address("10.0.12.2")!]
         check(Set(routers) == sources, Said(en: "ICMP time exceeded from r1 (10.0.1.1) and r2 (10.0.12.2), one per expired probe",
-              ko: "r1 (10.0.1.1)과 r2 (10.0.12.2)가 TTL이 다한 탐침마다 ICMP time exceeded를 보냈습니다"))
+              ko: "r1 (10.0.1.1)과 r2 (10.0.12.2)가 TTL이 다한 프로브 패킷마다 ICMP time exceeded를 보냈습니다"))
         let expected = [IPv4Address("10.0.1.1")!, IPv4Address("10.0.12.2")!, Self.bobAddress]
         check(hops == expected.map(Optional.some), Said(en: "the hops are r1 (10.0.1.1), r2 (10.0.12.2), bob",
               ko: "거쳐 간 홉: r1 (10.0.1.1), r2 (10.0.12.2), bob"))
@@ -52,7 +52,7 @@ extension Demo {
         show(events, filter: "icmp and node r3 and not dropped", limit: 6)
         if let routes = try? control("r2", "routes")?.decode(RoutesAnswer.self) {
             say("  $ rawnet routes r2")
-            for line in routes.text.split(separator: "\n") { say("    " + line) }
+            for line in routes.text.split(separator: "\n") { say(fit(String(line), indent: "    ", continuation: "      ")) }
         }
         check(out.count == 3, Said(en: "alice → bob: \(out.count) hops (r1, r2, bob)",
               ko: "alice → bob: 홉 \(out.count)개 (r1, r2, bob)"))

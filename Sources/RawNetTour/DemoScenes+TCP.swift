@@ -63,17 +63,29 @@ extension Demo {
         let ladder = Ladder(events: events, connection: key, startTime: sceneStart)
         let kept = ladder.rows.filter(keep)
         say(painter.paint("  $ rawnet ladder --connection '\(key)'", .time))
-        let text = Ladder(events: events, connection: key, startTime: sceneStart).renderText(usesColour: options.usesColour)
+        let text = Ladder(events: events, connection: key, startTime: sceneStart)
+            .renderText(usesColour: options.usesColour, translate: view)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         // Header and the blank lane line, then the chosen rows (rows are lines 2..., in order).
         let header = lines.prefix(2)
         let rowLines = Array(lines.dropFirst(2).prefix(ladder.rows.count))
-        for line in header { say("  " + line) }
+        // Titles wider than the tour: the server's moves to a line of its own, ending at its lane.
+        if let titles = header.first, let lanes = header.last, DisplayWidth.of(titles) > Self.width - 2,
+           let gap = titles.ranges(of: "  ").last {
+            say("  " + String(titles[..<gap.lowerBound].reversed().drop(while: { $0 == " " }).reversed()))
+            say("  " + DisplayWidth.leftPad(String(titles[gap.upperBound...].drop(while: { $0 == " " })),
+                                            DisplayWidth.of(lanes)))
+            say("  " + lanes)
+        } else {
+            for line in header { say(fit(line, indent: "  ", continuation: "  ")) }
+        }
+        // A row's notes that do not fit wrap under themselves, the two lanes drawn on.
+        let lanes = "  " + (header.last ?? "") + "  "
         var shown = 0
         for (row, line) in zip(ladder.rows, rowLines) where kept.contains(row) {
-            if shown == limit { say(painter.paint("    … \(kept.count - limit) more rows", .time)); break }
-            say("  " + line)
+            if shown == limit { say(painter.paint("    " + DemoText.more(kept.count - limit).text(options.language), .time)); break }
+            say(fit(line, indent: "  ", continuation: DisplayWidth.of(lanes) < Self.width - 16 ? lanes : "    "))
             shown += 1
         }
         return ladder
@@ -100,7 +112,8 @@ extension Demo {
             return tcp.destinationPort == Self.chatPort && !data.isEmpty
         }?.frame
         if let frame {
-            for line in Encapsulation.render(frame: frame, usesColour: options.usesColour)
+            for line in Encapsulation.render(frame: frame, usesColour: options.usesColour,
+                                             language: options.language == .ko ? .ko : .en)
                 .split(separator: "\n", omittingEmptySubsequences: false) { say("  " + line) }
         }
         check(frame != nil, Said(en: "the TCP segment carrying \"hello, bob\" as it left alice:eth0, in an IP packet in an Ethernet frame",
@@ -148,7 +161,8 @@ extension Demo {
         let ladder = showLadder(events, key: pair.key, limit: 14) { row in
             !Self.annotations(row).isEmpty
         }
-        say("    bob's app read: " + read.map { $0.replacing(" of 10", with: "") }.joined(separator: ", "))
+        labelled([(Said(en: "bob's app read:", ko: "bob의 앱이 읽은 것:"),
+                   read.map { $0.replacing(" of 10", with: "") }.joined(separator: ", "))])
         let lost = ladder.rows.filter { if case .segment(_, true, _, let lostAt?, _) = $0 { return lostAt.hasPrefix("alice") } else { return false } }.count
         let resent = ladder.rows.filter { Self.annotations($0).contains { $0.contains("retransmission") } }.count
         check(lost > 0, Said(en: "\(lost) segments from alice lost on the cable (✗ in the ladder)",
@@ -190,8 +204,10 @@ extension Demo {
         for (index, n) in arrivals.enumerated() where arrivals[..<index].contains(where: { $0 > n }) && !outOfOrder.contains(n) {
             outOfOrder.append(n)
         }
-        say("    segments reached bob in the order: " + arrivals.map(String.init).joined(separator: " "))
-        say("    bob's app read:                    " + read.compactMap { $0.split(separator: " ").dropFirst().first }.joined(separator: " "))
+        labelled([(Said(en: "segments reached bob in the order:", ko: "세그먼트가 bob에 닿은 순서:"),
+                   arrivals.map(String.init).joined(separator: " ")),
+                  (Said(en: "bob's app read:", ko: "bob의 앱이 읽은 순서:"),
+                   read.compactMap { $0.split(separator: " ").dropFirst().first }.joined(separator: " "))])
         check(!outOfOrder.isEmpty, Said(en: "lines \(outOfOrder.map(String.init).joined(separator: ", ")) reached bob after a later one",
               ko: "\(outOfOrder.map(String.init).joined(separator: ", "))번 줄은 뒤의 줄보다 늦게 bob에 닿았습니다"))
         check(read == lines, Said(en: "bob's app read all 10 lines in the order sent",

@@ -47,28 +47,41 @@ enum DemoText {
     static let pressEnter = Said(en: "press Enter for the next scene", ko: "다음 장면으로 가려면 Enter를 누르세요")
     static let labHint = Said(
         en: "The commands act on the only lab running; with other labs up, add --lab tour (or export RAWNET_LAB=tour).",
-        ko: "명령은 실행 중인 유일한 랩에 적용됩니다. 다른 랩도 떠 있다면 --lab tour 를 붙이세요(또는 export RAWNET_LAB=tour).")
+        ko: "명령은 실행 중인 유일한 실습 네트워크에 적용됩니다. 다른 실습 네트워크도 떠 있다면 --lab tour를 붙이세요(또는 export RAWNET_LAB=tour).")
     static let outro = Said(
         en: "That was the tour. Keep the lab with `rawnet demo --keep` (or start any lab with `rawnet up`) and try:",
-        ko: "투어는 여기까지입니다. `rawnet demo --keep`으로 랩을 남겨 두거나 `rawnet up`으로 랩을 띄운 뒤 이런 것들을 해 보세요:")
+        ko: "둘러보기는 여기까지입니다. `rawnet demo --keep`으로 실습 네트워크를 남겨 두거나 `rawnet up`으로 실습 네트워크를 띄운 뒤 이런 것들을 해 보세요:")
     static let allPassed = Said(en: "every scene showed its evidence", ko: "모든 장면이 증거를 보여 주었습니다")
     static let missing = Said(en: "missing", ko: "빠짐")
     static let someFailed = Said(en: "evidence missing in", ko: "증거가 빠진 장면")
     static let labKept = Said(en: "the lab keeps running; stop it with `rawnet down --lab tour`",
-                              ko: "랩은 계속 실행 중입니다. `rawnet down --lab tour`로 멈추세요")
-    static let labStopped = Said(en: "lab stopped", ko: "랩을 멈췄습니다")
+                              ko: "실습 네트워크는 계속 실행 중입니다. `rawnet down --lab tour`로 멈추세요")
+    static let labStopped = Said(en: "lab stopped", ko: "실습 네트워크를 멈췄습니다")
+    static let reusingLab = Said(en: "(reusing the running lab '\(DemoLab.name)')",
+                                 ko: "(실행 중인 실습 네트워크 '\(DemoLab.name)'를 다시 씁니다)")
+    static func more(_ count: Int) -> Said { Said(en: "… \(count) more", ko: "… \(count)줄 더") }
+    static func captured(_ count: Int, _ path: String) -> Said {
+        Said(en: "capture: \(count) packets written to \(path)", ko: "캡처: 패킷 \(count)개를 \(path)에 썼습니다")
+    }
+    static func captureFailed(_ path: String, _ error: String) -> Said {
+        Said(en: "cannot write the capture \(path): \(error)", ko: "캡처 파일 \(path)을 쓸 수 없습니다: \(error)")
+    }
+    static let none = Said(en: "none", ko: "없음")
 
-    static let tryCommands = [
-        "rawnet status",
-        "rawnet trace --filter 'not arp'",
-        "rawnet chat bob --listen 7000            # in one terminal",
-        "rawnet chat alice --connect bob:7000     # in another",
-        "rawnet impair r1-r2 --loss 30% --reorder 20% --delay 20ms",
-        "rawnet trace --save run.jsonl --duration 20; rawnet ladder --from run.jsonl",
-        "rawnet plot --from run.jsonl -o run.svg",
-        "rawnet capture -w lab.pcapng --duration 20   # then open it in Wireshark",
-        "rawnet traceroute bob alice; rawnet routes r2",
-    ]
+    static func tryCommands(_ language: DemoLanguage) -> [String] {
+        let ko = language == .ko
+        return [
+            "rawnet status",
+            "rawnet trace --filter 'not arp'",
+            "rawnet chat bob --listen 7000            # " + (ko ? "터미널 하나에서" : "in one terminal"),
+            "rawnet chat alice --connect bob:7000     # " + (ko ? "다른 터미널에서" : "in another"),
+            "rawnet impair r1-r2 --loss 30% --reorder 20% --delay 20ms",
+            "rawnet trace --save run.jsonl --duration 20; rawnet ladder --from run.jsonl",
+            "rawnet plot --from run.jsonl -o run.svg",
+            "rawnet capture -w lab.pcapng --duration 20   # " + (ko ? "그다음 Wireshark로 여세요" : "then open it in Wireshark"),
+            "rawnet traceroute bob alice; rawnet routes r2",
+        ]
+    }
 
     static func scene(_ scene: DemoScene) -> SceneText {
         switch scene {
@@ -86,7 +99,7 @@ enum DemoText {
     }
 
     static let encapsulation = SceneText(
-        title: Said(en: "Each layer wraps the one above", ko: "계층마다 위 계층을 감싼다"),
+        title: Said(en: "Each layer wraps the one above", ko: "캡슐화: 계층마다 위 계층을 감싼다"),
         story: Said(
             en: """
                 alice's app writes one line to its socket. The host's TCP puts a header with ports and \
@@ -97,7 +110,8 @@ enum DemoText {
             ko: """
                 alice의 앱이 소켓에 한 줄을 씁니다. 호스트의 TCP가 포트와 순서 번호가 담긴 헤더를 앞에 붙이고, \
                 IP가 그 앞에 주소를 붙이고, 이더넷이 다음 케이블에서 쓸 MAC 주소를 붙입니다. \
-                alice를 떠나는 순간 트레이스에서 잡은 바로 그 프레임을, 한 겹씩 벗겨 보겠습니다.
+                이렇게 감싸는 것을 캡슐화라고 합니다. alice를 떠나는 순간 추적에서 잡은 바로 그 프레임을, 한 겹씩 \
+                벗겨 보겠습니다.
                 """),
         commands: ["rawnet chat bob --listen 7000", "rawnet chat alice --connect bob:7000",
                    "rawnet trace alice:eth0 --layers --filter 'tcp and port 7000'"],
@@ -107,7 +121,7 @@ enum DemoText {
 
     static let connectionless = SceneText(
         title: Said(en: "IP is connectionless: packets leave even when nobody is there",
-                    ko: "IP는 비연결성: 받을 상대가 없어도 패킷은 떠난다"),
+                    ko: "IP는 비연결형: 받을 상대가 없어도 패킷은 떠난다"),
         story: Said(
             en: """
                 We unplug carol's cable, then alice sends her three UDP datagrams. Nothing stops alice: \
@@ -129,7 +143,7 @@ enum DemoText {
 
     static let unreliable = SceneText(
         title: Said(en: "IP and UDP are unreliable: packets get lost and arrive out of order",
-                    ko: "IP와 UDP는 비신뢰성: 패킷은 사라지고 순서가 뒤바뀐다"),
+                    ko: "IP와 UDP는 신뢰성을 보장하지 않는다: 패킷은 사라지고 순서가 뒤바뀐다"),
         story: Said(
             en: """
                 We make the r1 → r2 cable bad: 20 % loss, 30 ms delay, and a quarter of the frames \
@@ -162,7 +176,7 @@ enum DemoText {
             ko: """
                 bob에서 앱 두 개가 돌고 있습니다. 둘 다 주소는 10.0.2.20이고, 하나는 UDP 7000번, 다른 하나는 \
                 7001번 포트를 엽니다. alice가 각 포트에 하나씩, 그리고 아무도 없는 7002번에 하나를 보냅니다. \
-                bob의 호스트는 목적지 포트를 보고 데이터그램을 제 주인에게 건네고, 7002번에는 ICMP \
+                bob의 호스트는 목적지 포트를 보고 데이터그램을 제 주인에게 건네고(역다중화), 7002번에는 ICMP \
                 "port unreachable"로 답합니다.
                 """),
         commands: ["rawnet chat bob --listen 7000 --udp", "rawnet chat bob --listen 7001 --udp",
@@ -202,7 +216,7 @@ enum DemoText {
                 """,
             ko: """
                 이번에는 alice → r1 케이블에서 프레임의 30 %가 사라지고, alice가 채팅 열 줄을 보냅니다. \
-                bob은 받은 것을 ACK로 알려 주고, 제때 확인받지 못한 것은 alice의 TCP가 다시 보냅니다. \
+                bob은 받은 것을 확인응답(ACK)으로 알려 주고, 제때 확인응답을 받지 못한 것은 alice의 TCP가 다시 보냅니다. \
                 모든 줄이 순서대로 도착합니다.
                 """),
         commands: ["rawnet impair alice-r1 --direction out --loss 30%", "rawnet chat alice --connect bob:7000",
@@ -230,7 +244,7 @@ enum DemoText {
                      ko: "케이블 위의 순서와 bob의 앱이 읽은 순서가 다릅니다. TCP가 제자리로 돌려놓았습니다."))
 
     static let close = SceneText(
-        title: Said(en: "TCP says goodbye: the 4-way close", ko: "TCP의 작별 인사: 4-way close"),
+        title: Said(en: "TCP says goodbye: the 4-way close", ko: "연결 종료: 4-way handshake"),
         story: Said(
             en: """
                 alice is done and closes: FIN ("I have nothing more to send"), bob's ACK, then bob's own \
@@ -255,7 +269,7 @@ enum DemoText {
                 """,
             ko: """
                 IP 패킷마다 TTL이 있고, 라우터를 지날 때마다 1씩 줄어듭니다. traceroute는 TTL을 1, 2, 3…으로 \
-                늘려 가며 탐침을 보냅니다. TTL이 다 떨어진 라우터는 탐침을 버리고 ICMP "time exceeded"로 \
+                늘려 가며 프로브 패킷을 보냅니다. TTL이 다 떨어진 라우터는 프로브 패킷을 버리고 ICMP "time exceeded"로 \
                 자기 주소를 알려 줍니다. 그렇게 alice에서 bob까지의 경로가 한 홉씩 드러납니다.
                 """),
         commands: ["rawnet traceroute alice bob", "rawnet trace --filter icmp"],
@@ -271,11 +285,73 @@ enum DemoText {
                 shows it: alice → bob crosses r1, r2; bob → alice crosses r2, r3, r1.
                 """,
             ko: """
-                IP는 패킷마다 따로, 홉마다, 목적지만 보고 길을 정합니다. 이 랩에서 r2는 alice 쪽 네트워크로 가는 \
+                IP는 패킷마다 따로, 홉마다, 목적지만 보고 길을 정합니다. 이 실습 네트워크에서 r2는 alice 쪽 네트워크로 가는 \
                 트래픽을 r3를 거치는 먼 길로 보냅니다. 양쪽에서 traceroute를 해 보면 드러납니다. \
                 alice → bob은 r1, r2를 지나고, bob → alice는 r2, r3, r1을 지납니다.
                 """),
         commands: ["rawnet traceroute alice bob", "rawnet traceroute bob alice", "rawnet routes r2"],
         notice: Said(en: "nothing ties a reply to the path of its request.",
                      ko: "응답이 요청과 같은 길로 돌아와야 한다는 규칙은 없습니다."))
+}
+
+/// The tour's views in Korean: the ladder's and the trace's own words (titles,
+/// notes, retransmission reasons, drop reasons) turned into the glossary's terms
+/// (docs/glossary.ko.md). Protocol notation (SYN, ACK, seq=, TTL, addresses) stays.
+enum KoreanViews {
+    /// Longest phrases first, so a longer phrase wins over its parts.
+    static let phrases: [(String, String)] = [
+        ("no TCP connection in these events", "이 이벤트들에는 TCP 연결이 없습니다"),
+        ("time (ms)", "시각 (ms)"),
+        ("⧉ duplicate made by the network", "⧉ 네트워크가 만든 복제"),
+        ("enters TIME_WAIT", "TIME_WAIT 상태로 들어감"),
+        ("duplicate ACKs", "중복 ACK"),
+        ("duplicate ACK", "중복 ACK"),
+        ("partial ACK", "부분 ACK"),
+        ("↻ retransmission", "↻ 재전송"),
+        ("(timeout)", "(타임아웃)"),
+        ("✗ lost at", "✗ 손실 위치"),
+        ("✗ DROPPED", "✗ 버려짐"),
+        ("injected loss", "인위적 손실"),
+        ("no ARP answer", "ARP 응답 없음"),
+        ("no socket on port", "포트에 소켓 없음"),
+        ("queue overflow", "큐 넘침"),
+        ("TTL expired", "TTL 만료"),
+        ("no route", "경로 없음"),
+        ("link down", "링크 끊김"),
+        ("bad checksum", "잘못된 체크섬"),
+        ("no reason given", "이유 없음"),
+        ("impairment: frame", "인위적 장애: 프레임"),
+        ("~ delayed", "~ 지연"),
+        (" delayed ", " 지연 "),
+        ("~ reordered", "~ 순서 바뀜"),
+        (" reordered", " 순서 바뀜"),
+        ("~ duplicated", "~ 복제"),
+        (" at r", " 위치 r"),
+        ("(then Ctrl-D)", "(그다음 Ctrl-D)"),
+    ]
+
+    /// `text` with the glossary's terms; a term of several words keeps them
+    /// together with no-break spaces, so wrapping never splits it.
+    static func translate(_ text: String) -> String {
+        var out = text
+        if out.hasPrefix("client ") { out = "클라이언트 " + out.dropFirst(7) }
+        if out.hasPrefix("server ") { out = "서버 " + out.dropFirst(7) }
+        for (en, ko) in phrases where out.contains(en) {
+            out = out.replacing(en, with: ko.trimmingCharacters(" ").replacing(" ", with: "\u{A0}")
+                .surrounded(like: ko))
+        }
+        return out
+    }
+}
+
+private extension String {
+    func trimmingCharacters(_ character: Character) -> String {
+        String(drop { $0 == character }.reversed().drop { $0 == character }.reversed())
+    }
+
+    /// `self` with the leading and trailing spaces `model` has.
+    func surrounded(like model: String) -> String {
+        String(repeating: " ", count: model.prefix { $0 == " " }.count) + self
+            + String(repeating: " ", count: model.reversed().prefix { $0 == " " }.count)
+    }
 }

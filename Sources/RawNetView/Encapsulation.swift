@@ -17,9 +17,12 @@ import RawNetWire
 ///     …
 public enum Encapsulation {
     /// The staircase for `frame`, an Ethernet frame carrying IPv4 and TCP, UDP or ICMP.
-    /// Frames carrying anything else get a shorter staircase.
-    public static func render(frame: [UInt8], usesColour: Bool = false) -> String {
+    /// Frames carrying anything else get a shorter staircase. Lines fit 78 columns
+    /// (long "header adds" lines wrap, never inside a two-word Korean term, which
+    /// holds a no-break space); `language` picks English or Korean words.
+    public static func render(frame: [UInt8], usesColour: Bool = false, language: ViewLanguage = .en) -> String {
         let painter = TextPainter(usesColour: usesColour)
+        let t = { (en: String, ko: String) in language == .ko ? ko : en }
         let decoded = DecodedFrame(parsing: frame, verifyChecksums: false)
         guard let eth = decoded.ethernet else { return "not an Ethernet frame (\(frame.count) bytes)\n" }
 
@@ -28,18 +31,21 @@ public enum Encapsulation {
         var steps: [String] = []
         func step(_ number: Int, _ title: String, total: Int, adds: String?) {
             let heading = "\(number). " + title
-            var out = painter.paint(Text.rightPad(heading, 66), .heading) + Text.leftPad("\(total) bytes", 10) + "\n"
+            var out = painter.paint(Text.rightPad(heading, 66), .heading) + Text.leftPad(t("\(total) bytes", "\(total) 바이트"), 10) + "\n"
             out += drawCells(cells)
-            if let adds { out += "   " + adds + "\n" }
+            if let adds {
+                for line in DisplayWidth.wrap(adds, width: 76, indent: "   ", continuation: "     ") { out += line + "\n" }
+            }
             steps.append(out)
         }
 
         guard case .ipv4(let ip, let transport) = decoded.payload else {
             let inner = frame.count - EthernetView.headerLength
-            cells = [("payload \(inner)", inner)]
-            cells.insert(("Ethernet 14", 14), at: 0)
-            step(1, "Ethernet frame carrying \(eth.etherType)", total: frame.count,
-                 adds: "the Ethernet header adds: \(eth.source) → \(eth.destination), type \(eth.etherType)")
+            cells = [(t("payload", "페이로드") + " \(inner)", inner)]
+            cells.insert((t("Ethernet", "이더넷") + " 14", 14), at: 0)
+            step(1, t("Ethernet frame carrying \(eth.etherType)", "\(eth.etherType)을 실은 이더넷 프레임"), total: frame.count,
+                 adds: t("the Ethernet header adds: ", "이더넷 헤더가 더하는 것: ") + "\(eth.source) → \(eth.destination), "
+                    + t("type", "타입") + " \(eth.etherType)")
             return steps.joined(separator: "\n")
         }
 
@@ -47,62 +53,73 @@ public enum Encapsulation {
         var transportLength = Int(ip.totalLength) - ip.headerLength
         switch transport {
         case .tcp(let tcp, let data):
-            cells = [(dataCell(data), data.count)]
-            step(number, "Application data: what the app hands to its socket", total: data.count, adds: nil)
+            cells = [(dataCell(data, language: language), data.count)]
+            step(number, t(applicationData.en, applicationData.ko), total: data.count, adds: nil)
             number += 1
             cells.insert(("TCP \(tcp.headerLength)", tcp.headerLength), at: 0)
-            step(number, "TCP segment = TCP header \(tcp.headerLength) + data \(data.count)",
+            step(number, t("TCP segment = TCP header \(tcp.headerLength) + data \(data.count)",
+                           "TCP 세그먼트 = TCP 헤더 \(tcp.headerLength) + 데이터 \(data.count)"),
                  total: tcp.headerLength + data.count,
-                 adds: "the TCP header adds: ports \(tcp.sourcePort) → \(tcp.destinationPort), seq \(tcp.sequenceNumber), ack \(tcp.acknowledgmentNumber), flags [\(FrameText.flags(tcp.flags))], window \(tcp.window)")
+                 adds: t("the TCP header adds: ports \(tcp.sourcePort) → \(tcp.destinationPort), seq \(tcp.sequenceNumber), ack \(tcp.acknowledgmentNumber), flags [\(FrameText.flags(tcp.flags))], window \(tcp.window)",
+                         "TCP 헤더가 더하는 것: 포트 \(tcp.sourcePort) → \(tcp.destinationPort), 순서\u{A0}번호 \(tcp.sequenceNumber), 확인응답\u{A0}번호 \(tcp.acknowledgmentNumber), 플래그 [\(FrameText.flags(tcp.flags))], 윈도 \(tcp.window)"))
             transportLength = tcp.headerLength + data.count
         case .udp(let udp, let data):
-            cells = [(dataCell(data), data.count)]
-            step(number, "Application data: what the app hands to its socket", total: data.count, adds: nil)
+            cells = [(dataCell(data, language: language), data.count)]
+            step(number, t(applicationData.en, applicationData.ko), total: data.count, adds: nil)
             number += 1
             cells.insert(("UDP 8", 8), at: 0)
-            step(number, "UDP datagram = UDP header 8 + data \(data.count)", total: 8 + data.count,
-                 adds: "the UDP header adds only: ports \(udp.sourcePort) → \(udp.destinationPort), length \(udp.length), checksum")
+            step(number, t("UDP datagram = UDP header 8 + data \(data.count)", "UDP 데이터그램 = UDP 헤더 8 + 데이터 \(data.count)"),
+                 total: 8 + data.count,
+                 adds: t("the UDP header adds only: ports \(udp.sourcePort) → \(udp.destinationPort), length \(udp.length), checksum",
+                         "UDP 헤더가 더하는 것은 이것뿐: 포트 \(udp.sourcePort) → \(udp.destinationPort), 길이 \(udp.length), 체크섬"))
             transportLength = 8 + data.count
         case .icmp(let icmp):
             cells = [("ICMP \(icmp.length)", icmp.length)]
-            step(number, "ICMP message", total: icmp.length, adds: "ICMP: " + FrameText.icmpName(icmp))
+            step(number, t("ICMP message", "ICMP 메시지"), total: icmp.length, adds: "ICMP: " + FrameText.icmpName(icmp))
             transportLength = icmp.length
         default:
-            cells = [("payload \(transportLength)", transportLength)]
-            step(number, "IP payload", total: transportLength, adds: nil)
+            cells = [(t("payload", "페이로드") + " \(transportLength)", transportLength)]
+            step(number, t("IP payload", "IP 페이로드"), total: transportLength, adds: nil)
         }
         number += 1
         cells.insert(("IPv4 \(ip.headerLength)", ip.headerLength), at: 0)
-        let inside = transportLabel(transport)
-        step(number, "IP packet = IPv4 header \(ip.headerLength) + \(inside) \(transportLength)",
+        let inside = transportLabel(transport, language: language)
+        step(number, t("IP packet = IPv4 header \(ip.headerLength) + \(inside) \(transportLength)",
+                       "IP 패킷 = IPv4 헤더 \(ip.headerLength) + \(inside) \(transportLength)"),
              total: ip.headerLength + transportLength,
-             adds: "the IPv4 header adds: \(ip.source) → \(ip.destination), TTL \(ip.timeToLive), id \(ip.identification), protocol \(ip.protocolNumber)")
+             adds: t("the IPv4 header adds: \(ip.source) → \(ip.destination), TTL \(ip.timeToLive), id \(ip.identification), protocol \(ip.protocolNumber)",
+                     "IPv4 헤더가 더하는 것: \(ip.source) → \(ip.destination), TTL \(ip.timeToLive), 식별자 \(ip.identification), 프로토콜 \(ip.protocolNumber)"))
         number += 1
-        cells.insert(("Ethernet 14", 14), at: 0)
+        cells.insert((t("Ethernet", "이더넷") + " 14", 14), at: 0)
         let padding = frame.count - EthernetView.headerLength - Int(ip.totalLength)
-        if padding > 0 { cells.append(("pad \(padding)", padding)) }
-        step(number, "Ethernet frame = Ethernet header 14 + IP packet \(ip.totalLength)"
-             + (padding > 0 ? " + padding \(padding)" : ""), total: frame.count,
-             adds: "the Ethernet header adds: MAC \(eth.source) → \(eth.destination), type \(eth.etherType)")
+        if padding > 0 { cells.append((t("pad", "패딩") + " \(padding)", padding)) }
+        step(number, t("Ethernet frame = Ethernet header 14 + IP packet \(ip.totalLength)", "이더넷 프레임 = 이더넷 헤더 14 + IP 패킷 \(ip.totalLength)")
+             + (padding > 0 ? t(" + padding \(padding)", " + 패딩 \(padding)") : ""), total: frame.count,
+             adds: t("the Ethernet header adds: MAC \(eth.source) → \(eth.destination), type \(eth.etherType)",
+                     "이더넷 헤더가 더하는 것: MAC \(eth.source) → \(eth.destination), 타입 \(eth.etherType)"))
         return steps.joined(separator: "\n")
     }
 
-    static func transportLabel(_ transport: DecodedFrame.Transport) -> String {
+    static let applicationData = (en: "Application data: what the app hands to its socket",
+                                  ko: "애플리케이션 데이터: 앱이 소켓에 건네는 것")
+
+    static func transportLabel(_ transport: DecodedFrame.Transport, language: ViewLanguage = .en) -> String {
+        let ko = language == .ko
         switch transport {
-        case .tcp: return "TCP segment"
-        case .udp: return "UDP datagram"
-        case .icmp: return "ICMP message"
-        default: return "payload"
+        case .tcp: return ko ? "TCP 세그먼트" : "TCP segment"
+        case .udp: return ko ? "UDP 데이터그램" : "UDP datagram"
+        case .icmp: return ko ? "ICMP 메시지" : "ICMP message"
+        default: return ko ? "페이로드" : "payload"
         }
     }
 
-    static func dataCell(_ data: [UInt8]) -> String {
-        data.isEmpty ? "no data" : "\"" + Text.truncate(Text.printable(data), 24) + "\""
+    static func dataCell(_ data: [UInt8], language: ViewLanguage = .en) -> String {
+        data.isEmpty ? (language == .ko ? "데이터 없음" : "no data") : "\"" + Text.truncate(Text.printable(data), 24) + "\""
     }
 
     /// One row of cells, each as wide as its text plus padding, joined by `┬ │ ┴`.
     static func drawCells(_ cells: [(String, Int)]) -> String {
-        let widths = cells.map { $0.0.count + 4 }
+        let widths = cells.map { DisplayWidth.of($0.0) + 4 }
         var top = "   ┌", middle = "   │", bottom = "   └"
         for (i, cell) in cells.enumerated() {
             let last = i == cells.count - 1

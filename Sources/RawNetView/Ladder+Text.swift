@@ -3,21 +3,23 @@ import RawNetWire
 extension Ladder {
     /// The diagram for a terminal: time (ms) on the left, the client's lane and the
     /// server's lane as vertical lines, one arrow per segment, notes on the right.
-    /// Every row has the same width up to the server lane.
-    public func renderText(usesColour: Bool = false) -> String {
+    /// Every row has the same width up to the server lane. `translate` turns the
+    /// ladder's own words (titles, notes, annotations) into another language; widths
+    /// are counted in display columns.
+    public func renderText(usesColour: Bool = false, translate: (String) -> String = { $0 }) -> String {
         let painter = TextPainter(usesColour: usesColour)
-        guard connection != nil else { return "no TCP connection in these events\n" }
+        guard connection != nil else { return translate("no TCP connection in these events") + "\n" }
         let labels = rows.map { row -> Int in
             switch row {
-            case .segment(_, _, let label, _, _): return label.count
-            case .note(_, _, let text): return text.count
+            case .segment(_, _, let label, _, _): return DisplayWidth.of(label)
+            case .note(_, _, let text): return DisplayWidth.of(translate(text))
             }
         }
-        let titles = titles
+        let titles = (client: translate(self.titles.client), server: translate(self.titles.server))
         // Inner width between the lanes: room for the longest label, its arrow and a lost mark.
-        let inner = max(44, (labels.max() ?? 0) + 12, titles.client.count + 4)
+        let inner = max(44, (labels.max() ?? 0) + 12, DisplayWidth.of(titles.client) + 4)
         let timeWidth = 10
-        var out = Text.rightPad(" time (ms)", timeWidth) + "  "
+        var out = Text.rightPad(" " + translate("time (ms)"), timeWidth) + "  "
             + painter.paint(Text.rightPad(titles.client, inner + 1), .place) + painter.paint(titles.server, .place) + "\n"
         let blank = String(repeating: " ", count: timeWidth) + "  │" + String(repeating: " ", count: inner) + "│"
         out += blank + "\n"
@@ -31,9 +33,10 @@ extension Ladder {
                                                    width: inner), role) + "│"
                 if !annotations.isEmpty {
                     let role: TextPainter.Role = lostAt != nil ? .dropped : .impaired
-                    line += "  " + painter.paint(annotations.joined(separator: "; "), role)
+                    line += "  " + painter.paint(annotations.map(translate).joined(separator: "; "), role)
                 }
             case .note(_, let atClient, let text):
+                let text = translate(text)
                 let body = atClient ? Text.rightPad(" " + text, inner) : Text.leftPad(text + " ", inner)
                 line += painter.paint(body, .transport) + "│"
             }

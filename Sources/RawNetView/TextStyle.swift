@@ -1,7 +1,7 @@
 import RawNetWire
 
 /// Small text helpers shared by the renderers: ANSI colour, time stamps, hex and
-/// padding that counts characters (not bytes), so box drawing lines up.
+/// padding that counts display columns (not bytes or characters), so box drawing lines up.
 
 /// The colours the renderers use. `plain` emits no escape codes at all.
 public struct TextPainter: Sendable {
@@ -44,21 +44,24 @@ enum Text {
         return (negative ? "-" : "") + "\(whole)." + String(repeating: "0", count: 3 - digits.count) + digits
     }
 
-    static func leftPad(_ text: String, _ width: Int) -> String {
-        let n = text.count
-        return n >= width ? text : String(repeating: " ", count: width - n) + text
-    }
+    /// Padding by display columns (`DisplayWidth`), so Hangul lines up too.
+    static func leftPad(_ text: String, _ width: Int) -> String { DisplayWidth.leftPad(text, width) }
 
-    static func rightPad(_ text: String, _ width: Int) -> String {
-        let n = text.count
-        return n >= width ? text : text + String(repeating: " ", count: width - n)
-    }
+    static func rightPad(_ text: String, _ width: Int) -> String { DisplayWidth.rightPad(text, width) }
 
-    /// Cuts `text` to `width` characters, ending in `…` when cut.
+    /// Cuts `text` to `width` columns, ending in `…` when cut.
     static func truncate(_ text: String, _ width: Int) -> String {
-        guard text.count > width else { return text }
+        guard DisplayWidth.of(text) > width else { return text }
         guard width > 1 else { return String(text.prefix(max(width, 0))) }
-        return String(text.prefix(width - 1)) + "…"
+        var out = ""
+        var used = 0
+        for character in text {
+            let w = DisplayWidth.of(String(character))
+            if used + w > width - 1 { break }
+            out.append(character)
+            used += w
+        }
+        return out + "…"
     }
 
     static func hex(_ value: UInt64, digits: Int) -> String {

@@ -1,6 +1,12 @@
 import Foundation
 import RawNetTestSupport
+import RawNetView
 import Testing
+
+/// Lines of `output` wider than the tour's 80 columns (Hangul counts two).
+func overwideLines(_ output: String) -> [String] {
+    output.split(separator: "\n").map(String.init).filter { DisplayWidth.of($0) > 80 }
+}
 
 /// The tour end to end: real daemons, real apps, the real `rawnet demo` process.
 @Suite(.serialized) struct DemoTests {
@@ -13,6 +19,7 @@ import Testing
         #expect(run.status == 0, "demo exited \(run.status):\n\(run.output)\n\(run.errors)")
         #expect(seconds < 60, "the tour took \(Int(seconds)) s")
         #expect(!run.output.contains("✗ missing"), "\(run.output)")
+        #expect(overwideLines(run.output).isEmpty, "lines over 80 columns:\n\(overwideLines(run.output).joined(separator: "\n"))")
         // One expected piece of evidence per idea of the notes.
         let evidence = [
             "the TCP segment carrying \"hello, bob\" as it left alice:eth0",     // encapsulation
@@ -48,6 +55,37 @@ import Testing
         #expect(run.output.contains("직접 해 보기"))
         #expect(run.output.contains("✓ 10.0.2.20의 각 앱은 자기 포트로 온 데이터그램만 받았습니다"))
         #expect(!run.output.contains("each app on 10.0.2.20"), "an English check line in the Korean tour")
+    }
+
+    /// The whole tour in Korean: every line fits 80 columns, no label or evidence
+    /// line is left in English, and each idea has one Korean word (docs/glossary.ko.md).
+    @Test func demo_inKorean_everyLineFits80Columns_noEnglishLabelsLeft() throws {
+        let runner = try RawNetRunner()
+        var run = try runner.run(["demo", "--lang", "ko"], timeout: 90)
+        run.output = run.output.replacing("\u{A0}", with: " ")  // terms hold no-break spaces
+        #expect(run.status == 0, "demo exited \(run.status):\n\(run.output)")
+        let overwide = overwideLines(run.output)
+        #expect(overwide.isEmpty, "lines over 80 columns:\n\(overwide.joined(separator: "\n"))")
+        // The English labels and evidence the tour prints, none of which may remain.
+        let english = [
+            "alice sent:", "bob received:", "lost:", "arrived after a later one", "bob's app read", "app on port",
+            "segments reached bob", "# in one terminal", "# in another", "then open it", "more rows", " more",
+            "reusing the running lab", "time (ms)", "client alice", "server bob", "enters TIME_WAIT",
+            "retransmission", "duplicate ACK", "lost at", "DROPPED", "injected loss", "no ARP answer", "no socket on port",
+            "Application data", "TCP segment =", "IP packet =", "Ethernet frame =", "header adds", " bytes",
+            "s later", "lab stopped", "missing", "evidence", "→ ok", "sendto failed", "none",
+        ]
+        for label in english {
+            #expect(!run.output.contains(label), "English left in the Korean tour: '\(label)'")
+        }
+        // One word per idea: 실습 네트워크 (not 랩), 추적 (not 트레이스), 둘러보기 (not 투어).
+        for word in ["랩", "트레이스", "투어", "탐침", "비연결성", "비신뢰성"] {
+            #expect(!run.output.contains(word), "'\(word)' is not the glossary's word")
+        }
+        for term in ["캡슐화", "역다중화", "확인응답 번호", "연결 종료", "4-way handshake", "비연결형",
+                     "신뢰성을 보장하지 않는다", "프로브 패킷", "↻ 재전송", "모든 장면이 증거를 보여 주었습니다"] {
+            #expect(run.output.contains(term), "missing the term '\(term)'")
+        }
     }
 
     @Test func demo_refusesUnknownScenesAndLanguages() throws {

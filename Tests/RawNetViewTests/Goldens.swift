@@ -140,7 +140,8 @@ sequenceDiagram
    ┌──────────┬────────────┐
    │ TCP 20   │ "hello⏎"   │
    └──────────┴────────────┘
-   the TCP header adds: ports 40000 → 7000, seq 1001, ack 5001, flags [P.], window 65535
+   the TCP header adds: ports 40000 → 7000, seq 1001, ack 5001, flags [P.],
+     window 65535
 
 3. IP packet = IPv4 header 20 + TCP segment 26                      46 bytes
    ┌───────────┬──────────┬────────────┐
@@ -152,6 +153,7 @@ sequenceDiagram
    ┌───────────────┬───────────┬──────────┬────────────┐
    │ Ethernet 14   │ IPv4 20   │ TCP 20   │ "hello⏎"   │
    └───────────────┴───────────┴──────────┴────────────┘
-   the Ethernet header adds: MAC 02:00:00:00:0a:01 → 02:00:00:00:01:01, type IPv4
+   the Ethernet header adds: MAC 02:00:00:00:0a:01 → 02:00:00:00:01:01, type
+     IPv4
 """
 }
