@@ -45,7 +45,10 @@ public struct ChatClient {
 struct ChatSession {
     let client: ChatClient
     let show: (String) -> Void
+    /// The impairment this chat set on its host's link, as the host accepted it.
     var impairment: [(key: String, value: String)] = []
+    /// The interfaces it was set on (for the reminder at the end).
+    var impairedInterfaces: [String] = []
     var input = LineBuffer()
     var summary = ChatClient.Summary()
 
@@ -67,10 +70,12 @@ struct ChatSession {
             if stream.isEndOfStream {
                 show(paint("* the room closed the connection", .dim))
                 stream.close()
+                remindOfImpairment()
                 return summary
             }
             if isInputDone {
                 stream.close()
+                remindOfImpairment()
                 return summary
             }
             let ready = try host.wait(timeout: nil, alsoWatching: [AppTerminal.standardInput])
@@ -141,6 +146,7 @@ struct ChatSession {
                                      late: tracker.lateCount, duplicates: tracker.duplicateCount)
         show(paint("udp summary: received \(summary.received), lost \(summary.lost), out of order \(summary.late), duplicates \(summary.duplicates)", .dim))
         try? socket.close()
+        remindOfImpairment()
         return summary
     }
 
@@ -172,13 +178,13 @@ struct ChatSession {
                 show(paint("usage: /\(verb) VALUE, e.g. /\(verb) \(verb == "delay" || verb == "jitter" ? "50ms" : "20%")", .warning))
                 break
             }
-            impairment.removeAll { $0.key == verb }
+            var next = impairment
+            next.removeAll { $0.key == verb }
             let value = words[1]
-            if !["0", "0%", "0ms", "off"].contains(value) { impairment.append((verb, value)) }
-            applyImpairment()
+            if !["0", "0%", "0ms", "off"].contains(value) { next.append((verb, value)) }
+            applyImpairment(next)
         case "clear":
-            impairment.removeAll()
-            applyImpairment()
+            applyImpairment([])
         case "stats":
             guard let stream else {
                 show(paint("UDP has no connection state: sequence numbers are all there is", .dim))
@@ -198,21 +204,36 @@ struct ChatSession {
         return .handled
     }
 
-    private func applyImpairment() {
+    /// Sets the host's link to `next`; when the host refuses it, the settings in
+    /// force stay as they were (and so does what later commands build on).
+    private mutating func applyImpairment(_ next: [(key: String, value: String)]) {
         guard let control = client.control else {
             show(paint("impairments need the host's control socket", .warning))
             return
         }
-        let text = impairment.map { "\($0.key) \($0.value)" }.joined(separator: " ")
+        let text = next.map { "\($0.key) \($0.value)" }.joined(separator: " ")
         do {
             var now = ""
-            for interface in try control.interfaceNames() {
+            let interfaces = try control.interfaceNames()
+            for interface in interfaces {
                 now = try control.impair(interface: interface, settings: text.isEmpty ? nil : text)
             }
+            impairment = next
+            impairedInterfaces = next.isEmpty ? [] : interfaces
             show(paint("* \(control.host) link now: \(now)", .dim))
         } catch {
-            show(paint("impair: \(error)", .warning))
+            let kept = impairment.map { "\($0.key) \($0.value)" }.joined(separator: " ")
+            show(paint("impair: \(error); the link keeps \(kept.isEmpty ? "a perfect wire" : kept)", .warning))
         }
+    }
+
+    /// At the end of the chat: an impairment it set outlives it, so say so.
+    private func remindOfImpairment() {
+        guard !impairment.isEmpty, let control = client.control else { return }
+        let text = impairment.map { "\($0.key) \($0.value)" }.joined(separator: " ")
+        let targets = impairedInterfaces.map { "\(control.host):\($0)" }.joined(separator: " ")
+        show(paint("* \(control.host)'s link keeps \(text) after this chat; undo it with /clear before /quit, "
+                   + "or with: rawnet impair \(impairedInterfaces.count == 1 ? targets : control.host + ":IF") --clear", .warning))
     }
 
     // MARK: Screen

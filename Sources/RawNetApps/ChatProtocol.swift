@@ -10,6 +10,9 @@
 ///   every client it heard a HELLO from (the sender too), and sends notices
 ///   as `* …`. Receivers track SEQ per sender to spot lost, late and
 ///   duplicated lines; nothing is resent.
+/// - **Both**: the room bridges them. A UDP message reaches TCP clients as
+///   `NAME (udp #SEQ): text`; a TCP client's line reaches UDP clients as
+///   `SEQ NAME (tcp): text`, SEQ counted by the room per TCP client.
 public enum ChatProtocol {
     /// A UDP chat message: `SEQ NAME: text`.
     public struct Datagram: Sendable, Equatable {

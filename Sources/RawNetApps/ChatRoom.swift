@@ -3,8 +3,12 @@ import RawNetSocket
 import RawNetWire
 
 /// `rawnet chat HOST --listen PORT`: a chat room. TCP clients on PORT and UDP
-/// clients on the same port number (see `ChatProtocol`). Runs until the
-/// process is stopped; `log` gets one line per join, leave and message.
+/// clients on the same port number (see `ChatProtocol`), bridged: every line
+/// reaches every member, marked when it crossed over — a UDP member's line
+/// reaches TCP members as `NAME (udp #SEQ): text`, a TCP member's line reaches
+/// UDP members as a datagram from `NAME (tcp)`, numbered by the room so their
+/// screens mark its losses too. Runs until the process is stopped; `log` gets
+/// one line per join, leave and message.
 public struct ChatRoom {
     public var port: UInt16
     public init(port: UInt16) { self.port = port }
@@ -28,15 +32,29 @@ public struct ChatRoom {
         var members: [Member] = []
         var udpPeers: [String: (IPv4Address, UInt16)] = [:]  // "address:port" → peer
         var udpNames: [String: String] = [:]
+        var bridgedSequence: [String: Int] = [:]  // per TCP member name, for its lines sent over UDP
 
-        func broadcast(_ line: String) {
-            log(line)
+        func broadcastTCP(_ line: String) {
             for member in members where member.name != nil && !member.isGone {
                 do { try member.stream.write(line + "\n") } catch { member.isGone = true }
             }
         }
         func broadcastUDP(_ bytes: [UInt8]) {
             for (address, port) in udpPeers.values { try? udp.send(bytes, to: address, port: port) }
+        }
+        /// A notice for everyone (TCP and UDP members alike).
+        func broadcast(_ line: String) {
+            log(line)
+            broadcastTCP(line)
+            broadcastUDP(Array(line.utf8))
+        }
+        /// A TCP member's line: as it is to TCP members, numbered and marked to UDP members.
+        func broadcastMessage(from name: String, _ text: String) {
+            log("\(name): \(text)")
+            broadcastTCP("\(name): \(text)")
+            let bridged = "\(name) (tcp)"
+            bridgedSequence[bridged, default: 0] += 1
+            broadcastUDP(ChatProtocol.Datagram(sequence: bridgedSequence[bridged]!, name: bridged, text: text).encoded)
         }
 
         while !shouldStop() {
@@ -46,7 +64,7 @@ public struct ChatRoom {
                 do {
                     while let line = try member.stream.readLine(timeout: .zero) {
                         if let name = member.name {
-                            broadcast("\(name): \(line)")
+                            broadcastMessage(from: name, line)
                         } else {
                             let wanted = line.trimmingSpaces()
                             member.name = ChatProtocol.isValidName(wanted) ? wanted : "guest\(member.stream.remotePort)"
@@ -75,15 +93,18 @@ public struct ChatRoom {
                     udpNames[key] = name
                     log("* \(name) joined over udp from \(key)")
                     broadcastUDP(Array("* \(name) joined from \(key)".utf8))
+                    broadcastTCP("* \(name) joined over udp from \(key)")
                 } else if text.hasPrefix("BYE ") {
                     let name = udpNames[key] ?? key
                     udpPeers[key] = nil
                     udpNames[key] = nil
                     log("* \(name) left (udp)")
                     broadcastUDP(Array("* \(name) left".utf8))
+                    broadcastTCP("* \(name) left (udp)")
                 } else if udpPeers[key] != nil, let message = ChatProtocol.Datagram(parsing: datagram.payload) {
                     log("\(message.name) #\(message.sequence): \(message.text)")
                     broadcastUDP(datagram.payload)
+                    broadcastTCP("\(message.name) (udp #\(message.sequence)): \(message.text)")
                 }
             }
         }

@@ -4,8 +4,11 @@ import RawNetWire
 
 /// `rawnet nc`: standard input to a socket, the socket to standard output,
 /// byte for byte, like netcat. Over TCP the end of standard input sends a FIN
-/// (half close) and nc ends once the peer has closed its direction too; over UDP each read of standard
-/// input is one datagram, and it ends at the end of input.
+/// (half close) and nc ends once the peer has acknowledged every byte and the
+/// FIN (delivery, not just handing bytes to the host) and has closed its
+/// direction too; over UDP each read of standard input is one datagram, and it
+/// ends at the end of input. Without input to send (`readsInput` false) a TCP
+/// nc sends its FIN at once and only receives.
 public struct NetCat {
     public enum Mode: Sendable, Equatable {
         /// Wait for one connection (TCP) or the first datagram (UDP) on this port.
@@ -19,11 +22,17 @@ public struct NetCat {
         public var bytesReceived = 0
         /// From connection (or first datagram) to the end.
         public var seconds = 0.0
+        /// TCP: from connection until the peer acknowledged every byte sent and the FIN.
+        public var deliverySeconds: Double?
 
         public var description: String {
-            let rate = seconds > 0 ? Double(max(bytesSent, bytesReceived)) / seconds : 0
-            return "sent \(bytesSent) bytes, received \(bytesReceived) bytes in "
-                + String(format3(seconds)) + " s (\(Int(rate)) bytes/s)"
+            // A sender's rate is its delivery rate: bytes the peer acknowledged, over the time that took.
+            let isSender = bytesSent >= bytesReceived
+            let time = isSender ? (deliverySeconds ?? seconds) : seconds
+            let rate = time > 0 ? Double(max(bytesSent, bytesReceived)) / time : 0
+            let delivered = deliverySeconds != nil && bytesSent > 0 ? " (all acknowledged)" : ""
+            return "sent \(bytesSent) bytes\(delivered), received \(bytesReceived) bytes in "
+                + String(format3(time)) + " s (\(Int(rate)) bytes/s, " + format3(rate * 8 / 1e6) + " Mbit/s)"
         }
     }
 
@@ -34,6 +43,9 @@ public struct NetCat {
     public var datagramSize = 1400
     /// UDP: after the end of input, how long the peer may stay silent before nc ends.
     public var quietPeriod = 2.0
+    /// Read standard input (false: send nothing, only receive — `-d`, or a listener
+    /// in the background of an interactive shell, whose terminal it may not read).
+    public var readsInput = true
 
     public init(mode: Mode) { self.mode = mode }
 
@@ -58,16 +70,24 @@ public struct NetCat {
         }
         var summary = Summary()
         let start = AppTerminal.monotonicSeconds()
-        var isInputDone = false
-        defer { summary.seconds = AppTerminal.monotonicSeconds() - start }
+        var isInputDone = !readsInput
+        if isInputDone {
+            note("not reading standard input: receiving only")
+            try stream.shutdownWrite()
+        }
         while true {
             while !stream.isEndOfStream, let bytes = try stream.read(timeout: .zero), !bytes.isEmpty {
                 summary.bytesReceived += bytes.count
                 AppTerminal.write(bytes)
             }
             if stream.isEndOfStream && isInputDone {  // both directions are done
+                // Only what the peer acknowledged was delivered: a reset or a
+                // give-up on the way throws here, and nc fails.
+                try stream.waitUntilDelivered()
+                summary.deliverySeconds = AppTerminal.monotonicSeconds() - start
                 stream.close()
                 summary.seconds = AppTerminal.monotonicSeconds() - start
+                note("the peer acknowledged all \(summary.bytesSent) bytes and the FIN")
                 return summary
             }
             let watched = isInputDone ? [] : [AppTerminal.standardInput]
@@ -111,9 +131,11 @@ public struct NetCat {
                 AppTerminal.write(datagram.payload)
             }
             // Once input ended, wait for stragglers until the peer is quiet for `quietPeriod`.
-            if isInputDone && AppTerminal.monotonicSeconds() - quietSince >= quietPeriod { break }
-            let watched = isInputDone || peer == nil ? [] : [AppTerminal.standardInput]
-            let ready = try host.wait(timeout: isInputDone || peer == nil ? .milliseconds(200) : nil,
+            // Receiving only: done once the peer has been quiet as long.
+            let isSending = readsInput && !isInputDone
+            if (isInputDone || (!readsInput && peer != nil)) && AppTerminal.monotonicSeconds() - quietSince >= quietPeriod { break }
+            let watched = !isSending || peer == nil ? [] : [AppTerminal.standardInput]
+            let ready = try host.wait(timeout: !isSending || peer == nil ? .milliseconds(200) : nil,
                                       alsoWatching: watched)
             if ready.contains(AppTerminal.standardInput), let (address, port) = peer {
                 let input = try AppTerminal.readInput(maxCount: datagramSize)

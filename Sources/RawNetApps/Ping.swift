@@ -82,7 +82,7 @@ public struct Ping {
             let isLast = count.map { summary.transmitted >= $0 } ?? false
             let waitUntil = isLast ? clock.now.advanced(by: lastReplyTimeout) : nextSend
             try receive(on: socket, until: waitUntil, clock: clock, sentAt: sentAt, answered: &answered,
-                        summary: &summary, output: output, stopWhenAllAnswered: isLast)
+                        summary: &summary, output: output, stopWhenAllAnswered: isLast, shouldStop: shouldStop)
         }
         summary.elapsedMilliseconds = Self.milliseconds(clock.now - start)
         try? socket.close()
@@ -95,11 +95,14 @@ public struct Ping {
     private func receive(on socket: ICMPSocket, until deadline: ContinuousClock.Instant, clock: ContinuousClock,
                          sentAt: [UInt16: ContinuousClock.Instant], answered: inout Set<UInt16>,
                          summary: inout PingSummary, output: (String) -> Void,
-                         stopWhenAllAnswered: Bool) throws(NetworkError) {
+                         stopWhenAllAnswered: Bool, shouldStop: () -> Bool) throws(NetworkError) {
         while true {
             if stopWhenAllAnswered && answered.count + summary.errors >= summary.transmitted { return }
+            if shouldStop() { return }
             let remaining = deadline - clock.now
-            guard remaining > .zero, let received = try socket.receive(timeout: remaining) else { return }
+            guard remaining > .zero else { return }
+            // In slices, so a stop (Ctrl-C) is seen within a tenth of a second.
+            guard let received = try socket.receive(timeout: min(remaining, .milliseconds(100))) else { continue }
             switch received.message {
             case .echoReply(_, let sequence, _):
                 guard let sent = sentAt[sequence] else { continue }

@@ -13,6 +13,15 @@ public enum Terminal {
     /// True when standard input is a terminal.
     public static var standardInputIsTerminal: Bool { isTerminal(STDIN_FILENO) }
 
+    /// True when standard input is a terminal this process may not read: it runs
+    /// in the background of an interactive shell (`cmd &`), where a read would
+    /// stop it (SIGTTIN) until it is brought to the foreground.
+    public static var standardInputIsBackgroundTerminal: Bool {
+        guard isTerminal(STDIN_FILENO) else { return false }
+        let foreground = tcgetpgrp(STDIN_FILENO)
+        return foreground >= 0 && foreground != getpgrp()
+    }
+
     /// Pushes what `print` has buffered to standard output now.
     public static func flushStandardOutput() { fflush(nil) }  // nil: every output stream
 

@@ -33,6 +33,8 @@ public enum AppTerminal {
 
     public static var isInputTerminal: Bool { FileDescriptor.standardInput.isTerminal }
     public static var isOutputTerminal: Bool { FileDescriptor.standardOutput.isTerminal }
+    /// True when standard input is the terminal of a shell that runs this app in the background.
+    public static var isInputBackgroundTerminal: Bool { Terminal.standardInputIsBackgroundTerminal }
 
     /// Seconds on a monotonic clock, for rates.
     public static func monotonicSeconds() -> Double { Double(MonotonicClock.now()) / 1e9 }

@@ -289,6 +289,29 @@ public final class TCPStream {
         }
     }
 
+    /// Waits until the peer acknowledged every byte written and, after
+    /// `shutdownWrite`, the FIN too — delivery, not just handing bytes to the
+    /// host. Throws the error that ended the connection first (`connectionReset`
+    /// when the peer's app was killed, `timedOut` when the host gave up), or
+    /// `timedOut` once `timeout` passed.
+    public func waitUntilDelivered(timeout: Duration? = nil) throws(NetworkError) {
+        let deadline = timeout.map { ContinuousClock.now + $0 }
+        while true {
+            try connection.drain()
+            takeQueuedError()
+            if let pendingError { throw pendingError }
+            let status = try status()
+            takeQueuedError()  // an error that ended the connection comes before the reply
+            if let pendingError { throw pendingError }
+            let unacknowledged = status.sendQueue ?? 0
+            let isFINAcknowledged = ["FIN-WAIT-2", "TIME-WAIT", "CLOSED"].contains(status.state)
+            if unacknowledged == 0 && (isWriteShut ? isFINAcknowledged : status.state != "CLOSED") { return }
+            if !isWriteShut && status.state == "CLOSED" { throw NetworkError.notConnected }
+            if let deadline, ContinuousClock.now >= deadline { throw NetworkError.timedOut }
+            _ = try connection.wait(timeout: .milliseconds(10))
+        }
+    }
+
     /// The connection's state and TCP internals as the host sees them now.
     public func status() throws(NetworkError) -> TCPSocketStatus {
         let reply = try connection.request { [id] in .status(request: $0, socket: id) }

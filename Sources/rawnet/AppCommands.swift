@@ -3,6 +3,7 @@ import RawNetApps
 import RawNetContracts
 import RawNetDaemon
 import RawNetLabModel
+import RawNetPlatform
 import RawNetSocket
 import RawNetWire
 
@@ -12,11 +13,11 @@ func openHost(_ host: String, destination: String, labOption: LabOption, app: St
     let located = try labOption.locate()
     let topology = try located.topology()
     guard let node = topology.node(named: host) else {
-        throw Failure("lab '\(located.name)' has no node '\(host)'")
+        throw UsageFailure("lab '\(located.name)' has no node '\(host)'")
     }
-    guard node.kind == .host else { throw Failure("'\(host)' is a \(node.kind.rawValue); apps run on hosts") }
+    guard node.kind == .host else { throw UsageFailure("'\(host)' is a \(node.kind.rawValue); apps run on hosts") }
     let address: IPv4Address
-    do { address = try topology.resolveAddress(destination) } catch { throw Failure("\(error)") }
+    do { address = try topology.resolveAddress(destination) } catch { throw UsageFailure("\(error)") }
     do {
         return (try HostConnection(runDirectory: located.runDirectory, host: host, appName: app), address)
     } catch {
@@ -51,9 +52,12 @@ struct PingCommand: ParsableCommand {
         ping.lastReplyTimeout = .milliseconds(Int64(wait * 1000))
         ping.payloadSize = size
         ping.timeToLive = ttl
+        // Ctrl-C ends the pinging, not the process: the statistics follow, as with ping.
+        let interrupt = InterruptFlag()
         let summary: PingSummary
         do {
-            summary = try ping.run(on: connection) { print($0) }
+            summary = try ping.run(on: connection, output: { print($0); Terminal.flushStandardOutput() },
+                                   shouldStop: { interrupt.isSet })
         } catch {
             throw Failure("ping: \(error)")
         }
@@ -89,5 +93,22 @@ struct TracerouteCommand: ParsableCommand {
         } catch {
             throw Failure("traceroute: \(error)")
         }
+    }
+}
+
+/// Set by Ctrl-C (SIGINT) instead of the process ending, for commands that
+/// finish their work and report first. Checking it polls the signal pipe.
+final class InterruptFlag {
+    private let loop: EventLoop?
+    private var interrupted = false
+
+    init() {
+        loop = try? EventLoop()
+        try? loop?.onSignal(SignalNumber.interrupt) { [unowned self] _ in self.interrupted = true }
+    }
+
+    var isSet: Bool {
+        if !interrupted { try? loop?.runOnce(timeout: .zero) }
+        return interrupted
     }
 }

@@ -15,8 +15,8 @@ struct AppHost {
     init(_ host: String, labOption: LabOption, app: String) throws {
         let located = try labOption.locate()
         topology = try located.topology()
-        guard let node = topology.node(named: host) else { throw Failure("lab '\(located.name)' has no node '\(host)'") }
-        guard node.kind == .host else { throw Failure("'\(host)' is a \(node.kind.rawValue); apps run on hosts") }
+        guard let node = topology.node(named: host) else { throw UsageFailure("lab '\(located.name)' has no node '\(host)'") }
+        guard node.kind == .host else { throw UsageFailure("'\(host)' is a \(node.kind.rawValue); apps run on hosts") }
         runDirectory = located.runDirectory
         do {
             connection = try HostConnection(runDirectory: runDirectory, host: host, appName: app)
@@ -26,13 +26,13 @@ struct AppHost {
     }
 
     func resolve(_ text: String) throws -> IPv4Address {
-        do { return try topology.resolveAddress(text) } catch { throw Failure("\(error)") }
+        do { return try topology.resolveAddress(text) } catch { throw UsageFailure("\(error)") }
     }
 
     /// `DEST:PORT` with DEST a node name or an address.
     func resolveEndpoint(_ text: String) throws -> (IPv4Address, UInt16) {
         guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]), port != 0 else {
-            throw Failure("'\(text)' is not DEST:PORT (e.g. bob:7000 or 10.0.2.20:7000)")
+            throw UsageFailure("'\(text)' is not DEST:PORT (e.g. bob:7000 or 10.0.2.20:7000)")
         }
         return (try resolve(String(text[..<colon])), port)
     }
@@ -42,9 +42,13 @@ struct ChatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "chat", abstract: "A terminal chat over TCP or UDP between hosts of the lab.",
         discussion: """
-        Run a room with --listen PORT (TCP and UDP on that port), then join it from any host with
-        --connect DEST:PORT. Inside the chat: /loss 20%, /reorder 20%, /delay 50ms, /clear impair this
-        host's link; /stats shows the connection's TCP internals; /quit leaves.
+        Run a room with --listen PORT (TCP and UDP on that port), then join it from any host with \
+        --connect DEST:PORT. Every line reaches every member; lines that crossed between TCP and UDP \
+        members are marked (udp #N) or (tcp).
+        Inside the chat: /loss 20%, /reorder 20%, /delay 50ms, /duplicate 5% impair the link of the \
+        host the chat runs on (a refused value changes nothing); /clear gives the perfect wire back; \
+        /stats shows the connection's TCP internals; /quit leaves. An impairment still set at the end \
+        stays on the link, and the chat says so.
         """)
 
     @Argument(help: "The host to run on.") var host: String
@@ -89,9 +93,14 @@ struct NCCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nc", abstract: "Standard input to a TCP or UDP socket and the socket to standard output, like netcat.",
         discussion: """
-        rawnet nc bob -l 9000 > received.bin      (wait for one connection on bob)
-        rawnet nc alice bob 9000 < file.bin       (send a file from alice; ends when both sides are done)
-        With --stats a summary with bytes/s goes to standard error at the end.
+        rawnet nc bob -l 9000 > received.bin &    (wait for one connection on bob, in the background)
+        rawnet nc alice bob 9000 --stats < file.bin
+                                                  (send a file from alice; ends when bob acknowledged
+                                                   every byte and both sides are done)
+        A listener that would read a terminal it does not own (started with & in an interactive
+        shell), or one given -d, reads no input: it only receives. With --stats a summary goes to
+        standard error at the end: a sender's time and rate are until the peer acknowledged every
+        byte; nc exits non-zero when that did not happen (reset, peer gone).
         """)
 
     @Argument(help: "The host to run on.") var host: String
@@ -102,6 +111,8 @@ struct NCCommand: ParsableCommand {
     @Flag(help: "Turn Nagle's algorithm off (TCP_NODELAY).") var noDelay = false
     @Option(help: "Congestion control: newreno, cubic or bbr.") var congestion: String?
     @Flag(name: .short, help: "Say what happens on standard error.") var verbose = false
+    @Flag(name: .customShort("d"), help: "Do not read standard input: only receive (TCP: send the FIN at once).")
+    var noInput = false
     @OptionGroup var labOption: LabOption
 
     func validate() throws {
@@ -118,11 +129,14 @@ struct NCCommand: ParsableCommand {
         if let listenPort {
             mode = .listen(port: listenPort)
         } else {
-            guard let port = UInt16(target[1]), port != 0 else { throw Failure("'\(target[1])' is not a port") }
+            guard let port = UInt16(target[1]), port != 0 else { throw UsageFailure("'\(target[1])' is not a port") }
             mode = .connect(address: try app.resolve(target[0]), port: port)
         }
         var nc = NetCat(mode: mode)
         nc.isUDP = udp
+        // In the background of an interactive shell the terminal is not ours to read
+        // (a read would stop the process): receive only, so the sender can finish.
+        nc.readsInput = !noInput && !AppTerminal.isInputBackgroundTerminal
         nc.options.isNagleEnabled = noDelay ? false : nil
         nc.options.congestionControl = congestion.flatMap { TCPCongestion(rawValue: $0.lowercased()) }
         do {

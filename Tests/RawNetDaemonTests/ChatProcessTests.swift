@@ -187,15 +187,16 @@ import Testing
             try lab.sockets(host).contains { $0.local.hasSuffix(":\(port)") && $0.state == "LISTEN" }
         }
     }
+}
 
-    private func waitForCondition(_ what: String, timeout: Duration = .seconds(10), _ condition: () throws -> Bool) throws {
-        let deadline = MonotonicClock.now() + timeout.components.seconds * 1_000_000_000
-        while MonotonicClock.now() < deadline {
-            if try condition() { return }
-            MonotonicClock.sleep(for: .milliseconds(20))
-        }
-        throw HarnessError("\(what): not within \(timeout)")
+/// Waits until `condition` holds, polling every 20 ms; throws after `timeout`.
+func waitForCondition(_ what: String, timeout: Duration = .seconds(10), _ condition: () throws -> Bool) throws {
+    let deadline = MonotonicClock.now() + timeout.components.seconds * 1_000_000_000
+    while MonotonicClock.now() < deadline {
+        if try condition() { return }
+        MonotonicClock.sleep(for: .milliseconds(20))
     }
+    throw HarnessError("\(what): not within \(timeout)")
 }
 
 /// Reproducible test data.

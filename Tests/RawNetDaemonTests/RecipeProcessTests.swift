@@ -1,0 +1,179 @@
+import RawNetContracts
+import RawNetDaemon
+import RawNetLab
+import RawNetPlatform
+import RawNetSim
+import Testing
+
+/// The README's chat and nc recipes, run as a new user would: real daemons,
+/// real `rawnet` processes, and an interactive shell in a pseudo-terminal
+/// where the terminal matters. alice (10.0.1.10) — r1 — bob (10.0.2.20).
+@Suite(.serialized) struct RecipeProcessTests {
+    static let yaml = TopologyLoader.defaultLabYAML(named: "recipe")
+
+    /// `rawnet nc bob -l 9000 > copy.bin &` then the sender, typed into an
+    /// interactive bash: the listener in the background may not read the
+    /// terminal, so it only receives; both return, the copy is exact, and
+    /// `--stats` reports delivery — no faster than the 8 Mbit/s line allows.
+    @Test func ncListenerInTheBackgroundOfAnInteractiveShell_bothReturn_copyExact_statsReportDelivery() throws {
+        let python = "/usr/bin/python3"
+        try #require(FileSystem.exists(python), "python3 is needed for the pseudo-terminal (scripts/test installs it)")
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        var random = SeededRandomBytes(seed: 16)
+        let data = random.bytes(1_000_000)
+        try FileSystem.writeBytes(data, to: lab.base + "/file.bin")
+        try lab.impair("alice", "eth0", "rate 8mbit")
+        let rawnet = lab.executable
+        let script = """
+            cd \(lab.base)
+            export XDG_RUNTIME_DIR=\(lab.base) PS1='$ '
+            \(rawnet) nc bob -l 9000 --lab \(lab.labName) > copy.bin &
+            until \(rawnet) sockets bob --lab \(lab.labName) | grep -q ':9000'; do sleep 0.1; done
+            \(rawnet) nc alice bob 9000 --stats --lab \(lab.labName) < file.bin; echo "SENDER=$?"
+            wait; echo "LISTENER=$?"
+            exit
+            """
+        let output = try runInInteractiveShell(script, lab: lab, python: python, until: "LISTENER=", timeout: 60)
+        #expect(output.contains("SENDER=0"), "\(output)")
+        #expect(output.contains("LISTENER=0"), "\(output)")
+        #expect(try FileSystem.readBytes(at: lab.base + "/copy.bin") == data, "the copy is byte-exact")
+        let stats = output.split(whereSeparator: \.isNewline).first { $0.contains("sent 1000000 bytes") }.map(String.init) ?? ""
+        #expect(stats.contains("(all acknowledged)"), "\(output)")
+        // "… in S s (R bytes/s, M Mbit/s)": delivery through an 8 Mbit/s line takes at least one second.
+        let numbers = stats.split(whereSeparator: { !$0.isNumber && $0 != "." }).compactMap { Double($0) }
+        if let megabits = numbers.last, numbers.count >= 4 {
+            #expect(megabits <= 8.0, "reported \(megabits) Mbit/s through an 8 Mbit/s line: \(stats)")
+            #expect(numbers[numbers.count - 3] >= 1.0, "at least 1 s for 8 Mbit: \(stats)")
+        } else {
+            Issue.record("no stats line: \(output)")
+        }
+    }
+
+    /// The receiver is killed mid-transfer (it had read everything, so its host
+    /// closes with a FIN, then resets the data still coming): the sender must
+    /// not report success.
+    @Test func ncSenderFailsWhenTheReceiverIsKilledMidTransfer() throws {
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        var random = SeededRandomBytes(seed: 3)
+        try FileSystem.writeBytes(random.bytes(600_000), to: lab.base + "/send.bin")
+        try lab.impair("alice", "eth0", "rate 2mbit")
+        let received = lab.base + "/received.bin"
+        let receiver = try AppProcess(lab: lab, ["nc", "bob", "-l", "9000", "-d"], name: "nc-l", outputPath: received)
+        try waitForCondition("bob listens") { try lab.sockets("bob").contains { $0.local.hasSuffix(":9000") && $0.state == "LISTEN" } }
+        let sender = try AppProcess(lab: lab, ["nc", "alice", "bob", "9000", "--stats"], name: "nc", inputPath: lab.base + "/send.bin")
+        try waitForCondition("some bytes reached bob") { ((try? FileSystem.readBytes(at: received))?.count ?? 0) > 50_000 }
+        receiver.kill()
+        let exit = sender.waitForExit(timeout: .seconds(30))
+        #expect(exit != nil && exit != .exited(code: 0), "the sender must fail: \(String(describing: exit))\n\(sender.output)")
+        #expect(!sender.output.contains("all acknowledged"), "\(sender.output)")
+        #expect(sender.output.contains("nc: "), "it says why: \(sender.output)")
+    }
+
+    /// `/loss 140%` is refused and forgotten: `/delay 5ms` then works; an
+    /// impairment left at the end is announced.
+    @Test func chatRefusedValueIsForgotten_leftImpairmentIsAnnounced() throws {
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        let (room, ann) = try roomOnBobWithAnnOnAlice(lab)
+        defer { withExtendedLifetime(room) {} }
+        try ann.type("/loss 140%")
+        try ann.waitForOutput("refused") { $0.contains("impair:") }
+        try ann.type("/delay 5ms")
+        try ann.waitForOutput("accepted") { $0.contains("link now: delay 5ms") }
+        #expect(!ann.output.contains("loss 140% delay 5ms"), "\(ann.output)")
+        #expect(try currentSettings(lab, "alice", "eth0").contains("delay 5ms"))
+        ann.closeInput()
+        #expect(ann.waitForExit(timeout: .seconds(10)) == .exited(code: 0))
+        #expect(ann.output.contains("link keeps delay 5ms after this chat"), "\(ann.output)")
+        #expect(ann.output.contains("rawnet impair alice:eth0 --clear"), "\(ann.output)")
+    }
+
+    /// One room, a TCP member on alice and a UDP member on bob: each sees the
+    /// other's lines, marked with how they came.
+    @Test func tcpAndUDPMembersOfOneRoomSeeEachOthersLines_marked() throws {
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        let (room, ann) = try roomOnBobWithAnnOnAlice(lab)
+        defer { withExtendedLifetime(room) {} }
+        let bo = try AppProcess(lab: lab, ["chat", "bob", "--connect", "bob:7000", "--name", "bo", "--udp"], name: "bo", feedsInput: true)
+        try bo.waitForOutput("bo joined") { $0.contains("* bo joined from") }
+        try ann.waitForOutput("bo's join, at ann") { $0.contains("* bo joined over udp") }
+        try ann.type("hello from tcp")
+        try bo.waitForOutput("ann's line at bo") { $0.contains("ann (tcp): hello from tcp") }
+        try bo.type("hello from udp")
+        try ann.waitForOutput("bo's line at ann") { $0.contains("bo (udp #1): hello from udp") }
+        try bo.waitForOutput("bo's own line") { $0.contains("bo: hello from udp") }
+        #expect(!bo.output.contains("[lost"), "\(bo.output)")
+        ann.closeInput()
+        bo.closeInput()
+        try bo.waitForOutput("ann leaves") { $0.contains("* ann left") }
+    }
+
+    // MARK: Helpers
+
+    /// A room on bob:7000 and ann, over TCP from alice, in it.
+    private func roomOnBobWithAnnOnAlice(_ lab: DaemonTestLab) throws -> (room: AppProcess, ann: AppProcess) {
+        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
+        try room.waitForOutput("room open") { $0.contains("room open") }
+        let ann = try AppProcess(lab: lab, ["chat", "alice", "--connect", "bob:7000", "--name", "ann"], name: "ann", feedsInput: true)
+        try ann.waitForOutput("ann joined") { $0.contains("* ann joined from") }
+        return (room, ann)
+    }
+
+    private func currentSettings(_ lab: DaemonTestLab, _ node: String, _ interface: String) throws -> String {
+        let response = try lab.control(node, "impair", ["interface": interface, "action": "show"])
+        return try response.result?.decode(ImpairAnswer.self).settings ?? ""
+    }
+
+    /// Types `script` into `bash -i` on a pseudo-terminal (job control on, as in a
+    /// terminal) and returns everything it printed, once `until` appeared.
+    private func runInInteractiveShell(_ script: String, lab: DaemonTestLab, python: String, until marker: String,
+                                       timeout: Int) throws -> String {
+        let driver = lab.base + "/terminal_driver.py"
+        try FileSystem.writeBytes(Array("""
+            import os, pty, re, select, sys, time
+            script, marker, timeout = open(sys.argv[1]).read(), sys.argv[2].encode(), float(sys.argv[3])
+            pid, fd = pty.fork()
+            if pid == 0:
+                os.execvp("bash", ["bash", "--norc", "--noprofile", "-i"])
+            out = b""
+            for line in script.splitlines():
+                os.write(fd, line.encode() + b"\\n")
+                time.sleep(0.05)
+            deadline = time.time() + timeout
+            # The terminal echoes the typed `echo "MARKER$?"`; only the printed one has a digit.
+            while time.time() < deadline and not re.search(re.escape(marker) + rb"[0-9]", out):
+                ready, _, _ = select.select([fd], [], [], 0.2)
+                if ready:
+                    try:
+                        chunk = os.read(fd, 65536)
+                    except OSError:
+                        break
+                    if not chunk:
+                        break
+                    out += chunk
+            time.sleep(0.3)
+            try:
+                while select.select([fd], [], [], 0.2)[0]:
+                    chunk = os.read(fd, 65536)
+                    if not chunk:
+                        break
+                    out += chunk
+            except OSError:
+                pass
+            sys.stdout.write(out.decode(errors="replace"))
+            """.utf8), to: driver)
+        try FileSystem.writeBytes(Array(script.utf8), to: lab.base + "/typed.sh")
+        let outputPath = lab.base + "/pty.out"
+        let pid = try Processes.spawn(executable: python, arguments: [driver, lab.base + "/typed.sh", marker, String(timeout)],
+                                      logPath: outputPath)
+        let deadline = MonotonicClock.now() + Int64(timeout + 10) * 1_000_000_000
+        while MonotonicClock.now() < deadline, (try? Processes.reap(pid)) ?? nil == nil {
+            MonotonicClock.sleep(for: .milliseconds(50))
+        }
+        if Processes.isAlive(pid) { try? Processes.kill(pid, signal: SignalNumber.kill); _ = try? Processes.reap(pid) }
+        return String(decoding: (try? FileSystem.readBytes(at: outputPath)) ?? [], as: UTF8.self)
+    }
+}
