@@ -70,10 +70,10 @@ struct ExecCommand: ParsableCommand {
         let located = try labOption.locate()
         let topology = try located.topology()
         guard let found = topology.node(named: node) else {
-            throw Failure("lab '\(located.name)' has no node '\(node)' (nodes: \(topology.nodes.map(\.name).joined(separator: ", ")))")
+            throw UsageFailure("lab '\(located.name)' has no node '\(node)' (nodes: \(topology.nodes.map(\.name).joined(separator: ", ")))")
         }
         guard found.kind == .linux else {
-            throw Failure("'\(node)' is a \(found.kind.rawValue); only linux nodes have a namespace (apps on RawNet hosts: rawnet nc, ping, chat)")
+            throw UsageFailure("'\(node)' is a \(found.kind.rawValue); only linux nodes have a namespace (apps on RawNet hosts: rawnet nc, ping, chat)")
         }
         guard let namespace = LinuxNamespaces.recorded(node: node, paths: located.paths),
               LinuxNamespaces.exists(namespace) else {

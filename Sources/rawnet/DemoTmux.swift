@@ -9,7 +9,11 @@ enum DemoTmux {
             throw Failure("tmux is not installed; install it (e.g. `apt-get install tmux` or `brew install tmux`) or run the demo without --tmux")
         }
         let session = "rawnet-tour"
-        let rawnet = "RAWNET_LAB=tour " + executable
+        // A tmux server started earlier keeps its own environment, not the caller's:
+        // each pane is told where the lab's sockets are.
+        let runtime = ProcessEnvironment.value("XDG_RUNTIME_DIR").map { "XDG_RUNTIME_DIR=" + shellQuoted($0) }
+            ?? "-u XDG_RUNTIME_DIR"
+        let rawnet = "env \(runtime) RAWNET_LAB=tour " + shellQuoted(executable)
         let steps: [[String]] = [
             ["new-session", "-d", "-s", session, "-x", "200", "-y", "50", rawnet + " trace --filter 'not arp'; read"],
             ["split-window", "-h", "-t", session, rawnet + " chat bob --listen 7000; read"],
@@ -26,5 +30,10 @@ enum DemoTmux {
         }
         print("tmux session '\(session)' is ready on lab 'tour': attach with  tmux attach -t \(session)")
         print("(it keeps running; end it with  tmux kill-session -t \(session); rawnet down --lab tour)")
+    }
+
+    /// `text` as one word for sh, in single quotes.
+    static func shellQuoted(_ text: String) -> String {
+        "'" + text.replacing("'", with: "'\\''") + "'"
     }
 }

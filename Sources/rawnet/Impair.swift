@@ -49,7 +49,7 @@ struct Impair: ParsableCommand {
     @Option(help: "Line rate, e.g. 2mbit.") var rate: String?
     @Option(help: "Most frames the impairment holds (netem's limit), e.g. 100.") var queue: String?
     @Option(help: "Seed for every random choice.") var seed: String?
-    @Option(help: "out, in or both (see below).") var direction: String?
+    @Option(help: "out, in or both (default: out for NODE:IF, both for a link; see the overview above).") var direction: String?
     @Flag(help: "Back to a perfect wire (with options: start from one).") var clear = false
     @Flag(help: "Show every link direction's settings and counters (or TARGET's only).") var show = false
     @OptionGroup var labOption: LabOption
@@ -97,7 +97,7 @@ struct Impair: ParsableCommand {
         let directions: [LinkDirection]
         if let target {
             do { directions = try topology.impairDirections(target: target, direction: chosen) } catch {
-                throw Failure("\(error)")
+                throw UsageFailure("\(error)")
             }
         } else {
             directions = topology.linkDirections

@@ -65,7 +65,19 @@ struct Down: ParsableCommand {
 
     func run() throws {
         let name: String
-        if let explicit = labOption.lab { name = explicit } else { name = try labOption.locate().name }
+        if let explicit = labOption.lab {
+            name = explicit
+            // A name that is no lab here is a mistake to report, not a lab to call down.
+            let directory: RunDirectory
+            do { directory = try RunDirectory(labName: name) } catch { throw UsageFailure("\(error)") }
+            guard directory.exists else {
+                let running = RunDirectory.listLabs(base: RunDirectory.baseDirectory())
+                throw Failure("lab '\(name)' is not running; nothing to stop"
+                              + (running.isEmpty ? " (no lab is running)" : " (running: \(running.joined(separator: ", ")))"))
+            }
+        } else {
+            name = try labOption.locate().name
+        }
         let killed: [String]
         do {
             killed = try LabSupervisor(executable: "").down(labName: name)

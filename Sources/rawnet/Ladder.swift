@@ -8,7 +8,7 @@ import RawNetView
 struct EventSourceOptions: ParsableArguments {
     @Option(name: .long, help: "Read a trace saved by `rawnet trace --save`.") var from: String?
     @Option(name: .long, help: "Watch the running lab for this many seconds instead.") var duration: Double?
-    @Option(name: .long, help: "The connection, as CLIENT:PORT>SERVER:PORT (default: the first one seen; see --list).")
+    @Option(name: .long, help: "The connection, as 'CLIENT:PORT>SERVER:PORT' in quotes (the shell reads a bare > as a redirect); default: the first one seen (`rawnet ladder --list` lists them).")
     var connection: String?
 
     func validate() throws {
@@ -17,7 +17,11 @@ struct EventSourceOptions: ParsableArguments {
         }
         if let duration, duration <= 0 { throw ValidationError("--duration needs a positive number of seconds") }
         if let connection, TCPConnectionKey(connection) == nil {
-            throw ValidationError("--connection must look like 10.0.1.10:40000>10.0.2.20:7000, not '\(connection)'")
+            var message = "--connection must look like '10.0.1.10:40000>10.0.2.20:7000', not '\(connection)'"
+            if !connection.contains(">") {
+                message += "; put it in quotes: unquoted, the shell takes > as a redirect (and may have made a file named after the server)"
+            }
+            throw ValidationError(message)
         }
     }
 
@@ -40,7 +44,7 @@ struct EventSourceOptions: ParsableArguments {
         guard let first = known.first else { throw Failure("no TCP connection in these events") }
         guard let wanted = connectionKey else { return first }
         guard let match = known.first(where: { $0.contains(wanted.client, wanted.server) }) else {
-            throw Failure("no connection \(wanted) in these events; seen: \(known.map(\.description).joined(separator: ", "))")
+            throw UsageFailure("no connection \(wanted) in these events; seen: \(known.map(\.description).joined(separator: ", "))")
         }
         return match
     }
@@ -53,7 +57,7 @@ struct LadderCommand: ParsableCommand {
         discussion: """
               rawnet trace --save run.jsonl --duration 20     (then, in another terminal, chat)
               rawnet ladder --from run.jsonl --list
-              rawnet ladder --from run.jsonl --connection 10.0.1.10:49152>10.0.2.20:7000
+              rawnet ladder --from run.jsonl --connection '10.0.1.10:49152>10.0.2.20:7000'
               rawnet ladder --duration 10 --mermaid > ladder.mmd
             """)
 

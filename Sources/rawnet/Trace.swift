@@ -48,7 +48,7 @@ struct LiveWatch {
     init(targets: [String], labOption: LabOption) throws {
         located = try labOption.locate()
         topology = try located.topology()
-        do { selection = try TraceSelection(targets: targets, topology: topology) } catch { throw Failure("\(error)") }
+        do { selection = try TraceSelection(targets: targets, topology: topology) } catch { throw UsageFailure("\(error)") }
         do {
             // With no target, a node without a daemon (a linux node not attached) is left out, not fatal.
             stream = try TraceStream(runDirectory: located.runDirectory, nodes: selection.nodes,

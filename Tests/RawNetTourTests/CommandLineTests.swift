@@ -1,0 +1,135 @@
+import Foundation
+import RawNetPlatform
+import RawNetTestSupport
+import Testing
+
+/// The command line as a new user meets it: clear failures, one exit status
+/// per kind of mistake (64 for the command line, 1 for the work), Ctrl-C that
+/// ends a command cleanly, and a tmux layout that finds the lab.
+@Suite(.serialized) struct CommandLineTests {
+    @Test func down_ofALabThatIsNotRunning_fails_likeAPlainDownWithNothingRunning() throws {
+        let runner = try RawNetRunner()
+        let named = try runner.run(["down", "--lab", "nosuch"])
+        #expect(named.status == 1, "\(named.output)")
+        #expect(named.output.contains("lab 'nosuch' is not running; nothing to stop"), "\(named.output)")
+        #expect(!named.output.contains("is down"))
+        let plain = try runner.run(["down"])
+        #expect(plain.status == 1, "\(plain.output)")
+        #expect(plain.output.contains("no lab is running"), "\(plain.output)")
+        #expect(try runner.run(["up"]).status == 0)
+        let other = try runner.run(["down", "--lab", "nosuch"])
+        #expect(other.status == 1 && other.output.contains("(running: basic)"), "\(other.output)")
+        let real = try runner.run(["down", "--lab", "basic"])
+        #expect(real.status == 0 && real.output.contains("lab 'basic' is down"), "\(real.output)")
+    }
+
+    @Test func argumentMistakes_exit64_inEveryCommand_workFailures_exit1() throws {
+        let runner = try RawNetRunner()
+        #expect(try runner.run(["up"]).status == 0)
+        let mistakes: [([String], String)] = [
+            (["nc", "alice"], "give DEST PORT"),
+            (["nc", "alice", "bob", "notaport"], "is not a port"),
+            (["ping", "nosuch", "bob", "-c", "1"], "has no node 'nosuch'"),
+            (["ping", "r1", "bob", "-c", "1"], "apps run on hosts"),
+            (["chat", "alice", "--connect", "bob"], "is not DEST:PORT"),
+            (["impair", "alice-nosuch", "--loss", "5%"], "nosuch"),
+            (["impair", "alice-r1", "--loss", "140%"], "loss"),
+            (["ladder", "--from", runner.base + "/none.jsonl", "--connection", "10.0.1.10:49152"], "put it in quotes"),
+            (["demo", "--lang", "fr"], "--lang must be en or ko"),
+        ]
+        for (arguments, message) in mistakes {
+            let run = try runner.run(arguments)
+            #expect(run.status == 64, "rawnet \(arguments.joined(separator: " ")) exited \(run.status): \(run.output)")
+            #expect(run.output.contains(message), "rawnet \(arguments.joined(separator: " ")): \(run.output)")
+        }
+        let refused = try runner.run(["nc", "alice", "bob", "9999"], timeout: 20)
+        #expect(refused.status == 1 && refused.output.contains("connection refused"), "\(refused.output)")
+    }
+
+    @Test func unknownCommand_suggestsTheNearest() throws {
+        let runner = try RawNetRunner()
+        for (typed, meant) in [("sokets", "sockets"), ("impiar", "impair"), ("trce", "trace"), ("dwon", "down")] {
+            let run = try runner.run([typed])
+            #expect(run.status == 64, "\(typed): \(run.output)")
+            #expect(run.output.contains("unknown command '\(typed)'; did you mean '\(meant)'?"), "\(run.output)")
+        }
+        let far = try runner.run(["xyzzy"])
+        #expect(far.status == 64 && far.output.contains("unknown command 'xyzzy'") && !far.output.contains("did you mean"))
+    }
+
+    @Test func ctrlCOnPing_printsTheStatistics() throws {
+        let runner = try RawNetRunner()
+        #expect(try runner.run(["up"]).status == 0)
+        let (pid, output) = try runner.start(["ping", "alice", "bob", "-c", "100", "-i", "0.2"], name: "ping")
+        try runner.waitForOutput(output, containing: "icmp_seq=2")
+        try Processes.kill(pid, signal: SignalNumber.interrupt)
+        let status = try runner.wait(pid, timeout: 10)
+        let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        #expect(status == 0, "\(printed)")
+        #expect(printed.contains("--- bob ping statistics ---"), "\(printed)")
+        #expect(printed.contains("packets transmitted"), "\(printed)")
+    }
+
+    @Test func ctrlCAtTheStepPrompt_endsTheTourAndStopsItsLab() throws {
+        let runner = try RawNetRunner()
+        // Standard input stays open and silent (a FIFO nobody writes), like a terminal nobody types in.
+        let fifo = runner.base + "/keyboard"
+        try FileSystem.makeFIFO(at: fifo)
+        let keyboard = try FileSystem.openFIFOForWriting(fifo)
+        defer { keyboard.close() }
+        let output = runner.base + "/step.out"
+        let pid = try Processes.spawn(executable: runner.executable, arguments: ["demo", "--step", "--scenes", "ports,handshake"],
+                                      logPath: output, environment: runner.environment, inputPath: fifo)
+        try runner.waitForOutput(output, containing: "press Enter for the next scene", timeout: 40)
+        MonotonicClock.sleep(for: .milliseconds(300))
+        try Processes.kill(pid, signal: SignalNumber.interrupt)
+        let status = try runner.wait(pid, timeout: 15)
+        let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        #expect(status != nil && status != 0, "the tour ends on Ctrl-C: \(String(describing: status))\n\(printed)")
+        #expect(printed.contains("lab stopped"), "\(printed)")
+        #expect(!printed.contains("TCP connects first"), "the next scene did not start")
+        #expect(!FileManager.default.fileExists(atPath: runner.base + "/rawnet/tour"), "the lab's run directory is gone")
+    }
+
+    /// The panes run in the tmux server's environment, which need not be the
+    /// caller's: each must still find the lab under the caller's XDG_RUNTIME_DIR.
+    @Test func demoTmux_panesFindTheLabUnderTheCallersRuntimeDirectory() throws {
+        let tmux = "/usr/bin/tmux"
+        try #require(FileManager.default.isExecutableFile(atPath: tmux), "tmux is needed (scripts/test installs it)")
+        let runner = try RawNetRunner()
+        var environment = runner.environment
+        environment["TMUX_TMPDIR"] = runner.base  // a tmux server of this test's own
+        environment["TMUX"] = nil
+        func tmuxRun(_ arguments: [String]) throws -> String {
+            let out = runner.base + "/tmux-\(UUID().uuidString.prefix(6)).out"
+            let pid = try Processes.spawn(executable: tmux, arguments: arguments, logPath: out, environment: environment)
+            _ = try runner.wait(pid, timeout: 10)
+            return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+        }
+        // The server starts first, without the caller's runtime directory.
+        var serverEnvironment = environment
+        serverEnvironment["XDG_RUNTIME_DIR"] = nil
+        let serverPid = try Processes.spawn(executable: tmux, arguments: ["new-session", "-d", "-s", "other"],
+                                            logPath: runner.base + "/server.out", environment: serverEnvironment)
+        _ = try runner.wait(serverPid, timeout: 10)
+        defer { _ = try? tmuxRun(["kill-server"]) }
+        let demoOut = runner.base + "/demo.out"
+        let demo = try Processes.spawn(executable: runner.executable, arguments: ["demo", "--tmux", "--scenes", "ports"],
+                                       logPath: demoOut, environment: environment)
+        let status = try runner.wait(demo, timeout: 60)
+        let printed = (try? String(contentsOfFile: demoOut, encoding: .utf8)) ?? ""
+        #expect(status == 0, "\(printed)")
+        let commands = try tmuxRun(["list-panes", "-s", "-t", "rawnet-tour", "-F", "#{pane_start_command}"])
+        #expect(commands.contains("XDG_RUNTIME_DIR=\(runner.base)") || commands.contains("XDG_RUNTIME_DIR='\(runner.base)'"),
+                "\(commands)")
+        // The room pane reached the lab: it opened its room.
+        let deadline = Date().addingTimeInterval(20)
+        var pane = ""
+        while Date() < deadline {
+            pane = try (0..<4).map { try tmuxRun(["capture-pane", "-p", "-t", "rawnet-tour:0.\($0)"]) }.joined(separator: "\n")
+            if pane.contains("room open") { break }
+            usleep(200_000)
+        }
+        #expect(pane.contains("room open on bob"), "the chat room pane: \(pane)")
+    }
+}
