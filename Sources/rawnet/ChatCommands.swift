@@ -93,14 +93,14 @@ struct NCCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nc", abstract: "Standard input to a TCP or UDP socket and the socket to standard output, like netcat.",
         discussion: """
-        rawnet nc bob -l 9000 > received.bin &    (wait for one connection on bob, in the background)
-        rawnet nc alice bob 9000 --stats < file.bin
-                                                  (send a file from alice; ends when bob acknowledged
-                                                   every byte and both sides are done)
-        A listener that would read a terminal it does not own (started with & in an interactive
-        shell), or one given -d, reads no input: it only receives. With --stats a summary goes to
-        standard error at the end: a sender's time and rate are until the peer acknowledged every
-        byte; nc exits non-zero when that did not happen (reset, peer gone).
+          rawnet nc bob -l 9000 > received.bin &        (one connection on bob)
+          rawnet nc alice bob 9000 --stats < file.bin   (send a file from alice)
+        The sender ends when bob acknowledged every byte and both sides are done. \
+        A listener that would read a terminal it does not own (started with & in an \
+        interactive shell), or one given -d, reads no input: it only receives. With \
+        --stats a summary goes to standard error at the end; a sender's time and rate \
+        run until the peer acknowledged every byte, and nc exits non-zero when that \
+        did not happen (connection reset, peer gone).
         """)
 
     @Argument(help: "The host to run on.") var host: String
