@@ -80,15 +80,28 @@ extension Demo {
         } else {
             for line in header { say(fit(line, indent: "  ", continuation: "  ")) }
         }
-        // A row's notes that do not fit wrap under themselves, the two lanes drawn on.
-        let lanes = "  " + (header.last ?? "") + "  "
         var shown = 0
         for (row, line) in zip(ladder.rows, rowLines) where kept.contains(row) {
             if shown == limit { say(painter.paint("    " + DemoText.more(kept.count - limit).text(options.language), .time)); break }
-            say(fit(line, indent: "  ", continuation: DisplayWidth.of(lanes) < Self.width - 16 ? lanes : "    "))
+            for part in ladderRow(line, lanes: header.last ?? "") { say(part) }
             shown += 1
         }
         return ladder
+    }
+
+    /// A ladder row in the tour's width: a row whose notes do not fit beside the
+    /// lanes keeps its arrow, and the notes go on the lines below it, between the
+    /// lanes (`lanes` is the ladder's empty lane line).
+    func ladderRow(_ line: String, lanes: String) -> [String] {
+        guard DisplayWidth.of(line) + 2 > Self.width, let first = line.firstIndex(of: "│"),
+              let second = line[line.index(after: first)...].firstIndex(of: "│") else { return ["  " + line] }
+        let end = line.index(after: second)
+        let margin = String(lanes.prefix { $0 == " " })
+        let inner = DisplayWidth.of(lanes) - DisplayWidth.of(margin) - 2
+        let notes = String(line[end...].drop { $0 == " " })
+        return ["  " + line[..<end]] + DisplayWidth.wrap(notes, width: inner - 2).map {
+            "  " + margin + "│ " + DisplayWidth.rightPad($0, inner - 2) + " │"
+        }
     }
 
     static func label(_ row: Ladder.Row) -> String? {
@@ -162,7 +175,7 @@ extension Demo {
             !Self.annotations(row).isEmpty
         }
         labelled([(Said(en: "bob's app read:", ko: "bob의 앱이 읽은 것:"),
-                   read.map { $0.replacing(" of 10", with: "") }.joined(separator: ", "))])
+                   read.map { $0.replacing(" of 10", with: "").replacing(" ", with: "\u{A0}") }.joined(separator: ", "))])
         let lost = ladder.rows.filter { if case .segment(_, true, _, let lostAt?, _) = $0 { return lostAt.hasPrefix("alice") } else { return false } }.count
         let resent = ladder.rows.filter { Self.annotations($0).contains { $0.contains("retransmission") } }.count
         check(lost > 0, Said(en: "\(lost) segments from alice lost on the cable (✗ in the ladder)",
