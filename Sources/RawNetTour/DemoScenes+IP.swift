@@ -51,7 +51,7 @@ extension Demo {
         show(events, filter: "host 10.0.3.30 and not icmp or icmp or dropped", limit: 16)
         let leftAlice = events.filter { $0.node == "alice" && $0.kind == .sent && isUDP($0, to: 5000) }.count
         check(sent == 3 && leftAlice == 3, Said(en: "alice's 3 sends succeeded and 3 datagrams left alice:eth0 (saw \(leftAlice))",
-              ko: "alice의 send 3번이 모두 성공했고 데이터그램 3개가 alice:eth0을 떠났습니다 (본 것: \(leftAlice)개)"))
+              ko: "alice의 sendto 호출 3번이 모두 성공했고 데이터그램 3개가 alice:eth0을 떠났습니다 (본 것: \(leftAlice)개)"))
         let arpRequests = events.filter { $0.node == "r3" && $0.interface == "eth0" && $0.kind == .sent && isARPRequest($0) }.count
         check(arpRequests >= 2, Said(en: "r3 asked for 10.0.3.30 by ARP again and again (\(arpRequests) requests), nobody answered",
               ko: "r3가 ARP로 10.0.3.30을 계속 찾았지만 (요청 \(arpRequests)번) 아무도 답하지 않았습니다"))

@@ -309,6 +309,8 @@ enum KoreanViews {
         ("partial ACK", "부분 ACK"),
         ("↻ retransmission", "↻ 재전송"),
         ("(timeout)", "(타임아웃)"),
+        ("(rack)", "(RACK)"),
+        ("(tlp)", "(TLP)"),
         ("✗ lost at", "✗ 손실 위치"),
         ("✗ DROPPED", "✗ 버려짐"),
         ("injected loss", "인위적 손실"),
