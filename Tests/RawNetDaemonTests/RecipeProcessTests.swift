@@ -52,18 +52,20 @@ import Testing
 
     /// The receiver is killed mid-transfer (it had read everything, so its host
     /// closes with a FIN, then resets the data still coming): the sender must
-    /// not report success.
-    @Test func ncSenderFailsWhenTheReceiverIsKilledMidTransfer() throws {
+    /// not report success — whether it was still writing (600 kB, more than
+    /// the 64 kB send buffer) or had handed everything to its host (60 kB).
+    @Test(arguments: [(600_000, "rate 2mbit", 50_000), (60_000, "rate 256kbit", 8_000)])
+    func ncSenderFailsWhenTheReceiverIsKilledMidTransfer(size: Int, line: String, killAfter: Int) throws {
         let lab = try DaemonTestLab(yaml: Self.yaml)
         defer { lab.stop() }
         var random = SeededRandomBytes(seed: 3)
-        try FileSystem.writeBytes(random.bytes(600_000), to: lab.base + "/send.bin")
-        try lab.impair("alice", "eth0", "rate 2mbit")
+        try FileSystem.writeBytes(random.bytes(size), to: lab.base + "/send.bin")
+        try lab.impair("alice", "eth0", line)
         let received = lab.base + "/received.bin"
         let receiver = try AppProcess(lab: lab, ["nc", "bob", "-l", "9000", "-d"], name: "nc-l", outputPath: received)
         try waitForCondition("bob listens") { try lab.sockets("bob").contains { $0.local.hasSuffix(":9000") && $0.state == "LISTEN" } }
         let sender = try AppProcess(lab: lab, ["nc", "alice", "bob", "9000", "--stats"], name: "nc", inputPath: lab.base + "/send.bin")
-        try waitForCondition("some bytes reached bob") { ((try? FileSystem.readBytes(at: received))?.count ?? 0) > 50_000 }
+        try waitForCondition("some bytes reached bob") { ((try? FileSystem.readBytes(at: received))?.count ?? 0) > killAfter }
         receiver.kill()
         let exit = sender.waitForExit(timeout: .seconds(30))
         #expect(exit != nil && exit != .exited(code: 0), "the sender must fail: \(String(describing: exit))\n\(sender.output)")
