@@ -45,4 +45,21 @@ import Testing
         let english = Encapsulation.render(frame: frame)
         for line in english.split(separator: "\n") { #expect(DisplayWidth.of(line) <= 78, "\(line)") }
     }
+
+    /// Korean notes are twice as wide per character: the server lane still stands
+    /// in one display column on every row, and the words come out translated.
+    @Test func ladderWithKoreanWords_keepsTheServerLaneInOneDisplayColumn() {
+        let korean: (String) -> String = {
+            $0.replacing("enters TIME_WAIT", with: "TIME_WAIT 상태로 들어감").replacing("time (ms)", with: "시각 (ms)")
+                .replacing("client ", with: "클라이언트 ").replacing("server ", with: "서버 ")
+        }
+        let text = Ladder(events: Fixture.exchange).renderText(translate: korean)
+        #expect(text.contains("TIME_WAIT 상태로 들어감") && text.contains("클라이언트 alice"))
+        let columns = text.split(separator: "\n").dropFirst().map { line -> Int? in
+            guard let lane = line.lastIndex(of: "│") else { return nil }
+            return DisplayWidth.of(line[..<lane])
+        }
+        #expect(columns.allSatisfy { $0 != nil })
+        #expect(Set(columns.compactMap { $0 }).count == 1, "\(text)")
+    }
 }
