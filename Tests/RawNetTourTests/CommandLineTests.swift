@@ -1,6 +1,7 @@
 import Foundation
 import RawNetPlatform
 import RawNetTestSupport
+import RawNetView
 import Testing
 
 /// The command line as a new user meets it: clear failures, one exit status
@@ -55,6 +56,24 @@ import Testing
         }
         let far = try runner.run(["xyzzy"])
         #expect(far.status == 64 && far.output.contains("unknown command 'xyzzy'") && !far.output.contains("did you mean"))
+    }
+
+    /// Help says what is true and reads in 80 columns (the parser's one-line USAGE aside).
+    @Test func helpTexts_areTrue_andFit80Columns() throws {
+        let runner = try RawNetRunner()
+        for command in ["chat", "nc", "impair", "plot", "ladder", "demo", "ping", "down"] {
+            let help = try runner.run([command, "--help"])
+            #expect(help.status == 0, "\(command): \(help.output)")
+            let wide = help.output.split(separator: "\n").filter { !$0.hasPrefix("USAGE:") && DisplayWidth.of($0) > 80 }
+            #expect(wide.isEmpty, "\(command) --help, lines over 80 columns: \(wide)")
+            #expect(!help.output.contains("see below"), "\(command): nothing is below")
+            #expect(!help.output.contains("10.0.1.10:49152>10.0.2.20:7000 ")
+                    && !help.output.contains("--connection 10.0.1.10"), "\(command): an unquoted > example")
+        }
+        let plot = try runner.run(["plot", "--help"])
+        #expect(!plot.output.contains("see --list"), "plot has no --list")
+        let root = try runner.run(["--help"])
+        #expect(root.output.contains("64 (EX_USAGE)"), "the exit statuses are documented")
     }
 
     @Test func ctrlCOnPing_printsTheStatistics() throws {
