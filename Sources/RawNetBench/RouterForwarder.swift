@@ -187,7 +187,8 @@ public final class RouterForwarder: FrameForwarder, @unchecked Sendable {
 
     private func waitUntilRunning(pidFile: String, log: String) throws {
         for _ in 0..<1_000 {
-            if FileSystem.exists(pidFile) { return }
+            // The daemon creates and locks the file first; the pid is in it once its sockets are bound.
+            if PIDFile(path: pidFile).read() != nil { return }
             if let exit = try? Processes.reap(pid) {
                 isStopped = true
                 let text = String(decoding: (try? FileSystem.readBytes(at: log)) ?? [], as: UTF8.self)

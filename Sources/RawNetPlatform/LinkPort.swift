@@ -22,6 +22,9 @@ public struct LinkCounters: Equatable, Sendable {
     public var framesOut = 0
     public var bytesOut = 0
     public var drops: [LinkDropReason: Int] = [:]
+    /// Seqpacket: connections that claimed to be the peer and were closed, because
+    /// their hello named another path or the cable they would replace is alive.
+    public var refusedCables = 0
 
     public init() {}
 

@@ -25,6 +25,8 @@ public final class NodeDaemon {
     public let node: TopologyNode
     public let topology: Topology
     public let paths: SocketPaths
+    /// The lock on `NODE.pid`, held from `init` until `run` ends.
+    private let pidLock: PIDFileLock
     let logger: Logger
     let loop: EventLoop
     var ip: IPNode
@@ -88,6 +90,14 @@ public final class NodeDaemon {
         log[metadataKey: "node"] = .string(name)
         self.logger = log
 
+        // Taken before any socket is bound: a second daemon for this node stops
+        // here, leaving the running one's files alone. Held for the daemon's
+        // life: `rawnet down` signals only the holder of this lock.
+        do {
+            pidLock = try PIDFile(path: paths.pidFile(node: name)).lock()
+        } catch {
+            throw NodeDaemonError("\(paths.pidFile(node: name)) is locked by a running daemon of '\(name)' (\(error))")
+        }
         ip = IPNode(node)
         loop = try EventLoop()
         try setUpInterfaces()
@@ -183,12 +193,13 @@ public final class NodeDaemon {
             }
         }
         let pidFile = PIDFile(path: paths.pidFile(node: node.name))
-        try pidFile.write()
+        try pidLock.write()
         logger.info("\(node.kind.rawValue) \(node.name) up: \(node.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", "))")
         if isImpairmentBypassed { logger.info("impairment engines bypassed (\(Self.bypassEnvironmentVariable))") }
         defer {
             shutDown()
             pidFile.remove()
+            pidLock.release()
         }
         rearmTimer()
         watchForAbandonment()
