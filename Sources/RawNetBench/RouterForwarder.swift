@@ -105,8 +105,8 @@ public final class RouterForwarder: FrameForwarder, @unchecked Sendable {
         let rightSocket = paths.link(node: Self.right.node, interface: "eth0")
         switch socketKind {
         case .datagram:
-            leftToRight = FramePath(inject: routerLeft, collect: rightSocket)
-            rightToLeft = FramePath(inject: routerRight, collect: leftSocket)
+            leftToRight = FramePath(inject: routerLeft, collect: rightSocket, injectAs: leftSocket)
+            rightToLeft = FramePath(inject: routerRight, collect: leftSocket, injectAs: rightSocket)
         case .seqpacket:
             leftToRight = FramePath(inject: routerLeft, collect: routerRight, socketKind: .seqpacket,
                                     injectAs: leftSocket, collectAs: rightSocket)

@@ -72,4 +72,24 @@ import Testing
         #expect(ping.output.contains("2 packets transmitted, 2 received"), "\(ping.output)")
         for node in ["alice", "bob", "r1"] { #expect(lab.isRunning(node)) }
     }
+
+    @Test func datagramLink_countsFramesFromAnyoneButItsPeerAsDrops() throws {
+        let lab = try DaemonTestLab(yaml: "link_socket: datagram\n" + TopologyLoader.defaultLabYAML)
+        defer { lab.stop() }
+        #expect(try lab.rawnet(["ping", "alice", "bob", "-c", "1"]).status == 0)
+        let r1 = try lab.status("r1")
+        let ping = Frame.ipv4(
+            ethernet: EthernetHeader(destination: try #require(MACAddress(r1.interfaces[0].mac)),
+                                     source: MACAddress.derived(from: "stranger"), etherType: .ipv4),
+            ip: IPv4Header(timeToLive: 64, protocolNumber: .icmp, source: IPv4Address(10, 0, 1, 10),
+                           destination: IPv4Address(10, 0, 2, 20)),
+            .icmp(.echoRequest(identifier: 9, sequence: 1, payload: [])))
+        let injector = try LinkClient(kind: .datagram, connectingTo: lab.paths.link(node: "r1", interface: "eth0"))
+        defer { injector.close() }
+        for _ in 0..<3 { #expect(injector.send(ping) == .sent) }
+        #expect(try Self.eventually { try lab.status("r1").interfaces[0].counters[.notFromPeer] == 3 })
+        #expect(try lab.status("r1").interfaces[1].counters.sentFrames == r1.interfaces[1].counters.sentFrames,
+                "nothing the stranger sent was forwarded")
+        #expect(try lab.rawnet(["ping", "alice", "bob", "-c", "2", "-i", "0.1"]).status == 0, "alice is still the peer")
+    }
 }

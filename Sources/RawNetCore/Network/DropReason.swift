@@ -39,6 +39,8 @@ public enum DropReason: String, Sendable, Hashable, Codable, CodingKeyRepresenta
     case tooBig = "too big for the link"
     /// The operating system refused to send the frame for another reason.
     case sendFailed = "send failed"
+    /// A datagram on a link socket from a sender that is not the link's peer.
+    case notFromPeer = "not from the link's peer"
 
     public var description: String { rawValue }
 

@@ -126,6 +126,7 @@ public final class LinuxBridge {
                 loop: loop, localPath: paths.link(node: node.name, interface: interface.name), peerPath: peerPath,
                 queueLimit: attached?.link.queueLimit ?? NodeDaemon.defaultQueueLimit)
             port.onFrame = { [unowned self] bytes in self.frameArrived(bytes, on: index) }
+            (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in self.foreignFrame(bytes, on: index) }
             ports.append(port)
             peers.append(peer?.description)
             counters.append(InterfaceCounters())
@@ -243,6 +244,15 @@ public final class LinuxBridge {
             if !subscribers.isEmpty {
                 trace(.dropped, interface: index, bytes: frame, reason: dropReason.rawValue, detail: reason.description)
             }
+        }
+    }
+
+    /// A datagram a link port refused as not from its peer: counted and traced, never written to the TAP.
+    private func foreignFrame(_ bytes: UnsafeRawBufferPointer, on index: Int) {
+        counters[index].countDrop(.notFromPeer)
+        if !subscribers.isEmpty {
+            trace(.dropped, interface: index, bytes: Array(bytes), reason: DropReason.notFromPeer.rawValue,
+                  detail: "sender is not \(ports[index].peerAddress.path)")
         }
     }
 

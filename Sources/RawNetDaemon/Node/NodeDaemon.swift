@@ -158,6 +158,7 @@ public final class NodeDaemon {
                 loop: loop, localPath: paths.link(node: node.name, interface: interface.name), peerPath: peerPath,
                 queueLimit: attached?.link.queueLimit ?? Self.defaultQueueLimit)
             port.onFrame = { [unowned self] bytes in self.frameArrived(Array(bytes), on: index) }
+            (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in self.foreignFrame(bytes, on: index) }
             ports.append(port)
             peers.append(peer?.description)
             var settings = ImpairmentSettings.perfect
@@ -250,6 +251,16 @@ public final class NodeDaemon {
         if !subscribers.isEmpty { trace(.received, interface: index, bytes: frame) }
         perform(ip.receive(frame: frame, on: index, now: now))
         isTimerStale = true
+    }
+
+    /// A datagram a link port refused as not from its peer: counted on the
+    /// interface and traced, never handed to the IP layer.
+    private func foreignFrame(_ bytes: UnsafeRawBufferPointer, on index: Int) {
+        ip.countDrop(.notFromPeer, interface: index)
+        if !subscribers.isEmpty {
+            trace(.dropped, interface: index, bytes: Array(bytes), reason: DropReason.notFromPeer.rawValue,
+                  detail: "sender is not \(ports[index].peerAddress.path)")
+        }
     }
 
     /// Carries out what the IP layer asked for.
