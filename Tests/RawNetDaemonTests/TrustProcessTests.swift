@@ -8,6 +8,16 @@ import Testing
 /// Real daemons against a spoofed source (rp_filter) and a connection that
 /// claims to be a live cable's other end (issue 15, items 6 and 9).
 @Suite struct TrustProcessTests {
+    /// The `dropped` events a subscription carries within `timeout`.
+    private static func drops(on stream: ControlClient, timeout: Duration = .milliseconds(500)) throws -> [TraceEvent] {
+        var found: [TraceEvent] = []
+        while let line = try stream.nextLine(timeout: timeout) {
+            let event = try ControlCodec.decodeLine(TraceEvent.self, from: line)
+            if event.kind == .dropped { found.append(event) }
+        }
+        return found
+    }
+
     /// Waits up to 2 s for `condition`.
     private static func eventually(_ condition: () throws -> Bool) rethrows -> Bool {
         for _ in 0..<100 {
@@ -42,9 +52,17 @@ import Testing
             ip: IPv4Header(timeToLive: 64, protocolNumber: .icmp, source: IPv4Address(10, 0, 2, 99),
                            destination: IPv4Address(10, 0, 2, 20)),
             .icmp(.echoRequest(identifier: 9, sequence: 1, payload: Array("spoofed".utf8))))
+        let stream = try ControlClient(path: lab.paths.control(node: "r1"))
+        #expect(try stream.request(ControlRequest(command: "subscribe")).ok)
         let injector = try LinkClient(kind: .seqpacket, connectingTo: lab.paths.link(node: "r1", interface: "eth0"))
         defer { injector.close() }
         #expect(injector.send(spoofed) == .sent)
+        let traced = try Self.drops(on: stream).filter { $0.reason == DropReason.reversePath.rawValue }
+        #expect(traced.count == (filter == .off ? 0 : 1))
+        if let event = traced.first {
+            #expect(event.interface == "eth0" && event.frame == spoofed)
+            #expect(event.detail == "strict rp_filter: the route back to 10.0.2.99 leaves by eth1, not eth0")
+        }
         if filter == .off {
             #expect(try Self.eventually { try lab.status("r1").interfaces[1].counters.sentFrames > sentTowardsBob })
             #expect(try lab.status("r1").interfaces[0].counters[.reversePath] == 0)
@@ -84,9 +102,13 @@ import Testing
             ip: IPv4Header(timeToLive: 64, protocolNumber: .icmp, source: IPv4Address(10, 0, 1, 10),
                            destination: IPv4Address(10, 0, 2, 20)),
             .icmp(.echoRequest(identifier: 9, sequence: 1, payload: [])))
+        let stream = try ControlClient(path: lab.paths.control(node: "r1"))
+        #expect(try stream.request(ControlRequest(command: "subscribe")).ok)
         let injector = try LinkClient(kind: .datagram, connectingTo: lab.paths.link(node: "r1", interface: "eth0"))
         defer { injector.close() }
         for _ in 0..<3 { #expect(injector.send(ping) == .sent) }
+        let traced = try Self.drops(on: stream).filter { $0.reason == DropReason.notFromPeer.rawValue }
+        #expect(traced.count == 3 && traced.allSatisfy { $0.interface == "eth0" && $0.frame == ping })
         #expect(try Self.eventually { try lab.status("r1").interfaces[0].counters[.notFromPeer] == 3 })
         #expect(try lab.status("r1").interfaces[1].counters.sentFrames == r1.interfaces[1].counters.sentFrames,
                 "nothing the stranger sent was forwarded")
