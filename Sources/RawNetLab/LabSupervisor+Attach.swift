@@ -30,8 +30,7 @@ extension LabSupervisor {
         guard Processes.isRoot else {
             throw fail("attaching needs root (it creates a network namespace and a TAP device); run it with sudo")
         }
-        let runDirectory: RunDirectory
-        do { runDirectory = try RunDirectory(labName: labName, base: base) } catch { throw .runDirectory("\(error)") }
+        let runDirectory = try trustedRunDirectory(labName: labName)
         let paths = SocketPaths(runDirectory: runDirectory.path)
         let topology: Topology
         do { topology = try LabConfig.load(path: paths.labConfigFile) } catch {
@@ -44,7 +43,7 @@ extension LabSupervisor {
             throw fail("it is a \(node.kind.rawValue), run by a RawNet daemon; only nodes of kind linux are attached")
         }
         let namespace = LinuxNamespaces.name(lab: labName, node: nodeName)
-        if let pid = PIDFile(path: paths.pidFile(node: nodeName)).read(), Processes.isAlive(pid) {
+        if case .daemon(let pid) = Self.nodeProcess(node: nodeName, in: runDirectory) {
             throw fail("it is attached already (bridge pid \(pid), namespace \(namespace)); `rawnet down` ends the lab")
         }
         // A record left by a bridge that died: that namespace is ours, start afresh.

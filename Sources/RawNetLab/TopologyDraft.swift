@@ -1,4 +1,5 @@
 import RawNetContracts
+import RawNetCore
 import RawNetLabModel
 import RawNetPlatform
 import RawNetWire
@@ -12,6 +13,7 @@ struct DraftNode {
     var interfaces: [DraftInterface] = []
     var gateway: IPv4Address?
     var routes: [DraftRoute] = []
+    var reversePathFilter: ReversePathFilter = .off
 
     func interface(named name: String) -> DraftInterface? {
         interfaces.first { $0.name == name }
@@ -66,7 +68,8 @@ struct DraftTopology {
                 routes: draft.routes.compactMap { route in
                     guard let destination = route.destination, let nextHop = route.nextHop else { return nil }
                     return StaticRoute(destination: destination, nextHop: nextHop)
-                })
+                },
+                reversePathFilter: draft.reversePathFilter)
         }
         let links = links.compactMap { draft -> TopologyLink? in
             guard let a = draft.a, let b = draft.b else { return nil }

@@ -95,7 +95,7 @@ struct TopologyParser {
             return draft
         }
         let fields = fieldTable(mapping, location: location, prefix: "",
-                                allowed: ["kind", "ip", "gateway", "interfaces", "routes"])
+                                allowed: ["kind", "ip", "gateway", "interfaces", "routes", "rp_filter"])
         if let kind = fields["kind"] {
             if let text = scalar(kind, location, "kind") {
                 if let value = NodeKind(rawValue: text) {
@@ -133,6 +133,15 @@ struct TopologyParser {
         }
         if let routes = fields["routes"] {
             draft.routes = parseRoutes(routes, location)
+        }
+        if let filter = fields["rp_filter"], let text = scalar(filter, location, "rp_filter") {
+            if draft.kind != .router {
+                issues.add(location, "rp_filter", "only a router filters by reverse path")
+            } else if let value = ReversePathFilter(rawValue: text) {
+                draft.reversePathFilter = value
+            } else {
+                issues.add(location, "rp_filter", "unknown value '\(text)' (expected strict, loose or off)")
+            }
         }
         return draft
     }

@@ -10,6 +10,7 @@ import RawNetPlatform
 /// rawnet-lab-config 1
 /// lab name=basic link_socket=seqpacket
 /// node name=alice kind=host gateway=10.0.1.1
+/// node name=r1 kind=router rp_filter=strict
 /// interface node=alice name=eth0 address=10.0.1.10/24 mac=02:5e:…
 /// route node=r1 to=10.0.3.0/24 via=10.0.2.2
 /// link a=alice:eth0 b=r1:eth0 queue=50
@@ -37,7 +38,8 @@ public enum LabConfig {
         ]
         for node in topology.nodes {
             lines.append(record("node", ["name": node.name, "kind": node.kind.rawValue,
-                                         "gateway": node.gateway?.description]))
+                                         "gateway": node.gateway?.description,
+                                         "rp_filter": node.reversePathFilter == .off ? nil : node.reversePathFilter.rawValue]))
             for interface in node.interfaces {
                 lines.append(record("interface", ["node": node.name, "name": interface.name,
                                                   "address": interface.address.description,

@@ -71,7 +71,14 @@ struct LabConfigReader {
         }
         var gateway: IPv4Address?
         if let text = try record.optional("gateway") { gateway = try address(text, "gateway") }
-        nodes.append(TopologyNode(name: nodeName, kind: kind, interfaces: [], gateway: gateway))
+        var filter = ReversePathFilter.off
+        if let text = try record.optional("rp_filter") {
+            guard let value = ReversePathFilter(rawValue: text) else {
+                throw fail("unknown rp_filter '\(text)' (expected strict, loose or off)")
+            }
+            filter = value
+        }
+        nodes.append(TopologyNode(name: nodeName, kind: kind, interfaces: [], gateway: gateway, reversePathFilter: filter))
     }
 
     private mutating func readInterface(_ record: inout LabConfigRecord) throws(LabConfigError) {

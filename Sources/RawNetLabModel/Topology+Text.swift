@@ -43,6 +43,7 @@ extension Topology {
                 let list = node.routes.map { "{ to: \($0.destination), via: \($0.nextHop) }" }.joined(separator: ", ")
                 fields.append("routes: [ \(list) ]")
             }
+            if node.reversePathFilter != .off { fields.append("rp_filter: \(node.reversePathFilter)") }
             lines.append("  \(node.name): { \(fields.joined(separator: ", ")) }")
         }
         lines.append("links:")

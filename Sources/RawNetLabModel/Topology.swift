@@ -66,14 +66,17 @@ public struct TopologyNode: Sendable, Equatable {
     public var gateway: IPv4Address?
     /// Static routes in file order.
     public var routes: [StaticRoute]
+    /// A router's source validation (`rp_filter`); off unless the topology says.
+    public var reversePathFilter: ReversePathFilter
 
     public init(name: String, kind: NodeKind, interfaces: [TopologyInterface],
-                gateway: IPv4Address? = nil, routes: [StaticRoute] = []) {
+                gateway: IPv4Address? = nil, routes: [StaticRoute] = [], reversePathFilter: ReversePathFilter = .off) {
         self.name = name
         self.kind = kind
         self.interfaces = interfaces
         self.gateway = gateway
         self.routes = routes
+        self.reversePathFilter = reversePathFilter
     }
 
     /// The interface with this name, if any.

@@ -5,7 +5,7 @@ import RawNetWire
 extension IPNode {
     /// The IPv4 engine for a node of a checked topology: its interfaces in file
     /// order (all up), connected routes, static routes and default gateway;
-    /// forwarding on for routers only.
+    /// forwarding on for routers only; the node's `rp_filter`.
     public init(_ node: TopologyNode, arp: ARPCacheConfiguration = ARPCacheConfiguration(),
                 defaultTimeToLive: UInt8 = 64) {
         let interfaces = node.interfaces.map {
@@ -13,7 +13,8 @@ extension IPNode {
         }
         self.init(interfaces: interfaces,
                   configuration: IPNodeConfiguration(isForwarding: node.kind == .router,
-                                                     defaultTimeToLive: defaultTimeToLive, arp: arp))
+                                                     defaultTimeToLive: defaultTimeToLive, arp: arp,
+                                                     reversePathFilter: node.reversePathFilter))
         if let gateway = node.gateway {
             setDefaultGateway(gateway)
         }

@@ -78,13 +78,14 @@ struct Down: ParsableCommand {
         } else {
             name = try labOption.locate().name
         }
-        let killed: [String]
+        let report: LabSupervisor.DownReport
         do {
-            killed = try LabSupervisor(executable: "").down(labName: name)
+            report = try LabSupervisor(executable: "").down(labName: name)
         } catch {
             throw Failure("\(error)")
         }
-        if !killed.isEmpty { print("had to kill: \(killed.joined(separator: ", "))") }
+        for line in report.skipped { print(line) }
+        if !report.killed.isEmpty { print("had to kill: \(report.killed.joined(separator: ", "))") }
         print("lab '\(name)' is down")
     }
 }

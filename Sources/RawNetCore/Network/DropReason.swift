@@ -32,10 +32,15 @@ public enum DropReason: String, Sendable, Hashable, Codable, CodingKeyRepresenta
     case fragment = "fragment (no reassembly)"
     /// A packet whose source address cannot be genuine (a broadcast, or this node's own).
     case badSourceAddress = "bad source address"
+    /// A packet whose source the reverse-path filter rejects: no route back to it
+    /// (loose), or the route back leaves by another interface (strict).
+    case reversePath = "reverse path"
     /// A packet that would need fragmenting on a link, with DF set or no fragmenting supported.
     case tooBig = "too big for the link"
     /// The operating system refused to send the frame for another reason.
     case sendFailed = "send failed"
+    /// A datagram on a link socket from a sender that is not the link's peer.
+    case notFromPeer = "not from the link's peer"
 
     public var description: String { rawValue }
 

@@ -1,5 +1,15 @@
 import RawNetWire
 
+/// Source validation by reverse path (RFC 3704), as Linux's `rp_filter`:
+/// `strict` accepts a packet only when the route back to its source leaves by
+/// the interface it arrived on, `loose` when any route back exists (a default
+/// route counts), `off` checks nothing (the kernel's default).
+public enum ReversePathFilter: String, Sendable, Equatable, CaseIterable, CustomStringConvertible {
+    case off, loose, strict
+
+    public var description: String { rawValue }
+}
+
 /// Settings of an `IPNode`.
 public struct IPNodeConfiguration: Sendable, Equatable {
     /// Routers forward packets not addressed to them; hosts drop them ("not for us").
@@ -11,10 +21,14 @@ public struct IPNodeConfiguration: Sendable, Equatable {
     public var icmpErrorBurst: Int
     /// One more ICMP error may be sent per this interval once the burst is spent; zero means no limit.
     public var icmpErrorInterval: Duration
+    /// Which arriving packets are dropped for their source ("reverse path").
+    public var reversePathFilter: ReversePathFilter
 
     public init(isForwarding: Bool, defaultTimeToLive: UInt8 = 64, arp: ARPCacheConfiguration = ARPCacheConfiguration(),
-                icmpErrorBurst: Int = 10, icmpErrorInterval: Duration = .milliseconds(100)) {
+                icmpErrorBurst: Int = 10, icmpErrorInterval: Duration = .milliseconds(100),
+                reversePathFilter: ReversePathFilter = .off) {
         self.isForwarding = isForwarding
+        self.reversePathFilter = reversePathFilter
         self.defaultTimeToLive = defaultTimeToLive
         self.arp = arp
         self.icmpErrorBurst = max(1, icmpErrorBurst)

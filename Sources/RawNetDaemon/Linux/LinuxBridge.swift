@@ -24,6 +24,8 @@ public final class LinuxBridge {
     public let node: TopologyNode
     public let topology: Topology
     public let paths: SocketPaths
+    /// The lock on `NODE.pid`, held from `init` until `run` ends.
+    private let pidLock: PIDFileLock
     /// The network namespace the TAP devices live in.
     public let namespace: String
     let logger: Logger
@@ -69,6 +71,14 @@ public final class LinuxBridge {
         var log = logger ?? Logger(label: "rawnet.\(name)")
         log[metadataKey: "node"] = .string(name)
         self.logger = log
+        // Taken before any socket is bound: a second daemon for this node stops
+        // here, leaving the running one's files alone. Held for the daemon's
+        // life: `rawnet down` signals only the holder of this lock.
+        do {
+            pidLock = try PIDFile(path: paths.pidFile(node: name)).lock()
+        } catch {
+            throw NodeDaemonError("\(paths.pidFile(node: name)) is locked by a running daemon of '\(name)' (\(error))")
+        }
         tapBuffer = .allocate(byteCount: Self.maximumFrame, alignment: 16)
 
         let record = paths.namespaceRecord(node: name)
@@ -116,6 +126,7 @@ public final class LinuxBridge {
                 loop: loop, localPath: paths.link(node: node.name, interface: interface.name), peerPath: peerPath,
                 queueLimit: attached?.link.queueLimit ?? NodeDaemon.defaultQueueLimit)
             port.onFrame = { [unowned self] bytes in self.frameArrived(bytes, on: index) }
+            (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in self.foreignFrame(bytes, on: index) }
             ports.append(port)
             peers.append(peer?.description)
             counters.append(InterfaceCounters())
@@ -138,12 +149,13 @@ public final class LinuxBridge {
             }
         }
         let pidFile = PIDFile(path: paths.pidFile(node: node.name))
-        try pidFile.write()
+        try pidLock.write()
         let list = node.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", ")
         logger.info("linux \(node.name) bridged in namespace \(namespace): \(list)")
         defer {
             shutDown()
             pidFile.remove()
+            pidLock.release()
         }
         let tether = ProcessEnvironment.value(Processes.tetherVariable).flatMap { Int32($0) }
         _ = loop.scheduleRepeating(every: .seconds(1)) { [unowned self] in
@@ -232,6 +244,15 @@ public final class LinuxBridge {
             if !subscribers.isEmpty {
                 trace(.dropped, interface: index, bytes: frame, reason: dropReason.rawValue, detail: reason.description)
             }
+        }
+    }
+
+    /// A datagram a link port refused as not from its peer: counted and traced, never written to the TAP.
+    private func foreignFrame(_ bytes: UnsafeRawBufferPointer, on index: Int) {
+        counters[index].countDrop(.notFromPeer)
+        if !subscribers.isEmpty {
+            trace(.dropped, interface: index, bytes: Array(bytes), reason: DropReason.notFromPeer.rawValue,
+                  detail: "sender is not \(ports[index].peerAddress.path)")
         }
     }
 

@@ -25,6 +25,8 @@ public final class NodeDaemon {
     public let node: TopologyNode
     public let topology: Topology
     public let paths: SocketPaths
+    /// The lock on `NODE.pid`, held from `init` until `run` ends.
+    private let pidLock: PIDFileLock
     let logger: Logger
     let loop: EventLoop
     var ip: IPNode
@@ -88,6 +90,14 @@ public final class NodeDaemon {
         log[metadataKey: "node"] = .string(name)
         self.logger = log
 
+        // Taken before any socket is bound: a second daemon for this node stops
+        // here, leaving the running one's files alone. Held for the daemon's
+        // life: `rawnet down` signals only the holder of this lock.
+        do {
+            pidLock = try PIDFile(path: paths.pidFile(node: name)).lock()
+        } catch {
+            throw NodeDaemonError("\(paths.pidFile(node: name)) is locked by a running daemon of '\(name)' (\(error))")
+        }
         ip = IPNode(node)
         loop = try EventLoop()
         try setUpInterfaces()
@@ -148,6 +158,7 @@ public final class NodeDaemon {
                 loop: loop, localPath: paths.link(node: node.name, interface: interface.name), peerPath: peerPath,
                 queueLimit: attached?.link.queueLimit ?? Self.defaultQueueLimit)
             port.onFrame = { [unowned self] bytes in self.frameArrived(Array(bytes), on: index) }
+            (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in self.foreignFrame(bytes, on: index) }
             ports.append(port)
             peers.append(peer?.description)
             var settings = ImpairmentSettings.perfect
@@ -183,12 +194,13 @@ public final class NodeDaemon {
             }
         }
         let pidFile = PIDFile(path: paths.pidFile(node: node.name))
-        try pidFile.write()
+        try pidLock.write()
         logger.info("\(node.kind.rawValue) \(node.name) up: \(node.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", "))")
         if isImpairmentBypassed { logger.info("impairment engines bypassed (\(Self.bypassEnvironmentVariable))") }
         defer {
             shutDown()
             pidFile.remove()
+            pidLock.release()
         }
         rearmTimer()
         watchForAbandonment()
@@ -239,6 +251,16 @@ public final class NodeDaemon {
         if !subscribers.isEmpty { trace(.received, interface: index, bytes: frame) }
         perform(ip.receive(frame: frame, on: index, now: now))
         isTimerStale = true
+    }
+
+    /// A datagram a link port refused as not from its peer: counted on the
+    /// interface and traced, never handed to the IP layer.
+    private func foreignFrame(_ bytes: UnsafeRawBufferPointer, on index: Int) {
+        ip.countDrop(.notFromPeer, interface: index)
+        if !subscribers.isEmpty {
+            trace(.dropped, interface: index, bytes: Array(bytes), reason: DropReason.notFromPeer.rawValue,
+                  detail: "sender is not \(ports[index].peerAddress.path)")
+        }
     }
 
     /// Carries out what the IP layer asked for.
