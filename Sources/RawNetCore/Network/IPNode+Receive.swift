@@ -117,7 +117,7 @@ extension IPNode {
         var packet: [UInt8] { Array(frame[packetRange]) }
         switch transport {
         case .fragment:
-            return [drop(.fragment, interface: interface, bytes: frame)]
+            return reassemble(frame: frame, packetRange: packetRange, on: interface, isBroadcast: isBroadcast, now: now)
         case .undecoded:
             return [drop(.malformed, interface: interface, bytes: frame)]
         case .other(let protocolNumber, _):

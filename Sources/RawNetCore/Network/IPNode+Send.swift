@@ -21,7 +21,28 @@ extension IPNode {
         frame.reserveCapacity(EthernetView.headerLength + header.headerLength + Self.reservedLength(of: payload))
         EthernetHeader(destination: .zero, source: .zero, etherType: .ipv4).serialize(into: &frame)
         Packet.serializeIPv4(ip: header, payload, into: &frame)
+        if header.protocolNumber != .tcp, let route, !isOwnAddress(destination),
+           frame.count - EthernetView.headerLength > interfaces[route.interface].mtu {
+            Self.clearDontFragment(in: &frame)
+        }
         return dispatchLocallyOriginated(frame: frame, destination: destination, route: route, now: now)
+    }
+
+    /// Clears DF in the packet of `frame` (checksum updated, RFC 1624). A UDP
+    /// datagram or ICMP message larger than its interface's MTU is fragmented
+    /// by its sender, as Linux does for sockets without strict PMTU discovery;
+    /// one that fits keeps DF, and TCP always does.
+    static func clearDontFragment(in frame: inout [UInt8]) {
+        let at = EthernetView.headerLength + 6
+        guard frame.count >= EthernetView.headerLength + 20, frame[at] & 0x40 != 0 else { return }
+        let old = UInt16(frame[at]) << 8 | UInt16(frame[at + 1])
+        let new = old & ~0x4000
+        frame[at] = UInt8(new >> 8)
+        let checksumAt = EthernetView.headerLength + 10
+        let checksum = UInt16(frame[checksumAt]) << 8 | UInt16(frame[checksumAt + 1])
+        let updated = InternetChecksum.update(checksum, old: old, new: new)
+        frame[checksumAt] = UInt8(updated >> 8)
+        frame[checksumAt + 1] = UInt8(updated & 0xFF)
     }
 
     /// Room to reserve for `payload` (headers at their longest), so a frame is
