@@ -79,6 +79,7 @@ private func ipv4(_ frame: [UInt8]) -> IPv4Header? {
         #expect(mtu == 1000)
         #expect(error.header.source == TestLab.r1West)
         #expect(try IPv4Header(parsing: quoted, verifyChecksum: false, requireFullPacket: false).destination == TestLab.bob)
+        #expect(quoted.count == 28)  // header and 8 bytes: the ports of the datagram that did not fit
         #expect(lab.events["r1"]?.contains(.icmpErrorSent(type: 3, code: 4, destination: TestLab.alice)) == true)
     }
 

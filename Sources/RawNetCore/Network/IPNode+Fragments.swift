@@ -23,8 +23,11 @@ extension IPNode {
         if dontFragment {
             outputs.append(drop(.fragmentationNeeded, interface: interface, bytes: frame,
                                 detail: "\(packet.count) bytes with DF, \(interfaces[interface].name) mtu \(mtu)"))
+            // The quote is the header and 8 bytes (RFC 792): the packet is too big to quote whole,
+            // and a transport segment cut short reads as a bad checksum to anyone who checks it.
+            let quoted = Array(packet.prefix(Int(packet[0] & 0x0F) * 4 + 8))
             let message = ICMPMessage.destinationUnreachable(.fragmentationNeeded(nextHopMTU: UInt16(clamping: mtu)),
-                                                             quoted: ICMPMessage.errorQuote(packet))
+                                                             quoted: quoted)
             outputs += icmpError(message, about: packet, arrivedOn: inbound, linkBroadcast: false, now: now)
             return
         }
