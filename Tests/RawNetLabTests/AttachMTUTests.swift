@@ -9,19 +9,10 @@ import Testing
 /// node. linux —1400— r1 —1500— bob: each side fragments for its own link, r1
 /// fragments again towards Linux, and each end reassembles.
 @Suite(.serialized) struct AttachMTUTests {
+    /// AttachTests' lab, the link to Linux given an MTU of 1400.
     static func yaml(lab: String) -> String {
-        """
-        name: \(lab)
-        nodes:
-          linux: { kind: linux,  ip: 10.0.1.10/24, gateway: 10.0.1.1 }
-          bob:   { kind: host,   ip: 10.0.2.20/24, gateway: 10.0.2.1 }
-          r1:    { kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24 } }
-        links:
-          - endpoints: [linux:eth0, r1:eth0]
-            mtu: 1400
-          - endpoints: [r1:eth1, bob:eth0]
-
-        """
+        AttachTests.yaml(lab: lab, socket: "seqpacket")
+            .replacingOccurrences(of: "[linux:eth0, r1:eth0]\n", with: "[linux:eth0, r1:eth0]\n    mtu: 1400\n")
     }
 
     static let udpSend = """
