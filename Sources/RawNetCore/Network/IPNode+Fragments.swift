@@ -18,8 +18,12 @@ extension IPNode {
                                 now: Instant, into outputs: inout [NodeOutput]) {
         let mtu = interfaces[interface].mtu
         let end = min(frame.count, EthernetView.headerLength + Self.ipTotalLength(of: frame))
-        let packet = Array(frame[EthernetView.headerLength..<end])
-        let dontFragment = packet.count > 6 && packet[6] & 0x40 != 0
+        let packet = Array(frame[EthernetView.headerLength..<max(EthernetView.headerLength, end)])
+        guard packet.count >= IPv4View.minimumHeaderLength else {
+            outputs.append(drop(.malformed, interface: interface, bytes: frame, detail: "packet shorter than its header"))
+            return
+        }
+        let dontFragment = packet[6] & 0x40 != 0
         if dontFragment {
             outputs.append(drop(.fragmentationNeeded, interface: interface, bytes: frame,
                                 detail: "\(packet.count) bytes with DF, \(interfaces[interface].name) mtu \(mtu)"))

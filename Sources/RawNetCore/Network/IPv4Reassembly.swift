@@ -140,6 +140,11 @@ public struct IPv4Reassembly: Sendable {
             datagram.firstHeader = Array(packet[0..<headerLength])
             datagram.firstFragment = packet
         }
+        if let header = datagram.firstHeader, let total = datagram.totalDataLength,
+           header.count + total > IPv4Fragmentation.maximumDatagram {
+            heldBytes -= data.count  // counted above, not yet stored with the datagram
+            return discard(key, .malformed, detail: "\(header.count)-byte header and \(total) data bytes exceed the largest datagram")
+        }
         if let whole = Self.assembled(datagram) {
             heldBytes -= datagram.heldBytes
             datagrams[key] = nil
