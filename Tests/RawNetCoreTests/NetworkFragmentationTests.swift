@@ -81,6 +81,20 @@ private func ipv4(_ frame: [UInt8]) -> IPv4Header? {
         #expect(try IPv4Header(parsing: quoted, verifyChecksum: false, requireFullPacket: false).destination == TestLab.bob)
         #expect(quoted.count == 28)  // header and 8 bytes: the ports of the datagram that did not fit
         #expect(lab.events["r1"]?.contains(.icmpErrorSent(type: 3, code: 4, destination: TestLab.alice)) == true)
+
+        // alice learned the path MTU: the same datagram now leaves in two fragments (DF clear) and arrives whole.
+        #expect(lab.nodes["alice"]!.pathMTU(to: TestLab.bob, now: lab.now) == 1000)
+        lab.run("alice") { node, now in
+            node.send(.udp(UDPHeader(sourcePort: 5000, destinationPort: 6000), payload: Array(bigData[0..<1200])),
+                      to: TestLab.bob, now: now)
+        }
+        guard case .udp(_, let payload)? = lab.delivered["bob"]?.first?.transport else {
+            Issue.record("bob got nothing: \(String(describing: lab.delivered["bob"]))")
+            return
+        }
+        #expect(payload == Array(bigData[0..<1200]))
+        #expect(lab.drops["r1"]?.count == 1)
+        #expect(lab.nodes["alice"]!.pathMTU(to: TestLab.bob, now: lab.now + .seconds(601)) == nil)
     }
 
     @Test func ownTCPSegmentTooBig_isDroppedAndReportedToItsOwnStack() throws {

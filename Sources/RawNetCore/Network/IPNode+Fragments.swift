@@ -52,6 +52,32 @@ extension IPNode {
         }
     }
 
+    /// How long a learned path MTU holds, and how many destinations are remembered.
+    static let pathMTUTimeout: Duration = .seconds(600)
+    static let maximumPathMTUs = 256
+
+    /// A router reported `mtu` for a packet of ours (quoted): smaller datagrams
+    /// to its destination from now on. Reports not below the link's MTU, or below 68, are ignored.
+    mutating func learnPathMTU(_ mtu: Int, quoted: [UInt8], now: Instant) {
+        guard mtu >= IPv4Fragmentation.minimumMTU,
+              let original = try? IPv4Header(parsing: quoted, verifyChecksum: false, requireFullPacket: false),
+              isOwnAddress(original.source), let route = routingTable.lookup(original.destination),
+              mtu < interfaces[route.interface].mtu else { return }
+        if pathMTUs[original.destination] == nil, pathMTUs.count >= Self.maximumPathMTUs {
+            pathMTUs = pathMTUs.filter { $0.value.until > now }
+            if pathMTUs.count >= Self.maximumPathMTUs, let oldest = pathMTUs.min(by: { $0.value.until < $1.value.until }) {
+                pathMTUs[oldest.key] = nil
+            }
+        }
+        pathMTUs[original.destination] = (mtu, now + Self.pathMTUTimeout)
+    }
+
+    /// The path MTU known for `destination`, if one was learned and still holds.
+    public func pathMTU(to destination: IPv4Address, now: Instant) -> Int? {
+        guard let known = pathMTUs[destination], known.until > now else { return nil }
+        return known.mtu
+    }
+
     /// A fragment for this node: held until its datagram is whole, then delivered as one packet.
     mutating func reassemble(frame: [UInt8], packetRange: Range<Int>, on interface: Int?, isBroadcast: Bool,
                              now: Instant) -> [NodeOutput] {

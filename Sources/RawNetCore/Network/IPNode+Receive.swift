@@ -136,6 +136,10 @@ extension IPNode {
             outputs += send(.icmp(.echoReply(identifier: identifier, sequence: sequence, payload: data)),
                             to: header.source, from: header.destination, now: now)
             return outputs
+        case .icmp(.destinationUnreachable(.fragmentationNeeded(let mtu), let quoted)):
+            learnPathMTU(Int(mtu), quoted: quoted, now: now)
+            return [.deliver(DeliveredPacket(header: header, transport: transport, packetIn: frame, at: packetRange,
+                                             interface: interface))]
         case .icmp, .udp, .tcp:
             return [.deliver(DeliveredPacket(header: header, transport: transport, packetIn: frame, at: packetRange,
                                              interface: interface))]

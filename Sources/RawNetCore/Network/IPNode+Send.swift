@@ -21,11 +21,35 @@ extension IPNode {
         frame.reserveCapacity(EthernetView.headerLength + header.headerLength + Self.reservedLength(of: payload))
         EthernetHeader(destination: .zero, source: .zero, etherType: .ipv4).serialize(into: &frame)
         Packet.serializeIPv4(ip: header, payload, into: &frame)
-        if header.protocolNumber != .tcp, let route, !isOwnAddress(destination),
-           frame.count - EthernetView.headerLength > interfaces[route.interface].mtu {
-            Self.clearDontFragment(in: &frame)
+        if header.protocolNumber != .tcp, let route, !isOwnAddress(destination) {
+            let linkMTU = interfaces[route.interface].mtu
+            let mtu = min(linkMTU, pathMTU(to: destination, now: now) ?? linkMTU)
+            if frame.count - EthernetView.headerLength > mtu {
+                Self.clearDontFragment(in: &frame)
+                if mtu < linkMTU {
+                    return sendInPieces(frame, mtu: mtu, destination: destination, route: route, now: now)
+                }
+            }
         }
         return dispatchLocallyOriginated(frame: frame, destination: destination, route: route, now: now)
+    }
+
+    /// A UDP datagram or ICMP message larger than the path MTU learned for its
+    /// destination: cut for that MTU here, as Linux does once it knows it.
+    private mutating func sendInPieces(_ frame: [UInt8], mtu: Int, destination: IPv4Address, route: Route,
+                                       now: Instant) -> [NodeOutput] {
+        let packet = Array(frame[EthernetView.headerLength...])
+        guard let pieces = try? IPv4Fragmentation.fragments(of: packet, mtu: mtu) else {
+            return dispatchLocallyOriginated(frame: frame, destination: destination, route: route, now: now)
+        }
+        var outputs: [NodeOutput] = [.event(.fragmented(interface: route.interface,
+                                                        identification: UInt16(packet[4]) << 8 | UInt16(packet[5]),
+                                                        count: pieces.count, mtu: mtu))]
+        for piece in pieces {
+            outputs += dispatchLocallyOriginated(frame: Array(frame[0..<EthernetView.headerLength]) + piece,
+                                                 destination: destination, route: route, now: now)
+        }
+        return outputs
     }
 
     /// Clears DF in the packet of `frame` (checksum updated, RFC 1624). A UDP

@@ -53,6 +53,9 @@ public struct IPNode: Sendable {
     public internal(set) var icmpErrorsSuppressed = 0
     /// Datagrams for this node being put back together from fragments.
     public internal(set) var reassembly: IPv4Reassembly
+    /// Path MTUs learned from ICMP "fragmentation needed" per destination, and
+    /// until when they hold (RFC 1191 §6.3; Linux keeps them 10 minutes).
+    public internal(set) var pathMTUs: [IPv4Address: (mtu: Int, until: Instant)] = [:]
     var nextIdentification: UInt16 = 1
     /// Token bucket of the ICMP error rate limit: tokens left and when they were last counted.
     var icmpErrorTokens: Int
