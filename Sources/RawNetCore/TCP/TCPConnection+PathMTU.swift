@@ -20,7 +20,8 @@ extension TCPConnection {
     /// A router reported `nextHopMTU` for a segment of this connection. A value
     /// below the current path MTU (and not below 68) becomes the path MTU: the
     /// segment size shrinks (the window keeps its count of segments, as in
-    /// Linux) and everything unacknowledged is sent again at the new size.
+    /// Linux, or what was in flight if more) and everything unacknowledged is
+    /// sent again at the new size.
     /// Returns true if the path MTU went down.
     @discardableResult
     public mutating func pathMTUDecreased(to nextHopMTU: Int, now: Instant) -> Bool {
@@ -31,7 +32,7 @@ extension TCPConnection {
         guard state.isSynchronized, limit < sendMSS else { return true }
         let segments = Swift.max(1, congestion.window / Swift.max(1, sendMSS))
         sendMSS = limit
-        congestion.lowerMSS(limit, windowSegments: segments)
+        congestion.lowerMSS(limit, windowSegments: segments, resend: Swift.max(0, sndMax - sndUna))
         guard sndUna >= 1, sndMax > sndUna else { return true }
         // RFC 1191 §6.3 / Linux tcp_simple_retransmit: what was sent at the old size was dropped; resend it now.
         rttSample = nil
