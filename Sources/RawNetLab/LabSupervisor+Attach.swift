@@ -14,9 +14,6 @@ extension LabSupervisor {
         public var unconnected: [String]
     }
 
-    /// The MTU of every attached interface (RawNet's links carry Ethernet's 1500).
-    public static let linuxMTU = 1500
-
     /// Joins the linux node `nodeName` of the running lab `labName` to the lab
     /// (root only): creates its network namespace `rawnet-LAB.NODE` (recorded
     /// in `NODE.netns`), switches IPv6 off there (the lab is IPv4), starts the
@@ -91,7 +88,7 @@ extension LabSupervisor {
             for interface in node.interfaces {
                 try LinuxNamespaces.check(["-n", namespace, "link", "set", "dev", interface.name,
                                            "address", interface.macAddress.description,
-                                           "mtu", String(Self.linuxMTU), "up"], node: nodeName)
+                                           "mtu", String(interface.mtu), "up"], node: nodeName)
                 try LinuxNamespaces.check(["-n", namespace, "address", "add", interface.address.description,
                                            "dev", interface.name], node: nodeName)
             }

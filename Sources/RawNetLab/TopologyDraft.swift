@@ -40,6 +40,7 @@ struct DraftLink {
     var impairmentAToB: [String: String] = [:]
     var impairmentBToA: [String: String] = [:]
     var queueLimit: Int?
+    var mtu: Int?
 }
 
 struct DraftTopology {
@@ -74,7 +75,8 @@ struct DraftTopology {
         let links = links.compactMap { draft -> TopologyLink? in
             guard let a = draft.a, let b = draft.b else { return nil }
             return TopologyLink(a: a, b: b, impairmentAToB: draft.impairmentAToB,
-                                impairmentBToA: draft.impairmentBToA, queueLimit: draft.queueLimit)
+                                impairmentBToA: draft.impairmentBToA, queueLimit: draft.queueLimit,
+                                mtu: draft.mtu ?? IPInterface.defaultMTU)
         }
         return Topology(name: name ?? "lab", nodes: nodes, links: links, linkSocket: linkSocket)
     }

@@ -234,7 +234,7 @@ struct TopologyParser {
                 continue
             }
             let fields = fieldTable(mapping, location: location, prefix: "",
-                                    allowed: ["endpoints", "impair", "queue"])
+                                    allowed: ["endpoints", "impair", "queue", "mtu"])
             if let endpoints = fields["endpoints"] {
                 if let list = endpoints.sequence, list.count == 2 {
                     for (position, endpointNode) in list.enumerated() {
@@ -260,6 +260,14 @@ struct TopologyParser {
                     link.queueLimit = limit
                 } else {
                     issues.add(location, "queue", "bad queue limit '\(text)' (expected a whole number of frames, 1 to 1000000)")
+                }
+            }
+            if let mtu = fields["mtu"], let text = scalar(mtu, location, "mtu") {
+                let range = TopologyLink.mtuRange
+                if let value = Int(text), range.contains(value) {
+                    link.mtu = value
+                } else {
+                    issues.add(location, "mtu", "bad MTU '\(text)' (expected a whole number of bytes, \(range.lowerBound) to \(range.upperBound))")
                 }
             }
         }

@@ -118,8 +118,15 @@ struct LabConfigReader {
             }
             queueLimit = limit
         }
+        var mtu = IPInterface.defaultMTU
+        if let text = try record.optional("mtu") {
+            guard let value = Int(text), TopologyLink.mtuRange.contains(value) else {
+                throw fail("bad mtu '\(text)' (expected a whole number of bytes, \(TopologyLink.mtuRange.lowerBound) to \(TopologyLink.mtuRange.upperBound))")
+            }
+            mtu = value
+        }
         cabled.formUnion([a, b])
-        links.append(TopologyLink(a: a, b: b, queueLimit: queueLimit))
+        links.append(TopologyLink(a: a, b: b, queueLimit: queueLimit, mtu: mtu))
     }
 
     private mutating func readImpairment(_ record: inout LabConfigRecord) throws(LabConfigError) {

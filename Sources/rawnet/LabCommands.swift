@@ -129,6 +129,7 @@ struct Status: ParsableCommand {
                 let c = interface.counters
                 var line = "    \(interface.name.padding(6)) \(interface.address.padding(16)) \(interface.mac)  "
                 line += interface.isUp ? "up  " : "DOWN"
+                if let mtu = interface.mtu { line += "  mtu \(mtu)" }
                 line += "  ↔ \((interface.peer ?? "-").padding(10))"
                 line += " in \(c.receivedFrames) frames/\(c.receivedBytes) B, out \(c.sentFrames) frames/\(c.sentBytes) B"
                 if interface.queuedFrames > 0 { line += ", queued \(interface.queuedFrames)" }

@@ -10,7 +10,7 @@ public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
     /// Every key a status may carry, in the order the host writes them.
     /// Times are microseconds, windows and queues bytes.
     public enum Key: String, CaseIterable, Sendable {
-        case proto, local, peer, state, recvq, sendq, rto, srtt, rttvar, cwnd, ssthresh, mss
+        case proto, local, peer, state, recvq, sendq, rto, srtt, rttvar, cwnd, ssthresh, mss, pmtu
         case sndWindow = "snd_wnd", receiveWindow = "rcv_wnd"
         case retrans, timeouts
         case fastRetrans = "fast_retrans"
@@ -65,7 +65,9 @@ public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
                                       (.recvq, "\(receiveQueue)"), (.sendq, "\(sendQueue)"), (.rto, "\(us(s.rto))")]
         if let srtt = s.smoothedRTT { pairs.append((.srtt, "\(us(srtt))")) }
         pairs += [(.rttvar, "\(us(s.rttVariation))"), (.cwnd, "\(s.congestionWindow)"),
-                  (.ssthresh, "\(s.slowStartThreshold)"), (.mss, "\(s.sendMSS)"), (.sndWindow, "\(s.sendWindow)"),
+                  (.ssthresh, "\(s.slowStartThreshold)"), (.mss, "\(s.sendMSS)")]
+        if let pathMTU = s.pathMTU { pairs.append((.pmtu, "\(pathMTU)")) }
+        pairs += [(.sndWindow, "\(s.sendWindow)"),
                   (.receiveWindow, "\(s.receiveWindow)"), (.retrans, "\(s.retransmissions)"),
                   (.timeouts, "\(s.timeouts)"), (.fastRetrans, "\(s.fastRetransmits)"),
                   (.dupacks, "\(s.totalDuplicateAcks)"), (.bytesSent, "\(s.bytesSent)"),
@@ -97,6 +99,9 @@ public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
     public var fastRetransmissions: Int { int(.fastRetrans) ?? 0 }
     public var congestionWindow: Int? { int(.cwnd) }
     public var slowStartThreshold: Int? { int(.ssthresh) }
+    /// The segment size in use and the path MTU it follows (absent when the connection knows none).
+    public var maximumSegmentSize: Int? { int(.mss) }
+    public var pathMTU: Int? { int(.pmtu) }
     public var bytesSent: Int { int(.bytesSent) ?? 0 }
     public var bytesReceived: Int { int(.bytesReceived) ?? 0 }
     /// The retransmission timeout.

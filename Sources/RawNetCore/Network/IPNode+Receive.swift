@@ -137,7 +137,7 @@ extension IPNode {
         var packet: [UInt8] { Array(frame[packetRange]) }
         switch transport {
         case .fragment:
-            return [drop(.fragment, interface: interface, bytes: frame)]
+            return reassemble(frame: frame, packetRange: packetRange, on: interface, isBroadcast: isBroadcast, now: now)
         case .undecoded:
             return [drop(.malformed, interface: interface, bytes: frame)]
         case .other(let protocolNumber, _):
@@ -156,6 +156,10 @@ extension IPNode {
             outputs += send(.icmp(.echoReply(identifier: identifier, sequence: sequence, payload: data)),
                             to: header.source, from: header.destination, now: now)
             return outputs
+        case .icmp(.destinationUnreachable(.fragmentationNeeded(let mtu), let quoted)):
+            learnPathMTU(Int(mtu), quoted: quoted, now: now)
+            return [.deliver(DeliveredPacket(header: header, transport: transport, packetIn: frame, at: packetRange,
+                                             interface: interface))]
         case .icmp, .udp, .tcp:
             return [.deliver(DeliveredPacket(header: header, transport: transport, packetIn: frame, at: packetRange,
                                              interface: interface))]

@@ -67,6 +67,10 @@ public struct TCPConfiguration: Sendable {
     public var keepalive: Keepalive?
     /// Record events for tracing (off for fast benchmarks).
     public var recordsEvents = true
+    /// The MTU of the interface connections leave by, where they start their
+    /// path MTU (RFC 1191): a segment, options included, never exceeds it, and
+    /// ICMP "fragmentation needed" lowers it. nil: segments are bounded by the MSS alone.
+    public var pathMTU: Int?
 
     public struct Keepalive: Sendable {
         public var idle: Duration

@@ -52,6 +52,19 @@ public struct TCPCongestionControl: Sendable {
     /// True when losses leave the window alone (BBR).
     public var ignoresLoss: Bool { algorithm == .bbr }
 
+    /// The path MTU went down: segments shrink to `newMSS`, the window keeps
+    /// `windowSegments` of them (Linux counts its window in segments), and the
+    /// threshold its count too; but never less than `resend` bytes (what was in
+    /// flight, to be sent again at once), so the resending is no loss event.
+    mutating func lowerMSS(_ newMSS: Int, windowSegments: Int, resend: Int) {
+        guard newMSS < mss else { return }
+        if slowStartThreshold < Int.max / 2 {
+            slowStartThreshold = Swift.max(2 * newMSS, slowStartThreshold / mss * newMSS)
+        }
+        window = Swift.max(newMSS, windowSegments * newMSS, Swift.min(window, resend))
+        mss = newMSS
+    }
+
     /// Called when the sender learns the peer's MSS (before any data moves).
     mutating func setMSS(_ newMSS: Int, initialWindowSegments: Int) {
         mss = newMSS

@@ -49,7 +49,6 @@ extension TCPConnection {
             }
         }
         sendMSS = Swift.max(64, Swift.min(configuration.maximumSegmentSize, peerMSS))
-        congestion.setMSS(sendMSS, initialWindowSegments: configuration.initialWindowSegments)
         if configuration.isWindowScalingEnabled, let shift = peerShift {
             isWindowScaleOn = true
             sndWndShift = Swift.min(shift, 14)
@@ -60,6 +59,8 @@ extension TCPConnection {
             isTimestampsOn = true
             tsRecent = value
         }
+        sendMSS = Swift.min(sendMSS, pathSegmentLimit)
+        congestion.setMSS(sendMSS, initialWindowSegments: configuration.initialWindowSegments)
         rcvAdv = rcvNxt + Swift.min(receiveBufferSize, 65535 << rcvWndShift)
         reassembler = TCPReassembler(nextIndex: 0)
     }

@@ -282,7 +282,8 @@ extension TCPConnection {
                 guard isWindowWaived || congestion.window - inFlight >= Swift.min(lost.length, sendMSS),
                       !isPacingBlocked(now: now) else { return }
                 isWindowWaived = false
-                let consumed = emitData(from: lost.start, maxLength: lost.length, reason: .rackLoss, now: now)
+                let consumed = emitData(from: lost.start, maxLength: Swift.min(lost.length, sendMSS), reason: .rackLoss,
+                                        now: now)
                 if consumed == 0 { return }
                 notePaced(consumed, now: now)
                 inFlight += consumed

@@ -21,6 +21,7 @@ extension TCPConnection {
             receiveWindowShift: rcvWndShift, isSACKPermitted: isSACKPermitted, isTimestampsEnabled: isTimestampsOn)
         result.lossProbes = counters.lossProbes
         result.segmentsMarkedLost = counters.segmentsMarkedLost
+        result.pathMTU = pathMTU
         if let model = congestion.bbr {
             result.bbr = .init(mode: model.mode, bandwidth: model.bandwidth, minRTT: model.minRTT,
                                pacingRate: model.pacingRate)

@@ -47,6 +47,8 @@ public struct TCPConnection: Sendable {
 
     // Negotiated options.
     var sendMSS: Int
+    /// The path MTU this connection knows (RFC 1191), nil when unbounded.
+    var pathMTU: Int?
     var sndWndShift = 0
     var rcvWndShift = 0
     var isWindowScaleOn = false
@@ -133,6 +135,7 @@ public struct TCPConnection: Sendable {
             receiveAutotuning = TCPReceiveAutotuning(limit: limit, maximumSegmentSize: configuration.maximumSegmentSize)
         }
         sendMSS = 536
+        pathMTU = configuration.pathMTU
         rtt = TCPRTTEstimator(minimum: configuration.minimumRTO, maximum: configuration.maximumRTO,
                               initial: configuration.initialRTO)
         congestion = TCPCongestionControl(algorithm: configuration.congestionControl, mss: 536,

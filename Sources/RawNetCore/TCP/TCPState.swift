@@ -144,6 +144,8 @@ public struct TCPConnectionStats: Sendable, Hashable {
     public var lossProbes: Int = 0
     /// Segments RACK judged lost by time (RFC 8985 §6), retransmissions included.
     public var segmentsMarkedLost: Int = 0
+    /// The path MTU the connection works with (RFC 1191), nil when it knows none.
+    public var pathMTU: Int?
     /// BBR's state, nil for the other controllers.
     public var bbr: BBRSummary?
 

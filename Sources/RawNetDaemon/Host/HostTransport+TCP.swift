@@ -62,6 +62,12 @@ extension HostTransport {
         configuration.receiveBufferSize = NodeDaemon.hostBufferSize
         configuration.sendBufferLimit = NodeDaemon.hostBufferLimit
         configuration.receiveBufferLimit = NodeDaemon.hostBufferLimit
+        // The MSS option announces the interface's MTU less 40 bytes of headers,
+        // and connections start their path MTU there (RFC 1191, RFC 9293 §3.7.1).
+        if let mtu = node.interfaces.first?.mtu {
+            configuration.maximumSegmentSize = mtu - 40
+            configuration.pathMTU = mtu
+        }
         return TCPStack(address: address, configuration: configuration,
                         initialSequenceNumbers: .keyed(key0: .random(in: .min ... .max), key1: .random(in: .min ... .max)))
     }
@@ -175,8 +181,16 @@ extension HostTransport {
         tcpRun.needsAnotherPass = true
     }
 
-    /// An ICMP error quoting one of our TCP segments: a connecting socket gives up.
+    /// An ICMP error quoting one of our TCP segments: "fragmentation needed"
+    /// lowers the connection's path MTU (RFC 1191), other errors make a connecting socket give up.
     func tcpICMPError(_ message: ICMPMessage, connection id: TCPConnectionID, now: Instant) {
+        if case .destinationUnreachable(.fragmentationNeeded(let mtu), _) = message {
+            if tcp.pathMTUDecreased(id, to: Int(mtu), now: now) {
+                tcpRun.markDirty(id)
+                requestTCPPass()
+            }
+            return
+        }
         guard let socket = sockets.tcpSocket(for: id), socket.tcp.pendingConnect != nil else { return }
         fail(socket, with: Self.status(forICMPType: message.type, code: message.code), now: now)
         requestTCPPass()
