@@ -100,8 +100,9 @@ public final class NodeDaemon {
                 self.host?.handleAppMessage(message, from: client, now: self.now)
                 self.isTimerStale = true
             }
-            server.onDisconnect = { [unowned self] client in
-                let count = self.host?.closeSockets(ownedBy: client, now: self.now) ?? 0
+            server.onDisconnect = { [unowned self] client, leftMessagesUnread in
+                let count = self.host?.closeSockets(ownedBy: client, now: self.now,
+                                                    leftMessagesUnread: leftMessagesUnread) ?? 0
                 if count > 0 { self.logger.info("app \(client) left, closed \(count) socket(s)") }
                 self.isTimerStale = true
             }
