@@ -297,6 +297,7 @@ extension HostTransport {
                 apps.sendStreamData(bytes, socket: socket.id, to: owner)
             }
             hasRead = true
+            socket.tcp.hasPassedBytesToApp = true
             tcpRun.needsAnotherPass = true
         }
         let current = hasRead ? tcp.inspect(id, { TCPConnectionView($0) }) ?? connection : connection
@@ -348,11 +349,14 @@ extension HostTransport {
     /// Closes a TCP socket as Linux does: a listener stops (its pending
     /// connections are reset); a connection with unread data is reset,
     /// otherwise it ends with a FIN. The stack forgets it once it is closed.
-    func closeTCP(_ socket: HostSocket, now: Instant) {
+    /// - Parameter appLeftMessagesUnread: the app went away without reading every
+    ///   message the host sent it, so bytes this socket passed to it may be
+    ///   unread too: like data left in a Linux socket's receive queue, that resets.
+    func closeTCP(_ socket: HostSocket, now: Instant, appLeftMessagesUnread: Bool = false) {
         if socket.tcp.isListening {
             tcp.stopListening(port: socket.localPort, now: now)
         } else if let id = socket.tcp.connection, let unread = tcp.inspect(id, { $0.availableByteCount }) {
-            if unread > 0 {
+            if unread > 0 || (appLeftMessagesUnread && socket.tcp.hasPassedBytesToApp) {
                 tcp.abort(id, now: now)
             } else {
                 tcp.close(id, now: now)
@@ -364,12 +368,14 @@ extension HostTransport {
     }
 
     /// Closes every socket of an app that went away. Returns how many.
+    /// - Parameter leftMessagesUnread: the app's end of the app API closed with
+    ///   messages in it (or the host still held some for it); see `closeTCP`.
     @discardableResult
-    func closeSockets(ownedBy owner: Int, now: Instant) -> Int {
+    func closeSockets(ownedBy owner: Int, now: Instant, leftMessagesUnread: Bool = false) -> Int {
         let owned = sockets.sockets.values.filter { $0.owner == owner }.sorted { $0.id < $1.id }
         for socket in owned {
             if socket.protocolNumber == .tcp {
-                closeTCP(socket, now: now)
+                closeTCP(socket, now: now, appLeftMessagesUnread: leftMessagesUnread)
             } else {
                 sockets.close(socket.id)
             }

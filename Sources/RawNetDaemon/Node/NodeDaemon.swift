@@ -110,8 +110,9 @@ public final class NodeDaemon {
                 self.host?.handleAppMessage(message, from: client, now: self.now)
                 self.isTimerStale = true
             }
-            server.onDisconnect = { [unowned self] client in
-                let count = self.host?.closeSockets(ownedBy: client, now: self.now) ?? 0
+            server.onDisconnect = { [unowned self] client, leftMessagesUnread in
+                let count = self.host?.closeSockets(ownedBy: client, now: self.now,
+                                                    leftMessagesUnread: leftMessagesUnread) ?? 0
                 if count > 0 { self.logger.info("app \(client) left, closed \(count) socket(s)") }
                 self.isTimerStale = true
             }
@@ -283,42 +284,6 @@ public final class NodeDaemon {
         }
     }
 
-    /// Puts a frame through the interface's impairment, then onto the link.
-    private func egress(_ frame: [UInt8], on index: Int) {
-        guard impairments.indices.contains(index) else { return }
-        if isImpairmentBypassed || impairments[index].passThroughIfIdle() {
-            put(frame, on: index)
-            return
-        }
-        let outcome = impairments[index].submit(frame, now: now)
-        if outcome.isPassThrough {
-            put(frame, on: index)
-            return
-        }
-        account(outcome, frame: frame, on: index)
-        impairments[index].release(now: now) { put($0.bytes, on: index) }
-    }
-
-    /// Hands a frame to the link socket, counting what the port drops.
-    private func put(_ frame: [UInt8], on index: Int) {
-        let port = ports[index]
-        let before = port.counters.drops
-        port.send(frame)
-        let after = port.counters.drops
-        if after == before {
-            if !subscribers.isEmpty { trace(.sent, interface: index, bytes: frame) }
-            return
-        }
-        for (reason, count) in after where count > before[reason, default: 0] {
-            let dropReason: DropReason = reason == .queueOverflow ? .queueOverflow : .linkDown
-            for _ in 0..<(count - before[reason, default: 0]) { ip.countDrop(dropReason, interface: index) }
-            if !subscribers.isEmpty {
-                trace(.dropped, interface: index, bytes: frame, reason: dropReason.rawValue,
-                      detail: reason.description)
-            }
-        }
-    }
-
     // MARK: Timer
 
     /// Keeps one loop timer at the earliest deadline of the IP layer and impairments.
@@ -329,9 +294,7 @@ public final class NodeDaemon {
         if let deadline = host?.earliestDeadline(), next.map({ deadline < $0 }) ?? true {
             next = deadline
         }
-        for engine in impairments {
-            if let deadline = engine.nextDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
-        }
+        if let deadline = earliestImpairmentDeadline, next.map({ deadline < $0 }) ?? true { next = deadline }
         guard let next else {
             if let timer { loop.cancel(timer) }
             timer = nil
@@ -352,9 +315,7 @@ public final class NodeDaemon {
         let now = self.now
         perform(ip.poll(now: now))
         host?.runTCP(now: now)
-        for index in impairments.indices {
-            impairments[index].release(now: now) { put($0.bytes, on: index) }
-        }
+        releaseDueFrames()
         rearmTimer()
     }
 
