@@ -84,14 +84,14 @@ import Testing
         let bobListener = try runner.startShell("'\(runner.executable)' nc bob -l 47011 --udp < /dev/null > '\(intoBob)'",
                                                 name: "nc-udp-bob")
         try MTULabTests.waitForSocket(runner, host: "bob", netid: "udp", port: 47011)
-        let send = try runner.run(["exec", "linux", "--", AttachTests.python, runner.base + "/udp-send.py",
+        let send = try runner.run(["exec", "linux", "--", LinuxPeer.python, runner.base + "/udp-send.py",
                                    "10.0.2.20", "47011", source])
         #expect(send.status == 0, "Linux UDP sender: \(send.output)")
         #expect(try runner.wait(bobListener, timeout: 30) == 0, "rawnet nc -l --udp did not end")
         #expect((try? Data(contentsOf: URL(fileURLWithPath: intoBob))) == datagram, "Linux → RawNet datagram differs")
 
         let intoLinux = runner.base + "/into-linux.bin"
-        let receiver = try runner.start(["exec", "linux", "--", AttachTests.python, runner.base + "/udp-receive.py",
+        let receiver = try runner.start(["exec", "linux", "--", LinuxPeer.python, runner.base + "/udp-receive.py",
                                          "10.0.1.10", "47012", intoLinux], name: "py-udp")
         try Self.waitForLinuxUDP(runner, port: 47012)
         let sent = try runner.runShell(
