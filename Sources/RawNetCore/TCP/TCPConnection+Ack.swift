@@ -26,8 +26,10 @@ extension TCPConnection {
         // delivers are not taken for reordered ones below a new SACK block.
         if ackPos > sndUna { recordCumulativeAck(upTo: ackPos, now: now) }
         var sackAdded = false
+        let blocks = segment.sackBlocks
+        let dsack = dsackRange(in: blocks, ackPos: ackPos)
         if isSACKPermitted {
-            for block in segment.sackBlocks {
+            for block in blocks.dropFirst(dsack == nil ? 0 : 1) {
                 let left = SequenceNumber(block.left).unwrap(isn: iss, near: sndUna)
                 let right = SequenceNumber(block.right).unwrap(isn: iss, near: sndUna)
                 let lower = Swift.max(left, ackPos)
@@ -38,10 +40,13 @@ extension TCPConnection {
                 }
             }
         }
-        defer { finishAck(advanced: ackPos > sndUna || sackAdded, now: now) }
+        defer {
+            if let dsack { receiveDSACK(dsack, now: now) }
+            finishAck(advanced: ackPos > sndUna || sackAdded, now: now)
+        }
 
         if ackPos > sndUna {
-            newDataAcknowledged(upTo: ackPos, now: now)
+            newDataAcknowledged(upTo: ackPos, echo: segment.timestamps?.echoReply, now: now)
             return
         }
         guard ackPos == sndUna, sndMax > sndUna, segment.payload.isEmpty,
@@ -60,7 +65,7 @@ extension TCPConnection {
         }
     }
 
-    private mutating func newDataAcknowledged(upTo ackPos: Int, now: Instant) {
+    private mutating func newDataAcknowledged(upTo ackPos: Int, echo: UInt32?, now: Instant) {
         let acked = ackPos - sndUna
         if let sample = rttSample, ackPos > sample.position {
             rtt.addSample(now - sample.sentAt)
@@ -70,6 +75,7 @@ extension TCPConnection {
         if sndNxt < sndUna { sndNxt = sndUna }
         sendBuffer.removeBytes(before: Swift.min(sndUna - 1, sendBuffer.endIndex))
         scoreboard.removeBelow(sndUna)
+        pruneUndoState()
         if highRetransmitted < sndUna { highRetransmitted = sndUna }
         consecutiveTimeouts = 0
         rtt.resetBackoff()
@@ -85,7 +91,9 @@ extension TCPConnection {
                 isInRecovery = false
                 if !isRecoveringFromTimeout { congestion.onRecoveryExit(flightSize: sndMax - sndUna) }
                 isRecoveringFromTimeout = false
+                noteRecoveryEnded()
                 record(.exitedRecovery(cwnd: congestion.window), now: now)
+                undoIfTimestampsShowSpurious(echo: echo, now: now)
             } else if !isSACKPermitted {
                 // NewReno partial ACK (RFC 6582 §3.2 step 5).
                 forcedRetransmit = (sndUna, .partialAck)
@@ -104,6 +112,7 @@ extension TCPConnection {
         sndNxt = sndMax
         lossProbe = nil
         lossProbeDeadline = nil
+        beginUndoEpisode()
         congestion.onCongestionEvent(flightSize: sndMax - sndUna, now: now)
         if congestion.ignoresLoss {
             // BBR keeps its window; recovery only decides what to resend.
