@@ -85,7 +85,7 @@ public struct ReorderBench: Sendable {
         let directory = NSTemporaryDirectory() + "rawnet-reorder-\(lab)"
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer {
-            _ = try? Shell.run([rawnet, "down", "--lab", lab])
+            _ = try? command(["down", "--lab", lab], in: directory)
             try? FileManager.default.removeItem(atPath: directory)
         }
         let yaml = """
@@ -105,9 +105,11 @@ public struct ReorderBench: Sendable {
         let file = directory + "/data.bin"
         try Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }).write(to: URL(fileURLWithPath: file))
 
-        try Shell.check([rawnet, "up", directory + "/lab.yaml"])
-        try Shell.check([rawnet, "attach", "linux", "--lab", lab])
-        try Shell.check([rawnet, "impair", "linux-r1", "--reorder", reorder, "--delay", delay, "--lab", lab])
+        // `up` and `attach` leave daemons running, so no command here runs
+        // through a pipe the daemons could inherit and hold open.
+        _ = try command(["up", directory + "/lab.yaml"], in: directory)
+        _ = try command(["attach", "linux", "--lab", lab], in: directory)
+        _ = try command(["impair", "linux-r1", "--reorder", reorder, "--delay", delay, "--lab", lab], in: directory)
         log("lab \(lab): linux — r1 — bob, reorder \(reorder) and delay \(delay) both ways on linux–r1")
 
         var results: [Round] = []
@@ -116,16 +118,16 @@ public struct ReorderBench: Sendable {
             var round = Round()
             // Linux → RawNet.
             port += 1
-            let before = try nstat(lab)
+            let before = try nstat(lab, in: directory)
             let listener = try Shell.start(["/bin/sh", "-c", "exec '\(rawnet)' nc bob -l \(port) --lab \(lab) > /dev/null"],
                                            logPath: directory + "/nc-\(port).log")
             try waitUntil("bob listens on \(port)") {
-                (try? Shell.run([rawnet, "sockets", "bob", "--lab", lab]).standardOutput.contains(":\(port) ")) ?? false
+                ((try? command(["sockets", "bob", "--lab", lab], in: directory)) ?? "").contains(":\(port) ")
             }
-            try Shell.check([rawnet, "exec", "linux", "--lab", lab, "--", python, directory + "/send.py",
-                             "10.0.2.20", String(port), String(size)])
+            _ = try command(["exec", "linux", "--lab", lab, "--", python, directory + "/send.py",
+                             "10.0.2.20", String(port), String(size)], in: directory)
             try waitUntil("rawnet nc -l on \(port) ends") { !Shell.isRunning(pid: listener) }
-            let middle = try nstat(lab)
+            let middle = try nstat(lab, in: directory)
             round.linuxRetransmissions = middle["TcpRetransSegs", default: 0] - before["TcpRetransSegs", default: 0]
             round.linuxDSACKsReceived = middle["TcpExtTCPDSACKRecv", default: 0] - before["TcpExtTCPDSACKRecv", default: 0]
             round.linuxUndos = middle["TcpExtTCPDSACKUndo", default: 0] - before["TcpExtTCPDSACKUndo", default: 0]
@@ -139,19 +141,19 @@ public struct ReorderBench: Sendable {
                                             directory + "/receive.py", String(port)],
                                            logPath: directory + "/receive-\(port).log")
             try waitUntil("Linux listens on \(port)") {
-                (try? Shell.run([rawnet, "exec", "linux", "--lab", lab, "--", "ss", "-ltn"]).standardOutput
-                    .contains(":\(port) ")) ?? false
+                ((try? command(["exec", "linux", "--lab", lab, "--", "ss", "-ltn"], in: directory)) ?? "")
+                    .contains(":\(port) ")
             }
-            try Shell.check(["/bin/sh", "-c", "exec '\(rawnet)' nc bob 10.0.1.10 \(port) --lab \(lab) < '\(file)'"])
+            _ = try command(["nc", "bob", "10.0.1.10", String(port), "--lab", lab], in: directory, input: file)
             try waitUntil("the Linux receiver on \(port) ends") { !Shell.isRunning(pid: receiver) }
             let received = (try? String(contentsOfFile: directory + "/receive-\(port).log", encoding: .utf8)) ?? ""
             guard received.trimmingCharacters(in: .whitespacesAndNewlines) == String(size) else {
                 throw BenchError("Linux received \(received.trimmingCharacters(in: .whitespacesAndNewlines)) bytes, not \(size)")
             }
-            let after = try nstat(lab)
+            let after = try nstat(lab, in: directory)
             round.linuxDSACKsSent = after["TcpExtTCPDSACKOldSent", default: 0] - middle["TcpExtTCPDSACKOldSent", default: 0]
                 + after["TcpExtTCPDSACKOfoSent", default: 0] - middle["TcpExtTCPDSACKOfoSent", default: 0]
-            let internals = try senderInternals(lab: lab, port: port)
+            let internals = try senderInternals(lab: lab, port: port, in: directory)
             round.rawnetRetransmissions = internals["retrans"] ?? 0
             round.rawnetDSACKsReceived = internals["dsack_received"] ?? 0
             round.rawnetSpurious = internals["spurious_retrans"] ?? 0
@@ -163,8 +165,8 @@ public struct ReorderBench: Sendable {
     }
 
     /// Linux's TCP counters in the linux node's namespace, absolute.
-    func nstat(_ lab: String) throws -> [String: Int] {
-        let text = try Shell.check([rawnet, "exec", "linux", "--lab", lab, "--", "nstat", "-asz"])
+    func nstat(_ lab: String, in directory: String) throws -> [String: Int] {
+        let text = try command(["exec", "linux", "--lab", lab, "--", "nstat", "-asz"], in: directory)
         var counters: [String: Int] = [:]
         for line in text.split(separator: "\n") {
             let words = line.split(separator: " ", omittingEmptySubsequences: true)
@@ -175,8 +177,8 @@ public struct ReorderBench: Sendable {
     }
 
     /// The integer internals of bob's connection to 10.0.1.10:`port`, from `rawnet sockets bob -i`.
-    func senderInternals(lab: String, port: Int) throws -> [String: Int] {
-        let text = try Shell.check([rawnet, "sockets", "bob", "-i", "--lab", lab])
+    func senderInternals(lab: String, port: Int, in directory: String) throws -> [String: Int] {
+        let text = try command(["sockets", "bob", "-i", "--lab", lab], in: directory)
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard let row = lines.firstIndex(where: { $0.contains("10.0.1.10:\(port)") }), row + 1 < lines.count else {
             throw BenchError("bob holds no connection to 10.0.1.10:\(port):\n\(text)")
@@ -187,6 +189,28 @@ public struct ReorderBench: Sendable {
             if parts.count == 2, let value = Int(parts[1]) { values[String(parts[0])] = value }
         }
         return values
+    }
+
+    /// Runs `rawnet ARGUMENTS` with its output in a file of `directory` (stdin
+    /// from `input`), waits for it and returns the output; fails unless it exits with 0.
+    func command(_ arguments: [String], in directory: String, input: String? = nil) throws -> String {
+        let log = directory + "/command.log"
+        try? FileManager.default.removeItem(atPath: log)
+        let pid = try Processes.spawn(executable: rawnet, arguments: arguments, logPath: log, inputPath: input)
+        var exit: ProcessExit?
+        let deadline = Date().addingTimeInterval(300)
+        while exit == nil {
+            exit = try Processes.reap(pid)
+            if exit == nil {
+                guard Date() < deadline else { throw BenchError("rawnet \(arguments.joined(separator: " ")) did not end") }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        guard exit == .exited(code: 0) else {
+            throw BenchError("rawnet \(arguments.joined(separator: " ")) failed (\(exit!)): \(output)")
+        }
+        return output
     }
 
     private func waitUntil(_ what: String, timeout: Double = 120, _ condition: () -> Bool) throws {

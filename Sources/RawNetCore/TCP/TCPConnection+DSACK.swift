@@ -3,8 +3,12 @@ import RawNetWire
 /// What the sender keeps to tell a spurious retransmission and to undo a
 /// congestion response that proved needless (RFC 2883 §5, RFC 3522, Linux's undo).
 struct TCPUndoState: Sendable {
-    /// Send positions retransmitted and not yet reported duplicate by a D-SACK.
+    /// Send positions retransmitted lately (down to a window below SND.UNA)
+    /// and not yet reported duplicate by a D-SACK: what a D-SACK proves spurious.
     var retransmitted = TCPSACKScoreboard()
+    /// The same for the current episode only (and retransmissions still
+    /// outstanding when it began): when it empties, the episode was needless.
+    var episodeRetransmitted = TCPSACKScoreboard()
     /// The congestion controller just before the current episode's response
     /// (recovery or timeout); nil when there is nothing to undo.
     var prior: TCPCongestionControl?
@@ -94,6 +98,7 @@ extension TCPConnection {
         record(.dsackReceived(sequence: SequenceNumber(wrapping: range.lowerBound, isn: iss).rawValue,
                               length: range.count), now: now)
         let proven = undo.retransmitted.remove(range)
+        let provenInEpisode = undo.episodeRetransmitted.remove(range)
         if proven > 0 {
             counters.spuriousRetransmissions += (proven + sendMSS - 1) / sendMSS
             rack.isReorderingSeen = true  // the original arrived after all: late, not lost
@@ -102,7 +107,7 @@ extension TCPConnection {
         if let probe = lossProbe, probe.isRetransmission, range.overlaps(probe.start..<probe.end) {
             lossProbe?.isDSACKed = true  // RFC 8985 §7.4.2: the probe repaired nothing
         }
-        if proven > 0 && undo.retransmitted.isEmpty { undoCongestionResponse(now: now) }
+        if provenInEpisode > 0 && undo.episodeRetransmitted.isEmpty { undoCongestionResponse(now: now) }
     }
 
     /// RFC 8985 §6.2 step 4: one more min_RTT/4 of reordering window per
@@ -130,7 +135,7 @@ extension TCPConnection {
         undo.prior = congestion
         undo.hasRetransmitted = false
         undo.firstRetransmitStamp = nil
-        undo.retransmitted.removeBelow(sndUna)
+        undo.episodeRetransmitted.removeBelow(sndUna)
     }
 
     /// `range` (send positions) went out again.
@@ -138,7 +143,10 @@ extension TCPConnection {
         guard configuration.isDSACKEnabled, !range.isEmpty else { return }
         undo.hasRetransmitted = true
         if undo.firstRetransmitStamp == nil { undo.firstRetransmitStamp = timestampClock(now) }
-        if isSACKPermitted { undo.retransmitted.add(range) }
+        if isSACKPermitted {
+            undo.retransmitted.add(range)
+            undo.episodeRetransmitted.add(range)
+        }
     }
 
     /// Forgets retransmissions more than a window below SND.UNA, whose
@@ -149,7 +157,10 @@ extension TCPConnection {
         let limit = sndUna - Swift.max(maxSndWnd, 4 * sendMSS)
         guard first.upperBound < limit else { return }
         undo.retransmitted.removeBelow(limit)
-        undo.prior = nil
+        if let oldest = undo.episodeRetransmitted.ranges.first, oldest.lowerBound < limit {
+            undo.episodeRetransmitted.removeBelow(limit)
+            undo.prior = nil
+        }
     }
 
     /// Eifel (RFC 3522) at the end of a recovery: the ACK that completed it
