@@ -184,13 +184,31 @@ import RawNetSim
         #expect(stats.slowStartThreshold == 2500)
     }
 
-    @Test func timestampsEchoingTheOriginal_undoAtRecoveryEnd_eifel() throws {
+    @Test func timestampsEchoingTheOriginal_undo_eifel() throws {
         var s = try Self.spuriousRetransmission(dsack: true, timestamps: true)
         // The ACK that ends recovery echoes the original's timestamp (sent at 10 ms:
         // 1000 + 10), older than the retransmission's (1000 + 22).
         s.deliver(s.peer([], seq: 1, ack: 5001, options: [.timestamps(value: 610, echoReply: 1010)]), at: .at(ms: 25))
-        #expect(s.connection.stats.undos == 1)
-        #expect(s.connection.stats.congestionWindow == 10_000)
+        let stats = s.connection.stats
+        #expect(stats.undos == 1 && !stats.isInRecovery)
+        #expect(stats.slowStartThreshold > 1_000_000)
+        #expect(stats.congestionWindow >= 10_000)  // back to 10 000, then grown by this ACK
+    }
+
+    @Test func spuriousTimeout_firstACKEchoesTheOriginal_undoneAndNothingMoreResent() throws {
+        var s = try Self.established(dsack: true, timestamps: true)
+        _ = try s.send(Array(bytes[0..<3000]))
+        s.discardUnread()
+        try s.expectSegment(at: .at(ms: 32), seq: 2001)  // tail probe
+        try s.expectSegment(at: .at(ms: 232), seq: 1)  // timeout: window one segment
+        #expect(s.connection.stats.timeouts == 1)
+        // The ACK of the originals (sent at 10 ms) was only late.
+        s.deliver(s.peer([], seq: 1, ack: 2001, options: [.timestamps(value: 700, echoReply: 1010)]), at: .at(ms: 240))
+        let stats = s.connection.stats
+        #expect(stats.undos == 1 && !stats.isInRecovery)
+        #expect(stats.congestionWindow >= 10_000)
+        // Segment 3 was not lost: it is not resent.
+        try s.expectNothing(until: .at(ms: 245))
     }
 
     @Test func timestampsEchoingTheRetransmission_noUndo() throws {

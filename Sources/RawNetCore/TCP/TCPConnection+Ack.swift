@@ -22,6 +22,7 @@ extension TCPConnection {
         // limit is for silence, not for a receiver that is merely full.
         if sndWnd == 0 && ackPos == sndUna { consecutiveTimeouts = 0 }
 
+        arrivingEcho = isTimestampsOn ? segment.timestamps?.echoReply : nil
         // Per-segment records: the cumulative part first, so that segments it
         // delivers are not taken for reordered ones below a new SACK block.
         if ackPos > sndUna { recordCumulativeAck(upTo: ackPos, now: now) }
@@ -83,6 +84,9 @@ extension TCPConnection {
         // RFC 6298 §5.3: restart the timer on every ACK of new data.
         retransmitDeadline = sndMax > sndUna ? now + rtt.timeout : nil
         duplicateAcks = 0
+        // Eifel (RFC 3522): an ACK that moves SND.UNA in a recovery but echoes
+        // a timestamp from before its first retransmission was for an original.
+        if isInRecovery { undoIfTimestampsShowSpurious(echo: echo, now: now) }
         if isInRecovery {
             if isRecoveringFromTimeout {
                 congestion.onAck(bytes: acked, now: now, smoothedRTT: rtt.smoothed)  // slow start again

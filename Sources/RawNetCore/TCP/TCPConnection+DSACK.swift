@@ -163,9 +163,10 @@ extension TCPConnection {
         }
     }
 
-    /// Eifel (RFC 3522) at the end of a recovery: the ACK that completed it
-    /// echoes a timestamp older than the episode's first retransmission, so
-    /// the bytes that filled the last hole were originals.
+    /// Eifel (RFC 3522): an ACK that moved SND.UNA echoes a timestamp older
+    /// than the episode's first retransmission, so the bytes that filled the
+    /// hole at SND.UNA were the original, not the copy (after a timeout: the
+    /// timeout was spurious).
     mutating func undoIfTimestampsShowSpurious(echo: UInt32?, now: Instant) {
         guard isTimestampsOn, let echo, echo != 0, let stamp = undo.firstRetransmitStamp,
               Int32(bitPattern: echo &- stamp) < 0 else { return }

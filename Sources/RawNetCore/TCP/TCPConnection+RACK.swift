@@ -90,6 +90,10 @@ extension TCPConnection {
         if segment.isRetransmitted, let minRTT = rack.minRTT, sampleRTT < minRTT {
             return  // too quick to be the retransmission's own ACK: the original arrived
         }
+        if segment.isRetransmitted, configuration.isDSACKEnabled, let echo = arrivingEcho, echo != 0,
+           Int32(bitPattern: echo &- timestampClock(segment.sentAt)) < 0 {
+            return  // step 2 with timestamps: the ACK echoes the original's, not the copy's
+        }
         if !segment.isRetransmitted {
             if rack.minRTT == nil || sampleRTT < rack.minRTT! { rack.minRTT = sampleRTT }
             if segment.end < rack.forwardAcked { rack.isReorderingSeen = true }

@@ -104,6 +104,8 @@ public struct TCPConnection: Sendable {
     // D-SACK (RFC 2883) and undo.
     /// A duplicate the next ACK reports in its first SACK block (receive positions).
     var pendingDSACK: Range<Int>?
+    /// The timestamp echo of the ACK being processed (RFC 8985 §6.2 step 2).
+    var arrivingEcho: UInt32?
     /// What the sender needs to tell spurious retransmissions and undo a recovery.
     var undo = TCPUndoState()
 
