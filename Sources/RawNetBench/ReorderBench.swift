@@ -183,6 +183,7 @@ public struct ReorderBench: Sendable {
         guard let row = lines.firstIndex(where: { $0.contains("10.0.1.10:\(port)") }), row + 1 < lines.count else {
             throw BenchError("bob holds no connection to 10.0.1.10:\(port):\n\(text)")
         }
+        log("  bob → linux:\(port): \(lines[row + 1].trimmingCharacters(in: .whitespaces))")
         var values: [String: Int] = [:]
         for pair in lines[row + 1].trimmingCharacters(in: .whitespaces).components(separatedBy: "  ") {
             let parts = pair.split(separator: " ")
