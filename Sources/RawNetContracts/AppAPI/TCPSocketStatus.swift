@@ -19,6 +19,11 @@ public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
         case segsOut = "segs_out", segsIn = "segs_in"
         case sack, timestamps, congestion, tlp
         case rackLost = "rack_lost"
+        case reorderingWindow = "reo_wnd"
+        case duplicatesReceived = "dup_segs_in"
+        case dsacksSent = "dsack_sent", dsacksReceived = "dsack_received"
+        case spuriousRetrans = "spurious_retrans"
+        case undos = "undo"
         case bbrMode = "bbr_mode", bbrBandwidth = "bbr_bw", pacingRate = "pacing_rate", minRTT = "min_rtt"
         case nagle
         case delayedAck = "delayed_ack"
@@ -75,6 +80,10 @@ public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
                   (.segsOut, "\(s.segmentsSent)"), (.segsIn, "\(s.segmentsReceived)"),
                   (.sack, "\(s.isSACKPermitted)"), (.timestamps, "\(s.isTimestampsEnabled)"),
                   (.congestion, congestionControl), (.tlp, "\(s.lossProbes)"), (.rackLost, "\(s.segmentsMarkedLost)")]
+        if let window = s.reorderingWindow { pairs.append((.reorderingWindow, "\(us(window))")) }
+        pairs += [(.duplicatesReceived, "\(s.duplicateSegmentsReceived)"), (.dsacksSent, "\(s.dsacksSent)"),
+                  (.dsacksReceived, "\(s.dsacksReceived)"), (.spuriousRetrans, "\(s.spuriousRetransmissions)"),
+                  (.undos, "\(s.undos)")]
         if let bbr = s.bbr {
             pairs += [(.bbrMode, bbr.mode.rawValue), (.bbrBandwidth, "\(Int(bbr.bandwidth))"),
                       (.pacingRate, "\(Int(bbr.pacingRate))")]
@@ -104,6 +113,12 @@ public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
     public var pathMTU: Int? { int(.pmtu) }
     public var bytesSent: Int { int(.bytesSent) ?? 0 }
     public var bytesReceived: Int { int(.bytesReceived) ?? 0 }
+    /// Retransmitted segments a D-SACK from the peer showed needless.
+    public var spuriousRetransmissions: Int { int(.spuriousRetrans) ?? 0 }
+    public var dsacksSent: Int { int(.dsacksSent) ?? 0 }
+    public var dsacksReceived: Int { int(.dsacksReceived) ?? 0 }
+    /// Congestion responses undone as spurious.
+    public var undos: Int { int(.undos) ?? 0 }
     /// The retransmission timeout.
     public var rto: Duration? { duration(.rto) }
     public var smoothedRTT: Duration? { duration(.srtt) }

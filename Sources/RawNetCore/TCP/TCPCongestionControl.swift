@@ -161,6 +161,24 @@ public struct TCPCongestionControl: Sendable {
         window = mss
     }
 
+    /// A congestion response proved spurious (every retransmission it made was
+    /// D-SACKed, or timestamps showed the originals arrived): the window and
+    /// threshold go back to `prior`'s, the controller as it was before, unless
+    /// they have grown past them since (Linux's undo). CUBIC takes back its
+    /// curve too; BBR, which loss does not steer, only its window.
+    mutating func undo(to prior: TCPCongestionControl) {
+        guard prior.algorithm == algorithm else { return }
+        if algorithm == .cubic && prior.window >= window {
+            cubicWMax = prior.cubicWMax
+            cubicK = prior.cubicK
+            cubicEpochStart = prior.cubicEpochStart
+            cubicRenoEstimate = prior.cubicRenoEstimate
+        }
+        if algorithm == .newReno && prior.window >= window { bytesAcked = prior.bytesAcked }
+        window = Swift.max(window, prior.window)
+        slowStartThreshold = Swift.max(slowStartThreshold, prior.slowStartThreshold)
+    }
+
     /// Loss recovery ended with a full acknowledgment.
     mutating func onRecoveryExit(flightSize: Int) {
         if algorithm == .bbr { return }

@@ -135,6 +135,7 @@ extension TCPConnection {
         if isTimestampsOn, !flags.contains(.rst), let ts = segment.timestamps,
            Int32(bitPattern: ts.value &- tsRecent) < 0 {
             isAckNeeded = true
+            noteDuplicate(payloadCount: segment.payload.count, at: segPos, now: now)
             return
         }
 
@@ -155,6 +156,7 @@ extension TCPConnection {
                     timeWaitDeadline = now + configuration.maximumSegmentLifetime * 2
                 }
                 isAckNeeded = true
+                noteDuplicate(payloadCount: segment.payload.count, at: segPos, now: now)
             }
             return
         }
@@ -252,6 +254,9 @@ extension TCPConnection {
     private mutating func receiveText(_ payload: [UInt8], at segPos: Int, now: Instant) {
         let expected = rcvNxt
         let hadHoles = reassembler.hasHoles
+        if let duplicate = reassembler.firstDuplicate(in: (segPos - 1)..<(segPos - 1 + payload.count)) {
+            noteDuplicate((duplicate.lowerBound + 1)..<(duplicate.upperBound + 1), now: now)
+        }
         let delivered = reassembler.insert(payload, at: segPos - 1, limit: rcvAdv - 1)
         if !delivered.isEmpty {
             receiveQueue.append(contentsOf: delivered)
