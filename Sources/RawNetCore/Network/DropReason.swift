@@ -22,6 +22,12 @@ public enum DropReason: String, Sendable, Hashable, Codable, CodingKeyRepresenta
     case noSocketOnPort = "no socket on port"
     /// A SYN for a listener whose queue of pending connections is full.
     case listenQueueFull = "listen queue full"
+    /// A datagram for a socket whose receive queue (its app has not read) is full,
+    /// as Linux drops beyond `SO_RCVBUF`.
+    case socketQueueFull = "socket receive queue full"
+    /// A TCP segment whose flags no state takes (a SYN with RST, a RST, or
+    /// neither SYN nor ACK, for a listener), discarded unanswered as Linux does.
+    case badTCPFlags = "bad TCP flags"
     /// The interface or its link is down.
     case linkDown = "link down"
     /// Addressed to another MAC or IP address, and this node does not forward.
