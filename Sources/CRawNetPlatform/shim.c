@@ -116,3 +116,7 @@ int rawnet_tap_open(const char *name) {
     }
     return fd;
 }
+
+int rawnet_malloc_trim(void) {
+    return malloc_trim(0);
+}

@@ -136,6 +136,8 @@ struct BudgetProcessTests {
         let shown = try lab.rawnet(["sockets", "bob"])
         #expect(shown.status == 0)
         #expect(shown.output.contains("(receive queue full)"), "\(shown.output)")
+        let statusText = try lab.rawnet(["status"])
+        #expect(statusText.output.contains("local  drops \(drops): \(drops) socket receive queue full"), "\(statusText.output)")
         // What the apps do read arrives whole, and less than was sent.
         var received = 0
         while let datagram = try apps[0].1.receive(timeout: .milliseconds(500)) {
@@ -204,6 +206,39 @@ struct BudgetProcessTests {
         while let chunk = try server.read(maxCount: 1 << 20, timeout: .seconds(5)), !chunk.isEmpty { received += chunk }
         #expect(received.count == data.count)
         #expect(received == data)
+    }
+
+    @Test func asyncWriteOf102400Bytes_arrivesWhole_andAnOversizedDatagramIsRefused() async throws {
+        let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
+        defer { lab.stop() }
+        let runDirectory = lab.runDirectory
+        try await AsyncSocketSupport.withDeadline {
+            let bobHost = try await AsyncHostConnection(runDirectory: runDirectory, host: "bob", appName: "sink")
+            let listener = try await AsyncTCPListener(bobHost, port: 9201)
+            let aliceHost = try await AsyncHostConnection(runDirectory: runDirectory, host: "alice", appName: "source")
+            let stream = try await AsyncTCPStream.connect(aliceHost, to: AsyncSocketSupport.bob, port: 9201)
+            var accepted: AsyncTCPStream?
+            for try await connection in listener.connections {
+                accepted = connection
+                break
+            }
+            let server = try #require(accepted)
+            var random = SeededRandomBytes(seed: 16)
+            let data = random.bytes(102_400)
+            try await stream.write(data)
+            try await stream.shutdownWrite()
+            #expect(try await AsyncSocketSupport.readAll(server) == data)
+            // A datagram over 65,507 bytes is refused and the connection to the host lives on.
+            let udp = try await AsyncUDPSocket(aliceHost)
+            await #expect(throws: NetworkError.messageTooLong) {
+                try await udp.send([UInt8](repeating: 1, count: AppMessage.maximumUDPPayload + 1),
+                                   to: AsyncSocketSupport.bob, port: 7)
+            }
+            try await udp.send([1, 2, 3], to: AsyncSocketSupport.bob, port: 7)
+            await stream.close()
+            await server.close()
+            await listener.close()
+        }
     }
 
     @Test func tooLongMessages_areRefusedWithAnErrorTheAppSees() throws {

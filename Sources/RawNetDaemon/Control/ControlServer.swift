@@ -93,6 +93,7 @@ final class ControlServer {
         // A fresh buffer: the old one's memory goes back now, not when the client is closed.
         client.output = Array(client.output[..<keep]) + Self.failureLine("\(reason): disconnected; what followed was not sent")
         pending.forget(client.id)  // what is left is one line or two, and goes soon
+        HeapTuning.returnFreeMemory()  // the cut buffer's pages, not kept for reuse
         onDisconnect(client.id)
         let id = client.id
         _ = loop.schedule(after: Self.cutGrace) { [weak self] in self?.disconnect(id) }
