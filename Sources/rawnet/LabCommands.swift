@@ -133,9 +133,10 @@ struct Status: ParsableCommand {
                 let reasons = drops.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }
                 print("    local  drops \(drops.values.reduce(0, +)): \(reasons.joined(separator: ", "))")
             }
-            // What the daemon holds for slow clients and apps, shown once there is any.
-            if let budgets = status.budgets, budgets.controlQueuedBytes + budgets.controlClientsCut
-                + (budgets.appQueuedBytes ?? 0) + (budgets.appMessagesDropped ?? 0) + (budgets.appMessagesRefused ?? 0) > 0 {
+            // What the daemon holds for slow clients and apps: shown once it holds much, or gave something up.
+            if let budgets = status.budgets,
+               budgets.controlQueuedBytes + (budgets.appQueuedBytes ?? 0) >= 64 * 1024
+                || budgets.controlClientsCut + (budgets.appMessagesDropped ?? 0) + (budgets.appMessagesRefused ?? 0) > 0 {
                 var line = "    held   control \(budgets.controlQueuedBytes) of \(budgets.controlBudgetBytes) B"
                 if budgets.controlClientsCut > 0 { line += " (\(budgets.controlClientsCut) clients cut)" }
                 if let queued = budgets.appQueuedBytes, let budget = budgets.appBudgetBytes {
