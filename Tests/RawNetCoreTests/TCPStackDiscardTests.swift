@@ -48,6 +48,24 @@ import RawNetWire
         #expect(s.poll(now: .zero).count == 1)  // only the first SYN is answered
     }
 
+    @Test func synOnAnOpenConnection_beyondTheChallengeACKLimit_namesItsReason() throws {
+        var s = try listening()
+        s.handle(segment([.syn], from: 5001), now: .zero)
+        let synAck = try #require(s.poll(now: .zero).first)
+        s.handle(segment([.ack], from: 5001, seq: 701, ack: synAck.header.sequenceNumber &+ 1), now: .zero)
+        // RFC 5961 §4.2: each SYN in the window gets a challenge ACK, at most 10 a second.
+        for index in 1...11 {
+            s.handle(segment([.syn], from: 5001, seq: 701), now: .at(Int64(index)))
+            if index <= 10 {
+                #expect(s.lastDiscard == nil, "SYN \(index)")
+                #expect(s.poll(now: .at(Int64(index))).map(\.flags) == [[.ack]], "SYN \(index)")
+            }
+        }
+        #expect(s.poll(now: .at(11)).isEmpty)
+        #expect(s.lastDiscard == TCPDiscard(reason: .challengeACKLimit,
+                                            detail: "SYN in ESTABLISHED: at most 10 challenge ACKs a second"))
+    }
+
     @Test func everyOtherSYN_isAnswered_andNamesNoDiscard() throws {
         // A SYN to a listener with room, beyond the backlog with cookies, to no listener,
         // and a repeated SYN of a connection in the handshake: each gets a segment back.

@@ -120,6 +120,8 @@ public struct TCPConnection: Sendable {
         var segmentsReceived = 0
         var lossProbes = 0
         var segmentsMarkedLost = 0
+        /// Challenge ACKs the rate limit held back: segments left unanswered.
+        var challengeACKsSuppressed = 0
     }
 
     init(id: TCPConnectionID, configuration: TCPConfiguration, iss: SequenceNumber, isPassive: Bool) {

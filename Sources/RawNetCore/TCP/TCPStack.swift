@@ -182,7 +182,12 @@ public struct TCPStack: Sendable {
             markDue(slot)
             let expected = entries[slot].connection.rcvNxt
             let hadHoles = entries[slot].connection.reassembler.hasHoles
+            let suppressed = entries[slot].connection.counters.challengeACKsSuppressed
             entries[slot].connection.handle(segment, now: now)
+            if entries[slot].connection.counters.challengeACKsSuppressed > suppressed {
+                lastDiscard = TCPDiscard(reason: .challengeACKLimit,
+                                         detail: "\(segment.header.flags.contains(.syn) ? "SYN" : "RST") in \(entries[slot].connection.state): at most 10 challenge ACKs a second")
+            }
             noteProgress(of: id, at: slot)
             // In-order data waits for the end of a burst to be acknowledged together
             // (as a receive batch is). So does data around a hole when SACK is on:
