@@ -1,6 +1,7 @@
 @testable import RawNetDaemon
 import RawNetContracts
 import RawNetCore
+import RawNetPlatform
 import RawNetWire
 import Testing
 
@@ -96,5 +97,48 @@ struct HostTransportReceiveQueueTests {
         #expect(listed.drops == 2)
         // No ICMP error goes back: the port has a socket, it is only full (as Linux).
         #expect(pair.b.noSocketPackets == 0)
+    }
+}
+
+/// The app server's bounds on a real app connection that does not read.
+@Suite("App server queues")
+struct AppServerQueueTests {
+    @Test func datagrams_stopAtTheSocketsReceiveBuffer_thenAtTheAppsLimit_andDrainWhenItReads() throws {
+        let directory = "/tmp/rnt-apps-\(Processes.currentPID)-\(MonotonicClock.now() % 1_000_000_007)"
+        try FileSystem.makeDirectories(directory, mode: 0o700)
+        defer { try? FileSystem.removeTree(at: directory) }
+        let loop = try EventLoop()
+        let server = try AppServer(loop: loop, path: directory + "/h.api") { _, _ in }
+        defer { server.close() }
+        let app = try UnixConnection.connect(kind: .seqpacket, to: directory + "/h.api")
+        try loop.runOnce(timeout: .milliseconds(200))  // accepts it: app 1
+        func datagram(_ socket: UInt32) -> AppMessage {
+            .datagram(socket: socket, from: .any, port: 9, timeToLive: 64, payload: [UInt8](repeating: 7, count: 60_000))
+        }
+        // One socket: what the connection's kernel buffer takes, then its own 212,992 bytes.
+        var refusal: String?
+        for _ in 0..<1000 where refusal == nil { refusal = server.queueDatagram(datagram(1), socket: 1, to: 1) }
+        #expect(refusal?.hasPrefix("socket 1 has") == true, "\(refusal ?? "never refused")")
+        let held = server.queuedDatagramBytes(socket: 1)
+        #expect(held <= AppServer.socketReceiveBuffer && held > AppServer.socketReceiveBuffer - 60_300)
+        // More sockets of the same app: each has its own buffer, until the app's 4 MiB are full.
+        refusal = nil
+        var socket: UInt32 = 2
+        while refusal == nil || refusal?.hasPrefix("socket") == true, socket < 200 {
+            refusal = server.queueDatagram(datagram(socket), socket: socket, to: 1)
+            if refusal != nil { socket += 1 }
+        }
+        #expect(refusal?.hasPrefix("app has") == true, "\(refusal ?? "")")
+        #expect(server.queuedBytes <= AppServer.appOutputLimit && server.queuedBytes > AppServer.appOutputLimit - 60_300)
+        // The app reads everything: the queue and every socket's buffer empty.
+        var read = 0
+        for _ in 0..<10_000 where server.queuedBytes > 0 || read == 0 {
+            while let message = try app.read(maximumLength: AppMessage.maximumLength), !message.isEmpty { read += 1 }
+            try loop.runOnce(timeout: .milliseconds(10))
+        }
+        while let message = try app.read(maximumLength: AppMessage.maximumLength), !message.isEmpty { read += 1 }
+        #expect(server.queuedBytes == 0)
+        #expect(server.queuedDatagramBytes(socket: 1) == 0)
+        #expect(read > 70)
     }
 }
