@@ -61,6 +61,10 @@ int rawnet_malloc_thresholds(int mmap_threshold, int trim_threshold) {
     return mallopt(M_MMAP_THRESHOLD, mmap_threshold) && mallopt(M_TRIM_THRESHOLD, trim_threshold);
 }
 
+int rawnet_malloc_trim(void) {
+    return malloc_trim(0);
+}
+
 int rawnet_signal_forward(int signo, int fd) {
     if (signo <= 0 || signo >= RAWNET_MAX_SIGNAL || fd < 0) { errno = EINVAL; return -1; }
     ensure_table();

@@ -15,6 +15,13 @@ public enum HeapTuning {
     /// Up to 16 MiB of free memory may stay at the top of the heap.
     public static let trimThreshold = 16 << 20
 
+    /// Gives the free memory in the heap back to the kernel, holes included
+    /// (`malloc_trim`): for after a burst that will not come back, such as
+    /// buffers of clients cut off, since the thresholds above keep it otherwise.
+    public static func returnFreeMemory() {
+        _ = rawnet_malloc_trim()
+    }
+
     /// Applies the thresholds to this process. Returns false if glibc refused them.
     @discardableResult
     public static func tuneForStreaming() -> Bool {

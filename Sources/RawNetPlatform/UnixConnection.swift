@@ -112,6 +112,20 @@ public final class UnixConnection {
         }
     }
 
+    /// Reads one message (seqpacket) into `buffer` and returns its whole
+    /// length: more than `buffer.count` when it did not fit, and then only the
+    /// first `buffer.count` bytes were read and the rest is gone (`MSG_TRUNC`).
+    /// 0 means the peer closed, nil that nothing is waiting.
+    public func readMessage(into buffer: UnsafeMutableRawBufferPointer) throws(Errno) -> Int? {
+        do {
+            return try retryingOnInterrupt {
+                recv(fileDescriptor.rawValue, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT) | Int32(MSG_TRUNC))
+            }
+        } catch where error == .wouldBlock {
+            return nil
+        }
+    }
+
     /// Reads up to `maximumLength` bytes: `[]` means the peer closed, nil means nothing yet.
     public func read(maximumLength: Int = 65_536) throws(Errno) -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: maximumLength)

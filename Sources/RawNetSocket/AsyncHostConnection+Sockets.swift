@@ -35,6 +35,8 @@ struct AcceptedConnection: Sendable {
 }
 
 extension AsyncHostConnection {
+    /// The most stream bytes the library puts in one `write` or `send`: within
+    /// `AppMessage.maximumWritePayload`, so a write of any size arrives whole.
     static let maximumChunk = 60_000
 
     // MARK: Events from the host

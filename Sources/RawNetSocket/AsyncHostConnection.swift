@@ -61,7 +61,7 @@ public actor AsyncHostConnection {
     private var pending: [UInt32: PendingRequest] = [:]
     private var outbox: [[UInt8]] = []
     private var isWatchingReadable = false
-    private var scratch = [UInt8](repeating: 0, count: 70_000)
+    private var scratch = [UInt8](repeating: 0, count: AppMessage.maximumLength)
     /// Why the connection ended, once it did.
     private(set) var closedReason: NetworkError?
     var sockets: [UInt32: AsyncSocketState] = [:]
@@ -255,12 +255,15 @@ public actor AsyncHostConnection {
         for _ in 0..<64 where closedReason == nil {
             let count: Int?
             do {
-                count = try scratch.withUnsafeMutableBytes { buffer throws(Errno) in try connection.read(into: buffer) }
+                count = try scratch.withUnsafeMutableBytes { buffer throws(Errno) in try connection.readMessage(into: buffer) }
             } catch {
                 return end(.hostClosedConnection)
             }
             guard let count else { break }
             if count == 0 { return end(.hostClosedConnection) }
+            guard count <= scratch.count else {
+                return end(.protocolError("the host sent \(count) bytes in one message; at most \(scratch.count) are allowed"))
+            }
             guard let message = try? AppMessage(decoding: Array(scratch[..<count])) else {
                 return end(.protocolError("the host sent a message this library cannot decode"))
             }

@@ -38,16 +38,19 @@ public final class AsyncUDPSocket: Sendable {
         }
     }
 
-    /// Sends one datagram.
+    /// Sends one datagram. More than 65,507 bytes (`AppMessage.maximumUDPPayload`)
+    /// throws `messageTooLong` and sends nothing, as Linux's `EMSGSIZE`.
     public func send(_ payload: [UInt8], to address: IPv4Address, port: UInt16) async throws(NetworkError) {
+        guard payload.count <= AppMessage.maximumUDPPayload else { throw .messageTooLong }
         try await connection.requireSocket(id)
         _ = try await connection.typedRequest { [id] in
             .sendTo(request: $0, socket: id, address: address, port: port, payload: payload)
         }
     }
 
-    /// Sends one datagram to the connected peer.
+    /// Sends one datagram to the connected peer (at most 65,507 bytes, as above).
     public func send(_ payload: [UInt8]) async throws(NetworkError) {
+        guard payload.count <= AppMessage.maximumUDPPayload else { throw .messageTooLong }
         try await connection.requireSocket(id)
         _ = try await connection.typedRequest { [id] in .send(request: $0, socket: id, payload: payload) }
     }

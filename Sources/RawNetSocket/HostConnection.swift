@@ -53,8 +53,8 @@ public final class HostConnection {
     /// TCP: bytes of send buffer the host granted per socket and not yet written.
     private var credits: [UInt32: Int] = [:]
     private var isClosed = false
-    /// One seqpacket message at a time is read here (the largest is under 70 000 bytes).
-    private var receiveBuffer = [UInt8](repeating: 0, count: 70_000)
+    /// One seqpacket message at a time is read here, whole (`AppMessage.maximumLength`).
+    private var receiveBuffer = [UInt8](repeating: 0, count: AppMessage.maximumLength)
 
     /// The path of a host's app API socket inside a lab's run directory.
     public static func appAPIPath(runDirectory: String, host: String) -> String {
@@ -269,7 +269,10 @@ public final class HostConnection {
         try write(encoded: message.encoded())
     }
 
+    /// Sends one encoded message; one longer than the app API allows is
+    /// refused here (`messageTooLong`), before anything is sent.
     private func write(encoded bytes: [UInt8]) throws(NetworkError) {
+        guard bytes.count <= AppMessage.maximumLength else { throw .messageTooLong }
         while true {
             do {
                 if try connection.write(bytes) != nil { return }
@@ -289,11 +292,14 @@ public final class HostConnection {
             if timeout != .zero {
                 guard connection.fileDescriptor.waitReadable(timeout: timeout ?? .seconds(86_400 * 365)) else { return nil }
             }
-            let received = try receiveBuffer.withUnsafeMutableBytes { try connection.read(into: $0) }
+            let received = try receiveBuffer.withUnsafeMutableBytes { try connection.readMessage(into: $0) }
             guard let count = received else { return nil }
             if count == 0 {
                 isClosed = true
                 throw NetworkError.hostClosedConnection
+            }
+            guard count <= receiveBuffer.count else {
+                throw NetworkError.protocolError("the host sent \(count) bytes in one message; at most \(receiveBuffer.count) are allowed")
             }
             do {
                 return try AppMessage(decoding: receiveBuffer[..<count])

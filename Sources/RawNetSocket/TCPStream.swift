@@ -229,7 +229,7 @@ public final class TCPStream {
     private func writeWithinCredit(_ bytes: [UInt8], from offset: Int) throws(NetworkError) -> Int {
         var offset = offset
         while offset < bytes.count {
-            let count = min(connection.credit(socket: id), bytes.count - offset, 60_000)
+            let count = min(connection.credit(socket: id), bytes.count - offset, AsyncHostConnection.maximumChunk)
             guard count > 0 else { break }
             try connection.write(bytes[offset..<(offset + count)], socket: id)
             offset += count

@@ -51,16 +51,19 @@ public final class UDPSocket {
         localPort = reply.localPort
     }
 
-    /// Sends one datagram.
+    /// Sends one datagram. More than 65,507 bytes (`AppMessage.maximumUDPPayload`)
+    /// throws `messageTooLong` and sends nothing, as Linux's `EMSGSIZE`.
     public func send(_ payload: [UInt8], to address: IPv4Address, port: UInt16) throws(NetworkError) {
+        guard payload.count <= AppMessage.maximumUDPPayload else { throw .messageTooLong }
         let reply = try connection.request { [id] in
             .sendTo(request: $0, socket: id, address: address, port: port, payload: payload)
         }
         localPort = reply.localPort
     }
 
-    /// Sends one datagram to the connected peer.
+    /// Sends one datagram to the connected peer (at most 65,507 bytes, as above).
     public func send(_ payload: [UInt8]) throws(NetworkError) {
+        guard payload.count <= AppMessage.maximumUDPPayload else { throw .messageTooLong }
         let reply = try connection.request { [id] in .send(request: $0, socket: id, payload: payload) }
         localPort = reply.localPort
     }

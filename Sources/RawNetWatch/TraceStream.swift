@@ -28,6 +28,9 @@ public final class TraceStream {
     public private(set) var nodes: [String] = []
     /// Nodes whose daemon closed the stream (stopped or crashed).
     public private(set) var endedNodes: [String] = []
+    /// Why a daemon ended a node's stream, when it said so in a last line
+    /// (a subscriber cut for falling too far behind).
+    public private(set) var endReasons: [String: String] = [:]
     /// True after SIGINT or SIGTERM when `stopOnInterrupt()` was called.
     public private(set) var isInterrupted = false
     /// Events read so far (all of them, handed out or not).
@@ -162,6 +165,8 @@ public final class TraceStream {
                 if let event = try? ControlCodec.decodeLine(TraceEvent.self, from: line) {
                     pending.append((event, eventCount))
                     eventCount += 1
+                } else if let answer = try? ControlCodec.decodeLine(ControlResponse.self, from: line), !answer.ok {
+                    endReasons[node] = answer.error ?? "no reason given"
                 } else {
                     badLines += 1
                 }

@@ -143,6 +143,23 @@ struct Status: ParsableCommand {
                 }
                 if let impairment = interface.impairment { print("           impairment out: \(impairment)") }
             }
+            if let drops = status.localDrops, !drops.isEmpty {
+                let reasons = drops.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }
+                print("    local  drops \(drops.values.reduce(0, +)): \(reasons.joined(separator: ", "))")
+            }
+            // What the daemon holds for slow clients and apps: shown once it holds much, or gave something up.
+            if let budgets = status.budgets,
+               budgets.controlQueuedBytes + (budgets.appQueuedBytes ?? 0) >= 64 * 1024
+                || budgets.controlClientsCut + (budgets.appMessagesDropped ?? 0) + (budgets.appMessagesRefused ?? 0) > 0 {
+                var line = "    held   control \(budgets.controlQueuedBytes) of \(budgets.controlBudgetBytes) B"
+                if budgets.controlClientsCut > 0 { line += " (\(budgets.controlClientsCut) clients cut)" }
+                if let queued = budgets.appQueuedBytes, let budget = budgets.appBudgetBytes {
+                    line += ", apps \(queued) of \(budget) B"
+                    if let dropped = budgets.appMessagesDropped, dropped > 0 { line += " (\(dropped) messages dropped)" }
+                    if let refused = budgets.appMessagesRefused, refused > 0 { line += " (\(refused) too long refused)" }
+                }
+                print(line)
+            }
         }
     }
 }

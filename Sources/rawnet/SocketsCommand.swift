@@ -28,6 +28,9 @@ struct Sockets: ParsableCommand {
                 ?? (socket.id == 0 ? "" : "(app=\(socket.app),sock=\(socket.id))")
             rows.append([socket.protocolName, socket.state ?? "-", String(socket.receiveQueue ?? 0),
                          String(socket.sendQueue ?? 0), socket.local.replacingAny(), socket.peer ?? "*:*", process])
+            if let drops = socket.drops, drops > 0 {
+                extra[rows.count - 1] = "drops \(drops) (receive queue full)"
+            }
             if internals, socket.protocolName == "tcp", let text = socket.internals, socket.state != "LISTEN" {
                 extra[rows.count - 1] = TCPSocketStatus(parsing: text)
                     .readable(skipping: [.proto, .local, .peer, .state, .recvq, .sendq])

@@ -76,6 +76,7 @@ struct LiveWatch {
             if try !handle(events) || ended { break }
         }
         if !stream.endedNodes.isEmpty { printToStandardError("stream ended by: \(stream.endedNodes.joined(separator: ", "))") }
+        for node in stream.endedNodes { if let reason = stream.endReasons[node] { printToStandardError("\(node): \(reason)") } }
     }
 }
 

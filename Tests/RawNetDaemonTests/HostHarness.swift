@@ -18,7 +18,16 @@ final class FakeAppSink: AppMessageSink {
     var backlogged: Set<Int> = []
     private(set) var batchesSent = 0
 
+    /// Sockets whose receive queue is full: their datagrams are refused.
+    var fullSockets: Set<UInt32> = []
+
     func send(_ message: AppMessage, to client: Int) { messages[client, default: []].append(message) }
+    func queueDatagram(_ message: AppMessage, socket: UInt32, to client: Int) -> String? {
+        if fullSockets.contains(socket) { return "receive queue full" }
+        send(message, to: client)
+        return nil
+    }
+    func queuedDatagramBytes(socket: UInt32) -> Int { 0 }
     func isBacklogged(_ client: Int) -> Bool { backlogged.contains(client) }
     func readsStreamBatches(_ client: Int) -> Bool { features[client]?.contains(.streamBatch) ?? false }
     func usesWriteCredit(_ client: Int) -> Bool { features[client]?.contains(.writeCredit) ?? false }

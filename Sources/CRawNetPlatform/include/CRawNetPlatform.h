@@ -33,6 +33,9 @@ int rawnet_signal_unforward(int signo, int fd);
 /// either value was refused.
 int rawnet_malloc_thresholds(int mmap_threshold, int trim_threshold);
 
+/// Gives free heap memory back to the kernel (malloc_trim(0)); 1 if any was.
+int rawnet_malloc_trim(void);
+
 /// setns(2) into the network namespace open at `fd`, for the calling thread
 /// only (threads started later inherit it). Returns 0 or -1 with errno set.
 int rawnet_set_net_namespace(int fd);

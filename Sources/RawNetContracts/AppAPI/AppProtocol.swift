@@ -78,6 +78,14 @@ import RawNetWire
 /// an established connection arrive as `error`. `status` is answered by `reply`
 /// whose message is `key=value` pairs separated by spaces (see `TCPSocketStatus`).
 ///
+/// Size: a message is at most `AppMessage.maximumLength` (65,536) bytes, head
+/// included, either way. That holds the largest UDP datagram (65,507 bytes),
+/// a whole ICMP message and a `streamBatch`; a TCP `write` or `send` carries at
+/// most `maximumWritePayload` (65,527) bytes, so the library splits larger
+/// writes. The host reads each message whole: a longer one is never cut short
+/// but refused, with a `reply` of status messageTooLong to its request, or
+/// for a `write` an `error` of that status (its bytes are dropped).
+///
 /// ICMP sockets work like Linux "ping sockets": the socket's local port is
 /// the echo identifier. The app sends whole ICMP messages (`sendTo` with port
 /// 0); the host puts in the identifier and the checksum. It receives echo
@@ -224,6 +232,19 @@ public enum AppMessage: Sendable, Equatable {
     case credit(socket: UInt32, bytes: UInt32)
     /// Stream bytes for several sockets, in order.
     case streamBatch([AppStreamChunk])
+
+    /// The longest message either side sends, its 9-byte head included (64 KiB).
+    public static let maximumLength = 65_536
+    /// The most stream bytes one `write` or `send` carries.
+    public static let maximumWritePayload = maximumLength - 9
+    /// The largest UDP payload (65,535 minus the IPv4 and UDP headers), as Linux's
+    /// limit before `EMSGSIZE`.
+    public static let maximumUDPPayload = 65_507
+
+    /// The text of a messageTooLong refusal of a message of `length` bytes.
+    public static func tooLongText(_ length: Int) -> String {
+        "message too long: \(length) bytes; the app API takes at most \(maximumLength)"
+    }
 
     /// Why a message could not be decoded.
     public struct DecodingError: Error, Equatable, CustomStringConvertible {

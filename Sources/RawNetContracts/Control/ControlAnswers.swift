@@ -79,6 +79,9 @@ public struct SocketInfo: Codable, Sendable, Equatable {
     public var sendQueue: Int?
     /// TCP internals as `key=value` words (rto, cwnd, retransmissions, …).
     public var internals: String?
+    /// UDP and ICMP: datagrams dropped because the receive queue was full (as
+    /// the `drops` of Linux's `/proc/net/udp`); nil for TCP and from older daemons.
+    public var drops: Int?
 
     public init(id: UInt32, app: Int, protocolName: String, local: String, peer: String? = nil, state: String? = nil, appName: String? = nil, pid: UInt32? = nil, receiveQueue: Int? = nil, sendQueue: Int? = nil, internals: String? = nil) {
         self.id = id

@@ -9,6 +9,10 @@ public struct NodeStatus: Codable, Sendable, Equatable {
     public var interfaces: [InterfaceStatus]
     /// A linux node's network namespace (its bridge answers); nil for daemons.
     public var namespace: String?
+    /// Drops of packets on no interface (sent by the node to itself), by reason.
+    public var localDrops: [DropReason: Int]?
+    /// What the daemon holds for its clients, against its budgets (nil from older daemons).
+    public var budgets: QueueBudgets?
 
     public init(node: String, kind: String, pid: Int32, uptimeSeconds: Double, interfaces: [InterfaceStatus],
                 namespace: String? = nil) {
@@ -54,5 +58,34 @@ public struct InterfaceStatus: Codable, Sendable, Equatable {
         self.queuedFrames = queuedFrames
         self.counters = counters
         self.impairment = impairment
+    }
+}
+
+/// The bytes a daemon holds for its control clients and (hosts) apps, their
+/// shared budgets, and what was cut or dropped to keep within them.
+public struct QueueBudgets: Codable, Sendable, Equatable {
+    /// Answers and trace events waiting for control clients, and the most they may take together.
+    public var controlQueuedBytes: Int
+    public var controlBudgetBytes: Int
+    /// Control clients (stalled subscribers) cut for being too far behind.
+    public var controlClientsCut: Int
+    /// Hosts: messages waiting for apps, and the most they may take together.
+    public var appQueuedBytes: Int?
+    public var appBudgetBytes: Int?
+    /// Hosts: messages other than datagrams not delivered because an app's queue was full.
+    public var appMessagesDropped: Int?
+    /// Hosts: app messages refused for being longer than the app API allows.
+    public var appMessagesRefused: Int?
+
+    public init(controlQueuedBytes: Int, controlBudgetBytes: Int, controlClientsCut: Int,
+                appQueuedBytes: Int? = nil, appBudgetBytes: Int? = nil, appMessagesDropped: Int? = nil,
+                appMessagesRefused: Int? = nil) {
+        self.controlQueuedBytes = controlQueuedBytes
+        self.controlBudgetBytes = controlBudgetBytes
+        self.controlClientsCut = controlClientsCut
+        self.appQueuedBytes = appQueuedBytes
+        self.appBudgetBytes = appBudgetBytes
+        self.appMessagesDropped = appMessagesDropped
+        self.appMessagesRefused = appMessagesRefused
     }
 }

@@ -22,6 +22,15 @@ public enum DropReason: String, Sendable, Hashable, Codable, CodingKeyRepresenta
     case noSocketOnPort = "no socket on port"
     /// A SYN for a listener whose queue of pending connections is full.
     case listenQueueFull = "listen queue full"
+    /// A datagram for a socket whose receive queue (its app has not read) is full,
+    /// as Linux drops beyond `SO_RCVBUF`.
+    case socketQueueFull = "socket receive queue full"
+    /// A TCP segment whose flags no state takes (a SYN with RST, a RST, or
+    /// neither SYN nor ACK, for a listener), discarded unanswered as Linux does.
+    case badTCPFlags = "bad TCP flags"
+    /// A segment owed a challenge ACK (RFC 5961: a SYN, or a RST in the window
+    /// but not exact, on an open connection) beyond 10 a second, left unanswered.
+    case challengeACKLimit = "challenge ACK limit"
     /// The interface or its link is down.
     case linkDown = "link down"
     /// Addressed to another MAC or IP address, and this node does not forward.

@@ -127,8 +127,12 @@ public struct IPNode: Sendable {
 
     /// Records a drop that happened outside this engine on an interface, such as
     /// egress queue overflow or injected loss, so all counters live in one place.
-    public mutating func countDrop(_ reason: DropReason, interface: Int) {
-        guard interfaces.indices.contains(interface) else { return }
+    /// With no interface (a packet this node sent itself) it counts in `localDrops`.
+    public mutating func countDrop(_ reason: DropReason, interface: Int?) {
+        guard let interface, interfaces.indices.contains(interface) else {
+            localDrops[reason, default: 0] += 1
+            return
+        }
         interfaces[interface].counters.countDrop(reason)
     }
 

@@ -282,7 +282,10 @@ extension TCPConnection {
             challengeWindowStart = now
             challengeACKsInWindow = 0
         }
-        guard challengeACKsInWindow < 10 else { return }
+        guard challengeACKsInWindow < 10 else {
+            counters.challengeACKsSuppressed += 1
+            return
+        }
         challengeACKsInWindow += 1
         isAckNeeded = true
         record(.challengeACK, now: now)

@@ -136,6 +136,8 @@ public struct TCPConnection: Sendable {
         var dsacksReceived = 0
         var spuriousRetransmissions = 0
         var undos = 0
+        /// Challenge ACKs the rate limit held back: segments left unanswered.
+        var challengeACKsSuppressed = 0
     }
 
     init(id: TCPConnectionID, configuration: TCPConfiguration, iss: SequenceNumber, isPassive: Bool) {

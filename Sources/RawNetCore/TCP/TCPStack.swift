@@ -41,6 +41,9 @@ public struct TCPStack: Sendable {
     /// True when a segment handled since the last poll wants its answer at once
     /// (see ``handle(_:now:)``); the next poll clears it.
     public private(set) var hasUrgentOutput = false
+    /// Why the segment `handle` took last was discarded unanswered (nil when it
+    /// was answered or taken), for the host to count and trace as a drop.
+    public private(set) var lastDiscard: TCPDiscard?
 
     /// One connection with its bookkeeping.
     private struct Entry: Sendable {
@@ -181,11 +184,17 @@ public struct TCPStack: Sendable {
     /// Takes one arriving segment addressed to this host.
     public mutating func handle(_ segment: TCPSegment, now: Instant) {
         let id = TCPConnectionID(arriving: segment)
+        lastDiscard = nil
         if let slot = lookUp(id), entries[slot].connection.state != .closed {
             markDue(slot)
             let expected = entries[slot].connection.rcvNxt
             let hadHoles = entries[slot].connection.reassembler.hasHoles
+            let suppressed = entries[slot].connection.counters.challengeACKsSuppressed
             entries[slot].connection.handle(segment, now: now)
+            if entries[slot].connection.counters.challengeACKsSuppressed > suppressed {
+                lastDiscard = TCPDiscard(reason: .challengeACKLimit,
+                                         detail: "\(segment.header.flags.contains(.syn) ? "SYN" : "RST") in \(entries[slot].connection.state): at most 10 challenge ACKs a second")
+            }
             noteProgress(of: id, at: slot)
             // In-order data waits for the end of a burst to be acknowledged together
             // (as a receive batch is). So does data around a hole when SACK is on:
@@ -206,25 +215,40 @@ public struct TCPStack: Sendable {
         }
         let flags = segment.header.flags
         if var listener = listeners[id.localPort] {
-            if flags.contains(.rst) { return }
+            // A listener answers a RST with nothing (RFC 9293 §3.10.7.2), nor a
+            // segment with neither SYN nor ACK; Linux counts both as discarded.
+            if flags.contains(.rst) {
+                lastDiscard = TCPDiscard(reason: .badTCPFlags,
+                                         detail: flags.contains(.syn) ? "SYN with RST for a listener" : "RST for a listener")
+                return
+            }
             if flags.contains(.ack) {
                 if !flags.contains(.syn), acceptCookie(segment, id: id, listener: &listener, now: now) { return }
                 reply(toStray: segment)
                 return
             }
-            guard flags.contains(.syn) else { return }
+            guard flags.contains(.syn) else {
+                lastDiscard = TCPDiscard(reason: .badTCPFlags, detail: "neither SYN nor ACK for a listener")
+                return
+            }
             if listener.isFull {
                 if configuration.isSYNCookiesEnabled {
                     sendCookie(answering: segment, id: id, listener: &listener, now: now)
                 } else {
                     listener.droppedSYNs += 1
+                    lastDiscard = TCPDiscard(
+                        reason: .listenQueueFull,
+                        detail: "\(listener.handshaking.count) handshaking + \(listener.ready.count) ready, backlog \(listener.backlog)")
                 }
                 listeners[id.localPort] = listener
                 return
             }
             let isn = initialSequenceNumbers.next(for: id, now: now)
             guard let connection = TCPConnection(acceptingSYN: segment, configuration: configuration,
-                                                 initialSequenceNumber: isn, now: now) else { return }
+                                                 initialSequenceNumber: isn, now: now) else {
+                lastDiscard = TCPDiscard(reason: .badTCPFlags, detail: "not a SYN a listener takes")
+                return
+            }
             insert(connection)
             listener.handshaking.append(id)
             listeners[id.localPort] = listener
@@ -472,5 +496,16 @@ public struct TCPStack: Sendable {
             if slots[id] == nil && listeners[candidate] == nil { return candidate }
         }
         return nextEphemeralPort
+    }
+}
+
+/// A segment the stack discarded without answering, and why (see `TCPStack.lastDiscard`).
+public struct TCPDiscard: Sendable, Equatable {
+    public var reason: DropReason
+    public var detail: String
+
+    public init(reason: DropReason, detail: String) {
+        self.reason = reason
+        self.detail = detail
     }
 }

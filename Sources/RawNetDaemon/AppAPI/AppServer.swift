@@ -5,17 +5,39 @@ import RawNetPlatform
 
 /// The host's app API listener (`NODE.api`, SOCK_SEQPACKET): accepts app
 /// connections, decodes their messages and queues messages back to them.
-/// Never blocks: a slow app's messages wait in a bounded queue; beyond it
-/// datagrams are dropped, as a full socket receive buffer drops them.
+/// Never blocks: a slow app's messages wait in a queue bounded in messages and
+/// bytes, per app and for all apps together; a datagram also counts against
+/// its socket's receive buffer (`socketReceiveBuffer`). Beyond a bound a
+/// datagram is refused (the host counts and traces the drop) and any other
+/// optional message is dropped and counted.
 final class AppServer {
     typealias Handler = (_ client: Int, _ message: AppMessage) -> Void
 
     static let maximumQueuedMessages = 1024
+    /// Bytes one UDP or ICMP socket's datagrams may take while its app has not
+    /// read them: Linux's default `SO_RCVBUF` (`net.core.rmem_default`).
+    static let socketReceiveBuffer = 212_992
+    /// What one queued message costs beyond its bytes (its bookkeeping), so a
+    /// flood of tiny datagrams fills a receive buffer too, as in Linux, whose
+    /// buffers count each packet's overhead.
+    static let messageOverhead = 256
+    /// Bytes of messages one app may have waiting in the daemon.
+    static let appOutputLimit = 4 * 1024 * 1024
+    /// Bytes of messages all apps of the host together may have waiting.
+    static let sharedOutputBudget = 16 * 1024 * 1024
+
+    /// One message waiting for an app.
+    private struct Queued {
+        var bytes: [UInt8]
+        /// The socket whose receive buffer holds it (a datagram), else 0.
+        var socket: UInt32
+        var cost: Int { bytes.count + AppServer.messageOverhead }
+    }
 
     private final class Client {
         let id: Int
         let connection: UnixConnection
-        var output = Deque<[UInt8]>()
+        var output = Deque<Queued>()
         var isWatchingWritable = false
         var name = ""
         var pid: UInt32 = 0
@@ -33,7 +55,13 @@ final class AppServer {
     private var clients: [Int: Client] = [:]
     private var nextClientID = 1
     private let handler: Handler
-    private var buffer = [UInt8](repeating: 0, count: 70_000)
+    /// One message is read here whole; a longer one is refused (see `refuseTooLong`).
+    private var buffer = [UInt8](repeating: 0, count: AppMessage.maximumLength)
+    /// Bytes waiting, per app and for all apps.
+    private var outputBytes = ByteBudget<Int>(holderLimit: AppServer.appOutputLimit,
+                                              totalLimit: AppServer.sharedOutputBudget)
+    /// Bytes of datagrams waiting, per socket.
+    private var receiveBuffers = ByteBudget<UInt32>(holderLimit: AppServer.socketReceiveBuffer)
     /// Called when an app went away, to close its sockets; the flag says whether
     /// it left messages unread (its end closed with some queued, which the kernel
     /// reports as ECONNRESET, or this server still held some for it).
@@ -43,8 +71,12 @@ final class AppServer {
     var onDrained: (Int) -> Void = { _ in }
     /// An app with this many messages waiting gets no more stream data until it reads.
     static let streamBacklogLimit = 8
-    /// Messages not delivered because an app's queue was full.
+    /// Messages other than datagrams not delivered because an app's queue was full.
     private(set) var overflowCount = 0
+    /// Messages from apps refused for being longer than `AppMessage.maximumLength`.
+    private(set) var refusedCount = 0
+    /// Bytes of messages waiting for all apps.
+    var queuedBytes: Int { outputBytes.total }
 
     init(loop: EventLoop, path: String, handler: @escaping Handler) throws {
         self.loop = loop
@@ -140,12 +172,51 @@ final class AppServer {
         enqueue(message.encoded(), for: client, isEssential: isEssential)
     }
 
+    /// Queues a datagram (`.datagram`) for `socket` of app `id` if its receive
+    /// buffer and the app's queue have room. Returns why not, for the drop's
+    /// detail, or nil when it was queued.
+    func queueDatagram(_ message: AppMessage, socket: UInt32, to id: Int) -> String? {
+        guard let client = clients[id] else { return "its app is gone" }
+        if !client.batch.isEmpty { sendBatch(of: client) }
+        let queued = Queued(bytes: message.encoded(), socket: socket)
+        guard receiveBuffers.admits(queued.cost, for: socket) else {
+            return "socket \(socket) has \(receiveBuffers.bytes(of: socket)) of \(Self.socketReceiveBuffer) bytes unread"
+        }
+        if let full = queueRoom(for: queued.cost, client: client) { return full }
+        receiveBuffers.add(queued.cost, for: socket)
+        append(queued, to: client)
+        return nil
+    }
+
+    /// Bytes of datagrams waiting in the daemon for `socket` (its receive queue).
+    func queuedDatagramBytes(socket: UInt32) -> Int { receiveBuffers.bytes(of: socket) }
+
+    /// Why app `client`'s queue cannot take `cost` more bytes, or nil if it can.
+    private func queueRoom(for cost: Int, client: Client) -> String? {
+        if client.output.count >= Self.maximumQueuedMessages {
+            return "app has \(client.output.count) messages unread"
+        }
+        if !outputBytes.admits(cost, for: client.id) {
+            return outputBytes.bytes(of: client.id) + cost > Self.appOutputLimit
+                ? "app has \(outputBytes.bytes(of: client.id)) bytes unread (at most \(Self.appOutputLimit))"
+                : "apps have \(outputBytes.total) bytes unread (at most \(Self.sharedOutputBudget) in all)"
+        }
+        return nil
+    }
+
     private func enqueue(_ bytes: [UInt8], for client: Client, isEssential: Bool) {
-        guard client.output.count < Self.maximumQueuedMessages || isEssential else {
+        let queued = Queued(bytes: bytes, socket: 0)
+        // Essential messages are few by construction (stream data waits while 8 messages do).
+        guard isEssential || queueRoom(for: queued.cost, client: client) == nil else {
             overflowCount += 1
             return
         }
-        client.output.append(bytes)
+        append(queued, to: client)
+    }
+
+    private func append(_ queued: Queued, to client: Client) {
+        outputBytes.add(queued.cost, for: client.id)
+        client.output.append(queued)
         flush(client)
     }
 
@@ -164,7 +235,7 @@ final class AppServer {
             guard let client = clients[id] else { return }
             let count: Int?
             do {
-                count = try buffer.withUnsafeMutableBytes { try client.connection.read(into: $0) }
+                count = try buffer.withUnsafeMutableBytes { try client.connection.readMessage(into: $0) }
             } catch {
                 disconnect(id, leftMessagesUnread: (error as? Errno) == .connectionReset)
                 return
@@ -173,6 +244,10 @@ final class AppServer {
             if count == 0 {
                 disconnect(id)
                 return
+            }
+            if count > buffer.count {
+                refuseTooLong(length: count, from: id)
+                continue
             }
             let bytes = buffer[..<count]
             do {
@@ -185,17 +260,37 @@ final class AppServer {
         }
     }
 
+    /// Answers a message longer than the protocol allows (its head is in
+    /// `buffer`, the rest was never read): a request gets a messageTooLong
+    /// `reply`, a `write` (never answered) an `error` for its socket. Nothing of
+    /// it is carried out, so nothing arrives cut short.
+    private func refuseTooLong(length: Int, from id: Int) {
+        refusedCount += 1
+        func field(_ range: Range<Int>) -> UInt32 { buffer[range].reduce(0) { $0 << 8 | UInt32($1) } }
+        let request = field(1..<5)
+        let socket = field(5..<9)
+        let text = AppMessage.tooLongText(length)
+        if AppMessageKind(rawValue: buffer[0]) == .write || request == 0 {
+            send(.error(socket: socket, status: .messageTooLong, message: text), to: id)
+        } else {
+            send(.reply(request: request, socket: socket, status: .messageTooLong, localAddress: .any, localPort: 0,
+                        message: text), to: id)
+        }
+    }
+
     private func flush(_ client: Client) {
         while let first = client.output.first {
             let written: Int?
             do {
-                written = try client.connection.write(first)
+                written = try client.connection.write(first.bytes)
             } catch {
                 disconnect(client.id)
                 return
             }
             guard written != nil else { break }
             client.output.removeFirst()
+            outputBytes.remove(first.cost, for: client.id)
+            if first.socket != 0 { receiveBuffers.remove(first.cost, for: first.socket) }
         }
         let wasWatching = client.isWatchingWritable
         let wantsWritable = !client.output.isEmpty
@@ -215,6 +310,10 @@ final class AppServer {
         guard let client = clients.removeValue(forKey: id) else { return }
         loop.remove(client.connection.fileDescriptor)
         client.connection.close()
-        onDisconnect(id, leftMessagesUnread || !client.output.isEmpty)
+        let leftUnread = leftMessagesUnread || !client.output.isEmpty
+        for queued in client.output where queued.socket != 0 { receiveBuffers.remove(queued.cost, for: queued.socket) }
+        client.output.removeAll()
+        outputBytes.forget(id)
+        onDisconnect(id, leftUnread)
     }
 }

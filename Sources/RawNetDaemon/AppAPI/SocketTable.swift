@@ -16,6 +16,8 @@ struct HostSocket: Equatable {
     var peerPort: UInt16 = 0
     var timeToLive: UInt8?
     var receivesErrors = false
+    /// UDP and ICMP: datagrams dropped because the receive queue was full.
+    var receiveDrops = 0
     /// TCP only: the socket's part in the host's `TCPStack`.
     var tcp = TCPSocketState()
 
@@ -120,6 +122,11 @@ struct SocketTable {
     private static func binding(of socket: HostSocket) -> UDPBinding {
         UDPBinding(socket: socket.id, localAddress: socket.localAddress, peerAddress: socket.peerAddress,
                    peerPort: socket.peerPort)
+    }
+
+    /// Counts a datagram dropped because socket `id`'s receive queue was full.
+    mutating func countReceiveDrop(_ id: UInt32) {
+        sockets[id]?.receiveDrops += 1
     }
 
     /// Binds a socket to a port (0: ephemeral). Rebinding is refused.

@@ -4,9 +4,13 @@ import RawNetPlatform
 
 /// The control socket of a daemon: a Unix stream listener speaking one JSON
 /// line per request and per answer. Non-blocking: partial lines are buffered,
-/// answers wait in a per-client buffer while the client is slow. A client whose
-/// unread output passes `maximumPendingOutput` (a stalled subscriber) is
-/// disconnected rather than letting the daemon's memory grow.
+/// answers wait in a per-client buffer while the client is slow. Unread output
+/// is bounded twice: a client past `maximumPendingOutput`, or the client
+/// furthest behind when all together pass `sharedOutputBudget` (many stalled
+/// subscribers), is cut: its unsent output is dropped, it gets one last line
+/// saying why (`{"ok":false,"error":…}`, after the rest of a line it was
+/// partly sent) and is closed once that is read or `cutGrace` passed. Cuts are
+/// counted; the daemon's memory never grows with its clients' sloth.
 final class ControlServer {
     /// Handles one request line and returns the answer line (with its newline),
     /// or nil to send nothing.
@@ -14,6 +18,10 @@ final class ControlServer {
 
     static let maximumLineLength = 64 * 1024
     static let maximumPendingOutput = 4 * 1024 * 1024
+    /// Unread output all clients of one daemon may have, together.
+    static let sharedOutputBudget = 16 * 1024 * 1024
+    /// How long a cut client has to read its last line before it is closed.
+    static let cutGrace: Duration = .seconds(60)
 
     private final class Client {
         let id: Int
@@ -21,6 +29,10 @@ final class ControlServer {
         var input: [UInt8] = []
         var output: [UInt8] = []
         var isWatchingWritable = false
+        /// Part of the first line of `output` was written already.
+        var isMidLine = false
+        /// Cut for being too far behind: only its last line is left to send.
+        var isCut = false
         init(id: Int, connection: UnixConnection) {
             self.id = id
             self.connection = connection
@@ -32,8 +44,16 @@ final class ControlServer {
     private var clients: [Int: Client] = [:]
     private var nextClientID = 1
     private let handler: Handler
-    /// Called after a client went away (for subscriber bookkeeping).
+    /// Called after a client went away or was cut (for subscriber bookkeeping).
     var onDisconnect: (Int) -> Void = { _ in }
+    /// Memory taken by unread output (the buffers' capacity), per client and in all.
+    private var pending = ByteBudget<Int>(holderLimit: .max, totalLimit: ControlServer.sharedOutputBudget)
+    /// Clients cut for being too far behind.
+    private(set) var cutCount = 0
+    /// Bytes of memory holding unread output for all clients.
+    var queuedBytes: Int { pending.total }
+    /// A drained buffer larger than this is given back rather than kept for reuse.
+    private static let keptCapacity = 64 * 1024
 
     init(loop: EventLoop, path: String, handler: @escaping Handler) throws {
         self.loop = loop
@@ -51,12 +71,32 @@ final class ControlServer {
 
     /// Queues bytes for a client (e.g. a trace event for a subscriber).
     func send(_ bytes: [UInt8], to id: Int) {
-        guard let client = clients[id] else { return }
+        guard let client = clients[id], !client.isCut else { return }
         client.output.append(contentsOf: bytes)
+        flush(client)
+        guard clients[id] != nil else { return }
         if client.output.count > Self.maximumPendingOutput {
-            disconnect(id)
-            return
+            cut(client, because: "this client fell \(client.output.count) bytes behind (at most \(Self.maximumPendingOutput) may wait for one client)")
         }
+        while pending.isOverTotal, let furthest = pending.largestHolder, let victim = clients[furthest] {
+            cut(victim, because: "this client's unread output took the most memory, \(pending.bytes(of: furthest)) bytes, when this daemon's control clients together took more than \(Self.sharedOutputBudget)")
+        }
+    }
+
+    /// Drops a client's unsent output (but the rest of a line it was partly
+    /// sent), queues one last line saying why, and closes it once that is
+    /// read, or after `cutGrace`. Counted; no more events go to it.
+    private func cut(_ client: Client, because reason: String) {
+        cutCount += 1
+        client.isCut = true
+        let keep = client.isMidLine ? (client.output.firstIndex(of: 0x0A).map { $0 + 1 } ?? client.output.count) : 0
+        // A fresh buffer: the old one's memory goes back now, not when the client is closed.
+        client.output = Array(client.output[..<keep]) + Self.failureLine("\(reason): disconnected; what followed was not sent")
+        pending.forget(client.id)  // what is left is one line or two, and goes soon
+        HeapTuning.returnFreeMemory()  // the cut buffer's pages, not kept for reuse
+        onDisconnect(client.id)
+        let id = client.id
+        _ = loop.schedule(after: Self.cutGrace) { [weak self] in self?.disconnect(id) }
         flush(client)
     }
 
@@ -83,6 +123,7 @@ final class ControlServer {
             disconnect(id)
             return
         }
+        if client.isCut { return }  // its requests are no longer heard
         client.input.append(contentsOf: bytes)
         while let newline = client.input.firstIndex(of: 0x0A) {
             var line = Array(client.input[..<newline])
@@ -90,7 +131,7 @@ final class ControlServer {
             if line.last == 0x0D { line.removeLast() }
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             if let answer = handler(id, line) { send(answer, to: id) }
-            guard clients[id] != nil else { return }
+            guard let current = clients[id], !current.isCut else { return }
         }
         if client.input.count > Self.maximumLineLength {
             client.input.removeAll()
@@ -107,8 +148,17 @@ final class ControlServer {
                 disconnect(client.id)
                 return
             }
-            guard let written else { break }
+            guard let written, written > 0 else { break }
+            client.isMidLine = client.output[written - 1] != 0x0A
             client.output.removeFirst(written)
+        }
+        if client.output.isEmpty && client.output.capacity > Self.keptCapacity { client.output = [] }
+        if !client.isCut {
+            pending.set(client.output.capacity, for: client.id)
+        }
+        if client.isCut && client.output.isEmpty {
+            disconnect(client.id)
+            return
         }
         let wantsWritable = !client.output.isEmpty
         if wantsWritable != client.isWatchingWritable {
@@ -126,7 +176,8 @@ final class ControlServer {
         guard let client = clients.removeValue(forKey: id) else { return }
         loop.remove(client.connection.fileDescriptor)
         client.connection.close()
-        onDisconnect(id)
+        pending.forget(id)
+        if !client.isCut { onDisconnect(id) }  // a cut client was forgotten already
     }
 
     static func failureLine(_ message: String) -> [UInt8] {

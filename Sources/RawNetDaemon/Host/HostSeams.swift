@@ -27,6 +27,11 @@ protocol HostNetwork: AnyObject {
 protocol AppMessageSink: AnyObject {
     /// Queues one message for app `client`.
     func send(_ message: AppMessage, to client: Int)
+    /// Queues a `datagram` for `socket` of app `client` within the socket's
+    /// receive buffer and the app's queue; returns why not (nil: queued).
+    func queueDatagram(_ message: AppMessage, socket: UInt32, to client: Int) -> String?
+    /// Bytes of datagrams waiting for `socket` (its receive queue).
+    func queuedDatagramBytes(socket: UInt32) -> Int
     /// Whether the app is slow to read: stream data should wait.
     func isBacklogged(_ client: Int) -> Bool
     /// Whether the app reads `streamBatch` messages (and so takes `appendStreamData`).

@@ -42,8 +42,9 @@ extension HostTransport {
                 info.internals = status.text
             } else {
                 info.state = socket.isConnected ? "ESTAB" : "UNCONN"
-                info.receiveQueue = 0
+                info.receiveQueue = apps.queuedDatagramBytes(socket: socket.id)
                 info.sendQueue = 0
+                info.drops = socket.receiveDrops
             }
             return info
         }

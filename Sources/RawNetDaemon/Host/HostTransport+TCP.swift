@@ -80,8 +80,6 @@ extension HostTransport {
                                  header: tcpHeader, payload: payload)
         let id = TCPConnectionID(arriving: segment)
         let resetsBefore = tcp.resetsSent
-        let isSYN = tcpHeader.flags.contains(.syn) && !tcpHeader.flags.contains(.ack)
-        let synDropsBefore = isSYN ? tcp.listeners[id.localPort]?.droppedSYNs ?? 0 : 0
         tcpRun.markDirty(id)
         // A SYN for a listener makes a connection with the listener's options.
         if !tcp.hasConnection(id), tcpHeader.flags.contains(.syn), !tcpHeader.flags.contains(.ack),
@@ -95,9 +93,9 @@ extension HostTransport {
         }
         if tcp.resetsSent > resetsBefore || (!tcp.hasConnection(id) && tcp.listeners[id.localPort] == nil) {
             network.countNoSocket(packet)
-        } else if isSYN, let listener = tcp.listeners[id.localPort], listener.droppedSYNs > synDropsBefore {
-            network.countDrop(.listenQueueFull, packet: packet,
-                              detail: "\(listener.handshaking.count) handshaking + \(listener.ready.count) ready, backlog \(listener.backlog)")
+        } else if let discard = tcp.lastDiscard {
+            // Every segment the stack left unanswered (a SYN beyond a full backlog, bad flags) is a counted drop.
+            network.countDrop(discard.reason, packet: packet, detail: discard.detail)
         }
         // In-order data waits for the end of the burst; anything the stack must answer at once goes now.
         if tcp.hasUrgentOutput { runTCP(now: now) } else { requestTCPPass() }

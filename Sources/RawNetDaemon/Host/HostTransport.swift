@@ -74,8 +74,19 @@ final class HostTransport<Network: HostNetwork, Apps: AppMessageSink> {
             perform(network.sendPortUnreachable(about: packet, now: now))
             return
         }
-        apps.send(.datagram(socket: socket.id, from: header.source, port: udp.sourcePort,
-                            timeToLive: header.timeToLive, payload: payload), to: socket.owner)
+        queueDatagram(.datagram(socket: socket.id, from: header.source, port: udp.sourcePort,
+                                timeToLive: header.timeToLive, payload: payload), for: socket, packet: packet)
+    }
+
+    /// Hands a datagram to its socket's app, or, when the socket's receive
+    /// queue (or the app's) is full, counts and traces the drop, as Linux
+    /// counts `RcvbufErrors`.
+    private func queueDatagram(_ message: AppMessage, for socket: HostSocket, packet: DeliveredPacket) {
+        guard let refusal = apps.queueDatagram(message, socket: socket.id, to: socket.owner) else { return }
+        sockets.countReceiveDrop(socket.id)
+        let app = apps.identity(of: socket.owner).map { "'\($0.name)'" } ?? "\(socket.owner)"
+        network.countDrop(.socketQueueFull, packet: packet,
+                          detail: "\(socket.protocolNumber) socket \(socket.id) of app \(app) on port \(socket.localPort): \(refusal)")
     }
 
     private func deliverICMP(_ packet: DeliveredPacket, message: ICMPMessage, now: Instant) {
@@ -85,8 +96,8 @@ final class HostTransport<Network: HostNetwork, Apps: AppMessageSink> {
             guard let socket = sockets.sockets[id] else { return }
             var bytes: [UInt8] = []
             message.serialize(into: &bytes)
-            apps.send(.datagram(socket: socket.id, from: header.source, port: 0, timeToLive: header.timeToLive,
-                                payload: bytes), to: socket.owner)
+            queueDatagram(.datagram(socket: socket.id, from: header.source, port: 0, timeToLive: header.timeToLive,
+                                    payload: bytes), for: socket, packet: packet)
         case .udpError(let id, let destination, let port, let isConnectedPeer):
             guard let socket = sockets.sockets[id] else { return }
             if socket.receivesErrors {
@@ -219,7 +230,9 @@ final class HostTransport<Network: HostNetwork, Apps: AppMessageSink> {
         let ipPayload: IPv4Payload
         switch socket.protocolNumber {
         case .udp:
-            guard payload.count <= 65_507 else { return reply(request, socket: socket.id, status: .messageTooLong, to: client) }
+            guard payload.count <= AppMessage.maximumUDPPayload else {
+                return reply(request, socket: socket.id, status: .messageTooLong, to: client)
+            }
             guard port != 0 else {
                 return reply(request, socket: socket.id, status: .invalidArgument, message: "port 0", to: client)
             }

@@ -52,8 +52,21 @@ extension NodeDaemon {
                 isLinkConnected: ports[index].socketKind == .seqpacket ? ports[index].isConnected : nil,
                 mtu: interface.mtu)
         }
-        return NodeStatus(node: node.name, kind: node.kind.rawValue, pid: Processes.currentPID,
-                          uptimeSeconds: Double(now.nanoseconds - startedAt.nanoseconds) / 1e9, interfaces: interfaces)
+        var status = NodeStatus(node: node.name, kind: node.kind.rawValue, pid: Processes.currentPID,
+                                uptimeSeconds: Double(now.nanoseconds - startedAt.nanoseconds) / 1e9,
+                                interfaces: interfaces)
+        status.localDrops = ip.localDrops.isEmpty ? nil : ip.localDrops
+        var budgets = QueueBudgets(controlQueuedBytes: control?.queuedBytes ?? 0,
+                                   controlBudgetBytes: ControlServer.sharedOutputBudget,
+                                   controlClientsCut: control?.cutCount ?? 0)
+        if let apps {
+            budgets.appQueuedBytes = apps.queuedBytes
+            budgets.appBudgetBytes = AppServer.sharedOutputBudget
+            budgets.appMessagesDropped = apps.overflowCount
+            budgets.appMessagesRefused = apps.refusedCount
+        }
+        status.budgets = budgets
+        return status
     }
 
     private func interfaceName(_ index: Int) -> String {

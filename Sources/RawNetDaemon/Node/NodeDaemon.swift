@@ -371,7 +371,7 @@ extension NodeDaemon: HostNetwork {
     }
 
     func countDrop(_ reason: DropReason, packet: DeliveredPacket, detail: String?) {
-        if let interface = packet.interface { ip.countDrop(reason, interface: interface) }
+        ip.countDrop(reason, interface: packet.interface)
         if !subscribers.isEmpty {
             trace(.dropped, interface: packet.interface, bytes: packet.packet, isPacket: true,
                   reason: reason.rawValue, detail: detail)
