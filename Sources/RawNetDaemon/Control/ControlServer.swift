@@ -5,8 +5,9 @@ import RawNetPlatform
 /// The control socket of a daemon: a Unix stream listener speaking one JSON
 /// line per request and per answer. Non-blocking: partial lines are buffered,
 /// answers wait in a per-client buffer while the client is slow. A client whose
-/// unread output passes `maximumPendingOutput` (a stalled subscriber) is
-/// disconnected rather than letting the daemon's memory grow.
+/// unread output passes `maximumPendingOutput` is disconnected rather than
+/// letting the daemon's memory grow; trace subscribers never get that far
+/// (`TraceSubscribers` offers them an event only while it fits, counting the rest).
 final class ControlServer {
     /// Handles one request line and returns the answer line (with its newline),
     /// or nil to send nothing.
@@ -34,6 +35,8 @@ final class ControlServer {
     private let handler: Handler
     /// Called after a client went away (for subscriber bookkeeping).
     var onDisconnect: (Int) -> Void = { _ in }
+    /// Called when a client that had output waiting has read all of it.
+    var onDrained: (Int) -> Void = { _ in }
 
     init(loop: EventLoop, path: String, handler: @escaping Handler) throws {
         self.loop = loop
@@ -58,6 +61,11 @@ final class ControlServer {
             return
         }
         flush(client)
+    }
+
+    /// Bytes queued for a client and not yet written; nil when there is no such client.
+    func pendingOutput(of id: Int) -> Int? {
+        clients[id]?.output.count
     }
 
     private func acceptClients() {
@@ -119,7 +127,9 @@ final class ControlServer {
     }
 
     private func writable(_ id: Int) {
-        if let client = clients[id] { flush(client) }
+        guard let client = clients[id] else { return }
+        flush(client)
+        if clients[id] != nil && client.output.isEmpty { onDrained(id) }
     }
 
     private func disconnect(_ id: Int) {

@@ -35,9 +35,10 @@ public final class LinuxBridge {
     var isUp: [Bool] = []
     var peers: [String?] = []
     var control: ControlServer?
-    var subscribers: Set<Int> = []
+    let subscribers: TraceSubscribers
     private(set) var now = LinuxBridge.readClock()
-    private var wakeUpWallTime: Int64?
+    /// The wall-clock times trace events carry (see `TraceClock`).
+    private var traceClock = TraceClock()
     private var timer: TimerID?
     private var timerDeadline: Int64?
     let startedAt = LinuxBridge.readClock()
@@ -69,6 +70,7 @@ public final class LinuxBridge {
         var log = logger ?? Logger(label: "rawnet.\(name)")
         log[metadataKey: "node"] = .string(name)
         self.logger = log
+        subscribers = TraceSubscribers(node: name)
         tapBuffer = .allocate(byteCount: Self.maximumFrame, alignment: 16)
 
         let record = paths.namespaceRecord(node: name)
@@ -86,10 +88,10 @@ public final class LinuxBridge {
         control = try ControlServer(loop: loop, path: paths.control(node: name)) { [unowned self] client, line in
             self.handleControlLine(line, from: client)
         }
-        control?.onDisconnect = { [unowned self] client in self.subscribers.remove(client) }
+        if let control { subscribers.attach(to: control) }
         loop.beforeEvents = { [unowned self] time in
             self.now = Instant(nanoseconds: time)
-            self.wakeUpWallTime = nil
+            self.traceClock.startWakeUp()
         }
         loop.afterEvents = { [unowned self] in self.rearmTimer() }
     }
@@ -173,12 +175,7 @@ public final class LinuxBridge {
 
     static func readClock() -> Instant { Instant(nanoseconds: MonotonicClock.now()) }
 
-    var wallTime: Int64 {
-        if let wakeUpWallTime { return wakeUpWallTime }
-        let time = WallClock.now()
-        wakeUpWallTime = time
-        return time
-    }
+    var wallTime: Int64 { traceClock.now() }
 
     // MARK: Frames
 
@@ -219,11 +216,12 @@ public final class LinuxBridge {
     private func put(_ frame: [UInt8], on index: Int) {
         let port = ports[index]
         let before = port.counters.drops
+        let stamp = subscribers.isEmpty ? nil : wallTime   // before the write (see `TraceClock`)
         port.send(frame)
         let after = port.counters.drops
         if after == before {
             counters[index].countSent(bytes: frame.count)
-            if !subscribers.isEmpty { trace(.sent, interface: index, bytes: frame) }
+            if let stamp { trace(.sent, interface: index, bytes: frame, time: stamp) }
             return
         }
         for (reason, count) in after where count > before[reason, default: 0] {
@@ -238,7 +236,7 @@ public final class LinuxBridge {
     /// Lab → kernel: a frame from the link, written to the TAP as if it arrived on the wire.
     private func frameArrived(_ bytes: UnsafeRawBufferPointer, on index: Int) {
         counters[index].countReceived(bytes: bytes.count)
-        if !subscribers.isEmpty { trace(.received, interface: index, bytes: Array(bytes)) }
+        if !subscribers.isEmpty { trace(.received, interface: index, bytes: Array(bytes), time: traceClock.arrival()) }
         guard isUp[index] else {
             drop(Array(bytes), on: index, reason: .linkDown, detail: "interface down")
             return
@@ -308,13 +306,13 @@ public final class LinuxBridge {
 
     // MARK: Trace
 
-    func trace(_ kind: TraceEvent.Kind, interface: Int, bytes: [UInt8], reason: String? = nil, detail: String? = nil) {
-        broadcast(TraceEvent(time: wallTime, node: node.name, interface: node.interfaces[interface].name, kind: kind,
+    func trace(_ kind: TraceEvent.Kind, interface: Int, bytes: [UInt8], reason: String? = nil, detail: String? = nil,
+               time: Int64? = nil) {
+        broadcast(TraceEvent(time: time ?? wallTime, node: node.name, interface: node.interfaces[interface].name, kind: kind,
                              frame: bytes, reason: reason, detail: detail))
     }
 
     func broadcast(_ event: TraceEvent) {
-        guard let line = try? ControlCodec.encodeLine(event) else { return }
-        for subscriber in subscribers { control?.send(line, to: subscriber) }
+        subscribers.broadcast(event)
     }
 }
