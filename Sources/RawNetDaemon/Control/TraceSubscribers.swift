@@ -45,8 +45,10 @@ final class TraceSubscribers {
 
     /// Offers one event to every subscriber.
     func broadcast(_ event: TraceEvent) {
-        guard !ids.isEmpty, let control, let line = try? ControlCodec.encodeLine(event) else { return }
+        guard !ids.isEmpty, let control else { return }
         let limit = ControlServer.maximumPendingOutput
+        // Encoded only if some subscriber can take it: a watcher that is behind costs a count, not a line.
+        var encoded: [UInt8]?
         for id in ids {
             guard let pending = control.pendingOutput(of: id) else { continue }
             if gaps[id] != nil {
@@ -57,7 +59,10 @@ final class TraceSubscribers {
                 }
                 reportGap(of: id)
             }
-            if pending + line.count > limit {
+            if encoded == nil { encoded = (try? ControlCodec.encodeLine(event)) ?? [] }
+            guard let line = encoded, !line.isEmpty else { return }
+            guard let queued = control.pendingOutput(of: id) else { continue }   // gone while its gap was sent
+            if queued + line.count > limit {
                 gaps[id, default: TraceGap()].add(event)
                 continue
             }
