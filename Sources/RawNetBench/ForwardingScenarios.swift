@@ -53,6 +53,16 @@ private func relaySide(options: BenchOptions, socketKind: LinkSocketKind = .data
     }
 }
 
+/// One run of the forwarding cases: 1514-byte frames left to right, frames per second.
+private func fullFramePump(options: BenchOptions) -> @Sendable (any FrameForwarder, RunContext) throws -> RunResult {
+    let count = options.isSmoke ? 5_000 : 300_000
+    return { forwarder, context in
+        .figure(try FrameTraffic.throughput(through: forwarder.leftToRight,
+                                            frame: forwarder.frame(size: 1514, towardsRight: true),
+                                            count: count, cpus: context.cpus.endpoints))
+    }
+}
+
 let pendingDaemons = "RawNet side pending: needs the router/host daemons"
 
 /// forward: 1514-byte frames per second through one router daemon against the
@@ -66,12 +76,7 @@ public struct ForwardScenario: Scenario {
     public init(rawnet: RawNetSides = .referencesOnly) { self.rawnet = rawnet }
 
     public func run(options: BenchOptions, log: @escaping @Sendable (String) -> Void) throws -> [CaseResult] {
-        let count = options.isSmoke ? 5_000 : 300_000
-        let pump: @Sendable (any FrameForwarder, RunContext) throws -> RunResult = { forwarder, context in
-            .figure(try FrameTraffic.throughput(through: forwarder.leftToRight,
-                                                frame: forwarder.frame(size: 1514, towardsRight: true),
-                                                count: count, cpus: context.cpus.endpoints))
-        }
+        let pump = fullFramePump(options: options)
         let kinds = [LinkSocketKind.default] + LinkSocketKind.allCases.filter { $0 != .default }
         let perKind = try kinds.map { kind in
             let measured = forwarderSide(rawnet.makeForwarder, socketKind: kind, options: options,
@@ -104,6 +109,27 @@ public struct ForwardScenario: Scenario {
             better: .higher, measured: idle, reference: bypassed, goal: .ratioAtLeast(1 / 1.1),
             note: idle == nil || bypassed == nil ? pendingDaemons : "overhead ≤ 10 %: ratio ≥ 1/1.1")
         return runCases(perKind + [typeCase, relayTypeCase, overheadCase], options: options, log: log)
+    }
+}
+
+/// capture: 1514-byte frames per second through one router while `rawnet capture`
+/// records it, against the same router unwatched (what watching costs the lab).
+/// Not part of `all`.
+public struct CaptureScenario: Scenario {
+    public let name = "capture"
+    public var rawnet: RawNetSides
+    public init(rawnet: RawNetSides = .referencesOnly) { self.rawnet = rawnet }
+
+    public func run(options: BenchOptions, log: @escaping @Sendable (String) -> Void) throws -> [CaseResult] {
+        let pump = fullFramePump(options: options)
+        let captured = forwarderSide(rawnet.makeCapturedForwarder, options: options,
+                                     label: "router, rawnet capture running", pump)
+        let plain = forwarderSide(rawnet.makeForwarder, options: options, label: "router, no capture", pump)
+        let captureCase = BenchCase(
+            scenario: name, name: "1514-byte frames, router with rawnet capture running vs without", unit: "frames/s",
+            better: .higher, measured: captured, reference: plain, goal: nil,
+            note: captured == nil ? pendingDaemons : "ratio = share of forwarding speed kept while capturing")
+        return runCases([captureCase], options: options, log: log)
     }
 }
 

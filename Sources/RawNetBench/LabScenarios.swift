@@ -81,6 +81,7 @@ public enum Scenarios {
     public static func named(_ name: String, rawnet: RawNetSides = .referencesOnly) -> (any Scenario)? {
         switch name {
         case "forward": return ForwardScenario(rawnet: rawnet)
+        case "capture": return CaptureScenario(rawnet: rawnet)
         case "tcp": return TCPScenario(rawnet: rawnet)
         case "loss": return LossScenario(rawnet: rawnet)
         case "latency": return LatencyScenario(rawnet: rawnet)

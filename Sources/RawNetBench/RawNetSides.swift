@@ -38,6 +38,9 @@ public struct RawNetSides: Sendable {
     /// the reference for the idle engine's overhead.
     public var makeBypassedForwarder: (@Sendable (_ workDirectory: String, _ cpus: [Int], _ linkSocket: LinkSocketKind) throws
         -> any FrameForwarder)?
+    /// capture: the same router with `rawnet capture` writing its frames to a pcapng file meanwhile.
+    public var makeCapturedForwarder: (@Sendable (_ workDirectory: String, _ cpus: [Int], _ linkSocket: LinkSocketKind) throws
+        -> any FrameForwarder)?
     /// tcp: app-to-app goodput through one router in MB/s with `connections` concurrent connections.
     public var tcpGoodput: (@Sendable (_ connections: Int, _ context: RunContext) throws -> Double)?
     /// loss: goodput under `lossPercent` % random loss divided by clean goodput (one pair of transfers).

@@ -89,13 +89,15 @@ public final class RouterForwarder: FrameForwarder, @unchecked Sendable {
     public static func plug(into sides: inout RawNetSides) {
         sides.makeForwarder = { try make(workDirectory: $0, cpus: $1, socketKind: $2) }
         sides.makeBypassedForwarder = { try makeBypassed(workDirectory: $0, cpus: $1, socketKind: $2) }
+        sides.makeCapturedForwarder = { try CapturedRouter(workDirectory: $0, cpus: $1, socketKind: $2) }
     }
 
     /// Writes the lab, starts the router pinned to `cpus`, and primes its ARP cache.
+    /// The run directory is `directory`, else a fresh one in `workDirectory`.
     public init(executable: String, workDirectory: String, cpus: [Int], bypassImpairment: Bool,
-                socketKind: LinkSocketKind = .default) throws {
+                socketKind: LinkSocketKind = .default, runDirectory directory: String? = nil) throws {
         Processes.tetherChildrenToThisProcess()
-        runDirectory = "\(workDirectory)/rnfwd-\(Processes.currentPID)-\(Self.nextSerial())"
+        runDirectory = directory ?? "\(workDirectory)/rnfwd-\(Processes.currentPID)-\(Self.nextSerial())"
         isImpairmentBypassed = bypassImpairment
         self.socketKind = socketKind
         let paths = SocketPaths(runDirectory: runDirectory)
@@ -156,13 +158,19 @@ public final class RouterForwarder: FrameForwarder, @unchecked Sendable {
     public func stop() {
         guard !isStopped else { return }
         isStopped = true
-        try? Processes.kill(pid, signal: SignalNumber.terminate)
-        for attempt in 0..<200 {
+        Self.end(pid, with: SignalNumber.terminate, killAfter: .seconds(1))
+        try? FileSystem.removeTree(at: runDirectory)
+    }
+
+    /// Sends `signal` to `pid`, SIGKILL if it still runs after `grace`, and reaps it.
+    static func end(_ pid: Int32, with signal: Int32, killAfter grace: Duration) {
+        try? Processes.kill(pid, signal: signal)
+        let polls = Int(grace.components.seconds * 100)
+        for attempt in 0..<(polls + 100) {
             if (try? Processes.reap(pid)) != nil { break }
-            if attempt == 100 { try? Processes.kill(pid, signal: SignalNumber.kill) }
+            if attempt == polls { try? Processes.kill(pid, signal: SignalNumber.kill) }
             MonotonicClock.sleep(for: .milliseconds(10))
         }
-        try? FileSystem.removeTree(at: runDirectory)
     }
 
     /// Finds `rawnet`: `$RAWNET_EXECUTABLE`, the running executable if it is
@@ -200,5 +208,5 @@ public final class RouterForwarder: FrameForwarder, @unchecked Sendable {
     }
 
     private static let serial = Atomic<Int>(0)
-    private static func nextSerial() -> Int { serial.add(1, ordering: .relaxed).newValue }
+    static func nextSerial() -> Int { serial.add(1, ordering: .relaxed).newValue }
 }

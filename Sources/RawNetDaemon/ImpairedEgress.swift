@@ -24,8 +24,11 @@ protocol ImpairedEgress: AnyObject {
     var isTracing: Bool { get }
     /// Counts one dropped frame on interface `index`.
     func countDrop(_ reason: DropReason, interface index: Int)
-    /// A frame went onto the link of interface `index` (count it, trace it as sent).
-    func frameLeft(_ frame: [UInt8], interface index: Int)
+    /// The wall-clock time trace events of this wake-up carry (see `TraceClock`).
+    var wallTime: Int64 { get }
+    /// A frame went onto the link of interface `index` (count it; trace it as
+    /// sent at `time`, the stamp taken before the write, nil when not tracing).
+    func frameLeft(_ frame: [UInt8], interface index: Int, time: Int64?)
     /// Streams one `dropped` or `impaired` event about a frame on interface `index`.
     func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String)
 }
@@ -67,10 +70,12 @@ extension ImpairedEgress {
     func put(_ frame: [UInt8], on index: Int) {
         let port = ports[index]
         let before = port.counters.drops
+        // Stamped before the write: the receiver's stamp, taken after its read, is then never earlier.
+        let stamp = isTracing ? wallTime : nil
         port.send(frame)
         let after = port.counters.drops
         if after == before {
-            frameLeft(frame, interface: index)
+            frameLeft(frame, interface: index, time: stamp)
             return
         }
         for (reason, count) in after where count > before[reason, default: 0] {

@@ -15,6 +15,10 @@ import RawNetWire
 ///   following `sent` event carries the resulting bytes, corrupted or not),
 ///   `transport` and `note` events (no frame).
 /// - Timestamps are the events' wall-clock nanoseconds (`if_tsresol` 9).
+/// - **Gaps:** a `lost` event (frames a daemon could not stream to a slow subscriber,
+///   `TraceGap`) is marked as Wireshark expects a capture's losses: the next packet of each
+///   interface it names carries `epb_dropcount`, and an interface statistics block gives
+///   that interface's total lost so far (`isb_ifdrop`), as dumpcap records kernel drops.
 ///
 ///     var capture = CaptureWriter()
 ///     for event in events { capture.add(event) }
@@ -26,6 +30,13 @@ public struct CaptureWriter: Sendable {
     public private(set) var interfaceNames: [String] = []
     /// Packets written so far.
     public private(set) var packetCount = 0
+    /// Frames lost so far, per pcapng interface (indices as `interfaceNames`).
+    public private(set) var dropped: [Int: UInt64] = [:]
+    /// Lost frames not yet attached to a packet, per pcapng interface.
+    private var unmarkedDrops: [Int: UInt64] = [:]
+
+    /// Every frame lost so far, on any interface.
+    public var droppedCount: UInt64 { dropped.values.reduce(0, +) }
 
     public init(application: String = "RawNet") {
         writer = PcapngWriter(application: application)
@@ -33,25 +44,42 @@ public struct CaptureWriter: Sendable {
 
     /// True when `event` would become a packet.
     public static func captures(_ event: TraceEvent) -> Bool {
-        (event.kind == .sent || event.kind == .received) && event.frame != nil && event.interface != nil
+        event.isWireFrame
     }
 
-    /// Adds `event` as a packet if it is one (see `captures`); returns whether it was added.
+    /// Adds `event` as a packet if it is one (see `captures`), or marks the gap a `lost`
+    /// event stands for; returns whether a packet was added.
     @discardableResult
     public mutating func add(_ event: TraceEvent) -> Bool {
-        guard CaptureWriter.captures(event), let frame = event.frame, let interface = event.interface else { return false }
-        let name = event.node + ":" + interface
-        let index: Int
-        if let known = interfaces[name] {
-            index = known
-        } else {
-            index = writer.addInterface(name: name)
-            interfaces[name] = index
-            interfaceNames.append(name)
+        if let gap = TraceGap(event) {
+            markGap(gap, node: event.node)
+            return false
         }
-        writer.addPacket(interface: index, timestampNanoseconds: UInt64(max(0, event.time)), bytes: frame)
+        guard CaptureWriter.captures(event), let frame = event.frame, let interface = event.interface else { return false }
+        let index = interfaceIndex(event.node + ":" + interface)
+        writer.addPacket(interface: index, timestampNanoseconds: UInt64(max(0, event.time)), bytes: frame,
+                         dropCount: unmarkedDrops.removeValue(forKey: index))
         packetCount += 1
         return true
+    }
+
+    private mutating func interfaceIndex(_ name: String) -> Int {
+        if let known = interfaces[name] { return known }
+        let index = writer.addInterface(name: name)
+        interfaces[name] = index
+        interfaceNames.append(name)
+        return index
+    }
+
+    private mutating func markGap(_ gap: TraceGap, node: String) {
+        for interface in gap.frames.keys.sorted() {
+            guard let count = gap.frames[interface], count > 0 else { continue }
+            let index = interfaceIndex(node + ":" + interface)
+            unmarkedDrops[index, default: 0] += UInt64(count)
+            dropped[index, default: 0] += UInt64(count)
+            writer.addStatistics(interface: index, timestampNanoseconds: UInt64(max(0, gap.lastTime)),
+                                 dropped: dropped[index] ?? 0)
+        }
     }
 
     /// Adds every event that is a packet; returns how many were added.

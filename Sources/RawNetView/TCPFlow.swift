@@ -124,7 +124,7 @@ struct TCPFlow {
         for event in ordered {
             switch event.kind {
             case .transport: pendingTransport.append(event)
-            case .note: continue
+            case .note, .lost: continue
             default: observe(event)
             }
         }

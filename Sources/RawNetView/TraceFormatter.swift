@@ -58,6 +58,7 @@ public struct TraceFormatter: Sendable {
         case .dropped, .impaired: line += "· "
         case .transport: line += painter.paint("•", .transport) + " "
         case .note: line += painter.paint("#", .note) + " "
+        case .lost: line += painter.paint("…", .dropped) + " "
         }
         if let frame = event.frame {
             line += FrameText.summary(DecodedFrame(parsing: frame), painter: painter)
@@ -65,6 +66,17 @@ public struct TraceFormatter: Sendable {
         let suffix = outcome(of: event)
         if !suffix.isEmpty { line += (event.frame == nil ? "" : " ") + suffix }
         return line
+    }
+
+    /// What a `lost` event says: `412 events from r1 lost (subscriber too slow), 300 of them frames (eth0 200, eth1 100)`.
+    public static func gapText(_ event: TraceEvent) -> String {
+        guard let gap = TraceGap(event) else { return "events from \(event.node) lost (\(event.reason ?? "no count given"))" }
+        var text = "\(gap.events) events from \(event.node) lost (\(event.reason ?? TraceGap.subscriberTooSlow))"
+        if gap.frameCount > 0 {
+            let places = gap.frames.keys.sorted().map { "\($0) \(gap.frames[$0] ?? 0)" }.joined(separator: ", ")
+            text += ", \(gap.frameCount) of them frames (\(places))"
+        }
+        return text
     }
 
     private func outcome(of event: TraceEvent) -> String {
@@ -81,6 +93,8 @@ public struct TraceFormatter: Sendable {
             return painter.paint("TCP " + words.joined(separator: "; "), .transport)
         case .note:
             return painter.paint(words.joined(separator: "; "), .note)
+        case .lost:
+            return painter.paint(Self.gapText(event), .dropped)
         }
     }
 }

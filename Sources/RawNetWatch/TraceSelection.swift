@@ -44,7 +44,8 @@ public struct TraceSelection: Sendable {
     public func includes(_ event: TraceEvent) -> Bool {
         guard let scopes else { return true }
         if scopes.contains(Scope(node: event.node, interface: nil)) { return true }
-        guard let interface = event.interface else { return false }
+        // A gap in a node's stream may hide events of any of its interfaces: it is always shown.
+        guard let interface = event.interface else { return event.kind == .lost && scopes.contains { $0.node == event.node } }
         return scopes.contains(Scope(node: event.node, interface: interface))
     }
 

@@ -117,8 +117,12 @@ public final class TraceStream {
 
     /// Reads whatever arrives for `duration` (less if interrupted or every stream ended).
     public func read(for duration: Duration) {
+        read(for: duration, evenIfInterrupted: false)
+    }
+
+    private func read(for duration: Duration, evenIfInterrupted: Bool) {
         let deadline = MonotonicClock.now() + duration.wholeNanoseconds
-        while !isInterrupted && !clients.isEmpty {
+        while (evenIfInterrupted || !isInterrupted) && !clients.isEmpty {
             let remaining = deadline - MonotonicClock.now()
             if remaining <= 0 { break }
             do { try loop.runOnce(timeout: .nanoseconds(remaining)) } catch { break }
@@ -131,6 +135,18 @@ public final class TraceStream {
         while MonotonicClock.now() < deadline && !isInterrupted && !clients.isEmpty {
             let before = eventCount
             read(for: quiet)
+            if eventCount == before { break }
+        }
+    }
+
+    /// After a stop (Ctrl-C included): reads what the daemons streamed before it and we
+    /// had not read yet — a backlog, or the count of a gap — until nothing comes for `quiet`
+    /// (at most `limit`), so a stopped watch ends with everything that happened before it.
+    public func readBacklog(quiet: Duration = .milliseconds(200), limit: Duration = .seconds(5)) {
+        let deadline = MonotonicClock.now() + limit.wholeNanoseconds
+        while MonotonicClock.now() < deadline && !clients.isEmpty {
+            let before = eventCount
+            read(for: quiet, evenIfInterrupted: true)
             if eventCount == before { break }
         }
     }

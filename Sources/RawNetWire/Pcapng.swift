@@ -4,6 +4,7 @@
 ///     var writer = PcapngWriter()                       // section header block
 ///     let eth0 = writer.addInterface(name: "r1:eth0")   // interface description, if_tsresol = 9 (ns)
 ///     writer.addPacket(interface: eth0, timestampNanoseconds: t, bytes: frame)
+///     writer.addStatistics(interface: eth0, timestampNanoseconds: t, dropped: 12)  // frames the capture lost
 ///     file.write(writer.takeBytes())                     // drain as often as wanted
 ///
 /// Blocks are written little-endian. The reader accepts either byte order.
@@ -20,6 +21,11 @@ public struct PcapngWriter: Sendable {
     static let sectionHeaderType: UInt32 = 0x0A0D_0D0A
     static let interfaceType: UInt32 = 1
     static let enhancedPacketType: UInt32 = 6
+    static let interfaceStatisticsType: UInt32 = 5
+    /// `epb_dropcount`: packets lost on this interface between the previous packet and this one.
+    static let dropCountOption: UInt16 = 4
+    /// `isb_ifdrop`: packets lost by the capture since it started on this interface.
+    static let interfaceDropOption: UInt16 = 5
     static let byteOrderMagic: UInt32 = 0x1A2B_3C4D
 
     /// Bytes produced and not yet taken.
@@ -55,9 +61,11 @@ public struct PcapngWriter: Sendable {
         return interfaceCount - 1
     }
 
-    /// Adds an enhanced packet block. `originalLength` defaults to the captured length.
-    /// Precondition: `interface` was returned by `addInterface`.
-    public mutating func addPacket(interface: Int, timestampNanoseconds: UInt64, bytes: [UInt8], originalLength: Int? = nil) {
+    /// Adds an enhanced packet block. `originalLength` defaults to the captured length;
+    /// a `dropCount` (`epb_dropcount`) says how many packets of this interface the capture
+    /// lost just before this one. Precondition: `interface` was returned by `addInterface`.
+    public mutating func addPacket(interface: Int, timestampNanoseconds: UInt64, bytes: [UInt8], originalLength: Int? = nil,
+                                   dropCount: UInt64? = nil) {
         precondition(interface >= 0 && interface < interfaceCount, "unknown pcapng interface")
         var body: [UInt8] = []
         body.reserveCapacity(20 + bytes.count + 3)
@@ -68,7 +76,29 @@ public struct PcapngWriter: Sendable {
         body.appendLE32(UInt32(truncatingIfNeeded: originalLength ?? bytes.count))
         body.append(contentsOf: bytes)
         body.padTo4()
+        if let dropCount {
+            body.appendOption(code: PcapngWriter.dropCountOption, value: Self.le64(dropCount))
+            body.appendEndOfOptions()
+        }
         appendBlock(type: PcapngWriter.enhancedPacketType, body: body)
+    }
+
+    /// Adds an interface statistics block: `dropped` (`isb_ifdrop`) is every packet of
+    /// `interface` the capture lost up to `timestampNanoseconds`, as dumpcap records the
+    /// packets the kernel's buffer dropped. A later block for the interface supersedes it.
+    public mutating func addStatistics(interface: Int, timestampNanoseconds: UInt64, dropped: UInt64) {
+        precondition(interface >= 0 && interface < interfaceCount, "unknown pcapng interface")
+        var body: [UInt8] = []
+        body.appendLE32(UInt32(interface))
+        body.appendLE32(UInt32(truncatingIfNeeded: timestampNanoseconds >> 32))
+        body.appendLE32(UInt32(truncatingIfNeeded: timestampNanoseconds))
+        body.appendOption(code: PcapngWriter.interfaceDropOption, value: Self.le64(dropped))
+        body.appendEndOfOptions()
+        appendBlock(type: PcapngWriter.interfaceStatisticsType, body: body)
+    }
+
+    private static func le64(_ value: UInt64) -> [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
     }
 
     /// Returns the bytes produced since the last call and forgets them.
@@ -103,10 +133,21 @@ public struct PcapngReader: Sendable {
         public var timestampNanoseconds: UInt64
         public var bytes: [UInt8]
         public var originalLength: Int
+        /// `epb_dropcount`, when the block has one.
+        public var dropCount: UInt64?
+    }
+
+    /// An interface statistics block (only what RawNet writes).
+    public struct Statistics: Hashable, Sendable {
+        public var interface: Int
+        public var timestampNanoseconds: UInt64
+        /// `isb_ifdrop`, when present.
+        public var interfaceDrops: UInt64?
     }
 
     public private(set) var interfaces: [Interface] = []
     public private(set) var packets: [Packet] = []
+    public private(set) var statistics: [Statistics] = []
     public private(set) var application: String?
 
     public init(parsing data: [UInt8]) throws(WireError) {
@@ -144,6 +185,19 @@ public struct PcapngReader: Sendable {
                                          expected: "\(total)")
             }
             let bodyStart = offset + 8, bodyEnd = offset + total - 4
+            /// The interface and time that open packet and statistics blocks, checked.
+            func interfaceAndTime(opening block: String, minimum: Int) throws(WireError) -> (Int, UInt64) {
+                guard bodyEnd - bodyStart >= minimum else {
+                    throw WireError.truncated(layer: "pcapng", field: block, needed: minimum, available: bodyEnd - bodyStart)
+                }
+                let interface = Int(word(bodyStart))
+                guard interface < interfaces.count else {
+                    throw WireError.badValue(layer: "pcapng", field: "interfaceID", value: UInt64(interface),
+                                             expected: "below \(interfaces.count)")
+                }
+                let raw = UInt64(word(bodyStart + 4)) << 32 | UInt64(word(bodyStart + 8))
+                return (interface, Self.nanoseconds(raw, resolution: interfaces[interface].timestampResolution))
+            }
             switch type {
             case PcapngWriter.sectionHeaderType:
                 let options = try Self.options(data, from: bodyStart + 16, to: bodyEnd, half: half)
@@ -158,24 +212,23 @@ public struct PcapngReader: Sendable {
                                             snapLength: word(bodyStart + 4),
                                             timestampResolution: options[9]?.first ?? 6))
             case PcapngWriter.enhancedPacketType:
-                guard bodyEnd - bodyStart >= 20 else {
-                    throw WireError.truncated(layer: "pcapng", field: "enhancedPacket", needed: 20, available: bodyEnd - bodyStart)
-                }
-                let interface = Int(word(bodyStart))
-                guard interface < interfaces.count else {
-                    throw WireError.badValue(layer: "pcapng", field: "interfaceID", value: UInt64(interface),
-                                             expected: "below \(interfaces.count)")
-                }
+                let (interface, time) = try interfaceAndTime(opening: "enhancedPacket", minimum: 20)
                 let captured = Int(word(bodyStart + 12))
                 guard captured <= bodyEnd - bodyStart - 20 else {
                     throw WireError.truncated(layer: "pcapng", field: "capturedLength", needed: captured,
                                               available: bodyEnd - bodyStart - 20)
                 }
-                let raw = UInt64(word(bodyStart + 4)) << 32 | UInt64(word(bodyStart + 8))
-                packets.append(Packet(interface: interface,
-                                      timestampNanoseconds: Self.nanoseconds(raw, resolution: interfaces[interface].timestampResolution),
+                let options = try Self.options(data, from: bodyStart + 20 + (captured + 3) / 4 * 4, to: bodyEnd, half: half)
+                packets.append(Packet(interface: interface, timestampNanoseconds: time,
                                       bytes: Array(data[bodyStart + 20..<bodyStart + 20 + captured]),
-                                      originalLength: Int(word(bodyStart + 16))))
+                                      originalLength: Int(word(bodyStart + 16)),
+                                      dropCount: options[PcapngWriter.dropCountOption].flatMap { Self.unsigned64($0, littleEndian: littleEndian) }))
+            case PcapngWriter.interfaceStatisticsType:
+                let (interface, time) = try interfaceAndTime(opening: "interfaceStatistics", minimum: 12)
+                let options = try Self.options(data, from: bodyStart + 12, to: bodyEnd, half: half)
+                statistics.append(Statistics(
+                    interface: interface, timestampNanoseconds: time,
+                    interfaceDrops: options[PcapngWriter.interfaceDropOption].flatMap { Self.unsigned64($0, littleEndian: littleEndian) }))
             default:
                 break
             }
@@ -197,6 +250,13 @@ public struct PcapngReader: Sendable {
             i += 4 + (length + 3) / 4 * 4
         }
         return result
+    }
+
+    /// An 8-byte option value, nil when it is not 8 bytes.
+    private static func unsigned64(_ bytes: [UInt8], littleEndian: Bool) -> UInt64? {
+        guard bytes.count == 8 else { return nil }
+        let value = bytes.reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        return littleEndian ? value : value.byteSwapped
     }
 
     private static func nanoseconds(_ raw: UInt64, resolution: UInt8) -> UInt64 {

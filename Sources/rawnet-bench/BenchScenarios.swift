@@ -88,6 +88,14 @@ struct BenchForward: ParsableCommand {
     func run() throws { try options.run(["forward"]) }
 }
 
+/// `rawnet bench capture`: forwarding with `rawnet capture` running against without.
+struct BenchCapture: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "capture",
+        abstract: "1514-byte frames per second through one router with `rawnet capture` running, against without.")
+    @OptionGroup var options: BenchScenarioOptions
+    func run() throws { try options.run(["capture"]) }
+}
+
 /// `rawnet bench tcp`: goodput through one router against the relay's bytes/s.
 struct BenchTCP: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "tcp",
@@ -160,6 +168,6 @@ struct BenchAll: ParsableCommand {
 
 /// The scenario subcommands, for the `bench` group's list.
 let benchScenarioCommands: [ParsableCommand.Type] = [
-    BenchForward.self, BenchTCP.self, BenchLoss.self, BenchLatency.self, BenchScale.self, BenchSim.self, BenchInterop.self,
-    BenchAll.self,
+    BenchForward.self, BenchCapture.self, BenchTCP.self, BenchLoss.self, BenchLatency.self, BenchScale.self, BenchSim.self,
+    BenchInterop.self, BenchAll.self,
 ]

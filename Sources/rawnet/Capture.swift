@@ -9,7 +9,9 @@ struct CaptureCommand: ParsableCommand {
         abstract: "Write the frames crossing the lab's cables to a pcapng file for Wireshark.",
         discussion: """
             One pcapng interface per NODE:INTERFACE. The file grows while the capture runs \
-            (Wireshark can open it meanwhile); Ctrl-C stops. With --from, converts a trace saved \
+            (Wireshark can open it meanwhile); Ctrl-C stops. Frames a daemon could not stream \
+            because the capture fell behind are counted, said on screen and marked in the file \
+            (drop counts on the next packet and in interface statistics). With --from, converts a trace saved \
             by `rawnet trace --save` instead of watching the lab.
               rawnet capture -w lab.pcapng --duration 10
               rawnet capture r1 -w r1.pcapng
@@ -30,30 +32,42 @@ struct CaptureCommand: ParsableCommand {
     func run() throws {
         let filter = watch.parsedFilter
         var capture = CaptureWriter()
+        /// Adds what the filter keeps (and every gap, said on screen); false once --count is reached.
+        func add(_ events: [TraceEvent]) -> Bool {
+            for event in events {
+                if event.kind == .lost {
+                    capture.add(event)
+                    printToStandardError("… " + TraceFormatter.gapText(event) + "; marked in \(write)")
+                    continue
+                }
+                guard filter.matches(event) else { continue }
+                capture.add(event)
+                if let count = watch.count, capture.packetCount >= count { return false }
+            }
+            return true
+        }
+        func summary() -> String {
+            "\(capture.packetCount) packets on \(capture.interfaceNames.count) interfaces written to \(write)"
+                + (capture.droppedCount > 0 ? "; \(capture.droppedCount) frames lost, marked in the file" : "")
+        }
         let file: GrowingFile
         do { file = try GrowingFile(path: write) } catch { throw Failure("\(error)") }
         if let from {
             let events: [TraceEvent]
             do { events = try TraceFile.read(path: from) } catch { throw Failure("\(error)") }
-            for event in events where filter.matches(event) {
-                capture.add(event)
-                if let count = watch.count, capture.packetCount >= count { break }
-            }
+            _ = add(events)
             do { try file.append(capture.takeBytes()) } catch { throw Failure("\(error)") }
-            print("\(capture.packetCount) packets on \(capture.interfaceNames.count) interfaces written to \(write)")
+            print(summary())
             return
         }
         let live = try LiveWatch(targets: watch.targets, labOption: labOption)
         printToStandardError("capturing \(live.stream.nodes.joined(separator: ", ")) of lab '\(live.located.name)' to \(write); Ctrl-C stops")
         try live.run(duration: watch.duration) { events in
-            for event in events where filter.matches(event) {
-                capture.add(event)
-                if let count = watch.count, capture.packetCount >= count { break }
-            }
+            let goesOn = add(events)
             // Written after every read (at most 200 ms apart), so the file is always whole blocks.
             do { try file.append(capture.takeBytes()) } catch { throw Failure("\(error)") }
-            return watch.count.map { capture.packetCount < $0 } ?? true
+            return goesOn
         }
-        printToStandardError("\(capture.packetCount) packets on \(capture.interfaceNames.count) interfaces written to \(write)")
+        printToStandardError(summary())
     }
 }

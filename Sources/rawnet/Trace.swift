@@ -72,6 +72,7 @@ struct LiveWatch {
             if let deadline { remaining = min(remaining, deadline - MonotonicClock.now()) }
             if remaining > 0 { stream.read(for: .nanoseconds(remaining)) }
             let ended = stream.isInterrupted || stream.isFinished || deadline.map { MonotonicClock.now() >= $0 } ?? false
+            if ended { stream.readBacklog() }
             let events = (ended ? stream.takeAll() : stream.take()).filter(selection.includes)
             if try !handle(events) || ended { break }
         }
@@ -113,7 +114,8 @@ struct TraceCommand: ParsableCommand {
             var saved: [UInt8] = []
             let hopMask = live.hops.admit(events)
             for (event, isShownHop) in zip(events, hopMask) {
-                guard filter.matches(event) else { continue }
+                // A gap may hide events the filter would keep: it always shows.
+                guard filter.matches(event) || event.kind == .lost else { continue }
                 saved += TraceFile.line(for: event)
                 guard isShownHop || bothEnds else { continue }
                 out += (layers ? formatter.formatWithLayers(event) : formatter.format(event)) + "\n"

@@ -65,4 +65,16 @@ import Testing
         #expect(results[2].reference?.label == "router, datagram links")
         #expect(results[3].measured?.label == "relay, seqpacket" && results[3].reference?.label == "relay, datagram")
     }
+
+    /// `rawnet bench capture`: the router with `rawnet capture` running and without, both measured.
+    @Test func capture_smokeMeasuresTheRouterWatchedAndNot() throws {
+        let results = try CaptureScenario(rawnet: sides).run(options: .smoke(), log: { _ in })
+        #expect(results.count == 1)
+        let result = try #require(results.first)
+        #expect(result.error == nil, "\(result.error ?? "")")
+        #expect(result.measured?.label == "router, rawnet capture running" && result.reference?.label == "router, no capture")
+        #expect(try #require(result.measured).summary.median > 100)
+        #expect(try #require(result.reference).summary.median > 1_000)
+        #expect(result.ratio != nil)
+    }
 }

@@ -29,6 +29,18 @@ import Testing
         }
     }
 
+    @Test func dropCountsAndInterfaceStatistics_readBack() throws {
+        var writer = PcapngWriter()
+        let eth0 = writer.addInterface(name: "r1:eth0")
+        writer.addPacket(interface: eth0, timestampNanoseconds: 10, bytes: Golden.udp)
+        writer.addStatistics(interface: eth0, timestampNanoseconds: 20, dropped: 412)
+        writer.addPacket(interface: eth0, timestampNanoseconds: 30, bytes: Array(Golden.udp.dropLast()), dropCount: 412)
+        let reader = try PcapngReader(parsing: writer.takeBytes())
+        #expect(reader.packets.map(\.dropCount) == [nil, 412])
+        #expect(reader.packets[1].bytes == Array(Golden.udp.dropLast()))   // options after odd-length data
+        #expect(reader.statistics == [PcapngReader.Statistics(interface: 0, timestampNanoseconds: 20, interfaceDrops: 412)])
+    }
+
     @Test func reader_rejectsDamagedFiles_withoutTrapping() {
         var writer = PcapngWriter()
         let eth0 = writer.addInterface(name: "eth0")

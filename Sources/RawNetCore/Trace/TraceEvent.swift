@@ -15,6 +15,9 @@ public struct TraceEvent: Codable, Sendable, Hashable {
         case transport
         /// Anything else worth showing (link up/down, ARP resolution failed, ...).
         case note
+        /// Events this subscriber did not get: its daemon could not hold them while it
+        /// was too far behind. `detail` counts them (`TraceGap`); `time` is the first one's.
+        case lost
     }
 
     /// Wall-clock time in nanoseconds since the Unix epoch.
@@ -38,6 +41,12 @@ public struct TraceEvent: Codable, Sendable, Hashable {
         self.frame = frame
         self.reason = reason
         self.detail = detail
+    }
+
+    /// True for a frame that crossed a cable (`sent` or `received` on an interface):
+    /// what a packet capture on that interface holds.
+    public var isWireFrame: Bool {
+        (kind == .sent || kind == .received) && frame != nil && interface != nil
     }
 
     enum CodingKeys: String, CodingKey { case time, node, interface, kind, frame, reason, detail }

@@ -11,6 +11,8 @@ import RawNetPlatform
 /// saying why (`{"ok":false,"error":…}`, after the rest of a line it was
 /// partly sent) and is closed once that is read or `cutGrace` passed. Cuts are
 /// counted; the daemon's memory never grows with its clients' sloth.
+/// Trace subscribers seldom get that far: `TraceSubscribers` offers them an
+/// event only while it fits their own limit, counting the rest as a gap.
 final class ControlServer {
     /// Handles one request line and returns the answer line (with its newline),
     /// or nil to send nothing.
@@ -54,6 +56,8 @@ final class ControlServer {
     var queuedBytes: Int { pending.total }
     /// A drained buffer larger than this is given back rather than kept for reuse.
     private static let keptCapacity = 64 * 1024
+    /// Called when a client that had output waiting has read all of it.
+    var onDrained: (Int) -> Void = { _ in }
 
     init(loop: EventLoop, path: String, handler: @escaping Handler) throws {
         self.loop = loop
@@ -98,6 +102,12 @@ final class ControlServer {
         let id = client.id
         _ = loop.schedule(after: Self.cutGrace) { [weak self] in self?.disconnect(id) }
         flush(client)
+    }
+
+    /// Bytes queued for a client and not yet written; nil when there is no such client.
+    func pendingOutput(of id: Int) -> Int? {
+        guard let client = clients[id], !client.isCut else { return nil }
+        return client.output.count
     }
 
     private func acceptClients() {
@@ -169,7 +179,9 @@ final class ControlServer {
     }
 
     private func writable(_ id: Int) {
-        if let client = clients[id] { flush(client) }
+        guard let client = clients[id] else { return }
+        flush(client)
+        if clients[id] != nil && client.output.isEmpty { onDrained(id) }
     }
 
     private func disconnect(_ id: Int) {

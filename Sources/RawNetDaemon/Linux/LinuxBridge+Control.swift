@@ -26,7 +26,7 @@ extension LinuxBridge {
         case "impair": return impair(request.args)
         case "link": return link(request.args)
         case "subscribe":
-            subscribers.insert(client)
+            subscribers.add(client)
             return .success(["subscribed": node.name])
         case "help": return .success(Self.controlCommands)
         case "routes", "arp", "sockets":

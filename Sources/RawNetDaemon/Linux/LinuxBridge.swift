@@ -39,9 +39,10 @@ public final class LinuxBridge {
     var isUp: [Bool] = []
     var peers: [String?] = []
     var control: ControlServer?
-    var subscribers: Set<Int> = []
+    let subscribers: TraceSubscribers
     private(set) var now = LinuxBridge.readClock()
-    private var wakeUpWallTime: Int64?
+    /// The wall-clock times trace events carry (see `TraceClock`).
+    private var traceClock = TraceClock()
     private var timer: TimerID?
     private var timerDeadline: Int64?
     let startedAt = LinuxBridge.readClock()
@@ -81,6 +82,7 @@ public final class LinuxBridge {
         } catch {
             throw NodeDaemonError("\(paths.pidFile(node: name)) is locked by a running daemon of '\(name)' (\(error))")
         }
+        subscribers = TraceSubscribers(node: name)
         tapBuffer = .allocate(byteCount: Self.maximumFrame, alignment: 16)
 
         let record = paths.namespaceRecord(node: name)
@@ -98,10 +100,10 @@ public final class LinuxBridge {
         control = try ControlServer(loop: loop, path: paths.control(node: name)) { [unowned self] client, line in
             self.handleControlLine(line, from: client)
         }
-        control?.onDisconnect = { [unowned self] client in self.subscribers.remove(client) }
+        if let control { subscribers.attach(to: control) }
         loop.beforeEvents = { [unowned self] time in
             self.now = Instant(nanoseconds: time)
-            self.wakeUpWallTime = nil
+            self.traceClock.startWakeUp()
         }
         loop.afterEvents = { [unowned self] in self.rearmTimer() }
     }
@@ -187,12 +189,7 @@ public final class LinuxBridge {
 
     static func readClock() -> Instant { Instant(nanoseconds: MonotonicClock.now()) }
 
-    var wallTime: Int64 {
-        if let wakeUpWallTime { return wakeUpWallTime }
-        let time = WallClock.now()
-        wakeUpWallTime = time
-        return time
-    }
+    var wallTime: Int64 { traceClock.now() }
 
     // MARK: Frames
 
@@ -223,7 +220,7 @@ public final class LinuxBridge {
     /// Lab → kernel: a frame from the link, written to the TAP as if it arrived on the wire.
     private func frameArrived(_ bytes: UnsafeRawBufferPointer, on index: Int) {
         counters[index].countReceived(bytes: bytes.count)
-        if !subscribers.isEmpty { trace(.received, interface: index, bytes: Array(bytes)) }
+        if !subscribers.isEmpty { trace(.received, interface: index, bytes: Array(bytes), time: traceClock.arrival()) }
         guard isUp[index] else {
             drop(Array(bytes), on: index, reason: .linkDown, detail: "interface down")
             return
@@ -264,14 +261,14 @@ public final class LinuxBridge {
 
     // MARK: Trace
 
-    func trace(_ kind: TraceEvent.Kind, interface: Int, bytes: [UInt8], reason: String? = nil, detail: String? = nil) {
-        broadcast(TraceEvent(time: wallTime, node: node.name, interface: node.interfaces[interface].name, kind: kind,
+    func trace(_ kind: TraceEvent.Kind, interface: Int, bytes: [UInt8], reason: String? = nil, detail: String? = nil,
+               time: Int64? = nil) {
+        broadcast(TraceEvent(time: time ?? wallTime, node: node.name, interface: node.interfaces[interface].name, kind: kind,
                              frame: bytes, reason: reason, detail: detail))
     }
 
     func broadcast(_ event: TraceEvent) {
-        guard let line = try? ControlCodec.encodeLine(event) else { return }
-        for subscriber in subscribers { control?.send(line, to: subscriber) }
+        subscribers.broadcast(event)
     }
 }
 
@@ -282,9 +279,9 @@ extension LinuxBridge: ImpairedEgress {
         counters[index].countDrop(reason)
     }
 
-    func frameLeft(_ frame: [UInt8], interface index: Int) {
+    func frameLeft(_ frame: [UInt8], interface index: Int, time: Int64?) {
         counters[index].countSent(bytes: frame.count)
-        if !subscribers.isEmpty { trace(.sent, interface: index, bytes: frame) }
+        if let time { trace(.sent, interface: index, bytes: frame, time: time) }
     }
 
     func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String) {

@@ -32,7 +32,7 @@ extension NodeDaemon {
         case "impair": return impair(request.args)
         case "sockets": return .success(host?.socketList() ?? [])
         case "subscribe":
-            subscribers.insert(client)
+            subscribers.add(client)
             return .success(["subscribed": node.name])
         case "help": return .success(Self.controlCommands)
         default:

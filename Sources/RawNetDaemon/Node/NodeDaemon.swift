@@ -40,16 +40,15 @@ public final class NodeDaemon {
     var apps: AppServer?
     /// The host's transport: sockets, TCP and the app API (nil on routers).
     var host: HostTransport<NodeDaemon, AppServer>?
-    var subscribers: Set<Int> = [] {
-        didSet { host?.isTracing = !subscribers.isEmpty }
-    }
+    /// Who streams this node's trace events (`subscribe`).
+    let subscribers: TraceSubscribers
     /// The monotonic time of the loop's current wake-up: read once when it
     /// starts (`EventLoop.beforeEvents`) and passed down to every handler and
     /// timer it runs; read once more for the TCP pass that ends the wake-up
     /// (`finishWakeUp`). Each phase sees one time.
     private(set) var now = NodeDaemon.readClock()
-    /// The wall-clock time trace events of the current wake-up carry, read at most once per wake-up.
-    private var wakeUpWallTime: Int64?
+    /// The wall-clock times trace events carry (see `TraceClock`).
+    private var traceClock = TraceClock()
     private var timer: TimerID?
     private var timerDeadline: Int64?
     /// Something changed a deadline since the timer was last set (see `finishWakeUp`).
@@ -89,6 +88,7 @@ public final class NodeDaemon {
         var log = logger ?? Logger(label: "rawnet.\(name)")
         log[metadataKey: "node"] = .string(name)
         self.logger = log
+        subscribers = TraceSubscribers(node: name)
 
         // Taken before any socket is bound: a second daemon for this node stops
         // here, leaving the running one's files alone. Held for the daemon's
@@ -104,7 +104,7 @@ public final class NodeDaemon {
         control = try ControlServer(loop: loop, path: paths.control(node: name)) { [unowned self] client, line in
             self.handleControlLine(line, from: client)
         }
-        control?.onDisconnect = { [unowned self] client in self.subscribers.remove(client) }
+        if let control { subscribers.attach(to: control) }
         if kind == .host {
             let server = try AppServer(loop: loop, path: paths.appAPI(node: name)) { [unowned self] client, message in
                 self.host?.handleAppMessage(message, from: client, now: self.now)
@@ -124,10 +124,11 @@ public final class NodeDaemon {
             transport.emit = { [unowned self] event in self.broadcast(event) }
             transport.traceTime = { [unowned self] in self.wallTime }
             host = transport
+            subscribers.onChange = { [unowned self] in self.host?.isTracing = !self.subscribers.isEmpty }
         }
         loop.beforeEvents = { [unowned self] time in
             self.now = Instant(nanoseconds: time)
-            self.wakeUpWallTime = nil
+            self.traceClock.startWakeUp()
         }
         loop.afterEvents = { [unowned self] in self.finishWakeUp() }
     }
@@ -239,17 +240,12 @@ public final class NodeDaemon {
     static func readClock() -> Instant { Instant(nanoseconds: MonotonicClock.now()) }
 
     /// The wall-clock time for trace events of this wake-up (read when the first one needs it).
-    var wallTime: Int64 {
-        if let wakeUpWallTime { return wakeUpWallTime }
-        let time = WallClock.now()
-        wakeUpWallTime = time
-        return time
-    }
+    var wallTime: Int64 { traceClock.now() }
 
     // MARK: Frames
 
     private func frameArrived(_ frame: [UInt8], on index: Int) {
-        if !subscribers.isEmpty { trace(.received, interface: index, bytes: frame) }
+        if !subscribers.isEmpty { trace(.received, interface: index, bytes: frame, time: traceClock.arrival()) }
         perform(ip.receive(frame: frame, on: index, now: now))
         isTimerStale = true
     }
@@ -324,18 +320,17 @@ public final class NodeDaemon {
     /// Streams one event to every subscriber. `bytes` is an Ethernet frame, or
     /// with `isPacket` a bare IPv4 packet (given a blank Ethernet header).
     func trace(_ kind: TraceEvent.Kind, interface: Int?, bytes: [UInt8], isPacket: Bool = false,
-               reason: String? = nil, detail: String? = nil) {
+               reason: String? = nil, detail: String? = nil, time: Int64? = nil) {
         let name = interface.flatMap { node.interfaces.indices.contains($0) ? node.interfaces[$0].name : nil }
         var frame = bytes
         if isPacket { frame = [UInt8](repeating: 0, count: 12) + [0x08, 0x00] + bytes }
-        broadcast(TraceEvent(time: wallTime, node: node.name, interface: name, kind: kind, frame: frame,
+        broadcast(TraceEvent(time: time ?? wallTime, node: node.name, interface: name, kind: kind, frame: frame,
                              reason: reason, detail: detail))
     }
 
-    /// Sends one trace event to every subscriber.
+    /// Sends one trace event to every subscriber (or counts it in that subscriber's gap).
     func broadcast(_ event: TraceEvent) {
-        guard let line = try? ControlCodec.encodeLine(event) else { return }
-        for subscriber in subscribers { control?.send(line, to: subscriber) }
+        subscribers.broadcast(event)
     }
 
     var interfaceNames: [String] { node.interfaces.map(\.name) }

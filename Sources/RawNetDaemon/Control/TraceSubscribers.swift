@@ -1,0 +1,117 @@
+import RawNetContracts
+import RawNetCore
+import RawNetPlatform
+
+/// The control clients that asked for `subscribe`, and what each still has to hear.
+///
+/// An event goes to a subscriber only while it fits under its share of unread
+/// output: the control server's limit per client (`maximumPendingOutput`), or
+/// a quarter of the daemon's shared budget (`sharedOutputBudget`) divided among
+/// the subscribers, whichever is less — so subscribers, stalled or not, are
+/// never cut for the memory they take (a buffer's capacity may be twice what it
+/// holds; all of them stay under half the shared budget); what does not
+/// fit is counted in a `TraceGap`, never queued. Once the subscriber has read
+/// half of its backlog (or all of it, if no event comes along to notice), the
+/// gap goes out as one `lost` event, in the stream where the events were missing,
+/// and events flow again. So a slow `trace` or `capture` stays subscribed, the
+/// daemon's memory stays bounded, and every missing event is accounted for.
+final class TraceSubscribers {
+    let node: String
+    private(set) var ids: Set<Int> = []
+    private var gaps: [Int: TraceGap] = [:]
+    private weak var control: ControlServer?
+    /// Called when the set becomes empty or non-empty (a host traces its TCP only while watched).
+    var onChange: () -> Void = {}
+
+    init(node: String) {
+        self.node = node
+    }
+
+    var isEmpty: Bool { ids.isEmpty }
+
+    /// Streams through `control`, forgetting clients it disconnects.
+    func attach(to control: ControlServer) {
+        self.control = control
+        control.onDisconnect = { [unowned self] id in self.remove(id) }
+        control.onDrained = { [unowned self] id in self.reportGap(of: id) }
+    }
+
+    func add(_ id: Int) {
+        ids.insert(id)
+        onChange()
+    }
+
+    func remove(_ id: Int) {
+        guard ids.remove(id) != nil else { return }
+        gaps[id] = nil
+        onChange()
+    }
+
+    /// Offers one event to every subscriber.
+    func broadcast(_ event: TraceEvent) {
+        guard !ids.isEmpty, let control else { return }
+        let limit = Self.share(among: ids.count)
+        // Encoded only if some subscriber can take it: a watcher that is behind costs a count, not a line.
+        var encoded: [UInt8]?
+        for id in ids {
+            guard let pending = control.pendingOutput(of: id) else { continue }
+            if gaps[id] != nil {
+                // Resume only once half the backlog is read, so a gap is one line, not one per event.
+                if pending > limit / 2 {
+                    gaps[id]?.add(event)
+                    continue
+                }
+                reportGap(of: id)
+            }
+            if encoded == nil { encoded = (try? ControlCodec.encodeLine(event)) ?? [] }
+            guard let line = encoded, !line.isEmpty else { return }
+            guard let queued = control.pendingOutput(of: id) else { continue }   // gone while its gap was sent
+            if queued + line.count > limit {
+                gaps[id, default: TraceGap()].add(event)
+                continue
+            }
+            control.send(line, to: id)
+        }
+    }
+
+    /// Unread bytes one of `count` subscribers may have queued.
+    static func share(among count: Int) -> Int {
+        min(ControlServer.maximumPendingOutput, ControlServer.sharedOutputBudget / (4 * max(1, count)))
+    }
+
+    private func reportGap(of id: Int) {
+        guard let gap = gaps.removeValue(forKey: id),
+              let line = try? ControlCodec.encodeLine(gap.event(node: node)) else { return }
+        control?.send(line, to: id)
+    }
+}
+
+/// The wall-clock times trace events carry, chosen so that no effect is stamped
+/// before its cause, across daemons too (they all read the same CLOCK_REALTIME):
+/// a frame read from a link gets a fresh reading taken after the read, so it is
+/// never earlier than its sender's stamp; a frame sent is stamped before the
+/// write to the link. Events a wake-up's work produces share one reading (taken
+/// at the first need, or at the latest arrival), so a router's forwarded frame
+/// carries its arrival's time, not an earlier one.
+struct TraceClock {
+    private var current: Int64?
+
+    /// A new wake-up of the loop: the next `now` reads the clock again.
+    mutating func startWakeUp() { current = nil }
+
+    /// The time for an event of this wake-up (read once; see `arrival`).
+    mutating func now() -> Int64 {
+        if let current { return current }
+        let time = WallClock.now()
+        current = time
+        return time
+    }
+
+    /// The time for a frame just read from a link: a fresh reading, which also
+    /// becomes the time of what the wake-up does next.
+    mutating func arrival() -> Int64 {
+        let time = WallClock.now()
+        current = time
+        return time
+    }
+}

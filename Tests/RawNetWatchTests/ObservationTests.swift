@@ -1,0 +1,248 @@
+import Foundation
+import RawNetContracts
+import RawNetCore
+import RawNetPlatform
+import RawNetSocket
+import RawNetTestSupport
+import RawNetWatch
+import RawNetWire
+import Testing
+
+/// Nothing observed is lost unseen, and no effect is stamped before its cause, on a real
+/// lab alice — r1 — bob (the default lab).
+@Suite(.serialized) struct ObservationTests {
+    /// Each interface's frames the daemon counted: received, plus sent less what its link port dropped.
+    static func frameCounts(_ runner: RawNetRunner, nodes: [String] = ["alice", "r1", "bob"]) throws -> [String: Int] {
+        var counts: [String: Int] = [:]
+        for node in nodes {
+            let client = try ControlClient(path: runner.base + "/rawnet/basic/\(node).ctl")
+            let answer = try client.request(ControlRequest(command: "status"))
+            let status = try #require(answer.result).decode(NodeStatus.self)
+            for interface in status.interfaces {
+                let c = interface.counters
+                counts[node + ":" + interface.name] = c.receivedFrames + c.sentFrames
+                    - c.drops[.queueOverflow, default: 0] - c.drops[.linkDown, default: 0]
+            }
+        }
+        return counts
+    }
+
+    /// A capture of a 20 MB transfer through r1, and a subscriber that stops reading meanwhile:
+    /// both stay connected, and for every interface the frames they hold plus the frames their
+    /// gaps count are exactly the frames the daemons counted. The capture marks its gaps in
+    /// the file (interface statistics, drop counts tshark reads), and tshark finds it clean.
+    @Test func capture_ofABulkTransfer_holdsEveryFrameOrCountsItsGaps() throws {
+        let runner = try RawNetRunner()
+        try #require(try runner.run(["up"]).status == 0)
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        let directory = runner.base + "/rawnet/basic"
+        let before = try Self.frameCounts(runner)
+
+        let pcap = runner.base + "/bulk.pcapng"
+        let (capture, capturePrinted) = try runner.start(["capture", "-w", pcap], name: "capture")
+        try runner.waitForOutput(capturePrinted, containing: "Ctrl-C stops")
+        // A watcher that reads nothing while the transfer runs: before, r1 cut it off at 4 MiB behind.
+        let stalled = try ControlClient(path: directory + "/r1.ctl")
+        #expect(try stalled.request(ControlRequest(command: "subscribe")).ok)
+
+        let size = 20 * 1_000_000
+        try #require(try Self.transfer(size, port: 9000, in: directory) == size, "bob read the whole transfer")
+        usleep(1_000_000)
+        let after = try Self.frameCounts(runner)
+
+        try Processes.kill(capture, signal: SignalNumber.interrupt)
+        #expect(try runner.wait(capture, timeout: 60) == 0)
+        let printed = (try? String(contentsOfFile: capturePrinted, encoding: .utf8)) ?? ""
+
+        // The stalled subscriber: still connected; what it got plus what its gaps count is everything.
+        var delivered: [String: Int] = [:], lostFrames: [String: Int] = [:], gaps = 0
+        while let line = try stalled.nextLine(timeout: .seconds(2)) {
+            let event = try ControlCodec.decodeLine(TraceEvent.self, from: line)
+            if let gap = TraceGap(event) {
+                gaps += 1
+                for (interface, count) in gap.frames { lostFrames["r1:" + interface, default: 0] += count }
+            } else if event.isWireFrame, let interface = event.interface {
+                delivered["r1:" + interface, default: 0] += 1
+            }
+        }
+        #expect(gaps >= 1, "a subscriber that read nothing during 20 MB must have a gap")
+        for place in ["r1:eth0", "r1:eth1"] {
+            let expected = after[place]! - before[place]!
+            #expect(delivered[place, default: 0] + lostFrames[place, default: 0] == expected,
+                    "\(place): \(delivered[place, default: 0]) delivered + \(lostFrames[place, default: 0]) lost ≠ \(expected) counted")
+        }
+
+        // The capture: per interface, packets plus the last statistics' drops are exactly what was counted.
+        let file = try PcapngReader(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: pcap))))
+        var packets: [String: Int] = [:], marked: [String: UInt64] = [:], drops: [String: UInt64] = [:]
+        for packet in file.packets {
+            let name = file.interfaces[packet.interface].name ?? "?"
+            packets[name, default: 0] += 1
+            marked[name, default: 0] += packet.dropCount ?? 0
+        }
+        for statistics in file.statistics { drops[file.interfaces[statistics.interface].name ?? "?"] = statistics.interfaceDrops ?? 0 }
+        for (place, count) in after {
+            let expected = count - before[place]!
+            #expect(packets[place, default: 0] + Int(drops[place, default: 0]) == expected,
+                    "\(place): \(packets[place, default: 0]) captured + \(drops[place, default: 0]) marked lost ≠ \(expected) counted")
+            #expect(marked[place, default: 0] <= drops[place, default: 0])
+        }
+        #expect(after["alice:eth0"]! - before["alice:eth0"]! > 14_000, "the transfer's segments and ACKs crossed alice:eth0")
+        print("capture of 20 MB: \(file.packets.count) packets, lost \(drops); stalled subscriber: \(gaps) gaps")
+        let lost = drops.values.reduce(0, +)
+        if lost > 0 {
+            #expect(printed.contains("lost (subscriber too slow)"), "the gap is said on screen:\n\(printed)")
+            #expect(printed.contains("\(lost) frames lost, marked in the file"), "\(printed)")
+        }
+        let verdict = try TsharkVerdict(file: pcap)
+        #expect(verdict.packets == file.packets.count)
+        #expect(verdict.malformed == 0 && verdict.badChecksums.isEmpty)
+    }
+
+    /// Pings and a traceroute through r1, traced: every frame's sent line at one end of a
+    /// cable comes before its received line at the other (by time and in the saved order), a
+    /// router's forwarded frame after its arrival, and a time-exceeded after its probe.
+    @Test func trace_showsCausesBeforeEffects_acrossDaemons() throws {
+        let runner = try RawNetRunner()
+        try #require(try runner.run(["up"]).status == 0)
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        let saved = runner.base + "/causal.jsonl"
+        let (trace, printedPath) = try runner.start(["trace", "--save", saved], name: "trace")
+        try runner.waitForOutput(printedPath, containing: "Ctrl-C stops")
+        #expect(try runner.run(["ping", "alice", "bob", "-c", "40", "-i", "0.02"]).status == 0)
+        #expect(try runner.run(["traceroute", "alice", "bob"]).status == 0)
+        // And a bulk transfer, where routers read frames of both directions in one wake-up.
+        #expect(try Self.transfer(2_000_000, port: 9001, in: runner.base + "/rawnet/basic") == 2_000_000)
+        usleep(300_000)
+        try Processes.kill(trace, signal: SignalNumber.interrupt)
+        #expect(try runner.wait(trace, timeout: 20) == 0)
+        let events = try TraceFile.read(path: saved)
+
+        /// (node:interface, kind) → (time, position) per IPv4 packet, keyed by source, destination and identification.
+        var seen: [String: [String: (time: Int64, index: Int)]] = [:]
+        var quotes: [(probe: String, error: String)] = []
+        var ambiguous: Set<String> = []
+        for (index, event) in events.enumerated() where event.isWireFrame {
+            let frame = event.frame!
+            guard frame.count >= 34, frame[12] == 0x08, frame[13] == 0x00 else { continue }
+            let key = Self.packetKey(frame, at: 14)
+            let place = event.node + ":" + event.interface! + " " + event.kind.rawValue
+            // The same bytes twice at one place (a retransmission) cannot be paired: left out.
+            if seen[key]?[place] != nil { ambiguous.insert(key) }
+            seen[key, default: [:]][place] = (event.time, index)
+            let headerLength = Int(frame[14] & 0x0F) * 4
+            if frame[23] == 1, frame.count >= 14 + headerLength + 8 + 20, frame[14 + headerLength] == 11 {
+                quotes.append((Self.packetKey(frame, at: 14 + headerLength + 8), key))
+            }
+        }
+        func expectOrder(_ key: String, _ steps: [String]) {
+            guard let places = seen[key] else { Issue.record("packet \(key) not traced"); return }
+            let found = steps.compactMap { places[$0] }
+            #expect(found.count == steps.count, "\(key): traced at \(places.keys.sorted()), wanted \(steps)")
+            for (a, b) in zip(found, found.dropFirst()) {
+                #expect(a.time <= b.time && a.index < b.index, "\(key): \(steps) stamped \(found.map(\.time)) at lines \(found.map(\.index))")
+            }
+        }
+        var requests = 0, replies = 0
+        for key in seen.keys {
+            if key.hasPrefix("10.0.1.10>10.0.2.20 1 ") {
+                requests += 1
+                expectOrder(key, ["alice:eth0 sent", "r1:eth0 received", "r1:eth1 sent", "bob:eth0 received"])
+            } else if key.hasPrefix("10.0.2.20>10.0.1.10 1 ") {
+                replies += 1
+                expectOrder(key, ["bob:eth0 sent", "r1:eth1 received", "r1:eth0 sent", "alice:eth0 received"])
+            }
+        }
+        #expect(requests >= 40 && replies >= 40, "\(requests) requests, \(replies) replies")
+
+        // TCP segments seen at all four places (a loaded trace may have gaps): stamps in causal order.
+        // Only stamps here: the saved order of a stream that fell far behind is the merge's business.
+        var segments = 0
+        for (key, places) in seen where !ambiguous.contains(key) && key.contains(" 6 ") {
+            let forward = key.hasPrefix("10.0.1.10>")
+            let steps = forward ? ["alice:eth0 sent", "r1:eth0 received", "r1:eth1 sent", "bob:eth0 received"]
+                                : ["bob:eth0 sent", "r1:eth1 received", "r1:eth0 sent", "alice:eth0 received"]
+            let times = steps.compactMap { places[$0]?.time }
+            guard times.count == 4 else { continue }
+            segments += 1
+            #expect(times == times.sorted(), "\(key): \(steps) stamped \(times)")
+        }
+        #expect(segments >= 200, "only \(segments) TCP segments were traced at all four places")
+        #expect(!quotes.isEmpty, "traceroute's first probe met a time exceeded at r1")
+        for (probe, error) in quotes {
+            guard let sentAt = seen[probe]?["alice:eth0 sent"], let arrived = seen[probe]?["r1:eth0 received"],
+                  let answered = seen[error]?["r1:eth0 sent"], let back = seen[error]?["alice:eth0 received"] else {
+                Issue.record("probe \(probe) or its error \(error) not traced at both ends"); continue
+            }
+            let chain = [sentAt, arrived, answered, back]
+            for (a, b) in zip(chain, chain.dropFirst()) {
+                #expect(a.time <= b.time && a.index < b.index, "probe \(probe): \(chain.map(\.time)) at lines \(chain.map(\.index))")
+            }
+        }
+    }
+
+    /// Sends `size` bytes from alice to bob:`port` over TCP and returns how many bob read.
+    static func transfer(_ size: Int, port: UInt16, in directory: String) throws -> Int {
+        let listener = try RawNetSocket.TCPListener(try HostConnection(runDirectory: directory, host: "bob", appName: "sink"), port: port)
+        defer { listener.close() }
+        let client = try TCPStream.connect(try HostConnection(runDirectory: directory, host: "alice", appName: "source"),
+                                           to: IPv4Address("10.0.2.20")!, port: port, timeout: .seconds(5))
+        let server = try #require(try listener.accept(timeout: .seconds(5)))
+        defer { server.close() }
+        let received = ReceivedCount()
+        nonisolated(unsafe) let reading = server   // read only by the thread until it finishes
+        let reader = Thread {
+            while let bytes = try? reading.read(maxCount: 1 << 20, timeout: .seconds(30)), !bytes.isEmpty { received.add(bytes.count) }
+            received.finish()
+        }
+        reader.start()
+        let chunk = [UInt8](repeating: 0x5A, count: 64 * 1024)
+        var sent = 0
+        while sent < size {
+            let piece = min(chunk.count, size - sent)
+            try client.write(Array(chunk[..<piece]))
+            sent += piece
+        }
+        client.close()
+        return received.waitForEnd(seconds: 120)
+    }
+
+    /// `source>destination protocol identification` of the IPv4 header at `offset`, and for a
+    /// whole TCP segment its sequence and acknowledgement numbers and length.
+    static func packetKey(_ bytes: [UInt8], at offset: Int) -> String {
+        let source = bytes[offset + 12..<offset + 16].map(String.init).joined(separator: ".")
+        let destination = bytes[offset + 16..<offset + 20].map(String.init).joined(separator: ".")
+        let identification = Int(bytes[offset + 4]) << 8 | Int(bytes[offset + 5])
+        var key = "\(source)>\(destination) \(bytes[offset + 9]) \(identification)"
+        let headerLength = Int(bytes[offset] & 0x0F) * 4
+        if bytes[offset + 9] == 6, bytes.count >= offset + headerLength + 16 {
+            key += " " + bytes[offset + headerLength + 4..<offset + headerLength + 12].map(String.init).joined(separator: ":")
+            key += " \(bytes.count - offset)"
+        }
+        return key
+    }
+}
+
+/// Bytes a reader thread has read, and whether it saw the end.
+final class ReceivedCount: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var count = 0
+    private var ended = false
+
+    func add(_ bytes: Int) {
+        condition.lock(); count += bytes; condition.unlock()
+    }
+
+    func finish() {
+        condition.lock(); ended = true; condition.broadcast(); condition.unlock()
+    }
+
+    /// The count once the reader ended (or when `seconds` passed).
+    func waitForEnd(seconds: Double) -> Int {
+        let deadline = Date().addingTimeInterval(seconds)
+        condition.lock()
+        defer { condition.unlock() }
+        while !ended && condition.wait(until: deadline) {}
+        return count
+    }
+}
