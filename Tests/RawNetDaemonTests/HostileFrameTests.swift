@@ -190,6 +190,9 @@ struct HostileFrames {
                                         neighbour: try #require(IPv4Address(target.neighbour)))
             hostile.build(perKind: 150)
             let before = status.counters
+            // Every drop is traced too: a subscriber hears one `dropped` event per frame, with its reason.
+            let trace = try ControlClient(path: lab.paths.control(node: target.node))
+            #expect(try trace.request(ControlRequest(command: "subscribe")).ok)
             let client = try LinkClient(kind: kind, connectingTo: lab.paths.link(node: target.node, interface: "eth0"))
             defer { client.close() }
             var sent = 0
@@ -227,6 +230,19 @@ struct HostileFrames {
                 #expect(actual[reason, default: 0] >= count,
                         "\(target.node): \(count) frames should be '\(reason.rawValue)' drops, \(actual[reason, default: 0]) are")
             }
+            var traced: [DropReason: Int] = [:]
+            var unnamed: [String] = []
+            while let line = try trace.nextLine(timeout: .milliseconds(500)) {
+                let event = try ControlCodec.decodeLine(TraceEvent.self, from: line)
+                guard event.kind == .dropped, event.interface == "eth0" else { continue }
+                if let reason = event.reason.flatMap(DropReason.init(rawValue:)) {
+                    traced[reason, default: 0] += 1
+                } else {
+                    unnamed.append(event.reason ?? "none")
+                }
+            }
+            #expect(unnamed.isEmpty, "\(target.node): drops traced without a named reason: \(unnamed.prefix(5))")
+            #expect(traced == actual.filter { $0.value > 0 }, "\(target.node): the trace names the drops the counters count")
             let unexpected = actual.filter { $0.value > 0 && ![.malformed, .badChecksum, .fragment, .unsupportedProtocol,
                                                                  .notForUs].contains($0.key) }
             #expect(unexpected.isEmpty, "\(target.node): drops for reasons no hostile frame has: \(unexpected)")
