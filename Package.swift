@@ -141,3 +141,14 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// Fuzz targets (Tests/Fuzz): only when RAWNET_FUZZ=1, so the normal build and `swift test`
+// never see them; `scripts/fuzz` builds `rawnet-fuzz` with `-sanitize=fuzzer` (libFuzzer's
+// `main`) in its own scratch path, .build-fuzz.
+if Context.environment["RAWNET_FUZZ"] == "1" {
+    package.products.append(.executable(name: "rawnet-fuzz", targets: ["rawnet-fuzz"]))
+    package.targets.append(.executableTarget(
+        name: "rawnet-fuzz",
+        dependencies: ["RawNetWire", "RawNetJSON", "RawNetContracts", "RawNetLabModel", "RawNetLab"],
+        path: "Tests/Fuzz/Harness"))
+}
