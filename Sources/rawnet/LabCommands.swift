@@ -70,6 +70,8 @@ struct Down: ParsableCommand {
             // A name that is no lab here is a mistake to report, not a lab to call down.
             let directory: RunDirectory
             do { directory = try RunDirectory(labName: name) } catch { throw UsageFailure("\(error)") }
+            // A run directory another user could change is refused before anything is said of it.
+            do { try directory.checkTrusted() } catch { throw Failure("\(error)") }
             guard directory.exists else {
                 let running = RunDirectory.listLabs(base: RunDirectory.baseDirectory())
                 throw Failure("lab '\(name)' is not running; nothing to stop"
