@@ -112,6 +112,7 @@ struct TraceCommand: ParsableCommand {
             var saved: [UInt8] = []
             let hopMask = live.hops.admit(events)
             for (event, isShownHop) in zip(events, hopMask) {
+                if layers { formatter.observe(event) }
                 guard filter.matches(event) else { continue }
                 saved += TraceFile.line(for: event)
                 guard isShownHop || bothEnds else { continue }
