@@ -118,7 +118,10 @@ extension Demo {
         if let sockets = try? control("bob", "sockets")?.decode([SocketInfo].self) {
             // Exactly what `rawnet sockets bob` prints.
             say("  $ rawnet sockets bob")
-            for line in SocketInfo.table(sockets, internals: false).split(separator: "\n") { say("    " + line) }
+            // Rows wider than the tour continue on the next line, indented.
+            for line in SocketInfo.table(sockets, internals: false).split(separator: "\n") {
+                say(fit(String(line), indent: "  ", continuation: "      "))
+            }
         }
         let alice = try host("alice", app: "udp-sender")
         let sender = try UDPSocket(alice)

@@ -222,20 +222,35 @@ extension Demo {
                    + "\(status.retransmissions) (\(status.retransmissionReasons(language: options.language.rawValue)))")])
         let lost = ladder.rows.filter { if case .segment(_, true, _, let lostAt?, _) = $0 { return lostAt.hasPrefix("alice") } else { return false } }.count
         // Line 4 starts at byte 40 of the stream, line 10 at byte 118 (each "line N of 10\n").
-        func resent(at seq: Int) -> [String] {
-            ladder.rows.filter { Self.label($0)?.hasPrefix("DATA seq=\(seq) ") ?? false }
-                .flatMap(Self.annotations).compactMap { note in
-                    note.hasPrefix("↻ retransmission") ? String(note.split(separator: ";")[0]) : nil
+        func resent(at seq: Int) -> [(row: Int, note: String)] {
+            ladder.rows.indices.filter { Self.label(ladder.rows[$0])?.hasPrefix("DATA seq=\(seq) ") ?? false }
+                .flatMap { row in
+                    Self.annotations(ladder.rows[row]).compactMap { note in
+                        note.hasPrefix("↻ retransmission") ? (row, String(note.split(separator: ";")[0])) : nil
+                    }
                 }
         }
-        let fast = resent(at: 40).first { $0.contains("(RACK)") || $0.contains("duplicate ACKs") || $0.contains("(SACK)") }
-        let timeout = resent(at: 118).first { $0.contains("(timeout)") }
+        let fastResend = resent(at: 40).first {
+            $0.note.contains("(RACK)") || $0.note.contains("duplicate ACKs") || $0.note.contains("(SACK)")
+        }
+        let fast = fastResend?.note
+        // The ACK that set it off: bob's last before it, with a SACK block, a few milliseconds earlier.
+        let trigger = fastResend.flatMap { resend in
+            ladder.rows[..<resend.row].last { row in
+                if case .segment(_, false, _, _, _) = row { return true } else { return false }
+            }.flatMap { ack in
+                (Self.label(ack)?.contains("SACK=") ?? false)
+                    && ladder.rows[resend.row].time - ack.time < 50_000_000 ? ack : nil
+            }
+        }
+        let timeout = resent(at: 118).first { $0.note.contains("(timeout)") }
         check(lost >= 2, Said(en: "\(lost) segments from alice lost on the cable (✗ in the ladder): line 4 and line 10 at least",
               ko: "alice가 보낸 세그먼트 \(lost)개가 케이블에서 사라졌습니다 (사다리 그림의 ✗): 적어도 4번 줄과 10번 줄"))
-        let fastNote = view(fast ?? "↻ retransmission (RACK)")
-        check(fast != nil && status.retransmissions(.rack) + status.retransmissions(.duplicateAcks) > 0,
-              Said(en: "line 4 was sent again right after a duplicate ACK, not after a timer: a fast retransmission (\(fastNote))",
-                   ko: "4번 줄은 타이머가 아니라 중복 ACK 직후에 다시 보내졌습니다: 빠른 재전송 (\(fastNote))"))
+        // "↻ retransmission (RACK)" → "↻ RACK": the reason the ladder names.
+        let fastNote = "↻ " + view(String((fast ?? "(RACK)").split(separator: "(").last?.dropLast() ?? "RACK"))
+        check(trigger != nil && status.retransmissions(.rack) + status.retransmissions(.duplicateAcks) > 0,
+              Said(en: "line 4 was sent again right after an ACK whose SACK showed later lines arrived, not after a timer: a fast retransmission (\(fastNote))",
+                   ko: "4번 줄은 타이머가 아니라, 뒤의 줄이 도착했음을 SACK으로 알린 ACK 직후에 다시 보내졌습니다: 빠른 재전송 (\(fastNote))"))
         check(timeout != nil && status.retransmissions(.timeout) > 0,
               Said(en: "line 10 was sent again when the retransmission timer ran out (↻ timeout)",
                    ko: "10번 줄은 재전송 타이머가 끝났을 때 다시 보내졌습니다 (↻ 타임아웃)"))

@@ -219,10 +219,11 @@ enum DemoText {
             en: """
                 alice sends ten chat lines, and the alice → r1 cable loses two of them on purpose: \
                 line 4 in the middle and line 10, the last. bob's ACK says "every byte before N \
-                arrived" (a cumulative ACK). Lines 5 to 9 arrive after the gap, so bob repeats the \
-                same N (duplicate ACKs), with SACK listing what did arrive; alice resends line 4 at \
-                once, without waiting for a timer: a fast retransmission. Like Linux, alice decides \
-                by RACK (a line sent after it was acknowledged) rather than by counting three \
+                arrived" (a cumulative ACK). Lines 5 to 9 arrive after the gap, so bob's ACKs stop \
+                at the start of line 4 (repeated, they are duplicate ACKs), and their SACK blocks \
+                list what did arrive. alice resends line 4 a few milliseconds after the first such \
+                ACK, without waiting for a timer: a fast retransmission. Like Linux, alice decides \
+                by RACK (a line sent after it was acknowledged) rather than by waiting for three \
                 duplicate ACKs. After line 10 nothing follows to draw a duplicate ACK: alice first \
                 sends a tail-loss probe (lost too here), then her retransmission timer runs out \
                 (timeout, at least 200 ms) and she sends line 10 again.
@@ -230,17 +231,17 @@ enum DemoText {
             ko: """
                 alice가 채팅 열 줄을 보내고, alice → r1 케이블이 그중 두 줄을 일부러 잃어버립니다. 가운데의 \
                 4번 줄과 마지막 10번 줄입니다. bob의 ACK는 "N 앞의 바이트는 모두 받았다"는 뜻입니다(누적 \
-                확인응답). 5~9번 줄은 빈자리 뒤에 도착하므로 bob은 같은 N을 되풀이하고(중복 ACK), SACK으로 \
-                실제로 받은 범위를 알려 줍니다. alice는 타이머를 기다리지 않고 4번 줄을 곧바로 다시 보냅니다. \
-                이것이 빠른 재전송입니다. alice는 리눅스처럼 중복 ACK 세 개를 세는 대신 RACK(그 뒤에 보낸 줄이 \
-                확인응답을 받았다)으로 판단합니다. 10번 줄 뒤에는 중복 ACK를 끌어낼 줄이 없습니다. alice는 먼저 \
+                확인응답). 5~9번 줄은 빈자리 뒤에 도착하므로 bob의 ACK는 4번 줄의 시작에 멈추고(되풀이되면 \
+                중복 ACK), SACK 블록으로 실제로 받은 범위를 알려 줍니다. alice는 타이머를 기다리지 않고 그런 \
+                첫 ACK 뒤 몇 ms 만에 4번 줄을 다시 보냅니다. 이것이 빠른 재전송입니다. alice는 리눅스처럼 중복 \
+                ACK 세 개를 기다리는 대신 RACK(그 뒤에 보낸 줄이 확인응답을 받았다)으로 판단합니다. 10번 줄 뒤에는 중복 ACK를 끌어낼 줄이 없습니다. alice는 먼저 \
                 꼬리 손실 프로브를 보내고(여기서는 이것도 사라집니다), 재전송 타이머가 끝나면(타임아웃, 최소 \
                 200 ms) 10번 줄을 다시 보냅니다.
                 """),
         commands: ["rawnet impair alice:eth0 --loss 100%", "rawnet chat alice --connect bob:7000",
                    "rawnet impair alice:eth0 --clear", "rawnet ladder --duration 10", "rawnet sockets alice -i"],
-        notice: Said(en: "↻ (RACK) follows a duplicate ACK within a millisecond; ↻ (timeout) follows a silence of about 200 ms.",
-                     ko: "↻ (RACK)은 중복 ACK 뒤 1 ms 안에 나오고, ↻ (타임아웃)은 200 ms쯤의 침묵 뒤에 나옵니다."))
+        notice: Said(en: "↻ (RACK) comes a few ms after an ACK with SACK; ↻ (timeout) after about 200 ms of silence.",
+                     ko: "↻ (RACK)은 SACK이 달린 ACK 뒤 몇 ms 만에, ↻ (타임아웃)은 200 ms쯤의 침묵 뒤에 나옵니다."))
 
     static let ordering = SceneText(
         title: Said(en: "TCP keeps order: segments are held and reassembled",

@@ -36,8 +36,8 @@ func overwideLines(_ output: String) -> [String] {
         for line in evidence { #expect(run.output.contains(line), "missing: \(line)") }
         #expect(run.output.contains("↻ retransmission"), "the delivery ladder shows a retransmission")
         // Both kinds of retransmission, provoked on purpose and named.
-        #expect(run.output.contains("line 4 was sent again right after a duplicate ACK, not after a timer"))
-        #expect(run.output.contains("line 10 was sent again when the retransmission timer ran out (↻ timeout)"))
+        #expect(run.output.contains("line 4 was sent again right after an ACK whose SACK"))
+        #expect(run.output.contains("line 10 was sent again when the retransmission timer ran out"))
         #expect(run.output.contains("↻ retransmission (timeout)"), "the ladder names the timeout")
         #expect(run.output.contains("↻ retransmission (RACK)") || run.output.contains("↻ retransmission (three duplicate ACKs)"),
                 "the ladder names the fast retransmission")
@@ -98,7 +98,7 @@ func overwideLines(_ output: String) -> [String] {
         for term in ["캡슐화", "역다중화", "확인응답 번호", "연결 종료", "4-way handshake", "비연결형",
                      "신뢰성을 보장하지 않는다", "프로브 패킷", "↻ 재전송", "모든 장면이 증거를 보여 주었습니다",
                      "↻ 재전송 (타임아웃)", "10번 줄은 재전송 타이머가 끝났을 때 다시 보내졌습니다",
-                     "4번 줄은 타이머가 아니라 중복 ACK 직후에 다시 보내졌습니다", "꼬리 손실 프로브",
+                     "4번 줄은 타이머가 아니라, 뒤의 줄이 도착했음을", "꼬리 손실 프로브",
                      "줄이 빠져 있을 때의 ACK:"] {
             #expect(run.output.contains(term), "missing the term '\(term)'")
         }
