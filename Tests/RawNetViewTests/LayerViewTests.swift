@@ -75,6 +75,21 @@ import RawNetWire
         #expect(data.contains("│ Window            65535 bytes (no window scaling on this connection)"))
     }
 
+    /// Frames from a real trace: the FIN-ACK's field 2048 is 262144 bytes (as
+    /// Wireshark shows it with both SYNs), and unknown without them.
+    @Test func realTrace_windowIsScaledAsWiresharkShowsIt() {
+        var formatter = TraceFormatter()
+        let texts = FixtureFrames.realHandshake.enumerated().map { index, frame in
+            formatter.formatWithLayers(TraceEvent(time: Fixture.at(Double(index)), node: index == 0 ? "carol" : "bob",
+                                                  interface: "eth0", kind: .sent, frame: frame))
+        }
+        #expect(texts[0].contains("│ Options           mss 1460"))
+        #expect(texts[1].contains("│ Window            65535 bytes (a SYN's window is never scaled)"))
+        #expect(texts[2].contains("│ Window            2048 × 128 = 262144 bytes (scale 7 from the handshake)"))
+        #expect(LayerView.render(frame: FixtureFrames.realHandshake[2])
+            .contains("│ Window            2048, scale unknown (handshake not seen)"))
+    }
+
     @Test func windowScales_forgetTheOldestBeyondTheirCapacity() {
         var scales = TCPWindowScales(capacity: 2)
         scales.observe(frame: Fixture.exchange[1].frame!)   // alice's SYN
