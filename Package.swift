@@ -120,6 +120,7 @@ let package = Package(
         .testTarget(name: "RawNetLabModelTests", dependencies: ["RawNetLabModel", "RawNetLab", "RawNetContracts", "RawNetWire"]),
         .testTarget(name: "RawNetLabTests", dependencies: [
             "RawNetLab", "RawNetLabModel", "RawNetContracts", "RawNetTestSupport", "RawNetCore", "RawNetWire", "RawNetPlatform",
+            "RawNetSocket",
         ]),
         .testTarget(name: "RawNetSocketTests", dependencies: ["RawNetSocket", "RawNetContracts", "RawNetWire"]),
         .testTarget(name: "RawNetBenchPlatformTests", dependencies: ["RawNetBenchPlatform"]),

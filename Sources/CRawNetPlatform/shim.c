@@ -116,3 +116,14 @@ int rawnet_tap_open(const char *name) {
     }
     return fd;
 }
+
+int rawnet_lock_whole_file(int fd) {
+    struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+    return fcntl(fd, F_SETLK, &lock);
+}
+
+int rawnet_lock_holder(int fd) {
+    struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
+    if (fcntl(fd, F_GETLK, &lock) != 0) return -1;
+    return lock.l_type == F_UNLCK ? 0 : (int)lock.l_pid;
+}

@@ -195,7 +195,7 @@ struct ChatSession {
                 let status = try stream.status()
                 let time: (Duration?) -> String = TCPSocketStatus.readableTime
                 let window: (Int?) -> String = TCPSocketStatus.readableWindow
-                show(paint("tcp \(status.state)  rto \(time(status.rto))  srtt \(time(status.smoothedRTT))  cwnd \(window(status.congestionWindow))  ssthresh \(window(status.slowStartThreshold))  retransmissions \(status.retransmissions) (\(status.retransmissionReasons()))  sent \(status.bytesSent) B  received \(status.bytesReceived) B", .dim))
+                show(paint("tcp \(status.state)  rto \(time(status.rto))  srtt \(time(status.smoothedRTT))  cwnd \(window(status.congestionWindow))  ssthresh \(window(status.slowStartThreshold))  retransmissions \(status.retransmissions) (\(status.retransmissionReasons()))  D-SACKs in \(status.dsacksReceived) out \(status.dsacksSent)  undone \(status.undos)  sent \(status.bytesSent) B  received \(status.bytesReceived) B", .dim))
             } catch {
                 show(paint("stats: \(error)", .warning))
             }

@@ -10,7 +10,8 @@ public struct BenchError: Error, CustomStringConvertible, Sendable {
 /// One direction through a forwarder: frames written to `inject` (a socket
 /// the forwarder is bound at or listens at) come out at `collect`.
 ///
-/// Datagram: `collect` is a path we bind. Seqpacket: `collect` is the
+/// Datagram: `collect` is a path we bind, and frames are sent as `injectAs`
+/// when given (a router port takes datagrams only from its peer). Seqpacket: `collect` is the
 /// forwarder's other listening socket, which we connect to; both connections
 /// open with a link hello standing for `injectAs` / `collectAs` (the
 /// neighbour interfaces' paths, which a router port checks), and traffic
@@ -112,8 +113,8 @@ public enum FrameTraffic {
         case .datagram:
             let farEnd = try UnixDatagramSocket(boundTo: forward.collect)
             let nearEnd = try UnixDatagramSocket(boundTo: back.collect)
-            let echoSender = try connectedSender(to: back.inject)
-            let sender = try connectedSender(to: forward.inject)
+            let echoSender = try connectedSender(to: back.inject, as: back.injectAs)
+            let sender = try connectedSender(to: forward.inject, as: forward.injectAs)
             (farFD, echoFD, nearFD, sendFD) = (farEnd.fileDescriptor, echoSender.fileDescriptor,
                                                nearEnd.fileDescriptor, sender.fileDescriptor)
             owners = [farEnd, nearEnd, echoSender, sender]
@@ -177,10 +178,12 @@ public enum FrameTraffic {
         return times
     }
 
-    /// An unbound datagram socket connected to `path`, retrying while the
-    /// forwarder is still starting (up to two seconds).
-    static func connectedSender(to path: String) throws -> UnixDatagramSocket {
-        let socket = try UnixDatagramSocket()
+    /// A datagram socket connected to `path`, retrying while the forwarder is
+    /// still starting (up to two seconds): unbound, or sending as the link end
+    /// at `identity` (a RawNet port takes datagrams only from its peer).
+    static func connectedSender(to path: String, as identity: String? = nil) throws -> UnixDatagramSocket {
+        let socket = try identity.map { try UnixDatagramSocket(boundToAbstractName: LinkPort.senderName(standingFor: $0)) }
+            ?? UnixDatagramSocket()
         let address = try UnixSocketAddress(path: path)
         var lastError: Error?
         for _ in 0..<200 {
@@ -214,7 +217,7 @@ final class FrameEnds {
         switch path.socketKind {
         case .datagram:
             let receiver = try UnixDatagramSocket(boundTo: path.collect)
-            let sender = try FrameTraffic.connectedSender(to: path.inject)
+            let sender = try FrameTraffic.connectedSender(to: path.inject, as: path.injectAs)
             self.sender = sender.fileDescriptor
             self.receiver = receiver.fileDescriptor
             owners = [receiver, sender]

@@ -76,7 +76,7 @@ public struct SimScenario: Scenario {
 
 /// Every scenario by name, in the order `all` runs them.
 public enum Scenarios {
-    public static let names = ["forward", "tcp", "loss", "latency", "scale", "sim"]
+    public static let names = ["forward", "tcp", "loss", "latency", "scale", "sim", "interop"]
 
     public static func named(_ name: String, rawnet: RawNetSides = .referencesOnly) -> (any Scenario)? {
         switch name {
@@ -86,6 +86,7 @@ public enum Scenarios {
         case "latency": return LatencyScenario(rawnet: rawnet)
         case "scale": return ScaleScenario(rawnet: rawnet)
         case "sim": return SimScenario(rawnet: rawnet)
+        case "interop": return InteropScenario(rawnet: rawnet)
         default: return nil
         }
     }

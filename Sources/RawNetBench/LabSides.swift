@@ -36,6 +36,7 @@ public enum LabSides {
             try scale.concurrentConnections(context.isSmoke ? min(scaleConnections, smokeScaleConnections) : scaleConnections)
         }
         sides.simulatedTransfers = { context in try SimulationSide.transfersPerCPUSecond(context: context) }
+        sides.interopGoodput = { path, context in try InteropTraffic.goodput(settings, path: path, context: context) / 1e6 }
         return sides
     }
 
@@ -122,6 +123,14 @@ final class BenchLab: @unchecked Sendable {
             _ = try? Processes.reap(pid)
         }
         try? FileSystem.removeTree(at: base)
+    }
+
+    /// Attaches the lab's linux node `node` (root), pins its bridge to `cpus` and
+    /// returns the path of its network namespace; `stop()` removes both.
+    func attach(_ node: String, cpus: [Int]? = nil) throws -> String {
+        let attached = try supervisor.attach(node: node, labName: report.topology.name)
+        if let cpus { try CPUs.pin(pid: attached.pid, cpus) }
+        return "/run/netns/" + attached.namespace
     }
 
     /// The daemon pids of the lab.

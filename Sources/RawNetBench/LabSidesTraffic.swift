@@ -103,9 +103,11 @@ enum LabTraffic {
         return Double(bytes) / elapsed
     }
 
-    private static func sendBulk(runDirectory: String, connections: Int, port: UInt16, options: TCPOptions,
-                                 flags: TransferFlags) throws {
-        let host = try HostConnection(runDirectory: runDirectory, host: alice, appName: "bench-send")
+    /// Sends from `host` over `connections` connections to `address`:`port` until `flags.stop`,
+    /// starting once the receiver has accepted (`flags.accepted`).
+    static func sendBulk(runDirectory: String, host name: String = alice, to address: IPv4Address = bobAddress,
+                         connections: Int, port: UInt16, options: TCPOptions, flags: TransferFlags) throws {
+        let host = try HostConnection(runDirectory: runDirectory, host: name, appName: "bench-send")
         defer { host.close() }
         while !flags.listening.load(ordering: .acquiring) {
             if flags.stop.load(ordering: .acquiring) { return }
@@ -113,7 +115,7 @@ enum LabTraffic {
         }
         var streams: [TCPStream] = []
         for _ in 0..<connections {
-            let stream = try TCPStream.connect(host, to: bobAddress, port: port, options: options, timeout: .seconds(10))
+            let stream = try TCPStream.connect(host, to: address, port: port, options: options, timeout: .seconds(10))
             streams.append(stream)
         }
         while !flags.accepted.load(ordering: .acquiring) {
@@ -133,9 +135,11 @@ enum LabTraffic {
         for stream in streams { stream.close() }
     }
 
-    private static func receiveBulk(runDirectory: String, connections: Int, port: UInt16, seconds: Double,
-                                    options: TCPOptions, flags: TransferFlags) throws -> (Int, Double) {
-        let host = try HostConnection(runDirectory: runDirectory, host: bob, appName: "bench-receive")
+    /// Accepts `connections` on `host`:`port` and reads for `seconds` from the last accept:
+    /// the bytes and the seconds that took.
+    static func receiveBulk(runDirectory: String, host name: String = bob, connections: Int, port: UInt16, seconds: Double,
+                            options: TCPOptions, flags: TransferFlags) throws -> (Int, Double) {
+        let host = try HostConnection(runDirectory: runDirectory, host: name, appName: "bench-receive")
         defer { host.close() }
         let listener = try TCPListener(host, port: port, backlog: connections + 16, options: options)
         defer { listener.close() }

@@ -137,3 +137,31 @@ public struct LatencyScenario: Scenario {
         return results
     }
 }
+
+/// interop: the goodput of one TCP connection through one RawNet router with
+/// Linux's own stack at one end (an attached linux node), Linux → RawNet and
+/// RawNet → Linux, each against RawNet → RawNet in the same lab shape, the
+/// runs alternating. Needs root.
+public struct InteropScenario: Scenario {
+    public let name = "interop"
+    public var rawnet: RawNetSides
+
+    public init(rawnet: RawNetSides = .referencesOnly) {
+        self.rawnet = rawnet
+    }
+
+    public func run(options: BenchOptions, log: @escaping @Sendable (String) -> Void) throws -> [CaseResult] {
+        let hook = rawnet.interopGoodput
+        let cases = [InteropPath.linuxToRawNet, .rawNetToLinux].map { path in
+            BenchCase(
+                scenario: name, name: "one connection \(path.rawValue) through one router", unit: "MB/s", better: .higher,
+                measured: hook.map { body in BenchSide(label: path.rawValue) { .figure(try body(path, $0)) } },
+                reference: hook.map { body in
+                    BenchSide(label: InteropPath.rawNetToRawNet.rawValue) { .figure(try body(.rawNetToRawNet, $0)) }
+                },
+                note: hook == nil ? pendingDaemons
+                    : "Linux: kernel TCP (CUBIC) in an attached node's namespace, TAP bridged to r1; RawNet apps: NewReno")
+        }
+        return runCases(cases, options: options, log: log)
+    }
+}

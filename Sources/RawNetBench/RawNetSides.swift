@@ -56,6 +56,8 @@ public struct RawNetSides: Sendable {
     public var reachability: (@Sendable (RunContext) throws -> Double)?
     /// scale: percentage of 1 000 concurrent TCP connections that delivered byte-exact data.
     public var concurrentConnections: (@Sendable (RunContext) throws -> Double)?
+    /// interop: one connection's goodput in MB/s through one router along `path` (Linux at one end, or none).
+    public var interopGoodput: (@Sendable (_ path: InteropPath, _ context: RunContext) throws -> Double)?
     /// sim: simulated lossy transfers per CPU-second.
     public var simulatedTransfers: (@Sendable (RunContext) throws -> Double)?
 

@@ -105,8 +105,8 @@ public final class RouterForwarder: FrameForwarder, @unchecked Sendable {
         let rightSocket = paths.link(node: Self.right.node, interface: "eth0")
         switch socketKind {
         case .datagram:
-            leftToRight = FramePath(inject: routerLeft, collect: rightSocket)
-            rightToLeft = FramePath(inject: routerRight, collect: leftSocket)
+            leftToRight = FramePath(inject: routerLeft, collect: rightSocket, injectAs: leftSocket)
+            rightToLeft = FramePath(inject: routerRight, collect: leftSocket, injectAs: rightSocket)
         case .seqpacket:
             leftToRight = FramePath(inject: routerLeft, collect: routerRight, socketKind: .seqpacket,
                                     injectAs: leftSocket, collectAs: rightSocket)
@@ -187,7 +187,8 @@ public final class RouterForwarder: FrameForwarder, @unchecked Sendable {
 
     private func waitUntilRunning(pidFile: String, log: String) throws {
         for _ in 0..<1_000 {
-            if FileSystem.exists(pidFile) { return }
+            // The daemon creates and locks the file first; the pid is in it once its sockets are bound.
+            if PIDFile(path: pidFile).read() != nil { return }
             if let exit = try? Processes.reap(pid) {
                 isStopped = true
                 let text = String(decoding: (try? FileSystem.readBytes(at: log)) ?? [], as: UTF8.self)

@@ -53,6 +53,33 @@ public enum NamespaceTCPProbe {
             }
         }
 
+        /// Accepts one connection (waiting at most `acceptTimeout` seconds) and
+        /// reads from it for `seconds` counted from the accept, or until it ends.
+        /// Returns the bytes read and the seconds that took; the connection is closed.
+        public func receiveBulk(seconds: Double, acceptTimeout: Double = 15) throws(Errno) -> (bytes: Int, seconds: Double) {
+            NamespaceTCPProbe.setTimeout(fd, SO_RCVTIMEO, seconds: acceptTimeout)
+            var client: Int32 = -1
+            while client < 0 {
+                client = accept(fd, nil, nil)
+                if client < 0 && Errno.current.rawValue != EINTR { throw Errno.current }
+            }
+            defer { Glibc.close(client) }
+            let started = MonotonicClock.now()
+            let deadline = started + Int64(seconds * 1e9)
+            NamespaceTCPProbe.setTimeout(client, SO_RCVTIMEO, seconds: 0.05)
+            var buffer = [UInt8](repeating: 0, count: 1 << 20)
+            var bytes = 0
+            while MonotonicClock.now() < deadline {
+                let count = buffer.withUnsafeMutableBytes { recv(client, $0.baseAddress, $0.count, 0) }
+                if count > 0 { bytes += count; continue }
+                if count == 0 { break }
+                let error = Errno.current.rawValue
+                if error == EAGAIN || error == EWOULDBLOCK || error == EINTR { continue }
+                throw Errno.current
+            }
+            return (bytes, Double(MonotonicClock.now() - started) / 1e9)
+        }
+
         /// Stops the accept loop and releases the socket.
         public func close() {
             shutdown(fd, Int32(SHUT_RDWR))
@@ -90,6 +117,39 @@ public enum NamespaceTCPProbe {
             times.append(Double(ended - started) / 1e9)
         }
         return times
+    }
+
+    /// Connects to `address:port` and sends 64 KiB blocks until `keepGoing`
+    /// says stop (asked at least every 50 ms) or the peer ends the connection.
+    /// Returns the bytes the kernel took.
+    public static func sendBulk(to address: String, port: UInt16, keepGoing: () -> Bool) throws(Errno) -> Int {
+        var socketAddress = try socketAddress(address, port)
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+        if fd < 0 { throw Errno.current }
+        defer { Glibc.close(fd) }
+        let connected = withUnsafePointer(to: &socketAddress) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                Glibc.connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+            }
+        }
+        if connected != 0 { throw Errno.current }
+        setTimeout(fd, SO_SNDTIMEO, seconds: 0.05)
+        let block = [UInt8](repeating: 0x61, count: 65_536)
+        var bytes = 0
+        while keepGoing() {
+            let count = block.withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if count > 0 { bytes += count; continue }
+            let error = Errno.current.rawValue
+            if error == EAGAIN || error == EWOULDBLOCK || error == EINTR { continue }
+            if error == EPIPE || error == ECONNRESET { break }
+            throw Errno.current
+        }
+        return bytes
+    }
+
+    fileprivate static func setTimeout(_ fd: Int32, _ option: Int32, seconds: Double) {
+        var value = timeval(tv_sec: Int(seconds), tv_usec: Int((seconds - Double(Int(seconds))) * 1e6))
+        setsockopt(fd, SOL_SOCKET, option, &value, socklen_t(MemoryLayout<timeval>.size))
     }
 
     private static func socketAddress(_ text: String, _ port: UInt16) throws(Errno) -> sockaddr_in {

@@ -14,9 +14,6 @@ extension LabSupervisor {
         public var unconnected: [String]
     }
 
-    /// The MTU of every attached interface (RawNet's links carry Ethernet's 1500).
-    public static let linuxMTU = 1500
-
     /// Joins the linux node `nodeName` of the running lab `labName` to the lab
     /// (root only): creates its network namespace `rawnet-LAB.NODE` (recorded
     /// in `NODE.netns`), switches IPv6 off there (the lab is IPv4), starts the
@@ -30,8 +27,7 @@ extension LabSupervisor {
         guard Processes.isRoot else {
             throw fail("attaching needs root (it creates a network namespace and a TAP device); run it with sudo")
         }
-        let runDirectory: RunDirectory
-        do { runDirectory = try RunDirectory(labName: labName, base: base) } catch { throw .runDirectory("\(error)") }
+        let runDirectory = try trustedRunDirectory(labName: labName)
         let paths = SocketPaths(runDirectory: runDirectory.path)
         let topology: Topology
         do { topology = try LabConfig.load(path: paths.labConfigFile) } catch {
@@ -44,7 +40,7 @@ extension LabSupervisor {
             throw fail("it is a \(node.kind.rawValue), run by a RawNet daemon; only nodes of kind linux are attached")
         }
         let namespace = LinuxNamespaces.name(lab: labName, node: nodeName)
-        if let pid = PIDFile(path: paths.pidFile(node: nodeName)).read(), Processes.isAlive(pid) {
+        if case .daemon(let pid) = Self.nodeProcess(node: nodeName, in: runDirectory) {
             throw fail("it is attached already (bridge pid \(pid), namespace \(namespace)); `rawnet down` ends the lab")
         }
         // A record left by a bridge that died: that namespace is ours, start afresh.
@@ -92,7 +88,7 @@ extension LabSupervisor {
             for interface in node.interfaces {
                 try LinuxNamespaces.check(["-n", namespace, "link", "set", "dev", interface.name,
                                            "address", interface.macAddress.description,
-                                           "mtu", String(Self.linuxMTU), "up"], node: nodeName)
+                                           "mtu", String(interface.mtu), "up"], node: nodeName)
                 try LinuxNamespaces.check(["-n", namespace, "address", "add", interface.address.description,
                                            "dev", interface.name], node: nodeName)
             }

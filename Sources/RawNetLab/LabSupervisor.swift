@@ -83,8 +83,7 @@ public struct LabSupervisor {
         let topology: Topology
         do { topology = try TopologyLoader.parse(yaml: yaml, file: file) } catch { throw .invalidTopology(error) }
 
-        let runDirectory: RunDirectory
-        do { runDirectory = try RunDirectory(labName: topology.name, base: base) } catch { throw .runDirectory("\(error)") }
+        let runDirectory = try trustedRunDirectory(labName: topology.name)
         let paths = SocketPaths(runDirectory: runDirectory.path)
         do { try paths.check(topology, file: file) } catch { throw .invalidTopology(error) }
 
@@ -159,27 +158,43 @@ public struct LabSupervisor {
         }
     }
 
+    /// What `down` did: the nodes whose daemon had to be killed, and a line for
+    /// each live process a pid file named that was not provably the lab's
+    /// daemon and so was left alone.
+    public struct DownReport: Sendable, Equatable {
+        public var killed: [String] = []
+        public var skipped: [String] = []
+    }
+
     /// Stops every daemon of a lab (SIGTERM, then SIGKILL after a grace period)
     /// and the bridges of attached linux nodes, removes the network namespaces
     /// the lab recorded as its own (`NODE.netns`) and its run directory.
-    /// Works after a crash too.
-    /// Returns the nodes that had to be killed.
+    /// Works after a crash too. Only processes proven to be the lab's daemons
+    /// (`nodeProcess`) are signalled; the others are named in `skipped`.
     @discardableResult
-    public func down(labName: String, grace: Duration = .seconds(3)) throws(LabError) -> [String] {
-        let runDirectory: RunDirectory
-        do { runDirectory = try RunDirectory(labName: labName, base: base) } catch { throw .runDirectory("\(error)") }
-        let running = runningPIDs(in: runDirectory)
+    public func down(labName: String, grace: Duration = .seconds(3)) throws(LabError) -> DownReport {
+        let runDirectory = try trustedRunDirectory(labName: labName)
+        var report = DownReport()
+        var running: [(node: String, pid: Int32)] = []
+        for (node, process) in nodeProcesses(in: runDirectory) {
+            switch process {
+            case .daemon(let pid): running.append((node, pid))
+            case let .notOurs(pid, reason): report.skipped.append(Self.skippedLine(node: node, pid: pid, reason: reason))
+            case .gone: break
+            }
+        }
         for (_, pid) in running { try? Processes.kill(pid, signal: 15) }
         let deadline = MonotonicClock.now() + grace.nanoseconds
-        var killed: [String] = []
         for (node, pid) in running {
-            while Processes.isAlive(pid) && MonotonicClock.now() < deadline {
+            let pidFile = runDirectory.pidFile(for: node)
+            // The daemon's lock ends with it: while it is held, the pid is still the daemon's.
+            while pidFile.lockHolder() == pid && Processes.isAlive(pid) && MonotonicClock.now() < deadline {
                 _ = try? Processes.reap(pid)
                 sleepBriefly()
             }
-            if Processes.isAlive(pid) {
+            if pidFile.lockHolder() == pid && Processes.isAlive(pid) {
                 try? Processes.kill(pid, signal: 9)
-                killed.append(node)
+                report.killed.append(node)
             }
             _ = try? Processes.reap(pid)
         }
@@ -188,16 +203,17 @@ public struct LabSupervisor {
             do { try runDirectory.remove() } catch { throw .runDirectory("\(error)") }
         }
         if !namespaceProblems.isEmpty { throw .namespacesLeft(namespaceProblems) }
-        return killed
+        return report
     }
 
-    /// Nodes of a lab whose pid file names a live process.
-    public func runningPIDs(in runDirectory: RunDirectory) -> [(node: String, pid: Int32)] {
-        guard let files = try? runDirectory.list() else { return [] }
-        return files.filter { $0.hasSuffix(".pid") }.sorted().compactMap { file in
-            let node = String(file.dropLast(4))
-            guard let pid = runDirectory.pidFile(for: node).read(), Processes.isAlive(pid) else { return nil }
-            return (node, pid)
+    /// The run directory of `labName`, refused when another user could tamper with it.
+    func trustedRunDirectory(labName: String) throws(LabError) -> RunDirectory {
+        do {
+            let runDirectory = try RunDirectory(labName: labName, base: base)
+            try runDirectory.checkTrusted()
+            return runDirectory
+        } catch {
+            throw .runDirectory("\(error)")
         }
     }
 

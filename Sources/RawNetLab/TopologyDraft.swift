@@ -1,4 +1,5 @@
 import RawNetContracts
+import RawNetCore
 import RawNetLabModel
 import RawNetPlatform
 import RawNetWire
@@ -12,6 +13,7 @@ struct DraftNode {
     var interfaces: [DraftInterface] = []
     var gateway: IPv4Address?
     var routes: [DraftRoute] = []
+    var reversePathFilter: ReversePathFilter = .off
 
     func interface(named name: String) -> DraftInterface? {
         interfaces.first { $0.name == name }
@@ -38,6 +40,7 @@ struct DraftLink {
     var impairmentAToB: [String: String] = [:]
     var impairmentBToA: [String: String] = [:]
     var queueLimit: Int?
+    var mtu: Int?
 }
 
 struct DraftTopology {
@@ -66,12 +69,14 @@ struct DraftTopology {
                 routes: draft.routes.compactMap { route in
                     guard let destination = route.destination, let nextHop = route.nextHop else { return nil }
                     return StaticRoute(destination: destination, nextHop: nextHop)
-                })
+                },
+                reversePathFilter: draft.reversePathFilter)
         }
         let links = links.compactMap { draft -> TopologyLink? in
             guard let a = draft.a, let b = draft.b else { return nil }
             return TopologyLink(a: a, b: b, impairmentAToB: draft.impairmentAToB,
-                                impairmentBToA: draft.impairmentBToA, queueLimit: draft.queueLimit)
+                                impairmentBToA: draft.impairmentBToA, queueLimit: draft.queueLimit,
+                                mtu: draft.mtu ?? IPInterface.defaultMTU)
         }
         return Topology(name: name ?? "lab", nodes: nodes, links: links, linkSocket: linkSocket)
     }

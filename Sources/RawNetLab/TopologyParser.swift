@@ -95,7 +95,7 @@ struct TopologyParser {
             return draft
         }
         let fields = fieldTable(mapping, location: location, prefix: "",
-                                allowed: ["kind", "ip", "gateway", "interfaces", "routes"])
+                                allowed: ["kind", "ip", "gateway", "interfaces", "routes", "rp_filter"])
         if let kind = fields["kind"] {
             if let text = scalar(kind, location, "kind") {
                 if let value = NodeKind(rawValue: text) {
@@ -133,6 +133,15 @@ struct TopologyParser {
         }
         if let routes = fields["routes"] {
             draft.routes = parseRoutes(routes, location)
+        }
+        if let filter = fields["rp_filter"], let text = scalar(filter, location, "rp_filter") {
+            if draft.kind != .router {
+                issues.add(location, "rp_filter", "only a router filters by reverse path")
+            } else if let value = ReversePathFilter(rawValue: text) {
+                draft.reversePathFilter = value
+            } else {
+                issues.add(location, "rp_filter", "unknown value '\(text)' (expected strict, loose or off)")
+            }
         }
         return draft
     }
@@ -225,7 +234,7 @@ struct TopologyParser {
                 continue
             }
             let fields = fieldTable(mapping, location: location, prefix: "",
-                                    allowed: ["endpoints", "impair", "queue"])
+                                    allowed: ["endpoints", "impair", "queue", "mtu"])
             if let endpoints = fields["endpoints"] {
                 if let list = endpoints.sequence, list.count == 2 {
                     for (position, endpointNode) in list.enumerated() {
@@ -251,6 +260,14 @@ struct TopologyParser {
                     link.queueLimit = limit
                 } else {
                     issues.add(location, "queue", "bad queue limit '\(text)' (expected a whole number of frames, 1 to 1000000)")
+                }
+            }
+            if let mtu = fields["mtu"], let text = scalar(mtu, location, "mtu") {
+                let range = TopologyLink.mtuRange
+                if let value = Int(text), range.contains(value) {
+                    link.mtu = value
+                } else {
+                    issues.add(location, "mtu", "bad MTU '\(text)' (expected a whole number of bytes, \(range.lowerBound) to \(range.upperBound))")
                 }
             }
         }

@@ -1,4 +1,5 @@
 import RawNetContracts
+import RawNetCore
 import RawNetPlatform
 
 /// The lab as the daemons read it: `lab.conf` in the run directory, written by
@@ -10,9 +11,10 @@ import RawNetPlatform
 /// rawnet-lab-config 1
 /// lab name=basic link_socket=seqpacket
 /// node name=alice kind=host gateway=10.0.1.1
+/// node name=r1 kind=router rp_filter=strict
 /// interface node=alice name=eth0 address=10.0.1.10/24 mac=02:5e:…
 /// route node=r1 to=10.0.3.0/24 via=10.0.2.2
-/// link a=alice:eth0 b=r1:eth0 queue=50
+/// link a=alice:eth0 b=r1:eth0 queue=50 mtu=1000
 /// impair from=r1:eth1 option=loss value=5%
 /// ```
 ///
@@ -37,7 +39,8 @@ public enum LabConfig {
         ]
         for node in topology.nodes {
             lines.append(record("node", ["name": node.name, "kind": node.kind.rawValue,
-                                         "gateway": node.gateway?.description]))
+                                         "gateway": node.gateway?.description,
+                                         "rp_filter": node.reversePathFilter == .off ? nil : node.reversePathFilter.rawValue]))
             for interface in node.interfaces {
                 lines.append(record("interface", ["node": node.name, "name": interface.name,
                                                   "address": interface.address.description,
@@ -50,7 +53,8 @@ public enum LabConfig {
         }
         for link in topology.links {
             lines.append(record("link", ["a": link.a.description, "b": link.b.description,
-                                         "queue": link.queueLimit.map(String.init)]))
+                                         "queue": link.queueLimit.map(String.init),
+                                         "mtu": link.mtu == IPInterface.defaultMTU ? nil : String(link.mtu)]))
             for (end, settings) in [(link.a, link.impairmentAToB), (link.b, link.impairmentBToA)] {
                 for (option, value) in settings.sorted(by: { $0.key < $1.key }) {
                     lines.append(record("impair", ["from": end.description, "option": option, "value": value]))

@@ -71,7 +71,14 @@ struct LabConfigReader {
         }
         var gateway: IPv4Address?
         if let text = try record.optional("gateway") { gateway = try address(text, "gateway") }
-        nodes.append(TopologyNode(name: nodeName, kind: kind, interfaces: [], gateway: gateway))
+        var filter = ReversePathFilter.off
+        if let text = try record.optional("rp_filter") {
+            guard let value = ReversePathFilter(rawValue: text) else {
+                throw fail("unknown rp_filter '\(text)' (expected strict, loose or off)")
+            }
+            filter = value
+        }
+        nodes.append(TopologyNode(name: nodeName, kind: kind, interfaces: [], gateway: gateway, reversePathFilter: filter))
     }
 
     private mutating func readInterface(_ record: inout LabConfigRecord) throws(LabConfigError) {
@@ -111,8 +118,15 @@ struct LabConfigReader {
             }
             queueLimit = limit
         }
+        var mtu = IPInterface.defaultMTU
+        if let text = try record.optional("mtu") {
+            guard let value = Int(text), TopologyLink.mtuRange.contains(value) else {
+                throw fail("bad mtu '\(text)' (expected a whole number of bytes, \(TopologyLink.mtuRange.lowerBound) to \(TopologyLink.mtuRange.upperBound))")
+            }
+            mtu = value
+        }
         cabled.formUnion([a, b])
-        links.append(TopologyLink(a: a, b: b, queueLimit: queueLimit))
+        links.append(TopologyLink(a: a, b: b, queueLimit: queueLimit, mtu: mtu))
     }
 
     private mutating func readImpairment(_ record: inout LabConfigRecord) throws(LabConfigError) {

@@ -1,4 +1,5 @@
 import RawNetContracts
+import RawNetCore
 
 extension Topology {
     /// The links a command-line name refers to. Accepted: the full name
@@ -43,6 +44,7 @@ extension Topology {
                 let list = node.routes.map { "{ to: \($0.destination), via: \($0.nextHop) }" }.joined(separator: ", ")
                 fields.append("routes: [ \(list) ]")
             }
+            if node.reversePathFilter != .off { fields.append("rp_filter: \(node.reversePathFilter)") }
             lines.append("  \(node.name): { \(fields.joined(separator: ", ")) }")
         }
         lines.append("links:")
@@ -54,6 +56,7 @@ extension Topology {
                 lines.append("    impair: { a_to_b: \(Self.flow(link.impairmentAToB)), b_to_a: \(Self.flow(link.impairmentBToA)) }")
             }
             if let limit = link.queueLimit { lines.append("    queue: \(limit)") }
+            if link.mtu != IPInterface.defaultMTU { lines.append("    mtu: \(link.mtu)") }
         }
         return lines.joined(separator: "\n") + "\n"
     }

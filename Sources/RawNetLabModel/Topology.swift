@@ -21,6 +21,14 @@ public struct Topology: Sendable, Equatable {
         self.nodes = nodes
         self.links = links
         self.linkSocket = linkSocket
+        // Both interfaces of a link carry its MTU; an uncabled one keeps the default.
+        for link in links {
+            for end in [link.a, link.b] {
+                guard let n = self.nodes.firstIndex(where: { $0.name == end.node }),
+                      let i = self.nodes[n].interfaces.firstIndex(where: { $0.name == end.interface }) else { continue }
+                self.nodes[n].interfaces[i].mtu = link.mtu
+            }
+        }
     }
 
     /// The socket type the lab's links use: the file's, else `LinkSocketKind.default`.
@@ -66,14 +74,17 @@ public struct TopologyNode: Sendable, Equatable {
     public var gateway: IPv4Address?
     /// Static routes in file order.
     public var routes: [StaticRoute]
+    /// A router's source validation (`rp_filter`); off unless the topology says.
+    public var reversePathFilter: ReversePathFilter
 
     public init(name: String, kind: NodeKind, interfaces: [TopologyInterface],
-                gateway: IPv4Address? = nil, routes: [StaticRoute] = []) {
+                gateway: IPv4Address? = nil, routes: [StaticRoute] = [], reversePathFilter: ReversePathFilter = .off) {
         self.name = name
         self.kind = kind
         self.interfaces = interfaces
         self.gateway = gateway
         self.routes = routes
+        self.reversePathFilter = reversePathFilter
     }
 
     /// The interface with this name, if any.
@@ -88,11 +99,14 @@ public struct TopologyInterface: Sendable, Equatable {
     public var name: String
     public var address: IPv4InterfaceAddress
     public var macAddress: MACAddress
+    /// The MTU of the link it is on (`Topology` sets it from the link).
+    public var mtu: Int
 
-    public init(name: String, address: IPv4InterfaceAddress, macAddress: MACAddress) {
+    public init(name: String, address: IPv4InterfaceAddress, macAddress: MACAddress, mtu: Int = IPInterface.defaultMTU) {
         self.name = name
         self.address = address
         self.macAddress = macAddress
+        self.mtu = mtu
     }
 
     /// The MAC address RawNet gives an interface that names none.
@@ -145,15 +159,21 @@ public struct TopologyLink: Sendable, Equatable {
     public var impairmentBToA: [String: String]
     /// The egress queue limit in frames for both ends, if the file sets one.
     public var queueLimit: Int?
+    /// The largest IPv4 packet the link carries, for both ends (`mtu:`, default 1500).
+    public var mtu: Int
+
+    /// MTUs a topology may give a link: the IPv4 minimum to the largest datagram.
+    public static let mtuRange = IPv4Fragmentation.minimumMTU...IPv4Fragmentation.maximumDatagram
 
     public init(a: LinkEndpoint, b: LinkEndpoint,
                 impairmentAToB: [String: String] = [:], impairmentBToA: [String: String] = [:],
-                queueLimit: Int? = nil) {
+                queueLimit: Int? = nil, mtu: Int = IPInterface.defaultMTU) {
         self.a = a
         self.b = b
         self.impairmentAToB = impairmentAToB
         self.impairmentBToA = impairmentBToA
         self.queueLimit = queueLimit
+        self.mtu = mtu
     }
 
     /// The link's name as commands show it, e.g. `alice:eth0-r1:eth0`.

@@ -55,6 +55,13 @@ public enum FileSystem {
         return lstat(path, &info) == 0
     }
 
+    /// Whether two paths name the same file (same device and inode, following links).
+    public static func isSameFile(_ first: String, _ second: String) -> Bool {
+        var a = stat(), b = stat()
+        guard stat(first, &a) == 0, stat(second, &b) == 0 else { return false }
+        return a.st_dev == b.st_dev && a.st_ino == b.st_ino
+    }
+
     /// Whether `path` is a regular file this process may execute (following symlinks).
     public static func isExecutableFile(_ path: String) -> Bool {
         var info = stat()

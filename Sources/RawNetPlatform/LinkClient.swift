@@ -2,11 +2,13 @@
 /// that put frames on a cable or stand in for a node.
 ///
 /// Without an identity it only injects: datagram frames are sent to the port's
-/// path, seqpacket frames on a connection that opens with no hello (the port
+/// path (a datagram port counts them as "not from the link's peer" drops),
+/// seqpacket frames on a connection that opens with no hello (the port
 /// reads them as frames from the wire and never sends back). With an identity,
 /// the path of the interface it stands for, it is that interface's end of the
 /// cable: a datagram client binds the identity path (where the port sends) and
-/// sends from an unbound socket; a seqpacket client opens with a `LinkHello`
+/// sends from a socket bound to that interface's sending name
+/// (`LinkPort.senderName`); a seqpacket client opens with a `LinkHello`
 /// naming the identity, so the port takes the connection as its cable, answers
 /// with its own hello (`waitForAnswer`) and sends its frames on it. Sockets
 /// are non-blocking; `receive` waits with poll.
@@ -28,7 +30,13 @@ public final class LinkClient {
         switch kind {
         case .datagram:
             if let identity { receiver = try UnixDatagramSocket(boundTo: identity) }
-            let socket = try UnixDatagramSocket()
+            // Standing for an interface, it sends as that interface's port does, so the peer takes its frames.
+            let socket: UnixDatagramSocket
+            if let identity {
+                socket = try UnixDatagramSocket(boundToAbstractName: LinkPort.senderName(standingFor: identity))
+            } else {
+                socket = try UnixDatagramSocket()
+            }
             let address = try UnixSocketAddress(path: path)
             do {
                 try socket.connect(to: address)

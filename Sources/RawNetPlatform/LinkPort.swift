@@ -11,6 +11,9 @@ public enum LinkDropReason: String, Hashable, Sendable, CaseIterable, CustomStri
     case notConnected = "not connected"
     /// Any other send failure (e.g. EMSGSIZE).
     case sendFailed = "send failed"
+    /// A datagram received from a socket that is not the link's peer (an
+    /// unbound sender, or one bound elsewhere); it is not delivered.
+    case notFromPeer = "not from the link's peer"
 
     public var description: String { rawValue }
 }
@@ -22,6 +25,9 @@ public struct LinkCounters: Equatable, Sendable {
     public var framesOut = 0
     public var bytesOut = 0
     public var drops: [LinkDropReason: Int] = [:]
+    /// Seqpacket: connections that claimed to be the peer and were closed, because
+    /// their hello named another path or the cable they would replace is alive.
+    public var refusedCables = 0
 
     public init() {}
 
@@ -41,6 +47,13 @@ public struct LinkCounters: Equatable, Sendable {
 /// waits in a bounded egress queue, drained when the kernel reports room.
 /// When the peer is gone (ENOENT, ECONNREFUSED) the frame is a counted drop and
 /// the next send reconnects, so a restarted peer is picked up by itself.
+///
+/// The sending socket is bound to an abstract name derived from this end's
+/// path (`senderName(standingFor:)`), so the receiver knows who sent each
+/// datagram: only the peer's name, or the peer's own path (a tool bound at the
+/// peer's `NODE.IF` sending from that socket), is taken as a frame from the
+/// cable; anything else is a "not from the link's peer" drop, reported
+/// through `onForeignFrame`.
 public final class LinkPort: FramePort {
     public let localAddress: UnixSocketAddress
     public let peerAddress: UnixSocketAddress
@@ -49,8 +62,13 @@ public final class LinkPort: FramePort {
     public private(set) var counters = LinkCounters()
     /// Called on the loop for every received frame (valid only during the call).
     public var onFrame: (UnsafeRawBufferPointer) -> Void
+    /// Called on the loop for every datagram dropped as not from the peer (already counted).
+    public var onForeignFrame: ((UnsafeRawBufferPointer) -> Void)?
 
     private let loop: EventLoop
+    /// The names a datagram from the peer arrives with: its sending socket's, and its own path.
+    private let peerNames: [[UInt8]]
+    private var lastSender = UnixDatagramSocket.SenderAddress()
     private let receiver: UnixDatagramSocket
     private let sender: UnixDatagramSocket
     private var isSenderConnected = false
@@ -72,8 +90,9 @@ public final class LinkPort: FramePort {
         self.peerAddress = try UnixSocketAddress(path: peerPath)
         self.queueLimit = queueLimit
         self.onFrame = onFrame
+        peerNames = [Self.senderName(standingFor: peerPath), Array(peerPath.utf8)]
         receiver = try UnixDatagramSocket(boundTo: localAddress)
-        sender = try UnixDatagramSocket()
+        sender = try UnixDatagramSocket(boundToAbstractName: Self.senderName(standingFor: localPath))
         receiveBuffer = .allocate(byteCount: Self.maximumFrame, alignment: 16)
         try loop.setReadHandler(for: receiver.fileDescriptor) { [unowned self] in self.readFrames() }
         _ = connectIfNeeded()
@@ -189,15 +208,31 @@ public final class LinkPort: FramePort {
         watchWritable(false)
     }
 
+    /// The abstract socket name (leading NUL) a datagram link end standing for
+    /// the interface at `path` sends from: "rawnet-link-" and a 64-bit FNV-1a
+    /// hash of the path as both ends spell it (daemons of a lab are given one
+    /// run directory, spelled the same).
+    public static func senderName(standingFor path: String) -> [UInt8] {
+        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+        for byte in path.utf8 { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3 }
+        let hex = String(hash, radix: 16)
+        return [0] + Array("rawnet-link-\(String(repeating: "0", count: 16 - hex.count))\(hex)".utf8)
+    }
+
     private func readFrames() {
         for _ in 0..<Self.readBatch {
             let count: Int?
             do {
-                count = try receiver.receive(into: receiveBuffer)
+                count = try receiver.receive(into: receiveBuffer, sender: &lastSender)
             } catch {
                 return
             }
             guard let count else { return }
+            guard peerNames.contains(where: lastSender.matches) else {
+                counters.drops[.notFromPeer, default: 0] += 1
+                onForeignFrame?(UnsafeRawBufferPointer(rebasing: receiveBuffer[..<count]))
+                continue
+            }
             counters.framesIn += 1
             counters.bytesIn += count
             onFrame(UnsafeRawBufferPointer(rebasing: receiveBuffer[..<count]))

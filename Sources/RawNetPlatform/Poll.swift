@@ -13,6 +13,15 @@ extension FileDescriptor {
         wait(events: Int16(POLLOUT), timeout: timeout)
     }
 
+    /// Whether the other end of this connection has closed or shut down its
+    /// writing side, looked at now without waiting (poll: POLLHUP, POLLRDHUP, POLLERR).
+    public var hasHungUp: Bool {
+        let readHangUp: Int16 = 0x2000  // POLLRDHUP (Linux), which Glibc's module does not export
+        var pfd = pollfd(fd: rawValue, events: readHangUp, revents: 0)
+        guard poll(&pfd, 1, 0) > 0 else { return false }
+        return pfd.revents & (Int16(POLLHUP) | Int16(POLLERR) | readHangUp) != 0
+    }
+
     private func wait(events: Int16, timeout: Duration) -> Bool {
         let deadline = MonotonicClock.now() + timeout.components.seconds * 1_000_000_000
             + timeout.components.attoseconds / 1_000_000_000

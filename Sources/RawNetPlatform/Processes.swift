@@ -139,6 +139,14 @@ public enum Processes {
         return String(decoding: buffer[..<count].map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
+    /// The arguments a process was started with (/proc/PID/cmdline, argv[0]
+    /// first), nil when it is gone or unreadable.
+    public static func commandLine(of pid: Int32) -> [String]? {
+        guard let bytes = try? FileSystem.readBytes(at: "/proc/\(pid)/cmdline"), !bytes.isEmpty else { return nil }
+        return bytes.split(separator: 0, omittingEmptySubsequences: false).dropLast(bytes.last == 0 ? 1 : 0)
+            .map { String(decoding: $0, as: UTF8.self) }
+    }
+
     /// Ends this process with `status` (stdio buffers are flushed).
     public static func exit(status: Int32) -> Never {
         Glibc.exit(status)

@@ -5,10 +5,12 @@ import DequeModule
 /// Every port listens at `localPath`. Of the two ends of a cable, the one
 /// whose path sorts last (byte order) connects to the other's listener and
 /// opens with a `LinkHello` naming its own path; the listener takes a
-/// connection whose hello names its peer's socket file as the cable, answers with its
-/// own hello, and closes the cable it had before. So a peer that restarts is
+/// connection whose hello names its peer's socket as the cable, and answers with
+/// its own hello, but only while it has no cable or the cable it has is gone
+/// (its other end closed): a live cable is never taken over, and a refused
+/// claimant is closed and counted (`refusedCables`). So a peer that restarts is
 /// picked up again without restarting this end: a restarted connecting end
-/// simply connects again, and when the listening end restarts, the
+/// simply connects again (its old connection died with it), and when the listening end restarts, the
 /// connecting end sees the connection close and connects again after a short
 /// back-off run by the loop's timers (never blocking). A connection that
 /// opens with anything but a hello only injects frames (tools and tests).
@@ -281,22 +283,23 @@ public final class SeqpacketLinkPort: FramePort {
     }
 
     /// Handles a hello. On the cable we dialled it is the listener's answer;
-    /// on an accepted connection it must name the peer's socket to become the
-    /// cable. Only file names are compared: both ends live in one run
-    /// directory, which two daemons may have been given in different spellings
-    /// (relative, absolute). Returns false when the connection was closed.
+    /// on an accepted connection it must name the peer's socket — that path, or
+    /// another spelling of the same socket file (two daemons may have been given
+    /// the run directory as a relative and an absolute path) — and the cable
+    /// it would replace must be gone: a cable whose other end closed shows a
+    /// hang-up even before the loop has read it, so a restarted peer is taken at
+    /// once, while a live cable stays. Returns false when the connection was closed.
     private func introduce(_ attachment: Attachment, claiming path: String) -> Bool {
         if attachment === cable { return true }
-        guard Self.fileName(of: path) == Self.fileName(of: peerAddress.path) else {
+        let namesPeer = path == peerAddress.path || FileSystem.isSameFile(path, peerAddress.path)
+        let cableIsLive = cable.map { $0.isOpen && !$0.connection.fileDescriptor.hasHungUp } ?? false
+        guard namesPeer, !cableIsLive else {
+            counters.refusedCables += 1
             forget(attachment)
             return false
         }
         _ = try? attachment.connection.write(LinkHello.message(from: localAddress.path))
         become(attachment)
         return true
-    }
-
-    private static func fileName(of path: String) -> Substring {
-        path.split(separator: "/", omittingEmptySubsequences: true).last ?? Substring(path)
     }
 }

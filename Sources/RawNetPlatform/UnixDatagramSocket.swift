@@ -46,6 +46,27 @@ public final class UnixDatagramSocket {
         boundAddress = address
     }
 
+    /// A socket bound to an abstract name (Linux: `name` starts with a NUL byte
+    /// and names no file), e.g. a link end's sending socket (`LinkPort.senderName`).
+    public init(boundToAbstractName name: [UInt8]) throws(SocketError) {
+        precondition(name.first == 0 && name.count <= UnixSocketAddress.maximumPathLength + 1, "not an abstract name")
+        let fd = try SocketCalls.open(.datagram)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: name) }
+        let length = socklen_t(MemoryLayout<sa_family_t>.size + name.count)
+        let result = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { Glibc.bind(fd.rawValue, $0, length) }
+        }
+        guard result == 0 else {
+            let error = Errno.current
+            fd.close()
+            throw .failed(operation: "bind", path: "@" + String(decoding: name.dropFirst(), as: UTF8.self), errno: error)
+        }
+        fileDescriptor = fd
+        boundAddress = nil
+    }
+
     deinit { close() }
 
     /// Closes the socket and removes its bound file. Safe to call twice.
@@ -103,6 +124,47 @@ public final class UnixDatagramSocket {
             }
         } catch where error == .wouldBlock {
             return nil
+        }
+    }
+
+    /// Receives one datagram into `buffer` and the sender's address into
+    /// `sender`: its path's bytes, an abstract name with its leading NUL, or
+    /// nothing for an unbound sender.
+    /// - Returns: its length (truncated to the buffer if longer), or nil when none is waiting.
+    public func receive(into buffer: UnsafeMutableRawBufferPointer, sender: inout SenderAddress) throws(Errno) -> Int? {
+        do {
+            return try retryingOnInterrupt {
+                sender.length = socklen_t(MemoryLayout<sockaddr_un>.size)
+                return withUnsafeMutablePointer(to: &sender.address) {
+                    $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                        recvfrom(fileDescriptor.rawValue, buffer.baseAddress, buffer.count, Int32(MSG_DONTWAIT),
+                                 $0, &sender.length)
+                    }
+                }
+            }
+        } catch where error == .wouldBlock {
+            return nil
+        }
+    }
+
+    /// Where a received datagram came from, filled by `receive(into:sender:)`
+    /// without allocating (it is read for every frame on a datagram link).
+    public struct SenderAddress {
+        var address = sockaddr_un()
+        var length: socklen_t = 0
+
+        public init() {}
+
+        /// Whether the sender is the socket named by `name`: path bytes (a
+        /// trailing NUL the kernel may report is ignored) or an abstract name
+        /// with its leading NUL. An unbound sender matches no name.
+        public func matches(_ name: [UInt8]) -> Bool {
+            var count = Int(length) - MemoryLayout<sa_family_t>.size
+            guard count > 0, !name.isEmpty else { return false }
+            return withUnsafeBytes(of: address.sun_path) { raw in
+                if raw[0] != 0 { while count > 0 && raw[count - 1] == 0 { count -= 1 } }
+                return count == name.count && raw.prefix(count).elementsEqual(name)
+            }
         }
     }
 

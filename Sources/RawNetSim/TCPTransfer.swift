@@ -94,6 +94,7 @@ public struct TCPTransfer: Sendable {
         var finishedAt: Instant?
         var failure: String?
         var clientStatsAtEnd: TCPConnectionStats?
+        var serverStatsAtEnd: TCPConnectionStats?
         var clientSendBufferCapacity: Int?
         var serverReceiveBufferCapacity: Int?
         var establishedAt: Instant?
@@ -125,6 +126,7 @@ public struct TCPTransfer: Sendable {
                     }
                     if !serverClosed, let c = network.stacks[1].connection(id), c.isEndOfStream {
                         serverReceiveBufferCapacity = c.receiveBufferCapacity
+                        serverStatsAtEnd = c.stats
                         clientSendBufferCapacity = network.stacks[0].connection(clientID)?.sendBufferCapacity
                         network.stacks[1].close(id, now: network.now)
                         network.stacks[1].release(id, now: network.now)
@@ -180,6 +182,7 @@ public struct TCPTransfer: Sendable {
             establishedAt: establishedAt.map { $0 - .zero },
             closedAt: finishedAt.map { $0 - .zero },
             clientStats: clientStatsAtEnd ?? network.stacks[0].connection(clientID)?.stats,
+            serverStats: serverStatsAtEnd,
             steps: steps, clientSendBufferCapacity: clientSendBufferCapacity,
             serverReceiveBufferCapacity: serverReceiveBufferCapacity, eventLog: eventLog,
             trace: network.trace?.map { "\($0.0) \($0.1)" } ?? [])
@@ -206,6 +209,8 @@ public struct TCPTransferResult: Sendable, CustomStringConvertible {
     /// When both sides had closed (client in TIME-WAIT or CLOSED, server CLOSED).
     public var closedAt: Duration?
     public var clientStats: TCPConnectionStats?
+    /// The receiving side's internals when the data was all read (duplicates it received among them).
+    public var serverStats: TCPConnectionStats?
     public var steps: Int
     /// The client's send buffer and the server's receive buffer when the data
     /// was all read (grown by autotuning when it is on).

@@ -2,7 +2,7 @@ import ArgumentParser
 import Foundation
 import RawNetBench
 
-/// Options shared by `rawnet bench forward|tcp|loss|latency|scale|sim|all`.
+/// Options shared by `rawnet bench forward|tcp|loss|latency|scale|sim|interop|all`.
 struct BenchScenarioOptions: ParsableArguments {
     @Flag(help: "One short run of each case (seconds): checks the harness, figures are not kept in BENCHMARKS.md.")
     var smoke = false
@@ -142,15 +142,24 @@ struct BenchSim: ParsableCommand {
     func run() throws { try options.run(["sim"]) }
 }
 
+/// `rawnet bench interop`: one connection with Linux at one end against RawNet at both.
+struct BenchInterop: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "interop",
+        abstract: "One TCP connection Linux → RawNet and RawNet → Linux through one router, against RawNet → RawNet (attach; needs root).")
+    @OptionGroup var options: BenchScenarioOptions
+    func run() throws { try options.run(["interop"]) }
+}
+
 /// `rawnet bench all`: every scenario in turn.
 struct BenchAll: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "all",
-        abstract: "Every scenario: forward, tcp, loss, latency, scale, sim.")
+        abstract: "Every scenario: forward, tcp, loss, latency, scale, sim, interop.")
     @OptionGroup var options: BenchScenarioOptions
     func run() throws { try options.run(Scenarios.names) }
 }
 
 /// The scenario subcommands, for the `bench` group's list.
 let benchScenarioCommands: [ParsableCommand.Type] = [
-    BenchForward.self, BenchTCP.self, BenchLoss.self, BenchLatency.self, BenchScale.self, BenchSim.self, BenchAll.self,
+    BenchForward.self, BenchTCP.self, BenchLoss.self, BenchLatency.self, BenchScale.self, BenchSim.self, BenchInterop.self,
+    BenchAll.self,
 ]

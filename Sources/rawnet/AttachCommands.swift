@@ -12,7 +12,7 @@ struct AttachCommand: ParsableCommand {
         discussion: """
             The node must be of kind linux in the topology. Creates the namespace rawnet-LAB.NODE, \
             a TAP device per interface inside it (named as in the topology, with its MAC, address, \
-            MTU 1500 and routes) and a bridge process between the devices and the node's link \
+            the link's MTU and routes) and a bridge process between the devices and the node's link \
             sockets, managed like a daemon: `rawnet status`, `impair`, `trace` and `capture` \
             include it, `rawnet down` stops it and removes the namespace. Then:
               rawnet exec linux -- ping -c 3 10.0.2.20
@@ -38,7 +38,7 @@ struct AttachCommand: ParsableCommand {
         }
         print("\(node) attached: namespace \(report.namespace), bridge pid \(report.pid)")
         for interface in report.node.interfaces {
-            print("  \(interface.name.padding(6)) \(interface.address) \(interface.macAddress) mtu \(LabSupervisor.linuxMTU)")
+            print("  \(interface.name.padding(6)) \(interface.address) \(interface.macAddress) mtu \(interface.mtu)")
         }
         if let gateway = report.node.gateway { print("  default via \(gateway)") }
         if !report.unconnected.isEmpty {

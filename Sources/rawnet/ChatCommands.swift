@@ -107,6 +107,8 @@ struct NCCommand: ParsableCommand {
     @Argument(help: "DEST PORT to connect to (DEST: node name or address).") var target: [String] = []
     @Option(name: .short, help: "Listen on this port instead.") var listenPort: UInt16?
     @Flag(help: "UDP instead of TCP.") var udp = false
+    @Option(help: "UDP: most bytes of standard input per datagram (larger than the link's MTU: sent in fragments).")
+    var datagramSize: Int = 1400
     @Flag(help: "Print bytes sent and received and bytes/s to standard error at the end.") var stats = false
     @Flag(help: "Turn Nagle's algorithm off (TCP_NODELAY).") var noDelay = false
     @Option(help: "Congestion control: newreno, cubic or bbr.") var congestion: String?
@@ -118,6 +120,7 @@ struct NCCommand: ParsableCommand {
     func validate() throws {
         if listenPort == nil && target.count != 2 { throw ValidationError("give DEST PORT, or -l PORT") }
         if listenPort != nil && !target.isEmpty { throw ValidationError("-l PORT takes no DEST PORT") }
+        if !(1...65_507).contains(datagramSize) { throw ValidationError("--datagram-size must be 1-65507") }
         if let congestion, TCPCongestion(rawValue: congestion.lowercased()) == nil {
             throw ValidationError("--congestion is newreno, cubic or bbr")
         }
@@ -137,6 +140,7 @@ struct NCCommand: ParsableCommand {
         // In the background of an interactive shell the terminal is not ours to read
         // (a read would stop the process): receive only, so the sender can finish.
         nc.readsInput = !noInput && !AppTerminal.isInputBackgroundTerminal
+        nc.datagramSize = datagramSize
         nc.options.isNagleEnabled = noDelay ? false : nil
         nc.options.congestionControl = congestion.flatMap { TCPCongestion(rawValue: $0.lowercased()) }
         do {

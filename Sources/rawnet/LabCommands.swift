@@ -78,13 +78,14 @@ struct Down: ParsableCommand {
         } else {
             name = try labOption.locate().name
         }
-        let killed: [String]
+        let report: LabSupervisor.DownReport
         do {
-            killed = try LabSupervisor(executable: "").down(labName: name)
+            report = try LabSupervisor(executable: "").down(labName: name)
         } catch {
             throw Failure("\(error)")
         }
-        if !killed.isEmpty { print("had to kill: \(killed.joined(separator: ", "))") }
+        for line in report.skipped { print(line) }
+        if !report.killed.isEmpty { print("had to kill: \(report.killed.joined(separator: ", "))") }
         print("lab '\(name)' is down")
     }
 }
@@ -128,6 +129,7 @@ struct Status: ParsableCommand {
                 let c = interface.counters
                 var line = "    \(interface.name.padding(6)) \(interface.address.padding(16)) \(interface.mac)  "
                 line += interface.isUp ? "up  " : "DOWN"
+                if let mtu = interface.mtu { line += "  mtu \(mtu)" }
                 line += "  ↔ \((interface.peer ?? "-").padding(10))"
                 line += " in \(c.receivedFrames) frames/\(c.receivedBytes) B, out \(c.sentFrames) frames/\(c.sentBytes) B"
                 if interface.queuedFrames > 0 { line += ", queued \(interface.queuedFrames)" }

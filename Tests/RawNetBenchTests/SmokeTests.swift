@@ -54,6 +54,23 @@ import RawNetPlatform
         #expect(leftovers.isEmpty, "namespaces left behind: \(leftovers)")
     }
 
+    @Test func interop_linuxAndRawNetEndsThroughOneRouter() throws {
+        try #require(Processes.isRoot, "interop attaches a linux node: run the tests as root (CI does)")
+        let results = try InteropScenario(rawnet: LabSides.make()).run(options: options, log: log)
+        expectNoFailures(results)
+        #expect(results.map(\.name) == ["one connection Linux → RawNet through one router",
+                                        "one connection RawNet → Linux through one router"])
+        for result in results {
+            let measured = try #require(result.measured).summary.median
+            let reference = try #require(result.reference).summary.median
+            #expect(measured > 0.01 && reference > 0.01, "\(result.name): \(measured) against \(reference) MB/s")
+            #expect(result.ratio != nil)
+        }
+        let leftovers = try Shell.check(["ip", "netns", "list"]).split(separator: "\n")
+            .filter { $0.contains("rawnet-bi\(Processes.currentPID)x") }
+        #expect(leftovers.isEmpty, "namespaces left behind: \(leftovers)")
+    }
+
     @Test func scale_generatesAndValidatesTheLab() throws {
         let results = try ScaleScenario().run(options: options, log: log)
         expectNoFailures(results)

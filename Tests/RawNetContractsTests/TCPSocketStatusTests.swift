@@ -82,15 +82,18 @@ import Testing
         let read = TCPSocketStatus(parsing: written.text)
         #expect(read.retransmissions(.timeout) == 2 && read.retransmissions(.duplicateAcks) == 1)
         #expect(read.retransmissions(.rack) == 2 && read.retransmissions(.lossProbe) == 1)
-        #expect(read.spuriousRetransmissionsIfCounted == nil)
-        #expect(read.retransmissionReasons() == "timeout 2, three duplicate ACKs 1, RACK 2, tail-loss probe 1")
-        #expect(read.retransmissionReasons(language: "ko") == "타임아웃 2, 중복 ACK 세 개 1, RACK 2, 꼬리 손실 프로브 1")
+        #expect(read.spuriousRetransmissionsIfCounted == 0)
+        #expect(read.retransmissionReasons() == "timeout 2, three duplicate ACKs 1, RACK 2, tail-loss probe 1; spurious 0")
+        #expect(read.retransmissionReasons(language: "ko")
+                == "타임아웃 2, 중복 ACK 세 개 1, RACK 2, 꼬리 손실 프로브 1; 불필요 0")
         let text = read.readable(skipping: [.proto, .local, .peer, .state, .recvq, .sendq])
-        #expect(text.contains("retrans 6 (timeout 2, three duplicate ACKs 1, RACK 2, tail-loss probe 1)"), "\(text)")
+        #expect(text.contains("retrans 6 (timeout 2, three duplicate ACKs 1, RACK 2, tail-loss probe 1; spurious 0)"),
+                "\(text)")
         #expect(!text.contains("retrans_rto"))
-        let withSpurious = TCPSocketStatus(parsing: written.text + " spurious_retrans=1")
-        #expect(withSpurious.spuriousRetransmissionsIfCounted == 1)
-        #expect(withSpurious.retransmissionReasons().hasSuffix("tail-loss probe 1; spurious 1"))
+        // A host that does not count needless retransmissions: no "spurious" at all.
+        let older = TCPSocketStatus(parsing: "retrans=1 retrans_rto=1 retrans_dupack=0 retrans_rack=0 retrans_tlp=0")
+        #expect(older.spuriousRetransmissionsIfCounted == nil)
+        #expect(older.retransmissionReasons() == "timeout 1, three duplicate ACKs 0, RACK 0, tail-loss probe 0")
         // An older host without the reason words: the plain count, as it came.
         #expect(TCPSocketStatus(parsing: "retrans=3").readable() == "retrans 3")
     }

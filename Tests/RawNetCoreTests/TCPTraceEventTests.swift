@@ -24,6 +24,8 @@ import Testing
         .receiveWindowChanged(0),
         .zeroWindowProbe, .challengeACK, .keepaliveProbe,
         .failed(.connectionRefused), .failed(.connectionReset), .failed(.keepaliveTimedOut), .failed(.aborted),
+        .dsackSent(sequence: 1001, length: 1460), .dsackReceived(sequence: 2461, length: 1460),
+        .undo(cwnd: 14600, ssthresh: 65535),
     ]
 
     func detail(_ kind: TCPEvent.Kind, congestion: TCPTraceEvent.Congestion? = nil) -> String {
@@ -42,6 +44,9 @@ import Testing
         #expect(detail(.congestionChanged(cwnd: 14600, ssthresh: 65535)) == "event=cwnd \(conn) cwnd=14600 ssthresh=65535")
         #expect(detail(.sendWindowChanged(100)) == "event=send_window \(conn) wnd=100")
         #expect(detail(.failed(.connectionReset)) == "event=failed \(conn) error=reset connection reset by peer")
+        #expect(detail(.dsackSent(sequence: 1001, length: 1460)) == "event=dsack_sent \(conn) seq=1001 len=1460")
+        #expect(detail(.dsackReceived(sequence: 7, length: 3)) == "event=dsack_received \(conn) seq=7 len=3")
+        #expect(detail(.undo(cwnd: 14600, ssthresh: 65535)) == "event=undo \(conn) cwnd=14600 ssthresh=65535")
     }
 
     @Test(arguments: everyKind)

@@ -93,6 +93,37 @@ struct HostTransportOrphanTests {
         #expect(bobsConnection(pair) == nil)
     }
 
+    @Test("an app that dies with messages unread resets though its host passed every byte on, as data left in a Linux socket's receive queue does",
+          arguments: [true, false])
+    func appDiesWithMessagesUnread(leftMessagesUnread: Bool) {
+        let pair = HostPair()
+        let (client, _) = connect(pair)
+        pair.a.call(1) { .send(request: $0, socket: client, payload: Array(repeating: 1, count: 20_000)) }
+        pair.advance(by: .milliseconds(50))
+        #expect(bobsConnection(pair)?.availableByteCount == 0, "bob's host passed every byte to his app")
+        pair.b.transport.closeSockets(ownedBy: 1, now: pair.b.now, leftMessagesUnread: leftMessagesUnread)
+        pair.b.finishWakeUp()
+        let fromBob = tcpHeaders(pair.b.takeFrames())
+        if leftMessagesUnread {
+            #expect(fromBob.contains { $0.flags.contains(.rst) } && !fromBob.contains { $0.flags.contains(.fin) }, "\(fromBob)")
+            #expect(bobsConnection(pair) == nil)
+        } else {
+            #expect(fromBob.contains { $0.flags.contains(.fin) } && !fromBob.contains { $0.flags.contains(.rst) }, "\(fromBob)")
+        }
+    }
+
+    @Test("an app that only sent and dies with messages unread (credit, say) still ends with a FIN")
+    func senderDiesWithMessagesUnread() {
+        let pair = HostPair()
+        let (_, server) = connect(pair)
+        pair.b.call(1) { .send(request: $0, socket: server, payload: Array(repeating: 3, count: 5_000)) }
+        pair.advance(by: .milliseconds(50))
+        pair.b.transport.closeSockets(ownedBy: 1, now: pair.b.now, leftMessagesUnread: true)
+        pair.b.finishWakeUp()
+        let fromBob = tcpHeaders(pair.b.takeFrames())
+        #expect(fromBob.contains { $0.flags.contains(.fin) } && !fromBob.contains { $0.flags.contains(.rst) }, "\(fromBob)")
+    }
+
     @Test("an orphan in FIN-WAIT-2 ends after tcp_fin_timeout (60 s) on the virtual clock")
     func finWait2Timeout() {
         let pair = HostPair()

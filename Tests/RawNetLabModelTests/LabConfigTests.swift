@@ -19,7 +19,7 @@ private let fullLabYAML = """
       alice: { kind: host, ip: 10.0.1.10/24, gateway: 10.0.1.1 }
       bob:   { kind: host, ip: 10.0.2.20/24, gateway: 10.0.2.1 }
       r1:    { kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24, spare: 10.0.9.1/24 },
-               routes: [ { to: default, via: 10.0.2.20 }, { to: 10.7.0.0/16, via: 10.0.1.10 } ] }
+               routes: [ { to: default, via: 10.0.2.20 }, { to: 10.7.0.0/16, via: 10.0.1.10 } ], rp_filter: strict }
     links:
       - endpoints: [alice:eth0, r1:eth0]
         impair: { a_to_b: { delay: 20ms, loss: "5%" }, b_to_a: { corrupt: 1%, seed: 7 } }
@@ -49,7 +49,11 @@ private let fullLabYAML = """
         #expect(again.links[0].queueLimit == 32)
         #expect(again.links[1].impairmentAToB == again.links[1].impairmentBToA)
         #expect(again.linkSocket == .datagram)
+        #expect(again.node(named: "r1")?.reversePathFilter == .strict)
+        #expect(again.node(named: "alice")?.reversePathFilter == .off)
         let lines = text.split(separator: "\n")
+        #expect(lines.contains("node name=r1 kind=router rp_filter=strict"))
+        #expect(lines.contains("node name=alice kind=host gateway=10.0.1.1"), "off is the default and not written")
         #expect(lines.contains("lab name=full link_socket=datagram"))
         #expect(lines.contains("link a=alice:eth0 b=r1:eth0 queue=32"))
         #expect(lines.contains("impair from=r1:eth0 option=corrupt value=1%"))

@@ -28,6 +28,14 @@ private let configDirectory: String = {
         #expect(again.links[1].queueLimit == 32)
     }
 
+    @Test func yamlText_keepsTheReversePathFilter() throws {
+        var lab = try TopologyLoader.parse(yaml: TopologyLoader.defaultLabYAML, file: "x.yaml")
+        let index = try #require(lab.nodes.firstIndex { $0.name == "r1" })
+        lab.nodes[index].reversePathFilter = .loose
+        #expect(lab.yamlText.contains("rp_filter: loose"))
+        #expect(try TopologyLoader.parse(yaml: lab.yamlText, file: "lab.yaml") == lab)
+    }
+
     @Test func linksAreFoundByTheNamesCommandsUse() throws {
         let lab = try TopologyLoader.load(path: configDirectory + "/chain.yaml")
         #expect(lab.links(matching: "r1:eth1-r2:eth0").map(\.name) == ["r1:eth1-r2:eth0"])

@@ -78,17 +78,7 @@ import Testing
     /// gone afterwards whatever happened.
     func withLab(_ lab: String, socket: String = "seqpacket",
                  _ body: (RawNetRunner, String) throws -> Void) throws {
-        let runner = try RawNetRunner()
-        let file = runner.base + "/lab.yaml"
-        try Self.yaml(lab: lab, socket: socket).write(toFile: file, atomically: true, encoding: .utf8)
-        let namespace = LinuxNamespaces.name(lab: lab, node: "linux")
-        defer {
-            _ = try? runner.run(["down", "--lab", lab])
-            if LinuxNamespaces.exists(namespace) { _ = try? LinuxNamespaces.ip(["netns", "delete", namespace]) }
-        }
-        let up = try runner.run(["up", file])
-        try #require(up.status == 0, "rawnet up failed:\n\(up.output)")
-        try body(runner, namespace)
+        try LinuxPeer.withLab(lab, yaml: Self.yaml(lab: lab, socket: socket), body)
     }
 
     static var labSuffix: String { String(Processes.currentPID) }
@@ -156,35 +146,12 @@ import Testing
         try withLab(lab) { runner, namespace in
             let attach = try runner.run(["attach", "linux"])
             try #require(attach.status == 0, "attach failed:\n\(attach.output)")
-            let data = Data((0..<1_000_000).map { _ in UInt8.random(in: 0...255) })
-            let source = runner.base + "/data.bin"
-            try data.write(to: URL(fileURLWithPath: source))
-            try Self.pythonScripts.receive.write(toFile: runner.base + "/receive.py", atomically: true, encoding: .utf8)
-            try Self.pythonScripts.send.write(toFile: runner.base + "/send.py", atomically: true, encoding: .utf8)
-
+            let source = try LinuxPeer.randomFile(runner, name: "data.bin", count: 1_000_000)
+            _ = try LinuxPeer.writeScript(runner)
             var port = 9000
             func transfers(_ label: String) throws {
-                // Linux → RawNet: bob listens with rawnet nc, Linux's Python sends.
-                port += 1
-                let intoBob = runner.base + "/into-bob-\(port).bin"
-                let listener = try runner.startShell("'\(runner.executable)' nc bob -l \(port) > '\(intoBob)'", name: "nc-\(port)")
-                try Self.waitForListener(runner, host: "bob", port: port)
-                let send = try runner.run(["exec", "linux", "--", Self.python, runner.base + "/send.py",
-                                           "10.0.2.20", String(port), source], timeout: 90)
-                #expect(send.status == 0, "\(label): Linux sender: \(send.output)")
-                #expect(try runner.wait(listener, timeout: 30) == 0, "\(label): rawnet nc -l did not end")
-                #expect((try? Data(contentsOf: URL(fileURLWithPath: intoBob))) == data, "\(label): Linux → RawNet bytes differ")
-
-                // RawNet → Linux: Linux's Python listens, rawnet nc sends from bob.
-                port += 1
-                let intoLinux = runner.base + "/into-linux-\(port).bin"
-                let receiver = try runner.start(["exec", "linux", "--", Self.python, runner.base + "/receive.py",
-                                                 "10.0.1.10", String(port), intoLinux], name: "py-\(port)")
-                try Self.waitForLinuxListener(runner, port: port)
-                let sent = try runner.runShell("'\(runner.executable)' nc bob 10.0.1.10 \(port) < '\(source)'", timeout: 90)
-                #expect(sent == 0, "\(label): rawnet nc sender failed")
-                #expect(try runner.wait(receiver.pid, timeout: 30) == 0, "\(label): Linux receiver did not end")
-                #expect((try? Data(contentsOf: URL(fileURLWithPath: intoLinux))) == data, "\(label): RawNet → Linux bytes differ")
+                port += 2
+                try LinuxPeer.transferBothWays(runner, source: source, port: port, label: label)
             }
             try transfers("clean")
             let impair = try runner.run(["impair", "linux-r1", "--loss", "5%"])
@@ -203,72 +170,6 @@ import Testing
             #expect(!Self.namespaces().contains(namespace), "rawnet down left the namespace behind")
         }
     }
-
-    /// Waits until bob's `rawnet sockets` lists a listener on `port`.
-    static func waitForListener(_ runner: RawNetRunner, host: String, port: Int) throws {
-        for _ in 0..<200 {
-            if let sockets = try? runner.run(["sockets", host]), sockets.output.contains(":\(port)"),
-               sockets.output.lowercased().contains("listen") { return }
-            usleep(50_000)
-        }
-        throw TestFailure("no listener on \(host):\(port)")
-    }
-
-    /// Waits until the linux node's kernel lists a listener on `port`.
-    static func waitForLinuxListener(_ runner: RawNetRunner, port: Int) throws {
-        for _ in 0..<200 {
-            if let sockets = try? runner.run(["exec", "linux", "--", "ss", "-ltnH"]),
-               sockets.output.contains(":\(port) ") { return }
-            usleep(50_000)
-        }
-        throw TestFailure("no Linux listener on port \(port)")
-    }
-
-    /// The Python interpreter itself (not a version manager's shim), for `ip netns exec`.
-    static let python: String = {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["python3", "-c", "import sys; print(sys.executable)"]
-        let output = Pipe()
-        process.standardOutput = output
-        guard (try? process.run()) != nil else { return "python3" }
-        let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        process.waitUntilExit()
-        let path = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        return path.isEmpty ? "python3" : path
-    }()
-
-    static let pythonScripts = (
-        receive: """
-            import socket, sys
-            server = socket.socket()
-            server.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-            server.bind((sys.argv[1], int(sys.argv[2])))
-            server.listen(1)
-            server.settimeout(60)
-            connection, _ = server.accept()
-            connection.settimeout(60)
-            with open(sys.argv[3], "wb") as out:
-                while True:
-                    chunk = connection.recv(65536)
-                    if not chunk:
-                        break
-                    out.write(chunk)
-            connection.close()
-
-            """,
-        send: """
-            import socket, sys
-            connection = socket.create_connection((sys.argv[1], int(sys.argv[2])), timeout=60)
-            with open(sys.argv[3], "rb") as source:
-                connection.sendall(source.read())
-            connection.shutdown(socket.SHUT_WR)
-            while connection.recv(65536):
-                pass
-            connection.close()
-
-            """
-    )
 }
 
 extension RawNetRunner {

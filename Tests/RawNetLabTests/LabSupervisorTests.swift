@@ -6,7 +6,7 @@ import RawNetPlatform
 import Testing
 
 /// Runs the real `rawnet` command with a private run-directory base, as a user would.
-private final class CommandRunner {
+final class CommandRunner {
     let base: String
     let executable: String
     private var counter = 0
@@ -33,13 +33,23 @@ private final class CommandRunner {
         return parts.joined(separator: "/") + "/Config"
     }
 
-    func run(_ arguments: [String], timeout: Duration = .seconds(30)) throws -> (status: Int32, output: String) {
+    /// Runs `rawnet arguments` with `$XDG_RUNTIME_DIR` set to `runtimeDirectory`
+    /// (default: `base`), as uid and gid `user` when given (through setpriv).
+    func run(_ arguments: [String], timeout: Duration = .seconds(30), runtimeDirectory: String? = nil,
+             user: UInt32? = nil) throws -> (status: Int32, output: String) {
         counter += 1
         let outputPath = base + "/out-\(counter).txt"
         var environment = ProcessEnvironment.all
-        environment["XDG_RUNTIME_DIR"] = base
+        environment["XDG_RUNTIME_DIR"] = runtimeDirectory ?? base
         environment["RAWNET_LAB"] = nil
-        let pid = try Processes.spawn(executable: executable, arguments: arguments, logPath: outputPath, environment: environment)
+        var program = executable, programArguments = arguments
+        if let user {
+            program = "/usr/bin/setpriv"
+            guard FileSystem.isExecutableFile(program) else { throw TestFailure("setpriv (util-linux) is missing") }
+            programArguments = ["--reuid=\(user)", "--regid=\(user)", "--clear-groups", "--", executable] + arguments
+        }
+        let pid = try Processes.spawn(executable: program, arguments: programArguments, logPath: outputPath,
+                                      environment: environment)
         let deadline = MonotonicClock.now() + timeout.nanosecondsForTest
         while true {
             if let exit = try Processes.reap(pid) {

@@ -34,6 +34,18 @@ private func lab(alice: String = "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.
         #expect(problems(lab()) == [])
     }
 
+    @Test func rpFilter_isARouterOptionOfThreeValues() throws {
+        let strict = try TopologyLoader.parse(
+            yaml: lab(r1: "{ kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24 }, rp_filter: strict }"),
+            file: "lab.yaml")
+        #expect(strict.node(named: "r1")?.reversePathFilter == .strict)
+        #expect(try TopologyLoader.parse(yaml: lab(), file: "lab.yaml").node(named: "r1")?.reversePathFilter == .off)
+        #expect(problems(lab(r1: "{ kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24 }, rp_filter: on }"))
+                == ["lab.yaml: node 'r1': field 'rp_filter': unknown value 'on' (expected strict, loose or off)"])
+        #expect(problems(lab(alice: "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.1.1, rp_filter: loose }"))
+                == ["lab.yaml: node 'alice': field 'rp_filter': only a router filters by reverse path"])
+    }
+
     @Test func unknownNodeInLink() {
         let found = problems(lab(links: "  - endpoints: [alice:eth0, r1:eth0]\n  - endpoints: [r1:eth1, carol:eth0]"))
         #expect(found == ["lab.yaml: link 2: field 'endpoints[1]': unknown node 'carol'"])
@@ -147,7 +159,7 @@ private func lab(alice: String = "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.
                                  r1: "{ kind: router, ip: 10.0.1.1/24 }",
                                  links: "  - endpoints: [alice:eth0, r1:eth0]"))
         #expect(found.contains(
-            "lab.yaml: node 'alice': field 'gatway': unknown field (expected one of 'kind', 'ip', 'gateway', 'interfaces', 'routes')"))
+            "lab.yaml: node 'alice': field 'gatway': unknown field (expected one of 'kind', 'ip', 'gateway', 'interfaces', 'routes', 'rp_filter')"))
         #expect(found.contains(
             "lab.yaml: node 'r1': field 'ip': a router names its interfaces: use 'interfaces: { eth0: A.B.C.D/N, ... }'"))
     }

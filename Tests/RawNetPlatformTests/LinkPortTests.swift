@@ -74,4 +74,43 @@ import Testing
         #expect(drained == a.counters.framesOut)
         #expect(!loop.isWatchingWritable(a.senderDescriptor))
     }
+
+    @Test func datagramsFromAnyoneButThePeer_areCountedDrops_neverFrames() throws {
+        let dir = TemporaryDirectory()
+        let elsewhere = TemporaryDirectory()
+        defer { dir.remove(); elsewhere.remove() }
+        let loop = try EventLoop()
+        var frames: [[UInt8]] = [], foreign: [[UInt8]] = []
+        let a = try LinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b")) { frames.append(Array($0)) }
+        a.onForeignFrame = { foreign.append(Array($0)) }
+        // An unbound sender, and one standing for an interface the topology does not cable to a.
+        let injector = try LinkClient(kind: .datagram, connectingTo: dir.file("a"))
+        let stranger = try LinkClient(kind: .datagram, connectingTo: dir.file("a"), as: elsewhere.file("b"))
+        #expect(injector.send([1]) == .sent)
+        #expect(stranger.send([2]) == .sent)
+        #expect(try run(loop, until: { foreign.count == 2 }))
+        #expect(frames.isEmpty)
+        #expect(a.counters.drops[.notFromPeer] == 2 && a.counters.framesIn == 0)
+
+        // The peer's port, a client standing for the peer, and a socket bound at the peer's own path are the peer.
+        let b = try LinkPort(loop: loop, localPath: dir.file("b"), peerPath: dir.file("a"))
+        b.send([3])
+        #expect(try run(loop, until: { frames == [[3]] }))
+        b.close()
+        let client = try LinkClient(kind: .datagram, connectingTo: dir.file("a"), as: dir.file("b"))
+        #expect(client.send([4]) == .sent)
+        #expect(try run(loop, until: { frames == [[3], [4]] }))
+        client.close()
+        let byHand = try UnixDatagramSocket(boundTo: dir.file("b"))
+        #expect(try byHand.send([5], to: dir.file("a")) == .sent)
+        #expect(try run(loop, until: { frames == [[3], [4], [5]] }))
+        #expect(a.counters.framesIn == 3 && a.counters.drops[.notFromPeer] == 2)
+    }
+
+    @Test func senderName_isAbstractAndStablePerPath() {
+        let name = LinkPort.senderName(standingFor: "/run/user/0/rawnet/basic/r1.eth0")
+        #expect(name.first == 0 && name.count == 1 + "rawnet-link-".utf8.count + 16)
+        #expect(name == LinkPort.senderName(standingFor: "/run/user/0/rawnet/basic/r1.eth0"))
+        #expect(name != LinkPort.senderName(standingFor: "/run/user/0/rawnet/basic/r1.eth1"))
+    }
 }

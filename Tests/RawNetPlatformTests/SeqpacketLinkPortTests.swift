@@ -131,6 +131,56 @@ import Testing
         #expect(try run(loop, until: { atA == [[4]] }))
     }
 
+    @Test func liveCable_isNotTakenOverByAHelloNamingThePeer() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let loop = try EventLoop()
+        var atA: [[UInt8]] = []
+        let a = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b")) { atA.append(Array($0)) }
+        let peer = try LinkClient(kind: .seqpacket, connectingTo: dir.file("a"), as: dir.file("b"))
+        #expect(try run(loop, until: { a.isConnected }))
+        #expect(try peer.waitForAnswer(timeout: .seconds(1)))
+        // The attack: a second connection claiming to be b while b's cable is alive.
+        let claimant = try LinkClient(kind: .seqpacket, connectingTo: dir.file("a"), as: dir.file("b"))
+        #expect(try run(loop, until: { a.counters.refusedCables == 1 }))
+        #expect(throws: Errno.self) { _ = try claimant.receive(timeout: .seconds(1)) }
+        #expect(a.otherConnections == 0)
+        a.send([5, 5])
+        #expect(try peer.receive(timeout: .seconds(1)) == [5, 5], "frames still leave on the real cable")
+        #expect(peer.send([6]) == .sent)
+        #expect(try run(loop, until: { atA == [[6]] }))
+        #expect(a.counters.drops.isEmpty)
+    }
+
+    @Test func helloNamingAnotherPathWithThePeersFileName_isRefused() throws {
+        let dir = TemporaryDirectory()
+        let elsewhere = TemporaryDirectory()
+        defer { dir.remove(); elsewhere.remove() }
+        let loop = try EventLoop()
+        let a = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b"))
+        let impostor = try LinkClient(kind: .seqpacket, connectingTo: dir.file("a"), as: elsewhere.file("b"))
+        #expect(try run(loop, until: { a.counters.refusedCables == 1 }))
+        #expect(!a.isConnected, "no cable was there, and still the impostor is not taken")
+        #expect(throws: Errno.self) { _ = try impostor.receive(timeout: .seconds(1)) }
+    }
+
+    @Test func restartedPeer_isTakenAtOnce_evenBeforeTheOldCablesEndIsRead() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let loop = try EventLoop()
+        let a = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b"))
+        let first = try LinkClient(kind: .seqpacket, connectingTo: dir.file("a"), as: dir.file("b"))
+        #expect(try run(loop, until: { a.isConnected }))
+        #expect(try first.waitForAnswer(timeout: .seconds(1)))
+        // The peer dies and comes back before a's loop has run: both events wait together.
+        first.close()
+        let second = try LinkClient(kind: .seqpacket, connectingTo: dir.file("a"), as: dir.file("b"))
+        #expect(try run(loop, until: { (try? second.waitForAnswer(timeout: .zero)) == true }))
+        #expect(a.isConnected && a.counters.refusedCables == 0)
+        a.send([8])
+        #expect(try second.receive(timeout: .seconds(1)) == [8])
+    }
+
     @Test func egressQueueIsBounded_andDrainsWhenThePeerReads() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }

@@ -123,11 +123,26 @@ public struct TsharkVerdict {
     public init(file: String) throws {
         let fields = ["frame.number", "_ws.malformed", "ip.checksum.status", "icmp.checksum.status",
                       "udp.checksum.status", "tcp.checksum.status"]
+        let rows = try Self.fields(file, options: ["-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
+                                                  "-o", "udp.check_checksum:TRUE"], fields: fields)
+        for columns in rows {
+            packets += 1
+            if columns.count > 1 && !columns[1].isEmpty { malformed += 1 }
+            // tshark checksum status: 0 bad, 1 good, 2 unverified (e.g. a quoted header cut short).
+            let statuses = columns.dropFirst(2).flatMap { $0.split(separator: ",") }
+            if statuses.contains("0") { badChecksums.append(Int(columns[0]) ?? 0) }
+        }
+    }
+
+    /// tshark's `fields` of each packet of `file` (matching the display filter `filter`, if
+    /// given), one array per packet; several values of one field are joined with commas.
+    public static func fields(_ file: String, options: [String] = [], filter: String? = nil,
+                              fields: [String]) throws -> [[String]] {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: Self.tshark)
-        process.arguments = ["-r", file, "-n", "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
-                             "-o", "udp.check_checksum:TRUE", "-T", "fields", "-E", "separator=\t",
-                             "-E", "occurrence=a", "-E", "aggregator=,"] + fields.flatMap { ["-e", $0] }
+        process.executableURL = URL(fileURLWithPath: tshark)
+        process.arguments = ["-r", file, "-n"] + options + (filter.map { ["-Y", $0] } ?? [])
+            + ["-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,"]
+            + fields.flatMap { ["-e", $0] }
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
@@ -136,13 +151,8 @@ public struct TsharkVerdict {
         let errorText = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         process.waitUntilExit()
         guard process.terminationStatus == 0 else { throw TestFailure("tshark failed: \(errorText)") }
-        for line in String(decoding: data, as: UTF8.self).split(separator: "\n") {
-            let columns = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            packets += 1
-            if columns.count > 1 && !columns[1].isEmpty { malformed += 1 }
-            // tshark checksum status: 0 bad, 1 good, 2 unverified (e.g. a quoted header cut short).
-            let statuses = columns.dropFirst(2).flatMap { $0.split(separator: ",") }
-            if statuses.contains("0") { badChecksums.append(Int(columns[0]) ?? 0) }
+        return String(decoding: data, as: UTF8.self).split(separator: "\n").map {
+            $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
         }
     }
 }

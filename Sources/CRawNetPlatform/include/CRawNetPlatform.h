@@ -43,6 +43,17 @@ int rawnet_set_net_namespace(int fd);
 /// Returns the descriptor or -1 with errno set.
 int rawnet_tap_open(const char *name);
 
+/// Takes a POSIX write lock on the whole file open at `fd` without waiting
+/// (fcntl F_SETLK). The lock lasts until the process ends or closes any
+/// descriptor of the file. Returns 0 or -1 with errno set (EAGAIN or EACCES:
+/// another process holds it).
+int rawnet_lock_whole_file(int fd);
+
+/// The pid of the process holding a POSIX lock that conflicts with a write
+/// lock on the whole file open at `fd` (fcntl F_GETLK), 0 when none does,
+/// -1 with errno set on failure.
+int rawnet_lock_holder(int fd);
+
 /// The calling thread's errno (for Swift code that wants a stable accessor).
 int rawnet_errno(void);
 

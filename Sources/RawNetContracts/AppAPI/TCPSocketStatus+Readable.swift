@@ -5,7 +5,7 @@ import RawNetCore
 /// chat's `/stats`) show times with units and an unset ssthresh as `-`.
 extension TCPSocketStatus {
     /// Keys whose values are microseconds.
-    public static let timeKeys: Set<Key> = [.rto, .srtt, .rttvar, .minRTT]
+    public static let timeKeys: Set<Key> = [.rto, .srtt, .rttvar, .minRTT, .reorderingWindow]
 
     /// A time for people: `850µs`, `1.2ms`, `200ms`, `1.5s`.
     public static func readableTime(microseconds us: Int64) -> String {

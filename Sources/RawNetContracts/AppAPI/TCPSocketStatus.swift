@@ -10,7 +10,7 @@ public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
     /// Every key a status may carry, in the order the host writes them.
     /// Times are microseconds, windows and queues bytes.
     public enum Key: String, CaseIterable, Sendable {
-        case proto, local, peer, state, recvq, sendq, rto, srtt, rttvar, cwnd, ssthresh, mss
+        case proto, local, peer, state, recvq, sendq, rto, srtt, rttvar, cwnd, ssthresh, mss, pmtu
         case sndWindow = "snd_wnd", receiveWindow = "rcv_wnd"
         case retrans, timeouts
         case fastRetrans = "fast_retrans"
@@ -22,6 +22,11 @@ public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
         case segsOut = "segs_out", segsIn = "segs_in"
         case sack, timestamps, congestion, tlp
         case rackLost = "rack_lost"
+        case reorderingWindow = "reo_wnd"
+        case duplicatesReceived = "dup_segs_in"
+        case dsacksSent = "dsack_sent", dsacksReceived = "dsack_received"
+        case spuriousRetrans = "spurious_retrans"
+        case undos = "undo"
         case bbrMode = "bbr_mode", bbrBandwidth = "bbr_bw", pacingRate = "pacing_rate", minRTT = "min_rtt"
         case nagle
         case delayedAck = "delayed_ack"
@@ -68,7 +73,9 @@ public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
                                       (.recvq, "\(receiveQueue)"), (.sendq, "\(sendQueue)"), (.rto, "\(us(s.rto))")]
         if let srtt = s.smoothedRTT { pairs.append((.srtt, "\(us(srtt))")) }
         pairs += [(.rttvar, "\(us(s.rttVariation))"), (.cwnd, "\(s.congestionWindow)"),
-                  (.ssthresh, "\(s.slowStartThreshold)"), (.mss, "\(s.sendMSS)"), (.sndWindow, "\(s.sendWindow)"),
+                  (.ssthresh, "\(s.slowStartThreshold)"), (.mss, "\(s.sendMSS)")]
+        if let pathMTU = s.pathMTU { pairs.append((.pmtu, "\(pathMTU)")) }
+        pairs += [(.sndWindow, "\(s.sendWindow)"),
                   (.receiveWindow, "\(s.receiveWindow)"), (.retrans, "\(s.retransmissions)"),
                   (.timeouts, "\(s.timeouts)"), (.fastRetrans, "\(s.fastRetransmits)"),
                   (.dupacks, "\(s.totalDuplicateAcks)"), (.bytesSent, "\(s.bytesSent)"),
@@ -76,6 +83,10 @@ public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
                   (.segsOut, "\(s.segmentsSent)"), (.segsIn, "\(s.segmentsReceived)"),
                   (.sack, "\(s.isSACKPermitted)"), (.timestamps, "\(s.isTimestampsEnabled)"),
                   (.congestion, congestionControl), (.tlp, "\(s.lossProbes)"), (.rackLost, "\(s.segmentsMarkedLost)")]
+        if let window = s.reorderingWindow { pairs.append((.reorderingWindow, "\(us(window))")) }
+        pairs += [(.duplicatesReceived, "\(s.duplicateSegmentsReceived)"), (.dsacksSent, "\(s.dsacksSent)"),
+                  (.dsacksReceived, "\(s.dsacksReceived)"), (.spuriousRetrans, "\(s.spuriousRetransmissions)"),
+                  (.undos, "\(s.undos)")]
         if let bbr = s.bbr {
             pairs += [(.bbrMode, bbr.mode.rawValue), (.bbrBandwidth, "\(Int(bbr.bandwidth))"),
                       (.pacingRate, "\(Int(bbr.pacingRate))")]
@@ -113,16 +124,20 @@ public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
     public func retransmissions(_ family: TCPRetransmitFamily) -> Int { int(Self.key(for: family)) ?? 0 }
     /// Retransmissions the peer's D-SACK showed needless, when the host counts them
     /// (`spurious_retrans`); nil from a host that does not.
-    public var spuriousRetransmissionsIfCounted: Int? {
-        for word in text.split(separator: " ") where word.hasPrefix("spurious_retrans=") {
-            return Int(word.dropFirst("spurious_retrans=".count))
-        }
-        return nil
-    }
+    public var spuriousRetransmissionsIfCounted: Int? { int(.spuriousRetrans) }
     public var congestionWindow: Int? { int(.cwnd) }
     public var slowStartThreshold: Int? { int(.ssthresh) }
+    /// The segment size in use and the path MTU it follows (absent when the connection knows none).
+    public var maximumSegmentSize: Int? { int(.mss) }
+    public var pathMTU: Int? { int(.pmtu) }
     public var bytesSent: Int { int(.bytesSent) ?? 0 }
     public var bytesReceived: Int { int(.bytesReceived) ?? 0 }
+    /// Retransmitted segments a D-SACK from the peer showed needless.
+    public var spuriousRetransmissions: Int { int(.spuriousRetrans) ?? 0 }
+    public var dsacksSent: Int { int(.dsacksSent) ?? 0 }
+    public var dsacksReceived: Int { int(.dsacksReceived) ?? 0 }
+    /// Congestion responses undone as spurious.
+    public var undos: Int { int(.undos) ?? 0 }
     /// The retransmission timeout.
     public var rto: Duration? { duration(.rto) }
     public var smoothedRTT: Duration? { duration(.srtt) }

@@ -37,10 +37,13 @@ public struct InterfaceStatus: Codable, Sendable, Equatable {
     /// Seqpacket links: whether the cable to the peer is connected. Nil for
     /// datagram links (there is no connection to tell) and from older daemons.
     public var isLinkConnected: Bool?
+    /// The link's MTU in bytes, nil from older daemons.
+    public var mtu: Int?
 
     public init(name: String, mac: String, address: String, peer: String?, isUp: Bool,
                 queuedFrames: Int, counters: InterfaceCounters, impairment: String?,
-                linkSocket: String? = nil, isLinkConnected: Bool? = nil) {
+                linkSocket: String? = nil, isLinkConnected: Bool? = nil, mtu: Int? = nil) {
+        self.mtu = mtu
         self.linkSocket = linkSocket
         self.isLinkConnected = isLinkConnected
         self.name = name

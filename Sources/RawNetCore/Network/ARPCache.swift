@@ -8,11 +8,12 @@ public struct ARPCacheConfiguration: Sendable, Equatable {
     public var retryInterval: Duration
     /// Requests sent before giving up on an address.
     public var maximumRequests: Int
-    /// Packets kept per unresolved address; more are dropped and counted.
+    /// Packets kept per unresolved address; more are dropped and counted. The
+    /// default holds the fragments of a few large datagrams (Linux keeps about 100).
     public var maximumPendingPerAddress: Int
 
     public init(reachableTime: Duration = .seconds(60), retryInterval: Duration = .seconds(1),
-                maximumRequests: Int = 3, maximumPendingPerAddress: Int = 3) {
+                maximumRequests: Int = 3, maximumPendingPerAddress: Int = 32) {
         self.reachableTime = reachableTime
         self.retryInterval = retryInterval
         self.maximumRequests = max(1, maximumRequests)

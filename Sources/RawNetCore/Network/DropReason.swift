@@ -28,14 +28,25 @@ public enum DropReason: String, Sendable, Hashable, Codable, CodingKeyRepresenta
     case notForUs = "not for us"
     /// An EtherType, IP protocol or ICMP type this node does not handle.
     case unsupportedProtocol = "unsupported protocol"
-    /// An IPv4 fragment; RawNet does not reassemble.
-    case fragment = "fragment (no reassembly)"
+    /// An IPv4 fragment that lies wholly inside one already held for its datagram.
+    case duplicateFragment = "duplicate fragment"
+    /// A fragment overlapping another of its datagram (or disagreeing about its end): the whole datagram is dropped.
+    case fragmentOverlap = "fragment overlap"
+    /// Reassembly already holds as many datagrams or bytes as it may.
+    case reassemblyLimit = "reassembly limit"
+    /// The fragments of a datagram did not all arrive in time.
+    case reassemblyTimeout = "reassembly timeout"
     /// A packet whose source address cannot be genuine (a broadcast, or this node's own).
     case badSourceAddress = "bad source address"
-    /// A packet that would need fragmenting on a link, with DF set or no fragmenting supported.
-    case tooBig = "too big for the link"
+    /// A packet whose source the reverse-path filter rejects: no route back to it
+    /// (loose), or the route back leaves by another interface (strict).
+    case reversePath = "reverse path"
+    /// Larger than the egress link's MTU with Don't Fragment set (RFC 1191): the sender hears ICMP "fragmentation needed".
+    case fragmentationNeeded = "fragmentation needed"
     /// The operating system refused to send the frame for another reason.
     case sendFailed = "send failed"
+    /// A datagram on a link socket from a sender that is not the link's peer.
+    case notFromPeer = "not from the link's peer"
 
     public var description: String { rawValue }
 

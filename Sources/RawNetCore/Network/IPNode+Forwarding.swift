@@ -51,6 +51,10 @@ extension IPNode {
             outputs.append(drop(.linkDown, interface: interface, bytes: frame, detail: "\(own.name) is down"))
             return
         }
+        if Self.ipTotalLength(of: frame) > own.mtu {
+            sendOversized(frame, toward: neighbour, interface: interface, inbound: inbound, now: now, into: &outputs)
+            return
+        }
         if isBroadcast(neighbour, on: interface) {
             outputs.append(transmit(Self.addressed(frame, to: .broadcast, from: own.macAddress), interface: interface))
             return

@@ -88,6 +88,9 @@ extension IPNode {
         if Self.isBroadcastOrMulticast(header.source) || isOwnAddress(header.source) {
             return [drop(.badSourceAddress, interface: interface, bytes: frame, detail: "source \(header.source)")]
         }
+        if let problem = reversePathProblem(source: header.source, arrivedOn: interface) {
+            return [drop(.reversePath, interface: interface, bytes: frame, detail: problem)]
+        }
         let destination = header.destination
         // Directed broadcasts of any attached subnet end here (RFC 1812 5.3.5.2: not forwarded by default).
         if isOwnAddress(destination) || interfaces.indices.contains(where: { isBroadcast(destination, on: $0) }) {
@@ -98,6 +101,23 @@ extension IPNode {
             return [drop(.notForUs, interface: interface, bytes: frame, detail: "packet for \(destination)")]
         }
         return forward(frame: frame, header: header, from: interface, isLinkBroadcast: isLinkBroadcast, now: now)
+    }
+
+    /// Why the reverse-path filter refuses a packet from `source` that arrived on
+    /// `interface`, or nil when it passes (always with the filter off). As in
+    /// Linux, the check covers packets for this node as well as forwarded ones,
+    /// and 0.0.0.0 (a host that has no address yet) is not checked.
+    func reversePathProblem(source: IPv4Address, arrivedOn interface: Int) -> String? {
+        let mode = configuration.reversePathFilter
+        guard mode != .off, source != .any else { return nil }
+        guard let route = routingTable.lookup(source) else {
+            return "\(mode) rp_filter: no route back to \(source)"
+        }
+        if mode == .strict && route.interface != interface {
+            let back = interfaces.indices.contains(route.interface) ? interfaces[route.interface].name : "?"
+            return "strict rp_filter: the route back to \(source) leaves by \(back), not \(interfaces[interface].name)"
+        }
+        return nil
     }
 
     /// Delivers a packet for this node: answers pings, hands the rest to the upper layers.
@@ -117,7 +137,7 @@ extension IPNode {
         var packet: [UInt8] { Array(frame[packetRange]) }
         switch transport {
         case .fragment:
-            return [drop(.fragment, interface: interface, bytes: frame)]
+            return reassemble(frame: frame, packetRange: packetRange, on: interface, isBroadcast: isBroadcast, now: now)
         case .undecoded:
             return [drop(.malformed, interface: interface, bytes: frame)]
         case .other(let protocolNumber, _):
@@ -136,6 +156,10 @@ extension IPNode {
             outputs += send(.icmp(.echoReply(identifier: identifier, sequence: sequence, payload: data)),
                             to: header.source, from: header.destination, now: now)
             return outputs
+        case .icmp(.destinationUnreachable(.fragmentationNeeded(let mtu), let quoted)):
+            learnPathMTU(Int(mtu), quoted: quoted, now: now)
+            return [.deliver(DeliveredPacket(header: header, transport: transport, packetIn: frame, at: packetRange,
+                                             interface: interface))]
         case .icmp, .udp, .tcp:
             return [.deliver(DeliveredPacket(header: header, transport: transport, packetIn: frame, at: packetRange,
                                              interface: interface))]

@@ -21,7 +21,52 @@ extension IPNode {
         frame.reserveCapacity(EthernetView.headerLength + header.headerLength + Self.reservedLength(of: payload))
         EthernetHeader(destination: .zero, source: .zero, etherType: .ipv4).serialize(into: &frame)
         Packet.serializeIPv4(ip: header, payload, into: &frame)
+        if header.protocolNumber != .tcp, let route, !isOwnAddress(destination) {
+            let linkMTU = interfaces[route.interface].mtu
+            let mtu = min(linkMTU, pathMTU(to: destination, now: now) ?? linkMTU)
+            if frame.count - EthernetView.headerLength > mtu {
+                Self.clearDontFragment(in: &frame)
+                if mtu < linkMTU {
+                    return sendInPieces(frame, mtu: mtu, destination: destination, route: route, now: now)
+                }
+            }
+        }
         return dispatchLocallyOriginated(frame: frame, destination: destination, route: route, now: now)
+    }
+
+    /// A UDP datagram or ICMP message larger than the path MTU learned for its
+    /// destination: cut for that MTU here, as Linux does once it knows it.
+    private mutating func sendInPieces(_ frame: [UInt8], mtu: Int, destination: IPv4Address, route: Route,
+                                       now: Instant) -> [NodeOutput] {
+        let packet = Array(frame[EthernetView.headerLength...])
+        guard let pieces = try? IPv4Fragmentation.fragments(of: packet, mtu: mtu) else {
+            return dispatchLocallyOriginated(frame: frame, destination: destination, route: route, now: now)
+        }
+        var outputs: [NodeOutput] = [.event(.fragmented(interface: route.interface,
+                                                        identification: UInt16(packet[4]) << 8 | UInt16(packet[5]),
+                                                        count: pieces.count, mtu: mtu))]
+        for piece in pieces {
+            outputs += dispatchLocallyOriginated(frame: Array(frame[0..<EthernetView.headerLength]) + piece,
+                                                 destination: destination, route: route, now: now)
+        }
+        return outputs
+    }
+
+    /// Clears DF in the packet of `frame` (checksum updated, RFC 1624). A UDP
+    /// datagram or ICMP message larger than its interface's MTU is fragmented
+    /// by its sender, as Linux does for sockets without strict PMTU discovery;
+    /// one that fits keeps DF, and TCP always does.
+    static func clearDontFragment(in frame: inout [UInt8]) {
+        let at = EthernetView.headerLength + 6
+        guard frame.count >= EthernetView.headerLength + 20, frame[at] & 0x40 != 0 else { return }
+        let old = UInt16(frame[at]) << 8 | UInt16(frame[at + 1])
+        let new = old & ~0x4000
+        frame[at] = UInt8(new >> 8)
+        let checksumAt = EthernetView.headerLength + 10
+        let checksum = UInt16(frame[checksumAt]) << 8 | UInt16(frame[checksumAt + 1])
+        let updated = InternetChecksum.update(checksum, old: old, new: new)
+        frame[checksumAt] = UInt8(updated >> 8)
+        frame[checksumAt + 1] = UInt8(updated & 0xFF)
     }
 
     /// Room to reserve for `payload` (headers at their longest), so a frame is

@@ -1,5 +1,15 @@
 import RawNetWire
 
+/// Source validation by reverse path (RFC 3704), as Linux's `rp_filter`:
+/// `strict` accepts a packet only when the route back to its source leaves by
+/// the interface it arrived on, `loose` when any route back exists (a default
+/// route counts), `off` checks nothing (the kernel's default).
+public enum ReversePathFilter: String, Sendable, Equatable, CaseIterable, CustomStringConvertible {
+    case off, loose, strict
+
+    public var description: String { rawValue }
+}
+
 /// Settings of an `IPNode`.
 public struct IPNodeConfiguration: Sendable, Equatable {
     /// Routers forward packets not addressed to them; hosts drop them ("not for us").
@@ -11,14 +21,22 @@ public struct IPNodeConfiguration: Sendable, Equatable {
     public var icmpErrorBurst: Int
     /// One more ICMP error may be sent per this interval once the burst is spent; zero means no limit.
     public var icmpErrorInterval: Duration
+    /// Which arriving packets are dropped for their source ("reverse path").
+    public var reversePathFilter: ReversePathFilter
+    /// Limits and timeout of fragment reassembly for this node's own addresses.
+    public var reassembly: IPv4ReassemblyConfiguration
 
     public init(isForwarding: Bool, defaultTimeToLive: UInt8 = 64, arp: ARPCacheConfiguration = ARPCacheConfiguration(),
-                icmpErrorBurst: Int = 10, icmpErrorInterval: Duration = .milliseconds(100)) {
+                icmpErrorBurst: Int = 10, icmpErrorInterval: Duration = .milliseconds(100),
+                reversePathFilter: ReversePathFilter = .off,
+                reassembly: IPv4ReassemblyConfiguration = IPv4ReassemblyConfiguration()) {
         self.isForwarding = isForwarding
+        self.reversePathFilter = reversePathFilter
         self.defaultTimeToLive = defaultTimeToLive
         self.arp = arp
         self.icmpErrorBurst = max(1, icmpErrorBurst)
         self.icmpErrorInterval = icmpErrorInterval
+        self.reassembly = reassembly
     }
 }
 
@@ -47,6 +65,11 @@ public struct IPNode: Sendable {
     public internal(set) var localDrops: [DropReason: Int] = [:]
     /// ICMP errors not sent because of the rate limit.
     public internal(set) var icmpErrorsSuppressed = 0
+    /// Datagrams for this node being put back together from fragments.
+    public internal(set) var reassembly: IPv4Reassembly
+    /// Path MTUs learned from ICMP "fragmentation needed" per destination, and
+    /// until when they hold (RFC 1191 §6.3; Linux keeps them 10 minutes).
+    public internal(set) var pathMTUs: [IPv4Address: (mtu: Int, until: Instant)] = [:]
     var nextIdentification: UInt16 = 1
     /// Token bucket of the ICMP error rate limit: tokens left and when they were last counted.
     var icmpErrorTokens: Int
@@ -59,6 +82,7 @@ public struct IPNode: Sendable {
         self.routingTable = RoutingTable()
         self.arpCache = ARPCache(configuration: configuration.arp)
         self.icmpErrorTokens = configuration.icmpErrorBurst
+        self.reassembly = IPv4Reassembly(configuration: configuration.reassembly)
         for (index, interface) in interfaces.enumerated() {
             routingTable.add(Route(destination: interface.address.prefix, nextHop: nil, interface: index,
                                    kind: .connected, preferredSource: interface.address.address))
@@ -110,9 +134,10 @@ public struct IPNode: Sendable {
 
     /// Retries ARP requests that are due and gives up on neighbours that never
     /// answered: their packets are dropped ("no ARP answer") and, for packets this
-    /// node forwarded, the sender gets an ICMP host unreachable.
+    /// node forwarded, the sender gets an ICMP host unreachable. Gives up
+    /// datagrams whose fragments did not all come in time.
     public mutating func poll(now: Instant) -> [NodeOutput] {
-        var outputs: [NodeOutput] = []
+        var outputs = expireReassembly(now: now)
         for event in arpCache.poll(now: now) {
             switch event {
             case .sendRequest(let key):
@@ -134,7 +159,10 @@ public struct IPNode: Sendable {
 
     /// When `poll` next has work, if ever.
     public func nextDeadline() -> Instant? {
-        arpCache.nextDeadline()
+        switch (arpCache.nextDeadline(), reassembly.nextDeadline()) {
+        case (let a?, let b?): min(a, b)
+        case (let a, let b): a ?? b
+        }
     }
 
     /// The routing table as `ip route` prints it.

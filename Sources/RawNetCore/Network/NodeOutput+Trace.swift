@@ -17,11 +17,17 @@ extension NodeEvent: CustomStringConvertible {
             case (3, 1): name = "host unreachable"
             case (3, 2): name = "protocol unreachable"
             case (3, 3): name = "port unreachable"
+            case (3, 4): name = "fragmentation needed"
+            case (11, 1): name = "time exceeded (reassembly)"
             default: name = "type \(type) code \(code)"
             }
             return "ICMP \(name) sent to \(destination)"
         case .echoAnswered(let destination, let identifier, let sequence):
             return "echo reply to \(destination) id \(identifier) seq \(sequence)"
+        case .fragmented(_, let identification, let count, let mtu):
+            return "fragmented id \(identification) into \(count) for mtu \(mtu)"
+        case .reassembled(let source, let identification, let count, let length):
+            return "reassembled id \(identification) from \(source): \(count) fragments, \(length) bytes"
         }
     }
 
@@ -32,7 +38,9 @@ extension NodeEvent: CustomStringConvertible {
             return interface
         case .forwarded(_, let to, _, _, _):
             return to
-        case .icmpErrorSent, .echoAnswered:
+        case .fragmented(let interface, _, _, _):
+            return interface
+        case .icmpErrorSent, .echoAnswered, .reassembled:
             return nil
         }
     }

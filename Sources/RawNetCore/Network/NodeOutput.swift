@@ -7,13 +7,20 @@ public struct IPInterface: Sendable, Equatable {
     public var address: IPv4InterfaceAddress
     /// A down interface neither sends nor receives; frames meeting it are dropped as "link down".
     public var isUp: Bool
+    /// The largest IPv4 packet the link carries (header included, Ethernet header not).
+    public var mtu: Int
     public var counters = InterfaceCounters()
 
-    public init(name: String, macAddress: MACAddress, address: IPv4InterfaceAddress, isUp: Bool = true) {
+    /// The MTU of an Ethernet link unless a topology says otherwise.
+    public static let defaultMTU = 1500
+
+    public init(name: String, macAddress: MACAddress, address: IPv4InterfaceAddress, isUp: Bool = true,
+                mtu: Int = IPInterface.defaultMTU) {
         self.name = name
         self.macAddress = macAddress
         self.address = address
         self.isUp = isUp
+        self.mtu = mtu
     }
 }
 
@@ -84,6 +91,10 @@ public enum NodeEvent: Sendable, Equatable {
     case icmpErrorSent(type: UInt8, code: UInt8, destination: IPv4Address)
     /// This node answered a ping.
     case echoAnswered(to: IPv4Address, identifier: UInt16, sequence: UInt16)
+    /// A datagram too big for `interface`'s MTU left in `count` fragments.
+    case fragmented(interface: Int, identification: UInt16, count: Int, mtu: Int)
+    /// A datagram for this node was put back together from `count` fragments.
+    case reassembled(source: IPv4Address, identification: UInt16, count: Int, length: Int)
 }
 
 /// What an `IPNode` asks its shell to do.

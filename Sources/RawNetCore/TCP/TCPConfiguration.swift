@@ -40,6 +40,13 @@ public struct TCPConfiguration: Sendable {
     /// judged lost by send time (lost retransmissions too), and a tail loss
     /// probe replaces most timeouts. Off: RFC 6675 duplicate-ACK counting only.
     public var isRACKEnabled = true
+    /// D-SACK (RFC 2883) when SACK is in use: a duplicate segment is reported
+    /// in the first SACK block of the next ACK, and a D-SACK from the peer marks
+    /// a retransmission spurious, widens RACK's reordering window (RFC 8985
+    /// §6.2) and undoes the congestion response of a recovery whose every
+    /// retransmission proved spurious. Off: none of these (as Linux `tcp_dsack=0`
+    /// for the sending part).
+    public var isDSACKEnabled = true
     /// Pace segments at the controller's rate when it has one (BBR), in bursts
     /// of its send quantum.
     public var isPacingEnabled = true
@@ -67,6 +74,10 @@ public struct TCPConfiguration: Sendable {
     public var keepalive: Keepalive?
     /// Record events for tracing (off for fast benchmarks).
     public var recordsEvents = true
+    /// The MTU of the interface connections leave by, where they start their
+    /// path MTU (RFC 1191): a segment, options included, never exceeds it, and
+    /// ICMP "fragmentation needed" lowers it. nil: segments are bounded by the MSS alone.
+    public var pathMTU: Int?
 
     public struct Keepalive: Sendable {
         public var idle: Duration

@@ -52,6 +52,19 @@ public struct TCPCongestionControl: Sendable {
     /// True when losses leave the window alone (BBR).
     public var ignoresLoss: Bool { algorithm == .bbr }
 
+    /// The path MTU went down: segments shrink to `newMSS`, the window keeps
+    /// `windowSegments` of them (Linux counts its window in segments), and the
+    /// threshold its count too; but never less than `resend` bytes (what was in
+    /// flight, to be sent again at once), so the resending is no loss event.
+    mutating func lowerMSS(_ newMSS: Int, windowSegments: Int, resend: Int) {
+        guard newMSS < mss else { return }
+        if slowStartThreshold < Int.max / 2 {
+            slowStartThreshold = Swift.max(2 * newMSS, slowStartThreshold / mss * newMSS)
+        }
+        window = Swift.max(newMSS, windowSegments * newMSS, Swift.min(window, resend))
+        mss = newMSS
+    }
+
     /// Called when the sender learns the peer's MSS (before any data moves).
     mutating func setMSS(_ newMSS: Int, initialWindowSegments: Int) {
         mss = newMSS
@@ -146,6 +159,24 @@ public struct TCPCongestionControl: Sendable {
         if algorithm == .cubic { cubicEpochStart = nil }
         bbr?.onTimeout()
         window = mss
+    }
+
+    /// A congestion response proved spurious (every retransmission it made was
+    /// D-SACKed, or timestamps showed the originals arrived): the window and
+    /// threshold go back to `prior`'s, the controller as it was before, unless
+    /// they have grown past them since (Linux's undo). CUBIC takes back its
+    /// curve too; BBR, which loss does not steer, only its window.
+    mutating func undo(to prior: TCPCongestionControl) {
+        guard prior.algorithm == algorithm else { return }
+        if algorithm == .cubic && prior.window >= window {
+            cubicWMax = prior.cubicWMax
+            cubicK = prior.cubicK
+            cubicEpochStart = prior.cubicEpochStart
+            cubicRenoEstimate = prior.cubicRenoEstimate
+        }
+        if algorithm == .newReno && prior.window >= window { bytesAcked = prior.bytesAcked }
+        window = Swift.max(window, prior.window)
+        slowStartThreshold = Swift.max(slowStartThreshold, prior.slowStartThreshold)
     }
 
     /// Loss recovery ended with a full acknowledgment.

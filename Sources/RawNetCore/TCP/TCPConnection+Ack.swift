@@ -22,12 +22,15 @@ extension TCPConnection {
         // limit is for silence, not for a receiver that is merely full.
         if sndWnd == 0 && ackPos == sndUna { consecutiveTimeouts = 0 }
 
+        arrivingEcho = isTimestampsOn ? segment.timestamps?.echoReply : nil
         // Per-segment records: the cumulative part first, so that segments it
         // delivers are not taken for reordered ones below a new SACK block.
         if ackPos > sndUna { recordCumulativeAck(upTo: ackPos, now: now) }
         var sackAdded = false
+        let blocks = segment.sackBlocks
+        let dsack = dsackRange(in: blocks, ackPos: ackPos)
         if isSACKPermitted {
-            for block in segment.sackBlocks {
+            for block in blocks.dropFirst(dsack == nil ? 0 : 1) {
                 let left = SequenceNumber(block.left).unwrap(isn: iss, near: sndUna)
                 let right = SequenceNumber(block.right).unwrap(isn: iss, near: sndUna)
                 let lower = Swift.max(left, ackPos)
@@ -38,10 +41,13 @@ extension TCPConnection {
                 }
             }
         }
-        defer { finishAck(advanced: ackPos > sndUna || sackAdded, now: now) }
+        defer {
+            if let dsack { receiveDSACK(dsack, now: now) }
+            finishAck(advanced: ackPos > sndUna || sackAdded, now: now)
+        }
 
         if ackPos > sndUna {
-            newDataAcknowledged(upTo: ackPos, now: now)
+            newDataAcknowledged(upTo: ackPos, echo: segment.timestamps?.echoReply, now: now)
             return
         }
         guard ackPos == sndUna, sndMax > sndUna, segment.payload.isEmpty,
@@ -60,7 +66,7 @@ extension TCPConnection {
         }
     }
 
-    private mutating func newDataAcknowledged(upTo ackPos: Int, now: Instant) {
+    private mutating func newDataAcknowledged(upTo ackPos: Int, echo: UInt32?, now: Instant) {
         let acked = ackPos - sndUna
         if let sample = rttSample, ackPos > sample.position {
             rtt.addSample(now - sample.sentAt)
@@ -70,6 +76,7 @@ extension TCPConnection {
         if sndNxt < sndUna { sndNxt = sndUna }
         sendBuffer.removeBytes(before: Swift.min(sndUna - 1, sendBuffer.endIndex))
         scoreboard.removeBelow(sndUna)
+        pruneUndoState()
         if highRetransmitted < sndUna { highRetransmitted = sndUna }
         consecutiveTimeouts = 0
         rtt.resetBackoff()
@@ -77,6 +84,9 @@ extension TCPConnection {
         // RFC 6298 §5.3: restart the timer on every ACK of new data.
         retransmitDeadline = sndMax > sndUna ? now + rtt.timeout : nil
         duplicateAcks = 0
+        // Eifel (RFC 3522): an ACK that moves SND.UNA in a recovery but echoes
+        // a timestamp from before its first retransmission was for an original.
+        if isInRecovery { undoIfTimestampsShowSpurious(echo: echo, now: now) }
         if isInRecovery {
             if isRecoveringFromTimeout {
                 congestion.onAck(bytes: acked, now: now, smoothedRTT: rtt.smoothed)  // slow start again
@@ -85,7 +95,9 @@ extension TCPConnection {
                 isInRecovery = false
                 if !isRecoveringFromTimeout { congestion.onRecoveryExit(flightSize: sndMax - sndUna) }
                 isRecoveringFromTimeout = false
+                noteRecoveryEnded()
                 record(.exitedRecovery(cwnd: congestion.window), now: now)
+                undoIfTimestampsShowSpurious(echo: echo, now: now)
             } else if !isSACKPermitted {
                 // NewReno partial ACK (RFC 6582 §3.2 step 5).
                 forcedRetransmit = (sndUna, .partialAck)
@@ -104,6 +116,7 @@ extension TCPConnection {
         sndNxt = sndMax
         lossProbe = nil
         lossProbeDeadline = nil
+        beginUndoEpisode()
         congestion.onCongestionEvent(flightSize: sndMax - sndUna, now: now)
         if congestion.ignoresLoss {
             // BBR keeps its window; recovery only decides what to resend.

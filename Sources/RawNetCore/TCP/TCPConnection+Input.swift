@@ -49,7 +49,6 @@ extension TCPConnection {
             }
         }
         sendMSS = Swift.max(64, Swift.min(configuration.maximumSegmentSize, peerMSS))
-        congestion.setMSS(sendMSS, initialWindowSegments: configuration.initialWindowSegments)
         if configuration.isWindowScalingEnabled, let shift = peerShift {
             isWindowScaleOn = true
             sndWndShift = Swift.min(shift, 14)
@@ -60,6 +59,8 @@ extension TCPConnection {
             isTimestampsOn = true
             tsRecent = value
         }
+        sendMSS = Swift.min(sendMSS, pathSegmentLimit)
+        congestion.setMSS(sendMSS, initialWindowSegments: configuration.initialWindowSegments)
         rcvAdv = rcvNxt + Swift.min(receiveBufferSize, 65535 << rcvWndShift)
         reassembler = TCPReassembler(nextIndex: 0)
     }
@@ -134,6 +135,7 @@ extension TCPConnection {
         if isTimestampsOn, !flags.contains(.rst), let ts = segment.timestamps,
            Int32(bitPattern: ts.value &- tsRecent) < 0 {
             isAckNeeded = true
+            noteDuplicate(payloadCount: segment.payload.count, at: segPos, now: now)
             return
         }
 
@@ -154,6 +156,7 @@ extension TCPConnection {
                     timeWaitDeadline = now + configuration.maximumSegmentLifetime * 2
                 }
                 isAckNeeded = true
+                noteDuplicate(payloadCount: segment.payload.count, at: segPos, now: now)
             }
             return
         }
@@ -251,6 +254,9 @@ extension TCPConnection {
     private mutating func receiveText(_ payload: [UInt8], at segPos: Int, now: Instant) {
         let expected = rcvNxt
         let hadHoles = reassembler.hasHoles
+        if let duplicate = reassembler.firstDuplicate(in: (segPos - 1)..<(segPos - 1 + payload.count)) {
+            noteDuplicate((duplicate.lowerBound + 1)..<(duplicate.upperBound + 1), now: now)
+        }
         let delivered = reassembler.insert(payload, at: segPos - 1, limit: rcvAdv - 1)
         if !delivered.isEmpty {
             receiveQueue.append(contentsOf: delivered)

@@ -156,6 +156,7 @@ extension TCPConnection {
             counters.retransmissions += 1
             counters.retransmitsBy[reason.family] += 1
             counters.bytesRetransmitted += length
+            noteRetransmission(position..<Swift.min(position + consumed, sndMax), now: now)
             rttSample = nil  // Karn's rule
             record(.retransmitted(sequence: (iss + position).rawValue, length: length, reason: reason), now: now)
         } else if rttSample == nil {
@@ -205,12 +206,11 @@ extension TCPConnection {
                 openReceiveWindowIfWorthwhile(now: now)
                 header.window = UInt16(clamping: Swift.max(rcvAdv - rcvNxt, 0) >> rcvWndShift)
             }
-            if isSACKPermitted && !isSYN && reassembler.hasHoles {
-                let limit = isTimestampsOn ? 3 : 4
+            if isSACKPermitted && !isSYN && (reassembler.hasHoles || pendingDSACK != nil) {
                 var blocks = SACKBlockList()
-                for range in reassembler.sackRanges(limit: limit) {
-                    blocks.append(SACKBlock(left: SequenceNumber(wrapping: range.lowerBound + 1, isn: irs).rawValue,
-                                            right: SequenceNumber(wrapping: range.upperBound + 1, isn: irs).rawValue))
+                for range in sackRangesToSend(limit: isTimestampsOn ? 3 : 4, now: now) {
+                    blocks.append(SACKBlock(left: SequenceNumber(wrapping: range.lowerBound, isn: irs).rawValue,
+                                            right: SequenceNumber(wrapping: range.upperBound, isn: irs).rawValue))
                 }
                 options.append(.sack(blocks))
             }

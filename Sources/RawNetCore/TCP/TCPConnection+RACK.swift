@@ -9,8 +9,17 @@ struct TCPRACKState: Sendable {
     var minRTT: Duration?
     /// The highest end (S)ACKed so far (RACK.fack).
     var forwardAcked = 0
-    /// A segment sent once was delivered below `forwardAcked`: the path reorders.
+    /// A segment sent once was delivered below `forwardAcked`, or a D-SACK
+    /// showed a retransmission needless: the path reorders.
     var isReorderingSeen = false
+    /// RFC 8985 §6.2 step 4: the reordering window is this many quarters of
+    /// min_RTT (RACK.reo_wnd_mult), grown by D-SACKs, at most SRTT.
+    var reorderingMultiplier = 1
+    /// Recoveries left until the multiplier goes back to 1 (RACK.reo_wnd_persist).
+    var reorderingPersist = 0
+    /// SND.MAX when the multiplier last grew (RACK.dsack_round): once per round trip.
+    var dsackRound: Int?
+    static let maximumMultiplier = 255
 }
 
 extension TCPConnection {
@@ -81,6 +90,10 @@ extension TCPConnection {
         if segment.isRetransmitted, let minRTT = rack.minRTT, sampleRTT < minRTT {
             return  // too quick to be the retransmission's own ACK: the original arrived
         }
+        if segment.isRetransmitted, configuration.isDSACKEnabled, let echo = arrivingEcho, echo != 0,
+           Int32(bitPattern: echo &- timestampClock(segment.sentAt)) < 0 {
+            return  // step 2 with timestamps: the ACK echoes the original's, not the copy's
+        }
         if !segment.isRetransmitted {
             if rack.minRTT == nil || sampleRTT < rack.minRTT! { rack.minRTT = sampleRTT }
             if segment.end < rack.forwardAcked { rack.isReorderingSeen = true }
@@ -104,7 +117,7 @@ extension TCPConnection {
     func reorderingWindow(sackedSegments: Int) -> Duration {
         guard let minRTT = rack.minRTT else { return .zero }
         if !rack.isReorderingSeen && (isInRecovery || sackedSegments >= 3) { return .zero }
-        return Swift.min(minRTT / 4, rtt.smoothed ?? minRTT)
+        return Swift.min(minRTT / 4 * rack.reorderingMultiplier, rtt.smoothed ?? minRTT)
     }
 
     /// RFC 8985 §6.2 step 5: marks segments sent before the most recently
@@ -150,11 +163,13 @@ extension TCPConnection {
                                     now: now)
         }
         if let probe = lossProbe, sndUna >= probe.end {
-            lossProbe = nil
-            // RFC 8985 §7.4: a retransmitting probe is taken to have repaired a
-            // loss unless a DSACK shows the original arrived; this stack reads no
-            // DSACK, so it always makes the response recovery would make.
-            if probe.isRetransmission && !isInRecovery && !congestion.ignoresLoss {
+            // RFC 8985 §7.4.2: a retransmitting probe repaired a loss unless a
+            // D-SACK shows the original arrived. An ACK of exactly the probe may
+            // be followed by that D-SACK, so only an ACK beyond it (or a peer
+            // without D-SACK) makes the response recovery would make.
+            let isUndecided = probe.isRetransmission && !probe.isDSACKed && usesDSACK && sndUna == probe.end
+            if !isUndecided { lossProbe = nil }
+            if probe.isRetransmission && !probe.isDSACKed && !isUndecided && !isInRecovery && !congestion.ignoresLoss {
                 congestion.onCongestionEvent(flightSize: sndMax - sndUna, now: now)
                 congestion.window = Swift.max(congestion.slowStartThreshold, sendMSS)
             }
@@ -248,18 +263,21 @@ extension TCPConnection {
         let room = sndUna + sndWnd - sndMax
         let newLength = Swift.min(sendMSS, dataEnd - sndMax, room)
         var isRetransmission = false
+        let start: Int
         if sndMax < finalEnd && (newLength > 0 || (sndMax == dataEnd && isFINQueued)) {
+            start = sndMax
             let consumed = emitData(from: sndMax, maxLength: Swift.max(newLength, 0), reason: .lossProbe, now: now)
             sndNxt = Swift.max(sndNxt, sndMax)
             if consumed == 0 { return }
         } else if let last = sentSegments.last {
             isRetransmission = true
+            start = last.start
             _ = emitData(from: last.start, maxLength: last.length, reason: .lossProbe, now: now)
         } else {
             return
         }
         counters.lossProbes += 1
-        lossProbe = (end: sndMax, isRetransmission: isRetransmission)
+        lossProbe = (start: start, end: sndMax, isRetransmission: isRetransmission, isDSACKed: false)
         retransmitDeadline = now + rtt.timeout
     }
 
@@ -284,7 +302,8 @@ extension TCPConnection {
                 isWindowWaived = false
                 // What the timeout marked lost is resent for the timeout, not for RACK.
                 let reason: TCPRetransmitReason = isRecoveringFromTimeout ? .timeout : .rackLoss
-                let consumed = emitData(from: lost.start, maxLength: lost.length, reason: reason, now: now)
+                let consumed = emitData(from: lost.start, maxLength: Swift.min(lost.length, sendMSS), reason: reason,
+                                        now: now)
                 if consumed == 0 { return }
                 notePaced(consumed, now: now)
                 inFlight += consumed

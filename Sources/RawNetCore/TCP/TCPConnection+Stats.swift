@@ -22,6 +22,13 @@ extension TCPConnection {
         result.lossProbes = counters.lossProbes
         result.retransmitsBy = counters.retransmitsBy
         result.segmentsMarkedLost = counters.segmentsMarkedLost
+        result.pathMTU = pathMTU
+        result.duplicateSegmentsReceived = counters.duplicateSegmentsReceived
+        result.dsacksSent = counters.dsacksSent
+        result.dsacksReceived = counters.dsacksReceived
+        result.spuriousRetransmissions = counters.spuriousRetransmissions
+        result.undos = counters.undos
+        if usesRACK, rack.minRTT != nil { result.reorderingWindow = reorderingWindow(sackedSegments: 0) }
         if let model = congestion.bbr {
             result.bbr = .init(mode: model.mode, bandwidth: model.bandwidth, minRTT: model.minRTT,
                                pacingRate: model.pacingRate)

@@ -53,6 +53,7 @@ extension TCPConnection {
         lossProbe = nil
         lossProbeDeadline = nil
         if sndUna >= 1 {
+            beginUndoEpisode()
             congestion.onTimeout(flightSize: sndMax - sndUna)
             if isInRecovery {
                 isInRecovery = false

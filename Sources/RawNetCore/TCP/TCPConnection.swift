@@ -47,6 +47,8 @@ public struct TCPConnection: Sendable {
 
     // Negotiated options.
     var sendMSS: Int
+    /// The path MTU this connection knows (RFC 1191), nil when unbounded.
+    var pathMTU: Int?
     var sndWndShift = 0
     var rcvWndShift = 0
     var isWindowScaleOn = false
@@ -92,13 +94,22 @@ public struct TCPConnection: Sendable {
     var rack = TCPRACKState()
     var rackDeadline: Instant?
     var lossProbeDeadline: Instant?
-    /// The outstanding tail loss probe: SND.MAX after it, and whether it resent data.
-    var lossProbe: (end: Int, isRetransmission: Bool)?
+    /// The outstanding tail loss probe: what it sent, SND.MAX after it, whether
+    /// it resent data, and whether a D-SACK showed that resending needless.
+    var lossProbe: (start: Int, end: Int, isRetransmission: Bool, isDSACKed: Bool)?
     var isLossProbeDue = false
     /// Probes sent in the current stalled recovery without progress since.
     var stalledRecoveryProbes = 0
     var pacingReleaseAt = Instant.zero
     var pacingDeadline: Instant?
+
+    // D-SACK (RFC 2883) and undo.
+    /// A duplicate the next ACK reports in its first SACK block (receive positions).
+    var pendingDSACK: Range<Int>?
+    /// The timestamp echo of the ACK being processed (RFC 8985 §6.2 step 2).
+    var arrivingEcho: UInt32?
+    /// What the sender needs to tell spurious retransmissions and undo a recovery.
+    var undo = TCPUndoState()
 
     var outbox: [TCPSegment] = []
     var pendingEvents: [TCPEvent] = []
@@ -121,6 +132,11 @@ public struct TCPConnection: Sendable {
         var segmentsReceived = 0
         var lossProbes = 0
         var segmentsMarkedLost = 0
+        var duplicateSegmentsReceived = 0
+        var dsacksSent = 0
+        var dsacksReceived = 0
+        var spuriousRetransmissions = 0
+        var undos = 0
     }
 
     init(id: TCPConnectionID, configuration: TCPConfiguration, iss: SequenceNumber, isPassive: Bool) {
@@ -134,6 +150,7 @@ public struct TCPConnection: Sendable {
             receiveAutotuning = TCPReceiveAutotuning(limit: limit, maximumSegmentSize: configuration.maximumSegmentSize)
         }
         sendMSS = 536
+        pathMTU = configuration.pathMTU
         rtt = TCPRTTEstimator(minimum: configuration.minimumRTO, maximum: configuration.maximumRTO,
                               initial: configuration.initialRTO)
         congestion = TCPCongestionControl(algorithm: configuration.congestionControl, mss: 536,

@@ -35,6 +35,23 @@ public struct TCPReassembler: Sendable {
         return result
     }
 
+    /// The first run of `range` already received: delivered (below `nextIndex`)
+    /// or held out of order. What a D-SACK reports (RFC 2883 §4).
+    public func firstDuplicate(in range: Range<Int>) -> Range<Int>? {
+        guard !range.isEmpty else { return nil }
+        if range.lowerBound < nextIndex { return range.lowerBound..<Swift.min(range.upperBound, nextIndex) }
+        for piece in pieces where piece.end > range.lowerBound {
+            guard piece.start < range.upperBound else { return nil }
+            return Swift.max(piece.start, range.lowerBound)..<Swift.min(piece.end, range.upperBound)
+        }
+        return nil
+    }
+
+    /// The held range containing all of `range`, if one does.
+    public func heldRange(containing range: Range<Int>) -> Range<Int>? {
+        pieces.first { $0.start <= range.lowerBound && range.upperBound <= $0.end }.map { $0.start..<$0.end }
+    }
+
     /// Adds `bytes` that start at stream index `index`. Anything before `nextIndex`
     /// (already delivered) or at or beyond `limit` (outside the window) is dropped.
     /// Returns the bytes that are now in order, possibly none.

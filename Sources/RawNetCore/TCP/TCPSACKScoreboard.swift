@@ -38,6 +38,26 @@ public struct TCPSACKScoreboard: Sendable {
 
     public mutating func removeAll() { ranges.removeAll() }
 
+    /// Takes `range` out of the record; returns how many positions it held.
+    @discardableResult
+    public mutating func remove(_ range: Range<Int>) -> Int {
+        guard !range.isEmpty else { return 0 }
+        var removed = 0
+        var kept: [Range<Int>] = []
+        var index = 0
+        while index < ranges.count && ranges[index].upperBound <= range.lowerBound { index += 1 }
+        let first = index
+        while index < ranges.count && ranges[index].lowerBound < range.upperBound {
+            let held = ranges[index]
+            removed += Swift.min(held.upperBound, range.upperBound) - Swift.max(held.lowerBound, range.lowerBound)
+            if held.lowerBound < range.lowerBound { kept.append(held.lowerBound..<range.lowerBound) }
+            if held.upperBound > range.upperBound { kept.append(range.upperBound..<held.upperBound) }
+            index += 1
+        }
+        if index > first { ranges.replaceSubrange(first..<index, with: kept) }
+        return removed
+    }
+
     /// The SACKed range holding `position`, if any.
     public func range(containing position: Int) -> Range<Int>? {
         for range in ranges {

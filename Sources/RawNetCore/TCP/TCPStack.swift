@@ -159,6 +159,13 @@ public struct TCPStack: Sendable {
         withConnection(id) { $0.abort(now: now) }
     }
 
+    /// An ICMP "fragmentation needed" quoting a segment of `id` named this
+    /// next-hop MTU (see `TCPConnection.pathMTUDecreased`). True if it lowered the path MTU.
+    @discardableResult
+    public mutating func pathMTUDecreased(_ id: TCPConnectionID, to nextHopMTU: Int, now: Instant) -> Bool {
+        withConnection(id) { $0.pathMTUDecreased(to: nextHopMTU, now: now) } ?? false
+    }
+
     /// The application is done with `id` (closed it or died): the connection is
     /// orphaned (see `TCPConnection.orphan(now:)`) and the stack forgets it once
     /// it is CLOSED (after TIME-WAIT if it closed first).

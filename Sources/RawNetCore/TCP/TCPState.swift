@@ -148,6 +148,13 @@ public struct TCPEvent: Sendable, Hashable, CustomStringConvertible {
         case challengeACK
         case keepaliveProbe
         case failed(TCPConnectionError)
+        /// An ACK reported a duplicate the peer sent (RFC 2883): its first byte and length.
+        case dsackSent(sequence: UInt32, length: Int)
+        /// The peer reported receiving these bytes twice (RFC 2883).
+        case dsackReceived(sequence: UInt32, length: Int)
+        /// Every retransmission of a recovery proved needless: the window and
+        /// threshold went back to what they were before it.
+        case undo(cwnd: Int, ssthresh: Int)
     }
 
     public var time: Instant
@@ -199,6 +206,19 @@ public struct TCPConnectionStats: Sendable, Hashable {
     public var lossProbes: Int = 0
     /// Segments RACK judged lost by time (RFC 8985 §6), retransmissions included.
     public var segmentsMarkedLost: Int = 0
+    /// The path MTU the connection works with (RFC 1191), nil when it knows none.
+    public var pathMTU: Int?
+    /// Data segments that arrived holding only bytes received before.
+    public var duplicateSegmentsReceived: Int = 0
+    /// ACKs sent with a D-SACK block, and D-SACK blocks received (RFC 2883).
+    public var dsacksSent: Int = 0
+    public var dsacksReceived: Int = 0
+    /// Retransmitted segments a D-SACK showed needless (the original had arrived).
+    public var spuriousRetransmissions: Int = 0
+    /// Congestion responses undone because they proved spurious.
+    public var undos: Int = 0
+    /// RACK's reordering window now (RFC 8985 §6.2), nil before an RTT sample.
+    public var reorderingWindow: Duration?
     /// Retransmitted segments by why they were sent again.
     public var retransmitsBy = TCPRetransmitCounts()
     /// BBR's state, nil for the other controllers.

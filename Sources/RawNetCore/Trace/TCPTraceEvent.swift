@@ -44,6 +44,12 @@ public struct TCPTraceEvent: Sendable, Hashable {
         case challengeACK
         case keepaliveProbe
         case failed(TCPConnectionError)
+        /// An ACK reported a duplicate (RFC 2883 D-SACK): its first sequence number and length.
+        case dsackSent(sequence: UInt32, length: Int)
+        /// The peer reported bytes it received twice.
+        case dsackReceived(sequence: UInt32, length: Int)
+        /// A congestion response proved spurious and was undone.
+        case undo
     }
 
     /// Every key a TCP trace detail may carry.
@@ -82,6 +88,11 @@ public struct TCPTraceEvent: Sendable, Hashable {
         case .challengeACK: kind = .challengeACK
         case .keepaliveProbe: kind = .keepaliveProbe
         case .failed(let error): kind = .failed(error)
+        case .dsackSent(let sequence, let length): kind = .dsackSent(sequence: sequence, length: length)
+        case .dsackReceived(let sequence, let length): kind = .dsackReceived(sequence: sequence, length: length)
+        case .undo(let cwnd, let ssthresh):
+            kind = .undo
+            self.congestion = Congestion(window: cwnd, threshold: ssthresh)
         }
     }
 
@@ -107,6 +118,9 @@ public struct TCPTraceEvent: Sendable, Hashable {
         case .challengeACK: "challenge_ack"
         case .keepaliveProbe: "keepalive"
         case .failed: "failed"
+        case .dsackSent: "dsack_sent"
+        case .dsackReceived: "dsack_received"
+        case .undo: "undo"
         }
     }
 
@@ -124,6 +138,9 @@ public struct TCPTraceEvent: Sendable, Hashable {
             add(.seq, sequence)
             add(.len, length)
             add(.reason, Self.word(reason))
+        case .dsackSent(let sequence, let length), .dsackReceived(let sequence, let length):
+            add(.seq, sequence)
+            add(.len, length)
         case .retransmissionTimeout(let rto, let backoff):
             add(.rto, Self.microseconds(rto))
             add(.backoff, backoff)
@@ -133,7 +150,7 @@ public struct TCPTraceEvent: Sendable, Hashable {
             add(.wnd, window)
         case .failed(let error):
             add(.error, Self.word(error))
-        case .exitedRecovery, .congestionChanged, .zeroWindowProbe, .challengeACK, .keepaliveProbe:
+        case .exitedRecovery, .congestionChanged, .zeroWindowProbe, .challengeACK, .keepaliveProbe, .undo:
             break
         }
         if let congestion {
@@ -178,6 +195,11 @@ public struct TCPTraceEvent: Sendable, Hashable {
         case "zero_window_probe": kind = .zeroWindowProbe
         case "challenge_ack": kind = .challengeACK
         case "keepalive": kind = .keepaliveProbe
+        case "dsack_sent", "dsack_received":
+            guard let sequence = fields[.seq].flatMap({ UInt32($0) }), let length = int(.len) else { return nil }
+            kind = event == "dsack_sent" ? .dsackSent(sequence: sequence, length: length)
+                : .dsackReceived(sequence: sequence, length: length)
+        case "undo": kind = .undo
         case "failed":
             guard let error = fields[.error].flatMap(Self.error(parsing:)) else { return nil }
             kind = .failed(error)

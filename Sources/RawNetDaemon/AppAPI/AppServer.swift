@@ -34,8 +34,10 @@ final class AppServer {
     private var nextClientID = 1
     private let handler: Handler
     private var buffer = [UInt8](repeating: 0, count: 70_000)
-    /// Called when an app went away, to close its sockets.
-    var onDisconnect: (Int) -> Void = { _ in }
+    /// Called when an app went away, to close its sockets; the flag says whether
+    /// it left messages unread (its end closed with some queued, which the kernel
+    /// reports as ECONNRESET, or this server still held some for it).
+    var onDisconnect: (_ client: Int, _ leftMessagesUnread: Bool) -> Void = { _, _ in }
     /// Called when an app's queue of messages emptied after having been full
     /// enough to hold back stream data (see `isBacklogged`).
     var onDrained: (Int) -> Void = { _ in }
@@ -164,7 +166,7 @@ final class AppServer {
             do {
                 count = try buffer.withUnsafeMutableBytes { try client.connection.read(into: $0) }
             } catch {
-                disconnect(id)
+                disconnect(id, leftMessagesUnread: (error as? Errno) == .connectionReset)
                 return
             }
             guard let count else { return }
@@ -209,10 +211,10 @@ final class AppServer {
         if let client = clients[id] { flush(client) }
     }
 
-    private func disconnect(_ id: Int) {
+    private func disconnect(_ id: Int, leftMessagesUnread: Bool = false) {
         guard let client = clients.removeValue(forKey: id) else { return }
         loop.remove(client.connection.fileDescriptor)
         client.connection.close()
-        onDisconnect(id)
+        onDisconnect(id, leftMessagesUnread || !client.output.isEmpty)
     }
 }

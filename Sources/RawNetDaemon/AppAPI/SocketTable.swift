@@ -37,6 +37,8 @@ struct TCPSocketState: Equatable {
     /// written: reserved, so every `write` within it is taken whole.
     var credit = 0
     var isEndOfStreamReported = false
+    /// Received bytes went to the app: if it dies with messages unread, some may be these.
+    var hasPassedBytesToApp = false
     var isErrorReported = false
     var isWriteShut = false
     var isReadShut = false

@@ -62,6 +62,12 @@ extension HostTransport {
         configuration.receiveBufferSize = NodeDaemon.hostBufferSize
         configuration.sendBufferLimit = NodeDaemon.hostBufferLimit
         configuration.receiveBufferLimit = NodeDaemon.hostBufferLimit
+        // The MSS option announces the interface's MTU less 40 bytes of headers,
+        // and connections start their path MTU there (RFC 1191, RFC 9293 §3.7.1).
+        if let mtu = node.interfaces.first?.mtu {
+            configuration.maximumSegmentSize = mtu - 40
+            configuration.pathMTU = mtu
+        }
         return TCPStack(address: address, configuration: configuration,
                         initialSequenceNumbers: .keyed(key0: .random(in: .min ... .max), key1: .random(in: .min ... .max)))
     }
@@ -175,8 +181,16 @@ extension HostTransport {
         tcpRun.needsAnotherPass = true
     }
 
-    /// An ICMP error quoting one of our TCP segments: a connecting socket gives up.
+    /// An ICMP error quoting one of our TCP segments: "fragmentation needed"
+    /// lowers the connection's path MTU (RFC 1191), other errors make a connecting socket give up.
     func tcpICMPError(_ message: ICMPMessage, connection id: TCPConnectionID, now: Instant) {
+        if case .destinationUnreachable(.fragmentationNeeded(let mtu), _) = message {
+            if tcp.pathMTUDecreased(id, to: Int(mtu), now: now) {
+                tcpRun.markDirty(id)
+                requestTCPPass()
+            }
+            return
+        }
         guard let socket = sockets.tcpSocket(for: id), socket.tcp.pendingConnect != nil else { return }
         fail(socket, with: Self.status(forICMPType: message.type, code: message.code), now: now)
         requestTCPPass()
@@ -283,6 +297,7 @@ extension HostTransport {
                 apps.sendStreamData(bytes, socket: socket.id, to: owner)
             }
             hasRead = true
+            socket.tcp.hasPassedBytesToApp = true
             tcpRun.needsAnotherPass = true
         }
         let current = hasRead ? tcp.inspect(id, { TCPConnectionView($0) }) ?? connection : connection
@@ -334,11 +349,14 @@ extension HostTransport {
     /// Closes a TCP socket as Linux does: a listener stops (its pending
     /// connections are reset); a connection with unread data is reset,
     /// otherwise it ends with a FIN. The stack forgets it once it is closed.
-    func closeTCP(_ socket: HostSocket, now: Instant) {
+    /// - Parameter appLeftMessagesUnread: the app went away without reading every
+    ///   message the host sent it, so bytes this socket passed to it may be
+    ///   unread too: like data left in a Linux socket's receive queue, that resets.
+    func closeTCP(_ socket: HostSocket, now: Instant, appLeftMessagesUnread: Bool = false) {
         if socket.tcp.isListening {
             tcp.stopListening(port: socket.localPort, now: now)
         } else if let id = socket.tcp.connection, let unread = tcp.inspect(id, { $0.availableByteCount }) {
-            if unread > 0 {
+            if unread > 0 || (appLeftMessagesUnread && socket.tcp.hasPassedBytesToApp) {
                 tcp.abort(id, now: now)
             } else {
                 tcp.close(id, now: now)
@@ -350,12 +368,14 @@ extension HostTransport {
     }
 
     /// Closes every socket of an app that went away. Returns how many.
+    /// - Parameter leftMessagesUnread: the app's end of the app API closed with
+    ///   messages in it (or the host still held some for it); see `closeTCP`.
     @discardableResult
-    func closeSockets(ownedBy owner: Int, now: Instant) -> Int {
+    func closeSockets(ownedBy owner: Int, now: Instant, leftMessagesUnread: Bool = false) -> Int {
         let owned = sockets.sockets.values.filter { $0.owner == owner }.sorted { $0.id < $1.id }
         for socket in owned {
             if socket.protocolNumber == .tcp {
-                closeTCP(socket, now: now)
+                closeTCP(socket, now: now, appLeftMessagesUnread: leftMessagesUnread)
             } else {
                 sockets.close(socket.id)
             }

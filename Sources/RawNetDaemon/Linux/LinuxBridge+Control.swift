@@ -46,7 +46,8 @@ extension LinuxBridge {
                 queuedFrames: ports[index].queuedFrames + engine.pendingCount, counters: counters[index],
                 impairment: engine.settings.isPerfect ? nil : engine.settings.description,
                 linkSocket: ports[index].socketKind.rawValue,
-                isLinkConnected: ports[index].socketKind == .seqpacket ? ports[index].isConnected : nil)
+                isLinkConnected: ports[index].socketKind == .seqpacket ? ports[index].isConnected : nil,
+                mtu: interface.mtu)
         }
         return NodeStatus(node: node.name, kind: node.kind.rawValue, pid: Processes.currentPID,
                           uptimeSeconds: Double(now.nanoseconds - startedAt.nanoseconds) / 1e9,
@@ -82,48 +83,12 @@ extension LinuxBridge {
     }
 
     /// `impair`, as a daemon answers it: the egress of one interface (frames
-    /// the kernel sends towards the lab). Actions `set`, `update`, `clear`, `show`.
+    /// the kernel sends towards the lab); see `ImpairedEgress.impair`.
     func impair(_ args: [String: String]) -> ControlResponse {
-        let index: Int
         switch interfaceIndex(args) {
-        case .success(let found): index = found
+        case .success(let index): return impair(args, interface: index)
         case .failure(let failure): return .failure("impair \(failure.message)")
         }
-        let name = node.interfaces[index].name
-        let direction = args["direction"]?.lowercased() ?? "out"
-        guard ["out", "egress", "tx"].contains(direction) else {
-            let peer = peers[index].map { " (impair \($0) instead)" } ?? ""
-            return .failure("impairments apply to frames leaving an interface: direction must be 'out'; to impair frames arriving on \(name), impair its peer's egress\(peer)")
-        }
-        let action = args["action"]?.lowercased() ?? (args["settings"] == nil ? "show" : "set")
-        switch action {
-        case "show":
-            break
-        case "clear":
-            impairments[index].clear(now: now)
-            logger.info("\(name) impairment cleared")
-        case "set", "update":
-            let text = args["settings"] ?? ""
-            var settings = action == "set" ? ImpairmentSettings.perfect : impairments[index].settings
-            var given = ImpairmentSettings.perfect
-            do {
-                try settings.apply(parsing: text)
-                try given.apply(parsing: text)
-            } catch {
-                return .failure("bad impairment settings '\(text)': \(error)")
-            }
-            let dropped = impairments[index].update(settings, now: now)
-            for _ in 0..<dropped { counters[index].countDrop(.queueOverflow) }
-            if let seed = given.seed { impairments[index].reseed(seed) }
-            logger.info("\(name) impairment: \(impairments[index].settings)")
-        default:
-            return .failure("impair action must be set, update, clear or show, not '\(action)'")
-        }
-        let engine = impairments[index]
-        return .success(ImpairAnswer(interface: name, settings: engine.settings.description,
-                                     isPerfect: engine.settings.isPerfect, counters: engine.counters,
-                                     pendingFrames: engine.pendingCount, seed: String(engine.seed),
-                                     isBypassed: false))
     }
 }
 

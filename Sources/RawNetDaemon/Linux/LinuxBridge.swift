@@ -24,6 +24,8 @@ public final class LinuxBridge {
     public let node: TopologyNode
     public let topology: Topology
     public let paths: SocketPaths
+    /// The lock on `NODE.pid`, held from `init` until `run` ends.
+    private let pidLock: PIDFileLock
     /// The network namespace the TAP devices live in.
     public let namespace: String
     let logger: Logger
@@ -31,6 +33,8 @@ public final class LinuxBridge {
     var taps: [TapDevice] = []
     var ports: [any FramePort] = []
     var impairments: [ImpairmentEngine] = []
+    /// A bridge always runs its impairment engines.
+    let isImpairmentBypassed = false
     var counters: [InterfaceCounters] = []
     var isUp: [Bool] = []
     var peers: [String?] = []
@@ -69,6 +73,14 @@ public final class LinuxBridge {
         var log = logger ?? Logger(label: "rawnet.\(name)")
         log[metadataKey: "node"] = .string(name)
         self.logger = log
+        // Taken before any socket is bound: a second daemon for this node stops
+        // here, leaving the running one's files alone. Held for the daemon's
+        // life: `rawnet down` signals only the holder of this lock.
+        do {
+            pidLock = try PIDFile(path: paths.pidFile(node: name)).lock()
+        } catch {
+            throw NodeDaemonError("\(paths.pidFile(node: name)) is locked by a running daemon of '\(name)' (\(error))")
+        }
         tapBuffer = .allocate(byteCount: Self.maximumFrame, alignment: 16)
 
         let record = paths.namespaceRecord(node: name)
@@ -116,6 +128,7 @@ public final class LinuxBridge {
                 loop: loop, localPath: paths.link(node: node.name, interface: interface.name), peerPath: peerPath,
                 queueLimit: attached?.link.queueLimit ?? NodeDaemon.defaultQueueLimit)
             port.onFrame = { [unowned self] bytes in self.frameArrived(bytes, on: index) }
+            (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in self.foreignFrame(bytes, on: index) }
             ports.append(port)
             peers.append(peer?.description)
             counters.append(InterfaceCounters())
@@ -138,12 +151,13 @@ public final class LinuxBridge {
             }
         }
         let pidFile = PIDFile(path: paths.pidFile(node: node.name))
-        try pidFile.write()
+        try pidLock.write()
         let list = node.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", ")
         logger.info("linux \(node.name) bridged in namespace \(namespace): \(list)")
         defer {
             shutDown()
             pidFile.remove()
+            pidLock.release()
         }
         let tether = ProcessEnvironment.value(Processes.tetherVariable).flatMap { Int32($0) }
         _ = loop.scheduleRepeating(every: .seconds(1)) { [unowned self] in
@@ -197,41 +211,12 @@ public final class LinuxBridge {
         }
     }
 
-    private func egress(_ frame: [UInt8], on index: Int) {
-        guard isUp[index] else {
-            drop(frame, on: index, reason: .linkDown, detail: "interface down")
-            return
-        }
-        if impairments[index].passThroughIfIdle() {
-            put(frame, on: index)
-            return
-        }
-        let outcome = impairments[index].submit(frame, now: now)
-        if outcome.isPassThrough {
-            put(frame, on: index)
-            return
-        }
-        account(outcome, frame: frame, on: index)
-        impairments[index].release(now: now) { put($0.bytes, on: index) }
-    }
-
-    /// Hands a frame to the link socket, counting what the port drops.
-    private func put(_ frame: [UInt8], on index: Int) {
-        let port = ports[index]
-        let before = port.counters.drops
-        port.send(frame)
-        let after = port.counters.drops
-        if after == before {
-            counters[index].countSent(bytes: frame.count)
-            if !subscribers.isEmpty { trace(.sent, interface: index, bytes: frame) }
-            return
-        }
-        for (reason, count) in after where count > before[reason, default: 0] {
-            let dropReason = DropReason(reason)
-            for _ in 0..<(count - before[reason, default: 0]) { counters[index].countDrop(dropReason) }
-            if !subscribers.isEmpty {
-                trace(.dropped, interface: index, bytes: frame, reason: dropReason.rawValue, detail: reason.description)
-            }
+    /// A datagram a link port refused as not from its peer: counted and traced, never written to the TAP.
+    private func foreignFrame(_ bytes: UnsafeRawBufferPointer, on index: Int) {
+        counters[index].countDrop(.notFromPeer)
+        if !subscribers.isEmpty {
+            trace(.dropped, interface: index, bytes: Array(bytes), reason: DropReason.notFromPeer.rawValue,
+                  detail: "sender is not \(ports[index].peerAddress.path)")
         }
     }
 
@@ -257,38 +242,11 @@ public final class LinuxBridge {
         if !subscribers.isEmpty { trace(.dropped, interface: index, bytes: frame, reason: reason.rawValue, detail: detail) }
     }
 
-    /// Counts and traces what the impairment did to one submitted frame (as a daemon does).
-    private func account(_ outcome: ImpairmentOutcome, frame: [UInt8], on index: Int) {
-        for event in outcome.allEvents {
-            switch event {
-            case .passed:
-                continue
-            case .dropped(let reason):
-                let dropReason: DropReason = reason == .queueFull ? .queueOverflow : .injectedLoss
-                counters[index].countDrop(dropReason)
-                if !subscribers.isEmpty {
-                    let traced = reason == .burstLoss ? "burst loss" : dropReason.rawValue
-                    trace(.dropped, interface: index, bytes: frame, reason: traced,
-                          detail: "impairment: \(reason) (frame \(outcome.frameNumber))")
-                }
-            default:
-                if !subscribers.isEmpty {
-                    trace(.impaired, interface: index, bytes: frame, reason: NodeDaemon.traceReason(event),
-                          detail: "impairment: frame \(outcome.frameNumber) \(event)")
-                }
-            }
-        }
-    }
-
     // MARK: Timer
 
     /// Keeps one loop timer at the earliest deadline of the impairment engines.
     private func rearmTimer() {
-        var next: Instant?
-        for engine in impairments {
-            if let deadline = engine.nextDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
-        }
-        guard let next else {
+        guard let next = earliestImpairmentDeadline else {
             if let timer { loop.cancel(timer) }
             timer = nil
             timerDeadline = nil
@@ -300,9 +258,7 @@ public final class LinuxBridge {
         timer = loop.schedule(at: next.nanoseconds) { [unowned self] in
             self.timer = nil
             self.timerDeadline = nil
-            for index in self.impairments.indices {
-                self.impairments[index].release(now: self.now) { self.put($0.bytes, on: index) }
-            }
+            self.releaseDueFrames()
         }
     }
 
@@ -316,5 +272,22 @@ public final class LinuxBridge {
     func broadcast(_ event: TraceEvent) {
         guard let line = try? ControlCodec.encodeLine(event) else { return }
         for subscriber in subscribers { control?.send(line, to: subscriber) }
+    }
+}
+
+extension LinuxBridge: ImpairedEgress {
+    var isTracing: Bool { !subscribers.isEmpty }
+
+    func countDrop(_ reason: DropReason, interface index: Int) {
+        counters[index].countDrop(reason)
+    }
+
+    func frameLeft(_ frame: [UInt8], interface index: Int) {
+        counters[index].countSent(bytes: frame.count)
+        if !subscribers.isEmpty { trace(.sent, interface: index, bytes: frame) }
+    }
+
+    func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String) {
+        trace(kind, interface: index, bytes: bytes, reason: reason, detail: detail)
     }
 }

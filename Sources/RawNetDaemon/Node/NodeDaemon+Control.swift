@@ -49,7 +49,8 @@ extension NodeDaemon {
                 queuedFrames: ports[index].queuedFrames + engine.pendingCount, counters: interface.counters,
                 impairment: engine.settings.isPerfect ? nil : engine.settings.description,
                 linkSocket: ports[index].socketKind.rawValue,
-                isLinkConnected: ports[index].socketKind == .seqpacket ? ports[index].isConnected : nil)
+                isLinkConnected: ports[index].socketKind == .seqpacket ? ports[index].isConnected : nil,
+                mtu: interface.mtu)
         }
         return NodeStatus(node: node.name, kind: node.kind.rawValue, pid: Processes.currentPID,
                           uptimeSeconds: Double(now.nanoseconds - startedAt.nanoseconds) / 1e9, interfaces: interfaces)

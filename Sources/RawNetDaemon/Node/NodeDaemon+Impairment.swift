@@ -16,93 +16,29 @@ extension NodeDaemon {
         return ["1", "yes", "true", "on"].contains(value)
     }
 
-    /// `impair` interface=eth0 [direction=out] and one of:
-    /// - `settings="loss 20% delay 10ms"` (action `set`, the default with settings): replaces every setting;
-    /// - `action=update settings="loss 5%"`: changes only the options named, keeping the others;
-    /// - `action=clear`: a perfect wire (frames in flight still leave, held ones are let go);
-    /// - `action=show` (the default without settings).
-    /// A `seed` among the settings restarts the random streams from it, even if it is unchanged.
+    /// `impair` interface=eth0 …: the egress of one interface (see `ImpairedEgress.impair`).
     func impair(_ args: [String: String]) -> ControlResponse {
         guard let name = args["interface"] else { return .failure("impair needs interface=NAME") }
         guard let index = ip.interfaceIndex(named: name) else {
             return .failure("\(node.name) has no interface '\(name)' (has \(interfaceNames.joined(separator: ", ")))")
         }
-        let direction = args["direction"]?.lowercased() ?? "out"
-        guard ["out", "egress", "tx"].contains(direction) else {
-            let peer = peers[index].map { " (impair \($0) instead)" } ?? ""
-            return .failure("impairments apply to frames leaving an interface: direction must be 'out'; to impair frames arriving on \(name), impair its peer's egress\(peer)")
-        }
-        let action = args["action"]?.lowercased() ?? (args["settings"] == nil ? "show" : "set")
-        switch action {
-        case "show":
-            break
-        case "clear":
-            guard !isImpairmentBypassed else { return bypassedFailure() }
-            impairments[index].clear(now: now)
-            logger.info("\(name) impairment cleared")
-        case "set", "update":
-            guard !isImpairmentBypassed else { return bypassedFailure() }
-            let text = args["settings"] ?? ""
-            var settings = action == "set" ? ImpairmentSettings.perfect : impairments[index].settings
-            var given = ImpairmentSettings.perfect
-            do {
-                try settings.apply(parsing: text)
-                try given.apply(parsing: text)
-            } catch {
-                return .failure("bad impairment settings '\(text)': \(error)")
-            }
-            let dropped = impairments[index].update(settings, now: now)
-            for _ in 0..<dropped { ip.countDrop(.queueOverflow, interface: index) }
-            if let seed = given.seed { impairments[index].reseed(seed) }
-            logger.info("\(name) impairment: \(impairments[index].settings)")
-        default:
-            return .failure("impair action must be set, update, clear or show, not '\(action)'")
-        }
-        return .success(impairAnswer(index))
+        return impair(args, interface: index)
+    }
+}
+
+extension NodeDaemon: ImpairedEgress {
+    var isTracing: Bool { !subscribers.isEmpty }
+
+    func countDrop(_ reason: DropReason, interface index: Int) {
+        ip.countDrop(reason, interface: index)
     }
 
-    func impairAnswer(_ index: Int) -> ImpairAnswer {
-        let engine = impairments[index]
-        return ImpairAnswer(interface: interfaceNames[index], settings: engine.settings.description,
-                            isPerfect: engine.settings.isPerfect, counters: engine.counters,
-                            pendingFrames: engine.pendingCount, seed: String(engine.seed),
-                            isBypassed: isImpairmentBypassed)
+    /// The IP layer counted the frame already; only the trace is left.
+    func frameLeft(_ frame: [UInt8], interface index: Int) {
+        if !subscribers.isEmpty { trace(.sent, interface: index, bytes: frame) }
     }
 
-    private func bypassedFailure() -> ControlResponse {
-        .failure("\(node.name) runs with the impairment engine bypassed (\(Self.bypassEnvironmentVariable)=1): impairments cannot be changed")
-    }
-
-    /// Counts and traces what the impairment did to one submitted frame:
-    /// drops are counted on the interface ("injected loss", "queue overflow")
-    /// and streamed as `.dropped`; every other action is streamed as `.impaired`.
-    func account(_ outcome: ImpairmentOutcome, frame: [UInt8], on index: Int) {
-        for event in outcome.allEvents {
-            switch event {
-            case .passed:
-                continue
-            case .dropped(let reason):
-                let dropReason: DropReason = reason == .queueFull ? .queueOverflow : .injectedLoss
-                ip.countDrop(dropReason, interface: index)
-                if !subscribers.isEmpty {
-                    let traced = reason == .burstLoss ? "burst loss" : dropReason.rawValue
-                    trace(.dropped, interface: index, bytes: frame, reason: traced,
-                          detail: "impairment: \(reason) (frame \(outcome.frameNumber))")
-                }
-            default:
-                if !subscribers.isEmpty {
-                    trace(.impaired, interface: index, bytes: frame, reason: Self.traceReason(event),
-                          detail: "impairment: frame \(outcome.frameNumber) \(event)")
-                }
-            }
-        }
-    }
-
-    /// The short reason a trace shows for one impairment action.
-    static func traceReason(_ event: ImpairmentEvent) -> String {
-        switch event {
-        case .heldBack: return "held back"
-        default: return event.description
-        }
+    func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String) {
+        trace(kind, interface: index, bytes: bytes, reason: reason, detail: detail)
     }
 }

@@ -25,6 +25,8 @@ public final class NodeDaemon {
     public let node: TopologyNode
     public let topology: Topology
     public let paths: SocketPaths
+    /// The lock on `NODE.pid`, held from `init` until `run` ends.
+    private let pidLock: PIDFileLock
     let logger: Logger
     let loop: EventLoop
     var ip: IPNode
@@ -88,6 +90,14 @@ public final class NodeDaemon {
         log[metadataKey: "node"] = .string(name)
         self.logger = log
 
+        // Taken before any socket is bound: a second daemon for this node stops
+        // here, leaving the running one's files alone. Held for the daemon's
+        // life: `rawnet down` signals only the holder of this lock.
+        do {
+            pidLock = try PIDFile(path: paths.pidFile(node: name)).lock()
+        } catch {
+            throw NodeDaemonError("\(paths.pidFile(node: name)) is locked by a running daemon of '\(name)' (\(error))")
+        }
         ip = IPNode(node)
         loop = try EventLoop()
         try setUpInterfaces()
@@ -100,8 +110,9 @@ public final class NodeDaemon {
                 self.host?.handleAppMessage(message, from: client, now: self.now)
                 self.isTimerStale = true
             }
-            server.onDisconnect = { [unowned self] client in
-                let count = self.host?.closeSockets(ownedBy: client, now: self.now) ?? 0
+            server.onDisconnect = { [unowned self] client, leftMessagesUnread in
+                let count = self.host?.closeSockets(ownedBy: client, now: self.now,
+                                                    leftMessagesUnread: leftMessagesUnread) ?? 0
                 if count > 0 { self.logger.info("app \(client) left, closed \(count) socket(s)") }
                 self.isTimerStale = true
             }
@@ -148,6 +159,7 @@ public final class NodeDaemon {
                 loop: loop, localPath: paths.link(node: node.name, interface: interface.name), peerPath: peerPath,
                 queueLimit: attached?.link.queueLimit ?? Self.defaultQueueLimit)
             port.onFrame = { [unowned self] bytes in self.frameArrived(Array(bytes), on: index) }
+            (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in self.foreignFrame(bytes, on: index) }
             ports.append(port)
             peers.append(peer?.description)
             var settings = ImpairmentSettings.perfect
@@ -183,12 +195,13 @@ public final class NodeDaemon {
             }
         }
         let pidFile = PIDFile(path: paths.pidFile(node: node.name))
-        try pidFile.write()
+        try pidLock.write()
         logger.info("\(node.kind.rawValue) \(node.name) up: \(node.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", "))")
         if isImpairmentBypassed { logger.info("impairment engines bypassed (\(Self.bypassEnvironmentVariable))") }
         defer {
             shutDown()
             pidFile.remove()
+            pidLock.release()
         }
         rearmTimer()
         watchForAbandonment()
@@ -241,6 +254,16 @@ public final class NodeDaemon {
         isTimerStale = true
     }
 
+    /// A datagram a link port refused as not from its peer: counted on the
+    /// interface and traced, never handed to the IP layer.
+    private func foreignFrame(_ bytes: UnsafeRawBufferPointer, on index: Int) {
+        ip.countDrop(.notFromPeer, interface: index)
+        if !subscribers.isEmpty {
+            trace(.dropped, interface: index, bytes: Array(bytes), reason: DropReason.notFromPeer.rawValue,
+                  detail: "sender is not \(ports[index].peerAddress.path)")
+        }
+    }
+
     /// Carries out what the IP layer asked for.
     func perform(_ outputs: [NodeOutput]) {
         for output in outputs {
@@ -261,42 +284,6 @@ public final class NodeDaemon {
         }
     }
 
-    /// Puts a frame through the interface's impairment, then onto the link.
-    private func egress(_ frame: [UInt8], on index: Int) {
-        guard impairments.indices.contains(index) else { return }
-        if isImpairmentBypassed || impairments[index].passThroughIfIdle() {
-            put(frame, on: index)
-            return
-        }
-        let outcome = impairments[index].submit(frame, now: now)
-        if outcome.isPassThrough {
-            put(frame, on: index)
-            return
-        }
-        account(outcome, frame: frame, on: index)
-        impairments[index].release(now: now) { put($0.bytes, on: index) }
-    }
-
-    /// Hands a frame to the link socket, counting what the port drops.
-    private func put(_ frame: [UInt8], on index: Int) {
-        let port = ports[index]
-        let before = port.counters.drops
-        port.send(frame)
-        let after = port.counters.drops
-        if after == before {
-            if !subscribers.isEmpty { trace(.sent, interface: index, bytes: frame) }
-            return
-        }
-        for (reason, count) in after where count > before[reason, default: 0] {
-            let dropReason: DropReason = reason == .queueOverflow ? .queueOverflow : .linkDown
-            for _ in 0..<(count - before[reason, default: 0]) { ip.countDrop(dropReason, interface: index) }
-            if !subscribers.isEmpty {
-                trace(.dropped, interface: index, bytes: frame, reason: dropReason.rawValue,
-                      detail: reason.description)
-            }
-        }
-    }
-
     // MARK: Timer
 
     /// Keeps one loop timer at the earliest deadline of the IP layer and impairments.
@@ -307,9 +294,7 @@ public final class NodeDaemon {
         if let deadline = host?.earliestDeadline(), next.map({ deadline < $0 }) ?? true {
             next = deadline
         }
-        for engine in impairments {
-            if let deadline = engine.nextDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
-        }
+        if let deadline = earliestImpairmentDeadline, next.map({ deadline < $0 }) ?? true { next = deadline }
         guard let next else {
             if let timer { loop.cancel(timer) }
             timer = nil
@@ -330,9 +315,7 @@ public final class NodeDaemon {
         let now = self.now
         perform(ip.poll(now: now))
         host?.runTCP(now: now)
-        for index in impairments.indices {
-            impairments[index].release(now: now) { put($0.bytes, on: index) }
-        }
+        releaseDueFrames()
         rearmTimer()
     }
 

@@ -1,0 +1,224 @@
+import Foundation
+import RawNetPlatform
+
+/// Spurious retransmissions under reordering, RawNet against Linux on the
+/// same lab in one run: `linux — r1 — bob` with a linux node attached
+/// (`rawnet attach`, needs root), 5 % reordering and 5 ms delay on both
+/// directions of the linux–r1 link. Each round moves `size` bytes Linux →
+/// RawNet (Python sends, `rawnet nc -l` on bob receives) and `size` bytes
+/// RawNet → Linux (`rawnet nc` on bob sends, Python receives), each on a new
+/// connection, and reads both senders' counters:
+///
+/// - Linux, from `nstat` in its namespace (differences over the round):
+///   `TcpRetransSegs`, `TcpExtTCPDSACKRecv` (duplicates the receiver
+///   reported), `TcpExtTCPDSACKOldSent` + `TcpExtTCPDSACKOfoSent` (duplicates
+///   Linux received while RawNet sent), `TcpExtTCPDSACKUndo`, `TcpExtTCPLossUndo`.
+/// - RawNet, from `rawnet sockets bob -i` (the sending connection lingers in
+///   TIME-WAIT with its counters): `retrans`, `dsack_received`,
+///   `spurious_retrans`, `undo`.
+///
+/// Nothing is lost or duplicated on the wire, so every duplicate a receiver
+/// reports is a needless retransmission of its sender.
+public struct ReorderBench: Sendable {
+    public var rawnet: String
+    public var rounds: Int
+    public var size: Int
+    public var reorder = "5%"
+    public var delay = "5ms"
+    public var log: @Sendable (String) -> Void
+
+    public init(rawnet: String, rounds: Int, size: Int, log: @escaping @Sendable (String) -> Void) {
+        self.rawnet = rawnet
+        self.rounds = rounds
+        self.size = size
+        self.log = log
+    }
+
+    /// One round's counters.
+    public struct Round: Sendable, CustomStringConvertible {
+        /// Linux as sender (Linux → RawNet).
+        public var linuxRetransmissions = 0
+        public var linuxDSACKsReceived = 0
+        public var linuxUndos = 0
+        /// RawNet as sender (RawNet → Linux).
+        public var rawnetRetransmissions = 0
+        public var rawnetDSACKsReceived = 0
+        public var rawnetSpurious = 0
+        public var rawnetUndos = 0
+        /// D-SACKs Linux sent while receiving RawNet's data.
+        public var linuxDSACKsSent = 0
+
+        public var description: String {
+            "linux→rawnet: linux retrans \(linuxRetransmissions), D-SACKs received \(linuxDSACKsReceived), undos \(linuxUndos); "
+                + "rawnet→linux: rawnet retrans \(rawnetRetransmissions), D-SACKs received \(rawnetDSACKsReceived) "
+                + "(Linux sent \(linuxDSACKsSent)), spurious \(rawnetSpurious), undos \(rawnetUndos)"
+        }
+    }
+
+    static let sendScript = """
+        import socket, sys
+        s = socket.create_connection((sys.argv[1], int(sys.argv[2])))
+        left = int(sys.argv[3]); chunk = bytes(range(256)) * 256
+        while left > 0:
+            left -= s.send(chunk[:min(left, len(chunk))])
+        s.shutdown(socket.SHUT_WR)
+        while s.recv(65536): pass
+        s.close()
+        """
+
+    static let receiveScript = """
+        import socket, sys
+        l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        l.bind(("0.0.0.0", int(sys.argv[1]))); l.listen(1)
+        c, _ = l.accept(); total = 0
+        while True:
+            d = c.recv(262144)
+            if not d: break
+            total += len(d)
+        c.close(); print(total)
+        """
+
+    public func run() throws -> [Round] {
+        guard Processes.isRoot else { throw BenchError("the reorder bench attaches a Linux namespace: run it as root") }
+        guard let python = Shell.which("python3") else { throw BenchError("python3 is not installed (apt-get install python3)") }
+        let lab = "rb\(Processes.currentPID)"
+        let directory = NSTemporaryDirectory() + "rawnet-reorder-\(lab)"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer {
+            _ = try? command(["down", "--lab", lab], in: directory)
+            try? FileManager.default.removeItem(atPath: directory)
+        }
+        let yaml = """
+            name: \(lab)
+            nodes:
+              linux: { kind: linux,  ip: 10.0.1.10/24, gateway: 10.0.1.1 }
+              bob:   { kind: host,   ip: 10.0.2.20/24, gateway: 10.0.2.1 }
+              r1:    { kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24 } }
+            links:
+              - endpoints: [linux:eth0, r1:eth0]
+              - endpoints: [r1:eth1, bob:eth0]
+
+            """
+        try yaml.write(toFile: directory + "/lab.yaml", atomically: true, encoding: .utf8)
+        try Data(Self.sendScript.utf8).write(to: URL(fileURLWithPath: directory + "/send.py"))
+        try Data(Self.receiveScript.utf8).write(to: URL(fileURLWithPath: directory + "/receive.py"))
+        let file = directory + "/data.bin"
+        try Data((0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }).write(to: URL(fileURLWithPath: file))
+
+        // `up` and `attach` leave daemons running, so no command here runs
+        // through a pipe the daemons could inherit and hold open.
+        _ = try command(["up", directory + "/lab.yaml"], in: directory)
+        _ = try command(["attach", "linux", "--lab", lab], in: directory)
+        _ = try command(["impair", "linux-r1", "--reorder", reorder, "--delay", delay, "--lab", lab], in: directory)
+        log("lab \(lab): linux — r1 — bob, reorder \(reorder) and delay \(delay) both ways on linux–r1")
+
+        var results: [Round] = []
+        var port = 20_000
+        for index in 0..<rounds {
+            var round = Round()
+            // Linux → RawNet.
+            port += 1
+            let before = try nstat(lab, in: directory)
+            let listener = try Shell.start(["/bin/sh", "-c", "exec '\(rawnet)' nc bob -l \(port) --lab \(lab) > /dev/null"],
+                                           logPath: directory + "/nc-\(port).log")
+            try waitUntil("bob listens on \(port)") {
+                ((try? command(["sockets", "bob", "--lab", lab], in: directory)) ?? "").contains(":\(port) ")
+            }
+            _ = try command(["exec", "linux", "--lab", lab, "--", python, directory + "/send.py",
+                             "10.0.2.20", String(port), String(size)], in: directory)
+            try waitUntil("rawnet nc -l on \(port) ends") { !Shell.isRunning(pid: listener) }
+            let middle = try nstat(lab, in: directory)
+            round.linuxRetransmissions = middle["TcpRetransSegs", default: 0] - before["TcpRetransSegs", default: 0]
+            round.linuxDSACKsReceived = middle["TcpExtTCPDSACKRecv", default: 0] - before["TcpExtTCPDSACKRecv", default: 0]
+            round.linuxUndos = middle["TcpExtTCPDSACKUndo", default: 0] - before["TcpExtTCPDSACKUndo", default: 0]
+                + middle["TcpExtTCPLossUndo", default: 0] - before["TcpExtTCPLossUndo", default: 0]
+                + middle["TcpExtTCPFullUndo", default: 0] - before["TcpExtTCPFullUndo", default: 0]
+                + middle["TcpExtTCPPartialUndo", default: 0] - before["TcpExtTCPPartialUndo", default: 0]
+
+            // RawNet → Linux.
+            port += 1
+            let receiver = try Shell.start([rawnet, "exec", "linux", "--lab", lab, "--", python,
+                                            directory + "/receive.py", String(port)],
+                                           logPath: directory + "/receive-\(port).log")
+            try waitUntil("Linux listens on \(port)") {
+                ((try? command(["exec", "linux", "--lab", lab, "--", "ss", "-ltn"], in: directory)) ?? "")
+                    .contains(":\(port) ")
+            }
+            _ = try command(["nc", "bob", "10.0.1.10", String(port), "--lab", lab], in: directory, input: file)
+            try waitUntil("the Linux receiver on \(port) ends") { !Shell.isRunning(pid: receiver) }
+            let received = (try? String(contentsOfFile: directory + "/receive-\(port).log", encoding: .utf8)) ?? ""
+            guard received.trimmingCharacters(in: .whitespacesAndNewlines) == String(size) else {
+                throw BenchError("Linux received \(received.trimmingCharacters(in: .whitespacesAndNewlines)) bytes, not \(size)")
+            }
+            let after = try nstat(lab, in: directory)
+            round.linuxDSACKsSent = after["TcpExtTCPDSACKOldSent", default: 0] - middle["TcpExtTCPDSACKOldSent", default: 0]
+                + after["TcpExtTCPDSACKOfoSent", default: 0] - middle["TcpExtTCPDSACKOfoSent", default: 0]
+            let internals = try senderInternals(lab: lab, port: port, in: directory)
+            round.rawnetRetransmissions = internals["retrans"] ?? 0
+            round.rawnetDSACKsReceived = internals["dsack_received"] ?? 0
+            round.rawnetSpurious = internals["spurious_retrans"] ?? 0
+            round.rawnetUndos = internals["undo"] ?? 0
+            log("round \(index + 1): \(round)")
+            results.append(round)
+        }
+        return results
+    }
+
+    /// Linux's TCP counters in the linux node's namespace, absolute.
+    func nstat(_ lab: String, in directory: String) throws -> [String: Int] {
+        let text = try command(["exec", "linux", "--lab", lab, "--", "nstat", "-asz"], in: directory)
+        var counters: [String: Int] = [:]
+        for line in text.split(separator: "\n") {
+            let words = line.split(separator: " ", omittingEmptySubsequences: true)
+            if words.count >= 2, let value = Int(words[1]) { counters[String(words[0])] = value }
+        }
+        guard counters["TcpRetransSegs"] != nil else { throw BenchError("nstat gave no TcpRetransSegs:\n\(text)") }
+        return counters
+    }
+
+    /// The integer internals of bob's connection to 10.0.1.10:`port`, from `rawnet sockets bob -i`.
+    func senderInternals(lab: String, port: Int, in directory: String) throws -> [String: Int] {
+        let text = try command(["sockets", "bob", "-i", "--lab", lab], in: directory)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        guard let row = lines.firstIndex(where: { $0.contains("10.0.1.10:\(port)") }), row + 1 < lines.count else {
+            throw BenchError("bob holds no connection to 10.0.1.10:\(port):\n\(text)")
+        }
+        log("  bob → linux:\(port): \(lines[row + 1].trimmingCharacters(in: .whitespaces))")
+        var values: [String: Int] = [:]
+        for pair in lines[row + 1].trimmingCharacters(in: .whitespaces).components(separatedBy: "  ") {
+            let parts = pair.split(separator: " ")
+            if parts.count == 2, let value = Int(parts[1]) { values[String(parts[0])] = value }
+        }
+        return values
+    }
+
+    /// Runs `rawnet ARGUMENTS` with its output in a file of `directory` (stdin
+    /// from `input`), waits for it and returns the output; fails unless it exits with 0.
+    func command(_ arguments: [String], in directory: String, input: String? = nil) throws -> String {
+        let log = directory + "/command.log"
+        try? FileManager.default.removeItem(atPath: log)
+        let pid = try Processes.spawn(executable: rawnet, arguments: arguments, logPath: log, inputPath: input)
+        var exit: ProcessExit?
+        let deadline = Date().addingTimeInterval(300)
+        while exit == nil {
+            exit = try Processes.reap(pid)
+            if exit == nil {
+                guard Date() < deadline else { throw BenchError("rawnet \(arguments.joined(separator: " ")) did not end") }
+                Thread.sleep(forTimeInterval: 0.02)
+            }
+        }
+        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
+        guard exit == .exited(code: 0) else {
+            throw BenchError("rawnet \(arguments.joined(separator: " ")) failed (\(exit!)): \(output)")
+        }
+        return output
+    }
+
+    private func waitUntil(_ what: String, timeout: Double = 120, _ condition: () -> Bool) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while !condition() {
+            guard Date() < deadline else { throw BenchError("timed out waiting until \(what)") }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import Logging
+import RawNetContracts
+import RawNetCore
+import RawNetLabModel
+import RawNetPlatform
+
+/// A process that sends frames out of link ports, each through its
+/// interface's egress `ImpairmentEngine`: a node daemon (`NodeDaemon`) or an
+/// attached linux node's bridge (`LinuxBridge`). How a frame leaves, how an
+/// impairment's actions are counted and traced, and the `impair` control
+/// command are written once here for both.
+protocol ImpairedEgress: AnyObject {
+    var node: TopologyNode { get }
+    var logger: Logger { get }
+    /// The time of the loop's current wake-up.
+    var now: Instant { get }
+    var ports: [any FramePort] { get }
+    var impairments: [ImpairmentEngine] { get set }
+    /// `node:interface` of each interface's peer, nil when not cabled.
+    var peers: [String?] { get }
+    /// True when frames skip the impairment engines (nodes only, for benchmarks).
+    var isImpairmentBypassed: Bool { get }
+    /// Whether anyone watches the trace (events are built only then).
+    var isTracing: Bool { get }
+    /// Counts one dropped frame on interface `index`.
+    func countDrop(_ reason: DropReason, interface index: Int)
+    /// A frame went onto the link of interface `index` (count it, trace it as sent).
+    func frameLeft(_ frame: [UInt8], interface index: Int)
+    /// Streams one `dropped` or `impaired` event about a frame on interface `index`.
+    func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String)
+}
+
+extension ImpairedEgress {
+    /// Puts a frame through the interface's impairment, then onto the link.
+    func egress(_ frame: [UInt8], on index: Int) {
+        guard impairments.indices.contains(index) else { return }
+        if isImpairmentBypassed || impairments[index].passThroughIfIdle() {
+            put(frame, on: index)
+            return
+        }
+        let outcome = impairments[index].submit(frame, now: now)
+        if outcome.isPassThrough {
+            put(frame, on: index)
+            return
+        }
+        account(outcome, frame: frame, on: index)
+        impairments[index].release(now: now) { put($0.bytes, on: index) }
+    }
+
+    /// Sends every frame whose impairment deadline has come.
+    func releaseDueFrames() {
+        for index in impairments.indices {
+            impairments[index].release(now: now) { put($0.bytes, on: index) }
+        }
+    }
+
+    /// The earliest deadline of the impairment engines, if any holds a frame.
+    var earliestImpairmentDeadline: Instant? {
+        var next: Instant?
+        for engine in impairments {
+            if let deadline = engine.nextDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
+        }
+        return next
+    }
+
+    /// Hands a frame to the link socket, counting what the port drops.
+    func put(_ frame: [UInt8], on index: Int) {
+        let port = ports[index]
+        let before = port.counters.drops
+        port.send(frame)
+        let after = port.counters.drops
+        if after == before {
+            frameLeft(frame, interface: index)
+            return
+        }
+        for (reason, count) in after where count > before[reason, default: 0] {
+            let dropReason = DropReason(reason)
+            for _ in 0..<(count - before[reason, default: 0]) { countDrop(dropReason, interface: index) }
+            if isTracing {
+                traceEgress(.dropped, interface: index, bytes: frame, reason: dropReason.rawValue, detail: reason.description)
+            }
+        }
+    }
+
+    /// Counts and traces what the impairment did to one submitted frame:
+    /// drops are counted on the interface ("injected loss", "queue overflow")
+    /// and streamed as `.dropped`; every other action is streamed as `.impaired`.
+    func account(_ outcome: ImpairmentOutcome, frame: [UInt8], on index: Int) {
+        for event in outcome.allEvents {
+            switch event {
+            case .passed:
+                continue
+            case .dropped(let reason):
+                let dropReason: DropReason = reason == .queueFull ? .queueOverflow : .injectedLoss
+                countDrop(dropReason, interface: index)
+                if isTracing {
+                    let traced = reason == .burstLoss ? "burst loss" : dropReason.rawValue
+                    traceEgress(.dropped, interface: index, bytes: frame, reason: traced,
+                                detail: "impairment: \(reason) (frame \(outcome.frameNumber))")
+                }
+            default:
+                if isTracing {
+                    traceEgress(.impaired, interface: index, bytes: frame, reason: impairmentTraceReason(event),
+                                detail: "impairment: frame \(outcome.frameNumber) \(event)")
+                }
+            }
+        }
+    }
+
+    /// `impair` on the egress of interface `index` (found from `interface=NAME` by the caller),
+    /// [direction=out] and one of:
+    /// - `settings="loss 20% delay 10ms"` (action `set`, the default with settings): replaces every setting;
+    /// - `action=update settings="loss 5%"`: changes only the options named, keeping the others;
+    /// - `action=clear`: a perfect wire (frames in flight still leave, held ones are let go);
+    /// - `action=show` (the default without settings).
+    /// A `seed` among the settings restarts the random streams from it, even if it is unchanged.
+    func impair(_ args: [String: String], interface index: Int) -> ControlResponse {
+        let name = node.interfaces[index].name
+        let direction = args["direction"]?.lowercased() ?? "out"
+        guard ["out", "egress", "tx"].contains(direction) else {
+            let peer = peers[index].map { " (impair \($0) instead)" } ?? ""
+            return .failure("impairments apply to frames leaving an interface: direction must be 'out'; to impair frames arriving on \(name), impair its peer's egress\(peer)")
+        }
+        let action = args["action"]?.lowercased() ?? (args["settings"] == nil ? "show" : "set")
+        switch action {
+        case "show":
+            break
+        case "clear":
+            guard !isImpairmentBypassed else { return bypassedFailure() }
+            impairments[index].clear(now: now)
+            logger.info("\(name) impairment cleared")
+        case "set", "update":
+            guard !isImpairmentBypassed else { return bypassedFailure() }
+            let text = args["settings"] ?? ""
+            var settings = action == "set" ? ImpairmentSettings.perfect : impairments[index].settings
+            var given = ImpairmentSettings.perfect
+            do {
+                try settings.apply(parsing: text)
+                try given.apply(parsing: text)
+            } catch {
+                return .failure("bad impairment settings '\(text)': \(error)")
+            }
+            let dropped = impairments[index].update(settings, now: now)
+            for _ in 0..<dropped { countDrop(.queueOverflow, interface: index) }
+            if let seed = given.seed { impairments[index].reseed(seed) }
+            logger.info("\(name) impairment: \(impairments[index].settings)")
+        default:
+            return .failure("impair action must be set, update, clear or show, not '\(action)'")
+        }
+        return .success(impairAnswer(index))
+    }
+
+    func impairAnswer(_ index: Int) -> ImpairAnswer {
+        let engine = impairments[index]
+        return ImpairAnswer(interface: node.interfaces[index].name, settings: engine.settings.description,
+                            isPerfect: engine.settings.isPerfect, counters: engine.counters,
+                            pendingFrames: engine.pendingCount, seed: String(engine.seed),
+                            isBypassed: isImpairmentBypassed)
+    }
+
+    private func bypassedFailure() -> ControlResponse {
+        .failure("\(node.name) runs with the impairment engine bypassed (\(NodeDaemon.bypassEnvironmentVariable)=1): impairments cannot be changed")
+    }
+}
+
+/// The short reason a trace shows for one impairment action.
+func impairmentTraceReason(_ event: ImpairmentEvent) -> String {
+    switch event {
+    case .heldBack: return "held back"
+    default: return event.description
+    }
+}
