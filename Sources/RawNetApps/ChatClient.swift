@@ -110,13 +110,14 @@ struct ChatSession {
                     continue
                 }
                 let line = render("\(message.name): \(message.text)")
-                switch tracker.record(message.name, sequence: message.sequence) {
+                let verdict = tracker.record(message.name, sequence: message.sequence)
+                let mark = tracker.mark(verdict, sequence: message.sequence, from: message.name)
+                switch verdict {
                 case .inOrder: show(line)
-                case .gap(let missing):
-                    show(paint("[lost \(missing)]", .warning) + " " + paint("(from \(message.name))", .dim))
+                case .gap:
+                    show(paint(mark ?? "", .warning) + " " + paint("(from \(message.name))", .dim))
                     show(line)
-                case .late: show(line + " " + paint("[out of order]", .warning))
-                case .duplicate: show(line + " " + paint("[duplicate]", .warning))
+                case .late, .duplicate: show(line + " " + paint(mark ?? "", .warning))
                 }
             }
             if let ended = inputEndedAt {
@@ -194,7 +195,7 @@ struct ChatSession {
                 let status = try stream.status()
                 let time: (Duration?) -> String = TCPSocketStatus.readableTime
                 let window: (Int?) -> String = TCPSocketStatus.readableWindow
-                show(paint("tcp \(status.state)  rto \(time(status.rto))  srtt \(time(status.smoothedRTT))  cwnd \(window(status.congestionWindow))  ssthresh \(window(status.slowStartThreshold))  retransmissions \(status.retransmissions) (timeouts \(status.timeouts), fast \(status.fastRetransmissions), needless \(status.spuriousRetransmissions))  D-SACKs in \(status.dsacksReceived) out \(status.dsacksSent)  undone \(status.undos)  sent \(status.bytesSent) B  received \(status.bytesReceived) B", .dim))
+                show(paint("tcp \(status.state)  rto \(time(status.rto))  srtt \(time(status.smoothedRTT))  cwnd \(window(status.congestionWindow))  ssthresh \(window(status.slowStartThreshold))  retransmissions \(status.retransmissions) (\(status.retransmissionReasons()))  D-SACKs in \(status.dsacksReceived) out \(status.dsacksSent)  undone \(status.undos)  sent \(status.bytesSent) B  received \(status.bytesReceived) B", .dim))
             } catch {
                 show(paint("stats: \(error)", .warning))
             }

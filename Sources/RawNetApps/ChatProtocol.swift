@@ -93,6 +93,24 @@ public struct ChatSequenceTracker: Sendable {
         return .late
     }
 
+    /// The highest line number seen from `name`.
+    public func highest(from name: String) -> Int? { highest[name] }
+
+    /// The marks a receiving screen shows for `verdict` of line `sequence`. A gap is
+    /// not called a loss: the skipped lines may still come, late. A line that fills
+    /// a gap says which later line it followed; what never came is counted as lost
+    /// only at the end (`missingCount`).
+    public func mark(_ verdict: Verdict, sequence: Int, from name: String) -> String? {
+        switch verdict {
+        case .inOrder: return nil
+        case .gap(let missing):
+            let first = sequence - missing
+            return missing == 1 ? "[missing #\(first): lost or late]" : "[missing #\(first)–#\(sequence - 1): lost or late]"
+        case .late: return "[out of order: after #\(highest[name] ?? sequence)]"
+        case .duplicate: return "[duplicate]"
+        }
+    }
+
     /// Lines below the highest sequence seen that never arrived, over all senders.
     public var missingCount: Int {
         highest.reduce(0) { total, entry in total + entry.value - (seen[entry.key]?.count ?? 0) }

@@ -116,9 +116,12 @@ extension Demo {
         let second = try UDPSocket(other)
         try second.bind(port: 7001)
         if let sockets = try? control("bob", "sockets")?.decode([SocketInfo].self) {
+            // Exactly what `rawnet sockets bob` prints.
             say("  $ rawnet sockets bob")
-            let app = Said(en: "app", ko: "앱").text(options.language)
-            for socket in sockets { say("    \(socket.protocolName.padded(5)) \(socket.local.padded(18)) \(app) \(socket.app)") }
+            // Rows wider than the tour continue on the next line, indented.
+            for line in SocketInfo.table(sockets, internals: false).split(separator: "\n") {
+                say(fit(String(line), indent: "  ", continuation: "      "))
+            }
         }
         let alice = try host("alice", app: "udp-sender")
         let sender = try UDPSocket(alice)
@@ -175,8 +178,6 @@ extension Demo {
 }
 
 extension String {
-    func padded(_ width: Int) -> String { DisplayWidth.rightPad(self, width) }
-
     /// One decimal, without Foundation.
     init(format1 value: Double) {
         let tenths = Int((value * 10).rounded())

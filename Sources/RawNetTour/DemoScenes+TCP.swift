@@ -57,8 +57,10 @@ extension Demo {
         return read
     }
 
-    /// Prints ladder rows of `key` (those `keep` selects, at most `limit`), times relative to the scene.
+    /// Prints ladder rows of `key` (those `keep` selects, at most `limit`), times relative
+    /// to the scene; rows left out are counted, with `hidden` saying which they are.
     func showLadder(_ events: [TraceEvent], key: TCPConnectionKey, limit: Int = 16,
+                    hidden: (Int) -> Said = DemoText.rowsHidden,
                     keep: (Ladder.Row) -> Bool = { _ in true }) -> Ladder {
         let ladder = Ladder(events: events, connection: key, startTime: sceneStart)
         let kept = ladder.rows.filter(keep)
@@ -79,6 +81,9 @@ extension Demo {
             say("  " + lanes)
         } else {
             for line in header { say(fit(line, indent: "  ", continuation: "  ")) }
+        }
+        if kept.count < ladder.rows.count {
+            say(painter.paint("    " + hidden(ladder.rows.count - kept.count).text(options.language), .time))
         }
         var shown = 0
         for (row, line) in zip(ladder.rows, rowLines) where kept.contains(row) {
@@ -156,32 +161,99 @@ extension Demo {
               ko: "처음 세 세그먼트: SYN, SYN-ACK, ACK (본 것: \(labels.joined(separator: ", ")))"))
     }
 
+    /// Two losses made on purpose, one of each kind TCP recovers from: line 4
+    /// in the middle (later lines draw duplicate ACKs, and alice resends it at
+    /// once: a fast retransmission) and line 10, the last (nothing follows to
+    /// draw an ACK: a tail-loss probe, lost too, then the retransmission timer).
+    /// Each loss lasts exactly as long as the scene needs: alice's status answers
+    /// only after her host handled the write (and sent the segment) in the same
+    /// wake-up, so the wire is cleared after the segment left.
     func deliveryScene() throws {
         let pair = try openChat()
         defer { pair.close() }
-        try control("alice", "impair", ["interface": "eth0", "settings": "loss 30% seed 4"])
-        say("  $ rawnet impair alice:eth0 --loss 30% --seed 4")
         let lines = (1...10).map { "line \($0) of 10" }
-        let read: [String]
+        let lossOn: [String: String] = ["interface": "eth0", "settings": "loss 100%"]
+        let clear: [String: String] = ["interface": "eth0", "action": "clear"]
+        let before = { (n: Int) in Said(en: "before line \(n)", ko: "\(n)번 줄 앞").text(self.options.language) }
+        let after = { (n: Int) in Said(en: "after line \(n)", ko: "\(n)번 줄 뒤").text(self.options.language) }
+        func write(_ number: Int, gap: Duration = .milliseconds(20)) throws {
+            try pair.alice.write(lines[number - 1] + "\n")
+            if gap > .zero { MonotonicClock.sleep(for: gap) }
+        }
+        let status: TCPSocketStatus
         do {
-            read = try chat(pair, lines: lines, gap: .milliseconds(20), timeout: .seconds(20))
+            for n in 1...3 { try write(n) }
+            say("  $ rawnet impair alice:eth0 --loss 100%   # \(before(4))")
+            try control("alice", "impair", lossOn)
+            try write(4, gap: .zero)
+            _ = try pair.alice.status()
+            try control("alice", "impair", clear)
+            say("  $ rawnet impair alice:eth0 --clear       # \(after(4))")
+            for n in 5...9 { try write(n) }
+            MonotonicClock.sleep(for: .milliseconds(100))
+            say("  $ rawnet impair alice:eth0 --loss 100%   # \(before(10))")
+            try control("alice", "impair", lossOn)
+            let sentAgain = { (s: TCPSocketStatus) in s.retransmissions(.lossProbe) + s.retransmissions(.timeout) }
+            let earlier = sentAgain(try pair.alice.status())
+            try write(10, gap: .zero)
+            // Keep the wire lossy until the first copy sent again (the probe) is lost too.
+            let deadline = ContinuousClock.now + .seconds(2)
+            while sentAgain(try pair.alice.status()) == earlier, ContinuousClock.now < deadline {
+                MonotonicClock.sleep(for: .milliseconds(5))
+            }
+            try control("alice", "impair", clear)
+            say("  $ rawnet impair alice:eth0 --clear       # \(after(10))")
         } catch {
-            _ = try? control("alice", "impair", ["interface": "eth0", "action": "clear"])
+            _ = try? control("alice", "impair", clear)
             throw error
         }
-        _ = try? control("alice", "impair", ["interface": "eth0", "action": "clear"])
-        let events = collect()
-        let ladder = showLadder(events, key: pair.key, limit: 14) { row in
-            !Self.annotations(row).isEmpty
+        var read: [String] = []
+        let deadline = ContinuousClock.now + .seconds(10)
+        while read.count < lines.count, ContinuousClock.now < deadline, !pair.bob.isEndOfStream {
+            if let line = try pair.bob.readLine(timeout: .milliseconds(200)) { read.append(line) }
         }
+        status = try pair.alice.status()
+        let events = collect()
+        let ladder = showLadder(events, key: pair.key, limit: 80)
         labelled([(Said(en: "bob's app read:", ko: "bob의 앱이 읽은 것:"),
-                   read.map { $0.replacing(" of 10", with: "").replacing(" ", with: "\u{A0}") }.joined(separator: ", "))])
+                   read.map { $0.replacing(" of 10", with: "").replacing(" ", with: "\u{A0}") }.joined(separator: ", ")),
+                  (Said(en: "alice's /stats:", ko: "alice의 /stats:"),
+                   (options.language == .ko ? "재전송 " : "retransmissions ")
+                   + "\(status.retransmissions) (\(status.retransmissionReasons(language: options.language.rawValue)))")])
         let lost = ladder.rows.filter { if case .segment(_, true, _, let lostAt?, _) = $0 { return lostAt.hasPrefix("alice") } else { return false } }.count
-        let resent = ladder.rows.filter { Self.annotations($0).contains { $0.contains("retransmission") } }.count
-        check(lost > 0, Said(en: "\(lost) segments from alice lost on the cable (✗ in the ladder)",
-              ko: "alice가 보낸 세그먼트 \(lost)개가 케이블에서 사라졌습니다 (사다리 그림의 ✗)"))
-        check(resent > 0, Said(en: "\(resent) retransmissions (↻)",
-              ko: "재전송 \(resent)번 (↻)"))
+        // Line 4 starts at byte 40 of the stream, line 10 at byte 118 (each "line N of 10\n").
+        func resent(at seq: Int) -> [(row: Int, note: String)] {
+            ladder.rows.indices.filter { Self.label(ladder.rows[$0])?.hasPrefix("DATA seq=\(seq) ") ?? false }
+                .flatMap { row in
+                    Self.annotations(ladder.rows[row]).compactMap { note in
+                        note.hasPrefix("↻ retransmission") ? (row, String(note.split(separator: ";")[0])) : nil
+                    }
+                }
+        }
+        let fastResend = resent(at: 40).first {
+            $0.note.contains("(RACK)") || $0.note.contains("duplicate ACKs") || $0.note.contains("(SACK)")
+        }
+        let fast = fastResend?.note
+        // The ACK that set it off: bob's last before it, with a SACK block, a few milliseconds earlier.
+        let trigger = fastResend.flatMap { resend in
+            ladder.rows[..<resend.row].last { row in
+                if case .segment(_, false, _, _, _) = row { return true } else { return false }
+            }.flatMap { ack in
+                (Self.label(ack)?.contains("SACK=") ?? false)
+                    && ladder.rows[resend.row].time - ack.time < 50_000_000 ? ack : nil
+            }
+        }
+        let timeout = resent(at: 118).first { $0.note.contains("(timeout)") }
+        check(lost >= 2, Said(en: "\(lost) segments from alice lost on the cable (✗ in the ladder): line 4 and line 10 at least",
+              ko: "alice가 보낸 세그먼트 \(lost)개가 케이블에서 사라졌습니다 (사다리 그림의 ✗): 적어도 4번 줄과 10번 줄"))
+        // "↻ retransmission (RACK)" → "↻ RACK": the reason the ladder names.
+        let fastNote = "↻ " + view(String((fast ?? "(RACK)").split(separator: "(").last?.dropLast() ?? "RACK"))
+        check(trigger != nil && status.retransmissions(.rack) + status.retransmissions(.duplicateAcks) > 0,
+              Said(en: "line 4 was sent again right after an ACK whose SACK showed later lines arrived, not after a timer: a fast retransmission (\(fastNote))",
+                   ko: "4번 줄은 타이머가 아니라, 뒤의 줄이 도착했음을 SACK으로 알린 ACK 직후에 다시 보내졌습니다: 빠른 재전송 (\(fastNote))"))
+        check(timeout != nil && status.retransmissions(.timeout) > 0,
+              Said(en: "line 10 was sent again when the retransmission timer ran out (↻ timeout)",
+                   ko: "10번 줄은 재전송 타이머가 끝났을 때 다시 보내졌습니다 (↻ 타임아웃)"))
         check(read == lines, Said(en: "all 10 lines arrived, in order",
               ko: "10줄이 모두 순서대로 도착했습니다"))
     }
@@ -210,17 +282,32 @@ extension Demo {
             let text = String(decoding: data, as: UTF8.self)
             if let number = Int(text.split(separator: " ").dropFirst().first ?? "") { arrivals.append(number) }
         }
-        _ = showLadder(events, key: pair.key, limit: 16) { row in
-            (Self.label(row)?.hasPrefix("DATA") ?? false) || !Self.annotations(row).isEmpty
-        }
+        let ladder = showLadder(events, key: pair.key, limit: 80)
         var outOfOrder: [Int] = []
         for (index, n) in arrivals.enumerated() where arrivals[..<index].contains(where: { $0 > n }) && !outOfOrder.contains(n) {
             outOfOrder.append(n)
         }
-        labelled([(Said(en: "segments reached bob in the order:", ko: "세그먼트가 bob에 닿은 순서:"),
-                   arrivals.map(String.init).joined(separator: " ")),
-                  (Said(en: "bob's app read:", ko: "bob의 앱이 읽은 순서:"),
-                   read.compactMap { $0.split(separator: " ").dropFirst().first }.joined(separator: " "))])
+        // Lines that reached bob more than once: alice sent them again though they were only late.
+        var twice: [Int] = []
+        for n in arrivals where arrivals.filter({ $0 == n }).count > 1 && !twice.contains(n) { twice.append(n) }
+        let numbers = { (list: [Int]) in list.sorted().map(String.init).joined(separator: ", ") }
+        var rows = [(Said(en: "segments reached bob in the order:", ko: "세그먼트가 bob에 닿은 순서:"),
+                     arrivals.map(String.init).joined(separator: " ")),
+                    (Said(en: "bob's app read:", ko: "bob의 앱이 읽은 순서:"),
+                     read.compactMap { $0.split(separator: " ").dropFirst().first }.joined(separator: " "))]
+        if !twice.isEmpty {
+            rows.append((Said(en: "reached bob twice:", ko: "bob에 두 번 닿은 줄:"),
+                         Said(en: "lines \(numbers(twice)), sent again though only late (spurious retransmissions)",
+                              ko: "\(numbers(twice))번 줄. 늦었을 뿐인데 다시 보낸 것(불필요한 재전송)").text(options.language)))
+        }
+        let sackACK = ladder.rows.compactMap { row -> String? in
+            guard case .segment(_, false, let label, _, _) = row, label.contains("SACK=") else { return nil }
+            return label
+        }.first
+        if let sackACK {
+            rows.append((Said(en: "an ACK while a line was missing:", ko: "줄이 빠져 있을 때의 ACK:"), sackACK))
+        }
+        labelled(rows)
         check(!outOfOrder.isEmpty, Said(en: "lines \(outOfOrder.map(String.init).joined(separator: ", ")) reached bob after a later one",
               ko: "\(outOfOrder.map(String.init).joined(separator: ", "))번 줄은 뒤의 줄보다 늦게 bob에 닿았습니다"))
         check(read == lines, Said(en: "bob's app read all 10 lines in the order sent",
@@ -239,7 +326,7 @@ extension Demo {
         pair.listener.close()
         let events = collect(quiet: .milliseconds(300))
         var closing = false
-        let ladder = showLadder(events, key: pair.key, limit: 8) { row in
+        let ladder = showLadder(events, key: pair.key, limit: 8, hidden: DemoText.rowsBeforeClose) { row in
             if let label = Self.label(row), label.hasPrefix("FIN") { closing = true }
             return closing
         }

@@ -67,6 +67,13 @@ enum DemoText {
         Said(en: "cannot write the capture \(path): \(error)", ko: "캡처 파일 \(path)을 쓸 수 없습니다: \(error)")
     }
     static let none = Said(en: "none", ko: "없음")
+    static func rowsHidden(_ count: Int) -> Said {
+        Said(en: "(\(count) rows not shown)", ko: "(\(count)줄은 보이지 않음)")
+    }
+    static func rowsBeforeClose(_ count: Int) -> Said {
+        Said(en: "(\(count) earlier rows not shown: the handshake and the line \"bye\")",
+             ko: "(앞의 \(count)줄은 보이지 않음: 3-way handshake와 \"bye\" 줄)")
+    }
 
     static func tryCommands(_ language: DemoLanguage) -> [String] {
         let ko = language == .ko
@@ -210,19 +217,31 @@ enum DemoText {
                     ko: "TCP는 전달을 보장한다: 잃어버린 세그먼트는 다시 보낸다"),
         story: Said(
             en: """
-                Now 30 % of the frames on the alice → r1 cable are lost, and alice sends ten chat lines. \
-                bob acknowledges what he receives; what is not acknowledged in time, alice's TCP sends \
-                again. Every line arrives, in order.
+                alice sends ten chat lines, and the alice → r1 cable loses two of them on purpose: \
+                line 4 in the middle and line 10, the last. bob's ACK says "every byte before N \
+                arrived" (a cumulative ACK). Lines 5 to 9 arrive after the gap, so bob's ACKs stop \
+                at the start of line 4 (repeated, they are duplicate ACKs), and their SACK blocks \
+                list what did arrive. alice resends line 4 a few milliseconds after the first such \
+                ACK, without waiting for a timer: a fast retransmission. Like Linux, alice decides \
+                by RACK (a line sent after it was acknowledged) rather than by waiting for three \
+                duplicate ACKs. After line 10 nothing follows to draw a duplicate ACK: alice first \
+                sends a tail-loss probe (lost too here), then her retransmission timer runs out \
+                (timeout, at least 200 ms) and she sends line 10 again.
                 """,
             ko: """
-                이번에는 alice → r1 케이블에서 프레임의 30 %가 사라지고, alice가 채팅 열 줄을 보냅니다. \
-                bob은 받은 것을 확인응답(ACK)으로 알려 주고, 제때 확인응답을 받지 못한 것은 alice의 TCP가 다시 보냅니다. \
-                모든 줄이 순서대로 도착합니다.
+                alice가 채팅 열 줄을 보내고, alice → r1 케이블이 그중 두 줄을 일부러 잃어버립니다. 가운데의 \
+                4번 줄과 마지막 10번 줄입니다. bob의 ACK는 "N 앞의 바이트는 모두 받았다"는 뜻입니다(누적 \
+                확인응답). 5~9번 줄은 빈자리 뒤에 도착하므로 bob의 ACK는 4번 줄의 시작에 멈추고(되풀이되면 \
+                중복 ACK), SACK 블록으로 실제로 받은 범위를 알려 줍니다. alice는 타이머를 기다리지 않고 그런 \
+                첫 ACK 뒤 몇 ms 만에 4번 줄을 다시 보냅니다. 이것이 빠른 재전송입니다. alice는 리눅스처럼 중복 \
+                ACK 세 개를 기다리는 대신 RACK(그 뒤에 보낸 줄이 확인응답을 받았다)으로 판단합니다. 10번 줄 뒤에는 중복 ACK를 끌어낼 줄이 없습니다. alice는 먼저 \
+                꼬리 손실 프로브를 보내고(여기서는 이것도 사라집니다), 재전송 타이머가 끝나면(타임아웃, 최소 \
+                200 ms) 10번 줄을 다시 보냅니다.
                 """),
-        commands: ["rawnet impair alice-r1 --direction out --loss 30%", "rawnet chat alice --connect bob:7000",
-                   "rawnet trace --filter 'tcp and (dropped or not arp)'", "rawnet impair alice-r1 --clear"],
-        notice: Said(en: "the ✗ lines are frames the cable ate; the ↻ lines are TCP sending them again.",
-                     ko: "✗ 표시는 케이블이 삼킨 프레임이고, ↻ 표시는 TCP가 그것을 다시 보낸 것입니다."))
+        commands: ["rawnet impair alice:eth0 --loss 100%", "rawnet chat alice --connect bob:7000",
+                   "rawnet impair alice:eth0 --clear", "rawnet ladder --duration 10", "rawnet sockets alice -i"],
+        notice: Said(en: "↻ (RACK) comes a few ms after an ACK with SACK; ↻ (timeout) after about 200 ms of silence.",
+                     ko: "↻ (RACK)은 SACK이 달린 ACK 뒤 몇 ms 만에, ↻ (타임아웃)은 200 ms쯤의 침묵 뒤에 나옵니다."))
 
     static let ordering = SceneText(
         title: Said(en: "TCP keeps order: segments are held and reassembled",
@@ -230,13 +249,21 @@ enum DemoText {
         story: Said(
             en: """
                 Now the r1 → r2 cable reorders: some segments overtake the ones sent before them. \
-                bob's TCP keeps a segment that arrives early, asks again for the missing bytes \
-                (duplicate ACKs), and hands the app the bytes only in order.
+                bob does not ask for "segment 2" by number. His ACK only says "every byte before N \
+                arrived" (ack=N, cumulative), repeated while a gap remains, and SACK=A-B adds "the bytes \
+                from A up to B arrived too". alice infers what is missing. bob's TCP keeps a segment that \
+                arrives early and hands the app the bytes only in order. A late segment can look \
+                lost: alice may send it again, and bob then gets it twice (a spurious retransmission, \
+                as Wireshark calls it) and keeps one copy.
                 """,
             ko: """
                 이번에는 r1 → r2 케이블이 순서를 뒤섞습니다. 어떤 세그먼트는 먼저 보낸 것을 추월합니다. \
-                bob의 TCP는 일찍 온 세그먼트를 붙잡아 두고, 빠진 바이트를 다시 달라고(중복 ACK) 한 뒤, \
-                앱에는 순서대로만 건네줍니다.
+                bob은 "2번 세그먼트를 다시 보내 달라"고 번호로 요청하지 않습니다. bob의 ACK는 "N 앞의 \
+                바이트는 모두 받았다"(ack=N, 누적 확인응답)는 말뿐이고, 빈자리가 남아 있는 동안 되풀이됩니다. \
+                SACK=A-B는 "A부터 B 앞까지도 받았다"를 덧붙입니다. 무엇이 빠졌는지는 alice가 추론합니다. \
+                bob의 TCP는 일찍 온 세그먼트를 붙잡아 두었다가 앱에는 순서대로만 건네줍니다. 늦게 온 \
+                세그먼트는 사라진 것처럼 보일 수 있어서, alice가 다시 보내면 bob은 같은 것을 두 번 받고(불필요한 \
+                재전송, Wireshark는 spurious라고 부릅니다) 하나만 남깁니다.
                 """),
         commands: ["rawnet impair r1-r2 --direction out --delay 25ms --reorder 30%",
                    "rawnet chat alice --connect bob:7000", "rawnet impair r1-r2 --clear"],
@@ -304,13 +331,13 @@ enum KoreanViews {
         ("time (ms)", "시각 (ms)"),
         ("⧉ duplicate made by the network", "⧉ 네트워크가 만든 복제"),
         ("enters TIME_WAIT", "TIME_WAIT 상태로 들어감"),
+        ("three duplicate ACKs", "중복 ACK 세 개"),
+        ("tail-loss probe", "꼬리 손실 프로브"),
         ("duplicate ACKs", "중복 ACK"),
         ("duplicate ACK", "중복 ACK"),
         ("partial ACK", "부분 ACK"),
         ("↻ retransmission", "↻ 재전송"),
         ("(timeout)", "(타임아웃)"),
-        ("(rack)", "(RACK)"),
-        ("(tlp)", "(TLP)"),
         ("✗ lost at", "✗ 손실 위치"),
         ("✗ DROPPED", "✗ 버려짐"),
         ("injected loss", "인위적 손실"),

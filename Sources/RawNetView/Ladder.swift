@@ -60,14 +60,10 @@ public struct Ladder: Sendable {
         self.connection = key
         clientNode = flow.clientNode
         serverNode = flow.serverNode
-        var lastAck: [Bool: UInt32] = [:]
-        var rows: [Row] = flow.transmissions.map { t in
+        let duplicates = Ladder.duplicateAcks(flow.transmissions)
+        var rows: [Row] = flow.transmissions.enumerated().map { index, t in
             var annotations: [String] = []
-            // A pure ACK repeating the previous one from the same side: the receiver saw a gap.
-            if t.tcp.flags == .ack && t.payloadLength == 0 && !t.isNetworkDuplicate {
-                if lastAck[t.fromClient] == t.tcp.acknowledgmentNumber { annotations.append("duplicate ACK") }
-                lastAck[t.fromClient] = t.tcp.acknowledgmentNumber
-            }
+            if duplicates.contains(index) { annotations.append("duplicate ACK") }
             if t.isRetransmission {
                 annotations.append("↻ retransmission" + (t.retransmissionReason.map { " (\($0))" } ?? ""))
             }
@@ -83,6 +79,34 @@ public struct Ladder: Sendable {
         }
         rows += flow.notes.map { .note(time: $0.time, atClient: $0.atClient, text: $0.text) }
         self.rows = rows.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+    }
+
+    /// Which transmissions (by index, in send order) are duplicate ACKs as RFC 5681 §2
+    /// defines them, judged over the whole connection: a segment with no data, SYN,
+    /// FIN or RST whose acknowledgment number and window equal those of the last
+    /// ACK its sender sent, while the other side has data outstanding beyond it.
+    /// A copy the network made is not one.
+    static func duplicateAcks(_ transmissions: [TCPTransmission]) -> Set<Int> {
+        var last: [Bool: (ack: UInt32, window: UInt16)] = [:]
+        var highestEnd: [Bool: UInt32] = [:]
+        var found = Set<Int>()
+        for (index, t) in transmissions.enumerated() where !t.isNetworkDuplicate {
+            let end = t.tcp.sequenceNumber &+ t.sequenceLength
+            if t.sequenceLength > 0, highestEnd[t.fromClient].map({ Int32(bitPattern: end &- $0) > 0 }) ?? true {
+                highestEnd[t.fromClient] = end
+            }
+            guard t.tcp.flags.contains(.ack) else { continue }
+            let ack = t.tcp.acknowledgmentNumber
+            let isPure = t.tcp.flags.isDisjoint(with: [.syn, .fin, .rst]) && t.payloadLength == 0
+            if isPure, let previous = last[t.fromClient], previous.ack == ack, previous.window == t.tcp.window,
+               let outstanding = highestEnd[!t.fromClient], Int32(bitPattern: outstanding &- ack) > 0 {
+                found.insert(index)
+            }
+            if last[t.fromClient].map({ Int32(bitPattern: ack &- $0.ack) >= 0 }) ?? true {
+                last[t.fromClient] = (ack, t.tcp.window)
+            }
+        }
+        return found
     }
 
     /// `SYN seq=0`, `SYN-ACK seq=0 ack=1`, `DATA seq=1 ack=1 len=6`, `ACK seq=1 ack=7 SACK=13-19`, `FIN-ACK …`, `RST …`.

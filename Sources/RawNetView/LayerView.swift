@@ -7,8 +7,10 @@ import RawNetWire
 /// shown with whether they verify; a corrupted or truncated frame still renders
 /// as far as its bytes allow.
 public enum LayerView {
-    /// The boxes for `frame` (an Ethernet frame without FCS).
-    public static func render(frame: [UInt8], usesColour: Bool = false) -> String {
+    /// The boxes for `frame` (an Ethernet frame without FCS). A TCP window is shown
+    /// scaled when `windowScales` saw the connection's handshake (scale unknown otherwise).
+    public static func render(frame: [UInt8], usesColour: Bool = false,
+                              windowScales: TCPWindowScales = TCPWindowScales()) -> String {
         let painter = TextPainter(usesColour: usesColour)
         let decoded = DecodedFrame(parsing: frame, verifyChecksums: false)
         let sums = ChecksumCheck(frame: frame)
@@ -32,7 +34,10 @@ public enum LayerView {
         case .ipv4(let ip, let transport):
             boxes.append(ipv4Box(ip, sums: sums))
             consumed += Int(ip.totalLength)
-            boxes += transportBoxes(transport, sums: sums)
+            boxes += transportBoxes(transport, sums: sums) { tcp in
+                TCPWindowScales.text(window: tcp.window,
+                                     reading: windowScales.reading(tcp, source: ip.source, destination: ip.destination))
+            }
         case .other(_, let bytes):
             var box = Box(title: "Payload", size: "\(bytes.count) bytes")
             box.lines = hexLines(bytes)
@@ -89,7 +94,8 @@ public enum LayerView {
         return box
     }
 
-    static func transportBoxes(_ transport: DecodedFrame.Transport, sums: ChecksumCheck) -> [Box] {
+    static func transportBoxes(_ transport: DecodedFrame.Transport, sums: ChecksumCheck,
+                               window: (TCPHeader) -> String = { "\($0.window) bytes" }) -> [Box] {
         switch transport {
         case .tcp(let tcp, let data):
             var box = Box(title: "TCP", size: "\(tcp.headerLength) bytes header")
@@ -99,7 +105,7 @@ public enum LayerView {
             box.field("Acknowledgment", "\(tcp.acknowledgmentNumber)" + (tcp.flags.contains(.ack) ? "" : " (not used: no ACK flag)"))
             box.field("Header length", "\(tcp.headerLength) bytes (data offset \(tcp.dataOffset))")
             box.field("Flags", flagNames(tcp.flags) + " [\(FrameText.flags(tcp.flags))]")
-            box.field("Window", "\(tcp.window) bytes")
+            box.field("Window", window(tcp))
             box.field("Checksum", status(tcp.checksum, sums.transport))
             box.field("Urgent pointer", "\(tcp.urgentPointer)")
             if tcp.options.isEmpty { box.field("Options", "none") }

@@ -110,11 +110,21 @@ struct TCPFlow {
                     keys[index] = TCPConnectionKey(client: a, server: b)
                 }
             } else {
-                let isServerReply = tcp.flags.contains(.syn) && tcp.flags.contains(.ack)
-                keys.append(isServerReply ? TCPConnectionKey(client: b, server: a) : TCPConnectionKey(client: a, server: b))
+                keys.append(guessedKey(source: a, destination: b, flags: tcp.flags))
             }
         }
         return keys
+    }
+
+    /// Who is the client, from the first segment seen: a SYN's sender, a SYN-ACK's
+    /// receiver; for a connection that began before the trace (no SYN), the end
+    /// with the lower port is taken for the server (a listening port is lower
+    /// than the ephemeral ports clients get), as Wireshark guesses.
+    static func guessedKey(source a: TCPEndpoint, destination b: TCPEndpoint, flags: TCPFlags) -> TCPConnectionKey {
+        if flags.contains(.syn) {
+            return flags.contains(.ack) ? TCPConnectionKey(client: b, server: a) : TCPConnectionKey(client: a, server: b)
+        }
+        return a.port < b.port ? TCPConnectionKey(client: b, server: a) : TCPConnectionKey(client: a, server: b)
     }
 
     init(key: TCPConnectionKey, events: [TraceEvent]) {
@@ -243,15 +253,18 @@ struct TCPFlow {
         notes.sort { $0.time < $1.time }
     }
 
-    /// Why a segment was sent again, in the words the ladder prints.
+    /// Why a segment was sent again, in the words the ladder prints: the timer ran
+    /// out, three duplicate ACKs, a SACK-marked hole or a partial ACK in the
+    /// recovery they began, RACK (a segment sent later was acknowledged), or a
+    /// tail-loss probe (no ACK for about two round trips).
     static func words(for reason: TCPRetransmitReason) -> String {
         switch reason {
         case .timeout: "timeout"
-        case .fastRetransmit: "duplicate ACKs"
+        case .fastRetransmit: "three duplicate ACKs"
         case .sackLoss: "SACK"
         case .partialAck: "partial ACK"
-        case .rackLoss: "rack"
-        case .lossProbe: "tlp"
+        case .rackLoss: "RACK"
+        case .lossProbe: "tail-loss probe"
         }
     }
 

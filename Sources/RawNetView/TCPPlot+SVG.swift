@@ -92,7 +92,11 @@ extension TCPPlot {
             }
             svg.close("g")
             var entries: [(String, String, String?)] = [("cwnd", TCPPlot.cwndColour, nil), ("ssthresh", TCPPlot.ssthreshColour, "6,4")]
-            if ssMax > windowHigh { entries[1].0 = "ssthresh (above the top: \(Int(ssMax)))" }
+            if ssMax > windowHigh {
+                entries[1].0 = "ssthresh (above the top: \(Int(ssMax)))"
+            } else if hasUnsetThreshold {
+                entries[1].0 = ssMax > 0 ? "ssthresh (not set before the first loss)" : "ssthresh (not set: no loss)"
+            }
             legend(&svg, x: bottom.left, y: bottom.top - 10, entries: entries)
         }
         return svg.document(title: title)

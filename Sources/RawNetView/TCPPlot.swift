@@ -20,6 +20,9 @@ public struct TCPPlot: Sendable {
 
     struct Bar { var time: Double; var low: Double; var high: Double; var isRetransmission: Bool; var isLost: Bool }
 
+    /// At or above this, an ssthresh means "not set yet" (a connection starts with a huge one).
+    static let unsetThreshold = Int(Int32.max)
+
     public let connection: TCPConnectionKey?
     /// The direction actually plotted.
     public let fromClient: Bool
@@ -27,6 +30,9 @@ public struct TCPPlot: Sendable {
     let acks: [(time: Double, value: Double)]
     let sacks: [Bar]
     let windows: [(time: Double, cwnd: Double?, ssthresh: Double?)]
+    /// Some event gave ssthresh its "not set yet" value (no loss so far); such
+    /// points are left out of the ssthresh line, which starts at the first loss.
+    let hasUnsetThreshold: Bool
     let senderName: String
 
     /// Builds the plot of `connection` (default: the first in `events`), keeping only events
@@ -39,7 +45,7 @@ public struct TCPPlot: Sendable {
         guard let key = connection ?? TCPFlow.connections(in: kept).first else {
             self.connection = nil
             fromClient = true
-            bars = []; acks = []; sacks = []; windows = []
+            bars = []; acks = []; sacks = []; windows = []; hasUnsetThreshold = false
             senderName = "sender"
             return
         }
@@ -80,8 +86,11 @@ public struct TCPPlot: Sendable {
         self.bars = bars
         self.acks = acks.sorted { $0.0 < $1.0 }
         self.sacks = sacks
-        windows = flow.transportEvents.filter { $0.atClient == fromClient }.compactMap { e in
-            let cwnd = e.event.congestionWindow.map(Double.init), ssthresh = e.event.slowStartThreshold.map(Double.init)
+        let senderEvents = flow.transportEvents.filter { $0.atClient == fromClient }
+        hasUnsetThreshold = senderEvents.contains { ($0.event.slowStartThreshold ?? 0) >= Self.unsetThreshold }
+        windows = senderEvents.compactMap { e in
+            let cwnd = e.event.congestionWindow.map(Double.init)
+            let ssthresh = e.event.slowStartThreshold.flatMap { $0 >= Self.unsetThreshold ? nil : Double($0) }
             guard cwnd != nil || ssthresh != nil else { return nil }
             return (ms(e.time), cwnd, ssthresh)
         }

@@ -19,6 +19,8 @@ public struct TraceFormatter: Sendable {
     public var painter: TextPainter
     /// The `node:interface` column is padded to this many characters.
     public var placeWidth: Int
+    /// Window scales learnt from the SYNs of the events formatted or `observe`d.
+    public var windowScales = TCPWindowScales()
 
     public init(startTime: Int64? = nil, usesColour: Bool = false, placeWidth: Int = 11) {
         self.startTime = startTime
@@ -30,7 +32,13 @@ public struct TraceFormatter: Sendable {
     public mutating func formatWithLayers(_ event: TraceEvent) -> String {
         let line = format(event)
         guard let frame = event.frame else { return line + "\n" }
-        return line + "\n" + LayerView.render(frame: frame, usesColour: painter.usesColour)
+        windowScales.observe(frame: frame)
+        return line + "\n" + LayerView.render(frame: frame, usesColour: painter.usesColour, windowScales: windowScales)
+    }
+
+    /// Learns window scales from an event that is not shown (a SYN a filter left out).
+    public mutating func observe(_ event: TraceEvent) {
+        if let frame = event.frame { windowScales.observe(frame: frame) }
     }
 
     /// One line (no newline) for `event`; sets `startTime` from the first event if unset.

@@ -114,6 +114,7 @@ struct TraceCommand: ParsableCommand {
             var saved: [UInt8] = []
             let hopMask = live.hops.admit(events)
             for (event, isShownHop) in zip(events, hopMask) {
+                if layers { formatter.observe(event) }
                 // A gap may hide events the filter would keep: it always shows.
                 guard filter.matches(event) || event.kind == .lost else { continue }
                 saved += TraceFile.line(for: event)

@@ -31,4 +31,21 @@ import Testing
         #expect(tracker.duplicateCount == 1)
         #expect(tracker.receivedCount == 5)
     }
+
+    /// A datagram that skipped others is not called lost: one that fills the
+    /// gap later is marked out of order, and only what never came counts as lost.
+    @Test func marks_neverCallAGapLost_andNameWhatALateLineFollowed() {
+        var tracker = ChatSequenceTracker()
+        func mark(_ sequence: Int) -> String? {
+            let verdict = tracker.record("a", sequence: sequence)
+            return tracker.mark(verdict, sequence: sequence, from: "a")
+        }
+        #expect(mark(1) == nil)
+        #expect(mark(3) == "[missing #2: lost or late]")
+        #expect(mark(2) == "[out of order: after #3]")
+        #expect(mark(7) == "[missing #4–#6: lost or late]")
+        #expect(mark(7) == "[duplicate]")
+        #expect(mark(5) == "[out of order: after #7]")
+        #expect(tracker.missingCount == 2)  // 4 and 6 never came
+    }
 }

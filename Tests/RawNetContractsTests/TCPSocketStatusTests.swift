@@ -67,6 +67,37 @@ import Testing
         #expect(TCPSocketStatus(parsing: "rto=1000000 future=3 odd").readable() == "rto 1s  future 3  odd")
     }
 
+    /// Retransmissions by reason travel as `retrans_*` words, read back typed,
+    /// and show in learner's words; `spurious` only from a host that counts it.
+    @Test func retransmissionReasons_travelAndReadInWords() {
+        var stats = Self.stats()
+        stats.retransmitsBy.timeout = 2
+        stats.retransmitsBy.duplicateAcks = 1
+        stats.retransmitsBy.rack = 2
+        stats.retransmitsBy.lossProbe = 1
+        let written = TCPSocketStatus.connection(
+            local: "a", peer: "b", stats: stats, receiveQueue: 0, sendQueue: 0, congestionControl: "cubic",
+            isNagleEnabled: true, isDelayedAckEnabled: true)
+        #expect(written.text.contains("retrans_rto=2 retrans_dupack=1 retrans_rack=2 retrans_tlp=1"))
+        let read = TCPSocketStatus(parsing: written.text)
+        #expect(read.retransmissions(.timeout) == 2 && read.retransmissions(.duplicateAcks) == 1)
+        #expect(read.retransmissions(.rack) == 2 && read.retransmissions(.lossProbe) == 1)
+        #expect(read.spuriousRetransmissionsIfCounted == 0)
+        #expect(read.retransmissionReasons() == "timeout 2, three duplicate ACKs 1, RACK 2, tail-loss probe 1; spurious 0")
+        #expect(read.retransmissionReasons(language: "ko")
+                == "타임아웃 2, 중복 ACK 세 개 1, RACK 2, 꼬리 손실 프로브 1; 불필요 0")
+        let text = read.readable(skipping: [.proto, .local, .peer, .state, .recvq, .sendq])
+        #expect(text.contains("retrans 6 (timeout 2, three duplicate ACKs 1, RACK 2, tail-loss probe 1; spurious 0)"),
+                "\(text)")
+        #expect(!text.contains("retrans_rto"))
+        // A host that does not count needless retransmissions: no "spurious" at all.
+        let older = TCPSocketStatus(parsing: "retrans=1 retrans_rto=1 retrans_dupack=0 retrans_rack=0 retrans_tlp=0")
+        #expect(older.spuriousRetransmissionsIfCounted == nil)
+        #expect(older.retransmissionReasons() == "timeout 1, three duplicate ACKs 0, RACK 0, tail-loss probe 0")
+        // An older host without the reason words: the plain count, as it came.
+        #expect(TCPSocketStatus(parsing: "retrans=3").readable() == "retrans 3")
+    }
+
     @Test func readableTimes() {
         let time = TCPSocketStatus.readableTime(microseconds:)
         #expect(time(0) == "0µs" && time(850) == "850µs")

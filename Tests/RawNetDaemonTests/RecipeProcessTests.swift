@@ -107,7 +107,7 @@ import Testing
         try bo.type("hello from udp")
         try ann.waitForOutput("bo's line at ann") { $0.contains("bo (udp #1): hello from udp") }
         try bo.waitForOutput("bo's own line") { $0.contains("bo: hello from udp") }
-        #expect(!bo.output.contains("[lost"), "\(bo.output)")
+        #expect(!bo.output.contains("[missing"), "\(bo.output)")
         ann.closeInput()
         bo.closeInput()
         try bo.waitForOutput("ann leaves") { $0.contains("* ann left") }

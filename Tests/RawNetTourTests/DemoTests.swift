@@ -35,6 +35,17 @@ func overwideLines(_ output: String) -> [String] {
         ]
         for line in evidence { #expect(run.output.contains(line), "missing: \(line)") }
         #expect(run.output.contains("↻ retransmission"), "the delivery ladder shows a retransmission")
+        // Both kinds of retransmission, provoked on purpose and named.
+        #expect(run.output.contains("line 4 was sent again right after an ACK whose SACK"))
+        #expect(run.output.contains("line 10 was sent again when the retransmission timer ran out"))
+        #expect(run.output.contains("↻ retransmission (timeout)"), "the ladder names the timeout")
+        #expect(run.output.contains("↻ retransmission (RACK)") || run.output.contains("↻ retransmission (three duplicate ACKs)"),
+                "the ladder names the fast retransmission")
+        #expect(run.output.contains("alice's /stats:") && run.output.contains("tail-loss probe"))
+        // The ordering scene says what an ACK is (cumulative, with SACK), not "send segment 2 again".
+        #expect(run.output.contains("an ACK while a line was missing:"))
+        // The ports scene shows `rawnet sockets` as it prints, with the apps' names.
+        #expect(run.output.contains("Netid") && run.output.contains("(\"app-7000\",pid="))
         #expect(run.output.contains("TCP segment = TCP header"), "the encapsulation staircase")
         #expect(run.output.contains("lab stopped"))
         #expect(!FileManager.default.fileExists(atPath: runner.base + "/rawnet/tour"), "the lab's run directory is gone")
@@ -74,6 +85,8 @@ func overwideLines(_ output: String) -> [String] {
             "retransmission", "duplicate ACK", "lost at", "DROPPED", "injected loss", "no ARP answer", "no socket on port",
             "Application data", "TCP segment =", "IP packet =", "Ethernet frame =", "header adds", " bytes",
             "s later", "lab stopped", "missing", "evidence", "→ ok", "sendto failed", "none",
+            "timeout", "tail-loss probe", "three duplicate ACKs", "spurious retransmission", "before line",
+            "reached bob twice", "an ACK while",
         ]
         for label in english {
             #expect(!run.output.contains(label), "English left in the Korean tour: '\(label)'")
@@ -83,7 +96,10 @@ func overwideLines(_ output: String) -> [String] {
             #expect(!run.output.contains(word), "'\(word)' is not the glossary's word")
         }
         for term in ["캡슐화", "역다중화", "확인응답 번호", "연결 종료", "4-way handshake", "비연결형",
-                     "신뢰성을 보장하지 않는다", "프로브 패킷", "↻ 재전송", "모든 장면이 증거를 보여 주었습니다"] {
+                     "신뢰성을 보장하지 않는다", "프로브 패킷", "↻ 재전송", "모든 장면이 증거를 보여 주었습니다",
+                     "↻ 재전송 (타임아웃)", "10번 줄은 재전송 타이머가 끝났을 때 다시 보내졌습니다",
+                     "4번 줄은 타이머가 아니라, 뒤의 줄이 도착했음을", "꼬리 손실 프로브",
+                     "줄이 빠져 있을 때의 ACK:"] {
             #expect(run.output.contains(term), "missing the term '\(term)'")
         }
     }

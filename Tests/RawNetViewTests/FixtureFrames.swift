@@ -62,4 +62,24 @@ enum FixtureFrames {
         copy[byte] ^= UInt8(1 << bit)
         return copy
     }
+
+    /// Three frames of a real trace (`rawnet trace --save` of `rawnet nc carol bob 9100`),
+    /// each as its sender sent it: carol's SYN and bob's SYN-ACK, both offering window
+    /// scale 7, then bob's FIN-ACK with the window field 2048 (262144 bytes scaled).
+    static let realHandshake: [[UInt8]] = [
+        hex("0265d0ece795028a7963633508004500003c000140004006218a0a00031e0a000214c000238c207b14dd00000000a002ffff89b40000020405b40303070402080a21c01ac60000000000"),
+        hex("0236d29cd5400287bf631dff08004500003c00074000400621840a0002140a00031e238cc00079e375de207b14dea012ffffa6ea0000020405b40303070402080a7b287bca21c01ac600"),
+        hex("0236d29cd5400287bf631dff080045000034000840004006218b0a0002140a00031e238cc00079e375df207b14de801108001a5e0000080a7b287bd221c01aca0000"),
+    ]
+
+    static func hex(_ text: String) -> [UInt8] {
+        var bytes: [UInt8] = []
+        var index = text.startIndex
+        while index < text.endIndex {
+            let next = text.index(index, offsetBy: 2)
+            bytes.append(UInt8(text[index..<next], radix: 16)!)
+            index = next
+        }
+        return bytes
+    }
 }

@@ -119,7 +119,7 @@ sequenceDiagram
 │ Acknowledgment    5001                                                     │
 │ Header length     20 bytes (data offset 5)                                 │
 │ Flags             ACK PSH [P.]                                             │
-│ Window            65535 bytes                                              │
+│ Window            65535, scale unknown (handshake not seen)                │
 │ Checksum          0x85c2 ✓ verifies                                        │
 │ Urgent pointer    0                                                        │
 │ Options           none                                                     │

@@ -56,6 +56,49 @@ import RawNetWire
         #expect(text.contains("↻ retransmission (SACK)"))
     }
 
+    /// RFC 5681 §2: same ACK number and window as the sender's last ACK, no data,
+    /// with data outstanding. An ACK that moves forward never is one, however
+    /// many rows lie between it and the last ACK.
+    @Test func duplicateACK_isJudgedOverTheWholeConnection() {
+        typealias F = Fixture
+        var e: [TraceEvent] = []
+        e += F.segment(from: F.alice, sentAt: 0, arrivesAt: 1, id: 1, seq: 1000, ack: 0, flags: .syn, options: F.synOptions)
+        e += F.segment(from: F.bob, sentAt: 2, arrivesAt: 3, id: 1, seq: 5000, ack: 1001, flags: [.syn, .ack])
+        e += F.segment(from: F.alice, sentAt: 4, arrivesAt: 5, id: 2, seq: 1001, ack: 5001, flags: .ack)
+        for (i, seq) in [1001, 1007, 1013].enumerated() {
+            e += F.segment(from: F.alice, sentAt: 10 + Double(i), arrivesAt: seq == 1007 ? nil : 20 + Double(i),
+                           droppedAt: seq == 1007 ? 12.5 : nil, id: UInt16(3 + i), seq: UInt32(seq), ack: 5001,
+                           flags: [.psh, .ack], payload: "lines\n")
+        }
+        e += F.segment(from: F.bob, sentAt: 21, arrivesAt: 22, id: 2, seq: 5001, ack: 1007, flags: .ack)  // moves
+        e += F.segment(from: F.bob, sentAt: 23, arrivesAt: 24, id: 3, seq: 5001, ack: 1007, flags: .ack,
+                       options: [.noOperation, .noOperation, .sack([SACKBlock(left: 1013, right: 1019)])])  // dup
+        e += F.segment(from: F.bob, sentAt: 25, arrivesAt: 26, id: 4, seq: 5001, ack: 1007, flags: .ack,
+                       window: 1000)  // window update, not a dup
+        e += F.segment(from: F.alice, sentAt: 30, arrivesAt: 31, id: 6, seq: 1007, ack: 5001, flags: [.psh, .ack],
+                       payload: "lines\n")
+        e += F.segment(from: F.bob, sentAt: 32, arrivesAt: 33, id: 5, seq: 5001, ack: 1019, flags: .ack, window: 1000)  // moves
+        e += F.segment(from: F.bob, sentAt: 34, arrivesAt: 35, id: 6, seq: 5001, ack: 1019, flags: .ack, window: 1000)  // nothing outstanding
+        let ladder = Ladder(events: e.sorted { $0.time < $1.time })
+        let acks = ladder.rows.compactMap { row -> (String, Bool)? in
+            guard case .segment(_, false, let label, _, let notes) = row, label.hasPrefix("ACK") else { return nil }
+            return (label, notes.contains("duplicate ACK"))
+        }
+        #expect(acks.map(\.0) == ["ACK seq=1 ack=7", "ACK seq=1 ack=7 SACK=13-19", "ACK seq=1 ack=7",
+                                   "ACK seq=1 ack=19", "ACK seq=1 ack=19"])
+        #expect(acks.map(\.1) == [false, true, false, false, false])
+    }
+
+    /// A trace that starts after the handshake, with a segment from the server:
+    /// the client is still the end with the ephemeral port.
+    @Test func connectionBegunBeforeTheTrace_keepsClientAndServer() {
+        let events = Fixture.exchange.filter { $0.time >= Fixture.at(12) }
+        let ladder = Ladder(events: events)
+        #expect(ladder.connection == TCPConnectionKey("10.0.1.10:40000>10.0.2.20:7000"))
+        #expect(ladder.clientNode == "alice" && ladder.serverNode == "bob")
+        #expect(ladder.renderText().hasPrefix(" time (ms)  client alice"))
+    }
+
     @Test func severalConnections_listedAndSelectable() {
         // A second connection from alice's port 40001, later in time.
         let other = Fixture.segment(from: Fixture.alice, sentAt: 400, arrivesAt: 401, id: 20, seq: 9000, ack: 0, flags: .syn)

@@ -55,6 +55,58 @@ import RawNetWire
         }
     }
 
+    /// RFC 7323: after both SYNs offered a scale, a segment's window is the field
+    /// shifted by its sender's scale; without the handshake the scale is unknown.
+    @Test func tcpWindow_isScaledOnlyWhenTheHandshakeWasSeen() {
+        var formatter = TraceFormatter()
+        let sent = Fixture.exchange.filter { $0.kind == .sent && $0.node != "r1" }
+        let texts = sent.map { formatter.formatWithLayers($0) }
+        #expect(texts[0].contains("│ Window            64240 bytes (a SYN's window is never scaled)"))
+        #expect(texts[1].contains("│ Window            65160 bytes (a SYN's window is never scaled)"))
+        #expect(texts[2].contains("│ Window            65535 × 128 = 8388480 bytes (scale 7 from the handshake)"))
+        let late = LayerView.render(frame: sent[3].frame!)
+        #expect(late.contains("│ Window            65535, scale unknown (handshake not seen)"))
+        // One SYN without the option: no scaling on either side.
+        var scales = TCPWindowScales()
+        scales.observe(frame: Fixture.tcpFrame(from: Fixture.alice, farSide: false, id: 1, seq: 1, ack: 0, flags: .syn,
+                                               options: [.maximumSegmentSize(1460)]))
+        scales.observe(frame: sent[1].frame!)
+        let data = LayerView.render(frame: sent[3].frame!, windowScales: scales)
+        #expect(data.contains("│ Window            65535 bytes (no window scaling on this connection)"))
+    }
+
+    /// Frames from a real trace: the FIN-ACK's field 2048 is 262144 bytes (as
+    /// Wireshark shows it with both SYNs), and unknown without them.
+    @Test func realTrace_windowIsScaledAsWiresharkShowsIt() {
+        var formatter = TraceFormatter()
+        let texts = FixtureFrames.realHandshake.enumerated().map { index, frame in
+            formatter.formatWithLayers(TraceEvent(time: Fixture.at(Double(index)), node: index == 0 ? "carol" : "bob",
+                                                  interface: "eth0", kind: .sent, frame: frame))
+        }
+        #expect(texts[0].contains("│ Options           mss 1460"))
+        #expect(texts[1].contains("│ Window            65535 bytes (a SYN's window is never scaled)"))
+        #expect(texts[2].contains("│ Window            2048 × 128 = 262144 bytes (scale 7 from the handshake)"))
+        #expect(LayerView.render(frame: FixtureFrames.realHandshake[2])
+            .contains("│ Window            2048, scale unknown (handshake not seen)"))
+    }
+
+    @Test func windowScales_forgetTheOldestBeyondTheirCapacity() {
+        var scales = TCPWindowScales(capacity: 2)
+        scales.observe(frame: Fixture.exchange[1].frame!)   // alice's SYN
+        scales.observe(frame: Fixture.exchange[3].frame!)   // bob's SYN-ACK
+        let header = TCPHeader(sourcePort: 40000, destinationPort: 7000, sequenceNumber: 1, acknowledgmentNumber: 1,
+                               flags: .ack, window: 10)
+        let reading = { scales.reading(header, source: Fixture.alice.ip, destination: Fixture.bob.ip) }
+        #expect(reading() == .scaled(shift: 7))
+        for port in UInt16(1)...2 {
+            let side = Fixture.Side(node: "carol", ip: Fixture.alice.ip, mac: Fixture.alice.mac,
+                                    routerMAC: Fixture.alice.routerMAC, port: port)
+            scales.observe(frame: Fixture.tcpFrame(from: side, farSide: false, id: 1, seq: 1, ack: 0, flags: .syn,
+                                                   options: [.windowScale(7)]))
+        }
+        #expect(reading() == .unknown)
+    }
+
     @Test func encapsulation_ofUDPAndICMPAndARP() {
         let udp = Encapsulation.render(frame: FixtureFrames.udp)
         #expect(udp.contains("2. UDP datagram = UDP header 8 + data 7"))

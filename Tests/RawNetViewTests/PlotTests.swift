@@ -33,6 +33,25 @@ import RawNetWire
         }
     }
 
+    @Test func unsetSSThresh_isNamedNotPrintedAsANumber() {
+        // A connection's ssthresh before its first loss is a huge "not set" value.
+        let unset = "\(Int.max / 2)"
+        let events = Fixture.exchange.map { e -> TraceEvent in
+            var copy = e
+            copy.detail = copy.detail?.replacing("ssthresh=65535", with: "ssthresh=\(unset)")
+            return copy
+        }
+        let plot = TCPPlot(events: events)
+        #expect(plot.hasUnsetThreshold)
+        #expect(plot.windows.map(\.ssthresh) == [nil, nil, 8760, 8760])
+        let svg = plot.renderSVG()
+        #expect(XMLCheck.problem(in: svg) == nil)
+        #expect(svg.contains(">ssthresh (not set before the first loss)<"))
+        #expect(!svg.contains(unset))
+        let noLoss = TCPPlot(events: events.filter { !($0.detail?.contains("ssthresh=8760") ?? false) })
+        #expect(noLoss.renderSVG().contains(">ssthresh (not set: no loss)<"))
+    }
+
     @Test func otherDirection_andNoWindowEvents() {
         let plot = TCPPlot(events: Fixture.exchange.filter { $0.kind != .transport }, direction: .serverToClient)
         #expect(!plot.fromClient)

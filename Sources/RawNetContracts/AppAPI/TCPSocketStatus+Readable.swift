@@ -1,3 +1,5 @@
+import RawNetCore
+
 /// A socket's internals for people: the wire form stays `key=value` words with
 /// times in microseconds (machine-readable); renderers (`rawnet sockets -i`,
 /// chat's `/stats`) show times with units and an unset ssthresh as `-`.
@@ -39,16 +41,48 @@ extension TCPSocketStatus {
         return value
     }
 
+    /// The retransmissions' reasons in words (`language` "en" or "ko"):
+    /// `timeout 1, three duplicate ACKs 0, RACK 3, tail-loss probe 2`, then
+    /// `; spurious 1` when the host counts the needless ones (D-SACK).
+    public func retransmissionReasons(language: String = "en") -> String {
+        var text = TCPRetransmitFamily.allCases.map { family in
+            "\(Self.words(for: family, language: language)) \(retransmissions(family))"
+        }.joined(separator: ", ")
+        if let spurious = spuriousRetransmissionsIfCounted {
+            text += language == "ko" ? "; 불필요 \(spurious)" : "; spurious \(spurious)"
+        }
+        return text
+    }
+
+    /// Why a segment was sent again, in a learner's words.
+    public static func words(for family: TCPRetransmitFamily, language: String = "en") -> String {
+        switch (family, language == "ko") {
+        case (.timeout, false): "timeout"
+        case (.timeout, true): "타임아웃"
+        case (.duplicateAcks, false): "three duplicate ACKs"
+        case (.duplicateAcks, true): "중복 ACK 세 개"
+        case (.rack, false): "RACK"
+        case (.rack, true): "RACK"
+        case (.lossProbe, false): "tail-loss probe"
+        case (.lossProbe, true): "꼬리 손실 프로브"
+        }
+    }
+
     /// The internals as `key value` pairs for people (`rto 200ms  srtt 1.2ms
     /// ssthresh -`), in the host's order, leaving out `skipping`. Words this
     /// version does not know are shown as they came.
     public func readable(skipping: Set<Key> = []) -> String {
         var parts: [String] = []
+        let reasonKeys = Set(TCPRetransmitFamily.allCases.map(Self.key(for:)))
         for word in text.split(separator: " ") {
             guard let eq = word.firstIndex(of: "=") else { parts.append(String(word)); continue }
             let name = String(word[..<eq]), value = String(word[word.index(after: eq)...])
             guard let key = Key(rawValue: name) else { parts.append("\(name) \(value)"); continue }
-            if skipping.contains(key) { continue }
+            if skipping.contains(key) || reasonKeys.contains(key) { continue }
+            if key == .retrans, fields[.retransTimeout] != nil {
+                parts.append("retrans \(value) (\(retransmissionReasons()))")
+                continue
+            }
             parts.append("\(name) \(Self.readableValue(of: key, value))")
         }
         return parts.joined(separator: "  ")

@@ -14,6 +14,9 @@ public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
         case sndWindow = "snd_wnd", receiveWindow = "rcv_wnd"
         case retrans, timeouts
         case fastRetrans = "fast_retrans"
+        /// Retransmitted segments by reason (`TCPRetransmitFamily`); they add up to `retrans`.
+        case retransTimeout = "retrans_rto", retransDupAcks = "retrans_dupack"
+        case retransRACK = "retrans_rack", retransProbe = "retrans_tlp"
         case dupacks
         case bytesSent = "bytes_sent", bytesRetrans = "bytes_retrans", bytesReceived = "bytes_received"
         case segsOut = "segs_out", segsIn = "segs_in"
@@ -89,9 +92,20 @@ public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
                       (.pacingRate, "\(Int(bbr.pacingRate))")]
             if let minRTT = bbr.minRTT { pairs.append((.minRTT, "\(us(minRTT))")) }
         }
+        pairs += TCPRetransmitFamily.allCases.map { (key(for: $0), "\(s.retransmitsBy[$0])") }
         pairs += [(.nagle, "\(isNagleEnabled)"), (.delayedAck, "\(isDelayedAckEnabled)")]
         if s.isInRecovery { pairs.append((.recovery, "true")) }
         return TCPSocketStatus(pairs)
+    }
+
+    /// The key counting retransmissions of `family`.
+    public static func key(for family: TCPRetransmitFamily) -> Key {
+        switch family {
+        case .timeout: .retransTimeout
+        case .duplicateAcks: .retransDupAcks
+        case .rack: .retransRACK
+        case .lossProbe: .retransProbe
+        }
     }
 
     public subscript(key: Key) -> String? { fields[key] }
@@ -106,6 +120,11 @@ public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
     public var retransmissions: Int { int(.retrans) ?? 0 }
     public var timeouts: Int { int(.timeouts) ?? 0 }
     public var fastRetransmissions: Int { int(.fastRetrans) ?? 0 }
+    /// Retransmitted segments sent for `family`'s reason.
+    public func retransmissions(_ family: TCPRetransmitFamily) -> Int { int(Self.key(for: family)) ?? 0 }
+    /// Retransmissions the peer's D-SACK showed needless, when the host counts them
+    /// (`spurious_retrans`); nil from a host that does not.
+    public var spuriousRetransmissionsIfCounted: Int? { int(.spuriousRetrans) }
     public var congestionWindow: Int? { int(.cwnd) }
     public var slowStartThreshold: Int? { int(.ssthresh) }
     /// The segment size in use and the path MTU it follows (absent when the connection knows none).

@@ -127,6 +127,7 @@ extension TCPConnection {
         outbox.append(makeSegment(position: 0, flags: flags, payload: [], now: now))
         if isRetransmission {
             counters.retransmissions += 1
+            counters.retransmitsBy.timeout += 1
             rttSample = nil
             record(.retransmitted(sequence: iss.rawValue, length: 0, reason: .timeout), now: now)
         } else {
@@ -153,6 +154,7 @@ extension TCPConnection {
         if position + consumed > sndMax { isLossProbeDue = true }
         if position < sndMax {
             counters.retransmissions += 1
+            counters.retransmitsBy[reason.family] += 1
             counters.bytesRetransmitted += length
             noteRetransmission(position..<Swift.min(position + consumed, sndMax), now: now)
             rttSample = nil  // Karn's rule

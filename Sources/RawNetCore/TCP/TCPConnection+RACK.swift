@@ -300,7 +300,9 @@ extension TCPConnection {
                 guard isWindowWaived || congestion.window - inFlight >= Swift.min(lost.length, sendMSS),
                       !isPacingBlocked(now: now) else { return }
                 isWindowWaived = false
-                let consumed = emitData(from: lost.start, maxLength: Swift.min(lost.length, sendMSS), reason: .rackLoss,
+                // What the timeout marked lost is resent for the timeout, not for RACK.
+                let reason: TCPRetransmitReason = isRecoveringFromTimeout ? .timeout : .rackLoss
+                let consumed = emitData(from: lost.start, maxLength: Swift.min(lost.length, sendMSS), reason: reason,
                                         now: now)
                 if consumed == 0 { return }
                 notePaced(consumed, now: now)

@@ -20,6 +20,7 @@ extension TCPConnection {
             segmentsReceived: counters.segmentsReceived, sendMSS: sendMSS, sendWindowShift: sndWndShift,
             receiveWindowShift: rcvWndShift, isSACKPermitted: isSACKPermitted, isTimestampsEnabled: isTimestampsOn)
         result.lossProbes = counters.lossProbes
+        result.retransmitsBy = counters.retransmitsBy
         result.segmentsMarkedLost = counters.segmentsMarkedLost
         result.pathMTU = pathMTU
         result.duplicateSegmentsReceived = counters.duplicateSegmentsReceived

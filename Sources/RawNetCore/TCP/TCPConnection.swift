@@ -121,6 +121,7 @@ public struct TCPConnection: Sendable {
 
     struct Counters: Sendable {
         var retransmissions = 0
+        var retransmitsBy = TCPRetransmitCounts()
         var timeouts = 0
         var fastRetransmits = 0
         var totalDuplicateAcks = 0

@@ -74,6 +74,61 @@ public enum TCPRetransmitReason: String, Sendable {
     case rackLoss
     /// A tail loss probe (RFC 8985 §7).
     case lossProbe
+
+    /// What made the sender send again, in the four words a learner needs:
+    /// partial ACKs and SACK-marked holes belong to the recovery three
+    /// duplicate ACKs began.
+    public var family: TCPRetransmitFamily {
+        switch self {
+        case .timeout: .timeout
+        case .fastRetransmit, .partialAck, .sackLoss: .duplicateAcks
+        case .rackLoss: .rack
+        case .lossProbe: .lossProbe
+        }
+    }
+}
+
+/// Why a segment was sent again, as counted per connection and shown in
+/// `sockets -i` and chat's `/stats`.
+public enum TCPRetransmitFamily: String, Sendable, CaseIterable {
+    /// The retransmission timer ran out (RTO).
+    case timeout
+    /// Three duplicate ACKs (fast retransmit) and the recovery they began.
+    case duplicateAcks
+    /// RACK: a later segment was acknowledged well after this one was sent.
+    case rack
+    /// A tail loss probe: nothing came back for about two round trips.
+    case lossProbe
+}
+
+/// Retransmitted segments counted by `TCPRetransmitFamily`; they add up to
+/// the connection's retransmissions.
+public struct TCPRetransmitCounts: Sendable, Hashable {
+    public var timeout = 0
+    public var duplicateAcks = 0
+    public var rack = 0
+    public var lossProbe = 0
+
+    public init() {}
+
+    public subscript(family: TCPRetransmitFamily) -> Int {
+        get {
+            switch family {
+            case .timeout: timeout
+            case .duplicateAcks: duplicateAcks
+            case .rack: rack
+            case .lossProbe: lossProbe
+            }
+        }
+        set {
+            switch family {
+            case .timeout: timeout = newValue
+            case .duplicateAcks: duplicateAcks = newValue
+            case .rack: rack = newValue
+            case .lossProbe: lossProbe = newValue
+            }
+        }
+    }
 }
 
 /// Something that happened inside a connection, for traces and plots.
@@ -164,6 +219,8 @@ public struct TCPConnectionStats: Sendable, Hashable {
     public var undos: Int = 0
     /// RACK's reordering window now (RFC 8985 §6.2), nil before an RTT sample.
     public var reorderingWindow: Duration?
+    /// Retransmitted segments by why they were sent again.
+    public var retransmitsBy = TCPRetransmitCounts()
     /// BBR's state, nil for the other controllers.
     public var bbr: BBRSummary?
 

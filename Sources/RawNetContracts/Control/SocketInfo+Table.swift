@@ -1,0 +1,38 @@
+extension SocketInfo {
+    /// The listing as `ss` lays it out.
+    public static func table(_ sockets: [SocketInfo], internals: Bool) -> String {
+        var rows = [["Netid", "State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port", "Process"]]
+        var extra: [Int: String] = [:]
+        for socket in sockets {
+            // A connection no app owns any more (socket 0) shows no process, as `ss` shows an orphan.
+            let process = socket.appName.map { "(\"\($0)\",pid=\(socket.pid ?? 0),sock=\(socket.id))" }
+                ?? (socket.id == 0 ? "" : "(app=\(socket.app),sock=\(socket.id))")
+            rows.append([socket.protocolName, socket.state ?? "-", String(socket.receiveQueue ?? 0),
+                         String(socket.sendQueue ?? 0), socket.local.replacingAny(), socket.peer ?? "*:*", process])
+            if let drops = socket.drops, drops > 0 {
+                extra[rows.count - 1] = "drops \(drops) (receive queue full)"
+            }
+            if internals, socket.protocolName == "tcp", let text = socket.internals, socket.state != "LISTEN" {
+                extra[rows.count - 1] = TCPSocketStatus(parsing: text)
+                    .readable(skipping: [.proto, .local, .peer, .state, .recvq, .sendq])
+            }
+        }
+        var widths = [Int](repeating: 0, count: rows[0].count)
+        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        var lines: [String] = []
+        for (index, row) in rows.enumerated() {
+            let cells = row.enumerated().map { i, cell in
+                i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
+            }
+            lines.append(cells.joined(separator: "  "))
+            if let text = extra[index] { lines.append("\t " + text) }
+        }
+        if sockets.isEmpty { lines.append("(no sockets)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+private extension String {
+    /// `0.0.0.0:7000` as `ss` prints a wildcard: `*:7000`.
+    func replacingAny() -> String { hasPrefix("0.0.0.0:") ? "*" + dropFirst(7) : self }
+}
