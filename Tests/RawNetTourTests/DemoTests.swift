@@ -29,6 +29,10 @@ func overwideLines(_ output: String) -> [String] {
             "the first three segments: SYN, SYN-ACK, ACK",                       // handshake
             "all 10 lines arrived, in order",                                    // delivery
             "bob's app read all 10 lines in the order sent",                     // ordering
+            "alice:eth0 dropped exactly the chosen frame, on request: seq 27",   // drop one
+            "alice sent seq 27 again and it reached bob",
+            "found the TCP checksum wrong and dropped seq 14 (bad checksum)",    // corruption
+            "alice sent seq 14 again, intact, and bob took it",
             "two FINs (one per direction), each acknowledged",                   // close
             "ICMP time exceeded from r1 (10.0.1.1) and r2 (10.0.12.2)",          // TTL
             "bob → alice: 4 hops (r2, r3, r1, alice)",                           // way back
@@ -39,12 +43,13 @@ func overwideLines(_ output: String) -> [String] {
         #expect(run.output.contains("lab stopped"))
         #expect(!FileManager.default.fileExists(atPath: runner.base + "/rawnet/tour"), "the lab's run directory is gone")
 
-        // The demo's own frames pass tshark with checksum validation on. The tour
-        // corrupts nothing on purpose, so no frame may have a bad checksum.
+        // The demo's own frames pass tshark with checksum validation on. The tour corrupts
+        // one segment on purpose, which crosses three cables (alice-r1, r1-r2, r2-bob):
+        // those copies, and nothing else, have a bad checksum.
         let verdict = try TsharkVerdict(file: capture)
         #expect(verdict.packets > 100)
         #expect(verdict.malformed == 0)
-        #expect(verdict.badChecksums.isEmpty, "bad checksums in frames \(verdict.badChecksums)")
+        #expect(verdict.badChecksums.count == 3, "bad checksums in frames \(verdict.badChecksums)")
     }
 
     @Test func demo_inKorean_oneScene() throws {
@@ -55,6 +60,39 @@ func overwideLines(_ output: String) -> [String] {
         #expect(run.output.contains("직접 해 보기"))
         #expect(run.output.contains("✓ 10.0.2.20의 각 앱은 자기 포트로 온 데이터그램만 받았습니다"))
         #expect(!run.output.contains("each app on 10.0.2.20"), "an English check line in the Korean tour")
+    }
+
+    /// The scenes that break one chosen segment, in both languages: the question is asked
+    /// and answered without waiting (no terminal), and each claim is in the output.
+    @Test(arguments: ["en", "ko"])
+    func demo_breakOneSegment_asksThenShowsTheEvidence(language: String) throws {
+        let runner = try RawNetRunner()
+        var run = try runner.run(["demo", "--step", "--lang", language, "--scenes", "dropOne,corruption"], timeout: 60)
+        run.output = run.output.replacing("\u{A0}", with: " ")
+        #expect(run.status == 0, "\(run.output)\n\(run.errors)")
+        #expect(!run.output.contains("✗"), "\(run.output)")
+        #expect(overwideLines(run.output).isEmpty, "lines over 80 columns:\n\(overwideLines(run.output).joined(separator: "\n"))")
+        let ko = language == "ko"
+        let expected = ko ? [
+            "? alice의 세그먼트 3(seq 27)이 사라졌습니다", "→ 답: 2) 도착할 때마다 다시 ack=27",
+            "✓ alice:eth0은 고른 프레임 하나만 요청대로 버렸습니다: seq 27, 13바이트",
+            "중복 ACK", "✓ alice가 seq 27을 다시 보냈고", "✓ bob의 앱은 6줄을 모두 순서대로 읽었습니다",
+            "→ 답: 3) bob은 말없이 버리고", "잘못된 체크섬", "✓ bob이 TCP 체크섬이 틀린 것을 찾아 seq 14를 버렸습니다",
+            "✓ alice가 seq 14를 성한 채로 다시 보냈고",
+        ] : [
+            "? alice's segment 3 (seq 27) is lost", "→ answer: 2) ack=27 again for each",
+            "✓ alice:eth0 dropped exactly the chosen frame, on request: seq 27, 13 bytes",
+            "duplicate ACKs (ack=27, SACK 40-", "✓ alice sent seq 27 again and it reached bob",
+            "✓ bob's app read all 6 lines, in order", "→ answer: 3) bob drops it without a word",
+            "bad checksum", "✓ alice sent seq 14 again, intact, and bob took it",
+            "✓ bob's app read all 6 lines unchanged, in order",
+        ]
+        for line in expected { #expect(run.output.contains(line), "missing: \(line)\n\(run.output)") }
+        if ko {
+            for english in ["dropped on request", "bad checksum", "duplicate ACK", "answer:", "lost at", "retransmission"] {
+                #expect(!run.output.contains(english), "English left in the Korean tour: '\(english)'")
+            }
+        }
     }
 
     /// The whole tour in Korean: every line fits 80 columns, no label or evidence

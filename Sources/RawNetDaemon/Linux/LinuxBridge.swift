@@ -285,7 +285,7 @@ public final class LinuxBridge {
             case .passed:
                 continue
             case .dropped(let reason):
-                let dropReason: DropReason = reason == .queueFull ? .queueOverflow : .injectedLoss
+                let dropReason = DropReason(reason)
                 counters[index].countDrop(dropReason)
                 if !subscribers.isEmpty {
                     let traced = reason == .burstLoss ? "burst loss" : dropReason.rawValue

@@ -2,6 +2,7 @@ import RawNetContracts
 import RawNetCore
 import RawNetLabModel
 import RawNetPlatform
+import RawNetView
 
 extension NodeDaemon {
     /// Name of the environment variable that, set to `1`, makes a node daemon
@@ -20,7 +21,10 @@ extension NodeDaemon {
     /// - `settings="loss 20% delay 10ms"` (action `set`, the default with settings): replaces every setting;
     /// - `action=update settings="loss 5%"`: changes only the options named, keeping the others;
     /// - `action=clear`: a perfect wire (frames in flight still leave, held ones are let go);
-    /// - `action=show` (the default without settings).
+    /// - `action=show` (the default without settings);
+    /// - `action=drop-next filter="tcp and seq 27" [count=N]` or `action=corrupt-next …`: a
+    ///   one-shot rule for the next N (default 1) frames the trace filter picks; it replaces
+    ///   an earlier rule of the same action; `clear` removes rules too.
     /// A `seed` among the settings restarts the random streams from it, even if it is unchanged.
     func impair(_ args: [String: String]) -> ControlResponse {
         guard let name = args["interface"] else { return .failure("impair needs interface=NAME") }
@@ -39,6 +43,7 @@ extension NodeDaemon {
         case "clear":
             guard !isImpairmentBypassed else { return bypassedFailure() }
             impairments[index].clear(now: now)
+            impairments[index].removeRules()
             logger.info("\(name) impairment cleared")
         case "set", "update":
             guard !isImpairmentBypassed else { return bypassedFailure() }
@@ -55,8 +60,15 @@ extension NodeDaemon {
             for _ in 0..<dropped { ip.countDrop(.queueOverflow, interface: index) }
             if let seed = given.seed { impairments[index].reseed(seed) }
             logger.info("\(name) impairment: \(impairments[index].settings)")
+        case ImpairmentRule.Action.drop.rawValue, ImpairmentRule.Action.corrupt.rawValue:
+            guard !isImpairmentBypassed else { return bypassedFailure() }
+            guard let rule = Self.rule(action, args, node: node.name, interface: name) else {
+                return .failure(Self.ruleProblem(action, args))
+            }
+            impairments[index].addRule(rule)
+            logger.info("\(name) rule: \(action) '\(rule.filter)' ×\(rule.remaining)")
         default:
-            return .failure("impair action must be set, update, clear or show, not '\(action)'")
+            return .failure("impair action must be set, update, clear, show, drop-next or corrupt-next, not '\(action)'")
         }
         return .success(impairAnswer(index))
     }
@@ -66,7 +78,33 @@ extension NodeDaemon {
         return ImpairAnswer(interface: interfaceNames[index], settings: engine.settings.description,
                             isPerfect: engine.settings.isPerfect, counters: engine.counters,
                             pendingFrames: engine.pendingCount, seed: String(engine.seed),
-                            isBypassed: isImpairmentBypassed)
+                            isBypassed: isImpairmentBypassed,
+                            rules: engine.rules.map {
+                                ImpairRuleAnswer(action: $0.action.rawValue, filter: $0.filter,
+                                                 remaining: $0.remaining, applied: $0.applied)
+                            })
+    }
+
+    /// The rule `args` describe (`filter`, optional `count` from 1 to 1000), nil when they are bad.
+    static func rule(_ action: String, _ args: [String: String], node: String, interface: String) -> ImpairmentRule? {
+        guard let kind = ImpairmentRule.Action(rawValue: action), let text = args["filter"],
+              !text.allSatisfy(\.isWhitespace), let filter = try? TraceFilter(parsing: text) else { return nil }
+        var count = 1
+        if let given = args["count"] {
+            guard let number = Int(given), (1...1000).contains(number) else { return nil }
+            count = number
+        }
+        return ImpairmentRule(kind, filter: text, count: count,
+                              chooser: TraceFilterChooser(filter: filter, node: node, interface: interface))
+    }
+
+    /// Why `rule` refused `args`.
+    static func ruleProblem(_ action: String, _ args: [String: String]) -> String {
+        guard let text = args["filter"], !text.allSatisfy(\.isWhitespace) else {
+            return "\(action) needs filter=TEXT, e.g. filter=\"tcp and seq 27\""
+        }
+        do { _ = try TraceFilter(parsing: text) } catch { return "\(action): \(error)" }
+        return "\(action): count must be a number from 1 to 1000, not '\(args["count"] ?? "")'"
     }
 
     private func bypassedFailure() -> ControlResponse {
@@ -82,7 +120,7 @@ extension NodeDaemon {
             case .passed:
                 continue
             case .dropped(let reason):
-                let dropReason: DropReason = reason == .queueFull ? .queueOverflow : .injectedLoss
+                let dropReason = DropReason(reason)
                 ip.countDrop(dropReason, interface: index)
                 if !subscribers.isEmpty {
                     let traced = reason == .burstLoss ? "burst loss" : dropReason.rawValue

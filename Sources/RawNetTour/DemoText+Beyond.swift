@@ -1,0 +1,78 @@
+/// The words of the scenes where the learner breaks one chosen segment, and of the questions.
+extension DemoText {
+    static let pickOne = Said(en: "your guess? type 1, 2 or 3 and press Enter",
+                              ko: "어떻게 될까요? 1, 2, 3 중 하나를 치고 Enter를 누르세요")
+    static let rightAnswer = Said(en: "right:", ko: "맞았습니다:")
+    static let otherAnswer = Said(en: "not quite; the answer is", ko: "아쉽네요. 답은")
+    static let theAnswer = Said(en: "answer:", ko: "답:")
+
+    static let dropOne = SceneText(
+        title: Said(en: "Kill one chosen segment and watch TCP repair it",
+                    ko: "고른 세그먼트 하나를 없애고 TCP가 고치는 것을 보기"),
+        story: Said(
+            en: """
+                Like the animations in Kurose and Ross, we pick one packet and kill it: alice's third \
+                segment, the one whose first byte is number 27 (each line is 13 bytes). The rule drops \
+                that one frame on alice's cable and nothing else; the segments after it still arrive.
+                """,
+            ko: """
+                Kurose와 Ross 교재의 애니메이션처럼 패킷 하나를 골라 없앱니다. alice가 보내는 세 번째 \
+                세그먼트, 곧 첫 바이트 번호가 27인 세그먼트입니다(줄마다 13바이트). 이 규칙은 alice의 \
+                케이블에서 그 프레임 하나만 버리고, 뒤의 세그먼트는 그대로 도착합니다.
+                """),
+        commands: ["rawnet impair alice-r1 --direction out --drop-next 'tcp and seq 27'",
+                   "rawnet chat alice --connect bob:7000", "rawnet impair alice-r1",
+                   "rawnet ladder --filter 'port 7000'"],
+        notice: Said(
+            en: "seq numbers count bytes from 1, as the ladder shows them; bob keeps asking for 27 (ack=27) while SACK tells alice what else arrived.",
+            ko: "seq 번호는 사다리 그림처럼 1부터 바이트를 셉니다. bob은 계속 27을 달라고 하고(ack=27), SACK으로 그 밖에 무엇이 도착했는지 알려 줍니다."))
+
+    static let dropOneQuestion = Question(
+        question: Said(en: "alice's segment 3 (seq 27) is lost. What does bob send when segments 4, 5 and 6 arrive?",
+                       ko: "alice의 세그먼트 3(seq 27)이 사라졌습니다. 세그먼트 4, 5, 6이 도착하면 bob은 무엇을 보낼까요?"),
+        choices: [Said(en: "nothing until segment 3 comes", ko: "세그먼트 3이 올 때까지 아무것도 보내지 않는다"),
+                  Said(en: "ack=27 again for each: duplicate ACKs, with SACK naming what did arrive",
+                       ko: "도착할 때마다 다시 ack=27: 중복 ACK, 도착한 것은 SACK으로 알린다"),
+                  Say.ackEverything],
+        answer: 2,
+        why: Said(en: "An ACK names the next byte bob needs, and that is still 27. The duplicate ACKs tell alice early; she resends 27 without waiting for her timer.",
+                  ko: "ACK는 bob이 다음에 받아야 할 바이트를 말하는데, 그것은 여전히 27입니다. 중복 ACK가 alice에게 일찍 알려 주므로 alice는 타이머를 기다리지 않고 27을 다시 보냅니다."))
+
+    static let corruption = SceneText(
+        title: Said(en: "A flipped bit: the checksum catches it, a retransmission repairs it",
+                    ko: "뒤집힌 비트 하나: 체크섬이 잡고 재전송이 고친다"),
+        story: Said(
+            en: """
+                This time alice's second segment (seq 14) leaves with one bit flipped in its last data \
+                byte. r1 checks only the IP header, so it forwards the segment; bob's TCP adds up the \
+                bytes, finds the checksum wrong and drops the segment as if it had been lost.
+                """,
+            ko: """
+                이번에는 alice의 두 번째 세그먼트(seq 14)가 마지막 데이터 바이트의 비트 하나가 뒤집힌 채 \
+                떠납니다. r1은 IP 헤더만 검사하므로 그대로 전달하고, bob의 TCP는 바이트를 더해 보고 \
+                체크섬이 틀린 것을 찾아 잃어버린 세그먼트처럼 버립니다.
+                """),
+        commands: ["rawnet impair alice-r1 --direction out --corrupt-next 'tcp and seq 14'",
+                   "rawnet chat alice --connect bob:7000", "rawnet trace bob --filter dropped",
+                   "rawnet capture -w bad.pcapng --duration 20"],
+        notice: Said(
+            en: "the damaged bytes never reach bob's app: a checksum turns corruption into loss, and TCP already knows how to repair loss.",
+            ko: "망가진 바이트는 bob의 앱까지 가지 않습니다. 체크섬이 손상을 손실로 바꾸고, 손실은 TCP가 이미 고칠 줄 압니다."))
+
+    static let corruptionQuestion = Question(
+        question: Said(en: "bob's TCP finds segment seq 14's checksum wrong. What happens to it?",
+                       ko: "bob의 TCP가 seq 14 세그먼트의 체크섬이 틀린 것을 찾았습니다. 그 세그먼트는 어떻게 될까요?"),
+        choices: [Said(en: "bob's app gets the bytes with one bit wrong", ko: "bob의 앱이 비트 하나가 틀린 바이트를 받는다"),
+                  Said(en: "bob asks alice to resend it (a negative acknowledgment)",
+                       ko: "bob이 alice에게 다시 보내 달라고 한다 (부정 확인응답)"),
+                  Said(en: "bob drops it without a word; alice resends it as if it were lost",
+                       ko: "bob은 말없이 버리고, alice는 잃어버린 것처럼 다시 보낸다")],
+        answer: 3,
+        why: Said(en: "TCP has no negative acknowledgment: a bad segment is dropped and counted (\"bad checksum\"), bob's ACKs keep asking for 14, and alice's retransmission repairs it.",
+                  ko: "TCP에는 부정 확인응답이 없습니다. 잘못된 세그먼트는 버려지고(\"잘못된 체크섬\"으로 집계), bob의 ACK는 계속 14를 달라고 하며, alice의 재전송이 고칩니다."))
+
+    /// Choices shared by more than one question.
+    enum Say {
+        static let ackEverything = Said(en: "ack=79, acknowledging every byte it has", ko: "받은 바이트를 모두 확인하는 ack=79")
+    }
+}
