@@ -28,15 +28,15 @@ extension DemoText {
             ko: "seq 번호는 사다리 그림처럼 1부터 바이트를 셉니다. bob은 계속 27을 달라고 하고(ack=27), SACK으로 그 밖에 무엇이 도착했는지 알려 줍니다."))
 
     static let dropOneQuestion = Question(
-        question: Said(en: "alice's segment 3 (seq 27) is lost. What does bob send when segments 4, 5 and 6 arrive?",
-                       ko: "alice의 세그먼트 3(seq 27)이 사라졌습니다. 세그먼트 4, 5, 6이 도착하면 bob은 무엇을 보낼까요?"),
+        question: Said(en: "alice's segment 3 (seq 27) is lost. What does bob send when segment 4 (seq 40) arrives?",
+                       ko: "alice의 세그먼트 3(seq 27)이 사라졌습니다. 세그먼트 4(seq 40)가 도착하면 bob은 무엇을 보낼까요?"),
         choices: [Said(en: "nothing until segment 3 comes", ko: "세그먼트 3이 올 때까지 아무것도 보내지 않는다"),
-                  Said(en: "ack=27 again for each: duplicate ACKs, with SACK naming what did arrive",
-                       ko: "도착할 때마다 다시 ack=27: 중복 ACK, 도착한 것은 SACK으로 알린다"),
+                  Said(en: "ack=27 again: a duplicate ACK, with SACK naming what did arrive",
+                       ko: "다시 ack=27: 중복 ACK를 보내고, 도착한 것은 SACK으로 알린다"),
                   Say.ackEverything],
         answer: 2,
-        why: Said(en: "An ACK names the next byte bob needs, and that is still 27. The duplicate ACKs tell alice early; she resends 27 without waiting for her timer.",
-                  ko: "ACK는 bob이 다음에 받아야 할 바이트를 말하는데, 그것은 여전히 27입니다. 중복 ACK가 alice에게 일찍 알려 주므로 alice는 타이머를 기다리지 않고 27을 다시 보냅니다."))
+        why: Said(en: "An ACK names the next byte bob needs, and that is still 27. With SACK, alice sees that 40, sent after 27, arrived, so she resends 27 at once (RACK) instead of waiting for her timer.",
+                  ko: "ACK는 bob이 다음에 받아야 할 바이트를 말하는데, 그것은 여전히 27입니다. SACK을 보고 alice는 27보다 뒤에 보낸 40이 도착한 것을 알고, 타이머를 기다리지 않고 곧바로 27을 다시 보냅니다(RACK)."))
 
     static let corruption = SceneText(
         title: Said(en: "A flipped bit: the checksum catches it, a retransmission repairs it",
@@ -73,6 +73,6 @@ extension DemoText {
 
     /// Choices shared by more than one question.
     enum Say {
-        static let ackEverything = Said(en: "ack=79, acknowledging every byte it has", ko: "받은 바이트를 모두 확인하는 ack=79")
+        static let ackEverything = Said(en: "ack=53, acknowledging every byte it has", ko: "받은 바이트를 모두 확인하는 ack=53")
     }
 }
