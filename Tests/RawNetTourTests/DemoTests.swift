@@ -8,6 +8,23 @@ func overwideLines(_ output: String) -> [String] {
     output.split(separator: "\n").map(String.init).filter { DisplayWidth.of($0) > 80 }
 }
 
+/// One line per packet of `file` that `filter` selects, the `fields` separated by tabs
+/// (TCP checksums checked, sequence numbers relative).
+func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [String] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: TsharkVerdict.tshark)
+    process.arguments = ["-r", file, "-n", "-o", "tcp.check_checksum:TRUE", "-o", "tcp.relative_sequence_numbers:TRUE",
+                         "-Y", filter, "-T", "fields"] + fields.flatMap { ["-e", $0] }
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw TestFailure("tshark exited \(process.terminationStatus)") }
+    return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+}
+
 /// The tour end to end: real daemons, real apps, the real `rawnet demo` process.
 @Suite(.serialized) struct DemoTests {
     @Test func demo_runsToCompletion_everySceneShowsItsEvidence_captureIsClean() throws {
@@ -44,12 +61,17 @@ func overwideLines(_ output: String) -> [String] {
         #expect(!FileManager.default.fileExists(atPath: runner.base + "/rawnet/tour"), "the lab's run directory is gone")
 
         // The demo's own frames pass tshark with checksum validation on. The tour corrupts
-        // one segment on purpose, which crosses three cables (alice-r1, r1-r2, r2-bob):
-        // those copies, and nothing else, have a bad checksum.
+        // one segment on purpose (seq 14, 13 bytes), captured at each of the six interfaces
+        // on its way (alice:eth0, r1:eth0, r1:eth1, r2:eth1, r2:eth0, bob:eth0): those
+        // copies, and nothing else, have a bad checksum.
         let verdict = try TsharkVerdict(file: capture)
         #expect(verdict.packets > 100)
         #expect(verdict.malformed == 0)
-        #expect(verdict.badChecksums.count == 3, "bad checksums in frames \(verdict.badChecksums)")
+        #expect(verdict.badChecksums.count == 6, "bad checksums in frames \(verdict.badChecksums)")
+        let bad = try tsharkFields(capture, filter: "tcp.checksum.status == 0",
+                                   fields: ["frame.interface_name", "tcp.seq", "tcp.len"])
+        #expect(bad == ["alice:eth0", "r1:eth0", "r1:eth1", "r2:eth1", "r2:eth0", "bob:eth0"].map { "\($0)\t14\t13" },
+                "\(bad)")
     }
 
     @Test func demo_inKorean_oneScene() throws {
