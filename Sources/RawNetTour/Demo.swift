@@ -150,6 +150,7 @@ public final class Demo {
         case .encapsulation: try encapsulationScene()
         case .handshake, .delivery, .ordering, .close: try tcpScene(scene)
         case .dropOne: try dropOneScene()
+        case .waiting: try waitingScene()
         case .corruption: try corruptionScene()
         }
     }

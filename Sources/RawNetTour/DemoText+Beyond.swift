@@ -76,3 +76,49 @@ extension DemoText {
         static let ackEverything = Said(en: "ack=53, acknowledging every byte it has", ko: "받은 바이트를 모두 확인하는 ack=53")
     }
 }
+
+/// The words of the scene on blocking and non-blocking sockets.
+extension DemoText {
+    static let waiting = SceneText(
+        title: Said(en: "Waiting for the network: a blocking app and a polling one",
+                    ko: "네트워크 기다리기: 블로킹 앱과 폴링하는 앱"),
+        story: Said(
+            en: """
+                Two apps run on bob. The waiter calls receive and blocks: its thread sleeps inside the \
+                call until a datagram comes. The poller asks with a timeout of zero (non-blocking): \
+                when nothing is there the call returns at once, and the app does other work before \
+                asking again. After 0.3 s alice sends one datagram to each.
+                """,
+            ko: """
+                bob에서 앱 두 개가 돕니다. 기다리는 앱은 receive를 부르고 블로킹됩니다. 데이터그램이 올 \
+                때까지 그 스레드는 호출 안에서 잠듭니다. 폴링하는 앱은 타임아웃 0으로(논블로킹) 묻습니다. \
+                아무것도 없으면 호출이 곧바로 돌아오고, 앱은 다른 일을 한 뒤 다시 묻습니다. 0.3초 뒤 \
+                alice가 두 앱에 데이터그램을 하나씩 보냅니다.
+                """),
+        commands: ["rawnet nc bob -l 7100 --udp -d", "echo hi | rawnet nc alice bob 7100 --udp",
+                   "rawnet sockets bob"],
+        notice: Said(
+            en: "the network is the same for both; only the app decides whether to wait or to go on.",
+            ko: "네트워크는 두 앱에 똑같습니다. 기다릴지, 하던 일을 계속할지는 앱이 정합니다."))
+
+    static let waitingQuestion = Question(
+        question: Said(en: "For 0.3 s nothing arrives. What is the waiter doing meanwhile?",
+                       ko: "0.3초 동안 아무것도 오지 않습니다. 그동안 기다리는 앱은 무엇을 할까요?"),
+        choices: [Said(en: "asking the network again and again", ko: "네트워크에 묻고 또 묻는다"),
+                  Said(en: "nothing: its thread sleeps inside receive until the datagram comes",
+                       ko: "아무것도: 데이터그램이 올 때까지 스레드가 receive 안에서 잠든다"),
+                  Said(en: "it gets an error at once and gives up", ko: "곧바로 오류를 받고 포기한다")],
+        answer: 2,
+        why: Said(en: "A blocking call hands the wait to the system. Asking again and again is what the poller does, by choice, so it can work in between.",
+                  ko: "블로킹 호출은 기다림을 시스템에 맡깁니다. 묻고 또 묻는 것은 폴링하는 앱이 사이사이 다른 일을 하려고 스스로 고른 방식입니다."))
+
+    static let waiterPrinted = Said(en: "the waiter printed:", ko: "기다리는 앱의 출력:")
+    static let pollerPrinted = Said(en: "the poller printed:", ko: "폴링하는 앱의 출력:")
+    static func waiterLine(_ seconds: String, _ text: String) -> Said {
+        Said(en: "receive returned after \(seconds) s: '\(text)'", ko: "\(seconds)초 뒤 receive가 돌아옴: '\(text)'")
+    }
+    static func pollerLine(_ polls: Int, _ work: Int, _ text: String) -> Said {
+        Said(en: "\(polls) polls, \(work) steps of other work, then '\(text)'",
+             ko: "폴링 \(polls)번, 다른 일 \(work)단계, 그다음 '\(text)'")
+    }
+}

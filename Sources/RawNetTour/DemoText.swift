@@ -12,7 +12,7 @@ struct Said: Sendable {
 
 /// The scenes of the tour, in order: each makes one idea visible.
 public enum DemoScene: String, Sendable, CaseIterable {
-    case encapsulation, connectionless, unreliable, ports, handshake, delivery, ordering, dropOne, corruption, close
+    case encapsulation, connectionless, unreliable, ports, waiting, handshake, delivery, ordering, dropOne, corruption, close
     case timeToLive, wayBack
 }
 
@@ -94,6 +94,7 @@ enum DemoText {
         case .delivery: return delivery
         case .ordering: return ordering
         case .dropOne: return dropOne
+        case .waiting: return waiting
         case .corruption: return corruption
         case .close: return close
         case .timeToLive: return timeToLive

@@ -43,6 +43,7 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
             "alice heard back only from a router: ICMP host unreachable",        // connectionless
             "datagrams arrived out of order",                                    // unreliable
             "each app on 10.0.2.20 got only the datagram for its port",          // ports
+            "the waiter's receive returned only when its datagram came",         // blocking
             "the first three segments: SYN, SYN-ACK, ACK",                       // handshake
             "all 10 lines arrived, in order",                                    // delivery
             "bob's app read all 10 lines in the order sent",                     // ordering
@@ -84,12 +85,13 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
         #expect(!run.output.contains("each app on 10.0.2.20"), "an English check line in the Korean tour")
     }
 
-    /// The scenes that break one chosen segment, in both languages: the question is asked
-    /// and answered without waiting (no terminal), and each claim is in the output.
+    /// The scenes that break one chosen segment, and the blocking/polling apps, in both
+    /// languages: the question is asked and answered without waiting (no terminal), and
+    /// each claim is in the output, with what each app printed.
     @Test(arguments: ["en", "ko"])
     func demo_breakOneSegment_asksThenShowsTheEvidence(language: String) throws {
         let runner = try RawNetRunner()
-        var run = try runner.run(["demo", "--step", "--lang", language, "--scenes", "dropOne,corruption"], timeout: 60)
+        var run = try runner.run(["demo", "--step", "--lang", language, "--scenes", "dropOne,corruption,waiting"], timeout: 60)
         run.output = run.output.replacing("\u{A0}", with: " ")
         #expect(run.status == 0, "\(run.output)\n\(run.errors)")
         #expect(!run.output.contains(language == "ko" ? "✗ 빠짐" : "✗ missing"), "\(run.output)")
@@ -101,6 +103,8 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
             "✓ bob은 세그먼트 4에 중복 ACK로 답했습니다", "✓ alice가 seq 27을 다시 보냈고", "✓ bob의 앱은 6줄을 모두 순서대로 읽었습니다",
             "→ 답: 3) bob은 말없이 버리고", "잘못된 체크섬", "✓ bob이 TCP 체크섬이 틀린 것을 찾아 seq 14를 버렸습니다",
             "✓ alice가 seq 14를 성한 채로 다시 보냈고",
+            "→ 답: 2) 아무것도: 데이터그램이 올 때까지", "기다리는 앱의 출력: 0.", "초 뒤 receive가 돌아옴: 'for the waiter'",
+            "✓ 기다리는 앱의 receive는 데이터그램이 온 뒤에야", "그다음 'for the poller'", "✓ 폴링하는 앱은",
         ] : [
             "? alice's segment 3 (seq 27) is lost", "→ answer: 2) ack=27 again: a duplicate ACK",
             "✓ alice:eth0 dropped exactly the chosen frame, on request: seq 27, 13 bytes",
@@ -108,10 +112,14 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
             "✓ bob's app read all 6 lines, in order", "→ answer: 3) bob drops it without a word",
             "bad checksum", "✓ alice sent seq 14 again, intact, and bob took it",
             "✓ bob's app read all 6 lines unchanged, in order",
+            "→ answer: 2) nothing: its thread sleeps inside receive", "the waiter printed: receive returned after 0.",
+            "steps of other work, then 'for the poller'", "✓ the waiter's receive returned only when its datagram came",
+            "✓ the poller found nothing",
         ]
         for line in expected { #expect(run.output.contains(line), "missing: \(line)\n\(run.output)") }
         if ko {
-            for english in ["dropped on request", "bad checksum", "duplicate ACK", "answer:", "lost at", "retransmission"] {
+            for english in ["dropped on request", "bad checksum", "duplicate ACK", "answer:", "lost at", "retransmission",
+                            "printed", "polls", "steps of other work", "returned after"] {
                 #expect(!run.output.contains(english), "English left in the Korean tour: '\(english)'")
             }
         }
