@@ -32,7 +32,7 @@ struct DropNextCommandTests {
         #expect(try lab.impairment("alice", "eth0").rules?.isEmpty == true)
     }
 
-    @Test func corruptNext_isCaughtAsABadChecksumAtTheRouter() throws {
+    @Test func corruptNext_isForwardedByTheRouter_andCaughtAsABadChecksumAtBob() throws {
         let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
         defer { lab.stop() }
         try #require(try lab.ping(count: 1).received == 1)
