@@ -74,8 +74,8 @@ extension Demo {
         poller.join()
         try? sender.close()
         let events = collect()
-        show(events, filter: "udp and (port 7100 or port 7101)", limit: 6)
         ask(DemoText.waitingQuestion)
+        show(events, filter: "udp and (port 7100 or port 7101)", limit: 6)
         let w = board.waiter.withLock { $0 }, p = board.poller.withLock { $0 }
         let seconds = { (d: Duration) in String(format2: Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18) }
         labelled([
