@@ -48,7 +48,7 @@ let package = Package(
         // Router and host daemons: the loop, link ports, impairments, the IP node, control and
         // the host's transport. No Yams and no Foundation: this is what every daemon process maps.
         .target(name: "RawNetDaemon", dependencies: [
-            "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetContracts", "RawNetLabModel", "RawNetJSON",
+            "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetContracts", "RawNetLabModel", "RawNetJSON", "RawNetView",
             .product(name: "Logging", package: "swift-log"),
             .product(name: "DequeModule", package: "swift-collections"),
         ]),

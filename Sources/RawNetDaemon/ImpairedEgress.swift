@@ -3,6 +3,7 @@ import RawNetContracts
 import RawNetCore
 import RawNetLabModel
 import RawNetPlatform
+import RawNetView
 
 /// A process that sends frames out of link ports, each through its
 /// interface's egress `ImpairmentEngine`: a node daemon (`NodeDaemon`) or an
@@ -96,7 +97,7 @@ extension ImpairedEgress {
             case .passed:
                 continue
             case .dropped(let reason):
-                let dropReason: DropReason = reason == .queueFull ? .queueOverflow : .injectedLoss
+                let dropReason = DropReason(reason)
                 countDrop(dropReason, interface: index)
                 if isTracing {
                     let traced = reason == .burstLoss ? "burst loss" : dropReason.rawValue
@@ -117,7 +118,10 @@ extension ImpairedEgress {
     /// - `settings="loss 20% delay 10ms"` (action `set`, the default with settings): replaces every setting;
     /// - `action=update settings="loss 5%"`: changes only the options named, keeping the others;
     /// - `action=clear`: a perfect wire (frames in flight still leave, held ones are let go);
-    /// - `action=show` (the default without settings).
+    /// - `action=show` (the default without settings);
+    /// - `action=drop-next filter="tcp and seq 27" [count=N]` or `action=corrupt-next …`: a
+    ///   one-shot rule for the next N (default 1) frames the trace filter picks; it replaces
+    ///   an earlier rule of the same action; `clear` removes rules too.
     /// A `seed` among the settings restarts the random streams from it, even if it is unchanged.
     func impair(_ args: [String: String], interface index: Int) -> ControlResponse {
         let name = node.interfaces[index].name
@@ -133,6 +137,7 @@ extension ImpairedEgress {
         case "clear":
             guard !isImpairmentBypassed else { return bypassedFailure() }
             impairments[index].clear(now: now)
+            impairments[index].removeRules()
             logger.info("\(name) impairment cleared")
         case "set", "update":
             guard !isImpairmentBypassed else { return bypassedFailure() }
@@ -149,8 +154,15 @@ extension ImpairedEgress {
             for _ in 0..<dropped { countDrop(.queueOverflow, interface: index) }
             if let seed = given.seed { impairments[index].reseed(seed) }
             logger.info("\(name) impairment: \(impairments[index].settings)")
+        case ImpairmentRule.Action.drop.rawValue, ImpairmentRule.Action.corrupt.rawValue:
+            guard !isImpairmentBypassed else { return bypassedFailure() }
+            guard let rule = impairmentRule(action, args, node: node.name, interface: name) else {
+                return .failure(impairmentRuleProblem(action, args))
+            }
+            impairments[index].addRule(rule)
+            logger.info("\(name) rule: \(action) '\(rule.filter)' ×\(rule.remaining)")
         default:
-            return .failure("impair action must be set, update, clear or show, not '\(action)'")
+            return .failure("impair action must be set, update, clear, show, drop-next or corrupt-next, not '\(action)'")
         }
         return .success(impairAnswer(index))
     }
@@ -160,12 +172,38 @@ extension ImpairedEgress {
         return ImpairAnswer(interface: node.interfaces[index].name, settings: engine.settings.description,
                             isPerfect: engine.settings.isPerfect, counters: engine.counters,
                             pendingFrames: engine.pendingCount, seed: String(engine.seed),
-                            isBypassed: isImpairmentBypassed)
+                            isBypassed: isImpairmentBypassed,
+                            rules: engine.rules.map {
+                                ImpairRuleAnswer(action: $0.action.rawValue, filter: $0.filter,
+                                                 remaining: $0.remaining, applied: $0.applied)
+                            })
     }
 
     private func bypassedFailure() -> ControlResponse {
         .failure("\(node.name) runs with the impairment engine bypassed (\(NodeDaemon.bypassEnvironmentVariable)=1): impairments cannot be changed")
     }
+}
+
+/// The rule `args` describe (`filter`, optional `count` from 1 to 1000), nil when they are bad.
+func impairmentRule(_ action: String, _ args: [String: String], node: String, interface: String) -> ImpairmentRule? {
+    guard let kind = ImpairmentRule.Action(rawValue: action), let text = args["filter"],
+          !text.allSatisfy(\.isWhitespace), let filter = try? TraceFilter(parsing: text) else { return nil }
+    var count = 1
+    if let given = args["count"] {
+        guard let number = Int(given), (1...1000).contains(number) else { return nil }
+        count = number
+    }
+    return ImpairmentRule(kind, filter: text, count: count,
+                          chooser: TraceFilterChooser(filter: filter, node: node, interface: interface))
+}
+
+/// Why `impairmentRule` refused `args`.
+func impairmentRuleProblem(_ action: String, _ args: [String: String]) -> String {
+    guard let text = args["filter"], !text.allSatisfy(\.isWhitespace) else {
+        return "\(action) needs filter=TEXT, e.g. filter=\"tcp and seq 27\""
+    }
+    do { _ = try TraceFilter(parsing: text) } catch { return "\(action): \(error)" }
+    return "\(action): count must be a number from 1 to 1000, not '\(args["count"] ?? "")'"
 }
 
 /// The short reason a trace shows for one impairment action.

@@ -137,9 +137,10 @@ public final class HostConnection {
             }
             var wait: Duration? = nil
             if let deadline {
+                // Past the deadline (a timeout of zero: a non-blocking poll) messages the host
+                // already sent are still read, without waiting; nil once none is left.
                 let remaining = deadline &- MonotonicClock.now()
-                if remaining <= 0 { return nil }
-                wait = .nanoseconds(remaining)
+                wait = remaining <= 0 ? .zero : .nanoseconds(remaining)
             }
             guard let message = try readMessage(timeout: wait) else { return nil }
             file(message)

@@ -149,6 +149,9 @@ public final class Demo {
         case .wayBack: try wayBackScene()
         case .encapsulation: try encapsulationScene()
         case .handshake, .delivery, .ordering, .close: try tcpScene(scene)
+        case .dropOne: try dropOneScene()
+        case .waiting: try waitingScene()
+        case .corruption: try corruptionScene()
         }
     }
 

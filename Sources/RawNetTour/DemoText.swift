@@ -12,7 +12,8 @@ struct Said: Sendable {
 
 /// The scenes of the tour, in order: each makes one idea visible.
 public enum DemoScene: String, Sendable, CaseIterable {
-    case encapsulation, connectionless, unreliable, ports, handshake, delivery, ordering, close, timeToLive, wayBack
+    case encapsulation, connectionless, unreliable, ports, waiting, handshake, delivery, ordering, dropOne, corruption, close
+    case timeToLive, wayBack
 }
 
 /// What the tour says in one scene: a title, the story, the commands a user
@@ -99,6 +100,9 @@ enum DemoText {
         case .handshake: return handshake
         case .delivery: return delivery
         case .ordering: return ordering
+        case .dropOne: return dropOne
+        case .waiting: return waiting
+        case .corruption: return corruption
         case .close: return close
         case .timeToLive: return timeToLive
         case .wayBack: return wayBack
@@ -348,6 +352,7 @@ enum KoreanViews {
         ("no route", "경로 없음"),
         ("link down", "링크 끊김"),
         ("bad checksum", "잘못된 체크섬"),
+        ("dropped on request", "요청대로 버림"),
         ("no reason given", "이유 없음"),
         ("impairment: frame", "인위적 장애: 프레임"),
         ("~ delayed", "~ 지연"),

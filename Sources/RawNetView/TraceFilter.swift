@@ -10,17 +10,21 @@ import RawNetWire
 ///     node alice                        events of one node
 ///     on r1:eth1                        events of one interface
 ///     dropped                           drop events only
+///     seq 27                            a TCP segment whose data (or SYN/FIN) starts at 27
 ///     not X    X and Y    X Y    X or Y    ( X )
 ///
 /// `and` binds tighter than `or`; `and` may be left out. The empty text selects
 /// everything. Events without a frame (transport, notes) match `node`/`on`, `tcp`
 /// (transport events are TCP's), and `port`/`host` through a `conn=` field in their
-/// detail (see `TCPTraceEvent`).
+/// detail (see `TCPTraceEvent`). `seq` compares the number as sent on the wire, except
+/// where a caller passes the connection's initial sequence number (`--drop-next`, see
+/// `TraceFilterChooser`): then it is relative, as the ladder shows it.
 public indirect enum TraceFilter: Hashable, Sendable, CustomStringConvertible {
     case everything
     case tcp, udp, icmp, arp
     case dropped
     case port(UInt16)
+    case seq(UInt32)
     case host(IPv4Address)
     case node(String)
     case interface(node: String, interface: String)
@@ -43,11 +47,27 @@ public indirect enum TraceFilter: Hashable, Sendable, CustomStringConvertible {
     /// True when `event` is selected; `decoded` is its frame, already decoded (saves work when
     /// the caller decodes anyway).
     public func matches(_ event: TraceEvent, decoded: DecodedFrame?) -> Bool {
+        matches(event, decoded: decoded, sequenceBase: nil)
+    }
+
+    /// True when `event` is selected; `seq` counts from `sequenceBase` (the initial sequence
+    /// number of the segment's sender) when one is given.
+    public func matches(_ event: TraceEvent, decoded: DecodedFrame?, sequenceBase: UInt32?) -> Bool {
         switch self {
         case .everything: return true
-        case .not(let inner): return !inner.matches(event, decoded: decoded)
-        case .and(let a, let b): return a.matches(event, decoded: decoded) && b.matches(event, decoded: decoded)
-        case .or(let a, let b): return a.matches(event, decoded: decoded) || b.matches(event, decoded: decoded)
+        case .not(let inner): return !inner.matches(event, decoded: decoded, sequenceBase: sequenceBase)
+        case .and(let a, let b):
+            return a.matches(event, decoded: decoded, sequenceBase: sequenceBase)
+                && b.matches(event, decoded: decoded, sequenceBase: sequenceBase)
+        case .or(let a, let b):
+            return a.matches(event, decoded: decoded, sequenceBase: sequenceBase)
+                || b.matches(event, decoded: decoded, sequenceBase: sequenceBase)
+        case .seq(let number):
+            // Only segments that occupy sequence space: a bare ACK carries the next number too.
+            guard let decoded, let tcp = decoded.tcp else { return false }
+            let occupies = decoded.applicationData?.isEmpty == false || tcp.flags.contains(.syn)
+                || tcp.flags.contains(.fin)
+            return occupies && tcp.sequenceNumber &- (sequenceBase ?? 0) == number
         case .node(let name): return event.node == name
         case .interface(let node, let interface): return event.node == node && event.interface == interface
         case .dropped: return event.kind == .dropped
@@ -91,6 +111,7 @@ public indirect enum TraceFilter: Hashable, Sendable, CustomStringConvertible {
         case .arp: return "arp"
         case .dropped: return "dropped"
         case .port(let port): return "port \(port)"
+        case .seq(let number): return "seq \(number)"
         case .host(let address): return "host \(address)"
         case .node(let name): return "node \(name)"
         case .interface(let node, let interface): return "on \(node):\(interface)"
@@ -124,7 +145,7 @@ struct TraceFilterParser {
     private var words: [String]
     private var index = 0
 
-    static let expected = "tcp, udp, icmp, arp, dropped, port N, host A.B.C.D, node NAME, on NODE:IF, not, ("
+    static let expected = "tcp, udp, icmp, arp, dropped, port N, seq N, host A.B.C.D, node NAME, on NODE:IF, not, ("
 
     init(text: String) {
         var words: [String] = []
@@ -200,6 +221,12 @@ struct TraceFilterParser {
                 throw error("port needs a number from 0 to 65535, got '\(value)'", at: position + 1)
             }
             return .port(port)
+        case "seq":
+            let value = try argument(after: word, at: position, what: "a sequence number")
+            guard let number = UInt32(value) else {
+                throw error("seq needs a number from 0 to 4294967295, got '\(value)'", at: position + 1)
+            }
+            return .seq(number)
         case "host":
             let value = try argument(after: word, at: position, what: "an IPv4 address such as 10.0.1.10")
             guard let address = IPv4Address(value) else {

@@ -3,6 +3,7 @@ import RawNetContracts
 import RawNetCore
 import RawNetDaemon
 import RawNetLabModel
+import RawNetView
 
 /// `rawnet impair`: change, clear or show the impairments of a running lab.
 ///
@@ -22,11 +23,17 @@ struct Impair: ParsableCommand {
             Options given change only those settings and keep the others; --clear alone returns \
             to a perfect wire; --clear with options starts from a perfect wire. --seed N restarts \
             the random choices from N, so the same traffic meets the same fates again.
+            --drop-next FILTER drops the next frame (--count N: the next N) that the trace \
+            filter picks; --corrupt-next flips one bit at the end of its IP packet instead. \
+            In FILTER, seq N is relative, as the ladder shows it, when the rule saw the \
+            connection's SYN leave. A new rule replaces the old; --clear removes rules.
             Values use tc's units: 20% or 0.2, 50ms, 2mbit, 1500kbit.
             Examples:
               rawnet impair alice-r1 --loss 30% --direction out
               rawnet impair r1:eth1 --delay 50ms --jitter 5ms --distribution normal --direction both
               rawnet impair alice-r1 --loss-burst 1%,30%,100%,0% --seed 7
+              rawnet impair alice-r1 --direction out --drop-next 'tcp and seq 27'
+              rawnet impair alice-r1 --direction out --corrupt-next 'udp and port 7000' --count 2
               rawnet impair alice-r1 --clear
               rawnet impair --show
             """)
@@ -49,6 +56,11 @@ struct Impair: ParsableCommand {
     @Option(help: "Line rate, e.g. 2mbit.") var rate: String?
     @Option(help: "Most frames the impairment holds (netem's limit), e.g. 100.") var queue: String?
     @Option(help: "Seed for every random choice.") var seed: String?
+    @Option(name: .customLong("drop-next"), help: "Drop the next frame this trace filter picks, e.g. 'tcp and seq 27'.")
+    var dropNext: String?
+    @Option(name: .customLong("corrupt-next"), help: "Flip one bit at the end of the next frame this filter picks.")
+    var corruptNext: String?
+    @Option(help: "How many frames --drop-next or --corrupt-next acts on (default 1).") var count: Int?
     @Option(help: "out, in or both (default: out for NODE:IF, both for a link; see the overview above).") var direction: String?
     @Flag(help: "Back to a perfect wire (with options: start from one).") var clear = false
     @Flag(help: "Show every link direction's settings and counters (or TARGET's only).") var show = false
@@ -71,8 +83,15 @@ struct Impair: ParsableCommand {
         if let direction, ImpairDirection(rawValue: direction.lowercased()) == nil {
             throw ValidationError("--direction must be out, in or both, not '\(direction)'")
         }
+        if count != nil, dropNext == nil, corruptNext == nil {
+            throw ValidationError("--count goes with --drop-next or --corrupt-next")
+        }
+        if let count, !(1...1000).contains(count) { throw ValidationError("--count must be from 1 to 1000") }
+        for (flag, text) in givenRules {
+            do { _ = try TraceFilter(parsing: text) } catch { throw ValidationError("--\(flag) '\(text)': \(error)") }
+        }
         if show {
-            guard givenOptions.isEmpty, !clear else { throw ValidationError("--show changes nothing: give it no settings and no --clear") }
+            guard givenOptions.isEmpty, givenRules.isEmpty, !clear else { throw ValidationError("--show changes nothing: give it no settings and no --clear") }
         } else if target == nil {
             throw ValidationError("name a link or NODE:IF to impair, or use --show")
         }
@@ -86,6 +105,12 @@ struct Impair: ParsableCommand {
             }
         }
         do { try settings.validate() } catch { throw ValidationError("\(error)") }
+    }
+
+    /// The one-shot rules given, as (control action, filter text).
+    var givenRules: [(String, String)] {
+        [(ImpairmentRule.Action.drop.rawValue, dropNext), (ImpairmentRule.Action.corrupt.rawValue, corruptNext)]
+            .compactMap { action, text in text.map { (action, $0) } }
     }
 
     static func flag(_ option: String) -> String { option == "gemodel" ? "loss-burst" : option }
@@ -102,7 +127,7 @@ struct Impair: ParsableCommand {
         } else {
             directions = topology.linkDirections
         }
-        if show || (givenOptions.isEmpty && !clear) {
+        if show || (givenOptions.isEmpty && givenRules.isEmpty && !clear) {
             try ImpairTable(located: located, directions: directions).print(all: target == nil)
             return
         }
@@ -122,6 +147,10 @@ struct Impair: ParsableCommand {
                 throw Failure("\(direction): \(error); nothing was changed")
             }
         }
+        if givenOptions.isEmpty && !clear {
+            try addRules(located, directions)
+            return
+        }
         var args: [String: String] = [:]
         if clear && givenOptions.isEmpty {
             args["action"] = "clear"
@@ -138,6 +167,21 @@ struct Impair: ParsableCommand {
             }
             done.append(direction.description)
             print("\(direction): \(answer.settings)")
+        }
+        try addRules(located, directions)
+    }
+
+    /// Sends each rule given to every direction and prints the rules each now has.
+    private func addRules(_ located: LabLocator.Located, _ directions: [LinkDirection]) throws {
+        guard !givenRules.isEmpty else { return }
+        for direction in directions {
+            var answer: ImpairAnswer?
+            for (action, text) in givenRules {
+                var args = ["action": action, "filter": text]
+                if let count { args["count"] = String(count) }
+                answer = try Self.answer(located, direction, args)
+            }
+            for rule in answer?.rules ?? [] { print("\(direction): \(rule.description)") }
         }
     }
 
@@ -160,7 +204,7 @@ struct ImpairTable {
     var located: LabLocator.Located
     var directions: [LinkDirection]
 
-    static let columns = ["submitted", "lost", "burst", "qfull", "dup", "corrupt", "reord", "delayed", "queued", "held"]
+    static let columns = ["submitted", "lost", "burst", "qfull", "asked", "dup", "corrupt", "reord", "delayed", "queued", "held"]
 
     func print(all: Bool) throws {
         var rows: [[String]] = []
@@ -173,11 +217,12 @@ struct ImpairTable {
                 continue
             }
             let c = answer.counters ?? ImpairmentCounters()
-            let numbers = [c.submitted, c.droppedRandomLoss, c.droppedBurstLoss, c.droppedQueueFull, c.duplicated,
+            let numbers = [c.submitted, c.droppedRandomLoss, c.droppedBurstLoss, c.droppedQueueFull, c.droppedOnRequest, c.duplicated,
                            c.corrupted, c.reordered, c.delayed, c.queued, UInt64(answer.pendingFrames ?? 0)]
             rows.append([direction.description] + numbers.map { String($0) })
             var text = answer.settings
             if answer.isBypassed == true { text = "(engine bypassed)" }
+            for rule in answer.rules ?? [] { text += "; \(rule.description)" }
             settings.append(text)
         }
         let header = ["direction"] + Self.columns

@@ -52,6 +52,29 @@ struct AppAPIProcessTests {
         #expect(lastError == nil, "port 7 still refused 5 s after its app closed: \(lastError.map { "\($0)" } ?? "")")
     }
 
+    /// A timeout of zero is a non-blocking poll: nil at once while nothing is there, and
+    /// a datagram the host already handed over is returned, not left unread.
+    @Test func receiveWithZeroTimeout_pollsWithoutWaiting_andSeesWhatArrived() throws {
+        let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
+        defer { lab.stop() }
+        let server = try UDPSocket(try HostConnection(runDirectory: lab.runDirectory, host: "bob", appName: "poller"))
+        try server.bind(port: 7101)
+        let before = ContinuousClock.now
+        #expect(try server.receive(timeout: .zero) == nil)
+        #expect(ContinuousClock.now - before < .milliseconds(100), "a poll must not wait")
+        let client = try UDPSocket(try HostConnection(runDirectory: lab.runDirectory, host: "alice", appName: "client"))
+        try client.send(Array("poll me".utf8), to: bob, port: 7101)
+        var got: UDPDatagram?
+        var polls = 0
+        let deadline = ContinuousClock.now + .seconds(3)
+        while got == nil, ContinuousClock.now < deadline {
+            polls += 1
+            got = try server.receive(timeout: .zero)
+            if got == nil { MonotonicClock.sleep(for: .milliseconds(5)) }
+        }
+        #expect(got?.payload == Array("poll me".utf8), "after \(polls) polls")
+    }
+
     @Test func connectedUDP_toClosedPort_failsWithConnectionRefused() throws {
         let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
         defer { lab.stop() }

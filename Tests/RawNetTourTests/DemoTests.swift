@@ -8,6 +8,23 @@ func overwideLines(_ output: String) -> [String] {
     output.split(separator: "\n").map(String.init).filter { DisplayWidth.of($0) > 80 }
 }
 
+/// One line per packet of `file` that `filter` selects, the `fields` separated by tabs
+/// (TCP checksums checked, sequence numbers relative).
+func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [String] {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: TsharkVerdict.tshark)
+    process.arguments = ["-r", file, "-n", "-o", "tcp.check_checksum:TRUE", "-o", "tcp.relative_sequence_numbers:TRUE",
+                         "-Y", filter, "-T", "fields"] + fields.flatMap { ["-e", $0] }
+    let output = Pipe()
+    process.standardOutput = output
+    process.standardError = FileHandle.nullDevice
+    try process.run()
+    let data = output.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    guard process.terminationStatus == 0 else { throw TestFailure("tshark exited \(process.terminationStatus)") }
+    return String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+}
+
 /// The tour end to end: real daemons, real apps, the real `rawnet demo` process.
 @Suite(.serialized) struct DemoTests {
     @Test func demo_runsToCompletion_everySceneShowsItsEvidence_captureIsClean() throws {
@@ -26,9 +43,14 @@ func overwideLines(_ output: String) -> [String] {
             "alice heard back only from a router: ICMP host unreachable",        // connectionless
             "datagrams arrived out of order",                                    // unreliable
             "each app on 10.0.2.20 got only the datagram for its port",          // ports
+            "the waiter's receive returned only when its datagram came",         // blocking
             "the first three segments: SYN, SYN-ACK, ACK",                       // handshake
             "all 10 lines arrived, in order",                                    // delivery
             "bob's app read all 10 lines in the order sent",                     // ordering
+            "alice:eth0 dropped exactly the chosen frame, on request: seq 27",   // drop one
+            "alice sent seq 27 again and it reached bob",
+            "bob found the TCP checksum wrong and dropped seq 14 (bad checksum)", // corruption
+            "alice sent seq 14 again, intact, and bob took it",
             "two FINs (one per direction), each acknowledged",                   // close
             "ICMP time exceeded from r1 (10.0.1.1) and r2 (10.0.12.2)",          // TTL
             "bob → alice: 4 hops (r2, r3, r1, alice)",                           // way back
@@ -50,12 +72,18 @@ func overwideLines(_ output: String) -> [String] {
         #expect(run.output.contains("lab stopped"))
         #expect(!FileManager.default.fileExists(atPath: runner.base + "/rawnet/tour"), "the lab's run directory is gone")
 
-        // The demo's own frames pass tshark with checksum validation on. The tour
-        // corrupts nothing on purpose, so no frame may have a bad checksum.
+        // The demo's own frames pass tshark with checksum validation on. The tour corrupts
+        // one segment on purpose (seq 14), captured at each of the six interfaces
+        // on its way (alice:eth0, r1:eth0, r1:eth1, r2:eth1, r2:eth0, bob:eth0): those
+        // copies, and nothing else, have a bad checksum.
         let verdict = try TsharkVerdict(file: capture)
         #expect(verdict.packets > 100)
         #expect(verdict.malformed == 0)
-        #expect(verdict.badChecksums.isEmpty, "bad checksums in frames \(verdict.badChecksums)")
+        #expect(verdict.badChecksums.count == 6, "bad checksums in frames \(verdict.badChecksums)")
+        let bad = try tsharkFields(capture, filter: "tcp.checksum.status == 0",
+                                   fields: ["frame.interface_name", "tcp.seq"])
+        #expect(bad == ["alice:eth0", "r1:eth0", "r1:eth1", "r2:eth1", "r2:eth0", "bob:eth0"].map { "\($0)\t14" },
+                "\(bad)")
     }
 
     @Test func demo_inKorean_oneScene() throws {
@@ -66,6 +94,46 @@ func overwideLines(_ output: String) -> [String] {
         #expect(run.output.contains("직접 해 보기"))
         #expect(run.output.contains("✓ 10.0.2.20의 각 앱은 자기 포트로 온 데이터그램만 받았습니다"))
         #expect(!run.output.contains("each app on 10.0.2.20"), "an English check line in the Korean tour")
+    }
+
+    /// The scenes that break one chosen segment, and the blocking/polling apps, in both
+    /// languages: the question is asked and answered without waiting (no terminal), and
+    /// each claim is in the output, with what each app printed.
+    @Test(arguments: ["en", "ko"])
+    func demo_breakOneSegment_asksThenShowsTheEvidence(language: String) throws {
+        let runner = try RawNetRunner()
+        var run = try runner.run(["demo", "--step", "--lang", language, "--scenes", "dropOne,corruption,waiting"], timeout: 60)
+        run.output = run.output.replacing("\u{A0}", with: " ")
+        #expect(run.status == 0, "\(run.output)\n\(run.errors)")
+        #expect(!run.output.contains(language == "ko" ? "✗ 빠짐" : "✗ missing"), "\(run.output)")
+        #expect(overwideLines(run.output).isEmpty, "lines over 80 columns:\n\(overwideLines(run.output).joined(separator: "\n"))")
+        let ko = language == "ko"
+        let expected = ko ? [
+            "? alice의 세그먼트 3(seq 27)이 사라졌습니다", "→ 답: 2) 다시 ack=27: 중복 ACK",
+            "✓ alice:eth0은 고른 프레임 하나만 요청대로 버렸습니다: seq 27,",
+            "✓ bob은 세그먼트 4에 중복 ACK로 답했습니다", "✓ alice가 seq 27을 다시 보냈고", "✓ bob의 앱은 6줄을 모두 순서대로 읽었습니다",
+            "→ 답: 3) bob은 말없이 버리고", "잘못된 체크섬", "✓ bob이 TCP 체크섬이 틀린 것을 찾아 seq 14를 버렸습니다",
+            "✓ alice가 seq 14를 성한 채로 다시 보냈고",
+            "→ 답: 2) 아무것도: 데이터그램이 올 때까지", "기다리는 앱의 출력: 0.", "초 뒤 receive가 돌아옴: 'for the waiter'",
+            "✓ 기다리는 앱의 receive는 데이터그램이 온 뒤에야", "그다음 'for the poller'", "✓ 폴링하는 앱은",
+        ] : [
+            "? alice's segment 3 (seq 27) is lost", "→ answer: 2) ack=27 again: a duplicate ACK",
+            "✓ alice:eth0 dropped exactly the chosen frame, on request: seq 27,",
+            "✓ bob answered segment 4 with a duplicate ACK, ack=27 again", "✓ alice sent seq 27 again and it reached bob",
+            "✓ bob's app read all 6 lines, in order", "→ answer: 3) bob drops it without a word",
+            "bad checksum", "✓ alice sent seq 14 again, intact, and bob took it",
+            "✓ bob's app read all 6 lines unchanged, in order",
+            "→ answer: 2) nothing: its thread sleeps inside receive", "the waiter printed: receive returned after 0.",
+            "steps of other work, then 'for the poller'", "✓ the waiter's receive returned only when its datagram came",
+            "✓ the poller found nothing",
+        ]
+        for line in expected { #expect(run.output.contains(line), "missing: \(line)\n\(run.output)") }
+        if ko {
+            for english in ["dropped on request", "bad checksum", "duplicate ACK", "answer:", "lost at", "retransmission",
+                            "printed", "polls", "steps of other work", "returned after"] {
+                #expect(!run.output.contains(english), "English left in the Korean tour: '\(english)'")
+            }
+        }
     }
 
     /// The whole tour in Korean: every line fits 80 columns, no label or evidence

@@ -56,6 +56,8 @@ public struct ImpairmentEngine: Sendable {
     var held: [HeldFrame] = []
     var ready = Deque<ReleasedFrame>()
     var isFastPath = true
+    var dropRule: ImpairmentRule?
+    var corruptRule: ImpairmentRule?
 
     /// Creates an engine. `seed` is used unless `settings.seed` is set.
     public init(settings: ImpairmentSettings = .perfect, seed: UInt64) {
@@ -97,6 +99,18 @@ public struct ImpairmentEngine: Sendable {
         isFastPath = false
         let number = frameCount
 
+        if dropRule?.takes(frame) == true {
+            counters.droppedOnRequest &+= 1
+            if dropRule?.isPending == false { refreshFastPath() }
+            return ImpairmentOutcome(frameNumber: number, isPassThrough: false,
+                                     events: [.dropped(.onRequest)], duplicateEvents: [])
+        }
+        var chosen = frame
+        var corruptedAt: Int?
+        if corruptRule?.takes(frame) == true, let offset = ImpairmentRule.flipLastBit(&chosen) {
+            counters.corrupted &+= 1
+            corruptedAt = offset
+        }
         let burstLost = settings.lossBurst.map { streams.burst.step(&burstIsBad, model: $0) } ?? false
         let randomLost = streams.loss.chance(settings.loss)
         if burstLost || randomLost {
@@ -106,11 +120,12 @@ public struct ImpairmentEngine: Sendable {
                                      events: [.dropped(reason)], duplicateEvents: [])
         }
         let twice = streams.duplicate.chance(settings.duplicate)
-        let events = place(frame, number: number, isDuplicate: false, now: now)
+        var events = place(chosen, number: number, isDuplicate: false, now: now)
+        if let offset = corruptedAt { events.insert(.corrupted(byteOffset: offset, bit: 0), at: 0) }
         var duplicateEvents: [ImpairmentEvent] = []
         if twice {
             counters.duplicated &+= 1
-            duplicateEvents = place(frame, number: number, isDuplicate: true, now: now)
+            duplicateEvents = place(chosen, number: number, isDuplicate: true, now: now)
         }
         return ImpairmentOutcome(frameNumber: number, isPassThrough: false,
                                  events: events, duplicateEvents: duplicateEvents)
@@ -226,6 +241,7 @@ public struct ImpairmentEngine: Sendable {
 
     func refreshFastPathValue() -> Bool {
         settings.isPerfect && scheduled.isEmpty && held.isEmpty && ready.isEmpty && oneShotHoldBack == nil
+            && !hasPendingRule
     }
 
     mutating func refreshFastPath() { isFastPath = refreshFastPathValue() }

@@ -43,9 +43,12 @@ public enum ImpairmentDropReason: String, Hashable, Sendable, Codable, CustomStr
     case burstLoss
     /// The queue was full (tail drop), or shrank below what it held.
     case queueFull
+    /// A one-shot rule chose it (`drop-next`).
+    case onRequest
 
     public var description: String {
         switch self {
+        case .onRequest: return "on request"
         case .randomLoss: return "random loss"
         case .burstLoss: return "burst loss"
         case .queueFull: return "queue full"
@@ -106,6 +109,8 @@ public struct ImpairmentCounters: Hashable, Sendable, Codable {
     public var droppedBurstLoss: UInt64 = 0
     /// Copies dropped because the queue was full.
     public var droppedQueueFull: UInt64 = 0
+    /// Frames a `drop-next` rule dropped.
+    public var droppedOnRequest: UInt64 = 0
     /// Frames sent twice.
     public var duplicated: UInt64 = 0
     /// Copies with a flipped bit.
@@ -120,7 +125,7 @@ public struct ImpairmentCounters: Hashable, Sendable, Codable {
     public var queued: UInt64 = 0
 
     /// All drops together.
-    public var dropped: UInt64 { droppedRandomLoss + droppedBurstLoss + droppedQueueFull }
+    public var dropped: UInt64 { droppedRandomLoss + droppedBurstLoss + droppedQueueFull + droppedOnRequest }
 
     public init() {}
 }

@@ -56,6 +56,8 @@ public enum DropReason: String, Sendable, Hashable, Codable, CodingKeyRepresenta
     case sendFailed = "send failed"
     /// A datagram on a link socket from a sender that is not the link's peer.
     case notFromPeer = "not from the link's peer"
+    /// A one-shot impairment rule chose it (`rawnet impair … --drop-next`).
+    case onRequest = "dropped on request"
 
     public var description: String { rawValue }
 
@@ -64,6 +66,7 @@ public enum DropReason: String, Sendable, Hashable, Codable, CodingKeyRepresenta
         switch impairment {
         case .randomLoss, .burstLoss: self = .injectedLoss
         case .queueFull: self = .queueOverflow
+        case .onRequest: self = .onRequest
         }
     }
 }

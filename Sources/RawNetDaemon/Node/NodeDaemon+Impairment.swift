@@ -2,6 +2,7 @@ import RawNetContracts
 import RawNetCore
 import RawNetLabModel
 import RawNetPlatform
+import RawNetView
 
 extension NodeDaemon {
     /// Name of the environment variable that, set to `1`, makes a node daemon
