@@ -107,17 +107,13 @@ struct HostileFrames {
             if transportSum[checksumAt] == 0 && transportSum[checksumAt + 1] == 0 { transportSum[checksumAt + 1] = 1 }
             add("bad \(["udp", "tcp", "icmp"][n % 3]) checksum", transportSum, .badChecksum)
 
-            // Fragments of datagrams for the node itself: more-fragments, or a non-zero offset.
+            // Fragments for the node itself that no datagram can hold: they would end past
+            // 65,535 bytes (the last 8-byte offset), with or without more-fragments.
             var fragment = base
-            if n % 2 == 0 {
-                fragment[20] = 0x20
-            } else {
-                let offset = int(1...0x1FFF)
-                fragment[20] = UInt8(offset >> 8)
-                fragment[21] = UInt8(offset & 0xFF)
-            }
+            fragment[20] = (n % 2 == 0 ? 0x20 : 0x00) | 0x1F
+            fragment[21] = 0xFF
             Self.fixIPChecksum(&fragment)
-            add("fragment", fragment, .fragment)
+            add("fragment past 65,535 bytes", fragment, .malformed)
 
             // TCP with a data offset below 5 words or beyond the segment (checksum made right).
             // (The segment is 48 bytes: a 28-byte header and 20 bytes of data; 13 words are 52.)
@@ -243,7 +239,7 @@ struct HostileFrames {
             }
             #expect(unnamed.isEmpty, "\(target.node): drops traced without a named reason: \(unnamed.prefix(5))")
             #expect(traced == actual.filter { $0.value > 0 }, "\(target.node): the trace names the drops the counters count")
-            let unexpected = actual.filter { $0.value > 0 && ![.malformed, .badChecksum, .fragment, .unsupportedProtocol,
+            let unexpected = actual.filter { $0.value > 0 && ![.malformed, .badChecksum, .unsupportedProtocol,
                                                                  .notForUs].contains($0.key) }
             #expect(unexpected.isEmpty, "\(target.node): drops for reasons no hostile frame has: \(unexpected)")
         }
