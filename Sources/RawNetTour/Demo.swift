@@ -39,7 +39,8 @@ public final class Demo {
     var stream: TraceStream!
     var runDirectory = ""
     var hops: HopFilter
-    var capture = CaptureWriter()
+    /// Where the tour's capture records: one point per link (every tour node is watched).
+    let capturePoints: CapturePoints
     /// Every event of the tour, in time order.
     var allEvents: [TraceEvent] = []
     /// Scenes whose evidence was missing, with what was missing.
@@ -53,7 +54,9 @@ public final class Demo {
         self.options = options
         self.output = output
         painter = TextPainter(usesColour: options.usesColour)
-        hops = HopFilter(topology: try TopologyLoader.parse(yaml: DemoLab.yaml, file: "built-in tour lab"))
+        let topology = try TopologyLoader.parse(yaml: DemoLab.yaml, file: "built-in tour lab")
+        hops = HopFilter(topology: topology)
+        capturePoints = CapturePoints(topology: topology, watched: Set(topology.nodes.map(\.name)))
     }
 
     /// Runs the tour; returns true when every scene showed its evidence.
@@ -102,7 +105,7 @@ public final class Demo {
     private func finish(_ start: DemoLab.Start) {
         stream?.close()
         if let path = options.capturePath {
-            var writer = CaptureWriter()
+            var writer = CaptureWriter(onlyAt: capturePoints.places)
             writer.add(allEvents)
             do {
                 try FileSystem.writeBytes(writer.takeBytes(), to: path, mode: 0o644)

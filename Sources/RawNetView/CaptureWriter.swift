@@ -10,6 +10,9 @@ import RawNetWire
 ///   and name an interface — the bytes that really crossed a cable, as a packet
 ///   capture on that interface would see them. A frame forwarded by a router thus
 ///   appears once per interface it crossed (as in a real multi-interface capture).
+/// - **One point per link** (`onlyAt`): given the `node:interface` places to record, frames and
+///   gaps of every other interface are left out, so a frame crossing a cable is stored once
+///   (see `CapturePoints` in RawNetWatch for how `rawnet capture` picks them).
 /// - Not captured: `dropped` frames (the writer has no per-packet comment to mark them,
 ///   and a capture should show what was on the wire), `impaired` events (the
 ///   following `sent` event carries the resulting bytes, corrupted or not),
@@ -38,9 +41,15 @@ public struct CaptureWriter: Sendable {
     /// Every frame lost so far, on any interface.
     public var droppedCount: UInt64 { dropped.values.reduce(0, +) }
 
-    public init(application: String = "RawNet") {
+    /// The `node:interface` places recorded; nil records every interface.
+    public let onlyAt: Set<String>?
+
+    public init(application: String = "RawNet", onlyAt: Set<String>? = nil) {
         writer = PcapngWriter(application: application)
+        self.onlyAt = onlyAt
     }
+
+    private func records(_ place: String) -> Bool { onlyAt?.contains(place) ?? true }
 
     /// True when `event` would become a packet.
     public static func captures(_ event: TraceEvent) -> Bool {
@@ -56,7 +65,9 @@ public struct CaptureWriter: Sendable {
             return false
         }
         guard CaptureWriter.captures(event), let frame = event.frame, let interface = event.interface else { return false }
-        let index = interfaceIndex(event.node + ":" + interface)
+        let place = event.node + ":" + interface
+        guard records(place) else { return false }
+        let index = interfaceIndex(place)
         writer.addPacket(interface: index, timestampNanoseconds: UInt64(max(0, event.time)), bytes: frame,
                          dropCount: unmarkedDrops.removeValue(forKey: index))
         packetCount += 1
@@ -73,7 +84,7 @@ public struct CaptureWriter: Sendable {
 
     private mutating func markGap(_ gap: TraceGap, node: String) {
         for interface in gap.frames.keys.sorted() {
-            guard let count = gap.frames[interface], count > 0 else { continue }
+            guard let count = gap.frames[interface], count > 0, records(node + ":" + interface) else { continue }
             let index = interfaceIndex(node + ":" + interface)
             unmarkedDrops[index, default: 0] += UInt64(count)
             dropped[index, default: 0] += UInt64(count)

@@ -149,3 +149,23 @@ public struct HopFilter: Sendable {
         }
     }
 }
+
+/// Where `rawnet capture` records by default: one point per link, so each frame that
+/// crosses a cable is stored once and Wireshark's TCP analysis sees each segment once.
+/// The point is the link's second end (`b` as the topology names it) — every frame it
+/// sends and every frame it receives, like a tap on that interface — or its first end
+/// when the second is not watched (a linux node that is not attached). A frame dropped
+/// by the first end's impairments never reaches the second end, so it is not stored.
+public struct CapturePoints: Sendable {
+    /// `node:interface` names of the recorded interfaces.
+    public let places: Set<String>
+
+    public init(topology: Topology, watched: Set<String>) {
+        var places = Set<String>()
+        for link in topology.links {
+            if watched.contains(link.b.node) { places.insert("\(link.b)") }
+            else if watched.contains(link.a.node) { places.insert("\(link.a)") }
+        }
+        self.places = places
+    }
+}
