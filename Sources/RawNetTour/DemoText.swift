@@ -62,8 +62,7 @@ enum DemoText {
                                  ko: "(실행 중인 실습 네트워크 '\(DemoLab.name)'를 다시 씁니다)")
     static func more(_ count: Int) -> Said { Said(en: "… \(count) more", ko: "… \(count)줄 더") }
     static func captured(_ count: Int, _ path: String) -> Said {
-        Said(en: "capture: \(count) packets (each once per link) written to \(path)",
-             ko: "캡처: 패킷 \(count)개(링크마다 한 번씩)를 \(path)에 썼습니다")
+        Said(en: "capture: \(count) packets written to \(path)", ko: "캡처: 패킷 \(count)개를 \(path)에 썼습니다")
     }
     static func captureFailed(_ path: String, _ error: String) -> Said {
         Said(en: "cannot write the capture \(path): \(error)", ko: "캡처 파일 \(path)을 쓸 수 없습니다: \(error)")
