@@ -39,7 +39,7 @@ import Testing
         let before = try Self.frameCounts(runner)
 
         let pcap = runner.base + "/bulk.pcapng"
-        let (capture, capturePrinted) = try runner.start(["capture", "-w", pcap], name: "capture")
+        let (capture, capturePrinted) = try runner.start(["capture", "--every-interface", "-w", pcap], name: "capture")
         try runner.waitForOutput(capturePrinted, containing: "Ctrl-C stops")
         // A watcher that reads nothing while the transfer runs: before, r1 cut it off at 4 MiB behind.
         let stalled = try ControlClient(path: directory + "/r1.ctl")
@@ -72,7 +72,7 @@ import Testing
                     "\(place): \(delivered[place, default: 0]) delivered + \(lostFrames[place, default: 0]) lost ≠ \(expected) counted")
         }
 
-        // The capture: per interface, packets plus the last statistics' drops are exactly what was counted.
+        // The capture (every interface): per interface, packets plus the last statistics' drops are exactly what was counted.
         let file = try PcapngReader(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: pcap))))
         var packets: [String: Int] = [:], marked: [String: UInt64] = [:], drops: [String: UInt64] = [:]
         for packet in file.packets {
