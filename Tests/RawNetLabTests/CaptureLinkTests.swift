@@ -34,17 +34,7 @@ import Testing
         try runner.waitForOutput(linkOutput, containing: "Ctrl-C stops")
         try runner.waitForOutput(everyOutput, containing: "Ctrl-C stops")
 
-        let data = Data((0..<100_000).map { _ in UInt8.random(in: 0...255) })
-        let source = runner.base + "/data.bin", received = runner.base + "/received.bin"
-        try data.write(to: URL(fileURLWithPath: source))
-        let listener = try runner.startShell("'\(runner.executable)' nc bob -l 47011 --lab \(lab) > '\(received)'",
-                                             name: "nc-listen")
-        try MTULabTests.waitForSocket(runner, host: "bob", netid: "tcp", port: 47011)
-        let sent = try runner.runShell("'\(runner.executable)' nc alice 10.0.2.20 47011 --lab \(lab) < '\(source)'",
-                                       timeout: 60)
-        #expect(sent == 0, "rawnet nc sender failed")
-        #expect(try runner.wait(listener, timeout: 30) == 0, "rawnet nc -l did not end")
-        #expect((try? Data(contentsOf: URL(fileURLWithPath: received))) == data, "TCP bytes differ")
+        try MTULabTests.sendOverTCP(runner, lab: lab, bytes: 100_000, port: 47011)
         #expect(try runner.wait(linkCapture, timeout: 30) == 0)
         #expect(try runner.wait(everyCapture, timeout: 30) == 0)
         let linkText = (try? String(contentsOfFile: linkOutput, encoding: .utf8)) ?? ""

@@ -36,6 +36,21 @@ import Testing
         throw TestFailure("no \(netid) socket on \(host):\(port)")
     }
 
+    /// `rawnet nc` carries `bytes` random bytes from alice to bob's `port`; expects them whole.
+    static func sendOverTCP(_ runner: RawNetRunner, lab: String, bytes: Int, port: Int) throws {
+        let data = Data((0..<bytes).map { _ in UInt8.random(in: 0...255) })
+        let source = runner.base + "/data-\(port).bin", received = runner.base + "/received-\(port).bin"
+        try data.write(to: URL(fileURLWithPath: source))
+        let listener = try runner.startShell("'\(runner.executable)' nc bob -l \(port) --lab \(lab) > '\(received)'",
+                                             name: "nc-listen")
+        try waitForSocket(runner, host: "bob", netid: "tcp", port: port)
+        let sent = try runner.runShell("'\(runner.executable)' nc alice 10.0.2.20 \(port) --lab \(lab) < '\(source)'",
+                                       timeout: 60)
+        #expect(sent == 0, "rawnet nc sender failed")
+        #expect(try runner.wait(listener, timeout: 30) == 0, "rawnet nc -l did not end")
+        #expect((try? Data(contentsOf: URL(fileURLWithPath: received))) == data, "TCP bytes differ")
+    }
+
     @Test func tcpClampsItsSegmentsAfterFragmentationNeeded_bigUDPAndPingAreReassembled() throws {
         try #require(FileManager.default.isExecutableFile(atPath: TsharkVerdict.tshark),
                      "tshark is missing: scripts/test installs it")
@@ -58,17 +73,7 @@ import Testing
         // 12 bytes of timestamps too, so her first full ones (1012 bytes) die at r1 with DF set; r1's
         // "fragmentation needed" (next-hop MTU 1000) brings them down to 948. (Ports without a
         // tshark dissector: one that reassembles would call the re-cut retransmissions overlaps.)
-        let data = Data((0..<200_000).map { _ in UInt8.random(in: 0...255) })
-        let source = runner.base + "/data.bin", received = runner.base + "/received.bin"
-        try data.write(to: URL(fileURLWithPath: source))
-        let listener = try runner.startShell("'\(runner.executable)' nc bob -l 47001 --lab \(lab) > '\(received)'",
-                                             name: "nc-listen")
-        try Self.waitForSocket(runner, host: "bob", netid: "tcp", port: 47001)
-        let sent = try runner.runShell("'\(runner.executable)' nc alice 10.0.2.20 47001 --lab \(lab) < '\(source)'",
-                                       timeout: 60)
-        #expect(sent == 0, "rawnet nc sender failed")
-        #expect(try runner.wait(listener, timeout: 30) == 0, "rawnet nc -l did not end")
-        #expect((try? Data(contentsOf: URL(fileURLWithPath: received))) == data, "TCP bytes differ")
+        try Self.sendOverTCP(runner, lab: lab, bytes: 200_000, port: 47001)
 
         // A 3000-byte UDP datagram: alice fragments it for 1500, r1 again for 1000, bob reassembles.
         let datagram = Data((0..<3000).map { UInt8(truncatingIfNeeded: $0 &* 13) })
