@@ -22,6 +22,25 @@ import RawNetWire
         #expect(capture.takeBytes().isEmpty)
     }
 
+    @Test func onlyAt_keepsTheNamedInterfacesFramesAndGapsOnly() throws {
+        var capture = CaptureWriter(onlyAt: ["bob:eth0"])
+        let events = Fixture.exchange
+        let kept = events.filter { CaptureWriter.captures($0) && $0.node == "bob" && $0.interface == "eth0" }
+        #expect(!kept.isEmpty && kept.count < events.filter(CaptureWriter.captures).count)
+        let added = capture.add(events)
+        #expect(added == kept.count)
+        #expect(capture.interfaceNames == ["bob:eth0"])
+        // A gap on an interface not recorded marks nothing.
+        var gap = TraceGap()
+        for event in events where event.node == "alice" && CaptureWriter.captures(event) { gap.add(event) }
+        #expect(gap.frameCount > 0)
+        let gapAdded = capture.add(gap.event(node: "alice"))
+        #expect(!gapAdded)
+        #expect(capture.droppedCount == 0 && capture.interfaceNames == ["bob:eth0"])
+        let file = try PcapngReader(parsing: capture.takeBytes())
+        #expect(file.packets.map(\.bytes) == kept.map(\.frame!))
+    }
+
     @Test func streamedInPieces_sameBytesAsAtOnce() throws {
         var whole = CaptureWriter(), pieces = CaptureWriter()
         whole.add(Fixture.exchange)

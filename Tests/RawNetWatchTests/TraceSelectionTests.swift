@@ -61,4 +61,14 @@ struct TraceSelectionTests {
         // One whose sender is not watched shows.
         #expect(hops.admit([event("r1", "eth0", .received, time: 50, frame: [5])]) == [true])
     }
+
+    @Test func capturePoints_oneEndPerLink_theSecondUnlessItIsNotWatched() {
+        // The default lab: alice:eth0–r1:eth0 and r1:eth1–bob:eth0.
+        let all = CapturePoints(topology: topology, watched: ["alice", "r1", "bob"])
+        #expect(all.places == ["r1:eth0", "bob:eth0"])
+        let withoutBob = CapturePoints(topology: topology, watched: ["alice", "r1"])
+        #expect(withoutBob.places == ["r1:eth0", "r1:eth1"])
+        #expect(CapturePoints(topology: topology, watched: []).places.isEmpty)
+    }
 }
+
