@@ -86,7 +86,7 @@ enum DemoText {
             "rawnet impair r1-r2 --loss 30% --reorder 20% --delay 20ms",
             "rawnet trace --save run.jsonl --duration 20; rawnet ladder --from run.jsonl",
             "rawnet plot --from run.jsonl -o run.svg",
-            "rawnet capture -w lab.pcapng --duration 20   # " + (ko ? "그다음 Wireshark로 여세요" : "then open it in Wireshark"),
+            "rawnet capture -w lab.pcapng --duration 20   # " + (ko ? "링크마다 한 번, Wireshark용" : "once per link, for Wireshark"),
             "rawnet traceroute bob alice; rawnet routes r2",
         ]
     }
