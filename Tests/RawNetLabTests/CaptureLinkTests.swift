@@ -68,6 +68,11 @@ import Testing
         // Each link read alone (as the hint says) has no TCP alarm at all.
         let alarms = "tcp.analysis.retransmission || tcp.analysis.fast_retransmission || "
             + "tcp.analysis.spurious_retransmission || tcp.analysis.duplicate_ack || tcp.analysis.out_of_order"
+        // The whole --every-interface file is what the hint is for: tshark takes its copies for resends.
+        let everyAlarms = try TsharkVerdict.fields(every, options: Self.checksums, filter: alarms, fields: ["frame.number"])
+        #expect(!everyAlarms.isEmpty, "the every-interface file should hold copies tshark flags")
+        let wholeFileAlarms = try TsharkVerdict.fields(perLink, options: Self.checksums, filter: alarms, fields: ["frame.number"])
+        print("tshark notes: per-link file as a whole \(wholeFileAlarms.count), every-interface file \(everyAlarms.count)")
         for link in ["r1:eth0", "bob:eth0"] {
             let alone = runner.base + "/\(link.replacingOccurrences(of: ":", with: "-")).pcapng"
             let split = Process()
