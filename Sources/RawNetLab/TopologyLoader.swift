@@ -31,6 +31,12 @@ public enum TopologyLoader {
         "name: \(name)\n" + defaultLabYAML.drop(while: { $0 != "\n" }).dropFirst()
     }
 
+    /// Why `yaml` nests too deep to be parsed safely (flow collections more than
+    /// 32 deep, or a line indented past 256 columns), or nil.
+    public static func nestingProblem(in yaml: String) -> String? {
+        TopologyParser.nestingProblem(in: yaml)
+    }
+
     /// Parses and checks a topology given as YAML text. `file` names it in messages.
     public static func parse(yaml: String, file: String) throws(TopologyError) -> Topology {
         var parser = TopologyParser(file: file)

@@ -12,8 +12,72 @@ struct TopologyParser {
 
     init(file: String) { issues = IssueCollector(file: file) }
 
+    /// Flow collections (`[` `{`) nested deeper than this, or lines indented
+    /// further, are refused: a lab needs a handful of levels.
+    static let maximumFlowDepth = 32
+    static let maximumIndent = 256
+
+    /// Why `yaml` nests too deep to be parsed safely, or nil. Brackets inside
+    /// quotes and comments do not count.
+    static func nestingProblem(in yaml: String) -> String? {
+        var depth = 0
+        var deepest = 0
+        var line = 1
+        var column = 0
+        var indenting = true
+        var quote: UInt8?
+        var comment = false
+        var previous: UInt8 = 0x20
+        for byte in yaml.utf8 {
+            defer { previous = byte }
+            if byte == 0x0A {
+                line += 1
+                column = 0
+                indenting = true
+                comment = false
+                if quote == 0x27 || quote == 0x22 { quote = nil }  // a quoted scalar ends with its line here
+                continue
+            }
+            if indenting {
+                if byte == 0x20 {
+                    column += 1
+                    if column > maximumIndent {
+                        return "line \(line) is indented more than \(maximumIndent) columns; a topology nests only a few levels"
+                    }
+                    continue
+                }
+                indenting = false
+            }
+            if comment { continue }
+            if let open = quote {
+                if byte == open { quote = nil }
+                continue
+            }
+            switch byte {
+            // A quote opens a quoted scalar only where a scalar may begin ("it's" does not).
+            case 0x22, 0x27 where [0x20, 0x09, 0x5B, 0x7B, 0x2C, 0x3A].contains(previous): quote = byte
+            case 0x23 where previous == 0x20 || previous == 0x09: comment = true
+            case 0x5B, 0x7B:
+                depth += 1
+                deepest = max(deepest, depth)
+                if deepest > maximumFlowDepth {
+                    return "line \(line) nests '[' and '{' more than \(maximumFlowDepth) deep; a topology nests only a few levels"
+                }
+            case 0x5D, 0x7D: depth = max(0, depth - 1)
+            default: break
+            }
+        }
+        return nil
+    }
+
     mutating func parse(yaml: String) -> DraftTopology {
         var draft = DraftTopology()
+        // The YAML parser recurses once per level: a hostile file nested thousands deep
+        // would overflow the stack, so such a file is refused before it is parsed.
+        if let problem = Self.nestingProblem(in: yaml) {
+            issues.add(.document, "", problem)
+            return draft
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: yaml)

@@ -12,6 +12,30 @@ private let configDirectory: String = {
 }()
 
 @Suite struct TopologyParsingTests {
+    /// Found by fuzzing: a file nesting flow collections some 1,700 deep overflowed
+    /// the YAML parser's stack. Such a file is now refused with a reason, before parsing.
+    @Test func deeplyNestedFile_isRefusedNotParsed() throws {
+        let deep = "name: deep\nnodes:\n  alice: { kind: host, gateway: " + String(repeating: "{", count: 5000)
+            + String(repeating: "}", count: 5000) + " }\nlinks: []\n"
+        #expect(throws: TopologyError.self) { _ = try TopologyLoader.parse(yaml: deep, file: "deep.yaml") }
+        do {
+            _ = try TopologyLoader.parse(yaml: deep, file: "deep.yaml")
+        } catch {
+            #expect(error.description.contains("more than 32 deep"), "\(error)")
+        }
+        let indented = "name: deep\nnodes:\n" + String(repeating: " ", count: 300) + "alice: {}\n"
+        do {
+            _ = try TopologyLoader.parse(yaml: indented, file: "deep.yaml")
+            Issue.record("a line indented 300 columns was accepted")
+        } catch {
+            #expect(error.description.contains("indented more than 256 columns"), "\(error)")
+        }
+        // Brackets in quotes and comments do not count; a lab's own nesting passes.
+        let quoted = "name: fine # " + String(repeating: "{", count: 100) + "\nnodes: {}\nlinks: []\n"
+        #expect(TopologyLoader.nestingProblem(in: quoted) == nil)
+        #expect(TopologyLoader.nestingProblem(in: TopologyLoader.defaultLabYAML) == nil)
+    }
+
     @Test func defaultLab_parsesToTwoHostsAndARouter() throws {
         let lab = TopologyLoader.defaultLab()
         #expect(lab.name == "basic")
