@@ -234,4 +234,38 @@ private func allDrops(_ node: IPNode) -> Int {
         #expect(errorsSent(at: .zero + .milliseconds(250), count: 5) == 2)
         #expect(errorsSent(at: .zero + .seconds(10), count: 5) == 3)
     }
+
+    @Test func oneBusyDestination_doesNotSilenceErrorsToAnother_andEachRefusalIsTraced() {
+        var r1 = IPNode(interfaces: [TestLab.interface("r1", "eth0", "10.0.1.1/24")],
+                        configuration: IPNodeConfiguration(isForwarding: true, icmpErrorBurst: 3,
+                                                           icmpErrorInterval: .milliseconds(100)))
+        let other = IPv4Address(10, 0, 1, 77)
+        func events(from source: IPv4Address, count: Int) -> [NodeEvent] {
+            (0..<count).flatMap { _ in
+                r1.receive(frame: frameToR1(ping, source: source, destination: IPv4Address(192, 0, 2, 1)), on: 0, now: .zero)
+                    .compactMap { if case .event(let event) = $0 { return event } else { return nil } }
+            }
+        }
+        let busy = events(from: TestLab.alice, count: 6)
+        #expect(busy.filter { if case .icmpErrorSent = $0 { return true } else { return false } }.count == 3)
+        let refused = busy.filter { if case .icmpErrorRateLimited = $0 { return true } else { return false } }
+        #expect(refused == Array(repeating: .icmpErrorRateLimited(type: 3, code: 0, destination: TestLab.alice), count: 3))
+        #expect(refused.first?.description.contains("not sent: rate limit") == true)
+        // alice's bucket is empty; another sender at the same instant still hears of its failure.
+        #expect(events(from: other, count: 1).contains(.icmpErrorSent(type: 3, code: 0, destination: other)))
+        #expect(r1.icmpErrorsSuppressed == 3)
+    }
+
+    @Test func theNodeAsAWhole_sendsAtMostItsOwnBurst_fromManyDestinations() {
+        var r1 = IPNode(interfaces: [TestLab.interface("r1", "eth0", "10.0.0.1/16")],
+                        configuration: IPNodeConfiguration(isForwarding: true))
+        var sent = 0
+        for index in 0..<200 {
+            let source = IPv4Address(10, 0, UInt8(1 + index / 200), UInt8(1 + index % 200))
+            sent += r1.receive(frame: frameToR1(ping, source: source, destination: IPv4Address(192, 0, 2, 1)), on: 0, now: .zero)
+                .filter { if case .event(.icmpErrorSent) = $0 { return true } else { return false } }.count
+        }
+        #expect(sent == 50)
+        #expect(r1.icmpErrorsSuppressed == 150)
+    }
 }

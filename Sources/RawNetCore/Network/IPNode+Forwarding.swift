@@ -114,7 +114,9 @@ extension IPNode {
             header.totalLength = UInt16(bytes.count)
             return [.deliver(DeliveredPacket(header: header, transport: .icmp(message), packet: bytes, interface: nil))]
         }
-        guard takeICMPErrorToken(now: now) else { return [] }
+        guard takeICMPErrorToken(to: original.source, now: now) else {
+            return [.event(.icmpErrorRateLimited(type: message.type, code: message.code, destination: original.source))]
+        }
         // Reply from the address the packet came in on, so traceroute names that interface.
         let source = inbound.flatMap { interfaces.indices.contains($0) ? interfaces[$0].address.address : nil }
         var outputs: [NodeOutput] = [.event(.icmpErrorSent(type: message.type, code: message.code,

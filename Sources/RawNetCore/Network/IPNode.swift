@@ -17,7 +17,8 @@ public struct IPNodeConfiguration: Sendable, Equatable {
     /// TTL of packets this node originates.
     public var defaultTimeToLive: UInt8
     public var arp: ARPCacheConfiguration
-    /// ICMP errors this node may send in a burst (RFC 1812 4.3.2.8 asks routers to limit them).
+    /// ICMP errors this node may send to one destination in a burst (RFC 1812 4.3.2.8 asks
+    /// routers to limit them); the node as a whole sends at most 1,000 a second, as Linux.
     public var icmpErrorBurst: Int
     /// One more ICMP error may be sent per this interval once the burst is spent; zero means no limit.
     public var icmpErrorInterval: Duration
@@ -71,9 +72,8 @@ public struct IPNode: Sendable {
     /// until when they hold (RFC 1191 §6.3; Linux keeps them 10 minutes).
     public internal(set) var pathMTUs: [IPv4Address: (mtu: Int, until: Instant)] = [:]
     var nextIdentification: UInt16 = 1
-    /// Token bucket of the ICMP error rate limit: tokens left and when they were last counted.
-    var icmpErrorTokens: Int
-    var icmpErrorTokensCountedAt = Instant.zero
+    /// The ICMP error rate limit: a bucket per destination and one for the node.
+    var icmpErrorLimiter: ICMPErrorLimiter
 
     /// A node with these interfaces and a connected route for each.
     public init(interfaces: [IPInterface], configuration: IPNodeConfiguration) {
@@ -81,7 +81,8 @@ public struct IPNode: Sendable {
         self.interfaces = interfaces
         self.routingTable = RoutingTable()
         self.arpCache = ARPCache(configuration: configuration.arp)
-        self.icmpErrorTokens = configuration.icmpErrorBurst
+        self.icmpErrorLimiter = ICMPErrorLimiter(burst: configuration.icmpErrorBurst,
+                                                 interval: configuration.icmpErrorInterval)
         self.reassembly = IPv4Reassembly(configuration: configuration.reassembly)
         for (index, interface) in interfaces.enumerated() {
             routingTable.add(Route(destination: interface.address.prefix, nextHop: nil, interface: index,
@@ -206,24 +207,12 @@ public struct IPNode: Sendable {
         return [transmit(frame, interface: interface), .event(.arpRequestSent(interface: interface, target: target))]
     }
 
-    /// Takes one token from the ICMP error bucket; false when the limit is reached.
-    mutating func takeICMPErrorToken(now: Instant) -> Bool {
-        let interval = configuration.icmpErrorInterval, burst = configuration.icmpErrorBurst
-        guard interval > .zero else { return true }
-        if icmpErrorTokens >= burst {
-            icmpErrorTokensCountedAt = now
-        } else if now > icmpErrorTokensCountedAt {
-            let earned = (now - icmpErrorTokensCountedAt).nanoseconds / interval.nanoseconds
-            if earned > 0 {
-                icmpErrorTokens = Int(min(Int64(burst), Int64(icmpErrorTokens) + earned))
-                icmpErrorTokensCountedAt += .nanoseconds(earned * interval.nanoseconds)
-            }
-        }
-        guard icmpErrorTokens > 0 else {
+    /// Whether one more ICMP error to `destination` is within the rate limit; counts it when not.
+    mutating func takeICMPErrorToken(to destination: IPv4Address, now: Instant) -> Bool {
+        guard icmpErrorLimiter.allow(to: destination, now: now) else {
             icmpErrorsSuppressed += 1
             return false
         }
-        icmpErrorTokens -= 1
         return true
     }
 

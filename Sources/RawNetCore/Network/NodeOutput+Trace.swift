@@ -10,24 +10,29 @@ extension NodeEvent: CustomStringConvertible {
         case .forwarded(_, _, let source, let destination, let ttl):
             return "forwarded \(source) > \(destination), TTL now \(ttl)"
         case .icmpErrorSent(let type, let code, let destination):
-            let name: String
-            switch (type, code) {
-            case (11, 0): name = "time exceeded (TTL)"
-            case (3, 0): name = "network unreachable"
-            case (3, 1): name = "host unreachable"
-            case (3, 2): name = "protocol unreachable"
-            case (3, 3): name = "port unreachable"
-            case (3, 4): name = "fragmentation needed"
-            case (11, 1): name = "time exceeded (reassembly)"
-            default: name = "type \(type) code \(code)"
-            }
-            return "ICMP \(name) sent to \(destination)"
+            return "ICMP \(Self.icmpErrorName(type: type, code: code)) sent to \(destination)"
+        case .icmpErrorRateLimited(let type, let code, let destination):
+            return "ICMP \(Self.icmpErrorName(type: type, code: code)) to \(destination) not sent: "
+                + "rate limit (a burst of a few per destination, then one per interval, as routers do)"
         case .echoAnswered(let destination, let identifier, let sequence):
             return "echo reply to \(destination) id \(identifier) seq \(sequence)"
         case .fragmented(_, let identification, let count, let mtu):
             return "fragmented id \(identification) into \(count) for mtu \(mtu)"
         case .reassembled(let source, let identification, let count, let length):
             return "reassembled id \(identification) from \(source): \(count) fragments, \(length) bytes"
+        }
+    }
+
+    static func icmpErrorName(type: UInt8, code: UInt8) -> String {
+        switch (type, code) {
+        case (11, 0): return "time exceeded (TTL)"
+        case (3, 0): return "network unreachable"
+        case (3, 1): return "host unreachable"
+        case (3, 2): return "protocol unreachable"
+        case (3, 3): return "port unreachable"
+        case (3, 4): return "fragmentation needed"
+        case (11, 1): return "time exceeded (reassembly)"
+        default: return "type \(type) code \(code)"
         }
     }
 
@@ -40,7 +45,7 @@ extension NodeEvent: CustomStringConvertible {
             return to
         case .fragmented(let interface, _, _, _):
             return interface
-        case .icmpErrorSent, .echoAnswered, .reassembled:
+        case .icmpErrorSent, .icmpErrorRateLimited, .echoAnswered, .reassembled:
             return nil
         }
     }

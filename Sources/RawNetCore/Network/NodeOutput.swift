@@ -89,6 +89,8 @@ public enum NodeEvent: Sendable, Equatable {
     case forwarded(from: Int, to: Int, source: IPv4Address, destination: IPv4Address, timeToLive: UInt8)
     /// This node sent an ICMP error (type, code) to `destination`.
     case icmpErrorSent(type: UInt8, code: UInt8, destination: IPv4Address)
+    /// This node did not send an ICMP error (type, code) to `destination`: the rate limit held it back.
+    case icmpErrorRateLimited(type: UInt8, code: UInt8, destination: IPv4Address)
     /// This node answered a ping.
     case echoAnswered(to: IPv4Address, identifier: UInt16, sequence: UInt16)
     /// A datagram too big for `interface`'s MTU left in `count` fragments.
