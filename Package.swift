@@ -66,7 +66,7 @@ let package = Package(
         // Watching a running lab: trace streams from many daemons merged by time,
         // selections and the hop filter, saved traces.
         .target(name: "RawNetWatch", dependencies: [
-            "RawNetContracts", "RawNetLabModel", "RawNetCore", "RawNetWire", "RawNetPlatform",
+            "RawNetContracts", "RawNetLabModel", "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetView",
         ]),
         // The guided tour `rawnet demo` only: needs the lab, the watching, the views and the apps.
         .target(name: "RawNetTour", dependencies: [

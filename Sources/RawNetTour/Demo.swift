@@ -15,7 +15,7 @@ public struct DemoOptions: Sendable {
     public var isStepping = false
     /// Leave the lab running at the end.
     public var keepsLab = false
-    /// Write every frame of the tour to this pcapng file.
+    /// Write every frame of the tour to pcapng files named after this one, a file per link.
     public var capturePath: String?
     /// Colour in the output.
     public var usesColour = false
@@ -105,11 +105,12 @@ public final class Demo {
     private func finish(_ start: DemoLab.Start) {
         stream?.close()
         if let path = options.capturePath {
-            var writer = CaptureWriter(onlyAt: capturePoints.places)
-            writer.add(allEvents)
             do {
-                try FileSystem.writeBytes(writer.takeBytes(), to: path, mode: 0o644)
-                say(DemoText.captured(writer.packetCount, path).text(options.language))
+                let capture = try PerLinkCapture(points: capturePoints, beside: path)
+                for event in allEvents { capture.add(event) }
+                try capture.flush()
+                say(wrap(DemoText.captured(capture.packetCount, capture.files.map(\.file.path)).text(options.language),
+                         indent: ""))
             } catch {
                 say(DemoText.captureFailed(path, "\(error)").text(options.language))
             }

@@ -61,8 +61,12 @@ enum DemoText {
     static let reusingLab = Said(en: "(reusing the running lab '\(DemoLab.name)')",
                                  ko: "(실행 중인 실습 네트워크 '\(DemoLab.name)'를 다시 씁니다)")
     static func more(_ count: Int) -> Said { Said(en: "… \(count) more", ko: "… \(count)줄 더") }
-    static func captured(_ count: Int, _ path: String) -> Said {
-        Said(en: "capture: \(count) packets written to \(path)", ko: "캡처: 패킷 \(count)개를 \(path)에 썼습니다")
+    static func captured(_ count: Int, _ files: [String]) -> Said {
+        Said(en: "capture: \(count) packets in \(files.count) files, one per link (one tap on one cable "
+                 + "each, so Wireshark flags only what really happened on it): \(files.joined(separator: ", "))",
+             ko: "캡처: 패킷 \(count)개를 링크마다 파일 하나씩, \(files.count)개 파일에 썼습니다(파일 하나가 "
+                 + "케이블 하나를 엿본 것이라 Wireshark는 그 케이블에서 실제로 일어난 일만 표시합니다): "
+                 + files.joined(separator: ", "))
     }
     static func captureFailed(_ path: String, _ error: String) -> Said {
         Said(en: "cannot write the capture \(path): \(error)", ko: "캡처 파일 \(path)을 쓸 수 없습니다: \(error)")
@@ -86,7 +90,7 @@ enum DemoText {
             "rawnet impair r1-r2 --loss 30% --reorder 20% --delay 20ms",
             "rawnet trace --save run.jsonl --duration 20; rawnet ladder --from run.jsonl",
             "rawnet plot --from run.jsonl -o run.svg",
-            "rawnet capture -w lab.pcapng --duration 20   # " + (ko ? "링크마다 한 번, Wireshark용" : "once per link, for Wireshark"),
+            "rawnet capture -w lab.pcapng --duration 20   # " + (ko ? "링크마다 pcapng 하나" : "a pcapng per link"),
             "rawnet traceroute bob alice; rawnet routes r2",
         ]
     }

@@ -1,6 +1,7 @@
 import RawNetContracts
 import RawNetCore
 import RawNetLabModel
+import RawNetView
 
 /// A target named on the command line of `trace` or `capture` that means nothing in the lab.
 public struct TraceSelectionError: Error, CustomStringConvertible {
@@ -159,13 +160,78 @@ public struct HopFilter: Sendable {
 public struct CapturePoints: Sendable {
     /// `node:interface` names of the recorded interfaces.
     public let places: Set<String>
+    /// Each recorded link with its point, in topology order, and a short name for its file:
+    /// `alice-r1` (the two nodes), or `alice.eth0-r1.eth1` when two links join the same nodes.
+    public let links: [(place: String, name: String)]
 
     public init(topology: Topology, watched: Set<String>) {
-        var places = Set<String>()
-        for link in topology.links {
-            if watched.contains(link.b.node) { places.insert("\(link.b)") }
-            else if watched.contains(link.a.node) { places.insert("\(link.a)") }
+        var links: [(place: String, name: String)] = []
+        let pairs = topology.links.map { "\($0.a.node)-\($0.b.node)" }
+        for (index, link) in topology.links.enumerated() {
+            let place: String
+            if watched.contains(link.b.node) { place = "\(link.b)" }
+            else if watched.contains(link.a.node) { place = "\(link.a)" }
+            else { continue }
+            let shared = pairs.filter { $0 == pairs[index] }.count > 1
+            let name = shared ? "\(link.a.node).\(link.a.interface)-\(link.b.node).\(link.b.interface)" : pairs[index]
+            links.append((place, name))
         }
-        self.places = places
+        self.links = links
+        self.places = Set(links.map(\.place))
+    }
+
+    /// The file of each recorded link, beside `path`: `lab.pcapng` gives `lab.alice-r1.pcapng`, …
+    /// With one link only, `path` itself.
+    public func files(beside path: String) -> [(place: String, path: String)] {
+        guard links.count > 1 else { return links.map { ($0.place, path) } }
+        let stem = path.hasSuffix(".pcapng") ? String(path.dropLast(".pcapng".count)) : path
+        return links.map { ($0.place, "\(stem).\($0.name).pcapng") }
+    }
+}
+
+/// A capture that writes one pcapng file per link (`CapturePoints.files`), so Wireshark's
+/// TCP analysis reads each file as one tap on one cable: a segment routed over three links
+/// is one packet in each of three files, never three copies in one.
+public final class PerLinkCapture {
+    public struct File {
+        public let place: String
+        public let file: GrowingFile
+        public var writer: CaptureWriter
+    }
+    public private(set) var files: [File]
+
+    /// Creates (or truncates) every file at once, so a link that carried nothing has an empty capture.
+    public init(points: CapturePoints, beside path: String, application: String = "RawNet") throws(TraceFileError) {
+        var files: [File] = []
+        for (place, filePath) in points.files(beside: path) {
+            files.append(File(place: place, file: try GrowingFile(path: filePath),
+                              writer: CaptureWriter(application: application, onlyAt: [place])))
+        }
+        self.files = files
+    }
+
+    /// Adds an event to the file of the link it belongs to (a gap to every file it names);
+    /// returns whether a packet was stored.
+    @discardableResult
+    public func add(_ event: TraceEvent) -> Bool {
+        var stored = false
+        for index in files.indices where files[index].writer.add(event) { stored = true }
+        return stored
+    }
+
+    /// Appends what each file has not written yet.
+    public func flush() throws(TraceFileError) {
+        for index in files.indices {
+            let bytes = files[index].writer.takeBytes()
+            if !bytes.isEmpty { try files[index].file.append(bytes) }
+        }
+    }
+
+    public var packetCount: Int { files.reduce(0) { $0 + $1.writer.packetCount } }
+    public var droppedCount: UInt64 { files.reduce(0) { $0 + $1.writer.droppedCount } }
+
+    /// One line per file: its path and how many packets it holds.
+    public var summaryLines: [String] {
+        files.map { "  \($0.file.path)  \($0.writer.packetCount) packets (\($0.place))" }
     }
 }

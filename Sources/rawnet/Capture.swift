@@ -9,30 +9,42 @@ struct CaptureCommand: ParsableCommand {
         abstract: "Write the frames crossing the lab's cables to a pcapng file for Wireshark.",
         discussion: """
             With no target, each link is recorded at one point (its second end as the topology \
-            names it, sending and receiving), so every frame crossing a cable is stored once and \
-            Wireshark's TCP analysis sees no false retransmissions. --every-interface stores each \
-            frame once per interface it crosses instead (one pcapng interface per NODE:INTERFACE), \
-            as do node, interface or link targets. The file grows while the capture runs \
-            (Wireshark can open it meanwhile); Ctrl-C stops. Frames a daemon could not stream \
+            names it, sending and receiving) into a file of its own beside the one named: -w \
+            lab.pcapng writes lab.alice-r1.pcapng, lab.r1-bob.pcapng, … (a lab of one link, \
+            lab.pcapng itself). Each file is one tap on one cable, so Wireshark's TCP analysis \
+            flags only what really happened on it; a segment routed over three links is one \
+            packet in each of three files. --one-file puts those points in one file (a routed \
+            segment then appears once per link it crossed, and Wireshark takes the later copies \
+            for retransmissions); --every-interface stores each frame once per interface it \
+            crosses (one pcapng interface per NODE:INTERFACE), as do node, interface or link \
+            targets. Files grow while the capture runs \
+            (Wireshark can open them meanwhile); Ctrl-C stops. Frames a daemon could not stream \
             because the capture fell behind are counted, said on screen and marked in the file \
             (drop counts on the next packet and in interface statistics). With --from, converts a trace saved \
             by `rawnet trace --save` instead of watching the lab.
               rawnet capture -w lab.pcapng --duration 10
               rawnet capture r1 -w r1.pcapng
+              rawnet capture --one-file -w links.pcapng --duration 10
               rawnet capture --every-interface -w all.pcapng --duration 10
               rawnet capture --from run.jsonl -w run.pcapng
             """)
 
     @OptionGroup var watch: WatchOptions
-    @Option(name: .short, help: "The pcapng file to write.") var write: String
+    @Option(name: .short, help: "The pcapng file to write (with no target: the name its per-link files are made from).")
+    var write: String
     @Flag(name: .long, help: "Store each frame once per interface it crosses (every node's view), not once per link.")
     var everyInterface = false
+    @Flag(name: .long, help: "With no target, write the one point per link into one file instead of a file per link.")
+    var oneFile = false
     @Option(name: .long, help: "Convert this saved trace (JSON lines) instead of capturing live.") var from: String?
     @OptionGroup var labOption: LabOption
 
     func validate() throws {
         if from != nil && (!watch.targets.isEmpty || watch.duration != nil) {
             throw ValidationError("--from converts a saved trace; it takes no targets and no --duration")
+        }
+        if oneFile && everyInterface {
+            throw ValidationError("--one-file and --every-interface are two different files: choose one")
         }
     }
 
@@ -42,29 +54,24 @@ struct CaptureCommand: ParsableCommand {
         var multiInterface = true
         /// Adds what the filter keeps (and every gap, said on screen); false once --count is reached.
         func add(_ events: [TraceEvent]) -> Bool {
-            for event in events {
-                if event.kind == .lost {
-                    capture.add(event)
-                    printToStandardError("… " + TraceFormatter.gapText(event) + "; marked in \(write)")
-                    continue
-                }
-                guard filter.matches(event) else { continue }
-                capture.add(event)
-                if let count = watch.count, capture.packetCount >= count { return false }
-            }
-            return true
+            feed(events, filter: filter, gapsMarkedIn: write, store: { capture.add($0) }, stored: { capture.packetCount })
         }
         func summary() -> String {
             "\(capture.packetCount) packets on \(capture.interfaceNames.count) interfaces written to \(write)"
                 + (capture.droppedCount > 0 ? "; \(capture.droppedCount) frames lost, marked in the file" : "")
         }
-        let file: GrowingFile
-        do { file = try GrowingFile(path: write) } catch { throw Failure("\(error)") }
+        var opened: GrowingFile?
+        /// The single file, created only when one file is written (not for a file per link).
+        func file() throws -> GrowingFile {
+            if let opened { return opened }
+            do { opened = try GrowingFile(path: write) } catch { throw Failure("\(error)") }
+            return opened!
+        }
         if let from {
             let events: [TraceEvent]
             do { events = try TraceFile.read(path: from) } catch { throw Failure("\(error)") }
             _ = add(events)
-            do { try file.append(capture.takeBytes()) } catch { throw Failure("\(error)") }
+            do { try file().append(capture.takeBytes()) } catch { throw Failure("\(error)") }
             print(summary())
             if capture.interfaceNames.count > 1 { printToStandardError(Self.readingHint) }
             return
@@ -72,14 +79,20 @@ struct CaptureCommand: ParsableCommand {
         let live = try LiveWatch(targets: watch.targets, labOption: labOption)
         if watch.targets.isEmpty && !everyInterface {
             let watched = Set(live.stream.nodes).subtracting(live.stream.absentNodes)
-            capture = CaptureWriter(onlyAt: CapturePoints(topology: live.topology, watched: watched).places)
+            let points = CapturePoints(topology: live.topology, watched: watched)
+            if !oneFile {
+                try capturePerLink(live, points: points, filter: filter)
+                return
+            }
+            capture = CaptureWriter(onlyAt: points.places)
             multiInterface = false
         }
+        _ = try file()
         printToStandardError("capturing \(live.stream.nodes.joined(separator: ", ")) of lab '\(live.located.name)' to \(write); Ctrl-C stops")
         try live.run(duration: watch.duration) { events in
             let goesOn = add(events)
             // Written after every read (at most 200 ms apart), so the file is always whole blocks.
-            do { try file.append(capture.takeBytes()) } catch { throw Failure("\(error)") }
+            do { try file().append(capture.takeBytes()) } catch { throw Failure("\(error)") }
             return goesOn
         }
         printToStandardError(summary())
@@ -88,9 +101,43 @@ struct CaptureCommand: ParsableCommand {
         }
     }
 
-    /// How to read a default file: once per link, but a routed segment crosses several links.
+    /// Stores what the filter keeps, and every gap (said on screen); false once --count is reached.
+    private func feed(_ events: [TraceEvent], filter: TraceFilter, gapsMarkedIn place: String,
+                      store: (TraceEvent) -> Void, stored: () -> Int) -> Bool {
+        for event in events {
+            if event.kind == .lost {
+                store(event)
+                printToStandardError("… " + TraceFormatter.gapText(event) + "; marked in \(place)")
+                continue
+            }
+            guard filter.matches(event) else { continue }
+            store(event)
+            if let count = watch.count, stored() >= count { return false }
+        }
+        return true
+    }
+
+    /// The default: a file per link, each a tap on one cable.
+    private func capturePerLink(_ live: LiveWatch, points: CapturePoints, filter: TraceFilter) throws {
+        let capture: PerLinkCapture
+        do { capture = try PerLinkCapture(points: points, beside: write) } catch { throw Failure("\(error)") }
+        let names = capture.files.map(\.file.path)
+        printToStandardError("capturing lab '\(live.located.name)', a file per link: \(names.joined(separator: ", ")); Ctrl-C stops")
+        try live.run(duration: watch.duration) { events in
+            let goesOn = feed(events, filter: filter, gapsMarkedIn: "the capture",
+                              store: { capture.add($0) }, stored: { capture.packetCount })
+            do { try capture.flush() } catch { throw Failure("\(error)") }
+            return goesOn
+        }
+        printToStandardError("\(capture.packetCount) packets written, one file per link (one tap on one cable each)"
+            + (capture.droppedCount > 0 ? "; \(capture.droppedCount) frames lost, marked in the files" : "") + ":")
+        for line in capture.summaryLines { printToStandardError(line) }
+    }
+
+    /// How to read a --one-file file: once per link, but a routed segment crosses several links.
     static let perLinkHint = "each frame is stored once per link; a segment routed over several links appears "
-        + "once on each, so read TCP one link at a time (filter frame.interface_name == \"bob:eth0\")"
+        + "once on each, so read TCP one link at a time (filter frame.interface_name == \"bob:eth0\"), "
+        + "or capture without --one-file for a file per link"
 
     /// How to read a file that holds a forwarded frame once per interface it crossed.
     static let readingHint = "each frame is stored once per interface it crossed, so Wireshark flags copies as "

@@ -201,8 +201,9 @@ struct HostileFrames {
                     outcome = client.send(frame)
                 }
                 guard case .sent = outcome else {
+                    // A daemon that stopped reading for 5 s will not start again: fail now, not per frame.
                     Issue.record("\(target.node): a frame of \(frame.count) bytes was not sent: \(outcome)")
-                    continue
+                    break
                 }
                 sent += 1
                 if let reason { expected[reason, default: 0] += 1 }

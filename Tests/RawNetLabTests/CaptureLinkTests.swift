@@ -4,8 +4,9 @@ import RawNetPlatform
 import RawNetTestSupport
 import Testing
 
-/// `rawnet capture` on a real lab (alice — r1 — bob): by default one point per link, each
-/// frame once per link; `--every-interface` each frame once per interface it crossed.
+/// `rawnet capture` on a real lab (alice — r1 — bob): by default a file per link, each a tap on
+/// one cable; `--one-file` those points in one file; `--every-interface` each frame once per
+/// interface it crossed.
 @Suite(.serialized) struct CaptureLinkTests {
     /// Frames of `file` matching `filter`, counted per pcapng interface name.
     static func countPerInterface(_ file: String, filter: String, options: [String] = []) throws -> [String: Int] {
@@ -27,29 +28,37 @@ import Testing
         try #require(up.status == 0, "rawnet up failed:\n\(up.output)")
 
         let perLink = runner.base + "/links.pcapng", every = runner.base + "/every.pcapng"
-        let (linkCapture, linkOutput) = try runner.start(["capture", "-w", perLink, "--duration", "10", "--lab", lab],
-                                                         name: "capture-links")
+        let split = runner.base + "/lab.pcapng"
+        let (linkCapture, linkOutput) = try runner.start(
+            ["capture", "--one-file", "-w", perLink, "--duration", "10", "--lab", lab], name: "capture-links")
         let (everyCapture, everyOutput) = try runner.start(
             ["capture", "--every-interface", "-w", every, "--duration", "10", "--lab", lab], name: "capture-every")
-        try runner.waitForOutput(linkOutput, containing: "Ctrl-C stops")
-        try runner.waitForOutput(everyOutput, containing: "Ctrl-C stops")
+        let (splitCapture, splitOutput) = try runner.start(["capture", "-w", split, "--duration", "10", "--lab", lab],
+                                                           name: "capture-split")
+        for output in [linkOutput, everyOutput, splitOutput] { try runner.waitForOutput(output, containing: "Ctrl-C stops") }
 
         try MTULabTests.sendOverTCP(runner, lab: lab, bytes: 100_000, port: 47011)
         #expect(try runner.wait(linkCapture, timeout: 30) == 0)
         #expect(try runner.wait(everyCapture, timeout: 30) == 0)
+        #expect(try runner.wait(splitCapture, timeout: 30) == 0)
         let linkText = (try? String(contentsOfFile: linkOutput, encoding: .utf8)) ?? ""
         let everyText = (try? String(contentsOfFile: everyOutput, encoding: .utf8)) ?? ""
+        let splitText = (try? String(contentsOfFile: splitOutput, encoding: .utf8)) ?? ""
         #expect(linkText.contains("once per link"), "\(linkText)")
         #expect(everyText.contains("frame.interface_name"), "no reading hint:\n\(everyText)")
+        // The default: a file per link beside the name given, each listed with its count.
+        let files = ["r1:eth0": runner.base + "/lab.alice-r1.pcapng", "bob:eth0": runner.base + "/lab.r1-bob.pcapng"]
+        for path in files.values { #expect(splitText.contains(path), "\(path) not named:\n\(splitText)") }
+        #expect(!FileManager.default.fileExists(atPath: split), "no single file when the lab has two links")
 
-        for pcap in [perLink, every] {
+        for pcap in [perLink, every] + files.values {
             let verdict = try TsharkVerdict(file: pcap)
             #expect(verdict.packets > 50)
             #expect(verdict.malformed == 0 && verdict.badChecksums.isEmpty,
                     "\(pcap): \(verdict.malformed) malformed, bad checksums in frames \(verdict.badChecksums)")
         }
         let port = "tcp.port == 47011"
-        // Default: one point per link (r1:eth0 for alice–r1, bob:eth0 for r1–bob), and on each
+        // --one-file: one point per link (r1:eth0 for alice–r1, bob:eth0 for r1–bob), and on each
         // link every segment alice sent exactly once — as many as left alice's interface.
         let links = try Self.countPerInterface(perLink, filter: port)
         #expect(Set(links.keys) == ["r1:eth0", "bob:eth0"], "\(links)")
@@ -65,26 +74,32 @@ import Testing
         #expect(everyFromAlice == ["alice:eth0": aliceSent, "r1:eth0": aliceSent, "r1:eth1": aliceSent,
                                    "bob:eth0": aliceSent], "\(everyFromAlice)")
 
-        // Each link read alone (as the hint says) has no TCP alarm at all.
         let alarms = "tcp.analysis.retransmission || tcp.analysis.fast_retransmission || "
             + "tcp.analysis.spurious_retransmission || tcp.analysis.duplicate_ack || tcp.analysis.out_of_order"
-        // The whole --every-interface file is what the hint is for: tshark takes its copies for resends.
+        // The whole --every-interface file is what its hint is for: tshark takes its copies for resends.
         let everyAlarms = try TsharkVerdict.fields(every, options: Self.checksums, filter: alarms, fields: ["frame.number"])
         #expect(!everyAlarms.isEmpty, "the every-interface file should hold copies tshark flags")
         let wholeFileAlarms = try TsharkVerdict.fields(perLink, options: Self.checksums, filter: alarms, fields: ["frame.number"])
-        print("tshark notes: per-link file as a whole \(wholeFileAlarms.count), every-interface file \(everyAlarms.count)")
-        for link in ["r1:eth0", "bob:eth0"] {
-            let alone = runner.base + "/\(link.replacingOccurrences(of: ":", with: "-")).pcapng"
-            let split = Process()
-            split.executableURL = URL(fileURLWithPath: TsharkVerdict.tshark)
-            split.arguments = ["-r", perLink, "-Y", "frame.interface_name == \"\(link)\"", "-w", alone]
-            split.standardOutput = Pipe(); split.standardError = Pipe()
-            try split.run(); split.waitUntilExit()
-            try #require(split.terminationStatus == 0, "tshark could not split \(link)")
-            let flagged = try TsharkVerdict.fields(alone, options: Self.checksums, filter: alarms, fields: ["frame.number"])
-            #expect(flagged.isEmpty, "\(link): tshark flags frames \(flagged.map { $0.first ?? "" })")
-            let packets = try TsharkVerdict.fields(alone, filter: fromAlice, fields: ["frame.number"])
-            #expect(packets.count == aliceSent)
+        print("tshark notes: --one-file \(wholeFileAlarms.count), every-interface file \(everyAlarms.count)")
+        // Each default file is one tap on one cable: every segment alice sent, once, and no TCP alarm
+        // beyond what a tap on alice's own cable end sees (on a loss-free run, a late ACK can still
+        // make alice's TCP resend her tail segment: a real resend, on every cable, not a copy).
+        let aliceAlone = runner.base + "/alice-alone.pcapng"
+        let cut = Process()
+        cut.executableURL = URL(fileURLWithPath: TsharkVerdict.tshark)
+        cut.arguments = ["-r", every, "-Y", "frame.interface_name == \"alice:eth0\"", "-w", aliceAlone]
+        cut.standardOutput = Pipe(); cut.standardError = Pipe()
+        try cut.run(); cut.waitUntilExit()
+        try #require(cut.terminationStatus == 0, "tshark could not cut alice:eth0 out")
+        let what = ["tcp.srcport", "tcp.flags.str", "tcp.seq_raw", "tcp.ack_raw", "tcp.len", "_ws.expert.message"]
+        let atSender = try TsharkVerdict.fields(aliceAlone, options: Self.checksums, filter: alarms, fields: what)
+        print("tshark notes at alice's own cable end: \(atSender.count)")
+        for (place, path) in files {
+            #expect(try Self.countPerInterface(path, filter: "frame").keys.sorted() == [place])
+            let flagged = try TsharkVerdict.fields(path, options: Self.checksums, filter: alarms, fields: what)
+            #expect(flagged.map { $0.joined(separator: " ") }.sorted() == atSender.map { $0.joined(separator: " ") }.sorted(),
+                    "\(path) flags \(flagged), a tap at alice \(atSender)")
+            #expect(try Self.countPerInterface(path, filter: fromAlice) == [place: aliceSent])
         }
     }
 }

@@ -65,7 +65,7 @@ import Testing
         #expect(status.output.contains("mtu 1000") && status.output.contains("mtu 1500"), "\(status.output)")
 
         let pcap = runner.base + "/mtu.pcapng"
-        let (capture, captureOutput) = try runner.start(["capture", "-w", pcap, "--duration", "12", "--lab", lab],
+        let (capture, captureOutput) = try runner.start(["capture", "--one-file", "-w", pcap, "--duration", "12", "--lab", lab],
                                                         name: "capture")
         try runner.waitForOutput(captureOutput, containing: "Ctrl-C stops")
 

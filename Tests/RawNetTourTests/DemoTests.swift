@@ -72,18 +72,28 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
         #expect(run.output.contains("lab stopped"))
         #expect(!FileManager.default.fileExists(atPath: runner.base + "/rawnet/tour"), "the lab's run directory is gone")
 
-        // The demo's own frames pass tshark with checksum validation on. The tour corrupts
-        // one segment on purpose (seq 14), captured once on each of the three links on its
-        // way, at each link's recording point (r1:eth0, r2:eth1, r2:eth0): those copies,
-        // and nothing else, have a bad checksum.
-        let verdict = try TsharkVerdict(file: capture)
-        #expect(verdict.packets > 100)
-        #expect(verdict.malformed == 0)
-        #expect(verdict.badChecksums.count == 3, "bad checksums in frames \(verdict.badChecksums)")
-        let bad = try tsharkFields(capture, filter: "tcp.checksum.status == 0",
-                                   fields: ["frame.interface_name", "tcp.seq"])
-        #expect(bad == ["r1:eth0", "r2:eth1", "r2:eth0"].map { "\($0)\t14" },
-                "\(bad)")
+        // The demo's own frames pass tshark with checksum validation on, in a file per link
+        // (tour.alice-r1.pcapng, …). The tour corrupts one segment on purpose (seq 14),
+        // captured once on each of the three links on its way, at each link's recording
+        // point (r1:eth0, r2:eth1, r2:eth0): those copies, and nothing else, have a bad checksum.
+        let files = try FileManager.default.contentsOfDirectory(atPath: runner.base)
+            .filter { $0.hasPrefix("tour.") && $0.hasSuffix(".pcapng") }.sorted()
+        #expect(files.count == 6, "a file per link of the tour lab: \(files)")
+        #expect(run.output.contains("one per link"), "the tour names its capture files")
+        var packets = 0, badCopies: [String] = []
+        for name in files {
+            let file = runner.base + "/" + name
+            let verdict = try TsharkVerdict(file: file)
+            packets += verdict.packets
+            #expect(verdict.malformed == 0, "\(name)")
+            let interfaces = try tsharkFields(file, filter: "frame", fields: ["frame.interface_name"])
+            #expect(Set(interfaces).count <= 1, "\(name) holds one tap on one cable: \(Set(interfaces))")
+            let bad = try tsharkFields(file, filter: "tcp.checksum.status == 0", fields: ["frame.interface_name", "tcp.seq"])
+            #expect(verdict.badChecksums.count == bad.count, "\(name): only TCP's checksum is wrong, \(verdict.badChecksums)")
+            badCopies += bad
+        }
+        #expect(packets > 100)
+        #expect(badCopies.sorted() == ["r1:eth0", "r2:eth1", "r2:eth0"].map { "\($0)\t14" }.sorted(), "\(badCopies)")
     }
 
     @Test func demo_inKorean_oneScene() throws {

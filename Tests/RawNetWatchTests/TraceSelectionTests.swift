@@ -70,5 +70,31 @@ struct TraceSelectionTests {
         #expect(withoutBob.places == ["r1:eth0", "r1:eth1"])
         #expect(CapturePoints(topology: topology, watched: []).places.isEmpty)
     }
+
+    @Test func captureFiles_arePerLinkBesideTheName_theInterfacesOnlyWhenTwoLinksJoinTheSameNodes() throws {
+        let files = CapturePoints(topology: topology, watched: ["alice", "r1", "bob"]).files(beside: "/tmp/lab.pcapng")
+        #expect(files.map(\.path) == ["/tmp/lab.alice-r1.pcapng", "/tmp/lab.r1-bob.pcapng"])
+        #expect(files.map(\.place) == ["r1:eth0", "bob:eth0"])
+        let twice = try TopologyLoader.parse(yaml: """
+            name: twice
+            nodes:
+              r1: { kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24 } }
+              r2: { kind: router, interfaces: { eth0: 10.0.1.2/24, eth1: 10.0.2.2/24 } }
+            links:
+              - endpoints: [r1:eth0, r2:eth0]
+              - endpoints: [r1:eth1, r2:eth1]
+            """, file: "twice.yaml")
+        #expect(CapturePoints(topology: twice, watched: ["r1", "r2"]).files(beside: "cap").map(\.path)
+                == ["cap.r1.eth0-r2.eth0.pcapng", "cap.r1.eth1-r2.eth1.pcapng"])
+        let one = try TopologyLoader.parse(yaml: """
+            name: one
+            nodes:
+              a: { kind: host, ip: 10.0.1.1/24 }
+              b: { kind: host, ip: 10.0.1.2/24 }
+            links:
+              - endpoints: [a:eth0, b:eth0]
+            """, file: "one.yaml")
+        #expect(CapturePoints(topology: one, watched: ["a", "b"]).files(beside: "x.pcapng").map(\.path) == ["x.pcapng"])
+    }
 }
 

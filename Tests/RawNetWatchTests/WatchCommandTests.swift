@@ -70,7 +70,7 @@ import Testing
         let runner = try RawNetRunner()
         try #require(try runner.run(["up"]).status == 0)
         let pcap = runner.base + "/live.pcapng"
-        let (capture, outputPath) = try runner.start(["capture", "-w", pcap, "--duration", "4"], name: "capture")
+        let (capture, outputPath) = try runner.start(["capture", "--one-file", "-w", pcap, "--duration", "4"], name: "capture")
         try runner.waitForOutput(outputPath, containing: "Ctrl-C stops")
         usleep(100_000)
         let ping = try runner.run(["ping", "alice", "bob", "-c", "3", "-i", "0.2"])
