@@ -36,14 +36,16 @@ struct TCPTransmission {
     var payloadLength: Int
     /// The first `sent` observation (the sender's, when it is traced).
     var sentTime: Int64?
-    /// The last `received` observation (the receiver's, after any routers).
+    /// The last `received` observation (the receiver's, after any routers), and its node.
     var receivedTime: Int64?
+    var receivedNode: String?
     var droppedTime: Int64?
     /// `kind@node:interface` of every observation: the same place seeing the same frame
     /// twice means the network made a copy.
     var observations: Set<String> = []
-    /// `node:interface (reason)` of the drop.
+    /// `node:interface` of the drop, and its node.
     var dropPlace: String?
+    var dropNode: String?
     var dropReason: String?
     /// What an impairment did to it (delayed, corrupted, …).
     var impairments: [String] = []
@@ -58,10 +60,13 @@ struct TCPTransmission {
     var sequenceLength: UInt32 {
         UInt32(payloadLength) + (tcp.flags.contains(.syn) ? 1 : 0) + (tcp.flags.contains(.fin) ? 1 : 0)
     }
-    /// Dropped, and not received anywhere after the drop.
+    /// Dropped, and not received anywhere after the drop. A router stamps a frame it receives
+    /// and then drops on its way out with one time (one wake-up of its loop): received there at
+    /// the drop's own time is not past the drop.
     var isLost: Bool {
         guard let droppedTime else { return false }
-        return receivedTime.map { $0 < droppedTime } ?? true
+        guard let receivedTime else { return true }
+        return receivedTime < droppedTime || (receivedTime == droppedTime && receivedNode == dropNode)
     }
 
     func matches(_ other: TCPTransmission) -> Bool {
@@ -190,10 +195,13 @@ struct TCPFlow {
         t.observations.insert("\(event.kind.rawValue)@\(place)")
         switch event.kind {
         case .sent: t.sentTime = t.sentTime ?? event.time
-        case .received: t.receivedTime = event.time
+        case .received:
+            t.receivedTime = event.time
+            t.receivedNode = event.node
         case .dropped:
             t.droppedTime = event.time
             t.dropPlace = place
+            t.dropNode = event.node
             t.dropReason = event.reason ?? event.detail
         default: break
         }

@@ -242,6 +242,23 @@ private func trimmed(_ text: some StringProtocol) -> String {
         #expect(!text.contains("duplicate made by the network"))
     }
 
+    @Test func aFrameARouterReceivesAndDropsInOneWakeUp_isLost_notDelivered() {
+        // r1 stamps its receive on eth0 and its drop on eth1 with one time (one wake-up of its loop).
+        let sent = Fixture.segment(from: Fixture.alice, sentAt: 10, arrivesAt: nil,
+                                   id: 9, seq: 1, ack: 1, flags: [.ack, .psh], payload: "lost on the far cable")
+        let frame = sent[0].frame!
+        let far = Fixture.tcpFrame(from: Fixture.alice, farSide: true, id: 9, seq: 1, ack: 1, flags: [.ack, .psh],
+                                   payload: Array("lost on the far cable".utf8))
+        let events = sent + [
+            TraceEvent(time: Fixture.at(11), node: "r1", interface: "eth0", kind: .received, frame: frame),
+            TraceEvent(time: Fixture.at(11), node: "r1", interface: "eth1", kind: .dropped, frame: far,
+                       reason: "dropped on request"),
+        ]
+        let text = Ladder(events: events).renderText()
+        #expect(text.contains("✗ lost at r1:eth1 (dropped on request)"), "\(text)")
+        #expect(text.contains("──✗"), "\(text)")
+    }
+
     @Test func aCopySeenTwiceAtOnePlace_isANetworkDuplicate() {
         var events = Fixture.exchange
         let data = events.first { $0.kind == .received && $0.node == "bob" && ($0.frame?.count ?? 0) == 60 && $0.time == Fixture.at(11) }!
