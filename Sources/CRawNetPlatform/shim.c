@@ -2,6 +2,7 @@
 #include "CRawNetPlatform.h"
 
 #include <errno.h>
+#include <sys/ioctl.h>
 #include <fcntl.h>
 #include <malloc.h>
 #include <signal.h>
@@ -130,4 +131,10 @@ int rawnet_lock_holder(int fd) {
     struct flock lock = { .l_type = F_WRLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 0 };
     if (fcntl(fd, F_GETLK, &lock) != 0) return -1;
     return lock.l_type == F_UNLCK ? 0 : (int)lock.l_pid;
+}
+
+int rawnet_terminal_columns(int fd) {
+    struct winsize size;
+    if (ioctl(fd, TIOCGWINSZ, &size) != 0) return 0;
+    return size.ws_col;
 }

@@ -1,3 +1,4 @@
+import CRawNetPlatform
 import Glibc
 
 /// The process's standard streams as a terminal program sees them: whether
@@ -20,6 +21,15 @@ public enum Terminal {
         guard isTerminal(STDIN_FILENO) else { return false }
         let foreground = tcgetpgrp(STDIN_FILENO)
         return foreground >= 0 && foreground != getpgrp()
+    }
+
+    /// Columns of the terminal standard output is, when it is one (else nil: a pipe or a
+    /// file takes whole lines). `COLUMNS` in the environment wins, as for other tools.
+    public static var standardOutputColumns: Int? {
+        guard standardOutputIsTerminal else { return nil }
+        if let text = ProcessEnvironment.value("COLUMNS"), let columns = Int(text), columns >= 20 { return columns }
+        let columns = Int(rawnet_terminal_columns(STDOUT_FILENO))
+        return columns >= 20 ? columns : 80
     }
 
     /// Pushes what `print` has buffered to standard output now.

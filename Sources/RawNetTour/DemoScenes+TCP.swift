@@ -73,14 +73,8 @@ extension Demo {
         let header = lines.prefix(2)
         let rowLines = Array(lines.dropFirst(2).prefix(ladder.rows.count))
         // Titles wider than the tour: the server's moves to a line of its own, ending at its lane.
-        if let titles = header.first, let lanes = header.last, DisplayWidth.of(titles) > Self.width - 2,
-           let gap = titles.ranges(of: "  ").last {
-            say("  " + String(titles[..<gap.lowerBound].reversed().drop(while: { $0 == " " }).reversed()))
-            say("  " + DisplayWidth.leftPad(String(titles[gap.upperBound...].drop(while: { $0 == " " })),
-                                            DisplayWidth.of(lanes)))
-            say("  " + lanes)
-        } else {
-            for line in header { say(fit(line, indent: "  ", continuation: "  ")) }
+        if let titles = header.first, let lanes = header.last {
+            for line in Ladder.fitTitles(titles, lanes: lanes, width: Self.width - 2) + [lanes] { say("  " + line) }
         }
         if kept.count < ladder.rows.count {
             say(painter.paint("    " + hidden(ladder.rows.count - kept.count).text(options.language), .time))
@@ -98,15 +92,7 @@ extension Demo {
     /// lanes keeps its arrow, and the notes go on the lines below it, between the
     /// lanes (`lanes` is the ladder's empty lane line).
     func ladderRow(_ line: String, lanes: String) -> [String] {
-        guard DisplayWidth.of(line) + 2 > Self.width, let first = line.firstIndex(of: "│"),
-              let second = line[line.index(after: first)...].firstIndex(of: "│") else { return ["  " + line] }
-        let end = line.index(after: second)
-        let margin = String(lanes.prefix { $0 == " " })
-        let inner = DisplayWidth.of(lanes) - DisplayWidth.of(margin) - 2
-        let notes = String(line[end...].drop { $0 == " " })
-        return ["  " + line[..<end]] + DisplayWidth.wrap(notes, width: inner - 2).map {
-            "  " + margin + "│ " + DisplayWidth.rightPad($0, inner - 2) + " │"
-        }
+        Ladder.fitRow(line, lanes: lanes, width: Self.width - 2).map { "  " + $0 }
     }
 
     static func label(_ row: Ladder.Row) -> String? {

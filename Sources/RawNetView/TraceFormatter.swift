@@ -106,3 +106,22 @@ public struct TraceFormatter: Sendable {
         }
     }
 }
+
+extension TraceFormatter {
+    /// A trace line made to fit `width` columns: broken at spaces, the lines after the first
+    /// indented to where the line's text begins (after time, place and mark), so the time
+    /// column stays clear. A line that fits is returned whole.
+    public static func fit(_ line: String, width: Int) -> [String] {
+        guard DisplayWidth.of(line) > width else { return [line] }
+        // The hanging indent: leading spaces, then three words (time, place, mark) and their spaces.
+        var words = 0, inWord = false, indentEnd = line.startIndex
+        for index in line.indices {
+            let isSpace = line[index] == " "
+            if !isSpace && !inWord { words += 1; if words == 4 { indentEnd = index; break } }
+            inWord = !isSpace
+        }
+        let indent = words == 4 ? DisplayWidth.of(line[..<indentEnd]) : 4
+        let continuation = String(repeating: " ", count: min(indent, width / 2))
+        return DisplayWidth.wrap(line, width: width, continuation: continuation)
+    }
+}

@@ -15,6 +15,22 @@ struct LabOption: ParsableArguments {
     }
 }
 
+/// How wide the output may be: the terminal's columns when standard output is a
+/// terminal (`COLUMNS` wins), whole lines into a pipe or a file, or `--width N`.
+struct WidthOption: ParsableArguments {
+    @Option(name: .long, help: "Fit lines to this many columns (default: the terminal's width; 0: whole lines).")
+    var width: Int?
+
+    func validate() throws {
+        if let width, width != 0 && width < 40 { throw ValidationError("--width: at least 40 columns, or 0 for whole lines") }
+    }
+
+    var columns: Int? {
+        guard let width else { return Terminal.standardOutputColumns }
+        return width == 0 ? nil : width
+    }
+}
+
 struct Up: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Start a lab: one daemon process per node of the topology.",

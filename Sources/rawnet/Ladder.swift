@@ -64,6 +64,7 @@ struct LadderCommand: ParsableCommand {
     @OptionGroup var source: EventSourceOptions
     @Flag(name: .long, help: "Write Mermaid (sequenceDiagram) text instead of the terminal drawing.") var mermaid = false
     @Flag(name: .long, help: "List the TCP connections in the events and stop.") var list = false
+    @OptionGroup var width: WidthOption
     @OptionGroup var labOption: LabOption
 
     func run() throws {
@@ -79,7 +80,13 @@ struct LadderCommand: ParsableCommand {
         }
         let key = try source.chosenConnection(in: events)
         let ladder = Ladder(events: events, connection: key)
-        print(mermaid ? ladder.renderMermaid() : ladder.renderText(usesColour: Terminal.prefersColour), terminator: "")
+        if mermaid {
+            print(ladder.renderMermaid(), terminator: "")
+            return
+        }
+        let text = ladder.renderText(usesColour: Terminal.prefersColour)
+        guard let columns = width.columns else { return print(text, terminator: "") }
+        for line in Ladder.fit(text, width: columns) { print(line) }
     }
 }
 

@@ -98,6 +98,7 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .long, help: "Show every header of each frame in boxes.") var layers = false
     @Flag(name: .long, help: "Also show the receiving end's line for each frame.") var bothEnds = false
     @Option(name: .long, help: "Also write the events (selected, filtered) as JSON lines to this file.") var save: String?
+    @OptionGroup var width: WidthOption
     @OptionGroup var labOption: LabOption
 
     func run() throws {
@@ -106,6 +107,7 @@ struct TraceCommand: ParsableCommand {
         let file: GrowingFile?
         do { file = try save.map { try GrowingFile(path: $0) } } catch { throw Failure("\(error)") }
         var formatter = TraceFormatter(usesColour: Terminal.prefersColour)
+        let columns = width.columns
         var shown = 0
         printToStandardError("tracing \(live.stream.nodes.joined(separator: ", ")) of lab '\(live.located.name)'"
                              + (watch.filter.map { " (filter: \($0))" } ?? "") + "; Ctrl-C stops")
@@ -119,7 +121,12 @@ struct TraceCommand: ParsableCommand {
                 guard filter.matches(event) || event.kind == .lost else { continue }
                 saved += TraceFile.line(for: event)
                 guard isShownHop || bothEnds else { continue }
-                out += (layers ? formatter.formatWithLayers(event) : formatter.format(event)) + "\n"
+                let text = layers ? formatter.formatWithLayers(event) : formatter.format(event)
+                if let columns, !layers {
+                    out += TraceFormatter.fit(text, width: columns).joined(separator: "\n") + "\n"
+                } else {
+                    out += text + "\n"
+                }
                 shown += 1
                 if let count = watch.count, shown >= count { break }
             }

@@ -60,4 +60,7 @@ int rawnet_lock_holder(int fd);
 /// The calling thread's errno (for Swift code that wants a stable accessor).
 int rawnet_errno(void);
 
+/// Columns of the terminal `fd` is (TIOCGWINSZ); 0 when it is not a terminal or does not say.
+int rawnet_terminal_columns(int fd);
+
 #endif

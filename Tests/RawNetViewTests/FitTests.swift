@@ -1,0 +1,40 @@
+import RawNetView
+import Testing
+
+/// Trace lines and ladders made to fit a terminal's columns (`rawnet trace` and
+/// `rawnet ladder` on a terminal, or with `--width`): nothing cut, nothing wider.
+@Suite struct FitTests {
+    @Test func traceLine_wrapsUnderItsText_andKeepsEveryWord() {
+        let line = "    1.499 alice:eth0  → be:06:b2>42:28:47 | IPv4 10.0.1.10 > 10.0.2.20 ttl 64 id 1 | ICMP echo request id 49152 seq 1 len 56"
+        let lines = TraceFormatter.fit(line, width: 80)
+        #expect(lines.count == 2)
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 80 })
+        #expect(lines[1].hasPrefix(String(repeating: " ", count: 24)) && lines[1].dropFirst(24).first != " ")
+        let words = { (text: String) in text.split(separator: " ") }
+        #expect(lines.flatMap(words) == words(line))
+        #expect(TraceFormatter.fit("    0.000 r1:eth0     # short", width: 80) == ["    0.000 r1:eth0     # short"])
+    }
+
+    @Test func ladder_titlesSplit_notesGoBetweenTheLanes_noLineWider() {
+        let text = """
+             time (ms)  client alice 10.0.1.10:49152                 server bob 10.0.2.20:7000
+                        │                                            │
+                 1.460  │─ SYN seq=0 ───────────────────────────────▶│
+                67.901  │─ DATA seq=11 ack=45 len=7 ────────────────▶│  ↻ retransmission (tail-loss probe) after the first copy was lost
+                        │                                            │
+            """
+        let lines = Ladder.fit(text, width: 70)
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 70 }, "\(lines.joined(separator: "\n"))")
+        #expect(lines[0].hasSuffix("client alice 10.0.1.10:49152"))
+        #expect(lines[1].hasSuffix("server bob 10.0.2.20:7000") && DisplayWidth.of(lines[1]) == DisplayWidth.of(lines[2]))
+        #expect(lines.contains { $0.contains("67.901") && $0.hasSuffix("▶│") })
+        let notes = lines.filter { $0.hasPrefix("            │ ") && $0.hasSuffix(" │") && !$0.contains("─") }
+        #expect(notes.map { $0.dropFirst(13).dropLast(2).trimmingSpaces }.filter { !$0.isEmpty }.joined(separator: " ")
+                == "↻ retransmission (tail-loss probe) after the first copy was lost")
+        #expect(Ladder.fit(text, width: 200).count == 5)
+    }
+}
+
+private extension Substring {
+    var trimmingSpaces: String { String(self.drop { $0 == " " }.reversed().drop { $0 == " " }.reversed()) }
+}
