@@ -338,7 +338,13 @@ enum KoreanViews {
         ("no TCP connection in these events", "이 이벤트들에는 TCP 연결이 없습니다"),
         ("time (ms)", "시각 (ms)"),
         ("⧉ duplicate made by the network", "⧉ 네트워크가 만든 복제"),
-        ("enters TIME_WAIT", "TIME_WAIT 상태로 들어감"),
+        (" enters TIME-WAIT", ": TIME-WAIT 상태로 들어감"),
+        ("(above Ethernet)", "(이더넷 위)"),
+        ("time exceeded in transit", "전송 중 시간 초과"),
+        ("network unreachable", "네트워크 도달 불가"),
+        ("host unreachable", "호스트 도달 불가"),
+        ("port unreachable", "포트 도달 불가"),
+        ("(for ", "(원래 패킷 "),
         ("three duplicate ACKs", "중복 ACK 세 개"),
         ("tail-loss probe", "꼬리 손실 프로브"),
         ("duplicate ACKs", "중복 ACK"),
@@ -346,7 +352,6 @@ enum KoreanViews {
         ("partial ACK", "부분 ACK"),
         ("↻ retransmission", "↻ 재전송"),
         ("(timeout)", "(타임아웃)"),
-        ("✗ lost at", "✗ 손실 위치"),
         ("✗ DROPPED", "✗ 버려짐"),
         ("injected loss", "인위적 손실"),
         ("no ARP answer", "ARP 응답 없음"),
@@ -359,25 +364,38 @@ enum KoreanViews {
         ("dropped on request", "요청대로 버림"),
         ("no reason given", "이유 없음"),
         ("impairment: frame", "인위적 장애: 프레임"),
-        ("~ delayed", "~ 지연"),
-        (" delayed ", " 지연 "),
-        ("~ reordered", "~ 순서 바뀜"),
-        (" reordered", " 순서 바뀜"),
-        ("~ duplicated", "~ 복제"),
-        (" at r", " 위치 r"),
         ("(then Ctrl-D)", "(그다음 Ctrl-D)"),
     ]
 
     /// `text` with the glossary's terms; a term of several words keeps them
     /// together with no-break spaces, so wrapping never splits it.
     static func translate(_ text: String) -> String {
-        var out = text
+        var out = placesFirst(text)
         if out.hasPrefix("client ") { out = "클라이언트 " + out.dropFirst(7) }
         if out.hasPrefix("server ") { out = "서버 " + out.dropFirst(7) }
         for (en, ko) in phrases where out.contains(en) {
             out = out.replacing(en, with: ko.trimmingCharacters(" ").replacing(" ", with: "\u{A0}")
                 .surrounded(like: ko))
         }
+        return out
+    }
+}
+
+extension KoreanViews {
+    /// Where something happened goes first in Korean, with 에서: "✗ lost at r1:eth1 (reason)"
+    /// becomes "✗ r1:eth1에서 손실 (reason)", "~ delayed 25ms at r1:eth1" "~ r1:eth1에서 25ms 지연".
+    static func placesFirst(_ text: String) -> String {
+        var out = text.replacing(/✗ lost at (\S+)/) { "✗ \($0.output.1)에서 손실" }
+        out = out.replacing(/~ delayed (\S+) at (\S+)/) { "~ \($0.output.2)에서 \($0.output.1) 지연" }
+        out = out.replacing(/~ reordered at (\S+)/) { "~ \($0.output.1)에서 순서 바뀜" }
+        out = out.replacing(/~ duplicated at (\S+)/) { "~ \($0.output.1)에서 복제" }
+        out = out.replacing(/~ corrupted byte (\d+) bit (\d+) at (\S+)/) {
+            "~ \($0.output.3)에서 손상 (바이트 \($0.output.1), 비트 \($0.output.2))"
+        }
+        out = out.replacing(/~ queued behind (\d+) for (\S+) at (\S+)/) {
+            "~ \($0.output.3)에서 앞의 \($0.output.1)개 뒤에 \($0.output.2) 대기"
+        }
+        out = out.replacing(/~ held back (\d+) frames? at (\S+)/) { "~ \($0.output.2)에서 프레임 \($0.output.1)개 보류" }
         return out
     }
 }

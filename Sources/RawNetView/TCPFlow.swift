@@ -173,7 +173,9 @@ struct TCPFlow {
             t.matches(candidate) && (event.kind == .impaired || !t.observations.contains(observation))
         }
         if event.kind == .impaired {
-            let text = [event.reason, event.detail].compactMap { $0 }.joined(separator: "; ")
+            // The reason says what happened ("delayed 25ms"); the detail repeats it with the
+            // engine's frame number, so it is shown only when there is no reason.
+            let text = event.reason ?? event.detail ?? "impaired"
             if let index { transmissions[index].impairments.append("\(text) at \(place)") }
             return
         }
@@ -220,7 +222,7 @@ struct TCPFlow {
         transportEvents.append((event.time, atClient, detail))
         if case .stateChanged(_, to: .timeWait) = detail.kind {
             let node = (atClient ? clientNode : serverNode) ?? (atClient ? "client" : "server")
-            notes.append(TCPFlowNote(time: event.time, atClient: atClient, text: "\(node) enters TIME_WAIT"))
+            notes.append(TCPFlowNote(time: event.time, atClient: atClient, text: "\(node) enters TIME-WAIT"))
         }
     }
 

@@ -50,11 +50,11 @@ import Testing
     /// in one display column on every row, and the words come out translated.
     @Test func ladderWithKoreanWords_keepsTheServerLaneInOneDisplayColumn() {
         let korean: (String) -> String = {
-            $0.replacing("enters TIME_WAIT", with: "TIME_WAIT 상태로 들어감").replacing("time (ms)", with: "시각 (ms)")
+            $0.replacing("enters TIME-WAIT", with: ": TIME-WAIT 상태로 들어감").replacing("time (ms)", with: "시각 (ms)")
                 .replacing("client ", with: "클라이언트 ").replacing("server ", with: "서버 ")
         }
         let text = Ladder(events: Fixture.exchange).renderText(translate: korean)
-        #expect(text.contains("TIME_WAIT 상태로 들어감") && text.contains("클라이언트 alice"))
+        #expect(text.contains(": TIME-WAIT 상태로 들어감") && text.contains("클라이언트 alice"))
         let columns = text.split(separator: "\n").dropFirst().map { line -> Int? in
             guard let lane = line.lastIndex(of: "│") else { return nil }
             return DisplayWidth.of(line[..<lane])

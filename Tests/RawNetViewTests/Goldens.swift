@@ -68,7 +68,7 @@ enum Goldens {
    300.000  │─ FIN-ACK seq=19 ack=1 ────────────────────▶│
    302.000  │◀──────────────────── FIN-ACK seq=1 ack=20 ─│
    304.000  │─ ACK seq=20 ack=2 ────────────────────────▶│
-   304.000  │ alice enters TIME_WAIT                     │
+   304.000  │ alice enters TIME-WAIT                     │
             │                                            │
 """
 
@@ -89,7 +89,7 @@ sequenceDiagram
     C->>S: 300.000 ms FIN-ACK seq=19 ack=1
     S->>C: 302.000 ms FIN-ACK seq=1 ack=20
     C->>S: 304.000 ms ACK seq=20 ack=2
-    Note over C: 304.000 ms alice enters TIME_WAIT
+    Note over C: 304.000 ms alice enters TIME-WAIT
 """
 
     static let helloLayers = """

@@ -45,7 +45,7 @@ import RawNetWire
         let ladder = Ladder(events: Fixture.exchange.filter { $0.kind != .transport })
         let text = ladder.renderText()
         #expect(text.contains("│  ↻ retransmission\n"))
-        #expect(!text.contains("TIME_WAIT"))
+        #expect(!text.contains("TIME-WAIT"))
     }
 
     @Test func retransmitEventsByReason_areShown() {

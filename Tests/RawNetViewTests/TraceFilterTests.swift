@@ -105,7 +105,7 @@ import RawNetWire
         add(304, .stateChanged(from: .finWait2, to: .timeWait))
         let text = Ladder(events: events.sorted { $0.time < $1.time }).renderText()
         #expect(text.contains("│  ↻ retransmission (timeout)\n"))
-        #expect(text.contains("│ alice enters TIME_WAIT "))
+        #expect(text.contains("│ alice enters TIME-WAIT "))
     }
 
     @Test func filter_findsTheConnectionOfATransportEvent() throws {
