@@ -92,6 +92,13 @@ public final class Demo {
         say("")
         say(painter.paint(wrap(DemoText.outro.text(language), indent: ""), .heading))
         for command in DemoText.tryCommands(language) { say("  $ " + command) }
+        if !Self.rawnetIsOnPath {
+            // Started as `swift run rawnet demo`: the commands above need rawnet on the PATH.
+            let directory = String(options.executable.split(separator: "/", omittingEmptySubsequences: false)
+                .dropLast().joined(separator: "/"))
+            say(painter.paint(wrap(DemoText.notOnPath.text(language), indent: ""), .time))
+            say("  $ export PATH=\"\(directory.isEmpty ? "." : directory):$PATH\"")
+        }
         say("")
         if failures.isEmpty {
             say(painter.paint("✓ " + DemoText.allPassed.text(language), .outgoing))
@@ -191,6 +198,13 @@ public final class Demo {
     /// One line of a view, wrapped at spaces to the tour's width, 80 columns.
     func fit(_ line: String, indent: String, continuation: String) -> String {
         DisplayWidth.wrap(line, width: Self.width, indent: indent, continuation: continuation).joined(separator: "\n")
+    }
+
+    /// Whether a `rawnet` the shell can run lies on the PATH.
+    static var rawnetIsOnPath: Bool {
+        (ProcessEnvironment.value("PATH") ?? "").split(separator: ":").contains {
+            FileSystem.isExecutableFile("\($0)/rawnet")
+        }
     }
 
     /// Every line the tour prints fits this many terminal columns.

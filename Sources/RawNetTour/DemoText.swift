@@ -80,6 +80,12 @@ enum DemoText {
              ko: "(앞의 \(count)줄은 보이지 않음: 3-way handshake와 \"bye\" 줄)")
     }
 
+    static let notOnPath = Said(
+        en: "rawnet is not on your PATH yet, so the shell will not find these commands; for this shell "
+            + "(or install it as the README's \"Install the command\" says):",
+        ko: "rawnet이 아직 PATH에 없어서 셸이 위 명령을 찾지 못합니다. 지금 셸에서는 이렇게 하세요"
+            + "(영구히 쓰려면 README의 \"Install the command\"대로 설치하세요):")
+
     static func tryCommands(_ language: DemoLanguage) -> [String] {
         let ko = language == .ko
         return [
