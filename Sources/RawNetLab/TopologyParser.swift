@@ -17,6 +17,11 @@ struct TopologyParser {
     static let maximumFlowDepth = 32
     static let maximumIndent = 256
 
+    /// A quote opens a quoted scalar only after a space, a tab, `[`, `{`, `,` or `:`.
+    static func scalarMayBegin(after previous: UInt8) -> Bool {
+        [0x20, 0x09, 0x5B, 0x7B, 0x2C, 0x3A].contains(previous)
+    }
+
     /// Why `yaml` nests too deep to be parsed safely, or nil. Brackets inside
     /// quotes and comments do not count.
     static func nestingProblem(in yaml: String) -> String? {
@@ -55,7 +60,8 @@ struct TopologyParser {
             }
             switch byte {
             // A quote opens a quoted scalar only where a scalar may begin ("it's" does not).
-            case 0x22, 0x27 where [0x20, 0x09, 0x5B, 0x7B, 0x2C, 0x3A].contains(previous): quote = byte
+            case 0x22 where Self.scalarMayBegin(after: previous), 0x27 where Self.scalarMayBegin(after: previous):
+                quote = byte
             case 0x23 where previous == 0x20 || previous == 0x09: comment = true
             case 0x5B, 0x7B:
                 depth += 1

@@ -232,6 +232,11 @@ public final class PerLinkCapture {
 
     /// One line per file: its path and how many packets it holds.
     public var summaryLines: [String] {
-        files.map { "  \($0.file.path)  \($0.writer.packetCount) packets (\($0.place))" }
+        let pathWidth = files.map { DisplayWidth.of($0.file.path) }.max() ?? 0
+        let countWidth = files.map { String($0.writer.packetCount).count }.max() ?? 0
+        return files.map {
+            "  " + DisplayWidth.rightPad($0.file.path, pathWidth) + "  "
+                + DisplayWidth.leftPad(String($0.writer.packetCount), countWidth) + " packets (\($0.place))"
+        }
     }
 }
