@@ -25,10 +25,13 @@ public enum Terminal {
 
     /// Columns of the terminal standard output is, when it is one (else nil: a pipe or a
     /// file takes whole lines). `COLUMNS` in the environment wins, as for other tools.
-    public static var standardOutputColumns: Int? {
-        guard standardOutputIsTerminal else { return nil }
+    public static var standardOutputColumns: Int? { columns(of: STDOUT_FILENO) }
+
+    /// Columns of the terminal `fd` is, or nil when it is not a terminal.
+    public static func columns(of fd: Int32) -> Int? {
+        guard isTerminal(fd) else { return nil }
         if let text = ProcessEnvironment.value("COLUMNS"), let columns = Int(text), columns >= 20 { return columns }
-        let columns = Int(rawnet_terminal_columns(STDOUT_FILENO))
+        let columns = Int(rawnet_terminal_columns(fd))
         return columns >= 20 ? columns : 80
     }
 

@@ -3,7 +3,9 @@ import RawNetApps
 import RawNetContracts
 import RawNetDaemon
 import RawNetLabModel
+import RawNetPlatform
 import RawNetSocket
+import RawNetView
 import RawNetWire
 
 /// A host of the located lab, connected for an app.
@@ -70,7 +72,7 @@ struct ChatCommand: ParsableCommand {
         let app = try AppHost(host, labOption: labOption, app: listen != nil ? "chat-room" : "chat")
         if let listen {
             do {
-                try ChatRoom(port: listen).run(on: app.connection) { AppTerminal.write($0 + "\n") }
+                try ChatRoom(port: listen).run(on: app.connection) { AppTerminal.write(TerminalLines.fit($0, fd: 1) + "\n") }
             } catch {
                 throw Failure("chat: \(error)")
             }
@@ -82,7 +84,7 @@ struct ChatCommand: ParsableCommand {
         client.isColored = !noColor && AppTerminal.isOutputTerminal
         client.control = try? HostControl(runDirectory: app.runDirectory, host: host)
         do {
-            try client.run(on: app.connection) { AppTerminal.write($0 + "\n") }
+            try client.run(on: app.connection) { AppTerminal.write(TerminalLines.fit($0, fd: 1) + "\n") }
         } catch {
             throw Failure("chat: \(error)")
         }
@@ -144,10 +146,24 @@ struct NCCommand: ParsableCommand {
         nc.options.isNagleEnabled = noDelay ? false : nil
         nc.options.congestionControl = congestion.flatMap { TCPCongestion(rawValue: $0.lowercased()) }
         do {
-            let summary = try nc.run(on: app.connection) { if verbose { AppTerminal.writeError("nc: \($0)\n") } }
-            if stats { AppTerminal.writeError("nc: \(summary)\n") }
+            let summary = try nc.run(on: app.connection) { if verbose { AppTerminal.writeError(TerminalLines.fit("nc: \($0)", fd: 2) + "\n") } }
+            if stats { AppTerminal.writeError(TerminalLines.fit("nc: \(summary)", fd: 2) + "\n") }
         } catch {
             throw Failure("nc: \(error)")
         }
+    }
+}
+
+/// App output on a terminal, broken at spaces to its width (the lines after the first
+/// indented two more than the first); whole lines into a pipe or a file.
+enum TerminalLines {
+    static func fit(_ text: String, fd: Int32) -> String {
+        guard let columns = Terminal.columns(of: fd) else { return text }
+        return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
+            let line = String(line)
+            guard DisplayWidth.of(line) > columns else { return line }
+            let indent = String(repeating: " ", count: min(line.prefix { $0 == " " }.count + 2, columns / 2))
+            return DisplayWidth.wrap(line, width: columns, continuation: indent).joined(separator: "\n")
+        }.joined(separator: "\n")
     }
 }
