@@ -351,7 +351,7 @@ enum KoreanViews {
         ("host unreachable", "호스트 도달 불가"),
         ("port unreachable", "포트 도달 불가"),
         ("(for ", "(원래 패킷 "),
-        ("three duplicate ACKs", "중복 ACK 세 개"),
+        ("three duplicate ACKs", "3-중복 ACK"),
         ("tail-loss probe", "꼬리 손실 프로브"),
         ("duplicate ACKs", "중복 ACK"),
         ("duplicate ACK", "중복 ACK"),

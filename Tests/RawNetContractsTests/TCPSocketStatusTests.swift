@@ -85,11 +85,13 @@ import Testing
         #expect(read.spuriousRetransmissionsIfCounted == 0)
         #expect(read.retransmissionReasons() == "timeout 2, three duplicate ACKs 1, RACK 2, tail-loss probe 1; spurious 0")
         #expect(read.retransmissionReasons(language: "ko")
-                == "타임아웃 2, 중복 ACK 세 개 1, RACK 2, 꼬리 손실 프로브 1; 불필요 0")
+                == "타임아웃 2, 3-중복 ACK 1, RACK 2, 꼬리 손실 프로브 1; 불필요 0")
         let text = read.readable(skipping: [.proto, .local, .peer, .state, .recvq, .sendq])
         #expect(text.contains("retrans 6 (timeout 2, three duplicate ACKs 1, RACK 2, tail-loss probe 1; spurious 0)"),
                 "\(text)")
         #expect(!text.contains("retrans_rto"))
+        // The timer's expiries are not the segments they resent: a name that says so.
+        #expect(text.contains("rto_expiries 2") && !text.contains("timeouts"), "\(text)")
         // A host that does not count needless retransmissions: no "spurious" at all.
         let older = TCPSocketStatus(parsing: "retrans=1 retrans_rto=1 retrans_dupack=0 retrans_rack=0 retrans_tlp=0")
         #expect(older.spuriousRetransmissionsIfCounted == nil)

@@ -60,7 +60,7 @@ extension TCPSocketStatus {
         case (.timeout, false): "timeout"
         case (.timeout, true): "타임아웃"
         case (.duplicateAcks, false): "three duplicate ACKs"
-        case (.duplicateAcks, true): "중복 ACK 세 개"
+        case (.duplicateAcks, true): "3-중복 ACK"
         case (.rack, false): "RACK"
         case (.rack, true): "RACK"
         case (.lossProbe, false): "tail-loss probe"
@@ -81,6 +81,12 @@ extension TCPSocketStatus {
             if skipping.contains(key) || reasonKeys.contains(key) { continue }
             if key == .retrans, fields[.retransTimeout] != nil {
                 parts.append("retrans \(value) (\(retransmissionReasons()))")
+                continue
+            }
+            if key == .timeouts {
+                // Times the retransmission timer ran out; one expiry may resend several
+                // segments, which "timeout" in the reasons above counts.
+                parts.append("rto_expiries \(value)")
                 continue
             }
             parts.append("\(name) \(Self.readableValue(of: key, value))")
