@@ -7,13 +7,19 @@ import RawNetPlatform
 import RawNetSocket
 import RawNetWire
 
+/// The error for an app started on a node the lab does not have, naming the hosts it has.
+func noSuchHost(_ host: String, lab: String, topology: Topology) -> UsageFailure {
+    let hosts = topology.nodes.filter { $0.kind == .host }.map(\.name).joined(separator: ", ")
+    return UsageFailure("lab '\(lab)' has no node '\(host)' (hosts: \(hosts))")
+}
+
 /// Connects to a host of the located lab and resolves DEST (a node name or an address).
 func openHost(_ host: String, destination: String, labOption: LabOption, app: String) throws
     -> (HostConnection, IPv4Address) {
     let located = try labOption.locate()
     let topology = try located.topology()
     guard let node = topology.node(named: host) else {
-        throw UsageFailure("lab '\(located.name)' has no node '\(host)'")
+        throw noSuchHost(host, lab: located.name, topology: topology)
     }
     guard node.kind == .host else { throw UsageFailure("'\(host)' is a \(node.kind.rawValue); apps run on hosts") }
     let address: IPv4Address
