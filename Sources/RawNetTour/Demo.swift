@@ -82,11 +82,11 @@ public final class Demo {
         let scenes = options.scenes.isEmpty ? DemoScene.allCases : options.scenes
         for (index, scene) in scenes.enumerated() {
             try play(scene, number: index + 1, of: scenes.count)
-            if interrupted { throw DemoFailure("interrupted") }
+            if interrupted { throw DemoFailure.interrupted }
             if options.isStepping && index < scenes.count - 1 {
                 say(painter.paint("⏎ " + DemoText.pressEnter.text(language), .time))
                 waitForEnter()
-                if interrupted { throw DemoFailure("interrupted") }
+                if interrupted { throw DemoFailure.interrupted }
             }
         }
         say("")

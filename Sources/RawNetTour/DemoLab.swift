@@ -102,4 +102,8 @@ public enum DemoLab {
 public struct DemoFailure: Error, CustomStringConvertible {
     public var description: String
     public init(_ description: String) { self.description = description }
+
+    /// Ctrl-C ended the tour (its lab is stopped): not a failure to report, an exit like a shell's (130).
+    public static let interrupted = DemoFailure("interrupted")
+    public var isInterruption: Bool { description == Self.interrupted.description }
 }

@@ -45,7 +45,9 @@ struct DemoCommand: ParsableCommand {
         let demo: Demo
         do { demo = try Demo(options: options) { print($0); Terminal.flushStandardOutput() } } catch { throw Failure("\(error)") }
         let passed: Bool
-        do { passed = try demo.run() } catch { throw Failure("\(error)") }
+        do { passed = try demo.run() } catch let failure as DemoFailure where failure.isInterruption {
+            throw ExitCode(130)
+        } catch { throw Failure("\(error)") }
         if tmux { try DemoTmux.open(executable: executable) }
         if !passed { throw ExitCode(1) }
     }
