@@ -160,10 +160,24 @@ enum TerminalLines {
     static func fit(_ text: String, fd: Int32) -> String {
         guard let columns = Terminal.columns(of: fd) else { return text }
         return text.split(separator: "\n", omittingEmptySubsequences: false).map { line -> String in
-            let line = String(line)
+            let line = expandingTabs(String(line))
             guard DisplayWidth.of(line) > columns else { return line }
             let indent = String(repeating: " ", count: min(line.prefix { $0 == " " }.count + 2, columns / 2))
             return DisplayWidth.wrap(line, width: columns, continuation: indent).joined(separator: "\n")
         }.joined(separator: "\n")
+    }
+
+    /// Tabs turned into the spaces a terminal shows for them (stops every 8 columns).
+    static func expandingTabs(_ line: String) -> String {
+        guard line.contains("\t") else { return line }
+        var out = ""
+        for character in line {
+            if character == "\t" {
+                out += String(repeating: " ", count: 8 - DisplayWidth.of(out) % 8)
+            } else {
+                out.append(character)
+            }
+        }
+        return out
     }
 }

@@ -15,6 +15,6 @@ struct Sockets: ParsableCommand {
     func run() throws {
         let result = try controlCall(try labOption.locate(), node: host, "sockets")
         guard let sockets = try? result?.decode([SocketInfo].self) else { throw Failure("\(host): bad answer") }
-        print(SocketInfo.table(sockets, internals: info))
+        print(TerminalLines.fit(SocketInfo.table(sockets, internals: info), fd: 1))
     }
 }
