@@ -50,21 +50,34 @@ struct ARP: ParsableCommand {
 
 struct Link: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Take an interface down (it neither sends nor receives) or bring it back up.")
+        abstract: "Take an interface down (it neither sends nor receives) or bring it back up; given a link (r2-r3), both its ends, as a cut cable.")
 
-    @Argument(help: "NODE:INTERFACE, e.g. r1:eth1.") var endpoint: String
+    @Argument(help: "NODE:INTERFACE (one end, e.g. r1:eth1) or a link: r2-r3, or r2:eth2-r3:eth0 (both ends).")
+    var endpoint: String
     @Argument(help: "up or down.") var state: String
     @OptionGroup var labOption: LabOption
 
     func validate() throws {
-        guard LinkEndpoint(endpoint) != nil else { throw ValidationError("write the interface as NODE:INTERFACE, e.g. r1:eth1") }
         guard ["up", "down"].contains(state.lowercased()) else { throw ValidationError("state must be up or down") }
     }
 
     func run() throws {
-        guard let target = LinkEndpoint(endpoint) else { return }
-        _ = try controlCall(try labOption.locate(), node: target.node, "link",
-                            ["interface": target.interface, "state": state.lowercased()])
-        print("\(target) \(state.lowercased())")
+        let located = try labOption.locate()
+        let ends: [LinkEndpoint]
+        if let target = LinkEndpoint(endpoint) {
+            ends = [target]
+        } else {
+            let links = try located.topology().links(matching: endpoint)
+            guard links.count == 1, let link = links.first else {
+                throw UsageFailure(links.isEmpty
+                    ? "no link '\(endpoint)': write NODE:INTERFACE (r1:eth1) or a link (r2-r3, r2:eth2-r3:eth0)"
+                    : "'\(endpoint)' names \(links.count) links; name one as r2:eth2-r3:eth0")
+            }
+            ends = [link.a, link.b]
+        }
+        for end in ends {
+            _ = try controlCall(located, node: end.node, "link", ["interface": end.interface, "state": state.lowercased()])
+            print("\(end) \(state.lowercased())")
+        }
     }
 }

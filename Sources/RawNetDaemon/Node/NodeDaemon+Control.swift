@@ -77,9 +77,10 @@ extension NodeDaemon {
         let list = ip.routingTable.routes.map { route in
             RouteInfo(destination: route.destination.length == 0 ? "default" : route.destination.description,
                       nextHop: route.nextHop?.description, interface: interfaceName(route.interface),
-                      kind: route.kind.rawValue, metric: route.metric)
+                      kind: route.kind.rawValue, metric: route.metric, ageSeconds: ripAge(route))
         }
-        return RoutesAnswer(routes: list, text: ip.formattedRoutes)
+        return RoutesAnswer(routes: list, text: ip.routingTable.formatted(interfaceNames: interfaceNames,
+                                                                           details: ripDetails))
     }
 
     func neighbours() -> ARPAnswer {
@@ -111,6 +112,7 @@ extension NodeDaemon {
         case let other?: return .failure("link state must be up or down, not '\(other)'")
         }
         perform(ip.setInterface(index, isUp: isUp))
+        ripInterface(index, isUp: isUp)
         logger.info("\(name) \(isUp ? "up" : "down")")
         return .success(["interface": name, "state": isUp ? "up" : "down"])
     }
