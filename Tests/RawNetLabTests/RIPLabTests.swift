@@ -20,7 +20,7 @@ import Testing
           bob:   { kind: host, ip: 10.0.2.20/24, gateway: 10.0.2.1 }
           r1: { kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.12.1/24, eth2: 10.0.13.1/24 }, \(rip) }
           r2: { kind: router, interfaces: { eth0: 10.0.2.1/24, eth1: 10.0.12.2/24, eth2: 10.0.23.2/24 }, \(rip) }
-          r3: { kind: router, interfaces: { eth0: 10.0.13.3/24, eth1: 10.0.23.3/24 }, routing: rip }
+          r3: { kind: router, interfaces: { eth0: 10.0.13.3/24, eth1: 10.0.23.3/24 }, routing: rip, \(rip) }
         links:
           - endpoints: [alice:eth0, r1:eth0]
           - endpoints: [bob:eth0, r2:eth0]
