@@ -6,7 +6,7 @@ import RawNetWire
 
 extension NodeDaemon {
     /// Every control command, for `help` and error messages.
-    static let controlCommands = ["status", "routes", "arp", "link", "impair", "sockets", "subscribe", "help"]
+    static let controlCommands = ["status", "routes", "arp", "link", "rip", "impair", "sockets", "subscribe", "help"]
 
     func handleControlLine(_ line: [UInt8], from client: Int) -> [UInt8]? {
         let request: ControlRequest
@@ -29,6 +29,7 @@ extension NodeDaemon {
         case "routes": return .success(routes())
         case "arp": return .success(neighbours())
         case "link": return link(request.args)
+        case "rip": return ripCommand(request.args)
         case "impair": return impair(request.args)
         case "sockets": return .success(host?.socketList() ?? [])
         case "subscribe":
@@ -80,7 +81,7 @@ extension NodeDaemon {
                       kind: route.kind.rawValue, metric: route.metric, ageSeconds: ripAge(route))
         }
         return RoutesAnswer(routes: list, text: ip.routingTable.formatted(interfaceNames: interfaceNames,
-                                                                           details: ripDetails))
+                                                                           details: routeDetails))
     }
 
     func neighbours() -> ARPAnswer {

@@ -1,3 +1,4 @@
+import RawNetContracts
 import RawNetCore
 import RawNetWire
 
@@ -90,9 +91,59 @@ extension NodeDaemon {
         return max(0, (now - learned.refreshedAt).seconds)
     }
 
-    /// The words `routes` adds to a RIP route's line: its age, as `age 4s`.
-    func ripDetails(_ route: Route) -> [String] {
-        guard let age = ripAge(route) else { return [] }
-        return ["age", "\(Int(age))s"]
+    /// The words `routes` adds to a route's line: `linkdown` when its interface
+    /// is down (as `ip route` marks it), a RIP route's age as `age 4s`.
+    func routeDetails(_ route: Route) -> [String] {
+        var words: [String] = []
+        if ip.interfaces.indices.contains(route.interface), !ip.interfaces[route.interface].isUp { words.append("linkdown") }
+        if let age = ripAge(route) { words += ["age", "\(Int(age))s"] }
+        return words
+    }
+}
+
+extension NodeDaemon {
+    /// `rip` state=on|off [update=1s timeout=6s garbage=4s damping=100ms]: switches
+    /// RIP on a router while it runs (the tour does, for one scene). Off forgets
+    /// every RIP route and leaves 224.0.0.9; on with RIP already running restarts it.
+    func ripCommand(_ args: [String: String]) -> ControlResponse {
+        guard node.kind == .router else { return .failure("\(node.name) is a host: only routers run RIP") }
+        switch args["state"]?.lowercased() {
+        case "off":
+            stopRIP()
+            return .success(["rip": "off"])
+        case "on":
+            var timers: [String: Duration] = [:]
+            for key in ["update", "timeout", "garbage", "damping"] {
+                guard let text = args[key] else { continue }
+                guard let value = try? ImpairmentText.parseDuration(text, option: key), value >= .milliseconds(10) else {
+                    return .failure("rip \(key) must be a duration of 10ms or more, such as 2s, not '\(text)'")
+                }
+                timers[key] = value
+            }
+            let update = timers["update"] ?? RIPConfiguration.standard.update
+            let configuration = RIPConfiguration(update: update, timeout: timers["timeout"] ?? update * 6,
+                                                 garbage: timers["garbage"] ?? update * 4, damping: timers["damping"])
+            guard configuration.timeout > configuration.update, configuration.damping < configuration.update else {
+                return .failure("rip timeout must be longer, and damping shorter, than update")
+            }
+            stopRIP()
+            startRIP(configuration)
+            announceRIP()
+            isTimerStale = true
+            return .success(["rip": "on", "update": ImpairmentText.duration(configuration.update),
+                             "timeout": ImpairmentText.duration(configuration.timeout),
+                             "garbage": ImpairmentText.duration(configuration.garbage)])
+        default:
+            return .failure("rip needs state=on or state=off")
+        }
+    }
+
+    /// Switches RIP off: its routes leave the forwarding table, the router leaves the group.
+    func stopRIP() {
+        guard let running = rip else { return }
+        for prefix in running.routes.keys { ip.routingTable.remove(destination: prefix, kind: .rip) }
+        ip.multicastGroups.remove(RIPMessage.multicastGroup)
+        rip = nil
+        logger.info("RIP off")
     }
 }
