@@ -81,3 +81,33 @@ struct Link: ParsableCommand {
         }
     }
 }
+
+struct RIPCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rip",
+        abstract: "Switch RIP on or off on a running router (the topology's `rip:` does it from the start).")
+
+    @Argument(help: "A router.") var router: String
+    @Argument(help: "on or off.") var state: String
+    @Option(help: "Interval of full updates, e.g. 2s (default 30s).") var update: String?
+    @Option(help: "A route not heard for this long is unreachable (default 6 × update).") var timeout: String?
+    @Option(help: "An unreachable route is forgotten this much later (default 4 × update).") var garbage: String?
+    @Option(help: "Least time between triggered updates (default update / 10).") var damping: String?
+    @OptionGroup var labOption: LabOption
+
+    func validate() throws {
+        guard ["on", "off"].contains(state.lowercased()) else { throw ValidationError("state must be on or off") }
+    }
+
+    func run() throws {
+        var args = ["state": state.lowercased()]
+        for (key, value) in [("update", update), ("timeout", timeout), ("garbage", garbage), ("damping", damping)] {
+            if let value { args[key] = value }
+        }
+        let result = try controlCall(try labOption.locate(), node: router, "rip", args)
+        let fields = (try? result?.decode([String: String].self)) ?? [:]
+        print("\(router): rip " + ["rip", "update", "timeout", "garbage"].compactMap { key in
+            fields[key].map { key == "rip" ? $0 : "\(key) \($0)" }
+        }.joined(separator: ", "))
+    }
+}

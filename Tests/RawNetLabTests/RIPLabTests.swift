@@ -119,6 +119,18 @@ import Testing
         let again = try runner.run(["ping", "alice", "10.0.2.20", "-c", "2", "-i", "0.2", "--lab", lab])
         #expect(again.status == 0 && again.output.contains("2 received"), "\(again.output)")
 
+        // RIP switched off and on while the lab runs; bad settings are refused, the router lives on.
+        let off = try runner.run(["rip", "r1", "off", "--lab", lab])
+        #expect(off.status == 0 && off.output.contains("r1: rip off"), "\(off.output)\(off.errors)")
+        let routesOff = try runner.run(["routes", "r1", "--lab", lab]).output
+        #expect(!routesOff.contains("proto rip"), "RIP routes left after rip off:\n\(routesOff)")
+        let bad = try runner.run(["rip", "r1", "on", "--update", "soon", "--lab", lab])
+        #expect(bad.status != 0 && bad.errors.contains("rip update must be a duration"), "\(bad.output)\(bad.errors)")
+        #expect(try runner.run(["rip", "alice", "on", "--lab", lab]).status != 0, "a host took RIP")
+        let on = try runner.run(["rip", "r1", "on", "--update", "1s", "--lab", lab])
+        #expect(on.status == 0 && on.output.contains("r1: rip on, update 1s, timeout 6s, garbage 4s"), "\(on.output)\(on.errors)")
+        _ = try Self.waitForRoute(runner, lab: lab, node: "r1", ["10.0.2.0/24 via 10.0.13.3 dev eth2 proto rip metric 3"])
+
         kill(capture, SIGINT)  // Ctrl-C: the capture we started ends and writes its file
         #expect(try runner.wait(capture, timeout: 30) == 0, "capture did not end cleanly")
         let verdict = try TsharkVerdict(file: pcap)
