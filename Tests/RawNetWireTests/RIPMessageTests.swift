@@ -69,6 +69,26 @@ import Testing
         #expect(messages.allSatisfy { $0.bytes.count <= 504 })
     }
 
+    @Test func randomAndDamagedBytes_neverTrap_andWhatParsesReencodesTheSame() {
+        var random = TestRandom(seed: 520)
+        var parsed = 0
+        for round in 0..<20_000 {
+            var data: [UInt8]
+            if round % 2 == 0 {
+                data = random.bytes(Int(random.next() % 600))
+            } else {
+                data = Self.golden
+                data[Int(random.next() % UInt64(data.count))] ^= UInt8(1) << UInt8(random.next() % 8)
+            }
+            if let message = try? RIPMessage(parsing: data) {
+                parsed += 1
+                #expect(message.bytes.count == data.count)
+                #expect(Array(message.bytes[4...]) == Array(data[4...]), "entries kept as sent")
+            }
+        }
+        #expect(parsed > 0)
+    }
+
     @Test func multicastMAC_isTheGroupsLow23BitsUnder01005e() {
         #expect(MACAddress.multicast(RIPMessage.multicastGroup) == MACAddress("01:00:5e:00:00:09"))
         #expect(MACAddress.multicast(IPv4Address("239.129.2.3")!) == MACAddress("01:00:5e:01:02:03"))
