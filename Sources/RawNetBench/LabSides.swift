@@ -35,6 +35,7 @@ public enum LabSides {
         sides.concurrentConnections = { context in
             try scale.concurrentConnections(context.isSmoke ? min(scaleConnections, smokeScaleConnections) : scaleConnections)
         }
+        sides.convergence = { _ in try ConvergenceLab(settings: settings).secondsAfterLinkFailure() }
         sides.simulatedTransfers = { context in try SimulationSide.transfersPerCPUSecond(context: context) }
         sides.interopGoodput = { path, context in try InteropTraffic.goodput(settings, path: path, context: context) / 1e6 }
         return sides

@@ -61,6 +61,8 @@ public struct RawNetSides: Sendable {
     public var concurrentConnections: (@Sendable (RunContext) throws -> Double)?
     /// interop: one connection's goodput in MB/s through one router along `path` (Linux at one end, or none).
     public var interopGoodput: (@Sendable (_ path: InteropPath, _ context: RunContext) throws -> Double)?
+    /// converge: seconds until every host of a RIP grid reaches every other after a link failure.
+    public var convergence: (@Sendable (RunContext) throws -> Double)?
     /// sim: simulated lossy transfers per CPU-second.
     public var simulatedTransfers: (@Sendable (RunContext) throws -> Double)?
 

@@ -14,6 +14,8 @@ struct DraftNode {
     var gateway: IPv4Address?
     var routes: [DraftRoute] = []
     var reversePathFilter: ReversePathFilter = .off
+    /// The router's RIP settings when it runs RIP (`routing: rip` or `rip: {…}`).
+    var rip: RIPConfiguration?
 
     func interface(named name: String) -> DraftInterface? {
         interfaces.first { $0.name == name }
@@ -56,7 +58,7 @@ struct DraftTopology {
     /// The checked model; call only when no issue was found.
     func finished() -> Topology {
         let nodes = nodes.map { draft in
-            TopologyNode(
+            var node = TopologyNode(
                 name: draft.name, kind: draft.kind ?? .host,
                 interfaces: draft.interfaces.compactMap { interface in
                     interface.address.map {
@@ -71,6 +73,8 @@ struct DraftTopology {
                     return StaticRoute(destination: destination, nextHop: nextHop)
                 },
                 reversePathFilter: draft.reversePathFilter)
+            node.rip = draft.rip
+            return node
         }
         let links = links.compactMap { draft -> TopologyLink? in
             guard let a = draft.a, let b = draft.b else { return nil }

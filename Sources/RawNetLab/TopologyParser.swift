@@ -165,7 +165,7 @@ struct TopologyParser {
             return draft
         }
         let fields = fieldTable(mapping, location: location, prefix: "",
-                                allowed: ["kind", "ip", "gateway", "interfaces", "routes", "rp_filter"])
+                                allowed: ["kind", "ip", "gateway", "interfaces", "routes", "rp_filter", "routing", "rip"])
         if let kind = fields["kind"] {
             if let text = scalar(kind, location, "kind") {
                 if let value = NodeKind(rawValue: text) {
@@ -213,6 +213,7 @@ struct TopologyParser {
                 issues.add(location, "rp_filter", "unknown value '\(text)' (expected strict, loose or off)")
             }
         }
+        parseRouting(fields, location, into: &draft)
         return draft
     }
 
@@ -402,7 +403,7 @@ struct TopologyParser {
     // MARK: Helpers
 
     /// The fields of a mapping by name; unknown and repeated fields are reported.
-    private mutating func fieldTable(_ mapping: Node.Mapping, location: TopologyLocation, prefix: String,
+    mutating func fieldTable(_ mapping: Node.Mapping, location: TopologyLocation, prefix: String,
                                      allowed: [String]) -> [String: Node] {
         var table: [String: Node] = [:]
         for (key, value) in mapping {
@@ -424,7 +425,7 @@ struct TopologyParser {
         return table
     }
 
-    private mutating func scalar(_ node: Node, _ location: TopologyLocation, _ field: String) -> String? {
+    mutating func scalar(_ node: Node, _ location: TopologyLocation, _ field: String) -> String? {
         guard let text = node.scalar?.string else {
             issues.add(location, field, "expected a single value, not a list or mapping")
             return nil

@@ -14,6 +14,7 @@ import RawNetPlatform
 /// node name=r1 kind=router rp_filter=strict
 /// interface node=alice name=eth0 address=10.0.1.10/24 mac=02:5e:…
 /// route node=r1 to=10.0.3.0/24 via=10.0.2.2
+/// rip node=r1 update=2s timeout=12s garbage=8s damping=200ms
 /// link a=alice:eth0 b=r1:eth0 queue=50 mtu=1000
 /// impair from=r1:eth1 option=loss value=5%
 /// ```
@@ -50,6 +51,7 @@ public enum LabConfig {
                 lines.append(record("route", ["node": node.name, "to": route.destination.description,
                                               "via": route.nextHop.description]))
             }
+            if let rip = node.rip { lines.append(ripRecord(node: node.name, rip)) }
         }
         for link in topology.links {
             lines.append(record("link", ["a": link.a.description, "b": link.b.description,
@@ -85,6 +87,14 @@ public enum LabConfig {
     /// Writes `lab.conf` for `topology` into the run directory of `paths`.
     public static func write(_ topology: Topology, to paths: SocketPaths) throws(FileSystemError) {
         try FileSystem.writeBytes(Array(text(for: topology).utf8), to: paths.labConfigFile)
+    }
+
+    /// The `rip` record of a router running RIP: its timers.
+    static func ripRecord(node: String, _ rip: RIPConfiguration) -> String {
+        record("rip", ["node": node, "update": ImpairmentText.duration(rip.update),
+                       "timeout": ImpairmentText.duration(rip.timeout),
+                       "garbage": ImpairmentText.duration(rip.garbage),
+                       "damping": ImpairmentText.duration(rip.damping)])
     }
 
     /// One line: the keyword and the fields whose value is not nil, in the given order.

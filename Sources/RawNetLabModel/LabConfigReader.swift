@@ -57,8 +57,9 @@ struct LabConfigReader {
         case "route": try readRoute(&record)
         case "link": try readLink(&record)
         case "impair": try readImpairment(&record)
+        case "rip": try readRIP(&record)
         default:
-            throw fail("unknown record '\(record.keyword)' (expected lab, node, interface, route, link or impair)")
+            throw fail("unknown record '\(record.keyword)' (expected lab, node, interface, route, rip, link or impair)")
         }
     }
 
@@ -104,6 +105,27 @@ struct LabConfigReader {
         }
         let nextHop = try address(try record.required("via"), "via")
         nodes[index].routes.append(StaticRoute(destination: destination, nextHop: nextHop))
+    }
+
+    private mutating func readRIP(_ record: inout LabConfigRecord) throws(LabConfigError) {
+        let index = try nodeIndex(try record.required("node"))
+        guard nodes[index].kind == .router, nodes[index].rip == nil else {
+            throw fail("'rip' for \(nodes[index].name), which is not a router or has RIP already")
+        }
+        func timer(_ key: String) throws(LabConfigError) -> Duration {
+            let text = try record.required(key)
+            do {
+                let value = try ImpairmentText.parseDuration(text, option: key)
+                guard value > .zero else { throw fail("'\(key)' must be above zero") }
+                return value
+            } catch let error as LabConfigError {
+                throw error
+            } catch {
+                throw fail("bad duration '\(text)' in '\(key)'")
+            }
+        }
+        nodes[index].rip = RIPConfiguration(update: try timer("update"), timeout: try timer("timeout"),
+                                            garbage: try timer("garbage"), damping: try timer("damping"))
     }
 
     private mutating func readLink(_ record: inout LabConfigRecord) throws(LabConfigError) {

@@ -27,6 +27,12 @@ extension Topology {
     /// The topology as a YAML file that loads back to an equal topology
     /// (MAC addresses are derived again on loading). The run directory's
     /// `lab.yaml` is written from this.
+    /// `rip: { update: 2s, timeout: 12s, garbage: 8s, damping: 200ms }`.
+    static func ripField(_ rip: RIPConfiguration) -> String {
+        let timers = [("update", rip.update), ("timeout", rip.timeout), ("garbage", rip.garbage), ("damping", rip.damping)]
+        return "rip: { " + timers.map { "\($0.0): \(ImpairmentText.duration($0.1))" }.joined(separator: ", ") + " }"
+    }
+
     public var yamlText: String {
         var lines = ["name: \(name)"]
         if let linkSocket { lines.append("link_socket: \(linkSocket.rawValue)") }
@@ -45,6 +51,7 @@ extension Topology {
                 fields.append("routes: [ \(list) ]")
             }
             if node.reversePathFilter != .off { fields.append("rp_filter: \(node.reversePathFilter)") }
+            if let rip = node.rip { fields.append(Self.ripField(rip)) }
             lines.append("  \(node.name): { \(fields.joined(separator: ", ")) }")
         }
         lines.append("links:")

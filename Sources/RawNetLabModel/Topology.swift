@@ -76,6 +76,8 @@ public struct TopologyNode: Sendable, Equatable {
     public var routes: [StaticRoute]
     /// A router's source validation (`rp_filter`); off unless the topology says.
     public var reversePathFilter: ReversePathFilter
+    /// A router's RIP settings, nil when it runs no routing protocol.
+    public var rip: RIPConfiguration? = nil
 
     public init(name: String, kind: NodeKind, interfaces: [TopologyInterface],
                 gateway: IPv4Address? = nil, routes: [StaticRoute] = [], reversePathFilter: ReversePathFilter = .off) {

@@ -158,6 +158,7 @@ public final class Demo {
         case .ports: try portsScene()
         case .timeToLive: try timeToLiveScene()
         case .wayBack: try wayBackScene()
+        case .reroute: try rerouteScene()
         case .encapsulation: try encapsulationScene()
         case .handshake, .delivery, .ordering, .close: try tcpScene(scene)
         case .dropOne: try dropOneScene()

@@ -13,7 +13,7 @@ struct Said: Sendable {
 /// The scenes of the tour, in order: each makes one idea visible.
 public enum DemoScene: String, Sendable, CaseIterable {
     case encapsulation, connectionless, unreliable, ports, waiting, handshake, delivery, ordering, dropOne, corruption, close
-    case timeToLive, wayBack
+    case timeToLive, wayBack, reroute
 }
 
 /// What the tour says in one scene: a title, the story, the commands a user
@@ -116,6 +116,7 @@ enum DemoText {
         case .close: return close
         case .timeToLive: return timeToLive
         case .wayBack: return wayBack
+        case .reroute: return reroute
         }
     }
 

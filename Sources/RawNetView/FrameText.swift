@@ -50,12 +50,28 @@ enum FrameText {
     static func transport(_ transport: DecodedFrame.Transport) -> String? {
         switch transport {
         case .tcp(let tcp, let data): return self.tcp(tcp, dataLength: data.count)
-        case .udp(let udp, let data): return "UDP \(udp.sourcePort) > \(udp.destinationPort) len \(data.count)"
+        case .udp(let udp, let data):
+            let line = "UDP \(udp.sourcePort) > \(udp.destinationPort) len \(data.count)"
+            guard udp.destinationPort == RIPMessage.port || udp.sourcePort == RIPMessage.port,
+                  let message = try? RIPMessage(parsing: data) else { return line }
+            return line + " " + rip(message)
         case .icmp(let icmp): return self.icmp(icmp)
         case .fragment(let bytes): return "fragment \(bytes.count) bytes"
         case .other(let proto, let bytes): return "protocol \(proto.rawValue) \(bytes.count) bytes"
         case .undecoded(let bytes): return "undecoded \(bytes.count) bytes"
         }
+    }
+
+    /// `RIPv2 response 10.0.2.0/24 metric 2, 10.0.23.0/24 metric 16` (the first
+    /// four routes, then how many more), or `RIPv2 request whole table`.
+    static func rip(_ message: RIPMessage) -> String {
+        if message.isWholeTableRequest { return "RIPv2 request whole table" }
+        let command = message.command == .request ? "request" : "response"
+        let routes = message.entries.prefix(4).map { entry in
+            (entry.prefix?.description ?? "\(entry.address)/\(entry.mask)") + " metric \(entry.metric)"
+        }
+        let more = message.entries.count > 4 ? ", +\(message.entries.count - 4) more" : ""
+        return "RIPv2 \(command) " + routes.joined(separator: ", ") + more
     }
 
     /// tcpdump's flag letters: F S R P, `.` for ACK, then U E W; `none` when empty.

@@ -142,6 +142,14 @@ struct BenchScale: ParsableCommand {
     func run() throws { try options.run(["scale"]) }
 }
 
+/// `rawnet bench converge`: RIP convergence after a link failure.
+struct BenchConverge: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "converge",
+        abstract: "A 20-router RIP grid (update 1 s): seconds until every host reaches every other after a link fails.")
+    @OptionGroup var options: BenchScenarioOptions
+    func run() throws { try options.run(["converge"]) }
+}
+
 /// `rawnet bench sim`: simulated lossy transfers per CPU-second.
 struct BenchSim: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sim",
@@ -169,5 +177,5 @@ struct BenchAll: ParsableCommand {
 /// The scenario subcommands, for the `bench` group's list.
 let benchScenarioCommands: [ParsableCommand.Type] = [
     BenchForward.self, BenchCapture.self, BenchTCP.self, BenchLoss.self, BenchLatency.self, BenchScale.self, BenchSim.self,
-    BenchInterop.self, BenchAll.self,
+    BenchInterop.self, BenchConverge.self, BenchAll.self,
 ]

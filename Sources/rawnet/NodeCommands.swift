@@ -50,21 +50,64 @@ struct ARP: ParsableCommand {
 
 struct Link: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Take an interface down (it neither sends nor receives) or bring it back up.")
+        abstract: "Take an interface down (it neither sends nor receives) or bring it back up; given a link (r2-r3), both its ends, as a cut cable.")
 
-    @Argument(help: "NODE:INTERFACE, e.g. r1:eth1.") var endpoint: String
+    @Argument(help: "NODE:INTERFACE (one end, e.g. r1:eth1) or a link: r2-r3, or r2:eth2-r3:eth0 (both ends).")
+    var endpoint: String
     @Argument(help: "up or down.") var state: String
     @OptionGroup var labOption: LabOption
 
     func validate() throws {
-        guard LinkEndpoint(endpoint) != nil else { throw ValidationError("write the interface as NODE:INTERFACE, e.g. r1:eth1") }
         guard ["up", "down"].contains(state.lowercased()) else { throw ValidationError("state must be up or down") }
     }
 
     func run() throws {
-        guard let target = LinkEndpoint(endpoint) else { return }
-        _ = try controlCall(try labOption.locate(), node: target.node, "link",
-                            ["interface": target.interface, "state": state.lowercased()])
-        print("\(target) \(state.lowercased())")
+        let located = try labOption.locate()
+        let ends: [LinkEndpoint]
+        if let target = LinkEndpoint(endpoint) {
+            ends = [target]
+        } else {
+            let links = try located.topology().links(matching: endpoint)
+            guard links.count == 1, let link = links.first else {
+                throw UsageFailure(links.isEmpty
+                    ? "no link '\(endpoint)': write NODE:INTERFACE (r1:eth1) or a link (r2-r3, r2:eth2-r3:eth0)"
+                    : "'\(endpoint)' names \(links.count) links; name one as r2:eth2-r3:eth0")
+            }
+            ends = [link.a, link.b]
+        }
+        for end in ends {
+            _ = try controlCall(located, node: end.node, "link", ["interface": end.interface, "state": state.lowercased()])
+            print("\(end) \(state.lowercased())")
+        }
+    }
+}
+
+struct RIPCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rip",
+        abstract: "Switch RIP on or off on a running router (the topology's `rip:` does it from the start).")
+
+    @Argument(help: "A router.") var router: String
+    @Argument(help: "on or off.") var state: String
+    @Option(help: "Interval of full updates, e.g. 2s (default 30s).") var update: String?
+    @Option(help: "A route not heard for this long is unreachable (default 6 × update).") var timeout: String?
+    @Option(help: "An unreachable route is forgotten this much later (default 4 × update).") var garbage: String?
+    @Option(help: "Least time between triggered updates (default update / 10).") var damping: String?
+    @OptionGroup var labOption: LabOption
+
+    func validate() throws {
+        guard ["on", "off"].contains(state.lowercased()) else { throw ValidationError("state must be on or off") }
+    }
+
+    func run() throws {
+        var args = ["state": state.lowercased()]
+        for (key, value) in [("update", update), ("timeout", timeout), ("garbage", garbage), ("damping", damping)] {
+            if let value { args[key] = value }
+        }
+        let result = try controlCall(try labOption.locate(), node: router, "rip", args)
+        let fields = (try? result?.decode([String: String].self)) ?? [:]
+        print("\(router): rip " + ["rip", "update", "timeout", "garbage"].compactMap { key in
+            fields[key].map { key == "rip" ? $0 : "\(key) \($0)" }
+        }.joined(separator: ", "))
     }
 }

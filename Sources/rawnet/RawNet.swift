@@ -17,7 +17,7 @@ struct RawNet: ParsableCommand {
             Up.self, Down.self, Status.self,
             RouterDaemonCommand.self, HostDaemonCommand.self, LinuxBridgeCommand.self,
             AttachCommand.self, ExecCommand.self,
-            PingCommand.self, TracerouteCommand.self, Routes.self, ARP.self, Link.self,
+            PingCommand.self, TracerouteCommand.self, Routes.self, ARP.self, Link.self, RIPCommand.self,
             Impair.self, Sockets.self, ChatCommand.self, NCCommand.self,
             TraceCommand.self, CaptureCommand.self, LadderCommand.self, PlotCommand.self, DemoCommand.self,
             Bench.self, Gen.self,

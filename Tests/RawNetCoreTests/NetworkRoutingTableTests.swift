@@ -51,13 +51,18 @@ private func address(_ text: String) -> IPv4Address { IPv4Address(text)! }
         #expect(t.lookup(address("10.0.12.1")) != nil)
     }
 
-    @Test func equalPrefix_lowerMetricWins_thenFirstAdded() {
+    @Test func equalPrefix_lowerAdministrativeDistanceWins_thenLowerMetric() {
         var t = RoutingTable()
         t.add(Route(destination: prefix("10.1.0.0/16"), nextHop: address("10.0.0.1"), interface: 0, kind: .static, metric: 20))
-        t.add(Route(destination: prefix("10.1.0.0/16"), nextHop: address("10.0.0.2"), interface: 1, kind: .learned, metric: 10))
-        t.add(Route(destination: prefix("10.1.0.0/16"), nextHop: address("10.0.0.3"), interface: 2, kind: .connected, metric: 10))
-        #expect(t.lookup(address("10.1.2.3"))?.nextHop == address("10.0.0.2"))
+        t.add(Route(destination: prefix("10.1.0.0/16"), nextHop: address("10.0.0.2"), interface: 1, kind: .static, metric: 10))
+        t.add(Route(destination: prefix("10.1.0.0/16"), nextHop: address("10.0.0.3"), interface: 2, kind: .learned, metric: 1))
+        #expect(t.lookup(address("10.1.2.3"))?.nextHop == address("10.0.0.2"), "static before learned, whatever the metric")
         t.removeRoutes(interface: 1)
+        #expect(t.lookup(address("10.1.2.3"))?.nextHop == address("10.0.0.1"))
+        t.add(Route(destination: prefix("10.1.0.0/16"), nextHop: nil, interface: 3, kind: .connected, metric: 10))
+        #expect(t.lookup(address("10.1.2.3"))?.interface == 3, "connected before static")
+        t.removeRoutes(interface: 0)
+        t.removeRoutes(interface: 3)
         #expect(t.lookup(address("10.1.2.3"))?.nextHop == address("10.0.0.3"))
     }
 

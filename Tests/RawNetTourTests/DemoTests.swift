@@ -54,6 +54,9 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
             "two FINs (one per direction), each acknowledged",                   // close
             "ICMP time exceeded from r1 (10.0.1.1) and r2 (10.0.12.2)",          // TTL
             "bob → alice: 4 hops (r2, r3, r1, alice)",                           // way back
+            "bob read all 10 lines in order across the cut",                     // reroute
+            "bob → alice now crosses r2, r1: RIP's way",
+            "cable back: bob → alice crosses r2, r3, r1 again",
         ]
         for line in evidence { #expect(run.output.contains(line), "missing: \(line)") }
         #expect(run.output.contains("↻ retransmission"), "the delivery ladder shows a retransmission")
@@ -177,7 +180,7 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
                      "신뢰성을 보장하지 않는다", "프로브 패킷", "↻ 재전송", "모든 장면이 증거를 보여 주었습니다",
                      "↻ 재전송 (타임아웃)", "10번 줄은 재전송 타이머가 끝났을 때 다시 보내졌습니다",
                      "4번 줄은 타이머가 아니라, 뒤의 줄이 도착했음을", "꼬리 손실 프로브",
-                     "줄이 빠져 있을 때의 ACK:"] {
+                     "줄이 빠져 있을 때의 ACK:", "bob → alice는 이제 r2, r1을 지납니다"] {
             #expect(run.output.contains(term), "missing the term '\(term)'")
         }
     }

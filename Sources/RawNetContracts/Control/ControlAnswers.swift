@@ -7,13 +7,17 @@ public struct RouteInfo: Codable, Sendable, Equatable {
     public var interface: String
     public var kind: String
     public var metric: Int
+    /// Seconds since a learned route was last set or confirmed (RIP routes only).
+    public var ageSeconds: Double?
 
-    public init(destination: String, nextHop: String? = nil, interface: String, kind: String, metric: Int) {
+    public init(destination: String, nextHop: String? = nil, interface: String, kind: String, metric: Int,
+                ageSeconds: Double? = nil) {
         self.destination = destination
         self.nextHop = nextHop
         self.interface = interface
         self.kind = kind
         self.metric = metric
+        self.ageSeconds = ageSeconds
     }
 }
 

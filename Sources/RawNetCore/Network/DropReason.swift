@@ -56,6 +56,9 @@ public enum DropReason: String, Sendable, Hashable, Codable, CodingKeyRepresenta
     case sendFailed = "send failed"
     /// A datagram on a link socket from a sender that is not the link's peer.
     case notFromPeer = "not from the link's peer"
+    /// A routing-protocol message a router refused as a whole: unreadable, from a
+    /// port or address no neighbour would use, or arriving on a down interface.
+    case routingMessageRejected = "routing message rejected"
     /// A one-shot impairment rule chose it (`rawnet impair … --drop-next`).
     case onRequest = "dropped on request"
 

@@ -16,7 +16,7 @@ extension IPNode {
                 + icmpError(.timeExceeded(.timeToLive, quoted: ICMPMessage.errorQuote(packet)),
                             about: packet, arrivedOn: inbound, linkBroadcast: false, now: now)
         }
-        guard let route = routingTable.lookup(header.destination) else {
+        guard let route = route(to: header.destination) else {
             let packet = Array(frame[EthernetView.headerLength..<end])
             return [drop(.noRoute, interface: inbound, bytes: frame, detail: "no route to \(header.destination)")]
                 + icmpError(.destinationUnreachable(.network, quoted: ICMPMessage.errorQuote(packet)),

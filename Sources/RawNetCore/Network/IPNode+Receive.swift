@@ -16,7 +16,7 @@ extension IPNode {
         } catch {
             return [drop(.malformed, interface: interface, bytes: frame, detail: error.description)]
         }
-        let isLinkBroadcast = ethernet.destination.isBroadcast
+        let isLinkBroadcast = ethernet.destination.isBroadcast || isJoinedMulticast(ethernet.destination)
         guard isLinkBroadcast || ethernet.destination == interfaces[interface].macAddress else {
             return [drop(.notForUs, interface: interface, bytes: frame, detail: "frame for \(ethernet.destination)")]
         }
@@ -92,7 +92,11 @@ extension IPNode {
             return [drop(.reversePath, interface: interface, bytes: frame, detail: problem)]
         }
         let destination = header.destination
-        // Directed broadcasts of any attached subnet end here (RFC 1812 5.3.5.2: not forwarded by default).
+        // Directed broadcasts of any attached subnet end here (RFC 1812 5.3.5.2: not forwarded by default),
+        // as do packets to a joined link-local group.
+        if multicastGroups.contains(destination) {
+            return receiveLocal(frame: frame, on: interface, isBroadcast: true, now: now)
+        }
         if isOwnAddress(destination) || interfaces.indices.contains(where: { isBroadcast(destination, on: $0) }) {
             return receiveLocal(frame: frame, on: interface, isBroadcast: isLinkBroadcast || !isOwnAddress(destination),
                                 now: now)
@@ -164,6 +168,11 @@ extension IPNode {
             return [.deliver(DeliveredPacket(header: header, transport: transport, packetIn: frame, at: packetRange,
                                              interface: interface))]
         }
+    }
+
+    /// True when `address` is the Ethernet address of a group this node joined.
+    func isJoinedMulticast(_ address: MACAddress) -> Bool {
+        !multicastGroups.isEmpty && multicastGroups.contains { MACAddress.multicast($0) == address }
     }
 
     /// True for 255.255.255.255 and the directed broadcast of the subnet of `interface`.

@@ -7,7 +7,7 @@ extension IPNode {
     /// own addresses is delivered back to it without touching a link.
     public mutating func send(_ payload: IPv4Payload, to destination: IPv4Address, from source: IPv4Address? = nil,
                               timeToLive: UInt8? = nil, now: Instant) -> [NodeOutput] {
-        let route = routingTable.lookup(destination)
+        let route = route(to: destination)
         let chosenSource = source
             ?? (isOwnAddress(destination) ? destination : nil)
             ?? route.map { $0.preferredSource ?? interfaces[$0.interface].address.address }
@@ -90,7 +90,7 @@ extension IPNode {
             return [drop(.malformed, interface: nil, bytes: frame, detail: "locally sent packet is not IPv4")]
         }
         return dispatchLocallyOriginated(frame: frame, destination: header.destination,
-                                         route: routingTable.lookup(header.destination), now: now)
+                                         route: route(to: header.destination), now: now)
     }
 
     /// Tells the sender of a delivered packet that it could not be handled here,
@@ -156,5 +156,25 @@ extension IPNode {
         case .tcp: return .tcp
         case .raw: return IPProtocol(255)
         }
+    }
+}
+
+extension IPNode {
+    /// Sends a UDP datagram to a link-local multicast group out of one interface
+    /// (RIP's updates to 224.0.0.9): from that interface's address, TTL 1, to the
+    /// group's Ethernet address (RFC 1112 §6.4), with no route and no ARP.
+    public mutating func sendMulticast(_ udp: UDPHeader, payload: [UInt8], to group: IPv4Address, interface: Int,
+                                       now: Instant) -> [NodeOutput] {
+        guard interfaces.indices.contains(interface) else { return [] }
+        let own = interfaces[interface]
+        let header = IPv4Header(identification: takeIdentification(), timeToLive: 1, protocolNumber: .udp,
+                                source: own.address.address, destination: group)
+        var frame: [UInt8] = []
+        frame.reserveCapacity(EthernetView.headerLength + header.headerLength + 8 + payload.count)
+        EthernetHeader(destination: .multicast(group), source: own.macAddress, etherType: .ipv4).serialize(into: &frame)
+        Packet.serializeIPv4(ip: header, .udp(udp, payload: payload), into: &frame)
+        guard own.isUp else { return [drop(.linkDown, interface: interface, bytes: frame)] }
+        Frame.pad(&frame)
+        return [transmit(frame, interface: interface)]
     }
 }

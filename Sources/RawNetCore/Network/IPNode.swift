@@ -62,6 +62,10 @@ public struct IPNode: Sendable {
     public internal(set) var interfaces: [IPInterface]
     public var routingTable: RoutingTable
     public internal(set) var arpCache: ARPCache<PendingFrame>
+    /// IPv4 multicast groups this node listens to on every interface (e.g. RIP's
+    /// 224.0.0.9): frames to their Ethernet addresses are taken and their
+    /// packets delivered like broadcasts.
+    public var multicastGroups: Set<IPv4Address> = []
     /// Drops of locally sent packets that never reached an interface (e.g. no route).
     public internal(set) var localDrops: [DropReason: Int] = [:]
     /// ICMP errors not sent because of the rate limit.
@@ -103,6 +107,12 @@ public struct IPNode: Sendable {
     @discardableResult
     public mutating func setDefaultGateway(_ gateway: IPv4Address) -> Bool {
         addStaticRoute(to: IPv4Prefix(network: .any, length: 0), via: gateway)
+    }
+
+    /// The route a packet to `destination` takes: the most specific one whose
+    /// interface is up, or (none being up) the most specific one.
+    public func route(to destination: IPv4Address) -> Route? {
+        routingTable.lookup(destination, preferring: { interfaces[$0].isUp })
     }
 
     /// The index of the interface with this name.

@@ -10,6 +10,19 @@ public struct Route: Hashable, Sendable {
         case `static`
         /// Learned from a routing protocol.
         case learned
+        /// Learned from RIP (`RIPRouter`).
+        case rip
+
+        /// How much this source is trusted, lower first, as routers' administrative
+        /// distance: connected 0, static 1, RIP 120.
+        public var administrativeDistance: Int {
+            switch self {
+            case .connected: 0
+            case .static: 1
+            case .rip: 120
+            case .learned: 150
+            }
+        }
     }
 
     /// The destinations this route covers.
@@ -42,7 +55,8 @@ public struct Route: Hashable, Sendable {
 }
 
 /// A routing table with longest-prefix match. Among routes of equal prefix
-/// length the lowest metric wins, then the earliest added.
+/// length the lowest administrative distance wins (connected, then static, then
+/// learned), then the lowest metric, then the earliest added.
 public struct RoutingTable: Sendable, Equatable {
     /// Routes ordered as lookups consider them: longest prefix first, then lowest metric.
     public private(set) var routes: [Route] = []
@@ -56,9 +70,24 @@ public struct RoutingTable: Sendable, Equatable {
         routes.removeAll {
             $0.destination == route.destination && $0.kind == route.kind && $0.metric == route.metric
         }
+        insert(route)
+    }
+
+    /// Puts `route` in as the only route of its kind to its destination (a
+    /// routing protocol's best path, whatever its metric was before).
+    public mutating func replace(_ route: Route) {
+        routes.removeAll { $0.destination == route.destination && $0.kind == route.kind }
+        insert(route)
+    }
+
+    private mutating func insert(_ route: Route) {
+        let distance = route.kind.administrativeDistance
         let position = routes.firstIndex {
-            $0.destination.length < route.destination.length
-                || ($0.destination.length == route.destination.length && $0.metric > route.metric)
+            guard $0.destination.length == route.destination.length else {
+                return $0.destination.length < route.destination.length
+            }
+            let other = $0.kind.administrativeDistance
+            return other > distance || (other == distance && $0.metric > route.metric)
         } ?? routes.endIndex
         routes.insert(route, at: position)
     }
@@ -81,10 +110,20 @@ public struct RoutingTable: Sendable, Equatable {
         routes.first { $0.destination.contains(address) }
     }
 
+    /// The most specific route to `address` whose interface `isUsable` accepts,
+    /// else the most specific route at all: a route out of a down interface
+    /// yields to another path, but still answers when there is none.
+    public func lookup(_ address: IPv4Address, preferring isUsable: (Int) -> Bool) -> Route? {
+        guard let best = lookup(address) else { return nil }
+        if isUsable(best.interface) { return best }
+        return routes.first { $0.destination.contains(address) && isUsable($0.interface) } ?? best
+    }
+
     /// The table as `ip route` prints it, e.g.
     /// `default via 10.0.1.1 dev eth0 proto static` and
-    /// `10.0.1.0/24 dev eth0 proto kernel scope link src 10.0.1.10`.
-    public func formatted(interfaceNames: [String]) -> String {
+    /// `10.0.1.0/24 dev eth0 proto kernel scope link src 10.0.1.10`;
+    /// `details` adds words to a route's line (a RIP route's age).
+    public func formatted(interfaceNames: [String], details: (Route) -> [String] = { _ in [] }) -> String {
         routes.map { route in
             let name = interfaceNames.indices.contains(route.interface)
                 ? interfaceNames[route.interface] : "if\(route.interface)"
@@ -95,9 +134,11 @@ public struct RoutingTable: Sendable, Equatable {
             case .connected: words += ["proto", "kernel", "scope", "link"]
             case .static: words += ["proto", "static"]
             case .learned: words += ["proto", "rawnet"]
+            case .rip: words += ["proto", "rip"]
             }
             if let source = route.preferredSource { words += ["src", source.description] }
             if route.metric != 0 { words += ["metric", String(route.metric)] }
+            words += details(route)
             return words.joined(separator: " ")
         }.joined(separator: "\n")
     }

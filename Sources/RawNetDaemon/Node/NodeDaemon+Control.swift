@@ -6,7 +6,7 @@ import RawNetWire
 
 extension NodeDaemon {
     /// Every control command, for `help` and error messages.
-    static let controlCommands = ["status", "routes", "arp", "link", "impair", "sockets", "subscribe", "help"]
+    static let controlCommands = ["status", "routes", "arp", "link", "rip", "impair", "sockets", "subscribe", "help"]
 
     func handleControlLine(_ line: [UInt8], from client: Int) -> [UInt8]? {
         let request: ControlRequest
@@ -29,6 +29,7 @@ extension NodeDaemon {
         case "routes": return .success(routes())
         case "arp": return .success(neighbours())
         case "link": return link(request.args)
+        case "rip": return ripCommand(request.args)
         case "impair": return impair(request.args)
         case "sockets": return .success(host?.socketList() ?? [])
         case "subscribe":
@@ -77,9 +78,10 @@ extension NodeDaemon {
         let list = ip.routingTable.routes.map { route in
             RouteInfo(destination: route.destination.length == 0 ? "default" : route.destination.description,
                       nextHop: route.nextHop?.description, interface: interfaceName(route.interface),
-                      kind: route.kind.rawValue, metric: route.metric)
+                      kind: route.kind.rawValue, metric: route.metric, ageSeconds: ripAge(route))
         }
-        return RoutesAnswer(routes: list, text: ip.formattedRoutes)
+        return RoutesAnswer(routes: list, text: ip.routingTable.formatted(interfaceNames: interfaceNames,
+                                                                           details: routeDetails))
     }
 
     func neighbours() -> ARPAnswer {
@@ -111,6 +113,7 @@ extension NodeDaemon {
         case let other?: return .failure("link state must be up or down, not '\(other)'")
         }
         perform(ip.setInterface(index, isUp: isUp))
+        ripInterface(index, isUp: isUp)
         logger.info("\(name) \(isUp ? "up" : "down")")
         return .success(["interface": name, "state": isUp ? "up" : "down"])
     }

@@ -40,6 +40,8 @@ public final class NodeDaemon {
     var apps: AppServer?
     /// The host's transport: sockets, TCP and the app API (nil on routers).
     var host: HostTransport<NodeDaemon, AppServer>?
+    /// A router's RIP, when the topology switches it on (`NodeDaemon+RIP`).
+    var rip: RIPRouter?
     /// Who streams this node's trace events (`subscribe`).
     let subscribers: TraceSubscribers
     /// The monotonic time of the loop's current wake-up: read once when it
@@ -101,6 +103,7 @@ public final class NodeDaemon {
         ip = IPNode(node)
         loop = try EventLoop()
         try setUpInterfaces()
+        if let configuration = node.rip { startRIP(configuration) }
         control = try ControlServer(loop: loop, path: paths.control(node: name)) { [unowned self] client, line in
             self.handleControlLine(line, from: client)
         }
@@ -204,6 +207,7 @@ public final class NodeDaemon {
             pidFile.remove()
             pidLock.release()
         }
+        announceRIP()
         rearmTimer()
         watchForAbandonment()
         try loop.run()
@@ -291,6 +295,7 @@ public final class NodeDaemon {
             next = deadline
         }
         if let deadline = earliestImpairmentDeadline, next.map({ deadline < $0 }) ?? true { next = deadline }
+        if let deadline = rip?.nextDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
         guard let next else {
             if let timer { loop.cancel(timer) }
             timer = nil
@@ -310,6 +315,7 @@ public final class NodeDaemon {
     private func timerFired() {
         let now = self.now
         perform(ip.poll(now: now))
+        pollRIP()
         host?.runTCP(now: now)
         releaseDueFrames()
         rearmTimer()
@@ -341,6 +347,7 @@ public final class NodeDaemon {
     /// a router has no sockets, so it answers as a host with no socket there
     /// does: TCP gets a RST, UDP an ICMP port unreachable (`IPNode.refuse`).
     func deliver(_ packet: DeliveredPacket) {
+        if rip != nil, receiveRIP(packet) { return }
         if let host { return host.deliver(packet, now: now) }
         perform(ip.refuse(packet, now: now))
     }
