@@ -159,17 +159,24 @@ struct TopologyParser {
             return draft
         }
         let fields = fieldTable(mapping, location: location, prefix: "",
-                                allowed: ["kind", "ip", "gateway", "interfaces", "routes", "rp_filter"])
+                                allowed: ["kind", "ip", "gateway", "interfaces", "routes", "rp_filter", "ports"])
         if let kind = fields["kind"] {
             if let text = scalar(kind, location, "kind") {
                 if let value = NodeKind(rawValue: text) {
                     draft.kind = value
                 } else {
-                    issues.add(location, "kind", "unknown kind '\(text)' (expected host, router or linux)")
+                    issues.add(location, "kind", "unknown kind '\(text)' (expected host, router, linux or switch)")
                 }
             }
         } else {
             issues.add(location, "kind", "missing field")
+        }
+        if draft.kind == .switch {
+            parseSwitch(fields, location, into: &draft)
+            return draft
+        }
+        if fields["ports"] != nil {
+            issues.add(location, "ports", "only a switch has ports; a \(draft.kind?.rawValue ?? "node") names 'interfaces' or 'ip'")
         }
 
         switch (fields["ip"], fields["interfaces"]) {
@@ -226,7 +233,8 @@ struct TopologyParser {
                 issues.add(location, field, "interface defined twice")
                 continue
             }
-            if let problem = PathSafeName.problem(with: name) {
+            let sub = TopologyInterface.subinterface(named: name)
+            if let problem = PathSafeName.problem(with: sub?.parent ?? name) {
                 issues.add(location, field, "bad interface name: \(problem)")
             } else if SocketPaths.reservedSuffixes.contains(name) {
                 issues.add(location, field, "'\(name)' is reserved for the node's own files; choose another interface name")
@@ -396,7 +404,7 @@ struct TopologyParser {
     // MARK: Helpers
 
     /// The fields of a mapping by name; unknown and repeated fields are reported.
-    private mutating func fieldTable(_ mapping: Node.Mapping, location: TopologyLocation, prefix: String,
+    mutating func fieldTable(_ mapping: Node.Mapping, location: TopologyLocation, prefix: String,
                                      allowed: [String]) -> [String: Node] {
         var table: [String: Node] = [:]
         for (key, value) in mapping {
@@ -418,7 +426,7 @@ struct TopologyParser {
         return table
     }
 
-    private mutating func scalar(_ node: Node, _ location: TopologyLocation, _ field: String) -> String? {
+    mutating func scalar(_ node: Node, _ location: TopologyLocation, _ field: String) -> String? {
         guard let text = node.scalar?.string else {
             issues.add(location, field, "expected a single value, not a list or mapping")
             return nil
