@@ -1,5 +1,6 @@
 import RawNetCore
 import RawNetLabModel
+import RawNetWire
 
 extension TopologyValidator {
     /// Switch ports: the two ends of a link between switches carry the same
@@ -45,6 +46,7 @@ extension TopologyValidator {
             }
         }
         checkSubinterfaces(lab)
+        checkSegmentSubnets(lab, switches: switches)
         let pairs = lab.links.compactMap { link -> (String, String)? in
             guard let a = link.a, let b = link.b else { return nil }
             return (a.node, b.node)
@@ -75,6 +77,55 @@ extension TopologyValidator {
                 guard let end, let sub = TopologyInterface.subinterface(named: end.interface) else { continue }
                 issues.add(.link(link.number), "endpoints[\(position)]",
                            "\(end) is a VLAN subinterface: it rides on its parent's link; cable \(end.node):\(sub.parent)")
+            }
+        }
+    }
+}
+
+extension TopologyValidator {
+    /// Every address on one switched segment (switches joined by links, one VLAN)
+    /// is in one subnet: an ARP request there must be able to reach its answer.
+    mutating func checkSegmentSubnets(_ lab: DraftTopology, switches: Set<String>) {
+        // Which segment each switch belongs to: switches joined by links share one.
+        var segment: [String: String] = [:]
+        func root(_ name: String) -> String {
+            var current = name
+            while let up = segment[current], up != current { current = up }
+            return current
+        }
+        for name in switches { segment[name] = name }
+        for link in lab.links {
+            guard let a = link.a?.node, let b = link.b?.node, switches.contains(a), switches.contains(b) else { continue }
+            segment[root(a)] = root(b)
+        }
+        // The first address met per (segment, VLAN), and where it was.
+        var first: [String: (address: IPv4InterfaceAddress, end: LinkEndpoint)] = [:]
+        for link in lab.links {
+            guard let a = link.a, let b = link.b else { continue }
+            for (port, end) in [(a, b), (b, a)] where switches.contains(port.node) && !switches.contains(end.node) {
+                guard let sw = lab.node(named: port.node), let mode = sw.interface(named: port.interface)?.switchPort,
+                      let node = lab.node(named: end.node) else { continue }
+                // The untagged interface on an access port, each subinterface on a trunk.
+                var members: [(LinkEndpoint, IPv4InterfaceAddress, UInt16)] = []
+                if case .access(let vlan) = mode, let address = node.interface(named: end.interface)?.address {
+                    members.append((end, address, vlan))
+                }
+                for interface in node.interfaces {
+                    guard let sub = TopologyInterface.subinterface(named: interface.name), sub.parent == end.interface,
+                          mode.carries(sub.vlan), let address = interface.address else { continue }
+                    members.append((LinkEndpoint(node: node.name, interface: interface.name), address, sub.vlan))
+                }
+                for (member, address, vlan) in members {
+                    let key = "\(root(port.node)) \(vlan)"
+                    guard let earlier = first[key] else {
+                        first[key] = (address, member)
+                        continue
+                    }
+                    if !(earlier.address.prefix.contains(address.address) && address.prefix.contains(earlier.address.address)) {
+                        issues.add(.link(link.number), "endpoints",
+                                   "\(member) (\(address)) and \(earlier.end) (\(earlier.address)) share a switched segment (VLAN \(vlan)) but not a subnet, so they could never reach each other")
+                    }
+                }
             }
         }
     }
