@@ -142,8 +142,11 @@ public struct EthernetSwitch: Sendable {
             vlan = tag.vlan
         }
         let plain = tag == nil ? frame : ((try? VLANTag.removed(from: frame))?.frame ?? frame)
-        let source = MACAddress(Array(plain[6..<12]))
-        let destination = MACAddress(Array(plain[0..<6]))
+        // `VLANTag.of` checked that the frame holds an Ethernet header.
+        guard let header = try? EthernetHeader(parsing: plain) else {
+            return [.dropped(port: index, reason: .malformed, frame: frame, detail: "no Ethernet header")]
+        }
+        let source = header.source, destination = header.destination
         var outputs: [SwitchOutput] = []
         if source.isMulticast {
             return [.dropped(port: index, reason: .badSourceAddress, frame: frame,
