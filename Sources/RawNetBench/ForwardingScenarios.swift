@@ -112,6 +112,36 @@ public struct ForwardScenario: Scenario {
     }
 }
 
+/// switch: 1514-byte frames per second through one switch daemon (known
+/// unicast, port to port) against the relay over the same socket type, and
+/// against one router (the same frames routed). Not part of `all`.
+public struct SwitchScenario: Scenario {
+    public let name = "switch"
+    public var rawnet: RawNetSides
+    public init(rawnet: RawNetSides = .referencesOnly) { self.rawnet = rawnet }
+
+    public func run(options: BenchOptions, log: @escaping @Sendable (String) -> Void) throws -> [CaseResult] {
+        let pump = fullFramePump(options: options)
+        let pending = "RawNet side pending: needs the switch daemon"
+        let cases = try LinkSocketKind.allCases.map { kind in
+            let measured = forwarderSide(rawnet.makeSwitchForwarder, socketKind: kind, options: options,
+                                         label: "rawnet switch (\(kind))", pump)
+            return BenchCase(
+                scenario: name, name: "1514-byte frames through one switch, \(kind) links", unit: "frames/s",
+                better: .higher, measured: measured,
+                reference: try relaySide(options: options, socketKind: kind, label: "rawnet-relay (\(kind))", pump),
+                goal: nil, note: measured == nil ? pending : nil)
+        }
+        let switched = forwarderSide(rawnet.makeSwitchForwarder, options: options, label: "switch", pump)
+        let routed = forwarderSide(rawnet.makeForwarder, options: options, label: "router", pump)
+        let versusRouter = BenchCase(
+            scenario: name, name: "1514-byte frames, switch vs router", unit: "frames/s", better: .higher,
+            measured: switched, reference: routed, goal: nil,
+            note: switched == nil || routed == nil ? pending : "ratio > 1: switching costs less than routing")
+        return runCases(cases + [versusRouter], options: options, log: log)
+    }
+}
+
 /// capture: 1514-byte frames per second through one router while `rawnet capture`
 /// records it, against the same router unwatched (what watching costs the lab).
 /// Not part of `all`.

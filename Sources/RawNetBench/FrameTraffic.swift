@@ -33,6 +33,26 @@ public struct FramePath: Sendable, Equatable {
     }
 }
 
+extension FramePath {
+    /// Both directions through a forwarder whose link sockets are `leftPort` and
+    /// `rightPort`, the harness standing for the neighbours `leftSocket` and
+    /// `rightSocket`: on datagram links it binds those; on seqpacket links it
+    /// connects to the forwarder's sockets with a hello naming them.
+    static func pair(_ kind: LinkSocketKind, leftPort: String, rightPort: String, leftSocket: String,
+                     rightSocket: String) -> (leftToRight: FramePath, rightToLeft: FramePath) {
+        switch kind {
+        case .datagram:
+            return (FramePath(inject: leftPort, collect: rightSocket, injectAs: leftSocket),
+                    FramePath(inject: rightPort, collect: leftSocket, injectAs: rightSocket))
+        case .seqpacket:
+            return (FramePath(inject: leftPort, collect: rightPort, socketKind: .seqpacket,
+                              injectAs: leftSocket, collectAs: rightSocket),
+                    FramePath(inject: rightPort, collect: leftPort, socketKind: .seqpacket,
+                              injectAs: rightSocket, collectAs: leftSocket))
+        }
+    }
+}
+
 /// Traffic through a forwarder over Unix sockets, as links carry it
 /// (datagram or seqpacket, as the path says): blocking sender and receiver
 /// threads pinned to the endpoint CPUs.

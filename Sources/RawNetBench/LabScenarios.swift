@@ -82,6 +82,7 @@ public enum Scenarios {
         switch name {
         case "forward": return ForwardScenario(rawnet: rawnet)
         case "capture": return CaptureScenario(rawnet: rawnet)
+        case "switch": return SwitchScenario(rawnet: rawnet)
         case "tcp": return TCPScenario(rawnet: rawnet)
         case "loss": return LossScenario(rawnet: rawnet)
         case "latency": return LatencyScenario(rawnet: rawnet)

@@ -41,6 +41,9 @@ public struct RawNetSides: Sendable {
     /// capture: the same router with `rawnet capture` writing its frames to a pcapng file meanwhile.
     public var makeCapturedForwarder: (@Sendable (_ workDirectory: String, _ cpus: [Int], _ linkSocket: LinkSocketKind) throws
         -> any FrameForwarder)?
+    /// switch: a switch daemon between two links of the given socket type, pinned to `cpus`.
+    public var makeSwitchForwarder: (@Sendable (_ workDirectory: String, _ cpus: [Int], _ linkSocket: LinkSocketKind) throws
+        -> any FrameForwarder)?
     /// tcp: app-to-app goodput through one router in MB/s with `connections` concurrent connections.
     public var tcpGoodput: (@Sendable (_ connections: Int, _ context: RunContext) throws -> Double)?
     /// loss: goodput under `lossPercent` % random loss divided by clean goodput (one pair of transfers).

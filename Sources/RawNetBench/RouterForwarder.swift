@@ -105,16 +105,8 @@ public final class RouterForwarder: FrameForwarder, @unchecked Sendable {
         let routerRight = paths.link(node: Self.router, interface: Self.right.routerInterface)
         let leftSocket = paths.link(node: Self.left.node, interface: "eth0")
         let rightSocket = paths.link(node: Self.right.node, interface: "eth0")
-        switch socketKind {
-        case .datagram:
-            leftToRight = FramePath(inject: routerLeft, collect: rightSocket, injectAs: leftSocket)
-            rightToLeft = FramePath(inject: routerRight, collect: leftSocket, injectAs: rightSocket)
-        case .seqpacket:
-            leftToRight = FramePath(inject: routerLeft, collect: routerRight, socketKind: .seqpacket,
-                                    injectAs: leftSocket, collectAs: rightSocket)
-            rightToLeft = FramePath(inject: routerRight, collect: routerLeft, socketKind: .seqpacket,
-                                    injectAs: rightSocket, collectAs: leftSocket)
-        }
+        (leftToRight, rightToLeft) = FramePath.pair(socketKind, leftPort: routerLeft, rightPort: routerRight,
+                                                    leftSocket: leftSocket, rightSocket: rightSocket)
 
         try? FileSystem.removeTree(at: runDirectory)
         try FileSystem.makeDirectories(runDirectory, mode: 0o700)

@@ -27,6 +27,8 @@ struct DraftInterface {
     /// The field path to report problems with this interface's address.
     var field: String
     var address: IPv4InterfaceAddress?
+    /// A switch port's VLANs (nil on other nodes, and on a port whose setting was unreadable).
+    var switchPort: SwitchPortMode?
 }
 
 struct DraftRoute {
@@ -60,11 +62,15 @@ struct DraftTopology {
         let nodes = nodes.map { draft in
             var node = TopologyNode(
                 name: draft.name, kind: draft.kind ?? .host,
-                interfaces: draft.interfaces.compactMap { interface in
-                    interface.address.map {
+                // VLAN subinterfaces after the interfaces that carry them; a subinterface has its parent's MAC.
+                interfaces: (draft.interfaces.filter { TopologyInterface.subinterface(named: $0.name) == nil }
+                             + draft.interfaces.filter { TopologyInterface.subinterface(named: $0.name) != nil }).compactMap { interface in
+                    (draft.kind == .switch ? TopologyInterface.noAddress : interface.address).map {
                         TopologyInterface(
                             name: interface.name, address: $0,
-                            macAddress: TopologyInterface.defaultMACAddress(node: draft.name, interface: interface.name))
+                            macAddress: TopologyInterface.defaultMACAddress(
+                                node: draft.name, interface: TopologyInterface.subinterface(named: interface.name)?.parent ?? interface.name),
+                            switchPort: interface.switchPort)
                     }
                 },
                 gateway: draft.gateway,

@@ -165,17 +165,24 @@ struct TopologyParser {
             return draft
         }
         let fields = fieldTable(mapping, location: location, prefix: "",
-                                allowed: ["kind", "ip", "gateway", "interfaces", "routes", "rp_filter", "routing", "rip"])
+                                allowed: ["kind", "ip", "gateway", "interfaces", "routes", "rp_filter", "routing", "rip", "ports"])
         if let kind = fields["kind"] {
             if let text = scalar(kind, location, "kind") {
                 if let value = NodeKind(rawValue: text) {
                     draft.kind = value
                 } else {
-                    issues.add(location, "kind", "unknown kind '\(text)' (expected host, router or linux)")
+                    issues.add(location, "kind", "unknown kind '\(text)' (expected host, router, linux or switch)")
                 }
             }
         } else {
             issues.add(location, "kind", "missing field")
+        }
+        if draft.kind == .switch {
+            parseSwitch(fields, location, into: &draft)
+            return draft
+        }
+        if fields["ports"] != nil {
+            issues.add(location, "ports", "only a switch has ports; a \(draft.kind?.rawValue ?? "node") names 'interfaces' or 'ip'")
         }
 
         switch (fields["ip"], fields["interfaces"]) {
@@ -233,7 +240,8 @@ struct TopologyParser {
                 issues.add(location, field, "interface defined twice")
                 continue
             }
-            if let problem = PathSafeName.problem(with: name) {
+            let sub = TopologyInterface.subinterface(named: name)
+            if let problem = PathSafeName.problem(with: sub?.parent ?? name) {
                 issues.add(location, field, "bad interface name: \(problem)")
             } else if SocketPaths.reservedSuffixes.contains(name) {
                 issues.add(location, field, "'\(name)' is reserved for the node's own files; choose another interface name")

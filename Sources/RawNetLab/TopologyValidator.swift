@@ -12,6 +12,7 @@ struct TopologyValidator {
         for node in lab.nodes where node.kind == .linux { checkLinuxNode(node) }
         for node in lab.nodes { checkNextHops(node) }
         checkLinks(lab)
+        checkSwitches(lab)
     }
 
     private mutating func checkAddresses(_ lab: DraftTopology) {

@@ -1,7 +1,7 @@
 import RawNetContracts
 import RawNetPlatform
 
-/// The command line of one node daemon: `router|host|linux NAME --run-dir DIR [--verbose]`,
+/// The command line of one node daemon: `router|host|switch|linux NAME --run-dir DIR [--verbose]`,
 /// read the same by `rawnetd` and by `rawnet router|host|linux` (`linux`: the
 /// bridge of an attached Linux node, started by `rawnet attach`).
 public struct DaemonArguments: Sendable, Equatable {
@@ -19,7 +19,7 @@ public struct DaemonArguments: Sendable, Equatable {
 
     /// What `rawnetd --help` prints.
     public static let usage = """
-        usage: rawnetd router|host|linux NAME --run-dir DIR [--verbose]
+        usage: rawnetd router|host|switch|linux NAME --run-dir DIR [--verbose]
                rawnetd --version
 
         Runs one node of a lab in the foreground, reading DIR/lab.conf (written by
@@ -65,7 +65,7 @@ public struct DaemonArguments: Sendable, Equatable {
             throw DaemonUsageError("expected a kind and a node name, found \(positional.count) word(s)")
         }
         guard let kind = NodeKind(rawValue: positional[0]) else {
-            throw DaemonUsageError("unknown kind '\(positional[0])' (expected router, host or linux)")
+            throw DaemonUsageError("unknown kind '\(positional[0])' (expected router, host, switch or linux)")
         }
         guard let runDirectory, !runDirectory.isEmpty else { throw DaemonUsageError("missing --run-dir DIR") }
         return DaemonArguments(kind: kind, name: positional[1], runDirectory: runDirectory, isVerbose: isVerbose)

@@ -13,6 +13,7 @@ import RawNetPlatform
 /// node name=alice kind=host gateway=10.0.1.1
 /// node name=r1 kind=router rp_filter=strict
 /// interface node=alice name=eth0 address=10.0.1.10/24 mac=02:5e:…
+/// interface node=sw1 name=p4 mac=02:… trunk=10,20
 /// route node=r1 to=10.0.3.0/24 via=10.0.2.2
 /// rip node=r1 update=2s timeout=12s garbage=8s damping=200ms
 /// link a=alice:eth0 b=r1:eth0 queue=50 mtu=1000
@@ -44,8 +45,10 @@ public enum LabConfig {
                                          "rp_filter": node.reversePathFilter == .off ? nil : node.reversePathFilter.rawValue]))
             for interface in node.interfaces {
                 lines.append(record("interface", ["node": node.name, "name": interface.name,
-                                                  "address": interface.address.description,
-                                                  "mac": interface.macAddress.description]))
+                                                  "address": node.kind.hasAddresses ? interface.address.description : nil,
+                                                  "mac": interface.macAddress.description,
+                                                  "vlan": interface.switchPort?.accessVLAN.map(String.init),
+                                                  "trunk": interface.switchPort?.trunkText]))
             }
             for route in node.routes {
                 lines.append(record("route", ["node": node.name, "to": route.destination.description,

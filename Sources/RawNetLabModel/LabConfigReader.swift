@@ -68,7 +68,7 @@ struct LabConfigReader {
         guard !nodes.contains(where: { $0.name == nodeName }) else { throw fail("node '\(nodeName)' appears twice") }
         let kindText = try record.required("kind")
         guard let kind = NodeKind(rawValue: kindText) else {
-            throw fail("unknown kind '\(kindText)' (expected host, router or linux)")
+            throw fail("unknown kind '\(kindText)' (expected host, router, linux or switch)")
         }
         var gateway: IPv4Address?
         if let text = try record.optional("gateway") { gateway = try address(text, "gateway") }
@@ -84,17 +84,43 @@ struct LabConfigReader {
 
     private mutating func readInterface(_ record: inout LabConfigRecord) throws(LabConfigError) {
         let index = try nodeIndex(try record.required("node"))
-        let interfaceName = try record.name("name")
+        let interfaceName = try record.name("name", allowingSubinterface: true)
         guard nodes[index].interface(named: interfaceName) == nil else {
             throw fail("interface '\(nodes[index].name):\(interfaceName)' appears twice")
         }
-        let addressText = try record.required("address")
-        guard let interfaceAddress = IPv4InterfaceAddress(addressText) else {
-            throw fail("bad address '\(addressText)' in 'address' (expected A.B.C.D/N)")
+        let isSwitch = nodes[index].kind == .switch
+        var interfaceAddress = TopologyInterface.noAddress
+        if !isSwitch {
+            let addressText = try record.required("address")
+            guard let parsed = IPv4InterfaceAddress(addressText) else {
+                throw fail("bad address '\(addressText)' in 'address' (expected A.B.C.D/N)")
+            }
+            interfaceAddress = parsed
         }
         let macText = try record.required("mac")
         guard let mac = MACAddress(macText) else { throw fail("bad MAC address '\(macText)' in 'mac'") }
-        nodes[index].interfaces.append(TopologyInterface(name: interfaceName, address: interfaceAddress, macAddress: mac))
+        var port: SwitchPortMode?
+        if isSwitch {
+            port = try switchPort(vlan: try record.optional("vlan"), trunk: try record.optional("trunk"))
+        }
+        nodes[index].interfaces.append(TopologyInterface(name: interfaceName, address: interfaceAddress, macAddress: mac,
+                                                         switchPort: port))
+    }
+
+    /// A switch port's `vlan=` or `trunk=` (access vlan 1 without either).
+    private func switchPort(vlan: String?, trunk: String?) throws(LabConfigError) -> SwitchPortMode {
+        switch (vlan, trunk) {
+        case (nil, nil): return .access(SwitchPortMode.defaultVLAN)
+        case (let text?, nil):
+            guard let id = SwitchPortMode.vlanID(text) else { throw fail("bad VLAN id '\(text)' in 'vlan' (expected 1-4094)") }
+            return .access(id)
+        case (nil, let text?):
+            guard let ids = SwitchPortMode.vlanList(text) else {
+                throw fail("bad VLAN list '\(text)' in 'trunk' (expected ids 1-4094 separated by commas)")
+            }
+            return .trunk(ids)
+        case (_?, _?): throw fail("a port has either 'vlan' or 'trunk', not both")
+        }
     }
 
     private mutating func readRoute(_ record: inout LabConfigRecord) throws(LabConfigError) {
@@ -235,9 +261,11 @@ struct LabConfigRecord {
     }
 
     /// A required name usable in a socket path: letters, digits, `-`, `_`, up to 64 characters.
-    mutating func name(_ key: String) throws(LabConfigError) -> String {
+    /// With `allowingSubinterface`, `PARENT.VLAN` (a VLAN subinterface) is taken when PARENT is such a name.
+    mutating func name(_ key: String, allowingSubinterface: Bool = false) throws(LabConfigError) -> String {
         let value = try required(key)
-        let isSafe = !value.isEmpty && value.utf8.count <= 64 && value.utf8.allSatisfy { byte in
+        let checked = allowingSubinterface ? TopologyInterface.subinterface(named: value)?.parent ?? value : value
+        let isSafe = !checked.isEmpty && value.utf8.count <= 64 && checked.utf8.allSatisfy { byte in
             (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5A) || (byte >= 0x61 && byte <= 0x7A)
                 || byte == 0x2D || byte == 0x5F
         }

@@ -39,7 +39,15 @@ extension Topology {
         lines.append("nodes:")
         for node in nodes {
             var fields = ["kind: \(node.kind.rawValue)"]
-            if node.kind != .router, node.interfaces.count == 1, node.interfaces[0].name == "eth0" {
+            if node.kind == .switch {
+                let list = node.interfaces.map { port -> String in
+                    switch port.switchPort ?? .access(SwitchPortMode.defaultVLAN) {
+                    case .access(let id): return "\(port.name): { vlan: \(id) }"
+                    case .trunk(let ids): return "\(port.name): { trunk: [\(ids.map(String.init).joined(separator: ", "))] }"
+                    }
+                }.joined(separator: ", ")
+                fields.append("ports: { \(list) }")
+            } else if node.kind != .router, node.interfaces.count == 1, node.interfaces[0].name == "eth0" {
                 fields.append("ip: \(node.interfaces[0].address)")
             } else {
                 let list = node.interfaces.map { "\($0.name): \($0.address)" }.joined(separator: ", ")

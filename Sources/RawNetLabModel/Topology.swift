@@ -58,10 +58,16 @@ public enum NodeKind: String, Sendable, Equatable, CaseIterable {
     /// A link end no RawNet daemon owns: the Linux kernel's own stack in a network
     /// namespace, joined to the lab by `rawnet attach` (a TAP device bridged to the link).
     case linux
+    /// A learning bridge (`EthernetSwitch`): its interfaces are ports with no
+    /// address; every host and router cabled to it shares one segment per VLAN.
+    case `switch`
 
     /// Whether `rawnet up` starts a daemon for nodes of this kind (a linux node's
     /// end is brought up later by `rawnet attach`).
     public var hasDaemon: Bool { self != .linux }
+
+    /// Whether nodes of this kind own IPv4 addresses (a switch's ports have none).
+    public var hasAddresses: Bool { self != .switch }
 }
 
 /// One host, router or attached Linux end of a lab.
@@ -103,13 +109,20 @@ public struct TopologyInterface: Sendable, Equatable {
     public var macAddress: MACAddress
     /// The MTU of the link it is on (`Topology` sets it from the link).
     public var mtu: Int
+    /// On a switch, the VLANs the port carries (`vlan:` or `trunk:`); nil elsewhere.
+    public var switchPort: SwitchPortMode?
 
-    public init(name: String, address: IPv4InterfaceAddress, macAddress: MACAddress, mtu: Int = IPInterface.defaultMTU) {
+    public init(name: String, address: IPv4InterfaceAddress, macAddress: MACAddress, mtu: Int = IPInterface.defaultMTU,
+                switchPort: SwitchPortMode? = nil) {
         self.name = name
         self.address = address
         self.macAddress = macAddress
         self.mtu = mtu
+        self.switchPort = switchPort
     }
+
+    /// The address a switch port carries in the model: none (0.0.0.0/0).
+    public static let noAddress = IPv4InterfaceAddress(address: IPv4Address(0, 0, 0, 0), length: 0)
 
     /// The MAC address RawNet gives an interface that names none.
     public static func defaultMACAddress(node: String, interface: String) -> MACAddress {

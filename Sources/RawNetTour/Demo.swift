@@ -73,7 +73,7 @@ public final class Demo {
         say(painter.paint(wrap(DemoText.labHint.text(language), indent: ""), .time))
         defer { finish(start) }
         do {
-            stream = try TraceStream(runDirectory: runDirectory, nodes: ["alice", "bob", "carol", "r1", "r2", "r3"])
+            stream = try TraceStream(runDirectory: runDirectory, nodes: ["alice", "bob", "carol", "dave", "r1", "r2", "r3", "sw1"])
             try stream.stopOnInterrupt()
         } catch {
             throw DemoFailure("\(error)")
@@ -156,6 +156,7 @@ public final class Demo {
         case .connectionless: try connectionlessScene()
         case .unreliable: try unreliableScene()
         case .ports: try portsScene()
+        case .lan: try lanScene()
         case .timeToLive: try timeToLiveScene()
         case .wayBack: try wayBackScene()
         case .reroute: try rerouteScene()

@@ -4,7 +4,8 @@ import RawNetLabModel
 import RawNetPlatform
 
 /// The lab `rawnet demo` runs: three routers in a triangle with a host on each
-/// (as Config/demo.yaml), under its own name `tour` so it never clashes with a
+/// (as Config/demo.yaml, except that r3 reaches carol and dave through a switch),
+/// under its own name `tour` so it never clashes with a
 /// lab of the user's.
 public enum DemoLab {
     public static let name = "tour"
@@ -17,6 +18,8 @@ public enum DemoLab {
           alice: { kind: host, ip: 10.0.1.10/24, gateway: 10.0.1.1 }
           bob:   { kind: host, ip: 10.0.2.20/24, gateway: 10.0.2.1 }
           carol: { kind: host, ip: 10.0.3.30/24, gateway: 10.0.3.1 }
+          dave:  { kind: host, ip: 10.0.3.40/24, gateway: 10.0.3.1 }
+          sw1:   { kind: switch, ports: [p1, p2, p3] }
           r1:
             kind: router
             interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.12.1/24, eth2: 10.0.13.1/24 }
@@ -41,7 +44,9 @@ public enum DemoLab {
         links:
           - endpoints: [alice:eth0, r1:eth0]
           - endpoints: [bob:eth0, r2:eth0]
-          - endpoints: [carol:eth0, r3:eth0]
+          - endpoints: [carol:eth0, sw1:p1]
+          - endpoints: [dave:eth0, sw1:p2]
+          - endpoints: [r3:eth0, sw1:p3]
           - endpoints: [r1:eth1, r2:eth1]
           - endpoints: [r1:eth2, r3:eth1]
           - endpoints: [r2:eth2, r3:eth2]
@@ -54,7 +59,8 @@ public enum DemoLab {
                                ╲   10.0.12/24  ╱
                      10.0.13/24 ╲            ╱ 10.0.23/24
                                   ╲        ╱
-                                     r3 ── carol 10.0.3.30
+                                     r3 ── sw1 ── carol 10.0.3.30
+                                            └──── dave  10.0.3.40
         """
 
     /// How the tour got its lab.

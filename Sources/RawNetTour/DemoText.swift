@@ -12,7 +12,7 @@ struct Said: Sendable {
 
 /// The scenes of the tour, in order: each makes one idea visible.
 public enum DemoScene: String, Sendable, CaseIterable {
-    case encapsulation, connectionless, unreliable, ports, waiting, handshake, delivery, ordering, dropOne, corruption, close
+    case encapsulation, connectionless, unreliable, ports, lan, waiting, handshake, delivery, ordering, dropOne, corruption, close
     case timeToLive, wayBack, reroute
 }
 
@@ -29,15 +29,17 @@ struct SceneText: Sendable {
 enum DemoText {
     static let intro = Said(
         en: """
-            Welcome to RawNet. Six daemons are running on this machine: three hosts (alice, bob, carol) \
-            and three routers (r1, r2, r3), joined by Unix sockets that act as cables. Every frame \
+            Welcome to RawNet. Eight daemons are running on this machine: four hosts (alice, bob, \
+            carol, dave), three routers (r1, r2, r3) and a switch (sw1), joined by Unix sockets that act \
+            as cables. Every frame \
             below is a real Ethernet frame with a real IPv4 packet inside, built and checksummed by \
             RawNet and shown as it crossed a cable. Each scene shows one idea, the commands to do the \
             same by hand, and the evidence.
             """,
         ko: """
-            RawNet에 오신 것을 환영합니다. 지금 이 컴퓨터에서 데몬 여섯 개가 돌고 있습니다. 호스트 셋\
-            (alice, bob, carol)과 라우터 셋(r1, r2, r3)이고, 유닉스 소켓이 그 사이의 케이블 역할을 합니다. \
+            RawNet에 오신 것을 환영합니다. 지금 이 컴퓨터에서 데몬 여덟 개가 돌고 있습니다. 호스트 넷\
+            (alice, bob, carol, dave), 라우터 셋(r1, r2, r3), 스위치 하나(sw1)이고, 유닉스 소켓이 그 사이의 \
+            케이블 역할을 합니다. \
             아래에 보이는 프레임은 모두 RawNet이 직접 만들고 체크섬까지 계산한 진짜 이더넷 프레임이며, \
             그 안에는 진짜 IPv4 패킷이 들어 있습니다. 장면마다 개념 하나, 직접 해 볼 명령, 그리고 증거를 보여 줍니다.
             """)
@@ -107,6 +109,7 @@ enum DemoText {
         case .connectionless: return connectionless
         case .unreliable: return unreliable
         case .ports: return ports
+        case .lan: return lan
         case .handshake: return handshake
         case .delivery: return delivery
         case .ordering: return ordering
@@ -206,6 +209,32 @@ enum DemoText {
         notice: Said(
             en: "same IP address, different ports: each app got only its own datagram.",
             ko: "IP 주소는 같고 포트만 다릅니다. 앱마다 자기 데이터그램만 받았습니다."))
+
+    static let lan = SceneText(
+        title: Said(en: "A LAN: one ARP request, every host hears it, one answers",
+                   ko: "LAN: ARP 요청 하나를 모든 호스트가 듣고, 하나만 답한다"),
+        story: Said(
+            en: """
+                carol, dave and r3 hang off one switch, sw1, in one subnet (10.0.3.0/24). carol sends \
+                a datagram to dave but knows only his IP address, so she broadcasts one ARP request \
+                "who has 10.0.3.40?". The switch does not know where a broadcast goes: it floods it \
+                out of every other port, so every node on the LAN hears it. Only dave owns the \
+                address and answers. By then sw1 has learned carol's MAC address on port p1, so it \
+                sends the answer out of p1 alone.
+                """,
+            ko: """
+                carol, dave, r3는 스위치 sw1 하나에 연결되어 같은 서브넷(10.0.3.0/24)에 있습니다. carol이 \
+                dave에게 데이터그램을 보내려는데 IP 주소만 알기 때문에 "10.0.3.40 누구야?"라는 ARP \
+                요청 하나를 브로드캐스트합니다. 스위치는 브로드캐스트를 보낼 곳을 따로 모르므로 다른 모든 \
+                포트로 플러딩하고, 그래서 LAN의 모든 노드가 이 요청을 듣습니다. 그 주소의 주인인 dave만 \
+                답합니다. 그사이 sw1은 carol의 MAC 주소가 포트 p1 쪽에 있다고 학습했으므로, 응답은 p1로만 \
+                내보냅니다.
+                """),
+        commands: ["rawnet trace sw1", "rawnet nc carol 10.0.3.40 9 --udp", "rawnet macs sw1",
+                   "rawnet trace --filter arp"],
+        notice: Said(
+            en: "the request appears at dave and r3; the reply only at carol. The switch learns, then stops flooding.",
+            ko: "요청은 dave와 r3에 나타나고, 응답은 carol에게만 갑니다. 스위치는 학습한 뒤로는 플러딩하지 않습니다."))
 
     static let handshake = SceneText(
         title: Said(en: "TCP connects first: the 3-way handshake", ko: "TCP는 먼저 연결한다: 3-way handshake"),

@@ -11,6 +11,7 @@ enum FrameText {
             let isBlank = eth.source.bytes.allSatisfy { $0 == 0 } && eth.destination.bytes.allSatisfy { $0 == 0 }
             parts.append(isBlank ? "(above Ethernet)" : "\(Text.shortMAC(eth.source))>\(Text.shortMAC(eth.destination))")
         }
+        if let tag = decoded.vlan { parts.append("vlan \(tag.vlan)") }
         switch decoded.payload {
         case .arp(let arp): parts.append(self.arp(arp))
         case .ipv4(let ip, let transport):

@@ -32,8 +32,11 @@ public struct DecodedFrame: Hashable, Sendable, CustomStringConvertible {
         case undecoded([UInt8])
     }
 
-    /// Nil only when the frame is shorter than an Ethernet header.
+    /// Nil only when the frame is shorter than an Ethernet header. On a tagged
+    /// frame its EtherType is the one after the 802.1Q tag (the payload's).
     public var ethernet: EthernetHeader?
+    /// The frame's 802.1Q tag, when it carries one.
+    public var vlan: VLANTag?
     public var payload: Payload
     /// The first problem found, if any (structural, or a checksum mismatch).
     public var error: WireError?
@@ -52,8 +55,20 @@ public struct DecodedFrame: Hashable, Sendable, CustomStringConvertible {
             return
         }
         ethernet = EthernetHeader(eth)
-        let body = eth.payload
-        switch eth.etherType {
+        var body = eth.payload
+        var type = eth.etherType
+        if type == .vlan {
+            guard body.count >= 4 else {
+                payload = .undecoded(Array(body))
+                error = .truncated(layer: "802.1Q", field: "tag", needed: 4, available: body.count)
+                return
+            }
+            vlan = VLANTag(controlField: UInt16(body[0]) << 8 | UInt16(body[1]))
+            type = EtherType(UInt16(body[2]) << 8 | UInt16(body[3]))
+            ethernet?.etherType = type
+            body = UnsafeRawBufferPointer(rebasing: body[4...])
+        }
+        switch type {
         case .arp:
             do { payload = .arp(try ARPPacket(parsing: body)) } catch {
                 payload = .undecoded(Array(body))
@@ -62,7 +77,7 @@ public struct DecodedFrame: Hashable, Sendable, CustomStringConvertible {
         case .ipv4:
             payload = decodeIPv4(body, verifyChecksums: verifyChecksums)
         default:
-            payload = .other(eth.etherType, Array(body))
+            payload = .other(type, Array(body))
         }
     }
 
@@ -163,6 +178,7 @@ public struct DecodedFrame: Hashable, Sendable, CustomStringConvertible {
     public var layers: [String] {
         var lines: [String] = []
         if let ethernet { lines.append("Ethernet \(ethernet)") }
+        if let vlan { lines.append(vlan.description) }
         switch payload {
         case .arp(let arp): lines.append(arp.description)
         case .ipv4(let ip, let transport):

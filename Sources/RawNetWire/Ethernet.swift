@@ -14,12 +14,15 @@ public struct EtherType: RawRepresentable, Hashable, Sendable, CustomStringConve
     public static let ipv4 = EtherType(0x0800)
     public static let arp = EtherType(0x0806)
     public static let ipv6 = EtherType(0x86DD)
+    /// An IEEE 802.1Q VLAN tag follows (`VLANTag`).
+    public static let vlan = EtherType(0x8100)
 
     public var description: String {
         switch self {
         case .ipv4: return "IPv4"
         case .arp: return "ARP"
         case .ipv6: return "IPv6"
+        case .vlan: return "802.1Q"
         default: return hex16(rawValue)
         }
     }

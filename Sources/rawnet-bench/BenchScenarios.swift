@@ -68,6 +68,7 @@ struct BenchScenarioOptions: ParsableArguments {
     static let rawnetSides: RawNetSides = {
         var sides = LabSides.make()
         RouterForwarder.plug(into: &sides)
+        SwitchForwarder.plug(into: &sides)
         return sides
     }()
 
@@ -94,6 +95,14 @@ struct BenchCapture: ParsableCommand {
         abstract: "1514-byte frames per second through one router with `rawnet capture` running, against without.")
     @OptionGroup var options: BenchScenarioOptions
     func run() throws { try options.run(["capture"]) }
+}
+
+/// `rawnet bench switch`: frames/s through one switch against the relay and a router.
+struct BenchSwitch: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "switch",
+        abstract: "1514-byte frames per second through one switch against the minimal relay and against one router.")
+    @OptionGroup var options: BenchScenarioOptions
+    func run() throws { try options.run(["switch"]) }
 }
 
 /// `rawnet bench tcp`: goodput through one router against the relay's bytes/s.
@@ -176,6 +185,6 @@ struct BenchAll: ParsableCommand {
 
 /// The scenario subcommands, for the `bench` group's list.
 let benchScenarioCommands: [ParsableCommand.Type] = [
-    BenchForward.self, BenchCapture.self, BenchTCP.self, BenchLoss.self, BenchLatency.self, BenchScale.self, BenchSim.self,
+    BenchForward.self, BenchCapture.self, BenchSwitch.self, BenchTCP.self, BenchLoss.self, BenchLatency.self, BenchScale.self, BenchSim.self,
     BenchInterop.self, BenchConverge.self, BenchAll.self,
 ]

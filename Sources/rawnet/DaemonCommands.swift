@@ -54,3 +54,13 @@ struct HostDaemonCommand: ParsableCommand {
 
     func run() throws { try options.run(kind: .host) }
 }
+
+struct SwitchDaemonCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "switch",
+        abstract: "Run one switch of a lab in the foreground (rawnet up starts these for you).")
+
+    @OptionGroup var options: DaemonOptions
+
+    func run() throws { try options.run(kind: .switch) }
+}

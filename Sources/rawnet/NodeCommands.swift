@@ -48,6 +48,20 @@ struct ARP: ParsableCommand {
     }
 }
 
+struct Macs: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "macs", abstract: "Show a switch's MAC table, as `bridge fdb` does.")
+
+    @Argument(help: "A switch.") var node: String
+    @OptionGroup var labOption: LabOption
+
+    func run() throws {
+        let result = try controlCall(try labOption.locate(), node: node, "macs")
+        guard let answer = try? result?.decode(MACTableAnswer.self) else { throw Failure("\(node): bad answer") }
+        print(answer.text.isEmpty ? "(no addresses learned)" : answer.text)
+    }
+}
+
 struct Link: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Take an interface down (it neither sends nor receives) or bring it back up; given a link (r2-r3), both its ends, as a cut cable.")

@@ -15,9 +15,9 @@ struct RawNet: ParsableCommand {
         version: RawNetVersion.line(program: "rawnet"),
         subcommands: [
             Up.self, Down.self, Status.self,
-            RouterDaemonCommand.self, HostDaemonCommand.self, LinuxBridgeCommand.self,
+            RouterDaemonCommand.self, HostDaemonCommand.self, SwitchDaemonCommand.self, LinuxBridgeCommand.self,
             AttachCommand.self, ExecCommand.self,
-            PingCommand.self, TracerouteCommand.self, Routes.self, ARP.self, Link.self, RIPCommand.self,
+            PingCommand.self, TracerouteCommand.self, Routes.self, ARP.self, Macs.self, Link.self, RIPCommand.self,
             Impair.self, Sockets.self, ChatCommand.self, NCCommand.self,
             TraceCommand.self, CaptureCommand.self, LadderCommand.self, PlotCommand.self, DemoCommand.self,
             Bench.self, Gen.self,

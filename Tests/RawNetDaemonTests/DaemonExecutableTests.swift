@@ -156,8 +156,10 @@ struct DaemonExecutableTests {
         #expect(try DaemonArguments.parse(["host", "--verbose", "alice", "--run-dir=/run/lab"])
             == DaemonArguments(kind: .host, name: "alice", runDirectory: "/run/lab", isVerbose: true))
         #expect(try DaemonArguments.parse(["host", "alice", "--help"]) == nil)
+        #expect(try DaemonArguments.parse(["switch", "sw1", "--run-dir", "/x"])
+            == DaemonArguments(kind: .switch, name: "sw1", runDirectory: "/x"))
         let bad: [([String], String)] = [
-            (["switch", "s1", "--run-dir", "/x"], "unknown kind 'switch' (expected router, host or linux)"),
+            (["hub", "s1", "--run-dir", "/x"], "unknown kind 'hub' (expected router, host, switch or linux)"),
             (["router", "--run-dir", "/x"], "expected a kind and a node name, found 1 word(s)"),
             (["router", "r1"], "missing --run-dir DIR"),
             (["router", "r1", "--run-dir"], "--run-dir needs a directory"),

@@ -50,7 +50,7 @@ import Testing
             _ = try TopologyLoader.parse(yaml: yaml, file: "t.yaml")
             Issue.record("a bad kind was accepted")
         } catch {
-            #expect(error.issues.map(\.description).contains { $0.contains("(expected host, router or linux)") })
+            #expect(error.issues.map(\.description).contains { $0.contains("(expected host, router, linux or switch)") })
         }
     }
 }

@@ -43,6 +43,8 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
             "alice heard back only from a router: ICMP host unreachable",        // connectionless
             "datagrams arrived out of order",                                    // unreliable
             "each app on 10.0.2.20 got only the datagram for its port",          // ports
+            "carol sent one ARP request; every other node on the LAN heard it",  // LAN
+            "only dave answered, and the switch sent the answer to carol alone",
             "the waiter's receive returned only when its datagram came",         // blocking
             "the first three segments: SYN, SYN-ACK, ACK",                       // handshake
             "all 10 lines arrived, in order",                                    // delivery
@@ -107,6 +109,17 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
         #expect(run.output.contains("직접 해 보기"))
         #expect(run.output.contains("✓ 10.0.2.20의 각 앱은 자기 포트로 온 데이터그램만 받았습니다"))
         #expect(!run.output.contains("each app on 10.0.2.20"), "an English check line in the Korean tour")
+    }
+
+    @Test func demo_inKorean_theLANScene() throws {
+        let runner = try RawNetRunner()
+        let run = try runner.run(["demo", "--lang", "ko", "--scenes", "lan"], timeout: 40)
+        #expect(run.status == 0, "\(run.output)\n\(run.errors)")
+        #expect(run.output.contains("LAN: ARP 요청 하나를 모든 호스트가 듣고, 하나만 답한다"))
+        #expect(run.output.contains("✓ dave만 답했고, 스위치는 그 응답을 carol에게만 보냈습니다"))
+        #expect(run.output.contains("sw1: 플러딩: 2개 포트"), "\(run.output)")
+        #expect(!run.output.contains("only dave answered"), "an English check line in the Korean tour")
+        #expect(overwideLines(run.output).isEmpty, "lines over 80 columns:\n\(overwideLines(run.output).joined(separator: "\n"))")
     }
 
     /// The scenes that break one chosen segment, and the blocking/polling apps, in both

@@ -59,6 +59,12 @@ public enum DropReason: String, Sendable, Hashable, Codable, CodingKeyRepresenta
     /// A routing-protocol message a router refused as a whole: unreadable, from a
     /// port or address no neighbour would use, or arriving on a down interface.
     case routingMessageRejected = "routing message rejected"
+    /// A switch port does not carry the frame's VLAN: a tagged frame on an
+    /// access port, an untagged one on a trunk, or a VLAN not in the trunk's list.
+    case vlanNotOnPort = "VLAN not on port"
+    /// A switch learned the destination on the port the frame came in by: it
+    /// is already on that segment, so the switch does not send it back (filtering).
+    case sameSegment = "destination on the arriving port"
     /// A one-shot impairment rule chose it (`rawnet impair … --drop-next`).
     case onRequest = "dropped on request"
 

@@ -10,10 +10,19 @@ public enum DaemonLaunch {
     public static func run(_ arguments: DaemonArguments) throws(NodeDaemonError) {
         NodeDaemon.bootstrapLogging(verbose: arguments.isVerbose)
         let label = "\(arguments.kind.rawValue) \(arguments.name)"
-        if arguments.kind == .linux { return try runBridge(arguments, label: label) }
-        let daemon: NodeDaemon
+        switch arguments.kind {
+        case .linux: try run(label) { try LinuxBridge(name: arguments.name, runDirectory: arguments.runDirectory) }
+        case .switch: try run(label) { try SwitchDaemon(name: arguments.name, runDirectory: arguments.runDirectory) }
+        case .router, .host:
+            try run(label) { try NodeDaemon(name: arguments.name, kind: arguments.kind, runDirectory: arguments.runDirectory) }
+        }
+    }
+
+    /// Makes a daemon and runs it to the end, shutting it down if its loop fails.
+    private static func run<Daemon: RunnableDaemon>(_ label: String, _ make: () throws -> Daemon) throws(NodeDaemonError) {
+        let daemon: Daemon
         do {
-            daemon = try NodeDaemon(name: arguments.name, kind: arguments.kind, runDirectory: arguments.runDirectory)
+            daemon = try make()
         } catch {
             throw NodeDaemonError("\(label): \(error)")
         }
@@ -24,20 +33,14 @@ public enum DaemonLaunch {
             throw NodeDaemonError("\(label) stopped: \(error)")
         }
     }
-
-    /// A linux node: the frame bridge between its namespace's TAP devices and its links.
-    private static func runBridge(_ arguments: DaemonArguments, label: String) throws(NodeDaemonError) {
-        let bridge: LinuxBridge
-        do {
-            bridge = try LinuxBridge(name: arguments.name, runDirectory: arguments.runDirectory)
-        } catch {
-            throw NodeDaemonError("\(label): \(error)")
-        }
-        do {
-            try bridge.run()
-        } catch {
-            bridge.shutDown()
-            throw NodeDaemonError("\(label) stopped: \(error)")
-        }
-    }
 }
+
+/// A daemon `DaemonLaunch` runs: a node, a switch or a linux node's bridge.
+protocol RunnableDaemon {
+    func run() throws
+    func shutDown()
+}
+
+extension NodeDaemon: RunnableDaemon {}
+extension SwitchDaemon: RunnableDaemon {}
+extension LinuxBridge: RunnableDaemon {}

@@ -8,18 +8,6 @@ extension LinuxBridge {
     /// what only a RawNet stack has: its routes, ARP cache and sockets are the kernel's).
     static let controlCommands = ["status", "impair", "link", "subscribe", "help"]
 
-    func handleControlLine(_ line: [UInt8], from client: Int) -> [UInt8]? {
-        let request: ControlRequest
-        do {
-            request = try ControlCodec.decodeLine(ControlRequest.self, from: line)
-        } catch {
-            return ControlServer.failureLine(
-                "bad request: expected one line of JSON like {\"command\":\"status\"} (\(error))")
-        }
-        let response = answer(request, from: client)
-        return (try? ControlCodec.encodeLine(response)) ?? ControlServer.failureLine("internal error encoding the answer")
-    }
-
     func answer(_ request: ControlRequest, from client: Int) -> ControlResponse {
         switch request.command {
         case "status": return .success(status())
@@ -39,15 +27,8 @@ extension LinuxBridge {
 
     func status() -> NodeStatus {
         let interfaces = node.interfaces.enumerated().map { index, interface in
-            let engine = impairments[index]
-            return InterfaceStatus(
-                name: interface.name, mac: interface.macAddress.description, address: interface.address.description,
-                peer: peers[index], isUp: isUp[index],
-                queuedFrames: ports[index].queuedFrames + engine.pendingCount, counters: counters[index],
-                impairment: engine.settings.isPerfect ? nil : engine.settings.description,
-                linkSocket: ports[index].socketKind.rawValue,
-                isLinkConnected: ports[index].socketKind == .seqpacket ? ports[index].isConnected : nil,
-                mtu: interface.mtu)
+            DaemonSupport.interfaceStatus(self, index, address: interface.address.description, isUp: isUp[index],
+                                          counters: counters[index])
         }
         return NodeStatus(node: node.name, kind: node.kind.rawValue, pid: Processes.currentPID,
                           uptimeSeconds: Double(now.nanoseconds - startedAt.nanoseconds) / 1e9,
@@ -71,11 +52,9 @@ extension LinuxBridge {
         case .success(let found): index = found
         case .failure(let failure): return .failure("link \(failure.message)")
         }
-        switch args["state"]?.lowercased() {
-        case "up": isUp[index] = true
-        case "down": isUp[index] = false
-        case nil: return .failure("link needs state=up or state=down")
-        case let other?: return .failure("link state must be up or down, not '\(other)'")
+        switch DaemonSupport.linkState(args) {
+        case .success(let state): isUp[index] = state
+        case .failure(let failure): return .failure(failure.message)
         }
         let name = node.interfaces[index].name
         logger.info("\(name) \(isUp[index] ? "up" : "down")")

@@ -43,8 +43,7 @@ public final class LinuxBridge {
     private(set) var now = LinuxBridge.readClock()
     /// The wall-clock times trace events carry (see `TraceClock`).
     private var traceClock = TraceClock()
-    private var timer: TimerID?
-    private var timerDeadline: Int64?
+    private var timer = LoopTimer()
     let startedAt = LinuxBridge.readClock()
     private var isShutDown = false
     private var tapBuffer: UnsafeMutableRawBufferPointer
@@ -56,32 +55,14 @@ public final class LinuxBridge {
     /// namespace named in `NODE.netns`, creates a TAP device per interface there,
     /// opens the link sockets and the control socket.
     public init(name: String, runDirectory: String, logger: Logger? = nil) throws {
-        paths = SocketPaths(runDirectory: runDirectory)
-        do {
-            topology = try LabConfig.load(path: paths.labConfigFile)
-            try paths.check(topology, file: paths.labConfigFile)
-        } catch {
-            throw NodeDaemonError("cannot load the lab: \(error)")
-        }
-        guard let node = topology.node(named: name) else {
-            let names = topology.nodes.map(\.name).joined(separator: ", ")
-            throw NodeDaemonError("lab '\(topology.name)' has no node named '\(name)' (nodes: \(names))")
-        }
+        (paths, topology, node) = try DaemonSupport.loadNode(name, runDirectory: runDirectory)
         guard node.kind == .linux else {
             throw NodeDaemonError("node '\(name)' is a \(node.kind.rawValue), not a linux node: run 'rawnet \(node.kind.rawValue) \(name)'")
         }
-        self.node = node
         var log = logger ?? Logger(label: "rawnet.\(name)")
         log[metadataKey: "node"] = .string(name)
         self.logger = log
-        // Taken before any socket is bound: a second daemon for this node stops
-        // here, leaving the running one's files alone. Held for the daemon's
-        // life: `rawnet down` signals only the holder of this lock.
-        do {
-            pidLock = try PIDFile(path: paths.pidFile(node: name)).lock()
-        } catch {
-            throw NodeDaemonError("\(paths.pidFile(node: name)) is locked by a running daemon of '\(name)' (\(error))")
-        }
+        pidLock = try DaemonSupport.lockPIDFile(paths, node: name)
         subscribers = TraceSubscribers(node: name)
         tapBuffer = .allocate(byteCount: Self.maximumFrame, alignment: 16)
 
@@ -98,7 +79,7 @@ public final class LinuxBridge {
         loop = try EventLoop()
         try setUpInterfaces()
         control = try ControlServer(loop: loop, path: paths.control(node: name)) { [unowned self] client, line in
-            self.handleControlLine(line, from: client)
+            DaemonSupport.answerLine(line) { self.answer($0, from: client) }
         }
         if let control { subscribers.attach(to: control) }
         loop.beforeEvents = { [unowned self] time in
@@ -121,14 +102,8 @@ public final class LinuxBridge {
             taps.append(tap)
             try loop.setReadHandler(for: tap.fileDescriptor) { [unowned self] in self.readTap(index) }
 
-            let endpoint = LinkEndpoint(node: node.name, interface: interface.name)
-            let attached = topology.link(attachedTo: endpoint)
-            let peer = attached.map { $0.isEndA ? $0.link.b : $0.link.a }
-            let peerPath = peer.map { paths.link(node: $0.node, interface: $0.interface) }
-                ?? paths.link(node: node.name, interface: interface.name) + ".none"
-            let port = try topology.linkSocketKind.openPort(
-                loop: loop, localPath: paths.link(node: node.name, interface: interface.name), peerPath: peerPath,
-                queueLimit: attached?.link.queueLimit ?? NodeDaemon.defaultQueueLimit)
+            let (port, endpoint, link, peer) = try DaemonSupport.openLinkPort(interface, of: node, in: topology,
+                                                                              paths: paths, loop: loop)
             port.onFrame = { [unowned self] bytes in self.frameArrived(bytes, on: index) }
             (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in self.foreignFrame(bytes, on: index) }
             ports.append(port)
@@ -137,7 +112,7 @@ public final class LinuxBridge {
             isUp.append(true)
 
             var engine = ImpairmentEngine(seed: NodeDaemon.seed(for: endpoint))
-            engine.update(attached?.link.impairmentSettings(leaving: endpoint) ?? .perfect, now: now)
+            engine.update(link?.impairmentSettings(leaving: endpoint) ?? .perfect, now: now)
             impairments.append(engine)
         }
     }
@@ -145,13 +120,7 @@ public final class LinuxBridge {
     /// Runs until SIGTERM or SIGINT (or the run directory disappears), then
     /// closes the TAP devices (removing them) and the node's socket and pid files.
     public func run() throws {
-        EventLoop.ignoreBrokenPipeSignal()
-        for signal in [SignalNumber.terminate, SignalNumber.interrupt] {
-            try loop.onSignal(signal) { [unowned self] number in
-                self.logger.info("signal \(number): shutting down")
-                self.loop.stop()
-            }
-        }
+        try DaemonSupport.stopOnSignals(loop, logger: logger)
         let pidFile = PIDFile(path: paths.pidFile(node: node.name))
         try pidLock.write()
         let list = node.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", ")
@@ -161,16 +130,7 @@ public final class LinuxBridge {
             pidFile.remove()
             pidLock.release()
         }
-        let tether = ProcessEnvironment.value(Processes.tetherVariable).flatMap { Int32($0) }
-        _ = loop.scheduleRepeating(every: .seconds(1)) { [unowned self] in
-            if !FileSystem.exists(self.paths.runDirectory) {
-                self.logger.notice("run directory \(self.paths.runDirectory) is gone: shutting down")
-                self.loop.stop()
-            } else if let tether, !Processes.isAlive(tether) {
-                self.logger.notice("pid \(tether), which started this lab, has ended: shutting down")
-                self.loop.stop()
-            }
-        }
+        DaemonSupport.watchForAbandonment(loop, runDirectory: paths.runDirectory, logger: logger)
         try loop.run()
     }
 
@@ -243,18 +203,8 @@ public final class LinuxBridge {
 
     /// Keeps one loop timer at the earliest deadline of the impairment engines.
     private func rearmTimer() {
-        guard let next = earliestImpairmentDeadline else {
-            if let timer { loop.cancel(timer) }
-            timer = nil
-            timerDeadline = nil
-            return
-        }
-        if timerDeadline == next.nanoseconds { return }
-        if let timer { loop.cancel(timer) }
-        timerDeadline = next.nanoseconds
-        timer = loop.schedule(at: next.nanoseconds) { [unowned self] in
-            self.timer = nil
-            self.timerDeadline = nil
+        timer.set(earliestImpairmentDeadline, on: loop) { [unowned self] in
+            self.timer.fired()
             self.releaseDueFrames()
         }
     }
@@ -272,19 +222,9 @@ public final class LinuxBridge {
     }
 }
 
-extension LinuxBridge: ImpairedEgress {
-    var isTracing: Bool { !subscribers.isEmpty }
-
-    func countDrop(_ reason: DropReason, interface index: Int) {
-        counters[index].countDrop(reason)
-    }
-
-    func frameLeft(_ frame: [UInt8], interface index: Int, time: Int64?) {
-        counters[index].countSent(bytes: frame.count)
-        if let time { trace(.sent, interface: index, bytes: frame, time: time) }
-    }
-
-    func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String) {
-        trace(kind, interface: index, bytes: bytes, reason: reason, detail: detail)
+extension LinuxBridge: CountingEgress {
+    func traceFrame(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String?, detail: String?,
+                    time: Int64?) {
+        trace(kind, interface: index, bytes: bytes, reason: reason, detail: detail, time: time)
     }
 }

@@ -9,18 +9,12 @@ extension NodeDaemon {
     static let controlCommands = ["status", "routes", "arp", "link", "rip", "impair", "sockets", "subscribe", "help"]
 
     func handleControlLine(_ line: [UInt8], from client: Int) -> [UInt8]? {
-        let request: ControlRequest
-        do {
-            request = try ControlCodec.decodeLine(ControlRequest.self, from: line)
-        } catch {
-            return ControlServer.failureLine(
-                "bad request: expected one line of JSON like {\"command\":\"status\"} (\(error))")
-        }
-        // Answers describe settled state: a TCP pass asked for by input of this wake-up runs first.
-        host?.runPassIfRequested(now: now)
-        let response = answer(request, from: client)
         defer { rearmTimer() }
-        return (try? ControlCodec.encodeLine(response)) ?? ControlServer.failureLine("internal error encoding the answer")
+        return DaemonSupport.answerLine(line) { request in
+            // Answers describe settled state: a TCP pass asked for by input of this wake-up runs first.
+            host?.runPassIfRequested(now: now)
+            return answer(request, from: client)
+        }
     }
 
     func answer(_ request: ControlRequest, from client: Int) -> ControlResponse {
@@ -43,15 +37,8 @@ extension NodeDaemon {
 
     func status() -> NodeStatus {
         let interfaces = ip.interfaces.enumerated().map { index, interface in
-            let engine = impairments[index]
-            return InterfaceStatus(
-                name: interface.name, mac: interface.macAddress.description, address: interface.address.description,
-                peer: peers[index], isUp: interface.isUp,
-                queuedFrames: ports[index].queuedFrames + engine.pendingCount, counters: interface.counters,
-                impairment: engine.settings.isPerfect ? nil : engine.settings.description,
-                linkSocket: ports[index].socketKind.rawValue,
-                isLinkConnected: ports[index].socketKind == .seqpacket ? ports[index].isConnected : nil,
-                mtu: interface.mtu)
+            DaemonSupport.interfaceStatus(self, index, address: interface.address.description, isUp: interface.isUp,
+                                          counters: interface.counters)
         }
         var status = NodeStatus(node: node.name, kind: node.kind.rawValue, pid: Processes.currentPID,
                                 uptimeSeconds: Double(now.nanoseconds - startedAt.nanoseconds) / 1e9,
@@ -106,11 +93,9 @@ extension NodeDaemon {
         guard let name = args["interface"] else { return .failure("link needs interface=NAME") }
         guard let index = ip.interfaceIndex(named: name) else { return unknownInterface(name) }
         let isUp: Bool
-        switch args["state"]?.lowercased() {
-        case "up": isUp = true
-        case "down": isUp = false
-        case nil: return .failure("link needs state=up or state=down")
-        case let other?: return .failure("link state must be up or down, not '\(other)'")
+        switch DaemonSupport.linkState(args) {
+        case .success(let state): isUp = state
+        case .failure(let failure): return .failure(failure.message)
         }
         perform(ip.setInterface(index, isUp: isUp))
         ripInterface(index, isUp: isUp)

@@ -32,6 +32,9 @@ public final class NodeDaemon {
     var ip: IPNode
     var ports: [any FramePort] = []
     var impairments: [ImpairmentEngine] = []
+    /// VLAN subinterfaces (`eth0.10`) by parent interface and VLAN, and each one's VLAN (`NodeDaemon+VLAN`).
+    var subinterfaces: [Int: [UInt16: Int]] = [:]
+    var subinterfaceVLAN: [Int: UInt16] = [:]
     /// True when frames skip the impairment engines (see `bypassEnvironmentVariable`).
     public let isImpairmentBypassed: Bool
     /// `node:interface` of each interface's peer, nil when not cabled.
@@ -68,38 +71,20 @@ public final class NodeDaemon {
     ///   impairment engines; by default, as `RAWNET_BYPASS_IMPAIRMENT=1` says.
     public init(name: String, kind: NodeKind, runDirectory: String, logger: Logger? = nil,
                 bypassImpairment: Bool = NodeDaemon.isBypassRequestedByEnvironment) throws {
-        paths = SocketPaths(runDirectory: runDirectory)
         isImpairmentBypassed = bypassImpairment
-        do {
-            topology = try LabConfig.load(path: paths.labConfigFile)
-            try paths.check(topology, file: paths.labConfigFile)
-        } catch {
-            throw NodeDaemonError("cannot load the lab: \(error)")
-        }
-        guard let node = topology.node(named: name) else {
-            let names = topology.nodes.map(\.name).joined(separator: ", ")
-            throw NodeDaemonError("lab '\(topology.name)' has no node named '\(name)' (nodes: \(names))")
-        }
+        (paths, topology, node) = try DaemonSupport.loadNode(name, runDirectory: runDirectory)
         guard node.kind.hasDaemon else {
             throw NodeDaemonError("node '\(name)' is a linux node: no RawNet stack runs it; `rawnet attach \(name)` joins a Linux namespace to the lab in its place")
         }
         guard node.kind == kind else {
             throw NodeDaemonError("node '\(name)' is a \(node.kind.rawValue), not a \(kind.rawValue): run 'rawnet \(node.kind.rawValue) \(name)'")
         }
-        self.node = node
         var log = logger ?? Logger(label: "rawnet.\(name)")
         log[metadataKey: "node"] = .string(name)
         self.logger = log
         subscribers = TraceSubscribers(node: name)
 
-        // Taken before any socket is bound: a second daemon for this node stops
-        // here, leaving the running one's files alone. Held for the daemon's
-        // life: `rawnet down` signals only the holder of this lock.
-        do {
-            pidLock = try PIDFile(path: paths.pidFile(node: name)).lock()
-        } catch {
-            throw NodeDaemonError("\(paths.pidFile(node: name)) is locked by a running daemon of '\(name)' (\(error))")
-        }
+        pidLock = try DaemonSupport.lockPIDFile(paths, node: name)
         ip = IPNode(node)
         loop = try EventLoop()
         try setUpInterfaces()
@@ -153,21 +138,18 @@ public final class NodeDaemon {
 
     private func setUpInterfaces() throws {
         for (index, interface) in node.interfaces.enumerated() {
-            let endpoint = LinkEndpoint(node: node.name, interface: interface.name)
-            let attached = topology.link(attachedTo: endpoint)
-            let peer = attached.map { $0.isEndA ? $0.link.b : $0.link.a }
-            // An uncabled interface still gets a socket; its peer path is its own name with ".none".
-            let peerPath = peer.map { paths.link(node: $0.node, interface: $0.interface) }
-                ?? paths.link(node: node.name, interface: interface.name) + ".none"
-            let port = try topology.linkSocketKind.openPort(
-                loop: loop, localPath: paths.link(node: node.name, interface: interface.name), peerPath: peerPath,
-                queueLimit: attached?.link.queueLimit ?? Self.defaultQueueLimit)
+            if interface.subinterface != nil {
+                try setUpSubinterface(index)
+                continue
+            }
+            let (port, endpoint, link, peer) = try DaemonSupport.openLinkPort(interface, of: node, in: topology,
+                                                                              paths: paths, loop: loop)
             port.onFrame = { [unowned self] bytes in self.frameArrived(Array(bytes), on: index) }
             (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in self.foreignFrame(bytes, on: index) }
             ports.append(port)
             peers.append(peer?.description)
             var settings = ImpairmentSettings.perfect
-            for (option, value) in isImpairmentBypassed ? [:] : attached?.link.impairment(leaving: endpoint) ?? [:] {
+            for (option, value) in isImpairmentBypassed ? [:] : link?.impairment(leaving: endpoint) ?? [:] {
                 do {
                     try settings.set(option, to: value)
                 } catch {
@@ -191,13 +173,7 @@ public final class NodeDaemon {
 
     /// Runs until SIGTERM or SIGINT, then removes the node's files.
     public func run() throws {
-        EventLoop.ignoreBrokenPipeSignal()
-        for signal in [SignalNumber.terminate, SignalNumber.interrupt] {
-            try loop.onSignal(signal) { [unowned self] number in
-                self.logger.info("signal \(number): shutting down")
-                self.loop.stop()
-            }
-        }
+        try DaemonSupport.stopOnSignals(loop, logger: logger)
         let pidFile = PIDFile(path: paths.pidFile(node: node.name))
         try pidLock.write()
         logger.info("\(node.kind.rawValue) \(node.name) up: \(node.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", "))")
@@ -209,25 +185,8 @@ public final class NodeDaemon {
         }
         announceRIP()
         rearmTimer()
-        watchForAbandonment()
+        DaemonSupport.watchForAbandonment(loop, runDirectory: paths.runDirectory, logger: logger)
         try loop.run()
-    }
-
-    /// Once a second: shut down when the run directory is gone (the lab was
-    /// removed under us) or when the process named by `RAWNET_TETHER_PID`
-    /// (a test or benchmark that started this lab) has ended.
-    private func watchForAbandonment() {
-        let tether = ProcessEnvironment.value(Processes.tetherVariable).flatMap { Int32($0) }
-        if let tether { logger.info("tethered to pid \(tether): stopping when it ends") }
-        _ = loop.scheduleRepeating(every: .seconds(1)) { [unowned self] in
-            if !FileSystem.exists(self.paths.runDirectory) {
-                self.logger.notice("run directory \(self.paths.runDirectory) is gone: shutting down")
-                self.loop.stop()
-            } else if let tether, !Processes.isAlive(tether) {
-                self.logger.notice("pid \(tether), which started this lab, has ended: shutting down")
-                self.loop.stop()
-            }
-        }
     }
 
     /// Closes every socket (removing the files). Safe to call twice.
@@ -236,7 +195,8 @@ public final class NodeDaemon {
         isShutDown = true
         control?.close()
         apps?.close()
-        for port in ports { port.close() }
+        // A subinterface shares its parent's port: close each port once.
+        for (index, port) in ports.enumerated() where subinterfaceVLAN[index] == nil { port.close() }
         logger.info("stopped")
     }
 
@@ -250,6 +210,11 @@ public final class NodeDaemon {
 
     private func frameArrived(_ frame: [UInt8], on index: Int) {
         if !subscribers.isEmpty { trace(.received, interface: index, bytes: frame, time: traceClock.arrival()) }
+        if !subinterfaces.isEmpty, let (sub, untagged) = subinterfaceFrame(frame, on: index) {
+            perform(ip.receive(frame: untagged, on: sub, now: now))
+            isTimerStale = true
+            return
+        }
         perform(ip.receive(frame: frame, on: index, now: now))
         isTimerStale = true
     }
@@ -269,7 +234,7 @@ public final class NodeDaemon {
         for output in outputs {
             switch output {
             case .transmit(let interface, let frame):
-                egress(frame, on: interface)
+                egress(subinterfaceVLAN.isEmpty ? frame : tagged(frame, for: interface), on: interface)
             case .deliver(let packet):
                 deliver(packet)
             case .dropped(let record):
