@@ -56,6 +56,11 @@ public enum DropReason: String, Sendable, Hashable, Codable, CodingKeyRepresenta
     case sendFailed = "send failed"
     /// A datagram on a link socket from a sender that is not the link's peer.
     case notFromPeer = "not from the link's peer"
+    /// A VXLAN datagram from the tunnel's remote carrying another VNI (RFC 7348).
+    case wrongVNI = "wrong VNI"
+    /// A datagram on a VXLAN link too short for the header and an Ethernet
+    /// header, or without the I flag.
+    case badTunnelHeader = "bad VXLAN header"
     /// A one-shot impairment rule chose it (`rawnet impair … --drop-next`).
     case onRequest = "dropped on request"
 

@@ -45,8 +45,8 @@ extension LinuxBridge {
                 peer: peers[index], isUp: isUp[index],
                 queuedFrames: ports[index].queuedFrames + engine.pendingCount, counters: counters[index],
                 impairment: engine.settings.isPerfect ? nil : engine.settings.description,
-                linkSocket: ports[index].socketKind.rawValue,
-                isLinkConnected: ports[index].socketKind == .seqpacket ? ports[index].isConnected : nil,
+                linkSocket: ports[index].linkType,
+                isLinkConnected: ports[index] is SeqpacketLinkPort ? ports[index].isConnected : nil,
                 mtu: interface.mtu)
         }
         return NodeStatus(node: node.name, kind: node.kind.rawValue, pid: Processes.currentPID,

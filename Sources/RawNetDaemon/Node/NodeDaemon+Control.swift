@@ -43,14 +43,22 @@ extension NodeDaemon {
     func status() -> NodeStatus {
         let interfaces = ip.interfaces.enumerated().map { index, interface in
             let engine = impairments[index]
-            return InterfaceStatus(
+            var status = InterfaceStatus(
                 name: interface.name, mac: interface.macAddress.description, address: interface.address.description,
                 peer: peers[index], isUp: interface.isUp,
                 queuedFrames: ports[index].queuedFrames + engine.pendingCount, counters: interface.counters,
                 impairment: engine.settings.isPerfect ? nil : engine.settings.description,
-                linkSocket: ports[index].socketKind.rawValue,
-                isLinkConnected: ports[index].socketKind == .seqpacket ? ports[index].isConnected : nil,
+                linkSocket: ports[index].linkType,
+                isLinkConnected: ports[index] is SeqpacketLinkPort ? ports[index].isConnected : nil,
                 mtu: interface.mtu)
+            if let port = ports[index] as? VXLANPort {
+                let heard = port.liveness.lastHeard
+                status.tunnel = TunnelStatus(
+                    tunnel: port.tunnel.description, state: port.liveness.state(at: now).rawValue,
+                    lastHeardSecondsAgo: heard.map { Double(now.nanoseconds - $0.nanoseconds) / 1e9 },
+                    recoveries: port.liveness.recoveries, lastError: port.lastError)
+            }
+            return status
         }
         var status = NodeStatus(node: node.name, kind: node.kind.rawValue, pid: Processes.currentPID,
                                 uptimeSeconds: Double(now.nanoseconds - startedAt.nanoseconds) / 1e9,

@@ -156,9 +156,15 @@ public final class NodeDaemon {
             // An uncabled interface still gets a socket; its peer path is its own name with ".none".
             let peerPath = peer.map { paths.link(node: $0.node, interface: $0.interface) }
                 ?? paths.link(node: node.name, interface: interface.name) + ".none"
-            let port = try topology.linkSocketKind.openPort(
-                loop: loop, localPath: paths.link(node: node.name, interface: interface.name), peerPath: peerPath,
-                queueLimit: attached?.link.queueLimit ?? Self.defaultQueueLimit)
+            let queueLimit = attached?.link.queueLimit ?? Self.defaultQueueLimit
+            let port: any FramePort
+            if let tunnel = attached?.link.tunnel, attached?.isEndA == true {
+                port = try openTunnel(tunnel, queueLimit: queueLimit, on: index)
+            } else {
+                port = try topology.linkSocketKind.openPort(
+                    loop: loop, localPath: paths.link(node: node.name, interface: interface.name), peerPath: peerPath,
+                    queueLimit: queueLimit)
+            }
             port.onFrame = { [unowned self] bytes in self.frameArrived(Array(bytes), on: index) }
             (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in self.foreignFrame(bytes, on: index) }
             ports.append(port)
@@ -175,6 +181,27 @@ public final class NodeDaemon {
             engine.update(settings, now: now)
             impairments.append(engine)
         }
+    }
+
+    /// The UDP socket of a VXLAN link end; datagrams it refuses are counted and traced on the interface.
+    private func openTunnel(_ tunnel: VXLANTunnel, queueLimit: Int, on index: Int) throws -> VXLANPort {
+        let port: VXLANPort
+        do {
+            port = try VXLANPort(loop: loop, tunnel: tunnel, queueLimit: queueLimit)
+        } catch {
+            throw NodeDaemonError("\(node.name):\(node.interfaces[index].name): cannot open the \(tunnel): \(error)")
+        }
+        port.clock = { [unowned self] in self.now }
+        port.onRefused = { [unowned self] reason, payload, detail in
+            self.ip.countDrop(reason, interface: index)
+            if !self.subscribers.isEmpty {
+                // The datagram is not a frame of this link: traced as its bytes after the VXLAN header, when there are any.
+                let inner = payload.count > VXLANHeader.length ? Array(payload[VXLANHeader.length...]) : []
+                self.trace(.dropped, interface: index, bytes: inner, reason: reason.rawValue, detail: "\(tunnel): \(detail)")
+            }
+        }
+        logger.info("\(node.interfaces[index].name) over \(tunnel)")
+        return port
     }
 
     /// A stable seed per interface, so a lab replays the same fates when no seed is given.
@@ -245,7 +272,10 @@ public final class NodeDaemon {
     // MARK: Frames
 
     private func frameArrived(_ frame: [UInt8], on index: Int) {
-        if !subscribers.isEmpty { trace(.received, interface: index, bytes: frame, time: traceClock.arrival()) }
+        if !subscribers.isEmpty {
+            trace(.received, interface: index, bytes: frame, detail: (ports[index] as? VXLANPort)?.tunnel.description,
+                  time: traceClock.arrival())
+        }
         perform(ip.receive(frame: frame, on: index, now: now))
         isTimerStale = true
     }
@@ -256,7 +286,7 @@ public final class NodeDaemon {
         ip.countDrop(.notFromPeer, interface: index)
         if !subscribers.isEmpty {
             trace(.dropped, interface: index, bytes: Array(bytes), reason: DropReason.notFromPeer.rawValue,
-                  detail: "sender is not \(ports[index].peerAddress.path)")
+                  detail: "sender is not \(ports[index].peerName)")
         }
     }
 
