@@ -145,7 +145,7 @@ final class Underlay {
         .replacingOccurrences(of: "    impair: { a_to_b: { loss: 1% }, b_to_a: { delay: 5ms } }\n", with: "")
 
     @Test func split_lab_pings_traces_and_carries_5MB_byte_exact_with_clean_capture() throws {
-        try LinuxPeer.requireTool("dumpcap", package: "tshark")
+        try LinuxPeer.requireTool("dumpcap", package: "wireshark-common")
         let runner = try RawNetRunner()
         let (underlay, m1, m2, veth1, _) = try Underlay.pair(runner, "m1", "10.250.0.1", "m2", "10.250.0.2", link: "vx")
         let file = runner.base + "/vx.yaml"
@@ -159,9 +159,23 @@ final class Underlay {
         let dumpcap = try underlay.start("exec ip netns exec \(m1) dumpcap -q -i \(veth1) -w '\(capture)'", name: "dumpcap")
         try underlay.waitForCapture(capture)
 
+        // RawNet's own capture and trace of the tunnelled interface: the inner frames, and the tunnel named.
+        let innerFile = runner.base + "/inner.pcapng"
+        let rawCapture = try underlay.startRawnet(m1, "capture r1:eth1 -w '\(innerFile)' --duration 5", name: "capture")
+        let rawTrace = try underlay.startRawnet(m1, "trace r1:eth1 --duration 5", name: "trace")
+        for name in ["capture", "trace"] { try runner.waitForOutput(runner.base + "/\(name).out", containing: "Ctrl-C stops") }
+
         let ping = try underlay.rawnet(m1, "ping alice 10.0.2.20 -c 3 -i 0.2", name: "ping")
         #expect(ping.status == 0, "\(ping.output)")
         #expect(ping.output.contains("3 received") || ping.output.contains("3 packets received"), "\(ping.output)")
+
+        #expect(try runner.wait(rawCapture, timeout: 30) == 0, "\(underlay.output("capture"))")
+        #expect(try runner.wait(rawTrace, timeout: 30) == 0, "\(underlay.output("trace"))")
+        let innerVerdict = try TsharkVerdict(file: innerFile)
+        #expect(innerVerdict.packets >= 6 && innerVerdict.malformed == 0 && innerVerdict.badChecksums.isEmpty,
+                "inner capture: \(innerVerdict.packets) packets, \(innerVerdict.malformed) malformed, bad \(innerVerdict.badChecksums)")
+        #expect(try TsharkVerdict.fields(innerFile, filter: "icmp.type == 0", fields: ["ip.src"]).count >= 3)
+        #expect(underlay.output("trace").contains("vxlan vni 2 10.250.0.1:4789 > 10.250.0.2:4789"), "\(underlay.output("trace"))")
 
         let trace = try underlay.rawnet(m1, "traceroute alice 10.0.2.20 -q 1 -w 1", name: "traceroute")
         #expect(trace.status == 0, "\(trace.output)")
@@ -252,7 +266,26 @@ final class Underlay {
         try underlay.ip(["-n", lx, "addr", "add", "10.0.3.30/24", "dev", "vx1"])
         try underlay.ip(["-n", lx, "link", "set", "vx1", "up"])
         _ = try underlay.shell("exec ip netns exec \(lx) ping -c 2 -i 0.2 -W 1 10.0.3.10", name: "linux-ping-78")
+        // A stranger on the underlay, and the remote sending a header without the I flag: counted drops too.
+        try underlay.ip(["-n", lx, "addr", "add", "10.250.1.3/24", "dev", vethLinux])
+        let forge = """
+            import socket
+            frame = bytes.fromhex("ffffffffffff02000000000108060001080006040001020000000001" + "0a00021e" + "000000000000" + "0a00020a")
+            stranger = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            stranger.bind(("10.250.1.3", 0))
+            stranger.sendto(bytes([8, 0, 0, 0, 0, 0, 77, 0]) + frame, ("10.250.1.1", 4789))
+            remote = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            remote.bind(("10.250.1.2", 0))
+            remote.sendto(bytes([0, 0, 0, 0, 0, 0, 77, 0]) + frame, ("10.250.1.1", 4789))
+            print("sent")
+            """
+        try forge.write(toFile: runner.base + "/forge.py", atomically: true, encoding: .utf8)
+        let forged = try underlay.shell("exec ip netns exec \(lx) '\(LinuxPeer.python)' '\(runner.base)/forge.py'", name: "forge")
+        #expect(forged.status == 0 && forged.output.contains("sent"), "\(forged.output)")
+        usleep(300_000)
         let status = try underlay.rawnet(m1, "status", name: "status-vl")
+        #expect(status.output.contains("not from the link's peer"), "\(status.output)")
+        #expect(status.output.contains("bad VXLAN header"), "\(status.output)")
         #expect(status.output.contains("wrong VNI"), "\(status.output)")
         #expect(status.output.contains("vxlan vni 77 10.250.1.1:4789 > 10.250.1.2:4789: up"), "\(status.output)")
     }
