@@ -126,4 +126,14 @@ let splitLabYAML = TopologyLoader.defaultLabYAML(named: "split")
         #expect(problems(splitLabYAML.replacingOccurrences(of: "10.250.0.2", with: "10.250.0.1"))
                     == ["lab.yaml: lab: field 'machines.m2.address': 10.250.0.1 is already machine 'm1''s address"])
     }
+
+    @Test func impairing_reaches_only_the_local_end_of_a_tunnel() throws {
+        let m1 = try TopologyLoader.parse(yaml: splitLabYAML, file: "lab.yaml", part: "m1")
+        #expect(try m1.impairDirections(target: "r1-bob", direction: nil).map(\.description) == ["r1:eth1 → bob:eth0"])
+        #expect(try m1.impairDirections(target: "r1:eth1", direction: nil).map(\.description) == ["r1:eth1 → bob:eth0"])
+        #expect(throws: ImpairTargetError.self) { _ = try m1.impairDirections(target: "r1:eth1", direction: .in) }
+        #expect(try m1.impairDirections(target: "bob-r1", direction: nil).map(\.description) == ["r1:eth1 → bob:eth0"])
+        #expect(throws: ImpairTargetError.self) { _ = try m1.impairDirections(target: "bob-r1", direction: .out) }
+        #expect(m1.linkDirections.map(\.description) == ["alice:eth0 → r1:eth0", "r1:eth0 → alice:eth0", "r1:eth1 → bob:eth0"])
+    }
 }
