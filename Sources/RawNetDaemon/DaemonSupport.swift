@@ -40,16 +40,21 @@ enum DaemonSupport {
     /// Opens the link port of `interface` of `node` (an uncabled one listens with
     /// its own name and ".none" as the peer) and names its link and peer.
     static func openLinkPort(_ interface: TopologyInterface, of node: TopologyNode, in topology: Topology,
-                             paths: SocketPaths, loop: EventLoop) throws
+                             paths: SocketPaths, loop: EventLoop,
+                             openTunnel: ((VXLANTunnel, Int) throws -> any FramePort)? = nil) throws
         -> (port: any FramePort, endpoint: LinkEndpoint, link: TopologyLink?, peer: LinkEndpoint?) {
         let endpoint = LinkEndpoint(node: node.name, interface: interface.name)
         let attached = topology.link(attachedTo: endpoint)
         let peer = attached.map { $0.isEndA ? $0.link.b : $0.link.a }
         let ownPath = paths.link(node: node.name, interface: interface.name)
         let peerPath = peer.map { paths.link(node: $0.node, interface: $0.interface) } ?? ownPath + ".none"
-        let port = try topology.linkSocketKind.openPort(
-            loop: loop, localPath: ownPath, peerPath: peerPath,
-            queueLimit: attached?.link.queueLimit ?? NodeDaemon.defaultQueueLimit)
+        let queueLimit = attached?.link.queueLimit ?? NodeDaemon.defaultQueueLimit
+        // The end of a VXLAN link on this machine is a UDP socket, not a link socket.
+        if let tunnel = attached?.link.tunnel, attached?.isEndA == true, let openTunnel {
+            return (try openTunnel(tunnel, queueLimit), endpoint, attached?.link, peer)
+        }
+        let port = try topology.linkSocketKind.openPort(loop: loop, localPath: ownPath, peerPath: peerPath,
+                                                        queueLimit: queueLimit)
         return (port, endpoint, attached?.link, peer)
     }
 
@@ -75,8 +80,8 @@ enum DaemonSupport {
             peer: daemon.peers[index], isUp: isUp,
             queuedFrames: port.queuedFrames + engine.pendingCount, counters: counters,
             impairment: engine.settings.isPerfect ? nil : engine.settings.description,
-            linkSocket: port.socketKind.rawValue,
-            isLinkConnected: port.socketKind == .seqpacket ? port.isConnected : nil,
+            linkSocket: port.linkType,
+            isLinkConnected: port is SeqpacketLinkPort ? port.isConnected : nil,
             mtu: interface.mtu)
     }
 

@@ -79,9 +79,11 @@ public struct LabSupervisor {
     /// Validates the topology, refuses a lab already running, cleans one that
     /// crashed, starts every node and waits until each answers `status` with
     /// its link cables connected.
-    public func up(yaml: String, file: String, readyTimeout: Duration = .seconds(15)) throws(LabError) -> UpReport {
+    /// With `part`, starts only the nodes the topology's `machines:` puts on that machine.
+    public func up(yaml: String, file: String, part: String? = nil,
+                   readyTimeout: Duration = .seconds(15)) throws(LabError) -> UpReport {
         let topology: Topology
-        do { topology = try TopologyLoader.parse(yaml: yaml, file: file) } catch { throw .invalidTopology(error) }
+        do { topology = try TopologyLoader.parse(yaml: yaml, file: file, part: part) } catch { throw .invalidTopology(error) }
 
         let runDirectory = try trustedRunDirectory(labName: topology.name)
         let paths = SocketPaths(runDirectory: runDirectory.path)

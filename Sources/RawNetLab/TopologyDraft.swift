@@ -45,6 +45,8 @@ struct DraftLink {
     var impairmentBToA: [String: String] = [:]
     var queueLimit: Int?
     var mtu: Int?
+    /// The second endpoint was `{ vxlan: { ... } }`: `b` then names it `vxlan:VNI`.
+    var tunnel: VXLANTunnel?
 }
 
 struct DraftTopology {
@@ -52,6 +54,10 @@ struct DraftTopology {
     var linkSocket: LinkSocketKind?
     var nodes: [DraftNode] = []
     var links: [DraftLink] = []
+    /// Which nodes run where (`machines:`), empty for a lab on one machine.
+    var machines: [DraftMachine] = []
+    /// The first UDP port of the VXLAN links `--part` makes (`vxlan_port:`, default 4789).
+    var vxlanPort: UInt16?
 
     func node(named name: String) -> DraftNode? {
         nodes.first { $0.name == name }
@@ -85,8 +91,10 @@ struct DraftTopology {
         let links = links.compactMap { draft -> TopologyLink? in
             guard let a = draft.a, let b = draft.b else { return nil }
             return TopologyLink(a: a, b: b, impairmentAToB: draft.impairmentAToB,
-                                impairmentBToA: draft.impairmentBToA, queueLimit: draft.queueLimit,
-                                mtu: draft.mtu ?? IPInterface.defaultMTU)
+                                impairmentBToA: draft.tunnel == nil ? draft.impairmentBToA : [:],
+                                queueLimit: draft.queueLimit,
+                                mtu: draft.mtu ?? (draft.tunnel == nil ? IPInterface.defaultMTU : TopologyLink.tunnelDefaultMTU),
+                                tunnel: draft.tunnel)
         }
         return Topology(name: name ?? "lab", nodes: nodes, links: links, linkSocket: linkSocket)
     }

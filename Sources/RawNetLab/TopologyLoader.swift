@@ -38,11 +38,16 @@ public enum TopologyLoader {
     }
 
     /// Parses and checks a topology given as YAML text. `file` names it in messages.
-    public static func parse(yaml: String, file: String) throws(TopologyError) -> Topology {
+    /// With `part`, only what machine `part` of the file's `machines:` runs:
+    /// its nodes, and each link to another machine as a VXLAN link.
+    public static func parse(yaml: String, file: String, part: String? = nil) throws(TopologyError) -> Topology {
         var parser = TopologyParser(file: file)
-        let draft = parser.parse(yaml: yaml)
+        var draft = parser.parse(yaml: yaml)
         var validator = TopologyValidator(issues: parser.issues)
         validator.check(draft)
+        if validator.issues.issues.isEmpty, let part {
+            if let local = draft.part(named: part, issues: &validator.issues) { draft = local }
+        }
         let issues = validator.issues.issues
         if !issues.isEmpty { throw TopologyError(issues: issues) }
         return draft.finished()

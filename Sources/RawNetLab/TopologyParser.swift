@@ -99,7 +99,7 @@ struct TopologyParser {
             return draft
         }
         let fields = fieldTable(mapping, location: .document, prefix: "",
-                                allowed: ["name", "nodes", "links", "link_socket"])
+                                allowed: ["name", "nodes", "links", "link_socket", "machines", "vxlan_port"])
         if let name = fields["name"] {
             if let text = scalar(name, .document, "name") {
                 if let problem = PathSafeName.problem(with: text) {
@@ -117,6 +117,16 @@ struct TopologyParser {
             } else {
                 let choices = LinkSocketKind.allCases.map(\.rawValue).joined(separator: " or ")
                 issues.add(.document, "link_socket", "unknown socket type '\(text)' (expected \(choices))")
+            }
+        }
+        if let machines = fields["machines"] {
+            draft.machines = parseMachines(machines)
+        }
+        if let port = fields["vxlan_port"], let text = scalar(port, .document, "vxlan_port") {
+            if let value = UInt16(text), value > 0 {
+                draft.vxlanPort = value
+            } else {
+                issues.add(.document, "vxlan_port", "bad port '\(text)' (expected 1 to 65535)")
             }
         }
         if let nodes = fields["nodes"] {
@@ -318,6 +328,17 @@ struct TopologyParser {
                 if let list = endpoints.sequence, list.count == 2 {
                     for (position, endpointNode) in list.enumerated() {
                         let field = "endpoints[\(position)]"
+                        if endpointNode.mapping != nil {
+                            guard position == 1 else {
+                                issues.add(location, field, "a remote (vxlan) end goes second: [node:interface, { vxlan: { ... } }]")
+                                continue
+                            }
+                            if let tunnel = parseTunnel(endpointNode, location, field) {
+                                link.tunnel = tunnel
+                                link.b = LinkEndpoint(node: "vxlan", interface: String(tunnel.vni))
+                            }
+                            continue
+                        }
                         guard let text = scalar(endpointNode, location, field) else { continue }
                         guard let endpoint = LinkEndpoint(text) else {
                             issues.add(location, field, "bad endpoint '\(text)' (expected node:interface)")
@@ -351,6 +372,65 @@ struct TopologyParser {
             }
         }
         return result
+    }
+
+    /// `{ vxlan: { remote: A.B.C.D, vni: N, local: A.B.C.D, port: P } }`: the far
+    /// end of a link on another machine (RFC 7348). `port` defaults to 4789.
+    private mutating func parseTunnel(_ node: Node, _ location: TopologyLocation, _ field: String) -> VXLANTunnel? {
+        guard let outer = node.mapping else { return nil }
+        let wrapper = fieldTable(outer, location: location, prefix: field + ".", allowed: ["vxlan"])
+        guard let body = wrapper["vxlan"] else {
+            if !outer.isEmpty { return nil }
+            issues.add(location, field + ".vxlan", "missing field")
+            return nil
+        }
+        let prefix = field + ".vxlan"
+        guard let mapping = body.mapping else {
+            issues.add(location, prefix, "expected { remote: A.B.C.D, vni: N, local: A.B.C.D, port: 4789 }")
+            return nil
+        }
+        let fields = fieldTable(mapping, location: location, prefix: prefix + ".",
+                                allowed: ["remote", "local", "vni", "port"])
+        func address(_ name: String) -> IPv4Address? {
+            guard let value = fields[name] else {
+                issues.add(location, "\(prefix).\(name)", "missing field")
+                return nil
+            }
+            guard let text = scalar(value, location, "\(prefix).\(name)") else { return nil }
+            guard let address = IPv4Address(text), address != .any, address.value >> 28 < 0xE else {
+                issues.add(location, "\(prefix).\(name)", "bad address '\(text)' (expected a unicast A.B.C.D)")
+                return nil
+            }
+            return address
+        }
+        let remote = address("remote")
+        let local = address("local")
+        var vni: UInt32?
+        if let value = fields["vni"] {
+            if let text = scalar(value, location, prefix + ".vni") {
+                if let number = UInt32(text), VXLANTunnel.vniRange.contains(number) {
+                    vni = number
+                } else {
+                    issues.add(location, prefix + ".vni", "bad VNI '\(text)' (expected a whole number, 0 to \(VXLANTunnel.vniRange.upperBound))")
+                }
+            }
+        } else {
+            issues.add(location, prefix + ".vni", "missing field")
+        }
+        var port = VXLANHeader.defaultPort
+        if let value = fields["port"], let text = scalar(value, location, prefix + ".port") {
+            if let number = UInt16(text), number > 0 {
+                port = number
+            } else {
+                issues.add(location, prefix + ".port", "bad port '\(text)' (expected 1 to 65535)")
+            }
+        }
+        if let remote, let local, remote == local {
+            issues.add(location, prefix + ".remote", "the remote is this end's own address \(local)")
+            return nil
+        }
+        guard let remote, let local, let vni else { return nil }
+        return VXLANTunnel(local: local, remote: remote, vni: vni, port: port)
     }
 
     private mutating func parseImpairment(_ node: Node, _ location: TopologyLocation, into link: inout DraftLink) {

@@ -13,6 +13,7 @@ struct TopologyValidator {
         for node in lab.nodes { checkNextHops(node) }
         checkLinks(lab)
         checkSwitches(lab)
+        checkMachines(lab)
     }
 
     private mutating func checkAddresses(_ lab: DraftTopology) {
@@ -81,11 +82,30 @@ struct TopologyValidator {
 
     private mutating func checkLinks(_ lab: DraftTopology) {
         var usedBy: [LinkEndpoint: Int] = [:]
+        var sockets: [String: Int] = [:]
         for link in lab.links {
             let location = TopologyLocation.link(link.number)
+            if let tunnel = link.tunnel {
+                // The kernel hands a UDP port's datagrams to one socket only.
+                let socket = "\(tunnel.local):\(tunnel.port)"
+                if let earlier = sockets[socket] {
+                    issues.add(location, "endpoints[1].vxlan.port",
+                               "\(socket) is already the local end of link \(earlier)'s tunnel: give each VXLAN link its own local address or port")
+                } else {
+                    sockets[socket] = link.number
+                }
+                if !link.impairmentBToA.isEmpty, link.impairmentBToA != link.impairmentAToB {
+                    issues.add(location, "impair.b_to_a", "the far end of a VXLAN link sends from another machine: impair it there")
+                }
+                if let a = link.a, lab.node(named: a.node)?.kind == .linux {
+                    issues.add(location, "endpoints[0]", "a linux node cannot end a VXLAN link (its bridge carries TAP frames only)")
+                }
+            }
             var ends: [IPv4InterfaceAddress?] = []
             for (position, endpoint) in [link.a, link.b].enumerated() {
                 guard let endpoint else { ends.append(nil); continue }
+                // A tunnel's far end is not a node of this file.
+                if position == 1, link.tunnel != nil { continue }
                 let field = "endpoints[\(position)]"
                 guard let node = lab.node(named: endpoint.node) else {
                     issues.add(location, field, "unknown node '\(endpoint.node)'")

@@ -17,6 +17,7 @@ import RawNetPlatform
 /// route node=r1 to=10.0.3.0/24 via=10.0.2.2
 /// rip node=r1 update=2s timeout=12s garbage=8s damping=200ms
 /// link a=alice:eth0 b=r1:eth0 queue=50 mtu=1000
+/// link a=r1:eth1 b=bob:eth0 mtu=1450 vxlan_local=10.9.0.1 vxlan_remote=10.9.0.2 vxlan_vni=2 vxlan_port=4789
 /// impair from=r1:eth1 option=loss value=5%
 /// ```
 ///
@@ -59,7 +60,11 @@ public enum LabConfig {
         for link in topology.links {
             lines.append(record("link", ["a": link.a.description, "b": link.b.description,
                                          "queue": link.queueLimit.map(String.init),
-                                         "mtu": link.mtu == IPInterface.defaultMTU ? nil : String(link.mtu)]))
+                                         "mtu": link.mtu == IPInterface.defaultMTU ? nil : String(link.mtu),
+                                         "vxlan_local": link.tunnel?.local.description,
+                                         "vxlan_remote": link.tunnel?.remote.description,
+                                         "vxlan_vni": link.tunnel.map { String($0.vni) },
+                                         "vxlan_port": link.tunnel.map { String($0.port) }]))
             for (end, settings) in [(link.a, link.impairmentAToB), (link.b, link.impairmentBToA)] {
                 for (option, value) in settings.sorted(by: { $0.key < $1.key }) {
                     lines.append(record("impair", ["from": end.description, "option": option, "value": value]))

@@ -156,7 +156,9 @@ struct LabConfigReader {
 
     private mutating func readLink(_ record: inout LabConfigRecord) throws(LabConfigError) {
         let a = try endpoint(try record.required("a"), "a")
-        let b = try endpoint(try record.required("b"), "b")
+        let tunnel = try readTunnel(&record)
+        // A tunnel's far end runs on another machine: only its name is known here.
+        let b = tunnel == nil ? try endpoint(try record.required("b"), "b") : try farEnd(try record.required("b"))
         guard a != b else { throw fail("a link cannot join \(a) to itself") }
         for end in [a, b] where cabled.contains(end) { throw fail("interface \(end) is on two links") }
         var queueLimit: Int?
@@ -174,7 +176,30 @@ struct LabConfigReader {
             mtu = value
         }
         cabled.formUnion([a, b])
-        links.append(TopologyLink(a: a, b: b, queueLimit: queueLimit, mtu: mtu))
+        links.append(TopologyLink(a: a, b: b, queueLimit: queueLimit, mtu: mtu, tunnel: tunnel))
+    }
+
+    /// The `vxlan_*` keys of a link record: all four or none.
+    private mutating func readTunnel(_ record: inout LabConfigRecord) throws(LabConfigError) -> VXLANTunnel? {
+        let keys = ["vxlan_local", "vxlan_remote", "vxlan_vni", "vxlan_port"]
+        var values: [String] = []
+        for key in keys { if let value = try record.optional(key) { values.append(value) } }
+        if values.isEmpty { return nil }
+        guard values.count == keys.count else { throw fail("a VXLAN link needs all of \(keys.joined(separator: ", "))") }
+        let local = try address(values[0], "vxlan_local")
+        let remote = try address(values[1], "vxlan_remote")
+        guard let vni = UInt32(values[2]), VXLANTunnel.vniRange.contains(vni) else {
+            throw fail("bad vxlan_vni '\(values[2])' (expected 0 to \(VXLANTunnel.vniRange.upperBound))")
+        }
+        guard let port = UInt16(values[3]), port > 0 else {
+            throw fail("bad vxlan_port '\(values[3])' (expected 1 to 65535)")
+        }
+        return VXLANTunnel(local: local, remote: remote, vni: vni, port: port)
+    }
+
+    private func farEnd(_ text: String) throws(LabConfigError) -> LinkEndpoint {
+        guard let end = LinkEndpoint(text) else { throw fail("bad endpoint '\(text)' in 'b' (expected node:interface)") }
+        return end
     }
 
     private mutating func readImpairment(_ record: inout LabConfigRecord) throws(LabConfigError) {

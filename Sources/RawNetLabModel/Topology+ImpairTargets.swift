@@ -76,21 +76,38 @@ extension Topology {
             chosen = direction ?? .both
         }
         let outward = LinkDirection(from: start, to: peer)
+        var result: [LinkDirection]
         switch chosen {
         case .out:
-            return [outward]
+            result = [outward]
         case .in, .both:
             guard let peer else {
                 throw ImpairTargetError("\(start) has no cable, so nothing comes in on it: use --direction out")
             }
             let inward = LinkDirection(from: peer, to: start)
-            return chosen == .in ? [inward] : [outward, inward]
+            result = chosen == .in ? [inward] : [outward, inward]
         }
+        // The far end of a VXLAN link sends from another machine: its egress is impaired there.
+        let remote = result.filter { isTunnelFarEnd($0.from) }
+        if let far = remote.first {
+            if direction != nil || remote.count == result.count {
+                throw ImpairTargetError("\(far.from) is the far end of a VXLAN link: it sends from another machine, so impair it there (here only the local end's egress)")
+            }
+            result.removeAll { isTunnelFarEnd($0.from) }
+        }
+        return result
+    }
+
+    /// Whether `endpoint` is the far end of one of this lab's VXLAN links.
+    func isTunnelFarEnd(_ endpoint: LinkEndpoint) -> Bool {
+        links.contains { $0.tunnel != nil && $0.b == endpoint }
     }
 
     /// Every direction of every link, in file order (a → b, then b → a).
     public var linkDirections: [LinkDirection] {
-        links.flatMap { [LinkDirection(from: $0.a, to: $0.b), LinkDirection(from: $0.b, to: $0.a)] }
+        // A VXLAN link's far end sends from another machine: only its local end's egress is here.
+        links.flatMap { $0.tunnel != nil ? [LinkDirection(from: $0.a, to: $0.b)]
+                                          : [LinkDirection(from: $0.a, to: $0.b), LinkDirection(from: $0.b, to: $0.a)] }
     }
 
     private var linkNames: String {

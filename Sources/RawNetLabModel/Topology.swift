@@ -174,15 +174,24 @@ public struct TopologyLink: Sendable, Equatable {
     public var impairmentBToA: [String: String]
     /// The egress queue limit in frames for both ends, if the file sets one.
     public var queueLimit: Int?
-    /// The largest IPv4 packet the link carries, for both ends (`mtu:`, default 1500).
+    /// The largest IPv4 packet the link carries, for both ends (`mtu:`, default
+    /// 1500; 1450 on a VXLAN link, whose frames grow by 50 bytes on the underlay).
     public var mtu: Int
+    /// Set when the link leaves this machine over VXLAN: end `a` is local, end
+    /// `b` only names the far end (a node another machine runs, or `vxlan:VNI`),
+    /// and `a`'s daemon sends its frames through the tunnel.
+    public var tunnel: VXLANTunnel?
 
     /// MTUs a topology may give a link: the IPv4 minimum to the largest datagram.
     public static let mtuRange = IPv4Fragmentation.minimumMTU...IPv4Fragmentation.maximumDatagram
+    /// A VXLAN link's MTU when the topology gives none: a 1500-byte underlay less
+    /// the 50 bytes of outer Ethernet, IPv4, UDP and VXLAN headers (as Linux's vxlan device).
+    public static let tunnelDefaultMTU = IPInterface.defaultMTU - VXLANHeader.overhead
 
     public init(a: LinkEndpoint, b: LinkEndpoint,
                 impairmentAToB: [String: String] = [:], impairmentBToA: [String: String] = [:],
-                queueLimit: Int? = nil, mtu: Int = IPInterface.defaultMTU) {
+                queueLimit: Int? = nil, mtu: Int = IPInterface.defaultMTU, tunnel: VXLANTunnel? = nil) {
+        self.tunnel = tunnel
         self.a = a
         self.b = b
         self.impairmentAToB = impairmentAToB

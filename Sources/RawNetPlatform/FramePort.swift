@@ -30,12 +30,10 @@ public enum LinkSocketKind: String, Sendable, CaseIterable, CustomStringConverti
 /// (a full peer means the bounded egress queue; beyond it, or with no peer,
 /// a counted drop).
 public protocol FramePort: AnyObject {
-    /// The socket type underneath.
-    var socketKind: LinkSocketKind { get }
-    /// Where this end is bound (datagram) or listens (seqpacket).
-    var localAddress: UnixSocketAddress { get }
-    /// The other end's socket.
-    var peerAddress: UnixSocketAddress { get }
+    /// What carries the frames, as status shows it: `seqpacket`, `datagram`, `vxlan`.
+    var linkType: String { get }
+    /// The other end as messages name it: its socket path, or a tunnel's remote.
+    var peerName: String { get }
     /// Most frames held while the peer cannot take more.
     var queueLimit: Int { get }
     /// Frames and bytes in and out, drops by reason.
@@ -76,4 +74,14 @@ public enum LinkHello {
     public static func path(in message: [UInt8]) -> String? {
         message.withUnsafeBytes { path(in: $0) }
     }
+}
+
+extension LinkPort {
+    public var linkType: String { socketKind.rawValue }
+    public var peerName: String { peerAddress.path }
+}
+
+extension SeqpacketLinkPort {
+    public var linkType: String { socketKind.rawValue }
+    public var peerName: String { peerAddress.path }
 }

@@ -39,6 +39,9 @@ struct Up: ParsableCommand {
     @Argument(help: "A topology file (YAML). Examples are in Config/.")
     var topology: String?
 
+    @Option(name: .long, help: "Start only this machine's nodes of the topology's 'machines:'; links to other machines run over VXLAN.")
+    var part: String?
+
     func run() throws {
         let yaml: String, file: String
         if let topology {
@@ -59,7 +62,7 @@ struct Up: ParsableCommand {
         if supervisor.isUsingFallbackDaemon { try? FileDescriptor.standardError.writeAll(Array((supervisor.fallbackNote + "\n").utf8)) }
         let report: LabSupervisor.UpReport
         do {
-            report = try supervisor.up(yaml: yaml, file: file)
+            report = try supervisor.up(yaml: yaml, file: file, part: part)
         } catch {
             throw Failure("\(error)")
         }
@@ -70,7 +73,9 @@ struct Up: ParsableCommand {
             let process = report.pids[node.name].map { "pid \(String($0).padding(7))" } ?? "(rawnet attach)"
             print("  \(node.name.padding(10)) \(node.kind.rawValue.padding(7)) \(process.padding(11)) \(addresses)")
         }
-        for link in report.topology.links { print("  link \(link.name)") }
+        for link in report.topology.links {
+            print("  link \(link.name)" + (link.tunnel.map { " over \($0)" } ?? ""))
+        }
     }
 }
 
@@ -160,6 +165,13 @@ struct Status: ParsableCommand {
                     print("           drops \(c.totalDrops): \(reasons.joined(separator: ", "))")
                 }
                 if let impairment = interface.impairment { print("           impairment out: \(impairment)") }
+                if let tunnel = interface.tunnel {
+                    var text = "           \(tunnel.tunnel): \(tunnel.state)"
+                    if let ago = tunnel.lastHeardSecondsAgo { text += ", last frame \(String(format: "%.1f", ago)) s ago" }
+                    if tunnel.recoveries > 0 { text += ", back \(tunnel.recoveries) time(s) after silence" }
+                    if let error = tunnel.lastError { text += ", last error \(error)" }
+                    print(text)
+                }
             }
             if let drops = status.localDrops, !drops.isEmpty {
                 let reasons = drops.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }

@@ -43,6 +43,8 @@ public struct InterfaceStatus: Codable, Sendable, Equatable {
     public var isLinkConnected: Bool?
     /// The link's MTU in bytes, nil from older daemons.
     public var mtu: Int?
+    /// A link carried over VXLAN to another machine: the tunnel and what arrives from it.
+    public var tunnel: TunnelStatus?
 
     public init(name: String, mac: String, address: String, peer: String?, isUp: Bool,
                 queuedFrames: Int, counters: InterfaceCounters, impairment: String?,
@@ -58,6 +60,28 @@ public struct InterfaceStatus: Codable, Sendable, Equatable {
         self.queuedFrames = queuedFrames
         self.counters = counters
         self.impairment = impairment
+    }
+}
+
+/// One VXLAN link end in `InterfaceStatus`: whether frames arrive from its remote.
+public struct TunnelStatus: Codable, Sendable, Equatable {
+    /// `vxlan vni 42 10.9.0.1:4789 > 10.9.0.2:4789`.
+    public var tunnel: String
+    /// `waiting` (nothing heard yet), `up` (frames within the last 3 s) or `silent`.
+    public var state: String
+    /// Seconds since the last frame from the remote, nil before the first.
+    public var lastHeardSecondsAgo: Double?
+    /// Times frames came back after a silence.
+    public var recoveries: Int
+    /// The last error the kernel reported about the remote (ICMP unreachable, no route), nil once frames arrive.
+    public var lastError: String?
+
+    public init(tunnel: String, state: String, lastHeardSecondsAgo: Double?, recoveries: Int, lastError: String?) {
+        self.tunnel = tunnel
+        self.state = state
+        self.lastHeardSecondsAgo = lastHeardSecondsAgo
+        self.recoveries = recoveries
+        self.lastError = lastError
     }
 }
 

@@ -65,6 +65,11 @@ public enum DropReason: String, Sendable, Hashable, Codable, CodingKeyRepresenta
     /// A switch learned the destination on the port the frame came in by: it
     /// is already on that segment, so the switch does not send it back (filtering).
     case sameSegment = "destination on the arriving port"
+    /// A VXLAN datagram from the tunnel's remote carrying another VNI (RFC 7348).
+    case wrongVNI = "wrong VNI"
+    /// A datagram on a VXLAN link too short for the header and an Ethernet
+    /// header, or without the I flag.
+    case badTunnelHeader = "bad VXLAN header"
     /// A one-shot impairment rule chose it (`rawnet impair … --drop-next`).
     case onRequest = "dropped on request"
 

@@ -173,7 +173,7 @@ public final class LinuxBridge {
         counters[index].countDrop(.notFromPeer)
         if !subscribers.isEmpty {
             trace(.dropped, interface: index, bytes: Array(bytes), reason: DropReason.notFromPeer.rawValue,
-                  detail: "sender is not \(ports[index].peerAddress.path)")
+                  detail: "sender is not \(ports[index].peerName)")
         }
     }
 

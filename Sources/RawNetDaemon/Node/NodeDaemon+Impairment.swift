@@ -36,7 +36,9 @@ extension NodeDaemon: ImpairedEgress {
 
     /// The IP layer counted the frame already; only the trace is left.
     func frameLeft(_ frame: [UInt8], interface index: Int, time: Int64?) {
-        if let time { trace(.sent, interface: index, bytes: frame, time: time) }
+        if let time {
+            trace(.sent, interface: index, bytes: frame, detail: (ports[index] as? VXLANPort)?.tunnel.description, time: time)
+        }
     }
 
     func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String) {

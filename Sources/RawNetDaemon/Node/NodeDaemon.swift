@@ -142,8 +142,9 @@ public final class NodeDaemon {
                 try setUpSubinterface(index)
                 continue
             }
-            let (port, endpoint, link, peer) = try DaemonSupport.openLinkPort(interface, of: node, in: topology,
-                                                                              paths: paths, loop: loop)
+            let (port, endpoint, link, peer) = try DaemonSupport.openLinkPort(
+                interface, of: node, in: topology, paths: paths, loop: loop,
+                openTunnel: { [unowned self] tunnel, queueLimit in try self.openTunnel(tunnel, queueLimit: queueLimit, on: index) })
             port.onFrame = { [unowned self] bytes in self.frameArrived(Array(bytes), on: index) }
             (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in self.foreignFrame(bytes, on: index) }
             ports.append(port)
@@ -160,6 +161,27 @@ public final class NodeDaemon {
             engine.update(settings, now: now)
             impairments.append(engine)
         }
+    }
+
+    /// The UDP socket of a VXLAN link end; datagrams it refuses are counted and traced on the interface.
+    private func openTunnel(_ tunnel: VXLANTunnel, queueLimit: Int, on index: Int) throws -> VXLANPort {
+        let port: VXLANPort
+        do {
+            port = try VXLANPort(loop: loop, tunnel: tunnel, queueLimit: queueLimit)
+        } catch {
+            throw NodeDaemonError("\(node.name):\(node.interfaces[index].name): cannot open the \(tunnel): \(error)")
+        }
+        port.clock = { [unowned self] in self.now }
+        port.onRefused = { [unowned self] reason, payload, detail in
+            self.ip.countDrop(reason, interface: index)
+            if !self.subscribers.isEmpty {
+                // The datagram is not a frame of this link: traced as its bytes after the VXLAN header, when there are any.
+                let inner = payload.count > VXLANHeader.length ? Array(payload[VXLANHeader.length...]) : []
+                self.trace(.dropped, interface: index, bytes: inner, reason: reason.rawValue, detail: "\(tunnel): \(detail)")
+            }
+        }
+        logger.info("\(node.interfaces[index].name) over \(tunnel)")
+        return port
     }
 
     /// A stable seed per interface, so a lab replays the same fates when no seed is given.
@@ -209,7 +231,10 @@ public final class NodeDaemon {
     // MARK: Frames
 
     private func frameArrived(_ frame: [UInt8], on index: Int) {
-        if !subscribers.isEmpty { trace(.received, interface: index, bytes: frame, time: traceClock.arrival()) }
+        if !subscribers.isEmpty {
+            trace(.received, interface: index, bytes: frame, detail: (ports[index] as? VXLANPort)?.tunnel.description,
+                  time: traceClock.arrival())
+        }
         if !subinterfaces.isEmpty, let (sub, untagged) = subinterfaceFrame(frame, on: index) {
             perform(ip.receive(frame: untagged, on: sub, now: now))
             isTimerStale = true
@@ -225,7 +250,7 @@ public final class NodeDaemon {
         ip.countDrop(.notFromPeer, interface: index)
         if !subscribers.isEmpty {
             trace(.dropped, interface: index, bytes: Array(bytes), reason: DropReason.notFromPeer.rawValue,
-                  detail: "sender is not \(ports[index].peerAddress.path)")
+                  detail: "sender is not \(ports[index].peerName)")
         }
     }
 
