@@ -14,6 +14,8 @@ struct DraftNode {
     var gateway: IPv4Address?
     var routes: [DraftRoute] = []
     var reversePathFilter: ReversePathFilter = .off
+    var services: [TopologyService] = []
+    var resolver: IPv4Address?
 
     func interface(named name: String) -> DraftInterface? {
         interfaces.first { $0.name == name }
@@ -70,7 +72,8 @@ struct DraftTopology {
                     guard let destination = route.destination, let nextHop = route.nextHop else { return nil }
                     return StaticRoute(destination: destination, nextHop: nextHop)
                 },
-                reversePathFilter: draft.reversePathFilter)
+                reversePathFilter: draft.reversePathFilter,
+                services: draft.services, resolver: draft.resolver)
         }
         let links = links.compactMap { draft -> TopologyLink? in
             guard let a = draft.a, let b = draft.b else { return nil }

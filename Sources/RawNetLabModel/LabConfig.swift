@@ -16,6 +16,7 @@ import RawNetPlatform
 /// route node=r1 to=10.0.3.0/24 via=10.0.2.2
 /// link a=alice:eth0 b=r1:eth0 queue=50 mtu=1000
 /// impair from=r1:eth1 option=loss value=5%
+/// service node=bob kind=dns zone=/labs/extra.zone
 /// ```
 ///
 /// A record is a keyword and `key=value` fields separated by spaces; a value
@@ -40,7 +41,8 @@ public enum LabConfig {
         for node in topology.nodes {
             lines.append(record("node", ["name": node.name, "kind": node.kind.rawValue,
                                          "gateway": node.gateway?.description,
-                                         "rp_filter": node.reversePathFilter == .off ? nil : node.reversePathFilter.rawValue]))
+                                         "rp_filter": node.reversePathFilter == .off ? nil : node.reversePathFilter.rawValue,
+                                         "resolver": node.resolver?.description]))
             for interface in node.interfaces {
                 lines.append(record("interface", ["node": node.name, "name": interface.name,
                                                   "address": interface.address.description,
@@ -49,6 +51,11 @@ public enum LabConfig {
             for route in node.routes {
                 lines.append(record("route", ["node": node.name, "to": route.destination.description,
                                               "via": route.nextHop.description]))
+            }
+            for service in node.services {
+                // A service's options follow its kind, each as its own key.
+                lines.append(record("service", ["node": node.name, "kind": service.kind])
+                    + service.options.sorted { $0.key < $1.key }.map { " \($0.key)=" + escaped($0.value) }.joined())
             }
         }
         for link in topology.links {

@@ -49,8 +49,12 @@ enum FrameText {
 
     static func transport(_ transport: DecodedFrame.Transport) -> String? {
         switch transport {
-        case .tcp(let tcp, let data): return self.tcp(tcp, dataLength: data.count)
-        case .udp(let udp, let data): return "UDP \(udp.sourcePort) > \(udp.destinationPort) len \(data.count)"
+        case .tcp(let tcp, let data):
+            let dns = DNSText.message(sourcePort: tcp.sourcePort, destinationPort: tcp.destinationPort, data: data, isTCP: true)
+            return self.tcp(tcp, dataLength: data.count) + (dns.map { " | " + DNSText.line($0) } ?? "")
+        case .udp(let udp, let data):
+            let dns = DNSText.message(sourcePort: udp.sourcePort, destinationPort: udp.destinationPort, data: data, isTCP: false)
+            return "UDP \(udp.sourcePort) > \(udp.destinationPort) len \(data.count)" + (dns.map { " | " + DNSText.line($0) } ?? "")
         case .icmp(let icmp): return self.icmp(icmp)
         case .fragment(let bytes): return "fragment \(bytes.count) bytes"
         case .other(let proto, let bytes): return "protocol \(proto.rawValue) \(bytes.count) bytes"

@@ -90,7 +90,7 @@ private let fullLabYAML = """
         (head + "lab name=u\n", "lab.conf line 3: a second 'lab' record"),
         ("rawnet-lab-config 1\nlab name=t link_socket=stream\n",
          "lab.conf line 2: unknown link_socket 'stream' (expected seqpacket or datagram)"),
-        (head + "switch name=s\n", "lab.conf line 3: unknown record 'switch' (expected lab, node, interface, route, link or impair)"),
+        (head + "switch name=s\n", "lab.conf line 3: unknown record 'switch' (expected lab, node, interface, route, link, impair or service)"),
         (head + "node name=a\n", "lab.conf line 3: 'node' needs 'kind=…'"),
         (head + "node name=a kind=switch\n", "lab.conf line 3: unknown kind 'switch' (expected host, router or linux)"),
         (head + "node name=a/b kind=host\n", "lab.conf line 3: bad name 'a/b' in 'name'"),
