@@ -183,6 +183,12 @@ public final class DNSResolver {
         throw .timedOut(name.description, server: target, attempts: max(1, attempts))
     }
 
+    /// One message over TCP to `server` and its answer (a recursive resolver's retry after TC).
+    public func exchangeOverTCP(_ query: DNSMessage, server: IPv4Address) throws(NetworkError) -> DNSMessage {
+        let name = query.questions.first?.name ?? .root
+        return try queryTCP(query.serialize(), id: query.header.id, server: server, name: name).response
+    }
+
     /// The same question over TCP (RFC 7766): a two-byte length before each message.
     private func queryTCP(_ bytes: [UInt8], id: UInt16, server: IPv4Address,
                           name: DNSName) throws(NetworkError) -> DNSExchange {

@@ -42,35 +42,69 @@ struct DNSServe: ParsableCommand {
         guard let node = topology.node(named: host), node.kind == .host else {
             throw UsageFailure("lab '\(topology.name)' has no host '\(host)'")
         }
-        if recursive { throw Failure("dns: a recursive resolver is not part of this version; serve zones instead") }
+        if recursive { return try runRecursive(runDirectory: runDirectory) }
         var zones: [DNSZone] = []
         if labZone ?? zone.isEmpty { zones += topology.labZones(server: host) }
         for file in zone {
-            let text: String
-            do { text = String(decoding: try FileSystem.readBytes(at: file), as: UTF8.self) } catch {
-                throw Failure("dns: cannot read \(file): \(error)")
-            }
+            let text = try readZoneFile(file)
             do { zones += try DNSMasterFile.zones(from: text) } catch { throw Failure("dns: \(file) \(error)") }
         }
+        let server = DNSServer(authority: DNSAuthority(zones: zones))
+        try serve(runDirectory: runDirectory,
+                  readyLine: "\(zones.map(\.origin.description).joined(separator: " ")) on \(host) port 53 (udp, tcp)") {
+            connection, ready, log, stop throws(NetworkError) in
+            _ = try server.run(on: connection, ready: ready, log: log, shouldStop: stop)
+        }
+    }
+}
+
+extension DNSServe {
+    func readZoneFile(_ file: String) throws -> String {
+        do { return String(decoding: try FileSystem.readBytes(at: file), as: UTF8.self) } catch {
+            throw Failure("dns: cannot read \(file): \(error)")
+        }
+    }
+
+    /// Connects to the host, runs `body` (a server loop) until the host goes or Ctrl-C,
+    /// printing the ready line `up` waits for and, unless --quiet, one line per query.
+    func serve(runDirectory: String, readyLine: String,
+               _ body: (HostConnection, () -> Void, (String) -> Void, () -> Bool) throws(NetworkError) -> Void) throws {
         let connection: HostConnection
         do { connection = try HostConnection(runDirectory: runDirectory, host: host, appName: "dns") } catch {
             throw Failure("\(error)")
         }
-        let server = DNSServer(authority: DNSAuthority(zones: zones))
         let interrupt = InterruptFlag()
         do {
-            _ = try server.run(on: connection, ready: {
-                print("\(LabSupervisor.serviceReadyLine) \(zones.map(\.origin.description).joined(separator: " ")) on \(host) port 53 (udp, tcp)")
+            try body(connection, {
+                print("\(LabSupervisor.serviceReadyLine) \(readyLine)")
                 Terminal.flushStandardOutput()
-            }, log: { line in
+            }, { line in
                 guard !quiet else { return }
                 print(line)
                 Terminal.flushStandardOutput()
-            }, shouldStop: { interrupt.isSet })
-        } catch NetworkError.hostClosedConnection {
+            }, { interrupt.isSet })
+        } catch .hostClosedConnection {
             return  // the host's daemon stopped: the lab is going down
         } catch {
             throw Failure("dns: \(error)")
+        }
+    }
+
+    /// A recursive resolver: `--zone` files are its root hints (`. NS a.root.` and the root servers' A records).
+    func runRecursive(runDirectory: String) throws {
+        var roots: [IPv4Address] = []
+        for file in zone {
+            let text = try readZoneFile(file)
+            do { roots += try DNSMasterFile.rootServers(from: text) } catch { throw Failure("dns: \(file) \(error)") }
+        }
+        guard !roots.isEmpty else {
+            throw Failure("dns: a recursive resolver needs root hints: --zone FILE with '. NS NAME' and NAME's A record")
+        }
+        let server = DNSRecursiveServer(roots: roots)
+        try serve(runDirectory: runDirectory,
+                  readyLine: "recursively from the roots \(roots.map(\.description).joined(separator: " ")) on \(host) port 53 (udp)") {
+            connection, ready, log, stop throws(NetworkError) in
+            try server.run(on: connection, ready: ready, log: log, shouldStop: stop)
         }
     }
 }

@@ -102,4 +102,44 @@ import Testing
         let refused = try runner.run(["dig", "alice", "bob.lab", "@bob"])
         #expect(refused.status == 9 && refused.output.contains("no DNS service on port 53"), "\(refused.output)")
     }
+
+    /// Config/dns-tree.yaml: root, TLD and authoritative servers on three hosts and a
+    /// recursive resolver on a fourth, which alice uses by default.
+    @Test func hierarchy_recursiveResolverWalksRootTLDAndAuthority() throws {
+        let runner = try RawNetRunner()
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        let labFile = parts.joined(separator: "/") + "/Config/dns-tree.yaml"
+        let up = try runner.run(["up", labFile])
+        try #require(up.status == 0, "\(up.output)")
+        defer { _ = try? runner.run(["down", "--lab", "dnstree"]) }
+        let (trace, traceOutput) = try runner.start(["trace", "--duration", "6", "--lab", "dnstree", "--filter", "port 53"],
+                                                    name: "trace")
+        try runner.waitForOutput(traceOutput, containing: "Ctrl-C stops")
+        usleep(200_000)
+
+        let recursive = try runner.run(["dig", "alice", "www.corp.lab", "--lab", "dnstree"])
+        #expect(recursive.output.contains(";; flags: qr rd ra; QUERY: 1, ANSWER: 2"), "\(recursive.output)")
+        #expect(recursive.output.contains("www.corp.lab.\t300\tIN\tCNAME\tbob.corp.lab."), "\(recursive.output)")
+        #expect(recursive.output.contains("bob.corp.lab.\t300\tIN\tA\t10.0.6.20"), "\(recursive.output)")
+        #expect(recursive.output.contains(";; SERVER: 10.0.5.53#53"), "alice asks rec, the recursive service: \(recursive.output)")
+
+        let walk = try runner.run(["dig", "alice", "www.corp.lab", "@root", "+trace", "--lab", "dnstree"])
+        let steps = walk.output.split(separator: "\n").filter { $0.hasPrefix(";; Received") }
+        #expect(steps.count == 3, "\(walk.output)")
+        #expect(steps.first?.contains("from 10.0.2.53#53") == true && steps.last?.contains("(authoritative)") == true,
+                "\(walk.output)")
+        #expect(walk.output.contains("lab.\t3600\tIN\tNS\tns.tld.lab.") && walk.output.contains("corp.lab.\t3600\tIN\tNS\tns1.corp.lab."),
+                "\(walk.output)")
+
+        let missing = try runner.run(["dig", "alice", "nothing.corp.lab", "--lab", "dnstree"])
+        #expect(missing.output.contains("status: NXDOMAIN"), "\(missing.output)")
+        let ping = try runner.run(["ping", "bob", "alice.corp.lab", "-c", "1", "--lab", "dnstree"])
+        #expect(ping.status == 0 && ping.output.contains("PING alice.corp.lab (10.0.1.10)"), "\(ping.output)")
+
+        #expect(try runner.wait(trace, timeout: 15) == 0)
+        let printed = (try? String(contentsOfFile: traceOutput, encoding: .utf8)) ?? ""
+        #expect(printed.contains("DNS referral A www.corp.lab to ns.tld.lab"), "\(printed)")
+        #expect(printed.contains("DNS referral A www.corp.lab to ns1.corp.lab"), "\(printed)")
+    }
 }

@@ -10,7 +10,22 @@ public enum DNSMasterFile {
     public static let defaultTTL: UInt32 = 300
 
     public static func zones(from text: String, origin: DNSName = .root) throws(DNSZoneError) -> [DNSZone] {
-        var zones: [DNSZone] = []
+        let pending = try records(from: text, origin: origin)
+        var zones = pending.compactMap { $0.1.type == .soa ? DNSZone(origin: $0.1.name) : nil }
+        for (line, record) in pending {
+            let candidates = zones.indices.filter { record.name.isSubdomain(of: zones[$0].origin) }
+            guard let index = candidates.max(by: { zones[$0].origin.labels.count < zones[$1].origin.labels.count }) else {
+                throw DNSZoneError(line: line, message: "\(record.name) is in no zone of this file (each zone starts with an SOA)")
+            }
+            // Glue (an address below a cut in the parent) stays in the zone that delegates.
+            do { try zones[index].add(record) } catch { throw DNSZoneError(line: line, message: error.message) }
+        }
+        return zones
+    }
+
+    /// The records of the text with their line numbers, in no zone: what root hints are
+    /// (`. NS a.root.` and `a.root. A 10.0.0.1`, no SOA).
+    public static func records(from text: String, origin: DNSName = .root) throws(DNSZoneError) -> [(Int, DNSRecord)] {
         var pending: [(Int, DNSRecord)] = []
         var currentOrigin = origin
         var ttl = defaultTTL
@@ -79,21 +94,22 @@ public enum DNSMasterFile {
                 guard numbers.count == 5 else { throw fail("SOA needs five numbers after its two names") }
                 data = .soa(DNSSOA(primary: try name(words[0]), mailbox: try name(words[1]), serial: numbers[0],
                                    refresh: numbers[1], retry: numbers[2], expire: numbers[3], minimum: numbers[4]))
-                zones.append(DNSZone(origin: owner))
             default:
                 throw fail("type \(type) is not supported in zone files")
             }
             pending.append((line, DNSRecord(name: owner, ttl: recordTTL, data: data)))
         }
-        for (line, record) in pending {
-            let candidates = zones.indices.filter { record.name.isSubdomain(of: zones[$0].origin) }
-            guard let index = candidates.max(by: { zones[$0].origin.labels.count < zones[$1].origin.labels.count }) else {
-                throw DNSZoneError(line: line, message: "\(record.name) is in no zone of this file (each zone starts with an SOA)")
-            }
-            // Glue (an address below a cut in the parent) stays in the zone that delegates.
-            do { try zones[index].add(record) } catch { throw DNSZoneError(line: line, message: error.message) }
+        return pending
+    }
+
+    /// The root servers' addresses a hints file names: the A records of the targets of `. NS`.
+    public static func rootServers(from text: String) throws(DNSZoneError) -> [IPv4Address] {
+        let records = try records(from: text).map(\.1)
+        let names = records.filter { $0.name.isRoot && $0.type == .ns }.compactMap(\.data.targetName)
+        return records.compactMap { record -> IPv4Address? in
+            guard names.contains(record.name), case .a(let address) = record.data else { return nil }
+            return address
         }
-        return zones
     }
 
     struct Fields {
