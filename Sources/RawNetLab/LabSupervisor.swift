@@ -146,6 +146,7 @@ public struct LabSupervisor {
             }
             sleepBriefly()
         }
+        try startServices(topology, paths: paths, daemonPIDs: Array(pids.values), deadline: deadline)
         return UpReport(topology: topology, runDirectory: runDirectory.path, pids: pids, cleanedCrashedLab: cleaned)
     }
 
@@ -219,7 +220,7 @@ public struct LabSupervisor {
         }
     }
 
-    private func stop(pids: [Int32]) {
+    func stop(pids: [Int32]) {
         for pid in pids { try? Processes.kill(pid, signal: 9); _ = try? Processes.reap(pid) }
     }
 
@@ -229,7 +230,7 @@ public struct LabSupervisor {
         return text.split(separator: "\n").suffix(15).joined(separator: "\n")
     }
 
-    private func sleepBriefly() {
+    func sleepBriefly() {
         MonotonicClock.sleep(for: .milliseconds(20))
     }
 }

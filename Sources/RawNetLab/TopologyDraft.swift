@@ -16,6 +16,8 @@ struct DraftNode {
     var reversePathFilter: ReversePathFilter = .off
     /// The router's RIP settings when it runs RIP (`routing: rip` or `rip: {…}`).
     var rip: RIPConfiguration?
+    var services: [TopologyService] = []
+    var resolver: IPv4Address?
 
     func interface(named name: String) -> DraftInterface? {
         interfaces.first { $0.name == name }
@@ -84,7 +86,8 @@ struct DraftTopology {
                     guard let destination = route.destination, let nextHop = route.nextHop else { return nil }
                     return StaticRoute(destination: destination, nextHop: nextHop)
                 },
-                reversePathFilter: draft.reversePathFilter)
+                reversePathFilter: draft.reversePathFilter,
+                services: draft.services, resolver: draft.resolver)
             node.rip = draft.rip
             return node
         }

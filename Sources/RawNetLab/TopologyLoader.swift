@@ -40,8 +40,13 @@ public enum TopologyLoader {
     /// Parses and checks a topology given as YAML text. `file` names it in messages.
     /// With `part`, only what machine `part` of the file's `machines:` runs:
     /// its nodes, and each link to another machine as a VXLAN link.
+    /// Relative paths in service options (`zone:`, `root:`) start at the file's directory.
     public static func parse(yaml: String, file: String, part: String? = nil) throws(TopologyError) -> Topology {
-        var parser = TopologyParser(file: file)
+        var directory = "."
+        if let slash = file.lastIndex(of: "/") { directory = slash == file.startIndex ? "/" : String(file[..<slash]) }
+        let base = directory.hasPrefix("/") ? directory
+            : FileManager.default.currentDirectoryPath + (directory == "." ? "" : "/" + directory)
+        var parser = TopologyParser(file: file, baseDirectory: base)
         var draft = parser.parse(yaml: yaml)
         var validator = TopologyValidator(issues: parser.issues)
         validator.check(draft)

@@ -10,7 +10,13 @@ import Yams
 struct TopologyParser {
     var issues: IssueCollector
 
-    init(file: String) { issues = IssueCollector(file: file) }
+    /// Where relative paths in service options start: the file's directory.
+    let baseDirectory: String
+
+    init(file: String, baseDirectory: String = ".") {
+        issues = IssueCollector(file: file)
+        self.baseDirectory = baseDirectory
+    }
 
     /// Flow collections (`[` `{`) nested deeper than this, or lines indented
     /// further, are refused: a lab needs a handful of levels.
@@ -175,7 +181,8 @@ struct TopologyParser {
             return draft
         }
         let fields = fieldTable(mapping, location: location, prefix: "",
-                                allowed: ["kind", "ip", "gateway", "interfaces", "routes", "rp_filter", "routing", "rip", "ports"])
+                                allowed: ["kind", "ip", "gateway", "interfaces", "routes", "rp_filter", "routing", "rip", "ports",
+                                          "services", "resolver"])
         if let kind = fields["kind"] {
             if let text = scalar(kind, location, "kind") {
                 if let value = NodeKind(rawValue: text) {
@@ -220,6 +227,21 @@ struct TopologyParser {
         }
         if let routes = fields["routes"] {
             draft.routes = parseRoutes(routes, location)
+        }
+        if let services = fields["services"] {
+            if draft.kind != .host {
+                issues.add(location, "services", "only a host runs services")
+            }
+            draft.services = parseServices(services, location)
+        }
+        if let resolver = fields["resolver"], let text = scalar(resolver, location, "resolver") {
+            if draft.kind != .host {
+                issues.add(location, "resolver", "only a host has a resolver")
+            } else if let address = IPv4Address(text) {
+                draft.resolver = address
+            } else {
+                issues.add(location, "resolver", "bad address '\(text)' (expected A.B.C.D)")
+            }
         }
         if let filter = fields["rp_filter"], let text = scalar(filter, location, "rp_filter") {
             if draft.kind != .router {
@@ -304,6 +326,63 @@ struct TopologyParser {
             result.append(route)
         }
         return result
+    }
+
+    // MARK: Services
+
+    /// `[dns]` or `[{dns: {zone: FILE}}, {http: {port: 80, root: DIR}}]` (docs/decisions.md).
+    private mutating func parseServices(_ node: Node, _ location: TopologyLocation) -> [TopologyService] {
+        guard let sequence = node.sequence else {
+            issues.add(location, "services", "expected a list such as [dns] or [{dns: {zone: lab.zone}}]")
+            return []
+        }
+        var result: [TopologyService] = []
+        for (index, item) in sequence.enumerated() {
+            let field = "services[\(index)]"
+            var service: TopologyService
+            if let kind = item.scalar?.string {
+                service = TopologyService(kind: kind)
+            } else if let mapping = item.mapping, mapping.count == 1, let (key, value) = mapping.first,
+                      let kind = key.scalar?.string {
+                service = TopologyService(kind: kind)
+                if value.scalar?.string.isEmpty == true || value.scalar?.string == "~" || value.scalar?.string == "null" {
+                    // `{dns: }`: no options
+                } else if let options = value.mapping {
+                    for (optionKey, optionValue) in options {
+                        guard let name = optionKey.scalar?.string else {
+                            issues.add(location, field, "an option name must be plain text")
+                            continue
+                        }
+                        guard let text = scalar(optionValue, location, "\(field).\(kind).\(name)") else { continue }
+                        guard service.options[name] == nil else {
+                            issues.add(location, "\(field).\(kind).\(name)", "given twice")
+                            continue
+                        }
+                        service.options[name] = TopologyService.pathOptions.contains(name) ? resolvedPath(text) : text
+                    }
+                } else {
+                    issues.add(location, field, "expected options as a mapping, such as {\(kind): {zone: lab.zone}}")
+                    continue
+                }
+            } else {
+                issues.add(location, field, "expected a service name such as dns, or {dns: {zone: FILE}}")
+                continue
+            }
+            if let problem = service.problem() {
+                issues.add(location, field, problem)
+                continue
+            }
+            if result.contains(where: { $0.kind == service.kind }) {
+                issues.add(location, field, "service '\(service.kind)' is given twice")
+                continue
+            }
+            result.append(service)
+        }
+        return result
+    }
+
+    private func resolvedPath(_ path: String) -> String {
+        path.hasPrefix("/") ? path : (baseDirectory.hasSuffix("/") ? baseDirectory : baseDirectory + "/") + path
     }
 
     // MARK: Links

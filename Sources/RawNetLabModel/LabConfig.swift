@@ -19,6 +19,7 @@ import RawNetPlatform
 /// link a=alice:eth0 b=r1:eth0 queue=50 mtu=1000
 /// link a=r1:eth1 b=bob:eth0 mtu=1450 vxlan_local=10.9.0.1 vxlan_remote=10.9.0.2 vxlan_vni=2 vxlan_port=4789
 /// impair from=r1:eth1 option=loss value=5%
+/// service node=bob kind=dns zone=/labs/extra.zone
 /// ```
 ///
 /// A record is a keyword and `key=value` fields separated by spaces; a value
@@ -43,7 +44,8 @@ public enum LabConfig {
         for node in topology.nodes {
             lines.append(record("node", ["name": node.name, "kind": node.kind.rawValue,
                                          "gateway": node.gateway?.description,
-                                         "rp_filter": node.reversePathFilter == .off ? nil : node.reversePathFilter.rawValue]))
+                                         "rp_filter": node.reversePathFilter == .off ? nil : node.reversePathFilter.rawValue,
+                                         "resolver": node.resolver?.description]))
             for interface in node.interfaces {
                 lines.append(record("interface", ["node": node.name, "name": interface.name,
                                                   "address": node.kind.hasAddresses ? interface.address.description : nil,
@@ -56,6 +58,11 @@ public enum LabConfig {
                                               "via": route.nextHop.description]))
             }
             if let rip = node.rip { lines.append(ripRecord(node: node.name, rip)) }
+            for service in node.services {
+                // A service's options follow its kind, each as its own key.
+                lines.append(record("service", ["node": node.name, "kind": service.kind])
+                    + service.options.sorted { $0.key < $1.key }.map { " \($0.key)=" + escaped($0.value) }.joined())
+            }
         }
         for link in topology.links {
             lines.append(record("link", ["a": link.a.description, "b": link.b.description,

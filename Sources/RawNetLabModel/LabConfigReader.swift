@@ -58,8 +58,9 @@ struct LabConfigReader {
         case "link": try readLink(&record)
         case "impair": try readImpairment(&record)
         case "rip": try readRIP(&record)
+        case "service": try readService(&record)
         default:
-            throw fail("unknown record '\(record.keyword)' (expected lab, node, interface, route, rip, link or impair)")
+            throw fail("unknown record '\(record.keyword)' (expected lab, node, interface, route, rip, link, impair or service)")
         }
     }
 
@@ -79,7 +80,22 @@ struct LabConfigReader {
             }
             filter = value
         }
-        nodes.append(TopologyNode(name: nodeName, kind: kind, interfaces: [], gateway: gateway, reversePathFilter: filter))
+        var resolver: IPv4Address?
+        if let text = try record.optional("resolver") { resolver = try address(text, "resolver") }
+        nodes.append(TopologyNode(name: nodeName, kind: kind, interfaces: [], gateway: gateway, reversePathFilter: filter,
+                                  resolver: resolver))
+    }
+
+    /// `service node=N kind=K` and the service's options as the remaining keys.
+    private mutating func readService(_ record: inout LabConfigRecord) throws(LabConfigError) {
+        let index = try nodeIndex(try record.required("node"))
+        var service = TopologyService(kind: try record.required("kind"))
+        for (key, value) in record.takeAll() { service.options[key] = value }
+        if let problem = service.problem() { throw fail("service on '\(nodes[index].name)': \(problem)") }
+        guard !nodes[index].services.contains(where: { $0.kind == service.kind }) else {
+            throw fail("service '\(service.kind)' appears twice on '\(nodes[index].name)'")
+        }
+        nodes[index].services.append(service)
     }
 
     private mutating func readInterface(_ record: inout LabConfigRecord) throws(LabConfigError) {
@@ -275,6 +291,12 @@ struct LabConfigRecord {
     mutating func optional(_ key: String) throws(LabConfigError) -> String? {
         guard let index = fields.firstIndex(where: { $0.key == key }) else { return nil }
         return fields.remove(at: index).value
+    }
+
+    /// Removes and returns every field left.
+    mutating func takeAll() -> [(key: String, value: String)] {
+        defer { fields = [] }
+        return fields
     }
 
     /// Removes and returns the value of `key`; absent is an error.

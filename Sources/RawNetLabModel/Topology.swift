@@ -84,15 +84,22 @@ public struct TopologyNode: Sendable, Equatable {
     public var reversePathFilter: ReversePathFilter
     /// A router's RIP settings, nil when it runs no routing protocol.
     public var rip: RIPConfiguration? = nil
+    /// Services `rawnet up` starts on this host (`services:`), in file order.
+    public var services: [TopologyService]
+    /// The name server the file gives this host (`resolver:`); `Topology.resolver(for:)` adds the default.
+    public var resolver: IPv4Address?
 
     public init(name: String, kind: NodeKind, interfaces: [TopologyInterface],
-                gateway: IPv4Address? = nil, routes: [StaticRoute] = [], reversePathFilter: ReversePathFilter = .off) {
+                gateway: IPv4Address? = nil, routes: [StaticRoute] = [], reversePathFilter: ReversePathFilter = .off,
+                services: [TopologyService] = [], resolver: IPv4Address? = nil) {
         self.name = name
         self.kind = kind
         self.interfaces = interfaces
         self.gateway = gateway
         self.routes = routes
         self.reversePathFilter = reversePathFilter
+        self.services = services
+        self.resolver = resolver
     }
 
     /// The interface with this name, if any.

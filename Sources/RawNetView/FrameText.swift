@@ -50,9 +50,14 @@ enum FrameText {
 
     static func transport(_ transport: DecodedFrame.Transport) -> String? {
         switch transport {
-        case .tcp(let tcp, let data): return self.tcp(tcp, dataLength: data.count)
+        case .tcp(let tcp, let data):
+            let dns = DNSText.message(sourcePort: tcp.sourcePort, destinationPort: tcp.destinationPort, data: data, isTCP: true)
+            return self.tcp(tcp, dataLength: data.count) + (dns.map { " | " + DNSText.line($0) } ?? "")
         case .udp(let udp, let data):
             let line = "UDP \(udp.sourcePort) > \(udp.destinationPort) len \(data.count)"
+            if let dns = DNSText.message(sourcePort: udp.sourcePort, destinationPort: udp.destinationPort, data: data, isTCP: false) {
+                return line + " | " + DNSText.line(dns)
+            }
             guard udp.destinationPort == RIPMessage.port || udp.sourcePort == RIPMessage.port,
                   let message = try? RIPMessage(parsing: data) else { return line }
             return line + " " + rip(message)

@@ -112,6 +112,9 @@ public enum LayerView {
             for (i, option) in tcp.options.enumerated() {
                 box.field(i == 0 ? "Options" : "", FrameText.option(option))
             }
+            if let dns = DNSText.message(sourcePort: tcp.sourcePort, destinationPort: tcp.destinationPort, data: data, isTCP: true) {
+                return [box, DNSText.box(dns, size: data.count - 2)]
+            }
             return [box] + dataBoxes(data)
         case .udp(let udp, let data):
             var box = Box(title: "UDP", size: "8 bytes header")
@@ -119,6 +122,9 @@ public enum LayerView {
             box.field("Destination port", "\(udp.destinationPort)")
             box.field("Length", "\(udp.length) bytes (8 header + \(data.count) data)")
             box.field("Checksum", udp.checksum == 0 ? "0x0000 (none sent)" : status(udp.checksum, sums.transport))
+            if let dns = DNSText.message(sourcePort: udp.sourcePort, destinationPort: udp.destinationPort, data: data, isTCP: false) {
+                return [box, DNSText.box(dns, size: data.count)]
+            }
             return [box] + dataBoxes(data)
         case .icmp(let icmp):
             var box = Box(title: "ICMP", size: "\(icmp.length) bytes")

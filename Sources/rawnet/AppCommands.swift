@@ -22,13 +22,13 @@ func openHost(_ host: String, destination: String, labOption: LabOption, app: St
         throw noSuchHost(host, lab: located.name, topology: topology)
     }
     guard node.kind == .host else { throw UsageFailure("'\(host)' is a \(node.kind.rawValue); apps run on hosts") }
-    let address: IPv4Address
-    do { address = try topology.resolveAddress(destination) } catch { throw UsageFailure("\(error)") }
+    let connection: HostConnection
     do {
-        return (try HostConnection(runDirectory: located.runDirectory, host: host, appName: app), address)
+        connection = try HostConnection(runDirectory: located.runDirectory, host: host, appName: app)
     } catch {
         throw Failure("\(error)")
     }
+    return (connection, try resolveDestination(destination, topology: topology, connection: connection))
 }
 
 struct PingCommand: ParsableCommand {
@@ -36,7 +36,7 @@ struct PingCommand: ParsableCommand {
         commandName: "ping", abstract: "Send ICMP echo requests from a host, like ping.")
 
     @Argument(help: "The host to ping from.") var host: String
-    @Argument(help: "A node name or an IPv4 address.") var destination: String
+    @Argument(help: "A name (bob, bob.lab, resolved by the lab's DNS when it has one), a node name or an IPv4 address.") var destination: String
     @Option(name: .short, help: "Stop after N requests.") var count: Int = 4
     @Option(name: .short, help: "Seconds between requests.") var interval: Double = 1
     @Option(name: .short, help: "Seconds to wait for the last reply.") var wait: Double = 2
@@ -76,7 +76,7 @@ struct TracerouteCommand: ParsableCommand {
         commandName: "traceroute", abstract: "Show the routers on the path from a host, like traceroute (UDP probes).")
 
     @Argument(help: "The host to trace from.") var host: String
-    @Argument(help: "A node name or an IPv4 address.") var destination: String
+    @Argument(help: "A name (bob, bob.lab, resolved by the lab's DNS when it has one), a node name or an IPv4 address.") var destination: String
     @Option(name: .short, help: "Most hops to try.") var maxHops: Int = 30
     @Option(name: .short, help: "Probes per hop.") var queries: Int = 3
     @Option(name: .short, help: "Seconds to wait for each probe's answer.") var wait: Double = 2

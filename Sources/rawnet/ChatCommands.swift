@@ -28,7 +28,7 @@ struct AppHost {
     }
 
     func resolve(_ text: String) throws -> IPv4Address {
-        do { return try topology.resolveAddress(text) } catch { throw UsageFailure("\(error)") }
+        try resolveDestination(text, topology: topology, connection: connection)
     }
 
     /// `DEST:PORT` with DEST a node name or an address.

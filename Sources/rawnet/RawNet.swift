@@ -19,6 +19,7 @@ struct RawNet: ParsableCommand {
             AttachCommand.self, ExecCommand.self,
             PingCommand.self, TracerouteCommand.self, Routes.self, ARP.self, Macs.self, Link.self, RIPCommand.self,
             Impair.self, Sockets.self, ChatCommand.self, NCCommand.self,
+            DNSCommand.self, DigCommand.self,
             TraceCommand.self, CaptureCommand.self, LadderCommand.self, PlotCommand.self, DemoCommand.self,
             Bench.self, Gen.self,
         ]

@@ -18,14 +18,14 @@ import Testing
     ]
 
     /// Runs tshark on `file`; one dictionary per frame: field -> values (all occurrences).
-    func dissect(_ file: URL) throws -> [[String: [String]]] {
+    func dissect(_ file: URL, fields: [String] = fields) throws -> [[String: [String]]] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: Self.tshark)
         var arguments = ["-r", file.path, "-n",
                          "-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
                          "-o", "udp.check_checksum:TRUE", "-o", "tcp.relative_sequence_numbers:FALSE",
                          "-T", "fields", "-E", "separator=\t", "-E", "occurrence=a", "-E", "aggregator=,"]
-        for field in Self.fields { arguments += ["-e", field] }
+        for field in fields { arguments += ["-e", field] }
         process.arguments = arguments
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
@@ -38,7 +38,7 @@ import Testing
         return String(decoding: data, as: UTF8.self).split(separator: "\n").map { line in
             let columns = line.split(separator: "\t", omittingEmptySubsequences: false)
             var row: [String: [String]] = [:]
-            for (field, column) in zip(Self.fields, columns) where !column.isEmpty {
+            for (field, column) in zip(fields, columns) where !column.isEmpty {
                 row[field] = column.split(separator: ",").map(String.init)
             }
             return row

@@ -5,7 +5,7 @@
 // gives an executable its own `main`); `scripts/fuzz` builds and runs it. RAWNET_FUZZ_DECODER picks the decoder one run exercises, so each gets its
 // own corpus, coverage and execution count:
 //
-//   ethernet arp ipv4 icmp udp tcp appapi control topology
+//   ethernet arp ipv4 icmp udp tcp dns appapi control topology
 //
 // Besides "no crash", a decoded value must survive its own encoder where the
 // format makes that exact (the properties the unit tests state for the seeds).
@@ -17,7 +17,7 @@ import RawNetLabModel
 import RawNetWire
 
 enum Decoder: String, CaseIterable {
-    case ethernet, arp, ipv4, icmp, udp, tcp, appapi, control, topology
+    case ethernet, arp, ipv4, icmp, udp, tcp, dns, appapi, control, topology
 }
 
 nonisolated(unsafe) var selected: Decoder?
@@ -85,6 +85,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     case .icmp: fuzzICMP(raw)
     case .udp: fuzzUDP(raw)
     case .tcp: fuzzTCP(raw)
+    case .dns: fuzzDNS(raw)
     case .appapi: fuzzAppAPI(Array(raw))
     case .control: fuzzControl(Array(raw))
     case .topology: fuzzTopology(Array(raw))
@@ -243,4 +244,17 @@ func fuzzTopology(_ bytes: [UInt8]) {
         require(back.map { LabConfig.text(for: $0) } == conf, "lab.conf of a parsed topology does not read back")
     }
     _ = try? LabConfig.parse(text, file: "fuzz.conf")
+}
+
+/// A DNS message: decoding never traps, and what decodes re-encodes (compressed
+/// its own way) to bytes that decode to the same message, within 512 bytes too.
+func fuzzDNS(_ raw: UnsafeRawBufferPointer) {
+    guard let message = try? DNSMessage(raw) else { return }
+    for record in message.answers + message.authority + message.additional { _ = record.description }
+    let again = message.serialize()
+    let decoded = try? DNSMessage(parsing: again)
+    require(decoded == message, "DNS message re-encoded decodes differently")
+    let small = message.serialize(limit: DNSMessage.udpLimit)
+    require(small.count <= max(DNSMessage.udpLimit, again.count) , "DNS message exceeds its limit")
+    require((try? DNSMessage(parsing: small)) != nil, "DNS message cut to 512 bytes does not decode")
 }

@@ -1,0 +1,105 @@
+import RawNetContracts
+import RawNetCore
+import RawNetPlatform
+import RawNetSocket
+import RawNetWire
+
+/// `rawnet dns serve`: an authoritative name server on a host, port 53, over
+/// UDP and TCP. The answers are `DNSAuthority`'s (Core); this is only the
+/// sockets: one loop, each UDP query answered in at most 512 bytes (TC when
+/// cut), each TCP connection read as length-prefixed messages and answered
+/// whole. At most `maximumConnections` TCP clients at once, each closed after
+/// `idleSeconds` of silence (RFC 7766 section 6.2.3).
+public struct DNSServer {
+    public var authority: DNSAuthority
+    public var port: UInt16 = 53
+    public static let maximumConnections = 16
+    public static let idleSeconds: Int64 = 10
+
+    /// What the server has done, for its log and tests.
+    public struct Counters: Sendable, Equatable {
+        public var udpQueries = 0
+        public var tcpQueries = 0
+        public var truncated = 0
+        /// Datagrams that were not a query (too short, or a response): ignored.
+        public var ignored = 0
+    }
+
+    public init(authority: DNSAuthority) { self.authority = authority }
+
+    /// Serves until the host goes away (or `shouldStop`). `log` gets one line per query.
+    public func run(on host: HostConnection, ready: () -> Void = {}, log: (String) -> Void,
+                    shouldStop: () -> Bool = { false }) throws(NetworkError) -> Counters {
+        let udp = try UDPSocket(host)
+        try udp.bind(port: port)
+        let listener = try TCPListener(host, port: port, backlog: 16)
+        ready()
+        var clients: [(stream: TCPStream, framing: DNSStreamFraming, lastHeard: Int64)] = []
+        var counters = Counters()
+        while !shouldStop() {
+            try host.wait(timeout: .milliseconds(500))
+            while let datagram = try udp.receive(timeout: .zero) {
+                guard let response = authority.answer(queryBytes: datagram.payload) else {
+                    counters.ignored += 1
+                    continue
+                }
+                counters.udpQueries += 1
+                let bytes = response.serialize(limit: DNSMessage.udpLimit)
+                if bytes.count > 3, bytes[2] & 0x02 != 0 { counters.truncated += 1 }
+                log(Self.line(response, from: datagram.from, port: datagram.port, transport: "udp", size: bytes.count))
+                do { try udp.send(bytes, to: datagram.from, port: datagram.port) } catch { log("send to \(datagram.from): \(error)") }
+            }
+            while let stream = try listener.accept(timeout: .zero) {
+                if clients.count >= Self.maximumConnections {
+                    // The oldest quiet client makes room (RFC 7766 section 6.2.2: servers may close idle connections).
+                    clients.removeFirst().stream.close()
+                }
+                clients.append((stream, DNSStreamFraming(), MonotonicClock.now()))
+            }
+            let now = MonotonicClock.now()
+            var index = 0
+            while index < clients.count {
+                var keep = true
+                do {
+                    while keep, let bytes = try clients[index].stream.read(timeout: .zero) {
+                        if bytes.isEmpty { keep = false; break }
+                        clients[index].lastHeard = now
+                        guard clients[index].framing.append(bytes) else { keep = false; break }
+                        while let message = clients[index].framing.next() {
+                            guard let response = authority.answer(queryBytes: message) else { continue }
+                            counters.tcpQueries += 1
+                            let out = response.serialize()
+                            let stream = clients[index].stream
+                            log(Self.line(response, from: stream.remoteAddress, port: stream.remotePort, transport: "tcp",
+                                          size: out.count))
+                            try stream.write(DNSStreamFraming.frame(out))
+                        }
+                    }
+                } catch {
+                    keep = false
+                }
+                if keep, now - clients[index].lastHeard > Self.idleSeconds * 1_000_000_000 { keep = false }
+                if keep {
+                    index += 1
+                } else {
+                    clients.remove(at: index).stream.close()
+                }
+            }
+        }
+        listener.close()
+        try? udp.close()
+        return counters
+    }
+
+    /// `10.0.1.10:40000 udp A bob.lab. NOERROR aa, 1 answer (45 bytes)`.
+    static func line(_ response: DNSMessage, from address: IPv4Address, port: UInt16, transport: String, size: Int) -> String {
+        let question = response.questions.first.map { "\($0.type) \($0.name)" } ?? "(no question)"
+        var parts = ["\(address):\(port) \(transport) \(question) \(response.header.responseCode)"]
+        if response.header.isAuthoritative { parts.append("aa") }
+        if response.header.isTruncated { parts.append("tc") }
+        let referral = !response.header.isAuthoritative && !response.authority.isEmpty
+        let what = referral ? "referral to \(response.authority.compactMap(\.data.targetName).map(\.description).joined(separator: " "))"
+            : "\(response.answers.count) answer\(response.answers.count == 1 ? "" : "s")"
+        return parts.joined(separator: " ") + ", \(what) (\(size) bytes)"
+    }
+}

@@ -1,0 +1,55 @@
+import RawNetCore
+import RawNetWire
+
+extension Topology {
+    /// The lab's own domain, whatever the lab is called (docs/decisions.md).
+    public static let labDomain = DNSName.checked(["lab"])
+    public static let labRecordTTL: UInt32 = 300
+
+    /// The lab zone `lab.`: `NODE.lab.` with an A record per interface, `IF.NODE.lab.`
+    /// with its interface's, and PTR records for every address under `in-addr.arpa.`
+    /// (to `NODE.lab.` for a node with one interface, else `IF.NODE.lab.`). The SOA and
+    /// NS name the first host serving the lab zone (`server`, else the first dns host).
+    /// Node and interface names are already valid labels (letters, digits, `-`, `_`).
+    public func labZones(server: String? = nil) -> [DNSZone] {
+        let domain = Self.labDomain
+        let serverName = server ?? dnsServers.first { $0.service.servesLabZone }?.node.name ?? dnsServers.first?.node.name
+        var forward = DNSZone(origin: domain)
+        var reverse = DNSZone(origin: DNSName.checked(["in-addr", "arpa"]))
+        let ttl = Self.labRecordTTL
+        func name(_ labels: String...) -> DNSName { DNSName.checked(labels + ["lab"]) }
+        let primary = serverName.map { name($0) } ?? name("ns")
+        let soa = DNSSOA(primary: primary, mailbox: name("hostmaster"), serial: 1, refresh: 3600, retry: 900,
+                         expire: 604_800, minimum: ttl)
+        for zone in [domain, reverse.origin] {
+            let soaRecord = DNSRecord(name: zone, ttl: ttl, data: .soa(soa))
+            let nsRecord = DNSRecord(name: zone, ttl: ttl, data: .ns(primary))
+            if zone == domain {
+                try? forward.add(soaRecord)
+                try? forward.add(nsRecord)
+            } else {
+                try? reverse.add(soaRecord)
+                try? reverse.add(nsRecord)
+            }
+        }
+        if serverName == nil { try? forward.add(DNSRecord(name: name("ns"), ttl: ttl, data: .a(IPv4Address(127, 0, 0, 1)))) }
+        for node in nodes {
+            for interface in node.interfaces {
+                let address = interface.address.address
+                try? forward.add(DNSRecord(name: name(node.name), ttl: ttl, data: .a(address)))
+                try? forward.add(DNSRecord(name: name(interface.name, node.name), ttl: ttl, data: .a(address)))
+                let target = node.interfaces.count == 1 ? name(node.name) : name(interface.name, node.name)
+                try? reverse.add(DNSRecord(name: DNSName(reverseOf: address), ttl: ttl, data: .ptr(target)))
+            }
+        }
+        return [forward, reverse]
+    }
+}
+
+extension DNSName {
+    /// A name from labels known to be valid (node and interface names are at most 32
+    /// letters, digits, `-` and `_`); the root if they were not.
+    static func checked(_ labels: [String]) -> DNSName {
+        (try? DNSName(labels: labels.map { Array($0.utf8) })) ?? .root
+    }
+}

@@ -1,0 +1,150 @@
+import Testing
+import RawNetWire
+@testable import RawNetCore
+
+/// The recursive resolver's walk, driven by hand: root, `lab.` and `example.`
+/// servers are `DNSAuthority`s reached by address; the clock is a number.
+@Suite struct DNSResolutionTests {
+    static let root = IPv4Address(10, 0, 0, 1), tld = IPv4Address(10, 0, 1, 53), auth = IPv4Address(10, 0, 2, 53)
+    static let second = IPv4Address(10, 0, 1, 54)
+
+    static func servers() throws -> [IPv4Address: DNSAuthority] {
+        [
+            root: DNSAuthority(zones: try DNSMasterFile.zones(from: """
+                . SOA a.root. h.root. 1 2 3 4 60
+                . NS a.root.
+                a.root. A 10.0.0.1
+                lab. NS ns1.lab.
+                lab. NS ns2.lab.
+                ns1.lab. A 10.0.1.53
+                ns2.lab. A 10.0.1.54
+                """)),
+            tld: DNSAuthority(zones: try DNSMasterFile.zones(from: """
+                lab. SOA ns1.lab. h.lab. 1 2 3 4 60
+                lab. NS ns1.lab.
+                ns1.lab. A 10.0.1.53
+                corp.lab. NS ns.corp.lab.
+                ns.corp.lab. A 10.0.2.53
+                www.lab. CNAME bob.corp.lab.
+                """)),
+            auth: DNSAuthority(zones: try DNSMasterFile.zones(from: """
+                corp.lab. SOA ns.corp.lab. h.corp.lab. 1 2 3 4 30
+                corp.lab. NS ns.corp.lab.
+                ns.corp.lab. A 10.0.2.53
+                bob.corp.lab. 120 A 10.0.2.20
+                """)),
+        ]
+    }
+
+    /// Runs one resolution to its answer; `silent` servers never answer. Returns the answer and the servers asked.
+    static func resolve(_ name: String, _ type: DNSRecordType = .a, cache: inout DNSCache, now: Int64 = 0,
+                        silent: Set<IPv4Address> = []) throws -> (DNSMessage, [IPv4Address], DNSResolution) {
+        let servers = try servers()
+        var resolution = DNSResolution(query: .query(id: 77, name: try DNSName(name), type: type), roots: [root])
+        var clock = now
+        var id: UInt16 = 1
+        var step = resolution.start(cache: &cache, now: clock, id: id)
+        var asked: [IPv4Address] = []
+        for _ in 0..<64 {
+            id += 1
+            switch step {
+            case .answer(let message): return (message, asked, resolution)
+            case .ask(let server, let query, _):
+                asked.append(server)
+                if silent.contains(server) || servers[server] == nil {
+                    clock = resolution.deadline ?? clock
+                    step = resolution.timeout(cache: &cache, now: clock, id: id)
+                } else {
+                    let response = servers[server]!.answer(query)
+                    clock += 1_000_000
+                    step = try #require(resolution.receive(response, from: server, cache: &cache, now: clock, id: id))
+                }
+            }
+        }
+        throw DNSZoneError(line: nil, message: "no answer after 64 steps")
+    }
+
+    @Test func walksRootThenTLDThenAuthority_andAnswersWithRA() throws {
+        var cache = DNSCache()
+        let (answer, asked, resolution) = try Self.resolve("bob.corp.lab", cache: &cache)
+        #expect(asked == [Self.root, Self.tld, Self.auth])
+        #expect(answer.header.id == 77 && answer.header.recursionAvailable && !answer.header.isAuthoritative)
+        #expect(answer.answers.map(\.data) == [.a(IPv4Address(10, 0, 2, 20))])
+        #expect(resolution.notes.contains { $0.contains("refers corp.lab.") }, "\(resolution.notes)")
+    }
+
+    @Test func secondQuestion_comesFromTheCache_andTTLsCountDown() throws {
+        var cache = DNSCache()
+        _ = try Self.resolve("bob.corp.lab", cache: &cache)
+        let (answer, asked, _) = try Self.resolve("bob.corp.lab", cache: &cache, now: 20_000_000_000)
+        #expect(asked.isEmpty)
+        #expect(answer.answers.first?.ttl == 100)
+        // Another name of the same zone starts at its cached servers, not at the root.
+        let (_, again, _) = try Self.resolve("nobody.corp.lab", cache: &cache, now: 21_000_000_000)
+        #expect(again == [Self.auth])
+        // After the TTL the answer is asked again, from the still-cached delegation.
+        let (_, later, _) = try Self.resolve("bob.corp.lab", cache: &cache, now: 125_000_000_000)
+        #expect(later == [Self.auth])
+    }
+
+    @Test func nxdomain_isAnsweredAndCachedForTheSOAMinimum() throws {
+        var cache = DNSCache()
+        let (answer, _, _) = try Self.resolve("nobody.corp.lab", cache: &cache)
+        #expect(answer.header.responseCode == .nameError && answer.authority.first?.type == .soa)
+        let (cached, asked, _) = try Self.resolve("nobody.corp.lab", cache: &cache, now: 29_000_000_000)
+        #expect(asked.isEmpty && cached.header.responseCode == .nameError)
+        let (_, expired, _) = try Self.resolve("nobody.corp.lab", cache: &cache, now: 31_000_000_000)
+        #expect(expired == [Self.auth])
+    }
+
+    @Test func cnameInOneZone_isFollowedIntoAnother() throws {
+        var cache = DNSCache()
+        let (answer, asked, _) = try Self.resolve("www.lab", cache: &cache)
+        #expect(answer.answers.map(\.type) == [.cname, .a])
+        #expect(asked == [Self.root, Self.tld, Self.tld, Self.auth])
+    }
+
+    @Test func silentServer_isAskedTwice_thenTheNext() throws {
+        var cache = DNSCache()
+        let (answer, asked, _) = try Self.resolve("bob.corp.lab", cache: &cache, silent: [Self.tld])
+        // The root names ns1 (silent) and ns2; ns2 is not a server here either, so the walk fails.
+        #expect(asked == [Self.root, Self.tld, Self.tld, Self.second, Self.second])
+        #expect(answer.header.responseCode == .serverFailure)
+    }
+
+    @Test func truncatedAnswer_isAskedAgainOverTCP() throws {
+        var cache = DNSCache()
+        var resolution = DNSResolution(query: .query(id: 9, name: try DNSName("bob.lab"), type: .a), roots: [Self.root])
+        guard case .ask(_, let query, false) = resolution.start(cache: &cache, now: 0, id: 1) else {
+            Issue.record("no first question")
+            return
+        }
+        var cut = DNSAuthority.reply(to: query, code: .noError)
+        cut.header.isTruncated = true
+        let step = resolution.receive(cut, from: Self.root, cache: &cache, now: 1, id: 2)
+        guard case .ask(let server, _, true)? = step else { Issue.record("expected a TCP question, got \(String(describing: step))"); return }
+        #expect(server == Self.root)
+    }
+
+    @Test func answersNotAwaited_areIgnored() throws {
+        var cache = DNSCache()
+        var resolution = DNSResolution(query: .query(id: 9, name: try DNSName("bob.lab"), type: .a), roots: [Self.root])
+        guard case .ask(_, let query, _) = resolution.start(cache: &cache, now: 0, id: 1) else { return }
+        var wrongID = DNSAuthority.reply(to: query, code: .noError)
+        wrongID.header.id = 2
+        #expect(resolution.receive(wrongID, from: Self.root, cache: &cache, now: 1, id: 3) == nil)
+        let fromElsewhere = DNSAuthority.reply(to: query, code: .noError)
+        #expect(resolution.receive(fromElsewhere, from: Self.tld, cache: &cache, now: 1, id: 3) == nil)
+    }
+
+    @Test func cache_isBounded() {
+        var cache = DNSCache(limit: 4)
+        for index in 0..<10 {
+            let name = try! DNSName("h\(index).lab")
+            cache.store([DNSRecord(name: name, ttl: UInt32(100 + index), data: .a(IPv4Address(10, 0, 0, UInt8(index))))], now: 0)
+        }
+        #expect(cache.count == 4)
+        #expect(cache.records(try! DNSName("h9.lab"), .a, now: 0) != nil)
+        #expect(cache.records(try! DNSName("h0.lab"), .a, now: 0) == nil)
+    }
+}

@@ -1,0 +1,106 @@
+import RawNetContracts
+import RawNetCore
+import RawNetLab
+import RawNetLabModel
+import RawNetWire
+import Testing
+
+/// `services:` and `resolver:` on hosts (docs/decisions.md, issue 17), their
+/// lab.conf records, and the lab zone made from a topology.
+@Suite struct TopologyServicesTests {
+    static let yaml = """
+        name: names
+        nodes:
+          alice: { kind: host, ip: 10.0.1.10/24, gateway: 10.0.1.1 }
+          bob:   { kind: host, ip: 10.0.2.20/24, gateway: 10.0.2.1,
+                   services: [{dns: {zone: extra.zone, lab: yes}}, {http: {port: 8080, root: site}}] }
+          carol: { kind: host, ip: 10.0.2.30/24, gateway: 10.0.2.1, resolver: 10.0.2.99, services: [http] }
+          r1:    { kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24 } }
+        links:
+          - endpoints: [alice:eth0, r1:eth0]
+          - endpoints: [r1:eth1, bob:eth0]
+        """
+
+    @Test func services_parseEveryKind_withPathsFromTheFilesDirectory() throws {
+        let lab = try TopologyLoader.parse(yaml: Self.yaml, file: "/labs/names.yaml")
+        let bob = try #require(lab.node(named: "bob"))
+        #expect(bob.services == [
+            TopologyService(kind: "dns", options: ["zone": "/labs/extra.zone", "lab": "yes"]),
+            TopologyService(kind: "http", options: ["port": "8080", "root": "/labs/site"]),
+        ])
+        #expect(bob.services[0].servesLabZone)
+        #expect(lab.node(named: "carol")?.services == [TopologyService(kind: "http")])
+        #expect(lab.dnsServers.map(\.node.name) == ["bob"])
+    }
+
+    @Test func resolver_isTheFilesElseTheFirstDNSHost_elseNone() throws {
+        let lab = try TopologyLoader.parse(yaml: Self.yaml, file: "/labs/names.yaml")
+        #expect(lab.resolver(for: try #require(lab.node(named: "alice"))) == IPv4Address(10, 0, 2, 20))
+        #expect(lab.resolver(for: try #require(lab.node(named: "carol"))) == IPv4Address(10, 0, 2, 99))
+        let plain = TopologyLoader.defaultLab()
+        #expect(plain.resolver(for: try #require(plain.node(named: "alice"))) == nil)
+        #expect(!plain.hasDNS && lab.hasDNS)
+    }
+
+    @Test func labConf_carriesServicesAndResolver_exactly() throws {
+        let lab = try TopologyLoader.parse(yaml: Self.yaml, file: "/labs/names.yaml")
+        let text = LabConfig.text(for: lab)
+        #expect(text.contains("service node=bob kind=dns lab=yes zone=/labs/extra.zone"))
+        #expect(text.contains("node name=carol kind=host gateway=10.0.2.1 resolver=10.0.2.99"))
+        let again = try LabConfig.parse(text, file: "lab.conf")
+        #expect(again == lab)
+        #expect(LabConfig.text(for: again) == text)
+    }
+
+    @Test(arguments: [
+        ("services: [ftp]", "unknown service 'ftp'"),
+        ("services: [{dns: {zone: a, port: 53}}]", "dns has no option 'port'"),
+        ("services: [{http: {port: 70000}}]", "http.port must be 1-65535"),
+        ("services: [dns, dns]", "service 'dns' is given twice"),
+        ("services: dns", "expected a list"),
+        ("services: [{dns: {lab: maybe}}]", "dns.lab must be yes or no"),
+        ("resolver: 10.0.2", "bad address '10.0.2'"),
+    ])
+    func badServices_areRefusedNamingTheField(line: String, expected: String) {
+        let yaml = """
+            name: bad
+            nodes:
+              alice: { kind: host, ip: 10.0.1.10/24, \(line) }
+            links: []
+            """
+        do {
+            _ = try TopologyLoader.parse(yaml: yaml, file: "bad.yaml")
+            Issue.record("accepted: \(line)")
+        } catch {
+            #expect(error.description.contains(expected), "\(error)")
+        }
+    }
+
+    @Test func aRouter_runsNoServices() {
+        let yaml = """
+            name: bad
+            nodes:
+              r1: { kind: router, interfaces: { eth0: 10.0.1.1/24 }, services: [dns] }
+            links: []
+            """
+        #expect(throws: TopologyError.self) { try TopologyLoader.parse(yaml: yaml, file: "bad.yaml") }
+    }
+
+    @Test func labZone_namesEveryNodeAndInterface_withPTRs() throws {
+        let lab = try TopologyLoader.parse(yaml: Self.yaml, file: "/labs/names.yaml")
+        let authority = DNSAuthority(zones: lab.labZones(server: "bob"))
+        func ask(_ name: String, _ type: DNSRecordType) throws -> DNSMessage {
+            authority.answer(.query(id: 1, name: try DNSName(name), type: type))
+        }
+        #expect(try ask("bob.lab", .a).answers.map(\.data) == [.a(IPv4Address(10, 0, 2, 20))])
+        #expect(try ask("r1.lab", .a).answers.map(\.data) == [.a(IPv4Address(10, 0, 1, 1)), .a(IPv4Address(10, 0, 2, 1))])
+        #expect(try ask("eth1.r1.lab", .a).answers.map(\.data) == [.a(IPv4Address(10, 0, 2, 1))])
+        #expect(try ask("20.2.0.10.in-addr.arpa", .ptr).answers.map(\.data) == [.ptr(try DNSName("bob.lab"))])
+        #expect(try ask("1.2.0.10.in-addr.arpa", .ptr).answers.map(\.data) == [.ptr(try DNSName("eth1.r1.lab"))])
+        #expect(try ask("nobody.lab", .a).header.responseCode == .nameError)
+        #expect(try ask("10.in-addr.arpa", .ptr).header.responseCode == .noError, "an empty non-terminal exists")
+        let soa = try ask("lab", .soa).answers.first?.data
+        guard case .soa(let data)? = soa else { Issue.record("no SOA"); return }
+        #expect(data.primary == (try DNSName("bob.lab")))
+    }
+}

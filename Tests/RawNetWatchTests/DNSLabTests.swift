@@ -1,0 +1,145 @@
+import Foundation
+import RawNetTestSupport
+import Testing
+
+/// The DNS service on a real lab: `rawnet up` starts it from `services:`, `rawnet dig`
+/// and `ping` ask it from another host through a router, a long answer falls back to
+/// TCP, the trace names each message in one line, and tshark reads the capture cleanly.
+@Suite(.serialized) struct DNSLabTests {
+    static let zone = """
+        $ORIGIN example.
+        @    SOA ns.example. hostmaster.example. 1 3600 900 604800 60
+             NS  bob.lab.
+        www  CNAME bob.lab.
+        big  TXT "\(String(repeating: "a", count: 200))" "\(String(repeating: "b", count: 200))" "\(String(repeating: "c", count: 200))"
+        """
+
+    static func topology(zoneFile: String) -> String {
+        """
+        name: names
+        nodes:
+          alice: { kind: host, ip: 10.0.1.10/24, gateway: 10.0.1.1 }
+          bob:   { kind: host, ip: 10.0.2.20/24, gateway: 10.0.2.1, services: [{dns: {zone: \(zoneFile), lab: yes}}] }
+          r1:    { kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24 } }
+        links:
+          - endpoints: [alice:eth0, r1:eth0]
+          - endpoints: [r1:eth1, bob:eth0]
+        """
+    }
+
+    @Test func upStartsTheServer_digPingAndTraceUseIt() throws {
+        let runner = try RawNetRunner()
+        let zoneFile = runner.base + "/example.zone", labFile = runner.base + "/names.yaml"
+        try Self.zone.write(toFile: zoneFile, atomically: true, encoding: .utf8)
+        try Self.topology(zoneFile: zoneFile).write(toFile: labFile, atomically: true, encoding: .utf8)
+        let up = try runner.run(["up", labFile])
+        try #require(up.status == 0, "\(up.output)")
+        defer { _ = try? runner.run(["down", "--lab", "names"]) }
+
+        let pcap = runner.base + "/dns.pcapng"
+        let (capture, captureOutput) = try runner.start(["capture", "-w", pcap, "--duration", "8", "--lab", "names"], name: "capture")
+        let (trace, traceOutput) = try runner.start(["trace", "--duration", "8", "--lab", "names"], name: "trace")
+        try runner.waitForOutput(traceOutput, containing: "Ctrl-C stops")
+        try runner.waitForOutput(captureOutput, containing: "Ctrl-C stops")
+        usleep(200_000)
+
+        let dig = try runner.run(["dig", "alice", "bob.lab", "--lab", "names"])
+        #expect(dig.status == 0, "\(dig.output)")
+        #expect(dig.output.contains("status: NOERROR"), "\(dig.output)")
+        #expect(dig.output.contains(";; flags: qr aa rd; QUERY: 1, ANSWER: 1"), "\(dig.output)")
+        #expect(dig.output.contains("bob.lab.\t300\tIN\tA\t10.0.2.20"), "\(dig.output)")
+        #expect(dig.output.contains(";; SERVER: 10.0.2.20#53(10.0.2.20) (UDP)"), "\(dig.output)")
+        #expect(dig.output.contains(";; Query time: "), "\(dig.output)")
+
+        let missing = try runner.run(["dig", "alice", "nobody.lab", "--lab", "names"])
+        #expect(missing.output.contains("status: NXDOMAIN") && missing.output.contains("AUTHORITY SECTION"), "\(missing.output)")
+
+        let reverse = try runner.run(["dig", "alice", "-x", "10.0.2.1", "+short", "--lab", "names"])
+        #expect(reverse.output.split(separator: "\n").first == "eth1.r1.lab.", "\(reverse.output)")
+
+        let alias = try runner.run(["dig", "alice", "www.example", "@bob", "+short", "--lab", "names"])
+        #expect(alias.output.contains("bob.lab.\n10.0.2.20"), "CNAME followed into the lab zone: \(alias.output)")
+
+        let long = try runner.run(["dig", "alice", "big.example", "TXT", "--lab", "names"])
+        #expect(long.status == 0, "\(long.output)")
+        #expect(long.output.contains("(TCP)") && long.output.contains(String(repeating: "c", count: 200)),
+                "a 600-byte answer is truncated over UDP and asked again over TCP: \(long.output)")
+
+        let ping = try runner.run(["ping", "alice", "bob.lab", "-c", "1", "--lab", "names"])
+        #expect(ping.status == 0 && ping.output.contains("PING bob.lab (10.0.2.20)"), "\(ping.output)")
+        let short = try runner.run(["ping", "alice", "r1", "-c", "1", "--lab", "names"])
+        #expect(short.status == 0 && short.output.contains("(10.0.1.1)"), "a name without a dot is searched under lab.: \(short.output)")
+        let nowhere = try runner.run(["ping", "alice", "nobody.lab", "-c", "1", "--lab", "names"])
+        #expect(nowhere.status == 1 && nowhere.output.contains("nobody.lab.: no such name (NXDOMAIN)"), "\(nowhere.output)")
+
+        #expect(try runner.wait(trace, timeout: 15) == 0)
+        #expect(try runner.wait(capture, timeout: 15) == 0)
+        let printed = (try? String(contentsOfFile: traceOutput, encoding: .utf8)) ?? ""
+        #expect(printed.contains("DNS query A bob.lab"), "\(printed)")
+        #expect(printed.contains("DNS answer A bob.lab 10.0.2.20"), "\(printed)")
+        #expect(printed.contains("DNS answer A nobody.lab NXDOMAIN"), "\(printed)")
+        #expect(printed.contains("DNS answer TXT big.example") && printed.contains("(truncated)"), "\(printed)")
+
+        let verdict = try TsharkVerdict(file: pcap)
+        #expect(verdict.packets > 20)
+        #expect(verdict.malformed == 0 && verdict.badChecksums.isEmpty, "malformed \(verdict.malformed), bad \(verdict.badChecksums)")
+        let names = try TsharkVerdict.fields(pcap, filter: "dns", fields: ["dns.qry.name"]).map { $0.first ?? "" }
+        #expect(names.contains("bob.lab") && names.contains("big.example"), "\(names)")
+
+        let log = (try? String(contentsOfFile: runner.base + "/rawnet/names/bob.dns.log", encoding: .utf8)) ?? ""
+        #expect(log.contains("dns: serving"), "\(log)")
+    }
+
+    @Test func noDNSInTheLab_namesComeFromTheLabFile_andDigSaysSo() throws {
+        let runner = try RawNetRunner()
+        let up = try runner.run(["up"])
+        try #require(up.status == 0, "\(up.output)")
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        let ping = try runner.run(["ping", "alice", "bob", "-c", "1"])
+        #expect(ping.status == 0 && ping.output.contains("PING bob (10.0.2.20)"), "\(ping.output)")
+        let dig = try runner.run(["dig", "alice", "bob.lab"])
+        #expect(dig.status != 0 && dig.output.contains("has no DNS service"), "\(dig.output)")
+        let refused = try runner.run(["dig", "alice", "bob.lab", "@bob"])
+        #expect(refused.status == 9 && refused.output.contains("no DNS service on port 53"), "\(refused.output)")
+    }
+
+    /// Config/dns-tree.yaml: root, TLD and authoritative servers on three hosts and a
+    /// recursive resolver on a fourth, which alice uses by default.
+    @Test func hierarchy_recursiveResolverWalksRootTLDAndAuthority() throws {
+        let runner = try RawNetRunner()
+        var parts = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        parts.removeLast(3)
+        let labFile = parts.joined(separator: "/") + "/Config/dns-tree.yaml"
+        let up = try runner.run(["up", labFile])
+        try #require(up.status == 0, "\(up.output)")
+        defer { _ = try? runner.run(["down", "--lab", "dnstree"]) }
+        let (trace, traceOutput) = try runner.start(["trace", "--duration", "6", "--lab", "dnstree", "--filter", "port 53"],
+                                                    name: "trace")
+        try runner.waitForOutput(traceOutput, containing: "Ctrl-C stops")
+        usleep(200_000)
+
+        let recursive = try runner.run(["dig", "alice", "www.corp.lab", "--lab", "dnstree"])
+        #expect(recursive.output.contains(";; flags: qr rd ra; QUERY: 1, ANSWER: 2"), "\(recursive.output)")
+        #expect(recursive.output.contains("www.corp.lab.\t300\tIN\tCNAME\tbob.corp.lab."), "\(recursive.output)")
+        #expect(recursive.output.contains("bob.corp.lab.\t300\tIN\tA\t10.0.6.20"), "\(recursive.output)")
+        #expect(recursive.output.contains(";; SERVER: 10.0.5.53#53"), "alice asks rec, the recursive service: \(recursive.output)")
+
+        let walk = try runner.run(["dig", "alice", "www.corp.lab", "@root", "+trace", "--lab", "dnstree"])
+        let steps = walk.output.split(separator: "\n").filter { $0.hasPrefix(";; Received") }
+        #expect(steps.count == 3, "\(walk.output)")
+        #expect(steps.first?.contains("from 10.0.2.53#53") == true && steps.last?.contains("(authoritative)") == true,
+                "\(walk.output)")
+        #expect(walk.output.contains("lab.\t3600\tIN\tNS\tns.tld.lab.") && walk.output.contains("corp.lab.\t3600\tIN\tNS\tns1.corp.lab."),
+                "\(walk.output)")
+
+        let missing = try runner.run(["dig", "alice", "nothing.corp.lab", "--lab", "dnstree"])
+        #expect(missing.output.contains("status: NXDOMAIN"), "\(missing.output)")
+        let ping = try runner.run(["ping", "bob", "alice.corp.lab", "-c", "1", "--lab", "dnstree"])
+        #expect(ping.status == 0 && ping.output.contains("PING alice.corp.lab (10.0.1.10)"), "\(ping.output)")
+
+        #expect(try runner.wait(trace, timeout: 15) == 0)
+        let printed = (try? String(contentsOfFile: traceOutput, encoding: .utf8)) ?? ""
+        #expect(printed.contains("DNS referral A www.corp.lab to ns.tld.lab"), "\(printed)")
+        #expect(printed.contains("DNS referral A www.corp.lab to ns1.corp.lab"), "\(printed)")
+    }
+}
