@@ -18,7 +18,7 @@ struct RawNet: ParsableCommand {
             RouterDaemonCommand.self, HostDaemonCommand.self, LinuxBridgeCommand.self,
             AttachCommand.self, ExecCommand.self,
             PingCommand.self, TracerouteCommand.self, Routes.self, ARP.self, Link.self,
-            Impair.self, Sockets.self, ChatCommand.self, NCCommand.self,
+            Impair.self, Sockets.self, ChatCommand.self, NCCommand.self, HTTPCommand.self,
             TraceCommand.self, CaptureCommand.self, LadderCommand.self, PlotCommand.self, DemoCommand.self,
             Bench.self, Gen.self,
         ]
