@@ -43,7 +43,11 @@ import Testing
     }
 
     @Test func clientFetchesFilesByteExactAndSeesEveryStatus() throws {
+        try LinuxPeer.requireTool("tshark", package: "tshark")
         try Self.withServer("ht") { runner, big, server in
+            let pcap = runner.base + "/http.pcapng"
+            let capture = try runner.start(["capture", "alice-r1", "-w", pcap], name: "capture")
+            try runner.waitForOutput(capture.outputPath, containing: "capturing")
 
             let got = runner.base + "/got.bin"
             let fetch = try runner.run(["http", "get", "alice", "http://bob/big.bin", "-o", got])
@@ -93,6 +97,18 @@ import Testing
             #expect(log.contains("→ 400"), "\(log)")
             #expect(log.contains("→ 413"), "\(log)")
             #expect(log.contains("GET /sub/inner.txt from 10.0.1.10:"), "\(log)")
+
+            // Wireshark reads every message as HTTP, with nothing malformed and every checksum right.
+            usleep(300_000)
+            try Processes.kill(capture.pid, signal: SignalNumber.interrupt)
+            #expect(try runner.wait(capture.pid, timeout: 10) == 0, "\(LinuxPeer.output(capture.outputPath))")
+            let verdict = try TsharkVerdict(file: pcap)
+            #expect(verdict.packets > 100 && verdict.malformed == 0 && verdict.badChecksums.isEmpty,
+                    "\(verdict.packets) packets, \(verdict.malformed) malformed, bad checksums in \(verdict.badChecksums)")
+            let codes = try TsharkVerdict.fields(pcap, filter: "http.response", fields: ["http.response.code"]).map { $0[0] }
+            #expect(Set(codes).isSuperset(of: ["200", "400", "404", "405", "413"]), "\(codes)")
+            let methods = try TsharkVerdict.fields(pcap, filter: "http.request", fields: ["http.request.method"]).map { $0[0] }
+            #expect(Set(methods) == ["GET", "POST", "HEAD"], "\(methods)")
         }
     }
 

@@ -38,6 +38,11 @@ extension InteropTests {
             let lossyPage = runner.base + "/curl-lossy.html"
             #expect(try curl("http://10.0.2.20/index.html", to: lossyPage, label: "10% loss index") == "200 16")
             #expect((try? String(contentsOfFile: lossyPage, encoding: .utf8)) == "<h1>RawNet</h1>\n")
+            // The loss was real: r1's egress towards Linux, which carried the file, lost frames.
+            let show = try runner.run(["impair", "linux-r1", "--show"])
+            let towardsLinux = show.output.split(separator: "\n").first { $0.hasPrefix("r1:eth0 → linux") }
+            let lost = towardsLinux.flatMap { $0.split(separator: " ").dropFirst(4).first }.flatMap { Int($0) }
+            #expect((lost ?? 0) > 0, "no frame was lost: \(show.output)")
         }
     }
 }
