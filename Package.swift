@@ -82,7 +82,7 @@ let package = Package(
         // Benchmark harness: scenarios, references (relay, Linux namespaces), reports, lab generator.
         .target(name: "RawNetBench", dependencies: [
             "RawNetPlatform", "RawNetBenchPlatform", "RawNetCore", "RawNetWire", "RawNetContracts", "RawNetLabModel", "RawNetDaemon",
-            "RawNetSocket", "RawNetSim", "RawNetLab",
+            "RawNetSocket", "RawNetSim", "RawNetLab", "RawNetApps",
         ]),
         // The command line. No benchmark or simulation code: `rawnet bench …` and `rawnet gen …`
         // execute `rawnet-bench` beside it. `rawnetd` is listed so that building `rawnet` (also

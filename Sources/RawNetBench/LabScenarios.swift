@@ -88,6 +88,7 @@ public enum Scenarios {
         case "scale": return ScaleScenario(rawnet: rawnet)
         case "sim": return SimScenario(rawnet: rawnet)
         case "interop": return InteropScenario(rawnet: rawnet)
+        case "http": return HTTPScenario()
         default: return nil
         }
     }

@@ -151,7 +151,13 @@ struct HTTPGet: ParsableCommand {
         }
         open?.close()
         if let output {
-            do { try FileSystem.writeBytes(bodies, to: output, mode: 0o644) } catch { throw Failure("\(error)") }
+            do {
+                let file = try FileSystem.openForWriting(output)
+                defer { file.close() }
+                do { try file.writeAll(bodies) } catch { throw Failure("write \(output): \(error)") }
+            } catch let error as FileSystemError {
+                throw Failure("\(error)")
+            }
         }
         if fail && failed { throw ExitCode(22) }
     }
