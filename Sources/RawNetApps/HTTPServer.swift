@@ -92,10 +92,13 @@ public struct HTTPServer {
                 while input.count < 65_536, let bytes = try client.stream.read(timeout: .zero), !bytes.isEmpty {
                     input += bytes
                 }
-                if !input.isEmpty { enqueue(client, client.session.receive(input, now: now), now: now) }
+                if !input.isEmpty || client.session.hasBufferedInput {
+                    enqueue(client, client.session.receive(input, now: now, outputLimit: Self.pauseInputAbove), now: now)
+                }
                 if client.stream.isEndOfStream { enqueue(client, client.session.endOfInput(), now: now) }
             }
-            enqueue(client, client.session.poll(now: now), now: now)
+            // Time limits on the client's requests run only while the server is not the one behind.
+            if !client.hasPending { enqueue(client, client.session.poll(now: now), now: now) }
             for line in client.session.log { log(line) }
             client.session.log.removeAll()
             if client.hasPending {

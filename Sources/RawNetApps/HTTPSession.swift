@@ -62,16 +62,24 @@ public struct HTTPSession {
         lastActivity = now
     }
 
-    /// Bytes from the client; returns the responses they complete.
-    public mutating func receive(_ bytes: [UInt8], now: Double) -> [UInt8] {
+    /// Bytes from the client; returns the responses they complete. Once the
+    /// responses reach `outputLimit` bytes, later requests wait in the buffer
+    /// (pipelined requests for large files must not pile up responses without
+    /// bound): call again, with no bytes, once the output went out.
+    public mutating func receive(_ bytes: [UInt8], now: Double, outputLimit: Int = .max) -> [UInt8] {
         guard !isFinished else { return [] }
-        lastActivity = now
-        if requestStart == nil && !bytes.isEmpty { requestStart = now }
-        buffer += bytes
+        if !bytes.isEmpty {
+            lastActivity = now
+            if requestStart == nil { requestStart = now }
+            buffer += bytes
+        }
         var output: [UInt8] = []
-        while !isFinished, let response = step(now: now) { output += response }
+        while !isFinished, output.count < outputLimit, let response = step(now: now) { output += response }
         return output
     }
+
+    /// Whether bytes of a later request wait in the buffer.
+    public var hasBufferedInput: Bool { !buffer.isEmpty }
 
     /// The client closed its side: a request cut short gets 400; then the connection ends.
     public mutating func endOfInput() -> [UInt8] {

@@ -87,6 +87,18 @@ import Testing
         }
     }
 
+    @Test func pipelinedRequestsWaitOnceTheOutputReachesItsLimit() throws {
+        var session = session()
+        let requests = (0..<10).flatMap { _ in get("/index.html") }
+        let first = session.receive(requests, now: 1, outputLimit: 200)
+        let answered = try responses(first, methods: ["GET", "GET"])  // two responses pass 200 bytes
+        #expect(answered.count == 2 && session.hasBufferedInput)
+        var rest: [UInt8] = []
+        while session.hasBufferedInput { rest += session.receive([], now: 2, outputLimit: 200) }
+        #expect(try responses(rest, methods: Array(repeating: "GET", count: 8)).allSatisfy { $0.1 == Self.index })
+        #expect(session.deadline == 1 + HTTPServerSettings().idleTimeout, "continuing is not activity")
+    }
+
     @Test func builtInPageShowsTheRequestChunkedOrWithLengthFor10() throws {
         var session = session()
         let out = session.receive(get("/_request", extra: "X-Test: yes\r\n"), now: 1)

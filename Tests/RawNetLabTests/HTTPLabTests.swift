@@ -88,6 +88,13 @@ import Testing
             let rawAnswer = (try? String(contentsOfFile: answer, encoding: .utf8)) ?? ""
             #expect(rawAnswer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(rawAnswer)")
 
+            // Random bytes: 400 at once, and the server goes on serving (below).
+            let noise = try LinuxPeer.randomFile(runner, name: "noise.bin", count: 200_000)
+            let noiseAnswer = runner.base + "/noise-answer.txt"
+            _ = try runner.runShell("exec '\(runner.executable)' nc alice bob 80 < '\(noise)' > '\(noiseAnswer)'", timeout: 60)
+            let noiseText = (try? String(contentsOfFile: noiseAnswer, encoding: .utf8)) ?? ""
+            #expect(noiseText.hasPrefix("HTTP/1.1 400 Bad Request\r\n") || noiseText.hasPrefix("HTTP/1.1 413"), "\(noiseText)")
+
             // Keep-alive: three URLs on one connection.
             let three = try runner.run(["http", "get", "alice", "http://bob/", "http://bob/sub/inner.txt", "http://bob/", "-v"])
             #expect(three.output.components(separatedBy: "* reusing the connection").count == 3, "\(three.output)")
