@@ -119,6 +119,26 @@ import Testing
         }
     }
 
+    @Test func usageMistakesExit64AndHelpFits80Columns() throws {
+        let lab = "hu" + String(Processes.currentPID)
+        try LinuxPeer.withLab(lab, yaml: Self.yaml(lab: lab)) { runner, _ in
+            for (arguments, message) in [(["http", "get", "alice", "ftp://bob/"], "is not an http:// URL"),
+                                         (["http", "get", "alice", "http://nosuch/"], "nosuch"),
+                                         (["http", "get", "r1", "http://bob/"], "apps run on hosts"),
+                                         (["http", "serve", "bob", "--max-requests", "0"], "--max-requests")] {
+                let run = try runner.run(arguments)
+                #expect(run.status == 64 && run.output.contains(message), "\(arguments): \(run.status) \(run.output)")
+            }
+            let refused = try runner.run(["http", "get", "alice", "http://bob:81/"], timeout: 20)
+            #expect(refused.status == 1 && refused.output.contains("connection refused"), "\(refused.output)")
+            for command in [["http"], ["http", "get"], ["http", "serve"]] {
+                let help = try runner.run(command + ["--help"])
+                let wide = help.output.split(separator: "\n").filter { !$0.hasPrefix("USAGE:") && $0.count > 80 }
+                #expect(help.status == 0 && wide.isEmpty, "\(command): \(wide)")
+            }
+        }
+    }
+
     @Test func manyConcurrentClientsAllGetTheirBytes() throws {
         try Self.withServer("hc") { runner, big, server in
             // A slow client holds a connection open with half a request: the others are not held up.
