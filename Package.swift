@@ -82,7 +82,7 @@ let package = Package(
         // Benchmark harness: scenarios, references (relay, Linux namespaces), reports, lab generator.
         .target(name: "RawNetBench", dependencies: [
             "RawNetPlatform", "RawNetBenchPlatform", "RawNetCore", "RawNetWire", "RawNetContracts", "RawNetLabModel", "RawNetDaemon",
-            "RawNetSocket", "RawNetSim", "RawNetLab",
+            "RawNetSocket", "RawNetSim", "RawNetLab", "RawNetApps",
         ]),
         // The command line. No benchmark or simulation code: `rawnet bench …` and `rawnet gen …`
         // execute `rawnet-bench` beside it. `rawnetd` is listed so that building `rawnet` (also
@@ -149,6 +149,6 @@ if Context.environment["RAWNET_FUZZ"] == "1" {
     package.products.append(.executable(name: "rawnet-fuzz", targets: ["rawnet-fuzz"]))
     package.targets.append(.executableTarget(
         name: "rawnet-fuzz",
-        dependencies: ["RawNetWire", "RawNetJSON", "RawNetContracts", "RawNetLabModel", "RawNetLab"],
+        dependencies: ["RawNetWire", "RawNetJSON", "RawNetContracts", "RawNetLabModel", "RawNetLab", "RawNetApps"],
         path: "Tests/Fuzz/Harness"))
 }

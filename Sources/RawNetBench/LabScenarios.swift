@@ -90,6 +90,7 @@ public enum Scenarios {
         case "sim": return SimScenario(rawnet: rawnet)
         case "interop": return InteropScenario(rawnet: rawnet)
         case "converge": return ConvergeScenario(rawnet: rawnet)
+        case "http": return HTTPScenario()
         default: return nil
         }
     }

@@ -141,6 +141,12 @@ public enum FileSystem {
 
     /// Opens (creating if needed, mode 0644) `path` for appending, for files that
     /// grow while a tool runs (saved traces, live captures).
+    /// Opens `path` for writing from its start, created or emptied (a device such as
+    /// /dev/null stays what it is, unlike `writeBytes`, which renames a new file into place).
+    public static func openForWriting(_ path: String, mode: mode_t = 0o644) throws(FileSystemError) -> FileDescriptor {
+        try open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode: mode, operation: "open")
+    }
+
     public static func openForAppending(_ path: String) throws(FileSystemError) -> FileDescriptor {
         try open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, mode: 0o644, operation: "open")
     }

@@ -17,6 +17,7 @@ enum FrameText {
         case .ipv4(let ip, let transport):
             parts.append(ipv4(ip))
             if let text = self.transport(transport) { parts.append(text) }
+            if case .tcp(_, let data) = transport, let http = HTTPStartLine.summary(data) { parts.append("HTTP " + http) }
         case .other(let type, let bytes): parts.append("EtherType \(Text.hex(UInt64(type.rawValue), digits: 4)) \(bytes.count) bytes")
         case .undecoded(let bytes): parts.append("undecoded \(bytes.count) bytes")
         }

@@ -115,7 +115,7 @@ public enum LayerView {
             if let dns = DNSText.message(sourcePort: tcp.sourcePort, destinationPort: tcp.destinationPort, data: data, isTCP: true) {
                 return [box, DNSText.box(dns, size: data.count - 2)]
             }
-            return [box] + dataBoxes(data)
+            return [box] + (httpBox(data).map { [$0] } ?? dataBoxes(data))
         case .udp(let udp, let data):
             var box = Box(title: "UDP", size: "8 bytes header")
             box.field("Source port", "\(udp.sourcePort)")
@@ -166,6 +166,32 @@ public enum LayerView {
         box.lines.append("Text: \"" + Text.printable(data.prefix(60)) + (data.count > 60 ? "…" : "") + "\"")
         box.lines += hexLines(data)
         return [box]
+    }
+
+    /// The application layer of a TCP payload that starts an HTTP message: its
+    /// start line, the head's lines this segment holds, and how much body follows.
+    static func httpBox(_ data: [UInt8]) -> Box? {
+        guard let summary = HTTPStartLine.summary(data) else { return nil }
+        var box = Box(title: "HTTP", size: "\(data.count) bytes")
+        box.field("Message", summary)
+        var lineStart = 0
+        var headEnd: Int?
+        var lines: [String] = []
+        for index in data.indices where data[index] == 0x0A {
+            var line = data[lineStart..<index]
+            if line.last == 0x0D { line = line.dropLast() }
+            lineStart = index + 1
+            if line.isEmpty { headEnd = lineStart; break }
+            lines.append(Text.printable(line.prefix(72)) + (line.count > 72 ? "…" : ""))
+        }
+        for line in lines.prefix(24) { box.lines.append(line) }
+        if lines.count > 24 { box.lines.append("… \(lines.count - 24) more lines") }
+        if let headEnd {
+            box.field("Body", "\(data.count - headEnd) bytes in this segment")
+        } else {
+            box.field("Head", "continues in the next segment")
+        }
+        return box
     }
 
     static func flagNames(_ flags: TCPFlags) -> String {

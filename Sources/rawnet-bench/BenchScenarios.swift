@@ -175,6 +175,14 @@ struct BenchInterop: ParsableCommand {
     func run() throws { try options.run(["interop"]) }
 }
 
+/// `rawnet bench http`: pages per second and a 1 MB fetch of the HTTP server through one router.
+struct BenchHTTP: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "http",
+        abstract: "HTTP pages/s (keep-alive against a connection per page) and 1 MB fetch goodput against nc's bare TCP stream.")
+    @OptionGroup var options: BenchScenarioOptions
+    func run() throws { try options.run(["http"]) }
+}
+
 /// `rawnet bench all`: every scenario in turn.
 struct BenchAll: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "all",
@@ -186,5 +194,5 @@ struct BenchAll: ParsableCommand {
 /// The scenario subcommands, for the `bench` group's list.
 let benchScenarioCommands: [ParsableCommand.Type] = [
     BenchForward.self, BenchCapture.self, BenchSwitch.self, BenchTCP.self, BenchLoss.self, BenchLatency.self, BenchScale.self, BenchSim.self,
-    BenchInterop.self, BenchConverge.self, BenchAll.self,
+    BenchInterop.self, BenchConverge.self, BenchHTTP.self, BenchAll.self,
 ]

@@ -18,7 +18,7 @@ struct RawNet: ParsableCommand {
             RouterDaemonCommand.self, HostDaemonCommand.self, SwitchDaemonCommand.self, LinuxBridgeCommand.self,
             AttachCommand.self, ExecCommand.self,
             PingCommand.self, TracerouteCommand.self, Routes.self, ARP.self, Macs.self, Link.self, RIPCommand.self,
-            Impair.self, Sockets.self, ChatCommand.self, NCCommand.self,
+            Impair.self, Sockets.self, ChatCommand.self, NCCommand.self, HTTPCommand.self,
             DNSCommand.self, DigCommand.self,
             TraceCommand.self, CaptureCommand.self, LadderCommand.self, PlotCommand.self, DemoCommand.self,
             Bench.self, Gen.self,

@@ -23,6 +23,16 @@ import RawNetPlatform
         #expect(results.first?.goal?.isMet == nil, "no RawNet side yet: the goal is pending")
     }
 
+    @Test func http_pagesAndFetchThroughOneRouter() throws {
+        let results = try HTTPScenario().run(options: options, log: log)
+        expectNoFailures(results)
+        #expect(results.count == 2)
+        for result in results {
+            #expect(try #require(result.measured).summary.median > 0, "\(result.name)")
+            #expect(try #require(result.reference).summary.median > 0, "\(result.name)")
+        }
+    }
+
     @Test func tcp_relayBytesPerSecond() throws {
         let results = try TCPScenario(connectionCounts: [1]).run(options: options, log: log)
         expectNoFailures(results)

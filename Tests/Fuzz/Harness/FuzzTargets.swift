@@ -5,11 +5,12 @@
 // gives an executable its own `main`); `scripts/fuzz` builds and runs it. RAWNET_FUZZ_DECODER picks the decoder one run exercises, so each gets its
 // own corpus, coverage and execution count:
 //
-//   ethernet arp ipv4 icmp udp tcp dns appapi control topology
+//   ethernet arp ipv4 icmp udp tcp dns appapi control topology http
 //
 // Besides "no crash", a decoded value must survive its own encoder where the
 // format makes that exact (the properties the unit tests state for the seeds).
 import Glibc
+import RawNetApps
 import RawNetContracts
 import RawNetJSON
 import RawNetLab
@@ -17,7 +18,7 @@ import RawNetLabModel
 import RawNetWire
 
 enum Decoder: String, CaseIterable {
-    case ethernet, arp, ipv4, icmp, udp, tcp, dns, appapi, control, topology
+    case ethernet, arp, ipv4, icmp, udp, tcp, dns, appapi, control, topology, http
 }
 
 nonisolated(unsafe) var selected: Decoder?
@@ -89,6 +90,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     case .appapi: fuzzAppAPI(Array(raw))
     case .control: fuzzControl(Array(raw))
     case .topology: fuzzTopology(Array(raw))
+    case .http: fuzzHTTP(Array(raw))
     }
     return 0
 }
@@ -257,4 +259,44 @@ func fuzzDNS(_ raw: UnsafeRawBufferPointer) {
     let small = message.serialize(limit: DNSMessage.udpLimit)
     require(small.count <= max(DNSMessage.udpLimit, again.count) , "DNS message exceeds its limit")
     require((try? DNSMessage(parsing: small)) != nil, "DNS message cut to 512 bytes does not decode")
+}
+
+/// HTTP/1.1 (RFC 9112) as the server and client read it: heads, framing, chunked
+/// bodies, targets, and a whole server session fed the bytes in two pieces.
+func fuzzHTTP(_ bytes: [UInt8]) {
+    var scanner = HTTPHeadScanner()
+    if let range = try? scanner.scan(bytes) {
+        if let request = try? HTTPRequestHead(parsing: bytes[range]) {
+            let again = try? HTTPRequestHead(parsing: request.encoded[...])
+            require(again == request, "HTTP request head re-encoded parses differently")
+            _ = try? HTTPBodyFraming.request(request.headers)
+            if let path = HTTPTarget.path(of: request.target) {
+                require(path.hasPrefix("/") && !path.split(separator: "/").contains(".."), "target path climbs: \(path)")
+            }
+        }
+        if let response = try? HTTPResponseHead(parsing: bytes[range]) {
+            let again = try? HTTPResponseHead(parsing: response.encoded[...])
+            require(again == response, "HTTP response head re-encoded parses differently")
+            _ = try? HTTPBodyFraming.response(response.headers, status: response.status, requestMethod: "GET")
+        }
+    }
+    _ = HTTPStartLine.summary(bytes)
+    // Chunked decoding is the same whether the bytes come whole or in two pieces.
+    let split = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
+    var whole = HTTPChunkedDecoder(), pieces = HTTPChunkedDecoder()
+    var wholeBody: [UInt8] = [], piecesBody: [UInt8] = []
+    let wholeUsed = try? whole.decode(bytes[...], into: &wholeBody)
+    var piecesUsed: Int? = nil
+    if let first = try? pieces.decode(bytes[..<split], into: &piecesBody) {
+        piecesUsed = pieces.isComplete ? first : (try? pieces.decode(bytes[split...], into: &piecesBody)).map { $0 + first }
+    }
+    require(wholeUsed == piecesUsed && (wholeUsed == nil || wholeBody == piecesBody), "chunked decoding depends on the split")
+    // A server session never traps and answers the same however the bytes are cut.
+    func serve(_ parts: [[UInt8]]) -> [UInt8] {
+        var session = HTTPSession(settings: HTTPServerSettings(), peer: "fuzz", now: 0) { path in
+            path == "/index.html" ? .file([1, 2, 3]) : .notFound
+        }
+        return parts.flatMap { session.receive($0, now: 1) } + session.endOfInput()
+    }
+    require(serve([bytes]) == serve([Array(bytes[..<split]), Array(bytes[split...])]), "server answers depend on the split")
 }

@@ -1,0 +1,164 @@
+import Foundation
+import RawNetLab
+import RawNetPlatform
+import RawNetTestSupport
+import Testing
+
+/// `rawnet http serve` and `rawnet http get` on real daemons: alice — r1 — bob.
+@Suite(.serialized) struct HTTPLabTests {
+    static func yaml(lab: String) -> String { TopologyLoader.defaultLabYAML(named: lab) }
+
+    /// The lab with a root on bob served by `rawnet http serve`; the server stops after `body`.
+    static func withServer(_ prefix: String, _ body: (RawNetRunner, Data, (pid: Int32, outputPath: String)) throws -> Void) throws {
+        let lab = prefix + String(Processes.currentPID)
+        try LinuxPeer.withLab(lab, yaml: yaml(lab: lab)) { runner, _ in
+            let (root, big) = try makeRoot(runner)
+            let server = try startServer(runner, root: root)
+            defer { stopServer(runner, server.pid) }
+            try body(runner, big, server)
+        }
+    }
+
+    static func stopServer(_ runner: RawNetRunner, _ pid: Int32) {
+        try? Processes.kill(pid, signal: SignalNumber.terminate)
+        _ = try? runner.wait(pid, timeout: 5)
+    }
+
+    /// A root with an index page, a random file and one in a subdirectory.
+    static func makeRoot(_ runner: RawNetRunner) throws -> (root: String, big: Data) {
+        let root = runner.base + "/www"
+        try FileManager.default.createDirectory(atPath: root + "/sub", withIntermediateDirectories: true)
+        try "<h1>RawNet</h1>\n".write(toFile: root + "/index.html", atomically: true, encoding: .utf8)
+        try "inner\n".write(toFile: root + "/sub/inner.txt", atomically: true, encoding: .utf8)
+        let big = try Data(contentsOf: URL(fileURLWithPath: LinuxPeer.randomFile(runner, name: "big.bin", count: 300_000)))
+        try big.write(to: URL(fileURLWithPath: root + "/big.bin"))
+        return (root, big)
+    }
+
+    /// Starts the server on bob and waits for its ready line.
+    static func startServer(_ runner: RawNetRunner, root: String, extra: [String] = []) throws -> (pid: Int32, outputPath: String) {
+        let server = try runner.start(["http", "serve", "bob", "--root", root] + extra, name: "http-serve")
+        try runner.waitForOutput(server.outputPath, containing: "serving http on bob port 80")
+        return server
+    }
+
+    @Test func clientFetchesFilesByteExactAndSeesEveryStatus() throws {
+        try LinuxPeer.requireTool("tshark", package: "tshark")
+        try Self.withServer("ht") { runner, big, server in
+            let pcap = runner.base + "/http.pcapng"
+            let capture = try runner.start(["capture", "alice-r1", "-w", pcap], name: "capture")
+            try runner.waitForOutput(capture.outputPath, containing: "capturing")
+
+            let got = runner.base + "/got.bin"
+            let fetch = try runner.run(["http", "get", "alice", "http://bob/big.bin", "-o", got])
+            #expect(fetch.status == 0, "\(fetch.output)")
+            #expect((try? Data(contentsOf: URL(fileURLWithPath: got))) == big, "the file arrived changed")
+
+            let index = try runner.run(["http", "get", "alice", "http://10.0.2.20/"])
+            #expect(index.status == 0 && index.output == "<h1>RawNet</h1>\n", "\(index.output)")
+            let inner = try runner.run(["http", "get", "alice", "http://bob/x/../sub/inner.txt"])
+            #expect(inner.output == "inner\n", "\(inner.output)")
+
+            let page = try runner.run(["http", "get", "alice", "http://bob/_request", "-H", "X-Lab: yes"])
+            #expect(page.output.contains("GET /_request HTTP/1.1\nHost: bob\n"), "\(page.output)")
+            #expect(page.output.contains("X-Lab: yes") && page.output.contains("10.0.1.10:"), "\(page.output)")
+
+            let missing = try runner.run(["http", "get", "alice", "http://bob/nothing", "-v", "--fail"])
+            #expect(missing.status == 22)
+            #expect(missing.output.contains("< HTTP/1.1 404 Not Found"), "\(missing.output)")
+            #expect(missing.output.contains("> GET /nothing HTTP/1.1"), "\(missing.output)")
+
+            let post = try runner.run(["http", "get", "alice", "http://bob/", "-X", "POST", "-v"])
+            #expect(post.output.contains("< HTTP/1.1 405 Method Not Allowed") && post.output.contains("< Allow: GET, HEAD"),
+                    "\(post.output)")
+
+            let head = try runner.run(["http", "get", "alice", "http://bob/big.bin", "-X", "HEAD", "-v"])
+            #expect(head.output.contains("< Content-Length: 300000"), "\(head.output)")
+            #expect(!head.output.contains("\u{0}"), "HEAD got a body")
+
+            let huge = try runner.run(["http", "get", "alice", "http://bob/", "-v", "-H", "X-Big: " + String(repeating: "b", count: 9_000)])
+            #expect(huge.output.contains("< HTTP/1.1 413 Content Too Large"), "\(huge.output.suffix(600))")
+
+            // A malformed request, sent raw with nc: 400, and the server closes.
+            let raw = runner.base + "/raw.txt"
+            try "GET / HTTP/1.1\r\nHost : bob\r\n\r\n".write(toFile: raw, atomically: true, encoding: .utf8)
+            let answer = runner.base + "/raw-answer.txt"
+            let nc = try runner.runShell("exec '\(runner.executable)' nc alice bob 80 < '\(raw)' > '\(answer)'", timeout: 30)
+            #expect(nc == 0)
+            let rawAnswer = (try? String(contentsOfFile: answer, encoding: .utf8)) ?? ""
+            #expect(rawAnswer.hasPrefix("HTTP/1.1 400 Bad Request\r\n"), "\(rawAnswer)")
+
+            // Random bytes: 400 at once, and the server goes on serving (below).
+            let noise = try LinuxPeer.randomFile(runner, name: "noise.bin", count: 200_000)
+            let noiseAnswer = runner.base + "/noise-answer.txt"
+            _ = try runner.runShell("exec '\(runner.executable)' nc alice bob 80 < '\(noise)' > '\(noiseAnswer)'", timeout: 60)
+            let noiseText = (try? String(contentsOfFile: noiseAnswer, encoding: .utf8)) ?? ""
+            #expect(noiseText.hasPrefix("HTTP/1.1 400 Bad Request\r\n") || noiseText.hasPrefix("HTTP/1.1 413"), "\(noiseText)")
+
+            // Keep-alive: three URLs on one connection.
+            let three = try runner.run(["http", "get", "alice", "http://bob/", "http://bob/sub/inner.txt", "http://bob/", "-v"])
+            #expect(three.output.components(separatedBy: "* reusing the connection").count == 3, "\(three.output)")
+            #expect(three.output.components(separatedBy: "* connected to").count == 2)
+
+            let log = LinuxPeer.output(server.outputPath)
+            #expect(log.contains("→ 400"), "\(log)")
+            #expect(log.contains("→ 413"), "\(log)")
+            #expect(log.contains("GET /sub/inner.txt from 10.0.1.10:"), "\(log)")
+
+            // Wireshark reads every message as HTTP, with nothing malformed and every checksum right.
+            usleep(300_000)
+            try Processes.kill(capture.pid, signal: SignalNumber.interrupt)
+            #expect(try runner.wait(capture.pid, timeout: 10) == 0, "\(LinuxPeer.output(capture.outputPath))")
+            let verdict = try TsharkVerdict(file: pcap)
+            #expect(verdict.packets > 100 && verdict.malformed == 0 && verdict.badChecksums.isEmpty,
+                    "\(verdict.packets) packets, \(verdict.malformed) malformed, bad checksums in \(verdict.badChecksums)")
+            let codes = try TsharkVerdict.fields(pcap, filter: "http.response", fields: ["http.response.code"]).map { $0[0] }
+            #expect(Set(codes).isSuperset(of: ["200", "400", "404", "405", "413"]), "\(codes)")
+            let methods = try TsharkVerdict.fields(pcap, filter: "http.request", fields: ["http.request.method"]).map { $0[0] }
+            #expect(Set(methods) == ["GET", "POST", "HEAD"], "\(methods)")
+        }
+    }
+
+    @Test func usageMistakesExit64AndHelpFits80Columns() throws {
+        let lab = "hu" + String(Processes.currentPID)
+        try LinuxPeer.withLab(lab, yaml: Self.yaml(lab: lab)) { runner, _ in
+            for (arguments, message) in [(["http", "get", "alice", "ftp://bob/"], "is not an http:// URL"),
+                                         (["http", "get", "alice", "http://nosuch/"], "nosuch"),
+                                         (["http", "get", "r1", "http://bob/"], "apps run on hosts"),
+                                         (["http", "serve", "bob", "--max-requests", "0"], "--max-requests")] {
+                let run = try runner.run(arguments)
+                #expect(run.status == 64 && run.output.contains(message), "\(arguments): \(run.status) \(run.output)")
+            }
+            let refused = try runner.run(["http", "get", "alice", "http://bob:81/"], timeout: 20)
+            #expect(refused.status == 1 && refused.output.contains("connection refused"), "\(refused.output)")
+            for command in [["http"], ["http", "get"], ["http", "serve"]] {
+                let help = try runner.run(command + ["--help"])
+                let wide = help.output.split(separator: "\n").filter { !$0.hasPrefix("USAGE:") && $0.count > 80 }
+                #expect(help.status == 0 && wide.isEmpty, "\(command): \(wide)")
+            }
+        }
+    }
+
+    @Test func manyConcurrentClientsAllGetTheirBytes() throws {
+        try Self.withServer("hc") { runner, big, server in
+            // A slow client holds a connection open with half a request: the others are not held up.
+            let slow = try runner.startShell("(printf 'GET / HTTP/1.1\\r\\nHo'; sleep 8) | exec '\(runner.executable)' nc alice bob 80",
+                                             name: "slow")
+            let count = 16
+            var clients: [(Int32, String)] = []
+            for index in 0..<count {
+                let path = runner.base + "/client-\(index).bin"
+                clients.append((try runner.start(["http", "get", "alice", "http://bob/big.bin", "http://bob/index.html",
+                                                  "-o", path], name: "client-\(index)").pid, path))
+            }
+            let expected = big + Data("<h1>RawNet</h1>\n".utf8)
+            for (index, (pid, path)) in clients.enumerated() {
+                #expect(try runner.wait(pid, timeout: 120) == 0, "client \(index): \(LinuxPeer.output(runner.base + "/client-\(index).out"))")
+                #expect((try? Data(contentsOf: URL(fileURLWithPath: path))) == expected, "client \(index) got other bytes")
+            }
+            _ = try runner.wait(slow, timeout: 30)
+            let log = LinuxPeer.output(server.outputPath)
+            #expect(log.components(separatedBy: "GET /big.bin").count == count + 1, "\(log)")
+        }
+    }
+}
