@@ -19,7 +19,7 @@ struct RawNet: ParsableCommand {
             AttachCommand.self, ExecCommand.self,
             PingCommand.self, TracerouteCommand.self, Routes.self, ARP.self, Link.self,
             Impair.self, Sockets.self, ChatCommand.self, NCCommand.self,
-            TraceCommand.self, CaptureCommand.self, LadderCommand.self, PlotCommand.self, DemoCommand.self,
+            TraceCommand.self, CaptureCommand.self, LadderCommand.self, PlotCommand.self, WebCommand.self, DemoCommand.self,
             Bench.self, Gen.self,
         ]
     )
