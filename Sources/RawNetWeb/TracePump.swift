@@ -51,9 +51,26 @@ final class TracePump: @unchecked Sendable {
         stream.close()
     }
 
-    private func publish(_ message: WebMessage) {
+    private func publish(_ message: WebMessage) { Self.publish(message, to: hub, encoder: encoder) }
+
+    private static func publish(_ message: WebMessage, to hub: EventHub, encoder: JSONEncoder) {
         guard let data = try? encoder.encode(message) else { return }
         hub.publish(String(decoding: data, as: UTF8.self))
+    }
+
+    /// A saved trace for the page to step through: a `replay` message (the page starts
+    /// paused), then every event one by one, never counted, in messages of 200.
+    static func replay(_ events: [TraceEvent], topology: Topology, to hub: EventHub) {
+        let encoder = JSONEncoder()
+        var builder = WebEventBuilder(topology: topology, maxEventsPerBatch: .max)
+        publish(WebMessage(type: "replay", total: events.count), to: hub, encoder: encoder)
+        var start = 0
+        while start < events.count {
+            let end = min(events.count, start + 200)
+            for message in builder.messages(for: Array(events[start..<end])) { publish(message, to: hub, encoder: encoder) }
+            start = end
+        }
+        publish(WebMessage(type: "ended"), to: hub, encoder: encoder)
     }
 }
 

@@ -6,7 +6,7 @@ extension WebPage {
     const T = {
       en: { pause: "Pause", live: "Live", back: "◀ Step", forward: "Step ▶", play: "Play", stop: "Stop", speed: "Speed",
             hint: "Click a frame (a dot or a line below) to see its layers; click a link to impair it. Drag nodes to arrange them.",
-            connected: "live", disconnected: "disconnected", ended: "the lab stopped",
+            connected: "live", disconnected: "disconnected", ended: "the lab stopped", savedEnd: "end of the saved trace", saved: "saved trace",
             link: "Link", direction: "Direction", both: "both directions", loss: "Loss", delay: "Delay", jitter: "Jitter",
             reorder: "Reorder", duplicate: "Duplicate", corrupt: "Corrupt", rate: "Rate", apply: "Apply", clear: "Clear",
             up: "Link up", down: "Link down", settings: "Now", applied: "Applied", frame: "Frame", layers: "Layers",
@@ -14,7 +14,7 @@ extension WebPage {
             position: "event", of: "of", dropped: "dropped", retransmit: "retransmission", recording: "paused: recording" },
       ko: { pause: "일시정지", live: "실시간", back: "◀ 한 단계", forward: "한 단계 ▶", play: "재생", stop: "멈춤", speed: "속도",
             hint: "프레임(점 또는 아래 줄)을 누르면 계층별 내용이 보입니다. 링크를 누르면 장애를 설정합니다. 노드는 끌어서 옮길 수 있습니다.",
-            connected: "실시간", disconnected: "연결 끊김", ended: "랩이 멈췄습니다",
+            connected: "실시간", disconnected: "연결 끊김", ended: "랩이 멈췄습니다", savedEnd: "저장된 트레이스의 끝", saved: "저장된 트레이스",
             link: "링크", direction: "방향", both: "양방향", loss: "손실", delay: "지연", jitter: "지터",
             reorder: "순서 바꿈", duplicate: "복제", corrupt: "손상", rate: "속도 제한", apply: "적용", clear: "초기화",
             up: "링크 올림", down: "링크 내림", settings: "현재", applied: "적용됨", frame: "프레임", layers: "계층",
@@ -434,17 +434,24 @@ extension WebPage {
     function connect() {
       const ws = new WebSocket(`ws://${location.host}/events`);
       ws.onopen = () => { $("conn").textContent = "● " + t("connected"); $("conn").className = "live"; };
-      ws.onclose = () => { $("conn").textContent = "● " + (state.ended ? t("ended") : t("disconnected")); $("conn").className = "down"; };
+      ws.onclose = () => {
+        if (state.replay) { $("conn").textContent = t("saved"); $("conn").className = ""; return; }
+        $("conn").textContent = "● " + (state.ended ? t("ended") : t("disconnected")); $("conn").className = "down";
+      };
       ws.onmessage = (m) => {
         const msg = JSON.parse(m.data);
         if (msg.type === "events") for (const ev of msg.events) { if (ev.kind === "lost") state.gaps++; record({ kind: "event", ev }); }
         else if (msg.type === "counts") record({ kind: "counts", counts: msg.counts, total: msg.total, from: msg.from, to: msg.to });
         else if (msg.type === "gap") { state.gaps++; record({ kind: "gap", missed: msg.missed }); }
-        else if (msg.type === "ended") { state.ended = true; record({ kind: "note", text: "# " + t("ended") }); }
+        else if (msg.type === "ended") { state.ended = true; record({ kind: "note", text: "# " + t(state.replay ? "savedEnd" : "ended") }); }
+        else if (msg.type === "replay") {
+          state.replay = true; state.live = false; state.cursor = -1; rebuildRows(); translate();
+          $("pause").disabled = true; $("conn").textContent = t("saved"); $("conn").className = "";
+        }
       };
     }
 
-    $("pause").addEventListener("click", () => setLive(!state.live));
+    $("pause").addEventListener("click", () => { if (!state.replay) setLive(!state.live); });
     $("back").addEventListener("click", () => stepTo(state.cursor - 1));
     $("forward").addEventListener("click", () => stepTo(state.cursor + 1));
     $("play").addEventListener("click", play);

@@ -3,6 +3,7 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import RawNetCore
 import RawNetContracts
 import RawNetLabModel
 
@@ -29,37 +30,62 @@ public struct WebImpairAnswer: Codable, Sendable {
 
 /// `rawnet web`: the page, the topology as JSON, impairment changes, and the trace over a WebSocket.
 public struct WebServer: Sendable {
-    public let located: LabLocator.Located
+    /// What the page shows.
+    public enum Source: Sendable {
+        /// A running lab: its daemons' merged trace, live, and its impairments to change.
+        case live(LabLocator.Located)
+        /// A saved trace (`rawnet trace --save`) over a topology, to step through; nothing to change.
+        case saved(name: String, topology: Topology, events: [TraceEvent])
+    }
+
+    public let source: Source
     public let host: String
     public let port: Int
 
     public init(located: LabLocator.Located, host: String = "127.0.0.1", port: Int = 8080) {
-        self.located = located
+        self.init(source: .live(located), host: host, port: port)
+    }
+
+    public init(source: Source, host: String = "127.0.0.1", port: Int = 8080) {
+        self.source = source
         self.host = host
         self.port = port
     }
 
     /// Serves until SIGINT or SIGTERM; `onListening` gets the page's address once it listens.
     public func run(onListening: @escaping @Sendable (String) -> Void) async throws {
-        let topology = try located.topology()
-        let hub = EventHub()
-        let pump = TracePump(hub: hub, located: located, topology: topology)
-        try pump.start()
-        defer { pump.stop() }
+        var pump: TracePump?
+        let hub: EventHub
+        switch source {
+        case .live(let located):
+            hub = EventHub()
+            pump = TracePump(hub: hub, located: located, topology: try located.topology())
+            try pump?.start()
+        case .saved(_, let topology, let events):
+            hub = EventHub(historyBytes: 256 << 20)
+            TracePump.replay(events, topology: topology, to: hub)
+        }
+        defer { pump?.stop() }
 
-        let located = self.located
+        let source = self.source
         let router = Router(context: BasicWebSocketRequestContext.self)
         router.get("/") { _, _ in Self.response(WebPage.html, type: "text/html; charset=utf-8") }
         router.get("/app.js") { _, _ in Self.response(WebPage.script, type: "text/javascript; charset=utf-8") }
         router.get("/app.css") { _, _ in Self.response(WebPage.style, type: "text/css; charset=utf-8") }
         router.get("/api/topology") { _, _ in
-            let view = try await Self.blocking { try WebTopology.gather(located) }
-            return try Self.json(view)
+            switch source {
+            case .live(let located): return try Self.json(try await Self.blocking { try WebTopology.gather(located) })
+            case .saved(let name, let topology, _):
+                return try Self.json(WebTopology(lab: name, topology: topology, statuses: [:], impairments: [:]))
+            }
         }
         router.post("/api/impair") { request, _ in
             let body = try await request.body.collect(upTo: 64 << 10)
             guard let asked = try? JSONDecoder().decode(WebImpairRequest.self, from: Data(String(buffer: body).utf8)) else {
                 return try Self.json(WebImpairAnswer(ok: false, error: "the request is not a JSON impairment change"), status: .badRequest)
+            }
+            guard case .live(let located) = source else {
+                return try Self.json(WebImpairAnswer(ok: false, error: "a saved trace: there is no lab to change"), status: .badRequest)
             }
             let answer = await Self.blocking { WebImpairs.apply(asked, located: located) }
             return try Self.json(answer, status: answer.ok ? .ok : .badRequest)

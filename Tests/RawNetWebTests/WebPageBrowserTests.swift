@@ -41,6 +41,39 @@ import Testing
     }
 
     func exercise(runner: RawNetRunner, browser: WebDriver, webOutput: String) async throws {
+        try await live(runner: runner, browser: browser, webOutput: webOutput)
+        try await replay(runner: runner, browser: browser)
+    }
+
+    /// `rawnet web --from` a saved trace: the page starts paused at its beginning and steps through it.
+    func replay(runner: RawNetRunner, browser: WebDriver) async throws {
+        let (web, output) = try runner.start(["web", "--port", "0", "--from", runner.base + "/ping.jsonl"], name: "web-saved")
+        defer { kill(web, SIGINT); _ = try? runner.wait(web, timeout: 10) }
+        try runner.waitForOutput(output, containing: "rawnet web: http://127.0.0.1:")
+        let printed = try String(contentsOfFile: output, encoding: .utf8)
+        let url = try #require(printed.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }.map(String.init))
+        try await browser.open(url)
+        try await browser.waitUntil("the saved trace is loaded", """
+            return rawnetState.replay === true && document.querySelectorAll('#nodes g.node').length === 3
+              && rawnetState.entries.some(e => e.kind === 'note')
+            """)
+        let total = try await browser.run("return rawnetState.entries.length") as? Int ?? 0
+        #expect(total > 20, "the saved ping has its events")
+        #expect(try await browser.run("return rawnetState.cursor") as? Int == -1)
+        #expect(try await browser.run("return document.getElementById('position').textContent") as? String == "event 0 of \(total)")
+        for _ in 0..<3 { try await browser.click("#forward") }
+        #expect(try await browser.run("return rawnetState.cursor") as? Int == 2)
+        try await browser.click("#back")
+        #expect(try await browser.run("return rawnetState.cursor") as? Int == 1)
+        #expect(try await browser.run("return document.querySelectorAll('#events .ev-row').length") as? Int == 2)
+        let frames = try await browser.run("""
+            return rawnetState.entries.filter(e => e.kind === 'event' && e.ev.kind === 'sent' && e.ev.proto === 'icmp').map(e => e.ev.link)
+            """) as? [Int] ?? []
+        #expect(Set(frames) == [0, 1], "the saved echo requests and replies lie on both links")
+        try await browser.screenshot(to: Self.artifacts + "/8-saved-trace.png")
+    }
+
+    func live(runner: RawNetRunner, browser: WebDriver, webOutput: String) async throws {
         try runner.waitForOutput(webOutput, containing: "rawnet web: http://127.0.0.1:")
         let printed = try String(contentsOfFile: webOutput, encoding: .utf8)
         let url = try #require(printed.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }.map(String.init))
@@ -60,9 +93,13 @@ import Testing
         try await browser.waitUntil("the WebSocket is live", "return document.getElementById('conn').className === 'live'")
         try await browser.screenshot(to: Self.artifacts + "/1-topology.png")
 
-        // A ping: ICMP frames cross both links, each drawn on its own link.
+        // A ping: ICMP frames cross both links, each drawn on its own link. A trace is saved meanwhile.
+        let saved = runner.base + "/ping.jsonl"
+        let (trace, traceOutput) = try runner.start(["trace", "--save", saved, "--duration", "3"], name: "trace")
+        try runner.waitForOutput(traceOutput, containing: "Ctrl-C stops")
         let ping = try runner.run(["ping", "alice", "bob", "-c", "3", "-i", "0.2"])
         #expect(ping.status == 0, "\(ping.output)")
+        #expect(try runner.wait(trace, timeout: 15) == 0)
         try await browser.waitUntil("ICMP frames appear on both links", """
             const sent = rawnetState.entries.filter(e => e.kind === 'event' && e.ev.kind === 'sent' && e.ev.proto === 'icmp');
             return sent.some(e => e.ev.link === 0) && sent.some(e => e.ev.link === 1)
