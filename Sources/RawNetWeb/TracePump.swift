@@ -7,6 +7,7 @@ import RawNetWatch
 /// and publishes what `WebEventBuilder` makes of each batch to the hub.
 final class TracePump: @unchecked Sendable {
     private let hub: EventHub
+    private let recent: RecentEvents
     private let located: LabLocator.Located
     private let topology: Topology
     private let stopLock = NSLock()
@@ -15,8 +16,9 @@ final class TracePump: @unchecked Sendable {
     /// Why the stream could not start or ended, when it did.
     private(set) var endNote: String?
 
-    init(hub: EventHub, located: LabLocator.Located, topology: Topology) {
+    init(hub: EventHub, recent: RecentEvents, located: LabLocator.Located, topology: Topology) {
         self.hub = hub
+        self.recent = recent
         self.located = located
         self.topology = topology
     }
@@ -42,6 +44,7 @@ final class TracePump: @unchecked Sendable {
             stream.read(for: .milliseconds(200))
             let ended = stream.isFinished
             let events = ended ? stream.takeAll() : stream.take()
+            recent.append(events)
             for message in builder.messages(for: events) { publish(message) }
             if ended {
                 publish(WebMessage(type: "ended"))

@@ -11,7 +11,7 @@ extension WebPage {
             reorder: "Reorder", duplicate: "Duplicate", corrupt: "Corrupt", rate: "Rate", apply: "Apply", clear: "Clear",
             up: "Link up", down: "Link down", settings: "Now", applied: "Applied", frame: "Frame", layers: "Layers",
             hops: "Hops of this packet", counted: "counted", events: "events", lost: "events lost", gap: "messages this page missed",
-            position: "event", of: "of", dropped: "dropped", retransmit: "retransmission", recording: "paused: recording" },
+            position: "event", of: "of", connections: "TCP connections", none: "no TCP connection yet", ladder: "Ladder", plot: "Time-sequence plot", dropped: "dropped", retransmit: "retransmission", recording: "paused: recording" },
       ko: { pause: "일시정지", live: "실시간", back: "◀ 한 단계", forward: "한 단계 ▶", play: "재생", stop: "멈춤", speed: "속도",
             hint: "프레임(점 또는 아래 줄)을 누르면 계층별 내용이 보입니다. 링크를 누르면 장애를 설정합니다. 노드는 끌어서 옮길 수 있습니다.",
             connected: "실시간", disconnected: "연결 끊김", ended: "랩이 멈췄습니다", savedEnd: "저장된 트레이스의 끝", saved: "저장된 트레이스",
@@ -19,7 +19,7 @@ extension WebPage {
             reorder: "순서 바꿈", duplicate: "복제", corrupt: "손상", rate: "속도 제한", apply: "적용", clear: "초기화",
             up: "링크 올림", down: "링크 내림", settings: "현재", applied: "적용됨", frame: "프레임", layers: "계층",
             hops: "이 패킷의 홉", counted: "개 집계", events: "이벤트", lost: "개 이벤트 유실", gap: "개 메시지를 이 페이지가 놓침",
-            position: "이벤트", of: "/", dropped: "폐기", retransmit: "재전송", recording: "일시정지: 기록 중" },
+            position: "이벤트", of: "/", connections: "TCP 연결", none: "아직 TCP 연결이 없습니다", ladder: "래더 다이어그램", plot: "시간-순서 그래프", dropped: "폐기", retransmit: "재전송", recording: "일시정지: 기록 중" },
     };
     const COLORS = { arp: "#8e44ad", icmp: "#2980b9", udp: "#16a085", tcp: "#d35400", dns: "#27ae60", http: "#c0392b", other: "#7f8c8d" };
     const NS = "http://www.w3.org/2000/svg";
@@ -43,6 +43,7 @@ extension WebPage {
         + `<span style="color:#b00020">✗ ${t("dropped")}</span>`;
       updatePosition();
       if (state.selectedLink !== null) showLinkForm(state.selectedLink);
+      if (state.connectionsOpen) showConnections(state.connection);
     }
 
     function el(name, attrs, parent) {
@@ -315,7 +316,7 @@ extension WebPage {
     function select(id) {
       const entry = state.entries.find(e => e.kind === "event" && e.ev.id === id);
       if (!entry) return;
-      state.selected = id; state.selectedLink = null;
+      state.selected = id; state.selectedLink = null; state.connectionsOpen = false;
       for (const r of document.querySelectorAll(".ev-row")) r.classList.toggle("sel", r.dataset.id == id);
       showEntry(entry);
     }
@@ -361,7 +362,7 @@ extension WebPage {
     function showLinkForm(index) {
       const link = state.topo.links[index];
       if (!link) return;
-      state.selectedLink = index; state.selected = null;
+      state.selectedLink = index; state.selected = null; state.connectionsOpen = false;
       for (const g of document.querySelectorAll(".link")) g.classList.toggle("sel", +g.dataset.link === index);
       const panel = $("details");
       panel.innerHTML = "";
@@ -399,6 +400,32 @@ extension WebPage {
       if (form) { for (const old of form.querySelectorAll(".ok, .error")) old.remove(); form.appendChild(note); }
       await loadTopology();
     }
+
+    // ---- TCP connections: the ladder and plot of `rawnet ladder` and `rawnet plot`, refreshed live ----
+    async function showConnections(chosen) {
+      state.connectionsOpen = true; state.selected = null; state.selectedLink = null; state.connection = chosen || null;
+      const names = await (await fetch("/api/connections")).json();
+      const panel = $("details");
+      panel.innerHTML = "";
+      const h = document.createElement("h3"); h.textContent = t("connections"); panel.appendChild(h);
+      if (!names.length) { const p = document.createElement("p"); p.className = "hint"; p.textContent = t("none"); panel.appendChild(p); }
+      for (const name of names) {
+        const b = document.createElement("button"); b.className = "conn-item"; b.textContent = name; b.dataset.key = name;
+        b.addEventListener("click", () => showConnections(name));
+        panel.appendChild(b);
+      }
+      if (!state.connection) return;
+      const view = await (await fetch("/api/connection?key=" + encodeURIComponent(state.connection))).json();
+      if (!view.ladder) return;
+      const h2 = document.createElement("h3"); h2.textContent = `${t("ladder")} · ${view.name}`; panel.appendChild(h2);
+      const pre = document.createElement("pre"); pre.className = "ladder"; pre.textContent = view.ladder; panel.appendChild(pre);
+      const h3 = document.createElement("h3"); h3.textContent = t("plot"); panel.appendChild(h3);
+      const img = document.createElement("img"); img.className = "plot";
+      img.src = URL.createObjectURL(new Blob([view.plot], { type: "image/svg+xml" }));
+      panel.appendChild(img);
+    }
+    setInterval(() => { if (state.connectionsOpen && state.connection && state.live && !state.replay) showConnections(state.connection).catch(() => {}); }, 2000);
+    $("connections").addEventListener("click", () => showConnections(null));
 
     // ---- simulation mode ----
     function setLive(live) {

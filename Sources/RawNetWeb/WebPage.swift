@@ -23,6 +23,7 @@ enum WebPage {
         </label>
         <span id="position"></span>
       </span>
+      <button id="connections" data-t="connections"></button>
       <span class="right">
         <span id="conn"></span>
         <button id="lang">한국어</button>
@@ -71,6 +72,8 @@ enum WebPage {
     #panel form .row { grid-column: 1 / 3; display: flex; gap: 6px; flex-wrap: wrap; }
     #panel .error { color: #b00020; font-weight: 600; grid-column: 1 / 3; }
     #panel .ok { color: #1b7f3b; grid-column: 1 / 3; }
+    #panel .conn-item { display: block; margin: 2px 0; font: 12px "DejaVu Sans Mono", monospace; }
+    #panel img.plot { width: 100%; border: 1px solid #e1e4ea; background: #fff; }
     footer { overflow: auto; border-top: 1px solid #d5d9e0; background: #fff; }
     #events { font: 12px/1.35 "DejaVu Sans Mono", monospace; }
     .ev-row { white-space: pre; padding: 0 8px; cursor: pointer; border-left: 4px solid transparent; }

@@ -56,13 +56,15 @@ public struct WebServer: Sendable {
     public func run(onListening: @escaping @Sendable (String) -> Void) async throws {
         var pump: TracePump?
         let hub: EventHub
+        let recent = RecentEvents()
         switch source {
         case .live(let located):
             hub = EventHub()
-            pump = TracePump(hub: hub, located: located, topology: try located.topology())
+            pump = TracePump(hub: hub, recent: recent, located: located, topology: try located.topology())
             try pump?.start()
         case .saved(_, let topology, let events):
             hub = EventHub(historyBytes: 256 << 20)
+            recent.append(events)
             TracePump.replay(events, topology: topology, to: hub)
         }
         defer { pump?.stop() }
@@ -78,6 +80,14 @@ public struct WebServer: Sendable {
             case .saved(let name, let topology, _):
                 return try Self.json(WebTopology(lab: name, topology: topology, statuses: [:], impairments: [:]))
             }
+        }
+        router.get("/api/connections") { _, _ in try Self.json(recent.connections()) }
+        router.get("/api/connection") { request, _ in
+            let name = request.uri.queryParameters.get("key") ?? ""
+            guard let view = await Self.blocking({ recent.connection(name) }) else {
+                return try Self.json(WebImpairAnswer(ok: false, error: "no TCP connection '\(name)' in the events kept"), status: .notFound)
+            }
+            return try Self.json(view)
         }
         router.post("/api/impair") { request, _ in
             let body = try await request.body.collect(upTo: 64 << 10)

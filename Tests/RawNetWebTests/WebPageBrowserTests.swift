@@ -70,7 +70,7 @@ import Testing
             return rawnetState.entries.filter(e => e.kind === 'event' && e.ev.kind === 'sent' && e.ev.proto === 'icmp').map(e => e.ev.link)
             """) as? [Int] ?? []
         #expect(Set(frames) == [0, 1], "the saved echo requests and replies lie on both links")
-        try await browser.screenshot(to: Self.artifacts + "/8-saved-trace.png")
+        try await browser.screenshot(to: Self.artifacts + "/9-saved-trace.png")
     }
 
     func live(runner: RawNetRunner, browser: WebDriver, webOutput: String) async throws {
@@ -183,5 +183,25 @@ import Testing
         try await browser.click("#lang")
         try await browser.click("#pause")
         #expect(try await browser.run("return rawnetState.live") as? Bool == true)
+
+        // A TCP connection (nc alice → bob): its ladder and plot, as `rawnet ladder` and `rawnet plot` draw them.
+        #expect(try runner.run(["impair", "alice-r1", "--clear"]).status == 0)
+        let (server, _) = try runner.start(["nc", "bob", "-l", "7000"], name: "nc-server")
+        usleep(300_000)
+        let client = try runner.run(["nc", "alice", "bob", "7000"], timeout: 20)
+        #expect(client.status == 0, "\(client.output)")
+        _ = try runner.wait(server, timeout: 5)
+        try await browser.waitUntil("the connection is listed", timeout: 10, """
+            fetch('/api/connections').then(r => r.json()).then(list => { window.connectionList = list });
+            return (window.connectionList || []).some(name => name.endsWith('>10.0.2.20:7000'))
+            """)
+        try await browser.click("#connections")
+        try await browser.waitUntil("the list shows", "return document.querySelector('#details .conn-item') !== null")
+        try await browser.click("#details .conn-item")
+        try await browser.waitUntil("the ladder shows", "return document.querySelector('#details pre.ladder') !== null")
+        let ladder = try await browser.run("return document.querySelector('#details pre.ladder').textContent") as? String ?? ""
+        #expect(ladder.contains(" SYN ") && ladder.contains(" SYN-ACK "), "\(ladder)")
+        #expect(try await browser.run("return document.querySelector('#details img.plot') !== null") as? Bool == true)
+        try await browser.screenshot(to: Self.artifacts + "/8-ladder.png")
     }
 }
