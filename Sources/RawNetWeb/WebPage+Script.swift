@@ -238,6 +238,7 @@ extension WebPage {
     // ---- entries: the recorded stream, shown live or stepped through ----
     function record(entry) {
       state.entries.push(entry);
+      state.eventCount = (state.eventCount || 0) + (entry.kind === "event" ? 1 : entry.kind === "counts" ? entry.total : 0);
       if (entry.kind === "event") {
         const ev = entry.ev;
         if (ev.kind === "sent" && ev.link != null) state.framesByLink[ev.link] = (state.framesByLink[ev.link] || 0) + 1;
@@ -305,7 +306,7 @@ extension WebPage {
 
     function updatePosition() {
       const n = state.entries.length;
-      $("position").textContent = state.live ? (state.paused ? "" : `${n} ${t("events")}`) : `${t("position")} ${state.cursor + 1} ${t("of")} ${n}`;
+      $("position").textContent = state.live ? `${state.eventCount || 0} ${t("events")}` : `${t("position")} ${state.cursor + 1} ${t("of")} ${n}`;
       $("back").disabled = state.live || state.cursor <= 0;
       $("forward").disabled = state.live || state.cursor >= n - 1;
       $("play").disabled = state.live;

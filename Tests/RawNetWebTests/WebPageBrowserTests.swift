@@ -203,5 +203,31 @@ import Testing
         #expect(ladder.contains(" SYN ") && ladder.contains(" SYN-ACK "), "\(ladder)")
         #expect(try await browser.run("return document.querySelector('#details img.plot') !== null") as? Bool == true)
         try await browser.screenshot(to: Self.artifacts + "/8-ladder.png")
+
+        // Link down and up from the page: the link is drawn down, then up again.
+        try await browser.click("#links g.link[data-link='1'] line.hit")
+        try await browser.waitUntil("the form of r1-bob opens", "return document.querySelector('#impair[data-link=\"1\"]') !== null")
+        try await browser.click("#impair button[name=down]")
+        try await browser.waitUntil("r1-bob is drawn down", "return document.querySelector('#links g.link.down[data-link=\"1\"]') !== null")
+        let status = try runner.run(["status"])
+        let downLines = status.output.split(separator: "\n").filter { $0.contains(" DOWN ") }
+        #expect(downLines.count == 2 && downLines.allSatisfy { $0.contains("r1:eth1") || $0.contains("bob:eth0") }, "\(status.output)")
+        try await browser.click("#impair button[name=up]")
+        try await browser.waitUntil("r1-bob is drawn up", "return document.querySelector('#links g.link.down') === null")
+
+        // A burst too fast to draw one by one is counted per link, and the counts add up.
+        let flood = try runner.run(["ping", "alice", "bob", "-c", "300", "-i", "0.001", "-w", "1"], timeout: 30)
+        #expect(flood.output.contains("300 packets transmitted"), "\(flood.output)")
+        try await browser.waitUntil("a counted interval arrives", timeout: 10, "return rawnetState.entries.some(e => e.kind === 'counts')")
+        let counted = try await browser.run("""
+            const c = rawnetState.entries.filter(e => e.kind === 'counts');
+            return c.every(e => e.counts.reduce((n, x) => n + x.count, 0) === e.total)
+              && c.some(e => e.counts.some(x => x.link === 0 && x.kind === 'sent' && x.proto === 'icmp'))
+              && c.some(e => e.counts.some(x => x.link === 1 && x.kind === 'sent' && x.proto === 'icmp'))
+            """) as? Bool
+        #expect(counted == true, "each counted interval adds up to its total, on both links")
+        let countedRow = try await browser.run("return [...document.querySelectorAll('#events .ev-row.counts')].pop()?.textContent || ''") as? String ?? ""
+        #expect(countedRow.contains("counted") && countedRow.contains("alice:eth0-r1:eth0"), "\(countedRow)")
+        try await browser.screenshot(to: Self.artifacts + "/8b-counted.png")
     }
 }
