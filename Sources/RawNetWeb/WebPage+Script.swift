@@ -204,7 +204,7 @@ extension WebPage {
         const [p, q] = endPoints(ev.link, true);
         const x = p.x + (q.x - p.x) * at, y = p.y + (q.y - p.y) * at;
         const g = el("g", { class: "drop", "data-link": ev.link }, marks);
-        const text = el("text", { x, y: y - 10, "text-anchor": "middle" }, g);
+        const text = el("text", { x, y: y + 20, "text-anchor": "middle" }, g);
         text.textContent = "✗ " + (ev.reason || t("dropped"));
         el("circle", { cx: x, cy: y, r: 6, fill: "#b00020" }, g);
         g.addEventListener("click", () => select(ev.id));
