@@ -19,7 +19,7 @@ public final class EventHub: @unchecked Sendable {
         var missed = 0
     }
 
-    public init(historyBytes: Int = 8 << 20, queueLimit: Int = 2_000) {
+    public init(historyBytes: Int = 8 << 20, queueLimit: Int = 256) {
         self.historyBytes = historyBytes
         self.queueLimit = queueLimit
     }

@@ -11,7 +11,7 @@ public final class RecentEvents: @unchecked Sendable {
     private var dropped = 0
     public let limit: Int
 
-    public init(limit: Int = 50_000) { self.limit = limit }
+    public init(limit: Int = 20_000) { self.limit = limit }
 
     public func append(_ batch: [TraceEvent]) {
         lock.withLock {

@@ -3,6 +3,7 @@ import RawNetLab
 import RawNetLabModel
 import RawNetView
 import RawNetWire
+import RawNetContracts
 @testable import RawNetWeb
 import Testing
 
@@ -169,5 +170,39 @@ struct ImpairChangeTests {
         try change.validate()
         #expect(change.settingsText == "loss 30% delay 50ms")
         #expect(!change.isEmpty && ImpairChange(options: [:]).isEmpty && !ImpairChange(options: [:], clear: true).isEmpty)
+    }
+}
+
+/// The topology as the page gets it, from what the daemons answered.
+struct WebTopologyTests {
+    let topology = try! TopologyLoader.parse(yaml: TopologyLoader.defaultLabYAML, file: "basic")
+
+    func status(_ node: String, _ interfaces: [(String, Bool)]) -> NodeStatus {
+        NodeStatus(node: node, kind: "host", pid: 1, uptimeSeconds: 1, interfaces: interfaces.map { name, up in
+            InterfaceStatus(name: name, mac: "02:00:00:00:00:01", address: "10.0.0.1/24", peer: nil, isUp: up,
+                            queuedFrames: 0, counters: InterfaceCounters(), impairment: nil)
+        })
+    }
+
+    @Test func linksCarryEachDirectionsSettingsAndTheirState() throws {
+        var counters = ImpairmentCounters()
+        counters.droppedRandomLoss = 4
+        counters.droppedOnRequest = 1
+        let view = WebTopology(
+            lab: "basic", topology: topology,
+            statuses: ["alice": status("alice", [("eth0", true)]), "r1": status("r1", [("eth0", true), ("eth1", false)])],
+            impairments: ["alice:eth0": .success(ImpairAnswer(interface: "eth0", settings: "loss 30%", isPerfect: false, counters: counters)),
+                          "r1:eth0": .failure(ImpairChangeError("r1: not running"))])
+        #expect(view.nodes.map(\.name) == ["alice", "bob", "r1"])
+        #expect(view.nodes.map(\.running) == [true, false, true])
+        #expect(view.nodes[0].interfaces.first?.address == "10.0.1.10/24")
+        #expect(view.nodes[1].interfaces.first?.up == nil, "bob did not answer")
+        let first = view.links[0]
+        #expect(first.name == "alice:eth0-r1:eth0" && first.aNode == "alice" && first.bNode == "r1")
+        #expect(first.aToB.settings == "loss 30%" && !first.aToB.perfect && first.aToB.lost == 5)
+        #expect(first.bToA.error == "r1: not running" && first.bToA.settings == "?")
+        #expect(first.up == true)
+        #expect(view.links[1].up == false, "r1:eth1 is down, so r1-bob is")
+        #expect(view.links[1].bToA.error == "not asked")
     }
 }
