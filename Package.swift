@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "5.0.0"),
         .package(url: "https://github.com/apple/swift-collections", from: "1.1.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket", from: "2.8.1"),
     ],
     targets: [
         // Wire formats, checksums, pcapng. No I/O.
@@ -68,6 +70,14 @@ let package = Package(
         .target(name: "RawNetWatch", dependencies: [
             "RawNetContracts", "RawNetLabModel", "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetView",
         ]),
+        // `rawnet web`: the lab in a browser (HTTP, WebSocket, the page). Linked by `rawnet`
+        // only, never by `rawnetd`: Hummingbird, NIO and Foundation stay out of the daemon.
+        .target(name: "RawNetWeb", dependencies: [
+            "RawNetContracts", "RawNetLabModel", "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetView", "RawNetWatch",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         // The guided tour `rawnet demo` only: needs the lab, the watching, the views and the apps.
         .target(name: "RawNetTour", dependencies: [
             "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetContracts", "RawNetLabModel",
@@ -92,7 +102,7 @@ let package = Package(
         .executableTarget(name: "rawnet", dependencies: [
             "RawNetWire", "RawNetCore", "RawNetPlatform",
             "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetSocket", "RawNetApps", "RawNetView", "RawNetWatch", "RawNetTour",
-            "rawnetd",
+            "RawNetWeb", "rawnetd",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
         // One node daemon and nothing else: small in memory (no Foundation, Yams, ArgumentParser).
@@ -138,6 +148,10 @@ let package = Package(
         .testTarget(name: "RawNetTourTests", dependencies: ["RawNetTour", "RawNetView", "RawNetTestSupport"]),
         .testTarget(name: "RawNetBenchTests", dependencies: ["RawNetBench", "RawNetBenchPlatform", "RawNetTestSupport", "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetPlatform", "RawNetWire"]),
         .testTarget(name: "RawNetAppsTests", dependencies: ["RawNetApps", "RawNetSocket", "RawNetWire"]),
+        // The web view's pure parts, and the page in headless Chromium against a real lab.
+        .testTarget(name: "RawNetWebTests", dependencies: [
+            "RawNetWeb", "RawNetTestSupport", "RawNetCore", "RawNetWire", "RawNetLabModel", "RawNetContracts", "RawNetLab", "RawNetView",
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

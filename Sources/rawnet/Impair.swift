@@ -66,18 +66,17 @@ struct Impair: ParsableCommand {
     @Flag(help: "Show every link direction's settings and counters (or TARGET's only).") var show = false
     @OptionGroup var labOption: LabOption
 
-    /// The settings given, in a fixed order, as (option, value).
-    var givenOptions: [(String, String)] {
-        let all: [(String, String?)] = [
-            ("loss", loss), ("gemodel", lossBurst), ("reorder", reorder), ("gap", gap), ("hold-back", holdBack),
-            ("delay", delay), ("jitter", jitter), ("distribution", distribution), ("duplicate", duplicate),
-            ("corrupt", corrupt), ("rate", rate), ("queue", queue), ("seed", seed),
+    /// The settings given, as `rawnet web` gives them too: checked and applied by `ImpairChange`.
+    var change: ImpairChange {
+        let given: [String: String?] = [
+            "loss": loss, "gemodel": lossBurst, "reorder": reorder, "gap": gap, "hold-back": holdBack,
+            "delay": delay, "jitter": jitter, "distribution": distribution, "duplicate": duplicate,
+            "corrupt": corrupt, "rate": rate, "queue": queue, "seed": seed,
         ]
-        return all.compactMap { name, value in value.map { (name, String($0.filter { !$0.isWhitespace })) } }
+        return ImpairChange(options: given.compactMapValues { $0 }, clear: clear)
     }
 
-    /// The settings text a daemon reads, e.g. "loss 20% delay 50ms".
-    var settingsText: String { givenOptions.map { "\($0.0) \($0.1)" }.joined(separator: " ") }
+    var givenOptions: [(String, String)] { change.options }
 
     func validate() throws {
         if let direction, ImpairDirection(rawValue: direction.lowercased()) == nil {
@@ -96,15 +95,7 @@ struct Impair: ParsableCommand {
             throw ValidationError("name a link or NODE:IF to impair, or use --show")
         }
         // Each value on its own, then all together: a bad one is refused before anything changes.
-        var settings = ImpairmentSettings.perfect
-        for (option, value) in givenOptions {
-            do {
-                try settings.set(option, to: value)
-            } catch {
-                throw ValidationError("--\(Self.flag(option)) \(value): \(error)")
-            }
-        }
-        do { try settings.validate() } catch { throw ValidationError("\(error)") }
+        do { try change.validate() } catch { throw ValidationError(error.description) }
     }
 
     /// The one-shot rules given, as (control action, filter text).
@@ -112,8 +103,6 @@ struct Impair: ParsableCommand {
         [(ImpairmentRule.Action.drop.rawValue, dropNext), (ImpairmentRule.Action.corrupt.rawValue, corruptNext)]
             .compactMap { action, text in text.map { (action, $0) } }
     }
-
-    static func flag(_ option: String) -> String { option == "gemodel" ? "loss-burst" : option }
 
     func run() throws {
         let located = try labOption.locate()
@@ -132,42 +121,9 @@ struct Impair: ParsableCommand {
             return
         }
         // Check every daemon answers and accepts the result before changing any.
-        for direction in directions {
-            let current = try Self.answer(located, direction, ["action": "show"])
-            if current.isBypassed == true {
-                throw Failure("\(direction.from.node) runs with the impairment engine bypassed (\(NodeDaemon.bypassEnvironmentVariable)=1); nothing was changed")
-            }
-            var merged = ImpairmentSettings.perfect
-            if !clear {
-                do { merged = try ImpairmentSettings(parsing: current.settings) } catch {
-                    throw Failure("\(direction.from): cannot read its current settings '\(current.settings)': \(error)")
-                }
-            }
-            do { try merged.apply(parsing: settingsText) } catch {
-                throw Failure("\(direction): \(error); nothing was changed")
-            }
-        }
-        if givenOptions.isEmpty && !clear {
-            try addRules(located, directions)
-            return
-        }
-        var args: [String: String] = [:]
-        if clear && givenOptions.isEmpty {
-            args["action"] = "clear"
-        } else {
-            args["action"] = clear ? "set" : "update"
-            args["settings"] = settingsText
-        }
-        var done: [String] = []
-        for direction in directions {
-            let answer: ImpairAnswer
-            do { answer = try Self.answer(located, direction, args) } catch {
-                let changed = done.isEmpty ? "nothing was changed" : "already changed: \(done.joined(separator: "; "))"
-                throw Failure("\(error) (\(changed))")
-            }
-            done.append(direction.description)
-            print("\(direction): \(answer.settings)")
-        }
+        let changed: [(LinkDirection, ImpairAnswer)]
+        do { changed = try change.apply(located, directions) } catch { throw Failure(error.description) }
+        for (direction, answer) in changed { print("\(direction): \(answer.settings)") }
         try addRules(located, directions)
     }
 
@@ -188,14 +144,7 @@ struct Impair: ParsableCommand {
     /// Sends `impair` for one direction to the node owning its egress.
     static func answer(_ located: LabLocator.Located, _ direction: LinkDirection,
                        _ extra: [String: String]) throws -> ImpairAnswer {
-        var args = extra
-        args["interface"] = direction.from.interface
-        args["direction"] = "out"
-        let result = try controlCall(located, node: direction.from.node, "impair", args)
-        guard let answer = try? result?.decode(ImpairAnswer.self) else {
-            throw Failure("\(direction.from.node): bad answer to impair")
-        }
-        return answer
+        do { return try ImpairChange.answer(located, direction, extra) } catch { throw Failure(error.description) }
     }
 }
 

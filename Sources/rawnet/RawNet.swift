@@ -20,7 +20,7 @@ struct RawNet: ParsableCommand {
             PingCommand.self, TracerouteCommand.self, Routes.self, ARP.self, Macs.self, Link.self, RIPCommand.self,
             Impair.self, Sockets.self, ChatCommand.self, NCCommand.self, HTTPCommand.self,
             DNSCommand.self, DigCommand.self,
-            TraceCommand.self, CaptureCommand.self, LadderCommand.self, PlotCommand.self, DemoCommand.self,
+            TraceCommand.self, CaptureCommand.self, LadderCommand.self, PlotCommand.self, WebCommand.self, DemoCommand.self,
             Bench.self, Gen.self,
         ]
     )

@@ -9,7 +9,7 @@ extension NodeDaemon {
     /// bypass its impairment engines entirely: frames go straight to the link,
     /// topology impairments are ignored and `impair` refuses to set any. For
     /// measuring what the engine costs when idle (`rawnet bench forward`).
-    public static let bypassEnvironmentVariable = "RAWNET_BYPASS_IMPAIRMENT"
+    public static let bypassEnvironmentVariable = ImpairChange.bypassEnvironmentVariable
 
     /// True when the environment asks for the impairment engine to be bypassed.
     public static var isBypassRequestedByEnvironment: Bool {

@@ -1,0 +1,177 @@
+import RawNetCore
+import RawNetLabModel
+import RawNetView
+import RawNetWatch
+import RawNetWire
+
+/// One trace event as the page reads it: where it happened (the link and its direction,
+/// resolved from the topology), the protocol that colours it, the `rawnet trace` line,
+/// and for a frame the layer boxes of `trace --layers` (window scaling learnt from the
+/// SYNs seen before it, as there).
+public struct WebEvent: Codable, Sendable, Equatable {
+    /// Position in the stream, from 0.
+    public var id: Int
+    /// Milliseconds since the first event of the stream.
+    public var t: Double
+    public var node: String
+    public var iface: String?
+    /// `TraceEvent.Kind` as text: sent, received, dropped, impaired, transport, note, lost.
+    public var kind: String
+    /// Index of the link in the topology's list, when the event happened on a cabled interface.
+    public var link: Int?
+    /// True when the frame travels from the link's end `a` to its end `b`.
+    public var toB: Bool?
+    /// arp, icmp, udp, tcp, dns, http or other; nil when the event holds no frame.
+    public var proto: String?
+    /// The event as `rawnet trace` prints it.
+    public var line: String
+    /// The frame's headers in boxes, as `rawnet trace --layers` prints them.
+    public var layers: String?
+    /// Why it was dropped or how it was impaired.
+    public var reason: String?
+    /// True for the one line per cable crossing `rawnet trace` shows (the sending end's).
+    public var hop: Bool
+    /// True for a TCP retransmission (a transport event saying so).
+    public var retransmit: Bool
+}
+
+/// Frame events counted per link, direction, protocol, kind and reason over one interval:
+/// what the page gets instead of each event when they come too fast to draw one by one.
+public struct WebCount: Codable, Sendable, Equatable, Hashable {
+    public var link: Int?
+    public var node: String
+    public var toB: Bool?
+    public var proto: String?
+    public var kind: String
+    public var reason: String?
+    public var count: Int
+}
+
+/// What one WebSocket text message carries.
+public struct WebMessage: Codable, Sendable, Equatable {
+    /// `events` (each one), `counts` (an interval counted), or `gap` (messages the page missed).
+    public var type: String
+    public var events: [WebEvent]?
+    /// For `counts`: the interval, its first and last time (ms), and every event in it counted.
+    public var counts: [WebCount]?
+    public var from: Double?
+    public var to: Double?
+    public var total: Int?
+    /// For `gap`: how many messages this page did not get (it read too slowly).
+    public var missed: Int?
+
+    public static func events(_ events: [WebEvent]) -> WebMessage { WebMessage(type: "events", events: events) }
+}
+
+/// Turns the merged trace stream into messages for the page. Pure: it only holds the
+/// formatter (start time, window scales) and the hop filter of `rawnet trace`.
+public struct WebEventBuilder: Sendable {
+    public let topology: Topology
+    /// Above this many events in one batch, the batch is counted rather than sent one by one.
+    public var maxEventsPerBatch: Int
+    private var formatter = TraceFormatter()
+    private var hops: HopFilter
+    private var nextID = 0
+
+    public init(topology: Topology, maxEventsPerBatch: Int = 150) {
+        self.topology = topology
+        self.maxEventsPerBatch = maxEventsPerBatch
+        hops = HopFilter(topology: topology)
+    }
+
+    /// The messages for one batch of events in time order: one `events` message, or when the
+    /// batch is larger than `maxEventsPerBatch`, a `counts` message for all its events but
+    /// gaps, which always come one by one (a gap is shown as a gap).
+    public mutating func messages(for batch: [TraceEvent]) -> [WebMessage] {
+        guard !batch.isEmpty else { return [] }
+        let hopMask = hops.admit(batch)
+        if batch.count <= maxEventsPerBatch {
+            var events: [WebEvent] = []
+            for (event, hop) in zip(batch, hopMask) { events.append(webEvent(event, hop: hop, withLayers: true)) }
+            return [.events(events)]
+        }
+        var counts: [WebCount: Int] = [:]
+        var order: [WebCount] = []
+        var gaps: [WebEvent] = []
+        var first = Double.infinity, last = -Double.infinity
+        for (event, hop) in zip(batch, hopMask) {
+            let web = webEvent(event, hop: hop, withLayers: false)
+            first = min(first, web.t)
+            last = max(last, web.t)
+            if event.kind == .lost { gaps.append(web); continue }
+            let key = WebCount(link: web.link, node: web.node, toB: web.toB, proto: web.proto, kind: web.kind,
+                               reason: web.reason, count: 0)
+            if counts[key] == nil { order.append(key) }
+            counts[key, default: 0] += 1
+        }
+        var message = WebMessage(type: "counts")
+        message.counts = order.map { key in
+            var counted = key
+            counted.count = counts[key] ?? 0
+            return counted
+        }
+        message.from = first
+        message.to = last
+        message.total = batch.count - gaps.count
+        return gaps.isEmpty ? [message] : [message, .events(gaps)]
+    }
+
+    /// One event for the page; `withLayers` renders the header boxes of its frame.
+    public mutating func webEvent(_ event: TraceEvent, hop: Bool, withLayers: Bool) -> WebEvent {
+        let line = formatter.format(event)
+        var layers: String?
+        if let frame = event.frame {
+            if withLayers {
+                formatter.windowScales.observe(frame: frame)
+                layers = LayerView.render(frame: frame, usesColour: false, windowScales: formatter.windowScales)
+            } else {
+                formatter.observe(event)
+            }
+        }
+        var link: Int?
+        var toB: Bool?
+        if let interface = event.interface,
+           let index = topology.links.firstIndex(where: {
+               $0.a == LinkEndpoint(node: event.node, interface: interface)
+                   || $0.b == LinkEndpoint(node: event.node, interface: interface) }) {
+            link = index
+            let isEndA = topology.links[index].a == LinkEndpoint(node: event.node, interface: interface)
+            switch event.kind {
+            case .received: toB = !isEndA
+            default: toB = isEndA
+            }
+        }
+        let start = formatter.startTime ?? event.time
+        let web = WebEvent(id: nextID, t: Double(event.time &- start) / 1e6, node: event.node, iface: event.interface,
+                           kind: event.kind.rawValue, link: link, toB: toB,
+                           proto: event.frame.map { Self.protocolName(of: $0) }, line: line, layers: layers,
+                           reason: event.reason, hop: hop, retransmit: Self.isRetransmission(event))
+        nextID += 1
+        return web
+    }
+
+    /// The protocol a frame is coloured by: the highest layer RawNet names.
+    public static func protocolName(of frame: [UInt8]) -> String {
+        let decoded = DecodedFrame(parsing: frame)
+        switch decoded.payload {
+        case .arp: return "arp"
+        case .ipv4(_, let transport):
+            switch transport {
+            case .icmp: return "icmp"
+            case .udp(let header, _):
+                return header.sourcePort == 53 || header.destinationPort == 53 ? "dns" : "udp"
+            case .tcp(let header, _):
+                return [80, 8080].contains(header.sourcePort) || [80, 8080].contains(header.destinationPort) ? "http" : "tcp"
+            default: return "other"
+            }
+        default: return "other"
+        }
+    }
+
+    /// True for a transport event reporting a retransmission.
+    static func isRetransmission(_ event: TraceEvent) -> Bool {
+        guard event.kind == .transport, let detail = event.detail else { return false }
+        return detail.hasPrefix("event=retransmit ") || detail.contains(" event=retransmit ")
+    }
+}
+

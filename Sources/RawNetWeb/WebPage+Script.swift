@@ -1,0 +1,492 @@
+extension WebPage {
+    /// The page's script: topology drawing and layout, frames along links, the event list,
+    /// simulation mode (pause, step, play), the link form, English and Korean.
+    static let script = #"""
+    "use strict";
+    const T = {
+      en: { pause: "Pause", live: "Live", back: "◀ Step", forward: "Step ▶", play: "Play", stop: "Stop", speed: "Speed",
+            hint: "Click a frame (a dot or a line below) to see its layers; click a link to impair it. Drag nodes to arrange them.",
+            connected: "live", disconnected: "disconnected", ended: "the lab stopped", savedEnd: "end of the saved trace", saved: "saved trace",
+            link: "Link", direction: "Direction", both: "both directions", loss: "Loss", delay: "Delay", jitter: "Jitter",
+            reorder: "Reorder", duplicate: "Duplicate", corrupt: "Corrupt", rate: "Rate", apply: "Apply", clear: "Clear",
+            up: "Link up", down: "Link down", settings: "Now", applied: "Applied", frame: "Frame", layers: "Layers",
+            hops: "Hops of this packet", counted: "counted", events: "events", lost: "events lost", gap: "messages this page missed",
+            position: "event", of: "of", connections: "TCP connections", none: "no TCP connection yet", ladder: "Ladder", plot: "Time-sequence plot", dropped: "dropped", retransmit: "retransmission", recording: "paused: recording" },
+      ko: { pause: "일시정지", live: "실시간", back: "◀ 한 단계", forward: "한 단계 ▶", play: "재생", stop: "멈춤", speed: "속도",
+            hint: "프레임(점 또는 아래 줄)을 누르면 계층별 내용이 보입니다. 링크를 누르면 장애를 설정합니다. 노드는 끌어서 옮길 수 있습니다.",
+            connected: "실시간", disconnected: "연결 끊김", ended: "랩이 멈췄습니다", savedEnd: "저장된 트레이스의 끝", saved: "저장된 트레이스",
+            link: "링크", direction: "방향", both: "양방향", loss: "손실", delay: "지연", jitter: "지터",
+            reorder: "순서 바꿈", duplicate: "복제", corrupt: "손상", rate: "속도 제한", apply: "적용", clear: "초기화",
+            up: "링크 올림", down: "링크 내림", settings: "현재", applied: "적용됨", frame: "프레임", layers: "계층",
+            hops: "이 패킷의 홉", counted: "개 집계", events: "이벤트", lost: "개 이벤트 유실", gap: "개 메시지를 이 페이지가 놓침",
+            position: "이벤트", of: "/", connections: "TCP 연결", none: "아직 TCP 연결이 없습니다", ladder: "래더 다이어그램", plot: "시간-순서 그래프", dropped: "폐기", retransmit: "재전송", recording: "일시정지: 기록 중" },
+    };
+    const COLORS = { arp: "#8e44ad", icmp: "#2980b9", udp: "#16a085", tcp: "#d35400", dns: "#27ae60", http: "#c0392b", other: "#7f8c8d" };
+    const NS = "http://www.w3.org/2000/svg";
+    const $ = (id) => document.getElementById(id);
+    const state = {
+      lang: localStorage.getItem("rawnet-lang") || "en",
+      topo: null, pos: {}, entries: [], cursor: -1, live: true, playing: null, selected: null, selectedLink: null,
+      framesByLink: {}, dropsByLink: {}, countedByLink: {}, gaps: 0, ended: false,
+    };
+    window.rawnetState = state;
+    const MAX_ENTRIES = 20000, MAX_ROWS = 400;
+    function t(key) { return (T[state.lang] || T.en)[key] || key; }
+
+    function translate() {
+      document.documentElement.lang = state.lang;
+      for (const el of document.querySelectorAll("[data-t]")) el.textContent = t(el.dataset.t);
+      $("pause").textContent = state.live ? t("pause") : t("live");
+      $("play").textContent = state.playing ? t("stop") : t("play");
+      $("lang").textContent = state.lang === "en" ? "한국어" : "English";
+      $("legend").innerHTML = Object.keys(COLORS).map(p => `<span><i style="background:${COLORS[p]}"></i>${p.toUpperCase()}</span>`).join("")
+        + `<span style="color:#b00020">✗ ${t("dropped")}</span>`;
+      updatePosition();
+      if (state.selectedLink !== null) showLinkForm(state.selectedLink);
+      if (state.connectionsOpen) showConnections(state.connection);
+    }
+
+    function el(name, attrs, parent) {
+      const e = document.createElementNS(NS, name);
+      for (const k in attrs) e.setAttribute(k, attrs[k]);
+      if (parent) parent.appendChild(e);
+      return e;
+    }
+
+    // ---- topology ----
+    async function loadTopology() {
+      const response = await fetch("/api/topology");
+      const topo = await response.json();
+      const first = state.topo === null;
+      state.topo = topo;
+      $("lab").textContent = "· " + topo.lab;
+      if (first) layout();
+      draw();
+      if (state.selectedLink !== null) updateLinkNow(state.selectedLink);
+    }
+
+    // A simple force layout: springs along links, repulsion between nodes, fixed steps from a circle.
+    function layout() {
+      const nodes = state.topo.nodes, links = state.topo.links;
+      const box = $("topo").getBoundingClientRect();
+      const w = Math.max(box.width, 400), h = Math.max(box.height, 300);
+      const n = nodes.length;
+      nodes.forEach((node, i) => {
+        const a = (2 * Math.PI * i) / Math.max(n, 1);
+        state.pos[node.name] = { x: w / 2 + Math.cos(a) * w * 0.3, y: h / 2 + Math.sin(a) * h * 0.3 };
+      });
+      const ideal = Math.min(w, h) / Math.max(2, Math.sqrt(n) + 0.5) * 1.1;
+      for (let step = 0; step < 400; step++) {
+        const force = {};
+        for (const node of nodes) force[node.name] = { x: 0, y: 0 };
+        for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) {
+          const p = state.pos[nodes[i].name], q = state.pos[nodes[j].name];
+          let dx = p.x - q.x, dy = p.y - q.y, d2 = dx * dx + dy * dy + 0.01, d = Math.sqrt(d2);
+          const f = (ideal * ideal) / d;
+          force[nodes[i].name].x += dx / d * f; force[nodes[i].name].y += dy / d * f;
+          force[nodes[j].name].x -= dx / d * f; force[nodes[j].name].y -= dy / d * f;
+        }
+        for (const link of links) {
+          const p = state.pos[link.aNode], q = state.pos[link.bNode];
+          if (!p || !q) continue;
+          const dx = p.x - q.x, dy = p.y - q.y, d = Math.sqrt(dx * dx + dy * dy) + 0.01;
+          const f = (d * d) / ideal;
+          force[link.aNode].x -= dx / d * f; force[link.aNode].y -= dy / d * f;
+          force[link.bNode].x += dx / d * f; force[link.bNode].y += dy / d * f;
+        }
+        const temp = 30 * (1 - step / 400) + 1;
+        for (const node of nodes) {
+          const f = force[node.name], len = Math.sqrt(f.x * f.x + f.y * f.y) + 0.01;
+          const p = state.pos[node.name];
+          p.x = Math.min(w - 90, Math.max(90, p.x + f.x / len * Math.min(len, temp)));
+          p.y = Math.min(h - 60, Math.max(60, p.y + f.y / len * Math.min(len, temp)));
+        }
+      }
+    }
+
+    function linkSummary(link) {
+      const parts = [];
+      for (const [dir, arrow] of [[link.aToB, "→"], [link.bToA, "←"]]) if (!dir.perfect) parts.push(arrow + " " + dir.settings);
+      return parts;
+    }
+
+    function draw() {
+      const svg = $("topo");
+      if (!$("marks")) { el("g", { id: "links" }, svg); el("g", { id: "nodes" }, svg); el("g", { id: "marks" }, svg); }
+      const links = $("links"), nodes = $("nodes");
+      links.innerHTML = ""; nodes.innerHTML = "";
+      for (const link of state.topo.links) {
+        const p = state.pos[link.aNode], q = state.pos[link.bNode];
+        if (!p || !q) continue;
+        const impaired = !link.aToB.perfect || !link.bToA.perfect;
+        const g = el("g", { class: "link" + (impaired ? " impaired" : "") + (link.up === false ? " down" : "") + (state.selectedLink === link.index ? " sel" : ""),
+                            "data-link": link.index, "data-name": link.name }, links);
+        el("line", { class: "wire", x1: p.x, y1: p.y, x2: q.x, y2: q.y }, g);
+        const hit = el("line", { class: "hit", x1: p.x, y1: p.y, x2: q.x, y2: q.y }, g);
+        hit.addEventListener("click", () => showLinkForm(link.index));
+        for (const [end, from, to] of [[link.a, p, q], [link.b, q, p]]) {
+          const iface = end.split(":")[1];
+          const node = state.topo.nodes.find(n => n.name === end.split(":")[0]);
+          const info = node && node.interfaces.find(i => i.name === iface);
+          const len = Math.hypot(to.x - from.x, to.y - from.y) || 1, k = Math.min(0.45, 75 / len);
+          const nx = -(to.y - from.y) / len, ny = (to.x - from.x) / len;
+          const x = from.x + (to.x - from.x) * k + nx * 12, y = from.y + (to.y - from.y) * k + ny * 12;
+          const label = el("text", { x, y, class: "iface", "text-anchor": "middle" }, g);
+          label.textContent = iface + (info ? " " + info.address : "");
+        }
+        const mx = (p.x + q.x) / 2, my = (p.y + q.y) / 2;
+        const words = linkSummary(link);
+        if (link.up === false) words.unshift("DOWN");
+        const drops = state.dropsByLink[link.index] || 0;
+        if (drops) words.push("✗ " + drops);
+        if (words.length) {
+          const b = el("g", { class: "badge" + (link.up === false ? " down" : ""), "data-link": link.index }, g);
+          words.forEach((word, i) => {
+            const text = el("text", { x: mx + 6, y: my + 14 + i * 14 }, b);
+            text.textContent = word;
+          });
+          const width = Math.max(...words.map(w => w.length)) * 6.4 + 8;
+          const r = el("rect", { x: mx + 2, y: my + 3, width, height: words.length * 14 + 3 }, b);
+          b.insertBefore(r, b.firstChild);
+          b.addEventListener("click", () => showLinkForm(link.index));
+        }
+      }
+      for (const node of state.topo.nodes) {
+        const p = state.pos[node.name];
+        const g = el("g", { class: "node " + node.kind + (node.running ? "" : " down"), "data-name": node.name, transform: `translate(${p.x},${p.y})` }, nodes);
+        const lines = [node.name, node.kind];
+        const width = Math.max(70, ...lines.map(l => l.length * 8 + 16));
+        el("rect", { x: -width / 2, y: -20, width, height: 40 }, g);
+        const name = el("text", { class: "name", x: 0, y: -3, "text-anchor": "middle" }, g); name.textContent = node.name;
+        const kind = el("text", { x: 0, y: 13, "text-anchor": "middle" }, g); kind.textContent = node.kind;
+        drag(g, node.name);
+      }
+    }
+
+    function drag(g, name) {
+      g.addEventListener("pointerdown", (down) => {
+        g.setPointerCapture(down.pointerId);
+        const start = { x: down.clientX, y: down.clientY }, origin = { ...state.pos[name] };
+        const move = (e) => { state.pos[name] = { x: origin.x + e.clientX - start.x, y: origin.y + e.clientY - start.y }; draw(); };
+        const up = () => { g.removeEventListener("pointermove", move); g.removeEventListener("pointerup", up); };
+        g.addEventListener("pointermove", move);
+        g.addEventListener("pointerup", up);
+      });
+    }
+
+    function endPoints(linkIndex, toB) {
+      const link = state.topo && state.topo.links[linkIndex];
+      if (!link) return null;
+      const a = state.pos[link.aNode], b = state.pos[link.bNode];
+      return toB ? [a, b] : [b, a];
+    }
+
+    // ---- frames, drops and counts on the canvas ----
+    function animate(ev, duration) {
+      if (ev.link == null || !state.topo) return;
+      const ends = endPoints(ev.link, ev.toB);
+      if (!ends) return;
+      const marks = $("marks");
+      if (ev.kind === "sent") {
+        const c = el("circle", { class: "frame" + (ev.retransmit ? " retransmit" : ""), r: 6, fill: COLORS[ev.proto] || COLORS.other,
+                                 "data-id": ev.id, "data-link": ev.link, "data-proto": ev.proto || "" }, marks);
+        c.addEventListener("click", (e) => { e.stopPropagation(); select(ev.id); });
+        const start = performance.now();
+        const step = (now) => {
+          const k = Math.min(1, (now - start) / duration), along = 0.1 + 0.8 * k;
+          c.setAttribute("cx", ends[0].x + (ends[1].x - ends[0].x) * along);
+          c.setAttribute("cy", ends[0].y + (ends[1].y - ends[0].y) * along);
+          if (k < 1) requestAnimationFrame(step); else setTimeout(() => c.remove(), 400);
+        };
+        step(start);
+      } else if (ev.kind === "dropped") {
+        const at = ev.node === state.topo.links[ev.link].aNode ? 0.3 : 0.7;
+        const [p, q] = endPoints(ev.link, true);
+        const x = p.x + (q.x - p.x) * at, y = p.y + (q.y - p.y) * at;
+        const g = el("g", { class: "drop", "data-link": ev.link }, marks);
+        const text = el("text", { x, y: y + 20, "text-anchor": "middle" }, g);
+        text.textContent = "✗ " + (ev.reason || t("dropped"));
+        el("circle", { cx: x, cy: y, r: 6, fill: "#b00020" }, g);
+        g.addEventListener("click", () => select(ev.id));
+        setTimeout(() => g.remove(), 3000);
+      }
+    }
+
+    function showCounts(entry) {
+      const marks = $("marks");
+      const perLink = {};
+      for (const c of entry.counts) {
+        if (c.link == null) continue;
+        const key = c.link;
+        perLink[key] = perLink[key] || { n: 0, drops: 0, proto: {} };
+        if (c.kind === "sent") { perLink[key].n += c.count; perLink[key].proto[c.proto] = (perLink[key].proto[c.proto] || 0) + c.count; }
+        if (c.kind === "dropped") perLink[key].drops += c.count;
+      }
+      for (const key in perLink) {
+        const ends = endPoints(+key, true);
+        if (!ends) continue;
+        const main = Object.entries(perLink[key].proto).sort((a, b) => b[1] - a[1])[0];
+        const x = (ends[0].x + ends[1].x) / 2, y = (ends[0].y + ends[1].y) / 2;
+        const g = el("g", { class: "count", "data-link": key }, marks);
+        el("circle", { cx: x, cy: y, r: 10, fill: COLORS[main ? main[0] : "other"] || COLORS.other, opacity: 0.8 }, g);
+        const text = el("text", { x: x + 13, y: y - 8 }, g);
+        text.textContent = "×" + perLink[key].n + (perLink[key].drops ? "  ✗" + perLink[key].drops : "");
+        setTimeout(() => g.remove(), 900);
+      }
+    }
+
+    // ---- entries: the recorded stream, shown live or stepped through ----
+    function record(entry) {
+      state.entries.push(entry);
+      state.eventCount = (state.eventCount || 0) + (entry.kind === "event" ? 1 : entry.kind === "counts" ? entry.total : 0);
+      if (entry.kind === "event") {
+        const ev = entry.ev;
+        if (ev.kind === "sent" && ev.link != null) state.framesByLink[ev.link] = (state.framesByLink[ev.link] || 0) + 1;
+        if (ev.kind === "dropped" && ev.link != null) state.dropsByLink[ev.link] = (state.dropsByLink[ev.link] || 0) + 1;
+      } else if (entry.kind === "counts") {
+        for (const c of entry.counts) if (c.link != null) {
+          if (c.kind === "sent") state.framesByLink[c.link] = (state.framesByLink[c.link] || 0) + c.count;
+          if (c.kind === "dropped") state.dropsByLink[c.link] = (state.dropsByLink[c.link] || 0) + c.count;
+          state.countedByLink[c.link] = (state.countedByLink[c.link] || 0) + c.count;
+        }
+      }
+      if (state.entries.length > MAX_ENTRIES) {
+        const cut = state.entries.length - MAX_ENTRIES;
+        state.entries.splice(0, cut);
+        state.cursor = Math.max(-1, state.cursor - cut);
+        state.trimmed = (state.trimmed || 0) + cut;
+      }
+      if (state.live) { state.cursor = state.entries.length - 1; display(entry, 700); addRow(entry, state.entries.length - 1); }
+      updatePosition();
+    }
+
+    function display(entry, duration) {
+      if (entry.kind === "event") animate(entry.ev, duration);
+      else if (entry.kind === "counts") showCounts(entry);
+    }
+
+    function entryText(entry) {
+      if (entry.kind === "event") return entry.ev.line;
+      if (entry.kind === "counts") {
+        const parts = entry.counts.filter(c => c.link != null).map(c => `${state.topo ? state.topo.links[c.link].name : c.link} ${c.proto || ""} ${c.kind}${c.reason ? " (" + c.reason + ")" : ""} ×${c.count}`);
+        return `Σ ${entry.total} ${t("events")} ${t("counted")} (${entry.from.toFixed(1)}–${entry.to.toFixed(1)} ms): ` + parts.join(", ");
+      }
+      if (entry.kind === "gap") return `… ${entry.missed} ${t("gap")}`;
+      return entry.text || "";
+    }
+
+    function addRow(entry, index) {
+      const list = $("events");
+      const row = document.createElement("div");
+      row.className = "ev-row " + (entry.kind === "event" ? entry.ev.kind : entry.kind) + (entry.kind === "event" && entry.ev.hop === false ? " twin" : "");
+      row.dataset.index = index;
+      if (entry.kind === "event") {
+        row.dataset.id = entry.ev.id;
+        if (entry.ev.link != null) row.dataset.link = entry.ev.link;
+        if (entry.ev.proto) row.dataset.proto = entry.ev.proto;
+      }
+      if (entry.kind === "event" && entry.ev.proto) row.style.borderLeftColor = COLORS[entry.ev.proto];
+      row.textContent = entryText(entry);
+      row.addEventListener("click", () => { if (entry.kind === "event") select(entry.ev.id); else showEntry(entry); });
+      const stick = list.parentElement.scrollTop + list.parentElement.clientHeight >= list.parentElement.scrollHeight - 20;
+      list.appendChild(row);
+      while (list.children.length > MAX_ROWS) list.removeChild(list.firstChild);
+      if (stick) list.parentElement.scrollTop = list.parentElement.scrollHeight;
+    }
+
+    function rebuildRows() {
+      const list = $("events");
+      list.innerHTML = "";
+      const from = Math.max(0, state.cursor - MAX_ROWS + 1);
+      for (let i = from; i <= state.cursor; i++) addRow(state.entries[i], i);
+      const rows = list.querySelectorAll(".ev-row");
+      rows.forEach(r => r.classList.toggle("sel", +r.dataset.index === state.cursor && !state.live));
+      list.parentElement.scrollTop = list.parentElement.scrollHeight;
+    }
+
+    function updatePosition() {
+      const n = state.entries.length;
+      $("position").textContent = state.live ? `${state.eventCount || 0} ${t("events")}` : `${t("position")} ${state.cursor + 1} ${t("of")} ${n}`;
+      $("back").disabled = state.live || state.cursor <= 0;
+      $("forward").disabled = state.live || state.cursor >= n - 1;
+      $("play").disabled = state.live;
+      $("pause").classList.toggle("on", !state.live);
+    }
+
+    // ---- selection: a frame's layers and the hops of its packet ----
+    function select(id) {
+      const entry = state.entries.find(e => e.kind === "event" && e.ev.id === id);
+      if (!entry) return;
+      state.selected = id; state.selectedLink = null; state.connectionsOpen = false;
+      for (const r of document.querySelectorAll(".ev-row")) r.classList.toggle("sel", r.dataset.id == id);
+      showEntry(entry);
+    }
+
+    function showEntry(entry) {
+      const panel = $("details");
+      panel.innerHTML = "";
+      const h = document.createElement("h3");
+      h.textContent = entry.kind === "event" ? `${t("frame")} #${entry.ev.id} · ${entry.ev.node}${entry.ev.iface ? ":" + entry.ev.iface : ""}` : t("counted");
+      panel.appendChild(h);
+      const line = document.createElement("pre"); line.className = "line"; line.textContent = entryText(entry);
+      panel.appendChild(line);
+      if (entry.kind === "event" && entry.ev.layers) {
+        const h2 = document.createElement("h3"); h2.textContent = t("layers"); panel.appendChild(h2);
+        const pre = document.createElement("pre"); pre.className = "layers"; pre.textContent = entry.ev.layers; panel.appendChild(pre);
+        const hops = packetHops(entry.ev);
+        if (hops.length) {
+          const h3 = document.createElement("h3"); h3.textContent = t("hops"); panel.appendChild(h3);
+          const list = document.createElement("pre"); list.className = "hops";
+          list.textContent = hops.map(e => `${e.t.toFixed(3).padStart(9)} ms  ${e.node}:${e.iface || ""}  ${e.kind}${e.reason ? " (" + e.reason + ")" : ""}`).join("\n");
+          panel.appendChild(list);
+        }
+      }
+    }
+
+    // The same IP packet (source, destination, protocol and ID in the IPv4 line) at every hop.
+    function packetHops(ev) {
+      const m = ev.line.match(/IPv4 (\S+) > (\S+) ttl \d+ id (\d+)/);
+      if (!m) return [];
+      const key = `IPv4 ${m[1]} > ${m[2]}`, id = ` id ${m[3]}`;
+      return state.entries.filter(e => e.kind === "event" && e.ev.line.includes(key) && e.ev.line.includes(id) && Math.abs(e.ev.t - ev.t) < 5000).map(e => e.ev);
+    }
+
+    // ---- the link form: same control path and checks as `rawnet impair` ----
+    function linkNowText(link) {
+      return `${link.a} → ${link.b}: ${link.aToB.settings}\n${link.b} → ${link.a}: ${link.bToA.settings}` + (link.up === false ? "\nDOWN" : "");
+    }
+    function updateLinkNow(index) {
+      const now = $("details").querySelector("pre.now"), link = state.topo.links[index];
+      if (now && link) now.textContent = linkNowText(link);
+    }
+    const FIELDS = ["loss", "delay", "jitter", "reorder", "duplicate", "corrupt", "rate"];
+    function showLinkForm(index) {
+      const link = state.topo.links[index];
+      if (!link) return;
+      state.selectedLink = index; state.selected = null; state.connectionsOpen = false;
+      for (const g of document.querySelectorAll(".link")) g.classList.toggle("sel", +g.dataset.link === index);
+      const panel = $("details");
+      panel.innerHTML = "";
+      const h = document.createElement("h3"); h.textContent = `${t("link")} ${link.name}`; panel.appendChild(h);
+      const now = document.createElement("pre"); now.className = "now";
+      now.textContent = linkNowText(link);
+      panel.appendChild(now);
+      const form = document.createElement("form"); form.id = "impair"; form.dataset.link = index;
+      form.innerHTML = `<label>${t("direction")}</label><select name="direction">
+          <option value="both">${t("both")}</option><option value="out">${link.aNode} → ${link.bNode}</option><option value="in">${link.bNode} → ${link.aNode}</option></select>
+        <label>${t("loss")}</label><span><input type="range" name="lossSlider" min="0" max="100" value="0" style="width:55%"> <input type="text" name="loss" placeholder="30%" style="width:40%"></span>`
+        + FIELDS.slice(1).map(f => `<label>${t(f)}</label><input type="text" name="${f}" placeholder="${{ delay: "50ms", jitter: "5ms", reorder: "10%", duplicate: "1%", corrupt: "1%", rate: "2mbit" }[f]}">`).join("")
+        + `<div class="row"><button type="submit" name="apply">${t("apply")}</button><button type="button" name="clear">${t("clear")}</button>
+           <button type="button" name="up">${t("up")}</button><button type="button" name="down">${t("down")}</button></div>`;
+      panel.appendChild(form);
+      form.lossSlider.addEventListener("input", () => { form.loss.value = form.lossSlider.value + "%"; });
+      form.addEventListener("submit", (e) => {
+        e.preventDefault();
+        const settings = {};
+        for (const f of FIELDS) if (form[f].value.trim() !== "") settings[f] = form[f].value.trim();
+        send({ link: index, direction: form.direction.value, settings });
+      });
+      form.clear.addEventListener("click", () => send({ link: index, direction: form.direction.value, clear: true }));
+      form.up.addEventListener("click", () => send({ link: index, state: "up" }));
+      form.down.addEventListener("click", () => send({ link: index, state: "down" }));
+    }
+
+    async function send(body) {
+      const form = $("impair");
+      const response = await fetch("/api/impair", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+      const answer = await response.json();
+      const note = document.createElement("div");
+      note.className = answer.ok ? "ok" : "error";
+      note.textContent = answer.ok ? `${t("applied")}: ` + Object.entries(answer.changed || {}).map(([k, v]) => `${k}: ${v}`).join("; ") : answer.error;
+      if (form) { for (const old of form.querySelectorAll(".ok, .error")) old.remove(); form.appendChild(note); }
+      await loadTopology();
+    }
+
+    // ---- TCP connections: the ladder and plot of `rawnet ladder` and `rawnet plot`, refreshed live ----
+    async function showConnections(chosen) {
+      state.connectionsOpen = true; state.selected = null; state.selectedLink = null; state.connection = chosen || null;
+      const names = await (await fetch("/api/connections")).json();
+      const panel = $("details");
+      panel.innerHTML = "";
+      const h = document.createElement("h3"); h.textContent = t("connections"); panel.appendChild(h);
+      if (!names.length) { const p = document.createElement("p"); p.className = "hint"; p.textContent = t("none"); panel.appendChild(p); }
+      for (const name of names) {
+        const b = document.createElement("button"); b.className = "conn-item"; b.textContent = name; b.dataset.key = name;
+        b.addEventListener("click", () => showConnections(name));
+        panel.appendChild(b);
+      }
+      if (!state.connection) return;
+      const view = await (await fetch("/api/connection?key=" + encodeURIComponent(state.connection))).json();
+      if (!view.ladder) return;
+      const h2 = document.createElement("h3"); h2.textContent = `${t("ladder")} · ${view.name}`; panel.appendChild(h2);
+      const pre = document.createElement("pre"); pre.className = "ladder"; pre.textContent = view.ladder; panel.appendChild(pre);
+      const h3 = document.createElement("h3"); h3.textContent = t("plot"); panel.appendChild(h3);
+      const img = document.createElement("img"); img.className = "plot";
+      img.src = URL.createObjectURL(new Blob([view.plot], { type: "image/svg+xml" }));
+      panel.appendChild(img);
+    }
+    setInterval(() => { if (state.connectionsOpen && state.connection && state.live && !state.replay) showConnections(state.connection).catch(() => {}); }, 2000);
+    $("connections").addEventListener("click", () => showConnections(null));
+
+    // ---- simulation mode ----
+    function setLive(live) {
+      stopPlay();
+      state.live = live;
+      if (live) { state.cursor = state.entries.length - 1; rebuildRows(); }
+      else { state.cursor = state.entries.length - 1; rebuildRows(); }
+      translate();
+    }
+    function stepTo(index) {
+      if (index < 0 || index >= state.entries.length) return;
+      state.cursor = index;
+      rebuildRows();
+      const entry = state.entries[index];
+      display(entry, 700 / +$("speed").value);
+      if (entry.kind === "event") select(entry.ev.id); else showEntry(entry);
+      updatePosition();
+    }
+    function stopPlay() { if (state.playing) clearTimeout(state.playing); state.playing = null; }
+    function play() {
+      if (state.playing) { stopPlay(); translate(); return; }
+      const next = () => {
+        if (state.cursor >= state.entries.length - 1) { stopPlay(); translate(); return; }
+        const a = state.entries[state.cursor], b = state.entries[state.cursor + 1];
+        const gap = (entryTime(b) - entryTime(a)) / +$("speed").value;
+        state.playing = setTimeout(() => { stepTo(state.cursor + 1); next(); }, Math.min(2000, Math.max(60, gap)));
+      };
+      state.playing = 1; translate(); next();
+    }
+    function entryTime(entry) { return entry.kind === "event" ? entry.ev.t : (entry.from || 0); }
+
+    // ---- the stream ----
+    function connect() {
+      const ws = new WebSocket(`ws://${location.host}/events`);
+      ws.onopen = () => { $("conn").textContent = "● " + t("connected"); $("conn").className = "live"; };
+      ws.onclose = () => {
+        if (state.replay) { $("conn").textContent = t("saved"); $("conn").className = ""; return; }
+        $("conn").textContent = "● " + (state.ended ? t("ended") : t("disconnected")); $("conn").className = "down";
+      };
+      ws.onmessage = (m) => {
+        const msg = JSON.parse(m.data);
+        if (msg.type === "events") for (const ev of msg.events) { if (ev.kind === "lost") state.gaps++; record({ kind: "event", ev }); }
+        else if (msg.type === "counts") record({ kind: "counts", counts: msg.counts, total: msg.total, from: msg.from, to: msg.to });
+        else if (msg.type === "gap") { state.gaps++; record({ kind: "gap", missed: msg.missed }); }
+        else if (msg.type === "ended") { state.ended = true; record({ kind: "note", text: "# " + t(state.replay ? "savedEnd" : "ended") }); }
+        else if (msg.type === "replay") {
+          state.replay = true; state.live = false; state.cursor = -1; rebuildRows(); translate();
+          $("pause").disabled = true; $("conn").textContent = t("saved"); $("conn").className = "";
+        }
+      };
+    }
+
+    $("pause").addEventListener("click", () => { if (!state.replay) setLive(!state.live); });
+    $("back").addEventListener("click", () => stepTo(state.cursor - 1));
+    $("forward").addEventListener("click", () => stepTo(state.cursor + 1));
+    $("play").addEventListener("click", play);
+    $("lang").addEventListener("click", () => { state.lang = state.lang === "en" ? "ko" : "en"; localStorage.setItem("rawnet-lang", state.lang); translate(); });
+    window.addEventListener("resize", () => { if (state.topo) draw(); });
+    translate();
+    loadTopology().then(connect);
+    setInterval(() => { loadTopology().catch(() => {}); }, 3000);
+    """#
+}

@@ -1,0 +1,108 @@
+import RawNetContracts
+import RawNetLabModel
+
+/// The lab as the page draws it (GET /api/topology): nodes with their interfaces and
+/// addresses, links with each direction's impairment, and what is up.
+public struct WebTopology: Codable, Sendable, Equatable {
+    public struct Interface: Codable, Sendable, Equatable {
+        public var name: String
+        public var address: String
+        public var mac: String
+        /// From the daemon's status; nil when it did not answer.
+        public var up: Bool?
+    }
+
+    public struct Node: Codable, Sendable, Equatable {
+        public var name: String
+        /// host, router or linux.
+        public var kind: String
+        public var interfaces: [Interface]
+        /// True when its daemon answered `status`.
+        public var running: Bool
+    }
+
+    /// One direction of a link: the egress of one interface.
+    public struct Direction: Codable, Sendable, Equatable {
+        /// `node:interface` whose egress this is.
+        public var from: String
+        /// The settings as `rawnet impair --show` prints them ("perfect wire" when none).
+        public var settings: String
+        public var perfect: Bool
+        /// Frames lost to impairment so far (random, burst, queue full, asked).
+        public var lost: UInt64?
+        /// Why the settings are unknown (the daemon did not answer).
+        public var error: String?
+    }
+
+    public struct Link: Codable, Sendable, Equatable {
+        public var index: Int
+        /// As `rawnet impair` takes it: `alice:eth0-r1:eth0`.
+        public var name: String
+        public var a: String
+        public var b: String
+        public var aNode: String
+        public var bNode: String
+        public var aToB: Direction
+        public var bToA: Direction
+        /// False when either end's interface is down; nil when unknown.
+        public var up: Bool?
+    }
+
+    public var lab: String
+    public var nodes: [Node]
+    public var links: [Link]
+
+    /// Builds the view from the topology and what the daemons answered: `statuses` by node
+    /// (absent: no answer), `impairments` by `node:interface` egress (a failure's text when none).
+    public init(lab: String, topology: Topology, statuses: [String: NodeStatus],
+                impairments: [String: Result<ImpairAnswer, ImpairChangeError>]) {
+        self.lab = lab
+        nodes = topology.nodes.map { node in
+            let status = statuses[node.name]
+            return Node(name: node.name, kind: node.kind.rawValue, interfaces: node.interfaces.map { interface in
+                Interface(name: interface.name, address: "\(interface.address)", mac: "\(interface.macAddress)",
+                          up: status?.interfaces.first { $0.name == interface.name }?.isUp)
+            }, running: status != nil)
+        }
+        func direction(_ endpoint: LinkEndpoint) -> Direction {
+            switch impairments["\(endpoint)"] {
+            case .success(let answer)?:
+                let c = answer.counters
+                let lost = c.map { $0.droppedRandomLoss + $0.droppedBurstLoss + $0.droppedQueueFull + $0.droppedOnRequest }
+                return Direction(from: "\(endpoint)", settings: answer.settings, perfect: answer.isPerfect, lost: lost)
+            case .failure(let error)?:
+                return Direction(from: "\(endpoint)", settings: "?", perfect: true, error: error.description)
+            case nil:
+                return Direction(from: "\(endpoint)", settings: "?", perfect: true, error: "not asked")
+            }
+        }
+        func isUp(_ endpoint: LinkEndpoint) -> Bool? {
+            statuses[endpoint.node]?.interfaces.first { $0.name == endpoint.interface }?.isUp
+        }
+        links = topology.links.enumerated().map { index, link in
+            let ends = [isUp(link.a), isUp(link.b)].compactMap { $0 }
+            return Link(index: index, name: link.name, a: "\(link.a)", b: "\(link.b)", aNode: link.a.node,
+                        bNode: link.b.node, aToB: direction(link.a), bToA: direction(link.b),
+                        up: ends.isEmpty ? nil : !ends.contains(false))
+        }
+    }
+
+    /// Asks every daemon of the lab for its status and every link direction for its impairment.
+    public static func gather(_ located: LabLocator.Located) throws -> WebTopology {
+        let topology = try located.topology()
+        var statuses: [String: NodeStatus] = [:]
+        for node in topology.nodes {
+            guard let client = try? ControlClient(path: located.paths.control(node: node.name)),
+                  let response = try? client.request(ControlRequest(command: "status")), response.ok,
+                  let status = try? response.result?.decode(NodeStatus.self) else { continue }
+            statuses[node.name] = status
+        }
+        var impairments: [String: Result<ImpairAnswer, ImpairChangeError>] = [:]
+        for direction in topology.linkDirections where statuses[direction.from.node] != nil {
+            do { impairments["\(direction.from)"] = .success(try ImpairChange.answer(located, direction, ["action": "show"])) } catch {
+                impairments["\(direction.from)"] = .failure(error)
+            }
+        }
+        return WebTopology(lab: located.name, topology: topology, statuses: statuses, impairments: impairments)
+    }
+}

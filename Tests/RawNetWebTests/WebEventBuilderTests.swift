@@ -1,0 +1,208 @@
+import RawNetCore
+import RawNetLab
+import RawNetLabModel
+import RawNetView
+import RawNetWire
+import RawNetContracts
+@testable import RawNetWeb
+import Testing
+
+/// The page's view of the trace: links resolved, protocols named, layers as `trace --layers`,
+/// fast batches counted honestly, gaps kept as gaps.
+struct WebEventBuilderTests {
+    let topology = try! TopologyLoader.parse(yaml: TopologyLoader.defaultLabYAML, file: "basic")
+    let alice = IPv4Address(10, 0, 1, 10), bob = IPv4Address(10, 0, 2, 20)
+    let aliceMAC = MACAddress([2, 0, 0, 0, 0, 1]), routerMAC = MACAddress([2, 0, 0, 0, 0, 2])
+
+    func echo(id: UInt16) -> [UInt8] {
+        Frame.ipv4(ethernet: EthernetHeader(destination: routerMAC, source: aliceMAC, etherType: .ipv4),
+                   ip: IPv4Header(identification: id, protocolNumber: .icmp, source: alice, destination: bob),
+                   icmp: .echoRequest(identifier: 1, sequence: id, payload: [1, 2, 3]))
+    }
+
+    func tcp(_ flags: TCPFlags, window: UInt16, options: TCPOptionList = [], fromAlice: Bool = true) -> [UInt8] {
+        let header = TCPHeader(sourcePort: fromAlice ? 40000 : 7000, destinationPort: fromAlice ? 7000 : 40000,
+                               sequenceNumber: 100, acknowledgmentNumber: 200, flags: flags, window: window, options: options)
+        return Frame.ipv4(ethernet: EthernetHeader(destination: routerMAC, source: aliceMAC, etherType: .ipv4),
+                          ip: IPv4Header(identification: 5, protocolNumber: .tcp, source: fromAlice ? alice : bob,
+                                         destination: fromAlice ? bob : alice),
+                          tcp: header, payload: [])
+    }
+
+    func event(_ kind: TraceEvent.Kind, _ node: String, _ interface: String?, at ms: Int64, frame: [UInt8]? = nil,
+               reason: String? = nil, detail: String? = nil) -> TraceEvent {
+        TraceEvent(time: 1_000_000_000_000 + ms * 1_000_000, node: node, interface: interface, kind: kind,
+                   frame: frame, reason: reason, detail: detail)
+    }
+
+    @Test func sentAndReceivedFramesLieOnTheirLinkInTheirDirection() throws {
+        var builder = WebEventBuilder(topology: topology)
+        let frame = echo(id: 1)
+        let messages = builder.messages(for: [
+            event(.sent, "alice", "eth0", at: 0, frame: frame),
+            event(.received, "r1", "eth0", at: 1, frame: frame),
+            event(.sent, "bob", "eth0", at: 3, frame: frame),
+        ])
+        let events = try #require(messages.first?.events)
+        #expect(messages.count == 1 && messages[0].type == "events")
+        #expect(events.map(\.link) == [0, 0, 1])
+        #expect(events.map(\.toB) == [true, true, false], "alice→r1 is a→b; bob sends b→a on r1:eth1-bob:eth0")
+        #expect(events.map(\.proto) == ["icmp", "icmp", "icmp"])
+        #expect(events.map(\.hop) == [true, false, true], "the received twin of a sent frame is not a hop of its own")
+        #expect(events.map(\.id) == [0, 1, 2])
+        #expect(events[1].t == 1)
+        var formatter = TraceFormatter()
+        #expect(events[0].line == formatter.format(event(.sent, "alice", "eth0", at: 0, frame: frame)))
+        #expect(events[0].layers?.contains("ICMP") == true && events[0].layers?.contains("IPv4") == true)
+    }
+
+    @Test func protocolsAreNamedByTheHighestLayer() {
+        #expect(WebEventBuilder.protocolName(of: tcp([.syn], window: 100)) == "tcp")
+        #expect(WebEventBuilder.protocolName(of: echo(id: 2)) == "icmp")
+        let arp = Frame.arp(ethernet: EthernetHeader(destination: .broadcast, source: aliceMAC, etherType: .arp),
+                            arp: .request(senderMAC: aliceMAC, senderIP: alice, targetIP: IPv4Address(10, 0, 1, 1)))
+        #expect(WebEventBuilder.protocolName(of: arp) == "arp")
+        let dns = Frame.ipv4(ethernet: EthernetHeader(destination: routerMAC, source: aliceMAC, etherType: .ipv4),
+                             ip: IPv4Header(identification: 9, protocolNumber: .udp, source: alice, destination: bob),
+                             udp: UDPHeader(sourcePort: 5000, destinationPort: 53), payload: [0])
+        #expect(WebEventBuilder.protocolName(of: dns) == "dns")
+        #expect(WebEventBuilder.protocolName(of: [1, 2, 3]) == "other")
+    }
+
+    @Test func layersScaleTheWindowAsTraceLayersDoes() throws {
+        let syn = tcp([.syn], window: 64240, options: [.windowScale(7)])
+        let synAck = tcp([.syn, .ack], window: 65535, options: [.windowScale(7)], fromAlice: false)
+        let data = tcp([.ack], window: 100)
+        let batch = [event(.sent, "alice", "eth0", at: 0, frame: syn), event(.sent, "bob", "eth0", at: 1, frame: synAck),
+                     event(.sent, "alice", "eth0", at: 2, frame: data)]
+        var builder = WebEventBuilder(topology: topology)
+        let events = try #require(builder.messages(for: batch).first?.events)
+        var formatter = TraceFormatter()
+        let expected = batch.map { formatter.formatWithLayers($0) }
+        #expect(events[2].line + "\n" + (events[2].layers ?? "") == expected[2])
+        #expect(events[2].layers != LayerView.render(frame: data), "the scale learnt from the SYNs is applied")
+    }
+
+    @Test func aBatchTooLargeIsCountedPerLinkAndGapsStayGaps() throws {
+        var builder = WebEventBuilder(topology: topology, maxEventsPerBatch: 4)
+        var batch: [TraceEvent] = []
+        for i in 0..<6 { batch.append(event(.sent, "alice", "eth0", at: Int64(i), frame: echo(id: UInt16(i)))) }
+        batch.append(event(.dropped, "alice", "eth0", at: 7, frame: echo(id: 9), reason: "injected loss"))
+        batch.append(event(.dropped, "alice", "eth0", at: 8, frame: echo(id: 10), reason: "injected loss"))
+        batch.append(event(.lost, "r1", nil, at: 9, reason: "subscriber too slow", detail: "events=40"))
+        let messages = builder.messages(for: batch)
+        #expect(messages.map(\.type) == ["counts", "events"])
+        let counts = try #require(messages[0].counts)
+        #expect(messages[0].total == 8, "every event but the gap is counted")
+        #expect(counts.reduce(0) { $0 + $1.count } == 8)
+        #expect(counts.first { $0.kind == "sent" }?.count == 6)
+        let drops = try #require(counts.first { $0.kind == "dropped" })
+        #expect(drops.count == 2 && drops.reason == "injected loss" && drops.link == 0)
+        #expect(messages[0].from == 0 && messages[0].to == 9)
+        #expect(messages[1].events?.map(\.kind) == ["lost"])
+        #expect(messages[1].events?.first?.line.contains("lost") == true)
+        // Ids keep counting across counted batches.
+        let next = builder.messages(for: [event(.sent, "alice", "eth0", at: 20, frame: echo(id: 11))])
+        #expect(next.first?.events?.first?.id == 9)
+    }
+
+    @Test func retransmissionsAreMarked() {
+        var builder = WebEventBuilder(topology: topology)
+        let events = builder.messages(for: [
+            event(.transport, "alice", nil, at: 0, detail: "event=retransmit conn=x seq=1 len=5 reason=rto"),
+            event(.transport, "alice", nil, at: 1, detail: "event=state from=SYN_SENT to=ESTABLISHED"),
+        ]).first?.events ?? []
+        #expect(events.map(\.retransmit) == [true, false])
+        #expect(events.allSatisfy { $0.link == nil && $0.proto == nil })
+    }
+}
+
+/// The hub: history for late pages, bounded memory, and a slow page told what it missed.
+struct EventHubTests {
+    @Test func aLatePageGetsTheHistoryAndTrimmedHistoryIsAGap() async {
+        let hub = EventHub(historyBytes: 10, queueLimit: 100)
+        for text in ["aaaa", "bbbb", "cccc", "dddd"] { hub.publish(text) }
+        #expect(hub.trimmedCount == 2)
+        let (id, messages) = hub.subscribe()
+        hub.publish("eeee")
+        hub.unsubscribe(id)
+        var got: [String] = []
+        for await message in messages { got.append(message) }
+        #expect(got == [#"{"type":"gap","missed":2}"#, "cccc", "dddd", "eeee"])
+    }
+
+    @Test func aSlowPageIsToldHowManyMessagesItMissed() async {
+        let hub = EventHub(historyBytes: 0, queueLimit: 2)
+        let (id, messages) = hub.subscribe()
+        for i in 0..<6 { hub.publish("m\(i)") }
+        var iterator = messages.makeAsyncIterator()
+        var first: [String] = []
+        for _ in 0..<3 { if let message = await iterator.next() { first.append(message) } }
+        #expect(first == ["m0", "m1", "m2"], "the queue holds queueLimit + 1")
+        hub.publish("m6")
+        hub.unsubscribe(id)
+        var rest: [String] = []
+        while let message = await iterator.next() { rest.append(message) }
+        #expect(rest == [#"{"type":"gap","missed":3}"#, "m6"])
+        #expect(hub.subscriberCount == 0)
+    }
+}
+
+/// The change the page and `rawnet impair` share: the same checks, the same words.
+struct ImpairChangeTests {
+    @Test func aBadValueIsRefusedNamingItsFlag() {
+        #expect(throws: ImpairChangeError.self) { try ImpairChange(options: ["loss": "150%"]).validate() }
+        do {
+            try ImpairChange(options: ["loss": "150%"]).validate()
+        } catch {
+            #expect(error.description.hasPrefix("--loss 150%: "), "\(error)")
+            #expect(error.isInvalidValue)
+        }
+        do {
+            try ImpairChange(options: ["gemodel": "x"]).validate()
+        } catch {
+            #expect(error.description.hasPrefix("--loss-burst x: "), "\(error)")
+        }
+    }
+
+    @Test func settingsAreSentInAFixedOrderWithoutSpaces() throws {
+        let change = ImpairChange(options: ["delay": "50 ms", "loss": "30%"])
+        try change.validate()
+        #expect(change.settingsText == "loss 30% delay 50ms")
+        #expect(!change.isEmpty && ImpairChange(options: [:]).isEmpty && !ImpairChange(options: [:], clear: true).isEmpty)
+    }
+}
+
+/// The topology as the page gets it, from what the daemons answered.
+struct WebTopologyTests {
+    let topology = try! TopologyLoader.parse(yaml: TopologyLoader.defaultLabYAML, file: "basic")
+
+    func status(_ node: String, _ interfaces: [(String, Bool)]) -> NodeStatus {
+        NodeStatus(node: node, kind: "host", pid: 1, uptimeSeconds: 1, interfaces: interfaces.map { name, up in
+            InterfaceStatus(name: name, mac: "02:00:00:00:00:01", address: "10.0.0.1/24", peer: nil, isUp: up,
+                            queuedFrames: 0, counters: InterfaceCounters(), impairment: nil)
+        })
+    }
+
+    @Test func linksCarryEachDirectionsSettingsAndTheirState() throws {
+        var counters = ImpairmentCounters()
+        counters.droppedRandomLoss = 4
+        counters.droppedOnRequest = 1
+        let view = WebTopology(
+            lab: "basic", topology: topology,
+            statuses: ["alice": status("alice", [("eth0", true)]), "r1": status("r1", [("eth0", true), ("eth1", false)])],
+            impairments: ["alice:eth0": .success(ImpairAnswer(interface: "eth0", settings: "loss 30%", isPerfect: false, counters: counters)),
+                          "r1:eth0": .failure(ImpairChangeError("r1: not running"))])
+        #expect(view.nodes.map(\.name) == ["alice", "bob", "r1"])
+        #expect(view.nodes.map(\.running) == [true, false, true])
+        #expect(view.nodes[0].interfaces.first?.address == "10.0.1.10/24")
+        #expect(view.nodes[1].interfaces.first?.up == nil, "bob did not answer")
+        let first = view.links[0]
+        #expect(first.name == "alice:eth0-r1:eth0" && first.aNode == "alice" && first.bNode == "r1")
+        #expect(first.aToB.settings == "loss 30%" && !first.aToB.perfect && first.aToB.lost == 5)
+        #expect(first.bToA.error == "r1: not running" && first.bToA.settings == "?")
+        #expect(first.up == true)
+        #expect(view.links[1].up == false, "r1:eth1 is down, so r1-bob is")
+        #expect(view.links[1].bToA.error == "not asked")
+    }
+}

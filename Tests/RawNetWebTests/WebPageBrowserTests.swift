@@ -1,0 +1,233 @@
+import Foundation
+import RawNetTestSupport
+import Testing
+
+/// `rawnet web` against a real lab of daemons, loaded in headless Chromium: the topology is
+/// drawn, a ping's frames appear on their links, 30 % loss set through the page drops frames
+/// there and shows in `rawnet impair --show`, a frame's layers open on a click, stepping moves
+/// through the recorded events, a bad value is refused with `rawnet impair`'s words, and the
+/// page switches to Korean. Screenshots of each step go to test-artifacts/web/.
+@Suite(.serialized) struct WebPageBrowserTests {
+    static var artifacts: String {
+        var source = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+        source.removeLast(3)
+        return source.joined(separator: "/") + "/test-artifacts/web"
+    }
+
+    @Test func thePageShowsTheLabAndChangesIt() async throws {
+        try FileManager.default.createDirectory(atPath: Self.artifacts, withIntermediateDirectories: true)
+        let runner = try RawNetRunner()
+        let up = try runner.run(["up"])
+        try #require(up.status == 0, "\(up.output)")
+        let (web, webOutput) = try runner.start(["web", "--port", "0"], name: "web")
+        let browser: WebDriver
+        do { browser = try await WebDriver(logDirectory: runner.base) } catch {
+            _ = try? runner.wait(web, timeout: 0)
+            throw error
+        }
+        do {
+            try await exercise(runner: runner, browser: browser, webOutput: webOutput)
+        } catch {
+            try? await browser.screenshot(to: Self.artifacts + "/failure.png")
+            await browser.quit()
+            _ = try? runner.wait(web, timeout: 0)
+            throw error
+        }
+        await browser.quit()
+        // Ctrl-C ends the server cleanly.
+        try runner.run(["down"])
+        kill(web, SIGINT)
+        #expect(try runner.wait(web, timeout: 10) == 0, "rawnet web ends with status 0 on SIGINT")
+    }
+
+    func exercise(runner: RawNetRunner, browser: WebDriver, webOutput: String) async throws {
+        try await live(runner: runner, browser: browser, webOutput: webOutput)
+        try await replay(runner: runner, browser: browser)
+    }
+
+    /// `rawnet web --from` a saved trace: the page starts paused at its beginning and steps through it.
+    func replay(runner: RawNetRunner, browser: WebDriver) async throws {
+        let (web, output) = try runner.start(["web", "--port", "0", "--from", runner.base + "/ping.jsonl"], name: "web-saved")
+        defer { kill(web, SIGINT); _ = try? runner.wait(web, timeout: 10) }
+        try runner.waitForOutput(output, containing: "rawnet web: http://127.0.0.1:")
+        let printed = try String(contentsOfFile: output, encoding: .utf8)
+        let url = try #require(printed.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }.map(String.init))
+        try await browser.open(url)
+        try await browser.waitUntil("the saved trace is loaded", """
+            return rawnetState.replay === true && document.querySelectorAll('#nodes g.node').length === 3
+              && rawnetState.entries.some(e => e.kind === 'note')
+            """)
+        let total = try await browser.run("return rawnetState.entries.length") as? Int ?? 0
+        #expect(total > 20, "the saved ping has its events")
+        #expect(try await browser.run("return rawnetState.cursor") as? Int == -1)
+        #expect(try await browser.run("return document.getElementById('position').textContent") as? String == "event 0 of \(total)")
+        for _ in 0..<3 { try await browser.click("#forward") }
+        #expect(try await browser.run("return rawnetState.cursor") as? Int == 2)
+        try await browser.click("#back")
+        #expect(try await browser.run("return rawnetState.cursor") as? Int == 1)
+        #expect(try await browser.run("return document.querySelectorAll('#events .ev-row').length") as? Int == 2)
+        let frames = try await browser.run("""
+            return rawnetState.entries.filter(e => e.kind === 'event' && e.ev.kind === 'sent' && e.ev.proto === 'icmp').map(e => e.ev.link)
+            """) as? [Int] ?? []
+        #expect(Set(frames) == [0, 1], "the saved echo requests and replies lie on both links")
+        try await browser.screenshot(to: Self.artifacts + "/9-saved-trace.png")
+    }
+
+    func live(runner: RawNetRunner, browser: WebDriver, webOutput: String) async throws {
+        try runner.waitForOutput(webOutput, containing: "rawnet web: http://127.0.0.1:")
+        let printed = try String(contentsOfFile: webOutput, encoding: .utf8)
+        let url = try #require(printed.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }.map(String.init))
+        try await browser.open(url)
+
+        // Every node and link is drawn, with names and addresses.
+        try await browser.waitUntil("the topology is drawn",
+            "return document.querySelectorAll('#nodes g.node').length === 3 && document.querySelectorAll('#links g.link').length === 2")
+        let nodes = try await browser.run("return [...document.querySelectorAll('#nodes g.node')].map(g => g.dataset.name).sort()") as? [String]
+        #expect(nodes == ["alice", "bob", "r1"])
+        let links = try await browser.run("return [...document.querySelectorAll('#links g.link')].map(g => g.dataset.name)") as? [String]
+        #expect(links == ["alice:eth0-r1:eth0", "r1:eth1-bob:eth0"])
+        let labels = try await browser.run("return document.getElementById('topo').textContent") as? String ?? ""
+        for text in ["eth0 10.0.1.10/24", "eth0 10.0.1.1/24", "eth1 10.0.2.1/24", "eth0 10.0.2.20/24", "router", "host"] {
+            #expect(labels.contains(text), "the canvas names \(text): \(labels)")
+        }
+        try await browser.waitUntil("the WebSocket is live", "return document.getElementById('conn').className === 'live'")
+        try await browser.screenshot(to: Self.artifacts + "/1-topology.png")
+
+        // A ping: ICMP frames cross both links, each drawn on its own link. A trace is saved meanwhile.
+        let saved = runner.base + "/ping.jsonl"
+        let (trace, traceOutput) = try runner.start(["trace", "--save", saved, "--duration", "3"], name: "trace")
+        try runner.waitForOutput(traceOutput, containing: "Ctrl-C stops")
+        let ping = try runner.run(["ping", "alice", "bob", "-c", "3", "-i", "0.2"])
+        #expect(ping.status == 0, "\(ping.output)")
+        #expect(try runner.wait(trace, timeout: 15) == 0)
+        try await browser.waitUntil("ICMP frames appear on both links", """
+            const sent = rawnetState.entries.filter(e => e.kind === 'event' && e.ev.kind === 'sent' && e.ev.proto === 'icmp');
+            return sent.some(e => e.ev.link === 0) && sent.some(e => e.ev.link === 1)
+            """)
+        let crossings = try await browser.run("""
+            return rawnetState.entries.filter(e => e.kind === 'event' && e.ev.kind === 'sent' && e.ev.proto === 'icmp')
+              .map(e => e.ev.node + ':' + e.ev.iface + '>' + e.ev.link)
+            """) as? [String] ?? []
+        for crossing in ["alice:eth0>0", "r1:eth1>1", "bob:eth0>1", "r1:eth0>0"] {
+            #expect(crossings.contains(crossing), "\(crossing) in \(crossings)")
+        }
+        try await browser.screenshot(to: Self.artifacts + "/2-ping.png")
+
+        // A bad value is refused with the words `rawnet impair` uses, and nothing changes.
+        try await browser.click("#links g.link[data-link='0'] line.hit")
+        try await browser.waitUntil("the link form opens", "return document.querySelector('#impair') !== null")
+        try await browser.type("#impair input[name=loss]", "150%")
+        try await browser.click("#impair button[name=apply]")
+        try await browser.waitUntil("the page shows an error", "return document.querySelector('#impair .error') !== null")
+        let pageError = try await browser.run("return document.querySelector('#impair .error').textContent") as? String ?? ""
+        let cli = try runner.run(["impair", "alice-r1", "--loss", "150%"])
+        #expect(cli.status != 0)
+        #expect(!pageError.isEmpty && cli.output.contains(pageError), "page: \(pageError); rawnet impair: \(cli.output)")
+        try await browser.screenshot(to: Self.artifacts + "/3-refused.png")
+
+        // 30 % loss from alice to r1 with the slider: drops appear there, and in `impair --show`.
+        _ = try await browser.run("""
+            const form = document.querySelector('#impair');
+            form.direction.value = 'out';
+            form.loss.value = '';
+            form.lossSlider.value = 30;
+            form.lossSlider.dispatchEvent(new Event('input'));
+            """)
+        try await browser.click("#impair button[name=apply]")
+        try await browser.waitUntil("the change is applied", "return document.querySelector('#impair .ok') !== null")
+        let show = try runner.run(["impair", "--show"])
+        let row = show.output.split(separator: "\n").first { $0.hasPrefix("alice:eth0 → r1:eth0") } ?? ""
+        #expect(row.contains("loss 30%"), "\(show.output)")
+        try await browser.waitUntil("the link shows its impairment", "return document.querySelector('#links g.link.impaired[data-link=\"0\"] .badge') !== null")
+        let lossy = try runner.run(["ping", "alice", "bob", "-c", "20", "-i", "0.05", "-w", "1"])
+        #expect(lossy.output.contains("packet loss"), "\(lossy.output)")
+        try await browser.waitUntil("drops appear on alice-r1", timeout: 15, """
+            return rawnetState.entries.some(e => e.kind === 'event' && e.ev.kind === 'dropped' && e.ev.link === 0 && /loss/.test(e.ev.reason || ''))
+            """)
+        let dropsElsewhere = try await browser.run("return rawnetState.dropsByLink[1] || 0") as? Int
+        #expect(dropsElsewhere == 0, "no frame is dropped on r1-bob")
+        try await browser.screenshot(to: Self.artifacts + "/4-loss.png")
+
+        // Click a frame: its layers, as `trace --layers` draws them.
+        try await browser.click("#events .ev-row.sent[data-link='1'][data-proto='icmp']")
+        try await browser.waitUntil("the layers show", "return document.querySelector('#details pre.layers') !== null")
+        let layers = try await browser.run("return document.querySelector('#details pre.layers').textContent") as? String ?? ""
+        #expect(layers.contains("Ethernet") && layers.contains("IPv4") && layers.contains("ICMP"), "\(layers)")
+        let hops = try await browser.run("return document.querySelector('#details pre.hops')?.textContent || ''") as? String ?? ""
+        #expect(hops.contains("r1:eth1") && hops.contains("r1:eth0"), "the packet's hops across the lab: \(hops)")
+        try await browser.screenshot(to: Self.artifacts + "/5-layers.png")
+
+        // Simulation mode: pause, step back twice and forward once.
+        try await browser.click("#pause")
+        let total = try await browser.run("return rawnetState.entries.length") as? Int ?? 0
+        #expect(try await browser.run("return rawnetState.cursor") as? Int == total - 1)
+        try await browser.click("#back")
+        try await browser.click("#back")
+        #expect(try await browser.run("return rawnetState.cursor") as? Int == total - 3)
+        let shown = try await browser.run("return document.querySelector('#details pre.line').textContent") as? String
+        let expected = try await browser.run("return rawnetState.entries[rawnetState.cursor].ev?.line") as? String
+        #expect(shown != nil && shown == expected, "the panel shows the event stepped to")
+        let lastRow = try await browser.run("return [...document.querySelectorAll('#events .ev-row')].pop().dataset.index") as? String
+        #expect(lastRow == String(total - 3), "the list ends at the event stepped to")
+        try await browser.click("#forward")
+        #expect(try await browser.run("return rawnetState.cursor") as? Int == total - 2)
+        #expect(try await browser.run("return document.getElementById('position').textContent") as? String == "event \(total - 1) of \(total)")
+        try await browser.screenshot(to: Self.artifacts + "/6-step.png")
+
+        // Korean.
+        try await browser.click("#lang")
+        #expect(try await browser.run("return document.documentElement.lang") as? String == "ko")
+        #expect(try await browser.run("return document.getElementById('pause').textContent") as? String == "실시간")
+        #expect(try await browser.run("return document.getElementById('position').textContent") as? String == "이벤트 \(total - 1) / \(total)")
+        try await browser.screenshot(to: Self.artifacts + "/7-korean.png")
+        try await browser.click("#lang")
+        try await browser.click("#pause")
+        #expect(try await browser.run("return rawnetState.live") as? Bool == true)
+
+        // A TCP connection (nc alice → bob): its ladder and plot, as `rawnet ladder` and `rawnet plot` draw them.
+        #expect(try runner.run(["impair", "alice-r1", "--clear"]).status == 0)
+        let (server, _) = try runner.start(["nc", "bob", "-l", "7000"], name: "nc-server")
+        usleep(300_000)
+        let client = try runner.run(["nc", "alice", "bob", "7000"], timeout: 20)
+        #expect(client.status == 0, "\(client.output)")
+        _ = try runner.wait(server, timeout: 5)
+        try await browser.waitUntil("the connection is listed", timeout: 10, """
+            fetch('/api/connections').then(r => r.json()).then(list => { window.connectionList = list });
+            return (window.connectionList || []).some(name => name.endsWith('>10.0.2.20:7000'))
+            """)
+        try await browser.click("#connections")
+        try await browser.waitUntil("the list shows", "return document.querySelector('#details .conn-item') !== null")
+        try await browser.click("#details .conn-item")
+        try await browser.waitUntil("the ladder shows", "return document.querySelector('#details pre.ladder') !== null")
+        let ladder = try await browser.run("return document.querySelector('#details pre.ladder').textContent") as? String ?? ""
+        #expect(ladder.contains(" SYN ") && ladder.contains(" SYN-ACK "), "\(ladder)")
+        #expect(try await browser.run("return document.querySelector('#details img.plot') !== null") as? Bool == true)
+        try await browser.screenshot(to: Self.artifacts + "/8-ladder.png")
+
+        // Link down and up from the page: the link is drawn down, then up again.
+        try await browser.click("#links g.link[data-link='1'] line.hit")
+        try await browser.waitUntil("the form of r1-bob opens", "return document.querySelector('#impair[data-link=\"1\"]') !== null")
+        try await browser.click("#impair button[name=down]")
+        try await browser.waitUntil("r1-bob is drawn down", "return document.querySelector('#links g.link.down[data-link=\"1\"]') !== null")
+        let status = try runner.run(["status"])
+        let downLines = status.output.split(separator: "\n").filter { $0.contains(" DOWN ") }
+        #expect(downLines.count == 2 && downLines.allSatisfy { $0.contains("r1:eth1") || $0.contains("bob:eth0") }, "\(status.output)")
+        try await browser.click("#impair button[name=up]")
+        try await browser.waitUntil("r1-bob is drawn up", "return document.querySelector('#links g.link.down') === null")
+
+        // A burst too fast to draw one by one is counted per link, and the counts add up.
+        let flood = try runner.run(["ping", "alice", "bob", "-c", "300", "-i", "0.001", "-w", "1"], timeout: 30)
+        #expect(flood.output.contains("300 packets transmitted"), "\(flood.output)")
+        try await browser.waitUntil("a counted interval arrives", timeout: 10, "return rawnetState.entries.some(e => e.kind === 'counts')")
+        let counted = try await browser.run("""
+            const c = rawnetState.entries.filter(e => e.kind === 'counts');
+            return c.every(e => e.counts.reduce((n, x) => n + x.count, 0) === e.total)
+              && c.some(e => e.counts.some(x => x.link === 0 && x.kind === 'sent' && x.proto === 'icmp'))
+              && c.some(e => e.counts.some(x => x.link === 1 && x.kind === 'sent' && x.proto === 'icmp'))
+            """) as? Bool
+        #expect(counted == true, "each counted interval adds up to its total, on both links")
+        let countedRow = try await browser.run("return [...document.querySelectorAll('#events .ev-row.counts')].pop()?.textContent || ''") as? String ?? ""
+        #expect(countedRow.contains("counted") && countedRow.contains("alice:eth0-r1:eth0"), "\(countedRow)")
+        try await browser.screenshot(to: Self.artifacts + "/8b-counted.png")
+    }
+}
