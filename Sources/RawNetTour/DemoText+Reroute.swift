@@ -9,14 +9,14 @@ extension DemoText {
                 (a static route is trusted more: distance 1 against RIP's 120), and RIP's route \
                 through r1 waits beside it. Then the r2–r3 cable is cut while alice chats with bob: \
                 the static route leads out of a dead interface, so r2 takes RIP's way, and TCP resends \
-                what the cut swallowed.
+                whatever the cut swallowed.
                 """,
             ko: """
                 이제 라우터들이 RIP를 돌립니다. 1초마다 각 라우터가 이웃에게 자기가 닿는 네트워크와 그 거리를 \
                 알려 줍니다. r2에는 r3를 거쳐 alice 쪽 네트워크로 가는 정적 경로가 그대로 있고(정적 경로를 더 \
                 믿습니다: 관리 거리 1 대 RIP의 120), r1을 거치는 RIP 경로가 그 옆에서 기다립니다. alice와 bob이 \
                 채팅하는 동안 r2–r3 케이블을 끊으면, 정적 경로는 죽은 인터페이스로 나가므로 r2는 RIP의 길을 \
-                택하고, 끊긴 사이에 사라진 데이터는 TCP가 다시 보냅니다.
+                택하고, 끊긴 사이에 사라진 데이터가 있으면 TCP가 다시 보냅니다.
                 """),
         commands: ["rawnet routes r2", "rawnet link r2-r3 down", "rawnet traceroute bob alice",
                    "rawnet link r2-r3 up"],

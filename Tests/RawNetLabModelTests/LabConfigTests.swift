@@ -30,7 +30,7 @@ private let fullLabYAML = """
     """
 
 @Suite struct LabConfigTests {
-    @Test(arguments: ["default.yaml", "chain.yaml", "asymmetric.yaml", "demo.yaml"])
+    @Test(arguments: ["default.yaml", "chain.yaml", "asymmetric.yaml", "demo.yaml", "rip.yaml"])
     func text_readsBackAsTheSameTopology(file: String) throws {
         let lab = try TopologyLoader.load(path: configDirectory + "/" + file)
         let again = try LabConfig.parse(LabConfig.text(for: lab), file: "lab.conf")

@@ -63,7 +63,7 @@ public final class SwitchDaemon {
                                                                               paths: paths, loop: loop)
             port.onFrame = { [unowned self] bytes in self.frameArrived(Array(bytes), on: index) }
             (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in
-                self.dropped(Array(bytes), on: index, reason: .notFromPeer, detail: "sender is not \(self.ports[index].peerAddress.path)")
+                self.dropped(Array(bytes), on: index, reason: .notFromPeer, detail: "sender is not \(self.ports[index].peerName)")
             }
             ports.append(port)
             peers.append(peer?.description)
