@@ -15,6 +15,7 @@ import Testing
         "tcp.srcport", "tcp.dstport", "tcp.seq_raw", "tcp.flags.syn", "tcp.options.mss_val",
         "tcp.options.wscale.shift", "tcp.options.sack_perm", "tcp.options.timestamp.tsval",
         "tcp.options.sack_le", "tcp.options.sack_re", "tcp.len", "tcp.checksum.status",
+        "vlan.id", "vlan.priority", "vlan.etype",
     ]
 
     /// Runs tshark on `file`; one dictionary per frame: field -> values (all occurrences).

@@ -1,3 +1,4 @@
+import Foundation
 import RawNetWire
 import Testing
 
@@ -48,5 +49,32 @@ import Testing
         #expect(decoded.error == nil)
         #expect(decoded.arp?.targetIP == IPv4Address(10, 0, 10, 1))
         #expect(decoded.description.contains("802.1Q vlan 20"))
+    }
+
+    /// Tagged frames as the switch sends them on a trunk: tshark dissects the tag and what is inside, cleanly.
+    @Test func tsharkDissectsTaggedFramesCleanly() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: TsharkTests.tshark),
+                     "tshark is required for this test but \(TsharkTests.tshark) is missing: install the tshark package")
+        let frames = Captures.frames
+        let arp = try #require(frames.first { $0.0 == "arpRequest" }).1
+        let udp = try #require(frames.first { $0.0 == "udp" }).1
+        let tagged = [VLANTag(vlan: 10).inserted(into: arp), VLANTag(vlan: 20, priority: 5).inserted(into: udp)]
+        var writer = PcapngWriter()
+        let trunk = writer.addInterface(name: "sw1:p4")
+        for (index, frame) in tagged.enumerated() {
+            writer.addPacket(interface: trunk, timestampNanoseconds: 1_700_000_000_000_000_000 + UInt64(index), bytes: frame)
+        }
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("rawnet-vlan-\(UInt64.random(in: 0...UInt64.max)).pcapng")
+        try Data(writer.takeBytes()).write(to: file)
+        defer { try? FileManager.default.removeItem(at: file) }
+        let rows = try TsharkTests().dissect(file)
+        try #require(rows.count == 2)
+        for row in rows {
+            #expect(row["_ws.malformed"] == nil)
+            #expect((row["_ws.expert.severity"] ?? []).compactMap { Int($0) }.allSatisfy { $0 < 0x0080_0000 })
+        }
+        #expect(rows[0]["vlan.id"] == ["10"] && rows[0]["arp.opcode"] == ["1"])
+        #expect(rows[1]["vlan.id"] == ["20"] && rows[1]["vlan.priority"] == ["5"])
+        #expect(rows[1]["udp.dstport"] == ["4242"] && rows[1]["udp.checksum.status"] == ["1"])
     }
 }
