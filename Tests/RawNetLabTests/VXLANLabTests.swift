@@ -322,4 +322,35 @@ final class Underlay {
         #expect(back.output.contains("vxlan vni 2 10.250.0.1:4789 > 10.250.0.2:4789: up"), "\(back.output)")
         #expect(back.output.contains("time(s) after silence"), "\(back.output)")
     }
+
+    @Test func an_unreachable_remote_is_counted_link_down_drops_with_the_error_shown() throws {
+        try LinuxPeer.requireTool("ip", package: "iproute2")
+        let runner = try RawNetRunner()
+        let underlay = Underlay(runner)
+        let m1 = try underlay.namespace("m1")
+        // The local address on a veth pair inside the one namespace; no route leads to the remote.
+        try underlay.ip(["-n", m1, "link", "add", "u0", "type", "veth", "peer", "name", "u1"])
+        try underlay.ip(["-n", m1, "addr", "add", "10.250.2.1/24", "dev", "u0"])
+        try underlay.ip(["-n", m1, "link", "set", "u0", "up"])
+        try underlay.ip(["-n", m1, "link", "set", "u1", "up"])
+        let file = runner.base + "/vu.yaml"
+        try """
+            name: vu
+            nodes:
+              alice: { kind: host, ip: 10.0.2.10/24 }
+            links:
+              - endpoints: [alice:eth0, { vxlan: { remote: 10.99.0.9, vni: 5, local: 10.250.2.1 } }]
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let up = try underlay.rawnet(m1, "up '\(file)'", name: "up-vu")
+        #expect(up.status == 0, "\(up.output)")
+        guard up.status == 0 else { return }
+        defer { underlay.down(m1, lab: "vu") }
+        let ping = try underlay.rawnet(m1, "ping alice 10.0.2.20 -c 2 -i 0.2 -w 1", name: "ping-vu")
+        #expect(ping.status != 0, "\(ping.output)")
+        let status = try underlay.rawnet(m1, "status", name: "status-vu")
+        #expect(status.output.contains("link down"), "\(status.output)")
+        #expect(status.output.contains("vxlan vni 5 10.250.2.1:4789 > 10.99.0.9:4789: waiting"), "\(status.output)")
+        #expect(status.output.contains("last error ENETUNREACH"), "\(status.output)")
+    }
 }
