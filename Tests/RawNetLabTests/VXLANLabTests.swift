@@ -112,6 +112,23 @@ final class Underlay {
         guard up.status == 0 else { throw TestFailure("rawnet up --part \(part) failed:\n\(up.output)") }
     }
 
+    /// Starts lab `lab` in `namespace`: alice alone (10.0.2.10/24), her eth0 a VXLAN link `{ vxlan: { TUNNEL } }`.
+    /// False (with the issue recorded) when `up` failed.
+    func upAliceAlone(_ namespace: String, lab: String, tunnel: String) throws -> Bool {
+        let file = runner.base + "/\(lab).yaml"
+        try """
+            name: \(lab)
+            nodes:
+              alice: { kind: host, ip: 10.0.2.10/24 }
+            links:
+              - endpoints: [alice:eth0, { vxlan: { \(tunnel) } }]
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let up = try rawnet(namespace, "up '\(file)'", name: "up-\(lab)")
+        #expect(up.status == 0, "\(up.output)")
+        return up.status == 0
+    }
+
     func down(_ namespace: String, lab: String) {
         _ = try? rawnet(namespace, "down --lab \(lab)", name: "down-\(UUID().uuidString.prefix(4))")
     }
@@ -225,18 +242,7 @@ final class Underlay {
                          "local", "10.250.1.2", "dstport", "4789", "dev", vethLinux])
         try underlay.ip(["-n", lx, "addr", "add", "10.0.2.30/24", "dev", "vx0"])
         try underlay.ip(["-n", lx, "link", "set", "vx0", "up"])
-        let file = runner.base + "/vl.yaml"
-        try """
-            name: vl
-            nodes:
-              alice: { kind: host, ip: 10.0.2.10/24 }
-            links:
-              - endpoints: [alice:eth0, { vxlan: { remote: 10.250.1.2, vni: 77, local: 10.250.1.1 } }]
-
-            """.write(toFile: file, atomically: true, encoding: .utf8)
-        let up = try underlay.rawnet(m1, "up '\(file)'", name: "up-vl")
-        #expect(up.status == 0, "\(up.output)")
-        guard up.status == 0 else { return }
+        guard try underlay.upAliceAlone(m1, lab: "vl", tunnel: "remote: 10.250.1.2, vni: 77, local: 10.250.1.1") else { return }
         defer { underlay.down(m1, lab: "vl") }
 
         let ping = try underlay.shell("exec ip netns exec \(lx) ping -c 3 -i 0.2 -W 2 10.0.2.10", name: "linux-ping")
@@ -321,5 +327,25 @@ final class Underlay {
         let back = try underlay.rawnet(m1, "status", name: "status-back")
         #expect(back.output.contains("vxlan vni 2 10.250.0.1:4789 > 10.250.0.2:4789: up"), "\(back.output)")
         #expect(back.output.contains("time(s) after silence"), "\(back.output)")
+    }
+
+    @Test func an_unreachable_remote_is_counted_link_down_drops_with_the_error_shown() throws {
+        try LinuxPeer.requireTool("ip", package: "iproute2")
+        let runner = try RawNetRunner()
+        let underlay = Underlay(runner)
+        let m1 = try underlay.namespace("m1")
+        // The local address on a veth pair inside the one namespace; no route leads to the remote.
+        try underlay.ip(["-n", m1, "link", "add", "u0", "type", "veth", "peer", "name", "u1"])
+        try underlay.ip(["-n", m1, "addr", "add", "10.250.2.1/24", "dev", "u0"])
+        try underlay.ip(["-n", m1, "link", "set", "u0", "up"])
+        try underlay.ip(["-n", m1, "link", "set", "u1", "up"])
+        guard try underlay.upAliceAlone(m1, lab: "vu", tunnel: "remote: 10.99.0.9, vni: 5, local: 10.250.2.1") else { return }
+        defer { underlay.down(m1, lab: "vu") }
+        let ping = try underlay.rawnet(m1, "ping alice 10.0.2.20 -c 2 -i 0.2 -w 1", name: "ping-vu")
+        #expect(ping.status != 0, "\(ping.output)")
+        let status = try underlay.rawnet(m1, "status", name: "status-vu")
+        #expect(status.output.contains("link down"), "\(status.output)")
+        #expect(status.output.contains("vxlan vni 5 10.250.2.1:4789 > 10.99.0.9:4789: waiting"), "\(status.output)")
+        #expect(status.output.contains("last error ENETUNREACH"), "\(status.output)")
     }
 }

@@ -36,9 +36,7 @@ extension NodeDaemon: ImpairedEgress {
 
     /// The IP layer counted the frame already; only the trace is left.
     func frameLeft(_ frame: [UInt8], interface index: Int, time: Int64?) {
-        if let time {
-            trace(.sent, interface: index, bytes: frame, detail: (ports[index] as? VXLANPort)?.tunnel.description, time: time)
-        }
+        if let time { trace(.sent, interface: index, bytes: frame, detail: tunnelNames[index], time: time) }
     }
 
     func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String) {

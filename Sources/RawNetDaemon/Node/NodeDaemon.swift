@@ -39,6 +39,8 @@ public final class NodeDaemon {
     public let isImpairmentBypassed: Bool
     /// `node:interface` of each interface's peer, nil when not cabled.
     var peers: [String?] = []
+    /// Each interface's VXLAN tunnel as traces name it (`vxlan vni 2 A:4789 > B:4789`), nil for other links.
+    var tunnelNames: [String?] = []
     var control: ControlServer?
     var apps: AppServer?
     /// The host's transport: sockets, TCP and the app API (nil on routers).
@@ -149,6 +151,7 @@ public final class NodeDaemon {
             (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in self.foreignFrame(bytes, on: index) }
             ports.append(port)
             peers.append(peer?.description)
+            tunnelNames.append((port as? VXLANPort)?.tunnel.description)
             var settings = ImpairmentSettings.perfect
             for (option, value) in isImpairmentBypassed ? [:] : link?.impairment(leaving: endpoint) ?? [:] {
                 do {
@@ -232,8 +235,7 @@ public final class NodeDaemon {
 
     private func frameArrived(_ frame: [UInt8], on index: Int) {
         if !subscribers.isEmpty {
-            trace(.received, interface: index, bytes: frame, detail: (ports[index] as? VXLANPort)?.tunnel.description,
-                  time: traceClock.arrival())
+            trace(.received, interface: index, bytes: frame, detail: tunnelNames[index], time: traceClock.arrival())
         }
         if !subinterfaces.isEmpty, let (sub, untagged) = subinterfaceFrame(frame, on: index) {
             perform(ip.receive(frame: untagged, on: sub, now: now))
