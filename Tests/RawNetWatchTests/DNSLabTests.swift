@@ -1,5 +1,7 @@
 import Foundation
+import RawNetSocket
 import RawNetTestSupport
+import RawNetWire
 import Testing
 
 /// The DNS service on a real lab: `rawnet up` starts it from `services:`, `rawnet dig`
@@ -27,13 +29,18 @@ import Testing
         """
     }
 
+    /// Starts the lab `names` with the zone file beside it.
+    static func startNamesLab(_ runner: RawNetRunner) throws {
+        let zoneFile = runner.base + "/example.zone", labFile = runner.base + "/names.yaml"
+        try zone.write(toFile: zoneFile, atomically: true, encoding: .utf8)
+        try topology(zoneFile: zoneFile).write(toFile: labFile, atomically: true, encoding: .utf8)
+        let up = try runner.run(["up", labFile])
+        guard up.status == 0 else { throw TestFailure("rawnet up failed:\n\(up.output)") }
+    }
+
     @Test func upStartsTheServer_digPingAndTraceUseIt() throws {
         let runner = try RawNetRunner()
-        let zoneFile = runner.base + "/example.zone", labFile = runner.base + "/names.yaml"
-        try Self.zone.write(toFile: zoneFile, atomically: true, encoding: .utf8)
-        try Self.topology(zoneFile: zoneFile).write(toFile: labFile, atomically: true, encoding: .utf8)
-        let up = try runner.run(["up", labFile])
-        try #require(up.status == 0, "\(up.output)")
+        try Self.startNamesLab(runner)
         defer { _ = try? runner.run(["down", "--lab", "names"]) }
 
         let pcap = runner.base + "/dns.pcapng"
@@ -141,5 +148,25 @@ import Testing
         let printed = (try? String(contentsOfFile: traceOutput, encoding: .utf8)) ?? ""
         #expect(printed.contains("DNS referral A www.corp.lab to ns.tld.lab"), "\(printed)")
         #expect(printed.contains("DNS referral A www.corp.lab to ns1.corp.lab"), "\(printed)")
+    }
+
+    /// The async resolver of the socket library against the same server: an answer, NXDOMAIN,
+    /// a truncated answer asked again over TCP, and a server that never answers.
+    @Test func asyncResolver_answersNXDOMAIN_TCPAndTimeout() async throws {
+        let runner = try RawNetRunner()
+        try Self.startNamesLab(runner)
+        defer { _ = try? runner.run(["down", "--lab", "names"]) }
+        let host = try await AsyncHostConnection(runDirectory: runner.base + "/rawnet/names", host: "alice", appName: "test")
+        let resolver = AsyncDNSResolver(connection: host, server: IPv4Address(10, 0, 2, 20), searchDomain: try DNSName("lab"))
+        #expect(try await resolver.addresses(of: "bob") == [IPv4Address(10, 0, 2, 20)])
+        await #expect(throws: ResolveError.noSuchName("nobody.lab.")) { try await resolver.addresses(of: "nobody.lab") }
+        let long = try await resolver.query(try DNSName("big.example"), type: .txt)
+        #expect(long.usedTCP && long.response.answers.count == 1, "\(long.response)")
+        let silent = AsyncDNSResolver(connection: host, server: IPv4Address(10, 0, 2, 99))
+        await silent.setTimeout(.milliseconds(300), attempts: 2)
+        await #expect(throws: ResolveError.timedOut("bob.lab.", server: IPv4Address(10, 0, 2, 99), attempts: 2)) {
+            try await silent.addresses(of: "bob.lab")
+        }
+        await host.close()
     }
 }
