@@ -169,4 +169,23 @@ import Testing
         }
         await host.close()
     }
+
+    /// A lost query is asked again: the first one alice sends is dropped on its link, and
+    /// dig says the answer came on the second try; a lost answer the same.
+    @Test func lostQueryOrAnswer_isRetried() throws {
+        let runner = try RawNetRunner()
+        try Self.startNamesLab(runner)
+        defer { _ = try? runner.run(["down", "--lab", "names"]) }
+        let drop = try runner.run(["impair", "alice-r1", "--direction", "out", "--drop-next", "udp and port 53",
+                                   "--lab", "names"])
+        try #require(drop.status == 0, "\(drop.output)")
+        let dig = try runner.run(["dig", "alice", "bob.lab", "--lab", "names"])
+        #expect(dig.status == 0 && dig.output.contains("bob.lab.\t300\tIN\tA\t10.0.2.20"), "\(dig.output)")
+        #expect(dig.output.contains("(answered on try 2)"), "\(dig.output)")
+        let dropAnswer = try runner.run(["impair", "bob-r1", "--direction", "out", "--drop-next", "udp and port 53",
+                                         "--lab", "names"])
+        try #require(dropAnswer.status == 0, "\(dropAnswer.output)")
+        let ping = try runner.run(["ping", "alice", "bob.lab", "-c", "1", "--lab", "names"])
+        #expect(ping.status == 0 && ping.output.contains("(10.0.2.20)"), "\(ping.output)")
+    }
 }
