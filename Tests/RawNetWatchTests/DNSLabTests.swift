@@ -76,6 +76,8 @@ import Testing
         #expect(ping.status == 0 && ping.output.contains("PING bob.lab (10.0.2.20)"), "\(ping.output)")
         let short = try runner.run(["ping", "alice", "r1", "-c", "1", "--lab", "names"])
         #expect(short.status == 0 && short.output.contains("(10.0.1.1)"), "a name without a dot is searched under lab.: \(short.output)")
+        let route = try runner.run(["traceroute", "alice", "eth0.bob.lab", "-q", "1", "-w", "1", "--lab", "names"])
+        #expect(route.status == 0 && route.output.contains("10.0.2.20"), "traceroute takes names too: \(route.output)")
         let nowhere = try runner.run(["ping", "alice", "nobody.lab", "-c", "1", "--lab", "names"])
         #expect(nowhere.status == 1 && nowhere.output.contains("nobody.lab.: no such name (NXDOMAIN)"), "\(nowhere.output)")
 
