@@ -190,4 +190,30 @@ import Testing
         let ping = try runner.run(["ping", "alice", "bob.lab", "-c", "1", "--lab", "names"])
         #expect(ping.status == 0 && ping.output.contains("(10.0.2.20)"), "\(ping.output)")
     }
+
+    /// Garbage, responses and truncated messages sent to the server on port 53 are
+    /// ignored or answered FORMERR; it keeps answering real questions.
+    @Test func hostileDatagrams_leaveTheServerAnswering() throws {
+        let runner = try RawNetRunner()
+        try Self.startNamesLab(runner)
+        defer { _ = try? runner.run(["down", "--lab", "names"]) }
+        let host = try HostConnection(runDirectory: runner.base + "/rawnet/names", host: "alice", appName: "test")
+        let socket = try UDPSocket(host)
+        try socket.connect(to: IPv4Address(10, 0, 2, 20), port: 53)
+        var bad: [[UInt8]] = [[], [1], Array(repeating: 0xFF, count: 600),
+                              [0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0xC0, 0x0C, 0, 1, 0, 1]]
+        var response = DNSMessage.query(id: 9, name: try DNSName("bob.lab"), type: .a)
+        response.header.isResponse = true
+        bad.append(response.serialize())
+        for bytes in bad { try socket.send(bytes) }
+        // The pointer loop gets FORMERR with its ID; nothing else gets an answer.
+        let formatError = try #require(try socket.receive(timeout: .seconds(3)))
+        let decoded = try DNSMessage(parsing: formatError.payload)
+        #expect(decoded.header.id == 0x1234 && decoded.header.responseCode == .formatError)
+        try socket.send(DNSMessage.query(id: 10, name: try DNSName("bob.lab"), type: .a).serialize())
+        let answer = try DNSMessage(parsing: try #require(try socket.receive(timeout: .seconds(3))).payload)
+        #expect(answer.header.id == 10 && answer.answers.count == 1, "\(answer)")
+        #expect(try socket.receive(timeout: .milliseconds(300)) == nil, "one answer each, nothing more")
+        host.close()
+    }
 }
