@@ -141,6 +141,12 @@ import Testing
         #expect(walk.output.contains("lab.\t3600\tIN\tNS\tns.tld.lab.") && walk.output.contains("corp.lab.\t3600\tIN\tNS\tns1.corp.lab."),
                 "\(walk.output)")
 
+        // Without @SERVER, +trace asks the resolver for the root servers first, then walks from one.
+        let fromRoot = try runner.run(["dig", "alice", "bob.corp.lab", "+trace", "--lab", "dnstree"])
+        let received = fromRoot.output.split(separator: "\n").filter { $0.hasPrefix(";; Received") }
+        #expect(received.count == 4 && received[0].contains("from 10.0.5.53#53") && received[1].contains("from 10.0.2.53#53"),
+                "\(fromRoot.output)")
+        #expect(fromRoot.output.contains(".\t") && fromRoot.output.contains("NS\ta.root-servers.lab."), "\(fromRoot.output)")
         let missing = try runner.run(["dig", "alice", "nothing.corp.lab", "--lab", "dnstree"])
         #expect(missing.output.contains("status: NXDOMAIN"), "\(missing.output)")
         let ping = try runner.run(["ping", "bob", "alice.corp.lab", "-c", "1", "--lab", "dnstree"])
