@@ -55,6 +55,10 @@ struct Up: ParsableCommand {
             print("  \(node.name.padding(10)) \(node.kind.rawValue.padding(7)) \(process.padding(11)) \(addresses)")
         }
         for link in report.topology.links { print("  link \(link.name)") }
+        for (node, service) in report.topology.dnsServers {
+            let role = service.isRecursive ? "recursive resolver" : "name server"
+            print("  dns on \(node.name): \(role) (rawnet dns serve; output in \(node.name).dns.log)")
+        }
     }
 }
 
