@@ -102,7 +102,7 @@ extension DNSServe {
         }
         let server = DNSRecursiveServer(roots: roots)
         try serve(runDirectory: runDirectory,
-                  readyLine: "recursively from the roots \(roots.map(\.description).joined(separator: " ")) on \(host) port 53 (udp)") {
+                  readyLine: "recursively from the roots \(roots.map(\.description).joined(separator: " ")) on \(host) port 53 (udp, tcp)") {
             connection, ready, log, stop throws(NetworkError) in
             try server.run(on: connection, ready: ready, log: log, shouldStop: stop)
         }

@@ -147,6 +147,11 @@ import Testing
         #expect(received.count == 4 && received[0].contains("from 10.0.5.53#53") && received[1].contains("from 10.0.2.53#53"),
                 "\(fromRoot.output)")
         #expect(fromRoot.output.contains(".\t") && fromRoot.output.contains("NS\ta.root-servers.lab."), "\(fromRoot.output)")
+        // 600 bytes of TXT: ns1 truncates it to rec over UDP, rec asks again over TCP; rec truncates
+        // it to alice the same way, and alice asks rec again over TCP.
+        let long = try runner.run(["dig", "alice", "long.corp.lab", "TXT", "--lab", "dnstree"])
+        #expect(long.output.contains("(TCP)") && long.output.contains(String(repeating: "c", count: 200))
+                && long.output.contains("flags: qr rd ra"), "\(long.output)")
         let missing = try runner.run(["dig", "alice", "nothing.corp.lab", "--lab", "dnstree"])
         #expect(missing.output.contains("status: NXDOMAIN"), "\(missing.output)")
         let ping = try runner.run(["ping", "bob", "alice.corp.lab", "-c", "1", "--lab", "dnstree"])
