@@ -10,6 +10,8 @@ public struct Dig {
     public var server: IPv4Address
     public var recursionDesired = true
     public var short = false
+    /// `+trace` without `@SERVER`: ask the resolver for the root servers first, as dig does.
+    public var startsAtRoot = false
 
     public init(name: DNSName, type: DNSRecordType, server: IPv4Address) {
         self.name = name
@@ -35,6 +37,7 @@ public struct Dig {
     public func trace(resolver: DNSResolver, output: (String) -> Void) throws(ResolveError) {
         output("; <<>> rawnet dig <<>> +trace @\(server) \(name) \(type)")
         var current = server
+        if startsAtRoot, let root = rootServer(resolver: resolver, output: output) { current = root }
         var asked: Set<IPv4Address> = []
         for _ in 0..<16 {
             asked.insert(current)
@@ -58,6 +61,28 @@ public struct Dig {
             current = next
         }
         output(";; more than 16 referrals; the walk stops")
+    }
+
+    /// As dig: the walk starts at a root server the resolver names (`. NS`), when it
+    /// names one; a server that serves no root (an authoritative-only one) is walked from itself.
+    func rootServer(resolver: DNSResolver, output: (String) -> Void) -> IPv4Address? {
+        guard let roots = try? resolver.query(.root, type: .ns, server: server),
+              roots.response.header.responseCode == .noError else { return nil }
+        let names = roots.response.answers.compactMap { $0.type == .ns ? $0.data.targetName : nil }
+        for record in roots.response.answers { output(record.description) }
+        output(";; Received \(roots.size) bytes from \(server)#53 in \(Self.milliseconds(roots.seconds)) ms")
+        output("")
+        for name in names {
+            let glue = roots.response.additional.first { $0.name == name }
+            if case .a(let address)? = glue?.data { return address }
+            if let address = try? resolver.lookup(name, type: .a).compactMap({ record -> IPv4Address? in
+                if case .a(let address) = record.data { return address }
+                return nil
+            }).first {
+                return address
+            }
+        }
+        return nil
     }
 
     /// The header, flags and sections, as dig shows them.

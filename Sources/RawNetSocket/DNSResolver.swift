@@ -56,14 +56,7 @@ public final class DNSResolver {
     /// Appended to a name without a dot, as resolv.conf's `search` (e.g. `bob` → `bob.lab.`).
     public var searchDomain: DNSName?
 
-    /// At most this many answers are cached; the oldest expiry goes first.
-    public static let cacheLimit = 128
-    private var cache: [CacheKey: (expires: Int64, answer: [DNSRecord], code: DNSResponseCode)] = [:]
-
-    struct CacheKey: Hashable {
-        var name: DNSName
-        var type: DNSRecordType
-    }
+    private var cache = DNSStubCache()
 
     public init(connection: HostConnection, server: IPv4Address, searchDomain: DNSName? = nil) {
         self.connection = connection
@@ -73,23 +66,14 @@ public final class DNSResolver {
 
     /// The name to ask for `text`: as given when it has a dot, else under the search domain.
     public func fullName(_ text: String) throws(ResolveError) -> DNSName {
-        let name: DNSName
-        do { name = try DNSName(text) } catch { throw .failed(text, "not a valid name (\(error))") }
-        if !text.contains("."), let searchDomain, let full = try? name.appending(searchDomain) { return full }
-        return name
+        try DNSStubCache.fullName(text, searchDomain: searchDomain)
     }
 
     /// The IPv4 addresses of `text` (following CNAMEs), from the cache or the server.
     public func addresses(of text: String) throws(ResolveError) -> [IPv4Address] {
         if let address = IPv4Address(text) { return [address] }
         let name = try fullName(text)
-        let records = try lookup(name, type: .a)
-        let addresses = records.compactMap { record -> IPv4Address? in
-            if case .a(let address) = record.data { return address }
-            return nil
-        }
-        guard !addresses.isEmpty else { throw .noData(name.description, .a) }
-        return addresses
+        return try DNSStubCache.addresses(in: try lookup(name, type: .a), of: name)
     }
 
     /// The name a reverse lookup (PTR) gives an address, nil when there is none.
@@ -101,43 +85,13 @@ public final class DNSResolver {
 
     /// The answer records for `name`/`type`, from the cache while their TTL lasts.
     public func lookup(_ name: DNSName, type: DNSRecordType) throws(ResolveError) -> [DNSRecord] {
-        let key = CacheKey(name: name, type: type)
-        let now = MonotonicClock.now()
-        if let cached = cache[key], cached.expires > now {
-            if cached.code == .nameError { throw .noSuchName(name.description) }
-            return cached.answer
-        }
+        if let cached = try cache.lookup(name, type, now: MonotonicClock.now()) { return cached }
         let exchange = try query(name, type: type)
-        let response = exchange.response
-        switch response.header.responseCode {
-        case .noError: break
-        case .nameError:
-            remember(key, answer: [], code: .nameError, ttl: negativeTTL(response), now: now)
-            throw .noSuchName(name.description)
-        default: throw .serverError(name.description, response.header.responseCode, server: exchange.server)
-        }
-        let answer = response.answers
-        let ttl = answer.map(\.ttl).min() ?? negativeTTL(response)
-        remember(key, answer: answer, code: .noError, ttl: ttl, now: now)
-        return answer
-    }
-
-    private func negativeTTL(_ response: DNSMessage) -> UInt32 {
-        for record in response.authority { if case .soa(let soa) = record.data { return min(record.ttl, soa.minimum) } }
-        return 0
-    }
-
-    private func remember(_ key: CacheKey, answer: [DNSRecord], code: DNSResponseCode, ttl: UInt32, now: Int64) {
-        guard ttl > 0 else { return }
-        if cache.count >= Self.cacheLimit, cache[key] == nil,
-           let oldest = cache.min(by: { $0.value.expires < $1.value.expires })?.key {
-            cache[oldest] = nil
-        }
-        cache[key] = (now + Int64(ttl) * 1_000_000_000, answer, code)
+        return try cache.take(exchange, name: name, type: type, now: MonotonicClock.now())
     }
 
     /// Empties the cache.
-    public func flushCache() { cache = [:] }
+    public func flushCache() { cache = DNSStubCache() }
 
     /// One question to `server` (default: the resolver's), no cache: UDP with
     /// retries, then TCP if the answer was truncated. For dig and the resolver itself.
@@ -162,8 +116,7 @@ public final class DNSResolver {
                     // Only an answer to this question counts (RFC 5452: ID and question must match).
                     guard datagram.from == target, datagram.port == port,
                           let response = try? DNSMessage(parsing: datagram.payload),
-                          response.header.isResponse, response.header.id == id,
-                          response.questions == query.questions || response.questions.isEmpty else { continue }
+                          DNSStubCache.answers(response, query) else { continue }
                     if response.header.isTruncated {
                         var exchange = try queryTCP(bytes, id: id, server: target, name: name)
                         exchange.seconds = seconds()
@@ -239,5 +192,80 @@ public struct DNSStreamFraming: Sendable {
         let message = Array(buffer[2..<(2 + length)])
         buffer.removeFirst(2 + length)
         return message
+    }
+}
+
+/// The stub resolvers' cache and the reading of an answer, shared by the
+/// blocking and the async resolver: answers and NXDOMAINs kept for their TTL,
+/// at most `limit` (the soonest to expire leaves first).
+struct DNSStubCache: Sendable {
+    static let limit = 128
+
+    struct Key: Hashable {
+        var name: DNSName
+        var type: DNSRecordType
+    }
+
+    private var entries: [Key: (expires: Int64, answer: [DNSRecord], code: DNSResponseCode)] = [:]
+
+    /// The cached answer, nil when none is valid; a cached NXDOMAIN throws.
+    func lookup(_ name: DNSName, _ type: DNSRecordType, now: Int64) throws(ResolveError) -> [DNSRecord]? {
+        guard let cached = entries[Key(name: name, type: type)], cached.expires > now else { return nil }
+        if cached.code == .nameError { throw .noSuchName(name.description) }
+        return cached.answer
+    }
+
+    /// Reads an exchange's answer: its records (cached), or the error it means.
+    mutating func take(_ exchange: DNSExchange, name: DNSName, type: DNSRecordType,
+                       now: Int64) throws(ResolveError) -> [DNSRecord] {
+        let response = exchange.response
+        let key = Key(name: name, type: type)
+        switch response.header.responseCode {
+        case .noError:
+            remember(key, answer: response.answers, code: .noError,
+                     ttl: response.answers.map(\.ttl).min() ?? Self.negativeTTL(response), now: now)
+            return response.answers
+        case .nameError:
+            remember(key, answer: [], code: .nameError, ttl: Self.negativeTTL(response), now: now)
+            throw .noSuchName(name.description)
+        default:
+            throw .serverError(name.description, response.header.responseCode, server: exchange.server)
+        }
+    }
+
+    static func negativeTTL(_ response: DNSMessage) -> UInt32 {
+        for record in response.authority { if case .soa(let soa) = record.data { return min(record.ttl, soa.minimum) } }
+        return 0
+    }
+
+    private mutating func remember(_ key: Key, answer: [DNSRecord], code: DNSResponseCode, ttl: UInt32, now: Int64) {
+        guard ttl > 0 else { return }
+        if entries.count >= Self.limit, entries[key] == nil,
+           let oldest = entries.min(by: { $0.value.expires < $1.value.expires })?.key {
+            entries[oldest] = nil
+        }
+        entries[key] = (now + Int64(ttl) * 1_000_000_000, answer, code)
+    }
+
+    static func fullName(_ text: String, searchDomain: DNSName?) throws(ResolveError) -> DNSName {
+        let name: DNSName
+        do { name = try DNSName(text) } catch { throw .failed(text, "not a valid name (\(error))") }
+        if !text.contains("."), let searchDomain, let full = try? name.appending(searchDomain) { return full }
+        return name
+    }
+
+    static func addresses(in records: [DNSRecord], of name: DNSName) throws(ResolveError) -> [IPv4Address] {
+        let addresses = records.compactMap { record -> IPv4Address? in
+            if case .a(let address) = record.data { return address }
+            return nil
+        }
+        guard !addresses.isEmpty else { throw .noData(name.description, .a) }
+        return addresses
+    }
+
+    /// Whether `response` answers `query` (RFC 5452: ID and question must match).
+    static func answers(_ response: DNSMessage, _ query: DNSMessage) -> Bool {
+        response.header.isResponse && response.header.id == query.header.id
+            && (response.questions == query.questions || response.questions.isEmpty)
     }
 }

@@ -102,7 +102,7 @@ extension DNSServe {
         }
         let server = DNSRecursiveServer(roots: roots)
         try serve(runDirectory: runDirectory,
-                  readyLine: "recursively from the roots \(roots.map(\.description).joined(separator: " ")) on \(host) port 53 (udp)") {
+                  readyLine: "recursively from the roots \(roots.map(\.description).joined(separator: " ")) on \(host) port 53 (udp, tcp)") {
             connection, ready, log, stop throws(NetworkError) in
             try server.run(on: connection, ready: ready, log: log, shouldStop: stop)
         }
@@ -116,7 +116,7 @@ struct DigCommand: ParsableCommand {
         discussion: """
             rawnet dig HOST NAME [TYPE] [@SERVER] [+trace] [+short] [+norecurse] [-x ADDRESS]
             SERVER is an address or a node name; by default the host's resolver from the topology. \
-            +trace walks down from SERVER one referral at a time.
+            +trace walks down one referral at a time, from SERVER, else from a root server the resolver names (as dig).
             """)
 
     @Argument(help: "The host to ask from.") var host: String
@@ -184,6 +184,7 @@ struct DigCommand: ParsableCommand {
         var dig = Dig(name: question, type: type, server: server)
         dig.recursionDesired = recurse
         dig.short = short
+        dig.startsAtRoot = serverText == nil
         do {
             if trace {
                 try dig.trace(resolver: resolver) { print($0) }

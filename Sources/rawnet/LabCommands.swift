@@ -76,6 +76,10 @@ struct Up: ParsableCommand {
         for link in report.topology.links {
             print("  link \(link.name)" + (link.tunnel.map { " over \($0)" } ?? ""))
         }
+        for (node, service) in report.topology.dnsServers {
+            let role = service.isRecursive ? "recursive resolver" : "name server"
+            print("  dns on \(node.name): \(role) (rawnet dns serve; output in \(node.name).dns.log)")
+        }
     }
 }
 

@@ -1,5 +1,7 @@
 import Foundation
+import RawNetSocket
 import RawNetTestSupport
+import RawNetWire
 import Testing
 
 /// The DNS service on a real lab: `rawnet up` starts it from `services:`, `rawnet dig`
@@ -27,13 +29,18 @@ import Testing
         """
     }
 
+    /// Starts the lab `names` with the zone file beside it.
+    static func startNamesLab(_ runner: RawNetRunner) throws {
+        let zoneFile = runner.base + "/example.zone", labFile = runner.base + "/names.yaml"
+        try zone.write(toFile: zoneFile, atomically: true, encoding: .utf8)
+        try topology(zoneFile: zoneFile).write(toFile: labFile, atomically: true, encoding: .utf8)
+        let up = try runner.run(["up", labFile])
+        guard up.status == 0 else { throw TestFailure("rawnet up failed:\n\(up.output)") }
+    }
+
     @Test func upStartsTheServer_digPingAndTraceUseIt() throws {
         let runner = try RawNetRunner()
-        let zoneFile = runner.base + "/example.zone", labFile = runner.base + "/names.yaml"
-        try Self.zone.write(toFile: zoneFile, atomically: true, encoding: .utf8)
-        try Self.topology(zoneFile: zoneFile).write(toFile: labFile, atomically: true, encoding: .utf8)
-        let up = try runner.run(["up", labFile])
-        try #require(up.status == 0, "\(up.output)")
+        try Self.startNamesLab(runner)
         defer { _ = try? runner.run(["down", "--lab", "names"]) }
 
         let pcap = runner.base + "/dns.pcapng"
@@ -69,6 +76,8 @@ import Testing
         #expect(ping.status == 0 && ping.output.contains("PING bob.lab (10.0.2.20)"), "\(ping.output)")
         let short = try runner.run(["ping", "alice", "r1", "-c", "1", "--lab", "names"])
         #expect(short.status == 0 && short.output.contains("(10.0.1.1)"), "a name without a dot is searched under lab.: \(short.output)")
+        let route = try runner.run(["traceroute", "alice", "eth0.bob.lab", "-q", "1", "-w", "1", "--lab", "names"])
+        #expect(route.status == 0 && route.output.contains("10.0.2.20"), "traceroute takes names too: \(route.output)")
         let nowhere = try runner.run(["ping", "alice", "nobody.lab", "-c", "1", "--lab", "names"])
         #expect(nowhere.status == 1 && nowhere.output.contains("nobody.lab.: no such name (NXDOMAIN)"), "\(nowhere.output)")
 
@@ -132,6 +141,17 @@ import Testing
         #expect(walk.output.contains("lab.\t3600\tIN\tNS\tns.tld.lab.") && walk.output.contains("corp.lab.\t3600\tIN\tNS\tns1.corp.lab."),
                 "\(walk.output)")
 
+        // Without @SERVER, +trace asks the resolver for the root servers first, then walks from one.
+        let fromRoot = try runner.run(["dig", "alice", "bob.corp.lab", "+trace", "--lab", "dnstree"])
+        let received = fromRoot.output.split(separator: "\n").filter { $0.hasPrefix(";; Received") }
+        #expect(received.count == 4 && received[0].contains("from 10.0.5.53#53") && received[1].contains("from 10.0.2.53#53"),
+                "\(fromRoot.output)")
+        #expect(fromRoot.output.contains(".\t") && fromRoot.output.contains("NS\ta.root-servers.lab."), "\(fromRoot.output)")
+        // 600 bytes of TXT: ns1 truncates it to rec over UDP, rec asks again over TCP; rec truncates
+        // it to alice the same way, and alice asks rec again over TCP.
+        let long = try runner.run(["dig", "alice", "long.corp.lab", "TXT", "--lab", "dnstree"])
+        #expect(long.output.contains("(TCP)") && long.output.contains(String(repeating: "c", count: 200))
+                && long.output.contains("flags: qr rd ra"), "\(long.output)")
         let missing = try runner.run(["dig", "alice", "nothing.corp.lab", "--lab", "dnstree"])
         #expect(missing.output.contains("status: NXDOMAIN"), "\(missing.output)")
         let ping = try runner.run(["ping", "bob", "alice.corp.lab", "-c", "1", "--lab", "dnstree"])
@@ -141,5 +161,70 @@ import Testing
         let printed = (try? String(contentsOfFile: traceOutput, encoding: .utf8)) ?? ""
         #expect(printed.contains("DNS referral A www.corp.lab to ns.tld.lab"), "\(printed)")
         #expect(printed.contains("DNS referral A www.corp.lab to ns1.corp.lab"), "\(printed)")
+    }
+
+    /// The async resolver of the socket library against the same server: an answer, NXDOMAIN,
+    /// a truncated answer asked again over TCP, and a server that never answers.
+    @Test func asyncResolver_answersNXDOMAIN_TCPAndTimeout() async throws {
+        let runner = try RawNetRunner()
+        try Self.startNamesLab(runner)
+        defer { _ = try? runner.run(["down", "--lab", "names"]) }
+        let host = try await AsyncHostConnection(runDirectory: runner.base + "/rawnet/names", host: "alice", appName: "test")
+        let resolver = AsyncDNSResolver(connection: host, server: IPv4Address(10, 0, 2, 20), searchDomain: try DNSName("lab"))
+        #expect(try await resolver.addresses(of: "bob") == [IPv4Address(10, 0, 2, 20)])
+        await #expect(throws: ResolveError.noSuchName("nobody.lab.")) { try await resolver.addresses(of: "nobody.lab") }
+        let long = try await resolver.query(try DNSName("big.example"), type: .txt)
+        #expect(long.usedTCP && long.response.answers.count == 1, "\(long.response)")
+        let silent = AsyncDNSResolver(connection: host, server: IPv4Address(10, 0, 2, 99))
+        await silent.setTimeout(.milliseconds(300), attempts: 2)
+        await #expect(throws: ResolveError.timedOut("bob.lab.", server: IPv4Address(10, 0, 2, 99), attempts: 2)) {
+            try await silent.addresses(of: "bob.lab")
+        }
+        await host.close()
+    }
+
+    /// A lost query is asked again: the first one alice sends is dropped on its link, and
+    /// dig says the answer came on the second try; a lost answer the same.
+    @Test func lostQueryOrAnswer_isRetried() throws {
+        let runner = try RawNetRunner()
+        try Self.startNamesLab(runner)
+        defer { _ = try? runner.run(["down", "--lab", "names"]) }
+        let drop = try runner.run(["impair", "alice-r1", "--direction", "out", "--drop-next", "udp and port 53",
+                                   "--lab", "names"])
+        try #require(drop.status == 0, "\(drop.output)")
+        let dig = try runner.run(["dig", "alice", "bob.lab", "--lab", "names"])
+        #expect(dig.status == 0 && dig.output.contains("bob.lab.\t300\tIN\tA\t10.0.2.20"), "\(dig.output)")
+        #expect(dig.output.contains("(answered on try 2)"), "\(dig.output)")
+        let dropAnswer = try runner.run(["impair", "bob-r1", "--direction", "out", "--drop-next", "udp and port 53",
+                                         "--lab", "names"])
+        try #require(dropAnswer.status == 0, "\(dropAnswer.output)")
+        let ping = try runner.run(["ping", "alice", "bob.lab", "-c", "1", "--lab", "names"])
+        #expect(ping.status == 0 && ping.output.contains("(10.0.2.20)"), "\(ping.output)")
+    }
+
+    /// Garbage, responses and truncated messages sent to the server on port 53 are
+    /// ignored or answered FORMERR; it keeps answering real questions.
+    @Test func hostileDatagrams_leaveTheServerAnswering() throws {
+        let runner = try RawNetRunner()
+        try Self.startNamesLab(runner)
+        defer { _ = try? runner.run(["down", "--lab", "names"]) }
+        let host = try HostConnection(runDirectory: runner.base + "/rawnet/names", host: "alice", appName: "test")
+        let socket = try UDPSocket(host)
+        try socket.connect(to: IPv4Address(10, 0, 2, 20), port: 53)
+        var bad: [[UInt8]] = [[], [1], Array(repeating: 0xFF, count: 600),
+                              [0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0xC0, 0x0C, 0, 1, 0, 1]]
+        var response = DNSMessage.query(id: 9, name: try DNSName("bob.lab"), type: .a)
+        response.header.isResponse = true
+        bad.append(response.serialize())
+        for bytes in bad { try socket.send(bytes) }
+        // The pointer loop gets FORMERR with its ID; nothing else gets an answer.
+        let formatError = try #require(try socket.receive(timeout: .seconds(3)))
+        let decoded = try DNSMessage(parsing: formatError.payload)
+        #expect(decoded.header.id == 0x1234 && decoded.header.responseCode == .formatError)
+        try socket.send(DNSMessage.query(id: 10, name: try DNSName("bob.lab"), type: .a).serialize())
+        let answer = try DNSMessage(parsing: try #require(try socket.receive(timeout: .seconds(3))).payload)
+        #expect(answer.header.id == 10 && answer.answers.count == 1, "\(answer)")
+        #expect(try socket.receive(timeout: .milliseconds(300)) == nil, "one answer each, nothing more")
+        host.close()
     }
 }
