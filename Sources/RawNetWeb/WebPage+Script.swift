@@ -286,7 +286,8 @@ extension WebPage {
         if (entry.ev.proto) row.dataset.proto = entry.ev.proto;
       }
       if (entry.kind === "event" && entry.ev.proto) row.style.borderLeftColor = COLORS[entry.ev.proto];
-      row.textContent = entryText(entry);
+      row.textContent = entryText(entry) + (entry.kind === "event" && entry.ev.retransmit && entry.ev.kind === "sent" ? "  ↻ " + t("retransmit") : "");
+      if (entry.kind === "event" && entry.ev.retransmit) row.classList.add("retransmit");
       row.addEventListener("click", () => { if (entry.kind === "event") select(entry.ev.id); else showEntry(entry); });
       const stick = list.parentElement.scrollTop + list.parentElement.clientHeight >= list.parentElement.scrollHeight - 20;
       list.appendChild(row);
