@@ -29,7 +29,10 @@ final class WebDriver {
             } catch {
                 last = "\(error)"
             }
-            if Date() > deadline { throw TestFailure("chromedriver did not become ready on port \(port): \(last)") }
+            if Date() > deadline {
+                await quit()
+                throw TestFailure("chromedriver did not become ready on port \(port): \(last)")
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         let capabilities: [String: Any] = ["capabilities": ["alwaysMatch": [
@@ -40,8 +43,11 @@ final class WebDriver {
                          "--window-size=1400,900", "--no-first-run", "--user-data-dir=\(logDirectory)/chromium-profile"],
             ],
         ]]]
-        let answer = try await call("POST", "/session", capabilities) as? [String: Any]
-        guard let id = answer?["sessionId"] as? String else { throw TestFailure("no WebDriver session: \(String(describing: answer))") }
+        let answer = try? await call("POST", "/session", capabilities) as? [String: Any]
+        guard let id = answer?["sessionId"] as? String else {
+            await quit()
+            throw TestFailure("no WebDriver session (chromium did not start): \(String(describing: answer))")
+        }
         session = id
     }
 
