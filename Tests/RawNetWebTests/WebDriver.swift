@@ -72,7 +72,18 @@ final class WebDriver {
         return id
     }
 
-    func click(_ css: String) async throws { _ = try await command("POST", "/element/\(try await element(css))/click", [:]) }
+    /// Clicks the first element `css` matches. The page redraws its canvas and panels as the
+    /// lab changes, so an element found a moment before may be gone: then it is found again.
+    func click(_ css: String) async throws {
+        for attempt in 1...5 {
+            do {
+                _ = try await command("POST", "/element/\(try await element(css))/click", [:])
+                return
+            } catch let failure as TestFailure where failure.description.contains("stale element") && attempt < 5 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
 
     func type(_ css: String, _ text: String) async throws {
         let id = try await element(css)
