@@ -31,7 +31,7 @@ public struct WebEvent: Codable, Sendable, Equatable {
     public var reason: String?
     /// True for the one line per cable crossing `rawnet trace` shows (the sending end's).
     public var hop: Bool
-    /// True for a TCP retransmission (a transport event saying so).
+    /// True for a TCP retransmission: the transport event saying so, and the frame carrying it.
     public var retransmit: Bool
 }
 
@@ -72,6 +72,9 @@ public struct WebEventBuilder: Sendable {
     private var formatter = TraceFormatter()
     private var hops: HopFilter
     private var nextID = 0
+    /// Segments a node said it retransmits (`event=retransmit`) and has not sent yet: by
+    /// node, the connection and first sequence number. At most 64 per node are waited for.
+    private var awaitedRetransmissions: [String: [(TCPConnectionID, UInt32)]] = [:]
 
     public init(topology: Topology, maxEventsPerBatch: Int = 150) {
         self.topology = topology
@@ -145,9 +148,30 @@ public struct WebEventBuilder: Sendable {
         let web = WebEvent(id: nextID, t: Double(event.time &- start) / 1e6, node: event.node, iface: event.interface,
                            kind: event.kind.rawValue, link: link, toB: toB,
                            proto: event.frame.map { Self.protocolName(of: $0) }, line: line, layers: layers,
-                           reason: event.reason, hop: hop, retransmit: Self.isRetransmission(event))
+                           reason: event.reason, hop: hop, retransmit: isRetransmission(event))
         nextID += 1
         return web
+    }
+
+    /// True for a transport event announcing a retransmission, and for the frame that
+    /// then carries it (the same node sending that connection's segment at that sequence number).
+    mutating func isRetransmission(_ event: TraceEvent) -> Bool {
+        if event.kind == .transport {
+            guard let detail = event.detail, let tcp = TCPTraceEvent(detail: detail),
+                  case .retransmitted(let sequence, _, _) = tcp.kind else { return false }
+            var awaited = awaitedRetransmissions[event.node, default: []]
+            awaited.append((tcp.connection, sequence))
+            awaitedRetransmissions[event.node] = awaited.suffix(64)
+            return true
+        }
+        guard event.kind == .sent, let frame = event.frame, var awaited = awaitedRetransmissions[event.node],
+              case .ipv4(let ip, .tcp(let header, _)) = DecodedFrame(parsing: frame).payload else { return false }
+        let id = TCPConnectionID(localAddress: ip.source, localPort: header.sourcePort,
+                                 remoteAddress: ip.destination, remotePort: header.destinationPort)
+        guard let index = awaited.firstIndex(where: { $0.0 == id && $0.1 == header.sequenceNumber }) else { return false }
+        awaited.remove(at: index)
+        awaitedRetransmissions[event.node] = awaited
+        return true
     }
 
     /// The protocol a frame is coloured by: the highest layer RawNet names.
@@ -166,12 +190,6 @@ public struct WebEventBuilder: Sendable {
             }
         default: return "other"
         }
-    }
-
-    /// True for a transport event reporting a retransmission.
-    static func isRetransmission(_ event: TraceEvent) -> Bool {
-        guard event.kind == .transport, let detail = event.detail else { return false }
-        return detail.hasPrefix("event=retransmit ") || detail.contains(" event=retransmit ")
     }
 }
 

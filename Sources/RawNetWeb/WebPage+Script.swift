@@ -286,7 +286,8 @@ extension WebPage {
         if (entry.ev.proto) row.dataset.proto = entry.ev.proto;
       }
       if (entry.kind === "event" && entry.ev.proto) row.style.borderLeftColor = COLORS[entry.ev.proto];
-      row.textContent = entryText(entry);
+      row.textContent = entryText(entry) + (entry.kind === "event" && entry.ev.retransmit && entry.ev.kind === "sent" ? "  ↻ " + t("retransmit") : "");
+      if (entry.kind === "event" && entry.ev.retransmit) row.classList.add("retransmit");
       row.addEventListener("click", () => { if (entry.kind === "event") select(entry.ev.id); else showEntry(entry); });
       const stick = list.parentElement.scrollTop + list.parentElement.clientHeight >= list.parentElement.scrollHeight - 20;
       list.appendChild(row);
@@ -406,8 +407,10 @@ extension WebPage {
     async function showConnections(chosen) {
       state.connectionsOpen = true; state.selected = null; state.selectedLink = null; state.connection = chosen || null;
       const names = await (await fetch("/api/connections")).json();
-      const panel = $("details");
-      panel.innerHTML = "";
+      const view = state.connection ? await (await fetch("/api/connection?key=" + encodeURIComponent(state.connection))).json() : null;
+      if (!state.connectionsOpen) return;
+      // Built aside, then swapped in at once: a live refresh never shows a half-drawn panel.
+      const panel = document.createElement("div");
       const h = document.createElement("h3"); h.textContent = t("connections"); panel.appendChild(h);
       if (!names.length) { const p = document.createElement("p"); p.className = "hint"; p.textContent = t("none"); panel.appendChild(p); }
       for (const name of names) {
@@ -415,15 +418,17 @@ extension WebPage {
         b.addEventListener("click", () => showConnections(name));
         panel.appendChild(b);
       }
-      if (!state.connection) return;
-      const view = await (await fetch("/api/connection?key=" + encodeURIComponent(state.connection))).json();
-      if (!view.ladder) return;
-      const h2 = document.createElement("h3"); h2.textContent = `${t("ladder")} · ${view.name}`; panel.appendChild(h2);
-      const pre = document.createElement("pre"); pre.className = "ladder"; pre.textContent = view.ladder; panel.appendChild(pre);
-      const h3 = document.createElement("h3"); h3.textContent = t("plot"); panel.appendChild(h3);
-      const img = document.createElement("img"); img.className = "plot";
-      img.src = URL.createObjectURL(new Blob([view.plot], { type: "image/svg+xml" }));
-      panel.appendChild(img);
+      if (view && view.ladder) {
+        const h2 = document.createElement("h3"); h2.textContent = `${t("ladder")} · ${view.name}`; panel.appendChild(h2);
+        const pre = document.createElement("pre"); pre.className = "ladder"; pre.textContent = view.ladder; panel.appendChild(pre);
+        const h3 = document.createElement("h3"); h3.textContent = t("plot"); panel.appendChild(h3);
+        const img = document.createElement("img"); img.className = "plot";
+        if (state.plotURL) URL.revokeObjectURL(state.plotURL);
+        state.plotURL = URL.createObjectURL(new Blob([view.plot], { type: "image/svg+xml" }));
+        img.src = state.plotURL;
+        panel.appendChild(img);
+      }
+      $("details").replaceChildren(...panel.childNodes);
     }
     setInterval(() => { if (state.connectionsOpen && state.connection && state.live && !state.replay) showConnections(state.connection).catch(() => {}); }, 2000);
     $("connections").addEventListener("click", () => showConnections(null));

@@ -82,6 +82,7 @@ enum WebPage {
     .ev-row.dropped { color: #b00020; }
     .ev-row.lost, .ev-row.gap { color: #fff; background: #b00020; }
     .ev-row.counts { color: #5b3b9c; }
+    .ev-row.retransmit { font-weight: 700; }
     .ev-row.future { opacity: .35; }
     .node rect { fill: #eef2f8; stroke: #44506a; stroke-width: 1.5; rx: 8; }
     .node.router rect { fill: #fff4e0; stroke: #b26a00; }

@@ -29,7 +29,10 @@ final class WebDriver {
             } catch {
                 last = "\(error)"
             }
-            if Date() > deadline { throw TestFailure("chromedriver did not become ready on port \(port): \(last)") }
+            if Date() > deadline {
+                await quit()
+                throw TestFailure("chromedriver did not become ready on port \(port): \(last)")
+            }
             try await Task.sleep(for: .milliseconds(100))
         }
         let capabilities: [String: Any] = ["capabilities": ["alwaysMatch": [
@@ -40,8 +43,11 @@ final class WebDriver {
                          "--window-size=1400,900", "--no-first-run", "--user-data-dir=\(logDirectory)/chromium-profile"],
             ],
         ]]]
-        let answer = try await call("POST", "/session", capabilities) as? [String: Any]
-        guard let id = answer?["sessionId"] as? String else { throw TestFailure("no WebDriver session: \(String(describing: answer))") }
+        let answer = try? await call("POST", "/session", capabilities) as? [String: Any]
+        guard let id = answer?["sessionId"] as? String else {
+            await quit()
+            throw TestFailure("no WebDriver session (chromium did not start): \(String(describing: answer))")
+        }
         session = id
     }
 
@@ -66,7 +72,18 @@ final class WebDriver {
         return id
     }
 
-    func click(_ css: String) async throws { _ = try await command("POST", "/element/\(try await element(css))/click", [:]) }
+    /// Clicks the first element `css` matches. The page redraws its canvas and panels as the
+    /// lab changes, so an element found a moment before may be gone: then it is found again.
+    func click(_ css: String) async throws {
+        for attempt in 1...5 {
+            do {
+                _ = try await command("POST", "/element/\(try await element(css))/click", [:])
+                return
+            } catch let failure as TestFailure where failure.description.contains("stale element") && attempt < 5 {
+                try await Task.sleep(for: .milliseconds(50))
+            }
+        }
+    }
 
     func type(_ css: String, _ text: String) async throws {
         let id = try await element(css)

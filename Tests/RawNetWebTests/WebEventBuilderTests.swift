@@ -106,14 +106,19 @@ struct WebEventBuilderTests {
         #expect(next.first?.events?.first?.id == 9)
     }
 
-    @Test func retransmissionsAreMarked() {
+    @Test func retransmissionsAndTheFramesCarryingThemAreMarked() {
         var builder = WebEventBuilder(topology: topology)
+        let segment = tcp([.ack], window: 100)  // alice 40000 → bob 7000, seq 100
         let events = builder.messages(for: [
-            event(.transport, "alice", nil, at: 0, detail: "event=retransmit conn=x seq=1 len=5 reason=rto"),
-            event(.transport, "alice", nil, at: 1, detail: "event=state from=SYN_SENT to=ESTABLISHED"),
+            event(.sent, "alice", "eth0", at: 0, frame: segment),
+            event(.transport, "alice", nil, at: 1, detail: "event=retransmit conn=10.0.1.10:40000>10.0.2.20:7000 seq=100 len=5 reason=timeout"),
+            event(.transport, "alice", nil, at: 1, detail: "event=state conn=10.0.1.10:40000>10.0.2.20:7000 from=SYN-SENT to=ESTABLISHED"),
+            event(.sent, "r1", "eth1", at: 2, frame: segment),
+            event(.sent, "alice", "eth0", at: 2, frame: segment),
+            event(.sent, "alice", "eth0", at: 3, frame: segment),
         ]).first?.events ?? []
-        #expect(events.map(\.retransmit) == [true, false])
-        #expect(events.allSatisfy { $0.link == nil && $0.proto == nil })
+        #expect(events.map(\.retransmit) == [false, true, false, false, true, false],
+                "the announcement and the next copy alice sends, not r1's forwarding nor a later copy")
     }
 }
 
