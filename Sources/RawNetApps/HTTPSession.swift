@@ -124,6 +124,10 @@ public struct HTTPSession {
                 let framing = try HTTPBodyFraming.request(head.headers, limits: settings.limits)
                 chunked = HTTPChunkedDecoder(limits: settings.limits)
                 phase = .body(head, framing: framing, received: 0)
+                // A client waiting to send its body (RFC 9110 §10.1.1) is told to go on.
+                if framing != .none && head.version >= .http11 && head.headers.tokens("Expect") == ["100-continue"] {
+                    return HTTPResponseHead(status: 100).encoded
+                }
                 return step(now: now)
             } catch {
                 return errorResponse(error)

@@ -133,6 +133,13 @@ import Testing
         #expect(parsed[1].1 == Self.index)
     }
 
+    @Test func expectContinueGets100BeforeTheBody() throws {
+        var session = session()
+        let head = Array("POST /x HTTP/1.1\r\nHost: b\r\nExpect: 100-continue\r\nContent-Length: 3\r\n\r\n".utf8)
+        #expect(session.receive(head, now: 1) == Array("HTTP/1.1 100 Continue\r\n\r\n".utf8))
+        #expect(try responses(session.receive(Array("abc".utf8), now: 1), methods: ["POST"]).first?.0.status == 405)
+    }
+
     @Test func malformedRequestGets400AndTheConnectionEnds() throws {
         var session = session()
         let out = session.receive(Array("GET / HTTP/1.1\r\nHost : b\r\n\r\n".utf8) + get("/index.html"), now: 1)
