@@ -145,7 +145,7 @@ let package = Package(
         .testTarget(name: "RawNetWatchTests", dependencies: [
             "RawNetWatch", "RawNetTestSupport", "RawNetContracts", "RawNetLabModel", "RawNetLab", "RawNetCore", "RawNetWire", "RawNetSocket",
         ]),
-        .testTarget(name: "RawNetTourTests", dependencies: ["RawNetTour", "RawNetView", "RawNetTestSupport"]),
+        .testTarget(name: "RawNetTourTests", dependencies: ["RawNetTour", "RawNetView", "RawNetLab", "RawNetTestSupport"]),
         .testTarget(name: "RawNetBenchTests", dependencies: ["RawNetBench", "RawNetBenchPlatform", "RawNetTestSupport", "RawNetContracts", "RawNetLabModel", "RawNetDaemon", "RawNetLab", "RawNetPlatform", "RawNetWire"]),
         .testTarget(name: "RawNetAppsTests", dependencies: ["RawNetApps", "RawNetSocket", "RawNetWire"]),
         // The web view's pure parts, and the page in headless Chromium against a real lab.

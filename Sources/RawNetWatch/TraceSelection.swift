@@ -180,6 +180,16 @@ public struct CapturePoints: Sendable {
         self.places = Set(links.map(\.place))
     }
 
+    /// The one place a capture of link `target` records (its second end, or its first when the
+    /// second is not watched), so each frame on it is stored once; nil when `target` is not a link.
+    public static func place(ofLinkTarget target: String, topology: Topology, watched: Set<String>) -> String? {
+        guard topology.node(named: target) == nil, LinkEndpoint(target) == nil,
+              let scopes = try? TraceSelection.scopes(for: target, topology: topology), scopes.count == 2,
+              let a = scopes.first, let b = scopes.last, let ai = a.interface, let bi = b.interface else { return nil }
+        if watched.contains(b.node) { return "\(b.node):\(bi)" }
+        return watched.contains(a.node) ? "\(a.node):\(ai)" : nil
+    }
+
     /// The file of each recorded link, beside `path`: `lab.pcapng` gives `lab.alice-r1.pcapng`, …
     /// With one link only, `path` itself.
     public func files(beside path: String) -> [(place: String, path: String)] {

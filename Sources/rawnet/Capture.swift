@@ -16,8 +16,8 @@ struct CaptureCommand: ParsableCommand {
             packet in each of three files. --one-file puts those points in one file (a routed \
             segment then appears once per link it crossed, and Wireshark takes the later copies \
             for retransmissions); --every-interface stores each frame once per interface it \
-            crosses (one pcapng interface per NODE:INTERFACE), as do node, interface or link \
-            targets. Files grow while the capture runs \
+            crosses (one pcapng interface per NODE:INTERFACE), as do node or interface targets; \
+            a link target is recorded at one end, each frame once. Files grow while the capture runs \
             (Wireshark can open them meanwhile); Ctrl-C stops. Frames a daemon could not stream \
             because the capture fell behind are counted, said on screen and marked in the file \
             (drop counts on the next packet and in interface statistics). With --from, converts a trace saved \
@@ -86,6 +86,16 @@ struct CaptureCommand: ParsableCommand {
             }
             capture = CaptureWriter(onlyAt: points.places)
             multiInterface = false
+        }
+        if !watch.targets.isEmpty && !everyInterface {
+            // Links named as targets are each recorded at one end, as the default does: a frame on a
+            // cable is stored once, not once by the end that sent it and again by the end that got it.
+            let watched = Set(live.stream.nodes).subtracting(live.stream.absentNodes)
+            let places = watch.targets.map { CapturePoints.place(ofLinkTarget: $0, topology: live.topology, watched: watched) }
+            if !places.isEmpty, places.allSatisfy({ $0 != nil }) {
+                capture = CaptureWriter(onlyAt: Set(places.compactMap { $0 }))
+                multiInterface = false
+            }
         }
         _ = try file()
         printToStandardError("capturing \(live.stream.nodes.joined(separator: ", ")) of lab '\(live.located.name)' to \(write); Ctrl-C stops")

@@ -38,7 +38,12 @@ import Testing
         #expect(output.contains("SENDER=0"), "\(output)")
         #expect(output.contains("LISTENER=0"), "\(output)")
         #expect(try FileSystem.readBytes(at: lab.base + "/copy.bin") == data, "the copy is byte-exact")
-        let stats = output.split(whereSeparator: \.isNewline).first { $0.contains("sent 1000000 bytes") }.map(String.init) ?? ""
+        // On a terminal the summary is fitted to its width: its continuation lines start with spaces.
+        let lines = output.split(whereSeparator: \.isNewline).map(String.init)
+        let start = lines.firstIndex { $0.contains("sent 1000000 bytes") }
+        let stats = start.map { index in
+            ([lines[index]] + lines[(index + 1)...].prefix { $0.hasPrefix(" ") }).joined(separator: " ")
+        } ?? ""
         #expect(stats.contains("(all acknowledged)"), "\(output)")
         // "… in S s (R bytes/s, M Mbit/s)": delivery through an 8 Mbit/s line takes at least one second.
         let numbers = stats.split(whereSeparator: { !$0.isNumber && $0 != "." }).compactMap { Double($0) }

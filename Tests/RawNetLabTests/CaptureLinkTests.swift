@@ -35,12 +35,18 @@ import Testing
             ["capture", "--every-interface", "-w", every, "--duration", "10", "--lab", lab], name: "capture-every")
         let (splitCapture, splitOutput) = try runner.start(["capture", "-w", split, "--duration", "10", "--lab", lab],
                                                            name: "capture-split")
-        for output in [linkOutput, everyOutput, splitOutput] { try runner.waitForOutput(output, containing: "Ctrl-C stops") }
+        let oneLink = runner.base + "/one-link.pcapng"
+        let (linkTargetCapture, linkTargetOutput) = try runner.start(
+            ["capture", "alice-r1", "-w", oneLink, "--duration", "10", "--lab", lab], name: "capture-link-target")
+        for output in [linkOutput, everyOutput, splitOutput, linkTargetOutput] {
+            try runner.waitForOutput(output, containing: "Ctrl-C stops")
+        }
 
         try MTULabTests.sendOverTCP(runner, lab: lab, bytes: 100_000, port: 47011)
         #expect(try runner.wait(linkCapture, timeout: 30) == 0)
         #expect(try runner.wait(everyCapture, timeout: 30) == 0)
         #expect(try runner.wait(splitCapture, timeout: 30) == 0)
+        #expect(try runner.wait(linkTargetCapture, timeout: 30) == 0)
         let linkText = (try? String(contentsOfFile: linkOutput, encoding: .utf8)) ?? ""
         let everyText = (try? String(contentsOfFile: everyOutput, encoding: .utf8)) ?? ""
         let splitText = (try? String(contentsOfFile: splitOutput, encoding: .utf8)) ?? ""
@@ -69,6 +75,8 @@ import Testing
         #expect(aliceSent > 70, "alice sent \(aliceSent) segments")
         let linkFromAlice = try Self.countPerInterface(perLink, filter: fromAlice)
         #expect(linkFromAlice == ["r1:eth0": aliceSent, "bob:eth0": aliceSent], "\(linkFromAlice) vs \(aliceSent)")
+        // A link named as the target: recorded at one end, each segment once (not once per end).
+        #expect(try Self.countPerInterface(oneLink, filter: fromAlice) == ["r1:eth0": aliceSent])
         // --every-interface: each of those segments once per interface it crossed.
         let everyFromAlice = try Self.countPerInterface(every, filter: fromAlice)
         #expect(everyFromAlice == ["alice:eth0": aliceSent, "r1:eth0": aliceSent, "r1:eth1": aliceSent,

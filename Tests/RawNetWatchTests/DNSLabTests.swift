@@ -44,7 +44,7 @@ import Testing
         defer { _ = try? runner.run(["down", "--lab", "names"]) }
 
         let pcap = runner.base + "/dns.pcapng"
-        let (capture, captureOutput) = try runner.start(["capture", "-w", pcap, "--duration", "8", "--lab", "names"], name: "capture")
+        let (capture, captureOutput) = try runner.start(["capture", "--one-file", "-w", pcap, "--duration", "8", "--lab", "names"], name: "capture")
         let (trace, traceOutput) = try runner.start(["trace", "--duration", "8", "--lab", "names"], name: "trace")
         try runner.waitForOutput(traceOutput, containing: "Ctrl-C stops")
         try runner.waitForOutput(captureOutput, containing: "Ctrl-C stops")

@@ -15,6 +15,7 @@ extension NodeDaemon {
         }
         ports.append(ports[parent])
         peers.append(nil)
+        tunnelNames.append(nil)
         var engine = ImpairmentEngine(seed: Self.seed(for: LinkEndpoint(node: node.name, interface: interface.name)))
         engine.update(.perfect, now: now)
         impairments.append(engine)
