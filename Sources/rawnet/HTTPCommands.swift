@@ -28,6 +28,7 @@ struct HTTPServe: ParsableCommand {
     @Option(help: "Requests per connection before the server closes it.") var maxRequests = 100
     @Option(help: "Seconds a connection may stay silent.") var idleTimeout = 15.0
     @Option(help: "Seconds a request may take to arrive whole.") var requestTimeout = 10.0
+    @Option(help: .hidden) var runDir: String?
     @OptionGroup var labOption: LabOption
 
     func validate() throws {
@@ -36,7 +37,15 @@ struct HTTPServe: ParsableCommand {
     }
 
     func run() throws {
-        let app = try AppHost(host, labOption: labOption, app: "http")
+        // Started by `rawnet up` for a `services:` entry: the lab's run directory is given.
+        let connection: HostConnection
+        if let runDir {
+            do { connection = try HostConnection(runDirectory: runDir, host: host, appName: "http") } catch {
+                throw Failure("\(error)")
+            }
+        } else {
+            connection = try AppHost(host, labOption: labOption, app: "http").connection
+        }
         var settings = HTTPServerSettings()
         settings.maximumRequestsPerConnection = maxRequests
         settings.idleTimeout = idleTimeout
@@ -48,10 +57,12 @@ struct HTTPServe: ParsableCommand {
         }
         let interrupt = InterruptFlag()
         do {
-            try server.run(on: app.connection, until: { interrupt.isSet }) { line in
+            try server.run(on: connection, until: { interrupt.isSet }) { line in
                 print("http: \(line)")
                 Terminal.flushStandardOutput()
             }
+        } catch .hostClosedConnection where runDir != nil {
+            return  // the host's daemon stopped: the lab is going down
         } catch {
             throw Failure("http serve: \(error)")
         }

@@ -80,6 +80,12 @@ struct Up: ParsableCommand {
             let role = service.isRecursive ? "recursive resolver" : "name server"
             print("  dns on \(node.name): \(role) (rawnet dns serve; output in \(node.name).dns.log)")
         }
+        for node in report.topology.nodes {
+            for service in node.services where service.kind == "http" {
+                print("  http on \(node.name): port \(service.options["port"] ?? "80")"
+                      + " (rawnet http serve; output in \(node.name).http.log)")
+            }
+        }
     }
 }
 

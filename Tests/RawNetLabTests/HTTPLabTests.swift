@@ -42,6 +42,38 @@ import Testing
         return server
     }
 
+    /// `services: [{http: …}]` on bob: `rawnet up` starts the server (its root relative to the
+    /// topology file), the page comes byte-exact, and `rawnet down` ends the server with its host.
+    @Test func upStartsAnHTTPServiceFromTheTopology_downEndsIt() throws {
+        let runner = try RawNetRunner()
+        let lab = "hs\(Processes.currentPID)"
+        let (_, big) = try Self.makeRoot(runner)
+        let yaml = TopologyLoader.defaultLabYAML(named: lab).replacingOccurrences(
+            of: "ip: 10.0.2.20/24,", with: "services: [{http: {port: 8080, root: www}}], ip: 10.0.2.20/24,")
+        try #require(yaml.contains("services:"), "the default lab's bob line changed: \(yaml)")
+        let file = runner.base + "/lab.yaml"
+        try yaml.write(toFile: file, atomically: true, encoding: .utf8)
+        defer { _ = try? runner.run(["down", "--lab", lab]) }
+        let up = try runner.run(["up", file])
+        try #require(up.status == 0, "rawnet up failed:\n\(up.output)")
+        #expect(up.output.contains("http on bob: port 8080"), "\(up.output)")
+        let got = runner.base + "/got.bin"
+        let fetch = try runner.run(["http", "get", "alice", "http://bob:8080/big.bin", "-o", got, "--lab", lab])
+        #expect(fetch.status == 0, "\(fetch.output)")
+        #expect((try? Data(contentsOf: URL(fileURLWithPath: got))) == big, "the file arrived changed")
+        let log = (try? String(contentsOfFile: runner.base + "/rawnet/\(lab)/bob.http.log", encoding: .utf8)) ?? ""
+        #expect(log.contains("GET /big.bin") && log.contains("200"), "bob.http.log: \(log)")
+        #expect(try runner.run(["down", "--lab", lab]).status == 0)
+        // The service ends with its host: nothing listens, nothing is left running.
+        // (`bo[b]`: the pattern must not match the shell that runs pgrep.)
+        var running: Int32? = 0
+        for _ in 0..<50 where running == 0 {
+            running = try runner.runShell("pgrep -f 'http serve bo[b] --run-dir .*\(lab)'", timeout: 10)
+            if running == 0 { usleep(100_000) }
+        }
+        #expect(running == 1, "the http service outlived its lab")
+    }
+
     @Test func clientFetchesFilesByteExactAndSeesEveryStatus() throws {
         try LinuxPeer.requireTool("tshark", package: "tshark")
         try Self.withServer("ht") { runner, big, server in
