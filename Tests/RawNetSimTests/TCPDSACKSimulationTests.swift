@@ -23,7 +23,7 @@ import RawNetSim
 
     static func run(dsack: Bool, congestion: TCPCongestionAlgorithm, seeds: Range<Int>) -> Totals {
         var totals = Totals()
-        for seed in seeds {
+        let results = onEveryCore(Array(seeds)) { seed -> TCPTransferResult in
             // 5 % of data segments skip the 5 ms delay (netem style); ACKs are in order.
             let forward = SimLinkSettings(delay: .milliseconds(5), reorder: 0.05)
             let backward = SimLinkSettings(delay: .milliseconds(5))
@@ -35,7 +35,9 @@ import RawNetSim
             t.clientConfiguration = config
             t.serverConfiguration = config
             t.timeLimit = .seconds(120)
-            let result = t.run()
+            return t.run()
+        }
+        for (seed, result) in zip(seeds, results) {
             #expect(result.isSuccess, "seed \(seed) dsack=\(dsack): \(result)")
             guard let client = result.clientStats, let server = result.serverStats else { continue }
             totals.retransmissions += client.retransmissions

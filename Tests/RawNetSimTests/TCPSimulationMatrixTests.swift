@@ -78,8 +78,8 @@ import RawNetSim
         }
         var worst: Duration = .zero
         var failures = 0
-        for seed in seeds {
-            let result = Self.transfer(seed: seed).run()
+        let results = onEveryCore(seeds) { Self.transfer(seed: $0).run() }
+        for (seed, result) in zip(seeds, results) {
             if !result.isSuccess || result.closedAt! > Self.timeBound {
                 failures += 1
                 Issue.record("seed \(seed) failed; replay with RAWNET_SIM_SEED=\(seed): \(result)")
