@@ -127,8 +127,10 @@ extension Demo {
                 if stream.isInterrupted { interrupted = true; break }
                 if FileDescriptor.standardInput.waitReadable(timeout: .zero) {
                     guard let line = readLine() else { break }
-                    picked = line.first { !$0.isWhitespace }.flatMap { Int(String($0)) }
-                        .flatMap { (1...question.choices.count).contains($0) ? $0 : nil }
+                    let answer = String(line.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
+                    if answer.isEmpty { break }  // Enter alone: show the answer
+                    picked = Int(answer).flatMap { (1...question.choices.count).contains($0) ? $0 : nil }
+                    if picked == nil { say(painter.paint("  '\(answer)': " + DemoText.pickOne.text(language), .time)) }
                 }
             }
         }

@@ -41,21 +41,21 @@ struct Impair: ParsableCommand {
     @Argument(help: "A link (alice:eth0-r1:eth0 or alice-r1) or an interface (NODE:IF).")
     var target: String?
 
-    @Option(help: "Random loss, e.g. 20%.") var loss: String?
-    @Option(name: .customLong("loss-burst"), help: "Gilbert–Elliott loss P,R,1-H,1-K, e.g. 1%,30%,100%,0%.")
+    @Option(parsing: .unconditional, help: "Random loss, e.g. 20%.") var loss: String?
+    @Option(name: .customLong("loss-burst"), parsing: .unconditional, help: "Gilbert–Elliott loss P,R,1-H,1-K, e.g. 1%,30%,100%,0%.")
     var lossBurst: String?
-    @Option(help: "Share of frames sent ahead of earlier ones, e.g. 10%.") var reorder: String?
-    @Option(help: "Reorder gap N: after a reordered frame, the next N-1 are never reordered.") var gap: String?
-    @Option(name: .customLong("hold-back"), help: "Hold a reordered frame until N later frames left.")
+    @Option(parsing: .unconditional, help: "Share of frames sent ahead of earlier ones, e.g. 10%.") var reorder: String?
+    @Option(parsing: .unconditional, help: "Reorder gap N: after a reordered frame, the next N-1 are never reordered.") var gap: String?
+    @Option(name: .customLong("hold-back"), parsing: .unconditional, help: "Hold a reordered frame until N later frames left.")
     var holdBack: String?
-    @Option(help: "One-way delay, e.g. 20ms.") var delay: String?
-    @Option(help: "Jitter around the delay, e.g. 5ms.") var jitter: String?
+    @Option(parsing: .unconditional, help: "One-way delay, e.g. 20ms.") var delay: String?
+    @Option(parsing: .unconditional, help: "Jitter around the delay, e.g. 5ms.") var jitter: String?
     @Option(help: "Jitter shape: uniform or normal.") var distribution: String?
-    @Option(help: "Share of frames sent twice, e.g. 1%.") var duplicate: String?
-    @Option(help: "Share of frames with one bit flipped, e.g. 1%.") var corrupt: String?
-    @Option(help: "Line rate, e.g. 2mbit.") var rate: String?
-    @Option(help: "Most frames the impairment holds (netem's limit), e.g. 100.") var queue: String?
-    @Option(help: "Seed for every random choice.") var seed: String?
+    @Option(parsing: .unconditional, help: "Share of frames sent twice, e.g. 1%.") var duplicate: String?
+    @Option(parsing: .unconditional, help: "Share of frames with one bit flipped, e.g. 1%.") var corrupt: String?
+    @Option(parsing: .unconditional, help: "Line rate, e.g. 2mbit.") var rate: String?
+    @Option(parsing: .unconditional, help: "Most frames the impairment holds (netem's limit), e.g. 100.") var queue: String?
+    @Option(parsing: .unconditional, help: "Seed for every random choice.") var seed: String?
     @Option(name: .customLong("drop-next"), help: "Drop the next frame this trace filter picks, e.g. 'tcp and seq 27'.")
     var dropNext: String?
     @Option(name: .customLong("corrupt-next"), help: "Flip one bit at the end of the next frame this filter picks.")
@@ -65,6 +65,7 @@ struct Impair: ParsableCommand {
     @Flag(help: "Back to a perfect wire (with options: start from one).") var clear = false
     @Flag(help: "Show every link direction's settings and counters (or TARGET's only).") var show = false
     @OptionGroup var labOption: LabOption
+    @OptionGroup var width: WidthOption
 
     /// The settings given, as `rawnet web` gives them too: checked and applied by `ImpairChange`.
     var change: ImpairChange {
@@ -117,7 +118,7 @@ struct Impair: ParsableCommand {
             directions = topology.linkDirections
         }
         if show || (givenOptions.isEmpty && givenRules.isEmpty && !clear) {
-            try ImpairTable(located: located, directions: directions).print(all: target == nil)
+            try ImpairTable(located: located, directions: directions).print(all: target == nil, columns: width.columns)
             return
         }
         // Check every daemon answers and accepts the result before changing any.
@@ -155,7 +156,8 @@ struct ImpairTable {
 
     static let columns = ["submitted", "lost", "burst", "qfull", "asked", "dup", "corrupt", "reord", "delayed", "queued", "held"]
 
-    func print(all: Bool) throws {
+    /// `columns`: the width to fit (nil: whole lines).
+    func print(all: Bool, columns: Int?) throws {
         var rows: [[String]] = []
         var settings: [String] = []
         for direction in directions {
@@ -174,18 +176,43 @@ struct ImpairTable {
             for rule in answer.rules ?? [] { text += "; \(rule.description)" }
             settings.append(text)
         }
-        let header = ["direction"] + Self.columns
-        var widths = header.map(\.count)
-        for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
-        func line(_ cells: [String], _ last: String) -> String {
-            var text = cells[0].padding(widths[0])
-            for i in 1..<cells.count {
-                text += "  " + String(repeating: " ", count: max(0, widths[i] - cells[i].count)) + cells[i]
-            }
-            return text + "  " + last
-        }
-        Swift.print(line(header, "settings"))
-        for (row, text) in zip(rows, settings) { Swift.print(line(row, text)) }
+        for text in Self.fit(rows: rows, settings: settings, columns: columns) { Swift.print(text) }
         if all, directions.isEmpty { Swift.print("(the lab has no links)") }
+    }
+
+    /// The table's lines within `columns`: whole when it fits; else without
+    /// the counter columns that are 0 in every row (named in a last line),
+    /// and with each row's settings on a line of their own when still too wide.
+    static func fit(rows: [[String]], settings: [String], columns: Int?) -> [String] {
+        let header = ["direction"] + Self.columns
+        func table(_ kept: [Int], settingsBelow: Bool) -> [String] {
+            var widths = kept.map { header[$0].count }
+            for row in rows { for (k, i) in kept.enumerated() { widths[k] = max(widths[k], row[i].count) } }
+            func line(_ cells: [String]) -> String {
+                var text = cells[kept[0]].padding(widths[0])
+                for (k, i) in kept.enumerated().dropFirst() {
+                    text += "  " + String(repeating: " ", count: max(0, widths[k] - cells[i].count)) + cells[i]
+                }
+                return text
+            }
+            var lines = [line(header) + (settingsBelow ? "" : "  settings")]
+            for (row, text) in zip(rows, settings) {
+                if settingsBelow { lines += [line(row), "    " + text] } else { lines.append(line(row) + "  " + text) }
+            }
+            return lines
+        }
+        let all = Array(header.indices)
+        let whole = table(all, settingsBelow: false)
+        guard let columns, whole.contains(where: { $0.count > columns }) else { return whole }
+        // Direction, submitted and lost always stay: what was offered, and what the loss setting took.
+        let shown = all.filter { i in i <= 2 || rows.contains { $0[i] != "0" } }
+        var lines = table(shown, settingsBelow: false)
+        if lines.contains(where: { $0.count > columns }) { lines = table(shown, settingsBelow: true) }
+        let left = all.filter { !shown.contains($0) }.map { header[$0] }
+        if !left.isEmpty {
+            lines += DisplayWidth.wrap("(0 in every row, not shown: \(left.joined(separator: ", ")); --width 0 shows all)",
+                                       width: columns, continuation: " ")
+        }
+        return lines
     }
 }

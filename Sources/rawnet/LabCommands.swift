@@ -4,6 +4,7 @@ import RawNetDaemon
 import RawNetLab
 import RawNetLabModel
 import RawNetPlatform
+import RawNetView
 
 /// Options shared by commands that act on a running lab.
 struct LabOption: ParsableArguments {
@@ -128,10 +129,12 @@ struct Status: ParsableCommand {
         abstract: "Show a lab's nodes, pids, links and per-interface counters with drops by reason.")
 
     @OptionGroup var labOption: LabOption
+    @OptionGroup var width: WidthOption
 
     func run() throws {
         let located = try labOption.locate()
         let topology = try located.topology()
+        let columns = width.columns
         print("lab '\(located.name)' in \(located.runDirectory)")
         for node in topology.nodes {
             let status: NodeStatus
@@ -164,12 +167,18 @@ struct Status: ParsableCommand {
                 line += interface.isUp ? "up  " : "DOWN"
                 if let mtu = interface.mtu { line += "  mtu \(mtu)" }
                 line += "  ↔ \((interface.peer ?? "-").padding(10))"
-                line += " in \(c.receivedFrames) frames/\(c.receivedBytes) B, out \(c.sentFrames) frames/\(c.sentBytes) B"
-                if interface.queuedFrames > 0 { line += ", queued \(interface.queuedFrames)" }
+                var counts = "in \(c.receivedFrames) frames/\(c.receivedBytes) B, out \(c.sentFrames) frames/\(c.sentBytes) B"
+                if interface.queuedFrames > 0 { counts += ", queued \(interface.queuedFrames)" }
                 if interface.peer != nil, interface.isLinkConnected == false {
-                    line += ", \(interface.linkSocket ?? "link") not connected"
+                    counts += ", \(interface.linkSocket ?? "link") not connected"
                 }
-                print(line)
+                // On a narrow terminal the counters go on a line of their own, under "drops".
+                if let columns, DisplayWidth.of(line) + 1 + DisplayWidth.of(counts) > columns {
+                    print(String(line.reversed().drop { $0 == " " }.reversed()))
+                    print("           " + counts)
+                } else {
+                    print(line + " " + counts)
+                }
                 if c.totalDrops > 0 {
                     let reasons = c.drops.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }
                     print("           drops \(c.totalDrops): \(reasons.joined(separator: ", "))")

@@ -37,6 +37,16 @@ struct ImpairCommandTests {
         let cells = row.split(separator: " ", omittingEmptySubsequences: true)
         #expect(cells.count > 6 && cells[4] == "\(lossy.lost)" && cells[5] == "0", "row: \(row)")
         #expect(row.hasSuffix("loss 30%"))
+        // At 80 columns the table keeps direction, submitted and lost, and names what it left out.
+        let narrow = try lab.impair(["--show", "--width", "80"]).split(separator: "\n").map(String.init)
+        #expect(narrow.allSatisfy { $0.count <= 80 }, "\(narrow)")
+        let narrowRow = try #require(narrow.first { $0.hasPrefix("alice:eth0 → r1:eth0") })
+        #expect(narrowRow.split(separator: " ")[4] == "\(lossy.lost)", "row: \(narrowRow)")
+        #expect(narrow.first!.hasPrefix("direction") && narrow.first!.contains("lost") && !narrow.first!.contains("qfull"))
+        #expect(narrow.joined(separator: " ").contains("not shown: burst, qfull"), "\(narrow)")
+        let status = try lab.rawnet(["status", "--width", "80"]).output.split(separator: "\n").map(String.init)
+        #expect(status.allSatisfy { $0.count <= 80 }, "\(status)")
+        #expect(status.contains { $0.hasPrefix("           in ") && $0.contains("frames/") }, "\(status)")
 
         let cleared = try lab.impair(["alice-r1", "--clear"])
         #expect(cleared.contains("alice:eth0 → r1:eth0: perfect wire"))
@@ -91,6 +101,9 @@ struct ImpairCommandTests {
 
         let cases: [(arguments: [String], message: String)] = [
             (["alice-r1", "--loss", "140%"], "140% is out of range"),
+            // A negative value is read as the value it is, not as a missing one.
+            (["alice-r1", "--loss", "-5%"], "-5% is out of range"),
+            (["alice-r1", "--loss", "--delay", "5ms"], "loss: cannot read '--delay'"),
             (["nowhere-r1", "--loss", "5%"], "has no link or interface 'nowhere-r1'"),
             (["alice:eth7", "--loss", "5%"], "node 'alice' has no interface 'eth7'"),
             (["zed:eth0", "--loss", "5%"], "has no node 'zed'"),

@@ -113,18 +113,9 @@ import Testing
     /// The panes run in the tmux server's environment, which need not be the
     /// caller's: each must still find the lab under the caller's XDG_RUNTIME_DIR.
     @Test func demoTmux_panesFindTheLabUnderTheCallersRuntimeDirectory() throws {
-        let tmux = "/usr/bin/tmux"
-        try #require(FileManager.default.isExecutableFile(atPath: tmux), "tmux is needed (scripts/test installs it)")
         let runner = try RawNetRunner()
-        var environment = runner.environment
-        environment["TMUX_TMPDIR"] = runner.base  // a tmux server of this test's own
-        environment["TMUX"] = nil
-        func tmuxRun(_ arguments: [String]) throws -> String {
-            let out = runner.base + "/tmux-\(UUID().uuidString.prefix(6)).out"
-            let pid = try Processes.spawn(executable: tmux, arguments: arguments, logPath: out, environment: environment)
-            _ = try runner.wait(pid, timeout: 10)
-            return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
-        }
+        let own = try OwnTmux(runner)
+        let (tmux, environment, tmuxRun) = (OwnTmux.path, own.environment, own.run)
         // The server starts first, without the caller's runtime directory.
         var serverEnvironment = environment
         serverEnvironment["XDG_RUNTIME_DIR"] = nil
@@ -150,5 +141,59 @@ import Testing
             usleep(200_000)
         }
         #expect(pane.contains("room open on bob"), "the chat room pane: \(pane)")
+    }
+
+    /// A quiz on a terminal: an answer that is no choice is asked again, saying
+    /// what was typed; a choice then gets its verdict. Run in a tmux pane, so
+    /// the tour reads a real terminal.
+    @Test func quizOnATerminal_asksAgainAfterAnAnswerThatIsNoChoice() throws {
+        let runner = try RawNetRunner()
+        let tmuxRun = try OwnTmux(runner).run
+        func waitForPane(_ text: String) -> String {
+            let deadline = Date().addingTimeInterval(40)
+            var pane = ""
+            while Date() < deadline {
+                pane = (try? tmuxRun(["capture-pane", "-p", "-J", "-S", "-200", "-t", "quiz"])) ?? ""
+                if pane.contains(text) { break }
+                usleep(100_000)
+            }
+            return pane
+        }
+        let command = "env XDG_RUNTIME_DIR='\(runner.base)' NO_COLOR=1 '\(runner.executable)' demo --step --scenes dropOne"
+        _ = try tmuxRun(["new-session", "-d", "-s", "quiz", "-x", "100", "-y", "50", command + "; sleep 30"])
+        defer { _ = try? tmuxRun(["kill-server"]) }
+        let asked = waitForPane("your guess?")
+        try #require(asked.contains("your guess?"), "the question: \(asked)")
+        _ = try tmuxRun(["send-keys", "-t", "quiz", "maybe", "Enter"])
+        let again = waitForPane("'maybe': your guess?")
+        #expect(again.contains("'maybe': your guess? type 1, 2 or 3"), "asked again: \(again)")
+        #expect(!again.contains("→ "), "no verdict before a choice: \(again)")
+        _ = try tmuxRun(["send-keys", "-t", "quiz", "2", "Enter"])
+        let verdict = waitForPane("→ ")
+        #expect(verdict.contains("→ right:") || verdict.contains("→ not quite; the answer is"), "\(verdict)")
+    }
+}
+
+/// A tmux server of a test's own (its socket under the test's directory), and
+/// a way to run tmux commands against it and read what they print.
+struct OwnTmux {
+    static let path = "/usr/bin/tmux"
+    let runner: RawNetRunner
+    let environment: [String: String]
+
+    init(_ runner: RawNetRunner) throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.path), "tmux is needed (scripts/test installs it)")
+        self.runner = runner
+        var environment = runner.environment
+        environment["TMUX_TMPDIR"] = runner.base
+        environment["TMUX"] = nil
+        self.environment = environment
+    }
+
+    func run(_ arguments: [String]) throws -> String {
+        let out = runner.base + "/tmux-\(UUID().uuidString.prefix(6)).out"
+        let pid = try Processes.spawn(executable: Self.path, arguments: arguments, logPath: out, environment: environment)
+        _ = try runner.wait(pid, timeout: 10)
+        return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
     }
 }
