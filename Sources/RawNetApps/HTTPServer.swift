@@ -39,10 +39,15 @@ public struct HTTPServer {
             lastProgress = now
         }
         var hasPending: Bool { pendingHead < pending.count }
+        var pendingBytes: Int { pending.count - pendingHead }
     }
 
     /// Pending output above which a connection's input waits (pipelined requests queue in TCP instead).
     static let pauseInputAbove = 256 * 1024
+    /// Response bytes held for all clients together; a file that does not fit
+    /// in what is left is answered 503 (so memory stays bounded however many
+    /// clients ask for large files at once).
+    public var outputBudget = 64 << 20
 
     /// Runs until `shouldStop` says so (asked between rounds) or the host goes away.
     public func run(on host: HostConnection, until shouldStop: () -> Bool = { false },
@@ -68,8 +73,12 @@ public struct HTTPServer {
                 clients.append(Client(stream: stream, session: HTTPSession(settings: sessionSettings, peer: peer, now: now,
                                                                            files: files), now: now))
             }
+            var held = clients.reduce(0) { $0 + $1.pendingBytes }
             for client in clients where !client.isGone {
+                let before = client.pendingBytes
+                client.session.outputAllowance = max(0, outputBudget - held)
                 serve(client, now: now, log: log)
+                held += client.pendingBytes - before
             }
             for client in clients where client.isGone { client.stream.close() }
             clients.removeAll { $0.isGone }

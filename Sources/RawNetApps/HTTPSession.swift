@@ -52,6 +52,10 @@ public struct HTTPSession {
     public private(set) var isFinished = false
     /// One line per answered request (`GET /x → 200 (1234 bytes)`), taken by the server's log.
     public var log: [String] = []
+    /// Response bytes the server can still hold for all its clients: a file
+    /// larger than this is answered 503 with `Retry-After` (the server's memory
+    /// is bounded; the client may ask again once others have been served).
+    public var outputAllowance = Int.max
 
     public init(settings: HTTPServerSettings, peer: String, now: Double, files: @escaping (String) -> HTTPFileAnswer) {
         self.settings = settings
@@ -209,6 +213,11 @@ public struct HTTPSession {
             return builtInResponse(page, request: request, omitsBody: isHead, closes: closes)
         }
         switch answer {
+        case .file(let bytes) where bytes.count > outputAllowance:
+            result = (503, 0)
+            var headers: HTTPHeaders = ["Retry-After": "1"]
+            output = response(status: 503, extra: &headers, body: Array("503 Service Unavailable\nbusy sending other responses\n".utf8),
+                              omitsBody: isHead, closes: closes, version: request.version)
         case .file(let bytes):
             result = (200, bytes.count)
             var headers: HTTPHeaders = ["Content-Type": HTTPSession.contentType(of: filePath)]

@@ -165,6 +165,20 @@ import Testing
         #expect(try responses(out, methods: ["GET", "GET"]).map(\.0.status) == [404, 500])
     }
 
+    @Test func aFileLargerThanWhatTheServerCanStillHoldIs503WithRetryAfter() throws {
+        var session = session()
+        session.outputAllowance = 3
+        let busy = try responses(session.receive(get("/data.bin") + get("/data.bin", method: "HEAD"), now: 1),
+                                 methods: ["GET", "HEAD"])
+        #expect(busy.map(\.0.status) == [503, 503])
+        #expect(busy[0].0.headers["Retry-After"] == "1" && busy[1].1.isEmpty)
+        #expect(!session.isFinished, "the connection stays: the client may ask again")
+        session.outputAllowance = 4
+        let served = try responses(session.receive(get("/data.bin"), now: 2), methods: ["GET"])
+        #expect(served.map(\.0.status) == [200] && served[0].1 == [0, 1, 2, 255])
+        #expect(session.log.contains { $0.hasSuffix("→ 503 (0 bytes)") }, "\(session.log)")
+    }
+
     @Test func keepAliveEndsAfterTheLimit() throws {
         var settings = HTTPServerSettings()
         settings.maximumRequestsPerConnection = 3
