@@ -82,6 +82,14 @@ public final class RawNetRunner {
         return nil
     }
 
+    /// Ends a started watcher (`capture`, `trace`) as Ctrl-C does, once the frames of the
+    /// work just done have had `settle` seconds to reach it, and waits for its exit status.
+    public func interrupt(_ pid: Int32, settle: Double = 0.5, timeout: Double = 30) throws -> Int32? {
+        usleep(UInt32(settle * 1_000_000))
+        try Processes.kill(pid, signal: SignalNumber.interrupt)
+        return try wait(pid, timeout: timeout)
+    }
+
     /// Waits until the output of a started command contains `text` (a command's "ready"
     /// line), rather than guessing how long a busy machine takes to start it.
     public func waitForOutput(_ outputPath: String, containing text: String, timeout: Double = 20) throws {
