@@ -74,6 +74,7 @@ let package = Package(
         // only, never by `rawnetd`: Hummingbird, NIO and Foundation stay out of the daemon.
         .target(name: "RawNetWeb", dependencies: [
             "RawNetContracts", "RawNetLabModel", "RawNetCore", "RawNetWire", "RawNetPlatform", "RawNetView", "RawNetWatch",
+            "RawNetSocket", "RawNetApps",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),

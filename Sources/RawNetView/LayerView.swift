@@ -9,8 +9,9 @@ import RawNetWire
 public enum LayerView {
     /// The boxes for `frame` (an Ethernet frame without FCS). A TCP window is shown
     /// scaled when `windowScales` saw the connection's handshake (scale unknown otherwise).
+    /// `language` picks the boxes' own words (titles, field names); values stay notation.
     public static func render(frame: [UInt8], usesColour: Bool = false,
-                              windowScales: TCPWindowScales = TCPWindowScales()) -> String {
+                              windowScales: TCPWindowScales = TCPWindowScales(), language: ViewLanguage = .en) -> String {
         let painter = TextPainter(usesColour: usesColour)
         let decoded = DecodedFrame(parsing: frame, verifyChecksums: false)
         let sums = ChecksumCheck(frame: frame)
@@ -19,7 +20,7 @@ public enum LayerView {
             var box = Box(title: "Undecodable frame", size: "\(frame.count) bytes")
             box.lines.append("shorter than an Ethernet header (14 bytes)")
             box.lines += hexLines(frame)
-            return box.render(painter)
+            return box.render(painter, language: language)
         }
         var ethernet = Box(title: "Ethernet II", size: "14 bytes")
         ethernet.field("Destination", "\(eth.destination)" + (eth.destination.isBroadcast ? " (broadcast)" : ""))
@@ -49,9 +50,11 @@ public enum LayerView {
             boxes.append(box)
             consumed = frame.count
         }
-        var out = boxes.map { $0.render(painter) }.joined()
+        var out = boxes.map { $0.render(painter, language: language) }.joined()
         if frame.count > consumed {
-            out += "  + \(frame.count - consumed) bytes of Ethernet padding (frames are at least 60 bytes)\n"
+            out += language == .ko
+                ? "  + 이더넷 패딩 \(frame.count - consumed) 바이트 (프레임은 최소 60 바이트)\n"
+                : "  + \(frame.count - consumed) bytes of Ethernet padding (frames are at least 60 bytes)\n"
         }
         if let error = DecodedFrame(parsing: frame).error {
             out += painter.paint("  ⚠ \(error)", .warning) + "\n"

@@ -27,6 +27,12 @@ public struct WebEvent: Codable, Sendable, Equatable {
     public var line: String
     /// The frame's headers in boxes, as `rawnet trace --layers` prints them.
     public var layers: String?
+    /// The line and the boxes in Korean (`KoreanViews`, the tour's words), when they differ.
+    public var lineKo: String?
+    public var layersKo: String?
+    /// For a TCP or UDP frame: its ports and addresses as `rawnet ladder` names a connection
+    /// (sender first): a TCP frame's panel opens its connection; a chat's own frames are found by it.
+    public var conn: String?
     /// Why it was dropped or how it was impaired.
     public var reason: String?
     /// True for the one line per cable crossing `rawnet trace` shows (the sending end's).
@@ -49,7 +55,8 @@ public struct WebCount: Codable, Sendable, Equatable, Hashable {
 
 /// What one WebSocket text message carries.
 public struct WebMessage: Codable, Sendable, Equatable {
-    /// `events` (each one), `counts` (an interval counted), or `gap` (messages the page missed).
+    /// `events` (each one), `counts` (an interval counted), `gap` (messages the page missed), or
+    /// `retransmits` (frames sent earlier now known to be retransmissions).
     public var type: String
     public var events: [WebEvent]?
     /// For `counts`: the interval, its first and last time (ms), and every event in it counted.
@@ -60,7 +67,11 @@ public struct WebMessage: Codable, Sendable, Equatable {
     /// For `gap`: how many messages this page did not get (it read too slowly).
     public var missed: Int?
 
+    /// For `retransmits`: ids of frames sent earlier that a later event showed to carry a retransmission.
+    public var ids: [Int]?
+
     public static func events(_ events: [WebEvent]) -> WebMessage { WebMessage(type: "events", events: events) }
+    public static func retransmits(_ ids: [Int]) -> WebMessage { WebMessage(type: "retransmits", ids: ids) }
 }
 
 /// Turns the merged trace stream into messages for the page. Pure: it only holds the
@@ -72,9 +83,10 @@ public struct WebEventBuilder: Sendable {
     private var formatter = TraceFormatter()
     private var hops: HopFilter
     private var nextID = 0
-    /// Segments a node said it retransmits (`event=retransmit`) and has not sent yet: by
-    /// node, the connection and first sequence number. At most 64 per node are waited for.
-    private var awaitedRetransmissions: [String: [(TCPConnectionID, UInt32)]] = [:]
+    /// Which sent frames carry a retransmission, whichever order events and frames come in.
+    private var marks = RetransmissionMarks()
+    /// Frames already sent to the page that a later retransmission event showed to be one.
+    private var lateMarks: [Int] = []
 
     public init(topology: Topology, maxEventsPerBatch: Int = 150) {
         self.topology = topology
@@ -91,7 +103,14 @@ public struct WebEventBuilder: Sendable {
         if batch.count <= maxEventsPerBatch {
             var events: [WebEvent] = []
             for (event, hop) in zip(batch, hopMask) { events.append(webEvent(event, hop: hop, withLayers: true)) }
-            return [.events(events)]
+            // A mark may name a frame of this batch (set here) or one already sent (a `retransmits` message).
+            let first = events.first?.id ?? nextID
+            var earlier: [Int] = []
+            for id in lateMarks {
+                if id >= first { events[id - first].retransmit = true } else { earlier.append(id) }
+            }
+            lateMarks = []
+            return (earlier.isEmpty ? [] : [.retransmits(earlier)]) + [.events(events)]
         }
         var counts: [WebCount: Int] = [:]
         var order: [WebCount] = []
@@ -116,17 +135,21 @@ public struct WebEventBuilder: Sendable {
         message.from = first
         message.to = last
         message.total = batch.count - gaps.count
-        return gaps.isEmpty ? [message] : [message, .events(gaps)]
+        let earlier = lateMarks
+        lateMarks = []
+        return (earlier.isEmpty ? [] : [.retransmits(earlier)]) + (gaps.isEmpty ? [message] : [message, .events(gaps)])
     }
 
     /// One event for the page; `withLayers` renders the header boxes of its frame.
     public mutating func webEvent(_ event: TraceEvent, hop: Bool, withLayers: Bool) -> WebEvent {
         let line = formatter.format(event)
         var layers: String?
+        var layersKo: String?
         if let frame = event.frame {
             if withLayers {
                 formatter.windowScales.observe(frame: frame)
                 layers = LayerView.render(frame: frame, usesColour: false, windowScales: formatter.windowScales)
+                layersKo = LayerView.render(frame: frame, usesColour: false, windowScales: formatter.windowScales, language: .ko)
             } else {
                 formatter.observe(event)
             }
@@ -145,33 +168,37 @@ public struct WebEventBuilder: Sendable {
             }
         }
         let start = formatter.startTime ?? event.time
-        let web = WebEvent(id: nextID, t: Double(event.time &- start) / 1e6, node: event.node, iface: event.interface,
+        var web = WebEvent(id: nextID, t: Double(event.time &- start) / 1e6, node: event.node, iface: event.interface,
                            kind: event.kind.rawValue, link: link, toB: toB,
                            proto: event.frame.map { Self.protocolName(of: $0) }, line: line, layers: layers,
-                           reason: event.reason, hop: hop, retransmit: isRetransmission(event))
+                           reason: event.reason, hop: hop, retransmit: isRetransmission(event, id: nextID))
+        if withLayers {
+            let korean = KoreanViews.translate(line)
+            if korean != line { web.lineKo = korean }
+            web.layersKo = layersKo
+            if let frame = event.frame, case .ipv4(let ip, let transport) = DecodedFrame(parsing: frame).payload {
+                switch transport {
+                case .tcp(let header, _): web.conn = "\(ip.source):\(header.sourcePort)>\(ip.destination):\(header.destinationPort)"
+                case .udp(let header, _): web.conn = "\(ip.source):\(header.sourcePort)>\(ip.destination):\(header.destinationPort)"
+                default: break
+                }
+            }
+        }
         nextID += 1
         return web
     }
 
-    /// True for a transport event announcing a retransmission, and for the frame that
-    /// then carries it (the same node sending that connection's segment at that sequence number).
-    mutating func isRetransmission(_ event: TraceEvent) -> Bool {
-        if event.kind == .transport {
-            guard let detail = event.detail, let tcp = TCPTraceEvent(detail: detail),
-                  case .retransmitted(let sequence, _, _) = tcp.kind else { return false }
-            var awaited = awaitedRetransmissions[event.node, default: []]
-            awaited.append((tcp.connection, sequence))
-            awaitedRetransmissions[event.node] = awaited.suffix(64)
-            return true
+    /// True for a transport event announcing a retransmission, and for a frame already known
+    /// to carry one (`RetransmissionMarks`); a frame found to be one only by a later event
+    /// is marked when that event comes (`lateMarks`).
+    mutating func isRetransmission(_ event: TraceEvent, id: Int) -> Bool {
+        var isMarked = false
+        for marked in marks.note(event, id: id) {
+            if marked == id { isMarked = true } else { lateMarks.append(marked) }
         }
-        guard event.kind == .sent, let frame = event.frame, var awaited = awaitedRetransmissions[event.node],
-              case .ipv4(let ip, .tcp(let header, _)) = DecodedFrame(parsing: frame).payload else { return false }
-        let id = TCPConnectionID(localAddress: ip.source, localPort: header.sourcePort,
-                                 remoteAddress: ip.destination, remotePort: header.destinationPort)
-        guard let index = awaited.firstIndex(where: { $0.0 == id && $0.1 == header.sequenceNumber }) else { return false }
-        awaited.remove(at: index)
-        awaitedRetransmissions[event.node] = awaited
-        return true
+        if event.kind == .transport, let detail = event.detail, let tcp = TCPTraceEvent(detail: detail),
+           case .retransmitted = tcp.kind { return true }
+        return isMarked
     }
 
     /// The protocol a frame is coloured by: the highest layer RawNet names.

@@ -11,7 +11,10 @@ extension WebPage {
             reorder: "Reorder", duplicate: "Duplicate", corrupt: "Corrupt", rate: "Rate", apply: "Apply", clear: "Clear",
             up: "Link up", down: "Link down", settings: "Now", applied: "Applied", frame: "Frame", layers: "Layers",
             hops: "Hops of this packet", counted: "counted", events: "events", lost: "events lost", gap: "messages this page missed",
-            position: "event", of: "of", connections: "TCP connections", none: "no TCP connection yet", ladder: "Ladder", plot: "Time-sequence plot", dropped: "dropped", retransmit: "retransmission", recording: "paused: recording" },
+            position: "event", of: "of", connections: "TCP connections", none: "no TCP connection yet", ladder: "Ladder", plot: "Time-sequence plot", dropped: "dropped", retransmit: "retransmission", recording: "paused: recording",
+            chat: "Chat", chatHost: "From host", room: "Room (host or address)", port: "Port", name: "Name", join: "Join", leave: "Leave", send: "Send",
+            chatLeft: "left the room", mine: "your line", openConnection: "This TCP connection", internals: "TCP internals (live)",
+            end: "end", state: "state", retrans: "retransmissions", byReason: "timeout / 3 dup ACKs / RACK / tail-loss probe", sentBytes: "bytes sent", receivedBytes: "bytes received", gone: "no longer held" },
       ko: { pause: "일시정지", live: "실시간", back: "◀ 한 단계", forward: "한 단계 ▶", play: "재생", stop: "멈춤", speed: "속도",
             hint: "프레임(점 또는 아래 줄)을 누르면 계층별 내용이 보입니다. 링크를 누르면 장애를 설정합니다. 노드는 끌어서 옮길 수 있습니다.",
             connected: "실시간", disconnected: "연결 끊김", ended: "랩이 멈췄습니다", savedEnd: "저장된 트레이스의 끝", saved: "저장된 트레이스",
@@ -19,7 +22,10 @@ extension WebPage {
             reorder: "순서 바꿈", duplicate: "복제", corrupt: "손상", rate: "속도 제한", apply: "적용", clear: "초기화",
             up: "링크 올림", down: "링크 내림", settings: "현재", applied: "적용됨", frame: "프레임", layers: "계층",
             hops: "이 패킷의 홉", counted: "개 집계", events: "이벤트", lost: "개 이벤트 유실", gap: "개 메시지를 이 페이지가 놓침",
-            position: "이벤트", of: "/", connections: "TCP 연결", none: "아직 TCP 연결이 없습니다", ladder: "래더 다이어그램", plot: "시간-순서 그래프", dropped: "폐기", retransmit: "재전송", recording: "일시정지: 기록 중" },
+            position: "이벤트", of: "/", connections: "TCP 연결", none: "아직 TCP 연결이 없습니다", ladder: "래더 다이어그램", plot: "시간-순서 그래프", dropped: "버려짐", retransmit: "재전송", recording: "일시정지: 기록 중",
+            chat: "채팅", chatHost: "보내는 호스트", room: "방 (호스트 또는 주소)", port: "포트", name: "이름", join: "참여", leave: "나가기", send: "보내기",
+            chatLeft: "방을 나갔습니다", mine: "내 줄", openConnection: "이 TCP 연결", internals: "TCP 내부 상태 (실시간)",
+            end: "끝점", state: "상태", retrans: "재전송", byReason: "타임아웃 / 3-중복 ACK / RACK / 꼬리 손실 프로브", sentBytes: "보낸 바이트", receivedBytes: "받은 바이트", gone: "이미 닫힘" },
     };
     const COLORS = { arp: "#8e44ad", icmp: "#2980b9", udp: "#16a085", tcp: "#d35400", dns: "#27ae60", http: "#c0392b", other: "#7f8c8d" };
     const NS = "http://www.w3.org/2000/svg";
@@ -42,9 +48,15 @@ extension WebPage {
       $("legend").innerHTML = Object.keys(COLORS).map(p => `<span><i style="background:${COLORS[p]}"></i>${p.toUpperCase()}</span>`).join("")
         + `<span style="color:#b00020">✗ ${t("dropped")}</span>`;
       updatePosition();
+      if (state.entries.length) rebuildRows();
+      if (state.selected !== null) select(state.selected);
       if (state.selectedLink !== null) showLinkForm(state.selectedLink);
       if (state.connectionsOpen) showConnections(state.connection);
+      if (state.chatOpen) showChat();
     }
+    // A trace line and layer boxes in the page's language (the Korean of the terminal views).
+    function evLine(ev) { return state.lang === "ko" && ev.lineKo ? ev.lineKo : ev.line; }
+    function evLayers(ev) { return state.lang === "ko" && ev.layersKo ? ev.layersKo : ev.layers; }
 
     function el(name, attrs, parent) {
       const e = document.createElementNS(NS, name);
@@ -188,7 +200,7 @@ extension WebPage {
       if (!ends) return;
       const marks = $("marks");
       if (ev.kind === "sent") {
-        const c = el("circle", { class: "frame" + (ev.retransmit ? " retransmit" : ""), r: 6, fill: COLORS[ev.proto] || COLORS.other,
+        const c = el("circle", { class: "frame" + (ev.retransmit ? " retransmit" : "") + (isMine(ev) ? " mine" : ""), r: isMine(ev) ? 8 : 6, fill: COLORS[ev.proto] || COLORS.other,
                                  "data-id": ev.id, "data-link": ev.link, "data-proto": ev.proto || "" }, marks);
         c.addEventListener("click", (e) => { e.stopPropagation(); select(ev.id); });
         const start = performance.now();
@@ -266,7 +278,7 @@ extension WebPage {
     }
 
     function entryText(entry) {
-      if (entry.kind === "event") return entry.ev.line;
+      if (entry.kind === "event") return evLine(entry.ev);
       if (entry.kind === "counts") {
         const parts = entry.counts.filter(c => c.link != null).map(c => `${state.topo ? state.topo.links[c.link].name : c.link} ${c.proto || ""} ${c.kind}${c.reason ? " (" + c.reason + ")" : ""} ×${c.count}`);
         return `Σ ${entry.total} ${t("events")} ${t("counted")} (${entry.from.toFixed(1)}–${entry.to.toFixed(1)} ms): ` + parts.join(", ");
@@ -286,13 +298,33 @@ extension WebPage {
         if (entry.ev.proto) row.dataset.proto = entry.ev.proto;
       }
       if (entry.kind === "event" && entry.ev.proto) row.style.borderLeftColor = COLORS[entry.ev.proto];
-      row.textContent = entryText(entry) + (entry.kind === "event" && entry.ev.retransmit && entry.ev.kind === "sent" ? "  ↻ " + t("retransmit") : "");
+      row.textContent = rowText(entry);
       if (entry.kind === "event" && entry.ev.retransmit) row.classList.add("retransmit");
+      if (entry.kind === "event" && isMine(entry.ev)) row.classList.add("mine");
       row.addEventListener("click", () => { if (entry.kind === "event") select(entry.ev.id); else showEntry(entry); });
       const stick = list.parentElement.scrollTop + list.parentElement.clientHeight >= list.parentElement.scrollHeight - 20;
       list.appendChild(row);
       while (list.children.length > MAX_ROWS) list.removeChild(list.firstChild);
       if (stick) list.parentElement.scrollTop = list.parentElement.scrollHeight;
+    }
+
+    function rowText(entry) {
+      const ev = entry.kind === "event" ? entry.ev : null;
+      return entryText(entry) + (ev && ev.retransmit && ev.kind === "sent" ? "  ↻ " + t("retransmit") : "")
+        + (ev && isMine(ev) ? "  ✉ " + t("mine") : "");
+    }
+
+    // A frame found to carry a retransmission only after it was shown (the event naming it came later).
+    function markRetransmits(ids) {
+      const wanted = new Set(ids);
+      for (let i = state.entries.length - 1; i >= 0 && wanted.size; i--) {
+        const e = state.entries[i];
+        if (e.kind !== "event" || !wanted.has(e.ev.id)) continue;
+        wanted.delete(e.ev.id);
+        e.ev.retransmit = true;
+        const row = document.querySelector(`#events .ev-row[data-id="${e.ev.id}"]`);
+        if (row) { row.classList.add("retransmit"); row.textContent = rowText(e); }
+      }
     }
 
     function rebuildRows() {
@@ -331,9 +363,14 @@ extension WebPage {
       panel.appendChild(h);
       const line = document.createElement("pre"); line.className = "line"; line.textContent = entryText(entry);
       panel.appendChild(line);
+      if (entry.kind === "event" && entry.ev.conn && (entry.ev.proto === "tcp" || entry.ev.proto === "http")) {
+        const open = document.createElement("button"); open.id = "open-connection"; open.textContent = t("openConnection") + " ▸";
+        open.addEventListener("click", () => showConnections(entry.ev.conn));
+        panel.appendChild(open);
+      }
       if (entry.kind === "event" && entry.ev.layers) {
         const h2 = document.createElement("h3"); h2.textContent = t("layers"); panel.appendChild(h2);
-        const pre = document.createElement("pre"); pre.className = "layers"; pre.textContent = entry.ev.layers; panel.appendChild(pre);
+        const pre = document.createElement("pre"); pre.className = "layers"; pre.textContent = evLayers(entry.ev); panel.appendChild(pre);
         const hops = packetHops(entry.ev);
         if (hops.length) {
           const h3 = document.createElement("h3"); h3.textContent = t("hops"); panel.appendChild(h3);
@@ -419,6 +456,9 @@ extension WebPage {
         panel.appendChild(b);
       }
       if (view && view.ladder) {
+        const hi = document.createElement("h3"); hi.textContent = t("internals"); panel.appendChild(hi);
+        const internals = document.createElement("div"); internals.id = "internals"; panel.appendChild(internals);
+        if (state.internals && state.internals.name === view.name) renderInternals(state.internals, internals);
         const h2 = document.createElement("h3"); h2.textContent = `${t("ladder")} · ${view.name}`; panel.appendChild(h2);
         const pre = document.createElement("pre"); pre.className = "ladder"; pre.textContent = view.ladder; panel.appendChild(pre);
         const h3 = document.createElement("h3"); h3.textContent = t("plot"); panel.appendChild(h3);
@@ -431,6 +471,113 @@ extension WebPage {
       $("details").replaceChildren(...panel.childNodes);
     }
     setInterval(() => { if (state.connectionsOpen && state.connection && state.live && !state.replay) showConnections(state.connection).catch(() => {}); }, 2000);
+
+    // ---- live TCP internals of both ends, as `rawnet sockets -i` reads them ----
+    function ms(us) { return us == null || us === "" ? "–" : (us / 1000).toFixed(1) + " ms"; }
+    function renderInternals(answer, into) {
+      const box = into || $("internals");
+      if (!box) return;
+      const rows = answer.ends.map(e => {
+        const f = e.fields;
+        return `<tr data-node="${e.node}"><td>${e.node} ${e.local}</td><td class="state">${f.state || ""}</td><td class="cwnd">${f.cwnd || ""}</td>`
+          + `<td class="ssthresh">${f.ssthresh || "-"}</td><td class="srtt">${ms(f.srtt)}</td><td class="rto">${ms(f.rto)}</td>`
+          + `<td class="retrans">${f.retrans || 0} (${f.retrans_rto || 0} / ${f.retrans_dupack || 0} / ${f.retrans_rack || 0} / ${f.retrans_tlp || 0})</td>`
+          + `<td class="sent">${f.bytes_sent || 0}</td><td class="received">${f.bytes_received || 0}</td></tr>`;
+      }).join("");
+      box.innerHTML = `<table class="internals"><tr><th>${t("end")}</th><th>${t("state")}</th><th>cwnd</th><th>ssthresh</th><th>srtt</th><th>rto</th>`
+        + `<th title="${t("byReason")}">${t("retrans")}</th><th>${t("sentBytes")}</th><th>${t("receivedBytes")}</th></tr>${rows}</table>`
+        + `<p class="hint">${t("retrans")}: ${t("byReason")}</p>`
+        + answer.missing.map(m => `<p class="hint gone">${t("gone")}: ${m}</p>`).join("");
+    }
+    setInterval(async () => {
+      if (!state.connectionsOpen || !state.connection || state.replay || !$("internals")) return;
+      try {
+        const answer = await (await fetch("/api/internals?key=" + encodeURIComponent(state.connection))).json();
+        state.internals = answer;
+        state.internalsUpdates = (state.internalsUpdates || 0) + 1;
+        renderInternals(answer);
+      } catch (e) {}
+    }, 500);
+
+    // ---- chat: a member of a room on a lab host, through the host's socket library ----
+    function isMine(ev) {
+      const c = state.chat;
+      return !!(c && c.local && ev.conn && ev.kind === "sent" && ev.conn.startsWith(c.local + ">"));
+    }
+    function showChat() {
+      state.chatOpen = true;
+      const box = $("chat");
+      box.hidden = false;
+      const hosts = state.topo ? state.topo.nodes.filter(n => n.kind === "host").map(n => n.name) : [];
+      const c = state.chat;
+      const joined = c && c.ws && c.ws.readyState <= 1;
+      const p = (c && c.params) || { host: hosts[0] || "", room: hosts[hosts.length - 1] || "", port: "7000", proto: "tcp", name: "web" };
+      box.innerHTML = `<h3>${t("chat")}</h3>` + (joined
+        ? `<p class="hint">${p.name} · ${p.host} → ${p.room}:${p.port} ${p.proto.toUpperCase()}</p><div id="chat-log"></div>
+           <form id="chat-send"><input type="text" name="line" autocomplete="off"><button type="submit" name="send">${t("send")}</button>
+           <button type="button" name="leave">${t("leave")}</button></form>`
+        : `<form id="chat-join"><label>${t("chatHost")}</label><select name="host">${hosts.map(h => `<option${h === p.host ? " selected" : ""}>${h}</option>`).join("")}</select>
+           <label>${t("room")}</label><input type="text" name="room" value="${p.room}">
+           <label>${t("port")}</label><input type="text" name="port" value="${p.port}">
+           <label>TCP / UDP</label><select name="proto"><option value="tcp">TCP</option><option value="udp"${p.proto === "udp" ? " selected" : ""}>UDP</option></select>
+           <label>${t("name")}</label><input type="text" name="name" value="${p.name}">
+           <div class="row"><button type="submit" name="join">${t("join")}</button></div></form><div id="chat-log"></div>`);
+      renderChatLog();
+      const join = $("chat-join"), send = $("chat-send");
+      if (join) join.addEventListener("submit", (e) => {
+        e.preventDefault();
+        joinChat({ host: join.host.value, room: join.room.value.trim(), port: join.port.value.trim(), proto: join.proto.value, name: join.name.value.trim() });
+      });
+      if (send) {
+        send.addEventListener("submit", (e) => {
+          e.preventDefault();
+          const line = send.line.value;
+          if (line.trim() === "" || !state.chat.ws) return;
+          state.chat.ws.send(line);
+          send.line.value = "";
+        });
+        send.leave.addEventListener("click", () => { if (state.chat.ws) state.chat.ws.close(); });
+        send.line.focus();
+      }
+    }
+    function renderChatLog() {
+      const log = $("chat-log");
+      if (!log || !state.chat) return;
+      log.replaceChildren(...state.chat.lines.map(l => { const d = document.createElement("div"); d.className = "chat-" + l.type; d.textContent = l.text; return d; }));
+      log.scrollTop = log.scrollHeight;
+    }
+    function chatSay(type, text) {
+      const c = state.chat;
+      c.lines.push({ type, text });
+      if (c.lines.length > 500) c.lines.splice(0, c.lines.length - 500);
+      const log = $("chat-log");
+      if (log) { const d = document.createElement("div"); d.className = "chat-" + type; d.textContent = text; log.appendChild(d); log.scrollTop = log.scrollHeight; }
+    }
+    function joinChat(params) {
+      if (state.chat && state.chat.ws) state.chat.ws.close();
+      const ws = new WebSocket(`ws://${location.host}/chat?` + new URLSearchParams(params));
+      state.chat = { ws, params, lines: [], local: null };
+      ws.onopen = () => showChat();
+      ws.onmessage = (m) => {
+        const msg = JSON.parse(m.data);
+        if (msg.type === "joined") { state.chat.local = msg.text; return; }
+        chatSay(msg.type, msg.type === "end" ? "* " + msg.text : msg.text);
+      };
+      ws.onclose = () => { if (state.chat.ws === ws) { state.chat.ws = null; chatSay("end", "* " + t("chatLeft")); if (state.chatOpen) showChat(); } };
+    }
+    $("chat-button").addEventListener("click", () => {
+      if (state.chatOpen) { state.chatOpen = false; $("chat").hidden = true; } else showChat();
+    });
+
+    // ---- how fast the page draws: events handled and frame times (performance.now) ----
+    const perf = { events: 0, frames: [], last: null };
+    window.rawnetPerf = perf;
+    function perfFrame(now) {
+      if (perf.last !== null) { perf.frames.push(now - perf.last); if (perf.frames.length > 2000) perf.frames.shift(); }
+      perf.last = now;
+      requestAnimationFrame(perfFrame);
+    }
+    requestAnimationFrame(perfFrame);
     $("connections").addEventListener("click", () => showConnections(null));
 
     // ---- simulation mode ----
@@ -473,7 +620,8 @@ extension WebPage {
       };
       ws.onmessage = (m) => {
         const msg = JSON.parse(m.data);
-        if (msg.type === "events") for (const ev of msg.events) { if (ev.kind === "lost") state.gaps++; record({ kind: "event", ev }); }
+        if (msg.type === "events") for (const ev of msg.events) { if (ev.kind === "lost") state.gaps++; record({ kind: "event", ev }); perf.events++; }
+        else if (msg.type === "retransmits") markRetransmits(msg.ids);
         else if (msg.type === "counts") record({ kind: "counts", counts: msg.counts, total: msg.total, from: msg.from, to: msg.to });
         else if (msg.type === "gap") { state.gaps++; record({ kind: "gap", missed: msg.missed }); }
         else if (msg.type === "ended") { state.ended = true; record({ kind: "note", text: "# " + t(state.replay ? "savedEnd" : "ended") }); }

@@ -24,6 +24,7 @@ enum WebPage {
         <span id="position"></span>
       </span>
       <button id="connections" data-t="connections"></button>
+      <button id="chat-button" data-t="chat"></button>
       <span class="right">
         <span id="conn"></span>
         <button id="lang">한국어</button>
@@ -35,6 +36,7 @@ enum WebPage {
         <div id="legend"></div>
       </section>
       <aside id="panel">
+        <div id="chat" hidden></div>
         <div id="details"><p class="hint" data-t="hint"></p></div>
       </aside>
     </main>
@@ -101,6 +103,18 @@ enum WebPage {
     .badge.down rect { fill: #c0392b; }
     .frame { stroke: #fff; stroke-width: 1.5; cursor: pointer; }
     .frame.retransmit { stroke: #000; stroke-width: 2.5; }
+    .frame.mine { stroke: #f1c40f; stroke-width: 3; }
+    .ev-row.mine { background: #fff8d6; }
+    #chat { border-bottom: 1px solid #d5d9e0; margin-bottom: 8px; padding-bottom: 8px; }
+    #chat-log { max-height: 160px; overflow: auto; font: 12px/1.35 "DejaVu Sans Mono", monospace; background: #fff; border: 1px solid #e1e4ea; padding: 4px; margin: 6px 0; }
+    #chat-log:empty { display: none; }
+    #chat-log .chat-error, #chat-log .chat-note { color: #b00020; }
+    #chat-log .chat-end { color: #667; }
+    #chat-send { display: flex; gap: 6px; }
+    #chat-send input { flex: 1; font: inherit; }
+    table.internals { border-collapse: collapse; font: 12px "DejaVu Sans Mono", monospace; width: 100%; }
+    table.internals td, table.internals th { border: 1px solid #e1e4ea; padding: 2px 4px; text-align: right; }
+    table.internals td:first-child { text-align: left; }
     .drop text { fill: #b00020; font-size: 11px; font-weight: 700; }
     .count text { font-size: 11px; font-weight: 700; }
     """#

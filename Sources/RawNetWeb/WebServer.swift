@@ -6,6 +6,7 @@ import NIOCore
 import RawNetCore
 import RawNetContracts
 import RawNetLabModel
+import RawNetView
 
 /// What the page asks to change on a link (POST /api/impair).
 public struct WebImpairRequest: Codable, Sendable {
@@ -89,6 +90,16 @@ public struct WebServer: Sendable {
             }
             return try Self.json(view)
         }
+        router.get("/api/internals") { request, _ in
+            let name = request.uri.queryParameters.get("key") ?? ""
+            guard let key = TCPConnectionKey(name) else {
+                return try Self.json(WebImpairAnswer(ok: false, error: "'\(name)' is not a connection (A.B.C.D:P>E.F.G.H:Q)"), status: .badRequest)
+            }
+            guard case .live(let located) = source else {
+                return try Self.json(WebTCPInternalsAnswer(name: name, ends: [], missing: ["a saved trace: no host to ask"]))
+            }
+            return try Self.json(await Self.blocking { WebInternals.gather(key, located: located) })
+        }
         router.post("/api/impair") { request, _ in
             let body = try await request.body.collect(upTo: 64 << 10)
             guard let asked = try? JSONDecoder().decode(WebImpairRequest.self, from: Data(String(buffer: body).utf8)) else {
@@ -112,6 +123,10 @@ public struct WebServer: Sendable {
             }
         }
 
+        router.ws("/chat") { _, _ in .upgrade([:]) } onUpgrade: { inbound, outbound, context in
+            try await Self.chat(inbound: inbound, outbound: outbound, request: context.request, source: source)
+        }
+
         var logger = Logger(label: "rawnet-web")
         logger.logLevel = .warning
         let app = Application(
@@ -123,6 +138,61 @@ public struct WebServer: Sendable {
             },
             logger: logger)
         try await app.runService()
+    }
+
+    /// One page's chat member (`WebChatMember`): what the page sends goes to the room, what the
+    /// room sends goes to the page, until either side leaves.
+    static func chat(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, request: Request,
+                     source: Source) async throws {
+        let encoder = JSONEncoder()
+        let say: @Sendable (String, String) -> String = { type, text in
+            String(decoding: (try? encoder.encode(["type": type, "text": text])) ?? Data(), as: UTF8.self)
+        }
+        guard case .live(let located) = source else {
+            try await outbound.write(.text(say("error", "a saved trace: there is no lab to chat in")))
+            return
+        }
+        var query: [String: String] = [:]
+        for key in ["host", "room", "port", "proto", "name"] { query[key] = request.uri.queryParameters.get(key) }
+        let member: WebChatMember
+        do {
+            let topology = try located.topology()
+            member = try WebChatMember(request: try WebChatRequest(query: query), runDirectory: located.runDirectory,
+                                       topology: topology)
+        } catch {
+            try await outbound.write(.text(say("error", "\(error)")))
+            return
+        }
+        let (lines, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingOldest(256))
+        let unshown = UnshownLines()
+        member.start(joined: { local in _ = continuation.yield(say("joined", local)) }, show: { line in
+            if case .dropped = continuation.yield(say("line", line)) { unshown.add() }
+        }, end: { reason in
+            _ = continuation.yield(say("end", reason))
+            continuation.finish()
+        })
+        defer { member.stop() }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask {
+                for await message in lines {
+                    let missed = unshown.take()
+                    if missed > 0 { try await outbound.write(.text(say("note", "\(missed) lines not shown: the page read too slowly"))) }
+                    try await outbound.write(.text(message))
+                }
+            }
+            group.addTask {
+                for try await message in inbound.messages(maxSize: 4096) {
+                    guard case .text(let text) = message else { continue }
+                    for line in text.split(separator: "\n") where !line.isEmpty {
+                        if !member.send(String(line)) {
+                            try await outbound.write(.text(say("note", "line not sent: \(member.outboxLimit) lines are already waiting")))
+                        }
+                    }
+                }
+            }
+            try await group.next()
+            group.cancelAll()
+        }
     }
 
     static func response(_ text: String, type: String) -> Response {
@@ -210,6 +280,14 @@ extension WebServer {
         done.wait()
         if let error = failure.error { throw error }
     }
+}
+
+/// Room lines a page's chat could not queue (it read too slowly), told to it later.
+private final class UnshownLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func add() { lock.withLock { count += 1 } }
+    func take() -> Int { lock.withLock { defer { count = 0 }; return count } }
 }
 
 /// The error a background task ended with.

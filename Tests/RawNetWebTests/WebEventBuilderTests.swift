@@ -106,19 +106,80 @@ struct WebEventBuilderTests {
         #expect(next.first?.events?.first?.id == 9)
     }
 
-    @Test func retransmissionsAndTheFramesCarryingThemAreMarked() {
+    func segment(sequence: UInt32, payload: [UInt8]) -> [UInt8] {
+        let header = TCPHeader(sourcePort: 40000, destinationPort: 7000, sequenceNumber: sequence,
+                               acknowledgmentNumber: 200, flags: [.ack, .psh], window: 100)
+        return Frame.ipv4(ethernet: EthernetHeader(destination: routerMAC, source: aliceMAC, etherType: .ipv4),
+                          ip: IPv4Header(identification: UInt16(sequence & 0xFFFF), protocolNumber: .tcp, source: alice, destination: bob),
+                          tcp: header, payload: payload)
+    }
+
+    /// A lost segment sent at 0 ms and again at 200 ms (timeout), a later one sent once at 1 ms:
+    /// alice's trace, r1 forwarding the copy, and a copy alice sends later at 400 ms.
+    var lossAndRetransmission: [TraceEvent] {
+        let lost = segment(sequence: 100, payload: Array("hello".utf8))
+        let next = segment(sequence: 105, payload: Array("world".utf8))
+        return [
+            event(.sent, "alice", "eth0", at: 0, frame: lost),
+            event(.sent, "alice", "eth0", at: 1, frame: next),
+            event(.transport, "alice", nil, at: 200, detail: "event=retransmit conn=10.0.1.10:40000>10.0.2.20:7000 seq=100 len=5 reason=timeout"),
+            event(.transport, "alice", nil, at: 200, detail: "event=state conn=10.0.1.10:40000>10.0.2.20:7000 from=SYN-SENT to=ESTABLISHED"),
+            event(.sent, "alice", "eth0", at: 200, frame: lost),
+            event(.sent, "r1", "eth1", at: 201, frame: lost),
+            event(.sent, "alice", "eth0", at: 400, frame: lost),
+        ]
+    }
+
+    @Test func koreanLinesAndBoxesUseTheTerminalViewsWords() throws {
         var builder = WebEventBuilder(topology: topology)
-        let segment = tcp([.ack], window: 100)  // alice 40000 → bob 7000, seq 100
-        let events = builder.messages(for: [
-            event(.sent, "alice", "eth0", at: 0, frame: segment),
-            event(.transport, "alice", nil, at: 1, detail: "event=retransmit conn=10.0.1.10:40000>10.0.2.20:7000 seq=100 len=5 reason=timeout"),
-            event(.transport, "alice", nil, at: 1, detail: "event=state conn=10.0.1.10:40000>10.0.2.20:7000 from=SYN-SENT to=ESTABLISHED"),
-            event(.sent, "r1", "eth1", at: 2, frame: segment),
-            event(.sent, "alice", "eth0", at: 2, frame: segment),
-            event(.sent, "alice", "eth0", at: 3, frame: segment),
-        ]).first?.events ?? []
-        #expect(events.map(\.retransmit) == [false, true, false, false, true, false],
-                "the announcement and the next copy alice sends, not r1's forwarding nor a later copy")
+        let drop = event(.dropped, "alice", "eth0", at: 0, frame: echo(id: 1), reason: "injected loss")
+        let ev = try #require(builder.messages(for: [drop]).first?.events?.first)
+        var formatter = TraceFormatter()
+        let line = formatter.format(drop)
+        #expect(ev.line == line)
+        #expect(ev.lineKo == KoreanViews.translate(line), "the tour's Korean for the same line")
+        #expect(ev.lineKo?.contains("✗ 버려짐 (인위적\u{A0}손실)") == true, "\(ev.lineKo ?? "")")
+        let boxes = try #require(ev.layersKo)
+        for words in ["이더넷 II", "목적지", "출발지", "식별자", "헤더 체크섬", "✓ 맞음", "14 바이트"] {
+            #expect(boxes.contains(words), "\(words) in\n\(boxes)")
+        }
+        // Hangul takes two columns: the boxes stay as wide as the English ones.
+        for row in boxes.split(separator: "\n") where row.hasPrefix("│") || row.hasPrefix("┌") || row.hasPrefix("└") {
+            #expect(DisplayWidth.of(String(row)) == 78, "\(row)")
+        }
+        #expect(ev.layers?.contains("Ethernet II") == true && ev.layers?.contains("이더넷") == false)
+    }
+
+    @Test func retransmissionsAreMarkedFromTheTraceNotFromArrivalOrder() {
+        let events = lossAndRetransmission
+        var inOrder = WebEventBuilder(topology: topology)
+        let shown = inOrder.messages(for: events).flatMap { $0.events ?? [] }
+        #expect(shown.map(\.retransmit) == [false, false, true, false, true, false, false],
+                "the announcement and alice's copy at 200 ms; not the original, not r1 forwarding it, not a later copy")
+
+        // The same events, the frame before its announcement and in separate batches: the same marks.
+        let swapped = [events[4], events[0], events[1]] + [events[3], events[2]] + [events[5], events[6]]
+        let orders: [[[TraceEvent]]] = [[events], [swapped], [Array(swapped[0..<3]), Array(swapped[3..<5]), Array(swapped[5...])],
+                                        events.map { [$0] }, events.reversed().map { [$0] }]
+        var results: [[Bool]] = []
+        for batches in orders {
+            var builder = WebEventBuilder(topology: topology)
+            var flags: [Int: Bool] = [:]
+            var order: [TraceEvent] = []
+            for batch in batches {
+                order += batch
+                for message in builder.messages(for: batch) {
+                    for ev in message.events ?? [] { flags[ev.id] = ev.retransmit }
+                    for id in message.ids ?? [] { flags[id] = true }
+                }
+            }
+            // Back to the original order of `events`, by identity of each event.
+            results.append(events.map { wanted in
+                let index = order.firstIndex { $0.time == wanted.time && $0.node == wanted.node && $0.detail == wanted.detail && $0.frame == wanted.frame && $0.interface == wanted.interface }!
+                return flags[index] ?? false
+            })
+        }
+        for result in results { #expect(result == [false, false, true, false, true, false, false]) }
     }
 }
 

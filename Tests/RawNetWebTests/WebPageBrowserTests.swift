@@ -1,4 +1,5 @@
 import Foundation
+import RawNetPlatform
 import RawNetTestSupport
 import Testing
 
@@ -40,18 +41,234 @@ import Testing
         #expect(try runner.wait(web, timeout: 10) == 0, "rawnet web ends with status 0 on SIGINT")
     }
 
+    /// The figures of BENCHMARKS.md's "rawnet web": a transfer alice → bob through r1 timed
+    /// without the page and with it open (alternating, three each), and what the page draws
+    /// (events handled per second, frame times by `performance.now`) at the tour's rates: a
+    /// ping every 0.2 s, and chat lines 5 ms apart as in the tour's TCP scene. Written to
+    /// test-artifacts/web/bench.txt.
+    @Test func drawingRateAndForwardingWithThePageOpen() async throws {
+        try FileManager.default.createDirectory(atPath: Self.artifacts, withIntermediateDirectories: true)
+        let runner = try RawNetRunner()
+        let up = try runner.run(["up"])
+        try #require(up.status == 0, "\(up.output)")
+        defer { _ = try? runner.run(["down"]) }
+        let browser = try await WebDriver(logDirectory: runner.base)
+        do {
+            try await measure(runner: runner, browser: browser)
+        } catch {
+            await browser.quit()
+            throw error
+        }
+        await browser.quit()
+    }
+
+    func measure(runner: RawNetRunner, browser: WebDriver) async throws {
+        var report: [String] = []
+
+        // One transfer of 4 MB, timed from start to the end of both nc processes.
+        func transfer(_ index: Int) throws -> Double {
+            let port = 7300 + index
+            let (server, _) = try runner.start(["nc", "bob", "-l", "\(port)", "-d"], name: "bench-server-\(index)")
+            usleep(300_000)
+            let start = Date()
+            let (client, _) = try shell(runner, "head -c 4000000 /dev/zero | rawnet nc alice bob \(port)", name: "bench-client-\(index)")
+            #expect(try runner.wait(client, timeout: 120) == 0)
+            #expect(try runner.wait(server, timeout: 30) == 0)
+            return 4_000_000 * 8 / Date().timeIntervalSince(start) / 1e6
+        }
+        var without: [Double] = [], with: [Double] = []
+        for round in 0..<3 {
+            without.append(try transfer(round * 2))
+            let (web, webOutput) = try runner.start(["web", "--port", "0"], name: "web-bench-\(round)")
+            let url = try pageAddress(runner, webOutput)
+            try await browser.open(url)
+            try await browser.waitUntil("the page is live", "return document.getElementById('conn').className === 'live'")
+            with.append(try transfer(round * 2 + 1))
+            let drew = try await browser.run("return rawnetState.entries.length") as? Int ?? 0
+            #expect(drew > 0, "the page followed the transfer")
+            try await browser.open("about:blank")
+            kill(web, SIGINT)
+            _ = try runner.wait(web, timeout: 10)
+        }
+        func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+        report.append(String(format: "forwarding (4 MB nc alice → bob through r1, Mbit/s): without the page %@ (median %.1f); with it open %@ (median %.1f)",
+                             without.map { String(format: "%.1f", $0) }.joined(separator: " "), median(without),
+                             with.map { String(format: "%.1f", $0) }.joined(separator: " "), median(with)))
+
+        // Drawing at the tour's rates.
+        let (web, webOutput) = try runner.start(["web", "--port", "0"], name: "web-bench-draw")
+        defer { kill(web, SIGINT); _ = try? runner.wait(web, timeout: 10) }
+        let url = try pageAddress(runner, webOutput)
+        try await browser.open(url)
+        try await browser.waitUntil("the page is live", "return document.getElementById('conn').className === 'live'")
+        let measure = """
+            const f = rawnetPerf.frames.slice().sort((a, b) => a - b);
+            const at = (q) => f.length ? f[Math.min(f.length - 1, Math.floor(q * f.length))] : -1;
+            return [rawnetPerf.events, performance.now(), f.length, at(0.5), at(0.95), f.length ? f[f.length - 1] : -1]
+            """
+        let reset = "rawnetPerf.events = 0; rawnetPerf.frames = []; rawnetPerf.last = null;"
+        func sample(_ what: String, during work: () throws -> Void) async throws {
+            _ = try await browser.run(reset)
+            let before = try await browser.run("return performance.now()") as? Double ?? 0
+            try work()
+            try await Task.sleep(for: .milliseconds(500))
+            let values = try await browser.run(measure) as? [Double] ?? []
+            try #require(values.count == 6)
+            let seconds = (values[1] - before) / 1000
+            #expect(values[0] > 0 && values[2] > 0, "\(what): events drawn and frames measured")
+            report.append(String(format: "%@: %.0f events in %.1f s (%.1f events/s); %.0f frames, frame time median %.1f ms, p95 %.1f ms, max %.1f ms",
+                                 what, values[0], seconds, values[0] / seconds, values[2], values[3], values[4], values[5]))
+        }
+        try await sample("ping every 0.2 s (20 pings)") {
+            let ping = try runner.run(["ping", "alice", "bob", "-c", "20", "-i", "0.2"])
+            #expect(ping.status == 0)
+        }
+        let (room, roomOutput) = try runner.start(["chat", "bob", "--listen", "7100"], name: "bench-room")
+        defer { kill(room, SIGINT); _ = try? runner.wait(room, timeout: 5) }
+        try runner.waitForOutput(roomOutput, containing: "room open on bob port 7100")
+        try await sample("chat lines 5 ms apart (400 lines)") {
+            let (member, _) = try shell(runner, "i=0; while [ $i -lt 400 ]; do echo line $i; i=$((i+1)); sleep 0.005; done | rawnet chat alice --connect bob:7100 --name burst",
+                                        name: "bench-chat")
+            #expect(try runner.wait(member, timeout: 60) == 0)
+        }
+        let text = report.joined(separator: "\n") + "\n"
+        print(text)
+        try text.write(toFile: Self.artifacts + "/bench.txt", atomically: true, encoding: .utf8)
+    }
+
     func exercise(runner: RawNetRunner, browser: WebDriver, webOutput: String) async throws {
         try await live(runner: runner, browser: browser, webOutput: webOutput)
+        try await chat(runner: runner, browser: browser)
+        try await internals(runner: runner, browser: browser)
         try await replay(runner: runner, browser: browser)
+    }
+
+    /// Runs `command` in sh with the runner's environment (its lab), `rawnet` meaning the built one.
+    func shell(_ runner: RawNetRunner, _ command: String, name: String) throws -> (pid: Int32, output: String) {
+        let output = runner.base + "/\(name).out"
+        let pid = try Processes.spawn(executable: "/bin/sh", arguments: ["-c", command.replacing("rawnet ", with: runner.executable + " ")],
+                                      logPath: output, environment: runner.environment)
+        return (pid, output)
+    }
+
+    /// Waits until the page's server knows the connection to bob's `port`, then opens it from the list.
+    func openConnection(_ browser: WebDriver, port: Int) async throws {
+        try await browser.waitUntil("the connection is listed", timeout: 10, """
+            fetch('/api/connections').then(r => r.json()).then(list => { window.connectionList = list });
+            return (window.connectionList || []).some(name => name.endsWith('>10.0.2.20:\(port)'))
+            """)
+        try await browser.click("#connections")
+        try await browser.waitUntil("the list shows it", "return document.querySelector('#details .conn-item[data-key$=\":\(port)\"]') !== null")
+        try await browser.click("#details .conn-item[data-key$=':\(port)']")
+    }
+
+    /// The address `rawnet web` printed to `output` once it listens.
+    func pageAddress(_ runner: RawNetRunner, _ output: String) throws -> String {
+        try runner.waitForOutput(output, containing: "rawnet web: http://127.0.0.1:")
+        let printed = try String(contentsOfFile: output, encoding: .utf8)
+        return try #require(printed.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }.map(String.init))
+    }
+
+    func text(_ browser: WebDriver, _ script: String) async throws -> String {
+        try await browser.run(script) as? String ?? ""
+    }
+
+    /// Chat in the page: the page joins a room on bob from alice over TCP, a `rawnet chat` on bob
+    /// joins the same room; lines cross both ways, and the page's own lines are marked as they
+    /// cross alice-r1 and r1-bob. Then the page joins over UDP and a line still crosses.
+    func chat(runner: RawNetRunner, browser: WebDriver) async throws {
+        let (room, roomOutput) = try runner.start(["chat", "bob", "--listen", "7100"], name: "chat-room")
+        defer { kill(room, SIGINT); _ = try? runner.wait(room, timeout: 5) }
+        try runner.waitForOutput(roomOutput, containing: "room open on bob port 7100")
+        try await browser.click("#chat-button")
+        try await browser.waitUntil("the chat form shows", "return document.querySelector('#chat-join') !== null")
+        _ = try await browser.run("""
+            const f = document.querySelector('#chat-join');
+            f.host.value = 'alice'; f.room.value = 'bob'; f.port.value = '7100'; f.proto.value = 'tcp'; f.name.value = 'webby';
+            """)
+        try await browser.click("#chat-join button[name=join]")
+        try await browser.waitUntil("the page has joined", "return !!(rawnetState.chat && rawnetState.chat.local) && document.querySelector('#chat-send') !== null")
+        let local = try await text(browser, "return rawnetState.chat.local")
+        #expect(local.hasPrefix("10.0.1.10:"), "the page's member is a socket on alice: \(local)")
+
+        let (member, memberOutput) = try shell(runner, "(sleep 1; echo 'hello from the terminal'; sleep 5) | rawnet chat bob --connect bob:7100 --name cli",
+                                               name: "chat-cli")
+        defer { kill(member, SIGTERM); _ = try? runner.wait(member, timeout: 5) }
+        try await browser.waitUntil("the terminal's line reaches the page", timeout: 15,
+            "return [...document.querySelectorAll('#chat-log div')].some(d => d.textContent === 'cli: hello from the terminal')")
+        try await browser.type("#chat-send input[name=line]", "hello from the page")
+        try await browser.click("#chat-send button[name=send]")
+        try runner.waitForOutput(memberOutput, containing: "webby: hello from the page", timeout: 15)
+        try await browser.waitUntil("the page's own line travels on both links", timeout: 10, """
+            const mine = rawnetState.entries.filter(e => e.kind === 'event' && e.ev.kind === 'sent' && e.ev.conn && e.ev.conn.startsWith(rawnetState.chat.local + '>'));
+            return mine.some(e => e.ev.link === 0) && mine.some(e => e.ev.link === 1)
+              && document.querySelector('#events .ev-row.mine') !== null
+            """)
+        try await browser.screenshot(to: Self.artifacts + "/10-chat.png")
+
+        // A frame of the chat's connection opens that connection's panel, internals included.
+        _ = try await browser.run("""
+            const e = rawnetState.entries.filter(e => e.kind === 'event' && e.ev.proto === 'tcp' && e.ev.conn && e.ev.conn.startsWith(rawnetState.chat.local + '>')).pop();
+            document.querySelector(`#events .ev-row[data-id="${e.ev.id}"]`).click();
+            """)
+        try await browser.waitUntil("the frame offers its connection", "return document.querySelector('#open-connection') !== null")
+        try await browser.click("#open-connection")
+        try await browser.waitUntil("the chat connection's internals show", timeout: 10, """
+            const row = document.querySelector('#internals tr[data-node="alice"]');
+            return row !== null && row.querySelector('.state').textContent === 'ESTABLISHED'
+            """)
+
+        // Over UDP: the page's datagram reaches the TCP member as the room bridges it.
+        try await browser.click("#chat-send button[name=leave]")
+        try await browser.waitUntil("the page left", "return document.querySelector('#chat-join') !== null")
+        _ = try await browser.run("""
+            const f = document.querySelector('#chat-join'); f.proto.value = 'udp'; f.name.value = 'webu';
+            """)
+        try await browser.click("#chat-join button[name=join]")
+        try await browser.waitUntil("the page has joined over UDP", "return !!(rawnetState.chat && rawnetState.chat.local) && document.querySelector('#chat-send') !== null")
+        usleep(300_000)
+        try await browser.type("#chat-send input[name=line]", "over udp")
+        try await browser.click("#chat-send button[name=send]")
+        try runner.waitForOutput(memberOutput, containing: "webu (udp #1): over udp", timeout: 10)
+        try await browser.click("#chat-send button[name=leave]")
+        try await browser.click("#chat-button")
+    }
+
+    /// The live TCP internals of a transfer: the numbers change while it runs, the ladder shows the handshake.
+    func internals(runner: RawNetRunner, browser: WebDriver) async throws {
+        #expect(try runner.run(["impair", "alice-r1", "--direction", "out", "--rate", "4mbit", "--loss", "2%"]).status == 0)
+        defer { _ = try? runner.run(["impair", "alice-r1", "--clear"]) }
+        let (server, _) = try runner.start(["nc", "bob", "-l", "7200", "-d"], name: "nc-bulk-server")
+        defer { _ = try? runner.wait(server, timeout: 20) }
+        usleep(300_000)
+        let (client, _) = try shell(runner, "head -c 3000000 /dev/zero | rawnet nc alice bob 7200", name: "nc-bulk")
+        defer { _ = try? runner.wait(client, timeout: 60) }
+        try await openConnection(browser, port: 7200)
+        try await browser.waitUntil("the internals show", timeout: 10,
+            "return document.querySelector('#internals tr[data-node=\"alice\"] .sent') !== null")
+        let read = """
+            const row = document.querySelector('#internals tr[data-node="alice"]');
+            return row ? ['state', 'cwnd', 'ssthresh', 'srtt', 'rto', 'retrans', 'sent'].map(c => row.querySelector('.' + c).textContent).join('|') : ''
+            """
+        let first = try await text(browser, read)
+        try await browser.screenshot(to: Self.artifacts + "/11-internals.png")
+        try await Task.sleep(for: .milliseconds(1500))
+        let second = try await text(browser, read)
+        #expect(!first.isEmpty && first != second, "the numbers change during the transfer: \(first) then \(second)")
+        let sentFirst = Int(first.split(separator: "|").last ?? "") ?? 0, sentSecond = Int(second.split(separator: "|").last ?? "") ?? 0
+        #expect(sentSecond > sentFirst, "bytes sent grow: \(sentFirst) then \(sentSecond)")
+        #expect(first.hasPrefix("ESTABLISHED|"), "\(first)")
+        let ladder = try await text(browser, "return document.querySelector('#details pre.ladder')?.textContent || ''")
+        #expect(ladder.contains(" SYN ") && ladder.contains(" SYN-ACK "), "the ladder shows the handshake: \(ladder.prefix(400))")
+        #expect(try await browser.run("return document.querySelector('#details img.plot') !== null") as? Bool == true)
+        #expect(try runner.wait(client, timeout: 60) == 0, "the transfer ends")
     }
 
     /// `rawnet web --from` a saved trace: the page starts paused at its beginning and steps through it.
     func replay(runner: RawNetRunner, browser: WebDriver) async throws {
         let (web, output) = try runner.start(["web", "--port", "0", "--from", runner.base + "/ping.jsonl"], name: "web-saved")
         defer { kill(web, SIGINT); _ = try? runner.wait(web, timeout: 10) }
-        try runner.waitForOutput(output, containing: "rawnet web: http://127.0.0.1:")
-        let printed = try String(contentsOfFile: output, encoding: .utf8)
-        let url = try #require(printed.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }.map(String.init))
+        let url = try pageAddress(runner, output)
         try await browser.open(url)
         try await browser.waitUntil("the saved trace is loaded", """
             return rawnetState.replay === true && document.querySelectorAll('#nodes g.node').length === 3
@@ -74,9 +291,7 @@ import Testing
     }
 
     func live(runner: RawNetRunner, browser: WebDriver, webOutput: String) async throws {
-        try runner.waitForOutput(webOutput, containing: "rawnet web: http://127.0.0.1:")
-        let printed = try String(contentsOfFile: webOutput, encoding: .utf8)
-        let url = try #require(printed.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }.map(String.init))
+        let url = try pageAddress(runner, webOutput)
         try await browser.open(url)
 
         // Every node and link is drawn, with names and addresses.
@@ -182,6 +397,12 @@ import Testing
         #expect(try await browser.run("return document.getElementById('pause').textContent") as? String == "실시간")
         let totalNow = try #require(try await browser.run("return rawnetState.entries.length") as? Int)
         #expect(try await browser.run("return document.getElementById('position').textContent") as? String == "이벤트 \(paused) / \(totalNow)")
+        try await browser.click("#events .ev-row.sent[data-link='1'][data-proto='icmp']")
+        let koreanLayers = try await text(browser, "return document.querySelector('#details pre.layers')?.textContent || ''")
+        #expect(koreanLayers.contains("이더넷 II") && koreanLayers.contains("목적지") && koreanLayers.contains("출발지"),
+                "the layer boxes in Korean: \(koreanLayers.prefix(300))")
+        let koreanRows = try await text(browser, "return [...document.querySelectorAll('#events .ev-row.dropped')].map(r => r.textContent).join('\\n')")
+        #expect(koreanRows.contains("인위적\u{A0}손실"), "drop lines in Korean, the tour's words: \(koreanRows.prefix(300))")
         try await browser.screenshot(to: Self.artifacts + "/7-korean.png")
         try await browser.click("#lang")
         try await browser.click("#pause")
@@ -194,13 +415,7 @@ import Testing
         let client = try runner.run(["nc", "alice", "bob", "7000"], timeout: 20)
         #expect(client.status == 0, "\(client.output)")
         _ = try runner.wait(server, timeout: 5)
-        try await browser.waitUntil("the connection is listed", timeout: 10, """
-            fetch('/api/connections').then(r => r.json()).then(list => { window.connectionList = list });
-            return (window.connectionList || []).some(name => name.endsWith('>10.0.2.20:7000'))
-            """)
-        try await browser.click("#connections")
-        try await browser.waitUntil("the list shows", "return document.querySelector('#details .conn-item') !== null")
-        try await browser.click("#details .conn-item")
+        try await openConnection(browser, port: 7000)
         // The view is redrawn every 2 s while live: read it whole, in one go.
         try await browser.waitUntil("the ladder and the plot show",
             "return document.querySelector('#details pre.ladder') !== null && document.querySelector('#details img.plot') !== null")

@@ -1,0 +1,121 @@
+/// Views in Korean (the tour's and `rawnet web`'s): the ladder's and the trace's own words
+/// (titles, notes, retransmission reasons, drop reasons) turned into the glossary's terms
+/// (docs/glossary.ko.md). Protocol notation (SYN, ACK, seq=, TTL, addresses) stays.
+public enum KoreanViews {
+    /// Longest phrases first, so a longer phrase wins over its parts.
+    public static let phrases: [(String, String)] = [
+        ("no TCP connection in these events", "이 이벤트들에는 TCP 연결이 없습니다"),
+        ("time (ms)", "시각 (ms)"),
+        ("⧉ duplicate made by the network", "⧉ 네트워크가 만든 복제"),
+        (" enters TIME-WAIT", ": TIME-WAIT 상태로 들어감"),
+        ("(above Ethernet)", "(이더넷 위)"),
+        ("time exceeded in transit", "전송 중 시간 초과"),
+        ("network unreachable", "네트워크 도달 불가"),
+        ("host unreachable", "호스트 도달 불가"),
+        ("port unreachable", "포트 도달 불가"),
+        ("(for ", "(원래 패킷 "),
+        ("three duplicate ACKs", "3-중복 ACK"),
+        ("tail-loss probe", "꼬리 손실 프로브"),
+        ("duplicate ACKs", "중복 ACK"),
+        ("duplicate ACK", "중복 ACK"),
+        ("partial ACK", "부분 ACK"),
+        ("↻ retransmission", "↻ 재전송"),
+        ("(timeout)", "(타임아웃)"),
+        ("✗ DROPPED", "✗ 버려짐"),
+        ("injected loss", "인위적 손실"),
+        ("no ARP answer", "ARP 응답 없음"),
+        ("no socket on port", "포트에 소켓 없음"),
+        ("queue overflow", "큐 넘침"),
+        ("TTL expired", "TTL 만료"),
+        ("no route", "경로 없음"),
+        ("link down", "링크 끊김"),
+        ("bad checksum", "잘못된 체크섬"),
+        ("dropped on request", "요청대로 버림"),
+        ("no reason given", "이유 없음"),
+        ("impairment: frame", "인위적 장애: 프레임"),
+        ("(then Ctrl-D)", "(그다음 Ctrl-D)"),
+    ]
+
+    /// `text` with the glossary's terms; a term of several words keeps them
+    /// together with no-break spaces, so wrapping never splits it.
+    public static func translate(_ text: String) -> String {
+        var out = placesFirst(text)
+        if out.hasPrefix("client ") { out = "클라이언트 " + out.dropFirst(7) }
+        if out.hasPrefix("server ") { out = "서버 " + out.dropFirst(7) }
+        for (en, ko) in phrases where out.contains(en) {
+            out = out.replacing(en, with: ko.trimmingCharacters(" ").replacing(" ", with: "\u{A0}")
+                .surrounded(like: ko))
+        }
+        return out
+    }
+}
+
+extension KoreanViews {
+    /// Where something happened goes first in Korean, with 에서: "✗ lost at r1:eth1 (reason)"
+    /// becomes "✗ r1:eth1에서 손실 (reason)", "~ delayed 25ms at r1:eth1" "~ r1:eth1에서 25ms 지연".
+    public static func placesFirst(_ text: String) -> String {
+        var out = text.replacing(/✗ lost at (\S+)/) { "✗ \($0.output.1)에서 손실" }
+        out = out.replacing(/~ delayed (\S+) at (\S+)/) { "~ \($0.output.2)에서 \($0.output.1) 지연" }
+        out = out.replacing(/~ reordered at (\S+)/) { "~ \($0.output.1)에서 순서 바뀜" }
+        out = out.replacing(/~ duplicated at (\S+)/) { "~ \($0.output.1)에서 복제" }
+        out = out.replacing(/~ corrupted byte (\d+) bit (\d+) at (\S+)/) {
+            "~ \($0.output.3)에서 손상 (바이트 \($0.output.1), 비트 \($0.output.2))"
+        }
+        out = out.replacing(/~ queued behind (\d+) for (\S+) at (\S+)/) {
+            "~ \($0.output.3)에서 앞의 \($0.output.1)개 뒤에 \($0.output.2) 대기"
+        }
+        out = out.replacing(/~ held back (\d+) frames? at (\S+)/) { "~ \($0.output.2)에서 프레임 \($0.output.1)개 보류" }
+        return out
+    }
+}
+
+private extension String {
+    func trimmingCharacters(_ character: Character) -> String {
+        String(drop { $0 == character }.reversed().drop { $0 == character }.reversed())
+    }
+
+    /// `self` with the leading and trailing spaces `model` has.
+    func surrounded(like model: String) -> String {
+        String(repeating: " ", count: model.prefix { $0 == " " }.count) + self
+            + String(repeating: " ", count: model.reversed().prefix { $0 == " " }.count)
+    }
+}
+
+extension KoreanViews {
+    /// The layer boxes' own words (`trace --layers`, the page's Layers): box titles and
+    /// field names, and the few words of the values that are not protocol notation.
+    static let layerWords: [String: String] = [
+        "Ethernet II": "이더넷 II", "Application data": "애플리케이션 데이터", "Payload": "페이로드",
+        "Fragment": "조각", "Undecoded": "해석 못 함", "Undecoded transport": "해석 못 한 전송 계층",
+        "Undecodable frame": "해석할 수 없는 프레임",
+        "Destination": "목적지", "Source": "출발지", "Type": "타입", "Hardware type": "하드웨어 타입",
+        "Protocol type": "프로토콜 타입", "Operation": "동작", "Sender MAC": "보낸 쪽 MAC", "Sender IP": "보낸 쪽 IP",
+        "Target MAC": "대상 MAC", "Target IP": "대상 IP", "Version": "버전", "Header length": "헤더 길이",
+        "Total length": "전체 길이", "Identification": "식별자", "Flags": "플래그", "Fragment offset": "조각 오프셋",
+        "Time to live": "TTL", "Protocol": "프로토콜", "Header checksum": "헤더 체크섬", "Options": "옵션",
+        "Source port": "출발지 포트", "Destination port": "목적지 포트", "Sequence number": "순서 번호",
+        "Acknowledgment": "확인응답 번호", "Window": "윈도우", "Checksum": "체크섬", "Urgent pointer": "긴급 포인터",
+        "Length": "길이", "Code": "코드", "Meaning": "의미", "Identifier": "식별자", "Sequence": "순서 번호",
+        "Quoted packet": "인용된 패킷", "Message": "메시지", "Body": "본문", "Head": "헤더",
+    ]
+
+    /// Phrases inside field values and sizes, longest first.
+    static let layerPhrases: [(String, String)] = [
+        ("✗ BAD (should be", "✗ 잘못됨 (맞는 값"), ("✓ verifies", "✓ 맞음"), ("(not checked)", "(확인 안 함)"),
+        ("(not used: no ACK flag)", "(쓰이지 않음: ACK 플래그 없음)"), ("(none sent)", "(보내지 않음)"),
+        ("(broadcast)", "(브로드캐스트)"), ("bytes in this segment", "바이트가 이 세그먼트에"),
+        ("continues in the next segment", "다음 세그먼트에 이어짐"), ("bytes header", "바이트 헤더"),
+        ("scale unknown (handshake not seen)", "배율 모름 (핸드셰이크를 보지 못함)"),
+        ("(a SYN's window is never scaled)", "(SYN의 윈도우는 배율을 쓰지 않음)"),
+        ("from the handshake)", "핸드셰이크에서 정함)"), ("(scale ", "(배율 "),
+        ("(no window scaling on this connection)", "(이 연결은 윈도우 배율을 쓰지 않음)"),
+        ("bytes", "바이트"), ("hops", "홉"),
+    ]
+
+    /// A field value or a box size with `layerPhrases` in Korean.
+    static func layerValue(_ text: String) -> String {
+        var out = text
+        for (en, ko) in layerPhrases where out.contains(en) { out = out.replacing(en, with: ko) }
+        return out
+    }
+}

@@ -1,0 +1,70 @@
+import RawNetCore
+import RawNetWire
+
+/// Which sent frames carry a TCP retransmission, decided from the connection's own
+/// `event=retransmit` trace events (node, connection, first sequence number, length) and
+/// the frames' times, never from the order the two arrive in: the frame a retransmission
+/// event names is the first frame that node sends for that connection with that sequence
+/// range at or after the event's time (the original copy went out earlier, so it never
+/// matches). Either side waits for the other, bounded per node.
+struct RetransmissionMarks: Sendable {
+    /// What a retransmission event or a sent TCP frame is matched on.
+    struct Segment: Hashable, Sendable {
+        var node: String
+        var connection: TCPConnectionID
+        var sequence: UInt32
+        var length: Int
+    }
+
+    /// Retransmission events waiting for their frame: segment and time.
+    private var waitingEvents: [String: [(Segment, Int64)]] = [:]
+    /// Sent TCP frames no event has claimed yet: segment, time and the page's id.
+    private var unclaimedFrames: [String: [(Segment, Int64, Int)]] = [:]
+    /// At most this many of each wait per node.
+    let limit: Int
+
+    init(limit: Int = 256) { self.limit = limit }
+
+    /// Notes one event (whose id on the page is `id`) and returns the ids it makes
+    /// retransmissions: its own for a frame that was waited for, an earlier frame's
+    /// for an event that comes after the frame it names, or none.
+    mutating func note(_ event: TraceEvent, id: Int) -> [Int] {
+        if event.kind == .transport {
+            guard let detail = event.detail, let tcp = TCPTraceEvent(detail: detail),
+                  case .retransmitted(let sequence, let length, _) = tcp.kind else { return [] }
+            let segment = Segment(node: event.node, connection: tcp.connection, sequence: sequence, length: length)
+            var frames = unclaimedFrames[event.node, default: []]
+            let candidates = frames.indices.filter { frames[$0].0 == segment && frames[$0].1 >= event.time }
+            if let first = candidates.min(by: { frames[$0].1 < frames[$1].1 }) {
+                let claimed = frames.remove(at: first).2
+                unclaimedFrames[event.node] = frames
+                return [claimed]
+            }
+            var waiting = waitingEvents[event.node, default: []]
+            waiting.append((segment, event.time))
+            waitingEvents[event.node] = Array(waiting.suffix(limit))
+            return []
+        }
+        guard event.kind == .sent, let segment = Self.segment(of: event) else { return [] }
+        var waiting = waitingEvents[event.node, default: []]
+        let candidates = waiting.indices.filter { waiting[$0].0 == segment && waiting[$0].1 <= event.time }
+        if let latest = candidates.max(by: { waiting[$0].1 < waiting[$1].1 }) {
+            waiting.remove(at: latest)
+            waitingEvents[event.node] = waiting
+            return [id]
+        }
+        var frames = unclaimedFrames[event.node, default: []]
+        frames.append((segment, event.time, id))
+        unclaimedFrames[event.node] = Array(frames.suffix(limit))
+        return []
+    }
+
+    /// The sequence range a sent TCP frame carries, its sender's side of the connection first.
+    static func segment(of event: TraceEvent) -> Segment? {
+        guard let frame = event.frame,
+              case .ipv4(let ip, .tcp(let header, let payload)) = DecodedFrame(parsing: frame).payload else { return nil }
+        let id = TCPConnectionID(localAddress: ip.source, localPort: header.sourcePort,
+                                 remoteAddress: ip.destination, remotePort: header.destinationPort)
+        return Segment(node: event.node, connection: id, sequence: header.sequenceNumber, length: payload.count)
+    }
+}
