@@ -41,7 +41,7 @@ enum DaemonSupport {
     /// its own name and ".none" as the peer) and names its link and peer.
     static func openLinkPort(_ interface: TopologyInterface, of node: TopologyNode, in topology: Topology,
                              paths: SocketPaths, loop: EventLoop,
-                             openTunnel: ((VXLANTunnel, Int) throws -> any FramePort)? = nil) throws
+                             openTunnel: ((VXLANTunnel, Int, LinkEndpoint?) throws -> any FramePort)? = nil) throws
         -> (port: any FramePort, endpoint: LinkEndpoint, link: TopologyLink?, peer: LinkEndpoint?) {
         let endpoint = LinkEndpoint(node: node.name, interface: interface.name)
         let attached = topology.link(attachedTo: endpoint)
@@ -51,7 +51,7 @@ enum DaemonSupport {
         let queueLimit = attached?.link.queueLimit ?? NodeDaemon.defaultQueueLimit
         // The end of a VXLAN link on this machine is a UDP socket, not a link socket.
         if let tunnel = attached?.link.tunnel, attached?.isEndA == true, let openTunnel {
-            return (try openTunnel(tunnel, queueLimit), endpoint, attached?.link, peer)
+            return (try openTunnel(tunnel, queueLimit, peer), endpoint, attached?.link, peer)
         }
         let port = try topology.linkSocketKind.openPort(loop: loop, localPath: ownPath, peerPath: peerPath,
                                                         queueLimit: queueLimit)
@@ -75,7 +75,7 @@ enum DaemonSupport {
     static func interfaceStatus(_ daemon: some ImpairedEgress, _ index: Int, address: String, isUp: Bool,
                                 counters: InterfaceCounters) -> InterfaceStatus {
         let interface = daemon.node.interfaces[index], engine = daemon.impairments[index], port = daemon.ports[index]
-        return InterfaceStatus(
+        var status = InterfaceStatus(
             name: interface.name, mac: interface.macAddress.description, address: address,
             peer: daemon.peers[index], isUp: isUp,
             queuedFrames: port.queuedFrames + engine.pendingCount, counters: counters,
@@ -83,6 +83,8 @@ enum DaemonSupport {
             linkSocket: port.linkType,
             isLinkConnected: port is SeqpacketLinkPort ? port.isConnected : nil,
             mtu: interface.mtu)
+        if let tunnel = port as? VXLANPort { status.tunnel = TunnelStatus(tunnel, now: daemon.now) }
+        return status
     }
 
     /// The `state=` of a `link` command: true for up, false for down, or the error answer.
@@ -164,6 +166,10 @@ protocol CountingEgress: ImpairedEgress {
 
 extension CountingEgress {
     var isTracing: Bool { !subscribers.isEmpty }
+
+    func broadcast(_ event: TraceEvent) {
+        subscribers.broadcast(event)
+    }
 
     func countDrop(_ reason: DropReason, interface index: Int) {
         counters[index].countDrop(reason)

@@ -32,6 +32,8 @@ protocol ImpairedEgress: AnyObject {
     func frameLeft(_ frame: [UInt8], interface index: Int, time: Int64?)
     /// Streams one `dropped` or `impaired` event about a frame on interface `index`.
     func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String)
+    /// Streams one event to every subscriber.
+    func broadcast(_ event: TraceEvent)
 }
 
 extension ImpairedEgress {

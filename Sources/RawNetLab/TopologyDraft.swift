@@ -22,6 +22,21 @@ struct DraftNode {
     func interface(named name: String) -> DraftInterface? {
         interfaces.first { $0.name == name }
     }
+
+    /// The checked interfaces: VLAN subinterfaces after the interfaces that
+    /// carry them; a subinterface has its parent's MAC.
+    func finishedInterfaces() -> [TopologyInterface] {
+        (interfaces.filter { TopologyInterface.subinterface(named: $0.name) == nil }
+         + interfaces.filter { TopologyInterface.subinterface(named: $0.name) != nil }).compactMap { interface in
+            (kind == .switch ? TopologyInterface.noAddress : interface.address).map {
+                TopologyInterface(
+                    name: interface.name, address: $0,
+                    macAddress: TopologyInterface.defaultMACAddress(
+                        node: name, interface: TopologyInterface.subinterface(named: interface.name)?.parent ?? interface.name),
+                    switchPort: interface.switchPort)
+            }
+        }
+    }
 }
 
 struct DraftInterface {
@@ -60,6 +75,11 @@ struct DraftTopology {
     var machines: [DraftMachine] = []
     /// The first UDP port of the VXLAN links `--part` makes (`vxlan_port:`, default 4789).
     var vxlanPort: UInt16?
+    /// Their keepalive interval (`vxlan_keepalive:`, nil for `off`) and misses (`vxlan_misses:`).
+    var vxlanKeepalive: Duration? = VXLANTunnel.defaultKeepalive
+    var vxlanMisses = VXLANTunnel.defaultMisses
+    /// In a part (`--part`): the nodes the other machines run.
+    var remoteNodes: [RemoteNode] = []
 
     func node(named name: String) -> DraftNode? {
         nodes.first { $0.name == name }
@@ -70,17 +90,7 @@ struct DraftTopology {
         let nodes = nodes.map { draft in
             var node = TopologyNode(
                 name: draft.name, kind: draft.kind ?? .host,
-                // VLAN subinterfaces after the interfaces that carry them; a subinterface has its parent's MAC.
-                interfaces: (draft.interfaces.filter { TopologyInterface.subinterface(named: $0.name) == nil }
-                             + draft.interfaces.filter { TopologyInterface.subinterface(named: $0.name) != nil }).compactMap { interface in
-                    (draft.kind == .switch ? TopologyInterface.noAddress : interface.address).map {
-                        TopologyInterface(
-                            name: interface.name, address: $0,
-                            macAddress: TopologyInterface.defaultMACAddress(
-                                node: draft.name, interface: TopologyInterface.subinterface(named: interface.name)?.parent ?? interface.name),
-                            switchPort: interface.switchPort)
-                    }
-                },
+                interfaces: draft.finishedInterfaces(),
                 gateway: draft.gateway,
                 routes: draft.routes.compactMap { route in
                     guard let destination = route.destination, let nextHop = route.nextHop else { return nil }
@@ -99,7 +109,7 @@ struct DraftTopology {
                                 mtu: draft.mtu ?? (draft.tunnel == nil ? IPInterface.defaultMTU : TopologyLink.tunnelDefaultMTU),
                                 tunnel: draft.tunnel)
         }
-        return Topology(name: name ?? "lab", nodes: nodes, links: links, linkSocket: linkSocket)
+        return Topology(name: name ?? "lab", nodes: nodes, links: links, linkSocket: linkSocket, remoteNodes: remoteNodes)
     }
 }
 

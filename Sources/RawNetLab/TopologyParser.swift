@@ -105,7 +105,8 @@ struct TopologyParser {
             return draft
         }
         let fields = fieldTable(mapping, location: .document, prefix: "",
-                                allowed: ["name", "nodes", "links", "link_socket", "machines", "vxlan_port"])
+                                allowed: ["name", "nodes", "links", "link_socket", "machines", "vxlan_port",
+                                          "vxlan_keepalive", "vxlan_misses"])
         if let name = fields["name"] {
             if let text = scalar(name, .document, "name") {
                 if let problem = PathSafeName.problem(with: text) {
@@ -134,6 +135,12 @@ struct TopologyParser {
             } else {
                 issues.add(.document, "vxlan_port", "bad port '\(text)' (expected 1 to 65535)")
             }
+        }
+        if let value = fields["vxlan_keepalive"], let keepalive = keepalive(value, .document, "vxlan_keepalive") {
+            draft.vxlanKeepalive = keepalive
+        }
+        if let value = fields["vxlan_misses"], let misses = misses(value, .document, "vxlan_misses") {
+            draft.vxlanMisses = misses
         }
         if let nodes = fields["nodes"] {
             draft.nodes = parseNodes(nodes)
@@ -469,7 +476,7 @@ struct TopologyParser {
             return nil
         }
         let fields = fieldTable(mapping, location: location, prefix: prefix + ".",
-                                allowed: ["remote", "local", "vni", "port"])
+                                allowed: ["remote", "local", "vni", "port", "keepalive", "misses"])
         func address(_ name: String) -> IPv4Address? {
             guard let value = fields[name] else {
                 issues.add(location, "\(prefix).\(name)", "missing field")
@@ -509,7 +516,34 @@ struct TopologyParser {
             return nil
         }
         guard let remote, let local, let vni else { return nil }
-        return VXLANTunnel(local: local, remote: remote, vni: vni, port: port)
+        var tunnel = VXLANTunnel(local: local, remote: remote, vni: vni, port: port)
+        if let value = fields["keepalive"], let keepalive = keepalive(value, location, prefix + ".keepalive") {
+            tunnel.keepalive = keepalive
+        }
+        if let value = fields["misses"], let misses = misses(value, location, prefix + ".misses") {
+            tunnel.misses = misses
+        }
+        return tunnel
+    }
+
+    /// A tunnel's keepalive setting, `.some(nil)` for `off` and nil when refused:
+    /// a duration (10ms to 1h) or `off`.
+    private mutating func keepalive(_ node: Node, _ location: TopologyLocation, _ field: String) -> Duration?? {
+        guard let text = scalar(node, location, field) else { return nil }
+        if text == "off" { return .some(nil) }
+        if let value = try? ImpairmentText.parseDuration(text, option: field), VXLANTunnel.keepaliveRange.contains(value) {
+            return .some(value)
+        }
+        issues.add(location, field, "bad keepalive '\(text)' (expected off or a duration from 10ms to 1h, e.g. 1s)")
+        return nil
+    }
+
+    /// Missed keepalive intervals before a remote counts as down: 1 to 1000.
+    private mutating func misses(_ node: Node, _ location: TopologyLocation, _ field: String) -> Int? {
+        guard let text = scalar(node, location, field) else { return nil }
+        if let value = Int(text), VXLANTunnel.missesRange.contains(value) { return value }
+        issues.add(location, field, "bad misses '\(text)' (expected a whole number, 1 to 1000)")
+        return nil
     }
 
     private mutating func parseImpairment(_ node: Node, _ location: TopologyLocation, into link: inout DraftLink) {

@@ -119,6 +119,11 @@ extension DraftTopology {
         let home = Dictionary(machines.flatMap { m in m.nodes.map { ($0, m) } }, uniquingKeysWith: { first, _ in first })
         var result = self
         result.nodes = nodes.filter { machine.nodes.contains($0.name) }
+        result.remoteNodes = nodes.compactMap { node in
+            guard let other = home[node.name], other.name != name, let underlay = other.address else { return nil }
+            return RemoteNode(name: node.name, kind: node.kind ?? .host, part: other.name, underlay: underlay,
+                              interfaces: node.finishedInterfaces())
+        }
         result.links = []
         var crossing = 0
         for var link in links {
@@ -135,10 +140,8 @@ extension DraftTopology {
                 link.impairmentAToB = link.impairmentBToA
             }
             link.impairmentBToA = [:]
-            link.tunnel = VXLANTunnel(local: local, remote: remote, vni: UInt32(link.number), port: UInt16(port))
-            if let end = link.a, result.node(named: end.node)?.kind == .linux {
-                issues.add(.link(link.number), "endpoints", "a linux node cannot end a link to another machine")
-            }
+            link.tunnel = VXLANTunnel(local: local, remote: remote, vni: UInt32(link.number), port: UInt16(port),
+                                      keepalive: vxlanKeepalive, misses: vxlanMisses)
             result.links.append(link)
         }
         return result

@@ -8,14 +8,20 @@ public struct DestinationError: Error, CustomStringConvertible {
 
 extension Topology {
     /// The address a command means by `text`: an IPv4 address as written, or
-    /// a node's name (its first interface's address).
+    /// a node's name (its first interface's address), this part's or, in a lab
+    /// split over machines, another part's.
     public func resolveAddress(_ text: String) throws(DestinationError) -> IPv4Address {
         if let address = IPv4Address(text) { return address }
-        guard let node = node(named: text) else {
-            let names = nodes.map(\.name).joined(separator: ", ")
+        let interfaces: [TopologyInterface]
+        if let node = node(named: text) {
+            interfaces = node.interfaces
+        } else if let remote = remoteNode(named: text) {
+            interfaces = remote.kind.hasAddresses ? remote.interfaces : []
+        } else {
+            let names = (nodes.map(\.name) + remoteNodes.map { "\($0.name) (part \($0.part))" }).joined(separator: ", ")
             throw DestinationError(description: "'\(text)' is neither an IPv4 address nor a node of lab '\(name)' (nodes: \(names))")
         }
-        guard let first = node.interfaces.first else {
+        guard let first = interfaces.first else {
             throw DestinationError(description: "node '\(text)' has no interface address")
         }
         return first.address.address

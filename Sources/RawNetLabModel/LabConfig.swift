@@ -17,7 +17,8 @@ import RawNetPlatform
 /// route node=r1 to=10.0.3.0/24 via=10.0.2.2
 /// rip node=r1 update=2s timeout=12s garbage=8s damping=200ms
 /// link a=alice:eth0 b=r1:eth0 queue=50 mtu=1000
-/// link a=r1:eth1 b=bob:eth0 mtu=1450 vxlan_local=10.9.0.1 vxlan_remote=10.9.0.2 vxlan_vni=2 vxlan_port=4789
+/// remote node=bob kind=host part=m2 underlay=10.9.0.2 interface=eth0 address=10.0.2.20/24 mac=02:…
+/// link a=r1:eth1 b=bob:eth0 mtu=1450 vxlan_local=10.9.0.1 vxlan_remote=10.9.0.2 vxlan_vni=2 vxlan_port=4789 vxlan_keepalive=1s vxlan_misses=3
 /// impair from=r1:eth1 option=loss value=5%
 /// service node=bob kind=dns zone=/labs/extra.zone
 /// ```
@@ -26,7 +27,9 @@ import RawNetPlatform
 /// escapes backslash, space, tab, CR and LF as `\\`, `\s`, `\t`, `\r`, `\n`.
 /// Lines starting with `#` and blank lines are skipped. Records refer only to
 /// what earlier lines declared. `impair` sets one option on the egress of the
-/// link end named by `from`. To add a setting, give a record a new optional key
+/// link end named by `from`. `remote` (one per interface of a node another
+/// machine runs, or one without `interface` for a node with none) lets a
+/// part name and reach the rest of a split lab. To add a setting, give a record a new optional key
 /// (writer and `LabConfigReader`); unknown keys are refused, so a daemon never
 /// silently ignores what `up` meant.
 public enum LabConfig {
@@ -64,6 +67,16 @@ public enum LabConfig {
                     + service.options.sorted { $0.key < $1.key }.map { " \($0.key)=" + escaped($0.value) }.joined())
             }
         }
+        for remote in topology.remoteNodes {
+            let place = record("remote", ["node": remote.name, "kind": remote.kind.rawValue, "part": remote.part,
+                                          "underlay": remote.underlay.description])
+            if remote.interfaces.isEmpty { lines.append(place) }
+            for interface in remote.interfaces {
+                lines.append(place + record("", ["interface": interface.name,
+                                                 "address": remote.kind.hasAddresses ? interface.address.description : nil,
+                                                 "mac": interface.macAddress.description]))
+            }
+        }
         for link in topology.links {
             lines.append(record("link", ["a": link.a.description, "b": link.b.description,
                                          "queue": link.queueLimit.map(String.init),
@@ -71,7 +84,9 @@ public enum LabConfig {
                                          "vxlan_local": link.tunnel?.local.description,
                                          "vxlan_remote": link.tunnel?.remote.description,
                                          "vxlan_vni": link.tunnel.map { String($0.vni) },
-                                         "vxlan_port": link.tunnel.map { String($0.port) }]))
+                                         "vxlan_port": link.tunnel.map { String($0.port) },
+                                         "vxlan_keepalive": link.tunnel.map { $0.keepalive.map(ImpairmentText.duration) ?? "off" },
+                                         "vxlan_misses": link.tunnel.map { String($0.misses) }]))
             for (end, settings) in [(link.a, link.impairmentAToB), (link.b, link.impairmentBToA)] {
                 for (option, value) in settings.sorted(by: { $0.key < $1.key }) {
                     lines.append(record("impair", ["from": end.description, "option": option, "value": value]))

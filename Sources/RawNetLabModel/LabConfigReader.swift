@@ -12,6 +12,7 @@ struct LabConfigReader {
     private var linkSocket: LinkSocketKind?
     private var nodes: [TopologyNode] = []
     private var links: [TopologyLink] = []
+    private var remoteNodes: [RemoteNode] = []
     /// Interfaces already on a link.
     private var cabled: Set<LinkEndpoint> = []
 
@@ -35,7 +36,7 @@ struct LabConfigReader {
         }
         guard sawHeader else { throw LabConfigError(file: file, line: nil, message: "the file is empty") }
         guard let name else { throw LabConfigError(file: file, line: nil, message: "no 'lab' record names the lab") }
-        return Topology(name: name, nodes: nodes, links: links, linkSocket: linkSocket)
+        return Topology(name: name, nodes: nodes, links: links, linkSocket: linkSocket, remoteNodes: remoteNodes)
     }
 
     private mutating func take(_ record: inout LabConfigRecord) throws(LabConfigError) {
@@ -59,18 +60,16 @@ struct LabConfigReader {
         case "impair": try readImpairment(&record)
         case "rip": try readRIP(&record)
         case "service": try readService(&record)
+        case "remote": try readRemote(&record)
         default:
-            throw fail("unknown record '\(record.keyword)' (expected lab, node, interface, route, rip, link, impair or service)")
+            throw fail("unknown record '\(record.keyword)' (expected lab, node, interface, route, rip, link, impair, service or remote)")
         }
     }
 
     private mutating func readNode(_ record: inout LabConfigRecord) throws(LabConfigError) {
         let nodeName = try record.name("name")
         guard !nodes.contains(where: { $0.name == nodeName }) else { throw fail("node '\(nodeName)' appears twice") }
-        let kindText = try record.required("kind")
-        guard let kind = NodeKind(rawValue: kindText) else {
-            throw fail("unknown kind '\(kindText)' (expected host, router, linux or switch)")
-        }
+        let kind = try nodeKind(&record)
         var gateway: IPv4Address?
         if let text = try record.optional("gateway") { gateway = try address(text, "gateway") }
         var filter = ReversePathFilter.off
@@ -84,6 +83,47 @@ struct LabConfigReader {
         if let text = try record.optional("resolver") { resolver = try address(text, "resolver") }
         nodes.append(TopologyNode(name: nodeName, kind: kind, interfaces: [], gateway: gateway, reversePathFilter: filter,
                                   resolver: resolver))
+    }
+
+    /// The `kind=` of a node or remote record.
+    private func nodeKind(_ record: inout LabConfigRecord) throws(LabConfigError) -> NodeKind {
+        let text = try record.required("kind")
+        guard let kind = NodeKind(rawValue: text) else {
+            throw fail("unknown kind '\(text)' (expected host, router, linux or switch)")
+        }
+        return kind
+    }
+
+    /// `remote node=N kind=K part=P underlay=A [interface=I address=A/N mac=M]`: one
+    /// interface of a node another machine runs (the first record of a node names its place).
+    private mutating func readRemote(_ record: inout LabConfigRecord) throws(LabConfigError) {
+        let nodeName = try record.name("node")
+        guard !nodes.contains(where: { $0.name == nodeName }) else { throw fail("'\(nodeName)' is a node of this part, not a remote one") }
+        let kind = try nodeKind(&record)
+        let part = try record.name("part")
+        let underlay = try address(try record.required("underlay"), "underlay")
+        var index = remoteNodes.firstIndex { $0.name == nodeName }
+        if let index {
+            let known = remoteNodes[index]
+            guard known.kind == kind, known.part == part, known.underlay == underlay else {
+                throw fail("remote node '\(nodeName)' is given two places")
+            }
+        } else {
+            remoteNodes.append(RemoteNode(name: nodeName, kind: kind, part: part, underlay: underlay, interfaces: []))
+            index = remoteNodes.count - 1
+        }
+        guard let index, let interfaceName = try record.optional("interface") else { return }
+        guard !remoteNodes[index].interfaces.contains(where: { $0.name == interfaceName }) else {
+            throw fail("interface '\(nodeName):\(interfaceName)' appears twice")
+        }
+        var interfaceAddress = TopologyInterface.noAddress
+        if let text = try record.optional("address") {
+            guard let parsed = IPv4InterfaceAddress(text) else { throw fail("bad address '\(text)' in 'address' (expected A.B.C.D/N)") }
+            interfaceAddress = parsed
+        }
+        let macText = try record.required("mac")
+        guard let mac = MACAddress(macText) else { throw fail("bad MAC address '\(macText)' in 'mac'") }
+        remoteNodes[index].interfaces.append(TopologyInterface(name: interfaceName, address: interfaceAddress, macAddress: mac))
     }
 
     /// `service node=N kind=K` and the service's options as the remaining keys.
@@ -210,7 +250,25 @@ struct LabConfigReader {
         guard let port = UInt16(values[3]), port > 0 else {
             throw fail("bad vxlan_port '\(values[3])' (expected 1 to 65535)")
         }
-        return VXLANTunnel(local: local, remote: remote, vni: vni, port: port)
+        var tunnel = VXLANTunnel(local: local, remote: remote, vni: vni, port: port)
+        if let text = try record.optional("vxlan_keepalive") {
+            if text == "off" {
+                tunnel.keepalive = nil
+            } else {
+                guard let value = try? ImpairmentText.parseDuration(text, option: "vxlan_keepalive"),
+                      VXLANTunnel.keepaliveRange.contains(value) else {
+                    throw fail("bad vxlan_keepalive '\(text)' (expected off or a duration from 10ms to 1h)")
+                }
+                tunnel.keepalive = value
+            }
+        }
+        if let text = try record.optional("vxlan_misses") {
+            guard let value = Int(text), VXLANTunnel.missesRange.contains(value) else {
+                throw fail("bad vxlan_misses '\(text)' (expected 1 to 1000)")
+            }
+            tunnel.misses = value
+        }
+        return tunnel
     }
 
     private func farEnd(_ text: String) throws(LabConfigError) -> LinkEndpoint {

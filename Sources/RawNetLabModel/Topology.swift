@@ -15,12 +15,17 @@ public struct Topology: Sendable, Equatable {
     public var links: [TopologyLink]
     /// The socket type of every link as the file gives it (`link_socket:`), nil when unset.
     public var linkSocket: LinkSocketKind?
+    /// In one part of a lab split over machines (`rawnet up --part`): the nodes
+    /// the other machines run, known by name and address only.
+    public var remoteNodes: [RemoteNode]
 
-    public init(name: String, nodes: [TopologyNode], links: [TopologyLink], linkSocket: LinkSocketKind? = nil) {
+    public init(name: String, nodes: [TopologyNode], links: [TopologyLink], linkSocket: LinkSocketKind? = nil,
+                remoteNodes: [RemoteNode] = []) {
         self.name = name
         self.nodes = nodes
         self.links = links
         self.linkSocket = linkSocket
+        self.remoteNodes = remoteNodes
         // Both interfaces of a link carry its MTU; an uncabled one keeps the default.
         for link in links {
             for end in [link.a, link.b] {
@@ -39,6 +44,18 @@ public struct Topology: Sendable, Equatable {
         nodes.first { $0.name == name }
     }
 
+    /// The node another machine runs with this name, if any.
+    public func remoteNode(named name: String) -> RemoteNode? {
+        remoteNodes.first { $0.name == name }
+    }
+
+    /// How status, trace and the views name a link end another machine runs:
+    /// `bob:eth0 (remote, part m2, 192.168.50.2)`; nil when no other part runs it.
+    public func remoteEndName(_ endpoint: LinkEndpoint) -> String? {
+        guard let remote = remoteNode(named: endpoint.node) else { return nil }
+        return "\(endpoint) (\(remote.placeText))"
+    }
+
     /// The link attached to this interface, if any, and which end of it the interface is.
     public func link(attachedTo endpoint: LinkEndpoint) -> (link: TopologyLink, isEndA: Bool)? {
         for link in links {
@@ -47,6 +64,30 @@ public struct Topology: Sendable, Equatable {
         }
         return nil
     }
+}
+
+/// A node of the same lab that another machine runs (`machines:`): what a
+/// part needs to name it and reach it, never a daemon of its own.
+public struct RemoteNode: Sendable, Equatable {
+    public var name: String
+    public var kind: NodeKind
+    /// The machine (`machines:` entry, the part `rawnet up --part` names) that runs it.
+    public var part: String
+    /// That machine's underlay address.
+    public var underlay: IPv4Address
+    /// Its interfaces with their addresses (a switch's ports have none).
+    public var interfaces: [TopologyInterface]
+
+    public init(name: String, kind: NodeKind, part: String, underlay: IPv4Address, interfaces: [TopologyInterface]) {
+        self.name = name
+        self.kind = kind
+        self.part = part
+        self.underlay = underlay
+        self.interfaces = interfaces
+    }
+
+    /// `remote, part m2, 192.168.50.2`.
+    public var placeText: String { "remote, part \(part), \(underlay)" }
 }
 
 /// What a node does with packets that are not addressed to it.

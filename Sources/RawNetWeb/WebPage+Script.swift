@@ -165,8 +165,9 @@ extension WebPage {
       }
       for (const node of state.topo.nodes) {
         const p = state.pos[node.name];
-        const g = el("g", { class: "node " + node.kind + (node.running ? "" : " down"), "data-name": node.name, transform: `translate(${p.x},${p.y})` }, nodes);
+        const g = el("g", { class: "node " + node.kind + (node.remote ? " remote" : node.running ? "" : " down"), "data-name": node.name, transform: `translate(${p.x},${p.y})` }, nodes);
         const lines = [node.name, node.kind];
+        if (node.remote) el("title", {}, g).textContent = node.name + " (" + node.remote + ")";
         const width = Math.max(70, ...lines.map(l => l.length * 8 + 16));
         el("rect", { x: -width / 2, y: -20, width, height: 40 }, g);
         const name = el("text", { class: "name", x: 0, y: -3, "text-anchor": "middle" }, g); name.textContent = node.name;

@@ -90,6 +90,7 @@ enum WebPage {
     .node.router rect { fill: #fff4e0; stroke: #b26a00; }
     .node.linux rect { fill: #eaf8ec; stroke: #2b7a3b; }
     .node.down rect { stroke-dasharray: 4 3; opacity: .6; }
+    .node.remote rect { stroke-dasharray: 2 3; fill: #f2f2f2; }
     .node text { font-size: 12px; pointer-events: none; }
     .node .name { font-weight: 700; font-size: 14px; }
     .node { cursor: grab; }

@@ -19,6 +19,8 @@ public struct WebTopology: Codable, Sendable, Equatable {
         public var interfaces: [Interface]
         /// True when its daemon answered `status`.
         public var running: Bool
+        /// Where another machine runs it (`remote, part m2, 10.9.0.2`), nil for this part's nodes.
+        public var remote: String? = nil
     }
 
     /// One direction of a link: the egress of one interface.
@@ -63,6 +65,10 @@ public struct WebTopology: Codable, Sendable, Equatable {
                 Interface(name: interface.name, address: "\(interface.address)", mac: "\(interface.macAddress)",
                           up: status?.interfaces.first { $0.name == interface.name }?.isUp)
             }, running: status != nil)
+        } + topology.remoteNodes.map { remote in
+            Node(name: remote.name, kind: remote.kind.rawValue, interfaces: remote.interfaces.map { interface in
+                Interface(name: interface.name, address: "\(interface.address)", mac: "\(interface.macAddress)", up: nil)
+            }, running: false, remote: remote.placeText)
         }
         func direction(_ endpoint: LinkEndpoint) -> Direction {
             switch impairments["\(endpoint)"] {

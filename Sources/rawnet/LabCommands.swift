@@ -74,8 +74,13 @@ struct Up: ParsableCommand {
             let process = report.pids[node.name].map { "pid \(String($0).padding(7))" } ?? "(rawnet attach)"
             print("  \(node.name.padding(10)) \(node.kind.rawValue.padding(7)) \(process.padding(11)) \(addresses)")
         }
+        for remote in report.topology.remoteNodes {
+            let addresses = remote.kind.hasAddresses ? remote.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", ") : ""
+            print("  \(remote.name.padding(10)) \(remote.kind.rawValue.padding(7)) \(("part " + remote.part).padding(11)) \(addresses)")
+        }
         for link in report.topology.links {
-            print("  link \(link.name)" + (link.tunnel.map { " over \($0)" } ?? ""))
+            print("  link \(link.name)" + (link.tunnel.map { " over \($0)" } ?? "")
+                  + (report.topology.remoteEndName(link.b).map { " to \($0)" } ?? ""))
         }
         for (node, service) in report.topology.dnsServers {
             let role = service.isRecursive ? "recursive resolver" : "name server"
@@ -184,13 +189,7 @@ struct Status: ParsableCommand {
                     print("           drops \(c.totalDrops): \(reasons.joined(separator: ", "))")
                 }
                 if let impairment = interface.impairment { print("           impairment out: \(impairment)") }
-                if let tunnel = interface.tunnel {
-                    var text = "           \(tunnel.tunnel): \(tunnel.state)"
-                    if let ago = tunnel.lastHeardSecondsAgo { text += ", last frame \(String(format: "%.1f", ago)) s ago" }
-                    if tunnel.recoveries > 0 { text += ", back \(tunnel.recoveries) time(s) after silence" }
-                    if let error = tunnel.lastError { text += ", last error \(error)" }
-                    print(text)
-                }
+                if let tunnel = interface.tunnel { print("           " + Self.tunnelLine(tunnel)) }
             }
             if let drops = status.localDrops, !drops.isEmpty {
                 let reasons = drops.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }
@@ -210,6 +209,32 @@ struct Status: ParsableCommand {
                 print(line)
             }
         }
+    }
+}
+
+extension Status {
+    /// `vxlan vni 2 A:4789 > B:4789: up, last frame 0.4 s ago, keepalive 1s (down after 3s), 12 sent, 11 heard`.
+    static func tunnelLine(_ tunnel: TunnelStatus) -> String {
+        var text = "\(tunnel.tunnel): \(tunnel.state)"
+        if let ago = tunnel.lastHeardSecondsAgo {
+            text += ", last frame \(String(format: "%.1f", ago)) s ago"
+        } else if tunnel.state == "down" {
+            text += ", nothing heard yet"
+        }
+        if tunnel.recoveries > 0 { text += ", back \(tunnel.recoveries) time(s) after down" }
+        if let error = tunnel.lastError { text += ", last error \(error)" }
+        if let down = tunnel.downAfterSeconds {
+            let keepalive = tunnel.keepaliveSeconds.map { "keepalive \(seconds($0))" } ?? "keepalive off"
+            text += "; \(keepalive), down after \(seconds(down))"
+            if let sent = tunnel.keepalivesSent, let heard = tunnel.keepalivesHeard {
+                text += ", keepalives \(sent) sent/\(heard) heard"
+            }
+        }
+        return text
+    }
+
+    private static func seconds(_ value: Double) -> String {
+        value == value.rounded() ? "\(Int(value)) s" : String(format: "%.2g s", value)
     }
 }
 

@@ -90,7 +90,7 @@ private let fullLabYAML = """
         (head + "lab name=u\n", "lab.conf line 3: a second 'lab' record"),
         ("rawnet-lab-config 1\nlab name=t link_socket=stream\n",
          "lab.conf line 2: unknown link_socket 'stream' (expected seqpacket or datagram)"),
-        (head + "switch name=s\n", "lab.conf line 3: unknown record 'switch' (expected lab, node, interface, route, rip, link, impair or service)"),
+        (head + "switch name=s\n", "lab.conf line 3: unknown record 'switch' (expected lab, node, interface, route, rip, link, impair, service or remote)"),
         (head + "node name=a\n", "lab.conf line 3: 'node' needs 'kind=…'"),
         (head + "node name=a kind=hub\n", "lab.conf line 3: unknown kind 'hub' (expected host, router, linux or switch)"),
         (head + "node name=s kind=switch\ninterface node=s name=p1 mac=02:00:00:00:00:01 vlan=4095\n",

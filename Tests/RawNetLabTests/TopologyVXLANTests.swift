@@ -136,4 +136,67 @@ let splitLabYAML = TopologyLoader.defaultLabYAML(named: "split")
         #expect(throws: ImpairTargetError.self) { _ = try m1.impairDirections(target: "bob-r1", direction: .out) }
         #expect(m1.linkDirections.map(\.description) == ["alice:eth0 → r1:eth0", "r1:eth0 → alice:eth0", "r1:eth1 → bob:eth0"])
     }
+
+    @Test func a_part_knows_the_other_parts_nodes_by_name_and_address() throws {
+        let m1 = try TopologyLoader.parse(yaml: splitLabYAML, file: "lab.yaml", part: "m1")
+        let m2 = try TopologyLoader.parse(yaml: splitLabYAML, file: "lab.yaml", part: "m2")
+        #expect(m1.remoteNodes.map(\.name) == ["bob"])
+        #expect(m2.remoteNodes.map(\.name) == ["alice", "r1"])
+        let bob = try #require(m1.remoteNode(named: "bob"))
+        #expect(bob.kind == .host && bob.part == "m2" && bob.underlay == IPv4Address(10, 250, 0, 2))
+        #expect(bob.interfaces.map { "\($0.name) \($0.address)" } == ["eth0 10.0.2.20/24"])
+        #expect(try m1.resolveAddress("bob") == IPv4Address(10, 0, 2, 20))
+        #expect(try m2.resolveAddress("alice") == IPv4Address(10, 0, 1, 10))
+        #expect(try m2.resolveAddress("r1") == IPv4Address(10, 0, 1, 1))
+        #expect(m1.remoteEndName(LinkEndpoint(node: "bob", interface: "eth0")) == "bob:eth0 (remote, part m2, 10.250.0.2)")
+        #expect(m2.remoteEndName(LinkEndpoint(node: "r1", interface: "eth1")) == "r1:eth1 (remote, part m1, 10.250.0.1)")
+        #expect(m1.remoteEndName(LinkEndpoint(node: "alice", interface: "eth0")) == nil, "alice runs here")
+        do {
+            _ = try m1.resolveAddress("carol")
+            Issue.record("an unknown name resolved")
+        } catch {
+            #expect(error.description.contains("nodes: alice, r1, bob (part m2)"), "\(error)")
+        }
+        // lab.conf carries them, one record per interface, and reads back exactly.
+        let text = LabConfig.text(for: m2)
+        #expect(text.contains("remote node=r1 kind=router part=m1 underlay=10.250.0.1 interface=eth1 address=10.0.2.1/24 mac="))
+        #expect(try LabConfig.parse(text, file: "lab.conf") == m2)
+        #expect(throws: LabConfigError.self) {
+            _ = try LabConfig.parse(text + "remote node=bob kind=host part=m1 underlay=10.250.0.1\n", file: "lab.conf")
+        }
+        // The whole lab on one machine has no remote nodes.
+        #expect(try TopologyLoader.parse(yaml: splitLabYAML, file: "lab.yaml").remoteNodes.isEmpty)
+    }
+
+    @Test func keepalive_interval_and_misses_come_from_the_file_and_survive_lab_conf() throws {
+        let m1 = try TopologyLoader.parse(yaml: splitLabYAML, file: "lab.yaml", part: "m1")
+        #expect(m1.links[1].tunnel?.keepalive == .seconds(1) && m1.links[1].tunnel?.misses == 3, "1 s and 3 unless the file says")
+        let tuned = splitLabYAML.replacingOccurrences(of: "name: split\n", with: "name: split\nvxlan_keepalive: 250ms\nvxlan_misses: 4\n")
+        let part = try TopologyLoader.parse(yaml: tuned, file: "lab.yaml", part: "m2")
+        #expect(part.links[0].tunnel?.keepalive == .milliseconds(250) && part.links[0].tunnel?.misses == 4)
+        #expect(LabConfig.text(for: part).contains("vxlan_keepalive=250ms vxlan_misses=4"))
+        #expect(try LabConfig.parse(LabConfig.text(for: part), file: "lab.conf") == part)
+
+        let off = try TopologyLoader.parse(yaml: oneEnd.replacingOccurrences(of: "local: 10.250.1.1", with: "local: 10.250.1.1, keepalive: off, misses: 9"),
+                                           file: "lab.yaml")
+        #expect(off.links[0].tunnel?.keepalive == nil && off.links[0].tunnel?.misses == 9)
+        #expect(LabConfig.text(for: off).contains("vxlan_keepalive=off vxlan_misses=9"))
+        #expect(try LabConfig.parse(LabConfig.text(for: off), file: "lab.conf") == off)
+
+        #expect(problems(oneEnd.replacingOccurrences(of: "local: 10.250.1.1", with: "local: 10.250.1.1, keepalive: 1ms"))
+                    == ["lab.yaml: link 1: field 'endpoints[1].vxlan.keepalive': bad keepalive '1ms' (expected off or a duration from 10ms to 1h, e.g. 1s)"])
+        #expect(problems(splitLabYAML.replacingOccurrences(of: "name: split\n", with: "name: split\nvxlan_misses: 0\n"))
+                    == ["lab.yaml: lab: field 'vxlan_misses': bad misses '0' (expected a whole number, 1 to 1000)"])
+    }
+
+    @Test func a_linux_node_may_end_a_link_to_another_machine() throws {
+        let yaml = splitLabYAML.replacingOccurrences(of: "alice:  { kind: host,   ip: 10.0.1.10/24, gateway: 10.0.1.1 }",
+                                                     with: "alice:  { kind: linux,  ip: 10.0.1.10/24, gateway: 10.0.1.1 }")
+            .replacingOccurrences(of: "nodes: [alice, r1]", with: "nodes: [r1]")
+            .replacingOccurrences(of: "nodes: [bob]", with: "nodes: [alice, bob]")
+        let m2 = try TopologyLoader.parse(yaml: yaml, file: "lab.yaml", part: "m2")
+        let link = try #require(m2.links.first { $0.a.node == "alice" })
+        #expect(m2.node(named: "alice")?.kind == .linux)
+        #expect(link.tunnel?.local == IPv4Address(10, 250, 0, 2) && link.tunnel?.vni == 1)
+    }
 }

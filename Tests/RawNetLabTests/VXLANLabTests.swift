@@ -108,8 +108,29 @@ final class Underlay {
 
     /// Brings a part of a topology up in its namespace.
     func up(_ namespace: String, file: String, part: String) throws {
+        _ = try upOutput(namespace, file: file, part: part)
+    }
+
+    /// Brings a part up and returns what `up` printed.
+    func upOutput(_ namespace: String, file: String, part: String) throws -> String {
         let up = try rawnet(namespace, "up '\(file)' --part \(part)", name: "up-\(part)-\(UUID().uuidString.prefix(4))")
         guard up.status == 0 else { throw TestFailure("rawnet up --part \(part) failed:\n\(up.output)") }
+        return up.output
+    }
+
+    /// Runs `rawnet status` in `namespace` until its output contains `text`: the seconds that took, nil after `limit`.
+    func waitForStatus(_ namespace: String, containing text: String, limit: Double) throws -> Double? {
+        let start = Date()
+        var attempt = 0
+        while Date().timeIntervalSince(start) < limit {
+            attempt += 1
+            // A name of its own per call: an output file is appended to, never truncated.
+            if try rawnet(namespace, "status", name: "status-wait-\(UUID().uuidString.prefix(8))-\(attempt)").output.contains(text) {
+                return Date().timeIntervalSince(start)
+            }
+            usleep(200_000)
+        }
+        return nil
     }
 
     /// Starts lab `lab` in `namespace`: alice alone (10.0.2.10/24), her eth0 a VXLAN link `{ vxlan: { TUNNEL } }`.
@@ -144,11 +165,12 @@ final class Underlay {
     }
 
     /// Sends `source` from alice (namespace `from`) to `rawnet nc -l` on bob (namespace `to`) and returns what arrived.
-    func transfer(_ source: String, from: String, to: String, port: Int, timeout: Double = 180) throws -> Data? {
+    func transfer(_ source: String, from: String, to: String, port: Int, destination: String = "10.0.2.20",
+                  timeout: Double = 180) throws -> Data? {
         let received = runner.base + "/received-\(port).bin"
         let listener = try startRawnet(to, "nc bob -l \(port)", name: "listen-\(port)", extra: "> '\(received)'")
         try waitForListener(to, host: "bob", port: port)
-        let sender = try startRawnet(from, "nc alice 10.0.2.20 \(port)", name: "send-\(port)", extra: "< '\(source)'")
+        let sender = try startRawnet(from, "nc alice \(destination) \(port)", name: "send-\(port)", extra: "< '\(source)'")
         #expect(try runner.wait(sender, timeout: timeout) == 0, "sender: \(output("send-\(port)"))")
         #expect(try runner.wait(listener, timeout: 30) == 0, "listener: \(output("listen-\(port)"))")
         return try? Data(contentsOf: URL(fileURLWithPath: received))
@@ -167,10 +189,13 @@ final class Underlay {
         let (underlay, m1, m2, veth1, _) = try Underlay.pair(runner, "m1", "10.250.0.1", "m2", "10.250.0.2", link: "vx")
         let file = runner.base + "/vx.yaml"
         try Self.topology.write(toFile: file, atomically: true, encoding: .utf8)
-        try underlay.up(m1, file: file, part: "m1")
+        let upM1 = try underlay.upOutput(m1, file: file, part: "m1")
         defer { underlay.down(m1, lab: "vx") }
         try underlay.up(m2, file: file, part: "m2")
         defer { underlay.down(m2, lab: "vx") }
+        // The other part's nodes are listed by name, and the tunnel's far end by its topology name.
+        #expect(upM1.contains("bob        host    part m2     eth0 10.0.2.20/24"), "\(upM1)")
+        #expect(upM1.contains("over vxlan vni 2 10.250.0.1:4789 > 10.250.0.2:4789 to bob:eth0 (remote, part m2, 10.250.0.2)"), "\(upM1)")
 
         let capture = runner.base + "/underlay.pcapng"
         let dumpcap = try underlay.start("exec ip netns exec \(m1) dumpcap -q -i \(veth1) -w '\(capture)'", name: "dumpcap")
@@ -182,7 +207,8 @@ final class Underlay {
         let rawTrace = try underlay.startRawnet(m1, "trace r1:eth1 --duration 5", name: "trace")
         for name in ["capture", "trace"] { try runner.waitForOutput(runner.base + "/\(name).out", containing: "Ctrl-C stops") }
 
-        let ping = try underlay.rawnet(m1, "ping alice 10.0.2.20 -c 3 -i 0.2", name: "ping")
+        // bob runs in the other part: its name is enough.
+        let ping = try underlay.rawnet(m1, "ping alice bob -c 3 -i 0.2", name: "ping")
         #expect(ping.status == 0, "\(ping.output)")
         #expect(ping.output.contains("3 received") || ping.output.contains("3 packets received"), "\(ping.output)")
 
@@ -192,15 +218,17 @@ final class Underlay {
         #expect(innerVerdict.packets >= 6 && innerVerdict.malformed == 0 && innerVerdict.badChecksums.isEmpty,
                 "inner capture: \(innerVerdict.packets) packets, \(innerVerdict.malformed) malformed, bad \(innerVerdict.badChecksums)")
         #expect(try TsharkVerdict.fields(innerFile, filter: "icmp.type == 0", fields: ["ip.src"]).count >= 3)
-        #expect(underlay.output("trace").contains("vxlan vni 2 10.250.0.1:4789 > 10.250.0.2:4789"), "\(underlay.output("trace"))")
+        #expect(underlay.output("trace").contains("bob:eth0 (remote, part m2, 10.250.0.2) over vxlan vni 2 10.250.0.1:4789 > 10.250.0.2:4789"),
+                "\(underlay.output("trace"))")
 
-        let trace = try underlay.rawnet(m1, "traceroute alice 10.0.2.20 -q 1 -w 1", name: "traceroute")
+        let trace = try underlay.rawnet(m1, "traceroute alice bob -q 1 -w 1", name: "traceroute")
         #expect(trace.status == 0, "\(trace.output)")
         let hops = trace.output.split(separator: "\n").filter { $0.trimmingCharacters(in: .whitespaces).first?.isNumber == true }
         #expect(hops.count == 2 && hops[0].contains("10.0.1.1") && hops[1].contains("10.0.2.20"), "\(trace.output)")
 
         let source = try LinuxPeer.randomFile(runner, name: "five.bin", count: 5 * 1024 * 1024)
-        #expect(try underlay.transfer(source, from: m1, to: m2, port: 7100) == (try Data(contentsOf: URL(fileURLWithPath: source))),
+        #expect(try underlay.transfer(source, from: m1, to: m2, port: 7100, destination: "bob")
+                    == (try Data(contentsOf: URL(fileURLWithPath: source))),
                 "5 MB across the tunnel differ")
 
         // The same across a lossy tunnel: each end's egress loses 2%.
@@ -213,12 +241,17 @@ final class Underlay {
         let lossy = try underlay.rawnet(m1, "status", name: "status-lossy")
         #expect(lossy.output.contains("injected loss"), "\(lossy.output)")
 
-        // Status on each machine names the tunnel and says frames arrive.
-        for (namespace, node, local) in [(m1, "r1", "10.250.0.1"), (m2, "bob", "10.250.0.2")] {
+        // Status on each machine names the tunnel, its far end by name, and says frames arrive.
+        for (namespace, node, local, far) in [(m1, "r1", "10.250.0.1", "bob:eth0 (remote, part m2, 10.250.0.2)"),
+                                              (m2, "bob", "10.250.0.2", "r1:eth1 (remote, part m1, 10.250.0.1)")] {
             let status = try underlay.rawnet(namespace, "status", name: "status-\(node)")
             #expect(status.output.contains("vxlan vni 2 \(local):4789 >"), "\(status.output)")
             #expect(status.output.contains(": up, last frame"), "\(status.output)")
+            #expect(status.output.contains("↔ \(far)"), "\(status.output)")
         }
+        // From the other side too: nc and ping by the name of a node in m1.
+        let back = try underlay.rawnet(m2, "ping bob alice -c 2 -i 0.2", name: "ping-back")
+        #expect(back.output.contains("2 received") || back.output.contains("2 packets received"), "\(back.output)")
 
         try? Processes.kill(dumpcap, signal: SignalNumber.interrupt)
         _ = try runner.wait(dumpcap, timeout: 10)
@@ -296,7 +329,7 @@ final class Underlay {
         #expect(status.output.contains("vxlan vni 77 10.250.1.1:4789 > 10.250.1.2:4789: up"), "\(status.output)")
     }
 
-    @Test func tunnel_goes_silent_when_the_remote_goes_away_and_tcp_survives_the_outage() throws {
+    @Test func tunnel_goes_down_when_the_remote_goes_away_and_tcp_survives_the_outage() throws {
         let runner = try RawNetRunner()
         let (underlay, m1, m2, _, veth2) = try Underlay.pair(runner, "m1", "10.250.0.1", "m2", "10.250.0.2", link: "vo")
         let file = runner.base + "/vo.yaml"
@@ -317,7 +350,7 @@ final class Underlay {
         try underlay.ip(["-n", m2, "link", "set", veth2, "down"])
         usleep(4_500_000)
         let silent = try underlay.rawnet(m1, "status", name: "status-silent")
-        #expect(silent.output.contains("vxlan vni 2 10.250.0.1:4789 > 10.250.0.2:4789: silent"), "\(silent.output)")
+        #expect(silent.output.contains("vxlan vni 2 10.250.0.1:4789 > 10.250.0.2:4789: down"), "\(silent.output)")
         try underlay.ip(["-n", m2, "link", "set", veth2, "up"])
 
         #expect(try runner.wait(sender, timeout: 120) == 0, "sender: \(underlay.output("send-7300"))")
@@ -326,7 +359,109 @@ final class Underlay {
                 "2 MB across the outage differ")
         let back = try underlay.rawnet(m1, "status", name: "status-back")
         #expect(back.output.contains("vxlan vni 2 10.250.0.1:4789 > 10.250.0.2:4789: up"), "\(back.output)")
-        #expect(back.output.contains("time(s) after silence"), "\(back.output)")
+        #expect(back.output.contains("time(s) after down"), "\(back.output)")
+    }
+
+    @Test func keepalives_show_a_killed_remote_part_down_within_the_bound_and_up_when_it_restarts() throws {
+        let runner = try RawNetRunner()
+        let (underlay, m1, m2, _, _) = try Underlay.pair(runner, "m1", "10.250.4.1", "m2", "10.250.4.2", link: "vk")
+        let file = runner.base + "/vk.yaml"
+        try Self.topology.replacingOccurrences(of: "name: vx", with: "name: vk")
+            .replacingOccurrences(of: "10.250.0.", with: "10.250.4.").write(toFile: file, atomically: true, encoding: .utf8)
+        try underlay.up(m1, file: file, part: "m1")
+        defer { underlay.down(m1, lab: "vk") }
+        try underlay.up(m2, file: file, part: "m2")
+        defer { underlay.down(m2, lab: "vk") }
+        let tunnel = "vxlan vni 2 10.250.4.1:4789 > 10.250.4.2:4789"
+
+        // The lab sends nothing (no app runs, no routing protocol): only keepalives cross, and both ends are up.
+        #expect(try underlay.waitForStatus(m1, containing: "\(tunnel): up", limit: 5) != nil)
+        usleep(2_500_000)
+        let idle = try underlay.rawnet(m1, "status", name: "status-idle")
+        #expect(idle.output.contains("\(tunnel): up, last frame"), "\(idle.output)")
+        #expect(idle.output.contains("keepalive 1 s, down after 3 s"), "\(idle.output)")
+        #expect(idle.output.contains("in 0 frames/0 B, out 0 frames/0 B"), "keepalives are not lab frames: \(idle.output)")
+        let heard = idle.output.firstMatch(of: /keepalives (\d+) sent\/(\d+) heard/)
+        #expect(heard.map { Int($0.1)! >= 2 && Int($0.2)! >= 2 } == true, "\(idle.output)")
+
+        // The remote part goes away: within 3 missed intervals (and a keepalive's slack) the link shows down.
+        let watch = try underlay.startRawnet(m1, "trace r1:eth1 --duration 12", name: "trace-vk")
+        try runner.waitForOutput(runner.base + "/trace-vk.out", containing: "Ctrl-C stops")
+        underlay.down(m2, lab: "vk")
+        let downAfter = try underlay.waitForStatus(m1, containing: "\(tunnel): down", limit: 8)
+        #expect(downAfter != nil && downAfter! <= 5, "down after \(String(describing: downAfter)) s")
+
+        // It comes back: up again with its first frame.
+        try underlay.up(m2, file: file, part: "m2")
+        let upAfter = try underlay.waitForStatus(m1, containing: "\(tunnel): up", limit: 5)
+        #expect(upAfter != nil && upAfter! <= 3, "up after \(String(describing: upAfter)) s")
+        let back = try underlay.rawnet(m1, "status", name: "status-back-vk")
+        #expect(back.output.contains("back 1 time(s) after down"), "\(back.output)")
+        let ping = try underlay.rawnet(m1, "ping alice bob -c 2 -i 0.2", name: "ping-vk")
+        #expect(ping.output.contains("2 received") || ping.output.contains("2 packets received"), "\(ping.output)")
+        // The trace told both changes.
+        #expect(try runner.wait(watch, timeout: 30) == 0, "\(underlay.output("trace-vk"))")
+        let trace = underlay.output("trace-vk")
+        #expect(trace.contains("remote down: bob:eth0 (remote, part m2, 10.250.4.2) over \(tunnel): nothing heard for 3s"), "\(trace)")
+        #expect(trace.contains("remote up: bob:eth0 (remote, part m2, 10.250.4.2)"), "\(trace)")
+    }
+
+    @Test func an_attached_linux_node_ends_a_link_to_the_other_part_for_ping_and_tcp() throws {
+        try LinuxPeer.requireTool("ping", package: "iputils-ping")
+        try LinuxPeer.requireTool("nsenter", package: "util-linux")
+        let runner = try RawNetRunner()
+        let (underlay, m1, m2, _, _) = try Underlay.pair(runner, "m1", "10.250.5.1", "m2", "10.250.5.2", link: "vn")
+        let file = runner.base + "/vn.yaml"
+        try """
+            name: vn
+            nodes:
+              lx:  { kind: linux,  ip: 10.0.1.10/24, gateway: 10.0.1.1 }
+              r1:  { kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24 } }
+              bob: { kind: host,   ip: 10.0.2.20/24, gateway: 10.0.2.1 }
+            links:
+              - endpoints: [lx:eth0, r1:eth0]
+              - endpoints: [r1:eth1, bob:eth0]
+            machines:
+              m1: { address: 10.250.5.1, nodes: [lx] }
+              m2: { address: 10.250.5.2, nodes: [r1, bob] }
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        try underlay.up(m1, file: file, part: "m1")
+        defer { underlay.down(m1, lab: "vn") }
+        try underlay.up(m2, file: file, part: "m2")
+        defer { underlay.down(m2, lab: "vn") }
+        // `ip netns exec` would give attach a mount namespace of its own, where the node's namespace
+        // it records would not outlive it; nsenter changes only the network namespace, as on a machine.
+        let attach = try underlay.shell("exec nsenter --net=/run/netns/\(m1) '\(runner.executable)' attach lx", name: "attach-lx",
+                                        base: underlay.base(m1))
+        #expect(attach.status == 0, "\(attach.output)")
+        let namespace = try #require(attach.output.firstMatch(of: /namespace (\S+),/).map { String($0.1) }, "\(attach.output)")
+        defer { _ = try? LinuxNamespaces.ip(["netns", "delete", namespace]) }
+        #expect(attach.output.contains("mtu 1450"), "\(attach.output)")
+
+        let ping = try underlay.shell("exec ip netns exec \(namespace) ping -c 3 -i 0.2 -W 2 10.0.2.20", name: "lx-ping")
+        #expect(ping.status == 0 && ping.output.contains("3 received"), "\(ping.output)")
+
+        // Linux's TCP sends 1 MB to `rawnet nc -l` on bob, in the other part.
+        let script = try LinuxPeer.writeScript(runner)
+        let source = try LinuxPeer.randomFile(runner, name: "lx-one.bin", count: 1024 * 1024)
+        let received = runner.base + "/lx-received.bin"
+        let listener = try underlay.startRawnet(m2, "nc bob -l 7500", name: "listen-7500", extra: "> '\(received)'")
+        try underlay.waitForListener(m2, host: "bob", port: 7500)
+        let send = try underlay.shell("exec ip netns exec \(namespace) '\(LinuxPeer.python)' '\(script)' send 10.0.2.20 7500 '\(source)'",
+                                      name: "lx-send", wait: 120)
+        #expect(send.status == 0, "\(send.output)")
+        #expect(try runner.wait(listener, timeout: 30) == 0, "\(underlay.output("listen-7500"))")
+        #expect((try? Data(contentsOf: URL(fileURLWithPath: received))) == (try Data(contentsOf: URL(fileURLWithPath: source))),
+                "1 MB from the attached Linux node differs")
+
+        // The bridge's status names the tunnel and its far end; both ends are up.
+        let status = try underlay.rawnet(m1, "status", name: "status-lx")
+        #expect(status.output.contains("↔ r1:eth0 (remote, part m2, 10.250.5.2)"), "\(status.output)")
+        #expect(status.output.contains("vxlan vni 1 10.250.5.1:4789 > 10.250.5.2:4789: up"), "\(status.output)")
+        let far = try underlay.rawnet(m2, "status", name: "status-r1")
+        #expect(far.output.contains("↔ lx:eth0 (remote, part m1, 10.250.5.1)"), "\(far.output)")
+        #expect(far.output.contains("vxlan vni 1 10.250.5.2:4789 > 10.250.5.1:4789: up"), "\(far.output)")
     }
 
     @Test func an_unreachable_remote_is_counted_link_down_drops_with_the_error_shown() throws {
@@ -345,7 +480,8 @@ final class Underlay {
         #expect(ping.status != 0, "\(ping.output)")
         let status = try underlay.rawnet(m1, "status", name: "status-vu")
         #expect(status.output.contains("link down"), "\(status.output)")
-        #expect(status.output.contains("vxlan vni 5 10.250.2.1:4789 > 10.99.0.9:4789: waiting"), "\(status.output)")
+        #expect(status.output.contains("vxlan vni 5 10.250.2.1:4789 > 10.99.0.9:4789: waiting")
+                    || status.output.contains("vxlan vni 5 10.250.2.1:4789 > 10.99.0.9:4789: down, nothing heard yet"), "\(status.output)")
         #expect(status.output.contains("last error ENETUNREACH"), "\(status.output)")
     }
 }

@@ -271,4 +271,16 @@ struct WebTopologyTests {
         #expect(view.links[1].up == false, "r1:eth1 is down, so r1-bob is")
         #expect(view.links[1].bToA.error == "not asked")
     }
+
+    @Test func aPartDrawsTheOtherMachinesNodesAsRemote() throws {
+        let yaml = TopologyLoader.defaultLabYAML + "machines:\n  m1: { address: 10.250.0.1, nodes: [alice, r1] }\n"
+            + "  m2: { address: 10.250.0.2, nodes: [bob] }\n"
+        let part = try TopologyLoader.parse(yaml: yaml, file: "basic", part: "m1")
+        let view = WebTopology(lab: "basic", topology: part, statuses: ["r1": status("r1", [("eth0", true), ("eth1", true)])],
+                               impairments: [:])
+        #expect(view.nodes.map(\.name) == ["alice", "r1", "bob"], "every end of every link is a node the page can place")
+        #expect(view.nodes.map(\.remote) == [nil, nil, "remote, part m2, 10.250.0.2"])
+        #expect(view.nodes[2].interfaces.first?.address == "10.0.2.20/24")
+        #expect(view.links.map(\.bNode).allSatisfy { name in view.nodes.contains { $0.name == name } })
+    }
 }

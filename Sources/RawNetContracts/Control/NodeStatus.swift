@@ -67,14 +67,21 @@ public struct InterfaceStatus: Codable, Sendable, Equatable {
 public struct TunnelStatus: Codable, Sendable, Equatable {
     /// `vxlan vni 42 10.9.0.1:4789 > 10.9.0.2:4789`.
     public var tunnel: String
-    /// `waiting` (nothing heard yet), `up` (frames within the last 3 s) or `silent`.
+    /// `waiting` (nothing heard yet), `up` (a frame or keepalive within `downAfterSeconds`) or `down`.
     public var state: String
     /// Seconds since the last frame from the remote, nil before the first.
     public var lastHeardSecondsAgo: Double?
-    /// Times frames came back after a silence.
+    /// Times frames came back after the remote was down.
     public var recoveries: Int
     /// The last error the kernel reported about the remote (ICMP unreachable, no route), nil once frames arrive.
     public var lastError: String?
+    /// The keepalive interval (nil: keepalives off or an older daemon).
+    public var keepaliveSeconds: Double?
+    /// How long without a frame before the remote counts as down (nil from older daemons).
+    public var downAfterSeconds: Double?
+    /// Keepalives this end sent and heard from the remote (nil from older daemons).
+    public var keepalivesSent: Int?
+    public var keepalivesHeard: Int?
 
     public init(tunnel: String, state: String, lastHeardSecondsAgo: Double?, recoveries: Int, lastError: String?) {
         self.tunnel = tunnel

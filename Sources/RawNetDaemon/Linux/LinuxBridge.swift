@@ -38,6 +38,8 @@ public final class LinuxBridge {
     var counters: [InterfaceCounters] = []
     var isUp: [Bool] = []
     var peers: [String?] = []
+    /// Each interface's VXLAN tunnel as traces name it, nil for other links.
+    var tunnelNames: [String?] = []
     var control: ControlServer?
     let subscribers: TraceSubscribers
     private(set) var now = LinuxBridge.readClock()
@@ -71,13 +73,15 @@ public final class LinuxBridge {
             throw NodeDaemonError("node '\(name)' has no network namespace (\(record) is missing): `rawnet attach \(name)` creates it and starts this bridge")
         }
         namespace = String(decoding: bytes, as: UTF8.self).filter { !$0.isWhitespace }
+        // A VXLAN link end's socket stays in the namespace it was made in: the underlay's, not the node's.
+        let tunnelSockets = try DaemonSupport.bindTunnelSockets(of: node, in: topology)
         do {
             try NetworkNamespace.enter(path: NetworkNamespace.path(named: namespace))
         } catch {
             throw NodeDaemonError("cannot enter network namespace '\(namespace)': \(error)")
         }
         loop = try EventLoop()
-        try setUpInterfaces()
+        try setUpInterfaces(tunnelSockets: tunnelSockets)
         control = try ControlServer(loop: loop, path: paths.control(node: name)) { [unowned self] client, line in
             DaemonSupport.answerLine(line) { self.answer($0, from: client) }
         }
@@ -91,7 +95,7 @@ public final class LinuxBridge {
 
     deinit { tapBuffer.deallocate() }
 
-    private func setUpInterfaces() throws {
+    private func setUpInterfaces(tunnelSockets: [Int: KernelUDPSocket]) throws {
         for (index, interface) in node.interfaces.enumerated() {
             let tap: TapDevice
             do {
@@ -102,12 +106,19 @@ public final class LinuxBridge {
             taps.append(tap)
             try loop.setReadHandler(for: tap.fileDescriptor) { [unowned self] in self.readTap(index) }
 
-            let (port, endpoint, link, peer) = try DaemonSupport.openLinkPort(interface, of: node, in: topology,
-                                                                              paths: paths, loop: loop)
+            var tunnelName: String?
+            let (port, endpoint, link, peer) = try DaemonSupport.openLinkPort(
+                interface, of: node, in: topology, paths: paths, loop: loop,
+                openTunnel: { [unowned self] tunnel, queueLimit, farEnd in
+                    tunnelName = Self.tunnelName(tunnel, farEnd: farEnd, in: topology)
+                    return try self.openTunnel(tunnel, queueLimit: queueLimit, on: index, loop: loop, name: tunnelName ?? "",
+                                               socket: tunnelSockets[index])
+                })
             port.onFrame = { [unowned self] bytes in self.frameArrived(bytes, on: index) }
             (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in self.foreignFrame(bytes, on: index) }
             ports.append(port)
-            peers.append(peer?.description)
+            peers.append(peer.map { topology.remoteEndName($0) ?? $0.description })
+            tunnelNames.append(tunnelName)
             counters.append(InterfaceCounters())
             isUp.append(true)
 
@@ -180,7 +191,9 @@ public final class LinuxBridge {
     /// Lab → kernel: a frame from the link, written to the TAP as if it arrived on the wire.
     private func frameArrived(_ bytes: UnsafeRawBufferPointer, on index: Int) {
         counters[index].countReceived(bytes: bytes.count)
-        if !subscribers.isEmpty { trace(.received, interface: index, bytes: Array(bytes), time: traceClock.arrival()) }
+        if !subscribers.isEmpty {
+            trace(.received, interface: index, bytes: Array(bytes), detail: tunnelNames[index], time: traceClock.arrival())
+        }
         guard isUp[index] else {
             drop(Array(bytes), on: index, reason: .linkDown, detail: "interface down")
             return
@@ -216,15 +229,13 @@ public final class LinuxBridge {
         broadcast(TraceEvent(time: time ?? wallTime, node: node.name, interface: node.interfaces[interface].name, kind: kind,
                              frame: bytes, reason: reason, detail: detail))
     }
-
-    func broadcast(_ event: TraceEvent) {
-        subscribers.broadcast(event)
-    }
 }
 
 extension LinuxBridge: CountingEgress {
     func traceFrame(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String?, detail: String?,
                     time: Int64?) {
-        trace(kind, interface: index, bytes: bytes, reason: reason, detail: detail, time: time)
+        // A frame sent into a tunnel names it, as a node's trace does.
+        trace(kind, interface: index, bytes: bytes, reason: reason, detail: detail ?? (kind == .sent ? tunnelNames[index] : nil),
+              time: time)
     }
 }

@@ -37,16 +37,8 @@ extension NodeDaemon {
 
     func status() -> NodeStatus {
         let interfaces = ip.interfaces.enumerated().map { index, interface in
-            var status = DaemonSupport.interfaceStatus(self, index, address: interface.address.description,
-                                                       isUp: interface.isUp, counters: interface.counters)
-            if let port = ports[index] as? VXLANPort {
-                let heard = port.liveness.lastHeard
-                status.tunnel = TunnelStatus(
-                    tunnel: port.tunnel.description, state: port.liveness.state(at: now).rawValue,
-                    lastHeardSecondsAgo: heard.map { Double(now.nanoseconds - $0.nanoseconds) / 1e9 },
-                    recoveries: port.liveness.recoveries, lastError: port.lastError)
-            }
-            return status
+            DaemonSupport.interfaceStatus(self, index, address: interface.address.description,
+                                          isUp: interface.isUp, counters: interface.counters)
         }
         var status = NodeStatus(node: node.name, kind: node.kind.rawValue, pid: Processes.currentPID,
                                 uptimeSeconds: Double(now.nanoseconds - startedAt.nanoseconds) / 1e9,

@@ -144,14 +144,18 @@ public final class NodeDaemon {
                 try setUpSubinterface(index)
                 continue
             }
+            var tunnelName: String?
             let (port, endpoint, link, peer) = try DaemonSupport.openLinkPort(
                 interface, of: node, in: topology, paths: paths, loop: loop,
-                openTunnel: { [unowned self] tunnel, queueLimit in try self.openTunnel(tunnel, queueLimit: queueLimit, on: index) })
+                openTunnel: { [unowned self] tunnel, queueLimit, farEnd in
+                    tunnelName = Self.tunnelName(tunnel, farEnd: farEnd, in: topology)
+                    return try self.openTunnel(tunnel, queueLimit: queueLimit, on: index, loop: loop, name: tunnelName ?? "")
+                })
             port.onFrame = { [unowned self] bytes in self.frameArrived(Array(bytes), on: index) }
             (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in self.foreignFrame(bytes, on: index) }
             ports.append(port)
-            peers.append(peer?.description)
-            tunnelNames.append((port as? VXLANPort)?.tunnel.description)
+            peers.append(peer.map { topology.remoteEndName($0) ?? $0.description })
+            tunnelNames.append(tunnelName)
             var settings = ImpairmentSettings.perfect
             for (option, value) in isImpairmentBypassed ? [:] : link?.impairment(leaving: endpoint) ?? [:] {
                 do {
@@ -164,27 +168,6 @@ public final class NodeDaemon {
             engine.update(settings, now: now)
             impairments.append(engine)
         }
-    }
-
-    /// The UDP socket of a VXLAN link end; datagrams it refuses are counted and traced on the interface.
-    private func openTunnel(_ tunnel: VXLANTunnel, queueLimit: Int, on index: Int) throws -> VXLANPort {
-        let port: VXLANPort
-        do {
-            port = try VXLANPort(loop: loop, tunnel: tunnel, queueLimit: queueLimit)
-        } catch {
-            throw NodeDaemonError("\(node.name):\(node.interfaces[index].name): cannot open the \(tunnel): \(error)")
-        }
-        port.clock = { [unowned self] in self.now }
-        port.onRefused = { [unowned self] reason, payload, detail in
-            self.ip.countDrop(reason, interface: index)
-            if !self.subscribers.isEmpty {
-                // The datagram is not a frame of this link: traced as its bytes after the VXLAN header, when there are any.
-                let inner = payload.count > VXLANHeader.length ? Array(payload[VXLANHeader.length...]) : []
-                self.trace(.dropped, interface: index, bytes: inner, reason: reason.rawValue, detail: "\(tunnel): \(detail)")
-            }
-        }
-        logger.info("\(node.interfaces[index].name) over \(tunnel)")
-        return port
     }
 
     /// A stable seed per interface, so a lab replays the same fates when no seed is given.

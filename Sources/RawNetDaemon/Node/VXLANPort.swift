@@ -9,7 +9,10 @@ import RawNetWire
 /// 8-byte VXLAN header; a datagram is a frame only when it comes from the
 /// remote with this link's VNI (`VXLANTunnel.classify`), anything else is
 /// refused through `onRefused` with its reason. Never blocks: when the kernel's
-/// send buffer is full, frames wait in a bounded egress queue.
+/// send buffer is full, frames wait in a bounded egress queue. Keeps its own
+/// loop timer for the tunnel's keepalives (`TunnelKeepalive`, sent after an
+/// interval without sending, counted, never delivered) and for declaring the
+/// remote down (`TunnelLiveness`); `onStateChange` hears each change.
 final class VXLANPort: FramePort {
     let tunnel: VXLANTunnel
     let queueLimit: Int
@@ -19,8 +22,10 @@ final class VXLANPort: FramePort {
     var onRefused: (DropReason, UnsafeRawBufferPointer, String) -> Void = { _, _, _ in }
     /// The loop's current time, for `liveness`.
     var clock: () -> Instant = { Instant(nanoseconds: MonotonicClock.now()) }
-    /// When frames last came from the remote.
-    private(set) var liveness = TunnelLiveness()
+    /// The remote's state changed (`up` on the first frame after `waiting` or `down`, `down` after the missed intervals).
+    var onStateChange: (TunnelLiveness.State) -> Void = { _ in }
+    /// When frames last came from the remote, and when this end last sent.
+    private(set) var liveness: TunnelLiveness
     /// The last error the kernel reported for the remote (an ICMP error, no route), nil once frames arrive.
     private(set) var lastError: String?
 
@@ -29,14 +34,43 @@ final class VXLANPort: FramePort {
     private var egress = Deque<[UInt8]>()
     private var receiveBuffer: UnsafeMutableRawBufferPointer
     private static let readBatch = 64
+    /// The keepalive datagram, made once.
+    private let keepalive: [UInt8]
+    private var timer = LoopTimer()
 
-    init(loop: EventLoop, tunnel: VXLANTunnel, queueLimit: Int) throws {
+    /// - Parameter mac: the interface's MAC address, the keepalives' source.
+    /// - Parameter socket: the UDP socket when already bound (a bridge binds it
+    ///   before it enters its node's namespace), else bound here.
+    init(loop: EventLoop, tunnel: VXLANTunnel, queueLimit: Int, mac: MACAddress, socket: KernelUDPSocket? = nil) throws {
         self.loop = loop
         self.tunnel = tunnel
         self.queueLimit = queueLimit
-        socket = try KernelUDPSocket(boundTo: tunnel.local.value, port: tunnel.port)
+        self.socket = try socket ?? KernelUDPSocket(boundTo: tunnel.local.value, port: tunnel.port)
         receiveBuffer = .allocate(byteCount: 65_536, alignment: 16)
-        try loop.setReadHandler(for: socket.fileDescriptor) { [unowned self] in self.readDatagrams() }
+        keepalive = tunnel.encapsulate(TunnelKeepalive.frame(from: mac))
+        liveness = TunnelLiveness(tunnel, startedAt: Instant(nanoseconds: MonotonicClock.now()))
+        try loop.setReadHandler(for: self.socket.fileDescriptor) { [unowned self] in self.readDatagrams() }
+        rearm()
+    }
+
+    /// The state of the remote now.
+    var state: TunnelLiveness.State { liveness.state(at: clock()) }
+
+    private func rearm() {
+        timer.set(liveness.nextDeadline(), on: loop) { [unowned self] in
+            self.timer.fired()
+            self.tick()
+        }
+    }
+
+    /// Sends a keepalive when this end has been quiet for an interval, and tells a remote gone down.
+    private func tick() {
+        let now = clock()
+        if liveness.keepaliveDue(at: now), egress.isEmpty {
+            if case .sent = send(datagram: keepalive) { liveness.sent(at: now, isKeepalive: true) }
+        }
+        if let change = liveness.poll(at: now) { onStateChange(change) }
+        rearm()
     }
 
     deinit { receiveBuffer.deallocate() }
@@ -48,6 +82,7 @@ final class VXLANPort: FramePort {
     var isConnected: Bool { true }
 
     func close() {
+        timer.set(nil, on: loop) {}
         loop.remove(socket.fileDescriptor)
         socket.close()
         egress.removeAll()
@@ -69,11 +104,22 @@ final class VXLANPort: FramePort {
     private enum Transmission { case sent, wouldBlock, dropped(LinkDropReason) }
 
     private func transmit(_ datagram: [UInt8]) -> Transmission {
-        let outcome = datagram.withUnsafeBytes { socket.send($0, to: tunnel.remote.value, port: tunnel.port) }
-        switch outcome {
+        switch send(datagram: datagram) {
         case .sent:
             counters.framesOut += 1
             counters.bytesOut += datagram.count - VXLANHeader.length
+            liveness.sent(at: clock())
+            return .sent
+        case let other:
+            return other
+        }
+    }
+
+    /// One datagram to the remote; the kernel's error is kept as `lastError`.
+    private func send(datagram: [UInt8]) -> Transmission {
+        let outcome = datagram.withUnsafeBytes { socket.send($0, to: tunnel.remote.value, port: tunnel.port) }
+        switch outcome {
+        case .sent:
             return .sent
         case .wouldBlock:
             return .wouldBlock
@@ -125,9 +171,10 @@ final class VXLANPort: FramePort {
             case .datagram(let count, let address, let port):
                 let payload = UnsafeRawBufferPointer(rebasing: receiveBuffer[..<min(count, receiveBuffer.count)])
                 switch tunnel.classify(payload: payload, from: IPv4Address(address), sourcePort: port) {
+                case .keepalive:
+                    heard(isKeepalive: true)
                 case .frame(let range):
-                    liveness.heard(at: clock())
-                    lastError = nil
+                    heard(isKeepalive: false)
                     counters.framesIn += 1
                     counters.bytesIn += range.count
                     onFrame(UnsafeRawBufferPointer(rebasing: payload[range]))
@@ -136,6 +183,14 @@ final class VXLANPort: FramePort {
                     onRefused(reason, payload, detail)
                 }
             }
+        }
+    }
+
+    private func heard(isKeepalive: Bool) {
+        lastError = nil
+        if let change = liveness.heard(at: clock(), isKeepalive: isKeepalive) {
+            onStateChange(change)
+            rearm()
         }
     }
 }
