@@ -38,7 +38,8 @@ extension NodeDaemon {
     func status() -> NodeStatus {
         let interfaces = ip.interfaces.enumerated().map { index, interface in
             var status = DaemonSupport.interfaceStatus(self, index, address: interface.address.description,
-                                                       isUp: interface.isUp, counters: interface.counters)
+                                                       isUp: carrier.isAdminUp(index), counters: interface.counters)
+            status.hasCarrier = carrier.hasCarrier(physicalIndex(of: index))
             if let port = ports[index] as? VXLANPort {
                 let heard = port.liveness.lastHeard
                 status.tunnel = TunnelStatus(
@@ -105,8 +106,9 @@ extension NodeDaemon {
         case .success(let state): isUp = state
         case .failure(let failure): return .failure(failure.message)
         }
-        perform(ip.setInterface(index, isUp: isUp))
-        ripInterface(index, isUp: isUp)
+        carrier.setAdmin(index, isUp: isUp)
+        if physicalIndex(of: index) == index, peers[index] != nil { CarrierState.tell(ports[index], isUp: isUp) }
+        for affected in [index] + subinterfaceIndices(of: index) { applyInterfaceState(affected) }
         logger.info("\(name) \(isUp ? "up" : "down")")
         return .success(["interface": name, "state": isUp ? "up" : "down"])
     }
