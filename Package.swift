@@ -164,6 +164,6 @@ if Context.environment["RAWNET_FUZZ"] == "1" {
     package.products.append(.executable(name: "rawnet-fuzz", targets: ["rawnet-fuzz"]))
     package.targets.append(.executableTarget(
         name: "rawnet-fuzz",
-        dependencies: ["RawNetWire", "RawNetJSON", "RawNetContracts", "RawNetLabModel", "RawNetLab", "RawNetApps"],
+        dependencies: ["RawNetWire", "RawNetJSON", "RawNetCore", "RawNetContracts", "RawNetLabModel", "RawNetLab", "RawNetApps"],
         path: "Tests/Fuzz/Harness"))
 }

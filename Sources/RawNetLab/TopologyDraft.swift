@@ -16,6 +16,8 @@ struct DraftNode {
     var reversePathFilter: ReversePathFilter = .off
     /// The router's RIP settings when it runs RIP (`routing: rip` or `rip: {…}`).
     var rip: RIPConfiguration?
+    /// The switch's spanning tree settings when it runs one (`stp: on` or `stp: {…}`).
+    var spanningTree: SpanningTreeConfiguration?
     var services: [TopologyService] = []
     var resolver: IPv4Address?
 
@@ -99,6 +101,7 @@ struct DraftTopology {
                 reversePathFilter: draft.reversePathFilter,
                 services: draft.services, resolver: draft.resolver)
             node.rip = draft.rip
+            node.spanningTree = draft.spanningTree
             return node
         }
         let links = links.compactMap { draft -> TopologyLink? in

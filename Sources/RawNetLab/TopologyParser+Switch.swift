@@ -96,3 +96,48 @@ extension TopologyParser {
         }
     }
 }
+
+extension TopologyParser {
+    /// A switch's spanning tree: `stp: on` (the standard's timers), `stp: off`, or
+    /// `stp: { priority: 4096, hello: 500ms, max_age: 2s, forward_delay: 1s }` (each optional).
+    mutating func parseSpanningTree(_ node: Node?, _ location: TopologyLocation, into draft: inout DraftNode) {
+        guard let node else { return }
+        if let text = node.scalar?.string {
+            switch text {
+            case "on", "true", "yes": draft.spanningTree = .standard
+            case "off", "false", "no": draft.spanningTree = nil
+            default: issues.add(location, "stp", "expected on, off or a mapping such as { priority: 4096, hello: 500ms, max_age: 2s, forward_delay: 1s }")
+            }
+            return
+        }
+        guard let mapping = node.mapping else {
+            issues.add(location, "stp", "expected on, off or a mapping such as { priority: 4096, hello: 500ms }")
+            return
+        }
+        let fields = fieldTable(mapping, location: location, prefix: "stp.",
+                                allowed: ["priority", "hello", "max_age", "forward_delay"])
+        var settings = SpanningTreeConfiguration.standard
+        if let value = fields["priority"], let text = scalar(value, location, "stp.priority") {
+            if let priority = UInt16(text), SpanningTreeConfiguration.priorities.contains(priority) {
+                settings.priority = priority
+            } else {
+                issues.add(location, "stp.priority", "bad priority '\(text)' (expected a multiple of 4096 from 0 to 61440; lower wins the root election)")
+                return
+            }
+        }
+        for (key, path) in [("hello", \SpanningTreeConfiguration.helloTime), ("max_age", \.maxAge),
+                            ("forward_delay", \.forwardDelay)] {
+            guard let value = fields[key], let text = scalar(value, location, "stp." + key) else { continue }
+            guard let duration = try? ImpairmentText.parseDuration(text, option: key) else {
+                issues.add(location, "stp." + key, "bad duration '\(text)' (expected e.g. 2s or 500ms)")
+                return
+            }
+            settings[keyPath: path] = duration
+        }
+        if let problem = settings.problem {
+            issues.add(location, "stp." + problem.field, problem.message)
+            return
+        }
+        draft.spanningTree = settings
+    }
+}

@@ -189,7 +189,7 @@ struct TopologyParser {
         }
         let fields = fieldTable(mapping, location: location, prefix: "",
                                 allowed: ["kind", "ip", "gateway", "interfaces", "routes", "rp_filter", "routing", "rip", "ports",
-                                          "services", "resolver"])
+                                          "stp", "services", "resolver"])
         if let kind = fields["kind"] {
             if let text = scalar(kind, location, "kind") {
                 if let value = NodeKind(rawValue: text) {
@@ -203,8 +203,10 @@ struct TopologyParser {
         }
         if draft.kind == .switch {
             parseSwitch(fields, location, into: &draft)
+            parseSpanningTree(fields["stp"], location, into: &draft)
             return draft
         }
+        if fields["stp"] != nil { issues.add(location, "stp", "only a switch runs a spanning tree") }
         if fields["ports"] != nil {
             issues.add(location, "ports", "only a switch has ports; a \(draft.kind?.rawValue ?? "node") names 'interfaces' or 'ip'")
         }

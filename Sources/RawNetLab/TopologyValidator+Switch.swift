@@ -4,7 +4,8 @@ import RawNetWire
 
 extension TopologyValidator {
     /// Switch ports: the two ends of a link between switches carry the same
-    /// VLANs the same way; a trunk's far end is a switch; and switches form no loop.
+    /// VLANs the same way; a trunk's far end is a switch; and switches form no
+    /// loop unless every switch on it runs a spanning tree.
     mutating func checkSwitches(_ lab: DraftTopology) {
         let switches = Set(lab.nodes.filter { $0.kind == .switch }.map(\.name))
         guard !switches.isEmpty else { return checkSubinterfaces(lab) }
@@ -51,9 +52,13 @@ extension TopologyValidator {
             guard let a = link.a, let b = link.b else { return nil }
             return (a.node, b.node)
         }
-        if let cycle = SwitchLoop.find(switches: switches, links: pairs) {
+        let plain = Set(lab.nodes.filter { $0.kind == .switch && $0.spanningTree == nil }.map(\.name))
+        let cycle = plain == switches ? SwitchLoop.find(switches: switches, links: pairs)
+            : SwitchLoop.find(switches: switches, links: pairs, through: plain)
+        if let cycle {
+            let off = cycle.filter(plain.contains).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
             issues.add(.document, "links",
-                       "switches form a loop (\(cycle.joined(separator: " - "))): a broadcast would circle it forever; remove one of its links (RawNet runs no spanning tree)")
+                       "switches form a loop (\(cycle.joined(separator: " - "))) and \(off.joined(separator: ", ")) \(off.count == 1 ? "runs" : "run") no spanning tree: a broadcast would circle it forever; give every switch on the loop 'stp: on', or remove one of its links")
         }
     }
 }

@@ -16,6 +16,7 @@ import RawNetPlatform
 /// interface node=sw1 name=p4 mac=02:… trunk=10,20
 /// route node=r1 to=10.0.3.0/24 via=10.0.2.2
 /// rip node=r1 update=2s timeout=12s garbage=8s damping=200ms
+/// stp node=sw1 priority=4096 hello=500ms max_age=2s forward_delay=1s
 /// link a=alice:eth0 b=r1:eth0 queue=50 mtu=1000
 /// remote node=bob kind=host part=m2 underlay=10.9.0.2 interface=eth0 address=10.0.2.20/24 mac=02:…
 /// link a=r1:eth1 b=bob:eth0 mtu=1450 vxlan_local=10.9.0.1 vxlan_remote=10.9.0.2 vxlan_vni=2 vxlan_port=4789 vxlan_keepalive=1s vxlan_misses=3
@@ -61,6 +62,12 @@ public enum LabConfig {
                                               "via": route.nextHop.description]))
             }
             if let rip = node.rip { lines.append(ripRecord(node: node.name, rip)) }
+            if let stp = node.spanningTree {
+                lines.append(record("stp", ["node": node.name, "priority": String(stp.priority),
+                                            "hello": ImpairmentText.duration(stp.helloTime),
+                                            "max_age": ImpairmentText.duration(stp.maxAge),
+                                            "forward_delay": ImpairmentText.duration(stp.forwardDelay)]))
+            }
             for service in node.services {
                 // A service's options follow its kind, each as its own key.
                 lines.append(record("service", ["node": node.name, "kind": service.kind])

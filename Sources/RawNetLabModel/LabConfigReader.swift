@@ -59,10 +59,11 @@ struct LabConfigReader {
         case "link": try readLink(&record)
         case "impair": try readImpairment(&record)
         case "rip": try readRIP(&record)
+        case "stp": try readSpanningTree(&record)
         case "service": try readService(&record)
         case "remote": try readRemote(&record)
         default:
-            throw fail("unknown record '\(record.keyword)' (expected lab, node, interface, route, rip, link, impair, service or remote)")
+            throw fail("unknown record '\(record.keyword)' (expected lab, node, interface, route, rip, stp, link, impair, service or remote)")
         }
     }
 
@@ -208,6 +209,26 @@ struct LabConfigReader {
         }
         nodes[index].rip = RIPConfiguration(update: try timer("update"), timeout: try timer("timeout"),
                                             garbage: try timer("garbage"), damping: try timer("damping"))
+    }
+
+    private mutating func readSpanningTree(_ record: inout LabConfigRecord) throws(LabConfigError) {
+        let index = try nodeIndex(try record.required("node"))
+        guard nodes[index].kind == .switch, nodes[index].spanningTree == nil else {
+            throw fail("'stp' for \(nodes[index].name), which is not a switch or has a spanning tree already")
+        }
+        let priorityText = try record.required("priority")
+        guard let priority = UInt16(priorityText) else { throw fail("bad priority '\(priorityText)'") }
+        var settings = SpanningTreeConfiguration(priority: priority)
+        for (key, path) in [("hello", \SpanningTreeConfiguration.helloTime), ("max_age", \.maxAge),
+                            ("forward_delay", \.forwardDelay)] {
+            let text = try record.required(key)
+            guard let value = try? ImpairmentText.parseDuration(text, option: key) else {
+                throw fail("bad duration '\(text)' in '\(key)'")
+            }
+            settings[keyPath: path] = value
+        }
+        if let problem = settings.problem { throw fail("stp \(problem.field) \(problem.message)") }
+        nodes[index].spanningTree = settings
     }
 
     private mutating func readLink(_ record: inout LabConfigRecord) throws(LabConfigError) {

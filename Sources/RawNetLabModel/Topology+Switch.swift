@@ -44,7 +44,15 @@ extension Substring {
 extension TopologyNode {
     /// The switch engine for a switch node: one port per interface, in file order.
     public var switchPorts: [SwitchPort] {
-        interfaces.map { SwitchPort(name: $0.name, mode: $0.switchPort ?? .access(SwitchPortMode.defaultVLAN)) }
+        interfaces.map {
+            SwitchPort(name: $0.name, mode: $0.switchPort ?? .access(SwitchPortMode.defaultVLAN), address: $0.macAddress)
+        }
+    }
+
+    /// The switch engine of a switch node, with its spanning tree when it runs one
+    /// (the bridge address is derived from the node's name, as its ports' are from theirs).
+    public var ethernetSwitch: EthernetSwitch {
+        EthernetSwitch(ports: switchPorts, spanningTree: spanningTree, bridgeAddress: MACAddress.derived(from: name))
     }
 }
 
@@ -79,6 +87,38 @@ public enum SwitchLoop {
                 return nil
             }
             if let cycle = visit(start, via: nil) { return cycle }
+        }
+        return nil
+    }
+}
+
+extension SwitchLoop {
+    /// A loop of switches that passes through at least one of `through` (those
+    /// running no spanning tree), written as `find` writes one; nil when every
+    /// loop joins only switches outside `through`.
+    public static func find(switches: Set<String>, links: [(String, String)], through: Set<String>) -> [String]? {
+        let bridged = links.enumerated().filter { switches.contains($0.element.0) && switches.contains($0.element.1) }
+        for (number, link) in bridged where through.contains(link.0) || through.contains(link.1) {
+            if link.0 == link.1 { return [link.0, link.0] }
+            // A path between the link's ends that does not use it closes a loop with it.
+            var previous: [String: String] = [link.0: link.0]
+            var frontier = [link.0]
+            while !frontier.isEmpty, previous[link.1] == nil {
+                var next: [String] = []
+                for node in frontier {
+                    for (other, edge) in bridged where other != number {
+                        let far = edge.0 == node ? edge.1 : edge.1 == node ? edge.0 : nil
+                        guard let far, previous[far] == nil else { continue }
+                        previous[far] = node
+                        next.append(far)
+                    }
+                }
+                frontier = next
+            }
+            guard previous[link.1] != nil else { continue }
+            var path = [link.1]
+            while let last = path.last, last != link.0, let before = previous[last] { path.append(before) }
+            return Array(path.reversed()) + [link.0]
         }
         return nil
     }

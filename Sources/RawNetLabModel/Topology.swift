@@ -125,6 +125,8 @@ public struct TopologyNode: Sendable, Equatable {
     public var reversePathFilter: ReversePathFilter
     /// A router's RIP settings, nil when it runs no routing protocol.
     public var rip: RIPConfiguration? = nil
+    /// A switch's spanning tree settings, nil when it runs none (`stp:`).
+    public var spanningTree: SpanningTreeConfiguration? = nil
     /// Services `rawnet up` starts on this host (`services:`), in file order.
     public var services: [TopologyService]
     /// The name server the file gives this host (`resolver:`); `Topology.resolver(for:)` adds the default.

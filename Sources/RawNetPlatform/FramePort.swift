@@ -85,3 +85,25 @@ extension SeqpacketLinkPort {
     public var linkType: String { socketKind.rawValue }
     public var peerName: String { peerAddress.path }
 }
+
+/// The link's carrier, said in band: a link end taken down (`rawnet link
+/// NODE:IF down`) tells its peer "carrier off", and "carrier on" when it comes
+/// back, so the far interface loses its carrier as when a real cable is pulled
+/// at one end. Both messages are shorter than an Ethernet header, so no frame
+/// can be taken for one. A down end says it again once a second (a peer that
+/// restarted learns it too). VXLAN links do not carry it.
+public enum CarrierSignal {
+    public static let off = Array("carrier off".utf8)
+    public static let on = Array("carrier on".utf8)
+
+    /// The message for a carrier that is up or down.
+    public static func message(isUp: Bool) -> [UInt8] { isUp ? on : off }
+
+    /// true for "carrier on", false for "carrier off", nil for anything else (frames).
+    public static func state(in message: [UInt8]) -> Bool? {
+        guard message.count < 14 else { return nil }
+        if message == on { return true }
+        if message == off { return false }
+        return nil
+    }
+}

@@ -18,7 +18,13 @@ enum FrameText {
             parts.append(ipv4(ip))
             if let text = self.transport(transport) { parts.append(text) }
             if case .tcp(_, let data) = transport, let http = HTTPStartLine.summary(data) { parts.append("HTTP " + http) }
-        case .other(let type, let bytes): parts.append("EtherType \(Text.hex(UInt64(type.rawValue), digits: 4)) \(bytes.count) bytes")
+        case .other(let type, let bytes):
+            // An 802.3 frame (a length, not an EtherType) to the bridges: a BPDU.
+            if type.rawValue <= 1500, let bpdu = BPDU.inPayload(bytes) {
+                parts.append(bpdu.description)
+            } else {
+                parts.append("EtherType \(Text.hex(UInt64(type.rawValue), digits: 4)) \(bytes.count) bytes")
+            }
         case .undecoded(let bytes): parts.append("undecoded \(bytes.count) bytes")
         }
         var line = parts.joined(separator: " | ")

@@ -169,7 +169,7 @@ struct Status: ParsableCommand {
             for interface in status.interfaces {
                 let c = interface.counters
                 var line = "    \(interface.name.padding(6)) \(interface.address.padding(16)) \(interface.mac)  "
-                line += interface.isUp ? "up  " : "DOWN"
+                line += !interface.isUp ? "DOWN" : interface.hasCarrier == false ? "NO-CARRIER" : "up  "
                 if let mtu = interface.mtu { line += "  mtu \(mtu)" }
                 line += "  ↔ \((interface.peer ?? "-").padding(10))"
                 var counts = "in \(c.receivedFrames) frames/\(c.receivedBytes) B, out \(c.sentFrames) frames/\(c.sentBytes) B"

@@ -1,5 +1,6 @@
 import ArgumentParser
 import RawNetContracts
+import RawNetCore
 import RawNetDaemon
 import RawNetLabModel
 
@@ -59,6 +60,20 @@ struct Macs: ParsableCommand {
         let result = try controlCall(try labOption.locate(), node: node, "macs")
         guard let answer = try? result?.decode(MACTableAnswer.self) else { throw Failure("\(node): bad answer") }
         print(answer.text.isEmpty ? "(no addresses learned)" : answer.text)
+    }
+}
+
+struct STPCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "stp", abstract: "Show a switch's spanning tree: the root, its cost and each port's role and state.")
+
+    @Argument(help: "A switch running a spanning tree (`stp:` in the topology).") var node: String
+    @OptionGroup var labOption: LabOption
+
+    func run() throws {
+        let result = try controlCall(try labOption.locate(), node: node, "stp")
+        guard let status = try? result?.decode(SpanningTreeStatus.self) else { throw Failure("\(node): bad answer") }
+        print(SpanningTreeText.render(status, node: node))
     }
 }
 

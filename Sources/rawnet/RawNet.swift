@@ -17,7 +17,7 @@ struct RawNet: ParsableCommand {
             Up.self, Down.self, Status.self,
             RouterDaemonCommand.self, HostDaemonCommand.self, SwitchDaemonCommand.self, LinuxBridgeCommand.self,
             AttachCommand.self, ExecCommand.self,
-            PingCommand.self, TracerouteCommand.self, Routes.self, ARP.self, Macs.self, Link.self, RIPCommand.self,
+            PingCommand.self, TracerouteCommand.self, Routes.self, ARP.self, Macs.self, STPCommand.self, Link.self, RIPCommand.self,
             Impair.self, Sockets.self, ChatCommand.self, NCCommand.self, HTTPCommand.self,
             DNSCommand.self, DigCommand.self,
             TraceCommand.self, CaptureCommand.self, LadderCommand.self, PlotCommand.self, WebCommand.self, DemoCommand.self,

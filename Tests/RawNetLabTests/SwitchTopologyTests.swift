@@ -128,8 +128,70 @@ private func lan(_ sw: String = "{ kind: switch, ports: [p1, p2] }", extraNodes:
               - endpoints: [sw3:b, sw1:b]
             """
         #expect(problems(yaml) == [
-            "lab.yaml: lab: field 'links': switches form a loop (sw1 - sw2 - sw3 - sw1): a broadcast would circle it forever; remove one of its links (RawNet runs no spanning tree)",
+            "lab.yaml: lab: field 'links': switches form a loop (sw1 - sw2 - sw3 - sw1) and sw1, sw2, sw3 run no spanning tree: a broadcast would circle it forever; give every switch on the loop 'stp: on', or remove one of its links",
         ])
+    }
+
+    private static let triangle = """
+        name: t
+        nodes:
+          sw1: { kind: switch, ports: [a, b, h], stp: STP1 }
+          sw2: { kind: switch, ports: [a, b], stp: STP2 }
+          sw3: { kind: switch, ports: [a, b], stp: on }
+          sw4: { kind: switch, ports: [a] }
+          alice: { kind: host, ip: 10.0.1.10/24 }
+        links:
+          - endpoints: [alice:eth0, sw1:h]
+          - endpoints: [sw1:a, sw2:a]
+          - endpoints: [sw2:b, sw3:a]
+          - endpoints: [sw3:b, sw1:b]
+          - endpoints: [sw4:a, sw1:c]
+        """
+
+    @Test func aLoopOfSwitchesThatAllRunTheSpanningTreeIsAccepted() throws {
+        let yaml = Self.triangle.replacingOccurrences(of: "STP1", with: "{ priority: 4096, hello: 500ms, max_age: 2s, forward_delay: 1s }")
+            .replacingOccurrences(of: "STP2", with: "on").replacingOccurrences(of: "[a, b, h]", with: "[a, b, h, c]")
+        let topology = try TopologyLoader.parse(yaml: yaml, file: "lab.yaml")
+        let sw1 = try #require(topology.node(named: "sw1")?.spanningTree)
+        #expect(sw1 == SpanningTreeConfiguration(priority: 4096, helloTime: .milliseconds(500), maxAge: .seconds(2),
+                                                 forwardDelay: .seconds(1)))
+        #expect(topology.node(named: "sw3")?.spanningTree == .standard)
+        #expect(topology.node(named: "sw4")?.spanningTree == nil)
+        let text = LabConfig.text(for: topology)
+        #expect(text.contains("stp node=sw1 priority=4096 hello=500ms max_age=2s forward_delay=1s\n"))
+        #expect(try LabConfig.parse(text, file: "lab.conf") == topology)
+        #expect(topology.node(named: "sw1")?.ethernetSwitch.spanningTree?.bridgeID.priority == 4096)
+    }
+
+    @Test func aLoopThroughASwitchWithoutTheSpanningTreeIsRefusedNamingItAndTheSwitch() {
+        let yaml = Self.triangle.replacingOccurrences(of: "STP1", with: "on").replacingOccurrences(of: ", stp: STP2", with: "")
+            .replacingOccurrences(of: "[a, b, h]", with: "[a, b, h, c]")
+        #expect(problems(yaml) == [
+            "lab.yaml: lab: field 'links': switches form a loop (sw1 - sw3 - sw2 - sw1) and sw2 runs no spanning tree: a broadcast would circle it forever; give every switch on the loop 'stp: on', or remove one of its links",
+        ])
+        #expect(SwitchLoop.find(switches: ["a", "b", "c", "d"], links: [("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")],
+                                through: ["d"]) == nil)
+        #expect(SwitchLoop.find(switches: ["a", "b", "c"], links: [("a", "b"), ("b", "c"), ("c", "a")], through: ["b"])
+                == ["a", "c", "b", "a"])
+    }
+
+    @Test func badSpanningTreeSettingsAreNamed() {
+        func stp(_ text: String) -> [String] {
+            problems(lan("{ kind: switch, ports: [p1, p2], stp: \(text) }"))
+        }
+        #expect(stp("{ priority: 100 }") == [
+            "lab.yaml: node 'sw1': field 'stp.priority': bad priority '100' (expected a multiple of 4096 from 0 to 61440; lower wins the root election)",
+        ])
+        #expect(stp("{ hello: 1s, max_age: 2s, forward_delay: 1s }") == [
+            "lab.yaml: node 'sw1': field 'stp.max_age': must be longer than twice the hello time (2s), not 2s",
+        ])
+        #expect(stp("{ forward_delay: soon }") == [
+            "lab.yaml: node 'sw1': field 'stp.forward_delay': bad duration 'soon' (expected e.g. 2s or 500ms)",
+        ])
+        #expect(stp("{ colour: blue }").first?.contains("stp.colour") == true)
+        #expect(stp("maybe").first?.contains("expected on, off or a mapping") == true)
+        #expect(problems(lan(extraNodes: "  r9: { kind: router, interfaces: { eth0: 10.0.9.1/24 }, stp: on }"))
+                    .contains("lab.yaml: node 'r9': field 'stp': only a switch runs a spanning tree"))
     }
 
     @Test func loopsAreFoundOnlyAmongSwitches() {
@@ -145,6 +207,8 @@ private func lan(_ sw: String = "{ kind: switch, ports: [p1, p2] }", extraNodes:
         parts.removeLast(3)
         let topology = try TopologyLoader.load(path: parts.joined(separator: "/") + "/Config/switch.yaml")
         #expect(topology.node(named: "sw1")?.interfaces.count == 4)
+        let stp = try TopologyLoader.load(path: parts.joined(separator: "/") + "/Config/stp.yaml")
+        #expect(stp.nodes.filter { $0.spanningTree != nil }.count == 3)
     }
 }
 

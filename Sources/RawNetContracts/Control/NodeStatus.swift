@@ -41,6 +41,9 @@ public struct InterfaceStatus: Codable, Sendable, Equatable {
     /// Seqpacket links: whether the cable to the peer is connected. Nil for
     /// datagram links (there is no connection to tell) and from older daemons.
     public var isLinkConnected: Bool?
+    /// False when the link's far end is down (taken down by `rawnet link`): no
+    /// carrier, as `ip link` says NO-CARRIER. Nil from older daemons and linux nodes.
+    public var hasCarrier: Bool?
     /// The link's MTU in bytes, nil from older daemons.
     public var mtu: Int?
     /// A link carried over VXLAN to another machine: the tunnel and what arrives from it.

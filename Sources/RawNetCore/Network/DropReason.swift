@@ -65,6 +65,12 @@ public enum DropReason: String, Sendable, Hashable, Codable, CodingKeyRepresenta
     /// A switch learned the destination on the port the frame came in by: it
     /// is already on that segment, so the switch does not send it back (filtering).
     case sameSegment = "destination on the arriving port"
+    /// The spanning tree keeps the switch port from forwarding (blocking,
+    /// listening or learning), either way: arriving or leaving.
+    case portBlocked = "port blocked by spanning tree"
+    /// A frame to the spanning tree group (01:80:C2:00:00:00) that the switch
+    /// does not take: its spanning tree is off, or the BPDU is unreadable.
+    case bpduIgnored = "BPDU not taken"
     /// A VXLAN datagram from the tunnel's remote carrying another VNI (RFC 7348).
     case wrongVNI = "wrong VNI"
     /// A datagram on a VXLAN link too short for the header and an Ethernet

@@ -30,11 +30,15 @@ public struct SwitchPort: Sendable, Hashable {
     public var name: String
     public var mode: SwitchPortMode
     public var isUp: Bool
+    /// The port's own MAC address: the source of the BPDUs it sends.
+    public var address: MACAddress
 
-    public init(name: String, mode: SwitchPortMode = .access(SwitchPortMode.defaultVLAN), isUp: Bool = true) {
+    public init(name: String, mode: SwitchPortMode = .access(SwitchPortMode.defaultVLAN), isUp: Bool = true,
+                address: MACAddress = .zero) {
         self.name = name
         self.mode = mode
         self.isUp = isUp
+        self.address = address
     }
 }
 
@@ -78,24 +82,80 @@ public enum SwitchOutput: Sendable, Hashable {
     case note(port: Int?, text: String)
 }
 
-/// A learning bridge (IEEE 802.1Q, without spanning tree): a MAC table per
-/// VLAN that learns each source address's port and forgets it after
-/// `ageingTime` without traffic; broadcast, multicast and unknown unicast are
-/// flooded to every other up port of the frame's VLAN, known unicast goes to
-/// its one port; a port going down forgets what it learned. Access ports carry
-/// one VLAN untagged, trunks carry their VLANs tagged. No I/O: the caller
-/// passes `now` and sends what `receive` returns.
+/// A learning bridge (IEEE 802.1Q): a MAC table per VLAN that learns each
+/// source address's port and forgets it after `ageingTime` without traffic;
+/// broadcast, multicast and unknown unicast are flooded to every other up port
+/// of the frame's VLAN, known unicast goes to its one port; a port going down
+/// forgets what it learned. Access ports carry one VLAN untagged, trunks carry
+/// their VLANs tagged. With a `SpanningTree` (one tree for every VLAN, its
+/// BPDUs untagged on every port) only forwarding ports take and send frames,
+/// learning ports learn, and while the root announces a topology change the
+/// table ages in the forward delay. No I/O: the caller passes `now` and sends
+/// what `receive` returns.
 public struct EthernetSwitch: Sendable {
     public private(set) var ports: [SwitchPort]
     public let configuration: SwitchConfiguration
+    /// The spanning tree, nil when the switch runs none.
+    public private(set) var spanningTree: SpanningTree?
 
     struct Key: Hashable { var mac: MACAddress; var vlan: UInt16 }
     struct Entry { var port: Int; var lastSeen: Instant }
     private var table: [Key: Entry] = [:]
 
-    public init(ports: [SwitchPort], configuration: SwitchConfiguration = SwitchConfiguration()) {
+    /// `spanningTree` switches the protocol on; its bridge identifier takes `bridgeAddress`.
+    public init(ports: [SwitchPort], configuration: SwitchConfiguration = SwitchConfiguration(),
+                spanningTree: SpanningTreeConfiguration? = nil, bridgeAddress: MACAddress = .zero) {
         self.ports = ports
         self.configuration = configuration
+        self.spanningTree = spanningTree.map {
+            SpanningTree(bridgeAddress: bridgeAddress, portNames: ports.map(\.name), configuration: $0)
+        }
+    }
+
+    /// Starts the spanning tree (nothing without one): ports block, then head for forwarding.
+    public mutating func start(now: Instant) -> [SwitchOutput] {
+        guard spanningTree != nil else { return [] }
+        let portsUp = ports.map(\.isUp)
+        return perform(spanningTree!.start(portsUp: portsUp, now: now))
+    }
+
+    /// How long an address lasts now: the forward delay during a topology change.
+    public var currentAgeingTime: Duration {
+        guard let tree = spanningTree, tree.topologyChange else { return configuration.ageingTime }
+        return min(configuration.ageingTime, tree.forwardDelay)
+    }
+
+    /// Whether frames may leave or arrive through port `index` (spanning tree permitting).
+    func forwards(_ index: Int) -> Bool {
+        ports[index].isUp && (spanningTree.map { $0.state(of: index) == .forwarding } ?? true)
+    }
+
+    /// The spanning tree's outputs as the switch's.
+    private mutating func perform(_ outputs: [SpanningTreeOutput]) -> [SwitchOutput] {
+        outputs.map { output in
+            switch output {
+            case .send(let port, let bpdu):
+                return .transmit(port: port, frame: bpdu.frame(from: ports[port].address))
+            case .flush(let port):
+                let before = table.count
+                table = table.filter { $0.value.port != port }
+                return .note(port: port, text: "flushed \(before - table.count) address(es) learned on port \(ports[port].name)")
+            case .note(let port, let text):
+                return .note(port: port, text: text)
+            }
+        }
+    }
+
+    /// A frame to the spanning tree group: the tree's if it runs and can read it.
+    private mutating func receiveBPDU(_ frame: [UInt8], on index: Int, now: Instant) -> [SwitchOutput] {
+        guard spanningTree != nil else {
+            return [.dropped(port: index, reason: .bpduIgnored, frame: frame, detail: "spanning tree is off on this switch")]
+        }
+        let bpdu: BPDU
+        do { bpdu = try BPDU(frame: frame) } catch {
+            return [.dropped(port: index, reason: .bpduIgnored, frame: frame, detail: error.description)]
+        }
+        return perform(spanningTree!.receive(bpdu, on: index, now: now))
     }
 
     /// Learned addresses.
@@ -119,6 +179,12 @@ public struct EthernetSwitch: Sendable {
         guard ports.indices.contains(index) else { return [] }
         guard ports[index].isUp else {
             return [.dropped(port: index, reason: .linkDown, frame: frame, detail: "port down")]
+        }
+        if BPDU.isAddressedToBridges(frame) { return receiveBPDU(frame, on: index, now: now) }
+        let arrivalState = spanningTree?.state(of: index) ?? .forwarding
+        guard arrivalState.learns || arrivalState == .forwarding else {
+            return [.dropped(port: index, reason: .portBlocked, frame: frame,
+                             detail: "port \(ports[index].name) is \(arrivalState.rawValue)")]
         }
         let tag: VLANTag?
         do { tag = try VLANTag.of(frame) } catch {
@@ -153,6 +219,11 @@ public struct EthernetSwitch: Sendable {
                              detail: "source \(source) is a group address")]
         }
         learn(source, vlan: vlan, on: index, now: now, into: &outputs)
+        guard arrivalState == .forwarding else {
+            outputs.append(.dropped(port: index, reason: .portBlocked, frame: frame,
+                                    detail: "port \(ports[index].name) is learning, not forwarding yet"))
+            return outputs
+        }
 
         if !destination.isMulticast, let known = table[Key(mac: destination, vlan: vlan)] {
             if known.port == index {
@@ -160,12 +231,17 @@ public struct EthernetSwitch: Sendable {
                                         detail: "\(destination) was learned on \(ports[index].name)"))
                 return outputs
             }
+            guard forwards(known.port) else {
+                outputs.append(.dropped(port: index, reason: .portBlocked, frame: frame,
+                                        detail: "\(destination) was learned on port \(ports[known.port].name), which does not forward"))
+                return outputs
+            }
             outputs.append(.transmit(port: known.port, frame: encode(plain, vlan: vlan, for: known.port)))
             outputs.append(.note(port: index, text: "forwarded to port \(ports[known.port].name) (vlan \(vlan))"))
             return outputs
         }
         var count = 0
-        for out in ports.indices where out != index && ports[out].isUp && ports[out].mode.carries(vlan) {
+        for out in ports.indices where out != index && forwards(out) && ports[out].mode.carries(vlan) {
             outputs.append(.transmit(port: out, frame: encode(plain, vlan: vlan, for: out)))
             count += 1
         }
@@ -199,19 +275,27 @@ public struct EthernetSwitch: Sendable {
     }
 
     /// Brings port `index` up or down; going down forgets every address learned on it.
-    public mutating func setPort(_ index: Int, isUp: Bool) -> [SwitchOutput] {
+    public mutating func setPort(_ index: Int, isUp: Bool, now: Instant = .zero) -> [SwitchOutput] {
         guard ports.indices.contains(index), ports[index].isUp != isUp else { return [] }
         ports[index].isUp = isUp
-        guard !isUp else { return [.note(port: index, text: "port \(ports[index].name) up")] }
-        let before = table.count
-        table = table.filter { $0.value.port != index }
-        return [.note(port: index, text: "port \(ports[index].name) down: flushed \(before - table.count) address(es)")]
+        var outputs: [SwitchOutput]
+        if isUp {
+            outputs = [.note(port: index, text: "port \(ports[index].name) up")]
+        } else {
+            let before = table.count
+            table = table.filter { $0.value.port != index }
+            outputs = [.note(port: index, text: "port \(ports[index].name) down: flushed \(before - table.count) address(es)")]
+        }
+        if spanningTree != nil { outputs += perform(spanningTree!.setPort(index, isUp: isUp, now: now)) }
+        return outputs
     }
 
-    /// Forgets addresses not heard from for `ageingTime`.
+    /// Runs the spanning tree's timers and forgets addresses not heard from for
+    /// `ageingTime` (the forward delay during a topology change).
     public mutating func poll(now: Instant) -> [SwitchOutput] {
-        let limit = configuration.ageingTime
         var outputs: [SwitchOutput] = []
+        if spanningTree != nil { outputs += perform(spanningTree!.poll(now: now)) }
+        let limit = currentAgeingTime
         for (key, entry) in table where now - entry.lastSeen >= limit {
             table[key] = nil
             outputs.append(.note(port: entry.port, text: "aged out \(key.mac) on port \(ports[entry.port].name) (vlan \(key.vlan))"))
@@ -219,8 +303,9 @@ public struct EthernetSwitch: Sendable {
         return outputs
     }
 
-    /// When the oldest entry ages out, nil with an empty table.
+    /// When the oldest entry ages out or a spanning tree timer runs out, nil with neither.
     public func nextDeadline() -> Instant? {
-        table.values.map(\.lastSeen).min().map { $0 + configuration.ageingTime }
+        let ageing = table.values.map(\.lastSeen).min().map { $0 + currentAgeingTime }
+        return [ageing, spanningTree?.nextDeadline()].compactMap { $0 }.min()
     }
 }

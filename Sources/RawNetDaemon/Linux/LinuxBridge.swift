@@ -190,6 +190,14 @@ public final class LinuxBridge {
 
     /// Lab → kernel: a frame from the link, written to the TAP as if it arrived on the wire.
     private func frameArrived(_ bytes: UnsafeRawBufferPointer, on index: Int) {
+        if bytes.count < 14, let isUp = CarrierSignal.state(in: Array(bytes)) {
+            // The kernel's interface keeps its carrier: noted, never written to the TAP device.
+            if !subscribers.isEmpty {
+                broadcast(TraceEvent(time: wallTime, node: node.name, interface: node.interfaces[index].name, kind: .note,
+                                     detail: "\(peers[index] ?? "the peer") says its end is \(isUp ? "up" : "down")"))
+            }
+            return
+        }
         counters[index].countReceived(bytes: bytes.count)
         if !subscribers.isEmpty {
             trace(.received, interface: index, bytes: Array(bytes), detail: tunnelNames[index], time: traceClock.arrival())

@@ -37,8 +37,10 @@ extension NodeDaemon {
 
     func status() -> NodeStatus {
         let interfaces = ip.interfaces.enumerated().map { index, interface in
-            DaemonSupport.interfaceStatus(self, index, address: interface.address.description,
-                                          isUp: interface.isUp, counters: interface.counters)
+            var status = DaemonSupport.interfaceStatus(self, index, address: interface.address.description,
+                                                       isUp: carrier.isAdminUp(index), counters: interface.counters)
+            status.hasCarrier = carrier.hasCarrier(physicalIndex(of: index))
+            return status
         }
         var status = NodeStatus(node: node.name, kind: node.kind.rawValue, pid: Processes.currentPID,
                                 uptimeSeconds: Double(now.nanoseconds - startedAt.nanoseconds) / 1e9,
@@ -97,8 +99,9 @@ extension NodeDaemon {
         case .success(let state): isUp = state
         case .failure(let failure): return .failure(failure.message)
         }
-        perform(ip.setInterface(index, isUp: isUp))
-        ripInterface(index, isUp: isUp)
+        carrier.setAdmin(index, isUp: isUp)
+        if physicalIndex(of: index) == index, peers[index] != nil { CarrierState.tell(ports[index], isUp: isUp) }
+        for affected in [index] + subinterfaceIndices(of: index) { applyInterfaceState(affected) }
         logger.info("\(name) \(isUp ? "up" : "down")")
         return .success(["interface": name, "state": isUp ? "up" : "down"])
     }

@@ -35,6 +35,8 @@ public final class NodeDaemon {
     /// VLAN subinterfaces (`eth0.10`) by parent interface and VLAN, and each one's VLAN (`NodeDaemon+VLAN`).
     var subinterfaces: [Int: [UInt16: Int]] = [:]
     var subinterfaceVLAN: [Int: UInt16] = [:]
+    /// Interfaces down by command, and links whose far end is down (no carrier).
+    var carrier = CarrierState()
     /// True when frames skip the impairment engines (see `bypassEnvironmentVariable`).
     public let isImpairmentBypassed: Bool
     /// `node:interface` of each interface's peer, nil when not cabled.
@@ -193,7 +195,9 @@ public final class NodeDaemon {
         }
         announceRIP()
         rearmTimer()
-        DaemonSupport.watchForAbandonment(loop, runDirectory: paths.runDirectory, logger: logger)
+        DaemonSupport.watchForAbandonment(loop, runDirectory: paths.runDirectory, logger: logger) { [unowned self] in
+            self.repeatCarrierOff()
+        }
         try loop.run()
     }
 
@@ -217,6 +221,10 @@ public final class NodeDaemon {
     // MARK: Frames
 
     private func frameArrived(_ frame: [UInt8], on index: Int) {
+        if frame.count < EthernetView.headerLength, let isUp = CarrierSignal.state(in: frame) {
+            carrierChanged(isUp: isUp, on: index)
+            return
+        }
         if !subscribers.isEmpty {
             trace(.received, interface: index, bytes: frame, detail: tunnelNames[index], time: traceClock.arrival())
         }

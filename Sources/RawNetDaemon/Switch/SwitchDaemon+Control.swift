@@ -4,12 +4,17 @@ import RawNetLabModel
 import RawNetPlatform
 
 extension SwitchDaemon {
-    static let controlCommands = ["status", "macs", "impair", "link", "subscribe", "help"]
+    static let controlCommands = ["status", "macs", "stp", "impair", "link", "subscribe", "help"]
 
     func answer(_ request: ControlRequest, from client: Int) -> ControlResponse {
         switch request.command {
         case "status": return .success(status())
         case "macs": return .success(MACTableAnswer(node: node.name, entries: bridge.entries(now: now)))
+        case "stp":
+            guard let tree = bridge.spanningTree else {
+                return .failure("\(node.name) runs no spanning tree (give it 'stp: on' in the topology)")
+            }
+            return .success(tree.status())
         case "impair", "link":
             guard let name = request.args["interface"] else { return .failure("\(request.command) needs interface=NAME") }
             guard let index = node.interfaces.firstIndex(where: { $0.name == name }) else {
@@ -29,12 +34,31 @@ extension SwitchDaemon {
 
     func status() -> NodeStatus {
         let interfaces = node.interfaces.indices.map { index in
-            DaemonSupport.interfaceStatus(self, index, address: node.interfaces[index].switchPort?.description ?? "",
-                                          isUp: bridge.ports[index].isUp, counters: counters[index])
+            var status = DaemonSupport.interfaceStatus(self, index, address: portDescription(index),
+                                                       isUp: carrier.isAdminUp(index), counters: counters[index])
+            status.hasCarrier = carrier.hasCarrier(index)
+            return status
         }
         return NodeStatus(node: node.name, kind: node.kind.rawValue, pid: Processes.currentPID,
                           uptimeSeconds: Double(now.nanoseconds - startedAt.nanoseconds) / 1e9,
                           interfaces: interfaces)
+    }
+
+    /// The peer of port `index` said its end is up or down: the port follows.
+    func carrierChanged(isUp: Bool, on index: Int) {
+        guard carrier.setCarrier(index, isUp: isUp) else { return }
+        let name = node.interfaces[index].name, peer = peers[index] ?? "the peer"
+        let text = isUp ? "\(name) carrier back: \(peer) is up" : "\(name) carrier lost: \(peer) is down"
+        logger.info("\(text)")
+        if !subscribers.isEmpty { trace(.note, interface: index, bytes: nil, detail: text) }
+        perform(bridge.setPort(index, isUp: carrier.works(index, physical: index), now: now))
+    }
+
+    /// The port's VLANs, and its spanning tree role and state when the switch runs one.
+    func portDescription(_ index: Int) -> String {
+        let vlans = node.interfaces[index].switchPort?.description ?? ""
+        guard let tree = bridge.spanningTree else { return vlans }
+        return "\(vlans), stp \(tree.role(of: index).rawValue) \(tree.state(of: index).rawValue)"
     }
 
     /// `link` interface=p2 state=up|down: a port going down forgets the addresses it learned.
@@ -44,7 +68,9 @@ extension SwitchDaemon {
         case .success(let state): isUp = state
         case .failure(let failure): return .failure(failure.message)
         }
-        perform(bridge.setPort(index, isUp: isUp))
+        carrier.setAdmin(index, isUp: isUp)
+        if peers[index] != nil { CarrierState.tell(ports[index], isUp: isUp) }
+        perform(bridge.setPort(index, isUp: carrier.works(index, physical: index), now: now))
         let name = node.interfaces[index].name
         logger.info("\(name) \(isUp ? "up" : "down")")
         return .success(["interface": name, "state": isUp ? "up" : "down"])

@@ -7,9 +7,10 @@ import RawNetWire
 
 /// The process behind a switch node (`rawnetd switch NAME`): one link port
 /// and one egress impairment engine per port, as any node has, around an
-/// `EthernetSwitch` (Core) that learns, ages, floods and forwards. No IP, no
-/// ARP: frames pass through unchanged (tagged or untagged as the port says).
-/// Its control socket answers `status`, `macs`, `link`, `impair`, `subscribe` and `help`.
+/// `EthernetSwitch` (Core) that learns, ages, floods and forwards, and runs the
+/// spanning tree when the topology says `stp:`. No IP, no ARP: frames pass
+/// through unchanged (tagged or untagged as the port says). Its control socket
+/// answers `status`, `macs`, `stp`, `link`, `impair`, `subscribe` and `help`.
 public final class SwitchDaemon {
     public let node: TopologyNode
     public let topology: Topology
@@ -18,6 +19,8 @@ public final class SwitchDaemon {
     let logger: Logger
     let loop: EventLoop
     var bridge: EthernetSwitch
+    /// Ports down by command, and ports whose far end is down (no carrier).
+    var carrier = CarrierState()
     var ports: [any FramePort] = []
     var impairments: [ImpairmentEngine] = []
     public let isImpairmentBypassed: Bool
@@ -43,7 +46,7 @@ public final class SwitchDaemon {
         self.logger = log
         subscribers = TraceSubscribers(node: name)
         pidLock = try DaemonSupport.lockPIDFile(paths, node: name)
-        bridge = EthernetSwitch(ports: node.switchPorts)
+        bridge = node.ethernetSwitch
         loop = try EventLoop()
         try setUpPorts()
         control = try ControlServer(loop: loop, path: paths.control(node: name)) { [unowned self] client, line in
@@ -85,10 +88,16 @@ public final class SwitchDaemon {
             pidFile.remove()
             pidLock.release()
         }
-        // The MAC table ages once a second too.
         DaemonSupport.watchForAbandonment(loop, runDirectory: paths.runDirectory, logger: logger) { [unowned self] in
-            self.perform(self.bridge.poll(now: self.now))
+            for index in self.carrier.adminDown where self.peers[index] != nil {
+                CarrierState.tell(self.ports[index], isUp: false)
+            }
         }
+        if let stp = node.spanningTree {
+            logger.info("spanning tree on: priority \(stp.priority), hello \(stp.helloTime), max age \(stp.maxAge), forward delay \(stp.forwardDelay)")
+        }
+        perform(bridge.start(now: now))
+        rearmTimer()
         try loop.run()
     }
 
@@ -106,6 +115,10 @@ public final class SwitchDaemon {
     // MARK: Frames
 
     private func frameArrived(_ frame: [UInt8], on index: Int) {
+        if frame.count < EthernetView.headerLength, let isUp = CarrierSignal.state(in: frame) {
+            carrierChanged(isUp: isUp, on: index)
+            return
+        }
         counters[index].countReceived(bytes: frame.count)
         if !subscribers.isEmpty { trace(.received, interface: index, bytes: frame, time: traceClock.arrival()) }
         perform(bridge.receive(frame: frame, on: index, now: now))
@@ -129,11 +142,14 @@ public final class SwitchDaemon {
         if !subscribers.isEmpty { trace(.dropped, interface: index, bytes: frame, reason: reason.rawValue, detail: detail) }
     }
 
-    /// Keeps one loop timer at the earliest deadline of the impairment engines.
+    /// Keeps one loop timer at the earliest deadline of the impairment engines
+    /// and the switch (MAC ageing, spanning tree timers).
     private func rearmTimer() {
-        timer.set(earliestImpairmentDeadline, on: loop) { [unowned self] in
+        let next = [earliestImpairmentDeadline, bridge.nextDeadline()].compactMap { $0 }.min()
+        timer.set(next, on: loop) { [unowned self] in
             self.timer.fired()
             self.releaseDueFrames()
+            self.perform(self.bridge.poll(now: self.now))
         }
     }
 

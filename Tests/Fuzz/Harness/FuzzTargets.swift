@@ -5,20 +5,21 @@
 // gives an executable its own `main`); `scripts/fuzz` builds and runs it. RAWNET_FUZZ_DECODER picks the decoder one run exercises, so each gets its
 // own corpus, coverage and execution count:
 //
-//   ethernet arp ipv4 icmp udp tcp dns appapi control topology http
+//   ethernet arp ipv4 icmp udp tcp dns appapi control topology http rip vlan bpdu
 //
 // Besides "no crash", a decoded value must survive its own encoder where the
 // format makes that exact (the properties the unit tests state for the seeds).
 import Glibc
 import RawNetApps
 import RawNetContracts
+import RawNetCore
 import RawNetJSON
 import RawNetLab
 import RawNetLabModel
 import RawNetWire
 
 enum Decoder: String, CaseIterable {
-    case ethernet, arp, ipv4, icmp, udp, tcp, dns, appapi, control, topology, http
+    case ethernet, arp, ipv4, icmp, udp, tcp, dns, appapi, control, topology, http, rip, vlan, bpdu
 }
 
 nonisolated(unsafe) var selected: Decoder?
@@ -91,6 +92,9 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     case .control: fuzzControl(Array(raw))
     case .topology: fuzzTopology(Array(raw))
     case .http: fuzzHTTP(Array(raw))
+    case .rip: fuzzRIP(raw)
+    case .vlan: fuzzVLAN(Array(raw))
+    case .bpdu: fuzzBPDU(Array(raw))
     }
     return 0
 }
