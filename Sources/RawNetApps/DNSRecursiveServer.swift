@@ -8,7 +8,9 @@ import RawNetWire
 /// walks the tree from the root servers of its hints; this loop only moves its
 /// questions (UDP from an ephemeral port, TCP when an answer is truncated) and
 /// its clock. At most `maximumInFlight` questions at once (more are answered
-/// SERVFAIL); the cache is bounded (`DNSCache`).
+/// SERVFAIL); the cache is bounded (`DNSCache`). It asks with EDNS, answers a
+/// client with EDNS in up to the size it advertised (1232 at most), and counts
+/// what it cannot answer as asked as the authoritative server does.
 public struct DNSRecursiveServer {
     public var roots: [IPv4Address]
     public var port: UInt16 = 53
@@ -22,9 +24,13 @@ public struct DNSRecursiveServer {
         var port: UInt16
         /// Set when the question came over TCP: the answer goes back whole on it.
         var stream: TCPStream?
+        /// The client's EDNS: its answer carries an OPT and may take the size it advertised.
+        var usesEDNS = false
+        var udpLimit = DNSMessage.udpLimit
     }
 
     public func run(on host: HostConnection, ready: () -> Void = {}, log: (String) -> Void,
+                    report: (DNSServer.Counters) -> Void = { _ in },
                     shouldStop: () -> Bool = { false }) throws(NetworkError) {
         let service = try UDPSocket(host)
         try service.bind(port: port)
@@ -35,6 +41,8 @@ public struct DNSRecursiveServer {
         let tcp = DNSResolver(connection: host, server: roots.first ?? .any)
         var cache = DNSCache()
         var clients: [UInt16: Client] = [:]  // by the ID of the question in flight
+        var counters = DNSServer.Counters()
+        var reported = counters, reportedAt: Int64 = 0
         var random = SystemRandomNumberGenerator()
         func freshID() -> UInt16 {
             while true {
@@ -46,8 +54,15 @@ public struct DNSRecursiveServer {
         func perform(_ step: DNSResolution.Step, _ client: Client) {
             var client = client
             switch step {
-            case .answer(let message):
-                let bytes = message.serialize(limit: client.stream == nil ? DNSMessage.udpLimit : 65_535)
+            case .answer(var message):
+                if client.usesEDNS, message.edns == nil { message.edns = DNSEDNS() }
+                let bytes = message.serialize(limit: client.stream == nil ? client.udpLimit : 65_535)
+                if client.stream == nil {
+                    counters.udpQueries += 1
+                    if bytes.count > 3, bytes[2] & 0x02 != 0 { counters.truncated += 1 }
+                } else {
+                    counters.tcpQueries += 1
+                }
                 let question = message.questions.first.map { "\($0.type) \($0.name)" } ?? "?"
                 log("\(client.address):\(client.port) \(question) \(message.header.responseCode), "
                     + "\(message.answers.count) answers after \(client.resolution.queries) queries: "
@@ -84,9 +99,39 @@ public struct DNSRecursiveServer {
             try host.wait(timeout: wait)
             /// A client's question, over UDP or (with `stream`) TCP.
             func begin(_ payload: [UInt8], from address: IPv4Address, port: UInt16, stream: TCPStream?) {
-                guard let query = try? DNSMessage(parsing: payload), !query.header.isResponse else { return }
+                guard payload.count >= DNSMessage.headerLength else { counters.drops[.tooShort, default: 0] += 1; return }
+                guard payload[2] & 0x80 == 0 else { counters.drops[.response, default: 0] += 1; return }
+                guard stream != nil || payload.count <= DNSAuthority.largestUDPQuery else {
+                    counters.drops[.overlong, default: 0] += 1
+                    return
+                }
+                guard let query = try? DNSMessage(parsing: payload) else {
+                    counters.drops[.malformed, default: 0] += 1
+                    let header = DNSHeader(id: UInt16(payload[0]) << 8 | UInt16(payload[1]),
+                                           flags: UInt16(payload[2]) << 8 | UInt16(payload[3]))
+                    reply(DNSAuthority.reply(to: DNSMessage(header: header), code: .formatError), DNSMessage.udpLimit)
+                    return
+                }
+                func reply(_ message: DNSMessage, _ limit: Int) {
+                    let bytes = message.serialize(limit: stream == nil ? limit : 65_535)
+                    if let stream { try? stream.write(DNSStreamFraming.frame(bytes)) } else {
+                        try? service.send(bytes, to: address, port: port)
+                    }
+                }
+                if case .reply(let message, let limit, let problem)? = DNSAuthority.ednsOutcome(of: query) {
+                    if let problem { counters.drops[problem, default: 0] += 1 }
+                    reply(message, limit)
+                    return
+                }
+                guard query.header.opcode == 0 else {
+                    counters.drops[.opcode, default: 0] += 1
+                    var answer = DNSAuthority.reply(to: query, code: .notImplemented)
+                    if query.edns != nil { answer.edns = DNSEDNS() }
+                    reply(answer, query.udpResponseLimit)
+                    return
+                }
                 var client = Client(resolution: DNSResolution(query: query, roots: roots), address: address,
-                                    port: port, stream: stream)
+                                    port: port, stream: stream, usesEDNS: query.edns != nil, udpLimit: query.udpResponseLimit)
                 if clients.count >= Self.maximumInFlight {
                     perform(.answer(DNSAuthority.reply(to: query, code: .serverFailure)), client)
                     return
@@ -128,6 +173,10 @@ public struct DNSRecursiveServer {
                 guard let deadline = client.resolution.deadline, deadline <= later else { continue }
                 clients[id] = nil
                 perform(client.resolution.timeout(cache: &cache, now: later, id: freshID()), client)
+            }
+            if counters != reported, later - reportedAt >= 200_000_000 {
+                report(counters)
+                (reported, reportedAt) = (counters, later)
             }
         }
         listener.close()

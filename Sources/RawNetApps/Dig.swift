@@ -85,7 +85,7 @@ public struct Dig {
         return nil
     }
 
-    /// The header, flags and sections, as dig shows them.
+    /// The header, flags, the OPT pseudo-section and the sections, as dig shows them.
     public static func lines(_ message: DNSMessage) -> [String] {
         let header = message.header
         let opcode = header.opcode == 0 ? "QUERY" : "OPCODE\(header.opcode)"
@@ -94,12 +94,15 @@ public struct Dig {
             ";; flags: \(header.flagNames.joined(separator: " ")); QUERY: \(message.questions.count), "
                 + "ANSWER: \(message.answers.count), AUTHORITY: \(message.authority.count), ADDITIONAL: \(message.additional.count)",
         ]
+        if let edns = message.edns {
+            lines += ["", ";; OPT PSEUDOSECTION:", edns.summary]
+        }
         if !message.questions.isEmpty {
             lines += ["", ";; QUESTION SECTION:"]
             for question in message.questions { lines.append(";\(question.name)\t\t\tIN\t\(question.type)") }
         }
         for (title, records) in [("ANSWER", message.answers), ("AUTHORITY", message.authority),
-                                 ("ADDITIONAL", message.additional)] where !records.isEmpty {
+                                 ("ADDITIONAL", message.additional.filter { $0.type != .opt })] where !records.isEmpty {
             lines += ["", ";; \(title) SECTION:"]
             lines += records.map(\.description)
         }
@@ -116,5 +119,5 @@ public struct Dig {
             + retries
     }
 
-    static func milliseconds(_ seconds: Double) -> Int { Int((seconds * 1000).rounded()) }
+    public static func milliseconds(_ seconds: Double) -> Int { Int((seconds * 1000).rounded()) }
 }

@@ -15,8 +15,9 @@ public struct TracerouteHop: Sendable, Equatable {
     public var timeToLive: Int
     public var probes: [Probe]
 
-    /// The hop's line as traceroute prints it, e.g. ` 2  10.0.12.2  0.512 ms  0.401 ms  0.388 ms`.
-    public var line: String {
+    /// The hop's line as traceroute prints it, e.g. ` 2  10.0.12.2  0.512 ms  0.401 ms  0.388 ms`,
+    /// or with an address's name from `names`, ` 2  eth1.r2.lab (10.0.12.2)  0.512 ms …`.
+    public func line(names: [IPv4Address: String] = [:]) -> String {
         var text = timeToLive < 10 ? " \(timeToLive) " : "\(timeToLive) "
         var lastAddress: IPv4Address?
         for probe in probes {
@@ -25,7 +26,7 @@ public struct TracerouteHop: Sendable, Equatable {
                 continue
             }
             if from != lastAddress {
-                text += " \(from)"
+                text += names[from].map { " \($0) (\(from))" } ?? " \(from)"
                 lastAddress = from
             }
             text += "  \(Ping.fixed(ms, decimals: 3)) ms"
@@ -47,6 +48,12 @@ public struct Traceroute {
     public var probeTimeout: Duration = .seconds(2)
     /// UDP data per probe: 32 bytes make the 60-byte packets Linux traceroute sends.
     public var payloadSize = 32
+    /// Names an address by a reverse (PTR) lookup, nil when it has none; unset, hops
+    /// are printed as addresses only (`-n`). Each address is asked once; the lookups
+    /// of one hop stop once they have taken `nameBudget`, so a silent resolver holds
+    /// the trace up at most that long per hop.
+    public var nameOf: ((IPv4Address) -> String?)?
+    public var nameBudget: Duration = .seconds(1)
 
     public init(destination: IPv4Address, destinationName: String? = nil) {
         self.destination = destination
@@ -62,6 +69,8 @@ public struct Traceroute {
         output("traceroute to \(destinationName) (\(destination)), \(maximumHops) hops max, \(payloadSize + 28) byte packets")
         let clock = ContinuousClock()
         var hops: [TracerouteHop] = []
+        var names: [IPv4Address: String] = [:]
+        var asked: Set<IPv4Address> = []
         var port = firstPort
         for ttl in 1...maximumHops {
             try socket.setTimeToLive(UInt8(ttl))
@@ -97,7 +106,15 @@ public struct Traceroute {
                 }
                 hop.probes.append(.init(from: report.from, milliseconds: ms, annotation: annotation))
             }
-            output(hop.line)
+            if let nameOf {
+                let start = clock.now
+                for address in hop.probes.compactMap(\.from) where !asked.contains(address) {
+                    guard clock.now - start < nameBudget else { break }
+                    asked.insert(address)
+                    if let name = nameOf(address) { names[address] = name.hasSuffix(".") ? String(name.dropLast()) : name }
+                }
+            }
+            output(hop.line(names: names))
             hops.append(hop)
             if isDone { break }
         }

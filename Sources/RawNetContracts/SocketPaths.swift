@@ -26,6 +26,8 @@ public struct SocketPaths: Sendable, Equatable {
     public func logFile(node: String) -> String { file("\(node).log") }
     /// The output of a service `rawnet up` started on a host (`NODE.dns.log`); node names hold no dot.
     public func serviceLogFile(node: String, service: String) -> String { file("\(node).\(service).log") }
+    /// A service's counters as `rawnet status` prints them, rewritten by the service as they change.
+    public func serviceStatsFile(node: String, service: String) -> String { file("\(node).\(service).stats") }
     /// The record of the network namespace `rawnet attach` created for a linux node:
     /// its name, one line. `rawnet down` removes exactly the namespace named here.
     public func namespaceRecord(node: String) -> String { file("\(node).netns") }

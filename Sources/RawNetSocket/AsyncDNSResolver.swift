@@ -42,7 +42,7 @@ public actor AsyncDNSResolver {
 
     /// One question over UDP (retried `attempts` times, `timeout` each), then TCP when truncated.
     public func query(_ name: DNSName, type: DNSRecordType) async throws(ResolveError) -> DNSExchange {
-        let query = DNSMessage.query(id: UInt16.random(in: 0...UInt16.max), name: name, type: type)
+        let query = DNSMessage.query(id: UInt16.random(in: 0...UInt16.max), name: name, type: type, edns: DNSEDNS())
         let start = MonotonicClock.now()
         func seconds() -> Double { Double(MonotonicClock.now() - start) / 1e9 }
         let socket: AsyncUDPSocket

@@ -53,6 +53,8 @@ public final class DNSResolver {
     /// Wait for each UDP try; the total is `timeout * attempts`.
     public var timeout: Duration = .seconds(2)
     public var attempts = 3
+    /// Send an EDNS OPT (1232 bytes) with each question, as resolvers do; off for `dig +noedns`.
+    public var usesEDNS = true
     /// Appended to a name without a dot, as resolv.conf's `search` (e.g. `bob` → `bob.lab.`).
     public var searchDomain: DNSName?
 
@@ -99,7 +101,8 @@ public final class DNSResolver {
                       recursionDesired: Bool = true) throws(ResolveError) -> DNSExchange {
         let target = server ?? self.server
         let id = UInt16.random(in: 0...UInt16.max)
-        let query = DNSMessage.query(id: id, name: name, type: type, recursionDesired: recursionDesired)
+        let query = DNSMessage.query(id: id, name: name, type: type, recursionDesired: recursionDesired,
+                                     edns: usesEDNS ? DNSEDNS() : nil)
         let bytes = query.serialize()
         let start = MonotonicClock.now()
         func seconds() -> Double { Double(MonotonicClock.now() - start) / 1e9 }

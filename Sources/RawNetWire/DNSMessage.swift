@@ -23,11 +23,14 @@ public struct DNSMessage: Sendable, Equatable {
         self.additional = additional
     }
 
-    /// A standard query for one name and type.
-    public static func query(id: UInt16, name: DNSName, type: DNSRecordType, recursionDesired: Bool = true) -> DNSMessage {
+    /// A standard query for one name and type, with an OPT record when `edns` is given.
+    public static func query(id: UInt16, name: DNSName, type: DNSRecordType, recursionDesired: Bool = true,
+                             edns: DNSEDNS? = nil) -> DNSMessage {
         var header = DNSHeader(id: id)
         header.recursionDesired = recursionDesired
-        return DNSMessage(header: header, questions: [DNSQuestion(name: name, type: type)])
+        var message = DNSMessage(header: header, questions: [DNSQuestion(name: name, type: type)])
+        message.edns = edns
+        return message
     }
 
     public init(parsing bytes: [UInt8]) throws(WireError) {
@@ -65,6 +68,7 @@ public struct DNSMessage: Sendable, Equatable {
 
     /// The message's bytes, at most `limit` of them: records that do not fit are
     /// left out (whole), and TC is set when an answer or authority record was.
+    /// An OPT record is kept, ahead of the others' room.
     public func serialize(limit: Int = 65_535) -> [UInt8] {
         var bytes: [UInt8] = []
         bytes.reserveCapacity(min(limit, 512))
@@ -82,13 +86,23 @@ public struct DNSMessage: Sendable, Equatable {
         }
         var written = [0, 0, 0]
         var full = false
-        for (position, records) in [answers, authority, additional].enumerated() {
+        // An OPT record goes last and is never the one left out (RFC 6891 section 7):
+        // the others must leave room for it.
+        let options = additional.filter { $0.type == .opt }
+        let optionBytes = options.reduce(0) { total, record in
+            var scratch: [UInt8] = []
+            var unused = DNSNameCompressor()
+            record.write(into: &scratch, compressor: &unused)
+            return total + scratch.count
+        }
+        let recordLimit = limit - optionBytes
+        for (position, records) in [answers, authority, additional.filter { $0.type != .opt }].enumerated() {
             for record in records.prefix(65_535) {
                 if full { break }
                 let mark = bytes.count
                 let saved = compressor
                 record.write(into: &bytes, compressor: &compressor)
-                if bytes.count > limit {
+                if bytes.count > recordLimit {
                     bytes.removeSubrange(mark...)
                     compressor = saved
                     full = true
@@ -97,6 +111,10 @@ public struct DNSMessage: Sendable, Equatable {
                 }
                 written[position] += 1
             }
+        }
+        for record in options.prefix(65_535 - written[2]) {
+            record.write(into: &bytes, compressor: &compressor)
+            written[2] += 1
         }
         bytes.storeUInt16(out.flags, at: 2)
         for (position, count) in written.enumerated() {

@@ -80,6 +80,7 @@ struct TracerouteCommand: ParsableCommand {
     @Option(name: .short, help: "Most hops to try.") var maxHops: Int = 30
     @Option(name: .short, help: "Probes per hop.") var queries: Int = 3
     @Option(name: .short, help: "Seconds to wait for each probe's answer.") var wait: Double = 2
+    @Flag(name: .short, help: "Print addresses only: no reverse (PTR) lookup of each hop.") var numeric = false
     @OptionGroup var labOption: LabOption
 
     func validate() throws {
@@ -94,6 +95,13 @@ struct TracerouteCommand: ParsableCommand {
         traceroute.maximumHops = maxHops
         traceroute.probesPerHop = queries
         traceroute.probeTimeout = .milliseconds(Int64(wait * 1000))
+        if !numeric, let resolver = try labResolver(for: connection, labOption: labOption) {
+            // As Linux traceroute: each hop named by its PTR record; one try of a second at most.
+            resolver.attempts = 1
+            resolver.timeout = .seconds(1)
+            traceroute.nameBudget = resolver.timeout
+            traceroute.nameOf = { resolver.name(of: $0) }
+        }
         do {
             _ = try traceroute.run(on: connection) { print($0) }
         } catch {

@@ -26,6 +26,8 @@ struct DNSServe: ParsableCommand {
 
     @Argument(help: "The host to serve on.") var host: String
     @Option(help: "A master (zone) file to serve; may be given more than once.") var zone: [String] = []
+    @Option(help: ArgumentHelp("Master-file text to serve, as a topology's `records:` gives it; records inside the lab zone join it.",
+                               valueName: "text")) var records: [String] = []
     @Flag(inversion: .prefixedNo, help: "Serve the lab zone (default: only without --zone).") var labZone: Bool?
     @Flag(help: "Print nothing per query (what `rawnet up` runs).") var quiet = false
     @Flag(help: .hidden) var recursive = false
@@ -44,21 +46,31 @@ struct DNSServe: ParsableCommand {
         }
         if recursive { return try runRecursive(runDirectory: runDirectory) }
         var zones: [DNSZone] = []
-        if labZone ?? zone.isEmpty { zones += topology.labZones(server: host) }
+        if labZone ?? (zone.isEmpty && records.isEmpty) { zones += topology.labZones(server: host) }
         for file in zone {
             let text = try readZoneFile(file)
-            do { zones += try DNSMasterFile.zones(from: text) } catch { throw Failure("dns: \(file) \(error)") }
+            do { zones = try DNSMasterFile.zones(from: text, adding: zones) } catch { throw Failure("dns: \(file) \(error)") }
+        }
+        for text in records {
+            do { zones = try DNSMasterFile.zones(from: text, adding: zones) } catch { throw Failure("dns: records \(error)") }
         }
         let server = DNSServer(authority: DNSAuthority(zones: zones))
+        let report = statsWriter(runDirectory: runDirectory)
         try serve(runDirectory: runDirectory,
                   readyLine: "\(zones.map(\.origin.description).joined(separator: " ")) on \(host) port 53 (udp, tcp)") {
             connection, ready, log, stop throws(NetworkError) in
-            _ = try server.run(on: connection, ready: ready, log: log, shouldStop: stop)
+            _ = try server.run(on: connection, ready: ready, log: log, report: report, shouldStop: stop)
         }
     }
 }
 
 extension DNSServe {
+    /// Writes the server's counters to `HOST.dns.stats`, where `rawnet status` reads them.
+    func statsWriter(runDirectory: String) -> (DNSServer.Counters) -> Void {
+        let file = SocketPaths(runDirectory: runDirectory).serviceStatsFile(node: host, service: "dns")
+        return { counters in try? FileSystem.writeBytes(Array(counters.lines.joined(separator: "\n").utf8), to: file) }
+    }
+
     func readZoneFile(_ file: String) throws -> String {
         do { return String(decoding: try FileSystem.readBytes(at: file), as: UTF8.self) } catch {
             throw Failure("dns: cannot read \(file): \(error)")
@@ -97,14 +109,18 @@ extension DNSServe {
             let text = try readZoneFile(file)
             do { roots += try DNSMasterFile.rootServers(from: text) } catch { throw Failure("dns: \(file) \(error)") }
         }
+        for text in records {
+            do { roots += try DNSMasterFile.rootServers(from: text) } catch { throw Failure("dns: records \(error)") }
+        }
         guard !roots.isEmpty else {
-            throw Failure("dns: a recursive resolver needs root hints: --zone FILE with '. NS NAME' and NAME's A record")
+            throw Failure("dns: a recursive resolver needs root hints: --zone FILE or --records with '. NS NAME' and NAME's A record")
         }
         let server = DNSRecursiveServer(roots: roots)
+        let report = statsWriter(runDirectory: runDirectory)
         try serve(runDirectory: runDirectory,
                   readyLine: "recursively from the roots \(roots.map(\.description).joined(separator: " ")) on \(host) port 53 (udp, tcp)") {
             connection, ready, log, stop throws(NetworkError) in
-            try server.run(on: connection, ready: ready, log: log, shouldStop: stop)
+            try server.run(on: connection, ready: ready, log: log, report: report, shouldStop: stop)
         }
     }
 }
@@ -114,19 +130,20 @@ struct DigCommand: ParsableCommand {
         commandName: "dig",
         abstract: "Ask a name server from a host, printed like dig.",
         discussion: """
-            rawnet dig HOST NAME [TYPE] [@SERVER] [+trace] [+short] [+norecurse] [-x ADDRESS]
+            rawnet dig HOST NAME [TYPE] [@SERVER] [+trace] [+short] [+norecurse] [+noedns] [-x ADDRESS]
             SERVER is an address or a node name; by default the host's resolver from the topology. \
-            +trace walks down one referral at a time, from SERVER, else from a root server the resolver names (as dig).
+            +trace walks down one referral at a time, from SERVER, else from a root server the resolver names (as dig). \
+            Questions carry an EDNS OPT (1232 bytes) unless +noedns.
             """)
 
     @Argument(help: "The host to ask from.") var host: String
-    @Argument(parsing: .captureForPassthrough, help: "NAME [TYPE] [@SERVER] [+trace] [+short] [+norecurse] [-x ADDRESS]")
+    @Argument(parsing: .captureForPassthrough, help: "NAME [TYPE] [@SERVER] [+trace] [+short] [+norecurse] [+noedns] [-x ADDRESS]")
     var words: [String] = []
     @OptionGroup var labOption: LabOption
 
     func run() throws {
         var name: String?, typeText: String?, serverText: String?
-        var trace = false, short = false, recurse = true, reverse = false
+        var trace = false, short = false, recurse = true, reverse = false, edns = true
         var labOption = labOption
         var remaining = words[...]
         while let word = remaining.popFirst() {
@@ -142,10 +159,12 @@ struct DigCommand: ParsableCommand {
                 short = true
             } else if word == "+norecurse" || word == "+norec" {
                 recurse = false
+            } else if word == "+noedns" {
+                edns = false
             } else if word == "-x" {
                 reverse = true
             } else if word.hasPrefix("+") || word.hasPrefix("-") {
-                throw UsageFailure("dig: unknown option '\(word)' (known: +trace +short +norecurse -x)")
+                throw UsageFailure("dig: unknown option '\(word)' (known: +trace +short +norecurse +noedns -x)")
             } else if name == nil {
                 name = word
             } else if typeText == nil {
@@ -181,6 +200,7 @@ struct DigCommand: ParsableCommand {
             type = parsed
         }
         let resolver = DNSResolver(connection: app.connection, server: server)
+        resolver.usesEDNS = edns
         var dig = Dig(name: question, type: type, server: server)
         dig.recursionDesired = recurse
         dig.short = short

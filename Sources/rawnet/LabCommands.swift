@@ -191,6 +191,14 @@ struct Status: ParsableCommand {
                 if let impairment = interface.impairment { print("           impairment out: \(impairment)") }
                 if let tunnel = interface.tunnel { print("           " + Self.tunnelLine(tunnel)) }
             }
+            for service in node.services {
+                // A service's own counters (a name server's: answers, drops by reason), as it last wrote them.
+                guard let bytes = try? FileSystem.readBytes(at: located.paths.serviceStatsFile(node: node.name, service: service.kind))
+                else { continue }
+                for (index, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n").enumerated() {
+                    print((index == 0 ? "    \(service.kind.padding(6)) " : "           ") + line)
+                }
+            }
             if let drops = status.localDrops, !drops.isEmpty {
                 let reasons = drops.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }
                 print("    local  drops \(drops.values.reduce(0, +)): \(reasons.joined(separator: ", "))")

@@ -41,6 +41,8 @@ struct PingFormatTests {
             .init(from: nil, milliseconds: nil, annotation: nil),
             .init(from: router, milliseconds: 1.25, annotation: nil),
         ])
-        #expect(hop.line == " 2  10.0.12.2  0.500 ms *  1.250 ms")
+        #expect(hop.line() == " 2  10.0.12.2  0.500 ms *  1.250 ms")
+        // With a name from a reverse lookup, as Linux traceroute prints it.
+        #expect(hop.line(names: [router: "eth1.r2.lab"]) == " 2  eth1.r2.lab (10.0.12.2)  0.500 ms *  1.250 ms")
     }
 }

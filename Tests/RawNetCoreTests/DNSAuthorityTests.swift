@@ -110,12 +110,70 @@ import RawNetWire
         notify.header.opcode = 4
         #expect(authority.answer(notify).header.responseCode == .notImplemented)
         // Undecodable bytes with a header: FORMERR with the same ID; a response or a scrap: no answer.
+        // Each is a problem the server counts.
         let garbage: [UInt8] = [0xAB, 0xCD, 0x01, 0x00, 0x00, 0x05, 0, 0, 0, 0, 0, 0, 0xC0]
-        #expect(authority.answer(queryBytes: garbage)?.header.responseCode == .formatError)
-        #expect(authority.answer(queryBytes: garbage)?.header.id == 0xABCD)
-        #expect(authority.answer(queryBytes: [1, 2, 3]) == nil)
+        guard case .reply(let formatError, let limit, .malformed?) = authority.respond(to: garbage) else {
+            Issue.record("garbage is answered FORMERR and counted malformed")
+            return
+        }
+        #expect(formatError.header.responseCode == .formatError && formatError.header.id == 0xABCD && limit == 512)
+        #expect(Self.problem(authority.respond(to: [1, 2, 3])) == .tooShort)
         let response = authority.answer(.query(id: 7, name: try DNSName("bob.lab"), type: .a)).serialize()
-        #expect(authority.answer(queryBytes: response) == nil)
+        #expect(Self.problem(authority.respond(to: response)) == .response)
+        #expect(Self.problem(authority.respond(to: notify.serialize())) == .opcode)
+        #expect(Self.problem(authority.respond(to: twoQuestions.serialize())) == .malformed)
+        // Over-long: a datagram past the size the server advertises is not read; over TCP it is.
+        var long = DNSMessage.query(id: 8, name: try DNSName("bob.lab"), type: .a)
+        long.additional = (0..<120).map { _ in DNSRecord(name: try! DNSName("bob.lab"), ttl: 1, data: .a(IPv4Address(1, 2, 3, 4))) }
+        #expect(long.serialize().count > DNSAuthority.largestUDPQuery)
+        #expect(Self.problem(authority.respond(to: long.serialize())) == .overlong)
+        #expect(Self.problem(authority.respond(to: long.serialize(), overTCP: true)) == nil)
+    }
+
+    /// The problem an outcome counts, nil for a plain answer.
+    static func problem(_ outcome: DNSQueryOutcome) -> DNSQueryProblem? {
+        switch outcome {
+        case .drop(let problem): problem
+        case .reply(_, _, let problem): problem
+        }
+    }
+
+    static func reply(_ outcome: DNSQueryOutcome) -> (DNSMessage, Int)? {
+        if case .reply(let message, let limit, nil) = outcome { return (message, limit) }
+        return nil
+    }
+
+    /// RFC 6891: an answer to a query with EDNS carries an OPT of 1232 bytes and may
+    /// take the size the query advertised (512 to 1232); a bad OPT is FORMERR, a
+    /// version above 0 BADVERS with an OPT of version 0.
+    @Test func edns_answeredWithOPT_sizeHonoured_FORMERRAndBADVERS() throws {
+        let authority = try Self.authority()
+        let bob = try DNSName("bob.lab")
+        let plain = try #require(Self.reply(authority.respond(to: DNSMessage.query(id: 1, name: bob, type: .a).serialize())))
+        #expect(plain.0.edns == nil && plain.1 == 512)
+        for (size, limit) in [(4096, 1232), (800, 800), (100, 512)] {
+            let query = DNSMessage.query(id: 2, name: bob, type: .a, edns: DNSEDNS(udpPayloadSize: UInt16(size)))
+            let answer = try #require(Self.reply(authority.respond(to: query.serialize())))
+            #expect(answer.0.edns == DNSEDNS(udpPayloadSize: 1232) && answer.1 == limit, "\(size)")
+            #expect(answer.0.answers.count == 1)
+        }
+        var two = DNSMessage.query(id: 3, name: bob, type: .a, edns: DNSEDNS())
+        two.additional.append(DNSEDNS().record)
+        guard case .reply(let formatError, _, .badOPT?) = authority.respond(to: two.serialize()) else {
+            Issue.record("two OPTs: FORMERR")
+            return
+        }
+        #expect(formatError.header.responseCode == .formatError && formatError.edns == nil)
+        var future = DNSEDNS()
+        future.version = 1
+        let versioned = DNSMessage.query(id: 4, name: bob, type: .a, edns: future)
+        guard case .reply(let badVersion, _, .badVersion?) = authority.respond(to: versioned.serialize()) else {
+            Issue.record("version 1: BADVERS")
+            return
+        }
+        #expect(badVersion.extendedResponseCode == 16 && badVersion.edns?.version == 0 && badVersion.answers.isEmpty)
+        let parsed = try DNSMessage(parsing: badVersion.serialize())
+        #expect(parsed.extendedResponseCode == 16 && parsed.header.id == 4)
     }
 
     @Test func rootAndTLDServers_referDownTheTree() throws {

@@ -50,6 +50,7 @@ import RawNetWire
             switch step {
             case .answer(let message): return (message, asked, resolution)
             case .ask(let server, let query, _):
+                #expect(query.edns == DNSEDNS(), "the resolver asks with EDNS (RFC 6891), 1232 bytes")
                 asked.append(server)
                 if silent.contains(server) || servers[server] == nil {
                     clock = resolution.deadline ?? clock

@@ -4,8 +4,8 @@ import RawNetTestSupport
 import Testing
 
 /// Linux's own `dig` (an attached linux node, through r1) asks bob's RawNet name
-/// server and gets the answers `rawnet dig` gets: over UDP with EDNS, over TCP,
-/// NXDOMAIN and a reverse lookup. Fails when dig (package dnsutils) is missing.
+/// server and gets the answers `rawnet dig` gets: over UDP with EDNS (the OPT
+/// answered, BADVERS for version 1), without, over TCP, NXDOMAIN and a reverse lookup. Fails when dig (package dnsutils) is missing.
 @Suite(.serialized) struct InteropDNSTests {
     static func yaml(lab: String) -> String {
         """
@@ -42,6 +42,16 @@ import Testing
             // Only the warning any authoritative-only server earns (RD asked, RA not offered), nothing malformed.
             #expect(!full.output.contains("malformed") && !full.output.contains("FORMERR"), "\(full.output)")
             #expect(full.output.contains("WARNING: recursion requested but not available"), "\(full.output)")
+            // dig sends EDNS by default: the answer carries an OPT advertising 1232 bytes (RFC 6891).
+            #expect(full.output.contains(";; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232"), "\(full.output)")
+            let plain = try linuxDig(["+noedns", "bob.lab"])
+            #expect(plain.output.contains("status: NOERROR") && !plain.output.contains("OPT PSEUDOSECTION"), "\(plain.output)")
+            // EDNS version 1 without negotiation: BADVERS, with an OPT of version 0.
+            let future = try linuxDig(["+edns=1", "+noednsnegotiation", "bob.lab"])
+            #expect(future.output.contains("status: BADVERS") && future.output.contains("; EDNS: version: 0"), "\(future.output)")
+            // rawnet dig prints the same pseudo-section.
+            let ours = try rawnetDig(["bob.lab"])
+            #expect(ours.output.contains(";; OPT PSEUDOSECTION:\n; EDNS: version: 0, flags:; udp: 1232"), "\(ours.output)")
 
             for words in [["bob.lab", "+short"], ["r1.lab", "+short"], ["-x", "10.0.2.1", "+short"],
                           ["lab", "SOA", "+short"], ["lab", "NS", "+short"]] {

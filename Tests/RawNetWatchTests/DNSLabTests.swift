@@ -13,7 +13,7 @@ import Testing
         @    SOA ns.example. hostmaster.example. 1 3600 900 604800 60
              NS  bob.lab.
         www  CNAME bob.lab.
-        big  TXT "\(String(repeating: "a", count: 200))" "\(String(repeating: "b", count: 200))" "\(String(repeating: "c", count: 200))"
+        big  TXT \(["a", "b", "c", "d", "e", "f", "g"].map { "\"" + String(repeating: $0, count: 200) + "\"" }.joined(separator: " "))
         """
 
     static func topology(zoneFile: String) -> String {
@@ -70,7 +70,7 @@ import Testing
         let long = try runner.run(["dig", "alice", "big.example", "TXT", "--lab", "names"])
         #expect(long.status == 0, "\(long.output)")
         #expect(long.output.contains("(TCP)") && long.output.contains(String(repeating: "c", count: 200)),
-                "a 600-byte answer is truncated over UDP and asked again over TCP: \(long.output)")
+                "a 1400-byte answer is truncated over UDP (past EDNS's 1232) and asked again over TCP: \(long.output)")
 
         let ping = try runner.run(["ping", "alice", "bob.lab", "-c", "1", "--lab", "names"])
         #expect(ping.status == 0 && ping.output.contains("PING bob.lab (10.0.2.20)"), "\(ping.output)")
@@ -147,7 +147,7 @@ import Testing
         #expect(received.count == 4 && received[0].contains("from 10.0.5.53#53") && received[1].contains("from 10.0.2.53#53"),
                 "\(fromRoot.output)")
         #expect(fromRoot.output.contains(".\t") && fromRoot.output.contains("NS\ta.root-servers.lab."), "\(fromRoot.output)")
-        // 600 bytes of TXT: ns1 truncates it to rec over UDP, rec asks again over TCP; rec truncates
+        // 1400 bytes of TXT: ns1 truncates it to rec over UDP, rec asks again over TCP; rec truncates
         // it to alice the same way, and alice asks rec again over TCP.
         let long = try runner.run(["dig", "alice", "long.corp.lab", "TXT", "--lab", "dnstree"])
         #expect(long.output.contains("(TCP)") && long.output.contains(String(repeating: "c", count: 200))
@@ -202,29 +202,91 @@ import Testing
         #expect(ping.status == 0 && ping.output.contains("(10.0.2.20)"), "\(ping.output)")
     }
 
-    /// Garbage, responses and truncated messages sent to the server on port 53 are
-    /// ignored or answered FORMERR; it keeps answering real questions.
-    @Test func hostileDatagrams_leaveTheServerAnswering() throws {
+    /// Garbage, responses, over-long datagrams, bad OPT records, EDNS version 1 and another
+    /// opcode sent to the server on port 53: each is dropped or answered with an error, counted
+    /// by reason in `rawnet status`, and the server keeps answering real questions.
+    @Test func hostileDatagrams_areCountedDropsInStatus_andTheServerKeepsAnswering() throws {
         let runner = try RawNetRunner()
         try Self.startNamesLab(runner)
         defer { _ = try? runner.run(["down", "--lab", "names"]) }
         let host = try HostConnection(runDirectory: runner.base + "/rawnet/names", host: "alice", appName: "test")
         let socket = try UDPSocket(host)
         try socket.connect(to: IPv4Address(10, 0, 2, 20), port: 53)
-        var bad: [[UInt8]] = [[], [1], Array(repeating: 0xFF, count: 600),
+        let bob = try DNSName("bob.lab")
+        var bad: [[UInt8]] = [[1], [1, 2, 3, 4, 5], Array(repeating: 0xFF, count: 600),
                               [0x12, 0x34, 0x01, 0x00, 0x00, 0x01, 0, 0, 0, 0, 0, 0, 0xC0, 0x0C, 0, 1, 0, 1]]
-        var response = DNSMessage.query(id: 9, name: try DNSName("bob.lab"), type: .a)
+        var response = DNSMessage.query(id: 9, name: bob, type: .a)
         response.header.isResponse = true
         bad.append(response.serialize())
+        bad.append([0x55, 0x55, 0x01, 0x00] + Array(repeating: 0, count: 1296))  // a "query" of 1300 bytes
+        var twoOPTs = DNSMessage.query(id: 0x0202, name: bob, type: .a, edns: DNSEDNS())
+        twoOPTs.additional.append(DNSEDNS().record)
+        bad.append(twoOPTs.serialize())
+        var future = DNSEDNS()
+        future.version = 1
+        bad.append(DNSMessage.query(id: 0x0303, name: bob, type: .a, edns: future).serialize())
+        var status = DNSMessage.query(id: 0x0404, name: bob, type: .a)
+        status.header.opcode = 2
+        bad.append(status.serialize())
         for bytes in bad { try socket.send(bytes) }
-        // The pointer loop gets FORMERR with its ID; nothing else gets an answer.
-        let formatError = try #require(try socket.receive(timeout: .seconds(3)))
-        let decoded = try DNSMessage(parsing: formatError.payload)
-        #expect(decoded.header.id == 0x1234 && decoded.header.responseCode == .formatError)
-        try socket.send(DNSMessage.query(id: 10, name: try DNSName("bob.lab"), type: .a).serialize())
-        let answer = try DNSMessage(parsing: try #require(try socket.receive(timeout: .seconds(3))).payload)
-        #expect(answer.header.id == 10 && answer.answers.count == 1, "\(answer)")
-        #expect(try socket.receive(timeout: .milliseconds(300)) == nil, "one answer each, nothing more")
+        try socket.send(DNSMessage.query(id: 10, name: bob, type: .a).serialize())
+        // The pointer loop and the two OPTs get FORMERR, version 1 BADVERS, opcode 2 NOTIMP, each with its ID;
+        // the rest get nothing; the real question its answer.
+        var codes: [UInt16: UInt16] = [:]
+        while let datagram = try socket.receive(timeout: .seconds(2)) {
+            let message = try DNSMessage(parsing: datagram.payload)
+            codes[message.header.id] = message.extendedResponseCode
+            if message.header.id == 10 { #expect(message.answers.count == 1, "\(message)") }
+        }
+        #expect(codes == [0x1234: 1, 0x0202: 1, 0x0303: 16, 0x0404: 4, 10: 0], "\(codes)")
         host.close()
+
+        var printed = ""
+        for _ in 0..<30 {
+            printed = try runner.run(["status", "--lab", "names"]).output
+            if printed.contains("drops 9:") { break }
+            usleep(100_000)
+        }
+        #expect(printed.contains("    dns    answered 1 (udp 1, tcp 0), 0 truncated"), "\(printed)")
+        for reason in ["drops 9: ", "2 a response, not a query", "2 shorter than a DNS header", "1 longer than the server takes",
+                       "1 malformed (FORMERR sent)", "1 bad OPT record (FORMERR sent)",
+                       "1 EDNS version not served (BADVERS sent)", "1 opcode not served (NOTIMP sent)"] {
+            #expect(printed.contains(reason), "\(reason): \(printed)")
+        }
+    }
+
+    /// traceroute names each hop by its PTR record through the host's resolver, as Linux's
+    /// does; -n prints addresses only; a resolver that never answers costs at most its
+    /// timeout per hop and leaves the addresses.
+    @Test func traceroute_namesHopsByPTR_dashNSkips_silentResolverDoesNotStall() throws {
+        let runner = try RawNetRunner()
+        try Self.startNamesLab(runner)
+        defer { _ = try? runner.run(["down", "--lab", "names"]) }
+        let named = try runner.run(["traceroute", "alice", "bob", "-q", "1", "-w", "1", "--lab", "names"])
+        #expect(named.status == 0, "\(named.output)")
+        let lines = named.output.split(separator: "\n").map(String.init)
+        #expect(lines.contains { $0.hasPrefix(" 1  eth0.r1.lab (10.0.1.1)  ") }, "\(named.output)")
+        #expect(lines.contains { $0.hasPrefix(" 2  bob.lab (10.0.2.20)  ") }, "\(named.output)")
+        let numeric = try runner.run(["traceroute", "alice", "bob", "-n", "-q", "1", "-w", "1", "--lab", "names"])
+        #expect(numeric.output.contains(" 1  10.0.1.1  ") && numeric.output.contains(" 2  10.0.2.20  "), "\(numeric.output)")
+        #expect(!numeric.output.contains(".lab ("), "\(numeric.output)")
+
+        // The same lab with alice's resolver at an address where nothing answers.
+        _ = try runner.run(["down", "--lab", "names"])
+        let labFile = runner.base + "/silent.yaml"
+        try Self.topology(zoneFile: runner.base + "/example.zone")
+            .replacing("name: names", with: "name: silent")
+            .replacing("gateway: 10.0.1.1 }", with: "gateway: 10.0.1.1, resolver: 10.0.2.99 }")
+            .write(toFile: labFile, atomically: true, encoding: .utf8)
+        let up = try runner.run(["up", labFile])
+        try #require(up.status == 0, "\(up.output)")
+        defer { _ = try? runner.run(["down", "--lab", "silent"]) }
+        let started = Date()
+        let silent = try runner.run(["traceroute", "alice", "10.0.2.20", "-q", "1", "-w", "1", "--lab", "silent"])
+        let seconds = Date().timeIntervalSince(started)
+        #expect(silent.status == 0, "\(silent.output)")
+        #expect(silent.output.contains(" 1  10.0.1.1  ") && silent.output.contains(" 2  10.0.2.20  "), "\(silent.output)")
+        // Two hops: at most a second of lookup each, beside the probes' answers (milliseconds).
+        #expect(seconds < 4, "the trace took \(seconds) s")
     }
 }

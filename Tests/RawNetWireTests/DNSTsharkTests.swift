@@ -11,6 +11,7 @@ import Testing
         "dns.flags.response", "dns.flags.authoritative", "dns.flags.truncated", "dns.flags.rcode",
         "dns.qry.name", "dns.qry.type", "dns.count.answers", "dns.a", "dns.cname", "dns.ns", "dns.ptr.domain_name",
         "dns.txt", "dns.soa.mname", "dns.soa.rname", "dns.soa.minimum_ttl", "dns.mx.mail_exchange",
+        "dns.rr.udp_payload_size", "dns.resp.edns0_version", "dns.resp.ext_rcode", "dns.count.add_rr",
     ]
 
     static func messages() throws -> [(String, DNSMessage)] {
@@ -37,6 +38,20 @@ import Testing
                                         answers: [DNSRecord(name: try DNSName("www.lab"), ttl: 60, data: .cname(bob)),
                                                   DNSRecord(name: bob, ttl: 60, data: .txt([Array("hello".utf8)])),
                                                   DNSRecord(name: bob, ttl: 60, data: .mx(preference: 10, exchange: bob))])),
+            ("edns query", .query(id: 0x4343, name: bob, type: .a, edns: DNSEDNS())),
+            ("edns answer", { () -> DNSMessage in
+                var message = DNSMessage(header: answer, questions: [DNSQuestion(name: bob, type: .a)],
+                                         answers: [DNSRecord(name: bob, ttl: 300, data: .a(IPv4Address(10, 0, 2, 20)))])
+                message.edns = DNSEDNS()
+                return message
+            }()),
+            ("badvers", { () -> DNSMessage in
+                var message = DNSMessage(header: answer, questions: [DNSQuestion(name: bob, type: .a)])
+                var opt = DNSEDNS()
+                opt.extendedRCode = 1
+                message.edns = opt
+                return message
+            }()),
         ]
     }
 
@@ -104,6 +119,13 @@ import Testing
             #expect(row(3)["dns.qry.name"] == ["20.2.0.10.in-addr.arpa"] && row(3)["dns.ptr.domain_name"] == ["bob.lab"])
             #expect(row(4)["dns.cname"] == ["bob.lab"] && row(4)["dns.txt"] == ["hello"])
             #expect(row(4)["dns.mx.mail_exchange"] == ["bob.lab"])
+            // EDNS: the OPT's payload size and version, in a query, an answer and a BADVERS.
+            for index in 5...7 {
+                #expect(row(index)["dns.rr.udp_payload_size"] == ["1232"], "\(row(index))")
+                #expect(row(index)["dns.resp.edns0_version"] == ["0"] && row(index)["dns.count.add_rr"] == ["1"])
+            }
+            #expect(row(5)["dns.flags.response"] == ["0"] && row(6)["dns.a"] == ["10.0.2.20"])
+            #expect(row(7)["dns.resp.ext_rcode"] == ["0x01"] || row(7)["dns.resp.ext_rcode"] == ["1"], "\(row(7))")
         }
     }
 }

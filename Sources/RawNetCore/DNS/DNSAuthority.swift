@@ -12,22 +12,6 @@ public struct DNSAuthority: Sendable {
 
     public init(zones: [DNSZone]) { self.zones = zones }
 
-    /// The answer to a query's bytes, or nil when they are not worth answering
-    /// (too short for a header, or already a response).
-    public func answer(queryBytes bytes: [UInt8]) -> DNSMessage? {
-        let query: DNSMessage
-        do {
-            query = try DNSMessage(parsing: bytes)
-        } catch {
-            guard bytes.count >= DNSMessage.headerLength else { return nil }
-            let header = DNSHeader(id: UInt16(bytes[0]) << 8 | UInt16(bytes[1]), flags: UInt16(bytes[2]) << 8 | UInt16(bytes[3]))
-            guard !header.isResponse else { return nil }
-            return Self.reply(to: DNSMessage(header: header), code: .formatError)
-        }
-        guard !query.header.isResponse else { return nil }
-        return answer(query)
-    }
-
     public func answer(_ query: DNSMessage) -> DNSMessage {
         guard query.header.opcode == 0 else { return Self.reply(to: query, code: .notImplemented) }
         guard query.questions.count == 1, let question = query.questions.first else {

@@ -9,9 +9,16 @@ import RawNetWire
 public enum DNSMasterFile {
     public static let defaultTTL: UInt32 = 300
 
-    public static func zones(from text: String, origin: DNSName = .root) throws(DNSZoneError) -> [DNSZone] {
+    /// The zones of `text`, after `existing`: a record may also fall into one of
+    /// those (records a topology adds to the lab zone), and an SOA starts a zone
+    /// only where none exists yet.
+    public static func zones(from text: String, origin: DNSName = .root,
+                             adding existing: [DNSZone] = []) throws(DNSZoneError) -> [DNSZone] {
         let pending = try records(from: text, origin: origin)
-        var zones = pending.compactMap { $0.1.type == .soa ? DNSZone(origin: $0.1.name) : nil }
+        var zones = existing
+        for (_, record) in pending where record.type == .soa && !zones.contains(where: { $0.origin == record.name }) {
+            zones.append(DNSZone(origin: record.name))
+        }
         for (line, record) in pending {
             let candidates = zones.indices.filter { record.name.isSubdomain(of: zones[$0].origin) }
             guard let index = candidates.max(by: { zones[$0].origin.labels.count < zones[$1].origin.labels.count }) else {

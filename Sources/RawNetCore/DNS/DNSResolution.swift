@@ -165,7 +165,8 @@ public struct DNSResolution: Sendable {
         pending = (id, server)
         deadline = now + Self.timeout * (overTCP ? 2 : 1)
         notes.append("ask \(server) \(type) \(name)" + (overTCP ? " over TCP" : ""))
-        return .ask(server: server, query: .query(id: id, name: name, type: type, recursionDesired: false), overTCP: overTCP)
+        return .ask(server: server, query: .query(id: id, name: name, type: type, recursionDesired: false, edns: DNSEDNS()),
+                    overTCP: overTCP)
     }
 
     private func reply(_ code: DNSResponseCode) -> DNSMessage {
