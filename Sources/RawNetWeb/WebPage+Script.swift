@@ -497,6 +497,7 @@ extension WebPage {
       if (!box) return;
       const ends = answer.ends;
       const row = (label, key, pick) => `<tr class="${key}"><th>${label}</th>` + ends.map(e => `<td data-node="${e.node}">${pick(e)}</td>`).join("") + "</tr>";
+      box.dataset.conn = answer.name;
       box.innerHTML = ends.length ? `<table class="internals">`
         + `<tr><th>${t("end")}</th>` + ends.map(e => `<th>${e.node}<br>${e.local}</th>`).join("") + "</tr>"
         + row(t("state"), "state", e => e.shown.state || "")
