@@ -14,7 +14,7 @@ extension WebPage {
             position: "event", of: "of", connections: "TCP connections", none: "no TCP connection yet", ladder: "Ladder", plot: "Time-sequence plot", dropped: "dropped", retransmit: "retransmission", recording: "paused: recording",
             chat: "Chat", chatHost: "From host", room: "Room (host or address)", port: "Port", name: "Name", join: "Join", leave: "Leave", send: "Send",
             chatLeft: "left the room", mine: "your line", openConnection: "This TCP connection", internals: "TCP internals (live)",
-            end: "end", state: "state", retrans: "retransmissions", byReason: "timeout / 3 dup ACKs / RACK / tail-loss probe", sentBytes: "bytes sent", receivedBytes: "bytes received", gone: "no longer held" },
+            end: "end", state: "state", retrans: "retransmissions", sentBytes: "bytes sent", receivedBytes: "bytes received", gone: "no longer held" },
       ko: { pause: "일시정지", live: "실시간", back: "◀ 한 단계", forward: "한 단계 ▶", play: "재생", stop: "멈춤", speed: "속도",
             hint: "프레임(점 또는 아래 줄)을 누르면 계층별 내용이 보입니다. 링크를 누르면 장애를 설정합니다. 노드는 끌어서 옮길 수 있습니다.",
             connected: "실시간", disconnected: "연결 끊김", ended: "랩이 멈췄습니다", savedEnd: "저장된 트레이스의 끝", saved: "저장된 트레이스",
@@ -25,7 +25,7 @@ extension WebPage {
             position: "이벤트", of: "/", connections: "TCP 연결", none: "아직 TCP 연결이 없습니다", ladder: "래더 다이어그램", plot: "시간-순서 그래프", dropped: "버려짐", retransmit: "재전송", recording: "일시정지: 기록 중",
             chat: "채팅", chatHost: "보내는 호스트", room: "방 (호스트 또는 주소)", port: "포트", name: "이름", join: "참여", leave: "나가기", send: "보내기",
             chatLeft: "방을 나갔습니다", mine: "내 줄", openConnection: "이 TCP 연결", internals: "TCP 내부 상태 (실시간)",
-            end: "끝점", state: "상태", retrans: "재전송", byReason: "타임아웃 / 3-중복 ACK / RACK / 꼬리 손실 프로브", sentBytes: "보낸 바이트", receivedBytes: "받은 바이트", gone: "이미 닫힘" },
+            end: "끝점", state: "상태", retrans: "재전송", sentBytes: "보낸 바이트", receivedBytes: "받은 바이트", gone: "이미 닫힘" },
     };
     const COLORS = { arp: "#8e44ad", icmp: "#2980b9", udp: "#16a085", tcp: "#d35400", dns: "#27ae60", http: "#c0392b", other: "#7f8c8d" };
     const NS = "http://www.w3.org/2000/svg";
@@ -442,58 +442,79 @@ extension WebPage {
     }
 
     // ---- TCP connections: the ladder and plot of `rawnet ladder` and `rawnet plot`, refreshed live ----
+    // The list and the internals come first (cheap); the ladder and plot, drawn from up to
+    // 20,000 events, follow when the server has them. One refresh at a time.
     async function showConnections(chosen) {
+      const changed = (chosen || null) !== state.connection || !state.connectionsOpen;
       state.connectionsOpen = true; state.selected = null; state.selectedLink = null; state.connection = chosen || null;
-      const names = await (await fetch("/api/connections")).json();
-      const view = state.connection ? await (await fetch("/api/connection?key=" + encodeURIComponent(state.connection))).json() : null;
-      if (!state.connectionsOpen) return;
-      // Built aside, then swapped in at once: a live refresh never shows a half-drawn panel.
-      const panel = document.createElement("div");
-      const h = document.createElement("h3"); h.textContent = t("connections"); panel.appendChild(h);
-      if (!names.length) { const p = document.createElement("p"); p.className = "hint"; p.textContent = t("none"); panel.appendChild(p); }
-      for (const name of names) {
-        const b = document.createElement("button"); b.className = "conn-item"; b.textContent = name; b.dataset.key = name;
-        b.addEventListener("click", () => showConnections(name));
-        panel.appendChild(b);
-      }
-      if (view && view.ladder) {
-        const hi = document.createElement("h3"); hi.textContent = t("internals"); panel.appendChild(hi);
-        const internals = document.createElement("div"); internals.id = "internals"; panel.appendChild(internals);
-        if (state.internals && state.internals.name === view.name) renderInternals(state.internals, internals);
-        const h2 = document.createElement("h3"); h2.textContent = `${t("ladder")} · ${view.name}`; panel.appendChild(h2);
-        const pre = document.createElement("pre"); pre.className = "ladder"; pre.textContent = view.ladder; panel.appendChild(pre);
-        const h3 = document.createElement("h3"); h3.textContent = t("plot"); panel.appendChild(h3);
+      if (state.drawingConnection && !changed) return;
+      state.drawingConnection = true;
+      try {
+        const names = await (await fetch("/api/connections")).json();
+        if (!state.connectionsOpen) return;
+        const wanted = state.connection;
+        if (changed || !$("connection-view")) {
+          const panel = document.createElement("div");
+          const h = document.createElement("h3"); h.textContent = t("connections"); panel.appendChild(h);
+          if (!names.length) { const p = document.createElement("p"); p.className = "hint"; p.textContent = t("none"); panel.appendChild(p); }
+          for (const name of names) {
+            const b = document.createElement("button"); b.className = "conn-item"; b.textContent = name; b.dataset.key = name;
+            b.addEventListener("click", () => showConnections(name));
+            panel.appendChild(b);
+          }
+          if (wanted) {
+            const hi = document.createElement("h3"); hi.textContent = `${t("internals")} · ${wanted}`; panel.appendChild(hi);
+            const internals = document.createElement("div"); internals.id = "internals"; panel.appendChild(internals);
+            if (state.internals && state.internals.name === wanted) renderInternals(state.internals, internals);
+          }
+          const view = document.createElement("div"); view.id = "connection-view"; panel.appendChild(view);
+          $("details").replaceChildren(...panel.childNodes);
+        }
+        if (!wanted) return;
+        const view = await (await fetch("/api/connection?key=" + encodeURIComponent(wanted))).json();
+        const box = $("connection-view");
+        if (!state.connectionsOpen || state.connection !== wanted || !box || !view.ladder) return;
+        // Built aside, then swapped in at once: a live refresh never shows a half-drawn view.
+        const part = document.createElement("div");
+        const h2 = document.createElement("h3"); h2.textContent = `${t("ladder")} · ${view.name}`; part.appendChild(h2);
+        const pre = document.createElement("pre"); pre.className = "ladder"; pre.textContent = view.ladder; part.appendChild(pre);
+        const h3 = document.createElement("h3"); h3.textContent = t("plot"); part.appendChild(h3);
         const img = document.createElement("img"); img.className = "plot";
         if (state.plotURL) URL.revokeObjectURL(state.plotURL);
         state.plotURL = URL.createObjectURL(new Blob([view.plot], { type: "image/svg+xml" }));
         img.src = state.plotURL;
-        panel.appendChild(img);
+        part.appendChild(img);
+        box.replaceChildren(...part.childNodes);
+      } finally {
+        state.drawingConnection = false;
       }
-      $("details").replaceChildren(...panel.childNodes);
     }
     setInterval(() => { if (state.connectionsOpen && state.connection && state.live && !state.replay) showConnections(state.connection).catch(() => {}); }, 2000);
 
     // ---- live TCP internals of both ends, as `rawnet sockets -i` reads them ----
-    function ms(us) { return us == null || us === "" ? "–" : (us / 1000).toFixed(1) + " ms"; }
+    // One column per end, one row per figure (narrow enough for the side panel).
     function renderInternals(answer, into) {
       const box = into || $("internals");
       if (!box) return;
-      const rows = answer.ends.map(e => {
-        const f = e.fields;
-        return `<tr data-node="${e.node}"><td>${e.node} ${e.local}</td><td class="state">${f.state || ""}</td><td class="cwnd">${f.cwnd || ""}</td>`
-          + `<td class="ssthresh">${f.ssthresh || "-"}</td><td class="srtt">${ms(f.srtt)}</td><td class="rto">${ms(f.rto)}</td>`
-          + `<td class="retrans">${f.retrans || 0} (${f.retrans_rto || 0} / ${f.retrans_dupack || 0} / ${f.retrans_rack || 0} / ${f.retrans_tlp || 0})</td>`
-          + `<td class="sent">${f.bytes_sent || 0}</td><td class="received">${f.bytes_received || 0}</td></tr>`;
-      }).join("");
-      box.innerHTML = `<table class="internals"><tr><th>${t("end")}</th><th>${t("state")}</th><th>cwnd</th><th>ssthresh</th><th>srtt</th><th>rto</th>`
-        + `<th title="${t("byReason")}">${t("retrans")}</th><th>${t("sentBytes")}</th><th>${t("receivedBytes")}</th></tr>${rows}</table>`
-        + `<p class="hint">${t("retrans")}: ${t("byReason")}</p>`
-        + answer.missing.map(m => `<p class="hint gone">${t("gone")}: ${m}</p>`).join("");
+      const ends = answer.ends;
+      const row = (label, key, pick) => `<tr class="${key}"><th>${label}</th>` + ends.map(e => `<td data-node="${e.node}">${pick(e)}</td>`).join("") + "</tr>";
+      box.dataset.conn = answer.name;
+      box.innerHTML = ends.length ? `<table class="internals">`
+        + `<tr><th>${t("end")}</th>` + ends.map(e => `<th>${e.node}<br>${e.local}</th>`).join("") + "</tr>"
+        + row(t("state"), "state", e => e.shown.state || "")
+        + ["cwnd", "ssthresh", "srtt", "rto"].map(k => row(k, k, e => e.shown[k] || "-")).join("")
+        + row(t("retrans"), "retrans", e => `${e.fields.retrans || 0}<br><small>${state.lang === "ko" ? e.reasonsKo : e.reasons}</small>`)
+        + row(t("sentBytes"), "sent", e => e.fields.bytes_sent || 0)
+        + row(t("receivedBytes"), "received", e => e.fields.bytes_received || 0)
+        + "</table>" : "";
+      box.innerHTML += answer.missing.map(m => `<p class="hint gone">${t("gone")}: ${m}</p>`).join("");
     }
     setInterval(async () => {
       if (!state.connectionsOpen || !state.connection || state.replay || !$("internals")) return;
       try {
-        const answer = await (await fetch("/api/internals?key=" + encodeURIComponent(state.connection))).json();
+        const wanted = state.connection;
+        const answer = await (await fetch("/api/internals?key=" + encodeURIComponent(wanted))).json();
+        if (state.connection !== wanted) return;  // another connection was opened meanwhile
         state.internals = answer;
         state.internalsUpdates = (state.internalsUpdates || 0) + 1;
         renderInternals(answer);
@@ -503,7 +524,10 @@ extension WebPage {
     // ---- chat: a member of a room on a lab host, through the host's socket library ----
     function isMine(ev) {
       const c = state.chat;
-      return !!(c && c.local && ev.conn && ev.kind === "sent" && ev.conn.startsWith(c.local + ">"));
+      if (!(c && c.local && ev.conn && ev.kind === "sent" && ev.conn.startsWith(c.local + ">"))) return false;
+      // A line travels in segments with data; a bare ACK of the room's lines is not one.
+      const len = ev.line.match(/ len (\d+)/);
+      return !(ev.proto === "tcp" && len && +len[1] === 0);
     }
     function showChat() {
       state.chatOpen = true;
@@ -571,7 +595,8 @@ extension WebPage {
     });
 
     // ---- how fast the page draws: events handled and frame times (performance.now) ----
-    const perf = { events: 0, frames: [], last: null };
+    // events: drawn one by one; counted: handled inside counted intervals; lastMessageAt: when the last message came.
+    const perf = { events: 0, counted: 0, frames: [], last: null, lastMessageAt: 0 };
     window.rawnetPerf = perf;
     function perfFrame(now) {
       if (perf.last !== null) { perf.frames.push(now - perf.last); if (perf.frames.length > 2000) perf.frames.shift(); }
@@ -621,9 +646,10 @@ extension WebPage {
       };
       ws.onmessage = (m) => {
         const msg = JSON.parse(m.data);
+        perf.lastMessageAt = performance.now();
         if (msg.type === "events") for (const ev of msg.events) { if (ev.kind === "lost") state.gaps++; record({ kind: "event", ev }); perf.events++; }
         else if (msg.type === "retransmits") markRetransmits(msg.ids);
-        else if (msg.type === "counts") record({ kind: "counts", counts: msg.counts, total: msg.total, from: msg.from, to: msg.to });
+        else if (msg.type === "counts") { record({ kind: "counts", counts: msg.counts, total: msg.total, from: msg.from, to: msg.to }); perf.counted += msg.total; }
         else if (msg.type === "gap") { state.gaps++; record({ kind: "gap", missed: msg.missed }); }
         else if (msg.type === "ended") { state.ended = true; record({ kind: "note", text: "# " + t(state.replay ? "savedEnd" : "ended") }); }
         else if (msg.type === "replay") {

@@ -114,8 +114,11 @@ enum WebPage {
     #chat-send { display: flex; gap: 6px; }
     #chat-send input { flex: 1; font: inherit; }
     table.internals { border-collapse: collapse; font: 12px "DejaVu Sans Mono", monospace; width: 100%; }
-    table.internals td, table.internals th { border: 1px solid #e1e4ea; padding: 2px 4px; text-align: right; }
-    table.internals td:first-child { text-align: left; }
+    /* In Korean, a monospace font whose Hangul is exactly two Latin columns keeps the boxes aligned. */
+    html[lang=ko] #panel pre, html[lang=ko] #events, html[lang=ko] table.internals { font-family: "Noto Sans Mono CJK KR", "DejaVu Sans Mono", monospace; }
+    table.internals td, table.internals th { border: 1px solid #e1e4ea; padding: 2px 4px; text-align: right; vertical-align: top; }
+    table.internals th { text-align: left; font-weight: 600; }
+    table.internals small { font-size: 11px; color: #556; white-space: normal; }
     .drop text { fill: #b00020; font-size: 11px; font-weight: 700; }
     .count text { font-size: 11px; font-weight: 700; }
     """#

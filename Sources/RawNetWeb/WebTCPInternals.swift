@@ -13,6 +13,11 @@ public struct WebTCPInternals: Codable, Sendable, Equatable {
     /// Every field (`TCPSocketStatus.Key` raw names: state, cwnd, ssthresh, srtt, rto, retrans_rto, …);
     /// times in microseconds, windows in bytes, as the host writes them.
     public var fields: [String: String]
+    /// The same fields as `rawnet sockets -i` prints them (times with units, `-` for an unset ssthresh).
+    public var shown: [String: String]
+    /// Retransmissions by reason in the words of `sockets -i` and chat's `/stats`, English and Korean.
+    public var reasons: String
+    public var reasonsKo: String
 }
 
 /// The live internals of both ends of a connection, or why an end has none.
@@ -51,8 +56,12 @@ enum WebInternals {
                 }
                 let status = TCPSocketStatus(parsing: internals)
                 var fields = Dictionary(uniqueKeysWithValues: status.fields.map { ($0.key.rawValue, $0.value) })
-                if fields["state"] == nil, let state = socket.state { fields["state"] = state }
-                answer.ends.append(WebTCPInternals(node: node.name, local: localText, peer: peerText, fields: fields))
+                var shown = Dictionary(uniqueKeysWithValues: status.fields.map {
+                    ($0.key.rawValue, TCPSocketStatus.readableValue(of: $0.key, $0.value)) })
+                if fields["state"] == nil, let state = socket.state { fields["state"] = state; shown["state"] = state }
+                answer.ends.append(WebTCPInternals(node: node.name, local: localText, peer: peerText, fields: fields, shown: shown,
+                                                   reasons: status.retransmissionReasons(),
+                                                   reasonsKo: status.retransmissionReasons(language: "ko")))
             } catch {
                 answer.missing.append("\(node.name): \(error)")
             }

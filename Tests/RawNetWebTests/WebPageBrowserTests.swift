@@ -68,8 +68,8 @@ import Testing
         // One transfer of 4 MB, timed from start to the end of both nc processes.
         func transfer(_ index: Int) throws -> Double {
             let port = 7300 + index
-            let (server, _) = try runner.start(["nc", "bob", "-l", "\(port)", "-d"], name: "bench-server-\(index)")
-            usleep(300_000)
+            let (server, serverOutput) = try runner.start(["nc", "bob", "-l", "\(port)", "-d", "-v"], name: "bench-server-\(index)")
+            try runner.waitForOutput(serverOutput, containing: "listening on tcp port \(port)")
             let start = Date()
             let (client, _) = try shell(runner, "head -c 4000000 /dev/zero | rawnet nc alice bob \(port)", name: "bench-client-\(index)")
             #expect(try runner.wait(client, timeout: 120) == 0)
@@ -84,8 +84,8 @@ import Testing
             try await browser.open(url)
             try await browser.waitUntil("the page is live", "return document.getElementById('conn').className === 'live'")
             with.append(try transfer(round * 2 + 1))
-            let drew = try await browser.run("return rawnetState.entries.length") as? Int ?? 0
-            #expect(drew > 0, "the page followed the transfer")
+            // The trace reaches the page behind the transfer (the web server reads a flood as it can).
+            try await browser.waitUntil("the page followed the transfer", timeout: 30, "return rawnetState.entries.length > 0")
             try await browser.open("about:blank")
             kill(web, SIGINT)
             _ = try runner.wait(web, timeout: 10)
@@ -104,20 +104,27 @@ import Testing
         let measure = """
             const f = rawnetPerf.frames.slice().sort((a, b) => a - b);
             const at = (q) => f.length ? f[Math.min(f.length - 1, Math.floor(q * f.length))] : -1;
-            return [rawnetPerf.events, performance.now(), f.length, at(0.5), at(0.95), f.length ? f[f.length - 1] : -1]
+            return [rawnetPerf.events, rawnetPerf.counted, rawnetPerf.lastMessageAt, f.length, at(0.5), at(0.95), f.length ? f[f.length - 1] : -1]
             """
-        let reset = "rawnetPerf.events = 0; rawnetPerf.frames = []; rawnetPerf.last = null;"
+        let reset = "rawnetPerf.events = 0; rawnetPerf.counted = 0; rawnetPerf.frames = []; rawnetPerf.last = null;"
         func sample(_ what: String, during work: () throws -> Void) async throws {
             _ = try await browser.run(reset)
             let before = try await browser.run("return performance.now()") as? Double ?? 0
             try work()
-            try await Task.sleep(for: .milliseconds(500))
+            // The page may be behind the lab: wait until nothing new has come for a second.
+            var seen = -1.0
+            for _ in 0..<40 {
+                try await Task.sleep(for: .seconds(1))
+                let now = try await browser.run("return rawnetPerf.events + rawnetPerf.counted") as? Double ?? 0
+                if now == seen { break }
+                seen = now
+            }
             let values = try await browser.run(measure) as? [Double] ?? []
-            try #require(values.count == 6)
-            let seconds = (values[1] - before) / 1000
-            #expect(values[0] > 0 && values[2] > 0, "\(what): events drawn and frames measured")
-            report.append(String(format: "%@: %.0f events in %.1f s (%.1f events/s); %.0f frames, frame time median %.1f ms, p95 %.1f ms, max %.1f ms",
-                                 what, values[0], seconds, values[0] / seconds, values[2], values[3], values[4], values[5]))
+            try #require(values.count == 7)
+            let handled = values[0] + values[1], seconds = (values[2] - before) / 1000
+            #expect(handled > 0 && values[3] > 0, "\(what): events handled and frames measured: \(values)")
+            report.append(String(format: "%@: %.0f events in %.1f s (%.1f events/s; %.0f drawn one by one, %.0f counted); %.0f frames, frame time median %.1f ms, p95 %.1f ms, max %.1f ms",
+                                 what, handled, seconds, handled / max(seconds, 0.001), values[0], values[1], values[3], values[4], values[5], values[6]))
         }
         try await sample("ping every 0.2 s (20 pings)") {
             let ping = try runner.run(["ping", "alice", "bob", "-c", "20", "-i", "0.2"])
@@ -152,8 +159,8 @@ import Testing
     }
 
     /// Waits until the page's server knows the connection to bob's `port`, then opens it from the list.
-    func openConnection(_ browser: WebDriver, port: Int) async throws {
-        try await browser.waitUntil("the connection is listed", timeout: 10, """
+    func openConnection(_ browser: WebDriver, port: Int, timeout: Double = 10) async throws {
+        try await browser.waitUntil("the connection is listed", timeout: timeout, """
             fetch('/api/connections').then(r => r.json()).then(list => { window.connectionList = list });
             return (window.connectionList || []).some(name => name.endsWith('>10.0.2.20:\(port)'))
             """)
@@ -191,7 +198,7 @@ import Testing
         let local = try await text(browser, "return rawnetState.chat.local")
         #expect(local.hasPrefix("10.0.1.10:"), "the page's member is a socket on alice: \(local)")
 
-        let (member, memberOutput) = try shell(runner, "(sleep 1; echo 'hello from the terminal'; sleep 5) | rawnet chat bob --connect bob:7100 --name cli",
+        let (member, memberOutput) = try shell(runner, "(sleep 1; echo 'hello from the terminal'; sleep 60) | rawnet chat bob --connect bob:7100 --name cli",
                                                name: "chat-cli")
         defer { kill(member, SIGTERM); _ = try? runner.wait(member, timeout: 5) }
         try await browser.waitUntil("the terminal's line reaches the page", timeout: 15,
@@ -214,8 +221,8 @@ import Testing
         try await browser.waitUntil("the frame offers its connection", "return document.querySelector('#open-connection') !== null")
         try await browser.click("#open-connection")
         try await browser.waitUntil("the chat connection's internals show", timeout: 10, """
-            const row = document.querySelector('#internals tr[data-node="alice"]');
-            return row !== null && row.querySelector('.state').textContent === 'ESTABLISHED'
+            const cell = document.querySelector('#internals tr.state td[data-node="alice"]');
+            return cell !== null && cell.textContent === 'ESTABLISHED'
             """)
 
         // Over UDP: the page's datagram reaches the TCP member as the room bridges it.
@@ -236,19 +243,33 @@ import Testing
 
     /// The live TCP internals of a transfer: the numbers change while it runs, the ladder shows the handshake.
     func internals(runner: RawNetRunner, browser: WebDriver) async throws {
-        #expect(try runner.run(["impair", "alice-r1", "--direction", "out", "--rate", "4mbit", "--loss", "2%"]).status == 0)
+        // Slow enough (about 10 s) for the page to follow it while it runs, lossy enough to retransmit.
+        #expect(try runner.run(["impair", "alice-r1", "--direction", "out", "--rate", "1mbit", "--loss", "2%"]).status == 0)
         defer { _ = try? runner.run(["impair", "alice-r1", "--clear"]) }
-        let (server, _) = try runner.start(["nc", "bob", "-l", "7200", "-d"], name: "nc-bulk-server")
+        let (server, serverOutput) = try runner.start(["nc", "bob", "-l", "7200", "-d", "-v"], name: "nc-bulk-server")
         defer { _ = try? runner.wait(server, timeout: 20) }
-        usleep(300_000)
-        let (client, _) = try shell(runner, "head -c 3000000 /dev/zero | rawnet nc alice bob 7200", name: "nc-bulk")
+        try runner.waitForOutput(serverOutput, containing: "listening on tcp port 7200")
+        let (client, clientOutput) = try shell(runner, "head -c 1200000 /dev/zero | rawnet nc alice bob 7200 -v", name: "nc-bulk")
         defer { _ = try? runner.wait(client, timeout: 60) }
-        try await openConnection(browser, port: 7200)
-        try await browser.waitUntil("the internals show", timeout: 10,
-            "return document.querySelector('#internals tr[data-node=\"alice\"] .sent') !== null")
+        // The panel is opened by the connection's name, found with `rawnet sockets alice` while it runs:
+        // a debug build on a loaded machine may hand a flood of trace events to the page only after
+        // it ends (clicking a connection is exercised with the chat's above).
+        var name = ""
+        for _ in 0..<100 where name.isEmpty {
+            let sockets = try runner.run(["sockets", "alice"]).output
+            if let match = sockets.firstMatch(of: /10\.0\.1\.10:(\d+)\s+10\.0\.2\.20:7200/) { name = "10.0.1.10:\(match.1)>10.0.2.20:7200" }
+            else { usleep(200_000) }
+        }
+        if name.isEmpty {
+            throw TestFailure("the transfer did not start; nc printed: \((try? String(contentsOfFile: clientOutput, encoding: .utf8)) ?? "nothing")")
+        }
+        _ = try await browser.run("showConnections(arguments[0])", [name])
+        let cells = "#internals[data-conn=\"\(name)\"]"
+        try await browser.waitUntil("the internals of the transfer show", timeout: 10,
+            "return document.querySelector('\(cells) tr.sent td[data-node=\"alice\"]') !== null")
         let read = """
-            const row = document.querySelector('#internals tr[data-node="alice"]');
-            return row ? ['state', 'cwnd', 'ssthresh', 'srtt', 'rto', 'retrans', 'sent'].map(c => row.querySelector('.' + c).textContent).join('|') : ''
+            const cell = (c) => document.querySelector(`\(cells) tr.${c} td[data-node="alice"]`)?.textContent ?? '?';
+            return ['state', 'cwnd', 'ssthresh', 'srtt', 'rto', 'retrans', 'sent'].map(cell).join('|')
             """
         let first = try await text(browser, read)
         try await browser.screenshot(to: Self.artifacts + "/11-internals.png")
@@ -257,10 +278,19 @@ import Testing
         #expect(!first.isEmpty && first != second, "the numbers change during the transfer: \(first) then \(second)")
         let sentFirst = Int(first.split(separator: "|").last ?? "") ?? 0, sentSecond = Int(second.split(separator: "|").last ?? "") ?? 0
         #expect(sentSecond > sentFirst, "bytes sent grow: \(sentFirst) then \(sentSecond)")
-        #expect(first.hasPrefix("ESTABLISHED|"), "\(first)")
-        let ladder = try await text(browser, "return document.querySelector('#details pre.ladder')?.textContent || ''")
-        #expect(ladder.contains(" SYN ") && ladder.contains(" SYN-ACK "), "the ladder shows the handshake: \(ladder.prefix(400))")
-        #expect(try await browser.run("return document.querySelector('#details img.plot') !== null") as? Bool == true)
+        // bob's nc -d closes its side at once, so alice sends on in CLOSE-WAIT.
+        #expect(first.hasPrefix("ESTABLISHED|") || first.hasPrefix("CLOSE-WAIT|"), "\(first)")
+        // The ladder and plot are drawn from the trace, which may reach the server behind the
+        // transfer: the view is redrawn every 2 s until it holds the handshake.
+        do {
+            try await browser.waitUntil("the ladder shows the handshake, beside the plot", timeout: 40, """
+                const ladder = document.querySelector('#details pre.ladder')?.textContent || '';
+                return ladder.includes(' SYN ') && ladder.includes(' SYN-ACK ') && document.querySelector('#details img.plot') !== null
+                """)
+        } catch {
+            let ladder = try await text(browser, "return document.querySelector('#details pre.ladder')?.textContent || ''")
+            throw TestFailure("\(error): \(ladder.prefix(400))")
+        }
         #expect(try runner.wait(client, timeout: 60) == 0, "the transfer ends")
     }
 
@@ -417,7 +447,7 @@ import Testing
         _ = try runner.wait(server, timeout: 5)
         try await openConnection(browser, port: 7000)
         // The view is redrawn every 2 s while live: read it whole, in one go.
-        try await browser.waitUntil("the ladder and the plot show",
+        try await browser.waitUntil("the ladder and the plot show", timeout: 30,
             "return document.querySelector('#details pre.ladder') !== null && document.querySelector('#details img.plot') !== null")
         let ladder = try await browser.run("return document.querySelector('#details pre.ladder')?.textContent || ''") as? String ?? ""
         #expect(ladder.contains(" SYN ") && ladder.contains(" SYN-ACK "), "\(ladder)")
