@@ -228,8 +228,6 @@ public final class LinuxBridge {
 extension LinuxBridge: CountingEgress {
     func traceFrame(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String?, detail: String?,
                     time: Int64?) {
-        // A frame sent into a tunnel names it, as a node's trace does.
-        trace(kind, interface: index, bytes: bytes, reason: reason, detail: detail ?? (kind == .sent ? tunnelNames[index] : nil),
-              time: time)
+        trace(kind, interface: index, bytes: bytes, reason: reason, detail: detail, time: time)
     }
 }
