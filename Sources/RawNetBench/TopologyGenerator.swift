@@ -121,6 +121,25 @@ public struct TopologyGenerator: Sendable {
         return (0, best == 0 ? hosts - 1 : best)
     }
 
+    /// The lab split over two machines for `rawnet bench split`: the routers
+    /// under router `subtree` (0-based; default the root's second child) and
+    /// their hosts on `m2`, everything else on `m1`, so the links from that
+    /// subtree's root to its parent cross machines. Returns which hosts run on
+    /// m2 and the YAML with a `machines:` section addressed `first`/`second`.
+    public func split(subtree: Int = 2, first: String, second: String) -> (yaml: String, secondHosts: Set<Int>) {
+        var below = Set([subtree])
+        for router in 0..<routers where router > subtree {
+            if let up = parent(of: router), below.contains(up) { below.insert(router) }
+        }
+        let secondHosts = Set((0..<hosts).filter { below.contains(router(ofHost: $0)) })
+        let routerNames = (0..<routers).map { (Self.routerName($0), below.contains($0)) }
+        let hostNames = (0..<hosts).map { (Self.hostName($0), secondHosts.contains($0)) }
+        let one = (routerNames + hostNames).filter { !$0.1 }.map(\.0), two = (routerNames + hostNames).filter(\.1).map(\.0)
+        let machines = "machines:\n  m1: { address: \(first), nodes: [\(one.joined(separator: ", "))] }\n"
+            + "  m2: { address: \(second), nodes: [\(two.joined(separator: ", "))] }\n"
+        return (yaml() + machines, secondHosts)
+    }
+
     private static func hostSubnet(_ index: Int) -> String { "10.\(1 + index / 256).\(index % 256)" }
     private static func linkSubnet(_ router: Int) -> String { "10.\(200 + router / 256).\(router % 256)" }
 }

@@ -159,6 +159,8 @@ struct LoopTimer {
 protocol CountingEgress: ImpairedEgress {
     var counters: [InterfaceCounters] { get set }
     var subscribers: TraceSubscribers { get }
+    /// Each interface's VXLAN tunnel as traces name it, nil for other links.
+    var tunnelNames: [String?] { get }
     /// Streams one event about a frame on interface `index`.
     func traceFrame(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String?, detail: String?,
                     time: Int64?)
@@ -177,7 +179,7 @@ extension CountingEgress {
 
     func frameLeft(_ frame: [UInt8], interface index: Int, time: Int64?) {
         counters[index].countSent(bytes: frame.count)
-        if let time { traceFrame(.sent, interface: index, bytes: frame, reason: nil, detail: nil, time: time) }
+        if let time { traceFrame(.sent, interface: index, bytes: frame, reason: nil, detail: tunnelNames[index], time: time) }
     }
 
     func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String) {

@@ -17,6 +17,24 @@ extension ImpairedEgress {
         return "\(name) over \(tunnel)"
     }
 
+    /// Opens interface `index`'s link port as `DaemonSupport.openLinkPort` does, a
+    /// VXLAN end's port through `openTunnel` (on `tunnelSocket` when one was bound
+    /// already). Also returns how status names the peer (a far end another part
+    /// runs with its place) and how traces name the tunnel (nil for other links).
+    func openPort(_ index: Int, in topology: Topology, paths: SocketPaths, loop: EventLoop,
+                  tunnelSocket: KernelUDPSocket? = nil) throws
+        -> (port: any FramePort, endpoint: LinkEndpoint, link: TopologyLink?, peerName: String?, tunnelName: String?) {
+        var tunnelName: String?
+        let (port, endpoint, link, peer) = try DaemonSupport.openLinkPort(
+            node.interfaces[index], of: node, in: topology, paths: paths, loop: loop,
+            openTunnel: { [unowned self] tunnel, queueLimit, farEnd in
+                let name = Self.tunnelName(tunnel, farEnd: farEnd, in: topology)
+                tunnelName = name
+                return try self.openTunnel(tunnel, queueLimit: queueLimit, on: index, loop: loop, name: name, socket: tunnelSocket)
+            })
+        return (port, endpoint, link, peer.map { topology.remoteEndName($0) ?? $0.description }, tunnelName)
+    }
+
     /// The UDP socket of interface `index`'s VXLAN link end. Datagrams it refuses
     /// are counted and traced on the interface; the remote going down or coming
     /// back is logged and traced as a note.

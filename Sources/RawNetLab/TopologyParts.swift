@@ -121,8 +121,11 @@ extension DraftTopology {
         result.nodes = nodes.filter { machine.nodes.contains($0.name) }
         result.remoteNodes = nodes.compactMap { node in
             guard let other = home[node.name], other.name != name, let underlay = other.address else { return nil }
-            return RemoteNode(name: node.name, kind: node.kind ?? .host, part: other.name, underlay: underlay,
-                              interfaces: node.finishedInterfaces())
+            // Names and addresses only: a remote switch's VLANs are its own machine's business.
+            let interfaces = node.finishedInterfaces().map { interface in
+                TopologyInterface(name: interface.name, address: interface.address, macAddress: interface.macAddress)
+            }
+            return RemoteNode(name: node.name, kind: node.kind ?? .host, part: other.name, underlay: underlay, interfaces: interfaces)
         }
         result.links = []
         var crossing = 0

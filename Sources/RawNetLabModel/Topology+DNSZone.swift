@@ -6,7 +6,7 @@ extension Topology {
     public static let labDomain = DNSName.checked(["lab"])
     public static let labRecordTTL: UInt32 = 300
 
-    /// The lab zone `lab.`: `NODE.lab.` with an A record per interface, `IF.NODE.lab.`
+    /// The lab zone `lab.` (in a part of a split lab, with the other parts' nodes): `NODE.lab.` with an A record per interface, `IF.NODE.lab.`
     /// with its interface's, and PTR records for every address under `in-addr.arpa.`
     /// (to `NODE.lab.` for a node with one interface, else `IF.NODE.lab.`). The SOA and
     /// NS name the first host serving the lab zone (`server`, else the first dns host).
@@ -33,12 +33,14 @@ extension Topology {
             }
         }
         if serverName == nil { try? forward.add(DNSRecord(name: name("ns"), ttl: ttl, data: .a(IPv4Address(127, 0, 0, 1)))) }
-        for node in nodes {
-            for interface in node.interfaces {
+        // In one part of a split lab, the other parts' nodes are named too: the file is shared.
+        let named = nodes.map { ($0.name, $0.interfaces) } + remoteNodes.filter(\.kind.hasAddresses).map { ($0.name, $0.interfaces) }
+        for (nodeName, interfaces) in named {
+            for interface in interfaces {
                 let address = interface.address.address
-                try? forward.add(DNSRecord(name: name(node.name), ttl: ttl, data: .a(address)))
-                try? forward.add(DNSRecord(name: name(interface.name, node.name), ttl: ttl, data: .a(address)))
-                let target = node.interfaces.count == 1 ? name(node.name) : name(interface.name, node.name)
+                try? forward.add(DNSRecord(name: name(nodeName), ttl: ttl, data: .a(address)))
+                try? forward.add(DNSRecord(name: name(interface.name, nodeName), ttl: ttl, data: .a(address)))
+                let target = interfaces.count == 1 ? name(nodeName) : name(interface.name, nodeName)
                 try? reverse.add(DNSRecord(name: DNSName(reverseOf: address), ttl: ttl, data: .ptr(target)))
             }
         }

@@ -21,28 +21,8 @@ struct BenchVXLAN: ParsableCommand {
     }
 
     func run() throws {
-        guard getuid() == 0 else { throw BenchError("network namespaces need root") }
-        let executable = try LabSides.locateRawnet(explicit: rawnet)
-        let tag = "rnbvx\(getpid() % 100_000)"
-        let base = "/tmp/\(tag)"
-        let (one, two) = ("\(tag)-m1", "\(tag)-m2")
-        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true)
-        defer {
-            for namespace in [one, two] {
-                _ = try? sh("ip netns exec \(namespace) '\(executable)' down --lab bvx", base: base + "/" + namespace)
-                _ = try? Shell.run(["ip", "netns", "delete", namespace])
-            }
-            try? FileManager.default.removeItem(atPath: base)
-        }
-        for namespace in [one, two] {
-            try Shell.check(["ip", "netns", "add", namespace])
-            try Shell.check(["ip", "-n", namespace, "link", "set", "lo", "up"])
-        }
-        try Shell.check(["ip", "link", "add", "\(tag)a", "netns", one, "type", "veth", "peer", "name", "\(tag)b", "netns", two])
-        for (namespace, interface, address) in [(one, "\(tag)a", "10.251.0.1/24"), (two, "\(tag)b", "10.251.0.2/24")] {
-            try Shell.check(["ip", "-n", namespace, "addr", "add", address, "dev", interface])
-            try Shell.check(["ip", "-n", namespace, "link", "set", interface, "up"])
-        }
+        let pair = try NamespacePair(prefix: "rnbvx", subnet: "10.251.0", executable: try LabSides.locateRawnet(explicit: rawnet))
+        defer { pair.close(labs: ["bvx"]) }
         let topology = """
             name: bvx
             machines:
@@ -57,17 +37,16 @@ struct BenchVXLAN: ParsableCommand {
               - endpoints: [r1:eth1, bob:eth0]
 
             """
-        let file = base + "/bvx.yaml"
+        let file = pair.base + "/bvx.yaml"
         try topology.write(toFile: file, atomically: true, encoding: .utf8)
-        let data = base + "/data.bin"
-        try sh("head -c \(megabytes * 1_048_576) /dev/urandom > '\(data)'", base: base)
+        let data = pair.base + "/data.bin"
+        try Shell.check(["/bin/sh", "-c", "head -c \(megabytes * 1_048_576) /dev/urandom > '\(data)'"])
 
         print("rawnet bench vxlan: \(megabytes) MB alice → bob per run, \(runs) runs per side, interleaved")
         var seconds: [String: [Double]] = ["local": [], "vxlan": []]
         for run in 1...runs {
             for side in ["local", "vxlan"] {
-                let time = try measure(side: side, run: run, executable: executable, file: file, data: data,
-                                       namespaces: (one, two), base: base)
+                let time = try measure(side: side, run: run, pair: pair, file: file, data: data)
                 seconds[side, default: []].append(time)
                 print("  run \(run) \(side): \(String(format: "%.3f", time)) s")
             }
@@ -88,57 +67,27 @@ struct BenchVXLAN: ParsableCommand {
     }
 
     /// One transfer on a fresh lab of `side`: seconds from the sender's start to the listener's end.
-    private func measure(side: String, run: Int, executable: String, file: String, data: String,
-                         namespaces: (String, String), base: String) throws -> Double {
-        let (one, two) = namespaces
-        let baseOne = base + "/\(one)", baseTwo = base + "/\(two)"
-        let bobNamespace = side == "local" ? one : two
-        let bobBase = side == "local" ? baseOne : baseTwo
+    private func measure(side: String, run: Int, pair: NamespacePair, file: String, data: String) throws -> Double {
+        let bobNamespace = side == "local" ? pair.one : pair.two
         if side == "local" {
-            try sh("ip netns exec \(one) '\(executable)' up '\(file)'", base: baseOne)
+            try pair.rawnet(pair.one, "up '\(file)'")
         } else {
-            try sh("ip netns exec \(one) '\(executable)' up '\(file)' --part m1", base: baseOne)
-            try sh("ip netns exec \(two) '\(executable)' up '\(file)' --part m2", base: baseTwo)
+            try pair.rawnet(pair.one, "up '\(file)' --part m1")
+            try pair.rawnet(pair.two, "up '\(file)' --part m2")
         }
         defer {
-            _ = try? sh("ip netns exec \(one) '\(executable)' down --lab bvx", base: baseOne)
-            if side != "local" { _ = try? sh("ip netns exec \(two) '\(executable)' down --lab bvx", base: baseTwo) }
+            _ = try? pair.rawnet(pair.one, "down --lab bvx")
+            if side != "local" { _ = try? pair.rawnet(pair.two, "down --lab bvx") }
         }
         let port = 7400 + run
-        let listener = try Shell.start(["/bin/sh", "-c",
-            "XDG_RUNTIME_DIR='\(bobBase)' exec ip netns exec \(bobNamespace) '\(executable)' nc bob -l \(port) > /dev/null"],
-            logPath: base + "/listen.log")
+        let listener = try pair.start(bobNamespace, "nc bob -l \(port)", extra: "> /dev/null", log: "listen.log")
         for _ in 0..<200 {
-            if let sockets = try? sh("ip netns exec \(bobNamespace) '\(executable)' sockets bob", base: bobBase),
-               sockets.contains(":\(port)") { break }
+            if let sockets = try? pair.rawnet(bobNamespace, "sockets bob"), sockets.contains(":\(port)") { break }
             usleep(50_000)
         }
         let start = MonotonicClock.now()
-        try sh("ip netns exec \(one) '\(executable)' nc alice 10.0.2.20 \(port) < '\(data)'", base: baseOne)
-        while (try Processes.reap(listener)) == nil {
-            usleep(1_000)
-            if MonotonicClock.now() - start > 300_000_000_000 { throw BenchError("the \(side) transfer did not end in 300 s") }
-        }
+        try pair.rawnet(pair.one, "nc alice 10.0.2.20 \(port) < '\(data)'")
+        try pair.wait(listener, log: "listen.log", command: "nc bob -l \(port)")
         return Double(MonotonicClock.now() - start) / 1e9
-    }
-
-    @discardableResult
-    private func sh(_ command: String, base: String) throws -> String {
-        try FileManager.default.createDirectory(atPath: base, withIntermediateDirectories: true,
-                                                attributes: [.posixPermissions: 0o700])
-        // Output goes to a file, not a pipe: daemons `up` starts must not hold a reader open.
-        let log = base + "/sh.log"
-        try? FileManager.default.removeItem(atPath: log)
-        let pid = try Shell.start(["/bin/sh", "-c", "XDG_RUNTIME_DIR='\(base)' " + command], logPath: log)
-        let start = MonotonicClock.now()
-        var exit: ProcessExit?
-        while exit == nil {
-            exit = try Processes.reap(pid)
-            if exit == nil { usleep(2_000) }
-            if MonotonicClock.now() - start > 300_000_000_000 { throw BenchError("`\(command)` did not end in 300 s") }
-        }
-        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        guard case .exited(code: 0)? = exit else { throw BenchError("`\(command)` failed: \(output)") }
-        return output
     }
 }

@@ -221,7 +221,7 @@ struct Status: ParsableCommand {
 }
 
 extension Status {
-    /// `vxlan vni 2 A:4789 > B:4789: up, last frame 0.4 s ago, keepalive 1s (down after 3s), 12 sent, 11 heard`.
+    /// `vxlan vni 2 A:4789 > B:4789: up, last frame 0.4 s ago; keepalive 1 s, down after 3 s, keepalives 12 sent/11 heard`.
     static func tunnelLine(_ tunnel: TunnelStatus) -> String {
         var text = "\(tunnel.tunnel): \(tunnel.state)"
         if let ago = tunnel.lastHeardSecondsAgo {

@@ -17,7 +17,7 @@ import Testing
         let bench = try RawNetRunner(executable: "rawnet-bench")
         let help = try bench.run(["--help"])
         #expect(help.status == 0, "\(help.output)")
-        for name in ["forward", "capture", "tcp", "loss", "latency", "scale", "sim", "interop", "http", "reorder", "all", "record", "soak", "wire", "sockets", "engine", "gen"] {
+        for name in ["forward", "capture", "tcp", "loss", "latency", "scale", "sim", "interop", "http", "reorder", "all", "record", "soak", "wire", "sockets", "engine", "vxlan", "split", "gen"] {
             let listed = help.output.contains("  \(name) ") || help.output.contains("  \(name), ")
             #expect(listed, "missing \(name):\n\(help.output)")
         }
@@ -87,4 +87,16 @@ import Testing
         #expect(report.contains("goodput, 2 connections"))
     }
 
+    /// A tiny split lab (7 routers, 10 hosts) through the whole bench: two namespaces, both sides, medians and ratio.
+    @Test func benchSplit_bringsBothSidesUpAndEveryHostReachesTheOtherPart() throws {
+        try #require(getuid() == 0, "bench split creates network namespaces: run the tests as root")
+        let runner = try RawNetRunner()
+        let run = try runner.run(["bench", "split", "--routers", "7", "--hosts", "10", "--runs", "1"], timeout: 180)
+        #expect(run.status == 0, "\(run.output)\n\(run.errors)")
+        #expect(run.output.contains("rawnet bench split: 17 nodes (7 routers, 10 hosts)"), "\(run.output)")
+        #expect(run.output.contains("run 1 one: up ") && run.output.contains("run 1 split: up "), "\(run.output)")
+        #expect(run.output.contains("ratio split/one: up "), "\(run.output)")
+        let leftover = try String(contentsOfFile: "/proc/self/mounts", encoding: .utf8)
+        #expect(!leftover.contains("rnbsp"), "a namespace of the bench is left mounted")
+    }
 }

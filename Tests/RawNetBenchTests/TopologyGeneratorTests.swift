@@ -18,6 +18,21 @@ import Testing
         #expect(topology.links.count == 29 + 70)
     }
 
+    @Test func twoHundredNodeLab_splitsOverTwoMachinesAtOneSubtree() throws {
+        let generator = try TopologyGenerator(name: "bsplit", routers: 60, hosts: 140, shape: .tree)
+        let (yaml, secondHosts) = generator.split(first: "10.252.0.1", second: "10.252.0.2")
+        let m1 = try TopologyLoader.parse(yaml: yaml, file: "generated", part: "m1")
+        let m2 = try TopologyLoader.parse(yaml: yaml, file: "generated", part: "m2")
+        #expect(m1.nodes.count + m2.nodes.count == 200)
+        #expect(m1.remoteNodes.count == m2.nodes.count && m2.remoteNodes.count == m1.nodes.count)
+        #expect(m2.nodes.filter { $0.kind == .host }.count == secondHosts.count)
+        #expect(secondHosts.count > 40 && secondHosts.count < 100, "about half the hosts: \(secondHosts.count)")
+        // One link crosses: r3 (the root's second child) to r1, a tunnel at each end.
+        #expect(m1.links.filter { $0.tunnel != nil }.map(\.name) == ["r1:eth1-r3:eth0"])
+        #expect(m2.links.filter { $0.tunnel != nil }.map(\.name) == ["r3:eth0-r1:eth1"])
+        #expect(m2.node(named: "r3") != nil && m2.node(named: "r7") != nil && m1.node(named: "r2") != nil)
+    }
+
     @Test func everyRouter_routesEveryHostSubnet() throws {
         let generator = try TopologyGenerator(routers: 7, hosts: 20, shape: .tree)
         let topology = try TopologyLoader.parse(yaml: generator.yaml(), file: "generated")

@@ -103,4 +103,17 @@ import Testing
         guard case .soa(let data)? = soa else { Issue.record("no SOA"); return }
         #expect(data.primary == (try DNSName("bob.lab")))
     }
+
+    @Test func labZone_ofAPart_namesTheOtherPartsNodesToo() throws {
+        let yaml = TopologyLoader.defaultLabYAML.replacingOccurrences(of: "gateway: 10.0.1.1 }", with: "gateway: 10.0.1.1, services: [dns] }")
+            + "machines:\n  m1: { address: 10.250.0.1, nodes: [alice, r1] }\n  m2: { address: 10.250.0.2, nodes: [bob] }\n"
+        let part = try TopologyLoader.parse(yaml: yaml, file: "lab.yaml", part: "m1")
+        let authority = DNSAuthority(zones: part.labZones())
+        func ask(_ name: String, _ type: DNSRecordType) throws -> DNSMessage {
+            authority.answer(.query(id: 1, name: try DNSName(name), type: type))
+        }
+        #expect(try ask("bob.lab", .a).answers.map(\.data) == [.a(IPv4Address(10, 0, 2, 20))], "bob runs in m2")
+        #expect(try ask("alice.lab", .a).answers.map(\.data) == [.a(IPv4Address(10, 0, 1, 10))])
+        #expect(try ask("20.2.0.10.in-addr.arpa", .ptr).answers.map(\.data) == [.ptr(try DNSName("bob.lab"))])
+    }
 }

@@ -164,6 +164,22 @@ let splitLabYAML = TopologyLoader.defaultLabYAML(named: "split")
         #expect(throws: LabConfigError.self) {
             _ = try LabConfig.parse(text + "remote node=bob kind=host part=m1 underlay=10.250.0.1\n", file: "lab.conf")
         }
+        // A switch in the other part: its ports are named, without address or VLANs, and read back exactly.
+        let lan = """
+            name: lan
+            nodes:
+              alice: { kind: host, ip: 10.0.1.10/24 }
+              sw1:   { kind: switch, ports: { p1: { vlan: 10 }, p2: { vlan: 10 } } }
+            links:
+              - endpoints: [alice:eth0, sw1:p1]
+            machines:
+              m1: { address: 10.250.0.1, nodes: [alice] }
+              m2: { address: 10.250.0.2, nodes: [sw1] }
+
+            """
+        let withSwitch = try TopologyLoader.parse(yaml: lan, file: "lab.yaml", part: "m1")
+        #expect(withSwitch.remoteNode(named: "sw1")?.interfaces.map(\.name) == ["p1", "p2"])
+        #expect(try LabConfig.parse(LabConfig.text(for: withSwitch), file: "lab.conf") == withSwitch)
         // The whole lab on one machine has no remote nodes.
         #expect(try TopologyLoader.parse(yaml: splitLabYAML, file: "lab.yaml").remoteNodes.isEmpty)
     }

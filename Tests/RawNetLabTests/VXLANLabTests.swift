@@ -464,6 +464,35 @@ final class Underlay {
         #expect(far.output.contains("vxlan vni 1 10.250.5.2:4789 > 10.250.5.1:4789: up"), "\(far.output)")
     }
 
+    @Test func a_switch_port_ends_a_link_to_the_other_part() throws {
+        let runner = try RawNetRunner()
+        let (underlay, m1, m2, _, _) = try Underlay.pair(runner, "m1", "10.250.6.1", "m2", "10.250.6.2", link: "vw")
+        let file = runner.base + "/vw.yaml"
+        try """
+            name: vw
+            nodes:
+              alice: { kind: host, ip: 10.0.1.10/24 }
+              bob:   { kind: host, ip: 10.0.1.20/24 }
+              sw1:   { kind: switch, ports: [p1, p2] }
+            links:
+              - endpoints: [alice:eth0, sw1:p1]
+              - endpoints: [sw1:p2, bob:eth0]
+            machines:
+              m1: { address: 10.250.6.1, nodes: [alice, sw1] }
+              m2: { address: 10.250.6.2, nodes: [bob] }
+
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        try underlay.up(m1, file: file, part: "m1")
+        defer { underlay.down(m1, lab: "vw") }
+        try underlay.up(m2, file: file, part: "m2")
+        defer { underlay.down(m2, lab: "vw") }
+        let ping = try underlay.rawnet(m1, "ping alice bob -c 3 -i 0.2", name: "ping-vw")
+        #expect(ping.output.contains("3 received") || ping.output.contains("3 packets received"), "\(ping.output)")
+        let status = try underlay.rawnet(m1, "status", name: "status-vw")
+        #expect(status.output.contains("↔ bob:eth0 (remote, part m2, 10.250.6.2)"), "\(status.output)")
+        #expect(status.output.contains("vxlan vni 2 10.250.6.1:4789 > 10.250.6.2:4789: up"), "\(status.output)")
+    }
+
     @Test func an_unreachable_remote_is_counted_link_down_drops_with_the_error_shown() throws {
         try LinuxPeer.requireTool("ip", package: "iproute2")
         let runner = try RawNetRunner()

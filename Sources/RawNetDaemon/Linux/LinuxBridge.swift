@@ -106,18 +106,12 @@ public final class LinuxBridge {
             taps.append(tap)
             try loop.setReadHandler(for: tap.fileDescriptor) { [unowned self] in self.readTap(index) }
 
-            var tunnelName: String?
-            let (port, endpoint, link, peer) = try DaemonSupport.openLinkPort(
-                interface, of: node, in: topology, paths: paths, loop: loop,
-                openTunnel: { [unowned self] tunnel, queueLimit, farEnd in
-                    tunnelName = Self.tunnelName(tunnel, farEnd: farEnd, in: topology)
-                    return try self.openTunnel(tunnel, queueLimit: queueLimit, on: index, loop: loop, name: tunnelName ?? "",
-                                               socket: tunnelSockets[index])
-                })
+            let (port, endpoint, link, peer, tunnelName) = try openPort(index, in: topology, paths: paths, loop: loop,
+                                                                        tunnelSocket: tunnelSockets[index])
             port.onFrame = { [unowned self] bytes in self.frameArrived(bytes, on: index) }
             (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in self.foreignFrame(bytes, on: index) }
             ports.append(port)
-            peers.append(peer.map { topology.remoteEndName($0) ?? $0.description })
+            peers.append(peer)
             tunnelNames.append(tunnelName)
             counters.append(InterfaceCounters())
             isUp.append(true)
@@ -242,8 +236,6 @@ public final class LinuxBridge {
 extension LinuxBridge: CountingEgress {
     func traceFrame(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String?, detail: String?,
                     time: Int64?) {
-        // A frame sent into a tunnel names it, as a node's trace does.
-        trace(kind, interface: index, bytes: bytes, reason: reason, detail: detail ?? (kind == .sent ? tunnelNames[index] : nil),
-              time: time)
+        trace(kind, interface: index, bytes: bytes, reason: reason, detail: detail, time: time)
     }
 }

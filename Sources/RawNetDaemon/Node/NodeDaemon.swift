@@ -146,17 +146,11 @@ public final class NodeDaemon {
                 try setUpSubinterface(index)
                 continue
             }
-            var tunnelName: String?
-            let (port, endpoint, link, peer) = try DaemonSupport.openLinkPort(
-                interface, of: node, in: topology, paths: paths, loop: loop,
-                openTunnel: { [unowned self] tunnel, queueLimit, farEnd in
-                    tunnelName = Self.tunnelName(tunnel, farEnd: farEnd, in: topology)
-                    return try self.openTunnel(tunnel, queueLimit: queueLimit, on: index, loop: loop, name: tunnelName ?? "")
-                })
+            let (port, endpoint, link, peer, tunnelName) = try openPort(index, in: topology, paths: paths, loop: loop)
             port.onFrame = { [unowned self] bytes in self.frameArrived(Array(bytes), on: index) }
             (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in self.foreignFrame(bytes, on: index) }
             ports.append(port)
-            peers.append(peer.map { topology.remoteEndName($0) ?? $0.description })
+            peers.append(peer)
             tunnelNames.append(tunnelName)
             var settings = ImpairmentSettings.perfect
             for (option, value) in isImpairmentBypassed ? [:] : link?.impairment(leaving: endpoint) ?? [:] {

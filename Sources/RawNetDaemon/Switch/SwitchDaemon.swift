@@ -26,6 +26,8 @@ public final class SwitchDaemon {
     public let isImpairmentBypassed: Bool
     var counters: [InterfaceCounters] = []
     var peers: [String?] = []
+    /// Each port's VXLAN tunnel as traces name it, nil for other links.
+    var tunnelNames: [String?] = []
     var control: ControlServer?
     let subscribers: TraceSubscribers
     private(set) var now = NodeDaemon.readClock()
@@ -61,15 +63,15 @@ public final class SwitchDaemon {
     }
 
     private func setUpPorts() throws {
-        for (index, interface) in node.interfaces.enumerated() {
-            let (port, endpoint, link, peer) = try DaemonSupport.openLinkPort(interface, of: node, in: topology,
-                                                                              paths: paths, loop: loop)
+        for index in node.interfaces.indices {
+            let (port, endpoint, link, peer, tunnelName) = try openPort(index, in: topology, paths: paths, loop: loop)
             port.onFrame = { [unowned self] bytes in self.frameArrived(Array(bytes), on: index) }
             (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in
                 self.dropped(Array(bytes), on: index, reason: .notFromPeer, detail: "sender is not \(self.ports[index].peerName)")
             }
             ports.append(port)
-            peers.append(peer?.description)
+            peers.append(peer)
+            tunnelNames.append(tunnelName)
             counters.append(InterfaceCounters())
             var engine = ImpairmentEngine(seed: NodeDaemon.seed(for: endpoint))
             if !isImpairmentBypassed { engine.update(link?.impairmentSettings(leaving: endpoint) ?? .perfect, now: now) }
@@ -120,7 +122,9 @@ public final class SwitchDaemon {
             return
         }
         counters[index].countReceived(bytes: frame.count)
-        if !subscribers.isEmpty { trace(.received, interface: index, bytes: frame, time: traceClock.arrival()) }
+        if !subscribers.isEmpty {
+            trace(.received, interface: index, bytes: frame, detail: tunnelNames[index], time: traceClock.arrival())
+        }
         perform(bridge.receive(frame: frame, on: index, now: now))
     }
 
