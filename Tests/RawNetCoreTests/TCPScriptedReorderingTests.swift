@@ -177,6 +177,23 @@ import RawNetSim
         #expect(s.read().isEmpty)
     }
 
+    // MARK: How long a widened reordering window lasts
+
+    /// RACK resends segment 1 at 22.5 ms; at 30 ms an ACK of segments 1–2
+    /// reports the copy as a duplicate while recovery still runs. The D-SACK
+    /// widens the window (multiplier 2, kept for 16 recoveries) and undoes the
+    /// recovery, which so ends: a recovery shown needless does not count
+    /// toward the 16 (it used to, leaving 15).
+    @Test func recoveryEndedByItsUndo_doesNotShortenTheWidenedWindow() throws {
+        var s = try TCPScriptedDSACKTests.spuriousRetransmission()
+        s.deliver(s.peer([], seq: 1, ack: 3001, options: [s.sack([1..<1001])]), at: .at(ms: 30))
+        let stats = s.connection.stats
+        #expect(stats.undos == 1 && !stats.isInRecovery)
+        #expect(s.connection.rack.reorderingMultiplier == 2)
+        #expect(s.connection.rack.reorderingPersist == TCPRACKState.reorderingPersistence)
+        #expect(stats.reorderingWindow == .milliseconds(5))
+    }
+
     // MARK: Windowed minimum RTT
 
     @Test func windowedMinimum_forgetsAMinimumOlderThanTheWindow() {
