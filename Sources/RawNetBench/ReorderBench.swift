@@ -47,11 +47,21 @@ public struct ReorderBench: Sendable {
         public var rawnetUndos = 0
         /// D-SACKs Linux sent while receiving RawNet's data.
         public var linuxDSACKsSent = 0
+        /// Seconds each transfer took, from starting the sending program until
+        /// the receiving one ended (both include starting a process).
+        public var linuxSeconds = 0.0
+        public var rawnetSeconds = 0.0
+
+        /// Goodput of a transfer of `size` bytes, Mbit/s.
+        public static func megabits(_ size: Int, in seconds: Double) -> Double {
+            seconds > 0 ? Double(size) * 8 / seconds / 1e6 : 0
+        }
 
         public var description: String {
             "linux→rawnet: linux retrans \(linuxRetransmissions), D-SACKs received \(linuxDSACKsReceived), undos \(linuxUndos); "
                 + "rawnet→linux: rawnet retrans \(rawnetRetransmissions), D-SACKs received \(rawnetDSACKsReceived) "
-                + "(Linux sent \(linuxDSACKsSent)), spurious \(rawnetSpurious), undos \(rawnetUndos)"
+                + "(Linux sent \(linuxDSACKsSent)), spurious \(rawnetSpurious), undos \(rawnetUndos); "
+                + "seconds linux \(String(format: "%.2f", linuxSeconds)), rawnet \(String(format: "%.2f", rawnetSeconds))"
         }
     }
 
@@ -124,9 +134,11 @@ public struct ReorderBench: Sendable {
             try waitUntil("bob listens on \(port)") {
                 ((try? command(["sockets", "bob", "--lab", lab], in: directory)) ?? "").contains(":\(port) ")
             }
+            var started = Date()
             _ = try command(["exec", "linux", "--lab", lab, "--", python, directory + "/send.py",
                              "10.0.2.20", String(port), String(size)], in: directory)
             try waitUntil("rawnet nc -l on \(port) ends") { !Shell.isRunning(pid: listener) }
+            round.linuxSeconds = Date().timeIntervalSince(started)
             let middle = try nstat(lab, in: directory)
             round.linuxRetransmissions = middle["TcpRetransSegs", default: 0] - before["TcpRetransSegs", default: 0]
             round.linuxDSACKsReceived = middle["TcpExtTCPDSACKRecv", default: 0] - before["TcpExtTCPDSACKRecv", default: 0]
@@ -144,8 +156,10 @@ public struct ReorderBench: Sendable {
                 ((try? command(["exec", "linux", "--lab", lab, "--", "ss", "-ltn"], in: directory)) ?? "")
                     .contains(":\(port) ")
             }
+            started = Date()
             _ = try command(["nc", "bob", "10.0.1.10", String(port), "--lab", lab], in: directory, input: file)
             try waitUntil("the Linux receiver on \(port) ends") { !Shell.isRunning(pid: receiver) }
+            round.rawnetSeconds = Date().timeIntervalSince(started)
             let received = (try? String(contentsOfFile: directory + "/receive-\(port).log", encoding: .utf8)) ?? ""
             guard received.trimmingCharacters(in: .whitespacesAndNewlines) == String(size) else {
                 throw BenchError("Linux received \(received.trimmingCharacters(in: .whitespacesAndNewlines)) bytes, not \(size)")
@@ -185,9 +199,11 @@ public struct ReorderBench: Sendable {
         }
         log("  bob → linux:\(port): \(lines[row + 1].trimmingCharacters(in: .whitespaces))")
         var values: [String: Int] = [:]
+        // Pairs are separated by two spaces; a pair may carry a breakdown after
+        // its value (`retrans 180 (timeout 0, …)`), so only the first two words count.
         for pair in lines[row + 1].trimmingCharacters(in: .whitespaces).components(separatedBy: "  ") {
             let parts = pair.split(separator: " ")
-            if parts.count == 2, let value = Int(parts[1]) { values[String(parts[0])] = value }
+            if parts.count >= 2, let value = Int(parts[1]) { values[String(parts[0])] = value }
         }
         return values
     }

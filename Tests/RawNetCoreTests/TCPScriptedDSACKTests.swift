@@ -10,17 +10,18 @@ import RawNetSim
 @Suite struct TCPScriptedDSACKTests {
     let bytes = (0..<20_000).map { UInt8(truncatingIfNeeded: $0) }
 
-    static func configuration(dsack: Bool = true, timestamps: Bool = false) -> TCPConfiguration {
+    static func configuration(dsack: Bool = true, timestamps: Bool = false, rack: Bool = true) -> TCPConfiguration {
         var c = TCPScript.plainConfiguration
         c.isSACKEnabled = true
         c.isDSACKEnabled = dsack
         c.isTimestampsEnabled = timestamps
+        c.isRACKEnabled = rack
         return c
     }
 
     /// An established connection that sent its data at t = 10 ms.
-    static func established(dsack: Bool = true, timestamps: Bool = false) throws -> TCPScript {
-        var s = TCPScript.activeOpen(configuration(dsack: dsack, timestamps: timestamps))
+    static func established(dsack: Bool = true, timestamps: Bool = false, rack: Bool = true) throws -> TCPScript {
+        var s = TCPScript.activeOpen(configuration(dsack: dsack, timestamps: timestamps, rack: rack))
         try s.expectSegment(flags: [.syn])
         var options: TCPOptionList = [.maximumSegmentSize(1000), .sackPermitted]
         if timestamps { options.append(.timestamps(value: 500, echoReply: 1000)) }

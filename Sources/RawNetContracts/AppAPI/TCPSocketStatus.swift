@@ -22,7 +22,7 @@ public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
         case segsOut = "segs_out", segsIn = "segs_in"
         case sack, timestamps, congestion, tlp
         case rackLost = "rack_lost"
-        case reorderingWindow = "reo_wnd"
+        case reorderingWindow = "reo_wnd", reordering
         case duplicatesReceived = "dup_segs_in"
         case dsacksSent = "dsack_sent", dsacksReceived = "dsack_received"
         case spuriousRetrans = "spurious_retrans"
@@ -84,6 +84,8 @@ public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
                   (.sack, "\(s.isSACKPermitted)"), (.timestamps, "\(s.isTimestampsEnabled)"),
                   (.congestion, congestionControl), (.tlp, "\(s.lossProbes)"), (.rackLost, "\(s.segmentsMarkedLost)")]
         if let window = s.reorderingWindow { pairs.append((.reorderingWindow, "\(us(window))")) }
+        if s.bbr == nil, let minRTT = s.rackMinRTT { pairs.append((.minRTT, "\(us(minRTT))")) }
+        pairs.append((.reordering, "\(s.reordering)"))
         pairs += [(.duplicatesReceived, "\(s.duplicateSegmentsReceived)"), (.dsacksSent, "\(s.dsacksSent)"),
                   (.dsacksReceived, "\(s.dsacksReceived)"), (.spuriousRetrans, "\(s.spuriousRetransmissions)"),
                   (.undos, "\(s.undos)")]

@@ -23,9 +23,17 @@ extension TCPConnection {
         if sndWnd == 0 && ackPos == sndUna { consecutiveTimeouts = 0 }
 
         arrivingEcho = isTimestampsOn ? segment.timestamps?.echoReply : nil
+        rack.ackNewest = nil
         // Per-segment records: the cumulative part first, so that segments it
         // delivers are not taken for reordered ones below a new SACK block.
-        if ackPos > sndUna { recordCumulativeAck(upTo: ackPos, now: now) }
+        if ackPos > sndUna {
+            // Without per-segment records: the cumulative ACK filled a hole
+            // below SACKed data that was never resent, so it was reordered.
+            if !tracksSentSegments, !isInRecovery, let fack = scoreboard.highestSACKed, fack > sndUna {
+                noteReordering(start: sndUna, below: fack)
+            }
+            recordCumulativeAck(upTo: ackPos, now: now)
+        }
         var sackAdded = false
         let blocks = segment.sackBlocks
         let dsack = dsackRange(in: blocks, ackPos: ackPos)
@@ -53,6 +61,10 @@ extension TCPConnection {
         guard ackPos == sndUna, sndMax > sndUna, segment.payload.isEmpty,
               !segment.header.flags.contains(.syn), !segment.header.flags.contains(.fin),
               !windowChanged || sackAdded else { return }
+        // RFC 6675 §2: with SACK, a duplicate ACK counts only when it SACKs
+        // data not SACKed before; one that repeats what is known (reordered
+        // behind a later ACK, or new only in its timestamp) says nothing of loss.
+        if isSACKPermitted && !sackAdded { return }
         duplicateAcks += 1
         counters.totalDuplicateAcks += 1
         if isInRecovery {
@@ -60,8 +72,8 @@ extension TCPConnection {
             return
         }
         if usesRACK { return }  // RACK judges loss by time (finishAck)
-        let sackSaysLost = isSACKPermitted && scoreboard.isLost(sndUna, mss: sendMSS)
-        if (duplicateAcks >= 3 || sackSaysLost) && sndUna >= recoveryPoint {
+        let sackSaysLost = isSACKPermitted && scoreboard.isLost(sndUna, mss: sendMSS, duplicateThreshold: reordering)
+        if (duplicateAcks >= reordering || sackSaysLost) && sndUna >= recoveryPoint {
             enterRecovery(now: now)
         }
     }
@@ -95,9 +107,11 @@ extension TCPConnection {
                 isInRecovery = false
                 if !isRecoveringFromTimeout { congestion.onRecoveryExit(flightSize: sndMax - sndUna) }
                 isRecoveringFromTimeout = false
-                noteRecoveryEnded()
                 record(.exitedRecovery(cwnd: congestion.window), now: now)
+                // A recovery shown needless does not count toward shrinking
+                // the reordering window again; one that was not, does.
                 undoIfTimestampsShowSpurious(echo: echo, now: now)
+                if !undo.isEpisodeUndone { noteRecoveryEnded() }
             } else if !isSACKPermitted {
                 // NewReno partial ACK (RFC 6582 §3.2 step 5).
                 forcedRetransmit = (sndUna, .partialAck)
@@ -108,6 +122,14 @@ extension TCPConnection {
         } else {
             congestion.onAck(bytes: acked, now: now, smoothedRTT: rtt.smoothed)
         }
+    }
+
+    /// A segment never resent, starting at `start`, was delivered below `fack`
+    /// (the highest end (S)ACKed): the path reorders by that many segments
+    /// (as Linux's `tcp_check_sack_reordering` measures it).
+    mutating func noteReordering(start: Int, below fack: Int) {
+        let degree = (fack - start + sendMSS - 1) / sendMSS
+        if degree > reordering { reordering = Swift.min(degree, Self.maximumReordering) }
     }
 
     mutating func enterRecovery(now: Instant) {
@@ -149,7 +171,8 @@ extension TCPConnection {
             let lower = index == 0 ? sndUna : ranges[index - 1].upperBound
             if lower < ranges[index].lowerBound {
                 let countAbove = ranges.count - index
-                result.append((lower..<ranges[index].lowerBound, bytesAbove > 2 * sendMSS || countAbove >= 3))
+                let isLost = bytesAbove > (reordering - 1) * sendMSS || countAbove >= reordering
+                result.append((lower..<ranges[index].lowerBound, isLost))
             }
             index -= 1
         }

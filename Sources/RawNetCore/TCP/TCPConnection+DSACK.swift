@@ -16,6 +16,8 @@ struct TCPUndoState: Sendable {
     var hasRetransmitted = false
     /// Timestamp value of the episode's first retransmission (Eifel, RFC 3522).
     var firstRetransmitStamp: UInt32?
+    /// The current episode's response was undone.
+    var isEpisodeUndone = false
 }
 
 // MARK: Receiver: reporting duplicates (RFC 2883 §4)
@@ -102,6 +104,10 @@ extension TCPConnection {
         if proven > 0 {
             counters.spuriousRetransmissions += (proven + sendMSS - 1) / sendMSS
             rack.isReorderingSeen = true  // the original arrived after all: late, not lost
+            // As far below the highest delivered end as the path reordered it
+            // (Linux counts a D-SACKed retransmission the same way).
+            noteReordering(start: range.lowerBound,
+                           below: Swift.max(sndUna, scoreboard.highestSACKed ?? 0, rack.forwardAcked))
         }
         if usesRACK { widenReorderingWindow() }
         if let probe = lossProbe, probe.isRetransmission, range.overlaps(probe.start..<probe.end) {
@@ -117,10 +123,12 @@ extension TCPConnection {
         guard rack.dsackRound == nil else { return }
         rack.dsackRound = sndMax
         rack.reorderingMultiplier = Swift.min(rack.reorderingMultiplier + 1, TCPRACKState.maximumMultiplier)
-        rack.reorderingPersist = 16
+        rack.reorderingPersist = TCPRACKState.reorderingPersistence
     }
 
-    /// A recovery ended: one fewer recovery for a widened reordering window to last.
+    /// A recovery ended and was not shown needless: one fewer recovery for a
+    /// widened reordering window to last (RFC 8985 §6.2 step 4 counts
+    /// recoveries; as in Linux, an undone one is not counted).
     mutating func noteRecoveryEnded() {
         guard rack.reorderingPersist > 0 else { return }
         rack.reorderingPersist -= 1
@@ -135,6 +143,7 @@ extension TCPConnection {
         undo.prior = congestion
         undo.hasRetransmitted = false
         undo.firstRetransmitStamp = nil
+        undo.isEpisodeUndone = false
         undo.episodeRetransmitted.removeBelow(sndUna)
     }
 
@@ -175,12 +184,18 @@ extension TCPConnection {
 
     /// Restores the window and threshold of before the episode (Linux's
     /// `tcp_undo_cwnd_reduction`); in a RACK recovery with nothing left
-    /// marked lost, the recovery ends.
+    /// marked lost, the recovery ends. An undone recovery proved the
+    /// reordering window too short once more: it keeps its width one more
+    /// recovery (up to 16).
     mutating func undoCongestionResponse(now: Instant) {
         guard let prior = undo.prior, undo.hasRetransmitted else { return }
         undo.prior = nil
+        undo.isEpisodeUndone = true
         congestion.undo(to: prior)
         counters.undos += 1
+        if rack.reorderingPersist > 0 {
+            rack.reorderingPersist = Swift.min(rack.reorderingPersist + 1, TCPRACKState.reorderingPersistence)
+        }
         if isInRecovery && usesRACK {
             if isRecoveringFromTimeout {
                 // The timeout marked everything lost; none of it was.
@@ -189,7 +204,6 @@ extension TCPConnection {
             if sentSegments.firstLostIndex == nil {
                 isInRecovery = false
                 isRecoveringFromTimeout = false
-                noteRecoveryEnded()
                 record(.exitedRecovery(cwnd: congestion.window), now: now)
             }
         }

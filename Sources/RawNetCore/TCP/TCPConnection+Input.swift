@@ -97,7 +97,10 @@ extension TCPConnection {
 
     /// Our SYN was acknowledged: take the first RTT sample and the peer's window.
     private mutating func acceptAckOfSYN(_ segment: TCPSegment, now: Instant) {
-        if let sample = rttSample { rtt.addSample(now - sample.sentAt) }
+        if let sample = rttSample {
+            rtt.addSample(now - sample.sentAt)
+            rack.minRTTFilter.add(now - sample.sentAt, at: now)
+        }
         rttSample = nil
         sndUna = 1
         sndNxt = Swift.max(sndNxt, 1)
@@ -109,6 +112,23 @@ extension TCPConnection {
         maxSndWnd = sndWnd
         sndWl1 = segment.sequenceNumber.unwrap(isn: irs, near: rcvNxt)
         sndWl2 = 1
+    }
+
+    /// A pure ACK that fails PAWS only because the path reordered it behind a
+    /// later one (Linux's `tcp_disordered_ack`): it carries no data and no
+    /// flag but ACK, sits at RCV.NXT, acknowledges nothing new, cannot change
+    /// the send window, and its timestamp lies within one RTO of TS.Recent. It
+    /// is read (its SACK and D-SACK blocks are news) instead of dropped and
+    /// answered; TS.Recent stays.
+    func isDisorderedAck(_ segment: TCPSegment, segPos: Int, tsValue: UInt32) -> Bool {
+        guard segment.header.flags == [.ack], segment.payload.isEmpty, segPos == rcvNxt else { return false }
+        let ackPos = segment.acknowledgmentNumber.unwrap(isn: iss, near: sndUna)
+        guard ackPos <= sndUna, ackPos >= sndUna - Swift.max(maxSndWnd, 1) else { return false }
+        let advertised = Int(segment.header.window) << sndWndShift
+        let mayUpdateWindow = sndWl1 < segPos || (sndWl1 == segPos && sndWl2 <= ackPos)
+        guard !mayUpdateWindow || advertised == sndWnd else { return false }
+        let behind = Int64(Int32(bitPattern: tsRecent &- tsValue))
+        return behind <= Int64(rtt.timeout.nanoseconds / 1_000_000)
     }
 
     private mutating func handleSynchronized(_ arriving: TCPSegment, now: Instant) {
@@ -131,9 +151,10 @@ extension TCPConnection {
             keepaliveProbesSent = 0
         }
 
-        // PAWS (RFC 7323 §5.3): an old timestamp marks an old duplicate.
+        // PAWS (RFC 7323 §5.3): an old timestamp marks an old duplicate;
+        // except a pure ACK the path merely reordered (below).
         if isTimestampsOn, !flags.contains(.rst), let ts = segment.timestamps,
-           Int32(bitPattern: ts.value &- tsRecent) < 0 {
+           Int32(bitPattern: ts.value &- tsRecent) < 0, !isDisorderedAck(segment, segPos: segPos, tsValue: ts.value) {
             isAckNeeded = true
             noteDuplicate(payloadCount: segment.payload.count, at: segPos, now: now)
             return

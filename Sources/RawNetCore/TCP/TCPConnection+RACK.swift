@@ -3,10 +3,23 @@ struct TCPRACKState: Sendable {
     /// Send time and end of the most recently sent segment (S)ACKed so far.
     var sentAt: Instant?
     var end = 0
-    /// RTT of that segment.
+    /// RACK.rtt: the RTT of the latest-sent segment the most recent ACK
+    /// delivered (RFC 8985 §6.2 step 2 sets it for every newly delivered
+    /// segment, in order of send time), not only of `sentAt`'s segment: when a
+    /// reordered segment overtook, the ACKs of the ones before it bring the
+    /// path's RTT back at once.
     var rtt: Duration = .zero
-    /// Smallest RTT seen from a segment sent once.
-    var minRTT: Duration?
+    /// The latest-sent segment the ACK being processed has delivered so far.
+    var ackNewest: (sentAt: Instant, end: Int)?
+    /// RACK.min_RTT: the smallest RTT measured as RFC 6298 and 7323 measure
+    /// (RFC 8985 §6.2 step 1) — the handshake, and the oldest segment sent
+    /// once that a cumulative ACK newly covers — over the last 10 seconds.
+    /// A SACKed segment is not measured: one that overtook the rest (and whose
+    /// ACK overtook too) took a path the others did not, and its RTT of a few
+    /// hundred microseconds would shrink the reordering window to nothing.
+    var minRTTFilter = TCPWindowedMinimum(window: TCPRACKState.minRTTWindow)
+    var minRTT: Duration? { minRTTFilter.value }
+    static let minRTTWindow: Duration = .seconds(10)
     /// The highest end (S)ACKed so far (RACK.fack).
     var forwardAcked = 0
     /// A segment sent once was delivered below `forwardAcked`, or a D-SACK
@@ -20,6 +33,8 @@ struct TCPRACKState: Sendable {
     /// SND.MAX when the multiplier last grew (RACK.dsack_round): once per round trip.
     var dsackRound: Int?
     static let maximumMultiplier = 255
+    /// Recoveries a widened window lasts (RFC 8985 §6.2: 16).
+    static let reorderingPersistence = 16
 }
 
 extension TCPConnection {
@@ -65,6 +80,9 @@ extension TCPConnection {
         guard tracksSentSegments else { return }
         var delivered: [TCPSentSegment] = []
         sentSegments.removeAcknowledged(below: ackPos) { if !$0.isSACKed { delivered.append($0) } }
+        if usesRACK, let oldest = delivered.first(where: { !$0.isRetransmitted }) {
+            rack.minRTTFilter.add(now - oldest.sentAt, at: now)  // RFC 8985 §6.2 step 1
+        }
         for segment in delivered { noteDelivered(segment, now: now) }
     }
 
@@ -85,7 +103,7 @@ extension TCPConnection {
     private mutating func noteDelivered(_ segment: TCPSentSegment, now: Instant) {
         deliveryRate.onDelivered(segment, now: now)
         guard usesRACK else { return }
-        // RFC 8985 §6.2 steps 1–3.
+        // RFC 8985 §6.2 steps 2–3 (step 1, the minimum RTT, is in recordCumulativeAck).
         let sampleRTT = now - segment.sentAt
         if segment.isRetransmitted, let minRTT = rack.minRTT, sampleRTT < minRTT {
             return  // too quick to be the retransmission's own ACK: the original arrived
@@ -95,14 +113,19 @@ extension TCPConnection {
             return  // step 2 with timestamps: the ACK echoes the original's, not the copy's
         }
         if !segment.isRetransmitted {
-            if rack.minRTT == nil || sampleRTT < rack.minRTT! { rack.minRTT = sampleRTT }
-            if segment.end < rack.forwardAcked { rack.isReorderingSeen = true }
+            if segment.end < rack.forwardAcked {
+                rack.isReorderingSeen = true
+                noteReordering(start: segment.start, below: rack.forwardAcked)
+            }
         }
         rack.forwardAcked = Swift.max(rack.forwardAcked, segment.end)
+        if rack.ackNewest == nil || Self.isSent(after: (segment.sentAt, segment.end), rack.ackNewest!) {
+            rack.ackNewest = (segment.sentAt, segment.end)
+            rack.rtt = sampleRTT
+        }
         if rack.sentAt == nil || Self.isSent(after: (segment.sentAt, segment.end), (rack.sentAt!, rack.end)) {
             rack.sentAt = segment.sentAt
             rack.end = segment.end
-            rack.rtt = sampleRTT
         }
     }
 
@@ -116,7 +139,7 @@ extension TCPConnection {
     /// RFC 8985 §6.2 step 4: the reordering window.
     func reorderingWindow(sackedSegments: Int) -> Duration {
         guard let minRTT = rack.minRTT else { return .zero }
-        if !rack.isReorderingSeen && (isInRecovery || sackedSegments >= 3) { return .zero }
+        if !rack.isReorderingSeen && (isInRecovery || sackedSegments >= reordering) { return .zero }
         return Swift.min(minRTT / 4 * rack.reorderingMultiplier, rtt.smoothed ?? minRTT)
     }
 

@@ -29,6 +29,8 @@ extension TCPConnection {
         result.spuriousRetransmissions = counters.spuriousRetransmissions
         result.undos = counters.undos
         if usesRACK, rack.minRTT != nil { result.reorderingWindow = reorderingWindow(sackedSegments: 0) }
+        if usesRACK { result.rackMinRTT = rack.minRTT }
+        result.reordering = reordering
         if let model = congestion.bbr {
             result.bbr = .init(mode: model.mode, bandwidth: model.bandwidth, minRTT: model.minRTT,
                                pacingRate: model.pacingRate)

@@ -84,6 +84,12 @@ public struct TCPConnection: Sendable {
     var recoveryPoint = 0
     var highRetransmitted = 0
     var scoreboard = TCPSACKScoreboard()
+    /// How far the path has reordered, in segments (Linux's `tp->reordering`):
+    /// the duplicate-ACK threshold, 3 until a segment never resent is delivered
+    /// that many segments below the highest one (S)ACKed; at most 300.
+    var reordering = TCPConnection.initialReordering
+    static let initialReordering = 3
+    static let maximumReordering = 300
     var forcedRetransmit: (position: Int, reason: TCPRetransmitReason)?
     /// Recovery began with a retransmission timeout (the window regrows by slow start).
     var isRecoveringFromTimeout = false

@@ -219,6 +219,10 @@ public struct TCPConnectionStats: Sendable, Hashable {
     public var undos: Int = 0
     /// RACK's reordering window now (RFC 8985 §6.2), nil before an RTT sample.
     public var reorderingWindow: Duration?
+    /// RACK's minimum RTT (RACK.min_RTT, windowed), nil before a sample or without RACK.
+    public var rackMinRTT: Duration?
+    /// How far the path was seen to reorder, in segments: the duplicate-ACK threshold.
+    public var reordering: Int = 3
     /// Retransmitted segments by why they were sent again.
     public var retransmitsBy = TCPRetransmitCounts()
     /// BBR's state, nil for the other controllers.
