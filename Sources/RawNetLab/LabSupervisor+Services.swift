@@ -24,11 +24,13 @@ extension LabSupervisor {
                 case "dns":
                     arguments.append("--quiet")
                     if let zone = service.options["zone"] { arguments += ["--zone", zone] }
+                    if let records = service.options["records"] { arguments.append("--records=" + records) }
                     if let lab = service.flag("lab") { arguments += [lab ? "--lab-zone" : "--no-lab-zone"] }
                     if service.isRecursive { arguments += ["--recursive"] }
                 case "http":
                     if let port = service.options["port"] { arguments += ["--port", port] }
                     if let root = service.options["root"] { arguments += ["--root", root] }
+                    if let index = service.options["index"] { arguments.append("--index=" + index) }
                 default:
                     continue
                 }

@@ -1,3 +1,4 @@
+import RawNetCore
 import RawNetWire
 
 /// A service a host runs (`services:` in a topology file): its kind and its
@@ -5,6 +6,10 @@ import RawNetWire
 ///
 ///     services: [dns]
 ///     services: [{dns: {zone: lab.zone}}, {http: {port: 80, root: site}}]
+///     services: [{dns: {records: "www.lab. A 10.0.2.20"}}, {http: {index: "hello,world"}}]
+///
+/// `records` is master-file text written in the topology itself (zones, or a
+/// recursive resolver's root hints); `index` is the text of an http server's `/`.
 public struct TopologyService: Sendable, Equatable {
     public var kind: String
     /// Option name → value as written (paths made absolute when the file was loaded).
@@ -17,8 +22,8 @@ public struct TopologyService: Sendable, Equatable {
 
     /// The kinds a topology may name and the options each takes.
     public static let knownKinds: [String: [String]] = [
-        "dns": ["zone", "lab", "recursive"],
-        "http": ["port", "root"],
+        "dns": ["zone", "records", "lab", "recursive"],
+        "http": ["port", "root", "index"],
     ]
     /// Options whose value is a path, resolved against the topology file's directory.
     public static let pathOptions: Set<String> = ["zone", "root"]
@@ -35,6 +40,8 @@ public struct TopologyService: Sendable, Equatable {
             switch name {
             case "lab", "recursive":
                 guard Self.flag(value) != nil else { return "\(kind).\(name) must be yes or no, not '\(value)'" }
+            case "records":
+                do { _ = try DNSMasterFile.records(from: value) } catch { return "\(kind).records: \(error)" }
             case "port":
                 guard let port = Int(value), (1...65_535).contains(port) else {
                     return "\(kind).port must be 1-65535, not '\(value)'"
@@ -60,9 +67,10 @@ public struct TopologyService: Sendable, Equatable {
 
     public func flag(_ option: String) -> Bool? { options[option].flatMap(Self.flag) }
 
-    /// A dns service serves the lab zone unless it says otherwise; by default only when it has no zone file.
+    /// A dns service serves the lab zone unless it says otherwise; by default only when it has
+    /// no zone file and no records of its own.
     public var servesLabZone: Bool {
-        kind == "dns" && !isRecursive && (flag("lab") ?? (options["zone"] == nil))
+        kind == "dns" && !isRecursive && (flag("lab") ?? (options["zone"] == nil && options["records"] == nil))
     }
 
     public var isRecursive: Bool { kind == "dns" && flag("recursive") == true }

@@ -73,7 +73,8 @@ public final class Demo {
         say(painter.paint(wrap(DemoText.labHint.text(language), indent: ""), .time))
         defer { finish(start) }
         do {
-            stream = try TraceStream(runDirectory: runDirectory, nodes: ["alice", "bob", "carol", "dave", "r1", "r2", "r3", "sw1"])
+            stream = try TraceStream(runDirectory: runDirectory, nodes: ["alice", "bob", "carol", "dave", "r1", "r2", "r3", "sw1",
+                                                                   "rec", "root", "tld", "ns1", "sw2"])
             try stream.stopOnInterrupt()
         } catch {
             throw DemoFailure("\(error)")
@@ -160,6 +161,8 @@ public final class Demo {
         case .timeToLive: try timeToLiveScene()
         case .wayBack: try wayBackScene()
         case .reroute: try rerouteScene()
+        case .names: try namesScene()
+        case .web: try webScene()
         case .encapsulation: try encapsulationScene()
         case .handshake, .delivery, .ordering, .close: try tcpScene(scene)
         case .dropOne: try dropOneScene()

@@ -5,6 +5,9 @@ import RawNetPlatform
 
 /// The lab `rawnet demo` runs: three routers in a triangle with a host on each
 /// (as Config/demo.yaml, except that r3 reaches carol and dave through a switch),
+/// and behind r1 a switch with the DNS tree (a resolver, root, `lab.` and
+/// `example.lab.` servers); bob serves a hello,world page over HTTP. All of it
+/// is written here, so the tour needs no file beside the executable,
 /// under its own name `tour` so it never clashes with a
 /// lab of the user's.
 public enum DemoLab {
@@ -16,13 +19,65 @@ public enum DemoLab {
         name: tour
         nodes:
           alice: { kind: host, ip: 10.0.1.10/24, gateway: 10.0.1.1 }
-          bob:   { kind: host, ip: 10.0.2.20/24, gateway: 10.0.2.1 }
+          bob:
+            kind: host
+            ip: 10.0.2.20/24
+            gateway: 10.0.2.1
+            services: [{ http: { index: "hello,world\\n" } }]
           carol: { kind: host, ip: 10.0.3.30/24, gateway: 10.0.3.1 }
           dave:  { kind: host, ip: 10.0.3.40/24, gateway: 10.0.3.1 }
           sw1:   { kind: switch, ports: [p1, p2, p3] }
+          rec:
+            kind: host
+            ip: 10.0.4.53/24
+            gateway: 10.0.4.1
+            services:
+              - dns:
+                  recursive: yes
+                  records: |
+                    ; where the walk starts: the root server
+                    .          NS  root.lab.
+                    root.lab.  A   10.0.4.11
+          root:
+            kind: host
+            ip: 10.0.4.11/24
+            gateway: 10.0.4.1
+            services:
+              - dns:
+                  records: |
+                    ; the root zone knows only who serves each top-level domain
+                    $TTL 3600
+                    .              SOA  root.lab. hostmaster.lab. 1 3600 900 604800 300
+                    .              NS   root.lab.
+                    lab.           NS   tld.lab.
+                    in-addr.arpa.  NS   tld.lab.
+                    root.lab.      A    10.0.4.11
+                    tld.lab.       A    10.0.4.12
+          tld:
+            kind: host
+            ip: 10.0.4.12/24
+            gateway: 10.0.4.1
+            services:
+              - dns:
+                  lab: yes
+                  records: |
+                    ; the lab zone (every node, every address) hands example.lab. to ns1
+                    example.lab.   NS   ns1.lab.
+          ns1:
+            kind: host
+            ip: 10.0.4.13/24
+            gateway: 10.0.4.1
+            services:
+              - dns:
+                  records: |
+                    $ORIGIN example.lab.
+                    @    SOA  ns1.lab. hostmaster.lab. 1 3600 900 604800 300
+                         NS   ns1.lab.
+                    www  A    10.0.2.20
+          sw2:   { kind: switch, ports: [p1, p2, p3, p4, p5] }
           r1:
             kind: router
-            interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.12.1/24, eth2: 10.0.13.1/24 }
+            interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.12.1/24, eth2: 10.0.13.1/24, eth3: 10.0.4.1/24 }
             routes:
               - { to: 10.0.2.0/24,  via: 10.0.12.2 }
               - { to: 10.0.3.0/24,  via: 10.0.13.3 }
@@ -34,6 +89,7 @@ public enum DemoLab {
               - { to: 10.0.1.0/24,  via: 10.0.23.3 }
               - { to: 10.0.3.0/24,  via: 10.0.23.3 }
               - { to: 10.0.13.0/24, via: 10.0.12.1 }
+              - { to: 10.0.4.0/24,  via: 10.0.12.1 }
           r3:
             kind: router
             interfaces: { eth0: 10.0.3.1/24, eth1: 10.0.13.3/24, eth2: 10.0.23.3/24 }
@@ -41,12 +97,18 @@ public enum DemoLab {
               - { to: 10.0.1.0/24,  via: 10.0.13.1 }
               - { to: 10.0.2.0/24,  via: 10.0.23.2 }
               - { to: 10.0.12.0/24, via: 10.0.13.1 }
+              - { to: 10.0.4.0/24,  via: 10.0.13.1 }
         links:
           - endpoints: [alice:eth0, r1:eth0]
           - endpoints: [bob:eth0, r2:eth0]
           - endpoints: [carol:eth0, sw1:p1]
           - endpoints: [dave:eth0, sw1:p2]
           - endpoints: [r3:eth0, sw1:p3]
+          - endpoints: [rec:eth0, sw2:p1]
+          - endpoints: [root:eth0, sw2:p2]
+          - endpoints: [tld:eth0, sw2:p3]
+          - endpoints: [ns1:eth0, sw2:p4]
+          - endpoints: [r1:eth3, sw2:p5]
           - endpoints: [r1:eth1, r2:eth1]
           - endpoints: [r1:eth2, r3:eth1]
           - endpoints: [r2:eth2, r3:eth2]
@@ -55,7 +117,10 @@ public enum DemoLab {
 
     /// The picture printed at the start of the tour.
     public static let picture = """
-          alice 10.0.1.10 ── r1 ────────────── r2 ── bob 10.0.2.20
+          rec 10.0.4.53   root .11   tld .12   ns1 .13   (DNS, 10.0.4/24)
+            └──────────────┴─┬─ sw2 ───┴─────────┘
+                             │
+          alice 10.0.1.10 ── r1 ────────────── r2 ── bob 10.0.2.20 (http)
                                ╲   10.0.12/24  ╱
                      10.0.13/24 ╲            ╱ 10.0.23/24
                                   ╲        ╱

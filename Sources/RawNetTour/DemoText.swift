@@ -13,7 +13,7 @@ struct Said: Sendable {
 /// The scenes of the tour, in order: each makes one idea visible.
 public enum DemoScene: String, Sendable, CaseIterable {
     case encapsulation, connectionless, unreliable, ports, lan, waiting, handshake, delivery, ordering, dropOne, corruption, close
-    case timeToLive, wayBack, reroute
+    case timeToLive, wayBack, reroute, names, web
 }
 
 /// What the tour says in one scene: a title, the story, the commands a user
@@ -29,17 +29,17 @@ struct SceneText: Sendable {
 enum DemoText {
     static let intro = Said(
         en: """
-            Welcome to RawNet. Eight daemons are running on this machine: four hosts (alice, bob, \
-            carol, dave), three routers (r1, r2, r3) and a switch (sw1), joined by Unix sockets that act \
-            as cables. Every frame \
+            Welcome to RawNet. Thirteen daemons are running on this machine: eight hosts (alice, bob, \
+            carol, dave, and rec, root, tld, ns1, which serve names), three routers (r1, r2, r3) and two \
+            switches (sw1, sw2), joined by Unix sockets that act as cables. Every frame \
             below is a real Ethernet frame with a real IPv4 packet inside, built and checksummed by \
             RawNet and shown as it crossed a cable. Each scene shows one idea, the commands to do the \
             same by hand, and the evidence.
             """,
         ko: """
-            RawNet에 오신 것을 환영합니다. 지금 이 컴퓨터에서 데몬 여덟 개가 돌고 있습니다. 호스트 넷\
-            (alice, bob, carol, dave), 라우터 셋(r1, r2, r3), 스위치 하나(sw1)이고, 유닉스 소켓이 그 사이의 \
-            케이블 역할을 합니다. \
+            RawNet에 오신 것을 환영합니다. 지금 이 컴퓨터에서 데몬 열세 개가 돌고 있습니다. 호스트 여덟\
+            (alice, bob, carol, dave, 그리고 이름을 맡는 rec, root, tld, ns1), 라우터 셋(r1, r2, r3), 스위치 \
+            둘(sw1, sw2)이고, 유닉스 소켓이 그 사이의 케이블 역할을 합니다. \
             아래에 보이는 프레임은 모두 RawNet이 직접 만들고 체크섬까지 계산한 진짜 이더넷 프레임이며, \
             그 안에는 진짜 IPv4 패킷이 들어 있습니다. 장면마다 개념 하나, 직접 해 볼 명령, 그리고 증거를 보여 줍니다.
             """)
@@ -100,6 +100,7 @@ enum DemoText {
             "rawnet plot --from run.jsonl -o run.svg",
             "rawnet capture -w lab.pcapng --duration 20   # " + (ko ? "링크마다 pcapng 하나" : "a pcapng per link"),
             "rawnet traceroute bob alice; rawnet routes r2",
+            "rawnet dig alice www.example.lab +trace; rawnet http get alice http://bob/",
         ]
     }
 
@@ -120,6 +121,8 @@ enum DemoText {
         case .timeToLive: return timeToLive
         case .wayBack: return wayBack
         case .reroute: return reroute
+        case .names: return names
+        case .web: return web
         }
     }
 

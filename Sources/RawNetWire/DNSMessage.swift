@@ -86,35 +86,33 @@ public struct DNSMessage: Sendable, Equatable {
         }
         var written = [0, 0, 0]
         var full = false
-        // An OPT record goes last and is never the one left out (RFC 6891 section 7):
-        // the others must leave room for it.
-        let options = additional.filter { $0.type == .opt }
-        let optionBytes = options.reduce(0) { total, record in
+        // An OPT record is never the one left out (RFC 6891 section 7): it keeps its place,
+        // and the records before it leave room for it.
+        var optionBytesLeft = additional.reduce(0) { total, record in
+            guard record.type == .opt else { return total }
             var scratch: [UInt8] = []
             var unused = DNSNameCompressor()
             record.write(into: &scratch, compressor: &unused)
             return total + scratch.count
         }
-        let recordLimit = limit - optionBytes
-        for (position, records) in [answers, authority, additional.filter { $0.type != .opt }].enumerated() {
+        for (position, records) in [answers, authority, additional].enumerated() {
             for record in records.prefix(65_535) {
-                if full { break }
+                let isOption = position == 2 && record.type == .opt
+                if full && !isOption { continue }
                 let mark = bytes.count
                 let saved = compressor
                 record.write(into: &bytes, compressor: &compressor)
-                if bytes.count > recordLimit {
+                if isOption {
+                    optionBytesLeft -= bytes.count - mark
+                } else if bytes.count + optionBytesLeft > limit {
                     bytes.removeSubrange(mark...)
                     compressor = saved
                     full = true
                     if position < 2 { out.isTruncated = true }
-                    break
+                    continue
                 }
                 written[position] += 1
             }
-        }
-        for record in options.prefix(65_535 - written[2]) {
-            record.write(into: &bytes, compressor: &compressor)
-            written[2] += 1
         }
         bytes.storeUInt16(out.flags, at: 2)
         for (position, count) in written.enumerated() {

@@ -24,6 +24,7 @@ struct HTTPServe: ParsableCommand {
 
     @Argument(help: "The host to serve from.") var host: String
     @Option(help: "The TCP port.") var port: UInt16 = 80
+    @Option(help: ArgumentHelp("The text of / (index.html), when --root has none.", valueName: "text")) var index: String?
     @Option(help: "The directory whose files are served (none: only the built-in page).") var root: String?
     @Option(help: "Requests per connection before the server closes it.") var maxRequests = 100
     @Option(help: "Seconds a connection may stay silent.") var idleTimeout = 15.0
@@ -51,9 +52,11 @@ struct HTTPServe: ParsableCommand {
         settings.idleTimeout = idleTimeout
         settings.requestTimeout = requestTimeout
         let root = self.root.map { $0.hasSuffix("/") ? String($0.dropLast()) : $0 }
+        let indexPage = index.map { Array($0.utf8) }
         let server = HTTPServer(port: port, settings: settings) { path in
-            guard let root else { return .notFound }
-            return Self.readFile(root + path)
+            let file = root.map { Self.readFile($0 + path) } ?? .notFound
+            if file == .notFound, path == "/index.html", let indexPage { return .file(indexPage) }
+            return file
         }
         let interrupt = InterruptFlag()
         do {

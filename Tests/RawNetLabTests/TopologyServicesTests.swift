@@ -60,6 +60,8 @@ import Testing
         ("services: dns", "expected a list"),
         ("services: [{dns: {lab: maybe}}]", "dns.lab must be yes or no"),
         ("resolver: 10.0.2", "bad address '10.0.2'"),
+        ("services: [{dns: {records: 'www.lab. A 10.0.300.1'}}]", "dns.records: line 1"),
+        ("services: [{http: {index: ''}}]", "http.index is empty"),
     ])
     func badServices_areRefusedNamingTheField(line: String, expected: String) {
         let yaml = """
@@ -74,6 +76,36 @@ import Testing
         } catch {
             #expect(error.description.contains(expected), "\(error)")
         }
+    }
+
+    /// Records written in the topology (`records:`) and an http `index:`: through lab.conf
+    /// unchanged, newlines and all; records inside the lab zone join it, so a host can serve
+    /// `lab.` and delegate a child zone below it, with the glue the lab zone already holds.
+    @Test func inlineRecordsAndIndex_roundTrip_andJoinTheLabZone() throws {
+        let yaml = """
+            name: tree
+            nodes:
+              tld: { kind: host, ip: 10.0.4.12/24, gateway: 10.0.4.1,
+                     services: [{dns: {lab: yes, records: "; example.lab. is ns1's\\nexample.lab.  NS  ns1.lab.\\n"}}] }
+              ns1: { kind: host, ip: 10.0.4.13/24, gateway: 10.0.4.1, services: [{dns: {records: "$ORIGIN example.lab.\\n@ SOA ns1.lab. h.lab. 1 2 3 4 5\\nwww A 10.0.2.20"}}] }
+              bob: { kind: host, ip: 10.0.4.20/24, gateway: 10.0.4.1, services: [{http: {index: "hello,world\\n"}}] }
+            links: []
+            """
+        let lab = try TopologyLoader.parse(yaml: yaml, file: "/labs/tree.yaml")
+        let tld = try #require(lab.node(named: "tld")?.services.first)
+        #expect(tld.options["records"] == "; example.lab. is ns1's\nexample.lab.  NS  ns1.lab.\n")
+        #expect(tld.servesLabZone)
+        #expect(lab.node(named: "ns1")?.services.first?.servesLabZone == false, "records of its own: no lab zone unless asked")
+        #expect(lab.node(named: "bob")?.services.first?.options["index"] == "hello,world\n")
+        let again = try LabConfig.parse(LabConfig.text(for: lab), file: "lab.conf")
+        #expect(again == lab)
+
+        let zones = try DNSMasterFile.zones(from: try #require(tld.options["records"]), adding: lab.labZones(server: "tld"))
+        #expect(zones.map(\.origin.description) == ["lab.", "in-addr.arpa."], "the delegation joined the lab zone")
+        let referral = DNSAuthority(zones: zones).answer(.query(id: 1, name: try DNSName("www.example.lab"), type: .a))
+        let ns1 = try DNSName("ns1.lab")
+        #expect(!referral.header.isAuthoritative && referral.authority.map(\.data) == [.ns(ns1)])
+        #expect(referral.additional.map(\.data) == [.a(IPv4Address(10, 0, 4, 13))], "glue from the lab zone")
     }
 
     @Test func aRouter_runsNoServices() {

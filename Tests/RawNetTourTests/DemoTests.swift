@@ -61,6 +61,10 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
             "bob read all 10 lines in order across the cut",                     // reroute
             "bob → alice now crosses r2, r1: RIP's way",
             "cable back: bob → alice crosses r2, r3, r1 again",
+            "the walk: root (10.0.4.11) referred to lab.'s server",               // names
+            "asked again, rec answered from its cache",
+            "the GET crossed three cables in one IP packet",                     // web
+            "bob answered 200 OK and alice's app read the body hello,world",
         ]
         for line in evidence { #expect(run.output.contains(line), "missing: \(line)") }
         #expect(run.output.contains("↻ retransmission"), "the delivery ladder shows a retransmission")
@@ -112,6 +116,49 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
         #expect(run.output.contains("직접 해 보기"))
         #expect(run.output.contains("✓ 10.0.2.20의 각 앱은 자기 포트로 온 데이터그램만 받았습니다"))
         #expect(!run.output.contains("each app on 10.0.2.20"), "an English check line in the Korean tour")
+    }
+
+    /// The application layer in both languages: a name walked down the DNS tree and then
+    /// answered from rec's cache, and hello,world followed down the layers, across each
+    /// cable and back up, every claim checked live and printed with its evidence.
+    @Test(arguments: ["en", "ko"])
+    func demo_namesAndWeb_walkCacheAndLayers(language: String) throws {
+        let runner = try RawNetRunner()
+        var run = try runner.run(["demo", "--lang", language, "--scenes", "names,web"], timeout: 60)
+        run.output = run.output.replacing("\u{A0}", with: " ")
+        #expect(run.status == 0, "\(run.output)\n\(run.errors)")
+        let ko = language == "ko"
+        #expect(!run.output.contains(ko ? "✗ 빠짐" : "✗ missing"), "\(run.output)")
+        #expect(overwideLines(run.output).isEmpty, "lines over 80 columns:\n\(overwideLines(run.output).joined(separator: "\n"))")
+        // Evidence printed whatever the language: dig's walk, rec's steps, the HTTP exchange and the bytes.
+        for line in ["$ rawnet dig alice www.example.lab +trace", "lab.  3600  IN  NS  tld.lab.",
+                     "example.lab.  300  IN  NS  ns1.lab.", "www.example.lab.  300  IN  A  10.0.2.20",
+                     "#53", "$ rawnet trace rec --filter 'port 53'", "DNS query A www.example.lab",
+                     "> GET / HTTP/1.1", "> Host: www.example.lab", "< HTTP/1.1 200 OK", "hello,world⏎",
+                     "alice:eth0 ", "r1:eth1 ", "r2:eth0 ", "TTL 64", "TTL 63", "TTL 62", "r3:eth1 ", "TTL 61",
+                     "45 00 ", "HTTP     HTTP/1.1 200 OK⏎"] {
+            #expect(run.output.contains(line), "missing: \(line)\n\(run.output)")
+        }
+        let checks = ko ? [
+            "✓ 단계별 조회: 루트(10.0.4.11)가 lab. 서버로", "✓ alice가 묻자 rec가 같은 트리를 직접 따라 내려갔고",
+            "✓ 다시 묻자 rec는 캐시에서 답했습니다", "✓ GET은 IP 패킷 하나로 케이블 셋을 건넜습니다",
+            "✓ 응답은 r2, r3, r1을 거쳐 돌아왔습니다", "✓ bob이 200 OK로 답했고",
+            "이름이 주소가 된다", "hello,world가 계층을 내려갔다 올라온다", ";; 받음: ",
+        ] : [
+            "✓ the walk: root (10.0.4.11) referred to lab.'s server",
+            "✓ asked by alice, rec walked the same tree itself: root, tld, ns1",
+            "✓ asked again, rec answered from its cache: it asked no server",
+            "✓ the GET crossed three cables in one IP packet", "✓ the response came back through r2, r3, r1",
+            "✓ bob answered 200 OK and alice's app read the body hello,world",
+            "Names become addresses", "hello,world down the layers and back", ";; Received ",
+        ]
+        for line in checks { #expect(run.output.contains(line), "missing: \(line)\n\(run.output)") }
+        if ko {
+            for english in ["the walk", "asked again", "crossed three cables", "down the layers", "unwrapped",
+                            ";; Received", "bytes from", "no answer"] {
+                #expect(!run.output.contains(english), "English left in the Korean tour: '\(english)'")
+            }
+        }
     }
 
     @Test func demo_inKorean_theLANScene() throws {

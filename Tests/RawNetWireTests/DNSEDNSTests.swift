@@ -79,5 +79,10 @@ import Testing
         #expect(parsed.additional.count == 1)
         let whole = try DNSMessage(parsing: response.serialize(limit: 1232))
         #expect(!whole.header.isTruncated && whole.answers.count == 40 && whole.edns != nil)
+        // An OPT keeps its place among the additional records: a message reads back as it was.
+        var glued = DNSMessage(header: header, questions: [DNSQuestion(name: Self.bobLab, type: .ns)])
+        glued.additional = [DNSEDNS().record, DNSRecord(name: Self.bobLab, ttl: 60, data: .a(IPv4Address(10, 0, 2, 20)))]
+        #expect(try DNSMessage(parsing: glued.serialize()) == glued)
+        #expect(try DNSMessage(parsing: glued.serialize(limit: 40)).additional.map(\.type) == [.opt])
     }
 }
