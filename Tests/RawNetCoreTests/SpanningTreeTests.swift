@@ -249,6 +249,27 @@ private struct BridgedLab {
         #expect(lab.switches[2].port(of: MACAddress(0x02_bb_00_00_00_01)) == nil)
     }
 
+    /// Found by the `bpdu` fuzz target: a root port taking a hello time of 0 from a
+    /// BPDU restarted its timers at the same instant forever (a daemon would spin).
+    @Test func fuzz_aBPDUWithHelloTimeZero_isKeptInRange_andTimersMoveOn() {
+        // The fuzz target's steps with the input it found (Tests/Fuzz/corpus/bpdu/config-hello-zero-found-by-fuzzing).
+        let timers = SpanningTreeConfiguration(helloTime: .milliseconds(500), maxAge: .seconds(2), forwardDelay: .seconds(1))
+        var bridge = EthernetSwitch(ports: ["p1", "p2", "p3"].map { SwitchPort(name: $0) }, spanningTree: timers,
+                                    bridgeAddress: MACAddress(0x02_00_00_00_00_05))
+        _ = bridge.start(now: .zero)
+        let config = BPDU.Configuration(
+            topologyChangeAcknowledgment: true, rootID: BridgeID(priority: 4096, address: MACAddress(0x02_5e_00_00_00_01)),
+            rootPathCost: 38, bridgeID: BridgeID(priority: 32768, address: MACAddress(0x02_5e_00_00_00_02)),
+            portID: 0x8003, messageAge: 512, maxAge: 5120, helloTime: 0, forwardDelay: 0x025e)
+        let frame = BPDU.configuration(config).frame(from: MACAddress(0x02_5e_00_00_00_02))
+        for port in 0..<3 { _ = bridge.receive(frame: frame, on: port, now: .zero + .milliseconds(100 * port)) }
+        #expect(bridge.spanningTree?.helloTime == SpanningTreeConfiguration.helloRange.lowerBound)
+        _ = bridge.poll(now: .zero + .seconds(3))
+        _ = bridge.setPort(0, isUp: false, now: .zero + .seconds(4))
+        _ = bridge.poll(now: .zero + .seconds(10))
+        #expect((bridge.nextDeadline() ?? .distantFuture) > .zero + .seconds(10))
+    }
+
     @Test func configurationsOutsideTheRangesAreNamed() {
         #expect(SpanningTreeConfiguration.standard.problem == nil)
         #expect(BridgedLab.timers.problem == nil)

@@ -69,11 +69,10 @@ import Testing
         let cut = Date()
         #expect(try runner.run(["link", "r2:eth1", "down", "--lab", lab]).status == 0)
         // The far end is down at once, as its status says.
-        let status = try runner.run(["status", "r1", "--lab", lab]).output
-        let eth1 = status.split(separator: "\n").first { $0.contains("eth1") } ?? ""
-        #expect(eth1.contains("NO-CARRIER"), "\(status)")
-        let own = try runner.run(["status", "r2", "--lab", lab]).output
-        #expect(own.split(separator: "\n").first { $0.contains("eth1") }?.contains("DOWN") == true, "\(own)")
+        let status = try SpanningTreeLabTests.statusLines(runner, lab: lab, node: "r1")
+        #expect(status.first { $0.contains("eth1") }?.contains("NO-CARRIER") == true, "\(status)")
+        let own = try SpanningTreeLabTests.statusLines(runner, lab: lab, node: "r2")
+        #expect(own.first { $0.contains("eth1") }?.contains("DOWN") == true, "\(own)")
 
         // Both sides poison their routes over the link at once (triggered updates) and take
         // the way through r3 at its next regular update: within update + damping, plus
@@ -94,8 +93,8 @@ import Testing
         #expect(try runner.run(["link", "r2:eth1", "up", "--lab", lab]).status == 0)
         _ = try RIPLabTests.waitForRoute(runner, lab: lab, node: "r1",
                                          ["10.0.2.0/24 via 10.0.12.2 dev eth1 proto rip metric 2"], timeout: Self.timeout)
-        let back = try runner.run(["status", "r1", "--lab", lab]).output
-        #expect(!back.contains("NO-CARRIER"), "\(back)")
+        let back = try SpanningTreeLabTests.statusLines(runner, lab: lab, node: "r1")
+        #expect(back.count > 3 && !back.contains { $0.contains("NO-CARRIER") }, "\(back)")
         #expect(try Self.unreachablePairs(runner, lab: lab) == [])
 
         #expect(try runner.wait(trace.pid, timeout: 60) == 0)

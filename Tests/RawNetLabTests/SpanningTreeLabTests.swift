@@ -32,12 +32,24 @@ import Testing
         """
     }
 
+    /// The lines `rawnet status` prints for `node`: its head line and one per interface.
+    static func statusLines(_ runner: RawNetRunner, lab: String, node: String) throws -> [Substring] {
+        let text = try runner.run(["status", "--lab", lab]).output
+        var lines: [Substring] = [], current = ""
+        for line in text.split(separator: "\n") {
+            if !line.hasPrefix(" ") { current = String(line.split(separator: " ").first ?? "") }
+            if current == node { lines.append(line) }
+        }
+        return lines
+    }
+
     /// Frames every switch port has received so far (`rawnet status`'s "in N frames").
     static func switchFrames(_ runner: RawNetRunner, lab: String) throws -> Int {
         var total = 0
         for node in ["sw1", "sw2", "sw3"] {
-            let text = try runner.run(["status", node, "--lab", lab]).output
-            for line in text.split(separator: "\n") {
+            let lines = try statusLines(runner, lab: lab, node: node)
+            #expect(lines.count > 2, "no status for \(node)")
+            for line in lines {
                 guard let range = line.range(of: " in ") else { continue }
                 total += Int(line[range.upperBound...].prefix { $0.isNumber }) ?? 0
             }
@@ -89,8 +101,8 @@ import Testing
         }
         let blocked = tree.values.flatMap { $0.split(separator: "\n") }.first { $0.contains(" blocking ") }!
         #expect(blocked.hasPrefix("p2 ") && blocked.contains(" alternate "), "\(blocked)")
-        let status = try runner.run(["status", "sw1", "--lab", lab]).output
-        #expect(status.contains("stp designated forwarding"), "\(status)")
+        let status = try Self.statusLines(runner, lab: lab, node: "sw1")
+        #expect(status.filter { $0.contains("stp designated forwarding") }.count == 2, "\(status)")
 
         let pcap = runner.base + "/stp.pcapng"
         let capture = try runner.start(["capture", "--every-interface", "-w", pcap, "--duration", "25", "--lab", lab],
@@ -115,8 +127,9 @@ import Testing
         // max age (2 s) cannot be needed: the carrier is lost at once; listening and learning take 2 × 1 s.
         let healed = try Self.secondsUntilPingWorks(runner, lab: lab, limit: 12)
         #expect(healed < 6, "reachability came back only after \(healed) s")
-        let sw1 = try runner.run(["status", "sw1", "--lab", lab]).output
-        #expect(sw1.contains("NO-CARRIER"), "sw1 did not see the carrier go:\n\(sw1)")
+        let sw1 = try Self.statusLines(runner, lab: lab, node: "sw1")
+        #expect(sw1.contains { $0.contains("p2 ") && $0.contains("NO-CARRIER") }, "sw1 did not see the carrier go:\n\(sw1)")
+        #expect(sw1.contains { $0.contains("p2 ") && $0.contains("stp disabled disabled") }, "\(sw1)")
         let alone = try runner.run(["stp", "sw3", "--lab", lab]).output
         #expect(alone.contains("cost 38 via p2"), "\(alone)")
         _ = cut

@@ -114,19 +114,8 @@ private func lan(_ sw: String = "{ kind: switch, ports: [p1, p2] }", extraNodes:
     }
 
     @Test func aLoopOfSwitchesIsRefusedNamingIt() {
-        let yaml = """
-            name: t
-            nodes:
-              sw1: { kind: switch, ports: [a, b, h] }
-              sw2: { kind: switch, ports: [a, b] }
-              sw3: { kind: switch, ports: [a, b] }
-              alice: { kind: host, ip: 10.0.1.10/24 }
-            links:
-              - endpoints: [alice:eth0, sw1:h]
-              - endpoints: [sw1:a, sw2:a]
-              - endpoints: [sw2:b, sw3:a]
-              - endpoints: [sw3:b, sw1:b]
-            """
+        let yaml = Self.triangle.replacingOccurrences(of: "STP1", with: "off").replacingOccurrences(of: "STP2", with: "off")
+            .replacingOccurrences(of: "STP3", with: "off")
         #expect(problems(yaml) == [
             "lab.yaml: lab: field 'links': switches form a loop (sw1 - sw2 - sw3 - sw1) and sw1, sw2, sw3 run no spanning tree: a broadcast would circle it forever; give every switch on the loop 'stp: on', or remove one of its links",
         ])
@@ -135,9 +124,9 @@ private func lan(_ sw: String = "{ kind: switch, ports: [p1, p2] }", extraNodes:
     private static let triangle = """
         name: t
         nodes:
-          sw1: { kind: switch, ports: [a, b, h], stp: STP1 }
+          sw1: { kind: switch, ports: [a, b, h, c], stp: STP1 }
           sw2: { kind: switch, ports: [a, b], stp: STP2 }
-          sw3: { kind: switch, ports: [a, b], stp: on }
+          sw3: { kind: switch, ports: [a, b], stp: STP3 }
           sw4: { kind: switch, ports: [a] }
           alice: { kind: host, ip: 10.0.1.10/24 }
         links:
@@ -150,7 +139,7 @@ private func lan(_ sw: String = "{ kind: switch, ports: [p1, p2] }", extraNodes:
 
     @Test func aLoopOfSwitchesThatAllRunTheSpanningTreeIsAccepted() throws {
         let yaml = Self.triangle.replacingOccurrences(of: "STP1", with: "{ priority: 4096, hello: 500ms, max_age: 2s, forward_delay: 1s }")
-            .replacingOccurrences(of: "STP2", with: "on").replacingOccurrences(of: "[a, b, h]", with: "[a, b, h, c]")
+            .replacingOccurrences(of: "STP2", with: "on").replacingOccurrences(of: "STP3", with: "on")
         let topology = try TopologyLoader.parse(yaml: yaml, file: "lab.yaml")
         let sw1 = try #require(topology.node(named: "sw1")?.spanningTree)
         #expect(sw1 == SpanningTreeConfiguration(priority: 4096, helloTime: .milliseconds(500), maxAge: .seconds(2),
@@ -165,7 +154,7 @@ private func lan(_ sw: String = "{ kind: switch, ports: [p1, p2] }", extraNodes:
 
     @Test func aLoopThroughASwitchWithoutTheSpanningTreeIsRefusedNamingItAndTheSwitch() {
         let yaml = Self.triangle.replacingOccurrences(of: "STP1", with: "on").replacingOccurrences(of: ", stp: STP2", with: "")
-            .replacingOccurrences(of: "[a, b, h]", with: "[a, b, h, c]")
+            .replacingOccurrences(of: "STP3", with: "on")
         #expect(problems(yaml) == [
             "lab.yaml: lab: field 'links': switches form a loop (sw1 - sw3 - sw2 - sw1) and sw2 runs no spanning tree: a broadcast would circle it forever; give every switch on the loop 'stp: on', or remove one of its links",
         ])

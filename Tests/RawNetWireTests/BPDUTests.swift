@@ -16,7 +16,7 @@ import Testing
     private let configurationFrame = bytes(
         "0180c2000000" + "020000001002" + "0026" + "424203"
         + "0000" + "00" + "00" + "01" + "1000020000000001" + "00000013" + "8000020000000002" + "8002"
-        + "0001" + "0200" + "0080" + "0100" + String(repeating: "00", count: 7))
+        + "0001" + "0200" + "0080" + "0100" + String(repeating: "00", count: 8))
 
     @Test func configurationBPDUMatchesGoldenBytes() throws {
         let frame = BPDU.configuration(configuration).frame(from: port)

@@ -383,9 +383,11 @@ public struct SpanningTree: Sendable {
                 }
             }
             if index == rootPort {
-                maxAge = Self.duration(config.maxAge)
-                helloTime = Self.duration(config.helloTime)
-                forwardDelay = Self.duration(config.forwardDelay)
+                // The root's timers, kept inside the ranges a bridge may be given: a hello
+                // time of 0 would restart timers at the same instant forever (found by fuzzing).
+                maxAge = Self.duration(config.maxAge).clamped(to: SpanningTreeConfiguration.maxAgeRange)
+                helloTime = Self.duration(config.helloTime).clamped(to: SpanningTreeConfiguration.helloRange)
+                forwardDelay = Self.duration(config.forwardDelay).clamped(to: SpanningTreeConfiguration.forwardDelayRange)
                 if config.topologyChange != topologyChange {
                     out.append(.note(port: nil, text: config.topologyChange
                         ? "topology change: MAC ageing shortened to \(text(forwardDelay))"
@@ -670,5 +672,11 @@ public enum SpanningTreeText {
     private static func seconds(_ value: Double) -> String {
         let ms = Int((value * 1000).rounded())
         return ms % 1000 == 0 ? "\(ms / 1000)s" : "\(ms)ms"
+    }
+}
+
+extension Duration {
+    fileprivate func clamped(to range: ClosedRange<Duration>) -> Duration {
+        Swift.min(Swift.max(self, range.lowerBound), range.upperBound)
     }
 }
