@@ -86,8 +86,7 @@ public final class HostConnection {
     /// Closes the connection; the host closes every socket of this app (a
     /// connection whose received bytes were left unread is reset, as Linux does).
     public func close() {
-        guard !isClosed else { return }
-        reportAllConsumed()
+        if !isClosed { reportAllConsumed() }
         isClosed = true
         connection.close()
     }
