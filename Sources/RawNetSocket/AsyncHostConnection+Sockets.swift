@@ -259,7 +259,8 @@ extension AppMessage {
              .setOption(_, let s, _, _), .close(_, let s), .listen(_, let s, _), .shutdown(_, let s, _),
              .status(_, let s), .reply(_, let s, _, _, _, _), .datagram(let s, _, _, _, _), .error(let s, _, _),
              .icmpError(let s, _, _, _, _, _), .accepted(let s, _, _, _, _, _), .streamData(let s, _),
-             .peerClosed(let s), .sent(_, let s, _), .writable(let s, _), .write(let s, _), .credit(let s, _):
+             .peerClosed(let s), .sent(_, let s, _), .writable(let s, _), .write(let s, _), .credit(let s, _),
+             .consumed(let s, _):
             return s
         }
     }

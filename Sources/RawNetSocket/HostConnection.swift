@@ -52,6 +52,8 @@ public final class HostConnection {
     private var events: [UInt32: [SocketEvent]] = [:]
     /// TCP: bytes of send buffer the host granted per socket and not yet written.
     private var credits: [UInt32: Int] = [:]
+    /// Bytes reads consumed per socket and not yet reported to the host (`consumed`).
+    private var unreported: [UInt32: Int] = [:]
     private var isClosed = false
     /// One seqpacket message at a time is read here, whole (`AppMessage.maximumLength`).
     private var receiveBuffer = [UInt8](repeating: 0, count: AppMessage.maximumLength)
@@ -71,14 +73,20 @@ public final class HostConnection {
             throw .hostNotRunning(host: host, path: path, reason: "\(error)")
         }
         _ = try request {
-            .hello(request: $0, pid: UInt32(bitPattern: Processes.currentPID), features: [.writeCredit, .streamBatch], name: appName)
+            .hello(request: $0, pid: UInt32(bitPattern: Processes.currentPID),
+                   features: [.writeCredit, .streamBatch, .receiveCredit], name: appName)
         }
     }
 
-    deinit { connection.close() }
+    deinit {
+        if !isClosed { reportAllConsumed() }
+        connection.close()
+    }
 
-    /// Closes the connection; the host closes every socket of this app.
+    /// Closes the connection; the host closes every socket of this app (a
+    /// connection whose received bytes were left unread is reset, as Linux does).
     public func close() {
+        if !isClosed { reportAllConsumed() }
         isClosed = true
         connection.close()
     }
@@ -133,6 +141,7 @@ public final class HostConnection {
             if var queue = events[socket], !queue.isEmpty {
                 let first = queue.removeFirst()
                 events[socket] = queue
+                noteTaken(first, socket: socket)
                 return first
             }
             var wait: Duration? = nil
@@ -151,6 +160,46 @@ public final class HostConnection {
     func forget(socket: UInt32) {
         events[socket] = nil
         credits[socket] = nil
+        unreported[socket] = nil
+    }
+
+    // MARK: Reporting what was read
+
+    /// The app's reads took `count` bytes of `socket` (stream bytes, or a
+    /// datagram's `AppMessage.receiveCost(ofDatagram:)`). They are reported
+    /// (`consumed`) once they reach a quarter of the socket's window, or at once
+    /// when nothing of it is left unread (`isDrained`), so the host always
+    /// knows within that much what the app holds unread, and exactly whenever
+    /// it holds nothing.
+    func consumed(_ count: Int, socket: UInt32, window: Int, isDrained: Bool) {
+        guard count > 0 || isDrained else { return }
+        let total = (unreported[socket] ?? 0) + count
+        guard total > 0 else { return }
+        if isDrained || total >= window / 4 {
+            unreported[socket] = nil
+            try? write(encoded: AppMessage.consumed(socket: socket, bytes: UInt32(clamping: total)).encoded())
+        } else {
+            unreported[socket] = total
+        }
+    }
+
+    /// Reports every consumed byte not yet reported (before a close, so the
+    /// host resets only a connection whose bytes really were left unread).
+    func reportConsumed(socket: UInt32) {
+        guard let total = unreported.removeValue(forKey: socket), total > 0, !isClosed else { return }
+        try? write(encoded: AppMessage.consumed(socket: socket, bytes: UInt32(clamping: total)).encoded())
+    }
+
+    private func reportAllConsumed() {
+        for socket in Array(unreported.keys) { reportConsumed(socket: socket) }
+    }
+
+    /// An event left the queue for the app: a datagram is consumed.
+    private func noteTaken(_ event: SocketEvent, socket: UInt32) {
+        guard case .datagram(_, _, _, let payload) = event else { return }
+        let isDrained = !(events[socket]?.contains { if case .datagram = $0 { true } else { false } } ?? false)
+        consumed(AppMessage.receiveCost(ofDatagram: payload.count), socket: socket,
+                 window: AppMessage.datagramReceiveBuffer, isDrained: isDrained)
     }
 
     // MARK: Writing within credit
@@ -190,10 +239,32 @@ public final class HostConnection {
     /// Whether events for `socket` are waiting.
     func hasEvents(socket: UInt32) -> Bool { !(events[socket]?.isEmpty ?? true) }
 
+    /// Bytes the host sent and no socket of this app has read yet (stream
+    /// data and datagram payloads waiting here). Sockets of an app that reads
+    /// nothing hold at most their receive window each: the host sends no more.
+    public var unreadByteCount: Int {
+        events.values.reduce(0) { total, queue in
+            queue.reduce(total) { sum, event in
+                switch event {
+                case .streamData(let bytes): return sum + bytes.count
+                case .datagram(_, _, _, let payload): return sum + payload.count
+                default: return sum
+                }
+            }
+        }
+    }
+
+    /// Whether stream bytes for `socket` are waiting in its queue.
+    func hasStreamData(socket: UInt32) -> Bool {
+        events[socket]?.contains { if case .streamData = $0 { true } else { false } } ?? false
+    }
+
     /// Removes and returns the first queued event of `socket` that `matches`, without waiting.
     func takeQueuedEvent(socket: UInt32, where matches: (SocketEvent) -> Bool) -> SocketEvent? {
         guard let index = events[socket]?.firstIndex(where: matches) else { return nil }
-        return events[socket]!.remove(at: index)
+        let event = events[socket]!.remove(at: index)
+        noteTaken(event, socket: socket)
+        return event
     }
 
     /// Waits until the host sent something, or until one of `descriptors`

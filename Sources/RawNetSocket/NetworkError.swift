@@ -15,6 +15,8 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
     case badSocket
     case protocolNotSupported
     case messageTooLong
+    /// The host's TCP buffers reached its memory budget: no new connection now (ENOBUFS).
+    case noBufferSpace
     /// The host daemon's app API socket is missing or refuses connections.
     case hostNotRunning(host: String, path: String, reason: String)
     /// The host daemon closed the app connection (it stopped or restarted).
@@ -38,6 +40,7 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
         case .protocolNotSupported: self = .protocolNotSupported
         case .messageTooLong: self = .messageTooLong
         case .protocolError: self = .protocolError(message)
+        case .noBufferSpace: self = .noBufferSpace
         }
     }
 
@@ -54,6 +57,7 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
         case .badSocket: return "bad socket"
         case .protocolNotSupported: return "protocol not supported"
         case .messageTooLong: return "message too long"
+        case .noBufferSpace: return "no buffer space available"
         case .hostNotRunning(let host, let path, let reason):
             return "host \(host) is not running (cannot connect to \(path): \(reason))"
         case .hostClosedConnection: return "the host daemon closed the connection"

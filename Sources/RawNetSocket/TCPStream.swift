@@ -43,7 +43,10 @@ public final class TCPStream {
     }
 
     deinit {
-        if !isClosed { connection.post { [id] in .close(request: $0, socket: id) } }
+        if !isClosed {
+            connection.reportConsumed(socket: id)
+            connection.post { [id] in .close(request: $0, socket: id) }
+        }
     }
 
     /// Opens a connection to `address`:`port` and waits for the handshake.
@@ -155,11 +158,20 @@ public final class TCPStream {
     }
 
     /// Moves what the host sent into the inbox, waiting at most `timeout` for something.
+    /// Bytes a read or readLine asked for and moved here count as consumed (as
+    /// bytes a Linux app read into its own buffer): the host hears of them (see
+    /// `HostConnection.consumed`), so a long line never waits on the window.
     private func fill(timeout: Duration?) throws(NetworkError) {
         var wait = timeout
+        var moved = 0
+        defer {
+            connection.consumed(moved, socket: id, window: AppMessage.streamReceiveWindow,
+                                isDrained: !connection.hasStreamData(socket: id))
+        }
         while let event = try connection.waitForEvent(socket: id, timeout: wait, where: Self.isInput) {
             switch event {
             case .streamData(let bytes):
+                moved += bytes.count
                 if inboxHead == inbox.count {
                     inbox = bytes  // nothing unread: take the chunk as it is
                     inboxHead = 0
@@ -275,6 +287,7 @@ public final class TCPStream {
     public func close() {
         guard !isClosed else { return }
         isClosed = true
+        connection.reportConsumed(socket: id)
         connection.forget(socket: id)
         _ = try? connection.request { [id] in .close(request: $0, socket: id) }
     }

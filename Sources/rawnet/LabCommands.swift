@@ -206,13 +206,18 @@ struct Status: ParsableCommand {
             // What the daemon holds for slow clients and apps: shown once it holds much, or gave something up.
             if let budgets = status.budgets,
                budgets.controlQueuedBytes + (budgets.appQueuedBytes ?? 0) >= 64 * 1024
-                || budgets.controlClientsCut + (budgets.appMessagesDropped ?? 0) + (budgets.appMessagesRefused ?? 0) > 0 {
+                || budgets.controlClientsCut + (budgets.appMessagesDropped ?? 0) + (budgets.appMessagesRefused ?? 0)
+                + (budgets.tcpMemoryRefused ?? 0) > 0 {
                 var line = "    held   control \(budgets.controlQueuedBytes) of \(budgets.controlBudgetBytes) B"
                 if budgets.controlClientsCut > 0 { line += " (\(budgets.controlClientsCut) clients cut)" }
                 if let queued = budgets.appQueuedBytes, let budget = budgets.appBudgetBytes {
                     line += ", apps \(queued) of \(budget) B"
                     if let dropped = budgets.appMessagesDropped, dropped > 0 { line += " (\(dropped) messages dropped)" }
                     if let refused = budgets.appMessagesRefused, refused > 0 { line += " (\(refused) too long refused)" }
+                }
+                if let tcp = budgets.tcpMemoryBytes, let budget = budgets.tcpBudgetBytes {
+                    line += ", TCP \(tcp) of \(budget) B"
+                    if let refused = budgets.tcpMemoryRefused, refused > 0 { line += " (\(refused) refused)" }
                 }
                 print(line)
             }

@@ -18,19 +18,6 @@ struct BudgetProcessTests {
     /// The bound README states for one daemon under these attacks.
     private static let memoryBound = 64 * 1024 * 1024
 
-    /// A process's resident memory now and at its peak (`VmRSS`, `VmHWM` of /proc/PID/status), in bytes.
-    private func residentMemory(of pid: Int32) throws -> (now: Int, peak: Int) {
-        let text = String(decoding: try FileSystem.readBytes(at: "/proc/\(pid)/status"), as: UTF8.self)
-        func field(_ name: String) throws -> Int {
-            guard let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }),
-                  let kB = Int(line.split(separator: " ").dropFirst().first ?? "") else {
-                throw HarnessError("no \(name) in /proc/\(pid)/status")
-            }
-            return kB * 1024
-        }
-        return (try field("VmRSS"), try field("VmHWM"))
-    }
-
     /// Sends `count` UDP datagrams of `size` bytes from alice to bob's `port`, each acknowledged by alice's host.
     private func flood(_ lab: DaemonTestLab, count: Int, size: Int, port: UInt16,
                        every: Int = .max, _ between: () throws -> Void = {}) throws {
@@ -158,18 +145,10 @@ struct BudgetProcessTests {
         let receiver = try UDPSocket(receiverApp)
         try receiver.bind(port: 7000)
         // A subscriber to bob's trace that keeps up.
-        let watcher = try ControlClient(path: lab.paths.control(node: "bob"))
-        #expect(try watcher.request(ControlRequest(command: "subscribe")).ok)
-        var traced = 0
-        func readTrace(timeout: Duration = .zero) throws {
-            while let line = try watcher.nextLine(timeout: timeout) {
-                let event = try ControlCodec.decodeLine(TraceEvent.self, from: line)
-                if event.kind == .dropped, event.reason == DropReason.socketQueueFull.rawValue {
-                    #expect(event.detail?.contains("socket \(receiver.id) of app 'slow' on port 7000") == true)
-                    traced += 1
-                }
-            }
+        let watcher = try DropWatcher(lab, node: "bob", reason: .socketQueueFull) { event in
+            #expect(event.detail?.contains("socket \(receiver.id) of app 'slow' on port 7000") == true)
         }
+        func readTrace(timeout: Duration = .zero) throws { try watcher.read(timeout: timeout) }
         // 3,000 sends the host acknowledges; the receiver reads none of them meanwhile.
         try flood(lab, count: 3000, size: 100, port: 7000, every: 100) { try readTrace() }
         var received = 0
@@ -188,7 +167,7 @@ struct BudgetProcessTests {
         let queueFull = try lab.status("bob").interfaces[0].counters[.socketQueueFull]
         #expect(queueFull > 0)
         #expect(received + dropped == 3000, "received \(received), dropped \(drops)")
-        #expect(traced == queueFull)
+        #expect(watcher.count == queueFull)
         let listed = try #require(try lab.sockets("bob").first { $0.id == receiver.id })
         #expect(listed.drops == queueFull)
     }

@@ -31,6 +31,11 @@ final class FakeAppSink: AppMessageSink {
     func isBacklogged(_ client: Int) -> Bool { backlogged.contains(client) }
     func readsStreamBatches(_ client: Int) -> Bool { features[client]?.contains(.streamBatch) ?? false }
     func usesWriteCredit(_ client: Int) -> Bool { features[client]?.contains(.writeCredit) ?? false }
+    func usesReceiveCredit(_ client: Int) -> Bool { features[client]?.contains(.receiveCredit) ?? false }
+    /// Datagram bytes apps said they consumed, per socket.
+    private(set) var consumedDatagramBytes: [UInt32: Int] = [:]
+    func datagramsConsumed(_ bytes: Int, socket: UInt32) { consumedDatagramBytes[socket, default: 0] += bytes }
+    func forgetReceiveBuffer(socket: UInt32) { consumedDatagramBytes[socket] = nil }
 
     func appendStreamData(socket: UInt32, to client: Int, count: Int, _ fill: (inout [UInt8]) -> Void) {
         var bytes: [UInt8] = []

@@ -396,6 +396,52 @@ struct HostTransportTests {
         }
     }
 
+    @Test("TCP: an app with receive credit gets at most its window unconsumed; consumed brings more")
+    func receiveCreditWindow() {
+        let pair = HostPair()
+        let (client, server, _) = connect(pair, aliceFeatures: [.writeCredit], bobFeatures: [.receiveCredit])
+        let window = AppMessage.streamReceiveWindow
+        let payload = [UInt8](repeating: 0x42, count: 60_000)
+        var written = 0
+        // alice writes 600,000 bytes within her credit as it comes; bob's app consumes nothing.
+        for _ in 0..<40 where written < 600_000 {
+            let credit = pair.a.transport.sockets.sockets[client]?.tcp.credit ?? 0
+            let count = min(credit, payload.count, 600_000 - written)
+            if count > 0 {
+                pair.a.app(1, .write(socket: client, payload: Array(payload[..<count])))
+                written += count
+            }
+            pair.advance(by: .milliseconds(50))
+        }
+        #expect(pair.b.apps.streamBytes(1, socket: server).count == window)
+        #expect(pair.b.transport.sockets.sockets[server]?.tcp.unconsumed == window)
+        // The rest waits in bob's TCP receive buffer.
+        let waiting = pair.b.transport.tcpStatus(of: pair.b.transport.sockets.sockets[server]!).receiveQueue ?? 0
+        #expect(waiting > 0)
+        // Consuming a quarter lets a quarter more go.
+        pair.b.app(1, .consumed(socket: server, bytes: UInt32(window / 4)))
+        pair.advance(by: .milliseconds(50))
+        #expect(pair.b.apps.streamBytes(1, socket: server).count == window + window / 4)
+        // Closed with bytes unconsumed, the connection is reset, not FINed.
+        pair.b.call(1) { .close(request: $0, socket: server) }
+        pair.advance(by: .milliseconds(50))
+        #expect((pair.a.apps.messages[1] ?? []).contains { if case .error(client, .connectionReset, _) = $0 { true } else { false } })
+    }
+
+    @Test("TCP: an app with receive credit that consumed every byte closes with a FIN")
+    func receiveCreditAllConsumedFINs() {
+        let pair = HostPair()
+        let (client, server, _) = connect(pair, bobFeatures: [.receiveCredit])
+        pair.a.call(1) { .send(request: $0, socket: client, payload: [UInt8](repeating: 7, count: 5000)) }
+        pair.advance(by: .milliseconds(50))
+        #expect(pair.b.apps.streamBytes(1, socket: server).count == 5000)
+        pair.b.app(1, .consumed(socket: server, bytes: 5000))
+        pair.b.call(1) { .close(request: $0, socket: server) }
+        pair.advance(by: .milliseconds(50))
+        #expect((pair.a.apps.messages[1] ?? []).contains { if case .peerClosed(client) = $0 { true } else { false } })
+        #expect(!(pair.a.apps.messages[1] ?? []).contains { if case .error(client, _, _) = $0 { true } else { false } })
+    }
+
     @Test("TCP: a send cut short by a full buffer is followed by writable once ACKs make room")
     func writableNotification() {
         let pair = HostPair()

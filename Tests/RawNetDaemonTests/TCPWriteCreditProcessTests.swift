@@ -15,13 +15,8 @@ struct TCPWriteCreditProcessTests {
 
     /// A connected pair alice → bob on `port`; bob's end is accepted.
     private func connectedPair(_ lab: DaemonTestLab, port: UInt16, options: TCPOptions = TCPOptions())
-        throws -> (alice: HostConnection, client: TCPStream, bob: HostConnection, server: TCPStream) {
-        let bobHost = try HostConnection(runDirectory: lab.runDirectory, host: "bob", appName: "sink")
-        let listener = try TCPListener(bobHost, port: port, options: options)
-        let aliceHost = try HostConnection(runDirectory: lab.runDirectory, host: "alice", appName: "source")
-        let client = try TCPStream.connect(aliceHost, to: bob, port: port, options: options, timeout: .seconds(5))
-        let server = try #require(try listener.accept(timeout: .seconds(5)))
-        return (aliceHost, client, bobHost, server)
+        throws -> ConnectedPair {
+        try ConnectedPair(lab, port: port, options: options)
     }
 
     /// Reads until end of stream (or `limit` bytes), failing after `timeout` without progress.

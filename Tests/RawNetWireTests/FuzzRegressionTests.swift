@@ -38,4 +38,18 @@ import Testing
         #expect(Array(again[4...]) == Array(input[4...]) && Array(again[..<2]) == Array(input[..<2]))
         #expect(try ICMPMessage(parsing: again, verifyChecksum: true) == message)
     }
+
+    /// http finding (open): field values with obs-text bytes (0x80–0xFF, RFC 9110 §5.5) are
+    /// kept as text, each invalid UTF-8 byte becoming U+FFFD, three bytes when re-encoded; a
+    /// head within the 8,192-byte limit can so re-encode beyond it and no longer parse. Until
+    /// values keep their bytes, the re-encoded head differs.
+    @Test func http_obsTextFieldValue_reencodedHeadStillParses() throws {
+        let head = Array("GET / HTTP/1.1\r\nHost: b\r\nX: ".utf8) + [UInt8](repeating: 0xFF, count: 3000)
+            + Array("\r\n\r\n".utf8)
+        let request = try HTTPRequestHead(parsing: head[...])
+        #expect(request.encoded.count > HTTPLimits().maximumHeadBytes)
+        withKnownIssue("obs-text in a field value is not kept byte for byte") {
+            #expect((try? HTTPRequestHead(parsing: request.encoded[...])) == request)
+        }
+    }
 }

@@ -41,6 +41,7 @@ import RawNetWire
 /// | 0x11 | shutdown    | how u8 (0 read, 1 write, 2 both)            | – |
 /// | 0x12 | status      | –                                           | – |
 /// | 0x13 | write       | – (request id 0: never answered)            | data |
+/// | 0x14 | consumed    | bytes u32 (request id 0: never answered)    | – |
 /// | 0x90 | accepted    | new socket u32, peer 4, peer port u16, local 4, local port u16 | – |
 /// | 0x91 | streamData  | –                                           | data |
 /// | 0x92 | peerClosed  | –                                           | – |
@@ -72,7 +73,18 @@ import RawNetWire
 /// in the same order; any other message to the app first sends the batch.
 /// The host pushes `streamData`
 /// only while the app keeps reading its end of the app connection; when the app
-/// stops, the TCP receive window closes. `accepted` arrives on the listening
+/// stops, the TCP receive window closes.
+/// With the `receiveCredit` feature the app also says what it consumed: it
+/// sends `consumed` (never answered) with the bytes its reads handed over
+/// since the last one (stream bytes; for a datagram, `receiveCost(ofDatagram:)`),
+/// at the latest once they reach a quarter of the socket's window or when
+/// nothing of the socket is left unread. The host then keeps at most
+/// `streamReceiveWindow` stream bytes per socket sent and not consumed (the
+/// rest waits in the TCP receive buffer, whose window closes to the peer),
+/// and charges datagrams to the socket's receive buffer (`datagramReceiveBuffer`)
+/// until consumed, dropping (counted, traced) those beyond it. It also knows
+/// whether bytes were left unread when the app closes a socket or dies: that
+/// resets the connection, as Linux does. `accepted` arrives on the listening
 /// socket for each new connection (the new socket belongs to the same app).
 /// `peerClosed` is end of stream (FIN after all data). Resets and time-outs of
 /// an established connection arrive as `error`. `status` is answered by `reply`
@@ -94,7 +106,7 @@ import RawNetWire
 public enum AppMessageKind: UInt8, Sendable {
     case hello = 0x01, open = 0x02, bind = 0x03, connect = 0x04
     case sendTo = 0x05, send = 0x06, setOption = 0x07, close = 0x08
-    case listen = 0x10, shutdown = 0x11, status = 0x12, write = 0x13
+    case listen = 0x10, shutdown = 0x11, status = 0x12, write = 0x13, consumed = 0x14
     case reply = 0x80, datagram = 0x81, error = 0x82, icmpError = 0x83
     case accepted = 0x90, streamData = 0x91, peerClosed = 0x92, sent = 0x93, writable = 0x94, credit = 0x95
     case streamBatch = 0x96
@@ -110,6 +122,9 @@ public struct AppFeatures: OptionSet, Sendable, Equatable {
     public static let writeCredit = AppFeatures(rawValue: 1)
     /// Stream bytes of several sockets in one `streamBatch` message.
     public static let streamBatch = AppFeatures(rawValue: 2)
+    /// The app reports what its reads consumed (`consumed`); the host sends
+    /// each socket only within its receive window.
+    public static let receiveCredit = AppFeatures(rawValue: 4)
 }
 
 /// One record of a `streamBatch`: stream bytes for one socket.
@@ -176,6 +191,8 @@ public enum AppStatus: UInt8, Error, Sendable, Equatable, CustomStringConvertibl
     case protocolNotSupported = 10
     case messageTooLong = 11
     case protocolError = 12
+    /// The host's TCP buffers reached its memory budget (Linux's ENOBUFS).
+    case noBufferSpace = 13
 
     /// The text Linux's `strerror` would give, in lower case.
     public var description: String {
@@ -193,6 +210,7 @@ public enum AppStatus: UInt8, Error, Sendable, Equatable, CustomStringConvertibl
         case .protocolNotSupported: return "protocol not supported"
         case .messageTooLong: return "message too long"
         case .protocolError: return "protocol error"
+        case .noBufferSpace: return "no buffer space available"
         }
     }
 }
@@ -216,6 +234,8 @@ public enum AppMessage: Sendable, Equatable {
     case status(request: UInt32, socket: UInt32)
     /// Stream bytes within the app's credit; never answered.
     case write(socket: UInt32, payload: [UInt8])
+    /// The app's reads consumed `bytes` of the socket (`receiveCredit`); never answered.
+    case consumed(socket: UInt32, bytes: UInt32)
     case reply(request: UInt32, socket: UInt32, status: AppStatus, localAddress: IPv4Address, localPort: UInt16,
                message: String)
     case datagram(socket: UInt32, from: IPv4Address, port: UInt16, timeToLive: UInt8, payload: [UInt8])
@@ -240,6 +260,17 @@ public enum AppMessage: Sendable, Equatable {
     /// The largest UDP payload (65,535 minus the IPv4 and UDP headers), as Linux's
     /// limit before `EMSGSIZE`.
     public static let maximumUDPPayload = 65_507
+    /// Stream bytes the host keeps sent to one socket of a `receiveCredit`
+    /// app and not yet consumed (the library's unread stream data is at most this).
+    public static let streamReceiveWindow = 256 * 1024
+    /// Bytes (by `receiveCost(ofDatagram:)`) one UDP or ICMP socket's datagrams
+    /// may take while its app has not read them: Linux's default `SO_RCVBUF`
+    /// (`net.core.rmem_default`).
+    public static let datagramReceiveBuffer = 212_992
+    /// What a datagram costs the receive buffer of its socket until the app
+    /// consumes it: its payload and the bookkeeping of one message, so a flood
+    /// of tiny datagrams fills a buffer too, as Linux counts each packet's overhead.
+    public static func receiveCost(ofDatagram payloadCount: Int) -> Int { payloadCount + 256 }
 
     /// The text of a messageTooLong refusal of a message of `length` bytes.
     public static func tooLongText(_ length: Int) -> String {
@@ -260,7 +291,8 @@ public enum AppMessage: Sendable, Equatable {
         case .send(let r, _, _), .setOption(let r, _, _, _), .close(let r, _): return r
         case .listen(let r, _, _), .shutdown(let r, _, _), .status(let r, _): return r
         case .reply(let r, _, _, _, _, _), .sent(let r, _, _): return r
-        case .datagram, .error, .icmpError, .accepted, .streamData, .peerClosed, .writable, .write, .credit, .streamBatch: return 0
+        case .datagram, .error, .icmpError, .accepted, .streamData, .peerClosed, .writable, .write, .credit, .streamBatch,
+             .consumed: return 0
         }
     }
 
@@ -302,6 +334,8 @@ public enum AppMessage: Sendable, Equatable {
             out.head(.status, r, s)
         case .write(let s, let payload):
             out.head(.write, 0, s); out.bytes(payload)
+        case .consumed(let s, let bytes):
+            out.head(.consumed, 0, s); out.u32(bytes)
         case .accepted(let s, let new, let peer, let peerPort, let local, let localPort):
             out.head(.accepted, 0, s); out.u32(new); out.address(peer); out.u16(peerPort)
             out.address(local); out.u16(localPort)
@@ -431,6 +465,8 @@ public enum AppMessage: Sendable, Equatable {
             self = .status(request: r, socket: s)
         case .write:
             self = .write(socket: s, payload: reader.rest())
+        case .consumed:
+            self = .consumed(socket: s, bytes: try reader.u32("bytes"))
         case .accepted:
             let new = try reader.u32("new socket")
             let peer = try reader.address()

@@ -110,6 +110,12 @@ public struct QueueBudgets: Codable, Sendable, Equatable {
     public var appMessagesDropped: Int?
     /// Hosts: app messages refused for being longer than the app API allows.
     public var appMessagesRefused: Int?
+    /// Hosts: bytes the TCP connections take (buffers and a fixed cost each),
+    /// the host's TCP memory budget, and SYNs, data segments and connects
+    /// refused because the budget was reached.
+    public var tcpMemoryBytes: Int?
+    public var tcpBudgetBytes: Int?
+    public var tcpMemoryRefused: Int?
 
     public init(controlQueuedBytes: Int, controlBudgetBytes: Int, controlClientsCut: Int,
                 appQueuedBytes: Int? = nil, appBudgetBytes: Int? = nil, appMessagesDropped: Int? = nil,

@@ -25,6 +25,10 @@ public enum DropReason: String, Sendable, Hashable, Codable, CodingKeyRepresenta
     /// A datagram for a socket whose receive queue (its app has not read) is full,
     /// as Linux drops beyond `SO_RCVBUF`.
     case socketQueueFull = "socket receive queue full"
+    /// A host's TCP buffers together reached its TCP memory budget: a new
+    /// connection's SYN, or data for a connection already holding unread
+    /// bytes, is dropped (Linux: `tcp_mem` pressure, `TCPRcvQDrop`).
+    case tcpMemoryPressure = "TCP memory pressure"
     /// A TCP segment whose flags no state takes (a SYN with RST, a RST, or
     /// neither SYN nor ACK, for a listener), discarded unanswered as Linux does.
     case badTCPFlags = "bad TCP flags"

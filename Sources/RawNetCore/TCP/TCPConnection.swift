@@ -208,6 +208,13 @@ public struct TCPConnection: Sendable {
     /// Bytes received in order and not yet read.
     public var availableByteCount: Int { receiveQueue.count - receiveHead }
 
+    /// Bytes the connection's buffers hold: received (in order and not yet
+    /// compacted away, or out of order) and written but not acknowledged —
+    /// what a host charges to its TCP memory budget, as Linux charges `tcp_mem`.
+    public var bufferedByteCount: Int {
+        receiveQueue.count + reassembler.pendingByteCount + sendBuffer.count
+    }
+
     /// True once the peer's FIN arrived and every byte before it was read.
     public var isEndOfStream: Bool { isFINReceived && availableByteCount == 0 }
 

@@ -7,19 +7,19 @@ import RawNetPlatform
 /// connections, decodes their messages and queues messages back to them.
 /// Never blocks: a slow app's messages wait in a queue bounded in messages and
 /// bytes, per app and for all apps together; a datagram also counts against
-/// its socket's receive buffer (`socketReceiveBuffer`). Beyond a bound a
-/// datagram is refused (the host counts and traces the drop) and any other
-/// optional message is dropped and counted.
+/// its socket's receive buffer (`socketReceiveBuffer`) — until written to the
+/// app, or, for an app that reports what it consumed (`receiveCredit`), until
+/// the app says it read it. Beyond a bound a datagram is refused (the host
+/// counts and traces the drop) and any other optional message is dropped and
+/// counted.
 final class AppServer {
     typealias Handler = (_ client: Int, _ message: AppMessage) -> Void
 
     static let maximumQueuedMessages = 1024
     /// Bytes one UDP or ICMP socket's datagrams may take while its app has not
-    /// read them: Linux's default `SO_RCVBUF` (`net.core.rmem_default`).
-    static let socketReceiveBuffer = 212_992
-    /// What one queued message costs beyond its bytes (its bookkeeping), so a
-    /// flood of tiny datagrams fills a receive buffer too, as in Linux, whose
-    /// buffers count each packet's overhead.
+    /// read them (`AppMessage.datagramReceiveBuffer`).
+    static let socketReceiveBuffer = AppMessage.datagramReceiveBuffer
+    /// What one queued message costs beyond its bytes (its bookkeeping).
     static let messageOverhead = 256
     /// Bytes of messages one app may have waiting in the daemon.
     static let appOutputLimit = 4 * 1024 * 1024
@@ -31,6 +31,8 @@ final class AppServer {
         var bytes: [UInt8]
         /// The socket whose receive buffer holds it (a datagram), else 0.
         var socket: UInt32
+        /// What it costs that receive buffer (`AppMessage.receiveCost(ofDatagram:)`).
+        var receiveCost = 0
         var cost: Int { bytes.count + AppServer.messageOverhead }
     }
 
@@ -178,18 +180,37 @@ final class AppServer {
     func queueDatagram(_ message: AppMessage, socket: UInt32, to id: Int) -> String? {
         guard let client = clients[id] else { return "its app is gone" }
         if !client.batch.isEmpty { sendBatch(of: client) }
-        let queued = Queued(bytes: message.encoded(), socket: socket)
-        guard receiveBuffers.admits(queued.cost, for: socket) else {
+        var payloadCount = 0
+        if case .datagram(_, _, _, _, let payload) = message { payloadCount = payload.count }
+        let queued = Queued(bytes: message.encoded(), socket: socket,
+                            receiveCost: AppMessage.receiveCost(ofDatagram: payloadCount))
+        guard receiveBuffers.admits(queued.receiveCost, for: socket) else {
             return "socket \(socket) has \(receiveBuffers.bytes(of: socket)) of \(Self.socketReceiveBuffer) bytes unread"
         }
         if let full = queueRoom(for: queued.cost, client: client) { return full }
-        receiveBuffers.add(queued.cost, for: socket)
+        receiveBuffers.add(queued.receiveCost, for: socket)
         append(queued, to: client)
         return nil
     }
 
-    /// Bytes of datagrams waiting in the daemon for `socket` (its receive queue).
+    /// Bytes of datagrams waiting in the daemon for `socket` (its receive queue),
+    /// and for a `receiveCredit` app those it was sent and has not yet read.
     func queuedDatagramBytes(socket: UInt32) -> Int { receiveBuffers.bytes(of: socket) }
+
+    /// Whether the app reports what it consumed (`AppFeatures.receiveCredit`).
+    func usesReceiveCredit(_ id: Int) -> Bool {
+        clients[id]?.features.contains(.receiveCredit) ?? false
+    }
+
+    /// The app read `bytes` of `socket`'s datagrams: they leave its receive buffer.
+    func datagramsConsumed(_ bytes: Int, socket: UInt32) {
+        receiveBuffers.remove(bytes, for: socket)
+    }
+
+    /// A socket closed: its receive buffer holds nothing any more.
+    func forgetReceiveBuffer(socket: UInt32) {
+        receiveBuffers.forget(socket)
+    }
 
     /// Why app `client`'s queue cannot take `cost` more bytes, or nil if it can.
     private func queueRoom(for cost: Int, client: Client) -> String? {
@@ -290,7 +311,10 @@ final class AppServer {
             guard written != nil else { break }
             client.output.removeFirst()
             outputBytes.remove(first.cost, for: client.id)
-            if first.socket != 0 { receiveBuffers.remove(first.cost, for: first.socket) }
+            // Sent to an app that reports its reads, a datagram stays charged until it says it read it.
+            if first.socket != 0 && !client.features.contains(.receiveCredit) {
+                receiveBuffers.remove(first.receiveCost, for: first.socket)
+            }
         }
         let wasWatching = client.isWatchingWritable
         let wantsWritable = !client.output.isEmpty
@@ -311,7 +335,7 @@ final class AppServer {
         loop.remove(client.connection.fileDescriptor)
         client.connection.close()
         let leftUnread = leftMessagesUnread || !client.output.isEmpty
-        for queued in client.output where queued.socket != 0 { receiveBuffers.remove(queued.cost, for: queued.socket) }
+        for queued in client.output where queued.socket != 0 { receiveBuffers.remove(queued.receiveCost, for: queued.socket) }
         client.output.removeAll()
         outputBytes.forget(id)
         onDisconnect(id, leftUnread)

@@ -41,6 +41,9 @@ struct TCPSocketState: Equatable {
     var isEndOfStreamReported = false
     /// Received bytes went to the app: if it dies with messages unread, some may be these.
     var hasPassedBytesToApp = false
+    /// For an app that reports its reads (`receiveCredit`): bytes sent to it
+    /// and not yet consumed, at most `AppMessage.streamReceiveWindow`.
+    var unconsumed = 0
     var isErrorReported = false
     var isWriteShut = false
     var isReadShut = false

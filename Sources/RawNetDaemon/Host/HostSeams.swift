@@ -38,6 +38,12 @@ protocol AppMessageSink: AnyObject {
     func readsStreamBatches(_ client: Int) -> Bool
     /// Whether the app writes TCP bytes within credit (`AppFeatures.writeCredit`).
     func usesWriteCredit(_ client: Int) -> Bool
+    /// Whether the app reports what it consumed (`AppFeatures.receiveCredit`).
+    func usesReceiveCredit(_ client: Int) -> Bool
+    /// The app read `bytes` of `socket`'s datagrams: they leave its receive buffer.
+    func datagramsConsumed(_ bytes: Int, socket: UInt32)
+    /// A socket closed: its receive buffer holds nothing any more.
+    func forgetReceiveBuffer(socket: UInt32)
     /// Queues `count` stream bytes for an app that reads stream batches: `fill` appends them to its batch.
     func appendStreamData(socket: UInt32, to client: Int, count: Int, _ fill: (inout [UInt8]) -> Void)
     /// Queues stream bytes as one `streamData` (or into a batch, for an app that reads those).

@@ -79,6 +79,7 @@ extension HostTransport {
         let segment = TCPSegment(source: packet.header.source, destination: packet.header.destination,
                                  header: tcpHeader, payload: payload)
         let id = TCPConnectionID(arriving: segment)
+        if dropsForMemory(segment, id: id, packet: packet) { return }
         let resetsBefore = tcp.resetsSent
         tcpRun.markDirty(id)
         // A SYN for a listener makes a connection with the listener's options.
@@ -212,6 +213,7 @@ extension HostTransport {
             accepted += acceptConnections(on: socket)
         }
         for id in touched {
+            accountMemory(of: id)
             guard let socket = sockets.tcpSocket(for: id), !socket.tcp.isListening else { continue }
             if update(socket, now: now) { tcpRun.dirty.insert(id) }
         }
@@ -270,6 +272,7 @@ extension HostTransport {
         // Received bytes, while the app keeps up.
         var available = connection.availableByteCount
         var hasRead = false
+        var isHeldByWindow = false
         while available > 0 {
             if socket.tcp.isReadShut {
                 _ = tcp.receive(on: id)
@@ -279,7 +282,16 @@ extension HostTransport {
                 break
             }
             guard !apps.isBacklogged(owner) else { break }
-            let count = min(available, 32 * 1024)
+            var count = min(available, 32 * 1024)
+            if apps.usesReceiveCredit(owner) {
+                // Within the app's receive window; its `consumed` brings the socket back.
+                count = min(count, AppMessage.streamReceiveWindow - socket.tcp.unconsumed)
+                if count <= 0 {
+                    isHeldByWindow = true
+                    break
+                }
+                socket.tcp.unconsumed += count
+            }
             if apps.readsStreamBatches(owner) {
                 // Straight from the receive queue into the app's batch.
                 apps.appendStreamData(socket: socket.id, to: owner, count: count) { batch in
@@ -317,7 +329,7 @@ extension HostTransport {
             }
         }
         if socket != original { sockets.update(socket) }
-        return available > 0
+        return available > 0 && !isHeldByWindow
     }
 
     /// Grants the app of a `writeCredit` socket the send-buffer space that is
@@ -325,9 +337,14 @@ extension HostTransport {
     /// buffer, at most 64 KiB (the first grant is the whole free buffer). Only
     /// for a connected socket whose app may still write. True if it granted.
     func grantCredit(to socket: inout HostSocket, _ connection: TCPConnectionView) -> Bool {
+        // Under memory pressure the app waits for credit, as a Linux writer waits for memory.
         guard socket.tcp.pendingConnect == nil, !socket.tcp.isWriteShut,
               connection.state == .established || connection.state == .closeWait,
               apps.usesWriteCredit(socket.owner) else { return false }
+        guard !tcpMemory.isUnderPressure else {
+            tcpMemory.isCreditHeldBack = true
+            return false
+        }
         let free = connection.sendBufferSpace - socket.tcp.credit
         guard free > 0, free >= min(64 * 1024, max(1, connection.sendBufferSize / 4)) else { return false }
         socket.tcp.credit += free
@@ -347,6 +364,9 @@ extension HostTransport {
     /// Closes a TCP socket as Linux does: a listener stops (its pending
     /// connections are reset); a connection with unread data is reset,
     /// otherwise it ends with a FIN. The stack forgets it once it is closed.
+    /// Unread is what the host still holds, and what it sent the app and the
+    /// app has not consumed: known exactly for an app that reports its reads
+    /// (`receiveCredit`), else guessed from `appLeftMessagesUnread`.
     /// - Parameter appLeftMessagesUnread: the app went away without reading every
     ///   message the host sent it, so bytes this socket passed to it may be
     ///   unread too: like data left in a Linux socket's receive queue, that resets.
@@ -354,7 +374,9 @@ extension HostTransport {
         if socket.tcp.isListening {
             tcp.stopListening(port: socket.localPort, now: now)
         } else if let id = socket.tcp.connection, let unread = tcp.inspect(id, { $0.availableByteCount }) {
-            if unread > 0 || (appLeftMessagesUnread && socket.tcp.hasPassedBytesToApp) {
+            // (`unconsumed` stays 0 for an app that does not report; by now a gone app's features are forgotten.)
+            let leftUnread = socket.tcp.unconsumed > 0 || appLeftMessagesUnread && socket.tcp.hasPassedBytesToApp
+            if unread > 0 || leftUnread {
                 tcp.abort(id, now: now)
             } else {
                 tcp.close(id, now: now)
@@ -375,7 +397,7 @@ extension HostTransport {
             if socket.protocolNumber == .tcp {
                 closeTCP(socket, now: now, appLeftMessagesUnread: leftMessagesUnread)
             } else {
-                sockets.close(socket.id)
+                closeSocket(socket.id)
             }
         }
         return owned.count

@@ -12,7 +12,8 @@ extension HostTransport {
         let id: UInt32
         switch message {
         case .connect(_, let s, _, _), .send(_, let s, _), .sendTo(_, let s, _, _, _), .setOption(_, let s, _, _),
-             .close(_, let s), .listen(_, let s, _), .shutdown(_, let s, _), .status(_, let s), .write(let s, _):
+             .close(_, let s), .listen(_, let s, _), .shutdown(_, let s, _), .status(_, let s), .write(let s, _),
+             .consumed(let s, _):
             id = s
         default:
             return false
@@ -29,6 +30,11 @@ extension HostTransport {
             send(payload, on: socket, request: request, client: client)
         case .write(_, let payload):
             write(payload, on: socket, client: client)
+        case .consumed(_, let bytes):
+            // The app read these: as much more may go to it (see `update`).
+            var updated = socket
+            updated.tcp.unconsumed = max(0, updated.tcp.unconsumed - Int(bytes))
+            sockets.update(updated)
         case .sendTo:
             reply(request, socket: socket, status: .invalidArgument, message: "TCP sockets use send", to: client)
         case .setOption(_, _, let option, let value):
@@ -79,6 +85,10 @@ extension HostTransport {
         }
         guard port != 0, address != .any else {
             return reply(request, socket: socket, status: .invalidArgument, message: "no port or address", to: client)
+        }
+        guard !tcpMemory.isUnderPressure else {
+            tcpMemory.countRefusedConnect()
+            return reply(request, socket: socket, status: .noBufferSpace, message: tcpMemory.pressureText, to: client)
         }
         var bound = socket
         if bound.localPort == 0 {

@@ -22,6 +22,8 @@ final class HostTransport<Network: HostNetwork, Apps: AppMessageSink> {
     /// The host's TCP; see HostTransport+TCP.swift.
     var tcp: TCPStack
     var tcpRun = TCPRunState()
+    /// What the TCP connections take against the host's budget; see HostTransport+TCPMemory.swift.
+    var tcpMemory = TCPMemory()
     /// Whether anyone listens to trace events (`emit` is called only then).
     var isTracing = false {
         didSet { tcp.reportsCongestion = isTracing }
@@ -187,11 +189,14 @@ final class HostTransport<Network: HostNetwork, Apps: AppMessageSink> {
             reply(request, socket: socket, to: client)
         case .close(let request, let id):
             guard owned(id, client, request) != nil else { return }
-            sockets.close(id)
+            closeSocket(id)
             reply(request, socket: id, to: client)
         case .listen(let request, let id, _), .shutdown(let request, let id, _), .status(let request, let id):
             guard owned(id, client, request) != nil else { return }
             reply(request, socket: id, status: .protocolNotSupported, message: "TCP sockets only", to: client)
+        case .consumed(let id, let bytes):
+            // Never answered: the app read this many bytes of the socket's datagrams.
+            if sockets.socket(id, ownedBy: client) != nil { apps.datagramsConsumed(Int(bytes), socket: id) }
         case .write(let id, _):
             // Never answered: a closed socket's late writes are dropped; another kind of socket is an error.
             if sockets.socket(id, ownedBy: client) != nil {
@@ -203,6 +208,12 @@ final class HostTransport<Network: HostNetwork, Apps: AppMessageSink> {
             apps.send(.reply(request: message.requestID, socket: 0, status: .invalidArgument, localAddress: .any,
                               localPort: 0, message: "apps may not send host messages"), to: client)
         }
+    }
+
+    /// Closes a socket and forgets what its receive buffer held.
+    func closeSocket(_ id: UInt32) {
+        sockets.close(id)
+        apps.forgetReceiveBuffer(socket: id)
     }
 
     /// The socket if this app owns it; otherwise answers `badSocket`.

@@ -55,6 +55,11 @@ extension NodeDaemon {
             budgets.appMessagesDropped = apps.overflowCount
             budgets.appMessagesRefused = apps.refusedCount
         }
+        if let host {
+            budgets.tcpMemoryBytes = host.tcpMemory.total
+            budgets.tcpBudgetBytes = TCPMemory.budget
+            budgets.tcpMemoryRefused = host.tcpMemory.droppedSegments + host.tcpMemory.refusedConnects
+        }
         status.budgets = budgets
         return status
     }

@@ -117,6 +117,7 @@ public final class NodeDaemon {
             transport.traceTime = { [unowned self] in self.wallTime }
             host = transport
             subscribers.onChange = { [unowned self] in self.host?.isTracing = !self.subscribers.isEmpty }
+            _ = loop.scheduleRepeating(every: .seconds(1)) { [unowned self] in self.host?.recountTCPMemory() }
         }
         loop.beforeEvents = { [unowned self] time in
             self.now = Instant(nanoseconds: time)

@@ -1,0 +1,100 @@
+@testable import RawNetDaemon
+import RawNetContracts
+import RawNetCore
+import RawNetLab
+import RawNetLabModel
+import RawNetPlatform
+import RawNetSocket
+import RawNetWire
+import Testing
+
+/// The host's TCP memory budget (`TCPMemory`): many connections whose app
+/// never reads fill TCP receive buffers until the budget is reached; then the
+/// host refuses new connections and data, counted and traced, and stays under
+/// the bound README states for a daemon (64 MB).
+@Suite(.serialized)
+struct TCPMemoryProcessTests {
+    private let alice = IPv4Address(10, 0, 1, 10)
+    private let bob = IPv4Address(10, 0, 2, 20)
+    private static let memoryBound = 64 * 1024 * 1024
+
+    @Test func manyConnectionsNeverRead_keepTheHostUnderTheBound_andNewOnesAreRefused() throws {
+        let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
+        defer { lab.stop() }
+        let bobPID = try #require(lab.pids["bob"])
+        let alicePID = try #require(lab.pids["alice"])
+        // 300 connections alice → bob; bob's app accepts them all, then never calls its library
+        // again, so bob's host keeps the bytes: 300 receive buffers of 256 KiB would be 75 MiB.
+        let count = 300
+        let bobHost = try HostConnection(runDirectory: lab.runDirectory, host: "bob", appName: "hoarder")
+        let listener = try TCPListener(bobHost, port: 9500, backlog: 64)
+        let aliceHost = try HostConnection(runDirectory: lab.runDirectory, host: "alice", appName: "source")
+        // alice's send buffers are small, so alice stays under its own budget and can still connect.
+        let options = TCPOptions(sendBufferSize: 32 * 1024)
+        var clients: [TCPStream] = []
+        var accepted: [TCPStream] = []
+        for _ in 0..<count {
+            clients.append(try TCPStream.connect(aliceHost, to: bob, port: 9500, options: options, timeout: .seconds(5)))
+            accepted.append(try #require(try listener.accept(timeout: .seconds(5))))
+        }
+        // alice writes all she can to every connection until nothing more is taken for 2 s.
+        let chunk = [UInt8](repeating: 0x7E, count: 32 * 1024)
+        var written = 0
+        var idleSince = MonotonicClock.now()
+        let started = MonotonicClock.now()
+        while MonotonicClock.now() - idleSince < 2_000_000_000 && MonotonicClock.now() - started < 90_000_000_000 {
+            var round = 0
+            for client in clients { round += try client.writeAvailable(chunk) }
+            written += round
+            if round > 0 { idleSince = MonotonicClock.now() }
+            try aliceHost.wait(timeout: .milliseconds(20))
+        }
+        let status = try lab.status("bob")
+        let budgets = try #require(status.budgets)
+        let bobPeak = try residentMemory(of: bobPID).peak
+        let alicePeak = try residentMemory(of: alicePID).peak
+        print("alice wrote \(written) bytes; bob's TCP holds \(budgets.tcpMemoryBytes ?? -1) of "
+              + "\(budgets.tcpBudgetBytes ?? -1) B, refused \(budgets.tcpMemoryRefused ?? -1); "
+              + "peaks: bob \(bobPeak) B, alice \(alicePeak) B")
+        #expect(bobPeak < Self.memoryBound, "bob peaked at \(bobPeak) bytes")
+        #expect(alicePeak < Self.memoryBound, "alice peaked at \(alicePeak) bytes")
+        #expect((budgets.tcpMemoryBytes ?? 0) >= TCPMemory.budget, "the budget was never reached")
+        #expect((budgets.tcpMemoryBytes ?? .max) < TCPMemory.budget + 4 * 1024 * 1024)
+        #expect(written < count * 256 * 1024, "bob took everything: no bound")
+        #expect((budgets.tcpMemoryRefused ?? 0) > 0)
+        let pressureDrops = status.interfaces.reduce(0) { $0 + $1.counters[.tcpMemoryPressure] }
+        #expect(pressureDrops > 0)
+
+        // A new connection to bob: its SYN is a counted, traced drop (the connect times out)...
+        var tracedSYN = false
+        let watcher = try DropWatcher(lab, node: "bob", reason: .tcpMemoryPressure) { event in
+            if event.detail?.hasPrefix("SYN") == true { tracedSYN = true }
+        }
+        #expect(throws: NetworkError.timedOut) {
+            _ = try TCPStream.connect(aliceHost, to: bob, port: 9500, timeout: .seconds(2))
+        }
+        try watcher.read(timeout: .milliseconds(300))
+        #expect(tracedSYN)
+        // ...and an app on bob asking for one hears "no buffer space available" at once.
+        let local = try HostConnection(runDirectory: lab.runDirectory, host: "bob", appName: "late")
+        #expect(throws: NetworkError.noBufferSpace) {
+            _ = try TCPStream.connect(local, to: alice, port: 9501, timeout: .seconds(2))
+        }
+        let shown = try lab.rawnet(["status"])
+        #expect(shown.output.contains("TCP memory pressure"), "\(shown.output)")
+
+        // bob's app goes: its connections are reset, the memory is given back, bob connects again.
+        bobHost.close()
+        var freed = false
+        for _ in 0..<50 where !freed {
+            MonotonicClock.sleep(for: .milliseconds(100))
+            freed = (try lab.status("bob").budgets?.tcpMemoryBytes ?? .max) < TCPMemory.budget / 2
+        }
+        #expect(freed)
+        let listener2 = try TCPListener(local, port: 9502)
+        let again = try TCPStream.connect(local, to: bob, port: 9502, timeout: .seconds(5))
+        #expect(try listener2.accept(timeout: .seconds(5)) != nil)
+        again.close()
+        _ = accepted
+    }
+}
