@@ -159,7 +159,7 @@ private func lab(alice: String = "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.
                                  r1: "{ kind: router, ip: 10.0.1.1/24 }",
                                  links: "  - endpoints: [alice:eth0, r1:eth0]"))
         #expect(found.contains(
-            "lab.yaml: node 'alice': field 'gatway': unknown field (expected one of 'kind', 'ip', 'gateway', 'interfaces', 'routes', 'rp_filter', 'routing', 'rip', 'ports', 'services', 'resolver')"))
+            "lab.yaml: node 'alice': field 'gatway': unknown field (expected one of 'kind', 'ip', 'gateway', 'interfaces', 'routes', 'rp_filter', 'routing', 'rip', 'ports', 'stp', 'services', 'resolver')"))
         #expect(found.contains(
             "lab.yaml: node 'r1': field 'ip': a router names its interfaces: use 'interfaces: { eth0: A.B.C.D/N, ... }'"))
     }
