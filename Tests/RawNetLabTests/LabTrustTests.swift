@@ -58,6 +58,8 @@ struct LabTrustTests {
 
         let sleeper = try Processes.spawn(executable: "/bin/sleep", arguments: ["60"])
         defer { try? Processes.kill(sleeper, signal: SignalNumber.kill); _ = try? Processes.reap(sleeper) }
+        // Until the child has exec'd, its command line is the test's or none: wait for sleep's.
+        for _ in 0..<200 where Processes.commandLine(of: sleeper)?.first?.hasSuffix("sleep") != true { usleep(10_000) }
         let notDaemon = try #require(LabSupervisor.daemonMismatch(pid: sleeper, node: "r1", runDirectory: run))
         #expect(notDaemon.contains("sleep, not rawnetd"), "\(notDaemon)")
         let otherNode = try #require(LabSupervisor.daemonMismatch(pid: r1, node: "bob", runDirectory: run))
