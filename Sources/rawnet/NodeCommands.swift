@@ -5,6 +5,14 @@ import RawNetDaemon
 import RawNetLabModel
 
 /// Sends one control command to a node and returns its result.
+/// `controlCall`, its answer decoded as `type`; an answer of another shape is a failure.
+func controlAnswer<Answer: Decodable>(_ type: Answer.Type, _ located: LabLocator.Located, node: String,
+                                      _ command: String) throws -> Answer {
+    let result = try controlCall(located, node: node, command)
+    guard let answer = try? result?.decode(type) else { throw Failure("\(node): bad answer") }
+    return answer
+}
+
 func controlCall(_ located: LabLocator.Located, node: String, _ command: String,
                  _ args: [String: String] = [:]) throws -> JSONValue? {
     let topology = try located.topology()
@@ -29,8 +37,7 @@ struct Routes: ParsableCommand {
     @OptionGroup var labOption: LabOption
 
     func run() throws {
-        let result = try controlCall(try labOption.locate(), node: node, "routes")
-        guard let answer = try? result?.decode(RoutesAnswer.self) else { throw Failure("\(node): bad answer") }
+        let answer = try controlAnswer(RoutesAnswer.self, try labOption.locate(), node: node, "routes")
         print(answer.text)
     }
 }
@@ -43,8 +50,7 @@ struct ARP: ParsableCommand {
     @OptionGroup var labOption: LabOption
 
     func run() throws {
-        let result = try controlCall(try labOption.locate(), node: node, "arp")
-        guard let answer = try? result?.decode(ARPAnswer.self) else { throw Failure("\(node): bad answer") }
+        let answer = try controlAnswer(ARPAnswer.self, try labOption.locate(), node: node, "arp")
         print(answer.text.isEmpty ? "(no neighbours)" : answer.text)
     }
 }
@@ -57,8 +63,7 @@ struct Macs: ParsableCommand {
     @OptionGroup var labOption: LabOption
 
     func run() throws {
-        let result = try controlCall(try labOption.locate(), node: node, "macs")
-        guard let answer = try? result?.decode(MACTableAnswer.self) else { throw Failure("\(node): bad answer") }
+        let answer = try controlAnswer(MACTableAnswer.self, try labOption.locate(), node: node, "macs")
         print(answer.text.isEmpty ? "(no addresses learned)" : answer.text)
     }
 }
@@ -71,8 +76,7 @@ struct STPCommand: ParsableCommand {
     @OptionGroup var labOption: LabOption
 
     func run() throws {
-        let result = try controlCall(try labOption.locate(), node: node, "stp")
-        guard let status = try? result?.decode(SpanningTreeStatus.self) else { throw Failure("\(node): bad answer") }
+        let status = try controlAnswer(SpanningTreeStatus.self, try labOption.locate(), node: node, "stp")
         print(SpanningTreeText.render(status, node: node))
     }
 }
