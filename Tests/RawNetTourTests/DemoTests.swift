@@ -6,6 +6,12 @@ import RawNetView
 import Testing
 
 /// Lines of `output` wider than the tour's 80 columns (Hangul counts two).
+/// The end of a tour's output, where a failed check is named: a whole tour is
+/// too long for a failure message, which gets cut.
+func lastLines(_ output: String, _ count: Int = 40) -> String {
+    output.split(separator: "\n", omittingEmptySubsequences: false).suffix(count).joined(separator: "\n")
+}
+
 func overwideLines(_ output: String) -> [String] {
     output.split(separator: "\n").map(String.init).filter { DisplayWidth.of($0) > 80 }
 }
@@ -35,7 +41,7 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
         let started = Date()
         let run = try runner.run(["demo", "--capture", capture], timeout: 90)
         let seconds = Date().timeIntervalSince(started)
-        #expect(run.status == 0, "demo exited \(run.status):\n\(run.output)\n\(run.errors)")
+        #expect(run.status == 0, "demo exited \(run.status); its last lines:\n\(lastLines(run.output))\n\(run.errors)")
         #expect(seconds < 60, "the tour took \(Int(seconds)) s")
         #expect(!run.output.contains("✗ missing"), "\(run.output)")
         #expect(overwideLines(run.output).isEmpty, "lines over 80 columns:\n\(overwideLines(run.output).joined(separator: "\n"))")
@@ -218,7 +224,7 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
         let runner = try RawNetRunner()
         var run = try runner.run(["demo", "--lang", "ko"], timeout: 90)
         run.output = run.output.replacing("\u{A0}", with: " ")  // terms hold no-break spaces
-        #expect(run.status == 0, "demo exited \(run.status):\n\(run.output)")
+        #expect(run.status == 0, "demo exited \(run.status); its last lines:\n\(lastLines(run.output))\n\(run.errors)")
         let overwide = overwideLines(run.output)
         #expect(overwide.isEmpty, "lines over 80 columns:\n\(overwide.joined(separator: "\n"))")
         // The English labels and evidence the tour prints, none of which may remain.
