@@ -113,7 +113,7 @@ import Testing
         }
         let sender = try AppProcess(lab: lab, ["nc", "alice", "bob", "9000", "--stats"], name: "nc",
                                     inputPath: inputPath)
-        #expect(sender.waitForExit(timeout: .seconds(100)) == .exited(code: 0), "\(sender.output)")
+        #expect(sender.waitForExit(timeout: .seconds(240)) == .exited(code: 0), "\(sender.output)")
         #expect(receiver.waitForExit(timeout: .seconds(10)) == .exited(code: 0))
         let received = try FileSystem.readBytes(at: lab.base + "/received.bin")
         #expect(received.count == data.count)

@@ -88,13 +88,29 @@ extension InteropTests {
             let refusedBack = try runner.run(["nc", "bob", "10.0.1.10", "9202"], timeout: 30)
             #expect(refusedBack.status != 0 && refusedBack.output.contains("nc: connection refused"), "\(refusedBack.output)")
 
-            // The RawNet app killed mid-transfer with bytes it has not read: nc sends too (zeros
-            // Linux never reads), so once Linux's window closes nc waits in a write while its
-            // library keeps taking the stream it no longer reads. Its host resets, Linux's sender
-            // hears it.
+            // The RawNet app killed mid-transfer with bytes it has not read: nc writes what it
+            // receives into a pipe whose reader takes 100 000 bytes and then stops reading, so nc
+            // waits in that write while Linux keeps sending and nc's library keeps taking the
+            // stream it no longer reads. Its host resets, Linux's sender hears it. (nc sending
+            // zeros that Linux never reads raced under load: nc could wait in its own send
+            // before the first 100 000 bytes had arrived.)
+            // nc's input is a pipe held open that never brings a byte: nc sends no FIN (a FIN
+            // would put Linux's sender in CLOSE-WAIT, where a reset reads as EPIPE).
             let killedInto = runner.base + "/killed-into-bob.bin"
+            let stuckPipe = runner.base + "/stuck", idlePipe = runner.base + "/idle"
+            #expect(mkfifo(stuckPipe, 0o600) == 0 && mkfifo(idlePipe, 0o600) == 0)
+            // Each `exec sleep` keeps its pipe open and neither reads nor writes it.
+            let stuckReader = try runner.startShell(
+                "{ head -c 100000 > '\(killedInto)'; exec sleep 600; } < '\(stuckPipe)'", name: "stuck-reader")
+            let idleWriter = try runner.startShell("exec sleep 600 > '\(idlePipe)'", name: "idle-writer")
+            defer {
+                for pid in [stuckReader, idleWriter] {
+                    try? Processes.kill(pid, signal: SignalNumber.kill)
+                    _ = try? runner.wait(pid, timeout: 5)
+                }
+            }
             let ncListener = try runner.startShell(
-                "exec '\(runner.executable)' nc bob -l 9203 < /dev/zero > '\(killedInto)'", name: "nc-killed")
+                "exec '\(runner.executable)' nc bob -l 9203 < '\(idlePipe)' > '\(stuckPipe)'", name: "nc-killed")
             try LinuxPeer.waitForListener(runner, host: "bob", port: 9203)
             let forever = try LinuxPeer.startPython(runner, ["send-forever", "10.0.2.20", "9203"], name: "forever")
             try Self.waitForFile(killedInto, atLeast: 100_000)
