@@ -137,9 +137,9 @@ import RawNetSim
         s.deliver(s.peer([], seq: 1, ack: 5001, options: [s.sack([1..<1001])]), at: .at(ms: 33))
         let stats = s.connection.stats
         #expect(stats.dsacksReceived == 1 && stats.spuriousRetransmissions == 1 && stats.undos == 1)
-        #expect(stats.congestionWindow == 10_000)
-        #expect(stats.slowStartThreshold == TCPCongestionControl(algorithm: .newReno, mss: 1000,
-                                                                 initialWindowSegments: 10).slowStartThreshold)
+        // The recovery began in the first slow start (no threshold yet): the
+        // window comes back, and slow start ends there.
+        #expect(stats.congestionWindow == 10_000 && stats.slowStartThreshold == 10_000)
         // reo_wnd_mult is 2: two quarters of min RTT (10 ms).
         #expect(stats.reorderingWindow == .milliseconds(5))
         let kinds = Self.events(&s)
@@ -192,7 +192,7 @@ import RawNetSim
         s.deliver(s.peer([], seq: 1, ack: 5001, options: [.timestamps(value: 610, echoReply: 1010)]), at: .at(ms: 25))
         let stats = s.connection.stats
         #expect(stats.undos == 1 && !stats.isInRecovery)
-        #expect(stats.slowStartThreshold > 1_000_000)
+        #expect(stats.slowStartThreshold == 10_000)  // the window the recovery began with
         #expect(stats.congestionWindow >= 10_000)  // back to 10 000, then grown by this ACK
     }
 
@@ -248,13 +248,42 @@ import RawNetSim
     // MARK: Pieces
 
     @Test func congestionUndo_restoresCUBICWindowAndThreshold() {
-        var c = TCPCongestionControl(algorithm: .cubic, mss: 1000, initialWindowSegments: 10)
+        var c = TCPCongestionControl(algorithm: .cubic, mss: 1000, initialWindowSegments: 30)
+        c.onCongestionEvent(flightSize: 30_000, now: .zero)  // a real loss earlier: threshold 21 000
+        c.window = 12_000  // back in slow start after a timeout
         let prior = c
-        c.onCongestionEvent(flightSize: 10_000, now: .zero)
+        c.onCongestionEvent(flightSize: 12_000, now: .zero)
         c.window = c.slowStartThreshold
-        #expect(c.window == 7000)
+        #expect(c.window == 8400)
         c.undo(to: prior)
-        #expect(c.window == 10_000 && c.slowStartThreshold == prior.slowStartThreshold)
+        #expect(c.window == 12_000 && c.slowStartThreshold == 21_000)
+    }
+
+    /// Linux restores an unset threshold and ends that slow start by HyStart;
+    /// without HyStart the undo would leave slow start endless (the window
+    /// doubling each round trip until a real loss). The threshold becomes the
+    /// window the episode began with: congestion avoidance from there.
+    @Test(arguments: [TCPCongestionAlgorithm.newReno, .cubic, .bbr])
+    func undoOfAResponseInTheFirstSlowStart_endsSlowStartAtTheRestoredWindow(_ algorithm: TCPCongestionAlgorithm) {
+        var c = TCPCongestionControl(algorithm: algorithm, mss: 1000, initialWindowSegments: 10)
+        c.window = 40_000  // grown in slow start
+        #expect(!c.isThresholdSet && c.isInSlowStart)
+        let prior = c
+        c.onTimeout(flightSize: 40_000)
+        #expect(c.window == 1000)
+        c.undo(to: prior)
+        #expect(c.window == 40_000)
+        guard algorithm != .bbr else { return }  // BBR keeps no threshold of its own
+        #expect(c.slowStartThreshold == 40_000 && c.isThresholdSet && !c.isInSlowStart)
+        // The next ACK grows the window by less than it acknowledged.
+        c.onAck(bytes: 2000, now: .at(ms: 10), smoothedRTT: .milliseconds(10))
+        #expect(c.window < 42_000)
+        // A second undo (window and threshold now set) restores what it found.
+        let second = c
+        c.onCongestionEvent(flightSize: c.window, now: .at(ms: 20))
+        c.window = c.slowStartThreshold
+        c.undo(to: second)
+        #expect(c.window == second.window && c.slowStartThreshold == 40_000)
     }
 
     @Test func reassemblerFirstDuplicate_findsDeliveredAndHeldBytes() {
