@@ -110,6 +110,58 @@ import RawNetSim
         #expect(s.connection.stats.duplicateSegmentsReceived == 1 && s.connection.stats.dsacksSent == 0)
     }
 
+    // MARK: Receiver: quick ACKs (Linux's quick-ACK mode)
+
+    static func establishedWithDelayedACKs() throws -> TCPScript {
+        var c = configuration()
+        c.isDelayedAckEnabled = true
+        var s = TCPScript.activeOpen(c)
+        try s.expectSegment(flags: [.syn])
+        s.deliver(s.peer([.syn], seq: 0, ack: 1, options: [.maximumSegmentSize(1000), .sackPermitted]),
+                  at: .at(ms: 10))
+        try s.expectSegment(flags: [.ack])
+        return s
+    }
+
+    func segment(_ index: Int, _ s: TCPScript) -> TCPSegment {
+        s.peer([], seq: 1 + 1000 * index, ack: 1, payload: Array(bytes[(1000 * index)..<(1000 * index + 1000)]))
+    }
+
+    /// A duplicate says the sender resent for want of an ACK, so its window
+    /// may be one segment: the next in-order segments (16 at most) are
+    /// acknowledged at once instead of 40 ms later.
+    @Test func afterADuplicate_theNextInOrderSegmentsAreAcknowledgedAtOnce_sixteenAtMost() throws {
+        var s = try Self.establishedWithDelayedACKs()
+        // One in-order segment alone: its ACK waits for the delayed-ACK time.
+        s.deliver(segment(0, s), at: .at(ms: 20))
+        try s.expectNothing(until: .at(ms: 59))
+        try s.expectSegment(at: .at(ms: 60), ack: 1001)
+        // That ACK was lost: the copy comes, and is reported at once as ever.
+        s.deliver(segment(0, s), at: .at(ms: 70))
+        try s.expectSegment(at: .at(ms: 70), ack: 1001)
+        for index in 1...16 {
+            s.deliver(segment(index, s), at: .at(ms: 70 + Double(index)))
+            try s.expectSegment(at: .at(ms: 70 + Double(index)), ack: 1001 + 1000 * index)
+        }
+        // Quick-ACK mode is over: the seventeenth waits again.
+        s.deliver(segment(17, s), at: .at(ms: 100))
+        try s.expectNothing(until: .at(ms: 139))
+        try s.expectSegment(at: .at(ms: 140), ack: 18_001)
+    }
+
+    @Test func dataAfterASilenceLongerThanTheRTO_isAcknowledgedAtOnce() throws {
+        var s = try Self.establishedWithDelayedACKs()
+        s.deliver(segment(0, s), at: .at(ms: 20))
+        try s.expectSegment(at: .at(ms: 60), ack: 1001)
+        // 100 ms later (less than the RTO of 200 ms): delayed as usual.
+        s.deliver(segment(1, s), at: .at(ms: 120))
+        try s.expectNothing(until: .at(ms: 159))
+        try s.expectSegment(at: .at(ms: 160), ack: 2001)
+        // After a second of silence the sender's timer has likely fired.
+        s.deliver(segment(2, s), at: .at(ms: 1160))
+        try s.expectSegment(at: .at(ms: 1160), ack: 3001)
+    }
+
     // MARK: Sender
 
     /// Five segments at 10 ms; segment 2 is SACKed at 20 ms, so RACK resends
