@@ -110,6 +110,58 @@ import RawNetSim
         #expect(s.connection.stats.duplicateSegmentsReceived == 1 && s.connection.stats.dsacksSent == 0)
     }
 
+    // MARK: Receiver: quick ACKs (Linux's quick-ACK mode)
+
+    static func establishedWithDelayedACKs() throws -> TCPScript {
+        var c = configuration()
+        c.isDelayedAckEnabled = true
+        var s = TCPScript.activeOpen(c)
+        try s.expectSegment(flags: [.syn])
+        s.deliver(s.peer([.syn], seq: 0, ack: 1, options: [.maximumSegmentSize(1000), .sackPermitted]),
+                  at: .at(ms: 10))
+        try s.expectSegment(flags: [.ack])
+        return s
+    }
+
+    func segment(_ index: Int, _ s: TCPScript) -> TCPSegment {
+        s.peer([], seq: 1 + 1000 * index, ack: 1, payload: Array(bytes[(1000 * index)..<(1000 * index + 1000)]))
+    }
+
+    /// A duplicate says the sender resent for want of an ACK, so its window
+    /// may be one segment: the next in-order segments (16 at most) are
+    /// acknowledged at once instead of 40 ms later.
+    @Test func afterADuplicate_theNextInOrderSegmentsAreAcknowledgedAtOnce_sixteenAtMost() throws {
+        var s = try Self.establishedWithDelayedACKs()
+        // One in-order segment alone: its ACK waits for the delayed-ACK time.
+        s.deliver(segment(0, s), at: .at(ms: 20))
+        try s.expectNothing(until: .at(ms: 59))
+        try s.expectSegment(at: .at(ms: 60), ack: 1001)
+        // That ACK was lost: the copy comes, and is reported at once as ever.
+        s.deliver(segment(0, s), at: .at(ms: 70))
+        try s.expectSegment(at: .at(ms: 70), ack: 1001)
+        for index in 1...16 {
+            s.deliver(segment(index, s), at: .at(ms: 70 + Double(index)))
+            try s.expectSegment(at: .at(ms: 70 + Double(index)), ack: 1001 + 1000 * index)
+        }
+        // Quick-ACK mode is over: the seventeenth waits again.
+        s.deliver(segment(17, s), at: .at(ms: 100))
+        try s.expectNothing(until: .at(ms: 139))
+        try s.expectSegment(at: .at(ms: 140), ack: 18_001)
+    }
+
+    @Test func dataAfterASilenceLongerThanTheRTO_isAcknowledgedAtOnce() throws {
+        var s = try Self.establishedWithDelayedACKs()
+        s.deliver(segment(0, s), at: .at(ms: 20))
+        try s.expectSegment(at: .at(ms: 60), ack: 1001)
+        // 100 ms later (less than the RTO of 200 ms): delayed as usual.
+        s.deliver(segment(1, s), at: .at(ms: 120))
+        try s.expectNothing(until: .at(ms: 159))
+        try s.expectSegment(at: .at(ms: 160), ack: 2001)
+        // After a second of silence the sender's timer has likely fired.
+        s.deliver(segment(2, s), at: .at(ms: 1160))
+        try s.expectSegment(at: .at(ms: 1160), ack: 3001)
+    }
+
     // MARK: Sender
 
     /// Five segments at 10 ms; segment 2 is SACKed at 20 ms, so RACK resends
@@ -137,9 +189,9 @@ import RawNetSim
         s.deliver(s.peer([], seq: 1, ack: 5001, options: [s.sack([1..<1001])]), at: .at(ms: 33))
         let stats = s.connection.stats
         #expect(stats.dsacksReceived == 1 && stats.spuriousRetransmissions == 1 && stats.undos == 1)
-        #expect(stats.congestionWindow == 10_000)
-        #expect(stats.slowStartThreshold == TCPCongestionControl(algorithm: .newReno, mss: 1000,
-                                                                 initialWindowSegments: 10).slowStartThreshold)
+        // The recovery began in the first slow start (no threshold yet): the
+        // window comes back, and slow start ends there.
+        #expect(stats.congestionWindow == 10_000 && stats.slowStartThreshold == 10_000)
         // reo_wnd_mult is 2: two quarters of min RTT (10 ms).
         #expect(stats.reorderingWindow == .milliseconds(5))
         let kinds = Self.events(&s)
@@ -192,7 +244,7 @@ import RawNetSim
         s.deliver(s.peer([], seq: 1, ack: 5001, options: [.timestamps(value: 610, echoReply: 1010)]), at: .at(ms: 25))
         let stats = s.connection.stats
         #expect(stats.undos == 1 && !stats.isInRecovery)
-        #expect(stats.slowStartThreshold > 1_000_000)
+        #expect(stats.slowStartThreshold == 10_000)  // the window the recovery began with
         #expect(stats.congestionWindow >= 10_000)  // back to 10 000, then grown by this ACK
     }
 
@@ -248,13 +300,42 @@ import RawNetSim
     // MARK: Pieces
 
     @Test func congestionUndo_restoresCUBICWindowAndThreshold() {
-        var c = TCPCongestionControl(algorithm: .cubic, mss: 1000, initialWindowSegments: 10)
+        var c = TCPCongestionControl(algorithm: .cubic, mss: 1000, initialWindowSegments: 30)
+        c.onCongestionEvent(flightSize: 30_000, now: .zero)  // a real loss earlier: threshold 21 000
+        c.window = 12_000  // back in slow start after a timeout
         let prior = c
-        c.onCongestionEvent(flightSize: 10_000, now: .zero)
+        c.onCongestionEvent(flightSize: 12_000, now: .zero)
         c.window = c.slowStartThreshold
-        #expect(c.window == 7000)
+        #expect(c.window == 8400)
         c.undo(to: prior)
-        #expect(c.window == 10_000 && c.slowStartThreshold == prior.slowStartThreshold)
+        #expect(c.window == 12_000 && c.slowStartThreshold == 21_000)
+    }
+
+    /// Linux restores an unset threshold and ends that slow start by HyStart;
+    /// without HyStart the undo would leave slow start endless (the window
+    /// doubling each round trip until a real loss). The threshold becomes the
+    /// window the episode began with: congestion avoidance from there.
+    @Test(arguments: [TCPCongestionAlgorithm.newReno, .cubic, .bbr])
+    func undoOfAResponseInTheFirstSlowStart_endsSlowStartAtTheRestoredWindow(_ algorithm: TCPCongestionAlgorithm) {
+        var c = TCPCongestionControl(algorithm: algorithm, mss: 1000, initialWindowSegments: 10)
+        c.window = 40_000  // grown in slow start
+        #expect(!c.isThresholdSet && c.isInSlowStart)
+        let prior = c
+        c.onTimeout(flightSize: 40_000)
+        #expect(c.window == 1000)
+        c.undo(to: prior)
+        #expect(c.window == 40_000)
+        guard algorithm != .bbr else { return }  // BBR keeps no threshold of its own
+        #expect(c.slowStartThreshold == 40_000 && c.isThresholdSet && !c.isInSlowStart)
+        // The next ACK grows the window by less than it acknowledged.
+        c.onAck(bytes: 2000, now: .at(ms: 10), smoothedRTT: .milliseconds(10))
+        #expect(c.window < 42_000)
+        // A second undo (window and threshold now set) restores what it found.
+        let second = c
+        c.onCongestionEvent(flightSize: c.window, now: .at(ms: 20))
+        c.window = c.slowStartThreshold
+        c.undo(to: second)
+        #expect(c.window == second.window && c.slowStartThreshold == 40_000)
     }
 
     @Test func reassemblerFirstDuplicate_findsDeliveredAndHeldBytes() {

@@ -34,7 +34,7 @@ public struct TCPCongestionControl: Sendable {
         self.algorithm = algorithm
         self.mss = mss
         window = initialWindowSegments * mss
-        slowStartThreshold = Int.max / 2
+        slowStartThreshold = Self.unsetThreshold
         if algorithm == .bbr { bbr = TCPBBR(mss: mss, initialWindow: window) }
     }
 
@@ -49,6 +49,11 @@ public struct TCPCongestionControl: Sendable {
 
     public var isInSlowStart: Bool { window < slowStartThreshold }
 
+    /// The slow-start threshold before the first congestion response: none yet.
+    public static let unsetThreshold = Int.max / 2
+    /// A congestion response has set the slow-start threshold.
+    public var isThresholdSet: Bool { slowStartThreshold < Self.unsetThreshold }
+
     /// True when losses leave the window alone (BBR).
     public var ignoresLoss: Bool { algorithm == .bbr }
 
@@ -58,7 +63,7 @@ public struct TCPCongestionControl: Sendable {
     /// flight, to be sent again at once), so the resending is no loss event.
     mutating func lowerMSS(_ newMSS: Int, windowSegments: Int, resend: Int) {
         guard newMSS < mss else { return }
-        if slowStartThreshold < Int.max / 2 {
+        if isThresholdSet {
             slowStartThreshold = Swift.max(2 * newMSS, slowStartThreshold / mss * newMSS)
         }
         window = Swift.max(newMSS, windowSegments * newMSS, Swift.min(window, resend))
@@ -166,6 +171,13 @@ public struct TCPCongestionControl: Sendable {
     /// threshold go back to `prior`'s, the controller as it was before, unless
     /// they have grown past them since (Linux's undo). CUBIC takes back its
     /// curve too; BBR, which loss does not steer, only its window.
+    ///
+    /// A response made in the first slow start had no threshold to go back
+    /// to. Linux restores that unset threshold and leaves ending slow start to
+    /// HyStart; RawNet has no HyStart, so slow start would go on until a real
+    /// loss, the window doubling each round trip. The threshold becomes the
+    /// window the episode began with instead: the window is restored, and
+    /// grows on in congestion avoidance.
     mutating func undo(to prior: TCPCongestionControl) {
         guard prior.algorithm == algorithm else { return }
         if algorithm == .cubic && prior.window >= window {
@@ -176,7 +188,8 @@ public struct TCPCongestionControl: Sendable {
         }
         if algorithm == .newReno && prior.window >= window { bytesAcked = prior.bytesAcked }
         window = Swift.max(window, prior.window)
-        slowStartThreshold = Swift.max(slowStartThreshold, prior.slowStartThreshold)
+        let priorThreshold = prior.isThresholdSet ? prior.slowStartThreshold : prior.window
+        slowStartThreshold = Swift.max(slowStartThreshold, priorThreshold)
     }
 
     /// Loss recovery ended with a full acknowledgment.

@@ -32,6 +32,7 @@ extension TCPConnection {
     mutating func noteDuplicate(_ range: Range<Int>, now: Instant) {
         guard !range.isEmpty else { return }
         counters.duplicateSegmentsReceived += 1
+        enterQuickAckMode()
         guard usesDSACK else { return }
         defer { isAckNeeded = true }
         if let pending = pendingDSACK {
@@ -43,6 +44,19 @@ extension TCPConnection {
         }
         pendingDSACK = range
     }
+
+    /// A duplicate means the peer resent what it had no ACK for: its ACKs
+    /// were lost or late, and it may be down to a window of one or two
+    /// segments. The next in-order segments are acknowledged at once, not
+    /// after the delayed-ACK time (Linux's `tcp_enter_quickack_mode`: up to
+    /// 16, and no more than half the receive window in segments).
+    mutating func enterQuickAckMode() {
+        guard configuration.isDelayedAckEnabled else { return }
+        let window = Swift.max(rcvAdv - rcvNxt, 0) / Swift.max(2 * configuration.maximumSegmentSize, 1)
+        quickAcksLeft = Swift.max(quickAcksLeft, Swift.min(Swift.max(window, 2), Self.maximumQuickAcks))
+    }
+
+    static let maximumQuickAcks = 16
 
     /// A data segment that is not acceptable or fails PAWS: what of it lies
     /// below RCV.NXT was received before.

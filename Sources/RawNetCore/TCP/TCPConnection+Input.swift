@@ -273,6 +273,10 @@ extension TCPConnection {
     }
 
     private mutating func receiveText(_ payload: [UInt8], at segPos: Int, now: Instant) {
+        // Data after a silence longer than the RTO: the sender's timer likely
+        // fired and its window is one segment (Linux's tcp_event_data_recv).
+        if let last = lastDataArrivedAt, now - last > rtt.timeout { enterQuickAckMode() }
+        lastDataArrivedAt = now
         let expected = rcvNxt
         let hadHoles = reassembler.hasHoles
         if let duplicate = reassembler.firstDuplicate(in: (segPos - 1)..<(segPos - 1 + payload.count)) {
@@ -288,6 +292,11 @@ extension TCPConnection {
         let inOrderAndWhole = segPos == expected && delivered.count == payload.count
         if !inOrderAndWhole || hadHoles || reassembler.hasHoles || !configuration.isDelayedAckEnabled {
             isAckNeeded = true  // out of order, duplicate, trimmed or filling a hole: ACK now
+            return
+        }
+        if quickAcksLeft > 0 {
+            quickAcksLeft -= 1
+            isAckNeeded = true
             return
         }
         bytesSinceAck += delivered.count

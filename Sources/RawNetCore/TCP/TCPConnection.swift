@@ -60,6 +60,11 @@ public struct TCPConnection: Sendable {
     // Acknowledgments.
     var isAckNeeded = false
     var bytesSinceAck = 0
+    /// In-order segments still to be acknowledged at once, not delayed
+    /// (Linux's quick-ACK mode, entered when a duplicate arrives).
+    var quickAcksLeft = 0
+    /// When the last data segment arrived (for quick-ACK mode after a silence).
+    var lastDataArrivedAt: Instant?
     var delayedAckDeadline: Instant?
     var challengeWindowStart = Instant.zero
     var challengeACKsInWindow = 0
