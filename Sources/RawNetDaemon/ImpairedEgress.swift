@@ -63,8 +63,9 @@ extension ImpairedEgress {
     /// The earliest deadline of the impairment engines, if any holds a frame.
     var earliestImpairmentDeadline: Instant? {
         var next: Instant?
-        for engine in impairments {
-            if let deadline = engine.nextDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
+        // By index: iterating the values would copy each engine on every wake-up.
+        for index in impairments.indices {
+            if let deadline = impairments[index].nextDeadline(), next.map({ deadline < $0 }) ?? true { next = deadline }
         }
         return next
     }

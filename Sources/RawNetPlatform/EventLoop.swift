@@ -20,6 +20,32 @@ public final class EventLoop {
         var isAdded: Bool
     }
 
+    /// Registrations indexed by descriptor number: descriptors are small
+    /// integers, and a wake-up looks one up per ready event, so an array
+    /// saves the hashing a dictionary costs on every frame.
+    private struct RegistrationTable {
+        private var slots: [Registration?] = []
+
+        subscript(fd: Int32) -> Registration? {
+            get { fd >= 0 && Int(fd) < slots.count ? slots[Int(fd)] : nil }
+            set {
+                guard fd >= 0 else { return }
+                let index = Int(fd)
+                if index >= slots.count {
+                    guard newValue != nil else { return }
+                    slots.append(contentsOf: repeatElement(nil, count: index + 1 - slots.count))
+                }
+                slots[index] = newValue
+            }
+        }
+
+        mutating func removeValue(forKey fd: Int32) -> Registration? {
+            let old = self[fd]
+            self[fd] = nil
+            return old
+        }
+    }
+
     private struct TimerEntry: Comparable {
         var deadline: Int64
         var id: UInt64
@@ -34,7 +60,7 @@ public final class EventLoop {
     }
 
     private let epoll: FileDescriptor
-    private var registrations: [Int32: Registration] = [:]
+    private var registrations = RegistrationTable()
     private var nextGeneration: UInt32 = 1
     private var timers = Heap<TimerEntry>()
     private var timerActions: [UInt64: TimerAction] = [:]

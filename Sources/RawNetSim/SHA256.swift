@@ -1,8 +1,15 @@
 /// SHA-256 (FIPS 180-4), streaming. Used to compare what was sent with what arrived.
+///
+/// Whole 64-byte blocks are compressed straight from the caller's bytes; only
+/// a block split between two `update` calls is gathered in a small buffer. The
+/// message schedule lives in one stack buffer per `update`, so hashing does not
+/// allocate per block.
 public struct SHA256: Sendable {
-    private var state: (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32) =
+    private typealias State = (UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32, UInt32)
+    private var state: State =
         (0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a, 0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19)
-    private var buffer: [UInt8] = []
+    /// The start of a block whose rest has not come yet (always fewer than 64 bytes).
+    private var partial: [UInt8] = []
     private var length: UInt64 = 0
 
     private static let k: [UInt32] = [
@@ -19,28 +26,20 @@ public struct SHA256: Sendable {
     public init() {}
 
     public mutating func update(_ bytes: some Collection<UInt8>) {
-        length &+= UInt64(bytes.count)
-        buffer.append(contentsOf: bytes)
-        var offset = 0
-        while buffer.count - offset >= 64 {
-            compress(buffer, at: offset)
-            offset += 64
-        }
-        if offset > 0 { buffer.removeFirst(offset) }
+        let done: Void? = bytes.withContiguousStorageIfAvailable { absorb(UnsafeRawBufferPointer($0)) }
+        if done == nil { Array(bytes).withUnsafeBytes { absorb($0) } }
     }
 
     public func finalize() -> [UInt8] {
         var copy = self
         let bitLength = length &* 8
         var tail: [UInt8] = [0x80]
-        while (copy.buffer.count + tail.count) % 64 != 56 { tail.append(0) }
+        while (partial.count + tail.count) % 64 != 56 { tail.append(0) }
         for shift in stride(from: 56, through: 0, by: -8) { tail.append(UInt8(truncatingIfNeeded: bitLength >> UInt64(shift))) }
-        copy.length = 0
-        copy.buffer.append(contentsOf: tail)
-        var offset = 0
-        while offset < copy.buffer.count { copy.compress(copy.buffer, at: offset); offset += 64 }
+        tail.withUnsafeBytes { copy.absorb($0) }
         let s = copy.state
         var out: [UInt8] = []
+        out.reserveCapacity(32)
         for word in [s.0, s.1, s.2, s.3, s.4, s.5, s.6, s.7] {
             out += [UInt8(word >> 24), UInt8(truncatingIfNeeded: word >> 16), UInt8(truncatingIfNeeded: word >> 8), UInt8(truncatingIfNeeded: word)]
         }
@@ -58,12 +57,35 @@ public struct SHA256: Sendable {
         return String(digest.flatMap { [digits[Int($0 >> 4)], digits[Int($0 & 15)]] })
     }
 
-    private mutating func compress(_ block: [UInt8], at offset: Int) {
+    /// Adds `input` to the message: completes a split block first, compresses
+    /// every whole block in place, and keeps what is left for the next call.
+    private mutating func absorb(_ input: UnsafeRawBufferPointer) {
+        length &+= UInt64(input.count)
+        var offset = 0
+        Self.k.withUnsafeBufferPointer { k in
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
+                if !partial.isEmpty {
+                    offset = min(64 - partial.count, input.count)
+                    partial.append(contentsOf: input[..<offset])
+                    guard partial.count == 64 else { return }
+                    let block = partial
+                    block.withUnsafeBytes { Self.compress(&state, block: $0.baseAddress!, k: k, w: w) }
+                    partial.removeAll(keepingCapacity: true)
+                }
+                while input.count - offset >= 64 {
+                    Self.compress(&state, block: input.baseAddress! + offset, k: k, w: w)
+                    offset += 64
+                }
+            }
+        }
+        if offset < input.count { partial.append(contentsOf: input[offset...]) }
+    }
+
+    private static func compress(_ state: inout State, block: UnsafeRawPointer, k: UnsafeBufferPointer<UInt32>,
+                                 w: UnsafeMutableBufferPointer<UInt32>) {
         @inline(__always) func rotr(_ x: UInt32, _ n: UInt32) -> UInt32 { (x >> n) | (x << (32 - n)) }
-        var w = [UInt32](repeating: 0, count: 64)
         for i in 0..<16 {
-            let j = offset + i * 4
-            w[i] = UInt32(block[j]) << 24 | UInt32(block[j + 1]) << 16 | UInt32(block[j + 2]) << 8 | UInt32(block[j + 3])
+            w[i] = UInt32(bigEndian: block.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self))
         }
         for i in 16..<64 {
             let s0 = rotr(w[i - 15], 7) ^ rotr(w[i - 15], 18) ^ (w[i - 15] >> 3)
@@ -74,7 +96,7 @@ public struct SHA256: Sendable {
         for i in 0..<64 {
             let s1 = rotr(e, 6) ^ rotr(e, 11) ^ rotr(e, 25)
             let ch = (e & f) ^ (~e & g)
-            let t1 = h &+ s1 &+ ch &+ Self.k[i] &+ w[i]
+            let t1 = h &+ s1 &+ ch &+ k[i] &+ w[i]
             let s0 = rotr(a, 2) ^ rotr(a, 13) ^ rotr(a, 22)
             let maj = (a & b) ^ (a & c) ^ (b & c)
             let t2 = s0 &+ maj

@@ -48,6 +48,38 @@ import Testing
         #expect(received == [1, 2, 3])
     }
 
+    /// Handlers are kept by descriptor number: a high number works beside a low
+    /// one, and removing one (or a number never watched) leaves the other alone.
+    @Test func handlersOnFarApartDescriptors_stayApart() throws {
+        let (left, right) = try UnixConnection.pair()
+        let (nearLeft, nearRight) = try UnixConnection.pair()
+        let high = fcntl(right.fileDescriptor.rawValue, F_DUPFD_CLOEXEC, 900)
+        try #require(high >= 900)
+        defer { close(high) }
+        let far = FileDescriptor(rawValue: high)
+        let loop = try EventLoop()
+        var seen: [String] = []
+        try loop.setReadHandler(for: far) {
+            var byte: UInt8 = 0
+            if recv(high, &byte, 1, Int32(MSG_DONTWAIT)) == 1 { seen.append("far \(byte)") }
+        }
+        try loop.setReadHandler(for: nearRight.fileDescriptor) {
+            if let bytes = try? nearRight.read(), let byte = bytes.first { seen.append("near \(byte)") }
+        }
+        loop.remove(FileDescriptor(rawValue: 899))
+        _ = try left.write([7])
+        _ = try nearLeft.write([8])
+        #expect(try run(loop, until: { seen.count == 2 }))
+        #expect(Set(seen) == ["far 7", "near 8"])
+        loop.remove(far)
+        _ = try left.write([9])
+        _ = try nearLeft.write([10])
+        #expect(try run(loop, until: { seen.count == 3 }))
+        try loop.runOnce(timeout: .milliseconds(10))
+        #expect(seen.last == "near 10")
+        #expect(seen.count == 3)
+    }
+
     @Test func signalIsHandledOnTheLoop() throws {
         let loop = try EventLoop()
         var seen: [Int32] = []

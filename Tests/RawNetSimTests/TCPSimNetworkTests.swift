@@ -93,10 +93,48 @@ import RawNetSim
                 == "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
     }
 
+    /// The million-'a' message of the FIPS 180 examples: many whole blocks hashed in place.
+    @Test func millionAs_knownAnswer() {
+        #expect(SHA256.hex(SHA256.hash([UInt8](repeating: 0x61, count: 1_000_000)))
+                == "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    /// Pieces ending just before, on and just after block edges, and around the 56-byte padding edge.
+    @Test func piecesAroundBlockEdges_equalOneShot() {
+        let data = (0..<4_096).map { UInt8(truncatingIfNeeded: $0 &* 131 &+ 7) }
+        for sizes in [[1], [55], [56], [63], [64], [65], [127, 1], [63, 2, 64], [200, 9, 64]] {
+            var h = SHA256()
+            var offset = 0
+            var turn = 0
+            while offset < data.count {
+                let end = min(offset + sizes[turn % sizes.count], data.count)
+                h.update(data[offset..<end])
+                offset = end
+                turn += 1
+            }
+            #expect(h.finalize() == SHA256.hash(data), "pieces \(sizes)")
+        }
+        for length in [55, 56, 63, 64, 65, 119, 120] {
+            var h = SHA256()
+            h.update(data[..<length].map { $0 })  // an Array, not a slice
+            #expect(h.finalize() == SHA256.hash(AnySequenceCollection(data[..<length])), "length \(length)")
+        }
+    }
+
     @Test func streaming_equalsOneShot() {
         let data = (0..<10_000).map { UInt8(truncatingIfNeeded: $0 &* 31) }
         var h = SHA256()
         for chunk in stride(from: 0, to: data.count, by: 777) { h.update(data[chunk..<min(chunk + 777, data.count)]) }
         #expect(h.finalize() == SHA256.hash(data))
     }
+}
+
+/// A collection without contiguous storage, so `SHA256.update` takes its copying path.
+private struct AnySequenceCollection: Collection {
+    let base: ArraySlice<UInt8>
+    init(_ base: ArraySlice<UInt8>) { self.base = base }
+    var startIndex: Int { base.startIndex }
+    var endIndex: Int { base.endIndex }
+    func index(after i: Int) -> Int { i + 1 }
+    subscript(position: Int) -> UInt8 { base[position] }
 }

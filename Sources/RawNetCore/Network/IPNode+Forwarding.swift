@@ -3,8 +3,9 @@ import RawNetWire
 extension IPNode {
     /// Routes a packet that is not for this node: TTL check and decrement,
     /// longest-prefix match, ARP for the next hop.
-    mutating func forward(frame: [UInt8], header: IPv4Header, from inbound: Int, isLinkBroadcast: Bool,
+    mutating func forward(frame: consuming [UInt8], header: IPv4Header, from inbound: Int, isLinkBroadcast: Bool,
                           now: Instant) -> [NodeOutput] {
+        let frame = frame
         // RFC 1812 5.3.4: a packet that came as a link-layer broadcast is not forwarded.
         guard !isLinkBroadcast else {
             return [drop(.notForUs, interface: inbound, bytes: frame, detail: "link-layer broadcast is not forwarded")]
@@ -26,12 +27,14 @@ extension IPNode {
         guard interfaces[outbound].isUp else {
             return [drop(.linkDown, interface: outbound, bytes: frame, detail: "\(interfaces[outbound].name) is down")]
         }
-        var outgoing = Array(frame[0..<end])
+        // The frame becomes the outgoing one: changed in place when the caller gave it up.
+        var outgoing = consume frame
+        if outgoing.count > end { outgoing.removeLast(outgoing.count - end) }
         let ttl: UInt8
         do {
             ttl = try IPv4Header.decrementTTL(inPacket: &outgoing, at: EthernetView.headerLength)
         } catch {
-            return [drop(.malformed, interface: inbound, bytes: frame, detail: error.description)]
+            return [drop(.malformed, interface: inbound, bytes: outgoing, detail: error.description)]
         }
         var outputs: [NodeOutput] = []
         outputs.reserveCapacity(2)

@@ -1,8 +1,10 @@
 import RawNetWire
 
 extension IPNode {
-    /// Handles one Ethernet frame that arrived on `interface`.
-    public mutating func receive(frame: [UInt8], on interface: Int, now: Instant) -> [NodeOutput] {
+    /// Handles one Ethernet frame that arrived on `interface`. A frame the
+    /// caller gives up (`consume`) is forwarded in place, without a copy.
+    public mutating func receive(frame: consuming [UInt8], on interface: Int, now: Instant) -> [NodeOutput] {
+        let frame = frame  // an ordinary copyable binding from here; moved on at the end
         guard interfaces.indices.contains(interface) else {
             return [drop(.malformed, interface: nil, bytes: frame, detail: "no interface number \(interface)")]
         }
@@ -24,7 +26,7 @@ extension IPNode {
         case .arp:
             return receiveARP(frame: frame, on: interface, now: now)
         case .ipv4:
-            return receiveIPv4(frame: frame, on: interface, isLinkBroadcast: isLinkBroadcast, now: now)
+            return receiveIPv4(frame: consume frame, on: interface, isLinkBroadcast: isLinkBroadcast, now: now)
         default:
             return [drop(.unsupportedProtocol, interface: interface, bytes: frame,
                          detail: "EtherType \(ethernet.etherType)")]
@@ -70,8 +72,9 @@ extension IPNode {
 
     // MARK: IPv4
 
-    private mutating func receiveIPv4(frame: [UInt8], on interface: Int, isLinkBroadcast: Bool,
+    private mutating func receiveIPv4(frame: consuming [UInt8], on interface: Int, isLinkBroadcast: Bool,
                                       now: Instant) -> [NodeOutput] {
+        let frame = frame
         let header: IPv4Header
         do {
             header = try frame.withUnsafeBytes { raw in
@@ -104,7 +107,7 @@ extension IPNode {
         guard configuration.isForwarding, !Self.isBroadcastOrMulticast(destination) else {
             return [drop(.notForUs, interface: interface, bytes: frame, detail: "packet for \(destination)")]
         }
-        return forward(frame: frame, header: header, from: interface, isLinkBroadcast: isLinkBroadcast, now: now)
+        return forward(frame: consume frame, header: header, from: interface, isLinkBroadcast: isLinkBroadcast, now: now)
     }
 
     /// Why the reverse-path filter refuses a packet from `source` that arrived on

@@ -215,7 +215,8 @@ public final class NodeDaemon {
 
     // MARK: Frames
 
-    private func frameArrived(_ frame: [UInt8], on index: Int) {
+    private func frameArrived(_ frame: consuming [UInt8], on index: Int) {
+        let frame = frame
         if frame.count < EthernetView.headerLength, let isUp = CarrierSignal.state(in: frame) {
             carrierChanged(isUp: isUp, on: index)
             return
@@ -228,7 +229,7 @@ public final class NodeDaemon {
             isTimerStale = true
             return
         }
-        perform(ip.receive(frame: frame, on: index, now: now))
+        perform(ip.receive(frame: consume frame, on: index, now: now))
         isTimerStale = true
     }
 
