@@ -87,7 +87,9 @@ public final class TraceStream {
             }
             clients[node] = client
             do {
-                try loop.setReadHandler(for: client.fileDescriptor) { [unowned self] in self.readChunk(node) }
+                // The loop only waits for data; each turn reads (`takeLines`), so reading goes on
+                // after a stop (Ctrl-C), when the loop no longer calls handlers.
+                try loop.setReadHandler(for: client.fileDescriptor) {}
             } catch {
                 throw TraceStreamError("cannot watch \(node)'s control socket: \(error)")
             }
@@ -190,19 +192,21 @@ public final class TraceStream {
         backlogged.removeAll()
     }
 
-    /// The daemon's socket is readable: one chunk, unless lines read earlier still wait.
-    private func readChunk(_ node: String) {
-        guard let client = clients[node], !backlogged.contains(node) else { return }
-        do { _ = try client.readAvailable() } catch { end(node) }
-    }
-
-    /// One turn: at most `linesPerTurn` lines from each daemon, starting with a different one each time.
+    /// One turn: from each daemon, one chunk of what its socket holds (unless lines read
+    /// earlier still wait) and at most `linesPerTurn` lines, starting with a different daemon
+    /// each time.
     private func takeLines() {
         guard !nodes.isEmpty else { return }
         turn = (turn + 1) % nodes.count
         for offset in 0..<nodes.count {
             let node = nodes[(turn + offset) % nodes.count]
             guard let client = clients[node] else { continue }
+            if !backlogged.contains(node) {
+                do { _ = try client.readAvailable() } catch {
+                    end(node)
+                    continue
+                }
+            }
             var taken = 0
             while taken < Self.linesPerTurn, let line = client.bufferedLine() {
                 taken += 1
