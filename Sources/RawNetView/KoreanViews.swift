@@ -54,6 +54,8 @@ extension KoreanViews {
     /// Where something happened goes first in Korean, with 에서: "✗ lost at r1:eth1 (reason)"
     /// becomes "✗ r1:eth1에서 손실 (reason)", "~ delayed 25ms at r1:eth1" "~ r1:eth1에서 25ms 지연".
     public static func placesFirst(_ text: String) -> String {
+        // Every pattern below names a place after " at ": most lines have none, and skip the regexes.
+        guard text.contains(" at ") else { return text }
         var out = text.replacing(/✗ lost at (\S+)/) { "✗ \($0.output.1)에서 손실" }
         out = out.replacing(/~ delayed (\S+) at (\S+)/) { "~ \($0.output.2)에서 \($0.output.1) 지연" }
         out = out.replacing(/~ reordered at (\S+)/) { "~ \($0.output.1)에서 순서 바뀜" }

@@ -67,6 +67,7 @@ public struct TraceFormatter: Sendable {
         case .transport: line += painter.paint("•", .transport) + " "
         case .note: line += painter.paint("#", .note) + " "
         case .lost: line += painter.paint("…", .dropped) + " "
+        case .counted: line += painter.paint("Σ", .note) + " "
         }
         if let frame = event.frame {
             line += FrameText.summary(DecodedFrame(parsing: frame), painter: painter)
@@ -87,6 +88,17 @@ public struct TraceFormatter: Sendable {
         return text
     }
 
+    /// What a `counted` event says: `412 events from r1 counted (over the detail budget): eth0 sent tcp 200, …`.
+    public static func summaryText(_ event: TraceEvent) -> String {
+        guard let summary = TraceSummary(event) else { return "events from \(event.node) counted (no count given)" }
+        let parts = summary.tallies.keys.sorted().map { key in
+            [key.interface, key.kind.rawValue, key.proto, key.reason.map { "(\($0))" }].compactMap { $0 }.joined(separator: " ")
+                + " \(summary.tallies[key]?.events ?? 0)"
+        }
+        return "\(summary.events) events from \(event.node) counted (\(event.reason ?? TraceSummary.overBudget)): "
+            + parts.joined(separator: ", ")
+    }
+
     private func outcome(of event: TraceEvent) -> String {
         let words = [event.reason, event.detail].compactMap { $0 }.filter { !$0.isEmpty }
         switch event.kind {
@@ -103,6 +115,8 @@ public struct TraceFormatter: Sendable {
             return painter.paint(words.joined(separator: "; "), .note)
         case .lost:
             return painter.paint(Self.gapText(event), .dropped)
+        case .counted:
+            return painter.paint(Self.summaryText(event), .note)
         }
     }
 }

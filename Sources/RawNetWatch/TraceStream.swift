@@ -18,6 +18,10 @@ public struct TraceStreamError: Error, CustomStringConvertible {
 /// events older than a short settling time, sorted by time, so the merged
 /// stream reads in the order things happened.
 ///
+/// Daemons are read fairly: each turn of the loop reads at most one chunk from each
+/// daemon with data waiting and takes at most `linesPerTurn` of its lines, so a flood
+/// from one daemon never starves the others (their events would settle late).
+///
 ///     let stream = try TraceStream(runDirectory: dir, nodes: ["alice", "r1"])
 ///     while !stream.isInterrupted {
 ///         stream.read(for: .milliseconds(200))
@@ -40,6 +44,13 @@ public final class TraceStream {
 
     private let loop: EventLoop
     private var clients: [String: ControlClient] = [:]
+    /// Lines taken from one daemon per turn, at most.
+    static let linesPerTurn = 256
+    /// Nodes with more whole lines read than one turn takes: their socket is not read again
+    /// until these are taken, and the loop does not wait while any is left.
+    private var backlogged: Set<String> = []
+    /// Where the next turn starts among `nodes`, so no daemon is always served first.
+    private var turn = 0
     private var pending: [(event: TraceEvent, order: Int)] = []
 
     /// Nodes left out because nothing answered on their control socket
@@ -49,8 +60,11 @@ public final class TraceStream {
     /// Subscribes to every node in `nodes` (daemons of the lab in `runDirectory`).
     /// With `skippingAbsent`, a node whose control socket has no daemon behind it
     /// is left out (listed in `absentNodes`) instead of failing the whole stream,
-    /// unless no node at all answers.
-    public init(runDirectory: String, nodes: [String], skippingAbsent: Bool = false) throws(TraceStreamError) {
+    /// unless no node at all answers. With `detailBudget`, each daemon streams at most that
+    /// many events a second one by one and counts the rest (`counted` events, `TraceSummary`),
+    /// as the web view asks; without it, every event (`trace`, `capture`).
+    public init(runDirectory: String, nodes: [String], skippingAbsent: Bool = false,
+                detailBudget: Int? = nil) throws(TraceStreamError) {
         do { loop = try EventLoop() } catch { throw TraceStreamError("cannot create an event loop: \(error)") }
         let paths = SocketPaths(runDirectory: runDirectory)
         var subscribed: [String] = []
@@ -63,7 +77,8 @@ public final class TraceStream {
                     continue
                 }
                 client = connected
-                let answer = try client.request(ControlRequest(command: "subscribe"))
+                let args = detailBudget.map { ["budget": String($0)] } ?? [:]
+                let answer = try client.request(ControlRequest(command: "subscribe", args: args))
                 guard answer.ok else { throw TraceStreamError("\(node) refused to stream: \(answer.error ?? "no reason")") }
             } catch let error as TraceStreamError {
                 throw error
@@ -72,7 +87,9 @@ public final class TraceStream {
             }
             clients[node] = client
             do {
-                try loop.setReadHandler(for: client.fileDescriptor) { [unowned self] in self.drain(node) }
+                // The loop only waits for data; each turn reads (`takeLines`), so reading goes on
+                // after a stop (Ctrl-C), when the loop no longer calls handlers.
+                try loop.setReadHandler(for: client.fileDescriptor) {}
             } catch {
                 throw TraceStreamError("cannot watch \(node)'s control socket: \(error)")
             }
@@ -125,7 +142,8 @@ public final class TraceStream {
         while (evenIfInterrupted || !isInterrupted) && !clients.isEmpty {
             let remaining = deadline - MonotonicClock.now()
             if remaining <= 0 { break }
-            do { try loop.runOnce(timeout: .nanoseconds(remaining)) } catch { break }
+            do { try loop.runOnce(timeout: backlogged.isEmpty ? .nanoseconds(remaining) : .zero) } catch { break }
+            takeLines()
         }
     }
 
@@ -171,27 +189,53 @@ public final class TraceStream {
     public func close() {
         for (_, client) in clients { loop.remove(client.fileDescriptor) }
         clients.removeAll()
+        backlogged.removeAll()
     }
 
-    private func drain(_ node: String) {
-        guard let client = clients[node] else { return }
-        do {
-            while let line = try client.nextLine(timeout: .zero) {
-                guard !line.isEmpty else { continue }
-                if let event = try? ControlCodec.decodeLine(TraceEvent.self, from: line) {
-                    pending.append((event, eventCount))
-                    eventCount += 1
-                } else if let answer = try? ControlCodec.decodeLine(ControlResponse.self, from: line), !answer.ok {
-                    endReasons[node] = answer.error ?? "no reason given"
-                } else {
-                    badLines += 1
+    /// One turn: from each daemon, one chunk of what its socket holds (unless lines read
+    /// earlier still wait) and at most `linesPerTurn` lines, starting with a different daemon
+    /// each time.
+    private func takeLines() {
+        guard !nodes.isEmpty else { return }
+        turn = (turn + 1) % nodes.count
+        for offset in 0..<nodes.count {
+            let node = nodes[(turn + offset) % nodes.count]
+            guard let client = clients[node] else { continue }
+            if !backlogged.contains(node) {
+                do { _ = try client.readAvailable() } catch {
+                    end(node)
+                    continue
                 }
             }
-        } catch {
-            loop.remove(client.fileDescriptor)
-            clients[node] = nil
-            endedNodes.append(node)
+            var taken = 0
+            while taken < Self.linesPerTurn, let line = client.bufferedLine() {
+                taken += 1
+                accept(line, from: node)
+            }
+            if taken == Self.linesPerTurn { backlogged.insert(node) } else { backlogged.remove(node) }
         }
+    }
+
+    private func accept(_ line: [UInt8], from node: String) {
+        guard !line.isEmpty else { return }
+        if let event = try? ControlCodec.decodeLine(TraceEvent.self, from: line) {
+            pending.append((event, eventCount))
+            eventCount += 1
+        } else if let answer = try? ControlCodec.decodeLine(ControlResponse.self, from: line), !answer.ok {
+            endReasons[node] = answer.error ?? "no reason given"
+        } else {
+            badLines += 1
+        }
+    }
+
+    /// The daemon closed the stream: what it sent before is taken first.
+    private func end(_ node: String) {
+        guard let client = clients[node] else { return }
+        while let line = client.bufferedLine() { accept(line, from: node) }
+        loop.remove(client.fileDescriptor)
+        clients[node] = nil
+        backlogged.remove(node)
+        endedNodes.append(node)
     }
 }
 

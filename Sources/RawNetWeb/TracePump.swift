@@ -23,11 +23,16 @@ final class TracePump: @unchecked Sendable {
         self.topology = topology
     }
 
+    /// Events a second each daemon streams one by one to the page; beyond that it counts
+    /// them per interface per interval (`TraceSummary`), so a lab forwarding at full speed
+    /// spends a count per frame on the page, not an encoded event.
+    static let detailBudget = 50
+
     /// Subscribes to every daemon (a node without one is left out, as `rawnet trace` with no
     /// target does) and starts the reading thread. Throws when no daemon answers.
     func start() throws {
-        let stream = try TraceStream(runDirectory: located.runDirectory,
-                                     nodes: topology.nodes.map(\.name), skippingAbsent: true)
+        let stream = try TraceStream(runDirectory: located.runDirectory, nodes: topology.nodes.map(\.name),
+                                     skippingAbsent: true, detailBudget: Self.detailBudget)
         // The stream is handed to the thread and used only there from then on.
         let handed = Handed(stream)
         let thread = Thread { [self] in run(handed.stream) }

@@ -51,6 +51,8 @@ public struct WebCount: Codable, Sendable, Equatable, Hashable {
     public var kind: String
     public var reason: String?
     public var count: Int
+    /// Bytes of the frames counted, when a daemon counted them (`TraceSummary`).
+    public var bytes: Int?
 }
 
 /// What one WebSocket text message carries.
@@ -96,8 +98,51 @@ public struct WebEventBuilder: Sendable {
 
     /// The messages for one batch of events in time order: one `events` message, or when the
     /// batch is larger than `maxEventsPerBatch`, a `counts` message for all its events but
-    /// gaps, which always come one by one (a gap is shown as a gap).
-    public mutating func messages(for batch: [TraceEvent]) -> [WebMessage] {
+    /// gaps, which always come one by one (a gap is shown as a gap). What the daemons
+    /// counted themselves (`counted` events) becomes one more `counts` message.
+    public mutating func messages(for events: [TraceEvent]) -> [WebMessage] {
+        let summaries = events.filter { $0.kind == .counted }
+        let batch = summaries.isEmpty ? events : events.filter { $0.kind != .counted }
+        return messages(forEach: batch) + (countsMessage(for: summaries).map { [$0] } ?? [])
+    }
+
+    /// The daemons' counts of one batch as one `counts` message; nil when there are none.
+    mutating func countsMessage(for summaries: [TraceEvent]) -> WebMessage? {
+        var counts: [WebCount] = []
+        var first = Int64.max, last = Int64.min, total = 0
+        for event in summaries {
+            guard let summary = TraceSummary(event), !summary.isEmpty else { continue }
+            first = min(first, summary.firstTime)
+            last = max(last, summary.lastTime)
+            total += summary.events
+            for key in summary.tallies.keys.sorted() {
+                let tally = summary.tallies[key] ?? TraceSummary.Tally()
+                let (link, toB) = place(node: event.node, interface: key.interface, kind: key.kind)
+                counts.append(WebCount(link: link, node: event.node, toB: toB, proto: key.proto, kind: key.kind.rawValue,
+                                       reason: key.reason, count: tally.events, bytes: tally.bytes))
+            }
+        }
+        guard total > 0 else { return nil }
+        if formatter.startTime == nil { formatter.startTime = first }
+        let start = formatter.startTime ?? first
+        var message = WebMessage(type: "counts")
+        message.counts = counts
+        message.from = Double(first &- start) / 1e6
+        message.to = Double(last &- start) / 1e6
+        message.total = total
+        return message
+    }
+
+    /// The link an event on `node`'s `interface` happened on, and whether it went from end a to end b.
+    func place(node: String, interface: String?, kind: TraceEvent.Kind) -> (link: Int?, toB: Bool?) {
+        guard let interface else { return (nil, nil) }
+        let end = LinkEndpoint(node: node, interface: interface)
+        guard let index = topology.links.firstIndex(where: { $0.a == end || $0.b == end }) else { return (nil, nil) }
+        let isEndA = topology.links[index].a == end
+        return (index, kind == .received ? !isEndA : isEndA)
+    }
+
+    private mutating func messages(forEach batch: [TraceEvent]) -> [WebMessage] {
         guard !batch.isEmpty else { return [] }
         let hopMask = hops.admit(batch)
         if batch.count <= maxEventsPerBatch {
@@ -122,7 +167,7 @@ public struct WebEventBuilder: Sendable {
             last = max(last, web.t)
             if event.kind == .lost { gaps.append(web); continue }
             let key = WebCount(link: web.link, node: web.node, toB: web.toB, proto: web.proto, kind: web.kind,
-                               reason: web.reason, count: 0)
+                               reason: web.reason, count: 0, bytes: nil)
             if counts[key] == nil { order.append(key) }
             counts[key, default: 0] += 1
         }
@@ -154,19 +199,7 @@ public struct WebEventBuilder: Sendable {
                 formatter.observe(event)
             }
         }
-        var link: Int?
-        var toB: Bool?
-        if let interface = event.interface,
-           let index = topology.links.firstIndex(where: {
-               $0.a == LinkEndpoint(node: event.node, interface: interface)
-                   || $0.b == LinkEndpoint(node: event.node, interface: interface) }) {
-            link = index
-            let isEndA = topology.links[index].a == LinkEndpoint(node: event.node, interface: interface)
-            switch event.kind {
-            case .received: toB = !isEndA
-            default: toB = isEndA
-            }
-        }
+        let (link, toB) = place(node: event.node, interface: event.interface, kind: event.kind)
         let start = formatter.startTime ?? event.time
         var web = WebEvent(id: nextID, t: Double(event.time &- start) / 1e6, node: event.node, iface: event.interface,
                            kind: event.kind.rawValue, link: link, toB: toB,
@@ -203,20 +236,6 @@ public struct WebEventBuilder: Sendable {
 
     /// The protocol a frame is coloured by: the highest layer RawNet names.
     public static func protocolName(of frame: [UInt8]) -> String {
-        let decoded = DecodedFrame(parsing: frame)
-        switch decoded.payload {
-        case .arp: return "arp"
-        case .ipv4(_, let transport):
-            switch transport {
-            case .icmp: return "icmp"
-            case .udp(let header, _):
-                return header.sourcePort == 53 || header.destinationPort == 53 ? "dns" : "udp"
-            case .tcp(let header, _):
-                return [80, 8080].contains(header.sourcePort) || [80, 8080].contains(header.destinationPort) ? "http" : "tcp"
-            default: return "other"
-            }
-        default: return "other"
-        }
+        TraceSummary.protocolName(ofFrame: frame)
     }
 }
-

@@ -281,7 +281,7 @@ extension WebPage {
     function entryText(entry) {
       if (entry.kind === "event") return evLine(entry.ev);
       if (entry.kind === "counts") {
-        const parts = entry.counts.filter(c => c.link != null).map(c => `${state.topo ? state.topo.links[c.link].name : c.link} ${c.proto || ""} ${c.kind}${c.reason ? " (" + c.reason + ")" : ""} ×${c.count}`);
+        const parts = entry.counts.filter(c => c.link != null).map(c => `${state.topo ? state.topo.links[c.link].name : c.link} ${c.proto || ""} ${c.kind}${c.reason ? " (" + c.reason + ")" : ""} ×${c.count}${c.bytes ? " " + c.bytes + " B" : ""}`);
         return `Σ ${entry.total} ${t("events")} ${t("counted")} (${entry.from.toFixed(1)}–${entry.to.toFixed(1)} ms): ` + parts.join(", ");
       }
       if (entry.kind === "gap") return `… ${entry.missed} ${t("gap")}`;

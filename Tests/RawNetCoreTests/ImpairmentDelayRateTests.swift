@@ -82,7 +82,8 @@ import Testing
         now += .seconds(1)
         link.drain()
         let times = link.released.map { $0.releaseAt.nanoseconds / 1_000_000 }
-        #expect(times == (1...10).map { Int64($0 * 10 + 20) })
+        let expected: [Int64] = (1...10).map { Int64($0) * 10 + 20 }
+        #expect(times == expected)
         #expect(link.outcomes[3].events == [.queued(behind: 3, wait: .milliseconds(30)), .delayed(.milliseconds(60))])
         _ = now
     }

@@ -99,6 +99,61 @@ import Testing
         #expect(verdict.malformed == 0 && verdict.badChecksums.isEmpty)
     }
 
+    /// A subscriber that asks for detail only up to a rate (as `rawnet web` does) during a flood:
+    /// it gets some events one by one and `counted` events for the rest, and per r1 interface
+    /// and direction the two add up to exactly what a full subscriber got at the same time
+    /// (plus what its gaps count). A bad budget is refused.
+    @Test func aBudgetedSubscriber_getsEveryFrameEitherInDetailOrCounted() throws {
+        let runner = try RawNetRunner()
+        try #require(try runner.run(["up"]).status == 0)
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        let directory = runner.base + "/rawnet/basic"
+        let refused = try ControlClient(path: directory + "/r1.ctl").request(ControlRequest(command: "subscribe", args: ["budget": "0"]))
+        #expect(!refused.ok && (refused.error ?? "").contains("budget=0"), "\(refused)")
+
+        let full = try ControlClient(path: directory + "/r1.ctl")
+        #expect(try full.request(ControlRequest(command: "subscribe")).ok)
+        let budgeted = try TraceStream(runDirectory: directory, nodes: ["alice", "r1", "bob"], detailBudget: 20)
+        let flood = try runner.run(["ping", "alice", "bob", "-c", "400", "-i", "0.001", "-w", "2"], timeout: 30)
+        #expect(flood.output.contains("400 packets transmitted"), "\(flood.output)")
+        usleep(400_000)   // the last interval's counts are due 200 ms after it began
+        budgeted.readUntilQuiet(quiet: .milliseconds(400), limit: .seconds(10))
+        let streamed = budgeted.takeAll()
+
+        // place ("r1:eth0 sent") → frames, from each side.
+        var wanted: [String: Int] = [:], got: [String: Int] = [:]
+        var detailed = 0, summaries = 0
+        while let line = try full.nextLine(timeout: .milliseconds(500)) {
+            let event = try ControlCodec.decodeLine(TraceEvent.self, from: line)
+            if let gap = TraceGap(event) {
+                Issue.record("the full subscriber fell behind, \(gap.events) events lost; the comparison needs them all")
+            } else if event.isWireFrame {
+                wanted["r1:\(event.interface!) \(event.kind.rawValue)", default: 0] += 1
+            }
+        }
+        for event in streamed {
+            #expect(event.kind != .lost, "the budgeted subscriber needs no gap: \(event)")
+            if let summary = TraceSummary(event) {
+                summaries += 1
+                #expect(event.reason == TraceSummary.overBudget)
+                guard event.node == "r1" else { continue }
+                for (key, tally) in summary.tallies where key.kind == .sent || key.kind == .received {
+                    got["r1:\(key.interface ?? "?") \(key.kind.rawValue)", default: 0] += tally.events
+                    #expect(key.proto == "icmp" || key.proto == "arp", "\(key)")
+                }
+            } else if event.isWireFrame {
+                if event.node == "r1" { got["r1:\(event.interface!) \(event.kind.rawValue)", default: 0] += 1 }
+                detailed += 1
+            }
+        }
+        #expect(Set(streamed.filter { $0.kind == .counted }.map(\.node)) == ["alice", "r1", "bob"],
+                "each daemon counted its part of the flood")
+        #expect(summaries >= 3 && detailed > 0)
+        #expect(wanted["r1:eth0 received", default: 0] >= 400 && wanted["r1:eth1 sent", default: 0] >= 400, "\(wanted)")
+        #expect(got == wanted, "detailed + counted per place equals the full stream")
+        print("budgeted subscriber: \(detailed) frames in detail, \(summaries) counted events; full: \(wanted)")
+    }
+
     /// Pings and a traceroute through r1, traced: every frame's sent line at one end of a
     /// cable comes before its received line at the other (by time and in the saved order), a
     /// router's forwarded frame after its arrival, and a time-exceeded after its probe.

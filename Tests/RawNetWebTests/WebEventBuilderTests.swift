@@ -106,6 +106,47 @@ struct WebEventBuilderTests {
         #expect(next.first?.events?.first?.id == 9)
     }
 
+    /// What a daemon counted itself (`counted`, over its detail budget) reaches the page as one
+    /// `counts` message per batch, each count on its link and direction with its bytes, beside
+    /// the events that came one by one.
+    @Test func countsFromTheDaemonsBecomeOneCountsMessageOnTheirLinks() throws {
+        var builder = WebEventBuilder(topology: topology)
+        var r1 = TraceSummary(), bob = TraceSummary()
+        for i in 0..<5 { r1.add(event(.received, "r1", "eth0", at: 10 + Int64(i), frame: echo(id: UInt16(i)))) }
+        for i in 0..<3 { r1.add(event(.sent, "r1", "eth1", at: 11 + Int64(i), frame: echo(id: UInt16(i)))) }
+        r1.add(event(.dropped, "r1", "eth1", at: 14, frame: echo(id: 7), reason: "queue overflow"))
+        bob.add(event(.received, "bob", "eth0", at: 12, frame: echo(id: 1)))
+        let batch = [event(.sent, "alice", "eth0", at: 0, frame: echo(id: 0)),
+                     r1.event(node: "r1"), bob.event(node: "bob")]
+        let messages = builder.messages(for: batch)
+        #expect(messages.map(\.type) == ["events", "counts"])
+        #expect(messages[0].events?.count == 1)
+        let counted = messages[1]
+        #expect(counted.total == 10)
+        #expect(counted.from == 10)
+        #expect(counted.to == 14)
+        let counts = try #require(counted.counts)
+        #expect(counts.reduce(0) { $0 + $1.count } == 10)
+        let arriving = try #require(counts.first { $0.node == "r1" && $0.kind == "received" })
+        #expect(arriving.link == 0)
+        #expect(arriving.toB == true)
+        #expect(arriving.proto == "icmp")
+        #expect(arriving.count == 5)
+        #expect(arriving.bytes == 5 * echo(id: 0).count)
+        let leaving = try #require(counts.first { $0.node == "r1" && $0.kind == "sent" })
+        #expect(leaving.link == 1)
+        #expect(leaving.toB == true)
+        #expect(leaving.count == 3)
+        let drop = try #require(counts.first { $0.kind == "dropped" })
+        #expect(drop.link == 1)
+        #expect(drop.reason == "queue overflow")
+        #expect(drop.count == 1)
+        let atBob = try #require(counts.first { $0.node == "bob" })
+        #expect(atBob.link == 1)
+        #expect(atBob.toB == true)
+        #expect(atBob.kind == "received")
+    }
+
     func segment(sequence: UInt32, payload: [UInt8]) -> [UInt8] {
         let header = TCPHeader(sourcePort: 40000, destinationPort: 7000, sequenceNumber: sequence,
                                acknowledgmentNumber: 200, flags: [.ack, .psh], window: 100)

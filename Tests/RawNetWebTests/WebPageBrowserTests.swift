@@ -47,12 +47,24 @@ import Testing
     /// ping every 0.2 s, and chat lines 5 ms apart as in the tour's TCP scene. Written to
     /// test-artifacts/web/bench.txt.
     /// A benchmark, not a test (figures are never asserted), so the suite leaves it out:
-    /// `RAWNET_BENCH_WEB=1 swift test --no-parallel --filter WebPageBrowserTests.drawingRate` runs it.
+    /// `RAWNET_BENCH_WEB=1 swift test --no-parallel --filter WebPageBrowserTests.drawingRate` runs it;
+    /// with `RAWNET_BENCH_WEB_BUILD=release` it runs the lab and the server from `.build/release`
+    /// (`swift build -c release` first), the build whose figures BENCHMARKS.md records.
     @Test(.enabled(if: ProcessInfo.processInfo.environment["RAWNET_BENCH_WEB"] == "1",
                    "a benchmark: RAWNET_BENCH_WEB=1 runs it (BENCHMARKS.md, rawnet web)"))
     func drawingRateAndForwardingWithThePageOpen() async throws {
         try FileManager.default.createDirectory(atPath: Self.artifacts, withIntermediateDirectories: true)
-        let runner = try RawNetRunner()
+        let runner: RawNetRunner
+        if let build = ProcessInfo.processInfo.environment["RAWNET_BENCH_WEB_BUILD"] {
+            var root = #filePath.split(separator: "/", omittingEmptySubsequences: false)
+            root.removeLast(3)
+            let executable = root.joined(separator: "/") + "/.build/\(build)/rawnet"
+            try #require(FileManager.default.isExecutableFile(atPath: executable), "no \(executable): build it first")
+            runner = try RawNetRunner(executableAt: executable)
+        } else {
+            runner = try RawNetRunner()
+        }
+        print("benchmarking \(runner.executable)")
         let up = try runner.run(["up"])
         try #require(up.status == 0, "\(up.output)")
         defer { _ = try? runner.run(["down"]) }
@@ -69,16 +81,17 @@ import Testing
     func measure(runner: RawNetRunner, browser: WebDriver) async throws {
         var report: [String] = []
 
-        // One transfer of 4 MB, timed from start to the end of both nc processes.
+        // One transfer of 4 MB (or RAWNET_BENCH_WEB_BYTES), timed from start to the end of both nc processes.
+        let bytes = ProcessInfo.processInfo.environment["RAWNET_BENCH_WEB_BYTES"].flatMap { Int($0) } ?? 4_000_000
         func transfer(_ index: Int) throws -> Double {
             let port = 7300 + index
             let (server, serverOutput) = try runner.start(["nc", "bob", "-l", "\(port)", "-d", "-v"], name: "bench-server-\(index)")
             try runner.waitForOutput(serverOutput, containing: "listening on tcp port \(port)")
             let start = Date()
-            let (client, _) = try shell(runner, "head -c 4000000 /dev/zero | rawnet nc alice bob \(port)", name: "bench-client-\(index)")
+            let (client, _) = try shell(runner, "head -c \(bytes) /dev/zero | rawnet nc alice bob \(port)", name: "bench-client-\(index)")
             #expect(try runner.wait(client, timeout: 120) == 0)
             #expect(try runner.wait(server, timeout: 30) == 0)
-            return 4_000_000 * 8 / Date().timeIntervalSince(start) / 1e6
+            return Double(bytes) * 8 / Date().timeIntervalSince(start) / 1e6
         }
         var without: [Double] = [], with: [Double] = []
         for round in 0..<3 {
@@ -95,9 +108,10 @@ import Testing
             _ = try runner.wait(web, timeout: 10)
         }
         func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
-        report.append(String(format: "forwarding (4 MB nc alice → bob through r1, Mbit/s): without the page %@ (median %.1f); with it open %@ (median %.1f)",
-                             without.map { String(format: "%.1f", $0) }.joined(separator: " "), median(without),
+        report.append(String(format: "forwarding (%d bytes nc alice → bob through r1, Mbit/s): without the page %@ (median %.1f); with it open %@ (median %.1f)",
+                             bytes, without.map { String(format: "%.1f", $0) }.joined(separator: " "), median(without),
                              with.map { String(format: "%.1f", $0) }.joined(separator: " "), median(with)))
+        report.append(String(format: "ratio with / without (medians): %.2f", median(with) / median(without)))
 
         // Drawing at the tour's rates.
         let (web, webOutput) = try runner.start(["web", "--port", "0"], name: "web-bench-draw")
@@ -142,7 +156,7 @@ import Testing
                                         name: "bench-chat")
             #expect(try runner.wait(member, timeout: 60) == 0)
         }
-        let text = report.joined(separator: "\n") + "\n"
+        let text = "executable: \(runner.executable)\n" + report.joined(separator: "\n") + "\n"
         print(text)
         try text.write(toFile: Self.artifacts + "/bench.txt", atomically: true, encoding: .utf8)
     }

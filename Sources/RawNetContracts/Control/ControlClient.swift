@@ -22,6 +22,8 @@ public final class ControlClient {
     public let path: String
     private let connection: UnixConnection
     private var buffer: [UInt8] = []
+    /// Where the unread part of `buffer` begins (lines are taken from the front).
+    private var start = 0
 
     /// The connection's descriptor, for waiting on several daemons at once
     /// (then read with `nextLine(timeout: .zero)` until it returns nil).
@@ -67,18 +69,37 @@ public final class ControlClient {
     /// Reads the next line (without its newline); nil on timeout.
     public func nextLine(timeout: Duration) throws(ControlClientError) -> [UInt8]? {
         while true {
-            if let newline = buffer.firstIndex(of: 0x0A) {
-                let line = Array(buffer[..<newline])
-                buffer.removeSubrange(...newline)
-                return line
-            }
+            if let line = bufferedLine() { return line }
             guard connection.fileDescriptor.waitReadable(timeout: timeout) else { return nil }
-            let chunk: [UInt8]?
-            do { chunk = try connection.read(maximumLength: 65_536) } catch { throw .closed(path: path) }
-            guard let chunk else { continue }
-            if chunk.isEmpty { throw .closed(path: path) }
-            buffer += chunk
+            _ = try readAvailable()
         }
+    }
+
+    /// The next whole line already read (without its newline), without touching the socket.
+    public func bufferedLine() -> [UInt8]? {
+        guard let newline = buffer[start...].firstIndex(of: 0x0A) else { return nil }
+        let line = Array(buffer[start..<newline])
+        start = newline + 1
+        if start == buffer.count {
+            buffer.removeAll(keepingCapacity: true)
+            start = 0
+        }
+        return line
+    }
+
+    /// One read of what the socket holds (at most `maximumLength` bytes), without waiting:
+    /// false when nothing was there. Throws `closed` when the daemon closed the connection.
+    public func readAvailable(maximumLength: Int = 65_536) throws(ControlClientError) -> Bool {
+        let chunk: [UInt8]?
+        do { chunk = try connection.read(maximumLength: maximumLength) } catch { throw .closed(path: path) }
+        guard let chunk else { return false }
+        if chunk.isEmpty { throw .closed(path: path) }
+        if start > 0 {
+            buffer.removeFirst(start)
+            start = 0
+        }
+        buffer += chunk
+        return true
     }
 }
 

@@ -18,6 +18,9 @@ public struct TraceEvent: Codable, Sendable, Hashable {
         /// Events this subscriber did not get: its daemon could not hold them while it
         /// was too far behind. `detail` counts them (`TraceGap`); `time` is the first one's.
         case lost
+        /// Events streamed as counts rather than one by one, to a subscriber that asked for
+        /// detail only up to a rate (`TraceSummary` writes and reads its detail).
+        case counted
     }
 
     /// Wall-clock time in nanoseconds since the Unix epoch.

@@ -41,7 +41,8 @@ final class ControlServer {
         }
     }
 
-    private let loop: EventLoop
+    /// The daemon's loop (trace subscribers schedule their counts on it).
+    let loop: EventLoop
     private let listener: UnixListener
     private var clients: [Int: Client] = [:]
     private var nextClientID = 1

@@ -15,10 +15,18 @@ import RawNetPlatform
 /// gap goes out as one `lost` event, in the stream where the events were missing,
 /// and events flow again. So a slow `trace` or `capture` stays subscribed, the
 /// daemon's memory stays bounded, and every missing event is accounted for.
+///
+/// A subscriber may ask for detail only up to a rate (`subscribe` with
+/// `budget=EVENTS_PER_SECOND`, as `rawnet web` does): beyond it this daemon does not
+/// encode each event but counts it (`TraceDetailBudget`) and streams the counts of
+/// each interval as one `counted` event, so a flood costs the data path a count.
 final class TraceSubscribers {
     let node: String
     private(set) var ids: Set<Int> = []
     private var gaps: [Int: TraceGap] = [:]
+    private var budgets: [Int: TraceDetailBudget] = [:]
+    /// The timer that sends counts once their interval is over.
+    private var summaryTimer: TimerID?
     private weak var control: ControlServer?
     /// Called when the set becomes empty or non-empty (a host traces its TCP only while watched).
     var onChange: () -> Void = {}
@@ -41,9 +49,23 @@ final class TraceSubscribers {
         onChange()
     }
 
+    /// The `subscribe` command: every event, or with `budget=N` at most N events a
+    /// second in detail and the rest counted.
+    func subscribe(_ id: Int, args: [String: String]) -> ControlResponse {
+        if let text = args["budget"] {
+            guard let perSecond = Int(text), (1...1_000_000).contains(perSecond) else {
+                return .failure("subscribe budget=\(text): give events per second in detail, 1 to 1000000")
+            }
+            budgets[id] = TraceDetailBudget(eventsPerSecond: perSecond)
+        }
+        add(id)
+        return .success(["subscribed": node])
+    }
+
     func remove(_ id: Int) {
         guard ids.remove(id) != nil else { return }
         gaps[id] = nil
+        budgets[id] = nil
         onChange()
     }
 
@@ -54,6 +76,11 @@ final class TraceSubscribers {
         // Encoded only if some subscriber can take it: a watcher that is behind costs a count, not a line.
         var encoded: [UInt8]?
         for id in ids {
+            // Over its budget, the event is counted for this subscriber (in place: no copy of the counts).
+            if budgets[id]?.admit(event) == false {
+                scheduleSummaries()
+                continue
+            }
             guard let pending = control.pendingOutput(of: id) else { continue }
             if gaps[id] != nil {
                 // Resume only once half the backlog is read, so a gap is one line, not one per event.
@@ -77,6 +104,40 @@ final class TraceSubscribers {
     /// Unread bytes one of `count` subscribers may have queued.
     static func share(among count: Int) -> Int {
         min(ControlServer.maximumPendingOutput, ControlServer.sharedOutputBudget / (4 * max(1, count)))
+    }
+
+    /// Arms the timer for the earliest counts due, unless it is armed.
+    private func scheduleSummaries(notBefore minimum: Int64 = 0) {
+        guard summaryTimer == nil, let control,
+              let due = budgets.values.compactMap(\.deadline).min() else { return }
+        let delay = max(minimum, due - WallClock.now())
+        summaryTimer = control.loop.schedule(after: .nanoseconds(delay)) { [weak self] in
+            guard let self else { return }
+            self.summaryTimer = nil
+            self.sendDueSummaries()
+        }
+    }
+
+    /// Streams each subscriber's counts whose interval is over, when they fit its share;
+    /// counts that do not fit wait (and keep counting) for the next turn: never dropped.
+    func sendDueSummaries() {
+        guard let control else { return }
+        let now = WallClock.now()
+        let limit = Self.share(among: ids.count)
+        var waiting = false
+        for id in Array(budgets.keys) {
+            guard let counts = budgets[id]?.takeDue(now: now) else { continue }
+            guard let pending = control.pendingOutput(of: id),
+                  let line = try? ControlCodec.encodeLine(counts.event(node: node)),
+                  pending + line.count <= limit else {
+                budgets[id]?.putBack(counts)
+                waiting = true
+                continue
+            }
+            control.send(line, to: id)
+        }
+        // Counts that wait for room are tried again a little later, not at once.
+        scheduleSummaries(notBefore: waiting ? 50_000_000 : 0)
     }
 
     private func reportGap(of id: Int) {

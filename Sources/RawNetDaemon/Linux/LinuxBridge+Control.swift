@@ -14,8 +14,7 @@ extension LinuxBridge {
         case "impair": return impair(request.args)
         case "link": return link(request.args)
         case "subscribe":
-            subscribers.add(client)
-            return .success(["subscribed": node.name])
+            return subscribers.subscribe(client, args: request.args)
         case "help": return .success(Self.controlCommands)
         case "routes", "arp", "sockets":
             let tool = ["routes": "ip route", "arp": "ip neigh", "sockets": "ss -tan"][request.command] ?? ""

@@ -27,8 +27,7 @@ extension NodeDaemon {
         case "impair": return impair(request.args)
         case "sockets": return .success(host?.socketList() ?? [])
         case "subscribe":
-            subscribers.add(client)
-            return .success(["subscribed": node.name])
+            return subscribers.subscribe(client, args: request.args)
         case "help": return .success(Self.controlCommands)
         default:
             return .failure("unknown command '\(request.command)'; known: \(Self.controlCommands.joined(separator: ", "))")

@@ -22,8 +22,7 @@ extension SwitchDaemon {
             }
             return request.command == "impair" ? impair(request.args, interface: index) : link(request.args, port: index)
         case "subscribe":
-            subscribers.add(client)
-            return .success(["subscribed": node.name])
+            return subscribers.subscribe(client, args: request.args)
         case "help": return .success(Self.controlCommands)
         case "routes", "arp", "sockets":
             return .failure("\(node.name) is a switch: it has no IP layer, so no \(request.command); `rawnet macs \(node.name)` shows what it learned")

@@ -1,0 +1,195 @@
+import Foundation
+import Testing
+@testable import RawNetCore
+
+/// Milliseconds as the nanoseconds trace times count.
+private func ms(_ milliseconds: Int) -> Int64 { Int64(milliseconds) * 1_000_000 }
+
+/// The detail budget a `rawnet web` subscription asks for, on a virtual clock (the events' own
+/// times), and the `counted` event that carries what it counted.
+@Suite struct TraceSummaryTests {
+
+    /// An Ethernet II frame holding IPv4 with `protocolNumber` and, for TCP or UDP, ports.
+    static func frame(protocolNumber: UInt8, source: UInt16 = 40000, destination: UInt16 = 7000,
+                      vlan: Bool = false, length: Int = 60) -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: 12)
+        if vlan { bytes += [0x81, 0x00, 0x00, 0x0A] }
+        bytes += [0x08, 0x00]
+        var ip = [UInt8](repeating: 0, count: 20)
+        ip[0] = 0x45
+        ip[9] = protocolNumber
+        bytes += ip + [UInt8(source >> 8), UInt8(source & 0xFF), UInt8(destination >> 8), UInt8(destination & 0xFF)]
+        if bytes.count < length { bytes += [UInt8](repeating: 0, count: length - bytes.count) }
+        return bytes
+    }
+
+    static func sent(_ time: Int64, interface: String = "eth0", frame: [UInt8] = frame(protocolNumber: 6)) -> TraceEvent {
+        TraceEvent(time: time, node: "r1", interface: interface, kind: .sent, frame: frame)
+    }
+
+    @Test func aBurst_isDetailedUpToTheBudget_thenCountedUntilItsWindowEnds() throws {
+        var budget = TraceDetailBudget(eventsPerSecond: 50, window: .milliseconds(200))
+        #expect(budget.eventsPerWindow == 10)
+        // 100 frames 1 ms apart, all inside the first window (0 to 200 ms).
+        var detailed = 0
+        for index in 0..<100 where budget.admit(Self.sent(ms(index))) { detailed += 1 }
+        #expect(detailed == 10)
+        let end = ms(200)
+        #expect(budget.deadline == end)
+        let early = budget.takeDue(now: ms(199))
+        #expect(early == nil, "the window is not over yet")
+        let due = budget.takeDue(now: ms(200))
+        let counts = try #require(due)
+        #expect(counts.events == 90)
+        let first = ms(10), last = ms(99)
+        #expect(counts.firstTime == first)
+        #expect(counts.lastTime == last)
+        let key = TraceSummary.Key(interface: "eth0", kind: .sent, proto: "tcp", reason: nil)
+        let tally = TraceSummary.Tally(events: 90, bytes: 5400)
+        #expect(counts.tallies == [key: tally])
+        let again = budget.takeDue(now: ms(400))
+        #expect(again == nil, "handed out once")
+        #expect(budget.deadline == nil)
+        // The next window starts with the next event: detailed again.
+        let passed3 = budget.admit(Self.sent(ms(250)))
+        #expect(passed3)
+    }
+
+    @Test func afterTheWindow_eventsJoinCountsNotYetSent_soNothingIsDetailedOutOfOrder() throws {
+        var budget = TraceDetailBudget(eventsPerSecond: 5, window: .milliseconds(200))
+        let passed4 = budget.admit(Self.sent(0))
+        #expect(passed4)
+        let passed5 = budget.admit(Self.sent(ms(1)))
+        #expect(!passed5)
+        // The window is over but its counts are not out: later frames are counted with them.
+        let passed6 = budget.admit(Self.sent(ms(300)))
+        #expect(!passed6)
+        let due = budget.takeDue(now: ms(300))
+        let counts = try #require(due)
+        let last = ms(300)
+        #expect(counts.events == 2)
+        #expect(counts.lastTime == last)
+        let passed7 = budget.admit(Self.sent(ms(301)))
+        #expect(passed7)
+    }
+
+    @Test func gapsAndCounts_alwaysPass_notesAreCountedByTheirFirstWord() {
+        var budget = TraceDetailBudget(eventsPerSecond: 1, window: .milliseconds(200))
+        let passed8 = budget.admit(Self.sent(0))
+        #expect(passed8)
+        let passed9 = budget.admit(Self.sent(1))
+        #expect(!passed9)
+        let forwarded = budget.admit(TraceEvent(time: 2, node: "r1", interface: "eth1", kind: .note,
+                                                detail: "forwarded 10.0.1.10 > 10.0.2.20, TTL now 63"))
+        #expect(!forwarded)
+        let passed10 = budget.admit(TraceGap().event(node: "r1"))
+        #expect(passed10)
+        let passed11 = budget.admit(TraceSummary().event(node: "r1"))
+        #expect(passed11)
+        #expect(budget.summary.events == 2)
+        #expect(budget.summary.tallies[TraceSummary.Key(interface: "eth1", kind: .note, proto: nil, reason: "forwarded")]?.events == 1)
+    }
+
+    @Test func countsThatCouldNotBeSent_arePutBackAndMerged() throws {
+        var budget = TraceDetailBudget(eventsPerSecond: 5, window: .milliseconds(200))
+        _ = budget.admit(Self.sent(0))
+        _ = budget.admit(Self.sent(1))
+        let firstDue = budget.takeDue(now: ms(200))
+        let first = try #require(firstDue)
+        budget.putBack(first)
+        let passed12 = budget.admit(Self.sent(ms(210)))
+        #expect(!passed12, "counted with the counts that wait")
+        let bothDue = budget.takeDue(now: ms(210))
+        let both = try #require(bothDue)
+        let last = ms(210)
+        #expect(both.events == 2)
+        #expect(both.firstTime == 1)
+        #expect(both.lastTime == last)
+    }
+
+    @Test func everyEvent_isEitherDetailedOrCounted() {
+        var budget = TraceDetailBudget(eventsPerSecond: 100, window: .milliseconds(100))
+        var random = SeededRandom(seed: 7)
+        var time: Int64 = 0, detailed = 0, counted = 0
+        for _ in 0..<20_000 {
+            time += Int64(random.next() % 400_000)   // 0 to 0.4 ms apart
+            if budget.admit(Self.sent(time)) { detailed += 1 }
+            if let counts = budget.takeDue(now: time) { counted += counts.events }
+        }
+        counted += budget.summary.events
+        #expect(detailed + counted == 20_000)
+        #expect(counted > detailed, "a flood is mostly counted")
+    }
+
+    @Test func countsAreKeyedByInterfaceKindProtocolAndReason_andReadBack() throws {
+        var summary = TraceSummary()
+        let udp = Self.frame(protocolNumber: 17, length: 100)
+        summary.add(Self.sent(5, interface: "eth1", frame: udp))
+        summary.add(Self.sent(6, interface: "eth1", frame: udp))
+        summary.add(TraceEvent(time: 7, node: "r1", interface: "eth0", kind: .dropped, frame: udp, reason: "injected loss"))
+        summary.add(TraceEvent(time: 8, node: "r1", interface: "eth0", kind: .impaired, frame: udp, reason: "corrupted byte 27 bit 3"))
+        summary.add(TraceEvent(time: 9, node: "r1", interface: "eth0", kind: .impaired, frame: udp, reason: "corrupted byte 30 bit 1"))
+        summary.add(TraceEvent(time: 4, node: "r1", kind: .transport, detail: "event=retransmit conn=a>b seq=1 len=2 reason=timeout"))
+        summary.add(TraceEvent(time: 10, node: "r1", interface: "eth0", kind: .dropped, frame: udp, reason: "odd, 50% = bad"))
+        #expect(summary.events == 7)
+        #expect(summary.firstTime == 4)
+        #expect(summary.lastTime == 10)
+        typealias Key = TraceSummary.Key
+        #expect(summary.tallies[Key(interface: "eth1", kind: .sent, proto: "udp", reason: nil)] == .init(events: 2, bytes: 200))
+        #expect(summary.tallies[Key(interface: "eth0", kind: .impaired, proto: "udp", reason: "corrupted")]?.events == 2)
+        #expect(summary.tallies[Key(interface: nil, kind: .transport, proto: nil, reason: "retransmit")]?.events == 1)
+        let event = summary.event(node: "r1")
+        #expect(event.kind == .counted)
+        #expect(event.time == 4)
+        #expect(event.reason == TraceSummary.overBudget)
+        #expect(event.detail?.contains("c=eth0,dropped,udp,injected%20loss,1,100") == true, "\(event.detail ?? "")")
+        #expect(event.detail?.contains("c=eth0,dropped,udp,odd%2c%2050%25%20%3d%20bad,1,100") == true, "\(event.detail ?? "")")
+        #expect(TraceSummary(event) == summary)
+        // Through the JSON line a daemon writes, too.
+        let line = try JSONLine.roundTrip(event)
+        #expect(TraceSummary(line) == summary)
+    }
+
+    @Test func keysAreBounded_furtherOnesCountedByKindAlone() {
+        var summary = TraceSummary()
+        for index in 0..<(TraceSummary.maximumKeys + 10) {
+            summary.add(TraceEvent(time: 1, node: "r1", interface: "eth0", kind: .dropped, reason: "reason \(index)"))
+        }
+        #expect(summary.tallies.count == TraceSummary.maximumKeys + 1)
+        #expect(summary.tallies[TraceSummary.Key(interface: nil, kind: .dropped, proto: nil, reason: nil)]?.events == 10)
+        #expect(summary.events == TraceSummary.maximumKeys + 10)
+    }
+
+    @Test func otherEventsAndBadDetails_readAsNoSummary() {
+        #expect(TraceSummary(TraceEvent(time: 1, node: "a", kind: .note, detail: "events=3")) == nil)
+        #expect(TraceSummary(TraceEvent(time: 1, node: "a", kind: .counted)) == nil)
+        #expect(TraceSummary(TraceEvent(time: 1, node: "a", kind: .counted, detail: "events=-1")) == nil)
+        #expect(TraceSummary(TraceEvent(time: 1, node: "a", kind: .counted, detail: "c=eth0,sent,tcp,,x,1")) == nil)
+        #expect(TraceSummary(TraceEvent(time: 1, node: "a", kind: .counted, detail: "c=eth0,flying,tcp,,1,1")) == nil)
+        #expect(TraceSummary(TraceEvent(time: 1, node: "a", kind: .counted, detail: "c=eth0,sent,tcp,%4,1,1")) == nil)
+    }
+
+    @Test func theProtocolOfAFrame_isReadFromItsBytes() {
+        #expect(TraceSummary.protocolName(ofFrame: Self.frame(protocolNumber: 1)) == "icmp")
+        #expect(TraceSummary.protocolName(ofFrame: Self.frame(protocolNumber: 17)) == "udp")
+        #expect(TraceSummary.protocolName(ofFrame: Self.frame(protocolNumber: 17, source: 53)) == "dns")
+        #expect(TraceSummary.protocolName(ofFrame: Self.frame(protocolNumber: 6)) == "tcp")
+        #expect(TraceSummary.protocolName(ofFrame: Self.frame(protocolNumber: 6, destination: 8080)) == "http")
+        #expect(TraceSummary.protocolName(ofFrame: Self.frame(protocolNumber: 6, destination: 80, vlan: true)) == "http")
+        #expect(TraceSummary.protocolName(ofFrame: Self.frame(protocolNumber: 47)) == "other")
+        var arp = [UInt8](repeating: 0, count: 42)
+        arp[12] = 0x08; arp[13] = 0x06
+        #expect(TraceSummary.protocolName(ofFrame: arp) == "arp")
+        #expect(TraceSummary.protocolName(ofFrame: [0x08, 0x00]) == "other")
+        var fragment = Self.frame(protocolNumber: 6, destination: 80)
+        fragment[14 + 7] = 0x10   // a later fragment: no ports to read
+        #expect(TraceSummary.protocolName(ofFrame: fragment) == "other")
+    }
+}
+
+/// A trace event through JSON and back (its `Codable` form, as control lines carry it).
+enum JSONLine {
+    static func roundTrip(_ event: TraceEvent) throws -> TraceEvent {
+        try JSONDecoder().decode(TraceEvent.self, from: JSONEncoder().encode(event))
+    }
+}
