@@ -6,6 +6,10 @@ struct AsyncSocketState {
     /// Stream bytes not yet read: `inbox[inboxHead...]`.
     var inbox: [UInt8] = []
     var inboxHead = 0
+    /// Of the unread stream bytes, how many (the first ones) already count as
+    /// consumed: a `readLine` waiting for the rest of a line took them, so a
+    /// line longer than the receive window still arrives.
+    var creditedUnread = 0
     var isEndOfStream = false
     /// Datagrams not yet received: `datagrams[datagramHead...]`.
     var datagrams: [UDPDatagram] = []
@@ -100,8 +104,11 @@ extension AsyncHostConnection {
         }
     }
 
+    /// Stops keeping socket `id`; what its reads consumed is reported first,
+    /// so the host resets it only if bytes really were left unread.
     private func forget(_ id: UInt32) -> AsyncSocketState? {
         guard let state = sockets[id] else { return nil }
+        if let report = receiveCredit.flush(socket: id), closedReason == nil { send(report) }
         wakeWaiters(on: id)
         for writer in state.writeQueue { writer.resume() }
         sockets[id] = nil
@@ -151,14 +158,24 @@ extension AsyncHostConnection {
                 return String(decoding: take(state.unreadByteCount, from: id, skipping: 0), as: UTF8.self)
             }
             if let error = state.error { throw error }
+            // The line goes on beyond what is here: this read takes all of it.
+            sockets[id]!.creditedUnread = state.unreadByteCount
+            credit(state.unreadByteCount - state.creditedUnread, of: id)
             try await waitForEvent(on: id)
         }
+    }
+
+    /// Reads took `count` more stream bytes of `id` (its state already says so).
+    private func credit(_ count: Int, of id: UInt32) {
+        let isDrained = sockets[id]!.unreadByteCount == sockets[id]!.creditedUnread
+        if let report = receiveCredit.streamRead(count, socket: id, isDrained: isDrained) { send(report) }
     }
 
     /// Removes `count` bytes (and then `skip` more) from the front of the inbox.
     private func take(_ count: Int, from id: UInt32, skipping skip: Int) -> [UInt8] {
         let head = sockets[id]!.inboxHead
         let bytes = Array(sockets[id]!.inbox[head..<(head + count)])
+        let credited = sockets[id]!.creditedUnread
         sockets[id]!.inboxHead += count + skip
         bufferedByteCount -= count + skip
         if sockets[id]!.inboxHead == sockets[id]!.inbox.count {
@@ -168,6 +185,8 @@ extension AsyncHostConnection {
             sockets[id]!.inbox.removeFirst(sockets[id]!.inboxHead)
             sockets[id]!.inboxHead = 0
         }
+        sockets[id]!.creditedUnread = max(0, credited - count - skip)
+        credit(max(0, count + skip - credited), of: id)
         updateReadInterest()
         return bytes
     }
@@ -238,6 +257,11 @@ extension AsyncHostConnection {
                     sockets[id]!.datagramHead = 0
                 }
                 bufferedByteCount -= datagram.payload.count
+                let isDrained = sockets[id]!.datagramHead == sockets[id]!.datagrams.count
+                if let report = receiveCredit.datagramTaken(payloadCount: datagram.payload.count, socket: id,
+                                                            isDrained: isDrained) {
+                    send(report)
+                }
                 updateReadInterest()
                 return datagram
             }

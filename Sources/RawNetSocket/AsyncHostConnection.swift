@@ -40,11 +40,16 @@ import RawNetWire
 /// the next call gets what arrives. A cancelled `connect` closes the socket.
 /// A cancelled `write` may have sent a prefix of its bytes; close the stream.
 ///
-/// **Flow control.** Received bytes wait here until read. Once more than
-/// `bufferLimit` bytes are waiting and no task waits for anything, the
-/// connection stops reading from the host, whose TCP receive windows then
-/// close. (The limit is per connection, not per socket: a task that waits on
-/// one socket lets the others' data in too.)
+/// **Flow control.** Received bytes wait here until read, within receive
+/// credit (`AppFeatures.receiveCredit`, as `HostConnection`): the host sends a
+/// stream at most `AppMessage.streamReceiveWindow` bytes ahead of what its
+/// reads took (the rest waits in the host, whose TCP window then closes to the
+/// peer), and a socket's datagrams not yet received count against its
+/// `AppMessage.datagramReceiveBuffer`: beyond it the host drops them, counted
+/// and traced as "socket receive queue full". So every socket holds a bounded
+/// amount here, whatever the other sockets' tasks do. Besides, once more than
+/// `bufferLimit` bytes are waiting in all and no task waits for anything, the
+/// connection stops reading from the host.
 public actor AsyncHostConnection {
     /// The host's name.
     public nonisolated let host: String
@@ -66,6 +71,8 @@ public actor AsyncHostConnection {
     private(set) var closedReason: NetworkError?
     var sockets: [UInt32: AsyncSocketState] = [:]
     var bufferedByteCount = 0
+    /// What reads took and the host has not heard of yet.
+    var receiveCredit = ReceiveCreditLedger()
     private var nextWaiterToken = 1
 
     private struct PendingRequest {
@@ -100,7 +107,7 @@ public actor AsyncHostConnection {
         // From here on the initializer runs on the executor's thread.
         updateReadInterest()
         let pid = UInt32(bitPattern: Processes.currentPID)
-        _ = try await typedRequest { .hello(request: $0, pid: pid, features: [], name: appName) }
+        _ = try await typedRequest { .hello(request: $0, pid: pid, features: [.receiveCredit], name: appName) }
     }
 
     deinit {
@@ -108,11 +115,20 @@ public actor AsyncHostConnection {
         executor.stop()
     }
 
-    /// Closes the connection: the host closes every socket of this app, and
-    /// every waiting call throws `hostClosedConnection`.
+    /// Closes the connection: the host closes every socket of this app (a
+    /// connection whose received bytes were left unread is reset, as Linux
+    /// does), and every waiting call throws `hostClosedConnection`.
     public func close() {
+        if closedReason == nil {
+            for message in receiveCredit.flushAll() { send(message) }
+            flushOutbox()  // what the host can take now goes out before the close
+        }
         end(.hostClosedConnection)
     }
+
+    /// Bytes the host sent and no socket has read yet (stream data and datagram
+    /// payloads waiting here). Each socket holds at most its receive window.
+    public var unreadByteCount: Int { bufferedByteCount }
 
     /// Whether the connection is closed (by `close()` or by the host).
     public var isClosed: Bool { closedReason != nil }
@@ -286,7 +302,7 @@ public actor AsyncHostConnection {
         }
     }
 
-    private func send(_ message: AppMessage) {
+    func send(_ message: AppMessage) {
         let bytes = message.encoded()
         if outbox.isEmpty {
             do {

@@ -53,7 +53,7 @@ public final class HostConnection {
     /// TCP: bytes of send buffer the host granted per socket and not yet written.
     private var credits: [UInt32: Int] = [:]
     /// Bytes reads consumed per socket and not yet reported to the host (`consumed`).
-    private var unreported: [UInt32: Int] = [:]
+    private var receiveCredit = ReceiveCreditLedger()
     private var isClosed = false
     /// One seqpacket message at a time is read here, whole (`AppMessage.maximumLength`).
     private var receiveBuffer = [UInt8](repeating: 0, count: AppMessage.maximumLength)
@@ -160,46 +160,38 @@ public final class HostConnection {
     func forget(socket: UInt32) {
         events[socket] = nil
         credits[socket] = nil
-        unreported[socket] = nil
+        receiveCredit.forget(socket: socket)
     }
 
     // MARK: Reporting what was read
 
-    /// The app's reads took `count` bytes of `socket` (stream bytes, or a
-    /// datagram's `AppMessage.receiveCost(ofDatagram:)`). They are reported
-    /// (`consumed`) once they reach a quarter of the socket's window, or at once
-    /// when nothing of it is left unread (`isDrained`), so the host always
-    /// knows within that much what the app holds unread, and exactly whenever
-    /// it holds nothing.
-    func consumed(_ count: Int, socket: UInt32, window: Int, isDrained: Bool) {
-        guard count > 0 || isDrained else { return }
-        let total = (unreported[socket] ?? 0) + count
-        guard total > 0 else { return }
-        if isDrained || total >= window / 4 {
-            unreported[socket] = nil
-            try? write(encoded: AppMessage.consumed(socket: socket, bytes: UInt32(clamping: total)).encoded())
-        } else {
-            unreported[socket] = total
-        }
+    /// The app's reads took `count` stream bytes of `socket`; the host hears
+    /// of them as `ReceiveCreditLedger` says (`isDrained`: nothing of it is left unread).
+    func streamRead(_ count: Int, socket: UInt32, isDrained: Bool) {
+        report(receiveCredit.streamRead(count, socket: socket, isDrained: isDrained))
     }
 
     /// Reports every consumed byte not yet reported (before a close, so the
     /// host resets only a connection whose bytes really were left unread).
     func reportConsumed(socket: UInt32) {
-        guard let total = unreported.removeValue(forKey: socket), total > 0, !isClosed else { return }
-        try? write(encoded: AppMessage.consumed(socket: socket, bytes: UInt32(clamping: total)).encoded())
+        guard !isClosed else { return }
+        report(receiveCredit.flush(socket: socket))
     }
 
     private func reportAllConsumed() {
-        for socket in Array(unreported.keys) { reportConsumed(socket: socket) }
+        for message in receiveCredit.flushAll() { report(message) }
+    }
+
+    private func report(_ message: AppMessage?) {
+        guard let message else { return }
+        try? write(encoded: message.encoded())
     }
 
     /// An event left the queue for the app: a datagram is consumed.
     private func noteTaken(_ event: SocketEvent, socket: UInt32) {
         guard case .datagram(_, _, _, let payload) = event else { return }
         let isDrained = !(events[socket]?.contains { if case .datagram = $0 { true } else { false } } ?? false)
-        consumed(AppMessage.receiveCost(ofDatagram: payload.count), socket: socket,
-                 window: AppMessage.datagramReceiveBuffer, isDrained: isDrained)
+        report(receiveCredit.datagramTaken(payloadCount: payload.count, socket: socket, isDrained: isDrained))
     }
 
     // MARK: Writing within credit

@@ -160,13 +160,12 @@ public final class TCPStream {
     /// Moves what the host sent into the inbox, waiting at most `timeout` for something.
     /// Bytes a read or readLine asked for and moved here count as consumed (as
     /// bytes a Linux app read into its own buffer): the host hears of them (see
-    /// `HostConnection.consumed`), so a long line never waits on the window.
+    /// `ReceiveCreditLedger`), so a long line never waits on the window.
     private func fill(timeout: Duration?) throws(NetworkError) {
         var wait = timeout
         var moved = 0
         defer {
-            connection.consumed(moved, socket: id, window: AppMessage.streamReceiveWindow,
-                                isDrained: !connection.hasStreamData(socket: id))
+            connection.streamRead(moved, socket: id, isDrained: !connection.hasStreamData(socket: id))
         }
         while let event = try connection.waitForEvent(socket: id, timeout: wait, where: Self.isInput) {
             switch event {

@@ -75,10 +75,19 @@ public struct HTTPVersion: Sendable, Equatable, Comparable, CustomStringConverti
     }
 }
 
+/// One header field. The value is kept as the bytes received: obs-text
+/// (0x80–0xFF, RFC 9110 §5.5) is not UTF-8, and a field re-encodes byte for byte.
 public struct HTTPField: Sendable, Equatable {
     public var name: String
-    public var value: String
-    public init(name: String, value: String) { self.name = name; self.value = value }
+    public var valueBytes: [UInt8]
+    public init(name: String, value: String) { self.name = name; valueBytes = Array(value.utf8) }
+    public init(name: String, valueBytes: [UInt8]) { self.name = name; self.valueBytes = valueBytes }
+
+    /// The value as text; a byte that is not UTF-8 reads as U+FFFD.
+    public var value: String {
+        get { String(decoding: valueBytes, as: UTF8.self) }
+        set { valueBytes = Array(newValue.utf8) }
+    }
 }
 
 /// Header fields in the order received; names compare without case.
@@ -117,8 +126,16 @@ public struct HTTPHeaders: Sendable, Equatable, ExpressibleByDictionaryLiteral {
 
     public mutating func append(_ name: String, _ value: String) { fields.append(HTTPField(name: name, value: value)) }
 
-    /// `Name: value` lines, each ended by CRLF.
-    var encoded: String { fields.map { "\($0.name): \($0.value)\r\n" }.joined() }
+    /// `Name: value` lines, each ended by CRLF, appended to `bytes`.
+    func encode(into bytes: inout [UInt8]) {
+        for field in fields {
+            bytes += field.name.utf8
+            bytes += [0x3A, 0x20]
+            bytes += field.valueBytes
+            bytes += [0x0D, 0x0A]
+        }
+        bytes += [0x0D, 0x0A]
+    }
 }
 
 /// A request line and its fields.
@@ -150,33 +167,53 @@ public struct HTTPRequestHead: Sendable, Equatable {
     public var keepsAlive: Bool { headers.keepsAlive(version) }
 
     /// The request line, fields and empty line, as sent.
-    public var encoded: [UInt8] { Array("\(method) \(target) \(version)\r\n\(headers.encoded)\r\n".utf8) }
+    public var encoded: [UInt8] {
+        var bytes = Array("\(method) \(target) \(version)\r\n".utf8)
+        headers.encode(into: &bytes)
+        return bytes
+    }
 }
 
 /// A status line and its fields.
 public struct HTTPResponseHead: Sendable, Equatable {
     public var version: HTTPVersion
     public var status: Int
-    public var reason: String
+    /// The reason phrase as received: like a field value it may hold obs-text.
+    public var reasonBytes: [UInt8]
     public var headers: HTTPHeaders
 
     public init(status: Int, reason: String? = nil, version: HTTPVersion = .http11, headers: HTTPHeaders = HTTPHeaders()) {
+        self.init(status: status, reasonBytes: Array((reason ?? HTTPResponseHead.reason(for: status)).utf8),
+                  version: version, headers: headers)
+    }
+
+    public init(status: Int, reasonBytes: [UInt8], version: HTTPVersion = .http11, headers: HTTPHeaders = HTTPHeaders()) {
         self.version = version
         self.status = status
-        self.reason = reason ?? HTTPResponseHead.reason(for: status)
+        self.reasonBytes = reasonBytes
         self.headers = headers
+    }
+
+    /// The reason phrase as text; a byte that is not UTF-8 reads as U+FFFD.
+    public var reason: String {
+        get { String(decoding: reasonBytes, as: UTF8.self) }
+        set { reasonBytes = Array(newValue.utf8) }
     }
 
     public init(parsing head: ArraySlice<UInt8>, limits: HTTPLimits = HTTPLimits()) throws(HTTPError) {
         let lines = try HTTPSyntax.lines(of: head, limits: limits)
         guard let first = lines.first else { throw .malformed("no status line") }
         let line = try HTTPSyntax.statusLine(first)
-        self.init(status: line.status, reason: line.reason, version: line.version,
+        self.init(status: line.status, reasonBytes: line.reason, version: line.version,
                   headers: try HTTPSyntax.fields(lines.dropFirst(), limits: limits))
     }
 
     /// The status line, fields and empty line, as sent.
-    public var encoded: [UInt8] { Array("\(version) \(status) \(reason)\r\n\(headers.encoded)\r\n".utf8) }
+    public var encoded: [UInt8] {
+        var bytes = Array("\(version) \(status) ".utf8) + reasonBytes + [0x0D, 0x0A]
+        headers.encode(into: &bytes)
+        return bytes
+    }
 
     /// The usual reason phrase of a status code.
     public static func reason(for status: Int) -> String {
@@ -421,7 +458,8 @@ public enum HTTPStartLine {
             return "\(request.method) \(target)"
         }
         if let status = try? HTTPSyntax.statusLine(line) {
-            return status.reason.isEmpty ? "\(status.status)" : "\(status.status) \(status.reason)"
+            let reason = String(decoding: status.reason, as: UTF8.self)
+            return reason.isEmpty ? "\(status.status)" : "\(status.status) \(reason)"
         }
         return nil
     }
@@ -534,7 +572,7 @@ enum HTTPSyntax {
     }
 
     /// `HTTP-version SP status-code SP [reason-phrase]` (RFC 9112 §4); the second space may be missing.
-    static func statusLine(_ line: ArraySlice<UInt8>) throws(HTTPError) -> (version: HTTPVersion, status: Int, reason: String) {
+    static func statusLine(_ line: ArraySlice<UInt8>) throws(HTTPError) -> (version: HTTPVersion, status: Int, reason: [UInt8]) {
         guard line.count >= 12, let version = HTTPVersion(line.prefix(8)), line[line.startIndex + 8] == 0x20 else {
             throw .malformed("bad status line")
         }
@@ -545,7 +583,7 @@ enum HTTPSyntax {
         let reason = rest.dropFirst()
         guard reason.allSatisfy({ $0 == 0x09 || $0 >= 0x20 && $0 != 0x7F }) else { throw .malformed("control byte in the reason") }
         guard version.major == 1 else { throw .unsupportedVersion }
-        return (version, code.reduce(0) { $0 * 10 + Int($1 - 0x30) }, String(decoding: reason, as: UTF8.self))
+        return (version, code.reduce(0) { $0 * 10 + Int($1 - 0x30) }, Array(reason))
     }
 
     /// `field-name ":" OWS field-value OWS` lines (RFC 9112 §5). No space before
@@ -562,7 +600,7 @@ enum HTTPSyntax {
             guard value.allSatisfy({ $0 == 0x09 || $0 >= 0x20 && $0 != 0x7F }) else {
                 throw .malformed("control byte in a field value")
             }
-            headers.append(String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self))
+            headers.fields.append(HTTPField(name: String(decoding: name, as: UTF8.self), valueBytes: Array(value)))
         }
         return headers
     }

@@ -115,6 +115,30 @@ import Testing
         #expect(old.isFinished)
     }
 
+    /// obs-text (0x80–0xFF) in field values: a request is served, its built-in page (UTF-8
+    /// text) shows each byte that is not UTF-8 as U+FFFD; a head of 3,000 such bytes near the
+    /// limit is still answered; in Transfer-Encoding it is an unknown coding (400 or 501).
+    @Test func obsTextInFieldValuesIsServedAndCodingsOfItRefused() throws {
+        var session = session()
+        let note = Array("X-Note: caf".utf8) + [0xE9] + Array("\r\n".utf8)
+        let big = Array("X-Big: ".utf8) + [UInt8](repeating: 0xFF, count: 3_000) + Array("\r\n".utf8)
+        let request = Array("GET /_request HTTP/1.1\r\nHost: bob\r\n".utf8) + note + big + Array("\r\n".utf8)
+        let (head, body) = try #require(try responses(session.receive(request, now: 1), methods: ["GET"]).first)
+        let text = String(decoding: body, as: UTF8.self)
+        #expect(head.status == 200 && !session.isFinished)
+        #expect(text.contains("X-Note: caf\u{FFFD}\nX-Big: " + String(repeating: "\u{FFFD}", count: 3_000) + "\n"))
+        #expect(try responses(session.receive(get("/index.html"), now: 2), methods: ["GET"]).first?.1 == Self.index)
+
+        for (coding, status) in [([UInt8]([0xFF, 0xE1]), 400), (Array("\u{FF}".utf8) + Array(", chunked".utf8), 501),
+                                 ([0x80] + Array(", chunked".utf8), 501)] {
+            var refusing = self.session()
+            let bad = Array("POST / HTTP/1.1\r\nHost: bob\r\nTransfer-Encoding: ".utf8) + coding + Array("\r\n\r\n".utf8)
+            let answer = try #require(try responses(refusing.receive(bad, now: 1), methods: ["POST"]).first)
+            #expect(answer.0.status == status && answer.0.headers["Connection"] == "close")
+            #expect(refusing.isFinished)
+        }
+    }
+
     @Test func otherMethodsAre405WithAllow() throws {
         var session = session()
         let out = session.receive(Array("POST /index.html HTTP/1.1\r\nHost: b\r\nContent-Length: 3\r\n\r\nabc".utf8), now: 1)

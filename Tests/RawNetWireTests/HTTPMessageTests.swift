@@ -117,6 +117,24 @@ import Testing
         #expect(response.reason == "Content Too Large")
     }
 
+    /// What a client makes of obs-text (RFC 9110 §5.5) in a response: the reason and values
+    /// keep their bytes (read as text, each byte that is not UTF-8 is U+FFFD); such a
+    /// Transfer-Encoding is not chunked, so the body runs until the close (RFC 9112 §6.3,
+    /// item 4), and such a Content-Length is malformed.
+    @Test func obsTextInAResponse_isKeptAndFramedAsRFC9112Says() throws {
+        let head = Array("HTTP/1.1 200 Ok".utf8) + [0xE9] + Array("\r\nX: ".utf8) + [0x80, 0xFF]
+            + Array("\r\nTransfer-Encoding: ".utf8) + [0xFF] + Array("\r\n\r\n".utf8)
+        let response = try HTTPResponseHead(parsing: head[...])
+        #expect(response.reasonBytes == Array("Ok".utf8) + [0xE9] && response.reason == "Ok\u{FFFD}")
+        #expect(response.headers.fields[0].valueBytes == [0x80, 0xFF] && response.headers["X"] == "\u{FFFD}\u{FFFD}")
+        #expect(try HTTPBodyFraming.response(response.headers, status: 200, requestMethod: "GET") == .untilClose)
+        let length = Array("HTTP/1.1 200 OK\r\nContent-Length: 1".utf8) + [0xB9] + Array("\r\n\r\n".utf8)
+        let withLength = try HTTPResponseHead(parsing: length[...])
+        #expect(throws: HTTPError.malformed("bad Content-Length")) {
+            try HTTPBodyFraming.response(withLength.headers, status: 200, requestMethod: "GET")
+        }
+    }
+
     @Test func requestFramingFollowsRFC9112Section6() throws {
         #expect(try HTTPBodyFraming.request([:]) == HTTPBodyFraming.none)
         #expect(try HTTPBodyFraming.request(["Content-Length": "12"]) == .length(12))
