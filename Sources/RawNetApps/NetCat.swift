@@ -75,6 +75,10 @@ public struct NetCat {
             note("not reading standard input: receiving only")
             try stream.shutdownWrite()
         }
+        // Input the host's send buffer had no room for yet. nc goes on receiving while it
+        // waits (a netcat polls both ways): two ncs that both send more than their windows
+        // hold never wait on each other, and a peer that stops reading does not stop nc's.
+        var unsent: ArraySlice<UInt8> = []
         while true {
             while !stream.isEndOfStream, let bytes = try stream.read(timeout: .zero), !bytes.isEmpty {
                 summary.bytesReceived += bytes.count
@@ -90,7 +94,13 @@ public struct NetCat {
                 note("the peer acknowledged all \(summary.bytesSent) bytes and the FIN")
                 return summary
             }
-            let watched = isInputDone ? [] : [AppTerminal.standardInput]
+            if !unsent.isEmpty {
+                let taken = try stream.writeAvailable(Array(unsent))
+                summary.bytesSent += taken
+                unsent = unsent.dropFirst(taken)
+            }
+            // Standard input is read again only once the host took everything read before.
+            let watched = isInputDone || !unsent.isEmpty ? [] : [AppTerminal.standardInput]
             let ready = try host.wait(timeout: nil, alsoWatching: watched)
             if ready.contains(AppTerminal.standardInput) {
                 let input = try AppTerminal.readInput()
@@ -98,8 +108,9 @@ public struct NetCat {
                     isInputDone = true
                     try stream.shutdownWrite()
                 } else {
-                    try stream.write(input)
-                    summary.bytesSent += input.count
+                    let taken = try stream.writeAvailable(input)
+                    summary.bytesSent += taken
+                    unsent = input[taken...]
                 }
             }
         }

@@ -121,6 +121,27 @@ import Testing
         #expect(sender.output.contains("sent 5000000 bytes"))
     }
 
+    /// Two ncs that each send the other 16 MB at once (more than a host's send and
+    /// receive buffers, 4 MiB each at most, and the library's 256 KiB hold) both
+    /// finish, byte-exact: each keeps receiving while its own sends wait for room.
+    @Test func twoNcsSendingToEachOtherAtOnce_bothFinishByteExact() throws {
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        var random = SeededRandomBytes(seed: 11)
+        let toBob = random.bytes(16_000_000), toAlice = random.bytes(16_000_000)
+        try FileSystem.writeBytes(toBob, to: lab.base + "/to-bob.bin")
+        try FileSystem.writeBytes(toAlice, to: lab.base + "/to-alice.bin")
+        let listener = try AppProcess(lab: lab, ["nc", "bob", "-l", "9000"], name: "nc-l",
+                                      inputPath: lab.base + "/to-alice.bin", outputPath: lab.base + "/at-bob.bin")
+        try waitForSocket(lab, "bob", port: 9000)
+        let client = try AppProcess(lab: lab, ["nc", "alice", "bob", "9000"], name: "nc",
+                                    inputPath: lab.base + "/to-bob.bin", outputPath: lab.base + "/at-alice.bin")
+        #expect(client.waitForExit(timeout: .seconds(120)) == .exited(code: 0))
+        #expect(listener.waitForExit(timeout: .seconds(10)) == .exited(code: 0))
+        #expect(try FileSystem.readBytes(at: lab.base + "/at-bob.bin") == toBob)
+        #expect(try FileSystem.readBytes(at: lab.base + "/at-alice.bin") == toAlice)
+    }
+
     @Test func twoRoomsAndAnNcOnOneHostEachGetOnlyTheirOwnTraffic() throws {
         let lab = try DaemonTestLab(yaml: Self.yaml)
         defer { lab.stop() }
