@@ -216,7 +216,7 @@ final class Underlay {
         #expect(try runner.wait(rawTrace, timeout: 30) == 0, "\(underlay.output("trace"))")
         let innerVerdict = try TsharkVerdict(file: innerFile)
         #expect(innerVerdict.packets >= 6 && innerVerdict.malformed == 0 && innerVerdict.badChecksums.isEmpty,
-                "inner capture: \(innerVerdict.packets) packets, \(innerVerdict.malformed) malformed, bad \(innerVerdict.badChecksums)")
+                "inner capture: \(innerVerdict.packets) packets, malformed \(innerVerdict.malformedFrames), bad \(innerVerdict.badChecksums)")
         #expect(try TsharkVerdict.fields(innerFile, filter: "icmp.type == 0", fields: ["ip.src"]).count >= 3)
         #expect(underlay.output("trace").contains("bob:eth0 (remote, part m2, 10.250.0.2) over vxlan vni 2 10.250.0.1:4789 > 10.250.0.2:4789"),
                 "\(underlay.output("trace"))")
@@ -257,7 +257,7 @@ final class Underlay {
         _ = try runner.wait(dumpcap, timeout: 10)
         let verdict = try TsharkVerdict(file: capture)
         #expect(verdict.packets > 3000, "captured \(verdict.packets) packets")
-        #expect(verdict.malformed == 0)
+        #expect(verdict.malformed == 0, "malformed: \(verdict.malformedFrames)")
         #expect(verdict.badChecksums.isEmpty, "bad checksums in frames \(verdict.badChecksums.prefix(10))")
         let inner = try TsharkVerdict.fields(capture, filter: "vxlan.vni == 2 && icmp.type == 0", fields: ["ip.src"])
         #expect(inner.count >= 3, "echo replies inside VXLAN: \(inner.count)")

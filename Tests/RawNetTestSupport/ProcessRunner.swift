@@ -125,20 +125,28 @@ public struct TsharkVerdict {
     public var packets = 0
     public var malformed = 0
     public var badChecksums: [Int] = []
+    /// Each malformed frame's number, protocol stack and expert messages, for a failure's message.
+    public var malformedFrames: [String] = []
 
     public static let tshark = "/usr/bin/tshark"
 
     public init(file: String) throws {
         let fields = ["frame.number", "_ws.malformed", "ip.checksum.status", "icmp.checksum.status",
                       "udp.checksum.status", "tcp.checksum.status"]
-        let rows = try Self.fields(file, options: ["-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE",
-                                                  "-o", "udp.check_checksum:TRUE"], fields: fields)
+        let options = ["-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"]
+        let rows = try Self.fields(file, options: options, fields: fields)
         for columns in rows {
             packets += 1
             if columns.count > 1 && !columns[1].isEmpty { malformed += 1 }
             // tshark checksum status: 0 bad, 1 good, 2 unverified (e.g. a quoted header cut short).
             let statuses = columns.dropFirst(2).flatMap { $0.split(separator: ",") }
             if statuses.contains("0") { badChecksums.append(Int(columns[0]) ?? 0) }
+        }
+        if malformed > 0 {
+            malformedFrames = try Self.fields(file, options: options, filter: "_ws.malformed",
+                                              fields: ["frame.number", "frame.len", "frame.protocols", "tcp.srcport",
+                                                       "tcp.dstport", "tcp.len", "_ws.expert.message"])
+                .prefix(10).map { $0.joined(separator: " ") }
         }
     }
 
