@@ -7,4 +7,6 @@ public enum SignalNumber {
     public static let interrupt = SIGINT
     public static let kill = SIGKILL
     public static let terminate = SIGTERM
+    public static let stop = SIGSTOP
+    public static let `continue` = SIGCONT
 }

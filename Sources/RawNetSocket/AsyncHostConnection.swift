@@ -118,12 +118,27 @@ public actor AsyncHostConnection {
     /// Closes the connection: the host closes every socket of this app (a
     /// connection whose received bytes were left unread is reset, as Linux
     /// does), and every waiting call throws `hostClosedConnection`.
+    ///
+    /// What is still queued for the host goes out first: its last `consumed`
+    /// reports decide whether each stream is closed or reset. If the host's
+    /// socket is full, this waits for room, at most `requestTimeout`.
     public func close() {
         if closedReason == nil {
             for message in receiveCredit.flushAll() { send(message) }
-            flushOutbox()  // what the host can take now goes out before the close
+            flushOutboxBeforeClosing()
         }
         end(.hostClosedConnection)
+    }
+
+    /// Writes the outbox out, waiting for room in the host's socket for at most `requestTimeout`.
+    private func flushOutboxBeforeClosing() {
+        let deadline = ContinuousClock.now + requestTimeout
+        flushOutbox()
+        while !outbox.isEmpty, closedReason == nil {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero, connection.fileDescriptor.waitWritable(timeout: left) else { return }
+            flushOutbox()
+        }
     }
 
     /// Bytes the host sent and no socket has read yet (stream data and datagram

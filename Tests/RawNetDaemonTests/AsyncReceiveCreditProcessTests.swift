@@ -171,4 +171,46 @@ struct AsyncReceiveCreditProcessTests {
             await listener.close()
         }
     }
+
+    @Test func closeWhileTheHostsSocketIsFull_stillReportsWhatWasRead_soThePeerSeesAnOrderlyClose() async throws {
+        let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
+        defer { lab.stop() }
+        let bobPID = try #require(lab.pids["bob"])
+        let bobHost = try await AsyncHostConnection(runDirectory: lab.runDirectory, host: "bob", appName: "reader")
+        let listener = try await AsyncTCPListener(bobHost, port: 9510)
+        let udp = try await AsyncUDPSocket(bobHost, port: 9511)
+        let alice = try HostConnection(runDirectory: lab.runDirectory, host: "alice", appName: "writer")
+        let client = try TCPStream.connect(alice, to: Support.bob, port: 9510, timeout: .seconds(5))
+        let server = try await Support.withDeadline { try await listener.accept() }
+        try client.write([UInt8](repeating: 0x41, count: 1000))
+        try await Support.withDeadline {
+            while await bobHost.unreadByteCount < 1000 { try await Task.sleep(for: .milliseconds(10)) }
+        }
+        // bob's daemon stops reading its app API; 400 requests of the app fill the socket to it.
+        try Processes.kill(bobPID, signal: SignalNumber.stop)
+        var isStopped = true
+        defer { if isStopped { try? Processes.kill(bobPID, signal: SignalNumber.continue) } }
+        let payload = [UInt8](repeating: 0x3C, count: 1000)
+        let senders = (0..<400).map { _ in Task { try? await udp.send(payload, to: Support.bob, port: 9512) } }
+        try await Task.sleep(for: .milliseconds(300))
+        // The app reads every byte, so the stream is drained, and closes while its socket is full.
+        let read = try await server.read(maxCount: 4096)
+        #expect(read.count == 1000)
+        let closing = Task { await bobHost.close() }
+        try await Task.sleep(for: .milliseconds(300))
+        try Processes.kill(bobPID, signal: SignalNumber.continue)
+        isStopped = false
+        await closing.value
+        for sender in senders { sender.cancel() }
+        // The host heard that everything was read: it closes the connection, it does not reset it.
+        var ending: String
+        do {
+            ending = try client.read(maxCount: 4096, timeout: .seconds(10)).map { $0.isEmpty ? "end of stream" : "\($0.count) bytes" }
+                ?? "nothing within 10 s"
+        } catch {
+            ending = "\(error)"
+        }
+        #expect(ending == "end of stream")
+        alice.close()
+    }
 }

@@ -46,6 +46,12 @@ final class AppServer {
         var features: AppFeatures = []
         /// A `streamBatch` being gathered (empty when none).
         var batch: [UInt8] = []
+        /// The app's end closed with messages for it unread, or a write to it
+        /// failed: nothing more goes to it (a datagram for it is a counted drop),
+        /// and what it sent before it went is still read, to the end.
+        var isGone = false
+        /// Its end reported the reset (once, before the messages it left).
+        var isResetRead = false
         init(id: Int, connection: UnixConnection) {
             self.id = id
             self.connection = connection
@@ -178,7 +184,7 @@ final class AppServer {
     /// buffer and the app's queue have room. Returns why not, for the drop's
     /// detail, or nil when it was queued.
     func queueDatagram(_ message: AppMessage, socket: UInt32, to id: Int) -> String? {
-        guard let client = clients[id] else { return "its app is gone" }
+        guard let client = clients[id], !client.isGone else { return "its app is gone" }
         if !client.batch.isEmpty { sendBatch(of: client) }
         var payloadCount = 0
         if case .datagram(_, _, _, _, let payload) = message { payloadCount = payload.count }
@@ -236,6 +242,7 @@ final class AppServer {
     }
 
     private func append(_ queued: Queued, to client: Client) {
+        guard !client.isGone else { return }
         outputBytes.add(queued.cost, for: client.id)
         client.output.append(queued)
         flush(client)
@@ -258,12 +265,20 @@ final class AppServer {
             do {
                 count = try buffer.withUnsafeMutableBytes { try client.connection.readMessage(into: $0) }
             } catch {
-                disconnect(id, leftMessagesUnread: (error as? Errno) == .connectionReset)
-                return
+                // The app closed with messages unread. The error comes before what it
+                // sent last (a `consumed`, a `close`), which is read on to the end.
+                guard (error as? Errno) == .connectionReset, !client.isResetRead else {
+                    disconnect(id, leftMessagesUnread: true)
+                    return
+                }
+                client.isResetRead = true
+                client.isGone = true
+                discardOutput(of: client)
+                continue
             }
             guard let count else { return }
             if count == 0 {
-                disconnect(id)
+                disconnect(id, leftMessagesUnread: client.isGone)
                 return
             }
             if count > buffer.count {
@@ -305,8 +320,10 @@ final class AppServer {
             do {
                 written = try client.connection.write(first.bytes)
             } catch {
-                disconnect(client.id)
-                return
+                // The app is gone: nothing more goes to it, but what it sent is still read.
+                client.isGone = true
+                discardOutput(of: client)
+                break
             }
             guard written != nil else { break }
             client.output.removeFirst()
@@ -334,10 +351,18 @@ final class AppServer {
         guard let client = clients.removeValue(forKey: id) else { return }
         loop.remove(client.connection.fileDescriptor)
         client.connection.close()
-        let leftUnread = leftMessagesUnread || !client.output.isEmpty
-        for queued in client.output where queued.socket != 0 { receiveBuffers.remove(queued.receiveCost, for: queued.socket) }
-        client.output.removeAll()
+        let leftUnread = leftMessagesUnread || client.isGone || !client.output.isEmpty
+        discardOutput(of: client)
         outputBytes.forget(id)
         onDisconnect(id, leftUnread)
+    }
+
+    /// Forgets what waits for `client`, giving back what it held of the budgets.
+    private func discardOutput(of client: Client) {
+        for queued in client.output {
+            outputBytes.remove(queued.cost, for: client.id)
+            if queued.socket != 0 { receiveBuffers.remove(queued.receiveCost, for: queued.socket) }
+        }
+        client.output.removeAll()
     }
 }

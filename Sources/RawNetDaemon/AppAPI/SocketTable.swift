@@ -39,7 +39,9 @@ struct TCPSocketState: Equatable {
     /// written: reserved, so every `write` within it is taken whole.
     var credit = 0
     var isEndOfStreamReported = false
-    /// Received bytes went to the app: if it dies with messages unread, some may be these.
+    /// Received bytes went to an app that does not report its reads: if it
+    /// dies with messages unread, some may be these. (One that reports them
+    /// is judged by `unconsumed`, whatever replies it left unread.)
     var hasPassedBytesToApp = false
     /// For an app that reports its reads (`receiveCredit`): bytes sent to it
     /// and not yet consumed, at most `AppMessage.streamReceiveWindow`.

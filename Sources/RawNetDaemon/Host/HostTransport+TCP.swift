@@ -307,7 +307,8 @@ extension HostTransport {
                 apps.sendStreamData(bytes, socket: socket.id, to: owner)
             }
             hasRead = true
-            socket.tcp.hasPassedBytesToApp = true
+            // An app that reports its reads is judged by `unconsumed` alone.
+            if !apps.usesReceiveCredit(owner) { socket.tcp.hasPassedBytesToApp = true }
             tcpRun.needsAnotherPass = true
         }
         let current = hasRead ? tcp.inspect(id, { TCPConnectionView($0) }) ?? connection : connection
