@@ -29,6 +29,8 @@ public struct ChatRoom {
         let udp = try UDPSocket(host)
         try udp.bind(port: listener.localPort)
         log("room open on \(host.host) port \(listener.localPort) (tcp and udp)")
+        log("this terminal only shows the room; to chat, join it from another one:")
+        log("  rawnet chat HOST --connect \(host.host):\(listener.localPort) --name NAME")
         var members: [Member] = []
         var udpPeers: [String: (IPv4Address, UInt16)] = [:]  // "address:port" → peer
         var udpNames: [String: String] = [:]

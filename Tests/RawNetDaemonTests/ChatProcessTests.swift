@@ -24,7 +24,8 @@ import Testing
         let lab = try DaemonTestLab(yaml: Self.yaml)
         defer { lab.stop() }
         let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
-        try room.waitForOutput("room open") { $0.contains("room open") }
+        // The room's terminal says how to take part, since what is typed there goes nowhere.
+        try room.waitForOutput("room open") { $0.contains("room open") && $0.contains("rawnet chat HOST --connect bob:7000") }
         let clients = [try join(lab, "alice", name: "ann"), try join(lab, "alice", name: "al"),
                        try join(lab, "bob", name: "bo")]
         // Both directions of the alice link: everything from and to two of the clients.
