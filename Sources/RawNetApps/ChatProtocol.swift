@@ -111,6 +111,18 @@ public struct ChatSequenceTracker: Sendable {
         }
     }
 
+    /// `mark` in Korean, for views that speak it.
+    public func markKorean(_ verdict: Verdict, sequence: Int, from name: String) -> String? {
+        switch verdict {
+        case .inOrder: return nil
+        case .gap(let missing):
+            let first = sequence - missing
+            return missing == 1 ? "[#\(first) 빠짐: 잃었거나 늦음]" : "[#\(first)–#\(sequence - 1) 빠짐: 잃었거나 늦음]"
+        case .late: return "[순서 어긋남: #\(highest[name] ?? sequence) 다음에 옴]"
+        case .duplicate: return "[중복]"
+        }
+    }
+
     /// Lines below the highest sequence seen that never arrived, over all senders.
     public var missingCount: Int {
         highest.reduce(0) { total, entry in total + entry.value - (seen[entry.key]?.count ?? 0) }

@@ -87,7 +87,12 @@ public struct TCPPlot: Sendable {
         self.acks = acks.sorted { $0.0 < $1.0 }
         self.sacks = sacks
         let senderEvents = flow.transportEvents.filter { $0.atClient == fromClient }
-        hasUnsetThreshold = senderEvents.contains { ($0.event.slowStartThreshold ?? 0) >= Self.unsetThreshold }
+        // A window change or undo always tells the threshold; without one it was not set yet
+        // (a trace leaves it out; older saved traces hold the huge "not set" value).
+        hasUnsetThreshold = senderEvents.contains { e in
+            (e.event.kind == .congestionChanged || e.event.kind == .undo)
+                && (e.event.slowStartThreshold ?? Self.unsetThreshold) >= Self.unsetThreshold
+        }
         windows = senderEvents.compactMap { e in
             let cwnd = e.event.congestionWindow.map(Double.init)
             let ssthresh = e.event.slowStartThreshold.flatMap { $0 >= Self.unsetThreshold ? nil : Double($0) }

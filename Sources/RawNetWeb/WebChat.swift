@@ -16,17 +16,26 @@ struct WebChatRequest: Sendable {
 
     /// Reads the query; the error says which field is wrong.
     init(query: [String: String]) throws(WebChatError) {
-        guard let host = query["host"], !host.isEmpty else { throw WebChatError("choose a host to chat from") }
-        guard let room = query["room"], !room.isEmpty else { throw WebChatError("choose the room's host or address") }
+        guard let host = query["host"], !host.isEmpty else {
+            throw WebChatError("choose a host to chat from", ko: "채팅할 호스트를 고르세요")
+        }
+        guard let room = query["room"], !room.isEmpty else {
+            throw WebChatError("choose the room's host or address", ko: "방이 있는 호스트나 주소를 고르세요")
+        }
         guard let portText = query["port"], let port = UInt16(portText), port > 0 else {
-            throw WebChatError("the room's port must be from 1 to 65535, not '\(query["port"] ?? "")'")
+            let given = query["port"] ?? ""
+            throw WebChatError("the room's port must be from 1 to 65535, not '\(given)'",
+                               ko: "방의 포트는 1부터 65535까지입니다('\(given)'은 안 됩니다)")
         }
         let name = query["name"] ?? "web"
         guard ChatProtocol.isValidName(name) else {
-            throw WebChatError("a chat name is 1 to 32 characters without spaces or colons, not '\(name)'")
+            throw WebChatError("a chat name is 1 to 32 characters without spaces or colons, not '\(name)'",
+                               ko: "채팅 이름은 공백과 콜론 없이 1~32자입니다('\(name)'은 안 됩니다)")
         }
         let transport = (query["proto"] ?? "tcp").lowercased()
-        guard ["tcp", "udp"].contains(transport) else { throw WebChatError("tcp or udp, not '\(transport)'") }
+        guard ["tcp", "udp"].contains(transport) else {
+            throw WebChatError("tcp or udp, not '\(transport)'", ko: "tcp나 udp 중 하나입니다('\(transport)'은 안 됩니다)")
+        }
         self.host = host
         self.room = room
         self.port = port
@@ -35,9 +44,37 @@ struct WebChatRequest: Sendable {
     }
 }
 
+/// A note of the page's chat in both of the page's languages; the page shows the one chosen.
+struct WebChatText: Sendable, Equatable {
+    var en: String
+    var ko: String
+    /// What the room sent: the same in either language.
+    init(_ en: String, ko: String? = nil) {
+        self.en = en
+        self.ko = ko ?? en
+    }
+}
+
 struct WebChatError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+    var text: WebChatText
+    var description: String { text.en }
+    init(_ en: String, ko: String) { text = WebChatText(en, ko: ko) }
+}
+
+extension NetworkError {
+    /// The error for the page's Korean, with the words a terminal tool prints kept beside it.
+    var koreanDescription: String {
+        switch self {
+        case .connectionRefused: return "연결이 거부되었습니다 (connection refused): 그 포트에 방이 없습니다"
+        case .connectionReset: return "상대가 연결을 리셋했습니다 (connection reset by peer)"
+        case .timedOut: return "응답이 없어 시간이 다 되었습니다 (timed out)"
+        case .hostUnreachable: return "호스트에 닿을 수 없습니다 (host unreachable)"
+        case .networkUnreachable: return "네트워크에 닿을 수 없습니다 (network is unreachable)"
+        case .hostNotRunning(let host, _, _): return "\(host) 데몬이 돌고 있지 않습니다 (\(description))"
+        case .hostClosedConnection: return "호스트 데몬이 연결을 닫았습니다 (\(description))"
+        default: return "오류: \(description)"
+        }
+    }
 }
 
 /// One chat member for a page: a client of the room on a lab host, through the socket
@@ -61,13 +98,14 @@ final class WebChatMember: @unchecked Sendable {
         self.request = request
         self.runDirectory = runDirectory
         guard topology.node(named: request.host)?.kind == .host else {
-            throw WebChatError("'\(request.host)' is not a host of lab '\(topology.name)'")
+            throw WebChatError("'\(request.host)' is not a host of lab '\(topology.name)'",
+                               ko: "'\(request.host)'은 실습 네트워크 '\(topology.name)'의 호스트가 아닙니다")
         }
         do {
             roomAddress = try topology.resolveAddress(request.room)
             hostAddress = try topology.resolveAddress(request.host)
         } catch {
-            throw WebChatError(error.description)
+            throw WebChatError(error.description, ko: "주소를 알 수 없습니다: \(error.description)")
         }
     }
 
@@ -86,46 +124,55 @@ final class WebChatMember: @unchecked Sendable {
 
     /// Starts the member's thread; `joined` gets the member's own address and port once it
     /// has a socket, `show` each line for the page, `end` the reason it ended.
-    func start(joined: @escaping @Sendable (String) -> Void, show: @escaping @Sendable (String) -> Void,
-               end: @escaping @Sendable (String) -> Void) {
+    func start(joined: @escaping @Sendable (String) -> Void, show: @escaping @Sendable (WebChatText) -> Void,
+               end: @escaping @Sendable (WebChatText) -> Void) {
         let thread = Thread { [self] in
             do {
                 let host = try HostConnection(runDirectory: runDirectory, host: request.host, appName: "web-chat")
                 let reason = try request.isUDP ? runUDP(host, joined: joined, show: show) : runTCP(host, joined: joined, show: show)
                 host.close()
                 end(reason)
+            } catch let error as NetworkError {
+                end(WebChatText(error.description, ko: error.koreanDescription))
             } catch {
-                end("\(error)")
+                end(WebChatText("\(error)", ko: "오류: \(error)"))
             }
         }
         thread.name = "rawnet-web-chat"
         thread.start()
     }
 
-    private func runTCP(_ host: HostConnection, joined: (String) -> Void, show: (String) -> Void) throws(NetworkError) -> String {
+    private func runTCP(_ host: HostConnection, joined: (String) -> Void,
+                        show: (WebChatText) -> Void) throws(NetworkError) -> WebChatText {
         let stream = try TCPStream.connect(host, to: roomAddress, port: request.port,
                                            options: TCPOptions(isNagleEnabled: false))
-        joined("\(stream.localAddress):\(stream.localPort)")
-        show("* \(request.name) on \(request.host) (\(stream.localAddress):\(stream.localPort)) → room \(roomAddress):\(request.port) over TCP")
+        let local = "\(stream.localAddress):\(stream.localPort)"
+        joined(local)
+        let room = "\(roomAddress):\(request.port)"
+        show(WebChatText("* \(request.name) on \(request.host) (\(local)) → room \(room) over TCP",
+                         ko: "* \(request.host)의 \(request.name)(\(local)) → 방 \(room), TCP로"))
         try stream.write(request.name + "\n")
         while !isStopped {
-            while let line = try stream.readLine(timeout: .zero) { show(line) }
+            while let line = try stream.readLine(timeout: .zero) { show(WebChatText(line)) }
             if stream.isEndOfStream {
                 stream.close()
-                return "the room closed the connection"
+                return WebChatText("the room closed the connection", ko: "방이 연결을 닫았습니다")
             }
             for line in takeOutbox() { try stream.write(line + "\n") }
             try host.wait(timeout: .milliseconds(20))
         }
         stream.close()
-        return "left"
+        return WebChatText("left", ko: "나갔습니다")
     }
 
-    private func runUDP(_ host: HostConnection, joined: (String) -> Void, show: (String) -> Void) throws(NetworkError) -> String {
+    private func runUDP(_ host: HostConnection, joined: (String) -> Void,
+                        show: (WebChatText) -> Void) throws(NetworkError) -> WebChatText {
         let socket = try UDPSocket(host)
         try socket.connect(to: roomAddress, port: request.port)
         joined("\(socket.localAddress == .any ? hostAddress : socket.localAddress):\(socket.localPort)")
-        show("* \(request.name) on \(request.host) (port \(socket.localPort)) → room \(roomAddress):\(request.port) over UDP")
+        let room = "\(roomAddress):\(request.port)"
+        show(WebChatText("* \(request.name) on \(request.host) (port \(socket.localPort)) → room \(room) over UDP",
+                         ko: "* \(request.host)의 \(request.name)(포트 \(socket.localPort)) → 방 \(room), UDP로"))
         try socket.send(Array("HELLO \(request.name)".utf8))
         var sequence = 0
         var tracker = ChatSequenceTracker()
@@ -133,17 +180,20 @@ final class WebChatMember: @unchecked Sendable {
             while true {
                 let datagram: UDPDatagram?
                 do { datagram = try socket.receive(timeout: .zero) } catch .connectionRefused {
-                    show("* no room answers on \(roomAddress):\(request.port) (ICMP port unreachable)")
+                    show(WebChatText("* no room answers on \(room) (ICMP port unreachable)",
+                                     ko: "* \(room)에서 답하는 방이 없습니다 (ICMP port unreachable)"))
                     continue
                 }
                 guard let datagram else { break }
                 guard let message = ChatProtocol.Datagram(parsing: datagram.payload) else {
-                    show(String(decoding: datagram.payload, as: UTF8.self))
+                    show(WebChatText(String(decoding: datagram.payload, as: UTF8.self)))
                     continue
                 }
                 let verdict = tracker.record(message.name, sequence: message.sequence)
+                let line = "\(message.name): \(message.text)"
                 let mark = tracker.mark(verdict, sequence: message.sequence, from: message.name)
-                show("\(message.name): \(message.text)" + (mark.map { " " + $0 } ?? ""))
+                let markKo = tracker.markKorean(verdict, sequence: message.sequence, from: message.name)
+                show(WebChatText(line + (mark.map { " " + $0 } ?? ""), ko: line + (markKo.map { " " + $0 } ?? "")))
             }
             for line in takeOutbox() {
                 sequence += 1
@@ -153,6 +203,6 @@ final class WebChatMember: @unchecked Sendable {
         }
         try? socket.send(Array("BYE \(request.name)".utf8))
         try? socket.close()
-        return "left"
+        return WebChatText("left", ko: "나갔습니다")
     }
 }

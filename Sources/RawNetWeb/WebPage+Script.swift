@@ -21,7 +21,7 @@ extension WebPage {
             link: "링크", direction: "방향", both: "양방향", loss: "손실", delay: "지연", jitter: "지터",
             reorder: "순서 바꿈", duplicate: "복제", corrupt: "손상", rate: "속도 제한", apply: "적용", clear: "초기화",
             up: "링크 올림", down: "링크 내림", settings: "현재", applied: "적용됨", frame: "프레임", layers: "계층",
-            hops: "이 패킷의 홉", counted: "개 집계", events: "이벤트", lost: "개 이벤트 유실", gap: "개 메시지를 이 페이지가 놓침",
+            hops: "이 패킷의 홉", counted: "집계", events: "이벤트", lost: "개 이벤트 유실", gap: "개 메시지를 이 페이지가 놓침",
             position: "이벤트", of: "/", connections: "TCP 연결", none: "아직 TCP 연결이 없습니다", ladder: "래더 다이어그램", plot: "시간-순서 그래프", dropped: "버려짐", retransmit: "재전송", recording: "일시정지: 기록 중",
             chat: "채팅", chatHost: "보내는 호스트", room: "방 (호스트 또는 주소)", port: "포트", name: "이름", join: "참여", leave: "나가기", send: "보내기",
             chatLeft: "방을 나갔습니다", mine: "내 줄", openConnection: "이 TCP 연결", internals: "TCP 내부 상태 (실시간)",
@@ -38,6 +38,8 @@ extension WebPage {
     window.rawnetState = state;
     const MAX_ENTRIES = 20000, MAX_ROWS = 400;
     function t(key) { return (T[state.lang] || T.en)[key] || key; }
+    // "12 events" in English, "이벤트 12개" in Korean, where the counter follows the noun.
+    function eventCount(n) { return state.lang === "ko" ? `${t("events")} ${n}개` : `${n} ${t("events")}`; }
 
     function translate() {
       document.documentElement.lang = state.lang;
@@ -282,7 +284,7 @@ extension WebPage {
       if (entry.kind === "event") return evLine(entry.ev);
       if (entry.kind === "counts") {
         const parts = entry.counts.filter(c => c.link != null).map(c => `${state.topo ? state.topo.links[c.link].name : c.link} ${c.proto || ""} ${c.kind}${c.reason ? " (" + c.reason + ")" : ""} ×${c.count}${c.bytes ? " " + c.bytes + " B" : ""}`);
-        return `Σ ${entry.total} ${t("events")} ${t("counted")} (${entry.from.toFixed(1)}–${entry.to.toFixed(1)} ms): ` + parts.join(", ");
+        return `Σ ${eventCount(entry.total)} ${t("counted")} (${entry.from.toFixed(1)}–${entry.to.toFixed(1)} ms): ` + parts.join(", ");
       }
       if (entry.kind === "gap") return `… ${entry.missed} ${t("gap")}`;
       return entry.text || "";
@@ -340,7 +342,7 @@ extension WebPage {
 
     function updatePosition() {
       const n = state.entries.length;
-      $("position").textContent = state.live ? `${state.eventCount || 0} ${t("events")}` : `${t("position")} ${state.cursor + 1} ${t("of")} ${n}`;
+      $("position").textContent = state.live ? eventCount(state.eventCount || 0) : `${t("position")} ${state.cursor + 1} ${t("of")} ${n}`;
       $("back").disabled = state.live || state.cursor <= 0;
       $("forward").disabled = state.live || state.cursor >= n - 1;
       $("play").disabled = state.live;
@@ -453,7 +455,9 @@ extension WebPage {
         const names = await (await fetch("/api/connections")).json();
         if (!state.connectionsOpen) return;
         const wanted = state.connection;
-        if (changed || !$("connection-view")) {
+        // Rebuilt for another connection, and in the other language after a switch.
+        if (changed || !$("connection-view") || state.connectionLang !== state.lang) {
+          state.connectionLang = state.lang;
           const panel = document.createElement("div");
           const h = document.createElement("h3"); h.textContent = t("connections"); panel.appendChild(h);
           if (!names.length) { const p = document.createElement("p"); p.className = "hint"; p.textContent = t("none"); panel.appendChild(p); }
@@ -568,15 +572,18 @@ extension WebPage {
     function renderChatLog() {
       const log = $("chat-log");
       if (!log || !state.chat) return;
-      log.replaceChildren(...state.chat.lines.map(l => { const d = document.createElement("div"); d.className = "chat-" + l.type; d.textContent = l.text; return d; }));
+      log.replaceChildren(...state.chat.lines.map(l => { const d = document.createElement("div"); d.className = "chat-" + l.type; d.textContent = chatText(l); return d; }));
       log.scrollTop = log.scrollHeight;
     }
-    function chatSay(type, text) {
+    // A chat line in the page's language: notes come in both, what the room sent is the same in either.
+    function chatText(l) { return state.lang === "ko" && l.textKo ? l.textKo : l.text; }
+    function chatSay(type, text, textKo) {
       const c = state.chat;
-      c.lines.push({ type, text });
+      const l = { type, text, textKo };
+      c.lines.push(l);
       if (c.lines.length > 500) c.lines.splice(0, c.lines.length - 500);
       const log = $("chat-log");
-      if (log) { const d = document.createElement("div"); d.className = "chat-" + type; d.textContent = text; log.appendChild(d); log.scrollTop = log.scrollHeight; }
+      if (log) { const d = document.createElement("div"); d.className = "chat-" + type; d.textContent = chatText(l); log.appendChild(d); log.scrollTop = log.scrollHeight; }
     }
     function joinChat(params) {
       if (state.chat && state.chat.ws) state.chat.ws.close();
@@ -586,9 +593,10 @@ extension WebPage {
       ws.onmessage = (m) => {
         const msg = JSON.parse(m.data);
         if (msg.type === "joined") { state.chat.local = msg.text; return; }
-        chatSay(msg.type, msg.type === "end" ? "* " + msg.text : msg.text);
+        const star = msg.type === "end" ? "* " : "";
+        chatSay(msg.type, star + msg.text, msg.textKo && star + msg.textKo);
       };
-      ws.onclose = () => { if (state.chat.ws === ws) { state.chat.ws = null; chatSay("end", "* " + t("chatLeft")); if (state.chatOpen) showChat(); } };
+      ws.onclose = () => { if (state.chat.ws === ws) { state.chat.ws = null; chatSay("end", "* " + T.en.chatLeft, "* " + T.ko.chatLeft); if (state.chatOpen) showChat(); } };
     }
     $("chat-button").addEventListener("click", () => {
       if (state.chatOpen) { state.chatOpen = false; $("chat").hidden = true; } else showChat();

@@ -145,11 +145,14 @@ public struct WebServer: Sendable {
     static func chat(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, request: Request,
                      source: Source) async throws {
         let encoder = JSONEncoder()
-        let say: @Sendable (String, String) -> String = { type, text in
-            String(decoding: (try? encoder.encode(["type": type, "text": text])) ?? Data(), as: UTF8.self)
+        // Each message in both languages: the page shows the one it speaks.
+        let say: @Sendable (String, WebChatText) -> String = { type, text in
+            String(decoding: (try? encoder.encode(["type": type, "text": text.en, "textKo": text.ko])) ?? Data(),
+                   as: UTF8.self)
         }
         guard case .live(let located) = source else {
-            try await outbound.write(.text(say("error", "a saved trace: there is no lab to chat in")))
+            try await outbound.write(.text(say("error", WebChatText("a saved trace: there is no lab to chat in",
+                                                                    ko: "저장된 트레이스입니다: 채팅할 실습 네트워크가 없습니다"))))
             return
         }
         var query: [String: String] = [:]
@@ -159,13 +162,16 @@ public struct WebServer: Sendable {
             let topology = try located.topology()
             member = try WebChatMember(request: try WebChatRequest(query: query), runDirectory: located.runDirectory,
                                        topology: topology)
+        } catch let error as WebChatError {
+            try await outbound.write(.text(say("error", error.text)))
+            return
         } catch {
-            try await outbound.write(.text(say("error", "\(error)")))
+            try await outbound.write(.text(say("error", WebChatText("\(error)", ko: "오류: \(error)"))))
             return
         }
         let (lines, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingOldest(256))
         let unshown = UnshownLines()
-        member.start(joined: { local in _ = continuation.yield(say("joined", local)) }, show: { line in
+        member.start(joined: { local in _ = continuation.yield(say("joined", WebChatText(local))) }, show: { line in
             if case .dropped = continuation.yield(say("line", line)) { unshown.add() }
         }, end: { reason in
             _ = continuation.yield(say("end", reason))
@@ -176,7 +182,11 @@ public struct WebServer: Sendable {
             group.addTask {
                 for await message in lines {
                     let missed = unshown.take()
-                    if missed > 0 { try await outbound.write(.text(say("note", "\(missed) lines not shown: the page read too slowly"))) }
+                    if missed > 0 {
+                        try await outbound.write(.text(say("note", WebChatText(
+                            "\(missed) lines not shown: the page read too slowly",
+                            ko: "\(missed)줄을 보여 주지 못했습니다: 페이지가 너무 느리게 읽었습니다"))))
+                    }
                     try await outbound.write(.text(message))
                 }
             }
@@ -185,7 +195,9 @@ public struct WebServer: Sendable {
                     guard case .text(let text) = message else { continue }
                     for line in text.split(separator: "\n") where !line.isEmpty {
                         if !member.send(String(line)) {
-                            try await outbound.write(.text(say("note", "line not sent: \(member.outboxLimit) lines are already waiting")))
+                            try await outbound.write(.text(say("note", WebChatText(
+                                "line not sent: \(member.outboxLimit) lines are already waiting",
+                                ko: "보내지 못했습니다: 이미 \(member.outboxLimit)줄이 기다리고 있습니다"))))
                         }
                     }
                 }

@@ -49,6 +49,14 @@ import Testing
         #expect(detail(.undo(cwnd: 14600, ssthresh: 65535)) == "event=undo \(conn) cwnd=14600 ssthresh=65535")
     }
 
+    @Test func aThresholdNotSetYet_isLeftOut_notShownAsAHugeNumber() {
+        let unset = TCPCongestionControl.unsetThreshold
+        #expect(detail(.congestionChanged(cwnd: 14600, ssthresh: unset)) == "event=cwnd \(Self.conn) cwnd=14600")
+        #expect(detail(.undo(cwnd: 14600, ssthresh: unset)) == "event=undo \(Self.conn) cwnd=14600")
+        #expect(TCPTraceEvent.Congestion(window: 1460, threshold: unset).threshold == nil)
+        #expect(TCPTraceEvent.Congestion(window: 1460, threshold: unset - 1).threshold == unset - 1)
+    }
+
     @Test(arguments: everyKind)
     func everyKind_readsBackAsWritten(kind: TCPEvent.Kind) throws {
         let written = TCPTraceEvent(TCPEvent(time: .zero, kind: kind), connection: Self.id,

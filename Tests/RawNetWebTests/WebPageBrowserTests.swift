@@ -255,6 +255,16 @@ import Testing
         try await browser.type("#chat-send input[name=line]", "over udp")
         try await browser.click("#chat-send button[name=send]")
         try runner.waitForOutput(memberOutput, containing: "webu (udp #1): over udp", timeout: 10)
+        // The page's own chat notes follow its language; what the room sent stays as it was sent.
+        try await browser.click("#lang")
+        try await browser.waitUntil("the chat's notes show in Korean", """
+            const lines = [...document.querySelectorAll('#chat-log div')].map(d => d.textContent);
+            return lines.some(l => l.includes(' → 방 ') && l.endsWith('UDP로')) && !lines.some(l => l.includes(' over UDP'))
+            """)
+        try await browser.waitUntil("the open connections panel follows the language",
+            "return [...document.querySelectorAll('#details h3')].some(h => h.textContent === 'TCP 연결')")
+        try await browser.screenshot(to: Self.artifacts + "/10b-chat-korean.png")
+        try await browser.click("#lang")
         try await browser.click("#chat-send button[name=leave]")
         try await browser.click("#chat-button")
     }

@@ -24,9 +24,11 @@ public struct TCPTraceEvent: Sendable, Hashable {
         public var window: Int
         /// Nil when the event tells the window only.
         public var threshold: Int?
+        /// A threshold not set yet (`TCPCongestionControl.unsetThreshold`, "infinite" before
+        /// the first loss) is nil: it is left out, as `ss` leaves it out, not shown as a number.
         public init(window: Int, threshold: Int?) {
             self.window = window
-            self.threshold = threshold
+            self.threshold = threshold.flatMap { $0 >= TCPCongestionControl.unsetThreshold ? nil : $0 }
         }
     }
 
