@@ -130,10 +130,36 @@ public struct TsharkVerdict {
 
     public static let tshark = "/usr/bin/tshark"
 
+    /// `--disable-protocol` for each protocol that tshark would otherwise guess at from a TCP or
+    /// UDP payload's bytes (its heuristic dissectors), except the ones RawNet itself carries (DNS,
+    /// HTTP, VXLAN). An app's bytes, such as a test's random file, are no protocol: now and then
+    /// a few random bytes pass some dissector's guess, which then calls the segment malformed,
+    /// though every header RawNet built is sound. Port-registered dissectors still run.
+    public static let payloadGuessesOff: [String] = {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: tshark)
+        process.arguments = ["-G", "heuristic-decodes"]
+        let output = Pipe()
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return [] }
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let carried: Set<String> = ["dns", "http", "vxlan"]
+        // Each line: the protocol below, the guessing protocol's name, and T or F.
+        let names = String(decoding: data, as: UTF8.self).split(separator: "\n").compactMap { line -> String? in
+            let columns = line.split(separator: "\t").map(String.init)
+            guard columns.count >= 2, columns[0] == "tcp" || columns[0] == "udp", !carried.contains(columns[1]) else { return nil }
+            return columns[1]
+        }
+        return Set(names).sorted().flatMap { ["--disable-protocol", $0] }
+    }()
+
     public init(file: String) throws {
         let fields = ["frame.number", "_ws.malformed", "ip.checksum.status", "icmp.checksum.status",
                       "udp.checksum.status", "tcp.checksum.status"]
         let options = ["-o", "ip.check_checksum:TRUE", "-o", "tcp.check_checksum:TRUE", "-o", "udp.check_checksum:TRUE"]
+            + Self.payloadGuessesOff
         let rows = try Self.fields(file, options: options, fields: fields)
         for columns in rows {
             packets += 1
