@@ -14,13 +14,15 @@ enum DaemonSupport {
         let paths = SocketPaths(runDirectory: runDirectory)
         let topology: Topology
         do {
-            topology = try LabConfig.load(path: paths.labConfigFile)
+            // Only this node's part: a daemon of a big lab must not parse every node's lines.
+            topology = try LabConfig.load(path: paths.labConfigFile, onlyFor: name)
             try paths.check(topology, file: paths.labConfigFile)
         } catch {
             throw NodeDaemonError("cannot load the lab: \(error)")
         }
         guard let node = topology.node(named: name) else {
-            let names = topology.nodes.map(\.name).joined(separator: ", ")
+            let whole = (try? LabConfig.load(path: paths.labConfigFile)) ?? topology
+            let names = whole.nodes.map(\.name).joined(separator: ", ")
             throw NodeDaemonError("lab '\(topology.name)' has no node named '\(name)' (nodes: \(names))")
         }
         return (paths, topology, node)

@@ -104,13 +104,14 @@ public enum LabConfig {
     }
 
     /// Reads the file's text. `file` names it in messages.
-    public static func parse(_ text: String, file: String) throws(LabConfigError) -> Topology {
+    /// With `node`, only what that node's daemon needs (`LabConfigReader.read`).
+    public static func parse(_ text: String, file: String, onlyFor node: String? = nil) throws(LabConfigError) -> Topology {
         var reader = LabConfigReader(file: file)
-        return try reader.read(text)
+        return try reader.read(text, onlyFor: node)
     }
 
-    /// Reads and parses a file.
-    public static func load(path: String) throws(LabConfigError) -> Topology {
+    /// Reads and parses a file; with `node`, only what that node's daemon needs.
+    public static func load(path: String, onlyFor node: String? = nil) throws(LabConfigError) -> Topology {
         let bytes: [UInt8]
         do { bytes = try FileSystem.readBytes(at: path) } catch {
             throw LabConfigError(file: path, line: nil, message: "cannot read the file (\(error))")
@@ -118,7 +119,7 @@ public enum LabConfig {
         guard let text = String(validating: bytes, as: UTF8.self) else {
             throw LabConfigError(file: path, line: nil, message: "the file is not UTF-8 text")
         }
-        return try parse(text, file: path)
+        return try parse(text, file: path, onlyFor: node)
     }
 
     /// Writes `lab.conf` for `topology` into the run directory of `paths`.

@@ -11,6 +11,9 @@ struct LabConfigReader {
     private var name: String?
     private var linkSocket: LinkSocketKind?
     private var nodes: [TopologyNode] = []
+    /// Where each node is in `nodes`: a lab of a thousand nodes is read by a
+    /// thousand daemons, so no record may cost a search through all of them.
+    private var nodeIndices: [String: Int] = [:]
     private var links: [TopologyLink] = []
     private var remoteNodes: [RemoteNode] = []
     /// Interfaces already on a link.
@@ -18,10 +21,24 @@ struct LabConfigReader {
 
     init(file: String) { self.file = file }
 
-    mutating func read(_ text: String) throws(LabConfigError) -> Topology {
+    /// The topology `text` describes. With `node`, only what a daemon of that node
+    /// needs: the lab, its own records, the links it is on, the node and interface
+    /// records of the nodes at their other ends, and every remote record. A daemon
+    /// of a thousand-node lab so reads a few lines, not the whole lab.
+    mutating func read(_ text: String, onlyFor node: String? = nil) throws(LabConfigError) -> Topology {
+        // Lines end at LF (a CR before it is dropped): `LabConfig` writes nothing else,
+        // and cutting bytes keeps a big file cheap to scan.
+        var text = text
+        let lines = text.withUTF8 { bytes in
+            let all = LabConfigLines.lines(bytes)
+            return node.map { LabConfigLines.slice(bytes, all, for: Array($0.utf8)) } ?? all
+        }
+        let utf8 = text.utf8
         var sawHeader = false
-        for content in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
-            lineNumber += 1
+        for (number, range) in lines {
+            lineNumber = number
+            let content = Substring(utf8[utf8.index(utf8.startIndex, offsetBy: range.lowerBound)
+                                         ..< utf8.index(utf8.startIndex, offsetBy: range.upperBound)])
             if content.allSatisfy({ $0 == " " || $0 == "\t" }) || content.hasPrefix("#") { continue }
             if !sawHeader {
                 guard content == LabConfig.header else {
@@ -69,7 +86,7 @@ struct LabConfigReader {
 
     private mutating func readNode(_ record: inout LabConfigRecord) throws(LabConfigError) {
         let nodeName = try record.name("name")
-        guard !nodes.contains(where: { $0.name == nodeName }) else { throw fail("node '\(nodeName)' appears twice") }
+        guard nodeIndices[nodeName] == nil else { throw fail("node '\(nodeName)' appears twice") }
         let kind = try nodeKind(&record)
         var gateway: IPv4Address?
         if let text = try record.optional("gateway") { gateway = try address(text, "gateway") }
@@ -82,6 +99,7 @@ struct LabConfigReader {
         }
         var resolver: IPv4Address?
         if let text = try record.optional("resolver") { resolver = try address(text, "resolver") }
+        nodeIndices[nodeName] = nodes.count
         nodes.append(TopologyNode(name: nodeName, kind: kind, interfaces: [], gateway: gateway, reversePathFilter: filter,
                                   resolver: resolver))
     }
@@ -99,7 +117,7 @@ struct LabConfigReader {
     /// interface of a node another machine runs (the first record of a node names its place).
     private mutating func readRemote(_ record: inout LabConfigRecord) throws(LabConfigError) {
         let nodeName = try record.name("node")
-        guard !nodes.contains(where: { $0.name == nodeName }) else { throw fail("'\(nodeName)' is a node of this part, not a remote one") }
+        guard nodeIndices[nodeName] == nil else { throw fail("'\(nodeName)' is a node of this part, not a remote one") }
         let kind = try nodeKind(&record)
         let part = try record.name("part")
         let underlay = try address(try record.required("underlay"), "underlay")
@@ -313,7 +331,7 @@ struct LabConfigReader {
     }
 
     private func nodeIndex(_ nodeName: String) throws(LabConfigError) -> Int {
-        guard let index = nodes.firstIndex(where: { $0.name == nodeName }) else {
+        guard let index = nodeIndices[nodeName] else {
             throw fail("unknown node '\(nodeName)' (declare it with a 'node' record first)")
         }
         return index

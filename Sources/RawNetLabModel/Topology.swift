@@ -27,9 +27,11 @@ public struct Topology: Sendable, Equatable {
         self.linkSocket = linkSocket
         self.remoteNodes = remoteNodes
         // Both interfaces of a link carry its MTU; an uncabled one keeps the default.
+        // By name, first of a repeated name (one lookup per link end: a big lab stays linear).
+        let indices = Dictionary(nodes.indices.map { (nodes[$0].name, $0) }, uniquingKeysWith: { first, _ in first })
         for link in links {
             for end in [link.a, link.b] {
-                guard let n = self.nodes.firstIndex(where: { $0.name == end.node }),
+                guard let n = indices[end.node],
                       let i = self.nodes[n].interfaces.firstIndex(where: { $0.name == end.interface }) else { continue }
                 self.nodes[n].interfaces[i].mtu = link.mtu
             }

@@ -143,12 +143,28 @@ struct BenchLatency: ParsableCommand {
     func run() throws { try options.run(["latency"]) }
 }
 
-/// `rawnet bench scale`: a generated 100-node lab.
+/// `rawnet bench scale`: a generated lab, 100 nodes unless told (issue 21's is
+/// `--routers 300 --hosts 700 --connections 10000`).
 struct BenchScale: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "scale",
-        abstract: "A generated 100-node lab: time to up, memory per daemon, reachability, 1 000 TCP connections.")
+        abstract: "A generated lab (100 nodes unless told): time to up, memory per daemon, reachability, concurrent TCP connections.")
     @OptionGroup var options: BenchScenarioOptions
-    func run() throws { try options.run(["scale"]) }
+    @Option(help: "Routers of the generated lab (a tree).") var routers = 30
+    @Option(help: "Hosts of the generated lab, spread over the routers.") var hosts = 70
+    @Option(help: "Concurrent TCP connections between the two farthest hosts.") var connections = 1_000
+
+    func validate() throws {
+        guard (1...1_000).contains(routers), (2...5_000).contains(hosts) else {
+            throw ValidationError("--routers takes 1 to 1000 and --hosts 2 to 5000")
+        }
+        guard (1...20_000).contains(connections) else { throw ValidationError("--connections takes 1 to 20000") }
+    }
+
+    func run() throws {
+        let sides = LabSides.make(scaleRouters: routers, scaleHosts: hosts, scaleConnections: connections,
+                                  into: BenchScenarioOptions.rawnetSides)
+        try options.run([ScaleScenario(rawnet: sides, routers: routers, hosts: hosts, connections: connections)])
+    }
 }
 
 /// `rawnet bench converge`: RIP convergence after a link failure.

@@ -4,6 +4,7 @@ import RawNetLab
 import RawNetLabModel
 import RawNetSocket
 import RawNetWire
+import RawNetTestSupport
 import Testing
 
 /// The async socket library on real daemons: alice (10.0.1.10) — r1 — bob (10.0.2.20).
@@ -102,7 +103,7 @@ struct AsyncSocketProcessTests {
             try await client.shutdownWrite()
             let bytes = try await received
             #expect(bytes.count == data.count)
-            #expect(bytes == data)
+            #expect(byteDifference(bytes, data) == nil)
             let status = try await client.status()
             #expect(status.bytesSent >= data.count, "\(status)")
             await client.close()

@@ -5,6 +5,7 @@ import RawNetLab
 import RawNetLabModel
 import RawNetPlatform
 import RawNetWire
+import RawNetTestSupport
 import Testing
 
 /// TCP writes within the host's credit (`AppFeatures.writeCredit`): no
@@ -72,7 +73,7 @@ struct TCPWriteCreditProcessTests {
             }
         }
         #expect(received.count == data.count)
-        #expect(received == data, "byte-exact, in order")
+        #expect(byteDifference(received, data) == nil, "byte-exact, in order")
     }
 
     @Test func writeAfterReset_throwsConnectionReset_onEveryCall() throws {
@@ -125,7 +126,7 @@ struct TCPWriteCreditProcessTests {
         // …and the app vanishes at once, as a killed process does, without closing its stream.
         pair.alice.close()
         let received = try readAll(pair.server)
-        #expect(received == data, "every byte a write accepted arrives, then a FIN")
+        #expect(byteDifference(received, data) == nil, "every byte a write accepted arrives, then a FIN")
         #expect(pair.server.isEndOfStream)
         // alice's host forgot the app's socket and still serves new apps.
         var forgotten = false

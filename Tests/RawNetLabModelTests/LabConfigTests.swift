@@ -62,6 +62,45 @@ private let fullLabYAML = """
         #expect(lines.contains("interface node=alice name=eth0 address=10.0.1.10/24 mac=\(mac)"))
     }
 
+    /// A daemon reads only its node's part of `lab.conf`: its own records, the links
+    /// it is on with its own egress impairments, and the nodes at their other ends.
+    @Test(arguments: ["alice", "bob", "r1"])
+    func nodeSlice_holdsTheNodeItsLinksAndItsNeighbours(name: String) throws {
+        let lab = try TopologyLoader.parse(yaml: fullLabYAML, file: "full.yaml")
+        let slice = try LabConfig.parse(LabConfig.text(for: lab), file: "lab.conf", onlyFor: name)
+        #expect(slice.name == lab.name && slice.linkSocket == lab.linkSocket)
+        #expect(slice.node(named: name) == lab.node(named: name), "routes, interfaces, MTUs and options intact")
+        let own = lab.links.filter { $0.a.node == name || $0.b.node == name }
+        #expect(slice.links.map(\.a) == own.map(\.a) && slice.links.map(\.b) == own.map(\.b))
+        #expect(slice.links.map(\.queueLimit) == own.map(\.queueLimit))
+        let neighbours = Set(own.flatMap { [$0.a.node, $0.b.node] })
+        #expect(Set(slice.nodes.map(\.name)) == neighbours.union([name]))
+        for neighbour in neighbours { #expect(slice.node(named: neighbour)?.interfaces == lab.node(named: neighbour)?.interfaces) }
+        for link in own {
+            let end = link.a.node == name ? link.a : link.b
+            #expect(slice.link(attachedTo: end)?.link.impairment(leaving: end) == link.impairment(leaving: end))
+        }
+    }
+
+    @Test func nodeSlice_ofABigLab_isSmallAndStillRefusesItsOwnBrokenLines() throws {
+        var yaml = "name: big\nnodes:\n"
+        for index in 1...200 { yaml += "  h\(index): { kind: host, ip: 10.\(index / 200).\(index % 200).10/24 }\n" }
+        yaml += "  r1: { kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24 } }\n"
+        yaml += "links:\n  - endpoints: [h1:eth0, r1:eth0]\n  - endpoints: [h2:eth0, r1:eth1]\n"
+        let text = LabConfig.text(for: try TopologyLoader.parse(yaml: yaml, file: "big.yaml"))
+        #expect(try LabConfig.parse(text, file: "lab.conf", onlyFor: "h1").nodes.map(\.name) == ["h1", "r1"])
+        #expect(try LabConfig.parse(text, file: "lab.conf", onlyFor: "r1").nodes.map(\.name) == ["h1", "h2", "r1"])
+        #expect(try LabConfig.parse(text, file: "lab.conf", onlyFor: "h150").nodes.map(\.name) == ["h150"])
+        let broken = Self.nodes + "route node=a to=10.9.0.0/40 via=10.0.1.2\n"
+        #expect(throws: LabConfigError.self) { try LabConfig.parse(broken, file: "lab.conf", onlyFor: "a") }
+        #expect(try LabConfig.parse(broken, file: "lab.conf", onlyFor: "r").nodes.map(\.name) == ["r"],
+                "another node's line is not this daemon's to read")
+        do { _ = try LabConfig.parse(broken, file: "lab.conf", onlyFor: "a") } catch {
+            #expect("\(error)".hasPrefix("lab.conf line 7: bad prefix"), "the line number is the file's")
+        }
+        #expect(throws: LabConfigError.self) { try LabConfig.parse("lab name=t\n", file: "lab.conf", onlyFor: "a") }
+    }
+
     @Test func values_escapeSpacesBackslashesAndLineBreaks() {
         let tricky = "a b\\c\td\ne\r\nf=g"
         let written = LabConfig.escaped(tricky)

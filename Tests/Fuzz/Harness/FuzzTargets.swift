@@ -248,8 +248,14 @@ func fuzzTopology(_ bytes: [UInt8]) {
         let conf = LabConfig.text(for: topology)
         let back = try? LabConfig.parse(conf, file: "fuzz.conf")
         require(back.map { LabConfig.text(for: $0) } == conf, "lab.conf of a parsed topology does not read back")
+        // A daemon's part of the file holds its node exactly as the whole file does.
+        for node in topology.nodes.prefix(8) {
+            let slice = try? LabConfig.parse(conf, file: "fuzz.conf", onlyFor: node.name)
+            require(slice?.node(named: node.name) == node, "the part of lab.conf for \(node.name) differs from the whole")
+        }
     }
     _ = try? LabConfig.parse(text, file: "fuzz.conf")
+    _ = try? LabConfig.parse(text, file: "fuzz.conf", onlyFor: "a")
 }
 
 /// A DNS message: decoding never traps, and what decodes re-encodes (compressed
