@@ -201,6 +201,9 @@ public struct LabSupervisor {
             }
             _ = try? Processes.reap(pid)
         }
+        // Daemons this process started (a bench, a test) are its children: once
+        // they end, reap them, or each lab brought down leaves a zombie per node.
+        Processes.reapChildren(running.map(\.pid), within: .milliseconds(500))
         let namespaceProblems = LinuxNamespaces.removeRecorded(in: runDirectory)
         if runDirectory.exists {
             do { try runDirectory.remove() } catch { throw .runDirectory("\(error)") }

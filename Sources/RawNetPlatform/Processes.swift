@@ -122,6 +122,24 @@ public enum Processes {
         return .signaled(signal: low)
     }
 
+    /// Waits up to `limit` for those of `pids` that are this process's children to
+    /// end, reaping each, so a process that starts and stops many labs (a bench,
+    /// a test run) keeps no zombies. Returns the pids still running at the limit;
+    /// pids that are not our children are skipped.
+    @discardableResult
+    public static func reapChildren(_ pids: [Int32], within limit: Duration) -> [Int32] {
+        var left = pids
+        let deadline = MonotonicClock.now() + limit.components.seconds * 1_000_000_000
+            + limit.components.attoseconds / 1_000_000_000
+        while true {
+            left = left.filter { pid in
+                do { return try reap(pid) == nil } catch { return false }  // ECHILD: not ours, or reaped already
+            }
+            if left.isEmpty || MonotonicClock.now() >= deadline { return left }
+            MonotonicClock.sleep(for: .milliseconds(2))
+        }
+    }
+
     /// The absolute path of the running executable (/proc/self/exe).
     public static func currentExecutablePath() -> String? {
         executablePath(ofProcessFile: "/proc/self/exe")

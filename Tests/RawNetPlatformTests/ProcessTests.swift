@@ -62,6 +62,18 @@ import Testing
         #expect(sid == "\(pid)")
     }
 
+    @Test func reapChildren_leavesNoZombies_andNamesTheOnesStillRunning() throws {
+        let quick = try (0..<3).map { _ in try Processes.spawn(executable: "/bin/true", arguments: []) }
+        let slow = try Processes.spawn(executable: "/bin/sleep", arguments: ["5"])
+        defer { try? Processes.kill(slow, signal: 9); Processes.reapChildren([slow], within: .seconds(2)) }
+        let left = Processes.reapChildren(quick + [slow, getpid()], within: .milliseconds(800))
+        #expect(left == [slow], "the sleeping child is still running; this process is nobody's child here")
+        for pid in quick {
+            #expect(!Processes.isZombie(pid))
+            #expect(waitpid(pid, nil, WNOHANG) == -1, "reaped already: waitpid finds no such child")
+        }
+    }
+
     @Test func currentExecutableIsAnAbsolutePath() {
         let path = Processes.currentExecutablePath()
         #expect(path?.hasPrefix("/") == true)
