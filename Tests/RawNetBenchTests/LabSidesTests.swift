@@ -80,6 +80,14 @@ import RawNetPlatform
         try expectCleanedUp()
     }
 
+    /// The case names and goals follow the lab's size: issue 21's 1,000-node lab has its own.
+    @Test func scale_namesAndGoalsFollowTheSize() throws {
+        #expect(ScaleScenario.grouped(1_000) == "1 000" && ScaleScenario.grouped(10_000) == "10 000")
+        #expect(ScaleScenario.grouped(50) == "50" && ScaleScenario.grouped(123_456) == "123 456")
+        #expect(ScaleScenario.goals(nodes: 100) == (5, 20))
+        #expect(ScaleScenario.goals(nodes: 1_000) == (10, 10))
+    }
+
     @Test func sim_transfersPerCPUSecond() throws {
         let results = try SimScenario(rawnet: sides).run(options: options, log: log)
         expectNoFailures(results)
