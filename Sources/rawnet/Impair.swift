@@ -40,6 +40,8 @@ struct Impair: ParsableCommand {
 
     @Argument(help: "A link (alice:eth0-r1:eth0 or alice-r1) or an interface (NODE:IF).")
     var target: String?
+    /// Words after the target (`loss 20%` for `--loss 20%`): refused with the spelling meant.
+    @Argument(help: .hidden) var extra: [String] = []
 
     @Option(parsing: .unconditional, help: "Random loss, e.g. 20%.") var loss: String?
     @Option(name: .customLong("loss-burst"), parsing: .unconditional, help: "Gilbert–Elliott loss P,R,1-H,1-K, e.g. 1%,30%,100%,0%.")
@@ -80,6 +82,14 @@ struct Impair: ParsableCommand {
     var givenOptions: [(String, String)] { change.options }
 
     func validate() throws {
+        if let word = extra.first {
+            let option = word.lowercased()
+            if Self.settingNames.contains(option) {
+                let value = extra.dropFirst().first.map { " " + $0 } ?? " VALUE"
+                throw ValidationError("settings are options: write `rawnet impair \(target ?? "TARGET") --\(option)\(value)`")
+            }
+            throw ValidationError("unexpected \(extra.map { "'\($0)'" }.joined(separator: " ")) after the target (see `rawnet impair --help`)")
+        }
         if let direction, ImpairDirection(rawValue: direction.lowercased()) == nil {
             throw ValidationError("--direction must be out, in or both, not '\(direction)'")
         }
@@ -98,6 +108,12 @@ struct Impair: ParsableCommand {
         // Each value on its own, then all together: a bad one is refused before anything changes.
         do { try change.validate() } catch { throw ValidationError(error.description) }
     }
+
+    /// The setting options by name, for a setting written without its dashes.
+    static let settingNames: Set<String> = [
+        "loss", "loss-burst", "reorder", "gap", "hold-back", "delay", "jitter", "distribution", "duplicate", "corrupt",
+        "rate", "queue", "seed", "direction", "clear", "show", "drop-next", "corrupt-next", "count",
+    ]
 
     /// The one-shot rules given, as (control action, filter text).
     var givenRules: [(String, String)] {

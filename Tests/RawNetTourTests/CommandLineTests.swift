@@ -35,6 +35,8 @@ import Testing
             (["chat", "alice", "--connect", "bob"], "is not DEST:PORT"),
             (["impair", "alice-nosuch", "--loss", "5%"], "nosuch"),
             (["impair", "alice-r1", "--loss", "140%"], "loss"),
+            (["impair", "r1:eth1", "loss", "20%"], "write `rawnet impair r1:eth1 --loss 20%`"),
+            (["impair", "r1:eth1", "lots"], "unexpected 'lots' after the target"),
             (["ladder", "--from", runner.base + "/none.jsonl", "--connection", "10.0.1.10:49152"], "put it in quotes"),
             (["demo", "--lang", "fr"], "--lang must be en or ko"),
         ]
