@@ -69,6 +69,12 @@ struct Up: ParsableCommand {
         }
         if report.cleanedCrashedLab { print("cleaned up the run directory of a lab that had crashed") }
         print("lab '\(report.topology.name)' is up in \(report.runDirectory)")
+        // A big lab is summed up: a thousand lines would hide the one that matters.
+        if report.topology.nodes.count > Self.listedNodes {
+            print("  " + Self.summary(of: report.topology) + "; `rawnet status` lists each")
+            printServices(report.topology)
+            return
+        }
         for node in report.topology.nodes {
             let addresses = node.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", ")
             let process = report.pids[node.name].map { "pid \(String($0).padding(7))" } ?? "(rawnet attach)"
@@ -82,11 +88,28 @@ struct Up: ParsableCommand {
             print("  link \(link.name)" + (link.tunnel.map { " over \($0)" } ?? "")
                   + (report.topology.remoteEndName(link.b).map { " to \($0)" } ?? ""))
         }
-        for (node, service) in report.topology.dnsServers {
+        printServices(report.topology)
+    }
+
+    /// Labs with more nodes than this get a summary instead of a line per node and link.
+    static let listedNodes = 40
+
+    /// `1000 nodes (300 routers, 700 hosts), 999 links`.
+    static func summary(of topology: Topology) -> String {
+        let kinds = NodeKind.allCases.compactMap { kind -> String? in
+            let count = topology.nodes.filter { $0.kind == kind }.count
+            return count == 0 ? nil : "\(count) \(kind.rawValue)\(count == 1 ? "" : (kind == .switch ? "es" : "s"))"
+        }
+        let remote = topology.remoteNodes.isEmpty ? "" : ", \(topology.remoteNodes.count) on other machines"
+        return "\(topology.nodes.count) nodes (\(kinds.joined(separator: ", "))\(remote)), \(topology.links.count) links"
+    }
+
+    private func printServices(_ topology: Topology) {
+        for (node, service) in topology.dnsServers {
             let role = service.isRecursive ? "recursive resolver" : "name server"
             print("  dns on \(node.name): \(role) (rawnet dns serve; output in \(node.name).dns.log)")
         }
-        for node in report.topology.nodes {
+        for node in topology.nodes {
             for service in node.services where service.kind == "http" {
                 print("  http on \(node.name): port \(service.options["port"] ?? "80")"
                       + " (rawnet http serve; output in \(node.name).http.log)")

@@ -49,6 +49,23 @@ import Testing
         #expect(refused.status == 1 && refused.output.contains("connection refused"), "\(refused.output)")
     }
 
+    /// A big lab is summed up in one line by `up`; a small one is listed node by node.
+    @Test func up_ofABigLab_printsASummary_notALinePerNode() throws {
+        let runner = try RawNetRunner()
+        let file = runner.base + "/big.yaml"
+        let generated = try runner.run(["gen", "--routers", "5", "--hosts", "40", "--name", "big", "-o", file])
+        #expect(generated.status == 0, "\(generated.output)")
+        let up = try runner.run(["up", file], timeout: 60)
+        defer { _ = try? runner.run(["down", "--lab", "big"]) }
+        #expect(up.status == 0, "\(up.output)")
+        let lines = up.output.split(separator: "\n")
+        #expect(lines.count <= 3, "\(up.output)")
+        #expect(up.output.contains("45 nodes (40 hosts, 5 routers), 44 links; `rawnet status` lists each"), "\(up.output)")
+        let small = try runner.run(["up"])
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        #expect(small.output.contains("link alice:eth0-r1:eth0"), "a small lab is listed: \(small.output)")
+    }
+
     @Test func unknownCommand_suggestsTheNearest() throws {
         let runner = try RawNetRunner()
         for (typed, meant) in [("sokets", "sockets"), ("impiar", "impair"), ("trce", "trace"), ("dwon", "down")] {
