@@ -82,14 +82,6 @@ struct Impair: ParsableCommand {
     var givenOptions: [(String, String)] { change.options }
 
     func validate() throws {
-        if let word = extra.first {
-            let option = word.lowercased()
-            if Self.settingNames.contains(option) {
-                let value = extra.dropFirst().first.map { " " + $0 } ?? " VALUE"
-                throw ValidationError("settings are options: write `rawnet impair \(target ?? "TARGET") --\(option)\(value)`")
-            }
-            throw ValidationError("unexpected \(extra.map { "'\($0)'" }.joined(separator: " ")) after the target (see `rawnet impair --help`)")
-        }
         if let direction, ImpairDirection(rawValue: direction.lowercased()) == nil {
             throw ValidationError("--direction must be out, in or both, not '\(direction)'")
         }
@@ -107,6 +99,15 @@ struct Impair: ParsableCommand {
         }
         // Each value on its own, then all together: a bad one is refused before anything changes.
         do { try change.validate() } catch { throw ValidationError(error.description) }
+        // Last: a bad value given as an option names itself first.
+        if let word = extra.first {
+            let option = word.lowercased()
+            if Self.settingNames.contains(option) {
+                let value = extra.dropFirst().first.map { " " + $0 } ?? " VALUE"
+                throw ValidationError("settings are options: write `rawnet impair \(target ?? "TARGET") --\(option)\(value)`")
+            }
+            throw ValidationError("unexpected \(extra.map { "'\($0)'" }.joined(separator: " ")) after the target (see `rawnet impair --help`)")
+        }
     }
 
     /// The setting options by name, for a setting written without its dashes.
