@@ -92,12 +92,27 @@ struct ScaleLab: Sendable {
         return Double(reached) * 100 / Double(hosts)
     }
 
+    /// The TCP memory budget the far pair needs for `count` idle connections
+    /// (4 KB each, and a quarter more for their buffers), in whole megabytes; nil
+    /// when the default budget holds them.
+    static func tcpMemory(forConnections count: Int) -> Int? {
+        let megabyte = 1024 * 1024
+        let needed = count * 4 * 1024 * 5 / 4
+        guard needed > TCPMemoryLimit.defaultBytes else { return nil }
+        return min((needed + megabyte - 1) / megabyte * megabyte, TCPMemoryLimit.maximumBytes)
+    }
+
     /// Percentage of `count` connections, all open at once between the far
     /// host pair, whose payload reached the server intact and came back intact.
+    /// When the default budget (24 MB, about 6,000 connections) cannot hold
+    /// them, the pair's `tcp_mem:` is raised as a lab would raise it.
     func concurrentConnections(_ count: Int) throws -> Double {
-        let generator = try generator()
+        var generator = try generator()
         guard let far = generator.farHostPair() else { throw BenchError("the lab needs at least two hosts") }
-        let lab = try start()
+        if let memory = Self.tcpMemory(forConnections: count) {
+            generator.tcpMemory = [far.from: memory, far.to: memory]
+        }
+        let lab = try BenchLab(yaml: generator.yaml(), executable: try settings.executable())
         defer { lab.stop() }
         return try ConcurrentEcho.run(runDirectory: lab.runDirectory, client: TopologyGenerator.hostName(far.from),
                                       server: TopologyGenerator.hostName(far.to),

@@ -10,15 +10,24 @@ import RawNetPlatform
 /// connection, and reads both senders' counters:
 ///
 /// - Linux, from `nstat` in its namespace (differences over the round):
-///   `TcpRetransSegs`, `TcpExtTCPDSACKRecv` (duplicates the receiver
-///   reported), `TcpExtTCPDSACKOldSent` + `TcpExtTCPDSACKOfoSent` (duplicates
-///   Linux received while RawNet sent), `TcpExtTCPDSACKUndo`, `TcpExtTCPLossUndo`.
+///   `TcpRetransSegs`, `TcpExtTCPDSACKRecv` (ACKs carrying a D-SACK),
+///   `TcpExtTCPDSACKRecvSegs` (the segments those D-SACKs reported received
+///   twice), `TcpExtTCPDSACKOldSent` + `TcpExtTCPDSACKOfoSent` (duplicates
+///   Linux received while RawNet sent), the undo counters, and the receive
+///   drops (`TcpExtTCPOFODrop`, `TcpExtTCPRcvQDrop`, `TcpExtPruneCalled`,
+///   `TcpExtTCPBacklogDrop`).
 /// - RawNet, from `rawnet sockets bob -i` (the sending connection lingers in
-///   TIME-WAIT with its counters): `retrans`, `dsack_received`,
-///   `spurious_retrans`, `undo`.
+///   TIME-WAIT with its counters): `retrans`, `dsack_received` (D-SACKs),
+///   `spurious_retrans` (the segments they reported), `undo`; and every drop
+///   `rawnet status` counts in the lab.
 ///
 /// Nothing is lost or duplicated on the wire, so every duplicate a receiver
-/// reports is a needless retransmission of its sender.
+/// reports is a needless retransmission of its sender. Each round checks that:
+/// a round in which RawNet's nodes or Linux's receiver dropped anything (but
+/// a segment for a connection already closed) is marked, since a
+/// retransmission there may have been needed. The two senders
+/// are compared in segments (a D-SACK can cover several: Linux's
+/// `TCPDSACKRecv` counts ACKs, not segments).
 public struct ReorderBench: Sendable {
     public var rawnet: String
     public var rounds: Int
@@ -39,6 +48,8 @@ public struct ReorderBench: Sendable {
         /// Linux as sender (Linux → RawNet).
         public var linuxRetransmissions = 0
         public var linuxDSACKsReceived = 0
+        /// Segments Linux's D-SACKs-received reported (`TcpExtTCPDSACKRecvSegs`).
+        public var linuxDSACKedSegments = 0
         public var linuxUndos = 0
         /// RawNet as sender (RawNet → Linux).
         public var rawnetRetransmissions = 0
@@ -47,6 +58,12 @@ public struct ReorderBench: Sendable {
         public var rawnetUndos = 0
         /// D-SACKs Linux sent while receiving RawNet's data.
         public var linuxDSACKsSent = 0
+        /// Frames RawNet's nodes dropped during the round (every reason `rawnet status`
+        /// counts), and segments Linux's TCP dropped as receiver: both 0 in a lossless round.
+        public var labDrops = 0
+        public var linuxReceiveDrops = 0
+        /// Nothing was dropped: every retransmission of the round was needless.
+        public var isLossless: Bool { labDrops == 0 && linuxReceiveDrops == 0 }
         /// Seconds each transfer took, from starting the sending program until
         /// the receiving one ended (both include starting a process).
         public var linuxSeconds = 0.0
@@ -58,10 +75,12 @@ public struct ReorderBench: Sendable {
         }
 
         public var description: String {
-            "linux→rawnet: linux retrans \(linuxRetransmissions), D-SACKs received \(linuxDSACKsReceived), undos \(linuxUndos); "
+            "linux→rawnet: linux retrans \(linuxRetransmissions), D-SACKs received \(linuxDSACKsReceived) "
+                + "(\(linuxDSACKedSegments) segments), undos \(linuxUndos); "
                 + "rawnet→linux: rawnet retrans \(rawnetRetransmissions), D-SACKs received \(rawnetDSACKsReceived) "
                 + "(Linux sent \(linuxDSACKsSent)), spurious \(rawnetSpurious), undos \(rawnetUndos); "
-                + "seconds linux \(String(format: "%.2f", linuxSeconds)), rawnet \(String(format: "%.2f", rawnetSeconds))"
+                + "seconds linux \(String(format: "%.2f", linuxSeconds)), rawnet \(String(format: "%.2f", rawnetSeconds)); "
+                + "drops: lab \(labDrops), Linux receiver \(linuxReceiveDrops)"
         }
     }
 
@@ -126,6 +145,7 @@ public struct ReorderBench: Sendable {
         var port = 20_000
         for index in 0..<rounds {
             var round = Round()
+            let dropsBefore = try labDrops(lab, in: directory)
             // Linux → RawNet.
             port += 1
             let before = try nstat(lab, in: directory)
@@ -142,6 +162,7 @@ public struct ReorderBench: Sendable {
             let middle = try nstat(lab, in: directory)
             round.linuxRetransmissions = middle["TcpRetransSegs", default: 0] - before["TcpRetransSegs", default: 0]
             round.linuxDSACKsReceived = middle["TcpExtTCPDSACKRecv", default: 0] - before["TcpExtTCPDSACKRecv", default: 0]
+            round.linuxDSACKedSegments = middle["TcpExtTCPDSACKRecvSegs", default: 0] - before["TcpExtTCPDSACKRecvSegs", default: 0]
             round.linuxUndos = middle["TcpExtTCPDSACKUndo", default: 0] - before["TcpExtTCPDSACKUndo", default: 0]
                 + middle["TcpExtTCPLossUndo", default: 0] - before["TcpExtTCPLossUndo", default: 0]
                 + middle["TcpExtTCPFullUndo", default: 0] - before["TcpExtTCPFullUndo", default: 0]
@@ -167,6 +188,10 @@ public struct ReorderBench: Sendable {
             let after = try nstat(lab, in: directory)
             round.linuxDSACKsSent = after["TcpExtTCPDSACKOldSent", default: 0] - middle["TcpExtTCPDSACKOldSent", default: 0]
                 + after["TcpExtTCPDSACKOfoSent", default: 0] - middle["TcpExtTCPDSACKOfoSent", default: 0]
+            round.linuxReceiveDrops = Self.receiveDrops.reduce(0) { $0 + after[$1, default: 0] - before[$1, default: 0] }
+            let dropsAfter = try labDrops(lab, in: directory)
+            round.labDrops = dropsAfter.total - dropsBefore.total
+            if round.labDrops > 0 { log("  drops in the lab so far:\n" + dropsAfter.lines.joined(separator: "\n")) }
             let internals = try senderInternals(lab: lab, port: port, in: directory)
             round.rawnetRetransmissions = internals["retrans"] ?? 0
             round.rawnetDSACKsReceived = internals["dsack_received"] ?? 0
@@ -176,6 +201,38 @@ public struct ReorderBench: Sendable {
             results.append(round)
         }
         return results
+    }
+
+    /// Linux's counters of segments its TCP received and threw away.
+    static let receiveDrops = ["TcpExtTCPOFODrop", "TcpExtTCPRcvQDrop", "TcpExtPruneCalled", "TcpExtTCPBacklogDrop"]
+
+    /// Every drop `rawnet status` counts in the lab, summed over nodes,
+    /// interfaces and reasons (absolute), but for segments to a connection
+    /// already gone (see `harmlessReasons`); and the status lines with drops.
+    func labDrops(_ lab: String, in directory: String) throws -> (total: Int, lines: [String]) {
+        let text = try command(["status", "--lab", lab], in: directory)
+        return (Self.sumOfDrops(inStatus: text), text.split(separator: "\n").filter { $0.contains("drops ") }.map(String.init))
+    }
+
+    /// Drops that lose no data: a segment for a connection its receiver has
+    /// closed (a late duplicate of the peer's last ACK or FIN, answered by a
+    /// reset) comes after the receiver read everything.
+    static let harmlessReasons: Set<String> = ["no socket on port"]
+
+    /// The sum of the per-reason counts of `rawnet status` output's `drops N: C reason, …`
+    /// lines, leaving out `harmlessReasons`.
+    public static func sumOfDrops(inStatus text: String) -> Int {
+        text.split(separator: "\n").reduce(0) { total, line in
+            guard let range = line.range(of: "drops "), let colon = line[range.upperBound...].firstIndex(of: ":") else {
+                return total
+            }
+            let reasons = line[line.index(after: colon)...].split(separator: ",").compactMap { part -> (Int, String)? in
+                let words = part.split(separator: " ", maxSplits: 1)
+                guard words.count == 2, let count = Int(words[0]) else { return nil }
+                return (count, String(words[1]))
+            }
+            return total + reasons.filter { !harmlessReasons.contains($0.1) }.reduce(0) { $0 + $1.0 }
+        }
     }
 
     /// Linux's TCP counters in the linux node's namespace, absolute.

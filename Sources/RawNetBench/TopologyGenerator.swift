@@ -1,3 +1,5 @@
+import RawNetLabModel
+
 /// Writes large lab topologies for benchmarks (`rawnet gen`): routers in a
 /// chain or a binary tree, hosts spread over them round-robin, each host on
 /// its own subnet, and static routes so every host reaches every other.
@@ -21,6 +23,8 @@ public struct TopologyGenerator: Sendable {
     public var routers: Int
     public var hosts: Int
     public var shape: Shape
+    /// Hosts (by 0-based index) given a TCP memory budget other than the default (`tcp_mem:`, bytes).
+    public var tcpMemory: [Int: Int] = [:]
 
     /// Limits that keep every address inside its 10.x.y.0/24 scheme.
     public static let routerLimit = 55 * 256
@@ -67,7 +71,8 @@ public struct TopologyGenerator: Sendable {
                      "name: \(name)", "nodes:"]
         var links: [String] = []
         for host in 0..<hosts {
-            lines.append("  \(Self.hostName(host)): { kind: host, ip: \(Self.hostAddress(host))/24, gateway: \(Self.hostSubnet(host)).1 }")
+            let memory = tcpMemory[host].map { ", tcp_mem: \(TCPMemoryLimit.text($0))" } ?? ""
+            lines.append("  \(Self.hostName(host)): { kind: host, ip: \(Self.hostAddress(host))/24, gateway: \(Self.hostSubnet(host)).1\(memory) }")
         }
         for router in 0..<routers {
             var interfaces: [(String, String)] = []

@@ -20,6 +20,8 @@ struct DraftNode {
     var spanningTree: SpanningTreeConfiguration?
     var services: [TopologyService] = []
     var resolver: IPv4Address?
+    /// The host's TCP memory budget in bytes (`tcp_mem:`), when the file gives one.
+    var tcpMemory: Int?
 
     func interface(named name: String) -> DraftInterface? {
         interfaces.first { $0.name == name }
@@ -102,6 +104,7 @@ struct DraftTopology {
                 services: draft.services, resolver: draft.resolver)
             node.rip = draft.rip
             node.spanningTree = draft.spanningTree
+            node.tcpMemory = draft.tcpMemory
             return node
         }
         let links = links.compactMap { draft -> TopologyLink? in

@@ -189,7 +189,7 @@ struct TopologyParser {
         }
         let fields = fieldTable(mapping, location: location, prefix: "",
                                 allowed: ["kind", "ip", "gateway", "interfaces", "routes", "rp_filter", "routing", "rip", "ports",
-                                          "stp", "services", "resolver"])
+                                          "stp", "services", "resolver", "tcp_mem"])
         if let kind = fields["kind"] {
             if let text = scalar(kind, location, "kind") {
                 if let value = NodeKind(rawValue: text) {
@@ -259,6 +259,19 @@ struct TopologyParser {
                 draft.reversePathFilter = value
             } else {
                 issues.add(location, "rp_filter", "unknown value '\(text)' (expected strict, loose or off)")
+            }
+        }
+        if let memory = fields["tcp_mem"], let text = scalar(memory, location, "tcp_mem") {
+            if draft.kind != .host {
+                issues.add(location, "tcp_mem", "only a RawNet host has a TCP memory budget")
+            } else if let bytes = TCPMemoryLimit.bytes(text) {
+                if let problem = TCPMemoryLimit.problem(with: bytes) {
+                    issues.add(location, "tcp_mem", problem)
+                } else {
+                    draft.tcpMemory = bytes
+                }
+            } else {
+                issues.add(location, "tcp_mem", "bad size '\(text)' (expected bytes, or a number with KB, MB or GB, e.g. 48MB)")
             }
         }
         parseRouting(fields, location, into: &draft)

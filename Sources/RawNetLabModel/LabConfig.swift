@@ -12,6 +12,7 @@ import RawNetPlatform
 /// lab name=basic link_socket=seqpacket
 /// node name=alice kind=host gateway=10.0.1.1
 /// node name=r1 kind=router rp_filter=strict
+/// node name=bob kind=host gateway=10.0.2.1 tcp_mem=50331648
 /// interface node=alice name=eth0 address=10.0.1.10/24 mac=02:5e:…
 /// interface node=sw1 name=p4 mac=02:… trunk=10,20
 /// route node=r1 to=10.0.3.0/24 via=10.0.2.2
@@ -49,7 +50,8 @@ public enum LabConfig {
             lines.append(record("node", ["name": node.name, "kind": node.kind.rawValue,
                                          "gateway": node.gateway?.description,
                                          "rp_filter": node.reversePathFilter == .off ? nil : node.reversePathFilter.rawValue,
-                                         "resolver": node.resolver?.description]))
+                                         "resolver": node.resolver?.description,
+                                         "tcp_mem": node.tcpMemory.map(String.init)]))
             for interface in node.interfaces {
                 lines.append(record("interface", ["node": node.name, "name": interface.name,
                                                   "address": node.kind.hasAddresses ? interface.address.description : nil,

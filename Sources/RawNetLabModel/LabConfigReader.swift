@@ -99,9 +99,18 @@ struct LabConfigReader {
         }
         var resolver: IPv4Address?
         if let text = try record.optional("resolver") { resolver = try address(text, "resolver") }
+        var tcpMemory: Int?
+        if let text = try record.optional("tcp_mem") {
+            guard let bytes = Int(text), TCPMemoryLimit.problem(with: bytes) == nil else {
+                throw fail("bad tcp_mem '\(text)' (expected bytes from \(TCPMemoryLimit.minimumBytes) to \(TCPMemoryLimit.maximumBytes))")
+            }
+            tcpMemory = bytes
+        }
         nodeIndices[nodeName] = nodes.count
-        nodes.append(TopologyNode(name: nodeName, kind: kind, interfaces: [], gateway: gateway, reversePathFilter: filter,
-                                  resolver: resolver))
+        var node = TopologyNode(name: nodeName, kind: kind, interfaces: [], gateway: gateway, reversePathFilter: filter,
+                                resolver: resolver)
+        node.tcpMemory = tcpMemory
+        nodes.append(node)
     }
 
     /// The `kind=` of a node or remote record.

@@ -59,6 +59,7 @@ extension Topology {
                 fields.append("routes: [ \(list) ]")
             }
             if node.reversePathFilter != .off { fields.append("rp_filter: \(node.reversePathFilter)") }
+            if let memory = node.tcpMemory { fields.append("tcp_mem: \(TCPMemoryLimit.text(memory))") }
             if let rip = node.rip { fields.append(Self.ripField(rip)) }
             lines.append("  \(node.name): { \(fields.joined(separator: ", ")) }")
         }

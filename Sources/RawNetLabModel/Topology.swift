@@ -133,6 +133,9 @@ public struct TopologyNode: Sendable, Equatable {
     public var services: [TopologyService]
     /// The name server the file gives this host (`resolver:`); `Topology.resolver(for:)` adds the default.
     public var resolver: IPv4Address?
+    /// The most a host's TCP connections may take together, in bytes (`tcp_mem:`,
+    /// as Linux's `net.ipv4.tcp_mem`); nil for the default, `TCPMemoryLimit.defaultBytes`.
+    public var tcpMemory: Int? = nil
 
     public init(name: String, kind: NodeKind, interfaces: [TopologyInterface],
                 gateway: IPv4Address? = nil, routes: [StaticRoute] = [], reversePathFilter: ReversePathFilter = .off,

@@ -33,8 +33,9 @@ struct BenchReorder: ParsableCommand {
         print("| per connection | Linux sender | RawNet sender |")
         print("|---|---|---|")
         print(row("retransmitted segments", \.linuxRetransmissions, \.rawnetRetransmissions))
-        print(row("D-SACKs received (needless retransmissions the receiver reported)", \.linuxDSACKsReceived, \.rawnetDSACKsReceived))
-        print(row("spurious retransmissions RawNet counted", { _ in 0 }, \.rawnetSpurious))
+        print(row("D-SACKs received (ACKs reporting a duplicate)", \.linuxDSACKsReceived, \.rawnetDSACKsReceived))
+        print(row("needless retransmissions (segments the receiver's D-SACKs reported)",
+                  \.linuxDSACKedSegments, \.rawnetSpurious))
         print(row("D-SACKs Linux sent as receiver", { _ in 0 }, \.linuxDSACKsSent))
         print(row("window cuts undone", \.linuxUndos, \.rawnetUndos))
         func goodput(_ seconds: (ReorderBench.Round) -> Double) -> String {
@@ -44,11 +45,20 @@ struct BenchReorder: ParsableCommand {
             return "\(tenth(sorted[sorted.count / 2])) (" + values.map(tenth).joined(separator: ", ") + ")"
         }
         print("| goodput, Mbit/s (start of the sender to end of the receiver) | \(goodput(\.linuxSeconds)) | \(goodput(\.rawnetSeconds)) |")
-        let linuxTotal = rounds.map(\.linuxDSACKsReceived).reduce(0, +)
-        let rawnetTotal = rounds.map(\.rawnetDSACKsReceived).reduce(0, +)
-        let ratio = linuxTotal > 0 ? Double(rawnetTotal) / Double(linuxTotal) : .infinity
-        // Issue 14 §3.4: no more needless retransmissions than Linux on the same connections.
-        print("goal (RawNet needless retransmissions ≤ Linux's, all rounds): \(rawnetTotal) vs \(linuxTotal), "
-              + "\((ratio * 100).rounded() / 100) ×: " + (rawnetTotal <= linuxTotal ? "met" : "not met"))
+        let lossy = rounds.enumerated().filter { !$0.element.isLossless }.map { $0.offset + 1 }
+        print(lossy.isEmpty
+              ? "every round was lossless (no drop in RawNet's nodes or Linux's receiver): every retransmission was needless"
+              : "rounds \(lossy.map(String.init).joined(separator: ", ")) dropped something (see their lines): "
+                + "a retransmission there may have been needed")
+        func goal(_ what: String, _ linux: (ReorderBench.Round) -> Int, _ rawnet: (ReorderBench.Round) -> Int) {
+            let linuxTotal = rounds.map(linux).reduce(0, +), rawnetTotal = rounds.map(rawnet).reduce(0, +)
+            let ratio = linuxTotal > 0 ? Double(rawnetTotal) / Double(linuxTotal) : .infinity
+            print("goal (RawNet ≤ Linux, all rounds), \(what): \(rawnetTotal) vs \(linuxTotal), "
+                  + "\((ratio * 100).rounded() / 100) ×: " + (rawnetTotal <= linuxTotal ? "met" : "not met"))
+        }
+        // Issue 14 §3.4: no more needless retransmissions than Linux on the same connections,
+        // in segments as the receivers reported them, and (lossless rounds) as the senders sent them.
+        goal("needless segments D-SACKed", \.linuxDSACKedSegments, \.rawnetSpurious)
+        if lossy.isEmpty { goal("segments retransmitted, all needless", \.linuxRetransmissions, \.rawnetRetransmissions) }
     }
 }

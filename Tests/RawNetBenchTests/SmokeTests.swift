@@ -81,6 +81,24 @@ import RawNetPlatform
         #expect(leftovers.isEmpty, "namespaces left behind: \(leftovers)")
     }
 
+    /// One short round each way under reordering: both senders' counters are read, the
+    /// lab's drops and Linux's receive drops are counted, and nothing is lost, so every
+    /// duplicate a receiver reported was sent by its sender as a retransmission.
+    @Test func reorder_oneRoundEachWay_countsInSegments_andFindsNoLoss() throws {
+        try #require(Processes.isRoot, "the reorder bench attaches a linux node: run the tests as root (CI does)")
+        let bench = ReorderBench(rawnet: try LabSides.locateRawnet(explicit: nil), rounds: 1, size: 400_000, log: log)
+        let round = try #require(try bench.run().first)
+        #expect(round.isLossless, "\(round)")
+        #expect(round.linuxSeconds > 0 && round.rawnetSeconds > 0, "\(round)")
+        // A D-SACK reports at least one segment; a sender is told only of what it re-sent.
+        #expect(round.linuxDSACKedSegments >= round.linuxDSACKsReceived, "\(round)")
+        #expect(round.rawnetSpurious <= round.rawnetRetransmissions, "\(round)")
+        #expect(round.linuxDSACKedSegments <= round.linuxRetransmissions, "\(round)")
+        #expect(ReorderBench.sumOfDrops(inStatus: "    eth0 ...\n           drops 7: 5 injected loss, 2 TTL expired\n"
+                                        + "    local  drops 4: 3 reverse path, 1 no socket on port\n") == 10,
+                "a segment for a closed connection loses no data")
+    }
+
     @Test func scale_generatesAndValidatesTheLab() throws {
         let results = try ScaleScenario().run(options: options, log: log)
         expectNoFailures(results)

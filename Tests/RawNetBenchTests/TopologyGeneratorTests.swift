@@ -18,6 +18,22 @@ import Testing
         #expect(topology.links.count == 29 + 70)
     }
 
+    /// 10,000 connections need more than a host's default TCP budget: the far pair
+    /// gets a `tcp_mem:` that holds them, which the lab's parser reads back.
+    @Test func manyConnections_raiseTheFarPairsTCPMemory() throws {
+        #expect(ScaleLab.tcpMemory(forConnections: 1_000) == nil)
+        #expect(ScaleLab.tcpMemory(forConnections: 4_000) == nil, "16 MB and a quarter more fit in 24 MB")
+        let memory = try #require(ScaleLab.tcpMemory(forConnections: 10_000))
+        #expect(memory == 49 * 1024 * 1024 && memory >= 10_000 * 4 * 1024)
+        var generator = try TopologyGenerator(routers: 30, hosts: 70, shape: .tree)
+        let far = try #require(generator.farHostPair())
+        generator.tcpMemory = [far.from: memory, far.to: memory]
+        let topology = try TopologyLoader.parse(yaml: generator.yaml(), file: "generated")
+        let raised = topology.nodes.filter { $0.tcpMemory != nil }.map(\.name).sorted()
+        #expect(raised == [TopologyGenerator.hostName(far.from), TopologyGenerator.hostName(far.to)].sorted())
+        #expect(topology.node(named: TopologyGenerator.hostName(far.to))?.tcpMemory == memory)
+    }
+
     @Test func twoHundredNodeLab_splitsOverTwoMachinesAtOneSubtree() throws {
         let generator = try TopologyGenerator(name: "bsplit", routers: 60, hosts: 140, shape: .tree)
         let (yaml, secondHosts) = generator.split(first: "10.252.0.1", second: "10.252.0.2")

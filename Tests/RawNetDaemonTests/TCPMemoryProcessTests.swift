@@ -18,6 +18,39 @@ struct TCPMemoryProcessTests {
     private let bob = IPv4Address(10, 0, 2, 20)
     private static let memoryBound = 64 * 1024 * 1024
 
+    /// A lab can give a host a smaller or larger budget (`tcp_mem:`), as Linux's
+    /// `net.ipv4.tcp_mem`: bob with 1 MB takes about 256 idle connections (4 KB each),
+    /// then refuses the next, and says so in `status`.
+    @Test func tcpMem_setsTheHostsBudget_connectionsStopAtIt() throws {
+        let yaml = TopologyLoader.defaultLabYAML.replacing(
+            "gateway: 10.0.2.1 }", with: "gateway: 10.0.2.1, tcp_mem: 1MB }")
+        try #require(yaml != TopologyLoader.defaultLabYAML, "the default lab's bob line changed")
+        let lab = try DaemonTestLab(yaml: yaml)
+        defer { lab.stop() }
+        #expect(try lab.status("bob").budgets?.tcpBudgetBytes == 1024 * 1024)
+        #expect(try lab.status("alice").budgets?.tcpBudgetBytes == TCPMemoryLimit.defaultBytes)
+        let bobHost = try HostConnection(runDirectory: lab.runDirectory, host: "bob", appName: "keeper")
+        let listener = try TCPListener(bobHost, port: 9600, backlog: 64)
+        let aliceHost = try HostConnection(runDirectory: lab.runDirectory, host: "alice", appName: "opener")
+        var clients: [TCPStream] = []
+        var accepted: [TCPStream] = []
+        var refusal: String?
+        while refusal == nil && clients.count < 400 {
+            do {
+                clients.append(try TCPStream.connect(aliceHost, to: bob, port: 9600, timeout: .seconds(2)))
+                if let stream = try listener.accept(timeout: .seconds(2)) { accepted.append(stream) }
+            } catch {
+                refusal = "\(error)"
+            }
+        }
+        #expect(refusal == "\(NetworkError.timedOut)", "bob's budget should stop the SYN of connection \(clients.count + 1)")
+        #expect((250...260).contains(clients.count), "bob took \(clients.count) connections of 4 KB in 1 MB")
+        let shown = try lab.rawnet(["status"]).output
+        #expect(shown.contains("of 1048576 B"), "\(shown)")
+        #expect(shown.contains("TCP memory pressure"), "\(shown)")
+        _ = accepted
+    }
+
     @Test func manyConnectionsNeverRead_keepTheHostUnderTheBound_andNewOnesAreRefused() throws {
         let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
         defer { lab.stop() }
@@ -58,8 +91,8 @@ struct TCPMemoryProcessTests {
               + "peaks: bob \(bobPeak) B, alice \(alicePeak) B")
         #expect(bobPeak < Self.memoryBound, "bob peaked at \(bobPeak) bytes")
         #expect(alicePeak < Self.memoryBound, "alice peaked at \(alicePeak) bytes")
-        #expect((budgets.tcpMemoryBytes ?? 0) >= TCPMemory.budget, "the budget was never reached")
-        #expect((budgets.tcpMemoryBytes ?? .max) < TCPMemory.budget + 4 * 1024 * 1024)
+        #expect((budgets.tcpMemoryBytes ?? 0) >= TCPMemoryLimit.defaultBytes, "the budget was never reached")
+        #expect((budgets.tcpMemoryBytes ?? .max) < TCPMemoryLimit.defaultBytes + 4 * 1024 * 1024)
         #expect(written < count * 256 * 1024, "bob took everything: no bound")
         #expect((budgets.tcpMemoryRefused ?? 0) > 0)
         let pressureDrops = status.interfaces.reduce(0) { $0 + $1.counters[.tcpMemoryPressure] }
@@ -88,7 +121,7 @@ struct TCPMemoryProcessTests {
         var freed = false
         for _ in 0..<50 where !freed {
             MonotonicClock.sleep(for: .milliseconds(100))
-            freed = (try lab.status("bob").budgets?.tcpMemoryBytes ?? .max) < TCPMemory.budget / 2
+            freed = (try lab.status("bob").budgets?.tcpMemoryBytes ?? .max) < TCPMemoryLimit.defaultBytes / 2
         }
         #expect(freed)
         let listener2 = try TCPListener(local, port: 9502)

@@ -17,7 +17,7 @@ private let fullLabYAML = """
     link_socket: datagram
     nodes:
       alice: { kind: host, ip: 10.0.1.10/24, gateway: 10.0.1.1 }
-      bob:   { kind: host, ip: 10.0.2.20/24, gateway: 10.0.2.1 }
+      bob:   { kind: host, ip: 10.0.2.20/24, gateway: 10.0.2.1, tcp_mem: 48MB }
       r1:    { kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24, spare: 10.0.9.1/24 },
                routes: [ { to: default, via: 10.0.2.20 }, { to: 10.7.0.0/16, via: 10.0.1.10 } ], rp_filter: strict }
     links:
@@ -55,6 +55,9 @@ private let fullLabYAML = """
         #expect(lines.contains("node name=r1 kind=router rp_filter=strict"))
         #expect(lines.contains("node name=alice kind=host gateway=10.0.1.1"), "off is the default and not written")
         #expect(lines.contains("lab name=full link_socket=datagram"))
+        #expect(lines.contains("node name=bob kind=host gateway=10.0.2.1 tcp_mem=50331648"))
+        #expect(again.node(named: "bob")?.tcpMemory == 48 * 1024 * 1024)
+        #expect(again.node(named: "alice")?.tcpMemory == nil, "no tcp_mem: the default, not written")
         #expect(lines.contains("link a=alice:eth0 b=r1:eth0 queue=32"))
         #expect(lines.contains("impair from=r1:eth0 option=corrupt value=1%"))
         #expect(lines.contains("route node=r1 to=0.0.0.0/0 via=10.0.2.20"))

@@ -46,6 +46,25 @@ private func lab(alice: String = "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.
                 == ["lab.yaml: node 'alice': field 'rp_filter': only a router filters by reverse path"])
     }
 
+    @Test func tcpMem_isAHostsBudgetWithAUnit_withinLimits() throws {
+        let big = try TopologyLoader.parse(yaml: lab(alice: "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.1.1, tcp_mem: 64MB }"),
+                                           file: "lab.yaml")
+        #expect(big.node(named: "alice")?.tcpMemory == 64 * 1024 * 1024)
+        #expect(big.node(named: "bob")?.tcpMemory == nil)
+        #expect(big.yamlText.contains("tcp_mem: 64MB"), "\(big.yamlText)")
+        for (text, bytes) in [("2097152", 2 * 1024 * 1024), ("4096K", 4 * 1024 * 1024), ("1GiB", 1024 * 1024 * 1024), ("32 mb", 32 * 1024 * 1024)] {
+            #expect(TCPMemoryLimit.bytes(text) == bytes, "\(text)")
+        }
+        #expect(problems(lab(alice: "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.1.1, tcp_mem: lots }"))
+                == ["lab.yaml: node 'alice': field 'tcp_mem': bad size 'lots' (expected bytes, or a number with KB, MB or GB, e.g. 48MB)"])
+        #expect(problems(lab(alice: "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.1.1, tcp_mem: 512KB }"))
+                == ["lab.yaml: node 'alice': field 'tcp_mem': 512KB is out of range (1MB to 1024MB)"])
+        #expect(problems(lab(alice: "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.1.1, tcp_mem: 99999999999G }"))
+                == ["lab.yaml: node 'alice': field 'tcp_mem': bad size '99999999999G' (expected bytes, or a number with KB, MB or GB, e.g. 48MB)"])
+        #expect(problems(lab(r1: "{ kind: router, interfaces: { eth0: 10.0.1.1/24, eth1: 10.0.2.1/24 }, tcp_mem: 48MB }"))
+                == ["lab.yaml: node 'r1': field 'tcp_mem': only a RawNet host has a TCP memory budget"])
+    }
+
     @Test func unknownNodeInLink() {
         let found = problems(lab(links: "  - endpoints: [alice:eth0, r1:eth0]\n  - endpoints: [r1:eth1, carol:eth0]"))
         #expect(found == ["lab.yaml: link 2: field 'endpoints[1]': unknown node 'carol'"])
@@ -159,7 +178,7 @@ private func lab(alice: String = "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.
                                  r1: "{ kind: router, ip: 10.0.1.1/24 }",
                                  links: "  - endpoints: [alice:eth0, r1:eth0]"))
         #expect(found.contains(
-            "lab.yaml: node 'alice': field 'gatway': unknown field (expected one of 'kind', 'ip', 'gateway', 'interfaces', 'routes', 'rp_filter', 'routing', 'rip', 'ports', 'stp', 'services', 'resolver')"))
+            "lab.yaml: node 'alice': field 'gatway': unknown field (expected one of 'kind', 'ip', 'gateway', 'interfaces', 'routes', 'rp_filter', 'routing', 'rip', 'ports', 'stp', 'services', 'resolver', 'tcp_mem')"))
         #expect(found.contains(
             "lab.yaml: node 'r1': field 'ip': a router names its interfaces: use 'interfaces: { eth0: A.B.C.D/N, ... }'"))
     }

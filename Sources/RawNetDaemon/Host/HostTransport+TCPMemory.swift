@@ -1,17 +1,25 @@
 import RawNetContracts
 import RawNetCore
+import RawNetLabModel
 import RawNetWire
 
 /// The memory a host's TCP connections take — each one's buffers
 /// (`TCPConnection.bufferedByteCount`) and a fixed cost for the connection
 /// itself — against one budget for the whole host, as Linux's `tcp_mem`.
 struct TCPMemory {
-    /// The most the host's connections may take together.
-    static let budget = 24 * 1024 * 1024
-    /// What a connection costs beyond its buffers (its state, timers, tables).
+    /// The most the host's connections may take together: the node's `tcp_mem:`,
+    /// else `TCPMemoryLimit.defaultBytes` (24 MB).
+    let budget: Int
+    /// What a connection costs beyond its buffers (its state, timers, tables):
+    /// measured at 3.8 KB a connection (BENCHMARKS.md, issue 21 goal 3).
     static let connectionCost = 4 * 1024
 
-    private(set) var bytes = ByteBudget<TCPConnectionID>(holderLimit: .max, totalLimit: TCPMemory.budget)
+    private(set) var bytes: ByteBudget<TCPConnectionID>
+
+    init(budget: Int = TCPMemoryLimit.defaultBytes) {
+        self.budget = budget
+        bytes = ByteBudget(holderLimit: .max, totalLimit: budget)
+    }
     /// SYNs and data segments dropped, connects refused, for the budget.
     private(set) var droppedSegments = 0
     private(set) var refusedConnects = 0
@@ -20,7 +28,7 @@ struct TCPMemory {
 
     /// Whether the connections take the whole budget: no new connection, no
     /// more data for connections that hold unread bytes, no more send credit.
-    var isUnderPressure: Bool { bytes.total >= Self.budget }
+    var isUnderPressure: Bool { bytes.total >= budget }
 
     var total: Int { bytes.total }
 
@@ -28,13 +36,13 @@ struct TCPMemory {
         if let count { bytes.set(Self.connectionCost + count, for: id) } else { bytes.forget(id) }
     }
 
-    mutating func forgetAll() { bytes = ByteBudget(holderLimit: .max, totalLimit: Self.budget) }
+    mutating func forgetAll() { bytes = ByteBudget(holderLimit: .max, totalLimit: budget) }
 
     mutating func countDroppedSegment() { droppedSegments += 1 }
     mutating func countRefusedConnect() { refusedConnects += 1 }
 
     /// Why the host refuses, for a drop's detail or an app's error.
-    var pressureText: String { "TCP buffers take \(bytes.total) of \(Self.budget) bytes" }
+    var pressureText: String { "TCP buffers take \(bytes.total) of \(budget) bytes (the host's tcp_mem)" }
 }
 
 extension HostTransport {

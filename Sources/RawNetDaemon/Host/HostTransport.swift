@@ -23,7 +23,7 @@ final class HostTransport<Network: HostNetwork, Apps: AppMessageSink> {
     var tcp: TCPStack
     var tcpRun = TCPRunState()
     /// What the TCP connections take against the host's budget; see HostTransport+TCPMemory.swift.
-    var tcpMemory = TCPMemory()
+    var tcpMemory: TCPMemory
     /// Whether anyone listens to trace events (`emit` is called only then).
     var isTracing = false {
         didSet { tcp.reportsCongestion = isTracing }
@@ -40,6 +40,7 @@ final class HostTransport<Network: HostNetwork, Apps: AppMessageSink> {
         self.apps = apps
         self.logger = logger
         self.tcp = tcp ?? Self.makeTCPStack(for: node)
+        tcpMemory = TCPMemory(budget: node.tcpMemory ?? TCPMemoryLimit.defaultBytes)
     }
 
     /// Sends one trace event to whoever listens.

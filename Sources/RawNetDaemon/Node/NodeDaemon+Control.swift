@@ -56,7 +56,7 @@ extension NodeDaemon {
         }
         if let host {
             budgets.tcpMemoryBytes = host.tcpMemory.total
-            budgets.tcpBudgetBytes = TCPMemory.budget
+            budgets.tcpBudgetBytes = host.tcpMemory.budget
             budgets.tcpMemoryRefused = host.tcpMemory.droppedSegments + host.tcpMemory.refusedConnects
         }
         status.budgets = budgets
