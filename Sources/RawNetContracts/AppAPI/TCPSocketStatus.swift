@@ -31,6 +31,10 @@ public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
         case nagle
         case delayedAck = "delayed_ack"
         case recovery
+        /// A listener's: connections in SYN-RECEIVED, SYNs answered with a SYN cookie,
+        /// connections made from a returned cookie, SYNs dropped for a full queue (cookies off).
+        case halfOpen = "half_open", synCookiesSent = "syncookies_sent", synCookiesAccepted = "syncookies_ok"
+        case listenDrops = "listen_drops"
     }
 
     /// Every field, by key, as text.
@@ -54,9 +58,13 @@ public struct TCPSocketStatus: Sendable, Equatable, CustomStringConvertible {
         fields = Dictionary(pairs, uniquingKeysWith: { _, last in last })
     }
 
-    /// A listening socket: `recvq` connections ready to accept, `sendq` its backlog.
-    public static func listening(local: String, ready: Int, backlog: Int) -> TCPSocketStatus {
-        TCPSocketStatus([(.proto, "tcp"), (.local, local), (.state, "LISTEN"), (.recvq, "\(ready)"), (.sendq, "\(backlog)")])
+    /// A listening socket: `recvq` connections ready to accept, `sendq` its backlog,
+    /// and what its queue did under load (half-open connections, SYN cookies, drops).
+    public static func listening(local: String, ready: Int, backlog: Int, halfOpen: Int = 0, synCookiesSent: Int = 0,
+                                 synCookiesAccepted: Int = 0, droppedSYNs: Int = 0) -> TCPSocketStatus {
+        TCPSocketStatus([(.proto, "tcp"), (.local, local), (.state, "LISTEN"), (.recvq, "\(ready)"), (.sendq, "\(backlog)"),
+                         (.halfOpen, "\(halfOpen)"), (.synCookiesSent, "\(synCookiesSent)"),
+                         (.synCookiesAccepted, "\(synCookiesAccepted)"), (.listenDrops, "\(droppedSYNs)")])
     }
 
     /// A socket with no connection (closed, or not yet connected).

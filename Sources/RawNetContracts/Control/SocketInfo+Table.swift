@@ -12,7 +12,7 @@ extension SocketInfo {
             if let drops = socket.drops, drops > 0 {
                 extra[rows.count - 1] = "drops \(drops) (receive queue full)"
             }
-            if internals, socket.protocolName == "tcp", let text = socket.internals, socket.state != "LISTEN" {
+            if internals, socket.protocolName == "tcp", let text = socket.internals {
                 extra[rows.count - 1] = TCPSocketStatus(parsing: text)
                     .readable(skipping: [.proto, .local, .peer, .state, .recvq, .sendq])
             }

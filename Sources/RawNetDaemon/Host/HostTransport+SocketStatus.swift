@@ -55,7 +55,9 @@ extension HostTransport {
         let local = "\(socket.localAddress):\(socket.localPort)"
         if socket.tcp.isListening {
             let listener = tcp.listeners[socket.localPort]
-            return .listening(local: local, ready: listener?.ready.count ?? 0, backlog: listener?.backlog ?? 0)
+            return .listening(local: local, ready: listener?.ready.count ?? 0, backlog: listener?.backlog ?? 0,
+                              halfOpen: listener?.handshaking.count ?? 0, synCookiesSent: listener?.synCookiesSent ?? 0,
+                              synCookiesAccepted: listener?.synCookiesAccepted ?? 0, droppedSYNs: listener?.droppedSYNs ?? 0)
         }
         guard let id = socket.tcp.connection, let status = connectionStatus(id, local: local) else {
             return .closed(local: local)
