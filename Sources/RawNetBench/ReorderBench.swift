@@ -151,13 +151,13 @@ public struct ReorderBench: Sendable {
             let before = try nstat(lab, in: directory)
             let listener = try Shell.start(["/bin/sh", "-c", "exec '\(rawnet)' nc bob -l \(port) --lab \(lab) > /dev/null"],
                                            logPath: directory + "/nc-\(port).log")
-            try waitUntil("bob listens on \(port)") {
+            try RawnetCommand.waitUntil("bob listens on \(port)") {
                 ((try? command(["sockets", "bob", "--lab", lab], in: directory)) ?? "").contains(":\(port) ")
             }
             var started = Date()
             _ = try command(["exec", "linux", "--lab", lab, "--", python, directory + "/send.py",
                              "10.0.2.20", String(port), String(size)], in: directory)
-            try waitUntil("rawnet nc -l on \(port) ends") { !Shell.isRunning(pid: listener) }
+            try RawnetCommand.waitUntil("rawnet nc -l on \(port) ends") { !Shell.isRunning(pid: listener) }
             round.linuxSeconds = Date().timeIntervalSince(started)
             let middle = try nstat(lab, in: directory)
             round.linuxRetransmissions = middle["TcpRetransSegs", default: 0] - before["TcpRetransSegs", default: 0]
@@ -173,13 +173,13 @@ public struct ReorderBench: Sendable {
             let receiver = try Shell.start([rawnet, "exec", "linux", "--lab", lab, "--", python,
                                             directory + "/receive.py", String(port)],
                                            logPath: directory + "/receive-\(port).log")
-            try waitUntil("Linux listens on \(port)") {
+            try RawnetCommand.waitUntil("Linux listens on \(port)") {
                 ((try? command(["exec", "linux", "--lab", lab, "--", "ss", "-ltn"], in: directory)) ?? "")
                     .contains(":\(port) ")
             }
             started = Date()
             _ = try command(["nc", "bob", "10.0.1.10", String(port), "--lab", lab], in: directory, input: file)
-            try waitUntil("the Linux receiver on \(port) ends") { !Shell.isRunning(pid: receiver) }
+            try RawnetCommand.waitUntil("the Linux receiver on \(port) ends") { !Shell.isRunning(pid: receiver) }
             round.rawnetSeconds = Date().timeIntervalSince(started)
             let received = (try? String(contentsOfFile: directory + "/receive-\(port).log", encoding: .utf8)) ?? ""
             guard received.trimmingCharacters(in: .whitespacesAndNewlines) == String(size) else {
@@ -265,33 +265,8 @@ public struct ReorderBench: Sendable {
         return values
     }
 
-    /// Runs `rawnet ARGUMENTS` with its output in a file of `directory` (stdin
-    /// from `input`), waits for it and returns the output; fails unless it exits with 0.
+    /// `rawnet ARGUMENTS`, its output in a file of `directory` (see `RawnetCommand`).
     func command(_ arguments: [String], in directory: String, input: String? = nil) throws -> String {
-        let log = directory + "/command.log"
-        try? FileManager.default.removeItem(atPath: log)
-        let pid = try Processes.spawn(executable: rawnet, arguments: arguments, logPath: log, inputPath: input)
-        var exit: ProcessExit?
-        let deadline = Date().addingTimeInterval(300)
-        while exit == nil {
-            exit = try Processes.reap(pid)
-            if exit == nil {
-                guard Date() < deadline else { throw BenchError("rawnet \(arguments.joined(separator: " ")) did not end") }
-                Thread.sleep(forTimeInterval: 0.02)
-            }
-        }
-        let output = (try? String(contentsOfFile: log, encoding: .utf8)) ?? ""
-        guard exit == .exited(code: 0) else {
-            throw BenchError("rawnet \(arguments.joined(separator: " ")) failed (\(exit!)): \(output)")
-        }
-        return output
-    }
-
-    private func waitUntil(_ what: String, timeout: Double = 120, _ condition: () -> Bool) throws {
-        let deadline = Date().addingTimeInterval(timeout)
-        while !condition() {
-            guard Date() < deadline else { throw BenchError("timed out waiting until \(what)") }
-            Thread.sleep(forTimeInterval: 0.05)
-        }
+        try RawnetCommand(rawnet: rawnet, directory: directory).run(arguments, input: input)
     }
 }

@@ -11,7 +11,7 @@ struct RawNetBenchCommand: ParsableCommand {
         commandName: "rawnet-bench",
         abstract: "Measure RawNet's hot paths (use a release build); `gen` writes large generated labs. Also run as `rawnet bench …`.",
         version: RawNetVersion.line(program: "rawnet-bench"),
-        subcommands: benchScenarioCommands + [BenchDNS.self, BenchReorder.self, BenchRecord.self, BenchWire.self, BenchSockets.self, BenchEngine.self, BenchSoak.self, BenchVXLAN.self, BenchSplit.self, Gen.self]
+        subcommands: benchScenarioCommands + [BenchDNS.self, BenchReorder.self, BenchCapabilities.self, BenchRecord.self, BenchWire.self, BenchSockets.self, BenchEngine.self, BenchSoak.self, BenchVXLAN.self, BenchSplit.self, Gen.self]
     )
 
     /// The benches stream: the heap keeps its pages for reuse first, as in `rawnet`.

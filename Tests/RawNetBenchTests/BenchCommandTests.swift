@@ -17,7 +17,7 @@ import Testing
         let bench = try RawNetRunner(executable: "rawnet-bench")
         let help = try bench.run(["--help"])
         #expect(help.status == 0, "\(help.output)")
-        for name in ["forward", "capture", "tcp", "loss", "latency", "scale", "sim", "interop", "http", "reorder", "all", "record", "soak", "wire", "sockets", "engine", "vxlan", "split", "gen"] {
+        for name in ["forward", "capture", "tcp", "loss", "latency", "scale", "sim", "interop", "http", "reorder", "capabilities", "all", "record", "soak", "wire", "sockets", "engine", "vxlan", "split", "gen"] {
             let listed = help.output.contains("  \(name) ") || help.output.contains("  \(name), ")
             #expect(listed, "missing \(name):\n\(help.output)")
         }

@@ -1,4 +1,5 @@
 import Testing
+import RawNetLab
 import RawNetPlatform
 @testable import RawNetBench
 
@@ -97,6 +98,36 @@ import RawNetPlatform
         #expect(ReorderBench.sumOfDrops(inStatus: "    eth0 ...\n           drops 7: 5 injected loss, 2 TTL expired\n"
                                         + "    local  drops 4: 3 reverse path, 1 no socket on port\n") == 10,
                 "a segment for a closed connection loses no data")
+    }
+
+    /// Every capability's lab comes up beside its twin, and a transfer through each is
+    /// byte-exact (the bench checks the bytes) and timed.
+    @Test func capabilities_eachLabPairCarriesATransfer() throws {
+        try #require(Processes.isRoot, "the linux capability attaches a namespace: run the tests as root (CI does)")
+        let bench = CapabilitiesBench(rawnet: try LabSides.locateRawnet(explicit: nil), rounds: 1, size: 1_000_000, log: log)
+        let results = try bench.run()
+        #expect(results.map(\.capability) == CapabilitiesBench.all)
+        for result in results {
+            #expect(result.without.count == 1 && result.with.count == 1, "\(result.capability)")
+            #expect(result.without.allSatisfy { $0 > 0 } && result.with.allSatisfy { $0 > 0 }, "\(result.capability)")
+        }
+    }
+
+    @Test func capabilities_labsDifferOnlyInTheCapability() throws {
+        for capability in CapabilitiesBench.all {
+            let without = try TopologyLoader.parse(yaml: CapabilitiesBench.yaml(name: "a", capability: capability, with: false, files: "/tmp"),
+                                                   file: "without")
+            let with = try TopologyLoader.parse(yaml: CapabilitiesBench.yaml(name: "b", capability: capability, with: true, files: "/tmp"),
+                                                file: "with")
+            for name in ["alice", "bob", "r1"] {
+                #expect(without.node(named: name)?.interfaces.map(\.address) == with.node(named: name)?.interfaces.map(\.address))
+            }
+        }
+        let rip = try TopologyLoader.parse(yaml: CapabilitiesBench.yaml(name: "b", capability: "rip", with: true, files: "/tmp"), file: "rip")
+        #expect(rip.node(named: "r1")?.rip != nil && rip.node(named: "r2")?.rip != nil)
+        let services = try TopologyLoader.parse(yaml: CapabilitiesBench.yaml(name: "b", capability: "services", with: true, files: "/tmp"),
+                                                file: "services")
+        #expect(services.node(named: "bob")?.services.map(\.kind) == ["dns", "http"])
     }
 
     @Test func scale_generatesAndValidatesTheLab() throws {
