@@ -54,6 +54,18 @@ private let sample = Sample(
         #expect(try JSONNodeDecoder().decode(Sample.self, from: [UInt8](theirs)) == sample)
     }
 
+    /// Escapes at a string's ends, side by side and after long plain runs (a frame's hex)
+    /// read back the same, by this decoder and by Foundation's.
+    @Test func strings_escapeAtTheEndsAndBetweenLongRuns() throws {
+        let hex = String(repeating: "0123456789abcdef", count: 200)
+        let texts = ["", "\"", "\\", "abc\"", "\"abc", "\n\n", "\u{0}", hex + "\u{1F}", "\t" + hex, hex + "\"" + hex,
+                     "é\"😀\\x", String(repeating: "\"", count: 50)]
+        let bytes = try JSONNodeEncoder().encode(texts)
+        #expect(try JSONNodeDecoder().decode([String].self, from: bytes) == texts)
+        #expect(try JSONDecoder().decode([String].self, from: Data(bytes)) == texts)
+        #expect(String(decoding: try JSONNodeEncoder().encode(["a\u{1}b"]), as: UTF8.self) == #"["a\u0001b"]"#)
+    }
+
     @Test func nonFiniteDoubles_areEncodingErrors() {
         #expect(throws: EncodingError.self) { try JSONNodeEncoder().encode([Double.nan]) }
         #expect(throws: EncodingError.self) { try JSONNodeEncoder().encode(["x": Double.infinity]) }

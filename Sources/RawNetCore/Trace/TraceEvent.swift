@@ -87,34 +87,42 @@ public struct TraceEvent: Codable, Sendable, Hashable {
     static let hexDigits = Array("0123456789abcdef".utf8)
 
     public static func hex(_ bytes: [UInt8]) -> String {
-        var out = [UInt8]()
-        out.reserveCapacity(bytes.count * 2)
-        for b in bytes {
-            out.append(hexDigits[Int(b >> 4)])
-            out.append(hexDigits[Int(b & 0x0F)])
+        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            hexDigits.withUnsafeBufferPointer { digits in
+                for (index, b) in bytes.enumerated() {
+                    out[2 * index] = digits[Int(b >> 4)]
+                    out[2 * index + 1] = digits[Int(b & 0x0F)]
+                }
+            }
+            return bytes.count * 2
         }
-        return String(decoding: out, as: UTF8.self)
     }
 
     public static func bytes(fromHex hex: String) -> [UInt8]? {
-        let utf8 = Array(hex.utf8)
-        guard utf8.count % 2 == 0 else { return nil }
-        func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 0x30...0x39: return c - 0x30
-            case 0x61...0x66: return c - 0x61 + 10
-            case 0x41...0x46: return c - 0x41 + 10
-            default: return nil
+        var hex = hex
+        return hex.withUTF8 { utf8 -> [UInt8]? in
+            guard utf8.count % 2 == 0 else { return nil }
+            var valid = true
+            let table = nibbles
+            let out = [UInt8](unsafeUninitializedCapacity: utf8.count / 2) { buffer, count in
+                for index in 0..<(utf8.count / 2) {
+                    let hi = table[Int(utf8[2 * index])], lo = table[Int(utf8[2 * index + 1])]
+                    guard hi != 0xFF, lo != 0xFF else { valid = false; break }
+                    buffer[index] = hi << 4 | lo
+                    count = index + 1
+                }
             }
+            return valid ? out : nil
         }
-        var out = [UInt8]()
-        out.reserveCapacity(utf8.count / 2)
-        var i = 0
-        while i < utf8.count {
-            guard let hi = nibble(utf8[i]), let lo = nibble(utf8[i + 1]) else { return nil }
-            out.append(hi << 4 | lo)
-            i += 2
+    }
+
+    /// Each byte's value as a hex digit (either case), 0xFF for a byte that is none.
+    private static let nibbles: [UInt8] = (0...255).map { c -> UInt8 in
+        switch c {
+        case 0x30...0x39: return UInt8(c - 0x30)
+        case 0x61...0x66: return UInt8(c - 0x61 + 10)
+        case 0x41...0x46: return UInt8(c - 0x41 + 10)
+        default: return 0xFF
         }
-        return out
     }
 }
