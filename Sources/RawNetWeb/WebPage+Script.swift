@@ -36,7 +36,7 @@ extension WebPage {
       framesByLink: {}, dropsByLink: {}, countedByLink: {}, gaps: 0, ended: false,
     };
     window.rawnetState = state;
-    const MAX_ENTRIES = 20000, MAX_ROWS = 400;
+    const MAX_ENTRIES = 20000, MAX_ROWS = 400, MAX_FLYING = 24;
     function t(key) { return (T[state.lang] || T.en)[key] || key; }
     // "12 events" in English, "이벤트 12개" in Korean, where the counter follows the noun.
     function eventCount(n) { return state.lang === "ko" ? `${t("events")} ${n}개` : `${n} ${t("events")}`; }
@@ -203,6 +203,9 @@ extension WebPage {
       if (!ends) return;
       const marks = $("marks");
       if (ev.kind === "sent") {
+        // At most MAX_FLYING frames move at once; the rest are listed and counted per link, not drawn moving.
+        if (state.flying >= MAX_FLYING && !isMine(ev)) { state.notDrawn = (state.notDrawn || 0) + 1; return; }
+        state.flying = (state.flying || 0) + 1;
         const c = el("circle", { class: "frame" + (ev.retransmit ? " retransmit" : "") + (isMine(ev) ? " mine" : ""), r: isMine(ev) ? 8 : 6, fill: COLORS[ev.proto] || COLORS.other,
                                  "data-id": ev.id, "data-link": ev.link, "data-proto": ev.proto || "" }, marks);
         c.addEventListener("click", (e) => { e.stopPropagation(); select(ev.id); });
@@ -211,7 +214,7 @@ extension WebPage {
           const k = Math.min(1, (now - start) / duration), along = 0.1 + 0.8 * k;
           c.setAttribute("cx", ends[0].x + (ends[1].x - ends[0].x) * along);
           c.setAttribute("cy", ends[0].y + (ends[1].y - ends[0].y) * along);
-          if (k < 1) requestAnimationFrame(step); else setTimeout(() => c.remove(), 400);
+          if (k < 1) requestAnimationFrame(step); else { state.flying--; setTimeout(() => c.remove(), 400); }
         };
         step(start);
       } else if (ev.kind === "dropped") {
@@ -290,8 +293,7 @@ extension WebPage {
       return entry.text || "";
     }
 
-    function addRow(entry, index) {
-      const list = $("events");
+    function makeRow(entry, index) {
       const row = document.createElement("div");
       row.className = "ev-row " + (entry.kind === "event" ? entry.ev.kind : entry.kind) + (entry.kind === "event" && entry.ev.hop === false ? " twin" : "");
       row.dataset.index = index;
@@ -305,10 +307,29 @@ extension WebPage {
       if (entry.kind === "event" && entry.ev.retransmit) row.classList.add("retransmit");
       if (entry.kind === "event" && isMine(entry.ev)) row.classList.add("mine");
       row.addEventListener("click", () => { if (entry.kind === "event") select(entry.ev.id); else showEntry(entry); });
-      const stick = list.parentElement.scrollTop + list.parentElement.clientHeight >= list.parentElement.scrollHeight - 20;
-      list.appendChild(row);
+      return row;
+    }
+
+    // Rows that arrive live join the list once per animation frame, in one piece:
+    // reading the list's scroll position forces a layout, so it is read once a frame,
+    // not once an event.
+    const pendingRows = [];
+    let rowsFlushQueued = false;
+    function addRow(entry, index) {
+      pendingRows.push(makeRow(entry, index));
+      if (pendingRows.length > MAX_ROWS) pendingRows.splice(0, pendingRows.length - MAX_ROWS);
+      if (!rowsFlushQueued) { rowsFlushQueued = true; requestAnimationFrame(flushRows); }
+    }
+    function flushRows() {
+      rowsFlushQueued = false;
+      if (!pendingRows.length) return;
+      const list = $("events"), box = list.parentElement;
+      const stick = box.scrollTop + box.clientHeight >= box.scrollHeight - 20;
+      const fragment = document.createDocumentFragment();
+      for (const row of pendingRows.splice(0)) fragment.appendChild(row);
+      list.appendChild(fragment);
       while (list.children.length > MAX_ROWS) list.removeChild(list.firstChild);
-      if (stick) list.parentElement.scrollTop = list.parentElement.scrollHeight;
+      if (stick) box.scrollTop = box.scrollHeight;
     }
 
     function rowText(entry) {
@@ -325,7 +346,7 @@ extension WebPage {
         if (e.kind !== "event" || !wanted.has(e.ev.id)) continue;
         wanted.delete(e.ev.id);
         e.ev.retransmit = true;
-        const row = document.querySelector(`#events .ev-row[data-id="${e.ev.id}"]`);
+        const row = document.querySelector(`#events .ev-row[data-id="${e.ev.id}"]`) || pendingRows.find(r => r.dataset.id == e.ev.id);
         if (row) { row.classList.add("retransmit"); row.textContent = rowText(e); }
       }
     }
@@ -333,8 +354,11 @@ extension WebPage {
     function rebuildRows() {
       const list = $("events");
       list.innerHTML = "";
+      pendingRows.length = 0;
       const from = Math.max(0, state.cursor - MAX_ROWS + 1);
-      for (let i = from; i <= state.cursor; i++) addRow(state.entries[i], i);
+      const fragment = document.createDocumentFragment();
+      for (let i = from; i <= state.cursor; i++) fragment.appendChild(makeRow(state.entries[i], i));
+      list.appendChild(fragment);
       const rows = list.querySelectorAll(".ev-row");
       rows.forEach(r => r.classList.toggle("sel", +r.dataset.index === state.cursor && !state.live));
       list.parentElement.scrollTop = list.parentElement.scrollHeight;
