@@ -238,19 +238,23 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
             "timeout", "tail-loss probe", "three duplicate ACKs", "spurious retransmission", "before line",
             "reached bob twice", "an ACK while",
         ]
+        // Each failure names the line it found, so a failure in CI explains itself.
+        func line(containing text: String) -> String {
+            run.output.split(separator: "\n").first { $0.contains(text) }.map(String.init) ?? ""
+        }
         for label in english {
-            #expect(!run.output.contains(label), "English left in the Korean tour: '\(label)'")
+            #expect(!run.output.contains(label), "English left in the Korean tour: '\(label)' in: \(line(containing: label))")
         }
         // One word per idea: 실습 네트워크 (not 랩), 추적 (not 트레이스), 둘러보기 (not 투어).
         for word in ["랩", "트레이스", "투어", "탐침", "비연결성", "비신뢰성"] {
-            #expect(!run.output.contains(word), "'\(word)' is not the glossary's word")
+            #expect(!run.output.contains(word), "'\(word)' is not the glossary's word, in: \(line(containing: word))")
         }
         for term in ["캡슐화", "역다중화", "확인응답 번호", "연결 종료", "4-way handshake", "비연결형",
                      "신뢰성을 보장하지 않는다", "프로브 패킷", "↻ 재전송", "모든 장면이 증거를 보여 주었습니다",
                      "↻ 재전송 (타임아웃)", "10번 줄은 재전송 타이머가 끝났을 때 다시 보내졌습니다",
                      "4번 줄은 타이머가 아니라, 뒤의 줄이 도착했음을", "꼬리 손실 프로브",
                      "줄이 빠져 있을 때의 ACK:", "bob → alice는 이제 r2, r1을 지납니다"] {
-            #expect(run.output.contains(term), "missing the term '\(term)'")
+            #expect(run.output.contains(term), "missing the term '\(term)'; the tour's last lines:\n\(lastLines(run.output, 15))")
         }
     }
 
