@@ -44,12 +44,8 @@ public struct CapabilitiesBench: Sendable {
         public var without: [Double] = []
         public var with: [Double] = []
 
-        public static func median(_ values: [Double]) -> Double {
-            let sorted = values.sorted()
-            guard !sorted.isEmpty else { return 0 }
-            return sorted.count % 2 == 1 ? sorted[sorted.count / 2]
-                : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
-        }
+        /// The median of `values` (`Statistics.median`), 0 for none.
+        public static func median(_ values: [Double]) -> Double { Statistics.median(values) ?? 0 }
 
         public var ratio: Double {
             let reference = Self.median(without)
