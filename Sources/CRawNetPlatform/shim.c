@@ -5,6 +5,8 @@
 #include <sys/ioctl.h>
 #include <fcntl.h>
 #include <malloc.h>
+#include <stdio.h>
+#include <sys/mman.h>
 #include <signal.h>
 #include <stdatomic.h>
 #include <string.h>
@@ -64,6 +66,25 @@ int rawnet_malloc_thresholds(int mmap_threshold, int trim_threshold) {
 
 int rawnet_malloc_trim(void) {
     return malloc_trim(0);
+}
+
+long rawnet_release_code_pages(void) {
+    FILE *maps = fopen("/proc/self/maps", "re");
+    if (!maps) return -1;
+    char line[4096];
+    long advised = 0;
+    while (fgets(line, sizeof line, maps)) {
+        unsigned long start, end;
+        char perms[8];
+        if (sscanf(line, "%lx-%lx %7s", &start, &end, perms) != 3) continue;
+        /* Private, read and execute only, backed by a file: code as the file holds it. */
+        if (strcmp(perms, "r-xp") != 0 || strchr(line, '/') == NULL || end <= start) continue;
+        size_t length = end - start;
+        if (madvise((void *)start, length, MADV_RANDOM) != 0) continue;
+        if (madvise((void *)start, length, MADV_DONTNEED) == 0) advised += (long)length;
+    }
+    fclose(maps);
+    return advised;
 }
 
 int rawnet_signal_forward(int signo, int fd) {

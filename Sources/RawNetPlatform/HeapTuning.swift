@@ -28,3 +28,20 @@ public enum HeapTuning {
         rawnet_malloc_thresholds(Int32(mappingThreshold), Int32(trimThreshold)) == 1
     }
 }
+
+/// The pages of code a long-running process keeps resident.
+///
+/// A daemon touches much of its code once, starting up (parsing its
+/// configuration, binding sockets, logging), and the kernel maps 64 KiB around
+/// every page it faults in. Those pages count in the process's resident size
+/// although they are shared with every other daemon and never used again. Once
+/// started, a daemon drops its mappings of them: the code it runs from then on
+/// comes back page by page from the page cache (a minor fault, no disk read),
+/// and its resident size is what it uses.
+public enum CodeResidency {
+    /// Releases the resident code pages; returns the bytes of code mappings advised (0 if none could be).
+    @discardableResult
+    public static func releaseUnusedCode() -> Int {
+        max(0, rawnet_release_code_pages())
+    }
+}

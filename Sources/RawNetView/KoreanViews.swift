@@ -42,12 +42,14 @@ public enum KoreanViews {
         var out = placesFirst(text)
         if out.hasPrefix("client ") { out = "클라이언트 " + out.dropFirst(7) }
         if out.hasPrefix("server ") { out = "서버 " + out.dropFirst(7) }
-        for (en, ko) in phrases where out.contains(en) {
+        for (index, (en, ko)) in phrases.enumerated() where containsBytes(out, phraseBytes[index]) {
             out = out.replacing(en, with: ko.trimmingCharacters(" ").replacing(" ", with: "\u{A0}")
                 .surrounded(like: ko))
         }
         return out
     }
+
+    private static let phraseBytes: [[UInt8]] = phrases.map { Array($0.0.utf8) }
 }
 
 extension KoreanViews {
@@ -55,7 +57,7 @@ extension KoreanViews {
     /// becomes "✗ r1:eth1에서 손실 (reason)", "~ delayed 25ms at r1:eth1" "~ r1:eth1에서 25ms 지연".
     public static func placesFirst(_ text: String) -> String {
         // Every pattern below names a place after " at ": most lines have none, and skip the regexes.
-        guard text.contains(" at ") else { return text }
+        guard containsBytes(text, Array(" at ".utf8)) else { return text }
         var out = text.replacing(/✗ lost at (\S+)/) { "✗ \($0.output.1)에서 손실" }
         out = out.replacing(/~ delayed (\S+) at (\S+)/) { "~ \($0.output.2)에서 \($0.output.1) 지연" }
         out = out.replacing(/~ reordered at (\S+)/) { "~ \($0.output.1)에서 순서 바뀜" }
@@ -117,7 +119,31 @@ extension KoreanViews {
     /// A field value or a box size with `layerPhrases` in Korean.
     static func layerValue(_ text: String) -> String {
         var out = text
-        for (en, ko) in layerPhrases where out.contains(en) { out = out.replacing(en, with: ko) }
+        // Looked for byte by byte: a value is mostly digits, and the web view renders the
+        // layers of every frame it shows in both languages.
+        for (index, (en, ko)) in layerPhrases.enumerated() where containsBytes(out, layerPhraseBytes[index]) {
+            out = out.replacing(en, with: ko)
+        }
         return out
+    }
+
+    private static let layerPhraseBytes: [[UInt8]] = layerPhrases.map { Array($0.0.utf8) }
+
+    /// Whether `text`'s UTF-8 holds `pattern` (not empty) as a run of bytes.
+    static func containsBytes(_ text: String, _ pattern: [UInt8]) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            guard let first = pattern.first, bytes.count >= pattern.count else { return false }
+            var start = 0
+            while start <= bytes.count - pattern.count {
+                if bytes[start] == first {
+                    var matched = 1
+                    while matched < pattern.count && bytes[start + matched] == pattern[matched] { matched += 1 }
+                    if matched == pattern.count { return true }
+                }
+                start += 1
+            }
+            return false
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import RawNetCore
+import RawNetWire
 
 /// Milliseconds as the nanoseconds trace times count.
 private func ms(_ milliseconds: Int) -> Int64 { Int64(milliseconds) * 1_000_000 }
@@ -158,6 +159,80 @@ private func ms(_ milliseconds: Int) -> Int64 { Int64(milliseconds) * 1_000_000 
         #expect(summary.tallies.count == TraceSummary.maximumKeys + 1)
         #expect(summary.tallies[TraceSummary.Key(interface: nil, kind: .dropped, proto: nil, reason: nil)]?.events == 10)
         #expect(summary.events == TraceSummary.maximumKeys + 10)
+    }
+
+    /// A daemon asks `wouldAdmit` before it builds an event and counts by key when no
+    /// subscriber takes it: fed the same events, that budget decides and counts exactly as
+    /// one that is handed every built event.
+    @Test func countingByKeyWithoutTheEvent_matchesAdmittingTheBuiltEvent() throws {
+        var built = TraceDetailBudget(eventsPerSecond: 20, window: .milliseconds(200))
+        var keyed = built
+        var decisions: [Bool] = []
+        for index in 0..<600 {
+            let time = ms(index)
+            let event: TraceEvent
+            switch index % 4 {
+            case 0: event = Self.sent(time, interface: index % 8 == 0 ? "eth0" : "eth1")
+            case 1: event = TraceEvent(time: time, node: "r1", interface: "eth1", kind: .note,
+                                       detail: "forwarded 10.0.1.10 > 10.0.2.20, TTL now 63")
+            case 2: event = TraceEvent(time: time, node: "r1", interface: "eth0", kind: .dropped,
+                                       frame: Self.frame(protocolNumber: 17), reason: "injected loss", detail: "impairment")
+            default: event = TraceEvent(time: time, node: "alice", kind: .transport,
+                                        detail: "event=cwnd conn=10.0.1.10:4000>10.0.2.20:80 cwnd=2896")
+            }
+            let admitted = built.admit(event)
+            let would = keyed.wouldAdmit(time: time)
+            #expect(admitted == would, "event \(index)")
+            if would {
+                _ = keyed.admit(event)
+            } else {
+                keyed.count(TraceSummary.key(interface: event.interface, kind: event.kind, frame: event.frame,
+                                             reason: event.reason, detail: event.detail),
+                            bytes: event.frame?.count ?? 0, time: time)
+            }
+            decisions.append(admitted)
+            if index % 250 == 249 {   // the daemon sends the counts now and then
+                let one = built.takeDue(now: time), other = keyed.takeDue(now: time)
+                #expect(one == other)
+            }
+        }
+        #expect(built.summary == keyed.summary)
+        #expect(decisions.filter { $0 }.count > 10 && decisions.filter { !$0 }.count > 400)
+        let taken = keyed.takeDue(now: ms(10_000))
+        let due = try #require(taken)
+        #expect(due.tallies[TraceSummary.Key(interface: nil, kind: .transport, proto: nil, reason: "cwnd")] != nil)
+        #expect(due.tallies[TraceSummary.Key(interface: "eth0", kind: .dropped, proto: "udp", reason: "injected loss")] != nil)
+    }
+
+    /// What a daemon counts a note under without writing it is the first word the note's text would have.
+    @Test func aNodeEventsTraceWord_isTheFirstWordOfItsText() throws {
+        let a = try #require(IPv4Address("10.0.1.10")), b = try #require(IPv4Address("10.0.2.20"))
+        let mac = try #require(MACAddress("02:00:00:00:00:01"))
+        let events: [NodeEvent] = [
+            .arpRequestSent(interface: 0, target: a), .arpResolved(interface: 0, address: a, macAddress: mac),
+            .arpGaveUp(interface: 1, address: b), .forwarded(from: 0, to: 1, source: a, destination: b, timeToLive: 63),
+            .icmpErrorSent(type: 11, code: 0, destination: a), .icmpErrorRateLimited(type: 3, code: 3, destination: a),
+            .echoAnswered(to: a, identifier: 1, sequence: 2), .fragmented(interface: 1, identification: 7, count: 3, mtu: 576),
+            .reassembled(source: a, identification: 7, count: 3, length: 3000),
+        ]
+        for event in events {
+            #expect(event.traceWord == String(event.description.prefix { $0 != " " }), "\(event)")
+            let note = TraceEvent(event, node: "r1", interfaceNames: ["eth0", "eth1"], time: 1)
+            #expect(TraceSummary.reasonWord(of: note) == event.traceWord)
+        }
+    }
+
+    /// Summaries with the same counts are equal whatever order their keys were first seen in.
+    @Test func summaries_areEqualByTheirCounts_notTheOrderOfTheirKeys() {
+        var one = TraceSummary(), other = TraceSummary()
+        one.add(Self.sent(1, interface: "eth0"))
+        one.add(Self.sent(2, interface: "eth1"))
+        other.add(Self.sent(2, interface: "eth1"))
+        other.add(Self.sent(1, interface: "eth0"))
+        #expect(one == other)
+        #expect(one.hashValue == other.hashValue)
+        other.add(Self.sent(2, interface: "eth1"))
+        #expect(one != other)
     }
 
     @Test func otherEventsAndBadDetails_readAsNoSummary() {

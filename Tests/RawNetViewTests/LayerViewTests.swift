@@ -8,6 +8,22 @@ import RawNetWire
         #expect(LayerView.render(frame: FixtureFrames.hello) == Goldens.helloLayers + "\n")
     }
 
+    /// The Korean boxes find their phrases by bytes (the web view renders every frame it shows
+    /// in both languages): a phrase anywhere in a value is translated, Korean or other text
+    /// around it is kept, and a value without one is returned unchanged.
+    @Test func koreanLayerValues_translateTheirPhrasesByBytes() {
+        #expect(KoreanViews.layerValue("0x1c46 ✓ verifies") == "0x1c46 ✓ 맞음")
+        #expect(KoreanViews.layerValue("20 bytes header") == "20 바이트 헤더")
+        #expect(KoreanViews.layerValue("TTL 64, 3 hops") == "TTL 64, 3 홉")
+        #expect(KoreanViews.layerValue("65535") == "65535")
+        #expect(KoreanViews.layerValue("") == "")
+        #expect(KoreanViews.layerValue("가 bytes") == "가 바이트")
+        #expect(KoreanViews.containsBytes("abc", Array("bc".utf8)))
+        #expect(!KoreanViews.containsBytes("ab", Array("abc".utf8)))
+        #expect(!KoreanViews.containsBytes("abd", Array("abc".utf8)))
+        #expect(KoreanViews.translate("✗ DROPPED (injected loss)") == "✗\u{A0}버려짐 (인위적\u{A0}손실)")
+    }
+
     @Test func helloSegment_matchesGoldenEncapsulation() {
         #expect(Encapsulation.render(frame: FixtureFrames.hello) == Goldens.helloEncapsulation + "\n")
     }

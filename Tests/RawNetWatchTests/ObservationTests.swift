@@ -154,6 +154,62 @@ import Testing
         print("budgeted subscriber: \(detailed) frames in detail, \(summaries) counted events; full: \(wanted)")
     }
 
+    /// A budgeted subscriber alone (as `rawnet web` is when nothing else watches): a daemon
+    /// then builds no event it would only count, but counts it by its key; per interface the
+    /// frames in detail plus the frames counted are exactly the frames the daemon counted, r1's
+    /// "forwarded" notes match the TCP frames it received, and the hosts count TCP events.
+    @Test func aBudgetedSubscriberAlone_getsEveryFrameInDetailOrCounted_duringABulkTransfer() throws {
+        let runner = try RawNetRunner()
+        try #require(try runner.run(["up"]).status == 0)
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        let directory = runner.base + "/rawnet/basic"
+        let budgeted = try TraceStream(runDirectory: directory, nodes: ["alice", "r1", "bob"], detailBudget: 20)
+        usleep(200_000)
+        let before = try Self.frameCounts(runner)
+        let size = 4 * 1_000_000
+        try #require(try Self.transfer(size, port: 9002, in: directory) == size, "bob read the whole transfer")
+        usleep(300_000)
+        let after = try Self.frameCounts(runner)
+        usleep(300_000)   // the last interval's counts are due 200 ms after it began
+        budgeted.readUntilQuiet(quiet: .milliseconds(400), limit: .seconds(20))
+        var got: [String: Int] = [:], forwarded = 0, r1TCPReceived = 0, transportCounted: [String: Int] = [:]
+        var detailed = 0, counted = 0
+        for event in budgeted.takeAll() {
+            #expect(event.kind != .lost, "nothing was too slow here: \(event)")
+            if let summary = TraceSummary(event) {
+                for (key, tally) in summary.tallies {
+                    let place = event.node + ":" + (key.interface ?? "?")
+                    switch key.kind {
+                    case .sent, .received:
+                        got[place, default: 0] += tally.events
+                        counted += tally.events
+                        if event.node == "r1" && key.kind == .received && key.proto == "tcp" { r1TCPReceived += tally.events }
+                    case .note where event.node == "r1" && key.reason == "forwarded": forwarded += tally.events
+                    case .transport: transportCounted[event.node, default: 0] += tally.events
+                    default: break
+                    }
+                }
+            } else if event.isWireFrame, let interface = event.interface {
+                got[event.node + ":" + interface, default: 0] += 1
+                detailed += 1
+                if event.node == "r1", event.kind == .received, let frame = event.frame,
+                   TraceSummary.protocolName(ofFrame: frame) == "tcp" { r1TCPReceived += 1 }
+            } else if event.node == "r1", event.kind == .note, event.detail?.hasPrefix("forwarded ") == true {
+                forwarded += 1
+            }
+        }
+        // Frames around the transfer (ARP, a stray retransmission) count on both sides, so compare
+        // each interface's whole window: the stream was read until quiet after `after`.
+        for (place, count) in after {
+            #expect(got[place, default: 0] == count - before[place]!,
+                    "\(place): \(got[place, default: 0]) in detail or counted ≠ \(count - before[place]!) the daemon counted")
+        }
+        #expect(counted > 1_000 && detailed > 0, "mostly counted: \(counted) counted, \(detailed) in detail")
+        #expect(r1TCPReceived > 1_000 && forwarded == r1TCPReceived, "r1 noted \(forwarded) forwarded of \(r1TCPReceived) TCP frames received")
+        #expect(transportCounted["alice", default: 0] > 0, "alice's TCP events were counted: \(transportCounted)")
+        print("budgeted subscriber alone: \(detailed) frames in detail, \(counted) counted, r1 forwarded \(forwarded)")
+    }
+
     /// Pings and a traceroute through r1, traced: every frame's sent line at one end of a
     /// cable comes before its received line at the other (by time and in the saved order), a
     /// router's forwarded frame after its arrival, and a time-exceeded after its probe.

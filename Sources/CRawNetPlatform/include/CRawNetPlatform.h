@@ -36,6 +36,13 @@ int rawnet_malloc_thresholds(int mmap_threshold, int trim_threshold);
 /// Gives free heap memory back to the kernel (malloc_trim(0)); 1 if any was.
 int rawnet_malloc_trim(void);
 
+/// Unmaps this process's resident pages of executable code read from files
+/// (the program and its shared libraries, `r-xp` mappings with a path; never
+/// writable or relocated data), so that only code used from now on is faulted
+/// back in, one page at a time (MADV_RANDOM: no read-around). The pages stay in
+/// the page cache. Returns the bytes of mappings advised, or -1 with errno set.
+long rawnet_release_code_pages(void);
+
 /// setns(2) into the network namespace open at `fd`, for the calling thread
 /// only (threads started later inherit it). Returns 0 or -1 with errno set.
 int rawnet_set_net_namespace(int fd);

@@ -36,6 +36,19 @@ extension NodeEvent: CustomStringConvertible {
         }
     }
 
+    /// The first word of `description`, without formatting the rest: what a trace
+    /// summary counts a note under.
+    public var traceWord: String {
+        switch self {
+        case .arpRequestSent, .arpResolved, .arpGaveUp: "ARP"
+        case .forwarded: "forwarded"
+        case .icmpErrorSent, .icmpErrorRateLimited: "ICMP"
+        case .echoAnswered: "echo"
+        case .fragmented: "fragmented"
+        case .reassembled: "reassembled"
+        }
+    }
+
     /// The interface the event concerns, if any.
     public var interface: Int? {
         switch self {

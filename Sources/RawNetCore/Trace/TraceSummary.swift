@@ -45,7 +45,13 @@ public struct TraceSummary: Sendable, Hashable {
         }
     }
 
-    public private(set) var tallies: [Key: Tally] = [:]
+    /// The keys counted, in the order first seen, and their tallies (`counts[i]` for `keys[i]`):
+    /// a daemon counts every event nobody takes in detail, and a look along a few keys that
+    /// are mostly the very same strings is cheaper than hashing three strings per event.
+    private var keys: [Key] = []
+    private var counts: [Tally] = []
+    /// The tallies by key.
+    public var tallies: [Key: Tally] { Dictionary(uniqueKeysWithValues: zip(keys, counts)) }
     public private(set) var events = 0
     public private(set) var firstTime: Int64 = 0
     public private(set) var lastTime: Int64 = 0
@@ -56,25 +62,60 @@ public struct TraceSummary: Sendable, Hashable {
 
     /// Counts one event.
     public mutating func add(_ event: TraceEvent) {
-        var key = Key(interface: event.interface, kind: event.kind,
-                      proto: event.frame.map(Self.protocolName(ofFrame:)), reason: Self.reasonWord(of: event))
-        if tallies[key] == nil && tallies.count >= Self.maximumKeys {
-            key = Key(interface: nil, kind: event.kind, proto: nil, reason: nil)
-        }
-        tallies[key, default: Tally()].events += 1
-        tallies[key, default: Tally()].bytes += event.frame?.count ?? 0
-        if events == 0 || event.time < firstTime { firstTime = event.time }
-        if events == 0 || event.time > lastTime { lastTime = event.time }
+        add(Self.key(interface: event.interface, kind: event.kind, frame: event.frame, reason: event.reason,
+                     detail: event.detail),
+            bytes: event.frame?.count ?? 0, time: event.time)
+    }
+
+    /// Counts one event by its key alone: what a daemon does for an event it does not build
+    /// because no subscriber takes it in detail (the key is the one `add(_:)` would use).
+    public mutating func add(_ key: Key, bytes: Int, time: Int64) {
+        tally(key, events: 1, bytes: bytes)
+        if events == 0 || time < firstTime { firstTime = time }
+        if events == 0 || time > lastTime { lastTime = time }
         events += 1
+    }
+
+    /// Adds to `key`'s tally; past `maximumKeys` distinct keys, a new one is counted under its kind alone.
+    private mutating func tally(_ key: Key, events: Int, bytes: Int) {
+        var index = keys.firstIndex(of: key)
+        if index == nil && keys.count >= Self.maximumKeys {
+            index = keys.firstIndex(of: Key(interface: nil, kind: key.kind, proto: nil, reason: nil))
+            if index == nil {
+                keys.append(Key(interface: nil, kind: key.kind, proto: nil, reason: nil))
+                counts.append(Tally())
+            }
+        } else if index == nil {
+            keys.append(key)
+            counts.append(Tally())
+        }
+        let at = index ?? keys.count - 1
+        counts[at].events += events
+        counts[at].bytes += bytes
+    }
+
+    public static func == (a: TraceSummary, b: TraceSummary) -> Bool {
+        a.events == b.events && a.firstTime == b.firstTime && a.lastTime == b.lastTime && a.tallies == b.tallies
+    }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(events)
+        hasher.combine(firstTime)
+        hasher.combine(lastTime)
+        hasher.combine(tallies)
+    }
+
+    /// The key an event with these fields is counted under.
+    public static func key(interface: String?, kind: TraceEvent.Kind, frame: [UInt8]?, reason: String?,
+                           detail: String?) -> Key {
+        Key(interface: interface, kind: kind, proto: frame.map(protocolName(ofFrame:)),
+            reason: reasonWord(kind: kind, reason: reason, detail: detail))
     }
 
     /// Adds another summary's counts (one that could not be sent yet).
     public mutating func merge(_ other: TraceSummary) {
         guard !other.isEmpty else { return }
-        for (key, tally) in other.tallies {
-            tallies[key, default: Tally()].events += tally.events
-            tallies[key, default: Tally()].bytes += tally.bytes
-        }
+        for (key, tally) in zip(other.keys, other.counts) { self.tally(key, events: tally.events, bytes: tally.bytes) }
         firstTime = isEmpty ? other.firstTime : min(firstTime, other.firstTime)
         lastTime = isEmpty ? other.lastTime : max(lastTime, other.lastTime)
         events += other.events
@@ -85,12 +126,16 @@ public struct TraceSummary: Sendable, Hashable {
     /// is "corrupted"), the name of a TCP event (`event=retransmit …` is "retransmit") and a
     /// note's first word ("forwarded", "ARP").
     static func reasonWord(of event: TraceEvent) -> String? {
-        switch event.kind {
-        case .dropped: return event.reason
-        case .impaired: return event.reason.map { String($0.prefix { $0 != " " }) }
-        case .note: return event.detail.map { String($0.prefix { $0 != " " }) }
+        reasonWord(kind: event.kind, reason: event.reason, detail: event.detail)
+    }
+
+    static func reasonWord(kind: TraceEvent.Kind, reason: String?, detail: String?) -> String? {
+        switch kind {
+        case .dropped: return reason
+        case .impaired: return reason.map { String($0.prefix { $0 != " " }) }
+        case .note: return detail.map { String($0.prefix { $0 != " " }) }
         case .transport:
-            guard let detail = event.detail, detail.hasPrefix("event=") else { return nil }
+            guard let detail, detail.hasPrefix("event=") else { return nil }
             return String(detail.dropFirst(6).prefix { $0 != " " })
         default: return nil
         }
@@ -154,8 +199,7 @@ public struct TraceSummary: Sendable, Hashable {
                       let reason = Self.unescape(fields[3]) else { return nil }
                 let key = Key(interface: interface.isEmpty ? nil : interface, kind: kind,
                               proto: proto.isEmpty ? nil : proto, reason: reason.isEmpty ? nil : reason)
-                tallies[key, default: Tally()].events += count
-                tallies[key, default: Tally()].bytes += bytes
+                tally(key, events: count, bytes: bytes)
             default:
                 continue   // a later version's word
             }
@@ -237,6 +281,20 @@ public struct TraceDetailBudget: Sendable {
         }
         summary.add(event)
         return false
+    }
+
+    /// Whether an event stamped `time` would go out in detail (what `admit` would answer, without
+    /// counting it): a daemon asks before it builds an event, and builds none that every
+    /// subscriber would only count.
+    public func wouldAdmit(time: Int64) -> Bool {
+        if let start = windowStart, time < start + window { return detailed < eventsPerWindow }
+        return summary.isEmpty
+    }
+
+    /// Counts an event that was not built, under the key `TraceSummary.add(_:)` would give it;
+    /// only for a time `wouldAdmit` refused (otherwise the window would not move on).
+    public mutating func count(_ key: TraceSummary.Key, bytes: Int, time: Int64) {
+        summary.add(key, bytes: bytes, time: time)
     }
 
     /// When the counts are due: the end of the window they were counted in; nil with nothing counted.

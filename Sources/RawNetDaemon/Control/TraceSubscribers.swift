@@ -69,6 +69,40 @@ final class TraceSubscribers {
         onChange()
     }
 
+    /// Whether an event stamped `time` would go to some subscriber in detail: one without a
+    /// detail budget, or one whose budget has room. When none would, the daemon does not build
+    /// the event (no frame copy, no text) but `count`s it under its key, as `broadcast` would.
+    func takesDetail(at time: Int64) -> Bool {
+        if budgets.count < ids.count { return true }
+        for budget in budgets.values where budget.wouldAdmit(time: time) { return true }
+        return false
+    }
+
+    /// Counts an event nobody takes in detail (`takesDetail` said no for `time`) in every
+    /// subscriber's counts, where `broadcast` would have counted the built event.
+    func count(_ key: TraceSummary.Key, bytes: Int, time: Int64) {
+        var index = budgets.values.startIndex
+        while index != budgets.values.endIndex {
+            budgets.values[index].count(key, bytes: bytes, time: time)   // in place: no copy of the counts
+            index = budgets.values.index(after: index)
+        }
+        scheduleSummaries()
+    }
+
+    /// Builds and broadcasts an event about a frame only when some subscriber takes it in
+    /// detail; otherwise counts it by its key. The one way daemons trace frames.
+    func offer(time: Int64, interface: String?, kind: TraceEvent.Kind, frame: [UInt8]?, reason: String? = nil,
+               detail: String? = nil) {
+        guard !ids.isEmpty else { return }
+        if takesDetail(at: time) {
+            broadcast(TraceEvent(time: time, node: node, interface: interface, kind: kind, frame: frame,
+                                 reason: reason, detail: detail))
+        } else {
+            count(TraceSummary.key(interface: interface, kind: kind, frame: frame, reason: reason, detail: detail),
+                  bytes: frame?.count ?? 0, time: time)
+        }
+    }
+
     /// Offers one event to every subscriber.
     func broadcast(_ event: TraceEvent) {
         guard !ids.isEmpty, let control else { return }

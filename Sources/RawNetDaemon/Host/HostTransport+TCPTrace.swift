@@ -6,6 +6,12 @@ import RawNetWire
 extension HostTransport {
     func trace(_ events: [(TCPConnectionID, TCPEvent)]) {
         for (id, event) in events {
+            let time = traceTime()
+            guard takesDetail(time) else {
+                let name = TCPTraceEvent(event, connection: id, congestion: nil).name
+                countEvent(TraceSummary.Key(interface: nil, kind: .transport, proto: nil, reason: name), time)
+                continue
+            }
             var congestion: TCPTraceEvent.Congestion?
             switch event.kind {
             case .retransmitted, .exitedRecovery:
@@ -16,7 +22,7 @@ extension HostTransport {
                 break
             }
             let text = TCPTraceEvent(event, connection: id, congestion: congestion).detail
-            broadcast(TraceEvent(time: traceTime(), node: node.name, kind: .transport, detail: text))
+            broadcast(TraceEvent(time: time, node: node.name, kind: .transport, detail: text))
         }
     }
 }

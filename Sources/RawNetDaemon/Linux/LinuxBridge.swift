@@ -126,6 +126,7 @@ public final class LinuxBridge {
     /// closes the TAP devices (removing them) and the node's socket and pid files.
     public func run() throws {
         try DaemonSupport.stopOnSignals(loop, logger: logger)
+        DaemonSupport.releaseStartupCode(on: loop)
         let pidFile = PIDFile(path: paths.pidFile(node: node.name))
         try pidLock.write()
         let list = node.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", ")
@@ -228,8 +229,8 @@ public final class LinuxBridge {
 
     func trace(_ kind: TraceEvent.Kind, interface: Int, bytes: [UInt8], reason: String? = nil, detail: String? = nil,
                time: Int64? = nil) {
-        broadcast(TraceEvent(time: time ?? wallTime, node: node.name, interface: node.interfaces[interface].name, kind: kind,
-                             frame: bytes, reason: reason, detail: detail))
+        subscribers.offer(time: time ?? wallTime, interface: node.interfaces[interface].name, kind: kind, frame: bytes,
+                          reason: reason, detail: detail)
     }
 }
 

@@ -115,6 +115,8 @@ public final class NodeDaemon {
             let transport = HostTransport(node: node, network: self, apps: server, logger: self.logger)
             transport.emit = { [unowned self] event in self.broadcast(event) }
             transport.traceTime = { [unowned self] in self.wallTime }
+            transport.takesDetail = { [unowned self] time in self.subscribers.takesDetail(at: time) }
+            transport.countEvent = { [unowned self] key, time in self.subscribers.count(key, bytes: 0, time: time) }
             host = transport
             subscribers.onChange = { [unowned self] in self.host?.isTracing = !self.subscribers.isEmpty }
             _ = loop.scheduleRepeating(every: .seconds(1)) { [unowned self] in self.host?.recountTCPMemory() }
@@ -179,6 +181,7 @@ public final class NodeDaemon {
     /// Runs until SIGTERM or SIGINT, then removes the node's files.
     public func run() throws {
         try DaemonSupport.stopOnSignals(loop, logger: logger)
+        DaemonSupport.releaseStartupCode(on: loop)
         let pidFile = PIDFile(path: paths.pidFile(node: node.name))
         try pidLock.write()
         logger.info("\(node.kind.rawValue) \(node.name) up: \(node.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", "))")
@@ -256,8 +259,15 @@ public final class NodeDaemon {
                     broadcast(TraceEvent(record, node: node.name, interfaceNames: interfaceNames, time: wallTime))
                 }
             case .event(let event):
-                if !subscribers.isEmpty {
-                    broadcast(TraceEvent(event, node: node.name, interfaceNames: interfaceNames, time: wallTime))
+                guard !subscribers.isEmpty else { continue }
+                // A router notes every packet it forwards: its text is written only for a subscriber that reads it.
+                let time = wallTime
+                if subscribers.takesDetail(at: time) {
+                    broadcast(TraceEvent(event, node: node.name, interfaceNames: interfaceNames, time: time))
+                } else {
+                    let name = event.interface.flatMap { node.interfaces.indices.contains($0) ? node.interfaces[$0].name : nil }
+                    subscribers.count(TraceSummary.Key(interface: name, kind: .note, proto: nil, reason: event.traceWord),
+                                      bytes: 0, time: time)
                 }
             }
         }
@@ -309,8 +319,7 @@ public final class NodeDaemon {
         let name = interface.flatMap { node.interfaces.indices.contains($0) ? node.interfaces[$0].name : nil }
         var frame = bytes
         if isPacket { frame = [UInt8](repeating: 0, count: 12) + [0x08, 0x00] + bytes }
-        broadcast(TraceEvent(time: time ?? wallTime, node: node.name, interface: name, kind: kind, frame: frame,
-                             reason: reason, detail: detail))
+        subscribers.offer(time: time ?? wallTime, interface: name, kind: kind, frame: frame, reason: reason, detail: detail)
     }
 
     /// Sends one trace event to every subscriber (or counts it in that subscriber's gap).

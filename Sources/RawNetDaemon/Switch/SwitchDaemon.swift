@@ -82,6 +82,7 @@ public final class SwitchDaemon {
     /// Runs until SIGTERM or SIGINT (or the run directory disappears), then removes the node's files.
     public func run() throws {
         try DaemonSupport.stopOnSignals(loop, logger: logger)
+        DaemonSupport.releaseStartupCode(on: loop)
         let pidFile = PIDFile(path: paths.pidFile(node: node.name))
         try pidLock.write()
         logger.info("switch \(node.name) up: \(node.interfaces.map { "\($0.name) \($0.switchPort?.description ?? "")" }.joined(separator: ", "))")
@@ -160,8 +161,7 @@ public final class SwitchDaemon {
     func trace(_ kind: TraceEvent.Kind, interface: Int?, bytes: [UInt8]?, reason: String? = nil, detail: String? = nil,
                time: Int64? = nil) {
         let name = interface.flatMap { node.interfaces.indices.contains($0) ? node.interfaces[$0].name : nil }
-        subscribers.broadcast(TraceEvent(time: time ?? wallTime, node: node.name, interface: name, kind: kind,
-                                         frame: bytes, reason: reason, detail: detail))
+        subscribers.offer(time: time ?? wallTime, interface: name, kind: kind, frame: bytes, reason: reason, detail: detail)
     }
 }
 
