@@ -99,12 +99,6 @@ enum DaemonSupport {
         }
     }
 
-    /// Once the daemon has settled (half a second after its loop starts), lets go of the code pages
-    /// its start-up touched (`CodeResidency`): an idle daemon's resident size is then what it runs.
-    static func releaseStartupCode(on loop: EventLoop) {
-        _ = loop.schedule(after: .milliseconds(500)) { CodeResidency.releaseUnusedCode() }
-    }
-
     /// Stops `loop` on SIGTERM or SIGINT.
     static func stopOnSignals(_ loop: EventLoop, logger: Logger) throws {
         EventLoop.ignoreBrokenPipeSignal()

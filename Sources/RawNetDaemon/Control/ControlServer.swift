@@ -60,11 +60,29 @@ final class ControlServer {
     /// Called when a client that had output waiting has read all of it.
     var onDrained: (Int) -> Void = { _ in }
 
+    /// When the daemon next lets go of the code pages it does not use (`CodeResidency`).
+    private var codeRelease: TimerID?
+    /// How long the daemon is quiet (no control request) before it lets go of its code pages.
+    static let codeReleaseQuiet: Duration = .milliseconds(500)
+
     init(loop: EventLoop, path: String, handler: @escaping Handler) throws {
         self.loop = loop
         self.handler = handler
         listener = try UnixListener(kind: .stream, path: path)
         try loop.setReadHandler(for: listener.fileDescriptor) { [unowned self] in self.acceptClients() }
+        scheduleCodeRelease(after: .milliseconds(500))
+    }
+
+    /// A daemon touches much of its code once: starting up, and answering requests (`up` asks
+    /// each daemon for its status, `rawnet status` and `sockets` ask later) that an idle daemon
+    /// never runs again. Half a second after the start, and once it has had no request for
+    /// `codeReleaseQuiet`, it lets go of those pages, so its resident size is the code it runs.
+    private func scheduleCodeRelease(after delay: Duration) {
+        if let codeRelease { loop.cancel(codeRelease) }
+        codeRelease = loop.schedule(after: delay) { [weak self] in
+            self?.codeRelease = nil
+            CodeResidency.releaseUnusedCode()
+        }
     }
 
     /// Closes every client and the listener (removing the socket file).
@@ -142,6 +160,7 @@ final class ControlServer {
             if line.last == 0x0D { line.removeLast() }
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
             if let answer = handler(id, line) { send(answer, to: id) }
+            scheduleCodeRelease(after: Self.codeReleaseQuiet)
             guard let current = clients[id], !current.isCut else { return }
         }
         if client.input.count > Self.maximumLineLength {

@@ -126,7 +126,6 @@ public final class LinuxBridge {
     /// closes the TAP devices (removing them) and the node's socket and pid files.
     public func run() throws {
         try DaemonSupport.stopOnSignals(loop, logger: logger)
-        DaemonSupport.releaseStartupCode(on: loop)
         let pidFile = PIDFile(path: paths.pidFile(node: node.name))
         try pidLock.write()
         let list = node.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", ")

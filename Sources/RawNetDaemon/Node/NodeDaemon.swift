@@ -181,7 +181,6 @@ public final class NodeDaemon {
     /// Runs until SIGTERM or SIGINT, then removes the node's files.
     public func run() throws {
         try DaemonSupport.stopOnSignals(loop, logger: logger)
-        DaemonSupport.releaseStartupCode(on: loop)
         let pidFile = PIDFile(path: paths.pidFile(node: node.name))
         try pidLock.write()
         logger.info("\(node.kind.rawValue) \(node.name) up: \(node.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", "))")

@@ -82,7 +82,6 @@ public final class SwitchDaemon {
     /// Runs until SIGTERM or SIGINT (or the run directory disappears), then removes the node's files.
     public func run() throws {
         try DaemonSupport.stopOnSignals(loop, logger: logger)
-        DaemonSupport.releaseStartupCode(on: loop)
         let pidFile = PIDFile(path: paths.pidFile(node: node.name))
         try pidLock.write()
         logger.info("switch \(node.name) up: \(node.interfaces.map { "\($0.name) \($0.switchPort?.description ?? "")" }.joined(separator: ", "))")
