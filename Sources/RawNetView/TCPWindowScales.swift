@@ -53,6 +53,22 @@ public struct TCPWindowScales: Sendable {
         }
     }
 
+    /// Only what is known about `frame`'s connection (both directions): enough to draw that
+    /// frame's boxes later (`LayerView`) as they would be drawn now, without keeping every offer.
+    public func narrowed(to frame: [UInt8]) -> TCPWindowScales {
+        var kept = TCPWindowScales(capacity: 2)
+        let decoded = DecodedFrame(parsing: frame, verifyChecksums: false)
+        guard let ip = decoded.ipv4, let tcp = decoded.tcp else { return kept }
+        let sender = TCPEndpoint(address: ip.source, port: tcp.sourcePort)
+        let receiver = TCPEndpoint(address: ip.destination, port: tcp.destinationPort)
+        for direction in [Direction(source: sender, destination: receiver), Direction(source: receiver, destination: sender)] {
+            guard let shift = offers[direction] else { continue }
+            kept.offers[direction] = shift
+            kept.order.append(direction)
+        }
+        return kept
+    }
+
     /// How to read the window of `tcp`, sent from `source` to `destination`.
     public func reading(_ tcp: TCPHeader, source: IPv4Address, destination: IPv4Address) -> Reading {
         if tcp.flags.contains(.syn) { return .synUnscaled }

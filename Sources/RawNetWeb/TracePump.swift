@@ -8,6 +8,7 @@ import RawNetWatch
 final class TracePump: @unchecked Sendable {
     private let hub: EventHub
     private let recent: RecentEvents
+    private let layers: LayerStore
     private let located: LabLocator.Located
     private let topology: Topology
     private let stopLock = NSLock()
@@ -16,9 +17,10 @@ final class TracePump: @unchecked Sendable {
     /// Why the stream could not start or ended, when it did.
     private(set) var endNote: String?
 
-    init(hub: EventHub, recent: RecentEvents, located: LabLocator.Located, topology: Topology) {
+    init(hub: EventHub, recent: RecentEvents, layers: LayerStore, located: LabLocator.Located, topology: Topology) {
         self.hub = hub
         self.recent = recent
+        self.layers = layers
         self.located = located
         self.topology = topology
     }
@@ -44,7 +46,8 @@ final class TracePump: @unchecked Sendable {
     private var isStopped: Bool { stopLock.withLock { stopped } }
 
     private func run(_ stream: TraceStream) {
-        var builder = WebEventBuilder(topology: topology)
+        // Live, a frame's boxes are drawn when the page opens it (`/api/layers`), not for every frame.
+        var builder = WebEventBuilder(topology: topology, layerStore: layers)
         while !isStopped {
             stream.read(for: .milliseconds(200))
             let ended = stream.isFinished

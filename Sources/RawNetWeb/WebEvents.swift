@@ -30,6 +30,8 @@ public struct WebEvent: Codable, Sendable, Equatable {
     /// The line and the boxes in Korean (`KoreanViews`, the tour's words), when they differ.
     public var lineKo: String?
     public var layersKo: String?
+    /// True when the boxes were not sent but are kept for the page to ask for (`LayerStore`).
+    public var hasLayers: Bool?
     /// For a TCP or UDP frame: its ports and addresses as `rawnet ladder` names a connection
     /// (sender first): a TCP frame's panel opens its connection; a chat's own frames are found by it.
     public var conn: String?
@@ -90,9 +92,13 @@ public struct WebEventBuilder: Sendable {
     /// Frames already sent to the page that a later retransmission event showed to be one.
     private var lateMarks: [Int] = []
 
-    public init(topology: Topology, maxEventsPerBatch: Int = 150) {
+    /// Where frames go whose boxes are drawn only when asked for; nil: drawn for every frame sent.
+    public let layerStore: LayerStore?
+
+    public init(topology: Topology, maxEventsPerBatch: Int = 150, layerStore: LayerStore? = nil) {
         self.topology = topology
         self.maxEventsPerBatch = maxEventsPerBatch
+        self.layerStore = layerStore
         hops = HopFilter(topology: topology)
     }
 
@@ -193,8 +199,13 @@ public struct WebEventBuilder: Sendable {
         if let frame = event.frame {
             if withLayers {
                 formatter.windowScales.observe(frame: frame)
-                layers = LayerView.render(frame: frame, usesColour: false, windowScales: formatter.windowScales)
-                layersKo = LayerView.render(frame: frame, usesColour: false, windowScales: formatter.windowScales, language: .ko)
+                if let layerStore {
+                    layerStore.keep(id: nextID, frame: frame, scales: formatter.windowScales)
+                } else {
+                    layers = LayerView.render(frame: frame, usesColour: false, windowScales: formatter.windowScales)
+                    layersKo = LayerView.render(frame: frame, usesColour: false, windowScales: formatter.windowScales,
+                                                language: .ko)
+                }
             } else {
                 formatter.observe(event)
             }
@@ -209,6 +220,7 @@ public struct WebEventBuilder: Sendable {
             let korean = KoreanViews.translate(line)
             if korean != line { web.lineKo = korean }
             web.layersKo = layersKo
+            if layerStore != nil && event.frame != nil { web.hasLayers = true }
             if let frame = event.frame, case .ipv4(let ip, let transport) = DecodedFrame(parsing: frame).payload {
                 switch transport {
                 case .tcp(let header, _): web.conn = "\(ip.source):\(header.sourcePort)>\(ip.destination):\(header.destinationPort)"

@@ -395,6 +395,16 @@ extension WebPage {
         open.addEventListener("click", () => showConnections(entry.ev.conn));
         panel.appendChild(open);
       }
+      if (entry.kind === "event" && entry.ev.hasLayers && !entry.ev.layers) {
+        // Live, the boxes are drawn by the server when a frame is opened, then kept with the event.
+        fetchLayers(entry.ev).then(() => { if (state.selected === entry.ev.id) showEntry(entry); });
+        return;
+      }
+      if (entry.kind === "event" && entry.ev.layersError) {
+        const note = document.createElement("p"); note.className = "note";
+        note.textContent = state.lang === "ko" && entry.ev.layersErrorKo ? entry.ev.layersErrorKo : entry.ev.layersError;
+        panel.appendChild(note);
+      }
       if (entry.kind === "event" && entry.ev.layers) {
         const h2 = document.createElement("h3"); h2.textContent = t("layers"); panel.appendChild(h2);
         const pre = document.createElement("pre"); pre.className = "layers"; pre.textContent = evLayers(entry.ev); panel.appendChild(pre);
@@ -409,6 +419,19 @@ extension WebPage {
     }
 
     // The same IP packet (source, destination, protocol and ID in the IPv4 line) at every hop.
+    async function fetchLayers(ev) {
+      if (ev.layersPending) return ev.layersPending;
+      ev.layersPending = fetch(`/api/layers?id=${ev.id}`).then(r => r.json()).then(answer => {
+        if (answer.layers) { ev.layers = answer.layers; ev.layersKo = answer.layersKo; }
+        else { ev.hasLayers = false; ev.layersError = answer.error; ev.layersErrorKo = answer.errorKo; }
+      }).catch(error => {
+        ev.hasLayers = false;
+        ev.layersError = `could not ask the server for the layers: ${error}`;
+        ev.layersErrorKo = `서버에 계층을 물어보지 못했습니다: ${error}`;
+      });
+      return ev.layersPending;
+    }
+
     function packetHops(ev) {
       const m = ev.line.match(/IPv4 (\S+) > (\S+) ttl \d+ id (\d+)/);
       if (!m) return [];

@@ -58,10 +58,11 @@ public struct WebServer: Sendable {
         var pump: TracePump?
         let hub: EventHub
         let recent = RecentEvents()
+        let layers = LayerStore()
         switch source {
         case .live(let located):
             hub = EventHub()
-            pump = TracePump(hub: hub, recent: recent, located: located, topology: try located.topology())
+            pump = TracePump(hub: hub, recent: recent, layers: layers, located: located, topology: try located.topology())
             try pump?.start()
         case .saved(_, let topology, let events):
             hub = EventHub(historyBytes: 256 << 20)
@@ -83,6 +84,21 @@ public struct WebServer: Sendable {
             }
         }
         router.get("/api/connections") { _, _ in try Self.json(recent.connections()) }
+        router.get("/api/layers") { request, _ in
+            let text = request.uri.queryParameters.get("id") ?? ""
+            guard let id = Int(text), id >= 0 else {
+                return try Self.json(WebLayersAnswer(id: -1, error: "id=\(text): give a frame's number",
+                                                     errorKo: "id=\(text): 프레임 번호를 주십시오"), status: .badRequest)
+            }
+            guard let boxes = await Self.blocking({ layers.layers(id: id) }) else {
+                let limit = layers.byteLimit >> 20
+                return try Self.json(WebLayersAnswer(
+                    id: id, error: "frame #\(id)'s bytes are no longer kept: the server keeps the last \(limit) MiB of frames shown",
+                    errorKo: "프레임 #\(id)의 바이트는 더 이상 보관하지 않습니다: 서버는 보여 준 프레임의 마지막 \(limit) MiB만 보관합니다"),
+                    status: .notFound)
+            }
+            return try Self.json(WebLayersAnswer(id: id, layers: boxes.en, layersKo: boxes.ko))
+        }
         router.get("/api/connection") { request, _ in
             let name = request.uri.queryParameters.get("key") ?? ""
             guard let view = await Self.blocking({ recent.connection(name) }) else {

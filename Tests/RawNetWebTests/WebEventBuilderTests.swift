@@ -83,6 +83,42 @@ struct WebEventBuilderTests {
         #expect(events[2].layers != LayerView.render(frame: data), "the scale learnt from the SYNs is applied")
     }
 
+    /// Live, the boxes are kept to be drawn when a frame is opened: what the store draws then is
+    /// what the page got with each frame before (window scales as known when the frame came,
+    /// both languages), and the oldest frames are forgotten beyond the store's bytes.
+    @Test func keptLayers_areDrawnOnRequestAsTheyWouldHaveBeenSent() throws {
+        let syn = tcp([.syn], window: 64240, options: [.windowScale(7)])
+        let synAck = tcp([.syn, .ack], window: 65535, options: [.windowScale(7)], fromAlice: false)
+        let data = tcp([.ack], window: 100)
+        let batch = [event(.sent, "alice", "eth0", at: 0, frame: data), event(.sent, "alice", "eth0", at: 1, frame: syn),
+                     event(.sent, "bob", "eth0", at: 2, frame: synAck), event(.sent, "alice", "eth0", at: 3, frame: data),
+                     event(.note, "r1", nil, at: 4, frame: nil)]
+        var eager = WebEventBuilder(topology: topology)
+        let store = LayerStore()
+        var lazy = WebEventBuilder(topology: topology, layerStore: store)
+        let sent = try #require(eager.messages(for: batch).first?.events)
+        let light = try #require(lazy.messages(for: batch).first?.events)
+        #expect(sent.count == 5 && light.count == 5)
+        for (full, kept) in zip(sent, light) {
+            #expect(kept.layers == nil && kept.layersKo == nil)
+            #expect(kept.line == full.line && kept.lineKo == full.lineKo)
+            guard full.layers != nil else {
+                #expect(kept.hasLayers == nil && store.layers(id: kept.id) == nil)
+                continue
+            }
+            #expect(kept.hasLayers == true)
+            let drawn = try #require(store.layers(id: kept.id))
+            #expect(drawn.en == full.layers && drawn.ko == full.layersKo, "frame #\(kept.id)")
+        }
+        // The same segment reads "scale unknown" before the handshake and scaled after it.
+        #expect(store.layers(id: 0)?.en.contains("scale unknown") == true)
+        #expect(store.layers(id: 3)?.en.contains("× 128") == true)
+
+        let small = LayerStore(byteLimit: 3 * data.count)
+        for id in 0..<10 { small.keep(id: id, frame: data, scales: TCPWindowScales()) }
+        #expect(small.count == 3 && small.layers(id: 6) == nil && small.layers(id: 7) != nil && small.layers(id: 9) != nil)
+    }
+
     @Test func aBatchTooLargeIsCountedPerLinkAndGapsStayGaps() throws {
         var builder = WebEventBuilder(topology: topology, maxEventsPerBatch: 4)
         var batch: [TraceEvent] = []
