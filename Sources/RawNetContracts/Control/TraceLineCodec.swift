@@ -50,20 +50,14 @@ extension TraceEvent {
     /// The event of one JSON line (surrounding whitespace and the newline allowed), or
     /// nil where this reader does not recognise the line: ask the generic decoder then.
     public init?(jsonLine line: some Collection<UInt8>) {
-        let parsed = line.withContiguousStorageIfAvailable { bytes in
+        let read = { (bytes: UnsafeBufferPointer<UInt8>) -> TraceEvent? in
             var reader = LineReader(bytes: bytes)
             return try? reader.event()
         }
-        if let parsed {
-            guard let event = parsed else { return nil }
-            self = event
-        } else {
-            guard let event = Array(line).withUnsafeBufferPointer({ bytes -> TraceEvent? in
-                var reader = LineReader(bytes: bytes)
-                return try? reader.event()
-            }) else { return nil }
-            self = event
+        guard let event = line.withContiguousStorageIfAvailable(read) ?? Array(line).withUnsafeBufferPointer(read) else {
+            return nil
         }
+        self = event
     }
 
     // The keys as written, in the sorted order of the generic encoder.
@@ -92,7 +86,6 @@ extension TraceEvent {
             return count
         }
     }
-
 }
 
 /// Writes into memory sized beforehand; every write checks that it fits.
