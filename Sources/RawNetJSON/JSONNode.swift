@@ -69,18 +69,63 @@ public indirect enum JSONNode: Sendable, Equatable {
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
                 if runStart < index { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart..<index])) }
                 runStart = index + 1
-                switch byte {
-                case UInt8(ascii: "\""): out += [UInt8(ascii: "\\"), UInt8(ascii: "\"")]
-                case UInt8(ascii: "\\"): out += [UInt8(ascii: "\\"), UInt8(ascii: "\\")]
-                case 0x0A: out += [UInt8(ascii: "\\"), UInt8(ascii: "n")]
-                case 0x0D: out += [UInt8(ascii: "\\"), UInt8(ascii: "r")]
-                case 0x09: out += [UInt8(ascii: "\\"), UInt8(ascii: "t")]
-                default: out += Array("\\u00".utf8) + [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
+                if let letter = JSONEscape.letter(escaping: byte) {
+                    out += [UInt8(ascii: "\\"), letter]
+                } else {
+                    out += Array("\\u00".utf8) + [hexDigits[Int(byte >> 4)], hexDigits[Int(byte & 0x0F)]]
                 }
             }
             if runStart < bytes.count { out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[runStart...])) }
         }
         out.append(UInt8(ascii: "\""))
+    }
+}
+
+/// JSON's escapes of one letter after a backslash, shared by every writer and reader
+/// of JSON text in RawNet (the generic codec and the trace line codec).
+public enum JSONEscape {
+    /// The letter a string byte is written as after a backslash, as RawNet writes it: a
+    /// quote, a backslash, `n`, `r` or `t`; nil for any other byte (a control byte below
+    /// 0x20 is written `\u00XX`, the rest as itself).
+    public static func letter(escaping byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"): return byte
+        case 0x0A: return UInt8(ascii: "n")
+        case 0x0D: return UInt8(ascii: "r")
+        case 0x09: return UInt8(ascii: "t")
+        default: return nil
+        }
+    }
+
+    /// The byte a backslash and `letter` stand for when read (`n` a newline, `/` a slash,
+    /// `b` a backspace, ...); nil for `u` (four hex digits follow) and for no escape.
+    public static func byte(escapedAs letter: UInt8) -> UInt8? {
+        switch letter {
+        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): return letter
+        case UInt8(ascii: "b"): return 0x08
+        case UInt8(ascii: "f"): return 0x0C
+        case UInt8(ascii: "n"): return 0x0A
+        case UInt8(ascii: "r"): return 0x0D
+        case UInt8(ascii: "t"): return 0x09
+        default: return nil
+        }
+    }
+
+    /// The UTF-16 code unit that the hex digits after `\u` (either case) stand for, nil
+    /// if any of them is no hex digit. The caller takes four.
+    public static func codeUnit(hex digits: some Sequence<UInt8>) -> UInt32? {
+        var value: UInt32 = 0
+        for byte in digits {
+            let digit: UInt8
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            value = value << 4 | UInt32(digit)
+        }
+        return value
     }
 }
 
@@ -226,15 +271,12 @@ struct JSONParser {
                 guard index < bytes.count else { break }
                 let escape = bytes[index]
                 index += 1
-                switch escape {
-                case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(escape)
-                case UInt8(ascii: "b"): out.append(0x08)
-                case UInt8(ascii: "f"): out.append(0x0C)
-                case UInt8(ascii: "n"): out.append(0x0A)
-                case UInt8(ascii: "r"): out.append(0x0D)
-                case UInt8(ascii: "t"): out.append(0x09)
-                case UInt8(ascii: "u"): out += Array(String(try unicodeEscape()).utf8)
-                default: throw fail("unknown escape")
+                if let byte = JSONEscape.byte(escapedAs: escape) {
+                    out.append(byte)
+                } else if escape == UInt8(ascii: "u") {
+                    out += Array(String(try unicodeEscape()).utf8)
+                } else {
+                    throw fail("unknown escape")
                 }
             case 0x00..<0x20: throw fail("a control character inside a string")
             default: out.append(byte)
@@ -263,17 +305,7 @@ struct JSONParser {
 
     private mutating func hex4() throws(JSONSyntaxError) -> UInt32 {
         guard index + 4 <= bytes.count else { throw fail("short \\u escape") }
-        var value: UInt32 = 0
-        for byte in bytes[index..<index + 4] {
-            let digit: UInt8
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
-            case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
-            case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = byte - UInt8(ascii: "A") + 10
-            default: throw fail("bad hex digit in \\u escape")
-            }
-            value = value << 4 | UInt32(digit)
-        }
+        guard let value = JSONEscape.codeUnit(hex: bytes[index..<index + 4]) else { throw fail("bad hex digit in \\u escape") }
         index += 4
         return value
     }

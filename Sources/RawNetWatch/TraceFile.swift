@@ -15,7 +15,7 @@ public struct TraceFileError: Error, CustomStringConvertible {
 public enum TraceFile {
     /// One line (with its newline) for `event`.
     public static func line(for event: TraceEvent) -> [UInt8] {
-        (try? ControlCodec.encodeLine(event)) ?? []
+        ControlCodec.encodeTraceLine(event)
     }
 
     /// Reads every event of the file at `path`; blank lines are skipped, a bad line is an error naming it.
@@ -33,7 +33,7 @@ public enum TraceFile {
             number += 1
             if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
             do {
-                events.append(try ControlCodec.decodeLine(TraceEvent.self, from: line))
+                events.append(try ControlCodec.decodeTraceLine(from: line))
             } catch {
                 throw TraceFileError("\(name) line \(number): not a trace event (\(error))")
             }

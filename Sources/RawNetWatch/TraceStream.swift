@@ -218,7 +218,7 @@ public final class TraceStream {
 
     private func accept(_ line: [UInt8], from node: String) {
         guard !line.isEmpty else { return }
-        if let event = try? ControlCodec.decodeLine(TraceEvent.self, from: line) {
+        if let event = try? ControlCodec.decodeTraceLine(from: line) {
             pending.append((event, eventCount))
             eventCount += 1
         } else if let answer = try? ControlCodec.decodeLine(ControlResponse.self, from: line), !answer.ok {

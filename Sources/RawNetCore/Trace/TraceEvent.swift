@@ -87,33 +87,59 @@ public struct TraceEvent: Codable, Sendable, Hashable {
     static let hexDigits = Array("0123456789abcdef".utf8)
 
     public static func hex(_ bytes: [UInt8]) -> String {
-        String(unsafeUninitializedCapacity: bytes.count * 2) { out in
-            hexDigits.withUnsafeBufferPointer { digits in
-                for (index, b) in bytes.enumerated() {
-                    out[2 * index] = digits[Int(b >> 4)]
-                    out[2 * index + 1] = digits[Int(b & 0x0F)]
-                }
-            }
+        guard !bytes.isEmpty else { return "" }
+        return String(unsafeUninitializedCapacity: bytes.count * 2) { out in
+            writeHex(bytes, to: UnsafeMutableRawPointer(out.baseAddress!))
             return bytes.count * 2
         }
+    }
+
+    /// Writes `bytes` as lowercase hex, `2 * bytes.count` bytes at `out`: one store a byte,
+    /// through a table of digit pairs. (A trace line writes its frame straight into the line.)
+    public static func writeHex(_ bytes: [UInt8], to out: UnsafeMutableRawPointer) {
+        hexPairs.withUnsafeBufferPointer { pairs in
+            let pairs = pairs.baseAddress!
+            bytes.withUnsafeBufferPointer { bytes in
+                for index in 0..<bytes.count {
+                    out.storeBytes(of: pairs[Int(bytes[index])], toByteOffset: 2 &* index, as: UInt16.self)
+                }
+            }
+        }
+    }
+
+    /// Each byte as its two lowercase hex digits, as they lie in memory (high digit first).
+    private static let hexPairs: [UInt16] = (0..<256).map {
+        (UInt16(hexDigits[$0 >> 4]) | UInt16(hexDigits[$0 & 0x0F]) << 8).littleEndian
     }
 
     public static func bytes(fromHex hex: String) -> [UInt8]? {
         var hex = hex
         return hex.withUTF8 { utf8 -> [UInt8]? in
-            guard utf8.count % 2 == 0 else { return nil }
-            var valid = true
-            let table = nibbles
-            let out = [UInt8](unsafeUninitializedCapacity: utf8.count / 2) { buffer, count in
-                for index in 0..<(utf8.count / 2) {
-                    let hi = table[Int(utf8[2 * index])], lo = table[Int(utf8[2 * index + 1])]
-                    guard hi != 0xFF, lo != 0xFF else { valid = false; break }
-                    buffer[index] = hi << 4 | lo
-                    count = index + 1
-                }
-            }
-            return valid ? out : nil
+            let (bytes, digits) = Self.bytes(fromHexPrefixOf: utf8)
+            return digits == utf8.count ? bytes : nil
         }
+    }
+
+    /// The bytes of the hex digits (either case) that `text` starts with, read two at a
+    /// time up to the first pair that is not two digits, and how many digits that was.
+    /// (A trace line reads its frame in place, up to the closing quote.)
+    public static func bytes(fromHexPrefixOf text: UnsafeBufferPointer<UInt8>) -> (bytes: [UInt8], digits: Int) {
+        guard let source = text.baseAddress else { return ([], 0) }
+        var digits = 0
+        let bytes = nibbles.withUnsafeBufferPointer { table in
+            [UInt8](unsafeUninitializedCapacity: text.count / 2) { out, count in
+                var pair = 0
+                while 2 &* pair &+ 1 < text.count {
+                    let high = table[Int(source[2 &* pair])], low = table[Int(source[2 &* pair &+ 1])]
+                    guard (high | low) & 0xF0 == 0 else { break }   // 0xFF marks a byte that is no digit
+                    out[pair] = high << 4 | low
+                    pair &+= 1
+                }
+                count = pair
+                digits = 2 &* pair
+            }
+        }
+        return (bytes, digits)
     }
 
     /// Each byte's value as a hex digit (either case), 0xFF for a byte that is none.

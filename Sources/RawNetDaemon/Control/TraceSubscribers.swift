@@ -124,7 +124,7 @@ final class TraceSubscribers {
                 }
                 reportGap(of: id)
             }
-            if encoded == nil { encoded = (try? ControlCodec.encodeLine(event)) ?? [] }
+            if encoded == nil { encoded = ControlCodec.encodeTraceLine(event) }
             guard let line = encoded, !line.isEmpty else { return }
             guard let queued = control.pendingOutput(of: id) else { continue }   // gone while its gap was sent
             if queued + line.count > limit {
