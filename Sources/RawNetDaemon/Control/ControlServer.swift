@@ -29,7 +29,11 @@ final class ControlServer {
         let id: Int
         let connection: UnixConnection
         var input: [UInt8] = []
+        /// Bytes queued for the client; those before `head` are written already.
         var output: [UInt8] = []
+        var head = 0
+        /// Bytes queued and not yet written.
+        var unsent: Int { output.count - head }
         var isWatchingWritable = false
         /// Part of the first line of `output` was written already.
         var isMidLine = false
@@ -96,10 +100,15 @@ final class ControlServer {
     func send(_ bytes: [UInt8], to id: Int) {
         guard let client = clients[id], !client.isCut else { return }
         client.output.append(contentsOf: bytes)
-        flush(client)
+        if client.isWatchingWritable {
+            // The socket was full: the bytes wait for its writable wake-up, without a write that would fail.
+            pending.set(client.output.capacity, for: client.id)
+        } else {
+            flush(client)
+        }
         guard clients[id] != nil else { return }
-        if client.output.count > Self.maximumPendingOutput {
-            cut(client, because: "this client fell \(client.output.count) bytes behind (at most \(Self.maximumPendingOutput) may wait for one client)")
+        if client.unsent > Self.maximumPendingOutput {
+            cut(client, because: "this client fell \(client.unsent) bytes behind (at most \(Self.maximumPendingOutput) may wait for one client)")
         }
         while pending.isOverTotal, let furthest = pending.largestHolder, let victim = clients[furthest] {
             cut(victim, because: "this client's unread output took the most memory, \(pending.bytes(of: furthest)) bytes, when this daemon's control clients together took more than \(Self.sharedOutputBudget)")
@@ -112,9 +121,11 @@ final class ControlServer {
     private func cut(_ client: Client, because reason: String) {
         cutCount += 1
         client.isCut = true
-        let keep = client.isMidLine ? (client.output.firstIndex(of: 0x0A).map { $0 + 1 } ?? client.output.count) : 0
+        let unsent = client.output[client.head...]
+        let keep = client.isMidLine ? (unsent.firstIndex(of: 0x0A).map { $0 + 1 } ?? unsent.endIndex) : client.head
         // A fresh buffer: the old one's memory goes back now, not when the client is closed.
-        client.output = Array(client.output[..<keep]) + Self.failureLine("\(reason): disconnected; what followed was not sent")
+        client.output = Array(client.output[client.head..<keep]) + Self.failureLine("\(reason): disconnected; what followed was not sent")
+        client.head = 0
         pending.forget(client.id)  // what is left is one line or two, and goes soon
         HeapTuning.returnFreeMemory()  // the cut buffer's pages, not kept for reuse
         onDisconnect(client.id)
@@ -126,7 +137,7 @@ final class ControlServer {
     /// Bytes queued for a client and not yet written; nil when there is no such client.
     func pendingOutput(of id: Int) -> Int? {
         guard let client = clients[id], !client.isCut else { return nil }
-        return client.output.count
+        return client.unsent
     }
 
     private func acceptClients() {
@@ -170,27 +181,38 @@ final class ControlServer {
     }
 
     private func flush(_ client: Client) {
-        while !client.output.isEmpty {
+        while client.unsent > 0 {
             let written: Int?
             do {
-                written = try client.connection.write(client.output)
+                let head = client.head
+                written = try client.output.withUnsafeBytes { bytes throws(Errno) in
+                    try client.connection.write(UnsafeRawBufferPointer(rebasing: bytes[head...]))
+                }
             } catch {
                 disconnect(client.id)
                 return
             }
             guard let written, written > 0 else { break }
-            client.isMidLine = client.output[written - 1] != 0x0A
-            client.output.removeFirst(written)
+            client.head += written
+            client.isMidLine = client.output[client.head - 1] != 0x0A
         }
-        if client.output.isEmpty && client.output.capacity > Self.keptCapacity { client.output = [] }
+        // What was written leaves the buffer all at once, or once it is most of it: moving the
+        // unsent rest forward after every partial write cost a backlogged subscriber's daemon dearly.
+        if client.unsent == 0 {
+            client.output.removeAll(keepingCapacity: client.output.capacity <= Self.keptCapacity)
+            client.head = 0
+        } else if client.head >= Self.keptCapacity && client.head * 2 >= client.output.count {
+            client.output.removeFirst(client.head)
+            client.head = 0
+        }
         if !client.isCut {
             pending.set(client.output.capacity, for: client.id)
         }
-        if client.isCut && client.output.isEmpty {
+        if client.isCut && client.unsent == 0 {
             disconnect(client.id)
             return
         }
-        let wantsWritable = !client.output.isEmpty
+        let wantsWritable = client.unsent > 0
         if wantsWritable != client.isWatchingWritable {
             client.isWatchingWritable = wantsWritable
             try? loop.setWriteHandler(for: client.connection.fileDescriptor,
@@ -201,7 +223,7 @@ final class ControlServer {
     private func writable(_ id: Int) {
         guard let client = clients[id] else { return }
         flush(client)
-        if clients[id] != nil && client.output.isEmpty { onDrained(id) }
+        if clients[id] != nil && client.unsent == 0 { onDrained(id) }
     }
 
     private func disconnect(_ id: Int) {
