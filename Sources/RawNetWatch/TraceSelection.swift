@@ -180,6 +180,17 @@ public struct CapturePoints: Sendable {
         self.places = Set(links.map(\.place))
     }
 
+    /// For each of `nodes`, the interfaces among the places (none for a node with no place).
+    public func interfacesByNode(of nodes: [String]) -> [String: [String]] {
+        var byNode: [String: [String]] = [:]
+        for node in nodes { byNode[node] = [] }
+        for (place, _) in links {
+            guard let endpoint = LinkEndpoint(place), byNode[endpoint.node] != nil else { continue }
+            byNode[endpoint.node]?.append(endpoint.interface)
+        }
+        return byNode
+    }
+
     /// The one place a capture of link `target` records (its second end, or its first when the
     /// second is not watched), so each frame on it is stored once; nil when `target` is not a link.
     public static func place(ofLinkTarget target: String, topology: Topology, watched: Set<String>) -> String? {

@@ -57,27 +57,50 @@ public final class TraceStream {
     /// (with `skippingAbsent`: a linux node not attached, a daemon that is down).
     public private(set) var absentNodes: [String] = []
 
+    /// Nodes that answered but were not subscribed: `scope` wanted none of their interfaces.
+    public private(set) var unneededNodes: [String] = []
+    /// Every node that answered on its control socket, subscribed or not.
+    public var answeringNodes: [String] { nodes + unneededNodes }
+
     /// Subscribes to every node in `nodes` (daemons of the lab in `runDirectory`).
     /// With `skippingAbsent`, a node whose control socket has no daemon behind it
     /// is left out (listed in `absentNodes`) instead of failing the whole stream,
     /// unless no node at all answers. With `detailBudget`, each daemon streams at most that
     /// many events a second one by one and counts the rest (`counted` events, `TraceSummary`),
-    /// as the web view asks; without it, every event (`trace`, `capture`).
+    /// as the web view asks; without it, every event (`trace`, `capture`). `scope`, given the
+    /// nodes that answered, may name the interfaces to stream per node (`subscribe
+    /// interfaces=`): the daemon then builds no event of the others for this stream; a node
+    /// given no interface is not subscribed (`unneededNodes`), one left out streams everything.
     public init(runDirectory: String, nodes: [String], skippingAbsent: Bool = false,
-                detailBudget: Int? = nil) throws(TraceStreamError) {
+                detailBudget: Int? = nil, scope: (([String]) -> [String: [String]])? = nil) throws(TraceStreamError) {
         do { loop = try EventLoop() } catch { throw TraceStreamError("cannot create an event loop: \(error)") }
         let paths = SocketPaths(runDirectory: runDirectory)
-        var subscribed: [String] = []
+        var connected: [(node: String, client: ControlClient)] = []
         var absent: [String] = []
         for node in nodes {
-            let client: ControlClient
             do {
-                guard let connected = try Self.connect(paths.control(node: node), skippingAbsent: skippingAbsent) else {
+                guard let client = try Self.connect(paths.control(node: node), skippingAbsent: skippingAbsent) else {
                     absent.append(node)
                     continue
                 }
-                client = connected
-                let args = detailBudget.map { ["budget": String($0)] } ?? [:]
+                connected.append((node, client))
+            } catch {
+                throw TraceStreamError("cannot subscribe to \(node): \(error)")
+            }
+        }
+        let scopes = scope?(connected.map(\.node)) ?? [:]
+        var subscribed: [String] = []
+        var unneeded: [String] = []
+        for (node, client) in connected {
+            var args = detailBudget.map { ["budget": String($0)] } ?? [:]
+            if let interfaces = scopes[node] {
+                if interfaces.isEmpty {
+                    unneeded.append(node)   // its connection closes as the client goes
+                    continue
+                }
+                args["interfaces"] = interfaces.joined(separator: ",")
+            }
+            do {
                 let answer = try client.request(ControlRequest(command: "subscribe", args: args))
                 guard answer.ok else { throw TraceStreamError("\(node) refused to stream: \(answer.error ?? "no reason")") }
             } catch let error as TraceStreamError {
@@ -95,11 +118,12 @@ public final class TraceStream {
             }
             subscribed.append(node)
         }
-        if subscribed.isEmpty && !nodes.isEmpty {
+        if subscribed.isEmpty && !nodes.isEmpty && unneeded.isEmpty {
             throw TraceStreamError("no node answers on its control socket (\(absent.joined(separator: ", ")))")
         }
         self.nodes = subscribed
         absentNodes = absent
+        unneededNodes = unneeded
     }
 
     deinit { close() }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import RawNetCore
+import RawNetLabModel
 import RawNetWatch
 import RawNetView
 
@@ -76,9 +77,14 @@ struct CaptureCommand: ParsableCommand {
             if capture.interfaceNames.count > 1 { printToStandardError(Self.readingHint) }
             return
         }
-        let live = try LiveWatch(targets: watch.targets, labOption: labOption)
+        // Recording one end of each link, the capture asks each daemon for that interface's
+        // events only: the daemons build and send none it would throw away.
+        let pointsOnly: ((Topology, [String]) -> [String: [String]])? = watch.targets.isEmpty && !everyInterface
+            ? { topology, answering in CapturePoints(topology: topology, watched: Set(answering)).interfacesByNode(of: answering) }
+            : nil
+        let live = try LiveWatch(targets: watch.targets, labOption: labOption, scope: pointsOnly)
         if watch.targets.isEmpty && !everyInterface {
-            let watched = Set(live.stream.nodes).subtracting(live.stream.absentNodes)
+            let watched = Set(live.stream.answeringNodes)
             let points = CapturePoints(topology: live.topology, watched: watched)
             if !oneFile {
                 try capturePerLink(live, points: points, filter: filter)

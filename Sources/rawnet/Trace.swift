@@ -45,14 +45,16 @@ struct LiveWatch {
     let stream: TraceStream
     var hops: HopFilter
 
-    init(targets: [String], labOption: LabOption) throws {
+    /// `scope`: the interfaces to stream per node, given the nodes that answered (`TraceStream`).
+    init(targets: [String], labOption: LabOption, scope: ((Topology, [String]) -> [String: [String]])? = nil) throws {
         located = try labOption.locate()
         topology = try located.topology()
         do { selection = try TraceSelection(targets: targets, topology: topology) } catch { throw UsageFailure("\(error)") }
         do {
             // With no target, a node without a daemon (a linux node not attached) is left out, not fatal.
+            let topology = self.topology
             stream = try TraceStream(runDirectory: located.runDirectory, nodes: selection.nodes,
-                                     skippingAbsent: targets.isEmpty)
+                                     skippingAbsent: targets.isEmpty, scope: scope.map { scope in { scope(topology, $0) } })
             try stream.stopOnInterrupt()
         } catch {
             throw Failure("\(error)")

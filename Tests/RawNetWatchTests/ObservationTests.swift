@@ -210,6 +210,42 @@ import Testing
         print("budgeted subscriber alone: \(detailed) frames in detail, \(counted) counted, r1 forwarded \(forwarded)")
     }
 
+    /// A stream scoped to interfaces (as the default capture asks, one end of each link): r1
+    /// streams only eth0's frames, every one of them (its counters say how many), alice is not
+    /// subscribed at all, and an interface a node does not have is refused, naming the ones it has.
+    @Test func aScopedStream_getsOnlyItsInterfaces_everyFrameOfThem() throws {
+        let runner = try RawNetRunner()
+        try #require(try runner.run(["up"]).status == 0)
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        let directory = runner.base + "/rawnet/basic"
+        let refused = try ControlClient(path: directory + "/r1.ctl")
+            .request(ControlRequest(command: "subscribe", args: ["interfaces": "eth0,eth7"]))
+        #expect(!refused.ok && (refused.error ?? "").contains("no interface 'eth7' (it has eth0, eth1)"), "\(refused)")
+
+        let stream = try TraceStream(runDirectory: directory, nodes: ["alice", "r1", "bob"]) { answering in
+            #expect(answering == ["alice", "r1", "bob"])
+            return ["alice": [], "r1": ["eth0"]]   // bob: everything
+        }
+        #expect(stream.nodes == ["r1", "bob"] && stream.unneededNodes == ["alice"])
+        usleep(200_000)
+        let before = try Self.frameCounts(runner)
+        try #require(try Self.transfer(2_000_000, port: 9003, in: directory) == 2_000_000)
+        usleep(300_000)
+        let after = try Self.frameCounts(runner)
+        stream.readUntilQuiet(quiet: .milliseconds(400), limit: .seconds(20))
+        var frames: [String: Int] = [:]
+        for event in stream.takeAll() {
+            #expect(event.kind != .lost, "\(event)")
+            #expect(event.node != "alice", "alice was not subscribed: \(event)")
+            if event.node == "r1" { #expect(event.interface == "eth0", "r1 streams eth0 only: \(event)") }
+            if event.isWireFrame { frames[event.node + ":" + event.interface!, default: 0] += 1 }
+        }
+        for place in ["r1:eth0", "bob:eth0"] {
+            #expect(frames[place, default: 0] == after[place]! - before[place]!, "\(place): \(frames[place, default: 0]) streamed")
+        }
+        #expect(frames["r1:eth1"] == nil && frames["r1:eth0", default: 0] > 1_000)
+    }
+
     /// Pings and a traceroute through r1, traced: every frame's sent line at one end of a
     /// cable comes before its received line at the other (by time and in the saved order), a
     /// router's forwarded frame after its arrival, and a time-exceeded after its probe.

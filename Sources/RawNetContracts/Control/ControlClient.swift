@@ -77,7 +77,7 @@ public final class ControlClient {
 
     /// The next whole line already read (without its newline), without touching the socket.
     public func bufferedLine() -> [UInt8]? {
-        guard let newline = buffer[start...].firstIndex(of: 0x0A) else { return nil }
+        guard let newline = ByteSearch.firstIndex(of: 0x0A, in: buffer, from: start) else { return nil }
         let line = Array(buffer[start..<newline])
         start = newline + 1
         if start == buffer.count {

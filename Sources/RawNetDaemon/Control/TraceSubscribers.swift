@@ -25,6 +25,8 @@ final class TraceSubscribers {
     private(set) var ids: Set<Int> = []
     private var gaps: [Int: TraceGap] = [:]
     private var budgets: [Int: TraceDetailBudget] = [:]
+    /// The interfaces a subscriber asked for (`interfaces=`); it gets only their events.
+    private var scopes: [Int: [String]] = [:]
     /// The timer that sends counts once their interval is over.
     private var summaryTimer: TimerID?
     private weak var control: ControlServer?
@@ -50,14 +52,27 @@ final class TraceSubscribers {
     }
 
     /// The `subscribe` command: every event, or with `budget=N` at most N events a
-    /// second in detail and the rest counted.
-    func subscribe(_ id: Int, args: [String: String]) -> ControlResponse {
+    /// second in detail and the rest counted; with `interfaces=eth0,eth1` only the events
+    /// of those interfaces (what a capture records there), none of the others built for it.
+    func subscribe(_ id: Int, args: [String: String], interfaceNames: [String]) -> ControlResponse {
+        var budget: TraceDetailBudget?
         if let text = args["budget"] {
             guard let perSecond = Int(text), (1...1_000_000).contains(perSecond) else {
                 return .failure("subscribe budget=\(text): give events per second in detail, 1 to 1000000")
             }
-            budgets[id] = TraceDetailBudget(eventsPerSecond: perSecond)
+            budget = TraceDetailBudget(eventsPerSecond: perSecond)
         }
+        var scope: [String]?
+        if let text = args["interfaces"] {
+            let names = text.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+            if let unknown = names.first(where: { !interfaceNames.contains($0) }) {
+                let known = interfaceNames.isEmpty ? "none" : interfaceNames.joined(separator: ", ")
+                return .failure("subscribe interfaces=\(text): \(node) has no interface '\(unknown)' (it has \(known))")
+            }
+            scope = names
+        }
+        budgets[id] = budget
+        scopes[id] = scope
         add(id)
         return .success(["subscribed": node])
     }
@@ -66,25 +81,42 @@ final class TraceSubscribers {
         guard ids.remove(id) != nil else { return }
         gaps[id] = nil
         budgets[id] = nil
+        scopes[id] = nil
         onChange()
     }
 
     /// Whether an event stamped `time` would go to some subscriber in detail: one without a
     /// detail budget, or one whose budget has room. When none would, the daemon does not build
     /// the event (no frame copy, no text) but `count`s it under its key, as `broadcast` would.
-    func takesDetail(at time: Int64) -> Bool {
-        if budgets.count < ids.count { return true }
-        for budget in budgets.values where budget.wouldAdmit(time: time) { return true }
+    func takesDetail(at time: Int64, interface: String?) -> Bool {
+        if scopes.isEmpty {
+            if budgets.count < ids.count { return true }
+            for budget in budgets.values where budget.wouldAdmit(time: time) { return true }
+            return false
+        }
+        for id in ids where wants(id, interface) {
+            guard let budget = budgets[id] else { return true }
+            if budget.wouldAdmit(time: time) { return true }
+        }
         return false
+    }
+
+    /// Whether subscriber `id` gets events of `interface` (nil: an event of no interface).
+    private func wants(_ id: Int, _ interface: String?) -> Bool {
+        guard let scope = scopes[id] else { return true }
+        guard let interface else { return false }
+        return scope.contains(interface)
     }
 
     /// Counts an event nobody takes in detail (`takesDetail` said no for `time`) in every
     /// subscriber's counts, where `broadcast` would have counted the built event.
     func count(_ key: TraceSummary.Key, bytes: Int, time: Int64) {
-        var index = budgets.values.startIndex
-        while index != budgets.values.endIndex {
-            budgets.values[index].count(key, bytes: bytes, time: time)   // in place: no copy of the counts
-            index = budgets.values.index(after: index)
+        var index = budgets.startIndex
+        while index != budgets.endIndex {
+            if scopes.isEmpty || wants(budgets.keys[index], key.interface) {
+                budgets.values[index].count(key, bytes: bytes, time: time)   // in place: no copy of the counts
+            }
+            index = budgets.index(after: index)
         }
         scheduleSummaries()
     }
@@ -94,7 +126,7 @@ final class TraceSubscribers {
     func offer(time: Int64, interface: String?, kind: TraceEvent.Kind, frame: [UInt8]?, reason: String? = nil,
                detail: String? = nil) {
         guard !ids.isEmpty else { return }
-        if takesDetail(at: time) {
+        if takesDetail(at: time, interface: interface) {
             broadcast(TraceEvent(time: time, node: node, interface: interface, kind: kind, frame: frame,
                                  reason: reason, detail: detail))
         } else {
@@ -110,6 +142,7 @@ final class TraceSubscribers {
         // Encoded only if some subscriber can take it: a watcher that is behind costs a count, not a line.
         var encoded: [UInt8]?
         for id in ids {
+            if !scopes.isEmpty && !wants(id, event.interface) { continue }
             // Over its budget, the event is counted for this subscriber (in place: no copy of the counts).
             if budgets[id]?.admit(event) == false {
                 scheduleSummaries()

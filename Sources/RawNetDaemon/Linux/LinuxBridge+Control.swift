@@ -14,7 +14,7 @@ extension LinuxBridge {
         case "impair": return impair(request.args)
         case "link": return link(request.args)
         case "subscribe":
-            return subscribers.subscribe(client, args: request.args)
+            return subscribers.subscribe(client, args: request.args, interfaceNames: node.interfaces.map(\.name))
         case "help": return .success(Self.controlCommands)
         case "routes", "arp", "sockets":
             let tool = ["routes": "ip route", "arp": "ip neigh", "sockets": "ss -tan"][request.command] ?? ""

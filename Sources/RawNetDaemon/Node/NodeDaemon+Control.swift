@@ -27,7 +27,7 @@ extension NodeDaemon {
         case "impair": return impair(request.args)
         case "sockets": return .success(host?.socketList() ?? [])
         case "subscribe":
-            return subscribers.subscribe(client, args: request.args)
+            return subscribers.subscribe(client, args: request.args, interfaceNames: node.interfaces.map(\.name))
         case "help": return .success(Self.controlCommands)
         default:
             return .failure("unknown command '\(request.command)'; known: \(Self.controlCommands.joined(separator: ", "))")

@@ -115,7 +115,7 @@ public final class NodeDaemon {
             let transport = HostTransport(node: node, network: self, apps: server, logger: self.logger)
             transport.emit = { [unowned self] event in self.broadcast(event) }
             transport.traceTime = { [unowned self] in self.wallTime }
-            transport.takesDetail = { [unowned self] time in self.subscribers.takesDetail(at: time) }
+            transport.takesDetail = { [unowned self] time in self.subscribers.takesDetail(at: time, interface: nil) }
             transport.countEvent = { [unowned self] key, time in self.subscribers.count(key, bytes: 0, time: time) }
             host = transport
             subscribers.onChange = { [unowned self] in self.host?.isTracing = !self.subscribers.isEmpty }
@@ -261,10 +261,10 @@ public final class NodeDaemon {
                 guard !subscribers.isEmpty else { continue }
                 // A router notes every packet it forwards: its text is written only for a subscriber that reads it.
                 let time = wallTime
-                if subscribers.takesDetail(at: time) {
+                let name = event.interface.flatMap { node.interfaces.indices.contains($0) ? node.interfaces[$0].name : nil }
+                if subscribers.takesDetail(at: time, interface: name) {
                     broadcast(TraceEvent(event, node: node.name, interfaceNames: interfaceNames, time: time))
                 } else {
-                    let name = event.interface.flatMap { node.interfaces.indices.contains($0) ? node.interfaces[$0].name : nil }
                     subscribers.count(TraceSummary.Key(interface: name, kind: .note, proto: nil, reason: event.traceWord),
                                       bytes: 0, time: time)
                 }

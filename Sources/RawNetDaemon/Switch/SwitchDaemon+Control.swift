@@ -22,7 +22,7 @@ extension SwitchDaemon {
             }
             return request.command == "impair" ? impair(request.args, interface: index) : link(request.args, port: index)
         case "subscribe":
-            return subscribers.subscribe(client, args: request.args)
+            return subscribers.subscribe(client, args: request.args, interfaceNames: node.interfaces.map(\.name))
         case "help": return .success(Self.controlCommands)
         case "routes", "arp", "sockets":
             return .failure("\(node.name) is a switch: it has no IP layer, so no \(request.command); `rawnet macs \(node.name)` shows what it learned")
