@@ -91,6 +91,9 @@ public struct HopFilter: Sendable {
     /// Frames sent recently, by the place they will be received.
     private var expected: [String: [(frame: [UInt8], time: Int64)]] = [:]
 
+    /// How many of a place's sent lines a received line is compared with.
+    static let pairingWindow = 256
+
     public init(topology: Topology) {
         for link in topology.links {
             peers["\(link.a)"] = "\(link.b)"
@@ -110,11 +113,20 @@ public struct HopFilter: Sendable {
             sentIndices[peer, default: []].append(index)
         }
         var paired = Set<Int>()
+        // Each place's sent lines are looked at from the first one not yet paired, at most
+        // `pairingWindow` of them: twins come close together, and a batch of a flood must not
+        // cost the square of its length.
+        var firstUnpaired: [String: Int] = [:]
         for (index, event) in events.enumerated() where event.kind == .received {
             guard let interface = event.interface, let frame = event.frame else { continue }
-            let candidates = sentIndices[event.node + ":" + interface] ?? []
-            if let match = candidates.first(where: { !paired.contains($0) && events[$0].frame == frame
-                                                     && abs(events[$0].time - event.time) < 1_000_000_000 }) {
+            let place = event.node + ":" + interface
+            guard let candidates = sentIndices[place] else { continue }
+            var start = firstUnpaired[place] ?? 0
+            while start < candidates.count && paired.contains(candidates[start]) { start += 1 }
+            firstUnpaired[place] = start
+            let end = min(candidates.count, start + Self.pairingWindow)
+            if let match = candidates[start..<end].first(where: { !paired.contains($0) && events[$0].frame == frame
+                                                                  && abs(events[$0].time - event.time) < 1_000_000_000 }) {
                 paired.insert(match)
                 shown[index] = false
             }

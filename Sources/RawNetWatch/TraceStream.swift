@@ -161,9 +161,16 @@ public final class TraceStream {
         read(for: duration, evenIfInterrupted: false)
     }
 
+    /// Events read and not yet taken beyond which a live read stops reading: a watcher slower
+    /// than the lab then leaves the rest in the daemons, which count what they cannot hold as
+    /// a gap, instead of its own memory growing with the flood.
+    static let maximumPending = 65_536
+
     private func read(for duration: Duration, evenIfInterrupted: Bool) {
         let deadline = MonotonicClock.now() + duration.wholeNanoseconds
         while (evenIfInterrupted || !isInterrupted) && !clients.isEmpty {
+            // A stopped watch still reads the backlog: the daemons hold at most a few MiB of it.
+            if !evenIfInterrupted && pending.count >= Self.maximumPending { break }
             let remaining = deadline - MonotonicClock.now()
             if remaining <= 0 { break }
             do { try loop.runOnce(timeout: backlogged.isEmpty ? .nanoseconds(remaining) : .zero) } catch { break }

@@ -12,6 +12,24 @@ struct TraceSelectionTests {
         TraceEvent(time: time, node: node, interface: interface, kind: kind, frame: frame)
     }
 
+    /// A flood read in one batch (a bulk transfer, a watcher that fell behind): every received
+    /// twin pairs with its sent line, each sent line is shown once, and a received line whose
+    /// sender was not watched is shown; the batch costs its length, not its square.
+    @Test func aLargeBatch_pairsEveryTwinOnce() {
+        var hops = HopFilter(topology: topology)
+        var batch: [TraceEvent] = []
+        for index in 0..<40_000 {
+            let frame = (0..<60).map { UInt8(truncatingIfNeeded: index >> ($0 % 3 * 8)) } + [UInt8(index % 251)]
+            let time = Int64(index) * 1_000
+            batch.append(event("alice", "eth0", .sent, time: time, frame: frame))
+            batch.append(event("r1", "eth0", .received, time: time + 500, frame: frame))
+        }
+        batch.append(event("r1", "eth0", .received, time: 50_000_000, frame: [9, 9, 9]))
+        let shown = hops.admit(batch)
+        #expect(zip(batch, shown).filter { $0.1 && $0.0.kind == .sent }.count == 40_000)
+        #expect(zip(batch, shown).filter { $0.1 && $0.0.kind == .received }.count == 1, "only the unpaired one")
+    }
+
     @Test func targets_nodeInterfaceAndLink() throws {
         let all = try TraceSelection(targets: [], topology: topology)
         #expect(all.nodes == topology.nodes.map(\.name))
