@@ -164,7 +164,7 @@ public final class TraceStream {
     /// Events read and not yet taken beyond which a live read stops reading: a watcher slower
     /// than the lab then leaves the rest in the daemons, which count what they cannot hold as
     /// a gap, instead of its own memory growing with the flood.
-    static let maximumPending = 65_536
+    static let maximumPending = 16_384
 
     private func read(for duration: Duration, evenIfInterrupted: Bool) {
         let deadline = MonotonicClock.now() + duration.wholeNanoseconds
