@@ -17,6 +17,8 @@ public final class LayerStore: @unchecked Sendable {
     private var order: [Int] = []
     private var head = 0
     private var bytes = 0
+    /// The newest event id the page may have (frames or not).
+    private var newestShown = -1
     /// Bytes of frames kept at most.
     public let byteLimit: Int
 
@@ -45,6 +47,28 @@ public final class LayerStore: @unchecked Sendable {
         guard let frame = lock.withLock({ kept[id] }) else { return nil }
         return (LayerView.render(frame: frame.frame, usesColour: false, windowScales: frame.scales),
                 LayerView.render(frame: frame.frame, usesColour: false, windowScales: frame.scales, language: .ko))
+    }
+
+    /// Events up to `id` were handed to the page (a frame among them or not).
+    public func shown(through id: Int) {
+        lock.withLock { newestShown = max(newestShown, id) }
+    }
+
+    /// Why frame `id`'s boxes cannot be drawn (nil when they can), in English and Korean.
+    public func whyNot(id: Int) -> (en: String, ko: String)? {
+        lock.withLock {
+            if kept[id] != nil { return nil }
+            guard id <= max(newestShown, order.last ?? -1) else {
+                return ("no frame #\(id) has been shown yet", "프레임 #\(id)은(는) 아직 보여 준 적이 없습니다")
+            }
+            // Not among the frames kept, but newer than the oldest of them (or no frame ever came): no frame.
+            if order.isEmpty || (head < order.count && id >= order[head]) {
+                return ("event #\(id) holds no frame", "이벤트 #\(id)에는 프레임이 없습니다")
+            }
+            let limit = byteLimit >> 20
+            return ("frame #\(id)'s bytes are no longer kept: the server keeps the last \(limit) MiB of frames shown",
+                    "프레임 #\(id)의 바이트는 더 이상 보관하지 않습니다: 서버는 보여 준 프레임의 마지막 \(limit) MiB만 보관합니다")
+        }
     }
 
     /// How many frames are kept now.

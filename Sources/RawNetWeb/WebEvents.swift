@@ -109,6 +109,7 @@ public struct WebEventBuilder: Sendable {
     public mutating func messages(for events: [TraceEvent]) -> [WebMessage] {
         let summaries = events.filter { $0.kind == .counted }
         let batch = summaries.isEmpty ? events : events.filter { $0.kind != .counted }
+        defer { layerStore?.shown(through: nextID - 1) }
         return messages(forEach: batch) + (countsMessage(for: summaries).map { [$0] } ?? [])
     }
 

@@ -91,11 +91,8 @@ public struct WebServer: Sendable {
                                                      errorKo: "id=\(text): 프레임 번호를 주십시오"), status: .badRequest)
             }
             guard let boxes = await Self.blocking({ layers.layers(id: id) }) else {
-                let limit = layers.byteLimit >> 20
-                return try Self.json(WebLayersAnswer(
-                    id: id, error: "frame #\(id)'s bytes are no longer kept: the server keeps the last \(limit) MiB of frames shown",
-                    errorKo: "프레임 #\(id)의 바이트는 더 이상 보관하지 않습니다: 서버는 보여 준 프레임의 마지막 \(limit) MiB만 보관합니다"),
-                    status: .notFound)
+                let why = layers.whyNot(id: id) ?? ("frame #\(id) was just forgotten", "프레임 #\(id)을(를) 방금 잊었습니다")
+                return try Self.json(WebLayersAnswer(id: id, error: why.en, errorKo: why.ko), status: .notFound)
             }
             return try Self.json(WebLayersAnswer(id: id, layers: boxes.en, layersKo: boxes.ko))
         }

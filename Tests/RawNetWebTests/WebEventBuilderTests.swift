@@ -117,6 +117,10 @@ struct WebEventBuilderTests {
         let small = LayerStore(byteLimit: 3 * data.count)
         for id in 0..<10 { small.keep(id: id, frame: data, scales: TCPWindowScales()) }
         #expect(small.count == 3 && small.layers(id: 6) == nil && small.layers(id: 7) != nil && small.layers(id: 9) != nil)
+        #expect(small.whyNot(id: 9) == nil)
+        #expect(small.whyNot(id: 6)?.en.contains("no longer kept") == true)
+        #expect(small.whyNot(id: 10)?.en == "no frame #10 has been shown yet")
+        #expect(store.whyNot(id: 4)?.en == "event #4 holds no frame", "the note among the kept frames")
     }
 
     @Test func aBatchTooLargeIsCountedPerLinkAndGapsStayGaps() throws {
