@@ -50,6 +50,7 @@ public enum KoreanViews {
     }
 
     private static let phraseBytes: [[UInt8]] = phrases.map { Array($0.0.utf8) }
+    private static let placeMarker = Array(" at ".utf8)
 }
 
 extension KoreanViews {
@@ -57,7 +58,7 @@ extension KoreanViews {
     /// becomes "✗ r1:eth1에서 손실 (reason)", "~ delayed 25ms at r1:eth1" "~ r1:eth1에서 25ms 지연".
     public static func placesFirst(_ text: String) -> String {
         // Every pattern below names a place after " at ": most lines have none, and skip the regexes.
-        guard containsBytes(text, Array(" at ".utf8)) else { return text }
+        guard containsBytes(text, placeMarker) else { return text }
         var out = text.replacing(/✗ lost at (\S+)/) { "✗ \($0.output.1)에서 손실" }
         out = out.replacing(/~ delayed (\S+) at (\S+)/) { "~ \($0.output.2)에서 \($0.output.1) 지연" }
         out = out.replacing(/~ reordered at (\S+)/) { "~ \($0.output.1)에서 순서 바뀜" }

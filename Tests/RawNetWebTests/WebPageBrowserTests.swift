@@ -429,6 +429,19 @@ import Testing
         let hops = try await browser.run("return document.querySelector('#details pre.hops')?.textContent || ''") as? String ?? ""
         #expect(hops.contains("r1:eth1") && hops.contains("r1:eth0"), "the packet's hops across the lab: \(hops)")
         try await browser.screenshot(to: Self.artifacts + "/5-layers.png")
+        // Asking for boxes the server cannot draw gets a reason, not an error page.
+        try await browser.waitUntil("the server says why it has no boxes", """
+            if (!window.layerAnswers) {
+              window.layerAnswers = {};
+              for (const q of ['abc', '-1', '99999999'])
+                fetch('/api/layers?id=' + q).then(r => r.json().then(j => { window.layerAnswers[q] = r.status + ' ' + j.error; }));
+            }
+            return Object.keys(window.layerAnswers).length === 3
+            """)
+        let answers = try await browser.run("return window.layerAnswers") as? [String: Any] ?? [:]
+        #expect(answers["abc"] as? String == "400 id=abc: give a frame's number", "\(answers)")
+        #expect(answers["-1"] as? String == "400 id=-1: give a frame's number", "\(answers)")
+        #expect(answers["99999999"] as? String == "404 no frame #99999999 has been shown yet", "\(answers)")
 
         // Simulation mode: pause, step back twice and forward once. (Events that still arrive are
         // recorded after the cursor, so positions are taken relative to where the pause left it.)

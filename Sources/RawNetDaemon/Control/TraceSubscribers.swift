@@ -121,17 +121,25 @@ final class TraceSubscribers {
         scheduleSummaries()
     }
 
-    /// Builds and broadcasts an event about a frame only when some subscriber takes it in
-    /// detail; otherwise counts it by its key. The one way daemons trace frames.
-    func offer(time: Int64, interface: String?, kind: TraceEvent.Kind, frame: [UInt8]?, reason: String? = nil,
-               detail: String? = nil) {
+    /// The one way daemons trace: builds the event (`build`) and broadcasts it only when some
+    /// subscriber takes an event of `interface` at `time` in detail; otherwise counts it under
+    /// `key` (the key `TraceSummary.add` would give the built event) without building it.
+    func offer(time: Int64, interface: String?, bytes: Int, countedAs key: @autoclosure () -> TraceSummary.Key,
+               _ build: () -> TraceEvent) {
         guard !ids.isEmpty else { return }
         if takesDetail(at: time, interface: interface) {
-            broadcast(TraceEvent(time: time, node: node, interface: interface, kind: kind, frame: frame,
-                                 reason: reason, detail: detail))
+            broadcast(build())
         } else {
-            count(TraceSummary.key(interface: interface, kind: kind, frame: frame, reason: reason, detail: detail),
-                  bytes: frame?.count ?? 0, time: time)
+            count(key(), bytes: bytes, time: time)
+        }
+    }
+
+    /// `offer` for an event about a frame (or none), its fields given.
+    func offer(time: Int64, interface: String?, kind: TraceEvent.Kind, frame: [UInt8]?, reason: String? = nil,
+               detail: String? = nil) {
+        offer(time: time, interface: interface, bytes: frame?.count ?? 0,
+              countedAs: TraceSummary.key(interface: interface, kind: kind, frame: frame, reason: reason, detail: detail)) {
+            TraceEvent(time: time, node: node, interface: interface, kind: kind, frame: frame, reason: reason, detail: detail)
         }
     }
 

@@ -7,22 +7,25 @@ extension HostTransport {
     func trace(_ events: [(TCPConnectionID, TCPEvent)]) {
         for (id, event) in events {
             let time = traceTime()
-            guard takesDetail(time) else {
-                let name = TCPTraceEvent(event, connection: id, congestion: nil).name
-                countEvent(TraceSummary.Key(interface: nil, kind: .transport, proto: nil, reason: name), time)
+            let build = {
+                var congestion: TCPTraceEvent.Congestion?
+                switch event.kind {
+                case .retransmitted, .exitedRecovery:
+                    congestion = self.tcp.inspect(id) {
+                        TCPTraceEvent.Congestion(window: $0.congestionWindow, threshold: $0.slowStartThreshold)
+                    }
+                default:
+                    break
+                }
+                let text = TCPTraceEvent(event, connection: id, congestion: congestion).detail
+                return TraceEvent(time: time, node: self.node.name, kind: .transport, detail: text)
+            }
+            guard let offer else {
+                broadcast(build())
                 continue
             }
-            var congestion: TCPTraceEvent.Congestion?
-            switch event.kind {
-            case .retransmitted, .exitedRecovery:
-                congestion = tcp.inspect(id) {
-                    TCPTraceEvent.Congestion(window: $0.congestionWindow, threshold: $0.slowStartThreshold)
-                }
-            default:
-                break
-            }
-            let text = TCPTraceEvent(event, connection: id, congestion: congestion).detail
-            broadcast(TraceEvent(time: time, node: node.name, kind: .transport, detail: text))
+            let name = TCPTraceEvent(event, connection: id, congestion: nil).name
+            offer(time, TraceSummary.Key(interface: nil, kind: .transport, proto: nil, reason: name), build)
         }
     }
 }

@@ -30,11 +30,10 @@ final class HostTransport<Network: HostNetwork, Apps: AppMessageSink> {
     }
     /// Receives trace events (TCP events, drops).
     var emit: (TraceEvent) -> Void = { _ in }
-    /// Whether a trace event stamped at this time goes to some subscriber in detail; when not,
-    /// it is only counted (`countEvent`) and never written.
-    var takesDetail: (Int64) -> Bool = { _ in true }
-    /// Counts an event nobody takes in detail.
-    var countEvent: (TraceSummary.Key, Int64) -> Void = { _, _ in }
+    /// Where a TCP event goes, with its time and the key it is counted under: built (the
+    /// closure) only when some subscriber takes it in detail (`TraceSubscribers.offer`).
+    /// Without it, every event is built and emitted.
+    var offer: ((Int64, TraceSummary.Key, () -> TraceEvent) -> Void)?
     /// The wall-clock time stamped on trace events (read once per wake-up by the daemon).
     var traceTime: () -> Int64 = { 0 }
 

@@ -115,8 +115,9 @@ public final class NodeDaemon {
             let transport = HostTransport(node: node, network: self, apps: server, logger: self.logger)
             transport.emit = { [unowned self] event in self.broadcast(event) }
             transport.traceTime = { [unowned self] in self.wallTime }
-            transport.takesDetail = { [unowned self] time in self.subscribers.takesDetail(at: time, interface: nil) }
-            transport.countEvent = { [unowned self] key, time in self.subscribers.count(key, bytes: 0, time: time) }
+            transport.offer = { [unowned self] time, key, build in
+                self.subscribers.offer(time: time, interface: nil, bytes: 0, countedAs: key, build)
+            }
             host = transport
             subscribers.onChange = { [unowned self] in self.host?.isTracing = !self.subscribers.isEmpty }
             _ = loop.scheduleRepeating(every: .seconds(1)) { [unowned self] in self.host?.recountTCPMemory() }
@@ -262,11 +263,9 @@ public final class NodeDaemon {
                 // A router notes every packet it forwards: its text is written only for a subscriber that reads it.
                 let time = wallTime
                 let name = event.interface.flatMap { node.interfaces.indices.contains($0) ? node.interfaces[$0].name : nil }
-                if subscribers.takesDetail(at: time, interface: name) {
-                    broadcast(TraceEvent(event, node: node.name, interfaceNames: interfaceNames, time: time))
-                } else {
-                    subscribers.count(TraceSummary.Key(interface: name, kind: .note, proto: nil, reason: event.traceWord),
-                                      bytes: 0, time: time)
+                subscribers.offer(time: time, interface: name, bytes: 0,
+                                  countedAs: TraceSummary.Key(interface: name, kind: .note, proto: nil, reason: event.traceWord)) {
+                    TraceEvent(event, node: node.name, interfaceNames: interfaceNames, time: time)
                 }
             }
         }
