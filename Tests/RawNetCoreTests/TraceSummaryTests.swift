@@ -204,6 +204,54 @@ private func ms(_ milliseconds: Int) -> Int64 { Int64(milliseconds) * 1_000_000 
         #expect(due.tallies[TraceSummary.Key(interface: "eth0", kind: .dropped, proto: "udp", reason: "injected loss")] != nil)
     }
 
+    /// While a budget refuses detail (`refusesUntil`), a daemon tallies frames with integer adds
+    /// and hands the tally over later: the budget ends up with the counts, first and last times
+    /// it would have had from counting each frame by its key; `refusesUntil` agrees with `wouldAdmit`.
+    @Test func framesTalliedWhileTheBudgetRefuses_countAsEachFrameCountedByKey() throws {
+        var each = TraceDetailBudget(eventsPerSecond: 20, window: .milliseconds(200))
+        var tallied = each
+        var tally = TraceFrameTally()
+        var talliedFrames = 0
+        let frames = [Self.frame(protocolNumber: 6), Self.frame(protocolNumber: 17, source: 53),
+                      Self.frame(protocolNumber: 1), Self.frame(protocolNumber: 6, destination: 80, vlan: true)]
+        for index in 0..<900 {
+            let time = ms(index) / 2
+            let frame = frames[index % frames.count]
+            let interface = index % 3 == 0 ? "eth0" : (index % 3 == 1 ? "eth1" : nil)
+            let kind: TraceEvent.Kind = index % 5 == 0 ? .received : .sent
+            let event = TraceEvent(time: time, node: "r1", interface: interface, kind: kind, frame: frame)
+            if let until = tallied.refusesUntil(from: time) {
+                #expect(time < until)
+                #expect(!tallied.wouldAdmit(time: time) && !tallied.wouldAdmit(time: until - 1), "frame \(index)")
+            } else {
+                #expect(tallied.wouldAdmit(time: time), "frame \(index)")
+            }
+            if let until = tallied.refusesUntil(from: time), time < until {
+                tally.add(interface: interface, kind: kind, frame: frame, time: time)
+                talliedFrames += 1
+                let admitted = each.admit(event)
+                #expect(!admitted)
+            } else {
+                for (key, counts) in tally.take() { tallied.count(key, counts, first: tally.first, last: tally.last) }
+                let one = tallied.admit(event), other = each.admit(event)
+                #expect(one == other, "frame \(index)")
+            }
+            if index % 300 == 299 {   // the daemon hands the tally over before it takes the counts
+                for (key, counts) in tally.take() { tallied.count(key, counts, first: tally.first, last: tally.last) }
+                let one = tallied.takeDue(now: time), other = each.takeDue(now: time)
+                #expect(one == other)
+            }
+        }
+        for (key, counts) in tally.take() { tallied.count(key, counts, first: tally.first, last: tally.last) }
+        #expect(tally.isEmpty)
+        #expect(tallied.summary == each.summary)
+        #expect(talliedFrames > 600, "most frames were tallied: \(talliedFrames)")
+        let taken = tallied.takeDue(now: ms(10_000))
+        let due = try #require(taken)
+        #expect(due.tallies[TraceSummary.Key(interface: nil, kind: .sent, proto: "dns", reason: nil)] != nil)
+        #expect(due.tallies[TraceSummary.Key(interface: "eth0", kind: .received, proto: "tcp", reason: nil)] != nil)
+    }
+
     /// What a daemon counts a note under without writing it is the first word the note's text would have.
     @Test func aNodeEventsTraceWord_isTheFirstWordOfItsText() throws {
         let a = try #require(IPv4Address("10.0.1.10")), b = try #require(IPv4Address("10.0.2.20"))

@@ -76,6 +76,16 @@ public struct TraceSummary: Sendable, Hashable {
         events += 1
     }
 
+    /// Counts `tally.events` events of one key at once, stamped from `first` to `last`
+    /// (what `TraceFrameTally` gathered).
+    public mutating func add(_ key: Key, _ tally: Tally, first: Int64, last: Int64) {
+        guard tally.events > 0 else { return }
+        self.tally(key, events: tally.events, bytes: tally.bytes)
+        if events == 0 || first < firstTime { firstTime = first }
+        if events == 0 || last > lastTime { lastTime = last }
+        events += tally.events
+    }
+
     /// Adds to `key`'s tally; past `maximumKeys` distinct keys, a new one is counted under its kind alone.
     private mutating func tally(_ key: Key, events: Int, bytes: Int) {
         var index = keys.firstIndex(of: key)
@@ -141,11 +151,20 @@ public struct TraceSummary: Sendable, Hashable {
         }
     }
 
+    /// The protocols frames are counted by, in the order `protocolIndex(ofFrame:)` numbers them.
+    public static let protocolNames = ["arp", "icmp", "udp", "tcp", "dns", "http", "other"]
+
     /// The protocol a frame is coloured and counted by, read from its bytes alone (no
     /// checksum or length checks, so cheap enough for every frame): the highest layer
     /// RawNet names. UDP to or from port 53 is dns; TCP to or from 80 or 8080 is http.
     public static func protocolName(ofFrame frame: [UInt8]) -> String {
-        guard frame.count >= 14 else { return "other" }
+        protocolNames[protocolIndex(ofFrame: frame)]
+    }
+
+    /// `protocolName(ofFrame:)` as its index in `protocolNames`.
+    public static func protocolIndex(ofFrame frame: [UInt8]) -> Int {
+        let arp = 0, icmp = 1, udp = 2, tcp = 3, dns = 4, http = 5, other = 6
+        guard frame.count >= 14 else { return other }
         var offset = 12
         var etherType = UInt16(frame[12]) << 8 | UInt16(frame[13])
         if etherType == 0x8100, frame.count >= 18 {
@@ -153,20 +172,21 @@ public struct TraceSummary: Sendable, Hashable {
             etherType = UInt16(frame[16]) << 8 | UInt16(frame[17])
         }
         let ip = offset + 2
-        if etherType == 0x0806 { return "arp" }
-        guard etherType == 0x0800, frame.count >= ip + 20, frame[ip] >> 4 == 4 else { return "other" }
+        if etherType == 0x0806 { return arp }
+        guard etherType == 0x0800, frame.count >= ip + 20, frame[ip] >> 4 == 4 else { return other }
         let headerLength = Int(frame[ip] & 0x0F) * 4
         let transport = ip + headerLength
         // A later fragment carries no transport header.
         let fragmentOffset = (UInt16(frame[ip + 6] & 0x1F) << 8) | UInt16(frame[ip + 7])
         let protocolNumber = frame[ip + 9]
-        if protocolNumber == 1 { return "icmp" }
+        if protocolNumber == 1 { return icmp }
         guard protocolNumber == 6 || protocolNumber == 17, headerLength >= 20, fragmentOffset == 0,
-              frame.count >= transport + 4 else { return "other" }
+              frame.count >= transport + 4 else { return other }
         let source = UInt16(frame[transport]) << 8 | UInt16(frame[transport + 1])
         let destination = UInt16(frame[transport + 2]) << 8 | UInt16(frame[transport + 3])
-        if protocolNumber == 17 { return source == 53 || destination == 53 ? "dns" : "udp" }
-        return [80, 8080].contains(source) || [80, 8080].contains(destination) ? "http" : "tcp"
+        if protocolNumber == 17 { return source == 53 || destination == 53 ? dns : udp }
+        let isHTTP = source == 80 || source == 8080 || destination == 80 || destination == 8080
+        return isHTTP ? http : tcp
     }
 
     /// The `counted` event that stands for these events in `node`'s stream.
@@ -295,6 +315,21 @@ public struct TraceDetailBudget: Sendable {
     /// only for a time `wouldAdmit` refused (otherwise the window would not move on).
     public mutating func count(_ key: TraceSummary.Key, bytes: Int, time: Int64) {
         summary.add(key, bytes: bytes, time: time)
+    }
+
+    /// Counts what a `TraceFrameTally` gathered while `wouldAdmit` refused.
+    public mutating func count(_ key: TraceSummary.Key, _ tally: TraceSummary.Tally, first: Int64, last: Int64) {
+        summary.add(key, tally, first: first, last: last)
+    }
+
+    /// Until when (exclusive) `wouldAdmit` answers no for any time from `time` on, with
+    /// nothing else changing this budget: the end of a full window, `Int64.max` while counts
+    /// wait to be taken, nil when it would admit at `time`.
+    public func refusesUntil(from time: Int64) -> Int64? {
+        if let start = windowStart, time < start + window {
+            return detailed < eventsPerWindow ? nil : (summary.isEmpty ? start + window : .max)
+        }
+        return summary.isEmpty ? nil : .max
     }
 
     /// When the counts are due: the end of the window they were counted in; nil with nothing counted.

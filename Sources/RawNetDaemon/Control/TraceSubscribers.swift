@@ -29,6 +29,12 @@ final class TraceSubscribers {
     private var scopes: [Int: [String]] = [:]
     /// The timer that sends counts once their interval is over.
     private var summaryTimer: TimerID?
+    /// Frames counted while every subscriber only counts, not yet handed to the budgets (`foldFrames`).
+    private var frameTally = TraceFrameTally()
+    /// Until when (exclusive) every subscriber only counts, whatever the time: each has a
+    /// budget, none a scope, and each budget refuses detail until then. `Int64.min`: not known.
+    /// Any change to a budget, or a subscriber coming or going, sets it back to unknown.
+    private var countsOnlyUntil: Int64 = .min
     private weak var control: ControlServer?
     /// Called when the set becomes empty or non-empty (a host traces its TCP only while watched).
     var onChange: () -> Void = {}
@@ -47,6 +53,8 @@ final class TraceSubscribers {
     }
 
     func add(_ id: Int) {
+        foldFrames()
+        countsOnlyUntil = .min
         ids.insert(id)
         onChange()
     }
@@ -71,6 +79,8 @@ final class TraceSubscribers {
             }
             scope = names
         }
+        foldFrames()
+        countsOnlyUntil = .min
         budgets[id] = budget
         scopes[id] = scope
         add(id)
@@ -78,7 +88,10 @@ final class TraceSubscribers {
     }
 
     func remove(_ id: Int) {
-        guard ids.remove(id) != nil else { return }
+        guard ids.contains(id) else { return }
+        foldFrames()
+        countsOnlyUntil = .min
+        ids.remove(id)
         gaps[id] = nil
         budgets[id] = nil
         scopes[id] = nil
@@ -89,6 +102,8 @@ final class TraceSubscribers {
     /// detail budget, or one whose budget has room. When none would, the daemon does not build
     /// the event (no frame copy, no text) but `count`s it under its key, as `broadcast` would.
     func takesDetail(at time: Int64, interface: String?) -> Bool {
+        if time < countsOnlyUntil { return false }
+        foldFrames()
         if scopes.isEmpty {
             if budgets.count < ids.count { return true }
             for budget in budgets.values where budget.wouldAdmit(time: time) { return true }
@@ -132,29 +147,78 @@ final class TraceSubscribers {
         } else {
             count(key(), bytes: bytes, time: time)
         }
+        if time >= countsOnlyUntil { learnCountsOnly(at: time) }
     }
 
     /// `offer` for an event about a frame (or none), its fields given.
+    /// A frame sent or received while every subscriber only counts is tallied with integer
+    /// adds (`TraceFrameTally`) under the key it would have had.
     func offer(time: Int64, interface: String?, kind: TraceEvent.Kind, frame: [UInt8]?, reason: String? = nil,
                detail: String? = nil) {
+        guard !ids.isEmpty else { return }
+        if let frame, TraceFrameTally.counts(kind) {
+            if time < countsOnlyUntil {
+                // The first frame tallied makes sure the tally is handed on when the window ends, even if no frame follows.
+                if frameTally.isEmpty && summaryTimer == nil { scheduleSummaries(orAt: countsOnlyUntil) }
+                frameTally.add(interface: interface, kind: kind, frame: frame, time: time)
+                return
+            }
+            offer(time: time, interface: interface, bytes: frame.count,
+                  countedAs: TraceSummary.key(interface: interface, kind: kind, frame: frame, reason: reason, detail: detail)) {
+                TraceEvent(time: time, node: node, interface: interface, kind: kind, frame: frame, reason: reason, detail: detail)
+            }
+            return
+        }
         offer(time: time, interface: interface, bytes: frame?.count ?? 0,
               countedAs: TraceSummary.key(interface: interface, kind: kind, frame: frame, reason: reason, detail: detail)) {
             TraceEvent(time: time, node: node, interface: interface, kind: kind, frame: frame, reason: reason, detail: detail)
         }
     }
 
+    /// Hands the tallied frames to every budget (no subscriber has a scope while frames are
+    /// tallied). Counting never makes a budget take detail sooner, so `countsOnlyUntil` holds;
+    /// what can end it (a budget admitting an event, counts taken, subscribers coming or going)
+    /// sets it back to unknown.
+    private func foldFrames() {
+        guard !frameTally.isEmpty else { return }
+        let (first, last) = (frameTally.first, frameTally.last)
+        let counted = frameTally.take()
+        var index = budgets.startIndex
+        while index != budgets.endIndex {
+            for (key, tally) in counted { budgets.values[index].count(key, tally, first: first, last: last) }
+            index = budgets.index(after: index)
+        }
+        scheduleSummaries()
+    }
+
+    /// After an event at `time` was offered: whether every subscriber only counts from
+    /// `time` on, and until when (`countsOnlyUntil`).
+    private func learnCountsOnly(at time: Int64) {
+        guard scopes.isEmpty, !ids.isEmpty, budgets.count == ids.count else { return }
+        var until = Int64.max
+        for budget in budgets.values {
+            guard let refuses = budget.refusesUntil(from: time) else { return }
+            until = min(until, refuses)
+        }
+        countsOnlyUntil = until
+    }
+
     /// Offers one event to every subscriber.
     func broadcast(_ event: TraceEvent) {
         guard !ids.isEmpty, let control else { return }
+        foldFrames()
         let limit = Self.share(among: ids.count)
         // Encoded only if some subscriber can take it: a watcher that is behind costs a count, not a line.
         var encoded: [UInt8]?
         for id in ids {
             if !scopes.isEmpty && !wants(id, event.interface) { continue }
             // Over its budget, the event is counted for this subscriber (in place: no copy of the counts).
-            if budgets[id]?.admit(event) == false {
-                scheduleSummaries()
-                continue
+            if let admitted = budgets[id]?.admit(event) {
+                guard admitted else {
+                    scheduleSummaries()
+                    continue
+                }
+                countsOnlyUntil = .min   // a detailed event may open a new window
             }
             guard let pending = control.pendingOutput(of: id) else { continue }
             if gaps[id] != nil {
@@ -181,10 +245,12 @@ final class TraceSubscribers {
         min(ControlServer.maximumPendingOutput, ControlServer.sharedOutputBudget / (4 * max(1, count)))
     }
 
-    /// Arms the timer for the earliest counts due, unless it is armed.
-    private func scheduleSummaries(notBefore minimum: Int64 = 0) {
-        guard summaryTimer == nil, let control,
-              let due = budgets.values.compactMap(\.deadline).min() else { return }
+    /// Arms the timer for the earliest counts due (or `orAt`, when earlier), unless it is armed.
+    private func scheduleSummaries(notBefore minimum: Int64 = 0, orAt time: Int64 = .max) {
+        guard summaryTimer == nil, let control else { return }
+        var due = time
+        for budget in budgets.values { if let deadline = budget.deadline { due = min(due, deadline) } }
+        guard due != .max else { return }
         let delay = max(minimum, due - WallClock.now())
         summaryTimer = control.loop.schedule(after: .nanoseconds(delay)) { [weak self] in
             guard let self else { return }
@@ -197,6 +263,8 @@ final class TraceSubscribers {
     /// counts that do not fit wait (and keep counting) for the next turn: never dropped.
     func sendDueSummaries() {
         guard let control else { return }
+        foldFrames()
+        countsOnlyUntil = .min
         let now = WallClock.now()
         let limit = Self.share(among: ids.count)
         var waiting = false
