@@ -10,7 +10,7 @@ extension WebPage {
             link: "Link", direction: "Direction", both: "both directions", loss: "Loss", delay: "Delay", jitter: "Jitter",
             reorder: "Reorder", duplicate: "Duplicate", corrupt: "Corrupt", rate: "Rate", apply: "Apply", clear: "Clear",
             up: "Link up", down: "Link down", settings: "Now", applied: "Applied", frame: "Frame", layers: "Layers",
-            hops: "Hops of this packet", counted: "counted", events: "events", lost: "events lost", gap: "messages this page missed",
+            hops: "Hops of this packet", counted: "counted", events: "events", lost: "events lost", gap: "messages this page missed", unlisted: "more events not listed while the lab is busy (Pause lists every one)",
             position: "event", of: "of", connections: "TCP connections", none: "no TCP connection yet", ladder: "Ladder", plot: "Time-sequence plot", dropped: "dropped", retransmit: "retransmission", recording: "paused: recording",
             chat: "Chat", chatHost: "From host", room: "Room (host or address)", port: "Port", name: "Name", join: "Join", leave: "Leave", send: "Send",
             chatLeft: "left the room", mine: "your line", openConnection: "This TCP connection", internals: "TCP internals (live)",
@@ -21,7 +21,7 @@ extension WebPage {
             link: "링크", direction: "방향", both: "양방향", loss: "손실", delay: "지연", jitter: "지터",
             reorder: "순서 바꿈", duplicate: "복제", corrupt: "손상", rate: "속도 제한", apply: "적용", clear: "초기화",
             up: "링크 올림", down: "링크 내림", settings: "현재", applied: "적용됨", frame: "프레임", layers: "계층",
-            hops: "이 패킷의 홉", counted: "집계", events: "이벤트", lost: "개 이벤트 유실", gap: "개 메시지를 이 페이지가 놓침",
+            hops: "이 패킷의 홉", counted: "집계", events: "이벤트", lost: "개 이벤트 유실", gap: "개 메시지를 이 페이지가 놓침", unlisted: "개 이벤트는 랩이 바쁜 동안 목록에 싣지 않음 (일시정지하면 모두 나옴)",
             position: "이벤트", of: "/", connections: "TCP 연결", none: "아직 TCP 연결이 없습니다", ladder: "래더 다이어그램", plot: "시간-순서 그래프", dropped: "버려짐", retransmit: "재전송", recording: "일시정지: 기록 중",
             chat: "채팅", chatHost: "보내는 호스트", room: "방 (호스트 또는 주소)", port: "포트", name: "이름", join: "참여", leave: "나가기", send: "보내기",
             chatLeft: "방을 나갔습니다", mine: "내 줄", openConnection: "이 TCP 연결", internals: "TCP 내부 상태 (실시간)",
@@ -33,10 +33,10 @@ extension WebPage {
     const state = {
       lang: localStorage.getItem("rawnet-lang") || "en",
       topo: null, pos: {}, entries: [], cursor: -1, live: true, playing: null, selected: null, selectedLink: null,
-      framesByLink: {}, dropsByLink: {}, countedByLink: {}, gaps: 0, ended: false,
+      framesByLink: {}, dropsByLink: {}, countedByLink: {}, gaps: 0, ended: false, lastCountsAt: -Infinity,
     };
     window.rawnetState = state;
-    const MAX_ENTRIES = 20000, MAX_ROWS = 400, MAX_FLYING = 24;
+    const MAX_ENTRIES = 20000, MAX_ROWS = 400, MAX_FLYING = 24, MAX_FLYING_BUSY = 8;
     function t(key) { return (T[state.lang] || T.en)[key] || key; }
     // "12 events" in English, "이벤트 12개" in Korean, where the counter follows the noun.
     function eventCount(n) { return state.lang === "ko" ? `${t("events")} ${n}개` : `${n} ${t("events")}`; }
@@ -70,7 +70,11 @@ extension WebPage {
     // ---- topology ----
     async function loadTopology() {
       const response = await fetch("/api/topology");
-      const topo = await response.json();
+      const text = await response.text();
+      // Asked again every 3 s: drawn again only when something in it changed.
+      if (text === state.topoText) return;
+      state.topoText = text;
+      const topo = JSON.parse(text);
       const first = state.topo === null;
       state.topo = topo;
       $("lab").textContent = "· " + topo.lab;
@@ -197,28 +201,32 @@ extension WebPage {
     }
 
     // ---- frames, drops and counts on the canvas ----
-    // Moving frames share one loop that moves them about 30 times a second: smooth enough to
-    // follow, and the browser draws half as often as at 60 (it shares the CPUs with the lab).
+    // Moving frames share one loop: about 30 moves a second, enough to follow a frame. While the
+    // lab is busy (its daemons count what they do not stream one by one, in the last second), no
+    // single frame can be followed and the browser shares the CPUs with the lab: then at most
+    // MAX_FLYING_BUSY frames move, 10 times a second, and the list takes new rows 4 times a second.
+    // Between moves the loop sleeps (a timer, then one animation frame), so the page asks for no
+    // frames it does not draw.
     const flyingFrames = [];
-    let flyLoopRunning = false, lastFlyDraw = 0;
+    let flyLoopRunning = false;
     function placeFlying(frame, now) {
       const k = Math.min(1, (now - frame.start) / frame.duration), along = 0.1 + 0.8 * k;
       frame.c.setAttribute("cx", frame.ends[0].x + (frame.ends[1].x - frame.ends[0].x) * along);
       frame.c.setAttribute("cy", frame.ends[0].y + (frame.ends[1].y - frame.ends[0].y) * along);
       return k >= 1;
     }
+    function isBusy() { return performance.now() - state.lastCountsAt < 1000; }
+    function flyInterval() { return isBusy() || flyingFrames.length >= MAX_FLYING / 2 ? 100 : 33; }
     function flyTick(now) {
-      if (now - lastFlyDraw >= 30) {
-        lastFlyDraw = now;
-        for (let i = flyingFrames.length - 1; i >= 0; i--) {
-          const frame = flyingFrames[i];
-          if (!placeFlying(frame, now)) continue;
-          flyingFrames.splice(i, 1);
-          state.flying--;
-          setTimeout(() => frame.c.remove(), 400);
-        }
+      for (let i = flyingFrames.length - 1; i >= 0; i--) {
+        const frame = flyingFrames[i];
+        if (!placeFlying(frame, now)) continue;
+        flyingFrames.splice(i, 1);
+        state.flying--;
+        setTimeout(() => frame.c.remove(), 400);
       }
-      if (flyingFrames.length) requestAnimationFrame(flyTick); else flyLoopRunning = false;
+      if (flyingFrames.length) setTimeout(() => requestAnimationFrame(flyTick), flyInterval());
+      else flyLoopRunning = false;
     }
     function animate(ev, duration) {
       if (ev.link == null || !state.topo) return;
@@ -227,7 +235,7 @@ extension WebPage {
       const marks = $("marks");
       if (ev.kind === "sent") {
         // At most MAX_FLYING frames move at once; the rest are listed and counted per link, not drawn moving.
-        if (state.flying >= MAX_FLYING && !isMine(ev)) { state.notDrawn = (state.notDrawn || 0) + 1; return; }
+        if (state.flying >= (isBusy() ? MAX_FLYING_BUSY : MAX_FLYING) && !isMine(ev)) { state.notDrawn = (state.notDrawn || 0) + 1; return; }
         state.flying = (state.flying || 0) + 1;
         const c = el("circle", { class: "frame" + (ev.retransmit ? " retransmit" : "") + (isMine(ev) ? " mine" : ""), r: isMine(ev) ? 8 : 6, fill: COLORS[ev.proto] || COLORS.other,
                                  "data-id": ev.id, "data-link": ev.link, "data-proto": ev.proto || "" }, marks);
@@ -235,7 +243,7 @@ extension WebPage {
         const frame = { c, ends, start: performance.now(), duration };
         placeFlying(frame, frame.start);
         flyingFrames.push(frame);
-        if (!flyLoopRunning) { flyLoopRunning = true; requestAnimationFrame(flyTick); }
+        if (!flyLoopRunning) { flyLoopRunning = true; setTimeout(() => requestAnimationFrame(flyTick), flyInterval()); }
       } else if (ev.kind === "dropped") {
         const at = ev.node === state.topo.links[ev.link].aNode ? 0.3 : 0.7;
         const [p, q] = endPoints(ev.link, true);
@@ -249,6 +257,9 @@ extension WebPage {
       }
     }
 
+    // One count mark per link: a newer interval's counts replace the last ones rather than
+    // being drawn over them.
+    const countMarks = {};
     function showCounts(entry) {
       const marks = $("marks");
       const perLink = {};
@@ -264,11 +275,13 @@ extension WebPage {
         if (!ends) continue;
         const main = Object.entries(perLink[key].proto).sort((a, b) => b[1] - a[1])[0];
         const x = (ends[0].x + ends[1].x) / 2, y = (ends[0].y + ends[1].y) / 2;
+        if (countMarks[key]) { clearTimeout(countMarks[key].timer); countMarks[key].g.remove(); }
         const g = el("g", { class: "count", "data-link": key }, marks);
         el("circle", { cx: x, cy: y, r: 10, fill: COLORS[main ? main[0] : "other"] || COLORS.other, opacity: 0.8 }, g);
         const text = el("text", { x: x + 13, y: y - 8 }, g);
         text.textContent = "×" + perLink[key].n + (perLink[key].drops ? "  ✗" + perLink[key].drops : "");
-        setTimeout(() => g.remove(), 900);
+        const mark = { g, timer: setTimeout(() => { g.remove(); if (countMarks[key] === mark) delete countMarks[key]; }, 900) };
+        countMarks[key] = mark;
       }
     }
 
@@ -294,7 +307,7 @@ extension WebPage {
         state.trimmed = (state.trimmed || 0) + cut;
       }
       if (state.live) { state.cursor = state.entries.length - 1; display(entry, 700); addRow(entry, state.entries.length - 1); }
-      updatePosition();
+      else updatePosition();
     }
 
     function display(entry, duration) {
@@ -329,23 +342,40 @@ extension WebPage {
       return row;
     }
 
-    // Rows that arrive live join the list once per animation frame, in one piece:
-    // reading the list's scroll position forces a layout, so it is read once a frame,
-    // not once an event.
+    // Rows that arrive live join the list in one piece, with the event count: at most 10
+    // times a second (4 while the lab is busy) (reading the list's scroll position forces a layout, so it is read once
+    // a flush, not once an event).
     const pendingRows = [];
-    let rowsFlushQueued = false;
+    let rowsFlushQueued = false, lastRowsFlush = 0;
+    const BUSY_ROWS_PER_FLUSH = 10;
     function addRow(entry, index) {
-      pendingRows.push(makeRow(entry, index));
+      pendingRows.push([entry, index]);
       if (pendingRows.length > MAX_ROWS) pendingRows.splice(0, pendingRows.length - MAX_ROWS);
-      if (!rowsFlushQueued) { rowsFlushQueued = true; requestAnimationFrame(flushRows); }
+      if (rowsFlushQueued) return;
+      rowsFlushQueued = true;
+      const wait = Math.max(0, lastRowsFlush + (isBusy() ? 250 : 100) - performance.now());
+      setTimeout(() => requestAnimationFrame(flushRows), wait);
     }
-    function flushRows() {
+    function flushRows(now) {
       rowsFlushQueued = false;
+      lastRowsFlush = now;
+      updatePosition();
       if (!pendingRows.length) return;
       const list = $("events"), box = list.parentElement;
       const stick = box.scrollTop + box.clientHeight >= box.scrollHeight - 20;
       const fragment = document.createDocumentFragment();
-      for (const row of pendingRows.splice(0)) fragment.appendChild(row);
+      let taken = pendingRows.splice(0);
+      // While busy the list takes the last few rows of each flush and says how many it left out;
+      // they stay recorded (Pause and the steps show them all).
+      if (isBusy() && taken.length > BUSY_ROWS_PER_FLUSH) {
+        const left = taken.length - BUSY_ROWS_PER_FLUSH;
+        taken = taken.slice(left);
+        const note = document.createElement("div");
+        note.className = "ev-row unlisted";
+        note.textContent = state.lang === "ko" ? `… ${left}${t("unlisted")}` : `… ${left} ${t("unlisted")}`;
+        fragment.appendChild(note);
+      }
+      for (const [entry, index] of taken) fragment.appendChild(makeRow(entry, index));
       list.appendChild(fragment);
       while (list.children.length > MAX_ROWS) list.removeChild(list.firstChild);
       if (stick) box.scrollTop = box.scrollHeight;
@@ -365,7 +395,8 @@ extension WebPage {
         if (e.kind !== "event" || !wanted.has(e.ev.id)) continue;
         wanted.delete(e.ev.id);
         e.ev.retransmit = true;
-        const row = document.querySelector(`#events .ev-row[data-id="${e.ev.id}"]`) || pendingRows.find(r => r.dataset.id == e.ev.id);
+        // A row still waiting to be listed is made from the entry, which now says so.
+        const row = document.querySelector(`#events .ev-row[data-id="${e.ev.id}"]`);
         if (row) { row.classList.add("retransmit"); row.textContent = rowText(e); }
       }
     }
@@ -670,14 +701,18 @@ extension WebPage {
 
     // ---- how fast the page draws: events handled and frame times (performance.now) ----
     // events: drawn one by one; counted: handled inside counted intervals; lastMessageAt: when the last message came.
-    const perf = { events: 0, counted: 0, frames: [], last: null, lastMessageAt: 0 };
+    const perf = { events: 0, counted: 0, frames: [], last: null, lastMessageAt: 0, watching: false };
+    // Frame times are taken only while someone measures (`rawnetPerf.start()`): the loop asks
+    // for every animation frame, which an unmeasured page should not pay for.
+    perf.start = () => { if (!perf.watching) { perf.watching = true; requestAnimationFrame(perfFrame); } };
+    perf.stop = () => { perf.watching = false; };
     window.rawnetPerf = perf;
     function perfFrame(now) {
+      if (!perf.watching) { perf.last = null; return; }
       if (perf.last !== null) { perf.frames.push(now - perf.last); if (perf.frames.length > 2000) perf.frames.shift(); }
       perf.last = now;
       requestAnimationFrame(perfFrame);
     }
-    requestAnimationFrame(perfFrame);
     $("connections").addEventListener("click", () => showConnections(null));
 
     // ---- simulation mode ----
@@ -723,7 +758,7 @@ extension WebPage {
         perf.lastMessageAt = performance.now();
         if (msg.type === "events") for (const ev of msg.events) { if (ev.kind === "lost") state.gaps++; record({ kind: "event", ev }); perf.events++; }
         else if (msg.type === "retransmits") markRetransmits(msg.ids);
-        else if (msg.type === "counts") { record({ kind: "counts", counts: msg.counts, total: msg.total, from: msg.from, to: msg.to }); perf.counted += msg.total; }
+        else if (msg.type === "counts") { state.lastCountsAt = performance.now(); record({ kind: "counts", counts: msg.counts, total: msg.total, from: msg.from, to: msg.to }); perf.counted += msg.total; }
         else if (msg.type === "gap") { state.gaps++; record({ kind: "gap", missed: msg.missed }); }
         else if (msg.type === "ended") { state.ended = true; record({ kind: "note", text: "# " + t(state.replay ? "savedEnd" : "ended") }); }
         else if (msg.type === "replay") {

@@ -84,6 +84,7 @@ enum WebPage {
     .ev-row.dropped { color: #b00020; }
     .ev-row.lost, .ev-row.gap { color: #fff; background: #b00020; }
     .ev-row.counts { color: #5b3b9c; }
+    .ev-row.unlisted { color: #666; font-style: italic; cursor: default; }
     .ev-row.retransmit { font-weight: 700; }
     .ev-row.future { opacity: .35; }
     .node rect { fill: #eef2f8; stroke: #44506a; stroke-width: 1.5; rx: 8; }

@@ -124,7 +124,7 @@ import Testing
             const at = (q) => f.length ? f[Math.min(f.length - 1, Math.floor(q * f.length))] : -1;
             return [rawnetPerf.events, rawnetPerf.counted, rawnetPerf.lastMessageAt, f.length, at(0.5), at(0.95), f.length ? f[f.length - 1] : -1]
             """
-        let reset = "rawnetPerf.events = 0; rawnetPerf.counted = 0; rawnetPerf.frames = []; rawnetPerf.last = null;"
+        let reset = "rawnetPerf.events = 0; rawnetPerf.counted = 0; rawnetPerf.frames = []; rawnetPerf.last = null; rawnetPerf.start();"
         func sample(_ what: String, during work: () throws -> Void) async throws {
             _ = try await browser.run(reset)
             let before = try await browser.run("return performance.now()") as? Double ?? 0
