@@ -98,7 +98,7 @@ public final class Demo {
             let directory = String(options.executable.split(separator: "/", omittingEmptySubsequences: false)
                 .dropLast().joined(separator: "/"))
             say(painter.paint(wrap(DemoText.notOnPath.text(language), indent: ""), .time))
-            say("  $ export PATH=\"\(directory.isEmpty ? "." : directory):$PATH\"")
+            say("  $ export PATH=\"\(Self.shellPath(directory, from: ProcessEnvironment.value("PWD"))):$PATH\"")
         }
         say("")
         if failures.isEmpty {
@@ -203,6 +203,16 @@ public final class Demo {
     /// One line of a view, wrapped at spaces to the tour's width, 80 columns.
     func fit(_ line: String, indent: String, continuation: String) -> String {
         DisplayWidth.wrap(line, width: Self.width, indent: indent, continuation: continuation).joined(separator: "\n")
+    }
+
+    /// `directory` as the PATH hint writes it: under the working directory it starts with
+    /// `$PWD` (short enough for 80 columns however deep the checkout lies).
+    public static func shellPath(_ directory: String, from workingDirectory: String?) -> String {
+        if directory.isEmpty { return "." }
+        if let workingDirectory, workingDirectory != "/", directory.hasPrefix(workingDirectory + "/") {
+            return "$PWD" + directory.dropFirst(workingDirectory.count)
+        }
+        return directory
     }
 
     /// Whether a `rawnet` the shell can run lies on the PATH.

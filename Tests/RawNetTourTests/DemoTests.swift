@@ -35,6 +35,20 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
 
 /// The tour end to end: real daemons, real apps, the real `rawnet demo` process.
 @Suite(.serialized) struct DemoTests {
+    /// The hint for a `rawnet` not on the PATH names its directory from `$PWD` when it lies
+    /// below the working directory, so the line fits 80 columns however deep the checkout is.
+    @Test func thePathHint_startsFromTheWorkingDirectory() {
+        let deep = "/home/someone/projects/network-course/week-03/rawnet-checkout"
+        #expect(Demo.shellPath(deep + "/.build/debug", from: deep) == "$PWD/.build/debug")
+        #expect(Demo.shellPath("/opt/rawnet/bin", from: deep) == "/opt/rawnet/bin")
+        #expect(Demo.shellPath(deep + "-other/.build/debug", from: deep) == deep + "-other/.build/debug")
+        #expect(Demo.shellPath("", from: deep) == ".")
+        #expect(Demo.shellPath("/usr/bin", from: "/") == "/usr/bin")
+        #expect(Demo.shellPath("/x/bin", from: nil) == "/x/bin")
+        let line = "  $ export PATH=\"\(Demo.shellPath(deep + "/.build/debug", from: deep)):$PATH\""
+        #expect(DisplayWidth.of(line) <= 80, "\(line)")
+    }
+
     @Test func demo_runsToCompletion_everySceneShowsItsEvidence_captureIsClean() throws {
         let runner = try RawNetRunner()
         let capture = runner.base + "/tour.pcapng"
