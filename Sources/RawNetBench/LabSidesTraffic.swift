@@ -17,7 +17,8 @@ enum LabTraffic {
     static func goodput(_ settings: LabSettings, connections: Int, context: RunContext) throws -> Double {
         let lab = try BenchLab.oneRouter(settings, context: context)
         defer { lab.stop() }
-        let seconds: Double = context.isSmoke ? 0.5 : 3
+        // RAWNET_BENCH_TCP_SECONDS lengthens a run, for a profiler to attach to.
+        let seconds: Double = context.isSmoke ? 0.5 : ProcessEnvironment.value("RAWNET_BENCH_TCP_SECONDS").flatMap(Double.init) ?? 3
         return try bulkGoodput(lab: lab, connections: connections, port: 5001, seconds: seconds, cpus: context.cpus.endpoints) / 1e6
     }
 

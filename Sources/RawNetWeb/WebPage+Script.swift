@@ -36,7 +36,7 @@ extension WebPage {
       framesByLink: {}, dropsByLink: {}, countedByLink: {}, gaps: 0, ended: false, lastCountsAt: -Infinity,
     };
     window.rawnetState = state;
-    const MAX_ENTRIES = 20000, MAX_ROWS = 400, MAX_FLYING = 24, MAX_FLYING_BUSY = 8;
+    const MAX_ENTRIES = 20000, MAX_ROWS = 400, MAX_FLYING = 24, MAX_FLYING_BUSY = 4;
     function t(key) { return (T[state.lang] || T.en)[key] || key; }
     // "12 events" in English, "이벤트 12개" in Korean, where the counter follows the noun.
     function eventCount(n) { return state.lang === "ko" ? `${t("events")} ${n}개` : `${n} ${t("events")}`; }
@@ -204,7 +204,7 @@ extension WebPage {
     // Moving frames share one loop: about 30 moves a second, enough to follow a frame. While the
     // lab is busy (its daemons count what they do not stream one by one, in the last second), no
     // single frame can be followed and the browser shares the CPUs with the lab: then at most
-    // MAX_FLYING_BUSY frames move, 10 times a second, and the list takes new rows 4 times a second.
+    // MAX_FLYING_BUSY frames move, 10 times a second, and the list takes new rows twice a second.
     // Between moves the loop sleeps (a timer, then one animation frame), so the page asks for no
     // frames it does not draw.
     const flyingFrames = [];
@@ -343,7 +343,7 @@ extension WebPage {
     }
 
     // Rows that arrive live join the list in one piece, with the event count: at most 10
-    // times a second (4 while the lab is busy) (reading the list's scroll position forces a layout, so it is read once
+    // times a second (twice while the lab is busy) (reading the list's scroll position forces a layout, so it is read once
     // a flush, not once an event).
     const pendingRows = [];
     let rowsFlushQueued = false, lastRowsFlush = 0;
@@ -353,7 +353,7 @@ extension WebPage {
       if (pendingRows.length > MAX_ROWS) pendingRows.splice(0, pendingRows.length - MAX_ROWS);
       if (rowsFlushQueued) return;
       rowsFlushQueued = true;
-      const wait = Math.max(0, lastRowsFlush + (isBusy() ? 250 : 100) - performance.now());
+      const wait = Math.max(0, lastRowsFlush + (isBusy() ? 500 : 100) - performance.now());
       setTimeout(() => requestAnimationFrame(flushRows), wait);
     }
     function flushRows(now) {

@@ -205,6 +205,7 @@ private func ms(_ milliseconds: Int) -> Int64 { Int64(milliseconds) * 1_000_000 
     }
 
     /// While a budget refuses detail (`refusesUntil`), a daemon tallies frames with integer adds
+    /// (and notes and TCP events under their keys)
     /// and hands the tally over later: the budget ends up with the counts, first and last times
     /// it would have had from counting each frame by its key; `refusesUntil` agrees with `wouldAdmit`.
     @Test func framesTalliedWhileTheBudgetRefuses_countAsEachFrameCountedByKey() throws {
@@ -219,7 +220,13 @@ private func ms(_ milliseconds: Int) -> Int64 { Int64(milliseconds) * 1_000_000 
             let frame = frames[index % frames.count]
             let interface = index % 3 == 0 ? "eth0" : (index % 3 == 1 ? "eth1" : nil)
             let kind: TraceEvent.Kind = index % 5 == 0 ? .received : .sent
-            let event = TraceEvent(time: time, node: "r1", interface: interface, kind: kind, frame: frame)
+            // Every seventh event is a note or a TCP event, tallied under its key.
+            let noteText = index % 2 == 0 ? "forwarded 10.0.1.10 → 10.0.2.20" : "ARP who-has 10.0.2.20"
+            let isNote = index % 7 == 3, isTCP = index % 7 == 5
+            let event = isNote ? TraceEvent(time: time, node: "r1", interface: interface, kind: .note, frame: nil, detail: noteText)
+                : isTCP ? TraceEvent(time: time, node: "r1", interface: nil, kind: .transport, frame: nil,
+                                     detail: index % 2 == 0 ? "event=cwnd cwnd=14600" : "event=retransmit seq=1")
+                : TraceEvent(time: time, node: "r1", interface: interface, kind: kind, frame: frame)
             if let until = tallied.refusesUntil(from: time) {
                 #expect(time < until)
                 #expect(!tallied.wouldAdmit(time: time) && !tallied.wouldAdmit(time: until - 1), "frame \(index)")
@@ -227,7 +234,12 @@ private func ms(_ milliseconds: Int) -> Int64 { Int64(milliseconds) * 1_000_000 
                 #expect(tallied.wouldAdmit(time: time), "frame \(index)")
             }
             if let until = tallied.refusesUntil(from: time), time < until {
-                tally.add(interface: interface, kind: kind, frame: frame, time: time)
+                if isNote || isTCP {
+                    tally.add(TraceSummary.key(interface: event.interface, kind: event.kind, frame: nil, reason: nil,
+                                               detail: event.detail), bytes: 0, time: time)
+                } else {
+                    tally.add(interface: interface, kind: kind, frame: frame, time: time)
+                }
                 talliedFrames += 1
                 let admitted = each.admit(event)
                 #expect(!admitted)
@@ -250,6 +262,8 @@ private func ms(_ milliseconds: Int) -> Int64 { Int64(milliseconds) * 1_000_000 
         let due = try #require(taken)
         #expect(due.tallies[TraceSummary.Key(interface: nil, kind: .sent, proto: "dns", reason: nil)] != nil)
         #expect(due.tallies[TraceSummary.Key(interface: "eth0", kind: .received, proto: "tcp", reason: nil)] != nil)
+        #expect(due.tallies[TraceSummary.Key(interface: "eth1", kind: .note, proto: nil, reason: "forwarded")] != nil)
+        #expect(due.tallies[TraceSummary.Key(interface: nil, kind: .transport, proto: nil, reason: "retransmit")] != nil)
     }
 
     /// What a daemon counts a note under without writing it is the first word the note's text would have.

@@ -83,7 +83,17 @@ import Testing
 
         // One transfer of 4 MB (or RAWNET_BENCH_WEB_BYTES), timed from start to the end of both nc processes.
         let bytes = ProcessInfo.processInfo.environment["RAWNET_BENCH_WEB_BYTES"].flatMap { Int($0) } ?? 4_000_000
+        // CPU time of the lab's daemons (processes whose command line names this runner's base)
+        // and of the browser, per transfer: whether the daemons themselves work harder with the
+        // page open, apart from the browser taking CPU from them on a machine with few cores.
+        var daemonSeconds: [Double] = [], browserSeconds: [Double] = []
         func transfer(_ index: Int) throws -> Double {
+            let (daemonsBefore, browserBefore) = (Self.cpuSeconds { $0.contains("rawnetd") && $0.contains(runner.base) },
+                                                  Self.cpuSeconds { $0.contains("chromium") })
+            defer {
+                daemonSeconds.append(Self.cpuSeconds { $0.contains("rawnetd") && $0.contains(runner.base) } - daemonsBefore)
+                browserSeconds.append(Self.cpuSeconds { $0.contains("chromium") } - browserBefore)
+            }
             let port = 7300 + index
             let (server, serverOutput) = try runner.start(["nc", "bob", "-l", "\(port)", "-d", "-v"], name: "bench-server-\(index)")
             try runner.waitForOutput(serverOutput, containing: "listening on tcp port \(port)")
@@ -96,6 +106,8 @@ import Testing
         // One transfer first, not counted: the first of a lab is the slowest (cold caches and
         // buffers), which made the first round's "without" an outlier. Rounds: RAWNET_BENCH_WEB_ROUNDS (3).
         _ = try transfer(99)
+        daemonSeconds.removeAll()
+        browserSeconds.removeAll()
         let rounds = ProcessInfo.processInfo.environment["RAWNET_BENCH_WEB_ROUNDS"].flatMap { Int($0) }.map { max(1, $0) } ?? 3
         var without: [Double] = [], with: [Double] = []
         for round in 0..<rounds {
@@ -116,6 +128,14 @@ import Testing
                              bytes, without.map { String(format: "%.1f", $0) }.joined(separator: " "), median(without),
                              with.map { String(format: "%.1f", $0) }.joined(separator: " "), median(with)))
         report.append(String(format: "ratio with / without (medians): %.2f", median(with) / median(without)))
+        // Transfers alternate without, with: even places are without the page.
+        let daemonsWithout = daemonSeconds.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
+        let daemonsWith = daemonSeconds.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+        let browserWith = browserSeconds.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+        report.append(String(format: "daemons' CPU per transfer (s): without the page %@ (median %.2f); with it open %@ (median %.2f); ratio with / without %.2f; the browser's CPU with it open: median %.2f s",
+                             daemonsWithout.map { String(format: "%.2f", $0) }.joined(separator: " "), median(daemonsWithout),
+                             daemonsWith.map { String(format: "%.2f", $0) }.joined(separator: " "), median(daemonsWith),
+                             median(daemonsWith) / max(median(daemonsWithout), 0.001), median(browserWith)))
 
         // Drawing at the tour's rates.
         let (web, webOutput) = try runner.start(["web", "--port", "0"], name: "web-bench-draw")
@@ -170,6 +190,24 @@ import Testing
         try await chat(runner: runner, browser: browser)
         try await internals(runner: runner, browser: browser)
         try await replay(runner: runner, browser: browser)
+    }
+
+    /// User and system CPU seconds used so far by the processes whose command line (arguments
+    /// joined by spaces) `matches`.
+    static func cpuSeconds(of matches: (String) -> Bool) -> Double {
+        let ticksPerSecond = Double(sysconf(Int32(_SC_CLK_TCK)))
+        var ticks = 0
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? [] where Int(entry) != nil {
+            guard let raw = FileManager.default.contents(atPath: "/proc/\(entry)/cmdline"),
+                  matches(String(decoding: raw.map { $0 == 0 ? 0x20 : $0 }, as: UTF8.self)),
+                  let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            // After the command's name: state is field 3, utime field 14, stime field 15.
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 12, let user = Int(fields[11]), let system = Int(fields[12]) else { continue }
+            ticks += user + system
+        }
+        return Double(ticks) / ticksPerSecond
     }
 
     /// Runs `command` in sh with the runner's environment (its lab), `rawnet` meaning the built one.

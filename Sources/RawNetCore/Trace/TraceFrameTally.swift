@@ -1,13 +1,17 @@
 /// Frames sent and received, counted by interface, kind and protocol with plain integer
 /// adds: what a daemon keeps while every subscriber only counts (each has a
 /// `TraceDetailBudget` whose window is full), instead of making a `TraceSummary.Key` per
-/// frame. The daemon hands the counts to the budgets (`take`) before anything reads or
+/// frame. Other events (a router's notes, a host's TCP events) are tallied under their
+/// keys in a short list, the last one used looked at first. The daemon hands the counts to the budgets (`take`) before anything reads or
 /// changes them, so the counts that go out are the ones `TraceSummary.add` would have made.
 public struct TraceFrameTally: Sendable {
     /// The interfaces seen, in the order first seen; a slot is `(interface * 2 + kind) * protocols + protocol`.
     private var interfaces: [String?] = []
     private var events: [Int] = []
     private var bytes: [Int] = []
+    /// Events other than frames sent or received, by key, in the order first seen.
+    private var keyed: [(key: TraceSummary.Key, tally: TraceSummary.Tally)] = []
+    private var lastKeyed = 0
     public private(set) var first: Int64 = 0
     public private(set) var last: Int64 = 0
     /// Frames counted since the last `take`.
@@ -38,7 +42,25 @@ public struct TraceFrameTally: Sendable {
         total += 1
     }
 
-    /// The counts under the keys `TraceSummary.key` gives such frames, in slot order; the tally is empty afterwards.
+    /// Counts one event under `key` (of `bytes` bytes of frame) at `time`.
+    public mutating func add(_ key: TraceSummary.Key, bytes: Int, time: Int64) {
+        if lastKeyed >= keyed.count || keyed[lastKeyed].key != key {
+            if let place = keyed.firstIndex(where: { $0.key == key }) {
+                lastKeyed = place
+            } else {
+                keyed.append((key, TraceSummary.Tally()))
+                lastKeyed = keyed.count - 1
+            }
+        }
+        keyed[lastKeyed].tally.events += 1
+        keyed[lastKeyed].tally.bytes += bytes
+        if total == 0 || time < first { first = time }
+        if total == 0 || time > last { last = time }
+        total += 1
+    }
+
+    /// The counts under the keys `TraceSummary.key` gives such frames, in slot order, then
+    /// the other events' in the order first seen; the tally is empty afterwards.
     public mutating func take() -> [(key: TraceSummary.Key, tally: TraceSummary.Tally)] {
         guard total > 0 else { return [] }
         let protocols = TraceSummary.protocolNames.count
@@ -50,6 +72,10 @@ public struct TraceFrameTally: Sendable {
             out.append((key, TraceSummary.Tally(events: events[slot], bytes: bytes[slot])))
             events[slot] = 0
             bytes[slot] = 0
+        }
+        for index in keyed.indices where keyed[index].tally.events > 0 {
+            out.append(keyed[index])
+            keyed[index].tally = TraceSummary.Tally()
         }
         total = 0
         return out

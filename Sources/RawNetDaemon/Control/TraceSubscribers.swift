@@ -29,7 +29,7 @@ final class TraceSubscribers {
     private var scopes: [Int: [String]] = [:]
     /// The timer that sends counts once their interval is over.
     private var summaryTimer: TimerID?
-    /// Frames counted while every subscriber only counts, not yet handed to the budgets (`foldFrames`).
+    /// Frames and other events counted while every subscriber only counts, not yet handed to the budgets (`foldFrames`).
     private var frameTally = TraceFrameTally()
     /// Until when (exclusive) every subscriber only counts, whatever the time: each has a
     /// budget, none a scope, and each budget refuses detail until then. `Int64.min`: not known.
@@ -142,6 +142,12 @@ final class TraceSubscribers {
     func offer(time: Int64, interface: String?, bytes: Int, countedAs key: @autoclosure () -> TraceSummary.Key,
                _ build: () -> TraceEvent) {
         guard !ids.isEmpty else { return }
+        if time < countsOnlyUntil {
+            // As for frames: tallied under its key, handed to the budgets before anything reads them.
+            if frameTally.isEmpty && summaryTimer == nil { scheduleSummaries(orAt: countsOnlyUntil) }
+            frameTally.add(key(), bytes: bytes, time: time)
+            return
+        }
         if takesDetail(at: time, interface: interface) {
             broadcast(build())
         } else {
