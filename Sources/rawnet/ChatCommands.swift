@@ -71,8 +71,16 @@ struct ChatCommand: ParsableCommand {
     func run() throws {
         let app = try AppHost(host, labOption: labOption, app: listen != nil ? "chat-room" : "chat")
         if let listen {
+            // The room's terminal shows the room; a line typed there is answered with how to join,
+            // since it goes nowhere (read only from a terminal this process owns in the foreground).
+            var typed = RoomTerminalTyping(isWatching: AppTerminal.isInputTerminal && !AppTerminal.isInputBackgroundTerminal)
+            let hint = "(this terminal only shows the room: what you type here is not sent; to chat, "
+                + "join from another terminal: rawnet chat HOST --connect \(host):\(listen) --name NAME)"
             do {
-                try ChatRoom(port: listen).run(on: app.connection) { AppTerminal.write(TerminalLines.fit($0, fd: 1) + "\n") }
+                try ChatRoom(port: listen).run(on: app.connection, until: {
+                    if typed.lineWasTyped() { AppTerminal.write(TerminalLines.fit(hint, fd: 1) + "\n") }
+                    return false
+                }) { AppTerminal.write(TerminalLines.fit($0, fd: 1) + "\n") }
             } catch {
                 throw Failure("chat: \(error)")
             }
@@ -179,5 +187,36 @@ enum TerminalLines {
             }
         }
         return out
+    }
+}
+
+/// Lines typed into a chat room's own terminal, noticed without waiting: the room reads
+/// standard input only to say that nothing typed there is sent.
+struct RoomTerminalTyping {
+    var isWatching: Bool
+
+    /// Whether a whole line was typed since the last look (what was typed is discarded).
+    mutating func lineWasTyped() -> Bool {
+        guard isWatching else { return false }
+        var sawLine = false
+        while FileDescriptor.standardInput.waitReadable(timeout: .zero) {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            let count: Int?
+            do {
+                count = try buffer.withUnsafeMutableBytes { (raw) throws(Errno) -> Int? in
+                    try FileDescriptor.standardInput.read(into: raw)
+                }
+            } catch {
+                isWatching = false   // a terminal that fails to read: stop looking at it
+                break
+            }
+            guard let read = count else { break }   // nothing after all
+            if read == 0 {   // end of input (Ctrl-D): nothing more to look at
+                isWatching = false
+                break
+            }
+            if buffer[..<read].contains(0x0A) { sawLine = true }
+        }
+        return sawLine
     }
 }

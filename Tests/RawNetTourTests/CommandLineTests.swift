@@ -191,6 +191,42 @@ import Testing
         let verdict = waitForPane("→ ")
         #expect(verdict.contains("→ right:") || verdict.contains("→ not quite; the answer is"), "\(verdict)")
     }
+
+    /// A chat room's own terminal sends nothing: a line typed there is answered with how to
+    /// join the room, and the room goes on (a member still joins and speaks).
+    @Test func chatRoomTerminal_answersATypedLineWithHowToJoin() throws {
+        let runner = try RawNetRunner()
+        let up = try runner.run(["up"])
+        try #require(up.status == 0, "\(up.output)")
+        defer { _ = try? runner.run(["down"]) }
+        let tmuxRun = try OwnTmux(runner).run
+        func waitForPane(_ text: String) -> String {
+            let deadline = Date().addingTimeInterval(20)
+            var pane = ""
+            while Date() < deadline {
+                pane = (try? tmuxRun(["capture-pane", "-p", "-J", "-S", "-200", "-t", "room"])) ?? ""
+                if pane.contains(text) { break }
+                usleep(100_000)
+            }
+            return pane
+        }
+        let command = "env XDG_RUNTIME_DIR='\(runner.base)' NO_COLOR=1 '\(runner.executable)' chat bob --listen 7010"
+        _ = try tmuxRun(["new-session", "-d", "-s", "room", "-x", "100", "-y", "40", command + "; sleep 30"])
+        defer { _ = try? tmuxRun(["kill-server"]) }
+        let opened = waitForPane("room open on bob")
+        try #require(opened.contains("room open on bob port 7010"), "the room: \(opened)")
+        #expect(!opened.contains("what you type here is not sent"), "no hint before anything is typed: \(opened)")
+        _ = try tmuxRun(["send-keys", "-t", "room", "hello everyone", "Enter"])
+        let hinted = waitForPane("what you type here is not sent")
+        #expect(hinted.contains("what you type here is not sent"), "the hint: \(hinted)")
+        #expect(hinted.contains("rawnet chat HOST --connect bob:7010 --name NAME"), "how to join: \(hinted)")
+        let member = try Processes.spawn(executable: "/bin/sh",
+                                         arguments: ["-c", "printf 'hi room\\n' | '\(runner.executable)' chat alice --connect bob:7010 --name ann"],
+                                         logPath: runner.base + "/ann.out", environment: runner.environment)
+        #expect(try runner.wait(member, timeout: 30) == 0, "ann's chat ends cleanly")
+        let spoke = waitForPane("ann: hi room")
+        #expect(spoke.contains("ann: hi room"), "the room goes on: \(spoke)")
+    }
 }
 
 /// A tmux server of a test's own (its socket under the test's directory), and
