@@ -167,17 +167,8 @@ import Testing
     /// the tour reads a real terminal.
     @Test func quizOnATerminal_asksAgainAfterAnAnswerThatIsNoChoice() throws {
         let runner = try RawNetRunner()
-        let tmuxRun = try OwnTmux(runner).run
-        func waitForPane(_ text: String) -> String {
-            let deadline = Date().addingTimeInterval(40)
-            var pane = ""
-            while Date() < deadline {
-                pane = (try? tmuxRun(["capture-pane", "-p", "-J", "-S", "-200", "-t", "quiz"])) ?? ""
-                if pane.contains(text) { break }
-                usleep(100_000)
-            }
-            return pane
-        }
+        let tmux = try OwnTmux(runner), tmuxRun = tmux.run
+        func waitForPane(_ text: String) -> String { tmux.waitForPane("quiz", containing: text, seconds: 40) }
         let command = "env XDG_RUNTIME_DIR='\(runner.base)' NO_COLOR=1 '\(runner.executable)' demo --step --scenes dropOne"
         _ = try tmuxRun(["new-session", "-d", "-s", "quiz", "-x", "100", "-y", "50", command + "; sleep 30"])
         defer { _ = try? tmuxRun(["kill-server"]) }
@@ -199,17 +190,8 @@ import Testing
         let up = try runner.run(["up"])
         try #require(up.status == 0, "\(up.output)")
         defer { _ = try? runner.run(["down"]) }
-        let tmuxRun = try OwnTmux(runner).run
-        func waitForPane(_ text: String) -> String {
-            let deadline = Date().addingTimeInterval(20)
-            var pane = ""
-            while Date() < deadline {
-                pane = (try? tmuxRun(["capture-pane", "-p", "-J", "-S", "-200", "-t", "room"])) ?? ""
-                if pane.contains(text) { break }
-                usleep(100_000)
-            }
-            return pane
-        }
+        let tmux = try OwnTmux(runner), tmuxRun = tmux.run
+        func waitForPane(_ text: String) -> String { tmux.waitForPane("room", containing: text, seconds: 20) }
         let command = "env XDG_RUNTIME_DIR='\(runner.base)' NO_COLOR=1 '\(runner.executable)' chat bob --listen 7010"
         _ = try tmuxRun(["new-session", "-d", "-s", "room", "-x", "100", "-y", "40", command + "; sleep 30"])
         defer { _ = try? tmuxRun(["kill-server"]) }
@@ -250,5 +232,18 @@ struct OwnTmux {
         let pid = try Processes.spawn(executable: Self.path, arguments: arguments, logPath: out, environment: environment)
         _ = try runner.wait(pid, timeout: 10)
         return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+    }
+
+    /// The text of session `target`'s pane (its last 200 lines, wrapped lines joined) once it
+    /// contains `text`, or as it is after `seconds`.
+    func waitForPane(_ target: String, containing text: String, seconds: Double) -> String {
+        let deadline = Date().addingTimeInterval(seconds)
+        var pane = ""
+        while Date() < deadline {
+            pane = (try? run(["capture-pane", "-p", "-J", "-S", "-200", "-t", target])) ?? ""
+            if pane.contains(text) { break }
+            usleep(100_000)
+        }
+        return pane
     }
 }
