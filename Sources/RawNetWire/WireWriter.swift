@@ -53,12 +53,20 @@ struct WireWriter {
     }
 }
 
+/// Zero bytes to append a header's room from (headers are at most 60 bytes; Ethernet, VLAN, IPv4
+/// and TCP with options together fit).
+let wireZeroBytes = [UInt8](repeating: 0, count: 128)
+
 extension Array where Element == UInt8 {
     /// Appends `count` zero bytes and lets `body` fill them through a `WireWriter`.
     @inline(__always)
     mutating func appendWriting(_ count: Int, _ body: (inout WireWriter) -> Void) {
         let start = self.count
-        append(contentsOf: repeatElement(0, count: count))
+        if count <= wireZeroBytes.count {
+            wireZeroBytes.withUnsafeBufferPointer { append(contentsOf: UnsafeBufferPointer(rebasing: $0[..<count])) }   // one copy, not a loop
+        } else {
+            append(contentsOf: repeatElement(0, count: count))
+        }
         withUnsafeMutableBytes { raw in
             var writer = WireWriter(raw, at: start)
             body(&writer)
