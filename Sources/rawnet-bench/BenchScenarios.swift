@@ -108,7 +108,7 @@ struct BenchSwitch: ParsableCommand {
 /// `rawnet bench tcp`: goodput through one router against the relay's bytes/s.
 struct BenchTCP: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "tcp",
-        abstract: "TCP goodput app to app through one router, 1, 10 and 100 connections, against the relay's bytes/s (goal ≥ 1/3).")
+        abstract: "TCP goodput app to app through one router, 1, 10 and 100 connections, against the relay's bytes/s (goal ≥ 1/2).")
     @OptionGroup var options: BenchScenarioOptions
     @Option(name: .customLong("connections"), parsing: .upToNextOption,
             help: "Connection counts to measure (default: 1 10 100).")
