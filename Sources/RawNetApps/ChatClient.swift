@@ -223,8 +223,17 @@ struct ChatSession {
             impairedInterfaces = next.isEmpty ? [] : interfaces
             show(paint("* \(control.host) link now: \(now)", .dim))
         } catch {
-            let kept = impairment.map { "\($0.key) \($0.value)" }.joined(separator: " ")
-            show(paint("impair: \(error); the link keeps \(kept.isEmpty ? "a perfect wire" : kept)", .warning))
+            // What is in force, as the host says (another terminal may have set it), not what
+            // this chat last set.
+            let kept: String
+            if let interfaces = try? control.interfaceNames(), !interfaces.isEmpty {
+                let each = interfaces.map { name in ((try? control.impairment(interface: name)) ?? "unknown", name) }
+                kept = each.count == 1 ? each[0].0 : each.map { "\($0.1): \($0.0)" }.joined(separator: "; ")
+            } else {
+                let recorded = impairment.map { "\($0.key) \($0.value)" }.joined(separator: " ")
+                kept = recorded.isEmpty ? "perfect wire" : recorded
+            }
+            show(paint("impair: \(error); nothing changed, the link keeps: \(kept)", .warning))
         }
     }
 

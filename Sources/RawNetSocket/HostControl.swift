@@ -37,6 +37,13 @@ public final class HostControl {
         return answer.settings
     }
 
+    /// The egress impairment in force on an interface, as text ("perfect wire" when none),
+    /// whoever set it.
+    public func impairment(interface: String) throws(NetworkError) -> String {
+        let answer: ImpairAnswer = try call("impair", ["interface": interface, "action": "show"])
+        return answer.settings
+    }
+
     private func call<Answer: Decodable>(_ command: String, _ args: [String: String]) throws(NetworkError) -> Answer {
         let outcome: Result<JSONValue?, ControlCallFailure>
         do {

@@ -91,7 +91,9 @@ public final class Demo {
             }
         }
         say("")
-        say(painter.paint(wrap(DemoText.outro.text(language), indent: ""), .heading))
+        let labStays: Bool
+        if case .reused = start { labStays = true } else { labStays = options.keepsLab }
+        say(painter.paint(wrap((labStays ? DemoText.outroKept : DemoText.outro).text(language), indent: ""), .heading))
         for command in DemoText.tryCommands(language) { say("  $ " + command) }
         if !Self.rawnetIsOnPath {
             // Started as `swift run rawnet demo`: the commands above need rawnet on the PATH.

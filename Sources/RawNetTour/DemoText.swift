@@ -51,9 +51,14 @@ enum DemoText {
     static let labHint = Said(
         en: "The commands act on the only lab running; with other labs up, add --lab tour (or export RAWNET_LAB=tour).",
         ko: "명령은 실행 중인 유일한 실습 네트워크에 적용됩니다. 다른 실습 네트워크도 떠 있다면 --lab tour를 붙이세요(또는 export RAWNET_LAB=tour).")
+    /// The closing words before the commands to try, which need the tour's own lab (`rawnet up`'s
+    /// default lab has no r2, no DNS and no web server).
     static let outro = Said(
-        en: "That was the tour. Keep the lab with `rawnet demo --keep` (or start any lab with `rawnet up`) and try:",
-        ko: "둘러보기는 여기까지입니다. `rawnet demo --keep`으로 실습 네트워크를 남겨 두거나 `rawnet up`으로 실습 네트워크를 띄운 뒤 이런 것들을 해 보세요:")
+        en: "That was the tour. The commands below need the tour's lab (its routers, switches and DNS servers): run `rawnet demo --keep` to keep it, then try:",
+        ko: "둘러보기는 여기까지입니다. 아래 명령들은 둘러보기의 실습 네트워크(라우터, 스위치, DNS 서버)가 있어야 합니다. `rawnet demo --keep`으로 남겨 둔 뒤 해 보세요:")
+    static let outroKept = Said(
+        en: "That was the tour. Its lab 'tour' keeps running; try (with other labs up, add --lab tour):",
+        ko: "둘러보기는 여기까지입니다. 실습 네트워크 'tour'는 계속 실행 중입니다. 이런 것들을 해 보세요(다른 실습 네트워크도 떠 있다면 --lab tour를 붙이세요):")
     static let allPassed = Said(en: "every scene showed its evidence", ko: "모든 장면이 증거를 보여 주었습니다")
     static let missing = Said(en: "missing", ko: "빠짐")
     static let someFailed = Said(en: "evidence missing in", ko: "증거가 빠진 장면")

@@ -78,15 +78,20 @@ import Testing
         #expect(sender.output.contains("nc: "), "it says why: \(sender.output)")
     }
 
-    /// `/loss 140%` is refused and forgotten: `/delay 5ms` then works; an
+    /// `/loss 140%` is refused and forgotten, and the refusal names what is in force on the
+    /// link (set from elsewhere: 30 % loss), not a perfect wire: `/delay 5ms` then works; an
     /// impairment left at the end is announced.
     @Test func chatRefusedValueIsForgotten_leftImpairmentIsAnnounced() throws {
         let lab = try DaemonTestLab(yaml: Self.yaml)
         defer { lab.stop() }
         let (room, ann) = try roomOnBobWithAnnOnAlice(lab)
         defer { withExtendedLifetime(room) {} }
+        let set = try lab.control("alice", "impair", ["interface": "eth0", "settings": "loss 30%"])
+        #expect(set.result != nil, "30 % loss set from outside the chat: \(set)")
         try ann.type("/loss 140%")
         try ann.waitForOutput("refused") { $0.contains("impair:") }
+        try ann.waitForOutput("what is in force") { $0.contains("nothing changed, the link keeps: loss 30%") }
+        #expect(!ann.output.contains("perfect wire"), "\(ann.output)")
         try ann.type("/delay 5ms")
         try ann.waitForOutput("accepted") { $0.contains("link now: delay 5ms") }
         #expect(!ann.output.contains("loss 140% delay 5ms"), "\(ann.output)")
