@@ -105,12 +105,14 @@ extension ImpairedEgress {
                 if isTracing {
                     let traced = reason == .burstLoss ? "burst loss" : dropReason.rawValue
                     traceEgress(.dropped, interface: index, bytes: frame, reason: traced,
-                                detail: "impairment: \(reason) (frame \(outcome.frameNumber))")
+                                detail: "impairment: \(reason) (frame #\(outcome.frameNumber) through it)")
                 }
             default:
                 if isTracing {
+                    // The reason already says what happened ("delayed 30ms"); the detail says which
+                    // frame through this impairment it was (counted since the daemon started).
                     traceEgress(.impaired, interface: index, bytes: frame, reason: impairmentTraceReason(event),
-                                detail: "impairment: frame \(outcome.frameNumber) \(event)")
+                                detail: "impairment: frame #\(outcome.frameNumber) through it")
                 }
             }
         }

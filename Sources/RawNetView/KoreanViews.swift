@@ -32,7 +32,11 @@ public enum KoreanViews {
         ("bad checksum", "잘못된 체크섬"),
         ("dropped on request", "요청대로 버림"),
         ("no reason given", "이유 없음"),
-        ("impairment: frame", "인위적 장애: 프레임"),
+        ("impairment: frame #", "인위적 장애를 지난 프레임 #"),
+        ("impairment: ", "인위적 장애: "),
+        ("(frame #", "(프레임 #"),
+        (" through it)", ")"),
+        (" through it", ""),
         ("(then Ctrl-D)", "(그다음 Ctrl-D)"),
     ]
 

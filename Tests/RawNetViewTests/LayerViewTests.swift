@@ -24,6 +24,17 @@ import RawNetWire
         #expect(KoreanViews.translate("✗ DROPPED (injected loss)") == "✗\u{A0}버려짐 (인위적\u{A0}손실)")
     }
 
+    /// An impaired frame's detail names which frame through the impairment it was, in Korean
+    /// too, with no English left ("through it") and without repeating what happened.
+    @Test func impairmentDetail_inKorean() {
+        let impaired = KoreanViews.translate("impairment: frame #9 through it")
+        #expect(impaired == "인위적\u{A0}장애를\u{A0}지난\u{A0}프레임\u{A0}#9", "\(impaired)")
+        let dropped = KoreanViews.translate("impairment: randomLoss (frame #12 through it)")
+        #expect(dropped.hasPrefix("인위적\u{A0}장애:"), "\(dropped)")
+        #expect(dropped.hasSuffix("(프레임\u{A0}#12)"), "\(dropped)")
+        #expect(!dropped.contains("through") && !impaired.contains("through"))
+    }
+
     @Test func helloSegment_matchesGoldenEncapsulation() {
         #expect(Encapsulation.render(frame: FixtureFrames.hello) == Goldens.helloEncapsulation + "\n")
     }
