@@ -7,7 +7,8 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "A guided tour of RawNet: every idea (layers, IP, UDP, ports, TCP, TTL, routes) shown on a live lab.",
         discussion: """
-            Starts its own lab 'tour' (three routers in a triangle, three hosts), runs one scene per \
+            Starts its own lab 'tour' (three routers in a triangle, four hosts, two switches, a web \
+            server and DNS servers), runs one scene per \
             idea, prints the commands to do each by hand and the evidence from the trace, then stops \
             the lab. Exits non-zero when a scene's evidence is missing.
             """)
@@ -17,17 +18,25 @@ struct DemoCommand: ParsableCommand {
     @Flag(name: .long, help: "Open a tmux layout (trace, two chats, status) on the lab and leave it running.") var tmux = false
     @Flag(name: .long, help: "Leave the lab running at the end.") var keep = false
     @Option(name: .long, help: "Also write every frame of the tour to this pcapng file.") var capture: String?
-    @Option(name: .long, help: "Only these scenes, comma-separated (\(DemoScene.allCases.map(\.rawValue).joined(separator: ", "))).")
+    @Option(name: .long, help: "Only these scenes, comma-separated, by number (1-\(DemoScene.allCases.count), as the tour numbers them) or name (\(DemoScene.allCases.map(\.rawValue).joined(separator: ", "))).")
     var scenes: String?
 
     func validate() throws {
         guard DemoLanguage(rawValue: lang) != nil else { throw ValidationError("--lang must be en or ko") }
-        for name in sceneNames where DemoScene(rawValue: name) == nil {
-            throw ValidationError("unknown scene '\(name)'; scenes: \(DemoScene.allCases.map(\.rawValue).joined(separator: ", "))")
+        for name in sceneNames where Self.scene(named: name) == nil {
+            let all = DemoScene.allCases
+            let list = all.enumerated().map { "  \($0.offset + 1) \($0.element.rawValue)" }.joined(separator: "\n")
+            throw ValidationError("unknown scene '\(name)'; give the number the tour shows (1-\(all.count)) or the name:\n\(list)")
         }
     }
 
     var sceneNames: [String] { scenes.map { $0.split(separator: ",").map { $0.trimmingCharacters() } } ?? [] }
+
+    /// A scene by the number the tour shows it under ("3" of "3/17") or by its name.
+    static func scene(named name: String) -> DemoScene? {
+        if let number = Int(name), DemoScene.allCases.indices.contains(number - 1) { return DemoScene.allCases[number - 1] }
+        return DemoScene(rawValue: name)
+    }
 
     func run() throws {
         guard let executable = Processes.currentExecutablePath() else {
@@ -41,7 +50,7 @@ struct DemoCommand: ParsableCommand {
         options.keepsLab = keep || tmux
         options.capturePath = capture
         options.usesColour = Terminal.prefersColour
-        options.scenes = sceneNames.compactMap(DemoScene.init(rawValue:))
+        options.scenes = sceneNames.compactMap(Self.scene(named:))
         let demo: Demo
         do { demo = try Demo(options: options) { print($0); Terminal.flushStandardOutput() } } catch { throw Failure("\(error)") }
         let passed: Bool

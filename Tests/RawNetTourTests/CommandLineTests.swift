@@ -39,6 +39,7 @@ import Testing
             (["impair", "r1:eth1", "lots"], "unexpected 'lots' after the target"),
             (["ladder", "--from", runner.base + "/none.jsonl", "--connection", "10.0.1.10:49152"], "put it in quotes"),
             (["demo", "--lang", "fr"], "--lang must be en or ko"),
+            (["demo", "--scenes", "99"], "give the number the tour shows (1-17) or the name:"),
         ]
         for (arguments, message) in mistakes {
             let run = try runner.run(arguments)
