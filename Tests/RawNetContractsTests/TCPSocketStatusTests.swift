@@ -31,6 +31,28 @@ import Testing
         #expect(written.text.hasPrefix("proto=tcp local=10.0.1.10:40000 peer=10.0.2.20:7000 state=ESTABLISHED recvq=5 sendq=7 rto=200000"))
     }
 
+    /// `sockets -i` lays a connection's internals on lines that fit 80 columns after the tab
+    /// (8) and a space, each "name value" whole on one line: a terminal never parts them.
+    @Test func socketsInternals_fit80Columns_withNamesBesideTheirValues() {
+        let status = TCPSocketStatus.connection(
+            local: "10.0.1.10:40000", peer: "10.0.2.20:7000", stats: Self.stats(), receiveQueue: 5, sendQueue: 7,
+            congestionControl: "newreno", isNagleEnabled: false, isDelayedAckEnabled: true)
+        let socket = SocketInfo(id: 3, app: 1, protocolName: "tcp", local: "10.0.1.10:40000", peer: "10.0.2.20:7000",
+                                state: "ESTAB", appName: "chat", pid: 42, receiveQueue: 5, sendQueue: 7, internals: status.text)
+        let lines = SocketInfo.table([socket], internals: true).split(separator: "\n").map(String.init)
+        let internals = lines.filter { $0.hasPrefix("\t ") }
+        #expect(internals.count >= 3, "\(lines)")
+        for line in internals { #expect(8 + line.count - 1 <= 80, "\(line.count): \(line)") }
+        let parts = status.readableParts(skipping: [.proto, .local, .peer, .state, .recvq, .sendq])
+        // Nothing lost or reordered: the same words in the same order.
+        let words = { (text: String) in text.split(whereSeparator: { $0 == " " || $0 == "\t" }) }
+        #expect(words(internals.joined(separator: " ")) == words(parts.joined(separator: " ")))
+        // Names stay with their values: every line starts with a name and its value (or, after
+        // a line break inside the retransmission reasons, with a reason and its count).
+        for line in internals { #expect(words(line).count >= 2, "\(line)") }
+        #expect(parts.contains("mss 1460") && parts.contains("congestion newreno"), "\(parts)")
+    }
+
     @Test func everyWrittenKey_isAKnownKey() {
         let text = TCPSocketStatus.connection(
             local: "a", peer: "b", stats: Self.stats(), receiveQueue: 0, sendQueue: 0, congestionControl: "newreno",

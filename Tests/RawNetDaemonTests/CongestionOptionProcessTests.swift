@@ -51,7 +51,7 @@ struct CongestionOptionProcessTests {
             let aliceHost = try await AsyncHostConnection(runDirectory: runDirectory, host: "alice", appName: "source")
             let client = try await AsyncTCPStream.connect(aliceHost, to: Support.bob, port: 9101)
             let server = try await listener.accept()
-            #expect(try await client.status()[.congestion] == "newReno")
+            #expect(try await client.status()[.congestion] == "newreno")
 
             try await client.setOptions(TCPOptions(isNagleEnabled: false, congestionControl: .bbr, sendBufferSize: 256 * 1024))
             let changed = try await client.status()
@@ -64,7 +64,7 @@ struct CongestionOptionProcessTests {
             try await client.shutdownWrite()
             #expect(try await received == data)
             #expect(Int(try await client.status()[.bbrBandwidth] ?? "") ?? 0 > 0)
-            #expect(try await server.status()[.congestion] == "newReno", "the peer keeps its own")
+            #expect(try await server.status()[.congestion] == "newreno", "the peer keeps its own")
             await client.close()
             await server.close()
             await listener.close()

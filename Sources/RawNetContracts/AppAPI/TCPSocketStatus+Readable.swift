@@ -72,6 +72,11 @@ extension TCPSocketStatus {
     /// ssthresh -`), in the host's order, leaving out `skipping`. Words this
     /// version does not know are shown as they came.
     public func readable(skipping: Set<Key> = []) -> String {
+        readableParts(skipping: skipping).joined(separator: "  ")
+    }
+
+    /// `readable`'s "name value" parts, each to be kept on one line.
+    public func readableParts(skipping: Set<Key> = []) -> [String] {
         var parts: [String] = []
         let reasonKeys = Set(TCPRetransmitFamily.allCases.map(Self.key(for:)))
         for word in text.split(separator: " ") {
@@ -91,6 +96,6 @@ extension TCPSocketStatus {
             }
             parts.append("\(name) \(Self.readableValue(of: key, value))")
         }
-        return parts.joined(separator: "  ")
+        return parts
     }
 }

@@ -2,7 +2,7 @@ extension SocketInfo {
     /// The listing as `ss` lays it out.
     public static func table(_ sockets: [SocketInfo], internals: Bool) -> String {
         var rows = [["Netid", "State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port", "Process"]]
-        var extra: [Int: String] = [:]
+        var extra: [Int: [String]] = [:]
         for socket in sockets {
             // A connection no app owns any more (socket 0) shows no process, as `ss` shows an orphan.
             let process = socket.appName.map { "(\"\($0)\",pid=\(socket.pid ?? 0),sock=\(socket.id))" }
@@ -10,11 +10,13 @@ extension SocketInfo {
             rows.append([socket.protocolName, socket.state ?? "-", String(socket.receiveQueue ?? 0),
                          String(socket.sendQueue ?? 0), socket.local.replacingAny(), socket.peer ?? "*:*", process])
             if let drops = socket.drops, drops > 0 {
-                extra[rows.count - 1] = "drops \(drops) (receive queue full)"
+                extra[rows.count - 1] = ["drops \(drops) (receive queue full)"]
             }
             if internals, socket.protocolName == "tcp", let text = socket.internals {
-                extra[rows.count - 1] = TCPSocketStatus(parsing: text)
-                    .readable(skipping: [.proto, .local, .peer, .state, .recvq, .sendq])
+                // Whole "name value" parts on lines that fit 80 columns after the tab, so a
+                // terminal never wraps a name away from its value.
+                extra[rows.count - 1] = Self.lines(of: TCPSocketStatus(parsing: text)
+                    .readableParts(skipping: [.proto, .local, .peer, .state, .recvq, .sendq]), width: 70)
             }
         }
         var widths = [Int](repeating: 0, count: rows[0].count)
@@ -25,10 +27,48 @@ extension SocketInfo {
                 i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
             }
             lines.append(cells.joined(separator: "  "))
-            if let text = extra[index] { lines.append("\t " + text) }
+            for text in extra[index] ?? [] { lines.append("\t " + text) }
         }
         if sockets.isEmpty { lines.append("(no sockets)") }
         return lines.joined(separator: "\n")
+    }
+}
+
+extension SocketInfo {
+    /// `parts` joined by two spaces into lines of at most `width` characters; a longer part
+    /// (retransmissions with their reasons) is broken after its commas and semicolons.
+    static func lines(of parts: [String], width: Int) -> [String] {
+        var lines: [String] = [], line = ""
+        for whole in parts {
+            guard whole.count > width else {
+                if !line.isEmpty && line.count + 2 + whole.count > width {
+                    lines.append(line)
+                    line = ""
+                }
+                line += (line.isEmpty ? "" : "  ") + whole
+                continue
+            }
+            if !line.isEmpty { lines.append(line) }
+            line = ""
+            for piece in whole.split(separator: " ", omittingEmptySubsequences: false).reduce(into: [String](), { pieces, word in
+                // Words gather into pieces that end at a comma or semicolon.
+                if let last = pieces.last, !last.hasSuffix(",") && !last.hasSuffix(";") {
+                    pieces[pieces.count - 1] += " " + word
+                } else {
+                    pieces.append(String(word))
+                }
+            }) {
+                if !line.isEmpty && line.count + 1 + piece.count > width {
+                    lines.append(line)
+                    line = ""
+                }
+                line += (line.isEmpty ? "" : " ") + piece
+            }
+            lines.append(line)
+            line = ""
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines
     }
 }
 

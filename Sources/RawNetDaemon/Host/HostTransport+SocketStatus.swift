@@ -72,7 +72,7 @@ extension HostTransport {
             local: local ?? "\(id.localAddress):\(id.localPort)", peer: "\(id.remoteAddress):\(id.remotePort)",
             stats: connection.stats,
             receiveQueue: connection.availableByteCount, sendQueue: connection.unacknowledgedByteCount,
-            congestionControl: connection.configuration.congestionControl.rawValue,
+            congestionControl: connection.configuration.congestionControl.rawValue.lowercased(),   // as --congestion spells it
             isNagleEnabled: connection.configuration.isNagleEnabled,
             isDelayedAckEnabled: connection.configuration.isDelayedAckEnabled)
     }
