@@ -60,7 +60,7 @@ public enum NetworkError: Error, Equatable, Sendable, CustomStringConvertible {
         case .noBufferSpace: return "no buffer space available"
         case .hostNotRunning(let host, let path, let reason):
             return "host \(host) is not running (cannot connect to \(path): \(reason))"
-        case .hostClosedConnection: return "the host daemon closed the connection"
+        case .hostClosedConnection: return "the host daemon closed the connection (the lab stopped, or the host ended: see `rawnet status`)"
         case .protocolError(let detail): return "app API protocol error: \(detail)"
         }
     }

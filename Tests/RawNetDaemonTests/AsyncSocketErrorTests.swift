@@ -124,5 +124,8 @@ struct AsyncSocketErrorTests {
             await #expect(throws: NetworkError.hostClosedConnection) { _ = try await receiver.value }
             await #expect(throws: NetworkError.hostClosedConnection) { try await socket.send([1], to: Support.bob, port: 7) }
         }
+        // What an app prints then says why that may be, and where to look.
+        let said = "\(NetworkError.hostClosedConnection)"
+        #expect(said.contains("the lab stopped") && said.contains("rawnet status"), "\(said)")
     }
 }
