@@ -227,8 +227,9 @@ struct ChatSession {
             // this chat last set.
             let kept: String
             if let interfaces = try? control.interfaceNames(), !interfaces.isEmpty {
-                let each = interfaces.map { name in ((try? control.impairment(interface: name)) ?? "unknown", name) }
-                kept = each.count == 1 ? each[0].0 : each.map { "\($0.1): \($0.0)" }.joined(separator: "; ")
+                let settings = interfaces.map { (try? control.impairment(interface: $0)) ?? "unknown" }
+                kept = interfaces.count == 1 ? settings[0]
+                    : zip(interfaces, settings).map { "\($0): \($1)" }.joined(separator: "; ")
             } else {
                 let recorded = impairment.map { "\($0.key) \($0.value)" }.joined(separator: " ")
                 kept = recorded.isEmpty ? "perfect wire" : recorded

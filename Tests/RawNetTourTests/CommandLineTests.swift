@@ -170,8 +170,7 @@ import Testing
         let runner = try RawNetRunner()
         let tmux = try OwnTmux(runner), tmuxRun = tmux.run
         func waitForPane(_ text: String) -> String { tmux.waitForPane("quiz", containing: text, seconds: 40) }
-        let command = "env XDG_RUNTIME_DIR='\(runner.base)' NO_COLOR=1 '\(runner.executable)' demo --step --scenes dropOne"
-        _ = try tmuxRun(["new-session", "-d", "-s", "quiz", "-x", "100", "-y", "50", command + "; sleep 30"])
+        try tmux.startSession("quiz", rawnet: "demo --step --scenes dropOne", rows: 50)
         defer { _ = try? tmuxRun(["kill-server"]) }
         let asked = waitForPane("your guess?")
         try #require(asked.contains("your guess?"), "the question: \(asked)")
@@ -193,8 +192,7 @@ import Testing
         defer { _ = try? runner.run(["down"]) }
         let tmux = try OwnTmux(runner), tmuxRun = tmux.run
         func waitForPane(_ text: String) -> String { tmux.waitForPane("room", containing: text, seconds: 20) }
-        let command = "env XDG_RUNTIME_DIR='\(runner.base)' NO_COLOR=1 '\(runner.executable)' chat bob --listen 7010"
-        _ = try tmuxRun(["new-session", "-d", "-s", "room", "-x", "100", "-y", "40", command + "; sleep 30"])
+        try tmux.startSession("room", rawnet: "chat bob --listen 7010", rows: 40)
         defer { _ = try? tmuxRun(["kill-server"]) }
         let opened = waitForPane("room open on bob")
         try #require(opened.contains("room open on bob port 7010"), "the room: \(opened)")
@@ -233,6 +231,13 @@ struct OwnTmux {
         let pid = try Processes.spawn(executable: Self.path, arguments: arguments, logPath: out, environment: environment)
         _ = try runner.wait(pid, timeout: 10)
         return (try? String(contentsOfFile: out, encoding: .utf8)) ?? ""
+    }
+
+    /// Starts session `name`, 100 columns by `rows`, running the built rawnet with `arguments`
+    /// (words for the shell) against the runner's lab, without colour; the pane stays 30 s after.
+    func startSession(_ name: String, rawnet arguments: String, rows: Int) throws {
+        let command = "env XDG_RUNTIME_DIR='\(runner.base)' NO_COLOR=1 '\(runner.executable)' \(arguments)"
+        _ = try run(["new-session", "-d", "-s", name, "-x", "100", "-y", "\(rows)", command + "; sleep 30"])
     }
 
     /// The text of session `target`'s pane (its last 200 lines, wrapped lines joined) once it

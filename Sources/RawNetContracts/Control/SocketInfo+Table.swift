@@ -36,39 +36,45 @@ extension SocketInfo {
 
 extension SocketInfo {
     /// `parts` joined by two spaces into lines of at most `width` characters; a longer part
-    /// (retransmissions with their reasons) is broken after its commas and semicolons.
+    /// (retransmissions with their reasons) takes lines of its own, broken after its commas
+    /// and semicolons.
     static func lines(of parts: [String], width: Int) -> [String] {
         var lines: [String] = [], line = ""
-        for whole in parts {
-            guard whole.count > width else {
-                if !line.isEmpty && line.count + 2 + whole.count > width {
-                    lines.append(line)
-                    line = ""
-                }
-                line += (line.isEmpty ? "" : "  ") + whole
-                continue
+        func put(_ text: String, after separator: String) {
+            if !line.isEmpty && line.count + separator.count + text.count > width {
+                lines.append(line)
+                line = ""
             }
+            line += (line.isEmpty ? "" : separator) + text
+        }
+        func endLine() {
             if !line.isEmpty { lines.append(line) }
             line = ""
-            for piece in whole.split(separator: " ", omittingEmptySubsequences: false).reduce(into: [String](), { pieces, word in
-                // Words gather into pieces that end at a comma or semicolon.
-                if let last = pieces.last, !last.hasSuffix(",") && !last.hasSuffix(";") {
-                    pieces[pieces.count - 1] += " " + word
-                } else {
-                    pieces.append(String(word))
-                }
-            }) {
-                if !line.isEmpty && line.count + 1 + piece.count > width {
-                    lines.append(line)
-                    line = ""
-                }
-                line += (line.isEmpty ? "" : " ") + piece
-            }
-            lines.append(line)
-            line = ""
         }
-        if !line.isEmpty { lines.append(line) }
+        for part in parts {
+            guard part.count > width else {
+                put(part, after: "  ")
+                continue
+            }
+            endLine()
+            for piece in pieces(of: part) { put(piece, after: " ") }
+            endLine()
+        }
+        endLine()
         return lines
+    }
+
+    /// `text` in runs of words that end at a comma or semicolon (the last run where the text ends).
+    static func pieces(of text: String) -> [String] {
+        var pieces: [String] = []
+        for word in text.split(separator: " ") {
+            if let last = pieces.last, !last.hasSuffix(","), !last.hasSuffix(";") {
+                pieces[pieces.count - 1] += " " + word
+            } else {
+                pieces.append(String(word))
+            }
+        }
+        return pieces
     }
 }
 

@@ -2,8 +2,8 @@
 /// adds: what a daemon keeps while every subscriber only counts (each has a
 /// `TraceDetailBudget` whose window is full), instead of making a `TraceSummary.Key` per
 /// frame. Other events (a router's notes, a host's TCP events) are tallied under their
-/// keys in a short list, the last one used looked at first. The daemon hands the counts to the budgets (`take`) before anything reads or
-/// changes them, so the counts that go out are the ones `TraceSummary.add` would have made.
+/// keys in a short list, the last one used looked at first. The daemon hands the counts to
+/// the budgets (`take`) before anything reads or changes them, so the counts that go out are the ones `TraceSummary.add` would have made.
 public struct TraceFrameTally: Sendable {
     /// The interfaces seen, in the order first seen; a slot is `(interface * 2 + kind) * protocols + protocol`.
     private var interfaces: [String?] = []
@@ -37,9 +37,7 @@ public struct TraceFrameTally: Sendable {
         let slot = (place * 2 + (kind == .sent ? 0 : 1)) * protocols + TraceSummary.protocolIndex(ofFrame: frame)
         events[slot] += 1
         bytes[slot] += frame.count
-        if total == 0 || time < first { first = time }
-        if total == 0 || time > last { last = time }
-        total += 1
+        counted(at: time)
     }
 
     /// Counts one event under `key` (of `bytes` bytes of frame) at `time`.
@@ -54,6 +52,11 @@ public struct TraceFrameTally: Sendable {
         }
         keyed[lastKeyed].tally.events += 1
         keyed[lastKeyed].tally.bytes += bytes
+        counted(at: time)
+    }
+
+    /// One more event counted, at `time`.
+    private mutating func counted(at time: Int64) {
         if total == 0 || time < first { first = time }
         if total == 0 || time > last { last = time }
         total += 1

@@ -144,7 +144,7 @@ final class TraceSubscribers {
         guard !ids.isEmpty else { return }
         if time < countsOnlyUntil {
             // As for frames: tallied under its key, handed to the budgets before anything reads them.
-            if frameTally.isEmpty && summaryTimer == nil { scheduleSummaries(orAt: countsOnlyUntil) }
+            armSummariesBeforeTallying()
             frameTally.add(key(), bytes: bytes, time: time)
             return
         }
@@ -164,8 +164,7 @@ final class TraceSubscribers {
         guard !ids.isEmpty else { return }
         if let frame, TraceFrameTally.counts(kind) {
             if time < countsOnlyUntil {
-                // The first frame tallied makes sure the tally is handed on when the window ends, even if no frame follows.
-                if frameTally.isEmpty && summaryTimer == nil { scheduleSummaries(orAt: countsOnlyUntil) }
+                armSummariesBeforeTallying()
                 frameTally.add(interface: interface, kind: kind, frame: frame, time: time)
                 return
             }
@@ -179,6 +178,12 @@ final class TraceSubscribers {
               countedAs: TraceSummary.key(interface: interface, kind: kind, frame: frame, reason: reason, detail: detail)) {
             TraceEvent(time: time, node: node, interface: interface, kind: kind, frame: frame, reason: reason, detail: detail)
         }
+    }
+
+    /// The first event tallied makes sure the tally is handed on when the window ends, even if
+    /// no event follows.
+    private func armSummariesBeforeTallying() {
+        if frameTally.isEmpty && summaryTimer == nil { scheduleSummaries(orAt: countsOnlyUntil) }
     }
 
     /// Hands the tallied frames to every budget (no subscriber has a scope while frames are
