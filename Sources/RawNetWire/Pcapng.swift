@@ -67,20 +67,24 @@ public struct PcapngWriter: Sendable {
     public mutating func addPacket(interface: Int, timestampNanoseconds: UInt64, bytes: [UInt8], originalLength: Int? = nil,
                                    dropCount: UInt64? = nil) {
         precondition(interface >= 0 && interface < interfaceCount, "unknown pcapng interface")
-        var body: [UInt8] = []
-        body.reserveCapacity(20 + bytes.count + 3)
-        body.appendLE32(UInt32(interface))
-        body.appendLE32(UInt32(truncatingIfNeeded: timestampNanoseconds >> 32))
-        body.appendLE32(UInt32(truncatingIfNeeded: timestampNanoseconds))
-        body.appendLE32(UInt32(truncatingIfNeeded: bytes.count))
-        body.appendLE32(UInt32(truncatingIfNeeded: originalLength ?? bytes.count))
-        body.append(contentsOf: bytes)
-        body.padTo4()
+        // Written in place (a capture adds one per frame): header, data padded to 4, options, trailer.
+        let padded = (bytes.count + 3) & ~3
+        let options = dropCount == nil ? 0 : 4 + 8 + 4
+        let total = UInt32(12 + 20 + padded + options)
+        pendingBytes.appendLE32(PcapngWriter.enhancedPacketType)
+        pendingBytes.appendLE32(total)
+        pendingBytes.appendLE32(UInt32(interface))
+        pendingBytes.appendLE32(UInt32(truncatingIfNeeded: timestampNanoseconds >> 32))
+        pendingBytes.appendLE32(UInt32(truncatingIfNeeded: timestampNanoseconds))
+        pendingBytes.appendLE32(UInt32(truncatingIfNeeded: bytes.count))
+        pendingBytes.appendLE32(UInt32(truncatingIfNeeded: originalLength ?? bytes.count))
+        pendingBytes.append(contentsOf: bytes)
+        pendingBytes.append(contentsOf: repeatElement(0, count: padded - bytes.count))
         if let dropCount {
-            body.appendOption(code: PcapngWriter.dropCountOption, value: Self.le64(dropCount))
-            body.appendEndOfOptions()
+            pendingBytes.appendOption(code: PcapngWriter.dropCountOption, value: Self.le64(dropCount))
+            pendingBytes.appendEndOfOptions()
         }
-        appendBlock(type: PcapngWriter.enhancedPacketType, body: body)
+        pendingBytes.appendLE32(total)
     }
 
     /// Adds an interface statistics block: `dropped` (`isb_ifdrop`) is every packet of
@@ -99,6 +103,14 @@ public struct PcapngWriter: Sendable {
 
     private static func le64(_ value: UInt64) -> [UInt8] {
         (0..<8).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
+    }
+
+    /// Hands the bytes produced since the last call to `write` and forgets them, keeping
+    /// their memory for the next ones (a writer that is drained often allocates once).
+    public mutating func drain(_ write: ([UInt8]) throws -> Void) rethrows {
+        guard !pendingBytes.isEmpty else { return }
+        try write(pendingBytes)
+        pendingBytes.removeAll(keepingCapacity: true)
     }
 
     /// Returns the bytes produced since the last call and forgets them.

@@ -19,7 +19,9 @@ struct CaptureCommand: ParsableCommand {
             for retransmissions); --every-interface stores each frame once per interface it \
             crosses (one pcapng interface per NODE:INTERFACE), as do node or interface targets; \
             a link target is recorded at one end, each frame once. Files grow while the capture runs \
-            (Wireshark can open them meanwhile); Ctrl-C stops. Frames a daemon could not stream \
+            (Wireshark can open them meanwhile); Ctrl-C stops. With no target, --filter or --count, \
+            each daemon writes its links' files itself, so no frame is lost however busy the lab. \
+            Otherwise the frames stream to this command, and frames a daemon could not stream \
             because the capture fell behind are counted, said on screen and marked in the file \
             (drop counts on the next packet and in interface statistics). With --from, converts a trace saved \
             by `rawnet trace --save` instead of watching the lab.
@@ -75,6 +77,11 @@ struct CaptureCommand: ParsableCommand {
             do { try file().append(capture.takeBytes()) } catch { throw Failure("\(error)") }
             print(summary())
             if capture.interfaceNames.count > 1 { printToStandardError(Self.readingHint) }
+            return
+        }
+        // The default, a file per link with every frame: the daemons write the files themselves.
+        if watch.targets.isEmpty && !everyInterface && !oneFile && watch.filter == nil && watch.count == nil {
+            try captureInDaemons()
             return
         }
         // Recording one end of each link, the capture asks each daemon for that interface's
@@ -133,7 +140,23 @@ struct CaptureCommand: ParsableCommand {
         return true
     }
 
-    /// The default: a file per link, each a tap on one cable.
+    /// The default with no filter and no count: a file per link, written by the daemon at the
+    /// link's recorded end (see `DaemonCapture`).
+    private func captureInDaemons() throws {
+        let located = try labOption.locate()
+        let topology = try located.topology()
+        var capture = try DaemonCapture(located: located, topology: topology, beside: write)
+        printToStandardError("capturing lab '\(located.name)', a file per link: \(capture.points.map(\.shown).joined(separator: ", ")); Ctrl-C stops")
+        try capture.wait(duration: watch.duration)
+        capture.stop()
+        for node in capture.endedNodes {
+            printToStandardError("\(node)'s daemon went away during the capture: its files end where it stopped")
+        }
+        printToStandardError("\(capture.packetCount) packets written, one file per link (one tap on one cable each):")
+        for line in capture.summaryLines { printToStandardError(line) }
+    }
+
+    /// A file per link, each a tap on one cable, from the streamed events (with a filter or a count).
     private func capturePerLink(_ live: LiveWatch, points: CapturePoints, filter: TraceFilter) throws {
         let capture: PerLinkCapture
         do { capture = try PerLinkCapture(points: points, beside: write) } catch { throw Failure("\(error)") }

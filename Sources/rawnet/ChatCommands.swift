@@ -94,7 +94,7 @@ struct ChatCommand: ParsableCommand {
         do {
             try client.run(on: app.connection) { AppTerminal.write(TerminalLines.fit($0, fd: 1) + "\n") }
         } catch {
-            throw Failure("chat: \(error)")
+            throw Failure.app("chat", error)
         }
     }
 }
@@ -157,7 +157,7 @@ struct NCCommand: ParsableCommand {
             let summary = try nc.run(on: app.connection) { if verbose { AppTerminal.writeError(TerminalLines.fit("nc: \($0)", fd: 2) + "\n") } }
             if stats { AppTerminal.writeError(TerminalLines.fit("nc: \(summary)", fd: 2) + "\n") }
         } catch {
-            throw Failure("nc: \(error)")
+            throw Failure.app("nc", error)
         }
     }
 }

@@ -160,7 +160,7 @@ struct HTTPGet: ParsableCommand {
                     open = nil
                 }
             } catch {
-                throw Failure("http get \(urls[index]): \(error)")
+                throw Failure.app("http get \(urls[index])", error)
             }
         }
         open?.close()

@@ -123,6 +123,11 @@ import Testing
                         "\(pingBack.output)")
                 let connectBack = try runner.run(["nc", "bob", row.toward.1, "9"], timeout: 30)
                 #expect(connectBack.status != 0 && connectBack.output.contains("nc: \(row.nc)"), "\(connectBack.output)")
+                if row.kind == "Host" {
+                    // The error says what "host unreachable" means here and where to look.
+                    #expect(connectBack.output.contains("nobody answered ARP for the next hop")
+                            && connectBack.output.contains("rawnet trace --filter arp"), "\(connectBack.output)")
+                }
             }
 
             // Port unreachable: Linux's traceroute ends on it (above); a connected UDP socket hears it.

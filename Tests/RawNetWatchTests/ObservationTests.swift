@@ -99,6 +99,82 @@ import Testing
         #expect(verdict.malformed == 0 && verdict.badChecksums.isEmpty)
     }
 
+    /// The default capture (a file per link, no filter) is written by the daemons themselves:
+    /// after a 20 MB transfer each link's file holds exactly the frames its recorded end
+    /// counted — none lost however busy the lab — the summary says so per file, and tshark
+    /// finds the files clean.
+    @Test func defaultCapture_writtenByTheDaemons_holdsEveryFrameOfEachLink() throws {
+        let runner = try RawNetRunner()
+        try #require(try runner.run(["up"]).status == 0)
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        let directory = runner.base + "/rawnet/basic"
+        let before = try Self.frameCounts(runner)
+        let (capture, capturePrinted) = try runner.start(["capture", "-w", runner.base + "/lab.pcapng"], name: "capture")
+        try runner.waitForOutput(capturePrinted, containing: "Ctrl-C stops")
+
+        let size = 20 * 1_000_000
+        try #require(try Self.transfer(size, port: 9001, in: directory) == size, "bob read the whole transfer")
+        usleep(500_000)
+        let after = try Self.frameCounts(runner)
+        try Processes.kill(capture, signal: SignalNumber.interrupt)
+        #expect(try runner.wait(capture, timeout: 60) == 0)
+        let printed = (try? String(contentsOfFile: capturePrinted, encoding: .utf8)) ?? ""
+
+        let files = ["r1:eth0": runner.base + "/lab.alice-r1.pcapng", "bob:eth0": runner.base + "/lab.r1-bob.pcapng"]
+        for (place, path) in files {
+            let expected = after[place]! - before[place]!
+            let file = try PcapngReader(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+            #expect(file.interfaces.map(\.name) == [place])
+            #expect(file.packets.count == expected, "\(path): \(file.packets.count) packets, \(place) counted \(expected)")
+            #expect(file.statistics.isEmpty && file.packets.allSatisfy { $0.dropCount == nil }, "no gap in \(path)")
+            #expect(printed.contains("\(expected) packets (\(place))"), "\(printed)")
+            let verdict = try TsharkVerdict(file: path)
+            #expect(verdict.packets == expected && verdict.malformed == 0 && verdict.badChecksums.isEmpty,
+                    "\(path): tshark read \(verdict.packets), \(verdict.malformed) malformed, bad checksums \(verdict.badChecksums)")
+        }
+        #expect(after["bob:eth0"]! - before["bob:eth0"]! > 14_000, "the transfer's segments and ACKs crossed bob:eth0")
+    }
+
+    /// A daemon's `capture` command: what it refuses, and a capture process that goes away without
+    /// a word (killed) still leaves a whole file: the daemon writes what it held and closes it.
+    @Test func captureCommand_refusesBadRequests_andEndsTheFileWhenItsClientGoes() throws {
+        let runner = try RawNetRunner()
+        try #require(try runner.run(["up"]).status == 0)
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        let directory = runner.base + "/rawnet/basic"
+        let path = runner.base + "/r1-eth1.pcapng"
+        var client: ControlClient? = try ControlClient(path: directory + "/r1.ctl")
+        func ask(_ args: [String: String]) throws -> ControlResponse {
+            try #require(client).request(ControlRequest(command: "capture", args: args))
+        }
+        let unknown = try ask(["interface": "eth7", "file": path])
+        #expect(!unknown.ok && (unknown.error ?? "").contains("r1 has no interface 'eth7' (it has eth0, eth1)"), "\(unknown)")
+        let relative = try ask(["interface": "eth1", "file": "r1.pcapng"])
+        #expect(!relative.ok && (relative.error ?? "").contains("give an absolute path"), "\(relative)")
+        let unwritable = try ask(["interface": "eth1", "file": runner.base + "/no/such/directory/x.pcapng"])
+        #expect(!unwritable.ok && (unwritable.error ?? "").contains("cannot write"), "\(unwritable)")
+        #expect(try ask(["interface": "eth1", "file": path]).ok)
+        let twice = try ask(["interface": "eth1", "file": path])
+        #expect(!twice.ok && (twice.error ?? "").contains("already recorded"), "\(twice)")
+
+        let ping = try runner.run(["ping", "alice", "bob", "-c", "3", "-i", "0.05"])
+        #expect(ping.output.contains("3 received"), "\(ping.output)")
+        client = nil   // the connection closes, as when the capture process is killed
+        var echoes: [[String]] = []
+        for _ in 0..<50 where echoes.count < 6 {
+            usleep(100_000)
+            echoes = (try? TsharkVerdict.fields(path, filter: "icmp", fields: ["icmp.type"])) ?? []
+        }
+        #expect(echoes.map { $0.first ?? "" }.sorted() == ["0", "0", "0", "8", "8", "8"], "\(echoes)")
+        let file = try PcapngReader(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        #expect(file.interfaces.map(\.name) == ["r1:eth1"])
+        // Nothing more is written once its client is gone.
+        let size = file.packets.count
+        _ = try runner.run(["ping", "alice", "bob", "-c", "2", "-i", "0.05"])
+        let later = try PcapngReader(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        #expect(later.packets.count == size)
+    }
+
     /// A subscriber that asks for detail only up to a rate (as `rawnet web` does) during a flood:
     /// it gets some events one by one and `counted` events for the rest, and per r1 interface
     /// and direction the two add up to exactly what a full subscriber got at the same time

@@ -86,13 +86,17 @@ import Testing
         // CPU time of the lab's daemons (processes whose command line names this runner's base)
         // and of the browser, per transfer: whether the daemons themselves work harder with the
         // page open, apart from the browser taking CPU from them on a machine with few cores.
-        var daemonSeconds: [Double] = [], browserSeconds: [Double] = []
+        // The web server's own CPU is counted apart (processes running `rawnet web`).
+        var daemonSeconds: [Double] = [], browserSeconds: [Double] = [], serverSeconds: [Double] = []
+        func isServer(_ command: String) -> Bool { command.contains(" web --port ") }
         func transfer(_ index: Int) throws -> Double {
             let (daemonsBefore, browserBefore) = (Self.cpuSeconds { $0.contains("rawnetd") && $0.contains(runner.base) },
                                                   Self.cpuSeconds { $0.contains("chromium") })
+            let serverBefore = Self.cpuSeconds(of: isServer)
             defer {
                 daemonSeconds.append(Self.cpuSeconds { $0.contains("rawnetd") && $0.contains(runner.base) } - daemonsBefore)
                 browserSeconds.append(Self.cpuSeconds { $0.contains("chromium") } - browserBefore)
+                serverSeconds.append(Self.cpuSeconds(of: isServer) - serverBefore)
             }
             let port = 7300 + index
             let (server, serverOutput) = try runner.start(["nc", "bob", "-l", "\(port)", "-d", "-v"], name: "bench-server-\(index)")
@@ -108,6 +112,7 @@ import Testing
         _ = try transfer(99)
         daemonSeconds.removeAll()
         browserSeconds.removeAll()
+        serverSeconds.removeAll()
         let rounds = ProcessInfo.processInfo.environment["RAWNET_BENCH_WEB_ROUNDS"].flatMap { Int($0) }.map { max(1, $0) } ?? 3
         var without: [Double] = [], with: [Double] = []
         for round in 0..<rounds {
@@ -132,10 +137,11 @@ import Testing
         let daemonsWithout = daemonSeconds.enumerated().filter { $0.offset % 2 == 0 }.map(\.element)
         let daemonsWith = daemonSeconds.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
         let browserWith = browserSeconds.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
-        report.append(String(format: "daemons' CPU per transfer (s): without the page %@ (median %.2f); with it open %@ (median %.2f); ratio with / without %.2f; the browser's CPU with it open: median %.2f s",
+        let serverWith = serverSeconds.enumerated().filter { $0.offset % 2 == 1 }.map(\.element)
+        report.append(String(format: "daemons' CPU per transfer (s): without the page %@ (median %.2f); with it open %@ (median %.2f); ratio with / without %.2f; with it open, the browser's CPU: median %.2f s, the web server's: median %.2f s",
                              daemonsWithout.map { String(format: "%.2f", $0) }.joined(separator: " "), median(daemonsWithout),
                              daemonsWith.map { String(format: "%.2f", $0) }.joined(separator: " "), median(daemonsWith),
-                             median(daemonsWith) / max(median(daemonsWithout), 0.001), median(browserWith)))
+                             median(daemonsWith) / max(median(daemonsWithout), 0.001), median(browserWith), median(serverWith)))
 
         // Drawing at the tour's rates.
         let (web, webOutput) = try runner.start(["web", "--port", "0"], name: "web-bench-draw")

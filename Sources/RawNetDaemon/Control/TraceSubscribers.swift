@@ -43,7 +43,14 @@ final class TraceSubscribers {
         self.node = node
     }
 
-    var isEmpty: Bool { ids.isEmpty }
+    /// pcapng files this daemon writes itself (`capture`): they take frames, not events.
+    let captures = FrameCaptures()
+
+    /// No subscriber and no capture: nothing to trace.
+    var isEmpty: Bool { ids.isEmpty && captures.isEmpty }
+
+    /// Some subscriber reads events (a capture alone takes only frames sent and received).
+    var hasEventSubscribers: Bool { !ids.isEmpty }
 
     /// Streams through `control`, forgetting clients it disconnects.
     func attach(to control: ControlServer) {
@@ -87,7 +94,18 @@ final class TraceSubscribers {
         return .success(["subscribed": node])
     }
 
+    /// The `capture` command (see `FrameCaptures`).
+    func capture(_ id: Int, args: [String: String], interfaceNames: [String]) -> ControlResponse {
+        let response = captures.command(args, client: id, node: node, interfaceNames: interfaceNames)
+        onChange()
+        return response
+    }
+
     func remove(_ id: Int) {
+        if captures.files.contains(where: { $0.client == id }) {
+            captures.stop(client: id)
+            onChange()
+        }
         guard ids.contains(id) else { return }
         foldFrames()
         countsOnlyUntil = .min
@@ -161,6 +179,9 @@ final class TraceSubscribers {
     /// adds (`TraceFrameTally`) under the key it would have had.
     func offer(time: Int64, interface: String?, kind: TraceEvent.Kind, frame: [UInt8]?, reason: String? = nil,
                detail: String? = nil) {
+        if !captures.isEmpty, let frame, let interface, kind == .sent || kind == .received {
+            captures.add(frame, interface: interface, time: time, loop: control?.loop)
+        }
         guard !ids.isEmpty else { return }
         if let frame, TraceFrameTally.counts(kind) {
             if time < countsOnlyUntil {

@@ -6,7 +6,7 @@ import RawNetPlatform
 extension LinuxBridge {
     /// The control commands a bridge answers (the daemons' protocol, without
     /// what only a RawNet stack has: its routes, ARP cache and sockets are the kernel's).
-    static let controlCommands = ["status", "impair", "link", "subscribe", "help"]
+    static let controlCommands = ["status", "impair", "link", "subscribe", "capture", "help"]
 
     func answer(_ request: ControlRequest, from client: Int) -> ControlResponse {
         switch request.command {
@@ -15,6 +15,8 @@ extension LinuxBridge {
         case "link": return link(request.args)
         case "subscribe":
             return subscribers.subscribe(client, args: request.args, interfaceNames: node.interfaces.map(\.name))
+        case "capture":
+            return subscribers.capture(client, args: request.args, interfaceNames: node.interfaces.map(\.name))
         case "help": return .success(Self.controlCommands)
         case "routes", "arp", "sockets":
             let tool = ["routes": "ip route", "arp": "ip neigh", "sockets": "ss -tan"][request.command] ?? ""

@@ -143,6 +143,7 @@ public final class LinuxBridge {
     public func shutDown() {
         guard !isShutDown else { return }
         isShutDown = true
+        subscribers.captures.stopAll()   // what the files still hold in memory is written out
         control?.close()
         for port in ports { port.close() }
         for (index, tap) in taps.enumerated() {

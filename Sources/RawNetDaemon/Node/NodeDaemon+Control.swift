@@ -6,7 +6,7 @@ import RawNetWire
 
 extension NodeDaemon {
     /// Every control command, for `help` and error messages.
-    static let controlCommands = ["status", "routes", "arp", "link", "rip", "impair", "sockets", "subscribe", "help"]
+    static let controlCommands = ["status", "routes", "arp", "link", "rip", "impair", "sockets", "subscribe", "capture", "help"]
 
     func handleControlLine(_ line: [UInt8], from client: Int) -> [UInt8]? {
         defer { rearmTimer() }
@@ -28,6 +28,8 @@ extension NodeDaemon {
         case "sockets": return .success(host?.socketList() ?? [])
         case "subscribe":
             return subscribers.subscribe(client, args: request.args, interfaceNames: node.interfaces.map(\.name))
+        case "capture":
+            return subscribers.capture(client, args: request.args, interfaceNames: node.interfaces.map(\.name))
         case "help": return .success(Self.controlCommands)
         default:
             return .failure("unknown command '\(request.command)'; known: \(Self.controlCommands.joined(separator: ", "))")

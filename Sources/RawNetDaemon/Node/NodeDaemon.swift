@@ -119,7 +119,7 @@ public final class NodeDaemon {
                 self.subscribers.offer(time: time, interface: nil, bytes: 0, countedAs: key, build)
             }
             host = transport
-            subscribers.onChange = { [unowned self] in self.host?.isTracing = !self.subscribers.isEmpty }
+            subscribers.onChange = { [unowned self] in self.host?.isTracing = self.subscribers.hasEventSubscribers }
             _ = loop.scheduleRepeating(every: .seconds(1)) { [unowned self] in self.host?.recountTCPMemory() }
         }
         loop.beforeEvents = { [unowned self] time in
@@ -203,6 +203,7 @@ public final class NodeDaemon {
     public func shutDown() {
         guard !isShutDown else { return }
         isShutDown = true
+        subscribers.captures.stopAll()   // what the files still hold in memory is written out
         control?.close()
         apps?.close()
         // A subinterface shares its parent's port: close each port once.

@@ -4,7 +4,7 @@ import RawNetLabModel
 import RawNetPlatform
 
 extension SwitchDaemon {
-    static let controlCommands = ["status", "macs", "stp", "impair", "link", "subscribe", "help"]
+    static let controlCommands = ["status", "macs", "stp", "impair", "link", "subscribe", "capture", "help"]
 
     func answer(_ request: ControlRequest, from client: Int) -> ControlResponse {
         switch request.command {
@@ -23,6 +23,8 @@ extension SwitchDaemon {
             return request.command == "impair" ? impair(request.args, interface: index) : link(request.args, port: index)
         case "subscribe":
             return subscribers.subscribe(client, args: request.args, interfaceNames: node.interfaces.map(\.name))
+        case "capture":
+            return subscribers.capture(client, args: request.args, interfaceNames: node.interfaces.map(\.name))
         case "help": return .success(Self.controlCommands)
         case "routes", "arp", "sockets":
             return .failure("\(node.name) is a switch: it has no IP layer, so no \(request.command); `rawnet macs \(node.name)` shows what it learned")

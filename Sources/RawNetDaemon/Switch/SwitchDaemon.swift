@@ -107,6 +107,7 @@ public final class SwitchDaemon {
     public func shutDown() {
         guard !isShutDown else { return }
         isShutDown = true
+        subscribers.captures.stopAll()   // what the files still hold in memory is written out
         control?.close()
         for port in ports { port.close() }
         logger.info("stopped")
