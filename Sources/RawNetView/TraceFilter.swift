@@ -11,6 +11,8 @@ import RawNetWire
 ///     on r1:eth1                        events of one interface
 ///     dropped                           drop events only
 ///     seq 27                            a TCP segment whose data (or SYN/FIN) starts at 27
+///     event cwnd                        TCP events of one kind (the `event=` word:
+///                                       state, retransmit, rto, cwnd, recovery, …)
 ///     not X    X and Y    X Y    X or Y    ( X )
 ///
 /// `and` binds tighter than `or`; `and` may be left out. The empty text selects
@@ -28,6 +30,8 @@ public indirect enum TraceFilter: Hashable, Sendable, CustomStringConvertible {
     case host(IPv4Address)
     case node(String)
     case interface(node: String, interface: String)
+    /// TCP events whose `event=` word is this (`not event cwnd` quiets a busy trace).
+    case event(String)
     case not(TraceFilter)
     case and(TraceFilter, TraceFilter)
     case or(TraceFilter, TraceFilter)
@@ -71,6 +75,9 @@ public indirect enum TraceFilter: Hashable, Sendable, CustomStringConvertible {
         case .node(let name): return event.node == name
         case .interface(let node, let interface): return event.node == node && event.interface == interface
         case .dropped: return event.kind == .dropped
+        case .event(let name):
+            guard event.kind == .transport, let detail = event.detail else { return false }
+            return TCPTraceEvent(detail: detail)?.name == name
         case .tcp:
             if let decoded { return decoded.tcp != nil }
             return event.kind == .transport
@@ -115,6 +122,7 @@ public indirect enum TraceFilter: Hashable, Sendable, CustomStringConvertible {
         case .host(let address): return "host \(address)"
         case .node(let name): return "node \(name)"
         case .interface(let node, let interface): return "on \(node):\(interface)"
+        case .event(let name): return "event \(name)"
         case .not(let inner): return "not \(inner.operandText)"
         case .and(let a, let b): return "\(a.operandText) and \(b.operandText)"
         case .or(let a, let b): return "\(a) or \(b)"
@@ -145,7 +153,12 @@ struct TraceFilterParser {
     private var words: [String]
     private var index = 0
 
-    static let expected = "tcp, udp, icmp, arp, dropped, port N, seq N, host A.B.C.D, node NAME, on NODE:IF, not, ("
+    static let expected = "tcp, udp, icmp, arp, dropped, port N, seq N, host A.B.C.D, node NAME, on NODE:IF, event NAME, not, ("
+
+    /// The `event=` words of TCP events, as `event NAME` takes them.
+    static let eventNames = ["state", "retransmit", "rto", "recovery", "recovery_end", "cwnd", "send_window",
+                             "receive_window", "zero_window_probe", "challenge_ack", "keepalive", "failed",
+                             "dsack_sent", "dsack_received", "undo"]
 
     init(text: String) {
         var words: [String] = []
@@ -235,6 +248,12 @@ struct TraceFilterParser {
             return .host(address)
         case "node":
             return .node(try argument(after: word, at: position, what: "a node name"))
+        case "event":
+            let value = try argument(after: word, at: position, what: "a TCP event word such as cwnd")
+            guard Self.eventNames.contains(value) else {
+                throw error("event needs one of \(Self.eventNames.joined(separator: ", ")), got '\(value)'", at: position + 1)
+            }
+            return .event(value)
         case "on", "interface":
             let value = try argument(after: word, at: position, what: "NODE:INTERFACE such as r1:eth0")
             let parts = value.split(separator: ":", omittingEmptySubsequences: false)

@@ -17,7 +17,7 @@ struct WatchOptions: ParsableArguments {
     @Argument(help: "What to watch: NODE, NODE:INTERFACE, or a link (A-B or A:IF-B:IF). Default: every node.")
     var targets: [String] = []
 
-    @Option(name: .long, help: "Keep only matching events, e.g. 'udp and port 7000', 'host 10.0.1.10', 'on r1:eth1', 'dropped', 'not arp'.")
+    @Option(name: .long, help: "Keep only matching events, e.g. 'udp and port 7000', 'host 10.0.1.10', 'on r1:eth1', 'dropped', 'not arp', 'tcp and not event cwnd'.")
     var filter: String?
 
     @Option(name: .long, help: "Stop after this many seconds.")

@@ -16,6 +16,7 @@ import RawNetWire
         #expect(try parse("node alice") == .node("alice"))
         #expect(try parse("on r1:eth1") == .interface(node: "r1", interface: "eth1"))
         #expect(try parse("dropped") == .dropped)
+        #expect(try parse("event cwnd") == .event("cwnd"))
     }
 
     @Test func combinations_bindAndTighterThanOr() throws {
@@ -38,13 +39,15 @@ import RawNetWire
         ("port http", "bad filter (word 2): port needs a number from 0 to 65535, got 'http'"),
         ("port 70000", "bad filter (word 2): port needs a number from 0 to 65535, got '70000'"),
         ("host 10.0.1", "bad filter (word 2): host needs an IPv4 address such as 10.0.1.10, got '10.0.1'"),
-        ("tpc", "bad filter (word 1): unknown word 'tpc'; expected one of tcp, udp, icmp, arp, dropped, port N, seq N, host A.B.C.D, node NAME, on NODE:IF, not, ("),
-        ("tcp and", "bad filter: the filter ends where a condition was expected (tcp, udp, icmp, arp, dropped, port N, seq N, host A.B.C.D, node NAME, on NODE:IF, not, ()"),
+        ("tpc", "bad filter (word 1): unknown word 'tpc'; expected one of tcp, udp, icmp, arp, dropped, port N, seq N, host A.B.C.D, node NAME, on NODE:IF, event NAME, not, ("),
+        ("tcp and", "bad filter: the filter ends where a condition was expected (tcp, udp, icmp, arp, dropped, port N, seq N, host A.B.C.D, node NAME, on NODE:IF, event NAME, not, ()"),
         ("or udp", "bad filter (word 1): 'or' needs a condition before it"),
         ("(tcp", "bad filter (word 1): '(' is never closed"),
         ("tcp)", "bad filter (word 2): ')' without a matching '('"),
         ("on r1", "bad filter (word 2): on needs NODE:INTERFACE such as r1:eth0, got 'r1'"),
         ("node", "bad filter: node needs a node name"),
+        ("event", "bad filter: event needs a TCP event word such as cwnd"),
+        ("event window", "bad filter (word 2): event needs one of state, retransmit, rto, recovery, recovery_end, cwnd, send_window, receive_window, zero_window_probe, challenge_ack, keepalive, failed, dsack_sent, dsack_received, undo, got 'window'"),
     ])
     func badText_givesAClearError(text: String, message: String) {
         #expect(throws: TraceFilterError.self) { try TraceFilter(parsing: text) }
@@ -76,6 +79,12 @@ import RawNetWire
         #expect(try count("node alice and not tcp") == 0)
         #expect(try count("node alice and host 10.0.2.20") == 13 + transports)
         #expect(try count("host 10.9.9.9") == 0)
+        // TCP events by their event= word: the four cwnd lines, and everything else without them.
+        #expect(try count("event cwnd") == 4)
+        #expect(try count("event retransmit or event state") == 2)
+        #expect(try count("tcp and port 7000 and not event cwnd") == all.count - 4)
+        #expect(try count("event cwnd and not node alice") == 0)
+        #expect(try parse("not event cwnd and port 7000").description == "not event cwnd and port 7000")
     }
 
     @Test func matching_otherProtocols() throws {
