@@ -17,7 +17,8 @@ struct DaemonCapture {
         /// The file as the user named it (relative or not) and as the daemon opens it (absolute).
         let shown: String
         let path: String
-        var packets: String = "?"
+        /// How many packets the file holds, as its daemon answered `capture stop`.
+        var packets: String?
     }
 
     let labName: String
@@ -116,13 +117,14 @@ struct DaemonCapture {
     /// One line per file: its path and how many packets it holds (as the streamed capture says it).
     var summaryLines: [String] {
         let pathWidth = points.map { DisplayWidth.of($0.shown) }.max() ?? 0
-        let countWidth = points.map(\.packets.count).max() ?? 0
-        return points.map {
-            "  " + DisplayWidth.rightPad($0.shown, pathWidth) + "  "
-                + DisplayWidth.leftPad($0.packets, countWidth) + " packets (\($0.place))"
+        let countWidth = points.compactMap(\.packets?.count).max() ?? 0
+        return points.map { point in
+            let count = point.packets.map { DisplayWidth.leftPad($0, countWidth) + " packets (\(point.place))" }
+            return "  " + DisplayWidth.rightPad(point.shown, pathWidth) + "  "
+                + (count ?? "(\(point.place), until \(point.node) stopped)")
         }
     }
 
-    /// Packets written in all files (files whose count is unknown are left out).
-    var packetCount: Int { points.reduce(0) { $0 + (Int($1.packets) ?? 0) } }
+    /// Packets written in all files whose daemon said how many.
+    var packetCount: Int { points.reduce(0) { $0 + (Int($1.packets ?? "") ?? 0) } }
 }

@@ -149,10 +149,13 @@ struct CaptureCommand: ParsableCommand {
         printToStandardError("capturing lab '\(located.name)', a file per link: \(capture.points.map(\.shown).joined(separator: ", ")); Ctrl-C stops")
         try capture.wait(duration: watch.duration)
         capture.stop()
-        for node in capture.endedNodes {
-            printToStandardError("\(node)'s daemon went away during the capture: its files end where it stopped")
+        let ended = capture.endedNodes
+        if !ended.isEmpty {
+            let (who, hold) = ended.count == 1 ? ("daemon of \(ended[0])", "its files hold what it") : ("daemons of \(ended.joined(separator: ", "))", "their files hold what they")
+            printToStandardError("the \(who) went away during the capture (rawnet status says whether the lab is up): \(hold) wrote until then")
         }
-        printToStandardError("\(capture.packetCount) packets written, one file per link (one tap on one cable each):")
+        printToStandardError((ended.isEmpty ? "\(capture.packetCount) packets written, one file per link" : "files written, one per link")
+                             + " (one tap on one cable each):")
         for line in capture.summaryLines { printToStandardError(line) }
     }
 

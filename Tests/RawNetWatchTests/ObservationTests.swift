@@ -135,6 +135,25 @@ import Testing
         #expect(after["bob:eth0"]! - before["bob:eth0"]! > 14_000, "the transfer's segments and ACKs crossed bob:eth0")
     }
 
+    /// The lab stopping under a running default capture: the capture ends by itself, says the
+    /// daemons went away, and every file is whole (the daemons write out what they held).
+    @Test func defaultCapture_whenTheLabStops_endsAndLeavesWholeFiles() throws {
+        let runner = try RawNetRunner()
+        try #require(try runner.run(["up"]).status == 0)
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        let (capture, capturePrinted) = try runner.start(["capture", "-w", runner.base + "/lab.pcapng"], name: "capture")
+        try runner.waitForOutput(capturePrinted, containing: "Ctrl-C stops")
+        let ping = try runner.run(["ping", "alice", "bob", "-c", "2", "-i", "0.05"])
+        #expect(ping.output.contains("2 received"), "\(ping.output)")
+        #expect(try runner.run(["down", "--lab", "basic"]).status == 0)
+        #expect(try runner.wait(capture, timeout: 20) == 0)
+        let printed = (try? String(contentsOfFile: capturePrinted, encoding: .utf8)) ?? ""
+        #expect(printed.contains("the daemons of alice, bob, r1 went away during the capture"), "\(printed)")
+        #expect(printed.contains("(bob:eth0, until bob stopped)"), "\(printed)")
+        let echoes = try TsharkVerdict.fields(runner.base + "/lab.r1-bob.pcapng", filter: "icmp", fields: ["icmp.type"])
+        #expect(echoes.count == 4, "\(echoes)")
+    }
+
     /// A daemon's `capture` command: what it refuses, and a capture process that goes away without
     /// a word (killed) still leaves a whole file: the daemon writes what it held and closes it.
     @Test func captureCommand_refusesBadRequests_andEndsTheFileWhenItsClientGoes() throws {
