@@ -29,7 +29,8 @@ struct DaemonCapture {
 
     /// Connects to every node that answers, picks one end of each link (`CapturePoints`)
     /// and asks each daemon to start its files; `beside` names them as the streamed capture does.
-    init(located: LabLocator.Located, topology: Topology, beside path: String) throws {
+    /// `linkTarget`: record that one link (a target such as `alice-r1`) into `path` itself.
+    init(located: LabLocator.Located, topology: Topology, beside path: String, linkTarget: String? = nil) throws {
         labName = located.name
         let socketPaths = SocketPaths(runDirectory: located.runDirectory)
         var clients: [String: ControlClient] = [:]
@@ -46,9 +47,17 @@ struct DaemonCapture {
         if !absent.isEmpty {
             printToStandardError("not watching \(absent.joined(separator: ", ")): nothing answers on its control socket (a linux node that is not attached, or a daemon that is down)")
         }
-        let capturePoints = CapturePoints(topology: topology, watched: Set(clients.keys))
+        let files: [(place: String, path: String)]
+        if let linkTarget {
+            guard let place = CapturePoints.place(ofLinkTarget: linkTarget, topology: topology, watched: Set(clients.keys)) else {
+                throw Failure("neither end of link \(linkTarget) answers on its control socket")
+            }
+            files = [(place, path)]
+        } else {
+            files = CapturePoints(topology: topology, watched: Set(clients.keys)).files(beside: path)
+        }
         let directory = FileSystem.currentDirectory()
-        points = capturePoints.files(beside: path).map { place, file in
+        points = files.map { place, file in
             let parts = place.split(separator: ":", maxSplits: 1).map(String.init)
             return Point(node: parts[0], interface: parts.count > 1 ? parts[1] : "",
                          place: place, shown: file, path: file.hasPrefix("/") ? file : directory + "/" + file)

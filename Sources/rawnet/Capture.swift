@@ -19,8 +19,8 @@ struct CaptureCommand: ParsableCommand {
             for retransmissions); --every-interface stores each frame once per interface it \
             crosses (one pcapng interface per NODE:INTERFACE), as do node or interface targets; \
             a link target is recorded at one end, each frame once. Files grow while the capture runs \
-            (Wireshark can open them meanwhile); Ctrl-C stops. With no target, --filter or --count, \
-            each daemon writes its links' files itself, so no frame is lost however busy the lab. \
+            (Wireshark can open them meanwhile); Ctrl-C stops. With no target or one link target, \
+            and no --filter or --count, the daemons write the files themselves, so no frame is lost however busy the lab. \
             Otherwise the frames stream to this command, and frames a daemon could not stream \
             because the capture fell behind are counted, said on screen and marked in the file \
             (drop counts on the next packet and in interface statistics). With --from, converts a trace saved \
@@ -80,9 +80,17 @@ struct CaptureCommand: ParsableCommand {
             return
         }
         // The default, a file per link with every frame: the daemons write the files themselves.
-        if watch.targets.isEmpty && !everyInterface && !oneFile && watch.filter == nil && watch.count == nil {
-            try captureInDaemons()
-            return
+        if !everyInterface && !oneFile && watch.filter == nil && watch.count == nil {
+            if watch.targets.isEmpty {
+                try captureInDaemons(linkTarget: nil)
+                return
+            }
+            // One link named: recorded at one end into the file named, by that end's daemon.
+            if watch.targets.count == 1, let located = try? labOption.locate(), let topology = try? located.topology(),
+               CapturePoints.place(ofLinkTarget: watch.targets[0], topology: topology, watched: Set(topology.nodes.map(\.name))) != nil {
+                try captureInDaemons(linkTarget: watch.targets[0])
+                return
+            }
         }
         // Recording one end of each link, the capture asks each daemon for that interface's
         // events only: the daemons build and send none it would throw away.
@@ -142,11 +150,15 @@ struct CaptureCommand: ParsableCommand {
 
     /// The default with no filter and no count: a file per link, written by the daemon at the
     /// link's recorded end (see `DaemonCapture`).
-    private func captureInDaemons() throws {
+    private func captureInDaemons(linkTarget: String?) throws {
         let located = try labOption.locate()
         let topology = try located.topology()
-        var capture = try DaemonCapture(located: located, topology: topology, beside: write)
-        printToStandardError("capturing lab '\(located.name)', a file per link: \(capture.points.map(\.shown).joined(separator: ", ")); Ctrl-C stops")
+        var capture = try DaemonCapture(located: located, topology: topology, beside: write, linkTarget: linkTarget)
+        if let linkTarget, let point = capture.points.first {
+            printToStandardError("capturing link \(linkTarget) of lab '\(located.name)' at \(point.place) to \(point.shown); Ctrl-C stops")
+        } else {
+            printToStandardError("capturing lab '\(located.name)', a file per link: \(capture.points.map(\.shown).joined(separator: ", ")); Ctrl-C stops")
+        }
         try capture.wait(duration: watch.duration)
         capture.stop()
         let ended = capture.endedNodes
@@ -154,8 +166,12 @@ struct CaptureCommand: ParsableCommand {
             let (who, hold) = ended.count == 1 ? ("daemon of \(ended[0])", "its files hold what it") : ("daemons of \(ended.joined(separator: ", "))", "their files hold what they")
             printToStandardError("the \(who) went away during the capture (rawnet status says whether the lab is up): \(hold) wrote until then")
         }
-        printToStandardError((ended.isEmpty ? "\(capture.packetCount) packets written, one file per link" : "files written, one per link")
-                             + " (one tap on one cable each):")
+        if linkTarget != nil {
+            printToStandardError((ended.isEmpty ? "\(capture.packetCount) packets written" : "written") + " (one tap on one cable):")
+        } else {
+            printToStandardError((ended.isEmpty ? "\(capture.packetCount) packets written, one file per link" : "files written, one per link")
+                                 + " (one tap on one cable each):")
+        }
         for line in capture.summaryLines { printToStandardError(line) }
     }
 
