@@ -265,11 +265,18 @@ public final class PerLinkCapture {
 
     /// One line per file: its path and how many packets it holds.
     public var summaryLines: [String] {
-        let pathWidth = files.map { DisplayWidth.of($0.file.path) }.max() ?? 0
-        let countWidth = files.map { String($0.writer.packetCount).count }.max() ?? 0
-        return files.map {
-            "  " + DisplayWidth.rightPad($0.file.path, pathWidth) + "  "
-                + DisplayWidth.leftPad(String($0.writer.packetCount), countWidth) + " packets (\($0.place))"
+        Self.summaryLines(files.map { ($0.file.path, $0.place, String($0.writer.packetCount)) })
+    }
+
+    /// The lines `capture` ends with, one per file, aligned: `  lab.alice-r1.pcapng  412 packets (r1:eth0)`;
+    /// a file whose count is not known gets `(r1:eth0, until r1 stopped)`.
+    public static func summaryLines(_ files: [(path: String, place: String, packets: String?)]) -> [String] {
+        let pathWidth = files.map { DisplayWidth.of($0.path) }.max() ?? 0
+        let countWidth = files.compactMap { $0.packets?.count }.max() ?? 0
+        return files.map { file in
+            let node = file.place.split(separator: ":").first.map(String.init) ?? file.place
+            let count = file.packets.map { DisplayWidth.leftPad($0, countWidth) + " packets (\(file.place))" }
+            return "  " + DisplayWidth.rightPad(file.path, pathWidth) + "  " + (count ?? "(\(file.place), until \(node) stopped)")
         }
     }
 }

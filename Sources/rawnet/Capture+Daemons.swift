@@ -1,7 +1,6 @@
 import RawNetContracts
 import RawNetLabModel
 import RawNetPlatform
-import RawNetView
 import RawNetWatch
 
 /// The default capture (a file per link, no filter, no count) written by the daemons
@@ -125,13 +124,7 @@ struct DaemonCapture {
 
     /// One line per file: its path and how many packets it holds (as the streamed capture says it).
     var summaryLines: [String] {
-        let pathWidth = points.map { DisplayWidth.of($0.shown) }.max() ?? 0
-        let countWidth = points.compactMap(\.packets?.count).max() ?? 0
-        return points.map { point in
-            let count = point.packets.map { DisplayWidth.leftPad($0, countWidth) + " packets (\(point.place))" }
-            return "  " + DisplayWidth.rightPad(point.shown, pathWidth) + "  "
-                + (count ?? "(\(point.place), until \(point.node) stopped)")
-        }
+        PerLinkCapture.summaryLines(points.map { ($0.shown, $0.place, $0.packets) })
     }
 
     /// Packets written in all files whose daemon said how many.

@@ -80,15 +80,13 @@ struct CaptureCommand: ParsableCommand {
             return
         }
         // The default, a file per link with every frame: the daemons write the files themselves.
-        if !everyInterface && !oneFile && watch.filter == nil && watch.count == nil {
-            if watch.targets.isEmpty {
-                try captureInDaemons(linkTarget: nil)
-                return
-            }
-            // One link named: recorded at one end into the file named, by that end's daemon.
-            if watch.targets.count == 1, let located = try? labOption.locate(), let topology = try? located.topology(),
-               CapturePoints.place(ofLinkTarget: watch.targets[0], topology: topology, watched: Set(topology.nodes.map(\.name))) != nil {
-                try captureInDaemons(linkTarget: watch.targets[0])
+        // So is one link named: recorded at one end into the file named, by that end's daemon.
+        if !everyInterface && !oneFile && watch.filter == nil && watch.count == nil && watch.targets.count <= 1 {
+            let located = try labOption.locate()
+            let topology = try located.topology()
+            let linkTarget = watch.targets.first
+            if linkTarget.map({ CapturePoints.place(ofLinkTarget: $0, topology: topology, watched: Set(topology.nodes.map(\.name))) != nil }) ?? true {
+                try captureInDaemons(located: located, topology: topology, linkTarget: linkTarget)
                 return
             }
         }
@@ -150,9 +148,7 @@ struct CaptureCommand: ParsableCommand {
 
     /// The default with no filter and no count: a file per link, written by the daemon at the
     /// link's recorded end (see `DaemonCapture`).
-    private func captureInDaemons(linkTarget: String?) throws {
-        let located = try labOption.locate()
-        let topology = try located.topology()
+    private func captureInDaemons(located: LabLocator.Located, topology: Topology, linkTarget: String?) throws {
         var capture = try DaemonCapture(located: located, topology: topology, beside: write, linkTarget: linkTarget)
         if let linkTarget, let point = capture.points.first {
             printToStandardError("capturing link \(linkTarget) of lab '\(located.name)' at \(point.place) to \(point.shown); Ctrl-C stops")

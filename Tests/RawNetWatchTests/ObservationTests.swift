@@ -168,6 +168,8 @@ import Testing
         }
         let unknown = try ask(["interface": "eth7", "file": path])
         #expect(!unknown.ok && (unknown.error ?? "").contains("r1 has no interface 'eth7' (it has eth0, eth1)"), "\(unknown)")
+        let bare = try ask([:])
+        #expect(!bare.ok && (bare.error ?? "").contains("give interface=NAME file=/ABSOLUTE/PATH, or stop"), "\(bare)")
         let relative = try ask(["interface": "eth1", "file": "r1.pcapng"])
         #expect(!relative.ok && (relative.error ?? "").contains("give an absolute path"), "\(relative)")
         let unwritable = try ask(["interface": "eth1", "file": runner.base + "/no/such/directory/x.pcapng"])

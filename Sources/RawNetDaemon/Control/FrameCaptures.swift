@@ -42,7 +42,7 @@ final class FrameCaptures {
     /// The `capture` command of client `client`: `interface=NAME file=PATH` starts a file,
     /// `stop` ends the client's files and answers how many packets each holds.
     func command(_ args: [String: String], client: Int, node: String, interfaceNames: [String]) -> ControlResponse {
-        if args["stop"] != nil || args.isEmpty {
+        if args["stop"] != nil {
             return .success(stop(client: client))
         }
         guard let interface = args["interface"], let path = args["file"] else {

@@ -102,10 +102,7 @@ final class TraceSubscribers {
     }
 
     func remove(_ id: Int) {
-        if captures.files.contains(where: { $0.client == id }) {
-            captures.stop(client: id)
-            onChange()
-        }
+        if !captures.stop(client: id).isEmpty { onChange() }
         guard ids.contains(id) else { return }
         foldFrames()
         countsOnlyUntil = .min
