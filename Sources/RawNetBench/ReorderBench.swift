@@ -16,8 +16,8 @@ import RawNetPlatform
 ///   Linux received while RawNet sent), the undo counters, and the receive
 ///   drops (`TcpExtTCPOFODrop`, `TcpExtTCPRcvQDrop`, `TcpExtPruneCalled`,
 ///   `TcpExtTCPBacklogDrop`).
-/// - RawNet, from `rawnet sockets bob -i` (the sending connection lingers in
-///   TIME-WAIT with its counters): `retrans`, `dsack_received` (D-SACKs),
+/// - RawNet, from `rawnet sockets bob -i` (the sending connection waits in
+///   FIN-WAIT-2 with its final counters while Linux holds its end open): `retrans`, `dsack_received` (D-SACKs),
 ///   `spurious_retrans` (the segments they reported), `undo`; and every drop
 ///   `rawnet status` counts in the lab.
 ///
@@ -95,8 +95,13 @@ public struct ReorderBench: Sendable {
         s.close()
         """
 
+    /// Receives until the peer's FIN and prints the count, then keeps its end
+    /// open until the file named by its second argument exists: the sender
+    /// stays in FIN-WAIT-2, where its counters are final and nothing of Linux's
+    /// can end the connection before they are read (a late retransmission
+    /// reaching a closed Linux socket draws a RST, which ends TIME-WAIT).
     static let receiveScript = """
-        import socket, sys
+        import os, socket, sys, time
         l = socket.socket(); l.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         l.bind(("0.0.0.0", int(sys.argv[1]))); l.listen(1)
         c, _ = l.accept(); total = 0
@@ -104,7 +109,10 @@ public struct ReorderBench: Sendable {
             d = c.recv(262144)
             if not d: break
             total += len(d)
-        c.close(); print(total)
+        print(total, flush=True)
+        deadline = time.time() + 120
+        while not os.path.exists(sys.argv[2]) and time.time() < deadline: time.sleep(0.01)
+        c.close()
         """
 
     public func run() throws -> [Round] {
@@ -170,21 +178,36 @@ public struct ReorderBench: Sendable {
 
             // RawNet → Linux.
             port += 1
+            let release = directory + "/release-\(port)"
+            let receiveLog = directory + "/receive-\(port).log"
             let receiver = try Shell.start([rawnet, "exec", "linux", "--lab", lab, "--", python,
-                                            directory + "/receive.py", String(port)],
-                                           logPath: directory + "/receive-\(port).log")
+                                            directory + "/receive.py", String(port), release],
+                                           logPath: receiveLog)
             try RawnetCommand.waitUntil("Linux listens on \(port)") {
                 ((try? command(["exec", "linux", "--lab", lab, "--", "ss", "-ltn"], in: directory)) ?? "")
                     .contains(":\(port) ")
             }
             started = Date()
-            _ = try command(["nc", "bob", "10.0.1.10", String(port), "--lab", lab], in: directory, input: file)
-            try RawnetCommand.waitUntil("the Linux receiver on \(port) ends") { !Shell.isRunning(pid: receiver) }
-            round.rawnetSeconds = Date().timeIntervalSince(started)
-            let received = (try? String(contentsOfFile: directory + "/receive-\(port).log", encoding: .utf8)) ?? ""
-            guard received.trimmingCharacters(in: .whitespacesAndNewlines) == String(size) else {
-                throw BenchError("Linux received \(received.trimmingCharacters(in: .whitespacesAndNewlines)) bytes, not \(size)")
+            // nc ends when both sides are done, so it runs beside the reads below.
+            let sender = try Shell.start(["/bin/sh", "-c", "exec '\(rawnet)' nc bob 10.0.1.10 \(port) --lab \(lab) "
+                                            + "< '\(file)' > /dev/null"],
+                                         logPath: directory + "/nc-\(port).log")
+            var received = ""
+            try RawnetCommand.waitUntil("the Linux receiver on \(port) reads the end of the data") {
+                received = ((try? String(contentsOfFile: receiveLog, encoding: .utf8)) ?? "")
+                    .trimmingCharacters(in: .whitespacesAndNewlines)
+                return !received.isEmpty || !Shell.isRunning(pid: receiver)
             }
+            round.rawnetSeconds = Date().timeIntervalSince(started)
+            guard received == String(size) else {
+                throw BenchError("Linux received \(received.isEmpty ? "nothing" : received) bytes, not \(size)")
+            }
+            // Linux holds its end open, so bob's connection waits in FIN-WAIT-2 once its
+            // FIN is acknowledged: nothing is in flight and its counters are final.
+            let internals = try senderInternals(lab: lab, port: port, in: directory, whenIn: "FIN-WAIT-2")
+            FileManager.default.createFile(atPath: release, contents: nil)
+            try RawnetCommand.waitUntil("the Linux receiver on \(port) ends") { !Shell.isRunning(pid: receiver) }
+            try RawnetCommand.waitUntil("rawnet nc to \(port) ends") { !Shell.isRunning(pid: sender) }
             let after = try nstat(lab, in: directory)
             round.linuxDSACKsSent = after["TcpExtTCPDSACKOldSent", default: 0] - middle["TcpExtTCPDSACKOldSent", default: 0]
                 + after["TcpExtTCPDSACKOfoSent", default: 0] - middle["TcpExtTCPDSACKOfoSent", default: 0]
@@ -192,7 +215,6 @@ public struct ReorderBench: Sendable {
             let dropsAfter = try labDrops(lab, in: directory)
             round.labDrops = dropsAfter.total - dropsBefore.total
             if round.labDrops > 0 { log("  drops in the lab so far:\n" + dropsAfter.lines.joined(separator: "\n")) }
-            let internals = try senderInternals(lab: lab, port: port, in: directory)
             round.rawnetRetransmissions = internals["retrans"] ?? 0
             round.rawnetDSACKsReceived = internals["dsack_received"] ?? 0
             round.rawnetSpurious = internals["spurious_retrans"] ?? 0
@@ -247,20 +269,46 @@ public struct ReorderBench: Sendable {
         return counters
     }
 
-    /// The integer internals of bob's connection to 10.0.1.10:`port`, from `rawnet sockets bob -i`.
-    func senderInternals(lab: String, port: Int, in directory: String) throws -> [String: Int] {
-        let text = try command(["sockets", "bob", "-i", "--lab", lab], in: directory)
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard let row = lines.firstIndex(where: { $0.contains("10.0.1.10:\(port)") }), row + 1 < lines.count else {
-            throw BenchError("bob holds no connection to 10.0.1.10:\(port):\n\(text)")
+    /// The integer internals of bob's connection to 10.0.1.10:`port`, from
+    /// `rawnet sockets bob -i`, once its row shows `state`.
+    func senderInternals(lab: String, port: Int, in directory: String, whenIn state: String) throws -> [String: Int] {
+        var text = ""
+        var found: (lines: [Substring], row: Int)?
+        do {
+            try RawnetCommand.waitUntil("bob's connection to 10.0.1.10:\(port) is in \(state)", timeout: 30) {
+                text = (try? command(["sockets", "bob", "-i", "--lab", lab], in: directory)) ?? ""
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+                guard let row = lines.firstIndex(where: { $0.contains("10.0.1.10:\(port)") }), row + 1 < lines.count,
+                      lines[row].contains(state) else { return false }
+                found = (lines, row)
+                return true
+            }
+        } catch {
+            throw BenchError("\(error); last seen:\n\(text)")
         }
-        log("  bob → linux:\(port): \(lines[row + 1].trimmingCharacters(in: .whitespaces))")
+        guard let (lines, row) = found else { throw BenchError("bob holds no connection to 10.0.1.10:\(port):\n\(text)") }
+        let values = Self.internals(following: row, in: lines)
+        log("  bob → linux:\(port): " + values.map { "\($0.key) \($0.value)" }.sorted().joined(separator: "  "))
+        guard values["retrans"] != nil, values["spurious_retrans"] != nil else {
+            throw BenchError("bob's connection to 10.0.1.10:\(port) shows no retrans or spurious_retrans counter:\n\(text)")
+        }
+        return values
+    }
+
+    /// The integer `name value` pairs of the internals `rawnet sockets -i` prints under
+    /// row `row`: every following line that starts with a tab, read as one text, without
+    /// the parenthesized breakdowns (`retrans 180 (timeout 0, …)` may span lines).
+    static func internals(following row: Int, in lines: [Substring]) -> [String: Int] {
+        let text = lines[(row + 1)...].prefix { $0.hasPrefix("\t") }
+            .map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: "  ")
+        var plain = "", depth = 0
+        for character in text {
+            if character == "(" { depth += 1 } else if character == ")" { depth = max(0, depth - 1) } else if depth == 0 { plain.append(character) }
+        }
         var values: [String: Int] = [:]
-        // Pairs are separated by two spaces; a pair may carry a breakdown after
-        // its value (`retrans 180 (timeout 0, …)`), so only the first two words count.
-        for pair in lines[row + 1].trimmingCharacters(in: .whitespaces).components(separatedBy: "  ") {
+        for pair in plain.components(separatedBy: "  ") {
             let parts = pair.split(separator: " ")
-            if parts.count >= 2, let value = Int(parts[1]) { values[String(parts[0])] = value }
+            if parts.count == 2, let value = Int(parts[1]) { values[String(parts[0])] = value }
         }
         return values
     }

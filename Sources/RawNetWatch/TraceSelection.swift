@@ -269,14 +269,46 @@ public final class PerLinkCapture {
     }
 
     /// The lines `capture` ends with, one per file, aligned: `  lab.alice-r1.pcapng  412 packets (r1:eth0)`;
-    /// a file whose count is not known gets `(r1:eth0, until r1 stopped)`.
+    /// a file whose count is not known gets `(r1:eth0, until r1 stopped)`, and one its daemon could
+    /// not go on writing says so: `(r1:eth0) stopped after 12 packets: cannot write …`.
     public static func summaryLines(_ files: [(path: String, place: String, packets: String?)]) -> [String] {
+        let outcomes = files.map { ($0.path, $0.place, $0.packets.map(CaptureOutcome.init(answer:))) }
         let pathWidth = files.map { DisplayWidth.of($0.path) }.max() ?? 0
-        let countWidth = files.compactMap { $0.packets?.count }.max() ?? 0
-        return files.map { file in
-            let node = file.place.split(separator: ":").first.map(String.init) ?? file.place
-            let count = file.packets.map { DisplayWidth.leftPad($0, countWidth) + " packets (\(file.place))" }
-            return "  " + DisplayWidth.rightPad(file.path, pathWidth) + "  " + (count ?? "(\(file.place), until \(node) stopped)")
+        let countWidth = outcomes.compactMap { outcome -> Int? in
+            if case .written(let count)? = outcome.2 { return String(count).count }
+            return nil
+        }.max() ?? 0
+        return outcomes.map { path, place, outcome in
+            let node = place.split(separator: ":").first.map(String.init) ?? place
+            let text = switch outcome {
+            case .written(let count)?: DisplayWidth.leftPad(String(count), countWidth) + " packets (\(place))"
+            case .failed(let packets, let reason)?: "(\(place)) stopped after \(packets) packets: \(reason)"
+            case nil: "(\(place), until \(node) stopped)"
+            }
+            return "  " + DisplayWidth.rightPad(path, pathWidth) + "  " + text
         }
     }
+}
+
+/// What a daemon answered `capture stop` for one file: the packets it holds, or
+/// `failed after N packets: REASON` when a write failed and the file ended there.
+public enum CaptureOutcome: Equatable, Sendable {
+    case written(Int)
+    case failed(packets: Int, reason: String)
+
+    public init(answer: String) {
+        if let count = Int(answer) {
+            self = .written(count)
+            return
+        }
+        // "failed after N packets: REASON"
+        let words = answer.split(separator: " ", maxSplits: 4, omittingEmptySubsequences: false)
+        if words.count == 5, words[0] == "failed", words[1] == "after", let count = Int(words[2]), words[3] == "packets:" {
+            self = .failed(packets: count, reason: String(words[4]))
+        } else {
+            self = .failed(packets: 0, reason: answer)
+        }
+    }
+
+    public var isFailed: Bool { if case .failed = self { true } else { false } }
 }

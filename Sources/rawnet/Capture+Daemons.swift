@@ -128,5 +128,17 @@ struct DaemonCapture {
     }
 
     /// Packets written in all files whose daemon said how many.
-    var packetCount: Int { points.reduce(0) { $0 + (Int($1.packets ?? "") ?? 0) } }
+    var packetCount: Int {
+        points.reduce(0) { total, point in
+            switch point.packets.map(CaptureOutcome.init(answer:)) {
+            case .written(let count)?, .failed(let count, _)?: total + count
+            case nil: total
+            }
+        }
+    }
+
+    /// The files a daemon stopped writing because a write failed (a full disk).
+    var failedPlaces: [String] {
+        points.filter { $0.packets.map(CaptureOutcome.init(answer:))?.isFailed ?? false }.map(\.place)
+    }
 }

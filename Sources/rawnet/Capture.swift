@@ -169,6 +169,11 @@ struct CaptureCommand: ParsableCommand {
                                  + " (one tap on one cable each):")
         }
         for line in capture.summaryLines { printToStandardError(line) }
+        let failed = capture.failedPlaces
+        if !failed.isEmpty {
+            throw Failure("the capture at \(failed.joined(separator: ", ")) stopped early: a write to its file failed (see above); "
+                          + "the file holds the packets before it")
+        }
     }
 
     /// A file per link, each a tap on one cable, from the streamed events (with a filter or a count).

@@ -1,4 +1,5 @@
 import Testing
+import RawNetContracts
 import RawNetLab
 import RawNetPlatform
 @testable import RawNetBench
@@ -98,6 +99,25 @@ import RawNetPlatform
         #expect(ReorderBench.sumOfDrops(inStatus: "    eth0 ...\n           drops 7: 5 injected loss, 2 TTL expired\n"
                                         + "    local  drops 4: 3 reverse path, 1 no socket on port\n") == 10,
                 "a segment for a closed connection loses no data")
+    }
+
+    /// The sender's counters are read from `rawnet sockets -i` as it prints them: on
+    /// several lines under the connection's row, the retransmissions' reasons in
+    /// parentheses that may be broken across lines.
+    @Test func reorder_readsTheSendersCountersFromEveryLineOfTheListing() throws {
+        var socket = SocketInfo(id: 3, app: 1, protocolName: "tcp", local: "10.0.2.20:40000", peer: "10.0.1.10:20002")
+        socket.state = "FIN-WAIT-2"
+        socket.internals = "proto=tcp state=FIN-WAIT-2 rto=200000 srtt=13200 rttvar=3300 cwnd=21720 ssthresh=14480 mss=1448 "
+            + "bytes_sent=400000 retrans=180 retrans_rto=100 retrans_dupack=40 retrans_rack=30 retrans_tlp=10 "
+            + "spurious_retrans=7 dsack_received=5 undo=2"
+        let listing = SocketInfo.table([socket], internals: true)
+        let lines = listing.split(separator: "\n", omittingEmptySubsequences: false)
+        let row = try #require(lines.firstIndex { $0.contains("10.0.1.10:20002") })
+        #expect(lines.count > 3, "the internals take several lines:\n\(listing)")
+        let values = ReorderBench.internals(following: row, in: lines)
+        #expect(values["retrans"] == 180 && values["spurious_retrans"] == 7, "\(values)\n\(listing)")
+        #expect(values["dsack_received"] == 5 && values["undo"] == 2 && values["cwnd"] == 21720, "\(values)")
+        #expect(values["timeout"] == nil && values["RACK"] == nil, "the reasons are not counters of their own: \(values)")
     }
 
     /// Every capability's lab comes up beside its twin, and a transfer through each is

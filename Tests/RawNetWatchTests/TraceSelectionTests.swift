@@ -116,3 +116,26 @@ struct TraceSelectionTests {
     }
 }
 
+
+/// The lines a capture ends with, per file: a count, a daemon that stopped, or a file
+/// whose daemon could not go on writing (its answer to `capture stop` read back).
+struct CaptureSummaryTests {
+    @Test func aFailedWriteReadsAsItsOwnLine_notAsACount() {
+        #expect(CaptureOutcome(answer: "412") == .written(412))
+        #expect(CaptureOutcome(answer: "failed after 12 packets: cannot write /x/a.pcapng: ENOSPC")
+                == .failed(packets: 12, reason: "cannot write /x/a.pcapng: ENOSPC"))
+        #expect(CaptureOutcome(answer: "something else") == .failed(packets: 0, reason: "something else"))
+        let lines = PerLinkCapture.summaryLines([
+            (path: "lab.alice-r1.pcapng", place: "r1:eth0", packets: "412"),
+            (path: "lab.r1-bob.pcapng", place: "r1:eth1", packets: "failed after 12 packets: cannot write /x: ENOSPC"),
+            (path: "lab.r1-r2.pcapng", place: "r2:eth0", packets: "7"),
+            (path: "lab.r2-carol.pcapng", place: "carol:eth0", packets: nil),
+        ])
+        #expect(lines == [
+            "  lab.alice-r1.pcapng  412 packets (r1:eth0)",
+            "  lab.r1-bob.pcapng    (r1:eth1) stopped after 12 packets: cannot write /x: ENOSPC",
+            "  lab.r1-r2.pcapng       7 packets (r2:eth0)",
+            "  lab.r2-carol.pcapng  (carol:eth0, until carol stopped)",
+        ])
+    }
+}

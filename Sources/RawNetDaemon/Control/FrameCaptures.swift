@@ -67,6 +67,7 @@ final class FrameCaptures {
         _ = writer.addInterface(name: node + ":" + interface)
         var file = File(client: client, interface: interface, path: path, descriptor: descriptor, writer: writer)
         write(&file)   // the section and interface at once: an idle link's file is a valid capture
+        if let failure = file.failure { return .failure("capture: \(failure)") }
         files.append(file)
         recorded.insert(interface)
         return .success(["capturing": node + ":" + interface])
