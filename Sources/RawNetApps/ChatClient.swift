@@ -45,9 +45,10 @@ public struct ChatClient {
 struct ChatSession {
     let client: ChatClient
     let show: (String) -> Void
-    /// The impairment this chat set on its host's link, as the host accepted it.
-    var impairment: [(key: String, value: String)] = []
-    /// The interfaces it was set on (for the reminder at the end).
+    /// What is in force on each interface this chat changed, as the host last answered
+    /// (nil: a perfect wire), for the reminder at the end.
+    var impairment: [String: String] = [:]
+    /// The interfaces it changed, in the host's order.
     var impairedInterfaces: [String] = []
     var input = LineBuffer()
     var summary = ChatClient.Summary()
@@ -179,13 +180,12 @@ struct ChatSession {
                 show(paint("usage: /\(verb) VALUE, e.g. /\(verb) \(verb == "delay" || verb == "jitter" ? "50ms" : "20%")", .warning))
                 break
             }
-            var next = impairment
-            next.removeAll { $0.key == verb }
-            let value = words[1]
-            if !["0", "0%", "0ms", "off"].contains(value) { next.append((verb, value)) }
-            applyImpairment(next)
+            // Only this setting changes: the others in force stay, whoever set them.
+            let value = ["0", "0%", "0ms", "off"].contains(words[1].lowercased())
+                ? (verb == "delay" || verb == "jitter" ? "0ms" : "0%") : words[1]
+            applyImpairment("\(verb) \(value)")
         case "clear":
-            applyImpairment([])
+            applyImpairment(nil)
         case "stats":
             guard let stream else {
                 show(paint("UDP has no connection state: sequence numbers are all there is", .dim))
@@ -205,46 +205,50 @@ struct ChatSession {
         return .handled
     }
 
-    /// Sets the host's link to `next`; when the host refuses it, the settings in
-    /// force stay as they were (and so does what later commands build on).
-    private mutating func applyImpairment(_ next: [(key: String, value: String)]) {
+    /// Changes `change` (e.g. "delay 5ms") on the host's link, keeping the other settings
+    /// in force, or clears the link (nil); when the host refuses, nothing changes, and the
+    /// chat says what is in force, as the host says (another terminal may have set it).
+    private mutating func applyImpairment(_ change: String?) {
         guard let control = client.control else {
             show(paint("impairments need the host's control socket", .warning))
             return
         }
-        let text = next.map { "\($0.key) \($0.value)" }.joined(separator: " ")
         do {
-            var now = ""
-            let interfaces = try control.interfaceNames()
-            for interface in interfaces {
-                now = try control.impair(interface: interface, settings: text.isEmpty ? nil : text)
+            for (interface, peer) in try control.interfacePeers() {
+                let now = try control.updateImpairment(interface: interface, settings: change)
+                if !impairedInterfaces.contains(interface) { impairedInterfaces.append(interface) }
+                impairment[interface] = now.isPerfect ? nil : now.settings
+                // Impairments act on frames leaving an interface: say which way this is.
+                let way = "\(control.host):\(interface)" + (peer.map { " → \($0)" } ?? "")
+                show(paint("* \(way) now: \(now.settings)", .dim))
+                if change?.hasPrefix("reorder ") == true, now.settings.contains("reorder"), !now.settings.contains("delay") {
+                    // Without a delay a reordered frame waits for a later one to pass it: lines are far apart.
+                    show(paint("  a reordered frame waits until a later one passes it (at most the hold-back time, 1 s unless set): "
+                               + "between chat lines that is long, so TCP may resend it first (spurious, as /stats shows); "
+                               + "/delay 20ms with it reorders without that wait", .dim))
+                }
             }
-            impairment = next
-            impairedInterfaces = next.isEmpty ? [] : interfaces
-            show(paint("* \(control.host) link now: \(now)", .dim))
         } catch {
-            // What is in force, as the host says (another terminal may have set it), not what
-            // this chat last set.
             let kept: String
             if let interfaces = try? control.interfaceNames(), !interfaces.isEmpty {
                 let settings = interfaces.map { (try? control.impairment(interface: $0)) ?? "unknown" }
                 kept = interfaces.count == 1 ? settings[0]
                     : zip(interfaces, settings).map { "\($0): \($1)" }.joined(separator: "; ")
             } else {
-                let recorded = impairment.map { "\($0.key) \($0.value)" }.joined(separator: " ")
-                kept = recorded.isEmpty ? "perfect wire" : recorded
+                kept = "unknown (the host does not answer)"
             }
             show(paint("impair: \(error); nothing changed, the link keeps: \(kept)", .warning))
         }
     }
 
-    /// At the end of the chat: an impairment it set outlives it, so say so.
+    /// At the end of the chat: an impairment it changed outlives it, so say so.
     private func remindOfImpairment() {
-        guard !impairment.isEmpty, let control = client.control else { return }
-        let text = impairment.map { "\($0.key) \($0.value)" }.joined(separator: " ")
-        let targets = impairedInterfaces.map { "\(control.host):\($0)" }.joined(separator: " ")
-        show(paint("* \(control.host)'s link keeps \(text) after this chat; undo it with /clear before /quit, "
-                   + "or with: rawnet impair \(impairedInterfaces.count == 1 ? targets : control.host + ":IF") --clear", .warning))
+        guard let control = client.control else { return }
+        for interface in impairedInterfaces {
+            guard let settings = impairment[interface] else { continue }
+            show(paint("* \(control.host):\(interface) keeps \(settings) after this chat; undo it with /clear before /quit, "
+                       + "or with: rawnet impair \(control.host):\(interface) --clear", .warning))
+        }
     }
 
     // MARK: Screen

@@ -27,6 +27,8 @@ protocol ImpairedEgress: AnyObject {
     func countDrop(_ reason: DropReason, interface index: Int)
     /// The wall-clock time trace events of this wake-up carry (see `TraceClock`).
     var wallTime: Int64 { get }
+    /// A fresh wall-clock reading for a frame about to be written to a link.
+    var sendTime: Int64 { get }
     /// A frame went onto the link of interface `index` (count it; trace it as
     /// sent at `time`, the stamp taken before the write, nil when not tracing).
     func frameLeft(_ frame: [UInt8], interface index: Int, time: Int64?)
@@ -75,7 +77,7 @@ extension ImpairedEgress {
         let port = ports[index]
         let before = port.counters.drops
         // Stamped before the write: the receiver's stamp, taken after its read, is then never earlier.
-        let stamp = isTracing ? wallTime : nil
+        let stamp = isTracing ? sendTime : nil
         port.send(frame)
         let after = port.counters.drops
         if after == before {

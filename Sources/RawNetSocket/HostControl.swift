@@ -37,6 +37,22 @@ public final class HostControl {
         return answer.settings
     }
 
+    /// Changes only the settings `settings` names on an interface (e.g. "delay 5ms"), keeping
+    /// the rest of what is in force, whoever set it; clears it when `settings` is nil.
+    /// Returns the settings now in force, as text, and whether that is a perfect wire.
+    public func updateImpairment(interface: String, settings: String?) throws(NetworkError) -> (settings: String, isPerfect: Bool) {
+        var args = ["interface": interface]
+        if let settings { args["settings"] = settings; args["action"] = "update" } else { args["action"] = "clear" }
+        let answer: ImpairAnswer = try call("impair", args)
+        return (answer.settings, answer.isPerfect)
+    }
+
+    /// Each interface's name and the interface at its other end ("r1:eth0"), if cabled.
+    public func interfacePeers() throws(NetworkError) -> [(name: String, peer: String?)] {
+        let status: NodeStatus = try call("status", [:])
+        return status.interfaces.map { ($0.name, $0.peer) }
+    }
+
     /// The egress impairment in force on an interface, as text ("perfect wire" when none),
     /// whoever set it.
     public func impairment(interface: String) throws(NetworkError) -> String {

@@ -232,7 +232,11 @@ public final class Demo {
     private func waitForEnter() {
         while !interrupted {
             stream.read(for: .milliseconds(100))
-            if stream.isInterrupted { interrupted = true; break }
+            if stream.isInterrupted {
+                interrupted = true
+                say("")   // the terminal echoed ^C after the prompt: what follows starts a line of its own
+                break
+            }
             if FileDescriptor.standardInput.waitReadable(timeout: .zero) {
                 _ = readLine()
                 break

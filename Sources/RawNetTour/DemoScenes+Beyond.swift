@@ -75,7 +75,7 @@ extension Demo {
         let asking = seen.filter { !$0.fromAlice && $0.event.node == "bob" && $0.event.kind == .sent && $0.ack == 27 }
         let dupACKs = asking.count - 1  // the first ACK of 27 acknowledged segment 2
         let resent = seen.contains { $0.fromAlice && $0.event.node == "bob" && $0.event.kind == .received && $0.seq == 27 }
-        _ = showLadder(events, key: pair.key, limit: 14, keep: { row in
+        _ = showLadder(events, key: pair.key, limit: 14, hidden: DemoText.rowsBesideTheLoss, keep: { row in
             (Self.label(row)?.hasPrefix("DATA") ?? false) || !Self.annotations(row).isEmpty
                 || (Self.label(row)?.contains("ack=27") ?? false)
         })

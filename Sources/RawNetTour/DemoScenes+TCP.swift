@@ -282,9 +282,14 @@ extension Demo {
                     (Said(en: "bob's app read:", ko: "bob의 앱이 읽은 순서:"),
                      read.compactMap { $0.split(separator: " ").dropFirst().first }.joined(separator: " "))]
         if !twice.isEmpty {
-            rows.append((Said(en: "reached bob twice:", ko: "bob에 두 번 닿은 줄:"),
-                         Said(en: "lines \(numbers(twice)), sent again though only late (spurious retransmissions)",
-                              ko: "\(numbers(twice))번 줄. 늦었을 뿐인데 다시 보낸 것(불필요한 재전송)").text(options.language)))
+            // A line that came three times or more says how many: "2 (×3)".
+            let counted = twice.sorted().map { n in
+                let times = arrivals.filter { $0 == n }.count
+                return times > 2 ? "\(n) (×\(times))" : String(n)
+            }.joined(separator: ", ")
+            rows.append((Said(en: "reached bob more than once:", ko: "bob에 두 번 이상 닿은 줄:"),
+                         Said(en: "lines \(counted), sent again though only late (spurious retransmissions)",
+                              ko: "\(counted)번 줄. 늦었을 뿐인데 다시 보낸 것(불필요한 재전송)").text(options.language)))
         }
         let sackACK = ladder.rows.compactMap { row -> String? in
             guard case .segment(_, false, let label, _, _) = row, label.contains("SACK=") else { return nil }

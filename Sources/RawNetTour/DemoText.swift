@@ -82,6 +82,10 @@ enum DemoText {
     static func rowsHidden(_ count: Int) -> Said {
         Said(en: "(\(count) rows not shown)", ko: "(\(count)줄은 보이지 않음)")
     }
+    static func rowsBesideTheLoss(_ count: Int) -> Said {
+        Said(en: "(\(count) rows not shown: the handshake and ACKs other than ack=27)",
+             ko: "(\(count)줄은 보이지 않음: 3-way handshake와 ack=27이 아닌 ACK)")
+    }
     static func rowsBeforeClose(_ count: Int) -> Said {
         Said(en: "(\(count) earlier rows not shown: the handshake and the line \"bye\")",
              ko: "(앞의 \(count)줄은 보이지 않음: 3-way handshake와 \"bye\" 줄)")

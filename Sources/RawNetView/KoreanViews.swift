@@ -8,7 +8,7 @@ public enum KoreanViews {
         ("time (ms)", "시각 (ms)"),
         ("⧉ duplicate made by the network", "⧉ 네트워크가 만든 복제"),
         (" enters TIME-WAIT", ": TIME-WAIT 상태로 들어감"),
-        ("(above Ethernet)", "(이더넷 위)"),
+        ("(IP layer: no frame)", "(IP 계층: 프레임 없음)"),
         ("time exceeded in transit", "전송 중 시간 초과"),
         ("network unreachable", "네트워크 도달 불가"),
         ("host unreachable", "호스트 도달 불가"),
@@ -43,7 +43,7 @@ public enum KoreanViews {
     /// `text` with the glossary's terms; a term of several words keeps them
     /// together with no-break spaces, so wrapping never splits it.
     public static func translate(_ text: String) -> String {
-        var out = placesFirst(text)
+        var out = impairmentWords(placesFirst(text))
         if out.hasPrefix("client ") { out = "클라이언트 " + out.dropFirst(7) }
         if out.hasPrefix("server ") { out = "서버 " + out.dropFirst(7) }
         for (index, (en, ko)) in phrases.enumerated() where containsBytes(out, phraseBytes[index]) {
@@ -76,6 +76,25 @@ extension KoreanViews {
         out = out.replacing(/~ held back (\d+) frames? at (\S+)/) { "~ \($0.output.2)에서 프레임 \($0.output.1)개 보류" }
         return out
     }
+
+    /// What an impairment did, as a trace line lists it after "~ " (no place: the line's
+    /// interface is the place): "~ delayed 30ms; reordered" becomes "~ 30ms 지연; 순서 바뀜".
+    public static func impairmentWords(_ text: String) -> String {
+        guard containsBytes(text, impairedMarker) else { return text }
+        var out = text.replacing(/(~ |; )delayed (\S+?)(?=;|\s|$)/) { "\($0.output.1)\($0.output.2) 지연" }
+        out = out.replacing(/(~ |; )reordered/) { "\($0.output.1)순서 바뀜" }
+        out = out.replacing(/(~ |; )duplicated/) { "\($0.output.1)복제" }
+        out = out.replacing(/(~ |; )corrupted byte (\d+) bit (\d+)/) {
+            "\($0.output.1)손상 (바이트 \($0.output.2), 비트 \($0.output.3))"
+        }
+        out = out.replacing(/(~ |; )queued behind (\d+) for (\S+?)(?=;|\s|$)/) {
+            "\($0.output.1)앞의 \($0.output.2)개 뒤에 \($0.output.3) 대기"
+        }
+        out = out.replacing(/(~ |; )held back (\d+) frames?/) { "\($0.output.1)프레임 \($0.output.2)개 보류" }
+        return out
+    }
+
+    private static let impairedMarker = Array("~ ".utf8)
 }
 
 private extension String {

@@ -112,7 +112,7 @@ struct TraceCommand: ParsableCommand {
         let columns = width.columns
         var shown = 0
         printToStandardError("tracing \(live.stream.nodes.joined(separator: ", ")) of lab '\(live.located.name)'"
-                             + (watch.filter.map { " (filter: \($0))" } ?? "") + "; Ctrl-C stops")
+                             + (watch.filter.map { " (filter: \($0))" } ?? "") + "; times in ms from the first event; Ctrl-C stops")
         try live.run(duration: watch.duration) { events in
             var out = ""
             var saved: [UInt8] = []

@@ -18,7 +18,7 @@ import Testing
         try client.waitForOutput("joined") { $0.contains("* ann joined from") }
 
         try client.type("/loss 30%")
-        try client.waitForOutput("loss applied") { $0.contains("* alice link now:") && $0.contains("loss 30%") }
+        try client.waitForOutput("loss applied") { $0.contains("* alice:eth0 → r1:eth0 now:") && $0.contains("loss 30%") }
         try client.type("/reorder 10%")
         try client.waitForOutput("reorder applied") { $0.contains("reorder 10%") }
         let both = try lab.impairment("alice", "eth0").settings
@@ -26,12 +26,12 @@ import Testing
 
         // 0 turns one setting off and keeps the other.
         try client.type("/loss 0")
-        try client.waitForOutput("loss off") { $0.components(separatedBy: "* alice link now:").count >= 4 }
+        try client.waitForOutput("loss off") { $0.components(separatedBy: "* alice:eth0 → r1:eth0 now:").count >= 4 }
         let reorderOnly = try lab.impairment("alice", "eth0").settings
         #expect(!reorderOnly.contains("loss") && reorderOnly.contains("reorder 10%"), "alice:eth0 is now \(reorderOnly)")
 
         try client.type("/clear")
-        try client.waitForOutput("cleared") { $0.components(separatedBy: "* alice link now:").count >= 5 }
+        try client.waitForOutput("cleared") { $0.components(separatedBy: "* alice:eth0 → r1:eth0 now:").count >= 5 }
         let cleared = try lab.impairment("alice", "eth0")
         #expect(cleared.isPerfect, "alice:eth0 is now \(cleared.settings)")
 

@@ -92,13 +92,15 @@ import Testing
         try ann.waitForOutput("refused") { $0.contains("impair:") }
         try ann.waitForOutput("what is in force") { $0.contains("nothing changed, the link keeps: loss 30%") }
         #expect(!ann.output.contains("perfect wire"), "\(ann.output)")
+        // The next command changes its own setting and keeps the 30 % loss set from outside.
         try ann.type("/delay 5ms")
-        try ann.waitForOutput("accepted") { $0.contains("link now: delay 5ms") }
-        #expect(!ann.output.contains("loss 140% delay 5ms"), "\(ann.output)")
-        #expect(try currentSettings(lab, "alice", "eth0").contains("delay 5ms"))
+        try ann.waitForOutput("accepted") { $0.contains("alice:eth0 → r1:eth0 now: loss 30% · delay 5ms") }
+        #expect(!ann.output.contains("140%") || ann.output.contains("impair:"), "\(ann.output)")
+        let inForce = try currentSettings(lab, "alice", "eth0")
+        #expect(inForce.contains("delay 5ms") && inForce.contains("loss 30%"), "\(inForce)")
         ann.closeInput()
         #expect(ann.waitForExit(timeout: .seconds(10)) == .exited(code: 0))
-        #expect(ann.output.contains("link keeps delay 5ms after this chat"), "\(ann.output)")
+        #expect(ann.output.contains("alice:eth0 keeps loss 30% · delay 5ms after this chat"), "\(ann.output)")
         #expect(ann.output.contains("rawnet impair alice:eth0 --clear"), "\(ann.output)")
     }
 

@@ -8,6 +8,22 @@ import RawNetWire
         #expect(LayerView.render(frame: FixtureFrames.hello) == Goldens.helloLayers + "\n")
     }
 
+    /// What an impairment did reads in Korean in a trace line as in the ladder (where the place
+    /// comes first): each "~ " word after the frame, the rest of the line untouched.
+    @Test func koreanTraceLines_nameWhatAnImpairmentDid() {
+        let line = "63 id 11 | UDP 49154 > 6000 len 10 ~ delayed 30ms; impairment: frame #9 through it"
+        // Terms of several words keep them together with no-break spaces.
+        let translate = { (text: String) in KoreanViews.translate(text).replacing("\u{A0}", with: " ") }
+        #expect(translate(line) == "63 id 11 | UDP 49154 > 6000 len 10 ~ 30ms 지연; 인위적 장애를 지난 프레임 #9")
+        #expect(translate("len 10 ~ reordered; impairment: frame #12 through it")
+                == "len 10 ~ 순서 바뀜; 인위적 장애를 지난 프레임 #12")
+        #expect(KoreanViews.impairmentWords("~ duplicated; corrupted byte 40 bit 3; held back 2 frames")
+                == "~ 복제; 손상 (바이트 40, 비트 3); 프레임 2개 보류")
+        #expect(KoreanViews.impairmentWords("~ queued behind 4 for 12ms") == "~ 앞의 4개 뒤에 12ms 대기")
+        #expect(translate("│ ~ delayed 25ms at r1:eth1 │") == "│ ~ r1:eth1에서 25ms 지연 │")
+        #expect(KoreanViews.impairmentWords("TCP [S] seq 1 delayed ack") == "TCP [S] seq 1 delayed ack", "only after ~ ")
+    }
+
     /// The Korean boxes find their phrases by bytes (the web view renders every frame it shows
     /// in both languages): a phrase anywhere in a value is translated, Korean or other text
     /// around it is kept, and a value without one is returned unchanged.

@@ -45,7 +45,7 @@ import RawNetWire
         let event = TraceEvent(time: Fixture.t0, node: "bob", interface: "eth0", kind: .dropped, frame: frame,
                                reason: "no socket on port")
         let line = TraceFormatter(startTime: Fixture.t0).line(for: event)
-        #expect(line.contains("(above Ethernet) | IPv4 "), "\(line)")
+        #expect(line.contains("(IP layer: no frame) | IPv4 "), "\(line)")
         #expect(!line.contains("00:00:00"))
     }
 

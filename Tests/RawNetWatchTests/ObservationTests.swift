@@ -196,6 +196,31 @@ import Testing
         #expect(later.packets.count == size)
     }
 
+    /// A frame written in answer to one just read is stamped when it is written, not with
+    /// the read's time: at bob's end of the cable each echo reply comes strictly after its
+    /// request, as a capture on Linux shows a reply's processing time.
+    @Test func aReplyIsStampedAfterItsRequest_atTheNodeThatAnswers() throws {
+        let runner = try RawNetRunner()
+        try #require(try runner.run(["up"]).status == 0)
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        let path = runner.base + "/bob-eth0.pcapng"
+        let client = try ControlClient(path: runner.base + "/rawnet/basic/bob.ctl")
+        #expect(try client.request(ControlRequest(command: "capture", args: ["interface": "eth0", "file": path])).ok)
+        let ping = try runner.run(["ping", "alice", "bob", "-c", "3", "-i", "0.05"])
+        #expect(ping.output.contains("3 received"), "\(ping.output)")
+        #expect(try client.request(ControlRequest(command: "capture", args: ["stop": "1"])).ok)
+        let packets = try PcapngReader(parsing: Array(try Data(contentsOf: URL(fileURLWithPath: path)))).packets
+        // Ethernet 14 + IPv4 20: the ICMP type, then its identifier and sequence number.
+        let echoes = packets.filter { $0.bytes.count > 41 && $0.bytes[12] == 0x08 && $0.bytes[13] == 0x00 && $0.bytes[23] == 1 }
+        let requests = echoes.filter { $0.bytes[34] == 8 }, replies = echoes.filter { $0.bytes[34] == 0 }
+        #expect(requests.count == 3 && replies.count == 3, "\(echoes.count) echoes")
+        for (request, reply) in zip(requests, replies) {
+            #expect(Array(request.bytes[38..<42]) == Array(reply.bytes[38..<42]), "the same id and sequence")
+            #expect(reply.timestampNanoseconds > request.timestampNanoseconds,
+                    "reply at \(reply.timestampNanoseconds), request at \(request.timestampNanoseconds)")
+        }
+    }
+
     /// A subscriber that asks for detail only up to a rate (as `rawnet web` does) during a flood:
     /// it gets some events one by one and `counted` events for the rest, and per r1 interface
     /// and direction the two add up to exactly what a full subscriber got at the same time

@@ -340,9 +340,11 @@ struct TraceClock {
         return time
     }
 
-    /// The time for a frame just read from a link: a fresh reading, which also
-    /// becomes the time of what the wake-up does next.
-    mutating func arrival() -> Int64 {
+    /// The time for a frame just read from a link or about to be written to one:
+    /// a fresh reading, which also becomes the time of what the wake-up does next.
+    /// (A reply then follows its request by the time it took, as a capture on
+    /// Linux shows it, not at the same nanosecond.)
+    mutating func fresh() -> Int64 {
         let time = WallClock.now()
         current = time
         return time

@@ -156,6 +156,8 @@ public final class LinuxBridge {
     static func readClock() -> Instant { Instant(nanoseconds: MonotonicClock.now()) }
 
     var wallTime: Int64 { traceClock.now() }
+    /// A fresh reading for a frame about to be written (see `TraceClock.fresh`).
+    var sendTime: Int64 { traceClock.fresh() }
 
     // MARK: Frames
 
@@ -195,7 +197,7 @@ public final class LinuxBridge {
         }
         counters[index].countReceived(bytes: bytes.count)
         if !subscribers.isEmpty {
-            trace(.received, interface: index, bytes: Array(bytes), detail: tunnelNames[index], time: traceClock.arrival())
+            trace(.received, interface: index, bytes: Array(bytes), detail: tunnelNames[index], time: traceClock.fresh())
         }
         guard isUp[index] else {
             drop(Array(bytes), on: index, reason: .linkDown, detail: "interface down")

@@ -216,6 +216,8 @@ public final class NodeDaemon {
 
     /// The wall-clock time for trace events of this wake-up (read when the first one needs it).
     var wallTime: Int64 { traceClock.now() }
+    /// A fresh reading for a frame about to be written (see `TraceClock.fresh`).
+    var sendTime: Int64 { traceClock.fresh() }
 
     // MARK: Frames
 
@@ -226,7 +228,7 @@ public final class NodeDaemon {
             return
         }
         if !subscribers.isEmpty {
-            trace(.received, interface: index, bytes: frame, detail: tunnelNames[index], time: traceClock.arrival())
+            trace(.received, interface: index, bytes: frame, detail: tunnelNames[index], time: traceClock.fresh())
         }
         if !subinterfaces.isEmpty, let (sub, untagged) = subinterfaceFrame(frame, on: index) {
             perform(ip.receive(frame: untagged, on: sub, now: now))

@@ -114,6 +114,8 @@ public final class SwitchDaemon {
     }
 
     var wallTime: Int64 { traceClock.now() }
+    /// A fresh reading for a frame about to be written (see `TraceClock.fresh`).
+    var sendTime: Int64 { traceClock.fresh() }
 
     // MARK: Frames
 
@@ -124,7 +126,7 @@ public final class SwitchDaemon {
         }
         counters[index].countReceived(bytes: frame.count)
         if !subscribers.isEmpty {
-            trace(.received, interface: index, bytes: frame, detail: tunnelNames[index], time: traceClock.arrival())
+            trace(.received, interface: index, bytes: frame, detail: tunnelNames[index], time: traceClock.fresh())
         }
         perform(bridge.receive(frame: frame, on: index, now: now))
     }
