@@ -53,6 +53,27 @@ import Testing
         #expect(parts.contains("mss 1460") && parts.contains("congestion newreno"), "\(parts)")
     }
 
+    /// On a terminal too narrow for the whole row (80 columns), each row's process goes on
+    /// the line under it, so no row wraps; with room, or piped, it stays the last column.
+    @Test func socketsListing_putsTheProcessUnderItsRow_whenTheRowIsWiderThanTheTerminal() {
+        let listener = SocketInfo(id: 1, app: 1, protocolName: "tcp", local: "*:7000", state: "LISTEN",
+                                  appName: "chat-room", pid: 717, receiveQueue: 0, sendQueue: 32)
+        let connection = SocketInfo(id: 3, app: 1, protocolName: "tcp", local: "10.0.2.20:7000", peer: "10.0.1.10:49152",
+                                    state: "ESTABLISHED", appName: "chat-room", pid: 717, receiveQueue: 0, sendQueue: 0)
+        let orphan = SocketInfo(id: 0, app: 0, protocolName: "tcp", local: "10.0.2.20:7000", peer: "10.0.1.10:49153",
+                                state: "TIME-WAIT", receiveQueue: 0, sendQueue: 0)
+        let wide = SocketInfo.table([listener, connection, orphan], internals: false)
+        #expect(wide.split(separator: "\n").count == 4 && wide.contains("32      *:7000"), "\(wide)")
+        #expect(SocketInfo.table([listener, connection, orphan], internals: false, width: 200) == wide)
+        let narrow = SocketInfo.table([listener, connection, orphan], internals: false, width: 80)
+        let lines = narrow.split(separator: "\n").map(String.init)
+        #expect(lines.allSatisfy { $0.replacing("\t", with: "        ").count <= 80 }, "\(narrow)")
+        #expect(lines.first?.hasSuffix("Peer Address:Port") == true, "\(narrow)")
+        #expect(lines.count == 6, "a process line under each owned socket, none under the orphan: \(narrow)")
+        #expect(lines[2] == "\t (\"chat-room\",pid=717,sock=1)" && lines[4] == "\t (\"chat-room\",pid=717,sock=3)", "\(narrow)")
+        #expect(lines[5].hasPrefix("tcp    TIME-WAIT") && !lines[5].contains("("), "\(narrow)")
+    }
+
     @Test func everyWrittenKey_isAKnownKey() {
         let text = TCPSocketStatus.connection(
             local: "a", peer: "b", stats: Self.stats(), receiveQueue: 0, sendQueue: 0, congestionControl: "newreno",

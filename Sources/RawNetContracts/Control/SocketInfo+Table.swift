@@ -1,14 +1,17 @@
 extension SocketInfo {
-    /// The listing as `ss` lays it out.
-    public static func table(_ sockets: [SocketInfo], internals: Bool) -> String {
+    /// The listing as `ss` lays it out. Given a `width` the rows do not fit (a terminal of
+    /// 80 columns), each row's process goes on the line under it instead of a last column.
+    public static func table(_ sockets: [SocketInfo], internals: Bool, width: Int? = nil) -> String {
         var rows = [["Netid", "State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port", "Process"]]
         var extra: [Int: [String]] = [:]
+        var processes: [Int: String] = [:]
         for socket in sockets {
             // A connection no app owns any more (socket 0) shows no process, as `ss` shows an orphan.
             let process = socket.appName.map { "(\"\($0)\",pid=\(socket.pid ?? 0),sock=\(socket.id))" }
                 ?? (socket.id == 0 ? "" : "(app=\(socket.app),sock=\(socket.id))")
             rows.append([socket.protocolName, socket.state ?? "-", String(socket.receiveQueue ?? 0),
                          String(socket.sendQueue ?? 0), socket.local.replacingAny(), socket.peer ?? "*:*", process])
+            processes[rows.count - 1] = process
             if let drops = socket.drops, drops > 0 {
                 extra[rows.count - 1] = ["drops \(drops) (receive queue full)"]
             }
@@ -21,12 +24,19 @@ extension SocketInfo {
         }
         var widths = [Int](repeating: 0, count: rows[0].count)
         for row in rows { for (i, cell) in row.enumerated() { widths[i] = max(widths[i], cell.count) } }
+        let fullWidth = widths.reduce(0, +) + 2 * (widths.count - 1)
+        let processBelow = width.map { fullWidth > $0 } ?? false
+        if processBelow {
+            // The process lines under the rows read as ss prints its users: no header of their own.
+            for index in rows.indices { rows[index].removeLast() }
+        }
         var lines: [String] = []
         for (index, row) in rows.enumerated() {
             let cells = row.enumerated().map { i, cell in
                 i == row.count - 1 ? cell : cell + String(repeating: " ", count: widths[i] - cell.count)
             }
             lines.append(cells.joined(separator: "  "))
+            if processBelow, let process = processes[index], !process.isEmpty { lines.append("\t " + process) }
             for text in extra[index] ?? [] { lines.append("\t " + text) }
         }
         if sockets.isEmpty { lines.append("(no sockets)") }
