@@ -59,7 +59,7 @@ extension Demo {
         check(gaveUp, Said(en: "r3 dropped the datagrams: no ARP answer",
               ko: "r3가 데이터그램을 버렸습니다: ARP 응답 없음"))
         check(report.map { $0.type == 3 && $0.code == 1 } ?? false, Said(en: "alice heard back only from a router: ICMP host unreachable",
-              ko: "alice에게 돌아온 것은 라우터가 보낸 ICMP host unreachable뿐입니다"))
+              ko: "alice에게 돌아온 것은 라우터가 보낸 ICMP '호스트 도달 불가'(host unreachable)뿐입니다"))
     }
 
     /// Numbered datagrams over a lossy, reordering cable: gaps and disorder at bob.
@@ -149,7 +149,7 @@ extension Demo {
               ko: "10.0.2.20의 각 앱은 자기 포트로 온 데이터그램만 받았습니다"))
         let noSocket = events.contains { $0.node == "bob" && $0.kind == .dropped && $0.reason == DropReason.noSocketOnPort.rawValue }
         check(noSocket && (refused?.isPortUnreachable ?? false), Said(en: "port 7002: 'no socket on port' at bob, ICMP port unreachable back to alice",
-              ko: "포트 7002: bob에서 '포트에 소켓 없음'으로 버려졌고, alice에게는 ICMP port unreachable"))
+              ko: "포트 7002: bob에서 '포트에 소켓 없음'으로 버려졌고, alice에게는 ICMP '포트 도달 불가'(port unreachable)"))
         try? first.close(); try? second.close(); try? sender.close()
     }
 

@@ -39,7 +39,7 @@ extension Demo {
         })
         let routers = [IPv4Address("10.0.1.1")!, IPv4Address("10.0.12.2")!]
         check(Set(routers) == sources, Said(en: "ICMP time exceeded from r1 (10.0.1.1) and r2 (10.0.12.2), one per expired probe",
-              ko: "r1 (10.0.1.1)과 r2 (10.0.12.2)가 TTL이 다한 프로브 패킷마다 ICMP time exceeded를 보냈습니다"))
+              ko: "r1 (10.0.1.1)과 r2 (10.0.12.2)가 TTL이 다한 프로브 패킷마다 ICMP '시간 초과'(time exceeded)를 보냈습니다"))
         let expected = [IPv4Address("10.0.1.1")!, IPv4Address("10.0.12.2")!, Self.bobAddress]
         check(hops == expected.map(Optional.some), Said(en: "the hops are r1 (10.0.1.1), r2 (10.0.12.2), bob",
               ko: "거쳐 간 홉: r1 (10.0.1.1), r2 (10.0.12.2), bob"))

@@ -357,7 +357,7 @@ enum DemoText {
                 """),
         commands: ["rawnet traceroute alice bob", "rawnet trace --filter icmp"],
         notice: Said(en: "each hop's answer comes from the router whose TTL hit zero; bob answers last (port unreachable).",
-                     ko: "홉마다 TTL이 0이 된 라우터가 답하고, 마지막에는 bob이 답합니다(port unreachable)."))
+                     ko: "홉마다 TTL이 0이 된 라우터가 답하고, 마지막에는 bob이 '포트 도달 불가'(port unreachable)로 답합니다."))
 
     static let wayBack = SceneText(
         title: Said(en: "The way back may differ from the way out", ko: "돌아오는 길은 가는 길과 다를 수 있다"),

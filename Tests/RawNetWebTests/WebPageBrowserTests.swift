@@ -280,10 +280,13 @@ import Testing
         try await browser.screenshot(to: Self.artifacts + "/10-chat.png")
 
         // A frame of the chat's connection opens that connection's panel, internals included.
-        _ = try await browser.run("""
-            const e = rawnetState.entries.filter(e => e.kind === 'event' && e.ev.proto === 'tcp' && e.ev.conn && e.ev.conn.startsWith(rawnetState.chat.local + '>')).pop();
-            document.querySelector(`#events .ev-row[data-id="${e.ev.id}"]`).click();
-            """)
+        // Rows join the list a flush after their events are recorded: pick one already listed.
+        let listedChatRows = """
+            rawnetState.entries.filter(e => e.kind === 'event' && e.ev.proto === 'tcp' && e.ev.conn && e.ev.conn.startsWith(rawnetState.chat.local + '>'))
+              .map(e => document.querySelector(`#events .ev-row[data-id="${e.ev.id}"]`)).filter(row => row !== null)
+            """
+        try await browser.waitUntil("a row of the chat's connection is listed", "return \(listedChatRows).length > 0")
+        _ = try await browser.run("\(listedChatRows).pop().click();")
         try await browser.waitUntil("the frame offers its connection", "return document.querySelector('#open-connection') !== null")
         try await browser.click("#open-connection")
         try await browser.waitUntil("the chat connection's internals show", timeout: 10, """
