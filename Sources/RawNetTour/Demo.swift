@@ -187,9 +187,16 @@ public final class Demo {
     /// Prints the events that pass `filter`, one per frame per hop, at most `limit` lines.
     func show(_ events: [TraceEvent], filter: String, limit: Int = 14) {
         let selector = (try? TraceFilter(parsing: filter)) ?? .everything
+        // As `rawnet trace` prints them: TCP numbers count from each side's SYN, shown or not.
         var formatter = TraceFormatter(startTime: sceneStart, usesColour: options.usesColour)
+        var bases = TCPSequenceBases()
         var lines: [String] = []
-        for (event, isShown) in zip(events, hops.admit(events)) where isShown && selector.matches(event) {
+        for (event, isShown) in zip(events, hops.admit(events)) {
+            let decoded = event.frame.map { DecodedFrame(parsing: $0, verifyChecksums: false) }
+            if let decoded { bases.observe(decoded) }
+            guard isShown, selector.matches(event, decoded: decoded, sequenceBase: decoded.flatMap { bases.bases(of: $0).sender })
+            else { continue }
+            formatter.sequenceBases = bases
             lines.append(formatter.format(event))
         }
         say(painter.paint("  $ rawnet trace --filter '\(filter)'", .time))

@@ -3,7 +3,8 @@ import RawNetWire
 /// One-line text of each layer of a decoded frame, in the spirit of tcpdump.
 enum FrameText {
     /// The layers of `frame` joined by ` | `, then a checksum or structure warning.
-    static func summary(_ decoded: DecodedFrame, painter: TextPainter) -> String {
+    /// With `sequenceBases`, a TCP segment's numbers count from each side's SYN where it was seen.
+    static func summary(_ decoded: DecodedFrame, painter: TextPainter, sequenceBases: TCPSequenceBases? = nil) -> String {
         var parts: [String] = []
         if let eth = decoded.ethernet {
             // A node traces events above the link layer (a packet with no socket
@@ -16,7 +17,7 @@ enum FrameText {
         case .arp(let arp): parts.append(self.arp(arp))
         case .ipv4(let ip, let transport):
             parts.append(ipv4(ip))
-            if let text = self.transport(transport) { parts.append(text) }
+            if let text = self.transport(transport, bases: sequenceBases?.bases(of: decoded) ?? (nil, nil)) { parts.append(text) }
             if case .tcp(_, let data) = transport, let http = HTTPStartLine.summary(data) { parts.append("HTTP " + http) }
         case .other(let type, let bytes):
             // An 802.3 frame (a length, not an EtherType) to the bridges: a BPDU.
@@ -55,11 +56,11 @@ enum FrameText {
         return text
     }
 
-    static func transport(_ transport: DecodedFrame.Transport) -> String? {
+    static func transport(_ transport: DecodedFrame.Transport, bases: (sender: UInt32?, receiver: UInt32?) = (nil, nil)) -> String? {
         switch transport {
         case .tcp(let tcp, let data):
             let dns = DNSText.message(sourcePort: tcp.sourcePort, destinationPort: tcp.destinationPort, data: data, isTCP: true)
-            return self.tcp(tcp, dataLength: data.count) + (dns.map { " | " + DNSText.line($0) } ?? "")
+            return self.tcp(tcp, dataLength: data.count, bases: bases) + (dns.map { " | " + DNSText.line($0) } ?? "")
         case .udp(let udp, let data):
             let line = "UDP \(udp.sourcePort) > \(udp.destinationPort) len \(data.count)"
             if let dns = DNSText.message(sourcePort: udp.sourcePort, destinationPort: udp.destinationPort, data: data, isTCP: false) {
@@ -95,18 +96,25 @@ enum FrameText {
         return text.isEmpty ? "none" : text
     }
 
-    static func tcp(_ tcp: TCPHeader, dataLength: Int) -> String {
-        var text = "TCP \(tcp.sourcePort) > \(tcp.destinationPort) [\(flags(tcp.flags))] seq \(tcp.sequenceNumber)"
-        if dataLength > 0 { text += ":\(tcp.sequenceNumber &+ UInt32(truncatingIfNeeded: dataLength))" }
-        if tcp.flags.contains(.ack) { text += " ack \(tcp.acknowledgmentNumber)" }
+    /// `bases`: the initial sequence numbers of the segment's sender and receiver, when known.
+    /// As tcpdump, a SYN or SYN-ACK shows the numbers on the wire (its seq is the base);
+    /// other segments count `seq` from the sender's and `ack` and SACK blocks from the
+    /// receiver's, each only when that base is known.
+    static func tcp(_ tcp: TCPHeader, dataLength: Int, bases: (sender: UInt32?, receiver: UInt32?) = (nil, nil)) -> String {
+        let isSYN = tcp.flags.contains(.syn)
+        let sender = isSYN ? 0 : bases.sender ?? 0, receiver = isSYN ? 0 : bases.receiver ?? 0
+        let seq = tcp.sequenceNumber &- sender
+        var text = "TCP \(tcp.sourcePort) > \(tcp.destinationPort) [\(flags(tcp.flags))] seq \(seq)"
+        if dataLength > 0 { text += ":\(seq &+ UInt32(truncatingIfNeeded: dataLength))" }
+        if tcp.flags.contains(.ack) { text += " ack \(tcp.acknowledgmentNumber &- receiver)" }
         text += " win \(tcp.window)"
         if tcp.flags.contains(.urg) { text += " urg \(tcp.urgentPointer)" }
         text += " len \(dataLength)"
-        if !tcp.options.isEmpty { text += " [\(tcp.options.map(option).joined(separator: ","))]" }
+        if !tcp.options.isEmpty { text += " [\(tcp.options.map { option($0, sackBase: receiver) }.joined(separator: ","))]" }
         return text
     }
 
-    static func option(_ option: TCPOption) -> String {
+    static func option(_ option: TCPOption, sackBase: UInt32 = 0) -> String {
         switch option {
         case .endOfList: return "eol"
         case .noOperation: return "nop"
@@ -114,7 +122,7 @@ enum FrameText {
         case .windowScale(let shift): return "wscale \(shift)"
         case .sackPermitted: return "sackOK"
         case .sack(let blocks):
-            return "sack \(blocks.count) " + blocks.map { "{\($0.left):\($0.right)}" }.joined()
+            return "sack \(blocks.count) " + blocks.map { "{\($0.left &- sackBase):\($0.right &- sackBase)}" }.joined()
         case .timestamps(let value, let echo): return "TS val \(value) ecr \(echo)"
         case .unknown(let kind, let data): return "opt-\(kind) len \(data.count + 2)"
         }

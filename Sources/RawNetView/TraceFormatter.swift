@@ -21,6 +21,9 @@ public struct TraceFormatter: Sendable {
     public var placeWidth: Int
     /// Window scales learnt from the SYNs of the events formatted or `observe`d.
     public var windowScales = TCPWindowScales()
+    /// When set, TCP numbers count from each side's SYN among the events formatted or
+    /// `observe`d (as tcpdump and the ladder show them); nil: the numbers on the wire.
+    public var sequenceBases: TCPSequenceBases?
 
     public init(startTime: Int64? = nil, usesColour: Bool = false, placeWidth: Int = 11) {
         self.startTime = startTime
@@ -32,18 +35,35 @@ public struct TraceFormatter: Sendable {
     public mutating func formatWithLayers(_ event: TraceEvent) -> String {
         let line = format(event)
         guard let frame = event.frame else { return line + "\n" }
-        windowScales.observe(frame: frame)
+        windowScales.observe(frame: frame)   // the line above learnt its sequence base already
         return line + "\n" + LayerView.render(frame: frame, usesColour: painter.usesColour, windowScales: windowScales)
     }
 
-    /// Learns window scales from an event that is not shown (a SYN a filter left out).
+    /// Learns window scales (and sequence bases, when counted) from an event that is not
+    /// shown (a SYN a filter left out).
     public mutating func observe(_ event: TraceEvent) {
-        if let frame = event.frame { windowScales.observe(frame: frame) }
+        guard let frame = event.frame else { return }
+        windowScales.observe(frame: frame)
+        observeSequence(frame)
+    }
+
+    /// Learns only the sequence base of a SYN, when numbers are counted from SYNs.
+    public mutating func observeSequence(_ frame: [UInt8]) {
+        guard sequenceBases != nil else { return }
+        sequenceBases?.observe(DecodedFrame(parsing: frame, verifyChecksums: false))
+    }
+
+    /// The initial sequence number of the sender of `event`'s segment, when numbers are
+    /// counted from SYNs and its SYN was seen (for a `seq N` filter, which then counts alike).
+    public func sequenceBase(of event: TraceEvent) -> UInt32? {
+        guard let sequenceBases, let frame = event.frame else { return nil }
+        return sequenceBases.bases(of: DecodedFrame(parsing: frame, verifyChecksums: false)).sender
     }
 
     /// One line (no newline) for `event`; sets `startTime` from the first event if unset.
     public mutating func format(_ event: TraceEvent) -> String {
         if startTime == nil { startTime = event.time }
+        if let frame = event.frame { observeSequence(frame) }
         return line(for: event)
     }
 
@@ -70,7 +90,7 @@ public struct TraceFormatter: Sendable {
         case .counted: line += painter.paint("Σ", .note) + " "
         }
         if let frame = event.frame {
-            line += FrameText.summary(DecodedFrame(parsing: frame), painter: painter)
+            line += FrameText.summary(DecodedFrame(parsing: frame), painter: painter, sequenceBases: sequenceBases)
         }
         let suffix = outcome(of: event)
         if !suffix.isEmpty { line += (event.frame == nil ? "" : " ") + suffix }
@@ -100,7 +120,9 @@ public struct TraceFormatter: Sendable {
     }
 
     private func outcome(of event: TraceEvent) -> String {
-        let words = [event.reason, event.detail].compactMap { $0 }.filter { !$0.isEmpty }
+        var detail = event.detail
+        if event.kind == .transport, let sequenceBases, let text = detail { detail = sequenceBases.relativeDetail(text) }
+        let words = [event.reason, detail].compactMap { $0 }.filter { !$0.isEmpty }
         switch event.kind {
         case .sent, .received:
             return words.isEmpty ? "" : "(" + words.joined(separator: "; ") + ")"

@@ -84,7 +84,8 @@ public struct WebEventBuilder: Sendable {
     public let topology: Topology
     /// Above this many events in one batch, the batch is counted rather than sent one by one.
     public var maxEventsPerBatch: Int
-    private var formatter = TraceFormatter()
+    /// TCP numbers count from each side's SYN among the events formatted, as `rawnet trace` shows them.
+    private var formatter = { var formatter = TraceFormatter(); formatter.sequenceBases = TCPSequenceBases(); return formatter }()
     private var hops: HopFilter
     private var nextID = 0
     /// Which sent frames carry a retransmission, whichever order events and frames come in.

@@ -6,6 +6,7 @@ import RawNetLabModel
 import RawNetPlatform
 import RawNetWatch
 import RawNetView
+import RawNetWire
 
 /// Writes a line to standard error (status lines that must not mix with piped output).
 func printToStandardError(_ text: String) {
@@ -99,6 +100,8 @@ struct TraceCommand: ParsableCommand {
     @OptionGroup var watch: WatchOptions
     @Flag(name: .long, help: "Show every header of each frame in boxes.") var layers = false
     @Flag(name: .long, help: "Also show the receiving end's line for each frame.") var bothEnds = false
+    @Flag(name: .long, help: "TCP sequence and acknowledgment numbers as on the wire (by default they count from each side's SYN when it was seen, as tcpdump shows them; so does a 'seq N' filter).")
+    var absolute = false
     @Option(name: .long, help: "Also write the events (selected, filtered) as JSON lines to this file.") var save: String?
     @OptionGroup var width: WidthOption
     @OptionGroup var labOption: LabOption
@@ -109,18 +112,24 @@ struct TraceCommand: ParsableCommand {
         let file: GrowingFile?
         do { file = try save.map { try GrowingFile(path: $0) } } catch { throw Failure("\(error)") }
         var formatter = TraceFormatter(usesColour: Terminal.prefersColour)
+        if !absolute { formatter.sequenceBases = TCPSequenceBases() }
         let columns = width.columns
         var shown = 0
         printToStandardError("tracing \(live.stream.nodes.joined(separator: ", ")) of lab '\(live.located.name)'"
-                             + (watch.filter.map { " (filter: \($0))" } ?? "") + "; times in ms from the first event; Ctrl-C stops")
+                             + (watch.filter.map { " (filter: \($0))" } ?? "") + "; times in ms from the first event"
+                             + (absolute ? "" : "; TCP seq/ack count from each side's SYN (--absolute: as on the wire)")
+                             + "; Ctrl-C stops")
         try live.run(duration: watch.duration) { events in
             var out = ""
             var saved: [UInt8] = []
             let hopMask = live.hops.admit(events)
             for (event, isShownHop) in zip(events, hopMask) {
-                if layers { formatter.observe(event) }
+                // Every SYN is learnt, shown or not, so later numbers count from it.
+                let decoded = event.frame.map { DecodedFrame(parsing: $0, verifyChecksums: false) }
+                if layers { formatter.observe(event) } else if let decoded { formatter.sequenceBases?.observe(decoded) }
+                let base = decoded.flatMap { formatter.sequenceBases?.bases(of: $0).sender }
                 // A gap may hide events the filter would keep: it always shows.
-                guard filter.matches(event) || event.kind == .lost else { continue }
+                guard filter.matches(event, decoded: decoded, sequenceBase: base) || event.kind == .lost else { continue }
                 saved += TraceFile.line(for: event)
                 guard isShownHop || bothEnds else { continue }
                 let text = layers ? formatter.formatWithLayers(event) : formatter.format(event)

@@ -38,6 +38,43 @@ import RawNetWire
         #expect(TraceFormatter(startTime: Fixture.t0).line(for: event).hasSuffix("✗ DROPPED (no reason given)"))
     }
 
+    /// Counting from each side's SYN, as tcpdump: the SYN and SYN-ACK show the numbers on the
+    /// wire, later segments count seq from their sender's SYN and ack and SACK blocks from
+    /// their receiver's, and a retransmission event's seq counts alike. A connection whose
+    /// SYN was not seen keeps the wire's numbers, and so does a formatter that does not count.
+    @Test func sequenceNumbers_countFromEachSidesSYN_whenItWasSeen() {
+        let alice = Fixture.alice, bob = Fixture.bob
+        func sent(_ frame: [UInt8], _ ms: Double) -> TraceEvent {
+            TraceEvent(time: Fixture.at(ms), node: "alice", interface: "eth0", kind: .sent, frame: frame)
+        }
+        let syn = sent(Fixture.tcpFrame(from: alice, farSide: false, id: 1, seq: 1000, ack: 0, flags: [.syn]), 0)
+        let synAck = sent(Fixture.tcpFrame(from: bob, farSide: false, id: 1, seq: 5000, ack: 1001, flags: [.syn, .ack]), 1)
+        let data = sent(Fixture.tcpFrame(from: alice, farSide: false, id: 2, seq: 1001, ack: 5001, flags: [.psh, .ack],
+                                         payload: Array("hello\n".utf8)), 2)
+        let sack = sent(Fixture.tcpFrame(from: bob, farSide: false, id: 2, seq: 5001, ack: 1001, flags: [.ack],
+                                         options: [.sack([SACKBlock(left: 1013, right: 1019)])]), 3)
+        let detail = TCPTraceEvent(connection: TCPConnectionID(localAddress: alice.ip, localPort: alice.port,
+                                                               remoteAddress: bob.ip, remotePort: bob.port),
+                                   kind: .retransmitted(sequence: 1001, length: 6, reason: .timeout)).detail
+        let resent = TraceEvent(time: Fixture.at(4), node: "alice", kind: .transport, detail: detail)
+
+        var counting = TraceFormatter(startTime: Fixture.t0)
+        counting.sequenceBases = TCPSequenceBases()
+        let lines = [syn, synAck, data, sack, resent].map { counting.format($0) }
+        #expect(lines[0].contains("[S] seq 1000 win"), "\(lines[0])")
+        #expect(lines[1].contains("[S.] seq 5000 ack 1001 win"), "\(lines[1])")
+        #expect(lines[2].contains("[P.] seq 1:7 ack 1 win"), "\(lines[2])")
+        #expect(lines[3].contains("[.] seq 1 ack 1 win") && lines[3].contains("sack 1 {13:19}"), "\(lines[3])")
+        #expect(lines[4].contains("event=retransmit") && lines[4].contains(" seq=1 len=6"), "\(lines[4])")
+
+        var wire = TraceFormatter(startTime: Fixture.t0)
+        #expect(wire.format(data).contains("seq 1001:1007 ack 5001"))
+        var late = TraceFormatter(startTime: Fixture.t0)
+        late.sequenceBases = TCPSequenceBases()
+        #expect(late.format(data).contains("seq 1001:1007 ack 5001"), "no SYN seen: the wire's numbers")
+        #expect(late.format(resent).contains(" seq=1001 "))
+    }
+
     @Test func packetTracedAboveEthernet_saysSoInsteadOfZeroMACs() {
         // A host traces "no socket on port" with a blank Ethernet header in front of the IPv4 packet.
         let packet = Array(FixtureFrames.udp.dropFirst(14))

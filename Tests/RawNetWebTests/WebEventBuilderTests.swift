@@ -78,6 +78,7 @@ struct WebEventBuilderTests {
         var builder = WebEventBuilder(topology: topology)
         let events = try #require(builder.messages(for: batch).first?.events)
         var formatter = TraceFormatter()
+        formatter.sequenceBases = TCPSequenceBases()   // as `rawnet trace --layers` counts by default
         let expected = batch.map { formatter.formatWithLayers($0) }
         #expect(events[2].line + "\n" + (events[2].layers ?? "") == expected[2])
         #expect(events[2].layers != LayerView.render(frame: data), "the scale learnt from the SYNs is applied")
