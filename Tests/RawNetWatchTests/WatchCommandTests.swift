@@ -13,7 +13,12 @@ import Testing
         try #require(up.status == 0, "\(up.output)\(up.errors)")
         let saved = runner.base + "/run.jsonl"
         let (trace, outputPath) = try runner.start(["trace", "--save", saved, "--duration", "6"], name: "trace")
-        try runner.waitForOutput(outputPath, containing: "Ctrl-C stops")
+        // TCP numbers count from each side's SYN, and so does a `seq` filter; --absolute shows the wire's.
+        let (relative, relativePath) = try runner.start(["trace", "--filter", "tcp and port 7000 and seq 1", "--width", "0",
+                                                         "--duration", "6"], name: "trace-seq")
+        let (absolute, absolutePath) = try runner.start(["trace", "--filter", "tcp and port 7000", "--absolute", "--width", "0",
+                                                         "--duration", "6"], name: "trace-absolute")
+        for path in [outputPath, relativePath, absolutePath] { try runner.waitForOutput(path, containing: "Ctrl-C stops") }
         usleep(100_000)
 
         // A TCP exchange alice → bob:7000: connect, one line each way, close.
@@ -32,6 +37,13 @@ import Testing
         #expect(try runner.wait(trace, timeout: 10) == 0)
         let printed = (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? ""
         #expect(printed.contains("TCP"), "trace printed the segments:\n\(printed)")
+        #expect(try runner.wait(relative, timeout: 10) == 0 && runner.wait(absolute, timeout: 10) == 0)
+        let counted = (try? String(contentsOfFile: relativePath, encoding: .utf8)) ?? ""
+        #expect(counted.contains("seq/ack count from each side's SYN"), "the header says how numbers count:\n\(counted)")
+        #expect(counted.contains("seq 1:7 ack 1 ") && !counted.contains("[S]") && !counted.contains("[S.]"),
+                "'seq 1' picks the first data byte, shown counted from the SYNs:\n\(counted)")
+        let wire = (try? String(contentsOfFile: absolutePath, encoding: .utf8)) ?? ""
+        #expect(wire.contains("len 6") && !wire.contains("seq 1:7 "), "--absolute: the numbers on the wire:\n\(wire)")
 
         let key = "10.0.1.10:\(client.localPort)>10.0.2.20:7000"
         let list = try runner.run(["ladder", "--from", saved, "--list"])
