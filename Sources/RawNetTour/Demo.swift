@@ -189,14 +189,12 @@ public final class Demo {
         let selector = (try? TraceFilter(parsing: filter)) ?? .everything
         // As `rawnet trace` prints them: TCP numbers count from each side's SYN, shown or not.
         var formatter = TraceFormatter(startTime: sceneStart, usesColour: options.usesColour)
-        var bases = TCPSequenceBases()
+        formatter.sequenceBases = TCPSequenceBases()
         var lines: [String] = []
         for (event, isShown) in zip(events, hops.admit(events)) {
             let decoded = event.frame.map { DecodedFrame(parsing: $0, verifyChecksums: false) }
-            if let decoded { bases.observe(decoded) }
-            guard isShown, selector.matches(event, decoded: decoded, sequenceBase: decoded.flatMap { bases.bases(of: $0).sender })
-            else { continue }
-            formatter.sequenceBases = bases
+            let base = formatter.learnSequence(from: decoded)
+            guard isShown, selector.matches(event, decoded: decoded, sequenceBase: base) else { continue }
             lines.append(formatter.format(event))
         }
         say(painter.paint("  $ rawnet trace --filter '\(filter)'", .time))

@@ -10,15 +10,10 @@ public struct TraceFilterChooser: FrameChooser {
     public let filter: TraceFilter
     public let node: String
     public let interface: String
-    /// Initial sequence numbers by sender and receiver (address and port), from SYNs seen.
-    private var bases: [SegmentDirection: UInt32] = [:]
-    /// Connections remembered at most; the oldest are forgotten past that.
+    /// Initial sequence numbers by sender and receiver, from the SYNs seen (the oldest of
+    /// more than `remembered` connections' directions forgotten).
+    private var bases = TCPSequenceBases(capacity: Self.remembered)
     static let remembered = 64
-    private var order: [SegmentDirection] = []
-
-    struct SegmentDirection: Hashable, Sendable {
-        var source: IPv4Address, sourcePort: UInt16, destination: IPv4Address, destinationPort: UInt16
-    }
 
     public init(filter: TraceFilter, node: String, interface: String) {
         self.filter = filter
@@ -28,21 +23,8 @@ public struct TraceFilterChooser: FrameChooser {
 
     public mutating func chooses(_ frame: [UInt8]) -> Bool {
         let decoded = DecodedFrame(parsing: frame, verifyChecksums: false)
-        var base: UInt32?
-        if let ip = decoded.ipv4, let tcp = decoded.tcp {
-            let key = SegmentDirection(source: ip.source, sourcePort: tcp.sourcePort,
-                                       destination: ip.destination, destinationPort: tcp.destinationPort)
-            if tcp.flags.contains(.syn) { remember(key, tcp.sequenceNumber) }
-            base = bases[key]
-        }
+        bases.observe(decoded)
         let event = TraceEvent(time: 0, node: node, interface: interface, kind: .sent, frame: frame)
-        return filter.matches(event, decoded: decoded, sequenceBase: base)
-    }
-
-    private mutating func remember(_ key: SegmentDirection, _ isn: UInt32) {
-        if bases.updateValue(isn, forKey: key) == nil {
-            order.append(key)
-            if order.count > Self.remembered { bases[order.removeFirst()] = nil }
-        }
+        return filter.matches(event, decoded: decoded, sequenceBase: bases.bases(of: decoded).sender)
     }
 }

@@ -44,26 +44,25 @@ public struct TraceFormatter: Sendable {
     public mutating func observe(_ event: TraceEvent) {
         guard let frame = event.frame else { return }
         windowScales.observe(frame: frame)
-        observeSequence(frame)
+        learnSequence(from: DecodedFrame(parsing: frame, verifyChecksums: false))
     }
 
-    /// Learns only the sequence base of a SYN, when numbers are counted from SYNs.
-    public mutating func observeSequence(_ frame: [UInt8]) {
-        guard sequenceBases != nil else { return }
-        sequenceBases?.observe(DecodedFrame(parsing: frame, verifyChecksums: false))
-    }
-
-    /// The initial sequence number of the sender of `event`'s segment, when numbers are
-    /// counted from SYNs and its SYN was seen (for a `seq N` filter, which then counts alike).
-    public func sequenceBase(of event: TraceEvent) -> UInt32? {
-        guard let sequenceBases, let frame = event.frame else { return nil }
-        return sequenceBases.bases(of: DecodedFrame(parsing: frame, verifyChecksums: false)).sender
+    /// Learns a SYN's sequence base, when numbers are counted from SYNs, and returns the
+    /// base of the segment's sender if known: a `seq N` filter then counts as the lines do.
+    /// Callers that filter call it for every event, shown or not.
+    @discardableResult
+    public mutating func learnSequence(from decoded: DecodedFrame?) -> UInt32? {
+        guard sequenceBases != nil, let decoded else { return nil }
+        sequenceBases?.observe(decoded)
+        return sequenceBases?.bases(of: decoded).sender
     }
 
     /// One line (no newline) for `event`; sets `startTime` from the first event if unset.
     public mutating func format(_ event: TraceEvent) -> String {
         if startTime == nil { startTime = event.time }
-        if let frame = event.frame { observeSequence(frame) }
+        if sequenceBases != nil, let frame = event.frame {
+            learnSequence(from: DecodedFrame(parsing: frame, verifyChecksums: false))
+        }
         return line(for: event)
     }
 

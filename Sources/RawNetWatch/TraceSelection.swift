@@ -265,20 +265,19 @@ public final class PerLinkCapture {
 
     /// One line per file: its path and how many packets it holds.
     public var summaryLines: [String] {
-        Self.summaryLines(files.map { ($0.file.path, $0.place, String($0.writer.packetCount)) })
+        Self.summaryLines(files.map { ($0.file.path, $0.place, .written($0.writer.packetCount)) })
     }
 
     /// The lines `capture` ends with, one per file, aligned: `  lab.alice-r1.pcapng  412 packets (r1:eth0)`;
     /// a file whose count is not known gets `(r1:eth0, until r1 stopped)`, and one its daemon could
     /// not go on writing says so: `(r1:eth0) stopped after 12 packets: cannot write …`.
-    public static func summaryLines(_ files: [(path: String, place: String, packets: String?)]) -> [String] {
-        let outcomes = files.map { ($0.path, $0.place, $0.packets.map(CaptureOutcome.init(answer:))) }
+    public static func summaryLines(_ files: [(path: String, place: String, outcome: CaptureOutcome?)]) -> [String] {
         let pathWidth = files.map { DisplayWidth.of($0.path) }.max() ?? 0
-        let countWidth = outcomes.compactMap { outcome -> Int? in
-            if case .written(let count)? = outcome.2 { return String(count).count }
+        let countWidth = files.compactMap { file -> Int? in
+            if case .written(let count)? = file.outcome { return String(count).count }
             return nil
         }.max() ?? 0
-        return outcomes.map { path, place, outcome in
+        return files.map { path, place, outcome in
             let node = place.split(separator: ":").first.map(String.init) ?? place
             let text = switch outcome {
             case .written(let count)?: DisplayWidth.leftPad(String(count), countWidth) + " packets (\(place))"
@@ -311,4 +310,11 @@ public enum CaptureOutcome: Equatable, Sendable {
     }
 
     public var isFailed: Bool { if case .failed = self { true } else { false } }
+
+    /// The packets the file holds, however it ended.
+    public var packets: Int {
+        switch self {
+        case .written(let count), .failed(let count, _): count
+        }
+    }
 }

@@ -16,8 +16,8 @@ struct DaemonCapture {
         /// The file as the user named it (relative or not) and as the daemon opens it (absolute).
         let shown: String
         let path: String
-        /// How many packets the file holds, as its daemon answered `capture stop`.
-        var packets: String?
+        /// How the file ended, as its daemon answered `capture stop` (nil: no answer).
+        var outcome: CaptureOutcome?
     }
 
     let labName: String
@@ -117,28 +117,19 @@ struct DaemonCapture {
                 return fields.compactMapValues { if case .string(let text) = $0 { text } else { nil } }
             } ?? [:]
             for index in points.indices where points[index].node == node {
-                if let count = counts[points[index].interface] { points[index].packets = count }
+                if let answer = counts[points[index].interface] { points[index].outcome = CaptureOutcome(answer: answer) }
             }
         }
     }
 
     /// One line per file: its path and how many packets it holds (as the streamed capture says it).
     var summaryLines: [String] {
-        PerLinkCapture.summaryLines(points.map { ($0.shown, $0.place, $0.packets) })
+        PerLinkCapture.summaryLines(points.map { ($0.shown, $0.place, $0.outcome) })
     }
 
     /// Packets written in all files whose daemon said how many.
-    var packetCount: Int {
-        points.reduce(0) { total, point in
-            switch point.packets.map(CaptureOutcome.init(answer:)) {
-            case .written(let count)?, .failed(let count, _)?: total + count
-            case nil: total
-            }
-        }
-    }
+    var packetCount: Int { points.reduce(0) { $0 + ($1.outcome?.packets ?? 0) } }
 
     /// The files a daemon stopped writing because a write failed (a full disk).
-    var failedPlaces: [String] {
-        points.filter { $0.packets.map(CaptureOutcome.init(answer:))?.isFailed ?? false }.map(\.place)
-    }
+    var failedPlaces: [String] { points.filter { $0.outcome?.isFailed ?? false }.map(\.place) }
 }

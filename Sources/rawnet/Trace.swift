@@ -126,8 +126,8 @@ struct TraceCommand: ParsableCommand {
             for (event, isShownHop) in zip(events, hopMask) {
                 // Every SYN is learnt, shown or not, so later numbers count from it.
                 let decoded = event.frame.map { DecodedFrame(parsing: $0, verifyChecksums: false) }
-                if layers { formatter.observe(event) } else if let decoded { formatter.sequenceBases?.observe(decoded) }
-                let base = decoded.flatMap { formatter.sequenceBases?.bases(of: $0).sender }
+                if layers, let frame = event.frame { formatter.windowScales.observe(frame: frame) }
+                let base = formatter.learnSequence(from: decoded)
                 // A gap may hide events the filter would keep: it always shows.
                 guard filter.matches(event, decoded: decoded, sequenceBase: base) || event.kind == .lost else { continue }
                 saved += TraceFile.line(for: event)

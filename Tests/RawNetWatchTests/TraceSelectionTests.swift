@@ -126,10 +126,11 @@ struct CaptureSummaryTests {
                 == .failed(packets: 12, reason: "cannot write /x/a.pcapng: ENOSPC"))
         #expect(CaptureOutcome(answer: "something else") == .failed(packets: 0, reason: "something else"))
         let lines = PerLinkCapture.summaryLines([
-            (path: "lab.alice-r1.pcapng", place: "r1:eth0", packets: "412"),
-            (path: "lab.r1-bob.pcapng", place: "r1:eth1", packets: "failed after 12 packets: cannot write /x: ENOSPC"),
-            (path: "lab.r1-r2.pcapng", place: "r2:eth0", packets: "7"),
-            (path: "lab.r2-carol.pcapng", place: "carol:eth0", packets: nil),
+            (path: "lab.alice-r1.pcapng", place: "r1:eth0", outcome: CaptureOutcome(answer: "412")),
+            (path: "lab.r1-bob.pcapng", place: "r1:eth1",
+             outcome: CaptureOutcome(answer: "failed after 12 packets: cannot write /x: ENOSPC")),
+            (path: "lab.r1-r2.pcapng", place: "r2:eth0", outcome: CaptureOutcome(answer: "7")),
+            (path: "lab.r2-carol.pcapng", place: "carol:eth0", outcome: nil),
         ])
         #expect(lines == [
             "  lab.alice-r1.pcapng  412 packets (r1:eth0)",
