@@ -204,9 +204,20 @@ extension WebPage {
     // Moving frames share one loop: about 30 moves a second, enough to follow a frame. While the
     // lab is busy (its daemons count what they do not stream one by one, in the last second), no
     // single frame can be followed and the browser shares the CPUs with the lab: then at most
-    // MAX_FLYING_BUSY frames move, 10 times a second, and the list takes new rows twice a second.
-    // Between moves the loop sleeps (a timer, then one animation frame), so the page asks for no
-    // frames it does not draw.
+    // MAX_FLYING_BUSY frames move and the list takes new rows twice a second. Between moves the
+    // loop sleeps (a timer, then one animation frame), so the page asks for no frames it does not draw.
+    //
+    // While busy, every change to the canvas and the list also waits for the next quarter of a
+    // second (later()), so that they reach the screen together, in at most 4 frames a second:
+    // the browser's cost is per frame it draws (nearly the same for one moved circle as for many
+    // changes), and it runs on the CPUs the lab's daemons forward on.
+    const BUSY_TICK = 250;
+    function later(fn, ms) {
+      if (!isBusy()) return setTimeout(fn, ms);
+      // Not through requestAnimationFrame: its callbacks would come a frame after the tick's other changes.
+      const now = performance.now(), due = Math.ceil((now + ms + 1) / BUSY_TICK) * BUSY_TICK;
+      return setTimeout(fn, due - now);
+    }
     const flyingFrames = [];
     let flyLoopRunning = false;
     function placeFlying(frame, now) {
@@ -217,19 +228,25 @@ extension WebPage {
     }
     function isBusy() { return performance.now() - state.lastCountsAt < 1000; }
     function flyInterval() { return isBusy() || flyingFrames.length >= MAX_FLYING / 2 ? 100 : 33; }
+    function flyLater() { later(() => isBusy() ? flyTick(performance.now()) : requestAnimationFrame(flyTick), flyInterval()); }
     function flyTick(now) {
       for (let i = flyingFrames.length - 1; i >= 0; i--) {
         const frame = flyingFrames[i];
         if (!placeFlying(frame, now)) continue;
         flyingFrames.splice(i, 1);
         state.flying--;
-        setTimeout(() => frame.c.remove(), 400);
+        later(() => frame.c.remove(), 400);
       }
-      if (flyingFrames.length) setTimeout(() => requestAnimationFrame(flyTick), flyInterval());
+      if (flyingFrames.length) flyLater();
       else flyLoopRunning = false;
     }
     function animate(ev, duration) {
       if (ev.link == null || !state.topo) return;
+      if (!isBusy()) { draw1(ev, duration); return; }
+      if (pendingDraws.push([ev, duration]) === 1) later(() => { for (const [e, d] of pendingDraws.splice(0)) draw1(e, d); }, 0);
+    }
+    const pendingDraws = [];
+    function draw1(ev, duration) {
       const ends = endPoints(ev.link, ev.toB);
       if (!ends) return;
       const marks = $("marks");
@@ -243,7 +260,7 @@ extension WebPage {
         const frame = { c, ends, start: performance.now(), duration };
         placeFlying(frame, frame.start);
         flyingFrames.push(frame);
-        if (!flyLoopRunning) { flyLoopRunning = true; setTimeout(() => requestAnimationFrame(flyTick), flyInterval()); }
+        if (!flyLoopRunning) { flyLoopRunning = true; flyLater(); }
       } else if (ev.kind === "dropped") {
         const at = ev.node === state.topo.links[ev.link].aNode ? 0.3 : 0.7;
         const [p, q] = endPoints(ev.link, true);
@@ -253,16 +270,17 @@ extension WebPage {
         text.textContent = "✗ " + (ev.reason || t("dropped"));
         el("circle", { cx: x, cy: y, r: 6, fill: "#b00020" }, g);
         g.addEventListener("click", () => select(ev.id));
-        setTimeout(() => g.remove(), 3000);
+        later(() => g.remove(), 3000);
       }
     }
 
     // One count mark per link: a newer interval's counts replace the last ones rather than
     // being drawn over them.
     const countMarks = {};
+    // While busy, the counts of one quarter second (several daemons' intervals) join in one mark per link.
+    let pendingCounts = null;
     function showCounts(entry) {
-      const marks = $("marks");
-      const perLink = {};
+      const perLink = pendingCounts || {};
       for (const c of entry.counts) {
         if (c.link == null) continue;
         const key = c.link;
@@ -270,6 +288,11 @@ extension WebPage {
         if (c.kind === "sent") { perLink[key].n += c.count; perLink[key].proto[c.proto] = (perLink[key].proto[c.proto] || 0) + c.count; }
         if (c.kind === "dropped") perLink[key].drops += c.count;
       }
+      if (!isBusy()) { pendingCounts = null; drawCounts(perLink); return; }
+      if (!pendingCounts) { pendingCounts = perLink; later(() => { const p = pendingCounts; pendingCounts = null; if (p) drawCounts(p); }, 0); }
+    }
+    function drawCounts(perLink) {
+      const marks = $("marks");
       for (const key in perLink) {
         const ends = endPoints(+key, true);
         if (!ends) continue;
@@ -280,7 +303,7 @@ extension WebPage {
         el("circle", { cx: x, cy: y, r: 10, fill: COLORS[main ? main[0] : "other"] || COLORS.other, opacity: 0.8 }, g);
         const text = el("text", { x: x + 13, y: y - 8 }, g);
         text.textContent = "×" + perLink[key].n + (perLink[key].drops ? "  ✗" + perLink[key].drops : "");
-        const mark = { g, timer: setTimeout(() => { g.remove(); if (countMarks[key] === mark) delete countMarks[key]; }, 900) };
+        const mark = { g, timer: later(() => { g.remove(); if (countMarks[key] === mark) delete countMarks[key]; }, 900) };
         countMarks[key] = mark;
       }
     }
@@ -354,7 +377,7 @@ extension WebPage {
       if (rowsFlushQueued) return;
       rowsFlushQueued = true;
       const wait = Math.max(0, lastRowsFlush + (isBusy() ? 500 : 100) - performance.now());
-      setTimeout(() => requestAnimationFrame(flushRows), wait);
+      later(() => isBusy() ? flushRows(performance.now()) : requestAnimationFrame(flushRows), wait);
     }
     function flushRows(now) {
       rowsFlushQueued = false;
@@ -365,15 +388,20 @@ extension WebPage {
       const stick = box.scrollTop + box.clientHeight >= box.scrollHeight - 20;
       const fragment = document.createDocumentFragment();
       let taken = pendingRows.splice(0);
+      const pendingCount = taken.length;
       // While busy the list takes the last few rows of each flush and says how many it left out;
       // they stay recorded (Pause and the steps show them all).
+      // The page's own chat lines are always listed.
       if (isBusy() && taken.length > BUSY_ROWS_PER_FLUSH) {
-        const left = taken.length - BUSY_ROWS_PER_FLUSH;
-        taken = taken.slice(left);
-        const note = document.createElement("div");
-        note.className = "ev-row unlisted";
-        note.textContent = state.lang === "ko" ? `… ${left}${t("unlisted")}` : `… ${left} ${t("unlisted")}`;
-        fragment.appendChild(note);
+        const from = taken.length - BUSY_ROWS_PER_FLUSH;
+        taken = taken.filter(([entry], i) => i >= from || (entry.kind === "event" && isMine(entry.ev)));
+        const left = pendingCount - taken.length;
+        if (left > 0) {
+          const note = document.createElement("div");
+          note.className = "ev-row unlisted";
+          note.textContent = state.lang === "ko" ? `… ${left}${t("unlisted")}` : `… ${left} ${t("unlisted")}`;
+          fragment.appendChild(note);
+        }
       }
       for (const [entry, index] of taken) fragment.appendChild(makeRow(entry, index));
       list.appendChild(fragment);

@@ -195,7 +195,26 @@ import Testing
         try await live(runner: runner, browser: browser, webOutput: webOutput)
         try await chat(runner: runner, browser: browser)
         try await internals(runner: runner, browser: browser)
+        try await busyTicks(browser: browser)
         try await replay(runner: runner, browser: browser)
+    }
+
+    /// While the lab is busy the page's changes wait for the same quarter-second tick, so the
+    /// browser draws them in one frame; on a quiet page each comes when it is due.
+    func busyTicks(browser: WebDriver) async throws {
+        func spread(busy: Bool) async throws -> Double {
+            _ = try await browser.run("""
+                rawnetState.lastCountsAt = \(busy ? "performance.now()" : "-Infinity");
+                window.tickTimes = [];
+                for (const ms of [0, 40, 130]) later(() => window.tickTimes.push(performance.now()), ms);
+                """)
+            try await browser.waitUntil("three changes made", "return window.tickTimes.length === 3")
+            let value = try await browser.run("return Math.max(...window.tickTimes) - Math.min(...window.tickTimes)")
+            return (value as? Double) ?? Double((value as? Int) ?? -1)
+        }
+        let quiet = try await spread(busy: false), busy = try await spread(busy: true)
+        #expect(quiet >= 125, "on a quiet page changes due 0, 40 and 130 ms from now come apart: \(quiet) ms")
+        #expect(busy >= 0 && busy < 100, "while busy they come on one tick: \(busy) ms apart")
     }
 
     /// User and system CPU seconds used so far by the processes whose command line (arguments
