@@ -159,3 +159,41 @@ int rawnet_terminal_columns(int fd) {
     if (ioctl(fd, TIOCGWINSZ, &size) != 0) return 0;
     return size.ws_col;
 }
+
+// Points message i of `messages` at `vectors[i]`, one buffer each; returns `count`
+// capped at RAWNET_RECEIVE_BATCH.
+static unsigned link_messages(struct mmsghdr *messages, struct iovec *vectors, unsigned count) {
+    if (count > RAWNET_RECEIVE_BATCH) count = RAWNET_RECEIVE_BATCH;
+    memset(messages, 0, sizeof messages[0] * count);
+    for (unsigned i = 0; i < count; i++) {
+        messages[i].msg_hdr.msg_iov = &vectors[i];
+        messages[i].msg_hdr.msg_iovlen = 1;
+    }
+    return count;
+}
+
+int rawnet_receive_messages(int fd, void *base, size_t slot_size, unsigned count, size_t *lengths) {
+    struct mmsghdr messages[RAWNET_RECEIVE_BATCH];
+    struct iovec vectors[RAWNET_RECEIVE_BATCH];
+    count = link_messages(messages, vectors, count);
+    if (count == 0) return 0;
+    for (unsigned i = 0; i < count; i++) {
+        vectors[i].iov_base = (char *)base + (size_t)i * slot_size;
+        vectors[i].iov_len = slot_size;
+    }
+    int received = recvmmsg(fd, messages, count, MSG_DONTWAIT, NULL);
+    for (int i = 0; i < received; i++) lengths[i] = messages[i].msg_len;
+    return received;
+}
+
+int rawnet_send_messages(int fd, const void *const *bases, const size_t *lengths, unsigned count) {
+    struct mmsghdr messages[RAWNET_RECEIVE_BATCH];
+    struct iovec vectors[RAWNET_RECEIVE_BATCH];
+    count = link_messages(messages, vectors, count);
+    if (count == 0) return 0;
+    for (unsigned i = 0; i < count; i++) {
+        vectors[i].iov_base = (void *)bases[i];
+        vectors[i].iov_len = lengths[i];
+    }
+    return sendmmsg(fd, messages, count, MSG_DONTWAIT | MSG_NOSIGNAL);
+}

@@ -68,6 +68,8 @@ public final class EventLoop {
     private var signalPipe: (read: FileDescriptor, write: FileDescriptor)?
     private var signalHandlers: [Int32: (Int32) -> Void] = [:]
     private var isStopping = false
+    private var sendBatchDepth = 0
+    private var sendBatchMembers: [any SendBatching] = []
 
     /// Wakes the loop from any thread; also carries work submitted with `execute`.
     public let waker: Waker
@@ -284,6 +286,43 @@ public final class EventLoop {
         onWake?()
     }
 
+    // MARK: Batched sends
+
+    /// True while a burst is being handled (`batchingSends`): a link port then
+    /// holds what it is asked to send and writes it all in one system call
+    /// when the burst ends, instead of one call per frame.
+    public var isBatchingSends: Bool { sendBatchDepth > 0 }
+
+    /// Runs `body` as one burst: sends made in it (through ports that batch)
+    /// are written when the outermost burst ends, in the order they were made.
+    public func batchingSends<Result>(_ body: () throws(Errno) -> Result) throws(Errno) -> Result {
+        sendBatchDepth += 1
+        defer { endSendBatch() }
+        return try body()
+    }
+
+    /// Runs `body` as one burst (see the throwing form).
+    public func batchingSends<Result>(_ body: () -> Result) -> Result {
+        sendBatchDepth += 1
+        defer { endSendBatch() }
+        return body()
+    }
+
+    /// A port holding sends until the burst ends: `flushSends()` is called once, then.
+    public func flushAtEndOfBatch(_ member: any SendBatching) {
+        precondition(isBatchingSends, "no burst to hold sends for")
+        sendBatchMembers.append(member)
+    }
+
+    private func endSendBatch() {
+        sendBatchDepth -= 1
+        guard sendBatchDepth == 0 else { return }
+        // Outside the burst now: whatever a flush sends goes out at once.
+        let members = sendBatchMembers
+        sendBatchMembers.removeAll(keepingCapacity: true)
+        for member in members { member.flushSends() }
+    }
+
     // MARK: Running
 
     /// Runs until `stop()`. Handlers and timers run on the calling thread.
@@ -346,7 +385,7 @@ public final class EventLoop {
             }
         }
         runDueTimers(now: now)
-        if !isStopping { afterEvents?() }
+        if !isStopping, let afterEvents { batchingSends { afterEvents() } }
     }
 }
 
@@ -358,4 +397,9 @@ extension Duration {
         if overflow { return seconds < 0 ? .min : .max }
         return ns &+ attoseconds / 1_000_000_000
     }
+}
+
+/// Something that holds sends during a burst (`EventLoop.batchingSends`) and writes them when it ends.
+public protocol SendBatching: AnyObject {
+    func flushSends()
 }

@@ -19,7 +19,7 @@ import DequeModule
 /// wait in a bounded egress queue drained on writability; beyond the limit
 /// they are "queue overflow" drops. With no cable they are "not connected"
 /// drops, and frames queued when a cable breaks are dropped the same way.
-public final class SeqpacketLinkPort: FramePort {
+public final class SeqpacketLinkPort: FramePort, SendBatching {
     public let localAddress: UnixSocketAddress
     public let peerAddress: UnixSocketAddress
     public let queueLimit: Int
@@ -39,13 +39,20 @@ public final class SeqpacketLinkPort: FramePort {
     /// Accepted connections that are not the cable: waiting for a hello, or injecting.
     private var others: [Int32: Attachment] = [:]
     private var egress = Deque<[UInt8]>()
+    /// Frames sent during the loop's burst (`EventLoop.batchingSends`), written in one call when it ends.
+    private var held: [[UInt8]] = []
+    /// `receiveSlots` slots of `maximumFrame` bytes, one message each, read in one call
+    /// (only the pages frames were written to become resident).
     private var receiveBuffer: UnsafeMutableRawBufferPointer
+    private var receivedLengths: UnsafeMutableBufferPointer<Int>
     private var retryTimer: TimerID?
     private var retryDelay = SeqpacketLinkPort.firstRetryDelay
     private var isClosed = false
     private static let maximumFrame = 65_536
     /// Messages read per readiness event before yielding to other descriptors.
     private static let readBatch = 64
+    /// Messages read per system call (recvmmsg).
+    private static let receiveSlots = 16
 
     /// One connected socket and whether its first message is still to come.
     private final class Attachment {
@@ -71,13 +78,15 @@ public final class SeqpacketLinkPort: FramePort {
         self.onFrame = onFrame
         isConnecting = Array(peerPath.utf8).lexicographicallyPrecedes(Array(localPath.utf8))
         listener = try UnixListener(kind: .seqpacket, path: localPath, backlog: 16)
-        receiveBuffer = .allocate(byteCount: Self.maximumFrame, alignment: 16)
+        receiveBuffer = .allocate(byteCount: Self.maximumFrame * Self.receiveSlots, alignment: 16)
+        receivedLengths = .allocate(capacity: Self.receiveSlots)
         try loop.setReadHandler(for: listener.fileDescriptor) { [unowned self] in self.acceptPending() }
         if isConnecting { connectToPeer() }
     }
 
     deinit {
         receiveBuffer.deallocate()
+        receivedLengths.deallocate()
     }
 
     public var socketKind: LinkSocketKind { .seqpacket }
@@ -106,6 +115,7 @@ public final class SeqpacketLinkPort: FramePort {
         others.removeAll()
         cable = nil
         egress.removeAll()
+        held.removeAll()
     }
 
     // MARK: Sending
@@ -113,6 +123,11 @@ public final class SeqpacketLinkPort: FramePort {
     public func send(_ frame: [UInt8]) {
         if !egress.isEmpty {
             enqueue(frame)
+            return
+        }
+        if loop.isBatchingSends, cable != nil {
+            if held.isEmpty { loop.flushAtEndOfBatch(self) }
+            held.append(frame)
             return
         }
         switch transmit(frame) {
@@ -137,6 +152,34 @@ public final class SeqpacketLinkPort: FramePort {
         } catch {
             return .dropped(.sendFailed)
         }
+    }
+
+    /// Writes the frames held during a burst, as many per call as the socket takes; the rest
+    /// wait in the egress queue (or are dropped, as a single send's would be).
+    public func flushSends() {
+        guard !held.isEmpty else { return }
+        var frames: [[UInt8]] = []
+        swap(&frames, &held)
+        var next = 0
+        while next < frames.count {
+            guard let cable else {
+                counters.drops[.notConnected, default: 0] += frames.count - next
+                return
+            }
+            do {
+                guard let sent = try cable.connection.writeMessages(frames, next..<frames.count) else { break }
+                for index in next..<(next + sent) { counters.bytesOut += frames[index].count }
+                counters.framesOut += sent
+                next += sent
+                if sent == 0 { break }
+            } catch where error.meansPeerAbsent || error == .notConnected {
+                lose(cable)
+            } catch {
+                counters.drops[.sendFailed, default: 0] += 1
+                next += 1
+            }
+        }
+        for index in next..<frames.count { enqueue(frames[index]) }
     }
 
     private func enqueue(_ frame: [UInt8]) {
@@ -254,31 +297,49 @@ public final class SeqpacketLinkPort: FramePort {
 
     // MARK: Receiving
 
+    /// Reads what the connection holds, up to `readBatch` messages, `receiveSlots` per
+    /// system call; a connection's first message alone, since a hello decides what the rest are.
+    /// What handling them sends is written when the burst ends, one call per port.
     private func read(from attachment: Attachment) {
-        for _ in 0..<Self.readBatch where attachment.isOpen {
-            let count: Int?
+        loop.batchingSends { readBurst(from: attachment) }
+    }
+
+    private func readBurst(from attachment: Attachment) {
+        var left = Self.readBatch
+        while left > 0, attachment.isOpen {
+            let wanted = attachment.awaitsFirstMessage ? 1 : min(left, Self.receiveSlots)
+            let received: Int?
             do {
-                count = try attachment.connection.read(into: receiveBuffer)
+                received = try attachment.connection.readMessages(
+                    into: receiveBuffer, slotSize: Self.maximumFrame,
+                    lengths: UnsafeMutableBufferPointer(rebasing: receivedLengths[..<wanted]))
             } catch {
                 lose(attachment)
                 return
             }
-            guard let count else { return }
-            if count == 0 {
-                lose(attachment)
-                return
-            }
-            let message = UnsafeRawBufferPointer(rebasing: receiveBuffer[..<count])
-            if attachment.awaitsFirstMessage {
-                attachment.awaitsFirstMessage = false
-                if let path = LinkHello.path(in: message) {
-                    guard introduce(attachment, claiming: path) else { return }
-                    continue
+            guard let received, received > 0 else { return }
+            left -= received
+            for slot in 0..<received {
+                guard attachment.isOpen else { return }
+                let count = min(receivedLengths[slot], Self.maximumFrame)
+                if count == 0 {
+                    lose(attachment)
+                    return
                 }
+                let start = receiveBuffer.baseAddress! + slot * Self.maximumFrame
+                let message = UnsafeRawBufferPointer(start: start, count: count)
+                if attachment.awaitsFirstMessage {
+                    attachment.awaitsFirstMessage = false
+                    if let path = LinkHello.path(in: message) {
+                        guard introduce(attachment, claiming: path) else { return }
+                        continue
+                    }
+                }
+                counters.framesIn += 1
+                counters.bytesIn += count
+                onFrame(message)
             }
-            counters.framesIn += 1
-            counters.bytesIn += count
-            onFrame(message)
+            if received < wanted { return }
         }
     }
 

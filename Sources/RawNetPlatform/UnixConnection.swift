@@ -126,6 +126,24 @@ public final class UnixConnection {
         }
     }
 
+    /// Reads up to `lengths.count` messages (seqpacket) in one call, into
+    /// consecutive slots of `slotSize` bytes of `buffer`, their lengths into
+    /// `lengths`: the count read (a length of 0 is the peer's close), or nil
+    /// when nothing is waiting. A message longer than a slot keeps the slot's bytes
+    /// (and its length reads as the slot's).
+    public func readMessages(into buffer: UnsafeMutableRawBufferPointer, slotSize: Int,
+                             lengths: UnsafeMutableBufferPointer<Int>) throws(Errno) -> Int? {
+        precondition(slotSize > 0 && slotSize * lengths.count <= buffer.count, "slots beyond the buffer")
+        do {
+            return try retryingOnInterrupt {
+                Int(rawnet_receive_messages(fileDescriptor.rawValue, buffer.baseAddress, slotSize,
+                                            UInt32(lengths.count), lengths.baseAddress))
+            }
+        } catch where error == .wouldBlock {
+            return nil
+        }
+    }
+
     /// Reads up to `maximumLength` bytes: `[]` means the peer closed, nil means nothing yet.
     public func read(maximumLength: Int = 65_536) throws(Errno) -> [UInt8]? {
         var buffer = [UInt8](repeating: 0, count: maximumLength)
@@ -143,6 +161,38 @@ public final class UnixConnection {
                 Glibc.send(fileDescriptor.rawValue, bytes.baseAddress, bytes.count,
                            Int32(MSG_DONTWAIT) | Int32(MSG_NOSIGNAL))
             }
+        } catch where error == .wouldBlock {
+            return nil
+        }
+    }
+
+    /// Writes `frames[range]` as one message each in one call (sendmmsg), without
+    /// blocking and without SIGPIPE: how many were taken (the first ones), or nil
+    /// when the first would block. An error after the first is reported by the next write.
+    public func writeMessages(_ frames: [[UInt8]], _ range: Range<Int>) throws(Errno) -> Int? {
+        let count = min(range.count, Int(RAWNET_RECEIVE_BATCH))
+        guard count > 0 else { return 0 }
+        let frame = { (index: Int) in frames[range.lowerBound + index] }
+        let descriptor = fileDescriptor.rawValue
+        do {
+            return Int(try retryingOnInterrupt {
+                withUnsafeTemporaryAllocation(of: UnsafeRawPointer?.self, capacity: count) { bases in
+                    withUnsafeTemporaryAllocation(of: Int.self, capacity: count) { lengths in
+                        // Each frame's bytes are pinned by a nested withUnsafeBytes while the call runs.
+                        func pinned(_ index: Int) -> Int32 {
+                            if index == count {
+                                return rawnet_send_messages(descriptor, bases.baseAddress, lengths.baseAddress, UInt32(count))
+                            }
+                            return frame(index).withUnsafeBytes { bytes in
+                                bases[index] = bytes.baseAddress ?? UnsafeRawPointer(bitPattern: 1)
+                                lengths[index] = bytes.count
+                                return pinned(index + 1)
+                            }
+                        }
+                        return pinned(0)
+                    }
+                }
+            })
         } catch where error == .wouldBlock {
             return nil
         }

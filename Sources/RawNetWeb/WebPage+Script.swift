@@ -216,6 +216,7 @@ extension WebPage {
       if (!isBusy()) return setTimeout(fn, ms);
       // Not through requestAnimationFrame: its callbacks would come a frame after the tick's other changes.
       const now = performance.now(), due = Math.ceil((now + ms + 1) / BUSY_TICK) * BUSY_TICK;
+      state.lastTickDue = due;
       return setTimeout(fn, due - now);
     }
     const flyingFrames = [];

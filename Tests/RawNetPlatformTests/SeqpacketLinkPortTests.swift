@@ -211,6 +211,61 @@ import Testing
         #expect(!loop.isWatchingWritable(cable))
     }
 
+    /// Sends made during a burst wait for its end and then leave together, in order; sends
+    /// outside one leave at once. A forwarder reading frames on one port sends on the other.
+    @Test func sendsDuringABurst_leaveWhenItEnds_inOrder() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let loop = try EventLoop()
+        let a = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b"))
+        let peer = try LinkClient(kind: .seqpacket, connectingTo: dir.file("a"), as: dir.file("b"))
+        #expect(try run(loop, until: { a.isConnected }))
+        a.send([1])
+        #expect(a.counters.framesOut == 1, "outside a burst a frame is written at once")
+        loop.batchingSends {
+            for i in 2...40 { a.send([UInt8(i), 0xEE]) }
+            #expect(a.counters.framesOut == 1, "held until the burst ends")
+            loop.batchingSends { a.send([41]) }
+            #expect(a.counters.framesOut == 1, "an inner burst's end is not the end")
+        }
+        #expect(a.counters.framesOut == 41 && a.counters.bytesOut == 1 + 39 * 2 + 1 && a.queuedFrames == 0)
+        var got: [UInt8] = []
+        while let frame = try peer.receive(timeout: .milliseconds(20)) { got.append(frame[0]) }
+        #expect(got == Array(1...41))
+    }
+
+    @Test func framesReadInBursts_areForwardedWhole_andInOrder() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let loop = try EventLoop()
+        var out: SeqpacketLinkPort?
+        // in: sorts first, listens; the client connects to it standing for "x".
+        let inbound = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a-in"), peerPath: dir.file("x")) { out?.send(Array($0)) }
+        out = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a-out"), peerPath: dir.file("y"))
+        let sender = try LinkClient(kind: .seqpacket, connectingTo: dir.file("a-in"), as: dir.file("x"))
+        let receiver = try LinkClient(kind: .seqpacket, connectingTo: dir.file("a-out"), as: dir.file("y"))
+        #expect(try run(loop, until: { inbound.isConnected && out!.isConnected }))
+        let sizes = (0..<300).map { [60, 1514, 9000, 65_536][$0 % 4] }
+        var got: [[UInt8]] = []
+        for (i, size) in sizes.enumerated() {
+            var frame = [UInt8](repeating: UInt8(truncatingIfNeeded: i), count: size)
+            frame[0] = UInt8(i % 256)
+            frame[1] = UInt8(i / 256)
+            while true {
+                if case .sent = sender.send(frame) { break }
+                try loop.runOnce(timeout: .milliseconds(1))
+                while let frame = try receiver.receive(timeout: .zero) { got.append(frame) }
+            }
+        }
+        #expect(try run(loop, until: {
+            while let frame = try? receiver.receive(timeout: .zero) { got.append(frame) }
+            return got.count == sizes.count
+        }))
+        #expect(got.map(\.count) == sizes, "every frame whole, the largest a link carries too")
+        #expect(got.map { Int($0[0]) + Int($0[1]) * 256 } == Array(0..<sizes.count))
+        #expect(out!.counters.framesOut == sizes.count && out!.counters.totalDrops == 0)
+    }
+
     @Test func pathTooLong_isAClearError() throws {
         let loop = try EventLoop()
         let long = "/tmp/" + String(repeating: "x", count: 110)

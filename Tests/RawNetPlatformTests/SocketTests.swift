@@ -69,6 +69,26 @@ import Testing
         #expect(try server.read() == [])
     }
 
+    /// Several seqpacket messages in one call, each in its own slot: lengths as sent, a longer
+    /// message cut to its slot, nil when nothing waits, and lengths of 0 once the peer closed.
+    @Test func seqpacketMessagesReadInOneCall() throws {
+        let (a, b) = try UnixConnection.pair(kind: .seqpacket)
+        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 4 * 8, alignment: 8)
+        let lengths = UnsafeMutableBufferPointer<Int>.allocate(capacity: 4)
+        defer { buffer.deallocate(); lengths.deallocate() }
+        #expect(try b.readMessages(into: buffer, slotSize: 8, lengths: lengths) == nil)
+        for message in [[1, 2, 3], [4], Array(10...21)] as [[UInt8]] { #expect(try a.write(message) == message.count) }
+        #expect(try b.readMessages(into: buffer, slotSize: 8, lengths: lengths) == 3)
+        #expect(Array(lengths[..<3]) == [3, 1, 8], "a longer message reads as its slot's bytes")
+        let slots = (0..<3).map { Array(UnsafeRawBufferPointer(rebasing: buffer[($0 * 8)..<($0 * 8 + min(lengths[$0], 8))])) }
+        #expect(slots == [[1, 2, 3], [4], Array(10...17)])
+        #expect(try b.readMessages(into: buffer, slotSize: 8, lengths: lengths) == nil)
+        #expect(try a.write([5, 6]) == 2)
+        a.close()
+        let afterClose = try #require(try b.readMessages(into: buffer, slotSize: 8, lengths: lengths))
+        #expect(afterClose >= 2 && lengths[0] == 2 && lengths[1] == 0, "the message, then the close")
+    }
+
     @Test func connectingToNobodyNamesThePath() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }

@@ -199,22 +199,34 @@ import Testing
         try await replay(runner: runner, browser: browser)
     }
 
-    /// While the lab is busy the page's changes wait for the same quarter-second tick, so the
-    /// browser draws them in one frame; on a quiet page each comes when it is due.
+    /// While the lab is busy the page's changes wait for the next quarter-second tick (times on
+    /// the page's clock that are multiples of 250 ms), so changes due in the same quarter reach
+    /// the screen in one frame; on a quiet page each comes when it is due.
     func busyTicks(browser: WebDriver) async throws {
-        func spread(busy: Bool) async throws -> Double {
+        func run(busy: Bool) async throws -> [Double] {
             _ = try await browser.run("""
                 rawnetState.lastCountsAt = \(busy ? "performance.now()" : "-Infinity");
-                window.tickTimes = [];
-                for (const ms of [0, 40, 130]) later(() => window.tickTimes.push(performance.now()), ms);
+                rawnetState.lastTickDue = null;
+                window.tickTimes = []; window.tickDues = []; window.tickAsked = [];
+                for (const ms of [0, 40, 130]) {
+                  window.tickAsked.push(performance.now() + ms);
+                  later(() => window.tickTimes.push(performance.now()), ms);
+                  window.tickDues.push(rawnetState.lastTickDue);
+                }
                 """)
             try await browser.waitUntil("three changes made", "return window.tickTimes.length === 3")
-            let value = try await browser.run("return Math.max(...window.tickTimes) - Math.min(...window.tickTimes)")
-            return (value as? Double) ?? Double((value as? Int) ?? -1)
+            let dues = try await browser.run("return window.tickDues.map(d => d === null ? -1 : d)") as? [Any] ?? []
+            return dues.map { ($0 as? Double) ?? Double(($0 as? Int) ?? -2) }
         }
-        let quiet = try await spread(busy: false), busy = try await spread(busy: true)
-        #expect(quiet >= 125, "on a quiet page changes due 0, 40 and 130 ms from now come apart: \(quiet) ms")
-        #expect(busy >= 0 && busy < 100, "while busy they come on one tick: \(busy) ms apart")
+        let quiet = try await run(busy: false)
+        #expect(quiet == [-1, -1, -1], "a quiet page waits for no tick: \(quiet)")
+        let busy = try await run(busy: true)
+        #expect(busy.count == 3 && busy.allSatisfy { $0 > 0 && $0.truncatingRemainder(dividingBy: 250) == 0 },
+                "while busy each change waits for a quarter-second tick: \(busy)")
+        let late = try await browser.run("""
+            return window.tickTimes.every((t, i) => t >= window.tickDues[i] - 1 && window.tickDues[i] >= window.tickAsked[i])
+            """) as? Bool
+        #expect(late == true, "each comes at its tick, which is not before it was due")
     }
 
     /// User and system CPU seconds used so far by the processes whose command line (arguments

@@ -64,6 +64,25 @@ int rawnet_lock_whole_file(int fd);
 /// -1 with errno set on failure.
 int rawnet_lock_holder(int fd);
 
+/// Most messages one rawnet_receive_messages call reads.
+#define RAWNET_RECEIVE_BATCH 64
+
+/// recvmmsg(2) without waiting: reads up to `count` (at most
+/// RAWNET_RECEIVE_BATCH) messages from `fd` into consecutive slots of
+/// `slot_size` bytes from `base`, and each message's length into `lengths`
+/// (a message longer than its slot keeps only the slot's bytes, and its
+/// length reads as the slot's). Returns the
+/// messages read (a 0 length is the peer's close on a connected socket), or
+/// -1 with errno set (EAGAIN: nothing was waiting).
+int rawnet_receive_messages(int fd, void *base, size_t slot_size, unsigned count, size_t *lengths);
+
+/// sendmmsg(2) without waiting and without SIGPIPE: writes `count` (at most
+/// RAWNET_RECEIVE_BATCH) messages to the connected socket `fd`, message i being
+/// `lengths[i]` bytes at `bases[i]`. Returns how many were sent (fewer when the
+/// socket's buffer filled or an error came after the first), or -1 with errno
+/// set when the first could not be (EAGAIN: the buffer is full).
+int rawnet_send_messages(int fd, const void *const *bases, const size_t *lengths, unsigned count);
+
 /// The calling thread's errno (for Swift code that wants a stable accessor).
 int rawnet_errno(void);
 
