@@ -93,7 +93,8 @@ public final class SeqpacketLinkPort: FramePort, SendBatching {
 
     public var isConnected: Bool { cable != nil }
 
-    public var queuedFrames: Int { egress.count }
+    /// Frames waiting: in the egress queue, and those held during a burst.
+    public var queuedFrames: Int { egress.count + held.count }
 
     /// Connections that only inject frames, or have not said who they are yet.
     public var otherConnections: Int { others.count }
@@ -126,9 +127,19 @@ public final class SeqpacketLinkPort: FramePort, SendBatching {
             return
         }
         if loop.isBatchingSends, cable != nil {
-            if held.isEmpty { loop.flushAtEndOfBatch(self) }
-            held.append(frame)
-            return
+            // At most a queue's worth is held, so that what the socket does not take at the
+            // flush always fits in the (then empty) queue: a frame is refused, if at all, now,
+            // where the caller sees it, never after it was counted as sent.
+            if held.count < queueLimit {
+                if held.isEmpty { loop.flushAtEndOfBatch(self) }
+                held.append(frame)
+                return
+            }
+            flushSends()
+            if !egress.isEmpty {
+                enqueue(frame)
+                return
+            }
         }
         switch transmit(frame) {
         case .sent: break
@@ -155,7 +166,8 @@ public final class SeqpacketLinkPort: FramePort, SendBatching {
     }
 
     /// Writes the frames held during a burst, as many per call as the socket takes; the rest
-    /// wait in the egress queue (or are dropped, as a single send's would be).
+    /// wait in the egress queue, which is empty while frames are held and takes a queue's worth.
+    /// Only a cable lost meanwhile (or a failing send) drops one here, as it would a queued frame.
     public func flushSends() {
         guard !held.isEmpty else { return }
         var frames: [[UInt8]] = []

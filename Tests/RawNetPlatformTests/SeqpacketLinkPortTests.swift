@@ -234,6 +234,32 @@ import Testing
         #expect(got == Array(1...41))
     }
 
+    /// A frame refused during a burst is refused when it is sent, where the caller counts and
+    /// traces it, never at the flush: every frame is sent, waiting or dropped as `send` returns.
+    @Test func duringABurst_aFullQueueRefusesAtOnce_andTheFlushDropsNothing() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let loop = try EventLoop()
+        let a = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b"), queueLimit: 8)
+        let silent = try LinkClient(kind: .seqpacket, connectingTo: dir.file("a"), as: dir.file("b"))
+        #expect(try run(loop, until: { a.isConnected }))
+        let frame = [UInt8](repeating: 0xCD, count: 1514)
+        var accountedEachTime = true, dropsBeforeTheFlush = -1
+        loop.batchingSends {
+            for sent in 1...1_000 {
+                a.send(frame)
+                accountedEachTime = accountedEachTime && a.counters.framesOut + a.queuedFrames + a.counters.totalDrops == sent
+            }
+            dropsBeforeTheFlush = a.counters.totalDrops
+        }
+        #expect(accountedEachTime)
+        #expect(a.counters.totalDrops == dropsBeforeTheFlush, "the flush drops nothing")
+        #expect(a.queuedFrames == 8, "the queue is full, not beyond")
+        #expect(a.counters.framesOut > 8, "the socket took frames too")
+        #expect(a.counters.drops[.queueOverflow] == 1_000 - 8 - a.counters.framesOut)
+        _ = silent
+    }
+
     @Test func framesReadInBursts_areForwardedWhole_andInOrder() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
