@@ -185,10 +185,7 @@ import Testing
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let loop = try EventLoop()
-        let a = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b"), queueLimit: 8)
-        // A peer that takes the cable but does not read: the socket buffer fills.
-        let silent = try LinkClient(kind: .seqpacket, connectingTo: dir.file("a"), as: dir.file("b"))
-        #expect(try run(loop, until: { a.isConnected }))
+        let (a, silent) = try portToASilentPeer(in: dir, loop: loop)
         let frame = [UInt8](repeating: 0xAB, count: 1514)
         for _ in 0..<1_000 { a.send(frame) }
         #expect(a.counters.framesOut >= 1 && a.counters.framesOut < 1_000)
@@ -240,9 +237,7 @@ import Testing
         let dir = TemporaryDirectory()
         defer { dir.remove() }
         let loop = try EventLoop()
-        let a = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b"), queueLimit: 8)
-        let silent = try LinkClient(kind: .seqpacket, connectingTo: dir.file("a"), as: dir.file("b"))
-        #expect(try run(loop, until: { a.isConnected }))
+        let (a, silent) = try portToASilentPeer(in: dir, loop: loop)
         let frame = [UInt8](repeating: 0xCD, count: 1514)
         var accountedEachTime = true, dropsBeforeTheFlush = -1
         loop.batchingSends {
@@ -290,6 +285,14 @@ import Testing
         #expect(got.map(\.count) == sizes, "every frame whole, the largest a link carries too")
         #expect(got.map { Int($0[0]) + Int($0[1]) * 256 } == Array(0..<sizes.count))
         #expect(out!.counters.framesOut == sizes.count && out!.counters.totalDrops == 0)
+    }
+
+    /// A port with a queue of 8 whose peer takes the cable but does not read: its socket buffer fills.
+    private func portToASilentPeer(in dir: TemporaryDirectory, loop: EventLoop) throws -> (SeqpacketLinkPort, LinkClient) {
+        let port = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b"), queueLimit: 8)
+        let silent = try LinkClient(kind: .seqpacket, connectingTo: dir.file("a"), as: dir.file("b"))
+        #expect(try run(loop, until: { port.isConnected }))
+        return (port, silent)
     }
 
     @Test func pathTooLong_isAClearError() throws {
