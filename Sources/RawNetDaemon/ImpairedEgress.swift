@@ -107,14 +107,14 @@ extension ImpairedEgress {
                 if isTracing {
                     let traced = reason == .burstLoss ? "burst loss" : dropReason.rawValue
                     traceEgress(.dropped, interface: index, bytes: frame, reason: traced,
-                                detail: "impairment: \(reason) (frame #\(outcome.frameNumber) through it)")
+                                detail: "impairment: \(reason) (frame #\(outcome.frameNumber) it has seen)")
                 }
             default:
                 if isTracing {
                     // The reason already says what happened ("delayed 30ms"); the detail says which
                     // frame through this impairment it was (counted since the daemon started).
                     traceEgress(.impaired, interface: index, bytes: frame, reason: impairmentTraceReason(event),
-                                detail: "impairment: frame #\(outcome.frameNumber) through it")
+                                detail: "impairment: frame #\(outcome.frameNumber) it has seen")
                 }
             }
         }

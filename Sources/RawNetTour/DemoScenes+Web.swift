@@ -263,6 +263,15 @@ extension Demo {
         }
         let text = String(decoding: payload, as: UTF8.self).replacing("\r\n", with: "⏎").replacing("\n", with: "⏎")
         say(fit("HTTP     " + text, indent: "    ", continuation: "             "))
+        if payload.contains(0x0D) {
+            // The head's lines end in CR LF; a body's own line ends may be a bare LF.
+            let bareLF = payload.indices.contains { payload[$0] == 0x0A && ($0 == payload.startIndex || payload[$0 - 1] != 0x0D) }
+            let legend = ko ? "⏎는 CR LF(0d 0a) 두 바이트입니다. HTTP는 헤더의 줄마다 이 둘로 끝납니다"
+                              + (bareLF ? ". 본문의 ⏎는 LF(0a) 하나입니다" : "")
+                            : "⏎ stands for CR LF (0d 0a), the two bytes that end each line of an HTTP head"
+                              + (bareLF ? "; in the body, for LF (0a) alone" : "")
+            say(fit(legend, indent: "             ", continuation: "             "))
+        }
     }
 
     /// `text` padded with spaces to `width` columns.

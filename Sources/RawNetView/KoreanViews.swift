@@ -35,8 +35,8 @@ public enum KoreanViews {
         ("impairment: frame #", "인위적 장애를 지난 프레임 #"),
         ("impairment: ", "인위적 장애: "),
         ("(frame #", "(프레임 #"),
-        (" through it)", ")"),
-        (" through it", ""),
+        (" it has seen)", ")"),
+        (" it has seen", ""),
         ("(then Ctrl-D)", "(그다음 Ctrl-D)"),
     ]
 
@@ -125,6 +125,7 @@ extension KoreanViews {
         "Acknowledgment": "확인응답 번호", "Window": "윈도우", "Checksum": "체크섬", "Urgent pointer": "긴급 포인터",
         "Length": "길이", "Code": "코드", "Meaning": "의미", "Identifier": "식별자", "Sequence": "순서 번호",
         "Quoted packet": "인용된 패킷", "Message": "메시지", "Body": "본문", "Head": "헤더",
+        "Line ends": "줄 끝",
     ]
 
     /// Phrases inside field values and sizes, longest first.
@@ -137,7 +138,7 @@ extension KoreanViews {
         ("(a SYN's window is never scaled)", "(SYN의 윈도우는 배율을 쓰지 않음)"),
         ("from the handshake)", "핸드셰이크에서 정함)"), ("(scale ", "(배율 "),
         ("(no window scaling on this connection)", "(이 연결은 윈도우 배율을 쓰지 않음)"),
-        ("bytes", "바이트"), ("hops", "홉"),
+        ("LF only", "LF만"), ("bytes", "바이트"), ("hops", "홉"),
     ]
 
     /// A field value or a box size with `layerPhrases` in Korean.

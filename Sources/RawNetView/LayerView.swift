@@ -180,13 +180,15 @@ public enum LayerView {
         var lineStart = 0
         var headEnd: Int?
         var lines: [String] = []
+        var crlfEnds = 0, lfOnlyEnds = 0
         for index in data.indices where data[index] == 0x0A {
             var line = data[lineStart..<index]
-            if line.last == 0x0D { line = line.dropLast() }
+            if line.last == 0x0D { line = line.dropLast(); crlfEnds += 1 } else { lfOnlyEnds += 1 }
             lineStart = index + 1
             if line.isEmpty { headEnd = lineStart; break }
             lines.append(Text.printable(line.prefix(72)) + (line.count > 72 ? "…" : ""))
         }
+        if !lines.isEmpty { box.field("Line ends", lineEnds(crlf: crlfEnds, lfOnly: lfOnlyEnds)) }
         for line in lines.prefix(24) { box.lines.append(line) }
         if lines.count > 24 { box.lines.append("… \(lines.count - 24) more lines") }
         if let headEnd {
@@ -195,6 +197,13 @@ public enum LayerView {
             box.field("Head", "continues in the next segment")
         }
         return box
+    }
+
+    /// How the lines of an HTTP head end: HTTP asks for CR LF; a bare LF is shown as such.
+    static func lineEnds(crlf: Int, lfOnly: Int) -> String {
+        if lfOnly == 0 { return "CR LF (0d 0a)" }
+        if crlf == 0 { return "LF only (0a)" }
+        return "\(crlf) CR LF (0d 0a), \(lfOnly) LF only (0a)"
     }
 
     static func flagNames(_ flags: TCPFlags) -> String {

@@ -35,6 +35,9 @@ import RawNetWire
         #expect(boxes.contains("Message           404 Not Found"), "\(boxes)")
         #expect(boxes.contains("Content-Length: 5"), "\(boxes)")
         #expect(boxes.contains("Body              5 bytes in this segment"), "\(boxes)")
+        #expect(boxes.contains("Line ends         CR LF (0d 0a)"), "\(boxes)")
+        let bare = LayerView.render(frame: Self.segment("GET / HTTP/1.1\nHost: bob\r\n\n"))
+        #expect(bare.contains("Line ends         1 CR LF (0d 0a), 2 LF only (0a)"), "\(bare)")
         let plain = LayerView.render(frame: Self.segment("hello\n"))
         #expect(plain.contains("Application data") && !plain.contains("┌─ HTTP"))
     }

@@ -11,11 +11,11 @@ import RawNetWire
     /// What an impairment did reads in Korean in a trace line as in the ladder (where the place
     /// comes first): each "~ " word after the frame, the rest of the line untouched.
     @Test func koreanTraceLines_nameWhatAnImpairmentDid() {
-        let line = "63 id 11 | UDP 49154 > 6000 len 10 ~ delayed 30ms; impairment: frame #9 through it"
+        let line = "63 id 11 | UDP 49154 > 6000 len 10 ~ delayed 30ms; impairment: frame #9 it has seen"
         // Terms of several words keep them together with no-break spaces.
         let translate = { (text: String) in KoreanViews.translate(text).replacing("\u{A0}", with: " ") }
         #expect(translate(line) == "63 id 11 | UDP 49154 > 6000 len 10 ~ 30ms 지연; 인위적 장애를 지난 프레임 #9")
-        #expect(translate("len 10 ~ reordered; impairment: frame #12 through it")
+        #expect(translate("len 10 ~ reordered; impairment: frame #12 it has seen")
                 == "len 10 ~ 순서 바뀜; 인위적 장애를 지난 프레임 #12")
         #expect(KoreanViews.impairmentWords("~ duplicated; corrupted byte 40 bit 3; held back 2 frames")
                 == "~ 복제; 손상 (바이트 40, 비트 3); 프레임 2개 보류")
@@ -41,14 +41,14 @@ import RawNetWire
     }
 
     /// An impaired frame's detail names which frame through the impairment it was, in Korean
-    /// too, with no English left ("through it") and without repeating what happened.
+    /// too, with no English left ("it has seen") and without repeating what happened.
     @Test func impairmentDetail_inKorean() {
-        let impaired = KoreanViews.translate("impairment: frame #9 through it")
+        let impaired = KoreanViews.translate("impairment: frame #9 it has seen")
         #expect(impaired == "인위적\u{A0}장애를\u{A0}지난\u{A0}프레임\u{A0}#9", "\(impaired)")
-        let dropped = KoreanViews.translate("impairment: randomLoss (frame #12 through it)")
+        let dropped = KoreanViews.translate("impairment: random loss (frame #12 it has seen)")
         #expect(dropped.hasPrefix("인위적\u{A0}장애:"), "\(dropped)")
         #expect(dropped.hasSuffix("(프레임\u{A0}#12)"), "\(dropped)")
-        #expect(!dropped.contains("through") && !impaired.contains("through"))
+        #expect(!dropped.contains("seen") && !impaired.contains("seen"))
     }
 
     @Test func helloSegment_matchesGoldenEncapsulation() {
