@@ -107,6 +107,9 @@ struct ChatSession {
         while true {
             while let datagram = try receiveUDP(socket) {
                 guard let message = ChatProtocol.Datagram(parsing: datagram.payload) else {
+                    if let numbering = ChatProtocol.Numbering(parsing: datagram.payload) {
+                        tracker.start(numbering.name, after: numbering.count)
+                    }
                     show(paint(String(decoding: datagram.payload, as: UTF8.self), .dim))
                     continue
                 }

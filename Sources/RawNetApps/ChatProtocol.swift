@@ -8,7 +8,8 @@
 ///   `BYE NAME` when it quits; each message is `SEQ NAME: text`, SEQ counting
 ///   from 1 per client. The room relays every message datagram unchanged to
 ///   every client it heard a HELLO from (the sender too), and sends notices
-///   as `* …`. Receivers track SEQ per sender to spot lost, late and
+///   as `* …`. To a client that joins it says where each sender's numbering
+///   stands (`Numbering`). Receivers track SEQ per sender to spot lost, late and
 ///   duplicated lines; nothing is resent.
 /// - **Both**: the room bridges them. A UDP message reaches TCP clients as
 ///   `NAME (udp #SEQ): text`; a TCP client's line reaches UDP clients as
@@ -41,6 +42,37 @@ public enum ChatProtocol {
         }
     }
 
+    /// Where a sender's numbering stood when a UDP client joined: the room sends one to the
+    /// joining client for each sender it has relayed lines from, as the notice
+    /// `* NAME had sent N line(s) before you joined`, so the client's first line from NAME,
+    /// numbered N+1, is not taken for the last of N lost ones.
+    public struct Numbering: Sendable, Equatable {
+        public var name: String
+        public var count: Int
+
+        public init(name: String, count: Int) {
+            self.name = name
+            self.count = count
+        }
+
+        public var encoded: [UInt8] {
+            Array("* \(name) had sent \(count) \(count == 1 ? "line" : "lines") before you joined".utf8)
+        }
+
+        /// Reads the notice; nil for anything else.
+        public init?(parsing bytes: [UInt8]) {
+            let line = String(decoding: bytes, as: UTF8.self)
+            guard line.hasPrefix("* "), let said = line.ranges(of: " had sent ").last else { return nil }
+            let rest = line[said.upperBound...]
+            guard let space = rest.firstIndex(of: " "), let count = Int(rest[..<space]), count > 0,
+                  rest[space...] == (count == 1 ? " line before you joined" : " lines before you joined") else { return nil }
+            let nameStart = line.index(line.startIndex, offsetBy: 2)
+            guard said.lowerBound > nameStart else { return nil }
+            let name = String(line[nameStart..<said.lowerBound])
+            self.init(name: name, count: count)
+        }
+    }
+
     /// A name usable in the protocol: no spaces, colons or control characters, 1–32 characters.
     public static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 32 && name.unicodeScalars.allSatisfy {
@@ -66,12 +98,22 @@ public struct ChatSequenceTracker: Sendable {
 
     private var highest: [String: Int] = [:]
     private var seen: [String: Set<Int>] = [:]
+    /// Lines each sender had sent before this receiver joined (`start`): not expected here.
+    private var before: [String: Int] = [:]
     /// Lines that arrived late.
     public private(set) var lateCount = 0
     public private(set) var duplicateCount = 0
     public private(set) var receivedCount = 0
 
     public init() {}
+
+    /// `name` had sent `count` lines before this receiver joined (the room's `Numbering`):
+    /// its next line is `count + 1`. Ignored once a line from `name` has arrived.
+    public mutating func start(_ name: String, after count: Int) {
+        guard seen[name] == nil, count > 0 else { return }
+        before[name] = count
+        highest[name] = count
+    }
 
     public mutating func record(_ name: String, sequence: Int) -> Verdict {
         if seen[name, default: []].contains(sequence) {
@@ -124,7 +166,12 @@ public struct ChatSequenceTracker: Sendable {
     }
 
     /// Lines below the highest sequence seen that never arrived, over all senders.
+    /// Lines sent before this receiver joined are not counted.
     public var missingCount: Int {
-        highest.reduce(0) { total, entry in total + entry.value - (seen[entry.key]?.count ?? 0) }
+        highest.reduce(0) { total, entry in
+            let base = before[entry.key] ?? 0
+            let arrived = seen[entry.key]?.count { $0 > base } ?? 0
+            return total + entry.value - base - arrived
+        }
     }
 }

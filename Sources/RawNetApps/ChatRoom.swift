@@ -35,6 +35,7 @@ public struct ChatRoom {
         var udpPeers: [String: (IPv4Address, UInt16)] = [:]  // "address:port" → peer
         var udpNames: [String: String] = [:]
         var bridgedSequence: [String: Int] = [:]  // per TCP member name, for its lines sent over UDP
+        var udpHighest: [String: Int] = [:]  // per UDP sender name, the highest line number relayed
 
         func broadcastTCP(_ line: String) {
             for member in members where member.name != nil && !member.isGone {
@@ -96,6 +97,13 @@ public struct ChatRoom {
                     log("* \(name) joined over udp from \(key)")
                     broadcastUDP(Array("* \(name) joined from \(key)".utf8))
                     broadcastTCP("* \(name) joined over udp from \(key)")
+                    // Where each sender's numbering stands, so the newcomer's first line from
+                    // each is not taken for the end of a run of lost ones.
+                    let counts = bridgedSequence.merging(udpHighest) { max($0, $1) }
+                    for (sender, count) in counts.sorted(by: { $0.key < $1.key }) where sender != name {
+                        try? udp.send(ChatProtocol.Numbering(name: sender, count: count).encoded,
+                                      to: datagram.from, port: datagram.port)
+                    }
                 } else if text.hasPrefix("BYE ") {
                     let name = udpNames[key] ?? key
                     udpPeers[key] = nil
@@ -105,6 +113,7 @@ public struct ChatRoom {
                     broadcastTCP("* \(name) left (udp)")
                 } else if udpPeers[key] != nil, let message = ChatProtocol.Datagram(parsing: datagram.payload) {
                     log("\(message.name) #\(message.sequence): \(message.text)")
+                    udpHighest[message.name] = max(udpHighest[message.name] ?? 0, message.sequence)
                     broadcastUDP(datagram.payload)
                     broadcastTCP("\(message.name) (udp #\(message.sequence)): \(message.text)")
                 }

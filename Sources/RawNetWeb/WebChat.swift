@@ -186,6 +186,12 @@ final class WebChatMember: @unchecked Sendable {
                 }
                 guard let datagram else { break }
                 guard let message = ChatProtocol.Datagram(parsing: datagram.payload) else {
+                    if let numbering = ChatProtocol.Numbering(parsing: datagram.payload) {
+                        tracker.start(numbering.name, after: numbering.count)
+                        show(WebChatText(String(decoding: datagram.payload, as: UTF8.self),
+                                         ko: "* \(numbering.name)은(는) 들어오기 전에 \(numbering.count)줄을 보냈습니다"))
+                        continue
+                    }
                     show(WebChatText(String(decoding: datagram.payload, as: UTF8.self)))
                     continue
                 }

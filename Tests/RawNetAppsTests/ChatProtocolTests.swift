@@ -32,6 +32,31 @@ import Testing
         #expect(tracker.receivedCount == 5)
     }
 
+    /// A client that joins late is told where each sender's numbering stands: the next line
+    /// is in order, a skipped one is a gap, and nothing sent before the join counts as lost.
+    @Test func numbering_startsALateJoinersCountAtTheJoin() {
+        let notice = ChatProtocol.Numbering(name: "ann (tcp)", count: 14)
+        #expect(String(decoding: notice.encoded, as: UTF8.self) == "* ann (tcp) had sent 14 lines before you joined")
+        #expect(ChatProtocol.Numbering(parsing: notice.encoded) == notice)
+        #expect(ChatProtocol.Numbering(parsing: Array("* bo had sent 1 line before you joined".utf8))
+                == ChatProtocol.Numbering(name: "bo", count: 1))
+        for other in ["* ann joined from 10.0.1.10:49152", "* x had sent 0 lines before you joined",
+                      "* x had sent 2 line before you joined", "* had sent 3 lines before you joined", "3 ann: hi"] {
+            #expect(ChatProtocol.Numbering(parsing: Array(other.utf8)) == nil, "\(other)")
+        }
+        var tracker = ChatSequenceTracker()
+        tracker.start("ann (tcp)", after: 14)
+        tracker.start("bo", after: 3)
+        #expect(tracker.record("ann (tcp)", sequence: 15) == .inOrder)
+        #expect(tracker.record("ann (tcp)", sequence: 17) == .gap(missing: 1))
+        #expect(tracker.record("bo", sequence: 4) == .inOrder)
+        #expect(tracker.record("bo", sequence: 2) == .late)   // sent before the join, arriving now
+        tracker.start("bo", after: 9)                          // too late: bo's lines already came
+        #expect(tracker.record("bo", sequence: 5) == .inOrder)
+        #expect(tracker.missingCount == 1)                     // only ann's 16
+        #expect(tracker.receivedCount == 5)
+    }
+
     /// A datagram that skipped others is not called lost: one that fills the
     /// gap later is marked out of order, and only what never came counts as lost.
     @Test func marks_neverCallAGapLost_andNameWhatALateLineFollowed() {

@@ -110,6 +110,33 @@ import Testing
         #expect(!output.contains("[lost"), "a gap is not called a loss before the end")
     }
 
+    /// A UDP client that joins after others have talked is told where their numbering stands:
+    /// their next lines come in order, and its summary counts nothing sent before it joined as lost.
+    @Test func aLateUDPJoinerCountsNoLineFromBeforeItsJoinAsMissing() throws {
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
+        try room.waitForOutput("room open") { $0.contains("room open") }
+        let ann = try join(lab, "alice", name: "ann")
+        let sam = try join(lab, "alice", name: "sam", udp: true)
+        for index in 1...5 { try ann.type("ann line \(index)") }
+        for index in 1...3 { try sam.type("sam line \(index)") }
+        try room.waitForOutput("the early lines") { $0.contains("ann: ann line 5") && $0.contains("sam #3: sam line 3") }
+        let late = try join(lab, "bob", name: "late", udp: true)
+        try late.waitForOutput("where the numbering stands") {
+            $0.contains("* ann (tcp) had sent 5 lines before you joined") && $0.contains("* sam had sent 3 lines before you joined")
+        }
+        for index in 6...7 { try ann.type("ann line \(index)") }
+        for index in 4...5 { try sam.type("sam line \(index)") }
+        try late.waitForOutput("the later lines") { $0.contains("ann (tcp): ann line 7") && $0.contains("sam: sam line 5") }
+        late.closeInput()
+        try late.waitForOutput("summary") { $0.contains("udp summary") }
+        #expect(!late.output.contains("[missing"), "\(late.output)")
+        #expect(late.output.contains("udp summary: received 4, lost 0, out of order 0, duplicates 0"), "\(late.output)")
+        ann.closeInput()
+        sam.closeInput()
+    }
+
     @Test func fiveMegabytesThroughNcUnderLossReorderDuplicationAndCorruption() throws {
         let lab = try DaemonTestLab(yaml: Self.yaml)
         defer { lab.stop() }
