@@ -130,7 +130,8 @@ struct DigCommand: ParsableCommand {
         commandName: "dig",
         abstract: "Ask a name server from a host, printed like dig.",
         discussion: """
-            rawnet dig HOST NAME [TYPE] [@SERVER] [+trace] [+short] [+norecurse] [+noedns] [-x ADDRESS]
+              rawnet dig HOST NAME [TYPE] [@SERVER] [+trace] [+short] \\
+                  [+norecurse] [+noedns] [-x ADDRESS]
             SERVER is an address or a node name; by default the host's resolver from the topology. \
             +trace walks down one referral at a time, from SERVER, else from a root server the resolver names (as dig). \
             Questions carry an EDNS OPT (1232 bytes) unless +noedns.

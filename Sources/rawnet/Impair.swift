@@ -30,10 +30,12 @@ struct Impair: ParsableCommand {
             Values use tc's units: 20% or 0.2, 50ms, 2mbit, 1500kbit.
             Examples:
               rawnet impair alice-r1 --loss 30% --direction out
-              rawnet impair r1:eth1 --delay 50ms --jitter 5ms --distribution normal --direction both
+              rawnet impair r1:eth1 --delay 50ms --jitter 5ms \\
+                  --distribution normal --direction both
               rawnet impair alice-r1 --loss-burst 1%,30%,100%,0% --seed 7
               rawnet impair alice-r1 --direction out --drop-next 'tcp and seq 27'
-              rawnet impair alice-r1 --direction out --corrupt-next 'udp and port 7000' --count 2
+              rawnet impair alice-r1 --direction out \\
+                  --corrupt-next 'udp and port 7000' --count 2
               rawnet impair alice-r1 --clear
               rawnet impair --show
             """)

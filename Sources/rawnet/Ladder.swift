@@ -55,7 +55,8 @@ struct LadderCommand: ParsableCommand {
         commandName: "ladder",
         abstract: "Draw a TCP connection as a ladder (sequence) diagram: handshake, data, losses, retransmissions, close.",
         discussion: """
-              rawnet trace --save run.jsonl --duration 20     (then, in another terminal, chat)
+            Save a trace while a connection runs (chat in another terminal), then draw it:
+              rawnet trace --save run.jsonl --duration 20
               rawnet ladder --from run.jsonl --list
               rawnet ladder --from run.jsonl --connection '10.0.1.10:49152>10.0.2.20:7000'
               rawnet ladder --duration 10 --mermaid > ladder.mmd

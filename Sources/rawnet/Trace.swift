@@ -94,7 +94,7 @@ struct TraceCommand: ParsableCommand {
               rawnet trace                          everything
               rawnet trace r1 --filter 'icmp'       ICMP seen by r1
               rawnet trace alice-r1 --layers        every header of frames on that link
-              rawnet trace --save run.jsonl --duration 10   keep the events for ladder/plot/capture
+              rawnet trace --save run.jsonl --duration 10   for ladder, plot, capture
             """)
 
     @OptionGroup var watch: WatchOptions
