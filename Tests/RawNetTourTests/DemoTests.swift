@@ -95,6 +95,10 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
         #expect(run.output.contains("↻ retransmission (RACK)") || run.output.contains("↻ retransmission (three duplicate ACKs)"),
                 "the ladder names the fast retransmission")
         #expect(run.output.contains("alice's /stats:") && run.output.contains("tail-loss probe"))
+        // Every retransmission the engine announced is drawn on the segment it sent (the
+        // event is stamped before the frames of its pass), not as a row of its own.
+        let strayRows = run.output.split(separator: "\n").filter { $0.contains("│ retransmit seq=") }
+        #expect(strayRows.isEmpty, "retransmit events left without their segment:\n\(strayRows.joined(separator: "\n"))")
         // The ordering scene says what an ACK is (cumulative, with SACK), not "send segment 2 again".
         #expect(run.output.contains("an ACK while a line was missing:"))
         // The ports scene shows `rawnet sockets` as it prints, with the apps' names.

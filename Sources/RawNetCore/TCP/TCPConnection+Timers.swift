@@ -71,6 +71,9 @@ extension TCPConnection {
                 markAllLostAfterTimeout(forgettingSACKs: consecutiveTimeouts >= 2)
                 isInRecovery = true
                 isRecoveringFromTimeout = true
+                // Announced as any recovery is, so each `recovery_end` closes a `recovery`.
+                record(.enteredRecovery(sack: isSACKPermitted, cwnd: congestion.window,
+                                        ssthresh: congestion.slowStartThreshold), now: now)
                 rttSample = nil
                 sndNxt = sndMax
                 retransmitDeadline = now + rtt.timeout

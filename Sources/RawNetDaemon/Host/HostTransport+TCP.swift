@@ -147,8 +147,12 @@ extension HostTransport {
             tcpRun.needsAnotherPass = false
             let segments = tcp.poll(now: now, budget: network.segmentBudget)
             let events = tcp.drainEvents()
+            // The events are the engine's decisions, made before its segments leave: stamped
+            // before them (sending a frame reads the clock afresh), so a `retransmit` event is
+            // never later than the frame it sent.
+            let decided = isTracing ? traceTime() : 0
             for segment in segments { transmit(segment, now: now) }
-            if isTracing { trace(events) }
+            if isTracing { trace(events, at: decided) }
             for (id, _) in events { tcpRun.dirty.insert(id) }
             updateTCPSockets(now: now)
             passes += 1

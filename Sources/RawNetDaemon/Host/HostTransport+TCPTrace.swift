@@ -4,9 +4,10 @@ import RawNetWire
 
 /// TCP events as `transport` trace events, written by the core's `TCPTraceEvent`.
 extension HostTransport {
-    func trace(_ events: [(TCPConnectionID, TCPEvent)]) {
+    /// Traces `events` stamped `time` (by default now).
+    func trace(_ events: [(TCPConnectionID, TCPEvent)], at time: Int64? = nil) {
+        let time = time ?? traceTime()
         for (id, event) in events {
-            let time = traceTime()
             let build = {
                 var congestion: TCPTraceEvent.Congestion?
                 switch event.kind {
