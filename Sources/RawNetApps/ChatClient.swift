@@ -1,4 +1,5 @@
 import RawNetContracts
+import RawNetCore
 import RawNetSocket
 import RawNetWire
 
@@ -209,7 +210,8 @@ struct ChatSession {
     }
 
     /// Changes `change` (e.g. "delay 5ms") on the host's link, keeping the other settings
-    /// in force, or clears the link (nil); when the host refuses, nothing changes, and the
+    /// in force, or clears the link (nil); when the value is refused (here, in the impairment
+    /// code's words, before the host is asked) or the host refuses, nothing changes, and the
     /// chat says what is in force, as the host says (another terminal may have set it).
     private mutating func applyImpairment(_ change: String?) {
         guard let control = client.control else {
@@ -217,6 +219,7 @@ struct ChatSession {
             return
         }
         do {
+            if let change { _ = try ImpairmentSettings(parsing: change) }
             for (interface, peer) in try control.interfacePeers() {
                 let now = try control.updateImpairment(interface: interface, settings: change)
                 if !impairedInterfaces.contains(interface) { impairedInterfaces.append(interface) }
@@ -240,8 +243,20 @@ struct ChatSession {
             } else {
                 kept = "unknown (the host does not answer)"
             }
-            show(paint("impair: \(error); nothing changed, the link keeps: \(kept)", .warning))
+            show(paint(Self.impairRefusal(error, kept: kept), .warning))
         }
+    }
+
+    /// The line for an impairment change that was refused: the reason once, as the impairment
+    /// code or the host gives it (not wrapped in "invalid argument"), and what the link keeps.
+    static func impairRefusal(_ error: any Error, kept: String) -> String {
+        let reason: String
+        if case NetworkError.invalidArgument(let detail)? = error as? NetworkError, !detail.isEmpty {
+            reason = detail
+        } else {
+            reason = "\(error)"
+        }
+        return "impair: \(reason); nothing changed, the link keeps: \(kept)"
     }
 
     /// At the end of the chat: an impairment it changed outlives it, so say so.

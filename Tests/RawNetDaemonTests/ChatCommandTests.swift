@@ -8,14 +8,25 @@ import Testing
 /// The chat's slash commands, typed into a real `rawnet chat` client: each
 /// one changes what the host daemon reports, not only what the screen says.
 @Suite(.serialized) struct ChatCommandTests {
+    /// A lab with a room on bob and ann chatting in it from alice.
+    private func chat(lab name: String) throws -> (lab: DaemonTestLab, room: AppProcess, client: AppProcess) {
+        let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML(named: name))
+        do {
+            let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
+            try room.waitForOutput("room open") { $0.contains("room open") }
+            let client = try AppProcess(lab: lab, ["chat", "alice", "--connect", "bob:7000", "--name", "ann"],
+                                        name: "ann", feedsInput: true)
+            try client.waitForOutput("joined") { $0.contains("* ann joined from") }
+            return (lab, room, client)
+        } catch {
+            lab.stop()
+            throw error
+        }
+    }
+
     @Test func slashCommandsImpairTheHostLinkShowStatsAndQuit() throws {
-        let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML(named: "chatcmd"))
+        let (lab, room, client) = try chat(lab: "chatcmd")
         defer { lab.stop() }
-        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
-        try room.waitForOutput("room open") { $0.contains("room open") }
-        let client = try AppProcess(lab: lab, ["chat", "alice", "--connect", "bob:7000", "--name", "ann"],
-                                    name: "ann", feedsInput: true)
-        try client.waitForOutput("joined") { $0.contains("* ann joined from") }
 
         try client.type("/loss 30%")
         try client.waitForOutput("loss applied") { $0.contains("* alice:eth0 → r1:eth0 now:") && $0.contains("loss 30%") }
@@ -48,5 +59,29 @@ import Testing
         let exit = client.waitForExit(timeout: .seconds(10))
         #expect(exit == .exited(code: 0), "chat after /quit: \(String(describing: exit))\n\(client.output)")
         try room.waitForOutput("ann left") { $0.contains("* ann left") }
+    }
+
+    /// A value the impairment code refuses is named once, in its own words, and changes nothing.
+    @Test func refusedValue_isSaidOnce_andTheLinkKeepsItsSettings() throws {
+        let (lab, room, client) = try chat(lab: "chatbad")
+        defer { withExtendedLifetime(room) { lab.stop() } }
+        try client.type("/delay 20ms")
+        try client.waitForOutput("delay applied") { $0.contains("* alice:eth0 → r1:eth0 now: delay 20ms") }
+
+        try client.type("/loss 140%")
+        try client.waitForOutput("loss refused") { $0.contains("nothing changed") }
+        #expect(client.output.contains(
+            "impair: loss: 140% is out of range (allowed: 0% to 100%); nothing changed, the link keeps: delay 20ms\n"),
+            "\(client.output)")
+        try client.type("/delay 5")
+        try client.waitForOutput("delay refused") { $0.components(separatedBy: "nothing changed").count >= 3 }
+        #expect(client.output.contains("impair: delay: cannot read '5' (expected a unit, such as 20ms, 1.5s or 500us); "
+                                       + "nothing changed, the link keeps: delay 20ms\n"), "\(client.output)")
+        for repeated in ["invalid argument", "bad impairment settings"] {
+            #expect(!client.output.contains(repeated), "\(client.output)")
+        }
+        #expect(try lab.impairment("alice", "eth0").settings == "delay 20ms")
+        try client.type("/quit")
+        _ = client.waitForExit(timeout: .seconds(10))
     }
 }
