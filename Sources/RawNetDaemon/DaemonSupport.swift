@@ -22,8 +22,7 @@ enum DaemonSupport {
         }
         guard let node = topology.node(named: name) else {
             let whole = (try? LabConfig.load(path: paths.labConfigFile)) ?? topology
-            let names = whole.nodes.map(\.name).joined(separator: ", ")
-            throw NodeDaemonError("lab '\(topology.name)' has no node named '\(name)' (nodes: \(names))")
+            throw NodeDaemonError(whole.noNodeMessage(name))
         }
         return (paths, topology, node)
     }

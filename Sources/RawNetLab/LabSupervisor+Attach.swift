@@ -34,7 +34,7 @@ extension LabSupervisor {
             throw fail("lab '\(labName)' is not running (\(error))")
         }
         guard let node = topology.node(named: nodeName) else {
-            throw fail("lab '\(labName)' has no node '\(nodeName)' (nodes: \(topology.nodes.map(\.name).joined(separator: ", ")))")
+            throw fail(topology.noNodeMessage(nodeName))
         }
         guard node.kind == .linux else {
             throw fail("it is a \(node.kind.rawValue), run by a RawNet daemon; only nodes of kind linux are attached")

@@ -19,7 +19,7 @@ extension Topology {
             interfaces = remote.kind.hasAddresses ? remote.interfaces : []
         } else {
             let names = (nodes.map(\.name) + remoteNodes.map { "\($0.name) (part \($0.part))" }).joined(separator: ", ")
-            throw DestinationError(description: "'\(text)' is neither an IPv4 address nor a node of lab '\(name)' (nodes: \(names))")
+            throw DestinationError(description: "'\(text)' is neither an IPv4 address nor a node of lab '\(name)'\(didYouMean(text)) (nodes: \(names))")
         }
         guard let first = interfaces.first else {
             throw DestinationError(description: "node '\(text)' has no interface address")

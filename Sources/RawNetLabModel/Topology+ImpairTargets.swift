@@ -61,7 +61,7 @@ extension Topology {
         let chosen: ImpairDirection
         if let endpoint = LinkEndpoint(target) {
             guard let node = node(named: endpoint.node) else {
-                throw ImpairTargetError("lab '\(name)' has no node '\(endpoint.node)' (nodes: \(nodes.map(\.name).joined(separator: ", ")))")
+                throw ImpairTargetError(noNodeMessage(endpoint.node))
             }
             guard node.interface(named: endpoint.interface) != nil else {
                 throw ImpairTargetError("node '\(node.name)' has no interface '\(endpoint.interface)' (has \(node.interfaces.map(\.name).joined(separator: ", ")))")

@@ -55,7 +55,7 @@ public struct TraceSelection: Sendable {
         if let node = topology.node(named: target) { return [Scope(node: node.name, interface: nil)] }
         if let endpoint = LinkEndpoint(target) {
             guard let node = topology.node(named: endpoint.node) else {
-                throw TraceSelectionError("'\(target)': lab '\(topology.name)' has no node '\(endpoint.node)' (nodes: \(nodeNames))")
+                throw TraceSelectionError("'\(target)': \(topology.noNodeMessage(endpoint.node))")
             }
             guard node.interface(named: endpoint.interface) != nil else {
                 let names = node.interfaces.map(\.name).joined(separator: ", ")
@@ -77,7 +77,7 @@ public struct TraceSelection: Sendable {
             }
         }
         let links = topology.links.map(\.name).joined(separator: ", ")
-        throw TraceSelectionError("'\(target)' is not a node, NODE:INTERFACE or link of lab '\(topology.name)' (nodes: \(nodeNames); links: \(links))")
+        throw TraceSelectionError("'\(target)' is not a node, NODE:INTERFACE or link of lab '\(topology.name)'\(topology.didYouMean(target)) (nodes: \(nodeNames); links: \(links))")
     }
 }
 

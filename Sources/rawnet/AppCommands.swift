@@ -8,9 +8,8 @@ import RawNetSocket
 import RawNetWire
 
 /// The error for an app started on a node the lab does not have, naming the hosts it has.
-func noSuchHost(_ host: String, lab: String, topology: Topology) -> UsageFailure {
-    let hosts = topology.nodes.filter { $0.kind == .host }.map(\.name).joined(separator: ", ")
-    return UsageFailure("lab '\(lab)' has no node '\(host)' (hosts: \(hosts))")
+func noSuchHost(_ host: String, topology: Topology) -> UsageFailure {
+    UsageFailure(topology.noNodeMessage(host, kind: .host))
 }
 
 /// Connects to a host of the located lab and resolves DEST (a node name or an address).
@@ -19,7 +18,7 @@ func openHost(_ host: String, destination: String, labOption: LabOption, app: St
     let located = try labOption.locate()
     let topology = try located.topology()
     guard let node = topology.node(named: host) else {
-        throw noSuchHost(host, lab: located.name, topology: topology)
+        throw noSuchHost(host, topology: topology)
     }
     guard node.kind == .host else { throw UsageFailure("'\(host)' is a \(node.kind.rawValue); apps run on hosts") }
     let connection: HostConnection

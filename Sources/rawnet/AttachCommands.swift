@@ -70,7 +70,7 @@ struct ExecCommand: ParsableCommand {
         let located = try labOption.locate()
         let topology = try located.topology()
         guard let found = topology.node(named: node) else {
-            throw UsageFailure("lab '\(located.name)' has no node '\(node)' (nodes: \(topology.nodes.map(\.name).joined(separator: ", ")))")
+            throw UsageFailure(topology.noNodeMessage(node))
         }
         guard found.kind == .linux else {
             throw UsageFailure("'\(node)' is a \(found.kind.rawValue); only linux nodes have a namespace (apps on RawNet hosts: rawnet nc, ping, chat)")

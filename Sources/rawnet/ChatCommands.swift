@@ -17,7 +17,7 @@ struct AppHost {
     init(_ host: String, labOption: LabOption, app: String) throws {
         let located = try labOption.locate()
         topology = try located.topology()
-        guard let node = topology.node(named: host) else { throw noSuchHost(host, lab: located.name, topology: topology) }
+        guard let node = topology.node(named: host) else { throw noSuchHost(host, topology: topology) }
         guard node.kind == .host else { throw UsageFailure("'\(host)' is a \(node.kind.rawValue); apps run on hosts") }
         runDirectory = located.runDirectory
         do {

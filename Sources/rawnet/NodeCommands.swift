@@ -17,7 +17,7 @@ func controlCall(_ located: LabLocator.Located, node: String, _ command: String,
                  _ args: [String: String] = [:]) throws -> JSONValue? {
     let topology = try located.topology()
     guard topology.node(named: node) != nil else {
-        throw UsageFailure("lab '\(located.name)' has no node '\(node)' (nodes: \(topology.nodes.map(\.name).joined(separator: ", ")))")
+        throw UsageFailure(topology.noNodeMessage(node))
     }
     let response: ControlResponse
     do {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import RawNetContracts
+import RawNetLabModel
 import RawNetPlatform
 
 @main
@@ -63,36 +64,7 @@ enum CommandSuggestion {
     static func unknown(_ verb: String, among names: [String]) -> String? {
         guard !verb.hasPrefix("-"), !names.contains(verb) else { return nil }
         var message = "unknown command '\(verb)'"
-        if let nearest = nearest(to: verb, among: names) { message += "; did you mean '\(nearest)'?" }
+        if let nearest = NameSuggestion.nearest(to: verb, among: names) { message += "; did you mean '\(nearest)'?" }
         return message + " (commands: " + names.filter { $0 != "help" }.joined(separator: ", ") + "; see rawnet --help)"
-    }
-
-    /// The name with the fewest edits from `word` (at most a third of its length, at least 2), or one it begins.
-    static func nearest(to word: String, among names: [String]) -> String? {
-        let lower = word.lowercased()
-        if let prefixed = names.first(where: { $0.hasPrefix(lower) && lower.count >= 2 }) { return prefixed }
-        let scored = names.map { ($0, distance(lower, $0)) }.min { $0.1 < $1.1 }
-        guard let (name, edits) = scored, edits <= max(2, word.count / 3) else { return nil }
-        return name
-    }
-
-    /// Levenshtein distance (insertions, deletions, substitutions; a swap of neighbours counts one).
-    static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a), b = Array(b)
-        if a.isEmpty { return b.count }
-        if b.isEmpty { return a.count }
-        var rows = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
-        for i in 0...a.count { rows[i][0] = i }
-        for j in 0...b.count { rows[0][j] = j }
-        for i in 1...a.count {
-            for j in 1...b.count {
-                let cost = a[i - 1] == b[j - 1] ? 0 : 1
-                rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
-                }
-            }
-        }
-        return rows[a.count][b.count]
     }
 }

@@ -1,0 +1,32 @@
+/// The nearest of some names to a mistyped one: the command line's verbs
+/// (`rawnet sokets` → sockets) and a lab's nodes (`rawnet chat alcie` → alice).
+public enum NameSuggestion {
+    /// The name with the fewest edits from `word` (at most a third of its length, at least 2), or one it begins.
+    public static func nearest(to word: String, among names: [String]) -> String? {
+        let lower = word.lowercased()
+        if let prefixed = names.first(where: { $0.hasPrefix(lower) && lower.count >= 2 }) { return prefixed }
+        let scored = names.map { ($0, distance(lower, $0)) }.min { $0.1 < $1.1 }
+        guard let (name, edits) = scored, edits <= max(2, word.count / 3) else { return nil }
+        return name
+    }
+
+    /// Levenshtein distance (insertions, deletions, substitutions; a swap of neighbours counts one).
+    public static func distance(_ a: String, _ b: String) -> Int {
+        let a = Array(a), b = Array(b)
+        if a.isEmpty { return b.count }
+        if b.isEmpty { return a.count }
+        var rows = [[Int]](repeating: [Int](repeating: 0, count: b.count + 1), count: a.count + 1)
+        for i in 0...a.count { rows[i][0] = i }
+        for j in 0...b.count { rows[0][j] = j }
+        for i in 1...a.count {
+            for j in 1...b.count {
+                let cost = a[i - 1] == b[j - 1] ? 0 : 1
+                rows[i][j] = min(rows[i - 1][j] + 1, rows[i][j - 1] + 1, rows[i - 1][j - 1] + cost)
+                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
+                    rows[i][j] = min(rows[i][j], rows[i - 2][j - 2] + 1)
+                }
+            }
+        }
+        return rows[a.count][b.count]
+    }
+}
