@@ -107,14 +107,15 @@ extension ImpairedEgress {
                 if isTracing {
                     let traced = reason == .burstLoss ? "burst loss" : dropReason.rawValue
                     traceEgress(.dropped, interface: index, bytes: frame, reason: traced,
-                                detail: "impairment: \(reason) (frame #\(outcome.frameNumber) it has seen)")
+                                detail: "impairment: \(reason) (its \(outcome.frameOrdinal) frame)")
                 }
             default:
                 if isTracing {
                     // The reason already says what happened ("delayed 30ms"); the detail says which
-                    // frame through this impairment it was (counted since the daemon started).
+                    // frame through this impairment it was (counted since the daemon started),
+                    // as the impairment's counters in `impair --show` count them.
                     traceEgress(.impaired, interface: index, bytes: frame, reason: impairmentTraceReason(event),
-                                detail: "impairment: frame #\(outcome.frameNumber) it has seen")
+                                detail: "the impairment's \(outcome.frameOrdinal) frame")
                 }
             }
         }

@@ -115,7 +115,7 @@ extension Demo {
     /// 1–3 (and Enter); otherwise the question and the answer are printed without waiting.
     func ask(_ question: Question) {
         let language = options.language
-        say(painter.paint(wrap("? " + question.question.text(language), indent: "  "), .place))
+        say(painter.paint(wrap("? " + question.question.text(language), indent: "  ", continuation: "    "), .place))
         for (number, choice) in question.choices.enumerated() {
             say(wrap("\(number + 1)) " + choice.text(language), indent: "    ", continuation: "       "))
         }

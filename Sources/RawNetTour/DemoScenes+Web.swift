@@ -166,6 +166,9 @@ extension Demo {
             for line in Encapsulation.render(frame: frame, usesColour: options.usesColour,
                                              language: options.language == .ko ? .ko : .en)
                 .split(separator: "\n", omittingEmptySubsequences: false) { say("  " + line) }
+            say(fit(Said(en: "␍ is CR (0d) and ⏎ is LF (0a): every line of an HTTP head ends in both",
+                         ko: "␍는 CR(0d), ⏎는 LF(0a)입니다. HTTP 헤더의 줄은 모두 이 둘로 끝납니다").text(options.language),
+                    indent: "  ", continuation: "  "))
         }
         // Across: the same packet on every cable, a new Ethernet header each time, TTL one less.
         showHops(requestHops, title: Said(en: "the GET on each cable (IP 10.0.1.10 → 10.0.2.20 on all):",
@@ -261,17 +264,13 @@ extension Demo {
             say("    " + Self.padded(name, 9) + hex + (bytes.count < 20 || name != "TCP" ? "" : " …"))
             say(fit(meaning, indent: "             ", continuation: "             "))
         }
-        let text = String(decoding: payload, as: UTF8.self).replacing("\r\n", with: "⏎").replacing("\n", with: "⏎")
-        say(fit("HTTP     " + text, indent: "    ", continuation: "             "))
-        if payload.contains(0x0D) {
-            // The head's lines end in CR LF; a body's own line ends may be a bare LF.
-            let bareLF = payload.indices.contains { payload[$0] == 0x0A && ($0 == payload.startIndex || payload[$0 - 1] != 0x0D) }
-            let legend = ko ? "⏎는 CR LF(0d 0a) 두 바이트입니다. HTTP는 헤더의 줄마다 이 둘로 끝납니다"
-                              + (bareLF ? ". 본문의 ⏎는 LF(0a) 하나입니다" : "")
-                            : "⏎ stands for CR LF (0d 0a), the two bytes that end each line of an HTTP head"
-                              + (bareLF ? "; in the body, for LF (0a) alone" : "")
-            say(fit(legend, indent: "             ", continuation: "             "))
+        // As the layer boxes show text: CR as ␍, LF as ⏎.
+        // (By scalars: a String holds CR LF as one character.)
+        var text = ""
+        for scalar in String(decoding: payload, as: UTF8.self).unicodeScalars {
+            text.unicodeScalars.append(scalar == "\r" ? "␍" : scalar == "\n" ? "⏎" : scalar)
         }
+        say(fit("HTTP     " + text, indent: "    ", continuation: "             "))
     }
 
     /// `text` padded with spaces to `width` columns.

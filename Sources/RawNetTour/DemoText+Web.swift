@@ -26,7 +26,7 @@ extension DemoText {
         notice: Said(en: "rec asks three servers the first time and none the second; +trace shows two referrals, "
                          + "then the authoritative answer.",
                      ko: "rec는 처음에는 서버 셋에 묻고 두 번째에는 아무에게도 묻지 않습니다. +trace에는 위임 두 번 "
-                         + "뒤에 책임 있는 답이 보입니다."))
+                         + "뒤에 권한 있는 응답이 보입니다."))
 
     static let web = SceneText(
         title: Said(en: "hello,world down the layers and back: an HTTP GET",

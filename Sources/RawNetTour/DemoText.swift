@@ -189,7 +189,7 @@ enum DemoText {
                 all, in whatever order.
                 """,
             ko: """
-                r1 → r2 케이블을 나쁘게 만듭니다. 손실 20 %, 지연 30 ms, 그리고 프레임 네 개 중 하나는 앞선 \
+                r1 → r2 케이블을 나쁘게 만듭니다. 손실 20%, 지연 30ms, 그리고 프레임 네 개 중 하나는 앞선 \
                 프레임을 추월합니다. alice가 번호를 붙인 UDP 데이터그램 스무 개를 bob에게 보냅니다. UDP는 IP에 \
                 포트와 체크섬만 더할 뿐이라, bob은 네트워크가 건네주는 그대로 받습니다. 빠진 것은 빠진 채로, \
                 순서는 뒤섞인 채로.
@@ -292,12 +292,12 @@ enum DemoText {
                 첫 ACK 뒤 몇 ms 만에 4번 줄을 다시 보냅니다. 이것이 빠른 재전송입니다. alice는 리눅스처럼 중복 \
                 ACK 세 개를 기다리는 대신 RACK(그 뒤에 보낸 줄이 확인응답을 받았다)으로 판단합니다. 10번 줄 뒤에는 중복 ACK를 끌어낼 줄이 없습니다. alice는 먼저 \
                 꼬리 손실 프로브를 보내고(여기서는 이것도 사라집니다), 재전송 타이머가 끝나면(타임아웃, 최소 \
-                200 ms) 10번 줄을 다시 보냅니다.
+                200ms) 10번 줄을 다시 보냅니다.
                 """),
-        commands: ["rawnet impair alice:eth0 --loss 100%", "rawnet chat alice --connect bob:7000",
+        commands: ["rawnet chat alice --connect bob:7000", "rawnet impair alice:eth0 --loss 100%",
                    "rawnet impair alice:eth0 --clear", "rawnet ladder --duration 10", "rawnet sockets alice -i"],
         notice: Said(en: "↻ (RACK) comes a few ms after an ACK with SACK; ↻ (timeout) after about 200 ms of silence.",
-                     ko: "↻ (RACK)은 SACK이 달린 ACK 뒤 몇 ms 만에, ↻ (타임아웃)은 200 ms쯤의 침묵 뒤에 나옵니다."))
+                     ko: "↻ (RACK)은 SACK이 달린 ACK 뒤 몇 ms 만에, ↻ (타임아웃)은 200ms쯤의 침묵 뒤에 나옵니다."))
 
     static let ordering = SceneText(
         title: Said(en: "TCP keeps order: segments are held and reassembled",

@@ -14,7 +14,7 @@ public enum KoreanViews {
         ("host unreachable", "호스트 도달 불가"),
         ("port unreachable", "포트 도달 불가"),
         ("(for ", "(원래 패킷 "),
-        ("three duplicate ACKs", "3-중복 ACK"),
+        ("three duplicate ACKs", "3중복 ACK"),
         ("tail-loss probe", "꼬리 손실 프로브"),
         ("duplicate ACKs", "중복 ACK"),
         ("duplicate ACK", "중복 ACK"),
@@ -32,18 +32,17 @@ public enum KoreanViews {
         ("bad checksum", "잘못된 체크섬"),
         ("dropped on request", "요청대로 버림"),
         ("no reason given", "이유 없음"),
-        ("impairment: frame #", "인위적 장애를 지난 프레임 #"),
         ("impairment: ", "인위적 장애: "),
-        ("(frame #", "(프레임 #"),
-        (" it has seen)", ")"),
-        (" it has seen", ""),
+        ("random loss", "무작위 손실"),
+        ("burst loss", "버스트 손실"),
+        ("queue full", "큐 가득 참"),
         ("(then Ctrl-D)", "(그다음 Ctrl-D)"),
     ]
 
     /// `text` with the glossary's terms; a term of several words keeps them
     /// together with no-break spaces, so wrapping never splits it.
     public static func translate(_ text: String) -> String {
-        var out = impairmentWords(placesFirst(text))
+        var out = impairmentCounter(impairmentWords(placesFirst(text)))
         if out.hasPrefix("client ") { out = "클라이언트 " + out.dropFirst(7) }
         if out.hasPrefix("server ") { out = "서버 " + out.dropFirst(7) }
         for (index, (en, ko)) in phrases.enumerated() where containsBytes(out, phraseBytes[index]) {
@@ -95,6 +94,19 @@ extension KoreanViews {
     }
 
     private static let impairedMarker = Array("~ ".utf8)
+
+    /// Which frame through an impairment a trace line's detail names: "the impairment's 9th
+    /// frame" becomes "인위적 장애가 다룬 9번째 프레임", "(its 12th frame)" "(다룬 12번째 프레임)".
+    public static func impairmentCounter(_ text: String) -> String {
+        guard containsBytes(text, counterMarker) else { return text }
+        var out = text.replacing(/the impairment's (\d+)(?:st|nd|rd|th) frame/) {
+            "인위적\u{A0}장애가\u{A0}다룬\u{A0}\($0.output.1)번째\u{A0}프레임"
+        }
+        out = out.replacing(/\(its (\d+)(?:st|nd|rd|th) frame\)/) { "(다룬\u{A0}\($0.output.1)번째\u{A0}프레임)" }
+        return out
+    }
+
+    private static let counterMarker = Array(" frame".utf8)
 }
 
 private extension String {

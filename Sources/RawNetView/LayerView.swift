@@ -229,7 +229,7 @@ public enum LayerView {
             let hex = chunk.map(Text.hexByte).joined(separator: " ")
             let off = String(offset, radix: 16)
             lines.append(String(repeating: "0", count: max(0, 4 - off.count)) + off + "  " + Text.rightPad(hex, 48)
-                         + " " + Text.printable(chunk).replacing("⏎", with: "."))
+                         + " " + Text.printable(chunk).replacing("⏎", with: ".").replacing("␍", with: "."))
             offset += 16
         }
         if offset < bytes.count { lines.append("… \(bytes.count - offset) more bytes") }

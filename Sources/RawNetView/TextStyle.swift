@@ -80,10 +80,12 @@ enum Text {
         return mac.bytes.suffix(3).map(hexByte).joined(separator: ":")
     }
 
-    /// Printable ASCII kept, everything else shown as `.`; newlines as `⏎`.
+    /// Printable ASCII kept, everything else shown as `.`; a line feed as `⏎` and a carriage
+    /// return as `␍`, so the CR LF that ends each line of HTTP (and SMTP, …) shows as two marks.
     static func printable(_ bytes: some Sequence<UInt8>) -> String {
         String(bytes.map { b -> Character in
             if b == 0x0A { return "⏎" }
+            if b == 0x0D { return "␍" }
             return (0x20...0x7E).contains(b) ? Character(Unicode.Scalar(b)) : "."
         })
     }

@@ -161,10 +161,10 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
                      "#53", "$ rawnet trace rec --filter 'port 53'", "DNS query A www.example.lab",
                      "> GET / HTTP/1.1", "> Host: www.example.lab", "< HTTP/1.1 200 OK", "hello,world⏎",
                      "alice:eth0 ", "r1:eth1 ", "r2:eth0 ", "TTL 64", "TTL 63", "TTL 62", "r3:eth1 ", "TTL 61",
-                     "45 00 ", "HTTP     HTTP/1.1 200 OK⏎"] {
+                     "45 00 ", "HTTP     HTTP/1.1 200 OK␍⏎"] {
             #expect(run.output.contains(line), "missing: \(line)\n\(run.output)")
         }
-        #expect(run.output.contains(ko ? "⏎는 CR LF(0d 0a) 두 바이트입니다" : "⏎ stands for CR LF (0d 0a)"), "\(run.output)")
+        #expect(run.output.contains(ko ? "␍는 CR(0d), ⏎는 LF(0a)입니다" : "␍ is CR (0d) and ⏎ is LF (0a)"), "\(run.output)")
         let checks = ko ? [
             "✓ 단계별 조회: 루트(10.0.4.11)가 lab. 서버로", "✓ alice가 묻자 rec가 같은 트리를 직접 따라 내려갔고",
             "✓ 다시 묻자 rec는 캐시에서 답했습니다", "✓ GET은 IP 패킷 하나로 케이블 셋을 건넜습니다",

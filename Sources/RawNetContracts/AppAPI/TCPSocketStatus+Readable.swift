@@ -60,7 +60,7 @@ extension TCPSocketStatus {
         case (.timeout, false): "timeout"
         case (.timeout, true): "타임아웃"
         case (.duplicateAcks, false): "three duplicate ACKs"
-        case (.duplicateAcks, true): "3-중복 ACK"
+        case (.duplicateAcks, true): "3중복 ACK"
         case (.rack, false): "RACK"
         case (.rack, true): "RACK"
         case (.lossProbe, false): "tail-loss probe"
