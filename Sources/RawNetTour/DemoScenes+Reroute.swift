@@ -37,6 +37,10 @@ extension Demo {
         }
         // r2's triggered update right after the cut: the routes through r3, metric 16.
         show(collect(), filter: "on r2:eth1 and port 520", limit: 2)
+        say(wrap(Said(en: "metric 16 is RIP's infinity: r2 tells r1 that the networks it reached through r3 "
+                          + "are now unreachable, instead of waiting for r1 to forget them.",
+                      ko: "metric 16은 RIP에서 무한대, 곧 도달할 수 없다는 뜻입니다. r2는 r3를 거쳐 가던 네트워크를 "
+                          + "r1이 스스로 잊을 때까지 기다리지 않고 바로 알립니다.").text(options.language), indent: "  "))
         var read: [String] = []
         let deadline = ContinuousClock.now + .seconds(10)
         while read.count < sent.count, ContinuousClock.now < deadline {

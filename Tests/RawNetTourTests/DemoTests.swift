@@ -104,6 +104,8 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
         // The ports scene shows `rawnet sockets` as it prints, with the apps' names.
         #expect(run.output.contains("Netid") && run.output.contains("(\"app-7000\",pid="))
         #expect(run.output.contains("TCP segment = TCP header"), "the encapsulation staircase")
+        #expect(run.output.contains("metric 16 is RIP's infinity"), "the withdrawn routes explained")
+        #expect(run.output.contains("the udp rows are this scene's two apps"), "the ports scene's table explained")
         #expect(run.output.contains("lab stopped"))
         #expect(!FileManager.default.fileExists(atPath: runner.base + "/rawnet/tour"), "the lab's run directory is gone")
 
