@@ -16,25 +16,47 @@ public struct HTTPURL: Sendable, Equatable {
     }
 
     public init?(parsing text: String) {
+        try? self.init(reading: text)
+    }
+
+    /// Reads a URL as ``init(parsing:)`` does, or says what is wrong with it: a port
+    /// (read as every app reads one, `DestinationPort`), or the URL as a whole.
+    public init(reading text: String) throws(HTTPURLError) {
         var rest = Substring(text)
-        if rest.lowercased().hasPrefix("http://") { rest = rest.dropFirst(7) } else if rest.contains("://") { return nil }
+        if rest.lowercased().hasPrefix("http://") { rest = rest.dropFirst(7) } else if rest.contains("://") { throw .notHTTP(text) }
         let authorityEnd = rest.firstIndex { $0 == "/" || $0 == "?" } ?? rest.endIndex
-        let authority = rest[..<authorityEnd]
+        let authority = String(rest[..<authorityEnd])
         var target = String(rest[authorityEnd...])
         if target.isEmpty || target.hasPrefix("?") { target = "/" + target }
-        guard target.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else { return nil }
-        var host = authority, port: UInt16 = 80
-        if let colon = authority.lastIndex(of: ":") {
-            guard let parsed = UInt16(authority[authority.index(after: colon)...]), parsed > 0 else { return nil }
-            host = authority[..<colon]
-            port = parsed
+        guard target.utf8.allSatisfy({ (0x21...0x7E).contains($0) }) else { throw .notHTTP(text) }
+        var endpoint = DestinationPort(destination: authority, port: 80)
+        if authority.contains(":") {
+            do { endpoint = try DestinationPort(parsing: authority) } catch {
+                if case .notDestinationPort = error { throw .notHTTP(text) }
+                throw .port(text, error)
+            }
         }
-        guard !host.isEmpty, !host.contains("@") else { return nil }
-        self.init(host: String(host), port: port, target: target)
+        guard !endpoint.destination.isEmpty, !endpoint.destination.contains("@") else { throw .notHTTP(text) }
+        self.init(host: endpoint.destination, port: endpoint.port, target: target)
     }
 
     /// The Host field: the host, and the port unless it is 80.
     public var authority: String { port == 80 ? host : "\(host):\(port)" }
+}
+
+/// Why a URL cannot be fetched.
+public enum HTTPURLError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// Not `http://HOST[:PORT][/PATH]`.
+    case notHTTP(String)
+    /// The URL's port cannot be read.
+    case port(String, PortTextError)
+
+    public var description: String {
+        switch self {
+        case .notHTTP(let text): return "'\(text)' is not an http:// URL"
+        case let .port(text, error): return error.described(in: text)
+        }
+    }
 }
 
 public struct HTTPResponse: Sendable, Equatable {

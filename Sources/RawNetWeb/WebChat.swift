@@ -22,7 +22,7 @@ struct WebChatRequest: Sendable {
         guard let room = query["room"], !room.isEmpty else {
             throw WebChatError("choose the room's host or address", ko: "방이 있는 호스트나 주소를 고르세요")
         }
-        guard let portText = query["port"], let port = UInt16(portText), port > 0 else {
+        guard let portText = query["port"], let port = try? DestinationPort.port(portText) else {
             let given = query["port"] ?? ""
             throw WebChatError("the room's port must be from 1 to 65535, not '\(given)'",
                                ko: "방의 포트는 1부터 65535까지입니다('\(given)'은 안 됩니다)")

@@ -33,10 +33,9 @@ struct AppHost {
 
     /// `DEST:PORT` with DEST a node name or an address.
     func resolveEndpoint(_ text: String) throws -> (IPv4Address, UInt16) {
-        guard let colon = text.lastIndex(of: ":"), let port = UInt16(text[text.index(after: colon)...]), port != 0 else {
-            throw UsageFailure("'\(text)' is not DEST:PORT (e.g. bob:7000 or 10.0.2.20:7000)")
-        }
-        return (try resolve(String(text[..<colon])), port)
+        let endpoint: DestinationPort
+        do { endpoint = try DestinationPort(parsing: text) } catch { throw UsageFailure(error.described(in: text)) }
+        return (try resolve(endpoint.destination), endpoint.port)
     }
 }
 
@@ -142,7 +141,8 @@ struct NCCommand: ParsableCommand {
         if let listenPort {
             mode = .listen(port: listenPort)
         } else {
-            guard let port = UInt16(target[1]), port != 0 else { throw UsageFailure("'\(target[1])' is not a port") }
+            let port: UInt16
+            do { port = try DestinationPort.port(target[1]) } catch { throw UsageFailure("\(error)") }
             mode = .connect(address: try app.resolve(target[0]), port: port)
         }
         var nc = NetCat(mode: mode)

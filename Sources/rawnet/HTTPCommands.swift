@@ -116,8 +116,7 @@ struct HTTPGet: ParsableCommand {
 
     func run() throws {
         let parsed = try urls.map { text in
-            guard let url = HTTPURL(parsing: text) else { throw UsageFailure("'\(text)' is not an http:// URL") }
-            return url
+            do { return try HTTPURL(reading: text) } catch { throw UsageFailure("\(error)") }
         }
         var extra = HTTPHeaders()
         for field in header {
