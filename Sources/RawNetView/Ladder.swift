@@ -65,7 +65,7 @@ public struct Ladder: Sendable {
             var annotations: [String] = []
             if duplicates.contains(index) { annotations.append("duplicate ACK") }
             if t.isRetransmission {
-                annotations.append("↻ retransmission" + (t.retransmissionReason.map { " (\($0))" } ?? ""))
+                annotations.append(RetransmissionMark(reason: t.retransmissionReason).text)
             }
             if t.isNetworkDuplicate { annotations.append("⧉ duplicate made by the network") }
             var lostAt: String?

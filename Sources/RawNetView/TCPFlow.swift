@@ -228,18 +228,16 @@ struct TCPFlow {
 
     private mutating func findRetransmissions() {
         transmissions.sort { $0.time < $1.time }
-        var highestEnd: [Bool: UInt32] = [:]
+        // Per direction (true: the client's bytes), the rule `rawnet trace` marks frames by too.
+        var resends = TCPResendCheck<Bool>()
         var usedReasons = Set<Int>()
         for i in transmissions.indices {
             let t = transmissions[i]
             let length = t.sequenceLength
             guard length > 0, !t.isNetworkDuplicate else { continue }
-            let end = t.tcp.sequenceNumber &+ length
-            if let highest = highestEnd[t.fromClient], Int32(bitPattern: end &- highest) <= 0 {
+            if resends.isResend(t.fromClient, sequence: t.tcp.sequenceNumber, length: length,
+                                identification: t.ipIdentification) {
                 transmissions[i].isRetransmission = true
-            }
-            if highestEnd[t.fromClient].map({ Int32(bitPattern: end &- $0) > 0 }) ?? true {
-                highestEnd[t.fromClient] = end
             }
             // A `retransmit` event of the sender, at or shortly before this send, naming this sequence number.
             let candidates = transportEvents.indices.filter { j in

@@ -5,6 +5,7 @@ import RawNetWire
 ///
 ///        0.512 alice:eth0  → 3c:4d:5e>6f:70:81 | IPv4 10.0.1.10 > 10.0.2.20 ttl 64 id 2 | TCP 40000 > 7000 [S.] …
 ///        8.000 r1:eth1     · … | TCP 40000 > 7000 [P.] seq 1001:1006 ack 5001 win 65535 len 5 ✗ DROPPED (injected loss)
+///      220.000 alice:eth0  → … | TCP 40000 > 7000 [P.] seq 1001:1006 ack 5001 win 65535 len 5 ↻ retransmission (timeout)
 ///
 /// Columns: time in milliseconds since `startTime` (three decimals), where
 /// (`node:interface`), an arrow (`→` sent, `←` received, `·` otherwise), the layers
@@ -32,8 +33,8 @@ public struct TraceFormatter: Sendable {
     }
 
     /// The line for `event` followed by its headers in boxes (`LayerView`), for `trace --layers`.
-    public mutating func formatWithLayers(_ event: TraceEvent) -> String {
-        let line = format(event)
+    public mutating func formatWithLayers(_ event: TraceEvent, retransmission: RetransmissionMark? = nil) -> String {
+        let line = format(event, retransmission: retransmission)
         guard let frame = event.frame else { return line + "\n" }
         windowScales.observe(frame: frame)   // the line above learnt its sequence base already
         return line + "\n" + LayerView.render(frame: frame, usesColour: painter.usesColour, windowScales: windowScales)
@@ -58,12 +59,13 @@ public struct TraceFormatter: Sendable {
     }
 
     /// One line (no newline) for `event`; sets `startTime` from the first event if unset.
-    public mutating func format(_ event: TraceEvent) -> String {
+    /// `retransmission`: the mark of a frame carrying a TCP retransmission (`TraceRetransmissions`).
+    public mutating func format(_ event: TraceEvent, retransmission: RetransmissionMark? = nil) -> String {
         if startTime == nil { startTime = event.time }
         if sequenceBases != nil, let frame = event.frame {
             learnSequence(from: DecodedFrame(parsing: frame, verifyChecksums: false))
         }
-        return line(for: event)
+        return line(for: event, retransmission: retransmission)
     }
 
     /// Formats many events, one line each, each ending in a newline.
@@ -73,8 +75,9 @@ public struct TraceFormatter: Sendable {
         return out
     }
 
-    /// One line for `event` without changing `startTime` (0 when unset).
-    public func line(for event: TraceEvent) -> String {
+    /// One line for `event` without changing `startTime` (0 when unset); a frame carrying a
+    /// retransmission ends its layers with the mark: `… len 6 ↻ retransmission (timeout)`.
+    public func line(for event: TraceEvent, retransmission: RetransmissionMark? = nil) -> String {
         let time = Text.leftPad(Text.milliseconds(nanoseconds: event.time &- (startTime ?? event.time)), 9)
         var place = event.node
         if let interface = event.interface { place += ":" + interface }
@@ -90,6 +93,7 @@ public struct TraceFormatter: Sendable {
         }
         if let frame = event.frame {
             line += FrameText.summary(DecodedFrame(parsing: frame), painter: painter, sequenceBases: sequenceBases)
+            if let retransmission { line += " " + painter.paint(retransmission.text, .transport) }
         }
         let suffix = outcome(of: event)
         if !suffix.isEmpty { line += (event.frame == nil ? "" : " ") + suffix }

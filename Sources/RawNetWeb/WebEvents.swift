@@ -240,7 +240,7 @@ public struct WebEventBuilder: Sendable {
     /// is marked when that event comes (`lateMarks`).
     mutating func isRetransmission(_ event: TraceEvent, id: Int) -> Bool {
         var isMarked = false
-        for marked in marks.note(event, id: id) {
+        for marked in marks.note(event, id: id).map(\.id) {
             if marked == id { isMarked = true } else { lateMarks.append(marked) }
         }
         if event.kind == .transport, let detail = event.detail, let tcp = TCPTraceEvent(detail: detail),

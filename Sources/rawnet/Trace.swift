@@ -69,6 +69,12 @@ struct LiveWatch {
     /// Reads until the duration passes, Ctrl-C, every daemon stops, or `handle` returns false.
     /// `handle` gets the selected events in time order.
     func run(duration: Double?, _ handle: ([TraceEvent]) throws -> Bool) throws {
+        try runUnselected(duration: duration) { try handle($0.filter(selection.includes)) }
+    }
+
+    /// As `run`, but `handle` gets every event the watched daemons report, selected or not
+    /// (`selection.includes` tells): events of a place not shown still inform the ones shown.
+    func runUnselected(duration: Double?, _ handle: ([TraceEvent]) throws -> Bool) throws {
         let deadline = duration.map { MonotonicClock.now() + Int64($0 * 1e9) }
         while true {
             var remaining = Int64(200_000_000)
@@ -76,7 +82,7 @@ struct LiveWatch {
             if remaining > 0 { stream.read(for: .nanoseconds(remaining)) }
             let ended = stream.isInterrupted || stream.isFinished || deadline.map { MonotonicClock.now() >= $0 } ?? false
             if ended { stream.readBacklog() }
-            let events = (ended ? stream.takeAll() : stream.take()).filter(selection.includes)
+            let events = ended ? stream.takeAll() : stream.take()
             if try !handle(events) || ended { break }
         }
         if !stream.endedNodes.isEmpty { printToStandardError("stream ended by: \(stream.endedNodes.joined(separator: ", "))") }
@@ -90,7 +96,9 @@ struct TraceCommand: ParsableCommand {
         abstract: "Show every frame the lab's daemons send, receive or drop, one line each, live.",
         discussion: """
             Each frame appears once per cable it crosses (its sending end's line; the receiving \
-            end's twin is left out unless --both-ends). Ctrl-C stops. Examples:
+            end's twin is left out unless --both-ends). A frame carrying a TCP retransmission \
+            ends in ↻ retransmission, with its sender's reason when that host is watched. \
+            Ctrl-C stops. Examples:
               rawnet trace                          everything
               rawnet trace r1 --filter 'icmp'       ICMP seen by r1
               rawnet trace alice-r1 --layers        every header of frames on that link
@@ -113,17 +121,23 @@ struct TraceCommand: ParsableCommand {
         do { file = try save.map { try GrowingFile(path: $0) } } catch { throw Failure("\(error)") }
         var formatter = TraceFormatter(usesColour: Terminal.prefersColour)
         if !absolute { formatter.sequenceBases = TCPSequenceBases() }
+        var retransmissions = TraceRetransmissions()
         let columns = width.columns
         var shown = 0
         printToStandardError("tracing \(live.stream.nodes.joined(separator: ", ")) of lab '\(live.located.name)'"
                              + (watch.filter.map { " (filter: \($0))" } ?? "") + "; times in ms from the first event"
                              + (absolute ? "" : "; TCP seq/ack count from each side's SYN (--absolute: as on the wire)")
                              + "; Ctrl-C stops")
-        try live.run(duration: watch.duration) { events in
+        try live.runUnselected(duration: watch.duration) { all in
             var out = ""
             var saved: [UInt8] = []
-            let hopMask = live.hops.admit(events)
-            for (event, isShownHop) in zip(events, hopMask) {
+            // Every event is looked at for retransmissions, also where nothing is shown: a host's
+            // retransmit event marks its frame when only its interface is traced.
+            let marks = retransmissions.marks(for: all)
+            let selected = all.indices.filter { live.selection.includes(all[$0]) }
+            let hopMask = live.hops.admit(selected.map { all[$0] })
+            for (position, isShownHop) in zip(selected, hopMask) {
+                let event = all[position]
                 // Every SYN is learnt, shown or not, so later numbers count from it.
                 let decoded = event.frame.map { DecodedFrame(parsing: $0, verifyChecksums: false) }
                 if layers, let frame = event.frame { formatter.windowScales.observe(frame: frame) }
@@ -132,7 +146,9 @@ struct TraceCommand: ParsableCommand {
                 guard filter.matches(event, decoded: decoded, sequenceBase: base) || event.kind == .lost else { continue }
                 saved += TraceFile.line(for: event)
                 guard isShownHop || bothEnds else { continue }
-                let text = layers ? formatter.formatWithLayers(event) : formatter.format(event)
+                let mark = marks[position]
+                let text = layers ? formatter.formatWithLayers(event, retransmission: mark)
+                                  : formatter.format(event, retransmission: mark)
                 if let columns, !layers {
                     out += TraceFormatter.fit(text, width: columns).joined(separator: "\n") + "\n"
                 } else {

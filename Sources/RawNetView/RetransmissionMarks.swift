@@ -6,8 +6,11 @@ import RawNetWire
 /// the frames' times, never from the order the two arrive in: the frame a retransmission
 /// event names is the first frame that node sends for that connection with that sequence
 /// range at or after the event's time (the original copy went out earlier, so it never
-/// matches). Either side waits for the other, bounded per node.
-struct RetransmissionMarks: Sendable {
+/// matches); a frame the node's own egress dropped (injected loss) was sent by its TCP
+/// too and counts as sent (another node's frames never match its events). Either side
+/// waits for the other, bounded per node. The web view marks its
+/// frames with it, and `TraceRetransmissions` (for `rawnet trace`) starts from it.
+public struct RetransmissionMarks: Sendable {
     /// What a retransmission event or a sent TCP frame is matched on.
     struct Segment: Hashable, Sendable {
         var node: String
@@ -16,42 +19,48 @@ struct RetransmissionMarks: Sendable {
         var length: Int
     }
 
-    /// Retransmission events waiting for their frame: segment and time.
-    private var waitingEvents: [String: [(Segment, Int64)]] = [:]
-    /// Sent TCP frames no event has claimed yet: segment, time and the page's id.
+    /// A frame found to carry a retransmission: the id its caller gave it, and why it was sent again.
+    public struct Claim: Equatable, Sendable {
+        public var id: Int
+        public var reason: TCPRetransmitReason
+    }
+
+    /// Retransmission events waiting for their frame: segment, time and reason.
+    private var waitingEvents: [String: [(Segment, Int64, TCPRetransmitReason)]] = [:]
+    /// Sent TCP frames no event has claimed yet: segment, time and the caller's id.
     private var unclaimedFrames: [String: [(Segment, Int64, Int)]] = [:]
     /// At most this many of each wait per node.
-    let limit: Int
+    public let limit: Int
 
-    init(limit: Int = 256) { self.limit = limit }
+    public init(limit: Int = 256) { self.limit = limit }
 
-    /// Notes one event (whose id on the page is `id`) and returns the ids it makes
-    /// retransmissions: its own for a frame that was waited for, an earlier frame's
+    /// Notes one event (whose id for the caller is `id`) and returns the frames it shows
+    /// to carry retransmissions: itself for a frame that was waited for, an earlier frame
     /// for an event that comes after the frame it names, or none.
-    mutating func note(_ event: TraceEvent, id: Int) -> [Int] {
+    public mutating func note(_ event: TraceEvent, id: Int) -> [Claim] {
         if event.kind == .transport {
             guard let detail = event.detail, let tcp = TCPTraceEvent(detail: detail),
-                  case .retransmitted(let sequence, let length, _) = tcp.kind else { return [] }
+                  case .retransmitted(let sequence, let length, let reason) = tcp.kind else { return [] }
             let segment = Segment(node: event.node, connection: tcp.connection, sequence: sequence, length: length)
             var frames = unclaimedFrames[event.node, default: []]
             let candidates = frames.indices.filter { frames[$0].0 == segment && frames[$0].1 >= event.time }
             if let first = candidates.min(by: { frames[$0].1 < frames[$1].1 }) {
                 let claimed = frames.remove(at: first).2
                 unclaimedFrames[event.node] = frames
-                return [claimed]
+                return [Claim(id: claimed, reason: reason)]
             }
             var waiting = waitingEvents[event.node, default: []]
-            waiting.append((segment, event.time))
+            waiting.append((segment, event.time, reason))
             waitingEvents[event.node] = Array(waiting.suffix(limit))
             return []
         }
-        guard event.kind == .sent, let segment = Self.segment(of: event) else { return [] }
+        guard event.kind == .sent || event.kind == .dropped, let segment = Self.segment(of: event) else { return [] }
         var waiting = waitingEvents[event.node, default: []]
         let candidates = waiting.indices.filter { waiting[$0].0 == segment && waiting[$0].1 <= event.time }
         if let latest = candidates.max(by: { waiting[$0].1 < waiting[$1].1 }) {
-            waiting.remove(at: latest)
+            let reason = waiting.remove(at: latest).2
             waitingEvents[event.node] = waiting
-            return [id]
+            return [Claim(id: id, reason: reason)]
         }
         var frames = unclaimedFrames[event.node, default: []]
         frames.append((segment, event.time, id))
@@ -59,7 +68,7 @@ struct RetransmissionMarks: Sendable {
         return []
     }
 
-    /// The sequence range a sent TCP frame carries, its sender's side of the connection first.
+    /// The sequence range a TCP frame carries, its sender's side of the connection first.
     static func segment(of event: TraceEvent) -> Segment? {
         guard let frame = event.frame,
               case .ipv4(let ip, .tcp(let header, let payload)) = DecodedFrame(parsing: frame).payload else { return nil }

@@ -1,0 +1,98 @@
+import Foundation
+import RawNetSocket
+import RawNetTestSupport
+import RawNetWire
+import Testing
+
+/// What `rawnet trace` prints, on a real lab alice — r1 — bob: retransmissions marked on
+/// their frame lines.
+@Suite(.serialized) struct TraceCommandTests {
+    /// alice sends `lines` lines to bob:`port`, one every 30 ms, and bob reads them all.
+    static func exchange(lines: Int, port: UInt16, in directory: String) throws {
+        let listener = try RawNetSocket.TCPListener(try HostConnection(runDirectory: directory, host: "bob", appName: "test"),
+                                                    port: port)
+        defer { listener.close() }
+        let client = try TCPStream.connect(try HostConnection(runDirectory: directory, host: "alice", appName: "test"),
+                                           to: IPv4Address("10.0.2.20")!, port: port, timeout: .seconds(20))
+        let server = try #require(try listener.accept(timeout: .seconds(20)))
+        defer { server.close() }
+        for index in 0..<lines {
+            try client.write("line \(index)\n")
+            usleep(30_000)
+        }
+        for index in 0..<lines { #expect(try server.readLine(timeout: .seconds(30)) == "line \(index)") }
+        client.close()
+        usleep(300_000)
+    }
+
+    /// A data segment's line: where, ports, flags, the first and last sequence numbers.
+    struct Segment {
+        var line: String
+        var place: String
+        var ports: String
+        var start: Int64
+        var end: Int64
+        var isMarked: Bool { line.contains("↻ retransmission") }
+    }
+
+    /// The lines of TCP segments that carry data (their numbers count from the SYN; a FIN
+    /// adds one), as `trace --width 0` prints them.
+    static func dataSegments(_ text: String) -> [Segment] {
+        let pattern = #/^\s*[\d.]+ (\S+)\s+\S .*\| TCP (\d+ > \d+) \[([A-Z.]+)\] seq (\d+):(\d+) /#
+        return text.split(separator: "\n").compactMap { line in
+            guard let match = try? pattern.firstMatch(in: String(line)), !match.output.3.contains("S"),
+                  let start = Int64(match.output.4), let end = Int64(match.output.5) else { return nil }
+            let fin: Int64 = match.output.3.contains("F") ? 1 : 0
+            return Segment(line: String(line), place: String(match.output.1), ports: String(match.output.2),
+                           start: start, end: end + fin)
+        }
+    }
+
+    /// With 30 % loss both ways on alice's cable: the frame lines of data sent again end in
+    /// `↻ retransmission`, with the sender's reason where its events are seen; traced at
+    /// alice:eth0 alone (where no TCP event line is shown) and with --layers too. At alice:eth0
+    /// a data line is marked exactly when all its bytes were seen there before (sent or dropped).
+    @Test func retransmittedFrames_areMarkedOnTheirLines() throws {
+        let runner = try RawNetRunner()
+        try #require(try runner.run(["up"]).status == 0)
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        #expect(try runner.run(["impair", "alice-r1", "--loss", "30%", "--seed", "7"]).status == 0)
+        let (all, allPath) = try runner.start(["trace", "--width", "0"], name: "trace-all")
+        let (one, onePath) = try runner.start(["trace", "alice:eth0", "--width", "0"], name: "trace-one")
+        let (layered, layeredPath) = try runner.start(["trace", "alice:eth0", "--layers", "--width", "0",
+                                                      "--filter", "tcp and port 7000"], name: "trace-layers")
+        for path in [allPath, onePath, layeredPath] { try runner.waitForOutput(path, containing: "Ctrl-C stops") }
+        usleep(100_000)
+        try Self.exchange(lines: 60, port: 7000, in: runner.base + "/rawnet/basic")
+        for pid in [all, one, layered] { #expect(try runner.interrupt(pid) == 0) }
+        let allText = try String(contentsOfFile: allPath, encoding: .utf8)
+        let oneText = try String(contentsOfFile: onePath, encoding: .utf8)
+        let layeredText = try String(contentsOfFile: layeredPath, encoding: .utf8)
+
+        // Every node: the host's event line, and its frame lines marked with the reason.
+        #expect(allText.contains("TCP event=retransmit"), "\(allText)")
+        let allMarked = allText.split(separator: "\n").filter { $0.contains("↻ retransmission") }
+        #expect(allMarked.contains { $0.contains("↻ retransmission (") }, "\(allText)")
+        #expect(allMarked.allSatisfy { $0.contains(" | TCP ") }, "only frame lines carry the mark:\n\(allMarked)")
+
+        // alice:eth0 alone: no event lines, yet the marks, with alice's reasons.
+        #expect(!oneText.contains("event=retransmit"))
+        let segments = Self.dataSegments(oneText).filter { $0.place == "alice:eth0" }
+        #expect(segments.contains { $0.isMarked } && oneText.contains("↻ retransmission ("), "\(oneText)")
+        // alice's own copies, sent or dropped at her egress, carry the reason her event gave.
+        let alicesResent = segments.filter { $0.isMarked && $0.ports.hasSuffix("> 7000") }
+        #expect(alicesResent.allSatisfy { $0.line.contains("↻ retransmission (") }, "\(alicesResent.map(\.line))")
+        var highest: [String: Int64] = [:]
+        for segment in segments {
+            let seenBefore = highest[segment.ports].map { segment.end <= $0 } ?? false
+            #expect(segment.isMarked == seenBefore, "marked exactly when resent:\n\(segment.line)")
+            highest[segment.ports] = max(highest[segment.ports] ?? 0, segment.end)
+        }
+
+        // --layers: the one-line summary above the boxes carries the mark.
+        let layeredMarked = layeredText.split(separator: "\n").filter { $0.contains("↻ retransmission") }
+        #expect(!layeredMarked.isEmpty && layeredMarked.allSatisfy { $0.contains("alice:eth0") && $0.contains(" | TCP ") },
+                "\(layeredText)")
+        #expect(layeredText.contains("┌─ TCP"))
+    }
+}
