@@ -25,6 +25,9 @@ public struct TraceFormatter: Sendable {
     /// When set, TCP numbers count from each side's SYN among the events formatted or
     /// `observe`d (as tcpdump and the ladder show them); nil: the numbers on the wire.
     public var sequenceBases: TCPSequenceBases?
+    /// The words of the lines and boxes: Korean turns the views' own words into the
+    /// glossary's (`KoreanViews`, as the tour and the web page show them); notation stays.
+    public var language: ViewLanguage = .en
 
     public init(startTime: Int64? = nil, usesColour: Bool = false, placeWidth: Int = 11) {
         self.startTime = startTime
@@ -37,7 +40,8 @@ public struct TraceFormatter: Sendable {
         let line = format(event, retransmission: retransmission)
         guard let frame = event.frame else { return line + "\n" }
         windowScales.observe(frame: frame)   // the line above learnt its sequence base already
-        return line + "\n" + LayerView.render(frame: frame, usesColour: painter.usesColour, windowScales: windowScales)
+        return line + "\n" + LayerView.render(frame: frame, usesColour: painter.usesColour, windowScales: windowScales,
+                                               language: language)
     }
 
     /// Learns window scales (and sequence bases, when counted) from an event that is not
@@ -97,7 +101,7 @@ public struct TraceFormatter: Sendable {
         }
         let suffix = outcome(of: event)
         if !suffix.isEmpty { line += (event.frame == nil ? "" : " ") + suffix }
-        return line
+        return language == .ko ? KoreanViews.translate(line) : line
     }
 
     /// What a `lost` event says: `412 events from r1 lost (subscriber too slow), 300 of them frames (eth0 200, eth1 100)`.

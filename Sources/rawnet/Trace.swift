@@ -111,23 +111,37 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .long, help: "TCP sequence and acknowledgment numbers as on the wire (by default they count from each side's SYN when it was seen, as tcpdump shows them; so does a 'seq N' filter).")
     var absolute = false
     @Option(name: .long, help: "Also write the events (selected, filtered) as JSON lines to this file.") var save: String?
+    @Option(name: .long, help: "Language of the views' own words (drop reasons, retransmissions, box titles and fields): en or ko, the tour's.")
+    var lang: String = "en"
     @OptionGroup var width: WidthOption
     @OptionGroup var labOption: LabOption
 
+    func validate() throws {
+        guard language != nil else { throw ValidationError("--lang must be en or ko") }
+    }
+
+    var language: ViewLanguage? {
+        switch lang {
+        case "en": .en
+        case "ko": .ko
+        default: nil
+        }
+    }
+
     func run() throws {
         var live = try LiveWatch(targets: watch.targets, labOption: labOption)
+        let language = self.language ?? .en
         let filter = watch.parsedFilter
         let file: GrowingFile?
         do { file = try save.map { try GrowingFile(path: $0) } } catch { throw Failure("\(error)") }
         var formatter = TraceFormatter(usesColour: Terminal.prefersColour)
         if !absolute { formatter.sequenceBases = TCPSequenceBases() }
+        formatter.language = language
         var retransmissions = TraceRetransmissions()
         let columns = width.columns
         var shown = 0
-        printToStandardError("tracing \(live.stream.nodes.joined(separator: ", ")) of lab '\(live.located.name)'"
-                             + (watch.filter.map { " (filter: \($0))" } ?? "") + "; times in ms from the first event"
-                             + (absolute ? "" : "; TCP seq/ack count from each side's SYN (--absolute: as on the wire)")
-                             + "; Ctrl-C stops")
+        printToStandardError(Self.header(nodes: live.stream.nodes, lab: live.located.name, filter: watch.filter,
+                                         absolute: absolute, language: language))
         try live.runUnselected(duration: watch.duration) { all in
             var out = ""
             var saved: [UInt8] = []
@@ -162,6 +176,24 @@ struct TraceCommand: ParsableCommand {
             do { try file?.append(saved) } catch { throw Failure("\(error)") }
             return watch.count.map { shown < $0 } ?? true
         }
-        printToStandardError("\(shown) events shown" + (save.map { "; saved to \($0)" } ?? ""))
+        printToStandardError(language == .ko ? "이벤트 \(shown)개 표시" + (save.map { "; \($0)에 저장" } ?? "")
+                                              : "\(shown) events shown" + (save.map { "; saved to \($0)" } ?? ""))
+    }
+
+    /// The first line: what is traced, and how to read times and TCP numbers.
+    static func header(nodes: [String], lab: String, filter: String?, absolute: Bool, language: ViewLanguage) -> String {
+        let names = nodes.joined(separator: ", ")
+        switch language {
+        case .en:
+            return "tracing \(names) of lab '\(lab)'" + (filter.map { " (filter: \($0))" } ?? "")
+                + "; times in ms from the first event"
+                + (absolute ? "" : "; TCP seq/ack count from each side's SYN (--absolute: as on the wire)")
+                + "; Ctrl-C stops"
+        case .ko:
+            return "실습 네트워크 '\(lab)'의 \(names) 추적" + (filter.map { " (필터: \($0))" } ?? "")
+                + "; 시각은 첫 이벤트부터 ms"
+                + (absolute ? "" : "; TCP seq/ack는 각 쪽의 SYN부터 셉니다 (--absolute: 케이블 위의 번호 그대로)")
+                + "; Ctrl-C로 멈춥니다"
+        }
     }
 }

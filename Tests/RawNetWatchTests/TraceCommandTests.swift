@@ -95,4 +95,30 @@ import Testing
                 "\(layeredText)")
         #expect(layeredText.contains("┌─ TCP"))
     }
+
+    /// `--lang ko`: the header, the drop reasons, the retransmission marks and the boxes in
+    /// the tour's Korean words; the final count too. Anything but en or ko is refused.
+    @Test func inKorean_theViewsWordsAreTheTours() throws {
+        let runner = try RawNetRunner()
+        let wrong = try runner.run(["trace", "--lang", "fr"])
+        #expect(wrong.status == 64 && wrong.errors.contains("--lang must be en or ko"), "\(wrong.errors)")
+        try #require(try runner.run(["up"]).status == 0)
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        #expect(try runner.run(["impair", "alice-r1", "--loss", "30%", "--seed", "7"]).status == 0)
+        let (plain, plainPath) = try runner.start(["trace", "--lang", "ko", "--width", "0"], name: "trace-ko")
+        let (layered, layeredPath) = try runner.start(["trace", "alice:eth0", "--lang", "ko", "--layers", "--width", "0",
+                                                      "--filter", "tcp and port 7000"], name: "trace-ko-layers")
+        for path in [plainPath, layeredPath] { try runner.waitForOutput(path, containing: "Ctrl-C로 멈춥니다") }
+        usleep(100_000)
+        try Self.exchange(lines: 30, port: 7000, in: runner.base + "/rawnet/basic")
+        for pid in [plain, layered] { #expect(try runner.interrupt(pid) == 0) }
+        let text = try String(contentsOfFile: plainPath, encoding: .utf8)
+        let boxes = try String(contentsOfFile: layeredPath, encoding: .utf8)
+        #expect(text.hasPrefix("실습 네트워크 'basic'의 alice, bob, r1 추적; 시각은 첫 이벤트부터 ms"), "\(text)")
+        #expect(text.contains("✗\u{A0}버려짐 (인위적\u{A0}손실)") && text.contains("↻\u{A0}재전송"), "\(text)")
+        #expect(!text.contains("DROPPED") && !text.contains("retransmission") && !text.contains("events shown"), "\(text)")
+        #expect(text.contains(/이벤트 \d+개 표시/))
+        #expect(boxes.contains("┌─ 이더넷 II") && boxes.contains("┌─ TCP") && boxes.contains("순서 번호"), "\(boxes)")
+        #expect(!boxes.contains("Ethernet II") && !boxes.contains("Sequence number"))
+    }
 }
