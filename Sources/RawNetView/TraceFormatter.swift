@@ -35,9 +35,12 @@ public struct TraceFormatter: Sendable {
         self.placeWidth = placeWidth
     }
 
-    /// The line for `event` followed by its headers in boxes (`LayerView`), for `trace --layers`.
-    public mutating func formatWithLayers(_ event: TraceEvent, retransmission: RetransmissionMark? = nil) -> String {
-        let line = format(event, retransmission: retransmission)
+    /// The line for `event` followed by its headers in boxes (`LayerView`), for `trace --layers`;
+    /// with `width`, the line is fitted as a plain trace line is (`fit`); the boxes are 78 columns.
+    public mutating func formatWithLayers(_ event: TraceEvent, retransmission: RetransmissionMark? = nil,
+                                          width: Int? = nil) -> String {
+        let whole = format(event, retransmission: retransmission)
+        let line = width.map { Self.fit(whole, width: $0).joined(separator: "\n") } ?? whole
         guard let frame = event.frame else { return line + "\n" }
         windowScales.observe(frame: frame)   // the line above learnt its sequence base already
         return line + "\n" + LayerView.render(frame: frame, usesColour: painter.usesColour, windowScales: windowScales,

@@ -140,8 +140,12 @@ struct TraceCommand: ParsableCommand {
         var retransmissions = TraceRetransmissions()
         let columns = width.columns
         var shown = 0
-        printToStandardError(Self.header(nodes: live.stream.nodes, lab: live.located.name, filter: watch.filter,
-                                         absolute: absolute, language: language))
+        // Wrapped at spaces to the terminal it goes to (standard error), or to --width.
+        let header = Self.header(nodes: live.stream.nodes, lab: live.located.name, filter: watch.filter,
+                                 absolute: absolute, language: language)
+        let headerColumns = width.width.map { $0 == 0 ? nil : $0 } ?? Terminal.columns(of: 2)
+        printToStandardError((headerColumns.map { DisplayWidth.wrap(header, width: $0, continuation: "  ") } ?? [header])
+            .joined(separator: "\n"))
         try live.runUnselected(duration: watch.duration) { all in
             var out = ""
             var saved: [UInt8] = []
@@ -161,12 +165,11 @@ struct TraceCommand: ParsableCommand {
                 saved += TraceFile.line(for: event)
                 guard isShownHop || bothEnds else { continue }
                 let mark = marks[position]
-                let text = layers ? formatter.formatWithLayers(event, retransmission: mark)
-                                  : formatter.format(event, retransmission: mark)
-                if let columns, !layers {
-                    out += TraceFormatter.fit(text, width: columns).joined(separator: "\n") + "\n"
+                if layers {
+                    out += formatter.formatWithLayers(event, retransmission: mark, width: columns) + "\n"
                 } else {
-                    out += text + "\n"
+                    let line = formatter.format(event, retransmission: mark)
+                    out += (columns.map { TraceFormatter.fit(line, width: $0) } ?? [line]).joined(separator: "\n") + "\n"
                 }
                 shown += 1
                 if let count = watch.count, shown >= count { break }

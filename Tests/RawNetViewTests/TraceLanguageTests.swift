@@ -35,3 +35,19 @@ import RawNetWire
         #expect(text.contains("┌─ 이더넷 II") && !text.contains("Ethernet II"))
     }
 }
+
+/// `trace --layers --width N`: the line above the boxes is fitted as a plain line is.
+@Suite struct TraceLayersWidthTests {
+    @Test func theSummaryIsFitted_theBoxesFollowWhole() {
+        var formatter = TraceFormatter(startTime: Fixture.t0)
+        let event = TraceEvent(time: Fixture.t0, node: "alice", interface: "eth0", kind: .sent, frame: FixtureFrames.hello)
+        let whole = formatter.formatWithLayers(event)
+        let fitted = formatter.formatWithLayers(event, width: 80)
+        let line = formatter.line(for: event)
+        #expect(DisplayWidth.of(line) > 80)
+        let summary = TraceFormatter.fit(line, width: 80)
+        #expect(summary.count > 1)
+        #expect(fitted == summary.joined(separator: "\n") + whole.dropFirst(line.count))
+        #expect(fitted.split(separator: "\n").allSatisfy { DisplayWidth.of($0) <= 80 })
+    }
+}

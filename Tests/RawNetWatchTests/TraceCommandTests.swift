@@ -1,6 +1,7 @@
 import Foundation
 import RawNetSocket
 import RawNetTestSupport
+import RawNetView
 import RawNetWire
 import Testing
 
@@ -120,5 +121,46 @@ import Testing
         #expect(text.contains(/이벤트 \d+개 표시/))
         #expect(boxes.contains("┌─ 이더넷 II") && boxes.contains("┌─ TCP") && boxes.contains("순서 번호"), "\(boxes)")
         #expect(!boxes.contains("Ethernet II") && !boxes.contains("Sequence number"))
+    }
+
+    /// At 80 columns (`--width 80`, as on an 80-column terminal): no line is wider, plain,
+    /// with --layers (the summary above the boxes wrapped under its text as a plain line is)
+    /// and in Korean; the header is wrapped at spaces, every word kept.
+    @Test func at80Columns_noLineIsWider() throws {
+        let runner = try RawNetRunner()
+        try #require(try runner.run(["up"]).status == 0)
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        #expect(try runner.run(["impair", "alice-r1", "--loss", "30%", "--seed", "7"]).status == 0)
+        let runs = [(["trace", "--width", "80"], "plain"),
+                    (["trace", "--width", "80", "--layers", "--filter", "tcp and port 7000"], "layers"),
+                    (["trace", "alice", "--width", "80", "--layers", "--lang", "ko"], "korean")]
+        var started: [(pid: Int32, path: String, name: String)] = []
+        for (arguments, name) in runs {
+            let (pid, path) = try runner.start(arguments, name: name)
+            started.append((pid, path, name))
+        }
+        for run in started { try runner.waitForOutput(run.path, containing: "Ctrl-C") }
+        usleep(100_000)
+        try Self.exchange(lines: 20, port: 7000, in: runner.base + "/rawnet/basic")
+        for run in started { #expect(try runner.interrupt(run.pid) == 0) }
+        for run in started {
+            let text = try String(contentsOfFile: run.path, encoding: .utf8)
+            let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines.count > 40, "\(run.name):\n\(text)")
+            for line in lines { #expect(DisplayWidth.of(line) <= 80, "\(run.name): \(DisplayWidth.of(line)) columns: \(line)") }
+            // A wrapped line goes on under its text: after the time, the place and the arrow.
+            #expect(lines.contains { $0.hasPrefix(String(repeating: " ", count: 24)) && $0.dropFirst(24).first != " " },
+                    "\(run.name):\n\(text)")
+        }
+        let plain = try String(contentsOfFile: started[0].path, encoding: .utf8)
+        let header = plain.split(separator: "\n").prefix { !$0.hasPrefix("    ") }.joined(separator: " ")
+            .split(separator: " ").joined(separator: " ")
+        #expect(header.hasPrefix("tracing alice, bob, r1 of lab 'basic'; times in ms from the first event;")
+                && header.hasSuffix("; Ctrl-C stops"), "\(plain)")
+        #expect(plain.split(separator: "\n").first.map { DisplayWidth.of($0) > 60 } == true, "filled to the width")
+        let layered = try String(contentsOfFile: started[1].path, encoding: .utf8)
+        #expect(layered.contains("┌─ TCP") && layered.contains(" | TCP "))
+        let korean = try String(contentsOfFile: started[2].path, encoding: .utf8)
+        #expect(korean.contains("┌─ 이더넷 II"))
     }
 }
