@@ -3,7 +3,8 @@ import RawNetWire
 /// One-line text of each layer of a decoded frame, in the spirit of tcpdump.
 enum FrameText {
     /// The layers of `frame` joined by ` | `, then a checksum or structure warning.
-    /// With `sequenceBases`, a TCP segment's numbers count from each side's SYN where it was seen.
+    /// With `sequenceBases`, a TCP segment's numbers count from each side's SYN where it was
+    /// seen, and are marked `(abs)` where it was not.
     static func summary(_ decoded: DecodedFrame, painter: TextPainter, sequenceBases: TCPSequenceBases? = nil) -> String {
         var parts: [String] = []
         if let eth = decoded.ethernet {
@@ -17,7 +18,8 @@ enum FrameText {
         case .arp(let arp): parts.append(self.arp(arp))
         case .ipv4(let ip, let transport):
             parts.append(ipv4(ip))
-            if let text = self.transport(transport, bases: sequenceBases?.bases(of: decoded) ?? (nil, nil)) { parts.append(text) }
+            if let text = self.transport(transport, bases: sequenceBases?.bases(of: decoded) ?? (nil, nil),
+                                         marksAbsolute: sequenceBases != nil) { parts.append(text) }
             if case .tcp(_, let data) = transport, let http = HTTPStartLine.summary(data) { parts.append("HTTP " + http) }
         case .other(let type, let bytes):
             // An 802.3 frame (a length, not an EtherType) to the bridges: a BPDU.
@@ -56,11 +58,13 @@ enum FrameText {
         return text
     }
 
-    static func transport(_ transport: DecodedFrame.Transport, bases: (sender: UInt32?, receiver: UInt32?) = (nil, nil)) -> String? {
+    static func transport(_ transport: DecodedFrame.Transport, bases: (sender: UInt32?, receiver: UInt32?) = (nil, nil),
+                          marksAbsolute: Bool = false) -> String? {
         switch transport {
         case .tcp(let tcp, let data):
             let dns = DNSText.message(sourcePort: tcp.sourcePort, destinationPort: tcp.destinationPort, data: data, isTCP: true)
-            return self.tcp(tcp, dataLength: data.count, bases: bases) + (dns.map { " | " + DNSText.line($0) } ?? "")
+            return self.tcp(tcp, dataLength: data.count, bases: bases, marksAbsolute: marksAbsolute)
+                + (dns.map { " | " + DNSText.line($0) } ?? "")
         case .udp(let udp, let data):
             let line = "UDP \(udp.sourcePort) > \(udp.destinationPort) len \(data.count)"
             if let dns = DNSText.message(sourcePort: udp.sourcePort, destinationPort: udp.destinationPort, data: data, isTCP: false) {
@@ -99,22 +103,33 @@ enum FrameText {
     /// `bases`: the initial sequence numbers of the segment's sender and receiver, when known.
     /// As tcpdump, a SYN or SYN-ACK shows the numbers on the wire (its seq is the base);
     /// other segments count `seq` from the sender's and `ack` and SACK blocks from the
-    /// receiver's, each only when that base is known.
-    static func tcp(_ tcp: TCPHeader, dataLength: Int, bases: (sender: UInt32?, receiver: UInt32?) = (nil, nil)) -> String {
+    /// receiver's, each only when that base is known; with `marksAbsolute` (numbers are
+    /// counted), one whose base is not known is the wire's and says so: `seq 3557448206(abs)`.
+    static func tcp(_ tcp: TCPHeader, dataLength: Int, bases: (sender: UInt32?, receiver: UInt32?) = (nil, nil),
+                    marksAbsolute: Bool = false) -> String {
         let isSYN = tcp.flags.contains(.syn)
         let sender = isSYN ? 0 : bases.sender ?? 0, receiver = isSYN ? 0 : bases.receiver ?? 0
+        let seqMark = marksAbsolute && !isSYN && bases.sender == nil ? absoluteMark : ""
+        let ackMark = marksAbsolute && !isSYN && bases.receiver == nil ? absoluteMark : ""
         let seq = tcp.sequenceNumber &- sender
         var text = "TCP \(tcp.sourcePort) > \(tcp.destinationPort) [\(flags(tcp.flags))] seq \(seq)"
         if dataLength > 0 { text += ":\(seq &+ UInt32(truncatingIfNeeded: dataLength))" }
-        if tcp.flags.contains(.ack) { text += " ack \(tcp.acknowledgmentNumber &- receiver)" }
+        text += seqMark
+        if tcp.flags.contains(.ack) { text += " ack \(tcp.acknowledgmentNumber &- receiver)" + ackMark }
         text += " win \(tcp.window)"
         if tcp.flags.contains(.urg) { text += " urg \(tcp.urgentPointer)" }
         text += " len \(dataLength)"
-        if !tcp.options.isEmpty { text += " [\(tcp.options.map { option($0, sackBase: receiver) }.joined(separator: ","))]" }
+        if !tcp.options.isEmpty {
+            text += " [\(tcp.options.map { option($0, sackBase: receiver, mark: ackMark) }.joined(separator: ","))]"
+        }
         return text
     }
 
-    static func option(_ option: TCPOption, sackBase: UInt32 = 0) -> String {
+    /// After a TCP number shown as on the wire where the others count from the SYNs.
+    static let absoluteMark = "(abs)"
+
+    /// `mark` follows SACK blocks (`absoluteMark` when they are the wire's numbers).
+    static func option(_ option: TCPOption, sackBase: UInt32 = 0, mark: String = "") -> String {
         switch option {
         case .endOfList: return "eol"
         case .noOperation: return "nop"
@@ -122,7 +137,7 @@ enum FrameText {
         case .windowScale(let shift): return "wscale \(shift)"
         case .sackPermitted: return "sackOK"
         case .sack(let blocks):
-            return "sack \(blocks.count) " + blocks.map { "{\($0.left &- sackBase):\($0.right &- sackBase)}" }.joined()
+            return "sack \(blocks.count) " + blocks.map { "{\($0.left &- sackBase):\($0.right &- sackBase)}" }.joined() + mark
         case .timestamps(let value, let echo): return "TS val \(value) ecr \(echo)"
         case .unknown(let kind, let data): return "opt-\(kind) len \(data.count + 2)"
         }

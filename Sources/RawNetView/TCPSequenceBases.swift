@@ -32,7 +32,8 @@ public struct TCPSequenceBases: Sendable {
 
     /// A TCP trace event's detail (`event=retransmit conn=… seq=N …`) with its `seq`
     /// counted from the SYN of the side whose bytes it numbers (the connection's own for a
-    /// retransmission or a D-SACK it received, its peer's for a D-SACK it sent), when seen.
+    /// retransmission or a D-SACK it received, its peer's for a D-SACK it sent), when seen;
+    /// else the wire's, marked: `seq=1437344858(abs)`.
     public func relativeDetail(_ detail: String) -> String {
         guard let event = TCPTraceEvent(detail: detail) else { return detail }
         let id = event.connection
@@ -45,8 +46,8 @@ public struct TCPSequenceBases: Sendable {
         let direction = ownBytes
             ? Direction(source: id.localAddress, sourcePort: id.localPort, destination: id.remoteAddress, destinationPort: id.remotePort)
             : Direction(source: id.remoteAddress, sourcePort: id.remotePort, destination: id.localAddress, destinationPort: id.localPort)
-        guard let base = bases[direction] else { return detail }
-        return detail.replacing(" seq=\(sequence)", with: " seq=\(sequence &- base)", maxReplacements: 1)
+        let counted = bases[direction].map { "\(sequence &- $0)" } ?? "\(sequence)" + FrameText.absoluteMark
+        return detail.replacing(" seq=\(sequence)", with: " seq=" + counted, maxReplacements: 1)
     }
 
     /// The initial sequence number of the segment's sender (for its `seq`), and of its

@@ -108,7 +108,7 @@ struct TraceCommand: ParsableCommand {
     @OptionGroup var watch: WatchOptions
     @Flag(name: .long, help: "Show every header of each frame in boxes.") var layers = false
     @Flag(name: .long, help: "Also show the receiving end's line for each frame.") var bothEnds = false
-    @Flag(name: .long, help: "TCP sequence and acknowledgment numbers as on the wire (by default they count from each side's SYN when it was seen, as tcpdump shows them; so does a 'seq N' filter).")
+    @Flag(name: .long, help: "TCP sequence and acknowledgment numbers as on the wire (by default they count from each side's SYN when it was seen, as tcpdump shows them, and so does a 'seq N' filter; a number shown as on the wire because the SYN was not seen is marked (abs)).")
     var absolute = false
     @Option(name: .long, help: "Also write the events (selected, filtered) as JSON lines to this file.") var save: String?
     @Option(name: .long, help: "Language of the views' own words (drop reasons, retransmissions, box titles and fields): en or ko, the tour's.")
@@ -190,12 +190,17 @@ struct TraceCommand: ParsableCommand {
         case .en:
             return "tracing \(names) of lab '\(lab)'" + (filter.map { " (filter: \($0))" } ?? "")
                 + "; times in ms from the first event"
-                + (absolute ? "" : "; TCP seq/ack count from each side's SYN (--absolute: as on the wire)")
+                + (absolute ? "; TCP seq/ack as on the wire (--absolute)"
+                    : "; TCP seq/ack count from each side's SYN (a SYN shows its own as on the wire); where the trace"
+                    + " did not see the SYN, they are as on the wire and marked (abs) (--absolute: all as on the wire)")
                 + "; Ctrl-C stops"
         case .ko:
             return "실습 네트워크 '\(lab)'의 \(names) 추적" + (filter.map { " (필터: \($0))" } ?? "")
                 + "; 시각은 첫 이벤트부터 ms"
-                + (absolute ? "" : "; TCP seq/ack는 각 쪽의 SYN부터 셉니다 (--absolute: 케이블 위의 번호 그대로)")
+                + (absolute ? "; TCP seq/ack는 케이블 위의 번호 그대로 (--absolute)"
+                    : "; TCP seq/ack는 각 쪽의 SYN부터 셉니다 (SYN은 자기 번호를 케이블 위의 값 그대로 보여 줌);"
+                    + " 추적이 SYN을 보지 못한 연결은 케이블 위의 번호 그대로이며 (abs)로 표시합니다"
+                    + " (--absolute: 모두 케이블 위의 번호)")
                 + "; Ctrl-C로 멈춥니다"
         }
     }

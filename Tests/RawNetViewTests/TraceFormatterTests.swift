@@ -41,7 +41,8 @@ import RawNetWire
     /// Counting from each side's SYN, as tcpdump: the SYN and SYN-ACK show the numbers on the
     /// wire, later segments count seq from their sender's SYN and ack and SACK blocks from
     /// their receiver's, and a retransmission event's seq counts alike. A connection whose
-    /// SYN was not seen keeps the wire's numbers, and so does a formatter that does not count.
+    /// SYN was not seen keeps the wire's numbers, marked (abs); a formatter that does not
+    /// count shows the wire's, unmarked.
     @Test func sequenceNumbers_countFromEachSidesSYN_whenItWasSeen() {
         let alice = Fixture.alice, bob = Fixture.bob
         func sent(_ frame: [UInt8], _ ms: Double) -> TraceEvent {
@@ -67,12 +68,23 @@ import RawNetWire
         #expect(lines[3].contains("[.] seq 1 ack 1 win") && lines[3].contains("sack 1 {13:19}"), "\(lines[3])")
         #expect(lines[4].contains("event=retransmit") && lines[4].contains(" seq=1 len=6"), "\(lines[4])")
 
+        #expect(!lines.contains { $0.contains("(abs)") }, "counted, or a SYN's own: nothing marked")
+
         var wire = TraceFormatter(startTime: Fixture.t0)
-        #expect(wire.format(data).contains("seq 1001:1007 ack 5001"))
+        #expect(wire.format(data).contains("seq 1001:1007 ack 5001 win"), "--absolute: nothing marked either")
+        #expect(wire.format(resent).contains(" seq=1001 "))
+        // No SYN seen: the wire's numbers, each marked as such where the others would count.
         var late = TraceFormatter(startTime: Fixture.t0)
         late.sequenceBases = TCPSequenceBases()
-        #expect(late.format(data).contains("seq 1001:1007 ack 5001"), "no SYN seen: the wire's numbers")
-        #expect(late.format(resent).contains(" seq=1001 "))
+        #expect(late.format(data).contains("seq 1001:1007(abs) ack 5001(abs) win"), "no SYN seen: the wire's numbers")
+        #expect(late.format(sack).contains("[.] seq 5001(abs) ack 1001(abs) win") && late.format(sack).contains("sack 1 {1013:1019}(abs)"))
+        #expect(late.format(resent).contains(" seq=1001(abs) len=6"))
+        // Only bob's SYN-ACK seen: bob's numbers count from it, alice's stay the wire's.
+        var half = TraceFormatter(startTime: Fixture.t0)
+        half.sequenceBases = TCPSequenceBases()
+        #expect(half.format(synAck).contains("[S.] seq 5000 ack 1001 win"), "a SYN's own numbers are not marked")
+        #expect(half.format(data).contains("seq 1001:1007(abs) ack 1 win"), "\(half.format(data))")
+        #expect(half.format(sack).contains("[.] seq 1 ack 1001(abs) win"))
     }
 
     @Test func packetTracedAboveEthernet_saysSoInsteadOfZeroMACs() {

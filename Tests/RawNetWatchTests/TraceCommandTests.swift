@@ -163,4 +163,48 @@ import Testing
         let korean = try String(contentsOfFile: started[2].path, encoding: .utf8)
         #expect(korean.contains("┌─ 이더넷 II"))
     }
+
+    /// A connection that began before the trace shows the wire's numbers, each marked (abs),
+    /// and the header says so; one whose SYN the trace saw counts from it, unmarked.
+    @Test func numbersOfAConnectionBegunBeforeTheTrace_areMarkedAbsolute() throws {
+        let runner = try RawNetRunner()
+        try #require(try runner.run(["up"]).status == 0)
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        let directory = runner.base + "/rawnet/basic"
+        let bob = try HostConnection(runDirectory: directory, host: "bob", appName: "test")
+        let alice = try HostConnection(runDirectory: directory, host: "alice", appName: "test")
+        let early = try RawNetSocket.TCPListener(bob, port: 7000)
+        let late = try RawNetSocket.TCPListener(bob, port: 7001)
+        defer { early.close(); late.close() }
+        let before = try TCPStream.connect(alice, to: IPv4Address("10.0.2.20")!, port: 7000, timeout: .seconds(5))
+        let beforeServer = try #require(try early.accept(timeout: .seconds(5)))
+        try before.write("before the trace\n")
+        #expect(try beforeServer.readLine(timeout: .seconds(5)) == "before the trace")
+
+        let (trace, path) = try runner.start(["trace", "alice:eth0", "--width", "0", "--filter", "tcp"], name: "trace")
+        try runner.waitForOutput(path, containing: "Ctrl-C stops")
+        usleep(100_000)
+        let after = try TCPStream.connect(alice, to: IPv4Address("10.0.2.20")!, port: 7001, timeout: .seconds(5))
+        let afterServer = try #require(try late.accept(timeout: .seconds(5)))
+        for (client, server) in [(before, beforeServer), (after, afterServer)] {
+            try client.write("during the trace\n")
+            #expect(try server.readLine(timeout: .seconds(5)) == "during the trace")
+            try server.write("answer\n")
+            #expect(try client.readLine(timeout: .seconds(5)) == "answer")
+        }
+        #expect(try runner.interrupt(trace) == 0)
+        for stream in [before, beforeServer, after, afterServer] { stream.close() }
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains("TCP seq/ack count from each side's SYN (a SYN shows its own as on the wire); where the"
+                              + " trace did not see the SYN, they are as on the wire and marked (abs)"), "\(text)")
+        let lines = text.split(separator: "\n").filter { $0.contains(" | TCP ") }
+        let early7000 = lines.filter { $0.contains(" > 7000 ") || $0.contains("TCP 7000 > ") }
+        let late7001 = lines.filter { $0.contains(" > 7001 ") || $0.contains("TCP 7001 > ") }
+        #expect(early7000.count >= 3 && late7001.count >= 6, "\(text)")
+        // Every number of the early connection is the wire's and marked; data as 'seq A:B(abs)'.
+        #expect(early7000.allSatisfy { $0.contains(#/ seq \d+(:\d+)?\(abs\) ack \d+\(abs\) /#) }, "\(early7000)")
+        #expect(early7000.contains { $0.contains(#/ seq \d{4,}:\d+\(abs\) /#) })
+        #expect(late7001.allSatisfy { !$0.contains("(abs)") }, "\(late7001)")
+        #expect(late7001.contains { $0.contains(" seq 1:18 ack 1 ") }, "counted from the SYNs: \(late7001)")
+    }
 }
