@@ -148,7 +148,7 @@ public final class Demo {
         say(painter.paint(heading.joined(separator: "\n"), .heading))
         say(wrap(text.story.text(language)))
         say(painter.paint(DemoText.byHand.text(language) + ":", .place))
-        for command in text.commands { say("  $ " + view(command)) }
+        for command in text.commands { say(Self.shellLines(view(Self.inLanguage(command, options.language)))) }
         let notice = wrap(DemoText.notice.text(language) + ": " + text.notice.text(language), indent: "")
         let label = DemoText.notice.text(language) + ":"
         say(painter.paint(label, .place) + notice.dropFirst(label.count))
@@ -197,12 +197,34 @@ public final class Demo {
             guard isShown, selector.matches(event, decoded: decoded, sequenceBase: base) else { continue }
             lines.append(formatter.format(event))
         }
-        say(painter.paint("  $ rawnet trace --filter '\(filter)'", .time))
+        say(painter.paint(Self.shellLines(Self.inLanguage("rawnet trace --filter '\(filter)'", options.language)), .time))
         for line in lines.prefix(limit) { say(fit(view(line), indent: "    ", continuation: String(repeating: " ", count: 16))) }
         if lines.count > limit { say(painter.paint("    " + DemoText.more(lines.count - limit).text(options.language), .time)) }
     }
 
     /// A view's own words in the tour's language (the Korean glossary's terms).
+    /// A command as the learner should type it in the tour's language: `rawnet trace` speaks
+    /// Korean with `--lang ko`.
+    public static func inLanguage(_ command: String, _ language: DemoLanguage) -> String {
+        guard language == .ko, command == "rawnet trace" || command.hasPrefix("rawnet trace ") else { return command }
+        return "rawnet trace --lang ko" + command.dropFirst("rawnet trace".count)
+    }
+
+    /// `  $ command`, or when that is wider than 80 columns, the command broken before an
+    /// option as a shell reads it: ` \` at the end of a line, the rest indented under it.
+    public static func shellLines(_ command: String) -> String {
+        let prompt = "  $ "
+        guard DisplayWidth.of(prompt + command) > width else { return prompt + command }
+        var cut = command.endIndex
+        while let option = command[..<cut].ranges(of: " --").last {
+            cut = option.lowerBound
+            if DisplayWidth.of(prompt + command[..<cut]) + 2 <= width {
+                return prompt + command[..<cut] + " \\\n" + "      " + command[command.index(after: cut)...]
+            }
+        }
+        return prompt + command
+    }
+
     func view(_ text: String) -> String {
         options.language == .ko ? KoreanViews.translate(text) : text
     }

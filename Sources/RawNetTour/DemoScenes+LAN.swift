@@ -18,7 +18,7 @@ extension Demo {
         let events = collect(quiet: .milliseconds(300))
         show(events, filter: "arp", limit: 10)
         let notes = events.filter { $0.node == "sw1" && $0.kind == .note }.compactMap(\.detail)
-        say("  $ rawnet trace sw1")
+        say(Self.shellLines(Self.inLanguage("rawnet trace sw1", options.language)))
         for note in notes.prefix(6) { say(fit("sw1: " + viewSwitchNote(note), indent: "    ", continuation: "      ")) }
         if let answer = try? control("sw1", "macs")?.decode(MACTableAnswer.self) {
             say("  $ rawnet macs sw1")

@@ -88,7 +88,7 @@ extension Demo {
     /// rec's side of the last question: every DNS message it sent or received.
     private func showResolverSteps(_ events: [TraceEvent]) {
         var formatter = TraceFormatter(startTime: sceneStart, usesColour: options.usesColour)
-        say(painter.paint("  $ rawnet trace rec --filter 'port 53'", .time))
+        say(painter.paint(Self.shellLines(Self.inLanguage("rawnet trace rec --filter 'port 53'", options.language)), .time))
         for event in events where event.node == "rec" && (event.kind == .sent || event.kind == .received)
             && Self.dnsMessage(event) != nil {
             say(fit(view(formatter.format(event)), indent: "    ", continuation: String(repeating: " ", count: 16)))

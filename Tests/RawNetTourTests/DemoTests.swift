@@ -49,6 +49,20 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
         #expect(DisplayWidth.of(line) <= 80, "\(line)")
     }
 
+    /// The Korean tour tells the learner to trace in Korean, and a command too wide for 80
+    /// columns is broken before an option the way a shell reads it.
+    @Test func tourCommands_speakTheTourLanguage_andFit() {
+        #expect(Demo.inLanguage("rawnet trace bob --filter udp", .ko) == "rawnet trace --lang ko bob --filter udp")
+        #expect(Demo.inLanguage("rawnet trace", .ko) == "rawnet trace --lang ko")
+        #expect(Demo.inLanguage("rawnet trace bob", .en) == "rawnet trace bob")
+        #expect(Demo.inLanguage("rawnet traceroute bob alice", .ko) == "rawnet traceroute bob alice")
+        #expect(Demo.shellLines("rawnet sockets bob") == "  $ rawnet sockets bob")
+        let long = "rawnet trace --lang ko --filter 'host 10.0.2.20 and (udp or icmp) and (node bob)'"
+        let lines = Demo.shellLines(long).split(separator: "\n").map(String.init)
+        #expect(lines == ["  $ rawnet trace --lang ko \\", "      --filter 'host 10.0.2.20 and (udp or icmp) and (node bob)'"])
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 80 })
+    }
+
     @Test func demo_runsToCompletion_everySceneShowsItsEvidence_captureIsClean() throws {
         let runner = try RawNetRunner()
         let capture = runner.base + "/tour.pcapng"
@@ -160,7 +174,8 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
         // Evidence printed whatever the language: dig's walk, rec's steps, the HTTP exchange and the bytes.
         for line in ["$ rawnet dig alice www.example.lab +trace", "lab.  3600  IN  NS  tld.lab.",
                      "example.lab.  300  IN  NS  ns1.lab.", "www.example.lab.  300  IN  A  10.0.2.20",
-                     "#53", "$ rawnet trace rec --filter 'port 53'", "DNS query A www.example.lab",
+                     "#53", ko ? "$ rawnet trace --lang ko rec --filter 'port 53'" : "$ rawnet trace rec --filter 'port 53'",
+                     "DNS query A www.example.lab",
                      "> GET / HTTP/1.1", "> Host: www.example.lab", "< HTTP/1.1 200 OK", "hello,world⏎",
                      "alice:eth0 ", "r1:eth1 ", "r2:eth0 ", "TTL 64", "TTL 63", "TTL 62", "r3:eth1 ", "TTL 61",
                      "45 00 ", "HTTP     HTTP/1.1 200 OK␍⏎"] {
