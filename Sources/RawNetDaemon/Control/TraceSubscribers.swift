@@ -113,6 +113,11 @@ final class TraceSubscribers {
         onChange()
     }
 
+    /// Whether a frame sent or received at `time` would only be tallied: every subscriber only
+    /// counts until later, and no capture records frames. Its stamp then needs no fresh clock
+    /// reading: tallies keep no per-frame time but the first and last of an interval.
+    func onlyTallies(at time: Int64) -> Bool { time < countsOnlyUntil && captures.isEmpty }
+
     /// Whether an event stamped `time` would go to some subscriber in detail: one without a
     /// detail budget, or one whose budget has room. When none would, the daemon does not build
     /// the event (no frame copy, no text) but `count`s it under its key, as `broadcast` would.

@@ -216,8 +216,18 @@ public final class NodeDaemon {
 
     /// The wall-clock time for trace events of this wake-up (read when the first one needs it).
     var wallTime: Int64 { traceClock.now() }
-    /// A fresh reading for a frame about to be written (see `TraceClock.fresh`).
-    var sendTime: Int64 { traceClock.fresh() }
+    /// A fresh reading for a frame about to be written (see `TraceClock.fresh`); the wake-up's
+    /// reading while the frame would only be tallied (a clock read less per frame).
+    var sendTime: Int64 { frameTime() }
+
+    /// The stamp of a frame read from or about to be written to a link: a fresh reading (so
+    /// no frame shown is stamped before its cause), unless the frame would only be tallied:
+    /// a tally keeps only the first and last time of its interval, where the wake-up's
+    /// reading is as good.
+    private func frameTime() -> Int64 {
+        let now = traceClock.now()
+        return subscribers.onlyTallies(at: now) ? now : traceClock.fresh()
+    }
 
     // MARK: Frames
 
@@ -228,7 +238,7 @@ public final class NodeDaemon {
             return
         }
         if !subscribers.isEmpty {
-            trace(.received, interface: index, bytes: frame, detail: tunnelNames[index], time: traceClock.fresh())
+            trace(.received, interface: index, bytes: frame, detail: tunnelNames[index], time: frameTime())
         }
         if !subinterfaces.isEmpty, let (sub, untagged) = subinterfaceFrame(frame, on: index) {
             perform(ip.receive(frame: untagged, on: sub, now: now))
