@@ -47,7 +47,12 @@ struct LiveWatch {
     var hops: HopFilter
 
     /// `scope`: the interfaces to stream per node, given the nodes that answered (`TraceStream`).
-    init(targets: [String], labOption: LabOption, scope: ((Topology, [String]) -> [String: [String]])? = nil) throws {
+    /// The language of the notes this session prints on standard error (`trace --lang`).
+    var language: ViewLanguage = .en
+
+    init(targets: [String], labOption: LabOption, scope: ((Topology, [String]) -> [String: [String]])? = nil,
+         language: ViewLanguage = .en) throws {
+        self.language = language
         located = try labOption.locate()
         topology = try located.topology()
         do { selection = try TraceSelection(targets: targets, topology: topology) } catch { throw UsageFailure("\(error)") }
@@ -61,7 +66,10 @@ struct LiveWatch {
             throw Failure("\(error)")
         }
         if !stream.absentNodes.isEmpty {
-            printToStandardError("not watching \(stream.absentNodes.joined(separator: ", ")): nothing answers on its control socket (a linux node that is not attached, or a daemon that is down)")
+            let nodes = stream.absentNodes.joined(separator: ", ")
+            printToStandardError(language == .ko
+                ? "\(nodes)은(는) 지켜보지 않습니다: 제어 소켓에서 답이 없습니다(붙이지 않은 linux 노드이거나 멈춘 데몬)"
+                : "not watching \(nodes): nothing answers on its control socket (a linux node that is not attached, or a daemon that is down)")
         }
         hops = HopFilter(topology: topology)
     }
@@ -85,7 +93,10 @@ struct LiveWatch {
             let events = ended ? stream.takeAll() : stream.take()
             if try !handle(events) || ended { break }
         }
-        if !stream.endedNodes.isEmpty { printToStandardError("stream ended by: \(stream.endedNodes.joined(separator: ", "))") }
+        if !stream.endedNodes.isEmpty {
+            let nodes = stream.endedNodes.joined(separator: ", ")
+            printToStandardError(language == .ko ? "추적 스트림을 끝낸 노드: \(nodes)" : "stream ended by: \(nodes)")
+        }
         for node in stream.endedNodes { if let reason = stream.endReasons[node] { printToStandardError("\(node): \(reason)") } }
     }
 }
@@ -129,8 +140,8 @@ struct TraceCommand: ParsableCommand {
     }
 
     func run() throws {
-        var live = try LiveWatch(targets: watch.targets, labOption: labOption)
         let language = self.language ?? .en
+        var live = try LiveWatch(targets: watch.targets, labOption: labOption, language: language)
         let filter = watch.parsedFilter
         let file: GrowingFile?
         do { file = try save.map { try GrowingFile(path: $0) } } catch { throw Failure("\(error)") }

@@ -97,6 +97,8 @@ import Testing
             let trace = try runner.run(["trace", "--duration", "0.5"])
             #expect(trace.status == 0, "trace refused: \(trace.output)")
             #expect(trace.output.contains("not watching linux"))
+            let korean = try runner.run(["trace", "--lang", "ko", "--duration", "0.5"])
+            #expect(korean.status == 0 && korean.output.contains("linux은(는) 지켜보지 않습니다"), "\(korean.output)")
             let capture = try runner.run(["capture", "-w", runner.base + "/c.pcapng", "--duration", "0.5"])
             #expect(capture.status == 0, "capture refused: \(capture.output)")
             let exec = try runner.run(["exec", "linux", "--", "true"])
