@@ -168,6 +168,16 @@ extension TraceFormatter {
         }
         let indent = words == 4 ? DisplayWidth.of(line[..<indentEnd]) : 4
         let continuation = String(repeating: " ", count: min(indent, width / 2))
-        return DisplayWidth.wrap(line, width: width, continuation: continuation)
+        // A mark stays with its words: no break inside "↻ retransmission (RACK)" or after "✗".
+        var glued = line
+        for spaced in Self.unbroken { glued = glued.replacing(spaced, with: spaced.replacing(" ", with: "\u{A0}")) }
+        return DisplayWidth.wrap(glued, width: width, continuation: continuation).map { wrapped in
+            var out = wrapped
+            for spaced in Self.unbroken { out = out.replacing(spaced.replacing(" ", with: "\u{A0}"), with: spaced) }
+            return out
+        }
     }
+
+    /// Where `fit` does not break a line: after a mark, and between a retransmission and its reason.
+    private static let unbroken = ["↻ ", "✗ ", "retransmission (", "재전송 ("]
 }

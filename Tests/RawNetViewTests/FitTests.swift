@@ -15,6 +15,19 @@ import Testing
         #expect(TraceFormatter.fit("    0.000 r1:eth0     # short", width: 80) == ["    0.000 r1:eth0     # short"])
     }
 
+    /// A mark is never left at a line's end apart from its words: "↻ retransmission (RACK)"
+    /// and "✗ DROPPED" move to the next line whole; the spaces printed stay plain spaces.
+    @Test func traceLine_keepsItsMarksWhole() {
+        let line = "    6.829 alice:eth0  · be:06:b2>42:28:47 | IPv4 10.0.1.10 > 10.0.2.20 ttl 64 id 17 | TCP 49152 > 7100 [.] "
+            + "seq 4345:5793 ack 1 win 2048 len 1448 [TS val 3504931676 ecr 167986297] ↻ retransmission (RACK) ✗ DROPPED (injected loss)"
+        let lines = TraceFormatter.fit(line, width: 80)
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 80 }, "\(lines)")
+        #expect(lines.contains { $0.contains("↻ retransmission (RACK)") }, "\(lines)")
+        #expect(lines.contains { $0.contains("✗ DROPPED") }, "\(lines)")
+        #expect(!lines.contains { $0.hasSuffix("↻") || $0.hasSuffix("✗") || $0.hasSuffix("retransmission") })
+        #expect(!lines.joined().contains("\u{A0}"))
+    }
+
     @Test func ladder_titlesSplit_notesGoBetweenTheLanes_noLineWider() {
         let text = """
              time (ms)  client alice 10.0.1.10:49152                 server bob 10.0.2.20:7000
