@@ -110,6 +110,8 @@ struct ChatSession {
                 guard let message = ChatProtocol.Datagram(parsing: datagram.payload) else {
                     if let numbering = ChatProtocol.Numbering(parsing: datagram.payload) {
                         tracker.start(numbering.name, after: numbering.count)
+                    } else if let member = ChatProtocol.comingOrGoing(datagram.payload) {
+                        tracker.restart(member)
                     }
                     show(paint(String(decoding: datagram.payload, as: UTF8.self), .dim))
                     continue

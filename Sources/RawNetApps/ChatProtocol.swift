@@ -73,6 +73,17 @@ public enum ChatProtocol {
         }
     }
 
+    /// The member a room notice says joined or left (`* NAME joined from ADDRESS:PORT`,
+    /// `* NAME left`): a UDP member that comes back numbers its lines from 1 again.
+    public static func comingOrGoing(_ bytes: [UInt8]) -> String? {
+        let line = String(decoding: bytes, as: UTF8.self)
+        guard line.hasPrefix("* ") else { return nil }
+        let rest = line.dropFirst(2)
+        if rest.hasSuffix(" left") { return String(rest.dropLast(5)) }
+        if let joined = rest.ranges(of: " joined from ").last { return String(rest[..<joined.lowerBound]) }
+        return nil
+    }
+
     /// A name usable in the protocol: no spaces, colons or control characters, 1–32 characters.
     public static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 32 && name.unicodeScalars.allSatisfy {
@@ -114,6 +125,18 @@ public struct ChatSequenceTracker: Sendable {
         before[name] = count
         highest[name] = count
     }
+
+    /// `name` left or joined again: its next line is numbered from 1, a new count. What it
+    /// never delivered before stays counted as missing.
+    public mutating func restart(_ name: String) {
+        retiredMissing += missing(of: name)
+        highest[name] = nil
+        seen[name] = nil
+        before[name] = nil
+    }
+
+    /// Lines missing from senders since restarted.
+    private var retiredMissing = 0
 
     public mutating func record(_ name: String, sequence: Int) -> Verdict {
         if seen[name, default: []].contains(sequence) {
@@ -168,10 +191,12 @@ public struct ChatSequenceTracker: Sendable {
     /// Lines below the highest sequence seen that never arrived, over all senders.
     /// Lines sent before this receiver joined are not counted.
     public var missingCount: Int {
-        highest.reduce(0) { total, entry in
-            let base = before[entry.key] ?? 0
-            let arrived = seen[entry.key]?.count { $0 > base } ?? 0
-            return total + entry.value - base - arrived
-        }
+        highest.keys.reduce(retiredMissing) { total, name in total + missing(of: name) }
+    }
+
+    private func missing(of name: String) -> Int {
+        guard let top = highest[name] else { return 0 }
+        let base = before[name] ?? 0
+        return top - base - (seen[name]?.count { $0 > base } ?? 0)
     }
 }

@@ -108,6 +108,7 @@ public struct ChatRoom {
                     let name = udpNames[key] ?? key
                     udpPeers[key] = nil
                     udpNames[key] = nil
+                    udpHighest[name] = nil   // back, it numbers from 1 again
                     log("* \(name) left (udp)")
                     broadcastUDP(Array("* \(name) left".utf8))
                     broadcastTCP("* \(name) left (udp)")

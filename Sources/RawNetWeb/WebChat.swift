@@ -192,6 +192,7 @@ final class WebChatMember: @unchecked Sendable {
                                          ko: "* \(numbering.name)은(는) 들어오기 전에 \(numbering.count)줄을 보냈습니다"))
                         continue
                     }
+                    if let member = ChatProtocol.comingOrGoing(datagram.payload) { tracker.restart(member) }
                     show(WebChatText(String(decoding: datagram.payload, as: UTF8.self)))
                     continue
                 }

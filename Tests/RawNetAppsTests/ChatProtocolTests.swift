@@ -57,6 +57,24 @@ import Testing
         #expect(tracker.receivedCount == 5)
     }
 
+    /// A member that leaves and comes back numbers its lines from 1 again: its notices restart
+    /// its count, and what it never delivered before still counts as missing.
+    @Test func aRejoiningMember_isCountedAfresh() {
+        #expect(ChatProtocol.comingOrGoing(Array("* bo joined from 10.0.2.20:49154".utf8)) == "bo")
+        #expect(ChatProtocol.comingOrGoing(Array("* bo left".utf8)) == "bo")
+        #expect(ChatProtocol.comingOrGoing(Array("* bo had sent 3 lines before you joined".utf8)) == nil)
+        #expect(ChatProtocol.comingOrGoing(Array("3 bo: I left".utf8)) == nil)
+        var tracker = ChatSequenceTracker()
+        #expect(tracker.record("bo", sequence: 1) == .inOrder)
+        #expect(tracker.record("bo", sequence: 3) == .gap(missing: 1))
+        tracker.restart("bo")
+        #expect(tracker.record("bo", sequence: 1) == .inOrder)
+        #expect(tracker.record("bo", sequence: 2) == .inOrder)
+        #expect(tracker.lateCount == 0)
+        #expect(tracker.missingCount == 1, "bo's first 2 never came")
+        #expect(tracker.receivedCount == 4)
+    }
+
     /// A datagram that skipped others is not called lost: one that fills the
     /// gap later is marked out of order, and only what never came counts as lost.
     @Test func marks_neverCallAGapLost_andNameWhatALateLineFollowed() {

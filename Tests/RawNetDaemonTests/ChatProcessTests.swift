@@ -137,6 +137,33 @@ import Testing
         sam.closeInput()
     }
 
+    /// A UDP member that leaves and comes back numbers from 1 again: no one is told it had sent
+    /// lines before, and its new lines are in order, not late.
+    @Test func aUDPMemberThatComesBack_isCountedAfresh() throws {
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
+        try room.waitForOutput("room open") { $0.contains("room open") }
+        let first = try join(lab, "bob", name: "bo", udp: true)
+        for index in 1...3 { try first.type("bo line \(index)") }
+        try room.waitForOutput("bo's lines") { $0.contains("bo #3: bo line 3") }
+        first.closeInput()
+        try room.waitForOutput("bo leaves") { $0.contains("* bo left (udp)") }
+        let watcher = try join(lab, "alice", name: "al", udp: true)
+        let again = try AppProcess(lab: lab, ["chat", "bob", "--connect", "bob:7000", "--name", "bo", "--udp"],
+                                   name: "bo-again", feedsInput: true)
+        try again.waitForOutput("bo joins again") { $0.contains("* bo joined from") }
+        try watcher.waitForOutput("bo back") { $0.contains("* bo joined from") }
+        try again.type("bo is back")
+        try watcher.waitForOutput("bo's new line") { $0.contains("bo: bo is back") }
+        watcher.closeInput()
+        try watcher.waitForOutput("summary") { $0.contains("udp summary") }
+        #expect(!watcher.output.contains("bo had sent"), "\(watcher.output)")
+        #expect(!watcher.output.contains("[out of order"), "\(watcher.output)")
+        #expect(watcher.output.contains("udp summary: received 1, lost 0, out of order 0, duplicates 0"), "\(watcher.output)")
+        again.closeInput()
+    }
+
     @Test func fiveMegabytesThroughNcUnderLossReorderDuplicationAndCorruption() throws {
         let lab = try DaemonTestLab(yaml: Self.yaml)
         defer { lab.stop() }
