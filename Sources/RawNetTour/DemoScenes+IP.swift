@@ -124,9 +124,9 @@ extension Demo {
             }
             if sockets.contains(where: { $0.protocolName == "tcp" }) {
                 say(wrap(Said(en: "the udp rows are this scene's two apps; the tcp rows are bob's other sockets "
-                                  + "(his web server, and connections of earlier scenes his TCP still holds)",
+                                  + "(his web server, and connections of earlier scenes his TCP still holds).",
                               ko: "udp 줄이 이 장면의 두 앱입니다. tcp 줄은 bob의 다른 소켓입니다(웹 서버, 그리고 "
-                                  + "앞 장면의 연결 가운데 bob의 TCP가 아직 쥐고 있는 것)").text(options.language),
+                                  + "앞 장면의 연결 가운데 bob의 TCP가 아직 쥐고 있는 것).").text(options.language),
                          indent: "  "))
             }
         }

@@ -119,6 +119,8 @@ extension Demo {
             for line in Encapsulation.render(frame: frame, usesColour: options.usesColour,
                                              language: options.language == .ko ? .ko : .en)
                 .split(separator: "\n", omittingEmptySubsequences: false) { say("  " + line) }
+            say(wrap(Said(en: "⏎ is the line feed (LF, byte 0a) the chat ends each line with.",
+                          ko: "⏎는 채팅이 줄마다 끝에 붙이는 줄 바꿈 문자(LF, 바이트 0a)입니다.").text(options.language)))
         }
         check(frame != nil, Said(en: "the TCP segment carrying \"hello, bob\" as it left alice:eth0, in an IP packet in an Ethernet frame",
               ko: "\"hello, bob\"을 실은 TCP 세그먼트가 IP 패킷에, 그 패킷이 이더넷 프레임에 담겨 alice:eth0을 떠났습니다"))

@@ -65,7 +65,7 @@ extension Demo {
               Said(en: "the walk: root (10.0.4.11) referred to lab.'s server, tld (10.0.4.12) to example.lab.'s, "
                        + "and ns1 (10.0.4.13) answered with authority: \(Self.webName) is 10.0.2.20",
                    ko: "단계별 조회: 루트(10.0.4.11)가 lab. 서버로, tld(10.0.4.12)가 example.lab. 서버로 넘겼고, "
-                       + "ns1(10.0.4.13)이 책임 있는 답을 주었습니다: \(Self.webName)은 10.0.2.20"))
+                       + "ns1(10.0.4.13)이 권한 있는 응답을 주었습니다: \(Self.webName)은 10.0.2.20"))
     }
 
     /// One recursive question to rec, printed as dig's answer section and query time.
@@ -128,7 +128,7 @@ extension Demo {
         if line.hasPrefix(";; Query time:") { return line.replacing(";; Query time:", with: ";; 걸린 시간:") }
         guard line.hasPrefix(";; Received") else { return line }
         return line.replacing(";; Received", with: ";; 받음:").replacing(" bytes from ", with: "바이트, 보낸 곳 ")
-            .replacing(" in ", with: ", 걸린 시간 ").replacing("(authoritative)", with: "(책임 있는 답)")
+            .replacing(" in ", with: ", 걸린 시간 ").replacing("(authoritative)", with: "(권한 있는 응답)")
     }
 
     // MARK: hello,world down the layers and back
@@ -167,7 +167,7 @@ extension Demo {
                                              language: options.language == .ko ? .ko : .en)
                 .split(separator: "\n", omittingEmptySubsequences: false) { say("  " + line) }
             say(fit(Said(en: "␍ is CR (0d) and ⏎ is LF (0a): every line of an HTTP head ends in both",
-                         ko: "␍는 CR(0d), ⏎는 LF(0a)입니다. HTTP 헤더의 줄은 모두 이 둘로 끝납니다").text(options.language),
+                         ko: "␍는 CR(0d), ⏎는 LF(0a)입니다. HTTP 헤더의 줄은 모두 이 둘로 끝납니다.").text(options.language),
                     indent: "  ", continuation: "  "))
         }
         // Across: the same packet on every cable, a new Ethernet header each time, TTL one less.

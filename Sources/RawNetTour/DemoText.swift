@@ -101,7 +101,7 @@ enum DemoText {
         let ko = language == .ko
         return [
             "rawnet status",
-            "rawnet trace --filter 'not arp'",
+            Demo.inLanguage("rawnet trace --filter 'not arp'", language),
             "rawnet chat bob --listen 7000            # " + (ko ? "터미널 하나에서" : "in one terminal"),
             "rawnet chat alice --connect bob:7000     # " + (ko ? "다른 터미널에서" : "in another"),
             "rawnet impair r1-r2 --loss 30% --reorder 20% --delay 20ms",
