@@ -8,7 +8,7 @@ import RawNetBench
 struct BenchCapabilities: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capabilities",
-        abstract: "TCP goodput alice → r1 → bob with an attached Linux node, a switch, RIP, DNS and HTTP services or a capture running, against the same lab without (needs root for linux).")
+        abstract: "TCP goodput alice → r1 → bob with an attached Linux node, a switch, RIP, DNS and HTTP services or a capture running, against the same lab without (needs root for linux).", usage: "rawnet bench capabilities [<options>]")
 
     @Option(help: "Transfers per side for each capability (alternating; medians).") var runs = 5
     @Option(help: "Bytes per transfer.") var size = 20_000_000

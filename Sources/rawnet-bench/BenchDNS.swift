@@ -5,7 +5,7 @@ import RawNetBench
 struct BenchDNS: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "dns",
-        abstract: "Queries per second one DNS server answers from a client through one router (reference: UDP echo).")
+        abstract: "Queries per second one DNS server answers from a client through one router (reference: UDP echo).", usage: "rawnet bench dns [<options>]")
 
     @Option(help: "Seconds per run.") var seconds = 3.0
     @Option(help: "Queries in flight.") var window = 16

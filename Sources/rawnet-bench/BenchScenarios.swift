@@ -84,7 +84,7 @@ struct BenchScenarioOptions: ParsableArguments {
 /// `rawnet bench forward`: 1514-byte frames/s through one forwarder against the relay.
 struct BenchForward: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "forward",
-        abstract: "1514-byte frames per second through one router against the minimal relay (goal ≥ 60 %).")
+        abstract: "1514-byte frames per second through one router against the minimal relay (goal ≥ 60 %).", usage: "rawnet bench forward [<options>]")
     @OptionGroup var options: BenchScenarioOptions
     func run() throws { try options.run(["forward"]) }
 }
@@ -92,7 +92,7 @@ struct BenchForward: ParsableCommand {
 /// `rawnet bench capture`: forwarding with `rawnet capture` running against without.
 struct BenchCapture: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "capture",
-        abstract: "1514-byte frames per second through one router with `rawnet capture` running, against without.")
+        abstract: "1514-byte frames per second through one router with `rawnet capture` running, against without.", usage: "rawnet bench capture [<options>]")
     @OptionGroup var options: BenchScenarioOptions
     func run() throws { try options.run(["capture"]) }
 }
@@ -100,7 +100,7 @@ struct BenchCapture: ParsableCommand {
 /// `rawnet bench switch`: frames/s through one switch against the relay and a router.
 struct BenchSwitch: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "switch",
-        abstract: "1514-byte frames per second through one switch against the minimal relay and against one router.")
+        abstract: "1514-byte frames per second through one switch against the minimal relay and against one router.", usage: "rawnet bench switch [<options>]")
     @OptionGroup var options: BenchScenarioOptions
     func run() throws { try options.run(["switch"]) }
 }
@@ -108,7 +108,7 @@ struct BenchSwitch: ParsableCommand {
 /// `rawnet bench tcp`: goodput through one router against the relay's bytes/s.
 struct BenchTCP: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "tcp",
-        abstract: "TCP goodput app to app through one router, 1, 10 and 100 connections, against the relay's bytes/s (goal ≥ 1/2).")
+        abstract: "TCP goodput app to app through one router, 1, 10 and 100 connections, against the relay's bytes/s (goal ≥ 1/2).", usage: "rawnet bench tcp [<options>]")
     @OptionGroup var options: BenchScenarioOptions
     @Option(name: .customLong("connections"), parsing: .upToNextOption,
             help: "Connection counts to measure (default: 1 10 100).")
@@ -128,7 +128,7 @@ struct BenchTCP: ParsableCommand {
 /// `rawnet bench loss`: goodput retained under loss against Linux bbr and cubic.
 struct BenchLoss: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "loss",
-        abstract: "Goodput retained at 1, 5 and 10 % loss against Linux (namespaces, nftables, iperf3; needs root).")
+        abstract: "Goodput retained at 1, 5 and 10 % loss against Linux (namespaces, nftables, iperf3; needs root).", usage: "rawnet bench loss [<options>]")
     @OptionGroup var options: BenchScenarioOptions
     func run() throws { try options.run(["loss"]) }
 }
@@ -137,7 +137,7 @@ struct BenchLoss: ParsableCommand {
 /// the relay, connect time against Linux.
 struct BenchLatency: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "latency",
-        abstract: "Chat-line round trip p50/p99 against the relay (goal p50 ≤ 3×); TCP connect time against Linux. Also `bench chat`.",
+        abstract: "Chat-line round trip p50/p99 against the relay (goal p50 ≤ 3×); TCP connect time against Linux. Also `bench chat`.", usage: "rawnet bench latency [<options>]",
         aliases: ["chat"])
     @OptionGroup var options: BenchScenarioOptions
     func run() throws { try options.run(["latency"]) }
@@ -147,7 +147,7 @@ struct BenchLatency: ParsableCommand {
 /// `--routers 300 --hosts 700 --connections 10000`).
 struct BenchScale: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "scale",
-        abstract: "A generated lab (100 nodes unless told): time to up, memory per daemon, reachability, concurrent TCP connections.")
+        abstract: "A generated lab (100 nodes unless told): time to up, memory per daemon, reachability, concurrent TCP connections.", usage: "rawnet bench scale [<options>]")
     @OptionGroup var options: BenchScenarioOptions
     @Option(help: "Routers of the generated lab (a tree).") var routers = 30
     @Option(help: "Hosts of the generated lab, spread over the routers.") var hosts = 70
@@ -170,7 +170,7 @@ struct BenchScale: ParsableCommand {
 /// `rawnet bench converge`: RIP convergence after a link failure.
 struct BenchConverge: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "converge",
-        abstract: "A 20-router RIP grid (update 1 s): seconds until every host reaches every other after a link fails.")
+        abstract: "A 20-router RIP grid (update 1 s): seconds until every host reaches every other after a link fails.", usage: "rawnet bench converge [<options>]")
     @OptionGroup var options: BenchScenarioOptions
     func run() throws { try options.run(["converge"]) }
 }
@@ -178,7 +178,7 @@ struct BenchConverge: ParsableCommand {
 /// `rawnet bench sim`: simulated lossy transfers per CPU-second.
 struct BenchSim: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "sim",
-        abstract: "Simulated lossy transfers per CPU-second.")
+        abstract: "Simulated lossy transfers per CPU-second.", usage: "rawnet bench sim [<options>]")
     @OptionGroup var options: BenchScenarioOptions
     func run() throws { try options.run(["sim"]) }
 }
@@ -186,7 +186,7 @@ struct BenchSim: ParsableCommand {
 /// `rawnet bench interop`: one connection with Linux at one end against RawNet at both.
 struct BenchInterop: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "interop",
-        abstract: "One TCP connection Linux → RawNet and RawNet → Linux through one router, against RawNet → RawNet (attach; needs root).")
+        abstract: "One TCP connection Linux → RawNet and RawNet → Linux through one router, against RawNet → RawNet (attach; needs root).", usage: "rawnet bench interop [<options>]")
     @OptionGroup var options: BenchScenarioOptions
     func run() throws { try options.run(["interop"]) }
 }
@@ -194,7 +194,7 @@ struct BenchInterop: ParsableCommand {
 /// `rawnet bench http`: pages per second and a 1 MB fetch of the HTTP server through one router.
 struct BenchHTTP: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "http",
-        abstract: "HTTP pages/s (keep-alive against a connection per page) and 1 MB fetch goodput against nc's bare TCP stream.")
+        abstract: "HTTP pages/s (keep-alive against a connection per page) and 1 MB fetch goodput against nc's bare TCP stream.", usage: "rawnet bench http [<options>]")
     @OptionGroup var options: BenchScenarioOptions
     func run() throws { try options.run(["http"]) }
 }
@@ -202,7 +202,7 @@ struct BenchHTTP: ParsableCommand {
 /// `rawnet bench all`: every scenario in turn.
 struct BenchAll: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "all",
-        abstract: "Every scenario: forward, tcp, loss, latency, scale, sim, interop.")
+        abstract: "Every scenario: forward, tcp, loss, latency, scale, sim, interop.", usage: "rawnet bench all [<options>]")
     @OptionGroup var options: BenchScenarioOptions
     func run() throws { try options.run(Scenarios.names) }
 }

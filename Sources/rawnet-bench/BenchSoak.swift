@@ -7,7 +7,7 @@ import RawNetPlatform
 struct BenchSoak: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "soak",
-        abstract: "Chat and bulk TCP transfers under 10 % loss and reordering for a long run; daemon memory growth must stay ≤ 10 %, every transfer byte-exact."
+        abstract: "Chat and bulk TCP transfers under 10 % loss and reordering for a long run; daemon memory growth must stay ≤ 10 %, every transfer byte-exact.", usage: "rawnet bench soak [<options>]"
     )
 
     @Option(help: "Length of the run in minutes.") var minutes: Double = 30

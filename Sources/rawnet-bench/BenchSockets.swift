@@ -6,7 +6,7 @@ import RawNetPlatform
 struct BenchSockets: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sockets",
-        abstract: "Measure Unix datagram against seqpacket sockets for link frames (two threads, median of runs)."
+        abstract: "Measure Unix datagram against seqpacket sockets for link frames (two threads, median of runs).", usage: "rawnet bench sockets [<options>]"
     )
 
     @Option(help: "Frames per run.") var frames = 200_000

@@ -13,7 +13,7 @@ import RawNetWire
 struct BenchSplit: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "split",
-        abstract: "Time to up and to full reachability of a generated lab split over two namespaces (VXLAN) against the same lab in one (root)."
+        abstract: "Time to up and to full reachability of a generated lab split over two namespaces (VXLAN) against the same lab in one (root).", usage: "rawnet bench split [<options>]"
     )
 
     @Option(help: "Routers of the generated lab (a tree).") var routers = 60

@@ -9,7 +9,7 @@ import RawNetPlatform
 struct BenchVXLAN: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vxlan",
-        abstract: "TCP goodput and segments/s across a VXLAN link between two namespaces against the same lab on one machine (root)."
+        abstract: "TCP goodput and segments/s across a VXLAN link between two namespaces against the same lab on one machine (root).", usage: "rawnet bench vxlan [<options>]"
     )
 
     @Option(help: "Megabytes per transfer.") var megabytes = 20

@@ -9,7 +9,8 @@ import RawNetLabModel
 /// `rawnet gen`: writes a large generated lab topology.
 struct Gen: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Generate a lab topology: routers in a chain or tree with static routes, hosts spread over them."
+        abstract: "Generate a lab topology: routers in a chain or tree with static routes, hosts spread over them.",
+        usage: "rawnet gen [<options>]"
     )
 
     @Option(help: "Number of routers.") var routers = 30

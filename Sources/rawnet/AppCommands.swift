@@ -32,7 +32,7 @@ func openHost(_ host: String, destination: String, labOption: LabOption, app: St
 
 struct PingCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "ping", abstract: "Send ICMP echo requests from a host, like ping.")
+        commandName: "ping", abstract: "Send ICMP echo requests from a host, like ping.", usage: "rawnet ping <host> <destination> [<options>]")
 
     @Argument(help: "The host to ping from.") var host: String
     @Argument(help: "A name (bob, bob.lab, resolved by the lab's DNS when it has one), a node name or an IPv4 address.") var destination: String
@@ -72,7 +72,7 @@ struct PingCommand: ParsableCommand {
 
 struct TracerouteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "traceroute", abstract: "Show the routers on the path from a host, like traceroute (UDP probes).")
+        commandName: "traceroute", abstract: "Show the routers on the path from a host, like traceroute (UDP probes).", usage: "rawnet traceroute <host> <destination> [<options>]")
 
     @Argument(help: "The host to trace from.") var host: String
     @Argument(help: "A name (bob, bob.lab, resolved by the lab's DNS when it has one), a node name or an IPv4 address.") var destination: String

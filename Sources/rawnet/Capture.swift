@@ -7,7 +7,7 @@ import RawNetView
 struct CaptureCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "capture",
-        abstract: "Write the frames crossing the lab's cables to a pcapng file for Wireshark.",
+        abstract: "Write the frames crossing the lab's cables to a pcapng file for Wireshark.", usage: "rawnet capture [<targets> ...] -w <file> [<options>]",
         discussion: """
             With no target, each link is recorded at one point (its second end as the topology \
             names it, sending and receiving) into a file of its own beside the one named: -w \

@@ -41,7 +41,7 @@ struct AppHost {
 
 struct ChatCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "chat", abstract: "A terminal chat over TCP or UDP between hosts of the lab.",
+        commandName: "chat", abstract: "A terminal chat over TCP or UDP between hosts of the lab.", usage: "rawnet chat <host> (--listen <port> | --connect <dest:port>) [<options>]",
         discussion: """
         Run a room with --listen PORT (TCP and UDP on that port), then join it from any host with \
         --connect DEST:PORT. Every line reaches every member; lines that crossed between TCP and UDP \
@@ -100,7 +100,7 @@ struct ChatCommand: ParsableCommand {
 
 struct NCCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "nc", abstract: "Standard input to a TCP or UDP socket and the socket to standard output, like netcat.",
+        commandName: "nc", abstract: "Standard input to a TCP or UDP socket and the socket to standard output, like netcat.", usage: "rawnet nc <host> [<target> ...] [<options>]",
         discussion: """
           rawnet nc bob -l 9000 > received.bin &        (one connection on bob)
           rawnet nc alice bob 9000 --stats < file.bin   (send a file from alice)

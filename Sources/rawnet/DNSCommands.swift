@@ -16,7 +16,7 @@ struct DNSCommand: ParsableCommand {
 struct DNSServe: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "serve",
-        abstract: "Run an authoritative name server on a host (UDP and TCP port 53).",
+        abstract: "Run an authoritative name server on a host (UDP and TCP port 53).", usage: "rawnet dns serve <host> [<options>]",
         discussion: """
             Without --zone it serves the lab zone `lab.`: every node (NODE.lab), every interface \
             (IF.NODE.lab) and a PTR record for every address. --zone FILE serves the zones of a \

@@ -5,7 +5,7 @@ import RawNetTour
 struct DemoCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "A guided tour of RawNet: every idea (layers, IP, UDP, ports, TCP, TTL, routes) shown on a live lab.",
+        abstract: "A guided tour of RawNet: every idea (layers, IP, UDP, ports, TCP, TTL, routes) shown on a live lab.", usage: "rawnet demo [<options>]",
         discussion: """
             Starts its own lab 'tour' (three routers in a triangle, four hosts, two switches, a web \
             server and DNS servers), runs one scene per \

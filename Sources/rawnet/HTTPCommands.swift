@@ -13,7 +13,7 @@ struct HTTPCommand: ParsableCommand {
 
 struct HTTPServe: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "serve", abstract: "Serve files (GET and HEAD) from a host.",
+        commandName: "serve", abstract: "Serve files (GET and HEAD) from a host.", usage: "rawnet http serve <host> [<options>]",
         discussion: """
         Files come from --root; / is index.html there, or the built-in page, which shows the request \
         it received (also at /_request, always). Connections stay open for up to --max-requests \
@@ -93,7 +93,7 @@ struct HTTPServe: ParsableCommand {
 
 struct HTTPGet: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "get", abstract: "Fetch URLs from a host, like curl.",
+        commandName: "get", abstract: "Fetch URLs from a host, like curl.", usage: "rawnet http get <host> <urls> ... [<options>]",
         discussion: """
         URL is http://DEST[:PORT]/PATH with DEST a node name or an address. Several URLs to the same \
         server share one connection while the server keeps it open (keep-alive). The body goes to \

@@ -53,7 +53,7 @@ struct EventSourceOptions: ParsableArguments {
 struct LadderCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ladder",
-        abstract: "Draw a TCP connection as a ladder (sequence) diagram: handshake, data, losses, retransmissions, close.",
+        abstract: "Draw a TCP connection as a ladder (sequence) diagram: handshake, data, losses, retransmissions, close.", usage: "rawnet ladder [<options>]",
         discussion: """
             Save a trace while a connection runs (chat in another terminal), then draw it:
               rawnet trace --save run.jsonl --duration 20
@@ -94,7 +94,7 @@ struct LadderCommand: ParsableCommand {
 struct PlotCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plot",
-        abstract: "Write an SVG time-sequence and congestion-window graph of one TCP connection.",
+        abstract: "Write an SVG time-sequence and congestion-window graph of one TCP connection.", usage: "rawnet plot -o <file> [<options>]",
         discussion: "  rawnet plot --from run.jsonl -o transfer.svg")
 
     @OptionGroup var source: EventSourceOptions

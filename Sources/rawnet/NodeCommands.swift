@@ -118,7 +118,7 @@ struct Link: ParsableCommand {
 struct RIPCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rip",
-        abstract: "Switch RIP on or off on a running router (the topology's `rip:` does it from the start).")
+        abstract: "Switch RIP on or off on a running router (the topology's `rip:` does it from the start).", usage: "rawnet rip <router> <state> [<options>]")
 
     @Argument(help: "A router.") var router: String
     @Argument(help: "on or off.") var state: String

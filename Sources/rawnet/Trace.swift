@@ -105,15 +105,16 @@ struct TraceCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "trace",
         abstract: "Show every frame the lab's daemons send, receive or drop, one line each, live.",
+        usage: "rawnet trace [<targets> ...] [<options>]",
         discussion: """
             Each frame appears once per cable it crosses (its sending end's line; the receiving \
             end's twin is left out unless --both-ends). A frame carrying a TCP retransmission \
             ends in ↻ retransmission, with its sender's reason when that host is watched. \
             Ctrl-C stops. Examples:
-              rawnet trace                          everything
-              rawnet trace r1 --filter 'icmp'       ICMP seen by r1
-              rawnet trace alice-r1 --layers        every header of frames on that link
-              rawnet trace --save run.jsonl --duration 10   for ladder, plot, capture
+              rawnet trace                        # everything
+              rawnet trace r1 --filter 'icmp'     # ICMP seen by r1
+              rawnet trace alice-r1 --layers      # every header of frames on that link
+              rawnet trace --save run.jsonl --duration 10   # for ladder, plot, capture
             """)
 
     @OptionGroup var watch: WatchOptions

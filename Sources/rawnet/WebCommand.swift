@@ -10,7 +10,7 @@ import RawNetCore
 struct WebCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "web",
-        abstract: "Serve the running lab as a page on this machine: topology, frames moving, layers, impairments.",
+        abstract: "Serve the running lab as a page on this machine: topology, frames moving, layers, impairments.", usage: "rawnet web [<options>]",
         discussion: """
             Listens on 127.0.0.1 only and prints the address to open. The page draws the \
             topology, animates each frame along the link it crossed (the same merged trace as \

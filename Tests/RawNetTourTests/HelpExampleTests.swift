@@ -32,11 +32,23 @@ import Testing
             let long = written.filter { DisplayWidth.of($0) > Self.widest }
             #expect(long.isEmpty, "\(name) --help: lines over \(Self.widest) columns (wrapped at 80): \(long)")
             // At 80 columns each one is still printed whole, on one line of its own.
+            // Pasted whole, an example runs: what it says about itself follows a `#`.
+            let uncommented = written.filter { line in
+                guard line.contains("rawnet "), let gap = line.ranges(of: "   ").last else { return false }
+                let after = line[gap.upperBound...].drop { $0 == " " }
+                return !after.isEmpty && !after.hasPrefix("#") && !after.hasPrefix("(") && !after.hasPrefix("\\")
+            }
+            #expect(uncommented.isEmpty, "\(name) --help: a description after an example needs '#': \(uncommented)")
             let narrow = Set(Self.discussionLines(try Self.help(runner, command, columns: 80)))
             let broken = written.filter { !narrow.contains($0) }
             #expect(broken.isEmpty, "\(name) --help at 80 columns wraps: \(broken)")
         }
         #expect(examples >= 20, "the helps' indented example lines: \(examples)")
+        // The usage line is never wrapped either: a command whose options would make it long says `[<options>]`.
+        for command in commands {
+            let usage = try Self.help(runner, command, columns: 80).split(separator: "\n").filter { $0.hasPrefix("USAGE: ") }
+            #expect(usage.allSatisfy { DisplayWidth.of($0) <= 80 }, "\(command.joined(separator: " ")): \(usage)")
+        }
     }
 
     /// The impair examples that did not fit go on over an indented line after ` \`.
@@ -51,7 +63,7 @@ import Testing
             #expect(at != nil && lines[at! + 1] == second, "\(first) / \(second) in:\n\(lines.joined(separator: "\n"))")
         }
         let trace = Self.discussionLines(try Self.help(runner, ["trace"], columns: 80))
-        #expect(trace.contains("  rawnet trace --save run.jsonl --duration 10   for ladder, plot, capture"), "\(trace)")
+        #expect(trace.contains("  rawnet trace --save run.jsonl --duration 10   # for ladder, plot, capture"), "\(trace)")
         let ladder = Self.discussionLines(try Self.help(runner, ["ladder"], columns: 80))
         #expect(ladder.contains("  rawnet trace --save run.jsonl --duration 20"), "\(ladder)")
     }
