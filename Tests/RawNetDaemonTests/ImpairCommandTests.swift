@@ -100,14 +100,14 @@ struct ImpairCommandTests {
         let before = try lab.allImpairments()
 
         let cases: [(arguments: [String], message: String)] = [
-            (["alice-r1", "--loss", "140%"], "140% is out of range"),
+            (["alice-r1", "--loss", "140%"], "--loss 140% is out of range"),
             // A negative value is read as the value it is, not as a missing one.
             (["alice-r1", "--loss", "-5%"], "-5% is out of range"),
-            (["alice-r1", "--loss", "--delay", "5ms"], "loss: cannot read '--delay'"),
+            (["alice-r1", "--loss", "--delay", "5ms"], "--loss --delay: cannot read '--delay'"),
             (["nowhere-r1", "--loss", "5%"], "has no link or interface 'nowhere-r1'"),
             (["alice:eth7", "--loss", "5%"], "node 'alice' has no interface 'eth7'"),
             (["zed:eth0", "--loss", "5%"], "has no node 'zed'"),
-            (["alice-r1", "--loss", "5%", "--delay", "soon"], "delay: cannot read 'soon'"),
+            (["alice-r1", "--loss", "5%", "--delay", "soon"], "--delay soon: cannot read 'soon'"),
             (["alice-r1", "--loss-burst", "1%,2%,3%,4%,5%"], "P,R,1-H,1-K"),
             (["alice-r1", "--loss", "5%", "--direction", "sideways"], "--direction must be out, in or both"),
             (["alice-r1", "--seed", "-3"], "seed"),

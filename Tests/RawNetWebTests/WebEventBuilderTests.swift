@@ -303,7 +303,8 @@ struct ImpairChangeTests {
         do {
             try ImpairChange(options: ["loss": "150%"]).validate()
         } catch {
-            #expect(error.description.hasPrefix("--loss 150%: "), "\(error)")
+            #expect(error.description.hasPrefix("--loss 150% is out of range"), "\(error)")
+            #expect(error.description.components(separatedBy: "loss").count == 2, "the setting is named once: \(error)")
             #expect(error.isInvalidValue)
         }
         do {
