@@ -50,6 +50,15 @@ import RawNetWire
         #expect(!dropped.contains("frame") && !impaired.contains("frame"))
     }
 
+    /// A router's note in a Korean trace line: what it did, in Korean; addresses stay.
+    @Test func routerNotes_inKorean() {
+        let line = KoreanViews.translate("   12.345 r1:eth1     # forwarded 10.0.1.10 > 10.0.2.20, TTL now 63")
+            .replacing("\u{A0}", with: " ")
+        #expect(line == "   12.345 r1:eth1     # 전달 10.0.1.10 > 10.0.2.20, 이제 TTL 63", "\(line)")
+        let port = KoreanViews.translate("    1.000 sw1:p2      # forwarded to port p1 (vlan 1)").replacing("\u{A0}", with: " ")
+        #expect(port == "    1.000 sw1:p2      # 전달: 포트 p1 (vlan 1)", "\(port)")
+    }
+
     @Test func helloSegment_matchesGoldenEncapsulation() {
         #expect(Encapsulation.render(frame: FixtureFrames.hello) == Goldens.helloEncapsulation + "\n")
     }
