@@ -206,7 +206,9 @@ struct ChatSession {
                 show(paint("stats: \(error)", .warning))
             }
         default:
-            show(paint("unknown command \(line); /help lists them", .warning))
+            let known = ["quit", "exit", "help", "loss", "reorder", "delay", "duplicate", "corrupt", "jitter", "clear", "stats"]
+            let guess = NameSuggestion.nearest(to: verb, among: known).map { " (did you mean /\($0)?)" } ?? ""
+            show(paint("unknown command \(line)\(guess); /help lists them", .warning))
         }
         return .handled
     }

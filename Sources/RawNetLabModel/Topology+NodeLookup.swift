@@ -1,3 +1,5 @@
+import RawNetCore
+
 extension Topology {
     /// What every command says of a node name this lab does not have: the name
     /// it has nearest to it, then its nodes, or only those of `kind` (`hosts:`

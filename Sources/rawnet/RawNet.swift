@@ -1,6 +1,7 @@
 import ArgumentParser
 import RawNetContracts
 import RawNetLabModel
+import RawNetCore
 import RawNetPlatform
 
 @main

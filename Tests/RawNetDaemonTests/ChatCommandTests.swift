@@ -53,7 +53,9 @@ import Testing
         try client.type("/delay")
         try client.waitForOutput("usage") { $0.contains("usage: /delay VALUE") }
         try client.type("/nosuch")
-        try client.waitForOutput("unknown") { $0.contains("unknown command /nosuch") }
+        try client.waitForOutput("unknown") { $0.contains("unknown command /nosuch; /help lists them") }
+        try client.type("/lose 10%")
+        try client.waitForOutput("a near command") { $0.contains("unknown command /lose 10% (did you mean /loss?); /help lists them") }
 
         try client.type("/quit")
         let exit = client.waitForExit(timeout: .seconds(10))

@@ -1,5 +1,6 @@
 import RawNetLab
 import RawNetLabModel
+import RawNetCore
 import Testing
 
 /// A node name the lab does not have is answered the same way everywhere, with
