@@ -34,6 +34,9 @@ public struct RetransmissionMarks: Sendable {
 
     public init(limit: Int = 256) { self.limit = limit }
 
+    /// Why a segment was sent again, in the words every view uses ("RACK", "timeout").
+    public static func words(for reason: TCPRetransmitReason) -> String { TCPFlow.words(for: reason) }
+
     /// Notes one event (whose id for the caller is `id`) and returns the frames it shows
     /// to carry retransmissions: itself for a frame that was waited for, an earlier frame
     /// for an event that comes after the frame it names, or none.

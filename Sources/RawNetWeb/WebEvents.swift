@@ -41,6 +41,18 @@ public struct WebEvent: Codable, Sendable, Equatable {
     public var hop: Bool
     /// True for a TCP retransmission: the transport event saying so, and the frame carrying it.
     public var retransmit: Bool
+    /// Why it was sent again, when its sender said so ("RACK", "timeout"), and in Korean.
+    public var why: String?
+    public var whyKo: String?
+}
+
+extension WebEvent {
+    /// A retransmission's reason in the words of the trace and the ladder, and in Korean.
+    static func why(_ reason: TCPRetransmitReason) -> (en: String, ko: String) {
+        let words = RetransmissionMarks.words(for: reason)
+        let korean = KoreanViews.translate("(\(words))").replacing("\u{A0}", with: " ")
+        return (words, String(korean.dropFirst().dropLast()))
+    }
 }
 
 /// Frame events counted per link, direction, protocol, kind and reason over one interval:
@@ -71,11 +83,19 @@ public struct WebMessage: Codable, Sendable, Equatable {
     /// For `gap`: how many messages this page did not get (it read too slowly).
     public var missed: Int?
 
-    /// For `retransmits`: ids of frames sent earlier that a later event showed to carry a retransmission.
+    /// For `retransmits`: ids of frames sent earlier that a later event showed to carry a retransmission,
+    /// and why each was sent again (`whys`, in Korean `whysKo`).
     public var ids: [Int]?
+    public var whys: [String]?
+    public var whysKo: [String]?
 
     public static func events(_ events: [WebEvent]) -> WebMessage { WebMessage(type: "events", events: events) }
-    public static func retransmits(_ ids: [Int]) -> WebMessage { WebMessage(type: "retransmits", ids: ids) }
+    public static func retransmits(_ marks: [(id: Int, reason: TCPRetransmitReason)]) -> WebMessage {
+        var message = WebMessage(type: "retransmits", ids: marks.map(\.id))
+        message.whys = marks.map { WebEvent.why($0.reason).en }
+        message.whysKo = marks.map { WebEvent.why($0.reason).ko }
+        return message
+    }
 }
 
 /// Turns the merged trace stream into messages for the page. Pure: it only holds the
@@ -91,7 +111,7 @@ public struct WebEventBuilder: Sendable {
     /// Which sent frames carry a retransmission, whichever order events and frames come in.
     private var marks = RetransmissionMarks()
     /// Frames already sent to the page that a later retransmission event showed to be one.
-    private var lateMarks: [Int] = []
+    private var lateMarks: [(id: Int, reason: TCPRetransmitReason)] = []
 
     /// Where frames go whose boxes are drawn only when asked for; nil: drawn for every frame sent.
     public let layerStore: LayerStore?
@@ -158,9 +178,11 @@ public struct WebEventBuilder: Sendable {
             for (event, hop) in zip(batch, hopMask) { events.append(webEvent(event, hop: hop, withLayers: true)) }
             // A mark may name a frame of this batch (set here) or one already sent (a `retransmits` message).
             let first = events.first?.id ?? nextID
-            var earlier: [Int] = []
-            for id in lateMarks {
-                if id >= first { events[id - first].retransmit = true } else { earlier.append(id) }
+            var earlier: [(id: Int, reason: TCPRetransmitReason)] = []
+            for mark in lateMarks {
+                guard mark.id >= first else { earlier.append(mark); continue }
+                events[mark.id - first].retransmit = true
+                (events[mark.id - first].why, events[mark.id - first].whyKo) = WebEvent.why(mark.reason)
             }
             lateMarks = []
             return (earlier.isEmpty ? [] : [.retransmits(earlier)]) + [.events(events)]
@@ -217,7 +239,11 @@ public struct WebEventBuilder: Sendable {
         var web = WebEvent(id: nextID, t: Double(event.time &- start) / 1e6, node: event.node, iface: event.interface,
                            kind: event.kind.rawValue, link: link, toB: toB,
                            proto: event.frame.map { Self.protocolName(of: $0) }, line: line, layers: layers,
-                           reason: event.reason, hop: hop, retransmit: isRetransmission(event, id: nextID))
+                           reason: event.reason, hop: hop, retransmit: false)
+        if let reason = retransmissionReason(event, id: nextID) {
+            web.retransmit = true
+            (web.why, web.whyKo) = WebEvent.why(reason)
+        }
         if withLayers {
             let korean = KoreanViews.translate(line)
             if korean != line { web.lineKo = korean }
@@ -238,14 +264,14 @@ public struct WebEventBuilder: Sendable {
     /// True for a transport event announcing a retransmission, and for a frame already known
     /// to carry one (`RetransmissionMarks`); a frame found to be one only by a later event
     /// is marked when that event comes (`lateMarks`).
-    mutating func isRetransmission(_ event: TraceEvent, id: Int) -> Bool {
-        var isMarked = false
-        for marked in marks.note(event, id: id).map(\.id) {
-            if marked == id { isMarked = true } else { lateMarks.append(marked) }
+    mutating func retransmissionReason(_ event: TraceEvent, id: Int) -> TCPRetransmitReason? {
+        var own: TCPRetransmitReason?
+        for claim in marks.note(event, id: id) {
+            if claim.id == id { own = claim.reason } else { lateMarks.append((claim.id, claim.reason)) }
         }
         if event.kind == .transport, let detail = event.detail, let tcp = TCPTraceEvent(detail: detail),
-           case .retransmitted = tcp.kind { return true }
-        return isMarked
+           case .retransmitted(_, _, let reason) = tcp.kind { return reason }
+        return own
     }
 
     /// The protocol a frame is coloured by: the highest layer RawNet names.

@@ -412,18 +412,26 @@ extension WebPage {
 
     function rowText(entry) {
       const ev = entry.kind === "event" ? entry.ev : null;
-      return entryText(entry) + (ev && ev.retransmit && ev.kind === "sent" ? "  ↻ " + t("retransmit") : "")
+      return entryText(entry) + (ev && ev.retransmit && ev.kind === "sent" ? "  ↻ " + t("retransmit") + whyText(ev) : "")
         + (ev && isMine(ev) ? "  ✉ " + t("mine") : "");
     }
 
     // A frame found to carry a retransmission only after it was shown (the event naming it came later).
-    function markRetransmits(ids) {
-      const wanted = new Set(ids);
+    // Why a frame was sent again, when its sender said so: " (RACK)", in the page's language.
+    function whyText(ev) {
+      const why = state.lang === "ko" && ev.whyKo ? ev.whyKo : ev.why;
+      return why ? " (" + why + ")" : "";
+    }
+    function markRetransmits(ids, whys, whysKo) {
+      const wanted = new Map(ids.map((id, i) => [id, i]));
       for (let i = state.entries.length - 1; i >= 0 && wanted.size; i--) {
         const e = state.entries[i];
         if (e.kind !== "event" || !wanted.has(e.ev.id)) continue;
+        const i = wanted.get(e.ev.id);
         wanted.delete(e.ev.id);
         e.ev.retransmit = true;
+        if (whys && whys[i]) e.ev.why = whys[i];
+        if (whysKo && whysKo[i]) e.ev.whyKo = whysKo[i];
         // A row still waiting to be listed is made from the entry, which now says so.
         const row = document.querySelector(`#events .ev-row[data-id="${e.ev.id}"]`);
         if (row) { row.classList.add("retransmit"); row.textContent = rowText(e); }
@@ -786,7 +794,7 @@ extension WebPage {
         const msg = JSON.parse(m.data);
         perf.lastMessageAt = performance.now();
         if (msg.type === "events") for (const ev of msg.events) { if (ev.kind === "lost") state.gaps++; record({ kind: "event", ev }); perf.events++; }
-        else if (msg.type === "retransmits") markRetransmits(msg.ids);
+        else if (msg.type === "retransmits") markRetransmits(msg.ids, msg.whys, msg.whysKo);
         else if (msg.type === "counts") { state.lastCountsAt = performance.now(); record({ kind: "counts", counts: msg.counts, total: msg.total, from: msg.from, to: msg.to }); perf.counted += msg.total; }
         else if (msg.type === "gap") { state.gaps++; record({ kind: "gap", missed: msg.missed }); }
         else if (msg.type === "ended") { state.ended = true; record({ kind: "note", text: "# " + t(state.replay ? "savedEnd" : "ended") }); }

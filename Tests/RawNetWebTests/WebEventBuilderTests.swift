@@ -238,6 +238,9 @@ struct WebEventBuilderTests {
         let shown = inOrder.messages(for: events).flatMap { $0.events ?? [] }
         #expect(shown.map(\.retransmit) == [false, false, true, false, true, false, false],
                 "the announcement and alice's copy at 200 ms; not the original, not r1 forwarding it, not a later copy")
+        // Each says why, as the trace does, in both languages.
+        #expect(shown.map(\.why) == [nil, nil, "timeout", nil, "timeout", nil, nil])
+        #expect(shown[4].whyKo == "타임아웃")
 
         // The same events, the frame before its announcement and in separate batches: the same marks.
         let swapped = [events[4], events[0], events[1]] + [events[3], events[2]] + [events[5], events[6]]
@@ -251,8 +254,14 @@ struct WebEventBuilderTests {
             for batch in batches {
                 order += batch
                 for message in builder.messages(for: batch) {
-                    for ev in message.events ?? [] { flags[ev.id] = ev.retransmit }
-                    for id in message.ids ?? [] { flags[id] = true }
+                    for ev in message.events ?? [] {
+                        flags[ev.id] = ev.retransmit
+                        #expect(ev.retransmit == (ev.why == "timeout"), "a mark says why: \(ev)")
+                    }
+                    for (index, id) in (message.ids ?? []).enumerated() {
+                        flags[id] = true
+                        #expect(message.whys?[index] == "timeout" && message.whysKo?[index] == "타임아웃", "\(message)")
+                    }
                 }
             }
             // Back to the original order of `events`, by identity of each event.

@@ -402,6 +402,11 @@ import Testing
             throw TestFailure("\(error): \(ladder.prefix(400))")
         }
         #expect(try runner.wait(client, timeout: 60) == 0, "the transfer ends")
+        // A retransmission of the lossy transfer is marked with why it was sent, as the trace says it.
+        try await browser.waitUntil("a retransmission says why", timeout: 30, """
+            return rawnetState.entries.some(e => e.kind === 'event' && e.ev.kind === 'sent' && e.ev.retransmit
+              && e.ev.why && rowText(e).includes('↻ retransmission (' + e.ev.why + ')'))
+            """)
     }
 
     /// `rawnet web --from` a saved trace: the page starts paused at its beginning and steps through it.
