@@ -76,6 +76,20 @@ struct ChatSession {
                 return summary
             }
             if isInputDone {
+                // A FIN after every line typed; then what the room still says is read until it
+                // closes its side (or a moment passes), so no line it sent is left unread, which
+                // would make the close a RST that could overtake the last lines on their way.
+                try? stream.shutdownWrite()
+                let linger = Double(client.lingerAfterInput.components.seconds)
+                    + Double(client.lingerAfterInput.components.attoseconds) / 1e18
+                let deadline = AppTerminal.monotonicSeconds() + linger
+                do {
+                    while !stream.isEndOfStream, AppTerminal.monotonicSeconds() < deadline {
+                        if let line = try stream.readLine(timeout: .milliseconds(50)) { show(render(line)) }
+                    }
+                } catch {
+                    // The room went away meanwhile: nothing more to read.
+                }
                 stream.close()
                 remindOfImpairment()
                 return summary

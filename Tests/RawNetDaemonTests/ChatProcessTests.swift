@@ -164,6 +164,28 @@ import Testing
         again.closeInput()
     }
 
+    /// A client whose input is one line and then its end (`printf 'hi' | rawnet chat …`) gets
+    /// that line to the room every time: it ends with a FIN and reads what the room still says,
+    /// so its close is never a RST that could overtake the line.
+    @Test func aPipedLineThenEndOfInput_alwaysReachesTheRoom() throws {
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
+        try room.waitForOutput("room open") { $0.contains("room open") }
+        let members = 8
+        for index in 1...members {
+            let input = lab.base + "/line-\(index).txt"
+            try FileSystem.writeBytes(Array("line from p\(index)\n".utf8), to: input)
+            let client = try AppProcess(lab: lab, ["chat", "alice", "--connect", "bob:7000", "--name", "p\(index)"],
+                                        name: "piped-\(index)", inputPath: input)
+            #expect(client.waitForExit(timeout: .seconds(20)) == .exited(code: 0), "\(client.output)")
+        }
+        try room.waitForOutput("every piped line") { output in
+            (1...members).allSatisfy { output.contains("p\($0): line from p\($0)") }
+        }
+        #expect(room.output.components(separatedBy: " left").count - 1 == members, "\(room.output)")
+    }
+
     @Test func fiveMegabytesThroughNcUnderLossReorderDuplicationAndCorruption() throws {
         let lab = try DaemonTestLab(yaml: Self.yaml)
         defer { lab.stop() }
