@@ -427,11 +427,11 @@ extension WebPage {
       for (let i = state.entries.length - 1; i >= 0 && wanted.size; i--) {
         const e = state.entries[i];
         if (e.kind !== "event" || !wanted.has(e.ev.id)) continue;
-        const i = wanted.get(e.ev.id);
+        const at = wanted.get(e.ev.id);
         wanted.delete(e.ev.id);
         e.ev.retransmit = true;
-        if (whys && whys[i]) e.ev.why = whys[i];
-        if (whysKo && whysKo[i]) e.ev.whyKo = whysKo[i];
+        if (whys && whys[at]) e.ev.why = whys[at];
+        if (whysKo && whysKo[at]) e.ev.whyKo = whysKo[at];
         // A row still waiting to be listed is made from the entry, which now says so.
         const row = document.querySelector(`#events .ev-row[data-id="${e.ev.id}"]`);
         if (row) { row.classList.add("retransmit"); row.textContent = rowText(e); }
