@@ -18,6 +18,10 @@ public struct ChatClient {
     public var control: HostControl?
     /// UDP: how long to wait for late lines after the end of input.
     public var lingerAfterInput: Duration = .seconds(1)
+    /// `lingerAfterInput` in seconds, on the terminal's clock.
+    var lingerSeconds: Double {
+        Double(lingerAfterInput.components.seconds) + Double(lingerAfterInput.components.attoseconds) / 1e18
+    }
 
     public init(room: IPv4Address, port: UInt16, name: String) {
         self.room = room
@@ -80,8 +84,7 @@ struct ChatSession {
                 // closes its side (or a moment passes), so no line it sent is left unread, which
                 // would make the close a RST that could overtake the last lines on their way.
                 try? stream.shutdownWrite()
-                let linger = Double(client.lingerAfterInput.components.seconds)
-                    + Double(client.lingerAfterInput.components.attoseconds) / 1e18
+                let linger = client.lingerSeconds
                 let deadline = AppTerminal.monotonicSeconds() + linger
                 do {
                     while !stream.isEndOfStream, AppTerminal.monotonicSeconds() < deadline {
@@ -142,8 +145,7 @@ struct ChatSession {
                 }
             }
             if let ended = inputEndedAt {
-                let linger = Double(client.lingerAfterInput.components.seconds)
-                    + Double(client.lingerAfterInput.components.attoseconds) / 1e18
+                let linger = client.lingerSeconds
                 if AppTerminal.monotonicSeconds() - ended >= linger { break }
                 try host.wait(timeout: .milliseconds(50))
                 continue

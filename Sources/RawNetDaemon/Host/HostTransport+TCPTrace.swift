@@ -4,9 +4,8 @@ import RawNetWire
 
 /// TCP events as `transport` trace events, written by the core's `TCPTraceEvent`.
 extension HostTransport {
-    /// Traces `events` stamped `time` (by default now).
-    func trace(_ events: [(TCPConnectionID, TCPEvent)], at time: Int64? = nil) {
-        let time = time ?? traceTime()
+    /// Traces `events`, stamped `time`.
+    func trace(_ events: [(TCPConnectionID, TCPEvent)], at time: Int64) {
         for (id, event) in events {
             let build = {
                 var congestion: TCPTraceEvent.Congestion?
