@@ -197,6 +197,22 @@ extension TCPScriptedRACKTests {
         #expect(s.connection.stats.timeouts == 1)
     }
 
+    /// After a timeout the backed-off RTO alone paces the resends (RFC 6298
+    /// §5.5): the recovery it began is stalled too (its one lost segment was
+    /// resent), but no probe goes out at 2·SRTT, as none does from Linux.
+    @Test func afterATimeout_onlyTheBackedOffRTOResends_noProbe() throws {
+        var s = try Self.established()
+        try s.send(Array(bytes[0..<1000]))
+        s.discardUnread()
+        try s.expectSegment(at: .at(ms: 110), seq: 1)  // the tail loss probe: 2·SRTT + 2 × 40 ms
+        try s.expectSegment(at: .at(ms: 310), seq: 1)  // the RTO, 200 ms after it
+        try s.expectNothing(until: .at(ms: 709.9))
+        try s.expectSegment(at: .at(ms: 710), seq: 1)  // the RTO again, backed off to 400 ms
+        #expect(Self.reasons(&s) == [.lossProbe, .timeout, .timeout])
+        #expect(s.connection.stats.lossProbes == 1)
+        #expect(s.connection.stats.timeouts == 2)
+    }
+
     @Test func recoveryStalledByARACKTimerRetransmission_isProbedInsteadOfTimingOut() throws {
         var s = try Self.established(peerWindow: 3000)
         try s.send(Array(bytes[0..<6000]))

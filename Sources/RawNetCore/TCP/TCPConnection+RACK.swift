@@ -227,12 +227,14 @@ extension TCPConnection {
         // A recovery also stalls without an ACK: its last lost segment may leave
         // on the RACK or pacing timer, or once an egress queue has room. Without
         // this its loss would wait for the RTO.
-        let isStalledWithoutProbe = isInRecovery && lossProbeDeadline == nil && usesRACK
+        // Not after a timeout, though: there the backed-off RTO is the only timer
+        // (RFC 6298 §5.5), as Linux sends no probe in its loss state.
+        let isStalledWithoutProbe = isInRecovery && !isRecoveringFromTimeout && lossProbeDeadline == nil && usesRACK
             && stalledRecoveryProbes < Self.maximumStalledRecoveryProbes && isRecoveryStalled
         guard isLossProbeDue || isStalledWithoutProbe else { return }
         isLossProbeDue = false
         guard usesRACK, state.isSynchronized, sndMax > sndUna, let srtt = rtt.smoothed,
-              isInRecovery ? isRecoveryStalled : (lossProbe == nil && scoreboard.isEmpty) else {
+              isInRecovery ? !isRecoveringFromTimeout && isRecoveryStalled : (lossProbe == nil && scoreboard.isEmpty) else {
             lossProbeDeadline = nil
             return
         }
@@ -269,11 +271,13 @@ extension TCPConnection {
     /// it, else the last segment again, and restart the retransmission timer.
     /// In a stalled recovery (a step beyond RFC 8985 §7, which probes only
     /// outside recovery) the probe resends the oldest outstanding segment, the
-    /// one holding the window back, instead of waiting for the RTO.
+    /// one holding the window back, instead of waiting for the RTO; never in the
+    /// recovery a timeout began, which the backed-off RTO alone paces.
     mutating func onLossProbeTimeout(now: Instant) {
         guard usesRACK, sndUna >= 1, sndMax > sndUna, state != .closed, state != .timeWait else { return }
         if isInRecovery {
-            guard isRecoveryStalled, let oldest = sentSegments.first, oldest.isInFlight else { return }
+            guard !isRecoveringFromTimeout, isRecoveryStalled, let oldest = sentSegments.first, oldest.isInFlight
+            else { return }
             _ = emitData(from: oldest.start, maxLength: oldest.length, reason: .lossProbe, now: now)
             counters.lossProbes += 1
             retransmitDeadline = now + rtt.timeout
