@@ -39,6 +39,8 @@ public final class Demo {
     var stream: TraceStream!
     var runDirectory = ""
     var hops: HopFilter
+    /// The tour lab's topology (which places a `rawnet trace TARGET` watches).
+    let topology: Topology
     /// Where the tour's capture records: one point per link (every tour node is watched).
     let capturePoints: CapturePoints
     /// Every event of the tour, in time order.
@@ -55,6 +57,7 @@ public final class Demo {
         self.output = output
         painter = TextPainter(usesColour: options.usesColour)
         let topology = try TopologyLoader.parse(yaml: DemoLab.yaml, file: "built-in tour lab")
+        self.topology = topology
         hops = HopFilter(topology: topology)
         capturePoints = CapturePoints(topology: topology, watched: Set(topology.nodes.map(\.name)))
     }
@@ -82,7 +85,8 @@ public final class Demo {
         try warmUp()
         let scenes = options.scenes.isEmpty ? DemoScene.allCases : options.scenes
         for (index, scene) in scenes.enumerated() {
-            try play(scene, number: index + 1, of: scenes.count)
+            // Numbered as the whole tour numbers it, so `--scenes 4` shows 4/17, as the help promises.
+            try play(scene, number: scene.number, of: DemoScene.allCases.count)
             if interrupted { throw DemoFailure.interrupted }
             if options.isStepping && index < scenes.count - 1 {
                 say(painter.paint("⏎ " + DemoText.pressEnter.text(language), .time))
@@ -185,19 +189,36 @@ public final class Demo {
     }
 
     /// Prints the events that pass `filter`, one per frame per hop, at most `limit` lines.
-    func show(_ events: [TraceEvent], filter: String, limit: Int = 14) {
+    /// With `targets` (as typed after `rawnet trace`: a node, `NODE:IF` or a link), only the
+    /// events of those places, as `rawnet trace TARGET` shows them: a frame is then the line of
+    /// whichever end is watched, the receiving end's too (watching every node shows each
+    /// frame once, as its sender sent it).
+    func show(_ events: [TraceEvent], targets: [String] = [], filter: String, limit: Int = 14) {
         let selector = (try? TraceFilter(parsing: filter)) ?? .everything
         // As `rawnet trace` prints them: TCP numbers count from each side's SYN, shown or not.
         var formatter = TraceFormatter(startTime: sceneStart, usesColour: options.usesColour)
         formatter.sequenceBases = TCPSequenceBases()
         var lines: [String] = []
-        for (event, isShown) in zip(events, hops.admit(events)) {
+        let watched: [TraceEvent]
+        let shown: [Bool]
+        if targets.isEmpty {
+            watched = events
+            shown = hops.admit(events)
+        } else {
+            // A `rawnet trace TARGET` of its own: its hop filter sees only the places it watches.
+            let selection = try? TraceSelection(targets: targets, topology: topology)
+            watched = events.filter { selection?.includes($0) ?? true }
+            var own = HopFilter(topology: topology)
+            shown = own.admit(watched)
+        }
+        for (event, isShown) in zip(watched, shown) {
             let decoded = event.frame.map { DecodedFrame(parsing: $0, verifyChecksums: false) }
             let base = formatter.learnSequence(from: decoded)
             guard isShown, selector.matches(event, decoded: decoded, sequenceBase: base) else { continue }
             lines.append(formatter.format(event))
         }
-        say(painter.paint(Self.shellLines(Self.inLanguage("rawnet trace --filter '\(filter)'", options.language)), .time))
+        let command = (["rawnet trace"] + targets).joined(separator: " ") + " --filter '\(filter)'"
+        say(painter.paint(Self.shellLines(Self.inLanguage(command, options.language)), .time))
         for line in lines.prefix(limit) { say(fit(view(line), indent: "    ", continuation: String(repeating: " ", count: 16))) }
         if lines.count > limit { say(painter.paint("    " + DemoText.more(lines.count - limit).text(options.language), .time)) }
     }

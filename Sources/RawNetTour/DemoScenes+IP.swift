@@ -146,11 +146,21 @@ extension Demo {
         var refused: ICMPErrorReport?
         if case .icmpError(let report)? = try sender.receiveEvent(timeout: .milliseconds(500)) { refused = report }
         let events = collect()
-        show(events, filter: "host 10.0.2.20 and (udp or icmp) and (node bob)", limit: 8)
+        // Traced at bob, so the datagrams bob took in show as bob's own lines (watching every
+        // node, each would show once, as r2 sent it, and `node bob` would keep only the refused one).
+        show(events, targets: ["bob"], filter: "host 10.0.2.20 and (udp or icmp)", limit: 8)
         labelled([7000, 7001].map { port in
             (Said(en: "app on port \(port) read:", ko: "포트 \(port)의 앱이 읽은 것:"),
              (port == 7000 ? atFirst : atSecond).map { "\"\($0)\"" }.joined(separator: ", "))
         })
+        let arrived = Set(events.compactMap { event -> UInt16? in
+            guard event.node == "bob", event.kind == .received, let frame = event.frame,
+                  let udp = DecodedFrame(parsing: frame, verifyChecksums: false).udp else { return nil }
+            return udp.destinationPort
+        })
+        check(arrived.isSuperset(of: [7000, 7001, 7002]),
+              Said(en: "all three datagrams reached bob:eth0; his host then read each one's destination port",
+                   ko: "데이터그램 세 개가 모두 bob:eth0에 도착했고, bob의 호스트가 저마다 목적지 포트를 읽었습니다"))
         check(atFirst == ["for the app on 7000"] && atSecond == ["for the app on 7001"],
               Said(en: "each app on 10.0.2.20 got only the datagram for its port",
               ko: "10.0.2.20의 각 앱은 자기 포트로 온 데이터그램만 받았습니다"))

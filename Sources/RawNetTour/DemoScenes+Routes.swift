@@ -26,10 +26,15 @@ extension Demo {
         return hops.map { hop in hop.probes.lazy.compactMap(\.from).first }
     }
 
+    /// The TTL scene's trace: the probes as they leave alice, and every ICMP answer on every
+    /// cable it crosses (r2's go back through r3). `and` binds tighter than `or`; the parentheses
+    /// only say so.
+    static let timeToLiveFilter = "(on alice:eth0 and udp) or (icmp and not dropped)"
+
     func timeToLiveScene() throws {
         let hops = try traceroute(from: "alice", to: Self.bobAddress, name: "bob")
         let events = collect()
-        show(events, filter: "on alice:eth0 and udp or icmp and not dropped", limit: 12)
+        show(events, filter: Self.timeToLiveFilter, limit: 12)
         // Who wrote each time-exceeded message: its IPv4 source (r2's travels back through r3).
         let sources = Set(events.compactMap { event -> IPv4Address? in
             guard event.kind == .sent, let frame = event.frame else { return nil }

@@ -105,6 +105,13 @@ extension Demo {
         return []
     }
 
+    /// What the SYNs among `events` say about window scaling, so a window is stated in bytes.
+    static func windowScales(of events: [TraceEvent]) -> TCPWindowScales {
+        var scales = TCPWindowScales()
+        for event in events { if let frame = event.frame { scales.observe(frame: frame) } }
+        return scales
+    }
+
     func encapsulationScene() throws {
         let pair = try openChat()
         defer { pair.close() }
@@ -117,7 +124,8 @@ extension Demo {
         }?.frame
         if let frame {
             for line in Encapsulation.render(frame: frame, usesColour: options.usesColour,
-                                             language: options.language == .ko ? .ko : .en)
+                                             language: options.language == .ko ? .ko : .en,
+                                             windowScales: Self.windowScales(of: events))
                 .split(separator: "\n", omittingEmptySubsequences: false) { say("  " + line) }
             say(wrap(Said(en: "⏎ is the line feed (LF, byte 0a) the chat ends each line with.",
                           ko: "⏎는 채팅이 줄마다 끝에 붙이는 줄 바꿈 문자(LF, 바이트 0a)입니다.").text(options.language)))

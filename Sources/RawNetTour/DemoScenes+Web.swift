@@ -164,7 +164,8 @@ extension Demo {
             say(painter.paint("  " + Said(en: "down the layers, as the GET left alice:eth0:",
                                           ko: "계층을 따라 아래로: alice:eth0을 떠나는 GET").text(options.language), .place))
             for line in Encapsulation.render(frame: frame, usesColour: options.usesColour,
-                                             language: options.language == .ko ? .ko : .en)
+                                             language: options.language == .ko ? .ko : .en,
+                                             windowScales: Self.windowScales(of: events))
                 .split(separator: "\n", omittingEmptySubsequences: false) { say("  " + line) }
             say(fit(Said(en: "␍ is CR (0d) and ⏎ is LF (0a): every line of an HTTP head ends in both",
                          ko: "␍는 CR(0d), ⏎는 LF(0a)입니다. HTTP 헤더의 줄은 모두 이 둘로 끝납니다.").text(options.language),

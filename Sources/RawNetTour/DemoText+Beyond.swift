@@ -90,7 +90,7 @@ extension DemoText {
                 asking again. After 0.3 s alice sends one datagram to each.
                 """,
             ko: """
-                bob에서 앱 두 개가 돕니다. 기다리는 앱은 receive를 부르고 블로킹됩니다. 데이터그램이 올 \
+                bob에서 앱 두 개가 돌고 있습니다. 기다리는 앱은 receive를 부르고 블로킹됩니다. 데이터그램이 올 \
                 때까지 그 스레드는 호출 안에서 잠듭니다. 폴링하는 앱은 타임아웃 0으로(논블로킹) 묻습니다. \
                 아무것도 없으면 호출이 곧바로 돌아오고, 앱은 다른 일을 한 뒤 다시 묻습니다. 0.3초 뒤 \
                 alice가 두 앱에 데이터그램을 하나씩 보냅니다.

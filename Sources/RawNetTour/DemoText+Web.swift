@@ -42,7 +42,7 @@ extension DemoText {
                 server, whose answer makes the same journey back, by another way.
                 """,
             ko: """
-                bob에서는 hello,world 페이지를 내주는 웹 서버가 돕니다. alice의 앱은 www.example.lab을 10.0.2.20으로 \
+                bob에서는 hello,world 페이지를 내주는 웹 서버가 실행 중입니다. alice의 앱은 www.example.lab을 10.0.2.20으로 \
                 바꾸고(rec의 캐시에 아직 있습니다), 포트 80으로 TCP 연결을 연 뒤 HTTP 요청을 씁니다. 요청은 몇 줄의 \
                 텍스트입니다. 내려가면서 TCP가 그 텍스트를 세그먼트에, IP가 세그먼트를 bob에게 가는 패킷에, \
                 이더넷이 패킷을 다음 케이블용 프레임에 담습니다. 라우터는 프레임을 풀어 패킷만 남기고(TTL은 하나 \

@@ -1,6 +1,43 @@
+import RawNetCore
+
 /// The tour's languages.
 public enum DemoLanguage: String, Sendable, CaseIterable {
     case en, ko
+
+    /// The language `--lang` names; anything else is a usage error that names the allowed
+    /// values and, when the text looks like one of them, suggests it (`kr` → ko).
+    public static func parse(_ text: String) throws(DemoUsageError) -> DemoLanguage {
+        if let language = DemoLanguage(rawValue: text) { return language }
+        let suggestion = suggested(for: text).map { "; did you mean \($0.rawValue) (\($0.name))?" } ?? ""
+        throw DemoUsageError("--lang must be en or ko (English or Korean), not '\(text)'" + suggestion)
+    }
+
+    /// The language a mistyped `--lang` most likely meant: a country's or a language's other
+    /// name (`kr`, `korean`, `eng`), or a code one edit away (`kp`, `KO`); nil when none is near.
+    public static func suggested(for text: String) -> DemoLanguage? {
+        let lower = text.lowercased()
+        if let alias = aliases[lower] { return alias }
+        let codes = allCases.map(\.rawValue)
+        guard let nearest = NameSuggestion.nearest(to: lower, among: codes),
+              NameSuggestion.distance(lower, nearest) <= 1 else { return nil }
+        return DemoLanguage(rawValue: nearest)
+    }
+
+    /// Other names learners type for the two languages.
+    static let aliases: [String: DemoLanguage] = [
+        "kr": .ko, "kor": .ko, "korean": .ko, "ko-kr": .ko, "ko_kr": .ko, "한국어": .ko, "한글": .ko,
+        "eng": .en, "english": .en, "en-us": .en, "en_us": .en, "en-gb": .en, "en_gb": .en, "us": .en, "uk": .en, "gb": .en,
+    ]
+
+    /// The language's name in English, for the usage message.
+    var name: String { self == .ko ? "Korean" : "English" }
+}
+
+/// A mistake in how the tour was asked for (`--lang`, `--scenes`): the message says what
+/// is allowed.
+public struct DemoUsageError: Error, CustomStringConvertible, Sendable {
+    public var description: String
+    init(_ description: String) { self.description = description }
 }
 
 /// A text in every language of the tour.
@@ -14,6 +51,34 @@ struct Said: Sendable {
 public enum DemoScene: String, Sendable, CaseIterable {
     case encapsulation, connectionless, unreliable, ports, lan, waiting, handshake, delivery, ordering, dropOne, corruption, close
     case timeToLive, wayBack, reroute, names, web
+
+    /// The number the whole tour shows this scene under (ports is 4 of 4/17), also when
+    /// only some scenes are played.
+    public var number: Int { Self.allCases.firstIndex(of: self)! + 1 }
+
+    /// A scene by the number the tour shows it under ("4" of "4/17") or by its name, in any case.
+    public static func named(_ name: String) -> DemoScene? {
+        if let number = Int(name) { return allCases.first { $0.number == number } }
+        return allCases.first { $0.rawValue.lowercased() == name.lowercased() }
+    }
+
+    /// `named`, or a usage error that suggests the nearest name and lists every scene.
+    public static func parse(_ name: String) throws(DemoUsageError) -> DemoScene {
+        if let scene = named(name) { return scene }
+        let suggestion = suggested(for: name).map { " (did you mean \($0.rawValue)?)" } ?? ""
+        let list = allCases.map { "  \($0.number) \($0.rawValue)" }.joined(separator: "\n")
+        throw DemoUsageError("unknown scene '\(name)'\(suggestion); give the number the tour shows "
+                             + "(1-\(allCases.count)) or the name:\n\(list)")
+    }
+
+    /// The scene a mistyped name most likely meant (`handshke` → handshake), nil for none
+    /// near enough or for a number.
+    public static func suggested(for name: String) -> DemoScene? {
+        guard Int(name) == nil else { return nil }
+        let names = allCases.map { $0.rawValue.lowercased() }
+        guard let nearest = NameSuggestion.nearest(to: name, among: names) else { return nil }
+        return allCases.first { $0.rawValue.lowercased() == nearest }
+    }
 }
 
 /// What the tour says in one scene: a title, the story, the commands a user
@@ -289,8 +354,9 @@ enum DemoText {
                 4번 줄과 마지막 10번 줄입니다. bob의 ACK는 "N 앞의 바이트는 모두 받았다"는 뜻입니다(누적 \
                 확인응답). 5~9번 줄은 빈자리 뒤에 도착하므로 bob의 ACK는 4번 줄의 시작에 멈추고(되풀이되면 \
                 중복 ACK), SACK 블록으로 실제로 받은 범위를 알려 줍니다. alice는 타이머를 기다리지 않고 그런 \
-                첫 ACK 뒤 몇 ms 만에 4번 줄을 다시 보냅니다. 이것이 빠른 재전송입니다. alice는 리눅스처럼 중복 \
-                ACK 세 개를 기다리는 대신 RACK(그 뒤에 보낸 줄이 확인응답을 받았다)으로 판단합니다. 10번 줄 뒤에는 중복 ACK를 끌어낼 줄이 없습니다. alice는 먼저 \
+                첫 ACK 뒤 몇 ms 만에 4번 줄을 다시 보냅니다. 이것이 빠른 재전송입니다. alice는 리눅스와 \
+                마찬가지로 중복 ACK 세 개를 기다리지 않고 RACK(그 뒤에 보낸 줄이 확인응답을 받았다)으로 \
+                판단합니다. 10번 줄 뒤에는 중복 ACK를 끌어낼 줄이 없습니다. alice는 먼저 \
                 꼬리 손실 프로브를 보내고(여기서는 이것도 사라집니다), 재전송 타이머가 끝나면(타임아웃, 최소 \
                 200ms) 10번 줄을 다시 보냅니다.
                 """),
@@ -348,12 +414,15 @@ enum DemoText {
             en: """
                 Every IP packet carries a TTL that each router lowers by one. traceroute sends probes \
                 with TTL 1, 2, 3…: the router where the TTL runs out drops the probe and answers with \
-                ICMP "time exceeded", naming itself. So the path from alice to bob appears hop by hop.
+                ICMP "time exceeded", naming itself. So the path from alice to bob appears hop by hop. \
+                r2's answers come back another way, through r3, not the way the probes went; the next \
+                scene shows why.
                 """,
             ko: """
                 IP 패킷마다 TTL이 있고, 라우터를 지날 때마다 1씩 줄어듭니다. traceroute는 TTL을 1, 2, 3…으로 \
                 늘려 가며 프로브 패킷을 보냅니다. TTL이 다 떨어진 라우터는 프로브 패킷을 버리고 ICMP "time exceeded"로 \
-                자기 주소를 알려 줍니다. 그렇게 alice에서 bob까지의 경로가 한 홉씩 드러납니다.
+                자기 주소를 알려 줍니다. 그렇게 alice에서 bob까지의 경로가 한 홉씩 드러납니다. r2의 답은 \
+                프로브 패킷이 간 길이 아니라 r3를 거치는 다른 길로 돌아옵니다. 그 까닭은 다음 장면에서 봅니다.
                 """),
         commands: ["rawnet traceroute alice bob", "rawnet trace --filter icmp"],
         notice: Said(en: "each hop's answer comes from the router whose TTL hit zero; bob answers last (port unreachable).",

@@ -19,8 +19,12 @@ public enum Encapsulation {
     /// The staircase for `frame`, an Ethernet frame carrying IPv4 and TCP, UDP or ICMP.
     /// Frames carrying anything else get a shorter staircase. Lines fit 78 columns
     /// (long "header adds" lines wrap, never inside a two-word Korean term, which
-    /// holds a no-break space); `language` picks English or Korean words.
-    public static func render(frame: [UInt8], usesColour: Bool = false, language: ViewLanguage = .en) -> String {
+    /// holds a no-break space); `language` picks English or Korean words. A TCP window is
+    /// stated as the receiver reads it: the field times the scale `windowScales` learnt from
+    /// the connection's SYNs, in bytes (`window field 2048 (×128 = 262144 bytes)`), or the
+    /// field with "scale unknown" when the handshake was not seen.
+    public static func render(frame: [UInt8], usesColour: Bool = false, language: ViewLanguage = .en,
+                              windowScales: TCPWindowScales = TCPWindowScales()) -> String {
         let painter = TextPainter(usesColour: usesColour)
         let t = { (en: String, ko: String) in language == .ko ? ko : en }
         let decoded = DecodedFrame(parsing: frame, verifyChecksums: false)
@@ -60,8 +64,10 @@ public enum Encapsulation {
             step(number, t("TCP segment = TCP header \(tcp.headerLength) + data \(data.count)",
                            "TCP 세그먼트 = TCP 헤더 \(tcp.headerLength) + 데이터 \(data.count)"),
                  total: tcp.headerLength + data.count,
-                 adds: t("the TCP header adds: ports \(tcp.sourcePort) → \(tcp.destinationPort), seq \(tcp.sequenceNumber), ack \(tcp.acknowledgmentNumber), flags [\(FrameText.flags(tcp.flags))], window \(tcp.window)",
-                         "TCP 헤더가 더하는 것: 포트 \(tcp.sourcePort) → \(tcp.destinationPort), 순서\u{A0}번호 \(tcp.sequenceNumber), 확인응답\u{A0}번호 \(tcp.acknowledgmentNumber), 플래그 [\(FrameText.flags(tcp.flags))], 윈도 \(tcp.window)"))
+                 adds: t("the TCP header adds: ports \(tcp.sourcePort) → \(tcp.destinationPort), seq \(tcp.sequenceNumber), ack \(tcp.acknowledgmentNumber), flags [\(FrameText.flags(tcp.flags))], ",
+                         "TCP 헤더가 더하는 것: 포트 \(tcp.sourcePort) → \(tcp.destinationPort), 순서\u{A0}번호 \(tcp.sequenceNumber), 확인응답\u{A0}번호 \(tcp.acknowledgmentNumber), 플래그 [\(FrameText.flags(tcp.flags))], ")
+                    + windowText(tcp.window, windowScales.reading(tcp, source: ip.source, destination: ip.destination),
+                                 language: language))
             transportLength = tcp.headerLength + data.count
         case .udp(let udp, let data):
             cells = [(dataCell(data, language: language), data.count)]
@@ -98,6 +104,22 @@ public enum Encapsulation {
              adds: t("the Ethernet header adds: MAC \(eth.source) → \(eth.destination), type \(eth.etherType)",
                      "이더넷 헤더가 더하는 것: MAC \(eth.source) → \(eth.destination), 타입 \(eth.etherType)"))
         return steps.joined(separator: "\n")
+    }
+
+    /// A TCP window field in words, as the receiver reads it (never the bare field, which a
+    /// learner would take for bytes). No-break spaces keep the product on one line.
+    static func windowText(_ window: UInt16, _ reading: TCPWindowScales.Reading, language: ViewLanguage) -> String {
+        let ko = language == .ko
+        let nb = "\u{A0}"
+        switch reading {
+        case .scaled(let shift):
+            let product = "(×\(1 << shift)\(nb)=\(nb)\(Int(window) << shift)" + (ko ? "바이트)" : "\(nb)bytes)")
+            return (ko ? "윈도우\(nb)필드 " : "window field ") + "\(window) " + product
+        case .synUnscaled, .notNegotiated:
+            return ko ? "윈도우 \(window)바이트" : "window \(window) bytes"
+        case .unknown:
+            return ko ? "윈도우\(nb)필드 \(window) (배율 모름)" : "window field \(window) (scale unknown)"
+        }
     }
 
     static let applicationData = (en: "Application data: what the app hands to its socket",

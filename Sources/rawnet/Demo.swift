@@ -22,21 +22,17 @@ struct DemoCommand: ParsableCommand {
     var scenes: String?
 
     func validate() throws {
-        guard DemoLanguage(rawValue: lang) != nil else { throw ValidationError("--lang must be en or ko") }
-        for name in sceneNames where Self.scene(named: name) == nil {
-            let all = DemoScene.allCases
-            let list = all.enumerated().map { "  \($0.offset + 1) \($0.element.rawValue)" }.joined(separator: "\n")
-            throw ValidationError("unknown scene '\(name)'; give the number the tour shows (1-\(all.count)) or the name:\n\(list)")
+        // Usage errors (exit 64) that name what is allowed and suggest the nearest (`kr` → ko).
+        do {
+            _ = try DemoLanguage.parse(lang)
+            for name in sceneNames { _ = try DemoScene.parse(name) }
+        } catch {
+            throw ValidationError("\(error)")
         }
     }
 
+    /// The scenes as typed: by the number the tour shows them under ("3" of "3/17") or by name.
     var sceneNames: [String] { scenes.map { $0.split(separator: ",").map { $0.trimmingCharacters() } } ?? [] }
-
-    /// A scene by the number the tour shows it under ("3" of "3/17") or by its name.
-    static func scene(named name: String) -> DemoScene? {
-        if let number = Int(name), DemoScene.allCases.indices.contains(number - 1) { return DemoScene.allCases[number - 1] }
-        return DemoScene(rawValue: name)
-    }
 
     func run() throws {
         guard let executable = Processes.currentExecutablePath() else {
@@ -45,12 +41,12 @@ struct DemoCommand: ParsableCommand {
         // Output into a closed pipe (`rawnet demo | head`) must not kill the tour before it stops its lab.
         EventLoop.ignoreBrokenPipeSignal()
         var options = DemoOptions(executable: executable)
-        options.language = DemoLanguage(rawValue: lang) ?? .en
+        options.language = (try? DemoLanguage.parse(lang)) ?? .en  // validate() refused any other
         options.isStepping = step
         options.keepsLab = keep || tmux
         options.capturePath = capture
         options.usesColour = Terminal.prefersColour
-        options.scenes = sceneNames.compactMap(Self.scene(named:))
+        options.scenes = sceneNames.compactMap(DemoScene.named)
         let demo: Demo
         do { demo = try Demo(options: options) { print($0); Terminal.flushStandardOutput() } } catch { throw Failure("\(error)") }
         let passed: Bool

@@ -118,6 +118,14 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
         // The ports scene shows `rawnet sockets` as it prints, with the apps' names.
         #expect(run.output.contains("Netid") && run.output.contains("(\"app-7000\",pid="))
         #expect(run.output.contains("TCP segment = TCP header"), "the encapsulation staircase")
+        // The window as the receiver reads it (field × scale), never the bare field as if in bytes.
+        let plain = run.output.replacing("\u{A0}", with: " ")
+        #expect(plain.contains("(×128 = 262144 bytes)"), "the staircase states the scaled window")
+        #expect(!plain.contains("window 2048"))
+        // Every scene numbered as the tour numbers it; the ports scene traces at bob.
+        #expect(run.output.contains("━━ 4/17 · Ports: many apps share one IP address"))
+        #expect(run.output.contains("$ rawnet trace bob --filter 'host 10.0.2.20 and (udp or icmp)'"))
+        #expect(run.output.contains("all three datagrams reached bob:eth0"))
         #expect(run.output.contains("metric 16 is RIP's infinity"), "the withdrawn routes explained")
         #expect(run.output.contains("the udp rows are this scene's two apps"), "the ports scene's table explained")
         #expect(run.output.contains("lab stopped"))
@@ -148,15 +156,29 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
         #expect(badCopies.sorted() == ["r1:eth0", "r2:eth1", "r2:eth0"].map { "\($0)\t14" }.sorted(), "\(badCopies)")
     }
 
-    /// One scene, chosen by the number the whole tour shows it under (ports is 4/17).
-    @Test func demo_inKorean_oneScene() throws {
+    /// Scenes chosen by the numbers the whole tour shows them under keep those numbers
+    /// (ports is 4/17, TTL 13/17). The ports scene traces at bob, so the datagrams his apps
+    /// got show as lines too, not only the refused one; the TTL filter reads with parentheses.
+    @Test func demo_inKorean_chosenScenes_keepTheTourNumbers() throws {
         let runner = try RawNetRunner()
-        let run = try runner.run(["demo", "--lang", "ko", "--scenes", "4"], timeout: 40)
+        let run = try runner.run(["demo", "--lang", "ko", "--scenes", "4,13"], timeout: 60)
         #expect(run.status == 0, "\(run.output)\n\(run.errors)")
-        #expect(run.output.contains("포트: 여러 앱이 IP 주소 하나를 함께 쓴다"))
+        #expect(run.output.contains("━━ 4/17 · 포트: 여러 앱이 IP 주소 하나를 함께 쓴다"), "\(run.output)")
+        #expect(run.output.contains("━━ 13/17 · TTL: "), "\(run.output)")
+        #expect(!run.output.contains("━━ 1/2") && !run.output.contains("━━ 2/2"))
         #expect(run.output.contains("직접 해 보기"))
         #expect(run.output.contains("✓ 10.0.2.20의 각 앱은 자기 포트로 온 데이터그램만 받았습니다"))
         #expect(!run.output.contains("each app on 10.0.2.20"), "an English check line in the Korean tour")
+        // A trace line is wrapped under its time: join each with its continuation lines.
+        let traceLines = run.output.replacing("\n" + String(repeating: " ", count: 16), with: " ").split(separator: "\n")
+        #expect(run.output.contains("$ rawnet trace --lang ko bob --filter 'host 10.0.2.20 and (udp or icmp)'"))
+        for (port, length) in [(7000, 19), (7001, 19), (7002, 13)] {
+            #expect(traceLines.contains { $0.contains(" bob:eth0    ← ") && $0.contains(" > \(port) len \(length)") },
+                    "no trace line of the datagram bob took in for port \(port):\n\(run.output)")
+        }
+        #expect(run.output.contains("✓ 데이터그램 세 개가 모두 bob:eth0에 도착했고,"), "\(run.output)")
+        #expect(run.output.contains("--filter '(on alice:eth0 and udp) or (icmp and not dropped)'"), "\(run.output)")
+        #expect(overwideLines(run.output).isEmpty, "lines over 80 columns:\n\(overwideLines(run.output).joined(separator: "\n"))")
     }
 
     /// The application layer in both languages: a name walked down the DNS tree and then
@@ -283,9 +305,16 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
             #expect(!run.output.contains(label), "English left in the Korean tour: '\(label)' in: \(line(containing: label))")
         }
         // One word per idea: 실습 네트워크 (not 랩), 추적 (not 트레이스), 둘러보기 (not 투어).
-        for word in ["랩", "트레이스", "투어", "탐침", "비연결성", "비신뢰성"] {
+        for word in ["랩", "트레이스", "투어", "탐침", "비연결성", "비신뢰성", "돕니다"] {
             #expect(!run.output.contains(word), "'\(word)' is not the glossary's word, in: \(line(containing: word))")
         }
+        // The window is 윈도우 (as in the layer boxes), never 윈도, and stated in bytes.
+        var rest = Substring(run.output)
+        while let found = rest.range(of: "윈도") {
+            #expect(rest[found.upperBound...].hasPrefix("우"), "윈도 without 우 in: \(line(containing: String(rest[found.lowerBound...].prefix(8))))")
+            rest = rest[found.upperBound...]
+        }
+        #expect(run.output.contains("(×128 = 262144바이트)"), "the staircase states the scaled window")
         for term in ["캡슐화", "역다중화", "확인응답 번호", "연결 종료", "4-way handshake", "비연결형",
                      "신뢰성을 보장하지 않는다", "프로브 패킷", "↻ 재전송", "모든 장면이 증거를 보여 주었습니다",
                      "↻ 재전송 (타임아웃)", "10번 줄은 재전송 타이머가 끝났을 때 다시 보내졌습니다",
@@ -303,5 +332,14 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
         let language = try runner.run(["demo", "--lang", "fr"])
         #expect(language.status != 0)
         #expect(language.errors.contains("--lang must be en or ko"))
+        // Usage errors (64) that name what is allowed and suggest what was meant.
+        let korea = try runner.run(["demo", "--lang", "kr"])
+        #expect(korea.status == 64, "\(korea.output)")
+        #expect(korea.errors.contains("--lang must be en or ko (English or Korean), not 'kr'; did you mean ko (Korean)?"),
+                "\(korea.errors)")
+        let typo = try runner.run(["demo", "--scenes", "4,handshke"])
+        #expect(typo.status == 64, "\(typo.output)")
+        #expect(typo.errors.contains("unknown scene 'handshke' (did you mean handshake?)"), "\(typo.errors)")
+        #expect(typo.errors.contains("  7 handshake"), "the list of scenes follows")
     }
 }

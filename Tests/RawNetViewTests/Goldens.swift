@@ -141,7 +141,7 @@ sequenceDiagram
    │ TCP 20   │ "hello⏎"   │
    └──────────┴────────────┘
    the TCP header adds: ports 40000 → 7000, seq 1001, ack 5001, flags [P.],
-     window 65535
+     window field 65535 (scale unknown)
 
 3. IP packet = IPv4 header 20 + TCP segment 26                      46 bytes
    ┌───────────┬──────────┬────────────┐
