@@ -50,8 +50,11 @@ public struct HTTPSession {
     private var lastActivity: Double
     /// True once the response that ends the connection was produced: send it, then close.
     public private(set) var isFinished = false
-    /// One line per answered request (`GET /x → 200 (1234 bytes)`), taken by the server's log.
+    /// One line per answered request (`GET /x → 200 (1234 bytes)`: the status and body bytes
+    /// of the response as sent, 0 for HEAD), taken by the server's log.
     public var log: [String] = []
+    /// The status and body bytes of the last response made, for its log line.
+    private var lastResponse = (status: 0, bodyBytes: 0)
     /// Response bytes the server can still hold for all its clients: a file
     /// larger than this is answered 503 with `Retry-After` (the server's memory
     /// is bounded; the client may ask again once others have been served).
@@ -184,18 +187,17 @@ public struct HTTPSession {
         let closes = !request.keepsAlive || served >= settings.maximumRequestsPerConnection
         if closes { isFinished = true; phase = .closing }
         let isHead = request.method == "HEAD"
-        var result: (status: Int, bytes: Int)
         var output: [UInt8]
-        defer { log.append("\(request.method) \(request.target) from \(peer) → \(result.status) (\(result.bytes) bytes)") }
+        defer {
+            log.append("\(request.method) \(request.target) from \(peer) → \(lastResponse.status) (\(lastResponse.bodyBytes) bytes)")
+        }
         guard request.method == "GET" || isHead else {
-            result = (405, 0)
             var headers: HTTPHeaders = ["Allow": "GET, HEAD"]
             output = response(status: 405, extra: &headers, body: Array("405 Method Not Allowed\n".utf8),
                               closes: closes, version: request.version)
             return output
         }
         guard let path = HTTPTarget.path(of: request.target) else {
-            result = (400, 0)
             isFinished = true
             phase = .closing
             return response(status: 400, body: Array("400 Bad Request\nbad request target\n".utf8), closes: true)
@@ -209,26 +211,21 @@ public struct HTTPSession {
         }
         if isBuiltIn {
             let page = builtInPage(request, bodyBytes: bodyBytes)
-            result = (200, page.count)
             return builtInResponse(page, request: request, omitsBody: isHead, closes: closes)
         }
         switch answer {
         case .file(let bytes) where bytes.count > outputAllowance:
-            result = (503, 0)
             var headers: HTTPHeaders = ["Retry-After": "1"]
             output = response(status: 503, extra: &headers, body: Array("503 Service Unavailable\nbusy sending other responses\n".utf8),
                               omitsBody: isHead, closes: closes, version: request.version)
         case .file(let bytes):
-            result = (200, bytes.count)
             var headers: HTTPHeaders = ["Content-Type": HTTPSession.contentType(of: filePath)]
             output = response(status: 200, extra: &headers, body: bytes, omitsBody: isHead, closes: closes,
                               version: request.version)
         case .notFound:
-            result = (404, 0)
             output = response(status: 404, body: Array("404 Not Found\n".utf8), omitsBody: isHead, closes: closes,
                               version: request.version)
         case .tooLarge:
-            result = (500, 0)
             output = response(status: 500, body: Array("500 Internal Server Error\nfile too large to serve\n".utf8),
                               omitsBody: isHead, closes: closes, version: request.version)
         }
@@ -236,7 +233,7 @@ public struct HTTPSession {
     }
 
     /// The built-in page: sent chunked (two chunks) to HTTP/1.1, with a Content-Length to HTTP/1.0.
-    private func builtInResponse(_ page: [UInt8], request: HTTPRequestHead, omitsBody: Bool, closes: Bool) -> [UInt8] {
+    private mutating func builtInResponse(_ page: [UInt8], request: HTTPRequestHead, omitsBody: Bool, closes: Bool) -> [UInt8] {
         guard request.version >= .http11 else {
             var headers: HTTPHeaders = ["Content-Type": "text/plain; charset=utf-8"]
             return response(status: 200, extra: &headers, body: page, omitsBody: omitsBody, closes: closes,
@@ -246,6 +243,7 @@ public struct HTTPSession {
                                                            "Content-Type": "text/plain; charset=utf-8",
                                                            "Transfer-Encoding": "chunked"])
         if closes { head.headers.append("Connection", "close") }
+        lastResponse = (200, omitsBody ? 0 : page.count)
         guard !omitsBody else { return head.encoded }
         let half = page.count / 2
         return head.encoded + HTTPChunkedDecoder.chunk(page[..<half]) + HTTPChunkedDecoder.chunk(page[half...])
@@ -261,15 +259,16 @@ public struct HTTPSession {
         return Array(text.utf8)
     }
 
-    private func response(status: Int, body: [UInt8], omitsBody: Bool = false, closes: Bool,
+    private mutating func response(status: Int, body: [UInt8], omitsBody: Bool = false, closes: Bool,
                           version: HTTPVersion = .http11) -> [UInt8] {
         var headers = HTTPHeaders()
         if status >= 400 { headers.append("Content-Type", "text/plain; charset=utf-8") }
         return response(status: status, extra: &headers, body: body, omitsBody: omitsBody, closes: closes, version: version)
     }
 
-    private func response(status: Int, extra: inout HTTPHeaders, body: [UInt8], omitsBody: Bool = false, closes: Bool,
-                          version: HTTPVersion = .http11) -> [UInt8] {
+    private mutating func response(status: Int, extra: inout HTTPHeaders, body: [UInt8], omitsBody: Bool = false, closes: Bool,
+                                   version: HTTPVersion = .http11) -> [UInt8] {
+        lastResponse = (status, omitsBody ? 0 : body.count)
         var head = HTTPResponseHead(status: status, headers: ["Server": "rawnet-http"])
         head.headers.fields += extra.fields
         head.headers.append("Content-Length", "\(body.count)")

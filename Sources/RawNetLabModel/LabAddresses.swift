@@ -19,7 +19,9 @@ extension Topology {
             interfaces = remote.kind.hasAddresses ? remote.interfaces : []
         } else {
             let names = (nodes.map(\.name) + remoteNodes.map { "\($0.name) (part \($0.part))" }).joined(separator: ", ")
-            throw DestinationError(description: "'\(text)' is neither an IPv4 address nor a node of lab '\(name)'\(didYouMean(text)) (nodes: \(names))")
+            // `bob.lab` is the lab zone's name of node bob: the node is what was meant.
+            let suggestion = nodeNamed(inLabZone: text).map { "; did you mean '\($0.name)'?" } ?? didYouMean(text)
+            throw DestinationError(description: "'\(text)' is neither an IPv4 address nor a node of lab '\(name)'\(suggestion) (nodes: \(names))")
         }
         guard let first = interfaces.first else {
             throw DestinationError(description: "node '\(text)' has no interface address")

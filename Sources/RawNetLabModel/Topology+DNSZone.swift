@@ -48,6 +48,19 @@ extension Topology {
     }
 }
 
+extension Topology {
+    /// The node a name of the lab zone stands for: `bob.lab` (or `bob.lab.`) and
+    /// `eth0.bob.lab` are bob's, as `labZones` names them; nil for any other name.
+    public func nodeNamed(inLabZone text: String) -> TopologyNode? {
+        var labels = text.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        if labels.last == "" { labels.removeLast() }
+        guard labels.count == 2 || labels.count == 3, labels.last?.lowercased() == "lab" else { return nil }
+        guard let node = nodes.first(where: { $0.name.lowercased() == labels[labels.count - 2].lowercased() }) else { return nil }
+        if labels.count == 3, !node.interfaces.contains(where: { $0.name.lowercased() == labels[0].lowercased() }) { return nil }
+        return node
+    }
+}
+
 extension DNSName {
     /// A name from labels known to be valid (node and interface names are at most 32
     /// letters, digits, `-` and `_`); the root if they were not.

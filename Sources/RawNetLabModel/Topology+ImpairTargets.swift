@@ -1,4 +1,5 @@
 import RawNetContracts
+import RawNetCore
 
 /// Which way along a link an impairment applies, as `rawnet impair --direction` reads it.
 public enum ImpairDirection: String, Sendable, CaseIterable {
@@ -49,7 +50,7 @@ extension Topology {
             let names = matches.map(\.link.name).joined(separator: ", ")
             throw ImpairTargetError("'\(text)' names more than one link (\(names)): write the link in full")
         }
-        throw ImpairTargetError("lab '\(name)' has no link or interface '\(text)' (links: \(linkNames); or write NODE:INTERFACE)")
+        throw ImpairTargetError("lab '\(name)' has no link or interface '\(text)'\(didYouMeanLink(text)) (links: \(linkNames); or write NODE:INTERFACE)")
     }
 
     /// The directions an impairment on `target` applies to. `target` is a link
@@ -64,7 +65,7 @@ extension Topology {
                 throw ImpairTargetError(noNodeMessage(endpoint.node))
             }
             guard node.interface(named: endpoint.interface) != nil else {
-                throw ImpairTargetError("node '\(node.name)' has no interface '\(endpoint.interface)' (has \(node.interfaces.map(\.name).joined(separator: ", ")))")
+                throw ImpairTargetError(noInterfaceMessage(endpoint.interface, of: node))
             }
             start = endpoint
             peer = link(attachedTo: endpoint).map { $0.isEndA ? $0.link.b : $0.link.a }
@@ -108,6 +109,20 @@ extension Topology {
         // A VXLAN link's far end sends from another machine: only its local end's egress is here.
         links.flatMap { $0.tunnel != nil ? [LinkDirection(from: $0.a, to: $0.b)]
                                           : [LinkDirection(from: $0.a, to: $0.b), LinkDirection(from: $0.b, to: $0.a)] }
+    }
+
+    /// "; did you mean 'alice-r1'?" when a way of writing one of the lab's links (`alice:eth0-r1:eth0`,
+    /// or `alice-r1` and `r1-alice` when one link joins the two) is near `text` by `NameSuggestion`'s rule, else "".
+    public func didYouMeanLink(_ text: String) -> String {
+        var spellings: [String] = []
+        for link in links {
+            spellings += [link.name, "\(link.b)-\(link.a)"]
+            let joining = links.filter { Set([$0.a.node, $0.b.node]) == Set([link.a.node, link.b.node]) }
+            if joining.count == 1 { spellings += ["\(link.a.node)-\(link.b.node)", "\(link.b.node)-\(link.a.node)"] }
+        }
+        // The short form first: of two equally near spellings, the one a user types.
+        spellings.sort { $0.count < $1.count }
+        return NameSuggestion.nearest(to: text, among: spellings).map { "; did you mean '\($0)'?" } ?? ""
     }
 
     private var linkNames: String {

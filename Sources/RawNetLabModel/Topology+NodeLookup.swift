@@ -15,4 +15,11 @@ extension Topology {
     public func didYouMean(_ wanted: String, among names: [String]? = nil) -> String {
         NameSuggestion.nearest(to: wanted, among: names ?? nodes.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
     }
+
+    /// What every command says of an interface `node` does not have, with the nearest it has:
+    /// "node 'r1' has no interface 'eht1'; did you mean 'eth1'? (has eth0, eth1)".
+    public func noInterfaceMessage(_ wanted: String, of node: TopologyNode) -> String {
+        let names = node.interfaces.map(\.name)
+        return "node '\(node.name)' has no interface '\(wanted)'\(didYouMean(wanted, among: names)) (has \(names.joined(separator: ", ")))"
+    }
 }

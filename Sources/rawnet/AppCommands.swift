@@ -27,7 +27,8 @@ func openHost(_ host: String, destination: String, labOption: LabOption, app: St
     } catch {
         throw Failure("\(error)")
     }
-    return (connection, try resolveDestination(destination, topology: topology, connection: connection))
+    return (connection, try resolveDestination(destination, topology: topology, connection: connection,
+                                               runDirectory: located.runDirectory))
 }
 
 struct PingCommand: ParsableCommand {

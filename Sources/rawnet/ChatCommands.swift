@@ -28,7 +28,7 @@ struct AppHost {
     }
 
     func resolve(_ text: String) throws -> IPv4Address {
-        try resolveDestination(text, topology: topology, connection: connection)
+        try resolveDestination(text, topology: topology, connection: connection, runDirectory: runDirectory)
     }
 
     /// `DEST:PORT` with DEST a node name or an address.

@@ -132,7 +132,8 @@ struct DigCommand: ParsableCommand {
         discussion: """
               rawnet dig HOST NAME [TYPE] [@SERVER] [+trace] [+short] \\
                   [+norecurse] [+noedns] [-x ADDRESS]
-            SERVER is an address or a node name; by default the host's resolver from the topology. \
+            SERVER is an address or a node name; by default the host's resolver from the topology \
+            (a name server started by hand, `rawnet dns serve HOST`, is asked only as @HOST). \
             +trace walks down one referral at a time, from SERVER, else from a root server the resolver names (as dig). \
             Questions carry an EDNS OPT (1232 bytes) unless +noedns.
             """)
@@ -185,7 +186,9 @@ struct DigCommand: ParsableCommand {
         } else if let node = topology.node(named: host), let resolver = topology.resolver(for: node) {
             server = resolver
         } else {
-            throw Failure("dig: lab '\(topology.name)' has no DNS service (add `services: [dns]` to a host) and no @SERVER was given")
+            throw Failure("dig: no @SERVER given, and " + Self.noServerAdvice(host: host, name: reverse ? "-x \(name)" : name,
+                                                                                 topology: topology,
+                                                                                 runDirectory: app.runDirectory))
         }
         var question: DNSName
         var type = DNSRecordType.a
@@ -216,5 +219,19 @@ struct DigCommand: ParsableCommand {
             print(";; \(error)")
             throw ExitCode(9)  // dig's status when no reply came
         }
+    }
+}
+
+extension DigCommand {
+    /// Why dig has no server to ask, and what would ask one: a name server started by hand
+    /// (found running) is named with the `@HOST` that asks it.
+    static func noServerAdvice(host: String, name: String, topology: Topology, runDirectory: String) -> String {
+        let reason = noResolverText(host: host, topology: topology)
+        let servers = handStartedNameServers(topology: topology, runDirectory: runDirectory)
+        if let server = servers.first {
+            return reason + ". " + handStartedNote(servers) + " `rawnet dig \(host) \(name) @\(server)` asks it."
+        }
+        return reason + ". Start a name server (`rawnet dns serve HOST`) and ask it with @HOST,"
+            + " or give a host `services: [dns]` in the topology."
     }
 }

@@ -98,8 +98,10 @@ struct HTTPGet: ParsableCommand {
         URL is http://DEST[:PORT]/PATH with DEST a node name or an address. Several URLs to the same \
         server share one connection while the server keeps it open (keep-alive). The body goes to \
         standard output (or -o FILE); -v prints the request and response heads on standard error. \
-        Exits 0 when every response came whole, whatever its status, as curl does; 22 with --fail \
-        when a status was 400 or more.
+        Exits 0 when every response came whole, whatever its status, as curl does. With --fail, \
+        as curl's, a response with a status of 400 or more leaves no body on standard output \
+        (or in FILE) but a line on standard error, the other URLs are still fetched, and the \
+        exit status is 22.
         """)
 
     @Argument(help: "The host to fetch from.") var host: String
@@ -110,7 +112,9 @@ struct HTTPGet: ParsableCommand {
     var request = "GET"
     @Option(name: [.customShort("H"), .long], help: "An extra request field, 'Name: value' (repeatable).")
     var header: [String] = []
-    @Flag(name: [.customShort("f"), .long], help: "Exit 22 when a response's status is 400 or more.") var fail = false
+    @Flag(name: [.customShort("f"), .long],
+          help: "On a status of 400 or more: no body, an error on standard error, exit 22 (curl's --fail).")
+    var fail = false
     @Option(help: "Seconds to wait for each response.") var timeout = 60
     @OptionGroup var labOption: LabOption
 
@@ -152,8 +156,16 @@ struct HTTPGet: ParsableCommand {
                 let response = try connection.readResponse(method: request, timeout: .seconds(Int64(timeout)))
                 for line in String(decoding: response.head.encoded, as: UTF8.self).split(separator: "\r\n") { note("< \(line)") }
                 note("<")
-                if response.head.status >= 400 { failed = true }
-                if output == nil { AppTerminal.write(response.body) } else { bodies += response.body }
+                if fail && response.head.status >= 400 {
+                    // As curl --fail: the error page is not the document asked for, so it is not written.
+                    failed = true
+                    AppTerminal.writeError("http get: (22) \(urls[index]): the requested URL returned error: "
+                                           + "\(response.head.status)\n")
+                } else if output == nil {
+                    AppTerminal.write(response.body)
+                } else {
+                    bodies += response.body
+                }
                 if !response.keepsAlive {
                     connection.close()
                     open = nil
@@ -172,7 +184,7 @@ struct HTTPGet: ParsableCommand {
                 throw Failure("\(error)")
             }
         }
-        if fail && failed { throw ExitCode(22) }
+        if failed { throw ExitCode(22) }
     }
 
     private func note(_ line: String) {

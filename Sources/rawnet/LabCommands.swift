@@ -154,8 +154,15 @@ struct Down: ParsableCommand {
 
 struct Status: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Show a lab's nodes, pids, links and per-interface counters with drops by reason.")
+        abstract: "Show a lab's nodes, pids, links and per-interface counters with drops by reason.",
+        usage: "rawnet status [<node> ...] [<options>]",
+        discussion: """
+            With nodes named (rawnet status r1 sw2), only theirs, in the topology's order. Each \
+            interface shows its address, MAC, state (up, DOWN, NO-CARRIER), peer and counters.
+            """)
 
+    @Argument(help: ArgumentHelp("Nodes to show (default: every node of the lab).", valueName: "node"))
+    var nodes: [String] = []
     @OptionGroup var labOption: LabOption
     @OptionGroup var width: WidthOption
 
@@ -163,8 +170,15 @@ struct Status: ParsableCommand {
         let located = try labOption.locate()
         let topology = try located.topology()
         let columns = width.columns
+        for name in nodes where topology.node(named: name) == nil {
+            if let remote = topology.remoteNode(named: name) {
+                throw UsageFailure("\(name) runs on another machine (part \(remote.part)): ask there, with `rawnet status \(name)`")
+            }
+            throw UsageFailure(topology.noNodeMessage(name))
+        }
+        let chosen = nodes.isEmpty ? topology.nodes : topology.nodes.filter { nodes.contains($0.name) }
         print("lab '\(located.name)' in \(located.runDirectory)")
-        for node in topology.nodes {
+        for node in chosen {
             let status: NodeStatus
             do {
                 let client = try ControlClient(path: located.paths.control(node: node.name))

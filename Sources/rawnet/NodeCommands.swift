@@ -26,8 +26,42 @@ func controlCall(_ located: LabLocator.Located, node: String, _ command: String,
     } catch {
         throw Failure("\(node): \(error)")
     }
-    guard response.ok else { throw Failure("\(node): \(response.error ?? "error")") }
+    guard response.ok else { throw Failure(daemonError(response.error ?? "error", node: node)) }
     return response.result
+}
+
+/// A daemon's error, said once as `NODE: error`: an error that already names its node
+/// ("r1 has no interface 'eth9'") is not prefixed again.
+func daemonError(_ error: String, node: String) -> String {
+    error.hasPrefix(node + " ") || error.hasPrefix(node + ":") ? error : "\(node): \(error)"
+}
+
+/// The node `name` of the lab, checked against the kinds a command acts on before any daemon
+/// is asked: a node the lab lacks, or one of another kind (`rawnet rip alice on`), is a
+/// mistake on the command line (exit 64), said with `refusal` for the node as it is.
+@discardableResult
+func requireNode(_ name: String, in located: LabLocator.Located, kinds: Set<NodeKind>,
+                 _ refusal: (TopologyNode) -> String) throws -> TopologyNode {
+    let topology = try located.topology()
+    guard let node = topology.node(named: name) else { throw UsageFailure(topology.noNodeMessage(name)) }
+    guard kinds.contains(node.kind) else { throw UsageFailure(refusal(node)) }
+    return node
+}
+
+extension Topology {
+    /// "(routers: r1, r2)", or "(the lab has no router)": the nodes a command of one kind could name.
+    func nodesOfKind(_ kind: NodeKind) -> String {
+        let names = nodes.filter { $0.kind == kind }.map(\.name)
+        let plural = kind == .switch ? "switches" : "\(kind.rawValue)s"
+        return names.isEmpty ? "(lab '\(name)' has no \(kind.rawValue))" : "(\(plural): \(names.joined(separator: ", ")))"
+    }
+}
+
+/// What `routes` and `arp` say of a node with no RawNet IP layer to ask.
+private func noIPLayer(_ node: TopologyNode, shows what: String, linuxTool: String) -> String {
+    node.kind == .switch
+        ? "\(node.name) is a switch: it has no IP layer, so no \(what); `rawnet macs \(node.name)` shows what it learned"
+        : "\(node.name) is a linux node: its kernel keeps its \(what): run `rawnet exec \(node.name) -- \(linuxTool)`"
 }
 
 struct Routes: ParsableCommand {
@@ -37,7 +71,9 @@ struct Routes: ParsableCommand {
     @OptionGroup var labOption: LabOption
 
     func run() throws {
-        let answer = try controlAnswer(RoutesAnswer.self, try labOption.locate(), node: node, "routes")
+        let located = try labOption.locate()
+        try requireNode(node, in: located, kinds: [.router, .host]) { noIPLayer($0, shows: "routes", linuxTool: "ip route") }
+        let answer = try controlAnswer(RoutesAnswer.self, located, node: node, "routes")
         print(answer.text)
     }
 }
@@ -50,7 +86,9 @@ struct ARP: ParsableCommand {
     @OptionGroup var labOption: LabOption
 
     func run() throws {
-        let answer = try controlAnswer(ARPAnswer.self, try labOption.locate(), node: node, "arp")
+        let located = try labOption.locate()
+        try requireNode(node, in: located, kinds: [.router, .host]) { noIPLayer($0, shows: "ARP cache", linuxTool: "ip neigh") }
+        let answer = try controlAnswer(ARPAnswer.self, located, node: node, "arp")
         print(answer.text.isEmpty ? "(no neighbours)" : answer.text)
     }
 }
@@ -63,7 +101,12 @@ struct Macs: ParsableCommand {
     @OptionGroup var labOption: LabOption
 
     func run() throws {
-        let answer = try controlAnswer(MACTableAnswer.self, try labOption.locate(), node: node, "macs")
+        let located = try labOption.locate()
+        let topology = try located.topology()
+        try requireNode(node, in: located, kinds: [.switch]) {
+            "\($0.name) is a \($0.kind.rawValue): only switches learn MAC addresses \(topology.nodesOfKind(.switch))"
+        }
+        let answer = try controlAnswer(MACTableAnswer.self, located, node: node, "macs")
         print(answer.text.isEmpty ? "(no addresses learned)" : answer.text)
     }
 }
@@ -76,7 +119,18 @@ struct STPCommand: ParsableCommand {
     @OptionGroup var labOption: LabOption
 
     func run() throws {
-        let status = try controlAnswer(SpanningTreeStatus.self, try labOption.locate(), node: node, "stp")
+        let located = try labOption.locate()
+        let topology = try located.topology()
+        let running = topology.nodes.filter { $0.spanningTree != nil }.map(\.name)
+        let choices = running.isEmpty ? "(no switch of lab '\(topology.name)' runs one)"
+                                      : "(running one: \(running.joined(separator: ", ")))"
+        let chosen = try requireNode(node, in: located, kinds: [.switch]) {
+            "\($0.name) is a \($0.kind.rawValue): only switches run a spanning tree \(choices)"
+        }
+        guard chosen.spanningTree != nil else {
+            throw UsageFailure("\(node) runs no spanning tree: give it 'stp: on' in the topology \(choices)")
+        }
+        let status = try controlAnswer(SpanningTreeStatus.self, located, node: node, "stp")
         print(SpanningTreeText.render(status, node: node))
     }
 }
@@ -96,17 +150,26 @@ struct Link: ParsableCommand {
 
     func run() throws {
         let located = try labOption.locate()
+        let topology = try located.topology()
         let ends: [LinkEndpoint]
         if let target = LinkEndpoint(endpoint) {
             ends = [target]
         } else {
-            let links = try located.topology().links(matching: endpoint)
+            let links = topology.links(matching: endpoint)
             guard links.count == 1, let link = links.first else {
                 throw UsageFailure(links.isEmpty
-                    ? "no link '\(endpoint)': write NODE:INTERFACE (r1:eth1) or a link (r2-r3, r2:eth2-r3:eth0)"
+                    ? "no link '\(endpoint)'\(topology.didYouMeanLink(endpoint))"
+                        + " (write NODE:INTERFACE, as r1:eth1, or a link, as r2-r3 or r2:eth2-r3:eth0)"
                     : "'\(endpoint)' names \(links.count) links; name one as r2:eth2-r3:eth0")
             }
             ends = [link.a, link.b]
+        }
+        // Both ends checked before either changes (a remote end's daemon is not this machine's to ask).
+        for end in ends where topology.remoteNode(named: end.node) == nil {
+            guard let node = topology.node(named: end.node) else { throw UsageFailure(topology.noNodeMessage(end.node)) }
+            guard node.interface(named: end.interface) != nil else {
+                throw UsageFailure(topology.noInterfaceMessage(end.interface, of: node))
+            }
         }
         for end in ends {
             _ = try controlCall(located, node: end.node, "link", ["interface": end.interface, "state": state.lowercased()])
@@ -128,16 +191,25 @@ struct RIPCommand: ParsableCommand {
     @Option(help: "Least time between triggered updates (default update / 10).") var damping: String?
     @OptionGroup var labOption: LabOption
 
+    /// The timers given, by name.
+    var timers: [String: String] {
+        ["update": update, "timeout": timeout, "garbage": garbage, "damping": damping].compactMapValues { $0 }
+    }
+
     func validate() throws {
         guard ["on", "off"].contains(state.lowercased()) else { throw ValidationError("state must be on or off") }
+        do { _ = try RIPConfiguration(timerTexts: timers) } catch { throw ValidationError(error.description) }
     }
 
     func run() throws {
-        var args = ["state": state.lowercased()]
-        for (key, value) in [("update", update), ("timeout", timeout), ("garbage", garbage), ("damping", damping)] {
-            if let value { args[key] = value }
+        var args = timers
+        args["state"] = state.lowercased()
+        let located = try labOption.locate()
+        let topology = try located.topology()
+        try requireNode(router, in: located, kinds: [.router]) {
+            "\($0.name) is a \($0.kind.rawValue): only routers run RIP \(topology.nodesOfKind(.router))"
         }
-        let result = try controlCall(try labOption.locate(), node: router, "rip", args)
+        let result = try controlCall(located, node: router, "rip", args)
         let fields = (try? result?.decode([String: String].self)) ?? [:]
         print("\(router): rip " + ["rip", "update", "timeout", "garbage"].compactMap { key in
             fields[key].map { key == "rip" ? $0 : "\(key) \($0)" }

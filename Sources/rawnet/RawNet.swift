@@ -12,7 +12,8 @@ struct RawNet: ParsableCommand {
         discussion: """
             Exit status: 0 done; 1 the command could not do its work (no lab running, a daemon not \
             answering, a connection refused, evidence missing); 64 (EX_USAGE) the command line is \
-            wrong (an unknown command or option, a bad value, a node or port the lab does not have).
+            wrong (an unknown command or option, a bad value, a node or port the lab does not have, \
+            a node of the wrong kind).
             """,
         version: RawNetVersion.line(program: "rawnet"),
         subcommands: [

@@ -14,7 +14,16 @@ struct Sockets: ParsableCommand {
     @OptionGroup var labOption: LabOption
 
     func run() throws {
-        let result = try controlCall(try labOption.locate(), node: host, "sockets")
+        let located = try labOption.locate()
+        let topology = try located.topology()
+        try requireNode(host, in: located, kinds: [.host]) { node in
+            switch node.kind {
+            case .linux: "\(node.name) is a linux node: its kernel keeps its sockets: run `rawnet exec \(node.name) -- ss -tuanp`"
+            case .switch: "\(node.name) is a switch: it has no IP layer, so no sockets \(topology.nodesOfKind(.host))"
+            default: "\(node.name) is a \(node.kind.rawValue): only hosts run apps, so only hosts have sockets \(topology.nodesOfKind(.host))"
+            }
+        }
+        let result = try controlCall(located, node: host, "sockets")
         guard let sockets = try? result?.decode([SocketInfo].self) else { throw Failure("\(host): bad answer") }
         print(TerminalLines.fit(SocketInfo.table(sockets, internals: info, width: Terminal.columns(of: 1)), fd: 1))
     }

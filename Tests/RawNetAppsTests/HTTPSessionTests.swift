@@ -201,6 +201,24 @@ import Testing
         let served = try responses(session.receive(get("/data.bin"), now: 2), methods: ["GET"])
         #expect(served.map(\.0.status) == [200] && served[0].1 == [0, 1, 2, 255])
         #expect(session.log.contains { $0.hasSuffix("→ 503 (0 bytes)") }, "\(session.log)")
+        #expect(busy[0].1.count == 53 && busy[0].0.headers["Content-Length"] == "53")
+        #expect(session.log.prefix(2) == ["GET /data.bin from 10.0.1.10:40000 → 503 (53 bytes)",
+                                          "HEAD /data.bin from 10.0.1.10:40000 → 503 (0 bytes)"], "\(session.log)")
+    }
+
+    /// The log counts the body bytes each response carried, as its Content-Length says:
+    /// an error page's too, none for HEAD, the built-in page's before chunking.
+    @Test func logCountsTheBodyBytesSent() throws {
+        var session = session()
+        let requests = get("/missing") + get("/data.bin", method: "HEAD") + get("/big.bin") + get("/", method: "POST")
+            + get("/_request")
+        let parsed = try responses(session.receive(requests, now: 1), methods: ["GET", "HEAD", "GET", "POST", "GET"])
+        #expect(parsed.map(\.0.status) == [404, 200, 500, 405, 200])
+        let counts = session.log.map { line in line.split(separator: "(").last.map { String($0.dropLast(" bytes)".count)) } ?? "" }
+        #expect(session.log[0] == "GET /missing from 10.0.1.10:40000 → 404 (14 bytes)", "\(session.log)")
+        #expect(parsed[0].0.headers["Content-Length"] == "14" && parsed[0].1.count == 14)
+        #expect(counts == ["14", "0", "\(parsed[2].1.count)", "\(parsed[3].1.count)", "\(parsed[4].1.count)"], "\(session.log)")
+        #expect(parsed[2].1.count > 0 && parsed[3].1.count > 0 && parsed[4].1.count > 0)
     }
 
     @Test func keepAliveEndsAfterTheLimit() throws {

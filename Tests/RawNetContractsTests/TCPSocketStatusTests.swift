@@ -69,9 +69,33 @@ import Testing
         let lines = narrow.split(separator: "\n").map(String.init)
         #expect(lines.allSatisfy { $0.replacing("\t", with: "        ").count <= 80 }, "\(narrow)")
         #expect(lines.first?.hasSuffix("Peer Address:Port") == true, "\(narrow)")
-        #expect(lines.count == 6, "a process line under each owned socket, none under the orphan: \(narrow)")
-        #expect(lines[2] == "\t (\"chat-room\",pid=717,sock=1)" && lines[4] == "\t (\"chat-room\",pid=717,sock=3)", "\(narrow)")
-        #expect(lines[5].hasPrefix("tcp    TIME-WAIT") && !lines[5].contains("("), "\(narrow)")
+        #expect(lines[1] == "\t Process", "the header's Process goes under it, where the processes are: \(narrow)")
+        #expect(lines.count == 7, "a process line under each owned socket, none under the orphan: \(narrow)")
+        #expect(lines[3] == "\t (\"chat-room\",pid=717,sock=1)" && lines[5] == "\t (\"chat-room\",pid=717,sock=3)", "\(narrow)")
+        #expect(lines[6].hasPrefix("tcp    TIME-WAIT") && !lines[6].contains("("), "\(narrow)")
+    }
+
+    /// `sockets -i` names the Process column in every layout, as the listing without -i does:
+    /// the last header cell when the rows fit, the header's second line when each process goes
+    /// under its row (there, before the internals lines of the row).
+    @Test func socketsInternals_headerNamesTheProcessColumn_inEveryLayout() {
+        let status = TCPSocketStatus.connection(
+            local: "10.0.2.20:7000", peer: "10.0.1.10:49152", stats: Self.stats(), receiveQueue: 0, sendQueue: 0,
+            congestionControl: "newreno", isNagleEnabled: false, isDelayedAckEnabled: true)
+        let connection = SocketInfo(id: 3, app: 1, protocolName: "tcp", local: "10.0.2.20:7000", peer: "10.0.1.10:49152",
+                                    state: "ESTABLISHED", appName: "chat-room", pid: 717, receiveQueue: 0, sendQueue: 0,
+                                    internals: status.text)
+        for width in [nil, 200, 80] {
+            for internals in [false, true] {
+                let lines = SocketInfo.table([connection], internals: internals, width: width).split(separator: "\n").map(String.init)
+                let process = "(\"chat-room\",pid=717,sock=3)"
+                let inRow = lines[0].hasSuffix("  Process") && lines[1].hasSuffix(process)
+                let below = lines[0].hasSuffix("Peer Address:Port") && lines[1] == "\t Process" && lines[3] == "\t " + process
+                #expect(width == 80 ? below : inRow, "width \(String(describing: width)), -i \(internals):\n\(lines.joined(separator: "\n"))")
+                #expect(lines.filter { $0.contains("Process") }.count == 1)
+                #expect(internals == lines.contains { $0.hasPrefix("\t rto ") }, "\(lines)")
+            }
+        }
     }
 
     @Test func everyWrittenKey_isAKnownKey() {

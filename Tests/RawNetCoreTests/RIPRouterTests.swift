@@ -294,4 +294,23 @@ struct RIPLab {
         #expect(table.lookup(IPv4Address("10.0.12.2")!, preferring: { $0 != 0 })?.interface == 1)
         #expect(table.lookup(IPv4Address("10.0.12.2")!, preferring: { _ in false })?.interface == 0, "none up: the best anyway")
     }
+
+    /// Timers as `rawnet rip` and the daemon's `rip` command both read them: unset ones keep
+    /// the RFC's proportions to `update`; a value that is no duration of 10ms or more, or
+    /// timers out of order, is refused with the words the command line prints.
+    @Test func timerTexts_readAsTheCommandLineAndTheDaemonBothTakeThem() throws {
+        let one = try RIPConfiguration(timerTexts: ["update": "1s"])
+        #expect(one == RIPConfiguration(update: .seconds(1), timeout: .seconds(6), garbage: .seconds(4)))
+        #expect(try RIPConfiguration(timerTexts: [:]) == .standard)
+        let all = try RIPConfiguration(timerTexts: ["update": "2s", "timeout": "9s", "garbage": "3s", "damping": "150ms"])
+        #expect(all == RIPConfiguration(update: .seconds(2), timeout: .seconds(9), garbage: .seconds(3), damping: .milliseconds(150)))
+        for (timers, message) in [
+            (["update": "5"], "rip update must be a duration of 10ms or more, such as 2s, not '5'"),
+            (["timeout": "5ms"], "rip timeout must be a duration of 10ms or more, such as 2s, not '5ms'"),
+            (["update": "2s", "timeout": "1s"], "rip timeout must be longer, and damping shorter, than update"),
+            (["update": "1s", "damping": "1s"], "rip timeout must be longer, and damping shorter, than update"),
+        ] {
+            #expect(throws: RIPTimerError(message)) { try RIPConfiguration(timerTexts: timers) }
+        }
+    }
 }

@@ -42,8 +42,23 @@ import Testing
         do {
             _ = try directions("r1:eth9")
         } catch {
-            #expect("\(error)" == "node 'r1' has no interface 'eth9' (has eth0, eth1)")
+            #expect("\(error)" == "node 'r1' has no interface 'eth9'; did you mean 'eth0'? (has eth0, eth1)")
         }
+    }
+
+    /// A mistyped link gets the nearest way of writing one, as a mistyped node does.
+    @Test func mistypedLinks_andInterfaces_suggestTheNearest() {
+        func message(_ target: String) -> String {
+            do { _ = try directions(target); return "" } catch { return "\(error)" }
+        }
+        #expect(message("alcie-r1").hasPrefix("lab 'basic' has no link or interface 'alcie-r1'; did you mean 'alice-r1'? (links: "),
+                "\(message("alcie-r1"))")
+        #expect(message("r1-alcie").contains("; did you mean 'r1-alice'?"), "\(message("r1-alcie"))")
+        #expect(message("bbo-r1").contains("; did you mean 'bob-r1'?"), "\(message("bbo-r1"))")
+        #expect(message("alice:eth0-r1:ethh0").contains("; did you mean 'alice:eth0-r1:eth0'?"), "\(message("alice:eth0-r1:ethh0"))")
+        #expect(message("r1:eht1") == "node 'r1' has no interface 'eht1'; did you mean 'eth1'? (has eth0, eth1)")
+        #expect(!message("xyzzy-plugh").contains("did you mean"), "\(message("xyzzy-plugh"))")
+        #expect(lab.didYouMeanLink("alice-r1x") == "; did you mean 'alice-r1'?")
     }
 
     @Test func nodeNamesJoinedByTwoLinks_areAmbiguous() throws {

@@ -101,6 +101,23 @@ import Testing
             #expect(missing.output.contains("< HTTP/1.1 404 Not Found"), "\(missing.output)")
             #expect(missing.output.contains("> GET /nothing HTTP/1.1"), "\(missing.output)")
 
+            // -f as curl's --fail: nothing on standard output, the error on standard error, exit 22;
+            // a later URL is still fetched. Without -f the error page is the output, exit 0.
+            let (out, err) = (runner.base + "/fail.out", runner.base + "/fail.err")
+            let failed = try runner.runShell("exec '\(runner.executable)' http get alice http://bob/nothere -f > '\(out)' 2> '\(err)'",
+                                             timeout: 30)
+            #expect(failed == 22)
+            #expect(LinuxPeer.output(out).isEmpty, "stdout: \(LinuxPeer.output(out))")
+            #expect(LinuxPeer.output(err) == "http get: (22) http://bob/nothere: the requested URL returned error: 404\n",
+                    "stderr: \(LinuxPeer.output(err))")
+            let then = try runner.runShell("exec '\(runner.executable)' http get alice http://bob/nothere http://bob/sub/inner.txt -f"
+                                           + " > '\(out)' 2> '\(err)'", timeout: 30)
+            #expect(then == 22 && LinuxPeer.output(out) == "inner\n", "\(LinuxPeer.output(out)) | \(LinuxPeer.output(err))")
+            let plain = try runner.runShell("exec '\(runner.executable)' http get alice http://bob/nothere > '\(out)' 2> '\(err)'",
+                                            timeout: 30)
+            #expect(plain == 0 && LinuxPeer.output(out) == "404 Not Found\n" && LinuxPeer.output(err).isEmpty,
+                    "\(LinuxPeer.output(out)) | \(LinuxPeer.output(err))")
+
             let post = try runner.run(["http", "get", "alice", "http://bob/", "-X", "POST", "-v"])
             #expect(post.output.contains("< HTTP/1.1 405 Method Not Allowed") && post.output.contains("< Allow: GET, HEAD"),
                     "\(post.output)")
@@ -127,6 +144,13 @@ import Testing
             #expect(three.output.components(separatedBy: "* connected to").count == 2)
 
             let log = LinuxPeer.output(server.outputPath)
+            // The byte count is the body sent: the 404 page's 14 bytes, none for HEAD.
+            let lines = log.split(separator: "\n")
+            let notFound = lines.filter { $0.contains("GET /nothere from 10.0.1.10:") }
+            #expect(notFound.count == 3 && notFound.allSatisfy { $0.hasSuffix("→ 404 (14 bytes)") }, "\(log)")
+            let heads = lines.filter { $0.contains("HEAD /big.bin from 10.0.1.10:") }
+            #expect(heads.count == 1 && heads.allSatisfy { $0.hasSuffix("→ 200 (0 bytes)") }, "\(log)")
+            #expect(lines.contains { $0.contains("GET /big.bin from") && $0.hasSuffix("→ 200 (300000 bytes)") }, "\(log)")
             #expect(log.contains("→ 400"), "\(log)")
             #expect(log.contains("→ 413"), "\(log)")
             #expect(log.contains("GET /sub/inner.txt from 10.0.1.10:"), "\(log)")

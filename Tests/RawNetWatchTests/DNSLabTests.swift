@@ -1,4 +1,5 @@
 import Foundation
+import RawNetPlatform
 import RawNetSocket
 import RawNetTestSupport
 import RawNetWire
@@ -107,9 +108,52 @@ import Testing
         let ping = try runner.run(["ping", "alice", "bob", "-c", "1"])
         #expect(ping.status == 0 && ping.output.contains("PING bob (10.0.2.20)"), "\(ping.output)")
         let dig = try runner.run(["dig", "alice", "bob.lab"])
-        #expect(dig.status != 0 && dig.output.contains("has no DNS service"), "\(dig.output)")
+        #expect(dig.status == 1, "\(dig.output)")
+        #expect(dig.output.contains("dig: no @SERVER given, and alice has no resolver: no host of lab 'basic' has `services: [dns]`"),
+                "\(dig.output)")
+        #expect(dig.output.contains("Start a name server (`rawnet dns serve HOST`) and ask it with @HOST"), "\(dig.output)")
         let refused = try runner.run(["dig", "alice", "bob.lab", "@bob"])
         #expect(refused.status == 9 && refused.output.contains("no DNS service on port 53"), "\(refused.output)")
+        let dotted = try runner.run(["ping", "alice", "bob.lab", "-c", "1"])
+        #expect(dotted.status == 64 && dotted.output.contains("'bob.lab' is neither an IPv4 address nor a node of lab 'basic'; did you mean 'bob'?"),
+                "the lab zone's name of bob points at bob: \(dotted.output)")
+        #expect(dotted.output.contains("alice has no resolver") && !dotted.output.contains("started by hand"), "\(dotted.output)")
+    }
+
+    /// A name server started by hand answers whoever asks it (`@bob`), but it is no host's
+    /// resolver, as a server started on one machine changes no other's resolv.conf: `dig`
+    /// without @SERVER and apps given a DNS name say so, naming bob and the `@bob` that asks it.
+    @Test func serverStartedByHand_isAskedWithAt_andWhatAsksNoServerSaysWhereItRuns() throws {
+        let runner = try RawNetRunner()
+        let up = try runner.run(["up"])
+        try #require(up.status == 0, "\(up.output)")
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        let server = try runner.start(["dns", "serve", "bob"], name: "dns")
+        defer {
+            try? Processes.kill(server.pid, signal: SignalNumber.terminate)
+            _ = try? runner.wait(server.pid, timeout: 5)
+        }
+        try runner.waitForOutput(server.outputPath, containing: "port 53")
+
+        let asked = try runner.run(["dig", "alice", "bob.lab", "@bob", "+short"])
+        #expect(asked.status == 0 && asked.output.contains("10.0.2.20"), "\(asked.output)")
+
+        let dig = try runner.run(["dig", "alice", "bob.lab"])
+        #expect(dig.status == 1, "\(dig.output)")
+        #expect(dig.output.contains("alice has no resolver"), "\(dig.output)")
+        #expect(dig.output.contains("bob runs a name server started by hand (rawnet dns serve), which no host asks unless told to"),
+                "\(dig.output)")
+        #expect(dig.output.contains("`rawnet dig alice bob.lab @bob` asks it."), "\(dig.output)")
+        #expect(!dig.output.contains("has no DNS service"), "a DNS service runs: \(dig.output)")
+
+        let ping = try runner.run(["ping", "alice", "bob.lab", "-c", "1"])
+        #expect(ping.status == 64, "\(ping.output)")
+        #expect(ping.output.contains("did you mean 'bob'?") && ping.output.contains("alice has no resolver"), "\(ping.output)")
+        #expect(ping.output.contains("bob runs a name server started by hand")
+                && ping.output.contains("`rawnet dig alice bob.lab @bob` asks it."), "\(ping.output)")
+        // A plain node name needs no resolver: it is the lab file's.
+        let plain = try runner.run(["ping", "alice", "bob", "-c", "1"])
+        #expect(plain.status == 0 && plain.output.contains("PING bob (10.0.2.20)"), "\(plain.output)")
     }
 
     /// Config/dns-tree.yaml: root, TLD and authoritative servers on three hosts and a

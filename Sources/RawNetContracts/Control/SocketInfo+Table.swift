@@ -1,10 +1,12 @@
 extension SocketInfo {
     /// The listing as `ss` lays it out. Given a `width` the rows do not fit (a terminal of
-    /// 80 columns), each row's process goes on the line under it instead of a last column.
+    /// 80 columns), each row's process goes on the line under it instead of a last column,
+    /// and so does the header's `Process`: the header names every column shown where it is
+    /// shown, with or without the internals (`-i`) that follow a row on lines of their own.
     public static func table(_ sockets: [SocketInfo], internals: Bool, width: Int? = nil) -> String {
         var rows = [["Netid", "State", "Recv-Q", "Send-Q", "Local Address:Port", "Peer Address:Port", "Process"]]
         var extra: [Int: [String]] = [:]
-        var processes: [Int: String] = [:]
+        var processes: [Int: String] = [0: "Process"]
         for socket in sockets {
             // A connection no app owns any more (socket 0) shows no process, as `ss` shows an orphan.
             let process = socket.appName.map { "(\"\($0)\",pid=\(socket.pid ?? 0),sock=\(socket.id))" }
@@ -27,7 +29,7 @@ extension SocketInfo {
         let fullWidth = widths.reduce(0, +) + 2 * (widths.count - 1)
         let processBelow = width.map { fullWidth > $0 } ?? false
         if processBelow {
-            // The process lines under the rows read as ss prints its users: no header of their own.
+            // The process goes under each row, the header's `Process` under the header.
             for index in rows.indices { rows[index].removeLast() }
         }
         var lines: [String] = []

@@ -106,26 +106,14 @@ extension NodeDaemon {
     /// RIP on a router while it runs (the tour does, for one scene). Off forgets
     /// every RIP route and leaves 224.0.0.9; on with RIP already running restarts it.
     func ripCommand(_ args: [String: String]) -> ControlResponse {
-        guard node.kind == .router else { return .failure("\(node.name) is a host: only routers run RIP") }
+        guard node.kind == .router else { return .failure("\(node.name) is a \(node.kind.rawValue): only routers run RIP") }
         switch args["state"]?.lowercased() {
         case "off":
             stopRIP()
             return .success(["rip": "off"])
         case "on":
-            var timers: [String: Duration] = [:]
-            for key in ["update", "timeout", "garbage", "damping"] {
-                guard let text = args[key] else { continue }
-                guard let value = try? ImpairmentText.parseDuration(text, option: key), value >= .milliseconds(10) else {
-                    return .failure("rip \(key) must be a duration of 10ms or more, such as 2s, not '\(text)'")
-                }
-                timers[key] = value
-            }
-            let update = timers["update"] ?? RIPConfiguration.standard.update
-            let configuration = RIPConfiguration(update: update, timeout: timers["timeout"] ?? update * 6,
-                                                 garbage: timers["garbage"] ?? update * 4, damping: timers["damping"])
-            guard configuration.timeout > configuration.update, configuration.damping < configuration.update else {
-                return .failure("rip timeout must be longer, and damping shorter, than update")
-            }
+            let configuration: RIPConfiguration
+            do { configuration = try RIPConfiguration(timerTexts: args) } catch { return .failure(error.description) }
             stopRIP()
             startRIP(configuration)
             announceRIP()
