@@ -178,6 +178,10 @@ extension CountingEgress {
         counters[index].countDrop(reason)
     }
 
+    func frameNeverLeft(_ frame: [UInt8], interface index: Int) {
+        counters[index].uncountSent(bytes: frame.count)
+    }
+
     func frameLeft(_ frame: [UInt8], interface index: Int, time: Int64?) {
         counters[index].countSent(bytes: frame.count)
         if let time { traceFrame(.sent, interface: index, bytes: frame, reason: nil, detail: tunnelNames[index], time: time) }

@@ -32,6 +32,12 @@ protocol ImpairedEgress: AnyObject {
     /// A frame went onto the link of interface `index` (count it; trace it as
     /// sent at `time`, the stamp taken before the write, nil when not tracing).
     func frameLeft(_ frame: [UInt8], interface index: Int, time: Int64?)
+    /// A frame counted by `frameLeft` was dropped from the link's queue after all:
+    /// take it back out of the interface's sent counts.
+    func frameNeverLeft(_ frame: [UInt8], interface index: Int)
+    /// The interface a frame on the port of interface `index` was sent from: a VLAN
+    /// subinterface sharing the port, or the interface itself.
+    func sendingInterface(of frame: [UInt8], port index: Int) -> Int
     /// Streams one `dropped` or `impaired` event about a frame on interface `index`.
     func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String)
     /// Streams one event to every subscriber.
@@ -72,23 +78,36 @@ extension ImpairedEgress {
         return next
     }
 
+    func sendingInterface(of frame: [UInt8], port index: Int) -> Int { index }
+
     /// Hands a frame to the link socket, counting what the port drops.
     func put(_ frame: [UInt8], on index: Int) {
-        let port = ports[index]
-        let before = port.counters.drops
         // Stamped before the write: the receiver's stamp, taken after its read, is then never earlier.
         let stamp = isTracing ? sendTime : nil
-        port.send(frame)
-        let after = port.counters.drops
-        if after == before {
+        guard let reason = ports[index].send(frame) else {
             frameLeft(frame, interface: index, time: stamp)
             return
         }
-        for (reason, count) in after where count > before[reason, default: 0] {
+        let dropReason = DropReason(reason)
+        countDrop(dropReason, interface: index)
+        if isTracing {
+            traceEgress(.dropped, interface: index, bytes: frame, reason: dropReason.rawValue, detail: reason.description)
+        }
+    }
+
+    /// Has the port of interface `index` report the frames it took and dropped later
+    /// (what waited in its egress queue when the cable broke): counted on the interface
+    /// and traced as dropped, after the `sent` event of its hand-over.
+    func watchQueuedDrops(on index: Int) {
+        ports[index].onQueuedDrop = { [unowned self] reason, frame in
+            guard CarrierSignal.state(in: frame) == nil else { return }
+            let index = self.sendingInterface(of: frame, port: index)
             let dropReason = DropReason(reason)
-            for _ in 0..<(count - before[reason, default: 0]) { countDrop(dropReason, interface: index) }
-            if isTracing {
-                traceEgress(.dropped, interface: index, bytes: frame, reason: dropReason.rawValue, detail: reason.description)
+            self.frameNeverLeft(frame, interface: index)
+            self.countDrop(dropReason, interface: index)
+            if self.isTracing {
+                self.traceEgress(.dropped, interface: index, bytes: frame, reason: dropReason.rawValue,
+                                 detail: "\(reason) after waiting in the link's egress queue")
             }
         }
     }

@@ -44,8 +44,13 @@ public protocol FramePort: AnyObject {
     var isConnected: Bool { get }
     /// Called on the loop for every received frame (valid only during the call).
     var onFrame: (UnsafeRawBufferPointer) -> Void { get set }
-    /// Sends one frame now, queues it, or counts a drop. Never blocks.
-    func send(_ frame: [UInt8])
+    /// Called on the loop for each frame the port took (queued, or held for a burst)
+    /// and dropped afterwards, such as what waited for a cable that broke; already
+    /// counted in `counters`. A drop of the frame being sent is `send`'s answer instead.
+    var onQueuedDrop: ((LinkDropReason, [UInt8]) -> Void)? { get set }
+    /// Sends one frame now or queues it (nil), or counts it as dropped and says why. Never blocks.
+    @discardableResult
+    func send(_ frame: [UInt8]) -> LinkDropReason?
     /// Unregisters from the loop and closes every socket (removing the bound file).
     func close()
 }

@@ -64,6 +64,7 @@ public final class LinkPort: FramePort {
     public var onFrame: (UnsafeRawBufferPointer) -> Void
     /// Called on the loop for every datagram dropped as not from the peer (already counted).
     public var onForeignFrame: ((UnsafeRawBufferPointer) -> Void)?
+    public var onQueuedDrop: ((LinkDropReason, [UInt8]) -> Void)?
 
     private let loop: EventLoop
     /// The names a datagram from the peer arrives with: its sending socket's, and its own path.
@@ -123,21 +124,22 @@ public final class LinkPort: FramePort {
     public var queuedFrames: Int { egress.count }
 
     /// Sends one frame now, or queues it if the peer's queue is full, or
-    /// counts a drop (queue overflow, peer down). Never blocks.
-    public func send(_ frame: [UInt8]) {
-        if !egress.isEmpty {
-            enqueue(frame)
-            return
-        }
+    /// counts a drop (queue overflow, peer down) and returns its reason. Never blocks.
+    @discardableResult
+    public func send(_ frame: [UInt8]) -> LinkDropReason? {
+        if !egress.isEmpty { return enqueue(frame) }
         switch transmit(frame) {
-        case .sent: break
-        case .wouldBlock: enqueue(frame)
-        case .dropped(let reason): counters.drops[reason, default: 0] += 1
+        case .sent: return nil
+        case .wouldBlock: return enqueue(frame)
+        case .dropped(let reason):
+            counters.drops[reason, default: 0] += 1
+            return reason
         }
     }
 
     /// Sends one frame given as raw bytes (copied only if it must wait).
-    public func send(_ frame: UnsafeRawBufferPointer) {
+    @discardableResult
+    public func send(_ frame: UnsafeRawBufferPointer) -> LinkDropReason? {
         send(Array(frame))
     }
 
@@ -179,13 +181,14 @@ public final class LinkPort: FramePort {
         return isSenderConnected
     }
 
-    private func enqueue(_ frame: [UInt8]) {
+    private func enqueue(_ frame: [UInt8]) -> LinkDropReason? {
         guard egress.count < queueLimit else {
             counters.drops[.queueOverflow, default: 0] += 1
-            return
+            return .queueOverflow
         }
         egress.append(frame)
         if egress.count == 1 { watchWritable(true) }
+        return nil
     }
 
     private func watchWritable(_ on: Bool) {
@@ -201,8 +204,10 @@ public final class LinkPort: FramePort {
                 return
             case .dropped(let reason):
                 // The peer vanished: what waits for it is stale. Drop it all.
-                counters.drops[reason, default: 0] += reason == .peerDown ? egress.count : 1
-                if reason == .peerDown { egress.removeAll() } else { egress.removeFirst() }
+                let dropped = reason == .peerDown ? Array(egress) : [egress.removeFirst()]
+                if reason == .peerDown { egress.removeAll() }
+                counters.drops[reason, default: 0] += dropped.count
+                for frame in dropped { onQueuedDrop?(reason, frame) }
             }
         }
         watchWritable(false)

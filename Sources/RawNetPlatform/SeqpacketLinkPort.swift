@@ -25,6 +25,7 @@ public final class SeqpacketLinkPort: FramePort, SendBatching {
     public let queueLimit: Int
     public private(set) var counters = LinkCounters()
     public var onFrame: (UnsafeRawBufferPointer) -> Void
+    public var onQueuedDrop: ((LinkDropReason, [UInt8]) -> Void)?
     /// True when this end connects to the peer's listener (its path sorts after the peer's).
     public let isConnecting: Bool
 
@@ -121,11 +122,9 @@ public final class SeqpacketLinkPort: FramePort, SendBatching {
 
     // MARK: Sending
 
-    public func send(_ frame: [UInt8]) {
-        if !egress.isEmpty {
-            enqueue(frame)
-            return
-        }
+    @discardableResult
+    public func send(_ frame: [UInt8]) -> LinkDropReason? {
+        if !egress.isEmpty { return enqueue(frame) }
         if loop.isBatchingSends, cable != nil {
             // At most a queue's worth is held, so that what the socket does not take at the
             // flush always fits in the (then empty) queue: a frame is refused, if at all, now,
@@ -133,18 +132,17 @@ public final class SeqpacketLinkPort: FramePort, SendBatching {
             if held.count < queueLimit {
                 if held.isEmpty { loop.flushAtEndOfBatch(self) }
                 held.append(frame)
-                return
+                return nil
             }
             flushSends()
-            if !egress.isEmpty {
-                enqueue(frame)
-                return
-            }
+            if !egress.isEmpty { return enqueue(frame) }
         }
         switch transmit(frame) {
-        case .sent: break
-        case .wouldBlock: enqueue(frame)
-        case .dropped(let reason): counters.drops[reason, default: 0] += 1
+        case .sent: return nil
+        case .wouldBlock: return enqueue(frame)
+        case .dropped(let reason):
+            counters.drops[reason, default: 0] += 1
+            return reason
         }
     }
 
@@ -176,6 +174,7 @@ public final class SeqpacketLinkPort: FramePort, SendBatching {
         while next < frames.count {
             guard let cable else {
                 counters.drops[.notConnected, default: 0] += frames.count - next
+                for frame in frames[next...] { onQueuedDrop?(.notConnected, frame) }
                 return
             }
             do {
@@ -188,19 +187,23 @@ public final class SeqpacketLinkPort: FramePort, SendBatching {
                 lose(cable)
             } catch {
                 counters.drops[.sendFailed, default: 0] += 1
+                onQueuedDrop?(.sendFailed, frames[next])
                 next += 1
             }
         }
-        for index in next..<frames.count { enqueue(frames[index]) }
+        for index in next..<frames.count {
+            if let reason = enqueue(frames[index]) { onQueuedDrop?(reason, frames[index]) }
+        }
     }
 
-    private func enqueue(_ frame: [UInt8]) {
+    private func enqueue(_ frame: [UInt8]) -> LinkDropReason? {
         guard egress.count < queueLimit else {
             counters.drops[.queueOverflow, default: 0] += 1
-            return
+            return .queueOverflow
         }
         egress.append(frame)
         if egress.count == 1 { watchWritable(true) }
+        return nil
     }
 
     private func watchWritable(_ on: Bool) {
@@ -221,7 +224,7 @@ public final class SeqpacketLinkPort: FramePort, SendBatching {
                     return
                 }
                 counters.drops[reason, default: 0] += 1
-                egress.removeFirst()
+                onQueuedDrop?(reason, egress.removeFirst())
             }
         }
         watchWritable(false)
@@ -231,7 +234,9 @@ public final class SeqpacketLinkPort: FramePort, SendBatching {
     private func dropQueue() {
         guard !egress.isEmpty else { return }
         counters.drops[.notConnected, default: 0] += egress.count
+        let dropped = egress
         egress.removeAll()
+        for frame in dropped { onQueuedDrop?(.notConnected, frame) }
     }
 
     // MARK: Connections

@@ -10,8 +10,11 @@ public enum LayerView {
     /// The boxes for `frame` (an Ethernet frame without FCS). A TCP window is shown
     /// scaled when `windowScales` saw the connection's handshake (scale unknown otherwise).
     /// `language` picks the boxes' own words (titles, field names); values stay notation.
+    /// `width`: the terminal's columns; boxes are 78 wide unless that is narrower
+    /// (down to 44), where long values wrap and hex dumps show 8 bytes a line.
     public static func render(frame: [UInt8], usesColour: Bool = false,
-                              windowScales: TCPWindowScales = TCPWindowScales(), language: ViewLanguage = .en) -> String {
+                              windowScales: TCPWindowScales = TCPWindowScales(), language: ViewLanguage = .en,
+                              width: Int = 78) -> String {
         let painter = TextPainter(usesColour: usesColour)
         let decoded = DecodedFrame(parsing: frame, verifyChecksums: false)
         let sums = ChecksumCheck(frame: frame)
@@ -19,8 +22,8 @@ public enum LayerView {
         guard let eth = decoded.ethernet else {
             var box = Box(title: "Undecodable frame", size: "\(frame.count) bytes")
             box.lines.append("shorter than an Ethernet header (14 bytes)")
-            box.lines += hexLines(frame)
-            return box.render(painter, language: language)
+            box.hex = frame
+            return box.render(painter, language: language, width: width)
         }
         var ethernet = Box(title: "Ethernet II", size: "14 bytes")
         ethernet.field("Destination", "\(eth.destination)" + (eth.destination.isBroadcast ? " (broadcast)" : ""))
@@ -41,16 +44,16 @@ public enum LayerView {
             }
         case .other(_, let bytes):
             var box = Box(title: "Payload", size: "\(bytes.count) bytes")
-            box.lines = hexLines(bytes)
+            box.hex = bytes
             boxes.append(box)
             consumed = frame.count
         case .undecoded(let bytes):
             var box = Box(title: "Undecoded", size: "\(bytes.count) bytes")
-            box.lines = hexLines(bytes)
+            box.hex = bytes
             boxes.append(box)
             consumed = frame.count
         }
-        var out = boxes.map { $0.render(painter, language: language) }.joined()
+        var out = boxes.map { $0.render(painter, language: language, width: width) }.joined()
         if frame.count > consumed {
             out += language == .ko
                 ? "  + 이더넷 패딩 \(frame.count - consumed) 바이트 (프레임은 최소 60 바이트)\n"
@@ -144,21 +147,21 @@ public enum LayerView {
                 if let quoted = icmp.quotedIPv4Header {
                     box.field("Quoted packet", FrameText.quotedPacket(icmp.quoted) + ", ttl \(quoted.timeToLive) id \(quoted.identification)")
                 }
-                box.lines += hexLines(icmp.quoted)
+                box.hex = icmp.quoted
                 return [box]
             }
         case .fragment(let bytes):
             var box = Box(title: "Fragment", size: "\(bytes.count) bytes")
             box.lines.append("not reassembled")
-            box.lines += hexLines(bytes)
+            box.hex = bytes
             return [box]
         case .other(let proto, let bytes):
             var box = Box(title: "Protocol \(proto.rawValue)", size: "\(bytes.count) bytes")
-            box.lines = hexLines(bytes)
+            box.hex = bytes
             return [box]
         case .undecoded(let bytes):
             var box = Box(title: "Undecoded transport", size: "\(bytes.count) bytes")
-            box.lines = hexLines(bytes)
+            box.hex = bytes
             return [box]
         }
     }
@@ -167,7 +170,7 @@ public enum LayerView {
         guard !data.isEmpty else { return [] }
         var box = Box(title: "Application data", size: "\(data.count) bytes")
         box.lines.append("Text: \"" + Text.printable(data.prefix(60)) + (data.count > 60 ? "…" : "") + "\"")
-        box.lines += hexLines(data)
+        box.hex = data
         return [box]
     }
 
@@ -220,17 +223,18 @@ public enum LayerView {
             : text + " ✗ BAD (should be \(Text.hex(UInt64(computed), digits: 4)))"
     }
 
-    /// Hex dump lines: offset, 16 bytes, printable text. At most 16 lines, then a count.
-    static func hexLines(_ bytes: [UInt8], maximumLines: Int = 16) -> [String] {
+    /// Hex dump lines: offset, `perLine` bytes, printable text. At most `maximumBytes`
+    /// bytes, then a count of the rest.
+    static func hexLines(_ bytes: [UInt8], perLine: Int = 16, maximumBytes: Int = 256) -> [String] {
         var lines: [String] = []
         var offset = 0
-        while offset < bytes.count && lines.count < maximumLines {
-            let chunk = bytes[offset..<min(offset + 16, bytes.count)]
+        while offset < bytes.count && offset < maximumBytes {
+            let chunk = bytes[offset..<min(offset + perLine, bytes.count)]
             let hex = chunk.map(Text.hexByte).joined(separator: " ")
             let off = String(offset, radix: 16)
-            lines.append(String(repeating: "0", count: max(0, 4 - off.count)) + off + "  " + Text.rightPad(hex, 48)
+            lines.append(String(repeating: "0", count: max(0, 4 - off.count)) + off + "  " + Text.rightPad(hex, perLine * 3)
                          + " " + Text.printable(chunk).replacing("⏎", with: ".").replacing("␍", with: "."))
-            offset += 16
+            offset += perLine
         }
         if offset < bytes.count { lines.append("… \(bytes.count - offset) more bytes") }
         return lines

@@ -36,7 +36,8 @@ public struct TraceFormatter: Sendable {
     }
 
     /// The line for `event` followed by its headers in boxes (`LayerView`), for `trace --layers`;
-    /// with `width`, the line is fitted as a plain trace line is (`fit`); the boxes are 78 columns.
+    /// with `width`, the line is fitted as a plain trace line is (`fit`) and the boxes
+    /// are at most that wide (78 columns without it; never under 44).
     public mutating func formatWithLayers(_ event: TraceEvent, retransmission: RetransmissionMark? = nil,
                                           width: Int? = nil) -> String {
         let whole = format(event, retransmission: retransmission)
@@ -44,7 +45,7 @@ public struct TraceFormatter: Sendable {
         guard let frame = event.frame else { return line + "\n" }
         windowScales.observe(frame: frame)   // the line above learnt its sequence base already
         return line + "\n" + LayerView.render(frame: frame, usesColour: painter.usesColour, windowScales: windowScales,
-                                               language: language)
+                                               language: language, width: width ?? Box.width)
     }
 
     /// Learns window scales (and sequence bases, when counted) from an event that is not

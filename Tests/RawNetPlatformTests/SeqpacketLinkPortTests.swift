@@ -49,6 +49,35 @@ import Testing
         #expect(try run(loop, until: { received == 1 }))
     }
 
+    @Test func framesWaitingWhenTheCableBreaks_areEachReportedAsDropped() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let loop = try EventLoop(), peerLoop = try EventLoop()
+        let a = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b"), queueLimit: 64)
+        var reported: [(LinkDropReason, [UInt8])] = []
+        a.onQueuedDrop = { reported.append(($0, $1)) }
+        // b's loop never runs: b reads nothing, so a's frames fill the kernel's buffer, then a's queue.
+        var b: SeqpacketLinkPort? = try SeqpacketLinkPort(loop: peerLoop, localPath: dir.file("b"), peerPath: dir.file("a"))
+        #expect(try run(loop, until: { a.isConnected }))
+        var answers: [LinkDropReason?] = []
+        for i in 0..<2_000 { answers.append(a.send([UInt8(i % 256), UInt8(i / 256)] + [UInt8](repeating: 7, count: 998))) }
+        let queued = a.queuedFrames
+        #expect(queued == 64, "the queue is full")
+        #expect(answers.filter { $0 == .queueOverflow }.count == a.counters.drops[.queueOverflow],
+                "each frame refused at once is refused in send's answer, not reported later")
+        #expect(reported.isEmpty)
+        let firstQueued = answers.firstIndex { $0 == .queueOverflow }.map { $0 - queued }
+        b?.close()
+        b = nil
+        #expect(try run(loop, until: { !a.isConnected }))
+        #expect(a.queuedFrames == 0)
+        #expect(reported.count == queued && a.counters.drops[.notConnected] == queued,
+                "every frame that waited is reported once, with the reason counted")
+        #expect(reported.allSatisfy { $0.0 == .notConnected })
+        let numbers = reported.map { Int($0.1[0]) + Int($0.1[1]) * 256 }
+        #expect(firstQueued.map { Array($0..<($0 + queued)) } == numbers, "the frames that waited, in their order")
+    }
+
     @Test func listeningPeerRestarts_connectingEndReconnects() throws {
         let dir = TemporaryDirectory()
         defer { dir.remove() }
@@ -222,7 +251,7 @@ import Testing
         loop.batchingSends {
             for i in 2...40 { a.send([UInt8(i), 0xEE]) }
             #expect(a.counters.framesOut == 1, "held until the burst ends")
-            loop.batchingSends { a.send([41]) }
+            loop.batchingSends { _ = a.send([41]) }
             #expect(a.counters.framesOut == 1, "an inner burst's end is not the end")
         }
         #expect(a.counters.framesOut == 41 && a.counters.bytesOut == 1 + 39 * 2 + 1 && a.queuedFrames == 0)

@@ -72,6 +72,33 @@ import RawNetWire
         }
     }
 
+    static func dumpedBytes(_ text: String, perLine: Int) -> [UInt8] {
+        text.split(separator: "\n").filter { $0.hasPrefix("│ 0") }.flatMap { line in
+            line.dropFirst(8).prefix(perLine * 3).split(separator: " ").map { UInt8($0, radix: 16)! }
+        }
+    }
+
+    @Test(arguments: [50, 60, 70])
+    func aNarrowTerminal_getsNarrowerBoxes_thatKeepEveryFieldAndByte(width: Int) {
+        let frames = [FixtureFrames.hello, FixtureFrames.udp, FixtureFrames.timeExceeded, FixtureFrames.realHandshake[0]]
+        for frame in frames {
+            for language in [ViewLanguage.en, .ko] {
+                let text = LayerView.render(frame: frame, language: language, width: width)
+                let boxLines = text.split(separator: "\n").filter { "┌│└".contains($0.first!) }
+                #expect(!boxLines.isEmpty)
+                #expect(boxLines.allSatisfy { DisplayWidth.of(String($0)) == width },
+                        "\(boxLines.filter { DisplayWidth.of(String($0)) != width })")
+                #expect(!text.contains("…│") && !text.contains("… │"), "nothing is cut off:\n\(text)")
+                // The hex dumps hold the same bytes as at 78 columns, 8 to a line instead of 16.
+                #expect(Self.dumpedBytes(text, perLine: 8) == Self.dumpedBytes(LayerView.render(frame: frame), perLine: 16))
+            }
+        }
+        let wide = LayerView.render(frame: FixtureFrames.hello, width: 200)
+        #expect(wide == LayerView.render(frame: FixtureFrames.hello), "a wide terminal keeps the 78-column boxes")
+        let tiny = LayerView.render(frame: FixtureFrames.hello, width: 20)
+        #expect(tiny.split(separator: "\n").filter { $0.hasPrefix("┌") }.allSatisfy { DisplayWidth.of(String($0)) == 44 })
+    }
+
     @Test func corruptedSegment_showsWhichChecksumIsBadAndTheRightValue() {
         let text = LayerView.render(frame: FixtureFrames.flipped(FixtureFrames.hello, byte: 56, bit: 2))
         #expect(text.contains("│ Header checksum   0x23aa ✓ verifies"))

@@ -119,6 +119,13 @@ public struct InterfaceCounters: Sendable, Hashable, Codable {
         sentBytes += bytes
     }
 
+    /// Takes back a frame counted as sent that never left after all (it waited
+    /// in a link's egress queue that was then dropped).
+    public mutating func uncountSent(bytes: Int) {
+        sentFrames -= 1
+        sentBytes -= bytes
+    }
+
     public mutating func countDrop(_ reason: DropReason) {
         drops[reason, default: 0] += 1
     }

@@ -66,6 +66,11 @@ public struct IPNode: Sendable {
     /// 224.0.0.9): frames to their Ethernet addresses are taken and their
     /// packets delivered like broadcasts.
     public var multicastGroups: Set<IPv4Address> = []
+    /// Whether a frame counts as sent when this engine hands it out (`.transmit`).
+    /// A daemon whose frames may still be lost on their way to the wire (the
+    /// egress impairment, a full link queue) sets it off and counts each frame
+    /// that left with `countSent`, so "out" is what left, as a NIC's tx counters.
+    public var countsTransmits = true
     /// Drops of locally sent packets that never reached an interface (e.g. no route).
     public internal(set) var localDrops: [DropReason: Int] = [:]
     /// ICMP errors not sent because of the rate limit.
@@ -136,6 +141,18 @@ public struct IPNode: Sendable {
         }
     }
 
+    /// Counts a frame that left interface `index` (when `countsTransmits` is off).
+    public mutating func countSent(bytes: Int, interface index: Int) {
+        guard interfaces.indices.contains(index) else { return }
+        interfaces[index].counters.countSent(bytes: bytes)
+    }
+
+    /// Takes back a frame `countSent` counted that a link's queue dropped later.
+    public mutating func uncountSent(bytes: Int, interface index: Int) {
+        guard interfaces.indices.contains(index) else { return }
+        interfaces[index].counters.uncountSent(bytes: bytes)
+    }
+
     /// Records a drop that happened outside this engine on an interface, such as
     /// egress queue overflow or injected loss, so all counters live in one place.
     /// With no interface (a packet this node sent itself) it counts in `localDrops`.
@@ -202,9 +219,9 @@ public struct IPNode: Sendable {
         return .dropped(DropRecord(reason: reason, interface: interface, bytes: bytes, detail: detail))
     }
 
-    /// Counts and emits a frame leaving an interface.
+    /// Counts (unless the caller does, `countsTransmits`) and emits a frame leaving an interface.
     mutating func transmit(_ frame: [UInt8], interface: Int) -> NodeOutput {
-        interfaces[interface].counters.countSent(bytes: frame.count)
+        if countsTransmits { interfaces[interface].counters.countSent(bytes: frame.count) }
         return .transmit(interface: interface, frame: frame)
     }
 

@@ -111,6 +111,7 @@ public final class LinuxBridge {
             port.onFrame = { [unowned self] bytes in self.frameArrived(bytes, on: index) }
             (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in self.foreignFrame(bytes, on: index) }
             ports.append(port)
+            watchQueuedDrops(on: index)
             peers.append(peer)
             tunnelNames.append(tunnelName)
             counters.append(InterfaceCounters())

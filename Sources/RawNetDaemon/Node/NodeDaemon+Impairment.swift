@@ -34,9 +34,15 @@ extension NodeDaemon: ImpairedEgress {
         ip.countDrop(reason, interface: index)
     }
 
-    /// The IP layer counted the frame already; only the trace is left.
+    /// Counted here, not when the IP layer sent it: a frame lost to the impairment
+    /// or a full queue never left (`IPNode.countsTransmits`).
     func frameLeft(_ frame: [UInt8], interface index: Int, time: Int64?) {
+        ip.countSent(bytes: frame.count, interface: index)
         if let time { trace(.sent, interface: index, bytes: frame, detail: tunnelNames[index], time: time) }
+    }
+
+    func frameNeverLeft(_ frame: [UInt8], interface index: Int) {
+        ip.uncountSent(bytes: frame.count, interface: index)
     }
 
     func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String) {

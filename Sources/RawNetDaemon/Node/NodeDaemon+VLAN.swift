@@ -31,6 +31,10 @@ extension NodeDaemon {
         return (sub, removed.frame)
     }
 
+    func sendingInterface(of frame: [UInt8], port index: Int) -> Int {
+        subinterfaces.isEmpty ? index : subinterfaceFrame(frame, on: index)?.0 ?? index
+    }
+
     /// The frame as interface `index` puts it on the wire: tagged when it is a subinterface.
     func tagged(_ frame: [UInt8], for index: Int) -> [UInt8] {
         guard let vlan = subinterfaceVLAN[index] else { return frame }

@@ -90,6 +90,7 @@ public final class NodeDaemon {
 
         pidLock = try DaemonSupport.lockPIDFile(paths, node: name)
         ip = IPNode(node)
+        ip.countsTransmits = false   // counted as frames leave (`frameLeft`), after the impairment and the link queue
         loop = try EventLoop()
         try setUpInterfaces()
         if let configuration = node.rip { startRIP(configuration) }
@@ -154,6 +155,7 @@ public final class NodeDaemon {
             port.onFrame = { [unowned self] bytes in self.frameArrived(Array(bytes), on: index) }
             (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in self.foreignFrame(bytes, on: index) }
             ports.append(port)
+            watchQueuedDrops(on: index)
             peers.append(peer)
             tunnelNames.append(tunnelName)
             var settings = ImpairmentSettings.perfect

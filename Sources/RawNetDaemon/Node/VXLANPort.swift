@@ -18,6 +18,7 @@ final class VXLANPort: FramePort {
     let queueLimit: Int
     private(set) var counters = LinkCounters()
     var onFrame: (UnsafeRawBufferPointer) -> Void = { _ in }
+    var onQueuedDrop: ((LinkDropReason, [UInt8]) -> Void)?
     /// A datagram that carried no frame for this link: the reason, its UDP payload and a detail.
     var onRefused: (DropReason, UnsafeRawBufferPointer, String) -> Void = { _, _, _ in }
     /// The loop's current time, for `liveness`.
@@ -88,16 +89,16 @@ final class VXLANPort: FramePort {
         egress.removeAll()
     }
 
-    func send(_ frame: [UInt8]) {
+    @discardableResult
+    func send(_ frame: [UInt8]) -> LinkDropReason? {
         let datagram = tunnel.encapsulate(frame)
-        if !egress.isEmpty {
-            enqueue(datagram)
-            return
-        }
+        if !egress.isEmpty { return enqueue(datagram) }
         switch transmit(datagram) {
-        case .sent: break
-        case .wouldBlock: enqueue(datagram)
-        case .dropped(let reason): counters.drops[reason, default: 0] += 1
+        case .sent: return nil
+        case .wouldBlock: return enqueue(datagram)
+        case .dropped(let reason):
+            counters.drops[reason, default: 0] += 1
+            return reason
         }
     }
 
@@ -132,13 +133,14 @@ final class VXLANPort: FramePort {
         }
     }
 
-    private func enqueue(_ datagram: [UInt8]) {
+    private func enqueue(_ datagram: [UInt8]) -> LinkDropReason? {
         guard egress.count < queueLimit else {
             counters.drops[.queueOverflow, default: 0] += 1
-            return
+            return .queueOverflow
         }
         egress.append(datagram)
         if egress.count == 1 { watchWritable(true) }
+        return nil
     }
 
     private func watchWritable(_ on: Bool) {
@@ -154,7 +156,7 @@ final class VXLANPort: FramePort {
                 return
             case .dropped(let reason):
                 counters.drops[reason, default: 0] += 1
-                egress.removeFirst()
+                onQueuedDrop?(reason, Array(egress.removeFirst().dropFirst(VXLANHeader.length)))
             }
         }
         watchWritable(false)

@@ -70,6 +70,7 @@ public final class SwitchDaemon {
                 self.dropped(Array(bytes), on: index, reason: .notFromPeer, detail: "sender is not \(self.ports[index].peerName)")
             }
             ports.append(port)
+            watchQueuedDrops(on: index)
             peers.append(peer)
             tunnelNames.append(tunnelName)
             counters.append(InterfaceCounters())
