@@ -9,7 +9,7 @@ extension DropReason {
     public init(_ link: LinkDropReason) {
         switch link {
         case .queueOverflow: self = .queueOverflow
-        case .peerDown, .notConnected: self = .linkDown
+        case .peerDown, .notConnected: self = .noPeer
         case .sendFailed: self = .sendFailed
         case .notFromPeer: self = .notFromPeer
         }

@@ -75,9 +75,13 @@ enum Text {
     }
 
     /// The last three octets of a MAC address, or `broadcast`.
+    /// A MAC address in a trace line: its last three bytes (a lab's unicast addresses
+    /// differ there), "broadcast", or a multicast group whole (01:80:c2:00:00:00 for
+    /// the spanning tree, 01:00:5e:… for RIP), which its last bytes would misname.
     static func shortMAC(_ mac: MACAddress) -> String {
         if mac.isBroadcast { return "broadcast" }
-        return mac.bytes.suffix(3).map(hexByte).joined(separator: ":")
+        let bytes = mac.bytes
+        return (bytes[0] & 1 == 1 ? bytes : Array(bytes.suffix(3))).map(hexByte).joined(separator: ":")
     }
 
     /// Printable ASCII kept, everything else shown as `.`; a line feed as `⏎` and a carriage

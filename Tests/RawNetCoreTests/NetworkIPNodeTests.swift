@@ -119,6 +119,12 @@ private func isARP(_ frame: [UInt8]) -> Bool {
         lab.advance(to: Instant.zero + .seconds(4))
         #expect(lab.drops["r1"]?.map(\.reason) == [.noARPAnswer, .noARPAnswer])
         #expect(lab.nodes["r1"]!.interfaces[1].counters[.noARPAnswer] == 2)
+        for drop in lab.drops["r1"] ?? [] {
+            let ethernet = try #require(DecodedFrame(parsing: drop.bytes).ethernet)
+            #expect(ethernet.source == .zero && ethernet.destination == .zero,
+                    "never a frame on eth1: not shown with the header it arrived in on eth0")
+            #expect(DecodedFrame(parsing: drop.bytes).ipv4?.timeToLive == 63)
+        }
         let errors = (lab.delivered["alice"] ?? []).compactMap(\.icmp)
         #expect(errors.count == 2)
         for error in errors {

@@ -20,7 +20,8 @@ import Testing
 
     @Test func linkPortDrops_mapToDropReasons() {
         #expect(DropReason(LinkDropReason.queueOverflow) == .queueOverflow)
-        #expect(DropReason(LinkDropReason.peerDown) == .linkDown)
+        #expect(DropReason(LinkDropReason.peerDown) == .noPeer)
+        #expect(DropReason(LinkDropReason.notConnected) == .noPeer)
         #expect(DropReason(LinkDropReason.sendFailed) == .sendFailed)
     }
 }

@@ -7,7 +7,7 @@ import Testing
 /// Frames waiting in a link's egress queue when its cable breaks: real daemons,
 /// a peer that stops reading and then dies.
 @Suite struct QueuedDropProcessTests {
-    @Test func framesWaitingForADeadPeer_areCountedAsLinkDown_andNeverAsSent() throws {
+    @Test func framesWaitingForADeadPeer_areCountedAsNoPeer_andNeverAsSent() throws {
         let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
         defer { lab.stop() }
         #expect(try lab.rawnet(["ping", "alice", "bob", "-c", "1"]).status == 0, "ARP is resolved on every hop")
@@ -24,18 +24,18 @@ import Testing
         #expect(queued > 0, "frames wait in r1:eth1's queue")
         try lab.kill("bob", signal: SignalNumber.kill)
         var after = stalled.counters
-        for _ in 0..<100 where after[.linkDown] < queued {
+        for _ in 0..<100 where after[.noPeer] < queued {
             MonotonicClock.sleep(for: .milliseconds(20))
             after = try lab.status("r1").interfaces[1].counters
         }
-        #expect(after[.linkDown] == queued, "each frame that waited is a 'link down' drop")
+        #expect(after[.noPeer] == queued, "each frame that waited is a 'no peer on the cable' drop")
         let forwarded = 500 - (after[.queueOverflow] - before[.queueOverflow])
         #expect(after.sentFrames - before.sentFrames == forwarded - queued,
                 "'out' counts only what left: \(after.sentFrames - before.sentFrames) of \(forwarded) handed to the link")
         var traced = 0
         while let line = try stream.nextLine(timeout: .milliseconds(300)) {
             let event = try ControlCodec.decodeLine(TraceEvent.self, from: line)
-            if event.kind == .dropped && event.reason == DropReason.linkDown.rawValue {
+            if event.kind == .dropped && event.reason == DropReason.noPeer.rawValue {
                 traced += 1
                 #expect(event.interface == "eth1" && event.frame != nil)
                 #expect(event.detail?.contains("after waiting in the link's egress queue") == true)

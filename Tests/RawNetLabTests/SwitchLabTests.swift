@@ -1,4 +1,6 @@
 import Foundation
+import RawNetContracts
+import RawNetCore
 import RawNetLab
 import RawNetPlatform
 import RawNetTestSupport
@@ -116,6 +118,22 @@ import Testing
         let ping = try runner.run(["ping", "alice", "10.0.20.20", "-c", "3", "-i", "0.2", "--lab", lab])
         #expect(ping.status == 0 && ping.output.contains("3 received"), "\(ping.output)")
         #expect(try runner.wait(capture.pid, timeout: 30) == 0)
+
+        // The trunk's two ends agree: r1's eth0 counts every frame that crossed the cable, tagged,
+        // as sw1:p4 does; its subinterfaces count the same frames untagged (4 bytes fewer each).
+        func interfaces(_ node: String) throws -> [String: InterfaceCounters] {
+            let client = try ControlClient(path: runner.base + "/rawnet/\(lab)/\(node).ctl")
+            let status = try #require(try client.request(ControlRequest(command: "status")).result).decode(NodeStatus.self)
+            return Dictionary(uniqueKeysWithValues: status.interfaces.map { ($0.name, $0.counters) })
+        }
+        let (r1, sw1) = (try interfaces("r1"), try interfaces("sw1"))
+        let (parent, trunk) = (try #require(r1["eth0"]), try #require(sw1["p4"]))
+        let subs = [try #require(r1["eth0.10"]), try #require(r1["eth0.20"])]
+        #expect(parent.receivedFrames == trunk.sentFrames && parent.receivedBytes == trunk.sentBytes, "\(parent) vs \(trunk)")
+        #expect(parent.sentFrames == trunk.receivedFrames && parent.sentBytes == trunk.receivedBytes, "\(parent) vs \(trunk)")
+        #expect(parent.receivedFrames > 0 && parent.receivedFrames == subs.map(\.receivedFrames).reduce(0, +))
+        #expect(parent.receivedBytes == subs.map { $0.receivedBytes + 4 * $0.receivedFrames }.reduce(0, +))
+        #expect(parent.sentBytes == subs.map { $0.sentBytes + 4 * $0.sentFrames }.reduce(0, +))
 
         let macs = try runner.run(["macs", "sw1", "--lab", lab]).output
         #expect(macs.contains("dev p1 vlan 10 master sw1"), "\(macs)")

@@ -37,6 +37,10 @@ public enum DropReason: String, Sendable, Hashable, Codable, CodingKeyRepresenta
     case challengeACKLimit = "challenge ACK limit"
     /// The interface or its link is down.
     case linkDown = "link down"
+    /// The interface is up but nothing runs at the cable's other end: the peer's
+    /// daemon has not started yet, is restarting, or is gone (no socket to hand the
+    /// frame to, or frames that waited for one that went away).
+    case noPeer = "no peer on the cable"
     /// Addressed to another MAC or IP address, and this node does not forward.
     case notForUs = "not for us"
     /// An EtherType, IP protocol or ICMP type this node does not handle.

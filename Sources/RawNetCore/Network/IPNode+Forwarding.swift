@@ -66,7 +66,9 @@ extension IPNode {
             outputs.append(transmit(Self.addressed(frame, to: mac, from: own.macAddress), interface: interface))
             return
         }
-        let pending = PendingFrame(frame: frame, inboundInterface: inbound)
+        // Not a frame on this link until ARP answers: a forwarded packet keeps no trace of the
+        // header it arrived in, so a drop while it waits shows as the IP layer's, not another cable's.
+        let pending = PendingFrame(frame: Self.addressed(frame, to: .zero, from: .zero), inboundInterface: inbound)
         switch arpCache.resolve(neighbour, interface: interface, packet: pending, now: now) {
         case .resolved(let mac):
             // Not reached after the lookup above; kept so every case sends.

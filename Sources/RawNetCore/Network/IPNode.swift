@@ -147,6 +147,13 @@ public struct IPNode: Sendable {
         interfaces[index].counters.countSent(bytes: bytes)
     }
 
+    /// Counts a frame that arrived on interface `index` without passing through
+    /// `receive` there (a VLAN subinterface's frame, counted on its parent too).
+    public mutating func countReceived(bytes: Int, interface index: Int) {
+        guard interfaces.indices.contains(index) else { return }
+        interfaces[index].counters.countReceived(bytes: bytes)
+    }
+
     /// Takes back a frame `countSent` counted that a link's queue dropped later.
     public mutating func uncountSent(bytes: Int, interface index: Int) {
         guard interfaces.indices.contains(index) else { return }

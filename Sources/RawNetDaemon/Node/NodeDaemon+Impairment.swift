@@ -3,6 +3,7 @@ import RawNetCore
 import RawNetLabModel
 import RawNetPlatform
 import RawNetView
+import RawNetWire
 
 extension NodeDaemon {
     /// Name of the environment variable that, set to `1`, makes a node daemon
@@ -35,14 +36,25 @@ extension NodeDaemon: ImpairedEgress {
     }
 
     /// Counted here, not when the IP layer sent it: a frame lost to the impairment
-    /// or a full queue never left (`IPNode.countsTransmits`).
+    /// or a full queue never left (`IPNode.countsTransmits`). A VLAN subinterface's
+    /// frame counts on it untagged and on its parent as it crossed the cable, tagged,
+    /// as Linux counts `eth0.10` and `eth0`.
     func frameLeft(_ frame: [UInt8], interface index: Int, time: Int64?) {
-        ip.countSent(bytes: frame.count, interface: index)
+        countSent(frame, interface: index, by: 1)
         if let time { trace(.sent, interface: index, bytes: frame, detail: tunnelNames[index], time: time) }
     }
 
     func frameNeverLeft(_ frame: [UInt8], interface index: Int) {
-        ip.uncountSent(bytes: frame.count, interface: index)
+        countSent(frame, interface: index, by: -1)
+    }
+
+    private func countSent(_ frame: [UInt8], interface index: Int, by step: Int) {
+        let count: (Int, Int) -> Void = { [unowned self] bytes, index in
+            if step > 0 { ip.countSent(bytes: bytes, interface: index) } else { ip.uncountSent(bytes: bytes, interface: index) }
+        }
+        guard subinterfaceVLAN[index] != nil else { return count(frame.count, index) }
+        count(frame.count - VLANTag.length, index)
+        count(frame.count, physicalIndex(of: index))
     }
 
     func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String) {

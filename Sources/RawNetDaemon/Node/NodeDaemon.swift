@@ -243,6 +243,7 @@ public final class NodeDaemon {
             trace(.received, interface: index, bytes: frame, detail: tunnelNames[index], time: frameTime())
         }
         if !subinterfaces.isEmpty, let (sub, untagged) = subinterfaceFrame(frame, on: index) {
+            ip.countReceived(bytes: frame.count, interface: index)   // the parent counts what crossed its cable
             perform(ip.receive(frame: untagged, on: sub, now: now))
             isTimerStale = true
             return
