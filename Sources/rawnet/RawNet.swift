@@ -32,7 +32,7 @@ struct RawNet: ParsableCommand {
     /// keeps its pages for reuse first. `bench` and `gen` become `rawnet-bench`
     /// before any parsing, so their help, options and errors are its own.
     static func main() {
-        let arguments = Array(CommandLine.arguments.dropFirst())
+        let arguments = AttachedOptionValues.split(Array(CommandLine.arguments.dropFirst()))
         if let forwarded = BenchForwarding.forwardedArguments(arguments) {
             BenchForwarding.run(forwarded)
         }
@@ -57,6 +57,19 @@ struct RawNet: ParsableCommand {
     private static func fail(_ message: String, status: ExitCode) -> Never {
         try? FileDescriptor.standardError.writeAll(Array("Error: \(message)\n".utf8))
         exit(withError: status)
+    }
+}
+
+/// A short option written with its number attached, as ping's users type it
+/// (`-c1`, `-i0.2`, `-s1400`), taken as the option and its value (`-c 1`).
+enum AttachedOptionValues {
+    static func split(_ arguments: [String]) -> [String] {
+        arguments.flatMap { argument -> [String] in
+            let characters = Array(argument)
+            guard characters.count > 2, characters[0] == "-", characters[1].isLetter, characters[1].isASCII,
+                  characters[2...].allSatisfy({ $0.isNumber || $0 == "." }) else { return [argument] }
+            return [String(characters[0...1]), String(characters[2...])]
+        }
     }
 }
 

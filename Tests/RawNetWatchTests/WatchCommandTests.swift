@@ -85,8 +85,9 @@ import Testing
         let (capture, outputPath) = try runner.start(["capture", "--one-file", "-w", pcap, "--duration", "4"], name: "capture")
         try runner.waitForOutput(outputPath, containing: "Ctrl-C stops")
         usleep(100_000)
-        let ping = try runner.run(["ping", "alice", "bob", "-c", "3", "-i", "0.2"])
-        #expect(ping.status == 0)
+        // Written as ping's users type it, each number attached to its option.
+        let ping = try runner.run(["ping", "alice", "bob", "-c3", "-i0.2", "-s56"])
+        #expect(ping.status == 0 && ping.output.contains("3 packets transmitted, 3 received"), "\(ping.output)")
         // While the capture still runs, the file already holds whole blocks tshark can read.
         let early = try TsharkVerdict(file: pcap)
         #expect(early.packets > 0 && early.malformed == 0)
