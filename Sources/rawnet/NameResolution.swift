@@ -11,8 +11,12 @@ func resolveDestination(_ text: String, topology: Topology, connection: HostConn
     if let address = IPv4Address(text) { return address }
     guard let resolver = labResolver(for: connection, topology: topology) else {
         do { return try topology.resolveAddress(text) } catch {
-            throw UsageFailure("\(error)" + noResolverNote(for: text, host: connection.host, topology: topology,
-                                                           runDirectory: runDirectory))
+            let message = "\(error)" + noResolverNote(for: text, host: connection.host, topology: topology,
+                                                      runDirectory: runDirectory)
+            // A node the lab file lacks is a mistyped command line (64, with did-you-mean); a
+            // DNS name nobody can resolve here is a lookup that failed (1), as `dig` says too.
+            if text.contains(".") { throw Failure(message) }
+            throw UsageFailure(message)
         }
     }
     let server = resolver.server

@@ -98,6 +98,62 @@ import RawNetWire
         #expect(expired == [Self.auth])
     }
 
+    /// RFC 2308 section 6: a negative answer from the cache carries the cached SOA, its TTL
+    /// less the time it was cached; section 5: the entry lasts min(SOA TTL, MINIMUM), 30 s here.
+    @Test func cachedNXDOMAIN_carriesTheSOA_withItsTTLCountedDown() throws {
+        var cache = DNSCache()
+        let (first, _, _) = try Self.resolve("nobody.corp.lab", cache: &cache)
+        let soa = try #require(first.authority.first), zone = try DNSName("corp.lab")
+        #expect(first.authority.count == 1 && soa.type == .soa && soa.name == zone && soa.ttl == 30)
+        let (cached, asked, _) = try Self.resolve("nobody.corp.lab", cache: &cache, now: 10_000_000_000)
+        #expect(asked.isEmpty && cached.header.responseCode == .nameError && cached.header.recursionAvailable)
+        #expect(cached.answers.isEmpty && cached.authority.count == 1, "\(cached.authority)")
+        #expect(cached.authority.first?.data == soa.data && cached.authority.first?.name == soa.name)
+        #expect(cached.authority.first?.ttl == 20, "30 s less the 10 s it was cached")
+        // NXDOMAIN holds for every type of the name.
+        let (other, none, _) = try Self.resolve("nobody.corp.lab", .txt, cache: &cache, now: 25_000_000_000)
+        #expect(none.isEmpty && other.header.responseCode == .nameError && other.authority.first?.ttl == 5)
+        let (_, expired, _) = try Self.resolve("nobody.corp.lab", cache: &cache, now: 30_003_000_000)
+        #expect(expired == [Self.auth], "the entry ends with the SOA's TTL")
+    }
+
+    /// NODATA (the name exists, not this type) is cached by name and type, with its SOA in AUTHORITY.
+    @Test func cachedNODATA_carriesTheSOA_withItsTTLCountedDown_andExpires() throws {
+        var cache = DNSCache()
+        let (first, firstAsked, _) = try Self.resolve("bob.corp.lab", .txt, cache: &cache)
+        #expect(firstAsked == [Self.root, Self.tld, Self.auth])
+        #expect(first.header.responseCode == .noError && first.answers.isEmpty && first.authority.map(\.type) == [.soa])
+        let (cached, asked, _) = try Self.resolve("bob.corp.lab", .txt, cache: &cache, now: 20_000_000_000)
+        #expect(asked.isEmpty && cached.header.responseCode == .noError && cached.answers.isEmpty)
+        #expect(cached.authority.map(\.type) == [.soa] && cached.authority.first?.data == first.authority.first?.data)
+        #expect(cached.authority.first?.ttl == 10, "\(cached.authority)")
+        // Only that type: the name's A record is still asked for and answered.
+        let (address, _, _) = try Self.resolve("bob.corp.lab", .a, cache: &cache, now: 21_000_000_000)
+        #expect(address.answers.map(\.data) == [.a(IPv4Address(10, 0, 2, 20))])
+        let (_, expired, _) = try Self.resolve("bob.corp.lab", .txt, cache: &cache, now: 31_000_000_000)
+        #expect(expired == [Self.auth])
+    }
+
+    /// The lifetime is the smaller of the SOA's TTL and MINIMUM, and the SOA handed back never outlives it.
+    @Test func negativeEntry_livesForTheSmallerOfSOATTLAndMinimum() throws {
+        let zone = try DNSName("corp.lab"), gone = try DNSName("gone.corp.lab"), bare = try DNSName("bare.corp.lab")
+        func soa(ttl: UInt32, minimum: UInt32) -> DNSRecord {
+            DNSRecord(name: zone, ttl: ttl, data: .soa(DNSSOA(primary: try! DNSName("ns.corp.lab"), mailbox: try! DNSName("h.corp.lab"),
+                                                             serial: 1, refresh: 2, retry: 3, expire: 4, minimum: minimum)))
+        }
+        var cache = DNSCache()
+        cache.storeNoSuchName(gone, soa: soa(ttl: 300, minimum: 60), now: 0)
+        cache.storeNoData(bare, .mx, soa: soa(ttl: 20, minimum: 60), now: 0)
+        #expect(cache.noSuchName(gone, now: 15_000_000_000)?.ttl == 45)
+        #expect(cache.noSuchName(gone, now: 60_000_000_000) == nil)
+        #expect(cache.noData(bare, .mx, now: 5_000_000_000)?.ttl == 15)
+        #expect(cache.noData(bare, .a, now: 5_000_000_000) == nil && cache.noSuchName(bare, now: 5_000_000_000) == nil)
+        #expect(cache.noData(bare, .mx, now: 20_000_000_000) == nil)
+        // An SOA of TTL 0 or MINIMUM 0 is not kept.
+        cache.storeNoSuchName(bare, soa: soa(ttl: 0, minimum: 60), now: 0)
+        #expect(cache.noSuchName(bare, now: 0) == nil)
+    }
+
     @Test func cnameInOneZone_isFollowedIntoAnother() throws {
         var cache = DNSCache()
         let (answer, asked, _) = try Self.resolve("www.lab", cache: &cache)
@@ -147,5 +203,12 @@ import RawNetWire
         #expect(cache.count == 4)
         #expect(cache.records(try! DNSName("h9.lab"), .a, now: 0) != nil)
         #expect(cache.records(try! DNSName("h0.lab"), .a, now: 0) == nil)
+        // Negative entries count against the same limit and leave the same way.
+        let soa = DNSRecord(name: try! DNSName("lab"), ttl: 500, data: .soa(DNSSOA(
+            primary: try! DNSName("ns.lab"), mailbox: try! DNSName("h.lab"), serial: 1, refresh: 2, retry: 3, expire: 4, minimum: 500)))
+        for index in 0..<6 { cache.storeNoSuchName(try! DNSName("gone\(index).lab"), soa: soa, now: 0) }
+        #expect(cache.count == 4)
+        #expect(cache.noSuchName(try! DNSName("gone5.lab"), now: 0) != nil)
+        #expect(cache.records(try! DNSName("h9.lab"), .a, now: 0) == nil)
     }
 }

@@ -3,9 +3,9 @@ import RawNetWire
 /// One question a recursive resolver answers by walking the tree itself (RFC 1034
 /// section 5.3.3): from the closest delegation it has cached (else the root
 /// servers) it asks without recursion, follows referrals and CNAMEs, caches
-/// what it learns with TTLs, retries a silent server and then the next, asks
-/// again over TCP when an answer is truncated, and answers the client once it
-/// knows. No I/O and no clock: the caller sends each `Step.ask`, feeds back
+/// what it learns with TTLs (negative answers with their SOA, RFC 2308),
+/// retries a silent server and then the next, asks again over TCP when an
+/// answer is truncated, and answers the client once it knows. No I/O and no clock: the caller sends each `Step.ask`, feeds back
 /// what comes (`receive`) or the passing of `deadline` (`timeout`), with IDs
 /// of its choosing (random, RFC 5452).
 public struct DNSResolution: Sendable {
@@ -64,11 +64,12 @@ public struct DNSResolution: Sendable {
         switch response.header.responseCode {
         case .noError: break
         case .nameError:
-            cache.store(response.authority.filter { $0.type == .soa }, now: now)
-            cache.storeNoSuchName(name, ttl: Self.negativeTTL(response), now: now)
+            let soa = response.authority.filter { $0.type == .soa }
+            cache.store(soa, now: now)
+            if let first = soa.first { cache.storeNoSuchName(name, soa: first, now: now) }
             notes.append("\(server) says \(name) does not exist")
             var answer = reply(.nameError)
-            answer.authority = response.authority.filter { $0.type == .soa }
+            answer.authority = soa
             return .answer(answer)
         default:
             notes.append("\(server) answered \(response.header.responseCode)")
@@ -86,9 +87,11 @@ public struct DNSResolution: Sendable {
         }
         // The name exists without this type (NODATA).
         notes.append("\(server): \(name) has no \(type) record")
+        let soa = response.authority.filter { $0.type == .soa }
+        if let first = soa.first { cache.storeNoData(name, type, soa: first, now: now) }
         var answer = reply(.noError)
         answer.answers = chain
-        answer.authority = response.authority.filter { $0.type == .soa }
+        answer.authority = soa
         return .answer(answer)
     }
 
@@ -113,7 +116,19 @@ public struct DNSResolution: Sendable {
 
     private mutating func advance(cache: inout DNSCache, now: Int64, id: UInt16, fresh: [DNSRecord] = []) -> Step {
         for _ in 0..<9 {
-            if cache.isKnownMissing(name, now: now) { return .answer(reply(.nameError)) }
+            // A cached negative answer carries its SOA, TTL counted down (RFC 2308 section 6).
+            if let soa = cache.noSuchName(name, now: now) {
+                notes.append("\(name) does not exist (cached)")
+                var answer = reply(.nameError)
+                answer.authority = [soa]
+                return .answer(answer)
+            }
+            if let soa = cache.noData(name, type, now: now) {
+                notes.append("\(name) has no \(type) record (cached)")
+                var answer = reply(.noError)
+                answer.authority = [soa]
+                return .answer(answer)
+            }
             let found = fresh.filter { $0.name == name && ($0.type == type || type == .any) }
             if let records = found.isEmpty ? cache.records(name, type, now: now) : found, !records.isEmpty {
                 var answer = reply(.noError)
@@ -174,10 +189,5 @@ public struct DNSResolution: Sendable {
         answer.header.recursionAvailable = true
         if code != .formatError, code != .serverFailure { answer.answers = chain }
         return answer
-    }
-
-    static func negativeTTL(_ response: DNSMessage) -> UInt32 {
-        for record in response.authority { if case .soa(let soa) = record.data { return min(record.ttl, soa.minimum) } }
-        return 0
     }
 }
