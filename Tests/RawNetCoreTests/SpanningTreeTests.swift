@@ -270,6 +270,24 @@ private struct BridgedLab {
         #expect((bridge.nextDeadline() ?? .distantFuture) > .zero + .seconds(10))
     }
 
+    @Test func aPortGoingDown_isNotedOnce_withWhatItForgot() {
+        let timers = SpanningTreeConfiguration(helloTime: .milliseconds(500), maxAge: .seconds(2), forwardDelay: .seconds(1))
+        var bridge = EthernetSwitch(ports: ["p1", "p2"].map { SwitchPort(name: $0) }, spanningTree: timers,
+                                    bridgeAddress: MACAddress(0x02_00_00_00_00_07))
+        _ = bridge.start(now: .zero)
+        _ = bridge.poll(now: .zero + .seconds(3))   // alone, it is the root: both ports forward
+        let hello = Frame.ipv4(ethernet: EthernetHeader(destination: .broadcast, source: MACAddress(0x02_aa_00_00_00_01),
+                                                        etherType: .ipv4),
+                               ip: IPv4Header(timeToLive: 64, protocolNumber: .udp, source: IPv4Address(10, 0, 0, 1),
+                                              destination: IPv4Address(10, 0, 0, 255)),
+                               udp: UDPHeader(sourcePort: 9, destinationPort: 9), payload: [1])
+        _ = bridge.receive(frame: hello, on: 0, now: .zero + .seconds(3))
+        let notes = bridge.setPort(0, isUp: false, now: .zero + .seconds(4)).compactMap { output -> String? in
+            if case .note(_, let text) = output, text.contains("flushed") { text } else { nil }
+        }
+        #expect(notes == ["port p1 down: flushed 1 address"], "not a second note that flushed 0")
+    }
+
     @Test func configurationsOutsideTheRangesAreNamed() {
         #expect(SpanningTreeConfiguration.standard.problem == nil)
         #expect(BridgedLab.timers.problem == nil)

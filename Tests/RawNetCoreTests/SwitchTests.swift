@@ -98,7 +98,7 @@ private enum Frames {
         _ = sw.receive(frame: Frames.frame(from: 1, to: .broadcast), on: 0, now: .zero)
         _ = sw.receive(frame: Frames.frame(from: 2, to: .broadcast), on: 1, now: .zero)
         let down = sw.setPort(1, isUp: false)
-        #expect(Frames.notes(down) == ["port p2 down: flushed 1 address(es)"])
+        #expect(Frames.notes(down) == ["port p2 down: flushed 1 address"])
         #expect(sw.port(of: Frames.mac(2)) == nil)
         #expect(sw.port(of: Frames.mac(1)) == 0)
         let flood = sw.receive(frame: Frames.frame(from: 1, to: Frames.mac(2)), on: 0, now: .zero)

@@ -132,19 +132,24 @@ public struct EthernetSwitch: Sendable {
 
     /// The spanning tree's outputs as the switch's.
     private mutating func perform(_ outputs: [SpanningTreeOutput]) -> [SwitchOutput] {
-        outputs.map { output in
+        outputs.compactMap { output in
             switch output {
             case .send(let port, let bpdu):
                 return .transmit(port: port, frame: bpdu.frame(from: ports[port].address))
             case .flush(let port):
                 let before = table.count
                 table = table.filter { $0.value.port != port }
-                return .note(port: port, text: "flushed \(before - table.count) address(es) learned on port \(ports[port].name)")
+                // Nothing to forget (a port that went down was flushed already): no note.
+                guard table.count < before else { return nil }
+                return .note(port: port, text: "flushed \(Self.addresses(before - table.count)) learned on port \(ports[port].name)")
             case .note(let port, let text):
                 return .note(port: port, text: text)
             }
         }
     }
+
+    /// "1 address", "3 addresses".
+    static func addresses(_ count: Int) -> String { count == 1 ? "1 address" : "\(count) addresses" }
 
     /// A frame to the spanning tree group: the tree's if it runs and can read it.
     private mutating func receiveBPDU(_ frame: [UInt8], on index: Int, now: Instant) -> [SwitchOutput] {
@@ -284,7 +289,7 @@ public struct EthernetSwitch: Sendable {
         } else {
             let before = table.count
             table = table.filter { $0.value.port != index }
-            outputs = [.note(port: index, text: "port \(ports[index].name) down: flushed \(before - table.count) address(es)")]
+            outputs = [.note(port: index, text: "port \(ports[index].name) down: flushed \(Self.addresses(before - table.count))")]
         }
         if spanningTree != nil { outputs += perform(spanningTree!.setPort(index, isUp: isUp, now: now)) }
         return outputs
