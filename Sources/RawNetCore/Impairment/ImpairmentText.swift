@@ -54,9 +54,11 @@ public enum ImpairmentText {
         return .nanoseconds(Int64(ns))
     }
 
-    /// Writes a duration in the largest unit that keeps it readable: "50ms", "1.5s", "500us".
+    /// Writes a duration in the largest unit that keeps it readable: "50ms", "1.5s", "500us";
+    /// none at all is "0ms" (a jitter with no delay reads "delay 0ms ±5ms").
     public static func duration(_ d: Duration) -> String {
         let ns = d.nanoseconds
+        if ns == 0 { return "0ms" }
         let magnitude = ns.magnitude
         let sign = ns < 0 ? "-" : ""
         let (unit, name): (UInt64, String) =
