@@ -44,6 +44,10 @@ public struct Ping {
     public var interval: Duration = .seconds(1)
     /// How long to wait for the last reply.
     public var lastReplyTimeout: Duration = .seconds(2)
+    /// When set, and nothing at all has answered by the last request, how long to wait
+    /// for it instead (if longer): long enough for an ARP that gets no answer to end in
+    /// "Destination Host Unreachable", as Linux's ping waits longer when nothing came back.
+    public var silentTimeout: Duration?
     /// Bytes of ICMP data (56 gives 64-byte ICMP messages, 84-byte packets).
     public var payloadSize = 56
     public var timeToLive: UInt8?
@@ -80,7 +84,9 @@ public struct Ping {
             }
             nextSend = nextSend.advanced(by: interval)
             let isLast = count.map { summary.transmitted >= $0 } ?? false
-            let waitUntil = isLast ? clock.now.advanced(by: lastReplyTimeout) : nextSend
+            var lastWait = lastReplyTimeout
+            if let silentTimeout, summary.received + summary.errors == 0 { lastWait = max(lastWait, silentTimeout) }
+            let waitUntil = isLast ? clock.now.advanced(by: lastWait) : nextSend
             try receive(on: socket, until: waitUntil, clock: clock, sentAt: sentAt, answered: &answered,
                         summary: &summary, output: output, stopWhenAllAnswered: isLast, shouldStop: shouldStop)
         }

@@ -39,14 +39,14 @@ struct PingCommand: ParsableCommand {
     @Argument(help: "A name (bob, bob.lab, resolved by the lab's DNS when it has one), a node name or an IPv4 address.") var destination: String
     @Option(name: .short, help: "Stop after N requests.") var count: Int = 4
     @Option(name: .short, help: "Seconds between requests.") var interval: Double = 1
-    @Option(name: .short, help: "Seconds to wait for the last reply.") var wait: Double = 2
+    @Option(name: .short, help: "Seconds to wait for the last reply (default: 2, or 4 when nothing has answered, so a neighbour that never answers ARP ends in Destination Host Unreachable).") var wait: Double?
     @Option(name: .short, help: "Data bytes per request.") var size: Int = 56
     @Option(name: .short, help: "TTL of the requests.") var ttl: UInt8?
     @OptionGroup var labOption: LabOption
 
     func validate() throws {
         guard count > 0 else { throw ValidationError("-c needs a positive count") }
-        guard interval > 0, wait > 0 else { throw ValidationError("-i and -w need positive seconds") }
+        guard interval > 0, wait.map({ $0 > 0 }) ?? true else { throw ValidationError("-i and -w need positive seconds") }
         guard (0...65_000).contains(size) else { throw ValidationError("-s must be 0-65000") }
     }
 
@@ -55,7 +55,11 @@ struct PingCommand: ParsableCommand {
         var ping = Ping(destination: address, destinationName: destination)
         ping.count = count
         ping.interval = .milliseconds(Int64(interval * 1000))
-        ping.lastReplyTimeout = .milliseconds(Int64(wait * 1000))
+        if let wait {
+            ping.lastReplyTimeout = .milliseconds(Int64(wait * 1000))
+        } else {
+            ping.silentTimeout = .seconds(4)   // the ARP cache gives up after 3 s
+        }
         ping.payloadSize = size
         ping.timeToLive = ttl
         // Ctrl-C ends the pinging, not the process: the statistics follow, as with ping.
