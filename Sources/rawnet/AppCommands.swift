@@ -12,6 +12,13 @@ func noSuchHost(_ host: String, topology: Topology) -> UsageFailure {
     UsageFailure(topology.noNodeMessage(host, kind: .host))
 }
 
+/// The error for an app started on a router or switch: "'r1' is a router; apps run on
+/// hosts (hosts: alice, bob)".
+func notAHost(_ node: TopologyNode, topology: Topology) -> UsageFailure {
+    let hosts = topology.nodes.filter { $0.kind == .host }.map(\.name)
+    return UsageFailure("'\(node.name)' is a \(node.kind.rawValue); apps run on hosts (hosts: \(hosts.joined(separator: ", ")))")
+}
+
 /// Connects to a host of the located lab and resolves DEST (a node name or an address).
 func openHost(_ host: String, destination: String, labOption: LabOption, app: String) throws
     -> (HostConnection, IPv4Address) {
@@ -20,7 +27,7 @@ func openHost(_ host: String, destination: String, labOption: LabOption, app: St
     guard let node = topology.node(named: host) else {
         throw noSuchHost(host, topology: topology)
     }
-    guard node.kind == .host else { throw UsageFailure("'\(host)' is a \(node.kind.rawValue); apps run on hosts") }
+    guard node.kind == .host else { throw notAHost(node, topology: topology) }
     let connection: HostConnection
     do {
         connection = try HostConnection(runDirectory: located.runDirectory, host: host, appName: app)

@@ -18,7 +18,7 @@ struct AppHost {
         let located = try labOption.locate()
         topology = try located.topology()
         guard let node = topology.node(named: host) else { throw noSuchHost(host, topology: topology) }
-        guard node.kind == .host else { throw UsageFailure("'\(host)' is a \(node.kind.rawValue); apps run on hosts") }
+        guard node.kind == .host else { throw notAHost(node, topology: topology) }
         runDirectory = located.runDirectory
         do {
             connection = try HostConnection(runDirectory: runDirectory, host: host, appName: app)
