@@ -15,6 +15,8 @@ struct Box {
     var fields: [Int: (name: String, value: String)] = [:]
     /// Bytes shown as a hex dump after `lines`, laid out for the box's width.
     var hex: [UInt8] = []
+    /// Drawn in Korean (`inKorean`): the hex dump's count of the bytes not shown too.
+    var isKorean = false
 
     mutating func field(_ name: String, _ value: String) {
         fields[lines.count] = (name, value)
@@ -22,17 +24,19 @@ struct Box {
     }
 
     /// The box with its title, size and field names in Korean (`KoreanViews.layerWords`);
-    /// lines that are not fields (data, hex) stay as they are.
+    /// lines that are not fields (data, hex) stay as they are, but for the view's own
+    /// words (`KoreanViews.layerLine`: a fragment's "not reassembled", "… 3 more lines").
     var inKorean: Box {
         var box = Box(title: KoreanViews.layerWords[title] ?? title, size: KoreanViews.layerValue(size))
         for (index, line) in lines.enumerated() {
             if let (name, value) = fields[index] {
                 box.field(name.isEmpty ? "" : KoreanViews.layerWords[name] ?? name, KoreanViews.layerValue(value))
             } else {
-                box.lines.append(line)
+                box.lines.append(KoreanViews.layerLine(line))
             }
         }
         box.hex = hex
+        box.isKorean = true
         return box
     }
 
@@ -54,7 +58,8 @@ struct Box {
             guard DisplayWidth.of(line) > textWidth else { shown.append(line); continue }
             shown += DisplayWidth.wrap(line, width: textWidth, continuation: fields[index] != nil ? continuation : "  ")
         }
-        shown += LayerView.hexLines(hex, perLine: textWidth >= 71 ? 16 : 8)
+        let dump = LayerView.hexLines(hex, perLine: textWidth >= 71 ? 16 : 8)
+        shown += isKorean ? dump.map(KoreanViews.layerLine) : dump
         for line in shown {
             out += "│ " + Text.rightPad(Text.truncate(line, textWidth), textWidth) + " │\n"
         }

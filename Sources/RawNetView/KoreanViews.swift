@@ -29,6 +29,7 @@ public enum KoreanViews {
         ("TTL expired", "TTL 만료"),
         ("no route", "경로 없음"),
         ("link down", "링크 끊김"),
+        ("no peer on the cable", "케이블 건너편 노드 없음"),
         ("bad checksum", "잘못된 체크섬"),
         ("dropped on request", "요청대로 버림"),
         ("no reason given", "이유 없음"),
@@ -48,12 +49,15 @@ public enum KoreanViews {
     /// `text` with the glossary's terms; a term of several words keeps them
     /// together with no-break spaces, so wrapping never splits it.
     public static func translate(_ text: String) -> String {
-        var out = impairmentCounter(impairmentWords(placesFirst(text)))
+        var out = fragmentWords(impairmentCounter(impairmentWords(placesFirst(text))))
         if out.hasPrefix("client ") { out = "클라이언트 " + out.dropFirst(7) }
         if out.hasPrefix("server ") { out = "서버 " + out.dropFirst(7) }
         for (index, (en, ko)) in phrases.enumerated() where containsBytes(out, phraseBytes[index]) {
-            out = out.replacing(en, with: ko.trimmingCharacters(" ").replacing(" ", with: "\u{A0}")
-                .surrounded(like: ko))
+            // A note's mark ("# ") keeps its plain space: wrapping indents a note's continuation
+            // under the words after the mark, in Korean as in English.
+            let mark = ko.hasPrefix("# ") ? "# " : ""
+            out = out.replacing(en, with: mark + String(ko.dropFirst(mark.count)).trimmingCharacters(" ")
+                .replacing(" ", with: "\u{A0}").surrounded(like: ko))
         }
         return out
     }
@@ -113,6 +117,24 @@ extension KoreanViews {
     }
 
     private static let counterMarker = Array(" frame".utf8)
+
+    /// IP fragments in a trace line: a router's note "# fragmented id 53 into 2 for mtu 1500"
+    /// becomes "# 조각화: id 53 → 조각 2개 (mtu 1500)", a host's "reassembled id 53 from
+    /// 10.0.1.10: 2 fragments, 2008 bytes" "재조립: id 53, 10.0.1.10에서 온 조각 2개, 2008바이트",
+    /// and a fragment's layer "| fragment 1480 bytes" "| 조각 1480바이트".
+    public static func fragmentWords(_ text: String) -> String {
+        guard containsBytes(text, fragmentMarker) else { return text }
+        var out = text.replacing(/fragmented id (\d+) into (\d+) for mtu (\d+)/) {
+            "조각화: id \($0.output.1) → 조각\u{A0}\($0.output.2)개 (mtu \($0.output.3))"
+        }
+        out = out.replacing(/reassembled id (\d+) from (\S+): (\d+) fragments, (\d+) bytes/) {
+            "재조립: id \($0.output.1), \($0.output.2)에서 온 조각\u{A0}\($0.output.3)개, \($0.output.4)바이트"
+        }
+        out = out.replacing(/\| fragment (\d+) bytes/) { "| 조각 \($0.output.1)바이트" }
+        return out
+    }
+
+    private static let fragmentMarker = Array("fragment".utf8)
 }
 
 private extension String {
@@ -146,6 +168,22 @@ extension KoreanViews {
         "Line ends": "줄 끝",
     ]
 
+    /// Whole lines of a box that are not fields (a fragment's "not reassembled").
+    static let layerLines: [String: String] = [
+        "not reassembled": "재조립되지 않음",
+        "shorter than an Ethernet header (14 bytes)": "이더넷 헤더(14바이트)보다 짧음",
+    ]
+
+    /// A box's line that is not a field in Korean: `layerLines`, and the counts of what a box
+    /// leaves out ("… 272 more bytes" of a hex dump, "… 3 more lines" of a message).
+    static func layerLine(_ line: String) -> String {
+        if let korean = layerLines[line] { return korean }
+        guard line.hasPrefix("… ") else { return line }
+        if let match = line.wholeMatch(of: /… (\d+) more bytes/) { return "… 나머지 \(match.output.1)바이트" }
+        if let match = line.wholeMatch(of: /… (\d+) more lines/) { return "… 나머지 \(match.output.1)줄" }
+        return line
+    }
+
     /// Phrases inside field values and sizes, longest first.
     static let layerPhrases: [(String, String)] = [
         ("✗ BAD (should be", "✗ 잘못됨 (맞는 값"), ("✓ verifies", "✓ 맞음"), ("(not checked)", "(확인 안 함)"),
@@ -156,11 +194,14 @@ extension KoreanViews {
         ("(a SYN's window is never scaled)", "(SYN의 윈도우는 배율을 쓰지 않음)"),
         ("from the handshake)", "핸드셰이크에서 정함)"), ("(scale ", "(배율 "),
         ("(no window scaling on this connection)", "(이 연결은 윈도우 배율을 쓰지 않음)"),
+        ("DF don't fragment", "DF 조각화 금지"), ("MF more fragments", "MF 조각 더 있음"),
         ("LF only", "LF만"), ("bytes", "바이트"), ("hops", "홉"),
     ]
 
     /// A field value or a box size with `layerPhrases` in Korean.
     static func layerValue(_ text: String) -> String {
+        // A value that is only "none" (no IPv4 flags, no TCP options), not the word inside others.
+        if text == "none" { return "없음" }
         var out = text
         // Looked for byte by byte: a value is mostly digits, and the web view renders the
         // layers of every frame it shows in both languages.

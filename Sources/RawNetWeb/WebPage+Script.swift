@@ -55,6 +55,7 @@ extension WebPage {
       if (state.selectedLink !== null) showLinkForm(state.selectedLink);
       if (state.connectionsOpen) showConnections(state.connection);
       if (state.chatOpen) showChat();
+      showTopologyError();
     }
     // A trace line and layer boxes in the page's language (the Korean of the terminal views).
     function evLine(ev) { return state.lang === "ko" && ev.lineKo ? ev.lineKo : ev.line; }
@@ -68,19 +69,37 @@ extension WebPage {
     }
 
     // ---- topology ----
+    // Asked again every 3 s. While the lab is down the server answers {error, errorKo}: the page
+    // says so over the last drawing, and draws again once the lab is back.
     async function loadTopology() {
       const response = await fetch("/api/topology");
       const text = await response.text();
-      // Asked again every 3 s: drawn again only when something in it changed.
+      let topo = null;
+      try { topo = JSON.parse(text); } catch (error) { topo = null; }
+      if (!response.ok || !topo || topo.error) {
+        state.topoText = null;
+        state.topoError = topo && topo.error ? { en: topo.error, ko: topo.errorKo || topo.error }
+          : { en: `the server could not give the lab's topology (HTTP ${response.status})`,
+              ko: `서버가 실습 네트워크의 토폴로지를 주지 못했습니다 (HTTP ${response.status})` };
+        showTopologyError();
+        return;
+      }
+      if (state.topoError) { state.topoError = null; showTopologyError(); }
+      // Drawn again only when something in it changed.
       if (text === state.topoText) return;
       state.topoText = text;
-      const topo = JSON.parse(text);
       const first = state.topo === null;
       state.topo = topo;
       $("lab").textContent = "· " + topo.lab;
       if (first) layout();
       draw();
       if (state.selectedLink !== null) updateLinkNow(state.selectedLink);
+    }
+
+    function showTopologyError() {
+      const box = $("topo-error"), problem = state.topoError;
+      box.hidden = !problem;
+      box.textContent = problem ? (state.lang === "ko" ? problem.ko : problem.en) : "";
     }
 
     // A simple force layout: springs along links, repulsion between nodes, fixed steps from a circle.
@@ -150,7 +169,8 @@ extension WebPage {
           const nx = -(to.y - from.y) / len, ny = (to.x - from.x) / len;
           const x = from.x + (to.x - from.x) * k + nx * 12, y = from.y + (to.y - from.y) * k + ny * 12;
           const label = el("text", { x, y, class: "iface", "text-anchor": "middle" }, g);
-          label.textContent = iface + (info ? " " + info.address : "");
+          // A switch's port has no address: its name alone.
+          label.textContent = iface + (info && info.address ? " " + info.address : "");
         }
         const mx = (p.x + q.x) / 2, my = (p.y + q.y) / 2;
         const words = linkSummary(link);

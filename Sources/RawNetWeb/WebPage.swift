@@ -33,6 +33,7 @@ enum WebPage {
     <main>
       <section id="canvas">
         <svg id="topo" xmlns="http://www.w3.org/2000/svg"></svg>
+        <div id="topo-error" hidden></div>
         <div id="legend"></div>
       </section>
       <aside id="panel">
@@ -63,6 +64,7 @@ enum WebPage {
     #canvas { position: relative; min-height: 0; }
     #topo { width: 100%; height: 100%; display: block; background: #fff; border-right: 1px solid #d5d9e0; }
     #legend { position: absolute; left: 8px; bottom: 6px; font-size: 12px; display: flex; gap: 10px; background: #fffc; padding: 2px 6px; border-radius: 4px; }
+    #topo-error { position: absolute; left: 8px; right: 8px; top: 8px; padding: 6px 10px; border-radius: 4px; background: #fdecea; color: #b00020; font-weight: 600; border: 1px solid #f5c2c0; }
     #legend i { display: inline-block; width: 10px; height: 10px; border-radius: 50%; margin-right: 3px; vertical-align: -1px; }
     #panel { overflow: auto; padding: 8px 10px; background: #fbfbfc; }
     #panel h3 { margin: 4px 0 8px; font-size: 15px; }

@@ -78,7 +78,12 @@ public struct WebServer: Sendable {
         router.get("/app.css") { _, _ in Self.response(WebPage.style, type: "text/css; charset=utf-8") }
         router.get("/api/topology") { _, _ in
             switch source {
-            case .live(let located): return try Self.json(try await Self.blocking { try WebTopology.gather(located) })
+            case .live(let located):
+                switch await Self.blocking({ WebTopology.answer(located) }) {
+                case .success(let view): return try Self.json(view)
+                case .failure(let problem):
+                    return try Self.json(problem, status: HTTPResponse.Status(code: problem.status))
+                }
             case .saved(let name, let topology, _):
                 return try Self.json(WebTopology(lab: name, topology: topology, statuses: [:], impairments: [:]))
             }

@@ -1,12 +1,14 @@
 import RawNetContracts
 import RawNetLabModel
+import RawNetPlatform
 
 /// The lab as the page draws it (GET /api/topology): nodes with their interfaces and
 /// addresses, links with each direction's impairment, and what is up.
 public struct WebTopology: Codable, Sendable, Equatable {
     public struct Interface: Codable, Sendable, Equatable {
         public var name: String
-        public var address: String
+        /// `10.0.1.10/24`; nil (no field in the JSON) for a switch's port, which has none.
+        public var address: String?
         public var mac: String
         /// From the daemon's status; nil when it did not answer.
         public var up: Bool?
@@ -62,12 +64,13 @@ public struct WebTopology: Codable, Sendable, Equatable {
         nodes = topology.nodes.map { node in
             let status = statuses[node.name]
             return Node(name: node.name, kind: node.kind.rawValue, interfaces: node.interfaces.map { interface in
-                Interface(name: interface.name, address: "\(interface.address)", mac: "\(interface.macAddress)",
-                          up: status?.interfaces.first { $0.name == interface.name }?.isUp)
+                Interface(name: interface.name, address: node.kind.hasAddresses ? "\(interface.address)" : nil,
+                          mac: "\(interface.macAddress)", up: status?.interfaces.first { $0.name == interface.name }?.isUp)
             }, running: status != nil)
         } + topology.remoteNodes.map { remote in
             Node(name: remote.name, kind: remote.kind.rawValue, interfaces: remote.interfaces.map { interface in
-                Interface(name: interface.name, address: "\(interface.address)", mac: "\(interface.macAddress)", up: nil)
+                Interface(name: interface.name, address: remote.kind.hasAddresses ? "\(interface.address)" : nil,
+                          mac: "\(interface.macAddress)", up: nil)
             }, running: false, remote: remote.placeText)
         }
         func direction(_ endpoint: LinkEndpoint) -> Direction {
@@ -93,6 +96,21 @@ public struct WebTopology: Codable, Sendable, Equatable {
         }
     }
 
+    /// What GET /api/topology answers: the view, or why there is none, in both languages, with the
+    /// HTTP status the page gets (503 while the lab is down: it works again once the lab is back up).
+    public static func answer(_ located: LabLocator.Located) -> Result<WebTopology, WebTopologyProblem> {
+        do { return .success(try gather(located)) } catch {
+            if !FileSystem.exists(located.paths.labConfigFile) {
+                let failure = LabLocator.Failure.notRunning(located.name)
+                return .failure(WebTopologyProblem(
+                    status: 503, error: failure.description,
+                    errorKo: "실습 네트워크 '\(located.name)'이(가) 실행 중이 아닙니다. `rawnet up`으로 시작하십시오"))
+            }
+            return .failure(WebTopologyProblem(status: 500, error: "lab '\(located.name)': \(error)",
+                                               errorKo: "실습 네트워크 '\(located.name)': \(error)"))
+        }
+    }
+
     /// Asks every daemon of the lab for its status and every link direction for its impairment.
     public static func gather(_ located: LabLocator.Located) throws -> WebTopology {
         let topology = try located.topology()
@@ -111,4 +129,20 @@ public struct WebTopology: Codable, Sendable, Equatable {
         }
         return WebTopology(lab: located.name, topology: topology, statuses: statuses, impairments: impairments)
     }
+}
+
+/// Why GET /api/topology has no lab to show, as the page's other errors: `{"error": …, "errorKo": …}`.
+public struct WebTopologyProblem: Codable, Sendable, Equatable, Error {
+    /// The HTTP status it is answered with (not part of the JSON).
+    public var status: Int = 500
+    public var error: String
+    public var errorKo: String
+
+    public init(status: Int, error: String, errorKo: String) {
+        self.status = status
+        self.error = error
+        self.errorKo = errorKo
+    }
+
+    enum CodingKeys: String, CodingKey { case error, errorKo }
 }

@@ -76,7 +76,9 @@ struct Up: ParsableCommand {
             return
         }
         for node in report.topology.nodes {
-            let addresses = node.interfaces.map { "\($0.name) \($0.address)" }.joined(separator: ", ")
+            // A switch's ports have no address: their names alone.
+            let addresses = node.interfaces.map { node.kind.hasAddresses ? "\($0.name) \($0.address)" : $0.name }
+                .joined(separator: ", ")
             let process = report.pids[node.name].map { "pid \(String($0).padding(7))" } ?? "(rawnet attach)"
             print("  \(node.name.padding(10)) \(node.kind.rawValue.padding(7)) \(process.padding(11)) \(addresses)")
         }
@@ -177,14 +179,15 @@ struct Status: ParsableCommand {
             throw UsageFailure(topology.noNodeMessage(name))
         }
         let chosen = nodes.isEmpty ? topology.nodes : topology.nodes.filter { nodes.contains($0.name) }
-        print("lab '\(located.name)' in \(located.runDirectory)")
+        Self.show("lab '\(located.name)' in \(located.runDirectory)", columns: columns, continuation: "  ")
         for node in chosen {
             let status: NodeStatus
             do {
                 let client = try ControlClient(path: located.paths.control(node: node.name))
                 let response = try client.request(ControlRequest(command: "status"))
                 guard response.ok, let result = response.result else {
-                    print("\(node.name.padding(10)) error: \(response.error ?? "no answer")")
+                    Self.show("\(node.name.padding(10)) error: \(response.error ?? "no answer")", columns: columns,
+                              continuation: Self.detailIndent)
                     continue
                 }
                 status = try result.decode(NodeStatus.self)
@@ -194,51 +197,33 @@ struct Status: ParsableCommand {
                     return "\(e)"
                 } ?? "\(error)"
                 if node.kind == .linux, case .notRunning? = error as? ControlClientError {
-                    print("\(node.name.padding(10)) \(node.kind.rawValue.padding(7)) not attached (rawnet attach \(node.name))")
+                    Self.show("\(node.name.padding(10)) \(node.kind.rawValue.padding(7)) not attached (rawnet attach \(node.name))",
+                              columns: columns, continuation: Self.detailIndent)
                 } else {
-                    print("\(node.name.padding(10)) \(node.kind.rawValue.padding(7)) DOWN (\(reason))")
+                    Self.show("\(node.name.padding(10)) \(node.kind.rawValue.padding(7)) DOWN (\(reason))", columns: columns,
+                              continuation: Self.detailIndent)
                 }
                 continue
             }
             var head = "\(status.node.padding(10)) \(status.kind.padding(7)) pid \(String(status.pid).padding(7)) up \(Int(status.uptimeSeconds))s"
             if let namespace = status.namespace { head += ", attached in namespace \(namespace)" }
-            print(head)
+            Self.show(head, columns: columns, continuation: "           ")
             for interface in status.interfaces {
-                let c = interface.counters
-                var line = "    \(interface.name.padding(6)) \(interface.address.padding(16)) \(interface.mac)  "
-                line += !interface.isUp ? "DOWN" : interface.hasCarrier == false ? "NO-CARRIER" : "up  "
-                if let mtu = interface.mtu { line += "  mtu \(mtu)" }
-                line += "  ↔ \((interface.peer ?? "-").padding(10))"
-                var counts = "in \(c.receivedFrames) frames/\(c.receivedBytes) B, out \(c.sentFrames) frames/\(c.sentBytes) B"
-                if interface.queuedFrames > 0 { counts += ", queued \(interface.queuedFrames)" }
-                if interface.peer != nil, interface.isLinkConnected == false {
-                    counts += ", \(interface.linkSocket ?? "link") not connected"
-                }
-                // On a narrow terminal the counters go on a line of their own, under "drops".
-                if let columns, DisplayWidth.of(line) + 1 + DisplayWidth.of(counts) > columns {
-                    print(String(line.reversed().drop { $0 == " " }.reversed()))
-                    print("           " + counts)
-                } else {
-                    print(line + " " + counts)
-                }
-                if c.totalDrops > 0 {
-                    let reasons = c.drops.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }
-                    print("           drops \(c.totalDrops): \(reasons.joined(separator: ", "))")
-                }
-                if let impairment = interface.impairment { print("           impairment out: \(impairment)") }
-                if let tunnel = interface.tunnel { print("           " + Self.tunnelLine(tunnel)) }
+                for line in Self.interfaceLines(interface, columns: columns) { print(line) }
             }
             for service in node.services {
                 // A service's own counters (a name server's: answers, drops by reason), as it last wrote them.
                 guard let bytes = try? FileSystem.readBytes(at: located.paths.serviceStatsFile(node: node.name, service: service.kind))
                 else { continue }
                 for (index, line) in String(decoding: bytes, as: UTF8.self).split(separator: "\n").enumerated() {
-                    print((index == 0 ? "    \(service.kind.padding(6)) " : "           ") + line)
+                    Self.show((index == 0 ? "    \(service.kind.padding(6)) " : Self.detailIndent) + line, columns: columns,
+                              continuation: Self.detailIndent + "  ")
                 }
             }
             if let drops = status.localDrops, !drops.isEmpty {
                 let reasons = drops.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }
-                print("    local  drops \(drops.values.reduce(0, +)): \(reasons.joined(separator: ", "))")
+                Self.show("    local  drops \(drops.values.reduce(0, +)): \(reasons.joined(separator: ", "))", columns: columns,
+                          continuation: Self.detailIndent + "  ")
             }
             // What the daemon holds for slow clients and apps: shown once it holds much, or gave something up.
             if let budgets = status.budgets,
@@ -256,13 +241,77 @@ struct Status: ParsableCommand {
                     line += ", TCP \(tcp) of \(budget) B"
                     if let refused = budgets.tcpMemoryRefused, refused > 0 { line += " (\(refused) refused)" }
                 }
-                print(line)
+                Self.show(line, columns: columns, continuation: Self.detailIndent)
             }
         }
     }
 }
 
 extension Status {
+    /// Where the lines under an interface's first line begin.
+    static let detailIndent = "           "
+
+    /// `text` printed whole, or broken at spaces to fit `columns`, the lines after the first
+    /// beginning with `continuation`.
+    static func show(_ text: String, columns: Int?, continuation: String) {
+        for line in fitted(text, columns: columns, continuation: continuation) { print(line) }
+    }
+
+    static func fitted(_ text: String, columns: Int?, continuation: String) -> [String] {
+        guard let columns, DisplayWidth.of(text) > columns else { return [text] }
+        return DisplayWidth.wrap(text, width: columns, continuation: continuation)
+            .map { String($0.reversed().drop { $0 == " " }.reversed()) }
+    }
+
+    /// An interface's lines. Wide: name, address, MAC, state, mtu and peer on one line, the
+    /// counters after them (or under them when they do not fit). Narrower than that line: name,
+    /// address, state and peer first, then MAC and mtu, then the counters, each line fitted.
+    static func interfaceLines(_ interface: InterfaceStatus, columns: Int?) -> [String] {
+        let c = interface.counters
+        let state = !interface.isUp ? "DOWN" : interface.hasCarrier == false ? "NO-CARRIER" : "up  "
+        let mtu = interface.mtu.map { "  mtu \($0)" } ?? ""
+        let peer = "  ↔ \((interface.peer ?? "-").padding(10))"
+        let line = "    \(interface.name.padding(6)) \(interface.address.padding(16)) \(interface.mac)  " + state + mtu + peer
+        var counts = "in \(frames(c.receivedFrames))/\(c.receivedBytes) B, out \(frames(c.sentFrames))/\(c.sentBytes) B"
+        if interface.queuedFrames > 0 { counts += ", queued \(interface.queuedFrames)" }
+        if interface.peer != nil, interface.isLinkConnected == false {
+            counts += ", \(interface.linkSocket ?? "link") not connected"
+        }
+        var lines: [String] = []
+        if let columns, DisplayWidth.of(line) + 1 + DisplayWidth.of(counts) > columns {
+            let trimmed = String(line.reversed().drop { $0 == " " }.reversed())
+            if DisplayWidth.of(trimmed) <= columns {
+                // On a narrow terminal the counters go on a line of their own, under "drops".
+                lines.append(trimmed)
+            } else {
+                let first = "    \(interface.name.padding(6)) \(interface.address.padding(16)) " + state + peer
+                lines += fitted(String(first.reversed().drop { $0 == " " }.reversed()), columns: columns,
+                                continuation: detailIndent)
+                lines += fitted(detailIndent + interface.mac + mtu, columns: columns, continuation: detailIndent)
+            }
+            lines += fitted(detailIndent + counts, columns: columns, continuation: detailIndent + "  ")
+        } else {
+            lines.append(line + " " + counts)
+        }
+        if c.totalDrops > 0 {
+            let reasons = c.drops.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }
+            lines += fitted(detailIndent + "drops \(c.totalDrops): \(reasons.joined(separator: ", "))", columns: columns,
+                            continuation: detailIndent + "  ")
+        }
+        if let impairment = interface.impairment {
+            lines += fitted(detailIndent + "impairment out: \(impairment)", columns: columns, continuation: detailIndent + "  ")
+        }
+        if let tunnel = interface.tunnel {
+            lines += fitted(detailIndent + tunnelLine(tunnel), columns: columns, continuation: detailIndent + "  ")
+        }
+        return lines
+    }
+
+    /// `1 frame`, `2 frames`.
+    static func frames(_ count: Int) -> String {
+        count == 1 ? "1 frame" : "\(count) frames"
+    }
+
     /// `vxlan vni 2 A:4789 > B:4789: up, last frame 0.4 s ago; keepalive 1 s, down after 3 s, keepalives 12 sent/11 heard`.
     static func tunnelLine(_ tunnel: TunnelStatus) -> String {
         var text = "\(tunnel.tunnel): \(tunnel.state)"

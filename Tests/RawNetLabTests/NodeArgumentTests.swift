@@ -74,6 +74,39 @@ import Testing
         }
     }
 
+    /// `up` lists a switch's ports by name alone (they have no address); `status --width 60`
+    /// fits every line in 60 columns (MAC and mtu under name, address, state and peer; the
+    /// counters under those) and counts one frame as "1 frame"; whole lines are as before.
+    @Test func status_fitsANarrowWidth_andSwitchPortsHaveNoAddress() throws {
+        let runner = try RawNetRunner()
+        let lab = "nw" + String(Processes.currentPID)
+        let file = runner.base + "/lab.yaml"
+        try Self.yaml(lab: lab).write(toFile: file, atomically: true, encoding: .utf8)
+        defer { _ = try? runner.run(["down", "--lab", lab]) }
+        let up = try runner.run(["up", file])
+        try #require(up.status == 0, "rawnet up failed:\n\(up.output)")
+        #expect(up.output.split(separator: "\n").contains { $0.hasPrefix("  sw1 ") && $0.hasSuffix(" p1, p2") }, "\(up.output)")
+        #expect(!up.output.contains("0.0.0.0"), "\(up.output)")
+
+        // A directed broadcast ping: one frame out of alice, through sw1, into r1 (no ARP, no answer).
+        _ = try runner.run(["ping", "alice", "10.0.1.255", "-c", "1", "-w", "0.5", "--lab", lab])
+        let narrow = try runner.run(["status", "--width", "60", "--lab", lab])
+        #expect(narrow.status == 0, "\(narrow.output)")
+        let lines = narrow.output.split(separator: "\n")
+        let over = lines.filter { $0.count > 60 }
+        #expect(over.isEmpty, "lines over 60 columns:\n\(over.joined(separator: "\n"))")
+        #expect(lines.contains { $0.hasPrefix("    eth0   10.0.1.10/24     up") && $0.hasSuffix("↔ sw1:p1") }, "\(narrow.output)")
+        #expect(lines.contains { $0.hasPrefix("           02:") && $0.hasSuffix("mtu 1500") }, "\(narrow.output)")
+        #expect(narrow.output.contains("in 0 frames/0 B, out 1 frame/98 B"), "alice: \(narrow.output)")
+        #expect(narrow.output.contains("in 1 frame/98 B, out 0 frames/0 B"), "r1 and sw1:p1: \(narrow.output)")
+        #expect(!narrow.output.contains(" 1 frames"), "\(narrow.output)")
+
+        let whole = try runner.run(["status", "--width", "0", "--lab", lab])
+        #expect(whole.output.split(separator: "\n").contains {
+            $0.hasPrefix("    eth0   10.0.1.10/24     02:") && $0.contains("  up    mtu 1500  ↔ sw1:p1     in 0 frames/0 B, out 1 frame/98 B")
+        }, "\(whole.output)")
+    }
+
     @Test func aNodeOfTheWrongKind_isAUsageMistake_namedOnce() throws {
         try Self.withLab("nk") { runner, lab in
             let mistakes: [([String], String)] = [

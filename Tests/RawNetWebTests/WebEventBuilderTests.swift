@@ -1,3 +1,4 @@
+import Foundation
 import RawNetCore
 import RawNetLab
 import RawNetLabModel
@@ -362,6 +363,43 @@ struct WebTopologyTests {
         #expect(first.up == true)
         #expect(view.links[1].up == false, "r1:eth1 is down, so r1-bob is")
         #expect(view.links[1].bToA.error == "not asked")
+    }
+
+    /// `rawnet down` while `rawnet web` runs: GET /api/topology answers a JSON error the page shows
+    /// (503, in both languages), not an empty 500; with `lab.conf` back it draws the lab again.
+    @Test func aLabThatIsDownIsAnsweredAsAJSONError() throws {
+        let base = FileManager.default.temporaryDirectory
+            .appendingPathComponent("rawnet-web-\(getpid())-\(UInt32.random(in: 0...UInt32.max))").path
+        let directory = base + "/basic"
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: base) }
+        let paths = SocketPaths(runDirectory: directory)
+        try LabConfig.write(topology, to: paths)
+        let located = try LabLocator.locate("basic", base: base)
+        guard case .success(let view) = WebTopology.answer(located) else {
+            Issue.record("the lab's lab.conf is there, yet no topology")
+            return
+        }
+        #expect(view.lab == "basic" && view.nodes.map(\.name) == ["alice", "bob", "r1"] && !view.nodes.contains { $0.running })
+
+        // `rawnet down` removes lab.conf (and the run directory) while the server runs.
+        try FileManager.default.removeItem(atPath: paths.labConfigFile)
+        guard case .failure(let problem) = WebTopology.answer(located) else {
+            Issue.record("no lab.conf, yet a topology")
+            return
+        }
+        #expect(problem.status == 503)
+        #expect(problem.error == "lab 'basic' is not running; start it with `rawnet up`")
+        #expect(problem.errorKo.contains("'basic'") && problem.errorKo.contains("rawnet up") && problem.errorKo.contains("실습 네트워크"))
+        let json = try JSONSerialization.jsonObject(with: JSONEncoder().encode(problem)) as? [String: String]
+        #expect(json == ["error": problem.error, "errorKo": problem.errorKo], "the page's error shape, no status inside")
+
+        // The lab comes back: the same server draws it again.
+        try LabConfig.write(topology, to: paths)
+        guard case .success = WebTopology.answer(located) else {
+            Issue.record("lab.conf is back, yet no topology")
+            return
+        }
     }
 
     @Test func aPartDrawsTheOtherMachinesNodesAsRemote() throws {

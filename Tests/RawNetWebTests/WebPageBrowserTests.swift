@@ -41,6 +41,59 @@ import Testing
         #expect(try runner.wait(web, timeout: 10) == 0, "rawnet web ends with status 0 on SIGINT")
     }
 
+    /// `rawnet down` while the page is open: the page says the lab is not running (in its
+    /// language), as /api/topology answers, and draws the lab again once it is back up. A
+    /// switch's ports are labelled with their names alone: they have no address.
+    @Test func thePageSaysWhenTheLabIsDown() async throws {
+        try FileManager.default.createDirectory(atPath: Self.artifacts, withIntermediateDirectories: true)
+        let runner = try RawNetRunner()
+        let file = runner.base + "/switched.yaml"
+        try """
+            name: switched
+            nodes:
+              sw1: { kind: switch, ports: [p1, p2] }
+              alice: { kind: host, ip: 10.0.1.10/24 }
+              bob: { kind: host, ip: 10.0.1.20/24 }
+            links:
+              - endpoints: [alice:eth0, sw1:p1]
+              - endpoints: [bob:eth0, sw1:p2]
+            """.write(toFile: file, atomically: true, encoding: .utf8)
+        let up = try runner.run(["up", file])
+        try #require(up.status == 0, "\(up.output)")
+        #expect(up.output.contains("pid") && up.output.split(separator: "\n").contains { $0.hasSuffix(" p1, p2") }
+                && !up.output.contains("0.0.0.0"), "switch ports have no address: \(up.output)")
+        let (web, webOutput) = try runner.start(["web", "--port", "0"], name: "web-down")
+        defer { kill(web, SIGINT); _ = try? runner.wait(web, timeout: 10); _ = try? runner.run(["down", "--lab", "switched"]) }
+        let browser = try await WebDriver(logDirectory: runner.base)
+        do {
+            try await browser.open(try pageAddress(runner, webOutput))
+            try await browser.waitUntil("the topology is drawn", "return document.querySelectorAll('#nodes g.node').length === 3")
+            let labels = try await browser.run("return [...document.querySelectorAll('text.iface')].map(t => t.textContent).sort()") as? [String]
+            #expect(labels == ["eth0 10.0.1.10/24", "eth0 10.0.1.20/24", "p1", "p2"], "\(labels ?? [])")
+            #expect(try await text(browser, "return document.getElementById('topo-error').hidden ? 'hidden' : 'shown'") == "hidden")
+
+            #expect(try runner.run(["down", "--lab", "switched"]).status == 0)
+            try await browser.waitUntil("the page says the lab is down", timeout: 15,
+                                        "return !document.getElementById('topo-error').hidden")
+            #expect(try await text(browser, "return document.getElementById('topo-error').textContent")
+                    == "lab 'switched' is not running; start it with `rawnet up`")
+            try await browser.click("#lang")
+            let korean = try await text(browser, "return document.getElementById('topo-error').textContent")
+            #expect(korean.contains("실습 네트워크 'switched'") && korean.contains("rawnet up"), "\(korean)")
+            try await browser.click("#lang")
+            try await browser.screenshot(to: Self.artifacts + "/lab-down.png")
+
+            #expect(try runner.run(["up", file]).status == 0)
+            try await browser.waitUntil("the lab is drawn again", timeout: 15, "return document.getElementById('topo-error').hidden")
+            #expect(try await browser.run("return document.querySelectorAll('#nodes g.node').length") as? Int == 3)
+        } catch {
+            try? await browser.screenshot(to: Self.artifacts + "/lab-down-failure.png")
+            await browser.quit()
+            throw error
+        }
+        await browser.quit()
+    }
+
     /// The figures of BENCHMARKS.md's "rawnet web": a transfer alice → bob through r1 timed
     /// without the page and with it open (alternating, three each), and what the page draws
     /// (events handled per second, frame times by `performance.now`) at the tour's rates: a
