@@ -25,10 +25,18 @@ public enum LabLocator {
             case .noLab: return "no lab is running; start one with `rawnet up`"
             case let .severalLabs(names):
                 return "several labs are running (\(names.joined(separator: ", "))); choose one with --lab NAME"
-            case let .notRunning(name): return "lab '\(name)' is not running; start it with `rawnet up`"
+            case let .notRunning(name): return "lab '\(name)' is not running; start it with \(LabLocator.startCommand(name))"
             }
         }
     }
+
+    /// How lab `name` is started: `rawnet up` for the built-in lab, else from the topology file naming it.
+    public static func startCommand(_ name: String) -> String {
+        name == builtInLabName ? "`rawnet up`" : "`rawnet up FILE` (FILE: the topology with `name: \(name)`)"
+    }
+
+    /// The name of the lab `rawnet up` starts without a file (TopologyLoader.defaultLabYAML).
+    public static let builtInLabName = "basic"
 
     public static func locate(_ explicit: String?, base: String? = nil,
                               environment: [String: String] = ProcessEnvironment.all) throws -> Located {

@@ -104,7 +104,9 @@ public struct WebTopology: Codable, Sendable, Equatable {
                 let failure = LabLocator.Failure.notRunning(located.name)
                 return .failure(WebTopologyProblem(
                     status: 503, error: failure.description,
-                    errorKo: "실습 네트워크 '\(located.name)'이(가) 실행 중이 아닙니다. `rawnet up`으로 시작하십시오"))
+                    errorKo: "실습 네트워크 '\(located.name)'이(가) 실행 중이 아닙니다. "
+                        + (located.name == LabLocator.builtInLabName ? "`rawnet up`으로 시작하십시오"
+                           : "`name: \(located.name)`이 적힌 토폴로지 파일로 `rawnet up FILE`을 실행해 시작하십시오")))
             }
             return .failure(WebTopologyProblem(status: 500, error: "lab '\(located.name)': \(error)",
                                                errorKo: "실습 네트워크 '\(located.name)': \(error)"))

@@ -76,7 +76,7 @@ import Testing
             try await browser.waitUntil("the page says the lab is down", timeout: 15,
                                         "return !document.getElementById('topo-error').hidden")
             #expect(try await text(browser, "return document.getElementById('topo-error').textContent")
-                    == "lab 'switched' is not running; start it with `rawnet up`")
+                    == "lab 'switched' is not running; start it with `rawnet up FILE` (FILE: the topology with `name: switched`)")
             try await browser.click("#lang")
             let korean = try await text(browser, "return document.getElementById('topo-error').textContent")
             #expect(korean.contains("실습 네트워크 'switched'") && korean.contains("rawnet up"), "\(korean)")
