@@ -178,6 +178,8 @@ extension KoreanViews {
     /// leaves out ("… 272 more bytes" of a hex dump, "… 3 more lines" of a message).
     static func layerLine(_ line: String) -> String {
         if let korean = layerLines[line] { return korean }
+        // The application data as text: the label is the view's, the quoted bytes are the data's.
+        if line.hasPrefix("Text: \"") { return "텍스트: " + line.dropFirst("Text: ".count) }
         guard line.hasPrefix("… ") else { return line }
         if let match = line.wholeMatch(of: /… (\d+) more bytes/) { return "… 나머지 \(match.output.1)바이트" }
         if let match = line.wholeMatch(of: /… (\d+) more lines/) { return "… 나머지 \(match.output.1)줄" }

@@ -96,6 +96,8 @@ import RawNetWire
         let plain = LayerView.render(frame: noFlags, language: .ko)
         let dontFragment = LayerView.render(frame: FixtureFrames.hello, language: .ko)
         #expect(plain.contains("플래그") && dontFragment.contains("DF 조각화 금지"), "\(plain)\(dontFragment)")
+        #expect(dontFragment.contains("│ 텍스트: \"hello⏎\"") && !dontFragment.contains("Text:"),
+                "the data's label is the view's word; the data stays as it is: \(dontFragment)")
         for view in [noteLine, text, first, plain, dontFragment] {
             for english in ["fragmented", "not reassembled", "don't fragment", "more fragments", "fragment ", " none ", "bytes"] {
                 #expect(!view.contains(english), "'\(english)' left in: \(view)")
