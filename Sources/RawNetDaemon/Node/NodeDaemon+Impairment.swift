@@ -40,21 +40,23 @@ extension NodeDaemon: ImpairedEgress {
     /// frame counts on it untagged and on its parent as it crossed the cable, tagged,
     /// as Linux counts `eth0.10` and `eth0`.
     func frameLeft(_ frame: [UInt8], interface index: Int, time: Int64?) {
-        countSent(frame, interface: index, by: 1)
+        countSent(frame, interface: index, leaving: true)
         if let time { trace(.sent, interface: index, bytes: frame, detail: tunnelNames[index], time: time) }
     }
 
     func frameNeverLeft(_ frame: [UInt8], interface index: Int) {
-        countSent(frame, interface: index, by: -1)
+        countSent(frame, interface: index, leaving: false)
     }
 
-    private func countSent(_ frame: [UInt8], interface index: Int, by step: Int) {
-        let count: (Int, Int) -> Void = { [unowned self] bytes, index in
-            if step > 0 { ip.countSent(bytes: bytes, interface: index) } else { ip.uncountSent(bytes: bytes, interface: index) }
-        }
-        guard subinterfaceVLAN[index] != nil else { return count(frame.count, index) }
-        count(frame.count - VLANTag.length, index)
-        count(frame.count, physicalIndex(of: index))
+    /// Per frame: no closure, and no dictionary lookup on a node without subinterfaces.
+    private func countSent(_ frame: [UInt8], interface index: Int, leaving: Bool) {
+        let isSubinterface = !subinterfaceVLAN.isEmpty && subinterfaceVLAN[index] != nil
+        countSent(bytes: isSubinterface ? frame.count - VLANTag.length : frame.count, interface: index, leaving: leaving)
+        if isSubinterface { countSent(bytes: frame.count, interface: physicalIndex(of: index), leaving: leaving) }
+    }
+
+    private func countSent(bytes: Int, interface index: Int, leaving: Bool) {
+        if leaving { ip.countSent(bytes: bytes, interface: index) } else { ip.uncountSent(bytes: bytes, interface: index) }
     }
 
     func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String) {
