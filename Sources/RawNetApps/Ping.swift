@@ -8,6 +8,8 @@ public struct PingSummary: Sendable, Equatable {
     public var received = 0
     /// ICMP errors and send failures.
     public var errors = 0
+    /// Of `errors`, those an ICMP message reported (the rest: requests that could not be sent).
+    public var icmpErrors = 0
     /// Round-trip times in milliseconds, in arrival order.
     public var roundTripTimes: [Double] = []
     /// Wall time of the run in milliseconds.
@@ -39,11 +41,17 @@ public struct Ping {
     public var destination: IPv4Address
     /// What the user typed (a node name or the address), for the header lines.
     public var destinationName: String
-    /// Stop after this many requests (nil: until `shouldStop` says so).
+    /// Stop after this many requests (nil: until `shouldStop` says so, or the deadline).
+    /// With a `deadline`, after this many replies (or errors) instead, as Linux's
+    /// `ping -c N -w S`: a request that goes unanswered is followed by more.
     public var count: Int? = 4
     public var interval: Duration = .seconds(1)
-    /// How long to wait for the last reply.
+    /// How long to wait for the last reply (`-W`); not used with a `deadline`, which
+    /// is the wait then.
     public var lastReplyTimeout: Duration = .seconds(2)
+    /// When set (`-w`), ping ends this long after it started, whatever the count; also
+    /// at the count's replies, or at the first ICMP error, as Linux's ping does.
+    public var deadline: Duration?
     /// When set, and nothing at all has answered by the last request, how long to wait
     /// for it instead (if longer): long enough for an ARP that gets no answer to end in
     /// "Destination Host Unreachable", as Linux's ping waits longer when nothing came back.
@@ -72,7 +80,9 @@ public struct Ping {
 
         var sequence: UInt16 = 0
         var nextSend = start
-        while count.map({ summary.transmitted < $0 }) ?? true, !shouldStop() {
+        let end = deadline.map { start.advanced(by: $0) }
+        while shouldSend(after: summary), !shouldStop() {
+            if let end, clock.now >= end { break }
             sequence &+= 1
             summary.transmitted += 1
             sentAt[sequence] = clock.now
@@ -83,12 +93,16 @@ public struct Ping {
                 output("ping: sendmsg: \(Self.capitalized(error.description))")
             }
             nextSend = nextSend.advanced(by: interval)
-            let isLast = count.map { summary.transmitted >= $0 } ?? false
-            var lastWait = lastReplyTimeout
-            if let silentTimeout, summary.received + summary.errors == 0 { lastWait = max(lastWait, silentTimeout) }
-            let waitUntil = isLast ? clock.now.advanced(by: lastWait) : nextSend
+            var waitUntil = nextSend
+            if deadline == nil, let count, summary.transmitted >= count {
+                // The last request: its reply is waited for, then ping ends.
+                var lastWait = lastReplyTimeout
+                if let silentTimeout, summary.received + summary.errors == 0 { lastWait = max(lastWait, silentTimeout) }
+                waitUntil = clock.now.advanced(by: lastWait)
+            }
+            if let end { waitUntil = min(waitUntil, end) }
             try receive(on: socket, until: waitUntil, clock: clock, sentAt: sentAt, answered: &answered,
-                        summary: &summary, output: output, stopWhenAllAnswered: isLast, shouldStop: shouldStop)
+                        summary: &summary, output: output, shouldStop: shouldStop)
         }
         summary.elapsedMilliseconds = Self.milliseconds(clock.now - start)
         try? socket.close()
@@ -98,14 +112,14 @@ public struct Ping {
         return summary
     }
 
-    private func receive(on socket: ICMPSocket, until deadline: ContinuousClock.Instant, clock: ContinuousClock,
+    private func receive(on socket: ICMPSocket, until waitEnd: ContinuousClock.Instant, clock: ContinuousClock,
                          sentAt: [UInt16: ContinuousClock.Instant], answered: inout Set<UInt16>,
                          summary: inout PingSummary, output: (String) -> Void,
-                         stopWhenAllAnswered: Bool, shouldStop: () -> Bool) throws(NetworkError) {
+                         shouldStop: () -> Bool) throws(NetworkError) {
         while true {
-            if stopWhenAllAnswered && answered.count + summary.errors >= summary.transmitted { return }
+            if isFinished(summary) { return }
             if shouldStop() { return }
-            let remaining = deadline - clock.now
+            let remaining = waitEnd - clock.now
             guard remaining > .zero else { return }
             // In slices, so a stop (Ctrl-C) is seen within a tenth of a second.
             guard let received = try socket.receive(timeout: min(remaining, .milliseconds(100))) else { continue }
@@ -122,11 +136,36 @@ public struct Ping {
             case .destinationUnreachable, .timeExceeded:
                 let sequence = Self.quotedSequence(received.message)
                 summary.errors += 1
+                summary.icmpErrors += 1
                 output("From \(received.from) icmp_seq=\(sequence.map(String.init) ?? "?") \(Self.errorText(received.message))")
             default:
                 continue
             }
         }
+    }
+
+    /// Whether another request is due (when its time comes): without a deadline, until
+    /// `count` are sent; with one, until `count` are answered (by a reply or an error)
+    /// or an ICMP error came, as Linux's ping does given `-w`.
+    func shouldSend(after summary: PingSummary) -> Bool {
+        guard deadline != nil else { return count.map { summary.transmitted < $0 } ?? true }
+        if summary.icmpErrors > 0 { return false }
+        return count.map { summary.received + summary.errors < $0 } ?? true
+    }
+
+    /// Whether nothing more is to be waited for: no request is due and every one sent
+    /// was answered (by a reply or an error).
+    func isFinished(_ summary: PingSummary) -> Bool {
+        guard !shouldSend(after: summary) else { return false }
+        return deadline != nil || summary.received + summary.errors >= summary.transmitted
+    }
+
+    /// Linux ping's exit status for a run: 0 when a reply came, 1 when none did, or,
+    /// given a deadline and a count, when fewer replies than the count came.
+    public func exitStatus(_ summary: PingSummary) -> Int32 {
+        if summary.received == 0 { return 1 }
+        if deadline != nil, let count, summary.received < count { return 1 }
+        return 0
     }
 
     /// Linux ping's words for an ICMP error.

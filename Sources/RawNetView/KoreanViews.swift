@@ -204,6 +204,7 @@ extension KoreanViews {
     static func layerValue(_ text: String) -> String {
         // A value that is only "none" (no IPv4 flags, no TCP options), not the word inside others.
         if text == "none" { return "없음" }
+        if let meaning = icmpMeaning(text) { return meaning }
         var out = text
         // Looked for byte by byte: a value is mostly digits, and the web view renders the
         // layers of every frame it shows in both languages.
@@ -214,6 +215,39 @@ extension KoreanViews {
     }
 
     private static let layerPhraseBytes: [[UInt8]] = layerPhrases.map { Array($0.0.utf8) }
+
+    /// What an ICMP message means (the ICMP box's "Meaning", as `FrameText.icmpName` words
+    /// it), in the words of the Korean trace lines: "echo request" is "에코 요청", "port
+    /// unreachable" "포트 도달 불가". Numbers (an MTU, a code, a type) stay.
+    static let icmpMeanings: [String: String] = [
+        "echo request": "에코 요청", "echo reply": "에코 응답",
+        "network unreachable": "네트워크 도달 불가", "host unreachable": "호스트 도달 불가",
+        "protocol unreachable": "프로토콜 도달 불가", "port unreachable": "포트 도달 불가",
+        "administratively prohibited": "관리상 금지",
+        "time exceeded in transit (TTL 0)": "전송 중 시간 초과 (TTL 0)",
+        "time exceeded (fragment reassembly)": "시간 초과 (조각 재조립)",
+    ]
+
+    /// `text` in Korean when the whole of it is an ICMP meaning (`icmpMeanings`, or one that
+    /// carries a number); nil for any other value.
+    static func icmpMeaning(_ text: String) -> String? {
+        // Every meaning starts with a lowercase letter; most values (numbers, addresses) do not.
+        guard let first = text.utf8.first, (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(first) else { return nil }
+        if let korean = icmpMeanings[text] { return korean }
+        if text.hasPrefix("fragmentation needed"), let match = text.wholeMatch(of: /fragmentation needed \(mtu (\d+)\)/) {
+            return "조각화 필요 (mtu \(match.output.1))"
+        }
+        if text.hasPrefix("destination unreachable"), let match = text.wholeMatch(of: /destination unreachable code (\d+)/) {
+            return "목적지 도달 불가 (코드 \(match.output.1))"
+        }
+        if text.hasPrefix("time exceeded"), let match = text.wholeMatch(of: /time exceeded code (\d+)/) {
+            return "시간 초과 (코드 \(match.output.1))"
+        }
+        if text.hasPrefix("type "), let match = text.wholeMatch(of: /type (\d+) code (\d+)/) {
+            return "타입 \(match.output.1) 코드 \(match.output.2)"
+        }
+        return nil
+    }
 
     /// Whether `text`'s UTF-8 holds `pattern` (not empty) as a run of bytes.
     static func containsBytes(_ text: String, _ pattern: [UInt8]) -> Bool {

@@ -44,24 +44,29 @@ struct PingCommand: ParsableCommand {
 
     @Argument(help: "The host to ping from.") var host: String
     @Argument(help: "A name (bob, bob.lab, resolved by the lab's DNS when it has one), a node name or an IPv4 address.") var destination: String
-    @Option(name: .short, help: "Stop after N requests.") var count: Int = 4
+    @Option(name: .short, help: "Stop after N requests (default: 4; given -w and no -c, ping runs until the deadline). With -w: after N replies, sending more while some go unanswered, as Linux's ping.") var count: Int?
     @Option(name: .short, help: "Seconds between requests.") var interval: Double = 1
-    @Option(name: .short, help: "Seconds to wait for the last reply (default: 2, or 4 when nothing has answered, so a neighbour that never answers ARP ends in Destination Host Unreachable).") var wait: Double?
+    @Option(name: .customShort("W"), help: "Seconds to wait for the last reply (default: 2, or 4 when nothing has answered, so a neighbour that never answers ARP ends in Destination Host Unreachable).") var wait: Double?
+    @Option(name: .customShort("w"), help: "Deadline: stop after this many seconds, whatever the count (earlier at -c's replies, or at an ICMP error).") var deadline: Double?
     @Option(name: .short, help: "Data bytes per request.") var size: Int = 56
     @Option(name: .short, help: "TTL of the requests.") var ttl: UInt8?
     @OptionGroup var labOption: LabOption
 
     func validate() throws {
-        guard count > 0 else { throw ValidationError("-c needs a positive count") }
-        guard interval > 0, wait.map({ $0 > 0 }) ?? true else { throw ValidationError("-i and -w need positive seconds") }
+        guard count.map({ $0 > 0 }) ?? true else { throw ValidationError("-c needs a positive count") }
+        guard interval > 0 else { throw ValidationError("-i needs positive seconds") }
+        guard wait.map({ $0 > 0 }) ?? true else { throw ValidationError("-W needs positive seconds") }
+        guard deadline.map({ $0 > 0 }) ?? true else { throw ValidationError("-w needs positive seconds") }
         guard (0...65_000).contains(size) else { throw ValidationError("-s must be 0-65000") }
     }
 
     func run() throws {
         let (connection, address) = try openHost(host, destination: destination, labOption: labOption, app: "ping")
         var ping = Ping(destination: address, destinationName: destination)
-        ping.count = count
+        // As Linux's ping, -w without -c pings until the deadline; without either, 4 requests.
+        ping.count = count ?? (deadline == nil ? 4 : nil)
         ping.interval = .milliseconds(Int64(interval * 1000))
+        ping.deadline = deadline.map { .milliseconds(Int64($0 * 1000)) }
         if let wait {
             ping.lastReplyTimeout = .milliseconds(Int64(wait * 1000))
         } else {
@@ -78,7 +83,8 @@ struct PingCommand: ParsableCommand {
         } catch {
             throw Failure("ping: \(error)")
         }
-        if summary.received == 0 { throw ExitCode(1) }
+        let status = ping.exitStatus(summary)
+        if status != 0 { throw ExitCode(status) }
     }
 }
 

@@ -46,7 +46,7 @@ extension DaemonTestLab {
     /// Runs `rawnet ping alice bob` with a short interval and reads the result.
     func ping(count: Int, interval: String = "0.01", from host: String = "alice", to destination: String = "bob")
         throws -> PingRun {
-        let run = try rawnet(["ping", host, destination, "-c", String(count), "-i", interval, "-w", "1"],
+        let run = try rawnet(["ping", host, destination, "-c", String(count), "-i", interval, "-W", "1"],
                              timeout: .seconds(30))
         return try PingRun(output: run.output)
     }

@@ -17,7 +17,7 @@ import Testing
         let bob = try #require(lab.pids["bob"])
         try Processes.kill(bob, signal: SignalNumber.stop)
         // bob reads nothing now: r1's frames towards it fill the socket, then r1's egress queue.
-        let flood = try lab.rawnet(["ping", "alice", "bob", "-c", "500", "-i", "0.001", "-s", "1400", "-w", "0.2"])
+        let flood = try lab.rawnet(["ping", "alice", "bob", "-c", "500", "-i", "0.001", "-s", "1400", "-W", "0.2"])
         #expect(flood.status == 1, "no replies: \(flood.output)")
         let stalled = try lab.status("r1").interfaces[1]
         let queued = stalled.queuedFrames

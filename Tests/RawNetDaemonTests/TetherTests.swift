@@ -32,7 +32,7 @@ import Testing
         let router = try Processes.spawn(executable: lab.executable, arguments: ["router", "r1", "--run-dir", lab.runDirectory],
                                          logPath: lab.paths.logFile(node: "r1"), environment: environment)
         defer { try? Processes.kill(router, signal: SignalNumber.kill); _ = try? Processes.reap(router) }
-        let ping = try lab.rawnet(["ping", "alice", "bob", "-c", "1", "-w", "10"])
+        let ping = try lab.rawnet(["ping", "alice", "bob", "-c", "1", "-W", "10"])
         #expect(ping.status == 0, "r1 forwards while its tether lives: \(ping.output)")
 
         try Processes.kill(sleeper, signal: SignalNumber.terminate)

@@ -104,7 +104,7 @@ import Testing
             // TTL expiry: RawNet's r1 answers Linux, Linux answers RawNet.
             let expired = try Self.linux(runner, "ping", "-n", "-c", "1", "-W", "2", "-t", "1", "10.0.2.20")
             #expect(expired.output.contains("From 10.0.1.1 icmp_seq=1 Time to live exceeded"), "\(expired.output)")
-            let expiredBack = try runner.run(["ping", "bob", "10.0.3.20", "-c", "1", "-t", "2", "-w", "2"])
+            let expiredBack = try runner.run(["ping", "bob", "10.0.3.20", "-c", "1", "-t", "2", "-W", "2"])
             #expect(expiredBack.output.contains("From 10.0.1.10 icmp_seq=1 Time to live exceeded"), "\(expiredBack.output)")
 
             // Network unreachable: r1 has no route to 10.0.7.0/24, Linux none to 10.0.8.0/24.
@@ -118,7 +118,7 @@ import Testing
                 #expect(ping.output.contains("From 10.0.1.1 icmp_seq=1 Destination \(row.kind) Unreachable"), "\(ping.output)")
                 let connect = try LinuxPeer.python(runner, ["connect", row.toward.0, "9"])
                 #expect(connect.output.contains("ERROR OSError: \(row.errno)"), "\(connect.output)")
-                let pingBack = try runner.run(["ping", "bob", row.toward.1, "-c", "1", "-w", wait])
+                let pingBack = try runner.run(["ping", "bob", row.toward.1, "-c", "1", "-W", wait])
                 #expect(pingBack.output.contains("From 10.0.1.10 icmp_seq=1 Destination \(row.kind) Unreachable"),
                         "\(pingBack.output)")
                 let connectBack = try runner.run(["nc", "bob", row.toward.1, "9"], timeout: 30)

@@ -89,7 +89,7 @@ import Testing
         #expect(!up.output.contains("0.0.0.0"), "\(up.output)")
 
         // A directed broadcast ping: one frame out of alice, through sw1, into r1 (no ARP, no answer).
-        _ = try runner.run(["ping", "alice", "10.0.1.255", "-c", "1", "-w", "0.5", "--lab", lab])
+        _ = try runner.run(["ping", "alice", "10.0.1.255", "-c", "1", "-W", "0.5", "--lab", lab])
         let narrow = try runner.run(["status", "--width", "60", "--lab", lab])
         #expect(narrow.status == 0, "\(narrow.output)")
         let lines = narrow.output.split(separator: "\n")

@@ -76,7 +76,7 @@ import Testing
     static func secondsUntilPingWorks(_ runner: RawNetRunner, lab: String, limit: Double) throws -> Double {
         let start = Date()
         while Date().timeIntervalSince(start) < limit {
-            let ping = try runner.run(["ping", "alice", "10.0.0.20", "-c", "1", "-w", "0.3", "--lab", lab])
+            let ping = try runner.run(["ping", "alice", "10.0.0.20", "-c", "1", "-W", "0.3", "--lab", lab])
             if ping.output.contains("1 received") { return Date().timeIntervalSince(start) }
         }
         throw TestFailure("alice could not reach bob within \(limit) s")

@@ -510,7 +510,7 @@ final class Underlay {
         try underlay.ip(["-n", m1, "link", "set", "u1", "up"])
         guard try underlay.upAliceAlone(m1, lab: "vu", tunnel: "remote: 10.99.0.9, vni: 5, local: 10.250.2.1") else { return }
         defer { underlay.down(m1, lab: "vu") }
-        let ping = try underlay.rawnet(m1, "ping alice 10.0.2.20 -c 2 -i 0.2 -w 1", name: "ping-vu")
+        let ping = try underlay.rawnet(m1, "ping alice 10.0.2.20 -c 2 -i 0.2 -W 1", name: "ping-vu")
         #expect(ping.status != 0, "\(ping.output)")
         let status = try underlay.rawnet(m1, "status", name: "status-vu")
         #expect(status.output.contains("no peer on the cable"), "\(status.output)")

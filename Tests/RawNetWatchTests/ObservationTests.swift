@@ -236,7 +236,7 @@ import Testing
         let full = try ControlClient(path: directory + "/r1.ctl")
         #expect(try full.request(ControlRequest(command: "subscribe")).ok)
         let budgeted = try TraceStream(runDirectory: directory, nodes: ["alice", "r1", "bob"], detailBudget: 20)
-        let flood = try runner.run(["ping", "alice", "bob", "-c", "400", "-i", "0.001", "-w", "2"], timeout: 30)
+        let flood = try runner.run(["ping", "alice", "bob", "-c", "400", "-i", "0.001", "-W", "2"], timeout: 30)
         #expect(flood.output.contains("400 packets transmitted"), "\(flood.output)")
         usleep(400_000)   // the last interval's counts are due 200 ms after it began
         budgeted.readUntilQuiet(quiet: .milliseconds(400), limit: .seconds(10))

@@ -559,7 +559,7 @@ import Testing
         let row = show.output.split(separator: "\n").first { $0.hasPrefix("alice:eth0 → r1:eth0") } ?? ""
         #expect(row.contains("loss 30%"), "\(show.output)")
         try await browser.waitUntil("the link shows its impairment", "return document.querySelector('#links g.link.impaired[data-link=\"0\"] .badge') !== null")
-        let lossy = try runner.run(["ping", "alice", "bob", "-c", "20", "-i", "0.05", "-w", "1"])
+        let lossy = try runner.run(["ping", "alice", "bob", "-c", "20", "-i", "0.05", "-W", "1"])
         #expect(lossy.output.contains("packet loss"), "\(lossy.output)")
         try await browser.waitUntil("drops appear on alice-r1", timeout: 15, """
             return rawnetState.entries.some(e => e.kind === 'event' && e.ev.kind === 'dropped' && e.ev.link === 0 && /loss/.test(e.ev.reason || ''))
@@ -653,7 +653,7 @@ import Testing
         try await browser.waitUntil("r1-bob is drawn up", "return document.querySelector('#links g.link.down') === null")
 
         // A burst too fast to draw one by one is counted per link, and the counts add up.
-        let flood = try runner.run(["ping", "alice", "bob", "-c", "300", "-i", "0.001", "-w", "1"], timeout: 30)
+        let flood = try runner.run(["ping", "alice", "bob", "-c", "300", "-i", "0.001", "-W", "1"], timeout: 30)
         #expect(flood.output.contains("300 packets transmitted"), "\(flood.output)")
         try await browser.waitUntil("a counted interval arrives", timeout: 10, "return rawnetState.entries.some(e => e.kind === 'counts')")
         let counted = try await browser.run("""
