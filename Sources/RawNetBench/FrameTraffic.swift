@@ -22,14 +22,27 @@ public struct FramePath: Sendable, Equatable {
     public var socketKind: LinkSocketKind
     public var injectAs: String?
     public var collectAs: String?
+    /// Seqpacket only: ARP requests the harness sends from its inject and collect
+    /// ends once connected, waiting for each answer, so that a router whose
+    /// neighbours' cables closed between runs (no carrier, its ARP cache
+    /// flushed as Linux flushes it) knows them again before traffic starts.
+    public var arpRequests: (inject: [UInt8], collect: [UInt8])?
 
     public init(inject: String, collect: String, socketKind: LinkSocketKind = .datagram,
-                injectAs: String? = nil, collectAs: String? = nil) {
+                injectAs: String? = nil, collectAs: String? = nil,
+                arpRequests: (inject: [UInt8], collect: [UInt8])? = nil) {
         self.inject = inject
         self.collect = collect
         self.socketKind = socketKind
         self.injectAs = injectAs
         self.collectAs = collectAs
+        self.arpRequests = arpRequests
+    }
+
+    public static func == (a: FramePath, b: FramePath) -> Bool {
+        a.inject == b.inject && a.collect == b.collect && a.socketKind == b.socketKind && a.injectAs == b.injectAs
+            && a.collectAs == b.collectAs && a.arpRequests?.inject == b.arpRequests?.inject
+            && a.arpRequests?.collect == b.arpRequests?.collect
     }
 }
 
@@ -38,17 +51,21 @@ extension FramePath {
     /// `rightPort`, the harness standing for the neighbours `leftSocket` and
     /// `rightSocket`: on datagram links it binds those; on seqpacket links it
     /// connects to the forwarder's sockets with a hello naming them.
+    /// `arpRequests`: what the left and right neighbours ask on seqpacket links before traffic.
     static func pair(_ kind: LinkSocketKind, leftPort: String, rightPort: String, leftSocket: String,
-                     rightSocket: String) -> (leftToRight: FramePath, rightToLeft: FramePath) {
+                     rightSocket: String, arpRequests: (left: [UInt8], right: [UInt8])? = nil)
+        -> (leftToRight: FramePath, rightToLeft: FramePath) {
         switch kind {
         case .datagram:
             return (FramePath(inject: leftPort, collect: rightSocket, injectAs: leftSocket),
                     FramePath(inject: rightPort, collect: leftSocket, injectAs: rightSocket))
         case .seqpacket:
             return (FramePath(inject: leftPort, collect: rightPort, socketKind: .seqpacket,
-                              injectAs: leftSocket, collectAs: rightSocket),
+                              injectAs: leftSocket, collectAs: rightSocket,
+                              arpRequests: arpRequests.map { ($0.left, $0.right) }),
                     FramePath(inject: rightPort, collect: leftPort, socketKind: .seqpacket,
-                              injectAs: rightSocket, collectAs: leftSocket))
+                              injectAs: rightSocket, collectAs: leftSocket,
+                              arpRequests: arpRequests.map { ($0.right, $0.left) }))
         }
     }
 }
@@ -244,10 +261,28 @@ final class FrameEnds {
         case .seqpacket:
             let collector = try FrameEnds.connect(to: path.collect, as: path.collectAs)
             let injector = try FrameEnds.connect(to: path.inject, as: path.injectAs)
+            if let requests = path.arpRequests {
+                try Self.ask(requests.inject, through: injector, at: path.inject)
+                try Self.ask(requests.collect, through: collector, at: path.collect)
+            }
             sender = injector.sendDescriptor
             receiver = collector.sendDescriptor
             owners = [collector, injector]
         }
+    }
+
+    /// Sends an ARP request through `client` until an ARP reply comes back on it.
+    static func ask(_ request: [UInt8], through client: LinkClient, at path: String) throws {
+        for _ in 0..<20 {
+            _ = client.send(request)
+            var frames = 10
+            while frames > 0, let reply = try client.receive(timeout: .milliseconds(50)) {
+                frames -= 1
+                // EtherType 0x0806 (ARP), operation 2 (reply).
+                if reply.count >= 22, reply[12] == 0x08, reply[13] == 0x06, reply[20] == 0, reply[21] == 2 { return }
+            }
+        }
+        throw BenchError("no ARP answer at \(path)")
     }
 
     /// Connects (retrying while the forwarder starts) and waits for the hello answer.

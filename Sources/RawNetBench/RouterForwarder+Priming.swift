@@ -41,12 +41,17 @@ extension RouterForwarder {
         throw BenchError("cannot connect to \(path): \(lastError.map { "\($0)" } ?? "unknown error")")
     }
 
+    /// `neighbour`'s ARP request for the router's address.
+    static func arpRequest(from neighbour: Neighbour) -> [UInt8] {
+        Frame.arp(
+            ethernet: EthernetHeader(destination: .broadcast, source: neighbour.macAddress, etherType: .arp),
+            arp: .request(senderMAC: neighbour.macAddress, senderIP: neighbour.address, targetIP: neighbour.routerAddress))
+    }
+
     /// Sends ARP requests from `neighbour` for the router's address until the reply arrives.
     private static func askRouter(as neighbour: Neighbour, through sender: LinkClient,
                                   answersAt receiver: LinkClient) throws {
-        let request = Frame.arp(
-            ethernet: EthernetHeader(destination: .broadcast, source: neighbour.macAddress, etherType: .arp),
-            arp: .request(senderMAC: neighbour.macAddress, senderIP: neighbour.address, targetIP: neighbour.routerAddress))
+        let request = arpRequest(from: neighbour)
         for _ in 0..<20 {
             _ = sender.send(request)
             var deadline = 10

@@ -106,7 +106,9 @@ public final class RouterForwarder: FrameForwarder, @unchecked Sendable {
         let leftSocket = paths.link(node: Self.left.node, interface: "eth0")
         let rightSocket = paths.link(node: Self.right.node, interface: "eth0")
         (leftToRight, rightToLeft) = FramePath.pair(socketKind, leftPort: routerLeft, rightPort: routerRight,
-                                                    leftSocket: leftSocket, rightSocket: rightSocket)
+                                                    leftSocket: leftSocket, rightSocket: rightSocket,
+                                                    arpRequests: (Self.arpRequest(from: Self.left),
+                                                                  Self.arpRequest(from: Self.right)))
 
         try? FileSystem.removeTree(at: runDirectory)
         try FileSystem.makeDirectories(runDirectory, mode: 0o700)

@@ -23,6 +23,19 @@ struct CarrierState {
         isUp ? lost.remove(index) != nil : lost.insert(index).inserted
     }
 
+    /// The note a change of carrier is logged and traced with:
+    /// `eth1 carrier lost: r2:eth1 is down`, or for a cable whose peer process ended,
+    /// `eth1 carrier lost: r2:eth1's cable closed (its daemon stopped)`.
+    static func changeText(interface name: String, peer: String?, isUp: Bool, byCable: Bool) -> String {
+        let peer = peer ?? "the peer"
+        switch (isUp, byCable) {
+        case (true, false): return "\(name) carrier back: \(peer) is up"
+        case (false, false): return "\(name) carrier lost: \(peer) is down"
+        case (true, true): return "\(name) carrier back: \(peer)'s cable connected again"
+        case (false, true): return "\(name) carrier lost: \(peer)'s cable closed (its daemon stopped)"
+        }
+    }
+
     /// Tells the peer of `port` whether this end is up (not over VXLAN: its far end is another machine's daemon).
     static func tell(_ port: any FramePort, isUp: Bool) {
         guard port.linkType != "vxlan" else { return }

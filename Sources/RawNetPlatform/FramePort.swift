@@ -48,6 +48,10 @@ public protocol FramePort: AnyObject {
     /// and dropped afterwards, such as what waited for a cable that broke; already
     /// counted in `counters`. A drop of the frame being sent is `send`'s answer instead.
     var onQueuedDrop: ((LinkDropReason, [UInt8]) -> Void)? { get set }
+    /// Called on the loop when the cable connects (true) and when a connected cable is
+    /// lost (false: the peer's process ended, as a machine switched off takes its end
+    /// of a cable with it). Only a seqpacket port has a cable to lose.
+    var onCableChange: ((Bool) -> Void)? { get set }
     /// Sends one frame now or queues it (nil), or counts it as dropped and says why. Never blocks.
     @discardableResult
     func send(_ frame: [UInt8]) -> LinkDropReason?

@@ -65,6 +65,8 @@ public final class LinkPort: FramePort {
     /// Called on the loop for every datagram dropped as not from the peer (already counted).
     public var onForeignFrame: ((UnsafeRawBufferPointer) -> Void)?
     public var onQueuedDrop: ((LinkDropReason, [UInt8]) -> Void)?
+    /// Never called: datagram links have no connection that could end.
+    public var onCableChange: ((Bool) -> Void)?
 
     private let loop: EventLoop
     /// The names a datagram from the peer arrives with: its sending socket's, and its own path.

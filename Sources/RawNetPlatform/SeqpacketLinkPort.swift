@@ -26,6 +26,7 @@ public final class SeqpacketLinkPort: FramePort, SendBatching {
     public private(set) var counters = LinkCounters()
     public var onFrame: (UnsafeRawBufferPointer) -> Void
     public var onQueuedDrop: ((LinkDropReason, [UInt8]) -> Void)?
+    public var onCableChange: ((Bool) -> Void)?
     /// True when this end connects to the peer's listener (its path sorts after the peer's).
     public let isConnecting: Bool
 
@@ -290,6 +291,7 @@ public final class SeqpacketLinkPort: FramePort, SendBatching {
         if let retryTimer { loop.cancel(retryTimer) }
         retryTimer = nil
         if !egress.isEmpty { watchWritable(true) }
+        onCableChange?(true)
     }
 
     /// Closes a connection that ended; losing the cable drops its queue and
@@ -301,6 +303,7 @@ public final class SeqpacketLinkPort: FramePort, SendBatching {
             cable = nil
             dropQueue()
             scheduleRetry()
+            if !isClosed { onCableChange?(false) }
         }
     }
 

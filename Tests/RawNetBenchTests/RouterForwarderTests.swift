@@ -1,3 +1,4 @@
+import RawNetContracts
 import RawNetPlatform
 import RawNetWire
 import Testing
@@ -46,6 +47,24 @@ import Testing
         #expect(!FileSystem.exists(router.runDirectory), "the lab directory is removed")
     }
 
+
+    /// Between runs the harness's cables are closed: over seqpacket the router loses the
+    /// carrier (after `CableLoss`'s grace) and flushes its ARP cache, as Linux does. Each run
+    /// asks ARP again before traffic, so a run after the outage still forwards every frame.
+    @Test func seqpacket_aRunAfterTheCarrierWasLost_stillForwards() throws {
+        let router = try RouterForwarder(executable: RouterForwarder.locateRawnet(), workDirectory: "/tmp",
+                                         cpus: [0], bypassImpairment: false, socketKind: .seqpacket)
+        defer { router.stop() }
+        for run in 0..<2 {
+            let rate = try FrameTraffic.throughput(through: router.leftToRight,
+                                                   frame: router.frame(size: 1514, towardsRight: true),
+                                                   count: 300, cpus: [0], stallTimeout: .seconds(2))
+            #expect(rate > 100, "run \(run): \(rate) frames/s")
+            MonotonicClock.sleep(for: .milliseconds(800))  // longer than the grace: the carrier goes
+        }
+        let status = try String(decoding: FileSystem.readBytes(at: SocketPaths(runDirectory: router.runDirectory).logFile(node: "r1")), as: UTF8.self)
+        #expect(status.contains("carrier lost: left:eth0's cable closed"), "\(status.suffix(1500))")
+    }
     @Test func forward_smokeMeasuresRouterAndEngineOverhead() throws {
         let results = try ForwardScenario(rawnet: sides).run(options: .smoke(), log: { _ in })
         #expect(results.count == 5)

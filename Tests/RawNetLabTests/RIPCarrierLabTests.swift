@@ -44,7 +44,7 @@ import Testing
         var failed: [String] = []
         for (from, _) in hosts {
             for (to, address) in hosts where to != from {
-                let ping = try runner.run(["ping", from, address, "-c", "3", "-w", "3", "--lab", lab])
+                let ping = try runner.run(["ping", from, address, "-c", "3", "-W", "3", "--lab", lab])
                 if ping.output.contains(" 0 received") || !ping.output.contains(" received") {
                     failed.append("\(from) → \(to):\n\(ping.output)")
                 }
@@ -115,5 +115,47 @@ import Testing
         let traced = (try? String(contentsOfFile: trace.outputPath, encoding: .utf8)) ?? ""
         #expect(traced.contains("eth1 carrier lost: r2:eth1 is down"), "\(traced.suffix(2000))")
         #expect(traced.contains("eth1 carrier back: r2:eth1 is up"), "\(traced.suffix(2000))")
+    }
+
+    /// A router whose daemon dies (SIGKILL, a machine switched off) takes its ends of the
+    /// cables with it: its neighbours lose the carrier at once and RIP drops what only it
+    /// reached, within an update instead of the 12 s route timeout; the others still talk.
+    @Test func aRouterThatDies_takesItsCablesCarrierWithIt_RIPReactsWithinAnUpdate() throws {
+        let runner = try RawNetRunner()
+        let lab = "ripk\(Processes.currentPID)"
+        let file = runner.base + "/lab.yaml"
+        try Self.yaml(lab: lab).write(toFile: file, atomically: true, encoding: .utf8)
+        defer { _ = try? runner.run(["down", "--lab", lab]) }
+        let up = try runner.run(["up", file])
+        try #require(up.status == 0, "rawnet up failed:\n\(up.output)\(up.errors)")
+        try Self.waitForEveryHostSubnet(runner, lab: lab)
+        let r3 = try runner.run(["status", "r3", "--lab", lab]).output
+        let words = r3.split(whereSeparator: \.isWhitespace)
+        let pid = try #require(words.firstIndex(of: "pid").flatMap { Int32(words[$0 + 1]) }, "\(r3)")
+
+        let killed = Date()
+        try Processes.kill(pid, signal: SignalNumber.kill)
+        for router in ["r1", "r2"] {
+            var lines: [Substring] = []
+            for _ in 0..<50 {
+                lines = try SpanningTreeLabTests.statusLines(runner, lab: lab, node: router)
+                if lines.first(where: { $0.contains("eth2") })?.contains("NO-CARRIER") == true { break }
+                usleep(50_000)
+            }
+            #expect(lines.first { $0.contains("eth2") }?.contains("NO-CARRIER") == true, "\(router): \(lines)")
+        }
+        // carol's subnet was reachable only through r3: gone from r1 within an update, not a timeout.
+        let deadline = Date().addingTimeInterval(Self.timeout)
+        var routes = ""
+        while Date() < deadline {
+            routes = try runner.run(["routes", "r1", "--lab", lab]).output
+            if !routes.contains("10.0.3.0/24 via") { break }
+            usleep(100_000)
+        }
+        let gone = Date().timeIntervalSince(killed)
+        #expect(!routes.contains("10.0.3.0/24 via"), "\(routes)")
+        #expect(gone < Self.update + Self.damping + 2.5, "carol's route went after \(gone) s")
+        let ping = try runner.run(["ping", "alice", "10.0.2.20", "-c", "2", "-i", "0.2", "--lab", lab])
+        #expect(ping.status == 0, "alice still reaches bob through r1 — r2: \(ping.output)")
     }
 }

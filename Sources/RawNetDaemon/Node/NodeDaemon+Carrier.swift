@@ -26,16 +26,24 @@ extension NodeDaemon {
         isTimerStale = true
     }
 
-    /// The peer of interface `index` said its end is up or down.
-    func carrierChanged(isUp: Bool, on index: Int) {
+    /// The peer of interface `index` said its end is up or down (or its cable closed,
+    /// `byCable`: its process ended, or it connected again).
+    func carrierChanged(isUp: Bool, on index: Int, byCable: Bool = false) {
         guard carrier.setCarrier(index, isUp: isUp) else { return }
-        let name = node.interfaces[index].name, peer = peers[index] ?? "the peer"
-        let text = isUp ? "\(name) carrier back: \(peer) is up" : "\(name) carrier lost: \(peer) is down"
+        let name = node.interfaces[index].name
+        let text = CarrierState.changeText(interface: name, peer: peers[index], isUp: isUp, byCable: byCable)
         logger.info("\(text)")
         if !subscribers.isEmpty {
             broadcast(TraceEvent(time: wallTime, node: node.name, interface: name, kind: .note, detail: text))
         }
         for affected in [index] + subinterfaceIndices(of: index) { applyInterfaceState(affected) }
+    }
+
+    /// A seqpacket cable connected (the carrier is back at once; an end down by command
+    /// says so to the new peer now) or was lost for `CableLoss.delay` (no carrier).
+    func cableChanged(isUp: Bool, on index: Int) {
+        if isUp, !carrier.isAdminUp(index) { CarrierState.tell(ports[index], isUp: false) }
+        carrierChanged(isUp: isUp, on: index, byCable: true)
     }
 
     /// Once a second: every cabled interface down by command says so again.

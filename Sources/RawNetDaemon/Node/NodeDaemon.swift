@@ -29,6 +29,8 @@ public final class NodeDaemon {
     private let pidLock: PIDFileLock
     let logger: Logger
     let loop: EventLoop
+    /// Cables whose peer process ended (seqpacket), turned into carrier loss.
+    let cableLoss: CableLoss
     var ip: IPNode
     var ports: [any FramePort] = []
     var impairments: [ImpairmentEngine] = []
@@ -92,6 +94,7 @@ public final class NodeDaemon {
         ip = IPNode(node)
         ip.countsTransmits = false   // counted as frames leave (`frameLeft`), after the impairment and the link queue
         loop = try EventLoop()
+        cableLoss = CableLoss(loop: loop)
         try setUpInterfaces()
         if let configuration = node.rip { startRIP(configuration) }
         control = try ControlServer(loop: loop, path: paths.control(node: name)) { [unowned self] client, line in
@@ -156,6 +159,9 @@ public final class NodeDaemon {
             (port as? LinkPort)?.onForeignFrame = { [unowned self] bytes in self.foreignFrame(bytes, on: index) }
             ports.append(port)
             watchQueuedDrops(on: index)
+            // A peer whose process ended takes its end of the cable with it: no carrier, as
+            // for a machine switched off, until a cable connects again.
+            cableLoss.watch(port, index: index) { [unowned self] isUp, index in self.cableChanged(isUp: isUp, on: index) }
             peers.append(peer)
             tunnelNames.append(tunnelName)
             var settings = ImpairmentSettings.perfect

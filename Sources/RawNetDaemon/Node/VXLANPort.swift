@@ -19,6 +19,8 @@ final class VXLANPort: FramePort {
     private(set) var counters = LinkCounters()
     var onFrame: (UnsafeRawBufferPointer) -> Void = { _ in }
     var onQueuedDrop: ((LinkDropReason, [UInt8]) -> Void)?
+    /// Never called: a tunnel has no connection (its liveness is what was last heard).
+    var onCableChange: ((Bool) -> Void)?
     /// A datagram that carried no frame for this link: the reason, its UDP payload and a detail.
     var onRefused: (DropReason, UnsafeRawBufferPointer, String) -> Void = { _, _, _ in }
     /// The loop's current time, for `liveness`.

@@ -46,13 +46,19 @@ extension SwitchDaemon {
     }
 
     /// The peer of port `index` said its end is up or down: the port follows.
-    func carrierChanged(isUp: Bool, on index: Int) {
+    func carrierChanged(isUp: Bool, on index: Int, byCable: Bool = false) {
         guard carrier.setCarrier(index, isUp: isUp) else { return }
-        let name = node.interfaces[index].name, peer = peers[index] ?? "the peer"
-        let text = isUp ? "\(name) carrier back: \(peer) is up" : "\(name) carrier lost: \(peer) is down"
+        let name = node.interfaces[index].name
+        let text = CarrierState.changeText(interface: name, peer: peers[index], isUp: isUp, byCable: byCable)
         logger.info("\(text)")
         if !subscribers.isEmpty { trace(.note, interface: index, bytes: nil, detail: text) }
         perform(bridge.setPort(index, isUp: carrier.works(index, physical: index), now: now))
+    }
+
+    /// A seqpacket cable connected or was lost (see `NodeDaemon.cableChanged`).
+    func cableChanged(isUp: Bool, on index: Int) {
+        if isUp, !carrier.isAdminUp(index) { CarrierState.tell(ports[index], isUp: false) }
+        carrierChanged(isUp: isUp, on: index, byCable: true)
     }
 
     /// The port's VLANs, and its spanning tree role and state when the switch runs one.

@@ -18,6 +18,7 @@ public final class SwitchDaemon {
     private let pidLock: PIDFileLock
     let logger: Logger
     let loop: EventLoop
+    let cableLoss: CableLoss
     var bridge: EthernetSwitch
     /// Ports down by command, and ports whose far end is down (no carrier).
     var carrier = CarrierState()
@@ -50,6 +51,7 @@ public final class SwitchDaemon {
         pidLock = try DaemonSupport.lockPIDFile(paths, node: name)
         bridge = node.ethernetSwitch
         loop = try EventLoop()
+        cableLoss = CableLoss(loop: loop)
         try setUpPorts()
         control = try ControlServer(loop: loop, path: paths.control(node: name)) { [unowned self] client, line in
             DaemonSupport.answerLine(line) { self.answer($0, from: client) }
@@ -71,6 +73,7 @@ public final class SwitchDaemon {
             }
             ports.append(port)
             watchQueuedDrops(on: index)
+            cableLoss.watch(port, index: index) { [unowned self] isUp, index in self.cableChanged(isUp: isUp, on: index) }
             peers.append(peer)
             tunnelNames.append(tunnelName)
             counters.append(InterfaceCounters())
