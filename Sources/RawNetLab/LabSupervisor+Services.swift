@@ -13,10 +13,11 @@ extension LabSupervisor {
     /// (docs/decisions.md): a dns service is `rawnet dns serve HOST --run-dir DIR`, an
     /// http service `rawnet http serve HOST --run-dir DIR [--port P] [--root D]`, each
     /// with its output in `HOST.KIND.log`. Each ends by itself when its host's daemon goes.
-    func startServices(_ topology: Topology, paths: SocketPaths, daemonPIDs: [Int32],
+    /// With `only`, the services of those hosts alone (hosts started again).
+    func startServices(_ topology: Topology, paths: SocketPaths, daemonPIDs: [Int32], only: Set<String>? = nil,
                        deadline: Int64) throws(LabError) {
         var started: [(node: String, kind: String, pid: Int32, log: String)] = []
-        for node in topology.nodes {
+        for node in topology.nodes where only?.contains(node.name) ?? true {
             for service in node.services {
                 let log = paths.serviceLogFile(node: node.name, service: service.kind)
                 var arguments = [service.kind, "serve", node.name, "--run-dir", paths.runDirectory]

@@ -5,7 +5,8 @@ import RawNetPlatform
 /// Why a lab could not be started or stopped.
 public enum LabError: Error, CustomStringConvertible {
     case invalidTopology(TopologyError)
-    case alreadyRunning(lab: String, pids: [Int32])
+    /// `stopped`: its daemon nodes that are not running (`rawnet start` runs them again).
+    case alreadyRunning(lab: String, pids: [Int32], stopped: [String] = [])
     case runDirectory(String)
     case spawnFailed(node: String, reason: String)
     case nodeFailed(node: String, logTail: String)
@@ -19,8 +20,12 @@ public enum LabError: Error, CustomStringConvertible {
         switch self {
         case let .invalidTopology(error):
             return "the topology is not valid:\n" + error.issues.map { "  " + $0.description }.joined(separator: "\n")
-        case let .alreadyRunning(lab, pids):
-            return "lab '\(lab)' is already running (pids \(pids.map(String.init).joined(separator: ", "))); run `rawnet down --lab \(lab)` first"
+        case let .alreadyRunning(lab, pids, stopped):
+            let text = "lab '\(lab)' is already running (pids \(pids.map(String.init).joined(separator: ", "))); run `rawnet down --lab \(lab)` first"
+            guard !stopped.isEmpty else { return text }
+            let names = stopped.joined(separator: " ")
+            return text + "\n(\(stopped.joined(separator: ", ")) \(stopped.count == 1 ? "is" : "are") not running: "
+                + "`rawnet start \(names)\(lab == LabLocator.builtInLabName ? "" : " --lab \(lab)")` starts \(stopped.count == 1 ? "it" : "them") again)"
         case let .runDirectory(reason):
             return "cannot prepare the run directory: \(reason)"
         case let .spawnFailed(node, reason):
@@ -92,7 +97,10 @@ public struct LabSupervisor {
         var cleaned = false
         if runDirectory.exists {
             let alive = runningPIDs(in: runDirectory)
-            if !alive.isEmpty { throw .alreadyRunning(lab: topology.name, pids: alive.map(\.pid)) }
+            if !alive.isEmpty {
+                let stopped = topology.nodes.filter { $0.kind.hasDaemon && !alive.map(\.node).contains($0.name) }.map(\.name)
+                throw .alreadyRunning(lab: topology.name, pids: alive.map(\.pid), stopped: stopped)
+            }
             _ = LinuxNamespaces.removeRecorded(in: runDirectory)
             do { try runDirectory.remove() } catch { throw .runDirectory("\(error)") }
             cleaned = true
@@ -105,13 +113,26 @@ public struct LabSupervisor {
             throw .runDirectory("\(error)")
         }
 
-        var pids: [String: Int32] = [:]
+        let deadline = MonotonicClock.now() + readyTimeout.nanoseconds
         // A linux node has no daemon: `rawnet attach` starts its bridge later.
-        let daemonNodes = topology.nodes.filter(\.kind.hasDaemon)
-        let linuxEnds = Set(topology.nodes.filter { !$0.kind.hasDaemon }.flatMap { node in
+        let pids = try spawnDaemons(topology.nodes.filter(\.kind.hasDaemon), of: topology, runDirectory: runDirectory,
+                                    deadline: deadline)
+        try startServices(topology, paths: paths, daemonPIDs: Array(pids.values), deadline: deadline)
+        return UpReport(topology: topology, runDirectory: runDirectory.path, pids: pids, cleanedCrashedLab: cleaned)
+    }
+
+    /// Starts the daemons of `nodes` and waits until each answers on its control socket
+    /// with its cables connected (seqpacket: the connecting end may retry for a few ms);
+    /// stops them all if one fails. Their pids, by node name. Cables to the nodes of `absent`
+    /// (stopped, not started here) are not waited for, nor those of linux nodes.
+    func spawnDaemons(_ nodes: [TopologyNode], of topology: Topology, runDirectory: RunDirectory,
+                      absent: Set<String> = [], deadline: Int64) throws(LabError) -> [String: Int32] {
+        let paths = SocketPaths(runDirectory: runDirectory.path)
+        var pids: [String: Int32] = [:]
+        let linuxEnds = Set(topology.nodes.filter { !$0.kind.hasDaemon || absent.contains($0.name) }.flatMap { node in
             node.interfaces.map { LinkEndpoint(node: node.name, interface: $0.name).description }
         })
-        for node in daemonNodes {
+        for node in nodes {
             do {
                 pids[node.name] = try Processes.spawn(
                     executable: daemonExecutable,
@@ -122,11 +143,7 @@ public struct LabSupervisor {
                 throw .spawnFailed(node: node.name, reason: "\(error)")
             }
         }
-
-        // Wait until every node answers on its control socket with its cables
-        // connected (seqpacket: the connecting end may retry for a few ms).
-        let deadline = MonotonicClock.now() + readyTimeout.nanoseconds
-        var waiting = Set(daemonNodes.map(\.name))
+        var waiting = Set(nodes.map(\.name))
         while !waiting.isEmpty {
             for name in waiting.sorted() {
                 if let pid = pids[name], !Processes.isAlive(pid) || ((try? Processes.reap(pid)) ?? nil) != nil {
@@ -146,8 +163,7 @@ public struct LabSupervisor {
             }
             sleepBriefly()
         }
-        try startServices(topology, paths: paths, daemonPIDs: Array(pids.values), deadline: deadline)
-        return UpReport(topology: topology, runDirectory: runDirectory.path, pids: pids, cleanedCrashedLab: cleaned)
+        return pids
     }
 
     /// True unless a node's status shows a cabled interface whose seqpacket
@@ -186,6 +202,20 @@ public struct LabSupervisor {
             case .gone: break
             }
         }
+        report.killed = stopDaemons(running, in: runDirectory, grace: grace)
+        let namespaceProblems = LinuxNamespaces.removeRecorded(in: runDirectory)
+        if runDirectory.exists {
+            do { try runDirectory.remove() } catch { throw .runDirectory("\(error)") }
+        }
+        if !namespaceProblems.isEmpty { throw .namespacesLeft(namespaceProblems) }
+        return report
+    }
+
+    /// Ends the daemons `running` (proven the lab's by `nodeProcess`): SIGTERM, then SIGKILL
+    /// for those still holding their pid file's lock after `grace`. The nodes that had to be killed.
+    func stopDaemons(_ running: [(node: String, pid: Int32)], in runDirectory: RunDirectory,
+                     grace: Duration) -> [String] {
+        var killed: [String] = []
         for (_, pid) in running { try? Processes.kill(pid, signal: 15) }
         let deadline = MonotonicClock.now() + grace.nanoseconds
         for (node, pid) in running {
@@ -197,19 +227,14 @@ public struct LabSupervisor {
             }
             if pidFile.lockHolder() == pid && Processes.isAlive(pid) {
                 try? Processes.kill(pid, signal: 9)
-                report.killed.append(node)
+                killed.append(node)
             }
             _ = try? Processes.reap(pid)
         }
         // Daemons this process started (a bench, a test) are its children: once
         // they end, reap them, or each lab brought down leaves a zombie per node.
         Processes.reapChildren(running.map(\.pid), within: .milliseconds(500))
-        let namespaceProblems = LinuxNamespaces.removeRecorded(in: runDirectory)
-        if runDirectory.exists {
-            do { try runDirectory.remove() } catch { throw .runDirectory("\(error)") }
-        }
-        if !namespaceProblems.isEmpty { throw .namespacesLeft(namespaceProblems) }
-        return report
+        return killed
     }
 
     /// The run directory of `labName`, refused when another user could tamper with it.

@@ -193,7 +193,7 @@ struct Status: ParsableCommand {
                 status = try result.decode(NodeStatus.self)
             } catch {
                 let reason = (error as? ControlClientError).map { e -> String in
-                    if case .notRunning = e { return "not running" }
+                    if case .notRunning = e { return "not running; rawnet start \(node.name)" }
                     return "\(e)"
                 } ?? "\(error)"
                 if node.kind == .linux, case .notRunning? = error as? ControlClientError {

@@ -17,7 +17,7 @@ struct RawNet: ParsableCommand {
             """,
         version: RawNetVersion.line(program: "rawnet"),
         subcommands: [
-            Up.self, Down.self, Status.self,
+            Up.self, Down.self, StopNodes.self, StartNodes.self, Status.self,
             RouterDaemonCommand.self, HostDaemonCommand.self, SwitchDaemonCommand.self, LinuxBridgeCommand.self,
             AttachCommand.self, ExecCommand.self,
             PingCommand.self, TracerouteCommand.self, Routes.self, ARP.self, Macs.self, STPCommand.self, Link.self, RIPCommand.self,

@@ -125,7 +125,7 @@ struct LabSupervisorTests {
         for _ in 0..<200 where pids.contains(where: Processes.isAlive) { MonotonicClock.sleep(for: .milliseconds(10)) }
 
         let status = try rawnet.run(["status", "--lab", "asymmetric"])
-        #expect(status.output.contains("DOWN (not running)"), "\(status.output)")
+        #expect(status.output.contains("DOWN (not running; rawnet start "), "\(status.output)")
 
         let restarted = try rawnet.run(["up", file])
         #expect(restarted.status == 0, "\(restarted.output)")
