@@ -21,11 +21,14 @@ public enum LabError: Error, CustomStringConvertible {
         case let .invalidTopology(error):
             return "the topology is not valid:\n" + error.issues.map { "  " + $0.description }.joined(separator: "\n")
         case let .alreadyRunning(lab, pids, stopped):
-            let text = "lab '\(lab)' is already running (pids \(pids.map(String.init).joined(separator: ", "))); run `rawnet down --lab \(lab)` first"
-            guard !stopped.isEmpty else { return text }
-            let names = stopped.joined(separator: " ")
-            return text + "\n(\(stopped.joined(separator: ", ")) \(stopped.count == 1 ? "is" : "are") not running: "
-                + "`rawnet start \(names)\(lab == LabLocator.builtInLabName ? "" : " --lab \(lab)")` starts \(stopped.count == 1 ? "it" : "them") again)"
+            let running = "lab '\(lab)' is already running (pids \(pids.map(String.init).joined(separator: ", ")))"
+            let down = "`rawnet down --lab \(lab)`"
+            guard !stopped.isEmpty else { return running + "; run \(down) first" }
+            // A lab with nodes switched off: starting those is likelier wanted than stopping the rest.
+            let onLab = lab == LabLocator.builtInLabName ? "" : " --lab \(lab)"
+            return running + " without \(stopped.joined(separator: ", ")):\n"
+                + "  `rawnet start \(stopped.joined(separator: " "))\(onLab)` starts \(stopped.count == 1 ? "it" : "them") again;\n"
+                + "  \(down) stops the lab, to start it afresh"
         case let .runDirectory(reason):
             return "cannot prepare the run directory: \(reason)"
         case let .spawnFailed(node, reason):

@@ -53,7 +53,7 @@ import Testing
         let unknown = try runner.run(["stop", "r9", "--lab", lab])
         #expect(unknown.status == 64 && unknown.errors.contains("has no node 'r9'"), "\(unknown.errors)")
         let upAgain = try runner.run(["up", file])
-        #expect(upAgain.status == 1 && upAgain.errors.contains("r1 is not running: `rawnet start r1 --lab \(lab)`"),
+        #expect(upAgain.status == 1 && upAgain.errors.contains("without r1:\n  `rawnet start r1 --lab \(lab)` starts it again"),
                 "\(upAgain.errors)")
 
         // Switched on: the same router, carriers back, traffic flows.

@@ -317,8 +317,30 @@ import Testing
     }
 
     /// A port with a queue of 8 whose peer takes the cable but does not read: its socket buffer fills.
-    private func portToASilentPeer(in dir: TemporaryDirectory, loop: EventLoop) throws -> (SeqpacketLinkPort, LinkClient) {
-        let port = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b"), queueLimit: 8)
+    /// A long queue leaves whole and in order once the peer reads:
+    /// frames numbered as they were sent arrive numbered so, none twice, each counted once.
+    @Test func aLongQueue_drainsInBatches_inOrder() throws {
+        let dir = TemporaryDirectory()
+        defer { dir.remove() }
+        let loop = try EventLoop()
+        let (a, silent) = try portToASilentPeer(in: dir, loop: loop, queueLimit: 300)
+        for number in 0..<2_000 { a.send([UInt8(number >> 8), UInt8(number & 0xFF)] + [UInt8](repeating: 0, count: 1_498)) }
+        let queued = a.queuedFrames
+        #expect(queued > 64, "a long queue: \(queued)")
+        let accepted = a.counters.framesOut + queued
+        var numbers: [Int] = []
+        #expect(try run(loop, until: {
+            while let frame = (try? silent.receive(timeout: .zero)) ?? nil { numbers.append(Int(frame[0]) << 8 | Int(frame[1])) }
+            return a.queuedFrames == 0
+        }))
+        while let frame = (try? silent.receive(timeout: .milliseconds(10))) ?? nil { numbers.append(Int(frame[0]) << 8 | Int(frame[1])) }
+        #expect(numbers == Array(0..<accepted), "received \(numbers.count) of \(accepted)")
+        #expect(a.counters.framesOut == accepted)
+    }
+
+    private func portToASilentPeer(in dir: TemporaryDirectory, loop: EventLoop,
+                                   queueLimit: Int = 8) throws -> (SeqpacketLinkPort, LinkClient) {
+        let port = try SeqpacketLinkPort(loop: loop, localPath: dir.file("a"), peerPath: dir.file("b"), queueLimit: queueLimit)
         let silent = try LinkClient(kind: .seqpacket, connectingTo: dir.file("a"), as: dir.file("b"))
         #expect(try run(loop, until: { port.isConnected }))
         return (port, silent)
