@@ -167,8 +167,9 @@ enum DemoText {
         return [
             "rawnet status",
             Demo.inLanguage("rawnet trace --filter 'not arp'", language),
-            "rawnet chat bob --listen 7000            # " + (ko ? "터미널 하나에서" : "in one terminal"),
-            "rawnet chat alice --connect bob:7000     # " + (ko ? "다른 터미널에서" : "in another"),
+            "rawnet chat bob --listen 7000            # " + (ko ? "터미널 1: bob의 대화방" : "terminal 1: a room on bob"),
+            "rawnet chat alice --connect bob:7000     # " + (ko ? "터미널 2: alice로 참여" : "terminal 2: join as alice"),
+            "rawnet chat bob --connect bob:7000       # " + (ko ? "터미널 3: bob으로 참여" : "terminal 3: join as bob"),
             "rawnet impair r1-r2 --loss 30% --reorder 20% --delay 20ms",
             "rawnet trace --save run.jsonl --duration 20; rawnet ladder --from run.jsonl",
             "rawnet plot --from run.jsonl -o run.svg",

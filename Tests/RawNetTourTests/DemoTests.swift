@@ -289,7 +289,7 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
         // The English labels and evidence the tour prints, none of which may remain.
         let english = [
             "alice sent:", "bob received:", "lost:", "arrived after a later one", "bob's app read", "app on port",
-            "segments reached bob", "# in one terminal", "# in another", "then open it", "more rows", " more",
+            "segments reached bob", "# terminal 1", "# terminal 2", "join as", "a room on", "then open it", "more rows", " more",
             "reusing the running lab", "time (ms)", "client alice", "server bob", "enters TIME-WAIT",
             "retransmission", "duplicate ACK", "lost at", "DROPPED", "injected loss", "no ARP answer", "no socket on port",
             "Application data", "TCP segment =", "IP packet =", "Ethernet frame =", "header adds", " bytes",
