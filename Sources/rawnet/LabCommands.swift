@@ -275,7 +275,7 @@ extension Status {
         var counts = "in \(frames(c.receivedFrames))/\(c.receivedBytes) B, out \(frames(c.sentFrames))/\(c.sentBytes) B"
         if interface.queuedFrames > 0 { counts += ", queued \(interface.queuedFrames)" }
         if interface.peer != nil, interface.isLinkConnected == false {
-            counts += ", \(interface.linkSocket ?? "link") not connected"
+            counts += ", cable not connected" + (interface.linkSocket.map { " (\($0))" } ?? "")
         }
         var lines: [String] = []
         if let columns, DisplayWidth.of(line) + 1 + DisplayWidth.of(counts) > columns {
