@@ -73,7 +73,10 @@ public final class Demo {
         let start = try DemoLab.start(executable: options.executable, base: options.base)
         runDirectory = start.runDirectory
         if case .reused = start { say(DemoText.reusingLab.text(language)) }
-        say(painter.paint(wrap(DemoText.labHint.text(language), indent: ""), .time))
+        // With other labs up, a bare `rawnet status` would ask which: say once how to point the shell at this one.
+        let others = RunDirectory.listLabs(base: options.base).filter { $0 != DemoLab.name }
+        let hint = others.isEmpty ? DemoText.labHint.text(language) : DemoText.otherLabs(others, language)
+        say(painter.paint(wrap(hint, indent: ""), .time))
         defer { finish(start) }
         do {
             stream = try TraceStream(runDirectory: runDirectory, nodes: ["alice", "bob", "carol", "dave", "r1", "r2", "r3", "sw1",

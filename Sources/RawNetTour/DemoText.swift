@@ -116,6 +116,15 @@ enum DemoText {
     static let labHint = Said(
         en: "The commands act on the only lab running; with other labs up, add --lab tour (or export RAWNET_LAB=tour).",
         ko: "명령은 실행 중인 유일한 실습 네트워크에 적용됩니다. 다른 실습 네트워크도 떠 있다면 --lab tour를 붙이세요(또는 export RAWNET_LAB=tour).")
+    /// The hint instead of `labHint` when other labs run too: bare commands would not know which lab.
+    static func otherLabs(_ names: [String], _ language: DemoLanguage) -> String {
+        let list = names.sorted().joined(separator: ", ")
+        return language == .ko
+            ? "다른 실습 네트워크도 실행 중입니다(\(list)). 명령을 직접 해 볼 터미널에서 먼저 "
+                + "export RAWNET_LAB=tour를 실행하세요(또는 명령마다 --lab tour를 붙이세요)."
+            : "Other labs are running too (\(list)): in the terminal where you try the commands, first run "
+                + "export RAWNET_LAB=tour (or add --lab tour to each)."
+    }
     /// The closing words before the commands to try, which need the tour's own lab (`rawnet up`'s
     /// default lab has no r2, no DNS and no web server).
     static let outro = Said(

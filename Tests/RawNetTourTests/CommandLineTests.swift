@@ -110,6 +110,19 @@ import Testing
         #expect(printed.contains("packets transmitted"), "\(printed)")
     }
 
+    /// With another lab up, the tour's bare commands would ask which lab: the tour names the
+    /// others and says how to point the shell at its own, instead of the general hint.
+    @Test func withAnotherLabUp_theTourSaysHowToPointTheShellAtItsLab() throws {
+        let runner = try RawNetRunner()
+        #expect(try runner.run(["up"]).status == 0)
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        let demo = try runner.run(["demo", "--scenes", "ports"], timeout: 120)
+        #expect(demo.status == 0, "\(demo.output.suffix(1500))")
+        #expect(demo.output.contains("Other labs are running too (basic)"), "\(demo.output.prefix(1500))")
+        #expect(demo.output.contains("export RAWNET_LAB=tour"), "\(demo.output.prefix(1500))")
+        #expect(!demo.output.contains("The commands act on the only lab running"))
+    }
+
     @Test func ctrlCAtTheStepPrompt_endsTheTourAndStopsItsLab() throws {
         let runner = try RawNetRunner()
         // Standard input stays open and silent (a FIFO nobody writes), like a terminal nobody types in.
