@@ -52,6 +52,9 @@ public struct WebTopology: Codable, Sendable, Equatable {
         public var up: Bool?
     }
 
+    /// An interface that can carry frames: up, and not NO-CARRIER.
+    static func works(_ interface: InterfaceStatus) -> Bool { interface.isUp && interface.hasCarrier != false }
+
     public var lab: String
     public var nodes: [Node]
     public var links: [Link]
@@ -65,7 +68,8 @@ public struct WebTopology: Codable, Sendable, Equatable {
             let status = statuses[node.name]
             return Node(name: node.name, kind: node.kind.rawValue, interfaces: node.interfaces.map { interface in
                 Interface(name: interface.name, address: node.kind.hasAddresses ? "\(interface.address)" : nil,
-                          mac: "\(interface.macAddress)", up: status?.interfaces.first { $0.name == interface.name }?.isUp)
+                          mac: "\(interface.macAddress)",
+                          up: status?.interfaces.first { $0.name == interface.name }.map(Self.works))
             }, running: status != nil)
         } + topology.remoteNodes.map { remote in
             Node(name: remote.name, kind: remote.kind.rawValue, interfaces: remote.interfaces.map { interface in
@@ -85,8 +89,13 @@ public struct WebTopology: Codable, Sendable, Equatable {
                 return Direction(from: "\(endpoint)", settings: "?", perfect: true, error: "not asked")
             }
         }
+        // An end works when it is up and has a carrier; a node with a daemon that did not
+        // answer (stopped, crashed) holds its ends down.
         func isUp(_ endpoint: LinkEndpoint) -> Bool? {
-            statuses[endpoint.node]?.interfaces.first { $0.name == endpoint.interface }?.isUp
+            guard let status = statuses[endpoint.node] else {
+                return topology.node(named: endpoint.node)?.kind.hasDaemon == true ? false : nil
+            }
+            return status.interfaces.first { $0.name == endpoint.interface }.map(Self.works)
         }
         links = topology.links.enumerated().map { index, link in
             let ends = [isUp(link.a), isUp(link.b)].compactMap { $0 }

@@ -402,6 +402,20 @@ struct WebTopologyTests {
         }
     }
 
+    /// A node switched off (`rawnet stop r1`): no status from it, its neighbours' ends NO-CARRIER.
+    /// The page draws their interfaces and both links down, not up.
+    @Test func aStoppedNodesLinks_andItsNeighboursEnds_areDown() throws {
+        let topology = try TopologyLoader.parse(yaml: TopologyLoader.defaultLabYAML, file: "basic")
+        var alice = status("alice", [("eth0", true)])
+        alice.interfaces[0].hasCarrier = false
+        let bob = status("bob", [("eth0", true)])
+        let view = WebTopology(lab: "basic", topology: topology, statuses: ["alice": alice, "bob": bob], impairments: [:])
+        #expect(view.nodes.first { $0.name == "alice" }?.interfaces.first?.up == false, "NO-CARRIER is not up")
+        #expect(view.nodes.first { $0.name == "bob" }?.interfaces.first?.up == true)
+        #expect(view.nodes.first { $0.name == "r1" }?.running == false)
+        #expect(view.links.map(\.up) == [false, false], "both of r1's links are down: \(view.links.map(\.up))")
+    }
+
     @Test func aPartDrawsTheOtherMachinesNodesAsRemote() throws {
         let yaml = TopologyLoader.defaultLabYAML + "machines:\n  m1: { address: 10.250.0.1, nodes: [alice, r1] }\n"
             + "  m2: { address: 10.250.0.2, nodes: [bob] }\n"
