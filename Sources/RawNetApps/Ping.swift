@@ -12,7 +12,8 @@ public struct PingSummary: Sendable, Equatable {
     public var icmpErrors = 0
     /// Round-trip times in milliseconds, in arrival order.
     public var roundTripTimes: [Double] = []
-    /// Wall time of the run in milliseconds.
+    /// Milliseconds from the start to the last request sent, as Linux's iputils ping
+    /// counts the `time` of its statistics (not the wait for the last reply after it).
     public var elapsedMilliseconds = 0.0
 
     public var lossPercent: Double {
@@ -23,7 +24,7 @@ public struct PingSummary: Sendable, Equatable {
     public var lines: [String] {
         var first = "\(transmitted) packets transmitted, \(received) received"
         if errors > 0 { first += ", +\(errors) errors" }
-        first += ", \(Ping.format(lossPercent, maximumDecimals: 4))% packet loss, time \(Int(elapsedMilliseconds))ms"
+        first += ", \(Ping.format(lossPercent, maximumDecimals: 4))% packet loss, time \(Int(max(0, elapsedMilliseconds).rounded()))ms"
         guard !roundTripTimes.isEmpty else { return [first] }
         let count = Double(roundTripTimes.count)
         let minimum = roundTripTimes.min()!, maximum = roundTripTimes.max()!
@@ -80,12 +81,14 @@ public struct Ping {
 
         var sequence: UInt16 = 0
         var nextSend = start
+        var lastSent = start
         let end = deadline.map { start.advanced(by: $0) }
         while shouldSend(after: summary), !shouldStop() {
             if let end, clock.now >= end { break }
             sequence &+= 1
             summary.transmitted += 1
-            sentAt[sequence] = clock.now
+            lastSent = clock.now
+            sentAt[sequence] = lastSent
             do {
                 try socket.sendEcho(to: destination, sequence: sequence, payload: Self.payload(size: payloadSize))
             } catch {
@@ -104,7 +107,7 @@ public struct Ping {
             try receive(on: socket, until: waitUntil, clock: clock, sentAt: sentAt, answered: &answered,
                         summary: &summary, output: output, shouldStop: shouldStop)
         }
-        summary.elapsedMilliseconds = Self.milliseconds(clock.now - start)
+        summary.elapsedMilliseconds = Self.milliseconds(lastSent - start)
         try? socket.close()
         output("")
         output("--- \(destinationName) ping statistics ---")
@@ -207,11 +210,23 @@ public struct Ping {
         return Double(seconds) * 1000 + Double(attoseconds) / 1e15
     }
 
-    /// RTTs as ping prints them: 3 significant decimals below 10 ms, fewer above.
+    /// A reply's `time=` as Linux's iputils ping prints it, from whole microseconds:
+    /// three decimals below 1 ms, two below 10 ms, one below 100 ms, none above
+    /// (each rounded, so 9.996 ms is `10.0` and 99.96 ms is `100`).
     static func roundTrip(_ ms: Double) -> String {
-        if ms >= 100 { return fixed(ms, decimals: 0) }
-        if ms >= 10 { return fixed(ms, decimals: 1) }
-        return fixed(ms, decimals: 3)
+        // Through whole nanoseconds first, so 0.045 ms is 45 µs and not 44.999….
+        let micros = Int((max(0, ms) * 1_000_000).rounded()) / 1000
+        if micros >= 100_000 - 50 { return String((micros + 500) / 1000) }
+        if micros >= 10_000 - 5 { return decimal(micros + 50, divisor: 100, digits: 1) }
+        if micros >= 1000 { return decimal(micros + 5, divisor: 10, digits: 2) }
+        return decimal(micros, divisor: 1, digits: 3)
+    }
+
+    /// `micros` as milliseconds with `digits` decimals, the rest dropped.
+    private static func decimal(_ micros: Int, divisor: Int, digits: Int) -> String {
+        var fraction = String((micros % 1000) / divisor)
+        while fraction.count < digits { fraction = "0" + fraction }
+        return "\(micros / 1000).\(fraction)"
     }
 
     static func fixed(_ value: Double, decimals: Int) -> String {

@@ -286,7 +286,6 @@ extension Demo {
         // Lines that reached bob more than once: alice sent them again though they were only late.
         var twice: [Int] = []
         for n in arrivals where arrivals.filter({ $0 == n }).count > 1 && !twice.contains(n) { twice.append(n) }
-        let numbers = { (list: [Int]) in list.sorted().map(String.init).joined(separator: ", ") }
         var rows = [(Said(en: "segments reached bob in the order:", ko: "세그먼트가 bob에 닿은 순서:"),
                      arrivals.map(String.init).joined(separator: " ")),
                     (Said(en: "bob's app read:", ko: "bob의 앱이 읽은 순서:"),

@@ -40,7 +40,7 @@ public enum KoreanViews {
         ("(then Ctrl-D)", "(그다음 Ctrl-D)"),
         // A router's and a switch's notes (`# …` in a trace line).
         ("# forwarded to port ", "# 전달: 포트 "),
-        ("# forwarded ", "# 전달 "),
+        ("# forwarded ", "# 전달: "),
         (", TTL now ", ", 이제 TTL "),
         ("# flooded to ", "# 플러딩: "),
         ("# learned ", "# 학습: "),
@@ -52,17 +52,66 @@ public enum KoreanViews {
         var out = fragmentWords(impairmentCounter(impairmentWords(placesFirst(text))))
         if out.hasPrefix("client ") { out = "클라이언트 " + out.dropFirst(7) }
         if out.hasPrefix("server ") { out = "서버 " + out.dropFirst(7) }
+        // A line in colour has the painter's codes between a note's mark and its words.
+        if containsBytes(out, colourMarker) { out = notesAfterPaintedMark(out) }
         for (index, (en, ko)) in phrases.enumerated() where containsBytes(out, phraseBytes[index]) {
-            // A note's mark ("# ") keeps its plain space: wrapping indents a note's continuation
-            // under the words after the mark, in Korean as in English.
-            let mark = ko.hasPrefix("# ") ? "# " : ""
-            out = out.replacing(en, with: mark + String(ko.dropFirst(mark.count)).trimmingCharacters(" ")
-                .replacing(" ", with: "\u{A0}").surrounded(like: ko))
+            out = out.replacing(en, with: korean(ko))
         }
         return out
     }
 
+    /// `ko` as it replaces its phrase: a term of several words joined by no-break spaces.
+    /// A note's mark ("# ") keeps its plain space: wrapping indents a note's continuation
+    /// under the words after the mark, in Korean as in English.
+    private static func korean(_ ko: String) -> String {
+        let mark = ko.hasPrefix("# ") ? "# " : ""
+        return mark + String(ko.dropFirst(mark.count)).trimmingCharacters(" ")
+            .replacing(" ", with: "\u{A0}").surrounded(like: ko)
+    }
+
+    /// The words of a note's phrases ("# forwarded " without its mark) where they follow a
+    /// mark painted in colour ("#", colour codes, a space, colour codes), in Korean; the same
+    /// words anywhere else stay.
+    static func notesAfterPaintedMark(_ text: String) -> String {
+        var out = text
+        for (index, (en, ko)) in phrases.enumerated() where en.hasPrefix("# ") && containsBytes(out, noteWordBytes[index]) {
+            let words = en.dropFirst(2), replacement = korean(ko).dropFirst(2)
+            var result = "", copied = out.startIndex, searched = out.startIndex
+            while let range = out[searched...].firstRange(of: words) {
+                if endsInMark(out[..<range.lowerBound]) {
+                    result += out[copied..<range.lowerBound] + replacement
+                    copied = range.upperBound
+                }
+                searched = range.upperBound
+            }
+            out = result + out[copied...]
+        }
+        return out
+    }
+
+    /// Whether `text` ends in a note's mark and its space, colour codes around them or not.
+    private static func endsInMark(_ text: Substring) -> Bool {
+        var rest = droppingColourCodes(text)
+        guard rest.last == " " else { return false }
+        rest.removeLast()
+        return droppingColourCodes(rest).last == "#"
+    }
+
+    /// `text` without the colour codes it ends in ("\u{1B}[36m", "\u{1B}[0m").
+    private static func droppingColourCodes(_ text: Substring) -> Substring {
+        var rest = text
+        while rest.last == "m", let escape = rest.lastIndex(of: "\u{1B}") {
+            let code = rest[rest.index(after: escape)...].dropLast()
+            guard code.first == "[", code.dropFirst().allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ";") }) else { break }
+            rest = rest[..<escape]
+        }
+        return rest
+    }
+
     private static let phraseBytes: [[UInt8]] = phrases.map { Array($0.0.utf8) }
+    /// A note's phrase without its mark ("forwarded " of "# forwarded ").
+    private static let noteWordBytes: [[UInt8]] = phrases.map { Array($0.0.utf8.dropFirst($0.0.hasPrefix("# ") ? 2 : 0)) }
+    private static let colourMarker = Array("\u{1B}[".utf8)
     private static let placeMarker = Array(" at ".utf8)
 }
 
@@ -200,11 +249,24 @@ extension KoreanViews {
         ("LF only", "LF만"), ("bytes", "바이트"), ("hops", "홉"),
     ]
 
+    /// Whole values of a box that are the view's words, not protocol notation: the ARP
+    /// box's address sizes and operations. Matched only as the whole value.
+    static let layerValues: [String: String] = [
+        // A value that is only "none" (no IPv4 flags, no TCP options), not the word inside others.
+        "none": "없음",
+        "1 (Ethernet), 6-byte addresses": "1 (이더넷), 6바이트 주소",
+        "0x0800 (IPv4), 4-byte addresses": "0x0800 (IPv4), 4바이트 주소",
+        "1 (request)": "1 (요청)", "2 (reply)": "2 (응답)",
+    ]
+
     /// A field value or a box size with `layerPhrases` in Korean.
     static func layerValue(_ text: String) -> String {
-        // A value that is only "none" (no IPv4 flags, no TCP options), not the word inside others.
-        if text == "none" { return "없음" }
+        if let korean = layerValues[text] { return korean }
         if let meaning = icmpMeaning(text) { return meaning }
+        // An ARP operation with no name ("3 (op 3)", as `ARPOperation` words it).
+        if containsBytes(text, unnamedOperationMarker), let match = text.wholeMatch(of: /(\d+) \(op (\d+)\)/), match.output.1 == match.output.2 {
+            return "\(match.output.1) (알 수 없는 동작)"
+        }
         var out = text
         // Looked for byte by byte: a value is mostly digits, and the web view renders the
         // layers of every frame it shows in both languages.
@@ -215,6 +277,7 @@ extension KoreanViews {
     }
 
     private static let layerPhraseBytes: [[UInt8]] = layerPhrases.map { Array($0.0.utf8) }
+    private static let unnamedOperationMarker = Array(" (op ".utf8)
 
     /// What an ICMP message means (the ICMP box's "Meaning", as `FrameText.icmpName` words
     /// it), in the words of the Korean trace lines: "echo request" is "에코 요청", "port

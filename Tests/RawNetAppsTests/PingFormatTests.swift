@@ -11,7 +11,8 @@ struct PingFormatTests {
         summary.roundTripTimes = [1.0, 3.0]
         summary.elapsedMilliseconds = 2003.7
         #expect(summary.lines == [
-            "3 packets transmitted, 2 received, +1 errors, 33.3333% packet loss, time 2003ms",
+            // Rounded to the millisecond, as iputils' "(tv_usec + 500) / 1000".
+            "3 packets transmitted, 2 received, +1 errors, 33.3333% packet loss, time 2004ms",
             "rtt min/avg/max/mdev = 1.000/2.000/3.000/1.000 ms",
         ])
     }
@@ -20,6 +21,26 @@ struct PingFormatTests {
         var summary = PingSummary()
         summary.transmitted = 2
         #expect(summary.lines == ["2 packets transmitted, 0 received, 100% packet loss, time 0ms"])
+    }
+
+    /// A reply's `time=` has iputils ping's precision: three decimals below 1 ms, two below
+    /// 10 ms, one below 100 ms, none from there; rounded but below 1 ms, where the
+    /// microseconds are cut. The statistics keep three decimals.
+    @Test func replyTimes_haveIputilsPrecision() {
+        let cases: [(Double, String)] = [
+            (0, "0.000"), (0.045, "0.045"), (0.0459, "0.045"), (0.999, "0.999"), (0.9999, "0.999"),
+            (1, "1.00"), (1.7, "1.70"), (1.704, "1.70"), (1.705, "1.71"), (9.99, "9.99"), (9.995, "10.0"),
+            (12.3, "12.3"), (12.34, "12.3"), (12.35, "12.4"), (99.94, "99.9"), (99.95, "100"),
+            (123, "123"), (123.4, "123"), (123.5, "124"), (2500.2, "2500"),
+        ]
+        for (milliseconds, text) in cases {
+            #expect(Ping.roundTrip(milliseconds) == text, "\(milliseconds) ms")
+        }
+        var summary = PingSummary()
+        summary.transmitted = 2
+        summary.received = 2
+        summary.roundTripTimes = [0.5, 2]
+        #expect(summary.lines.last == "rtt min/avg/max/mdev = 0.500/1.250/2.000/0.750 ms")
     }
 
     @Test func icmpErrors_useLinuxPingWords() {

@@ -54,9 +54,30 @@ import RawNetWire
     @Test func routerNotes_inKorean() {
         let line = KoreanViews.translate("   12.345 r1:eth1     # forwarded 10.0.1.10 > 10.0.2.20, TTL now 63")
             .replacing("\u{A0}", with: " ")
-        #expect(line == "   12.345 r1:eth1     # 전달 10.0.1.10 > 10.0.2.20, 이제 TTL 63", "\(line)")
+        #expect(line == "   12.345 r1:eth1     # 전달: 10.0.1.10 > 10.0.2.20, 이제 TTL 63", "\(line)")
         let port = KoreanViews.translate("    1.000 sw1:p2      # forwarded to port p1 (vlan 1)").replacing("\u{A0}", with: " ")
         #expect(port == "    1.000 sw1:p2      # 전달: 포트 p1 (vlan 1)", "\(port)")
+    }
+
+    /// In colour (a terminal), the painter's codes sit between a note's mark and its words:
+    /// the words are Korean all the same, and the codes stay where they were.
+    @Test func routerAndSwitchNotes_inKorean_inColour() {
+        var formatter = TraceFormatter(startTime: Fixture.t0, usesColour: true)
+        formatter.language = .ko
+        let details = [("r1", "forwarded 10.0.1.10 > 10.0.2.20, TTL now 63", "전달: 10.0.1.10 > 10.0.2.20, 이제 TTL 63"),
+                       ("sw1", "forwarded to port p1 (vlan 1)", "전달: 포트 p1 (vlan 1)"),
+                       ("sw1", "flooded to 2 ports (vlan 1, broadcast)", "플러딩: 2 ports (vlan 1, broadcast)")]
+        for (node, detail, korean) in details {
+            let line = formatter.format(TraceEvent(time: Fixture.t0, node: node, interface: "eth1", kind: .note, detail: detail))
+                .replacing("\u{A0}", with: " ")
+            let painted = TextPainter.colour
+            #expect(line.hasSuffix(painted.paint("#", .note) + " " + painted.paint(korean, .note)), "\(line.debugDescription)")
+        }
+        // The words of a note's phrase stay English anywhere but after a mark.
+        let elsewhere = "\u{1B}[36mTCP\u{1B}[0m learned forwarded "
+        #expect(KoreanViews.notesAfterPaintedMark(elsewhere) == elsewhere)
+        #expect(KoreanViews.notesAfterPaintedMark("\u{1B}[36m#\u{1B}[0m \u{1B}[36mforwarded 10.0.1.10")
+                == "\u{1B}[36m#\u{1B}[0m \u{1B}[36m전달: 10.0.1.10")
     }
 
     @Test func helloSegment_matchesGoldenEncapsulation() {

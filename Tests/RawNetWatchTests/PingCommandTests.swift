@@ -28,6 +28,32 @@ import Testing
         }
     }
 
+    /// As iputils ping: the statistics' `time` runs from the start to the last request sent
+    /// (`-c1`: 0 ms; `-c 3 -i 0.3`: about 600 ms), not to the end of the wait for its reply;
+    /// each reply's `time=` has the precision of its size.
+    @Test func summaryTime_endsAtTheLastRequest() throws {
+        let runner = try RawNetRunner()
+        try #require(try runner.run(["up"]).status == 0)
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        let once = try runner.run(["ping", "alice", "bob", "-c1"])
+        #expect(once.status == 0 && once.output.contains("1 packets transmitted, 1 received, 0% packet loss, time 0ms"),
+                "\(once.output)")
+        // Nobody answers: the wait for the reply (-W 1) is not in the time either.
+        let silent = try runner.run(["ping", "alice", "10.0.1.98", "-c1", "-W", "1"])
+        #expect(silent.output.contains("1 packets transmitted, 0 received, 100% packet loss, time 0ms"), "\(silent.output)")
+        let three = try runner.run(["ping", "alice", "bob", "-c", "3", "-i", "0.3"])
+        let time = try #require(three.output.firstMatch(of: /, time (\d+)ms\n/).map { Int($0.output.1)! }, "\(three.output)")
+        #expect((600...700).contains(time), "\(three.output)")
+        let replies = three.output.matches(of: /icmp_seq=\d ttl=63 time=(\d+(?:\.\d+)?) ms/).map { String($0.output.1) }
+        #expect(replies.count == 3, "\(three.output)")
+        for reply in replies {
+            let milliseconds = try #require(Double(reply))
+            let decimals = reply.split(separator: ".").dropFirst().first?.count ?? 0
+            let expected = milliseconds < 1 ? 3 : milliseconds < 10 ? 2 : milliseconds < 100 ? 1 : 0
+            #expect(decimals == expected, "time=\(reply) ms")
+        }
+    }
+
     static func counts(_ output: String) -> (transmitted: Int, received: Int)? {
         guard let match = output.firstMatch(of: /(\d+) packets transmitted, (\d+) received/) else { return nil }
         return (Int(match.output.1)!, Int(match.output.2)!)
