@@ -30,6 +30,7 @@ public enum KoreanViews {
         ("no route", "경로 없음"),
         ("link down", "링크 끊김"),
         ("no peer on the cable", "케이블 건너편 노드 없음"),
+        ("no carrier", "캐리어 없음"),
         ("bad checksum", "잘못된 체크섬"),
         ("dropped on request", "요청대로 버림"),
         ("no reason given", "이유 없음"),

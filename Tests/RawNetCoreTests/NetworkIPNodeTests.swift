@@ -177,6 +177,37 @@ private func isARP(_ frame: [UInt8]) -> Bool {
         #expect(lab.delivered["alice"]?.last?.icmp == .echoReply(identifier: 7, sequence: 4, payload: payload))
     }
 
+    /// No carrier (the far end's machine is off): as in Linux the interface and its routes stay,
+    /// the neighbours learned there are forgotten, and what it would send is dropped as
+    /// "no carrier", ARP included; so a ping ends in "host unreachable" after ARP's time, not
+    /// at once with "network unreachable" as for an interface taken down.
+    @Test func noCarrier_keepsTheRoute_dropsWhatWouldLeave_andARPEndsInHostUnreachable() throws {
+        var lab = TestLab.basic()
+        lab.run("alice") { node, now in node.send(echo(1), to: TestLab.bob, now: now) }
+        #expect(lab.delivered["alice"]?.count == 1, "bob answers while the carrier is there")
+        lab.run("alice") { node, _ in node.setCarrier(0, hasCarrier: false) }
+        #expect(lab.drops["alice"] == nil, "nothing was waiting for ARP")
+        let alice = lab.nodes["alice"]!
+        #expect(alice.interfaces[0].isUp && !alice.interfaces[0].hasCarrier)
+        #expect(alice.route(to: TestLab.bob)?.interface == 0, "the default route stays")
+        let framesBefore = lab.frames(from: "alice").count
+        lab.run("alice") { node, now in node.send(echo(2), to: TestLab.bob, now: now) }
+        #expect(lab.drops["alice"]?.map(\.reason) == [.noCarrier], "the ARP request for r1 (its entry was forgotten)")
+        #expect(lab.frames(from: "alice").count == framesBefore, "nothing left after the carrier went")
+        lab.advance(to: Instant.zero + .seconds(5))
+        #expect(lab.drops["alice"]?.map(\.reason) == [.noCarrier, .noCarrier, .noCarrier, .noARPAnswer],
+                "three ARP tries, then the packet")
+        #expect(lab.nodes["alice"]!.interfaces[0].counters[.noCarrier] == 3)
+        let error = try #require(lab.delivered["alice"]?.last)
+        guard case .destinationUnreachable(.host, _)? = error.icmp else {
+            Issue.record("expected host unreachable, got \(String(describing: error.icmp))"); return
+        }
+        // The carrier back: ARP and traffic work again.
+        lab.run("alice") { node, _ in node.setCarrier(0, hasCarrier: true) }
+        lab.run("alice") { node, now in node.send(echo(3), to: TestLab.bob, now: now) }
+        #expect(lab.delivered["alice"]?.last?.icmp == .echoReply(identifier: 7, sequence: 3, payload: payload))
+    }
+
     @Test func linkDown_dropsPacketsWaitingForARP() {
         var lab = TestLab.basic()
         lab.wires = [:]

@@ -35,8 +35,11 @@ public enum DropReason: String, Sendable, Hashable, Codable, CodingKeyRepresenta
     /// A segment owed a challenge ACK (RFC 5961: a SYN, or a RST in the window
     /// but not exact, on an open connection) beyond 10 a second, left unanswered.
     case challengeACKLimit = "challenge ACK limit"
-    /// The interface or its link is down.
+    /// The interface is down (taken down by command, or a VLAN subinterface's parent is).
     case linkDown = "link down"
+    /// The interface is up but its link has no carrier (the far end is down, or its
+    /// machine is off): what it would send is dropped, as a NIC without a link drops it.
+    case noCarrier = "no carrier"
     /// The interface is up but nothing runs at the cable's other end: the peer's
     /// daemon has not started yet, is restarting, or is gone (no socket to hand the
     /// frame to, or frames that waited for one that went away).

@@ -117,7 +117,7 @@ public struct IPNode: Sendable {
     /// The route a packet to `destination` takes: the most specific one whose
     /// interface is up, or (none being up) the most specific one.
     public func route(to destination: IPv4Address) -> Route? {
-        routingTable.lookup(destination, preferring: { interfaces[$0].isUp })
+        routingTable.lookup(destination, preferring: { interfaces[$0].isUp && interfaces[$0].hasCarrier })
     }
 
     /// The index of the interface with this name.
@@ -138,6 +138,18 @@ public struct IPNode: Sendable {
         guard !isUp else { return [] }
         return arpCache.flush(interface: index).map { pending in
             drop(.linkDown, interface: index, bytes: pending.frame)
+        }
+    }
+
+    /// The link of interface `index` gained or lost its carrier. Losing it forgets the
+    /// neighbours learned there and drops the packets waiting for them (Linux flushes
+    /// its neighbour table on carrier loss); the interface and its routes stay up.
+    public mutating func setCarrier(_ index: Int, hasCarrier: Bool) -> [NodeOutput] {
+        guard interfaces.indices.contains(index), interfaces[index].hasCarrier != hasCarrier else { return [] }
+        interfaces[index].hasCarrier = hasCarrier
+        guard !hasCarrier else { return [] }
+        return arpCache.flush(interface: index).map { pending in
+            drop(.noCarrier, interface: index, bytes: pending.frame)
         }
     }
 
@@ -228,6 +240,7 @@ public struct IPNode: Sendable {
 
     /// Counts (unless the caller does, `countsTransmits`) and emits a frame leaving an interface.
     mutating func transmit(_ frame: [UInt8], interface: Int) -> NodeOutput {
+        guard interfaces[interface].hasCarrier else { return drop(.noCarrier, interface: interface, bytes: frame) }
         if countsTransmits { interfaces[interface].counters.countSent(bytes: frame.count) }
         return .transmit(interface: interface, frame: frame)
     }

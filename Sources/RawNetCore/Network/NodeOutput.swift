@@ -7,6 +7,10 @@ public struct IPInterface: Sendable, Equatable {
     public var address: IPv4InterfaceAddress
     /// A down interface neither sends nor receives; frames meeting it are dropped as "link down".
     public var isUp: Bool
+    /// False while the link has no carrier (NO-CARRIER): the interface stays up and its routes
+    /// stay (`linkdown`), as in Linux, but every frame it would send is dropped ("no carrier"),
+    /// so a neighbour's ARP goes unanswered and senders learn "host unreachable" from it.
+    public var hasCarrier = true
     /// The largest IPv4 packet the link carries (header included, Ethernet header not).
     public var mtu: Int
     public var counters = InterfaceCounters()

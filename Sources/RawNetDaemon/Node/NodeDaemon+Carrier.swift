@@ -17,12 +17,18 @@ extension NodeDaemon {
         (subinterfaces[index] ?? [:]).values.sorted()
     }
 
-    /// Puts the IP layer and RIP in line with the command and the carrier.
+    /// Puts the IP layer and RIP in line with the command and the carrier. An interface
+    /// without a carrier stays up in the IP layer (its routes stay, `linkdown`, as in Linux)
+    /// but sends nothing; RIP treats it as down and routes around it.
     func applyInterfaceState(_ index: Int) {
-        let works = carrier.works(index, physical: physicalIndex(of: index))
-        guard ip.interfaces[index].isUp != works else { return }
-        perform(ip.setInterface(index, isUp: works))
-        ripInterface(index, isUp: works)
+        let physical = physicalIndex(of: index)
+        let isUp = carrier.isAdminUp(index) && carrier.isAdminUp(physical)
+        let hasCarrier = carrier.hasCarrier(physical)
+        let wasWorking = ip.interfaces[index].isUp && ip.interfaces[index].hasCarrier
+        perform(ip.setInterface(index, isUp: isUp))
+        perform(ip.setCarrier(index, hasCarrier: hasCarrier))
+        guard wasWorking != (isUp && hasCarrier) else { return }
+        ripInterface(index, isUp: isUp && hasCarrier)
         isTimerStale = true
     }
 

@@ -8,7 +8,7 @@ import RawNetWire
 extension NodeDaemon {
     /// Creates the engine and joins 224.0.0.9; nothing is sent before `announceRIP`.
     func startRIP(_ configuration: RIPConfiguration) {
-        rip = RIPRouter(addresses: ip.interfaces.map(\.address), isUp: ip.interfaces.map(\.isUp),
+        rip = RIPRouter(addresses: ip.interfaces.map(\.address), isUp: ip.interfaces.map { $0.isUp && $0.hasCarrier },
                         configuration: configuration, now: now)
         ip.multicastGroups.insert(RIPMessage.multicastGroup)
     }
@@ -95,7 +95,8 @@ extension NodeDaemon {
     /// is down (as `ip route` marks it), a RIP route's age as `age 4s`.
     func routeDetails(_ route: Route) -> [String] {
         var words: [String] = []
-        if ip.interfaces.indices.contains(route.interface), !ip.interfaces[route.interface].isUp { words.append("linkdown") }
+        if ip.interfaces.indices.contains(route.interface),
+           !ip.interfaces[route.interface].isUp || !ip.interfaces[route.interface].hasCarrier { words.append("linkdown") }
         if let age = ripAge(route) { words += ["age", "\(Int(age))s"] }
         return words
     }
