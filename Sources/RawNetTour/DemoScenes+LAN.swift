@@ -1,4 +1,5 @@
 import RawNetContracts
+import RawNetView
 import RawNetCore
 import RawNetSocket
 import RawNetWire
@@ -51,12 +52,6 @@ extension Demo {
     /// A switch's trace note in the tour's language.
     private func viewSwitchNote(_ note: String) -> String {
         guard options.language == .ko else { return note }
-        var text = note
-        for (english, korean) in [("learned ", "학습: "), ("flooded to ", "플러딩: "), ("forwarded to port ", "전달: 포트 "),
-                                  (" on port ", " → 포트 "), (" ports", "개 포트"), ("unknown ", "모르는 주소 "),
-                                  ("broadcast", "브로드캐스트")] {
-            text = text.replacing(english, with: korean)
-        }
-        return text
+        return KoreanViews.koreanSwitchNote(note[...]) ?? note
     }
 }

@@ -53,6 +53,7 @@ public enum KoreanViews {
         var out = fragmentWords(impairmentCounter(impairmentWords(placesFirst(text))))
         if out.hasPrefix("client ") { out = "클라이언트 " + out.dropFirst(7) }
         if out.hasPrefix("server ") { out = "서버 " + out.dropFirst(7) }
+        out = switchNote(out)
         // A line in colour has the painter's codes between a note's mark and its words.
         if containsBytes(out, colourMarker) { out = notesAfterPaintedMark(out) }
         for (index, (en, ko)) in phrases.enumerated() where containsBytes(out, phraseBytes[index]) {
@@ -88,6 +89,42 @@ public enum KoreanViews {
             out = result + out[copied...]
         }
         return out
+    }
+
+    /// A switch's note after its mark (`# learned 02:… on port p1 (vlan 1)`, `# flooded to
+    /// 2 ports (vlan 1, broadcast)`, `# forwarded to port p2 (vlan 1)`), whole, in Korean:
+    /// `# 학습: 02:… → 포트 p1 (vlan 1)`, `# 플러딩: 2개 포트 (vlan 1, 브로드캐스트)`,
+    /// `# 전달: 포트 p2 (vlan 1)`. The same words elsewhere (an app's data) stay.
+    static func switchNote(_ text: String) -> String {
+        for head in ["learned ", "flooded to ", "forwarded to port "] {
+            guard let range = text.firstRange(of: head), endsInMark(text[..<range.lowerBound]),
+                  let korean = koreanSwitchNote(text[range.lowerBound...]) else { continue }
+            return String(text[..<range.lowerBound]) + korean
+        }
+        return text
+    }
+
+    /// One switch note (from its first word to the end of the line) in Korean, nil when it is not one.
+    public static func koreanSwitchNote(_ note: Substring) -> String? {
+        guard let vlan = note.firstRange(of: " (vlan ") else { return nil }
+        // " (vlan 1)" or " (vlan 1, broadcast)", with any colour codes after it.
+        let tail = String(note[vlan.lowerBound...])
+        if note.hasPrefix("learned "), let on = note.firstRange(of: " on port ") {
+            let mac = String(note[note.index(note.startIndex, offsetBy: 8)..<on.lowerBound])
+            let port = String(note[on.upperBound..<vlan.lowerBound])
+            return "학습: " + mac + " → 포트 " + port + tail
+        }
+        if note.hasPrefix("forwarded to port ") {
+            let port = String(note[note.index(note.startIndex, offsetBy: 18)..<vlan.lowerBound])
+            return "전달: 포트 " + port + tail
+        }
+        guard note.hasPrefix("flooded to "), let port = note.firstRange(of: " port"),
+              port.upperBound <= vlan.lowerBound else { return nil }
+        let count = String(note[note.index(note.startIndex, offsetBy: 11)..<port.lowerBound])
+        var why = tail.replacing(", broadcast)", with: ", 브로드캐스트)")
+        why = why.replacing(", multicast)", with: ", 멀티캐스트)")
+        why = why.replacing(", unknown ", with: ", 모르는 주소 ")
+        return "플러딩: " + count + "개 포트" + why
     }
 
     /// Whether `text` ends in a note's mark and its space, colour codes around them or not.

@@ -59,6 +59,23 @@ import RawNetWire
         #expect(port == "    1.000 sw1:p2      # 전달: 포트 p1 (vlan 1)", "\(port)")
     }
 
+    /// A switch's notes whole in Korean (as the tour shows them), one port or several, every
+    /// reason for flooding; the same words in an app's data stay English.
+    @Test func switchNotes_inKorean_whole() {
+        let cases = [
+            ("# learned 02:aa:00:00:00:01 on port p1 (vlan 10)", "# 학습: 02:aa:00:00:00:01 → 포트 p1 (vlan 10)"),
+            ("# flooded to 1 port (vlan 1, multicast)", "# 플러딩: 1개 포트 (vlan 1, 멀티캐스트)"),
+            ("# flooded to 3 ports (vlan 1, unknown 02:aa:00:00:00:02)", "# 플러딩: 3개 포트 (vlan 1, 모르는 주소 02:aa:00:00:00:02)"),
+            ("# forwarded to port p4 (vlan 20)", "# 전달: 포트 p4 (vlan 20)"),
+        ]
+        for (english, korean) in cases {
+            let line = KoreanViews.translate("    1.000 sw1:p2      " + english).replacing("\u{A0}", with: " ")
+            #expect(line == "    1.000 sw1:p2      " + korean, "\(line)")
+        }
+        let data = "    1.000 bob:eth0    | text: \"learned on port p1 (vlan 1)\""
+        #expect(KoreanViews.switchNote(data) == data)
+    }
+
     /// In colour (a terminal), the painter's codes sit between a note's mark and its words:
     /// the words are Korean all the same, and the codes stay where they were.
     @Test func routerAndSwitchNotes_inKorean_inColour() {
@@ -66,7 +83,8 @@ import RawNetWire
         formatter.language = .ko
         let details = [("r1", "forwarded 10.0.1.10 > 10.0.2.20, TTL now 63", "전달: 10.0.1.10 > 10.0.2.20, 이제 TTL 63"),
                        ("sw1", "forwarded to port p1 (vlan 1)", "전달: 포트 p1 (vlan 1)"),
-                       ("sw1", "flooded to 2 ports (vlan 1, broadcast)", "플러딩: 2 ports (vlan 1, broadcast)")]
+                       ("sw1", "flooded to 2 ports (vlan 1, broadcast)", "플러딩: 2개 포트 (vlan 1, 브로드캐스트)"),
+                       ("sw1", "learned 02:aa:00:00:00:01 on port p1 (vlan 1)", "학습: 02:aa:00:00:00:01 → 포트 p1 (vlan 1)")]
         for (node, detail, korean) in details {
             let line = formatter.format(TraceEvent(time: Fixture.t0, node: node, interface: "eth1", kind: .note, detail: detail))
                 .replacing("\u{A0}", with: " ")
