@@ -26,23 +26,22 @@ public struct FramePath: Sendable, Equatable {
     /// ends once connected, waiting for each answer, so that a router whose
     /// neighbours' cables closed between runs (no carrier, its ARP cache
     /// flushed as Linux flushes it) knows them again before traffic starts.
-    public var arpRequests: (inject: [UInt8], collect: [UInt8])?
+    public var arpRequests: ARPRequests?
+
+    /// The ARP request each end of a path sends before traffic.
+    public struct ARPRequests: Sendable, Equatable {
+        public var inject: [UInt8]
+        public var collect: [UInt8]
+    }
 
     public init(inject: String, collect: String, socketKind: LinkSocketKind = .datagram,
-                injectAs: String? = nil, collectAs: String? = nil,
-                arpRequests: (inject: [UInt8], collect: [UInt8])? = nil) {
+                injectAs: String? = nil, collectAs: String? = nil, arpRequests: ARPRequests? = nil) {
         self.inject = inject
         self.collect = collect
         self.socketKind = socketKind
         self.injectAs = injectAs
         self.collectAs = collectAs
         self.arpRequests = arpRequests
-    }
-
-    public static func == (a: FramePath, b: FramePath) -> Bool {
-        a.inject == b.inject && a.collect == b.collect && a.socketKind == b.socketKind && a.injectAs == b.injectAs
-            && a.collectAs == b.collectAs && a.arpRequests?.inject == b.arpRequests?.inject
-            && a.arpRequests?.collect == b.arpRequests?.collect
     }
 }
 
@@ -62,10 +61,10 @@ extension FramePath {
         case .seqpacket:
             return (FramePath(inject: leftPort, collect: rightPort, socketKind: .seqpacket,
                               injectAs: leftSocket, collectAs: rightSocket,
-                              arpRequests: arpRequests.map { ($0.left, $0.right) }),
+                              arpRequests: arpRequests.map { .init(inject: $0.left, collect: $0.right) }),
                     FramePath(inject: rightPort, collect: leftPort, socketKind: .seqpacket,
                               injectAs: rightSocket, collectAs: leftSocket,
-                              arpRequests: arpRequests.map { ($0.right, $0.left) }))
+                              arpRequests: arpRequests.map { .init(inject: $0.right, collect: $0.left) }))
         }
     }
 }

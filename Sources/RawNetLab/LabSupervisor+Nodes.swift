@@ -25,12 +25,8 @@ extension LabSupervisor {
                 return "\(node) is a linux node: it has no daemon to start or stop (`rawnet attach \(node)` joins it)"
             case let .alreadyRunning(node, pid): return "\(node) is already running (pid \(pid))"
             case let .notRunning(node): return "\(node) is not running; `rawnet start \(node)` starts it"
-            case let .notOurs(node, pid, reason): return Self.skipped(node: node, pid: pid, reason: reason)
+            case let .notOurs(node, pid, reason): return LabSupervisor.skippedLine(node: node, pid: pid, reason: reason)
             }
-        }
-
-        static func skipped(node: String, pid: Int32, reason: String) -> String {
-            LabSupervisor.skippedLine(node: node, pid: pid, reason: reason)
         }
     }
 

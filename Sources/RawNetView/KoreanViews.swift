@@ -39,12 +39,9 @@ public enum KoreanViews {
         ("burst loss", "버스트 손실"),
         ("queue full", "큐 가득 참"),
         ("(then Ctrl-D)", "(그다음 Ctrl-D)"),
-        // A router's and a switch's notes (`# …` in a trace line).
-        ("# forwarded to port ", "# 전달: 포트 "),
+        // A router's notes (`# …` in a trace line); a switch's are `switchNote`'s, whole.
         ("# forwarded ", "# 전달: "),
         (", TTL now ", ", 이제 TTL "),
-        ("# flooded to ", "# 플러딩: "),
-        ("# learned ", "# 학습: "),
     ]
 
     /// `text` with the glossary's terms; a term of several words keeps them
