@@ -35,7 +35,7 @@ public enum Encapsulation {
         var steps: [String] = []
         func step(_ number: Int, _ title: String, total: Int, adds: String?) {
             let heading = "\(number). " + title
-            var out = painter.paint(Text.rightPad(heading, 66), .heading) + Text.leftPad(t("\(total) bytes", "\(total) 바이트"), 10) + "\n"
+            var out = painter.paint(Text.rightPad(heading, 66), .heading) + Text.leftPad(t("\(total) bytes", "\(total)바이트"), 10) + "\n"
             out += drawCells(cells)
             if let adds {
                 for line in DisplayWidth.wrap(adds, width: 76, indent: "   ", continuation: "     ") { out += line + "\n" }

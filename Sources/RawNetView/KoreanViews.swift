@@ -270,18 +270,19 @@ extension KoreanViews {
         return line
     }
 
-    /// Phrases inside field values and sizes, longest first.
+    /// Phrases inside field values and sizes, longest first. A unit is written against
+    /// its number in Korean ("20바이트"), as the trace lines and the tour write it.
     static let layerPhrases: [(String, String)] = [
         ("✗ BAD (should be", "✗ 잘못됨 (맞는 값"), ("✓ verifies", "✓ 맞음"), ("(not checked)", "(확인 안 함)"),
         ("(not used: no ACK flag)", "(쓰이지 않음: ACK 플래그 없음)"), ("(none sent)", "(보내지 않음)"),
-        ("(broadcast)", "(브로드캐스트)"), ("bytes in this segment", "바이트가 이 세그먼트에"),
-        ("continues in the next segment", "다음 세그먼트에 이어짐"), ("bytes header", "바이트 헤더"),
+        ("(broadcast)", "(브로드캐스트)"), (" bytes in this segment", "바이트가 이 세그먼트에"),
+        ("continues in the next segment", "다음 세그먼트에 이어짐"), (" bytes header", "바이트 헤더"),
         ("scale unknown (handshake not seen)", "배율 모름 (핸드셰이크를 보지 못함)"),
         ("(a SYN's window is never scaled)", "(SYN의 윈도우는 배율을 쓰지 않음)"),
         ("from the handshake)", "핸드셰이크에서 정함)"), ("(scale ", "(배율 "),
         ("(no window scaling on this connection)", "(이 연결은 윈도우 배율을 쓰지 않음)"),
         ("DF don't fragment", "DF 조각화 금지"), ("MF more fragments", "MF 조각 더 있음"),
-        ("LF only", "LF만"), ("bytes", "바이트"), ("hops", "홉"),
+        ("LF only", "LF만"), (" bytes", "바이트"), (" hops", "홉"),
     ]
 
     /// Whole values of a box that are the view's words, not protocol notation: the ARP

@@ -56,7 +56,7 @@ public enum LayerView {
         var out = boxes.map { $0.render(painter, language: language, width: width) }.joined()
         if frame.count > consumed {
             out += language == .ko
-                ? "  + 이더넷 패딩 \(frame.count - consumed) 바이트 (프레임은 최소 60 바이트)\n"
+                ? "  + 이더넷 패딩 \(frame.count - consumed)바이트 (프레임은 최소 60바이트)\n"
                 : "  + \(frame.count - consumed) bytes of Ethernet padding (frames are at least 60 bytes)\n"
         }
         if let error = DecodedFrame(parsing: frame).error {

@@ -77,7 +77,7 @@ struct LayerICMPKoreanTests {
         #expect(KoreanViews.layerValue("an echo request") == "an echo request")
         #expect(KoreanViews.layerValue("echo request!") == "echo request!")
         #expect(KoreanViews.layerValue("type 13 code x") == "type 13 code x")
-        #expect(KoreanViews.layerValue("time exceeded code 5 bytes") == "time exceeded code 5 바이트")
+        #expect(KoreanViews.layerValue("time exceeded code 5 bytes") == "time exceeded code 5바이트")
         #expect(KoreanViews.icmpMeaning("10.0.1.10") == nil)
         #expect(KoreanViews.icmpMeaning("") == nil)
     }

@@ -29,11 +29,11 @@ import RawNetWire
     /// around it is kept, and a value without one is returned unchanged.
     @Test func koreanLayerValues_translateTheirPhrasesByBytes() {
         #expect(KoreanViews.layerValue("0x1c46 ✓ verifies") == "0x1c46 ✓ 맞음")
-        #expect(KoreanViews.layerValue("20 bytes header") == "20 바이트 헤더")
-        #expect(KoreanViews.layerValue("TTL 64, 3 hops") == "TTL 64, 3 홉")
+        #expect(KoreanViews.layerValue("20 bytes header") == "20바이트 헤더")
+        #expect(KoreanViews.layerValue("TTL 64, 3 hops") == "TTL 64, 3홉")
         #expect(KoreanViews.layerValue("65535") == "65535")
         #expect(KoreanViews.layerValue("") == "")
-        #expect(KoreanViews.layerValue("가 bytes") == "가 바이트")
+        #expect(KoreanViews.layerValue("가 (5 bytes)") == "가 (5바이트)")
         #expect(KoreanViews.containsBytes("abc", Array("bc".utf8)))
         #expect(!KoreanViews.containsBytes("ab", Array("abc".utf8)))
         #expect(!KoreanViews.containsBytes("abd", Array("abc".utf8)))

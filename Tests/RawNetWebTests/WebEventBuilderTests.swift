@@ -223,7 +223,7 @@ struct WebEventBuilderTests {
         #expect(ev.lineKo == KoreanViews.translate(line), "the tour's Korean for the same line")
         #expect(ev.lineKo?.contains("버려짐 (인위적\u{A0}손실)") == true, "\(ev.lineKo ?? "")")
         let boxes = try #require(ev.layersKo)
-        for words in ["이더넷 II", "목적지", "출발지", "식별자", "헤더 체크섬", "✓ 맞음", "14 바이트"] {
+        for words in ["이더넷 II", "목적지", "출발지", "식별자", "헤더 체크섬", "✓ 맞음", "14바이트"] {
             #expect(boxes.contains(words), "\(words) in\n\(boxes)")
         }
         // Hangul takes two columns: the boxes stay as wide as the English ones.
