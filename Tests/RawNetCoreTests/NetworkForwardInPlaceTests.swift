@@ -53,4 +53,18 @@ import Testing
         #expect(actual[0].0 == expected[0].0)
         #expect(actual[0].1 == expected[0].1)
     }
+
+    /// A frame given up is forwarded in its own buffer: the TTL and addresses are written
+    /// there, not into a copy (a copy per forwarded frame costs as much as the forwarding).
+    @Test func givenUpFrame_isForwardedInItsOwnBuffer() throws {
+        let (lab, frame) = try primedLab()
+        var r1 = lab.nodes["r1"]!
+        var owned: [UInt8] = []
+        owned.append(contentsOf: frame)  // a buffer of its own, shared with no one
+        let address = owned.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) }
+        let sent = transmitted(r1.receive(frame: consume owned, on: 0, now: lab.now))
+        try #require(sent.count == 1)
+        #expect(sent[0].1.withUnsafeBufferPointer { UInt(bitPattern: $0.baseAddress) } == address)
+        #expect(DecodedFrame(parsing: sent[0].1).ipv4?.timeToLive == 63)
+    }
 }

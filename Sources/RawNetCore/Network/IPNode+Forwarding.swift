@@ -5,7 +5,6 @@ extension IPNode {
     /// longest-prefix match, ARP for the next hop.
     mutating func forward(frame: consuming [UInt8], header: IPv4Header, from inbound: Int, isLinkBroadcast: Bool,
                           now: Instant) -> [NodeOutput] {
-        let frame = frame
         // RFC 1812 5.3.4: a packet that came as a link-layer broadcast is not forwarded.
         guard !isLinkBroadcast else {
             return [drop(.notForUs, interface: inbound, bytes: frame, detail: "link-layer broadcast is not forwarded")]
@@ -49,26 +48,28 @@ extension IPNode {
     /// address is known, else after ARP (the frame waits in the ARP cache).
     mutating func sendFrame(_ frame: consuming [UInt8], toward neighbour: IPv4Address, interface: Int, inbound: Int?,
                             now: Instant, into outputs: inout [NodeOutput]) {
+        // `consume frame` on the way out (no shadowing `let`, whose copy would keep the
+        // parameter alive): addressed in place, not copied.
         let own = interfaces[interface]
         guard own.isUp else {
             outputs.append(drop(.linkDown, interface: interface, bytes: frame, detail: "\(own.name) is down"))
             return
         }
         if Self.ipTotalLength(of: frame) > own.mtu {
-            sendOversized(frame, toward: neighbour, interface: interface, inbound: inbound, now: now, into: &outputs)
+            sendOversized(consume frame, toward: neighbour, interface: interface, inbound: inbound, now: now, into: &outputs)
             return
         }
         if isBroadcast(neighbour, on: interface) {
-            outputs.append(transmit(Self.addressed(frame, to: .broadcast, from: own.macAddress), interface: interface))
+            outputs.append(transmit(Self.addressed(consume frame, to: .broadcast, from: own.macAddress), interface: interface))
             return
         }
         if let mac = arpCache.lookup(neighbour, interface: interface, now: now) {
-            outputs.append(transmit(Self.addressed(frame, to: mac, from: own.macAddress), interface: interface))
+            outputs.append(transmit(Self.addressed(consume frame, to: mac, from: own.macAddress), interface: interface))
             return
         }
         // Not a frame on this link until ARP answers: a forwarded packet keeps no trace of the
         // header it arrived in, so a drop while it waits shows as the IP layer's, not another cable's.
-        let pending = PendingFrame(frame: Self.addressed(frame, to: .zero, from: .zero), inboundInterface: inbound)
+        let pending = PendingFrame(frame: Self.addressed(consume frame, to: .zero, from: .zero), inboundInterface: inbound)
         switch arpCache.resolve(neighbour, interface: interface, packet: pending, now: now) {
         case .resolved(let mac):
             // Not reached after the lookup above; kept so every case sends.

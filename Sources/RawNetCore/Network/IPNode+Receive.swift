@@ -4,7 +4,8 @@ extension IPNode {
     /// Handles one Ethernet frame that arrived on `interface`. A frame the
     /// caller gives up (`consume`) is forwarded in place, without a copy.
     public mutating func receive(frame: consuming [UInt8], on interface: Int, now: Instant) -> [NodeOutput] {
-        let frame = frame  // an ordinary copyable binding from here; moved on at the end
+        // `frame` is consumed where it moves on (no shadowing `let`: its copy would keep this
+        // parameter alive, and the frame forwarded would be written into a copy).
         guard interfaces.indices.contains(interface) else {
             return [drop(.malformed, interface: nil, bytes: frame, detail: "no interface number \(interface)")]
         }
@@ -14,7 +15,7 @@ extension IPNode {
         interfaces[interface].counters.countReceived(bytes: frame.count)
         let ethernet: EthernetHeader
         do {
-            ethernet = try EthernetHeader(parsing: frame)
+            ethernet = try EthernetHeader(parsing: copy frame)
         } catch {
             return [drop(.malformed, interface: interface, bytes: frame, detail: error.description)]
         }
@@ -74,7 +75,6 @@ extension IPNode {
 
     private mutating func receiveIPv4(frame: consuming [UInt8], on interface: Int, isLinkBroadcast: Bool,
                                       now: Instant) -> [NodeOutput] {
-        let frame = frame
         let header: IPv4Header
         do {
             header = try frame.withUnsafeBytes { raw in

@@ -31,7 +31,7 @@ extension IPNode {
                 }
             }
         }
-        return dispatchLocallyOriginated(frame: frame, destination: destination, route: route, now: now)
+        return dispatchLocallyOriginated(frame: consume frame, destination: destination, route: route, now: now)
     }
 
     /// A UDP datagram or ICMP message larger than the path MTU learned for its
@@ -133,18 +133,20 @@ extension IPNode {
     }
 
     /// Routes a frame whose Ethernet header is still blank, holding a locally originated packet.
-    private mutating func dispatchLocallyOriginated(frame: [UInt8], destination: IPv4Address, route: Route?, now: Instant) -> [NodeOutput] {
+    /// The frame is taken (`consuming`), so addressing it writes in place rather than into a copy.
+    private mutating func dispatchLocallyOriginated(frame: consuming [UInt8], destination: IPv4Address, route: Route?,
+                                                    now: Instant) -> [NodeOutput] {
         if isOwnAddress(destination) {
             return receiveLocal(frame: frame, on: nil, isBroadcast: false, now: now)
         }
         guard let route else {
-            let packet = Array(frame.dropFirst(EthernetView.headerLength))
+            let packet = Array(frame[EthernetView.headerLength...])
             return [drop(.noRoute, interface: nil, bytes: frame, detail: "no route to \(destination)")]
                 + icmpError(.destinationUnreachable(.network, quoted: ICMPMessage.errorQuote(packet)),
                             about: packet, arrivedOn: nil, linkBroadcast: false, now: now)
         }
         var outputs: [NodeOutput] = []
-        sendFrame(frame, toward: route.neighbour(for: destination), interface: route.interface, inbound: nil,
+        sendFrame(consume frame, toward: route.neighbour(for: destination), interface: route.interface, inbound: nil,
                   now: now, into: &outputs)
         return outputs
     }

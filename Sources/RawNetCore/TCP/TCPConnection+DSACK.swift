@@ -93,7 +93,7 @@ extension TCPConnection {
     /// The first SACK block of an arriving ACK if it is a D-SACK (RFC 2883 §4):
     /// it starts below the cumulative ACK, or lies inside the second block. As
     /// send positions; nil when D-SACK is off or the block names unsent data.
-    func dsackRange(in blocks: SACKBlockList, ackPos: Int) -> Range<Int>? {
+    @inline(__always) func dsackRange(in blocks: SACKBlockList, ackPos: Int) -> Range<Int>? {
         guard usesDSACK, let first = blocks.first else { return nil }
         let left = SequenceNumber(first.left).unwrap(isn: iss, near: sndUna)
         let right = SequenceNumber(first.right).unwrap(isn: iss, near: sndUna)

@@ -260,7 +260,7 @@ extension TCPConnection {
     /// Recovery can send nothing more (every lost segment was resent, and the
     /// peer's window or the data has run out), so a lost retransmission could
     /// only be found by something sent after it: nothing will be.
-    var isRecoveryStalled: Bool {
+    @inline(__always) var isRecoveryStalled: Bool {
         guard sentSegments.firstLostIndex == nil else { return false }
         if sndMax >= finalEnd { return true }
         let room = sndUna + sndWnd - sndMax

@@ -37,11 +37,11 @@ public struct TCPConnection: Sendable {
     var rcvNxt = 0
     var rcvAdv = 0
     var reassembler = TCPReassembler()
-    var receiveQueue: [UInt8] = []
+    @usableFromInline var receiveQueue: [UInt8] = []
     /// The receive buffer's size now (`configuration.receiveBufferSize` unless autotuning grew it).
     var receiveBufferSize: Int
     var receiveAutotuning: TCPReceiveAutotuning?
-    var receiveHead = 0
+    @usableFromInline var receiveHead = 0
     var remoteFINPosition: Int?
     var isFINReceived = false
 
@@ -211,7 +211,7 @@ public struct TCPConnection: Sendable {
     public var unacknowledgedByteCount: Int { sendBuffer.count }
 
     /// Bytes received in order and not yet read.
-    public var availableByteCount: Int { receiveQueue.count - receiveHead }
+    @inlinable public var availableByteCount: Int { receiveQueue.count - receiveHead }  // inlined across modules: see receivesData
 
     /// Bytes the connection's buffers hold: received (in order and not yet
     /// compacted away, or out of order) and written but not acknowledged —
@@ -295,7 +295,7 @@ public struct TCPConnection: Sendable {
     }
 
     /// Earliest instant at which a timer runs out, nil if none is armed.
-    public func nextDeadline() -> Instant? {
+    @inline(__always) public func nextDeadline() -> Instant? {
         // Without an array: this runs for every connection whenever the host rearms its timer.
         func earlier(_ a: Instant?, _ b: Instant?) -> Instant? {
             guard let a else { return b }
@@ -337,7 +337,10 @@ public struct TCPConnection: Sendable {
 
     // MARK: Helpers shared by the extensions
 
-    var receivesData: Bool { state == .established || state == .finWait1 || state == .finWait2 }
+    // The small members the engine reads on every segment are inlined (`@inline(__always)`):
+    // a call from a mutating member to a nonmutating one passes a copy of the whole
+    // connection (about 2.3 KB), which cost as much as a payload copy per segment.
+    @inline(__always) var receivesData: Bool { state == .established || state == .finWait1 || state == .finWait2 }
 
     var unreadByteCount: Int { receiveQueue.count - receiveHead }
 
