@@ -130,7 +130,7 @@ struct ChatSession {
                     } else if let member = ChatProtocol.comingOrGoing(datagram.payload) {
                         tracker.restart(member)
                     }
-                    show(paint(String(decoding: datagram.payload, as: UTF8.self), .dim))
+                    show(paint(ChatProtocol.visible(String(decoding: datagram.payload, as: UTF8.self)), .dim))
                     continue
                 }
                 let line = render("\(message.name): \(message.text)")
@@ -302,7 +302,8 @@ struct ChatSession {
     }
 
     /// A room line with the speaker's name in a colour of its own.
-    func render(_ line: String) -> String {
+    func render(_ received: String) -> String {
+        let line = ChatProtocol.visible(received)  // what others typed never drives this terminal
         guard client.isColored else { return line }
         if line.hasPrefix("* ") { return paint(line, .dim) }
         guard let colon = line.firstIndex(of: ":") else { return line }

@@ -84,6 +84,26 @@ public enum ChatProtocol {
         return nil
     }
 
+    /// `text` as a terminal may show it: control characters (C0 but tab, DEL, C1) in the
+    /// caret notation of `cat -v` (ESC is `^[`, a form feed `^L`), so a member's line can
+    /// neither colour, clear nor ring anyone's terminal.
+    public static func visible(_ text: String) -> String {
+        func isControl(_ scalar: Unicode.Scalar) -> Bool {
+            (scalar.value < 0x20 && scalar != "\t") || (0x7F...0x9F).contains(scalar.value)
+        }
+        guard text.unicodeScalars.contains(where: isControl) else { return text }
+        var out = String.UnicodeScalarView()
+        for scalar in text.unicodeScalars {
+            switch scalar.value {
+            case _ where !isControl(scalar): out.append(scalar)
+            case 0x7F: out.append(contentsOf: "^?".unicodeScalars)
+            case 0x80...0x9F: out.append(contentsOf: "M-^".unicodeScalars); out.append(Unicode.Scalar(UInt8(scalar.value - 0x40)))
+            default: out.append("^"); out.append(Unicode.Scalar(UInt8(scalar.value + 0x40)))
+            }
+        }
+        return String(out)
+    }
+
     /// A name usable in the protocol: no spaces, colons or control characters, 1–32 characters.
     public static func isValidName(_ name: String) -> Bool {
         !name.isEmpty && name.count <= 32 && name.unicodeScalars.allSatisfy {

@@ -36,6 +36,7 @@ public struct ChatRoom {
         var udpNames: [String: String] = [:]
         var bridgedSequence: [String: Int] = [:]  // per TCP member name, for its lines sent over UDP
         var udpHighest: [String: Int] = [:]  // per UDP sender name, the highest line number relayed
+        var arrivals = ChatSequenceTracker()  // per UDP sender, what reached the room: gaps are shown to TCP members
 
         func broadcastTCP(_ line: String) {
             for member in members where member.name != nil && !member.isGone {
@@ -52,7 +53,8 @@ public struct ChatRoom {
             broadcastUDP(Array(line.utf8))
         }
         /// A TCP member's line: as it is to TCP members, numbered and marked to UDP members.
-        func broadcastMessage(from name: String, _ text: String) {
+        func broadcastMessage(from name: String, _ line: String) {
+            let text = ChatProtocol.visible(line)
             log("\(name): \(text)")
             broadcastTCP("\(name): \(text)")
             let bridged = "\(name) (tcp)"
@@ -94,6 +96,7 @@ public struct ChatRoom {
                     let name = String(text.dropFirst(6))
                     udpPeers[key] = (datagram.from, datagram.port)
                     udpNames[key] = name
+                    arrivals.restart(name)
                     log("* \(name) joined over udp from \(key)")
                     broadcastUDP(Array("* \(name) joined from \(key)".utf8))
                     broadcastTCP("* \(name) joined over udp from \(key)")
@@ -109,14 +112,31 @@ public struct ChatRoom {
                     udpPeers[key] = nil
                     udpNames[key] = nil
                     udpHighest[name] = nil   // back, it numbers from 1 again
+                    arrivals.restart(name)
                     log("* \(name) left (udp)")
                     broadcastUDP(Array("* \(name) left".utf8))
                     broadcastTCP("* \(name) left (udp)")
                 } else if udpPeers[key] != nil, let message = ChatProtocol.Datagram(parsing: datagram.payload) {
-                    log("\(message.name) #\(message.sequence): \(message.text)")
+                    let text = ChatProtocol.visible(message.text)
                     udpHighest[message.name] = max(udpHighest[message.name] ?? 0, message.sequence)
                     broadcastUDP(datagram.payload)
-                    broadcastTCP("\(message.name) (udp #\(message.sequence)): \(message.text)")
+                    // TCP members learn the gaps the room saw, as a UDP member's screen marks them.
+                    let verdict = arrivals.record(message.name, sequence: message.sequence)
+                    let mark = arrivals.mark(verdict, sequence: message.sequence, from: message.name)
+                    let line = "\(message.name) (udp #\(message.sequence)): \(text)"
+                    switch verdict {
+                    case .inOrder:
+                        log("\(message.name) #\(message.sequence): \(text)")
+                        broadcastTCP(line)
+                    case .gap:
+                        log("\(mark ?? "") (from \(message.name))")
+                        log("\(message.name) #\(message.sequence): \(text)")
+                        broadcastTCP("\(mark ?? "") (from \(message.name), as the room saw it)")
+                        broadcastTCP(line)
+                    case .late, .duplicate:
+                        log("\(message.name) #\(message.sequence): \(text) \(mark ?? "")")
+                        broadcastTCP(line + " " + (mark ?? ""))
+                    }
                 }
             }
         }

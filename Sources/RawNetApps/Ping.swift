@@ -60,6 +60,8 @@ public struct Ping {
     /// Bytes of ICMP data (56 gives 64-byte ICMP messages, 84-byte packets).
     public var payloadSize = 56
     public var timeToLive: UInt8?
+    /// `-q`: only the first line and the statistics, no line per reply or error (as iputils).
+    public var isQuiet = false
 
     public init(destination: IPv4Address, destinationName: String? = nil) {
         self.destination = destination
@@ -129,18 +131,24 @@ public struct Ping {
             switch received.message {
             case .echoReply(_, let sequence, _):
                 guard let sent = sentAt[sequence] else { continue }
-                let rtt = Self.milliseconds(clock.now - sent)
+                // In whole microseconds, as iputils keeps it: the reply's `time=` and the summary's
+                // min/avg/max come from the same number.
+                let rtt = Self.wholeMicroseconds(Self.milliseconds(clock.now - sent))
                 let duplicate = !answered.insert(sequence).inserted
                 if !duplicate {
                     summary.received += 1
                     summary.roundTripTimes.append(rtt)
                 }
-                output("\(received.length) bytes from \(received.from): icmp_seq=\(sequence) ttl=\(received.timeToLive) time=\(Self.roundTrip(rtt)) ms\(duplicate ? " (DUP!)" : "")")
+                if !isQuiet {
+                    output("\(received.length) bytes from \(received.from): icmp_seq=\(sequence) ttl=\(received.timeToLive) time=\(Self.roundTrip(rtt)) ms\(duplicate ? " (DUP!)" : "")")
+                }
             case .destinationUnreachable, .timeExceeded:
                 let sequence = Self.quotedSequence(received.message)
                 summary.errors += 1
                 summary.icmpErrors += 1
-                output("From \(received.from) icmp_seq=\(sequence.map(String.init) ?? "?") \(Self.errorText(received.message))")
+                if !isQuiet {
+                    output("From \(received.from) icmp_seq=\(sequence.map(String.init) ?? "?") \(Self.errorText(received.message))")
+                }
             default:
                 continue
             }
@@ -203,6 +211,11 @@ public struct Ping {
     /// Echo data like Linux ping's: bytes counting up from 0x10 after the first 8.
     static func payload(size: Int) -> [UInt8] {
         (0..<max(0, size)).map { $0 < 8 ? 0 : UInt8(truncatingIfNeeded: 0x10 + $0 - 8) }
+    }
+
+    /// `ms` cut to whole microseconds (what iputils measures in).
+    static func wholeMicroseconds(_ ms: Double) -> Double {
+        Double(Int((max(0, ms) * 1_000_000).rounded()) / 1000) / 1000
     }
 
     static func milliseconds(_ duration: Duration) -> Double {

@@ -230,9 +230,18 @@ public final class Demo {
     /// A command as the learner should type it in the tour's language: `rawnet trace` speaks
     /// Korean with `--lang ko`.
     public static func inLanguage(_ command: String, _ language: DemoLanguage) -> String {
-        guard language == .ko, command == "rawnet trace" || command.hasPrefix("rawnet trace ") else { return command }
+        guard language == .ko else { return command }
+        var command = command
+        for (english, korean) in commentsInKorean { command = command.replacing(english, with: korean) }
+        guard command == "rawnet trace" || command.hasPrefix("rawnet trace ") else { return command }
         return "rawnet trace --lang ko" + command.dropFirst("rawnet trace".count)
     }
+
+    /// The shell comments of the scenes' commands, in Korean.
+    static let commentsInKorean: [(String, String)] = [
+        ("# then Ctrl-D", "# 그다음 Ctrl-D"),
+        ("# in another terminal, before the chat", "# 채팅 전에 다른 터미널에서"),
+    ]
 
     /// `  $ command`, or when that is wider than 80 columns, the command broken before an
     /// option as a shell reads it: ` \` at the end of a line, the rest indented under it.

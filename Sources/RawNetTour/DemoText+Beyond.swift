@@ -21,8 +21,8 @@ extension DemoText {
                 케이블에서 그 프레임 하나만 버리고, 뒤의 세그먼트는 그대로 도착합니다.
                 """),
         commands: ["rawnet impair alice-r1 --direction out --drop-next 'tcp and seq 27'",
-                   "rawnet chat alice --connect bob:7000", "rawnet impair alice-r1",
-                   "rawnet ladder --filter 'port 7000'"],
+                   "rawnet ladder --duration 30   # in another terminal, before the chat",
+                   "rawnet chat alice --connect bob:7000", "rawnet impair alice-r1"],
         notice: Said(
             en: "seq numbers count bytes from 1, as the ladder shows them; bob keeps asking for 27 (ack=27) while SACK tells alice what else arrived.",
             ko: "seq 번호는 사다리 그림처럼 1부터 바이트를 셉니다. bob은 계속 27을 달라고 하고(ack=27), SACK으로 그 밖에 무엇이 도착했는지 알려 줍니다."))

@@ -413,7 +413,7 @@ enum DemoText {
                 alice가 할 말을 마치고 연결을 닫습니다. FIN("더 보낼 것이 없어"), bob의 ACK, bob도 끝나면 \
                 bob의 FIN, 그리고 alice의 마지막 ACK. 두 방향이 각각 따로 닫힙니다.
                 """),
-        commands: ["rawnet chat alice --connect bob:7000   (then Ctrl-D)", "rawnet ladder --duration 10"],
+        commands: ["rawnet chat alice --connect bob:7000   # then Ctrl-D", "rawnet ladder --duration 10"],
         notice: Said(en: "two FINs, two ACKs; alice then waits in TIME-WAIT before forgetting the connection.",
                      ko: "FIN 두 번, ACK 두 번. 그 뒤 alice는 연결을 잊기 전에 TIME-WAIT 상태로 잠시 기다립니다."))
 

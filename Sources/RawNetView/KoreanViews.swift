@@ -14,7 +14,7 @@ public enum KoreanViews {
         ("host unreachable", "호스트 도달 불가"),
         ("port unreachable", "포트 도달 불가"),
         ("(for ", "(원래 패킷 "),
-        ("three duplicate ACKs", "3중복 ACK"),
+        ("three duplicate ACKs", "중복 ACK 세 개"),
         ("tail-loss probe", "꼬리 손실 프로브"),
         ("duplicate ACKs", "중복 ACK"),
         ("duplicate ACK", "중복 ACK"),
@@ -190,13 +190,13 @@ extension KoreanViews {
     private static let impairedMarker = Array("~ ".utf8)
 
     /// Which frame through an impairment a trace line's detail names: "the impairment's 9th
-    /// frame" becomes "인위적 장애가 다룬 9번째 프레임", "(its 12th frame)" "(다룬 12번째 프레임)".
+    /// frame" becomes "인위적 장애를 거친 9번째 프레임", "(its 12th frame)" "(장애를 거친 12번째 프레임)".
     public static func impairmentCounter(_ text: String) -> String {
         guard containsBytes(text, counterMarker) else { return text }
         var out = text.replacing(/the impairment's (\d+)(?:st|nd|rd|th) frame/) {
-            "인위적\u{A0}장애가\u{A0}다룬\u{A0}\($0.output.1)번째\u{A0}프레임"
+            "인위적\u{A0}장애를\u{A0}거친\u{A0}\($0.output.1)번째\u{A0}프레임"
         }
-        out = out.replacing(/\(its (\d+)(?:st|nd|rd|th) frame\)/) { "(다룬\u{A0}\($0.output.1)번째\u{A0}프레임)" }
+        out = out.replacing(/\(its (\d+)(?:st|nd|rd|th) frame\)/) { "(장애를\u{A0}거친\u{A0}\($0.output.1)번째\u{A0}프레임)" }
         return out
     }
 

@@ -35,10 +35,26 @@ public enum TraceFile {
             do {
                 events.append(try ControlCodec.decodeTraceLine(from: line))
             } catch {
-                throw TraceFileError("\(name) line \(number): not a trace event (\(error))")
+                throw TraceFileError("\(name) line \(number) \(problem(with: line, error)) "
+                                     + "(a trace saved by `rawnet trace --save FILE.jsonl` holds one JSON event per line)")
             }
         }
         return events
+    }
+
+    /// What is wrong with a line that is no trace event, in a user's words.
+    static func problem(with line: some Collection<UInt8>, _ error: any Error) -> String {
+        guard line.first(where: { $0 != 0x20 && $0 != 0x09 }) == UInt8(ascii: "{") else { return "is not JSON" }
+        switch error as? DecodingError {
+        case .keyNotFound(let key, let context)?:
+            return "is not a trace event: it has no '\((context.codingPath + [key]).map(\.stringValue).joined(separator: "."))'"
+        case .typeMismatch(_, let context)?, .valueNotFound(_, let context)?:
+            return "is not a trace event: '\(context.codingPath.map(\.stringValue).joined(separator: "."))' has the wrong type"
+        case .dataCorrupted(let context)? where !context.codingPath.isEmpty:
+            return "is not a trace event: '\(context.codingPath.map(\.stringValue).joined(separator: "."))' is not valid"
+        default:
+            return "is not valid JSON"
+        }
     }
 }
 

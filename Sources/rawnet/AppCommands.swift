@@ -50,6 +50,7 @@ struct PingCommand: ParsableCommand {
     @Option(name: .customShort("w"), help: "Deadline: stop after this many seconds, whatever the count (earlier at -c's replies, or at an ICMP error).") var deadline: Double?
     @Option(name: .short, help: "Data bytes per request.") var size: Int = 56
     @Option(name: .short, help: "TTL of the requests.") var ttl: UInt8?
+    @Flag(name: .short, help: "Quiet: only the first line and the statistics.") var quiet = false
     @OptionGroup var labOption: LabOption
 
     func validate() throws {
@@ -74,6 +75,7 @@ struct PingCommand: ParsableCommand {
         }
         ping.payloadSize = size
         ping.timeToLive = ttl
+        ping.isQuiet = quiet
         // Ctrl-C ends the pinging, not the process: the statistics follow, as with ping.
         let interrupt = InterruptFlag()
         let summary: PingSummary

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Glibc
 import RawNetContracts
 import RawNetLabModel
 import RawNetCore
@@ -40,8 +41,20 @@ struct RawNet: ParsableCommand {
         if let verb = arguments.first, let message = CommandSuggestion.unknown(verb, among: commandNames) {
             fail(message, status: ExitCode.validationFailure)
         }
+        var command: ParsableCommand
         do {
-            var command = try parseAsRoot(arguments)
+            command = try parseAsRoot(arguments)
+        } catch {
+            // A mistyped option is named as such, although a check of the other values failed first.
+            if let message = UnknownOption.message(arguments) { fail(message, status: ExitCode.validationFailure) }
+            exit(withError: error)
+        }
+        // Only parsed and checked, not run: how the tests check every command the tour tells learners to type.
+        if getenv("RAWNET_PARSE_ONLY").map({ String(cString: $0) }) == "1" {
+            print("parsed: rawnet " + arguments.joined(separator: " "))
+            return
+        }
+        do {
             try command.run()
         } catch let failure as UsageFailure {
             fail(failure.message, status: ExitCode.validationFailure)
@@ -73,6 +86,43 @@ enum AttachedOptionValues {
     }
 }
 
+/// An option the command does not have (`rawnet impair alice-r1 --delya 5ms`), found when
+/// parsing failed: the value after it would otherwise be blamed (`unexpected '5ms'`).
+enum UnknownOption {
+    static func message(_ arguments: [String]) -> String? {
+        var command: ParsableCommand.Type = RawNet.self
+        var path = ["rawnet"]
+        for word in arguments {
+            guard !word.hasPrefix("-"),
+                  let sub = command.configuration.subcommands.first(where: { $0._commandName == word }) else { break }
+            command = sub
+            path.append(word)
+        }
+        let help = RawNet.helpMessage(for: command, includeHidden: true, columns: 10_000)
+        let known = Set(help.matches(of: /--[A-Za-z0-9][A-Za-z0-9-]*/).map { String($0.output) } + ["--help", "--version"])
+        for word in arguments {
+            if word == "--" { break }
+            guard word.hasPrefix("--"), word.count > 2 else { continue }
+            let name = String(word.prefix { $0 != "=" })
+            guard !known.contains(name) else { continue }
+            var message = "unknown option '\(name)'"
+            if let nearest = nearest(to: String(name.dropFirst(2)), among: known.map { String($0.dropFirst(2)) }) {
+                message += "; did you mean '--\(nearest)'?"
+            }
+            return message + " (see `\(path.joined(separator: " ")) --help`)"
+        }
+        return nil
+    }
+
+    /// The option with the fewest edits (`--los` → `--loss`, not `--loss-burst`), else the
+    /// shortest that begins with what was typed.
+    static func nearest(to word: String, among names: [String]) -> String? {
+        let scored = names.map { ($0, NameSuggestion.distance(word, $0)) }.min { ($0.1, $0.0.count, $0.0) < ($1.1, $1.0.count, $1.0) }
+        if let (name, edits) = scored, edits <= max(2, word.count / 3) { return name }
+        return names.filter { $0.hasPrefix(word) && word.count >= 2 }.min { ($0.count, $0) < ($1.count, $1) }
+    }
+}
+
 /// The nearest command to a mistyped one (`rawnet sokets` → sockets).
 enum CommandSuggestion {
     /// A message for `verb` when it is no command (nil for a command or an option).
@@ -80,6 +130,13 @@ enum CommandSuggestion {
         guard !verb.hasPrefix("-"), !names.contains(verb) else { return nil }
         var message = "unknown command '\(verb)'"
         if let nearest = NameSuggestion.nearest(to: verb, among: names) { message += "; did you mean '\(nearest)'?" }
-        return message + " (commands: " + names.filter { $0 != "help" }.joined(separator: ", ") + "; see rawnet --help)"
+        // The commands on lines of at most 80 columns, under the message.
+        var lines = ["commands:"]
+        for name in names where name != "help" {
+            if lines[lines.count - 1].count + name.count + 2 > 80 { lines.append(" ") }
+            lines[lines.count - 1] += " " + name + ","
+        }
+        lines[lines.count - 1].removeLast()
+        return message + " (see rawnet --help)\n" + lines.joined(separator: "\n")
     }
 }

@@ -91,4 +91,12 @@ import Testing
         #expect(mark(5) == "[out of order: after #7]")
         #expect(tracker.missingCount == 2)  // 4 and 6 never came
     }
+
+    /// Control characters are shown as `cat -v` shows them; text, tabs and other scripts stay.
+    @Test func visible_showsControlCharactersInCaretNotation() {
+        #expect(ChatProtocol.visible("plain text, 한국어\tand a tab") == "plain text, 한국어\tand a tab")
+        #expect(ChatProtocol.visible("red \u{1B}[31mtext\u{1B}[0m") == "red ^[[31mtext^[[0m")
+        #expect(ChatProtocol.visible("bell\u{07} ff\u{0C} cr\u{0D} nul\u{00}") == "bell^G ff^L cr^M nul^@")
+        #expect(ChatProtocol.visible("del\u{7F} csi\u{9B}2J nel\u{85}") == "del^? csiM-^[2J nelM-^E")
+    }
 }

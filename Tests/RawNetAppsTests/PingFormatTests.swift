@@ -17,6 +17,20 @@ struct PingFormatTests {
         ])
     }
 
+    /// A reply's time and the summary's min and max are the same whole microseconds: 0.8769 ms
+    /// shows as `time=0.876 ms` and as the max 0.876 (it said 0.877, rounded another way).
+    @Test func replyTimeAndSummary_agreeToTheMicrosecond() {
+        let measured = [0.8769, 0.6749, 0.7612]
+        var summary = PingSummary()
+        summary.transmitted = 3
+        summary.received = 3
+        summary.roundTripTimes = measured.map(Ping.wholeMicroseconds)
+        let times = summary.roundTripTimes.map(Ping.roundTrip)
+        #expect(times == ["0.876", "0.674", "0.761"])
+        let rtt = summary.lines[1]
+        #expect(rtt.hasPrefix("rtt min/avg/max/mdev = 0.674/") && rtt.contains("/0.876/"), "\(rtt)")
+    }
+
     @Test func summary_withoutReplies_hasNoRTTLine() {
         var summary = PingSummary()
         summary.transmitted = 2

@@ -125,6 +125,38 @@ import Testing
         try bo.waitForOutput("ann leaves") { $0.contains("* ann left") }
     }
 
+    /// Lines a UDP member sent that never reached the room are marked for the TCP members
+    /// too, as the room saw the gap; and what a member typed cannot drive anyone's terminal
+    /// (an ESC, a bell or a form feed is shown as `^[`, `^G`, `^L`).
+    @Test func tcpMembersAreShownTheGapsTheRoomSaw_andNoControlCharacters() throws {
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        let (room, ann) = try roomOnBobWithAnnOnAlice(lab)
+        defer { withExtendedLifetime(room) {} }
+        let al = try AppProcess(lab: lab, ["chat", "alice", "--connect", "bob:7000", "--name", "al", "--udp"], name: "al", feedsInput: true)
+        try ann.waitForOutput("al's join") { $0.contains("* al joined over udp") }
+        try al.type("one")
+        try ann.waitForOutput("al's first line") { $0.contains("al (udp #1): one") }
+        try al.type("/loss 100%")
+        try al.waitForOutput("all lost") { $0.contains("now: loss 100%") }
+        try al.type("two")
+        try al.type("three")
+        try al.type("/loss 0")
+        try al.waitForOutput("none lost") { $0.components(separatedBy: " now: ").count == 3 }
+        try al.type("four \u{1B}[31mred\u{07}\u{0C}")
+        try ann.waitForOutput("the gap at ann") { $0.contains("[missing #2–#3: lost or late] (from al, as the room saw it)") }
+        try ann.waitForOutput("al's fourth line") { $0.contains("al (udp #4): four ^[[31mred^G^L") }
+        try room.waitForOutput("the gap in the room's view") { $0.contains("[missing #2–#3: lost or late] (from al)") }
+        try ann.type("bell \u{07} and \u{1B}[2J")
+        try al.waitForOutput("ann's line at al") { $0.contains("ann (tcp): bell ^G and ^[[2J") }
+        for member in [ann, al, room] {
+            #expect(!member.output.contains("\u{07}") && !member.output.contains("\u{0C}") && !member.output.contains("[31mred\u{07}"),
+                    "\(member.output)")
+        }
+        ann.closeInput()
+        al.closeInput()
+    }
+
     // MARK: Helpers
 
     /// A room on bob:7000 and ann, over TCP from alice, in it.

@@ -79,6 +79,43 @@ import Testing
         #expect(far.status == 64 && far.output.contains("unknown command 'xyzzy'") && !far.output.contains("did you mean"))
     }
 
+    /// A mistyped option is named, with the nearest real one, even where the value after it
+    /// would fail a check first (`impair … --delya 5ms` said "unexpected '5ms'").
+    @Test func mistypedOption_isNamed_notItsValue() throws {
+        let runner = try RawNetRunner()
+        let cases: [([String], String)] = [
+            (["impair", "alice-r1", "--delya", "5ms"], "unknown option '--delya'; did you mean '--delay'? (see `rawnet impair --help`)"),
+            (["impair", "--los", "20%", "alice-r1"], "unknown option '--los'; did you mean '--loss'?"),
+            (["chat", "alice", "--conect", "bob:7000"], "unknown option '--conect'; did you mean '--connect'? (see `rawnet chat --help`)"),
+            (["http", "get", "alice", "http://bob/", "--verbos"], "(see `rawnet http get --help`)"),
+        ]
+        for (arguments, expected) in cases {
+            let run = try runner.run(arguments)
+            #expect(run.status == 64, "\(arguments): \(run.output)")
+            #expect(run.output.contains(expected), "\(arguments): \(run.output)")
+        }
+        // A real option with a bad value still gets the value's own message.
+        let bad = try runner.run(["impair", "alice-r1", "--delay", "fast"])
+        #expect(bad.status == 64 && !bad.output.contains("unknown option"), "\(bad.output)")
+        // The list of commands after an unknown one fits 80 columns.
+        let unknown = try runner.run(["xyzzy"])
+        #expect(unknown.output.split(separator: "\n").allSatisfy { $0.count <= 80 }, "\(unknown.output)")
+        #expect(unknown.output.contains("impair") && unknown.output.contains("ladder"), "\(unknown.output)")
+    }
+
+    /// `ping -q`, as iputils': the first line and the statistics, no line per reply.
+    @Test func quietPing_printsOnlyItsFirstLineAndTheStatistics() throws {
+        let runner = try RawNetRunner()
+        try #require(try runner.run(["up"]).status == 0)
+        defer { _ = try? runner.run(["down"]) }
+        let ping = try runner.run(["ping", "alice", "bob", "-q", "-c", "2", "-i", "0.2"])
+        #expect(ping.status == 0, "\(ping.output)")
+        #expect(ping.output.contains("PING bob (10.0.2.20) 56(84) bytes of data."), "\(ping.output)")
+        #expect(ping.output.contains("2 packets transmitted, 2 received, 0% packet loss"), "\(ping.output)")
+        #expect(ping.output.contains("rtt min/avg/max/mdev = "), "\(ping.output)")
+        #expect(!ping.output.contains("bytes from"), "\(ping.output)")
+    }
+
     /// Help says what is true and reads in 80 columns (the parser's one-line USAGE aside).
     @Test func helpTexts_areTrue_andFit80Columns() throws {
         let runner = try RawNetRunner()

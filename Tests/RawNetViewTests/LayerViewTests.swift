@@ -14,9 +14,9 @@ import RawNetWire
         let line = "63 id 11 | UDP 49154 > 6000 len 10 ~ delayed 30ms; the impairment's 9th frame"
         // Terms of several words keep them together with no-break spaces.
         let translate = { (text: String) in KoreanViews.translate(text).replacing("\u{A0}", with: " ") }
-        #expect(translate(line) == "63 id 11 | UDP 49154 > 6000 len 10 ~ 30ms 지연; 인위적 장애가 다룬 9번째 프레임")
+        #expect(translate(line) == "63 id 11 | UDP 49154 > 6000 len 10 ~ 30ms 지연; 인위적 장애를 거친 9번째 프레임")
         #expect(translate("len 10 ~ reordered; the impairment's 12th frame")
-                == "len 10 ~ 순서 바뀜; 인위적 장애가 다룬 12번째 프레임")
+                == "len 10 ~ 순서 바뀜; 인위적 장애를 거친 12번째 프레임")
         #expect(KoreanViews.impairmentWords("~ duplicated; corrupted byte 40 bit 3; held back 2 frames")
                 == "~ 복제; 손상 (바이트 40, 비트 3); 프레임 2개 보류")
         #expect(KoreanViews.impairmentWords("~ queued behind 4 for 12ms") == "~ 앞의 4개 뒤에 12ms 대기")
@@ -44,9 +44,9 @@ import RawNetWire
     /// too, with no English left ("it has seen") and without repeating what happened.
     @Test func impairmentDetail_inKorean() {
         let impaired = KoreanViews.translate("the impairment's 9th frame")
-        #expect(impaired == "인위적\u{A0}장애가\u{A0}다룬\u{A0}9번째\u{A0}프레임", "\(impaired)")
+        #expect(impaired == "인위적\u{A0}장애를\u{A0}거친\u{A0}9번째\u{A0}프레임", "\(impaired)")
         let dropped = KoreanViews.translate("impairment: random loss (its 12th frame)")
-        #expect(dropped == "인위적\u{A0}장애: 무작위\u{A0}손실 (다룬\u{A0}12번째\u{A0}프레임)", "\(dropped)")
+        #expect(dropped == "인위적\u{A0}장애: 무작위\u{A0}손실 (장애를\u{A0}거친\u{A0}12번째\u{A0}프레임)", "\(dropped)")
         #expect(!dropped.contains("frame") && !impaired.contains("frame"))
     }
 

@@ -114,7 +114,13 @@ import Testing
         let bad = runner.base + "/bad.jsonl"
         try "{\"time\":1}\n".write(toFile: bad, atomically: true, encoding: .utf8)
         let read = try runner.run(["ladder", "--from", bad])
-        #expect(read.errors.contains("line 1: not a trace event"), "\(read.errors)")
+        #expect(read.errors.contains("line 1 is not a trace event: it has no '"), "\(read.errors)")
+        #expect(read.errors.contains("holds one JSON event per line") && !read.errors.contains("DecodingError"), "\(read.errors)")
+        // A file that is no trace at all (a user's slip: `--from /etc/passwd`).
+        let text = runner.base + "/text.jsonl"
+        try "root:x:0:0:root:/root:/bin/bash\n".write(toFile: text, atomically: true, encoding: .utf8)
+        let notJSON = try runner.run(["ladder", "--from", text])
+        #expect(notJSON.status != 0 && notJSON.errors.contains("line 1 is not JSON (a trace saved by"), "\(notJSON.errors)")
         _ = try runner.run(["down", "--lab", "basic"])
     }
 }

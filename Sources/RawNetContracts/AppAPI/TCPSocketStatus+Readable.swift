@@ -45,11 +45,13 @@ extension TCPSocketStatus {
     /// `timeout 1, three duplicate ACKs 0, RACK 3, tail-loss probe 2`, then
     /// `; spurious 1` when the host counts the needless ones (D-SACK).
     public func retransmissionReasons(language: String = "en") -> String {
+        // Korean counts with 회 ("중복 ACK 세 개 1회"): a bare number after a counted noun misreads.
+        let times = language == "ko" ? "회" : ""
         var text = TCPRetransmitFamily.allCases.map { family in
-            "\(Self.words(for: family, language: language)) \(retransmissions(family))"
+            "\(Self.words(for: family, language: language)) \(retransmissions(family))\(times)"
         }.joined(separator: ", ")
         if let spurious = spuriousRetransmissionsIfCounted {
-            text += language == "ko" ? "; 불필요 \(spurious)" : "; spurious \(spurious)"
+            text += language == "ko" ? "; 불필요 \(spurious)회" : "; spurious \(spurious)"
         }
         return text
     }
@@ -60,7 +62,7 @@ extension TCPSocketStatus {
         case (.timeout, false): "timeout"
         case (.timeout, true): "타임아웃"
         case (.duplicateAcks, false): "three duplicate ACKs"
-        case (.duplicateAcks, true): "3중복 ACK"
+        case (.duplicateAcks, true): "중복 ACK 세 개"
         case (.rack, false): "RACK"
         case (.rack, true): "RACK"
         case (.lossProbe, false): "tail-loss probe"
