@@ -224,7 +224,9 @@ struct TopologyParser {
             issues.add(location, "ip", "give either 'ip' (one interface, eth0) or 'interfaces', not both")
             if let interfaces = fields["interfaces"] { draft.interfaces = parseInterfaces(interfaces, location) }
         case (nil, nil):
-            issues.add(location, draft.kind == .router ? "interfaces" : "ip", "missing field")
+            // Which of the two is missing depends on the kind: without a known kind, its own
+            // error is the one to fix first.
+            if let kind = draft.kind { issues.add(location, kind == .router ? "interfaces" : "ip", "missing field") }
         }
 
         if let gateway = fields["gateway"], let text = scalar(gateway, location, "gateway") {

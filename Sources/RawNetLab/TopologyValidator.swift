@@ -113,6 +113,9 @@ struct TopologyValidator {
                     continue
                 }
                 guard let interface = node.interface(named: endpoint.interface) else {
+                    // A node with no interfaces at all has its own error already (a missing or
+                    // bad 'ip', 'interfaces' or 'ports'): not one more per link that names it.
+                    if node.interfaces.isEmpty { ends.append(nil); continue }
                     let known = node.interfaces.map(\.name).joined(separator: ", ")
                     issues.add(location, field,
                                "unknown interface '\(endpoint.interface)' on node '\(node.name)' (it has: \(known))")

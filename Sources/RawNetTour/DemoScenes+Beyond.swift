@@ -130,7 +130,7 @@ extension Demo {
                     let answer = String(line.drop { $0.isWhitespace }.reversed().drop { $0.isWhitespace }.reversed())
                     if answer.isEmpty { break }  // Enter alone: show the answer
                     picked = Int(answer).flatMap { (1...question.choices.count).contains($0) ? $0 : nil }
-                    if picked == nil { say(painter.paint("  '\(answer)': " + DemoText.pickOne.text(language), .time)) }
+                    if picked == nil { say(painter.paint(wrap(DemoText.notAChoice(answer).text(language), indent: "  ", continuation: "  "), .time)) }
                 }
             }
         }

@@ -2,6 +2,11 @@
 extension DemoText {
     static let pickOne = Said(en: "your guess? type 1, 2 or 3 and press Enter (Enter alone: the answer)",
                               ko: "어떻게 될까요? 1, 2, 3 중 하나를 치고 Enter (Enter만: 답 보기)")
+    /// Said when what was typed is no choice.
+    static func notAChoice(_ typed: String) -> Said {
+        Said(en: "'\(typed)' is not a choice: type 1, 2 or 3 and press Enter (Enter alone: the answer)",
+             ko: "보기에 없는 답입니다: '\(typed)'. 1, 2, 3 중 하나를 치고 Enter (Enter만: 답 보기)")
+    }
     static let rightAnswer = Said(en: "right:", ko: "맞았습니다:")
     static let otherAnswer = Said(en: "not quite; the answer is", ko: "아쉽네요. 답은")
     static let theAnswer = Said(en: "answer:", ko: "답:")

@@ -146,6 +146,18 @@ private func lab(alice: String = "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.
         #expect(found == ["lab.yaml: node 'alice': field 'kind': unknown kind 'hub' (expected host, router, linux or switch)"])
     }
 
+    /// One mistake, one error: a node whose kind or interfaces are wrong is not blamed again
+    /// for each link that names its interfaces (they said "(it has: )"), nor for an 'ip'
+    /// that only a known kind could ask for.
+    @Test func aNodeWithoutInterfaces_isNotBlamedAgainByItsLinks() {
+        #expect(problems(lab(r1: "{ kind: rooter }"))
+                == ["lab.yaml: node 'r1': field 'kind': unknown kind 'rooter' (expected host, router, linux or switch)"])
+        #expect(problems(lab(r1: "{ kind: router }")) == ["lab.yaml: node 'r1': field 'interfaces': missing field"])
+        // A node that has interfaces, but not the one named, is still answered with its list.
+        let wrongName = problems(lab(r1: "{ kind: router, interfaces: { eth0: 10.0.1.1/24, eth2: 10.0.2.1/24 } }"))
+        #expect(wrongName.contains { $0.hasSuffix("unknown interface 'eth1' on node 'r1' (it has: eth0, eth2)") }, "\(wrongName)")
+    }
+
     @Test func missingFields() {
         let found = problems(lab(alice: "{ ip: 10.0.1.10/24, gateway: 10.0.1.1 }", r1: "{ kind: router }"))
         #expect(found.contains("lab.yaml: node 'alice': field 'kind': missing field"))

@@ -89,4 +89,12 @@ import Testing
         #expect(message("99").hasPrefix("unknown scene '99'; give the number"), "no name is near a number")
         #expect(message("nosuch").hasPrefix("unknown scene 'nosuch'; give the number"))
     }
+
+    /// An answer that is no choice is named, and the choices said again, in either language.
+    @Test func anAnswerThatIsNoChoice_isNamed_andTheChoicesSaidAgain() {
+        let said = DemoText.notAChoice("4")
+        #expect(said.en == "'4' is not a choice: type 1, 2 or 3 and press Enter (Enter alone: the answer)")
+        #expect(said.ko.hasPrefix("보기에 없는 답입니다: '4'.") && said.ko.contains("1, 2, 3 중 하나"))
+        for question in [DemoText.dropOneQuestion, DemoText.corruptionQuestion, DemoText.waitingQuestion] { #expect(question.choices.count == 3) }
+    }
 }
