@@ -1,4 +1,5 @@
 import RawNetContracts
+import RawNetCore
 import RawNetPlatform
 
 /// Finds the running lab a command acts on: `--lab NAME`, else `$RAWNET_LAB`,
@@ -18,14 +19,19 @@ public enum LabLocator {
     public enum Failure: Error, CustomStringConvertible {
         case noLab
         case severalLabs([String])
-        case notRunning(String)
+        /// The lab named is not running; `running` are the labs that are.
+        case notRunning(String, running: [String] = [])
 
         public var description: String {
             switch self {
             case .noLab: return "no lab is running; start one with `rawnet up`"
             case let .severalLabs(names):
                 return "several labs are running (\(names.joined(separator: ", "))); choose one with --lab NAME"
-            case let .notRunning(name): return "lab '\(name)' is not running; start it with \(LabLocator.startCommand(name))"
+            case let .notRunning(name, running) where !running.isEmpty:
+                var text = "lab '\(name)' is not running"
+                if let nearest = NameSuggestion.nearest(to: name, among: running) { text += "; did you mean '\(nearest)'?" }
+                return text + " (running: \(running.joined(separator: ", ")))"
+            case let .notRunning(name, _): return "lab '\(name)' is not running; start it with \(LabLocator.startCommand(name))"
             }
         }
     }
@@ -53,7 +59,12 @@ public enum LabLocator {
             name = labs[0]
         }
         let directory = try RunDirectory(labName: name, base: base)
-        guard FileSystem.exists(SocketPaths(runDirectory: directory.path).labConfigFile) else { throw Failure.notRunning(name) }
+        guard FileSystem.exists(SocketPaths(runDirectory: directory.path).labConfigFile) else {
+            let running = RunDirectory.listLabs(base: base).filter { other in
+                other != name && FileSystem.exists(SocketPaths(runDirectory: base + "/" + other).labConfigFile)
+            }
+            throw Failure.notRunning(name, running: running.sorted())
+        }
         return Located(name: name, runDirectory: directory.path)
     }
 }

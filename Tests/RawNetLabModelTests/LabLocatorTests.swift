@@ -12,4 +12,12 @@ import Testing
                 == "lab 'vlan' is not running; start it with `rawnet up FILE` (FILE: the topology with `name: vlan`)",
                 "another lab starts from its topology file, not with a bare `rawnet up`")
     }
+
+    /// A lab name mistyped while others run: the running ones are named, the nearest first.
+    @Test func aLabNotRunning_whileOthersRun_namesThem() throws {
+        #expect(LabLocator.Failure.notRunning("tuor", running: ["basic", "tour"]).description
+                == "lab 'tuor' is not running; did you mean 'tour'? (running: basic, tour)")
+        #expect(LabLocator.Failure.notRunning("zzz", running: ["basic"]).description
+                == "lab 'zzz' is not running (running: basic)")
+    }
 }
