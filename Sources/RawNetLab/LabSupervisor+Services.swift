@@ -16,7 +16,10 @@ extension LabSupervisor {
     /// With `only`, the services of those hosts alone (hosts started again).
     func startServices(_ topology: Topology, paths: SocketPaths, daemonPIDs: [Int32], only: Set<String>? = nil,
                        deadline: Int64) throws(LabError) {
-        var started: [(node: String, kind: String, pid: Int32, log: String)] = []
+        // `from`: the log's length before the service started. The log is appended to, so a
+        // service started again (`rawnet start HOST`) is ready only when its own line comes,
+        // not at the line its previous run left.
+        var started: [(node: String, kind: String, pid: Int32, log: String, from: Int)] = []
         for node in topology.nodes where only?.contains(node.name) ?? true {
             for service in node.services {
                 let log = paths.serviceLogFile(node: node.name, service: service.kind)
@@ -36,8 +39,9 @@ extension LabSupervisor {
                     continue
                 }
                 do {
+                    let from = (try? FileSystem.readBytes(at: log).count) ?? 0
                     let pid = try Processes.spawn(executable: executable, arguments: arguments, logPath: log)
-                    started.append((node.name, service.kind, pid, log))
+                    started.append((node.name, service.kind, pid, log, from))
                 } catch {
                     stop(pids: daemonPIDs + started.map(\.pid))
                     throw .spawnFailed(node: "\(node.name) (\(service.kind))", reason: "\(error)")
@@ -47,7 +51,7 @@ extension LabSupervisor {
         var waiting = started
         while !waiting.isEmpty {
             for (index, entry) in waiting.enumerated().reversed() {
-                let text = (try? FileSystem.readBytes(at: entry.log)).map { String(decoding: $0, as: UTF8.self) } ?? ""
+                let text = (try? FileSystem.readBytes(at: entry.log)).map { String(decoding: $0.dropFirst(entry.from), as: UTF8.self) } ?? ""
                 if text.contains(Self.readyText(kind: entry.kind)) {
                     waiting.remove(at: index)
                 } else if !Processes.isAlive(entry.pid) || ((try? Processes.reap(entry.pid)) ?? nil) != nil {

@@ -144,6 +144,10 @@ struct Impair: ParsableCommand {
         let changed: [(LinkDirection, ImpairAnswer)]
         do { changed = try change.apply(located, directions) } catch { throw Failure(error.description) }
         for (direction, answer) in changed { print("\(direction): \(answer.settings)") }
+        if let rate, rate.lowercased().hasSuffix("bps") {
+            // tc reads "bps" as bytes: 2mbps is 16 megabits a second, which surprises.
+            print("note: as in tc, \(rate) counts bytes per second (bits: write mbit, kbit or bit)")
+        }
         try addRules(located, directions)
     }
 

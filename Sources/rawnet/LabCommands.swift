@@ -274,8 +274,8 @@ extension Status {
         let line = "    \(interface.name.padding(6)) \(interface.address.padding(16)) \(interface.mac)  " + state + mtu + peer
         var counts = "in \(frames(c.receivedFrames))/\(c.receivedBytes) B, out \(frames(c.sentFrames))/\(c.sentBytes) B"
         if interface.queuedFrames > 0 { counts += ", queued \(interface.queuedFrames)" }
-        if interface.peer != nil, interface.isLinkConnected == false {
-            counts += ", cable not connected" + (interface.linkSocket.map { " (\($0))" } ?? "")
+        if let peer = interface.peer, interface.isLinkConnected == false {
+            counts += ", the cable's other end (\(peer)) is not connected"
         }
         var lines: [String] = []
         if let columns, DisplayWidth.of(line) + 1 + DisplayWidth.of(counts) > columns {

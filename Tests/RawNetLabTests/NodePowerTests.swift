@@ -42,6 +42,8 @@ import Testing
             }
             #expect(line.contains("NO-CARRIER"), "\(host): \(line)")
         }
+        let alice = try runner.run(["status", "alice", "--lab", lab]).output
+        #expect(alice.contains("the cable's other end (r1:eth0) is not connected"), "\(alice)")
         let log = try String(contentsOfFile: runner.base + "/rawnet/\(lab)/alice.log", encoding: .utf8)
         #expect(log.contains("eth0 carrier lost: r1:eth0's cable closed (its daemon stopped)"), "\(log.suffix(800))")
         // As on Linux with the cable's far end off: the route stays (linkdown), ARP gets no

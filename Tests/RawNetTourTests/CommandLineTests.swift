@@ -114,6 +114,12 @@ import Testing
         #expect(ping.output.contains("2 packets transmitted, 2 received, 0% packet loss"), "\(ping.output)")
         #expect(ping.output.contains("rtt min/avg/max/mdev = "), "\(ping.output)")
         #expect(!ping.output.contains("bytes from"), "\(ping.output)")
+        // tc's bytes units are kept, and said: 2mbps is 16 megabits a second.
+        let rate = try runner.run(["impair", "alice-r1", "--rate", "2mbps"])
+        #expect(rate.status == 0 && rate.output.contains("rate 16mbit"), "\(rate.output)")
+        #expect(rate.output.contains("note: as in tc, 2mbps counts bytes per second (bits: write mbit, kbit or bit)"), "\(rate.output)")
+        let bits = try runner.run(["impair", "alice-r1", "--rate", "2mbit"])
+        #expect(bits.status == 0 && !bits.output.contains("note:"), "\(bits.output)")
     }
 
     /// Help says what is true and reads in 80 columns (the parser's one-line USAGE aside).
@@ -226,8 +232,8 @@ import Testing
         let asked = waitForPane("your guess?")
         try #require(asked.contains("your guess?"), "the question: \(asked)")
         _ = try tmuxRun(["send-keys", "-t", "quiz", "maybe", "Enter"])
-        let again = waitForPane("'maybe': your guess?")
-        #expect(again.contains("'maybe': your guess? type 1, 2 or 3"), "asked again: \(again)")
+        let again = waitForPane("'maybe' is not a choice")
+        #expect(again.contains("'maybe' is not a choice: type 1, 2 or 3"), "asked again: \(again)")
         #expect(!again.contains("→ "), "no verdict before a choice: \(again)")
         _ = try tmuxRun(["send-keys", "-t", "quiz", "2", "Enter"])
         let verdict = waitForPane("→ ")
