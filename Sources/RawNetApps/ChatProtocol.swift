@@ -127,10 +127,30 @@ public struct ChatSequenceTracker: Sendable {
         case duplicate
     }
 
-    private var highest: [String: Int] = [:]
-    private var seen: [String: Set<Int>] = [:]
-    /// Lines each sender had sent before this receiver joined (`start`): not expected here.
-    private var before: [String: Int] = [:]
+    /// What is kept of one sender: its highest line, which of the last `window` lines came,
+    /// and how many older ones never did. Bounded, whatever a sender numbers its lines.
+    private struct Sender: Sendable {
+        var highest: Int
+        /// Lines the sender had sent before this receiver joined: not expected here.
+        var before: Int
+        /// Lines above `highest - window` (and above `before`) that arrived.
+        var recent: Set<Int> = []
+        /// Lines at or below `highest - window` that had not come when the window left them.
+        var lostBehind = 0
+
+        var missing: Int {
+            let floor = Swift.max(before, highest - ChatSequenceTracker.window)
+            return saturated(lostBehind, Swift.max(0, highest - floor - recent.count))
+        }
+    }
+
+    /// How many of a sender's latest line numbers are remembered, to tell a late line from
+    /// a duplicate. A line older than that is taken for a late one.
+    static let window = 256
+    /// How many senders are followed; lines of senders beyond are shown unmarked.
+    static let maximumSenders = 256
+
+    private var senders: [String: Sender] = [:]
     /// Lines that arrived late.
     public private(set) var lateCount = 0
     public private(set) var duplicateCount = 0
@@ -141,45 +161,60 @@ public struct ChatSequenceTracker: Sendable {
     /// `name` had sent `count` lines before this receiver joined (the room's `Numbering`):
     /// its next line is `count + 1`. Ignored once a line from `name` has arrived.
     public mutating func start(_ name: String, after count: Int) {
-        guard seen[name] == nil, count > 0 else { return }
-        before[name] = count
-        highest[name] = count
+        guard senders[name] == nil, count > 0, senders.count < Self.maximumSenders else { return }
+        senders[name] = Sender(highest: count, before: count)
     }
 
     /// `name` left or joined again: its next line is numbered from 1, a new count. What it
     /// never delivered before stays counted as missing.
     public mutating func restart(_ name: String) {
-        retiredMissing += missing(of: name)
-        highest[name] = nil
-        seen[name] = nil
-        before[name] = nil
+        retiredMissing = saturated(retiredMissing, senders.removeValue(forKey: name)?.missing ?? 0)
     }
 
     /// Lines missing from senders since restarted.
     private var retiredMissing = 0
 
     public mutating func record(_ name: String, sequence: Int) -> Verdict {
-        if seen[name, default: []].contains(sequence) {
-            duplicateCount += 1
-            return .duplicate
-        }
-        seen[name, default: []].insert(sequence)
-        receivedCount += 1
-        let top = highest[name] ?? 0
-        if sequence == top + 1 {
-            highest[name] = sequence
+        guard var sender = senders[name] ?? (senders.count < Self.maximumSenders ? Sender(highest: 0, before: 0) : nil) else {
+            receivedCount += 1
             return .inOrder
         }
-        if sequence > top {
-            highest[name] = sequence
-            return .gap(missing: sequence - top - 1)
+        defer { senders[name] = sender }
+        let top = sender.highest
+        let floor = Swift.max(sender.before, top - Self.window)
+        if sequence <= floor {
+            // Older than what is remembered (or sent before this receiver joined): late.
+            receivedCount += 1
+            lateCount += 1
+            return .late
         }
-        lateCount += 1
-        return .late
+        if sequence <= top {
+            guard sender.recent.insert(sequence).inserted else {
+                duplicateCount += 1
+                return .duplicate
+            }
+            receivedCount += 1
+            lateCount += 1
+            return .late
+        }
+        // A new highest line: what the window leaves behind unseen is counted missing.
+        receivedCount += 1
+        let newFloor = Swift.max(sender.before, sequence - Self.window)
+        if newFloor > floor {
+            let leaving = sender.recent.filter { $0 <= newFloor }
+            // Left unseen below the old top, and never reached the window above it (saturating:
+            // a hostile sender may number a line Int.max).
+            sender.lostBehind = saturated(sender.lostBehind, Swift.min(newFloor, top) - floor - leaving.count)
+            sender.lostBehind = saturated(sender.lostBehind, Swift.max(0, newFloor - Swift.max(top, floor)))
+            sender.recent.subtract(leaving)
+        }
+        sender.recent.insert(sequence)
+        sender.highest = sequence
+        return sequence == top + 1 ? .inOrder : .gap(missing: sequence - top - 1)
     }
 
     /// The highest line number seen from `name`.
-    public func highest(from name: String) -> Int? { highest[name] }
+    public func highest(from name: String) -> Int? { senders[name]?.highest }
 
     /// The marks a receiving screen shows for `verdict` of line `sequence`. A gap is
     /// not called a loss: the skipped lines may still come, late. A line that fills
@@ -191,7 +226,7 @@ public struct ChatSequenceTracker: Sendable {
         case .gap(let missing):
             let first = sequence - missing
             return missing == 1 ? "[missing #\(first): lost or late]" : "[missing #\(first)–#\(sequence - 1): lost or late]"
-        case .late: return "[out of order: after #\(highest[name] ?? sequence)]"
+        case .late: return "[out of order: after #\(senders[name]?.highest ?? sequence)]"
         case .duplicate: return "[duplicate]"
         }
     }
@@ -203,20 +238,24 @@ public struct ChatSequenceTracker: Sendable {
         case .gap(let missing):
             let first = sequence - missing
             return missing == 1 ? "[#\(first) 빠짐: 잃었거나 늦음]" : "[#\(first)–#\(sequence - 1) 빠짐: 잃었거나 늦음]"
-        case .late: return "[순서 어긋남: #\(highest[name] ?? sequence) 다음에 옴]"
+        case .late: return "[순서 어긋남: #\(senders[name]?.highest ?? sequence) 다음에 옴]"
         case .duplicate: return "[중복]"
         }
     }
 
+    /// Line numbers held to tell late lines from duplicates, over all senders (at most
+    /// `window` for each of at most `maximumSenders`).
+    var rememberedLineCount: Int { senders.values.reduce(0) { $0 + $1.recent.count } }
+
     /// Lines below the highest sequence seen that never arrived, over all senders.
     /// Lines sent before this receiver joined are not counted.
     public var missingCount: Int {
-        highest.keys.reduce(retiredMissing) { total, name in total + missing(of: name) }
+        senders.values.reduce(retiredMissing) { saturated($0, $1.missing) }
     }
+}
 
-    private func missing(of name: String) -> Int {
-        guard let top = highest[name] else { return 0 }
-        let base = before[name] ?? 0
-        return top - base - (seen[name]?.count { $0 > base } ?? 0)
-    }
+/// `a + b`, or Int.max where that would overflow (counts of lines, never negative).
+private func saturated(_ a: Int, _ b: Int) -> Int {
+    let (sum, overflow) = a.addingReportingOverflow(b)
+    return overflow ? Int.max : sum
 }
