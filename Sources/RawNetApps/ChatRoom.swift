@@ -12,6 +12,8 @@ import RawNetWire
 public struct ChatRoom {
     public var port: UInt16
     public init(port: UInt16) { self.port = port }
+    /// The most members over UDP a room takes (and UDP senders it keeps numbering for).
+    static let maximumUDPMembers = 256
 
     private final class Member {
         let stream: TCPStream
@@ -93,7 +95,15 @@ public struct ChatRoom {
                 let key = "\(datagram.from):\(datagram.port)"
                 let text = String(decoding: datagram.payload, as: UTF8.self)
                 if text.hasPrefix("HELLO ") {
-                    let name = String(text.dropFirst(6))
+                    // A name as a TCP member's is checked; and the members are bounded, as a
+                    // room hears datagrams from anyone.
+                    let wanted = String(text.dropFirst(6)).trimmingSpaces()
+                    let name = ChatProtocol.isValidName(wanted) ? wanted : "guest\(datagram.port)"
+                    guard udpPeers[key] != nil || udpPeers.count < Self.maximumUDPMembers else {
+                        try? udp.send(Array("* the room is full (\(Self.maximumUDPMembers) members over udp)".utf8),
+                                      to: datagram.from, port: datagram.port)
+                        continue
+                    }
                     udpPeers[key] = (datagram.from, datagram.port)
                     udpNames[key] = name
                     arrivals.restart(name)
@@ -118,7 +128,9 @@ public struct ChatRoom {
                     broadcastTCP("* \(name) left (udp)")
                 } else if udpPeers[key] != nil, let message = ChatProtocol.Datagram(parsing: datagram.payload) {
                     let text = ChatProtocol.visible(message.text)
-                    udpHighest[message.name] = max(udpHighest[message.name] ?? 0, message.sequence)
+                    if udpHighest[message.name] != nil || udpHighest.count < Self.maximumUDPMembers {
+                        udpHighest[message.name] = max(udpHighest[message.name] ?? 0, message.sequence)
+                    }
                     broadcastUDP(datagram.payload)
                     // TCP members learn the gaps the room saw, as a UDP member's screen marks them.
                     let verdict = arrivals.record(message.name, sequence: message.sequence)

@@ -149,6 +149,11 @@ import Testing
         try room.waitForOutput("the gap in the room's view") { $0.contains("[missing #2–#3: lost or late] (from al)") }
         try ann.type("bell \u{07} and \u{1B}[2J")
         try al.waitForOutput("ann's line at al") { $0.contains("ann (tcp): bell ^G and ^[[2J") }
+        // A UDP member's name is checked as a TCP member's is: one with an ESC becomes a guest.
+        let evil = try AppProcess(lab: lab, ["nc", "alice", "bob", "7000", "--udp"], name: "evil", feedsInput: true)
+        try evil.type("HELLO \u{1B}[31mevil")
+        try ann.waitForOutput("a guest joins") { $0.contains("* guest") && $0.contains(" joined over udp from 10.0.1.10:") }
+        evil.closeInput()
         for member in [ann, al, room] {
             #expect(!member.output.contains("\u{07}") && !member.output.contains("\u{0C}") && !member.output.contains("[31mred\u{07}"),
                     "\(member.output)")
