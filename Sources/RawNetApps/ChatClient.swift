@@ -195,8 +195,8 @@ struct ChatSession {
         case "quit", "exit":
             return .quit
         case "help":
-            show(paint("/loss 20%  /reorder 20%  /delay 50ms  /duplicate 5%  (impair this host's link; 0 turns one off)", .dim))
-            show(paint("/clear (perfect wire again)  /stats (TCP internals)  /quit", .dim))
+            show(paint("/loss 20%  /reorder 20%  /delay 50ms  /duplicate 5%  (impair what this host sends; 0 turns one off)", .dim))
+            show(paint("/clear (what this host sends: a perfect wire again)  /stats (TCP internals)  /quit", .dim))
         case "loss", "reorder", "delay", "duplicate", "corrupt", "jitter":
             guard words.count == 2 else {
                 show(paint("usage: /\(verb) VALUE, e.g. /\(verb) \(verb == "delay" || verb == "jitter" ? "50ms" : "20%")", .warning))
@@ -217,7 +217,7 @@ struct ChatSession {
                 let status = try stream.status()
                 let time: (Duration?) -> String = TCPSocketStatus.readableTime
                 let window: (Int?) -> String = TCPSocketStatus.readableWindow
-                show(paint("tcp \(status.state)  rto \(time(status.rto))  srtt \(time(status.smoothedRTT))  cwnd \(window(status.congestionWindow))  ssthresh \(window(status.slowStartThreshold))  retransmissions \(status.retransmissions) (\(status.retransmissionReasons()))  D-SACKs in \(status.dsacksReceived) out \(status.dsacksSent)  undone \(status.undos)  sent \(status.bytesSent) B  received \(status.bytesReceived) B", .dim))
+                show(paint("tcp \(status.state)  rto \(time(status.rto))  srtt \(time(status.smoothedRTT))  cwnd \(window(status.congestionWindow))  ssthresh \(window(status.slowStartThreshold))  retransmissions \(status.retransmissions) (\(status.retransmissionReasons()))  D-SACKs in \(status.dsacksReceived) out \(status.dsacksSent)  undone \(status.undos)  sent \(status.bytesSent) B (resends included)  received \(status.bytesReceived) B", .dim))
             } catch {
                 show(paint("stats: \(error)", .warning))
             }

@@ -137,6 +137,11 @@ public struct ChatSequenceTracker: Sendable {
         var recent: Set<Int> = []
         /// Lines at or below `highest - window` that had not come when the window left them.
         var lostBehind = 0
+        /// The first line heard from a sender no notice announced, when it was not line 1:
+        /// the lines before it may have been sent before this receiver joined (the room's
+        /// notice of where the numbering stood is one datagram, and may be lost), so they are
+        /// marked as not seen here and not counted lost.
+        var firstHeard: Int?
 
         var missing: Int {
             let floor = Swift.max(before, highest - ChatSequenceTracker.window)
@@ -169,12 +174,19 @@ public struct ChatSequenceTracker: Sendable {
     /// never delivered before stays counted as missing.
     public mutating func restart(_ name: String) {
         retiredMissing = saturated(retiredMissing, senders.removeValue(forKey: name)?.missing ?? 0)
+        if senders.count < Self.maximumSenders { senders[name] = Sender(highest: 0, before: 0) }
     }
 
     /// Lines missing from senders since restarted.
     private var retiredMissing = 0
 
     public mutating func record(_ name: String, sequence: Int) -> Verdict {
+        if senders[name] == nil, senders.count < Self.maximumSenders, sequence > 1 {
+            // Unannounced, and not from line 1: where its numbering stood is not known here.
+            senders[name] = Sender(highest: sequence, before: sequence - 1, recent: [sequence], firstHeard: sequence)
+            receivedCount += 1
+            return .gap(missing: sequence - 1)
+        }
         guard var sender = senders[name] ?? (senders.count < Self.maximumSenders ? Sender(highest: 0, before: 0) : nil) else {
             receivedCount += 1
             return .inOrder
@@ -225,7 +237,9 @@ public struct ChatSequenceTracker: Sendable {
         case .inOrder: return nil
         case .gap(let missing):
             let first = sequence - missing
-            return missing == 1 ? "[missing #\(first): lost or late]" : "[missing #\(first)–#\(sequence - 1): lost or late]"
+            let lines = missing == 1 ? "#\(first)" : "#\(first)–#\(sequence - 1)"
+            if senders[name]?.firstHeard == sequence { return "[\(lines) not seen here: sent before you joined, or lost]" }
+            return "[missing \(lines): lost or late]"
         case .late: return "[out of order: after #\(senders[name]?.highest ?? sequence)]"
         case .duplicate: return "[duplicate]"
         }
@@ -237,7 +251,9 @@ public struct ChatSequenceTracker: Sendable {
         case .inOrder: return nil
         case .gap(let missing):
             let first = sequence - missing
-            return missing == 1 ? "[#\(first) 빠짐: 잃었거나 늦음]" : "[#\(first)–#\(sequence - 1) 빠짐: 잃었거나 늦음]"
+            let lines = missing == 1 ? "#\(first)" : "#\(first)–#\(sequence - 1)"
+            if senders[name]?.firstHeard == sequence { return "[\(lines) 여기서 못 봄: 참여 전에 보냈거나 잃음]" }
+            return "[\(lines) 빠짐: 잃었거나 늦음]"
         case .late: return "[순서 어긋남: #\(senders[name]?.highest ?? sequence) 다음에 옴]"
         case .duplicate: return "[중복]"
         }

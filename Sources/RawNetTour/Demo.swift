@@ -67,6 +67,7 @@ public final class Demo {
         let language = options.language
         say(painter.paint("RawNet — " + (language == .ko ? "둘러보기" : "a guided tour"), .heading))
         say(wrap(DemoText.intro.text(language)))
+        if !options.isStepping { say(painter.paint(wrap(DemoText.pace.text(language)), .time)) }
         say("")
         say(DemoText.labLine.text(language) + " '\(DemoLab.name)':")
         say(DemoLab.picture)
@@ -241,6 +242,10 @@ public final class Demo {
     static let commentsInKorean: [(String, String)] = [
         ("# then Ctrl-D", "# 그다음 Ctrl-D"),
         ("# in another terminal, before the chat", "# 채팅 전에 다른 터미널에서"),
+        ("# a room, unless one is open", "# 열린 대화방이 없으면"),
+        ("# first line typed: seq 7", "# 처음 치는 줄이 seq 7"),
+        ("# while nc waits", "# nc가 기다리는 동안"),
+        ("# after a few seconds: a route learned by RIP", "# 몇 초 뒤: RIP로 배운 경로"),
     ]
 
     /// `  $ command`, or when that is wider than 80 columns, the command broken before an

@@ -19,7 +19,7 @@ extension Demo {
         let learned = waitForRoute("r2", "10.0.1.0/24 via 10.0.12.1 dev eth1 proto rip")
         showRoutes("r2", to: "10.0.1.0/24")
         check(learned, Said(en: "r2 learned alice's network from r1 by RIP (metric 2), beside its static route via r3",
-                            ko: "r2가 RIP로 r1에게서 alice 쪽 네트워크를 배웠습니다(메트릭 2). r3를 거치는 정적 경로 옆에"))
+                            ko: "r2가 r3를 거치는 정적 경로 옆에, RIP로 r1에게서 alice 쪽 네트워크를 배웠습니다(메트릭 2)"))
 
         let pair = try openChat()
         defer { pair.close() }

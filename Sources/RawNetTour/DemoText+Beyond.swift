@@ -25,9 +25,11 @@ extension DemoText {
                 세그먼트, 곧 첫 바이트 번호가 27인 세그먼트입니다(줄마다 13바이트). 이 규칙은 alice의 \
                 케이블에서 그 프레임 하나만 버리고, 뒤의 세그먼트는 그대로 도착합니다.
                 """),
-        commands: ["rawnet impair alice-r1 --direction out --drop-next 'tcp and seq 27'",
+        commands: ["rawnet chat bob --listen 7000   # a room, unless one is open",
+                   "rawnet impair alice-r1 --direction out --drop-next 'tcp and seq 7'",
                    "rawnet ladder --duration 30   # in another terminal, before the chat",
-                   "rawnet chat alice --connect bob:7000", "rawnet impair alice-r1"],
+                   "rawnet chat alice --connect bob:7000 --name alice   # first line typed: seq 7",
+                   "rawnet impair alice-r1"],
         notice: Said(
             en: "seq numbers count bytes from 1, as the ladder shows them; bob keeps asking for 27 (ack=27) while SACK tells alice what else arrived.",
             ko: "seq 번호는 사다리 그림처럼 1부터 바이트를 셉니다. bob은 계속 27을 달라고 하고(ack=27), SACK으로 그 밖에 무엇이 도착했는지 알려 줍니다."))
@@ -100,8 +102,8 @@ extension DemoText {
                 아무것도 없으면 호출이 곧바로 돌아오고, 앱은 다른 일을 한 뒤 다시 묻습니다. 0.3초 뒤 \
                 alice가 두 앱에 데이터그램을 하나씩 보냅니다.
                 """),
-        commands: ["rawnet nc bob -l 7100 --udp -d", "echo hi | rawnet nc alice bob 7100 --udp",
-                   "rawnet sockets bob"],
+        commands: ["rawnet nc bob -l 7100 --udp -d", "rawnet sockets bob   # while nc waits",
+                   "echo hi | rawnet nc alice bob 7100 --udp"],
         notice: Said(
             en: "the network is the same for both; only the app decides whether to wait or to go on.",
             ko: "네트워크는 두 앱에 똑같습니다. 기다릴지, 하던 일을 계속할지는 앱이 정합니다."))

@@ -18,8 +18,9 @@ extension DemoText {
                 채팅하는 동안 r2–r3 케이블을 끊으면, 정적 경로는 죽은 인터페이스로 나가므로 r2는 RIP의 길을 \
                 택하고, 끊긴 사이에 사라진 데이터가 있으면 TCP가 다시 보냅니다.
                 """),
-        commands: ["rawnet routes r2", "rawnet link r2-r3 down", "rawnet traceroute bob alice",
-                   "rawnet link r2-r3 up"],
+        commands: ["rawnet rip r1 on --update 1s", "rawnet rip r2 on --update 1s", "rawnet rip r3 on --update 1s",
+                   "rawnet routes r2   # after a few seconds: a route learned by RIP",
+                   "rawnet link r2-r3 down", "rawnet traceroute bob alice", "rawnet link r2-r3 up"],
         notice: Said(en: "the routes before and after the cut, and the chat lines all arriving in order.",
                      ko: "끊기 전과 후의 경로, 그리고 채팅 줄이 모두 순서대로 도착하는 것."))
 }

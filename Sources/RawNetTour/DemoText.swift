@@ -108,6 +108,10 @@ enum DemoText {
             아래에 보이는 프레임은 모두 RawNet이 직접 만들고 체크섬까지 계산한 진짜 이더넷 프레임이며, \
             그 안에는 진짜 IPv4 패킷이 들어 있습니다. 장면마다 개념 하나, 직접 해 볼 명령, 그리고 증거를 보여 줍니다.
             """)
+    /// Said when the tour runs straight through: how to take it a scene at a time.
+    static let pace = Said(
+        en: "Too fast? `rawnet demo --step` waits for Enter after each scene; --keep leaves the lab running at the end, to try the commands by hand.",
+        ko: "너무 빠르면 `rawnet demo --step`으로 장면마다 Enter를 기다리게 하세요. --keep을 붙이면 끝난 뒤에도 실습 네트워크가 남아 명령을 직접 해 볼 수 있습니다.")
     static let labLine = Said(en: "The lab", ko: "실습 네트워크")
     static let byHand = Said(en: "do it by hand", ko: "직접 해 보기")
     static let notice = Said(en: "notice", ko: "눈여겨볼 점")

@@ -137,6 +137,6 @@ enum CommandSuggestion {
             lines[lines.count - 1] += " " + name + ","
         }
         lines[lines.count - 1].removeLast()
-        return message + " (see rawnet --help)\n" + lines.joined(separator: "\n")
+        return message + " (see `rawnet --help`)\n" + lines.joined(separator: "\n")
     }
 }

@@ -24,6 +24,7 @@ import Testing
         var tracker = ChatSequenceTracker()
         _ = tracker.record("x", sequence: 1)
         #expect(tracker.record("x", sequence: Int.max) == .gap(missing: Int.max - 2))
+        tracker.restart("y")  // announced: y numbers from 1
         _ = tracker.record("y", sequence: Int.max)
         #expect(tracker.missingCount == Int.max)
         tracker.restart("x")
@@ -38,5 +39,25 @@ import Testing
         #expect(tracker.rememberedLineCount == ChatSequenceTracker.maximumSenders)
         #expect(tracker.record("n\(ChatSequenceTracker.maximumSenders + 10)", sequence: 9) == .inOrder)
         #expect(tracker.record("n0", sequence: 9) == .gap(missing: 3))
+    }
+
+    /// A sender first heard at line 16 with no notice of where its numbering stood (that
+    /// datagram was lost): its lines 1–15 may predate this receiver, so they are "not seen
+    /// here", not "missing", and not counted lost. An announced sender's gap is a gap.
+    @Test func anUnannouncedSender_isNotSaidToHaveLostItsEarlierLines() {
+        var tracker = ChatSequenceTracker()
+        let first = tracker.record("bob (tcp)", sequence: 16)
+        #expect(first == .gap(missing: 15))
+        #expect(tracker.mark(first, sequence: 16, from: "bob (tcp)") == "[#1–#15 not seen here: sent before you joined, or lost]")
+        #expect(tracker.markKorean(first, sequence: 16, from: "bob (tcp)") == "[#1–#15 여기서 못 봄: 참여 전에 보냈거나 잃음]")
+        #expect(tracker.missingCount == 0)
+        #expect(tracker.record("bob (tcp)", sequence: 18) == .gap(missing: 1))
+        #expect(tracker.mark(.gap(missing: 1), sequence: 18, from: "bob (tcp)") == "[missing #17: lost or late]")
+        #expect(tracker.missingCount == 1)
+        // Announced ("* al joined"): a first line after 1 is a gap, counted.
+        tracker.restart("al")
+        let announced = tracker.record("al", sequence: 3)
+        #expect(tracker.mark(announced, sequence: 3, from: "al") == "[missing #1–#2: lost or late]")
+        #expect(tracker.missingCount == 3)
     }
 }
