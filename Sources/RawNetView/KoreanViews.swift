@@ -299,6 +299,8 @@ extension KoreanViews {
     static func layerValue(_ text: String) -> String {
         if let korean = layerValues[text] { return korean }
         if let meaning = icmpMeaning(text) { return meaning }
+        // The IPv4 box's time to live, "64 hops": the hops a packet has left.
+        if let match = text.wholeMatch(of: /(\d+) hops/) { return "\(match.output.1)홉 남음" }
         // An ARP operation with no name ("3 (op 3)", as `ARPOperation` words it).
         if containsBytes(text, unnamedOperationMarker), let match = text.wholeMatch(of: /(\d+) \(op (\d+)\)/), match.output.1 == match.output.2 {
             return "\(match.output.1) (알 수 없는 동작)"

@@ -31,6 +31,7 @@ import RawNetWire
         #expect(KoreanViews.layerValue("0x1c46 ✓ verifies") == "0x1c46 ✓ 맞음")
         #expect(KoreanViews.layerValue("20 bytes header") == "20바이트 헤더")
         #expect(KoreanViews.layerValue("TTL 64, 3 hops") == "TTL 64, 3홉")
+        #expect(KoreanViews.layerValue("64 hops") == "64홉 남음")  // the IPv4 box's time to live
         #expect(KoreanViews.layerValue("65535") == "65535")
         #expect(KoreanViews.layerValue("") == "")
         #expect(KoreanViews.layerValue("가 (5 bytes)") == "가 (5바이트)")
