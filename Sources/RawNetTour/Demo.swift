@@ -234,8 +234,11 @@ public final class Demo {
         guard language == .ko else { return command }
         var command = command
         for (english, korean) in commentsInKorean { command = command.replacing(english, with: korean) }
-        guard command == "rawnet trace" || command.hasPrefix("rawnet trace ") else { return command }
-        return "rawnet trace --lang ko" + command.dropFirst("rawnet trace".count)
+        // The views that speak Korean are asked to.
+        for verb in ["rawnet trace", "rawnet ladder"] where command == verb || command.hasPrefix(verb + " ") {
+            return verb + " --lang ko" + command.dropFirst(verb.count)
+        }
+        return command
     }
 
     /// The shell comments of the scenes' commands, in Korean.

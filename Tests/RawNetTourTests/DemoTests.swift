@@ -56,6 +56,7 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
         #expect(Demo.inLanguage("rawnet trace", .ko) == "rawnet trace --lang ko")
         #expect(Demo.inLanguage("rawnet trace bob", .en) == "rawnet trace bob")
         #expect(Demo.inLanguage("rawnet traceroute bob alice", .ko) == "rawnet traceroute bob alice")
+        #expect(Demo.inLanguage("rawnet ladder --duration 10", .ko) == "rawnet ladder --lang ko --duration 10")
         #expect(Demo.shellLines("rawnet sockets bob") == "  $ rawnet sockets bob")
         let long = "rawnet trace --lang ko --filter 'host 10.0.2.20 and (udp or icmp) and (node bob)'"
         let lines = Demo.shellLines(long).split(separator: "\n").map(String.init)

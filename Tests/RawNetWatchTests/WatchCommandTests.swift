@@ -58,6 +58,13 @@ import Testing
         #expect(Array(labels.prefix(3)) == ["SYN", "SYN-ACK", "ACK"], "\(ladder.output)")
         #expect(labels.contains("DATA"))
         #expect(labels.filter { $0 == "FIN-ACK" }.count == 2, "\(ladder.output)")
+        // In Korean, as the tour draws it: the ladder's own words translated, the rest the same.
+        let korean = try runner.run(["ladder", "--from", saved, "--connection", key, "--lang", "ko"])
+        #expect(korean.status == 0 && korean.output != ladder.output
+                && korean.output.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) }, "\(korean.output)")
+        #expect(korean.output.split(separator: "\n").count == rows.count, "\(korean.output)")
+        let french = try runner.run(["ladder", "--from", saved, "--lang", "fr"])
+        #expect(french.status == 64 && french.errors.contains("--lang must be en or ko"), "\(french.errors)")
         let mermaid = try runner.run(["ladder", "--from", saved, "--mermaid"])
         #expect(mermaid.output.hasPrefix("sequenceDiagram\n"))
 
