@@ -174,12 +174,20 @@ struct ChatSession {
         return summary
     }
 
-    /// A datagram if one is here; port unreachable (no room) is shown, not fatal.
+    /// A datagram if one is here. An ICMP error about what was sent is shown, not fatal: over
+    /// UDP it is news of one datagram, and the path may come back (a cable plugged in again).
     private func receiveUDP(_ socket: UDPSocket) throws(NetworkError) -> UDPDatagram? {
         do {
             return try socket.receive(timeout: .zero)
         } catch .connectionRefused {
             show(paint("* no room answers on \(client.room):\(client.port) (ICMP port unreachable)", .warning))
+            return nil
+        } catch .hostUnreachable {
+            show(paint("* \(client.room) unreachable: nobody answered ARP for the next hop (a cable down or unplugged, "
+                       + "or an impairment losing ARP: rawnet status, rawnet impair --show); lines go on being sent", .warning))
+            return nil
+        } catch .networkUnreachable {
+            show(paint("* no route to \(client.room) (ICMP network unreachable); lines go on being sent", .warning))
             return nil
         }
     }

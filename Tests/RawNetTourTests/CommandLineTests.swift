@@ -122,6 +122,26 @@ import Testing
         #expect(bits.status == 0 && !bits.output.contains("note:"), "\(bits.output)")
     }
 
+    /// A UDP chat told by ICMP that the room is unreachable (bob's cable down, ARP unanswered)
+    /// says so and goes on, as a UDP app should: it was news of one datagram.
+    @Test func udpChat_goesOnAfterHostUnreachable() throws {
+        let runner = try RawNetRunner()
+        try #require(try runner.run(["up"]).status == 0)
+        defer { _ = try? runner.run(["down"]) }
+        let (room, _) = try runner.start(["chat", "bob", "--listen", "7000"], name: "udp-room")
+        defer { kill(room, SIGINT); _ = try? runner.wait(room, timeout: 10) }
+        #expect(try runner.run(["link", "bob:eth0", "down"]).status == 0)
+        let output = runner.base + "/udp-al.out"
+        let chat = try Processes.spawn(executable: "/bin/sh", arguments: ["-c",
+            "(echo one; sleep 5; echo two; sleep 1) | \(runner.executable) chat alice --connect bob:7000 --udp --name al"],
+            logPath: output, environment: runner.environment)
+        let status = try runner.wait(chat, timeout: 30)
+        let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        #expect(status == 0, "\(printed)")
+        #expect(printed.contains("* 10.0.2.20 unreachable: nobody answered ARP for the next hop"), "\(printed)")
+        #expect(printed.contains("udp summary:"), "the chat went on to its end: \(printed)")
+    }
+
     /// Help says what is true and reads in 80 columns (the parser's one-line USAGE aside).
     @Test func helpTexts_areTrue_andFit80Columns() throws {
         let runner = try RawNetRunner()
