@@ -195,7 +195,9 @@ struct TopologyParser {
                 if let value = NodeKind(rawValue: text) {
                     draft.kind = value
                 } else {
-                    issues.add(location, "kind", "unknown kind '\(text)' (expected host, router, linux or switch)")
+                    let nearest = NameSuggestion.nearest(to: text, among: NodeKind.allCases.map(\.rawValue))
+                    issues.add(location, "kind", "unknown kind '\(text)'" + (nearest.map { "; did you mean '\($0)'?" } ?? "")
+                               + " (expected host, router, linux or switch)")
                 }
             }
         } else {

@@ -151,7 +151,7 @@ private func lab(alice: String = "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.
     /// that only a known kind could ask for.
     @Test func aNodeWithoutInterfaces_isNotBlamedAgainByItsLinks() {
         #expect(problems(lab(r1: "{ kind: rooter }"))
-                == ["lab.yaml: node 'r1': field 'kind': unknown kind 'rooter' (expected host, router, linux or switch)"])
+                == ["lab.yaml: node 'r1': field 'kind': unknown kind 'rooter'; did you mean 'router'? (expected host, router, linux or switch)"])
         #expect(problems(lab(r1: "{ kind: router }")) == ["lab.yaml: node 'r1': field 'interfaces': missing field"])
         // A node that has interfaces, but not the one named, is still answered with its list.
         let wrongName = problems(lab(r1: "{ kind: router, interfaces: { eth0: 10.0.1.1/24, eth2: 10.0.2.1/24 } }"))
