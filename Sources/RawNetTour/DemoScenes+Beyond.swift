@@ -86,7 +86,7 @@ extension Demo {
                    ko: "alice:eth0은 고른 프레임 하나만 요청대로 버렸습니다: seq 27, \(bytes)바이트"))
         check(dupACKs >= 1 && !sack.isEmpty,
               Said(en: "bob answered segment 4 with a duplicate ACK, ack=27 again (\(dupACKs) in all; SACK \(sack))",
-                   ko: "bob은 세그먼트 4에 중복 ACK로 답했습니다. 다시 ack=27 (모두 \(dupACKs)개, SACK \(sack))"))
+                   ko: "bob은 세그먼트 4에 중복 ACK로 답했습니다: 다시 ack=27 (중복 ACK \(dupACKs)개, SACK \(sack))"))
         check(resent, Said(en: "alice sent seq 27 again and it reached bob",
                            ko: "alice가 seq 27을 다시 보냈고, 이번에는 bob에 닿았습니다"))
         check(read == Self.thirteenByteLines, Said(en: "bob's app read all 6 lines, in order",
