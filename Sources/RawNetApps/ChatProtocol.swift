@@ -228,6 +228,9 @@ public struct ChatSequenceTracker: Sendable {
     /// The highest line number seen from `name`.
     public func highest(from name: String) -> Int? { senders[name]?.highest }
 
+    /// Each sender's highest line number, for those that sent one since (re)starting.
+    public var highestLines: [String: Int] { senders.compactMapValues { $0.highest > 0 ? $0.highest : nil } }
+
     /// The marks a receiving screen shows for `verdict` of line `sequence`. A gap is
     /// not called a loss: the skipped lines may still come, late. A line that fills
     /// a gap says which later line it followed; what never came is counted as lost

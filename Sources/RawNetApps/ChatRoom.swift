@@ -12,7 +12,7 @@ import RawNetWire
 public struct ChatRoom {
     public var port: UInt16
     public init(port: UInt16) { self.port = port }
-    /// The most members over UDP a room takes (and UDP senders it keeps numbering for).
+    /// The most members over UDP a room takes.
     static let maximumUDPMembers = 256
 
     private final class Member {
@@ -37,8 +37,9 @@ public struct ChatRoom {
         var udpPeers: [String: (IPv4Address, UInt16)] = [:]  // "address:port" → peer
         var udpNames: [String: String] = [:]
         var bridgedSequence: [String: Int] = [:]  // per TCP member name, for its lines sent over UDP
-        var udpHighest: [String: Int] = [:]  // per UDP sender name, the highest line number relayed
-        var arrivals = ChatSequenceTracker()  // per UDP sender, what reached the room: gaps are shown to TCP members
+        // Per UDP sender, what reached the room: its gaps are shown to TCP members, and its
+        // highest line tells a newcomer where that sender's numbering stands.
+        var arrivals = ChatSequenceTracker()
 
         func broadcastTCP(_ line: String) {
             for member in members where member.name != nil && !member.isGone {
@@ -112,7 +113,7 @@ public struct ChatRoom {
                     broadcastTCP("* \(name) joined over udp from \(key)")
                     // Where each sender's numbering stands, so the newcomer's first line from
                     // each is not taken for the end of a run of lost ones.
-                    let counts = bridgedSequence.merging(udpHighest) { max($0, $1) }
+                    let counts = bridgedSequence.merging(arrivals.highestLines) { max($0, $1) }
                     for (sender, count) in counts.sorted(by: { $0.key < $1.key }) where sender != name {
                         try? udp.send(ChatProtocol.Numbering(name: sender, count: count).encoded,
                                       to: datagram.from, port: datagram.port)
@@ -121,16 +122,12 @@ public struct ChatRoom {
                     let name = udpNames[key] ?? key
                     udpPeers[key] = nil
                     udpNames[key] = nil
-                    udpHighest[name] = nil   // back, it numbers from 1 again
-                    arrivals.restart(name)
+                    arrivals.restart(name)   // back, it numbers from 1 again
                     log("* \(name) left (udp)")
                     broadcastUDP(Array("* \(name) left".utf8))
                     broadcastTCP("* \(name) left (udp)")
                 } else if udpPeers[key] != nil, let message = ChatProtocol.Datagram(parsing: datagram.payload) {
                     let text = ChatProtocol.visible(message.text)
-                    if udpHighest[message.name] != nil || udpHighest.count < Self.maximumUDPMembers {
-                        udpHighest[message.name] = max(udpHighest[message.name] ?? 0, message.sequence)
-                    }
                     broadcastUDP(datagram.payload)
                     // TCP members learn the gaps the room saw, as a UDP member's screen marks them.
                     let verdict = arrivals.record(message.name, sequence: message.sequence)

@@ -1,11 +1,16 @@
 /// The nearest of some names to a mistyped one: the command line's verbs
 /// (`rawnet sokets` → sockets) and a lab's nodes (`rawnet chat alcie` → alice).
 public enum NameSuggestion {
-    /// The name with the fewest edits from `word` (at most a third of its length, at least 2), or one it begins.
+    /// A name `word` begins (two letters at least), else the name with the fewest edits from it
+    /// (at most a third of its length, at least 2). Among several it begins, or several as
+    /// near, the shortest, then the first in order
+    /// (`--los` → `--loss`, not `--loss-burst`; `al` → alice, not r1).
     public static func nearest(to word: String, among names: [String]) -> String? {
         let lower = word.lowercased()
-        if let prefixed = names.first(where: { $0.hasPrefix(lower) && lower.count >= 2 }) { return prefixed }
-        let scored = names.map { ($0, distance(lower, $0)) }.min { $0.1 < $1.1 }
+        if lower.count >= 2, let prefixed = names.filter({ $0.hasPrefix(lower) }).min(by: { ($0.count, $0) < ($1.count, $1) }) {
+            return prefixed
+        }
+        let scored = names.map { ($0, distance(lower, $0)) }.min { ($0.1, $0.0.count, $0.0) < ($1.1, $1.0.count, $1.0) }
         guard let (name, edits) = scored, edits <= max(2, word.count / 3) else { return nil }
         return name
     }

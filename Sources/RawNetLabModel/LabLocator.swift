@@ -61,7 +61,8 @@ public enum LabLocator {
         let directory = try RunDirectory(labName: name, base: base)
         guard FileSystem.exists(SocketPaths(runDirectory: directory.path).labConfigFile) else {
             let running = RunDirectory.listLabs(base: base).filter { other in
-                other != name && FileSystem.exists(SocketPaths(runDirectory: base + "/" + other).labConfigFile)
+                guard other != name, let directory = try? RunDirectory(labName: other, base: base) else { return false }
+                return FileSystem.exists(SocketPaths(runDirectory: directory.path).labConfigFile)
             }
             throw Failure.notRunning(name, running: running.sorted())
         }

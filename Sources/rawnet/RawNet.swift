@@ -106,7 +106,7 @@ enum UnknownOption {
             let name = String(word.prefix { $0 != "=" })
             guard !known.contains(name) else { continue }
             var message = "unknown option '\(name)'"
-            if let nearest = nearest(to: String(name.dropFirst(2)), among: known.map { String($0.dropFirst(2)) }) {
+            if let nearest = NameSuggestion.nearest(to: String(name.dropFirst(2)), among: known.map { String($0.dropFirst(2)) }) {
                 message += "; did you mean '--\(nearest)'?"
             }
             return message + " (see `\(path.joined(separator: " ")) --help`)"
@@ -114,13 +114,6 @@ enum UnknownOption {
         return nil
     }
 
-    /// The option with the fewest edits (`--los` → `--loss`, not `--loss-burst`), else the
-    /// shortest that begins with what was typed.
-    static func nearest(to word: String, among names: [String]) -> String? {
-        let scored = names.map { ($0, NameSuggestion.distance(word, $0)) }.min { ($0.1, $0.0.count, $0.0) < ($1.1, $1.0.count, $1.0) }
-        if let (name, edits) = scored, edits <= max(2, word.count / 3) { return name }
-        return names.filter { $0.hasPrefix(word) && word.count >= 2 }.min { ($0.count, $0) < ($1.count, $1) }
-    }
 }
 
 /// The nearest command to a mistyped one (`rawnet sokets` → sockets).
