@@ -165,12 +165,11 @@ extension WebPage {
           const iface = end.split(":")[1];
           const node = state.topo.nodes.find(n => n.name === end.split(":")[0]);
           const info = node && node.interfaces.find(i => i.name === iface);
-          const len = Math.hypot(to.x - from.x, to.y - from.y) || 1, k = Math.min(0.45, 75 / len);
-          const nx = -(to.y - from.y) / len, ny = (to.x - from.x) / len;
-          const x = from.x + (to.x - from.x) * k + nx * 12, y = from.y + (to.y - from.y) * k + ny * 12;
-          const label = el("text", { x, y, class: "iface", "text-anchor": "middle" }, g);
           // A switch's port has no address: its name alone.
-          label.textContent = iface + (info && info.address ? " " + info.address : "");
+          const words = iface + (info && info.address ? " " + info.address : "");
+          const at = ifaceLabelCentre(from, to, nodeWidth(node) / 2, words.length);
+          const label = el("text", { x: at.x, y: at.y + 4, class: "iface", "text-anchor": "middle" }, g);
+          label.textContent = words;
         }
         const mx = (p.x + q.x) / 2, my = (p.y + q.y) / 2;
         const words = linkSummary(link);
@@ -192,14 +191,41 @@ extension WebPage {
       for (const node of state.topo.nodes) {
         const p = state.pos[node.name];
         const g = el("g", { class: "node " + node.kind + (node.remote ? " remote" : node.running ? "" : " down"), "data-name": node.name, transform: `translate(${p.x},${p.y})` }, nodes);
-        const lines = [node.name, node.kind];
         if (node.remote) el("title", {}, g).textContent = node.name + " (" + node.remote + ")";
-        const width = Math.max(70, ...lines.map(l => l.length * 8 + 16));
+        const width = nodeWidth(node);
         el("rect", { x: -width / 2, y: -20, width, height: 40 }, g);
         const name = el("text", { class: "name", x: 0, y: -3, "text-anchor": "middle" }, g); name.textContent = node.name;
         const kind = el("text", { x: 0, y: 13, "text-anchor": "middle" }, g); kind.textContent = node.kind;
         drag(g, node.name);
       }
+    }
+
+    function nodeWidth(node) {
+      return node ? Math.max(70, ...[node.name, node.kind].map(l => l.length * 8 + 16)) : 70;
+    }
+
+    // Where an interface's label goes: beside its link, wholly on one side of the line, past
+    // where the link leaves its node's box (half width nodeHalf, half height 20) and as near
+    // it as it can be without touching the box; never past 45 % of the link. Of the line's two
+    // sides, the one where it comes nearer. Sizes are the 11 px font's, estimated.
+    function ifaceLabelCentre(from, to, nodeHalf, chars) {
+      const len = Math.hypot(to.x - from.x, to.y - from.y) || 1;
+      const ux = (to.x - from.x) / len, uy = (to.y - from.y) / len;
+      const halfW = chars * 3.3 + 2, halfH = 7, gap = 3;
+      const exit = Math.min(Math.abs(ux) > 1e-6 ? nodeHalf / Math.abs(ux) : Infinity,
+                            Math.abs(uy) > 1e-6 ? 20 / Math.abs(uy) : Infinity);
+      let best = null;
+      for (const side of [1, -1]) {
+        const nx = -uy * side, ny = ux * side;
+        const off = Math.abs(nx) * halfW + Math.abs(ny) * halfH + gap;
+        const clear = (d) => Math.abs(ux * d + nx * off) >= nodeHalf + halfW + gap
+                          || Math.abs(uy * d + ny * off) >= 20 + halfH + gap;
+        let d = Math.min(exit, len * 0.45);
+        while (d < len * 0.45 && !clear(d)) d += 2;
+        d = Math.min(d, len * 0.45);
+        if (!best || d < best.d) best = { d, x: from.x + ux * d + nx * off, y: from.y + uy * d + ny * off };
+      }
+      return best;
     }
 
     function drag(g, name) {

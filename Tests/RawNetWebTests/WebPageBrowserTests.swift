@@ -510,6 +510,26 @@ import Testing
         for text in ["eth0 10.0.1.10/24", "eth0 10.0.1.1/24", "eth1 10.0.2.1/24", "eth0 10.0.2.20/24", "router", "host"] {
             #expect(labels.contains(text), "the canvas names \(text): \(labels)")
         }
+        // Each interface's label is readable: no node's box covers any of it, and no link crosses it.
+        let covered = try await browser.run("""
+            const boxes = [...document.querySelectorAll('#nodes g.node rect')].map(r => r.getBoundingClientRect());
+            const wires = [...document.querySelectorAll('#links line.wire')];
+            const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+            const crosses = (box, line) => {
+              const svg = line.ownerSVGElement.getBoundingClientRect();
+              const [x1, y1, x2, y2] = ['x1', 'y1', 'x2', 'y2'].map(k => line[k].baseVal.value);
+              const side = (x, y) => Math.sign((x2 - x1) * (y - (y1 + svg.top)) - (y2 - y1) * (x - (x1 + svg.left)));
+              const corners = [[box.left, box.top], [box.right, box.top], [box.left, box.bottom], [box.right, box.bottom]];
+              const span = { left: Math.min(x1, x2) + svg.left, right: Math.max(x1, x2) + svg.left,
+                             top: Math.min(y1, y2) + svg.top, bottom: Math.max(y1, y2) + svg.top };
+              return meets(box, span) && new Set(corners.map(([x, y]) => side(x, y))).size > 1;
+            };
+            return [...document.querySelectorAll('text.iface')].filter(t => {
+              const box = t.getBoundingClientRect();
+              return boxes.some(b => meets(box, b)) || wires.some(w => crosses(box, w));
+            }).map(t => t.textContent)
+            """) as? [String]
+        #expect(covered == [], "interface labels covered by a node or crossed by a link: \(covered ?? ["?"])")
         try await browser.waitUntil("the WebSocket is live", "return document.getElementById('conn').className === 'live'")
         try await browser.screenshot(to: Self.artifacts + "/1-topology.png")
 
