@@ -33,7 +33,7 @@ extension WebPage {
     const state = {
       lang: localStorage.getItem("rawnet-lang") || "en",
       topo: null, pos: {}, entries: [], cursor: -1, live: true, playing: null, selected: null, selectedLink: null,
-      framesByLink: {}, dropsByLink: {}, countedByLink: {}, gaps: 0, ended: false, lastCountsAt: -Infinity,
+      framesByLink: {}, dropsByLink: {}, labelSides: {}, countedByLink: {}, gaps: 0, ended: false, lastCountsAt: -Infinity,
     };
     window.rawnetState = state;
     const MAX_ENTRIES = 20000, MAX_ROWS = 400, MAX_FLYING = 24, MAX_FLYING_BUSY = 4;
@@ -161,13 +161,14 @@ extension WebPage {
         el("line", { class: "wire", x1: p.x, y1: p.y, x2: q.x, y2: q.y }, g);
         const hit = el("line", { class: "hit", x1: p.x, y1: p.y, x2: q.x, y2: q.y }, g);
         hit.addEventListener("click", () => showLinkForm(link.index));
-        for (const [end, from, to] of [[link.a, p, q], [link.b, q, p]]) {
+        for (const [end, from, to, which] of [[link.a, p, q, "a"], [link.b, q, p, "b"]]) {
           const iface = end.split(":")[1];
           const node = state.topo.nodes.find(n => n.name === end.split(":")[0]);
           const info = node && node.interfaces.find(i => i.name === iface);
           // A switch's port has no address: its name alone.
           const words = iface + (info && info.address ? " " + info.address : "");
           const at = ifaceLabelCentre(from, to, nodeWidth(node) / 2, words.length);
+          state.labelSides[link.index + which] = at.side;
           const label = el("text", { x: at.x, y: at.y + 4, class: "iface", "text-anchor": "middle" }, g);
           label.textContent = words;
         }
@@ -223,7 +224,7 @@ extension WebPage {
         let d = Math.min(exit, len * 0.45);
         while (d < len * 0.45 && !clear(d)) d += 2;
         d = Math.min(d, len * 0.45);
-        if (!best || d < best.d) best = { d, x: from.x + ux * d + nx * off, y: from.y + uy * d + ny * off };
+        if (!best || d < best.d) best = { d, side, x: from.x + ux * d + nx * off, y: from.y + uy * d + ny * off };
       }
       return best;
     }
@@ -313,8 +314,14 @@ extension WebPage {
         const [p, q] = endPoints(ev.link, true);
         const x = p.x + (q.x - p.x) * at, y = p.y + (q.y - p.y) * at;
         const g = el("g", { class: "drop", "data-link": ev.link }, marks);
-        const text = el("text", { x, y: y + 20, "text-anchor": "middle" }, g);
-        text.textContent = "✗ " + (ev.reason || t("dropped"));
+        // The reason goes on the side of the line away from the nearer interface's label.
+        const words = "✗ " + (ev.reason || t("dropped"));
+        const len = Math.hypot(q.x - p.x, q.y - p.y) || 1, end = at < 0.5 ? "a" : "b";
+        const sign = at < 0.5 ? 1 : -1, side = -(state.labelSides[ev.link + end] || 1);
+        const nx = -(q.y - p.y) / len * sign * side, ny = (q.x - p.x) / len * sign * side;
+        const off = Math.abs(nx) * (words.length * 3.6 + 2) + Math.abs(ny) * 7 + 9;
+        const text = el("text", { x: x + nx * off, y: y + ny * off + 4, "text-anchor": "middle" }, g);
+        text.textContent = words;
         el("circle", { cx: x, cy: y, r: 6, fill: "#b00020" }, g);
         g.addEventListener("click", () => select(ev.id));
         later(() => g.remove(), 3000);
