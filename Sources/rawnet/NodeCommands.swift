@@ -7,8 +7,8 @@ import RawNetLabModel
 /// Sends one control command to a node and returns its result.
 /// `controlCall`, its answer decoded as `type`; an answer of another shape is a failure.
 func controlAnswer<Answer: Decodable>(_ type: Answer.Type, _ located: LabLocator.Located, node: String,
-                                      _ command: String) throws -> Answer {
-    let result = try controlCall(located, node: node, command)
+                                      _ command: String, _ args: [String: String] = [:]) throws -> Answer {
+    let result = try controlCall(located, node: node, command, args)
     guard let answer = try? result?.decode(type) else { throw Failure("\(node): bad answer") }
     return answer
 }
@@ -80,15 +80,20 @@ struct Routes: ParsableCommand {
 
 struct ARP: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "arp", abstract: "Show a node's ARP cache, as `ip neigh` does.")
+        commandName: "arp", abstract: "Show a node's ARP cache, as `ip neigh` does.",
+        discussion: "Learned entries last 60 s. --flush forgets them (as `ip neigh flush all`), so the next packet to each neighbour asks again with an ARP request; entries still waiting for an answer stay.")
 
     @Argument(help: "A router or host.") var node: String
+    @Flag(name: .long, help: "Forget the learned entries first, then show what is left.") var flush = false
     @OptionGroup var labOption: LabOption
 
     func run() throws {
         let located = try labOption.locate()
         try requireNode(node, in: located, kinds: [.router, .host]) { noIPLayer($0, shows: "ARP cache", linuxTool: "ip neigh") }
-        let answer = try controlAnswer(ARPAnswer.self, located, node: node, "arp")
+        let answer = try controlAnswer(ARPAnswer.self, located, node: node, "arp", flush ? ["flush": "all"] : [:])
+        if let flushed = answer.flushed {
+            print("\(node) forgot \(flushed) learned entr\(flushed == 1 ? "y" : "ies"); the next packet to each neighbour sends an ARP request")
+        }
         print(answer.text.isEmpty ? "(no neighbours)" : answer.text)
     }
 }

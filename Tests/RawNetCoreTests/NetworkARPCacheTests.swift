@@ -27,6 +27,24 @@ private func at(_ seconds: Double) -> Instant { Instant(nanoseconds: Int64(secon
         #expect(mac == neighbourMAC)
     }
 
+    /// `ip neigh flush all`: learned neighbours are forgotten, so the next packet asks again;
+    /// an address still being asked for keeps its entry and its waiting packets.
+    @Test func forgetLearned_forgetsAnswers_keepsWhatWaits() {
+        var cache = ARPCache<String>()
+        let other = IPv4Address(10, 0, 1, 2)
+        _ = cache.resolve(neighbour, interface: 0, packet: "p1", now: at(0))
+        _ = cache.learn(neighbour, macAddress: neighbourMAC, interface: 0, isTargetedAtUs: true, now: at(0.1))
+        _ = cache.resolve(other, interface: 0, packet: "waiting", now: at(0.2))
+        #expect(cache.forgetLearned() == 1)
+        #expect(cache.lookup(neighbour, interface: 0, now: at(0.3)) == nil)
+        guard case .queued(sendRequest: true) = cache.resolve(neighbour, interface: 0, packet: "p2", now: at(0.3)) else {
+            Issue.record("a forgotten neighbour is asked for again"); return
+        }
+        #expect(cache.learn(other, macAddress: MACAddress(0x02_00_00_00_00_02), interface: 0, isTargetedAtUs: true,
+                            now: at(0.4)) == ["waiting"])
+        #expect(cache.forgetLearned() == 1, "only the answered entry; the re-asked one still waits")
+    }
+
     @Test func pendingQueue_isBounded_andOverflowCounted() {
         var cache = ARPCache<Int>(configuration: ARPCacheConfiguration(maximumPendingPerAddress: 3))
         var overflowed = 0

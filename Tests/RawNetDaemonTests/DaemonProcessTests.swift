@@ -176,6 +176,24 @@ struct DaemonProcessTests {
         #expect(shown.output.contains("default via 10.0.1.1 dev eth0 proto static"), "\(shown.output)")
     }
 
+    /// `rawnet arp alice --flush` forgets what alice learned (as `ip neigh flush all`), so her
+    /// next ping asks for r1 again; the daemon refuses arguments it does not know.
+    @Test func arpFlush_forgetsLearnedNeighbours_theNextPingAsksAgain() throws {
+        let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
+        defer { lab.stop() }
+        #expect(try lab.rawnet(["ping", "alice", "10.0.2.20", "-c", "1"]).status == 0)
+        let learned = try lab.rawnet(["arp", "alice"]).output
+        #expect(learned.contains("10.0.1.1 dev eth0 lladdr ") && learned.contains("REACHABLE"), "\(learned)")
+        let flushed = try lab.rawnet(["arp", "alice", "--flush"])
+        #expect(flushed.status == 0)
+        #expect(flushed.output == "alice forgot 1 learned entry; the next packet to each neighbour sends an ARP request\n(no neighbours)\n",
+                "\(flushed.output)")
+        #expect(try lab.rawnet(["ping", "alice", "10.0.2.20", "-c", "1"]).status == 0)
+        #expect(try lab.rawnet(["arp", "alice"]).output.contains("10.0.1.1 dev eth0 lladdr "), "learned again")
+        let refused = try lab.control("alice", "arp", ["flush": "some"])
+        #expect(refused.ok == false && refused.error == "arp: unknown arguments flush; known: flush=all", "\(refused)")
+    }
+
     @Test func sigterm_removesSocketAndPIDFiles() throws {
         let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
         defer { lab.stop() }

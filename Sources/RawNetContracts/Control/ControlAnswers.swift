@@ -58,6 +58,8 @@ public struct NeighbourInfo: Codable, Sendable, Equatable {
 public struct ARPAnswer: Codable, Sendable, Equatable {
     public var entries: [NeighbourInfo]
     public var text: String
+    /// After `arp flush`: how many learned entries were forgotten (absent otherwise).
+    public var flushed: Int?
 
     public init(entries: [NeighbourInfo], text: String) {
         self.entries = entries

@@ -179,6 +179,19 @@ public struct ARPCache<Pending: Sendable>: Sendable {
         return dropped
     }
 
+    /// Forgets every learned address (`ip neigh flush all`), so the next packet to each asks
+    /// again; entries still waiting for an answer stay, with their packets. Returns how many
+    /// were forgotten.
+    public mutating func forgetLearned() -> Int {
+        var forgotten = 0
+        for (key, entry) in entries {
+            guard case .reachable = entry else { continue }
+            entries[key] = nil
+            forgotten += 1
+        }
+        return forgotten
+    }
+
     /// The cache as `ip neigh` prints it, e.g.
     /// `10.0.1.1 dev eth0 lladdr 02:12:34:56:78:9a REACHABLE (59s left)`.
     public func formatted(now: Instant, interfaceNames: [String]) -> String {

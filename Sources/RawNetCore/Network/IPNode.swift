@@ -62,6 +62,9 @@ public struct IPNode: Sendable {
     public internal(set) var interfaces: [IPInterface]
     public var routingTable: RoutingTable
     public internal(set) var arpCache: ARPCache<PendingFrame>
+    /// `ip neigh flush all`: forgets every learned neighbour (entries awaiting an answer stay).
+    /// Returns how many were forgotten.
+    public mutating func forgetLearnedNeighbours() -> Int { arpCache.forgetLearned() }
     /// IPv4 multicast groups this node listens to on every interface (e.g. RIP's
     /// 224.0.0.9): frames to their Ethernet addresses are taken and their
     /// packets delivered like broadcasts.

@@ -21,7 +21,15 @@ extension NodeDaemon {
         switch request.command {
         case "status": return .success(status())
         case "routes": return .success(routes())
-        case "arp": return .success(neighbours())
+        case "arp":
+            guard !request.args.isEmpty else { return .success(neighbours()) }
+            guard request.args == ["flush": "all"] else {
+                return .failure("arp: unknown arguments \(request.args.keys.sorted().joined(separator: ", ")); known: flush=all")
+            }
+            let forgotten = ip.forgetLearnedNeighbours()
+            var answer = neighbours()
+            answer.flushed = forgotten
+            return .success(answer)
         case "link": return link(request.args)
         case "rip": return ripCommand(request.args)
         case "impair": return impair(request.args)
