@@ -64,7 +64,7 @@ extension Demo {
                     keep: (Ladder.Row) -> Bool = { _ in true }) -> Ladder {
         let ladder = Ladder(events: events, connection: key, startTime: sceneStart)
         let kept = ladder.rows.filter(keep)
-        say(painter.paint("  $ rawnet ladder --connection '\(key)'", .time))
+        say(painter.paint(Self.shellLines(Self.inLanguage("rawnet ladder --connection '\(key)'", options.language)), .time))
         let text = Ladder(events: events, connection: key, startTime: sceneStart)
             .renderText(usesColour: options.usesColour, translate: view)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

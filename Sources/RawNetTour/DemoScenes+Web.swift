@@ -37,9 +37,8 @@ extension Demo {
         showResolverSteps(secondEvents)
         let firstAsked = Self.queriesSent(by: "rec", in: firstEvents)
         let secondAsked = Self.queriesSent(by: "rec", in: secondEvents)
-        check(first?.address == Self.bobAddress && firstAsked == Self.treeServers,
-              Said(en: "asked by alice, rec walked the same tree itself: root, tld, ns1, then answered 10.0.2.20",
-                   ko: "alice가 묻자 rec가 같은 트리를 직접 따라 내려갔고(root, tld, ns1), 10.0.2.20이라고 답했습니다"))
+        check(first?.address == Self.bobAddress && Self.treeServers.reversed().starts(with: firstAsked.reversed()),
+              Self.firstWalkSaid(asked: firstAsked))
         let ttls = "\(first?.ttl ?? 0) → \(second?.ttl ?? 0)"
         check(second?.address == Self.bobAddress && secondAsked.isEmpty && (second?.ttl ?? .max) <= (first?.ttl ?? 0),
               Said(en: "asked again, rec answered from its cache: it asked no server, and the TTL counts down (\(ttls) s)",
@@ -66,6 +65,29 @@ extension Demo {
                        + "and ns1 (10.0.4.13) answered with authority: \(Self.webName) is 10.0.2.20",
                    ko: "단계별 조회: 루트(10.0.4.11)가 lab. 서버로, tld(10.0.4.12)가 example.lab. 서버로 넘겼고, "
                        + "ns1(10.0.4.13)이 권한 있는 응답을 주었습니다: \(Self.webName)은 10.0.2.20"))
+    }
+
+    /// What rec's first walk did. A question asked by hand before the scene (a `rawnet nc alice bob`
+    /// looks up bob.lab) leaves referrals in rec's cache, and then rec starts lower in the tree:
+    /// the cache at work, said as such rather than failed.
+    static func firstWalkSaid(asked: [IPv4Address]) -> Said {
+        let names = ["root", "tld", "ns1"], skipped = treeServers.count - min(asked.count, treeServers.count)
+        if skipped == 0 {
+            return Said(en: "asked by alice, rec walked the same tree itself: root, tld, ns1, then answered 10.0.2.20",
+                        ko: "alice가 묻자 rec가 같은 트리를 직접 따라 내려갔고(root, tld, ns1), 10.0.2.20이라고 답했습니다")
+        }
+        let known = [(en: "", ko: ""), (en: "who serves lab. (tld)", ko: "lab.을 맡은 서버(tld)"),
+                     (en: "who serves example.lab. (ns1)", ko: "example.lab.을 맡은 서버(ns1)"),
+                     (en: "the answer itself", ko: "답 자체")][skipped]
+        let askedNames = names.suffix(asked.count).joined(separator: ", ")
+        let only = asked.isEmpty ? Said(en: "asked no server", ko: "어느 서버에도 묻지 않았습니다")
+            : Said(en: "asked only \(askedNames)", ko: "\(askedNames)에만 물었습니다")
+        return Said(en: "asked by alice, rec started lower in the tree: it still had \(known.en) cached from an earlier "
+                        + "question (one asked by hand?), so it \(only.en) and answered 10.0.2.20. "
+                        + "To see the whole walk: rawnet stop rec; rawnet start rec (an empty cache), then this scene again",
+                    ko: "alice가 묻자 rec는 트리 중간부터 시작했습니다. 앞선 질문(직접 입력한 명령?) 덕분에 \(known.ko)가 "
+                        + "캐시에 남아 있어서 \(only.ko). 답은 10.0.2.20. 처음부터 따라가는 모습을 보려면 "
+                        + "rawnet stop rec; rawnet start rec (캐시가 비워짐) 뒤에 이 장면을 다시 보세요")
     }
 
     /// One recursive question to rec, printed as dig's answer section and query time.

@@ -321,7 +321,7 @@ enum DemoText {
                 답합니다. 그사이 sw1은 carol의 MAC 주소가 포트 p1 쪽에 있다고 학습했으므로, 응답은 p1로만 \
                 내보냅니다.
                 """),
-        commands: ["rawnet trace sw1", "rawnet nc carol 10.0.3.40 9 --udp", "rawnet macs sw1",
+        commands: ["rawnet trace sw1", "rawnet arp carol --flush", "rawnet ping carol 10.0.3.40 -c 1", "rawnet macs sw1",
                    "rawnet trace --filter arp"],
         notice: Said(
             en: "the request appears at dave and r3; the reply only at carol. The switch learns, then stops flooding.",

@@ -7,8 +7,8 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "A guided tour of RawNet: every idea (layers, IP, UDP, ports, TCP, TTL, routes) shown on a live lab.", usage: "rawnet demo [<options>]",
         discussion: """
-            Starts its own lab 'tour' (three routers in a triangle, four hosts, two switches, a web \
-            server and DNS servers), runs one scene per \
+            Starts its own lab 'tour' (three routers in a triangle, two switches, eight hosts: alice, \
+            bob with a web server, carol, dave, and the DNS servers rec, root, tld and ns1), runs one scene per \
             idea, prints the commands to do each by hand and the evidence from the trace, then stops \
             the lab. Exits non-zero when a scene's evidence is missing.
             """)

@@ -24,6 +24,21 @@ import Testing
     }
 
     /// An app that runs is 돌고 있다 or 실행 중이다; 돕니다 reads as "helps".
+    /// A name asked by hand before the names scene leaves referrals in rec's cache: the scene's
+    /// check then says where rec started and why, instead of failing.
+    @Test func namesScene_firstWalk_saysWhatTheCacheSpared() {
+        let servers = Demo.treeServers
+        #expect(Demo.firstWalkSaid(asked: servers).en.contains("walked the same tree itself: root, tld, ns1"))
+        let fromTLD = Demo.firstWalkSaid(asked: Array(servers.dropFirst()))
+        #expect(fromTLD.en.contains("still had who serves lab. (tld) cached") && fromTLD.en.contains("asked only tld, ns1"),
+                "\(fromTLD.en)")
+        #expect(fromTLD.ko.contains("lab.을 맡은 서버(tld)가 캐시에") && fromTLD.ko.contains("tld, ns1에만 물었습니다"),
+                "\(fromTLD.ko)")
+        let cached = Demo.firstWalkSaid(asked: [])
+        #expect(cached.en.contains("still had the answer itself cached") && cached.en.contains("asked no server")
+                && cached.en.contains("rawnet stop rec; rawnet start rec"), "\(cached.en)")
+    }
+
     @Test func koreanSaysAppsRun_neverThatTheyHelp() {
         for (scene, text) in koreanTexts {
             for word in ["돕니다", "돈다", "돌아간다"] {
