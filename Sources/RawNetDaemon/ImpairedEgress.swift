@@ -236,7 +236,9 @@ func impairmentRuleProblem(_ action: String, _ args: [String: String]) -> String
 /// The short reason a trace shows for one impairment action.
 func impairmentTraceReason(_ event: ImpairmentEvent) -> String {
     switch event {
-    case .heldBack: return "held back"
+    case .heldBack(let frames):
+        // What a learner needs: why it waits, and for what (the hold also ends after a second).
+        return "held back until \(frames) later frame\(frames == 1 ? " has" : "s have") left (reorder)"
     default: return event.description
     }
 }

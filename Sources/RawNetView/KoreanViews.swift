@@ -8,7 +8,7 @@ public enum KoreanViews {
         ("time (ms)", "시각 (ms)"),
         ("⧉ duplicate made by the network", "⧉ 네트워크가 만든 복제"),
         (" enters TIME-WAIT", ": TIME-WAIT 상태로 들어감"),
-        ("(IP layer: no frame)", "(IP 계층: 프레임 없음)"),
+        ("(seen in the IP layer: no Ethernet header)", "(IP 계층에서 본 패킷: 이더넷 헤더 없음)"),
         ("time exceeded in transit", "전송 중 시간 초과"),
         ("network unreachable", "네트워크 도달 불가"),
         ("host unreachable", "호스트 도달 불가"),
@@ -167,6 +167,10 @@ extension KoreanViews {
             "~ \($0.output.3)에서 앞의 \($0.output.1)개 뒤에 \($0.output.2) 대기"
         }
         out = out.replacing(/~ held back (\d+) frames? at (\S+)/) { "~ \($0.output.2)에서 프레임 \($0.output.1)개 보류" }
+        out = out.replacing(/~ held back until (\d+) later frames? ha(?:s|ve) left \(reorder\) at (\S+?)(,|$|\s)/) {
+            "~ \($0.output.2)에서 순서 바꾸기: 뒤의 프레임 \($0.output.1)개가 먼저 나갈 때까지 보류\($0.output.3)"
+        }
+        out = out.replacing(/, sent (\S+) ms later/) { ", \($0.output.1)ms 뒤에 나감" }
         return out
     }
 
@@ -182,6 +186,9 @@ extension KoreanViews {
         }
         out = out.replacing(/(~ |; )queued behind (\d+) for (\S+?)(?=;|\s|$)/) {
             "\($0.output.1)앞의 \($0.output.2)개 뒤에 \($0.output.3) 대기"
+        }
+        out = out.replacing(/(~ |; )held back until (\d+) later frames? ha(?:s|ve) left \(reorder\)/) {
+            "\($0.output.1)순서 바꾸기: 뒤의 프레임 \($0.output.2)개가 먼저 나갈 때까지 보류"
         }
         out = out.replacing(/(~ |; )held back (\d+) frames?/) { "\($0.output.1)프레임 \($0.output.2)개 보류" }
         return out

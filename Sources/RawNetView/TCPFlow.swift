@@ -49,6 +49,14 @@ struct TCPTransmission {
     var dropReason: String?
     /// What an impairment did to it (delayed, corrupted, …).
     var impairments: [String] = []
+    /// An impairment seen before the frame was sent (the sender's own egress held it back):
+    /// where and when, so the hold's length is said once the frame leaves.
+    var heldBeforeSending: (place: String, time: Int64, note: Int)?
+    /// The TSval of its timestamps option (RFC 7323), if any.
+    var timestampValue: UInt32? {
+        for option in tcp.options { if case .timestamps(let value, _) = option { return value } }
+        return nil
+    }
     var isRetransmission = false
     var retransmissionReason: String?
     /// A second copy of the same frame (same IP id), made by the network.
@@ -176,7 +184,15 @@ struct TCPFlow {
             // The reason says what happened ("delayed 25ms"); the detail repeats it with the
             // engine's frame number, so it is shown only when there is no reason.
             let text = event.reason ?? event.detail ?? "impaired"
-            if let index { transmissions[index].impairments.append("\(text) at \(place)") }
+            if let index {
+                transmissions[index].impairments.append("\(text) at \(place)")
+            } else {
+                // The sender's own egress took it before it was sent (held back, delayed): the
+                // frame is sent later, and its row says so.
+                candidate.impairments.append("\(text) at \(place)")
+                candidate.heldBeforeSending = (place, event.time, 0)
+                transmissions.append(candidate)
+            }
             return
         }
         if let index {
@@ -196,7 +212,12 @@ struct TCPFlow {
     private func apply(_ event: TraceEvent, place: String, to t: inout TCPTransmission) {
         t.observations.insert("\(event.kind.rawValue)@\(place)")
         switch event.kind {
-        case .sent: t.sentTime = t.sentTime ?? event.time
+        case .sent:
+            t.sentTime = t.sentTime ?? event.time
+            if let held = t.heldBeforeSending, held.place == place, t.impairments.indices.contains(held.note) {
+                t.impairments[held.note] += ", sent \(Text.milliseconds(nanoseconds: event.time &- held.time)) ms later"
+                t.heldBeforeSending = nil
+            }
         case .received:
             t.receivedTime = event.time
             t.receivedNode = event.node
@@ -239,10 +260,13 @@ struct TCPFlow {
                                 identification: t.ipIdentification) {
                 transmissions[i].isRetransmission = true
             }
-            // A `retransmit` event of the sender, at or shortly before this send, naming this sequence number.
+            // A `retransmit` event of the sender, at or shortly before this send, naming this sequence number
+            // and, when both carry timestamps, this copy's TSval (an original its sender's queue let out
+            // after the copy sent again is not the retransmission).
             let candidates = transportEvents.indices.filter { j in
                 let e = transportEvents[j]
                 guard case .retransmitted(let sequence, _, _) = e.event.kind else { return false }
+                if let named = e.event.timestampValue, let carried = t.timestampValue, named != carried { return false }
                 return !usedReasons.contains(j) && e.atClient == t.fromClient && sequence == t.tcp.sequenceNumber
                     && e.time <= t.time && t.time &- e.time <= 1_000_000_000
             }

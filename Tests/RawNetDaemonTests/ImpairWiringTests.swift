@@ -74,7 +74,7 @@ struct ImpairWiringTests {
         #expect(burst.contains("burst loss"))
 
         let held = reasons(try events(["--reorder", "100%"], pings: 3))
-        #expect(held.contains("held back"))
+        #expect(held.contains("held back until 1 later frame has left (reorder)"), "\(held)")
 
         let jumped = reasons(try events(["--delay", "20ms", "--reorder", "100%"], pings: 3))
         #expect(jumped.contains("reordered"))

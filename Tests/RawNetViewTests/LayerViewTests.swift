@@ -20,6 +20,8 @@ import RawNetWire
         #expect(KoreanViews.impairmentWords("~ duplicated; corrupted byte 40 bit 3; held back 2 frames")
                 == "~ 복제; 손상 (바이트 40, 비트 3); 프레임 2개 보류")
         #expect(KoreanViews.impairmentWords("~ queued behind 4 for 12ms") == "~ 앞의 4개 뒤에 12ms 대기")
+        #expect(KoreanViews.impairmentWords("~ held back until 1 later frame has left (reorder)")
+                == "~ 순서 바꾸기: 뒤의 프레임 1개가 먼저 나갈 때까지 보류")
         #expect(translate("│ ~ delayed 25ms at r1:eth1 │") == "│ ~ r1:eth1에서 25ms 지연 │")
         #expect(KoreanViews.impairmentWords("TCP [S] seq 1 delayed ack") == "TCP [S] seq 1 delayed ack", "only after ~ ")
     }

@@ -129,7 +129,8 @@ extension TCPConnection {
             counters.retransmissions += 1
             counters.retransmitsBy.timeout += 1
             rttSample = nil
-            record(.retransmitted(sequence: iss.rawValue, length: 0, reason: .timeout), now: now)
+            record(.retransmitted(sequence: iss.rawValue, length: 0, reason: .timeout), now: now,
+                   timestampValue: outbox.last?.timestampValue)
         } else {
             rttSample = RTTSample(position: 0, sentAt: now)
         }
@@ -158,7 +159,8 @@ extension TCPConnection {
             counters.bytesRetransmitted += length
             noteRetransmission(position..<Swift.min(position + consumed, sndMax), now: now)
             rttSample = nil  // Karn's rule
-            record(.retransmitted(sequence: (iss + position).rawValue, length: length, reason: reason), now: now)
+            record(.retransmitted(sequence: (iss + position).rawValue, length: length, reason: reason), now: now,
+                   timestampValue: outbox.last?.timestampValue)
         } else if rttSample == nil {
             rttSample = RTTSample(position: position, sentAt: now)
         }

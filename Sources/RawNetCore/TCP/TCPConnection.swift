@@ -357,8 +357,8 @@ public struct TCPConnection: Sendable {
     var finalEnd: Int { dataEnd + (isFINQueued ? 1 : 0) }
     var isFINAcked: Bool { isFINQueued && sndUna >= dataEnd + 1 }
 
-    mutating func record(_ kind: TCPEvent.Kind, now: Instant) {
-        if configuration.recordsEvents { pendingEvents.append(TCPEvent(time: now, kind: kind)) }
+    mutating func record(_ kind: TCPEvent.Kind, now: Instant, timestampValue: UInt32? = nil) {
+        if configuration.recordsEvents { pendingEvents.append(TCPEvent(time: now, kind: kind, timestampValue: timestampValue)) }
     }
 
     mutating func setState(_ newState: TCPState, now: Instant) {

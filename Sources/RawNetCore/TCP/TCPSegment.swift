@@ -8,6 +8,12 @@ public struct TCPSegment: Hashable, Sendable, CustomStringConvertible {
     public var header: TCPHeader
     public var payload: [UInt8]
 
+    /// The TSval of its timestamps option, if it has one.
+    public var timestampValue: UInt32? {
+        for option in header.options { if case .timestamps(let value, _) = option { return value } }
+        return nil
+    }
+
     public init(source: IPv4Address, destination: IPv4Address, header: TCPHeader, payload: [UInt8] = []) {
         self.source = source
         self.destination = destination

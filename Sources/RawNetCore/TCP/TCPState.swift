@@ -159,10 +159,15 @@ public struct TCPEvent: Sendable, Hashable, CustomStringConvertible {
 
     public var time: Instant
     public var kind: Kind
+    /// A retransmission's TCP timestamp value (RFC 7323 TSval), when the segment carries one:
+    /// it tells the copy sent again from an original that left the host later than it
+    /// (held in an ARP queue or the host's own egress).
+    public var timestampValue: UInt32?
 
-    public init(time: Instant, kind: Kind) {
+    public init(time: Instant, kind: Kind, timestampValue: UInt32? = nil) {
         self.time = time
         self.kind = kind
+        self.timestampValue = timestampValue
     }
 
     public var description: String { "\(time) \(kind)" }

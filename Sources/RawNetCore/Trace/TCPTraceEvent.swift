@@ -19,6 +19,9 @@ public struct TCPTraceEvent: Sendable, Hashable {
     public var kind: Kind
     /// The congestion window and slow-start threshold after the event, when known.
     public var congestion: Congestion?
+    /// A retransmission's TSval (`tsval=`), when its segment carries timestamps: the copy the
+    /// event names is the frame with this TSval, not an original that left later.
+    public var timestampValue: UInt32?
 
     public struct Congestion: Sendable, Hashable {
         public var window: Int
@@ -56,7 +59,7 @@ public struct TCPTraceEvent: Sendable, Hashable {
 
     /// Every key a TCP trace detail may carry.
     public enum Key: String, CaseIterable, Sendable {
-        case event, conn, from, to, seq, len, reason, rto, backoff, sack, wnd, error, cwnd, ssthresh
+        case event, conn, from, to, seq, len, reason, rto, backoff, sack, wnd, error, cwnd, ssthresh, tsval
     }
 
     public init(connection: TCPConnectionID, kind: Kind, congestion: Congestion? = nil) {
@@ -74,6 +77,7 @@ public struct TCPTraceEvent: Sendable, Hashable {
         case .retransmitted(let sequence, let length, let reason):
             kind = .retransmitted(sequence: sequence, length: length, reason: reason)
             self.congestion = congestion
+            timestampValue = event.timestampValue
         case .retransmissionTimeout(let rto, let backoff): kind = .retransmissionTimeout(rto: rto, backoff: backoff)
         case .enteredRecovery(let sack, let cwnd, let ssthresh):
             kind = .enteredRecovery(sack: sack)
@@ -140,6 +144,7 @@ public struct TCPTraceEvent: Sendable, Hashable {
             add(.seq, sequence)
             add(.len, length)
             add(.reason, Self.word(reason))
+            if let timestampValue { add(.tsval, timestampValue) }
         case .dsackSent(let sequence, let length), .dsackReceived(let sequence, let length):
             add(.seq, sequence)
             add(.len, length)
@@ -209,6 +214,7 @@ public struct TCPTraceEvent: Sendable, Hashable {
         }
         self.init(connection: conn, kind: kind)
         if let window = int(.cwnd) { congestion = Congestion(window: window, threshold: int(.ssthresh)) }
+        if case .retransmitted = kind { timestampValue = fields[.tsval].flatMap { UInt32($0) } }
     }
 
     // MARK: Words
