@@ -665,9 +665,14 @@ struct TopologyParser {
 
     private static func summary(of error: YamlError) -> String {
         switch error {
-        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
-             .composer(_, let problem, let mark, _):
-            return "\(problem) at line \(mark.line), column \(mark.column)"
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+             .composer(let context, let problem, let mark, _):
+            // Where the unfinished part began (an unclosed '{' is found only at the end of the file).
+            let began = context.flatMap { context -> String? in
+                guard context.mark.line != mark.line || context.mark.column != mark.column else { return nil }
+                return " (\(context.text) that began at line \(context.mark.line), column \(context.mark.column))"
+            } ?? ""
+            return "\(problem) at line \(mark.line), column \(mark.column)" + began
         default:
             return "\(error)"
         }

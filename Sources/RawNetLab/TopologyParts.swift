@@ -82,7 +82,8 @@ extension TopologyValidator {
             for (index, name) in machine.nodes.enumerated() {
                 let field = "\(prefix).nodes[\(index)]"
                 if lab.node(named: name) == nil {
-                    issues.add(.document, field, "unknown node '\(name)'")
+                    let nearest = NameSuggestion.nearest(to: name, among: lab.nodes.map(\.name))
+                    issues.add(.document, field, "unknown node '\(name)'" + (nearest.map { "; did you mean '\($0)'?" } ?? ""))
                 } else if let other = placed[name] {
                     issues.add(.document, field, "node '\(name)' is already on machine '\(other)'")
                 } else {

@@ -1,4 +1,5 @@
 import RawNetContracts
+import RawNetCore
 import RawNetLabModel
 import RawNetWire
 
@@ -108,7 +109,8 @@ struct TopologyValidator {
                 if position == 1, link.tunnel != nil { continue }
                 let field = "endpoints[\(position)]"
                 guard let node = lab.node(named: endpoint.node) else {
-                    issues.add(location, field, "unknown node '\(endpoint.node)'")
+                    let nearest = NameSuggestion.nearest(to: endpoint.node, among: lab.nodes.map(\.name))
+                    issues.add(location, field, "unknown node '\(endpoint.node)'" + (nearest.map { "; did you mean '\($0)'?" } ?? ""))
                     ends.append(nil)
                     continue
                 }

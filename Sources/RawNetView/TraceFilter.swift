@@ -154,6 +154,9 @@ struct TraceFilterParser {
     private var index = 0
 
     static let expected = "tcp, udp, icmp, arp, dropped, port N, seq N, host A.B.C.D, node NAME, on NODE:IF, event NAME, not, ("
+    /// The words a condition starts with, for "did you mean" (`prot` → port).
+    static let keywords = ["tcp", "udp", "icmp", "arp", "dropped", "port", "seq", "host", "node", "on", "event", "not",
+                           "interface", "and", "or"]
 
     /// The `event=` words of TCP events, as `event NAME` takes them.
     static let eventNames = ["state", "retransmit", "rto", "recovery", "recovery_end", "cwnd", "send_window",
@@ -264,7 +267,9 @@ struct TraceFilterParser {
         case "and", "&&", "or", "||", ")":
             throw error("'\(words[position])' needs a condition before it", at: position)
         default:
-            throw error("unknown word '\(words[position])'; expected one of \(Self.expected)", at: position)
+            let suggestion = NameSuggestion.nearest(to: words[position], among: Self.keywords)
+                .map { "did you mean '\($0)'? " } ?? ""
+            throw error("unknown word '\(words[position])'; \(suggestion)expected one of \(Self.expected)", at: position)
         }
     }
 

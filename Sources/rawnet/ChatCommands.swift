@@ -53,7 +53,7 @@ struct ChatCommand: ParsableCommand {
         """)
 
     @Argument(help: "The host to run on.") var host: String
-    @Option(help: "Run a room on this port.") var listen: UInt16?
+    @Option(help: ArgumentHelp("Run a room on this port.", valueName: "port"), transform: listeningPort) var listen: UInt16?
     @Option(help: "Join the room at DEST:PORT (DEST: node name or address).") var connect: String?
     @Option(help: "Your name in the room (default: the host's name).") var name: String?
     @Flag(help: "Chat over UDP: lines carry sequence numbers; lost and late lines are marked.") var udp = false
@@ -114,7 +114,7 @@ struct NCCommand: ParsableCommand {
 
     @Argument(help: "The host to run on.") var host: String
     @Argument(help: "DEST PORT to connect to (DEST: node name or address).") var target: [String] = []
-    @Option(name: .short, help: "Listen on this port instead.") var listenPort: UInt16?
+    @Option(name: .short, help: ArgumentHelp("Listen on this port instead.", valueName: "port"), transform: listeningPort) var listenPort: UInt16?
     @Flag(help: "UDP instead of TCP.") var udp = false
     @Option(help: "UDP: most bytes of standard input per datagram (larger than the link's MTU: sent in fragments).")
     var datagramSize: Int = 1400
@@ -219,4 +219,9 @@ struct RoomTerminalTyping {
         }
         return sawLine
     }
+}
+
+/// A port to listen on, read as every app reads a port: "port 99999 is out of range (1–65535)".
+func listeningPort(_ text: String) throws -> UInt16 {
+    do { return try DestinationPort.port(text) } catch { throw ValidationError(error.description) }
 }

@@ -68,6 +68,8 @@ private func lab(alice: String = "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.
     @Test func unknownNodeInLink() {
         let found = problems(lab(links: "  - endpoints: [alice:eth0, r1:eth0]\n  - endpoints: [r1:eth1, carol:eth0]"))
         #expect(found == ["lab.yaml: link 2: field 'endpoints[1]': unknown node 'carol'"])
+        let mistyped = problems(lab(links: "  - endpoints: [alice:eth0, r1:eth0]\n  - endpoints: [r1:eth1, bobb:eth0]"))
+        #expect(mistyped == ["lab.yaml: link 2: field 'endpoints[1]': unknown node 'bobb'; did you mean 'bob'?"])
     }
 
     @Test func unknownInterfaceInLink() {
@@ -220,6 +222,10 @@ private func lab(alice: String = "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.
         #expect(found.count == 1)
         #expect(found.first?.hasPrefix("broken.yaml: lab: not valid YAML: ") == true)
         #expect(found.first?.contains("line ") == true)
+        // An unclosed '{' is found only where the file ends: the error says where it began.
+        let unclosed = problems("name: t\nnodes:\n  alice: { kind: host, ip: 10.0.1.10/24\n  bob: { kind: host }\n", file: "open.yaml")
+        #expect(unclosed == ["open.yaml: lab: not valid YAML: did not find expected ',' or '}' at line 4, column 6"
+                             + " (while parsing a flow mapping that began at line 3, column 10)"], "\(unclosed)")
     }
 
     @Test func allProblemsAreCollected() {

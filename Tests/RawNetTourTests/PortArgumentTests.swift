@@ -14,6 +14,8 @@ import Testing
             (["nc", "alice", "bob", "99999"], "port 99999 is out of range (1–65535)"),
             (["nc", "alice", "bob", "notaport"], "'notaport' is not a port (a number from 1 to 65535)"),
             (["http", "get", "alice", "http://bob:99999/"], "'http://bob:99999/': port 99999 is out of range (1–65535)"),
+            (["chat", "bob", "--listen", "99999"], "'99999' is invalid for '--listen <port>': port 99999 is out of range (1–65535)"),
+            (["nc", "bob", "-l", "0"], "'0' is invalid for '-l <port>': port 0 is out of range (1–65535)"),
         ])
     }
 }
