@@ -11,7 +11,7 @@ enum FrameText {
             // A node traces events above the link layer (a packet with no socket
             // to take it) with a blank Ethernet header: say so instead of 00:00:00.
             let isBlank = eth.source.bytes.allSatisfy { $0 == 0 } && eth.destination.bytes.allSatisfy { $0 == 0 }
-            parts.append(isBlank ? "(IP layer: no frame)" : "\(Text.shortMAC(eth.source))>\(Text.shortMAC(eth.destination))")
+            parts.append(isBlank ? "(seen in the IP layer: no Ethernet header)" : "\(Text.shortMAC(eth.source))>\(Text.shortMAC(eth.destination))")
         }
         if let tag = decoded.vlan { parts.append("vlan \(tag.vlan)") }
         switch decoded.payload {

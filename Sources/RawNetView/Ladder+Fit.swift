@@ -27,9 +27,10 @@ extension Ladder {
         let end = line.index(after: second)
         let margin = String(lanes.prefix { $0 == " " })
         let inner = DisplayWidth.of(lanes) - DisplayWidth.of(margin) - 2
-        let notes = String(line[end...].drop { $0 == " " })
+        // A mark stays with the words after it: no line ends in a lone "✗" or "↻".
+        let notes = String(line[end...].drop { $0 == " " }).replacing("✗ ", with: "✗\u{A0}").replacing("↻ ", with: "↻\u{A0}")
         return [String(line[..<end])] + DisplayWidth.wrap(notes, width: inner - 2).map {
-            margin + "│ " + DisplayWidth.rightPad($0, inner - 2) + " │"
+            margin + "│ " + DisplayWidth.rightPad($0.replacing("✗\u{A0}", with: "✗ ").replacing("↻\u{A0}", with: "↻ "), inner - 2) + " │"
         }
     }
 }

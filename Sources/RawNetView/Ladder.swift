@@ -128,10 +128,26 @@ public struct Ladder: Sendable {
                 let ranges = blocks.map { b in
                     "\(flow.relativeAck(b.left, fromClient: t.fromClient))-\(flow.relativeAck(b.right, fromClient: t.fromClient))"
                 }
-                name += " SACK=" + ranges.joined(separator: ",")
+                // RFC 2883: a first block at or below the cumulative ACK, or inside the second
+                // block, reports bytes that arrived twice (D-SACK), not a hole's far side.
+                if let first = blocks.first, isDuplicateReport(first, blocks: Array(blocks), t) {
+                    name += " D-SACK=" + ranges[0]
+                    if ranges.count > 1 { name += " SACK=" + ranges.dropFirst().joined(separator: ",") }
+                } else if !ranges.isEmpty {
+                    name += " SACK=" + ranges.joined(separator: ",")
+                }
             }
         }
         return name
+    }
+
+    /// Whether the first SACK block of an ACK is a D-SACK (RFC 2883 §4).
+    static func isDuplicateReport(_ first: SACKBlock, blocks: [SACKBlock], _ t: TCPTransmission) -> Bool {
+        guard t.tcp.flags.contains(.ack) else { return false }
+        if Int32(bitPattern: first.right &- t.tcp.acknowledgmentNumber) <= 0 { return true }
+        guard blocks.count > 1 else { return false }
+        let second = blocks[1]
+        return Int32(bitPattern: first.left &- second.left) >= 0 && Int32(bitPattern: second.right &- first.right) >= 0
     }
 
     /// The participant titles: `client alice 10.0.1.10:40000`.

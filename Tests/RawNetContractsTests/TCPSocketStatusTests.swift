@@ -152,7 +152,7 @@ import Testing
         #expect(read.spuriousRetransmissionsIfCounted == 0)
         #expect(read.retransmissionReasons() == "timeout 2, three duplicate ACKs 1, RACK 2, tail-loss probe 1; spurious 0")
         #expect(read.retransmissionReasons(language: "ko")
-                == "타임아웃 2회, 중복 ACK 세 개 1회, RACK 2회, 꼬리 손실 프로브 1회; 불필요 0회")
+                == "타임아웃으로 2회, 중복 ACK 세 개로 1회, RACK으로 2회, 꼬리 손실 프로브로 1회; 불필요 0회")
         let text = read.readable(skipping: [.proto, .local, .peer, .state, .recvq, .sendq])
         #expect(text.contains("retrans 6 (timeout 2, three duplicate ACKs 1, RACK 2, tail-loss probe 1; spurious 0)"),
                 "\(text)")

@@ -296,7 +296,7 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
             "Application data", "TCP segment =", "IP packet =", "Ethernet frame =", "header adds", " bytes",
             "s later", "lab stopped", "missing", "evidence", "→ ok", "sendto failed", "none",
             "timeout", "tail-loss probe", "three duplicate ACKs", "spurious retransmission", "before line",
-            "reached bob more than once", "an ACK while", "delayed ", "reordered", "(IP layer: no frame)", "frame #",
+            "reached bob more than once", "an ACK while", "delayed ", "reordered", "(seen in the IP layer: no Ethernet header)", "frame #",
         ]
         // Each failure names the line it found, so a failure in CI explains itself.
         func line(containing text: String) -> String {

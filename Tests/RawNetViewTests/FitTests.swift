@@ -46,6 +46,19 @@ import Testing
                 == "↻ retransmission (tail-loss probe) after the first copy was lost")
         #expect(Ladder.fit(text, width: 200).count == 5)
     }
+
+    /// A note's mark goes to the next line with the words it marks, never left alone at a line's end.
+    @Test func ladder_noteMarks_stayWithTheirWords() {
+        let lanes = "             │                            │"
+        let row = "      12.000 │─ DATA seq=11 len=7 ───────▶│  ↻ 재전송 (꼬리 손실 프로브); ✗ alice:eth0에서 손실 (인위적 손실)"
+        for width in 30...60 {
+            let lines = Ladder.fitRow(row, lanes: lanes, width: width)
+            let notes = lines.dropFirst().map { $0.dropFirst(15).dropLast(2).trimmingSpaces }
+            #expect(!notes.contains { $0.hasSuffix("✗") || $0.hasSuffix("↻") }, "width \(width):\n\(lines.joined(separator: "\n"))")
+            #expect(!lines.joined().contains("\u{A0}"))
+            #expect(notes.joined(separator: " ").contains("✗ alice:eth0에서"), "\(notes)")
+        }
+    }
 }
 
 private extension Substring {

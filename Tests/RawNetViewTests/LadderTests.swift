@@ -89,6 +89,23 @@ import RawNetWire
         #expect(acks.map(\.1) == [false, true, false, false, false])
     }
 
+    /// A D-SACK (RFC 2883) is labelled as one: a first block below the cumulative ACK, or
+    /// inside the second block, reports bytes received twice, not a hole.
+    @Test func dsack_isLabelledAsOne() {
+        typealias F = Fixture
+        var e = F.exchange.filter { $0.time < F.at(25) }
+        e += F.segment(from: F.bob, sentAt: 30, arrivesAt: 31, id: 7, seq: 5001, ack: 1019, flags: .ack,
+                       options: [.noOperation, .noOperation, .sack([SACKBlock(left: 1007, right: 1013)])])
+        e += F.segment(from: F.bob, sentAt: 32, arrivesAt: 33, id: 8, seq: 5001, ack: 1007, flags: .ack,
+                       options: [.noOperation, .noOperation,
+                                 .sack([SACKBlock(left: 1013, right: 1019), SACKBlock(left: 1013, right: 1025)])])
+        let labels = Ladder(events: e.sorted { $0.time < $1.time }).rows.compactMap { row -> String? in
+            guard case .segment(_, false, let label, _, _) = row, label.contains("SACK") else { return nil }
+            return label
+        }
+        #expect(labels == ["ACK seq=1 ack=7 SACK=13-19", "ACK seq=1 ack=19 D-SACK=7-13", "ACK seq=1 ack=7 D-SACK=13-19 SACK=13-25"])
+    }
+
     /// A trace that starts after the handshake, with a segment from the server:
     /// the client is still the end with the ephemeral port.
     @Test func connectionBegunBeforeTheTrace_keepsClientAndServer() {

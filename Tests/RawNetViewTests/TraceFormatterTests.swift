@@ -94,7 +94,7 @@ import RawNetWire
         let event = TraceEvent(time: Fixture.t0, node: "bob", interface: "eth0", kind: .dropped, frame: frame,
                                reason: "no socket on port")
         let line = TraceFormatter(startTime: Fixture.t0).line(for: event)
-        #expect(line.contains("(IP layer: no frame) | IPv4 "), "\(line)")
+        #expect(line.contains("(seen in the IP layer: no Ethernet header) | IPv4 "), "\(line)")
         #expect(!line.contains("00:00:00"))
     }
 

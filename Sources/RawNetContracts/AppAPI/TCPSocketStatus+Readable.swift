@@ -45,10 +45,13 @@ extension TCPSocketStatus {
     /// `timeout 1, three duplicate ACKs 0, RACK 3, tail-loss probe 2`, then
     /// `; spurious 1` when the host counts the needless ones (D-SACK).
     public func retransmissionReasons(language: String = "en") -> String {
-        // Korean counts with 회 ("중복 ACK 세 개 1회"): a bare number after a counted noun misreads.
-        let times = language == "ko" ? "회" : ""
+        // Korean says what caused each count and counts with 회 ("중복 ACK 세 개로 1회"): a bare
+        // number after a counted noun misreads.
+        let isKorean = language == "ko"
         var text = TCPRetransmitFamily.allCases.map { family in
-            "\(Self.words(for: family, language: language)) \(retransmissions(family))\(times)"
+            let words = Self.words(for: family, language: language)
+            return isKorean ? "\(words)\(family == .rack || family == .timeout ? "으로" : "로") \(retransmissions(family))회"
+                            : "\(words) \(retransmissions(family))"
         }.joined(separator: ", ")
         if let spurious = spuriousRetransmissionsIfCounted {
             text += language == "ko" ? "; 불필요 \(spurious)회" : "; spurious \(spurious)"
