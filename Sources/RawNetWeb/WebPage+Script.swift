@@ -141,10 +141,23 @@ extension WebPage {
       }
     }
 
+    // A link's impairments for its badge: each impaired direction named by its nodes, on its
+    // own line ("alice→r1 loss 30%"), whichever way the link is drawn. Settings too many for
+    // one line go on to the next, indented (BADGE_CHARS characters a line at most, but for a
+    // single setting longer than that).
+    const BADGE_CHARS = 30;
     function linkSummary(link) {
-      const parts = [];
-      for (const [dir, arrow] of [[link.aToB, "→"], [link.bToA, "←"]]) if (!dir.perfect) parts.push(arrow + " " + dir.settings);
-      return parts;
+      const lines = [];
+      for (const [dir, from, to] of [[link.aToB, link.aNode, link.bNode], [link.bToA, link.bNode, link.aNode]]) {
+        if (dir.perfect) continue;
+        let line = { text: `${from}→${to}`, indent: 0 };
+        dir.settings.split(" · ").forEach((part, i) => {
+          if (i > 0 && line.text.length + 3 + part.length > BADGE_CHARS) { lines.push(line); line = { text: part, indent: 10 }; }
+          else line.text += (i > 0 ? " · " : " ") + part;
+        });
+        lines.push(line);
+      }
+      return lines;
     }
 
     function draw() {
@@ -173,18 +186,19 @@ extension WebPage {
           label.textContent = words;
         }
         const mx = (p.x + q.x) / 2, my = (p.y + q.y) / 2;
-        const words = linkSummary(link);
-        if (link.up === false) words.unshift("DOWN");
+        const lines = linkSummary(link);
+        if (link.up === false) lines.unshift({ text: "DOWN", indent: 0 });
         const drops = state.dropsByLink[link.index] || 0;
-        if (drops) words.push("✗ " + drops);
-        if (words.length) {
+        if (drops) lines.push({ text: "✗ " + drops, indent: 0 });
+        if (lines.length) {
           const b = el("g", { class: "badge" + (link.up === false ? " down" : ""), "data-link": link.index }, g);
-          words.forEach((word, i) => {
-            const text = el("text", { x: mx + 6, y: my + 14 + i * 14 }, b);
-            text.textContent = word;
-          });
-          const width = Math.max(...words.map(w => w.length)) * 6.4 + 8;
-          const r = el("rect", { x: mx + 2, y: my + 3, width, height: words.length * 14 + 3 }, b);
+          // Wide as its longest line, measured where the browser can (estimated where it cannot).
+          const width = Math.max(...lines.map((line, i) => {
+            const text = el("text", { x: mx + 6 + line.indent, y: my + 14 + i * 14 }, b);
+            text.textContent = line.text;
+            return line.indent + (text.getComputedTextLength() || line.text.length * 6.4);
+          })) + 8;
+          const r = el("rect", { x: mx + 2, y: my + 3, width, height: lines.length * 14 + 3 }, b);
           b.insertBefore(r, b.firstChild);
           b.addEventListener("click", () => showLinkForm(link.index));
         }

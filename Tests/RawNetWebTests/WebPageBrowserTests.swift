@@ -326,6 +326,18 @@ import Testing
         return try #require(printed.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }.map(String.init))
     }
 
+    /// The lines of link `link`'s badge, after checking its box holds them all and stays narrow.
+    func badgeLines(_ browser: WebDriver, link: Int) async throws -> [String] {
+        let answer = try await browser.run("""
+            const badge = document.querySelector('#links g.link[data-link="\(link)"] .badge');
+            const box = badge.querySelector('rect').getBBox(), texts = [...badge.querySelectorAll('text')];
+            const inside = texts.every(t => { const b = t.getBBox(); return b.x >= box.x && b.x + b.width <= box.x + box.width + 0.5; });
+            return [inside && box.width < 220 ? 'ok' : `box ${box.width} wide, lines inside: ${inside}`, ...texts.map(t => t.textContent)]
+            """) as? [String] ?? []
+        #expect(answer.first == "ok", "link \(link)'s badge holds its lines and is narrow: \(answer)")
+        return Array(answer.dropFirst())
+    }
+
     func text(_ browser: WebDriver, _ script: String) async throws -> String {
         try await browser.run(script) as? String ?? ""
     }
@@ -579,6 +591,17 @@ import Testing
         let row = show.output.split(separator: "\n").first { $0.hasPrefix("alice:eth0 → r1:eth0") } ?? ""
         #expect(row.contains("loss 30%"), "\(show.output)")
         try await browser.waitUntil("the link shows its impairment", "return document.querySelector('#links g.link.impaired[data-link=\"0\"] .badge') !== null")
+        // The badge names the direction by its nodes, whichever way the link is drawn.
+        let badge = try await badgeLines(browser, link: 0)
+        #expect(badge.first == "alice→r1 loss 30%" && badge.count <= 2 && badge.dropFirst().allSatisfy { $0.hasPrefix("✗ ") },
+                "the badge of alice-r1: \(badge)")
+        let summaries = try await text(browser, """
+            const perfect = { perfect: true, settings: 'perfect wire' };
+            const lines = (aToB, bToA) => linkSummary({ aNode: 'alice', bNode: 'r1', aToB, bToA }).map(l => (l.indent ? '  ' : '') + l.text).join('|');
+            return [lines(perfect, { perfect: false, settings: 'loss 30%' }),
+                    lines({ perfect: false, settings: 'loss 2% · rate 1mbit queue 64' }, { perfect: false, settings: 'delay 50ms' })].join(' / ')
+            """)
+        #expect(summaries == "r1→alice loss 30% / alice→r1 loss 2%|  rate 1mbit queue 64|r1→alice delay 50ms", "\(summaries)")
         let lossy = try runner.run(["ping", "alice", "bob", "-c", "20", "-i", "0.05", "-W", "1"])
         #expect(lossy.output.contains("packet loss"), "\(lossy.output)")
         try await browser.waitUntil("drops appear on alice-r1", timeout: 15, """
