@@ -408,12 +408,46 @@ extension WebPage {
 
     function entryText(entry) {
       if (entry.kind === "event") return evLine(entry.ev);
-      if (entry.kind === "counts") {
-        const parts = entry.counts.filter(c => c.link != null).map(c => `${state.topo ? state.topo.links[c.link].name : c.link} ${c.proto || ""} ${c.kind}${c.reason ? " (" + c.reason + ")" : ""} ×${c.count}${c.bytes ? " " + c.bytes + " B" : ""}`);
-        return `Σ ${eventCount(entry.total)} ${t("counted")} (${entry.from.toFixed(1)}–${entry.to.toFixed(1)} ms): ` + parts.join(", ");
-      }
+      if (entry.kind === "counts") return countsText(entry);
       if (entry.kind === "gap") return `… ${entry.missed} ${t("gap")}`;
       return entry.text || "";
+    }
+
+    // A counted interval, its counts grouped by link (by node for those on no link), the
+    // same words on one link added up, whichever end and daemon counted them:
+    // "Σ 8 events counted (4515.3–4614.3 ms) — alice:eth0-r1:eth0: forwarded ×2, icmp sent ×3 294 B; …".
+    function countsText(entry) {
+      const groups = new Map();
+      for (const c of entry.counts) {
+        const link = c.link != null && state.topo ? state.topo.links[c.link] : null;
+        const where = link ? link.name : c.link != null ? `#${c.link}` : c.node;
+        if (!groups.has(where)) groups.set(where, new Map());
+        const words = countWords(c), same = groups.get(where).get(words);
+        if (same) { same.count += c.count; same.bytes += c.bytes || 0; }
+        else groups.get(where).set(words, { count: c.count, bytes: c.bytes || 0 });
+      }
+      return `Σ ${eventCount(entry.total)} ${t("counted")} (${entry.from.toFixed(1)}–${entry.to.toFixed(1)} ms) — `
+        + [...groups].map(([where, counts]) => `${where}: `
+          + [...counts].map(([words, n]) => `${words} ×${n.count}` + (n.bytes ? ` ${n.bytes} B` : "")).join(", ")).join("; ");
+    }
+    // What a count counted, before "×N": a router's or a switch's note by its word
+    // ("forwarded"), an impairment by its action ("icmp delayed"), a TCP event by its name
+    // ("tcp retransmit"); frames sent, received or dropped as "icmp sent",
+    // "icmp dropped (injected loss)". In Korean, the glossary's words.
+    const COUNT_KO = {
+      kind: { sent: "보냄", received: "받음", dropped: "버려짐", impaired: "인위적 장애", note: "메모" },
+      note: { forwarded: "전달", learned: "학습", flooded: "플러딩" },
+      impaired: { delayed: "지연", reordered: "순서 바뀜", duplicated: "복제", corrupted: "손상", queued: "대기", held: "보류" },
+    };
+    function countWords(c) {
+      const ko = state.lang === "ko";
+      const kind = ko ? COUNT_KO.kind[c.kind] || c.kind : c.kind;
+      let words;
+      if (c.kind === "note" && c.reason) words = [ko ? COUNT_KO.note[c.reason] || c.reason : c.reason];
+      else if (c.kind === "impaired" && c.reason) words = [c.proto, ko ? COUNT_KO.impaired[c.reason] || c.reason : c.reason];
+      else if (c.kind === "transport") words = [c.proto || "tcp", c.reason || kind];
+      else words = [c.proto, kind, c.reason ? `(${ko && c.reasonKo ? c.reasonKo : c.reason})` : null];
+      return words.filter(Boolean).join(" ");
     }
 
     function makeRow(entry, index) {

@@ -707,7 +707,27 @@ import Testing
             """) as? Bool
         #expect(counted == true, "each counted interval adds up to its total, on both links")
         let countedRow = try await browser.run("return [...document.querySelectorAll('#events .ev-row.counts')].pop()?.textContent || ''") as? String ?? ""
-        #expect(countedRow.contains("counted") && countedRow.contains("alice:eth0-r1:eth0"), "\(countedRow)")
+        #expect(countedRow.contains("counted") && countedRow.contains("alice:eth0-r1:eth0: "), "\(countedRow)")
+        // Counts read as what happened, then how often: a router's forwarding by its word.
+        let countedTexts = try await text(browser, "return rawnetState.entries.filter(e => e.kind === 'counts').map(entryText).join('\\n')")
+        #expect(countedTexts.contains("forwarded ×") && countedTexts.contains("icmp sent ×") && !countedTexts.contains(" note ")
+                && !countedTexts.contains("  "), "\(countedTexts.prefix(600))")
+        let sample = """
+            const entry = { kind: 'counts', total: 6, from: 10, to: 20.5, counts: [
+              { link: 0, node: 'r1', kind: 'note', reason: 'forwarded', count: 1 },
+              { link: 0, node: 'alice', proto: 'icmp', kind: 'sent', count: 2, bytes: 196 },
+              { link: 0, node: 'r1', proto: 'icmp', kind: 'sent', count: 1, bytes: 98 },
+              { link: 1, node: 'r1', proto: 'icmp', kind: 'dropped', reason: 'queue overflow', reasonKo: '큐\\u00a0넘침', count: 2 }] };
+            """
+        #expect(try await text(browser, sample + "return entryText(entry)")
+                == "Σ 6 events counted (10.0–20.5 ms) — alice:eth0-r1:eth0: forwarded ×1, icmp sent ×3 294 B; r1:eth1-bob:eth0: icmp dropped (queue overflow) ×2")
+        #expect(try await text(browser, sample + "rawnetState.lang = 'ko'; const shown = entryText(entry); rawnetState.lang = 'en'; return shown")
+                == "Σ 이벤트 6개 집계 (10.0–20.5 ms) — alice:eth0-r1:eth0: 전달 ×1, icmp 보냄 ×3 294 B; r1:eth1-bob:eth0: icmp 버려짐 (큐\u{A0}넘침) ×2")
         try await browser.screenshot(to: Self.artifacts + "/8b-counted.png")
+        try await browser.click("#lang")
+        let koreanCounted = try await browser.run("return [...document.querySelectorAll('#events .ev-row.counts')].pop()?.textContent || ''") as? String ?? ""
+        #expect(koreanCounted.contains("집계") && koreanCounted.contains("icmp 보냄 ×") && !koreanCounted.contains(" sent "), "\(koreanCounted)")
+        try await browser.screenshot(to: Self.artifacts + "/8c-counted-korean.png")
+        try await browser.click("#lang")
     }
 }
