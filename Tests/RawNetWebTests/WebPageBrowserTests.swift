@@ -723,6 +723,21 @@ import Testing
                 == "Σ 6 events counted (10.0–20.5 ms) — alice:eth0-r1:eth0: forwarded ×1, icmp sent ×3 294 B; r1:eth1-bob:eth0: icmp dropped (queue overflow) ×2")
         #expect(try await text(browser, sample + "rawnetState.lang = 'ko'; const shown = entryText(entry); rawnetState.lang = 'en'; return shown")
                 == "Σ 이벤트 6개 집계 (10.0–20.5 ms) — alice:eth0-r1:eth0: 전달 ×1, icmp 보냄 ×3 294 B; r1:eth1-bob:eth0: icmp 버려짐 (큐\u{A0}넘침) ×2")
+        // Long rows wrap within the list, their next lines indented past the time column.
+        let wrapping = try await text(browser, """
+            const box = document.querySelector('footer'), rows = [...document.querySelectorAll('#events .ev-row')];
+            const lines = (row) => {
+              const range = document.createRange(); range.selectNodeContents(row);
+              const tops = new Map();
+              for (const r of range.getClientRects()) if (r.width > 0) tops.set(Math.round(r.top), Math.min(tops.get(Math.round(r.top)) ?? Infinity, r.left));
+              return [...tops.entries()].sort((a, b) => a[0] - b[0]).map(e => e[1]);
+            };
+            const wrapped = rows.map(lines).filter(l => l.length > 1);
+            const badIndent = wrapped.filter(l => l.slice(1).some(left => left - l[0] < 60)).length;
+            return `scroll ${box.scrollWidth - box.clientWidth} wrapped ${wrapped.length} badIndent ${badIndent}`
+            """)
+        #expect(wrapping.hasPrefix("scroll 0 wrapped ") && !wrapping.hasPrefix("scroll 0 wrapped 0 ") && wrapping.hasSuffix(" badIndent 0"),
+                "no horizontal scrolling; long rows wrap with a hanging indent: \(wrapping)")
         try await browser.screenshot(to: Self.artifacts + "/8b-counted.png")
         try await browser.click("#lang")
         let koreanCounted = try await browser.run("return [...document.querySelectorAll('#events .ev-row.counts')].pop()?.textContent || ''") as? String ?? ""
