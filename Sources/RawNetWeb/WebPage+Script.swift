@@ -139,6 +139,50 @@ extension WebPage {
           p.y = Math.min(h - 60, Math.max(60, p.y + f.y / len * Math.min(len, temp)));
         }
       }
+      fitToCanvas(w, h);
+    }
+
+    // The laid-out drawing turned, scaled and moved to fill the canvas (w × h). Turned so that
+    // its longest extent lies across the (wide) canvas, the topology's first node on the left;
+    // then the outermost nodes' centres go as far out as leaves room for their boxes and
+    // their interfaces' labels at the sides, and for the legend at the bottom. A small lab is
+    // not stretched across a large window: the drawing grows only until its longest link is
+    // MAX_LINK px long.
+    const MAX_LINK = 320;
+    function fitToCanvas(w, h) {
+      const nodes = state.topo.nodes.filter(n => state.pos[n.name]);
+      if (!nodes.length) return;
+      const at = nodes.map(n => state.pos[n.name]);
+      const mx = at.reduce((a, p) => a + p.x, 0) / at.length, my = at.reduce((a, p) => a + p.y, 0) / at.length;
+      let sxx = 0, syy = 0, sxy = 0;
+      for (const p of at) { sxx += (p.x - mx) ** 2; syy += (p.y - my) ** 2; sxy += (p.x - mx) * (p.y - my); }
+      const turn = -0.5 * Math.atan2(2 * sxy, sxx - syy), cos = Math.cos(turn), sin = Math.sin(turn);
+      for (const p of at) {
+        const dx = p.x - mx, dy = p.y - my;
+        p.x = mx + dx * cos - dy * sin;
+        p.y = my + dx * sin + dy * cos;
+      }
+      if (at.length > 1 && at[0].x > mx + 1) for (const p of at) p.x = 2 * mx - p.x;
+      const minX = Math.min(...at.map(p => p.x)), maxX = Math.max(...at.map(p => p.x));
+      const minY = Math.min(...at.map(p => p.y)), maxY = Math.max(...at.map(p => p.y));
+      const longestLabel = Math.max(0, ...nodes.flatMap(n => n.interfaces.map(i => i.name.length + 1 + (i.address || "").length)));
+      const side = Math.max(Math.max(...nodes.map(nodeWidth)) / 2, longestLabel * 6.6 + 7) + 12;
+      const top = 20 + 14 + 12, bottom = 20 + 14 + 40;
+      const roomW = Math.max(0, w - 2 * side), roomH = Math.max(0, h - top - bottom);
+      let longest = 0;
+      for (const link of state.topo.links) {
+        const p = state.pos[link.aNode], q = state.pos[link.bNode];
+        if (p && q) longest = Math.max(longest, Math.hypot(p.x - q.x, p.y - q.y));
+      }
+      let scale = Math.min(maxX - minX > 1 ? roomW / (maxX - minX) : Infinity,
+                           maxY - minY > 1 ? roomH / (maxY - minY) : Infinity,
+                           longest > 1 ? Math.max(1, MAX_LINK / longest) : Infinity);
+      if (!isFinite(scale)) scale = 1;
+      const cx = (minX + maxX) / 2, cy = (minY + maxY) / 2;
+      for (const p of at) {
+        p.x = w / 2 + (p.x - cx) * scale;
+        p.y = top + roomH / 2 + (p.y - cy) * scale;
+      }
     }
 
     // A link's impairments for its badge: each impaired direction named by its nodes, on its
@@ -247,7 +291,7 @@ extension WebPage {
       g.addEventListener("pointerdown", (down) => {
         g.setPointerCapture(down.pointerId);
         const start = { x: down.clientX, y: down.clientY }, origin = { ...state.pos[name] };
-        const move = (e) => { state.pos[name] = { x: origin.x + e.clientX - start.x, y: origin.y + e.clientY - start.y }; draw(); };
+        const move = (e) => { state.pos[name] = { x: origin.x + e.clientX - start.x, y: origin.y + e.clientY - start.y }; state.dragged = true; draw(); };
         const up = () => { g.removeEventListener("pointermove", move); g.removeEventListener("pointerup", up); };
         g.addEventListener("pointermove", move);
         g.addEventListener("pointerup", up);
@@ -369,7 +413,8 @@ extension WebPage {
         if (countMarks[key]) { clearTimeout(countMarks[key].timer); countMarks[key].g.remove(); }
         const g = el("g", { class: "count", "data-link": key }, marks);
         el("circle", { cx: x, cy: y, r: 10, fill: COLORS[main ? main[0] : "other"] || COLORS.other, opacity: 0.8 }, g);
-        const text = el("text", { x: x + 13, y: y - 8 }, g);
+        // Above the interface labels that may lie beside the line near its middle.
+        const text = el("text", { x: x + 13, y: y - 22 }, g);
         text.textContent = "×" + perLink[key].n + (perLink[key].drops ? "  ✗" + perLink[key].drops : "");
         const mark = { g, timer: later(() => { g.remove(); if (countMarks[key] === mark) delete countMarks[key]; }, 900) };
         countMarks[key] = mark;
@@ -911,7 +956,8 @@ extension WebPage {
     $("forward").addEventListener("click", () => stepTo(state.cursor + 1));
     $("play").addEventListener("click", play);
     $("lang").addEventListener("click", () => { state.lang = state.lang === "en" ? "ko" : "en"; localStorage.setItem("rawnet-lang", state.lang); translate(); });
-    window.addEventListener("resize", () => { if (state.topo) draw(); });
+    // Laid out again for the new size, unless nodes were dragged (then kept where they were put).
+    window.addEventListener("resize", () => { if (!state.topo) return; if (!state.dragged) layout(); draw(); });
     translate();
     loadTopology().then(connect);
     setInterval(() => { loadTopology().catch(() => {}); }, 3000);

@@ -326,6 +326,22 @@ import Testing
         return try #require(printed.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }.map(String.init))
     }
 
+    /// Clicks link `link` on its line, 40 % of the way from its end a (clear of its badge and
+    /// count marks; a level line is too thin for WebDriver to click as an element), until its
+    /// form opens: a frame moving along the line may take a click.
+    func clickLink(_ browser: WebDriver, _ link: Int) async throws {
+        for _ in 0..<5 {
+            let at = try await browser.run("""
+                const line = document.querySelector('#links g.link[data-link="\(link)"] line.hit'), svg = line.ownerSVGElement.getBoundingClientRect();
+                const [x1, y1, x2, y2] = ['x1', 'y1', 'x2', 'y2'].map(k => line[k].baseVal.value);
+                return [svg.left + x1 + (x2 - x1) * 0.4, svg.top + y1 + (y2 - y1) * 0.4]
+                """) as? [Double] ?? []
+            try #require(at.count == 2, "link \(link) is drawn")
+            try await browser.click(x: at[0], y: at[1])
+            if (try? await browser.waitUntil("the form opens", timeout: 1, "return document.querySelector('#impair[data-link=\"\(link)\"]') !== null")) != nil { return }
+        }
+    }
+
     /// The lines of link `link`'s badge, after checking its box holds them all and stays narrow.
     func badgeLines(_ browser: WebDriver, link: Int) async throws -> [String] {
         let answer = try await browser.run("""
@@ -336,6 +352,31 @@ import Testing
             """) as? [String] ?? []
         #expect(answer.first == "ok", "link \(link)'s badge holds its lines and is narrow: \(answer)")
         return Array(answer.dropFirst())
+    }
+
+    /// The drawing fills the canvas: centred, inside it and clear of the legend, and as large as
+    /// the canvas allows (its extent nearly the canvas's across or down) unless its longest link
+    /// has reached the length a small lab is drawn at (320 px).
+    func expectFilledCanvas(_ browser: WebDriver, _ window: String) async throws {
+        let answer = try await text(browser, """
+            const svg = document.getElementById('topo').getBoundingClientRect(), legend = document.getElementById('legend').getBoundingClientRect();
+            const parts = [...document.querySelectorAll('#nodes g.node rect, text.iface')].map(e => e.getBoundingClientRect());
+            const box = { left: Math.min(...parts.map(b => b.left)), right: Math.max(...parts.map(b => b.right)),
+                          top: Math.min(...parts.map(b => b.top)), bottom: Math.max(...parts.map(b => b.bottom)) };
+            const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+            const longest = Math.max(...rawnetState.topo.links.map(l => Math.hypot(rawnetState.pos[l.aNode].x - rawnetState.pos[l.bNode].x,
+                                                                                   rawnetState.pos[l.aNode].y - rawnetState.pos[l.bNode].y)));
+            const problems = [];
+            if (box.left < svg.left + 4 || box.right > svg.right - 4 || box.top < svg.top + 4) problems.push('outside the canvas');
+            if (parts.some(b => meets(b, legend))) problems.push('under the legend');
+            if (Math.abs((box.left + box.right) / 2 - (svg.left + svg.right) / 2) > 0.03 * svg.width) problems.push('not centred across');
+            if (Math.abs((box.top + box.bottom) / 2 - (svg.top + legend.top) / 2) > 0.06 * svg.height) problems.push('not centred down');
+            const across = (box.right - box.left) / svg.width, down = (box.bottom - box.top) / (legend.top - svg.top);
+            if (across < 0.75 && down < 0.75 && Math.abs(longest - 320) > 2) problems.push('small');
+            return `${problems.join(', ') || 'fills'} (canvas ${Math.round(svg.width)}×${Math.round(svg.height)}, drawing ${Math.round(across * 100)}% across, `
+              + `${Math.round(down * 100)}% down, longest link ${Math.round(longest)} px)`
+            """)
+        #expect(answer.hasPrefix("fills "), "in a \(window) window the drawing fills the canvas: \(answer)")
     }
 
     func text(_ browser: WebDriver, _ script: String) async throws -> String {
@@ -542,8 +583,26 @@ import Testing
             }).map(t => t.textContent)
             """) as? [String]
         #expect(covered == [], "interface labels covered by a node or crossed by a link: \(covered ?? ["?"])")
+        try await expectFilledCanvas(browser, "1400×900")
         try await browser.waitUntil("the WebSocket is live", "return document.getElementById('conn').className === 'live'")
         try await browser.screenshot(to: Self.artifacts + "/1-topology.png")
+        // In a smaller window the lab is laid out again to fill it.
+        try await browser.resizeWindow(width: 1280, height: 800)
+        try await browser.waitUntil("the page is 1280 wide", "return window.innerWidth === 1280")
+        try await expectFilledCanvas(browser, "1280×800")
+        try await browser.screenshot(to: Self.artifacts + "/1b-topology-1280x800.png")
+        try await browser.resizeWindow(width: 1400, height: 900)
+        try await browser.waitUntil("the page is 1400 wide again", "return window.innerWidth === 1400")
+        // A node dragged with the mouse moves, its links with it.
+        let before = try await browser.run("return [rawnetState.pos.r1.x, rawnetState.pos.r1.y]") as? [Double] ?? []
+        try await browser.drag("#nodes g.node[data-name='r1']", dx: 40, dy: 60)
+        let after = try await browser.run("""
+            const p = rawnetState.pos.r1, line = document.querySelector('#links g.link[data-link="0"] line.wire');
+            return [p.x, p.y, line.x2.baseVal.value, line.y2.baseVal.value]
+            """) as? [Double] ?? []
+        #expect(before.count == 2 && after.count == 4 && abs(after[0] - before[0] - 40) < 2 && abs(after[1] - before[1] - 60) < 2
+                && abs(after[2] - after[0]) < 0.01 && abs(after[3] - after[1]) < 0.01, "r1 dragged by (40, 60): from \(before) to \(after)")
+        try await browser.drag("#nodes g.node[data-name='r1']", dx: -40, dy: -60)
 
         // A ping: ICMP frames cross both links, each drawn on its own link. A trace is saved meanwhile.
         let saved = runner.base + "/ping.jsonl"
@@ -566,7 +625,7 @@ import Testing
         try await browser.screenshot(to: Self.artifacts + "/2-ping.png")
 
         // A bad value is refused with the words `rawnet impair` uses, and nothing changes.
-        try await browser.click("#links g.link[data-link='0'] line.hit")
+        try await clickLink(browser, 0)
         try await browser.waitUntil("the link form opens", "return document.querySelector('#impair') !== null")
         try await browser.type("#impair input[name=loss]", "150%")
         try await browser.click("#impair button[name=apply]")
@@ -685,7 +744,7 @@ import Testing
         try await browser.screenshot(to: Self.artifacts + "/8-ladder.png")
 
         // Link down and up from the page: the link is drawn down, then up again.
-        try await browser.click("#links g.link[data-link='1'] line.hit")
+        try await clickLink(browser, 1)
         try await browser.waitUntil("the form of r1-bob opens", "return document.querySelector('#impair[data-link=\"1\"]') !== null")
         try await browser.click("#impair button[name=down]")
         try await browser.waitUntil("r1-bob is drawn down", "return document.querySelector('#links g.link.down[data-link=\"1\"]') !== null")
