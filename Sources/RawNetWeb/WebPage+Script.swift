@@ -31,12 +31,20 @@ extension WebPage {
     const NS = "http://www.w3.org/2000/svg";
     const $ = (id) => document.getElementById(id);
     const state = {
-      lang: localStorage.getItem("rawnet-lang") || "en",
+      lang: chooseLanguage(location.search, localStorage.getItem("rawnet-lang"), navigator.language),
       topo: null, pos: {}, entries: [], cursor: -1, live: true, playing: null, selected: null, selectedLink: null,
       framesByLink: {}, dropsByLink: {}, labelSides: {}, countedByLink: {}, gaps: 0, ended: false, lastCountsAt: -Infinity,
     };
     window.rawnetState = state;
     const MAX_ENTRIES = 20000, MAX_ROWS = 400, MAX_FLYING = 24, MAX_FLYING_BUSY = 4;
+    // The page's language: the address's ?lang=ko or ?lang=en first, else the one last chosen
+    // with the button (remembered in this browser), else the browser's own (Korean for ko, ko-KR).
+    function chooseLanguage(search, stored, browser) {
+      const asked = new URLSearchParams(search).get("lang");
+      if (asked === "ko" || asked === "en") return asked;
+      if (stored === "ko" || stored === "en") return stored;
+      return /^ko\b/i.test(browser || "") ? "ko" : "en";
+    }
     function t(key) { return (T[state.lang] || T.en)[key] || key; }
     // "12 events" in English, "이벤트 12개" in Korean, where the counter follows the noun.
     function eventCount(n) { return state.lang === "ko" ? `${t("events")} ${n}개` : `${n} ${t("events")}`; }
@@ -955,7 +963,14 @@ extension WebPage {
     $("back").addEventListener("click", () => stepTo(state.cursor - 1));
     $("forward").addEventListener("click", () => stepTo(state.cursor + 1));
     $("play").addEventListener("click", play);
-    $("lang").addEventListener("click", () => { state.lang = state.lang === "en" ? "ko" : "en"; localStorage.setItem("rawnet-lang", state.lang); translate(); });
+    $("lang").addEventListener("click", () => {
+      state.lang = state.lang === "en" ? "ko" : "en";
+      localStorage.setItem("rawnet-lang", state.lang);
+      // An address that names the language follows the button, so reloading keeps the choice.
+      const address = new URL(location.href);
+      if (address.searchParams.has("lang")) { address.searchParams.set("lang", state.lang); history.replaceState(null, "", address); }
+      translate();
+    });
     // Laid out again for the new size, unless nodes were dragged (then kept where they were put).
     window.addEventListener("resize", () => { if (!state.topo) return; if (!state.dragged) layout(); draw(); });
     translate();

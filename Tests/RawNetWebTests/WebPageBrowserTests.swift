@@ -66,7 +66,23 @@ import Testing
         defer { kill(web, SIGINT); _ = try? runner.wait(web, timeout: 10); _ = try? runner.run(["down", "--lab", "switched"]) }
         let browser = try await WebDriver(logDirectory: runner.base)
         do {
-            try await browser.open(try pageAddress(runner, webOutput))
+            // The language: the address's ?lang= first, else the button's last choice, else the browser's.
+            let address = try pageAddress(runner, webOutput)
+            try await browser.open(address + "?lang=ko")
+            #expect(try await text(browser, "return document.documentElement.lang + ' ' + document.getElementById('pause').textContent") == "ko 일시정지")
+            try await browser.open(address)
+            #expect(try await text(browser, "return document.documentElement.lang") == "en", "nothing chosen, the browser's English")
+            try await browser.click("#lang")
+            try await browser.open(address + "?lang=en")
+            #expect(try await text(browser, "return document.documentElement.lang") == "en", "?lang=en wins over the button's Korean")
+            try await browser.open(address)
+            #expect(try await text(browser, "return document.documentElement.lang") == "ko", "the button's Korean is remembered")
+            let choices = try await text(browser, """
+                return [['?lang=en', 'ko', 'ko-KR'], ['?lang=ko', 'en', 'en-US'], ['', null, 'ko-KR'], ['', null, 'ko'], ['', null, 'en-GB'],
+                        ['', 'en', 'ko-KR'], ['?lang=fr', null, 'ko-KR'], ['', null, 'kok-IN']].map(a => chooseLanguage(...a)).join(' ')
+                """)
+            #expect(choices == "en ko ko ko en en ko en", "\(choices)")
+            try await browser.click("#lang")
             try await browser.waitUntil("the topology is drawn", "return document.querySelectorAll('#nodes g.node').length === 3")
             let labels = try await browser.run("return [...document.querySelectorAll('text.iface')].map(t => t.textContent).sort()") as? [String]
             #expect(labels == ["eth0 10.0.1.10/24", "eth0 10.0.1.20/24", "p1", "p2"], "\(labels ?? [])")
