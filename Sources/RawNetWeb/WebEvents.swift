@@ -64,9 +64,21 @@ public struct WebCount: Codable, Sendable, Equatable, Hashable {
     public var proto: String?
     public var kind: String
     public var reason: String?
+    /// A drop's reason in Korean (`KoreanViews`, the glossary's words), when it differs.
+    public var reasonKo: String?
     public var count: Int
     /// Bytes of the frames counted, when a daemon counted them (`TraceSummary`).
     public var bytes: Int?
+}
+
+extension WebCount {
+    /// A drop's reason in Korean, nil when there is none or it reads the same (other kinds'
+    /// words are the page's to translate).
+    static func korean(_ reason: String?, kind: String) -> String? {
+        guard kind == TraceEvent.Kind.dropped.rawValue, let reason else { return nil }
+        let korean = KoreanViews.translate(reason)
+        return korean == reason ? nil : korean
+    }
 }
 
 /// What one WebSocket text message carries.
@@ -147,7 +159,8 @@ public struct WebEventBuilder: Sendable {
                 let tally = summary.tallies[key] ?? TraceSummary.Tally()
                 let (link, toB) = place(node: event.node, interface: key.interface, kind: key.kind)
                 counts.append(WebCount(link: link, node: event.node, toB: toB, proto: key.proto, kind: key.kind.rawValue,
-                                       reason: key.reason, count: tally.events, bytes: tally.bytes))
+                                       reason: key.reason, reasonKo: WebCount.korean(key.reason, kind: key.kind.rawValue),
+                                       count: tally.events, bytes: tally.bytes))
             }
         }
         guard total > 0 else { return nil }
@@ -197,7 +210,7 @@ public struct WebEventBuilder: Sendable {
             last = max(last, web.t)
             if event.kind == .lost { gaps.append(web); continue }
             let key = WebCount(link: web.link, node: web.node, toB: web.toB, proto: web.proto, kind: web.kind,
-                               reason: web.reason, count: 0, bytes: nil)
+                               reason: web.reason, reasonKo: WebCount.korean(web.reason, kind: web.kind), count: 0, bytes: nil)
             if counts[key] == nil { order.append(key) }
             counts[key, default: 0] += 1
         }

@@ -31,12 +31,20 @@ extension WebPage {
     const NS = "http://www.w3.org/2000/svg";
     const $ = (id) => document.getElementById(id);
     const state = {
-      lang: localStorage.getItem("rawnet-lang") || "en",
+      lang: chooseLanguage(location.search, localStorage.getItem("rawnet-lang"), navigator.language),
       topo: null, pos: {}, entries: [], cursor: -1, live: true, playing: null, selected: null, selectedLink: null,
       framesByLink: {}, dropsByLink: {}, labelSides: {}, countedByLink: {}, gaps: 0, ended: false, lastCountsAt: -Infinity,
     };
     window.rawnetState = state;
     const MAX_ENTRIES = 20000, MAX_ROWS = 400, MAX_FLYING = 24, MAX_FLYING_BUSY = 4;
+    // The page's language: the address's ?lang=ko or ?lang=en first, else the one last chosen
+    // with the button (remembered in this browser), else the browser's own (Korean for ko, ko-KR).
+    function chooseLanguage(search, stored, browser) {
+      const asked = new URLSearchParams(search).get("lang");
+      if (asked === "ko" || asked === "en") return asked;
+      if (stored === "ko" || stored === "en") return stored;
+      return /^ko\b/i.test(browser || "") ? "ko" : "en";
+    }
     function t(key) { return (T[state.lang] || T.en)[key] || key; }
     // "12 events" in English, "이벤트 12개" in Korean, where the counter follows the noun.
     function eventCount(n) { return state.lang === "ko" ? `${t("events")} ${n}개` : `${n} ${t("events")}`; }
@@ -139,12 +147,69 @@ extension WebPage {
           p.y = Math.min(h - 60, Math.max(60, p.y + f.y / len * Math.min(len, temp)));
         }
       }
+      fitToCanvas(w, h);
     }
 
+    // The laid-out drawing turned, scaled and moved to fill the canvas (w × h). Turned so that
+    // its longest extent lies across the (wide) canvas, the topology's first node on the left;
+    // then the outermost nodes' centres go as far out as leaves room for their boxes and
+    // their interfaces' labels at the sides, and for the legend at the bottom. A small lab is
+    // not stretched across a large window: the drawing grows only until its longest link is
+    // MAX_LINK px long.
+    const MAX_LINK = 320;
+    function fitToCanvas(w, h) {
+      const nodes = state.topo.nodes.filter(n => state.pos[n.name]);
+      if (!nodes.length) return;
+      const at = nodes.map(n => state.pos[n.name]);
+      const mx = at.reduce((a, p) => a + p.x, 0) / at.length, my = at.reduce((a, p) => a + p.y, 0) / at.length;
+      let sxx = 0, syy = 0, sxy = 0;
+      for (const p of at) { sxx += (p.x - mx) ** 2; syy += (p.y - my) ** 2; sxy += (p.x - mx) * (p.y - my); }
+      const turn = -0.5 * Math.atan2(2 * sxy, sxx - syy), cos = Math.cos(turn), sin = Math.sin(turn);
+      for (const p of at) {
+        const dx = p.x - mx, dy = p.y - my;
+        p.x = mx + dx * cos - dy * sin;
+        p.y = my + dx * sin + dy * cos;
+      }
+      if (at.length > 1 && at[0].x > mx + 1) for (const p of at) p.x = 2 * mx - p.x;
+      const minX = Math.min(...at.map(p => p.x)), maxX = Math.max(...at.map(p => p.x));
+      const minY = Math.min(...at.map(p => p.y)), maxY = Math.max(...at.map(p => p.y));
+      const longestLabel = Math.max(0, ...nodes.flatMap(n => n.interfaces.map(i => i.name.length + 1 + (i.address || "").length)));
+      const side = Math.max(Math.max(...nodes.map(nodeWidth)) / 2, longestLabel * 6.6 + 7) + 12;
+      const top = 20 + 14 + 12, bottom = 20 + 14 + 40;
+      const roomW = Math.max(0, w - 2 * side), roomH = Math.max(0, h - top - bottom);
+      let longest = 0;
+      for (const link of state.topo.links) {
+        const p = state.pos[link.aNode], q = state.pos[link.bNode];
+        if (p && q) longest = Math.max(longest, Math.hypot(p.x - q.x, p.y - q.y));
+      }
+      let scale = Math.min(maxX - minX > 1 ? roomW / (maxX - minX) : Infinity,
+                           maxY - minY > 1 ? roomH / (maxY - minY) : Infinity,
+                           longest > 1 ? Math.max(1, MAX_LINK / longest) : Infinity);
+      if (!isFinite(scale)) scale = 1;
+      const cx = (minX + maxX) / 2, cy = (minY + maxY) / 2;
+      for (const p of at) {
+        p.x = w / 2 + (p.x - cx) * scale;
+        p.y = top + roomH / 2 + (p.y - cy) * scale;
+      }
+    }
+
+    // A link's impairments for its badge: each impaired direction named by its nodes, on its
+    // own line ("alice→r1 loss 30%"), whichever way the link is drawn. Settings too many for
+    // one line go on to the next, indented (BADGE_CHARS characters a line at most, but for a
+    // single setting longer than that).
+    const BADGE_CHARS = 30;
     function linkSummary(link) {
-      const parts = [];
-      for (const [dir, arrow] of [[link.aToB, "→"], [link.bToA, "←"]]) if (!dir.perfect) parts.push(arrow + " " + dir.settings);
-      return parts;
+      const lines = [];
+      for (const [dir, from, to] of [[link.aToB, link.aNode, link.bNode], [link.bToA, link.bNode, link.aNode]]) {
+        if (dir.perfect) continue;
+        let line = { text: `${from}→${to}`, indent: 0 };
+        dir.settings.split(" · ").forEach((part, i) => {
+          if (i > 0 && line.text.length + 3 + part.length > BADGE_CHARS) { lines.push(line); line = { text: part, indent: 10 }; }
+          else line.text += (i > 0 ? " · " : " ") + part;
+        });
+        lines.push(line);
+      }
+      return lines;
     }
 
     function draw() {
@@ -173,18 +238,19 @@ extension WebPage {
           label.textContent = words;
         }
         const mx = (p.x + q.x) / 2, my = (p.y + q.y) / 2;
-        const words = linkSummary(link);
-        if (link.up === false) words.unshift("DOWN");
+        const lines = linkSummary(link);
+        if (link.up === false) lines.unshift({ text: "DOWN", indent: 0 });
         const drops = state.dropsByLink[link.index] || 0;
-        if (drops) words.push("✗ " + drops);
-        if (words.length) {
+        if (drops) lines.push({ text: "✗ " + drops, indent: 0 });
+        if (lines.length) {
           const b = el("g", { class: "badge" + (link.up === false ? " down" : ""), "data-link": link.index }, g);
-          words.forEach((word, i) => {
-            const text = el("text", { x: mx + 6, y: my + 14 + i * 14 }, b);
-            text.textContent = word;
-          });
-          const width = Math.max(...words.map(w => w.length)) * 6.4 + 8;
-          const r = el("rect", { x: mx + 2, y: my + 3, width, height: words.length * 14 + 3 }, b);
+          // Wide as its longest line, measured where the browser can (estimated where it cannot).
+          const width = Math.max(...lines.map((line, i) => {
+            const text = el("text", { x: mx + 6 + line.indent, y: my + 14 + i * 14 }, b);
+            text.textContent = line.text;
+            return line.indent + (text.getComputedTextLength() || line.text.length * 6.4);
+          })) + 8;
+          const r = el("rect", { x: mx + 2, y: my + 3, width, height: lines.length * 14 + 3 }, b);
           b.insertBefore(r, b.firstChild);
           b.addEventListener("click", () => showLinkForm(link.index));
         }
@@ -233,7 +299,7 @@ extension WebPage {
       g.addEventListener("pointerdown", (down) => {
         g.setPointerCapture(down.pointerId);
         const start = { x: down.clientX, y: down.clientY }, origin = { ...state.pos[name] };
-        const move = (e) => { state.pos[name] = { x: origin.x + e.clientX - start.x, y: origin.y + e.clientY - start.y }; draw(); };
+        const move = (e) => { state.pos[name] = { x: origin.x + e.clientX - start.x, y: origin.y + e.clientY - start.y }; state.dragged = true; draw(); };
         const up = () => { g.removeEventListener("pointermove", move); g.removeEventListener("pointerup", up); };
         g.addEventListener("pointermove", move);
         g.addEventListener("pointerup", up);
@@ -355,7 +421,8 @@ extension WebPage {
         if (countMarks[key]) { clearTimeout(countMarks[key].timer); countMarks[key].g.remove(); }
         const g = el("g", { class: "count", "data-link": key }, marks);
         el("circle", { cx: x, cy: y, r: 10, fill: COLORS[main ? main[0] : "other"] || COLORS.other, opacity: 0.8 }, g);
-        const text = el("text", { x: x + 13, y: y - 8 }, g);
+        // Above the interface labels that may lie beside the line near its middle.
+        const text = el("text", { x: x + 13, y: y - 22 }, g);
         text.textContent = "×" + perLink[key].n + (perLink[key].drops ? "  ✗" + perLink[key].drops : "");
         const mark = { g, timer: later(() => { g.remove(); if (countMarks[key] === mark) delete countMarks[key]; }, 900) };
         countMarks[key] = mark;
@@ -394,12 +461,46 @@ extension WebPage {
 
     function entryText(entry) {
       if (entry.kind === "event") return evLine(entry.ev);
-      if (entry.kind === "counts") {
-        const parts = entry.counts.filter(c => c.link != null).map(c => `${state.topo ? state.topo.links[c.link].name : c.link} ${c.proto || ""} ${c.kind}${c.reason ? " (" + c.reason + ")" : ""} ×${c.count}${c.bytes ? " " + c.bytes + " B" : ""}`);
-        return `Σ ${eventCount(entry.total)} ${t("counted")} (${entry.from.toFixed(1)}–${entry.to.toFixed(1)} ms): ` + parts.join(", ");
-      }
+      if (entry.kind === "counts") return countsText(entry);
       if (entry.kind === "gap") return `… ${entry.missed} ${t("gap")}`;
       return entry.text || "";
+    }
+
+    // A counted interval, its counts grouped by link (by node for those on no link), the
+    // same words on one link added up, whichever end and daemon counted them:
+    // "Σ 8 events counted (4515.3–4614.3 ms) — alice:eth0-r1:eth0: forwarded ×2, icmp sent ×3 294 B; …".
+    function countsText(entry) {
+      const groups = new Map();
+      for (const c of entry.counts) {
+        const link = c.link != null && state.topo ? state.topo.links[c.link] : null;
+        const where = link ? link.name : c.link != null ? `#${c.link}` : c.node;
+        if (!groups.has(where)) groups.set(where, new Map());
+        const words = countWords(c), same = groups.get(where).get(words);
+        if (same) { same.count += c.count; same.bytes += c.bytes || 0; }
+        else groups.get(where).set(words, { count: c.count, bytes: c.bytes || 0 });
+      }
+      return `Σ ${eventCount(entry.total)} ${t("counted")} (${entry.from.toFixed(1)}–${entry.to.toFixed(1)} ms) — `
+        + [...groups].map(([where, counts]) => `${where}: `
+          + [...counts].map(([words, n]) => `${words} ×${n.count}` + (n.bytes ? ` ${n.bytes} B` : "")).join(", ")).join("; ");
+    }
+    // What a count counted, before "×N": a router's or a switch's note by its word
+    // ("forwarded"), an impairment by its action ("icmp delayed"), a TCP event by its name
+    // ("tcp retransmit"); frames sent, received or dropped as "icmp sent",
+    // "icmp dropped (injected loss)". In Korean, the glossary's words.
+    const COUNT_KO = {
+      kind: { sent: "보냄", received: "받음", dropped: "버려짐", impaired: "인위적 장애", note: "메모" },
+      note: { forwarded: "전달", learned: "학습", flooded: "플러딩" },
+      impaired: { delayed: "지연", reordered: "순서 바뀜", duplicated: "복제", corrupted: "손상", queued: "대기", held: "보류" },
+    };
+    function countWords(c) {
+      const ko = state.lang === "ko";
+      const kind = ko ? COUNT_KO.kind[c.kind] || c.kind : c.kind;
+      let words;
+      if (c.kind === "note" && c.reason) words = [ko ? COUNT_KO.note[c.reason] || c.reason : c.reason];
+      else if (c.kind === "impaired" && c.reason) words = [c.proto, ko ? COUNT_KO.impaired[c.reason] || c.reason : c.reason];
+      else if (c.kind === "transport") words = [c.proto || "tcp", c.reason || kind];
+      else words = [c.proto, kind, c.reason ? `(${ko && c.reasonKo ? c.reasonKo : c.reason})` : null];
+      return words.filter(Boolean).join(" ");
     }
 
     function makeRow(entry, index) {
@@ -862,8 +963,16 @@ extension WebPage {
     $("back").addEventListener("click", () => stepTo(state.cursor - 1));
     $("forward").addEventListener("click", () => stepTo(state.cursor + 1));
     $("play").addEventListener("click", play);
-    $("lang").addEventListener("click", () => { state.lang = state.lang === "en" ? "ko" : "en"; localStorage.setItem("rawnet-lang", state.lang); translate(); });
-    window.addEventListener("resize", () => { if (state.topo) draw(); });
+    $("lang").addEventListener("click", () => {
+      state.lang = state.lang === "en" ? "ko" : "en";
+      localStorage.setItem("rawnet-lang", state.lang);
+      // An address that names the language follows the button, so reloading keeps the choice.
+      const address = new URL(location.href);
+      if (address.searchParams.has("lang")) { address.searchParams.set("lang", state.lang); history.replaceState(null, "", address); }
+      translate();
+    });
+    // Laid out again for the new size, unless nodes were dragged (then kept where they were put).
+    window.addEventListener("resize", () => { if (!state.topo) return; if (!state.dragged) layout(); draw(); });
     translate();
     loadTopology().then(connect);
     setInterval(() => { loadTopology().catch(() => {}); }, 3000);

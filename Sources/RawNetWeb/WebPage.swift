@@ -80,7 +80,8 @@ enum WebPage {
     #panel img.plot { width: 100%; border: 1px solid #e1e4ea; background: #fff; }
     footer { overflow: auto; border-top: 1px solid #d5d9e0; background: #fff; }
     #events { font: 12px/1.35 "DejaVu Sans Mono", monospace; }
-    .ev-row { white-space: pre; padding: 0 8px; cursor: pointer; border-left: 4px solid transparent; }
+    /* A long row wraps within the pane; its next lines start past the time column (10 ch). */
+    .ev-row { white-space: pre-wrap; overflow-wrap: anywhere; padding: 0 8px 0 calc(8px + 10ch); text-indent: -10ch; cursor: pointer; border-left: 4px solid transparent; }
     .ev-row:hover { background: #eef3ff; }
     .ev-row.sel { background: #dde8ff; }
     .ev-row.dropped { color: #b00020; }

@@ -19,6 +19,8 @@ struct WebCommand: ParsableCommand {
             --port 0 picks a free port. Ctrl-C stops.
             With --from, the page steps through a saved trace (`rawnet trace --save`) instead, \
             drawn over --topology FILE, else the running lab's topology, else the default lab's.
+            The page is in Korean with ?lang=ko after the address (?lang=en: English); without \
+            it, in the language last chosen with its button, else the browser's.
             """)
 
     @Option(help: "TCP port on 127.0.0.1 (0: any free one).") var port: Int = 8080

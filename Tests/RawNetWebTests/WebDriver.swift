@@ -91,6 +91,35 @@ final class WebDriver {
         _ = try await command("POST", "/element/\(id)/value", ["text": text])
     }
 
+    /// Drags the first element `css` matches by (`dx`, `dy`) CSS pixels with the mouse, from its centre.
+    func drag(_ css: String, dx: Int, dy: Int) async throws {
+        let id = try await element(css)
+        let mouse: [String: Any] = ["type": "pointer", "id": "mouse", "parameters": ["pointerType": "mouse"], "actions": [
+            ["type": "pointerMove", "duration": 0, "origin": ["element-6066-11e4-a52e-4f735466cecf": id], "x": 0, "y": 0],
+            ["type": "pointerDown", "button": 0],
+            ["type": "pointerMove", "duration": 150, "origin": "pointer", "x": dx, "y": dy],
+            ["type": "pointerUp", "button": 0],
+        ] as [[String: Any]]]
+        _ = try await command("POST", "/actions", ["actions": [mouse]])
+        _ = try await command("DELETE", "/actions")
+    }
+
+    /// Clicks with the mouse at (`x`, `y`) in the viewport's CSS pixels, whatever is there.
+    func click(x: Double, y: Double) async throws {
+        let mouse: [String: Any] = ["type": "pointer", "id": "mouse", "parameters": ["pointerType": "mouse"], "actions": [
+            ["type": "pointerMove", "duration": 0, "origin": "viewport", "x": Int(x.rounded()), "y": Int(y.rounded())],
+            ["type": "pointerDown", "button": 0],
+            ["type": "pointerUp", "button": 0],
+        ] as [[String: Any]]]
+        _ = try await command("POST", "/actions", ["actions": [mouse]])
+        _ = try await command("DELETE", "/actions")
+    }
+
+    /// Resizes the browser's window (the outer size, as `--window-size` gives it).
+    func resizeWindow(width: Int, height: Int) async throws {
+        _ = try await command("POST", "/window/rect", ["width": width, "height": height])
+    }
+
     /// Saves a PNG of the window to `path`.
     func screenshot(to path: String) async throws {
         guard let text = try await command("GET", "/screenshot") as? String, let png = Data(base64Encoded: text) else {

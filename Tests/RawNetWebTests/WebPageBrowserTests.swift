@@ -66,7 +66,23 @@ import Testing
         defer { kill(web, SIGINT); _ = try? runner.wait(web, timeout: 10); _ = try? runner.run(["down", "--lab", "switched"]) }
         let browser = try await WebDriver(logDirectory: runner.base)
         do {
-            try await browser.open(try pageAddress(runner, webOutput))
+            // The language: the address's ?lang= first, else the button's last choice, else the browser's.
+            let address = try pageAddress(runner, webOutput)
+            try await browser.open(address + "?lang=ko")
+            #expect(try await text(browser, "return document.documentElement.lang + ' ' + document.getElementById('pause').textContent") == "ko 일시정지")
+            try await browser.open(address)
+            #expect(try await text(browser, "return document.documentElement.lang") == "en", "nothing chosen, the browser's English")
+            try await browser.click("#lang")
+            try await browser.open(address + "?lang=en")
+            #expect(try await text(browser, "return document.documentElement.lang") == "en", "?lang=en wins over the button's Korean")
+            try await browser.open(address)
+            #expect(try await text(browser, "return document.documentElement.lang") == "ko", "the button's Korean is remembered")
+            let choices = try await text(browser, """
+                return [['?lang=en', 'ko', 'ko-KR'], ['?lang=ko', 'en', 'en-US'], ['', null, 'ko-KR'], ['', null, 'ko'], ['', null, 'en-GB'],
+                        ['', 'en', 'ko-KR'], ['?lang=fr', null, 'ko-KR'], ['', null, 'kok-IN']].map(a => chooseLanguage(...a)).join(' ')
+                """)
+            #expect(choices == "en ko ko ko en en ko en", "\(choices)")
+            try await browser.click("#lang")
             try await browser.waitUntil("the topology is drawn", "return document.querySelectorAll('#nodes g.node').length === 3")
             let labels = try await browser.run("return [...document.querySelectorAll('text.iface')].map(t => t.textContent).sort()") as? [String]
             #expect(labels == ["eth0 10.0.1.10/24", "eth0 10.0.1.20/24", "p1", "p2"], "\(labels ?? [])")
@@ -326,6 +342,59 @@ import Testing
         return try #require(printed.split(separator: " ").first { $0.hasPrefix("http://127.0.0.1:") }.map(String.init))
     }
 
+    /// Clicks link `link` on its line, 40 % of the way from its end a (clear of its badge and
+    /// count marks; a level line is too thin for WebDriver to click as an element), until its
+    /// form opens: a frame moving along the line may take a click.
+    func clickLink(_ browser: WebDriver, _ link: Int) async throws {
+        for _ in 0..<5 {
+            let at = try await browser.run("""
+                const line = document.querySelector('#links g.link[data-link="\(link)"] line.hit'), svg = line.ownerSVGElement.getBoundingClientRect();
+                const [x1, y1, x2, y2] = ['x1', 'y1', 'x2', 'y2'].map(k => line[k].baseVal.value);
+                return [svg.left + x1 + (x2 - x1) * 0.4, svg.top + y1 + (y2 - y1) * 0.4]
+                """) as? [Double] ?? []
+            try #require(at.count == 2, "link \(link) is drawn")
+            try await browser.click(x: at[0], y: at[1])
+            if (try? await browser.waitUntil("the form opens", timeout: 1, "return document.querySelector('#impair[data-link=\"\(link)\"]') !== null")) != nil { return }
+        }
+    }
+
+    /// The lines of link `link`'s badge, after checking its box holds them all and stays narrow.
+    func badgeLines(_ browser: WebDriver, link: Int) async throws -> [String] {
+        let answer = try await browser.run("""
+            const badge = document.querySelector('#links g.link[data-link="\(link)"] .badge');
+            const box = badge.querySelector('rect').getBBox(), texts = [...badge.querySelectorAll('text')];
+            const inside = texts.every(t => { const b = t.getBBox(); return b.x >= box.x && b.x + b.width <= box.x + box.width + 0.5; });
+            return [inside && box.width < 220 ? 'ok' : `box ${box.width} wide, lines inside: ${inside}`, ...texts.map(t => t.textContent)]
+            """) as? [String] ?? []
+        #expect(answer.first == "ok", "link \(link)'s badge holds its lines and is narrow: \(answer)")
+        return Array(answer.dropFirst())
+    }
+
+    /// The drawing fills the canvas: centred, inside it and clear of the legend, and as large as
+    /// the canvas allows (its extent nearly the canvas's across or down) unless its longest link
+    /// has reached the length a small lab is drawn at (320 px).
+    func expectFilledCanvas(_ browser: WebDriver, _ window: String) async throws {
+        let answer = try await text(browser, """
+            const svg = document.getElementById('topo').getBoundingClientRect(), legend = document.getElementById('legend').getBoundingClientRect();
+            const parts = [...document.querySelectorAll('#nodes g.node rect, text.iface')].map(e => e.getBoundingClientRect());
+            const box = { left: Math.min(...parts.map(b => b.left)), right: Math.max(...parts.map(b => b.right)),
+                          top: Math.min(...parts.map(b => b.top)), bottom: Math.max(...parts.map(b => b.bottom)) };
+            const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+            const longest = Math.max(...rawnetState.topo.links.map(l => Math.hypot(rawnetState.pos[l.aNode].x - rawnetState.pos[l.bNode].x,
+                                                                                   rawnetState.pos[l.aNode].y - rawnetState.pos[l.bNode].y)));
+            const problems = [];
+            if (box.left < svg.left + 4 || box.right > svg.right - 4 || box.top < svg.top + 4) problems.push('outside the canvas');
+            if (parts.some(b => meets(b, legend))) problems.push('under the legend');
+            if (Math.abs((box.left + box.right) / 2 - (svg.left + svg.right) / 2) > 0.03 * svg.width) problems.push('not centred across');
+            if (Math.abs((box.top + box.bottom) / 2 - (svg.top + legend.top) / 2) > 0.06 * svg.height) problems.push('not centred down');
+            const across = (box.right - box.left) / svg.width, down = (box.bottom - box.top) / (legend.top - svg.top);
+            if (across < 0.75 && down < 0.75 && Math.abs(longest - 320) > 2) problems.push('small');
+            return `${problems.join(', ') || 'fills'} (canvas ${Math.round(svg.width)}×${Math.round(svg.height)}, drawing ${Math.round(across * 100)}% across, `
+              + `${Math.round(down * 100)}% down, longest link ${Math.round(longest)} px)`
+            """)
+        #expect(answer.hasPrefix("fills "), "in a \(window) window the drawing fills the canvas: \(answer)")
+    }
+
     func text(_ browser: WebDriver, _ script: String) async throws -> String {
         try await browser.run(script) as? String ?? ""
     }
@@ -530,8 +599,26 @@ import Testing
             }).map(t => t.textContent)
             """) as? [String]
         #expect(covered == [], "interface labels covered by a node or crossed by a link: \(covered ?? ["?"])")
+        try await expectFilledCanvas(browser, "1400×900")
         try await browser.waitUntil("the WebSocket is live", "return document.getElementById('conn').className === 'live'")
         try await browser.screenshot(to: Self.artifacts + "/1-topology.png")
+        // In a smaller window the lab is laid out again to fill it.
+        try await browser.resizeWindow(width: 1280, height: 800)
+        try await browser.waitUntil("the page is 1280 wide", "return window.innerWidth === 1280")
+        try await expectFilledCanvas(browser, "1280×800")
+        try await browser.screenshot(to: Self.artifacts + "/1b-topology-1280x800.png")
+        try await browser.resizeWindow(width: 1400, height: 900)
+        try await browser.waitUntil("the page is 1400 wide again", "return window.innerWidth === 1400")
+        // A node dragged with the mouse moves, its links with it.
+        let before = try await browser.run("return [rawnetState.pos.r1.x, rawnetState.pos.r1.y]") as? [Double] ?? []
+        try await browser.drag("#nodes g.node[data-name='r1']", dx: 40, dy: 60)
+        let after = try await browser.run("""
+            const p = rawnetState.pos.r1, line = document.querySelector('#links g.link[data-link="0"] line.wire');
+            return [p.x, p.y, line.x2.baseVal.value, line.y2.baseVal.value]
+            """) as? [Double] ?? []
+        #expect(before.count == 2 && after.count == 4 && abs(after[0] - before[0] - 40) < 2 && abs(after[1] - before[1] - 60) < 2
+                && abs(after[2] - after[0]) < 0.01 && abs(after[3] - after[1]) < 0.01, "r1 dragged by (40, 60): from \(before) to \(after)")
+        try await browser.drag("#nodes g.node[data-name='r1']", dx: -40, dy: -60)
 
         // A ping: ICMP frames cross both links, each drawn on its own link. A trace is saved meanwhile.
         let saved = runner.base + "/ping.jsonl"
@@ -554,7 +641,7 @@ import Testing
         try await browser.screenshot(to: Self.artifacts + "/2-ping.png")
 
         // A bad value is refused with the words `rawnet impair` uses, and nothing changes.
-        try await browser.click("#links g.link[data-link='0'] line.hit")
+        try await clickLink(browser, 0)
         try await browser.waitUntil("the link form opens", "return document.querySelector('#impair') !== null")
         try await browser.type("#impair input[name=loss]", "150%")
         try await browser.click("#impair button[name=apply]")
@@ -579,6 +666,17 @@ import Testing
         let row = show.output.split(separator: "\n").first { $0.hasPrefix("alice:eth0 → r1:eth0") } ?? ""
         #expect(row.contains("loss 30%"), "\(show.output)")
         try await browser.waitUntil("the link shows its impairment", "return document.querySelector('#links g.link.impaired[data-link=\"0\"] .badge') !== null")
+        // The badge names the direction by its nodes, whichever way the link is drawn.
+        let badge = try await badgeLines(browser, link: 0)
+        #expect(badge.first == "alice→r1 loss 30%" && badge.count <= 2 && badge.dropFirst().allSatisfy { $0.hasPrefix("✗ ") },
+                "the badge of alice-r1: \(badge)")
+        let summaries = try await text(browser, """
+            const perfect = { perfect: true, settings: 'perfect wire' };
+            const lines = (aToB, bToA) => linkSummary({ aNode: 'alice', bNode: 'r1', aToB, bToA }).map(l => (l.indent ? '  ' : '') + l.text).join('|');
+            return [lines(perfect, { perfect: false, settings: 'loss 30%' }),
+                    lines({ perfect: false, settings: 'loss 2% · rate 1mbit queue 64' }, { perfect: false, settings: 'delay 50ms' })].join(' / ')
+            """)
+        #expect(summaries == "r1→alice loss 30% / alice→r1 loss 2%|  rate 1mbit queue 64|r1→alice delay 50ms", "\(summaries)")
         let lossy = try runner.run(["ping", "alice", "bob", "-c", "20", "-i", "0.05", "-W", "1"])
         #expect(lossy.output.contains("packet loss"), "\(lossy.output)")
         try await browser.waitUntil("drops appear on alice-r1", timeout: 15, """
@@ -662,7 +760,7 @@ import Testing
         try await browser.screenshot(to: Self.artifacts + "/8-ladder.png")
 
         // Link down and up from the page: the link is drawn down, then up again.
-        try await browser.click("#links g.link[data-link='1'] line.hit")
+        try await clickLink(browser, 1)
         try await browser.waitUntil("the form of r1-bob opens", "return document.querySelector('#impair[data-link=\"1\"]') !== null")
         try await browser.click("#impair button[name=down]")
         try await browser.waitUntil("r1-bob is drawn down", "return document.querySelector('#links g.link.down[data-link=\"1\"]') !== null")
@@ -684,7 +782,42 @@ import Testing
             """) as? Bool
         #expect(counted == true, "each counted interval adds up to its total, on both links")
         let countedRow = try await browser.run("return [...document.querySelectorAll('#events .ev-row.counts')].pop()?.textContent || ''") as? String ?? ""
-        #expect(countedRow.contains("counted") && countedRow.contains("alice:eth0-r1:eth0"), "\(countedRow)")
+        #expect(countedRow.contains("counted") && countedRow.contains("alice:eth0-r1:eth0: "), "\(countedRow)")
+        // Counts read as what happened, then how often: a router's forwarding by its word.
+        let countedTexts = try await text(browser, "return rawnetState.entries.filter(e => e.kind === 'counts').map(entryText).join('\\n')")
+        #expect(countedTexts.contains("forwarded ×") && countedTexts.contains("icmp sent ×") && !countedTexts.contains(" note ")
+                && !countedTexts.contains("  "), "\(countedTexts.prefix(600))")
+        let sample = """
+            const entry = { kind: 'counts', total: 6, from: 10, to: 20.5, counts: [
+              { link: 0, node: 'r1', kind: 'note', reason: 'forwarded', count: 1 },
+              { link: 0, node: 'alice', proto: 'icmp', kind: 'sent', count: 2, bytes: 196 },
+              { link: 0, node: 'r1', proto: 'icmp', kind: 'sent', count: 1, bytes: 98 },
+              { link: 1, node: 'r1', proto: 'icmp', kind: 'dropped', reason: 'queue overflow', reasonKo: '큐\\u00a0넘침', count: 2 }] };
+            """
+        #expect(try await text(browser, sample + "return entryText(entry)")
+                == "Σ 6 events counted (10.0–20.5 ms) — alice:eth0-r1:eth0: forwarded ×1, icmp sent ×3 294 B; r1:eth1-bob:eth0: icmp dropped (queue overflow) ×2")
+        #expect(try await text(browser, sample + "rawnetState.lang = 'ko'; const shown = entryText(entry); rawnetState.lang = 'en'; return shown")
+                == "Σ 이벤트 6개 집계 (10.0–20.5 ms) — alice:eth0-r1:eth0: 전달 ×1, icmp 보냄 ×3 294 B; r1:eth1-bob:eth0: icmp 버려짐 (큐\u{A0}넘침) ×2")
+        // Long rows wrap within the list, their next lines indented past the time column.
+        let wrapping = try await text(browser, """
+            const box = document.querySelector('footer'), rows = [...document.querySelectorAll('#events .ev-row')];
+            const lines = (row) => {
+              const range = document.createRange(); range.selectNodeContents(row);
+              const tops = new Map();
+              for (const r of range.getClientRects()) if (r.width > 0) tops.set(Math.round(r.top), Math.min(tops.get(Math.round(r.top)) ?? Infinity, r.left));
+              return [...tops.entries()].sort((a, b) => a[0] - b[0]).map(e => e[1]);
+            };
+            const wrapped = rows.map(lines).filter(l => l.length > 1);
+            const badIndent = wrapped.filter(l => l.slice(1).some(left => left - l[0] < 60)).length;
+            return `scroll ${box.scrollWidth - box.clientWidth} wrapped ${wrapped.length} badIndent ${badIndent}`
+            """)
+        #expect(wrapping.hasPrefix("scroll 0 wrapped ") && !wrapping.hasPrefix("scroll 0 wrapped 0 ") && wrapping.hasSuffix(" badIndent 0"),
+                "no horizontal scrolling; long rows wrap with a hanging indent: \(wrapping)")
         try await browser.screenshot(to: Self.artifacts + "/8b-counted.png")
+        try await browser.click("#lang")
+        let koreanCounted = try await browser.run("return [...document.querySelectorAll('#events .ev-row.counts')].pop()?.textContent || ''") as? String ?? ""
+        #expect(koreanCounted.contains("집계") && koreanCounted.contains("icmp 보냄 ×") && !koreanCounted.contains(" sent "), "\(koreanCounted)")
+        try await browser.screenshot(to: Self.artifacts + "/8c-counted-korean.png")
+        try await browser.click("#lang")
     }
 }
