@@ -114,7 +114,7 @@ public final class Demo {
         if failures.isEmpty {
             say(painter.paint("✓ " + DemoText.allPassed.text(language), .outgoing))
         } else {
-            let list = failures.map { "\($0.scene.rawValue) (\($0.missing))" }.joined(separator: "; ")
+            let list = failures.map { "\($0.scene.name) (\($0.missing))" }.joined(separator: "; ")
             say(painter.paint(wrap("✗ " + DemoText.someFailed.text(language) + ": " + list, indent: ""), .dropped))
         }
         return failures.isEmpty

@@ -56,17 +56,29 @@ public enum DemoScene: String, Sendable, CaseIterable {
     /// only some scenes are played.
     public var number: Int { Self.allCases.firstIndex(of: self)! + 1 }
 
-    /// A scene by the number the tour shows it under ("4" of "4/17") or by its name, in any case.
+    /// The name `--scenes` lists and the tour prints: lower case, words joined by hyphens
+    /// (`drop-one`, `time-to-live`).
+    public var name: String {
+        rawValue.reduce(into: "") { text, character in
+            if character.isUppercase { text += "-" + character.lowercased() } else { text.append(character) }
+        }
+    }
+
+    /// A scene by the number the tour shows it under ("4" of "4/17") or by its name, in any case,
+    /// with or without its hyphens (`drop-one`, `dropOne`, `drop_one`).
     public static func named(_ name: String) -> DemoScene? {
         if let number = Int(name) { return allCases.first { $0.number == number } }
-        return allCases.first { $0.rawValue.lowercased() == name.lowercased() }
+        let plain = Self.plain(name)
+        return allCases.first { Self.plain($0.rawValue) == plain }
     }
+
+    static func plain(_ name: String) -> String { name.lowercased().filter { $0 != "-" && $0 != "_" } }
 
     /// `named`, or a usage error that suggests the nearest name and lists every scene.
     public static func parse(_ name: String) throws(DemoUsageError) -> DemoScene {
         if let scene = named(name) { return scene }
-        let suggestion = suggested(for: name).map { " (did you mean \($0.rawValue)?)" } ?? ""
-        let list = allCases.map { "  \($0.number) \($0.rawValue)" }.joined(separator: "\n")
+        let suggestion = suggested(for: name).map { " (did you mean \($0.name)?)" } ?? ""
+        let list = allCases.map { "  \($0.number) \($0.name)" }.joined(separator: "\n")
         throw DemoUsageError("unknown scene '\(name)'\(suggestion); give the number the tour shows "
                              + "(1-\(allCases.count)) or the name:\n\(list)")
     }
@@ -75,9 +87,9 @@ public enum DemoScene: String, Sendable, CaseIterable {
     /// near enough or for a number.
     public static func suggested(for name: String) -> DemoScene? {
         guard Int(name) == nil else { return nil }
-        let names = allCases.map { $0.rawValue.lowercased() }
-        guard let nearest = NameSuggestion.nearest(to: name, among: names) else { return nil }
-        return allCases.first { $0.rawValue.lowercased() == nearest }
+        let names = allCases.map(\.name)
+        guard let nearest = NameSuggestion.nearest(to: name.lowercased(), among: names) else { return nil }
+        return allCases.first { $0.name == nearest }
     }
 }
 

@@ -17,11 +17,11 @@ extension WebPage {
             end: "end", state: "state", retrans: "retransmissions", sentBytes: "bytes sent", receivedBytes: "bytes received", gone: "no longer held" },
       ko: { pause: "일시정지", live: "실시간", back: "◀ 한 단계", forward: "한 단계 ▶", play: "재생", stop: "멈춤", speed: "속도",
             hint: "프레임(점 또는 아래 줄)을 누르면 계층별 내용이 보입니다. 링크를 누르면 장애를 설정합니다. 노드는 끌어서 옮길 수 있습니다.",
-            connected: "실시간", disconnected: "연결 끊김", ended: "랩이 멈췄습니다", savedEnd: "저장된 트레이스의 끝", saved: "저장된 트레이스",
+            connected: "실시간", disconnected: "연결 끊김", ended: "실습 네트워크가 멈췄습니다", savedEnd: "저장된 트레이스의 끝", saved: "저장된 트레이스",
             link: "링크", direction: "방향", both: "양방향", loss: "손실", delay: "지연", jitter: "지터",
             reorder: "순서 바꿈", duplicate: "복제", corrupt: "손상", rate: "속도 제한", apply: "적용", clear: "초기화",
             up: "링크 올림", down: "링크 내림", settings: "현재", applied: "적용됨", frame: "프레임", layers: "계층",
-            hops: "이 패킷의 홉", counted: "집계", events: "이벤트", lost: "개 이벤트 유실", gap: "개 메시지를 이 페이지가 놓침", unlisted: "개 이벤트는 랩이 바쁜 동안 목록에 싣지 않음 (일시정지하면 모두 나옴)",
+            hops: "이 패킷의 홉", counted: "집계", events: "이벤트", lost: "개 이벤트 유실", gap: "개 메시지를 이 페이지가 놓침", unlisted: "개 이벤트는 실습 네트워크가 바쁜 동안 목록에 싣지 않음 (일시정지하면 모두 나옴)",
             position: "이벤트", of: "/", connections: "TCP 연결", none: "아직 TCP 연결이 없습니다", ladder: "래더 다이어그램", plot: "시간-순서 그래프", dropped: "버려짐", retransmit: "재전송", recording: "일시정지: 기록 중",
             chat: "채팅", chatHost: "보내는 호스트", room: "방 (호스트 또는 주소)", port: "포트", name: "이름", join: "참여", leave: "나가기", send: "보내기",
             chatLeft: "방을 나갔습니다", mine: "내 줄", openConnection: "이 TCP 연결", internals: "TCP 내부 상태 (실시간)",
@@ -96,10 +96,13 @@ extension WebPage {
       // Drawn again only when something in it changed.
       if (text === state.topoText) return;
       state.topoText = text;
-      const first = state.topo === null;
+      // A lab started again with other nodes (or another lab under the name) is laid out anew.
+      const names = topo.nodes.map(n => n.name).sort().join(" ");
+      const fresh = state.topo === null || names !== state.nodeNames;
       state.topo = topo;
+      state.nodeNames = names;
       $("lab").textContent = "· " + topo.lab;
-      if (first) layout();
+      if (fresh) { state.dragged = false; layout(); }
       draw();
       if (state.selectedLink !== null) updateLinkNow(state.selectedLink);
     }

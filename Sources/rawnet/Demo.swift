@@ -18,7 +18,7 @@ struct DemoCommand: ParsableCommand {
     @Flag(name: .long, help: "Open a tmux layout (trace, two chats, status) on the lab and leave it running.") var tmux = false
     @Flag(name: .long, help: "Leave the lab running at the end.") var keep = false
     @Option(name: .long, help: "Also write every frame of the tour to this pcapng file.") var capture: String?
-    @Option(name: .long, help: "Only these scenes, comma-separated, by number (1-\(DemoScene.allCases.count), as the tour numbers them) or name (\(DemoScene.allCases.map(\.rawValue).joined(separator: ", "))).")
+    @Option(name: .long, help: "Only these scenes, comma-separated, by number (1-\(DemoScene.allCases.count), as the tour numbers them) or name (\(DemoScene.allCases.map(\.name).joined(separator: ", "))).")
     var scenes: String?
 
     func validate() throws {

@@ -148,6 +148,12 @@ struct Impair: ParsableCommand {
             // tc reads "bps" as bytes: 2mbps is 16 megabits a second, which surprises.
             print("note: as in tc, \(rate) counts bytes per second (bits: write mbit, kbit or bit)")
         }
+        if reorder != nil, let settings = changed.first?.1.settings, settings.contains("reorder"), !settings.contains("delay") {
+            // Without a delay a reordered frame waits for a later one to pass it: with little traffic, long.
+            print("note: a reordered frame waits until a later frame passes it (at most the hold-back time, 1 s unless"
+                  + " set): with little traffic (a chat, a ping) that is long, and TCP may resend it first; add --delay"
+                  + " 20ms to reorder without that wait")
+        }
         try addRules(located, directions)
     }
 

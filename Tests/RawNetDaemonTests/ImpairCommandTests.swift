@@ -49,6 +49,11 @@ struct ImpairCommandTests {
         #expect(status.allSatisfy { $0.count <= 80 }, "\(status)")
         #expect(status.contains { $0.hasPrefix("           in ") && $0.contains("frames/") }, "\(status)")
 
+        // Reordering without a delay holds frames until a later one passes: the command says so.
+        let reordering = try lab.impair(["alice-r1", "--reorder", "20%"])
+        #expect(reordering.contains("note: a reordered frame waits until a later frame passes it"), "\(reordering)")
+        #expect(!(try lab.impair(["alice-r1", "--reorder", "20%", "--delay", "20ms"])).contains("note:"))
+
         let cleared = try lab.impair(["alice-r1", "--clear"])
         #expect(cleared.contains("alice:eth0 → r1:eth0: perfect wire"))
         #expect(cleared.contains("r1:eth0 → alice:eth0: perfect wire"))

@@ -73,6 +73,9 @@ import Testing
         #expect(DemoScene.ports.number == 4 && DemoScene.timeToLive.number == 13 && DemoScene.web.number == 17)
         #expect(DemoScene.named("4") == .ports && DemoScene.named("ports") == .ports)
         #expect(DemoScene.named("dropone") == .dropOne, "names in any case")
+        #expect(DemoScene.dropOne.name == "drop-one" && DemoScene.timeToLive.name == "time-to-live" && DemoScene.web.name == "web")
+        #expect(DemoScene.named("drop-one") == .dropOne && DemoScene.named("time_to_live") == .timeToLive
+                && DemoScene.named("wayBack") == .wayBack, "with or without hyphens")
         #expect(DemoScene.named("0") == nil && DemoScene.named("18") == nil && DemoScene.named("nosuch") == nil)
     }
 
@@ -98,7 +101,7 @@ import Testing
         let typo = message("handshke")
         #expect(typo.hasPrefix("unknown scene 'handshke' (did you mean handshake?); give the number the tour shows (1-17) "
                                + "or the name:\n  1 encapsulation\n"), "\(typo)")
-        #expect(typo.hasSuffix("\n  17 web"))
+        #expect(typo.hasSuffix("\n  17 web") && typo.contains("\n  10 drop-one\n"), "\(typo)")
         #expect(DemoScene.suggested(for: "timetolive") == .timeToLive)
         #expect(DemoScene.suggested(for: "coruption") == .corruption)
         #expect(message("99").hasPrefix("unknown scene '99'; give the number"), "no name is near a number")

@@ -102,6 +102,26 @@ import Testing
             #expect(try runner.run(["up", file]).status == 0)
             try await browser.waitUntil("the lab is drawn again", timeout: 15, "return document.getElementById('topo-error').hidden")
             #expect(try await browser.run("return document.querySelectorAll('#nodes g.node').length") as? Int == 3)
+
+            // The same lab started again with a node more: laid out anew, every node drawn.
+            #expect(try runner.run(["down", "--lab", "switched"]).status == 0)
+            try """
+                name: switched
+                nodes:
+                  sw1: { kind: switch, ports: [p1, p2, p3] }
+                  alice: { kind: host, ip: 10.0.1.10/24 }
+                  bob: { kind: host, ip: 10.0.1.20/24 }
+                  carol: { kind: host, ip: 10.0.1.30/24 }
+                links:
+                  - endpoints: [alice:eth0, sw1:p1]
+                  - endpoints: [bob:eth0, sw1:p2]
+                  - endpoints: [carol:eth0, sw1:p3]
+                """.write(toFile: file, atomically: true, encoding: .utf8)
+            #expect(try runner.run(["up", file]).status == 0)
+            try await browser.waitUntil("the bigger lab is drawn", timeout: 15,
+                                        "return document.querySelectorAll('#nodes g.node').length === 4 && document.querySelectorAll('#links g.link').length === 3")
+            let placed = try await browser.run("return [...document.querySelectorAll('#nodes g.node')].every(g => !/NaN/.test(g.getAttribute('transform')))") as? Bool
+            #expect(placed == true, "every node has a place")
         } catch {
             try? await browser.screenshot(to: Self.artifacts + "/lab-down-failure.png")
             await browser.quit()
