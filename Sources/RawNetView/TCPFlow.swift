@@ -63,7 +63,8 @@ struct TCPTransmission {
     var isNetworkDuplicate = false
 
     /// Earliest observation.
-    var time: Int64 { [sentTime, receivedTime, droppedTime].compactMap { $0 }.min() ?? 0 }
+    /// (A frame still held at its sender's egress when the events end has only the hold's time.)
+    var time: Int64 { [sentTime, receivedTime, droppedTime].compactMap { $0 }.min() ?? heldBeforeSending?.time ?? 0 }
     /// Sequence space used: data, plus one each for SYN and FIN.
     var sequenceLength: UInt32 {
         UInt32(payloadLength) + (tcp.flags.contains(.syn) ? 1 : 0) + (tcp.flags.contains(.fin) ? 1 : 0)

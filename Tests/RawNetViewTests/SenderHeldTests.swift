@@ -57,6 +57,16 @@ import RawNetWire
         }
     }
 
+    /// A frame still held at the sender's egress when the events end: its row is at the hold's
+    /// time, not at the start of time.
+    @Test func aFrameStillHeld_isDrawnWhenItWasHeld() {
+        let events = Array(Self.events(heldAtTheSender: true).dropLast())  // the original never left
+        let rows = Ladder(events: events).renderText().split(separator: "\n").filter { $0.contains("SYN seq=0") }
+        #expect(rows.count == 2, "\(rows)")
+        #expect(rows.first?.contains("0.000") == true && rows.first?.contains("held back until 1 later frame") == true, "\(rows)")
+        #expect(rows.last?.contains("↻ retransmission (timeout)") == true, "\(rows)")
+    }
+
     /// The TSval travels in the retransmit event's detail and back.
     @Test func tsval_travelsInTheDetail() {
         let event = TCPTraceEvent(TCPEvent(time: Instant(nanoseconds: 0), kind: .retransmitted(sequence: 7, length: 3, reason: .sackLoss),
