@@ -257,9 +257,11 @@ struct ChatSession {
                 show(paint("* \(way) now: \(now.settings)", .dim))
                 if change?.hasPrefix("reorder ") == true, now.settings.contains("reorder"), !now.settings.contains("delay") {
                     // Without a delay a reordered frame waits for a later one to pass it: lines are far apart.
+                    let consequence = client.isUDP
+                        ? "between chat lines that is long, so a line may arrive after the next one, or late; "
+                        : "between chat lines that is long, so TCP may resend it first (spurious, as /stats shows); "
                     show(paint("  a reordered frame waits until a later one passes it (at most the hold-back time, 1 s unless set): "
-                               + "between chat lines that is long, so TCP may resend it first (spurious, as /stats shows); "
-                               + "/delay 20ms with it reorders without that wait", .dim))
+                               + consequence + "/delay 20ms with it reorders without that wait", .dim))
                 }
             }
         } catch {

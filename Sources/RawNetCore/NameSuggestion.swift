@@ -2,7 +2,8 @@
 /// (`rawnet sokets` → sockets) and a lab's nodes (`rawnet chat alcie` → alice).
 public enum NameSuggestion {
     /// A name `word` begins (two letters at least), else the name with the fewest edits from it
-    /// (at most a third of its length, at least 2). Among several it begins, or several as
+    /// (at most a third of its length, at least 2; 1 for a word of three letters or fewer).
+    /// Among several it begins, or several as
     /// near, the shortest, then the first in order
     /// (`--los` → `--loss`, not `--loss-burst`; `al` → alice, not r1).
     public static func nearest(to word: String, among names: [String]) -> String? {
@@ -11,7 +12,8 @@ public enum NameSuggestion {
             return prefixed
         }
         let scored = names.map { ($0, distance(lower, $0)) }.min { ($0.1, $0.0.count, $0.0) < ($1.1, $1.0.count, $1.0) }
-        guard let (name, edits) = scored, edits <= max(2, word.count / 3) else { return nil }
+        // A word of three letters or fewer is near only one edit away ('cat' is not 'ra').
+        guard let (name, edits) = scored, edits <= (word.count <= 3 ? 1 : max(2, word.count / 3)) else { return nil }
         return name
     }
 

@@ -208,9 +208,12 @@ struct TopologyParser {
             parseSpanningTree(fields["stp"], location, into: &draft)
             return draft
         }
-        if fields["stp"] != nil { issues.add(location, "stp", "only a switch runs a spanning tree") }
-        if fields["ports"] != nil {
-            issues.add(location, "ports", "only a switch has ports; a \(draft.kind?.rawValue ?? "node") names 'interfaces' or 'ip'")
+        // Of a node whose kind is unknown, only the kind is reported: its other fields may fit the kind meant.
+        if let kind = draft.kind {
+            if fields["stp"] != nil { issues.add(location, "stp", "only a switch runs a spanning tree") }
+            if fields["ports"] != nil {
+                issues.add(location, "ports", "only a switch has ports; a \(kind.rawValue) has 'interfaces' or 'ip'")
+            }
         }
 
         switch (fields["ip"], fields["interfaces"]) {
@@ -633,7 +636,8 @@ struct TopologyParser {
             }
             guard allowed.contains(name) else {
                 let expected = allowed.map { "'\($0)'" }.joined(separator: ", ")
-                issues.add(location, prefix + name, "unknown field (expected one of \(expected))")
+                let nearest = NameSuggestion.nearest(to: name, among: allowed).map { "did you mean '\($0)'? " } ?? ""
+                issues.add(location, prefix + name, "unknown field (\(nearest)expected one of \(expected))")
                 continue
             }
             if table[name] != nil {

@@ -68,7 +68,8 @@ extension Demo {
 
     func dropOneScene() throws {
         let (pair, read, events) = try chatWithRule("drop-next", filter: "tcp and port 7000 and seq 27", before: 2)
-        defer { pair.close() }
+        // Closed before the question: a chat typed by hand meanwhile must not join the tour's own.
+        pair.close()
         ask(DemoText.dropOneQuestion)
         let seen = segments(of: pair, in: events)
         let killed = seen.first { $0.fromAlice && $0.event.kind == .dropped && $0.event.reason == DropReason.onRequest.rawValue }
@@ -95,7 +96,8 @@ extension Demo {
 
     func corruptionScene() throws {
         let (pair, read, events) = try chatWithRule("corrupt-next", filter: "tcp and port 7000 and seq 14", before: 1)
-        defer { pair.close() }
+        // Closed before the question: a chat typed by hand meanwhile must not join the tour's own.
+        pair.close()
         ask(DemoText.corruptionQuestion)
         show(events, filter: "node bob and dropped")
         let seen = segments(of: pair, in: events)

@@ -83,9 +83,9 @@ extension Demo {
         let only = asked.isEmpty ? Said(en: "asked no server", ko: "어느 서버에도 묻지 않았습니다")
             : Said(en: "asked only \(askedNames)", ko: "\(askedNames)에만 물었습니다")
         return Said(en: "asked by alice, rec started lower in the tree: it still had \(known.en) cached from an earlier "
-                        + "question (one asked by hand?), so it \(only.en) and answered 10.0.2.20. "
+                        + "question (commands typed by hand ask rec too), so it \(only.en) and answered 10.0.2.20. "
                         + "To see the whole walk: rawnet stop rec; rawnet start rec (an empty cache), then this scene again",
-                    ko: "alice가 묻자 rec는 트리 중간부터 시작했습니다. 앞선 질문(직접 입력한 명령?) 덕분에 \(known.ko)가 "
+                    ko: "alice가 묻자 rec는 트리 중간부터 시작했습니다. 앞선 질문(직접 입력한 명령도 rec에게 묻습니다) 덕분에 \(known.ko)가 "
                         + "캐시에 남아 있어서 \(only.ko). 답은 10.0.2.20. 처음부터 따라가는 모습을 보려면 "
                         + "rawnet stop rec; rawnet start rec (캐시가 비워짐) 뒤에 이 장면을 다시 보세요")
     }
@@ -280,7 +280,7 @@ extension Demo {
              "\(ip.source) → \(ip.destination), TTL \(ip.timeToLive), " + (ko ? "프로토콜 6(TCP)" : "protocol 6: TCP")),
             ("TCP", frame[tcpStart..<min(tcpStart + 20, frame.count)],
              (ko ? "포트 " : "port ") + "\(tcp.sourcePort) → \(tcp.destinationPort), seq \(tcp.sequenceNumber), "
-                + "\(tcp.headerLength) " + (ko ? "바이트 헤더" : "byte header")),
+                + "\(tcp.headerLength)" + (ko ? "바이트 헤더" : " byte header")),
         ]
         for (name, bytes, meaning) in layers {
             let hex = bytes.map { byte in (byte < 16 ? "0" : "") + String(byte, radix: 16) }.joined(separator: " ")

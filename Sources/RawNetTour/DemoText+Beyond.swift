@@ -59,8 +59,10 @@ extension DemoText {
                 떠납니다. r1은 IP 헤더만 검사하므로 그대로 전달하고, bob의 TCP는 바이트를 더해 보고 \
                 체크섬이 틀린 것을 찾아 잃어버린 세그먼트처럼 버립니다.
                 """),
-        commands: ["rawnet impair alice-r1 --direction out --corrupt-next 'tcp and seq 14'",
-                   "rawnet chat alice --connect bob:7000", "rawnet trace bob --filter dropped",
+        commands: ["rawnet impair alice-r1 --direction out --corrupt-next 'tcp and port 7000 and seq 7'",
+                   "rawnet chat bob --listen 7000   # a room, unless one is open",
+                   "rawnet chat alice --connect bob:7000 --name alice   # first line typed: seq 7",
+                   "rawnet trace bob --filter dropped",
                    "rawnet capture -w bad.pcapng --duration 20"],
         notice: Said(
             en: "the damaged bytes never reach bob's app: a checksum turns corruption into loss, and TCP already knows how to repair loss.",

@@ -74,6 +74,15 @@ public enum DemoScene: String, Sendable, CaseIterable {
 
     static func plain(_ name: String) -> String { name.lowercased().filter { $0 != "-" && $0 != "_" } }
 
+    /// "9-17" as the numbers from 9 to 17; anything else (a name, a number, a reversed or
+    /// open range) as it is, for `parse` to judge.
+    public static func expandingRange(_ text: String) -> [String] {
+        let ends = text.split(separator: "-", omittingEmptySubsequences: false)
+        guard ends.count == 2, let low = Int(ends[0]), let high = Int(ends[1]), low <= high,
+              high - low < allCases.count else { return [text] }
+        return (low...high).map(String.init)
+    }
+
     /// `named`, or a usage error that suggests the nearest name and lists every scene.
     public static func parse(_ name: String) throws(DemoUsageError) -> DemoScene {
         if let scene = named(name) { return scene }
@@ -386,7 +395,7 @@ enum DemoText {
                 꼬리 손실 프로브를 보내고(여기서는 이것도 사라집니다), 재전송 타이머가 끝나면(타임아웃, 최소 \
                 200ms) 10번 줄을 다시 보냅니다.
                 """),
-        commands: ["rawnet chat alice --connect bob:7000", "rawnet impair alice:eth0 --loss 100%",
+        commands: ["rawnet chat bob --listen 7000   # a room, unless one is open", "rawnet chat alice --connect bob:7000", "rawnet impair alice:eth0 --loss 100%",
                    "rawnet impair alice:eth0 --clear", "rawnet ladder --duration 10", "rawnet sockets alice -i"],
         notice: Said(en: "↻ (RACK) comes a few ms after an ACK with SACK; ↻ (timeout) after about 200 ms of silence.",
                      ko: "↻ (RACK)은 SACK이 달린 ACK 뒤 몇 ms 만에, ↻ (타임아웃)은 200ms쯤의 침묵 뒤에 나옵니다."))
@@ -413,7 +422,7 @@ enum DemoText {
                 세그먼트는 사라진 것처럼 보일 수 있어서, alice가 다시 보내면 bob은 같은 것을 두 번 받고(불필요한 \
                 재전송, Wireshark는 spurious라고 부릅니다) 하나만 남깁니다.
                 """),
-        commands: ["rawnet impair r1-r2 --direction out --delay 25ms --reorder 30%",
+        commands: ["rawnet impair r1-r2 --direction out --delay 25ms --reorder 30%", "rawnet chat bob --listen 7000   # a room, unless one is open",
                    "rawnet chat alice --connect bob:7000", "rawnet impair r1-r2 --clear"],
         notice: Said(en: "the wire's order differs from the order bob's app reads: TCP put it back.",
                      ko: "케이블 위의 순서와 bob의 앱이 읽은 순서가 다릅니다. TCP가 제자리로 돌려놓았습니다."))
@@ -429,7 +438,8 @@ enum DemoText {
                 alice가 할 말을 마치고 연결을 닫습니다. FIN("더 보낼 것이 없어"), bob의 ACK, bob도 끝나면 \
                 bob의 FIN, 그리고 alice의 마지막 ACK. 두 방향이 각각 따로 닫힙니다.
                 """),
-        commands: ["rawnet chat alice --connect bob:7000   # then Ctrl-D", "rawnet ladder --duration 10"],
+        commands: ["rawnet chat bob --listen 7000   # a room, unless one is open", "rawnet chat alice --connect bob:7000   # then Ctrl-D",
+                   "rawnet ladder --duration 10"],
         notice: Said(en: "two FINs, two ACKs; alice then waits in TIME-WAIT before forgetting the connection.",
                      ko: "FIN 두 번, ACK 두 번. 그 뒤 alice는 연결을 잊기 전에 TIME-WAIT 상태로 잠시 기다립니다."))
 

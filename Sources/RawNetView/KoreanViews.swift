@@ -5,6 +5,7 @@ public enum KoreanViews {
     /// Longest phrases first, so a longer phrase wins over its parts.
     public static let phrases: [(String, String)] = [
         ("no TCP connection in these events", "이 이벤트들에는 TCP 연결이 없습니다"),
+        ("(SYN not seen: seq and ack count from the first segment seen)", "(SYN을 보지 못함: seq와 ack는 처음 본 세그먼트부터 셈)"),
         ("time (ms)", "시각 (ms)"),
         ("⧉ duplicate made by the network", "⧉ 네트워크가 만든 복제"),
         (" enters TIME-WAIT", ": TIME-WAIT 상태로 들어감"),
@@ -41,6 +42,10 @@ public enum KoreanViews {
         ("(then Ctrl-D)", "(그다음 Ctrl-D)"),
         // A router's notes (`# …` in a trace line); a switch's are `switchNote`'s, whole.
         ("# forwarded ", "# 전달: "),
+        // A host's note that it answered a ping, and the echo messages in a frame's line.
+        ("# echo reply to ", "# 에코 응답 보냄: "),
+        ("ICMP echo request", "ICMP 에코 요청"),
+        ("ICMP echo reply", "ICMP 에코 응답"),
         (", TTL now ", ", 이제 TTL "),
     ]
 
@@ -167,10 +172,12 @@ extension KoreanViews {
             "~ \($0.output.3)에서 앞의 \($0.output.1)개 뒤에 \($0.output.2) 대기"
         }
         out = out.replacing(/~ held back (\d+) frames? at (\S+)/) { "~ \($0.output.2)에서 프레임 \($0.output.1)개 보류" }
-        out = out.replacing(/~ held back until (\d+) later frames? ha(?:s|ve) left \(reorder\) at (\S+?)(,|$|\s)/) {
-            "~ \($0.output.2)에서 순서 바꾸기: 뒤의 프레임 \($0.output.1)개가 먼저 나갈 때까지 보류\($0.output.3)"
+        out = out.replacing(/~ held back until (\d+) later frames? ha(?:s|ve) left \(reorder\) at (\S+) for (\S+) ms/) {
+            "~ \($0.output.2)에서 순서 바꾸기: 뒤의 프레임 \($0.output.1)개가 먼저 나갈 때까지 \($0.output.3)ms 보류"
         }
-        out = out.replacing(/, sent (\S+) ms later/) { ", \($0.output.1)ms 뒤에 나감" }
+        out = out.replacing(/~ held back until (\d+) later frames? ha(?:s|ve) left \(reorder\) at (\S+)/) {
+            "~ \($0.output.2)에서 순서 바꾸기: 뒤의 프레임 \($0.output.1)개가 먼저 나갈 때까지 보류"
+        }
         return out
     }
 

@@ -43,6 +43,7 @@ extension Ladder {
             out += line + "\n"
         }
         out += blank + "\n"
+        if countsFromFirstSeen { out += "  " + translate(Self.countedFromFirstSeen) + "\n" }
         return out
     }
 

@@ -36,6 +36,11 @@ public struct Ladder: Sendable {
     public let rows: [Row]
     /// Times are shown relative to this (nanoseconds).
     public let startTime: Int64
+    /// A side's SYN was not among the events (the connection began before them): its numbers
+    /// count from the first segment seen, and the text ladder says so.
+    public let countsFromFirstSeen: Bool
+    /// What the text ladder says under it then.
+    public static let countedFromFirstSeen = "(SYN not seen: seq and ack count from the first segment seen)"
 
     /// TCP connections in `events`, in order of first appearance (client first in each).
     public static func connections(in events: [TraceEvent]) -> [TCPConnectionKey] {
@@ -54,10 +59,12 @@ public struct Ladder: Sendable {
             clientNode = nil
             serverNode = nil
             rows = []
+            countsFromFirstSeen = false
             return
         }
         let flow = TCPFlow(key: key, events: kept)
         self.connection = key
+        countsFromFirstSeen = flow.clientISN == nil || flow.serverISN == nil
         clientNode = flow.clientNode
         serverNode = flow.serverNode
         let duplicates = Ladder.duplicateAcks(flow.transmissions)

@@ -216,7 +216,8 @@ struct TCPFlow {
         case .sent:
             t.sentTime = t.sentTime ?? event.time
             if let held = t.heldBeforeSending, held.place == place, t.impairments.indices.contains(held.note) {
-                t.impairments[held.note] += ", sent \(Text.milliseconds(nanoseconds: event.time &- held.time)) ms later"
+                // The row stands where the frame left; the note says how long it had waited.
+                t.impairments[held.note] += " for \(Text.milliseconds(nanoseconds: event.time &- held.time)) ms"
                 t.heldBeforeSending = nil
             }
         case .received:

@@ -60,15 +60,24 @@ public final class EventHub: @unchecked Sendable {
     /// A `gap` message: `missed` messages this page did not get.
     static func gap(_ missed: Int) -> String { #"{"type":"gap","missed":\#(missed)}"# }
 
-    /// A new page: the history first (after a gap message when some was trimmed), then every new message.
+    /// Sent after the history to a new page: what follows is happening now.
+    static let historyEnd = #"{"type":"history_end"}"#
+
+    /// A new page: the newest of the history that its queue holds (after a gap message counting
+    /// the rest), a `history_end` message, then every new message.
     public func subscribe() -> (id: Int, messages: AsyncStream<String>) {
         let (stream, continuation) = AsyncStream<String>.makeStream(bufferingPolicy: .bufferingOldest(queueLimit + 1))
         let id: Int = lock.withLock {
             let id = nextID
             nextID += 1
             subscribers[id] = Subscriber(continuation: continuation)
-            if trimmed > 0 { deliver(Self.gap(trimmed), to: id) }
-            for message in history { deliver(message, to: id) }
+            // The newest of the history that fits the page's queue beside a gap message and the
+            // end marker, so the marker always arrives; older messages are counted in the gap.
+            let shown = history.suffix(max(0, queueLimit - 1))
+            let skipped = trimmed + history.count - shown.count
+            if skipped > 0 { deliver(Self.gap(skipped), to: id) }
+            for message in shown { deliver(message, to: id) }
+            deliver(Self.historyEnd, to: id)
             return id
         }
         return (id, stream)

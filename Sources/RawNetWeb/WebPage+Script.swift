@@ -55,7 +55,7 @@ extension WebPage {
       $("pause").textContent = state.live ? t("pause") : t("live");
       $("play").textContent = state.playing ? t("stop") : t("play");
       $("lang").textContent = state.lang === "en" ? "한국어" : "English";
-      $("legend").innerHTML = Object.keys(COLORS).map(p => `<span><i style="background:${COLORS[p]}"></i>${p.toUpperCase()}</span>`).join("")
+      $("legend").innerHTML = Object.keys(COLORS).map(p => `<span><i style="background:${COLORS[p]}"></i>${p === "other" && state.lang === "ko" ? "기타" : p.toUpperCase()}</span>`).join("")
         + `<span style="color:#b00020">✗ ${t("dropped")}</span>`;
       updatePosition();
       if (state.entries.length) rebuildRows();
@@ -942,6 +942,9 @@ extension WebPage {
     // ---- the stream ----
     function connect() {
       const ws = new WebSocket(`ws://${location.host}/events`);
+      // The server first sends what happened before the page opened, then {"type":"history_end"}:
+      // counts in that history are not the lab being busy now.
+      state.inHistory = true;
       ws.onopen = () => { $("conn").textContent = "● " + t("connected"); $("conn").className = "live"; };
       ws.onclose = () => {
         if (state.replay) { $("conn").textContent = t("saved"); $("conn").className = ""; return; }
@@ -952,7 +955,8 @@ extension WebPage {
         perf.lastMessageAt = performance.now();
         if (msg.type === "events") for (const ev of msg.events) { if (ev.kind === "lost") state.gaps++; record({ kind: "event", ev }); perf.events++; }
         else if (msg.type === "retransmits") markRetransmits(msg.ids, msg.whys, msg.whysKo);
-        else if (msg.type === "counts") { state.lastCountsAt = performance.now(); record({ kind: "counts", counts: msg.counts, total: msg.total, from: msg.from, to: msg.to }); perf.counted += msg.total; }
+        else if (msg.type === "history_end") state.inHistory = false;
+        else if (msg.type === "counts") { if (!state.inHistory) state.lastCountsAt = performance.now(); record({ kind: "counts", counts: msg.counts, total: msg.total, from: msg.from, to: msg.to }); perf.counted += msg.total; }
         else if (msg.type === "gap") { state.gaps++; record({ kind: "gap", missed: msg.missed }); }
         else if (msg.type === "ended") { state.ended = true; record({ kind: "note", text: "# " + t(state.replay ? "savedEnd" : "ended") }); }
         else if (msg.type === "replay") {

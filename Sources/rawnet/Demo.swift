@@ -18,7 +18,7 @@ struct DemoCommand: ParsableCommand {
     @Flag(name: .long, help: "Open a tmux layout (trace, two chats, status) on the lab and leave it running.") var tmux = false
     @Flag(name: .long, help: "Leave the lab running at the end.") var keep = false
     @Option(name: .long, help: "Also write every frame of the tour to this pcapng file.") var capture: String?
-    @Option(name: .long, help: "Only these scenes, comma-separated, by number (1-\(DemoScene.allCases.count), as the tour numbers them) or name (\(DemoScene.allCases.map(\.name).joined(separator: ", "))).")
+    @Option(name: .long, help: "Only these scenes, comma-separated, by number (1-\(DemoScene.allCases.count), as the tour numbers them), a range of numbers (9-17) or name (\(DemoScene.allCases.map(\.name).joined(separator: ", "))).")
     var scenes: String?
 
     func validate() throws {
@@ -31,8 +31,11 @@ struct DemoCommand: ParsableCommand {
         }
     }
 
-    /// The scenes as typed: by the number the tour shows them under ("3" of "3/17") or by name.
-    var sceneNames: [String] { scenes.map { $0.split(separator: ",").map { $0.trimmingCharacters() } } ?? [] }
+    /// The scenes as typed: by the number the tour shows them under ("3" of "3/17"), a range of
+    /// numbers ("9-17") or by name.
+    var sceneNames: [String] {
+        scenes.map { $0.split(separator: ",").flatMap { DemoScene.expandingRange($0.trimmingCharacters()) } } ?? []
+    }
 
     func run() throws {
         guard let executable = Processes.currentExecutablePath() else {

@@ -208,7 +208,7 @@ struct ImpairTable {
         for text in Self.fit(rows: rows, settings: settings, columns: columns) { Swift.print(text) }
         if all, directions.isEmpty { Swift.print("(the lab has no links)") }
         // The counters outlive the settings: a count stays after its setting was cleared.
-        if !directions.isEmpty { Swift.print("(counts since each node started; settings: what applies now)") }
+        if !directions.isEmpty { Swift.print("(counts since each node started; held and settings: as they are now)") }
     }
 
     /// The table's lines within `columns`: whole when it fits; else without

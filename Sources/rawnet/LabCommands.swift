@@ -91,6 +91,17 @@ struct Up: ParsableCommand {
                   + (report.topology.remoteEndName(link.b).map { " to \($0)" } ?? ""))
         }
         printServices(report.topology)
+        let loose = Self.uncabled(report.topology)
+        if !loose.isEmpty {
+            print("note: no link in the file ends at \(loose.joined(separator: ", ")): nothing reaches \(loose.count == 1 ? "it" : "them")")
+        }
+    }
+
+    /// Interfaces and ports of this machine's nodes that no link of the topology ends at.
+    static func uncabled(_ topology: Topology) -> [String] {
+        let ends = Set(topology.links.flatMap { [$0.a.description, $0.b.description] })
+        return topology.nodes.flatMap { node in node.interfaces.map { "\(node.name):\($0.name)" } }
+            .filter { !ends.contains($0) }
     }
 
     /// Labs with more nodes than this get a summary instead of a line per node and link.

@@ -7,13 +7,13 @@ import RawNetView
 /// Where `ladder` and `plot` get their events: a saved trace or a live watch.
 struct EventSourceOptions: ParsableArguments {
     @Option(name: .long, help: "Read a trace saved by `rawnet trace --save`.") var from: String?
-    @Option(name: .long, help: "Watch the running lab for this many seconds instead.") var duration: Double?
+    @Option(name: .long, help: "Watch the running lab for this many seconds (without --from or --duration: until Ctrl-C).") var duration: Double?
     @Option(name: .long, help: "The connection, as 'CLIENT:PORT>SERVER:PORT' in quotes (the shell reads a bare > as a redirect); default: the first one seen (`rawnet ladder --list` lists them).")
     var connection: String?
 
     func validate() throws {
-        if (from == nil) == (duration == nil) {
-            throw ValidationError("give either --from FILE.jsonl (a saved trace) or --duration SECONDS (watch the lab now)")
+        if from != nil && duration != nil {
+            throw ValidationError("give --from FILE.jsonl (a saved trace) or --duration SECONDS (watch the lab now), not both")
         }
         if let duration, duration <= 0 { throw ValidationError("--duration needs a positive number of seconds") }
         if let connection, TCPConnectionKey(connection) == nil {
@@ -27,14 +27,24 @@ struct EventSourceOptions: ParsableArguments {
 
     var connectionKey: TCPConnectionKey? { connection.flatMap { TCPConnectionKey($0) } }
 
+    /// A watch that runs until Ctrl-C keeps at most this many events, so its memory is bounded.
+    static let liveEventLimit = 200_000
+
     func events(labOption: LabOption) throws -> [TraceEvent] {
         if let from {
             do { return try TraceFile.read(path: from) } catch { throw Failure("\(error)") }
         }
         let live = try LiveWatch(targets: [], labOption: labOption)
-        printToStandardError("watching lab '\(live.located.name)' for \(duration ?? 0) s; Ctrl-C ends early")
+        let limit = Self.liveEventLimit
+        printToStandardError(duration.map { "watching lab '\(live.located.name)' for \($0) s; Ctrl-C ends early" }
+                             ?? "watching lab '\(live.located.name)' until Ctrl-C (at most \(limit) events)")
         var all: [TraceEvent] = []
-        try live.run(duration: duration) { all += $0; return true }
+        try live.run(duration: duration) { events in
+            all += events
+            guard all.count >= limit else { return true }
+            printToStandardError("stopped at \(limit) events; a saved trace (rawnet trace --save) holds more")
+            return false
+        }
         return all
     }
 

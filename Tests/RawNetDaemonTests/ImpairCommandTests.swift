@@ -44,7 +44,7 @@ struct ImpairCommandTests {
         #expect(narrowRow.split(separator: " ")[4] == "\(lossy.lost)", "row: \(narrowRow)")
         #expect(narrow.first!.hasPrefix("direction") && narrow.first!.contains("lost") && !narrow.first!.contains("qfull"))
         #expect(narrow.joined(separator: " ").contains("not shown: burst, qfull"), "\(narrow)")
-        #expect(narrow.last == "(counts since each node started; settings: what applies now)", "\(narrow)")
+        #expect(narrow.last == "(counts since each node started; held and settings: as they are now)", "\(narrow)")
         let status = try lab.rawnet(["status", "--width", "80"]).output.split(separator: "\n").map(String.init)
         #expect(status.allSatisfy { $0.count <= 80 }, "\(status)")
         #expect(status.contains { $0.hasPrefix("           in ") && $0.contains("frames/") }, "\(status)")

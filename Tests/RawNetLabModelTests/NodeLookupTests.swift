@@ -13,6 +13,8 @@ import Testing
         #expect(NameSuggestion.nearest(to: "alcie", among: ["alice", "r1", "bob"]) == "alice", "a swap of neighbours is one edit")
         #expect(NameSuggestion.nearest(to: "al", among: ["alice", "r1", "bob"]) == "alice", "a name it begins")
         #expect(NameSuggestion.nearest(to: "xyzzy", among: ["alice", "r1", "bob"]) == nil, "nothing near")
+        #expect(NameSuggestion.nearest(to: "cat", among: ["ra", "rb", "ann", "ben"]) == nil, "a short word two edits away is not near")
+        #expect(NameSuggestion.nearest(to: "r2", among: ["alice", "r1", "bob"]) == "r1", "one edit is")
         #expect(NameSuggestion.distance("alcie", "alice") == 1)
         #expect(NameSuggestion.distance("bbo", "bob") == 1)
         #expect(NameSuggestion.distance("kitten", "sitting") == 3)

@@ -154,6 +154,9 @@ private func lab(alice: String = "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.
     @Test func aNodeWithoutInterfaces_isNotBlamedAgainByItsLinks() {
         #expect(problems(lab(r1: "{ kind: rooter }"))
                 == ["lab.yaml: node 'r1': field 'kind': unknown kind 'rooter'; did you mean 'router'? (expected host, router, linux or switch)"])
+        // A switch's fields under a mistyped kind are not blamed too.
+        #expect(problems(lab(r1: "{ kind: swich, ports: [p1, p2], stp: { priority: 4096 } }"))
+                == ["lab.yaml: node 'r1': field 'kind': unknown kind 'swich'; did you mean 'switch'? (expected host, router, linux or switch)"])
         #expect(problems(lab(r1: "{ kind: router }")) == ["lab.yaml: node 'r1': field 'interfaces': missing field"])
         // A node that has interfaces, but not the one named, is still answered with its list.
         let wrongName = problems(lab(r1: "{ kind: router, interfaces: { eth0: 10.0.1.1/24, eth2: 10.0.2.1/24 } }"))
@@ -192,7 +195,7 @@ private func lab(alice: String = "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.
                                  r1: "{ kind: router, ip: 10.0.1.1/24 }",
                                  links: "  - endpoints: [alice:eth0, r1:eth0]"))
         #expect(found.contains(
-            "lab.yaml: node 'alice': field 'gatway': unknown field (expected one of 'kind', 'ip', 'gateway', 'interfaces', 'routes', 'rp_filter', 'routing', 'rip', 'ports', 'stp', 'services', 'resolver', 'tcp_mem')"))
+            "lab.yaml: node 'alice': field 'gatway': unknown field (did you mean 'gateway'? expected one of 'kind', 'ip', 'gateway', 'interfaces', 'routes', 'rp_filter', 'routing', 'rip', 'ports', 'stp', 'services', 'resolver', 'tcp_mem')"))
         #expect(found.contains(
             "lab.yaml: node 'r1': field 'ip': a router names its interfaces: use 'interfaces: { eth0: A.B.C.D/N, ... }'"))
     }
@@ -270,7 +273,12 @@ private func lab(alice: String = "{ kind: host, ip: 10.0.1.10/24, gateway: 10.0.
             """))
         #expect(found.count == 4)
         #expect(found.contains { $0.hasPrefix("lab.yaml: link 1: field 'impair.loss': loss: cannot read 'lots'") })
-        #expect(found.contains("lab.yaml: link 1: field 'impair.wobble': unknown impairment option 'wobble'"))
+        #expect(found.contains("lab.yaml: link 1: field 'impair.wobble': unknown impairment option 'wobble' (options: loss, loss-burst,"
+                               + " reorder, gap, hold-back, hold-back-timeout, delay, jitter, distribution, duplicate, corrupt, rate, queue, seed)"),
+                "\(found)")
+        let mistyped = problems(lab(links: "  - endpoints: [alice:eth0, r1:eth0]\n    impair: { los: 10% }\n  - endpoints: [r1:eth1, bob:eth0]"))
+        #expect(mistyped.first?.hasPrefix("lab.yaml: link 1: field 'impair.los': unknown impairment option 'los'; did you mean 'loss'? (options: ") == true,
+                "\(mistyped)")
         #expect(found.contains { $0.hasPrefix("lab.yaml: link 2: field 'impair.a_to_b") && $0.contains("loss") })
         #expect(found.contains { $0.hasPrefix("lab.yaml: link 2: field 'impair.b_to_a") && $0.contains("delay") })
     }

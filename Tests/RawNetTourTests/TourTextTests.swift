@@ -73,6 +73,8 @@ import Testing
         #expect(DemoScene.ports.number == 4 && DemoScene.timeToLive.number == 13 && DemoScene.web.number == 17)
         #expect(DemoScene.named("4") == .ports && DemoScene.named("ports") == .ports)
         #expect(DemoScene.named("dropone") == .dropOne, "names in any case")
+        #expect(DemoScene.expandingRange("9-12") == ["9", "10", "11", "12"] && DemoScene.expandingRange("drop-one") == ["drop-one"]
+                && DemoScene.expandingRange("12-9") == ["12-9"], "a range of numbers")
         #expect(DemoScene.dropOne.name == "drop-one" && DemoScene.timeToLive.name == "time-to-live" && DemoScene.web.name == "web")
         #expect(DemoScene.named("drop-one") == .dropOne && DemoScene.named("time_to_live") == .timeToLive
                 && DemoScene.named("wayBack") == .wayBack, "with or without hyphens")

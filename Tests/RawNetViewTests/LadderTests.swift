@@ -114,6 +114,12 @@ import RawNetWire
         #expect(ladder.connection == TCPConnectionKey("10.0.1.10:40000>10.0.2.20:7000"))
         #expect(ladder.clientNode == "alice" && ladder.serverNode == "bob")
         #expect(ladder.renderText().hasPrefix(" time (ms)  client alice"))
+        // Its numbers count from the first segment seen, and the ladder says so, in both languages.
+        #expect(ladder.countsFromFirstSeen)
+        #expect(ladder.renderText().hasSuffix("\n  (SYN not seen: seq and ack count from the first segment seen)\n"))
+        #expect(ladder.renderText(translate: KoreanViews.translate).replacing("\u{A0}", with: " ")
+                .contains("(SYN을 보지 못함: seq와 ack는 처음 본 세그먼트부터 셈)"))
+        #expect(!Ladder(events: Fixture.exchange).countsFromFirstSeen, "both SYNs seen")
     }
 
     @Test func severalConnections_listedAndSelectable() {

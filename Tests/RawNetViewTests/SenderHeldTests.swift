@@ -49,10 +49,10 @@ import RawNetWire
         #expect(rows[heldAtTheSender ? 0 : 1].contains("↻ retransmission (timeout)"), "\(ladder)")
         #expect(!rows[heldAtTheSender ? 1 : 0].contains("↻"), "\(ladder)")
         if heldAtTheSender {
-            #expect(rows[1].contains("~ held back until 1 later frame has left (reorder) at alice:eth0, sent 1000.200 ms later"),
+            #expect(rows[1].contains("~ held back until 1 later frame has left (reorder) at alice:eth0 for 1000.200 ms"),
                     "\(ladder)")
             let korean = KoreanViews.translate(String(rows[1])).replacing("\u{A0}", with: " ")
-            #expect(korean.contains("~ alice:eth0에서 순서 바꾸기: 뒤의 프레임 1개가 먼저 나갈 때까지 보류, 1000.200ms 뒤에 나감"),
+            #expect(korean.contains("~ alice:eth0에서 순서 바꾸기: 뒤의 프레임 1개가 먼저 나갈 때까지 1000.200ms 보류"),
                     "\(korean)")
         }
     }

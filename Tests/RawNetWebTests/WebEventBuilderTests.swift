@@ -287,7 +287,19 @@ struct EventHubTests {
         hub.unsubscribe(id)
         var got: [String] = []
         for await message in messages { got.append(message) }
-        #expect(got == [#"{"type":"gap","missed":2}"#, "cccc", "dddd", "eeee"])
+        #expect(got == [#"{"type":"gap","missed":2}"#, "cccc", "dddd", #"{"type":"history_end"}"#, "eeee"])
+    }
+
+    /// A history longer than a page's queue: the page gets its newest part after a gap, and the
+    /// end of the history always arrives (the page tells the past from the lab being busy by it).
+    @Test func aLongHistory_givesItsNewestPart_andAlwaysItsEnd() async {
+        let hub = EventHub(historyBytes: 1 << 20, queueLimit: 3)
+        for i in 0..<10 { hub.publish("m\(i)") }
+        let (id, messages) = hub.subscribe()
+        hub.unsubscribe(id)
+        var got: [String] = []
+        for await message in messages { got.append(message) }
+        #expect(got == [#"{"type":"gap","missed":8}"#, "m8", "m9", #"{"type":"history_end"}"#])
     }
 
     @Test func aSlowPageIsToldHowManyMessagesItMissed() async {
@@ -297,12 +309,12 @@ struct EventHubTests {
         var iterator = messages.makeAsyncIterator()
         var first: [String] = []
         for _ in 0..<3 { if let message = await iterator.next() { first.append(message) } }
-        #expect(first == ["m0", "m1", "m2"], "the queue holds queueLimit + 1")
+        #expect(first == [#"{"type":"history_end"}"#, "m0", "m1"], "the queue holds queueLimit + 1")
         hub.publish("m6")
         hub.unsubscribe(id)
         var rest: [String] = []
         while let message = await iterator.next() { rest.append(message) }
-        #expect(rest == [#"{"type":"gap","missed":3}"#, "m6"])
+        #expect(rest == [#"{"type":"gap","missed":4}"#, "m6"])
         #expect(hub.subscriberCount == 0)
     }
 }
