@@ -215,11 +215,32 @@ extension WebPage {
       return lines;
     }
 
+    // A link's badge: its impairments by direction, DOWN, and its drops.
+    function badgeLines(link) {
+      const lines = linkSummary(link);
+      if (link.up === false) lines.unshift({ text: "DOWN", indent: 0 });
+      const drops = state.dropsByLink[link.index] || 0;
+      if (drops) lines.push({ text: "✗ " + drops, indent: 0 });
+      return lines;
+    }
+
     function draw() {
       const svg = $("topo");
       if (!$("marks")) { el("g", { id: "links" }, svg); el("g", { id: "nodes" }, svg); el("g", { id: "marks" }, svg); }
       const links = $("links"), nodes = $("nodes");
       links.innerHTML = ""; nodes.innerHTML = "";
+      // What an interface's label must not cover: every node's box, and the labels placed before it.
+      const occupied = state.topo.nodes.filter(n => state.pos[n.name])
+        .map(n => ({ x: state.pos[n.name].x, y: state.pos[n.name].y, hw: nodeWidth(n) / 2, hh: 20 }));
+      // …and every link's badge (estimated as it will be drawn: at the middle, below and right of it).
+      for (const link of state.topo.links) {
+        const p = state.pos[link.aNode], q = state.pos[link.bNode];
+        if (!p || !q) continue;
+        const words = badgeLines(link);
+        if (!words.length) continue;
+        const width = Math.max(...words.map(line => line.indent + line.text.length * 6.4)) + 8, height = words.length * 14 + 3;
+        occupied.push({ x: (p.x + q.x) / 2 + 2 + width / 2, y: (p.y + q.y) / 2 + 3 + height / 2, hw: width / 2, hh: height / 2 });
+      }
       for (const link of state.topo.links) {
         const p = state.pos[link.aNode], q = state.pos[link.bNode];
         if (!p || !q) continue;
@@ -235,16 +256,14 @@ extension WebPage {
           const info = node && node.interfaces.find(i => i.name === iface);
           // A switch's port has no address: its name alone.
           const words = iface + (info && info.address ? " " + info.address : "");
-          const at = ifaceLabelCentre(from, to, nodeWidth(node) / 2, words.length);
+          const at = ifaceLabelCentre(from, to, nodeWidth(node) / 2, words.length, occupied);
+          occupied.push({ x: at.x, y: at.y, hw: at.hw, hh: at.hh });
           state.labelSides[link.index + which] = at.side;
           const label = el("text", { x: at.x, y: at.y + 4, class: "iface", "text-anchor": "middle" }, g);
           label.textContent = words;
         }
         const mx = (p.x + q.x) / 2, my = (p.y + q.y) / 2;
-        const lines = linkSummary(link);
-        if (link.up === false) lines.unshift({ text: "DOWN", indent: 0 });
-        const drops = state.dropsByLink[link.index] || 0;
-        if (drops) lines.push({ text: "✗ " + drops, indent: 0 });
+        const lines = badgeLines(link);
         if (lines.length) {
           const b = el("g", { class: "badge" + (link.up === false ? " down" : ""), "data-link": link.index }, g);
           // Wide as its longest line, measured where the browser can (estimated where it cannot).
@@ -278,24 +297,37 @@ extension WebPage {
     // where the link leaves its node's box (half width nodeHalf, half height 20) and as near
     // it as it can be without touching the box; never past 45 % of the link. Of the line's two
     // sides, the one where it comes nearer. Sizes are the 11 px font's, estimated.
-    function ifaceLabelCentre(from, to, nodeHalf, chars) {
+    // `occupied`: boxes (centre, half width, half height) it must not touch either, where it can.
+    function ifaceLabelCentre(from, to, nodeHalf, chars, occupied = []) {
       const len = Math.hypot(to.x - from.x, to.y - from.y) || 1;
       const ux = (to.x - from.x) / len, uy = (to.y - from.y) / len;
       const halfW = chars * 3.3 + 2, halfH = 7, gap = 3;
+      // Apart from other words by a space's width, so two labels never read as one.
+      const free = (x, y) => occupied.every(r => Math.abs(x - r.x) >= halfW + r.hw + 8 || Math.abs(y - r.y) >= halfH + r.hh + 2);
       const exit = Math.min(Math.abs(ux) > 1e-6 ? nodeHalf / Math.abs(ux) : Infinity,
                             Math.abs(uy) > 1e-6 ? 20 / Math.abs(uy) : Infinity);
-      let best = null;
-      for (const side of [1, -1]) {
-        const nx = -uy * side, ny = ux * side;
-        const off = Math.abs(nx) * halfW + Math.abs(ny) * halfH + gap;
-        const clear = (d) => Math.abs(ux * d + nx * off) >= nodeHalf + halfW + gap
-                          || Math.abs(uy * d + ny * off) >= 20 + halfH + gap;
-        let d = Math.min(exit, len * 0.45);
-        while (d < len * 0.45 && !clear(d)) d += 2;
-        d = Math.min(d, len * 0.45);
-        if (!best || d < best.d) best = { d, side, x: from.x + ux * d + nx * off, y: from.y + uy * d + ny * off };
+      // Beside the line first; where other words leave no room along the link, a line's height
+      // further out, and so on; failing all, where it would stand alone.
+      let fallback = null;
+      for (const extra of [0, 14, 28, 42]) {
+        let best = null;
+        for (const side of [1, -1]) {
+          const nx = -uy * side, ny = ux * side;
+          const off = Math.abs(nx) * halfW + Math.abs(ny) * halfH + gap + extra;
+          const clear = (d) => Math.abs(ux * d + nx * off) >= nodeHalf + halfW + gap
+                            || Math.abs(uy * d + ny * off) >= 20 + halfH + gap;
+          const at = (d) => ({ x: from.x + ux * d + nx * off, y: from.y + uy * d + ny * off });
+          let d = Math.min(exit, len * 0.45);
+          while (d < len * 0.45 && !clear(d)) d += 2;
+          d = Math.min(d, len * 0.45);
+          if (!fallback) fallback = { side, ...at(d), hw: halfW, hh: halfH };
+          let e = d;
+          while (e < len * 0.45 && !free(at(e).x, at(e).y)) e += 2;
+          if (e <= len * 0.45 && free(at(e).x, at(e).y) && (!best || e < best.d)) best = { d: e, side, ...at(e), hw: halfW, hh: halfH };
+        }
+        if (best) return best;
       }
-      return best;
+      return fallback;
     }
 
     function drag(g, name) {
