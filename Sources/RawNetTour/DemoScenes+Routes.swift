@@ -15,7 +15,8 @@ extension Demo {
         traceroute.maximumHops = 8
         traceroute.probesPerHop = 2
         traceroute.probeTimeout = .milliseconds(800)
-        say("  $ rawnet traceroute \(from) \(name)")
+        // The command as it ran: addresses only, 8 hops, 2 probes of 0.8 s each (typed, it matches).
+        say("  $ rawnet traceroute \(from) \(name) -n -m 8 -q 2 -w 0.8")
         let hops: [TracerouteHop]
         do {
             hops = try traceroute.run(on: connection) { say(fit($0, indent: "    ", continuation: "      ")) }

@@ -460,7 +460,7 @@ enum DemoText {
                 자기 주소를 알려 줍니다. 그렇게 alice에서 bob까지의 경로가 한 홉씩 드러납니다. r2의 답은 \
                 프로브 패킷이 간 길이 아니라 r3를 거치는 다른 길로 돌아옵니다. 그 까닭은 다음 장면에서 봅니다.
                 """),
-        commands: ["rawnet traceroute alice bob", "rawnet trace --filter icmp"],
+        commands: ["rawnet traceroute alice bob -n -m 8 -q 2 -w 0.8", "rawnet trace --filter icmp"],
         notice: Said(en: "each hop's answer comes from the router whose TTL hit zero; bob answers last (port unreachable).",
                      ko: "홉마다 TTL이 0이 된 라우터가 답하고, 마지막에는 bob이 '포트 도달 불가'(port unreachable)로 답합니다."))
 
@@ -477,7 +477,8 @@ enum DemoText {
                 트래픽을 r3를 거치는 먼 길로 보냅니다. 양쪽에서 traceroute를 해 보면 드러납니다. \
                 alice → bob은 r1, r2를 지나고, bob → alice는 r2, r3, r1을 지납니다.
                 """),
-        commands: ["rawnet traceroute alice bob", "rawnet traceroute bob alice", "rawnet routes r2"],
+        commands: ["rawnet traceroute alice bob -n -m 8 -q 2 -w 0.8", "rawnet traceroute bob alice -n -m 8 -q 2 -w 0.8",
+                   "rawnet routes r2"],
         notice: Said(en: "nothing ties a reply to the path of its request.",
                      ko: "응답이 요청과 같은 길로 돌아와야 한다는 규칙은 없습니다."))
 }
