@@ -17,6 +17,12 @@ public enum NameSuggestion {
         return name
     }
 
+    /// "; did you mean 'alice'?" when one of `names` is near `word` (`nearest`), else "": the
+    /// words every mistyped name gets.
+    public static func didYouMean(_ word: String, among names: [String]) -> String {
+        nearest(to: word, among: names).map { "; did you mean '\($0)'?" } ?? ""
+    }
+
     /// Levenshtein distance (insertions, deletions, substitutions; a swap of neighbours counts one).
     public static func distance(_ a: String, _ b: String) -> Int {
         let a = Array(a), b = Array(b)

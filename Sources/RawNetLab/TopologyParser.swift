@@ -195,8 +195,8 @@ struct TopologyParser {
                 if let value = NodeKind(rawValue: text) {
                     draft.kind = value
                 } else {
-                    let nearest = NameSuggestion.nearest(to: text, among: NodeKind.allCases.map(\.rawValue))
-                    issues.add(location, "kind", "unknown kind '\(text)'" + (nearest.map { "; did you mean '\($0)'?" } ?? "")
+                    issues.add(location, "kind", "unknown kind '\(text)'"
+                               + NameSuggestion.didYouMean(text, among: NodeKind.allCases.map(\.rawValue))
                                + " (expected host, router, linux or switch)")
                 }
             }

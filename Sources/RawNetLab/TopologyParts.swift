@@ -82,8 +82,7 @@ extension TopologyValidator {
             for (index, name) in machine.nodes.enumerated() {
                 let field = "\(prefix).nodes[\(index)]"
                 if lab.node(named: name) == nil {
-                    let nearest = NameSuggestion.nearest(to: name, among: lab.nodes.map(\.name))
-                    issues.add(.document, field, "unknown node '\(name)'" + (nearest.map { "; did you mean '\($0)'?" } ?? ""))
+                    issues.add(.document, field, "unknown node '\(name)'" + NameSuggestion.didYouMean(name, among: lab.nodes.map(\.name)))
                 } else if let other = placed[name] {
                     issues.add(.document, field, "node '\(name)' is already on machine '\(other)'")
                 } else {

@@ -109,8 +109,8 @@ struct TopologyValidator {
                 if position == 1, link.tunnel != nil { continue }
                 let field = "endpoints[\(position)]"
                 guard let node = lab.node(named: endpoint.node) else {
-                    let nearest = NameSuggestion.nearest(to: endpoint.node, among: lab.nodes.map(\.name))
-                    issues.add(location, field, "unknown node '\(endpoint.node)'" + (nearest.map { "; did you mean '\($0)'?" } ?? ""))
+                    issues.add(location, field, "unknown node '\(endpoint.node)'"
+                               + NameSuggestion.didYouMean(endpoint.node, among: lab.nodes.map(\.name)))
                     ends.append(nil)
                     continue
                 }

@@ -28,9 +28,8 @@ public enum LabLocator {
             case let .severalLabs(names):
                 return "several labs are running (\(names.joined(separator: ", "))); choose one with --lab NAME"
             case let .notRunning(name, running) where !running.isEmpty:
-                var text = "lab '\(name)' is not running"
-                if let nearest = NameSuggestion.nearest(to: name, among: running) { text += "; did you mean '\(nearest)'?" }
-                return text + " (running: \(running.joined(separator: ", ")))"
+                return "lab '\(name)' is not running" + NameSuggestion.didYouMean(name, among: running)
+                    + " (running: \(running.joined(separator: ", ")))"
             case let .notRunning(name, _): return "lab '\(name)' is not running; start it with \(LabLocator.startCommand(name))"
             }
         }

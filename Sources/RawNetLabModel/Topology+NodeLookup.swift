@@ -13,7 +13,7 @@ extension Topology {
     /// "; did you mean 'alice'?" when one of `names` (by default the lab's nodes) is near
     /// `wanted` by the rule a mistyped command meets (`NameSuggestion`), else "".
     public func didYouMean(_ wanted: String, among names: [String]? = nil) -> String {
-        NameSuggestion.nearest(to: wanted, among: names ?? nodes.map(\.name)).map { "; did you mean '\($0)'?" } ?? ""
+        NameSuggestion.didYouMean(wanted, among: names ?? nodes.map(\.name))
     }
 
     /// What every command says of an interface `node` does not have, with the nearest it has:

@@ -85,9 +85,8 @@ public struct RetransmissionMarks: Sendable {
               case .ipv4(let ip, .tcp(let header, let payload)) = DecodedFrame(parsing: frame).payload else { return nil }
         let id = TCPConnectionID(localAddress: ip.source, localPort: header.sourcePort,
                                  remoteAddress: ip.destination, remotePort: header.destinationPort)
-        var timestamp: UInt32?
-        for option in header.options { if case .timestamps(let value, _) = option { timestamp = value } }
-        return (Segment(node: event.node, connection: id, sequence: header.sequenceNumber, length: payload.count), timestamp)
+        return (Segment(node: event.node, connection: id, sequence: header.sequenceNumber, length: payload.count),
+                header.timestamps?.value)
     }
 
     /// A copy and an event may belong together unless both name a TSval and they differ: the

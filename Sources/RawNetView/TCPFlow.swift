@@ -51,12 +51,10 @@ struct TCPTransmission {
     var impairments: [String] = []
     /// An impairment seen before the frame was sent (the sender's own egress held it back):
     /// where and when, so the hold's length is said once the frame leaves.
-    var heldBeforeSending: (place: String, time: Int64, note: Int)?
+    /// Its note is the first impairment: the hold made the transmission.
+    var heldBeforeSending: (place: String, time: Int64)?
     /// The TSval of its timestamps option (RFC 7323), if any.
-    var timestampValue: UInt32? {
-        for option in tcp.options { if case .timestamps(let value, _) = option { return value } }
-        return nil
-    }
+    var timestampValue: UInt32? { tcp.timestamps?.value }
     var isRetransmission = false
     var retransmissionReason: String?
     /// A second copy of the same frame (same IP id), made by the network.
@@ -191,7 +189,7 @@ struct TCPFlow {
                 // The sender's own egress took it before it was sent (held back, delayed): the
                 // frame is sent later, and its row says so.
                 candidate.impairments.append("\(text) at \(place)")
-                candidate.heldBeforeSending = (place, event.time, 0)
+                candidate.heldBeforeSending = (place, event.time)
                 transmissions.append(candidate)
             }
             return
@@ -215,9 +213,9 @@ struct TCPFlow {
         switch event.kind {
         case .sent:
             t.sentTime = t.sentTime ?? event.time
-            if let held = t.heldBeforeSending, held.place == place, t.impairments.indices.contains(held.note) {
+            if let held = t.heldBeforeSending, held.place == place, !t.impairments.isEmpty {
                 // The row stands where the frame left; the note says how long it had waited.
-                t.impairments[held.note] += " for \(Text.milliseconds(nanoseconds: event.time &- held.time)) ms"
+                t.impairments[0] += " for \(Text.milliseconds(nanoseconds: event.time &- held.time)) ms"
                 t.heldBeforeSending = nil
             }
         case .received:

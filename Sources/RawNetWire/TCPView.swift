@@ -139,6 +139,16 @@ extension TCPOption {
     }
 }
 
+extension TCPHeader {
+    /// The timestamps option (RFC 7323), if present.
+    public var timestamps: (value: UInt32, echoReply: UInt32)? {
+        for option in options {
+            if case .timestamps(let value, let echo) = option { return (value, echo) }
+        }
+        return nil
+    }
+}
+
 extension TCPHeader: CustomStringConvertible {
     public init(_ view: TCPView) throws(WireError) {
         self.init(sourcePort: view.sourcePort, destinationPort: view.destinationPort,

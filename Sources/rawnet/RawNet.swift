@@ -121,8 +121,7 @@ enum CommandSuggestion {
     /// A message for `verb` when it is no command (nil for a command or an option).
     static func unknown(_ verb: String, among names: [String]) -> String? {
         guard !verb.hasPrefix("-"), !names.contains(verb) else { return nil }
-        var message = "unknown command '\(verb)'"
-        if let nearest = NameSuggestion.nearest(to: verb, among: names) { message += "; did you mean '\(nearest)'?" }
+        let message = "unknown command '\(verb)'" + NameSuggestion.didYouMean(verb, among: names)
         // The commands on lines of at most 80 columns, under the message.
         var lines = ["commands:"]
         for name in names where name != "help" {

@@ -167,12 +167,12 @@ public enum ImpairmentSettingsError: Error, Hashable, Sendable, CustomStringConv
     case malformed(option: String, text: String, expected: String)
     /// A word that is no option.
     case unknownOption(String)
+    /// An option given without its value.
+    case missingValue(option: String)
 
     /// The options an impairment takes, as `rawnet impair` and a topology's `impair:` name them.
     static let optionNames = ["loss", "loss-burst", "reorder", "gap", "hold-back", "hold-back-timeout", "delay", "jitter",
                               "distribution", "duplicate", "corrupt", "rate", "queue", "seed"]
-    /// An option given without its value.
-    case missingValue(option: String)
 
     public var description: String {
         switch self {
@@ -181,8 +181,8 @@ public enum ImpairmentSettingsError: Error, Hashable, Sendable, CustomStringConv
         case let .malformed(option, text, expected):
             return "\(option): cannot read '\(text)' (expected \(expected))"
         case let .unknownOption(word):
-            let nearest = NameSuggestion.nearest(to: word, among: Self.optionNames).map { "; did you mean '\($0)'?" } ?? ""
-            return "unknown impairment option '\(word)'\(nearest) (options: \(Self.optionNames.joined(separator: ", ")))"
+            return "unknown impairment option '\(word)'\(NameSuggestion.didYouMean(word, among: Self.optionNames))"
+                + " (options: \(Self.optionNames.joined(separator: ", ")))"
         case let .missingValue(option):
             return "\(option): a value is missing"
         }

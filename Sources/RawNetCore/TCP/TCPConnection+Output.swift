@@ -130,7 +130,7 @@ extension TCPConnection {
             counters.retransmitsBy.timeout += 1
             rttSample = nil
             record(.retransmitted(sequence: iss.rawValue, length: 0, reason: .timeout), now: now,
-                   timestampValue: outbox.last?.timestampValue)
+                   timestampValue: outbox.last?.timestamps?.value)
         } else {
             rttSample = RTTSample(position: 0, sentAt: now)
         }
@@ -160,7 +160,7 @@ extension TCPConnection {
             noteRetransmission(position..<Swift.min(position + consumed, sndMax), now: now)
             rttSample = nil  // Karn's rule
             record(.retransmitted(sequence: (iss + position).rawValue, length: length, reason: reason), now: now,
-                   timestampValue: outbox.last?.timestampValue)
+                   timestampValue: outbox.last?.timestamps?.value)
         } else if rttSample == nil {
             rttSample = RTTSample(position: position, sentAt: now)
         }

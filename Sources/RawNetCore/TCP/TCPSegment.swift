@@ -8,12 +8,6 @@ public struct TCPSegment: Hashable, Sendable, CustomStringConvertible {
     public var header: TCPHeader
     public var payload: [UInt8]
 
-    /// The TSval of its timestamps option, if it has one.
-    public var timestampValue: UInt32? {
-        for option in header.options { if case .timestamps(let value, _) = option { return value } }
-        return nil
-    }
-
     public init(source: IPv4Address, destination: IPv4Address, header: TCPHeader, payload: [UInt8] = []) {
         self.source = source
         self.destination = destination
@@ -37,12 +31,7 @@ public struct TCPSegment: Hashable, Sendable, CustomStringConvertible {
     }
 
     /// The timestamps option, if present.
-    public var timestamps: (value: UInt32, echoReply: UInt32)? {
-        for option in header.options {
-            if case .timestamps(let value, let echo) = option { return (value, echo) }
-        }
-        return nil
-    }
+    public var timestamps: (value: UInt32, echoReply: UInt32)? { header.timestamps }
 
     public var description: String {
         var names: [String] = []
