@@ -148,7 +148,7 @@ let package = Package(
         .testTarget(name: "RawNetBenchPlatformTests", dependencies: ["RawNetBenchPlatform"]),
         .testTarget(name: "RawNetDaemonTests", dependencies: [
             "RawNetDaemon", "RawNetContracts", "RawNetLabModel", "RawNetLab", "RawNetCore", "RawNetWire", "RawNetPlatform",
-            "RawNetSocket", "RawNetSim", "RawNetTestSupport",
+            "RawNetSocket", "RawNetSim", "RawNetTestSupport", "RawNetView",
         ]),
         .testTarget(name: "RawNetViewTests", dependencies: ["RawNetView", "RawNetCore", "RawNetWire"]),
         // Runs the built executables as a user would (and tshark on captures), for the

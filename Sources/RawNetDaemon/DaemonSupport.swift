@@ -187,7 +187,7 @@ extension CountingEgress {
         if let time { traceFrame(.sent, interface: index, bytes: frame, reason: nil, detail: tunnelNames[index], time: time) }
     }
 
-    func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String) {
+    func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String?) {
         traceFrame(kind, interface: index, bytes: bytes, reason: reason, detail: detail, time: nil)
     }
 }

@@ -39,7 +39,7 @@ protocol ImpairedEgress: AnyObject {
     /// subinterface sharing the port, or the interface itself.
     func sendingInterface(of frame: [UInt8], port index: Int) -> Int
     /// Streams one `dropped` or `impaired` event about a frame on interface `index`.
-    func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String)
+    func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String?)
     /// Streams one event to every subscriber.
     func broadcast(_ event: TraceEvent)
 }
@@ -126,15 +126,12 @@ extension ImpairedEgress {
                 if isTracing {
                     let traced = reason == .burstLoss ? "burst loss" : dropReason.rawValue
                     traceEgress(.dropped, interface: index, bytes: frame, reason: traced,
-                                detail: "impairment: \(reason) (its \(outcome.frameOrdinal) frame)")
+                                detail: "impairment: \(reason)")
                 }
             default:
                 if isTracing {
-                    // The reason already says what happened ("delayed 30ms"); the detail says which
-                    // frame through this impairment it was (counted since the daemon started),
-                    // as the impairment's counters in `impair --show` count them.
-                    traceEgress(.impaired, interface: index, bytes: frame, reason: impairmentTraceReason(event),
-                                detail: "the impairment's \(outcome.frameOrdinal) frame")
+                    // The reason says what happened ("delayed 30ms"); the frame says which it was.
+                    traceEgress(.impaired, interface: index, bytes: frame, reason: impairmentTraceReason(event), detail: nil)
                 }
             }
         }

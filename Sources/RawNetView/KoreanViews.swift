@@ -8,6 +8,32 @@ public enum KoreanViews {
         ("(SYN not seen: seq and ack count from the first segment seen)", "(SYN을 보지 못함: seq와 ack는 처음 본 세그먼트부터 셈)"),
         ("time (ms)", "시각 (ms)"),
         ("⧉ duplicate made by the network", "⧉ 네트워크가 만든 복제"),
+        // Drop reasons whose words contain a shorter reason's ("queue overflow", "queue full") come first.
+        ("ARP queue overflow", "ARP 대기 큐 넘침"),
+        ("socket receive queue full", "소켓 수신 큐 가득 참"),
+        ("listen queue full", "연결 대기 큐 가득 참"),
+        ("TCP memory pressure", "TCP 메모리 부족"),
+        ("bad TCP flags", "잘못된 TCP 플래그"),
+        ("challenge ACK limit", "챌린지 ACK 한도 넘음"),
+        ("unsupported protocol", "지원하지 않는 프로토콜"),
+        ("duplicate fragment", "중복 조각"),
+        ("fragment overlap", "조각 겹침"),
+        ("reassembly limit", "재조립 한도 넘음"),
+        ("reassembly timeout", "재조립 시간 초과"),
+        ("bad source address", "잘못된 출발지 주소"),
+        ("reverse path", "역경로 검사 실패"),
+        ("fragmentation needed", "조각화 필요"),
+        ("send failed", "보내기 실패"),
+        ("not from the link's peer", "링크 상대가 보낸 것이 아님"),
+        ("routing message rejected", "라우팅 메시지 거부"),
+        ("VLAN not on port", "포트에 없는 VLAN"),
+        ("destination on the arriving port", "목적지가 들어온 포트에 있음"),
+        ("port blocked by spanning tree", "스패닝 트리가 막은 포트"),
+        ("BPDU not taken", "받지 않은 BPDU"),
+        ("wrong VNI", "잘못된 VNI"),
+        ("bad VXLAN header", "잘못된 VXLAN 헤더"),
+        ("not for us", "이 노드 앞이 아님"),
+        ("malformed", "형식 오류"),
         (" enters TIME-WAIT", ": TIME-WAIT 상태로 들어감"),
         ("(seen in the IP layer: no Ethernet header)", "(IP 계층에서 본 패킷: 이더넷 헤더 없음)"),
         ("time exceeded in transit", "전송 중 시간 초과"),
@@ -52,7 +78,7 @@ public enum KoreanViews {
     /// `text` with the glossary's terms; a term of several words keeps them
     /// together with no-break spaces, so wrapping never splits it.
     public static func translate(_ text: String) -> String {
-        var out = fragmentWords(impairmentCounter(impairmentWords(placesFirst(text))))
+        var out = fragmentWords(impairmentWords(placesFirst(text)))
         if out.hasPrefix("client ") { out = "클라이언트 " + out.dropFirst(7) }
         if out.hasPrefix("server ") { out = "서버 " + out.dropFirst(7) }
         out = switchNote(out)
@@ -202,19 +228,6 @@ extension KoreanViews {
     }
 
     private static let impairedMarker = Array("~ ".utf8)
-
-    /// Which frame through an impairment a trace line's detail names: "the impairment's 9th
-    /// frame" becomes "인위적 장애를 거친 9번째 프레임", "(its 12th frame)" "(장애를 거친 12번째 프레임)".
-    public static func impairmentCounter(_ text: String) -> String {
-        guard containsBytes(text, counterMarker) else { return text }
-        var out = text.replacing(/the impairment's (\d+)(?:st|nd|rd|th) frame/) {
-            "인위적\u{A0}장애를\u{A0}거친\u{A0}\($0.output.1)번째\u{A0}프레임"
-        }
-        out = out.replacing(/\(its (\d+)(?:st|nd|rd|th) frame\)/) { "(장애를\u{A0}거친\u{A0}\($0.output.1)번째\u{A0}프레임)" }
-        return out
-    }
-
-    private static let counterMarker = Array(" frame".utf8)
 
     /// IP fragments in a trace line: a router's note "# fragmented id 53 into 2 for mtu 1500"
     /// becomes "# 조각화: id 53 → 조각 2개 (mtu 1500)", a host's "reassembled id 53 from

@@ -84,9 +84,20 @@ public struct Ladder: Sendable {
             return .segment(time: t.time, fromClient: t.fromClient, label: Ladder.label(t, flow: flow),
                             lostAt: lostAt, annotations: annotations)
         }
-        rows += flow.notes.map { .note(time: $0.time, atClient: $0.atClient, text: $0.text) }
-        self.rows = rows.enumerated().sorted { ($0.element.time, $0.offset) < ($1.element.time, $1.offset) }.map(\.element)
+        // A state a side enters as it sends a segment (TIME-WAIT, with the ACK of the peer's FIN) is
+        // noted after that segment's row: the state changes as the segment is built, microseconds
+        // before the frame leaves, and the note reads as what followed it.
+        var order = rows.map(\.time)
+        for note in flow.notes {
+            let sent = flow.transmissions.first { $0.fromClient == note.atClient && $0.time >= note.time }
+            order.append(sent.map { $0.time - note.time <= Self.noteFollowsSegmentWithin ? $0.time : note.time } ?? note.time)
+            rows.append(.note(time: note.time, atClient: note.atClient, text: note.text))
+        }
+        self.rows = rows.indices.sorted { (order[$0], $0) < (order[$1], $1) }.map { rows[$0] }
     }
+
+    /// How soon after a state note a segment of the same side is the one the note follows (ns).
+    static let noteFollowsSegmentWithin: Int64 = 20_000_000
 
     /// Which transmissions (by index, in send order) are duplicate ACKs as RFC 5681 §2
     /// defines them, judged over the whole connection: a segment with no data, SYN,

@@ -13,7 +13,8 @@ struct DemoCommand: ParsableCommand {
             the lab. Exits non-zero when a scene's evidence is missing.
             """)
 
-    @Option(name: .long, help: "Language of the narration: en or ko.") var lang: String = "en"
+    @Option(name: .long, help: ArgumentHelp("Language of the narration: en or ko (default: RAWNET_LANG, else ko under a Korean locale such as LANG=ko_KR.UTF-8, else en).", valueName: "en|ko"))
+    var lang: String?
     @Flag(name: .long, help: "Wait for Enter between scenes.") var step = false
     @Flag(name: .long, help: "Open a tmux layout (trace, two chats, status) on the lab and leave it running.") var tmux = false
     @Flag(name: .long, help: "Leave the lab running at the end.") var keep = false
@@ -24,7 +25,7 @@ struct DemoCommand: ParsableCommand {
     func validate() throws {
         // Usage errors (exit 64) that name what is allowed and suggest the nearest (`kr` → ko).
         do {
-            _ = try DemoLanguage.parse(lang)
+            if let lang { _ = try DemoLanguage.parse(lang) }
             for name in sceneNames { _ = try DemoScene.parse(name) }
         } catch {
             throw ValidationError("\(error)")
@@ -44,7 +45,9 @@ struct DemoCommand: ParsableCommand {
         // Output into a closed pipe (`rawnet demo | head`) must not kill the tour before it stops its lab.
         EventLoop.ignoreBrokenPipeSignal()
         var options = DemoOptions(executable: executable)
-        options.language = (try? DemoLanguage.parse(lang)) ?? .en  // validate() refused any other
+        // validate() refused any other name; without one, the environment's language (LanguageOption).
+        options.language = lang.flatMap { try? DemoLanguage.parse($0) }
+            ?? (LanguageOption.fromEnvironment(LanguageOption.environment) == .ko ? .ko : .en)
         options.isStepping = step
         options.keepsLab = keep || tmux
         options.capturePath = capture

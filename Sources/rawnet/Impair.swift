@@ -70,6 +70,7 @@ struct Impair: ParsableCommand {
     @Flag(help: "Show every link direction's settings and counters (or TARGET's only).") var show = false
     @OptionGroup var labOption: LabOption
     @OptionGroup var width: WidthOption
+    @OptionGroup var languageOption: LanguageOption
 
     /// The settings given, as `rawnet web` gives them too: checked and applied by `ImpairChange`.
     var change: ImpairChange {
@@ -137,22 +138,29 @@ struct Impair: ParsableCommand {
             directions = topology.linkDirections
         }
         if show || (givenOptions.isEmpty && givenRules.isEmpty && !clear) {
-            try ImpairTable(located: located, directions: directions).print(all: target == nil, columns: width.columns)
+            try ImpairTable(located: located, directions: directions, language: languageOption.language)
+                .print(all: target == nil, columns: width.columns)
             return
         }
         // Check every daemon answers and accepts the result before changing any.
         let changed: [(LinkDirection, ImpairAnswer)]
         do { changed = try change.apply(located, directions) } catch { throw Failure(error.description) }
         for (direction, answer) in changed { print("\(direction): \(answer.settings)") }
+        let korean = languageOption.language == .ko
         if let rate, rate.lowercased().hasSuffix("bps") {
             // tc reads "bps" as bytes: 2mbps is 16 megabits a second, which surprises.
-            print("note: as in tc, \(rate) counts bytes per second (bits: write mbit, kbit or bit)")
+            print(korean ? "참고: tc에서처럼 \(rate)는 초당 바이트 수입니다 (비트로 주려면 mbit, kbit, bit로 쓰세요)"
+                         : "note: as in tc, \(rate) counts bytes per second (bits: write mbit, kbit or bit)")
         }
         if reorder != nil, let settings = changed.first?.1.settings, settings.contains("reorder"), !settings.contains("delay") {
             // Without a delay a reordered frame waits for a later one to pass it: with little traffic, long.
-            print("note: a reordered frame waits until a later frame passes it (at most the hold-back time, 1 s unless"
-                  + " set): with little traffic (a chat, a ping) that is long, and TCP may resend it first; add --delay"
-                  + " 20ms to reorder without that wait")
+            print(korean
+                  ? "참고: 순서가 바뀔 프레임은 뒤의 프레임이 앞질러 나갈 때까지 기다립니다 (최대 보류 시간, 따로 정하지 않으면"
+                    + " 1초): 트래픽이 적으면 (채팅, ping) 오래 기다리고 TCP가 먼저 재전송할 수 있습니다; 기다림 없이 순서를"
+                    + " 바꾸려면 --delay 20ms를 더하세요"
+                  : "note: a reordered frame waits until a later frame passes it (at most the hold-back time, 1 s unless"
+                    + " set): with little traffic (a chat, a ping) that is long, and TCP may resend it first; add --delay"
+                    + " 20ms to reorder without that wait")
         }
         try addRules(located, directions)
     }
@@ -182,11 +190,15 @@ struct Impair: ParsableCommand {
 struct ImpairTable {
     var located: LabLocator.Located
     var directions: [LinkDirection]
+    var language: ViewLanguage = .en
 
     static let columns = ["submitted", "lost", "burst", "qfull", "asked", "dup", "corrupt", "reord", "delayed", "queued", "held"]
+    /// The same columns in Korean (docs/glossary.ko.md's words).
+    static let koreanColumns = ["프레임", "손실", "버스트", "큐초과", "요청", "복제", "손상", "순서", "지연", "대기", "보류"]
 
     /// `columns`: the width to fit (nil: whole lines).
     func print(all: Bool, columns: Int?) throws {
+        let korean = language == .ko
         var rows: [[String]] = []
         var settings: [String] = []
         for direction in directions {
@@ -201,32 +213,39 @@ struct ImpairTable {
                            c.corrupted, c.reordered, c.delayed, c.queued, UInt64(answer.pendingFrames ?? 0)]
             rows.append([direction.description] + numbers.map { String($0) })
             var text = answer.settings
-            if answer.isBypassed == true { text = "(engine bypassed)" }
+            if korean, text == "perfect wire" { text = "장애 없음 (perfect wire)" }
+            if answer.isBypassed == true { text = korean ? "(엔진 우회됨)" : "(engine bypassed)" }
             for rule in answer.rules ?? [] { text += "; \(rule.description)" }
             settings.append(text)
         }
-        for text in Self.fit(rows: rows, settings: settings, columns: columns) { Swift.print(text) }
-        if all, directions.isEmpty { Swift.print("(the lab has no links)") }
+        for text in Self.fit(rows: rows, settings: settings, columns: columns, language: language) { Swift.print(text) }
+        if all, directions.isEmpty { Swift.print(korean ? "(이 실습 네트워크에는 링크가 없음)" : "(the lab has no links)") }
         // The counters outlive the settings: a count stays after its setting was cleared.
-        if !directions.isEmpty { Swift.print("(counts since each node started; held and settings: as they are now)") }
+        guard !directions.isEmpty else { return }
+        let footer = korean
+            ? "(프레임: 장애 설정을 거친 프레임 수. 수는 각 노드가 시작된 뒤부터 셈; 보류와 설정은 지금 상태)"
+            : "(counts since each node started; held and settings: as they are now)"
+        for line in columns.map({ DisplayWidth.wrap(footer, width: $0, continuation: " ") }) ?? [footer] { Swift.print(line) }
     }
 
     /// The table's lines within `columns`: whole when it fits; else without
     /// the counter columns that are 0 in every row (named in a last line),
     /// and with each row's settings on a line of their own when still too wide.
-    static func fit(rows: [[String]], settings: [String], columns: Int?) -> [String] {
-        let header = ["direction"] + Self.columns
+    static func fit(rows: [[String]], settings: [String], columns: Int?, language: ViewLanguage = .en) -> [String] {
+        let korean = language == .ko
+        let header = [korean ? "방향" : "direction"] + (korean ? Self.koreanColumns : Self.columns)
+        let width = { (text: String) in DisplayWidth.of(text) }
         func table(_ kept: [Int], settingsBelow: Bool) -> [String] {
-            var widths = kept.map { header[$0].count }
-            for row in rows { for (k, i) in kept.enumerated() { widths[k] = max(widths[k], row[i].count) } }
+            var widths = kept.map { width(header[$0]) }
+            for row in rows { for (k, i) in kept.enumerated() { widths[k] = max(widths[k], width(row[i])) } }
             func line(_ cells: [String]) -> String {
-                var text = cells[kept[0]].padding(widths[0])
+                var text = cells[kept[0]] + String(repeating: " ", count: max(0, widths[0] - width(cells[kept[0]])))
                 for (k, i) in kept.enumerated().dropFirst() {
-                    text += "  " + String(repeating: " ", count: max(0, widths[k] - cells[i].count)) + cells[i]
+                    text += "  " + String(repeating: " ", count: max(0, widths[k] - width(cells[i]))) + cells[i]
                 }
                 return text
             }
-            var lines = [line(header) + (settingsBelow ? "" : "  settings")]
+            var lines = [line(header) + (settingsBelow ? "" : korean ? "  설정" : "  settings")]
             for (row, text) in zip(rows, settings) {
                 if settingsBelow { lines += [line(row), "    " + text] } else { lines.append(line(row) + "  " + text) }
             }
@@ -234,15 +253,17 @@ struct ImpairTable {
         }
         let all = Array(header.indices)
         let whole = table(all, settingsBelow: false)
-        guard let columns, whole.contains(where: { $0.count > columns }) else { return whole }
+        guard let columns, whole.contains(where: { width($0) > columns }) else { return whole }
         // Direction, submitted and lost always stay: what was offered, and what the loss setting took.
         let shown = all.filter { i in i <= 2 || rows.contains { $0[i] != "0" } }
         var lines = table(shown, settingsBelow: false)
-        if lines.contains(where: { $0.count > columns }) { lines = table(shown, settingsBelow: true) }
+        if lines.contains(where: { width($0) > columns }) { lines = table(shown, settingsBelow: true) }
         let left = all.filter { !shown.contains($0) }.map { header[$0] }
         if !left.isEmpty {
-            lines += DisplayWidth.wrap("(0 in every row, not shown: \(left.joined(separator: ", ")); --width 0 shows all)",
-                                       width: columns, continuation: " ")
+            let note = korean
+                ? "(모든 행이 0이라 뺀 열: \(left.joined(separator: ", ")); --width 0이면 모두 보임)"
+                : "(0 in every row, not shown: \(left.joined(separator: ", ")); --width 0 shows all)"
+            lines += DisplayWidth.wrap(note, width: columns, continuation: " ")
         }
         return lines
     }

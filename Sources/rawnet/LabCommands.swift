@@ -1,5 +1,6 @@
 import ArgumentParser
 import RawNetContracts
+import RawNetCore
 import RawNetDaemon
 import RawNetLab
 import RawNetLabModel
@@ -178,11 +179,13 @@ struct Status: ParsableCommand {
     var nodes: [String] = []
     @OptionGroup var labOption: LabOption
     @OptionGroup var width: WidthOption
+    @OptionGroup var languageOption: LanguageOption
 
     func run() throws {
         let located = try labOption.locate()
         let topology = try located.topology()
         let columns = width.columns
+        let korean = languageOption.language == .ko
         for name in nodes where topology.node(named: name) == nil {
             if let remote = topology.remoteNode(named: name) {
                 throw UsageFailure("\(name) runs on another machine (part \(remote.part)): ask there, with `rawnet status \(name)`")
@@ -190,7 +193,8 @@ struct Status: ParsableCommand {
             throw UsageFailure(topology.noNodeMessage(name))
         }
         let chosen = nodes.isEmpty ? topology.nodes : topology.nodes.filter { nodes.contains($0.name) }
-        Self.show("lab '\(located.name)' in \(located.runDirectory)", columns: columns, continuation: "  ")
+        Self.show(korean ? "실습 네트워크 '\(located.name)' (\(located.runDirectory))" : "lab '\(located.name)' in \(located.runDirectory)",
+                  columns: columns, continuation: "  ")
         for node in chosen {
             let status: NodeStatus
             do {
@@ -204,11 +208,12 @@ struct Status: ParsableCommand {
                 status = try result.decode(NodeStatus.self)
             } catch {
                 let reason = (error as? ControlClientError).map { e -> String in
-                    if case .notRunning = e { return "not running; rawnet start \(node.name)" }
+                    if case .notRunning = e { return (korean ? "실행 중 아님" : "not running") + "; rawnet start \(node.name)" }
                     return "\(e)"
                 } ?? "\(error)"
                 if node.kind == .linux, case .notRunning? = error as? ControlClientError {
-                    Self.show("\(node.name.padding(10)) \(node.kind.rawValue.padding(7)) not attached (rawnet attach \(node.name))",
+                    Self.show("\(node.name.padding(10)) \(node.kind.rawValue.padding(7)) "
+                              + (korean ? "연결 안 됨" : "not attached") + " (rawnet attach \(node.name))",
                               columns: columns, continuation: Self.detailIndent)
                 } else {
                     Self.show("\(node.name.padding(10)) \(node.kind.rawValue.padding(7)) DOWN (\(reason))", columns: columns,
@@ -216,11 +221,14 @@ struct Status: ParsableCommand {
                 }
                 continue
             }
-            var head = "\(status.node.padding(10)) \(status.kind.padding(7)) pid \(String(status.pid).padding(7)) up \(Int(status.uptimeSeconds))s"
-            if let namespace = status.namespace { head += ", attached in namespace \(namespace)" }
+            var head = "\(status.node.padding(10)) \(status.kind.padding(7)) pid \(String(status.pid).padding(7)) "
+                + (korean ? "가동 \(Int(status.uptimeSeconds))초" : "up \(Int(status.uptimeSeconds))s")
+            if let namespace = status.namespace {
+                head += korean ? ", 네임스페이스 \(namespace)에 연결됨" : ", attached in namespace \(namespace)"
+            }
             Self.show(head, columns: columns, continuation: "           ")
             for interface in status.interfaces {
-                for line in Self.interfaceLines(interface, columns: columns) { print(line) }
+                for line in Self.interfaceLines(interface, columns: columns, language: languageOption.language) { print(line) }
             }
             for service in node.services {
                 // A service's own counters (a name server's: answers, drops by reason), as it last wrote them.
@@ -232,8 +240,8 @@ struct Status: ParsableCommand {
                 }
             }
             if let drops = status.localDrops, !drops.isEmpty {
-                let reasons = drops.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }
-                Self.show("    local  drops \(drops.values.reduce(0, +)): \(reasons.joined(separator: ", "))", columns: columns,
+                let reasons = Self.dropReasons(drops, language: languageOption.language)
+                Self.show((korean ? "    노드   버림 " : "    local  drops ") + "\(drops.values.reduce(0, +)): \(reasons)", columns: columns,
                           continuation: Self.detailIndent + "  ")
             }
             // What the daemon holds for slow clients and apps: shown once it holds much, or gave something up.
@@ -268,25 +276,30 @@ extension Status {
         for line in fitted(text, columns: columns, continuation: continuation) { print(line) }
     }
 
+    /// A term of several words (a Korean drop reason's) is kept on one line by its no-break
+    /// spaces, which are printed as plain ones.
     static func fitted(_ text: String, columns: Int?, continuation: String) -> [String] {
-        guard let columns, DisplayWidth.of(text) > columns else { return [text] }
+        guard let columns, DisplayWidth.of(text) > columns else { return [text.replacing("\u{A0}", with: " ")] }
         return DisplayWidth.wrap(text, width: columns, continuation: continuation)
-            .map { String($0.reversed().drop { $0 == " " }.reversed()) }
+            .map { String($0.reversed().drop { $0 == " " }.reversed()).replacing("\u{A0}", with: " ") }
     }
 
     /// An interface's lines. Wide: name, address, MAC, state, mtu and peer on one line, the
     /// counters after them (or under them when they do not fit). Narrower than that line: name,
     /// address, state and peer first, then MAC and mtu, then the counters, each line fitted.
-    static func interfaceLines(_ interface: InterfaceStatus, columns: Int?) -> [String] {
+    static func interfaceLines(_ interface: InterfaceStatus, columns: Int?, language: ViewLanguage = .en) -> [String] {
+        let korean = language == .ko
         let c = interface.counters
         let state = !interface.isUp ? "DOWN" : interface.hasCarrier == false ? "NO-CARRIER" : "up  "
         let mtu = interface.mtu.map { "  mtu \($0)" } ?? ""
         let peer = "  ↔ \((interface.peer ?? "-").padding(10))"
         let line = "    \(interface.name.padding(6)) \(interface.address.padding(16)) \(interface.mac)  " + state + mtu + peer
-        var counts = "in \(frames(c.receivedFrames))/\(c.receivedBytes) B, out \(frames(c.sentFrames))/\(c.sentBytes) B"
-        if interface.queuedFrames > 0 { counts += ", queued \(interface.queuedFrames)" }
+        var counts = korean
+            ? "받음 \(c.receivedFrames)프레임/\(c.receivedBytes) B, 보냄 \(c.sentFrames)프레임/\(c.sentBytes) B"
+            : "in \(frames(c.receivedFrames))/\(c.receivedBytes) B, out \(frames(c.sentFrames))/\(c.sentBytes) B"
+        if interface.queuedFrames > 0 { counts += korean ? ", 대기 \(interface.queuedFrames)" : ", queued \(interface.queuedFrames)" }
         if let peer = interface.peer, interface.isLinkConnected == false {
-            counts += ", the cable's other end (\(peer)) is not connected"
+            counts += korean ? ", 케이블 건너편(\(peer))이 연결되지 않음" : ", the cable's other end (\(peer)) is not connected"
         }
         var lines: [String] = []
         if let columns, DisplayWidth.of(line) + 1 + DisplayWidth.of(counts) > columns {
@@ -305,17 +318,27 @@ extension Status {
             lines.append(line + " " + counts)
         }
         if c.totalDrops > 0 {
-            let reasons = c.drops.sorted { $0.value > $1.value }.map { "\($0.value) \($0.key)" }
-            lines += fitted(detailIndent + "drops \(c.totalDrops): \(reasons.joined(separator: ", "))", columns: columns,
+            lines += fitted(detailIndent + (korean ? "버림" : "drops") + " \(c.totalDrops): \(dropReasons(c.drops, language: language))",
+                            columns: columns,
                             continuation: detailIndent + "  ")
         }
         if let impairment = interface.impairment {
-            lines += fitted(detailIndent + "impairment out: \(impairment)", columns: columns, continuation: detailIndent + "  ")
+            let settings = korean && impairment == "perfect wire" ? "장애 없음 (perfect wire)" : impairment
+            lines += fitted(detailIndent + (korean ? "나가는 쪽 인위적 장애: " : "impairment out: ") + settings, columns: columns,
+                            continuation: detailIndent + "  ")
         }
         if let tunnel = interface.tunnel {
             lines += fitted(detailIndent + tunnelLine(tunnel), columns: columns, continuation: detailIndent + "  ")
         }
         return lines
+    }
+
+    /// Drops by reason, most first: `3 injected loss, 1 no route`; in Korean the reason's
+    /// glossary words before the count, `인위적 손실 3, 경로 없음 1`.
+    static func dropReasons(_ drops: [DropReason: Int], language: ViewLanguage) -> String {
+        drops.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue }.map { reason, count in
+            language == .ko ? "\(KoreanViews.translate(reason.rawValue)) \(count)" : "\(count) \(reason.rawValue)"
+        }.joined(separator: ", ")
     }
 
     /// `1 frame`, `2 frames`.

@@ -75,14 +75,9 @@ struct LadderCommand: ParsableCommand {
     @OptionGroup var source: EventSourceOptions
     @Flag(name: .long, help: "Write Mermaid (sequenceDiagram) text instead of the terminal drawing.") var mermaid = false
     @Flag(name: .long, help: "List the TCP connections in the events and stop.") var list = false
-    @Option(name: .long, help: "Language of the ladder's own words (titles, notes, annotations): en or ko, the tour's.")
-    var lang: String = "en"
+    @OptionGroup var languageOption: LanguageOption
     @OptionGroup var width: WidthOption
     @OptionGroup var labOption: LabOption
-
-    func validate() throws {
-        guard lang == "en" || lang == "ko" else { throw ValidationError("--lang must be en or ko") }
-    }
 
     func run() throws {
         let events = try source.events(labOption: labOption)
@@ -102,7 +97,7 @@ struct LadderCommand: ParsableCommand {
             return
         }
         let text = ladder.renderText(usesColour: Terminal.prefersColour,
-                                     translate: lang == "ko" ? KoreanViews.translate : { $0 })
+                                     translate: languageOption.language == .ko ? KoreanViews.translate : { $0 })
         guard let columns = width.columns else { return print(text, terminator: "") }
         for line in Ladder.fit(text, width: columns) { print(line) }
     }

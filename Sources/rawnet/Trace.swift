@@ -123,25 +123,12 @@ struct TraceCommand: ParsableCommand {
     @Flag(name: .long, help: "TCP sequence and acknowledgment numbers as on the wire (by default they count from each side's SYN when it was seen, as tcpdump shows them, and so does a 'seq N' filter; a number shown as on the wire because the SYN was not seen is marked (abs)).")
     var absolute = false
     @Option(name: .long, help: "Also write the events (selected, filtered) as JSON lines to this file.") var save: String?
-    @Option(name: .long, help: "Language of the views' own words (drop reasons, retransmissions, box titles and fields): en or ko, the tour's.")
-    var lang: String = "en"
+    @OptionGroup var languageOption: LanguageOption
     @OptionGroup var width: WidthOption
     @OptionGroup var labOption: LabOption
 
-    func validate() throws {
-        guard language != nil else { throw ValidationError("--lang must be en or ko") }
-    }
-
-    var language: ViewLanguage? {
-        switch lang {
-        case "en": .en
-        case "ko": .ko
-        default: nil
-        }
-    }
-
     func run() throws {
-        let language = self.language ?? .en
+        let language = languageOption.language
         var live = try LiveWatch(targets: watch.targets, labOption: labOption, language: language)
         let filter = watch.parsedFilter
         let file: GrowingFile?

@@ -177,12 +177,4 @@ import Testing
         let data = try JSONEncoder().encode(s)
         #expect(try JSONDecoder().decode(ImpairmentSettings.self, from: data) == s)
     }
-
-    /// Which frame through an impairment a trace names reads as an ordinal.
-    @Test func impairmentFrameOrdinals() {
-        let numbers: [UInt64] = [1, 2, 3, 4, 11, 12, 13, 21, 22, 23, 101, 111, 112, 1_000]
-        let ordinals = numbers.map { ImpairmentOutcome(frameNumber: $0, isPassThrough: true, events: [], duplicateEvents: []).frameOrdinal }
-        #expect(ordinals == ["1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "23rd", "101st", "111th",
-                             "112th", "1000th"])
-    }
 }

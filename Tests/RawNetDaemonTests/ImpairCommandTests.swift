@@ -3,6 +3,7 @@ import RawNetDaemon
 import RawNetLab
 import RawNetLabModel
 import RawNetPlatform
+import RawNetView
 import Testing
 
 /// `rawnet impair` and `rawnet ping` run as processes against real daemons.
@@ -48,6 +49,19 @@ struct ImpairCommandTests {
         let status = try lab.rawnet(["status", "--width", "80"]).output.split(separator: "\n").map(String.init)
         #expect(status.allSatisfy { $0.count <= 80 }, "\(status)")
         #expect(status.contains { $0.hasPrefix("           in ") && $0.contains("frames/") }, "\(status)")
+        // In Korean, as narrow: the same numbers under Korean words, drop reasons in the glossary's terms.
+        let koreanTable = try lab.impair(["--show", "--width", "80", "--lang", "ko"]).split(separator: "\n").map(String.init)
+        #expect(koreanTable.allSatisfy { DisplayWidth.of($0) <= 80 }, "\(koreanTable)")
+        #expect(koreanTable.first!.hasPrefix("방향") && koreanTable.first!.contains("손실"), "\(koreanTable)")
+        let koreanRow = try #require(koreanTable.first { $0.hasPrefix("alice:eth0 → r1:eth0") })
+        #expect(koreanRow.split(separator: " ")[4] == "\(lossy.lost)", "row: \(koreanRow)")
+        #expect(koreanTable.contains { $0.contains("뺀 열: 버스트, 큐초과") } && koreanTable.suffix(2).joined().contains("노드가 시작된 뒤부터"),
+                "\(koreanTable)")
+        let koreanStatus = try lab.rawnet(["status", "--width", "80", "--lang", "ko"]).output.split(separator: "\n").map(String.init)
+        #expect(koreanStatus.allSatisfy { DisplayWidth.of($0) <= 80 }, "\(koreanStatus)")
+        #expect(koreanStatus.contains { $0.contains("받음 ") && $0.contains("프레임/") }, "\(koreanStatus)")
+        #expect(koreanStatus.contains { $0.contains("버림 \(lossy.lost): 인위적 손실 \(lossy.lost)") }, "\(koreanStatus)")
+        #expect(koreanStatus.contains { $0.contains("나가는 쪽 인위적 장애: loss 30%") }, "\(koreanStatus)")
 
         // Reordering without a delay holds frames until a later one passes: the command says so.
         let reordering = try lab.impair(["alice-r1", "--reorder", "20%"])

@@ -7,6 +7,8 @@ import RawNetPlatform
 public final class RawNetRunner {
     public let base: String
     public let executable: String
+    /// Variables set (a value) or removed (nil) for the commands run after, over `environment`'s.
+    public var environmentOverrides: [String: String?] = [:]
 
     public struct Run: Sendable {
         public var status: Int32
@@ -54,6 +56,9 @@ public final class RawNetRunner {
         environment["XDG_RUNTIME_DIR"] = base
         environment["RAWNET_LAB"] = nil
         environment["NO_COLOR"] = "1"
+        // Views speak English unless a test asks for Korean, whatever the machine's locale.
+        environment["RAWNET_LANG"] = "en"
+        for (name, value) in environmentOverrides { environment[name] = value }
         return environment
     }
 

@@ -40,6 +40,27 @@ import RawNetWire
         #expect(!segments.contains { $0.1.contains { $0.hasPrefix("✗") } })
     }
 
+    /// The state a side enters as it builds its last ACK is noted after that ACK's row, though
+    /// the state event came a few microseconds before the frame left; a note with no segment
+    /// of its side soon after stays at its own time.
+    @Test func timeWaitNote_followsTheACKItWasEnteredWith() throws {
+        func rows(noteAt time: Double) -> [String] {
+            let events = Fixture.exchange.map { event -> TraceEvent in
+                guard event.kind == .transport, event.detail?.contains("to=TIME_WAIT") == true else { return event }
+                var moved = event
+                moved.time = Fixture.at(time)
+                return moved
+            }.sorted { $0.time < $1.time }
+            return Ladder(events: events).renderText().split(separator: "\n").map(String.init)
+        }
+        let early = rows(noteAt: 303.995)
+        let ack = try #require(early.firstIndex { $0.contains("ACK seq=20 ack=2") })
+        #expect(early[ack + 1].contains("303.995  │ alice enters TIME-WAIT"), "\(early)")
+        let alone = rows(noteAt: 250)
+        let note = try #require(alone.firstIndex { $0.contains("enters TIME-WAIT") })
+        #expect(alone[note + 1].contains("FIN-ACK seq=19"), "\(alone)")
+    }
+
     /// Without transport events a resent range is still a retransmission, without a reason.
     @Test func retransmissionWithoutTransportEvent_hasNoReason() {
         let ladder = Ladder(events: Fixture.exchange.filter { $0.kind != .transport })

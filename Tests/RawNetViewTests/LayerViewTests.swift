@@ -11,12 +11,11 @@ import RawNetWire
     /// What an impairment did reads in Korean in a trace line as in the ladder (where the place
     /// comes first): each "~ " word after the frame, the rest of the line untouched.
     @Test func koreanTraceLines_nameWhatAnImpairmentDid() {
-        let line = "63 id 11 | UDP 49154 > 6000 len 10 ~ delayed 30ms; the impairment's 9th frame"
+        let line = "63 id 11 | UDP 49154 > 6000 len 10 ~ delayed 30ms"
         // Terms of several words keep them together with no-break spaces.
         let translate = { (text: String) in KoreanViews.translate(text).replacing("\u{A0}", with: " ") }
-        #expect(translate(line) == "63 id 11 | UDP 49154 > 6000 len 10 ~ 30ms 지연; 인위적 장애를 거친 9번째 프레임")
-        #expect(translate("len 10 ~ reordered; the impairment's 12th frame")
-                == "len 10 ~ 순서 바뀜; 인위적 장애를 거친 12번째 프레임")
+        #expect(translate(line) == "63 id 11 | UDP 49154 > 6000 len 10 ~ 30ms 지연")
+        #expect(translate("len 10 ~ reordered") == "len 10 ~ 순서 바뀜")
         #expect(KoreanViews.impairmentWords("~ duplicated; corrupted byte 40 bit 3; held back 2 frames")
                 == "~ 복제; 손상 (바이트 40, 비트 3); 프레임 2개 보류")
         #expect(KoreanViews.impairmentWords("~ queued behind 4 for 12ms") == "~ 앞의 4개 뒤에 12ms 대기")
@@ -43,14 +42,21 @@ import RawNetWire
         #expect(KoreanViews.translate("✗ DROPPED (injected loss)") == "✗\u{A0}버려짐 (인위적\u{A0}손실)")
     }
 
-    /// An impaired frame's detail names which frame through the impairment it was, in Korean
-    /// too, with no English left ("it has seen") and without repeating what happened.
-    @Test func impairmentDetail_inKorean() {
-        let impaired = KoreanViews.translate("the impairment's 9th frame")
-        #expect(impaired == "인위적\u{A0}장애를\u{A0}거친\u{A0}9번째\u{A0}프레임", "\(impaired)")
-        let dropped = KoreanViews.translate("impairment: random loss (its 12th frame)")
-        #expect(dropped == "인위적\u{A0}장애: 무작위\u{A0}손실 (장애를\u{A0}거친\u{A0}12번째\u{A0}프레임)", "\(dropped)")
-        #expect(!dropped.contains("frame") && !impaired.contains("frame"))
+    /// Every reason a frame can be dropped for reads in Korean: no English word left but the
+    /// protocols' own names (what `status --lang ko` and a Korean trace print).
+    @Test func everyDropReason_readsInKorean() {
+        let names: Set<Substring> = ["ARP", "TCP", "TTL", "ACK", "VLAN", "BPDU", "VNI", "VXLAN"]
+        for reason in DropReason.allCases {
+            let korean = KoreanViews.translate(reason.rawValue)
+            let english = korean.split { !($0.isASCII && $0.isLetter) }.filter { !names.contains($0) }
+            #expect(english.isEmpty, "\(reason.rawValue) → \(korean)")
+        }
+    }
+
+    /// A drop by an impairment says which impairment setting took it, in Korean with no English left.
+    @Test func impairmentDropDetail_inKorean() {
+        let dropped = KoreanViews.translate("impairment: random loss")
+        #expect(dropped == "인위적\u{A0}장애: 무작위\u{A0}손실", "\(dropped)")
     }
 
     /// A router's note in a Korean trace line: what it did, in Korean; addresses stay.

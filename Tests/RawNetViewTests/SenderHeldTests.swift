@@ -21,8 +21,7 @@ import RawNetWire
         if heldAtTheSender {
             events.append(TraceEvent(time: Fixture.at(0), node: "alice", interface: "eth0", kind: .impaired,
                                      frame: syn(id: 1, tsval: 100),
-                                     reason: "held back until 1 later frame has left (reorder)",
-                                     detail: "the impairment's 1st frame"))
+                                     reason: "held back until 1 later frame has left (reorder)"))
         }
         events.append(Fixture.transport("alice", at: 1000, "event=retransmit conn=\(conn) seq=1000 len=0 reason=timeout tsval=1100"))
         // The original leaves first when an ARP answer released both; after the copy when the egress held it.

@@ -65,6 +65,19 @@ import Testing
         #expect(korean.output.split(separator: "\n").count == rows.count, "\(korean.output)")
         let french = try runner.run(["ladder", "--from", saved, "--lang", "fr"])
         #expect(french.status == 64 && french.errors.contains("--lang must be en or ko"), "\(french.errors)")
+        // Without --lang: RAWNET_LANG, else a Korean locale, chooses Korean; an unknown RAWNET_LANG is refused.
+        for overrides: [String: String?] in [["RAWNET_LANG": "ko"],
+                                             ["RAWNET_LANG": nil, "LC_ALL": nil, "LC_MESSAGES": nil, "LANG": "ko_KR.UTF-8"]] {
+            runner.environmentOverrides = overrides
+            let chosen = try runner.run(["ladder", "--from", saved, "--connection", key])
+            #expect(chosen.output == korean.output, "\(overrides): \(chosen.output)")
+        }
+        runner.environmentOverrides = ["RAWNET_LANG": nil, "LC_ALL": "C.UTF-8", "LANG": "ko_KR.UTF-8"]
+        #expect(try runner.run(["ladder", "--from", saved, "--connection", key]).output == ladder.output, "LC_ALL comes first")
+        runner.environmentOverrides = ["RAWNET_LANG": "fr"]
+        let badVariable = try runner.run(["ladder", "--from", saved, "--connection", key])
+        #expect(badVariable.status == 64 && badVariable.errors.contains("RAWNET_LANG must be en or ko"), "\(badVariable.errors)")
+        runner.environmentOverrides = [:]
         let mermaid = try runner.run(["ladder", "--from", saved, "--mermaid"])
         #expect(mermaid.output.hasPrefix("sequenceDiagram\n"))
 

@@ -67,14 +67,6 @@ public struct ImpairmentOutcome: Hashable, Sendable, CustomStringConvertible {
     /// Events of the duplicate, empty when there is none.
     public var duplicateEvents: [ImpairmentEvent]
 
-    /// The frame's number as an English ordinal ("1st", "2nd", "11th", "23rd"), for traces
-    /// that say which frame through the impairment this was.
-    public var frameOrdinal: String {
-        let (tens, ones) = (frameNumber % 100, frameNumber % 10)
-        let suffix = (11...13).contains(tens) ? "th" : ones == 1 ? "st" : ones == 2 ? "nd" : ones == 3 ? "rd" : "th"
-        return "\(frameNumber)\(suffix)"
-    }
-
     /// The original's events, then (after `.duplicated`) the duplicate's.
     public var allEvents: [ImpairmentEvent] {
         duplicateEvents.isEmpty ? events : events + [.duplicated] + duplicateEvents

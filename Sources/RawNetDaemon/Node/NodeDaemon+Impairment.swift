@@ -59,7 +59,7 @@ extension NodeDaemon: ImpairedEgress {
         if leaving { ip.countSent(bytes: bytes, interface: index) } else { ip.uncountSent(bytes: bytes, interface: index) }
     }
 
-    func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String) {
+    func traceEgress(_ kind: TraceEvent.Kind, interface index: Int, bytes: [UInt8], reason: String, detail: String?) {
         trace(kind, interface: index, bytes: bytes, reason: reason, detail: detail)
     }
 }
