@@ -69,12 +69,15 @@ extension Demo {
             .renderText(usesColour: options.usesColour, translate: view)
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
-        // Header and the blank lane line, then the chosen rows (rows are lines 2..., in order).
-        let header = lines.prefix(2)
-        let rowLines = Array(lines.dropFirst(2).prefix(ladder.rows.count))
+        // The title, the note that numbers count from the first segment seen (when said), the
+        // blank lane line, then the chosen rows in order.
+        let laneIndex = ladder.countsFromFirstSeen ? 2 : 1
+        let header = [lines[0], lines[laneIndex]]
+        let rowLines = Array(lines.dropFirst(laneIndex + 1).prefix(ladder.rows.count))
         // Titles wider than the tour: the server's moves to a line of its own, ending at its lane.
         if let titles = header.first, let lanes = header.last {
-            for line in Ladder.fitTitles(titles, lanes: lanes, width: Self.width - 2) + [lanes] { say("  " + line) }
+            let note = laneIndex == 2 ? DisplayWidth.wrap(lines[1], width: Self.width - 2, continuation: "  ") : []
+            for line in Ladder.fitTitles(titles, lanes: lanes, width: Self.width - 2) + note + [lanes] { say("  " + line) }
         }
         if kept.count < ladder.rows.count {
             say(painter.paint("    " + hidden(ladder.rows.count - kept.count).text(options.language), .time))

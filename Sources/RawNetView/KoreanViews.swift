@@ -78,7 +78,7 @@ public enum KoreanViews {
     /// `text` with the glossary's terms; a term of several words keeps them
     /// together with no-break spaces, so wrapping never splits it.
     public static func translate(_ text: String) -> String {
-        var out = fragmentWords(impairmentWords(placesFirst(text)))
+        var out = gapWords(fragmentWords(impairmentWords(placesFirst(text))))
         if out.hasPrefix("client ") { out = "클라이언트 " + out.dropFirst(7) }
         if out.hasPrefix("server ") { out = "서버 " + out.dropFirst(7) }
         out = switchNote(out)
@@ -246,6 +246,22 @@ extension KoreanViews {
     }
 
     private static let fragmentMarker = Array("fragment".utf8)
+
+    /// Events a watcher did not get, in Korean: a trace's gap line "412 events from r1 lost
+    /// (subscriber too slow), 300 of them frames (eth0 150, eth1 150)" becomes "r1의 이벤트
+    /// 412개 놓침 (구독자가 너무 느림), 그중 프레임 300개 (eth0 150, eth1 150)", and the
+    /// ladder's "⋯ events missing here, until 309.832 ms" "⋯ 여기서 이벤트 빠짐, 309.832 ms까지".
+    public static func gapWords(_ text: String) -> String {
+        guard containsBytes(text, gapMarker) else { return text }
+        var out = text.replacing(/(\d+) events from (\S+) lost \(subscriber too slow\)/) {
+            "\($0.output.2)의 이벤트 \($0.output.1)개 놓침 (구독자가\u{A0}너무\u{A0}느림)"
+        }
+        out = out.replacing(/, (\d+) of them frames \(/) { ", 그중 프레임 \($0.output.1)개 (" }
+        out = out.replacing(/⋯ events missing here, until (\S+) ms/) { "⋯ 여기서 이벤트 빠짐, \($0.output.1) ms까지" }
+        return out
+    }
+
+    private static let gapMarker = Array("events ".utf8)
 }
 
 private extension String {

@@ -7,9 +7,12 @@ extension Ladder {
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         if lines.last == "" { lines.removeLast() }
         guard lines.count >= 2 else { return lines }
-        let lanes = lines[1]
-        return fitTitles(lines[0], lanes: lanes, width: width) + [lanes]
-            + lines.dropFirst(2).flatMap { fitRow($0, lanes: lanes, width: width) }
+        // The first line with lanes is the blank one under the titles (and under a note said first).
+        let laneIndex = lines.dropFirst().firstIndex { $0.contains("│") } ?? 1
+        let lanes = lines[laneIndex]
+        return fitTitles(lines[0], lanes: lanes, width: width)
+            + lines[1..<laneIndex].flatMap { DisplayWidth.wrap($0, width: width, continuation: "  ") } + [lanes]
+            + lines.dropFirst(laneIndex + 1).flatMap { fitRow($0, lanes: lanes, width: width) }
     }
 
     /// The title line, or the client's title and then the server's on a line of its own.

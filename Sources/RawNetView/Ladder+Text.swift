@@ -13,6 +13,7 @@ extension Ladder {
             switch row {
             case .segment(_, _, let label, _, _): return DisplayWidth.of(label)
             case .note(_, _, let text): return DisplayWidth.of(translate(text))
+            case .gap(_, let until, _): return DisplayWidth.of(gapMark(until: until, translate: translate)) - 10
             }
         }
         let titles = (client: translate(self.titles.client), server: translate(self.titles.server))
@@ -22,6 +23,8 @@ extension Ladder {
         var out = Text.rightPad(" " + translate("time (ms)"), timeWidth) + "  "
             + painter.paint(Text.rightPad(titles.client, inner + 1), .place) + painter.paint(titles.server, .place) + "\n"
         let blank = String(repeating: " ", count: timeWidth) + "  │" + String(repeating: " ", count: inner) + "│"
+        // Said first: a number like seq=0 here is not a SYN's, and the reader should know before reading it.
+        if countsFromFirstSeen { out += "  " + translate(Self.countedFromFirstSeen) + "\n" }
         out += blank + "\n"
         for row in rows {
             let time = Text.leftPad(Text.milliseconds(nanoseconds: row.time &- startTime), timeWidth)
@@ -39,12 +42,19 @@ extension Ladder {
                 let text = translate(text)
                 let body = atClient ? Text.rightPad(" " + text, inner) : Text.leftPad(text + " ", inner)
                 line += painter.paint(body, .transport) + "│"
+            case .gap(_, let until, let text):
+                let mark = gapMark(until: until, translate: translate)
+                line += painter.paint(Text.rightPad(" " + mark, inner), .dropped) + "│  " + painter.paint(translate(text), .dropped)
             }
             out += line + "\n"
         }
         out += blank + "\n"
-        if countsFromFirstSeen { out += "  " + translate(Self.countedFromFirstSeen) + "\n" }
         return out
+    }
+
+    /// What a gap's row says between the lanes: `⋯ events missing here, until 309.832 ms`.
+    func gapMark(until: Int64, translate: (String) -> String) -> String {
+        translate("⋯ events missing here, until \(Text.milliseconds(nanoseconds: until &- startTime)) ms")
     }
 
     /// An arrow exactly `width` characters wide.
@@ -90,6 +100,8 @@ extension Ladder {
                 out += "    \(from)\(arrow)\(to): \(Ladder.mermaidText(text))\n"
             case .note(_, let atClient, let text):
                 out += "    Note over \(atClient ? "C" : "S"): \(Ladder.mermaidText("\(time) \(text)"))\n"
+            case .gap(_, _, let text):
+                out += "    Note over C,S: \(Ladder.mermaidText("\(time) \(text)"))\n"
             }
         }
         return out

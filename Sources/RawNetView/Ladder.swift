@@ -20,10 +20,13 @@ public struct Ladder: Sendable {
         case segment(time: Int64, fromClient: Bool, label: String, lostAt: String?, annotations: [String])
         /// A note on one side's lane.
         case note(time: Int64, atClient: Bool, text: String)
+        /// Events a watcher did not get (a `lost` event: the subscriber was too slow), from
+        /// `time` until `until`: segments of the connection may be missing there.
+        case gap(time: Int64, until: Int64, text: String)
 
         public var time: Int64 {
             switch self {
-            case .segment(let time, _, _, _, _), .note(let time, _, _): return time
+            case .segment(let time, _, _, _, _), .note(let time, _, _), .gap(let time, _, _): return time
             }
         }
     }
@@ -92,6 +95,17 @@ public struct Ladder: Sendable {
             let sent = flow.transmissions.first { $0.fromClient == note.atClient && $0.time >= note.time }
             order.append(sent.map { $0.time - note.time <= Self.noteFollowsSegmentWithin ? $0.time : note.time } ?? note.time)
             rows.append(.note(time: note.time, atClient: note.atClient, text: note.text))
+        }
+        // Gaps in the events while the connection was drawn: its segments there may be missing,
+        // and the ladder says so where it happened rather than joining the rows across it.
+        if let first = order.min(), let last = order.max() {
+            for event in kept where event.kind == .lost {
+                let gap = TraceGap(event)
+                let until = gap.map { max($0.lastTime, event.time) } ?? event.time
+                guard until >= first, event.time <= last else { continue }
+                order.append(event.time)
+                rows.append(.gap(time: event.time, until: until, text: TraceFormatter.gapText(event)))
+            }
         }
         self.rows = rows.indices.sorted { (order[$0], $0) < (order[$1], $1) }.map { rows[$0] }
     }

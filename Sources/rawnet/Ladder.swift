@@ -30,28 +30,36 @@ struct EventSourceOptions: ParsableArguments {
     /// A watch that runs until Ctrl-C keeps at most this many events, so its memory is bounded.
     static let liveEventLimit = 200_000
 
-    func events(labOption: LabOption) throws -> [TraceEvent] {
+    func events(labOption: LabOption, language: ViewLanguage = .en) throws -> [TraceEvent] {
+        let korean = language == .ko
         if let from {
             do { return try TraceFile.read(path: from) } catch { throw Failure("\(error)") }
         }
         let live = try LiveWatch(targets: [], labOption: labOption)
         let limit = Self.liveEventLimit
-        printToStandardError(duration.map { "watching lab '\(live.located.name)' for \($0) s; Ctrl-C ends early" }
-                             ?? "watching lab '\(live.located.name)' until Ctrl-C (at most \(limit) events)")
+        let name = live.located.name
+        printToStandardError(korean
+            ? duration.map { "실습 네트워크 '\(name)'을(를) \($0)초 동안 지켜봅니다; Ctrl-C로 일찍 끝냅니다" }
+                ?? "실습 네트워크 '\(name)'을(를) Ctrl-C까지 지켜봅니다 (이벤트 최대 \(limit)개)"
+            : duration.map { "watching lab '\(name)' for \($0) s; Ctrl-C ends early" }
+                ?? "watching lab '\(name)' until Ctrl-C (at most \(limit) events)")
         var all: [TraceEvent] = []
         try live.run(duration: duration) { events in
             all += events
             guard all.count >= limit else { return true }
-            printToStandardError("stopped at \(limit) events; a saved trace (rawnet trace --save) holds more")
+            printToStandardError(korean ? "이벤트 \(limit)개에서 멈춤; 저장한 추적(rawnet trace --save)은 더 담을 수 있습니다"
+                                        : "stopped at \(limit) events; a saved trace (rawnet trace --save) holds more")
             return false
         }
         return all
     }
 
     /// The chosen connection, checked against what the events hold.
-    func chosenConnection(in events: [TraceEvent]) throws -> TCPConnectionKey {
+    func chosenConnection(in events: [TraceEvent], language: ViewLanguage = .en) throws -> TCPConnectionKey {
         let known = Ladder.connections(in: events)
-        guard let first = known.first else { throw Failure("no TCP connection in these events") }
+        guard let first = known.first else {
+            throw Failure(language == .ko ? KoreanViews.translate("no TCP connection in these events") : "no TCP connection in these events")
+        }
         guard let wanted = connectionKey else { return first }
         guard let match = known.first(where: { $0.contains(wanted.client, wanted.server) }) else {
             throw UsageFailure("no connection \(wanted) in these events; seen: \(known.map(\.description).joined(separator: ", "))")
@@ -80,24 +88,34 @@ struct LadderCommand: ParsableCommand {
     @OptionGroup var labOption: LabOption
 
     func run() throws {
-        let events = try source.events(labOption: labOption)
+        let language = languageOption.language
+        let say = language == .ko ? KoreanViews.translate : { $0 }
+        let events = try source.events(labOption: labOption, language: language)
         if list {
             let connections = Ladder.connections(in: events)
-            if connections.isEmpty { print("no TCP connection in these events") }
+            if connections.isEmpty { print(say("no TCP connection in these events")) }
             for key in connections {
                 let frames = events.filter { CaptureWriter.captures($0) && TraceFilter.port(key.client.port).matches($0) }.count
-                print("\(key)   (\(frames) frame observations)")
+                print("\(key)   (" + (language == .ko ? "프레임 관찰 \(frames)번" : "\(frames) frame observations") + ")")
+            }
+            // A watcher that fell behind lost events: the frames listed are not all there were.
+            let gaps = events.compactMap(TraceGap.init)
+            if !gaps.isEmpty {
+                let lost = gaps.map(\.events).reduce(0, +), frames = gaps.map(\.frameCount).reduce(0, +)
+                print(language == .ko
+                      ? "(빈틈 \(gaps.count)곳: 이벤트 \(lost)개, 그중 프레임 \(frames)개를 추적이 놓침; 연결의 세그먼트가 빠졌을 수 있음)"
+                      : "(\(gaps.count == 1 ? "a gap" : "\(gaps.count) gaps"): the trace lost \(lost) events, \(frames) of them frames; a connection's segments may be missing)")
             }
             return
         }
-        let key = try source.chosenConnection(in: events)
+        let key = try source.chosenConnection(in: events, language: language)
         let ladder = Ladder(events: events, connection: key)
         if mermaid {
             print(ladder.renderMermaid(), terminator: "")
             return
         }
         let text = ladder.renderText(usesColour: Terminal.prefersColour,
-                                     translate: languageOption.language == .ko ? KoreanViews.translate : { $0 })
+                                     translate: say)
         guard let columns = width.columns else { return print(text, terminator: "") }
         for line in Ladder.fit(text, width: columns) { print(line) }
     }

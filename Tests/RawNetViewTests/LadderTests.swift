@@ -61,6 +61,30 @@ import RawNetWire
         #expect(alone[note + 1].contains("FIN-ACK seq=19"), "\(alone)")
     }
 
+    /// Events a watcher lost while the connection ran are a row of their own where they were
+    /// lost, saying until when and how many; the rows are not joined across the gap as if
+    /// nothing were missing. A gap outside the connection's time is not drawn.
+    @Test func lostEvents_areAGapRow_notJoinedOver() throws {
+        let lost = TraceEvent(time: Fixture.at(100), node: "r1", kind: .lost, reason: TraceGap.subscriberTooSlow,
+                              detail: "events=3 first=\(Fixture.at(100)) last=\(Fixture.at(180)) frames.eth1=3")
+        let events = (Fixture.exchange + [lost]).sorted { $0.time < $1.time }
+        let ladder = Ladder(events: events)
+        let text = ladder.renderText()
+        let rows = text.split(separator: "\n").map(String.init)
+        let row = try #require(rows.firstIndex { $0.contains("⋯ events missing here, until 180.000 ms") }, "\(text)")
+        #expect(rows[row].hasPrefix("   100.000  │") && rows[row].contains("3 events from r1 lost (subscriber too slow), 3 of them frames (eth1 3)"))
+        #expect(rows[row - 1].contains("duplicate ACK") && rows[row + 1].contains("220.000"), "in time order: \(rows)")
+        let lanes = Set(rows.dropFirst().map { line in line.firstIndex(of: "│").map { line.distance(from: line.startIndex, to: $0) } })
+        #expect(lanes.count == 1, "the client lane stays in one column")
+        let korean = ladder.renderText(translate: KoreanViews.translate).replacing("\u{A0}", with: " ")
+        #expect(korean.contains("⋯ 여기서 이벤트 빠짐, 180.000 ms까지") && korean.contains("r1의 이벤트 3개 놓침 (구독자가 너무 느림), 그중 프레임 3개 (eth1 3)"),
+                "\(korean)")
+        #expect(ladder.renderMermaid().contains("Note over C,S: 100.000 ms 3 events from r1 lost"))
+        let later = TraceEvent(time: Fixture.at(900), node: "r1", kind: .lost, reason: TraceGap.subscriberTooSlow,
+                               detail: "events=2 first=\(Fixture.at(900)) last=\(Fixture.at(901))")
+        #expect(!Ladder(events: Fixture.exchange + [later]).renderText().contains("missing"), "after the connection's last row")
+    }
+
     /// Without transport events a resent range is still a retransmission, without a reason.
     @Test func retransmissionWithoutTransportEvent_hasNoReason() {
         let ladder = Ladder(events: Fixture.exchange.filter { $0.kind != .transport })
@@ -129,7 +153,7 @@ import RawNetWire
 
     /// A trace that starts after the handshake, with a segment from the server:
     /// the client is still the end with the ephemeral port.
-    @Test func connectionBegunBeforeTheTrace_keepsClientAndServer() {
+    @Test func connectionBegunBeforeTheTrace_keepsClientAndServer() throws {
         let events = Fixture.exchange.filter { $0.time >= Fixture.at(12) }
         let ladder = Ladder(events: events)
         #expect(ladder.connection == TCPConnectionKey("10.0.1.10:40000>10.0.2.20:7000"))
@@ -137,7 +161,12 @@ import RawNetWire
         #expect(ladder.renderText().hasPrefix(" time (ms)  client alice"))
         // Its numbers count from the first segment seen, and the ladder says so, in both languages.
         #expect(ladder.countsFromFirstSeen)
-        #expect(ladder.renderText().hasSuffix("\n  (SYN not seen: seq and ack count from the first segment seen)\n"))
+        // Said under the titles, before any row: seq=0 there is not a SYN's number.
+        let lines = ladder.renderText().split(separator: "\n")
+        #expect(lines[1] == "  (SYN not seen: seq and ack count from the first segment seen)", "\(lines)")
+        let fitted = Ladder.fit(ladder.renderText(), width: 80)
+        let note = try #require(fitted.firstIndex { $0.hasPrefix("  (SYN not seen") }, "\(fitted)")
+        #expect(fitted[(note + 1)...].allSatisfy { $0.contains("│") }, "\(fitted)")
         #expect(ladder.renderText(translate: KoreanViews.translate).replacing("\u{A0}", with: " ")
                 .contains("(SYN을 보지 못함: seq와 ack는 처음 본 세그먼트부터 셈)"))
         #expect(!Ladder(events: Fixture.exchange).countsFromFirstSeen, "both SYNs seen")

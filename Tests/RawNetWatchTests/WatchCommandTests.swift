@@ -48,6 +48,14 @@ import Testing
         let key = "10.0.1.10:\(client.localPort)>10.0.2.20:7000"
         let list = try runner.run(["ladder", "--from", saved, "--list"])
         #expect(list.output.contains(key), "\(list.output)")
+        #expect(!list.output.contains("gap"), "\(list.output)")
+        // A saved trace with a gap in it (a watcher that fell behind): --list says frames may be missing.
+        let gapped = runner.base + "/gapped.jsonl"
+        let lostLine = #"{"time":1,"node":"r1","kind":"lost","reason":"subscriber too slow","detail":"events=5 first=1 last=2 frames.eth0=4"}"#
+        try (String(contentsOfFile: saved, encoding: .utf8) + lostLine + "\n").write(toFile: gapped, atomically: true, encoding: .utf8)
+        let gappedList = try runner.run(["ladder", "--from", gapped, "--list"])
+        #expect(gappedList.status == 0 && gappedList.output.contains(
+            "(a gap: the trace lost 5 events, 4 of them frames; a connection's segments may be missing)"), "\(gappedList.output)")
         let ladder = try runner.run(["ladder", "--from", saved, "--connection", key])
         #expect(ladder.status == 0, "\(ladder.errors)")
         let rows = ladder.output.split(separator: "\n").map(String.init)
