@@ -77,7 +77,10 @@ public struct ImpairChange: Sendable {
                       _ directions: [LinkDirection]) throws(ImpairChangeError) -> [(LinkDirection, ImpairAnswer)] {
         try validate()
         for direction in directions {
-            let current = try Self.answer(located, direction, ["action": "show"])
+            let current: ImpairAnswer
+            do { current = try Self.answer(located, direction, ["action": "show"]) } catch {
+                throw ImpairChangeError("\(error); nothing was changed")
+            }
             if current.isBypassed == true {
                 throw ImpairChangeError("\(direction.from.node) runs with the impairment engine bypassed (\(Self.bypassEnvironmentVariable)=1); nothing was changed")
             }
@@ -125,6 +128,10 @@ public struct ImpairChange: Sendable {
             let client = try ControlClient(path: located.paths.control(node: node))
             response = try client.request(ControlRequest(command: "impair", args: args))
         } catch {
+            // A node that is down is said as `status` says it, with what brings it back.
+            if case .notRunning = error {
+                throw ImpairChangeError("\(node) is not running (rawnet start \(node))")
+            }
             throw ImpairChangeError("\(node): \(error)")
         }
         guard response.ok else { throw ImpairChangeError("\(node): \(response.error ?? "error")") }

@@ -145,7 +145,10 @@ struct Impair: ParsableCommand {
         // Check every daemon answers and accepts the result before changing any.
         let changed: [(LinkDirection, ImpairAnswer)]
         do { changed = try change.apply(located, directions) } catch { throw Failure(error.description) }
-        for (direction, answer) in changed { print("\(direction): \(answer.settings)") }
+        for (direction, answer) in changed {
+            let line = "\(direction): \(answer.settings)"
+            for part in width.columns.map({ DisplayWidth.wrap(line, width: $0, continuation: "    ") }) ?? [line] { print(part) }
+        }
         let korean = languageOption.language == .ko
         if let rate, rate.lowercased().hasSuffix("bps") {
             // tc reads "bps" as bytes: 2mbps is 16 megabits a second, which surprises.
@@ -247,7 +250,23 @@ struct ImpairTable {
             }
             var lines = [line(header) + (settingsBelow ? "" : korean ? "  설정" : "  settings")]
             for (row, text) in zip(rows, settings) {
-                if settingsBelow { lines += [line(row), "    " + text] } else { lines.append(line(row) + "  " + text) }
+                if settingsBelow {
+                    lines.append(line(row))
+                    lines += columns.map { DisplayWidth.wrap("    " + text, width: $0, continuation: "      ") } ?? ["    " + text]
+                } else {
+                    lines.append(line(row) + "  " + text)
+                }
+            }
+            return lines
+        }
+        // Narrower still: a block per direction, its counters as "name value" words wrapped under it.
+        func blocks(_ kept: [Int], columns: Int) -> [String] {
+            var lines: [String] = []
+            for (row, text) in zip(rows, settings) {
+                lines.append(row[0])
+                let counts = kept.dropFirst().map { "\(header[$0]) \(row[$0])".replacing(" ", with: "\u{A0}") }.joined(separator: "  ")
+                lines += DisplayWidth.wrap("    " + counts, width: columns, continuation: "    ").map { $0.replacing("\u{A0}", with: " ") }
+                lines += DisplayWidth.wrap("    " + text, width: columns, continuation: "      ")
             }
             return lines
         }
@@ -258,6 +277,7 @@ struct ImpairTable {
         let shown = all.filter { i in i <= 2 || rows.contains { $0[i] != "0" } }
         var lines = table(shown, settingsBelow: false)
         if lines.contains(where: { width($0) > columns }) { lines = table(shown, settingsBelow: true) }
+        if lines.contains(where: { width($0) > columns }) { lines = blocks(shown, columns: columns) }
         let left = all.filter { !shown.contains($0) }.map { header[$0] }
         if !left.isEmpty {
             let note = korean

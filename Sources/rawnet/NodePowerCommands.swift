@@ -49,7 +49,7 @@ struct StartNodes: ParsableCommand {
         discussion: """
             Each node starts from the lab's topology, as `rawnet up` started it: empty ARP cache, \
             its static routes, RIP from the start when the topology has it, a host's services \
-            again. Its neighbours get the carrier back as soon as its cables connect.
+            again, the topology's impairments (not those set later with rawnet impair). Its neighbours get the carrier back as soon as its cables connect.
             """)
 
     @Argument(help: ArgumentHelp("Nodes to start.", valueName: "node"))
@@ -77,6 +77,10 @@ struct StartNodes: ParsableCommand {
         for node in nodes.uniqued() {
             guard let pid = pids[node] else { continue }
             print("\(node) is running again (pid \(pid))")
+        }
+        // As a machine that rebooted: what was changed while it ran is gone, which should not surprise.
+        if !pids.isEmpty {
+            print("(started as the topology describes it: changes made while it ran, such as `rawnet impair` settings, are not kept)")
         }
     }
 }

@@ -77,6 +77,24 @@ struct ImpairCommandTests {
         #expect(try lab.impairment("alice", "eth0").pendingFrames == 0)
     }
 
+    /// With most counters above 0 the table cannot fit 60 columns even with the settings below
+    /// each row: each direction becomes a block, its counters as "name value" words wrapped under
+    /// it, then its settings; the confirmation of a long change is wrapped too. Nothing is cut.
+    @Test func manyCounters_fitANarrowTerminalInBlocks() throws {
+        let lab = try warmLab()
+        defer { lab.stop() }
+        let changed = try lab.impair(["alice-r1", "--loss", "10%", "--duplicate", "20%", "--corrupt", "10%", "--reorder", "20%",
+                                      "--delay", "5ms", "--jitter", "1ms", "--seed", "3", "--width", "60"])
+        let changedLines = changed.split(separator: "\n").map(String.init)
+        #expect(changedLines.allSatisfy { DisplayWidth.of($0) <= 60 } && changedLines.count > 2, "\(changedLines)")
+        _ = try lab.ping(count: 60)
+        let lines = try lab.impair(["--show", "--width", "60"]).split(separator: "\n").map(String.init)
+        #expect(lines.allSatisfy { DisplayWidth.of($0) <= 60 }, "\(lines)")
+        let block = try #require(lines.firstIndex(of: "alice:eth0 → r1:eth0"), "\(lines)")
+        #expect(lines[block + 1].hasPrefix("    submitted ") && lines[(block + 1)...].contains { $0.contains("dup ") }, "\(lines)")
+        #expect(lines.joined(separator: " ").contains("loss 10%"), "\(lines)")
+    }
+
     @Test func delay50msBothWays_raisesRoundTripByAbout100ms() throws {
         let lab = try warmLab()
         defer { lab.stop() }

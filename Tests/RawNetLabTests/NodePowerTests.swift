@@ -59,6 +59,12 @@ import Testing
         // Mistakes are named: a node stopped already, a node the lab lacks, `up` on a lab partly running.
         let again = try runner.run(["stop", "r1", "--lab", lab])
         #expect(again.status == 1 && again.errors.contains("r1 is not running"), "\(again.errors)")
+        // Impairing or showing a stopped node says so as status does, with what brings it back.
+        let impair = try runner.run(["impair", "r1:eth0", "--loss", "5%", "--lab", lab])
+        #expect(impair.status == 1 && impair.errors.contains("r1 is not running (rawnet start r1); nothing was changed")
+                && !impair.errors.contains("ENOENT"), "\(impair.errors)")
+        let shown = try runner.run(["impair", "--show", "--lab", lab, "--width", "80"])
+        #expect(shown.output.contains("(r1 is not running (rawnet start r1))"), "\(shown.output)")
         let unknown = try runner.run(["stop", "r9", "--lab", lab])
         #expect(unknown.status == 64 && unknown.errors.contains("has no node 'r9'"), "\(unknown.errors)")
         let upAgain = try runner.run(["up", file])
@@ -67,7 +73,8 @@ import Testing
 
         // Switched on: the same router, carriers back, traffic flows.
         let start = try runner.run(["start", "r1", "--lab", lab])
-        #expect(start.status == 0 && start.output.contains("r1 is running again"), "\(start.output)\(start.errors)")
+        #expect(start.status == 0 && start.output.contains("r1 is running again")
+                && start.output.contains("`rawnet impair` settings, are not kept"), "\(start.output)\(start.errors)")
         let pid = { (text: String) in text.split(separator: " ").drop { $0 != "pid" }.dropFirst().first.map(String.init) }
         #expect(pid(try Self.status(runner, "r1", lab: lab)) != pid(r1Before), "a new daemon")
         let ping = try runner.run(["ping", "alice", "bob", "-c", "2", "-i", "0.2", "--lab", lab])
