@@ -236,6 +236,11 @@ func impairmentTraceReason(_ event: ImpairmentEvent) -> String {
     case .heldBack(let frames):
         // What a learner needs: why it waits, and for what (the hold also ends after a second).
         return "held back until \(frames) later frame\(frames == 1 ? " has" : "s have") left (reorder)"
+    // Read by people: a jittered delay to the microsecond, not the nanosecond (24.733ms).
+    case .delayed(let wait):
+        return "delayed \(ImpairmentText.readable(wait))"
+    case .queued(let behind, let wait):
+        return "queued behind \(behind) for \(ImpairmentText.readable(wait))"
     default: return event.description
     }
 }

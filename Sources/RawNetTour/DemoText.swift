@@ -132,7 +132,7 @@ enum DemoText {
     /// Said when the tour runs straight through: how to take it a scene at a time.
     static let pace = Said(
         en: "Too fast? `rawnet demo --step` waits for Enter after each scene; --keep leaves the lab running at the end, to try the commands by hand.",
-        ko: "너무 빠르면 `rawnet demo --step`으로 장면마다 Enter를 기다리게 하세요. --keep을 붙이면 끝난 뒤에도 실습 네트워크가 남아 명령을 직접 해 볼 수 있습니다.")
+        ko: "너무 빠르면 `rawnet demo --lang ko --step`으로 장면마다 Enter를 기다리게 하세요. --keep을 붙이면 끝난 뒤에도 실습 네트워크가 남아 명령을 직접 해 볼 수 있습니다.")
     static let labLine = Said(en: "The lab", ko: "실습 네트워크")
     static let byHand = Said(en: "do it by hand", ko: "직접 해 보기")
     static let notice = Said(en: "notice", ko: "눈여겨볼 점")
@@ -154,7 +154,7 @@ enum DemoText {
     /// default lab has no r2, no DNS and no web server).
     static let outro = Said(
         en: "That was the tour. The commands below need the tour's lab (its routers, switches and DNS servers): run `rawnet demo --keep` to keep it, then try:",
-        ko: "둘러보기는 여기까지입니다. 아래 명령들은 둘러보기의 실습 네트워크(라우터, 스위치, DNS 서버)가 있어야 합니다. `rawnet demo --keep`으로 남겨 둔 뒤 해 보세요:")
+        ko: "둘러보기는 여기까지입니다. 아래 명령들은 둘러보기의 실습 네트워크(라우터, 스위치, DNS 서버)가 있어야 합니다. `rawnet demo --lang ko --keep`으로 남겨 둔 뒤 해 보세요:")
     static let outroKept = Said(
         en: "That was the tour. Its lab 'tour' keeps running; try (with other labs up, add --lab tour):",
         ko: "둘러보기는 여기까지입니다. 실습 네트워크 'tour'는 계속 실행 중입니다. 이런 것들을 해 보세요(다른 실습 네트워크도 떠 있다면 --lab tour를 붙이세요):")

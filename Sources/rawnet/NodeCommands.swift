@@ -3,6 +3,7 @@ import RawNetContracts
 import RawNetCore
 import RawNetDaemon
 import RawNetLabModel
+import RawNetView
 
 /// Sends one control command to a node and returns its result.
 /// `controlCall`, its answer decoded as `type`; an answer of another shape is a failure.
@@ -86,13 +87,15 @@ struct ARP: ParsableCommand {
     @Argument(help: "A router or host.") var node: String
     @Flag(name: .long, help: "Forget the learned entries first, then show what is left.") var flush = false
     @OptionGroup var labOption: LabOption
+    @OptionGroup var width: WidthOption
 
     func run() throws {
         let located = try labOption.locate()
         try requireNode(node, in: located, kinds: [.router, .host]) { noIPLayer($0, shows: "ARP cache", linuxTool: "ip neigh") }
         let answer = try controlAnswer(ARPAnswer.self, located, node: node, "arp", flush ? ["flush": "all"] : [:])
         if let flushed = answer.flushed {
-            print("\(node) forgot \(flushed) learned entr\(flushed == 1 ? "y" : "ies"); the next packet to each neighbour sends an ARP request")
+            let line = "\(node) forgot \(flushed) learned entr\(flushed == 1 ? "y" : "ies"); the next packet to each neighbour sends an ARP request"
+            for part in width.columns.map({ DisplayWidth.wrap(line, width: $0, continuation: "  ") }) ?? [line] { print(part) }
         }
         print(answer.text.isEmpty ? "(no neighbours)" : answer.text)
     }

@@ -177,4 +177,17 @@ import Testing
         let data = try JSONEncoder().encode(s)
         #expect(try JSONDecoder().decode(ImpairmentSettings.self, from: data) == s)
     }
+
+    /// A duration in a trace reads to the microsecond at most: a jittered delay is not shown
+    /// to the nanosecond, and microseconds are µs.
+    @Test func readableDurations() {
+        #expect(ImpairmentText.readable(.nanoseconds(24_733_443)) == "24.733ms")
+        #expect(ImpairmentText.readable(.nanoseconds(24_733_500)) == "24.734ms")
+        #expect(ImpairmentText.readable(.microseconds(592)) == "592µs")
+        #expect(ImpairmentText.readable(.nanoseconds(592_400)) == "592µs")
+        #expect(ImpairmentText.readable(.milliseconds(30)) == "30ms")
+        #expect(ImpairmentText.readable(.milliseconds(1_500)) == "1.5s")
+        #expect(ImpairmentText.readable(.nanoseconds(850)) == "850ns")
+        #expect(ImpairmentText.readable(.zero) == "0ms")
+    }
 }

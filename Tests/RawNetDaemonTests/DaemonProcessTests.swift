@@ -190,6 +190,10 @@ struct DaemonProcessTests {
                 "\(flushed.output)")
         #expect(try lab.rawnet(["ping", "alice", "10.0.2.20", "-c", "1"]).status == 0)
         #expect(try lab.rawnet(["arp", "alice"]).output.contains("10.0.1.1 dev eth0 lladdr "), "learned again")
+        // On an 80-column terminal the note is broken at a space, not in a word.
+        let narrow = try lab.rawnet(["arp", "alice", "--flush", "--width", "80"]).output.split(separator: "\n")
+        #expect(narrow.prefix(2) == ["alice forgot 1 learned entry; the next packet to each neighbour sends an ARP",
+                                     "  request"], "\(narrow)")
         let refused = try lab.control("alice", "arp", ["flush": "some"])
         #expect(refused.ok == false && refused.error == "arp: unknown arguments flush; known: flush=all", "\(refused)")
     }

@@ -68,6 +68,25 @@ public enum ImpairmentText {
         return sign + exactDecimal(magnitude, unit: unit) + name
     }
 
+    /// A duration as a person reads it in a trace: to the microsecond at most, trailing
+    /// zeros dropped, microseconds as µs (`24.733ms` for 24.733443 ms, `592µs`, `1.5s`, `30ms`).
+    /// `duration` is the exact form that parses back; this one is only shown.
+    public static func readable(_ d: Duration) -> String {
+        let ns = d.nanoseconds
+        if ns == 0 { return "0ms" }
+        let magnitude = ns.magnitude
+        let sign = ns < 0 ? "-" : ""
+        let (unit, name): (UInt64, String) =
+            magnitude >= 1_000_000_000 ? (1_000_000_000, "s")
+            : magnitude >= 1_000_000 ? (1_000_000, "ms")
+            : magnitude >= 1_000 ? (1_000, "µs") : (1, "ns")
+        // Rounded (half up) to a thousandth of a second or millisecond, to a whole microsecond,
+        // then written without trailing zeros.
+        let step = unit == 1_000 ? 1_000 : max(unit / 1_000, 1)
+        let rounded = (magnitude + step / 2) / step * step
+        return sign + exactDecimal(rounded, unit: unit) + name
+    }
+
     // MARK: - Rates
 
     /// Reads a rate in tc's units: a bare number or "bit" is bits per second;
