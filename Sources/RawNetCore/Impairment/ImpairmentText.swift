@@ -57,21 +57,19 @@ public enum ImpairmentText {
     /// Writes a duration in the largest unit that keeps it readable: "50ms", "1.5s", "500us";
     /// none at all is "0ms" (a jitter with no delay reads "delay 0ms ±5ms").
     public static func duration(_ d: Duration) -> String {
-        let ns = d.nanoseconds
-        if ns == 0 { return "0ms" }
-        let magnitude = ns.magnitude
-        let sign = ns < 0 ? "-" : ""
-        let (unit, name): (UInt64, String) =
-            magnitude >= 1_000_000_000 ? (1_000_000_000, "s")
-            : magnitude >= 1_000_000 ? (1_000_000, "ms")
-            : magnitude >= 1_000 ? (1_000, "us") : (1, "ns")
-        return sign + exactDecimal(magnitude, unit: unit) + name
+        written(d, microseconds: "us", rounded: false)
     }
 
     /// A duration as a person reads it in a trace: to the microsecond at most, trailing
     /// zeros dropped, microseconds as µs (`24.733ms` for 24.733443 ms, `592µs`, `1.5s`, `30ms`).
     /// `duration` is the exact form that parses back; this one is only shown.
     public static func readable(_ d: Duration) -> String {
+        written(d, microseconds: "µs", rounded: true)
+    }
+
+    /// `d` in the largest unit under it; `rounded`: half up to a thousandth of a second or a
+    /// millisecond, or to a whole microsecond.
+    private static func written(_ d: Duration, microseconds: String, rounded: Bool) -> String {
         let ns = d.nanoseconds
         if ns == 0 { return "0ms" }
         let magnitude = ns.magnitude
@@ -79,12 +77,9 @@ public enum ImpairmentText {
         let (unit, name): (UInt64, String) =
             magnitude >= 1_000_000_000 ? (1_000_000_000, "s")
             : magnitude >= 1_000_000 ? (1_000_000, "ms")
-            : magnitude >= 1_000 ? (1_000, "µs") : (1, "ns")
-        // Rounded (half up) to a thousandth of a second or millisecond, to a whole microsecond,
-        // then written without trailing zeros.
-        let step = unit == 1_000 ? 1_000 : max(unit / 1_000, 1)
-        let rounded = (magnitude + step / 2) / step * step
-        return sign + exactDecimal(rounded, unit: unit) + name
+            : magnitude >= 1_000 ? (1_000, microseconds) : (1, "ns")
+        let step = !rounded ? 1 : unit == 1_000 ? 1_000 : max(unit / 1_000, 1)
+        return sign + exactDecimal((magnitude + step / 2) / step * step, unit: unit) + name
     }
 
     // MARK: - Rates
