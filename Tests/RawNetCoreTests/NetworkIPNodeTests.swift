@@ -91,6 +91,19 @@ private func isARP(_ frame: [UInt8]) -> Bool {
         #expect(error.icmp?.quotedIPv4Header?.destination == nowhere)
     }
 
+    /// A packet whose TTL would run out at a router with no route for it is unreachable there,
+    /// not expired: Linux routes before it checks the TTL, so traceroute shows !N at that hop.
+    @Test func noRouteAndLastHop_isUnreachableNotTimeExceeded() throws {
+        var lab = TestLab.basic()
+        let nowhere = IPv4Address(192, 0, 2, 1)
+        lab.run("alice") { node, now in node.send(echo(1), to: nowhere, timeToLive: 1, now: now) }
+        #expect(lab.drops["r1"]?.map(\.reason) == [.noRoute])
+        let error = try #require(lab.delivered["alice"]?.first)
+        guard case .destinationUnreachable(.network, _)? = error.icmp else {
+            Issue.record("expected network unreachable, got \(String(describing: error.icmp))"); return
+        }
+    }
+
     @Test func hostWithoutRoute_reportsToItsOwnApps() throws {
         var lab = TestLab()
         lab.nodes["solo"] = IPNode(interfaces: [TestLab.interface("solo", "eth0", "10.0.1.10/24")],

@@ -54,6 +54,16 @@ struct DaemonProcessTests {
         }
     }
 
+    /// To an address no router has a route for, the first router answers unreachable to the
+    /// very first probe (TTL 1), as a Linux router does: one hop, !N, no invented extra hop.
+    @Test func traceroute_noRoute_endsAtTheFirstRouterWithN() throws {
+        let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
+        defer { lab.stop() }
+        let result = try lab.rawnet(["traceroute", "alice", "10.9.9.9", "-n", "-m", "3", "-w", "0.5"])
+        let hops = result.output.split(separator: "\n").dropFirst().map(String.init)
+        #expect(hops.count == 1 && hops[0].hasPrefix(" 1  10.0.1.1 ") && hops[0].contains("!N"), "\(result.output)")
+    }
+
     @Test func linkDown_pingFails_linkUp_restores() throws {
         let lab = try DaemonTestLab(yaml: TopologyLoader.defaultLabYAML)
         defer { lab.stop() }

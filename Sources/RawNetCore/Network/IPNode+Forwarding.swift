@@ -1,8 +1,8 @@
 import RawNetWire
 
 extension IPNode {
-    /// Routes a packet that is not for this node: TTL check and decrement,
-    /// longest-prefix match, ARP for the next hop.
+    /// Routes a packet that is not for this node: longest-prefix match, TTL check and
+    /// decrement, ARP for the next hop.
     mutating func forward(frame: consuming [UInt8], header: IPv4Header, from inbound: Int, isLinkBroadcast: Bool,
                           now: Instant) -> [NodeOutput] {
         // RFC 1812 5.3.4: a packet that came as a link-layer broadcast is not forwarded.
@@ -10,16 +10,19 @@ extension IPNode {
             return [drop(.notForUs, interface: inbound, bytes: frame, detail: "link-layer broadcast is not forwarded")]
         }
         let end = min(frame.count, EthernetView.headerLength + Int(header.totalLength))
-        guard header.timeToLive > 1 else {
-            let packet = Array(frame[EthernetView.headerLength..<end])
-            return [drop(.ttlExpired, interface: inbound, bytes: frame, detail: "TTL \(header.timeToLive)")]
-                + icmpError(.timeExceeded(.timeToLive, quoted: ICMPMessage.errorQuote(packet)),
-                            about: packet, arrivedOn: inbound, linkBroadcast: false, now: now)
-        }
+        // The route first, then the TTL, as Linux does (the routing decision comes before
+        // ip_forward's TTL check): a packet with nowhere to go is unreachable (traceroute's
+        // !N at this hop), whatever its TTL.
         guard let route = route(to: header.destination) else {
             let packet = Array(frame[EthernetView.headerLength..<end])
             return [drop(.noRoute, interface: inbound, bytes: frame, detail: "no route to \(header.destination)")]
                 + icmpError(.destinationUnreachable(.network, quoted: ICMPMessage.errorQuote(packet)),
+                            about: packet, arrivedOn: inbound, linkBroadcast: false, now: now)
+        }
+        guard header.timeToLive > 1 else {
+            let packet = Array(frame[EthernetView.headerLength..<end])
+            return [drop(.ttlExpired, interface: inbound, bytes: frame, detail: "TTL \(header.timeToLive)")]
+                + icmpError(.timeExceeded(.timeToLive, quoted: ICMPMessage.errorQuote(packet)),
                             about: packet, arrivedOn: inbound, linkBroadcast: false, now: now)
         }
         let outbound = route.interface
