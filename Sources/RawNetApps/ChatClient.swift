@@ -127,8 +127,8 @@ struct ChatSession {
                 guard let message = ChatProtocol.Datagram(parsing: datagram.payload) else {
                     if let numbering = ChatProtocol.Numbering(parsing: datagram.payload) {
                         tracker.start(numbering.name, after: numbering.count)
-                    } else if let member = ChatProtocol.comingOrGoing(datagram.payload) {
-                        tracker.restart(member)
+                    } else {
+                        tracker.follow(notice: datagram.payload)
                     }
                     show(paint(ChatProtocol.visible(String(decoding: datagram.payload, as: UTF8.self)), .dim))
                     continue
@@ -165,10 +165,17 @@ struct ChatSession {
             }
             if quits { inputEndedAt = AppTerminal.monotonicSeconds() }
         }
-        try? socket.send(Array("BYE \(client.name)".utf8))
+        try? socket.send(ChatProtocol.Goodbye(name: client.name, sent: sequence).encoded)
+        // Its own lines come back through the room: those that never did are lost too, the last ones included.
+        let ownUnseenAtEnd = tracker.ended(client.name, after: sequence)
+        let ownMissing = tracker.missing(from: client.name) + ownUnseenAtEnd
         summary = ChatClient.Summary(received: tracker.receivedCount, lost: tracker.missingCount,
                                      late: tracker.lateCount, duplicates: tracker.duplicateCount)
-        show(paint("udp summary: received \(summary.received), lost \(summary.lost), out of order \(summary.late), duplicates \(summary.duplicates)", .dim))
+        var said = "udp summary: received \(summary.received), lost \(summary.lost), out of order \(summary.late), duplicates \(summary.duplicates)"
+        if sequence > 0 {
+            said += "; of your \(sequence) \(sequence == 1 ? "line" : "lines"), \(ownMissing) never came back through the room"
+        }
+        show(paint(said, .dim))
         try? socket.close()
         remindOfImpairment()
         return summary

@@ -5,7 +5,7 @@
 ///   every client (the sender too) as `NAME: text`, and announces
 ///   `* NAME joined from ADDRESS:PORT` and `* NAME left`.
 /// - **UDP**: one line per datagram. A client first sends `HELLO NAME`, and
-///   `BYE NAME` when it quits; each message is `SEQ NAME: text`, SEQ counting
+///   `BYE NAME after N lines` when it quits (`Goodbye`); each message is `SEQ NAME: text`, SEQ counting
 ///   from 1 per client. The room relays every message datagram unchanged to
 ///   every client it heard a HELLO from (the sender too), and sends notices
 ///   as `* …`. To a client that joins it says where each sender's numbering
@@ -73,13 +73,65 @@ public enum ChatProtocol {
         }
     }
 
+    /// A UDP member leaving: `BYE NAME after N lines`, with how many lines it sent, so the room
+    /// can tell which of its last lines never came (no later line would show that gap). A
+    /// plain `BYE NAME` (no count) is read too.
+    public struct Goodbye: Sendable, Equatable {
+        public var name: String
+        /// Lines the member sent; nil when its BYE did not say.
+        public var sent: Int?
+
+        public init(name: String, sent: Int?) {
+            self.name = name
+            self.sent = sent
+        }
+
+        public var encoded: [UInt8] {
+            Array(("BYE \(name)" + (sent.map { " after \($0) \($0 == 1 ? "line" : "lines")" } ?? "")).utf8)
+        }
+
+        public init?(parsing bytes: [UInt8]) {
+            let words = String(decoding: bytes, as: UTF8.self).split(separator: " ", omittingEmptySubsequences: false)
+            guard words.count >= 2, words[0] == "BYE" else { return nil }
+            if words.count == 5, words[2] == "after", let count = Int(words[3]), count >= 0, ["line", "lines"].contains(words[4]) {
+                self.init(name: String(words[1]), sent: count)
+            } else {
+                self.init(name: words.dropFirst().joined(separator: " "), sent: nil)
+            }
+        }
+    }
+
+    /// The room's notice that a UDP member left after `sent` lines, and how many of its last
+    /// ones never reached the room: `* al left after 15 lines (the last 2, #14-15, never reached the room)`.
+    public static func leftNotice(_ name: String, sent: Int?, unseenAtEnd: Int) -> String {
+        guard let sent else { return "* \(name) left" }
+        var text = "* \(name) left after \(sent) \(sent == 1 ? "line" : "lines")"
+        if unseenAtEnd > 0 {
+            let lines = unseenAtEnd == 1 ? "#\(sent)" : "#\(sent - unseenAtEnd + 1)-\(sent)"
+            text += unseenAtEnd == 1 ? " (the last, \(lines), never reached the room)"
+                : " (the last \(unseenAtEnd), \(lines), never reached the room)"
+        }
+        return text
+    }
+
+    /// How many lines a member sent, from the room's notice that it left after them; nil otherwise.
+    public static func leftCount(_ bytes: [UInt8]) -> Int? {
+        let line = String(decoding: bytes, as: UTF8.self)
+        guard line.hasPrefix("* "), let after = line.firstRange(of: " left after ") else { return nil }
+        return Int(line[after.upperBound...].prefix { $0.isNumber })
+    }
+
     /// The member a room notice says joined or left (`* NAME joined from ADDRESS:PORT`,
-    /// `* NAME left`): a UDP member that comes back numbers its lines from 1 again.
+    /// `* NAME left`, `* NAME left after N lines …`): a UDP member that comes back numbers
+    /// its lines from 1 again.
     public static func comingOrGoing(_ bytes: [UInt8]) -> String? {
         let line = String(decoding: bytes, as: UTF8.self)
         guard line.hasPrefix("* ") else { return nil }
         let rest = line.dropFirst(2)
         if rest.hasSuffix(" left") { return String(rest.dropLast(5)) }
+        if let after = rest.firstRange(of: " left after "), !rest[..<after.lowerBound].contains(" ") {
+            return String(rest[..<after.lowerBound])
+        }
         if let joined = rest.ranges(of: " joined from ").last { return String(rest[..<joined.lowerBound]) }
         return nil
     }
@@ -224,6 +276,26 @@ public struct ChatSequenceTracker: Sendable {
         sender.highest = sequence
         return sequence == top + 1 ? .inOrder : .gap(missing: sequence - top - 1)
     }
+
+    /// `name` said it sent `count` lines in all (leaving): those above the highest seen never
+    /// came, and no later line will show it, so they are counted missing now. Returns how many.
+    public mutating func ended(_ name: String, after count: Int) -> Int {
+        guard let sender = senders[name], count > sender.highest else { return 0 }
+        let unseen = count - sender.highest
+        retiredMissing = saturated(retiredMissing, unseen)
+        return unseen
+    }
+
+    /// Follows a room notice that a member joined or left: it numbers from 1 again, and one
+    /// that left after N lines has its last lines that never came here counted missing.
+    public mutating func follow(notice bytes: [UInt8]) {
+        guard let member = ChatProtocol.comingOrGoing(bytes) else { return }
+        if let sent = ChatProtocol.leftCount(bytes) { _ = ended(member, after: sent) }
+        restart(member)
+    }
+
+    /// Lines of `name` that did not come (so far).
+    public func missing(from name: String) -> Int { senders[name]?.missing ?? 0 }
 
     /// The highest line number seen from `name`.
     public func highest(from name: String) -> Int? { senders[name]?.highest }

@@ -120,12 +120,16 @@ public struct ChatRoom {
                     }
                 } else if text.hasPrefix("BYE ") {
                     let name = udpNames[key] ?? key
+                    let sent = ChatProtocol.Goodbye(parsing: datagram.payload)?.sent
+                    // Its last lines that never came: no later line of its own would show the gap.
+                    let unseen = sent.map { arrivals.ended(name, after: $0) } ?? 0
                     udpPeers[key] = nil
                     udpNames[key] = nil
                     arrivals.restart(name)   // back, it numbers from 1 again
-                    log("* \(name) left (udp)")
-                    broadcastUDP(Array("* \(name) left".utf8))
-                    broadcastTCP("* \(name) left (udp)")
+                    let notice = ChatProtocol.leftNotice(name, sent: sent, unseenAtEnd: unseen)
+                    log(notice + " (udp)")
+                    broadcastUDP(Array(notice.utf8))
+                    broadcastTCP(notice + " (udp)")
                 } else if udpPeers[key] != nil, let message = ChatProtocol.Datagram(parsing: datagram.payload) {
                     let text = ChatProtocol.visible(message.text)
                     broadcastUDP(datagram.payload)

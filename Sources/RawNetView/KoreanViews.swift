@@ -66,6 +66,12 @@ public enum KoreanViews {
         ("burst loss", "버스트 손실"),
         ("queue full", "큐 가득 참"),
         ("(then Ctrl-D)", "(그다음 Ctrl-D)"),
+        // A DNS message's line: what kind of message it is; names, types and addresses stay.
+        ("DNS query ", "DNS 질의 "),
+        ("DNS answer ", "DNS 응답 "),
+        ("(no records)", "(레코드 없음)"),
+        ("(no question)", "(질문 없음)"),
+        ("(truncated)", "(잘림)"),
         // A router's notes (`# …` in a trace line); a switch's are `switchNote`'s, whole.
         ("# forwarded ", "# 전달: "),
         // A host's note that it answered a ping, and the echo messages in a frame's line.
@@ -78,7 +84,7 @@ public enum KoreanViews {
     /// `text` with the glossary's terms; a term of several words keeps them
     /// together with no-break spaces, so wrapping never splits it.
     public static func translate(_ text: String) -> String {
-        var out = gapWords(fragmentWords(impairmentWords(placesFirst(text))))
+        var out = dnsReferral(gapWords(fragmentWords(impairmentWords(placesFirst(text)))))
         if out.hasPrefix("client ") { out = "클라이언트 " + out.dropFirst(7) }
         if out.hasPrefix("server ") { out = "서버 " + out.dropFirst(7) }
         out = switchNote(out)
@@ -262,6 +268,15 @@ extension KoreanViews {
     }
 
     private static let gapMarker = Array("events ".utf8)
+
+    /// A DNS referral's line, "DNS referral A www.example.lab to tld.lab" in the glossary's
+    /// term: "DNS 위임 A www.example.lab → tld.lab" (the servers that know more).
+    public static func dnsReferral(_ text: String) -> String {
+        guard containsBytes(text, referralMarker) else { return text }
+        return text.replacing(#/DNS referral (\S+ \S+) to /#) { "DNS 위임 \($0.output.1) → " }
+    }
+
+    private static let referralMarker = Array("DNS referral ".utf8)
 }
 
 private extension String {

@@ -192,7 +192,7 @@ final class WebChatMember: @unchecked Sendable {
                                          ko: "* \(numbering.name)은(는) 들어오기 전에 \(numbering.count)줄을 보냈습니다"))
                         continue
                     }
-                    if let member = ChatProtocol.comingOrGoing(datagram.payload) { tracker.restart(member) }
+                    tracker.follow(notice: datagram.payload)
                     show(WebChatText(String(decoding: datagram.payload, as: UTF8.self)))
                     continue
                 }
@@ -208,7 +208,7 @@ final class WebChatMember: @unchecked Sendable {
             }
             try host.wait(timeout: .milliseconds(20))
         }
-        try? socket.send(Array("BYE \(request.name)".utf8))
+        try? socket.send(ChatProtocol.Goodbye(name: request.name, sent: sequence).encoded)
         try? socket.close()
         return WebChatText("left", ko: "나갔습니다")
     }

@@ -99,4 +99,23 @@ import Testing
         #expect(ChatProtocol.visible("bell\u{07} ff\u{0C} cr\u{0D} nul\u{00}") == "bell^G ff^L cr^M nul^@")
         #expect(ChatProtocol.visible("del\u{7F} csi\u{9B}2J nel\u{85}") == "del^? csiM-^[2J nelM-^E")
     }
+
+    /// A UDP member's goodbye carries how many lines it sent; the room's notice of it says
+    /// which last ones never came, and a member reads the count back from that notice.
+    @Test func goodbyeWithItsCount_andTheRoomsNotice() {
+        #expect(String(decoding: ChatProtocol.Goodbye(name: "sam", sent: 5).encoded, as: UTF8.self) == "BYE sam after 5 lines")
+        #expect(ChatProtocol.Goodbye(parsing: Array("BYE sam after 1 line".utf8)) == ChatProtocol.Goodbye(name: "sam", sent: 1))
+        #expect(ChatProtocol.Goodbye(parsing: Array("BYE sam".utf8)) == ChatProtocol.Goodbye(name: "sam", sent: nil))
+        #expect(ChatProtocol.Goodbye(parsing: Array("BYE sam after -3 lines".utf8))?.sent == nil)
+        #expect(ChatProtocol.Goodbye(parsing: Array("HELLO sam".utf8)) == nil)
+        let notice = ChatProtocol.leftNotice("sam", sent: 5, unseenAtEnd: 2)
+        #expect(notice == "* sam left after 5 lines (the last 2, #4-5, never reached the room)")
+        #expect(ChatProtocol.leftNotice("sam", sent: 5, unseenAtEnd: 1) == "* sam left after 5 lines (the last, #5, never reached the room)")
+        #expect(ChatProtocol.leftNotice("sam", sent: nil, unseenAtEnd: 0) == "* sam left")
+        #expect(ChatProtocol.comingOrGoing(Array(notice.utf8)) == "sam" && ChatProtocol.leftCount(Array(notice.utf8)) == 5)
+        var tracker = ChatSequenceTracker()
+        for line in 1...3 { _ = tracker.record("sam", sequence: line) }
+        #expect(tracker.ended("sam", after: 5) == 2 && tracker.missingCount == 2)
+        #expect(tracker.ended("sam", after: 2) == 0, "fewer than seen: nothing more is missing")
+    }
 }

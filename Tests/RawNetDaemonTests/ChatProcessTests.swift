@@ -110,6 +110,32 @@ import Testing
         #expect(!output.contains("[lost"), "a gap is not called a loss before the end")
     }
 
+    /// A UDP member's last lines, lost on the way, show no gap (no later line follows them): its
+    /// BYE says how many it sent, so the room tells everyone which never came, and the member's
+    /// own summary counts the lines of its own that never came back through the room.
+    @Test func aUDPMembersLostLastLines_areSaidWhenItLeaves() throws {
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
+        try room.waitForOutput("room open") { $0.contains("room open") }
+        let ann = try join(lab, "bob", name: "ann")
+        let sam = try join(lab, "alice", name: "sam", udp: true)
+        for index in 1...3 { try sam.type("sam line \(index)") }
+        try ann.waitForOutput("sam's first lines") { $0.contains("sam (udp #3): sam line 3") }
+        try lab.impair("alice", "eth0", "loss 100%")
+        for index in 4...5 { try sam.type("sam line \(index)") }
+        MonotonicClock.sleep(for: .milliseconds(200))
+        try lab.impair("alice", "eth0", "loss 0%")
+        sam.closeInput()
+        try sam.waitForOutput("summary") { $0.contains("udp summary") }
+        #expect(sam.output.contains("udp summary: received 3, lost 2, out of order 0, duplicates 0; of your 5 lines, 2 never came back through the room"),
+                "\(sam.output)")
+        try ann.waitForOutput("sam leaving") { $0.contains("* sam left after 5 lines") }
+        #expect(ann.output.contains("* sam left after 5 lines (the last 2, #4-5, never reached the room) (udp)"), "\(ann.output)")
+        #expect(!ann.output.contains("sam line 4"))
+        ann.closeInput()
+    }
+
     /// A UDP client that joins after others have talked is told where their numbering stands:
     /// their next lines come in order, and its summary counts nothing sent before it joined as lost.
     @Test func aLateUDPJoinerCountsNoLineFromBeforeItsJoinAsMissing() throws {
@@ -148,7 +174,7 @@ import Testing
         for index in 1...3 { try first.type("bo line \(index)") }
         try room.waitForOutput("bo's lines") { $0.contains("bo #3: bo line 3") }
         first.closeInput()
-        try room.waitForOutput("bo leaves") { $0.contains("* bo left (udp)") }
+        try room.waitForOutput("bo leaves") { $0.contains("* bo left after 3 lines (udp)") }
         let watcher = try join(lab, "alice", name: "al", udp: true)
         let again = try AppProcess(lab: lab, ["chat", "bob", "--connect", "bob:7000", "--name", "bo", "--udp"],
                                    name: "bo-again", feedsInput: true)

@@ -198,7 +198,7 @@ func tsharkFields(_ file: String, filter: String, fields: [String]) throws -> [S
         for line in ["$ rawnet dig alice www.example.lab +trace", "lab.  3600  IN  NS  tld.lab.",
                      "example.lab.  300  IN  NS  ns1.lab.", "www.example.lab.  300  IN  A  10.0.2.20",
                      "#53", ko ? "$ rawnet trace --lang ko rec --filter 'port 53'" : "$ rawnet trace rec --filter 'port 53'",
-                     "DNS query A www.example.lab",
+                     ko ? "DNS 질의 A www.example.lab" : "DNS query A www.example.lab",
                      "> GET / HTTP/1.1", "> Host: www.example.lab", "< HTTP/1.1 200 OK", "hello,world⏎",
                      "alice:eth0 ", "r1:eth1 ", "r2:eth0 ", "TTL 64", "TTL 63", "TTL 62", "r3:eth1 ", "TTL 61",
                      "45 00 ", "HTTP     HTTP/1.1 200 OK␍⏎"] {

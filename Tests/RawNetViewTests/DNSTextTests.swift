@@ -29,6 +29,17 @@ import RawNetWire
         #expect(DNSText.line(cut) == "DNS answer A bob.lab (no records) (truncated)")
     }
 
+    /// In Korean the kind of message is said in the glossary's words (질의, 응답, 위임); names,
+    /// types, addresses and codes stay as on the wire.
+    @Test func eachKindOfMessage_inKorean() throws {
+        let ko = { (text: String) in KoreanViews.translate(text).replacing("\u{A0}", with: " ") }
+        #expect(ko("DNS query A bob.lab") == "DNS 질의 A bob.lab")
+        #expect(ko("DNS answer A bob.lab 10.0.2.20") == "DNS 응답 A bob.lab 10.0.2.20")
+        #expect(ko("DNS answer A bob.lab NXDOMAIN") == "DNS 응답 A bob.lab NXDOMAIN")
+        #expect(ko("DNS referral A www.example.lab to tld.lab") == "DNS 위임 A www.example.lab → tld.lab")
+        #expect(ko("DNS answer A bob.lab (no records) (truncated)") == "DNS 응답 A bob.lab (레코드 없음) (잘림)")
+    }
+
     @Test func onlyPort53_andWholeMessages_areRead() {
         let query = DNSMessage.query(id: 1, name: Self.bob, type: .a).serialize()
         #expect(DNSText.message(sourcePort: 40000, destinationPort: 53, data: query, isTCP: false) != nil)
