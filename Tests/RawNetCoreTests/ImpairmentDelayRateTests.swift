@@ -84,8 +84,21 @@ import Testing
         let times = link.released.map { $0.releaseAt.nanoseconds / 1_000_000 }
         let expected: [Int64] = (1...10).map { Int64($0) * 10 + 20 }
         #expect(times == expected)
-        #expect(link.outcomes[3].events == [.queued(behind: 3, wait: .milliseconds(30)), .delayed(.milliseconds(60))])
+        // 30 ms waiting for the line (queued), 10 ms on it, then the 20 ms the delay added.
+        #expect(link.outcomes[3].events == [.queued(behind: 3, wait: .milliseconds(30)), .delayed(.milliseconds(20))])
+        #expect(link.engine.counters.delayed == 10 && link.engine.counters.queued == 9)
         _ = now
+    }
+
+    /// A line rate alone delays no frame in the counters' sense: frames that waited for the
+    /// line are `queued`, one sent at once `passed`; `delayed` is what --delay adds.
+    @Test func rateAlone_countsQueuedNotDelayed() {
+        var link = ImpairedLink(ImpairmentSettings(rateBitsPerSecond: 100_000))
+        for i in 0..<5 { link.send(testFrame(i, size: 125), at: .zero) }
+        link.drain()
+        #expect(link.engine.counters.delayed == 0 && link.engine.counters.queued == 4)
+        #expect(link.outcomes[0].events == [.passed])
+        #expect(link.outcomes[2].events == [.queued(behind: 2, wait: .milliseconds(20)), .passed])
     }
 
     @Test func queueLimit_withoutRate_boundsDelayedFrames() {

@@ -215,9 +215,11 @@ public struct ImpairmentEngine: Sendable {
         var entry = ScheduledFrame(frame: leaving, order: order)
         entry.frame.releaseAt = release
         scheduled.insert(entry)
-        if release > now {
+        // What the delay, jitter and keeping order added after the line: a line rate's own wait
+        // is `.queued`'s, so `delayed` counts what --delay did, not every frame of a slow line.
+        if release > sent {
             counters.delayed &+= 1
-            events.append(.delayed(release - now))
+            events.append(.delayed(release - sent))
         } else {
             events.append(.passed)
         }

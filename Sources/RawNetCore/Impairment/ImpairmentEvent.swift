@@ -4,11 +4,12 @@
 /// or `.heldBack`; a lost copy ends with `.dropped`. Before that may come
 /// `.corrupted`, `.queued` and `.reordered`.
 public enum ImpairmentEvent: Hashable, Sendable, CustomStringConvertible {
-    /// Leaves now (no delay).
+    /// Leaves with nothing added: now, or on a rate-limited line once its bits are sent.
     case passed
     /// Never leaves.
     case dropped(ImpairmentDropReason)
-    /// Leaves after this long (rate wait, delay, jitter and keeping order together).
+    /// Leaves this long after its last bit is on the line (delay, jitter and keeping order
+    /// together; without a rate, after it was submitted). A line rate's wait is `queued`'s.
     case delayed(Duration)
     /// A second copy was made; its own events are listed separately.
     case duplicated
