@@ -37,6 +37,8 @@ public struct WebEvent: Codable, Sendable, Equatable {
     public var conn: String?
     /// Why it was dropped or how it was impaired.
     public var reason: String?
+    /// A drop's reason in Korean (`WebCount.korean`), when it differs: the mark on the link in Korean.
+    public var reasonKo: String?
     /// True for the one line per cable crossing `rawnet trace` shows (the sending end's).
     public var hop: Bool
     /// True for a TCP retransmission: the transport event saying so, and the frame carrying it.
@@ -252,7 +254,8 @@ public struct WebEventBuilder: Sendable {
         var web = WebEvent(id: nextID, t: Double(event.time &- start) / 1e6, node: event.node, iface: event.interface,
                            kind: event.kind.rawValue, link: link, toB: toB,
                            proto: event.frame.map { Self.protocolName(of: $0) }, line: line, layers: layers,
-                           reason: event.reason, hop: hop, retransmit: false)
+                           reason: event.reason, reasonKo: WebCount.korean(event.reason, kind: event.kind.rawValue),
+                           hop: hop, retransmit: false)
         if let reason = retransmissionReason(event, id: nextID) {
             web.retransmit = true
             (web.why, web.whyKo) = WebEvent.why(reason)

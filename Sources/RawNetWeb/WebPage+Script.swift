@@ -58,6 +58,8 @@ extension WebPage {
       $("legend").innerHTML = Object.keys(COLORS).map(p => `<span><i style="background:${COLORS[p]}"></i>${p === "other" && state.lang === "ko" ? "기타" : p.toUpperCase()}</span>`).join("")
         + `<span style="color:#b00020">✗ ${t("dropped")}</span>`;
       updatePosition();
+      // The nodes' kinds and the links' badges are words of the drawing.
+      if (state.topo) draw();
       if (state.entries.length) rebuildRows();
       if (state.selected !== null) select(state.selected);
       if (state.selectedLink !== null) showLinkForm(state.selectedLink);
@@ -196,18 +198,25 @@ extension WebPage {
       }
     }
 
+    // A direction's impairment settings and a node's kind in the page's language (the server
+    // sends both languages' words: the glossary's Korean, the values as they are).
+    function dirSettings(dir) { return state.lang === "ko" && dir.settingsKo ? dir.settingsKo : dir.settings; }
+    function nodeKind(node) { return state.lang === "ko" && node.kindKo ? node.kindKo : node.kind; }
+    // How many Latin letters' width `text` takes: a Hangul (or other wide) character takes two.
+    function columns(text) { let n = 0; for (const c of text) n += /[\u1100-\u11ff\u3000-\u9fff\uac00-\ud7af\uff00-\uff60]/.test(c) ? 2 : 1; return n; }
+
     // A link's impairments for its badge: each impaired direction named by its nodes, on its
-    // own line ("alice→r1 loss 30%"), whichever way the link is drawn. Settings too many for
-    // one line go on to the next, indented (BADGE_CHARS characters a line at most, but for a
-    // single setting longer than that).
+    // own line ("alice→r1 loss 30%", in Korean "alice→r1 손실 30%"), whichever way the link is
+    // drawn. Settings too many for one line go on to the next, indented (BADGE_CHARS Latin
+    // letters' width a line at most, but for a single setting longer than that).
     const BADGE_CHARS = 30;
     function linkSummary(link) {
       const lines = [];
       for (const [dir, from, to] of [[link.aToB, link.aNode, link.bNode], [link.bToA, link.bNode, link.aNode]]) {
         if (dir.perfect) continue;
         let line = { text: `${from}→${to}`, indent: 0 };
-        dir.settings.split(" · ").forEach((part, i) => {
-          if (i > 0 && line.text.length + 3 + part.length > BADGE_CHARS) { lines.push(line); line = { text: part, indent: 10 }; }
+        dirSettings(dir).split(" · ").forEach((part, i) => {
+          if (i > 0 && columns(line.text) + 3 + columns(part) > BADGE_CHARS) { lines.push(line); line = { text: part, indent: 10 }; }
           else line.text += (i > 0 ? " · " : " ") + part;
         });
         lines.push(line);
@@ -238,8 +247,18 @@ extension WebPage {
         if (!p || !q) continue;
         const words = badgeLines(link);
         if (!words.length) continue;
-        const width = Math.max(...words.map(line => line.indent + line.text.length * 6.4)) + 8, height = words.length * 14 + 3;
+        const width = Math.max(...words.map(line => line.indent + columns(line.text) * 6.4)) + 8, height = words.length * 14 + 3;
         occupied.push({ x: (p.x + q.x) / 2 + 2 + width / 2, y: (p.y + q.y) / 2 + 3 + height / 2, hw: width / 2, hh: height / 2 });
+      }
+      // …and where a link's counts are marked: a dot of COUNT_RADIUS at its middle, larger than
+      // a frame (only not touched: it is no word a label could be read as part of), and its
+      // "×N" above and right of it (drawCounts).
+      for (const link of state.topo.links) {
+        const p = state.pos[link.aNode], q = state.pos[link.bNode];
+        if (!p || !q) continue;
+        const mx = (p.x + q.x) / 2, my = (p.y + q.y) / 2;
+        occupied.push({ x: mx, y: my, hw: COUNT_RADIUS, hh: COUNT_RADIUS, apart: 0 });
+        occupied.push({ x: mx + COUNT_TEXT.dx + COUNT_TEXT.hw, y: my + COUNT_TEXT.dy - 4, hw: COUNT_TEXT.hw, hh: 7 });
       }
       for (const link of state.topo.links) {
         const p = state.pos[link.aNode], q = state.pos[link.bNode];
@@ -256,11 +275,14 @@ extension WebPage {
           const info = node && node.interfaces.find(i => i.name === iface);
           // A switch's port has no address: its name alone.
           const words = iface + (info && info.address ? " " + info.address : "");
-          const at = ifaceLabelCentre(from, to, nodeWidth(node) / 2, words.length, occupied);
+          // Placed as wide as it is drawn, measured where the browser can (estimated where it cannot).
+          const label = el("text", { class: "iface", "text-anchor": "middle" }, g);
+          label.textContent = words;
+          const at = ifaceLabelCentre(from, to, nodeWidth(node) / 2, label.getComputedTextLength() || words.length * 6.6, occupied);
           occupied.push({ x: at.x, y: at.y, hw: at.hw, hh: at.hh });
           state.labelSides[link.index + which] = at.side;
-          const label = el("text", { x: at.x, y: at.y + 4, class: "iface", "text-anchor": "middle" }, g);
-          label.textContent = words;
+          label.setAttribute("x", at.x);
+          label.setAttribute("y", at.y + 4);
         }
         const mx = (p.x + q.x) / 2, my = (p.y + q.y) / 2;
         const lines = badgeLines(link);
@@ -270,7 +292,7 @@ extension WebPage {
           const width = Math.max(...lines.map((line, i) => {
             const text = el("text", { x: mx + 6 + line.indent, y: my + 14 + i * 14 }, b);
             text.textContent = line.text;
-            return line.indent + (text.getComputedTextLength() || line.text.length * 6.4);
+            return line.indent + (text.getComputedTextLength() || columns(line.text) * 6.4);
           })) + 8;
           const r = el("rect", { x: mx + 2, y: my + 3, width, height: lines.length * 14 + 3 }, b);
           b.insertBefore(r, b.firstChild);
@@ -284,26 +306,33 @@ extension WebPage {
         const width = nodeWidth(node);
         el("rect", { x: -width / 2, y: -20, width, height: 40 }, g);
         const name = el("text", { class: "name", x: 0, y: -3, "text-anchor": "middle" }, g); name.textContent = node.name;
-        const kind = el("text", { x: 0, y: 13, "text-anchor": "middle" }, g); kind.textContent = node.kind;
+        const kind = el("text", { x: 0, y: 13, "text-anchor": "middle" }, g); kind.textContent = nodeKind(node);
         drag(g, node.name);
       }
     }
 
     function nodeWidth(node) {
-      return node ? Math.max(70, ...[node.name, node.kind].map(l => l.length * 8 + 16)) : 70;
+      return node ? Math.max(70, ...[node.name, nodeKind(node)].map(l => columns(l) * 8 + 16)) : 70;
     }
 
     // Where an interface's label goes: beside its link, wholly on one side of the line, past
     // where the link leaves its node's box (half width nodeHalf, half height 20) and as near
     // it as it can be without touching the box; never past 45 % of the link. Of the line's two
-    // sides, the one where it comes nearer. Sizes are the 11 px font's, estimated.
-    // `occupied`: boxes (centre, half width, half height) it must not touch either, where it can.
-    function ifaceLabelCentre(from, to, nodeHalf, chars, occupied = []) {
+    // sides, the one where it comes nearer. `width`: the label's, in px; its height is the
+    // 11 px font's, estimated. `occupied`: boxes (centre, half width, half height) it must not
+    // touch either, where it can; apart from each by a space's width (or by `apart` px).
+    // The dots drawn on a link (a moving frame, a drop's mark: DOT_RADIUS, its outline within
+    // DOT_CLEAR) lie on its line: a label DOT_CLEAR from the line stays clear of them, wherever
+    // along the link they are. (The page's own chat frames are drawn larger, to stand out.)
+    const DOT_RADIUS = 6, DOT_CLEAR = DOT_RADIUS + 1, COUNT_RADIUS = 10;
+    // Where a count mark's "×N  ✗M" starts from its dot, and half its width (estimated, as "×123  ✗12").
+    const COUNT_TEXT = { dx: 13, dy: -22, hw: 30 };
+    function ifaceLabelCentre(from, to, nodeHalf, width, occupied = []) {
       const len = Math.hypot(to.x - from.x, to.y - from.y) || 1;
       const ux = (to.x - from.x) / len, uy = (to.y - from.y) / len;
-      const halfW = chars * 3.3 + 2, halfH = 7, gap = 3;
+      const halfW = width / 2 + 2, halfH = 7, gap = DOT_CLEAR;
       // Apart from other words by a space's width, so two labels never read as one.
-      const free = (x, y) => occupied.every(r => Math.abs(x - r.x) >= halfW + r.hw + 8 || Math.abs(y - r.y) >= halfH + r.hh + 2);
+      const free = (x, y) => occupied.every(r => Math.abs(x - r.x) >= halfW + r.hw + (r.apart ?? 8) || Math.abs(y - r.y) >= halfH + r.hh + 2);
       const exit = Math.min(Math.abs(ux) > 1e-6 ? nodeHalf / Math.abs(ux) : Infinity,
                             Math.abs(uy) > 1e-6 ? 20 / Math.abs(uy) : Infinity);
       // Beside the line first; where other words leave no room along the link, a line's height
@@ -403,7 +432,7 @@ extension WebPage {
         // At most MAX_FLYING frames move at once; the rest are listed and counted per link, not drawn moving.
         if (state.flying >= (isBusy() ? MAX_FLYING_BUSY : MAX_FLYING) && !isMine(ev)) { state.notDrawn = (state.notDrawn || 0) + 1; return; }
         state.flying = (state.flying || 0) + 1;
-        const c = el("circle", { class: "frame" + (ev.retransmit ? " retransmit" : "") + (isMine(ev) ? " mine" : ""), r: isMine(ev) ? 8 : 6, fill: COLORS[ev.proto] || COLORS.other,
+        const c = el("circle", { class: "frame" + (ev.retransmit ? " retransmit" : "") + (isMine(ev) ? " mine" : ""), r: isMine(ev) ? 8 : DOT_RADIUS, fill: COLORS[ev.proto] || COLORS.other,
                                  "data-id": ev.id, "data-link": ev.link, "data-proto": ev.proto || "" }, marks);
         c.addEventListener("click", (e) => { e.stopPropagation(); select(ev.id); });
         const frame = { c, ends, start: performance.now(), duration };
@@ -416,14 +445,14 @@ extension WebPage {
         const x = p.x + (q.x - p.x) * at, y = p.y + (q.y - p.y) * at;
         const g = el("g", { class: "drop", "data-link": ev.link }, marks);
         // The reason goes on the side of the line away from the nearer interface's label.
-        const words = "✗ " + (ev.reason || t("dropped"));
+        const words = "✗ " + ((state.lang === "ko" && ev.reasonKo) || ev.reason || t("dropped"));
         const len = Math.hypot(q.x - p.x, q.y - p.y) || 1, end = at < 0.5 ? "a" : "b";
         const sign = at < 0.5 ? 1 : -1, side = -(state.labelSides[ev.link + end] || 1);
         const nx = -(q.y - p.y) / len * sign * side, ny = (q.x - p.x) / len * sign * side;
         const off = Math.abs(nx) * (words.length * 3.6 + 2) + Math.abs(ny) * 7 + 9;
         const text = el("text", { x: x + nx * off, y: y + ny * off + 4, "text-anchor": "middle" }, g);
         text.textContent = words;
-        el("circle", { cx: x, cy: y, r: 6, fill: "#b00020" }, g);
+        el("circle", { cx: x, cy: y, r: DOT_RADIUS, fill: "#b00020" }, g);
         g.addEventListener("click", () => select(ev.id));
         later(() => g.remove(), 3000);
       }
@@ -455,9 +484,9 @@ extension WebPage {
         const x = (ends[0].x + ends[1].x) / 2, y = (ends[0].y + ends[1].y) / 2;
         if (countMarks[key]) { clearTimeout(countMarks[key].timer); countMarks[key].g.remove(); }
         const g = el("g", { class: "count", "data-link": key }, marks);
-        el("circle", { cx: x, cy: y, r: 10, fill: COLORS[main ? main[0] : "other"] || COLORS.other, opacity: 0.8 }, g);
-        // Above the interface labels that may lie beside the line near its middle.
-        const text = el("text", { x: x + 13, y: y - 22 }, g);
+        el("circle", { cx: x, cy: y, r: COUNT_RADIUS, fill: COLORS[main ? main[0] : "other"] || COLORS.other, opacity: 0.8 }, g);
+        // Above and right of the dot, where no interface label lies (draw keeps them clear of it).
+        const text = el("text", { x: x + COUNT_TEXT.dx, y: y + COUNT_TEXT.dy }, g);
         text.textContent = "×" + perLink[key].n + (perLink[key].drops ? "  ✗" + perLink[key].drops : "");
         const mark = { g, timer: later(() => { g.remove(); if (countMarks[key] === mark) delete countMarks[key]; }, 900) };
         countMarks[key] = mark;
@@ -717,7 +746,7 @@ extension WebPage {
 
     // ---- the link form: same control path and checks as `rawnet impair` ----
     function linkNowText(link) {
-      return `${link.a} → ${link.b}: ${link.aToB.settings}\n${link.b} → ${link.a}: ${link.bToA.settings}` + (link.up === false ? "\nDOWN" : "");
+      return `${link.a} → ${link.b}: ${dirSettings(link.aToB)}\n${link.b} → ${link.a}: ${dirSettings(link.bToA)}` + (link.up === false ? "\nDOWN" : "");
     }
     function updateLinkNow(index) {
       const now = $("details").querySelector("pre.now"), link = state.topo.links[index];

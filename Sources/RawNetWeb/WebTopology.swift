@@ -16,8 +16,10 @@ public struct WebTopology: Codable, Sendable, Equatable {
 
     public struct Node: Codable, Sendable, Equatable {
         public var name: String
-        /// host, router or linux.
+        /// host, router, switch or linux.
         public var kind: String
+        /// The kind in Korean (`WebTopology.korean(_:)`: 호스트, 라우터, …), for the page in Korean.
+        public var kindKo: String
         public var interfaces: [Interface]
         /// True when its daemon answered `status`.
         public var running: Bool
@@ -31,6 +33,8 @@ public struct WebTopology: Codable, Sendable, Equatable {
         public var from: String
         /// The settings as `rawnet impair --show` prints them ("perfect wire" when none).
         public var settings: String
+        /// The same settings in Korean (`WebTopology.koreanSettings`): the link's badge and form in Korean.
+        public var settingsKo: String
         public var perfect: Bool
         /// Frames lost to impairment so far (random, burst, queue full, asked).
         public var lost: UInt64?
@@ -66,13 +70,13 @@ public struct WebTopology: Codable, Sendable, Equatable {
         self.lab = lab
         nodes = topology.nodes.map { node in
             let status = statuses[node.name]
-            return Node(name: node.name, kind: node.kind.rawValue, interfaces: node.interfaces.map { interface in
+            return Node(name: node.name, kind: node.kind.rawValue, kindKo: Self.korean(node.kind), interfaces: node.interfaces.map { interface in
                 Interface(name: interface.name, address: node.kind.hasAddresses ? "\(interface.address)" : nil,
                           mac: "\(interface.macAddress)",
                           up: status?.interfaces.first { $0.name == interface.name }.map(Self.works))
             }, running: status != nil)
         } + topology.remoteNodes.map { remote in
-            Node(name: remote.name, kind: remote.kind.rawValue, interfaces: remote.interfaces.map { interface in
+            Node(name: remote.name, kind: remote.kind.rawValue, kindKo: Self.korean(remote.kind), interfaces: remote.interfaces.map { interface in
                 Interface(name: interface.name, address: remote.kind.hasAddresses ? "\(interface.address)" : nil,
                           mac: "\(interface.macAddress)", up: nil)
             }, running: false, remote: remote.placeText)
@@ -82,11 +86,12 @@ public struct WebTopology: Codable, Sendable, Equatable {
             case .success(let answer)?:
                 let c = answer.counters
                 let lost = c.map { $0.droppedRandomLoss + $0.droppedBurstLoss + $0.droppedQueueFull + $0.droppedOnRequest }
-                return Direction(from: "\(endpoint)", settings: answer.settings, perfect: answer.isPerfect, lost: lost)
+                return Direction(from: "\(endpoint)", settings: answer.settings, settingsKo: Self.koreanSettings(answer.settings),
+                                 perfect: answer.isPerfect, lost: lost)
             case .failure(let error)?:
-                return Direction(from: "\(endpoint)", settings: "?", perfect: true, error: error.description)
+                return Direction(from: "\(endpoint)", settings: "?", settingsKo: "?", perfect: true, error: error.description)
             case nil:
-                return Direction(from: "\(endpoint)", settings: "?", perfect: true, error: "not asked")
+                return Direction(from: "\(endpoint)", settings: "?", settingsKo: "?", perfect: true, error: "not asked")
             }
         }
         // An end works when it is up and has a carrier; a node with a daemon that did not
@@ -139,6 +144,37 @@ public struct WebTopology: Codable, Sendable, Equatable {
             }
         }
         return WebTopology(lab: located.name, topology: topology, statuses: statuses, impairments: impairments)
+    }
+}
+
+/// The page's Korean for what the lab's daemons say in English: a node's kind and a link
+/// direction's impairment settings, in the glossary's words (docs/glossary.ko.md, the same as
+/// the Korean trace lines'), their values as they are.
+extension WebTopology {
+    static func korean(_ kind: NodeKind) -> String {
+        switch kind {
+        case .host: return "호스트"
+        case .router: return "라우터"
+        case .switch: return "스위치"
+        case .linux: return "리눅스"
+        }
+    }
+
+    /// The words of `ImpairmentSettings.description` in Korean. A term of two words keeps them
+    /// together with a no-break space, as in the Korean trace lines.
+    static let settingWords: [String: String] = [
+        "loss": "손실", "gemodel": "버스트 손실", "reorder": "순서 바뀜", "gap": "간격", "hold-back": "보류",
+        "hold-back-timeout": "보류 타임아웃", "delay": "지연", "(normal)": "(정규분포)", "(uniform)": "(균등분포)",
+        "duplicate": "복제", "corrupt": "손상", "rate": "속도 제한", "queue": "큐", "seed": "시드",
+    ]
+
+    /// Settings as `rawnet impair --show` prints them, in Korean: "loss 15% · delay 10ms ±8ms (normal)"
+    /// becomes "손실 15% · 지연 10ms ±8ms (정규분포)"; a perfect wire reads as in `impair --show --lang ko`.
+    public static func koreanSettings(_ settings: String) -> String {
+        if settings == "perfect wire" { return "장애 없음 (perfect wire)" }
+        return settings.split(separator: " ", omittingEmptySubsequences: false).map { word in
+            settingWords[String(word)].map { $0.replacing(" ", with: "\u{A0}") } ?? String(word)
+        }.joined(separator: " ")
     }
 }
 

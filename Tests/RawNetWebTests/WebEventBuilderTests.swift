@@ -50,6 +50,8 @@ struct WebEventBuilderTests {
         #expect(events.map(\.toB) == [true, true, false], "alice→r1 is a→b; bob sends b→a on r1:eth1-bob:eth0")
         #expect(events.map(\.proto) == ["icmp", "icmp", "icmp"])
         #expect(events.map(\.hop) == [true, false, true], "the received twin of a sent frame is not a hop of its own")
+        // The page lists both ends' lines, as `trace --both-ends` does (README): the receiver's is kept, marked.
+        #expect(events[1].line.contains("r1:eth0") && events[1].line.contains("←"), "\(events[1].line)")
         #expect(events.map(\.id) == [0, 1, 2])
         #expect(events[1].t == 1)
         var formatter = TraceFormatter()
@@ -223,6 +225,7 @@ struct WebEventBuilderTests {
         #expect(ev.line == line)
         #expect(ev.lineKo == KoreanViews.translate(line), "the tour's Korean for the same line")
         #expect(ev.lineKo?.contains("버려짐 (인위적\u{A0}손실)") == true, "\(ev.lineKo ?? "")")
+        #expect(ev.reason == "injected loss" && ev.reasonKo == "인위적\u{A0}손실", "the drop's mark on its link, in Korean")
         let boxes = try #require(ev.layersKo)
         for words in ["이더넷 II", "목적지", "출발지", "식별자", "헤더 체크섬", "✓ 맞음", "14바이트"] {
             #expect(boxes.contains(words), "\(words) in\n\(boxes)")
@@ -372,10 +375,47 @@ struct WebTopologyTests {
         let first = view.links[0]
         #expect(first.name == "alice:eth0-r1:eth0" && first.aNode == "alice" && first.bNode == "r1")
         #expect(first.aToB.settings == "loss 30%" && !first.aToB.perfect && first.aToB.lost == 5)
+        #expect(first.aToB.settingsKo == "손실 30%" && first.bToA.settingsKo == "?")
+        #expect(view.nodes.map(\.kindKo) == ["호스트", "호스트", "라우터"])
         #expect(first.bToA.error == "r1: not running" && first.bToA.settings == "?")
         #expect(first.up == true)
         #expect(view.links[1].up == false, "r1:eth1 is down, so r1-bob is")
         #expect(view.links[1].bToA.error == "not asked")
+    }
+
+    /// A link's badge in Korean: the settings' words in the glossary's terms, their values as
+    /// `rawnet impair --show` prints them; a node's kind too.
+    @Test func settingsAndKindsReadInKorean() throws {
+        let nbsp = "\u{A0}"
+        #expect(WebTopology.koreanSettings("loss 15%") == "손실 15%")
+        #expect(WebTopology.koreanSettings("reorder 50%") == "순서\(nbsp)바뀜 50%")
+        #expect(WebTopology.koreanSettings("delay 10ms ±8ms (normal)") == "지연 10ms ±8ms (정규분포)")
+        #expect(WebTopology.koreanSettings("duplicate 50% · corrupt 20%") == "복제 50% · 손상 20%")
+        #expect(WebTopology.koreanSettings("rate 1mbit queue 64") == "속도\(nbsp)제한 1mbit 큐 64")
+        #expect(WebTopology.koreanSettings("queue 20") == "큐 20")
+        #expect(WebTopology.koreanSettings("perfect wire") == "장애 없음 (perfect wire)", "as `impair --show --lang ko` says it")
+        // Every word `ImpairmentSettings.description` writes has its Korean: no English word is left.
+        var settings = ImpairmentSettings.perfect
+        settings.loss = 0.1
+        settings.lossBurst = try ImpairmentSettings(parsing: "gemodel 1%,30%").lossBurst
+        settings.reorder = 0.25
+        settings.reorderGap = 5
+        settings.holdBack = 3
+        settings.holdBackTimeout = .milliseconds(500)
+        settings.delay = .milliseconds(50)
+        settings.jitter = .milliseconds(5)
+        settings.distribution = .uniform
+        settings.duplicate = 0.01
+        settings.corrupt = 0.02
+        settings.rateBitsPerSecond = 2_000_000
+        settings.seed = 7
+        let english = settings.description, korean = WebTopology.koreanSettings(english)
+        #expect(korean.split(separator: " ").filter { $0.contains(/[a-z]/) }.allSatisfy { $0.contains(/\d/) },
+                "only values keep Latin letters: \(english) → \(korean)")
+        #expect(korean.split(separator: " ").filter { $0.contains(/\d/) } == english.split(separator: " ").filter { $0.contains(/\d/) },
+                "the values are unchanged: \(english) → \(korean)")
+        #expect(NodeKind.allCases.map { "\($0.rawValue) \(WebTopology.korean($0))" }
+                == ["host 호스트", "router 라우터", "linux 리눅스", "switch 스위치"])
     }
 
     /// `rawnet down` while `rawnet web` runs: GET /api/topology answers a JSON error the page shows

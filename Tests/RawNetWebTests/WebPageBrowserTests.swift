@@ -619,6 +619,37 @@ import Testing
             }).map(t => t.textContent)
             """) as? [String]
         #expect(covered == [], "interface labels covered by a node or crossed by a link: \(covered ?? ["?"])")
+        // …nor by a dot on a link: every label stands clear of the line (a moving frame, 6 px and
+        // its outline, passes by), and neither a drop's mark at either end of a link nor the
+        // larger mark of its counts at its middle (a dot and its "×N") covers one.
+        let nearLine = try await browser.run("""
+            const wires = [...document.querySelectorAll('#links line.wire')].map(line => {
+              const svg = line.ownerSVGElement.getBoundingClientRect();
+              return ['x1', 'y1', 'x2', 'y2'].map((k, i) => line[k].baseVal.value + (i % 2 ? svg.top : svg.left));
+            });
+            const toSegment = (x, y, [x1, y1, x2, y2]) => {
+              const dx = x2 - x1, dy = y2 - y1, k = Math.max(0, Math.min(1, ((x - x1) * dx + (y - y1) * dy) / (dx * dx + dy * dy)));
+              return Math.hypot(x - x1 - k * dx, y - y1 - k * dy);
+            };
+            return [...document.querySelectorAll('text.iface')].flatMap(t => {
+              const b = t.getBoundingClientRect(), corners = [[b.left, b.top], [b.right, b.top], [b.left, b.bottom], [b.right, b.bottom]];
+              const nearest = Math.min(...wires.flatMap(w => corners.map(([x, y]) => toSegment(x, y, w))));
+              return nearest < 6.75 ? [`${t.textContent} ${nearest.toFixed(1)} px from a link`] : [];
+            })
+            """) as? [String]
+        #expect(nearLine == [], "interface labels a frame on its link would cover: \(nearLine ?? ["?"])")
+        let underDrops = try await browser.run("""
+            for (const link of rawnetState.topo.links) for (const node of [link.aNode, link.bNode])
+              draw1({ kind: 'dropped', link: link.index, node, reason: 'test' }, 0);
+            drawCounts(Object.fromEntries(rawnetState.topo.links.map(l => [l.index, { n: 5, drops: 0, proto: { icmp: 5 } }])));
+            const dots = [...document.querySelectorAll('#marks g.drop circle, #marks g.count circle, #marks g.count text')].map(c => c.getBoundingClientRect());
+            const meets = (a, b) => a.left < b.right && b.left < a.right && a.top < b.bottom && b.top < a.bottom;
+            const under = [...document.querySelectorAll('text.iface')].filter(t => dots.some(d => meets(t.getBoundingClientRect(), d)))
+              .map(t => t.textContent);
+            for (const g of document.querySelectorAll('#marks g.drop, #marks g.count')) g.remove();
+            return [String(dots.length), ...under]
+            """) as? [String]
+        #expect(underDrops == ["8"], "four drop marks and two counts' marks drawn, none over an interface label: \(underDrops ?? ["?"])")
         try await expectFilledCanvas(browser, "1400×900")
         try await browser.waitUntil("the WebSocket is live", "return document.getElementById('conn').className === 'live'")
         try await browser.screenshot(to: Self.artifacts + "/1-topology.png")
@@ -757,6 +788,27 @@ import Testing
         let koreanLayers = try await text(browser, "return document.querySelector('#details pre.layers')?.textContent || ''")
         #expect(koreanLayers.contains("이더넷 II") && koreanLayers.contains("목적지") && koreanLayers.contains("출발지"),
                 "the layer boxes in Korean: \(koreanLayers.prefix(300))")
+        // The drawing's words too: the nodes' kinds and the badge, in the glossary's terms, values as they are.
+        let kinds = try await browser.run("return [...document.querySelectorAll('#nodes g.node')].map(g => g.dataset.name + ' ' + g.querySelector('text:not(.name)').textContent).sort()") as? [String]
+        #expect(kinds == ["alice 호스트", "bob 호스트", "r1 라우터"], "node kinds in Korean: \(kinds ?? [])")
+        let koreanBadge = try await badgeLines(browser, link: 0)
+        #expect(koreanBadge.first == "alice→r1 손실 30%", "the badge of alice-r1 in Korean: \(koreanBadge)")
+        let koreanSummaries = try await text(browser, """
+            const lines = (settings, settingsKo) => linkSummary({ aNode: 'alice', bNode: 'r1', aToB: { perfect: false, settings, settingsKo },
+                                                                  bToA: { perfect: true, settings: 'perfect wire' } })
+              .map(l => (l.indent ? '  ' : '') + l.text).join('|');
+            return lines('loss 2% · delay 10ms ±8ms (normal) · duplicate 50% · corrupt 20%',
+                         '손실 2% · 지연 10ms ±8ms (정규분포) · 복제 50% · 손상 20%')
+            """)
+        #expect(koreanSummaries == "alice→r1 손실 2%|  지연 10ms ±8ms (정규분포)|  복제 50% · 손상 20%",
+                "Korean settings split by their width, a Hangul letter as two: \(koreanSummaries)")
+        let koreanDrop = try await text(browser, """
+            draw1(rawnetState.entries.find(e => e.kind === 'event' && e.ev.kind === 'dropped' && e.ev.link === 0).ev, 0);
+            const shown = [...document.querySelectorAll('#marks g.drop text')].pop().textContent;
+            for (const g of document.querySelectorAll('#marks g.drop')) g.remove();
+            return shown
+            """)
+        #expect(koreanDrop == "✗ 인위적\u{A0}손실", "a drop of the 30 % loss, its mark in Korean: \(koreanDrop)")
         let koreanRows = try await text(browser, "return [...document.querySelectorAll('#events .ev-row.dropped')].map(r => r.textContent).join('\\n')")
         #expect(koreanRows.contains("인위적\u{A0}손실"), "drop lines in Korean, the tour's words: \(koreanRows.prefix(300))")
         try await browser.screenshot(to: Self.artifacts + "/7-korean.png")
