@@ -171,11 +171,10 @@ struct ChatSession {
         let ownMissing = tracker.missing(from: client.name) + ownUnseenAtEnd
         summary = ChatClient.Summary(received: tracker.receivedCount, lost: tracker.missingCount,
                                      late: tracker.lateCount, duplicates: tracker.duplicateCount)
-        var said = "udp summary: received \(summary.received), lost \(summary.lost), out of order \(summary.late), duplicates \(summary.duplicates)"
+        show(paint("udp summary: received \(summary.received), lost \(summary.lost), out of order \(summary.late), duplicates \(summary.duplicates)", .dim))
         if sequence > 0 {
-            said += "; of your \(sequence) \(sequence == 1 ? "line" : "lines"), \(ownMissing) never came back through the room"
+            show(paint("udp: of your \(sequence) \(sequence == 1 ? "line" : "lines"), \(ownMissing) never came back through the room", .dim))
         }
-        show(paint(said, .dim))
         try? socket.close()
         remindOfImpairment()
         return summary

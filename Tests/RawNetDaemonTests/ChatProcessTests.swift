@@ -128,7 +128,7 @@ import Testing
         try lab.impair("alice", "eth0", "loss 0%")
         sam.closeInput()
         try sam.waitForOutput("summary") { $0.contains("udp summary") }
-        #expect(sam.output.contains("udp summary: received 3, lost 2, out of order 0, duplicates 0; of your 5 lines, 2 never came back through the room"),
+        #expect(sam.output.contains("udp summary: received 3, lost 2, out of order 0, duplicates 0\nudp: of your 5 lines, 2 never came back through the room"),
                 "\(sam.output)")
         try ann.waitForOutput("sam leaving") { $0.contains("* sam left after 5 lines") }
         #expect(ann.output.contains("* sam left after 5 lines (the last 2, #4-5, never reached the room) (udp)"), "\(ann.output)")
