@@ -717,7 +717,11 @@ extension WebPage {
         if (hops.length) {
           const h3 = document.createElement("h3"); h3.textContent = t("hops"); panel.appendChild(h3);
           const list = document.createElement("pre"); list.className = "hops";
-          list.textContent = hops.map(e => `${e.t.toFixed(3).padStart(9)} ms  ${e.node}:${e.iface || ""}  ${e.kind}${e.reason ? " (" + e.reason + ")" : ""}`).join("\n");
+          // Kinds and reasons in the page's language, as the counted summaries say them.
+          const ko = state.lang === "ko";
+          const kind = e => ko ? COUNT_KO.kind[e.kind] || e.kind : e.kind;
+          const reason = e => ko && e.reasonKo ? e.reasonKo : e.reason;
+          list.textContent = hops.map(e => `${e.t.toFixed(3).padStart(9)} ms  ${e.node}:${e.iface || ""}  ${kind(e)}${e.reason ? " (" + reason(e) + ")" : ""}`).join("\n");
           panel.appendChild(list);
         }
       }

@@ -788,6 +788,9 @@ import Testing
         let koreanLayers = try await text(browser, "return document.querySelector('#details pre.layers')?.textContent || ''")
         #expect(koreanLayers.contains("이더넷 II") && koreanLayers.contains("목적지") && koreanLayers.contains("출발지"),
                 "the layer boxes in Korean: \(koreanLayers.prefix(300))")
+        let koreanHops = try await text(browser, "return document.querySelector('#details pre.hops')?.textContent || ''")
+        #expect(koreanHops.contains("r1:eth1  보냄") && koreanHops.contains("받음") && !koreanHops.contains("sent")
+                && !koreanHops.contains("received"), "the packet's hops in Korean: \(koreanHops)")
         // The drawing's words too: the nodes' kinds and the badge, in the glossary's terms, values as they are.
         let kinds = try await browser.run("return [...document.querySelectorAll('#nodes g.node')].map(g => g.dataset.name + ' ' + g.querySelector('text:not(.name)').textContent).sort()") as? [String]
         #expect(kinds == ["alice 호스트", "bob 호스트", "r1 라우터"], "node kinds in Korean: \(kinds ?? [])")
