@@ -277,6 +277,26 @@ extension KoreanViews {
     }
 
     private static let referralMarker = Array("DNS referral ".utf8)
+
+    /// A perfect wire's settings in Korean, the English kept as `rawnet impair` takes it.
+    public static let perfectWire = "장애 없음 (perfect wire)"
+
+    /// The words of `ImpairmentSettings.description` in Korean. A term of two words keeps them
+    /// together with a no-break space, as in the Korean trace lines.
+    static let settingWords: [String: String] = [
+        "loss": "손실", "gemodel": "버스트 손실", "reorder": "순서 바뀜", "gap": "간격", "hold-back": "보류",
+        "hold-back-timeout": "보류 타임아웃", "delay": "지연", "(normal)": "(정규분포)", "(uniform)": "(균등분포)",
+        "duplicate": "복제", "corrupt": "손상", "rate": "속도 제한", "queue": "큐", "seed": "시드",
+    ]
+
+    /// Settings as `rawnet impair --show` prints them, in Korean: "loss 15% · delay 10ms ±8ms (normal)"
+    /// becomes "손실 15% · 지연 10ms ±8ms (정규분포)"; a perfect wire is `perfectWire`.
+    public static func impairmentSettings(_ settings: String) -> String {
+        if settings == "perfect wire" { return perfectWire }
+        return settings.split(separator: " ", omittingEmptySubsequences: false).map { word in
+            settingWords[String(word)].map { $0.replacing(" ", with: "\u{A0}") } ?? String(word)
+        }.joined(separator: " ")
+    }
 }
 
 private extension String {

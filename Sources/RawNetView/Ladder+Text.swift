@@ -13,6 +13,7 @@ extension Ladder {
             switch row {
             case .segment(_, _, let label, _, _): return DisplayWidth.of(label)
             case .note(_, _, let text): return DisplayWidth.of(translate(text))
+            // Its mark goes between the lanes, which are 12 wider than the longest label: 2 to spare.
             case .gap(_, let until, _): return DisplayWidth.of(gapMark(until: until, translate: translate)) - 10
             }
         }

@@ -1,6 +1,7 @@
 import RawNetContracts
 import RawNetLabModel
 import RawNetPlatform
+import RawNetView
 
 /// The lab as the page draws it (GET /api/topology): nodes with their interfaces and
 /// addresses, links with each direction's impairment, and what is up.
@@ -33,7 +34,7 @@ public struct WebTopology: Codable, Sendable, Equatable {
         public var from: String
         /// The settings as `rawnet impair --show` prints them ("perfect wire" when none).
         public var settings: String
-        /// The same settings in Korean (`WebTopology.koreanSettings`): the link's badge and form in Korean.
+        /// The same settings in Korean (`KoreanViews.impairmentSettings`): the link's badge and form in Korean.
         public var settingsKo: String
         public var perfect: Bool
         /// Frames lost to impairment so far (random, burst, queue full, asked).
@@ -86,7 +87,7 @@ public struct WebTopology: Codable, Sendable, Equatable {
             case .success(let answer)?:
                 let c = answer.counters
                 let lost = c.map { $0.droppedRandomLoss + $0.droppedBurstLoss + $0.droppedQueueFull + $0.droppedOnRequest }
-                return Direction(from: "\(endpoint)", settings: answer.settings, settingsKo: Self.koreanSettings(answer.settings),
+                return Direction(from: "\(endpoint)", settings: answer.settings, settingsKo: KoreanViews.impairmentSettings(answer.settings),
                                  perfect: answer.isPerfect, lost: lost)
             case .failure(let error)?:
                 return Direction(from: "\(endpoint)", settings: "?", settingsKo: "?", perfect: true, error: error.description)
@@ -147,9 +148,8 @@ public struct WebTopology: Codable, Sendable, Equatable {
     }
 }
 
-/// The page's Korean for what the lab's daemons say in English: a node's kind and a link
-/// direction's impairment settings, in the glossary's words (docs/glossary.ko.md, the same as
-/// the Korean trace lines'), their values as they are.
+/// The page's Korean for a node's kind, in the glossary's words (docs/glossary.ko.md); a link
+/// direction's settings are `KoreanViews.impairmentSettings`.
 extension WebTopology {
     static func korean(_ kind: NodeKind) -> String {
         switch kind {
@@ -158,23 +158,6 @@ extension WebTopology {
         case .switch: return "스위치"
         case .linux: return "리눅스"
         }
-    }
-
-    /// The words of `ImpairmentSettings.description` in Korean. A term of two words keeps them
-    /// together with a no-break space, as in the Korean trace lines.
-    static let settingWords: [String: String] = [
-        "loss": "손실", "gemodel": "버스트 손실", "reorder": "순서 바뀜", "gap": "간격", "hold-back": "보류",
-        "hold-back-timeout": "보류 타임아웃", "delay": "지연", "(normal)": "(정규분포)", "(uniform)": "(균등분포)",
-        "duplicate": "복제", "corrupt": "손상", "rate": "속도 제한", "queue": "큐", "seed": "시드",
-    ]
-
-    /// Settings as `rawnet impair --show` prints them, in Korean: "loss 15% · delay 10ms ±8ms (normal)"
-    /// becomes "손실 15% · 지연 10ms ±8ms (정규분포)"; a perfect wire reads as in `impair --show --lang ko`.
-    public static func koreanSettings(_ settings: String) -> String {
-        if settings == "perfect wire" { return "장애 없음 (perfect wire)" }
-        return settings.split(separator: " ", omittingEmptySubsequences: false).map { word in
-            settingWords[String(word)].map { $0.replacing(" ", with: "\u{A0}") } ?? String(word)
-        }.joined(separator: " ")
     }
 }
 

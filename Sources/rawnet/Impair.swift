@@ -216,7 +216,7 @@ struct ImpairTable {
                            c.corrupted, c.reordered, c.delayed, c.queued, UInt64(answer.pendingFrames ?? 0)]
             rows.append([direction.description] + numbers.map { String($0) })
             var text = answer.settings
-            if korean, text == "perfect wire" { text = "장애 없음 (perfect wire)" }
+            if korean, text == "perfect wire" { text = KoreanViews.perfectWire }
             if answer.isBypassed == true { text = korean ? "(엔진 우회됨)" : "(engine bypassed)" }
             for rule in answer.rules ?? [] { text += "; \(rule.description)" }
             settings.append(text)

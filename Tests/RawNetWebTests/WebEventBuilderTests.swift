@@ -387,13 +387,13 @@ struct WebTopologyTests {
     /// `rawnet impair --show` prints them; a node's kind too.
     @Test func settingsAndKindsReadInKorean() throws {
         let nbsp = "\u{A0}"
-        #expect(WebTopology.koreanSettings("loss 15%") == "손실 15%")
-        #expect(WebTopology.koreanSettings("reorder 50%") == "순서\(nbsp)바뀜 50%")
-        #expect(WebTopology.koreanSettings("delay 10ms ±8ms (normal)") == "지연 10ms ±8ms (정규분포)")
-        #expect(WebTopology.koreanSettings("duplicate 50% · corrupt 20%") == "복제 50% · 손상 20%")
-        #expect(WebTopology.koreanSettings("rate 1mbit queue 64") == "속도\(nbsp)제한 1mbit 큐 64")
-        #expect(WebTopology.koreanSettings("queue 20") == "큐 20")
-        #expect(WebTopology.koreanSettings("perfect wire") == "장애 없음 (perfect wire)", "as `impair --show --lang ko` says it")
+        #expect(KoreanViews.impairmentSettings("loss 15%") == "손실 15%")
+        #expect(KoreanViews.impairmentSettings("reorder 50%") == "순서\(nbsp)바뀜 50%")
+        #expect(KoreanViews.impairmentSettings("delay 10ms ±8ms (normal)") == "지연 10ms ±8ms (정규분포)")
+        #expect(KoreanViews.impairmentSettings("duplicate 50% · corrupt 20%") == "복제 50% · 손상 20%")
+        #expect(KoreanViews.impairmentSettings("rate 1mbit queue 64") == "속도\(nbsp)제한 1mbit 큐 64")
+        #expect(KoreanViews.impairmentSettings("queue 20") == "큐 20")
+        #expect(KoreanViews.impairmentSettings("perfect wire") == "장애 없음 (perfect wire)", "as `impair --show --lang ko` says it")
         // Every word `ImpairmentSettings.description` writes has its Korean: no English word is left.
         var settings = ImpairmentSettings.perfect
         settings.loss = 0.1
@@ -409,7 +409,7 @@ struct WebTopologyTests {
         settings.corrupt = 0.02
         settings.rateBitsPerSecond = 2_000_000
         settings.seed = 7
-        let english = settings.description, korean = WebTopology.koreanSettings(english)
+        let english = settings.description, korean = KoreanViews.impairmentSettings(english)
         #expect(korean.split(separator: " ").filter { $0.contains(/[a-z]/) }.allSatisfy { $0.contains(/\d/) },
                 "only values keep Latin letters: \(english) → \(korean)")
         #expect(korean.split(separator: " ").filter { $0.contains(/\d/) } == english.split(separator: " ").filter { $0.contains(/\d/) },
