@@ -75,7 +75,7 @@ let package = Package(
         // The socket library apps link.
         .target(name: "RawNetSocket", dependencies: ["RawNetContracts", "RawNetPlatform", "RawNetWire", "RawNetJSON"]),
         // chat, ping, traceroute, nc, demo: built on RawNetSocket only.
-        .target(name: "RawNetApps", dependencies: ["RawNetSocket", "RawNetWire", "RawNetCore"]),
+        .target(name: "RawNetApps", dependencies: ["RawNetSocket", "RawNetWire", "RawNetCore", "RawNetView"]),
         // Watching a running lab: trace streams from many daemons merged by time,
         // selections and the hop filter, saved traces.
         .target(name: "RawNetWatch", dependencies: [

@@ -1,6 +1,7 @@
 import RawNetContracts
 import RawNetCore
 import RawNetSocket
+import RawNetView
 import RawNetWire
 
 /// `rawnet chat HOST --connect DEST:PORT [--name NAME] [--udp]`: reads lines
@@ -14,6 +15,9 @@ public struct ChatClient {
     public var isUDP = false
     /// Colours and a prompt (when standard output is a terminal).
     public var isColored = false
+    /// The language of the chat's own words and of the room's notices on this screen
+    /// (what members type is shown as typed).
+    public var language: ViewLanguage = .en
     /// For slash commands that impair the host's link; nil disables them.
     public var control: HostControl?
     /// UDP: how long to wait for late lines after the end of input.
@@ -68,13 +72,14 @@ struct ChatSession {
     mutating func runTCP(on host: HostConnection) throws(NetworkError) -> ChatClient.Summary {
         let stream = try TCPStream.connect(host, to: client.room, port: client.port,
                                            options: TCPOptions(isNagleEnabled: false))
-        show(paint("chat: \(client.name) on \(host.host) (\(stream.localAddress):\(stream.localPort)) → room \(client.room):\(client.port) over TCP. /help for commands.", .dim))
+        show(paint(say("chat: \(client.name) on \(host.host) (\(stream.localAddress):\(stream.localPort)) → room \(client.room):\(client.port) over TCP. /help for commands.",
+                       "채팅: \(host.host)의 \(client.name) (\(stream.localAddress):\(stream.localPort)) → 방 \(client.room):\(client.port), TCP. 명령 목록은 /help."), .dim))
         try stream.write(client.name + "\n")
         var isInputDone = false
         while true {
             while let line = try stream.readLine(timeout: .zero) { show(render(line)) }
             if stream.isEndOfStream {
-                show(paint("* the room closed the connection", .dim))
+                show(paint(say("* the room closed the connection", "* 방이 연결을 닫음"), .dim))
                 stream.close()
                 remindOfImpairment()
                 return summary
@@ -117,7 +122,8 @@ struct ChatSession {
     mutating func runUDP(on host: HostConnection) throws(NetworkError) -> ChatClient.Summary {
         let socket = try UDPSocket(host)
         try socket.connect(to: client.room, port: client.port)
-        show(paint("chat: \(client.name) on \(host.host) (port \(socket.localPort)) → room \(client.room):\(client.port) over UDP: lines may be lost or come out of order. /help for commands.", .dim))
+        show(paint(say("chat: \(client.name) on \(host.host) (port \(socket.localPort)) → room \(client.room):\(client.port) over UDP: lines may be lost or come out of order. /help for commands.",
+                       "채팅: \(host.host)의 \(client.name) (포트 \(socket.localPort)) → 방 \(client.room):\(client.port), UDP: 줄을 잃거나 순서가 바뀔 수 있음. 명령 목록은 /help."), .dim))
         try socket.send(Array("HELLO \(client.name)".utf8))
         var tracker = ChatSequenceTracker()
         var sequence = 0
@@ -130,16 +136,17 @@ struct ChatSession {
                     } else {
                         tracker.follow(notice: datagram.payload)
                     }
-                    show(paint(ChatProtocol.visible(String(decoding: datagram.payload, as: UTF8.self)), .dim))
+                    show(paint(ChatProtocol.visible(roomLine(String(decoding: datagram.payload, as: UTF8.self))), .dim))
                     continue
                 }
                 let line = render("\(message.name): \(message.text)")
                 let verdict = tracker.record(message.name, sequence: message.sequence)
-                let mark = tracker.mark(verdict, sequence: message.sequence, from: message.name)
+                let mark = client.language == .ko ? tracker.markKorean(verdict, sequence: message.sequence, from: message.name)
+                    : tracker.mark(verdict, sequence: message.sequence, from: message.name)
                 switch verdict {
                 case .inOrder: show(line)
                 case .gap:
-                    show(paint(mark ?? "", .warning) + " " + paint("(from \(message.name))", .dim))
+                    show(paint(mark ?? "", .warning) + " " + paint(say("(from \(message.name))", "(\(message.name)에게서)"), .dim))
                     show(line)
                 case .late, .duplicate: show(line + " " + paint(mark ?? "", .warning))
                 }
@@ -171,9 +178,11 @@ struct ChatSession {
         let ownMissing = tracker.missing(from: client.name) + ownUnseenAtEnd
         summary = ChatClient.Summary(received: tracker.receivedCount, lost: tracker.missingCount,
                                      late: tracker.lateCount, duplicates: tracker.duplicateCount)
-        show(paint("udp summary: received \(summary.received), lost \(summary.lost), out of order \(summary.late), duplicates \(summary.duplicates)", .dim))
+        show(paint(say("udp summary: received \(summary.received), lost \(summary.lost), out of order \(summary.late), duplicates \(summary.duplicates)",
+                       "udp 요약: 받음 \(summary.received), 잃음 \(summary.lost), 순서 어긋남 \(summary.late), 중복 \(summary.duplicates)"), .dim))
         if sequence > 0 {
-            show(paint("udp: of your \(sequence) \(sequence == 1 ? "line" : "lines"), \(ownMissing) never came back through the room", .dim))
+            show(paint(say("udp: of your \(sequence) \(sequence == 1 ? "line" : "lines"), \(ownMissing) never came back through the room",
+                           "udp: 보낸 \(sequence)줄 중 \(ownMissing)줄이 방을 거쳐 돌아오지 않음"), .dim))
         }
         try? socket.close()
         remindOfImpairment()
@@ -186,14 +195,18 @@ struct ChatSession {
         do {
             return try socket.receive(timeout: .zero)
         } catch .connectionRefused {
-            show(paint("* no room answers on \(client.room):\(client.port) (ICMP port unreachable)", .warning))
+            show(paint(say("* no room answers on \(client.room):\(client.port) (ICMP port unreachable)",
+                           "* \(client.room):\(client.port)에서 답하는 방이 없음 (ICMP port unreachable)"), .warning))
             return nil
         } catch .hostUnreachable {
-            show(paint("* \(client.room) unreachable: nobody answered ARP for the next hop (a cable down or unplugged, "
-                       + "or an impairment losing ARP: rawnet status, rawnet impair --show); lines go on being sent", .warning))
+            show(paint(say("* \(client.room) unreachable: nobody answered ARP for the next hop (a cable down or unplugged, "
+                           + "or an impairment losing ARP: rawnet status, rawnet impair --show); lines go on being sent",
+                           "* \(client.room)에 닿을 수 없음: 다음 홉이 ARP에 답하지 않음 (케이블이 내려갔거나 뽑힘, "
+                           + "또는 장애가 ARP를 잃음: rawnet status, rawnet impair --show). 줄은 계속 보냄"), .warning))
             return nil
         } catch .networkUnreachable {
-            show(paint("* no route to \(client.room) (ICMP network unreachable); lines go on being sent", .warning))
+            show(paint(say("* no route to \(client.room) (ICMP network unreachable); lines go on being sent",
+                           "* \(client.room)로 가는 경로 없음 (ICMP network unreachable). 줄은 계속 보냄"), .warning))
             return nil
         }
     }
@@ -209,11 +222,14 @@ struct ChatSession {
         case "quit", "exit":
             return .quit
         case "help":
-            show(paint("/loss 20%  /reorder 20%  /delay 50ms  /duplicate 5%  (impair what this host sends; 0 turns one off)", .dim))
-            show(paint("/clear (what this host sends: a perfect wire again)  /stats (TCP internals)  /quit", .dim))
+            show(paint(say("/loss 20%  /reorder 20%  /delay 50ms  /duplicate 5%  (impair what this host sends; 0 turns one off)",
+                           "/loss 20%  /reorder 20%  /delay 50ms  /duplicate 5%  (이 호스트가 보내는 것에 장애를 걺. 0이면 끔)"), .dim))
+            show(paint(say("/clear (what this host sends: a perfect wire again)  /stats (TCP internals)  /quit",
+                           "/clear (이 호스트가 보내는 것을 다시 장애 없는 선으로)  /stats (TCP 내부 상태)  /quit (나가기)"), .dim))
         case "loss", "reorder", "delay", "duplicate", "corrupt", "jitter":
             guard words.count == 2 else {
-                show(paint("usage: /\(verb) VALUE, e.g. /\(verb) \(verb == "delay" || verb == "jitter" ? "50ms" : "20%")", .warning))
+                let example = verb == "delay" || verb == "jitter" ? "50ms" : "20%"
+                show(paint(say("usage: /\(verb) VALUE, e.g. /\(verb) \(example)", "사용법: /\(verb) 값, 예: /\(verb) \(example)"), .warning))
                 break
             }
             // Only this setting changes: the others in force stay, whoever set them.
@@ -224,21 +240,25 @@ struct ChatSession {
             applyImpairment(nil)
         case "stats":
             guard let stream else {
-                show(paint("UDP has no connection state: sequence numbers are all there is", .dim))
+                show(paint(say("UDP has no connection state: sequence numbers are all there is",
+                               "UDP에는 연결 상태가 없음: 순서 번호가 전부임"), .dim))
                 break
             }
             do {
                 let status = try stream.status()
                 let time: (Duration?) -> String = TCPSocketStatus.readableTime
                 let window: (Int?) -> String = TCPSocketStatus.readableWindow
-                show(paint("tcp \(status.state)  rto \(time(status.rto))  srtt \(time(status.smoothedRTT))  cwnd \(window(status.congestionWindow))  ssthresh \(window(status.slowStartThreshold))  retransmissions \(status.retransmissions) (\(status.retransmissionReasons()))  D-SACKs in \(status.dsacksReceived) out \(status.dsacksSent)  undone \(status.undos)  sent \(status.bytesSent) B (resends included)  received \(status.bytesReceived) B", .dim))
+                let measures = "tcp \(status.state)  rto \(time(status.rto))  srtt \(time(status.smoothedRTT))  cwnd \(window(status.congestionWindow))  ssthresh \(window(status.slowStartThreshold))"
+                show(paint(say("\(measures)  retransmissions \(status.retransmissions) (\(status.retransmissionReasons()))  D-SACKs in \(status.dsacksReceived) out \(status.dsacksSent)  undone \(status.undos)  sent \(status.bytesSent) B (resends included)  received \(status.bytesReceived) B",
+                               "\(measures)  재전송 \(status.retransmissions)회 (\(status.retransmissionReasons(language: "ko")))  D-SACK 받음 \(status.dsacksReceived) 보냄 \(status.dsacksSent)  되돌림 \(status.undos)회  보냄 \(status.bytesSent) B (재전송 포함)  받음 \(status.bytesReceived) B"), .dim))
             } catch {
-                show(paint("stats: \(error)", .warning))
+                show(paint(say("stats: \(error)", "통계: \(error)"), .warning))
             }
         default:
             let known = ["quit", "exit", "help", "loss", "reorder", "delay", "duplicate", "corrupt", "jitter", "clear", "stats"]
-            let guess = NameSuggestion.nearest(to: verb, among: known).map { " (did you mean /\($0)?)" } ?? ""
-            show(paint("unknown command \(line)\(guess); /help lists them", .warning))
+            let guess = NameSuggestion.nearest(to: verb, among: known)
+            show(paint(say("unknown command \(line)\(guess.map { " (did you mean /\($0)?)" } ?? ""); /help lists them",
+                           "모르는 명령 \(line)\(guess.map { " (혹시 /\($0)?)" } ?? ""). 목록은 /help"), .warning))
         }
         return .handled
     }
@@ -249,7 +269,7 @@ struct ChatSession {
     /// chat says what is in force, as the host says (another terminal may have set it).
     private mutating func applyImpairment(_ change: String?) {
         guard let control = client.control else {
-            show(paint("impairments need the host's control socket", .warning))
+            show(paint(say("impairments need the host's control socket", "장애를 걸려면 호스트의 제어 소켓이 있어야 함"), .warning))
             return
         }
         do {
@@ -260,39 +280,47 @@ struct ChatSession {
                 impairment[interface] = now.isPerfect ? nil : now.settings
                 // Impairments act on frames leaving an interface: say which way this is.
                 let way = "\(control.host):\(interface)" + (peer.map { " → \($0)" } ?? "")
-                show(paint("* \(way) now: \(now.settings)", .dim))
+                show(paint(say("* \(way) now: \(now.settings)", "* \(way) 이제: \(KoreanViews.impairmentSettings(now.settings))"), .dim))
                 if change?.hasPrefix("reorder ") == true, now.settings.contains("reorder"), !now.settings.contains("delay") {
                     // Without a delay a reordered frame waits for a later one to pass it: lines are far apart.
                     let consequence = client.isUDP
                         ? "between chat lines that is long, so a line may arrive after the next one, or late; "
                         : "between chat lines that is long, so TCP may resend it first (spurious, as /stats shows); "
-                    show(paint("  a reordered frame waits until a later one passes it (at most the hold-back time, 1 s unless set): "
-                               + consequence + "/delay 20ms with it reorders without that wait", .dim))
+                    let consequenceKo = client.isUDP
+                        ? "채팅 줄 사이에서는 긴 시간이라, 줄이 다음 줄보다 뒤에 오거나 늦게 올 수 있음. "
+                        : "채팅 줄 사이에서는 긴 시간이라, TCP가 먼저 다시 보낼 수 있음 (/stats에 보이는 불필요한 재전송). "
+                    show(paint(say("  a reordered frame waits until a later one passes it (at most the hold-back time, 1 s unless set): "
+                                   + consequence + "/delay 20ms with it reorders without that wait",
+                                   "  순서를 바꿀 프레임은 뒤의 프레임이 앞지를 때까지 기다림 (길어야 보류 시간, 정하지 않으면 1초): "
+                                   + consequenceKo + "/delay 20ms를 함께 주면 그 기다림 없이 순서를 바꿈"), .dim))
                 }
             }
         } catch {
             let kept: String
             if let interfaces = try? control.interfaceNames(), !interfaces.isEmpty {
-                let settings = interfaces.map { (try? control.impairment(interface: $0)) ?? "unknown" }
+                let settings = interfaces.map { interface in
+                    (try? control.impairment(interface: interface)).map(settingsWords) ?? say("unknown", "알 수 없음")
+                }
                 kept = interfaces.count == 1 ? settings[0]
                     : zip(interfaces, settings).map { "\($0): \($1)" }.joined(separator: "; ")
             } else {
-                kept = "unknown (the host does not answer)"
+                kept = say("unknown (the host does not answer)", "알 수 없음 (호스트가 답하지 않음)")
             }
-            show(paint(Self.impairRefusal(error, kept: kept), .warning))
+            show(paint(Self.impairRefusal(error, kept: kept, language: client.language), .warning))
         }
     }
 
     /// The line for an impairment change that was refused: the reason once, as the impairment
     /// code or the host gives it (not wrapped in "invalid argument"), and what the link keeps.
-    static func impairRefusal(_ error: any Error, kept: String) -> String {
+    static func impairRefusal(_ error: any Error, kept: String, language: ViewLanguage = .en) -> String {
         let reason: String
         if case NetworkError.invalidArgument(let detail)? = error as? NetworkError, !detail.isEmpty {
             reason = detail
         } else {
             reason = "\(error)"
         }
-        return "impair: \(reason); nothing changed, the link keeps: \(kept)"
+        return language == .ko ? "impair: \(reason). 아무것도 바뀌지 않았고, 링크는 그대로: \(kept)"
+            : "impair: \(reason); nothing changed, the link keeps: \(kept)"
     }
 
     /// At the end of the chat: an impairment it changed outlives it, so say so.
@@ -300,14 +328,31 @@ struct ChatSession {
         guard let control = client.control else { return }
         for interface in impairedInterfaces {
             guard let settings = impairment[interface] else { continue }
-            show(paint("* \(control.host):\(interface) keeps \(settings) after this chat; undo it with /clear before /quit, "
-                       + "or with: rawnet impair \(control.host):\(interface) --clear", .warning))
+            show(paint(say("* \(control.host):\(interface) keeps \(settings) after this chat; undo it with /clear before /quit, "
+                           + "or with: rawnet impair \(control.host):\(interface) --clear",
+                           "* \(control.host):\(interface)에는 이 채팅 뒤에도 \(settingsWords(settings))이(가) 남음. /quit 전에 /clear로, "
+                           + "또는 rawnet impair \(control.host):\(interface) --clear로 되돌리기"), .warning))
         }
     }
 
     // MARK: Screen
 
     enum Style { case dim, warning }
+
+    /// The chat's own words in the screen's language.
+    func say(_ english: String, _ korean: @autoclosure () -> String) -> String {
+        client.language == .ko ? korean() : english
+    }
+
+    /// A room's line (notice, mark or member's line) in the screen's language.
+    func roomLine(_ line: String) -> String {
+        client.language == .ko ? ChatProtocol.korean(line) : line
+    }
+
+    /// Impairment settings as the host gives them, in the screen's language.
+    func settingsWords(_ settings: String) -> String {
+        client.language == .ko ? KoreanViews.impairmentSettings(settings) : settings
+    }
 
     func paint(_ text: String, _ style: Style) -> String {
         guard client.isColored else { return text }
@@ -319,7 +364,7 @@ struct ChatSession {
 
     /// A room line with the speaker's name in a colour of its own.
     func render(_ received: String) -> String {
-        let line = ChatProtocol.visible(received)  // what others typed never drives this terminal
+        let line = ChatProtocol.visible(roomLine(received))  // what others typed never drives this terminal
         guard client.isColored else { return line }
         if line.hasPrefix("* ") { return paint(line, .dim) }
         guard let colon = line.firstIndex(of: ":") else { return line }

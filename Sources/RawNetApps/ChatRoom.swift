@@ -1,5 +1,6 @@
 import RawNetContracts
 import RawNetSocket
+import RawNetView
 import RawNetWire
 
 /// `rawnet chat HOST --listen PORT`: a chat room. TCP clients on PORT and UDP
@@ -11,6 +12,8 @@ import RawNetWire
 /// one line per join, leave and message.
 public struct ChatRoom {
     public var port: UInt16
+    /// The language of the room's own screen; what goes on the wire is the protocol's.
+    public var language: ViewLanguage = .en
     public init(port: UInt16) { self.port = port }
     /// The most members over UDP a room takes.
     static let maximumUDPMembers = 256
@@ -26,12 +29,17 @@ public struct ChatRoom {
     /// Runs the room; returns only on a host error. `until` is asked between
     /// rounds whether to stop (tests); `log` gets every event.
     public func run(on host: HostConnection, until shouldStop: () -> Bool = { false },
-                    log: (String) -> Void) throws(NetworkError) {
+                    log shown: (String) -> Void) throws(NetworkError) {
+        let isKorean = language == .ko
+        // The room's screen: its notices and marks in Korean when it speaks Korean.
+        func log(_ line: String) { shown(isKorean ? ChatProtocol.korean(line) : line) }
         let listener = try TCPListener(host, port: port, backlog: 32, options: TCPOptions(isNagleEnabled: false))
         let udp = try UDPSocket(host)
         try udp.bind(port: listener.localPort)
-        log("room open on \(host.host) port \(listener.localPort) (tcp and udp)")
-        log("this terminal only shows the room; to chat, join it from another one:")
+        log(isKorean ? "방 열림: \(host.host) 포트 \(listener.localPort) (TCP와 UDP)"
+            : "room open on \(host.host) port \(listener.localPort) (tcp and udp)")
+        log(isKorean ? "이 터미널은 방을 보여 주기만 함. 채팅하려면 다른 터미널에서 들어오기:"
+            : "this terminal only shows the room; to chat, join it from another one:")
         log("  rawnet chat HOST --connect \(host.host):\(listener.localPort) --name NAME")
         var members: [Member] = []
         var udpPeers: [String: (IPv4Address, UInt16)] = [:]  // "address:port" → peer
@@ -58,7 +66,7 @@ public struct ChatRoom {
         /// A TCP member's line: as it is to TCP members, numbered and marked to UDP members.
         func broadcastMessage(from name: String, _ line: String) {
             let text = ChatProtocol.visible(line)
-            log("\(name): \(text)")
+            shown("\(name): \(text)")
             broadcastTCP("\(name): \(text)")
             let bridged = "\(name) (tcp)"
             bridgedSequence[bridged, default: 0] += 1
@@ -139,15 +147,17 @@ public struct ChatRoom {
                     let line = "\(message.name) (udp #\(message.sequence)): \(text)"
                     switch verdict {
                     case .inOrder:
-                        log("\(message.name) #\(message.sequence): \(text)")
+                        shown("\(message.name) #\(message.sequence): \(text)")
                         broadcastTCP(line)
                     case .gap:
-                        log("\(mark ?? "") (from \(message.name))")
-                        log("\(message.name) #\(message.sequence): \(text)")
+                        shown(isKorean ? "\(ChatSequenceTracker.koreanMark(mark ?? "") ?? "") (\(message.name)에게서)"
+                            : "\(mark ?? "") (from \(message.name))")
+                        shown("\(message.name) #\(message.sequence): \(text)")
                         broadcastTCP("\(mark ?? "") (from \(message.name), as the room saw it)")
                         broadcastTCP(line)
                     case .late, .duplicate:
-                        log("\(message.name) #\(message.sequence): \(text) \(mark ?? "")")
+                        let shownMark = isKorean ? ChatSequenceTracker.koreanMark(mark ?? "") ?? "" : mark ?? ""
+                        shown("\(message.name) #\(message.sequence): \(text) \(shownMark)")
                         broadcastTCP(line + " " + (mark ?? ""))
                     }
                 }

@@ -235,7 +235,8 @@ public final class Demo {
         var command = command
         for (english, korean) in commentsInKorean { command = command.replacing(english, with: korean) }
         // The views that speak Korean are asked to.
-        for verb in ["rawnet trace", "rawnet ladder"] where command == verb || command.hasPrefix(verb + " ") {
+        for verb in ["rawnet trace", "rawnet ladder", "rawnet chat", "rawnet sockets", "rawnet status", "rawnet impair"]
+        where command == verb || command.hasPrefix(verb + " ") {
             return verb + " --lang ko" + command.dropFirst(verb.count)
         }
         return command

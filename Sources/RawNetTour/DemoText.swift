@@ -199,11 +199,11 @@ enum DemoText {
     static func tryCommands(_ language: DemoLanguage) -> [String] {
         let ko = language == .ko
         return [
-            "rawnet status",
+            Demo.inLanguage("rawnet status", language),
             Demo.inLanguage("rawnet trace --filter 'not arp'", language),
-            "rawnet chat bob --listen 7000            # " + (ko ? "터미널 1: bob의 대화방" : "terminal 1: a room on bob"),
-            "rawnet chat alice --connect bob:7000     # " + (ko ? "터미널 2: alice로 참여" : "terminal 2: join as alice"),
-            "rawnet chat bob --connect bob:7000       # " + (ko ? "터미널 3: bob으로 참여" : "terminal 3: join as bob"),
+            Demo.inLanguage("rawnet chat bob --listen 7000", language) + "            # " + (ko ? "터미널 1: bob의 대화방" : "terminal 1: a room on bob"),
+            Demo.inLanguage("rawnet chat alice --connect bob:7000", language) + "     # " + (ko ? "터미널 2: alice로 참여" : "terminal 2: join as alice"),
+            Demo.inLanguage("rawnet chat bob --connect bob:7000", language) + "       # " + (ko ? "터미널 3: bob으로 참여" : "terminal 3: join as bob"),
             "rawnet impair r1-r2 --loss 30% --reorder 20% --delay 20ms",
             "rawnet trace --save run.jsonl --duration 20; rawnet ladder --from run.jsonl",
             "rawnet plot --from run.jsonl -o run.svg",

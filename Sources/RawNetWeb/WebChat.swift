@@ -153,7 +153,7 @@ final class WebChatMember: @unchecked Sendable {
                          ko: "* \(request.host)의 \(request.name)(\(local)) → 방 \(room), TCP로"))
         try stream.write(request.name + "\n")
         while !isStopped {
-            while let line = try stream.readLine(timeout: .zero) { show(WebChatText(line)) }
+            while let line = try stream.readLine(timeout: .zero) { show(WebChatText(line, ko: ChatProtocol.korean(line))) }
             if stream.isEndOfStream {
                 stream.close()
                 return WebChatText("the room closed the connection", ko: "방이 연결을 닫았습니다")
@@ -188,12 +188,13 @@ final class WebChatMember: @unchecked Sendable {
                 guard let message = ChatProtocol.Datagram(parsing: datagram.payload) else {
                     if let numbering = ChatProtocol.Numbering(parsing: datagram.payload) {
                         tracker.start(numbering.name, after: numbering.count)
-                        show(WebChatText(String(decoding: datagram.payload, as: UTF8.self),
-                                         ko: "* \(numbering.name)은(는) 들어오기 전에 \(numbering.count)줄을 보냈습니다"))
+                        let notice = String(decoding: datagram.payload, as: UTF8.self)
+                        show(WebChatText(notice, ko: ChatProtocol.korean(notice)))
                         continue
                     }
                     tracker.follow(notice: datagram.payload)
-                    show(WebChatText(String(decoding: datagram.payload, as: UTF8.self)))
+                    let notice = String(decoding: datagram.payload, as: UTF8.self)
+                    show(WebChatText(notice, ko: ChatProtocol.korean(notice)))
                     continue
                 }
                 let verdict = tracker.record(message.name, sequence: message.sequence)

@@ -9,7 +9,7 @@ extension WebPage {
             connected: "live", disconnected: "disconnected", ended: "the lab stopped", savedEnd: "end of the saved trace", saved: "saved trace",
             link: "Link", direction: "Direction", both: "both directions", loss: "Loss", delay: "Delay", jitter: "Jitter",
             reorder: "Reorder", duplicate: "Duplicate", corrupt: "Corrupt", rate: "Rate", apply: "Apply", clear: "Clear",
-            up: "Link up", down: "Link down", settings: "Now", applied: "Applied", frame: "Frame", layers: "Layers",
+            up: "Link up", down: "Link down", linkDown: "DOWN", settings: "Now", applied: "Applied", frame: "Frame", layers: "Layers",
             hops: "Hops of this packet", counted: "counted", events: "events", lost: "events lost", gap: "messages this page missed", unlisted: "more events not listed while the lab is busy (Pause lists every one)",
             position: "event", of: "of", connections: "TCP connections", none: "no TCP connection yet", ladder: "Ladder", plot: "Time-sequence plot", dropped: "dropped", retransmit: "retransmission", recording: "paused: recording",
             chat: "Chat", chatHost: "From host", room: "Room (host or address)", port: "Port", name: "Name", join: "Join", leave: "Leave", send: "Send",
@@ -20,7 +20,7 @@ extension WebPage {
             connected: "실시간", disconnected: "연결 끊김", ended: "실습 네트워크가 멈췄습니다", savedEnd: "저장된 트레이스의 끝", saved: "저장된 트레이스",
             link: "링크", direction: "방향", both: "양방향", loss: "손실", delay: "지연", jitter: "지터",
             reorder: "순서 바꿈", duplicate: "복제", corrupt: "손상", rate: "속도 제한", apply: "적용", clear: "초기화",
-            up: "링크 올림", down: "링크 내림", settings: "현재", applied: "적용됨", frame: "프레임", layers: "계층",
+            up: "링크 올림", down: "링크 내림", linkDown: "링크 내려감 (DOWN)", settings: "현재", applied: "적용됨", frame: "프레임", layers: "계층",
             hops: "이 패킷의 홉", counted: "집계", events: "이벤트", lost: "개 이벤트 유실", gap: "개 메시지를 이 페이지가 놓침", unlisted: "개 이벤트는 실습 네트워크가 바쁜 동안 목록에 싣지 않음 (일시정지하면 모두 나옴)",
             position: "이벤트", of: "/", connections: "TCP 연결", none: "아직 TCP 연결이 없습니다", ladder: "래더 다이어그램", plot: "시간-순서 그래프", dropped: "버려짐", retransmit: "재전송", recording: "일시정지: 기록 중",
             chat: "채팅", chatHost: "보내는 호스트", room: "방 (호스트 또는 주소)", port: "포트", name: "이름", join: "참여", leave: "나가기", send: "보내기",
@@ -227,7 +227,7 @@ extension WebPage {
     // A link's badge: its impairments by direction, DOWN, and its drops.
     function badgeLines(link) {
       const lines = linkSummary(link);
-      if (link.up === false) lines.unshift({ text: "DOWN", indent: 0 });
+      if (link.up === false) lines.unshift({ text: t("linkDown"), indent: 0 });
       const drops = state.dropsByLink[link.index] || 0;
       if (drops) lines.push({ text: "✗ " + drops, indent: 0 });
       return lines;
@@ -750,7 +750,7 @@ extension WebPage {
 
     // ---- the link form: same control path and checks as `rawnet impair` ----
     function linkNowText(link) {
-      return `${link.a} → ${link.b}: ${dirSettings(link.aToB)}\n${link.b} → ${link.a}: ${dirSettings(link.bToA)}` + (link.up === false ? "\nDOWN" : "");
+      return `${link.a} → ${link.b}: ${dirSettings(link.aToB)}\n${link.b} → ${link.a}: ${dirSettings(link.bToA)}` + (link.up === false ? "\n" + t("linkDown") : "");
     }
     function updateLinkNow(index) {
       const now = $("details").querySelector("pre.now"), link = state.topo.links[index];

@@ -50,6 +50,7 @@ struct ChatCommand: ParsableCommand {
         host the chat runs on (a refused value changes nothing); /clear gives the perfect wire back; \
         /stats shows the connection's TCP internals; /quit leaves. An impairment still set at the end \
         stays on the link, and the chat says so.
+        With --lang ko (or a Korean locale) the chat's own words and the room's notices and marks         are in Korean; what members type is shown as typed, and the wire keeps the protocol's words.
         """)
 
     @Argument(help: "The host to run on.") var host: String
@@ -58,6 +59,7 @@ struct ChatCommand: ParsableCommand {
     @Option(help: "Your name in the room (default: the host's name).") var name: String?
     @Flag(help: "Chat over UDP: lines carry sequence numbers; lost and late lines are marked.") var udp = false
     @Flag(help: "Plain text even on a terminal.") var noColor = false
+    @OptionGroup var languageOption: LanguageOption
     @OptionGroup var labOption: LabOption
 
     func validate() throws {
@@ -73,10 +75,14 @@ struct ChatCommand: ParsableCommand {
             // The room's terminal shows the room; a line typed there is answered with how to join,
             // since it goes nowhere (read only from a terminal this process owns in the foreground).
             var typed = RoomTerminalTyping(isWatching: AppTerminal.isInputTerminal && !AppTerminal.isInputBackgroundTerminal)
-            let hint = "(this terminal only shows the room: what you type here is not sent; to chat, "
-                + "join from another terminal: rawnet chat HOST --connect \(host):\(listen) --name NAME)"
+            let join = "rawnet chat HOST --connect \(host):\(listen) --name NAME"
+            let hint = languageOption.language == .ko
+                ? "(이 터미널은 방을 보여 주기만 함: 여기 입력한 것은 보내지 않음. 채팅하려면 다른 터미널에서 들어오기: \(join))"
+                : "(this terminal only shows the room: what you type here is not sent; to chat, join from another terminal: \(join))"
+            var room = ChatRoom(port: listen)
+            room.language = languageOption.language
             do {
-                try ChatRoom(port: listen).run(on: app.connection, until: {
+                try room.run(on: app.connection, until: {
                     if typed.lineWasTyped() { AppTerminal.write(TerminalLines.fit(hint, fd: 1) + "\n") }
                     return false
                 }) { AppTerminal.write(TerminalLines.fit($0, fd: 1) + "\n") }
@@ -88,6 +94,7 @@ struct ChatCommand: ParsableCommand {
         let (address, port) = try app.resolveEndpoint(connect ?? "")
         var client = ChatClient(room: address, port: port, name: name ?? host)
         client.isUDP = udp
+        client.language = languageOption.language
         client.isColored = !noColor && AppTerminal.isOutputTerminal
         client.control = try? HostControl(runDirectory: app.runDirectory, host: host)
         do {

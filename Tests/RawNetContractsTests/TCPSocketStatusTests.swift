@@ -34,11 +34,7 @@ import Testing
     /// `sockets -i` lays a connection's internals on lines that fit 80 columns after the tab
     /// (8) and a space, each "name value" whole on one line: a terminal never parts them.
     @Test func socketsInternals_fit80Columns_withNamesBesideTheirValues() {
-        let status = TCPSocketStatus.connection(
-            local: "10.0.1.10:40000", peer: "10.0.2.20:7000", stats: Self.stats(), receiveQueue: 5, sendQueue: 7,
-            congestionControl: "newreno", isNagleEnabled: false, isDelayedAckEnabled: true)
-        let socket = SocketInfo(id: 3, app: 1, protocolName: "tcp", local: "10.0.1.10:40000", peer: "10.0.2.20:7000",
-                                state: "ESTAB", appName: "chat", pid: 42, receiveQueue: 5, sendQueue: 7, internals: status.text)
+        let (status, socket) = Self.connectionSocket()
         let lines = SocketInfo.table([socket], internals: true).split(separator: "\n").map(String.init)
         let internals = lines.filter { $0.hasPrefix("\t ") }
         #expect(internals.count >= 3, "\(lines)")
@@ -51,6 +47,34 @@ import Testing
         // a line break inside the retransmission reasons, with a reason and its count).
         for line in internals { #expect(words(line).count >= 2, "\(line)") }
         #expect(parts.contains("mss 1460") && parts.contains("congestion newreno"), "\(parts)")
+    }
+
+    /// A connection's internals and its row in a listing.
+    static func connectionSocket() -> (status: TCPSocketStatus, socket: SocketInfo) {
+        let status = TCPSocketStatus.connection(
+            local: "10.0.1.10:40000", peer: "10.0.2.20:7000", stats: stats(), receiveQueue: 5, sendQueue: 7,
+            congestionControl: "newreno", isNagleEnabled: false, isDelayedAckEnabled: true)
+        let socket = SocketInfo(id: 3, app: 1, protocolName: "tcp", local: "10.0.1.10:40000", peer: "10.0.2.20:7000",
+                                state: "ESTAB", appName: "chat", pid: 42, receiveQueue: 5, sendQueue: 7, internals: status.text)
+        return (status, socket)
+    }
+
+    /// `sockets -i --lang ko`: the reasons and notes in Korean, on lines that still fit 80
+    /// columns counted as a terminal counts Hangul (two each); the names stay those of `ss`.
+    @Test func socketsInternalsInKorean_fit80Columns() {
+        var socket = Self.connectionSocket().socket
+        let table = SocketInfo.table([socket], internals: true, language: "ko")
+        let internals = table.split(separator: "\n").map(String.init).filter { $0.hasPrefix("\t ") }
+        #expect(table.contains("타임아웃으로") && table.contains("rto ") && table.contains("cwnd "), "\(table)")
+        #expect(!table.contains("timeout "), "\(table)")
+        for line in internals {
+            let columns = line.unicodeScalars.reduce(0) { $0 + ((0xAC00...0xD7A3).contains($1.value) ? 2 : 1) }
+            #expect(8 + columns - 1 <= 80, "\(columns): \(line)")
+        }
+        socket.internals = nil
+        socket.drops = 3
+        #expect(SocketInfo.table([socket], internals: false, language: "ko").contains("\t 버림 3 (받기 큐가 가득 참)"))
+        #expect(SocketInfo.table([], internals: false, language: "ko").hasSuffix("(소켓 없음)"))
     }
 
     /// On a terminal too narrow for the whole row (80 columns), each row's process goes on

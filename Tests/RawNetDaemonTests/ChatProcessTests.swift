@@ -20,6 +20,20 @@ import Testing
         return client
     }
 
+    /// sam (UDP, on alice) sends three lines that reach ann, then two that alice's link loses,
+    /// then ends its input and prints its summary.
+    private func sendThreeThenLoseTwo(_ lab: DaemonTestLab, sam: AppProcess, ann: AppProcess,
+                                      line: (Int) -> String, summary: String) throws {
+        for index in 1...3 { try sam.type(line(index)) }
+        try ann.waitForOutput("sam's first lines") { $0.contains("sam (udp #3): \(line(3))") }
+        try lab.impair("alice", "eth0", "loss 100%")
+        for index in 4...5 { try sam.type(line(index)) }
+        MonotonicClock.sleep(for: .milliseconds(200))
+        try lab.impair("alice", "eth0", "loss 0%")
+        sam.closeInput()
+        try sam.waitForOutput("summary") { $0.contains(summary) }
+    }
+
     @Test func threeClientsOnTwoHostsGetEveryLineOnceAndInOrderUnderLossAndReorder() throws {
         let lab = try DaemonTestLab(yaml: Self.yaml)
         defer { lab.stop() }
@@ -120,20 +134,51 @@ import Testing
         try room.waitForOutput("room open") { $0.contains("room open") }
         let ann = try join(lab, "bob", name: "ann")
         let sam = try join(lab, "alice", name: "sam", udp: true)
-        for index in 1...3 { try sam.type("sam line \(index)") }
-        try ann.waitForOutput("sam's first lines") { $0.contains("sam (udp #3): sam line 3") }
-        try lab.impair("alice", "eth0", "loss 100%")
-        for index in 4...5 { try sam.type("sam line \(index)") }
-        MonotonicClock.sleep(for: .milliseconds(200))
-        try lab.impair("alice", "eth0", "loss 0%")
-        sam.closeInput()
-        try sam.waitForOutput("summary") { $0.contains("udp summary") }
+        try sendThreeThenLoseTwo(lab, sam: sam, ann: ann, line: { "sam line \($0)" }, summary: "udp summary")
         #expect(sam.output.contains("udp summary: received 3, lost 2, out of order 0, duplicates 0\nudp: of your 5 lines, 2 never came back through the room"),
                 "\(sam.output)")
         try ann.waitForOutput("sam leaving") { $0.contains("* sam left after 5 lines") }
         #expect(ann.output.contains("* sam left after 5 lines (the last 2, #4-5, never reached the room) (udp)"), "\(ann.output)")
         #expect(!ann.output.contains("sam line 4"))
         ann.closeInput()
+    }
+
+    /// The same chat with `--lang ko`: the chat's own words, the room's notices and the marks are
+    /// Korean on every screen, what members type is shown as typed, and a member without the
+    /// option still reads the room's notices in English (the wire keeps the protocol's words).
+    @Test func aChatInKorean_saysItsOwnWordsAndTheRoomsNoticesInKorean() throws {
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000", "--lang", "ko"], name: "room")
+        try room.waitForOutput("room open") { $0.contains("방 열림: bob 포트 7000 (TCP와 UDP)") }
+        let ann = try AppProcess(lab: lab, ["chat", "bob", "--connect", "bob:7000", "--name", "ann", "--lang", "ko"],
+                                 name: "ann", feedsInput: true)
+        try ann.waitForOutput("ann joins") { $0.contains("* ann 들어옴 (10.0.2.20:") }
+        #expect(ann.output.contains("채팅: bob의 ann (10.0.2.20:"), "\(ann.output)")
+        let eve = try join(lab, "bob", name: "eve")
+        let sam = try AppProcess(lab: lab, ["chat", "alice", "--connect", "bob:7000", "--name", "sam", "--udp", "--lang", "ko"],
+                                 name: "sam", feedsInput: true)
+        try sam.waitForOutput("sam joins") { $0.contains("UDP: 줄을 잃거나 순서가 바뀔 수 있음") }
+        try ann.waitForOutput("sam joins") { $0.contains("* sam 들어옴 (UDP, 10.0.1.10:") }
+        try sam.type("/help")
+        try sam.type("/los 20%")
+        try sam.type("/loss 0%")
+        try sam.waitForOutput("the chat's answers") { $0.contains("* alice:eth0 → r1:eth0 이제: ") }
+        #expect(sam.output.contains("(이 호스트가 보내는 것에 장애를 걺. 0이면 끔)"), "\(sam.output)")
+        #expect(sam.output.contains("모르는 명령 /los 20% (혹시 /loss?). 목록은 /help"), "\(sam.output)")
+        #expect(sam.output.contains("* alice:eth0 → r1:eth0 이제: 장애 없음 (perfect wire)"), "\(sam.output)")
+        try sendThreeThenLoseTwo(lab, sam: sam, ann: ann, line: { "샘의 줄 \($0)" }, summary: "udp 요약")
+        #expect(sam.output.contains("udp 요약: 받음 3, 잃음 2, 순서 어긋남 0, 중복 0\nudp: 보낸 5줄 중 2줄이 방을 거쳐 돌아오지 않음"),
+                "\(sam.output)")
+        try ann.waitForOutput("sam leaving") { $0.contains("* sam 나감") }
+        #expect(ann.output.contains("* sam 나감: 5줄 보냄 (마지막 2줄 #4-5, 방에 오지 못함) (UDP)"), "\(ann.output)")
+        try eve.waitForOutput("sam leaving") { $0.contains("* sam left after 5 lines") }
+        #expect(eve.output.contains("* sam left after 5 lines (the last 2, #4-5, never reached the room) (udp)"), "\(eve.output)")
+        try room.waitForOutput("sam leaving") { $0.contains("* sam 나감") }
+        #expect(room.output.contains("sam #3: 샘의 줄 3"), "\(room.output)")
+        #expect(!room.output.contains("joined"), "the room's screen is Korean: \(room.output)")
+        ann.closeInput()
+        eve.closeInput()
     }
 
     /// A UDP client that joins after others have talked is told where their numbering stands:

@@ -842,6 +842,9 @@ import Testing
         let status = try runner.run(["status"])
         let downLines = status.output.split(separator: "\n").filter { $0.contains(" DOWN ") }
         #expect(downLines.count == 2 && downLines.allSatisfy { $0.contains("r1:eth1") || $0.contains("bob:eth0") }, "\(status.output)")
+        #expect(try await badgeLines(browser, link: 1).first == "DOWN", "the badge says the link is down")
+        let koreanDown = try await text(browser, "rawnetState.lang = 'ko'; const l = badgeLines(rawnetState.topo.links[1])[0].text; rawnetState.lang = 'en'; return l")
+        #expect(koreanDown == "링크 내려감 (DOWN)", "the badge's word in Korean: \(koreanDown)")
         try await browser.click("#impair button[name=up]")
         try await browser.waitUntil("r1-bob is drawn up", "return document.querySelector('#links g.link.down') === null")
 

@@ -81,7 +81,7 @@ extension TCPSocketStatus {
     }
 
     /// `readable`'s "name value" parts, each to be kept on one line.
-    public func readableParts(skipping: Set<Key> = []) -> [String] {
+    public func readableParts(skipping: Set<Key> = [], language: String = "en") -> [String] {
         var parts: [String] = []
         let reasonKeys = Set(TCPRetransmitFamily.allCases.map(Self.key(for:)))
         for word in text.split(separator: " ") {
@@ -90,7 +90,7 @@ extension TCPSocketStatus {
             guard let key = Key(rawValue: name) else { parts.append("\(name) \(value)"); continue }
             if skipping.contains(key) || reasonKeys.contains(key) { continue }
             if key == .retrans, fields[.retransTimeout] != nil {
-                parts.append("retrans \(value) (\(retransmissionReasons()))")
+                parts.append("retrans \(value) (\(retransmissionReasons(language: language)))")
                 continue
             }
             if key == .timeouts {

@@ -1,0 +1,61 @@
+/// The room's lines on a Korean screen. On the wire the room's notices stay as the protocol
+/// spells them (members read them: who left after how many lines, where a numbering stands);
+/// a member or a room that shows Korean reads each known notice and mark in Korean, and shows
+/// any other line, above all what members typed, as it came.
+extension ChatProtocol {
+    /// `line` (a notice, a mark the room added, or a member's line) for a Korean screen.
+    public static func korean(_ line: String) -> String {
+        if let match = line.wholeMatch(of: #/\* (\S+) joined from (\S+)/#) {
+            return "* \(match.1) 들어옴 (\(match.2)에서)"
+        }
+        if let match = line.wholeMatch(of: #/\* (\S+) joined over udp from (\S+)/#) {
+            return "* \(match.1) 들어옴 (UDP, \(match.2)에서)"
+        }
+        if let match = line.wholeMatch(of: #/\* (\S+) left( \(udp\))?/#) {
+            return "* \(match.1) 나감" + (match.2 == nil ? "" : " (UDP)")
+        }
+        if let match = line.wholeMatch(
+            of: #/\* (\S+) left after (\d+) lines?(?: \(the last(?: (\d+))?, (#[0-9-]+), never reached the room\))?( \(udp\))?/#) {
+            var text = "* \(match.1) 나감: \(match.2)줄 보냄"
+            if let lines = match.4 {
+                text += " (마지막 \(match.3 ?? "1")줄 \(lines), 방에 오지 못함)"
+            }
+            return text + (match.5 == nil ? "" : " (UDP)")
+        }
+        if let match = line.wholeMatch(of: #/\* (\S+) had sent (\d+) lines? before you joined/#) {
+            return "* \(match.1)은(는) 들어오기 전에 \(match.2)줄을 보냈음"
+        }
+        if let match = line.wholeMatch(of: #/\* the room is full \((\d+) members over udp\)/#) {
+            return "* 방이 꽉 참 (UDP 멤버 \(match.1)명)"
+        }
+        if let match = line.wholeMatch(of: #/(\[[^\]]*\]) \(from (\S+), as the room saw it\)/#),
+           let mark = ChatSequenceTracker.koreanMark(String(match.1)) {
+            return "\(mark) (\(match.2)에게서, 방이 본 대로)"
+        }
+        // A UDP member's line bridged to TCP members, with the mark the room added at its end.
+        if line.wholeMatch(of: #/\S+ \(udp #\d+\): .*/#) != nil,
+           let markStart = line.lastIndex(of: "["), line.last == "]",
+           markStart > line.startIndex, line[line.index(before: markStart)] == " ",
+           let mark = ChatSequenceTracker.koreanMark(String(line[markStart...])) {
+            return String(line[..<markStart]) + mark
+        }
+        return line
+    }
+}
+
+extension ChatSequenceTracker {
+    /// A mark that `mark(_:sequence:from:)` made, as `markKorean` makes it; nil for any other text.
+    public static func koreanMark(_ mark: String) -> String? {
+        if mark == "[duplicate]" { return "[중복]" }
+        if let match = mark.wholeMatch(of: #/\[out of order: after (#\d+)\]/#) {
+            return "[순서 어긋남: \(match.1) 다음에 옴]"
+        }
+        if let match = mark.wholeMatch(of: #/\[missing (#\d+(?:–#\d+)?): lost or late\]/#) {
+            return "[\(match.1) 빠짐: 잃었거나 늦음]"
+        }
+        if let match = mark.wholeMatch(of: #/\[(#\d+(?:–#\d+)?) not seen here: sent before you joined, or lost\]/#) {
+            return "[\(match.1) 여기서 못 봄: 참여 전에 보냈거나 잃음]"
+        }
+        return nil
+    }
+}
