@@ -88,13 +88,15 @@ public struct Ladder: Sendable {
                             lostAt: lostAt, annotations: annotations)
         }
         // A state a side enters as it sends a segment (TIME-WAIT, with the ACK of the peer's FIN) is
-        // noted after that segment's row: the state changes as the segment is built, microseconds
-        // before the frame leaves, and the note reads as what followed it.
+        // noted after that segment's row, at its time: the state changes as the segment is built,
+        // microseconds before the frame leaves, so the side is in it when the row says, and the
+        // note reads as what followed the segment with no time running backwards.
         var order = rows.map(\.time)
         for note in flow.notes {
             let sent = flow.transmissions.first { $0.fromClient == note.atClient && $0.time >= note.time }
-            order.append(sent.map { $0.time - note.time <= Self.noteFollowsSegmentWithin ? $0.time : note.time } ?? note.time)
-            rows.append(.note(time: note.time, atClient: note.atClient, text: note.text))
+            let time = sent.map { $0.time - note.time <= Self.noteFollowsSegmentWithin ? $0.time : note.time } ?? note.time
+            order.append(time)
+            rows.append(.note(time: time, atClient: note.atClient, text: note.text))
         }
         // Gaps in the events while the connection was drawn: its segments there may be missing,
         // and the ladder says so where it happened rather than joining the rows across it.

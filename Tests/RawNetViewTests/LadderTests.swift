@@ -40,9 +40,10 @@ import RawNetWire
         #expect(!segments.contains { $0.1.contains { $0.hasPrefix("✗") } })
     }
 
-    /// The state a side enters as it builds its last ACK is noted after that ACK's row, though
-    /// the state event came a few microseconds before the frame left; a note with no segment
-    /// of its side soon after stays at its own time.
+    /// The state a side enters as it builds its last ACK is noted after that ACK's row, at its
+    /// time (the side is in that state then), though the state event came a few microseconds
+    /// before the frame left: no row's time runs backwards. A note with no segment of its side
+    /// soon after stays at its own time.
     @Test func timeWaitNote_followsTheACKItWasEnteredWith() throws {
         func rows(noteAt time: Double) -> [String] {
             let events = Fixture.exchange.map { event -> TraceEvent in
@@ -55,7 +56,9 @@ import RawNetWire
         }
         let early = rows(noteAt: 303.995)
         let ack = try #require(early.firstIndex { $0.contains("ACK seq=20 ack=2") })
-        #expect(early[ack + 1].contains("303.995  │ alice enters TIME-WAIT"), "\(early)")
+        let ackTime = try #require(early[ack].split(separator: " ").first.map(String.init))
+        #expect(early[ack + 1].contains("\(ackTime)  │ alice enters TIME-WAIT"), "\(early)")
+        #expect(ackTime != "303.995", "the ACK left after the state changed")
         let alone = rows(noteAt: 250)
         let note = try #require(alone.firstIndex { $0.contains("enters TIME-WAIT") })
         #expect(alone[note + 1].contains("FIN-ACK seq=19"), "\(alone)")
