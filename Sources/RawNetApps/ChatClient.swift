@@ -61,6 +61,13 @@ struct ChatSession {
     var impairedInterfaces: [String] = []
     var input = LineBuffer()
     var summary = ChatClient.Summary()
+    /// UDP: the numbers of every sender's lines, as they came.
+    var tracker = ChatSequenceTracker()
+
+    /// UDP: what `/stats` says so far — received, missing (so far: may still come), out of order, duplicates.
+    var udpCounts: (Int, Int, Int, Int) {
+        (tracker.receivedCount, tracker.missingCount, tracker.lateCount, tracker.duplicateCount)
+    }
 
     init(client: ChatClient, show: @escaping (String) -> Void) {
         self.client = client
@@ -73,13 +80,13 @@ struct ChatSession {
         let stream = try TCPStream.connect(host, to: client.room, port: client.port,
                                            options: TCPOptions(isNagleEnabled: false))
         show(paint(say("chat: \(client.name) on \(host.host) (\(stream.localAddress):\(stream.localPort)) → room \(client.room):\(client.port) over TCP. /help for commands.",
-                       "채팅: \(host.host)의 \(client.name) (\(stream.localAddress):\(stream.localPort)) → 방 \(client.room):\(client.port), TCP. 명령 목록은 /help."), .dim))
+                       "채팅: \(host.host)의 \(client.name) (\(stream.localAddress):\(stream.localPort)) → 대화방 \(client.room):\(client.port), TCP. 명령은 /help로 봅니다."), .dim))
         try stream.write(client.name + "\n")
         var isInputDone = false
         while true {
             while let line = try stream.readLine(timeout: .zero) { show(render(line)) }
             if stream.isEndOfStream {
-                show(paint(say("* the room closed the connection", "* 방이 연결을 닫음"), .dim))
+                show(paint(say("* the room closed the connection", "* 대화방이 연결을 닫았습니다"), .dim))
                 stream.close()
                 remindOfImpairment()
                 return summary
@@ -123,9 +130,8 @@ struct ChatSession {
         let socket = try UDPSocket(host)
         try socket.connect(to: client.room, port: client.port)
         show(paint(say("chat: \(client.name) on \(host.host) (port \(socket.localPort)) → room \(client.room):\(client.port) over UDP: lines may be lost or come out of order. /help for commands.",
-                       "채팅: \(host.host)의 \(client.name) (포트 \(socket.localPort)) → 방 \(client.room):\(client.port), UDP: 줄을 잃거나 순서가 바뀔 수 있음. 명령 목록은 /help."), .dim))
+                       "채팅: \(host.host)의 \(client.name) (포트 \(socket.localPort)) → 대화방 \(client.room):\(client.port), UDP: 줄이 손실되거나 순서가 바뀔 수 있습니다. 명령은 /help로 봅니다."), .dim))
         try socket.send(Array("HELLO \(client.name)".utf8))
-        var tracker = ChatSequenceTracker()
         var sequence = 0
         var inputEndedAt: Double?
         while true {
@@ -181,8 +187,12 @@ struct ChatSession {
         show(paint(say("udp summary: received \(summary.received), lost \(summary.lost), out of order \(summary.late), duplicates \(summary.duplicates)",
                        "udp 요약: 받음 \(summary.received), 잃음 \(summary.lost), 순서 어긋남 \(summary.late), 중복 \(summary.duplicates)"), .dim))
         if sequence > 0 {
-            show(paint(say("udp: of your \(sequence) \(sequence == 1 ? "line" : "lines"), \(ownMissing) never came back through the room",
-                           "udp: 보낸 \(sequence)줄 중 \(ownMissing)줄이 방을 거쳐 돌아오지 않음"), .dim))
+            let lines = "\(sequence) \(sequence == 1 ? "line" : "lines")"
+            show(paint(ownMissing == 0
+                       ? say("udp: \(sequence == 1 ? "your line" : "all \(lines) of yours") came back through the room",
+                             "udp: 보낸 \(sequence)줄이 모두 대화방을 거쳐 돌아왔습니다")
+                       : say("udp: of your \(lines), \(ownMissing) never came back through the room",
+                             "udp: 보낸 \(sequence)줄 중 \(ownMissing)줄이 대화방을 거쳐 돌아오지 않았습니다"), .dim))
         }
         try? socket.close()
         remindOfImpairment()
@@ -196,17 +206,19 @@ struct ChatSession {
             return try socket.receive(timeout: .zero)
         } catch .connectionRefused {
             show(paint(say("* no room answers on \(client.room):\(client.port) (ICMP port unreachable)",
-                           "* \(client.room):\(client.port)에서 답하는 방이 없음 (ICMP port unreachable)"), .warning))
+                           "* \(client.room):\(client.port)에서 답하는 대화방이 없습니다 (ICMP port unreachable)"), .warning))
             return nil
         } catch .hostUnreachable {
-            show(paint(say("* \(client.room) unreachable: nobody answered ARP for the next hop (a cable down or unplugged, "
+            show(paint(say("* \(client.room) unreachable (ICMP host unreachable): a node on the way, this host or a router, "
+                           + "asked ARP for its next hop and got no answer (a node stopped, a cable down or unplugged, "
                            + "or an impairment losing ARP: rawnet status, rawnet impair --show); lines go on being sent",
-                           "* \(client.room)에 닿을 수 없음: 다음 홉이 ARP에 답하지 않음 (케이블이 내려갔거나 뽑힘, "
-                           + "또는 장애가 ARP를 잃음: rawnet status, rawnet impair --show). 줄은 계속 보냄"), .warning))
+                           "* \(client.room)에 닿을 수 없음 (ICMP host unreachable): 가는 길의 노드(이 호스트나 라우터)가 "
+                           + "다음 홉을 ARP로 찾았지만 답이 없었습니다 (노드가 멈췄거나, 케이블이 내려갔거나 뽑혔거나, "
+                           + "인위적 장애로 ARP가 손실됨: rawnet status, rawnet impair --show). 줄은 계속 보냅니다"), .warning))
             return nil
         } catch .networkUnreachable {
             show(paint(say("* no route to \(client.room) (ICMP network unreachable); lines go on being sent",
-                           "* \(client.room)로 가는 경로 없음 (ICMP network unreachable). 줄은 계속 보냄"), .warning))
+                           "* \(client.room)까지 가는 경로가 없습니다 (ICMP network unreachable). 줄은 계속 보냅니다"), .warning))
             return nil
         }
     }
@@ -222,10 +234,15 @@ struct ChatSession {
         case "quit", "exit":
             return .quit
         case "help":
-            show(paint(say("/loss 20%  /reorder 20%  /delay 50ms  /duplicate 5%  (impair what this host sends; 0 turns one off)",
-                           "/loss 20%  /reorder 20%  /delay 50ms  /duplicate 5%  (이 호스트가 보내는 것에 장애를 걺. 0이면 끔)"), .dim))
-            show(paint(say("/clear (what this host sends: a perfect wire again)  /stats (TCP internals)  /quit",
-                           "/clear (이 호스트가 보내는 것을 다시 장애 없는 선으로)  /stats (TCP 내부 상태)  /quit (나가기)"), .dim))
+            show(paint(say("/loss 20%  /reorder 20%  /delay 50ms  /jitter 10ms  /duplicate 5%  /corrupt 1%",
+                           "/loss 20%  /reorder 20%  /delay 50ms  /jitter 10ms  /duplicate 5%  /corrupt 1%"), .dim))
+            show(paint(say("  impair what this host sends (0 turns one off); /clear: a perfect wire again",
+                           "  이 호스트가 내보내는 프레임에 인위적 장애를 겁니다 (0은 끄기). /clear: 다시 장애 없는 선으로"), .dim))
+            show(paint(client.isUDP
+                       ? say("/stats (the lines counted so far: received, missing, out of order, duplicates)  /quit",
+                             "/stats (지금까지 센 줄: 받음, 빠짐, 순서 어긋남, 중복)  /quit (나가기)")
+                       : say("/stats (TCP internals: state, rto, srtt, cwnd, retransmissions)  /quit",
+                             "/stats (TCP 내부 상태: 상태, rto, srtt, cwnd, 재전송)  /quit (나가기)"), .dim))
         case "loss", "reorder", "delay", "duplicate", "corrupt", "jitter":
             guard words.count == 2 else {
                 let example = verb == "delay" || verb == "jitter" ? "50ms" : "20%"
@@ -240,8 +257,11 @@ struct ChatSession {
             applyImpairment(nil)
         case "stats":
             guard let stream else {
-                show(paint(say("UDP has no connection state: sequence numbers are all there is",
-                               "UDP에는 연결 상태가 없음: 순서 번호가 전부임"), .dim))
+                let (received, missing, late, duplicates) = udpCounts
+                show(paint(say("udp so far: received \(received), missing \(missing), out of order \(late), duplicates \(duplicates) "
+                               + "(UDP has no connection state: the lines' numbers are all there is)",
+                               "udp 지금까지: 받음 \(received), 빠짐 \(missing), 순서 어긋남 \(late), 중복 \(duplicates) "
+                               + "(UDP에는 연결 상태가 없어 줄 번호가 전부입니다)"), .dim))
                 break
             }
             do {
@@ -258,7 +278,7 @@ struct ChatSession {
             let known = ["quit", "exit", "help", "loss", "reorder", "delay", "duplicate", "corrupt", "jitter", "clear", "stats"]
             let guess = NameSuggestion.nearest(to: verb, among: known)
             show(paint(say("unknown command \(line)\(guess.map { " (did you mean /\($0)?)" } ?? ""); /help lists them",
-                           "모르는 명령 \(line)\(guess.map { " (혹시 /\($0)?)" } ?? ""). 목록은 /help"), .warning))
+                           "모르는 명령입니다: \(line)\(guess.map { " (혹시 /\($0)?)" } ?? ""). 명령은 /help로 봅니다"), .warning))
         }
         return .handled
     }
@@ -269,7 +289,7 @@ struct ChatSession {
     /// chat says what is in force, as the host says (another terminal may have set it).
     private mutating func applyImpairment(_ change: String?) {
         guard let control = client.control else {
-            show(paint(say("impairments need the host's control socket", "장애를 걸려면 호스트의 제어 소켓이 있어야 함"), .warning))
+            show(paint(say("impairments need the host's control socket", "인위적 장애를 걸려면 호스트의 제어 소켓이 있어야 합니다"), .warning))
             return
         }
         do {
@@ -287,12 +307,12 @@ struct ChatSession {
                         ? "between chat lines that is long, so a line may arrive after the next one, or late; "
                         : "between chat lines that is long, so TCP may resend it first (spurious, as /stats shows); "
                     let consequenceKo = client.isUDP
-                        ? "채팅 줄 사이에서는 긴 시간이라, 줄이 다음 줄보다 뒤에 오거나 늦게 올 수 있음. "
-                        : "채팅 줄 사이에서는 긴 시간이라, TCP가 먼저 다시 보낼 수 있음 (/stats에 보이는 불필요한 재전송). "
+                        ? "채팅 줄 사이로는 긴 시간이라, 줄이 다음 줄보다 뒤에 오거나 늦게 올 수 있습니다. "
+                        : "채팅 줄 사이로는 긴 시간이라, TCP가 먼저 다시 보낼 수 있습니다 (/stats에 보이는 불필요한 재전송). "
                     show(paint(say("  a reordered frame waits until a later one passes it (at most the hold-back time, 1 s unless set): "
                                    + consequence + "/delay 20ms with it reorders without that wait",
-                                   "  순서를 바꿀 프레임은 뒤의 프레임이 앞지를 때까지 기다림 (길어야 보류 시간, 정하지 않으면 1초): "
-                                   + consequenceKo + "/delay 20ms를 함께 주면 그 기다림 없이 순서를 바꿈"), .dim))
+                                   "  순서를 바꿀 프레임은 뒤의 프레임이 앞지를 때까지 기다립니다 (길어야 보류 시간, 정하지 않으면 1초): "
+                                   + consequenceKo + "/delay 20ms를 함께 주면 그 기다림 없이 순서가 바뀝니다"), .dim))
                 }
             }
         } catch {
@@ -319,19 +339,22 @@ struct ChatSession {
         } else {
             reason = "\(error)"
         }
-        return language == .ko ? "impair: \(reason). 아무것도 바뀌지 않았고, 링크는 그대로: \(kept)"
+        return language == .ko ? "impair: \(reason). 아무것도 바꾸지 않았습니다. 링크는 그대로입니다: \(kept)"
             : "impair: \(reason); nothing changed, the link keeps: \(kept)"
     }
 
-    /// At the end of the chat: an impairment it changed outlives it, so say so.
+    /// At the end of the chat: an impairment it changed outlives it, so say so — as the host
+    /// says it is now (another terminal, or another chat on this host, may have changed or
+    /// cleared it since); what the host does not answer for, the chat's last word on it.
     private func remindOfImpairment() {
         guard let control = client.control else { return }
         for interface in impairedInterfaces {
-            guard let settings = impairment[interface] else { continue }
+            let now = (try? control.impairment(interface: interface)) ?? impairment[interface]
+            guard let settings = now, settings != "perfect wire" else { continue }
             show(paint(say("* \(control.host):\(interface) keeps \(settings) after this chat; undo it with /clear before /quit, "
                            + "or with: rawnet impair \(control.host):\(interface) --clear",
-                           "* \(control.host):\(interface)에는 이 채팅 뒤에도 \(settingsWords(settings))이(가) 남음. /quit 전에 /clear로, "
-                           + "또는 rawnet impair \(control.host):\(interface) --clear로 되돌리기"), .warning))
+                           "* 이 채팅이 끝나도 \(control.host):\(interface)의 인위적 장애는 남습니다: \(settingsWords(settings)). "
+                           + "/quit 전에 /clear로, 또는 rawnet impair \(control.host):\(interface) --clear로 되돌리세요"), .warning))
         }
     }
 

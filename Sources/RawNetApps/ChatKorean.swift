@@ -1,3 +1,5 @@
+import RawNetSocket
+
 /// The room's lines on a Korean screen. On the wire the room's notices stay as the protocol
 /// spells them (members read them: who left after how many lines, where a numbering stands);
 /// a member or a room that shows Korean reads each known notice and mark in Korean, and shows
@@ -16,14 +18,14 @@ extension ChatProtocol {
         }
         if let match = line.wholeMatch(
             of: #/\* (\S+) left after (\d+) lines?(?: \(the last(?: (\d+))?, (#[0-9-]+), never reached the room\))?( \(udp\))?/#) {
-            var text = "* \(match.1) 나감: \(match.2)줄 보냄"
+            var text = "* \(match.1) 나감" + (match.5 == nil ? "" : " (UDP)") + ": \(match.2)줄 보냄"
             if let lines = match.4 {
-                text += " (마지막 \(match.3 ?? "1")줄 \(lines), 방에 오지 못함)"
+                text += ", 마지막 \(match.3 ?? "1")줄(\(lines))은 대화방에 오지 못함"
             }
-            return text + (match.5 == nil ? "" : " (UDP)")
+            return text
         }
-        if let match = line.wholeMatch(of: #/\* (\S+) had sent (\d+) lines? before you joined/#) {
-            return "* \(match.1)은(는) 들어오기 전에 \(match.2)줄을 보냈음"
+        if let match = line.wholeMatch(of: #/\* (.+) had sent (\d+) lines? before you joined/#) {
+            return "* 들어오기 전에 보낸 \(match.1)의 줄: \(match.2)줄"
         }
         if let match = line.wholeMatch(of: #/\* the room is full \((\d+) members over udp\)/#) {
             return "* 방이 꽉 참 (UDP 멤버 \(match.1)명)"
@@ -57,5 +59,22 @@ extension ChatSequenceTracker {
             return "[\(match.1) 여기서 못 봄: 참여 전에 보냈거나 잃음]"
         }
         return nil
+    }
+}
+
+extension NetworkError {
+    /// The error for a Korean screen (the page's, the terminal chat's), with the words a terminal tool prints kept beside it.
+    public var koreanDescription: String {
+        switch self {
+        case .connectionRefused: return "연결이 거부되었습니다 (connection refused): 그 포트에 대화방이 없습니다"
+        case .connectionReset: return "상대가 연결을 리셋했습니다 (connection reset by peer)"
+        case .timedOut: return "응답이 없어 시간이 다 되었습니다 (timed out)"
+        case .hostUnreachable: return "호스트에 닿을 수 없습니다 (host unreachable)"
+        case .networkUnreachable: return "네트워크에 닿을 수 없습니다 (network is unreachable)"
+        case .hostNotRunning(let host, _, _): return "\(host) 데몬이 돌고 있지 않습니다 (\(description))"
+        case .hostClosedConnection:
+            return "호스트 데몬이 연결을 닫았습니다 (host daemon closed the connection): 실습 네트워크가 멈췄거나 호스트가 끝났습니다. `rawnet status`로 확인하세요"
+        default: return "오류: \(description)"
+        }
     }
 }

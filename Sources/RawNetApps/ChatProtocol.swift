@@ -287,11 +287,14 @@ public struct ChatSequenceTracker: Sendable {
     }
 
     /// Follows a room notice that a member joined or left: it numbers from 1 again, and one
-    /// that left after N lines has its last lines that never came here counted missing.
+    /// that left after N lines has its last lines that never came here counted missing. A TCP
+    /// member's lines reach UDP members as `NAME (tcp)`, numbered by the room from 1 again
+    /// when it comes back, so that sender restarts too.
     public mutating func follow(notice bytes: [UInt8]) {
         guard let member = ChatProtocol.comingOrGoing(bytes) else { return }
         if let sent = ChatProtocol.leftCount(bytes) { _ = ended(member, after: sent) }
         restart(member)
+        if senders["\(member) (tcp)"] != nil { restart("\(member) (tcp)") }
     }
 
     /// Lines of `name` that did not come (so far).

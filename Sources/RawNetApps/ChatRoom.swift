@@ -96,6 +96,9 @@ public struct ChatRoom {
                 member.stream.close()
                 if let name = member.name {
                     member.name = nil
+                    // Back, it is numbered from 1 again (UDP members restart it on the notice),
+                    // and a newcomer is not told of lines from a member no longer here.
+                    bridgedSequence["\(name) (tcp)"] = nil
                     broadcast("* \(name) left")
                 }
             }

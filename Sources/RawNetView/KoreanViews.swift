@@ -210,6 +210,8 @@ extension KoreanViews {
         out = out.replacing(/~ held back until (\d+) later frames? ha(?:s|ve) left \(reorder\) at (\S+)/) {
             "~ \($0.output.2)에서 순서 바꾸기: 뒤의 프레임 \($0.output.1)개가 먼저 나갈 때까지 보류"
         }
+        // A ladder row of a frame its sender's egress held says how long it waited there.
+        out = out.replacing(/(~ \S+에서 [^;~]*?) for (\S+) ms/) { "\($0.output.1) (\($0.output.2) ms 기다림)" }
         return out
     }
 

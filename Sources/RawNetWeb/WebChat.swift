@@ -61,22 +61,6 @@ struct WebChatError: Error, CustomStringConvertible {
     init(_ en: String, ko: String) { text = WebChatText(en, ko: ko) }
 }
 
-extension NetworkError {
-    /// The error for the page's Korean, with the words a terminal tool prints kept beside it.
-    var koreanDescription: String {
-        switch self {
-        case .connectionRefused: return "연결이 거부되었습니다 (connection refused): 그 포트에 방이 없습니다"
-        case .connectionReset: return "상대가 연결을 리셋했습니다 (connection reset by peer)"
-        case .timedOut: return "응답이 없어 시간이 다 되었습니다 (timed out)"
-        case .hostUnreachable: return "호스트에 닿을 수 없습니다 (host unreachable)"
-        case .networkUnreachable: return "네트워크에 닿을 수 없습니다 (network is unreachable)"
-        case .hostNotRunning(let host, _, _): return "\(host) 데몬이 돌고 있지 않습니다 (\(description))"
-        case .hostClosedConnection: return "호스트 데몬이 연결을 닫았습니다 (\(description))"
-        default: return "오류: \(description)"
-        }
-    }
-}
-
 /// One chat member for a page: a client of the room on a lab host, through the socket
 /// library exactly as `rawnet chat HOST --connect ROOM:PORT` is (TCP: its name as the first
 /// line, then lines; UDP: `HELLO`, numbered datagrams, `BYE`). It runs on its own thread;

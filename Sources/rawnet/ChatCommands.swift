@@ -100,6 +100,7 @@ struct ChatCommand: ParsableCommand {
         do {
             try client.run(on: app.connection) { AppTerminal.write(TerminalLines.fit($0, fd: 1) + "\n") }
         } catch {
+            if client.language == .ko { throw Failure("채팅: \(error.koreanDescription)") }
             throw Failure.app("chat", error)
         }
     }

@@ -146,7 +146,8 @@ struct Impair: ParsableCommand {
         let changed: [(LinkDirection, ImpairAnswer)]
         do { changed = try change.apply(located, directions) } catch { throw Failure(error.description) }
         for (direction, answer) in changed {
-            let line = "\(direction): \(answer.settings)"
+            let settings = languageOption.language == .ko ? KoreanViews.impairmentSettings(answer.settings) : answer.settings
+            let line = "\(direction): \(settings)"
             for part in width.columns.map({ DisplayWidth.wrap(line, width: $0, continuation: "    ") }) ?? [line] { print(part) }
         }
         let korean = languageOption.language == .ko
@@ -216,7 +217,7 @@ struct ImpairTable {
                            c.corrupted, c.reordered, c.delayed, c.queued, UInt64(answer.pendingFrames ?? 0)]
             rows.append([direction.description] + numbers.map { String($0) })
             var text = answer.settings
-            if korean, text == "perfect wire" { text = KoreanViews.perfectWire }
+            if korean { text = KoreanViews.impairmentSettings(text) }
             if answer.isBypassed == true { text = korean ? "(엔진 우회됨)" : "(engine bypassed)" }
             for rule in answer.rules ?? [] { text += "; \(rule.description)" }
             settings.append(text)

@@ -323,7 +323,7 @@ extension Status {
                             continuation: detailIndent + "  ")
         }
         if let impairment = interface.impairment {
-            let settings = korean && impairment == "perfect wire" ? KoreanViews.perfectWire : impairment
+            let settings = korean ? KoreanViews.impairmentSettings(impairment) : impairment
             lines += fitted(detailIndent + (korean ? "나가는 쪽 인위적 장애: " : "impairment out: ") + settings, columns: columns,
                             continuation: detailIndent + "  ")
         }

@@ -80,7 +80,7 @@ struct StartNodes: ParsableCommand {
         }
         // As a machine that rebooted: what was changed while it ran is gone, which should not surprise.
         if !pids.isEmpty {
-            print("(started as the topology describes it: changes made while it ran, such as `rawnet impair` settings, are not kept)")
+            print(TerminalLines.fit("(started as the topology describes it: changes made while it ran, such as `rawnet impair` settings, are not kept)", fd: 1))
         }
     }
 }

@@ -158,20 +158,21 @@ import Testing
         let eve = try join(lab, "bob", name: "eve")
         let sam = try AppProcess(lab: lab, ["chat", "alice", "--connect", "bob:7000", "--name", "sam", "--udp", "--lang", "ko"],
                                  name: "sam", feedsInput: true)
-        try sam.waitForOutput("sam joins") { $0.contains("UDP: 줄을 잃거나 순서가 바뀔 수 있음") }
+        try sam.waitForOutput("sam joins") { $0.contains("UDP: 줄이 손실되거나 순서가 바뀔 수 있습니다") }
         try ann.waitForOutput("sam joins") { $0.contains("* sam 들어옴 (UDP, 10.0.1.10:") }
         try sam.type("/help")
         try sam.type("/los 20%")
         try sam.type("/loss 0%")
         try sam.waitForOutput("the chat's answers") { $0.contains("* alice:eth0 → r1:eth0 이제: ") }
-        #expect(sam.output.contains("(이 호스트가 보내는 것에 장애를 걺. 0이면 끔)"), "\(sam.output)")
-        #expect(sam.output.contains("모르는 명령 /los 20% (혹시 /loss?). 목록은 /help"), "\(sam.output)")
+        #expect(sam.output.contains("이 호스트가 내보내는 프레임에 인위적 장애를 겁니다 (0은 끄기)"), "\(sam.output)")
+        #expect(sam.output.contains("/stats (지금까지 센 줄: 받음, 빠짐, 순서 어긋남, 중복)"), "UDP's help: \(sam.output)")
+        #expect(sam.output.contains("모르는 명령입니다: /los 20% (혹시 /loss?). 명령은 /help로 봅니다"), "\(sam.output)")
         #expect(sam.output.contains("* alice:eth0 → r1:eth0 이제: 장애 없음 (perfect wire)"), "\(sam.output)")
         try sendThreeThenLoseTwo(lab, sam: sam, ann: ann, line: { "샘의 줄 \($0)" }, summary: "udp 요약")
-        #expect(sam.output.contains("udp 요약: 받음 3, 잃음 2, 순서 어긋남 0, 중복 0\nudp: 보낸 5줄 중 2줄이 방을 거쳐 돌아오지 않음"),
+        #expect(sam.output.contains("udp 요약: 받음 3, 잃음 2, 순서 어긋남 0, 중복 0\nudp: 보낸 5줄 중 2줄이 대화방을 거쳐 돌아오지 않았습니다"),
                 "\(sam.output)")
         try ann.waitForOutput("sam leaving") { $0.contains("* sam 나감") }
-        #expect(ann.output.contains("* sam 나감: 5줄 보냄 (마지막 2줄 #4-5, 방에 오지 못함) (UDP)"), "\(ann.output)")
+        #expect(ann.output.contains("* sam 나감 (UDP): 5줄 보냄, 마지막 2줄(#4-5)은 대화방에 오지 못함"), "\(ann.output)")
         try eve.waitForOutput("sam leaving") { $0.contains("* sam left after 5 lines") }
         #expect(eve.output.contains("* sam left after 5 lines (the last 2, #4-5, never reached the room) (udp)"), "\(eve.output)")
         try room.waitForOutput("sam leaving") { $0.contains("* sam 나감") }
@@ -232,6 +233,40 @@ import Testing
         #expect(!watcher.output.contains("bo had sent"), "\(watcher.output)")
         #expect(!watcher.output.contains("[out of order"), "\(watcher.output)")
         #expect(watcher.output.contains("udp summary: received 1, lost 0, out of order 0, duplicates 0"), "\(watcher.output)")
+        again.closeInput()
+    }
+
+    /// A TCP member that leaves and comes back is numbered from 1 again for UDP members: one
+    /// who was there restarts its count on the notices (no line taken for late or repeated),
+    /// and one who joins while it is away is not told it had sent lines.
+    @Test func aTCPMemberThatComesBack_isNumberedAfreshForUDPMembers() throws {
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
+        try room.waitForOutput("room open") { $0.contains("room open") }
+        let al = try join(lab, "alice", name: "al", udp: true)
+        let eve = try join(lab, "bob", name: "eve")
+        for index in 1...3 { try eve.type("eve line \(index)") }
+        try al.waitForOutput("eve's lines") { $0.contains("eve (tcp): eve line 3") }
+        eve.closeInput()
+        try room.waitForOutput("eve leaves") { $0.contains("* eve left") }
+        let sam = try join(lab, "alice", name: "sam", udp: true)
+        let again = try AppProcess(lab: lab, ["chat", "bob", "--connect", "bob:7000", "--name", "eve"],
+                                   name: "eve-again", feedsInput: true)
+        try al.waitForOutput("eve back") { $0.components(separatedBy: "* eve joined from").count == 3 }
+        try again.type("eve is back")
+        try al.waitForOutput("eve's new line") { $0.contains("eve (tcp): eve is back") }
+        try sam.waitForOutput("eve's new line") { $0.contains("eve (tcp): eve is back") }
+        al.closeInput()
+        sam.closeInput()
+        try al.waitForOutput("summary") { $0.contains("udp summary") }
+        try sam.waitForOutput("summary") { $0.contains("udp summary") }
+        #expect(!sam.output.contains("had sent"), "eve was not in the room when sam joined: \(sam.output)")
+        for member in [al, sam] {
+            #expect(!member.output.contains("[out of order") && !member.output.contains("[duplicate") && !member.output.contains("not seen here"),
+                    "\(member.output)")
+        }
+        #expect(al.output.contains("udp summary: received 4, lost 0, out of order 0, duplicates 0"), "\(al.output)")
         again.closeInput()
     }
 

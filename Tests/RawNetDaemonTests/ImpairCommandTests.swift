@@ -61,13 +61,16 @@ struct ImpairCommandTests {
         #expect(koreanStatus.allSatisfy { DisplayWidth.of($0) <= 80 }, "\(koreanStatus)")
         #expect(koreanStatus.contains { $0.contains("받음 ") && $0.contains("프레임/") }, "\(koreanStatus)")
         #expect(koreanStatus.contains { $0.contains("버림 \(lossy.lost): 인위적 손실 \(lossy.lost)") }, "\(koreanStatus)")
-        #expect(koreanStatus.contains { $0.contains("나가는 쪽 인위적 장애: loss 30%") }, "\(koreanStatus)")
+        #expect(koreanStatus.contains { $0.contains("나가는 쪽 인위적 장애: 손실 30%") }, "\(koreanStatus)")
+        #expect(koreanTable.contains { $0.contains("손실 30%") } && !koreanTable.contains { $0.contains("loss 30%") }, "\(koreanTable)")
 
         // Reordering without a delay holds frames until a later one passes: the command says so.
         let reordering = try lab.impair(["alice-r1", "--reorder", "20%"])
         #expect(reordering.contains("note: a reordered frame waits until a later frame passes it"), "\(reordering)")
         #expect(!(try lab.impair(["alice-r1", "--reorder", "20%", "--delay", "20ms"])).contains("note:"))
 
+        let koreanChange = try lab.impair(["alice-r1", "--loss", "30%", "--lang", "ko"])
+        #expect(koreanChange.replacing("\u{A0}", with: " ").contains("alice:eth0 → r1:eth0: 손실 30% · 순서 바뀜 20% · 지연 20ms"), "\(koreanChange)")
         let cleared = try lab.impair(["alice-r1", "--clear"])
         #expect(cleared.contains("alice:eth0 → r1:eth0: perfect wire"))
         #expect(cleared.contains("r1:eth0 → alice:eth0: perfect wire"))

@@ -138,7 +138,7 @@ import Testing
         let status = try runner.wait(chat, timeout: 30)
         let printed = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
         #expect(status == 0, "\(printed)")
-        #expect(printed.contains("* 10.0.2.20 unreachable: nobody answered ARP for the next hop"), "\(printed)")
+        #expect(printed.contains("* 10.0.2.20 unreachable (ICMP host unreachable): a node on the way, this host or a router, asked ARP for its next hop and got no answer"), "\(printed)")
         #expect(printed.contains("udp summary:"), "the chat went on to its end: \(printed)")
     }
 

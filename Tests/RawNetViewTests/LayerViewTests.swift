@@ -22,6 +22,9 @@ import RawNetWire
         #expect(KoreanViews.impairmentWords("~ held back until 1 later frame has left (reorder)")
                 == "~ 순서 바꾸기: 뒤의 프레임 1개가 먼저 나갈 때까지 보류")
         #expect(translate("│ ~ delayed 25ms at r1:eth1 │") == "│ ~ r1:eth1에서 25ms 지연 │")
+        // A ladder row of a frame its sender's egress held: how long, in Korean too.
+        #expect(translate("~ delayed 20ms at alice:eth0 for 20.304 ms; ~ reordered at alice:eth0 for 0.158 ms")
+                == "~ alice:eth0에서 20ms 지연 (20.304 ms 기다림); ~ alice:eth0에서 순서 바뀜 (0.158 ms 기다림)")
         #expect(KoreanViews.impairmentWords("TCP [S] seq 1 delayed ack") == "TCP [S] seq 1 delayed ack", "only after ~ ")
     }
 

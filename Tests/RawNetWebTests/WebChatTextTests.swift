@@ -27,6 +27,8 @@ import Testing
         #expect(NetworkError.connectionRefused.koreanDescription.contains("(connection refused)"))
         #expect(NetworkError.connectionReset.koreanDescription.hasPrefix("상대가 연결을 리셋했습니다"))
         #expect(NetworkError.timedOut.koreanDescription.contains("(timed out)"))
+        #expect(NetworkError.hostClosedConnection.koreanDescription.contains("`rawnet status`로 확인하세요")
+                && !NetworkError.hostClosedConnection.koreanDescription.contains("the lab stopped"))
     }
 
     @Test func udpMarks_inKorean_sayTheSameAsInEnglish() {
