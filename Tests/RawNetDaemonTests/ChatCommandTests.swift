@@ -63,6 +63,28 @@ import Testing
         try room.waitForOutput("ann left") { $0.contains("* ann left") }
     }
 
+    /// The reminder at the end says what the link has then: set by the chat and cleared from
+    /// another terminal, nothing is left to remind of; changed from there, the change is named.
+    @Test func theClosingReminder_saysWhatTheLinkHasNow() throws {
+        let (lab, room, client) = try chat(lab: "chatkeep")
+        defer { withExtendedLifetime(room) { lab.stop() } }
+        try client.type("/loss 30%")
+        try client.waitForOutput("loss applied") { $0.contains("* alice:eth0 → r1:eth0 now:") && $0.contains("loss 30%") }
+        try lab.impair("alice", "eth0", "delay 5ms")
+        try client.type("/quit")
+        #expect(client.waitForExit(timeout: .seconds(10)) == .exited(code: 0))
+        #expect(client.output.contains("* alice:eth0 keeps delay 5ms after this chat"), "\(client.output)")
+
+        let cleared = try AppProcess(lab: lab, ["chat", "alice", "--connect", "bob:7000", "--name", "al"], name: "al", feedsInput: true)
+        try cleared.waitForOutput("joined") { $0.contains("* al joined from") }
+        try cleared.type("/loss 30%")
+        try cleared.waitForOutput("loss applied") { $0.contains("loss 30%") }
+        try lab.impair("alice", "eth0", nil)
+        try cleared.type("/quit")
+        #expect(cleared.waitForExit(timeout: .seconds(10)) == .exited(code: 0))
+        #expect(!cleared.output.contains("keeps"), "the link is a perfect wire again: \(cleared.output)")
+    }
+
     /// A value the impairment code refuses is named once, in its own words, and changes nothing.
     @Test func refusedValue_isSaidOnce_andTheLinkKeepsItsSettings() throws {
         let (lab, room, client) = try chat(lab: "chatbad")
