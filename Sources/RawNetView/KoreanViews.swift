@@ -7,6 +7,8 @@ public enum KoreanViews {
         ("no TCP connection in these events", "이 이벤트들에는 TCP 연결이 없습니다"),
         ("(SYN not seen: seq and ack count from the first segment seen)", "(SYN을 보지 못함: seq와 ack는 처음 본 세그먼트부터 셈)"),
         ("time (ms)", "시각 (ms)"),
+        ("⧉ D-SACK of the network's copy: the original was lost, yet the sender counts its resend as spurious (as Linux would)",
+         "⧉ 네트워크가 만든 복제의 D-SACK: 원본은 손실되었지만 보낸 쪽은 재전송을 불필요했다고 셈 (리눅스도 같음)"),
         ("⧉ duplicate made by the network", "⧉ 네트워크가 만든 복제"),
         // Drop reasons whose words contain a shorter reason's ("queue overflow", "queue full") come first.
         ("ARP queue overflow", "ARP 대기 큐 넘침"),

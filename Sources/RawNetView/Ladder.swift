@@ -78,6 +78,7 @@ public struct Ladder: Sendable {
                 annotations.append(RetransmissionMark(reason: t.retransmissionReason).text)
             }
             if t.isNetworkDuplicate { annotations.append("⧉ duplicate made by the network") }
+            if Ladder.reportsOnlyANetworkCopy(t, in: flow.transmissions) { annotations.append(Ladder.networkCopyDSACKNote) }
             var lostAt: String?
             if t.isLost {
                 lostAt = t.dropPlace ?? "?"
@@ -173,6 +174,31 @@ public struct Ladder: Sendable {
             }
         }
         return name
+    }
+
+    /// What an ACK's D-SACK means when the twice-received bytes were a copy the network made
+    /// of a resend whose original was lost: the sender cannot tell, and counts the resend needless.
+    static let networkCopyDSACKNote = "⧉ D-SACK of the network's copy: the original was lost, yet the sender counts its resend as spurious (as Linux would)"
+
+    /// Whether `t` is an ACK whose D-SACK reports bytes that arrived twice only because the
+    /// network duplicated a resend: the original of those bytes was seen lost, none arrived,
+    /// and a network-made copy of them did. A D-SACK says "received twice", not which copy
+    /// came first; RawNet's TCP, as Linux's, takes it for proof the resend was needless.
+    static func reportsOnlyANetworkCopy(_ t: TCPTransmission, in transmissions: [TCPTransmission]) -> Bool {
+        guard t.tcp.flags.contains(.ack) else { return false }
+        var first: SACKBlock?
+        for option in t.tcp.options {
+            if case .sack(let blocks) = option, let block = blocks.first, isDuplicateReport(block, blocks: Array(blocks), t) { first = block }
+        }
+        guard let reported = first else { return false }
+        let covering = transmissions.filter { s in
+            s.fromClient != t.fromClient && s.payloadLength > 0 && s.time <= t.time
+                && Int32(bitPattern: reported.left &- s.tcp.sequenceNumber) >= 0
+                && Int32(bitPattern: (s.tcp.sequenceNumber &+ UInt32(s.payloadLength)) &- reported.right) >= 0
+        }
+        let originals = covering.filter { !$0.isNetworkDuplicate && !$0.isRetransmission }
+        return covering.contains { $0.isNetworkDuplicate && !$0.isLost }
+            && !originals.isEmpty && originals.allSatisfy(\.isLost)
     }
 
     /// Whether the first SACK block of an ACK is a D-SACK (RFC 2883 §4).

@@ -214,8 +214,12 @@ struct TCPFlow {
         case .sent:
             t.sentTime = t.sentTime ?? event.time
             if let held = t.heldBeforeSending, held.place == place, !t.impairments.isEmpty {
-                // The row stands where the frame left; the note says how long it had waited.
-                t.impairments[0] += " for \(Text.milliseconds(nanoseconds: event.time &- held.time)) ms"
+                // The row stands where the frame left; the note says how long it had waited,
+                // when what was done to it makes a frame wait (a copy or a flipped bit does not).
+                let note = t.impairments[0]
+                if ["delayed", "held back", "reordered", "queued"].contains(where: { note.hasPrefix($0) }) {
+                    t.impairments[0] += " for \(Text.milliseconds(nanoseconds: event.time &- held.time)) ms"
+                }
                 t.heldBeforeSending = nil
             }
         case .received:
