@@ -61,6 +61,9 @@ struct ChatSession {
     var impairedInterfaces: [String] = []
     var input = LineBuffer()
     var summary = ChatClient.Summary()
+    /// TCP: whether the chat said its lines are not being acknowledged, and when it last looked.
+    var isStalled = false
+    var lastStallCheck = 0.0
     /// UDP: the numbers of every sender's lines, as they came.
     var tracker = ChatSequenceTracker()
 
@@ -109,7 +112,9 @@ struct ChatSession {
                 remindOfImpairment()
                 return summary
             }
-            let ready = try host.wait(timeout: nil, alsoWatching: [AppTerminal.standardInput])
+            // Woken at least once a second, to notice a connection that stopped being acknowledged.
+            let ready = try host.wait(timeout: .seconds(1), alsoWatching: [AppTerminal.standardInput])
+            watchForStall(stream)
             guard ready.contains(AppTerminal.standardInput) else { continue }
             let bytes = try AppTerminal.readInput()
             if bytes.isEmpty { isInputDone = true }
@@ -123,6 +128,35 @@ struct ChatSession {
             }
         }
     }
+
+    /// A TCP chat whose lines stopped being acknowledged shows nothing by itself (TCP keeps
+    /// them and resends): once the retransmission timer has backed off to `stallRTO` or more
+    /// with lines unacknowledged, say so, and say when the room acknowledges everything again.
+    mutating func watchForStall(_ stream: TCPStream) {
+        let now = AppTerminal.monotonicSeconds()
+        guard now - lastStallCheck >= 1 else { return }
+        lastStallCheck = now
+        guard let status = try? stream.status() else { return }
+        let waiting = status.sendQueue ?? 0
+        if !isStalled, waiting > 0, let rto = status.rto, rto >= Self.stallRTO {
+            isStalled = true
+            let rtoText = TCPSocketStatus.readableTime(rto)
+            show(paint(say("* the room has not acknowledged for a while: \(waiting) bytes wait, resent \(status.retransmissions) times so far, "
+                           + "the timer backed off to \(rtoText) (a node down, a cable cut, or heavy loss on the way: rawnet status); "
+                           + "TCP keeps them and goes on resending",
+                           "* 대화방이 한동안 확인 응답(ACK)을 보내지 않았습니다: \(waiting)바이트가 기다리는 중, 지금까지 재전송 \(status.retransmissions)회, "
+                           + "타이머는 \(rtoText)까지 늘었습니다 (노드가 멈췄거나 케이블이 끊겼거나 가는 길의 손실이 큼: rawnet status). "
+                           + "TCP는 줄을 간직하고 계속 다시 보냅니다"), .warning))
+        } else if isStalled, waiting == 0 {
+            isStalled = false
+            show(paint(say("* the room acknowledges again: every line sent got through",
+                           "* 대화방이 다시 확인 응답을 보냅니다: 보낸 줄이 모두 도착했습니다"), .dim))
+        }
+    }
+
+    /// The retransmission timeout that means a connection is stalled: several backoffs past
+    /// any round trip of the lab (the initial timeout is 1 s).
+    static let stallRTO: Duration = .seconds(3)
 
     // MARK: UDP
 

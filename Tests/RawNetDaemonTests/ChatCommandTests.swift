@@ -85,6 +85,20 @@ import Testing
         #expect(!cleared.output.contains("keeps"), "the link is a perfect wire again: \(cleared.output)")
     }
 
+    /// A TCP chat whose lines are not acknowledged (every frame alice sends lost) says so once
+    /// the timer has backed off, and says when everything got through after all.
+    @Test func aStalledConnection_isSaid_andSoIsItsRecovery() throws {
+        let (lab, room, client) = try chat(lab: "chatstall")
+        defer { withExtendedLifetime(room) { lab.stop() } }
+        try lab.impair("alice", "eth0", "loss 100%")
+        try client.type("into the void")
+        try client.waitForOutput("the stall is said", timeout: .seconds(20)) { $0.contains("* the room has not acknowledged for a while: ") }
+        #expect(client.output.contains("bytes wait, resent "), "\(client.output)")
+        try lab.impair("alice", "eth0", nil)
+        try client.waitForOutput("the recovery is said", timeout: .seconds(30)) { $0.contains("* the room acknowledges again") }
+        try room.waitForOutput("the line arrived") { $0.contains("ann: into the void") }
+    }
+
     /// A value the impairment code refuses is named once, in its own words, and changes nothing.
     @Test func refusedValue_isSaidOnce_andTheLinkKeepsItsSettings() throws {
         let (lab, room, client) = try chat(lab: "chatbad")
