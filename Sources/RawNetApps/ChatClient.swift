@@ -186,7 +186,9 @@ struct ChatSession {
                 switch verdict {
                 case .inOrder: show(line)
                 case .gap:
-                    show(paint(mark ?? "", .warning) + " " + paint(say("(from \(message.name))", "(\(message.name)에게서)"), .dim))
+                    let whose = message.name == client.name ? say("(your own lines, back through the room)", "(내가 보낸 줄, 대화방을 거쳐 돌아온 것)")
+                        : say("(from \(message.name))", "(\(message.name)에게서)")
+                    show(paint(mark ?? "", .warning) + " " + paint(whose, .dim))
                     show(line)
                 case .late, .duplicate: show(line + " " + paint(mark ?? "", .warning))
                 }

@@ -236,6 +236,26 @@ import Testing
         again.closeInput()
     }
 
+    /// A gap in a UDP member's own lines, as they come back through the room, is said to be
+    /// its own, not "from" itself.
+    @Test func aGapInAUDPMembersOwnLines_isSaidToBeItsOwn() throws {
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
+        try room.waitForOutput("room open") { $0.contains("room open") }
+        let sam = try join(lab, "alice", name: "sam", udp: true)
+        try sam.type("one")
+        try sam.waitForOutput("line 1 back") { $0.contains("sam: one") }
+        try lab.impair("alice", "eth0", "loss 100%")
+        try sam.type("two")
+        MonotonicClock.sleep(for: .milliseconds(200))
+        try lab.impair("alice", "eth0", "loss 0%")
+        try sam.type("three")
+        try sam.waitForOutput("line 3 back") { $0.contains("sam: three") }
+        #expect(sam.output.contains("[missing #2: lost or late] (your own lines, back through the room)"), "\(sam.output)")
+        sam.closeInput()
+    }
+
     /// A TCP member that leaves and comes back is numbered from 1 again for UDP members: one
     /// who was there restarts its count on the notices (no line taken for late or repeated),
     /// and one who joins while it is away is not told it had sent lines.
