@@ -179,7 +179,8 @@ struct ChatSession {
                     show(paint(ChatProtocol.visible(roomLine(String(decoding: datagram.payload, as: UTF8.self))), .dim))
                     continue
                 }
-                let line = render("\(message.name): \(message.text)")
+                // Numbered as it came, so a mark's "#4–#5" points at lines on the screen.
+                let line = render("\(message.name) #\(message.sequence): \(message.text)")
                 let verdict = tracker.record(message.name, sequence: message.sequence)
                 let mark = client.language == .ko ? tracker.markKorean(verdict, sequence: message.sequence, from: message.name)
                     : tracker.mark(verdict, sequence: message.sequence, from: message.name)
@@ -429,7 +430,9 @@ struct ChatSession {
         guard let colon = line.firstIndex(of: ":") else { return line }
         let speaker = line[..<colon]
         let colours = [31, 32, 34, 35, 36, 91, 92, 94, 95, 96]
-        let hash = speaker.unicodeScalars.reduce(5381) { ($0 &* 33) &+ Int($1.value) }
+        // One colour per member, whatever number its line carries (`sam #4`, `sam (udp #4)`).
+        let member = speaker.replacing(#/ (?:#\d+|\(udp #\d+\))$/#, with: "")
+        let hash = member.unicodeScalars.reduce(5381) { ($0 &* 33) &+ Int($1.value) }
         let colour = colours[abs(hash) % colours.count]
         return "\u{1B}[1;\(colour)m\(speaker)\u{1B}[0m" + line[colon...]
     }

@@ -25,6 +25,8 @@ import Testing
         #expect(first.hasSuffix("ann\u{1B}[0m: hello: there"), "only the name is coloured: \(first)")
         let colour = { (line: String) in line.split(separator: "m").first.map(String.init) }
         #expect(colour(screen.render("ann: again")) == colour(first), "a speaker keeps its colour")
+        #expect(colour(screen.render("ann #7: numbered")) == colour(first)
+                && colour(screen.render("ann (udp #8): bridged")) == colour(first), "whatever number its line carries")
         let others = ["bo", "al", "carol", "dave", "eve", "zed"].map { colour(screen.render("\($0): hi")) }
         #expect(Set(others + [colour(first)]).count > 1, "speakers do not all share one colour")
     }

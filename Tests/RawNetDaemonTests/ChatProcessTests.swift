@@ -102,7 +102,7 @@ import Testing
         MonotonicClock.sleep(for: .milliseconds(100))
         try lab.impair("r1", "eth1", "reorder 0% loss 0%")
         for index in 61...63 { try sender.type("message \(index)") }
-        try receiver.waitForOutput("the last line") { $0.contains("sam: message 63") }
+        try receiver.waitForOutput("the last line") { $0.contains("sam #63: message 63") }
         MonotonicClock.sleep(for: .milliseconds(300))
         let counters = try lab.impair("r1", "eth1", nil).counters
         receiver.closeInput()
@@ -200,7 +200,7 @@ import Testing
         }
         for index in 6...7 { try ann.type("ann line \(index)") }
         for index in 4...5 { try sam.type("sam line \(index)") }
-        try late.waitForOutput("the later lines") { $0.contains("ann (tcp): ann line 7") && $0.contains("sam: sam line 5") }
+        try late.waitForOutput("the later lines") { $0.contains("ann (tcp) #7: ann line 7") && $0.contains("sam #5: sam line 5") }
         late.closeInput()
         try late.waitForOutput("summary") { $0.contains("udp summary") }
         #expect(!late.output.contains("[missing"), "\(late.output)")
@@ -227,7 +227,7 @@ import Testing
         try again.waitForOutput("bo joins again") { $0.contains("* bo joined from") }
         try watcher.waitForOutput("bo back") { $0.contains("* bo joined from") }
         try again.type("bo is back")
-        try watcher.waitForOutput("bo's new line") { $0.contains("bo: bo is back") }
+        try watcher.waitForOutput("bo's new line") { $0.contains("bo #1: bo is back") }
         watcher.closeInput()
         try watcher.waitForOutput("summary") { $0.contains("udp summary") }
         #expect(!watcher.output.contains("bo had sent"), "\(watcher.output)")
@@ -245,13 +245,13 @@ import Testing
         try room.waitForOutput("room open") { $0.contains("room open") }
         let sam = try join(lab, "alice", name: "sam", udp: true)
         try sam.type("one")
-        try sam.waitForOutput("line 1 back") { $0.contains("sam: one") }
+        try sam.waitForOutput("line 1 back") { $0.contains("sam #1: one") }
         try lab.impair("alice", "eth0", "loss 100%")
         try sam.type("two")
         MonotonicClock.sleep(for: .milliseconds(200))
         try lab.impair("alice", "eth0", "loss 0%")
         try sam.type("three")
-        try sam.waitForOutput("line 3 back") { $0.contains("sam: three") }
+        try sam.waitForOutput("line 3 back") { $0.contains("sam #3: three") }
         #expect(sam.output.contains("[missing #2: lost or late] (your own lines, back through the room)"), "\(sam.output)")
         sam.closeInput()
     }
@@ -267,7 +267,7 @@ import Testing
         let al = try join(lab, "alice", name: "al", udp: true)
         let eve = try join(lab, "bob", name: "eve")
         for index in 1...3 { try eve.type("eve line \(index)") }
-        try al.waitForOutput("eve's lines") { $0.contains("eve (tcp): eve line 3") }
+        try al.waitForOutput("eve's lines") { $0.contains("eve (tcp) #3: eve line 3") }
         eve.closeInput()
         try room.waitForOutput("eve leaves") { $0.contains("* eve left") }
         let sam = try join(lab, "alice", name: "sam", udp: true)
@@ -275,8 +275,8 @@ import Testing
                                    name: "eve-again", feedsInput: true)
         try al.waitForOutput("eve back") { $0.components(separatedBy: "* eve joined from").count == 3 }
         try again.type("eve is back")
-        try al.waitForOutput("eve's new line") { $0.contains("eve (tcp): eve is back") }
-        try sam.waitForOutput("eve's new line") { $0.contains("eve (tcp): eve is back") }
+        try al.waitForOutput("eve's new line") { $0.contains("eve (tcp) #1: eve is back") }
+        try sam.waitForOutput("eve's new line") { $0.contains("eve (tcp) #1: eve is back") }
         al.closeInput()
         sam.closeInput()
         try al.waitForOutput("summary") { $0.contains("udp summary") }

@@ -115,10 +115,10 @@ import Testing
         try bo.waitForOutput("bo joined") { $0.contains("* bo joined from") }
         try ann.waitForOutput("bo's join, at ann") { $0.contains("* bo joined over udp") }
         try ann.type("hello from tcp")
-        try bo.waitForOutput("ann's line at bo") { $0.contains("ann (tcp): hello from tcp") }
+        try bo.waitForOutput("ann's line at bo") { $0.contains("ann (tcp) #1: hello from tcp") }
         try bo.type("hello from udp")
         try ann.waitForOutput("bo's line at ann") { $0.contains("bo (udp #1): hello from udp") }
-        try bo.waitForOutput("bo's own line") { $0.contains("bo: hello from udp") }
+        try bo.waitForOutput("bo's own line") { $0.contains("bo #1: hello from udp") }
         #expect(!bo.output.contains("[missing"), "\(bo.output)")
         ann.closeInput()
         bo.closeInput()
@@ -148,7 +148,7 @@ import Testing
         try ann.waitForOutput("al's fourth line") { $0.contains("al (udp #4): four ^[[31mred^G^L") }
         try room.waitForOutput("the gap in the room's view") { $0.contains("[missing #2–#3: lost or late] (from al)") }
         try ann.type("bell \u{07} and \u{1B}[2J")
-        try al.waitForOutput("ann's line at al") { $0.contains("ann (tcp): bell ^G and ^[[2J") }
+        try al.waitForOutput("ann's line at al") { $0.contains("ann (tcp) #") && $0.contains(": bell ^G and ^[[2J") }
         // A UDP member's name is checked as a TCP member's is: one with an ESC becomes a guest.
         let evil = try AppProcess(lab: lab, ["nc", "alice", "bob", "7000", "--udp"], name: "evil", feedsInput: true)
         try evil.type("HELLO \u{1B}[31mevil")
