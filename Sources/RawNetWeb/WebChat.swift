@@ -182,7 +182,7 @@ final class WebChatMember: @unchecked Sendable {
                     continue
                 }
                 let verdict = tracker.record(message.name, sequence: message.sequence)
-                let line = "\(message.name): \(message.text)"
+                let line = "\(message.name) #\(message.sequence): \(message.text)"   // numbered, as the terminal chat shows it
                 let mark = tracker.mark(verdict, sequence: message.sequence, from: message.name)
                 let markKo = tracker.markKorean(verdict, sequence: message.sequence, from: message.name)
                 show(WebChatText(line + (mark.map { " " + $0 } ?? ""), ko: line + (markKo.map { " " + $0 } ?? "")))

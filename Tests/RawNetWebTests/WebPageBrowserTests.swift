@@ -479,6 +479,9 @@ import Testing
         try await browser.type("#chat-send input[name=line]", "over udp")
         try await browser.click("#chat-send button[name=send]")
         try runner.waitForOutput(memberOutput, containing: "webu (udp #1): over udp", timeout: 10)
+        try await browser.waitUntil("the page's own line comes back numbered", """
+            return [...document.querySelectorAll('#chat-log div')].some(d => d.textContent.includes('webu #1: over udp'))
+            """)
         // The page's own chat notes follow its language; what the room sent stays as it was sent.
         try await browser.click("#lang")
         try await browser.waitUntil("the chat's notes show in Korean", """
