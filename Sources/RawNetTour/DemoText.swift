@@ -204,7 +204,7 @@ enum DemoText {
             Demo.inLanguage("rawnet chat bob --listen 7000", language) + "            # " + (ko ? "터미널 1: bob의 대화방" : "terminal 1: a room on bob"),
             Demo.inLanguage("rawnet chat alice --connect bob:7000", language) + "     # " + (ko ? "터미널 2: alice로 참여" : "terminal 2: join as alice"),
             Demo.inLanguage("rawnet chat bob --connect bob:7000", language) + "       # " + (ko ? "터미널 3: bob으로 참여" : "terminal 3: join as bob"),
-            "rawnet impair r1-r2 --loss 30% --reorder 20% --delay 20ms",
+            Demo.inLanguage("rawnet impair r1-r2 --loss 30% --reorder 20% --delay 20ms", language),
             "rawnet trace --save run.jsonl --duration 20; rawnet ladder --from run.jsonl",
             "rawnet plot --from run.jsonl -o run.svg",
             "rawnet capture -w lab.pcapng --duration 20   # " + (ko ? "링크마다 pcapng 하나" : "a pcapng per link"),
