@@ -64,13 +64,8 @@ struct ChatSession {
     /// TCP: whether the chat said its lines are not being acknowledged, and when it last looked.
     var isStalled = false
     var lastStallCheck = 0.0
-    /// UDP: the numbers of every sender's lines, as they came.
+    /// UDP: the numbers of every sender's lines, as they came (`/stats` counts from it too).
     var tracker = ChatSequenceTracker()
-
-    /// UDP: what `/stats` says so far — received, missing (so far: may still come), out of order, duplicates.
-    var udpCounts: (Int, Int, Int, Int) {
-        (tracker.receivedCount, tracker.missingCount, tracker.lateCount, tracker.duplicateCount)
-    }
 
     init(client: ChatClient, show: @escaping (String) -> Void) {
         self.client = client
@@ -294,7 +289,9 @@ struct ChatSession {
             applyImpairment(nil)
         case "stats":
             guard let stream else {
-                let (received, missing, late, duplicates) = udpCounts
+                // Missing so far: a line counted here may still come, late.
+                let (received, missing, late, duplicates) = (tracker.receivedCount, tracker.missingCount,
+                                                             tracker.lateCount, tracker.duplicateCount)
                 show(paint(say("udp so far: received \(received), missing \(missing), out of order \(late), duplicates \(duplicates) "
                                + "(UDP has no connection state: the lines' numbers are all there is)",
                                "udp 지금까지: 받음 \(received), 빠짐 \(missing), 순서 어긋남 \(late), 중복 \(duplicates) "

@@ -11,6 +11,13 @@ import Testing
 @Suite(.serialized) struct ChatProcessTests {
     static let yaml = TopologyLoader.defaultLabYAML(named: "chat")
 
+    /// A room on bob, port 7000, open.
+    private func openRoom(_ lab: DaemonTestLab) throws -> AppProcess {
+        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
+        try room.waitForOutput("room open") { $0.contains("room open") }
+        return room
+    }
+
     /// Starts a client and waits until it is in the room.
     private func join(_ lab: DaemonTestLab, _ host: String, name: String, port: Int = 7000,
                       udp: Bool = false) throws -> AppProcess {
@@ -87,8 +94,8 @@ import Testing
     @Test func udpChatMarksMatchTheImpairmentCounters() throws {
         let lab = try DaemonTestLab(yaml: Self.yaml)
         defer { lab.stop() }
-        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
-        try room.waitForOutput("room open") { $0.contains("room open") }
+        let room = try openRoom(lab)
+        defer { withExtendedLifetime(room) {} }
         let sender = try join(lab, "alice", name: "sam", udp: true)
         let receiver = try join(lab, "alice", name: "rae", udp: true)
         try receiver.waitForOutput("sam seen") { _ in true }
@@ -130,8 +137,8 @@ import Testing
     @Test func aUDPMembersLostLastLines_areSaidWhenItLeaves() throws {
         let lab = try DaemonTestLab(yaml: Self.yaml)
         defer { lab.stop() }
-        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
-        try room.waitForOutput("room open") { $0.contains("room open") }
+        let room = try openRoom(lab)
+        defer { withExtendedLifetime(room) {} }
         let ann = try join(lab, "bob", name: "ann")
         let sam = try join(lab, "alice", name: "sam", udp: true)
         try sendThreeThenLoseTwo(lab, sam: sam, ann: ann, line: { "sam line \($0)" }, summary: "udp summary")
@@ -187,8 +194,7 @@ import Testing
     @Test func aLateUDPJoinerCountsNoLineFromBeforeItsJoinAsMissing() throws {
         let lab = try DaemonTestLab(yaml: Self.yaml)
         defer { lab.stop() }
-        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
-        try room.waitForOutput("room open") { $0.contains("room open") }
+        let room = try openRoom(lab)
         let ann = try join(lab, "alice", name: "ann")
         let sam = try join(lab, "alice", name: "sam", udp: true)
         for index in 1...5 { try ann.type("ann line \(index)") }
@@ -214,8 +220,7 @@ import Testing
     @Test func aUDPMemberThatComesBack_isCountedAfresh() throws {
         let lab = try DaemonTestLab(yaml: Self.yaml)
         defer { lab.stop() }
-        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
-        try room.waitForOutput("room open") { $0.contains("room open") }
+        let room = try openRoom(lab)
         let first = try join(lab, "bob", name: "bo", udp: true)
         for index in 1...3 { try first.type("bo line \(index)") }
         try room.waitForOutput("bo's lines") { $0.contains("bo #3: bo line 3") }
@@ -241,8 +246,8 @@ import Testing
     @Test func aGapInAUDPMembersOwnLines_isSaidToBeItsOwn() throws {
         let lab = try DaemonTestLab(yaml: Self.yaml)
         defer { lab.stop() }
-        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
-        try room.waitForOutput("room open") { $0.contains("room open") }
+        let room = try openRoom(lab)
+        defer { withExtendedLifetime(room) {} }
         let sam = try join(lab, "alice", name: "sam", udp: true)
         try sam.type("one")
         try sam.waitForOutput("line 1 back") { $0.contains("sam #1: one") }
@@ -262,8 +267,7 @@ import Testing
     @Test func aTCPMemberThatComesBack_isNumberedAfreshForUDPMembers() throws {
         let lab = try DaemonTestLab(yaml: Self.yaml)
         defer { lab.stop() }
-        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
-        try room.waitForOutput("room open") { $0.contains("room open") }
+        let room = try openRoom(lab)
         let al = try join(lab, "alice", name: "al", udp: true)
         let eve = try join(lab, "bob", name: "eve")
         for index in 1...3 { try eve.type("eve line \(index)") }
@@ -296,8 +300,7 @@ import Testing
     @Test func aPipedLineThenEndOfInput_alwaysReachesTheRoom() throws {
         let lab = try DaemonTestLab(yaml: Self.yaml)
         defer { lab.stop() }
-        let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000"], name: "room")
-        try room.waitForOutput("room open") { $0.contains("room open") }
+        let room = try openRoom(lab)
         let members = 8
         for index in 1...members {
             let input = lab.base + "/line-\(index).txt"
