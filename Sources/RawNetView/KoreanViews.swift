@@ -3,7 +3,8 @@
 /// (docs/glossary.ko.md). Protocol notation (SYN, ACK, seq=, TTL, addresses) stays.
 public enum KoreanViews {
     /// Longest phrases first, so a longer phrase wins over its parts.
-    public static let phrases: [(String, String)] = [
+    /// The TCP events' glosses come first: a shorter phrase below may be part of one.
+    public static let phrases: [(String, String)] = TCPEventGloss.korean + [
         ("no TCP connection in these events", "이 이벤트들에는 TCP 연결이 없습니다"),
         ("(SYN not seen: seq and ack count from the first segment seen)", "(SYN을 보지 못함: seq와 ack는 처음 본 세그먼트부터 셈)"),
         ("time (ms)", "시각 (ms)"),

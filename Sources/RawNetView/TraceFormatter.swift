@@ -143,7 +143,8 @@ public struct TraceFormatter: Sendable {
         case .impaired:
             return painter.paint("~ " + (words.isEmpty ? "impaired" : words.joined(separator: "; ")), .impaired)
         case .transport:
-            return painter.paint("TCP " + words.joined(separator: "; "), .transport)
+            let gloss = event.detail.flatMap { TCPTraceEvent(detail: $0) }.map(TCPEventGloss.suffix) ?? ""
+            return painter.paint("TCP " + words.joined(separator: "; ") + gloss, .transport)
         case .note:
             return painter.paint(words.joined(separator: "; "), .note)
         case .lost:

@@ -195,6 +195,15 @@ struct Status: ParsableCommand {
         let chosen = nodes.isEmpty ? topology.nodes : topology.nodes.filter { nodes.contains($0.name) }
         Self.show(korean ? "실습 네트워크 '\(located.name)' (\(located.runDirectory))" : "lab '\(located.name)' in \(located.runDirectory)",
                   columns: columns, continuation: "  ")
+        // Nodes whose daemon is not running (a linux node not attached is not one): the command
+        // ends with a line naming them and exit status 1, so a script can ask whether the lab runs.
+        var notRunning: [String] = []
+        defer {
+            if !notRunning.isEmpty {
+                Self.show(Self.notRunningLine(notRunning, of: chosen.count, lab: located.name, korean: korean),
+                          columns: columns, continuation: "  ")
+            }
+        }
         for node in chosen {
             let status: NodeStatus
             do {
@@ -218,6 +227,7 @@ struct Status: ParsableCommand {
                 } else {
                     Self.show("\(node.name.padding(10)) \(node.kind.rawValue.padding(7)) DOWN (\(reason))", columns: columns,
                               continuation: Self.detailIndent)
+                    notRunning.append(node.name)
                 }
                 continue
             }
@@ -263,6 +273,20 @@ struct Status: ParsableCommand {
                 Self.show(line, columns: columns, continuation: Self.detailIndent)
             }
         }
+        if !notRunning.isEmpty { throw ExitCode(1) }
+    }
+
+    /// The closing line when nodes are down: which, and what brings them back.
+    static func notRunningLine(_ names: [String], of shown: Int, lab: String, korean: Bool) -> String {
+        if names.count == shown && shown > 1 {
+            return korean
+                ? "실습 네트워크 '\(lab)'에 실행 중인 노드가 없습니다: `rawnet up`으로 다시 띄웁니다 (비정상 종료된 네트워크가 남긴 것은 정리합니다)"
+                : "no node of lab '\(lab)' is running: `rawnet up` starts it again (it cleans up after a lab that crashed)"
+        }
+        let list = names.joined(separator: ", ")
+        return korean
+            ? "실행 중이 아닌 노드 \(names.count)개: \(list) (`rawnet start 노드`로 다시 켭니다)"
+            : "\(names.count) of \(shown) nodes not running: \(list) (`rawnet start NODE` starts one again)"
     }
 }
 

@@ -126,6 +126,8 @@ struct LabSupervisorTests {
 
         let status = try rawnet.run(["status", "--lab", "asymmetric"])
         #expect(status.output.contains("DOWN (not running; rawnet start "), "\(status.output)")
+        #expect(status.status == 1 && status.output.contains("no node of lab 'asymmetric' is running: `rawnet up` starts it again"),
+                "\(status.output)")
 
         let restarted = try rawnet.run(["up", file])
         #expect(restarted.status == 0, "\(restarted.output)")

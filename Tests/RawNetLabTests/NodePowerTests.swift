@@ -33,6 +33,11 @@ import Testing
         let stop = try runner.run(["stop", "r1", "--lab", lab])
         #expect(stop.status == 0 && stop.output.contains("r1 is stopped"), "\(stop.output)\(stop.errors)")
         #expect(try Self.status(runner, "r1", lab: lab).contains("DOWN (not running; rawnet start r1)"))
+        // The whole lab's status names the node that is down and ends with status 1.
+        let whole = try runner.run(["status", "--lab", lab])
+        #expect(whole.status == 1 && whole.output.contains("1 of 3 nodes not running: r1 (`rawnet start NODE` starts one again)"),
+                "\(whole.output)")
+        #expect(try runner.run(["status", "alice", "--lab", lab]).status == 0, "a running node's own status is 0")
         for host in ["alice", "bob"] {
             var line = ""
             for _ in 0..<40 {

@@ -20,7 +20,7 @@ enum Goldens {
    23.000 bob:eth0    → 00:0b:01>00:01:02 | IPv4 10.0.2.20 > 10.0.1.10 ttl 64 id 3 | TCP 7000 > 40000 [.] seq 5001 ack 1007 win 65535 len 0 [nop,nop,sack 1 {1013:1019}]
    24.000 alice:eth0  ← 00:01:01>00:0a:01 | IPv4 10.0.2.20 > 10.0.1.10 ttl 63 id 3 | TCP 7000 > 40000 [.] seq 5001 ack 1007 win 65535 len 0 [nop,nop,sack 1 {1013:1019}]
    24.000 alice       • TCP event=cwnd conn=10.0.1.10:40000>10.0.2.20:7000 cwnd=17520 ssthresh=65535
-  220.000 alice       • TCP event=retransmit conn=10.0.1.10:40000>10.0.2.20:7000 seq=1007 len=6 reason=timeout
+  220.000 alice       • TCP event=retransmit conn=10.0.1.10:40000>10.0.2.20:7000 seq=1007 len=6 reason=timeout — the same bytes sent again
   220.000 alice       • TCP event=cwnd conn=10.0.1.10:40000>10.0.2.20:7000 cwnd=1460 ssthresh=8760
   220.000 alice:eth0  → 00:0a:01>00:01:01 | IPv4 10.0.1.10 > 10.0.2.20 ttl 64 id 6 | TCP 40000 > 7000 [P.] seq 1007:1013 ack 5001 win 65535 len 6
   221.000 bob:eth0    ← 00:01:02>00:0b:01 | IPv4 10.0.1.10 > 10.0.2.20 ttl 63 id 6 | TCP 40000 > 7000 [P.] seq 1007:1013 ack 5001 win 65535 len 6
@@ -32,7 +32,7 @@ enum Goldens {
   302.000 bob:eth0    → 00:0b:01>00:01:02 | IPv4 10.0.2.20 > 10.0.1.10 ttl 64 id 5 | TCP 7000 > 40000 [F.] seq 5001 ack 1020 win 65535 len 0
   303.000 alice:eth0  ← 00:01:01>00:0a:01 | IPv4 10.0.2.20 > 10.0.1.10 ttl 63 id 5 | TCP 7000 > 40000 [F.] seq 5001 ack 1020 win 65535 len 0
   304.000 alice:eth0  → 00:0a:01>00:01:01 | IPv4 10.0.1.10 > 10.0.2.20 ttl 64 id 8 | TCP 40000 > 7000 [.] seq 1020 ack 5002 win 65535 len 0
-  304.000 alice       • TCP event=state conn=10.0.1.10:40000>10.0.2.20:7000 from=FIN_WAIT_2 to=TIME_WAIT
+  304.000 alice       • TCP event=state conn=10.0.1.10:40000>10.0.2.20:7000 from=FIN_WAIT_2 to=TIME_WAIT — both sides closed: waiting out late segments
   305.000 bob:eth0    ← 00:01:02>00:0b:01 | IPv4 10.0.1.10 > 10.0.2.20 ttl 63 id 8 | TCP 40000 > 7000 [.] seq 1020 ack 5002 win 65535 len 0
 """
 
