@@ -18,6 +18,9 @@ public struct ChatClient {
     /// The language of the chat's own words and of the room's notices on this screen
     /// (what members type is shown as typed).
     public var language: ViewLanguage = .en
+    /// The terminal is in character mode and the chat draws the line being typed itself
+    /// (`LineEditor`), below the lines it prints, so arriving lines never split it.
+    public var editsLine = false
     /// For slash commands that impair the host's link; nil disables them.
     public var control: HostControl?
     /// UDP: how long to wait for late lines after the end of input.
@@ -67,9 +70,53 @@ struct ChatSession {
     /// UDP: the numbers of every sender's lines, as they came (`/stats` counts from it too).
     var tracker = ChatSequenceTracker()
 
+    /// The line being typed, when the chat draws it (`ChatClient.editsLine`).
+    let typing: TypedLine?
+
     init(client: ChatClient, show: @escaping (String) -> Void) {
         self.client = client
-        self.show = show
+        guard client.editsLine else {
+            self.show = show
+            typing = nil
+            return
+        }
+        let typing = TypedLine(prompt: client.isColored ? "\u{1B}[2m>\u{1B}[0m " : "> ", promptWidth: 2)
+        self.typing = typing
+        // Every line printed goes above the line being typed, which is drawn again under it.
+        self.show = { line in
+            guard typing.isOpen else { return show(line) }
+            AppTerminal.write(LineEditor.clear)
+            show(line)
+            typing.redraw()
+        }
+        typing.redraw()
+    }
+
+    /// The lines typed since the last look, and whether input ended (end of file, Ctrl-D on
+    /// an empty line, Ctrl-C). Blocks until standard input has something.
+    mutating func readTyped() throws(NetworkError) -> (lines: [String], ended: Bool) {
+        let bytes = try AppTerminal.readInput()
+        guard let typing else {
+            input.append(bytes, atEnd: bytes.isEmpty)
+            var lines: [String] = []
+            while let line = input.nextLine() { lines.append(line) }
+            return (lines, bytes.isEmpty)
+        }
+        guard !bytes.isEmpty else { typing.close(); return ([], true) }
+        var lines: [String] = []
+        for event in typing.editor.feed(bytes) {
+            switch event {
+            case .line(let text):
+                // The line stays on the screen as typed, as a terminal's own echo would leave it.
+                AppTerminal.write(LineEditor.clear + typing.prompt + text + "\n")
+                lines.append(text)
+            case .endOfInput, .interrupt:
+                typing.close()
+                return (lines, true)
+            }
+        }
+        typing.redraw()
+        return (lines, false)
     }
 
     // MARK: TCP
@@ -111,10 +158,9 @@ struct ChatSession {
             let ready = try host.wait(timeout: .seconds(1), alsoWatching: [AppTerminal.standardInput])
             watchForStall(stream)
             guard ready.contains(AppTerminal.standardInput) else { continue }
-            let bytes = try AppTerminal.readInput()
-            if bytes.isEmpty { isInputDone = true }
-            input.append(bytes, atEnd: bytes.isEmpty)
-            while let line = input.nextLine() {
+            let (lines, ended) = try readTyped()
+            if ended { isInputDone = true }
+            for line in lines {
                 if line.hasPrefix("/") {
                     if command(line, stream: stream) == .quit { isInputDone = true; break }
                 } else if !line.isEmpty {
@@ -162,6 +208,8 @@ struct ChatSession {
                        "채팅: \(host.host)의 \(client.name) (포트 \(socket.localPort)) → 대화방 \(client.room):\(client.port), UDP: 줄이 손실되거나 순서가 바뀔 수 있습니다. 명령은 /help로 봅니다."), .dim))
         try socket.send(Array("HELLO \(client.name)".utf8))
         var sequence = 0
+        // Its own lines come back numbered from 1: a gap in them is never "before you joined".
+        tracker.own(client.name)
         var inputEndedAt: Double?
         while true {
             while let datagram = try receiveUDP(socket) {
@@ -197,10 +245,9 @@ struct ChatSession {
             }
             let ready = try host.wait(timeout: nil, alsoWatching: [AppTerminal.standardInput])
             guard ready.contains(AppTerminal.standardInput) else { continue }
-            let bytes = try AppTerminal.readInput()
-            input.append(bytes, atEnd: bytes.isEmpty)
-            var quits = bytes.isEmpty
-            while let line = input.nextLine() {
+            let (lines, ended) = try readTyped()
+            var quits = ended
+            for line in lines {
                 if line.hasPrefix("/") {
                     if command(line, stream: nil) == .quit { quits = true; break }
                 } else if !line.isEmpty {
@@ -460,3 +507,33 @@ struct LineBuffer {
     }
 }
 
+
+/// The chat's line being typed on a terminal: the editor, and drawing it (`LineEditor`).
+final class TypedLine {
+    var editor = LineEditor()
+    /// False once input ended: nothing is drawn under the chat's last lines.
+    private(set) var isOpen = true
+    let prompt: String
+    let promptWidth: Int
+
+    init(prompt: String, promptWidth: Int) {
+        self.prompt = prompt
+        self.promptWidth = promptWidth
+    }
+
+    /// The line as it stands, from the start of the terminal's row (cleared first).
+    func rendered() -> String {
+        editor.rendered(prompt: prompt, promptWidth: promptWidth, columns: AppTerminal.outputColumns ?? 80)
+    }
+
+    func redraw() {
+        if isOpen { AppTerminal.write(rendered()) }
+    }
+
+    /// Input ended: the row is cleared and left to the chat's last lines.
+    func close() {
+        guard isOpen else { return }
+        isOpen = false
+        AppTerminal.write(LineEditor.clear)
+    }
+}

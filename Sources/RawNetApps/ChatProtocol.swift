@@ -215,10 +215,22 @@ public struct ChatSequenceTracker: Sendable {
 
     public init() {}
 
+    /// The receiver's own name: its own lines come back through the room numbered from 1 as
+    /// it sent them since it joined, so none of them is ever "sent before you joined", and no
+    /// notice of the room restarts or starts their count.
+    public private(set) var ownName: String?
+
+    /// Follows the receiver's own lines (`ownName`) from line 1.
+    public mutating func own(_ name: String) {
+        ownName = name
+        senders.removeValue(forKey: name)
+        if senders.count < Self.maximumSenders { senders[name] = Sender(highest: 0, before: 0) }
+    }
+
     /// `name` had sent `count` lines before this receiver joined (the room's `Numbering`):
     /// its next line is `count + 1`. Ignored once a line from `name` has arrived.
     public mutating func start(_ name: String, after count: Int) {
-        guard senders[name] == nil, count > 0, senders.count < Self.maximumSenders else { return }
+        guard senders[name] == nil, name != ownName, count > 0, senders.count < Self.maximumSenders else { return }
         senders[name] = Sender(highest: count, before: count)
     }
 
@@ -291,7 +303,7 @@ public struct ChatSequenceTracker: Sendable {
     /// member's lines reach UDP members as `NAME (tcp)`, numbered by the room from 1 again
     /// when it comes back, so that sender restarts too.
     public mutating func follow(notice bytes: [UInt8]) {
-        guard let member = ChatProtocol.comingOrGoing(bytes) else { return }
+        guard let member = ChatProtocol.comingOrGoing(bytes), member != ownName else { return }
         if let sent = ChatProtocol.leftCount(bytes) { _ = ended(member, after: sent) }
         restart(member)
         if senders["\(member) (tcp)"] != nil { restart("\(member) (tcp)") }

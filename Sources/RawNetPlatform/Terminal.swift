@@ -35,6 +35,36 @@ public enum Terminal {
         return columns >= 20 ? columns : 80
     }
 
+    /// The terminal settings of standard input before `enterCharacterMode`, for `restore`.
+    public struct SavedMode: Sendable {
+        fileprivate let settings: termios
+    }
+
+    /// Puts the terminal of standard input in character mode: keys come one by one as they are
+    /// typed, not echoed, and Ctrl-C, Ctrl-Z and Ctrl-\\ come as keys instead of signals, so the
+    /// program draws the line itself and can always give the terminal back (`restore`).
+    /// Nil when standard input is not a terminal or the mode could not be set.
+    public static func enterCharacterMode() -> SavedMode? {
+        guard isTerminal(STDIN_FILENO) else { return nil }
+        var settings = termios()
+        guard tcgetattr(STDIN_FILENO, &settings) == 0 else { return nil }
+        let saved = SavedMode(settings: settings)
+        settings.c_lflag &= ~tcflag_t(ICANON | ECHO | ISIG | IEXTEN)
+        settings.c_iflag &= ~tcflag_t(IXON | ICRNL)
+        withUnsafeMutableBytes(of: &settings.c_cc) { cc in
+            cc[Int(VMIN)] = 1
+            cc[Int(VTIME)] = 0
+        }
+        guard tcsetattr(STDIN_FILENO, TCSADRAIN, &settings) == 0 else { return nil }
+        return saved
+    }
+
+    /// Gives the terminal back the settings it had before `enterCharacterMode`.
+    public static func restore(_ mode: SavedMode) {
+        var settings = mode.settings
+        _ = tcsetattr(STDIN_FILENO, TCSADRAIN, &settings)
+    }
+
     /// Pushes what `print` has buffered to standard output now.
     public static func flushStandardOutput() { fflush(nil) }  // nil: every output stream
 

@@ -36,6 +36,16 @@ public enum AppTerminal {
     /// True when standard input is the terminal of a shell that runs this app in the background.
     public static var isInputBackgroundTerminal: Bool { Terminal.standardInputIsBackgroundTerminal }
 
+    /// Columns of the terminal standard output is (nil: not a terminal).
+    public static var outputColumns: Int? { Terminal.standardOutputColumns }
+
+    /// Standard input's terminal in character mode (`Terminal.enterCharacterMode`): nil when
+    /// it is not a terminal. `restoreMode` gives it back.
+    public static func enterCharacterMode() -> Terminal.SavedMode? { Terminal.enterCharacterMode() }
+
+    /// The terminal's settings as they were before `enterCharacterMode`.
+    public static func restoreMode(_ mode: Terminal.SavedMode) { Terminal.restore(mode) }
+
     /// Seconds on a monotonic clock, for rates.
     public static func monotonicSeconds() -> Double { Double(MonotonicClock.now()) / 1e9 }
 }

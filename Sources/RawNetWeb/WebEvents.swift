@@ -211,8 +211,11 @@ public struct WebEventBuilder: Sendable {
             first = min(first, web.t)
             last = max(last, web.t)
             if event.kind == .lost { gaps.append(web); continue }
+            // Keyed as the daemons key what they count: a note by its first word ("forwarded"), a
+            // TCP event by its name, an impairment by its action, a drop by its reason.
+            let reason = TraceSummary.reasonWord(of: event)
             let key = WebCount(link: web.link, node: web.node, toB: web.toB, proto: web.proto, kind: web.kind,
-                               reason: web.reason, reasonKo: WebCount.korean(web.reason, kind: web.kind), count: 0, bytes: nil)
+                               reason: reason, reasonKo: WebCount.korean(reason, kind: web.kind), count: 0, bytes: nil)
             if counts[key] == nil { order.append(key) }
             counts[key, default: 0] += 1
         }

@@ -6,7 +6,7 @@ extension WebPage {
     const T = {
       en: { pause: "Pause", live: "Live", back: "◀ Step", forward: "Step ▶", play: "Play", stop: "Stop", speed: "Speed",
             hint: "Click a frame (a dot or a line below) to see its layers; click a link to impair it. Drag nodes to arrange them.",
-            connected: "live", disconnected: "disconnected", ended: "the lab stopped", savedEnd: "end of the saved trace", saved: "saved trace",
+            connected: "live", recordingPaused: "recording (paused)", labStopped: "lab not running", disconnected: "disconnected", ended: "the lab stopped", savedEnd: "end of the saved trace", saved: "saved trace",
             link: "Link", direction: "Direction", both: "both directions", loss: "Loss", delay: "Delay", jitter: "Jitter",
             reorder: "Reorder", duplicate: "Duplicate", corrupt: "Corrupt", rate: "Rate", apply: "Apply", clear: "Clear",
             up: "Link up", down: "Link down", linkDown: "DOWN", settings: "Now", applied: "Applied", frame: "Frame", layers: "Layers",
@@ -17,7 +17,7 @@ extension WebPage {
             end: "end", state: "state", retrans: "retransmissions", sentBytes: "bytes sent", receivedBytes: "bytes received", gone: "no longer held" },
       ko: { pause: "일시정지", live: "실시간", back: "◀ 한 단계", forward: "한 단계 ▶", play: "재생", stop: "멈춤", speed: "속도",
             hint: "프레임(점 또는 아래 줄)을 누르면 계층별 내용이 보입니다. 링크를 누르면 장애를 설정합니다. 노드는 끌어서 옮길 수 있습니다.",
-            connected: "실시간", disconnected: "연결 끊김", ended: "실습 네트워크가 멈췄습니다", savedEnd: "저장된 트레이스의 끝", saved: "저장된 트레이스",
+            connected: "실시간", recordingPaused: "기록 중 (일시정지)", labStopped: "실습 네트워크 멈춤", disconnected: "연결 끊김", ended: "실습 네트워크가 멈췄습니다", savedEnd: "저장된 트레이스의 끝", saved: "저장된 트레이스",
             link: "링크", direction: "방향", both: "양방향", loss: "손실", delay: "지연", jitter: "지터",
             reorder: "순서 바꿈", duplicate: "복제", corrupt: "손상", rate: "속도 제한", apply: "적용", clear: "초기화",
             up: "링크 올림", down: "링크 내림", linkDown: "링크 내려감 (DOWN)", settings: "현재", applied: "적용됨", frame: "프레임", layers: "계층",
@@ -55,6 +55,7 @@ extension WebPage {
       $("pause").textContent = state.live ? t("pause") : t("live");
       $("play").textContent = state.playing ? t("stop") : t("play");
       $("lang").textContent = state.lang === "en" ? "한국어" : "English";
+      showConn();
       $("legend").innerHTML = Object.keys(COLORS).map(p => `<span><i style="background:${COLORS[p]}"></i>${p === "other" && state.lang === "ko" ? "기타" : p.toUpperCase()}</span>`).join("")
         + `<span style="color:#b00020">✗ ${t("dropped")}</span>`;
       updatePosition();
@@ -69,7 +70,10 @@ extension WebPage {
     }
     // A trace line and layer boxes in the page's language (the Korean of the terminal views).
     function evLine(ev) { return state.lang === "ko" && ev.lineKo ? ev.lineKo : ev.line; }
-    function evLayers(ev) { return state.lang === "ko" && ev.layersKo ? ev.layersKo : ev.layers; }
+    // A Korean term's words are held together by no-break spaces for the terminal's wrapping; the
+    // page's fonts draw those narrower or wider than a space, which would push a box's column out
+    // of line: plain spaces here (boxes are never wrapped).
+    function evLayers(ev) { return state.lang === "ko" && ev.layersKo ? ev.layersKo.replaceAll("\u00a0", " ") : ev.layers; }
 
     function el(name, attrs, parent) {
       const e = document.createElementNS(NS, name);
@@ -113,6 +117,20 @@ extension WebPage {
       const box = $("topo-error"), problem = state.topoError;
       box.hidden = !problem;
       box.textContent = problem ? (state.lang === "ko" ? problem.ko : problem.en) : "";
+      showConn();
+    }
+    // What the page's stream is doing now: live, recording while paused, the lab not running,
+    // cut off, or a saved trace; in the page's language.
+    function showConn() {
+      const c = $("conn");
+      if (state.replay) { c.textContent = t("saved"); c.className = ""; return; }
+      if (!state.socketOpen) {
+        if (state.socketOpen === undefined) { c.textContent = ""; c.className = ""; return; }  // not yet connected
+        c.textContent = "● " + (state.ended ? t("ended") : t("disconnected")); c.className = "down"; return;
+      }
+      if (state.topoError) { c.textContent = "● " + t("labStopped"); c.className = "down"; return; }
+      if (!state.live) { c.textContent = "● " + t("recordingPaused"); c.className = "paused"; return; }
+      c.textContent = "● " + t("connected"); c.className = "live";
     }
 
     // A simple force layout: springs along links, repulsion between nodes, fixed steps from a circle.
@@ -884,7 +902,9 @@ extension WebPage {
     // ---- chat: a member of a room on a lab host, through the host's socket library ----
     function isMine(ev) {
       const c = state.chat;
-      if (!(c && c.local && ev.conn && ev.kind === "sent" && ev.conn.startsWith(c.local + ">"))) return false;
+      // The page's member is one socket: its host's address and port, over its protocol (a UDP
+      // socket on the same port number is another app's).
+      if (!(c && c.local && ev.conn && ev.kind === "sent" && ev.conn.startsWith(c.local + ">") && ev.proto === c.params.proto)) return false;
       // A line travels in segments with data; a bare ACK of the room's lines is not one.
       const len = ev.line.match(/ len (\d+)/);
       return !(ev.proto === "tcp" && len && +len[1] === 0);
@@ -1010,11 +1030,8 @@ extension WebPage {
       // The server first sends what happened before the page opened, then {"type":"history_end"}:
       // counts in that history are not the lab being busy now.
       state.inHistory = true;
-      ws.onopen = () => { $("conn").textContent = "● " + t("connected"); $("conn").className = "live"; };
-      ws.onclose = () => {
-        if (state.replay) { $("conn").textContent = t("saved"); $("conn").className = ""; return; }
-        $("conn").textContent = "● " + (state.ended ? t("ended") : t("disconnected")); $("conn").className = "down";
-      };
+      ws.onopen = () => { state.socketOpen = true; showConn(); };
+      ws.onclose = () => { state.socketOpen = false; showConn(); };
       ws.onmessage = (m) => {
         const msg = JSON.parse(m.data);
         perf.lastMessageAt = performance.now();
@@ -1026,7 +1043,7 @@ extension WebPage {
         else if (msg.type === "ended") { state.ended = true; record({ kind: "note", text: "# " + t(state.replay ? "savedEnd" : "ended") }); }
         else if (msg.type === "replay") {
           state.replay = true; state.live = false; state.cursor = -1; rebuildRows(); translate();
-          $("pause").disabled = true; $("conn").textContent = t("saved"); $("conn").className = "";
+          $("pause").disabled = true; showConn();
         }
       };
     }

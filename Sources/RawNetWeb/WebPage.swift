@@ -59,7 +59,7 @@ enum WebPage {
     header button, header select { font: inherit; padding: 2px 8px; border-radius: 4px; border: 1px solid #5a6a88; background: #33405a; color: #fff; }
     header button:disabled { opacity: .45; }
     header button.on { background: #c0392b; }
-    #conn.live { color: #7dde92; } #conn.down { color: #ff8a80; }
+    #conn.live { color: #7dde92; } #conn.down { color: #ff8a80; } #conn.paused { color: #ffd166; }
     main { display: grid; grid-template-columns: 1fr 420px; min-height: 0; }
     #canvas { position: relative; min-height: 0; }
     #topo { width: 100%; height: 100%; display: block; background: #fff; border-right: 1px solid #d5d9e0; }

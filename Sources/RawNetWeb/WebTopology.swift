@@ -119,9 +119,9 @@ public struct WebTopology: Codable, Sendable, Equatable {
                 let failure = LabLocator.Failure.notRunning(located.name)
                 return .failure(WebTopologyProblem(
                     status: 503, error: failure.description,
-                    errorKo: "실습 네트워크 '\(located.name)'이(가) 실행 중이 아닙니다. "
-                        + (located.name == LabLocator.builtInLabName ? "`rawnet up`으로 시작하십시오"
-                           : "`name: \(located.name)`이 적힌 토폴로지 파일로 `rawnet up FILE`을 실행해 시작하십시오")))
+                    errorKo: "실습 네트워크 '\(located.name)': 실행 중이 아닙니다. "
+                        + (located.name == LabLocator.builtInLabName ? "`rawnet up`으로 시작할 수 있습니다"
+                           : "`name: \(located.name)`이 적힌 토폴로지 파일로 `rawnet up FILE`을 실행하면 시작됩니다")))
             }
             return .failure(WebTopologyProblem(status: 500, error: "lab '\(located.name)': \(error)",
                                                errorKo: "실습 네트워크 '\(located.name)': \(error)"))

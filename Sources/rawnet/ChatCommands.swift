@@ -97,6 +97,11 @@ struct ChatCommand: ParsableCommand {
         client.language = languageOption.language
         client.isColored = !noColor && AppTerminal.isOutputTerminal
         client.control = try? HostControl(runDirectory: app.runDirectory, host: host)
+        // On a terminal the chat draws the line being typed itself, under the lines that come;
+        // the terminal gets its settings back however the chat ends.
+        let mode = AppTerminal.isOutputTerminal && !AppTerminal.isInputBackgroundTerminal ? AppTerminal.enterCharacterMode() : nil
+        defer { if let mode { AppTerminal.restoreMode(mode) } }
+        client.editsLine = mode != nil
         do {
             try client.run(on: app.connection) { AppTerminal.write(TerminalLines.fit($0, fd: 1) + "\n") }
         } catch {

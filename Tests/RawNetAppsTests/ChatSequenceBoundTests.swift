@@ -60,4 +60,24 @@ import Testing
         #expect(tracker.mark(announced, sequence: 3, from: "al") == "[missing #1–#2: lost or late]")
         #expect(tracker.missingCount == 3)
     }
+
+    /// The receiver's own lines come back numbered from 1 since it joined: when its first
+    /// ones are lost (the room's welcome lost with them), they are missing and counted, never
+    /// "sent before you joined"; a notice about its own name restarts nothing.
+    @Test func ownLinesLostAtTheStart_areCountedMissing_notSaidToPredateTheReceiver() {
+        var tracker = ChatSequenceTracker()
+        tracker.own("al")
+        tracker.start("al", after: 7)  // a numbering notice about itself changes nothing
+        let first = tracker.record("al", sequence: 5)
+        #expect(first == .gap(missing: 4))
+        #expect(tracker.mark(first, sequence: 5, from: "al") == "[missing #1–#4: lost or late]")
+        #expect(tracker.markKorean(first, sequence: 5, from: "al") == "[#1–#4 빠짐: 잃었거나 늦음]")
+        tracker.follow(notice: Array("* al joined from 10.0.1.10:49152".utf8))
+        #expect(tracker.record("al", sequence: 6) == .inOrder, "its own joined notice did not restart its count")
+        #expect(tracker.missing(from: "al") == 4)
+        // Sent 10 in all, 7–8 back late, 9–10 never: 6 missing.
+        #expect(tracker.record("al", sequence: 8) == .gap(missing: 1))
+        #expect(tracker.record("al", sequence: 7) == .late)
+        #expect(tracker.missing(from: "al") + tracker.ended("al", after: 10) == 6)
+    }
 }

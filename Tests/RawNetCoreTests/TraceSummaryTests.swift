@@ -28,39 +28,67 @@ private func ms(_ milliseconds: Int) -> Int64 { Int64(milliseconds) * 1_000_000 
         TraceEvent(time: time, node: "r1", interface: interface, kind: .sent, frame: frame)
     }
 
-    @Test func aBurst_isDetailedUpToTheBudget_thenCountedUntilItsWindowEnds() throws {
+    /// A quiet daemon's burst goes out in detail up to one second's worth (`burst`); the rest
+    /// of that window is counted, due when the window ends; a flood that goes on gets
+    /// `eventsPerWindow` a window.
+    @Test func aBurst_isDetailedUpToASecondsWorth_thenCountedUntilItsWindowEnds_aFloodGetsTheRate() throws {
         var budget = TraceDetailBudget(eventsPerSecond: 50, window: .milliseconds(200))
-        #expect(budget.eventsPerWindow == 10)
+        #expect(budget.eventsPerWindow == 10 && budget.burst == 50)
         // 100 frames 1 ms apart, all inside the first window (0 to 200 ms).
         var detailed = 0
         for index in 0..<100 where budget.admit(Self.sent(ms(index))) { detailed += 1 }
-        #expect(detailed == 10)
+        #expect(detailed == 50)
         let end = ms(200)
         #expect(budget.deadline == end)
         let early = budget.takeDue(now: ms(199))
         #expect(early == nil, "the window is not over yet")
         let due = budget.takeDue(now: ms(200))
         let counts = try #require(due)
-        #expect(counts.events == 90)
-        let first = ms(10), last = ms(99)
+        #expect(counts.events == 50)
+        let first = ms(50), last = ms(99)
         #expect(counts.firstTime == first)
         #expect(counts.lastTime == last)
         let key = TraceSummary.Key(interface: "eth0", kind: .sent, proto: "tcp", reason: nil)
-        let tally = TraceSummary.Tally(events: 90, bytes: 5400)
+        let tally = TraceSummary.Tally(events: 50, bytes: 3000)
         #expect(counts.tallies == [key: tally])
         let again = budget.takeDue(now: ms(400))
         #expect(again == nil, "handed out once")
         #expect(budget.deadline == nil)
-        // The next window starts with the next event: detailed again.
-        let passed3 = budget.admit(Self.sent(ms(250)))
-        #expect(passed3)
+        // The flood goes on, a frame a millisecond: each window now details its share, 10.
+        var perWindow: [Int] = []
+        for window in 0..<5 {
+            var shown = 0
+            for index in 0..<200 where budget.admit(Self.sent(ms(250 + window * 200 + index))) { shown += 1 }
+            perWindow.append(shown)
+            _ = budget.takeDue(now: ms(250 + window * 200 + 200))
+        }
+        #expect(perWindow == [10, 10, 10, 10, 10], "\(perWindow)")
+        // After a quiet second the next burst is detailed in full again.
+        detailed = 0
+        for index in 0..<40 where budget.admit(Self.sent(ms(3_000 + index))) { detailed += 1 }
+        #expect(detailed == 40)
+    }
+
+    /// A ping every half second on a quiet lab, each a burst of 12 events in 3 ms (ARP,
+    /// the echo and its reply through a router): nothing is counted, every event is shown.
+    @Test func aPingsFewFramesOnAQuietLab_areAllShown() {
+        var budget = TraceDetailBudget(eventsPerSecond: 50)
+        var counted = 0
+        for ping in 0..<10 {
+            for event in 0..<12 where !budget.admit(Self.sent(ms(ping * 500) + Int64(event) * 250_000)) { counted += 1 }
+            _ = budget.takeDue(now: ms(ping * 500 + 400))
+        }
+        #expect(counted == 0)
     }
 
     @Test func afterTheWindow_eventsJoinCountsNotYetSent_soNothingIsDetailedOutOfOrder() throws {
         var budget = TraceDetailBudget(eventsPerSecond: 5, window: .milliseconds(200))
-        let passed4 = budget.admit(Self.sent(0))
-        #expect(passed4)
-        let passed5 = budget.admit(Self.sent(ms(1)))
+        #expect(budget.burst == 5)
+        for index in 0..<5 {
+            let passed = budget.admit(Self.sent(ms(index)))
+            #expect(passed)
+        }
+        let passed5 = budget.admit(Self.sent(ms(5)))
         #expect(!passed5)
         // The window is over but its counts are not out: later frames are counted with them.
         let passed6 = budget.admit(Self.sent(ms(300)))
@@ -93,8 +121,7 @@ private func ms(_ milliseconds: Int) -> Int64 { Int64(milliseconds) * 1_000_000 
 
     @Test func countsThatCouldNotBeSent_arePutBackAndMerged() throws {
         var budget = TraceDetailBudget(eventsPerSecond: 5, window: .milliseconds(200))
-        _ = budget.admit(Self.sent(0))
-        _ = budget.admit(Self.sent(1))
+        for index in 0..<6 { _ = budget.admit(Self.sent(Int64(index))) }   // five detailed (the burst), one counted
         let firstDue = budget.takeDue(now: ms(200))
         let first = try #require(firstDue)
         budget.putBack(first)
@@ -104,7 +131,7 @@ private func ms(_ milliseconds: Int) -> Int64 { Int64(milliseconds) * 1_000_000 
         let both = try #require(bothDue)
         let last = ms(210)
         #expect(both.events == 2)
-        #expect(both.firstTime == 1)
+        #expect(both.firstTime == 5)
         #expect(both.lastTime == last)
     }
 

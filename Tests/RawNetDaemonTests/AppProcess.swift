@@ -14,8 +14,9 @@ final class AppProcess {
 
     /// Starts `rawnet ARGS --lab NAME`. With `feedsInput`, standard input is
     /// a FIFO kept open until `closeInput()`; else `inputPath` or /dev/null.
+    /// With `executable`, that program runs with `arguments` as they are (no `--lab` added).
     init(lab: DaemonTestLab, _ arguments: [String], name: String, feedsInput: Bool = false, inputPath: String? = nil,
-         outputPath: String? = nil) throws {
+         outputPath: String? = nil, executable: String? = nil) throws {
         self.outputPath = outputPath ?? lab.base + "/\(name).out"
         var environment = ProcessEnvironment.all
         environment["XDG_RUNTIME_DIR"] = lab.base
@@ -27,7 +28,8 @@ final class AppProcess {
             input = try FileSystem.openFIFOForWriting(fifo)
             stdin = fifo
         }
-        pid = try Processes.spawn(executable: lab.executable, arguments: arguments + ["--lab", lab.labName],
+        pid = try Processes.spawn(executable: executable ?? lab.executable,
+                                  arguments: executable == nil ? arguments + ["--lab", lab.labName] : arguments,
                                   logPath: self.outputPath, environment: environment, inputPath: stdin)
     }
 
@@ -43,6 +45,12 @@ final class AppProcess {
     func type(_ line: String) throws {
         guard let input else { throw HarnessError("no input FIFO") }
         try input.writeAll(Array((line + "\n").utf8))
+    }
+
+    /// Sends bytes on the app's standard input as they are (keys, with no newline added).
+    func typeKeys(_ text: String) throws {
+        guard let input else { throw HarnessError("no input FIFO") }
+        try input.writeAll(Array(text.utf8))
     }
 
     /// Ends the app's standard input.

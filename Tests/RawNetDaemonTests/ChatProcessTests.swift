@@ -41,6 +41,38 @@ import Testing
         try sam.waitForOutput("summary") { $0.contains(summary) }
     }
 
+    /// On a terminal (a pseudo-terminal `script` makes) the chat draws the line being typed
+    /// itself: a line arriving meanwhile is printed above it and the half-typed words are drawn
+    /// again under it, not split; Enter sends them; Ctrl-C ends the chat and the terminal gets
+    /// its line discipline and echo back.
+    @Test func onATerminal_aLineArrivingWhileYouType_goesAboveWhatYouType_andCtrlCGivesTheTerminalBack() throws {
+        let lab = try DaemonTestLab(yaml: Self.yaml)
+        defer { lab.stop() }
+        let room = try openRoom(lab)
+        defer { withExtendedLifetime(room) {} }
+        let bo = try join(lab, "bob", name: "bo")
+        let shell = "'\(lab.executable)' chat alice --connect bob:7000 --name al --no-color --lab \(lab.labName); stty -a"
+        let al = try AppProcess(lab: lab, ["-qfec", shell, "/dev/null"], name: "al", feedsInput: true, executable: "/usr/bin/script")
+        try al.waitForOutput("al joins") { $0.contains("* al joined from") }
+        try al.typeKeys("hel")
+        try al.waitForOutput("the half-typed words drawn") { $0.contains("\r\u{1B}[K> hel") }
+        try bo.type("from bo")
+        // The arriving line: the typed line cleared, the line printed, the typed words drawn again.
+        try al.waitForOutput("bo's line above the typed one") { $0.contains("\r\u{1B}[Kbo: from bo\r\n\r\u{1B}[K> hel") }
+        try al.typeKeys("lo\r")
+        try bo.waitForOutput("al's whole line") { $0.contains("al: hello") }
+        #expect(!bo.output.contains("al: hel\n"), "\(bo.output)")
+        try al.typeKeys("\u{03}")
+        try al.waitForOutput("stty after the chat") { $0.contains("speed ") && $0.contains("isig") }
+        // A terminal's lines end in "\r\n", one Character: split at any newline.
+        let settings = al.output.split(whereSeparator: \.isNewline).drop { !$0.contains("speed ") }.joined(separator: " ")
+        for flag in [" icanon", " echo ", " isig", " icrnl", " ixon"] {
+            #expect(settings.contains(flag) && !settings.contains(" -" + flag.dropFirst()), "\(flag) restored: \(settings)")
+        }
+        #expect(al.waitForExit(timeout: .seconds(10)) == .exited(code: 0), "\(al.output)")
+        bo.closeInput()
+    }
+
     @Test func threeClientsOnTwoHostsGetEveryLineOnceAndInOrderUnderLossAndReorder() throws {
         let lab = try DaemonTestLab(yaml: Self.yaml)
         defer { lab.stop() }

@@ -133,12 +133,14 @@ struct WebEventBuilderTests {
         for i in 0..<6 { batch.append(event(.sent, "alice", "eth0", at: Int64(i), frame: echo(id: UInt16(i)))) }
         batch.append(event(.dropped, "alice", "eth0", at: 7, frame: echo(id: 9), reason: "injected loss"))
         batch.append(event(.dropped, "alice", "eth0", at: 8, frame: echo(id: 10), reason: "injected loss"))
+        batch.append(event(.note, "r1", "eth1", at: 8, detail: "forwarded 10.0.1.10 > 10.0.2.20, TTL now 63"))
         batch.append(event(.lost, "r1", nil, at: 9, reason: "subscriber too slow", detail: "events=40"))
         let messages = builder.messages(for: batch)
         #expect(messages.map(\.type) == ["counts", "events"])
         let counts = try #require(messages[0].counts)
-        #expect(messages[0].total == 8, "every event but the gap is counted")
-        #expect(counts.reduce(0) { $0 + $1.count } == 8)
+        #expect(messages[0].total == 9, "every event but the gap is counted")
+        #expect(counts.reduce(0) { $0 + $1.count } == 9)
+        #expect(counts.first { $0.kind == "note" }?.reason == "forwarded", "a note is counted by its first word, as a daemon counts it")
         #expect(counts.first { $0.kind == "sent" }?.count == 6)
         let drops = try #require(counts.first { $0.kind == "dropped" })
         #expect(drops.count == 2 && drops.reason == "injected loss" && drops.link == 0)
@@ -148,7 +150,7 @@ struct WebEventBuilderTests {
         #expect(messages[1].events?.first?.line.contains("lost") == true)
         // Ids keep counting across counted batches.
         let next = builder.messages(for: [event(.sent, "alice", "eth0", at: 20, frame: echo(id: 11))])
-        #expect(next.first?.events?.first?.id == 9)
+        #expect(next.first?.events?.first?.id == 10)
     }
 
     /// What a daemon counted itself (`counted`, over its detail budget) reaches the page as one

@@ -95,7 +95,9 @@ import Testing
                     == "lab 'switched' is not running; start it with `rawnet up FILE` (FILE: the topology with `name: switched`)")
             try await browser.click("#lang")
             let korean = try await text(browser, "return document.getElementById('topo-error').textContent")
-            #expect(korean.contains("실습 네트워크 'switched'") && korean.contains("rawnet up"), "\(korean)")
+            #expect(korean.contains("실습 네트워크 'switched'") && korean.contains("rawnet up") && !korean.contains("이(가)"), "\(korean)")
+            #expect(try await text(browser, "const c = document.getElementById('conn'); return c.className + ' ' + c.textContent")
+                    == "down ● 실습 네트워크 멈춤", "the stream's mark does not say live while the lab is down")
             try await browser.click("#lang")
             try await browser.screenshot(to: Self.artifacts + "/lab-down.png")
 
@@ -767,6 +769,9 @@ import Testing
         try await browser.click("#pause")
         let paused = try #require(try await browser.run("return rawnetState.cursor") as? Int)
         #expect(try await browser.run("return rawnetState.live") as? Bool == false)
+        // The stream's mark says the page records while paused, not that it shows the lab live.
+        #expect(try await text(browser, "const c = document.getElementById('conn'); return c.className + ' ' + c.textContent")
+                == "paused ● recording (paused)")
         try await browser.click("#back")
         try await browser.click("#back")
         #expect(try await browser.run("return rawnetState.cursor") as? Int == paused - 2)
@@ -785,6 +790,7 @@ import Testing
         try await browser.click("#lang")
         #expect(try await browser.run("return document.documentElement.lang") as? String == "ko")
         #expect(try await browser.run("return document.getElementById('pause').textContent") as? String == "실시간")
+        #expect(try await text(browser, "return document.getElementById('conn').textContent") == "● 기록 중 (일시정지)")
         let totalNow = try #require(try await browser.run("return rawnetState.entries.length") as? Int)
         #expect(try await browser.run("return document.getElementById('position').textContent") as? String == "이벤트 \(paused) / \(totalNow)")
         try await browser.click("#events .ev-row.sent[data-link='1'][data-proto='icmp']")
@@ -862,6 +868,8 @@ import Testing
               && c.some(e => e.counts.some(x => x.link === 1 && x.kind === 'sent' && x.proto === 'icmp'))
             """) as? Bool
         #expect(counted == true, "each counted interval adds up to its total, on both links")
+        // While busy the list takes rows twice a second.
+        try await browser.waitUntil("a counted interval is listed", timeout: 5, "return document.querySelector('#events .ev-row.counts') !== null")
         let countedRow = try await browser.run("return [...document.querySelectorAll('#events .ev-row.counts')].pop()?.textContent || ''") as? String ?? ""
         #expect(countedRow.contains("counted") && countedRow.contains("alice:eth0-r1:eth0: "), "\(countedRow)")
         // Counts read as what happened, then how often: a router's forwarding by its word.

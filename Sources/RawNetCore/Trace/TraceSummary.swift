@@ -135,7 +135,7 @@ public struct TraceSummary: Sendable, Hashable {
     /// (a bounded set), but only the action word of an impairment ("corrupted byte 27 bit 3"
     /// is "corrupted"), the name of a TCP event (`event=retransmit …` is "retransmit") and a
     /// note's first word ("forwarded", "ARP").
-    static func reasonWord(of event: TraceEvent) -> String? {
+    public static func reasonWord(of event: TraceEvent) -> String? {
         reasonWord(kind: event.kind, reason: event.reason, detail: event.detail)
     }
 
@@ -259,16 +259,24 @@ public struct TraceSummary: Sendable, Hashable {
     }
 }
 
-/// How much of a daemon's trace one subscriber gets in detail: at most `eventsPerWindow`
-/// events in each `window` (by the events' own times); the rest of that window is counted
-/// in a `TraceSummary`, due as one `counted` event once the window is over. Notes count
-/// too (a router notes each packet it forwards); gaps and summaries themselves always pass. Pure: the daemon gives it the time.
+/// How much of a daemon's trace one subscriber gets in detail: `eventsPerWindow` events in
+/// each `window` (by the events' own times) while the lab is busy, and after a quiet spell up
+/// to `burst` at once (one second's worth), as a token bucket would: a ping's few frames on
+/// a quiet lab are all shown, a flood gets its rate. The rest of a window is counted in a
+/// `TraceSummary`, due as one `counted` event once the window is over. Notes count too (a
+/// router notes each packet it forwards); gaps and summaries themselves always pass. Pure:
+/// the daemon gives it the time.
 public struct TraceDetailBudget: Sendable {
     public let eventsPerWindow: Int
+    /// Events that may go out in detail in one window after a quiet spell: what windows left
+    /// unused is kept, up to this (one second's worth, at least one window's).
+    public let burst: Int
     /// Nanoseconds.
     public let window: Int64
     private var windowStart: Int64?
     private var detailed = 0
+    /// Events this window may detail: its own share and what earlier windows left, up to `burst`.
+    private var allowance = 0
     /// What was counted and not yet handed out.
     public private(set) var summary = TraceSummary()
 
@@ -277,6 +285,7 @@ public struct TraceDetailBudget: Sendable {
         let (seconds, attoseconds) = window.components
         self.window = max(1, seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
         eventsPerWindow = max(1, Int((Int64(max(0, eventsPerSecond)) * self.window + 999_999_999) / 1_000_000_000))
+        burst = max(eventsPerWindow, eventsPerSecond)
     }
 
     /// True when `event` goes out in detail; false when it was counted instead.
@@ -286,7 +295,7 @@ public struct TraceDetailBudget: Sendable {
         default: break
         }
         if let start = windowStart, event.time < start + window {
-            if detailed < eventsPerWindow {
+            if detailed < allowance {
                 detailed += 1
                 return true
             }
@@ -295,7 +304,7 @@ public struct TraceDetailBudget: Sendable {
         }
         // A new window: only once the counts of the last one are out (or there were none).
         if summary.isEmpty {
-            windowStart = event.time
+            startWindow(at: event.time)
             detailed = 1
             return true
         }
@@ -303,11 +312,24 @@ public struct TraceDetailBudget: Sendable {
         return false
     }
 
+    /// A window from `time`: its share, with what the windows since the last one left unused.
+    private mutating func startWindow(at time: Int64) {
+        let credit: Int64
+        if let start = windowStart {
+            let windows = min(Int64(burst), max(1, (time - start) / window))
+            credit = Int64(max(0, allowance - detailed)) + windows * Int64(eventsPerWindow)
+        } else {
+            credit = Int64(burst)
+        }
+        allowance = Int(min(Int64(burst), credit))
+        windowStart = time
+    }
+
     /// Whether an event stamped `time` would go out in detail (what `admit` would answer, without
     /// counting it): a daemon asks before it builds an event, and builds none that every
     /// subscriber would only count.
     public func wouldAdmit(time: Int64) -> Bool {
-        if let start = windowStart, time < start + window { return detailed < eventsPerWindow }
+        if let start = windowStart, time < start + window { return detailed < allowance }
         return summary.isEmpty
     }
 
@@ -327,7 +349,7 @@ public struct TraceDetailBudget: Sendable {
     /// wait to be taken, nil when it would admit at `time`.
     public func refusesUntil(from time: Int64) -> Int64? {
         if let start = windowStart, time < start + window {
-            return detailed < eventsPerWindow ? nil : (summary.isEmpty ? start + window : .max)
+            return detailed < allowance ? nil : (summary.isEmpty ? start + window : .max)
         }
         return summary.isEmpty ? nil : .max
     }
