@@ -350,8 +350,8 @@ struct ChatSession {
                 let time: (Duration?) -> String = TCPSocketStatus.readableTime
                 let window: (Int?) -> String = TCPSocketStatus.readableWindow
                 let measures = "tcp \(status.state)  rto \(time(status.rto))  srtt \(time(status.smoothedRTT))  cwnd \(window(status.congestionWindow))  ssthresh \(window(status.slowStartThreshold))"
-                show(paint(say("\(measures)  retransmissions \(status.retransmissions) (\(status.retransmissionReasons()))  D-SACKs in \(status.dsacksReceived) out \(status.dsacksSent)  undone \(status.undos)  sent \(status.bytesSent) B (resends included)  received \(status.bytesReceived) B",
-                               "\(measures)  재전송 \(status.retransmissions)회 (\(status.retransmissionReasons(language: "ko")))  D-SACK 받음 \(status.dsacksReceived) 보냄 \(status.dsacksSent)  되돌림 \(status.undos)회  보냄 \(status.bytesSent) B (재전송 포함)  받음 \(status.bytesReceived) B"), .dim))
+                show(paint(say("\(measures)  retransmissions \(status.retransmissions) (\(status.retransmissionReasons()))  D-SACKs in \(status.dsacksReceived) out \(status.dsacksSent)  window cuts undone \(status.undos)  sent \(status.bytesSent) B (resends included)  received \(status.bytesReceived) B",
+                               "\(measures)  재전송 \(status.retransmissions)회 (\(status.retransmissionReasons(language: "ko")))  D-SACK 받음 \(status.dsacksReceived) 보냄 \(status.dsacksSent)  윈도 축소 되돌림 \(status.undos)회  보냄 \(status.bytesSent) B (재전송 포함)  받음 \(status.bytesReceived) B"), .dim))
             } catch {
                 show(paint(say("stats: \(error)", "통계: \(error)"), .warning))
             }

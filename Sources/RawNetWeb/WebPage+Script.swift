@@ -9,7 +9,7 @@ extension WebPage {
             connected: "live", recordingPaused: "recording (paused)", labStopped: "lab not running", disconnected: "disconnected", ended: "the lab stopped", savedEnd: "end of the saved trace", saved: "saved trace",
             link: "Link", direction: "Direction", both: "both directions", loss: "Loss", delay: "Delay", jitter: "Jitter",
             reorder: "Reorder", duplicate: "Duplicate", corrupt: "Corrupt", rate: "Rate", apply: "Apply", clear: "Clear",
-            up: "Link up", down: "Link down", linkDown: "DOWN", settings: "Now", applied: "Applied", frame: "Frame", layers: "Layers",
+            up: "Link up", down: "Link down", linkDown: "DOWN", settings: "Now", applied: "Applied", frame: "Frame", event: "Event", eg: "e.g.", layers: "Layers",
             hops: "Hops of this packet", counted: "counted", events: "events", lost: "events lost", gap: "messages this page missed", unlisted: "more events not listed while the lab is busy (Pause lists every one)",
             position: "event", of: "of", connections: "TCP connections", none: "no TCP connection yet", ladder: "Ladder", plot: "Time-sequence plot", dropped: "dropped", retransmit: "retransmission", recording: "paused: recording",
             chat: "Chat", chatHost: "From host", room: "Room (host or address)", port: "Port", name: "Name", join: "Join", leave: "Leave", send: "Send",
@@ -20,7 +20,7 @@ extension WebPage {
             connected: "실시간", recordingPaused: "기록 중 (일시정지)", labStopped: "실습 네트워크 멈춤", disconnected: "연결 끊김", ended: "실습 네트워크가 멈췄습니다", savedEnd: "저장된 트레이스의 끝", saved: "저장된 트레이스",
             link: "링크", direction: "방향", both: "양방향", loss: "손실", delay: "지연", jitter: "지터",
             reorder: "순서 바꿈", duplicate: "복제", corrupt: "손상", rate: "속도 제한", apply: "적용", clear: "초기화",
-            up: "링크 올림", down: "링크 내림", linkDown: "링크 내려감 (DOWN)", settings: "현재", applied: "적용됨", frame: "프레임", layers: "계층",
+            up: "링크 올림", down: "링크 내림", linkDown: "링크 내려감 (DOWN)", settings: "현재", applied: "적용됨", frame: "프레임", event: "이벤트", eg: "예:", layers: "계층",
             hops: "이 패킷의 홉", counted: "집계", events: "이벤트", lost: "개 이벤트 유실", gap: "개 메시지를 이 페이지가 놓침", unlisted: "개 이벤트는 실습 네트워크가 바쁜 동안 목록에 싣지 않음 (일시정지하면 모두 나옴)",
             position: "이벤트", of: "/", connections: "TCP 연결", none: "아직 TCP 연결이 없습니다", ladder: "래더 다이어그램", plot: "시간-순서 그래프", dropped: "버려짐", retransmit: "재전송", recording: "일시정지: 기록 중",
             chat: "채팅", chatHost: "보내는 호스트", room: "방 (호스트 또는 주소)", port: "포트", name: "이름", join: "참여", leave: "나가기", send: "보내기",
@@ -709,7 +709,9 @@ extension WebPage {
       const panel = $("details");
       panel.innerHTML = "";
       const h = document.createElement("h3");
-      h.textContent = entry.kind === "event" ? `${t("frame")} #${entry.ev.id} · ${entry.ev.node}${entry.ev.iface ? ":" + entry.ev.iface : ""}` : t("counted");
+      // A frame's event is headed "Frame #N"; a note, a TCP event or a gap is an event, not a frame.
+      const noun = entry.kind === "event" && entry.ev.proto ? t("frame") : t("event");
+      h.textContent = entry.kind === "event" ? `${noun} #${entry.ev.id} · ${entry.ev.node}${entry.ev.iface ? ":" + entry.ev.iface : ""}` : t("counted");
       panel.appendChild(h);
       const line = document.createElement("pre"); line.className = "line"; line.textContent = entryText(entry);
       panel.appendChild(line);
@@ -789,8 +791,8 @@ extension WebPage {
       const form = document.createElement("form"); form.id = "impair"; form.dataset.link = index;
       form.innerHTML = `<label>${t("direction")}</label><select name="direction">
           <option value="both">${t("both")}</option><option value="out">${link.aNode} → ${link.bNode}</option><option value="in">${link.bNode} → ${link.aNode}</option></select>
-        <label>${t("loss")}</label><span><input type="range" name="lossSlider" min="0" max="100" value="0" style="width:55%"> <input type="text" name="loss" placeholder="30%" style="width:40%"></span>`
-        + FIELDS.slice(1).map(f => `<label>${t(f)}</label><input type="text" name="${f}" placeholder="${{ delay: "50ms", jitter: "5ms", reorder: "10%", duplicate: "1%", corrupt: "1%", rate: "2mbit" }[f]}">`).join("")
+        <label>${t("loss")}</label><span><input type="range" name="lossSlider" min="0" max="100" value="0" style="width:55%"> <input type="text" name="loss" placeholder="${t("eg")} 30%" style="width:40%"></span>`
+        + FIELDS.slice(1).map(f => `<label>${t(f)}</label><input type="text" name="${f}" placeholder="${t("eg")} ${{ delay: "50ms", jitter: "5ms", reorder: "10%", duplicate: "1%", corrupt: "1%", rate: "2mbit" }[f]}">`).join("")
         + `<div class="row"><button type="submit" name="apply">${t("apply")}</button><button type="button" name="clear">${t("clear")}</button>
            <button type="button" name="up">${t("up")}</button><button type="button" name="down">${t("down")}</button></div>`;
       panel.appendChild(form);
@@ -812,7 +814,9 @@ extension WebPage {
       const answer = await response.json();
       const note = document.createElement("div");
       note.className = answer.ok ? "ok" : "error";
-      note.textContent = answer.ok ? `${t("applied")}: ` + Object.entries(answer.changed || {}).map(([k, v]) => `${k}: ${v}`).join("; ") : answer.error;
+      const ko = state.lang === "ko";
+      note.textContent = answer.ok ? `${t("applied")}: ` + Object.entries((ko && answer.changedKo) || answer.changed || {}).map(([k, v]) => `${k}: ${v}`).join("; ")
+        : (ko && answer.errorKo) || answer.error;
       if (form) { for (const old of form.querySelectorAll(".ok, .error")) old.remove(); form.appendChild(note); }
       await loadTopology();
     }

@@ -119,6 +119,8 @@ enum WebPage {
     #chat-send input { flex: 1; font: inherit; }
     table.internals { border-collapse: collapse; font: 12px "DejaVu Sans Mono", monospace; width: 100%; }
     /* In Korean, a monospace font whose Hangul is exactly two Latin columns keeps the boxes aligned. */
+    /* Korean words are not broken between syllables. */
+    html[lang=ko] body { word-break: keep-all; }
     html[lang=ko] #panel pre, html[lang=ko] #events, html[lang=ko] table.internals { font-family: "Noto Sans Mono CJK KR", "DejaVu Sans Mono", monospace; }
     table.internals td, table.internals th { border: 1px solid #e1e4ea; padding: 2px 4px; text-align: right; vertical-align: top; }
     table.internals th { text-align: left; font-weight: 600; }

@@ -26,7 +26,11 @@ public struct WebImpairRequest: Codable, Sendable {
 public struct WebImpairAnswer: Codable, Sendable {
     public var ok: Bool
     public var error: String?
+    /// The refusal in Korean (`KoreanRefusals`), when it is a form that has one.
+    public var errorKo: String?
     public var changed: [String: String]?
+    /// The new settings in Korean (`KoreanViews.impairmentSettings`).
+    public var changedKo: [String: String]?
 }
 
 /// `rawnet web`: the page, the topology as JSON, impairment changes, and the trace over a WebSocket.
@@ -274,9 +278,11 @@ enum WebImpairs {
         let change = ImpairChange(options: asked.settings ?? [:], clear: asked.clear ?? false)
         do {
             let done = try change.apply(located, directions)
-            return WebImpairAnswer(ok: true, changed: Dictionary(done.map { ("\($0.0)", $0.1.settings) }) { first, _ in first })
+            return WebImpairAnswer(ok: true, changed: Dictionary(done.map { ("\($0.0)", $0.1.settings) }) { first, _ in first },
+                                   changedKo: Dictionary(done.map { ("\($0.0)", KoreanViews.impairmentSettings($0.1.settings)
+                                       .replacing("\u{A0}", with: " ")) }) { first, _ in first })
         } catch {
-            return WebImpairAnswer(ok: false, error: error.description)
+            return WebImpairAnswer(ok: false, error: error.description, errorKo: KoreanRefusals.impairment(error.description))
         }
     }
 

@@ -101,7 +101,10 @@ struct Impair: ParsableCommand {
             throw ValidationError("name a link or NODE:IF to impair, or use --show")
         }
         // Each value on its own, then all together: a bad one is refused before anything changes.
-        do { try change.validate() } catch { throw ValidationError(error.description) }
+        do { try change.validate() } catch {
+            throw ValidationError(languageOption.language == .ko ? KoreanRefusals.impairment(error.description) ?? error.description
+                                  : error.description)
+        }
         // Last: a bad value given as an option names itself first.
         if let word = extra.first {
             let option = word.lowercased()
@@ -144,7 +147,10 @@ struct Impair: ParsableCommand {
         }
         // Check every daemon answers and accepts the result before changing any.
         let changed: [(LinkDirection, ImpairAnswer)]
-        do { changed = try change.apply(located, directions) } catch { throw Failure(error.description) }
+        do { changed = try change.apply(located, directions) } catch {
+            throw Failure(languageOption.language == .ko ? KoreanRefusals.impairment(error.description) ?? error.description
+                          : error.description)
+        }
         for (direction, answer) in changed {
             let settings = languageOption.language == .ko ? KoreanViews.impairmentSettings(answer.settings) : answer.settings
             let line = "\(direction): \(settings)"

@@ -22,7 +22,7 @@ import Testing
             _ = try ImpairmentText.parseProbability("5", option: "duplicate")
             Issue.record("5 accepted as a probability")
         } catch {
-            #expect(error.description == "duplicate: 5 is out of range (allowed: 0% to 100%; did you mean 5%?)")
+            #expect(error.description == "duplicate: 5 is out of range (allowed: a fraction from 0 to 1, or 0% to 100%; did you mean 5%?)")
         }
         for bad in ["", "%", "abc", "1e-3", "0x10", "-5%", "5%%", "1.2.3%", "nan", "inf"] {
             #expect(throws: ImpairmentSettingsError.self, "\(bad)") { try ImpairmentText.parseProbability(bad, option: "loss") }

@@ -14,8 +14,9 @@ public enum ImpairmentText {
         }
         let probability = isPercent ? value / 100 : value
         guard probability >= 0, probability <= 1 else {
-            let hint = isPercent ? "" : "; did you mean \(number)%?"
-            throw .outOfRange(option: option, value: trimmed, allowed: "0% to 100%\(hint)")
+            // A plain number is read as a fraction: "30" is 3000 %, most likely meant as 30 %.
+            throw .outOfRange(option: option, value: trimmed,
+                              allowed: isPercent ? "0% to 100%" : "a fraction from 0 to 1, or 0% to 100%; did you mean \(number)%?")
         }
         return probability
     }
