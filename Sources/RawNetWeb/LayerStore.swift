@@ -45,8 +45,10 @@ public final class LayerStore: @unchecked Sendable {
     /// is not kept (never a frame, or forgotten).
     public func layers(id: Int) -> (en: String, ko: String)? {
         guard let frame = lock.withLock({ kept[id] }) else { return nil }
-        return (LayerView.render(frame: frame.frame, usesColour: false, windowScales: frame.scales),
-                LayerView.render(frame: frame.frame, usesColour: false, windowScales: frame.scales, language: .ko))
+        return (LayerView.render(frame: frame.frame, usesColour: false, windowScales: frame.scales,
+                                 width: WebEventBuilder.layerColumns),
+                LayerView.render(frame: frame.frame, usesColour: false, windowScales: frame.scales, language: .ko,
+                                 width: WebEventBuilder.layerColumns))
     }
 
     /// Events up to `id` were handed to the page (a frame among them or not).

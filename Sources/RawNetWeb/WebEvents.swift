@@ -130,6 +130,10 @@ public struct WebEventBuilder: Sendable {
     /// Where frames go whose boxes are drawn only when asked for; nil: drawn for every frame sent.
     public let layerStore: LayerStore?
 
+    /// Columns of the layer boxes the page shows: what its side panel (420 px, 12 px monospace)
+    /// holds without scrolling sideways; longer values wrap inside their box, as in a narrow terminal.
+    public static let layerColumns = 50
+
     public init(topology: Topology, maxEventsPerBatch: Int = 150, layerStore: LayerStore? = nil) {
         self.topology = topology
         self.maxEventsPerBatch = maxEventsPerBatch
@@ -244,9 +248,10 @@ public struct WebEventBuilder: Sendable {
                 if let layerStore {
                     layerStore.keep(id: nextID, frame: frame, scales: formatter.windowScales)
                 } else {
-                    layers = LayerView.render(frame: frame, usesColour: false, windowScales: formatter.windowScales)
+                    layers = LayerView.render(frame: frame, usesColour: false, windowScales: formatter.windowScales,
+                                              width: Self.layerColumns)
                     layersKo = LayerView.render(frame: frame, usesColour: false, windowScales: formatter.windowScales,
-                                                language: .ko)
+                                                language: .ko, width: Self.layerColumns)
                 }
             } else {
                 formatter.observe(event)

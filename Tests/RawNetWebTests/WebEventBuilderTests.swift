@@ -83,7 +83,9 @@ struct WebEventBuilderTests {
         var formatter = TraceFormatter()
         formatter.sequenceBases = TCPSequenceBases()   // as `rawnet trace --layers` counts by default
         let expected = batch.map { formatter.formatWithLayers($0) }
-        #expect(events[2].line + "\n" + (events[2].layers ?? "") == expected[2])
+        // The same line, and the same boxes drawn as wide as the page's panel holds.
+        #expect(expected[2].hasPrefix(events[2].line + "\n"))
+        #expect(events[2].layers == LayerView.render(frame: data, windowScales: formatter.windowScales, width: WebEventBuilder.layerColumns))
         #expect(events[2].layers != LayerView.render(frame: data), "the scale learnt from the SYNs is applied")
     }
 
@@ -232,9 +234,9 @@ struct WebEventBuilderTests {
         for words in ["이더넷 II", "목적지", "출발지", "식별자", "헤더 체크섬", "✓ 맞음", "14바이트"] {
             #expect(boxes.contains(words), "\(words) in\n\(boxes)")
         }
-        // Hangul takes two columns: the boxes stay as wide as the English ones.
+        // Hangul takes two columns: the boxes stay as wide as the English ones, what the panel holds.
         for row in boxes.split(separator: "\n") where row.hasPrefix("│") || row.hasPrefix("┌") || row.hasPrefix("└") {
-            #expect(DisplayWidth.of(String(row)) == 78, "\(row)")
+            #expect(DisplayWidth.of(String(row)) == WebEventBuilder.layerColumns, "\(row)")
         }
         #expect(ev.layers?.contains("Ethernet II") == true && ev.layers?.contains("이더넷") == false)
     }
