@@ -507,7 +507,6 @@ struct LineBuffer {
     }
 }
 
-
 /// The chat's line being typed on a terminal: the editor, and drawing it (`LineEditor`).
 final class TypedLine {
     var editor = LineEditor()
@@ -521,13 +520,10 @@ final class TypedLine {
         self.promptWidth = promptWidth
     }
 
-    /// The line as it stands, from the start of the terminal's row (cleared first).
-    func rendered() -> String {
-        editor.rendered(prompt: prompt, promptWidth: promptWidth, columns: AppTerminal.outputColumns ?? 80)
-    }
-
+    /// Draws the line as it stands, from the start of the terminal's row (cleared first).
     func redraw() {
-        if isOpen { AppTerminal.write(rendered()) }
+        guard isOpen else { return }
+        AppTerminal.write(editor.rendered(prompt: prompt, promptWidth: promptWidth, columns: AppTerminal.outputColumns ?? 80))
     }
 
     /// Input ended: the row is cleared and left to the chat's last lines.

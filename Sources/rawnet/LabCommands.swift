@@ -198,12 +198,6 @@ struct Status: ParsableCommand {
         // Nodes whose daemon is not running (a linux node not attached is not one): the command
         // ends with a line naming them and exit status 1, so a script can ask whether the lab runs.
         var notRunning: [String] = []
-        defer {
-            if !notRunning.isEmpty {
-                Self.show(Self.notRunningLine(notRunning, of: chosen.count, lab: located.name, korean: korean),
-                          columns: columns, continuation: "  ")
-            }
-        }
         for node in chosen {
             let status: NodeStatus
             do {
@@ -273,7 +267,11 @@ struct Status: ParsableCommand {
                 Self.show(line, columns: columns, continuation: Self.detailIndent)
             }
         }
-        if !notRunning.isEmpty { throw ExitCode(1) }
+        if !notRunning.isEmpty {
+            Self.show(Self.notRunningLine(notRunning, of: chosen.count, lab: located.name, korean: korean),
+                      columns: columns, continuation: "  ")
+            throw ExitCode(1)
+        }
     }
 
     /// The closing line when nodes are down: which, and what brings them back.
