@@ -4,6 +4,7 @@ import RawNetContracts
 import RawNetLabModel
 import RawNetCore
 import RawNetPlatform
+import RawNetView
 
 @main
 struct RawNet: ParsableCommand {
@@ -47,7 +48,7 @@ struct RawNet: ParsableCommand {
         } catch {
             // A mistyped option is named as such, although a check of the other values failed first.
             if let message = UnknownOption.message(arguments) { fail(message, status: ExitCode.validationFailure) }
-            exit(withError: error)
+            exitSpeaking(error)
         }
         // Only parsed and checked, not run: how the tests check every command the tour tells learners to type.
         if getenv("RAWNET_PARSE_ONLY").map({ String(cString: $0) }) == "1" {
@@ -59,8 +60,30 @@ struct RawNet: ParsableCommand {
         } catch let failure as UsageFailure {
             fail(failure.message, status: ExitCode.validationFailure)
         } catch {
-            exit(withError: error)
+            exitSpeaking(error)
         }
+    }
+
+    /// The language of this run's errors: `--lang` among the arguments, else the environment's
+    /// (`LanguageOption`). Read from the words, so an error found while parsing speaks it too.
+    static let errorLanguage: ViewLanguage = {
+        let words = Array(CommandLine.arguments.dropFirst())
+        for (index, word) in words.enumerated() {
+            if word == "--" { break }
+            if word == "--lang", index + 1 < words.count, let chosen = LanguageOption.named(words[index + 1]) { return chosen }
+            if word.hasPrefix("--lang="), let chosen = LanguageOption.named(String(word.dropFirst("--lang=".count))) { return chosen }
+        }
+        return LanguageOption.fromEnvironment(LanguageOption.environment)
+    }()
+
+    /// `exit(withError:)`, with the error's words in Korean when this run speaks it (help
+    /// and version, which exit 0, are left to the parser).
+    private static func exitSpeaking(_ error: any Error) -> Never {
+        let code = exitCode(for: error)
+        guard errorLanguage == .ko, code != .success else { exit(withError: error) }
+        let text = KoreanErrors.text(fullMessage(for: error))
+        try? FileDescriptor.standardError.writeAll(Array((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        exit(withError: code)
     }
 
     static var commandNames: [String] {
@@ -68,7 +91,8 @@ struct RawNet: ParsableCommand {
     }
 
     private static func fail(_ message: String, status: ExitCode) -> Never {
-        try? FileDescriptor.standardError.writeAll(Array("Error: \(message)\n".utf8))
+        let text = errorLanguage == .ko ? KoreanErrors.text("Error: \(message)") : "Error: \(message)"
+        try? FileDescriptor.standardError.writeAll(Array("\(text)\n".utf8))
         exit(withError: status)
     }
 }

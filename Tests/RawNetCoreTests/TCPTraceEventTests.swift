@@ -37,7 +37,7 @@ import Testing
         #expect(detail(.stateChanged(from: .finWait2, to: .timeWait)) == "event=state \(conn) from=FIN-WAIT-2 to=TIME-WAIT")
         #expect(detail(.retransmitted(sequence: 1007, length: 6, reason: .timeout), congestion: .init(window: 1460, threshold: 8760))
                 == "event=retransmit \(conn) seq=1007 len=6 reason=timeout cwnd=1460 ssthresh=8760")
-        #expect(detail(.retransmissionTimeout(rto: .milliseconds(200), backoff: 1)) == "event=rto \(conn) rto=200000 backoff=1")
+        #expect(detail(.retransmissionTimeout(rto: .milliseconds(200), backoff: 1)) == "event=rto \(conn) rto=200ms backoff=1")
         #expect(detail(.enteredRecovery(sack: true, cwnd: 4380, ssthresh: 4380))
                 == "event=recovery \(conn) sack=yes cwnd=4380 ssthresh=4380")
         #expect(detail(.exitedRecovery(cwnd: 4380)) == "event=recovery_end \(conn) cwnd=4380")
@@ -47,6 +47,23 @@ import Testing
         #expect(detail(.dsackSent(sequence: 1001, length: 1460)) == "event=dsack_sent \(conn) seq=1001 len=1460")
         #expect(detail(.dsackReceived(sequence: 7, length: 3)) == "event=dsack_received \(conn) seq=7 len=3")
         #expect(detail(.undo(cwnd: 14600, ssthresh: 65535)) == "event=undo \(conn) cwnd=14600 ssthresh=65535")
+    }
+
+    @Test func theRetransmissionTimeout_carriesItsUnit_andOldSavesStillRead() {
+        #expect(TCPTraceEvent.millisecondsText(.milliseconds(1600)) == "1600ms")
+        #expect(TCPTraceEvent.millisecondsText(.microseconds(1250)) == "1.25ms")
+        #expect(TCPTraceEvent.millisecondsText(.microseconds(201_005)) == "201.005ms")
+        #expect(TCPTraceEvent.millisecondsText(.microseconds(7)) == "0.007ms")
+        for micro: Int64 in [0, 7, 1250, 200_000, 201_005, 60_000_000] {
+            let text = TCPTraceEvent.millisecondsText(.microseconds(micro))
+            #expect(TCPTraceEvent.duration(parsing: text) == .microseconds(micro), "\(text)")
+        }
+        // A trace saved before the unit was written: a bare number of microseconds.
+        let old = TCPTraceEvent(detail: "event=rto \(Self.conn) rto=400000 backoff=2")
+        #expect(old?.kind == .retransmissionTimeout(rto: .milliseconds(400), backoff: 2))
+        for bad in ["ms", "1.ms", "1.2345ms", "-1ms", "1.-5ms", "x", "2s"] {
+            #expect(TCPTraceEvent.duration(parsing: bad) == nil, "\(bad)")
+        }
     }
 
     @Test func aThresholdNotSetYet_isLeftOut_notShownAsAHugeNumber() {

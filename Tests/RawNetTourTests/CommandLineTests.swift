@@ -51,6 +51,41 @@ import Testing
         #expect(refused.status == 1 && refused.output.contains("connection refused"), "\(refused.output)")
     }
 
+    /// Under Korean (`--lang ko` or RAWNET_LANG=ko) the first mistakes a learner makes are
+    /// told in Korean, with the parser's usage lines, and the same exit statuses.
+    @Test func mistakes_inKorean_areToldInKorean() throws {
+        let runner = try RawNetRunner()
+        let noLab = try runner.run(["status", "--lang", "ko"])
+        #expect(noLab.status == 1, "\(noLab.output)")
+        #expect(noLab.output.contains("오류: 실행 중인 실습 네트워크가 없습니다. `rawnet up` 명령으로 시작하세요"), "\(noLab.output)")
+        runner.environmentOverrides["RAWNET_LANG"] = "ko"
+        #expect(try runner.run(["up"]).status == 0)
+        let cases: [([String], Int32, String)] = [
+            (["ping", "alcie", "bob", "-c", "1"], 64, "오류: 실습 네트워크 'basic'에 없는 노드: 'alcie'; 혹시 'alice'? (호스트: alice, bob)"),
+            (["trce"], 64, "오류: 알 수 없는 명령: 'trce'; 혹시 'trace'? (`rawnet --help` 참고)"),
+            (["impair", "alice-r1", "--delya", "5ms"], 64, "오류: 알 수 없는 옵션: '--delya'; 혹시 '--delay'? (`rawnet impair --help` 참고)"),
+            (["trace", "alice-bob"], 64, "오류: 실습 네트워크 'basic'의 노드도, 노드:인터페이스도, 링크도 아닌 것: 'alice-bob'"),
+            (["trace", "--filter", "udp and prt 7"], 64, "오류: --filter: 잘못된 필터 (3번째 낱말): 알 수 없는 낱말: 'prt'; 혹시 'port'?"),
+            (["chat", "alice"], 64, "오류: --listen PORT와 --connect DEST:PORT 가운데 하나만 주세요"),
+            (["nc", "alice", "bob", "9999"], 1, "오류: nc: 연결이 거부되었습니다 (connection refused): 그 포트에서 듣는 앱이 없습니다"),
+        ]
+        for (arguments, status, expected) in cases {
+            let run = try runner.run(arguments, timeout: 20)
+            #expect(run.status == status, "\(arguments): \(run.output)")
+            #expect(run.output.contains(expected), "\(arguments): \(run.output)")
+            #expect(!run.output.contains("Error:"), "\(arguments): \(run.output)")
+        }
+        let usage = try runner.run(["chat", "alice"])
+        #expect(usage.output.contains("사용법: rawnet chat") && usage.output.contains("자세한 설명: 'rawnet chat --help'"), "\(usage.output)")
+        // English stays English, and help is still help.
+        let help = try runner.run(["chat", "--help"])
+        runner.environmentOverrides["RAWNET_LANG"] = "en"
+        let english = try runner.run(["ping", "alcie", "bob", "-c", "1"])
+        #expect(english.output.contains("Error: lab 'basic' has no node 'alcie'"), "\(english.output)")
+        #expect(help.status == 0 && help.output.contains("USAGE: rawnet chat"), "\(help.output)")
+        _ = try runner.run(["down"])
+    }
+
     /// A big lab is summed up in one line by `up`; a small one is listed node by node.
     @Test func up_ofABigLab_printsASummary_notALinePerNode() throws {
         let runner = try RawNetRunner()

@@ -149,7 +149,7 @@ public struct TCPTraceEvent: Sendable, Hashable {
             add(.seq, sequence)
             add(.len, length)
         case .retransmissionTimeout(let rto, let backoff):
-            add(.rto, Self.microseconds(rto))
+            add(.rto, Self.millisecondsText(rto))
             add(.backoff, backoff)
         case .enteredRecovery(let sack):
             add(.sack, sack ? "yes" : "no")
@@ -191,8 +191,8 @@ public struct TCPTraceEvent: Sendable, Hashable {
                   let reason = fields[.reason].flatMap(Self.reason(parsing:)) else { return nil }
             kind = .retransmitted(sequence: sequence, length: length, reason: reason)
         case "rto":
-            guard let rto = fields[.rto].flatMap({ Int64($0) }), let backoff = int(.backoff) else { return nil }
-            kind = .retransmissionTimeout(rto: .microseconds(rto), backoff: backoff)
+            guard let rto = fields[.rto].flatMap(Self.duration(parsing:)), let backoff = int(.backoff) else { return nil }
+            kind = .retransmissionTimeout(rto: rto, backoff: backoff)
         case "recovery": kind = .enteredRecovery(sack: fields[.sack] == "yes")
         case "recovery_end": kind = .exitedRecovery
         case "cwnd": kind = .congestionChanged
@@ -282,6 +282,35 @@ public struct TCPTraceEvent: Sendable, Hashable {
     }
 
     /// A duration in whole microseconds, as trace and socket details give times.
+    /// A duration in milliseconds with its unit, to the microsecond: `200ms`, `1.25ms`.
+    public static func millisecondsText(_ duration: Duration) -> String {
+        let micro = microseconds(duration)
+        let sign = micro < 0 ? "-" : ""
+        let whole = abs(micro) / 1000, fraction = abs(micro) % 1000
+        guard fraction != 0 else { return "\(sign)\(whole)ms" }
+        var digits = String(fraction + 1000).dropFirst()   // three digits, leading zeros kept
+        while digits.hasSuffix("0") { digits = digits.dropLast() }
+        return "\(sign)\(whole).\(digits)ms"
+    }
+
+    /// Reads `200ms` or `1.25ms` (as `millisecondsText` writes), or a bare number of
+    /// microseconds (as traces saved before the unit was written have it).
+    public static func duration(parsing text: some StringProtocol) -> Duration? {
+        if text.hasSuffix("ms") {
+            let number = text.dropLast(2)
+            let parts = number.split(separator: ".", maxSplits: 1, omittingEmptySubsequences: false)
+            guard let whole = Int64(parts[0]), whole >= 0 else { return nil }
+            var micro = whole * 1000
+            if parts.count == 2 {
+                let digits = parts[1]
+                guard (1...3).contains(digits.count), digits.allSatisfy(\.isASCII), let value = Int64(digits), value >= 0 else { return nil }
+                micro += value * Int64([1, 100, 10, 1][digits.count])
+            }
+            return .microseconds(micro)
+        }
+        return Int64(text).map { .microseconds($0) }
+    }
+
     public static func microseconds(_ duration: Duration) -> Int64 {
         let (seconds, attoseconds) = duration.components
         return seconds * 1_000_000 + attoseconds / 1_000_000_000_000
