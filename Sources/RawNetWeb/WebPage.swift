@@ -118,14 +118,18 @@ enum WebPage {
     #chat-send { display: flex; gap: 6px; }
     #chat-send input { flex: 1; font: inherit; }
     table.internals { border-collapse: collapse; font: 12px "DejaVu Sans Mono", monospace; width: 100%; }
-    /* In Korean, a monospace font whose Hangul is exactly two Latin columns keeps the boxes aligned.
-       That font draws box-drawing lines, arrows and marks two columns wide, as CJK fonts do: those
-       come from DejaVu Sans Mono, made as narrow as the font's Latin (0.5 em against 0.602 em). */
+    /* In Korean the boxes stay aligned only if a Hangul syllable is exactly two Latin columns.
+       Noto Sans Mono CJK KR draws Latin 0.5 em wide but Hangul 0.92 em, so its Hangul is taken
+       at 1000/920 of the size (1 em); it draws box-drawing lines, arrows and marks two columns
+       wide, as CJK fonts do, so those come from DejaVu Sans Mono, made as narrow as the font's
+       Latin (0.5 em against 0.602 em). */
     @font-face { font-family: "RawNet Box"; src: local("DejaVu Sans Mono"); size-adjust: 83.06%;
                  unicode-range: U+2190-21FF, U+2500-257F, U+2713, U+2717, U+00B7, U+2026, U+00D7; }
+    @font-face { font-family: "RawNet Hangul"; src: local("Noto Sans Mono CJK KR"); size-adjust: 108.6957%;
+                 unicode-range: U+1100-11FF, U+3130-318F, U+A960-A97F, U+AC00-D7FF; }
     /* Korean words are not broken between syllables. */
     html[lang=ko] body { word-break: keep-all; }
-    html[lang=ko] #panel pre, html[lang=ko] #events, html[lang=ko] table.internals { font-family: "RawNet Box", "Noto Sans Mono CJK KR", "DejaVu Sans Mono", monospace;
+    html[lang=ko] #panel pre, html[lang=ko] #events, html[lang=ko] table.internals { font-family: "RawNet Box", "RawNet Hangul", "Noto Sans Mono CJK KR", "DejaVu Sans Mono", monospace;
       font-kerning: none; font-variant-ligatures: none; }
     table.internals td, table.internals th { border: 1px solid #e1e4ea; padding: 2px 4px; text-align: right; vertical-align: top; }
     table.internals th { text-align: left; font-weight: 600; }

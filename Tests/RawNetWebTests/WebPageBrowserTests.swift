@@ -797,6 +797,24 @@ import Testing
         let koreanLayers = try await text(browser, "return document.querySelector('#details pre.layers')?.textContent || ''")
         #expect(koreanLayers.contains("이더넷 II") && koreanLayers.contains("목적지") && koreanLayers.contains("출발지"),
                 "the layer boxes in Korean: \(koreanLayers.prefix(300))")
+        // Every line of the boxes is as wide on the screen as the others: a Hangul syllable drawn
+        // exactly two Latin columns wide, box lines one (the font Noto Sans Mono CJK KR alone draws
+        // Hangul 0.92 em, so rows with more Hangul ended short).
+        let boxWidths = try #require(try await browser.run("""
+            const pre = document.querySelector('#details pre.layers');
+            const probe = document.createElement('pre');
+            probe.className = pre.className;
+            Object.assign(probe.style, { position: 'absolute', visibility: 'hidden', whiteSpace: 'pre', width: 'auto' });
+            pre.parentNode.appendChild(probe);
+            const widths = pre.textContent.split('\\n').filter(l => /^[┌│└├]/.test(l)).map(l => {
+              const span = document.createElement('span'); span.textContent = l; probe.appendChild(span);
+              const w = span.getBoundingClientRect().width; span.remove(); return w;
+            });
+            probe.remove();
+            return [Math.min(...widths), Math.max(...widths), widths.length];
+            """) as? [Double])
+        #expect(boxWidths.count == 3 && boxWidths[2] >= 20 && boxWidths[1] - boxWidths[0] < 1.5,
+                "the Korean box lines' widths on screen (least, most, lines): \(boxWidths)")
         let koreanHops = try await text(browser, "return document.querySelector('#details pre.hops')?.textContent || ''")
         #expect(koreanHops.contains("r1:eth1  보냄") && koreanHops.contains("받음") && !koreanHops.contains("sent")
                 && !koreanHops.contains("received"), "the packet's hops in Korean: \(koreanHops)")
