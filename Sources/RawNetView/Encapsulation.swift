@@ -136,7 +136,7 @@ public enum Encapsulation {
     }
 
     static func dataCell(_ data: [UInt8], language: ViewLanguage = .en) -> String {
-        data.isEmpty ? (language == .ko ? "데이터 없음" : "no data") : "\"" + Text.truncate(Text.printable(data), 24) + "\""
+        data.isEmpty ? (language == .ko ? "데이터 없음" : "no data") : "\"" + Text.truncate(Text.readable(data), 24) + "\""
     }
 
     /// One row of cells, each as wide as its text plus padding, joined by `┬ │ ┴`.

@@ -18,6 +18,7 @@ public enum KoreanErrors {
                 return "\(match.1)자세한 설명: '\(match.2)'"
             }
             if line.hasPrefix("commands: ") { return "명령: " + line.dropFirst("commands: ".count) }
+            if line.hasPrefix("Help:  ") { return "도움말:  " + line.dropFirst("Help:  ".count) }
             return String(line)
         }.joined(separator: "\n")
     }
@@ -78,6 +79,35 @@ public enum KoreanErrors {
             let place = m.3.map { " (\($0)번째 낱말)" } ?? ""
             return "\(m.1 ?? "")잘못된 필터\(place): \(detail)"
         }
+        // "'bbo' is neither an IPv4 address nor a node of lab 'basic'; did you mean 'bob'? (nodes: …)"
+        if let m = english.wholeMatch(of: #/'([^']*)' is neither an IPv4 address nor a node of lab '([^']*)'(; did you mean '[^']*'\?)? \(nodes: (.*)\)/#) {
+            return "IPv4 주소도 실습 네트워크 '\(m.2)'의 노드도 아닌 것: '\(m.1)'\(didYouMean(m.3)) (노드: \(m.4))"
+        }
+        // "lab 'basic' has no link or interface 'alice-r2'; did you mean 'alice-r1'? (links: …; or write NODE:INTERFACE)"
+        if let m = english.wholeMatch(of: #/lab '([^']*)' has no link or interface '([^']*)'(; did you mean '[^']*'\?)? \(links: (.*); or write NODE:INTERFACE\)/#) {
+            return "실습 네트워크 '\(m.1)'에 없는 링크 또는 인터페이스: '\(m.2)'\(didYouMean(m.3)) (링크: \(m.4); 또는 NODE:INTERFACE로 쓰세요)"
+        }
+        // "--direction must be out, in or both, not 'sideways'"
+        if let m = english.wholeMatch(of: #/--direction must be out, in or both, not '([^']*)'/#) {
+            return "--direction에는 out, in, both 가운데 하나를 쓰세요 (쓴 것: '\(m.1)')"
+        }
+        // "--lang must be en or ko, not 'fr'"
+        if let m = english.wholeMatch(of: #/(--lang|RAWNET_LANG) must be en or ko, not '([^']*)'/#) {
+            return "\(m.1)에는 en이나 ko를 쓰세요 (쓴 것: '\(m.2)')"
+        }
+        // The argument parser's own words.
+        if let m = english.wholeMatch(of: #/Unknown option '([^']*)'(?:\. Did you mean '([^']*)'\?)?/#) {
+            return "알 수 없는 옵션: '\(m.1)'" + (m.2.map { "; 혹시 '\($0)'?" } ?? "")
+        }
+        if let m = english.wholeMatch(of: #/Missing expected argument '([^']*)'/#) { return "빠진 인자: '\(m.1)'" }
+        if let m = english.wholeMatch(of: #/Missing one of: (.+)/#) { return "다음 가운데 하나가 빠졌습니다: \(m.1)" }
+        if let m = english.wholeMatch(of: #/Missing value for '([^']*)'/#) { return "값이 빠진 옵션: '\(m.1)'" }
+        if let m = english.wholeMatch(of: #/Unexpected argument '([^']*)'/#) { return "알 수 없는 인자: '\(m.1)'" }
+        if let m = english.wholeMatch(of: #/(\d+) unexpected arguments: (.+)/#) { return "알 수 없는 인자 \(m.1)개: \(m.2)" }
+        if let m = english.wholeMatch(of: #/The value '([^']*)' is invalid for '([^']*)'(?:: (.*))?/#) {
+            let why = m.3.map { ": \(message(String($0)) ?? String($0))" } ?? ""
+            return "'\(m.2)'에 쓸 수 없는 값: '\(m.1)'\(why)"
+        }
         // "chat: connection refused", "nc: timed out" (an app's failure, `Failure.app`)
         if let m = english.wholeMatch(of: #/(chat|nc|http|dig|ping|traceroute): (.+)/#), let failure = networkFailure(String(m.2)) {
             return "\(m.1): \(failure)"
@@ -106,6 +136,19 @@ public enum KoreanErrors {
             return "조건이 올 자리에서 필터가 끝났습니다 (쓸 수 있는 것: \(m.1))"
         }
         if english == "')' without a matching '('" { return "짝이 되는 '(' 없는 ')'" }
+        if english == "'(' is never closed" { return "닫히지 않은 '('" }
+        if let m = english.wholeMatch(of: #/(port|seq) needs a number from 0 to (\d+), got '([^']*)'/#) {
+            return "\(m.1) 뒤에는 0에서 \(m.2) 사이의 수를 써야 합니다 (쓴 것: '\(m.3)')"
+        }
+        if let m = english.wholeMatch(of: #/host needs an IPv4 address such as 10.0.1.10, got '([^']*)'/#) {
+            return "host 뒤에는 10.0.1.10 같은 IPv4 주소를 써야 합니다 (쓴 것: '\(m.1)')"
+        }
+        if let m = english.wholeMatch(of: #/event needs one of (.+), got '([^']*)'/#) {
+            return "event 뒤에는 \(m.1) 가운데 하나를 써야 합니다 (쓴 것: '\(m.2)')"
+        }
+        if let m = english.wholeMatch(of: #/(\S+) needs (.+)/#), let what = needs[String(m.2)] {
+            return "\(m.1) 뒤에는 \(what)"
+        }
         if let m = english.wholeMatch(of: #/'([^']*)' needs a condition before it/#) { return "'\(m.1)' 앞에는 조건이 있어야 합니다" }
         if let m = english.wholeMatch(of: #/(\S+) needs NODE:INTERFACE such as r1:eth0, got '([^']*)'/#) {
             return "\(m.1) 뒤에는 r1:eth0 같은 NODE:INTERFACE를 써야 합니다 (쓴 것: '\(m.2)')"
@@ -113,6 +156,16 @@ public enum KoreanErrors {
         if let m = english.wholeMatch(of: #/unexpected '([^']*)' here/#) { return "여기에 올 수 없는 낱말: '\(m.1)'" }
         return nil
     }
+
+    /// What a filter keyword still needs when the filter ends after it (`TraceFilter.needs`).
+    static let needs: [String: String] = [
+        "a number from 0 to 65535": "0에서 65535 사이의 수를 써야 합니다",
+        "a sequence number": "순서 번호를 써야 합니다",
+        "a TCP event word such as cwnd": "cwnd 같은 TCP 이벤트 이름을 써야 합니다",
+        "an IPv4 address such as 10.0.1.10": "10.0.1.10 같은 IPv4 주소를 써야 합니다",
+        "NODE:INTERFACE such as r1:eth0": "r1:eth0 같은 NODE:INTERFACE를 써야 합니다",
+        "a node name": "노드 이름을 써야 합니다",
+    ]
 
     /// `NetworkError`'s words, in Korean with the English a terminal tool prints kept beside
     /// them (as the chat says them, `NetworkError.koreanDescription`), or nil.

@@ -169,7 +169,7 @@ public enum LayerView {
     static func dataBoxes(_ data: [UInt8]) -> [Box] {
         guard !data.isEmpty else { return [] }
         var box = Box(title: "Application data", size: "\(data.count) bytes")
-        box.lines.append("Text: \"" + Text.printable(data.prefix(60)) + (data.count > 60 ? "…" : "") + "\"")
+        box.lines.append("Text: \"" + Text.readable(data.prefix(60)) + (data.count > 60 ? "…" : "") + "\"")
         box.hex = data
         return [box]
     }
@@ -189,7 +189,7 @@ public enum LayerView {
             if line.last == 0x0D { line = line.dropLast(); crlfEnds += 1 } else { lfOnlyEnds += 1 }
             lineStart = index + 1
             if line.isEmpty { headEnd = lineStart; break }
-            lines.append(Text.printable(line.prefix(72)) + (line.count > 72 ? "…" : ""))
+            lines.append(Text.readable(line.prefix(72)) + (line.count > 72 ? "…" : ""))
         }
         if !lines.isEmpty { box.field("Line ends", lineEnds(crlf: crlfEnds, lfOnly: lfOnlyEnds)) }
         for line in lines.prefix(24) { box.lines.append(line) }

@@ -84,6 +84,44 @@ enum Text {
         return (bytes[0] & 1 == 1 ? bytes : Array(bytes.suffix(3))).map(hexByte).joined(separator: ":")
     }
 
+    /// An app's bytes as the words they carry: UTF-8 decoded (Hangul as Hangul), a line feed
+    /// as `⏎` and a carriage return as `␍`; a byte that is not UTF-8 (or a sequence cut short),
+    /// a control or formatting character, a combining mark and a symbol whose terminal width
+    /// `DisplayWidth` cannot be sure of (most emoji) as `.`, so every box stays aligned.
+    static func readable(_ bytes: some Sequence<UInt8>) -> String {
+        var text = ""
+        var input = bytes.makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&input) {
+            case .emptyInput:
+                return text
+            case .error:
+                text.append(".")
+            case .scalarValue(let scalar):
+                switch scalar.value {
+                case 0x0A: text.append("⏎")
+                case 0x0D: text.append("␍")
+                case 0x20...0x7E: text.unicodeScalars.append(scalar)
+                default: text.append(isShownAsItself(scalar) ? Character(scalar) : ".")
+                }
+            }
+        }
+    }
+
+    private static func isShownAsItself(_ scalar: Unicode.Scalar) -> Bool {
+        let v = scalar.value
+        if v < 0xA0 || (0x2600...0x27BF).contains(v) { return false }
+        if v >= 0x1F000 && !DisplayWidth.isWide(v) { return false }
+        switch scalar.properties.generalCategory {
+        case .control, .format, .surrogate, .privateUse, .unassigned, .nonspacingMark, .spacingMark, .enclosingMark,
+             .lineSeparator, .paragraphSeparator:
+            return false
+        default:
+            return DisplayWidth.of(scalar) > 0
+        }
+    }
+
     /// Printable ASCII kept, everything else shown as `.`; a line feed as `⏎` and a carriage
     /// return as `␍`, so the CR LF that ends each line of HTTP (and SMTP, …) shows as two marks.
     static func printable(_ bytes: some Sequence<UInt8>) -> String {

@@ -150,6 +150,26 @@ import RawNetWire
         #expect(tiny.split(separator: "\n").filter { $0.hasPrefix("┌") }.allSatisfy { DisplayWidth.of(String($0)) == 44 })
     }
 
+    /// A chat line in Korean is shown as its words, not as dots, and the boxes stay aligned
+    /// (a Hangul syllable two columns); bytes that are not UTF-8, controls and emoji whose
+    /// width a terminal may draw differently stay dots; the hex dump stays ASCII.
+    @Test func textInKorean_isShownAsItsWords_andTheBoxesStayAligned() {
+        let line = Array("레이어 보기\n".utf8)
+        let frame = Frame.ipv4(ethernet: EthernetHeader(destination: Fixture.alice.routerMAC, source: Fixture.alice.mac, etherType: .ipv4),
+                               ip: IPv4Header(identification: 9, protocolNumber: .udp, source: Fixture.alice.ip, destination: Fixture.bob.ip),
+                               udp: UDPHeader(sourcePort: 5000, destinationPort: 7001), payload: line)
+        for language in [ViewLanguage.en, .ko] {
+            let text = LayerView.render(frame: frame, language: language)
+            #expect(text.contains("\"레이어 보기⏎\""), "\(text)")
+            let boxLines = text.split(separator: "\n").filter { "┌│└".contains($0.first!) }
+            #expect(boxLines.allSatisfy { DisplayWidth.of(String($0)) == 78 }, "\(boxLines.filter { DisplayWidth.of(String($0)) != 78 })")
+        }
+        #expect(Text.readable(Array("가\r\n".utf8)) == "가␍⏎")
+        #expect(Text.readable([0x41, 0xFF, 0x42, 0xEA, 0xB0]) == "A.B.", "a byte that is not UTF-8, and a sequence cut short")
+        #expect(Text.readable(Array("a\u{1B}[1m\u{7}é🚀\u{301}".utf8)) == "a.[1m.é..", "controls, an emoji, a lone combining mark")
+        #expect(Text.readable(Array("漢字 ㅎ".utf8)) == "漢字 ㅎ")
+    }
+
     @Test func corruptedSegment_showsWhichChecksumIsBadAndTheRightValue() {
         let text = LayerView.render(frame: FixtureFrames.flipped(FixtureFrames.hello, byte: 56, bit: 2))
         #expect(text.contains("│ Header checksum   0x23aa ✓ verifies"))

@@ -64,6 +64,47 @@ import Testing
         }
     }
 
+    @Test func destinations_links_andEveryFilterMistake() throws {
+        do {
+            _ = try lab.resolveAddress("bbo")
+            Issue.record("bbo was taken")
+        } catch {
+            let korean = KoreanErrors.message(error.description)
+            isKorean(korean, error.description)
+            #expect(korean?.hasPrefix("IPv4 주소도 실습 네트워크 'basic'의 노드도 아닌 것: 'bbo'; 혹시 'bob'? (노드: ") == true, "\(korean ?? error.description)")
+        }
+        do {
+            _ = try lab.findLink("alice-r2")
+            Issue.record("alice-r2 was taken")
+        } catch {
+            let korean = KoreanErrors.message(error.description)
+            isKorean(korean, error.description)
+            #expect(korean?.hasPrefix("실습 네트워크 'basic'에 없는 링크 또는 인터페이스: 'alice-r2'; 혹시 'alice-r1'?") == true, "\(korean ?? error.description)")
+        }
+        for filter in ["udp and port", "tcp and (port 7000", "port x", "seq -1", "host 1.2", "event zzz", "on r1", "node", "seq",
+                       "event", "host", "on", "and udp", "udp )"] {
+            do {
+                _ = try TraceFilter(parsing: filter)
+                Issue.record("\(filter) was taken")
+            } catch {
+                let korean = KoreanErrors.message(error.description)
+                isKorean(korean, error.description)
+                for word in ["needs", "never closed", "got '", "without a matching"] {
+                    #expect(korean?.contains(word) != true, "\(filter): \(korean ?? error.description)")
+                }
+            }
+        }
+        #expect(KoreanErrors.message("--direction must be out, in or both, not 'sideways'") == "--direction에는 out, in, both 가운데 하나를 쓰세요 (쓴 것: 'sideways')")
+        // The argument parser's words, as it writes them.
+        #expect(KoreanErrors.message("Unknown option '-x'") == "알 수 없는 옵션: '-x'")
+        #expect(KoreanErrors.message("Missing expected argument '<node> ...'") == "빠진 인자: '<node> ...'")
+        #expect(KoreanErrors.message("Missing value for '--loss <loss>'") == "값이 빠진 옵션: '--loss <loss>'")
+        #expect(KoreanErrors.message("Unexpected argument 'x'") == "알 수 없는 인자: 'x'")
+        #expect(KoreanErrors.message("The value 'abc' is invalid for '-c <count>'") == "'-c <count>'에 쓸 수 없는 값: 'abc'")
+        #expect(KoreanErrors.text("Error: Missing expected argument '<node> ...'\nHelp:  <node>  Nodes to start.\nUsage: rawnet start <node> ...")
+                == "오류: 빠진 인자: '<node> ...'\n도움말:  <node>  Nodes to start.\n사용법: rawnet start <node> ...")
+    }
+
     @Test func appFailures_andTheParsersLines() {
         #expect(KoreanErrors.message("nc: \(NetworkError.connectionRefused)") == "nc: 연결이 거부되었습니다 (connection refused): 그 포트에서 듣는 앱이 없습니다")
         #expect(KoreanErrors.message("chat: \(NetworkError.timedOut)") == "chat: 응답이 없어 시간이 다 되었습니다 (timed out)")
