@@ -42,6 +42,16 @@ public enum KoreanErrors {
             let file = m.3.map { " (FILE: \($0) 줄이 있는 토폴로지 파일)" } ?? ""
             return "실행 중이 아닌 실습 네트워크: '\(m.1)'. \(m.2)\(file) 명령으로 시작하세요"
         }
+        // "lab 'basic' is already running (pids 1, 2, 3); run `rawnet down --lab basic` first"
+        if let m = english.wholeMatch(of: #/lab '([^']*)' is already running \(pids ([\d, ]+)\); run (`[^`]+`) first/#) {
+            return "이미 실행 중인 실습 네트워크: '\(m.1)' (pid \(m.2)). 먼저 \(m.3) 명령으로 멈추세요"
+        }
+        // "lab 'basic' is not running; nothing to stop (no lab is running)"
+        if let m = english.wholeMatch(of: #/lab '([^']*)' is not running; nothing to stop \((?:no lab is running|running: (.+))\)/#) {
+            return "실행 중이 아닌 실습 네트워크: '\(m.1)'. 멈출 것이 없습니다 (" + (m.2.map { "실행 중: \($0)" } ?? "실행 중인 실습 네트워크 없음") + ")"
+        }
+        // "r1 is already running (pid 42)"
+        if let m = english.wholeMatch(of: #/(\S+) is already running \(pid (\d+)\)/#) { return "이미 실행 중인 노드: \(m.1) (pid \(m.2))" }
         // "lab 'basic' has no node 'alcie'; did you mean 'alice'? (hosts: alice, bob)"
         if let m = english.wholeMatch(of: #/lab '([^']*)' has no node '([^']*)'(; did you mean '[^']*'\?)? \((\w+): (.*)\)/#) {
             return "실습 네트워크 '\(m.1)'에 없는 노드: '\(m.2)'\(didYouMean(m.3)) (\(kindWord(m.4)): \(m.5))"

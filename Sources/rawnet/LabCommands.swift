@@ -68,8 +68,12 @@ struct Up: ParsableCommand {
         } catch {
             throw Failure("\(error)")
         }
-        if report.cleanedCrashedLab { print("cleaned up the run directory of a lab that had crashed") }
-        print("lab '\(report.topology.name)' is up in \(report.runDirectory)")
+        let ko = RawNet.errorLanguage == .ko
+        if report.cleanedCrashedLab {
+            print(ko ? "죽은 실습 네트워크가 남긴 실행 디렉터리를 정리했습니다" : "cleaned up the run directory of a lab that had crashed")
+        }
+        print(ko ? "실습 네트워크 '\(report.topology.name)'의 노드를 모두 시작했습니다 (실행 디렉터리: \(report.runDirectory))"
+                 : "lab '\(report.topology.name)' is up in \(report.runDirectory)")
         // A big lab is summed up: a thousand lines would hide the one that matters.
         if report.topology.nodes.count > Self.listedNodes {
             print("  " + Self.summary(of: report.topology) + "; `rawnet status` lists each")
@@ -88,7 +92,7 @@ struct Up: ParsableCommand {
             print("  \(remote.name.padding(10)) \(remote.kind.rawValue.padding(7)) \(("part " + remote.part).padding(11)) \(addresses)")
         }
         for link in report.topology.links {
-            print("  link \(link.name)" + (link.tunnel.map { " over \($0)" } ?? "")
+            print((ko ? "  링크 " : "  link ") + link.name + (link.tunnel.map { " over \($0)" } ?? "")
                   + (report.topology.remoteEndName(link.b).map { " to \($0)" } ?? ""))
         }
         printServices(report.topology)
@@ -161,8 +165,9 @@ struct Down: ParsableCommand {
             throw Failure("\(error)")
         }
         for line in report.skipped { print(line) }
-        if !report.killed.isEmpty { print("had to kill: \(report.killed.joined(separator: ", "))") }
-        print("lab '\(name)' is down")
+        let ko = RawNet.errorLanguage == .ko
+        if !report.killed.isEmpty { print((ko ? "강제로 끝낸 프로세스: " : "had to kill: ") + report.killed.joined(separator: ", ")) }
+        print(ko ? "실습 네트워크 '\(name)'의 노드를 모두 멈췄습니다" : "lab '\(name)' is down")
     }
 }
 

@@ -36,8 +36,12 @@ struct StopNodes: ParsableCommand {
         } catch {
             throw Failure("\(error)")
         }
-        if !killed.isEmpty { print("had to kill: \(killed.joined(separator: ", "))") }
-        for node in nodes.uniqued() { print("\(node) is stopped; `rawnet start \(node)` starts it again") }
+        let ko = RawNet.errorLanguage == .ko
+        if !killed.isEmpty { print((ko ? "강제로 끝낸 프로세스: " : "had to kill: ") + killed.joined(separator: ", ")) }
+        for node in nodes.uniqued() {
+            print(ko ? "멈춘 노드: \(node) (`rawnet start \(node)` 명령으로 다시 시작합니다)"
+                     : "\(node) is stopped; `rawnet start \(node)` starts it again")
+        }
     }
 }
 
@@ -74,13 +78,15 @@ struct StartNodes: ParsableCommand {
         } catch {
             throw Failure("\(error)")
         }
+        let ko = RawNet.errorLanguage == .ko
         for node in nodes.uniqued() {
             guard let pid = pids[node] else { continue }
-            print("\(node) is running again (pid \(pid))")
+            print(ko ? "다시 실행 중인 노드: \(node) (pid \(pid))" : "\(node) is running again (pid \(pid))")
         }
         // As a machine that rebooted: what was changed while it ran is gone, which should not surprise.
         if !pids.isEmpty {
-            print(TerminalLines.fit("(started as the topology describes it: changes made while it ran, such as `rawnet impair` settings, are not kept)", fd: 1))
+            print(TerminalLines.fit(ko ? "(토폴로지에 적힌 대로 시작했습니다. 실행 중에 바꾼 것, 예를 들어 `rawnet impair` 설정은 남지 않습니다)"
+                                       : "(started as the topology describes it: changes made while it ran, such as `rawnet impair` settings, are not kept)", fd: 1))
         }
     }
 }

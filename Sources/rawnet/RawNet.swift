@@ -64,7 +64,8 @@ struct RawNet: ParsableCommand {
         }
     }
 
-    /// The language of this run's errors: `--lang` among the arguments, else the environment's
+    /// The language of this run's errors, and of the lab's own lines (`up`, `down`, `stop`,
+    /// `start`, which have no `--lang`): `--lang` among the arguments, else the environment's
     /// (`LanguageOption`). Read from the words, so an error found while parsing speaks it too.
     static let errorLanguage: ViewLanguage = {
         let words = Array(CommandLine.arguments.dropFirst())

@@ -59,7 +59,11 @@ import Testing
         #expect(noLab.status == 1, "\(noLab.output)")
         #expect(noLab.output.contains("오류: 실행 중인 실습 네트워크가 없습니다. `rawnet up` 명령으로 시작하세요"), "\(noLab.output)")
         runner.environmentOverrides["RAWNET_LANG"] = "ko"
-        #expect(try runner.run(["up"]).status == 0)
+        let up = try runner.run(["up"])
+        #expect(up.status == 0 && up.output.contains("실습 네트워크 'basic'의 노드를 모두 시작했습니다") && up.output.contains("  링크 alice:eth0-r1:eth0"),
+                "\(up.output)")
+        let again = try runner.run(["up"])
+        #expect(again.status == 1 && again.output.contains("오류: 이미 실행 중인 실습 네트워크: 'basic'"), "\(again.output)")
         let cases: [([String], Int32, String)] = [
             (["ping", "alcie", "bob", "-c", "1"], 64, "오류: 실습 네트워크 'basic'에 없는 노드: 'alcie'; 혹시 'alice'? (호스트: alice, bob)"),
             (["trce"], 64, "오류: 알 수 없는 명령: 'trce'; 혹시 'trace'? (`rawnet --help` 참고)"),
@@ -75,6 +79,10 @@ import Testing
             #expect(run.output.contains(expected), "\(arguments): \(run.output)")
             #expect(!run.output.contains("Error:"), "\(arguments): \(run.output)")
         }
+        let stop = try runner.run(["stop", "r1"])
+        #expect(stop.output.contains("멈춘 노드: r1 (`rawnet start r1` 명령으로 다시 시작합니다)"), "\(stop.output)")
+        let start = try runner.run(["start", "r1"])
+        #expect(start.output.contains("다시 실행 중인 노드: r1 (pid ") && start.output.contains("토폴로지에 적힌 대로"), "\(start.output)")
         let usage = try runner.run(["chat", "alice"])
         #expect(usage.output.contains("사용법: rawnet chat") && usage.output.contains("자세한 설명: 'rawnet chat --help'"), "\(usage.output)")
         // English stays English, and help is still help.
@@ -83,7 +91,9 @@ import Testing
         let english = try runner.run(["ping", "alcie", "bob", "-c", "1"])
         #expect(english.output.contains("Error: lab 'basic' has no node 'alcie'"), "\(english.output)")
         #expect(help.status == 0 && help.output.contains("USAGE: rawnet chat"), "\(help.output)")
-        _ = try runner.run(["down"])
+        runner.environmentOverrides["RAWNET_LANG"] = "ko"
+        let down = try runner.run(["down"])
+        #expect(down.status == 0 && down.output.contains("실습 네트워크 'basic'의 노드를 모두 멈췄습니다"), "\(down.output)")
     }
 
     /// A big lab is summed up in one line by `up`; a small one is listed node by node.
