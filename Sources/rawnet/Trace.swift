@@ -192,6 +192,8 @@ struct TraceCommand: ParsableCommand {
                 + (absolute ? "; TCP seq/ack as on the wire (--absolute)"
                     : "; TCP seq/ack count from each side's SYN (a SYN shows its own as on the wire); where the trace"
                     + " did not see the SYN, they are as on the wire and marked (abs) (--absolute: all as on the wire)")
+                + (filter == nil ? "; a watched host's TCP also notes each change of its windows (event=cwnd, send_window,"
+                    + " receive_window): --filter 'not event cwnd' hides the cwnd lines" : "")
                 + "; Ctrl-C stops"
         case .ko:
             return "실습 네트워크 '\(lab)'의 \(names) 추적" + (filter.map { " (필터: \($0))" } ?? "")
@@ -200,6 +202,8 @@ struct TraceCommand: ParsableCommand {
                     : "; TCP seq/ack는 각 쪽의 SYN부터 셉니다 (SYN은 자기 번호를 케이블 위의 값 그대로 보여 줌);"
                     + " 추적이 SYN을 보지 못한 연결은 케이블 위의 번호 그대로이며 (abs)로 표시합니다"
                     + " (--absolute: 모두 케이블 위의 번호)")
+                + (filter == nil ? "; 지켜보는 호스트의 TCP는 윈도가 바뀔 때마다 줄을 남깁니다 (event=cwnd, send_window,"
+                    + " receive_window): --filter 'not event cwnd'로 cwnd 줄을 숨깁니다" : "")
                 + "; Ctrl-C로 멈춥니다"
         }
     }

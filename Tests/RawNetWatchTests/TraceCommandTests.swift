@@ -157,6 +157,7 @@ import Testing
             .split(separator: " ").joined(separator: " ")
         #expect(header.hasPrefix("tracing alice, bob, r1 of lab 'basic'; times in ms from the first event;")
                 && header.hasSuffix("; Ctrl-C stops"), "\(plain)")
+        #expect(header.contains("--filter 'not event cwnd' hides the cwnd lines"), "how to quiet TCP's window lines: \(header)")
         #expect(plain.split(separator: "\n").first.map { DisplayWidth.of($0) > 60 } == true, "filled to the width")
         let layered = try String(contentsOfFile: started[1].path, encoding: .utf8)
         #expect(layered.contains("┌─ TCP") && layered.contains(" | TCP "))
