@@ -49,6 +49,9 @@ public struct ChatClient {
     @discardableResult
     public func run(on host: HostConnection, show: @escaping (String) -> Void) throws(NetworkError) -> Summary {
         var session = ChatSession(client: self, show: show)
+        // However it ends (`/quit`, end of input, the room gone, an error joining), the prompt
+        // row is cleared: what comes next (the shell's prompt, an error) starts on a clean row.
+        defer { session.end() }
         return try isUDP ? session.runUDP(on: host) : session.runTCP(on: host)
     }
 }
@@ -73,23 +76,29 @@ struct ChatSession {
     /// The line being typed, when the chat draws it (`ChatClient.editsLine`).
     let typing: TypedLine?
 
-    init(client: ChatClient, show: @escaping (String) -> Void) {
+    /// `terminal` writes what draws the line being typed (the terminal itself, but in tests).
+    init(client: ChatClient, show: @escaping (String) -> Void, terminal: @escaping (String) -> Void = AppTerminal.write) {
         self.client = client
         guard client.editsLine else {
             self.show = show
             typing = nil
             return
         }
-        let typing = TypedLine(prompt: client.isColored ? "\u{1B}[2m>\u{1B}[0m " : "> ", promptWidth: 2)
+        let typing = TypedLine(prompt: client.isColored ? "\u{1B}[2m>\u{1B}[0m " : "> ", promptWidth: 2, terminal: terminal)
         self.typing = typing
         // Every line printed goes above the line being typed, which is drawn again under it.
         self.show = { line in
             guard typing.isOpen else { return show(line) }
-            AppTerminal.write(LineEditor.clear)
+            terminal(LineEditor.clear)
             show(line)
             typing.redraw()
         }
         typing.redraw()
+    }
+
+    /// The chat is over: the prompt row is cleared and nothing is drawn under the last lines.
+    func end() {
+        typing?.close()
     }
 
     /// The lines typed since the last look, and whether input ended (end of file, Ctrl-D on
@@ -108,7 +117,7 @@ struct ChatSession {
             switch event {
             case .line(let text):
                 // The line stays on the screen as typed, as a terminal's own echo would leave it.
-                AppTerminal.write(LineEditor.clear + typing.prompt + text + "\n")
+                typing.terminal(LineEditor.clear + typing.prompt + text + "\n")
                 lines.append(text)
             case .endOfInput, .interrupt:
                 typing.close()
@@ -219,7 +228,9 @@ struct ChatSession {
                     } else {
                         tracker.follow(notice: datagram.payload)
                     }
-                    show(paint(ChatProtocol.visible(roomLine(String(decoding: datagram.payload, as: UTF8.self))), .dim))
+                    let notice = Self.udpNotice(String(decoding: datagram.payload, as: UTF8.self),
+                                                name: client.name, localPort: socket.localPort)
+                    show(paint(ChatProtocol.visible(roomLine(notice)), .dim))
                     continue
                 }
                 // Numbered as it came, so a mark's "#4–#5" points at lines on the screen.
@@ -276,6 +287,23 @@ struct ChatSession {
         try? socket.close()
         remindOfImpairment()
         return summary
+    }
+
+    /// A room notice to a UDP member, as the room and its TCP members read it. The room tells
+    /// UDP members "* bo joined from ADDRESS:PORT" and "* al left after N lines", and itself and
+    /// TCP members "* bo joined over udp from …" and "… (udp)" (the wire is kept: the numbering
+    /// follows those words). Two a UDP member knows to be UDP are shown as the room shows them:
+    /// its own join (its name, from its port), and a member that left after N lines (only a UDP
+    /// member says how many it sent).
+    static func udpNotice(_ line: String, name: String, localPort: UInt16) -> String {
+        if let match = line.wholeMatch(of: #/\* (\S+) joined from (\S+):(\d+)/#),
+           match.1 == name, UInt16(match.3) == localPort {
+            return "* \(name) joined over udp from \(match.2):\(match.3)"
+        }
+        if ChatProtocol.leftCount(Array(line.utf8)) != nil, !line.hasSuffix(" (udp)") {
+            return line + " (udp)"
+        }
+        return line
     }
 
     /// A datagram if one is here. An ICMP error about what was sent is shown, not fatal: over
@@ -374,7 +402,7 @@ struct ChatSession {
             return
         }
         do {
-            if let change { _ = try ImpairmentSettings(parsing: change) }
+            if let change { try Self.check(change) }
             for (interface, peer) in try control.interfacePeers() {
                 let now = try control.updateImpairment(interface: interface, settings: change)
                 if !impairedInterfaces.contains(interface) { impairedInterfaces.append(interface) }
@@ -407,21 +435,47 @@ struct ChatSession {
             } else {
                 kept = say("unknown (the host does not answer)", "알 수 없음 (호스트가 답하지 않음)")
             }
-            show(paint(Self.impairRefusal(error, kept: kept, language: client.language), .warning))
+            show(paint(Self.impairRefusal(error, kept: kept, change: change, language: client.language), .warning))
         }
+    }
+
+    /// Refuses a value the impairment code does not take ("loss 140%", "delay 50"), in its words,
+    /// before the host is asked.
+    static func check(_ change: String) throws {
+        _ = try ImpairmentSettings(parsing: change)
     }
 
     /// The line for an impairment change that was refused: the reason once, as the impairment
     /// code or the host gives it (not wrapped in "invalid argument"), and what the link keeps.
-    static func impairRefusal(_ error: any Error, kept: String, language: ViewLanguage = .en) -> String {
+    /// On a Korean screen a value refused (`change`, e.g. "loss 140%", as the slash command gave
+    /// it) reads as `rawnet impair --lang ko` says it, the command named as typed: "/loss 140%: 허용
+    /// 범위를 벗어났습니다 …"; a reason that has no Korean form stays English.
+    static func impairRefusal(_ error: any Error, kept: String, change: String? = nil, language: ViewLanguage = .en) -> String {
         let reason: String
         if case NetworkError.invalidArgument(let detail)? = error as? NetworkError, !detail.isEmpty {
             reason = detail
         } else {
             reason = "\(error)"
         }
-        return language == .ko ? "impair: \(reason). 아무것도 바꾸지 않았습니다. 링크는 그대로입니다: \(kept)"
-            : "impair: \(reason); nothing changed, the link keeps: \(kept)"
+        guard language == .ko else { return "impair: \(reason); nothing changed, the link keeps: \(kept)" }
+        if let korean = koreanRefusal(reason, change: change) {
+            return "\(korean). 아무것도 바꾸지 않았습니다. 링크는 그대로입니다: \(kept)"
+        }
+        return "impair: \(reason). 아무것도 바꾸지 않았습니다. 링크는 그대로입니다: \(kept)"
+    }
+
+    /// The impairment code's refusal of the slash command's value in Korean, or nil. Its words
+    /// ("loss: 140% is out of range …", "delay: cannot read '50' …") are shaped as the command
+    /// line says them ("--loss 140% is out of range …", "--delay 50: cannot read '50' …"), the
+    /// form `KoreanRefusals` reads, and the flag given back as the chat's command ("/loss").
+    static func koreanRefusal(_ reason: String, change: String?) -> String? {
+        guard let words = change?.split(separator: " ", maxSplits: 1).map(String.init), words.count == 2 else { return nil }
+        let (option, value) = (words[0], words[1])
+        guard reason.hasPrefix(option + ": ") else { return nil }
+        let said = reason.dropFirst(option.count + 2)
+        let commandLine = said.hasPrefix(value + " ") ? "--\(option) \(said)" : "--\(option) \(value): \(said)"
+        guard let korean = KoreanRefusals.impairment(commandLine), korean.hasPrefix("--\(option) ") else { return nil }
+        return "/" + korean.dropFirst(2)
     }
 
     /// At the end of the chat: an impairment it changed outlives it, so say so — as the host
@@ -514,22 +568,26 @@ final class TypedLine {
     private(set) var isOpen = true
     let prompt: String
     let promptWidth: Int
+    /// Where the drawing goes: the terminal.
+    let terminal: (String) -> Void
 
-    init(prompt: String, promptWidth: Int) {
+    init(prompt: String, promptWidth: Int, terminal: @escaping (String) -> Void = AppTerminal.write) {
         self.prompt = prompt
         self.promptWidth = promptWidth
+        self.terminal = terminal
     }
 
     /// Draws the line as it stands, from the start of the terminal's row (cleared first).
     func redraw() {
         guard isOpen else { return }
-        AppTerminal.write(editor.rendered(prompt: prompt, promptWidth: promptWidth, columns: AppTerminal.outputColumns ?? 80))
+        terminal(editor.rendered(prompt: prompt, promptWidth: promptWidth, columns: AppTerminal.outputColumns ?? 80))
     }
 
-    /// Input ended: the row is cleared and left to the chat's last lines.
+    /// Input ended, or the chat: the row is cleared and left to the chat's last lines (or to
+    /// whatever the terminal shows next, the shell's prompt or an error).
     func close() {
         guard isOpen else { return }
         isOpen = false
-        AppTerminal.write(LineEditor.clear)
+        terminal(LineEditor.clear)
     }
 }

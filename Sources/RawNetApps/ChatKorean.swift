@@ -70,8 +70,10 @@ extension NetworkError {
         case .connectionReset: return "상대가 연결을 리셋했습니다 (connection reset by peer)"
         case .timedOut: return "응답이 없어 시간이 다 되었습니다 (timed out)"
         case .hostUnreachable:
+            // As `AppFailure.hostUnreachableHint` says it in English.
             return "호스트에 닿을 수 없습니다 (host unreachable): 가는 길의 노드가 다음 홉을 ARP로 찾았지만 답이 없었습니다. "
-                + "그 주소의 노드가 없거나 ARP가 인위적 장애로 손실되었습니다 (rawnet impair --show, rawnet trace --filter arp). 다시 해 보세요"
+                + "가는 길의 노드가 멈췄거나 케이블이 끊겼거나 (rawnet status), 그 주소의 노드가 없거나, "
+                + "ARP가 인위적 장애로 손실되었습니다 (rawnet impair --show, rawnet trace --filter arp). 다시 해 보세요"
         case .networkUnreachable: return "네트워크에 닿을 수 없습니다 (network is unreachable)"
         case .hostNotRunning(let host, _, _): return "\(host) 데몬이 돌고 있지 않습니다 (\(description))"
         case .hostClosedConnection:

@@ -184,7 +184,8 @@ public enum KoreanErrors {
         // Failure.app's explanation of "host unreachable".
         if english.hasPrefix("host unreachable: nobody answered ARP for the next hop on the way.") {
             return "호스트에 닿을 수 없습니다 (host unreachable): 가는 길의 노드가 다음 홉을 ARP로 찾았지만 답이 없었습니다. "
-                + "그 주소의 노드가 없거나 ARP가 인위적 장애로 손실되었습니다 (rawnet impair --show, rawnet trace --filter arp). 다시 해 보세요"
+                + "가는 길의 노드가 멈췄거나 케이블이 끊겼거나 (rawnet status), 그 주소의 노드가 없거나, "
+                + "ARP가 인위적 장애로 손실되었습니다 (rawnet impair --show, rawnet trace --filter arp). 다시 해 보세요"
         }
         if let m = english.wholeMatch(of: #/host (\S+) is not running \(cannot connect to (.+)\)/#) {
             return "\(m.1) 데몬이 돌고 있지 않습니다 (\(m.2)에 연결할 수 없음)"

@@ -105,8 +105,12 @@ struct ChatCommand: ParsableCommand {
         do {
             try client.run(on: app.connection) { AppTerminal.write(TerminalLines.fit($0, fd: 1) + "\n") }
         } catch {
-            if client.language == .ko { throw Failure("채팅: \(error.koreanDescription)") }
-            throw Failure.app("chat", error)
+            // On its own row (the chat cleared its prompt), broken at spaces to the terminal's width.
+            let columns = Terminal.columns(of: 2)
+            if client.language == .ko {
+                throw Failure(AppFailure.fitted("채팅: \(error.koreanDescription)", after: "오류: ", columns: columns))
+            }
+            throw Failure(AppFailure.fitted(Failure.app("chat", error).message, after: "Error: ", columns: columns))
         }
     }
 }

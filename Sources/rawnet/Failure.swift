@@ -1,3 +1,4 @@
+import RawNetApps
 import RawNetSocket
 
 /// A runtime failure of a command: printed as `Error: message`, without the usage text
@@ -20,12 +21,10 @@ struct UsageFailure: Error, CustomStringConvertible {
 extension Failure {
     /// An app's failure (`chat: …`, `nc: …`), with what to look at when the lab
     /// knows the cause: in RawNet, as in Linux, "host unreachable" means a node on
-    /// the way sent ARP requests for the next hop and none was answered.
+    /// the way sent ARP requests for the next hop and none was answered (`AppFailure`).
     static func app(_ name: String, _ error: any Error) -> Failure {
         if let network = error as? NetworkError, case .hostUnreachable = network {
-            return Failure("\(name): \(error): nobody answered ARP for the next hop on the way. Either no node"
-                           + " has that address, or the ARP requests were lost to an impairment"
-                           + " (rawnet impair --show; rawnet trace --filter arp). Try again.")
+            return Failure("\(name): \(error): \(AppFailure.hostUnreachableHint)")
         }
         return Failure("\(name): \(error)")
     }

@@ -1,0 +1,102 @@
+@testable import RawNetApps
+import RawNetSocket
+import RawNetView
+import RawNetWire
+import Testing
+
+/// What a new user's Korean walk through the chat found: an error joining drawn after the
+/// prompt and cut mid-word, a hint that never named a stopped node, a prompt left behind
+/// after /quit, and a UDP member's own notices worded unlike the room's.
+@Suite struct ChatWalkFixTests {
+    static func client(editsLine: Bool = true) -> ChatClient {
+        var client = ChatClient(room: IPv4Address(10, 0, 2, 20), port: 7000, name: "late")
+        client.editsLine = editsLine
+        return client
+    }
+
+    /// Everything the chat wrote to the terminal, in order.
+    final class Screen: @unchecked Sendable {
+        var writes: [String] = []
+        var text: String { writes.joined() }
+    }
+
+    @Test func theEnd_clearsThePromptRow_soTheShellOrAnErrorStartsClean() {
+        let screen = Screen()
+        let session = ChatSession(client: Self.client(), show: { screen.writes.append($0 + "\n") },
+                                  terminal: { screen.writes.append($0) })
+        #expect(screen.text == "\r\u{1B}[K> ", "the prompt is drawn at once")
+        session.show("* the room closed the connection")
+        #expect(screen.text.hasSuffix("* the room closed the connection\n\r\u{1B}[K> "), "lines go above the prompt, drawn again")
+        session.end()
+        #expect(screen.writes.last == LineEditor.clear, "the chat's last word clears the prompt row: \(screen.writes)")
+        let before = screen.writes.count
+        session.show("* late line")
+        session.end()
+        #expect(Array(screen.writes[before...]) == ["* late line\n"], "after the end nothing draws the prompt again")
+    }
+
+    @Test func theEnd_withoutALineEditor_writesNothing() {
+        let screen = Screen()
+        let session = ChatSession(client: Self.client(editsLine: false), show: { screen.writes.append($0) },
+                                  terminal: { screen.writes.append($0) })
+        session.end()
+        #expect(screen.writes.isEmpty)
+    }
+
+    @Test func hostUnreachable_namesAStoppedNodeOrCutCable_andRawnetStatus_inBothLanguages() {
+        let english = AppFailure.hostUnreachableHint
+        #expect(english.hasPrefix("nobody answered ARP for the next hop on the way."),
+                "the words KoreanErrors and the interop test know stay first: \(english)")
+        #expect(english.contains("stopped") && english.contains("cable") && english.contains("rawnet status"), "\(english)")
+        #expect(english.contains("rawnet impair --show") && english.contains("rawnet trace --filter arp"), "\(english)")
+        let korean = NetworkError.hostUnreachable.koreanDescription
+        #expect(korean.hasPrefix("호스트에 닿을 수 없습니다 (host unreachable)"), "\(korean)")
+        #expect(korean.contains("노드가 멈췄거나 케이블이 끊겼거나") && korean.contains("rawnet status"), "\(korean)")
+        #expect(korean.contains("rawnet impair --show") && korean.contains("rawnet trace --filter arp"), "\(korean)")
+    }
+
+    @Test func aKoreanError_isBrokenAtSpaces_toTheTerminalWidth() {
+        let message = "채팅: \(NetworkError.hostUnreachable.koreanDescription)"
+        let fitted = AppFailure.fitted(message, after: "오류: ", columns: 80)
+        let lines = fitted.split(separator: "\n").map(String.init)
+        #expect(lines.count > 2, "\(fitted)")
+        // As printed: the prefix on the first line.
+        let printed = ["오류: " + lines[0]] + lines.dropFirst()
+        for line in printed { #expect(DisplayWidth.of(line) <= 80, "wider than 80 columns: \(line)") }
+        #expect(lines.dropFirst().allSatisfy { $0.hasPrefix("  ") && !$0.hasPrefix("   ") }, "continuations indented by two: \(fitted)")
+        // Broken only at spaces: joining the lines at single spaces gives the words back whole.
+        let rejoined = lines.map { $0.drop { $0 == " " } }.joined(separator: " ")
+        #expect(rejoined == message, "no word cut in half:\n\(fitted)")
+    }
+
+    @Test func anError_isLeftWhole_offATerminal_orOnANarrowOne() {
+        let message = "chat: host unreachable: \(AppFailure.hostUnreachableHint)"
+        #expect(AppFailure.fitted(message, after: "Error: ", columns: nil) == message)
+        #expect(AppFailure.fitted(message, after: "Error: ", columns: 10) == message)
+        let fitted = AppFailure.fitted(message, after: "Error: ", columns: 80)
+        #expect(fitted.hasPrefix("chat: host unreachable: nobody answered ARP"), "\(fitted)")
+        #expect(("Error: " + fitted).split(separator: "\n").allSatisfy { DisplayWidth.of($0) <= 80 }, "\(fitted)")
+    }
+
+    @Test func aUDPMembersOwnJoin_readsAsTheRoomShowsIt() {
+        let own = ChatSession.udpNotice("* bo joined from 10.0.2.20:49152", name: "bo", localPort: 49152)
+        #expect(own == "* bo joined over udp from 10.0.2.20:49152")
+        #expect(ChatProtocol.korean(own) == "* bo 들어옴 (UDP, 10.0.2.20:49152에서)")
+        // Another member, or one of the same name from another port (a TCP member, say): as it came.
+        #expect(ChatSession.udpNotice("* al joined from 10.0.1.10:49152", name: "bo", localPort: 49152)
+                == "* al joined from 10.0.1.10:49152")
+        #expect(ChatSession.udpNotice("* bo joined from 10.0.1.10:40000", name: "bo", localPort: 49152)
+                == "* bo joined from 10.0.1.10:40000")
+    }
+
+    @Test func aUDPMemberLeavingAfterItsLines_readsAsTheRoomShowsIt() {
+        let left = ChatSession.udpNotice(ChatProtocol.leftNotice("al", sent: 11, unseenAtEnd: 0), name: "bo", localPort: 49152)
+        #expect(left == "* al left after 11 lines (udp)")
+        #expect(ChatProtocol.korean(left) == "* al 나감 (UDP): 11줄 보냄")
+        let lost = ChatSession.udpNotice(ChatProtocol.leftNotice("al", sent: 11, unseenAtEnd: 2), name: "bo", localPort: 49152)
+        #expect(ChatProtocol.korean(lost) == "* al 나감 (UDP): 11줄 보냄, 마지막 2줄(#10-11)은 대화방에 오지 못함")
+        // A TCP member's leaving, and a notice already marked, stay as they came.
+        #expect(ChatSession.udpNotice("* ann left", name: "bo", localPort: 49152) == "* ann left")
+        #expect(ChatSession.udpNotice("* al left after 3 lines (udp)", name: "bo", localPort: 49152) == "* al left after 3 lines (udp)")
+    }
+}
