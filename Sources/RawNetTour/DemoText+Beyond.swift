@@ -31,8 +31,23 @@ extension DemoText {
                    "rawnet chat alice --connect bob:7000 --name alice   # first line typed: seq 7",
                    "rawnet impair alice-r1"],
         notice: Said(
-            en: "seq numbers count bytes from 1, as the ladder shows them; bob keeps asking for 27 (ack=27) while SACK tells alice what else arrived.",
-            ko: "seq 번호는 사다리 그림처럼 1부터 바이트를 셉니다. bob은 계속 27을 달라고 하고(ack=27), SACK으로 그 밖에 무엇이 도착했는지 알려 줍니다."))
+            en: """
+                seq numbers count bytes from 1, as the ladder shows them; bob keeps asking for 27 \
+                (ack=27) while SACK tells alice what else arrived. The tour's chat sends only its \
+                lines, so they start at 1, 14, 27 and 40. A chat you start sends your name first: \
+                'alice' and Enter are bytes 1–6, so the first line you type starts at seq 7, and \
+                that is the line the rule drops. Lines typed by hand come seconds apart, too late \
+                to draw a duplicate ACK, so alice resends it by herself moments later: ↻ \
+                (tail-loss probe) in the ladder.
+                """,
+            ko: """
+                seq 번호는 사다리 그림처럼 1부터 바이트를 셉니다. bob은 계속 27을 달라고 하고(ack=27), \
+                SACK으로 그 밖에 무엇이 도착했는지 알려 줍니다. 둘러보기의 채팅은 줄만 보내므로 줄이 1, \
+                14, 27, 40에서 시작합니다. 직접 여는 채팅은 이름을 먼저 보냅니다. 'alice'와 Enter가 \
+                바이트 1–6이므로 처음 치는 줄은 seq 7에서 시작하고, 위 규칙이 버리는 것이 바로 그 \
+                줄입니다. 손으로 치는 줄은 몇 초씩 떨어져 있어 중복 ACK를 끌어내기에는 늦으므로, \
+                alice는 곧 스스로 그 줄을 다시 보냅니다. 사다리에는 ↻ (꼬리 손실 프로브)로 보입니다.
+                """))
 
     static let dropOneQuestion = Question(
         question: Said(en: "alice's segment 3 (seq 27) is lost. What does bob send when segment 4 (seq 40) arrives?",
@@ -65,8 +80,20 @@ extension DemoText {
                    "rawnet trace bob --filter dropped",
                    "rawnet capture -w bad.pcapng --duration 20"],
         notice: Said(
-            en: "the damaged bytes never reach bob's app: a checksum turns corruption into loss, and TCP already knows how to repair loss.",
-            ko: "망가진 바이트는 bob의 앱까지 가지 않습니다. 체크섬이 손상을 손실로 바꾸고, 손실은 TCP가 이미 고칠 줄 압니다."))
+            en: """
+                the damaged bytes never reach bob's app: a checksum turns corruption into loss, and \
+                TCP already knows how to repair loss. By hand the rule hits the first line you type, \
+                seq 7: your chat sends your name first ('alice' and Enter, bytes 1–6), while the \
+                tour's chat sends no name, so its second line starts at 14. alice resends the line \
+                by herself moments later: ↻ (tail-loss probe) in the ladder.
+                """,
+            ko: """
+                망가진 바이트는 bob의 앱까지 가지 않습니다. 체크섬이 손상을 손실로 바꾸고, 손실은 TCP가 \
+                이미 고칠 줄 압니다. 직접 해 보면 규칙은 처음 치는 줄인 seq 7에 걸립니다. 채팅이 이름을 \
+                먼저 보내기 때문입니다('alice'와 Enter, 바이트 1–6). 둘러보기의 채팅은 이름을 보내지 \
+                않아 두 번째 줄이 14에서 시작합니다. alice는 곧 스스로 그 줄을 다시 보냅니다. 사다리에는 \
+                ↻ (꼬리 손실 프로브)로 보입니다.
+                """))
 
     static let corruptionQuestion = Question(
         question: Said(en: "bob's TCP finds segment seq 14's checksum wrong. What happens to it?",
