@@ -156,6 +156,9 @@ import Testing
         #expect(!text.contains("4611686018427387903"))
         #expect(!text.contains("proto") && !text.contains("state"))
         #expect(TCPSocketStatus(parsing: "rto=1000000 future=3 odd").readable() == "rto 1s  future 3  odd")
+        // A minimum over a 10 s window says so: it may stand above srtt, which remembers longer.
+        #expect(TCPSocketStatus(parsing: "srtt=2900 min_rtt=7000").readable() == "srtt 2.9ms  min_rtt 7ms (last 10 s)")
+        #expect(TCPSocketStatus(parsing: "min_rtt=7000").readableParts(language: "ko") == ["min_rtt 7ms (최근 10초)"])
     }
 
     /// Retransmissions by reason travel as `retrans_*` words, read back typed,

@@ -99,6 +99,12 @@ extension TCPSocketStatus {
                 parts.append("rto_expiries \(value)")
                 continue
             }
+            if key == .minRTT {
+                // A minimum over the last 10 s only (RACK's, BBR's), so it can stand above srtt,
+                // an average with a longer memory: said, so that does not read as a mistake.
+                parts.append("\(name) \(Self.readableValue(of: key, value)) (\(language == "ko" ? "최근 10초" : "last 10 s"))")
+                continue
+            }
             parts.append("\(name) \(Self.readableValue(of: key, value))")
         }
         return parts
