@@ -131,7 +131,9 @@ enum UnknownOption {
             let name = String(word.prefix { $0 != "=" })
             guard !known.contains(name) else { continue }
             var message = "unknown option '\(name)'"
-            if let nearest = NameSuggestion.nearest(to: String(name.dropFirst(2)), among: known.map { String($0.dropFirst(2)) }) {
+            if let short = shortForms[name], help.contains("  \(short) ") || help.contains("  \(short),") {
+                message += "; did you mean '\(short)'?"   // ping's -c, as Linux's ping spells it
+            } else if let nearest = NameSuggestion.nearest(to: String(name.dropFirst(2)), among: known.map { String($0.dropFirst(2)) }) {
                 message += "; did you mean '--\(nearest)'?"
             }
             return message + " (see `\(path.joined(separator: " ")) --help`)"
@@ -139,6 +141,12 @@ enum UnknownOption {
         return nil
     }
 
+    /// Long names users type for the short options ping and traceroute take, as Linux's tools
+    /// have them (`ping --count 1` means `-c 1`).
+    static let shortForms: [String: String] = [
+        "--count": "-c", "--interval": "-i", "--size": "-s", "--ttl": "-t", "--deadline": "-w",
+        "--timeout": "-W", "--max-hops": "-m", "--queries": "-q", "--first-ttl": "-f",
+    ]
 }
 
 /// The nearest command to a mistyped one (`rawnet sokets` → sockets).

@@ -133,6 +133,8 @@ import Testing
             (["impair", "--los", "20%", "alice-r1"], "unknown option '--los'; did you mean '--loss'?"),
             (["chat", "alice", "--conect", "bob:7000"], "unknown option '--conect'; did you mean '--connect'? (see `rawnet chat --help`)"),
             (["http", "get", "alice", "http://bob/", "--verbos"], "(see `rawnet http get --help`)"),
+            (["ping", "alice", "bob", "--count", "1"], "unknown option '--count'; did you mean '-c'? (see `rawnet ping --help`)"),
+            (["traceroute", "alice", "bob", "--max-hops", "3"], "unknown option '--max-hops'; did you mean '-m'?"),
         ]
         for (arguments, expected) in cases {
             let run = try runner.run(arguments)
