@@ -81,13 +81,20 @@ struct ChatCommand: ParsableCommand {
                 : "(this terminal only shows the room: what you type here is not sent; to chat, join from another terminal: \(join))"
             var room = ChatRoom(port: listen)
             room.language = languageOption.language
+            // Ctrl-C closes the room and says so (the members see their connection end).
+            let interrupt = InterruptFlag()
             do {
                 try room.run(on: app.connection, until: {
                     if typed.lineWasTyped() { AppTerminal.write(TerminalLines.fit(hint, fd: 1) + "\n") }
-                    return false
+                    return interrupt.isSet
                 }) { AppTerminal.write(TerminalLines.fit($0, fd: 1) + "\n") }
             } catch {
                 throw Failure("chat: \(error)")
+            }
+            if interrupt.isSet {
+                AppTerminal.write(TerminalLines.fit(languageOption.language == .ko
+                    ? "방 닫힘 (Ctrl-C): 들어와 있던 사람들에게는 연결이 끝났다고 보입니다"
+                    : "room closed (Ctrl-C): its members see their connection end", fd: 1) + "\n")
             }
             return
         }

@@ -331,6 +331,10 @@ import Testing
         #expect(try runner.wait(member, timeout: 30) == 0, "ann's chat ends cleanly")
         let spoke = waitForPane("ann: hi room")
         #expect(spoke.contains("ann: hi room"), "the room goes on: \(spoke)")
+        // Ctrl-C closes the room with a line that says so, not a bare ^C.
+        _ = try tmuxRun(["send-keys", "-t", "room", "C-c"])
+        let closed = waitForPane("room closed (Ctrl-C)")
+        #expect(closed.contains("room closed (Ctrl-C): its members see their connection end"), "\(closed)")
     }
 }
 
