@@ -290,16 +290,10 @@ struct ChatSession {
     }
 
     /// A room notice to a UDP member, as the room and its TCP members read it. The room tells
-    /// UDP members "* bo joined from ADDRESS:PORT" and "* al left after N lines", and itself and
-    /// TCP members "* bo joined over udp from …" and "… (udp)" (the wire is kept: the numbering
-    /// follows those words). Two a UDP member knows to be UDP are shown as the room shows them:
-    /// its own join (its name, from its port), and a member that left after N lines (only a UDP
-    /// member says how many it sent).
+    /// UDP members "* al left after N lines" and itself and TCP members "… (udp)" (the wire is
+    /// kept); only a UDP member says how many lines it sent, so that one is shown as the room
+    /// shows it. (Its own join stays "* bo joined from …": the wire does not say how others joined.)
     static func udpNotice(_ line: String, name: String, localPort: UInt16) -> String {
-        if let match = line.wholeMatch(of: #/\* (\S+) joined from (\S+):(\d+)/#),
-           match.1 == name, UInt16(match.3) == localPort {
-            return "* \(name) joined over udp from \(match.2):\(match.3)"
-        }
         if ChatProtocol.leftCount(Array(line.utf8)) != nil, !line.hasSuffix(" (udp)") {
             return line + " (udp)"
         }

@@ -78,17 +78,6 @@ import Testing
         #expect(("Error: " + fitted).split(separator: "\n").allSatisfy { DisplayWidth.of($0) <= 80 }, "\(fitted)")
     }
 
-    @Test func aUDPMembersOwnJoin_readsAsTheRoomShowsIt() {
-        let own = ChatSession.udpNotice("* bo joined from 10.0.2.20:49152", name: "bo", localPort: 49152)
-        #expect(own == "* bo joined over udp from 10.0.2.20:49152")
-        #expect(ChatProtocol.korean(own) == "* bo 들어옴 (UDP, 10.0.2.20:49152에서)")
-        // Another member, or one of the same name from another port (a TCP member, say): as it came.
-        #expect(ChatSession.udpNotice("* al joined from 10.0.1.10:49152", name: "bo", localPort: 49152)
-                == "* al joined from 10.0.1.10:49152")
-        #expect(ChatSession.udpNotice("* bo joined from 10.0.1.10:40000", name: "bo", localPort: 49152)
-                == "* bo joined from 10.0.1.10:40000")
-    }
-
     @Test func aUDPMemberLeavingAfterItsLines_readsAsTheRoomShowsIt() {
         let left = ChatSession.udpNotice(ChatProtocol.leftNotice("al", sent: 11, unseenAtEnd: 0), name: "bo", localPort: 49152)
         #expect(left == "* al left after 11 lines (udp)")
