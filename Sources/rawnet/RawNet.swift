@@ -82,8 +82,11 @@ struct RawNet: ParsableCommand {
     private static func exitSpeaking(_ error: any Error) -> Never {
         let code = exitCode(for: error)
         guard errorLanguage == .ko, code != .success else { exit(withError: error) }
+        // An `ExitCode` thrown after the command said its own words has no message: nothing more is printed.
         let text = KoreanErrors.text(fullMessage(for: error))
-        try? FileDescriptor.standardError.writeAll(Array((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        if !text.isEmpty {
+            try? FileDescriptor.standardError.writeAll(Array((text.hasSuffix("\n") ? text : text + "\n").utf8))
+        }
         exit(withError: code)
     }
 

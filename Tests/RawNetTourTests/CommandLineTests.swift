@@ -79,6 +79,10 @@ import Testing
             #expect(run.output.contains(expected), "\(arguments): \(run.output)")
             #expect(!run.output.contains("Error:"), "\(arguments): \(run.output)")
         }
+        // A command that said its own words and exits 1 (ping with no reply) gets no empty error line.
+        let unanswered = try runner.run(["ping", "alice", "10.0.2.99", "-c", "1", "-W", "1"], timeout: 20)
+        #expect(unanswered.status == 1 && !unanswered.output.contains("오류") && !unanswered.output.hasSuffix("\n\n"),
+                "\(unanswered.output)")
         let stop = try runner.run(["stop", "r1"])
         #expect(stop.output.contains("멈춘 노드: r1 (`rawnet start r1` 명령으로 다시 시작합니다)"), "\(stop.output)")
         let start = try runner.run(["start", "r1"])
