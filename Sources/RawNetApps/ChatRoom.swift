@@ -36,9 +36,9 @@ public struct ChatRoom {
         let listener = try TCPListener(host, port: port, backlog: 32, options: TCPOptions(isNagleEnabled: false))
         let udp = try UDPSocket(host)
         try udp.bind(port: listener.localPort)
-        log(isKorean ? "방 열림: \(host.host) 포트 \(listener.localPort) (TCP와 UDP)"
+        log(isKorean ? "대화방을 열었습니다: \(host.host) 포트 \(listener.localPort) (TCP와 UDP)"
             : "room open on \(host.host) port \(listener.localPort) (tcp and udp)")
-        log(isKorean ? "이 터미널은 방을 보여 주기만 함. 채팅하려면 다른 터미널에서 들어오기:"
+        log(isKorean ? "이 터미널은 대화방을 보여 주기만 합니다. 채팅하려면 다른 터미널에서 들어오세요:"
             : "this terminal only shows the room; to chat, join it from another one:")
         log("  rawnet chat HOST --connect \(host.host):\(listener.localPort) --name NAME")
         var members: [Member] = []

@@ -77,7 +77,7 @@ struct ChatCommand: ParsableCommand {
             var typed = RoomTerminalTyping(isWatching: AppTerminal.isInputTerminal && !AppTerminal.isInputBackgroundTerminal)
             let join = "rawnet chat HOST --connect \(host):\(listen) --name NAME"
             let hint = languageOption.language == .ko
-                ? "(이 터미널은 방을 보여 주기만 함: 여기 입력한 것은 보내지 않음. 채팅하려면 다른 터미널에서 들어오기: \(join))"
+                ? "(이 터미널은 대화방을 보여 주기만 합니다. 여기 입력한 것은 보내지 않습니다. 채팅하려면 다른 터미널에서 들어오세요: \(join))"
                 : "(this terminal only shows the room: what you type here is not sent; to chat, join from another terminal: \(join))"
             var room = ChatRoom(port: listen)
             room.language = languageOption.language
@@ -93,7 +93,7 @@ struct ChatCommand: ParsableCommand {
             }
             if interrupt.isSet {
                 AppTerminal.write(TerminalLines.fit(languageOption.language == .ko
-                    ? "방 닫힘 (Ctrl-C): 들어와 있던 사람들에게는 연결이 끝났다고 보입니다"
+                    ? "대화방을 닫았습니다 (Ctrl-C). 들어와 있던 사람들에게는 연결이 끝났다고 보입니다"
                     : "room closed (Ctrl-C): its members see their connection end", fd: 1) + "\n")
             }
             return

@@ -189,7 +189,7 @@ import Testing
         let lab = try DaemonTestLab(yaml: Self.yaml)
         defer { lab.stop() }
         let room = try AppProcess(lab: lab, ["chat", "bob", "--listen", "7000", "--lang", "ko"], name: "room")
-        try room.waitForOutput("room open") { $0.contains("방 열림: bob 포트 7000 (TCP와 UDP)") }
+        try room.waitForOutput("room open") { $0.contains("대화방을 열었습니다: bob 포트 7000 (TCP와 UDP)") }
         let ann = try AppProcess(lab: lab, ["chat", "bob", "--connect", "bob:7000", "--name", "ann", "--lang", "ko"],
                                  name: "ann", feedsInput: true)
         try ann.waitForOutput("ann joins") { $0.contains("* ann 들어옴 (10.0.2.20:") }
