@@ -92,6 +92,8 @@ struct ChatCommand: ParsableCommand {
                 throw Failure("chat: \(error)")
             }
             if interrupt.isSet {
+                // On a row of its own: the terminal has just echoed ^C.
+                if AppTerminal.isOutputTerminal { AppTerminal.write("\n") }
                 AppTerminal.write(TerminalLines.fit(languageOption.language == .ko
                     ? "대화방을 닫았습니다 (Ctrl-C). 들어와 있던 사람들에게는 연결이 끝났다고 보입니다"
                     : "room closed (Ctrl-C): its members see their connection end", fd: 1) + "\n")

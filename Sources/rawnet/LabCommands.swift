@@ -72,8 +72,8 @@ struct Up: ParsableCommand {
         if report.cleanedCrashedLab {
             print(ko ? "죽은 실습 네트워크가 남긴 실행 디렉터리를 정리했습니다" : "cleaned up the run directory of a lab that had crashed")
         }
-        print(ko ? "실습 네트워크 '\(report.topology.name)'의 노드를 모두 시작했습니다 (실행 디렉터리: \(report.runDirectory))"
-                 : "lab '\(report.topology.name)' is up in \(report.runDirectory)")
+        print(TerminalLines.fit(ko ? "실습 네트워크 '\(report.topology.name)'의 노드를 모두 시작했습니다 (실행 디렉터리: \(report.runDirectory))"
+                                   : "lab '\(report.topology.name)' is up in \(report.runDirectory)", fd: 1))
         // A big lab is summed up: a thousand lines would hide the one that matters.
         if report.topology.nodes.count > Self.listedNodes {
             print("  " + Self.summary(of: report.topology) + "; `rawnet status` lists each")

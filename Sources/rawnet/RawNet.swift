@@ -81,13 +81,18 @@ struct RawNet: ParsableCommand {
     /// and version, which exit 0, are left to the parser).
     private static func exitSpeaking(_ error: any Error) -> Never {
         let code = exitCode(for: error)
-        guard errorLanguage == .ko, code != .success else { exit(withError: error) }
+        guard code != .success else { exit(withError: error) }
         // An `ExitCode` thrown after the command said its own words has no message: nothing more is printed.
-        let text = KoreanErrors.text(fullMessage(for: error))
-        if !text.isEmpty {
-            try? FileDescriptor.standardError.writeAll(Array((text.hasSuffix("\n") ? text : text + "\n").utf8))
-        }
+        let english = fullMessage(for: error)
+        if !english.isEmpty { printError(errorLanguage == .ko ? KoreanErrors.text(english) : english) }
         exit(withError: code)
+    }
+
+    /// An error's lines on standard error, broken at spaces to the terminal's width when it is one
+    /// (a long "did you mean … (nodes: …)" is not cut mid-word by the terminal).
+    private static func printError(_ text: String) {
+        let fitted = TerminalLines.fit(text.hasSuffix("\n") ? String(text.dropLast()) : text, fd: 2)
+        try? FileDescriptor.standardError.writeAll(Array((fitted + "\n").utf8))
     }
 
     static var commandNames: [String] {
@@ -95,8 +100,7 @@ struct RawNet: ParsableCommand {
     }
 
     private static func fail(_ message: String, status: ExitCode) -> Never {
-        let text = errorLanguage == .ko ? KoreanErrors.text("Error: \(message)") : "Error: \(message)"
-        try? FileDescriptor.standardError.writeAll(Array("\(text)\n".utf8))
+        printError(errorLanguage == .ko ? KoreanErrors.text("Error: \(message)") : "Error: \(message)")
         exit(withError: status)
     }
 }

@@ -178,6 +178,8 @@ struct TraceCommand: ParsableCommand {
             do { try file?.append(saved) } catch { throw Failure("\(error)") }
             return watch.count.map { shown < $0 } ?? true
         }
+        // After Ctrl-C on a terminal, on a row of its own: the terminal has just echoed ^C.
+        if live.stream.isInterrupted && Terminal.columns(of: 2) != nil { printToStandardError("") }
         printToStandardError(language == .ko ? "이벤트 \(shown)개 표시" + (save.map { "; \($0)에 저장" } ?? "")
                                               : "\(shown) events shown" + (save.map { "; saved to \($0)" } ?? ""))
     }
