@@ -84,8 +84,19 @@ struct RawNet: ParsableCommand {
         guard code != .success else { exit(withError: error) }
         // An `ExitCode` thrown after the command said its own words has no message: nothing more is printed.
         let english = fullMessage(for: error)
-        if !english.isEmpty { printError(errorLanguage == .ko ? KoreanErrors.text(english) : english) }
+        if !english.isEmpty { printError(errorLanguage == .ko ? KoreanErrors.text(english) : lowercasingParserWords(english)) }
         exit(withError: code)
+    }
+
+    /// The argument parser's own messages begin with a capital ("Missing value for …"), RawNet's
+    /// in lower case ("unknown option …"): after `Error: `, the parser's are lower-cased to match.
+    static func lowercasingParserWords(_ text: String) -> String {
+        let prefix = "Error: "
+        guard text.hasPrefix(prefix) else { return text }
+        let message = text.dropFirst(prefix.count)
+        let parserWords = ["Missing ", "Unknown option ", "Unexpected argument ", "The value '", "The option '"]
+        guard parserWords.contains(where: { message.hasPrefix($0) }), let first = message.first else { return text }
+        return prefix + first.lowercased() + message.dropFirst()
     }
 
     /// An error's lines on standard error, broken at spaces to the terminal's width when it is one

@@ -139,6 +139,9 @@ import Testing
             (["http", "get", "alice", "http://bob/", "--verbos"], "(see `rawnet http get --help`)"),
             (["ping", "alice", "bob", "--count", "1"], "unknown option '--count'; did you mean '-c'? (see `rawnet ping --help`)"),
             (["traceroute", "alice", "bob", "--max-hops", "3"], "unknown option '--max-hops'; did you mean '-m'?"),
+            // The parser's own words begin in lower case, as RawNet's do.
+            (["impair", "alice-r1", "--loss"], "Error: missing value for '--loss <loss>'"),
+            (["ping", "alice", "bob", "-x"], "Error: unknown option '-x'"),
         ]
         for (arguments, expected) in cases {
             let run = try runner.run(arguments)
