@@ -228,8 +228,7 @@ struct ChatSession {
                     } else {
                         tracker.follow(notice: datagram.payload)
                     }
-                    let notice = Self.udpNotice(String(decoding: datagram.payload, as: UTF8.self),
-                                                name: client.name, localPort: socket.localPort)
+                    let notice = Self.udpNotice(String(decoding: datagram.payload, as: UTF8.self))
                     show(paint(ChatProtocol.visible(roomLine(notice)), .dim))
                     continue
                 }
@@ -293,7 +292,7 @@ struct ChatSession {
     /// UDP members "* al left after N lines" and itself and TCP members "… (udp)" (the wire is
     /// kept); only a UDP member says how many lines it sent, so that one is shown as the room
     /// shows it. (Its own join stays "* bo joined from …": the wire does not say how others joined.)
-    static func udpNotice(_ line: String, name: String, localPort: UInt16) -> String {
+    static func udpNotice(_ line: String) -> String {
         if ChatProtocol.leftCount(Array(line.utf8)) != nil, !line.hasSuffix(" (udp)") {
             return line + " (udp)"
         }
@@ -466,8 +465,7 @@ struct ChatSession {
         guard let words = change?.split(separator: " ", maxSplits: 1).map(String.init), words.count == 2 else { return nil }
         let (option, value) = (words[0], words[1])
         guard reason.hasPrefix(option + ": ") else { return nil }
-        let said = reason.dropFirst(option.count + 2)
-        let commandLine = said.hasPrefix(value + " ") ? "--\(option) \(said)" : "--\(option) \(value): \(said)"
+        let commandLine = ImpairmentSettings.refusal(flag: option, option: option, value: value, reason)
         guard let korean = KoreanRefusals.impairment(commandLine), korean.hasPrefix("--\(option) ") else { return nil }
         return "/" + korean.dropFirst(2)
     }

@@ -55,20 +55,11 @@ public struct ImpairChange: Sendable {
             do {
                 try settings.set(option, to: value)
             } catch {
-                throw ImpairChangeError(Self.refusal(flag: Self.flag(option), option: option, value: value, "\(error)"),
+                throw ImpairChangeError(ImpairmentSettings.refusal(flag: Self.flag(option), option: option, value: value, "\(error)"),
                                         isInvalidValue: true)
             }
         }
         do { try settings.validate() } catch { throw ImpairChangeError("\(error)", isInvalidValue: true) }
-    }
-
-    /// A value's refusal naming its flag once: the settings say "loss: 140% is out of range …",
-    /// which reads "--loss 140% is out of range …"; "delay: cannot read '5' …" reads
-    /// "--delay 5: cannot read '5' …".
-    static func refusal(flag: String, option: String, value: String, _ reason: String) -> String {
-        guard reason.hasPrefix(option + ": ") else { return "--\(flag) \(value): \(reason)" }
-        let said = reason.dropFirst(option.count + 2)
-        return said.hasPrefix(value + " ") ? "--\(flag) \(said)" : "--\(flag) \(value): \(said)"
     }
 
     /// Validates, checks every direction's daemon answers and accepts the result, then

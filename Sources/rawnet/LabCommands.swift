@@ -68,7 +68,7 @@ struct Up: ParsableCommand {
         } catch {
             throw Failure("\(error)")
         }
-        let ko = RawNet.errorLanguage == .ko
+        let ko = RawNet.language == .ko
         if report.cleanedCrashedLab {
             print(ko ? "죽은 실습 네트워크가 남긴 실행 디렉터리를 정리했습니다" : "cleaned up the run directory of a lab that had crashed")
         }
@@ -165,7 +165,7 @@ struct Down: ParsableCommand {
             throw Failure("\(error)")
         }
         for line in report.skipped { print(line) }
-        let ko = RawNet.errorLanguage == .ko
+        let ko = RawNet.language == .ko
         if !report.killed.isEmpty { print((ko ? "강제로 끝낸 프로세스: " : "had to kill: ") + report.killed.joined(separator: ", ")) }
         print(ko ? "실습 네트워크 '\(name)'의 노드를 모두 멈췄습니다" : "lab '\(name)' is down")
     }

@@ -36,7 +36,7 @@ struct StopNodes: ParsableCommand {
         } catch {
             throw Failure("\(error)")
         }
-        let ko = RawNet.errorLanguage == .ko
+        let ko = RawNet.language == .ko
         if !killed.isEmpty { print((ko ? "강제로 끝낸 프로세스: " : "had to kill: ") + killed.joined(separator: ", ")) }
         for node in nodes.uniqued() {
             print(ko ? "멈춘 노드: \(node) (`rawnet start \(node)` 명령으로 다시 시작합니다)"
@@ -78,7 +78,7 @@ struct StartNodes: ParsableCommand {
         } catch {
             throw Failure("\(error)")
         }
-        let ko = RawNet.errorLanguage == .ko
+        let ko = RawNet.language == .ko
         for node in nodes.uniqued() {
             guard let pid = pids[node] else { continue }
             print(ko ? "다시 실행 중인 노드: \(node) (pid \(pid))" : "\(node) is running again (pid \(pid))")

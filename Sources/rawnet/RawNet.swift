@@ -67,7 +67,7 @@ struct RawNet: ParsableCommand {
     /// The language of this run's errors, and of the lab's own lines (`up`, `down`, `stop`,
     /// `start`, which have no `--lang`): `--lang` among the arguments, else the environment's
     /// (`LanguageOption`). Read from the words, so an error found while parsing speaks it too.
-    static let errorLanguage: ViewLanguage = {
+    static let language: ViewLanguage = {
         let words = Array(CommandLine.arguments.dropFirst())
         for (index, word) in words.enumerated() {
             if word == "--" { break }
@@ -84,7 +84,7 @@ struct RawNet: ParsableCommand {
         guard code != .success else { exit(withError: error) }
         // An `ExitCode` thrown after the command said its own words has no message: nothing more is printed.
         let english = fullMessage(for: error)
-        if !english.isEmpty { printError(errorLanguage == .ko ? KoreanErrors.text(english) : lowercasingParserWords(english)) }
+        if !english.isEmpty { printError(language == .ko ? KoreanErrors.text(english) : lowercasingParserWords(english)) }
         exit(withError: code)
     }
 
@@ -111,7 +111,7 @@ struct RawNet: ParsableCommand {
     }
 
     private static func fail(_ message: String, status: ExitCode) -> Never {
-        printError(errorLanguage == .ko ? KoreanErrors.text("Error: \(message)") : "Error: \(message)")
+        printError(language == .ko ? KoreanErrors.text("Error: \(message)") : "Error: \(message)")
         exit(withError: status)
     }
 }

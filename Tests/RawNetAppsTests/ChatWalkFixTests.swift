@@ -79,13 +79,13 @@ import Testing
     }
 
     @Test func aUDPMemberLeavingAfterItsLines_readsAsTheRoomShowsIt() {
-        let left = ChatSession.udpNotice(ChatProtocol.leftNotice("al", sent: 11, unseenAtEnd: 0), name: "bo", localPort: 49152)
+        let left = ChatSession.udpNotice(ChatProtocol.leftNotice("al", sent: 11, unseenAtEnd: 0))
         #expect(left == "* al left after 11 lines (udp)")
         #expect(ChatProtocol.korean(left) == "* al 나감 (UDP): 11줄 보냄")
-        let lost = ChatSession.udpNotice(ChatProtocol.leftNotice("al", sent: 11, unseenAtEnd: 2), name: "bo", localPort: 49152)
+        let lost = ChatSession.udpNotice(ChatProtocol.leftNotice("al", sent: 11, unseenAtEnd: 2))
         #expect(ChatProtocol.korean(lost) == "* al 나감 (UDP): 11줄 보냄, 마지막 2줄(#10-11)은 대화방에 오지 못함")
         // A TCP member's leaving, and a notice already marked, stay as they came.
-        #expect(ChatSession.udpNotice("* ann left", name: "bo", localPort: 49152) == "* ann left")
-        #expect(ChatSession.udpNotice("* al left after 3 lines (udp)", name: "bo", localPort: 49152) == "* al left after 3 lines (udp)")
+        #expect(ChatSession.udpNotice("* ann left") == "* ann left")
+        #expect(ChatSession.udpNotice("* al left after 3 lines (udp)") == "* al left after 3 lines (udp)")
     }
 }

@@ -28,11 +28,8 @@ import RawNetCore
                 try settings.set(option, to: value)
                 Issue.record("\(option) \(value) was taken")
             } catch {
-                // As `ImpairChange` names the flag once: "--loss 140% is out of range …", "--delay 5: cannot read …".
-                let reason = error.description
-                let said = String(reason.dropFirst(option.count + 2))
-                let english = !reason.hasPrefix(option + ": ") ? "--\(option) \(value): \(reason)"
-                    : said.hasPrefix(value + " ") ? "--\(option) \(said)" : "--\(option) \(value): \(said)"
+                // As the command line names the flag once: "--loss 140% is out of range …", "--delay 5: cannot read …".
+                let english = ImpairmentSettings.refusal(flag: option, option: option, value: value, error.description)
                 let korean = KoreanRefusals.impairment(english)
                 #expect(korean != nil, "no Korean for: \(english)")
                 for word in ["is out of range", "cannot read", "expected", "allowed", "or more", "such as"] {

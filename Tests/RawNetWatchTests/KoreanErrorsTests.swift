@@ -20,6 +20,18 @@ import Testing
         }
     }
 
+    /// `attempt` is refused, and its error reads in Korean beginning with `start`.
+    func refused(_ what: String, startsAs start: String, _ attempt: () throws -> Void) {
+        do {
+            try attempt()
+            Issue.record("\(what) was taken")
+        } catch {
+            let korean = KoreanErrors.message("\(error)")
+            isKorean(korean, "\(error)")
+            #expect(korean?.hasPrefix(start) == true, "\(korean ?? "\(error)")")
+        }
+    }
+
     @Test func theLab_andItsNodes() {
         let cases: [(String, String)] = [
             (LabLocator.Failure.noLab.description, "실행 중인 실습 네트워크가 없습니다. `rawnet up` 명령으로 시작하세요"),
@@ -41,13 +53,8 @@ import Testing
     }
 
     @Test func traceTargets_andFilters() {
-        do {
+        refused("alice-bob", startsAs: "실습 네트워크 'basic'의 노드도, 노드:인터페이스도, 링크도 아닌 것: 'alice-bob'") {
             _ = try TraceSelection(targets: ["alice-bob"], topology: lab)
-            Issue.record("alice-bob was taken")
-        } catch {
-            let korean = KoreanErrors.message(error.description)
-            isKorean(korean, error.description)
-            #expect(korean?.hasPrefix("실습 네트워크 'basic'의 노드도, 노드:인터페이스도, 링크도 아닌 것: 'alice-bob'") == true, "\(korean ?? "")")
         }
         for (filter, start) in [("udp and prt 7", "잘못된 필터 (3번째 낱말): 알 수 없는 낱말: 'prt'; 혹시 'port'? 쓸 수 있는 것: tcp, udp"),
                                 ("udp and", "잘못된 필터: 조건이 올 자리에서 필터가 끝났습니다 (쓸 수 있는 것: tcp"),
@@ -65,21 +72,9 @@ import Testing
     }
 
     @Test func destinations_links_andEveryFilterMistake() throws {
-        do {
-            _ = try lab.resolveAddress("bbo")
-            Issue.record("bbo was taken")
-        } catch {
-            let korean = KoreanErrors.message(error.description)
-            isKorean(korean, error.description)
-            #expect(korean?.hasPrefix("IPv4 주소도 실습 네트워크 'basic'의 노드도 아닌 것: 'bbo'; 혹시 'bob'? (노드: ") == true, "\(korean ?? error.description)")
-        }
-        do {
+        refused("bbo", startsAs: "IPv4 주소도 실습 네트워크 'basic'의 노드도 아닌 것: 'bbo'; 혹시 'bob'? (노드: ") { _ = try lab.resolveAddress("bbo") }
+        refused("alice-r2", startsAs: "실습 네트워크 'basic'에 없는 링크 또는 인터페이스: 'alice-r2'; 혹시 'alice-r1'?") {
             _ = try lab.findLink("alice-r2")
-            Issue.record("alice-r2 was taken")
-        } catch {
-            let korean = KoreanErrors.message(error.description)
-            isKorean(korean, error.description)
-            #expect(korean?.hasPrefix("실습 네트워크 'basic'에 없는 링크 또는 인터페이스: 'alice-r2'; 혹시 'alice-r1'?") == true, "\(korean ?? error.description)")
         }
         for filter in ["udp and port", "tcp and (port 7000", "port x", "seq -1", "host 1.2", "event zzz", "on r1", "node", "seq",
                        "event", "host", "on", "and udp", "udp )"] {

@@ -155,3 +155,15 @@ extension String {
         String(map { $0 == target ? replacement : $0 })
     }
 }
+
+extension ImpairmentSettings {
+    /// A value's refusal as the command line names it, the flag once: the settings say "loss: 140%
+    /// is out of range …", which reads "--loss 140% is out of range …"; "delay: cannot read '5' …"
+    /// reads "--delay 5: cannot read '5' …" (`rawnet impair`, and the chat's slash commands, whose
+    /// Korean `KoreanRefusals` reads from this form).
+    public static func refusal(flag: String, option: String, value: String, _ reason: String) -> String {
+        guard reason.hasPrefix(option + ": ") else { return "--\(flag) \(value): \(reason)" }
+        let said = reason.dropFirst(option.count + 2)
+        return said.hasPrefix(value + " ") ? "--\(flag) \(said)" : "--\(flag) \(value): \(said)"
+    }
+}
