@@ -77,11 +77,14 @@ struct RawNet: ParsableCommand {
         return LanguageOption.fromEnvironment(LanguageOption.environment)
     }()
 
-    /// `exit(withError:)`, with the error's words in Korean when this run speaks it (help
-    /// and version, which exit 0, are left to the parser).
+    /// `exit(withError:)`, with the error's words in Korean when this run speaks it, and
+    /// its help pages (`koreanHelp(for:)`); the version is left to the parser.
     private static func exitSpeaking(_ error: any Error) -> Never {
         let code = exitCode(for: error)
-        guard code != .success else { exit(withError: error) }
+        guard code != .success else {
+            if language == .ko, let page = koreanHelp(for: error) { printHelp(page) }
+            exit(withError: error)
+        }
         // An `ExitCode` thrown after the command said its own words has no message: nothing more is printed.
         let english = fullMessage(for: error)
         if !english.isEmpty { printError(language == .ko ? KoreanErrors.text(english) : lowercasingParserWords(english)) }

@@ -89,12 +89,12 @@ import Testing
         #expect(start.output.contains("다시 실행 중인 노드: r1 (pid ") && start.output.contains("토폴로지에 적힌 대로"), "\(start.output)")
         let usage = try runner.run(["chat", "alice"])
         #expect(usage.output.contains("사용법: rawnet chat") && usage.output.contains("자세한 설명: 'rawnet chat --help'"), "\(usage.output)")
-        // English stays English, and help is still help.
+        // English stays English, and help is still help (in Korean: `help_inKorean_isKorean_englishUnchanged`).
         let help = try runner.run(["chat", "--help"])
         runner.environmentOverrides["RAWNET_LANG"] = "en"
         let english = try runner.run(["ping", "alcie", "bob", "-c", "1"])
         #expect(english.output.contains("Error: lab 'basic' has no node 'alcie'"), "\(english.output)")
-        #expect(help.status == 0 && help.output.contains("USAGE: rawnet chat"), "\(help.output)")
+        #expect(help.status == 0 && help.output.contains("사용법: rawnet chat"), "\(help.output)")
         runner.environmentOverrides["RAWNET_LANG"] = "ko"
         let down = try runner.run(["down"])
         #expect(down.status == 0 && down.output.contains("실습 네트워크 'basic'의 노드를 모두 멈췄습니다"), "\(down.output)")
@@ -212,6 +212,61 @@ import Testing
         #expect(!plot.output.contains("see --list"), "plot has no --list")
         let root = try runner.run(["--help"])
         #expect(root.output.contains("64 (EX_USAGE)"), "the exit statuses are documented")
+    }
+
+    /// Under Korean every help request prints the Korean page (`KoreanHelp`), at the terminal's
+    /// width; the daemons' pages and the version stay as the parser prints them, and without
+    /// the Korean setting the English page is the parser's, unchanged.
+    @Test func help_inKorean_isKorean_englishUnchanged() throws {
+        let runner = try RawNetRunner()
+        runner.environmentOverrides = ["RAWNET_LANG": "ko", "COLUMNS": "80"]
+        let cases: [([String], [String])] = [
+            (["ping", "--help"], ["사용법: rawnet ping <host> <destination> [<options>]",
+                                  "  -c <c>                  요청을 N번 보내고 멈춥니다 (기본값: 4; -c 없이 -w만",
+                                  "  -s <s>                  요청마다 싣는 데이터 바이트 수입니다. (기본값: 56)"]),
+            (["help", "chat"], ["개요: 실습 네트워크의 호스트끼리 TCP나 UDP로 나누는 터미널 채팅입니다.",
+                                "사용법: rawnet chat <host> (--listen <port> | --connect <dest:port>) [<options>]",
+                                "  --listen <port>         이 포트에서 대화방을 엽니다."]),
+            (["-h"], ["하위 명령:", "  ping                    호스트에서 ICMP 에코 요청을 보냅니다. ping과 같습니다.",
+                      "  하위 명령의 자세한 도움말: 'rawnet help <subcommand>'"]),
+            (["help"], ["사용법: rawnet <subcommand>"]),
+            (["chat", "-h"], ["사용법: rawnet chat <host> (--listen <port> | --connect <dest:port>) [<options>]"]),
+            (["trace", "--help"], ["  rawnet trace r1 --filter 'icmp'     # r1이 본 ICMP"]),
+            (["help", "http", "get"], ["사용법: rawnet http get <host> <urls> ... [<options>]", "  -f, --fail              상태 코드가 400 이상이면 본문 없이 표준 오류에 오류를"]),
+            (["dns"], ["  serve                   호스트에서 권한 있는 네임 서버를 돌립니다 (UDP와 TCP"]),
+            (["impair", "alice-r1", "--loss", "5%", "--help"], ["옵션:", "  --loss <loss>           무작위 손실입니다. 예: 20%."]),
+        ]
+        for (arguments, expected) in cases {
+            let run = try runner.run(arguments)
+            #expect(run.status == 0, "rawnet \(arguments.joined(separator: " ")): \(run.output)")
+            let lines = run.output.split(separator: "\n", omittingEmptySubsequences: false)
+            for line in expected {
+                #expect(lines.contains(Substring(line)), "rawnet \(arguments.joined(separator: " ")): '\(line)' in:\n\(run.output)")
+            }
+            #expect(!run.output.contains("USAGE:") && !run.output.contains("OPTIONS:"), "\(run.output)")
+            #expect(lines.allSatisfy { DisplayWidth.of($0) <= 80 }, "rawnet \(arguments.joined(separator: " ")): \(run.output)")
+        }
+        // The daemons' own pages and the version stay the parser's.
+        let daemon = try runner.run(["router", "--help"])
+        #expect(daemon.status == 0 && daemon.output.contains("USAGE: rawnet router <name>"), "\(daemon.output)")
+        let version = try runner.run(["--version"])
+        #expect(version.status == 0 && version.output.hasPrefix("rawnet "), "\(version.output)")
+        // --lang chooses as well as the environment does.
+        let chosen = try runner.run(["chat", "--lang", "en", "--help"])
+        #expect(chosen.output.contains("USAGE: rawnet chat") && !chosen.output.contains("사용법"), "\(chosen.output)")
+        runner.environmentOverrides = ["RAWNET_LANG": "en", "COLUMNS": "80"]
+        let korean = try runner.run(["ping", "--lang", "ko", "--help"])
+        #expect(korean.output.contains("사용법: rawnet ping"), "\(korean.output)")
+        // English: the parser's page, the same for --help and help, without a Hangul syllable.
+        let english = try runner.run(["ping", "--help"])
+        let helpPing = try runner.run(["help", "ping"])
+        #expect(english.status == 0 && english.output == helpPing.output, "\(english.output)\n---\n\(helpPing.output)")
+        #expect(english.output.hasPrefix("OVERVIEW: Send ICMP echo requests from a host, like ping.\n\nUSAGE: rawnet ping <host> <destination> [<options>]\n"),
+                "\(english.output)")
+        #expect(english.output.contains("\nOPTIONS:\n  -c <c>                  Stop after N requests (default: 4; given -w and no\n"), "\(english.output)")
+        #expect(!english.output.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) }, "\(english.output)")
+        let englishChat = try runner.run(["help", "chat"])
+        #expect(englishChat.output.contains("USAGE: rawnet chat") && !englishChat.output.contains("사용법"), "\(englishChat.output)")
     }
 
     @Test func ctrlCOnPing_printsTheStatistics() throws {
