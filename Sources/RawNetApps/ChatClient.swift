@@ -361,9 +361,11 @@ struct ChatSession {
                 let (received, missing, late, duplicates) = (tracker.receivedCount, tracker.missingCount,
                                                              tracker.lateCount, tracker.duplicateCount)
                 show(paint(say("udp so far: received \(received), missing \(missing), out of order \(late), duplicates \(duplicates) "
-                               + "(UDP has no connection state: the lines' numbers are all there is)",
+                               + "(UDP has no connection state: the lines' numbers are all there is; a missing line may "
+                               + "still come late, and what has not come when you /quit is counted lost)",
                                "udp 지금까지: 받음 \(received), 빠짐 \(missing), 순서 어긋남 \(late), 중복 \(duplicates) "
-                               + "(UDP에는 연결 상태가 없어 줄 번호가 전부입니다)"), .dim))
+                               + "(UDP에는 연결 상태가 없어 줄 번호가 전부입니다. 빠진 줄은 늦게 올 수도 있고, "
+                               + "/quit 때까지 오지 않은 줄은 잃음으로 셉니다)"), .dim))
                 break
             }
             do {
