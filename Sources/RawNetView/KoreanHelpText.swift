@@ -152,7 +152,7 @@ enum KoreanHelpText {
         "Inside the chat: /loss 20%, /reorder 20%, /delay 50ms, /duplicate 5% impair the link of the host the chat runs on (a refused value changes nothing); /clear gives the perfect wire back; /stats shows the connection's TCP internals; /quit leaves. An impairment still set at the end stays on the link, and the chat says so.":
             "채팅 안에서: /loss 20%, /reorder 20%, /delay 50ms, /duplicate 5%는 채팅이 도는 호스트의 링크에 인위적 장애를 겁니다(거부된 값은 아무것도 바꾸지 않음). /clear는 장애 없는 상태로 되돌리고, /stats는 연결의 TCP 내부 상태를 보여 주며, /quit으로 나갑니다. 끝날 때 남아 있는 인위적 장애는 링크에 그대로 남고, 채팅이 그렇다고 알려 줍니다.",
         "With --lang ko (or a Korean locale) the chat's own words and the room's notices and marks are in Korean; what members type is shown as typed, and the wire keeps the protocol's words.":
-            "--lang ko를 주면(또는 한국어 로캘에서는) 채팅 자체의 말과 대화방의 알림과 표시가 한국어로 나옵니다. 멤버가 입력한 것은 입력한 그대로 보이고, 선 위로는 프로토콜의 말이 그대로 갑니다.",
+            "--lang ko를 주면(또는 한국어 로캘에서는) 채팅 자체의 말과 대화방의 알림과 표시가 한국어로 나옵니다. 멤버가 입력한 것은 입력한 그대로 보이고, 네트워크로 오가는 메시지는 프로토콜의 (영어) 낱말 그대로입니다.",
         "The host to run on.": "실행할 호스트입니다.",
         "Run a room on this port.": "이 포트에서 대화방을 엽니다.",
         "Join the room at DEST:PORT (DEST: node name or address).": "DEST:PORT의 대화방에 들어갑니다 (DEST: 노드 이름 또는 주소).",
