@@ -337,7 +337,7 @@ struct ChatSession {
             show(paint(say("/loss 20%  /reorder 20%  /delay 50ms  /jitter 10ms  /duplicate 5%  /corrupt 1%",
                            "/loss 20%  /reorder 20%  /delay 50ms  /jitter 10ms  /duplicate 5%  /corrupt 1%"), .dim))
             show(paint(say("  impair what this host sends (0 turns one off); /clear: a perfect wire again",
-                           "  이 호스트가 내보내는 프레임에 인위적 장애를 겁니다 (0은 끄기). /clear: 다시 장애 없는 선으로"), .dim))
+                           "  이 호스트가 내보내는 프레임에 인위적 장애를 겁니다 (0은 끄기). /clear: 장애 없는 상태로 되돌립니다"), .dim))
             show(paint(client.isUDP
                        ? say("/stats (the lines counted so far: received, missing, out of order, duplicates)  /quit",
                              "/stats (지금까지 센 줄: 받음, 빠짐, 순서 어긋남, 중복)  /quit (나가기)")
@@ -362,10 +362,11 @@ struct ChatSession {
                                                              tracker.lateCount, tracker.duplicateCount)
                 show(paint(say("udp so far: received \(received), missing \(missing), out of order \(late), duplicates \(duplicates) "
                                + "(UDP has no connection state: the lines' numbers are all there is; a missing line may "
-                               + "still come late, and what has not come when you /quit is counted lost)",
+                               + "still come late; at /quit the missing ones count as lost, though a lost last line shows only "
+                               + "once a later line or its sender's leaving reveals it)",
                                "udp 지금까지: 받음 \(received), 빠짐 \(missing), 순서 어긋남 \(late), 중복 \(duplicates) "
                                + "(UDP에는 연결 상태가 없어 줄 번호가 전부입니다. 빠진 줄은 늦게 올 수도 있고, "
-                               + "/quit 때까지 오지 않은 줄은 잃음으로 셉니다)"), .dim))
+                               + "/quit 때 빠진 줄은 잃음으로 셉니다. 다만 맨 끝 줄을 잃은 것은 다음 줄이 오거나 보낸 이가 나가야 드러납니다)"), .dim))
                 break
             }
             do {
@@ -374,7 +375,7 @@ struct ChatSession {
                 let window: (Int?) -> String = TCPSocketStatus.readableWindow
                 let measures = "tcp \(status.state)  rto \(time(status.rto))  srtt \(time(status.smoothedRTT))  cwnd \(window(status.congestionWindow))  ssthresh \(window(status.slowStartThreshold))"
                 show(paint(say("\(measures)  retransmissions \(status.retransmissions) (\(status.retransmissionReasons()))  D-SACKs in \(status.dsacksReceived) out \(status.dsacksSent)  window cuts undone \(status.undos)  sent \(status.bytesSent) B (resends included)  received \(status.bytesReceived) B",
-                               "\(measures)  재전송 \(status.retransmissions)회 (\(status.retransmissionReasons(language: "ko")))  D-SACK 받음 \(status.dsacksReceived) 보냄 \(status.dsacksSent)  윈도 축소 되돌림 \(status.undos)회  보냄 \(status.bytesSent) B (재전송 포함)  받음 \(status.bytesReceived) B"), .dim))
+                               "\(measures)  재전송 \(status.retransmissions)회 (\(status.retransmissionReasons(language: "ko")))  D-SACK 받음 \(status.dsacksReceived) 보냄 \(status.dsacksSent)  윈도우 축소 되돌림 \(status.undos)회  보냄 \(status.bytesSent) B (재전송 포함)  받음 \(status.bytesReceived) B"), .dim))
             } catch {
                 show(paint(say("stats: \(error)", "통계: \(error)"), .warning))
             }

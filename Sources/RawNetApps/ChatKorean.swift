@@ -32,7 +32,7 @@ extension ChatProtocol {
         }
         if let match = line.wholeMatch(of: #/(\[[^\]]*\]) \(from (\S+), as the room saw it\)/#),
            let mark = ChatSequenceTracker.koreanMark(String(match.1)) {
-            return "\(mark) (\(match.2)에게서, 방이 본 대로)"
+            return "\(mark) (\(match.2)에게서, 대화방 기준)"
         }
         // A UDP member's line bridged to TCP members, with the mark the room added at its end.
         if line.wholeMatch(of: #/\S+ \(udp #\d+\): .*/#) != nil,
@@ -66,6 +66,7 @@ extension NetworkError {
     /// The error for a Korean screen (the page's, the terminal chat's), with the words a terminal tool prints kept beside it.
     public var koreanDescription: String {
         switch self {
+        case .addressInUse: return "이미 쓰고 있는 주소입니다 (address already in use)"
         case .connectionRefused: return "연결이 거부되었습니다 (connection refused): 그 포트에 대화방이 없습니다"
         case .connectionReset: return "상대가 연결을 리셋했습니다 (connection reset by peer)"
         case .timedOut: return "응답이 없어 시간이 다 되었습니다 (timed out)"

@@ -287,7 +287,7 @@ enum KoreanHelpText {
         "Show every header of each frame in boxes.": "프레임마다 모든 헤더를 상자로 보여 줍니다.",
         "Also show the receiving end's line for each frame.": "프레임마다 받는 끝의 줄도 보여 줍니다.",
         "TCP sequence and acknowledgment numbers as on the wire (by default they count from each side's SYN when it was seen, as tcpdump shows them, and so does a 'seq N' filter; a number shown as on the wire because the SYN was not seen is marked (abs)).":
-            "TCP 순서 번호와 확인응답 번호를 선 위의 값 그대로 보여 줍니다 (기본은 tcpdump처럼 각 쪽의 SYN을 보았으면 그 SYN부터 세고, 'seq N' 필터도 그렇게 셉니다. SYN을 보지 못해 선 위의 값 그대로 보이는 번호에는 (abs)가 붙습니다).",
+            "TCP 순서 번호와 확인응답 번호를 헤더에 실린 값 그대로 보여 줍니다 (기본은 tcpdump처럼 각 쪽의 SYN을 보았으면 그 SYN부터 세고, 'seq N' 필터도 그렇게 셉니다. SYN을 보지 못해 헤더에 실린 값 그대로 보이는 번호에는 (abs)가 붙습니다).",
         "Also write the events (selected, filtered) as JSON lines to this file.": "(고르고 거른) 이벤트를 이 파일에도 JSON lines로 씁니다.",
         "Write the frames crossing the lab's cables to a pcapng file for Wireshark.":
             "실습 네트워크의 케이블을 지나는 프레임을 Wireshark용 pcapng 파일에 씁니다.",
@@ -301,7 +301,7 @@ enum KoreanHelpText {
             "대상이 없을 때, 링크마다 한 지점씩을 링크별 파일 대신 파일 하나에 씁니다.",
         "Convert this saved trace (JSON lines) instead of capturing live.": "실시간으로 캡처하는 대신 저장한 이 추적(JSON lines)을 변환합니다.",
         "Draw a TCP connection as a ladder (sequence) diagram: handshake, data, losses, retransmissions, close.":
-            "TCP 연결을 사다리(시퀀스) 다이어그램으로 그립니다: handshake, 데이터, 손실, 재전송, 연결 종료.",
+            "TCP 연결을 사다리(시퀀스) 다이어그램으로 그립니다: 3-way handshake, 데이터, 손실, 재전송, 연결 종료.",
         "Save a trace while a connection runs (chat in another terminal), then draw it:":
             "연결이 도는 동안(다른 터미널에서 chat) 추적을 저장한 뒤 그립니다:",
         "Read a trace saved by `rawnet trace --save`.": "`rawnet trace --save`로 저장한 추적을 읽습니다.",

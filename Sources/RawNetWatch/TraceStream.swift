@@ -18,6 +18,11 @@ public struct TraceStreamError: Error, CustomStringConvertible {
 /// events older than a short settling time, sorted by time, so the merged
 /// stream reads in the order things happened.
 ///
+/// A node whose daemon ends its stream (`rawnet stop`, a crash) is subscribed again when
+/// its daemon is back (`rawnet start`), with the same request: `takeChanges()` says when a
+/// stream ended and when it resumed, and how long the daemon had run unseen by then.
+/// Once the lab's run directory is gone (`rawnet down`), no node is waited for.
+///
 /// Daemons are read fairly: each turn of the loop reads at most one chunk from each
 /// daemon with data waiting and takes at most `linesPerTurn` of its lines, so a flood
 /// from one daemon never starves the others (their events would settle late).
@@ -44,6 +49,18 @@ public final class TraceStream {
 
     private let loop: EventLoop
     private var clients: [String: ControlClient] = [:]
+    private let runDirectory: String
+    private let paths: SocketPaths
+    /// What each subscribed node was asked (`subscribe` arguments), to ask again on a resume.
+    private var requests: [String: [String: String]] = [:]
+    /// Nodes whose stream ended while their lab still runs: asked again every `resumeInterval`.
+    private var resuming: [String: [String: String]] = [:]
+    private var nextResumeAttempt: Int64 = 0
+    /// Ends not yet said: said at the next attempt to resume, unless the lab is gone by then
+    /// (`rawnet down` stops every daemon, then removes the run directory: no news per node).
+    private var unsaidEnds: [StreamChange] = []
+    static let resumeInterval: Int64 = 250_000_000
+    private var changes: [StreamChange] = []
     /// Lines taken from one daemon per turn, at most.
     static let linesPerTurn = 256
     /// Nodes with more whole lines read than one turn takes: their socket is not read again
@@ -74,7 +91,9 @@ public final class TraceStream {
     public init(runDirectory: String, nodes: [String], skippingAbsent: Bool = false,
                 detailBudget: Int? = nil, scope: (([String]) -> [String: [String]])? = nil) throws(TraceStreamError) {
         do { loop = try EventLoop() } catch { throw TraceStreamError("cannot create an event loop: \(error)") }
+        self.runDirectory = runDirectory
         let paths = SocketPaths(runDirectory: runDirectory)
+        self.paths = paths
         var connected: [(node: String, client: ControlClient)] = []
         var absent: [String] = []
         for node in nodes {
@@ -108,14 +127,12 @@ public final class TraceStream {
             } catch {
                 throw TraceStreamError("cannot subscribe to \(node): \(error)")
             }
-            clients[node] = client
             do {
-                // The loop only waits for data; each turn reads (`takeLines`), so reading goes on
-                // after a stop (Ctrl-C), when the loop no longer calls handlers.
-                try loop.setReadHandler(for: client.fileDescriptor) {}
+                try watch(client, of: node)
             } catch {
                 throw TraceStreamError("cannot watch \(node)'s control socket: \(error)")
             }
+            requests[node] = args
             subscribed.append(node)
         }
         if subscribed.isEmpty && !nodes.isEmpty && unneeded.isEmpty {
@@ -153,8 +170,54 @@ public final class TraceStream {
         }
     }
 
-    /// True when every subscribed daemon has closed its stream.
-    public var isFinished: Bool { clients.isEmpty }
+    /// True when every subscribed daemon has closed its stream and none is waited for:
+    /// the lab is down, or the stream was told not to wait (`close`).
+    public var isFinished: Bool { clients.isEmpty && resuming.isEmpty }
+
+    /// A node's stream ended, or resumed after its daemon started again.
+    public struct StreamChange: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable {
+            /// The daemon closed the stream (it stopped or crashed); it is waited for while the lab runs.
+            case ended
+            /// Subscribed again; the daemon had run `unseen` nanoseconds before (nil: unknown),
+            /// and what it did then is not in the stream.
+            case resumed(unseen: Int64?)
+        }
+        public var node: String
+        public var kind: Kind
+        /// Wall-clock nanoseconds when this stream saw it.
+        public var time: Int64
+
+        /// The change in words. The time a restarted daemon ran before it was watched again
+        /// is said, so the gap in what is shown is visible.
+        public func text(korean: Bool) -> String {
+            switch kind {
+            case .ended:
+                return korean
+                    ? "* \(node)의 추적 스트림이 끝났습니다 (데몬이 멈춤: rawnet stop이나 비정상 종료). 다시 켜지면 이어서 지켜봅니다"
+                    : "* \(node)'s stream ended (its daemon stopped: rawnet stop, or a crash); it is watched again when it starts"
+            case .resumed(let unseen):
+                let seconds = unseen.map { Self.seconds($0) }
+                if korean {
+                    return "* \(node)을(를) 다시 지켜봅니다" + (seconds.map { ": 데몬이 켜진 뒤 처음 \($0)초 동안의 이벤트는 보이지 않습니다" } ?? "")
+                }
+                return "* \(node) is watched again" + (seconds.map { "; what it did in the \($0) s since it started is not shown" } ?? "")
+            }
+        }
+
+        /// Nanoseconds as seconds with two decimals ("0.31").
+        static func seconds(_ nanoseconds: Int64) -> String {
+            let hundredths = (max(0, nanoseconds) + 5_000_000) / 10_000_000
+            let fraction = hundredths % 100
+            return "\(hundredths / 100)." + (fraction < 10 ? "0" : "") + "\(fraction)"
+        }
+    }
+
+    /// The changes since the last call, in the order seen.
+    public func takeChanges() -> [StreamChange] {
+        defer { changes.removeAll() }
+        return changes
+    }
 
     /// Reads whatever arrives for `duration` (less if interrupted or every stream ended).
     public func read(for duration: Duration) {
@@ -168,11 +231,16 @@ public final class TraceStream {
 
     private func read(for duration: Duration, evenIfInterrupted: Bool) {
         let deadline = MonotonicClock.now() + duration.wholeNanoseconds
-        while (evenIfInterrupted || !isInterrupted) && !clients.isEmpty {
+        while (evenIfInterrupted || !isInterrupted) && (!clients.isEmpty || !evenIfInterrupted && !resuming.isEmpty) {
             // A stopped watch still reads the backlog: the daemons hold at most a few MiB of it.
             if !evenIfInterrupted && pending.count >= Self.maximumPending { break }
-            let remaining = deadline - MonotonicClock.now()
+            let now = MonotonicClock.now()
+            var remaining = deadline - now
             if remaining <= 0 { break }
+            if !evenIfInterrupted && !resuming.isEmpty {
+                if now >= nextResumeAttempt { resume() }
+                remaining = min(remaining, max(0, nextResumeAttempt - now))
+            }
             do { try loop.runOnce(timeout: backlogged.isEmpty ? .nanoseconds(remaining) : .zero) } catch { break }
             takeLines()
         }
@@ -221,6 +289,43 @@ public final class TraceStream {
         for (_, client) in clients { loop.remove(client.fileDescriptor) }
         clients.removeAll()
         backlogged.removeAll()
+        resuming.removeAll()
+        unsaidEnds.removeAll()
+    }
+
+    /// `client`, subscribed for `node`, read from now on. The loop only waits for data; each
+    /// turn reads (`takeLines`), so reading goes on after a stop (Ctrl-C), when the loop no
+    /// longer calls handlers.
+    private func watch(_ client: ControlClient, of node: String) throws {
+        try loop.setReadHandler(for: client.fileDescriptor) {}
+        clients[node] = client
+    }
+
+    /// Asks each node waited for whether its daemon is back, and subscribes again those that are.
+    private func resume() {
+        nextResumeAttempt = MonotonicClock.now() + Self.resumeInterval
+        // The lab was taken down: nothing will come back.
+        guard FileSystem.exists(runDirectory) else {
+            resuming.removeAll()
+            unsaidEnds.removeAll()
+            return
+        }
+        changes += unsaidEnds
+        unsaidEnds.removeAll()
+        for (node, args) in resuming.sorted(by: { $0.key < $1.key }) {
+            guard let client = try? ControlClient(path: paths.control(node: node)) else { continue }
+            var unseen: Int64?
+            if let answer = try? client.request(ControlRequest(command: "status"), timeout: .seconds(1)), answer.ok,
+               let status = try? answer.result?.decode(NodeStatus.self) {
+                unseen = Int64(status.uptimeSeconds * 1e9)
+            }
+            guard let answer = try? client.request(ControlRequest(command: "subscribe", args: args), timeout: .seconds(1)),
+                  answer.ok, (try? watch(client, of: node)) != nil else { continue }
+            resuming[node] = nil
+            endedNodes.removeAll { $0 == node }
+            endReasons[node] = nil
+            changes.append(StreamChange(node: node, kind: .resumed(unseen: unseen), time: WallClock.now()))
+        }
     }
 
     /// One turn: from each daemon, one chunk of what its socket holds (unless lines read
@@ -267,6 +372,12 @@ public final class TraceStream {
         clients[node] = nil
         backlogged.remove(node)
         endedNodes.append(node)
+        // A daemon that cut this subscriber (it said why) is not asked again; a stopped one is.
+        if endReasons[node] == nil, let args = requests[node], FileSystem.exists(runDirectory) {
+            resuming[node] = args
+            unsaidEnds.append(StreamChange(node: node, kind: .ended, time: WallClock.now()))
+            nextResumeAttempt = MonotonicClock.now() + Self.resumeInterval
+        }
     }
 }
 

@@ -51,7 +51,11 @@ final class TracePump: @unchecked Sendable {
         while !isStopped {
             stream.read(for: .milliseconds(200))
             let ended = stream.isFinished
-            let events = ended ? stream.takeAll() : stream.take()
+            var events = ended ? stream.takeAll() : stream.take()
+            // A node's stream ending (its daemon stopped) or coming back is listed as a note of that node.
+            for change in stream.takeChanges() {
+                events.append(TraceEvent(time: change.time, node: change.node, kind: .note, detail: change.text(korean: false)))
+            }
             recent.append(events)
             for message in builder.messages(for: events) { publish(message) }
             if ended {

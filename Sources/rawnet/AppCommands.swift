@@ -44,12 +44,12 @@ struct PingCommand: ParsableCommand {
 
     @Argument(help: "The host to ping from.") var host: String
     @Argument(help: "A name (bob, bob.lab, resolved by the lab's DNS when it has one), a node name or an IPv4 address.") var destination: String
-    @Option(name: .short, help: "Stop after N requests (default: 4; given -w and no -c, ping runs until the deadline). With -w: after N replies, sending more while some go unanswered, as Linux's ping.") var count: Int?
-    @Option(name: .short, help: "Seconds between requests.") var interval: Double = 1
-    @Option(name: .customShort("W"), help: "Seconds to wait for the last reply (default: 2, or 4 when nothing has answered, so a neighbour that never answers ARP ends in Destination Host Unreachable).") var wait: Double?
-    @Option(name: .customShort("w"), help: "Deadline: stop after this many seconds, whatever the count (earlier at -c's replies, or at an ICMP error).") var deadline: Double?
-    @Option(name: .short, help: "Data bytes per request.") var size: Int = 56
-    @Option(name: .short, help: "TTL of the requests.") var ttl: UInt8?
+    @Option(name: .short, help: ArgumentHelp("Stop after N requests (default: 4; given -w and no -c, ping runs until the deadline). With -w: after N replies, sending more while some go unanswered, as Linux's ping.", valueName: "count")) var count: Int?
+    @Option(name: .short, help: ArgumentHelp("Seconds between requests.", valueName: "seconds")) var interval: Double = 1
+    @Option(name: .customShort("W"), help: ArgumentHelp("Seconds to wait for the last reply (default: 2, or 4 when nothing has answered, so a neighbour that never answers ARP ends in Destination Host Unreachable).", valueName: "seconds")) var wait: Double?
+    @Option(name: .customShort("w"), help: ArgumentHelp("Deadline: stop after this many seconds, whatever the count (earlier at -c's replies, or at an ICMP error).", valueName: "seconds")) var deadline: Double?
+    @Option(name: .short, help: ArgumentHelp("Data bytes per request.", valueName: "bytes")) var size: Int = 56
+    @Option(name: .short, help: ArgumentHelp("TTL of the requests.", valueName: "ttl")) var ttl: UInt8?
     @Flag(name: .short, help: "Quiet: only the first line and the statistics.") var quiet = false
     @OptionGroup var labOption: LabOption
 
@@ -96,9 +96,9 @@ struct TracerouteCommand: ParsableCommand {
 
     @Argument(help: "The host to trace from.") var host: String
     @Argument(help: "A name (bob, bob.lab, resolved by the lab's DNS when it has one), a node name or an IPv4 address.") var destination: String
-    @Option(name: .short, help: "Most hops to try.") var maxHops: Int = 30
-    @Option(name: .short, help: "Probes per hop.") var queries: Int = 3
-    @Option(name: .short, help: "Seconds to wait for each probe's answer.") var wait: Double = 2
+    @Option(name: .short, help: ArgumentHelp("Most hops to try.", valueName: "hops")) var maxHops: Int = 30
+    @Option(name: .short, help: ArgumentHelp("Probes per hop.", valueName: "probes")) var queries: Int = 3
+    @Option(name: .short, help: ArgumentHelp("Seconds to wait for each probe's answer.", valueName: "seconds")) var wait: Double = 2
     @Flag(name: .short, help: "Print addresses only: no reverse (PTR) lookup of each hop.") var numeric = false
     @OptionGroup var labOption: LabOption
 

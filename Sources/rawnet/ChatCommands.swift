@@ -55,7 +55,7 @@ struct ChatCommand: ParsableCommand {
 
     @Argument(help: "The host to run on.") var host: String
     @Option(help: ArgumentHelp("Run a room on this port.", valueName: "port"), transform: listeningPort) var listen: UInt16?
-    @Option(help: "Join the room at DEST:PORT (DEST: node name or address).") var connect: String?
+    @Option(help: ArgumentHelp("Join the room at DEST:PORT (DEST: node name or address).", valueName: "dest:port")) var connect: String?
     @Option(help: "Your name in the room (default: the host's name).") var name: String?
     @Flag(help: "Chat over UDP: lines carry sequence numbers; lost and late lines are marked.") var udp = false
     @Flag(help: "Plain text even on a terminal.") var noColor = false
@@ -89,7 +89,10 @@ struct ChatCommand: ParsableCommand {
                     return interrupt.isSet
                 }) { AppTerminal.write(TerminalLines.fit($0, fd: 1) + "\n") }
             } catch {
-                throw Failure("chat: \(error)")
+                // Said as the joining chat says its failures (`오류: 채팅: …`), with what to do when the port is taken.
+                throw Failure(AppFailure.fitted(AppFailure.chat(error, room: (host, listen), language: languageOption.language),
+                                                after: languageOption.language == .ko ? "오류: " : "Error: ",
+                                                columns: Terminal.columns(of: 2)))
             }
             if interrupt.isSet {
                 // On a row of its own: the terminal has just echoed ^C.
@@ -115,11 +118,8 @@ struct ChatCommand: ParsableCommand {
             try client.run(on: app.connection) { AppTerminal.write(TerminalLines.fit($0, fd: 1) + "\n") }
         } catch {
             // On its own row (the chat cleared its prompt), broken at spaces to the terminal's width.
-            let columns = Terminal.columns(of: 2)
-            if client.language == .ko {
-                throw Failure(AppFailure.fitted("채팅: \(error.koreanDescription)", after: "오류: ", columns: columns))
-            }
-            throw Failure(AppFailure.fitted(Failure.app("chat", error).message, after: "Error: ", columns: columns))
+            throw Failure(AppFailure.fitted(AppFailure.chat(error, language: client.language),
+                                            after: client.language == .ko ? "오류: " : "Error: ", columns: Terminal.columns(of: 2)))
         }
     }
 }

@@ -143,6 +143,11 @@ struct STPCommand: ParsableCommand {
     }
 }
 
+/// "state must be up or down, not 'dwon'; did you mean 'down'?": a state `link` or `rip` does not take.
+func stateRefusal(_ state: String, among states: [String]) -> String {
+    "state must be \(states.joined(separator: " or ")), not '\(state)'" + NameSuggestion.didYouMean(state.lowercased(), among: states)
+}
+
 struct Link: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Take an interface down (it neither sends nor receives) or bring it back up; given a link (r2-r3), both its ends, as a cut cable.")
@@ -153,7 +158,7 @@ struct Link: ParsableCommand {
     @OptionGroup var labOption: LabOption
 
     func validate() throws {
-        guard ["up", "down"].contains(state.lowercased()) else { throw ValidationError("state must be up or down") }
+        guard ["up", "down"].contains(state.lowercased()) else { throw ValidationError(stateRefusal(state, among: ["up", "down"])) }
     }
 
     func run() throws {
@@ -205,7 +210,7 @@ struct RIPCommand: ParsableCommand {
     }
 
     func validate() throws {
-        guard ["on", "off"].contains(state.lowercased()) else { throw ValidationError("state must be on or off") }
+        guard ["on", "off"].contains(state.lowercased()) else { throw ValidationError(stateRefusal(state, among: ["on", "off"])) }
         do { _ = try RIPConfiguration(timerTexts: timers) } catch { throw ValidationError(error.description) }
     }
 

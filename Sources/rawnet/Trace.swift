@@ -91,8 +91,12 @@ struct LiveWatch {
             let ended = stream.isInterrupted || stream.isFinished || deadline.map { MonotonicClock.now() >= $0 } ?? false
             if ended { stream.readBacklog() }
             let events = ended ? stream.takeAll() : stream.take()
+            // A node's stream ending or coming back is said as it happens (standard error: no filter hides it).
+            for change in stream.takeChanges() { printToStandardError(change.text(korean: language == .ko)) }
             if try !handle(events) || ended { break }
         }
+        // After Ctrl-C on a terminal, what follows goes on a row of its own: the terminal has just echoed ^C.
+        if stream.isInterrupted && Terminal.columns(of: 2) != nil { printToStandardError("") }
         if !stream.endedNodes.isEmpty {
             let nodes = stream.endedNodes.joined(separator: ", ")
             printToStandardError(language == .ko ? "추적 스트림을 끝낸 노드: \(nodes)" : "stream ended by: \(nodes)")
@@ -178,10 +182,8 @@ struct TraceCommand: ParsableCommand {
             do { try file?.append(saved) } catch { throw Failure("\(error)") }
             return watch.count.map { shown < $0 } ?? true
         }
-        // After Ctrl-C on a terminal, on a row of its own: the terminal has just echoed ^C.
-        if live.stream.isInterrupted && Terminal.columns(of: 2) != nil { printToStandardError("") }
         printToStandardError(language == .ko ? "이벤트 \(shown)개 표시" + (save.map { "; \($0)에 저장" } ?? "")
-                                              : "\(shown) events shown" + (save.map { "; saved to \($0)" } ?? ""))
+                                              : "\(shown) \(shown == 1 ? "event" : "events") shown" + (save.map { "; saved to \($0)" } ?? ""))
     }
 
     /// The first line: what is traced, and how to read times and TCP numbers.
@@ -200,11 +202,11 @@ struct TraceCommand: ParsableCommand {
         case .ko:
             return "실습 네트워크 '\(lab)'의 \(names) 추적" + (filter.map { " (필터: \($0))" } ?? "")
                 + "; 시각은 첫 이벤트부터 ms"
-                + (absolute ? "; TCP seq/ack는 케이블 위의 번호 그대로 (--absolute)"
-                    : "; TCP seq/ack는 각 쪽의 SYN부터 셉니다 (SYN은 자기 번호를 케이블 위의 값 그대로 보여 줌);"
-                    + " 추적이 SYN을 보지 못한 연결은 케이블 위의 번호 그대로이며 (abs)로 표시합니다"
-                    + " (--absolute: 모두 케이블 위의 번호)")
-                + (filter == nil ? "; 지켜보는 호스트의 TCP는 윈도가 바뀔 때마다 줄을 남깁니다 (event=cwnd, send_window,"
+                + (absolute ? "; TCP seq/ack는 헤더에 실린 값 그대로 (--absolute)"
+                    : "; TCP seq/ack는 각 쪽의 SYN부터 셉니다 (SYN은 자기 번호를 헤더에 실린 값 그대로 보여 줌);"
+                    + " 추적이 SYN을 보지 못한 연결은 헤더에 실린 값 그대로이며 (abs)로 표시합니다"
+                    + " (--absolute: 모두 헤더에 실린 값 그대로)")
+                + (filter == nil ? "; 지켜보는 호스트의 TCP는 윈도우가 바뀔 때마다 줄을 남깁니다 (event=cwnd, send_window,"
                     + " receive_window): --filter 'not event cwnd'로 cwnd 줄을 숨깁니다" : "")
                 + "; Ctrl-C로 멈춥니다"
         }

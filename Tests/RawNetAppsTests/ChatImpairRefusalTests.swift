@@ -32,21 +32,21 @@ import Testing
         do {
             try ChatSession.check(change)
         } catch {
-            return ChatSession.impairRefusal(error, kept: "장애 없는 선", change: change, language: .ko)
+            return ChatSession.impairRefusal(error, kept: "장애 없음 (perfect wire)", change: change, language: .ko)
         }
         throw ChatImpairRefusalTests.Refusal(description: "\(change) was not refused")
     }
 
     @Test func anOutOfRangeValue_readsInKorean() throws {
         let line = try Self.refusal("loss 140%")
-        #expect(line == "/loss 140%: 허용 범위를 벗어났습니다 (허용: 0%에서 100%). 아무것도 바꾸지 않았습니다. 링크는 그대로입니다: 장애 없는 선")
+        #expect(line == "/loss 140%: 허용 범위를 벗어났습니다 (허용: 0%에서 100%). 아무것도 바꾸지 않았습니다. 링크는 그대로입니다: 장애 없음 (perfect wire)")
         #expect(!line.contains("out of range") && !line.contains("impair:"), "\(line)")
     }
 
     @Test func aPlainNumber_readsInKorean_withTheGuess() throws {
         let line = try Self.refusal("loss 20")
         #expect(line.hasPrefix("/loss 20: 허용 범위를 벗어났습니다 (허용: 0에서 1 사이의 비율, 또는 0%에서 100%; 20%를 뜻했나요?)"), "\(line)")
-        #expect(line.hasSuffix(". 아무것도 바꾸지 않았습니다. 링크는 그대로입니다: 장애 없는 선"), "\(line)")
+        #expect(line.hasSuffix(". 아무것도 바꾸지 않았습니다. 링크는 그대로입니다: 장애 없음 (perfect wire)"), "\(line)")
     }
 
     @Test func aDelayWithoutAUnit_readsInKorean() throws {

@@ -18,7 +18,7 @@ import Testing
              "* 들어오기 전에 보낸 al의 줄: 3줄"),
             ("* eve (tcp) had sent 1 line before you joined", "* 들어오기 전에 보낸 eve (tcp)의 줄: 1줄"),
             ("* the room is full (256 members over udp)", "* 방이 꽉 참 (UDP 멤버 256명)"),
-            ("[missing #2–#3: lost or late] (from sam, as the room saw it)", "[#2–#3 빠짐: 잃었거나 늦음] (sam에게서, 방이 본 대로)"),
+            ("[missing #2–#3: lost or late] (from sam, as the room saw it)", "[#2–#3 빠짐: 잃었거나 늦음] (sam에게서, 대화방 기준)"),
             ("sam (udp #4): hello [out of order: after #6]", "sam (udp #4): hello [순서 어긋남: #6 다음에 옴]"),
             ("sam (udp #4): hello [duplicate]", "sam (udp #4): hello [중복]"),
         ]

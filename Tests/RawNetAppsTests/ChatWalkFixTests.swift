@@ -69,6 +69,26 @@ import Testing
         #expect(rejoined == message, "no word cut in half:\n\(fitted)")
     }
 
+    /// The room's and the joining chat's failures say what to do, in both languages, and the
+    /// Korean is named 채팅 whichever side failed (`오류: 채팅: …`).
+    @Test func chatFailures_sayWhatToDo_inBothLanguages() {
+        let taken = AppFailure.chat(.addressInUse, room: ("bob", 7000), language: .en)
+        #expect(taken == "chat: address already in use: port 7000 on bob is taken (a room may already be open there:"
+                + " join it with --connect bob:7000, or pick another port)")
+        let takenKorean = AppFailure.chat(.addressInUse, room: ("bob", 7000), language: .ko)
+        #expect(takenKorean == "채팅: 이미 쓰고 있는 주소입니다 (address already in use): bob의 포트 7000에 대화방이 이미 열려 있을 수 있습니다."
+                + " 그 방에 들어가려면 --connect bob:7000, 새 방은 다른 포트로 여세요")
+        #expect(AppFailure.chat(.connectionRefused, language: .en) == "chat: connection refused: no room listens on that port")
+        #expect(AppFailure.chat(.connectionRefused, language: .ko) == "채팅: 연결이 거부되었습니다 (connection refused): 그 포트에 대화방이 없습니다")
+        #expect(AppFailure.chat(.hostUnreachable, language: .en) == "chat: host unreachable: \(AppFailure.hostUnreachableHint)")
+        for error in [NetworkError.addressInUse, .connectionRefused, .connectionReset, .timedOut, .hostUnreachable,
+                      .networkUnreachable, .hostClosedConnection] {
+            let korean = AppFailure.chat(error, language: .ko)
+            #expect(korean.hasPrefix("채팅: ") && !korean.contains("오류") && korean.contains(" ("), "\(korean)")
+            #expect(AppFailure.chat(error, language: .en).hasPrefix("chat: \(error)"))
+        }
+    }
+
     @Test func anError_isLeftWhole_offATerminal_orOnANarrowOne() {
         let message = "chat: host unreachable: \(AppFailure.hostUnreachableHint)"
         #expect(AppFailure.fitted(message, after: "Error: ", columns: nil) == message)

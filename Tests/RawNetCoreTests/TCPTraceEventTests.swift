@@ -40,6 +40,11 @@ import Testing
         #expect(detail(.retransmissionTimeout(rto: .milliseconds(200), backoff: 1)) == "event=rto \(conn) rto=200ms backoff=1")
         #expect(detail(.enteredRecovery(sack: true, cwnd: 4380, ssthresh: 4380))
                 == "event=recovery \(conn) sack=yes cwnd=4380 ssthresh=4380")
+        // A recovery the retransmission timer began says so, and reads back as such.
+        let afterTimeout = detail(.enteredRecovery(sack: true, cwnd: 1448, ssthresh: 2896, afterTimeout: true))
+        #expect(afterTimeout == "event=recovery \(conn) sack=yes after=rto cwnd=1448 ssthresh=2896")
+        #expect(TCPTraceEvent(detail: afterTimeout)?.kind == .enteredRecovery(sack: true, afterTimeout: true))
+        #expect(TCPTraceEvent(detail: "event=recovery \(conn) sack=yes cwnd=4380")?.kind == .enteredRecovery(sack: true, afterTimeout: false))
         #expect(detail(.exitedRecovery(cwnd: 4380)) == "event=recovery_end \(conn) cwnd=4380")
         #expect(detail(.congestionChanged(cwnd: 14600, ssthresh: 65535)) == "event=cwnd \(conn) cwnd=14600 ssthresh=65535")
         #expect(detail(.sendWindowChanged(100)) == "event=send_window \(conn) wnd=100")

@@ -41,6 +41,7 @@ import Testing
             (["ladder", "--from", runner.base + "/none.jsonl", "--connection", "10.0.1.10:49152"], "put it in quotes"),
             (["demo", "--lang", "fr"], "--lang must be en or ko"),
             (["demo", "--scenes", "99"], "give the number the tour shows (1-17) or the name:"),
+            (["link", "alice-r1", "dwon"], "state must be up or down, not 'dwon'; did you mean 'down'?"),
         ]
         for (arguments, message) in mistakes {
             let run = try runner.run(arguments)
@@ -68,8 +69,18 @@ import Testing
             (["ping", "alcie", "bob", "-c", "1"], 64, "오류: 실습 네트워크 'basic'에 없는 노드: 'alcie'; 혹시 'alice'? (호스트: alice, bob)"),
             (["trce"], 64, "오류: 알 수 없는 명령: 'trce'; 혹시 'trace'? (`rawnet --help` 참고)"),
             (["impair", "alice-r1", "--delya", "5ms"], 64, "오류: 알 수 없는 옵션: '--delya'; 혹시 '--delay'? (`rawnet impair --help` 참고)"),
-            (["trace", "alice-bob"], 64, "오류: 실습 네트워크 'basic'의 노드도, 노드:인터페이스도, 링크도 아닌 것: 'alice-bob'"),
-            (["trace", "--filter", "udp and prt 7"], 64, "오류: --filter: 잘못된 필터 (3번째 낱말): 알 수 없는 낱말: 'prt'; 혹시 'port'?"),
+            (["trace", "alice-bob"], 64, "오류: 'alice-bob': 실습 네트워크 'basic'의 노드도, 노드:인터페이스도, 링크도 아닙니다."),
+            (["trace", "--filter", "udp and prt 7"], 64, "오류: --filter: 잘못된 필터 (3번째 단어): 알 수 없는 단어: 'prt'; 혹시 'port'?"),
+            (["ping", "alice", "bbo", "-c", "1"], 64, "오류: 'bbo': IPv4 주소도, 실습 네트워크 'basic'의 노드도 아닙니다. 혹시 'bob'? (노드: alice, bob, r1)"),
+            (["chat", "alice", "--connect", "bob"], 64, "오류: 'bob': DEST:PORT 형식이 아닙니다 (예: bob:7000, 10.0.2.20:7000)"),
+            (["ping", "alice", "bob", "-c", "0"], 64, "오류: -c에는 1 이상의 수를 쓰세요"),
+            (["traceroute", "alice", "bob", "-m", "300"], 64, "오류: -m에는 1에서 255 사이의 수를 쓰세요"),
+            (["ping", "r1", "bob", "-c", "1"], 64, "오류: 'r1': 라우터입니다. 앱은 호스트에서만 실행됩니다 (호스트: alice, bob)"),
+            (["sockets", "r1"], 64, "오류: r1: 라우터입니다. 앱은 호스트에서만 실행되므로 소켓도 호스트에만 있습니다 (호스트: alice, bob)"),
+            (["link", "alice-r1", "dwon"], 64, "오류: 상태에는 up이나 down을 쓰세요 (쓴 것: 'dwon'); 혹시 'down'?"),
+            // The parser's Help: line gives the argument's or option's help as the Korean help page does.
+            (["sockets", "-i"], 64, "도움말:  <host>  호스트입니다."),
+            (["ladder", "--duration", "abc"], 64, "도움말:  --duration <duration>  실행 중인 실습 네트워크를 이 시간(초) 동안 지켜봅니다"),
             (["chat", "alice"], 64, "오류: --listen PORT와 --connect DEST:PORT 가운데 하나만 주세요"),
             (["nc", "alice", "bob", "9999"], 1, "오류: nc: 연결이 거부되었습니다 (connection refused): 그 포트에서 듣는 앱이 없습니다"),
         ]
@@ -222,8 +233,8 @@ import Testing
         runner.environmentOverrides = ["RAWNET_LANG": "ko", "COLUMNS": "80"]
         let cases: [([String], [String])] = [
             (["ping", "--help"], ["사용법: rawnet ping <host> <destination> [<options>]",
-                                  "  -c <c>                  요청을 N번 보내고 멈춥니다 (기본값: 4; -c 없이 -w만",
-                                  "  -s <s>                  요청마다 싣는 데이터 바이트 수입니다. (기본값: 56)"]),
+                                  "  -c <count>              요청을 N번 보내고 멈춥니다 (기본값: 4; -c 없이 -w만",
+                                  "  -s <bytes>              요청마다 싣는 데이터 바이트 수입니다. (기본값: 56)"]),
             (["help", "chat"], ["개요: 실습 네트워크의 호스트끼리 TCP나 UDP로 나누는 터미널 채팅입니다.",
                                 "사용법: rawnet chat <host> (--listen <port> | --connect <dest:port>) [<options>]",
                                 "  --listen <port>         이 포트에서 대화방을 엽니다."]),
@@ -263,7 +274,7 @@ import Testing
         #expect(english.status == 0 && english.output == helpPing.output, "\(english.output)\n---\n\(helpPing.output)")
         #expect(english.output.hasPrefix("OVERVIEW: Send ICMP echo requests from a host, like ping.\n\nUSAGE: rawnet ping <host> <destination> [<options>]\n"),
                 "\(english.output)")
-        #expect(english.output.contains("\nOPTIONS:\n  -c <c>                  Stop after N requests (default: 4; given -w and no\n"), "\(english.output)")
+        #expect(english.output.contains("\nOPTIONS:\n  -c <count>              Stop after N requests (default: 4; given -w and no\n"), "\(english.output)")
         #expect(!english.output.unicodeScalars.contains { (0xAC00...0xD7A3).contains($0.value) }, "\(english.output)")
         let englishChat = try runner.run(["help", "chat"])
         #expect(englishChat.output.contains("USAGE: rawnet chat") && !englishChat.output.contains("사용법"), "\(englishChat.output)")

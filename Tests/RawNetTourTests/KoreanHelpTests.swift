@@ -119,7 +119,7 @@ import Testing
         #expect(korean.hasPrefix("개요: 호스트에서 ICMP 에코 요청을 보냅니다. ping과 같습니다.\n"), "\(korean)")
         for line in ["사용법: rawnet ping <host> <destination> [<options>]",
                      "  <host>                  ping을 보낼 호스트입니다.",
-                     "  -i <i>                  요청 사이의 간격(초)입니다. (기본값: 1.0)",
+                     "  -i <seconds>            요청 사이의 간격(초)입니다. (기본값: 1.0)",
                      "  -q                      조용히: 첫 줄과 통계만 출력합니다.",
                      "  -h, --help              도움말을 보여 줍니다."] {
             #expect(korean.split(separator: "\n").contains(Substring(line)), "'\(line)' in:\n\(korean)")
@@ -132,7 +132,7 @@ import Testing
         let changed = ping.text.replacing("Data bytes per request.", with: "Bytes of data carried by each echo request, after the ICMP header.")
         #expect(KoreanHelp.untranslated(changed) == ["Bytes of data carried by each echo request, after the ICMP header."])
         let korean = try #require(KoreanHelp.page(changed, width: 80))
-        #expect(Self.flat(korean).contains("-s <s> Bytes of data carried by each echo request, after the ICMP header. (default: 56)"),
+        #expect(Self.flat(korean).contains("-s <bytes> Bytes of data carried by each echo request, after the ICMP header. (default: 56)"),
                 "\(korean)")
         #expect(korean.contains("요청의 TTL입니다."), "\(korean)")
     }

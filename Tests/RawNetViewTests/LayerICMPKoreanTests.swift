@@ -81,4 +81,11 @@ struct LayerICMPKoreanTests {
         #expect(KoreanViews.icmpMeaning("10.0.1.10") == nil)
         #expect(KoreanViews.icmpMeaning("") == nil)
     }
+
+    /// The TCP box's window in the glossary's words: 3-way handshake, as the tour says it.
+    @Test func theWindowsScale_namesThe3WayHandshake() {
+        #expect(KoreanViews.layerValue("2048 × 128 = 262144 bytes (scale 7 from the handshake)")
+                == "2048 × 128 = 262144바이트 (배율 7, 3-way handshake에서 정함)")
+        #expect(KoreanViews.layerValue("2048, scale unknown (handshake not seen)") == "2048, 배율 모름 (3-way handshake를 보지 못함)")
+    }
 }

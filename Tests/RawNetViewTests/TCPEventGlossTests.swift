@@ -25,6 +25,15 @@ import RawNetWire
                     .hasSuffix("backoff=1 — no ACK in time: resent, and the next wait is doubled"))
     }
 
+    /// A recovery the timer began is not called a fast recovery found before the timer.
+    @Test func aRecoveryAfterTheTimeout_isNotCalledFast() {
+        let fast = Self.line(.enteredRecovery(sack: true))
+        #expect(fast.hasSuffix("sack=yes — loss seen before the timer: fast recovery, a smaller window"), "\(fast)")
+        let timed = Self.line(.enteredRecovery(sack: true, afterTimeout: true))
+        #expect(timed.hasSuffix("sack=yes after=rto — after the timeout: all unacknowledged bytes count as lost, resent as the window regrows from one segment"), "\(timed)")
+        #expect(!timed.contains("fast recovery"))
+    }
+
     @Test func numbersThatNameThemselvesAndComeByTheHundred_getNoGloss() {
         for kind: TCPTraceEvent.Kind in [.congestionChanged, .sendWindowChanged(65535), .receiveWindowChanged(1024)] {
             #expect(!Self.line(kind).contains(" — "), "\(Self.line(kind))")
@@ -35,7 +44,7 @@ import RawNetWire
     @Test func everyGlossHasItsKorean() {
         var kinds: [TCPTraceEvent.Kind] = [
             .retransmitted(sequence: 1, length: 1, reason: .timeout), .retransmissionTimeout(rto: .seconds(1), backoff: 1),
-            .enteredRecovery(sack: true), .exitedRecovery, .zeroWindowProbe, .challengeACK, .keepaliveProbe,
+            .enteredRecovery(sack: true), .enteredRecovery(sack: true, afterTimeout: true), .exitedRecovery, .zeroWindowProbe, .challengeACK, .keepaliveProbe,
             .failed(.connectionReset), .dsackSent(sequence: 1, length: 1), .dsackReceived(sequence: 1, length: 1), .undo,
         ]
         for from in TCPState.allCases { for to in TCPState.allCases where from != to { kinds.append(.stateChanged(from: from, to: to)) } }

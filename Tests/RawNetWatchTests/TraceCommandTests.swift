@@ -97,6 +97,34 @@ import Testing
         #expect(layeredText.contains("┌─ TCP"))
     }
 
+    /// A node stopped and started again while traced: the end of its stream and its return
+    /// are said as they happen (on standard error, which no filter hides), with how long the
+    /// daemon ran before it was watched again; its frames are shown again afterwards; and
+    /// `rawnet down` ends the trace, as nothing will come back.
+    @Test func aNodeStoppedAndStartedAgain_isWatchedAgain_andTheGapIsSaid() throws {
+        let runner = try RawNetRunner()
+        try #require(try runner.run(["up"]).status == 0)
+        defer { _ = try? runner.run(["down", "--lab", "basic"]) }
+        let (trace, path) = try runner.start(["trace", "--filter", "icmp", "--width", "0"], name: "trace-restart")
+        try runner.waitForOutput(path, containing: "Ctrl-C stops")
+        #expect(try runner.run(["stop", "r1"]).status == 0)
+        try runner.waitForOutput(path, containing: "* r1's stream ended (its daemon stopped: rawnet stop, or a crash)")
+        #expect(try runner.run(["start", "r1"]).status == 0)
+        try runner.waitForOutput(path, containing: "* r1 is watched again; what it did in the ")
+        let printed = try String(contentsOfFile: path, encoding: .utf8)
+        let said = printed.split(separator: "\n").first { $0.hasPrefix("* r1 is watched again") }.map(String.init) ?? ""
+        let seconds = said.components(separatedBy: "what it did in the ").last?.split(separator: " ").first.flatMap { Double($0) }
+        #expect(seconds.map { $0 < 5 } == true, "how long it ran unseen: \(said)")
+        #expect(try runner.run(["ping", "alice", "bob", "-c", "1"]).status == 0)
+        try runner.waitForOutput(path, containing: "r1:eth1")
+        #expect(try runner.run(["down"]).status == 0)
+        #expect(try runner.wait(trace, timeout: 10) == 0, "the trace ends with the lab")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        let r1 = text.split(separator: "\n").filter { $0.contains("r1:eth") && $0.contains("ICMP echo") }
+        #expect(r1.count == 2, "r1 forwards the request and the reply, and both are shown:\n\(text)")
+        #expect(text.components(separatedBy: "* r1's stream ended").count == 2, "said once, when r1 stopped: \(text)")
+    }
+
     /// `--lang ko`: the header, the drop reasons, the retransmission marks and the boxes in
     /// the tour's Korean words; the final count too. Anything but en or ko is refused.
     @Test func inKorean_theViewsWordsAreTheTours() throws {
@@ -116,6 +144,9 @@ import Testing
         let text = try String(contentsOfFile: plainPath, encoding: .utf8)
         let boxes = try String(contentsOfFile: layeredPath, encoding: .utf8)
         #expect(text.hasPrefix("실습 네트워크 'basic'의 alice, bob, r1 추적; 시각은 첫 이벤트부터 ms"), "\(text)")
+        // The glossary's words: 윈도우 (never 윈도), numbers "as on the wire" as the header carries them.
+        #expect(text.contains("TCP는 윈도우가 바뀔 때마다") && text.contains("헤더에 실린 값 그대로"), "\(text)")
+        #expect(!text.contains("케이블 위의 값") && !text.contains("케이블 위의 번호"), "\(text)")
         #expect(text.contains("✗\u{A0}버려짐 (인위적\u{A0}손실)") && text.contains("↻\u{A0}재전송"), "\(text)")
         #expect(!text.contains("DROPPED") && !text.contains("retransmission") && !text.contains("events shown"), "\(text)")
         #expect(text.contains(/이벤트 \d+개 표시/))

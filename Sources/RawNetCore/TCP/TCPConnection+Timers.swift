@@ -73,7 +73,7 @@ extension TCPConnection {
                 isRecoveringFromTimeout = true
                 // Announced as any recovery is, so each `recovery_end` closes a `recovery`.
                 record(.enteredRecovery(sack: isSACKPermitted, cwnd: congestion.window,
-                                        ssthresh: congestion.slowStartThreshold), now: now)
+                                        ssthresh: congestion.slowStartThreshold, afterTimeout: true), now: now)
                 rttSample = nil
                 sndNxt = sndMax
                 retransmitDeadline = now + rtt.timeout

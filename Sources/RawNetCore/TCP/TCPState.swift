@@ -137,7 +137,9 @@ public struct TCPEvent: Sendable, Hashable, CustomStringConvertible {
         case stateChanged(from: TCPState, to: TCPState)
         case retransmitted(sequence: UInt32, length: Int, reason: TCPRetransmitReason)
         case retransmissionTimeout(rto: Duration, backoff: Int)
-        case enteredRecovery(sack: Bool, cwnd: Int, ssthresh: Int)
+        /// `afterTimeout`: begun by the retransmission timer (RACK marks every unacknowledged byte
+        /// lost), not by a loss found from ACKs before it.
+        case enteredRecovery(sack: Bool, cwnd: Int, ssthresh: Int, afterTimeout: Bool = false)
         case exitedRecovery(cwnd: Int)
         /// The congestion window or slow-start threshold changed since the
         /// connection last reported them (one event per poll at most).

@@ -40,7 +40,8 @@ public struct TCPTraceEvent: Sendable, Hashable {
         case retransmitted(sequence: UInt32, length: Int, reason: TCPRetransmitReason)
         /// The retransmission timer expired; `rto` is the new (backed-off) timeout.
         case retransmissionTimeout(rto: Duration, backoff: Int)
-        case enteredRecovery(sack: Bool)
+        /// `afterTimeout`: begun by the retransmission timer (`after=rto`).
+        case enteredRecovery(sack: Bool, afterTimeout: Bool = false)
         case exitedRecovery
         case congestionChanged
         case sendWindowChanged(Int)
@@ -59,7 +60,7 @@ public struct TCPTraceEvent: Sendable, Hashable {
 
     /// Every key a TCP trace detail may carry.
     public enum Key: String, CaseIterable, Sendable {
-        case event, conn, from, to, seq, len, reason, rto, backoff, sack, wnd, error, cwnd, ssthresh, tsval
+        case event, conn, from, to, seq, len, reason, rto, backoff, sack, after, wnd, error, cwnd, ssthresh, tsval
     }
 
     public init(connection: TCPConnectionID, kind: Kind, congestion: Congestion? = nil) {
@@ -79,8 +80,8 @@ public struct TCPTraceEvent: Sendable, Hashable {
             self.congestion = congestion
             timestampValue = event.timestampValue
         case .retransmissionTimeout(let rto, let backoff): kind = .retransmissionTimeout(rto: rto, backoff: backoff)
-        case .enteredRecovery(let sack, let cwnd, let ssthresh):
-            kind = .enteredRecovery(sack: sack)
+        case .enteredRecovery(let sack, let cwnd, let ssthresh, let afterTimeout):
+            kind = .enteredRecovery(sack: sack, afterTimeout: afterTimeout)
             self.congestion = Congestion(window: cwnd, threshold: ssthresh)
         case .exitedRecovery(let cwnd):
             kind = .exitedRecovery
@@ -151,8 +152,9 @@ public struct TCPTraceEvent: Sendable, Hashable {
         case .retransmissionTimeout(let rto, let backoff):
             add(.rto, Self.millisecondsText(rto))
             add(.backoff, backoff)
-        case .enteredRecovery(let sack):
+        case .enteredRecovery(let sack, let afterTimeout):
             add(.sack, sack ? "yes" : "no")
+            if afterTimeout { add(.after, "rto") }
         case .sendWindowChanged(let window), .receiveWindowChanged(let window):
             add(.wnd, window)
         case .failed(let error):
@@ -193,7 +195,7 @@ public struct TCPTraceEvent: Sendable, Hashable {
         case "rto":
             guard let rto = fields[.rto].flatMap(Self.duration(parsing:)), let backoff = int(.backoff) else { return nil }
             kind = .retransmissionTimeout(rto: rto, backoff: backoff)
-        case "recovery": kind = .enteredRecovery(sack: fields[.sack] == "yes")
+        case "recovery": kind = .enteredRecovery(sack: fields[.sack] == "yes", afterTimeout: fields[.after] == "rto")
         case "recovery_end": kind = .exitedRecovery
         case "cwnd": kind = .congestionChanged
         case "send_window", "receive_window":

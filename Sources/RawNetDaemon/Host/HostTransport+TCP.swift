@@ -148,11 +148,10 @@ extension HostTransport {
             let segments = tcp.poll(now: now, budget: network.segmentBudget)
             let events = tcp.drainEvents()
             // The events are the engine's decisions, made before its segments leave: stamped
-            // before them (sending a frame reads the clock afresh), so a `retransmit` event is
-            // never later than the frame it sent.
-            let decided = isTracing ? traceTime() : 0
+            // before them (sending a frame reads the clock afresh) and streamed before them, so
+            // a `retransmit` event is never after the frame it sent, in time or in the stream.
+            if isTracing { trace(events, at: traceTime()) }
             for segment in segments { transmit(segment, now: now) }
-            if isTracing { trace(events, at: decided) }
             for (id, _) in events { tcpRun.dirty.insert(id) }
             updateTCPSockets(now: now)
             passes += 1
