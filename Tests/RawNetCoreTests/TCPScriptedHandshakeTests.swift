@@ -38,6 +38,25 @@ import RawNetSim
         #expect(s.connection.error == .timedOut(retransmissions: 3))
     }
 
+    /// Two SYNs lost: the handshake gives no RTT sample (Karn's rule), and data starts with a
+    /// 3 s timeout, not the handshake's backed-off 4 s and more (RFC 6298 §5.7, as Linux).
+    @Test func synSent_afterSYNTimeouts_dataStartsWithA3sTimeout() throws {
+        var s = TCPScript.activeOpen(TCPScript.plainConfiguration)
+        try s.expectSegment(at: .zero, flags: [.syn], seq: 0)
+        try s.expectSegment(at: .at(ms: 1000), flags: [.syn], seq: 0)
+        try s.expectSegment(at: .at(ms: 3000), flags: [.syn], seq: 0)
+        #expect(s.connection.stats.rto == .seconds(4))
+        s.deliver(s.peer([.syn], seq: 0, ack: 1), at: .at(ms: 3030))
+        try s.expectSegment(at: .at(ms: 3030), flags: [.ack], seq: 1, ack: 1)
+        #expect(s.connection.state == .established)
+        #expect(s.connection.stats.smoothedRTT == nil, "no sample from a retransmitted SYN")
+        #expect(s.connection.stats.rto == .seconds(3))
+        _ = try s.send(Array("hi".utf8))
+        try s.expectSegment(at: .at(ms: 3030), flags: [.ack, .psh], seq: 1, ack: 1)
+        try s.expectNothing(until: .at(ms: 6029))
+        try s.expectSegment(at: .at(ms: 6030), flags: [.ack, .psh], seq: 1, ack: 1)
+    }
+
     @Test func synSent_rstAckingSyn_refusesConnection() throws {
         var s = TCPScript.activeOpen()
         try s.expectSegment(flags: [.syn])

@@ -100,6 +100,8 @@ extension TCPConnection {
         if let sample = rttSample {
             rtt.addSample(now - sample.sentAt)
             rack.minRTTFilter.add(now - sample.sentAt, at: now)
+        } else if rtt.backoffCount > 0 {
+            rtt.restartAfterHandshakeTimeout()
         }
         rttSample = nil
         sndUna = 1

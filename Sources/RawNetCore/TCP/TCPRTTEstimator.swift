@@ -50,6 +50,19 @@ public struct TCPRTTEstimator: Sendable {
     /// Doubles the timeout after an expiry (§5.5), up to the maximum.
     public mutating func backOff() { if timeout < maximum { backoffCount += 1 } }
 
+    /// The handshake ended after its SYN or SYN-ACK timed out, and gave no sample (Karn's
+    /// rule): data starts with a timeout of 3 s, or the initial one if larger, without the
+    /// handshake's backoff (RFC 6298 §5.7; Linux does the same), not with a timer backed
+    /// off to tens of seconds.
+    public mutating func restartAfterHandshakeTimeout() {
+        backoffCount = 0
+        guard smoothed == nil else { return }
+        baseTimeout = Swift.min(Swift.max(Swift.max(initial, Self.afterHandshakeTimeout), minimum), maximum)
+    }
+
+    /// The timeout data starts with after a handshake that timed out (RFC 6298 §5.7).
+    public static let afterHandshakeTimeout: Duration = .seconds(3)
+
     /// Drops the backoff once the peer acknowledges new data again.
     public mutating func resetBackoff() { backoffCount = 0 }
 }
