@@ -187,6 +187,19 @@ struct Impair: ParsableCommand {
             }
             for rule in answer?.rules ?? [] { print("\(direction): \(rule.description)") }
         }
+        if givenRules.contains(where: { Self.namesSequence($0.1) }) {
+            // A rule learns a connection's first number from its SYN: one already open is never matched by a relative number.
+            print(languageOption.language == .ko
+                  ? "참고: seq N은 연결의 SYN부터 센 번호입니다. 규칙은 지금부터 열리는 연결의 SYN만 보므로, 이미 열린 연결에는"
+                    + " 헤더에 실린 번호를 쓰세요 (rawnet trace --absolute가 보여 줍니다)"
+                  : "note: seq N counts from a connection's SYN, and the rule sees the SYN only of connections that open"
+                    + " from now on: for a connection already open, give the number as on the wire (rawnet trace --absolute shows it)")
+        }
+    }
+
+    /// Whether a filter's words include `seq` (a sequence number, relative once the SYN is seen).
+    static func namesSequence(_ filter: String) -> Bool {
+        filter.split(whereSeparator: { $0 == " " || $0 == "(" || $0 == ")" }).contains { $0.lowercased() == "seq" }
     }
 
     /// Sends `impair` for one direction to the node owning its egress.

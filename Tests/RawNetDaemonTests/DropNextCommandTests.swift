@@ -14,6 +14,7 @@ struct DropNextCommandTests {
 
         let said = try lab.impair(["alice-r1", "--direction", "out", "--drop-next", "icmp", "--count", "2"])
         #expect(said.contains("alice:eth0 → r1:eth0: drop-next 'icmp': dropped 0, 2 to go"), "\(said)")
+        #expect(!said.contains("note: seq N"), "no sequence number, no note: \(said)")
         let run = try lab.ping(count: 6, interval: "0.05")
         #expect(run.transmitted == 6 && run.lost == 2, "\(run.output)")
         #expect(run.lostSequences == [1, 2], "the first two requests, nothing after: \(run.output)")
@@ -30,6 +31,12 @@ struct DropNextCommandTests {
 
         try lab.impair(["alice-r1", "--clear"])
         #expect(try lab.impairment("alice", "eth0").rules?.isEmpty == true)
+
+        // A rule naming a sequence number says it counts from SYNs the rule sees from now on.
+        let seq = try lab.impair(["alice-r1", "--direction", "out", "--drop-next", "tcp and (seq 5)"])
+        #expect(seq.contains("note: seq N counts from a connection's SYN, and the rule sees the SYN only of connections that open"
+                             + " from now on"), "\(seq)")
+        try lab.impair(["alice-r1", "--clear"])
     }
 
     @Test func corruptNext_isForwardedByTheRouter_andCaughtAsABadChecksumAtBob() throws {
