@@ -131,6 +131,9 @@ struct ChatSession {
     // MARK: TCP
 
     mutating func runTCP(on host: HostConnection) throws(NetworkError) -> ChatClient.Summary {
+        // Said before the handshake, which may take long: a lost SYN is sent again after 1 s, then 3 s, 7 s, …
+        show(paint(say("chat: connecting to room \(client.room):\(client.port) over TCP …",
+                       "채팅: 대화방 \(client.room):\(client.port)에 TCP로 연결하는 중 …"), .dim))
         let stream = try TCPStream.connect(host, to: client.room, port: client.port,
                                            options: TCPOptions(isNagleEnabled: false))
         show(paint(say("chat: \(client.name) on \(host.host) (\(stream.localAddress):\(stream.localPort)) → room \(client.room):\(client.port) over TCP. /help for commands.",
