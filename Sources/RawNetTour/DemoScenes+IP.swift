@@ -122,7 +122,13 @@ extension Demo {
             for line in SocketInfo.table(sockets, internals: false).split(separator: "\n") {
                 say(fit(String(line), indent: "  ", continuation: "      "))
             }
-            if sockets.contains(where: { $0.protocolName == "tcp" }) {
+            let tcpSockets = sockets.filter { $0.protocolName == "tcp" }
+            let tcpRows = tcpSockets.count
+            if tcpRows == 1, tcpSockets[0].local.hasSuffix(":80"), tcpSockets[0].state == "LISTEN" {
+                say(wrap(Said(en: "the udp rows are this scene's two apps; the tcp row is bob's web server.",
+                              ko: "udp 줄이 이 장면의 두 앱입니다. tcp 줄은 bob의 웹 서버입니다.").text(options.language),
+                         indent: "  "))
+            } else if tcpRows > 0 {
                 say(wrap(Said(en: "the udp rows are this scene's two apps; the tcp rows are bob's other sockets "
                                   + "(his web server, and connections of earlier scenes his TCP still holds).",
                               ko: "udp 줄이 이 장면의 두 앱입니다. tcp 줄은 bob의 다른 소켓입니다(웹 서버, 그리고 "

@@ -300,8 +300,9 @@ public enum KoreanErrors {
         if let m = english.wholeMatch(of: #/(port|seq) needs a number from 0 to (\d+), got '([^']*)'/#) {
             return "\(m.1) 뒤에는 0에서 \(m.2) 사이의 수를 써야 합니다 (쓴 것: '\(m.3)')"
         }
-        if let m = english.wholeMatch(of: #/host needs an IPv4 address such as 10.0.1.10, got '([^']*)'/#) {
+        if let m = english.wholeMatch(of: #/host needs an IPv4 address such as 10.0.1.10, got '([^']*)'(?:; a node's events: 'node ([^']*)')?/#) {
             return "host 뒤에는 10.0.1.10 같은 IPv4 주소를 써야 합니다 (쓴 것: '\(m.1)')"
+                + (m.2.map { "; 노드의 이벤트를 고르려면: 'node \($0)'" } ?? "")
         }
         if let m = english.wholeMatch(of: #/event needs one of (.+), got '([^']*)'/#) {
             return "event 뒤에는 \(m.1) 가운데 하나를 써야 합니다 (쓴 것: '\(m.2)')"

@@ -246,7 +246,9 @@ struct TraceFilterParser {
         case "host":
             let value = try argument(after: word, at: position, what: "an IPv4 address such as 10.0.1.10")
             guard let address = IPv4Address(value) else {
-                throw error("host needs an IPv4 address such as 10.0.1.10, got '\(value)'", at: position + 1)
+                // A name is most likely a node: say the word that takes one.
+                let named = value.first?.isLetter == true ? "; a node's events: 'node \(value)'" : ""
+                throw error("host needs an IPv4 address such as 10.0.1.10, got '\(value)'\(named)", at: position + 1)
             }
             return .host(address)
         case "node":

@@ -39,6 +39,7 @@ import RawNetWire
         ("port http", "bad filter (word 2): port needs a number from 0 to 65535, got 'http'"),
         ("port 70000", "bad filter (word 2): port needs a number from 0 to 65535, got '70000'"),
         ("host 10.0.1", "bad filter (word 2): host needs an IPv4 address such as 10.0.1.10, got '10.0.1'"),
+        ("host bob", "bad filter (word 2): host needs an IPv4 address such as 10.0.1.10, got 'bob'; a node's events: 'node bob'"),
         ("tpc", "bad filter (word 1): unknown word 'tpc'; did you mean 'tcp'? expected one of tcp, udp, icmp, arp, dropped, port N, seq N, host A.B.C.D, node NAME, on NODE:IF, event NAME, not, ("),
         ("tcp and prot 7000", "bad filter (word 3): unknown word 'prot'; did you mean 'port'? expected one of tcp, udp, icmp, arp, dropped, port N, seq N, host A.B.C.D, node NAME, on NODE:IF, event NAME, not, ("),
         ("xyzzy", "bad filter (word 1): unknown word 'xyzzy'; expected one of tcp, udp, icmp, arp, dropped, port N, seq N, host A.B.C.D, node NAME, on NODE:IF, event NAME, not, ("),

@@ -59,7 +59,9 @@ import Testing
         for (filter, start) in [("udp and prt 7", "잘못된 필터 (3번째 단어): 알 수 없는 단어: 'prt'; 혹시 'port'? 쓸 수 있는 것: tcp, udp"),
                                 ("udp and", "잘못된 필터: 조건이 올 자리에서 필터가 끝났습니다 (쓸 수 있는 것: tcp"),
                                 ("udp )", "잘못된 필터 (2번째 단어): 짝이 되는 '(' 없는 ')'"),
-                                ("zzz", "잘못된 필터 (1번째 단어): 알 수 없는 단어: 'zzz'; 쓸 수 있는 것: tcp")] {
+                                ("zzz", "잘못된 필터 (1번째 단어): 알 수 없는 단어: 'zzz'; 쓸 수 있는 것: tcp"),
+                                ("host bob", "잘못된 필터 (2번째 단어): host 뒤에는 10.0.1.10 같은 IPv4 주소를 써야 합니다 (쓴 것: 'bob');"
+                                 + " 노드의 이벤트를 고르려면: 'node bob'")] {
             do {
                 _ = try TraceFilter(parsing: filter)
                 Issue.record("\(filter) was taken")
