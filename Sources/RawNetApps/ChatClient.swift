@@ -191,7 +191,7 @@ struct ChatSession {
         lastStallCheck = now
         guard let status = try? stream.status() else { return }
         let waiting = status.sendQueue ?? 0
-        if !isStalled, waiting > 0, let rto = status.rto, rto >= Self.stallRTO {
+        if !isStalled, waiting > 0, let rto = status.rto, rto > Self.stallRTO {
             isStalled = true
             let rtoText = TCPSocketStatus.readableTime(rto)
             show(paint(say("* the room has not acknowledged for a while: \(waiting) bytes wait, resent \(status.retransmissions) times so far, "
@@ -207,8 +207,9 @@ struct ChatSession {
         }
     }
 
-    /// The retransmission timeout that means a connection is stalled: several backoffs past
-    /// any round trip of the lab (the initial timeout is 1 s).
+    /// The retransmission timeout beyond which a connection is stalled: several backoffs past
+    /// any round trip of the lab (the initial timeout is 1 s). Exactly 3 s is what data starts
+    /// with after a handshake whose SYN was lost (RFC 6298 §5.7), not yet a stall.
     static let stallRTO: Duration = .seconds(3)
 
     // MARK: UDP
