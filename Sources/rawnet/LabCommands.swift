@@ -231,7 +231,7 @@ struct Status: ParsableCommand {
                 continue
             }
             var head = "\(status.node.padding(10)) \(status.kind.padding(7)) pid \(String(status.pid).padding(7)) "
-                + (korean ? "가동 \(Int(status.uptimeSeconds))초" : "up \(Int(status.uptimeSeconds))s")
+                + (korean ? "가동 \(Int(status.uptimeSeconds))초" : "uptime \(Int(status.uptimeSeconds))s")
             if let namespace = status.namespace {
                 head += korean ? ", 네임스페이스 \(namespace)에 연결됨" : ", attached in namespace \(namespace)"
             }
