@@ -87,7 +87,7 @@ public enum KoreanViews {
     /// `text` with the glossary's terms; a term of several words keeps them
     /// together with no-break spaces, so wrapping never splits it.
     public static func translate(_ text: String) -> String {
-        var out = dnsReferral(gapWords(fragmentWords(impairmentWords(placesFirst(text)))))
+        var out = StreamNotes.korean(dnsReferral(gapWords(fragmentWords(impairmentWords(placesFirst(text))))))
         if out.hasPrefix("client ") { out = "클라이언트 " + out.dropFirst(7) }
         if out.hasPrefix("server ") { out = "서버 " + out.dropFirst(7) }
         out = switchNote(out)

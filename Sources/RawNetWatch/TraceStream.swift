@@ -2,6 +2,7 @@ import RawNetContracts
 import RawNetCore
 import RawNetLabModel
 import RawNetPlatform
+import RawNetView
 
 /// Why a trace stream could not start.
 public struct TraceStreamError: Error, CustomStringConvertible {
@@ -192,16 +193,8 @@ public final class TraceStream {
         /// is said, so the gap in what is shown is visible.
         public func text(korean: Bool) -> String {
             switch kind {
-            case .ended:
-                return korean
-                    ? "* \(node)의 추적 스트림이 끝났습니다 (데몬이 멈춤: rawnet stop이나 비정상 종료). 다시 켜지면 이어서 지켜봅니다"
-                    : "* \(node)'s stream ended (its daemon stopped: rawnet stop, or a crash); it is watched again when it starts"
-            case .resumed(let unseen):
-                let seconds = unseen.map { Self.seconds($0) }
-                if korean {
-                    return "* \(node)을(를) 다시 지켜봅니다" + (seconds.map { ": 데몬이 켜진 뒤 처음 \($0)초 동안의 이벤트는 보이지 않습니다" } ?? "")
-                }
-                return "* \(node) is watched again" + (seconds.map { "; what it did in the \($0) s since it started is not shown" } ?? "")
+            case .ended: StreamNotes.ended(node, korean: korean)
+            case .resumed(let unseen): StreamNotes.resumed(node, seconds: unseen.map { Self.seconds($0) }, korean: korean)
             }
         }
 
