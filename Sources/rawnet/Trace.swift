@@ -92,7 +92,11 @@ struct LiveWatch {
             if ended { stream.readBacklog() }
             let events = ended ? stream.takeAll() : stream.take()
             // A node's stream ending or coming back is said as it happens (standard error: no filter hides it).
-            for change in stream.takeChanges() { printToStandardError(change.text(korean: language == .ko)) }
+            for change in stream.takeChanges() {
+                let text = change.text(korean: language == .ko)
+                printToStandardError((Terminal.columns(of: 2).map { DisplayWidth.wrap(text, width: $0, continuation: "  ") } ?? [text])
+                    .joined(separator: "\n"))
+            }
             if try !handle(events) || ended { break }
         }
         // After Ctrl-C on a terminal, what follows goes on a row of its own: the terminal has just echoed ^C.
