@@ -54,8 +54,8 @@ public final class TraceStream {
     private let paths: SocketPaths
     /// What each subscribed node was asked (`subscribe` arguments), to ask again on a resume.
     private var requests: [String: [String: String]] = [:]
-    /// Nodes whose stream ended while their lab still runs: asked again every `resumeInterval`.
-    private var resuming: [String: [String: String]] = [:]
+    /// Nodes whose stream ended while their lab still runs: asked again (`requests`) every `resumeInterval`.
+    private var resuming: Set<String> = []
     private var nextResumeAttempt: Int64 = 0
     /// Ends not yet said: said at the next attempt to resume, unless the lab is gone by then
     /// (`rawnet down` stops every daemon, then removes the run directory: no news per node).
@@ -305,8 +305,8 @@ public final class TraceStream {
         }
         changes += unsaidEnds
         unsaidEnds.removeAll()
-        for (node, args) in resuming.sorted(by: { $0.key < $1.key }) {
-            guard let client = try? ControlClient(path: paths.control(node: node)) else { continue }
+        for node in resuming.sorted() {
+            guard let args = requests[node], let client = try? ControlClient(path: paths.control(node: node)) else { continue }
             var unseen: Int64?
             if let answer = try? client.request(ControlRequest(command: "status"), timeout: .seconds(1)), answer.ok,
                let status = try? answer.result?.decode(NodeStatus.self) {
@@ -314,7 +314,7 @@ public final class TraceStream {
             }
             guard let answer = try? client.request(ControlRequest(command: "subscribe", args: args), timeout: .seconds(1)),
                   answer.ok, (try? watch(client, of: node)) != nil else { continue }
-            resuming[node] = nil
+            resuming.remove(node)
             endedNodes.removeAll { $0 == node }
             endReasons[node] = nil
             changes.append(StreamChange(node: node, kind: .resumed(unseen: unseen), time: WallClock.now()))
@@ -366,8 +366,8 @@ public final class TraceStream {
         backlogged.remove(node)
         endedNodes.append(node)
         // A daemon that cut this subscriber (it said why) is not asked again; a stopped one is.
-        if endReasons[node] == nil, let args = requests[node], FileSystem.exists(runDirectory) {
-            resuming[node] = args
+        if endReasons[node] == nil, requests[node] != nil, FileSystem.exists(runDirectory) {
+            resuming.insert(node)
             unsaidEnds.append(StreamChange(node: node, kind: .ended, time: WallClock.now()))
             nextResumeAttempt = MonotonicClock.now() + Self.resumeInterval
         }
